@@ -1,0 +1,27 @@
+# One-command entry points (see README). `make run` and `make test` create .venv from python3
+# (>= 3.11) and install the package on first use.
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+OUT     ?= results/june_2020_replay
+
+.PHONY: install run test notebooks clean
+
+$(STAMP): pyproject.toml
+	@$(PY) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "leverage-sim needs Python >= 3.11; set PY=python3.12 (or newer)")'
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/leverage-sim run june_2020_replay --replications 200 --out $(OUT) --force
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) results .pytest_cache .hypothesis

@@ -1,0 +1,110 @@
+"""The foreign force: presence, backing, site defences, retaliation and staying power."""
+
+from __future__ import annotations
+
+import mesa
+
+from leverage_sim import schema
+from leverage_sim.mechanisms import retaliation, withdrawal
+from leverage_sim.mechanisms.attacks import SiteState, resolve_attack
+from leverage_sim.mechanisms.beliefs import clamp
+
+
+class ForeignForce(mesa.Agent):
+    """US forces. Field meanings and units: :class:`schema.ForeignForces`."""
+
+    name_id = "foreign_forces"  # actor id in the event log
+
+    def __init__(self, model: mesa.Model, params: schema.ForeignForces) -> None:
+        super().__init__(model)
+        for key, value in params.model_dump(exclude={"sites"}).items():
+            setattr(self, key, value)
+        self.sites = [SiteState(**s.model_dump()) for s in params.sites]
+        self.casualties = 0
+        self.casualties_since_drawdown = 0
+        self.pending_strikes: list[tuple[int, str]] = []  # (day due, militia name)
+        self.last_drawdown_day: int | None = None
+        self.withdrawal_day: int | None = None
+
+    @property
+    def withdrawn(self) -> bool:
+        """True once no troops remain."""
+        return self.presence == 0
+
+    @property
+    def effective_backing(self) -> float:
+        """Backing that can materialise: none without troops in country."""
+        return self.backing if self.presence > 0 else 0.0
+
+    def site(self, name: str) -> SiteState:
+        """A site by name."""
+        return next(s for s in self.sites if s.name == name)
+
+    def receive_attack(self, militia: mesa.Agent, site: SiteState) -> None:
+        """Resolve one attack on ``site`` by ``militia``; schedule retaliation if it kills."""
+        m = self.model
+        out = resolve_attack(m.rng, site)
+        m.count_attack(out)
+        detail = "intercepted" if out.intercepted else f"hit, {out.casualties} US casualties"
+        m.record(militia.name, "attack", site.name, detail, out.casualties)
+        if out.intercepted:
+            m.record(self.name_id, "interception", site.name, f"attack by {militia.name}", 1)
+            return
+        self.casualties += out.casualties
+        self.casualties_since_drawdown += out.casualties
+        if retaliation.decide_retaliation(m.rng, out.casualties, self.retaliation_threshold,
+                                          self.retaliation_probability):
+            self.pending_strikes.append((m.day + self.retaliation_delay_days, militia.name))
+
+    def step(self) -> None:
+        """Carry out strikes now due, let expulsion pressure fade, and weigh drawing down."""
+        due = [s for s in self.pending_strikes if s[0] <= self.model.day]
+        self.pending_strikes = [s for s in self.pending_strikes if s[0] > self.model.day]
+        for _, target in due:
+            if not self.withdrawn:
+                self.strike(target, "retaliation for US casualties")
+        self.expulsion_pressure *= 1.0 - withdrawal.EXPULSION_PRESSURE_DECAY
+        self.consider_drawdown()
+
+    def strike(self, target: str, reason: str) -> None:
+        """One round of strikes on militia ``target``, with its backlash."""
+        m = self.model
+        militia = m.militia(target)
+        dmg = retaliation.strike_damage(militia.fighters, militia.cohesion,
+                                        self.strike_lethality, self.strike_cohesion_damage)
+        militia.fighters -= dmg.fighters_killed
+        militia.cohesion -= dmg.cohesion_lost
+        m.patron.react_to_strike()
+        self.expulsion_pressure = clamp(self.expulsion_pressure + self.strike_expulsion_pressure)
+        m.government.shift(authority=-retaliation.SOVEREIGNTY_COST)
+        m.raise_escalation("per_strike")
+        m.record(self.name_id, "strike", target,
+                 f"{reason}; {dmg.fighters_killed} fighters killed", dmg.fighters_killed)
+
+    def consider_drawdown(self) -> None:
+        """Draw down when the political cost of staying exceeds tolerance (after a cooldown)."""
+        if self.withdrawn:
+            return
+        cooled = (self.last_drawdown_day is None
+                  or self.model.day - self.last_drawdown_day >= self.drawdown_cooldown_days)
+        cost = withdrawal.political_cost(self.casualties_since_drawdown, self.expulsion_pressure)
+        if cooled and cost > self.casualty_tolerance:
+            leaving = withdrawal.drawdown_size(self.presence, self.drawdown_share,
+                                               self.withdrawal_floor)
+            self.draw_down(leaving, f"political cost {cost:.1f} > tolerance "
+                                    f"{self.casualty_tolerance:.1f}")
+
+    def draw_down(self, troops: int, reason: str) -> None:
+        """Withdraw ``troops``; leaving everyone (or going below the floor) is withdrawal."""
+        troops = min(troops, self.presence)
+        if self.presence - troops < self.withdrawal_floor:
+            troops = self.presence
+        self.presence -= troops
+        self.last_drawdown_day = self.model.day
+        self.casualties_since_drawdown = 0
+        if self.presence == 0:
+            self.withdrawal_day = self.model.day
+            self.model.record(self.name_id, "withdrawal", None, reason, troops)
+        else:
+            self.model.record(self.name_id, "drawdown", None,
+                              f"{reason}; {self.presence} troops remain", troops)

@@ -1,0 +1,1 @@
+"""The ``leverage-sim`` command line: one module per verb, wired up in :mod:`.main`."""

@@ -1,0 +1,56 @@
+"""Mechanism 2 — intimidation response to enforcement: muster, public threats, allies joining.
+
+The patron's push on a militia is ``instigation × share / max_share`` (the best-supported
+militia feels the full push). A raided militia musters with probability
+``σ(k·(push + autonomy − E[resolve] − E[backing]))`` (else it complies); the muster size is
+``Binomial(capital_fighters, mobilisation × (0.5 + 0.5·push))``. Allies join with probability
+``solidarity × push`` per day; their leaders threaten publicly with ``threat_propensity ×
+(0.5 + 0.5·push)`` per day within the threat window after the raid.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+MUSTER_SHARPNESS = 6.0
+"""Logistic slope of the muster decision (per index unit); reasoning: a clear-cut choice once
+push and autonomy outweigh the expected cost."""
+
+
+def logistic(z: float) -> float:
+    """σ(z) = 1 / (1 + e^−z), in (0, 1)."""
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def patron_push(instigation: float, share: float, max_share: float) -> float:
+    """Push the patron exerts on one militia, in [0, 1]."""
+    return instigation * share / max_share if max_share > 0 else 0.0
+
+
+def muster_probability(push: float, autonomy: float, expected_resolve: float,
+                       expected_backing: float) -> float:
+    """Chance a raided militia musters rather than complies, in (0, 1)."""
+    return logistic(MUSTER_SHARPNESS * (push + autonomy - expected_resolve - expected_backing))
+
+
+def draw_muster(rng: np.random.Generator, capital_fighters: int, mobilisation: float,
+                push: float) -> int:
+    """Fighters who turn out (fighters)."""
+    return int(rng.binomial(capital_fighters, mobilisation * (0.5 + 0.5 * push)))
+
+
+def threat_probability(threat_propensity: float, push: float) -> float:
+    """Daily chance that a bloc's leader threatens the government publicly, in [0, 1]."""
+    return threat_propensity * (0.5 + 0.5 * push)
+
+
+def threat_pressure(seats: int, parliament_seats: int, sensitivity: float) -> float:
+    """Political pressure (index) one public threat puts on the government."""
+    return sensitivity * seats / parliament_seats
+
+
+def join_probability(solidarity: float, push: float) -> float:
+    """Daily chance that an ally sends fighters to the muster, in [0, 1]."""
+    return solidarity * push

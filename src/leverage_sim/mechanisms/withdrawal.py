@@ -1,0 +1,26 @@
+"""Foreign-force staying power: drawdown and withdrawal when political cost passes tolerance.
+
+Cost (units) = US casualties since the last drawdown + ``EXPULSION_COST_WEIGHT`` × expulsion
+pressure. Above ``casualty_tolerance`` (and at least ``drawdown_cooldown_days`` after the last
+drawdown) the force draws down by ``drawdown_share``; below ``withdrawal_floor`` troops it leaves.
+"""
+
+from __future__ import annotations
+
+EXPULSION_COST_WEIGHT = 10.0
+"""Cost units per unit of expulsion pressure (reasoning: a binding expulsion demand weighs like
+about ten casualties in Washington's calculus)."""
+
+EXPULSION_PRESSURE_DECAY = 0.005
+"""Daily relative decay of expulsion pressure (reasoning: months-long political half-life)."""
+
+
+def political_cost(casualties_since_drawdown: float, expulsion_pressure: float) -> float:
+    """The foreign force's political cost of staying (cost units)."""
+    return casualties_since_drawdown + EXPULSION_COST_WEIGHT * expulsion_pressure
+
+
+def drawdown_size(presence: int, share: float, floor: int) -> int:
+    """Troops leaving in a drawdown: a share of presence, or all of it if the rest < floor."""
+    leaving = int(round(presence * share))
+    return presence if presence - leaving < floor else leaving

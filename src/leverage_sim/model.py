@@ -1,0 +1,219 @@
+"""The model: actors, the day's step order, and the shared state (event log, escalation)."""
+
+from __future__ import annotations
+
+import mesa
+
+from leverage_sim import schema
+from leverage_sim.agents import ForeignForce, Government, Militia, Patron
+from leverage_sim.event_log import EventLog
+from leverage_sim.mechanisms import beliefs, intimidation, standoff
+from leverage_sim.mechanisms.attacks import AttackOutcome
+from leverage_sim.mechanisms.beliefs import clamp
+from leverage_sim.scripted_events import fire_scripted_event
+
+TIMESERIES_COLUMNS = (
+    "authority", "resolve", "coalition_support", "patron_instigation", "mean_autonomy",
+    "detainees_held", "attacks", "attacks_intercepted", "us_casualties", "us_presence",
+    "escalation",
+)
+MILITIA_COLUMNS = ("fighters", "autonomy", "detained")
+
+
+class LeverageModel(mesa.Model):
+    """One run of a scenario, one step per day.
+
+    Step order (each day ``d``, dates from ``scenario.start_date``):
+
+    1. scripted events due on ``d`` fire (raids, strikes, deployments, parameter changes);
+    2. the patron adjusts its instigation (backlash, restraint);
+    3. the government may order an unscripted raid (→ enforcement, intimidation response);
+    4. allied leaders may threaten publicly, allies may join musters;
+    5. each open standoff plays one day (:func:`leverage_sim.mechanisms.standoff.play_day`);
+    6. transferred detainees are released;
+    7. militias attack foreign-force sites (random order);
+    8. the foreign force strikes back, and weighs drawing down;
+    9. escalation decays; the day's data are collected.
+    """
+
+    def __init__(self, scenario: schema.Scenario, seed: int) -> None:
+        super().__init__(rng=seed)
+        self.scenario = scenario
+        self.day = 0
+        self.log = EventLog(scenario.start_date)
+        self.escalation = scenario.escalation.initial
+        self.escalation_weights = scenario.escalation
+        self.patron = Patron(self, scenario.patron)
+        self.government = Government(self, scenario.government)
+        self.militias = [Militia(self, m, scenario.government) for m in scenario.militias]
+        self._by_name = {m.name: m for m in self.militias}
+        self.foreign_force = ForeignForce(self, scenario.foreign_forces)
+        self.max_support_share = max(m.patron_support_share for m in self.militias)
+        self.standoffs: list[standoff.Standoff] = []
+        self.threat_windows: list[tuple[int, str, set[str]]] = []  # (last day, target, threatened)
+        self.scripted: dict[int, list[schema.ScriptedEvent]] = {}
+        for ev in scenario.events:
+            self.scripted.setdefault(scenario.event_day(ev), []).append(ev)
+        self._reset_daily_counts()
+        self.datacollector = mesa.DataCollector(
+            model_reporters={"day": "day", **{c: c for c in TIMESERIES_COLUMNS}},
+            agenttype_reporters={Militia: {"militia": "name", **{c: c for c in MILITIA_COLUMNS}}},
+        )
+
+    # ---- the day ------------------------------------------------------------------------
+    def step(self) -> None:
+        """Advance one day (see the class docstring for the order)."""
+        self._reset_daily_counts()
+        for event in self.scripted.get(self.day, ()):
+            fire_scripted_event(self, event)
+        self.patron.step()
+        self.government.step()
+        self.public_reactions()
+        for s in self.open_standoffs():
+            standoff.play_day(self, s)
+        self.government.release_transferred()
+        self.agents_by_type[Militia].shuffle_do("step")
+        self.foreign_force.step()
+        self.escalation = beliefs.decay_escalation(self.escalation,
+                                                   self.escalation_weights.decay)
+        self.datacollector.collect(self)
+        self.day += 1
+
+    def _reset_daily_counts(self) -> None:
+        self.attacks = 0
+        self.attacks_intercepted = 0
+        self.us_casualties = 0
+
+    # ---- enforcement and intimidation ---------------------------------------------------------
+    def raid(self, militia: Militia, *, arrests: int | None = None, targets: int | None = None,
+             note: str = "") -> None:
+        """An enforcement raid on ``militia``: arrests (fixed, or drawn from ``targets``), then
+        the militia's answer — muster (a standoff opens) or comply."""
+        gov = self.government
+        if arrests is None:
+            arrests = gov.arrests_in_raid(targets or gov.raid_targets, militia)
+        self.record("government", "raid", militia.name,
+                    note or f"{arrests} members arrested", arrests)
+        if arrests == 0:
+            return
+        gov.custody[militia.name] = gov.custody.get(militia.name, 0) + arrests
+        militia.detained += arrests
+        self.threat_windows.append((self.day + militia.threat_window_days, militia.name, set()))
+        if not militia.musters():
+            self.record(militia.name, "comply", "government", "no resistance to the arrests")
+            self.end_standoff_shifts(militia, government_won=True,
+                                     authority_step=gov.win_authority_gain / 2)
+            return
+        muster = militia.muster_size()
+        self.record(militia.name, "muster", "government",
+                    f"{muster} fighters mustered to intimidate the government", muster)
+        self.raise_escalation("per_muster")
+        will, when = standoff.draw_us_choice(self.rng, self.foreign_force.effective_backing,
+                                             self.foreign_force.response_delay_days, self.day)
+        self.standoffs.append(standoff.Standoff(militia.name, self.day, arrests, muster, will,
+                                                when))
+        self.record("government", "standoff", militia.name,
+                    f"{arrests} detainees at stake, {muster} fighters mustered", muster)
+
+    def public_reactions(self) -> None:
+        """Within each raid's threat window: allied leaders threaten publicly; allies may send
+        fighters to an open muster."""
+        self.threat_windows = [w for w in self.threat_windows if w[0] >= self.day]
+        for _, target, threatened in self.threat_windows:
+            for m in self.militias:
+                if m.name in threatened or not m.threatens():
+                    continue
+                threatened.add(m.name)
+                pressure = intimidation.threat_pressure(m.seats, schema.PARLIAMENT_SEATS,
+                                                        self.government.threat_sensitivity)
+                self.record(m.name, "public_threat", "government",
+                            f"leader warns the government over the raid on {target}", pressure)
+                self.government.shift(coalition_support=-pressure / 4)
+                for s in self.open_standoffs():
+                    if s.militia == target:
+                        s.pressure += pressure
+        for s in self.open_standoffs():
+            for m in self.militias:
+                if m.name != s.militia and m.name not in s.joined and m.joins_muster():
+                    fighters = m.muster_size()
+                    s.joined.add(m.name)
+                    s.allied_fighters += fighters
+                    self.record(m.name, "muster", "government",
+                                f"{fighters} fighters join {s.militia}'s muster", fighters)
+
+    def end_standoff_shifts(self, militia: Militia, *, government_won: bool,
+                            authority_step: float) -> None:
+        """Reputation after a confrontation: authority, resolve, coalition, autonomy."""
+        d = beliefs.standoff_outcome_shifts(government_won, authority_step)
+        self.government.shift(d["authority"], d["resolve"], d["coalition_support"])
+        for m in self.militias:
+            m.shift_autonomy(d["autonomy_target"] if m is militia else d["autonomy_others"])
+            m.resolve_belief.observe(government_won)
+
+    def release(self, militia: str, n: int) -> None:
+        """``n`` transferred detainees of ``militia`` go free."""
+        self.government.transferred[militia] -= n
+        if self.government.transferred[militia] == 0:
+            del self.government.transferred[militia]
+        self.militia(militia).detained -= n
+        self.record(militia, "release", "government", f"{n} detainees released", n)
+
+    # ---- shared state ---------------------------------------------------------------------------
+    def record(self, actor: str, action: str, target: str | None, detail: str = "",
+               value: float = 0.0) -> None:
+        """Append one action to the event log."""
+        self.log.add(self.day, actor, action, target, detail, value)
+
+    def count_attack(self, outcome: AttackOutcome) -> None:
+        """Tally one attack in today's counts and in escalation."""
+        self.attacks += 1
+        self.attacks_intercepted += outcome.intercepted
+        self.us_casualties += outcome.casualties
+        self.raise_escalation("per_attack")
+        self.raise_escalation("per_casualty", outcome.casualties)
+
+    def raise_escalation(self, kind: str, times: float = 1.0) -> None:
+        """Escalation rises by ``times`` × the scenario's weight for ``kind`` (capped at 1)."""
+        self.escalation = clamp(self.escalation + times * getattr(self.escalation_weights, kind))
+
+    def open_standoffs(self) -> list[standoff.Standoff]:
+        """Standoffs not yet resolved."""
+        return [s for s in self.standoffs if s.is_open]
+
+    def militia(self, name: str) -> Militia:
+        """A militia by name."""
+        return self._by_name[name]
+
+    def most_active_militia(self) -> Militia | None:
+        """Target of an unscripted raid: most attacks so far, ties broken by patron support."""
+        counts = self.log.count_by_actor("attack")
+        return max(self.militias, key=lambda m: (counts.get(m.name, 0), m.patron_support_share))
+
+    # ---- reporters ------------------------------------------------------------------------------
+    @property
+    def authority(self) -> float:
+        return self.government.authority
+
+    @property
+    def resolve(self) -> float:
+        return self.government.resolve
+
+    @property
+    def coalition_support(self) -> float:
+        return self.government.coalition_support
+
+    @property
+    def patron_instigation(self) -> float:
+        return self.patron.instigation
+
+    @property
+    def mean_autonomy(self) -> float:
+        return sum(m.autonomy for m in self.militias) / len(self.militias)
+
+    @property
+    def detainees_held(self) -> int:
+        return self.government.detainees_held
+
+    @property
+    def us_presence(self) -> int:
+        return self.foreign_force.presence

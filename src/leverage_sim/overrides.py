@@ -1,0 +1,118 @@
+"""Dotted-path overrides of raw scenario data: ``foreign_forces.backing=0.8``, ``militias[KH].autonomy=0.5``.
+
+Paths address the raw (YAML-shaped) mapping before validation: ``a.b`` walks mappings,
+``[NAME]`` picks the list entry whose ``name`` is NAME, ``[3]`` picks by index. Used by
+``load_scenario`` and by sweeps, so both read paths the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import yaml
+
+from leverage_sim.errors import InputError
+
+_TOKEN = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)|\[([^\]]+)\]|(\.)")
+
+
+class Key(str):
+    """A path step written in brackets (``[KH]``, ``[0]``): picks a list entry."""
+
+
+def parse_path(path: str) -> list[str]:
+    """Split ``militias[KH].autonomy`` into ``["militias", Key("KH"), "autonomy"]``."""
+    parts: list[str] = []
+    pos = 0
+    expect_name = True
+    while pos < len(path):
+        m = _TOKEN.match(path, pos)
+        if not m or (m.group(3) and expect_name):
+            raise InputError(
+                f"Override path '{path}' is not valid at character {pos + 1}. Write paths like "
+                "foreign_forces.backing or militias[KH].autonomy (names in brackets pick a list "
+                "entry by its name)."
+            )
+        if m.group(3):
+            expect_name = True
+        else:
+            parts.append(m.group(1) or Key(m.group(2).strip()))
+            expect_name = False
+        pos = m.end()
+    if not parts or expect_name:
+        raise InputError(f"Override path '{path}' is empty or ends with a dot.")
+    return parts
+
+
+def render_path(parts: list[str]) -> str:
+    """Inverse of ``parse_path``."""
+    out = ""
+    for p in parts:
+        out += f"[{p}]" if isinstance(p, Key) else (f".{p}" if out else p)
+    return out
+
+
+def parse_assignment(text: str) -> tuple[str, Any]:
+    """Parse ``path=value``; the value is read as YAML (numbers, booleans, lists, strings)."""
+    if "=" not in text:
+        raise InputError(
+            f"Override '{text}' has no '='. Write it as path=value, e.g. foreign_forces.backing=0.8."
+        )
+    path, raw = text.split("=", 1)
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else None
+    except yaml.YAMLError:
+        value = raw
+    return path.strip(), value
+
+
+def normalise(overrides: Mapping[str, Any] | Iterable[str] | None) -> dict[str, Any]:
+    """Accept a ``{path: value}`` mapping or an iterable of ``"path=value"`` strings."""
+    if overrides is None:
+        return {}
+    if isinstance(overrides, Mapping):
+        return dict(overrides)
+    if isinstance(overrides, str):
+        overrides = [overrides]
+    return dict(parse_assignment(item) for item in overrides)
+
+
+def apply(data: dict[str, Any], path: str, value: Any) -> None:
+    """Set ``value`` at ``path`` in raw scenario data (in place), creating mappings as needed."""
+    parts = parse_path(path)
+    if isinstance(parts[-1], Key):
+        raise InputError(f"Override '{path}' must end with a field name, not a list entry.")
+    node: Any = data
+    for i, key in enumerate(parts[:-1]):
+        where = render_path(parts[: i + 1])
+        if isinstance(key, Key):
+            node = _list_entry(node, key, where, path)
+            continue
+        if not isinstance(node, dict):
+            raise InputError(f"Override '{path}': '{render_path(parts[:i])}' is not a section "
+                             f"with fields, so it has no field '{key}'.")
+        if node.get(key) is None:
+            if isinstance(parts[i + 1], Key):
+                raise InputError(f"Override '{path}': the scenario has no list '{where}'.")
+            node[key] = {}
+        node = node[key]
+    if not isinstance(node, dict):
+        raise InputError(f"Override '{path}': '{render_path(parts[:-1])}' is not a section with "
+                         "fields.")
+    node[parts[-1]] = value
+
+
+def _list_entry(node: Any, key: Key, where: str, path: str) -> Any:
+    if not isinstance(node, list):
+        raise InputError(f"Override '{path}': '{where}' picks a list entry, but that field is "
+                         "not a list.")
+    for entry in node:
+        if isinstance(entry, dict) and str(entry.get("name")) == key:
+            return entry
+    if key.lstrip("-").isdigit() and -len(node) <= int(key) < len(node):
+        return node[int(key)]
+    names = [str(e.get("name")) for e in node if isinstance(e, dict) and e.get("name")]
+    raise InputError(f"Override '{path}': no entry named '{key}' in that list (it has "
+                     f"{len(node)} entries; names: {', '.join(names) or 'none'}).")

@@ -1,0 +1,504 @@
+"""The scenario schema: one pydantic model tree, the single place where parameters are defined.
+
+Every parameter carries its unit, default, valid range and a description that gives the source
+or reasoning for its default (``docs/model.md`` and ``leverage-sim params`` are generated from
+here). Defaults describe Iraq in mid-2020; ``scenarios/june_2020_replay.yaml`` sets the rest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+PARLIAMENT_SEATS = 329  # Council of Representatives of Iraq, 2018 election.
+
+
+def param(
+    default: Any,
+    *,
+    unit: str,
+    description: str,
+    source: str,
+    ge: float | None = None,
+    le: float | None = None,
+    gt: float | None = None,
+) -> Any:
+    """A scenario parameter: a pydantic Field carrying unit, range and the source of its default."""
+    return Field(
+        default,
+        ge=ge,
+        le=le,
+        gt=gt,
+        description=description,
+        json_schema_extra={"unit": unit, "source": source},
+    )
+
+
+class Strict(BaseModel):
+    """Base for every schema node: unknown keys are errors, assignments are validated."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class Government(Strict):
+    """The Prime Minister and the forces loyal to him."""
+
+    name: str = param(
+        "Government of Iraq",
+        unit="text",
+        description="Display name of the government actor.",
+        source="Label only.",
+    )
+    authority: float = param(
+        0.5, unit="index 0-1", ge=0, le=1,
+        description="Authority/credibility of the PM: share of state forces and officials that "
+        "follow his orders; scales the forces he can bring into a standoff.",
+        source="Mid-point: a new PM (took office 7 May 2020) with 'widespread domestic and "
+        "international doubts about his abilities' (seed brief).",
+    )
+    resolve: float = param(
+        0.6, unit="index 0-1", ge=0, le=1,
+        description="Willingness to bear the cost of confrontation: weight on winning a standoff "
+        "against the cost of losing it.",
+        source="Above mid-point: he 'took office vowing to bring the militias under national "
+        "command' and ordered the raid (seed brief).",
+    )
+    enforcement_capacity: int = param(
+        500, unit="personnel", ge=0, le=100_000,
+        description="Loyal forces (Counter-Terrorism Service and PM's protection units) available "
+        "for one operation or standoff in the capital.",
+        source="Order of magnitude of CTS units committed in Baghdad operations (a few battalions); "
+        "calibrated so that a 150-strong muster is a real threat without US backing.",
+    )
+    coalition_support: float = param(
+        0.45, unit="share 0-1", ge=0, le=1,
+        description="Share of parliament backing the PM's line on the militias; adds to his "
+        "resolve in a standoff.",
+        source="Sunni and Kurdish blocs plus some Shia parties (seed brief); below a majority.",
+    )
+    raid_rate: float = param(
+        0.002, unit="raids/day", ge=0, le=1,
+        description="Hazard of an unscripted enforcement raid on a day, at resolve 1 and belief "
+        "in US backing 1 (scaled by both).",
+        source="One major raid (25 Jun) in al-Kadhimi's first 8 months; kept small so scripted "
+        "history dominates the replay.",
+    )
+    raid_targets: int = param(
+        14, unit="persons", ge=1, le=500,
+        description="Militia members targeted by an unscripted raid.",
+        source="The 25 Jun 2020 raid targeted 14 KH members (seed brief).",
+    )
+    prior_backing: float = param(
+        0.35, unit="probability 0-1", ge=0, le=1,
+        description="Government's initial belief (mean) that US forces will step in when it is "
+        "challenged.",
+        source="Speculation that the US 'nudged' the raid (seed brief): the PM had reason to hope "
+        "for support, but no commitment.",
+    )
+    prior_strength: float = param(
+        4.0, unit="pseudo-observations", gt=0, le=1000,
+        description="Weight of that prior belief: how many observed standoffs it is worth.",
+        source="Weak prior: no standoff of this kind under this PM before June 2020.",
+    )
+    us_force_equivalent: int = param(
+        5000, unit="personnel-equivalent", ge=0, le=100_000,
+        description="What US intervention adds to the government's side of a standoff, in "
+        "loyal-force equivalents (air cover, quick-reaction forces, political cover).",
+        source="Reasoning: visible US intervention (air cover, quick-reaction forces) outweighs "
+        "the militia's committed strength about 3:1; calibrated with the backing sweep.",
+    )
+    decision_sharpness: float = param(
+        6.0, unit="1/index", gt=0, le=100,
+        description="Sharpness of the daily hold-firm/relent choice (logistic slope): higher is "
+        "more deterministic.",
+        source="Calibrated to the replay's validation targets (docs/model.md).",
+    )
+    relent_authority_cost: float = param(
+        0.12, unit="index", ge=0, le=1,
+        description="Authority lost when the government relents in a standoff.",
+        source="The relent 'demonstrated that he cannot enforce his orders' (seed brief).",
+    )
+    win_authority_gain: float = param(
+        0.08, unit="index", ge=0, le=1,
+        description="Authority gained when a standoff ends with the militia backing down.",
+        source="Reasoning: a success counts less than a failure costs (loss aversion of audiences).",
+    )
+    threat_sensitivity: float = param(
+        3.0, unit="index per seat share", ge=0, le=100,
+        description="Political pressure on the government from one public threat, per share of "
+        "parliament's seats held by the threatening bloc (pressure lowers the will to hold firm).",
+        source="Calibrated: Khazali's warning from a 15-seat bloc weighed on the PM (seed brief).",
+    )
+    transfer_release_rate: float = param(
+        0.55, unit="probability/day", ge=0, le=1,
+        description="After relenting, daily chance that each transferred detainee is released by "
+        "the militia-controlled unit now holding him.",
+        source="13 of 14 released within 4 days (26-29 Jun 2020, seed brief).",
+    )
+
+
+class Militia(Strict):
+    """One militia (a Popular Mobilization Forces faction)."""
+
+    name: str = Field(..., description="Short name, unique (e.g. KH, AAH); used in overrides as "
+                      "militias[NAME].field.")
+    full_name: str = param("", unit="text", description="Full name.", source="Label only.")
+    fighters: int = param(
+        5000, unit="fighters", ge=0, le=1_000_000,
+        description="Total fighters.",
+        source="Public estimates for 2020 (e.g. KH ~ 5,000-10,000, AAH ~ 10,000); per scenario.",
+    )
+    capital_fighters: int = param(
+        300, unit="fighters", ge=0, le=100_000,
+        description="Fighters who can be mobilised in the capital within a day (pool for musters "
+        "and local defence).",
+        source="Reasoning: a small share of total strength is in Baghdad at any time.",
+    )
+    patron_support_share: float = param(
+        0.2, unit="share 0-1", ge=0, le=1,
+        description="Share of the patron's support this militia receives (alignment). Shares of "
+        "all militias must sum to at most 1.",
+        source="KH 'receives more support from the IRGC-QF than any other Iraqi militia' (seed).",
+    )
+    autonomy: float = param(
+        0.6, unit="index 0-1", ge=0, le=1,
+        description="Autonomy from state command: 0 = obeys the PM, 1 = answers only to itself "
+        "and its patron.",
+        source="Formally part of the PMU, in practice reporting to the IRGC-QF (seed brief).",
+    )
+    cohesion: float = param(
+        0.8, unit="index 0-1", ge=0, le=1,
+        description="Leadership and organisational cohesion; scales attacks and local defence.",
+        source="Reasoning; lowered after decapitation (KH after 3 Jan 2020).",
+    )
+    seats: int = param(
+        0, unit="seats", ge=0, le=PARLIAMENT_SEATS,
+        description=f"Seats of its political bloc in the {PARLIAMENT_SEATS}-seat parliament; "
+        "weight of its public threats.",
+        source="2018 election results (e.g. Sadiqoun/AAH 15 seats; KH none of its own).",
+    )
+    attack_rate: float = param(
+        0.05, unit="attacks/day", ge=0, le=20,
+        description="Attacks per day on foreign-force sites at full patron push, full strength "
+        "and full cohesion.",
+        source="Calibrated so all militias together make ~5 attacks a month in 2020.",
+    )
+    mobilisation: float = param(
+        0.4, unit="share 0-1", ge=0, le=1,
+        description="Share of capital fighters that turn out when the militia musters.",
+        source="Calibrated: KH mustered ~150 fighters on 25-26 Jun 2020 (seed brief).",
+    )
+    threat_propensity: float = param(
+        0.3, unit="probability/day", ge=0, le=1,
+        description="Daily chance, during a standoff involving an ally, that its political "
+        "leadership issues a public threat (at full patron push).",
+        source="Khazali (AAH) publicly warned the PM on 26 Jun, the day after the raid (seed).",
+    )
+    threat_window_days: int = param(
+        4, unit="days", ge=0, le=365,
+        description="Days after a raid on an ally during which its leaders may threaten publicly.",
+        source="Khazali's warning came the day after the raid (seed brief).",
+    )
+    solidarity: float = param(
+        0.1, unit="probability/day", ge=0, le=1,
+        description="Daily chance of sending fighters to join an ally's muster.",
+        source="Reasoning: only KH is reported at the June muster; kept low.",
+    )
+    clash_propensity: float = param(
+        0.05, unit="probability/day", ge=0, le=1,
+        description="Daily chance that a muster facing a government that holds firm turns into an "
+        "armed clash (at full patron push).",
+        source="Reasoning: no clash in June 2020; militias prefer intimidation to open fighting.",
+    )
+
+
+class Patron(Strict):
+    """The external patron (IRGC-Qods Force)."""
+
+    name: str = param("IRGC-QF", unit="text", description="Display name.", source="Label only.")
+    instigation: float = param(
+        0.6, unit="index 0-1", ge=0, le=1,
+        description="Baseline push on militias to attack and intimidate (0 = restrain, 1 = all "
+        "out).",
+        source="'Iran seeks to drive U.S. forces out of Iraq permanently' (seed brief).",
+    )
+    resources: float = param(
+        1.0, unit="multiple of 2020 level", ge=0, le=5,
+        description="Material support (rockets, funding, training) relative to 2020; scales "
+        "attack capability.",
+        source="Normalisation: 1 = the 2020 level the defaults are calibrated to.",
+    )
+    stability_priority: float = param(
+        0.5, unit="index 0-1", ge=0, le=1,
+        description="Weight on keeping Iraq's order stable: how strongly the patron reins "
+        "militias in once escalation passes its threshold.",
+        source="Iran 'acquiesced to al-Kadhimi's appointment in the interests of keeping Iraq's "
+        "political structure stable' (seed brief).",
+    )
+    escalation_threshold: float = param(
+        0.5, unit="index 0-1", ge=0, le=1,
+        description="Escalation level above which restraint starts.",
+        source="Reasoning: restraint followed the Jan 2020 brink, and the Oct 2020 truce.",
+    )
+    strike_backlash: float = param(
+        0.15, unit="index", ge=0, le=1,
+        description="Rise in instigation after each foreign strike (decays back).",
+        source="Attacks resumed after the Dec 2019 and Mar 2020 US strikes.",
+    )
+    adjustment_rate: float = param(
+        0.1, unit="1/day", ge=0, le=1,
+        description="Daily rate at which instigation moves toward its target.",
+        source="Reasoning: patron direction takes days to weeks to reach the militias.",
+    )
+
+
+class Site(Strict):
+    """A site hosting foreign forces that militias may attack."""
+
+    name: str = Field(..., description="Unique site name (e.g. embassy, airport, bases, convoys).")
+    target_weight: float = param(
+        1.0, unit="relative weight", ge=0, le=1000,
+        description="Relative chance that an attack is aimed at this site.",
+        source="2020 attack pattern: bases, the Green Zone/embassy, Baghdad airport, convoys.",
+    )
+    interception: float = param(
+        0.0, unit="probability 0-1", ge=0, le=1,
+        description="Chance an attack on this site is intercepted (e.g. C-RAM rocket defence).",
+        source="Per site; the embassy's new rocket defence intercepted the 4 Jul 2020 rocket.",
+    )
+    lethality: float = param(
+        0.05, unit="US casualties/attack", ge=0, le=100,
+        description="Mean US casualties (killed) per attack that is not intercepted.",
+        source="~3 US deaths from ~60 attacks (Dec 2019-Oct 2020; K-1 and Taji).",
+    )
+
+
+class ForeignForces(Strict):
+    """The foreign forces (US forces in Iraq)."""
+
+    name: str = param("US forces", unit="text", description="Display name.", source="Label only.")
+    presence: int = param(
+        5200, unit="troops", ge=0, le=1_000_000,
+        description="Troops in country at the start (0 = no presence at all).",
+        source="~5,200 US troops in Iraq in early 2020; ~3,000 after the Sep 2020 drawdown.",
+    )
+    backing: float = param(
+        0.1, unit="probability 0-1", ge=0, le=1,
+        description="The main lever: probability that US forces actually step in to back the "
+        "government when an enforcement action is contested.",
+        source="'U.S. forces did not act to thwart the KH intimidation counterattack' (seed).",
+    )
+    response_delay_days: int = param(
+        0, unit="days", ge=0, le=30,
+        description="When it does step in, the US does so within this many days of the standoff "
+        "starting (uniform); 0 = on the first day.",
+        source="The June muster was a one-night confrontation: support that counts comes at once.",
+    )
+    retaliation_threshold: int = param(
+        1, unit="US casualties", ge=1, le=1000,
+        description="US casualties in one attack that trigger a retaliatory strike decision.",
+        source="US strikes of 29 Dec 2019 and 12 Mar 2020 both followed US deaths.",
+    )
+    retaliation_probability: float = param(
+        0.9, unit="probability 0-1", ge=0, le=1,
+        description="Chance that a triggering attack is answered with strikes.",
+        source="Both 2019-2020 fatal attacks were answered.",
+    )
+    retaliation_delay_days: int = param(
+        2, unit="days", ge=0, le=60,
+        description="Days from the triggering attack to the strike.",
+        source="K-1 27 Dec -> strikes 29 Dec; Taji 11 Mar -> strikes 12 Mar.",
+    )
+    strike_lethality: int = param(
+        20, unit="fighters", ge=0, le=10_000,
+        description="Militia fighters killed by one round of strikes.",
+        source="The 29 Dec 2019 strikes killed 25 KH fighters.",
+    )
+    strike_cohesion_damage: float = param(
+        0.05, unit="index", ge=0, le=1,
+        description="Cohesion lost by the struck militia.",
+        source="Reasoning: strikes on depots and command sites disrupt organisation.",
+    )
+    strike_expulsion_pressure: float = param(
+        0.15, unit="index", ge=0, le=1,
+        description="Rise in parliamentary pressure to expel foreign forces after each strike.",
+        source="Parliament voted to expel US forces on 5 Jan 2020, after the 3 Jan strike.",
+    )
+    casualty_tolerance: float = param(
+        12.0, unit="cost units", gt=0, le=10_000,
+        description="Political cost the US accepts before drawing down: 1 unit per US casualty "
+        "plus 10 units per unit of expulsion pressure.",
+        source="Reasoning: a few deaths and a parliamentary expulsion vote led to the 2020 "
+        "consolidation and drawdown, not withdrawal.",
+    )
+    drawdown_share: float = param(
+        0.3, unit="share 0-1", ge=0, le=1,
+        description="Share of troops withdrawn in one drawdown.",
+        source="5,200 -> 3,000 (Sep 2020): about 40%; 3,000 -> 2,500 (Jan 2021).",
+    )
+    drawdown_cooldown_days: int = param(
+        60, unit="days", ge=1, le=3650,
+        description="Minimum days between drawdowns.",
+        source="Reasoning: drawdowns were announced months apart in 2020.",
+    )
+    withdrawal_floor: int = param(
+        1000, unit="troops", ge=0, le=1_000_000,
+        description="Below this many troops, the remaining force leaves (full withdrawal).",
+        source="Reasoning: a force too small to protect itself is withdrawn.",
+    )
+    expulsion_pressure: float = param(
+        0.3, unit="index 0-1", ge=0, le=1,
+        description="Initial parliamentary pressure to expel foreign forces (adds to the US's "
+        "political cost; decays slowly, rises with each strike).",
+        source="Parliament's non-binding expulsion vote of 5 Jan 2020.",
+    )
+    sites: list[Site] = Field(
+        default_factory=lambda: [
+            Site(name="bases", target_weight=3.0, interception=0.1, lethality=0.08),
+            Site(name="embassy", target_weight=2.0, interception=0.0, lethality=0.03),
+            Site(name="airport", target_weight=1.5, interception=0.0, lethality=0.03),
+            Site(name="convoys", target_weight=3.5, interception=0.0, lethality=0.0),
+        ],
+        description="Sites hosting US forces that militias attack; per-site interception.",
+    )
+
+    @model_validator(mode="after")
+    def _unique_sites(self) -> "ForeignForces":
+        _require_unique([s.name for s in self.sites], "foreign_forces.sites")
+        return self
+
+
+Action = Literal[
+    "raid", "strike", "backing", "attack", "deploy_defence", "set", "truce", "drawdown",
+    "withdrawal",
+]
+class Escalation(Strict):
+    """The escalation index (0 = calm, 1 = open conflict) and what moves it."""
+
+    initial: float = param(
+        0.2, unit="index 0-1", ge=0, le=1,
+        description="Escalation at day 0.", source="Tense but below the Jan 2020 peak.",
+    )
+    decay: float = param(
+        0.05, unit="1/day", ge=0, le=1,
+        description="Daily relative decay of escalation toward calm.",
+        source="Reasoning: tensions subsided within weeks after each 2020 spike.",
+    )
+    per_attack: float = param(
+        0.03, unit="index", ge=0, le=1, description="Rise per militia attack.", source="Reasoning.",
+    )
+    per_casualty: float = param(
+        0.1, unit="index", ge=0, le=1, description="Rise per US casualty.",
+        source="US deaths drove the Dec 2019 and Mar 2020 escalations.",
+    )
+    per_strike: float = param(
+        0.2, unit="index", ge=0, le=1, description="Rise per US strike.",
+        source="The 29 Dec and 3 Jan strikes brought the crisis to its peak.",
+    )
+    per_clash: float = param(
+        0.15, unit="index", ge=0, le=1, description="Rise per armed clash.", source="Reasoning.",
+    )
+    per_muster: float = param(
+        0.05, unit="index", ge=0, le=1, description="Rise per militia muster.", source="Reasoning.",
+    )
+
+
+ACTIONS: tuple[str, ...] = get_args(Action)
+
+
+class ScriptedEvent(Strict):
+    """An action forced on a given day (history replay or counterfactual)."""
+
+    name: str | None = Field(None, description="Optional id, so that a scenario extending this "
+                             "one can override (or remove, with remove: true) the event.")
+    day: int | None = Field(None, ge=0, description="Day of the run (0 = start_date).")
+    date: dt.date | None = Field(None, description="Calendar date; alternative to day.")
+    actor: str = Field(..., description="Who acts: government, patron, foreign_forces or a "
+                       "militia name.")
+    action: Action = Field(..., description="raid (government on target; figures.arrests fixes the count, "
+              "figures.targets draws it), strike (foreign forces on a militia), backing (foreign "
+              "forces step in to the open standoff), attack (militia on a site), deploy_defence "
+              "(site interception := figures.interception), set (figures: {path: value} changes "
+              "parameters), truce (patron instigation := figures.instigation), drawdown "
+              "(figures.troops), withdrawal.")
+    target: str | None = Field(None, description="Militia or site the action is aimed at.")
+    figures: dict[str, Any] = Field(default_factory=dict, description="Numbers for the action.")
+    note: str = Field("", description="Historical note shown in the narrative.")
+
+    @model_validator(mode="after")
+    def _day_or_date(self) -> "ScriptedEvent":
+        if (self.day is None) == (self.date is None):
+            raise ValueError("give exactly one of 'day' or 'date'")
+        return self
+
+
+class Scenario(Strict):
+    """A complete scenario: actors, sites, scripted events and run settings."""
+
+    name: str = Field("unnamed", description="Scenario name (defaults to the file name).")
+    question: str = Field("", description="The question this scenario asks, in one line.")
+    start_date: dt.date = param(
+        dt.date(2020, 5, 7), unit="date",
+        description="Calendar date of day 0.",
+        source="Al-Kadhimi took office on 7 May 2020.",
+    )
+    horizon_days: int = param(
+        90, unit="days", ge=1, le=3650,
+        description="Number of simulated days (one step per day).",
+        source="Covers the June raid and the following month of attacks.",
+    )
+    seed: int = param(
+        20200625, unit="integer", ge=0, le=2**63 - 1,
+        description="Master seed; replication seeds are spawned from it.",
+        source="Any fixed number; the raid's date for memorability.",
+    )
+    government: Government = Field(default_factory=Government)
+    militias: list[Militia] = Field(..., min_length=1)
+    patron: Patron = Field(default_factory=Patron)
+    foreign_forces: ForeignForces = Field(default_factory=ForeignForces)
+    escalation: Escalation = Field(default_factory=Escalation)
+    events: list[ScriptedEvent] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Scenario":
+        names = [m.name for m in self.militias]
+        _require_unique(names, "militias")
+        total = sum(m.patron_support_share for m in self.militias)
+        if total > 1 + 1e-9:
+            raise ValueError(
+                f"militias[*].patron_support_share sum to {total:.2f}; they are shares of the "
+                "patron's support and must sum to at most 1"
+            )
+        sites = {s.name for s in self.foreign_forces.sites}
+        actors = {"government", "patron", "foreign_forces", *names}
+        for i, ev in enumerate(self.events):
+            where = f"events[{i}]"
+            if ev.actor not in actors:
+                raise ValueError(f"{where}.actor '{ev.actor}' is not one of {sorted(actors)}")
+            if ev.date is not None and ev.date < self.start_date:
+                raise ValueError(f"{where}.date {ev.date} is before start_date {self.start_date}")
+            needs = {"raid": names, "strike": names, "attack": sites, "deploy_defence": sites}
+            if ev.action in needs and ev.target not in needs[ev.action]:
+                raise ValueError(
+                    f"{where}.target '{ev.target}' must be one of {sorted(needs[ev.action])} "
+                    f"for action '{ev.action}'"
+                )
+        return self
+
+    def event_day(self, event: ScriptedEvent) -> int:
+        """Day number (0 = start_date) on which a scripted event fires."""
+        if event.day is not None:
+            return event.day
+        return (event.date - self.start_date).days
+
+    def date_of(self, day: int) -> dt.date:
+        """Calendar date of a day number."""
+        return self.start_date + dt.timedelta(days=day)
+
+
+def _require_unique(names: list[str], where: str) -> None:
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise ValueError(f"{where}: names must be unique, repeated: {', '.join(dupes)}")

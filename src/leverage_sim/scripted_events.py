@@ -1,0 +1,106 @@
+"""Scripted events: actions a scenario forces on a given day (history replay, counterfactuals).
+
+Each action calls the same code as the endogenous behaviour it stands for, so a scripted raid
+is followed by the same intimidation response and standoff as an unscripted one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from leverage_sim import overrides
+from leverage_sim.mechanisms import standoff
+from leverage_sim.schema import ScriptedEvent
+
+if TYPE_CHECKING:
+    from leverage_sim.model import LeverageModel
+
+
+def _raid(model: LeverageModel, ev: ScriptedEvent) -> None:
+    figures = ev.figures
+    model.raid(model.militia(ev.target), arrests=figures.get("arrests"),
+               targets=figures.get("targets"), note=ev.note)
+
+
+def _strike(model: LeverageModel, ev: ScriptedEvent) -> None:
+    if not model.foreign_force.withdrawn:
+        model.foreign_force.strike(ev.target, ev.note or "scripted strike")
+
+
+def _backing(model: LeverageModel, ev: ScriptedEvent) -> None:
+    for s in model.open_standoffs():
+        if not s.us_stepped_in and (ev.target in (None, s.militia)):
+            standoff.step_in(model, s, ev.note or "US forces step in (scripted)")
+
+
+def _attack(model: LeverageModel, ev: ScriptedEvent) -> None:
+    ff = model.foreign_force
+    if not ff.withdrawn:
+        ff.receive_attack(model.militia(ev.actor), ff.site(ev.target))
+
+
+def _deploy_defence(model: LeverageModel, ev: ScriptedEvent) -> None:
+    site = model.foreign_force.site(ev.target)
+    site.interception = float(ev.figures.get("interception", site.interception))
+    model.record("foreign_forces", "deploy_defence", ev.target,
+                 ev.note or f"interception chance now {site.interception:.2f}", site.interception)
+
+
+def _truce(model: LeverageModel, ev: ScriptedEvent) -> None:
+    model.patron.base_instigation = float(ev.figures.get("instigation", 0.0))
+    model.record(ev.actor, "truce", ev.target, ev.note or "truce declared",
+                 model.patron.base_instigation)
+
+
+def _drawdown(model: LeverageModel, ev: ScriptedEvent) -> None:
+    ff = model.foreign_force
+    ff.draw_down(int(ev.figures.get("troops", 0)), ev.note or "scripted drawdown")
+
+
+def _withdrawal(model: LeverageModel, ev: ScriptedEvent) -> None:
+    ff = model.foreign_force
+    ff.draw_down(ff.presence, ev.note or "scripted withdrawal")
+
+
+def _set(model: LeverageModel, ev: ScriptedEvent) -> None:
+    for path, value in ev.figures.items():
+        set_live_parameter(model, path, value)
+    model.record(ev.actor, "set", ev.target, ev.note or
+                 ", ".join(f"{k} = {v}" for k, v in ev.figures.items()))
+
+
+HANDLERS: dict[str, Callable[[LeverageModel, ScriptedEvent], None]] = {
+    "raid": _raid, "strike": _strike, "backing": _backing, "attack": _attack,
+    "deploy_defence": _deploy_defence, "truce": _truce, "drawdown": _drawdown,
+    "withdrawal": _withdrawal, "set": _set,
+}
+
+
+def fire_scripted_event(model: LeverageModel, ev: ScriptedEvent) -> None:
+    """Carry out one scripted event on the model."""
+    HANDLERS[ev.action](model, ev)
+
+
+def set_live_parameter(model: LeverageModel, path: str, value: Any) -> None:
+    """Change a running model's parameter by scenario path, e.g. ``patron.instigation`` or
+    ``militias[KH].autonomy`` or ``foreign_forces.sites[embassy].interception``."""
+    parts = overrides.parse_path(path)
+    roots: dict[str, Any] = {
+        "government": model.government, "patron": model.patron,
+        "foreign_forces": model.foreign_force, "militias": model.militias,
+    }
+    node: Any = roots.get(parts[0])
+    for key in parts[1:-1]:
+        if isinstance(node, list):
+            node = next((x for x in node if x.name == key), None)
+        elif key == "sites":
+            node = model.foreign_force.sites
+        else:
+            node = None
+    attr = parts[-1]
+    if parts[0] == "patron" and attr == "instigation":
+        attr = "base_instigation"
+    if node is None or isinstance(node, list) or not hasattr(node, attr):
+        raise ValueError(f"scripted 'set': '{path}' is not a live parameter")
+    setattr(node, attr, type(getattr(node, attr))(value))

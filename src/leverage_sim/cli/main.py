@@ -1,7 +1,8 @@
 """``leverage-sim`` entry point. Exit codes: 0 ok, 2 usage/input error, 1 internal error.
 
-Each verb lives in its own module exposing ``register(subparsers)``, which adds its parser and
-sets ``func`` (``args -> int``). Add a verb by adding its module to ``VERBS``.
+Each verb lives in its own module ``cli/<verb>_cmd.py`` exposing ``register(subparsers)``,
+which adds its parser and sets ``func`` (``args -> int``). Verbs are discovered from the module
+names, so adding a verb is adding its module.
 """
 
 from __future__ import annotations
@@ -9,13 +10,17 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import pkgutil
 import sys
 import traceback
 
 from leverage_sim import __version__
 from leverage_sim.errors import InputError
 
-VERBS = ("run",)
+import leverage_sim.cli as _cli_pkg
+
+VERBS = tuple(sorted(m.name[: -len("_cmd")] for m in pkgutil.iter_modules(_cli_pkg.__path__)
+                     if m.name.endswith("_cmd")))
 
 
 class _Parser(argparse.ArgumentParser):

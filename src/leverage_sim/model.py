@@ -38,7 +38,7 @@ class LeverageModel(mesa.Model):
 
     def __init__(self, scenario: schema.Scenario, seed: int) -> None:
         super().__init__(rng=seed)
-        self.scenario = scenario
+        self.spec = scenario  # not `scenario`: Mesa >= 3.4 reserves Model.scenario
         self.day = 0
         self.log = EventLog(scenario.start_date)
         self.escalation = scenario.escalation.initial

@@ -58,7 +58,7 @@ def collect(model: LeverageModel, seed: int, replication: int) -> RunTables:
     ts = dc.get_model_vars_dataframe().reset_index(drop=True)
     ts.insert(0, "replication", replication)
     ts.insert(2, "date", pd.to_datetime(
-        [model.scenario.date_of(int(d)) for d in ts["day"]]))
+        [model.spec.date_of(int(d)) for d in ts["day"]]))
     mil = dc.get_agenttype_vars_dataframe(Militia).reset_index()
     mil = pd.DataFrame({
         "replication": replication, "day": ts["day"].to_numpy().repeat(len(model.militias)),

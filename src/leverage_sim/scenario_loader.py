@@ -215,7 +215,7 @@ def _describe(err: dict[str, Any], raw: dict[str, Any]) -> str:
         close = difflib.get_close_matches(str(loc[-1]), names, n=1)
         hint = f" — did you mean '{close[0]}'?" if close else ""
         return f"unknown field '{path}'{hint} (allowed here: {', '.join(names)})"
-    msg = err["msg"]
+    msg = err["msg"].removeprefix("Value error, ")
     info = _walk(loc)[1]
     if info is not None:
         lo, hi = allowed_range(info)
@@ -224,7 +224,7 @@ def _describe(err: dict[str, Any], raw: dict[str, Any]) -> str:
         if lo is not None or hi is not None:
             rng = f"{'' if lo is None else lo} to {'' if hi is None else hi}".strip()
             msg += f" (allowed range {rng}{' ' + unit if unit else ''}; got {err.get('input')!r})"
-    return f"'{path}': {msg}"
+    return f"'{path}': {msg}" if path else msg
 
 
 def _readable_loc(loc: tuple[Any, ...], raw: Any) -> str:

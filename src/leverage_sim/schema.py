@@ -8,6 +8,7 @@ here). Defaults describe Iraq in mid-2020; ``scenarios/june_2020_replay.yaml`` s
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -479,6 +480,9 @@ class Scenario(Strict):
                 raise ValueError(f"{where}.actor '{ev.actor}' is not one of {sorted(actors)}")
             if ev.date is not None and ev.date < self.start_date:
                 raise ValueError(f"{where}.date {ev.date} is before start_date {self.start_date}")
+            if ev.action == "set":
+                for path in ev.figures:
+                    _check_live_path(path, names, sites, f"{where}.figures")
             needs = {"raid": names, "strike": names, "attack": sites, "deploy_defence": sites}
             if ev.action in needs and ev.target not in needs[ev.action]:
                 raise ValueError(
@@ -496,6 +500,25 @@ class Scenario(Strict):
     def date_of(self, day: int) -> dt.date:
         """Calendar date of a day number."""
         return self.start_date + dt.timedelta(days=day)
+
+
+def _check_live_path(path: str, militias: list[str], sites: set[str], where: str) -> None:
+    """A scripted 'set' may change a numeric parameter of an actor or site, by scenario path."""
+    m = re.fullmatch(r"(government|patron|foreign_forces|militias\[([^\]]+)\]"
+                     r"|foreign_forces\.sites\[([^\]]+)\])\.([a-z_]+)", path)
+    models = {"government": Government, "patron": Patron, "foreign_forces": ForeignForces}
+    if m is None:
+        raise ValueError(f"{where}: '{path}' is not a parameter path such as patron.instigation, "
+                         "militias[KH].cohesion or foreign_forces.sites[embassy].interception")
+    root, militia, site, attr = m.groups()
+    model = Militia if militia else Site if site else models[root]
+    if militia and militia not in militias:
+        raise ValueError(f"{where}: no militia '{militia}' (have {', '.join(militias)})")
+    if site and site not in sites:
+        raise ValueError(f"{where}: no site '{site}' (have {', '.join(sorted(sites))})")
+    field = model.model_fields.get(attr)
+    if field is None or field.annotation not in (int, float):
+        raise ValueError(f"{where}: '{path}' is not a numeric parameter of {model.__name__}")
 
 
 def _require_unique(names: list[str], where: str) -> None:

@@ -3,16 +3,21 @@ Figure or Axes with titles and units."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import matplotlib
 
 matplotlib.use("Agg") if matplotlib.get_backend().lower().startswith("agg") else None
 
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from scipy import stats  # noqa: E402
 
-from leverage_sim.report import outcome_shares  # noqa: E402
+from leverage_sim.errors import InputError  # noqa: E402
+from leverage_sim.report import OUTCOMES, outcome_shares  # noqa: E402
 from leverage_sim.runner import Results  # noqa: E402
 
 
@@ -74,3 +79,139 @@ def run_overview(res: Results) -> Figure:
         a.tick_params(axis="x", labelrotation=30)
     fig.suptitle(f"{res.scenario.name}: {len(res.summary)} replications, seed {res.seed}")
     return fig
+
+
+def binomial_interval(k: np.ndarray, n: int, level: float = 0.9) -> tuple[np.ndarray, np.ndarray]:
+    """Exact (Clopper-Pearson) ``level`` interval of a share of ``k`` successes in ``n`` runs."""
+    k = np.asarray(k, dtype=float)
+    a = (1 - level) / 2
+    lo = np.where(k > 0, stats.beta.ppf(a, k, n - k + 1), 0.0)
+    hi = np.where(k < n, stats.beta.ppf(1 - a, k + 1, n - k), 1.0)
+    return np.nan_to_num(lo), np.nan_to_num(hi, nan=1.0)
+
+
+# ---- comparing scenarios ---------------------------------------------------------------------
+def scenario_bands(ax: Axes, results: Mapping[str, Results], column: str,
+                   ylabel: str | None = None, levels: tuple[float, ...] = (0.5, 0.9)) -> Axes:
+    """One ``timeseries`` column for several scenarios on one axes: per scenario the median over
+    replications by date and shaded central ``levels`` bands (default 50% and 90%).
+
+    ``results`` maps a label (e.g. the scenario name) to its :class:`Results`.
+    """
+    if not results:
+        raise InputError("scenario_bands needs at least one Results to plot.")
+    for label, res in results.items():
+        band_plot(ax, res.timeseries, column, label=label, levels=levels)
+    bands = " and ".join(f"{level:.0%}" for level in sorted(levels))
+    ax.set_title(f"{column.replace('_', ' ')}: median, {bands} bands over replications")
+    ax.set_xlabel("date")
+    ax.set_ylabel(ylabel or column.replace("_", " "))
+    ax.legend(loc="best", fontsize=8)
+    ax.tick_params(axis="x", labelrotation=30)
+    return ax
+
+
+def outcome_shares_by_scenario(ax: Axes, summaries: Mapping[str, pd.DataFrame],
+                               level: float = 0.9) -> Axes:
+    """Grouped horizontal bars: share of runs with each outcome of ``report.OUTCOMES``, one bar
+    per scenario, with exact (Clopper-Pearson) ``level`` intervals.
+
+    ``summaries`` maps a label to a ``summary`` table (one row per replication).
+    """
+    if not summaries:
+        raise InputError("outcome_shares_by_scenario needs at least one summary table.")
+    names = list(OUTCOMES)
+    height = 0.8 / len(summaries)
+    y = np.arange(len(names))[::-1]
+    for i, (label, summary) in enumerate(summaries.items()):
+        n = len(summary)
+        shares = outcome_shares(summary).reindex(names).to_numpy()
+        lo, hi = binomial_interval(np.rint(shares * n), n, level)
+        ax.barh(y + 0.4 - height * (i + 0.5), shares, height=height, label=f"{label} (n={n})",
+                xerr=[shares - lo, hi - shares], capsize=2, error_kw={"linewidth": 0.8})
+    ax.set_yticks(y, [n.replace("_", " ") for n in names])
+    ax.set_xlim(0, 1)
+    ax.set_xlabel(f"share of runs ({level:.0%} exact interval)")
+    ax.set_title("Outcomes by scenario")
+    ax.legend(loc="lower right", fontsize=8)
+    return ax
+
+
+# ---- one replication -------------------------------------------------------------------------
+TIMELINE_ROWS = {
+    "raid": ("raid", "tab:blue", "v"),
+    "muster": ("muster", "tab:brown", "^"),
+    "public_threat": ("public threat", "tab:purple", "D"),
+    "standoff": ("standoff (days open)", "tab:gray", "|"),
+    "hold_firm": ("government holds firm", "tab:green", "*"),
+    "relent": ("government relents", "tab:red", "X"),
+    "release": ("detainees released", "tab:orange", "o"),
+    "clash": ("clash", "black", "x"),
+    "attack": ("attack (hit)", "tab:red", "."),
+    "intercepted": ("attack (intercepted)", "tab:blue", "."),
+    "casualties": ("US casualties", "darkred", "s"),
+    "strike": ("US strike", "navy", "P"),
+    "drawdown": ("US drawdown", "tab:olive", "<"),
+    "withdrawal": ("US withdrawal", "tab:olive", "<"),
+}
+"""Timeline rows in plotting order (top to bottom): key -> (label, colour, marker)."""
+
+
+def event_timeline(ax: Axes, events: pd.DataFrame, replication: int = 0) -> Axes:
+    """What happened in one replication, on a date axis: one row per kind of action (raid,
+    muster, threats, standoff days, hold firm/relent, releases, attacks hit or intercepted,
+    attacks with US casualties, strikes, drawdown). Marker labels give the figures (arrests,
+    fighters, detainees, casualties)."""
+    ev = events[events["replication"] == replication].copy()
+    if ev.empty:
+        raise InputError(f"No events for replication {replication}; replications present: "
+                         f"{sorted(events['replication'].unique().tolist())}.")
+    ev["row"] = ev["action"].where(~((ev["action"] == "attack")
+                                     & (ev["detail"] == "intercepted")), "intercepted")
+    casualties = ev[(ev["action"] == "attack") & (ev["value"] > 0)].assign(row="casualties")
+    ev = pd.concat([ev, casualties])
+    rows = [r for r in TIMELINE_ROWS if (ev["row"] == r).any()]
+    for pos, key in enumerate(rows):
+        label, color, marker = TIMELINE_ROWS[key]
+        sel = ev[ev["row"] == key]
+        ax.scatter(sel["date"], np.full(len(sel), -pos), color=color, marker=marker, s=40,
+                   zorder=3)
+        if key in ("raid", "muster", "release", "casualties"):
+            for date, value in zip(sel["date"], sel["value"]):
+                ax.annotate(f"{value:.0f}", (date, -pos), textcoords="offset points",
+                            xytext=(0, 6), ha="center", fontsize=7)
+    ax.set_yticks([-p for p in range(len(rows))], [TIMELINE_ROWS[r][0] for r in rows])
+    ax.set_ylim(-len(rows) + 0.5, 0.7)
+    ax.grid(axis="x", alpha=0.3)
+    ax.set_xlabel("date")
+    ax.set_title(f"Timeline of replication {replication} (numbers: arrests, fighters, "
+                 "detainees, casualties)")
+    ax.tick_params(axis="x", labelrotation=30)
+    return ax
+
+
+# ---- sensitivity -----------------------------------------------------------------------------
+def sensitivity_bars(ax: Axes, indices: pd.DataFrame, title: str | None = None) -> Axes:
+    """Bar chart of sensitivity indices with their confidence intervals, one group per parameter.
+
+    ``indices`` is a table from :func:`leverage_sim.analysis.sobol_indices` (bars ``S1`` and
+    ``ST``, share of output variance) or :func:`~leverage_sim.analysis.morris_indices` (bars
+    ``mu_star``, mean absolute elementary effect, and ``sigma``); error bars are the ``*_conf``
+    half-widths.
+    """
+    sobol = {"S1", "ST"} <= set(indices.columns)
+    bars = ("S1", "ST") if sobol else ("mu_star", "sigma")
+    labels = {"S1": "first order S1", "ST": "total ST", "mu_star": "μ* (mean |effect|)",
+              "sigma": "σ (interactions, non-linearity)"}
+    x = np.arange(len(indices))
+    width = 0.8 / len(bars)
+    for i, col in enumerate(bars):
+        conf = indices.get(f"{col}_conf")
+        ax.bar(x + width * (i - (len(bars) - 1) / 2), indices[col], width, label=labels[col],
+               yerr=None if conf is None else conf.to_numpy(), capsize=3)
+    ax.set_xticks(x, [str(p) for p in indices.index], rotation=20, ha="right")
+    ax.axhline(0, color="black", linewidth=0.6)
+    ax.set_ylabel("share of output variance" if sobol else "output units per unit range")
+    ax.set_title(title or ("Sobol indices" if sobol else "Morris screening"))
+    ax.legend(fontsize=8)
+    return ax

@@ -1,0 +1,92 @@
+"""Global sensitivity indices with SALib: Sobol (Saltelli design) and Morris elementary effects.
+
+``sobol_indices`` and ``morris_indices`` take a SALib ``problem`` and model outputs in design
+order, so they work on any function; ``sensitivity`` runs a ``sobol``/``saltelli``/``morris``
+sweep through the sweep engine (parallel, seeded, resumable; replications averaged per point) and
+returns one table of indices per outcome.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from SALib.analyze import morris as morris_analyze
+from SALib.analyze import sobol as sobol_analyze
+
+from leverage_sim.errors import InputError
+
+Problem = dict[str, Any]
+
+
+def _outputs(problem: Problem, y: Any, n_rows: int | None = None) -> np.ndarray:
+    """Model outputs as a finite 1-D float array, checked against the design."""
+    y = np.asarray(y, dtype=float).ravel()
+    if n_rows is not None and len(y) != n_rows:
+        raise InputError(f"{len(y)} model outputs for a design of {n_rows} points; pass one "
+                         "output per design point, in design order.")
+    if not np.isfinite(y).all():
+        raise InputError(f"{int((~np.isfinite(y)).sum())} model outputs are missing or not finite "
+                         "(failed runs?); Sobol and Morris need an output for every design point.")
+    return y
+
+
+def sobol_indices(problem: Problem, y: Any, second_order: bool = False, level: float = 0.95,
+                  resamples: int = 200, seed: int = 0) -> pd.DataFrame:
+    """First-order (``S1``) and total (``ST``) Sobol indices of output ``y``.
+
+    Args:
+        problem: SALib problem (``num_vars``, ``names``, ``bounds``) of the Saltelli design.
+        y: one output per design point, in the order of ``SALib.sample.sobol.sample``
+            (``N * (k + 2)`` points, or ``N * (2k + 2)`` with ``second_order``).
+        second_order: whether the design was drawn with ``calc_second_order=True``.
+        level: confidence level of the bootstrap intervals (0-1).
+        resamples: bootstrap resamples for the intervals.
+        seed: seed of the bootstrap.
+
+    Returns:
+        One row per parameter (index = names): ``S1, S1_conf, ST, ST_conf`` where ``*_conf`` is
+        the half-width of the ``level`` bootstrap interval. Indices are shares of output variance
+        (0-1; estimates can stray slightly outside when the sample is small).
+    """
+    k = problem["num_vars"]
+    y = _outputs(problem, y)
+    per = 2 * k + 2 if second_order else k + 2
+    if len(y) % per:
+        raise InputError(f"{len(y)} outputs is not a multiple of {per} (a Saltelli design with "
+                         f"{k} parameters, second_order={second_order}); check the design.")
+    res = sobol_analyze.analyze(problem, y, calc_second_order=second_order,
+                                num_resamples=resamples, conf_level=level, seed=seed)
+    cols = ("S1", "S1_conf", "ST", "ST_conf")
+    return pd.DataFrame({c: res[c] for c in cols}, index=pd.Index(problem["names"],
+                                                                  name="parameter"))
+
+
+def morris_indices(problem: Problem, x: Any, y: Any, levels: int = 4, level: float = 0.95,
+                   resamples: int = 200, seed: int = 0) -> pd.DataFrame:
+    """Morris elementary-effect statistics of output ``y``.
+
+    Args:
+        problem: SALib problem of the design.
+        x: the Morris design matrix (``r * (k + 1)`` rows, in trajectory order).
+        y: one output per row of ``x``.
+        levels: number of grid levels the design used (``num_levels``).
+        level: confidence level of the bootstrap interval of ``mu_star``.
+        resamples: bootstrap resamples.
+        seed: seed of the bootstrap.
+
+    Returns:
+        One row per parameter: ``mu`` (mean effect), ``mu_star`` (mean absolute effect, the
+        importance measure; output units per unit of the parameter's range), ``mu_star_conf``
+        (half-width of its ``level`` interval) and ``sigma`` (spread: interactions/non-linearity).
+    """
+    x = np.asarray(x, dtype=float)
+    y = _outputs(problem, y, len(x))
+    res = morris_analyze.analyze(problem, x, y, num_resamples=resamples, conf_level=level,
+                                 num_levels=levels, seed=seed)
+    cols = ("mu", "mu_star", "mu_star_conf", "sigma")
+    return pd.DataFrame({c: np.asarray(res[c], dtype=float) for c in cols},
+                        index=pd.Index(problem["names"], name="parameter"))

@@ -1,0 +1,129 @@
+"""Sensitivity analysis and scenario discovery against functions with a known answer."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from SALib.sample import morris as morris_sample
+from SALib.sample import sobol as sobol_sample
+from SALib.test_functions import Ishigami
+
+from leverage_sim import InputError
+from leverage_sim.analysis import morris_indices, prim, sobol_indices, tree_leaves
+from leverage_sim.analysis.discovery import box_stats
+
+ISHIGAMI = {"num_vars": 3, "names": ["x1", "x2", "x3"], "bounds": [[-np.pi, np.pi]] * 3}
+# Analytic values for a = 7, b = 0.1 (Saltelli et al. 2008, Global Sensitivity Analysis, 4.7.2)
+ISHIGAMI_S1 = [0.3139, 0.4424, 0.0]
+ISHIGAMI_ST = [0.5576, 0.4424, 0.2437]
+
+
+def test_sobol_recovers_ishigami_indices():
+    x = sobol_sample.sample(ISHIGAMI, 2048, calc_second_order=False, seed=3)
+    idx = sobol_indices(ISHIGAMI, Ishigami.evaluate(x), seed=3)
+    assert list(idx.columns) == ["S1", "S1_conf", "ST", "ST_conf"]
+    np.testing.assert_allclose(idx["S1"], ISHIGAMI_S1, atol=0.05)
+    np.testing.assert_allclose(idx["ST"], ISHIGAMI_ST, atol=0.05)
+    # the intervals are reported and contain the true values
+    assert (idx["S1_conf"] > 0).all() and (idx["ST_conf"] > 0).all()
+    assert (abs(idx["ST"] - ISHIGAMI_ST) <= idx["ST_conf"] + 0.01).all()
+
+
+def test_sobol_second_order_design_and_bad_lengths():
+    x = sobol_sample.sample(ISHIGAMI, 256, calc_second_order=True, seed=1)
+    y = Ishigami.evaluate(x)
+    idx = sobol_indices(ISHIGAMI, y, second_order=True)
+    assert idx["ST"].idxmax() == "x1"
+    with pytest.raises(InputError, match="not a multiple of 5"):
+        sobol_indices(ISHIGAMI, y[:-1])
+    y[3] = np.nan
+    with pytest.raises(InputError, match="1 model outputs are missing"):
+        sobol_indices(ISHIGAMI, y, second_order=True)
+
+
+def test_morris_finds_the_inert_input():
+    problem = {"num_vars": 3, "names": ["linear", "wavy", "inert"], "bounds": [[0, 1]] * 3}
+    x = morris_sample.sample(problem, 30, num_levels=4, seed=2)
+    y = 4 * x[:, 0] + np.sin(6 * x[:, 1])
+    idx = morris_indices(problem, x, y, seed=2)
+    assert idx.loc["inert", "mu_star"] == 0 and idx.loc["inert", "sigma"] == 0
+    # a linear input has a constant effect (4 per unit range), hence no spread
+    assert idx.loc["linear", "mu_star"] == pytest.approx(4)
+    assert idx.loc["linear", "sigma"] == pytest.approx(0, abs=1e-9)
+    assert 0 < idx.loc["wavy", "mu_star"] < 4 and idx.loc["wavy", "sigma"] > 0
+    assert idx.loc["wavy", "mu_star_conf"] > 0
+    with pytest.raises(InputError, match="outputs for a design of"):
+        morris_indices(problem, x, y[:-2])
+
+
+# ---- scenario discovery ------------------------------------------------------------------------
+def test_box_stats_by_hand():
+    # ten points, outcome in rows 5, 6, 7, 9; the box holds rows 5..9
+    y = np.array([0, 0, 0, 0, 0, 1, 1, 1, 0, 1], dtype=float)
+    inside = np.arange(10) >= 5
+    assert box_stats(inside, y) == {"coverage": 1.0, "density": 0.8, "mass": 0.5}
+    assert box_stats(np.arange(10) >= 8, y) == {"coverage": 0.25, "density": 0.5, "mass": 0.2}
+
+
+def test_prim_peels_one_point_at_a_time_by_hand():
+    x = pd.DataFrame({"x": np.arange(10.0)})
+    y = [0, 0, 0, 0, 0, 1, 1, 1, 0, 1]
+    res = prim(x, y, alpha=0.1, mass_min=0.1, paste=False)
+    t = res.trajectory
+    # each peel drops the lowest point while that raises the density: 4/10, 4/9, ..., 4/5
+    np.testing.assert_allclose(t["density"][:6], [0.4, 4 / 9, 0.5, 4 / 7, 4 / 6, 0.8])
+    np.testing.assert_allclose(t["mass"][:6], [1.0, 0.9, 0.8, 0.7, 0.6, 0.5])
+    assert (t["coverage"][:6] == 1).all() and list(t["stage"][:2]) == ["start", "peel"]
+    assert t["mass"].min() >= 0.1
+    box = res.box(res.select(0.8))
+    assert box.loc["x", "low"] == 5 and box.loc["x", "high"] == 9
+
+
+def planted(n=3000, seed=0):
+    rng = np.random.default_rng(seed)
+    x = pd.DataFrame(rng.uniform(size=(n, 4)), columns=["a", "b", "c", "d"])
+    y = ((x["a"] > 0.3) & (x["a"] < 0.7) & (x["b"] > 0.6)).to_numpy()
+    return x, y
+
+
+def test_prim_recovers_a_planted_box():
+    x, y = planted()
+    res = prim(x, y)
+    i = res.select(min_density=0.95)
+    box = res.box(i)
+    assert list(box.index) == ["a", "b"]  # c and d are left unrestricted
+    np.testing.assert_allclose(box.loc["a", ["low", "high"]], [0.3, 0.7], atol=0.05)
+    np.testing.assert_allclose(box.loc["b", ["low", "high"]], [0.6, 1.0], atol=0.05)
+    row = res.trajectory.loc[i]
+    assert row["density"] >= 0.95 and row["coverage"] >= 0.9
+    # the reported figures are those of the box applied to the data
+    assert box_stats(res.inside(x, i), y.astype(float)) == pytest.approx(
+        row[["coverage", "density", "mass"]].to_dict())
+    # pasting never lowers the density of the box it starts from
+    dens = res.trajectory["density"]
+    paste = res.trajectory["stage"] == "paste"
+    assert not paste.any() or dens[paste].min() >= dens[~paste].iloc[-1]
+
+
+def test_tree_leaves_describe_the_planted_box():
+    x, y = planted()
+    leaves = tree_leaves(x, y, max_depth=3)
+    top = leaves.iloc[0]
+    assert top["predicts"] and top["density"] == 1.0 and top["coverage"] == 1.0
+    assert set(top["limits"]) == {"a", "b"}
+    np.testing.assert_allclose(top["limits"]["a"], [0.3, 0.7], atol=0.02)
+    assert top["limits"]["b"][0] == pytest.approx(0.6, abs=0.02)
+    assert leaves["coverage"].sum() == pytest.approx(1.0)
+    assert leaves["mass"].sum() == pytest.approx(1.0)
+    assert "a <=" in top["rule"] and "b >" in top["rule"]
+
+
+def test_discovery_bad_input():
+    x, y = planted(100)
+    with pytest.raises(InputError, match="one 0/1"):
+        prim(x, y[:-1])
+    with pytest.raises(InputError, match="nothing to find"):
+        tree_leaves(x, np.zeros(100))
+    with pytest.raises(InputError, match="alpha"):
+        prim(x, y, alpha=0.7)
+    with pytest.raises(InputError, match=r"\['a'\]"):
+        prim(x.assign(a=np.nan), y)

@@ -7,8 +7,16 @@ from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
 from SALib.test_functions import Ishigami
 
+import leverage_sim as ls
 from leverage_sim import InputError
-from leverage_sim.analysis import morris_indices, prim, sobol_indices, tree_leaves
+from leverage_sim.analysis import (
+    compare_with_record,
+    episode_figures,
+    morris_indices,
+    prim,
+    sobol_indices,
+    tree_leaves,
+)
 from leverage_sim.analysis.discovery import box_stats
 
 ISHIGAMI = {"num_vars": 3, "names": ["x1", "x2", "x3"], "bounds": [[-np.pi, np.pi]] * 3}
@@ -127,3 +135,32 @@ def test_discovery_bad_input():
         prim(x, y, alpha=0.7)
     with pytest.raises(InputError, match=r"\['a'\]"):
         prim(x.assign(a=np.nan), y)
+
+
+# ---- the June 2020 episode ---------------------------------------------------------------------
+def test_episode_figures_follow_the_event_log(replay):
+    res = ls.run(replay, replications=6, seed=11)
+    fig = episode_figures(res)
+    assert list(fig.index) == list(range(6))
+    assert (fig["arrests"] == 14).all()
+    ev = res.events
+    raid_day = next(replay.event_day(e) for e in replay.events if e.action == "raid")
+    for rep, row in fig.iterrows():
+        kh = ev[(ev["replication"] == rep) & (ev["action"] == "muster") & (ev["actor"] == "KH")
+                & ev["day"].between(raid_day, raid_day + 1)]
+        assert row["muster"] == kh["value"].iloc[0] if len(kh) else np.isnan(row["muster"])
+        assert row["released_4d"] <= 14
+        # an end of the standoff is counted in the summary too
+        s = res.summary.loc[rep]
+        assert not row["relented"] or s["relents"] > 0
+        assert row["outcome"] != "held firm" or s["held_firm"] > 0
+    table = compare_with_record(fig)
+    assert table.loc["arrests in the raid", "record (2020)"] == "14"
+    assert table.loc["arrests in the raid", "model"] == "14 [14, 14]"
+    assert table.loc["government relents", "model"] == f"{fig['relented'].mean():.0%} of runs"
+
+
+def test_episode_needs_a_raid(replay):
+    res = ls.run(replay.model_copy(update={"events": []}), replications=1, seed=1)
+    with pytest.raises(InputError, match="no scripted raid"):
+        episode_figures(res)

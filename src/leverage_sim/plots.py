@@ -177,9 +177,9 @@ def event_timeline(ax: Axes, events: pd.DataFrame, replication: int = 0) -> Axes
         ax.scatter(sel["date"], np.full(len(sel), -pos), color=color, marker=marker, s=40,
                    zorder=3)
         if key in ("raid", "muster", "release", "casualties"):
-            for date, value in zip(sel["date"], sel["value"]):
-                ax.annotate(f"{value:.0f}", (date, -pos), textcoords="offset points",
-                            xytext=(0, 6), ha="center", fontsize=7)
+            for date, values in sel.groupby("date")["value"]:
+                ax.annotate("+".join(f"{v:.0f}" for v in values), (date, -pos),
+                            textcoords="offset points", xytext=(0, 6), ha="center", fontsize=7)
     ax.set_yticks([-p for p in range(len(rows))], [TIMELINE_ROWS[r][0] for r in rows])
     ax.set_ylim(-len(rows) + 0.5, 0.7)
     ax.grid(axis="x", alpha=0.3)

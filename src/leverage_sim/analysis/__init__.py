@@ -1,10 +1,15 @@
-"""Analysis of sweeps: global sensitivity (Sobol, Morris) and scenario discovery (PRIM, trees).
+"""Analysis of runs and sweeps: the June 2020 episode against the record, global sensitivity
+(Sobol, Morris) and scenario discovery (PRIM, trees).
 
 The index and box functions take plain arrays/tables, so they can be checked on functions with a
 known answer; :func:`sensitivity` runs a sweep through :mod:`leverage_sim.sweep` and analyses it.
 """
 
 from leverage_sim.analysis.discovery import PrimResult, prim, tree_leaves
+from leverage_sim.analysis.episode import RECORD, compare_with_record, episode_figures
 from leverage_sim.analysis.sensitivity import morris_indices, sobol_indices
 
-__all__ = ["PrimResult", "morris_indices", "prim", "sobol_indices", "tree_leaves"]
+__all__ = [
+    "RECORD", "PrimResult", "compare_with_record", "episode_figures", "morris_indices", "prim",
+    "sobol_indices", "tree_leaves",
+]

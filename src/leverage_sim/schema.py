@@ -328,16 +328,17 @@ class ForeignForces(Strict):
         source="Parliament voted to expel US forces on 5 Jan 2020, after the 3 Jan strike.",
     )
     casualty_tolerance: float = param(
-        12.0, unit="cost units", gt=0, le=10_000,
-        description="Political cost the US accepts before drawing down: 1 unit per US casualty "
-        "plus 10 units per unit of expulsion pressure.",
-        source="Reasoning: a few deaths and a parliamentary expulsion vote led to the 2020 "
-        "consolidation and drawdown, not withdrawal.",
+        6.0, unit="cost units", gt=0, le=10_000,
+        description="Political cost the US accepts before drawing down: remembered US casualties "
+        "(1 unit each, fading over ~180 days) plus 10 units per unit of expulsion pressure.",
+        source="Calibrated: at 2020 attack levels, drawdowns but no withdrawal within a year "
+        "(5,200 -> 3,000 troops by Sep 2020); at three times that violence, withdrawal becomes "
+        "likely.",
     )
     drawdown_share: float = param(
-        0.3, unit="share 0-1", ge=0, le=1,
+        0.4, unit="share 0-1", ge=0, le=1,
         description="Share of troops withdrawn in one drawdown.",
-        source="5,200 -> 3,000 (Sep 2020): about 40%; 3,000 -> 2,500 (Jan 2021).",
+        source="5,200 -> 3,000 (announced Sep 2020): about 40%.",
     )
     drawdown_cooldown_days: int = param(
         60, unit="days", ge=1, le=3650,

@@ -21,7 +21,7 @@ class ForeignForce(mesa.Agent):
             setattr(self, key, value)
         self.sites = [SiteState(**s.model_dump()) for s in params.sites]
         self.casualties = 0
-        self.casualties_since_drawdown = 0
+        self.remembered_casualties = 0.0
         self.pending_strikes: list[tuple[int, str]] = []  # (day due, militia name)
         self.last_drawdown_day: int | None = None
         self.withdrawal_day: int | None = None
@@ -51,7 +51,7 @@ class ForeignForce(mesa.Agent):
             m.record(self.name_id, "interception", site.name, f"attack by {militia.name}", 1)
             return
         self.casualties += out.casualties
-        self.casualties_since_drawdown += out.casualties
+        self.remembered_casualties += out.casualties
         if retaliation.decide_retaliation(m.rng, out.casualties, self.retaliation_threshold,
                                           self.retaliation_probability):
             self.pending_strikes.append((m.day + self.retaliation_delay_days, militia.name))
@@ -64,6 +64,7 @@ class ForeignForce(mesa.Agent):
             if not self.withdrawn:
                 self.strike(target, "retaliation for US casualties")
         self.expulsion_pressure *= 1.0 - withdrawal.EXPULSION_PRESSURE_DECAY
+        self.remembered_casualties = withdrawal.fade_casualties(self.remembered_casualties)
         self.consider_drawdown()
 
     def strike(self, target: str, reason: str) -> None:
@@ -87,7 +88,7 @@ class ForeignForce(mesa.Agent):
             return
         cooled = (self.last_drawdown_day is None
                   or self.model.day - self.last_drawdown_day >= self.drawdown_cooldown_days)
-        cost = withdrawal.political_cost(self.casualties_since_drawdown, self.expulsion_pressure)
+        cost = withdrawal.political_cost(self.remembered_casualties, self.expulsion_pressure)
         if cooled and cost > self.casualty_tolerance:
             leaving = withdrawal.drawdown_size(self.presence, self.drawdown_share,
                                                self.withdrawal_floor)
@@ -101,7 +102,6 @@ class ForeignForce(mesa.Agent):
             troops = self.presence
         self.presence -= troops
         self.last_drawdown_day = self.model.day
-        self.casualties_since_drawdown = 0
         if self.presence == 0:
             self.withdrawal_day = self.model.day
             self.model.record(self.name_id, "withdrawal", None, reason, troops)

@@ -1,7 +1,7 @@
 """Foreign-force staying power: drawdown and withdrawal when political cost passes tolerance.
 
-Cost (units) = US casualties since the last drawdown + ``EXPULSION_COST_WEIGHT`` × expulsion
-pressure. Above ``casualty_tolerance`` (and at least ``drawdown_cooldown_days`` after the last
+Cost (units) = remembered US casualties (each casualty counts 1, fading with a
+``CASUALTY_MEMORY_DAYS`` time constant) + ``EXPULSION_COST_WEIGHT`` × expulsion pressure. Above ``casualty_tolerance`` (and at least ``drawdown_cooldown_days`` after the last
 drawdown) the force draws down by ``drawdown_share``; below ``withdrawal_floor`` troops it leaves.
 """
 
@@ -11,13 +11,22 @@ EXPULSION_COST_WEIGHT = 10.0
 """Cost units per unit of expulsion pressure (reasoning: a binding expulsion demand weighs like
 about ten casualties in Washington's calculus)."""
 
+CASUALTY_MEMORY_DAYS = 180.0
+"""Time constant (days) over which casualties weigh on the decision to stay (reasoning: a
+political memory of about a season to a year)."""
+
 EXPULSION_PRESSURE_DECAY = 0.005
 """Daily relative decay of expulsion pressure (reasoning: months-long political half-life)."""
 
 
-def political_cost(casualties_since_drawdown: float, expulsion_pressure: float) -> float:
+def political_cost(remembered_casualties: float, expulsion_pressure: float) -> float:
     """The foreign force's political cost of staying (cost units)."""
-    return casualties_since_drawdown + EXPULSION_COST_WEIGHT * expulsion_pressure
+    return remembered_casualties + EXPULSION_COST_WEIGHT * expulsion_pressure
+
+
+def fade_casualties(remembered: float) -> float:
+    """One day's fading of remembered casualties."""
+    return remembered * (1.0 - 1.0 / CASUALTY_MEMORY_DAYS)
 
 
 def drawdown_size(presence: int, share: float, floor: int) -> int:

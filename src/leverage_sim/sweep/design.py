@@ -1,0 +1,83 @@
+"""Designs: which parameter points a sweep runs, as a unit-cube matrix and as values.
+
+Every design first produces a matrix ``X`` in the unit cube (one row per point, one column per
+parameter, in ``spec.parameters`` order); :meth:`Parameter.ppf` maps each column to values.
+Point counts (d = number of parameters):
+
+- ``grid``: the product of the parameters' value counts (``X`` holds grid positions);
+- ``lhs``: ``samples`` (Latin hypercube, :class:`scipy.stats.qmc.LatinHypercube`);
+- ``random``: ``samples`` (independent uniform draws);
+- ``sobol`` / ``saltelli`` (same thing): Saltelli's scheme from SALib, ``samples·(d+2)``
+  points, or ``samples·(2d+2)`` with ``second_order``; ``samples`` should be a power of 2;
+- ``morris``: ``samples`` trajectories of ``d+1`` points each (SALib, ``levels`` levels).
+
+The SALib ``problem`` is always the unit cube (``bounds`` [0, 1] per parameter, ``names`` the
+dotted paths), so ``X`` can be handed to SALib's analysers unchanged, in point order.
+"""
+
+from __future__ import annotations
+
+import inspect
+import itertools
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy.stats import qmc
+
+from leverage_sim.sweep.spec import SweepSpec
+
+# scipy >= 1.15 names the generator argument ``rng``; older versions ``seed``.
+_LHS_RNG = "rng" if "rng" in inspect.signature(qmc.LatinHypercube).parameters else "seed"
+
+
+@dataclass(frozen=True)
+class Design:
+    """The points of a sweep: ``unit`` (points × parameters, in [0, 1]), the SALib ``problem``
+    and ``points`` (``point_id`` + one column per parameter path, the values run)."""
+
+    problem: dict[str, Any]
+    unit: np.ndarray
+    points: pd.DataFrame
+
+    @property
+    def n_points(self) -> int:
+        """Number of design points."""
+        return len(self.points)
+
+
+def build_design(spec: SweepSpec, seed: int) -> Design:
+    """The design of ``spec``; ``seed`` drives the random designs (lhs, sobol scrambling,
+    morris, random), so the same seed gives the same points."""
+    names = spec.paths
+    problem = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
+    rng = np.random.default_rng(seed)
+    unit = _unit_matrix(spec, problem, rng)
+    columns = {path: spec.parameters[path].ppf(unit[:, j]) for j, path in enumerate(names)}
+    points = pd.DataFrame({"point_id": np.arange(len(unit), dtype=np.int64), **columns})
+    return Design(problem, unit, points)
+
+
+def _unit_matrix(spec: SweepSpec, problem: dict[str, Any], rng: np.random.Generator
+                 ) -> np.ndarray:
+    d, n = problem["num_vars"], spec.samples
+    if spec.design == "grid":
+        # Centre of each value's slot, so ppf maps the position back to exactly that value.
+        axes = [(np.arange(len(p.discrete)) + 0.5) / len(p.discrete)
+                for p in spec.parameters.values()]
+        return np.array(list(itertools.product(*axes)), dtype=float).reshape(-1, d)
+    if spec.design == "lhs":
+        return qmc.LatinHypercube(d=d, **{_LHS_RNG: rng}).random(n)
+    if spec.design == "random":
+        return rng.random((n, d))
+    if spec.design in ("sobol", "saltelli"):
+        from SALib.sample import sobol
+
+        with warnings.catch_warnings():  # SALib warns when N is not a power of 2; documented
+            warnings.simplefilter("ignore")
+            return sobol.sample(problem, n, calc_second_order=spec.second_order, seed=rng)
+    from SALib.sample import morris
+
+    return morris.sample(problem, n, num_levels=spec.levels, seed=rng)

@@ -1,0 +1,194 @@
+"""Reading a sweep: the joined table, summaries per parameter point, and SALib inputs.
+
+- :func:`load_sweep` — one row per run: run_id, point_id, replication, seed, the parameter
+  columns (named by their dotted path), the summary figures, error.
+- :func:`summarise` — one row per parameter point: numeric outcomes as mean, median and an
+  interval; share outcomes (``held_firm>0``, ``us_withdrawn``) as the share with an exact
+  (Clopper–Pearson) binomial interval.
+- :func:`design_problem` — ``(problem, X, Y)`` for SALib's analysers.
+
+Outcomes are summary columns (``attacks``) or comparisons (``held_firm>0``, ``attacks>=10``,
+``us_withdrawn==True``); a comparison or a boolean column is a share (0-1) of runs.
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow.dataset as ds
+import yaml
+from scipy import stats
+
+from leverage_sim import report
+from leverage_sim.errors import InputError
+from leverage_sim.sweep.storage import SweepStore
+from leverage_sim.sweep.worker import RUN_COLUMNS
+
+DEFAULT_SHARES = tuple(f"{col}>0" for col, _ in report.OUTCOMES.values())
+"""Default share outcomes: a standoff won/lost, a clash, US casualties, strikes, withdrawal."""
+DEFAULT_NUMERIC = report.FIGURES
+"""Default numeric outcomes (as in ``leverage-sim run``)."""
+
+_COMPARISON = re.compile(r"^\s*([A-Za-z_][\w.\[\]]*)\s*(>=|<=|==|!=|>|<)\s*(.+?)\s*$")
+_OPS = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le,
+        "==": operator.eq, "!=": operator.ne}
+
+
+def load_sweep(out: str | Path, lazy: bool = False) -> pd.DataFrame | ds.Dataset:
+    """The runs of the sweep in ``out`` joined with their parameter values, in run order.
+
+    With ``lazy=True``: a :class:`pyarrow.dataset.Dataset` over the summary parts (run
+    identity, error, figures — no parameter columns; join ``OUT/points.parquet`` on point_id),
+    for sweeps too large for memory. The eager frame's ``attrs["parameters"]`` lists the
+    parameter columns. An unfinished sweep gives the runs stored so far.
+    """
+    store = SweepStore(out)
+    manifest = store.read_manifest()
+    if lazy:
+        return ds.dataset(store.summary_dir, format="parquet")
+    paths = list(manifest["spec"]["parameters"])
+    parts = store.summary_parts()
+    if parts:
+        runs = ds.dataset(parts, format="parquet").to_table().to_pandas()
+    else:
+        from leverage_sim.sweep.worker import summary_schema
+
+        runs = summary_schema(manifest["summary_types"]).empty_table().to_pandas()
+    points = store.read_table("points").to_pandas()
+    df = runs.merge(points, on="point_id", how="left").sort_values("run_id")
+    figures = [c for c in runs.columns if c not in (*RUN_COLUMNS, "error")]
+    df = df[[*RUN_COLUMNS, *paths, *figures, "error"]].reset_index(drop=True)
+    df.attrs["parameters"] = paths
+    df.attrs["sweep"] = manifest["spec"]["name"]
+    return df
+
+
+def outcome_values(df: pd.DataFrame, outcome: str) -> tuple[pd.Series, bool]:
+    """Per-run values of ``outcome`` and whether it is a share (booleans as 0/1 floats)."""
+    m = _COMPARISON.match(outcome)
+    column = m.group(1) if m else outcome.strip()
+    if column not in df.columns:
+        known = [c for c in df.columns if c not in (*RUN_COLUMNS, "error")]
+        raise InputError(f"Outcome '{outcome}': no column '{column}' in the sweep table. Use a "
+                         f"summary column or a comparison like held_firm>0; columns: "
+                         f"{', '.join(known)}.")
+    values = df[column]
+    if m:
+        try:
+            threshold = yaml.safe_load(m.group(3))
+            return _OPS[m.group(2)](values, threshold).astype(float), True
+        except (TypeError, yaml.YAMLError):
+            raise InputError(f"Outcome '{outcome}': cannot compare '{column}' with "
+                             f"'{m.group(3)}'. Write e.g. attacks>=10.") from None
+    if pd.api.types.is_bool_dtype(values):
+        return values.astype(float), True
+    if not pd.api.types.is_numeric_dtype(values):
+        raise InputError(f"Outcome '{outcome}' is not numeric; compare it instead "
+                         f"(e.g. {column}==VALUE).")
+    return values.astype(float), False
+
+
+def summarise(df: pd.DataFrame, outcomes: Sequence[str] | None = None,
+              by: Sequence[str] | None = None, level: float = 0.9,
+              interval: str = "bootstrap", n_boot: int = 1000, seed: int = 0) -> pd.DataFrame:
+    """One row per parameter point (or per ``by`` group) of a :func:`load_sweep` table.
+
+    Columns: the ``by`` columns, ``n`` (runs without error), ``errors``, then per outcome
+    ``<outcome>_mean``, ``_median``, ``_low``, ``_high`` for numeric outcomes and
+    ``<outcome>_share``, ``_low``, ``_high`` for shares (see the module docstring).
+
+    Intervals at ``level`` (0-1): shares get the exact Clopper–Pearson binomial interval;
+    numeric outcomes get, with ``interval="bootstrap"``, the percentile bootstrap interval of
+    the *mean* (``n_boot`` resamples, seeded by ``seed``), or with ``interval="quantile"`` the
+    central quantiles of the runs themselves (the spread, as ``leverage-sim run`` reports).
+    Defaults: ``by`` = the parameter columns; ``outcomes`` = ``DEFAULT_NUMERIC`` +
+    ``DEFAULT_SHARES``.
+    """
+    if not 0 < level < 1:
+        raise InputError(f"level must be between 0 and 1 (e.g. 0.9), got {level}.")
+    if interval not in ("bootstrap", "quantile"):
+        raise InputError(f"interval must be 'bootstrap' or 'quantile', got '{interval}'.")
+    by = list(by if by is not None else df.attrs.get("parameters") or _parameter_columns(df))
+    outcomes = list(outcomes if outcomes is not None else (*DEFAULT_NUMERIC, *DEFAULT_SHARES))
+    ok = df["error"].isna().to_numpy() if "error" in df else np.ones(len(df), dtype=bool)
+    values = {o: outcome_values(df, o) for o in outcomes}
+    values = {o: (series.to_numpy(), share) for o, (series, share) in values.items()}
+    groups = df.groupby(by, sort=True, dropna=False).indices if by else {(): np.arange(len(df))}
+    rng = np.random.default_rng(seed)
+    rows = []
+    for key, idx in groups.items():
+        good = idx[ok[idx]]
+        row: dict[str, Any] = dict(zip(by, key if isinstance(key, tuple) else (key,)))
+        row.update(n=len(good), errors=len(idx) - len(good))
+        for o, (v, share) in values.items():
+            row.update(_stats(o, v[good], share, level, interval, n_boot, rng))
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    out.attrs["level"] = level
+    out.attrs["interval"] = interval
+    return out
+
+
+def _stats(name: str, v: np.ndarray, share: bool, level: float, interval: str, n_boot: int,
+           rng: np.random.Generator) -> dict[str, float]:
+    a, n = 1 - level, len(v)
+    if n == 0:
+        keys = ("share", "low", "high") if share else ("mean", "median", "low", "high")
+        return {f"{name}_{k}": np.nan for k in keys}
+    if share:
+        k = int(v.sum())
+        low = stats.beta.ppf(a / 2, k, n - k + 1) if k > 0 else 0.0
+        high = stats.beta.ppf(1 - a / 2, k + 1, n - k) if k < n else 1.0
+        return {f"{name}_share": k / n, f"{name}_low": float(low), f"{name}_high": float(high)}
+    if interval == "bootstrap":
+        means = v[rng.integers(0, n, size=(n_boot, n))].mean(axis=1)
+        low, high = np.quantile(means, [a / 2, 1 - a / 2])
+    else:
+        low, high = np.quantile(v, [a / 2, 1 - a / 2])
+    return {f"{name}_mean": float(v.mean()), f"{name}_median": float(np.median(v)),
+            f"{name}_low": float(low), f"{name}_high": float(high)}
+
+
+def _parameter_columns(df: pd.DataFrame) -> list[str]:
+    from leverage_sim.runner import SUMMARY_COLUMNS
+
+    return [c for c in df.columns if c not in (*RUN_COLUMNS, *SUMMARY_COLUMNS, "error")]
+
+
+def design_problem(out: str | Path, outcomes: Sequence[str] | None = None
+                   ) -> tuple[dict[str, Any], np.ndarray, pd.DataFrame]:
+    """Inputs for SALib's analysers from the sweep in ``out``.
+
+    Returns:
+        problem: the SALib problem (``names`` = parameter paths, ``bounds`` = the unit cube;
+            the design was drawn there and mapped to values by each parameter's quantile
+            function, so indices refer to the parameters' distributions/ranges);
+        X: the unit design matrix, shape (points, parameters), rows in point_id order — the
+            order SALib sampled them (``morris.analyze(problem, X, Y)`` needs it);
+        Y: mean of each outcome over a point's replications (shares as 0-1), indexed by
+            point_id in the same order; one column per outcome (default: ``DEFAULT_NUMERIC`` +
+            ``DEFAULT_SHARES``). Points whose runs all failed are NaN.
+
+    Example::
+
+        from SALib.analyze import sobol
+        problem, X, Y = design_problem("results/sobol")
+        Si = sobol.analyze(problem, Y["attacks"].to_numpy(), calc_second_order=False)
+    """
+    store = SweepStore(out)
+    problem = store.read_manifest()["design"]["problem"]
+    design = store.read_table("design").to_pandas().sort_values("point_id")
+    X = design[problem["names"]].to_numpy(dtype=float)
+    df = load_sweep(out)
+    df = df[df["error"].isna()]
+    outcomes = list(outcomes if outcomes is not None else (*DEFAULT_NUMERIC, *DEFAULT_SHARES))
+    Y = pd.DataFrame({o: outcome_values(df, o)[0] for o in outcomes})
+    Y = Y.groupby(df["point_id"]).mean().reindex(design["point_id"].to_numpy())
+    Y.index.name = "point_id"
+    return problem, X, Y

@@ -1,0 +1,314 @@
+"""Sweep specifications: the ``scenarios/sweeps/*.yaml`` schema and ``--param`` parsing.
+
+A sweep file names a base scenario, fixed overrides, the swept parameters (dotted paths, as in
+``--set``), a design, replications per point, a master seed and which outputs to keep::
+
+    base: june_2020_replay
+    design: grid
+    replications: 200
+    seed: 1
+    parameters:
+      foreign_forces.backing: {range: [0, 1], steps: 11}
+      patron.instigation: {values: [0.2, 0.5, 0.8]}
+
+A parameter is one of: ``values: [...]`` (discrete), ``range: [lo, hi]`` with ``steps: n``
+(n evenly spaced values, ends included), ``low``/``high`` (continuous uniform; for the
+lhs/sobol/morris/random designs) or ``distribution: uniform|loguniform|normal|triangular`` with
+its arguments. Every design draws points in the unit cube; a parameter maps a unit coordinate
+``u`` in [0, 1] to its value with :meth:`Parameter.ppf` (discrete: the ``floor(u·k)``-th value).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from scipy import stats
+
+from leverage_sim import overrides as ov
+from leverage_sim.errors import InputError
+from leverage_sim.scenario_loader import read_yaml
+
+DESIGNS = ("grid", "lhs", "sobol", "saltelli", "morris", "random")
+DISTRIBUTIONS = ("uniform", "loguniform", "normal", "triangular")
+SWEEP_DIR = Path(__file__).resolve().parents[3] / "scenarios" / "sweeps"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Parameter(_Strict):
+    """How one swept parameter varies. Give exactly one of ``values``, ``range`` (+ ``steps``),
+    ``low``/``high`` or ``distribution``."""
+
+    values: list[Any] | None = Field(None, min_length=1, description="Discrete values.")
+    range: tuple[float, float] | None = Field(None, description="[lo, hi], used with steps.")
+    steps: int | None = Field(None, ge=2, description="Number of values in range, ends included.")
+    low: float | None = Field(None, description="Lower bound (uniform, loguniform, triangular; "
+                              "optional truncation for normal).")
+    high: float | None = Field(None, description="Upper bound (as low).")
+    distribution: Literal["uniform", "loguniform", "normal", "triangular"] | None = None
+    mean: float | None = Field(None, description="normal: mean.")
+    sd: float | None = Field(None, gt=0, description="normal: standard deviation.")
+    mode: float | None = Field(None, description="triangular: most likely value.")
+    integer: bool = Field(False, description="Round continuous draws to whole numbers.")
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Parameter:
+        kinds = [k for k, on in (("values", self.values is not None),
+                                 ("range", self.range is not None),
+                                 ("distribution", self.distribution is not None)) if on]
+        if not kinds and (self.low is not None or self.high is not None):
+            kinds = ["low/high"]
+        if len(kinds) != 1:
+            raise ValueError("give exactly one of values: [...], range: [lo, hi] with steps: n, "
+                             "low/high, or distribution: " + "|".join(DISTRIBUTIONS)
+                             + (f" (got {' and '.join(kinds)})" if kinds else ""))
+        if self.range is not None and self.steps is None:
+            raise ValueError("range needs steps: n (the number of evenly spaced values, ends "
+                             "included); for a continuous range write low: and high:")
+        if self.steps is not None and self.range is None:
+            raise ValueError("steps goes with range: [lo, hi]")
+        dist = self.distribution or ("uniform" if kinds == ["low/high"] else None)
+        need = {"uniform": ("low", "high"), "loguniform": ("low", "high"),
+                "normal": ("mean", "sd"), "triangular": ("low", "mode", "high")}.get(dist, ())
+        missing = [n for n in need if getattr(self, n) is None]
+        if missing:
+            raise ValueError(f"distribution {dist} needs {', '.join(need)} (missing "
+                             f"{', '.join(missing)})")
+        if dist and dist != "normal" and not self.low < self.high:
+            raise ValueError(f"low ({self.low}) must be below high ({self.high})")
+        if dist == "loguniform" and self.low <= 0:
+            raise ValueError("loguniform needs low > 0")
+        if dist == "triangular" and not self.low <= self.mode <= self.high:
+            raise ValueError("triangular needs low <= mode <= high")
+        return self
+
+    @property
+    def discrete(self) -> list[Any] | None:
+        """The finite list of values, or None for a continuous parameter."""
+        if self.values is not None:
+            return list(self.values)
+        if self.range is not None:
+            return [float(v) for v in np.linspace(self.range[0], self.range[1], self.steps)]
+        return None
+
+    def ppf(self, u: np.ndarray) -> list[Any]:
+        """Values for unit coordinates ``u`` (each in [0, 1]): the quantile function."""
+        u = np.clip(np.asarray(u, dtype=float), 0.0, 1.0)
+        values = self.discrete
+        if values is not None:
+            idx = np.minimum((u * len(values)).astype(int), len(values) - 1)
+            return [values[i] for i in idx]
+        dist = self.distribution or "uniform"
+        if dist == "uniform":
+            x = self.low + u * (self.high - self.low)
+        elif dist == "loguniform":
+            x = np.exp(np.log(self.low) + u * (np.log(self.high) - np.log(self.low)))
+        elif dist == "triangular":
+            c = (self.mode - self.low) / (self.high - self.low)
+            x = stats.triang.ppf(u, c, loc=self.low, scale=self.high - self.low)
+        else:
+            lo = -np.inf if self.low is None else (self.low - self.mean) / self.sd
+            hi = np.inf if self.high is None else (self.high - self.mean) / self.sd
+            x = stats.truncnorm.ppf(np.clip(u, 1e-9, 1 - 1e-9), lo, hi, self.mean, self.sd)
+        return [int(round(v)) for v in x] if self.integer else [float(v) for v in x]
+
+
+class Outputs(_Strict):
+    """What each run keeps besides its summary row."""
+
+    timeseries: bool = Field(False, description="Keep the daily time series of every run.")
+    every: int = Field(1, ge=1, description="Keep every n-th day of the time series (days).")
+
+
+class SweepSpec(_Strict):
+    """A sweep: base scenario, fixed overrides, swept parameters, design, replications, seed."""
+
+    name: str = Field("sweep", description="Sweep name (defaults to the file name).")
+    description: str = Field("", description="What the sweep asks, in a line or two.")
+    base: str = Field(..., description="Base scenario: a name or a YAML path.")
+    overrides: dict[str, Any] = Field(default_factory=dict,
+                                      description="Fixed dotted overrides for every run.")
+    parameters: dict[str, Parameter] = Field(..., min_length=1,
+                                             description="Dotted path -> how it varies.")
+    design: Literal["grid", "lhs", "sobol", "saltelli", "morris", "random"] = "grid"
+    samples: int | None = Field(None, ge=1, description="Points for lhs/random; base samples N "
+                                "for sobol (N·(d+2) points, N·(2d+2) with second_order); "
+                                "trajectories for morris (N·(d+1) points).")
+    second_order: bool = Field(False, description="sobol: also sample for second-order indices.")
+    levels: int = Field(4, ge=2, description="morris: grid levels per parameter.")
+    replications: int = Field(1, ge=1, description="Runs per design point.")
+    seed: int | None = Field(None, ge=0, le=2**63 - 1,
+                             description="Master seed (default: the base scenario's seed).")
+    outputs: Outputs = Field(default_factory=Outputs)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> SweepSpec:
+        for path in (*self.parameters, *self.overrides):
+            ov.parse_path(path)
+        both = set(self.parameters) & set(self.overrides)
+        if both:
+            raise ValueError(f"{', '.join(sorted(both))} is both swept (parameters) and fixed "
+                             "(overrides); keep it in one place")
+        if self.design == "grid":
+            if self.samples is not None:
+                raise ValueError("samples is only for the lhs, sobol, morris and random designs; "
+                                 "a grid runs every combination of the parameters' values")
+            cont = [p for p, spec in self.parameters.items() if spec.discrete is None]
+            if cont:
+                raise ValueError(f"the grid design needs discrete parameters, but "
+                                 f"{', '.join(cont)} {'is' if len(cont) == 1 else 'are'} "
+                                 "continuous: write range: [lo, hi] with steps: n (or values: "
+                                 "[...]), or choose design lhs, sobol, morris or random")
+        elif self.samples is None:
+            raise ValueError(f"design {self.design} needs samples: N "
+                             "(see `samples` in the README section Sweeps)")
+        return self
+
+    # ---- constructors --------------------------------------------------------------------------
+    @classmethod
+    def from_file(cls, path: str | Path) -> SweepSpec:
+        """Read and validate a sweep YAML file (``name`` defaults to the file's stem)."""
+        path = find_sweep(path)
+        data = read_yaml(path)
+        data.setdefault("name", path.stem)
+        base = data.get("base")
+        if isinstance(base, str) and not Path(base).is_absolute() and (path.parent / base).is_file():
+            data["base"] = str(path.parent / base)
+        return cls.parse(data, str(path))
+
+    @classmethod
+    def from_cli(cls, base: str, params: Iterable[str] = (), *, design: str = "grid",
+                 samples: int | None = None, replications: int = 1, seed: int | None = None,
+                 overrides: Mapping[str, Any] | Iterable[str] | None = None,
+                 timeseries: bool = False, every: int = 1, name: str | None = None) -> SweepSpec:
+        """A sweep from command-line pieces: ``params`` like ``foreign_forces.backing=0:1:11``
+        (n evenly spaced values, ends included), ``patron.instigation=0.2,0.5,0.8`` (values) or
+        ``x=0.1:0.9`` (continuous uniform, for non-grid designs)."""
+        data = {"name": name or f"{Path(base).stem}_sweep", "base": base,
+                "overrides": ov.normalise(overrides), "parameters": parse_params(params),
+                "design": design, "samples": samples, "replications": replications,
+                "seed": seed, "outputs": {"timeseries": timeseries, "every": every}}
+        return cls.parse(data, "the command line")
+
+    @classmethod
+    def parse(cls, data: Mapping[str, Any], source: str) -> SweepSpec:
+        """Validate raw data; problems become one :class:`InputError` naming each field."""
+        try:
+            return cls.model_validate(dict(data))
+        except ValidationError as e:
+            problems = [_describe(err) for err in e.errors()]
+            raise InputError(
+                f"Sweep from {source}: {len(problems)} problem{'s' * (len(problems) > 1)} — "
+                + "; ".join(problems) + ". Fix these fields (the README section 'Sweeps' shows "
+                "every field with an example)."
+            ) from None
+
+    def with_changes(self, **changes: Any) -> SweepSpec:
+        """A copy with some fields replaced (None values are ignored), validated again."""
+        data = self.model_dump()
+        for key, value in changes.items():
+            if value is None:
+                continue
+            if key == "parameters":
+                data["parameters"] = {**data["parameters"], **value}
+            elif key == "outputs":
+                data["outputs"] = {**data["outputs"], **value}
+            else:
+                data[key] = value
+        return SweepSpec.parse(data, f"sweep '{self.name}' with command-line changes")
+
+    @property
+    def paths(self) -> list[str]:
+        """Swept parameter paths, in order."""
+        return list(self.parameters)
+
+
+def parse_params(params: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """``["a.b=0:1:11", "c=0.2,0.5"]`` -> raw parameter specs (see :meth:`SweepSpec.from_cli`)."""
+    out: dict[str, dict[str, Any]] = {}
+    for text in params:
+        if "=" not in text:
+            raise InputError(f"--param '{text}' has no '='. Write PATH=SPEC, e.g. "
+                             "foreign_forces.backing=0:1:11 (11 values from 0 to 1) or "
+                             "patron.instigation=0.2,0.5,0.8 (a list of values).")
+        path, raw = (s.strip() for s in text.split("=", 1))
+        ov.parse_path(path)
+        out[path] = _param_value(path, raw)
+    return out
+
+
+def _param_value(path: str, raw: str) -> dict[str, Any]:
+    bad = InputError(f"--param '{path}={raw}': cannot read '{raw}'. Write lo:hi:n for n evenly "
+                     "spaced values (e.g. 0:1:11), lo:hi for a continuous range (lhs, sobol, "
+                     "morris, random designs), or a comma list of values (e.g. 0.2,0.5,0.8).")
+    if ":" in raw:
+        parts = raw.split(":")
+        try:
+            nums = [float(p) for p in parts]
+        except ValueError:
+            raise bad from None
+        if len(parts) == 3 and nums[2].is_integer() and nums[2] >= 2:
+            return {"range": nums[:2], "steps": int(nums[2])}
+        if len(parts) == 2:
+            return {"low": nums[0], "high": nums[1]}
+        raise bad
+    items = [s.strip() for s in raw.split(",")]
+    if not raw.strip() or any(not s for s in items):
+        raise bad
+    return {"values": [yaml.safe_load(s) for s in items]}
+
+
+def find_sweep(name_or_path: str | Path) -> Path:
+    """A sweep file by path, or by name in ``./scenarios/sweeps`` and the shipped sweeps."""
+    p = Path(name_or_path)
+    if p.is_file():
+        return p
+    dirs = [Path.cwd() / "scenarios" / "sweeps", SWEEP_DIR]
+    for d in dirs:
+        for ext in (".yaml", ".yml"):
+            if (d / f"{p.name}{ext}").is_file() and p.parent == Path("."):
+                return d / f"{p.name}{ext}"
+    known = sorted({f.stem for d in dirs if d.is_dir() for f in d.glob("*.y*ml")})
+    close = difflib.get_close_matches(p.stem, known, n=3)
+    raise InputError(f"Sweep file '{name_or_path}' not found.{' Did you mean ' + ', '.join(close) + '?' if close else ''} "
+                     f"Known sweeps: {', '.join(known) or 'none'} (in scenarios/sweeps/). Give a "
+                     "path to a YAML sweep file, or a scenario name with --param PATH=SPEC.")
+
+
+def is_sweep_file(name_or_path: str) -> bool:
+    """True if ``name_or_path`` names a sweep file rather than a scenario."""
+    try:
+        path = find_sweep(name_or_path)
+    except InputError:
+        return False
+    data = read_yaml(path)
+    return "parameters" in data or "base" in data
+
+
+def _describe(err: Mapping[str, Any]) -> str:
+    loc = err["loc"]
+    where = ""
+    for i, part in enumerate(loc):
+        if isinstance(part, int):
+            where += f"[{part}]"
+        elif i > 0 and loc[i - 1] in ("parameters", "overrides"):
+            where += f"[{part}]" if "." not in part else f"['{part}']"
+        else:
+            where += f".{part}" if where else str(part)
+    msg = err["msg"].removeprefix("Value error, ")
+    if err["type"] == "extra_forbidden":
+        owner = {"outputs": Outputs}.get(str(loc[0]), SweepSpec)
+        if len(loc) > 2 and loc[0] == "parameters":
+            owner = Parameter
+        close = difflib.get_close_matches(str(loc[-1]), list(owner.model_fields), n=1)
+        msg = (f"unknown field{' — did you mean ' + repr(close[0]) + '?' if close else ''} "
+               f"(allowed: {', '.join(owner.model_fields)})")
+    return f"'{where}': {msg}" if where else msg

@@ -1,0 +1,135 @@
+"""What a worker process does: run a chunk of (point, replication) runs, return Arrow tables.
+
+Tasks carry the base scenario's raw data, so workers (local processes or Dask workers on other
+machines) need the package but not the scenario files.
+"""
+
+from __future__ import annotations
+
+import copy
+import signal
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+import pandas as pd
+import pyarrow as pa
+
+from leverage_sim.model import LeverageModel
+from leverage_sim.runner import run_one, summarise_run
+from leverage_sim.scenario_loader import validate
+from leverage_sim.schema import Scenario
+
+RUN_COLUMNS = ("run_id", "point_id", "replication", "seed")
+"""Identify a run; every summary and time-series row starts with these."""
+
+_ARROW_TYPES = {bool: "bool", int: "int64", float: "double", str: "string"}
+
+
+class Run(NamedTuple):
+    """One run of a sweep: replication ``replication`` of design point ``point_id``."""
+
+    run_id: int
+    point_id: int
+    replication: int
+    seed: int
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A task: runs to do, with what each needs. ``every`` = keep every n-th day of the time
+    series (None: summaries only). ``types`` = summary column -> Arrow type name."""
+
+    base: dict[str, Any]
+    source: str
+    runs: list[Run]
+    point_overrides: dict[int, dict[str, Any]]
+    types: dict[str, str] = field(default_factory=dict)
+    every: int | None = None
+
+
+def point_scenario(base: Mapping[str, Any], source: str, overrides: Mapping[str, Any]
+                   ) -> Scenario:
+    """The validated scenario of one design point (base raw data + dotted overrides)."""
+    return validate(copy.deepcopy(dict(base)), source, dict(overrides))
+
+
+def simulate(scenario: Scenario, seed: int, replication: int, every: int | None
+             ) -> tuple[dict[str, Any], pd.DataFrame | None]:
+    """Summary row (and, if ``every``, the thinned daily time series) of one run.
+
+    Without time series the model is stepped here and only :func:`summarise_run` is called,
+    skipping the DataFrames :func:`run_one` builds; the summary is the same (``rerun`` checks).
+    """
+    if every is not None:
+        tables = run_one(scenario, seed, replication)
+        ts = tables.timeseries
+        return tables.summary, ts[ts["day"] % every == 0]
+    model = LeverageModel(scenario, seed)
+    for _ in range(scenario.horizon_days):
+        model.step()
+    return summarise_run(model, seed, replication), None
+
+
+def summary_row(run: Run, summary: Mapping[str, Any] | None, error: str | None
+                ) -> dict[str, Any]:
+    """The stored row: run identity, error text (None if fine), then the summary figures."""
+    figures = {k: v for k, v in (summary or {}).items() if k not in RUN_COLUMNS}
+    return {**run._asdict(), "error": error, **figures}
+
+
+def arrow_types(summary: Mapping[str, Any]) -> dict[str, str]:
+    """Arrow type names of a summary row's figures (from one example row)."""
+    return {k: _ARROW_TYPES[type(v)] for k, v in summary.items() if k not in RUN_COLUMNS}
+
+
+def summary_schema(types: Mapping[str, str]) -> pa.Schema:
+    """Schema of the stored summary rows."""
+    return pa.schema([*((c, pa.int64()) for c in RUN_COLUMNS), ("error", pa.string()),
+                      *((c, pa.type_for_alias(t)) for c, t in types.items())])
+
+
+def run_chunk(chunk: Chunk) -> tuple[pa.Table, pa.Table | None]:
+    """Run every run of ``chunk``; a run (or a point) that raises gives a row with its error.
+
+    Returns the summary table (``summary_schema``) and the time-series table (or None).
+    """
+    scenarios: dict[int, Scenario | str] = {}
+    rows, series = [], []
+    for run in chunk.runs:
+        try:
+            if run.point_id not in scenarios:
+                scenarios[run.point_id] = point_scenario(chunk.base, chunk.source,
+                                                         chunk.point_overrides[run.point_id])
+            summary, ts = simulate(scenarios[run.point_id], run.seed, run.replication,
+                                   chunk.every)
+        except Exception as e:  # noqa: BLE001 - any failure of one run is data, not fatal
+            rows.append(summary_row(run, None, f"{type(e).__name__}: {e}"))
+            continue
+        rows.append(summary_row(run, summary, None))
+        if ts is not None:
+            ts = ts.drop(columns="replication")
+            for i, col in enumerate(RUN_COLUMNS):
+                ts.insert(i, col, getattr(run, col))
+            series.append(ts)
+    summary_table = pa.Table.from_pylist(rows, schema=summary_schema(chunk.types))
+    ts_table = (pa.Table.from_pandas(pd.concat(series, ignore_index=True), preserve_index=False)
+                if series else None)
+    return summary_table, ts_table
+
+
+def failed_chunk(runs: Iterable[Run], error: str, types: Mapping[str, str]) -> pa.Table:
+    """Summary rows recording that ``runs`` could not be run at all (e.g. a worker kept dying)."""
+    return pa.Table.from_pylist([summary_row(r, None, error) for r in runs],
+                                schema=summary_schema(types))
+
+
+def ignore_sigint() -> None:
+    """Pool initializer: Ctrl-C is handled by the parent, which saves finished chunks."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def chunks(runs: Iterable[Run], size: int) -> list[list[Run]]:
+    """Consecutive runs in lists of ``size`` (the last may be shorter)."""
+    runs = list(runs)
+    return [runs[i:i + size] for i in range(0, len(runs), size)]

@@ -1,20 +1,26 @@
-"""``leverage-sim run NAME|FILE``: replications of one scenario, a summary, tables and a chart."""
+"""``leverage-sim run NAME|FILE``: replications of one scenario, a summary, tables and charts."""
 
 from __future__ import annotations
 
 import argparse
 
-from leverage_sim import plots, report
+from leverage_sim import report
 from leverage_sim.cli.common import add_scenario_args, prepare_out_dir, progress_wrapper
+from leverage_sim.run_outputs import write_run
 from leverage_sim.runner import run
 from leverage_sim.scenario_loader import load_scenario
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``run`` verb."""
-    p = sub.add_parser("run", help="run a scenario and summarise it",
-                       description="Run replications of a scenario; print medians with 90%% "
-                       "intervals and outcome shares; write tables and a chart to --out.")
+    p = sub.add_parser(
+        "run", help="run a scenario and summarise it",
+        description="Run replications of a scenario; print medians with 90%% intervals and "
+        "outcome shares. With --out, write the tables (timeseries, militias, events, summary), "
+        "narrative.md (replication 0 as a dated timeline), scenario.yaml (resolved inputs), "
+        "manifest.json (version, scenario hash, seeds, time) and charts (PNG).",
+        epilog="Example: leverage-sim run june_2020_replay -n 200 --set "
+        "foreign_forces.backing=0.9 --out results/backed")
     p.add_argument("scenario", help="scenario name (see `leverage-sim list`) or YAML file")
     p.add_argument("-n", "--replications", type=int, default=100, help="replications (default 100)")
     p.add_argument("--seed", type=int, default=None, help="master seed (default: the scenario's)")
@@ -35,10 +41,6 @@ def main(args: argparse.Namespace) -> int:
               progress=progress_wrapper(args.quiet, scenario.name))
     print(report.summary_text(res))
     if out is not None:
-        written = res.save(out, args.format)
-        fig = plots.run_overview(res)
-        chart = out / "overview.png"
-        fig.savefig(chart, dpi=120, bbox_inches="tight")
-        written.append(chart)
-        print(f"\nWrote {', '.join(str(p) for p in written)}")
+        written = write_run(res, out, args.format, args.overrides)
+        print(f"\nWrote {len(written)} files to {out}/: {', '.join(p.name for p in written)}")
     return 0

@@ -1,0 +1,40 @@
+"""``leverage-sim list``: the scenarios that can be run by name, with their questions."""
+
+from __future__ import annotations
+
+import argparse
+
+from leverage_sim.errors import InputError
+from leverage_sim.scenario_loader import ENV_SCENARIO_PATH, available_scenarios, read_yaml
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the ``list`` verb."""
+    p = sub.add_parser(
+        "list", help="list scenarios and the question each asks",
+        description="List every scenario that can be run by name: the shipped library, "
+        f"./scenarios, folders given with --scenario-dir and ${ENV_SCENARIO_PATH} (the first "
+        "folder holding a name wins).")
+    p.add_argument("--scenario-dir", action="append", default=[], metavar="DIR",
+                   help=f"extra folder of scenario files (also ${ENV_SCENARIO_PATH})")
+    p.add_argument("--paths", action="store_true", help="also show each scenario's file")
+    p.set_defaults(func=main)
+
+
+def question_of(path) -> str:
+    """The one-line ``question:`` of a scenario file (its own, not inherited)."""
+    try:
+        return str(read_yaml(path).get("question", "")) or "(no question given)"
+    except InputError as e:
+        return f"(unreadable: {e})"
+
+
+def main(args: argparse.Namespace) -> int:
+    """Run the verb."""
+    found = available_scenarios(args.scenario_dir)
+    width = max((len(n) for n in found), default=0)
+    for name, path in found.items():
+        print(f"{name:<{width}}  {question_of(path)}")
+        if args.paths:
+            print(f"{'':<{width}}  {path}")
+    return 0

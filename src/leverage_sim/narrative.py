@@ -1,0 +1,88 @@
+"""The event log of one replication as a dated, readable timeline (Markdown).
+
+``leverage-sim run`` writes it to ``narrative.md`` for replication 0: a table with one row per
+action (date, who, what happened, figures), actors under their display names, and the run's
+totals at the end.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from leverage_sim.runner import Results
+from leverage_sim.schema import Scenario
+
+ACTION_LABELS = {
+    "raid": "enforcement raid on {target}",
+    "comply": "complies with the arrests",
+    "muster": "musters fighters",
+    "public_threat": "public threat",
+    "standoff": "standoff with {target}",
+    "hold_firm": "holds firm against {target}",
+    "relent": "relents to {target}",
+    "release": "detainees released",
+    "clash": "armed clash",
+    "attack": "attack on {target}",
+    "interception": "intercepts an attack on {target}",
+    "strike": "strikes {target}",
+    "backing": "steps in to back the government against {target}",
+    "deploy_defence": "deploys defences at {target}",
+    "set": "change of course",
+    "truce": "truce",
+    "drawdown": "troop drawdown",
+    "withdrawal": "full withdrawal",
+}
+"""Event-log action -> what the timeline says ({target} is the target's display name)."""
+
+
+def display_names(scenario: Scenario) -> dict[str, str]:
+    """Actor id in the event log -> display name (militias keep their short names)."""
+    return {"government": scenario.government.name, "patron": scenario.patron.name,
+            "foreign_forces": scenario.foreign_forces.name}
+
+
+def timeline_table(events: pd.DataFrame, scenario: Scenario) -> str:
+    """Markdown table of one replication's events: date | day | who | what happened."""
+    names = display_names(scenario)
+    lines = ["| date | day | who | what happened |", "|---|---:|---|---|"]
+    for ev in events.itertuples(index=False):
+        target = names.get(ev.target, ev.target) if isinstance(ev.target, str) else ""
+        what = ACTION_LABELS.get(ev.action, ev.action.replace("_", " ")).format(target=target)
+        detail = f": {ev.detail}" if ev.detail else ""
+        text = f"{what}{detail}".replace("|", "\\|").replace("\n", " ")
+        lines.append(f"| {pd.Timestamp(ev.date):%Y-%m-%d} | {ev.day} | "
+                     f"{names.get(ev.actor, ev.actor)} | {text} |")
+    return "\n".join(lines)
+
+
+def narrative(res: Results, replication: int = 0) -> str:
+    """The Markdown narrative of ``replication`` of a run: header, timeline, totals."""
+    sc = res.scenario
+    row = res.summary.loc[res.summary["replication"] == replication].iloc[0]
+    events = res.events[res.events["replication"] == replication]
+    end = sc.date_of(sc.horizon_days - 1)
+    militias = "; ".join(f"{m.name} = {m.full_name or m.name}" for m in sc.militias)
+    parts = [
+        f"# {sc.name}: what happened in replication {replication}",
+        "",
+        *([f"*{sc.question}*", ""] if sc.question else []),
+        f"One simulated run (seed {row['seed']}) from {sc.start_date} to {end} "
+        f"({sc.horizon_days} days). Actors: {sc.government.name}; {sc.patron.name}; "
+        f"{sc.foreign_forces.name}; militias {militias}. Other replications differ: see "
+        "`summary` for the spread across runs.",
+        "",
+        timeline_table(events, sc) if len(events) else "Nothing happened in this run.",
+        "",
+        "## In numbers",
+        "",
+        f"{row['raids']} raid(s) with {row['arrests']} arrests; {row['standoffs']} standoff(s): "
+        f"held firm {row['held_firm']}, relented {row['relents']}, clashes {row['clashes']}; "
+        f"{row['detainees_released']} detainees released. {row['attacks']} attacks on "
+        f"{sc.foreign_forces.name} sites ({row['attacks_intercepted']} intercepted), "
+        f"{row['us_casualties']} casualties, {row['us_strikes']} strike(s) in return. "
+        f"Government authority at the end: {row['final_authority']:.2f}; mean militia "
+        f"autonomy: {row['final_mean_autonomy']:.2f}; foreign force "
+        + (f"withdrew on day {row['withdrawal_day']}." if row["us_withdrawn"] else "stayed."),
+        "",
+    ]
+    return "\n".join(parts)

@@ -1,0 +1,104 @@
+"""Everything ``leverage-sim run`` writes to its output folder.
+
+- ``timeseries``, ``militias``, ``events``, ``summary`` tables (Parquet or CSV);
+- ``narrative.md``: replication 0 as a dated timeline (:mod:`leverage_sim.narrative`);
+- ``scenario.yaml``: the resolved inputs (:func:`leverage_sim.canonical.scenario_yaml`);
+- ``manifest.json``: package version, scenario hash, master and per-replication seeds, time;
+- charts: ``authority_autonomy.png``, ``attacks_per_week.png``, ``outcomes.png`` and the
+  four-panel ``overview.png``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import platform
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
+
+from leverage_sim import __version__, plots
+from leverage_sim.canonical import scenario_hash, scenario_yaml
+from leverage_sim.narrative import narrative
+from leverage_sim.runner import Results
+
+
+def manifest(res: Results, overrides: list[str] | None = None) -> dict[str, Any]:
+    """What identifies a run: versions, scenario hash, seeds, size and time taken
+    (``overrides``: the ``--set`` assignments, already included in the scenario and its hash)."""
+    import mesa
+
+    return {
+        "leverage_sim_version": __version__,
+        "mesa_version": mesa.__version__,
+        "python_version": platform.python_version(),
+        "scenario": res.scenario.name,
+        "scenario_sha256": scenario_hash(res.scenario),
+        "master_seed": res.seed,
+        "replications": len(res.seeds),
+        "replication_seeds": res.seeds,
+        "horizon_days": res.scenario.horizon_days,
+        "seconds": round(res.seconds, 3),
+        "created_utc": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "overrides": overrides or [],
+    }
+
+
+def authority_autonomy_chart(res: Results) -> Figure:
+    """Government authority and mean militia autonomy over time: median and 90% band."""
+    fig, ax = plt.subplots(figsize=(9, 4.5), constrained_layout=True)
+    plots.band_plot(ax, res.timeseries, "authority", "government authority", "tab:green",
+                    levels=(0.9,))
+    plots.band_plot(ax, res.timeseries, "mean_autonomy", "mean militia autonomy", "tab:purple",
+                    levels=(0.9,))
+    ax.set_ylim(0, 1)
+    ax.set_ylabel("index (0-1)")
+    ax.set_title(f"{res.scenario.name}: authority and autonomy (median, 90% band over "
+                 f"{len(res.summary)} runs)")
+    ax.legend(loc="lower left", fontsize=8)
+    ax.tick_params(axis="x", labelrotation=30)
+    return fig
+
+
+def _single(draw: Callable[..., Any], data: Any, title: str) -> Figure:
+    fig, ax = plt.subplots(figsize=(9, 4.5), constrained_layout=True)
+    draw(ax, data)
+    ax.set_title(title)
+    ax.tick_params(axis="x", labelrotation=30)
+    return fig
+
+
+def charts(res: Results) -> dict[str, Figure]:
+    """File name -> figure, for every chart of a run."""
+    n = len(res.summary)
+    return {
+        "authority_autonomy.png": authority_autonomy_chart(res),
+        "attacks_per_week.png": _single(
+            plots.weekly_attacks, res.timeseries,
+            f"{res.scenario.name}: attacks and interceptions per week (mean over {n} runs)"),
+        "outcomes.png": _single(plots.outcome_bars, res.summary,
+                                f"{res.scenario.name}: share of {n} runs with each outcome"),
+        "overview.png": plots.run_overview(res),
+    }
+
+
+def write_run(res: Results, out: Path, fmt: str = "parquet",
+              overrides: list[str] | None = None) -> list[Path]:
+    """Write tables, narrative, resolved scenario, manifest and charts to ``out``."""
+    written = res.save(out, fmt)
+    texts = {
+        "narrative.md": narrative(res, 0),
+        "scenario.yaml": scenario_yaml(res.scenario),
+        "manifest.json": json.dumps(manifest(res, overrides), indent=2) + "\n",
+    }
+    for name, text in texts.items():
+        (out / name).write_text(text, encoding="utf-8")
+        written.append(out / name)
+    for name, fig in charts(res).items():
+        fig.savefig(out / name, dpi=110)
+        plt.close(fig)
+        written.append(out / name)
+    return written

@@ -14,10 +14,12 @@ from leverage_sim.analysis import (
     episode_figures,
     morris_indices,
     prim,
+    sensitivity,
     sobol_indices,
     tree_leaves,
 )
 from leverage_sim.analysis.discovery import box_stats
+from leverage_sim.sweep import SweepSpec, design_problem, load_sweep
 
 ISHIGAMI = {"num_vars": 3, "names": ["x1", "x2", "x3"], "bounds": [[-np.pi, np.pi]] * 3}
 # Analytic values for a = 7, b = 0.1 (Saltelli et al. 2008, Global Sensitivity Analysis, 4.7.2)
@@ -164,3 +166,41 @@ def test_episode_needs_a_raid(replay):
     res = ls.run(replay.model_copy(update={"events": []}), replications=1, seed=1)
     with pytest.raises(InputError, match="no scripted raid"):
         episode_figures(res)
+
+
+# ---- through the sweep engine ------------------------------------------------------------------
+SA_PARAMS = ["foreign_forces.backing=0:1", "patron.instigation=0.1:0.9"]
+
+
+def test_morris_through_the_sweep_engine(tmp_path):
+    spec = SweepSpec.from_cli("june_2020_replay", SA_PARAMS, design="morris", samples=3,
+                              replications=2, seed=8)
+    out = tmp_path / "morris"
+    idx = sensitivity(spec, out, ["attacks", "held_firm>0"], executor="serial")
+    assert set(idx) == {"attacks", "held_firm>0"}
+    assert list(idx["attacks"].index) == ["foreign_forces.backing", "patron.instigation"]
+    # the indices are those of the per-point means over replications, in design order
+    runs = load_sweep(out)
+    assert len(runs) == 3 * 3 * 2
+    problem, x, _ = design_problem(out)
+    y = runs.groupby("point_id")["attacks"].mean()
+    pd.testing.assert_frame_equal(idx["attacks"], morris_indices(problem, x, y))
+    # instigation drives attacks far more than backing does
+    assert idx["attacks"].loc["patron.instigation", "mu_star"] > \
+        idx["attacks"].loc["foreign_forces.backing", "mu_star"]
+    # resumable: a second call finds the sweep complete and runs nothing
+    parts = sorted((out / "summary").iterdir())
+    again = sensitivity(spec, out, ["attacks"], executor="serial")
+    assert sorted((out / "summary").iterdir()) == parts
+    pd.testing.assert_frame_equal(again["attacks"], idx["attacks"])
+
+
+def test_sobol_through_the_sweep_engine(tmp_path):
+    spec = SweepSpec.from_cli("june_2020_replay", SA_PARAMS, design="sobol", samples=8,
+                              replications=2, seed=8)
+    idx = sensitivity(spec, tmp_path / "sobol", ["attacks"], executor="serial")["attacks"]
+    assert list(idx.columns) == ["S1", "S1_conf", "ST", "ST_conf"]
+    assert len(load_sweep(tmp_path / "sobol")) == 8 * 4 * 2
+    assert idx.loc["patron.instigation", "ST"] > idx.loc["foreign_forces.backing", "ST"]
+    with pytest.raises(InputError, match="needs design"):
+        sensitivity(spec.with_changes(design="lhs"), tmp_path / "lhs", ["attacks"])

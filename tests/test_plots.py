@@ -9,10 +9,12 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.collections import PolyCollection  # noqa: E402
+from scipy import stats  # noqa: E402
 
 import leverage_sim as ls  # noqa: E402
 from leverage_sim import plots  # noqa: E402
 from leverage_sim.report import OUTCOMES  # noqa: E402
+from leverage_sim.sweep import SweepSpec, load_sweep, run_sweep  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -59,15 +61,14 @@ def test_outcome_shares_by_scenario_bars_and_intervals(runs, ax):
     first = list(heights.values())[0]
     np.testing.assert_allclose(first, ls.report.outcome_shares(runs["replay"].summary))
     assert "share of runs" in ax.get_xlabel() and ax.get_legend() is not None
+    # error bars: the exact (Clopper-Pearson) 90% interval of each share over 4 runs
+    errbars = [c for c in ax.containers if not hasattr(c, "patches")]
+    k = np.rint(np.asarray(first) * 4)
+    lo = np.where(k > 0, stats.beta.ppf(0.05, k, 5 - k), 0)
+    hi = np.where(k < 4, stats.beta.ppf(0.95, k + 1, 4 - np.minimum(k, 3)), 1)
+    ends = np.array([seg[:, 0] for seg in errbars[0].lines[2][0].get_segments()])
+    np.testing.assert_allclose(ends, np.column_stack([lo, hi]))
     assert [t.get_text() for t in ax.get_yticklabels()][0] == "relented"
-
-
-def test_binomial_interval_is_exact():
-    lo, hi = plots.binomial_interval(np.array([0, 5, 10]), 10, 0.9)
-    assert lo[0] == 0 and hi[2] == 1
-    # Clopper-Pearson 90% for 5/10: [0.2224, 0.7776]
-    assert lo[1] == pytest.approx(0.2224, abs=1e-4) and hi[1] == pytest.approx(0.7776, abs=1e-4)
-    assert hi[0] == pytest.approx(1 - 0.05 ** 0.1)
 
 
 def test_event_timeline_rows_match_the_replication(runs, ax):
@@ -99,3 +100,48 @@ def test_sensitivity_bars(kind, ax):
     assert [t.get_text() for t in ax.get_xticklabels()] == names
     assert ax.get_ylabel() and ax.get_title()
     assert len(ax.get_legend().get_texts()) == 2
+
+
+# ---- sweeps ------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def grid(tmp_path_factory):
+    spec = SweepSpec.from_cli("june_2020_replay", ["foreign_forces.backing=0:1:3",
+                                                   "patron.instigation=0.2,0.8"],
+                              replications=3, seed=4)
+    return load_sweep(run_sweep(spec, tmp_path_factory.mktemp("grid"), executor="serial"))
+
+
+def test_response_curve_shares_with_intervals(grid, ax):
+    outcomes = ["held_firm>0", "relents>0"]
+    plots.response_curve(ax, grid, "foreign_forces.backing", outcomes)
+    lines = ax.get_lines()
+    assert [line.get_label() for line in lines] == outcomes
+    assert sum(isinstance(c, PolyCollection) for c in ax.collections) == 2
+    np.testing.assert_allclose(lines[0].get_xdata(), [0, 0.5, 1])
+    expected = (grid["held_firm"] > 0).groupby(grid["foreign_forces.backing"]).mean()
+    np.testing.assert_allclose(lines[0].get_ydata(), expected)
+    assert ax.get_xlabel() == "foreign_forces.backing" and ax.get_ylabel() == "share of runs"
+    assert "6 runs per point" in ax.get_title()
+
+
+def test_response_curve_one_line_per_value_of_a_second_parameter(grid, ax):
+    plots.response_curve(ax, grid, "foreign_forces.backing", "attacks", by="patron.instigation")
+    assert [line.get_label() for line in ax.get_lines()] == [
+        "patron.instigation = 0.2", "patron.instigation = 0.8"]
+    means = grid.groupby(["patron.instigation", "foreign_forces.backing"])["attacks"].mean()
+    np.testing.assert_allclose(ax.get_lines()[1].get_ydata(), means.loc[0.8])
+    assert ax.get_ylabel() == "attacks: mean per run"
+    with pytest.raises(ls.InputError, match="No column"):
+        plots.response_curve(ax, grid, "government.resolve", "attacks")
+
+
+def test_heatmap_cells_are_point_shares(grid, ax):
+    plots.heatmap(ax, grid, "foreign_forces.backing", "patron.instigation", "held_firm>0")
+    image = ax.get_images()[0].get_array()
+    assert image.shape == (2, 3)
+    share = (grid["held_firm"] > 0).groupby(
+        [grid["patron.instigation"], grid["foreign_forces.backing"]]).mean().unstack()
+    np.testing.assert_allclose(image, share.to_numpy())
+    assert ax.get_xlabel() == "foreign_forces.backing" and ax.get_ylabel() == "patron.instigation"
+    assert len(ax.texts) == 6 and len(ax.figure.axes) == 2  # the cells' values and a colour bar
+    assert "share of runs" in ax.figure.axes[1].get_ylabel()

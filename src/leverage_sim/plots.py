@@ -3,7 +3,7 @@ Figure or Axes with titles and units."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import matplotlib
 
@@ -14,7 +14,6 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
-from scipy import stats  # noqa: E402
 
 from leverage_sim.errors import InputError  # noqa: E402
 from leverage_sim.report import OUTCOMES, outcome_shares  # noqa: E402
@@ -81,15 +80,6 @@ def run_overview(res: Results) -> Figure:
     return fig
 
 
-def binomial_interval(k: np.ndarray, n: int, level: float = 0.9) -> tuple[np.ndarray, np.ndarray]:
-    """Exact (Clopper-Pearson) ``level`` interval of a share of ``k`` successes in ``n`` runs."""
-    k = np.asarray(k, dtype=float)
-    a = (1 - level) / 2
-    lo = np.where(k > 0, stats.beta.ppf(a, k, n - k + 1), 0.0)
-    hi = np.where(k < n, stats.beta.ppf(1 - a, k + 1, n - k), 1.0)
-    return np.nan_to_num(lo), np.nan_to_num(hi, nan=1.0)
-
-
 # ---- comparing scenarios ---------------------------------------------------------------------
 def scenario_bands(ax: Axes, results: Mapping[str, Results], column: str,
                    ylabel: str | None = None, levels: tuple[float, ...] = (0.5, 0.9)) -> Axes:
@@ -118,18 +108,24 @@ def outcome_shares_by_scenario(ax: Axes, summaries: Mapping[str, pd.DataFrame],
 
     ``summaries`` maps a label to a ``summary`` table (one row per replication).
     """
+    from leverage_sim.sweep.results import summarise
+
     if not summaries:
         raise InputError("outcome_shares_by_scenario needs at least one summary table.")
-    names = list(OUTCOMES)
+    shares = {name: f"{col}>0" for name, (col, _) in OUTCOMES.items()}
+    runs = pd.concat([s.assign(scenario=label) for label, s in summaries.items()])
+    table = summarise(runs, outcomes=list(shares.values()), by=["scenario"], level=level)
+    table = table.set_index("scenario").loc[list(summaries)]
     height = 0.8 / len(summaries)
-    y = np.arange(len(names))[::-1]
-    for i, (label, summary) in enumerate(summaries.items()):
-        n = len(summary)
-        shares = outcome_shares(summary).reindex(names).to_numpy()
-        lo, hi = binomial_interval(np.rint(shares * n), n, level)
-        ax.barh(y + 0.4 - height * (i + 0.5), shares, height=height, label=f"{label} (n={n})",
-                xerr=[shares - lo, hi - shares], capsize=2, error_kw={"linewidth": 0.8})
-    ax.set_yticks(y, [n.replace("_", " ") for n in names])
+    y = np.arange(len(shares))[::-1]
+    for i, (label, row) in enumerate(table.iterrows()):
+        mid = np.array([row[f"{o}_share"] for o in shares.values()])
+        err = [mid - [row[f"{o}_low"] for o in shares.values()],
+               [row[f"{o}_high"] for o in shares.values()] - mid]
+        ax.barh(y + 0.4 - height * (i + 0.5), mid, height=height,
+                label=f"{label} (n={row['n']})", xerr=err, capsize=2,
+                error_kw={"linewidth": 0.8})
+    ax.set_yticks(y, [n.replace("_", " ") for n in shares])
     ax.set_xlim(0, 1)
     ax.set_xlabel(f"share of runs ({level:.0%} exact interval)")
     ax.set_title("Outcomes by scenario")
@@ -187,6 +183,94 @@ def event_timeline(ax: Axes, events: pd.DataFrame, replication: int = 0) -> Axes
     ax.set_title(f"Timeline of replication {replication} (numbers: arrests, fighters, "
                  "detainees, casualties)")
     ax.tick_params(axis="x", labelrotation=30)
+    return ax
+
+
+# ---- sweeps ----------------------------------------------------------------------------------
+def _point_stats(runs: pd.DataFrame, outcomes: Sequence[str], by: list[str], level: float,
+                 interval: str) -> tuple[pd.DataFrame, dict[str, str]]:
+    """``summarise`` per ``by`` group, and per outcome the column holding its central value
+    (``_share`` for shares, ``_mean`` otherwise)."""
+    from leverage_sim.sweep.results import summarise
+
+    missing = [c for c in by if c not in runs.columns]
+    if missing:
+        raise InputError(f"No column {missing} in the sweep table; swept parameters: "
+                         f"{runs.attrs.get('parameters', '?')}.")
+    table = summarise(runs, outcomes=list(outcomes), by=by, level=level, interval=interval)
+    centre = {o: f"{o}_share" if f"{o}_share" in table else f"{o}_mean" for o in outcomes}
+    return table, centre
+
+
+def response_curve(ax: Axes, runs: pd.DataFrame, parameter: str, outcomes: str | Sequence[str],
+                   by: str | None = None, level: float = 0.9,
+                   interval: str = "bootstrap") -> Axes:
+    """Outcome(s) against one swept parameter: the share of runs (for comparisons such as
+    ``held_firm>0``) or the mean per run (for counts such as ``attacks``) at each value, with a
+    shaded ``level`` interval (exact binomial for shares; bootstrap of the mean, or with
+    ``interval="quantile"`` the spread of runs, for counts).
+
+    Args:
+        runs: a :func:`leverage_sim.load_sweep` table (one row per run).
+        parameter: the swept parameter on the x axis (dotted path).
+        outcomes: one or more outcomes (see :func:`leverage_sim.sweep.summarise`).
+        by: optional second swept parameter: one curve per value.
+    """
+    outcomes = [outcomes] if isinstance(outcomes, str) else list(outcomes)
+    table, centre = _point_stats(runs, outcomes, [parameter] + ([by] if by else []), level,
+                                 interval)
+    groups = table.groupby(by, sort=True) if by else [(None, table)]
+    for key, part in groups:
+        key = key[0] if isinstance(key, tuple) else key
+        for o in outcomes:
+            label = o if key is None else (f"{by} = {key}" if len(outcomes) == 1
+                                           else f"{o}, {by} = {key}")
+            line, = ax.plot(part[parameter], part[centre[o]], marker="o", markersize=3,
+                            label=label)
+            ax.fill_between(part[parameter], part[f"{o}_low"], part[f"{o}_high"],
+                            color=line.get_color(), alpha=0.2, linewidth=0)
+    shares = all(c.endswith("_share") for c in centre.values())
+    what = "share of runs" if shares else "mean per run"
+    ax.set_xlabel(parameter)
+    ax.set_ylabel(what if len(outcomes) > 1 else f"{outcomes[0]}: {what}")
+    if shares:
+        ax.set_ylim(-0.02, 1.02)
+    n = int(table["n"].median())
+    ax.set_title(f"Response to {parameter}\n({what}, {level:.0%} interval, {n} runs per point)")
+    ax.legend(fontsize=8)
+    return ax
+
+
+def heatmap(ax: Axes, runs: pd.DataFrame, x: str, y: str, outcome: str, level: float = 0.9,
+            annotate: bool = True, cmap: str = "viridis") -> Axes:
+    """An outcome over two swept parameters: share of runs (comparisons) or mean per run
+    (counts) for each pair of values, as coloured cells with a colour bar.
+
+    Args:
+        runs: a :func:`leverage_sim.load_sweep` table of a grid over ``x`` and ``y``.
+        x, y: swept parameters (dotted paths) for the horizontal and vertical axes.
+        outcome: the outcome (see :func:`leverage_sim.sweep.summarise`).
+        annotate: write the value in each cell (when the grid is at most 12 × 12).
+    """
+    table, centre = _point_stats(runs, [outcome], [x, y], level, "bootstrap")
+    grid = table.pivot(index=y, columns=x, values=centre[outcome])
+    im = ax.imshow(grid.to_numpy(dtype=float), origin="lower", aspect="auto", cmap=cmap,
+                   vmin=0 if centre[outcome].endswith("_share") else None,
+                   vmax=1 if centre[outcome].endswith("_share") else None)
+    ax.set_xticks(range(grid.shape[1]), [f"{v:.3g}" for v in grid.columns],
+                  rotation=45 if grid.shape[1] > 8 else 0)
+    ax.set_yticks(range(grid.shape[0]), [f"{v:.3g}" for v in grid.index])
+    ax.set_xlabel(x)
+    ax.set_ylabel(y)
+    what = "share of runs" if centre[outcome].endswith("_share") else "mean per run"
+    ax.figure.colorbar(im, ax=ax, label=f"{outcome} ({what})")
+    if annotate and max(grid.shape) <= 12:
+        values = grid.to_numpy(dtype=float)
+        mid = np.nanmean(values)
+        for (i, j), v in np.ndenumerate(values):
+            ax.text(j, i, f"{v:.2f}" if abs(v) < 10 else f"{v:.0f}", ha="center",
+                    va="center", fontsize=7, color="white" if v < mid else "black")
+    ax.set_title(f"{outcome}: {what} ({int(table['n'].median())} runs per cell)")
     return ax
 
 

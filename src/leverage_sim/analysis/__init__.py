@@ -7,9 +7,15 @@ known answer; :func:`sensitivity` runs a sweep through :mod:`leverage_sim.sweep`
 
 from leverage_sim.analysis.discovery import PrimResult, prim, tree_leaves
 from leverage_sim.analysis.episode import RECORD, compare_with_record, episode_figures
-from leverage_sim.analysis.sensitivity import morris_indices, sobol_indices
+from leverage_sim.analysis.sensitivity import (
+    morris_indices,
+    sensitivity,
+    sobol_indices,
+    sweep_indices,
+)
+from leverage_sim.analysis.sweeps import ensure_sweep
 
 __all__ = [
-    "RECORD", "PrimResult", "compare_with_record", "episode_figures", "morris_indices", "prim",
-    "sobol_indices", "tree_leaves",
+    "RECORD", "PrimResult", "compare_with_record", "ensure_sweep", "episode_figures",
+    "morris_indices", "prim", "sensitivity", "sobol_indices", "sweep_indices", "tree_leaves",
 ]

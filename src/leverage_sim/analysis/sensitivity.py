@@ -3,7 +3,7 @@
 ``sobol_indices`` and ``morris_indices`` take a SALib ``problem`` and model outputs in design
 order, so they work on any function; ``sensitivity`` runs a ``sobol``/``saltelli``/``morris``
 sweep through the sweep engine (parallel, seeded, resumable; replications averaged per point) and
-returns one table of indices per outcome.
+returns one table of indices per outcome; ``sweep_indices`` does the analysis part alone.
 """
 
 from __future__ import annotations
@@ -17,9 +17,14 @@ import pandas as pd
 from SALib.analyze import morris as morris_analyze
 from SALib.analyze import sobol as sobol_analyze
 
+from leverage_sim.analysis.sweeps import ensure_sweep
 from leverage_sim.errors import InputError
+from leverage_sim.sweep import SweepSpec, design_problem
+from leverage_sim.sweep.engine import as_spec
+from leverage_sim.sweep.storage import SweepStore
 
 Problem = dict[str, Any]
+SA_DESIGNS = ("sobol", "saltelli", "morris")
 
 
 def _outputs(problem: Problem, y: Any, n_rows: int | None = None) -> np.ndarray:
@@ -54,6 +59,9 @@ def sobol_indices(problem: Problem, y: Any, second_order: bool = False, level: f
     """
     k = problem["num_vars"]
     y = _outputs(problem, y)
+    if np.ptp(y) == 0:
+        raise InputError(f"The output is the same ({y[0]:g}) at every design point, so there is "
+                         "no variance to apportion; choose an outcome that varies.")
     per = 2 * k + 2 if second_order else k + 2
     if len(y) % per:
         raise InputError(f"{len(y)} outputs is not a multiple of {per} (a Saltelli design with "
@@ -90,3 +98,34 @@ def morris_indices(problem: Problem, x: Any, y: Any, levels: int = 4, level: flo
     cols = ("mu", "mu_star", "mu_star_conf", "sigma")
     return pd.DataFrame({c: np.asarray(res[c], dtype=float) for c in cols},
                         index=pd.Index(problem["names"], name="parameter"))
+
+
+def sweep_indices(out: str | Path, outcomes: Sequence[str], level: float = 0.95,
+                  seed: int = 0) -> dict[str, pd.DataFrame]:
+    """Indices of each outcome from a finished ``sobol``/``saltelli`` or ``morris`` sweep in
+    ``out``: :func:`sobol_indices` or :func:`morris_indices` on the per-point mean of the
+    outcome over replications (shares as 0-1). Parameters are named by their dotted paths and
+    measured over their swept range/distribution (the design's unit cube)."""
+    spec = SweepStore(out).read_manifest()["spec"]
+    if spec["design"] not in SA_DESIGNS:
+        raise InputError(f"The sweep in '{out}' has design {spec['design']}; sensitivity "
+                         f"indices need one of {', '.join(SA_DESIGNS)}.")
+    problem, x, y = design_problem(out, outcomes)
+    return {o: sobol_indices(problem, y[o], spec["second_order"], level, seed=seed)
+            if spec["design"] != "morris" else
+            morris_indices(problem, x, y[o], spec["levels"], level, seed=seed)
+            for o in outcomes}
+
+
+def sensitivity(spec: SweepSpec | str | Path, out: str | Path, outcomes: Sequence[str],
+                level: float = 0.95, executor: str = "local", workers: int | None = None,
+                quiet: bool = True, seed: int = 0) -> dict[str, pd.DataFrame]:
+    """Run (or resume) a ``sobol``/``saltelli``/``morris`` sweep through the sweep engine —
+    parallel on ``executor``, seeded by the spec, resumable in ``out`` — and return the
+    indices of each outcome (see :func:`sweep_indices`; ``seed`` seeds the bootstrap)."""
+    spec = as_spec(spec)
+    if spec.design not in SA_DESIGNS:
+        raise InputError(f"Sweep '{spec.name}' has design {spec.design}; sensitivity analysis "
+                         f"needs design: {' or '.join(SA_DESIGNS)} (with samples: N).")
+    ensure_sweep(spec, out, executor=executor, workers=workers, quiet=quiet)
+    return sweep_indices(out, outcomes, level, seed)

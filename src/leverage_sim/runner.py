@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,12 +45,17 @@ class RunTables:
     summary: dict[str, Any]
 
 
-def run_one(scenario: Scenario, seed: int, replication: int = 0) -> RunTables:
-    """Simulate one replication of ``scenario`` with integer ``seed``."""
+def simulate(scenario: Scenario, seed: int) -> LeverageModel:
+    """A model of ``scenario`` seeded with integer ``seed``, stepped to its horizon."""
     model = LeverageModel(scenario, seed)
     for _ in range(scenario.horizon_days):
         model.step()
-    return collect(model, seed, replication)
+    return model
+
+
+def run_one(scenario: Scenario, seed: int, replication: int = 0) -> RunTables:
+    """Simulate one replication of ``scenario`` with integer ``seed``; all its tables."""
+    return collect(simulate(scenario, seed), seed, replication)
 
 
 def collect(model: LeverageModel, seed: int, replication: int) -> RunTables:
@@ -70,28 +76,31 @@ def collect(model: LeverageModel, seed: int, replication: int) -> RunTables:
 
 
 def summarise_run(model: LeverageModel, seed: int, replication: int) -> dict[str, Any]:
-    """One summary row: counts of what happened and the final state."""
-    log = model.log.frame()
-    acts = log["action"]
+    """One summary row: counts of what happened and the final state (no DataFrames: cheap)."""
+    counts: Counter[str] = Counter()
+    totals: Counter[str] = Counter()
+    for _, _, action, _, _, value in model.log.rows:
+        counts[action] += 1
+        totals[action] += value
     outcomes = [s.outcome for s in model.standoffs]
     ff = model.foreign_force
     return {
         "replication": replication,
         "seed": seed,
-        "raids": int((acts == "raid").sum()),
-        "arrests": int(log.loc[acts == "raid", "value"].sum()),
-        "max_muster_size": int(max((s.muster + s.allied_fighters for s in model.standoffs),
-                                   default=0)),
-        "public_threats": int((acts == "public_threat").sum()),
+        "raids": counts["raid"],
+        "arrests": int(totals["raid"]),
+        "max_muster_size": max((s.muster + s.allied_fighters for s in model.standoffs),
+                               default=0),
+        "public_threats": counts["public_threat"],
         "standoffs": len(model.standoffs),
         "held_firm": sum(o in ("held_firm", "clash_won") for o in outcomes),
         "relents": sum(o in ("relented", "clash_lost") for o in outcomes),
-        "clashes": int((acts == "clash").sum()),
-        "detainees_released": int(log.loc[acts == "release", "value"].sum()),
-        "attacks": int((acts == "attack").sum()),
-        "attacks_intercepted": int((acts == "interception").sum()),
+        "clashes": counts["clash"],
+        "detainees_released": int(totals["release"]),
+        "attacks": counts["attack"],
+        "attacks_intercepted": counts["interception"],
         "us_casualties": int(ff.casualties),
-        "us_strikes": int((acts == "strike").sum()),
+        "us_strikes": counts["strike"],
         "final_authority": float(model.government.authority),
         "final_mean_autonomy": float(model.mean_autonomy),
         "us_withdrawn": bool(ff.withdrawn),

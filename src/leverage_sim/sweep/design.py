@@ -17,6 +17,7 @@ dotted paths), so ``X`` can be handed to SALib's analysers unchanged, in point o
 
 from __future__ import annotations
 
+import copy
 import inspect
 import itertools
 import warnings
@@ -77,7 +78,8 @@ def _unit_matrix(spec: SweepSpec, problem: dict[str, Any], rng: np.random.Genera
 
         with warnings.catch_warnings():  # SALib warns when N is not a power of 2; documented
             warnings.simplefilter("ignore")
-            return sobol.sample(problem, n, calc_second_order=spec.second_order, seed=rng)
+            return sobol.sample(copy.deepcopy(problem), n, calc_second_order=spec.second_order, seed=rng)
     from SALib.sample import morris
 
-    return morris.sample(problem, n, num_levels=spec.levels, seed=rng)
+    # SALib adds keys to the problem it is given; the stored problem stays clean.
+    return morris.sample(copy.deepcopy(problem), n, num_levels=spec.levels, seed=rng)

@@ -1,0 +1,244 @@
+"""Running sweeps: identical tables across executors, errors recorded, retries, resume after a
+kill, rerun of a single run, and the results API."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+from scipy.stats import binomtest
+
+import leverage_sim as ls
+from leverage_sim.cli.main import main as cli
+from leverage_sim.errors import InputError
+from leverage_sim.runner import SUMMARY_COLUMNS
+from leverage_sim.sweep import SweepSpec, design_problem, engine, load_sweep, run_sweep, summarise
+from leverage_sim.sweep.executors import SerialExecutor
+
+SHORT = {"horizon_days": 60}  # past the 25 June raid (day 49); keeps the suite fast
+
+
+def small_spec(**kw):
+    return SweepSpec.from_cli("june_2020_replay", ["foreign_forces.backing=0:1:3",
+                                                   "patron.instigation=0.2,0.8"],
+                              replications=4, seed=11, overrides=SHORT, **kw)
+
+
+@pytest.fixture(scope="module")
+def serial_dir(tmp_path_factory):
+    spec = small_spec(timeseries=True, every=7)
+    return run_sweep(spec, tmp_path_factory.mktemp("sweep") / "serial", executor="serial")
+
+
+def test_table_has_every_run_with_parameters_seeds_and_summaries(serial_dir):
+    df = load_sweep(serial_dir)
+    assert df["run_id"].tolist() == list(range(24))
+    assert (df["point_id"] == df["run_id"] // 4).all()
+    assert (df["replication"] == df["run_id"] % 4).all()
+    assert df["seed"].is_unique and df["error"].isna().all()
+    assert df.attrs["parameters"] == ["foreign_forces.backing", "patron.instigation"]
+    expected = ["run_id", "point_id", "replication", "seed", "foreign_forces.backing",
+                "patron.instigation", *[c for c in SUMMARY_COLUMNS
+                                        if c not in ("replication", "seed")], "error"]
+    assert df.columns.tolist() == expected
+    manifest = json.loads((serial_dir / "manifest.json").read_text())
+    assert manifest["progress"]["status"] == "complete" and manifest["progress"]["done"] == 24
+    assert manifest["package_version"] == ls.__version__ and manifest["seeds"]["master"] == 11
+
+
+def test_a_sweep_row_is_what_run_one_gives_for_its_seed(serial_dir):
+    df = load_sweep(serial_dir)
+    row = df.iloc[13]
+    sc = ls.load_scenario("june_2020_replay", {**SHORT, "foreign_forces.backing": 0.5,
+                                               "patron.instigation": 0.8})
+    assert (row["foreign_forces.backing"], row["patron.instigation"]) == (0.5, 0.8)
+    summary = ls.run_one(sc, int(row["seed"]), int(row["replication"])).summary
+    assert {k: row[k] for k in summary} == summary
+
+
+def test_timeseries_are_thinned_and_keyed_by_run(serial_dir):
+    ts = pd.read_parquet(serial_dir / "timeseries")
+    assert set(ts["run_id"]) == set(range(24))
+    assert set(ts["day"]) == set(range(0, 60, 7))
+    assert {"point_id", "replication", "seed", "attacks", "date"} <= set(ts.columns)
+
+
+def test_same_seed_identical_tables_across_serial_local_and_dask(serial_dir, tmp_path):
+    expected = load_sweep(serial_dir)
+    spec = small_spec()
+    local = load_sweep(run_sweep(spec, tmp_path / "local", executor="local", workers=2,
+                                 chunk_size=3))
+    pd.testing.assert_frame_equal(local, expected)
+    dask = load_sweep(run_sweep(spec, tmp_path / "dask", executor="dask", workers=2,
+                                chunk_size=5))
+    pd.testing.assert_frame_equal(dask, expected)
+    other = load_sweep(run_sweep(small_spec().with_changes(seed=12), tmp_path / "other",
+                                 executor="serial"))
+    assert not other["attacks"].equals(expected["attacks"])
+
+
+def test_failing_runs_are_recorded_with_seed_not_fatal(tmp_path):
+    # Each share alone is valid; only both at 0.6 exceed the patron's total support (0.6 + 0.6 + 0.3 > 1).
+    spec = SweepSpec.from_cli("june_2020_replay", ["militias[KH].patron_support_share=0.1,0.6",
+                                                   "militias[AAH].patron_support_share=0.1,0.6"],
+                              replications=3, seed=2, overrides=SHORT)
+    df = load_sweep(run_sweep(spec, tmp_path / "s", executor="local", workers=2))
+    bad = df[df["error"].notna()]
+    assert bad["point_id"].unique().tolist() == [3] and len(bad) == 3
+    assert bad["error"].str.contains("patron_support_share sum to 1.50").all()
+    assert bad["seed"].notna().all() and bad["attacks"].isna().all()
+    assert df.loc[df["error"].isna(), "attacks"].notna().all() and len(df) == 12
+    summ = summarise(df, outcomes=["attacks"])
+    assert summ.loc[3, ["n", "errors"]].tolist() == [0, 3]
+
+
+class FlakyExecutor(SerialExecutor):
+    """Loses its first ``fail`` tasks as if the worker process had died."""
+
+    def __init__(self, fail):
+        self.fail, self.restarts = fail, 0
+
+    def submit(self, fn, *args, **kwargs):
+        if self.fail:
+            self.fail -= 1
+            f = Future()
+            f.set_exception(BrokenProcessPool("a worker died"))
+            return f
+        return super().submit(fn, *args, **kwargs)
+
+    def restart(self):
+        self.restarts += 1
+
+
+def test_dead_worker_is_retried_then_recorded(tmp_path, monkeypatch, serial_dir):
+    flaky = FlakyExecutor(fail=2)
+    monkeypatch.setattr(engine, "make_executor", lambda *a: flaky)
+    df = load_sweep(run_sweep(small_spec(), tmp_path / "a", chunk_size=5))
+    assert flaky.restarts >= 1
+    pd.testing.assert_frame_equal(df, load_sweep(serial_dir))  # nothing lost or duplicated
+    flaky = FlakyExecutor(fail=engine.MAX_TRIES)
+    monkeypatch.setattr(engine, "make_executor", lambda *a: flaky)
+    df = load_sweep(run_sweep(small_spec(), tmp_path / "b", chunk_size=30))
+    assert df["error"].str.startswith("worker failed 3 times").all() and len(df) == 24
+
+
+def test_resume_after_kill_runs_exactly_the_missing_runs(tmp_path):
+    out = tmp_path / "killed"
+    cmd = [str(Path(sys.executable).parent / "leverage-sim"), "sweep", "june_2020_replay",
+           "--param", "foreign_forces.backing=0:1:5", "--set", "horizon_days=60",
+           "--replications", "40", "--seed", "3", "--workers", "2", "--chunk-size", "2",
+           "--out", str(out), "--quiet"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        while len(list((out / "summary").glob("part-*.parquet"))) < 4:
+            assert proc.poll() is None, proc.stderr.read().decode()
+            time.sleep(0.02)
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait(timeout=30)
+    before = load_sweep(out)
+    assert 0 < len(before) < 200  # really interrupted mid-way
+    assert cli(["sweep", "--resume", "--out", str(out), "--quiet", "--executor", "serial"]) == 0
+    after = load_sweep(out)
+    assert after["run_id"].tolist() == list(range(200))  # complete, no duplicates
+    kept = after.set_index("run_id").loc[before["run_id"]].reset_index()
+    pd.testing.assert_frame_equal(kept, before)  # nothing recomputed
+    # the resumed sweep equals one that was never interrupted
+    fresh = tmp_path / "fresh"
+    assert cli([*cmd[1:-3], "--out", str(fresh), "--quiet", "--executor", "serial"]) == 0
+    pd.testing.assert_frame_equal(after, load_sweep(fresh))
+    assert json.loads((out / "manifest.json").read_text())["progress"]["status"] == "complete"
+
+
+def test_resume_refuses_a_different_sweep_and_existing_out_needs_force(serial_dir, tmp_path):
+    with pytest.raises(InputError, match="holds a different sweep.*replications"):
+        run_sweep(small_spec().with_changes(replications=5), serial_dir, resume=True)
+    with pytest.raises(InputError, match="already exists.*--force"):
+        run_sweep(small_spec(), serial_dir, executor="serial")
+    with pytest.raises(InputError, match="is not a sweep folder"):
+        run_sweep(None, tmp_path, resume=True)
+
+
+def test_rerun_reproduces_the_stored_row_and_detects_a_change(serial_dir, tmp_path, capsys):
+    assert cli(["rerun", str(serial_dir), "--run-id", "17"]) == 0
+    out = capsys.readouterr().out
+    assert "Run 17 reproduced: identical to the stored row." in out
+    df = load_sweep(serial_dir)
+    assert f"seed                 {df.loc[17, 'seed']}" in out
+    # tamper with a copy of the stored results: rerun must notice
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(serial_dir, copy)
+    part = next(p for p in sorted((copy / "summary").glob("*.parquet"))
+                if 17 in pq.read_table(p)["run_id"].to_pylist())
+    t = pq.read_table(part).to_pandas()
+    t.loc[t["run_id"] == 17, "attacks"] += 1
+    t.to_parquet(part, index=False)
+    assert cli(["rerun", str(copy), "--run-id", "17"]) == 1
+    assert "DIFFERS from the stored row in attacks" in capsys.readouterr().out
+    assert cli(["rerun", str(serial_dir), "--run-id", "999"]) == 2
+
+
+def test_summarise_shares_use_exact_binomial_intervals():
+    df = pd.DataFrame({"p": [0] * 20 + [1] * 20, "held_firm": [1] * 7 + [0] * 13 + [0] * 20,
+                       "attacks": np.arange(40.0), "error": None})
+    s = summarise(df, outcomes=["held_firm>0", "attacks"], by=["p"], level=0.9)
+    ci = binomtest(7, 20).proportion_ci(confidence_level=0.9, method="exact")
+    assert s.loc[0, "held_firm>0_share"] == 0.35
+    assert (s.loc[0, "held_firm>0_low"], s.loc[0, "held_firm>0_high"]) == pytest.approx(
+        (ci.low, ci.high))
+    assert (s.loc[1, "held_firm>0_low"], s.loc[1, "held_firm>0_share"]) == (0.0, 0.0)
+    assert s.loc[1, "attacks_mean"] == 29.5 and s.loc[1, "attacks_median"] == 29.5
+    assert s.loc[1, "attacks_low"] < 29.5 < s.loc[1, "attacks_high"]
+    q = summarise(df, outcomes=["attacks"], by=["p"], interval="quantile")
+    assert q.loc[0, "attacks_low"] == pytest.approx(np.quantile(np.arange(20.0), 0.05))
+    with pytest.raises(InputError, match="no column 'nope'"):
+        summarise(df, outcomes=["nope>0"], by=["p"])
+
+
+def test_default_summary_groups_by_parameter_point(serial_dir):
+    s = summarise(load_sweep(serial_dir))
+    assert len(s) == 6 and (s["n"] == 4).all()
+    assert {"relents>0_share", "us_withdrawn>0_high", "attacks_mean"} <= set(s.columns)
+
+
+def test_design_problem_feeds_salib(tmp_path):
+    from SALib.analyze import sobol
+
+    spec = SweepSpec.from_cli("june_2020_replay", ["foreign_forces.backing=0:1",
+                                                   "patron.instigation=0.1:0.9"],
+                              design="sobol", samples=8, seed=5, overrides=SHORT)
+    out = run_sweep(spec, tmp_path / "sobol", executor="local", workers=2)
+    problem, X, Y = design_problem(out)
+    assert X.shape == (8 * 4, 2) and len(Y) == 32 and Y.index.tolist() == list(range(32))
+    points = pd.read_parquet(out / "points.parquet")
+    assert np.allclose(points["patron.instigation"], 0.1 + 0.8 * X[:, 1])
+    si = sobol.analyze(problem, Y["attacks"].to_numpy(), calc_second_order=False, seed=1)
+    assert len(si["S1"]) == 2 and np.isfinite(si["ST"]).all()
+
+
+def test_lazy_load_is_a_dataset(serial_dir):
+    lazy = load_sweep(serial_dir, lazy=True)
+    assert lazy.count_rows() == 24 and "attacks" in lazy.schema.names
+
+
+def test_cli_sweep_prints_a_summary(tmp_path, capsys):
+    sweep_file = tmp_path / "tiny.yaml"
+    sweep_file.write_text("base: june_2020_replay\noverrides: {horizon_days: 60}\n"
+                          "parameters: {foreign_forces.backing: {values: [0.0, 1.0]}}\n"
+                          "replications: 3\nseed: 1\n")
+    assert cli(["sweep", str(sweep_file), "--executor", "serial", "--replications", "2",
+                "--out", str(tmp_path / "o")]) == 0
+    out = capsys.readouterr().out
+    assert "Sweep tiny: grid design, 2 points × 2 replications = 4 runs" in out
+    assert "held_firm>0" in out and "leverage_sim.load_sweep" in out

@@ -1,0 +1,196 @@
+"""Every scenario in ``scenarios/`` is documented, valid, runs, and answers its question.
+
+Each library file states a question at its top; ``HEADLINES`` checks the answer that file is
+meant to show against the replay, with the same master seed (so replication ``i`` starts from
+the same seed in both) and margins far from the observed gaps. Runs are shortened with the
+``horizon_days`` override where the question allows: the June raid is day 49 of the replay, so
+75 days cover the raid, the standoff, the release and three weeks of attacks after the
+embassy's rocket defence arrives (day 52).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+import leverage_sim as ls
+from leverage_sim.canonical import scenario_yaml
+from leverage_sim.report import outcome_shares
+
+LIBRARY = Path(__file__).resolve().parents[1] / "scenarios"
+FILES = sorted(LIBRARY.glob("*.yaml"))
+SEED = 2024
+N = 120
+JUNE_HORIZON = 75
+
+
+@pytest.fixture(scope="module")
+def runs() -> Callable[[str], ls.Results]:
+    """Cached runs of June-2020 scenarios: N replications, horizon 75 days, master seed SEED."""
+    cache: dict[str, ls.Results] = {}
+
+    def get(name: str) -> ls.Results:
+        if name not in cache:
+            cache[name] = ls.run(name, replications=N, seed=SEED,
+                                 overrides={"horizon_days": JUNE_HORIZON})
+        return cache[name]
+
+    return get
+
+
+def shares(res: ls.Results) -> pd.Series:
+    return outcome_shares(res.summary)
+
+
+def per_run(res: ls.Results, mask: pd.Series) -> pd.Series:
+    """Count of events selected by ``mask`` in each replication (zeros included)."""
+    ev = res.events[mask]
+    return ev.groupby("replication").size().reindex(range(len(res.summary)), fill_value=0)
+
+
+def attacks_by(res: ls.Results, actor: str) -> pd.Series:
+    ev = res.events
+    return per_run(res, (ev["action"] == "attack") & (ev["actor"] == actor))
+
+
+def embassy_hits_after_defence(res: ls.Results) -> pd.Series:
+    ev = res.events
+    return per_run(res, (ev["action"] == "attack") & (ev["target"] == "embassy")
+                   & (ev["detail"] != "intercepted") & (ev["date"] >= "2020-06-28"))
+
+
+# ---- every file -------------------------------------------------------------------------------
+@pytest.mark.parametrize("path", FILES, ids=[f.stem for f in FILES])
+def test_file_is_documented_valid_and_runs(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    header = text.split("\n\n")[0]
+    assert text.startswith(f"# {path.stem} — "), "first line: '# <name> — <what it is>'"
+    for part in ("Question:", "Sources:"):
+        assert part in text, f"{path.name}: the header comment must give its {part}"
+    assert header.count("\n#") >= 3, "the header explains the question, not just names it"
+    raw = yaml.safe_load(text)
+    assert raw.get("question"), "a one-line question: field (shown by `leverage-sim list`)"
+    sc = ls.load_scenario(path)
+    assert sc.name == path.stem
+    res = ls.run(sc, replications=2, seed=1, overrides={"horizon_days": 20})
+    assert len(res.summary) == 2 and len(res.timeseries) == 40
+
+
+def test_every_scenario_has_a_headline_check() -> None:
+    assert {f.stem for f in FILES} <= set(HEADLINES) | {"june_2020_replay", "oct2019_dec2020",
+                                                        "generic_proxy_state"}
+
+
+def test_counterfactuals_extend_the_replay_with_only_their_differences() -> None:
+    extending = [f for f in FILES if yaml.safe_load(f.read_text())
+                 .get("extends") == "june_2020_replay"]
+    assert len(extending) >= 7
+    for f in extending:
+        if f.stem == "oct2019_dec2020":  # a timeline: its scripted events are its content
+            continue
+        settings = [ln for ln in f.read_text().splitlines() if ln.strip()
+                    and not ln.lstrip().startswith("#")]
+        assert len(settings) <= 15, f"{f.name}: state the differences, not a copy of the replay"
+
+
+# ---- headlines of the June 2020 counterfactuals ------------------------------------------------
+def us_intervenes(res: ls.Results, base: ls.Results) -> None:
+    s, b = shares(res), shares(base)
+    assert s["held_firm"] >= max(2.5 * b["held_firm"], b["held_firm"] + 0.25), (s, b)
+    assert s["relented"] <= b["relented"] - 0.25, (s, b)
+
+
+def us_withdrawn(res: ls.Results, base: ls.Results) -> None:
+    assert (res.summary["attacks"] == 0).all() and (res.summary["us_casualties"] == 0).all()
+    assert res.summary["us_withdrawn"].all()
+    assert shares(res)["relented"] >= shares(base)["relented"]
+    assert base.summary["attacks"].median() > 5
+
+
+def patron_restraint(res: ls.Results, base: ls.Results) -> None:
+    assert res.summary["attacks"].median() <= 0.5 * base.summary["attacks"].median()
+    assert shares(res)["relented"] <= shares(base)["relented"] - 0.2
+    assert res.summary["max_muster_size"].median() < base.summary["max_muster_size"].median()
+
+
+def patron_escalation(res: ls.Results, base: ls.Results) -> None:
+    assert res.summary["attacks"].median() >= 1.6 * base.summary["attacks"].median()
+    assert res.summary["us_casualties"].mean() >= 1.4 * base.summary["us_casualties"].mean()
+    assert shares(res)["relented"] >= shares(base)["relented"] - 0.02
+
+
+def no_air_defence(res: ls.Results, base: ls.Results) -> None:
+    ev, bev = res.events, base.events
+    assert not ((ev["action"] == "interception") & (ev["target"] == "embassy")).any()
+    assert ((bev["action"] == "interception") & (bev["target"] == "embassy")).sum() > 20
+    assert (embassy_hits_after_defence(res).mean()
+            >= 3 * embassy_hits_after_defence(base).mean() > 0)
+    # Same raid, same standoff: the defence changes nothing before 28 June.
+    assert shares(res)["relented"] == pytest.approx(shares(base)["relented"], abs=0.05)
+
+
+def kh_decapitated(res: ls.Results, base: ls.Results) -> None:
+    assert shares(res)["held_firm"] >= shares(base)["held_firm"] + 0.25
+    assert attacks_by(res, "KH").mean() <= 0.6 * attacks_by(base, "KH").mean()
+    assert res.summary["max_muster_size"].median() <= 0.6 * base.summary["max_muster_size"].median()
+
+
+HEADLINES: dict[str, Callable[[ls.Results, ls.Results], None]] = {
+    "june_2020_us_intervenes": us_intervenes,
+    "june_2020_us_withdrawn": us_withdrawn,
+    "june_2020_patron_restraint": patron_restraint,
+    "june_2020_patron_escalation": patron_escalation,
+    "june_2020_no_air_defence": no_air_defence,
+    "kh_decapitated": kh_decapitated,
+}
+
+
+@pytest.mark.parametrize("name", sorted(HEADLINES))
+def test_headline_against_the_replay(name: str, runs) -> None:
+    res, base = runs(name), runs("june_2020_replay")
+    assert (res.summary["seed"] == base.summary["seed"]).all()  # common random numbers
+    HEADLINES[name](res, base)
+
+
+# ---- the long timeline --------------------------------------------------------------------------
+def test_oct2019_dec2020_reproduces_the_2020_attack_volume_and_its_peak() -> None:
+    """About 55 rocket/mortar attacks on US targets Jan-Oct 2020 (attacks on every site but
+    convoys): median over 100 replications within ±30%; Aug-Sep busier than Jan-Jun; the
+    October truce quiets Nov-Dec."""
+    n = 100
+    res = ls.run("oct2019_dec2020", replications=n, seed=SEED)
+    ev = res.events
+    rockets = ev[(ev["action"] == "attack") & (ev["target"] != "convoys")]
+    window = rockets[(rockets["date"] >= "2020-01-01") & (rockets["date"] <= "2020-10-31")]
+    per_rep = window.groupby("replication").size().reindex(range(n), fill_value=0)
+    assert 55 * 0.7 <= per_rep.median() <= 55 * 1.3, per_rep.describe()
+    monthly = rockets.groupby(rockets["date"].dt.to_period("M")).size() / n
+    jan_jun = monthly["2020-01":"2020-06"].mean()
+    aug_sep = monthly["2020-08":"2020-09"].mean()
+    assert aug_sep > 1.5 * jan_jun, monthly
+    assert monthly["2020-11":"2020-12"].mean() < 0.5 * aug_sep, monthly
+    first = ev[ev["replication"] == 0]
+    days = {a: set(first.loc[first["action"] == a, "date"].dt.strftime("%Y-%m-%d"))
+            for a in ("strike", "truce", "raid", "drawdown")}
+    assert days["strike"] >= {"2019-12-29", "2020-01-03", "2020-03-12"}
+    assert {"2020-10-10"} <= days["truce"] and "2020-06-25" in days["raid"]
+    assert "2020-09-30" in days["drawdown"]
+
+
+def test_generic_proxy_state_is_standalone_neutral_and_undecided() -> None:
+    raw = yaml.safe_load((LIBRARY / "generic_proxy_state.yaml").read_text())
+    assert "extends" not in raw
+    sc = ls.load_scenario("generic_proxy_state")
+    text = scenario_yaml(sc)
+    for word in ("Iraq", "KH", "IRGC", "Kata'ib", "US forces"):
+        assert word not in text
+    res = ls.run(sc, replications=N, seed=SEED, overrides={"horizon_days": 60})  # raid: day 30
+    s = shares(res)
+    assert (res.summary["standoffs"] >= 1).mean() >= 0.6  # M1 usually musters
+    # Backing 0.5: the raid sticks in some runs and not in others.
+    assert 0.2 <= s["held_firm"] <= 0.8 and 0.1 <= s["relented"] <= 0.7, s
+    assert res.summary["attacks"].median() > 0

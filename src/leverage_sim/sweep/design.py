@@ -26,12 +26,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import qmc
 
 from leverage_sim.sweep.spec import SweepSpec
-
-# scipy >= 1.15 names the generator argument ``rng``; older versions ``seed``.
-_LHS_RNG = "rng" if "rng" in inspect.signature(qmc.LatinHypercube).parameters else "seed"
 
 
 @dataclass(frozen=True)
@@ -70,7 +66,11 @@ def _unit_matrix(spec: SweepSpec, problem: dict[str, Any], rng: np.random.Genera
                 for p in spec.parameters.values()]
         return np.array(list(itertools.product(*axes)), dtype=float).reshape(-1, d)
     if spec.design == "lhs":
-        return qmc.LatinHypercube(d=d, **{_LHS_RNG: rng}).random(n)
+        from scipy.stats import qmc  # lazily, as SALib below: both are slow to import
+
+        # scipy >= 1.15 names the generator argument ``rng``; older versions ``seed``.
+        arg = "rng" if "rng" in inspect.signature(qmc.LatinHypercube).parameters else "seed"
+        return qmc.LatinHypercube(d=d, **{arg: rng}).random(n)
     if spec.design == "random":
         return rng.random((n, d))
     if spec.design in ("sobol", "saltelli"):

@@ -34,7 +34,7 @@ from leverage_sim.sweep.executors import make_executor
 from leverage_sim.sweep.spec import SweepSpec
 from leverage_sim.sweep.storage import FORMAT, SweepStore
 from leverage_sim.sweep.worker import (
-    Chunk, Run, arrow_types, chunks, failed_chunk, point_scenario, run_chunk, simulate,
+    Chunk, Run, arrow_types, chunks, failed_chunk, point_scenario, run_chunk, run_tables,
     summary_row,
 )
 
@@ -110,7 +110,7 @@ def plan_sweep(spec: SweepSpec, scenario_dirs: tuple[str | Path, ...] = ()
             for p in range(design.n_points) for r in range(spec.replications)]
     _check_extremes(spec, base, source, point_values[0], columns)
     first = point_scenario(base, source, {**spec.overrides, **point_values[0]})
-    summary, _ = simulate(first, runs[0].seed, 0, None)
+    summary, _ = run_tables(first, runs[0].seed, 0, None)
     plan = Plan(spec, base, source, point_values, runs, arrow_types(summary))
     from leverage_sim import __version__
 

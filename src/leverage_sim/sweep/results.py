@@ -23,7 +23,6 @@ import numpy as np
 import pandas as pd
 import pyarrow.dataset as ds
 import yaml
-from scipy import stats
 
 from leverage_sim import report
 from leverage_sim.errors import InputError
@@ -142,6 +141,8 @@ def _stats(name: str, v: np.ndarray, share: bool, level: float, interval: str, n
         keys = ("share", "low", "high") if share else ("mean", "median", "low", "high")
         return {f"{name}_{k}": np.nan for k in keys}
     if share:
+        from scipy import stats  # lazily: slow to import
+
         k = int(v.sum())
         low = stats.beta.ppf(a / 2, k, n - k + 1) if k > 0 else 0.0
         high = stats.beta.ppf(1 - a / 2, k + 1, n - k) if k < n else 1.0

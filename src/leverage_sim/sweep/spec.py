@@ -28,7 +28,6 @@ from typing import Any, Literal
 import numpy as np
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-from scipy import stats
 
 from leverage_sim import overrides as ov
 from leverage_sim.errors import InputError
@@ -106,6 +105,8 @@ class Parameter(_Strict):
         if values is not None:
             idx = np.minimum((u * len(values)).astype(int), len(values) - 1)
             return [values[i] for i in idx]
+        from scipy import stats  # lazily: importing scipy.stats takes a third of a second
+
         dist = self.distribution or "uniform"
         if dist == "uniform":
             x = self.low + u * (self.high - self.low)

@@ -15,8 +15,7 @@ from typing import Any, NamedTuple
 import pandas as pd
 import pyarrow as pa
 
-from leverage_sim.model import LeverageModel
-from leverage_sim.runner import run_one, summarise_run
+from leverage_sim.runner import run_one, simulate, summarise_run
 from leverage_sim.scenario_loader import validate
 from leverage_sim.schema import Scenario
 
@@ -54,21 +53,18 @@ def point_scenario(base: Mapping[str, Any], source: str, overrides: Mapping[str,
     return validate(copy.deepcopy(dict(base)), source, dict(overrides))
 
 
-def simulate(scenario: Scenario, seed: int, replication: int, every: int | None
-             ) -> tuple[dict[str, Any], pd.DataFrame | None]:
+def run_tables(scenario: Scenario, seed: int, replication: int, every: int | None
+               ) -> tuple[dict[str, Any], pd.DataFrame | None]:
     """Summary row (and, if ``every``, the thinned daily time series) of one run.
 
-    Without time series the model is stepped here and only :func:`summarise_run` is called,
-    skipping the DataFrames :func:`run_one` builds; the summary is the same (``rerun`` checks).
+    Without time series only :func:`summarise_run` is called on the simulated model, skipping
+    the DataFrames :func:`run_one` builds; the summary is the same (``rerun`` checks).
     """
     if every is not None:
         tables = run_one(scenario, seed, replication)
         ts = tables.timeseries
         return tables.summary, ts[ts["day"] % every == 0]
-    model = LeverageModel(scenario, seed)
-    for _ in range(scenario.horizon_days):
-        model.step()
-    return summarise_run(model, seed, replication), None
+    return summarise_run(simulate(scenario, seed), seed, replication), None
 
 
 def summary_row(run: Run, summary: Mapping[str, Any] | None, error: str | None
@@ -101,7 +97,7 @@ def run_chunk(chunk: Chunk) -> tuple[pa.Table, pa.Table | None]:
             if run.point_id not in scenarios:
                 scenarios[run.point_id] = point_scenario(chunk.base, chunk.source,
                                                          chunk.point_overrides[run.point_id])
-            summary, ts = simulate(scenarios[run.point_id], run.seed, run.replication,
+            summary, ts = run_tables(scenarios[run.point_id], run.seed, run.replication,
                                    chunk.every)
         except Exception as e:  # noqa: BLE001 - any failure of one run is data, not fatal
             rows.append(summary_row(run, None, f"{type(e).__name__}: {e}"))

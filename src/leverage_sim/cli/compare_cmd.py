@@ -18,11 +18,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         "compare", help="run several scenarios with the same seeds and compare them",
         description="Run two or more scenarios with the same master seed (so replication i "
         "has the same seed in each) and print a side-by-side table: share of runs with each "
-        "outcome and median figures, with 90%% intervals. With --out, write comparison.csv "
+        "outcome and median figures, with 90% intervals. With --out, write comparison.csv "
         "(long table), comparison.md, summary (every replication, with a scenario column) and "
         "comparison.png.",
-        epilog="Example: leverage-sim compare june_2020_replay june_2020_us_intervenes -n 200 "
-        "--out results/us_intervenes")
+        epilog="example: leverage-sim compare june_2020_replay kh_decapitated -n 200")
     p.add_argument("scenarios", nargs="+", metavar="SCENARIO",
                    help="two or more scenario names or YAML files")
     p.add_argument("-n", "--replications", type=int, default=100,

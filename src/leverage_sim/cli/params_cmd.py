@@ -14,7 +14,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="The parameter reference, generated from the scenario schema: each path "
         "(as used by --set), its unit, default, allowed range, meaning and the source of the "
         "default.",
-        epilog="Example: leverage-sim params backing")
+        epilog="example: leverage-sim params backing")
     p.add_argument("filter", nargs="?", default="",
                    help="only parameters whose path contains this text (e.g. backing, KH, sites)")
     p.add_argument("--markdown", action="store_true", help="print a Markdown table")

@@ -15,12 +15,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``run`` verb."""
     p = sub.add_parser(
         "run", help="run a scenario and summarise it",
-        description="Run replications of a scenario; print medians with 90%% intervals and "
+        description="Run replications of a scenario; print medians with 90% intervals and "
         "outcome shares. With --out, write the tables (timeseries, militias, events, summary), "
         "narrative.md (replication 0 as a dated timeline), scenario.yaml (resolved inputs), "
         "manifest.json (version, scenario hash, seeds, time) and charts (PNG).",
-        epilog="Example: leverage-sim run june_2020_replay -n 200 --set "
-        "foreign_forces.backing=0.9 --out results/backed")
+        epilog="example: leverage-sim run june_2020_replay -n 200 --out results/replay")
     p.add_argument("scenario", help="scenario name (see `leverage-sim list`) or YAML file")
     p.add_argument("-n", "--replications", type=int, default=100, help="replications (default 100)")
     p.add_argument("--seed", type=int, default=None, help="master seed (default: the scenario's)")

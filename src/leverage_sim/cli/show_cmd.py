@@ -16,7 +16,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Print every parameter of a scenario after `extends` and --set overrides "
         "are applied, as YAML. The output is itself a valid scenario file: save it, edit it, "
         "run it.",
-        epilog="Example: leverage-sim show june_2020_us_intervenes > my_scenario.yaml")
+        epilog="example: leverage-sim show kh_decapitated > my_scenario.yaml")
     p.add_argument("scenario", help="scenario name (see `leverage-sim list`) or YAML file")
     add_scenario_args(p)
     p.set_defaults(func=main)

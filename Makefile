@@ -23,5 +23,10 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+# Re-execute the notebooks in place with their full settings, keeping the outputs (about 10
+# minutes on 2 cores; sweeps are stored in results/notebooks/ and resumed if interrupted).
+notebooks: $(STAMP)
+	$(BIN)/jupyter execute --inplace --timeout=3600 notebooks/*.ipynb
+
 clean:
 	rm -rf $(VENV) results .pytest_cache .hypothesis

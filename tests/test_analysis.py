@@ -14,6 +14,7 @@ from leverage_sim.analysis import (
     episode_figures,
     morris_indices,
     prim,
+    replication_noise,
     sensitivity,
     sobol_indices,
     tree_leaves,
@@ -204,3 +205,15 @@ def test_sobol_through_the_sweep_engine(tmp_path):
     assert idx.loc["patron.instigation", "ST"] > idx.loc["foreign_forces.backing", "ST"]
     with pytest.raises(InputError, match="needs design"):
         sensitivity(spec.with_changes(design="lhs"), tmp_path / "lhs", ["attacks"])
+
+
+def test_replication_noise_by_hand():
+    # point means 0 and 4 (variance 8); within-point variance 2, over 2 replications -> 1
+    runs = pd.DataFrame({"point_id": [0, 0, 1, 1], "attacks": [-1.0, 1.0, 3.0, 5.0],
+                         "held_firm": [0, 1, 1, 1], "error": None})
+    noise = replication_noise(runs, ["attacks", "held_firm>0"])
+    assert noise["attacks"] == pytest.approx(1 / 8)
+    # shares: means 0.5 and 1 (variance 0.125); within variances 0.5 and 0, over 2 -> 0.125
+    assert noise["held_firm>0"] == pytest.approx(1.0)
+    with pytest.raises(InputError, match="at least 2 replications"):
+        replication_noise(runs.iloc[:3], ["attacks"])

@@ -223,8 +223,8 @@ def response_curve(ax: Axes, runs: pd.DataFrame, parameter: str, outcomes: str |
     for key, part in groups:
         key = key[0] if isinstance(key, tuple) else key
         for o in outcomes:
-            label = o if key is None else (f"{by} = {key}" if len(outcomes) == 1
-                                           else f"{o}, {by} = {key}")
+            value = f"{by} = {key:.3g}" if isinstance(key, float) else f"{by} = {key}"
+            label = o if key is None else (value if len(outcomes) == 1 else f"{o}, {value}")
             line, = ax.plot(part[parameter], part[centre[o]], marker="o", markersize=3,
                             label=label)
             ax.fill_between(part[parameter], part[f"{o}_low"], part[f"{o}_high"],

@@ -9,6 +9,7 @@ from leverage_sim.analysis.discovery import PrimResult, prim, tree_leaves
 from leverage_sim.analysis.episode import RECORD, compare_with_record, episode_figures
 from leverage_sim.analysis.sensitivity import (
     morris_indices,
+    replication_noise,
     sensitivity,
     sobol_indices,
     sweep_indices,
@@ -17,5 +18,5 @@ from leverage_sim.analysis.sweeps import ensure_sweep
 
 __all__ = [
     "RECORD", "PrimResult", "compare_with_record", "ensure_sweep", "episode_figures",
-    "morris_indices", "prim", "sensitivity", "sobol_indices", "sweep_indices", "tree_leaves",
+    "morris_indices", "prim", "replication_noise", "sensitivity", "sobol_indices", "sweep_indices", "tree_leaves",
 ]

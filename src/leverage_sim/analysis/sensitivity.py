@@ -19,7 +19,7 @@ from SALib.analyze import sobol as sobol_analyze
 
 from leverage_sim.analysis.sweeps import ensure_sweep
 from leverage_sim.errors import InputError
-from leverage_sim.sweep import SweepSpec, design_problem
+from leverage_sim.sweep import SweepSpec, design_problem, outcome_values
 from leverage_sim.sweep.engine import as_spec
 from leverage_sim.sweep.storage import SweepStore
 
@@ -129,3 +129,26 @@ def sensitivity(spec: SweepSpec | str | Path, out: str | Path, outcomes: Sequenc
                          f"needs design: {' or '.join(SA_DESIGNS)} (with samples: N).")
     ensure_sweep(spec, out, executor=executor, workers=workers, quiet=quiet)
     return sweep_indices(out, outcomes, level, seed)
+
+
+def replication_noise(runs: pd.DataFrame, outcomes: Sequence[str]) -> pd.Series:
+    """Share (0-1) of the variance of the per-point mean outcome that is replication noise.
+
+    For each outcome of a :func:`leverage_sim.load_sweep` table with at least two replications
+    per point: the mean within-point variance divided by the replications (the variance of a
+    point's mean due to chance alone), over the variance of the point means. Near 0, indices
+    computed from the point means reflect the parameters; near 1 they mostly measure chance —
+    add replications. A stochastic model's Sobol indices are inflated by this share (all ST
+    rise, the S1 fall)."""
+    ok = runs[runs["error"].isna()] if "error" in runs else runs
+    reps = ok.groupby("point_id").size()
+    if reps.min() < 2:
+        raise InputError("Replication noise needs at least 2 replications per point; run the "
+                         "sweep with replications: 2 or more.")
+    out = {}
+    for o in outcomes:
+        g = outcome_values(ok, o)[0].groupby(ok["point_id"])
+        means = g.mean()
+        total = means.var()
+        out[o] = float((g.var() / reps).mean() / total) if total > 0 else float("nan")
+    return pd.Series(out, name="noise share")

@@ -20,8 +20,18 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/leverage-sim run june_2020_replay --replications 200 --out $(OUT) --force
 
-test: $(STAMP)
+test: $(STAMP) browser-deps
 	$(BIN)/python -m pytest
+
+# The dashboard (`make dashboard`, then open http://127.0.0.1:8765/) and what its browser test
+# needs: Debian's chromium (best effort, never fails) and solara's front-end files via npm.
+.PHONY: dashboard browser-deps
+dashboard: $(STAMP)
+	$(BIN)/leverage-sim dashboard $(ARGS)
+
+browser-deps: $(STAMP)
+	@bash scripts/ensure_chromium.sh
+	@$(BIN)/python -m leverage_sim.dashboard.assets || true
 
 # Re-execute the notebooks in place with their full settings, keeping the outputs (about 10
 # minutes on 2 cores; sweeps are stored in results/notebooks/ and resumed if interrupted).

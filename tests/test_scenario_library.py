@@ -121,6 +121,9 @@ def patron_escalation(res: ls.Results, base: ls.Results) -> None:
     assert res.summary["attacks"].median() >= 1.6 * base.summary["attacks"].median()
     assert res.summary["us_casualties"].mean() >= 1.4 * base.summary["us_casualties"].mean()
     assert shares(res)["relented"] >= shares(base)["relented"] - 0.02
+    drew_down = (per_run(res, res.events["action"] == "drawdown") > 0).mean()
+    assert drew_down >= max(0.1, 2 * (per_run(base, base.events["action"] == "drawdown") > 0)
+                            .mean()), drew_down
 
 
 def no_air_defence(res: ls.Results, base: ls.Results) -> None:
@@ -160,7 +163,7 @@ def test_headline_against_the_replay(name: str, runs) -> None:
 def test_oct2019_dec2020_reproduces_the_2020_attack_volume_and_its_peak() -> None:
     """About 55 rocket/mortar attacks on US targets Jan-Oct 2020 (attacks on every site but
     convoys): median over 100 replications within ±30%; Aug-Sep busier than Jan-Jun; the
-    October truce quiets Nov-Dec."""
+    October truce quiets Nov-Dec; US forces draw down but stay (as in 2020)."""
     n = 100
     res = ls.run("oct2019_dec2020", replications=n, seed=SEED)
     ev = res.events
@@ -173,6 +176,7 @@ def test_oct2019_dec2020_reproduces_the_2020_attack_volume_and_its_peak() -> Non
     aug_sep = monthly["2020-08":"2020-09"].mean()
     assert aug_sep > 1.5 * jan_jun, monthly
     assert monthly["2020-11":"2020-12"].mean() < 0.5 * aug_sep, monthly
+    assert res.summary["us_withdrawn"].mean() <= 0.1
     first = ev[ev["replication"] == 0]
     days = {a: set(first.loc[first["action"] == a, "date"].dt.strftime("%Y-%m-%d"))
             for a in ("strike", "truce", "raid", "drawdown")}

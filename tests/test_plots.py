@@ -13,6 +13,7 @@ from scipy import stats  # noqa: E402
 
 import leverage_sim as ls  # noqa: E402
 from leverage_sim import plots  # noqa: E402
+from leverage_sim.analysis import prim  # noqa: E402
 from leverage_sim.report import OUTCOMES  # noqa: E402
 from leverage_sim.sweep import SweepSpec, load_sweep, run_sweep  # noqa: E402
 
@@ -145,3 +146,15 @@ def test_heatmap_cells_are_point_shares(grid, ax):
     assert ax.get_xlabel() == "foreign_forces.backing" and ax.get_ylabel() == "patron.instigation"
     assert len(ax.texts) == 6 and len(ax.figure.axes) == 2  # the cells' values and a colour bar
     assert "share of runs" in ax.figure.axes[1].get_ylabel()
+
+
+def test_prim_trajectory(ax):
+    x = pd.DataFrame({"a": np.linspace(0, 1, 200)})
+    res = prim(x, x["a"] > 0.7)
+    plots.prim_trajectory(ax, res.trajectory, selected=res.select())
+    dots, circle = ax.collections
+    assert len(dots.get_offsets()) == len(res.trajectory)
+    np.testing.assert_allclose(circle.get_offsets()[0],
+                               res.trajectory.loc[res.select(), ["coverage", "density"]])
+    assert ax.get_xlabel().startswith("coverage") and ax.get_ylabel().startswith("density")
+    assert len(ax.figure.axes) == 2  # with a colour bar

@@ -274,6 +274,27 @@ def heatmap(ax: Axes, runs: pd.DataFrame, x: str, y: str, outcome: str, level: f
     return ax
 
 
+def prim_trajectory(ax: Axes, trajectory: pd.DataFrame, selected: int | None = None) -> Axes:
+    """PRIM's boxes as density against coverage (0-1), coloured by the number of parameters
+    each restricts; ``selected`` (a row of ``trajectory``) is circled.
+
+    ``trajectory`` is :attr:`leverage_sim.analysis.PrimResult.trajectory`.
+    """
+    points = ax.scatter(trajectory["coverage"], trajectory["density"],
+                        c=trajectory["restricted"], cmap="viridis", s=14)
+    ax.figure.colorbar(points, ax=ax, label="parameters restricted")
+    if selected is not None:
+        row = trajectory.loc[selected]
+        ax.scatter([row["coverage"]], [row["density"]], s=140, facecolors="none",
+                   edgecolors="red", label=f"selected box ({row['coverage']:.2f} coverage, "
+                   f"{row['density']:.2f} density)")
+        ax.legend(fontsize=8)
+    ax.set_xlabel("coverage (share of all cases of interest inside the box)")
+    ax.set_ylabel("density (share of the box's runs that are cases)")
+    ax.set_title("PRIM peeling and pasting trajectory")
+    return ax
+
+
 # ---- sensitivity -----------------------------------------------------------------------------
 def sensitivity_bars(ax: Axes, indices: pd.DataFrame, title: str | None = None) -> Axes:
     """Bar chart of sensitivity indices with their confidence intervals, one group per parameter.

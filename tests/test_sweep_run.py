@@ -101,6 +101,20 @@ def test_failing_runs_are_recorded_with_seed_not_fatal(tmp_path):
     assert summ.loc[3, ["n", "errors"]].tolist() == [0, 3]
 
 
+def test_workers_let_finished_models_go(serial_dir):
+    """Mesa 3.3 keeps every model alive (Agent._ids); sweep workers must not grow per run."""
+    import mesa
+
+    from leverage_sim.sweep.engine import load_plan
+    from leverage_sim.sweep.storage import SweepStore
+    from leverage_sim.sweep.worker import run_chunk
+
+    plan, _ = load_plan(SweepStore(serial_dir))
+    held = len(getattr(mesa.Agent, "_ids", {}))
+    run_chunk(plan.chunk(plan.runs[:3]))
+    assert len(getattr(mesa.Agent, "_ids", {})) == held
+
+
 class FlakyExecutor(SerialExecutor):
     """Loses its first ``fail`` tasks as if the worker process had died."""
 

@@ -12,10 +12,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+import mesa
 import pandas as pd
 import pyarrow as pa
 
-from leverage_sim.runner import run_one, simulate, summarise_run
+from leverage_sim.runner import collect, simulate, summarise_run
 from leverage_sim.scenario_loader import validate
 from leverage_sim.schema import Scenario
 
@@ -58,13 +59,26 @@ def run_tables(scenario: Scenario, seed: int, replication: int, every: int | Non
     """Summary row (and, if ``every``, the thinned daily time series) of one run.
 
     Without time series only :func:`summarise_run` is called on the simulated model, skipping
-    the DataFrames :func:`run_one` builds; the summary is the same (``rerun`` checks).
+    the DataFrames :func:`collect` builds; the summary is the same as :func:`run_one`'s
+    (``rerun`` checks).
     """
-    if every is not None:
-        tables = run_one(scenario, seed, replication)
-        ts = tables.timeseries
-        return tables.summary, ts[ts["day"] % every == 0]
-    return summarise_run(simulate(scenario, seed), seed, replication), None
+    model = simulate(scenario, seed)
+    try:
+        if every is None:
+            return summarise_run(model, seed, replication), None
+        tables = collect(model, seed, replication)  # what run_one returns
+        return tables.summary, tables.timeseries[tables.timeseries["day"] % every == 0]
+    finally:
+        release(model)
+
+
+def release(model: mesa.Model) -> None:
+    """Let a finished model be garbage-collected: Mesa < 3.5 keeps every model alive through
+    the class attribute ``Agent._ids`` (mesa/mesa#3179, fixed in #3180), which made sweep
+    workers grow by ~0.1 MB per run."""
+    ids = getattr(mesa.Agent, "_ids", None)
+    if isinstance(ids, dict):
+        ids.pop(model, None)
 
 
 def summary_row(run: Run, summary: Mapping[str, Any] | None, error: str | None

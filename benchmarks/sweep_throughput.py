@@ -1,0 +1,154 @@
+"""Sweep throughput, the model's per-run cost against a bare Mesa model, and sweep memory.
+
+    .venv/bin/python benchmarks/sweep_throughput.py            # full (a few minutes on 2 cores)
+    .venv/bin/python benchmarks/sweep_throughput.py --quick    # smaller, under a minute
+
+1. The same design of the June 2020 replay (10 backing levels × 200 replications = 2,000 runs;
+   --quick: × 40) three ways: our ``local`` executor on all cores (wall time including pool
+   start-up and writing Parquet), ``mesa.batch_run`` with the same number of processes, and a
+   plain serial loop (no storage). Targets: ours ≥ 1.5× batch_run; parallel efficiency
+   ours / (cores × serial) ≥ 90%.
+2. Per-run cost of one replay run (summary only, as sweeps run it; and ``run_one`` with all
+   tables) against a bare Mesa model with the same agents, steps and DataCollector. Target ≤ 4×.
+3. Peak memory (resident, the sweep process plus all its workers, sampled with psutil in a
+   separate process tree) of summary-only sweeps of growing size, up to 50,000 runs
+   (--quick: 10,000): it must stay flat (streaming) and well under 1 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import mesa  # noqa: E402
+import psutil  # noqa: E402 - a dependency of dask.distributed
+
+from bench_models import REPLAY, ReplayBatch, bare_run, replay  # noqa: E402
+from leverage_sim.runner import run_one  # noqa: E402
+from leverage_sim.sweep import SweepSpec, run_sweep  # noqa: E402
+from leverage_sim.sweep.engine import plan_sweep  # noqa: E402
+from leverage_sim.sweep.executors import default_workers  # noqa: E402
+from leverage_sim.sweep.worker import release, run_tables  # noqa: E402
+
+LEVELS = 10
+
+
+def spec(replications: int) -> SweepSpec:
+    """backing 0, 1/9, ..., 1 × ``replications``."""
+    return SweepSpec.from_cli(REPLAY, [f"foreign_forces.backing=0:1:{LEVELS}"],
+                              replications=replications, seed=1)
+
+
+def ours(replications: int, cores: int) -> float:
+    with tempfile.TemporaryDirectory() as tmp:
+        t = time.perf_counter()
+        run_sweep(spec(replications), Path(tmp) / "s", executor="local", workers=cores)
+        return time.perf_counter() - t
+
+
+def batch(replications: int, cores: int) -> float:
+    values = [i / (LEVELS - 1) for i in range(LEVELS)]
+    horizon = replay(0.0).horizon_days
+    t = time.perf_counter()
+    rows = mesa.batch_run(ReplayBatch, {"backing": values}, number_processes=cores,
+                          iterations=replications, max_steps=horizon - 1,
+                          display_progress=False)
+    assert len(rows) == LEVELS * replications
+    return time.perf_counter() - t
+
+
+def serial(replications: int) -> float:
+    plan, _ = plan_sweep(spec(replications))
+    scenarios = [replay(v["foreign_forces.backing"]) for v in plan.point_values]
+    t = time.perf_counter()
+    for r in plan.runs:
+        run_tables(scenarios[r.point_id], r.seed, r.replication, None)
+    return time.perf_counter() - t
+
+
+def per_run_ms(fn, n: int) -> float:
+    fn(0)  # warm-up
+    t = time.perf_counter()
+    for i in range(1, n + 1):
+        fn(i)
+    return (time.perf_counter() - t) / n * 1000
+
+
+def peak_memory_mb(runs: int, cores: int) -> tuple[float, float, float]:
+    """(peak of sweep + workers, peak of the sweep process alone, seconds) for ``runs``."""
+    code = ("import sys; from leverage_sim.sweep import SweepSpec, run_sweep\n"
+            "if __name__ == '__main__':\n"
+            f"    s = SweepSpec.from_cli('{REPLAY}', ['foreign_forces.backing=0:1:{runs // 200}'],"
+            " replications=200, seed=2)\n"
+            f"    run_sweep(s, sys.argv[1], executor='local', workers={cores})\n")
+    with tempfile.TemporaryDirectory() as tmp:
+        script = Path(tmp) / "mem_sweep.py"
+        script.write_text(code)
+        t = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, str(script), str(Path(tmp) / "out")])
+        top = psutil.Process(proc.pid)
+        total = own = 0.0
+        while proc.poll() is None:
+            try:
+                tree = [top, *top.children(recursive=True)]
+                rss = [p.memory_info().rss for p in tree]
+            except psutil.Error:
+                continue
+            total, own = max(total, sum(rss)), max(own, rss[0])
+            time.sleep(0.1)
+        assert proc.returncode == 0
+        return total / 2**20, own / 2**20, time.perf_counter() - t
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--quick", action="store_true", help="smaller sizes")
+    args = ap.parse_args()
+    cores = default_workers()
+    reps = 40 if args.quick else 200
+    n = LEVELS * reps
+    print(f"1. Throughput: {n} runs of {REPLAY} ({LEVELS} backing levels × {reps}), "
+          f"{cores} cores")
+    t_ours, t_batch, t_serial = ours(reps, cores), batch(reps, cores), serial(reps)
+    for name, t in [(f"ours, local executor ({cores} processes)", t_ours),
+                    (f"mesa.batch_run ({cores} processes)", t_batch),
+                    ("plain serial loop (1 process)", t_serial)]:
+        print(f"   {name:<40} {t:7.2f} s  {n / t:8.1f} runs/s")
+    print(f"   ours / batch_run                          {t_batch / t_ours:7.2f}×  "
+          "(target ≥ 1.5×)")
+    print(f"   parallel efficiency ours/(cores×serial)   {t_serial / (cores * t_ours):7.1%}  "
+          "(target ≥ 90%)")
+
+    sc = replay(0.1)
+    militias = len(sc.militias)
+    print(f"\n2. Per-run cost ({sc.horizon_days} steps, 3 + {militias} agents, same "
+          "DataCollector)")
+    bare = per_run_ms(lambda i: release(bare_run(i, militias, sc.horizon_days)), 200)
+    summ = per_run_ms(lambda i: run_tables(sc, i, 0, None), 200)
+    full = per_run_ms(lambda i: run_one(sc, i, 0), 200)
+    print(f"   bare Mesa model (framework floor)          {bare:6.2f} ms")
+    print(f"   replay, summary only (as sweeps run it)    {summ:6.2f} ms  "
+          f"= {summ / bare:4.1f}× floor (target ≤ 4×)")
+    print(f"   replay, run_one with all tables            {full:6.2f} ms  "
+          f"= {full / bare:4.1f}× floor")
+
+    sizes = (2_000, 10_000) if args.quick else (5_000, 20_000, 50_000)
+    print(f"\n3. Peak memory of summary-only sweeps ({cores} worker processes; resident "
+          "memory, sweep process + workers)")
+    for runs in sizes:
+        total, own, secs = peak_memory_mb(runs, cores)
+        print(f"   {runs:>6} runs: {total:6.0f} MB total, {own:5.0f} MB sweep process "
+              f"({secs:5.1f} s, {runs / secs:5.0f} runs/s)")
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("CI", "true")  # no progress bars
+    main()

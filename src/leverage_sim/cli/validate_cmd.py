@@ -30,7 +30,7 @@ def main(args: argparse.Namespace) -> int:
             sc = load_scenario(f, scenario_dirs=args.scenario_dir)
         except InputError as e:
             failed += 1
-            print(f"FAIL {f}: {e}", file=sys.stderr)
+            print(f"FAIL {f}\n     {e}", file=sys.stderr)
             continue
         n = len(sc.events)
         print(f"OK   {f} (scenario {sc.name}: {len(sc.militias)} militias, {n} scripted "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from leverage_sim.errors import InputError
 from leverage_sim.scenario_loader import ENV_SCENARIO_PATH, available_scenarios, read_yaml
@@ -21,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=main)
 
 
-def question_of(path) -> str:
+def question_of(path: Path) -> str:
     """The one-line ``question:`` of a scenario file (its own, not inherited)."""
     try:
         return str(read_yaml(path).get("question", "")) or "(no question given)"

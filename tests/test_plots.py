@@ -4,18 +4,18 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.collections import PolyCollection  # noqa: E402
-from scipy import stats  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.collections import PolyCollection
+from scipy import stats
 
-import leverage_sim as ls  # noqa: E402
-from leverage_sim import plots  # noqa: E402
-from leverage_sim.analysis import prim  # noqa: E402
-from leverage_sim.report import OUTCOMES  # noqa: E402
-from leverage_sim.sweep import SweepSpec, load_sweep, run_sweep  # noqa: E402
+import leverage_sim as ls
+from leverage_sim import plots
+from leverage_sim.analysis import prim
+from leverage_sim.report import OUTCOMES
+from leverage_sim.sweep import SweepSpec, load_sweep, run_sweep
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +59,7 @@ def test_outcome_shares_by_scenario_bars_and_intervals(runs, ax):
     heights = {}
     for p in ax.patches:
         heights.setdefault(p.get_facecolor(), []).append(p.get_width())
-    first = list(heights.values())[0]
+    first = next(iter(heights.values()))
     np.testing.assert_allclose(first, ls.report.outcome_shares(runs["replay"].summary))
     assert "share of runs" in ax.get_xlabel() and ax.get_legend() is not None
     # error bars: the exact (Clopper-Pearson) 90% interval of each share over 4 runs
@@ -69,7 +69,7 @@ def test_outcome_shares_by_scenario_bars_and_intervals(runs, ax):
     hi = np.where(k < 4, stats.beta.ppf(0.95, k + 1, 4 - np.minimum(k, 3)), 1)
     ends = np.array([seg[:, 0] for seg in errbars[0].lines[2][0].get_segments()])
     np.testing.assert_allclose(ends, np.column_stack([lo, hi]))
-    assert [t.get_text() for t in ax.get_yticklabels()][0] == "relented"
+    assert ax.get_yticklabels()[0].get_text() == "relented"
 
 
 def test_event_timeline_rows_match_the_replication(runs, ax):

@@ -1,23 +1,20 @@
-"""Charts of results (matplotlib). Each function takes the tables from ``run`` and returns a
-Figure or Axes with titles and units."""
+"""Charts of results (matplotlib). Each function takes the tables that ``run`` (``Results``) or a
+sweep (``load_sweep``) return, or an analysis table, draws on the Axes it is given (or makes a
+Figure) with titles and units, and returns it."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg") if matplotlib.get_backend().lower().startswith("agg") else None
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.axes import Axes  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-from leverage_sim.errors import InputError  # noqa: E402
-from leverage_sim.report import OUTCOMES, outcome_shares  # noqa: E402
-from leverage_sim.runner import Results  # noqa: E402
+from leverage_sim.errors import InputError
+from leverage_sim.report import OUTCOMES, outcome_shares
+from leverage_sim.runner import Results
 
 
 def band_plot(ax: Axes, timeseries: pd.DataFrame, column: str, label: str | None = None,
@@ -168,7 +165,7 @@ def event_timeline(ax: Axes, events: pd.DataFrame, replication: int = 0) -> Axes
     ev = pd.concat([ev, casualties])
     rows = [r for r in TIMELINE_ROWS if (ev["row"] == r).any()]
     for pos, key in enumerate(rows):
-        label, color, marker = TIMELINE_ROWS[key]
+        _, color, marker = TIMELINE_ROWS[key]
         sel = ev[ev["row"] == key]
         ax.scatter(sel["date"], np.full(len(sel), -pos), color=color, marker=marker, s=40,
                    zorder=3)

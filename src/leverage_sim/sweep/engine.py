@@ -30,7 +30,7 @@ from leverage_sim.errors import InputError
 from leverage_sim.runner import run_one
 from leverage_sim.scenario_loader import find_scenario, resolve_raw, validate
 from leverage_sim.sweep.design import build_design
-from leverage_sim.sweep.executors import make_executor
+from leverage_sim.sweep.executors import SerialExecutor, make_executor
 from leverage_sim.sweep.spec import SweepSpec
 from leverage_sim.sweep.storage import FORMAT, SweepStore
 from leverage_sim.sweep.worker import (
@@ -242,11 +242,20 @@ def _execute(store: SweepStore, manifest: dict[str, Any], plan: Plan, todo: list
                               session_seconds=round(time.perf_counter() - t0, 3))
 
     try:
+        warming = not isinstance(pool, SerialExecutor)
         while pending or inflight:
             while pending and len(inflight) < 2 * pool.workers:
                 runs = pending.popleft()
                 inflight[pool.submit(run_chunk, plan.chunk(runs))] = runs
-            finished, _ = wait(inflight, return_when=FIRST_COMPLETED)
+            finished, _ = wait(inflight, timeout=0 if warming else None,
+                               return_when=FIRST_COMPLETED)
+            if warming and not finished and pending:
+                # Workers are still starting (importing the model takes a second or two):
+                # meanwhile this process runs chunks from the far end of the queue itself.
+                runs = pending.pop()
+                save(runs, *run_chunk(plan.chunk(runs)))
+                continue
+            warming = False
             broken = False
             for fut in finished:
                 runs = inflight.pop(fut)

@@ -173,6 +173,28 @@ def test_resume_after_kill_runs_exactly_the_missing_runs(tmp_path):
     assert json.loads((out / "manifest.json").read_text())["progress"]["status"] == "complete"
 
 
+def test_ctrl_c_keeps_finished_chunks_and_says_how_to_resume(tmp_path):
+    out = tmp_path / "interrupted"
+    cmd = [str(Path(sys.executable).parent / "leverage-sim"), "sweep", "june_2020_replay",
+           "--param", "foreign_forces.backing=0,1", "--set", "horizon_days=60",
+           "--replications", "100", "--workers", "2", "--chunk-size", "2", "--out", str(out)]
+    # SIGINT as a terminal's Ctrl-C sends it (restored: background jobs start with it ignored)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    while len(list((out / "summary").glob("part-*.parquet"))) < 3:
+        assert proc.poll() is None, proc.stderr.read()
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGINT)
+    err = proc.communicate(timeout=60)[1]
+    progress = json.loads((out / "manifest.json").read_text())["progress"]
+    assert proc.returncode == 130 and "Traceback" not in err
+    assert f"Resume with `leverage-sim sweep --resume --out {out}`" in err
+    assert progress["status"] == "interrupted"
+    assert len(load_sweep(out)) == progress["done"] < 200  # every finished chunk kept
+    assert cli(["sweep", "--resume", "--out", str(out), "--quiet", "--executor", "serial"]) == 0
+    assert load_sweep(out)["run_id"].tolist() == list(range(200))
+
+
 def test_resume_refuses_a_different_sweep_and_existing_out_needs_force(serial_dir, tmp_path):
     with pytest.raises(InputError, match="holds a different sweep.*replications"):
         run_sweep(small_spec().with_changes(replications=5), serial_dir, resume=True)

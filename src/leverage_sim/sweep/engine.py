@@ -197,6 +197,7 @@ def run_sweep(spec: SweepSpec | str | Path | Mapping[str, Any] | None, out: str 
         store.write_manifest(manifest)
     done = set(store.done_run_ids().tolist())
     todo = [r for r in plan.runs if r.run_id not in done]
+    manifest["progress"].update(session_runs=0, session_seconds=0.0)
     if todo:
         pool = make_executor(executor, workers, scheduler)
         try:
@@ -230,7 +231,8 @@ def _execute(store: SweepStore, manifest: dict[str, Any], plan: Plan, todo: list
     tries: Counter[int] = Counter()
     done, t0 = total - len(todo), time.perf_counter()
     bar = _progress_bar(total, done, plan.spec.name, quiet)
-    store.update_progress(manifest, done=done, status="running")
+    store.update_progress(manifest, done=done, status="running", session_runs=0,
+                          session_seconds=0.0)
 
     def save(runs: list[Run], summary: pa.Table, ts: pa.Table | None) -> None:
         nonlocal done

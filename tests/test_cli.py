@@ -37,10 +37,10 @@ def cli(capsys):
 
 def test_console_script(tmp_path):
     exe = shutil.which("leverage-sim", path=str(Path(sys.executable).parent)) or "leverage-sim"
-    ok = subprocess.run([exe, "list"], capture_output=True, text=True, cwd=tmp_path)
+    ok = subprocess.run([exe, "list"], capture_output=True, text=True, cwd=tmp_path, check=False)
     assert ok.returncode == 0 and "june_2020_replay" in ok.stdout
     bad = subprocess.run([exe, "show", "no_such_scenario"], capture_output=True, text=True,
-                         cwd=tmp_path)
+                         cwd=tmp_path, check=False)
     assert bad.returncode == 2
     assert bad.stderr.startswith("leverage-sim: error: No scenario named 'no_such_scenario'")
     assert "Traceback" not in bad.stderr

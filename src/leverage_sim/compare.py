@@ -20,8 +20,8 @@ from matplotlib.figure import Figure
 
 from leverage_sim import plots, report
 from leverage_sim.runner import Results, run
-from leverage_sim.sweep.results import summarise
 from leverage_sim.schema import Scenario
+from leverage_sim.sweep.results import summarise
 
 LEVEL = 0.9
 
@@ -126,4 +126,4 @@ def compare(scenarios: Sequence[Scenario], replications: int, seed: int | None =
     labels = unique_labels(s.name for s in scenarios)
     return Comparison({label: run(sc, replications, master,
                                   progress=progress(label) if progress else None)
-                       for label, sc in zip(labels, scenarios)}, master)
+                       for label, sc in zip(labels, scenarios, strict=True)}, master)

@@ -62,27 +62,30 @@ def narrative(res: Results, replication: int = 0) -> str:
     events = res.events[res.events["replication"] == replication]
     end = sc.date_of(sc.horizon_days - 1)
     militias = "; ".join(f"{m.name} = {m.full_name or m.name}" for m in sc.militias)
-    parts = [
-        f"# {sc.name}: what happened in replication {replication}",
-        "",
-        *([f"*{sc.question}*", ""] if sc.question else []),
-        f"One simulated run (seed {row['seed']}) from {sc.start_date} to {end} "
-        f"({sc.horizon_days} days). Actors: {sc.government.name}; {sc.patron.name}; "
-        f"{sc.foreign_forces.name}; militias {militias}. Other replications differ: see "
-        "`summary` for the spread across runs.",
-        "",
-        timeline_table(events, sc) if len(events) else "Nothing happened in this run.",
-        "",
-        "## In numbers",
-        "",
+    stayed = (f"withdrew on day {row['withdrawal_day']}." if row["us_withdrawn"] else "stayed.")
+    totals = (
         f"{row['raids']} raid(s) with {row['arrests']} arrests; {row['standoffs']} standoff(s): "
         f"held firm {row['held_firm']}, relented {row['relents']}, clashes {row['clashes']}; "
         f"{row['detainees_released']} detainees released. {row['attacks']} attacks on "
         f"{sc.foreign_forces.name} sites ({row['attacks_intercepted']} intercepted), "
         f"{row['us_casualties']} casualties, {row['us_strikes']} strike(s) in return. "
         f"Government authority at the end: {row['final_authority']:.2f}; mean militia "
-        f"autonomy: {row['final_mean_autonomy']:.2f}; foreign force "
-        + (f"withdrew on day {row['withdrawal_day']}." if row["us_withdrawn"] else "stayed."),
+        f"autonomy: {row['final_mean_autonomy']:.2f}; foreign force {stayed}"
+    )
+    parts = [
+        f"# {sc.name}: what happened in replication {replication}",
+        "",
+        *([f"*{sc.question}*", ""] if sc.question else []),
+        (f"One simulated run (seed {row['seed']}) from {sc.start_date} to {end} "
+         f"({sc.horizon_days} days). Actors: {sc.government.name}; {sc.patron.name}; "
+         f"{sc.foreign_forces.name}; militias {militias}. Other replications differ: see "
+         "`summary` for the spread across runs."),
+        "",
+        timeline_table(events, sc) if len(events) else "Nothing happened in this run.",
+        "",
+        "## In numbers",
+        "",
+        totals,
         "",
     ]
     return "\n".join(parts)

@@ -42,7 +42,7 @@ def manifest(res: Results, overrides: list[str] | None = None) -> dict[str, Any]
         "replication_seeds": res.seeds,
         "horizon_days": res.scenario.horizon_days,
         "seconds": round(res.seconds, 3),
-        "created_utc": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "created_utc": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "overrides": overrides or [],
     }
 

@@ -18,9 +18,12 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import expect, sync_playwright
 
 from leverage_sim.dashboard import assets, server
 from leverage_sim.dashboard.model import DashboardModel
@@ -74,15 +77,15 @@ def dashboard_url(tmp_path_factory):
 @pytest.fixture
 def page(tmp_path):
     """A Chromium page with a fresh profile; skips if Chromium cannot start here."""
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
+    with sync_playwright() as p:
         try:
             context = p.chromium.launch_persistent_context(
                 str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True,
                 args=CHROMIUM_ARGS, viewport={"width": 1400, "height": 1050})
-        except sync_api.Error as e:
+        except PlaywrightError as e:
             pytest.skip(f"Chromium at {CHROMIUM} cannot start: {str(e).splitlines()[0]}")
         context.set_default_timeout(TIMEOUT_MS)
+        expect.set_options(timeout=TIMEOUT_MS)
         yield context.new_page()
         context.close()
 
@@ -118,6 +121,17 @@ def pick(page, scenario: str) -> None:
 def charts_png(page) -> list[bytes]:
     imgs = page.locator(".ls-charts img")
     return [imgs.nth(i).screenshot() for i in range(imgs.count())]
+
+
+def wait_charts_differ(page, before: list[bytes], timeout_s: float = 10.0) -> list[bool]:
+    """Whether each chart differs from ``before``, polled until all do or ``timeout_s`` pass
+    (the page's widgets update one after another)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        changed = [a != b for a, b in zip(charts_png(page), before, strict=True)]
+        if all(changed) or time.monotonic() > deadline:
+            return changed
+        page.wait_for_timeout(200)
 
 
 def first_event_day(model: DashboardModel) -> int:
@@ -170,11 +184,11 @@ def test_dashboard_in_chromium(dashboard_url, page, tmp_path):
     for day in range(1, days + 1):
         page.get_by_role("button", name="Step").click()
         wait_status(page, f": {day} of 90 days")
-    after = charts_png(page)
-    changed = [a != b for a, b in zip(after, before, strict=True)]
+    expected = expected_log(DashboardModel(REPLAY, backing=1.0), days)
+    assert expected
+    expect(page.locator(".ls-event")).to_have_text(expected)
+    changed = wait_charts_differ(page, before)
     assert all(changed), f"charts changed after stepping: {changed}"
-    shown = page.locator(".ls-event").all_inner_texts()
-    assert shown and shown == expected_log(DashboardModel(REPLAY, backing=1.0), days)
 
     # back to the scenario's backing, run to the horizon in one press (render interval 99)
     slider(page, "US backing").focus()
@@ -188,10 +202,10 @@ def test_dashboard_in_chromium(dashboard_url, page, tmp_path):
     page.keyboard.press("End")
     page.get_by_role("button", name="Step").click()
     wait_status(page, ": 90 of 90 days")
-    assert page.get_by_role("button", name="Step").is_disabled()  # the run has ended
-    shown = page.locator(".ls-event").all_inner_texts()
-    assert shown == expected_log(DashboardModel(REPLAY), 90)
-    assert any(" relents to KH" in s or " holds firm against KH" in s for s in shown)
+    expect(page.get_by_role("button", name="Step")).to_be_disabled()  # the run has ended
+    expected = expected_log(DashboardModel(REPLAY), 90)
+    assert any(" relents to KH" in e or " holds firm against KH" in e for e in expected)
+    expect(page.locator(".ls-event")).to_have_text(expected)
 
     page.mouse.move(0, 0)
     shot = tmp_path / "dashboard.png"

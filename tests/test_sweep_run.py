@@ -175,12 +175,15 @@ def test_resume_after_kill_runs_exactly_the_missing_runs(tmp_path):
 
 def test_ctrl_c_keeps_finished_chunks_and_says_how_to_resume(tmp_path):
     out = tmp_path / "interrupted"
-    cmd = [str(Path(sys.executable).parent / "leverage-sim"), "sweep", "june_2020_replay",
-           "--param", "foreign_forces.backing=0,1", "--set", "horizon_days=60",
-           "--replications", "100", "--workers", "2", "--chunk-size", "2", "--out", str(out)]
-    # SIGINT as a terminal's Ctrl-C sends it (restored: background jobs start with it ignored)
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    args = ["sweep", "june_2020_replay", "--param", "foreign_forces.backing=0,1", "--set",
+            "horizon_days=60", "--replications", "100", "--workers", "2", "--chunk-size", "2",
+            "--out", str(out)]
+    # Ctrl-C as a terminal sends it: SIGINT raising KeyboardInterrupt (restored explicitly, as
+    # processes started from a non-interactive shell or test runner may inherit it ignored)
+    code = ("import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+            "from leverage_sim.cli.main import main; sys.exit(main(sys.argv[1:]))")
+    proc = subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
     while len(list((out / "summary").glob("part-*.parquet"))) < 3:
         assert proc.poll() is None, proc.stderr.read()
         time.sleep(0.02)

@@ -77,8 +77,8 @@ outputs: {timeseries: true, every: 7}
      r"parameters\['foreign_forces.backing'\]'.*range needs steps"),
     ("base: june_2020_replay\nparameters:\n  foreign_forces.backing: {valuez: [0, 1]}",
      r"parameters\['foreign_forces.backing'\].valuez'.*did you mean 'values'"),
-    ("base: june_2020_replay\nparameters:\n  foreign_forces.backing: {distribution: normal, "
-     "mean: 0.5}", r"distribution normal needs mean, sd \(missing sd\)"),
+    (("base: june_2020_replay\nparameters:\n  foreign_forces.backing: {distribution: normal, "
+      "mean: 0.5}"), r"distribution normal needs mean, sd \(missing sd\)"),
     ("base: june_2020_replay\nparameters: {}", r"'parameters': .*at least 1"),
     ("base: june_2020_replay\nreplications: 0\nparameters: {patron.instigation: {values: [0]}}",
      r"'replications': Input should be greater than or equal to 1"),

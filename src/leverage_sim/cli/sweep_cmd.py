@@ -112,9 +112,9 @@ def report_text(out: Path) -> str:
     table = summarise(df, outcomes=SHOWN, by=by)
     prog = manifest["progress"]
     spec = manifest["spec"]
-    lines = [f"Sweep {spec['name']}: {spec['design']} design, {n_points} points × "
-             f"{spec['replications']} replications = {len(df)} runs of {spec['base']}, master "
-             f"seed {spec['seed']}; {prog.get('errors', 0)} runs with errors."]
+    lines = [(f"Sweep {spec['name']}: {spec['design']} design, {n_points} points × "
+              f"{spec['replications']} replications = {len(df)} runs of {spec['base']}, master "
+              f"seed {spec['seed']}; {prog.get('errors', 0)} runs with errors.")]
     if prog.get("session_seconds"):
         rate = prog["session_runs"] / prog["session_seconds"]
         lines.append(f"This session: {prog['session_runs']} runs in "

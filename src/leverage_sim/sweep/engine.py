@@ -34,7 +34,14 @@ from leverage_sim.sweep.executors import SerialExecutor, make_executor
 from leverage_sim.sweep.spec import SweepSpec
 from leverage_sim.sweep.storage import FORMAT, SweepStore
 from leverage_sim.sweep.worker import (
-    Chunk, Run, arrow_types, chunks, failed_chunk, point_scenario, run_chunk, run_tables,
+    Chunk,
+    Run,
+    arrow_types,
+    chunks,
+    failed_chunk,
+    point_scenario,
+    run_chunk,
+    run_tables,
     summary_row,
 )
 
@@ -95,7 +102,9 @@ def plan_sweep(spec: SweepSpec, scenario_dirs: tuple[str | Path, ...] = ()
     """Resolve the base scenario, build the design and seeds, and check the design against the
     scenario schema (each parameter at its extremes) and the model (one probe run).
 
-    Returns the plan and the manifest describing it. Raises :class:`InputError` on bad input.
+    Returns the plan and what to store: ``manifest`` (a dict for ``manifest.json``) and the
+    ``points``, ``design`` and ``runs`` tables (DataFrames). Raises :class:`InputError` on bad
+    input.
     """
     source = str(find_scenario(spec.base, scenario_dirs))
     base = resolve_raw(spec.base, scenario_dirs)
@@ -112,11 +121,11 @@ def plan_sweep(spec: SweepSpec, scenario_dirs: tuple[str | Path, ...] = ()
     first = point_scenario(base, source, {**spec.overrides, **point_values[0]})
     summary, _ = run_tables(first, runs[0].seed, 0, None)
     plan = Plan(spec, base, source, point_values, runs, arrow_types(summary))
-    from leverage_sim import __version__
+    from leverage_sim import __version__  # here: the package imports this module
 
     manifest = {
         "format": FORMAT, "package_version": __version__,
-        "created": dt.datetime.now(dt.timezone.utc).isoformat(),
+        "created": dt.datetime.now(dt.UTC).isoformat(),
         "spec": spec.model_dump(mode="json"), "base_source": source, "base_scenario": base,
         "design": {"name": spec.design, "problem": design.problem, "n_points": design.n_points,
                    "points": "points.parquet", "unit_matrix": "design.parquet",

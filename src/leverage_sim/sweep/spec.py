@@ -119,7 +119,7 @@ class Parameter(_Strict):
             lo = -np.inf if self.low is None else (self.low - self.mean) / self.sd
             hi = np.inf if self.high is None else (self.high - self.mean) / self.sd
             x = stats.truncnorm.ppf(np.clip(u, 1e-9, 1 - 1e-9), lo, hi, self.mean, self.sd)
-        return [int(round(v)) for v in x] if self.integer else [float(v) for v in x]
+        return [round(float(v)) for v in x] if self.integer else [float(v) for v in x]
 
 
 class Outputs(_Strict):

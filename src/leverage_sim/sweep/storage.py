@@ -65,7 +65,7 @@ class SweepStore:
     def update_progress(self, manifest: dict[str, Any], **progress: Any) -> None:
         """Merge ``progress`` (done, errors, status, seconds) into the manifest and save it."""
         manifest["progress"] = {**manifest.get("progress", {}), **progress,
-                                "updated": dt.datetime.now(dt.timezone.utc).isoformat()}
+                                "updated": dt.datetime.now(dt.UTC).isoformat()}
         self.write_manifest(manifest)
 
     # ---- tables --------------------------------------------------------------------------------

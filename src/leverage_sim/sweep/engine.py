@@ -286,7 +286,8 @@ def _execute(store: SweepStore, manifest: dict[str, Any], plan: Plan, todo: list
                 pending.extendleft(inflight.values())
                 inflight.clear()
     except KeyboardInterrupt:
-        pool.shutdown(wait=False, cancel_futures=True)
+        for fut in inflight:
+            fut.cancel()  # tasks not started yet
         try:  # keep what is already running; a second Ctrl-C stops at once
             for fut in wait(inflight, timeout=60).done:
                 if not fut.cancelled() and fut.exception() is None:

@@ -14,6 +14,7 @@ future) with a ``workers`` count and ``restart()``, called after a worker died.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing as mp
 import os
 from collections.abc import Callable
@@ -94,7 +95,9 @@ class DaskExecutor(Executor):
             else:
                 self._cluster = LocalCluster(n_workers=workers or default_workers(),
                                              threads_per_worker=1, processes=True,
-                                             dashboard_address=":0")
+                                             dashboard_address=":0",
+                                             # shutdown chatter (closed comms) is not news
+                                             silence_logs=logging.CRITICAL)
                 self._client = Client(self._cluster)
         except OSError as e:
             raise InputError(f"Cannot reach the Dask scheduler at {scheduler} ({e}). Start one "

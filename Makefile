@@ -33,8 +33,8 @@ browser-deps: $(STAMP)
 	@bash scripts/ensure_chromium.sh
 	@$(BIN)/python -m leverage_sim.dashboard.assets || true
 
-# Re-execute the notebooks in place with their full settings, keeping the outputs (about 4
-# minutes on 2 cores; sweeps are stored in results/notebooks/ and resumed if interrupted).
+# Re-execute the notebooks in place with their full settings, keeping the outputs (about 6
+# minutes on 2 cores from scratch; sweeps are stored in results/notebooks/ and resumed if interrupted).
 notebooks: $(STAMP)
 	$(BIN)/jupyter execute --inplace --timeout=3600 notebooks/*.ipynb
 

@@ -34,7 +34,7 @@ browser-deps: $(STAMP)
 	@$(BIN)/python -m leverage_sim.dashboard.assets || true
 
 # Re-execute the notebooks in place with their full settings, keeping the outputs (about 6
-# minutes on 2 cores from scratch; sweeps are stored in results/notebooks/ and resumed if interrupted).
+# minutes on 2 cores from scratch; sweeps are kept in results/notebooks/ and resumed).
 notebooks: $(STAMP)
 	$(BIN)/jupyter execute --inplace --timeout=3600 notebooks/*.ipynb
 

@@ -148,12 +148,19 @@ def _stats(name: str, v: np.ndarray, share: bool, level: float, interval: str, n
         high = stats.beta.ppf(1 - a / 2, k + 1, n - k) if k < n else 1.0
         return {f"{name}_share": k / n, f"{name}_low": float(low), f"{name}_high": float(high)}
     if interval == "bootstrap":
-        means = v[rng.integers(0, n, size=(n_boot, n))].mean(axis=1)
-        low, high = np.quantile(means, [a / 2, 1 - a / 2])
+        low, high = np.quantile(_bootstrap_means(v, n_boot, rng), [a / 2, 1 - a / 2])
     else:
         low, high = np.quantile(v, [a / 2, 1 - a / 2])
     return {f"{name}_mean": float(v.mean()), f"{name}_median": float(np.median(v)),
             f"{name}_low": float(low), f"{name}_high": float(high)}
+
+
+def _bootstrap_means(v: np.ndarray, n_boot: int, rng: np.random.Generator) -> np.ndarray:
+    """Means of ``n_boot`` resamples of ``v``, drawn in blocks of at most ~2 million values
+    (a 50,000-run group stays at ~16 MB)."""
+    block = max(1, 2_000_000 // len(v))
+    return np.concatenate([v[rng.integers(0, len(v), size=(min(block, n_boot - i), len(v)))]
+                           .mean(axis=1) for i in range(0, n_boot, block)])
 
 
 def _parameter_columns(df: pd.DataFrame) -> list[str]:

@@ -6,7 +6,7 @@ import pytest
 
 import leverage_sim as ls
 
-N = 300
+N = 200
 
 
 def _runs(replay, n: int = N, **overrides) -> ls.Results:
@@ -36,8 +36,8 @@ def test_better_interception_fewer_us_casualties(replay):
 
 def test_more_attacks_make_withdrawal_likelier(replay):
     longer = {"horizon_days": 365}
-    calm = _runs(replay, 150, **longer, **{"patron.resources": 1.0}).summary
-    violent = _runs(replay, 150, **longer, **{"patron.resources": 3.0}).summary
+    calm = _runs(replay, 120, **longer, **{"patron.resources": 1.0}).summary
+    violent = _runs(replay, 120, **longer, **{"patron.resources": 3.0}).summary
     assert violent["attacks"].mean() > calm["attacks"].mean()
     assert violent["us_casualties"].mean() > calm["us_casualties"].mean()
     assert violent["us_withdrawn"].mean() > calm["us_withdrawn"].mean() + 0.15

@@ -193,8 +193,8 @@ class Militia(Strict):
     )
     threat_propensity: float = param(
         0.3, unit="probability/day", ge=0, le=1,
-        description="Daily chance, during a standoff involving an ally, that its political "
-        "leadership issues a public threat (at full patron push).",
+        description="Daily chance, within the threat window after a raid on any militia, that "
+        "its political leadership issues a public threat (at full patron push; once per raid).",
         source="Khazali (AAH) publicly warned the PM on 26 Jun, the day after the raid (seed).",
     )
     threat_window_days: int = param(

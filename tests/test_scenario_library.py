@@ -106,7 +106,8 @@ def us_intervenes(res: ls.Results, base: ls.Results) -> None:
 
 def us_withdrawn(res: ls.Results, base: ls.Results) -> None:
     assert (res.summary["attacks"] == 0).all() and (res.summary["us_casualties"] == 0).all()
-    assert res.summary["us_withdrawn"].all()
+    assert (res.timeseries["us_presence"] == 0).all()
+    assert not res.summary["us_withdrawn"].any(), "never present is not a withdrawal"
     assert shares(res)["relented"] >= shares(base)["relented"]
     assert base.summary["attacks"].median() > 5
 

@@ -103,7 +103,7 @@ def summarise_run(model: LeverageModel, seed: int, replication: int) -> dict[str
         "us_strikes": counts["strike"],
         "final_authority": float(model.government.authority),
         "final_mean_autonomy": float(model.mean_autonomy),
-        "us_withdrawn": bool(ff.withdrawn),
+        "us_withdrawn": ff.withdrawal_day is not None,
         "withdrawal_day": ff.withdrawal_day if ff.withdrawal_day is not None else -1,
     }
 

@@ -20,7 +20,7 @@ try:
 except PackageNotFoundError:  # running from a source tree without installation
     __version__ = "0+unknown"
 
-from leverage_sim.sweep import load_sweep, run_sweep, summarise  # noqa: E402 - after __version__
+from leverage_sim.sweep import load_sweep, run_sweep, summarise
 
 __all__ = [
     "InputError", "Results", "Scenario", "__version__", "available_scenarios", "load_scenario",

@@ -41,8 +41,9 @@ def intervals(summary: pd.DataFrame, columns: tuple[str, ...] = FIGURES,
 def summary_text(res: Results) -> str:
     """Plain-text report of a run: what was asked, outcome shares, medians with 90% intervals."""
     sc, n = res.scenario, len(res.summary)
-    lines = [f"Scenario {sc.name}: {n} replication{'s' * (n != 1)}, master seed {res.seed}, "
-             f"{sc.horizon_days} days from {sc.start_date} ({res.seconds:.1f} s)"]
+    head = (f"Scenario {sc.name}: {n} replication{'s' * (n != 1)}, master seed {res.seed}, "
+            f"{sc.horizon_days} days from {sc.start_date} ({res.seconds:.1f} s)")
+    lines = [head]
     if sc.question:
         lines.append(f"Question: {sc.question}")
     lines.append("\nOutcome shares (share of runs):")

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from leverage_sim.errors import InputError
-from leverage_sim.model import MILITIA_COLUMNS, TIMESERIES_COLUMNS, LeverageModel, Militia
+from leverage_sim.model import MILITIA_COLUMNS, LeverageModel, Militia
 from leverage_sim.scenario_loader import Overrides, load_scenario
 from leverage_sim.schema import Scenario
 

@@ -367,7 +367,7 @@ class ForeignForces(Strict):
     )
 
     @model_validator(mode="after")
-    def _unique_sites(self) -> "ForeignForces":
+    def _unique_sites(self) -> ForeignForces:
         _require_unique([s.name for s in self.sites], "foreign_forces.sites")
         return self
 
@@ -430,7 +430,7 @@ class ScriptedEvent(Strict):
     note: str = Field("", description="Historical note shown in the narrative.")
 
     @model_validator(mode="after")
-    def _day_or_date(self) -> "ScriptedEvent":
+    def _day_or_date(self) -> ScriptedEvent:
         if (self.day is None) == (self.date is None):
             raise ValueError("give exactly one of 'day' or 'date'")
         return self
@@ -464,7 +464,7 @@ class Scenario(Strict):
     events: list[ScriptedEvent] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _consistent(self) -> "Scenario":
+    def _consistent(self) -> Scenario:
         names = [m.name for m in self.militias]
         _require_unique(names, "militias")
         total = sum(m.patron_support_share for m in self.militias)

@@ -19,6 +19,19 @@ def add_scenario_args(p: argparse.ArgumentParser) -> None:
                    help="extra folder of scenario files (also $LEVERAGE_SIM_SCENARIO_PATH)")
 
 
+def add_run_args(p: argparse.ArgumentParser, per: str = "") -> None:
+    """Replications, seed, output folder and format, --force and --quiet (run, compare)."""
+    p.add_argument("-n", "--replications", type=int, default=100,
+                   help=f"replications{per} (default 100)")
+    p.add_argument("--seed", type=int, default=None,
+                   help="master seed (default: the (first) scenario's)")
+    p.add_argument("--out", default=None, help="output folder (see the description above)")
+    p.add_argument("--format", choices=("parquet", "csv"), default="parquet",
+                   help="table format (default parquet)")
+    p.add_argument("--force", action="store_true", help="replace an existing --out folder")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+
+
 def prepare_out_dir(out: str | Path, force: bool) -> Path:
     """An output folder that is new or empty, or replaced when ``force``; never overwritten
     silently."""

@@ -6,7 +6,12 @@ import argparse
 
 import matplotlib.pyplot as plt
 
-from leverage_sim.cli.common import add_scenario_args, prepare_out_dir, progress_wrapper
+from leverage_sim.cli.common import (
+    add_run_args,
+    add_scenario_args,
+    prepare_out_dir,
+    progress_wrapper,
+)
 from leverage_sim.compare import compare
 from leverage_sim.errors import InputError
 from leverage_sim.scenario_loader import load_scenario
@@ -24,15 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         epilog="example: leverage-sim compare june_2020_replay kh_decapitated -n 200")
     p.add_argument("scenarios", nargs="+", metavar="SCENARIO",
                    help="two or more scenario names or YAML files")
-    p.add_argument("-n", "--replications", type=int, default=100,
-                   help="replications per scenario (default 100)")
-    p.add_argument("--seed", type=int, default=None,
-                   help="master seed for every scenario (default: the first scenario's)")
-    p.add_argument("--out", default=None, help="output folder for the table and chart")
-    p.add_argument("--format", choices=("parquet", "csv"), default="parquet",
-                   help="format of the summary table (default parquet)")
-    p.add_argument("--force", action="store_true", help="replace an existing --out folder")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    add_run_args(p, " per scenario")
     add_scenario_args(p)
     p.set_defaults(func=main)
 

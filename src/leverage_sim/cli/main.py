@@ -14,10 +14,9 @@ import pkgutil
 import sys
 import traceback
 
+import leverage_sim.cli as _cli_pkg
 from leverage_sim import __version__
 from leverage_sim.errors import InputError
-
-import leverage_sim.cli as _cli_pkg
 
 VERBS = tuple(sorted(m.name[: -len("_cmd")] for m in pkgutil.iter_modules(_cli_pkg.__path__)
                      if m.name.endswith("_cmd")))
@@ -26,7 +25,7 @@ VERBS = tuple(sorted(m.name[: -len("_cmd")] for m in pkgutil.iter_modules(_cli_p
 class _Parser(argparse.ArgumentParser):
     """argparse with usage errors as exit 2 and a one-paragraph message."""
 
-    def error(self, message: str) -> None:  # noqa: D102 - argparse API
+    def error(self, message: str) -> None:
         self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog}: error: {message}. See `{self.prog} --help`.\n")
 
@@ -54,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("leverage-sim: interrupted.", file=sys.stderr)
         code = 130
-    except Exception as e:  # an internal error: short message, traceback on request
+    except Exception as e:  # noqa: BLE001 - any other error is a bug: short message, exit 1
         if os.environ.get("LEVERAGE_SIM_DEBUG"):
             traceback.print_exc()
         print(f"leverage-sim: internal error: {type(e).__name__}: {e}. This is a bug; please "

@@ -5,7 +5,12 @@ from __future__ import annotations
 import argparse
 
 from leverage_sim import report
-from leverage_sim.cli.common import add_scenario_args, prepare_out_dir, progress_wrapper
+from leverage_sim.cli.common import (
+    add_run_args,
+    add_scenario_args,
+    prepare_out_dir,
+    progress_wrapper,
+)
 from leverage_sim.run_outputs import write_run
 from leverage_sim.runner import run
 from leverage_sim.scenario_loader import load_scenario
@@ -21,13 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "manifest.json (version, scenario hash, seeds, time) and charts (PNG).",
         epilog="example: leverage-sim run june_2020_replay -n 200 --out results/replay")
     p.add_argument("scenario", help="scenario name (see `leverage-sim list`) or YAML file")
-    p.add_argument("-n", "--replications", type=int, default=100, help="replications (default 100)")
-    p.add_argument("--seed", type=int, default=None, help="master seed (default: the scenario's)")
-    p.add_argument("--out", default=None, help="output folder for tables and charts")
-    p.add_argument("--format", choices=("parquet", "csv"), default="parquet",
-                   help="table format (default parquet)")
-    p.add_argument("--force", action="store_true", help="replace an existing --out folder")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    add_run_args(p)
     add_scenario_args(p)
     p.set_defaults(func=main)
 

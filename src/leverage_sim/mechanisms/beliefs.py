@@ -18,7 +18,7 @@ class BetaBelief:
     beta: float
 
     @classmethod
-    def from_mean(cls, mean: float, strength: float) -> "BetaBelief":
+    def from_mean(cls, mean: float, strength: float) -> BetaBelief:
         """A prior with the given mean (0–1) worth ``strength`` pseudo-observations."""
         return cls(alpha=max(mean * strength, 1e-6), beta=max((1 - mean) * strength, 1e-6))
 
@@ -42,7 +42,7 @@ SILENT_DAY_EVIDENCE = 0.5
 
 def clamp(x: float, lo: float = 0.0, hi: float = 1.0) -> float:
     """``x`` limited to [lo, hi]."""
-    return lo if x < lo else hi if x > hi else x
+    return lo if x < lo else min(x, hi)
 
 
 RESOLVE_SHIFT = 0.5

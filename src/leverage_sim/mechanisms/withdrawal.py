@@ -31,5 +31,5 @@ def fade_casualties(remembered: float) -> float:
 
 def drawdown_size(presence: int, share: float, floor: int) -> int:
     """Troops leaving in a drawdown: a share of presence, or all of it if the rest < floor."""
-    leaving = int(round(presence * share))
+    leaving = round(presence * share)
     return presence if presence - leaving < floor else leaving

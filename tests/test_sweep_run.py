@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import psutil
 import pyarrow.parquet as pq
 import pytest
 from scipy.stats import binomtest
@@ -156,9 +157,12 @@ def test_resume_after_kill_runs_exactly_the_missing_runs(tmp_path):
         while len(list((out / "summary").glob("part-*.parquet"))) < 4:
             assert proc.poll() is None, proc.stderr.read().decode()
             time.sleep(0.02)
+        helpers = psutil.Process(proc.pid).children(recursive=True)  # fork server, workers
         os.kill(proc.pid, signal.SIGKILL)
     finally:
         proc.wait(timeout=30)
+    _, alive = psutil.wait_procs(helpers, timeout=20)
+    assert not alive  # the workers noticed and exited; nothing is left running
     before = load_sweep(out)
     assert 0 < len(before) < 200  # really interrupted mid-way
     assert cli(["sweep", "--resume", "--out", str(out), "--quiet", "--executor", "serial"]) == 0

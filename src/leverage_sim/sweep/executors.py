@@ -22,7 +22,7 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Any
 
 from leverage_sim.errors import InputError
-from leverage_sim.sweep.worker import ignore_sigint
+from leverage_sim.sweep.worker import init_worker
 
 EXECUTORS = ("local", "serial", "dask")
 
@@ -66,7 +66,7 @@ class LocalExecutor(Executor):
 
     def _start(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(self.workers, mp_context=self._context,
-                                   initializer=ignore_sigint)
+                                   initializer=init_worker, initargs=(os.getpid(),))
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
         return self._pool.submit(fn, *args, **kwargs)

@@ -7,13 +7,17 @@ machines) need the package but not the scenario files.
 from __future__ import annotations
 
 import copy
+import os
 import signal
+import threading
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 import mesa
 import pandas as pd
+import psutil
 import pyarrow as pa
 
 from leverage_sim.runner import collect, simulate, summarise_run
@@ -134,9 +138,24 @@ def failed_chunk(runs: Iterable[Run], error: str, types: Mapping[str, str]) -> p
                                 schema=summary_schema(types))
 
 
-def ignore_sigint() -> None:
-    """Pool initializer: Ctrl-C is handled by the parent, which saves finished chunks."""
+def init_worker(parent_pid: int) -> None:
+    """Pool initializer. Ctrl-C is left to the parent (which saves finished chunks), and the
+    worker exits when the parent is gone: a killed sweep must not leave idle workers behind
+    (a pool worker whose parent died would otherwise wait for work forever)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = psutil.Process(parent_pid)
+
+    def watch() -> None:
+        while True:
+            try:
+                if not parent.is_running() or parent.status() == psutil.STATUS_ZOMBIE:
+                    break
+            except psutil.Error:
+                break
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="leverage-sim-parent-watch", daemon=True).start()
 
 
 def chunks(runs: Iterable[Run], size: int) -> list[list[Run]]:

@@ -112,6 +112,17 @@ def wait_status(page, text: str) -> None:
         "t => document.querySelector('.ls-status')?.textContent.includes(t)", arg=text)
 
 
+def days_simulated(page) -> int:
+    found = re.search(r": (\d+) of \d+ days", status(page))
+    return int(found.group(1)) if found else 0
+
+
+def wait_days_at_least(page, n: int) -> None:
+    page.wait_for_function(
+        "n => { const m = document.querySelector('.ls-status')?.textContent"
+        ".match(/: (\\d+) of \\d+ days/); return m && Number(m[1]) >= n; }", arg=n)
+
+
 def pick(page, scenario: str) -> None:
     page.locator(".v-select").first.click()
     page.get_by_role("option", name=scenario, exact=True).click()
@@ -189,6 +200,15 @@ def test_dashboard_in_chromium(dashboard_url, page, tmp_path):
     expect(page.locator(".ls-event")).to_have_text(expected)
     changed = wait_charts_differ(page, before)
     assert all(changed), f"charts changed after stepping: {changed}"
+
+    # play runs on by itself until paused
+    page.get_by_role("button", name="▶").click()
+    wait_days_at_least(page, days + 3)
+    page.get_by_role("button", name="❚❚").click()
+    page.wait_for_timeout(1000)  # a step under way when pausing still completes
+    paused_at = days_simulated(page)
+    page.wait_for_timeout(1000)
+    assert days_simulated(page) == paused_at
 
     # back to the scenario's backing, run to the horizon in one press (render interval 99)
     slider(page, "US backing").focus()

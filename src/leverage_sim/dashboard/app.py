@@ -3,8 +3,9 @@
 Sidebar: a scenario picker, then Mesa's SolaraViz controls (step / play / reset, play speed) and
 its model-parameter sliders for the levers. Main area: the run's status, three live charts and
 the event log. The page owns the model as a reactive value that SolaraViz steps and replaces on
-Reset, and draws the main area itself (so the layout does not depend on SolaraViz's tab/grid
-view, which differs between Mesa 3.3 and 3.5). The dashboard is keyed by the selected scenario:
+Reset, and draws the main area itself: SolaraViz gets no components, because Mesa 3.3's
+tab/grid view of components uses a Vuetify 2 widget that fails under ipyvuetify 3 (and the
+layout is then the same on Mesa 3.3 and 3.5). The dashboard is keyed by the selected scenario:
 picking another scenario rebuilds it with sliders starting at that scenario's values.
 """
 
@@ -16,6 +17,7 @@ import os
 from collections.abc import Callable
 from typing import Any
 
+import pandas as pd
 import solara
 from matplotlib.figure import Figure
 from mesa.visualization import SolaraViz
@@ -39,7 +41,7 @@ SLIDER_CSS = """
 .v-slider-thumb__label-container { display: block !important; }
 .v-slider-thumb__label { height: 22px; min-width: 30px; font-size: 12px; }
 """
-CHARTS: tuple[Callable[[DashboardModel, Any], Figure], ...] = (
+CHARTS: tuple[Callable[[DashboardModel, pd.DataFrame], Figure], ...] = (
     charts.authority_autonomy, charts.attacks, charts.detainees)
 
 
@@ -66,7 +68,7 @@ def build(name: str) -> tuple[DashboardModel, dict[str, Any]] | InputError:
 
 @solara.component
 def Chart(model: DashboardModel, day: int,
-          make: Callable[[DashboardModel, Any], Figure]) -> None:
+          make: Callable[[DashboardModel, pd.DataFrame], Figure]) -> None:
     """One chart of the run so far (``day`` days simulated), redrawn when the model or the day
     changes."""
     solara.FigureMatplotlib(make(model, charts.run_frame(model)), format="png",

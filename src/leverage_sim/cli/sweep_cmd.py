@@ -115,10 +115,12 @@ def report_text(out: Path) -> str:
     lines = [(f"Sweep {spec['name']}: {spec['design']} design, {n_points} points × "
               f"{spec['replications']} replications = {len(df)} runs of {spec['base']}, master "
               f"seed {spec['seed']}; {prog.get('errors', 0)} runs with errors.")]
-    if prog.get("session_seconds"):
-        rate = prog["session_runs"] / prog["session_seconds"]
+    if prog.get("session_runs"):
+        rate = prog["session_runs"] / max(prog["session_seconds"], 1e-9)
         lines.append(f"This session: {prog['session_runs']} runs in "
                      f"{prog['session_seconds']:.1f} s ({rate:.0f} runs/s).")
+    else:
+        lines.append("Nothing left to run: every run was already stored.")
     lines.append(("Per point" if by else "All points together")
                  + ": share of runs [90% Clopper-Pearson interval], mean [90% bootstrap "
                  "interval of the mean]")

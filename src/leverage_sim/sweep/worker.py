@@ -7,6 +7,7 @@ machines) need the package but not the scenario files.
 from __future__ import annotations
 
 import copy
+import numbers
 import os
 import signal
 import threading
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 import mesa
+import numpy as np
 import pandas as pd
 import psutil
 import pyarrow as pa
@@ -27,7 +29,6 @@ from leverage_sim.schema import Scenario
 RUN_COLUMNS = ("run_id", "point_id", "replication", "seed")
 """Identify a run; every summary and time-series row starts with these."""
 
-_ARROW_TYPES = {bool: "bool", int: "int64", float: "double", str: "string"}
 
 
 class Run(NamedTuple):
@@ -94,7 +95,15 @@ def summary_row(run: Run, summary: Mapping[str, Any] | None, error: str | None
 
 def arrow_types(summary: Mapping[str, Any]) -> dict[str, str]:
     """Arrow type names of a summary row's figures (from one example row)."""
-    return {k: _ARROW_TYPES[type(v)] for k, v in summary.items() if k not in RUN_COLUMNS}
+    return {k: _arrow_type(v) for k, v in summary.items() if k not in RUN_COLUMNS}
+
+
+def _arrow_type(value: Any) -> str:
+    if isinstance(value, bool | np.bool_):
+        return "bool"
+    if isinstance(value, numbers.Integral):
+        return "int64"
+    return "double" if isinstance(value, numbers.Real) else "string"
 
 
 def summary_schema(types: Mapping[str, str]) -> pa.Schema:

@@ -15,7 +15,7 @@ fi
 echo "ensure_chromium: installing Debian's chromium package (once)..." >&2
 export DEBIAN_FRONTEND=noninteractive
 if apt-get update -qq >/dev/null 2>&1 &&
-   apt-get install -y -qq --no-install-recommends chromium >/dev/null 2>&1; then
+   apt-get install -y -qq chromium >/dev/null 2>&1; then
     echo "ensure_chromium: installed $("$CHROMIUM" --version 2>/dev/null)" >&2
 else
     echo "ensure_chromium: apt-get install chromium failed; the browser test will be skipped." >&2

@@ -2,6 +2,8 @@
 
 Every lever is a probability or index in [0, 1] that the scenario schema already validates;
 a slider starts at the selected scenario's own value (``None`` = keep the scenario's value).
+Embassy interception is the site's value from day 0: scripted ``deploy_defence`` events still
+change it on their dates (the replay's rocket defence from 28 June 2020).
 """
 
 from __future__ import annotations
@@ -68,10 +70,10 @@ def model_params(scenario_name: str, scenario: Scenario,
     """SolaraViz ``model_params``: fixed scenario name and ``--set`` overrides, one slider per
     lever starting at the scenario's value, and the seed slider (replication number)."""
     params: dict[str, Any] = {"scenario_name": scenario_name, "overrides": overrides}
+    values = scenario_values(scenario)
     for lv in LEVERS:
-        value = lv.read(scenario)
-        if value is not None:
-            params[lv.name] = {"type": "SliderFloat", "label": lv.label, "value": float(value),
+        if lv.name in values:
+            params[lv.name] = {"type": "SliderFloat", "label": lv.label, "value": values[lv.name],
                                "min": 0.0, "max": 1.0, "step": 0.01}
     params["seed"] = {"type": "SliderInt", "label": "Seed (replication no. of `leverage-sim run`)",
                       "value": 0, "min": 0, "max": SEED_SLIDER_MAX, "step": 1}

@@ -82,6 +82,13 @@ def per_run_ms(fn, n: int) -> float:
     return (time.perf_counter() - t) / n * 1000
 
 
+def _footprint(p: psutil.Process) -> int:
+    """Proportional set size where the OS reports it (pages shared between the fork server's
+    children are split among them, not counted once per process), else resident size."""
+    info = p.memory_full_info()
+    return getattr(info, "pss", info.rss)
+
+
 def peak_memory_mb(runs: int, cores: int) -> tuple[float, float, float]:
     """(peak of sweep + workers, peak of the sweep process alone, seconds) for ``runs``."""
     code = ("import sys; from leverage_sim.sweep import SweepSpec, run_sweep\n"
@@ -99,7 +106,7 @@ def peak_memory_mb(runs: int, cores: int) -> tuple[float, float, float]:
         while proc.poll() is None:
             try:
                 tree = [top, *top.children(recursive=True)]
-                rss = [p.memory_info().rss for p in tree]
+                rss = [_footprint(p) for p in tree]
             except psutil.Error:
                 continue
             total, own = max(total, sum(rss)), max(own, rss[0])
@@ -108,16 +115,8 @@ def peak_memory_mb(runs: int, cores: int) -> tuple[float, float, float]:
         return total / 2**20, own / 2**20, time.perf_counter() - t
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--quick", action="store_true", help="smaller sizes")
-    ap.add_argument("--repeat", type=int, default=None,
-                    help="time each way this many times and keep the best (default 2; 1 with "
-                    "--quick): other load on the machine only ever slows a run down")
-    args = ap.parse_args()
-    repeat = args.repeat or (1 if args.quick else 2)
-    cores = default_workers()
-    reps = 40 if args.quick else 200
+def throughput(reps: int, cores: int, repeat: int) -> None:
+    """Part 1."""
     n = LEVELS * reps
     print(f"1. Throughput: {n} runs of {REPLAY} ({LEVELS} backing levels × {reps}), "
           f"{cores} cores, best of {repeat}; load average before: "
@@ -137,6 +136,9 @@ def main() -> None:
         print(f"   {label:<13} ours / batch_run {t_batch / t:5.2f}× (target ≥ 1.5×); parallel "
               f"efficiency ours / (cores × serial) {t_serial / (cores * t):6.1%} (target ≥ 90%)")
 
+
+def cost() -> None:
+    """Part 2."""
     sc = replay(0.1)
     militias = len(sc.militias)
     print(f"\n2. Per-run cost ({sc.horizon_days} steps, 3 + {militias} agents, same "
@@ -150,13 +152,35 @@ def main() -> None:
     print(f"   replay, run_one with all tables            {full:6.2f} ms  "
           f"= {full / bare:4.1f}× floor")
 
-    sizes = (2_000, 10_000) if args.quick else (5_000, 20_000, 50_000)
-    print(f"\n3. Peak memory of summary-only sweeps ({cores} worker processes; resident "
-          "memory, sweep process + workers)")
+
+def memory(sizes: tuple[int, ...], cores: int) -> None:
+    """Part 3."""
+    print(f"\n3. Peak memory of summary-only sweeps ({cores} worker processes; proportional "
+          "set size of the sweep process + fork server + workers, sampled every 0.1 s)")
     for runs in sizes:
         total, own, secs = peak_memory_mb(runs, cores)
         print(f"   {runs:>6} runs: {total:6.0f} MB total, {own:5.0f} MB sweep process "
               f"({secs:5.1f} s, {runs / secs:5.0f} runs/s)")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--quick", action="store_true", help="smaller sizes")
+    ap.add_argument("--repeat", type=int, default=None,
+                    help="time each way this many times and keep the best (default 2; 1 with "
+                    "--quick): other load on the machine only ever slows a run down")
+    ap.add_argument("--only", choices=("throughput", "cost", "memory"), action="append",
+                    help="run only these parts (repeatable; default all)")
+    args = ap.parse_args()
+    repeat = args.repeat or (1 if args.quick else 2)
+    parts = set(args.only or ("throughput", "cost", "memory"))
+    cores = default_workers()
+    if "throughput" in parts:
+        throughput(40 if args.quick else 200, cores, repeat)
+    if "cost" in parts:
+        cost()
+    if "memory" in parts:
+        memory((2_000, 10_000) if args.quick else (5_000, 20_000, 50_000), cores)
 
 
 if __name__ == "__main__":

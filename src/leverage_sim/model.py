@@ -36,8 +36,11 @@ class LeverageModel(mesa.Model):
     9. escalation decays; the day's data are collected.
     """
 
-    def __init__(self, scenario: schema.Scenario, seed: int) -> None:
+    def __init__(self, scenario: schema.Scenario, seed: int, collect_data: bool = True) -> None:
+        """``collect_data=False`` skips the daily DataCollector (summary-only runs: ~2× faster;
+        the event log and the final state are the same)."""
         super().__init__(rng=seed)
+        self.collect_data = collect_data
         self.spec = scenario  # not `scenario`: Mesa >= 3.4 reserves Model.scenario
         self.day = 0
         self.log = EventLog(scenario.start_date)
@@ -76,7 +79,8 @@ class LeverageModel(mesa.Model):
         self.foreign_force.step()
         self.escalation = beliefs.decay_escalation(self.escalation,
                                                    self.escalation_weights.decay)
-        self.datacollector.collect(self)
+        if self.collect_data:
+            self.datacollector.collect(self)
         self.day += 1
 
     def _reset_daily_counts(self) -> None:

@@ -53,7 +53,7 @@ SEED_SCHEME = (
 )
 MAX_TRIES = 3
 """Attempts per chunk when its worker dies (runs that raise are recorded, not retried)."""
-MAX_CHUNK = 50
+MAX_CHUNK = 200
 """Largest automatic chunk (runs per task)."""
 
 

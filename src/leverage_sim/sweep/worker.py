@@ -16,13 +16,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-import mesa
 import numpy as np
 import pandas as pd
 import psutil
 import pyarrow as pa
 
-from leverage_sim.runner import collect, simulate, summarise_run
+from leverage_sim.runner import collect, release, simulate, summarise_run
 from leverage_sim.scenario_loader import validate
 from leverage_sim.schema import Scenario
 
@@ -67,7 +66,7 @@ def run_tables(scenario: Scenario, seed: int, replication: int, every: int | Non
     the DataFrames :func:`collect` builds; the summary is the same as :func:`run_one`'s
     (``rerun`` checks).
     """
-    model = simulate(scenario, seed)
+    model = simulate(scenario, seed, collect_data=every is not None)
     try:
         if every is None:
             return summarise_run(model, seed, replication), None
@@ -75,15 +74,6 @@ def run_tables(scenario: Scenario, seed: int, replication: int, every: int | Non
         return tables.summary, tables.timeseries[tables.timeseries["day"] % every == 0]
     finally:
         release(model)
-
-
-def release(model: mesa.Model) -> None:
-    """Let a finished model be garbage-collected: Mesa < 3.5 keeps every model alive through
-    the class attribute ``Agent._ids`` (mesa/mesa#3179, fixed in #3180), which made sweep
-    workers grow by ~0.1 MB per run."""
-    ids = getattr(mesa.Agent, "_ids", None)
-    if isinstance(ids, dict):
-        ids.pop(model, None)
 
 
 def summary_row(run: Run, summary: Mapping[str, Any] | None, error: str | None

@@ -41,15 +41,20 @@ def display_names(scenario: Scenario) -> dict[str, str]:
             "foreign_forces": scenario.foreign_forces.name}
 
 
+def describe_event(action: str, target: object, detail: str, names: dict[str, str]) -> str:
+    """What one logged action says in words, e.g. *attack on embassy: intercepted*."""
+    shown = names.get(target, target) if isinstance(target, str) else ""
+    what = ACTION_LABELS.get(action, action.replace("_", " ")).format(target=shown)
+    return f"{what}: {detail}" if detail else what
+
+
 def timeline_table(events: pd.DataFrame, scenario: Scenario) -> str:
     """Markdown table of one replication's events: date | day | who | what happened."""
     names = display_names(scenario)
     lines = ["| date | day | who | what happened |", "|---|---:|---|---|"]
     for ev in events.itertuples(index=False):
-        target = names.get(ev.target, ev.target) if isinstance(ev.target, str) else ""
-        what = ACTION_LABELS.get(ev.action, ev.action.replace("_", " ")).format(target=target)
-        detail = f": {ev.detail}" if ev.detail else ""
-        text = f"{what}{detail}".replace("|", "\\|").replace("\n", " ")
+        text = describe_event(ev.action, ev.target, ev.detail, names)
+        text = text.replace("|", "\\|").replace("\n", " ")
         lines.append(f"| {pd.Timestamp(ev.date):%Y-%m-%d} | {ev.day} | "
                      f"{names.get(ev.actor, ev.actor)} | {text} |")
     return "\n".join(lines)

@@ -7,19 +7,16 @@ import html
 import pandas as pd
 
 from leverage_sim.dashboard.levers import LEVERS, scenario_values
-from leverage_sim.narrative import ACTION_LABELS, display_names
+from leverage_sim.narrative import describe_event, display_names
 from leverage_sim.schema import Scenario
 
 
 def event_line(row: pd.Series, names: dict[str, str]) -> str:
     """One action as HTML, worded as in ``narrative.md`` (e.g. *KH attack on embassy:
     intercepted*); ``names`` maps actor ids to display names."""
-    target = names.get(row["target"], row["target"]) if isinstance(row["target"], str) else ""
-    action = str(row["action"])
-    what = ACTION_LABELS.get(action, action.replace("_", " ")).format(target=target)
-    detail = f": {row['detail']}" if row["detail"] else ""
+    what = describe_event(str(row["action"]), row["target"], row["detail"], names)
     return (f"<b>{html.escape(names.get(row['actor'], str(row['actor'])))}</b> "
-            f"{html.escape(what + detail)}")
+            f"{html.escape(what)}")
 
 
 def timeline_html(events: pd.DataFrame, spec: Scenario, latest_first: bool = True) -> str:

@@ -150,7 +150,7 @@ def test_resume_after_kill_runs_exactly_the_missing_runs(tmp_path):
     out = tmp_path / "killed"
     cmd = [str(Path(sys.executable).parent / "leverage-sim"), "sweep", "june_2020_replay",
            "--param", "foreign_forces.backing=0:1:5", "--set", "horizon_days=60",
-           "--replications", "40", "--seed", "3", "--workers", "2", "--chunk-size", "2",
+           "--replications", "400", "--seed", "3", "--workers", "2", "--chunk-size", "2",
            "--out", str(out), "--quiet"]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
@@ -164,10 +164,10 @@ def test_resume_after_kill_runs_exactly_the_missing_runs(tmp_path):
     _, alive = psutil.wait_procs(helpers, timeout=20)
     assert not alive  # the workers noticed and exited; nothing is left running
     before = load_sweep(out)
-    assert 0 < len(before) < 200  # really interrupted mid-way
+    assert 0 < len(before) < 2000  # really interrupted mid-way
     assert cli(["sweep", "--resume", "--out", str(out), "--quiet", "--executor", "serial"]) == 0
     after = load_sweep(out)
-    assert after["run_id"].tolist() == list(range(200))  # complete, no duplicates
+    assert after["run_id"].tolist() == list(range(2000))  # complete, no duplicates
     kept = after.set_index("run_id").loc[before["run_id"]].reset_index()
     pd.testing.assert_frame_equal(kept, before)  # nothing recomputed
     # the resumed sweep equals one that was never interrupted
@@ -180,8 +180,8 @@ def test_resume_after_kill_runs_exactly_the_missing_runs(tmp_path):
 def test_ctrl_c_keeps_finished_chunks_and_says_how_to_resume(tmp_path):
     out = tmp_path / "interrupted"
     args = ["sweep", "june_2020_replay", "--param", "foreign_forces.backing=0,1", "--set",
-            "horizon_days=60", "--replications", "100", "--workers", "2", "--chunk-size", "2",
-            "--out", str(out)]
+            "horizon_days=60", "--replications", "1000", "--workers", "2", "--chunk-size", "2",
+            "--out", str(out)]  # 2,000 runs in 1,000 chunks: far from done when interrupted
     # Ctrl-C as a terminal sends it: SIGINT raising KeyboardInterrupt (restored explicitly, as
     # processes started from a non-interactive shell or test runner may inherit it ignored)
     code = ("import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
@@ -197,9 +197,9 @@ def test_ctrl_c_keeps_finished_chunks_and_says_how_to_resume(tmp_path):
     assert proc.returncode == 130 and "Traceback" not in err
     assert f"Resume with `leverage-sim sweep --resume --out {out}`" in err
     assert progress["status"] == "interrupted"
-    assert len(load_sweep(out)) == progress["done"] < 200  # every finished chunk kept
+    assert len(load_sweep(out)) == progress["done"] < 2000  # every finished chunk kept
     assert cli(["sweep", "--resume", "--out", str(out), "--quiet", "--executor", "serial"]) == 0
-    assert load_sweep(out)["run_id"].tolist() == list(range(200))
+    assert load_sweep(out)["run_id"].tolist() == list(range(2000))
 
 
 def test_resume_refuses_a_different_sweep_and_existing_out_needs_force(serial_dir, tmp_path):

@@ -243,3 +243,22 @@ def test_militias_expect_less_resolve_after_a_relent(replay):
             assert model.militia("AAH").resolve_belief.mean < before
             return
     pytest.fail("no relent in 20 seeds with zero backing")
+
+
+# Scripted events ----------------------------------------------------------------------------------
+def test_scripted_set_changes_live_parameters_on_its_day(replay):
+    figures = {"patron.instigation": 0.9, "militias[KH].cohesion": 0.3,
+               "foreign_forces.sites[embassy].interception": 0.5, "government.resolve": 0.2,
+               "foreign_forces.backing": 0.7}
+    scen = ls.load_scenario(replay, {"events": [
+        {"day": 10, "actor": "patron", "action": "set", "figures": figures}]})
+    model = LeverageModel(scen, 1)
+    for _ in range(10):
+        model.step()
+    assert model.patron.base_instigation == replay.patron.instigation
+    model.step()
+    assert model.patron.base_instigation == 0.9
+    assert model.militia("KH").cohesion == 0.3
+    assert model.foreign_force.site("embassy").interception == 0.5
+    assert model.government.resolve == 0.2
+    assert model.foreign_force.backing == 0.7

@@ -83,24 +83,18 @@ def fire_scripted_event(model: LeverageModel, ev: ScriptedEvent) -> None:
 
 
 def set_live_parameter(model: LeverageModel, path: str, value: Any) -> None:
-    """Change a running model's parameter by scenario path, e.g. ``patron.instigation`` or
-    ``militias[KH].autonomy`` or ``foreign_forces.sites[embassy].interception``."""
-    parts = overrides.parse_path(path)
-    roots: dict[str, Any] = {
-        "government": model.government, "patron": model.patron,
-        "foreign_forces": model.foreign_force, "militias": model.militias,
-    }
-    node: Any = roots.get(parts[0])
-    for key in parts[1:-1]:
-        if isinstance(node, list):
-            node = next((x for x in node if x.name == key), None)
-        elif key == "sites":
-            node = model.foreign_force.sites
-        else:
-            node = None
-    attr = parts[-1]
-    if parts[0] == "patron" and attr == "instigation":
+    """Change a running model's parameter by scenario path: ``government.X``, ``patron.X``,
+    ``foreign_forces.X``, ``militias[NAME].X`` or ``foreign_forces.sites[NAME].X`` (the shapes
+    the schema admits for a scripted 'set'; ``patron.instigation`` sets the base the patron's
+    instigation drifts toward)."""
+    *where, attr = overrides.parse_path(path)
+    if where[0] == "militias":
+        node: Any = model.militia(where[1])
+    elif where[1:2] == ["sites"]:
+        node = model.foreign_force.site(where[2])
+    else:
+        node = {"government": model.government, "patron": model.patron,
+                "foreign_forces": model.foreign_force}[where[0]]
+    if node is model.patron and attr == "instigation":
         attr = "base_instigation"
-    if node is None or isinstance(node, list) or not hasattr(node, attr):
-        raise ValueError(f"scripted 'set': '{path}' is not a live parameter")
     setattr(node, attr, type(getattr(node, attr))(value))

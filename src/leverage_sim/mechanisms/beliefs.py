@@ -42,7 +42,7 @@ SILENT_DAY_EVIDENCE = 0.5
 
 def clamp(x: float, lo: float = 0.0, hi: float = 1.0) -> float:
     """``x`` limited to [lo, hi]."""
-    return lo if x < lo else min(x, hi)
+    return max(lo, min(x, hi))
 
 
 RESOLVE_SHIFT = 0.5

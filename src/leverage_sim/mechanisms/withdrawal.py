@@ -1,8 +1,9 @@
 """Foreign-force staying power: drawdown and withdrawal when political cost passes tolerance.
 
 Cost (units) = remembered US casualties (each casualty counts 1, fading with a
-``CASUALTY_MEMORY_DAYS`` time constant) + ``EXPULSION_COST_WEIGHT`` × expulsion pressure. Above ``casualty_tolerance`` (and at least ``drawdown_cooldown_days`` after the last
-drawdown) the force draws down by ``drawdown_share``; below ``withdrawal_floor`` troops it leaves.
+``CASUALTY_MEMORY_DAYS`` time constant) + ``EXPULSION_COST_WEIGHT`` × expulsion pressure.
+Above ``casualty_tolerance`` (and at least ``drawdown_cooldown_days`` after the last drawdown)
+the force draws down by ``drawdown_share``; below ``withdrawal_floor`` troops it leaves.
 """
 
 from __future__ import annotations

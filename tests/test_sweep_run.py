@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
@@ -22,8 +23,17 @@ import leverage_sim as ls
 from leverage_sim.cli.main import main as cli
 from leverage_sim.errors import InputError
 from leverage_sim.runner import SUMMARY_COLUMNS
-from leverage_sim.sweep import SweepSpec, design_problem, engine, load_sweep, run_sweep, summarise
-from leverage_sim.sweep.executors import SerialExecutor
+from leverage_sim.sweep import (
+    SweepSpec,
+    design_problem,
+    engine,
+    executors,
+    load_sweep,
+    run_sweep,
+    summarise,
+    worker,
+)
+from leverage_sim.sweep.executors import LocalExecutor, SerialExecutor
 
 SHORT = {"horizon_days": 60}  # past the 25 June raid (day 49); keeps the suite fast
 
@@ -85,6 +95,46 @@ def test_same_seed_identical_tables_across_serial_local_and_dask(serial_dir, tmp
     other = load_sweep(run_sweep(small_spec().with_changes(seed=12), tmp_path / "other",
                                  executor="serial"))
     assert not other["attacks"].equals(expected["attacks"])
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="fork is used on Linux only")
+def test_local_pool_forks_only_when_no_other_python_thread_runs(serial_dir, tmp_path):
+    """A script forks its workers; a process running threads (a Jupyter kernel) starts them
+    from the fork server instead. Same tables either way."""
+    idle = threading.Event()
+    helper = threading.Thread(target=idle.wait)
+    try:
+        helper.start()
+        assert executors.start_method() == "forkserver"
+        pool = LocalExecutor(2)
+        assert not pool.warm
+        pool.shutdown()
+        threaded = load_sweep(run_sweep(small_spec(), tmp_path / "nb", workers=2, chunk_size=3))
+    finally:
+        idle.set()
+        helper.join()
+    pd.testing.assert_frame_equal(threaded, load_sweep(serial_dir))
+    if threading.active_count() == 1:  # other tests (Dask) may have left idle threads behind
+        assert executors.start_method() == "fork"
+
+
+def test_a_worker_that_dies_is_replaced_and_its_chunk_run_again(serial_dir, tmp_path,
+                                                                  monkeypatch):
+    """A real worker process exits mid-chunk (forked workers inherit the patched function)."""
+    died = tmp_path / "died"
+    real = worker.run_tables
+
+    def die_once(*args):
+        if not died.exists():
+            died.touch()
+            os._exit(1)
+        return real(*args)
+
+    monkeypatch.setattr(executors, "start_method", lambda: "fork")
+    monkeypatch.setattr(worker, "run_tables", die_once)
+    df = load_sweep(run_sweep(small_spec(), tmp_path / "s", workers=2, chunk_size=3))
+    assert died.exists()
+    pd.testing.assert_frame_equal(df, load_sweep(serial_dir))
 
 
 def test_failing_runs_are_recorded_with_seed_not_fatal(tmp_path):

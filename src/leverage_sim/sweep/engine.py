@@ -30,9 +30,9 @@ from leverage_sim.errors import InputError
 from leverage_sim.runner import run_one
 from leverage_sim.scenario_loader import find_scenario, resolve_raw, validate
 from leverage_sim.sweep.design import build_design
-from leverage_sim.sweep.executors import SerialExecutor, make_executor
+from leverage_sim.sweep.executors import make_executor
 from leverage_sim.sweep.spec import SweepSpec
-from leverage_sim.sweep.storage import FORMAT, SweepStore
+from leverage_sim.sweep.storage import FORMAT, SweepStore, error_rows
 from leverage_sim.sweep.worker import (
     Chunk,
     Run,
@@ -55,6 +55,11 @@ MAX_TRIES = 3
 """Attempts per chunk when its worker dies (runs that raise are recorded, not retried)."""
 MAX_CHUNK = 200
 """Largest automatic chunk (runs per task)."""
+WARMUP_RUNS = 20
+"""Runs the sweep process takes at a time while its workers start (it stops once one is up)."""
+PROGRESS_SECONDS = 1.0
+"""How often the manifest's progress is rewritten while a sweep runs (it only informs: resume
+reads the stored parts). It is always written when the sweep ends or is interrupted."""
 
 
 @dataclass
@@ -182,7 +187,8 @@ def run_sweep(spec: SweepSpec | str | Path | Mapping[str, Any] | None, out: str 
         workers: processes (default: all cores); for ``dask`` the LocalCluster's workers.
         scheduler: ``tcp://HOST:8786`` of a running Dask scheduler (with ``executor="dask"``).
         resume: continue the sweep in ``out``, running only runs not yet stored.
-        chunk_size: runs per task (default: up to 50, at least 4 tasks per worker).
+        chunk_size: runs per task (default: up to ``MAX_CHUNK``, at least 4 tasks per
+            worker).
         quiet: no progress bar (it is also off when not on a terminal or when ``CI=true``).
 
     A run that raises is stored with its error text and seed. Ctrl-C saves finished chunks and
@@ -204,17 +210,19 @@ def run_sweep(spec: SweepSpec | str | Path | Mapping[str, Any] | None, out: str 
             store.write_table(name, pa.Table.from_pandas(tables[name], preserve_index=False))
         manifest = tables["manifest"]
         store.write_manifest(manifest)
-    done = set(store.done_run_ids().tolist())
+    done_ids, errors = store.stored_runs()
+    done = set(done_ids.tolist())
     todo = [r for r in plan.runs if r.run_id not in done]
     manifest["progress"].update(session_runs=0, session_seconds=0.0)
     if todo:
         pool = make_executor(executor, workers, scheduler)
         try:
-            _execute(store, manifest, plan, todo, pool, chunk_size, quiet)
-        finally:
-            pool.shutdown(wait=False, cancel_futures=True)
-    store.update_progress(manifest, done=len(plan.runs), errors=store.error_count(),
-                          status="complete")
+            errors = _execute(store, manifest, plan, todo, errors, pool, chunk_size, quiet)
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)  # do not wait on a broken sweep
+            raise
+        pool.shutdown()  # all done: wait for the workers to exit, leaving no thread behind
+    store.update_progress(manifest, done=len(plan.runs), errors=errors, status="complete")
     return store.out
 
 
@@ -232,7 +240,9 @@ def _check_same(given: SweepSpec, stored: SweepSpec, out: Path) -> None:
 
 
 def _execute(store: SweepStore, manifest: dict[str, Any], plan: Plan, todo: list[Run],
-             pool: Any, chunk_size: int | None, quiet: bool) -> None:
+             errors: int, pool: Any, chunk_size: int | None, quiet: bool) -> int:
+    """Run ``todo`` on ``pool``, saving each chunk as it finishes; returns the error count of
+    the whole sweep (``errors`` = those already stored)."""
     total = len(plan.runs)
     size = chunk_size or max(1, min(MAX_CHUNK, math.ceil(len(todo) / (4 * pool.workers))))
     pending: deque[list[Run]] = deque(chunks(todo, size))
@@ -240,33 +250,39 @@ def _execute(store: SweepStore, manifest: dict[str, Any], plan: Plan, todo: list
     tries: Counter[int] = Counter()
     done, t0 = total - len(todo), time.perf_counter()
     bar = _progress_bar(total, done, plan.spec.name, quiet)
-    store.update_progress(manifest, done=done, status="running", session_runs=0,
+    store.update_progress(manifest, done=done, errors=errors, status="running", session_runs=0,
                           session_seconds=0.0)
+    written = t0
 
     def save(runs: list[Run], summary: pa.Table, ts: pa.Table | None) -> None:
-        nonlocal done
+        nonlocal done, errors, written
         store.write_chunk(summary, ts)
         done += len(runs)
+        errors += error_rows(summary)
         bar.update(len(runs))
-        store.update_progress(manifest, done=done, status="running",
-                              session_runs=done - (total - len(todo)),
-                              session_seconds=round(time.perf_counter() - t0, 3))
+        now = time.perf_counter()
+        manifest["progress"].update(done=done, errors=errors, session_runs=done - total
+                                    + len(todo), session_seconds=round(now - t0, 3))
+        if now - written >= PROGRESS_SECONDS:
+            store.update_progress(manifest, status="running")
+            written = now
 
     try:
-        warming = not isinstance(pool, SerialExecutor)
         while pending or inflight:
+            if pending and not pool.warm:
+                # Workers are still starting (a fork server or a Dask worker imports the model
+                # first, about a second): meanwhile this process runs a few runs itself, from
+                # the far end of the queue.
+                runs = pending.pop()
+                if len(runs) > WARMUP_RUNS:
+                    pending.append(runs[WARMUP_RUNS:])
+                    runs = runs[:WARMUP_RUNS]
+                save(runs, *run_chunk(plan.chunk(runs)))
+                continue
             while pending and len(inflight) < 2 * pool.workers:
                 runs = pending.popleft()
                 inflight[pool.submit(run_chunk, plan.chunk(runs))] = runs
-            finished, _ = wait(inflight, timeout=0 if warming else None,
-                               return_when=FIRST_COMPLETED)
-            if warming and not finished and pending:
-                # Workers are still starting (importing the model takes a second or two):
-                # meanwhile this process runs chunks from the far end of the queue itself.
-                runs = pending.pop()
-                save(runs, *run_chunk(plan.chunk(runs)))
-                continue
-            warming = False
+            finished, _ = wait(inflight, return_when=FIRST_COMPLETED)
             broken = False
             for fut in finished:
                 runs = inflight.pop(fut)
@@ -295,20 +311,24 @@ def _execute(store: SweepStore, manifest: dict[str, Any], plan: Plan, todo: list
         except KeyboardInterrupt:
             pass
         bar.close()
-        store.update_progress(manifest, done=done, status="interrupted")
+        store.update_progress(manifest, status="interrupted")
         print(f"\nSweep interrupted: {done} of {total} runs are saved in {store.out}. Resume "
               f"with `leverage-sim sweep --resume --out {store.out}` (Python: "
               f"run_sweep(None, {str(store.out)!r}, resume=True)); only the missing "
               f"{total - done} runs will run.", file=sys.stderr)
         raise
     bar.close()
+    return errors
 
 
 def _progress_bar(total: int, done: int, name: str, quiet: bool) -> Any:
     from tqdm import tqdm
 
+    class Bar(tqdm):
+        monitor_interval = 0  # no monitor thread: it outlives the bar, and rules out fork
+
     off = quiet or os.environ.get("CI", "").lower() in ("true", "1") or not sys.stderr.isatty()
-    return tqdm(total=total, initial=done, desc=name, unit="run", file=sys.stderr,
+    return Bar(total=total, initial=done, desc=name, unit="run", file=sys.stderr,
                 disable=off, dynamic_ncols=True, smoothing=0.1)
 
 

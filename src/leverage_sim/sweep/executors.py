@@ -2,14 +2,16 @@
 fixed by the design, not by where or when it runs).
 
 - ``serial``: in this process, one chunk after another (debugging, profiling);
-- ``local``: a process pool over all cores, started once per sweep from a ``forkserver`` (or
-  ``spawn`` where there is none) context object — never by changing the global start method,
-  so it is safe from notebooks and scripts; the package is imported once, in the fork server;
+- ``local``: a process pool over all cores, started once per sweep from a context object —
+  never by changing the global start method, so it is safe from notebooks and scripts (see
+  :func:`start_method` for which one);
 - ``dask``: a Dask ``distributed`` cluster — a ``LocalCluster`` (one single-threaded worker
   process per core) or an existing scheduler (``tcp://HOST:8786``).
 
 Each is a :class:`concurrent.futures.Executor` (``submit`` returns a ``concurrent.futures``
-future) with a ``workers`` count and ``restart()``, called after a worker died.
+future) with a ``workers`` count, ``restart()`` (called after a worker died) and ``warm``: True
+once a worker is up with the model imported (until then the sweep process runs a few runs
+itself).
 """
 
 from __future__ import annotations
@@ -17,12 +19,15 @@ from __future__ import annotations
 import logging
 import multiprocessing as mp
 import os
+import sys
+import threading
+import warnings
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Any
 
 from leverage_sim.errors import InputError
-from leverage_sim.sweep.worker import init_worker
+from leverage_sim.sweep.worker import init_worker, ready
 
 EXECUTORS = ("local", "serial", "dask")
 
@@ -35,10 +40,28 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
+def start_method() -> str:
+    """How ``local`` starts its workers, decided afresh for each pool:
+
+    - ``fork`` on Linux when this process runs no other Python thread (a script, the CLI):
+      workers start in milliseconds with the model already imported. The threads that numeric
+      libraries keep (OpenBLAS, jemalloc) have their own fork handlers; a Python thread could
+      hold a lock across the fork, so any Python thread rules fork out;
+    - else ``forkserver`` (Jupyter kernels run several threads; macOS has no safe fork): the
+      package is imported once, in the fork server, and workers fork from it;
+    - else ``spawn`` (Windows).
+    """
+    methods = mp.get_all_start_methods()
+    if sys.platform == "linux" and "fork" in methods and threading.active_count() == 1:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"
+
+
 class SerialExecutor(Executor):
     """Runs each task at ``submit``, in this process."""
 
     workers = 1
+    warm = True
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
         future: Future = Future()
@@ -52,21 +75,52 @@ class SerialExecutor(Executor):
         """Nothing to restart."""
 
 
-class LocalExecutor(Executor):
+class Probed:
+    """``warm`` once a no-op task (``_probe``) has run: a worker is up with the package
+    imported (at once when forked; about 1 s for a new fork server or Dask worker)."""
+
+    _probe: Future | None
+
+    @property
+    def warm(self) -> bool:
+        """True once a worker is up with the package imported."""
+        return self._probe is not None and self._probe.done()
+
+
+class LocalExecutor(Probed, Executor):
     """A process pool over ``workers`` processes (default: all cores)."""
 
     def __init__(self, workers: int | None = None) -> None:
         self.workers = workers or default_workers()
-        methods = mp.get_all_start_methods()
-        self._context = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
-        if self._context.get_start_method() == "forkserver":
-            # Workers fork from a server that has already imported the model.
-            self._context.set_forkserver_preload(["leverage_sim.sweep.worker"])
         self._pool = self._start()
 
     def _start(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(self.workers, mp_context=self._context,
-                                   initializer=init_worker, initargs=(os.getpid(),))
+        method = start_method()
+        context = mp.get_context(method)
+        if method == "forkserver":
+            context.set_forkserver_preload(["leverage_sim.sweep.worker"])
+        pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=init_worker,
+                                   initargs=(os.getpid(),))
+        self._probe = None
+
+        def launch() -> None:
+            self._probe = pool.submit(ready)
+
+        if method == "fork":
+            # A fork pool forks all its workers at its first submit. Python >= 3.12 warns about
+            # forking while the process has any thread; the only ones here belong to libraries
+            # with fork handlers (see start_method).
+            with warnings.catch_warnings():
+                warnings.filterwarnings("ignore", "This process .* is multi-threaded",
+                                        DeprecationWarning)
+                launch()
+            self._probe.result()
+        else:
+            # Starting a worker waits until the fork server has imported the package (about
+            # 1 s when it is new): start it in the background, so that this process can run
+            # chunks meanwhile. (Submitting before ``warm`` would wait for it.)
+            threading.Thread(target=launch, name="leverage-sim-pool-start", daemon=True).start()
+        return pool
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
         return self._pool.submit(fn, *args, **kwargs)
@@ -80,7 +134,7 @@ class LocalExecutor(Executor):
         self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
 
 
-class DaskExecutor(Executor):
+class DaskExecutor(Probed, Executor):
     """Tasks on a Dask cluster: a new ``LocalCluster`` with ``workers`` single-threaded worker
     processes, or the cluster behind ``scheduler`` (its workers need leverage-sim installed).
     Dask itself resubmits the tasks of a worker that died."""
@@ -108,6 +162,7 @@ class DaskExecutor(Executor):
         self.workers = max(1, sum(w.get("nthreads", 1) for w in info["workers"].values()))
         self.dashboard = self._client.dashboard_link
         self._executor = self._client.get_executor(pure=False)
+        self._probe = self._executor.submit(ready)
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
         return self._executor.submit(fn, *args, **kwargs)

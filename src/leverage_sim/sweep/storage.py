@@ -93,9 +93,10 @@ class SweepStore:
         """Finished summary parts, in run order."""
         return sorted(self.summary_dir.glob("part-*.parquet"))
 
-    def done_run_ids(self) -> np.ndarray:
-        """run_ids already stored; also removes leftovers of an interrupted write (temporary
-        files, time-series parts whose summary part is missing)."""
+    def stored_runs(self) -> tuple[np.ndarray, int]:
+        """run_ids already stored, and how many of those runs recorded an error; also removes
+        leftovers of an interrupted write (temporary files, time-series parts whose summary
+        part is missing)."""
         for d in (self.summary_dir, self.timeseries_dir):
             for tmp in d.glob("*.tmp"):
                 tmp.unlink()
@@ -103,15 +104,15 @@ class SweepStore:
         for orphan in self.timeseries_dir.glob("part-*.parquet"):
             if orphan.name not in done:
                 orphan.unlink()
-        ids = [pq.read_table(p, columns=["run_id"]).column(0).to_numpy()
-               for p in self.summary_parts()]
-        return np.concatenate(ids) if ids else np.empty(0, dtype=np.int64)
+        parts = [pq.read_table(p, columns=["run_id", "error"]) for p in self.summary_parts()]
+        ids = [t.column("run_id").to_numpy() for t in parts]
+        return (np.concatenate(ids) if ids else np.empty(0, dtype=np.int64),
+                sum(error_rows(t) for t in parts))
 
 
-    def error_count(self) -> int:
-        """Stored runs that recorded an error."""
-        cols = (pq.read_table(p, columns=["error"]).column(0) for p in self.summary_parts())
-        return sum(len(c) - c.null_count for c in cols)
+def error_rows(summary: pa.Table) -> int:
+    """Rows of a summary table that recorded an error."""
+    return summary.num_rows - summary.column("error").null_count
 
 
 def _atomic_write(path: Path, write: Any) -> None:

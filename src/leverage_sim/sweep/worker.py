@@ -7,6 +7,7 @@ machines) need the package but not the scenario files.
 from __future__ import annotations
 
 import copy
+import gc
 import numbers
 import os
 import signal
@@ -140,7 +141,13 @@ def failed_chunk(runs: Iterable[Run], error: str, types: Mapping[str, str]) -> p
 def init_worker(parent_pid: int) -> None:
     """Pool initializer. Ctrl-C is left to the parent (which saves finished chunks), and the
     worker exits when the parent is gone: a killed sweep must not leave idle workers behind
-    (a pool worker whose parent died would otherwise wait for work forever)."""
+    (a pool worker whose parent died would otherwise wait for work forever).
+
+    Everything the worker starts with (the imported package, the fork parent's objects) is
+    frozen out of garbage collection: a full collection would otherwise walk all of it — and,
+    after a fork, copy every page it touches — about 60 ms a time, 4% of a 2,000-run sweep.
+    """
+    gc.freeze()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     parent = psutil.Process(parent_pid)
 
@@ -155,6 +162,10 @@ def init_worker(parent_pid: int) -> None:
         os._exit(1)
 
     threading.Thread(target=watch, name="leverage-sim-parent-watch", daemon=True).start()
+
+
+def ready() -> None:
+    """A no-op task: once it has run, a worker is up with this package imported."""
 
 
 def chunks(runs: Iterable[Run], size: int) -> list[list[Run]]:

@@ -8,6 +8,14 @@ import sys
 from pathlib import Path
 
 from leverage_sim.errors import InputError
+from leverage_sim.scenario_loader import ENV_SCENARIO_PATH
+
+
+def add_scenario_dir_arg(p: argparse.ArgumentParser,
+                         help: str = "extra folder of scenario files (also "
+                         f"${ENV_SCENARIO_PATH})") -> None:
+    """``--scenario-dir DIR`` (repeatable; ``args.scenario_dir`` is a list)."""
+    p.add_argument("--scenario-dir", action="append", default=[], metavar="DIR", help=help)
 
 
 def add_scenario_args(p: argparse.ArgumentParser) -> None:
@@ -15,8 +23,7 @@ def add_scenario_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="PATH=VALUE",
                    help="override a parameter, e.g. --set foreign_forces.backing=0.8 "
                    "--set 'militias[KH].autonomy=0.5' (repeatable)")
-    p.add_argument("--scenario-dir", action="append", default=[], metavar="DIR",
-                   help="extra folder of scenario files (also $LEVERAGE_SIM_SCENARIO_PATH)")
+    add_scenario_dir_arg(p)
 
 
 def add_run_args(p: argparse.ArgumentParser, per: str = "") -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from leverage_sim.cli.common import add_scenario_dir_arg
 from leverage_sim.errors import InputError
 from leverage_sim.scenario_loader import ENV_SCENARIO_PATH, available_scenarios, read_yaml
 
@@ -16,8 +17,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="List every scenario that can be run by name: the shipped library, "
         f"./scenarios, folders given with --scenario-dir and ${ENV_SCENARIO_PATH} (the first "
         "folder holding a name wins).")
-    p.add_argument("--scenario-dir", action="append", default=[], metavar="DIR",
-                   help=f"extra folder of scenario files (also ${ENV_SCENARIO_PATH})")
+    add_scenario_dir_arg(p)
     p.add_argument("--paths", action="store_true", help="also show each scenario's file")
     p.set_defaults(func=main)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from leverage_sim.cli.common import add_scenario_dir_arg
 from leverage_sim.errors import InputError
 from leverage_sim.scenario_loader import load_scenario
 
@@ -17,8 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "values outside their allowed range, scripted events. Prints OK per good file and "
         "each problem with its field path and allowed range; exits with 2 if any file fails.")
     p.add_argument("files", nargs="+", metavar="FILE", help="scenario files or names")
-    p.add_argument("--scenario-dir", action="append", default=[], metavar="DIR",
-                   help="extra folder for scenarios named in `extends`")
+    add_scenario_dir_arg(p, help="extra folder for scenarios named in `extends`")
     p.set_defaults(func=main)
 
 

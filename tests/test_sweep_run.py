@@ -142,7 +142,8 @@ def test_failing_runs_are_recorded_with_seed_not_fatal(tmp_path):
     spec = SweepSpec.from_cli("june_2020_replay", ["militias[KH].patron_support_share=0.1,0.6",
                                                    "militias[AAH].patron_support_share=0.1,0.6"],
                               replications=3, seed=2, overrides=SHORT)
-    df = load_sweep(run_sweep(spec, tmp_path / "s", executor="local", workers=2))
+    out = run_sweep(spec, tmp_path / "s", executor="local", workers=2)
+    df = load_sweep(out)
     bad = df[df["error"].notna()]
     assert bad["point_id"].unique().tolist() == [3] and len(bad) == 3
     assert bad["error"].str.contains("patron_support_share sum to 1.50").all()
@@ -150,6 +151,11 @@ def test_failing_runs_are_recorded_with_seed_not_fatal(tmp_path):
     assert df.loc[df["error"].isna(), "attacks"].notna().all() and len(df) == 12
     summ = summarise(df, outcomes=["attacks"])
     assert summ.loc[3, ["n", "errors"]].tolist() == [0, 3]
+    # the manifest counts them as chunks land, and from the stored parts on resume
+    for _ in range(2):
+        progress = json.loads((out / "manifest.json").read_text())["progress"]
+        assert (progress["errors"], progress["done"]) == (3, 12)
+        run_sweep(None, out, resume=True)
 
 
 def test_workers_let_finished_models_go(serial_dir):

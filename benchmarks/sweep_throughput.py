@@ -93,10 +93,16 @@ def _plain_loop(runs: list[Run]) -> None:
         run_tables(replay(BACKINGS[r.point_id]), r.seed, r.replication, None)
 
 
+def _loaded_runs(replications: int) -> list[Run]:
+    """The sweep's runs, with the scenario of every point loaded (cached) beforehand."""
+    runs = plan_sweep(spec(replications))[0].runs
+    _plain_loop(runs[:LEVELS])
+    return runs
+
+
 def serial(replications: int) -> float:
     """The plain loop over the sweep's runs in this process (summary only, nothing stored)."""
-    runs = plan_sweep(spec(replications))[0].runs
-    _plain_loop(runs[:LEVELS])  # scenarios loaded and cached
+    runs = _loaded_runs(replications)
     t = time.perf_counter()
     _plain_loop(runs)
     return time.perf_counter() - t
@@ -105,8 +111,7 @@ def serial(replications: int) -> float:
 def split_loop(replications: int, cores: int) -> float:
     """The machine's ceiling: the plain loop split over ``cores`` processes forked from this
     one (no pool, no storage, nothing sent back)."""
-    runs = plan_sweep(spec(replications))[0].runs
-    _plain_loop(runs[:LEVELS])
+    runs = _loaded_runs(replications)
     context = mp.get_context("fork")
     t = time.perf_counter()
     parts = [context.Process(target=_plain_loop, args=(runs[i::cores],)) for i in range(cores)]

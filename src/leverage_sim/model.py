@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import mesa
 
-from leverage_sim import schema
+from leverage_sim import schema, standoffs
 from leverage_sim.agents import ForeignForce, Government, Militia, Patron
 from leverage_sim.event_log import EventLog
-from leverage_sim.mechanisms import beliefs, intimidation, standoff
+from leverage_sim.mechanisms import attacks, beliefs, intimidation, standoff
 from leverage_sim.mechanisms.attacks import AttackOutcome
 from leverage_sim.mechanisms.beliefs import clamp
 from leverage_sim.scripted_events import fire_scripted_event
@@ -20,20 +20,32 @@ TIMESERIES_COLUMNS = (
 MILITIA_COLUMNS = ("fighters", "autonomy", "detained")
 
 
+THREAT_EVIDENCE = 0.5
+"""Evidence a public threat adds to the government's belief that militias resist raids
+(pseudo-observations; reasoning: words, not fighters)."""
+
+
 class LeverageModel(mesa.Model):
     """One run of a scenario, one step per day.
 
     Step order (each day ``d``, dates from ``scenario.start_date``):
 
     1. scripted events due on ``d`` fire (raids, strikes, deployments, parameter changes);
-    2. the patron adjusts its instigation (backlash, restraint);
-    3. the government may order an unscripted raid (→ enforcement, intimidation response);
+    2. the patron sets its instigation (backlash, restraint) and re-allocates support;
+    3. the government recovers standing and may order an unscripted raid (→ enforcement,
+       intimidation response);
     4. allied leaders may threaten publicly, allies may join musters;
-    5. each open standoff plays one day (:func:`leverage_sim.mechanisms.standoff.play_day`);
+    5. each open standoff plays one day (:func:`leverage_sim.standoffs.play_day`);
     6. transferred detainees are released;
-    7. militias attack foreign-force sites (random order);
-    8. the foreign force strikes back, and weighs drawing down;
+    7. militias recover and choose their attacks on foreign-force sites (simultaneously, each
+       on its own state), then the attacks are carried out; the US decides on retaliation for
+       deadly ones;
+    8. the foreign force carries out strikes due, and weighs drawing down;
     9. escalation decays; the day's data are collected.
+
+    Who sees what: every actor sees standoffs (their outcome, US intervention or its absence),
+    strikes and drawdowns, and learns from them into its own beliefs (:meth:`observe_backing`,
+    :meth:`observe_retaliation`, :meth:`end_standoff_shifts`).
     """
 
     def __init__(self, scenario: schema.Scenario, seed: int, collect_data: bool = True) -> None:
@@ -48,10 +60,10 @@ class LeverageModel(mesa.Model):
         self.escalation_weights = scenario.escalation
         self.patron = Patron(self, scenario.patron)
         self.government = Government(self, scenario.government)
-        self.militias = [Militia(self, m, scenario.government) for m in scenario.militias]
+        self.militias = [Militia(self, m) for m in scenario.militias]
         self._by_name = {m.name: m for m in self.militias}
         self.foreign_force = ForeignForce(self, scenario.foreign_forces)
-        self.max_support_share = max(m.patron_support_share for m in self.militias)
+        self.patron.allocate(force=True)
         self.standoffs: list[standoff.Standoff] = []
         self.threat_windows: list[tuple[int, str, set[str]]] = []  # (last day, target, threatened)
         self.scripted: dict[int, list[schema.ScriptedEvent]] = {}
@@ -73,9 +85,11 @@ class LeverageModel(mesa.Model):
         self.government.step()
         self.public_reactions()
         for s in self.open_standoffs():
-            standoff.play_day(self, s)
+            standoffs.play_day(self, s)
         self.government.release_transferred()
-        self.agents_by_type[Militia].shuffle_do("step")
+        planned = [m.step() for m in self.militias]  # each chooses today's attacks ...
+        for m, n in zip(self.militias, planned, strict=True):  # ... then they are carried out
+            m.launch_attacks(n)
         self.foreign_force.step()
         self.escalation = beliefs.decay_escalation(self.escalation,
                                                    self.escalation_weights.decay)
@@ -102,8 +116,12 @@ class LeverageModel(mesa.Model):
             return
         gov.custody[militia.name] = gov.custody.get(militia.name, 0) + arrests
         militia.detained += arrests
+        militia.disrupt(attacks.disruption_from_arrests(arrests, militia.attack_cells))
+        self.patron.react_to_raid()
         self.threat_windows.append((self.day + militia.threat_window_days, militia.name, set()))
-        if not militia.musters():
+        resists = militia.musters()
+        gov.resistance_belief.observe(resists)
+        if not resists:
             self.record(militia.name, "comply", "government", "no resistance to the arrests")
             self.end_standoff_shifts(militia, government_won=True,
                                      authority_step=gov.win_authority_gain / 2)
@@ -112,7 +130,7 @@ class LeverageModel(mesa.Model):
         self.record(militia.name, "muster", "government",
                     f"{muster} fighters mustered to intimidate the government", muster)
         self.raise_escalation("per_muster")
-        will, when = standoff.draw_us_choice(self.rng, self.foreign_force.effective_backing,
+        will, when = standoff.draw_us_choice(self.rng, self.foreign_force.step_in_probability(),
                                              self.foreign_force.response_delay_days, self.day)
         self.standoffs.append(standoff.Standoff(militia.name, self.day, arrests, muster, will,
                                                 when))
@@ -122,6 +140,8 @@ class LeverageModel(mesa.Model):
     def public_reactions(self) -> None:
         """Within each raid's threat window: allied leaders threaten publicly; allies may send
         fighters to an open muster."""
+        if not self.threat_windows and not self.standoffs:
+            return
         self.threat_windows = [w for w in self.threat_windows if w[0] >= self.day]
         for _, target, threatened in self.threat_windows:
             for m in self.militias:
@@ -133,6 +153,7 @@ class LeverageModel(mesa.Model):
                 self.record(m.name, "public_threat", "government",
                             f"leader warns the government over the raid on {target}", pressure)
                 self.government.shift(coalition_support=-pressure / 4)
+                self.government.resistance_belief.observe(True, THREAT_EVIDENCE)
                 for s in self.open_standoffs():
                     if s.militia == target:
                         s.pressure += pressure
@@ -146,20 +167,40 @@ class LeverageModel(mesa.Model):
                                 f"{fighters} fighters join {s.militia}'s muster", fighters)
 
     def end_standoff_shifts(self, militia: Militia, *, government_won: bool,
-                            authority_step: float) -> None:
-        """Reputation after a confrontation: authority, resolve, coalition, autonomy."""
-        d = beliefs.standoff_outcome_shifts(government_won, authority_step)
+                            authority_step: float, us_seen: bool = False) -> None:
+        """Reputation after a confrontation: authority, resolve, coalition, autonomy, morale,
+        and what every actor learns about the government's resolve."""
+        d = beliefs.standoff_outcome_shifts(government_won, authority_step, us_seen)
         self.government.shift(d["authority"], d["resolve"], d["coalition_support"])
         for m in self.militias:
-            m.shift_autonomy(d["autonomy_target"] if m is militia else d["autonomy_others"])
+            central = m is militia
+            m.shift_autonomy(d["autonomy_target"] if central else d["autonomy_others"])
+            m.shift_morale(d["morale_target"] if central else d["morale_others"])
             m.resolve_belief.observe(government_won)
+        self.foreign_force.observe_standoff(government_won)
+
+    def observe_backing(self, stepped_in: bool, silent_day: bool = False) -> None:
+        """Everyone sees whether US forces back the government: a visible intervention (True),
+        a silent standoff day or a drawdown (False, weighted as partial evidence)."""
+        weight = 1.0 if stepped_in else (beliefs.SILENT_DAY_EVIDENCE if silent_day
+                                         else beliefs.DRAWDOWN_EVIDENCE)
+        self.government.backing_belief.observe(stepped_in, weight)
+        for m in self.militias:
+            m.backing_belief.observe(stepped_in, weight)
+
+    def observe_retaliation(self, strikes: bool) -> None:
+        """Every militia sees whether a deadly attack was answered with strikes."""
+        for m in self.militias:
+            m.retaliation_belief.observe(strikes)
 
     def release(self, militia: str, n: int) -> None:
-        """``n`` transferred detainees of ``militia`` go free."""
+        """``n`` transferred detainees of ``militia`` go free and return to its cells."""
         self.government.transferred[militia] -= n
         if self.government.transferred[militia] == 0:
             del self.government.transferred[militia]
-        self.militia(militia).detained -= n
+        m = self.militia(militia)
+        m.detained -= n
+        m.disrupt(-attacks.disruption_from_arrests(n, m.attack_cells))
         self.record(militia, "release", "government", f"{n} detainees released", n)
 
     # ---- shared state ---------------------------------------------------------------------------
@@ -168,8 +209,10 @@ class LeverageModel(mesa.Model):
         """Append one action to the event log."""
         self.log.add(self.day, actor, action, target, detail, value)
 
-    def count_attack(self, outcome: AttackOutcome) -> None:
-        """Tally one attack in today's counts and in escalation."""
+    def count_attack(self, militia: str, outcome: AttackOutcome) -> None:
+        """Tally one attack by ``militia`` in today's counts, in escalation, and in what the
+        government has seen."""
+        self.government.see_attack(militia)
         self.attacks += 1
         self.attacks_intercepted += outcome.intercepted
         self.us_casualties += outcome.casualties
@@ -182,16 +225,11 @@ class LeverageModel(mesa.Model):
 
     def open_standoffs(self) -> list[standoff.Standoff]:
         """Standoffs not yet resolved."""
-        return [s for s in self.standoffs if s.is_open]
+        return [s for s in self.standoffs if s.is_open] if self.standoffs else []
 
     def militia(self, name: str) -> Militia:
         """A militia by name."""
         return self._by_name[name]
-
-    def most_active_militia(self) -> Militia | None:
-        """Target of an unscripted raid: most attacks so far, ties broken by patron support."""
-        counts = self.log.count_by_actor("attack")
-        return max(self.militias, key=lambda m: (counts.get(m.name, 0), m.patron_support_share))
 
     # ---- reporters ------------------------------------------------------------------------------
     @property

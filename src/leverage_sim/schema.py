@@ -80,11 +80,28 @@ class Government(Strict):
         source="Sunni and Kurdish blocs plus some Shia parties (seed brief); below a majority.",
     )
     raid_rate: float = param(
-        0.002, unit="raids/day", ge=0, le=1,
-        description="Hazard of an unscripted enforcement raid on a day, at resolve 1 and belief "
-        "in US backing 1 (scaled by both).",
-        source="One major raid (25 Jun) in al-Kadhimi's first 8 months; kept small so scripted "
-        "history dominates the replay.",
+        0.004, unit="raids/day", ge=0, le=1,
+        description="Scale of the daily hazard of an unscripted enforcement raid: hazard = "
+        "raid_rate × resolve × (1 − E[resistance] × (1 − E[backing])) × (1 + attack_response × "
+        "attacks per month + pressure_response × US pressure) (mechanisms/enforcement.py).",
+        source="Two major raids on PMF figures (25 Jun 2020, KH; 26 May 2021, Qasim Muslih) in "
+        "al-Kadhimi's first ~13 months: ~0.005/day; set so the replay's pre-raid hazard is about "
+        "0.003/day. Tuned, against that rate.",
+    )
+    attack_response: float = param(
+        0.2, unit="per (attack/month)", ge=0, le=10,
+        description="How much each attack a month on foreign sites (recent, as the government "
+        "remembers them) raises the raid hazard (relative).",
+        source="Reasoning: the 25 Jun 2020 raid targeted KH members 'said to plan rocket "
+        "attacks' (seed brief): attacks are the stated motive; at the 2020 level of ~5 a month "
+        "the motive doubles the hazard.",
+    )
+    pressure_response: float = param(
+        1.0, unit="per unit of US pressure", ge=0, le=10,
+        description="How much US pressure to act (US casualties remembered against its "
+        "tolerance, 0-1) raises the raid hazard (relative).",
+        source="Reasoning: Washington pressed Baghdad to rein in the militias after US deaths "
+        "(and threatened to close the embassy in Sep 2020); at full pressure the hazard doubles.",
     )
     raid_targets: int = param(
         14, unit="persons", ge=1, le=500,
@@ -103,12 +120,26 @@ class Government(Strict):
         description="Weight of that prior belief: how many observed standoffs it is worth.",
         source="Weak prior: no standoff of this kind under this PM before June 2020.",
     )
-    us_force_equivalent: int = param(
-        5000, unit="personnel-equivalent", ge=0, le=100_000,
-        description="What US intervention adds to the government's side of a standoff, in "
-        "loyal-force equivalents (air cover, quick-reaction forces, political cover).",
-        source="Reasoning: visible US intervention (air cover, quick-reaction forces) outweighs "
-        "the militia's committed strength about 3:1; calibrated with the backing sweep.",
+    prior_resistance: float = param(
+        0.5, unit="probability 0-1", ge=0, le=1,
+        description="Government's initial belief (mean) that a raided militia resists (musters) "
+        "rather than complies; updated by every raid's answer and by public threats.",
+        source="Reasoning: no raid on a PMF faction under this PM before June 2020; even odds.",
+    )
+    negotiation_leverage: float = param(
+        0.1, unit="share 0-1", ge=0, le=1,
+        description="When it relents, the share of detainees the government can keep in the "
+        "negotiated transfer, at a believed win chance of 1 (kept ~ Binomial(detainees, "
+        "leverage × win chance)).",
+        source="Tuned: 13 of 14 detainees released and one kept in June 2020 (seed brief); at "
+        "the replay's believed win chance (~0.5) one of 14 is kept on average.",
+    )
+    recovery_days: float = param(
+        365.0, unit="days", ge=1, le=36500,
+        description="Time constant over which authority, resolve and coalition support recover "
+        "toward their starting values (the scenario's, the baseline) after shocks.",
+        source="Reasoning: a PM's standing recovers over about a year without new shocks; keeps "
+        "10-year runs stationary instead of ratcheting to 0 or 1.",
     )
     decision_sharpness: float = param(
         6.0, unit="1/index", gt=0, le=100,
@@ -127,13 +158,14 @@ class Government(Strict):
         source="Reasoning: a success counts less than a failure costs (loss aversion of audiences).",
     )
     threat_sensitivity: float = param(
-        3.0, unit="index per seat share", ge=0, le=100,
+        6.0, unit="index per seat share", ge=0, le=100,
         description="Political pressure on the government from one public threat, per share of "
         "parliament's seats held by the threatening bloc (pressure lowers the will to hold firm).",
-        source="Calibrated: Khazali's warning from a 15-seat bloc weighed on the PM (seed brief).",
+        source="Tuned: Khazali's warning from a 15-seat bloc (26 Jun 2020) came before the PM "
+        "relented (seed brief); set so that most replay relents follow a public threat.",
     )
     transfer_release_rate: float = param(
-        0.55, unit="probability/day", ge=0, le=1,
+        0.65, unit="probability/day", ge=0, le=1,
         description="After relenting, daily chance that each transferred detainee is released by "
         "the militia-controlled unit now holding him.",
         source="13 of 14 released within 4 days (26-29 Jun 2020, seed brief).",
@@ -213,6 +245,76 @@ class Militia(Strict):
         "armed clash (at full patron push).",
         source="Reasoning: no clash in June 2020; militias prefer intimidation to open fighting.",
     )
+    hostility: float = param(
+        0.3, unit="index 0-1", ge=0, le=1,
+        description="The militia's own drive to attack foreign forces, without patron push: an "
+        "autonomous militia keeps attacking at up to this level when its patron holds back "
+        "(intent = push + autonomy × max(0, hostility − push); agency slack).",
+        source="Reasoning (Berman & Lake, Proxy Wars, 2019): KH and Nujaba vowed to expel US "
+        "forces on their own account; below the patron's 2020 push, so slack shows only under "
+        "restraint.",
+    )
+    emboldening: float = param(
+        0.5, unit="per unit of morale", ge=0, le=5,
+        description="Relative change of the attack rate per unit of morale (morale −1..1: + after "
+        "the government relents or loses a clash, − after a government win).",
+        source="Reasoning: attacks went on and drone attacks grew after the June 2020 and June "
+        "2021 releases; a relent (+0.5 morale) raises the militia's attacks by a quarter.",
+    )
+    morale_memory_days: float = param(
+        60.0, unit="days", ge=1, le=3650,
+        description="Time constant over which morale (emboldened or deterred) fades back to 0.",
+        source="Reasoning: the lesson of a standoff weighs for a season.",
+    )
+    retaliation_aversion: float = param(
+        0.4, unit="share 0-1", ge=0, le=1,
+        description="Share of its attacks a militia forgoes when it is certain that a deadly "
+        "attack brings US strikes (scaled by its belief E[retaliation]).",
+        source="Reasoning: after the Dec 2019 and Jan 2020 strikes militias shifted to front "
+        "groups and smaller attacks without giving them up.",
+    )
+    prior_retaliation: float = param(
+        0.6, unit="probability 0-1", ge=0, le=1,
+        description="Initial belief (mean) that a deadly attack brings US strikes; updated by "
+        "every US decision after a deadly attack.",
+        source="Both fatal attacks of Dec 2019-Mar 2020 (K-1, Taji) were answered with strikes.",
+    )
+    prior_backing: float = param(
+        0.35, unit="probability 0-1", ge=0, le=1,
+        description="Initial belief (mean) that US forces step in to back the government in a "
+        "standoff; updated by what the militia sees (standoffs, silent days, drawdowns).",
+        source="Reasoning: the same public signals as the government's (government.prior_backing).",
+    )
+    prior_government_resolve: float = param(
+        0.6, unit="probability 0-1", ge=0, le=1,
+        description="Initial belief (mean) that the government wins a standoff; updated by every "
+        "standoff's outcome.",
+        source="Reasoning: a new PM who vowed to bring the PMF under state command (seed brief).",
+    )
+    prior_strength: float = param(
+        4.0, unit="pseudo-observations", gt=0, le=1000,
+        description="Weight of the militia's priors: how many observations each is worth.",
+        source="Weak priors: few confrontations of this kind before June 2020.",
+    )
+    attack_cells: int = param(
+        60, unit="members", ge=1, le=100_000,
+        description="Members in the militia's rocket and IED cells; arrests disrupt its attacks "
+        "in proportion to arrests / attack_cells.",
+        source="Reasoning: the 14 arrested on 25 Jun 2020 were 'said to plan rocket attacks' "
+        "(seed brief); a faction's launch teams number in the tens.",
+    )
+    disruption_recovery_days: float = param(
+        45.0, unit="days", ge=1, le=3650,
+        description="Time constant over which cells disrupted by arrests or strikes recover.",
+        source="Reasoning: attacks resumed within weeks of the 2020 strikes and arrests.",
+    )
+    recovery_days: float = param(
+        365.0, unit="days", ge=1, le=36500,
+        description="Time constant over which fighters, cohesion and autonomy recover toward "
+        "their starting values (recruitment, new leaders, the state's reassertion).",
+        source="Reasoning: KH rebuilt its leadership within about a year of al-Muhandis's death; "
+        "keeps 10-year runs stationary.",
+    )
 
 
 class Patron(Strict):
@@ -233,14 +335,15 @@ class Patron(Strict):
     )
     stability_priority: float = param(
         0.5, unit="index 0-1", ge=0, le=1,
-        description="Weight on keeping Iraq's order stable: how strongly the patron reins "
-        "militias in once escalation passes its threshold.",
+        description="Weight on keeping Iraq's order stable against expelling US forces: the "
+        "largest restraint (reduction of instigation) the patron orders when war risk is high.",
         source="Iran 'acquiesced to al-Kadhimi's appointment in the interests of keeping Iraq's "
         "political structure stable' (seed brief).",
     )
     escalation_threshold: float = param(
         0.5, unit="index 0-1", ge=0, le=1,
-        description="Escalation level above which restraint starts.",
+        description="War risk (escalation plus recent strikes) at which the patron's restraint "
+        "reaches half its strength (logistic around this point).",
         source="Reasoning: restraint followed the Jan 2020 brink, and the Oct 2020 truce.",
     )
     strike_backlash: float = param(
@@ -252,6 +355,28 @@ class Patron(Strict):
         0.1, unit="1/day", ge=0, le=1,
         description="Daily rate at which instigation moves toward its target.",
         source="Reasoning: patron direction takes days to weeks to reach the militias.",
+    )
+    raid_backlash: float = param(
+        0.05, unit="index", ge=0, le=1,
+        description="Rise in instigation after a raid on a client militia (fades with backlash).",
+        source="Reasoning: the June 2020 muster was 'likely at Iran's instigation' (seed brief).",
+    )
+    strike_risk: float = param(
+        0.15, unit="index per strike", ge=0, le=1,
+        description="War risk each recent US strike adds to escalation in the patron's eyes.",
+        source="Reasoning: three rounds of strikes in a month take the risk past the threshold, "
+        "as the strikes after Tower 22 (Feb 2024) brought KH's announced pause.",
+    )
+    strike_memory_days: float = param(
+        30.0, unit="days", ge=1, le=3650,
+        description="Time constant over which the patron's memory of US strikes fades.",
+        source="Reasoning: a month, the span of the 2020 and 2024 strike episodes.",
+    )
+    support_responsiveness: float = param(
+        1.0, unit="per unit of disruption", ge=0, le=10,
+        description="How strongly the patron shifts support toward a client under pressure "
+        "(disrupted by arrests or strikes): share ∝ base share × (1 + this × disruption).",
+        source="Reasoning: Iran backs a proxy under pressure rather than let it fold.",
     )
 
 
@@ -291,6 +416,45 @@ class ForeignForces(Strict):
         "government when an enforcement action is contested.",
         source="'U.S. forces did not act to thwart the KH intimidation counterattack' (seed).",
     )
+    standoff_share: float = param(
+        0.2, unit="share 0-1", ge=0, le=1,
+        description="Share of the troops in country that can back a standoff in the capital "
+        "within a day (quick-reaction forces and the Baghdad garrison).",
+        source="Reasoning: of ~5,200 US troops in 2020 about a fifth were at Baghdad sites "
+        "(embassy, Union III, the airport); the rest at al-Asad, Erbil and smaller bases.",
+    )
+    ground_multiplier: float = param(
+        3.0, unit="personnel-equivalent per soldier", ge=0, le=100,
+        description="What one committed US soldier is worth against militia fighters, in loyal-"
+        "force equivalents (armour, ISR, firepower).",
+        source="Reasoning; tuned with air_support so that full US intervention outweighs a "
+        "150-strong KH muster and its backers about 3:1 (the v1 backing sweep).",
+    )
+    air_support: float = param(
+        2000.0, unit="personnel-equivalent", ge=0, le=100_000,
+        description="What US air cover (attack helicopters, drones) adds to a standoff while any "
+        "US force remains in country to base and direct it.",
+        source="Reasoning: Apache and drone cover over Baghdad was the visible US tool in the Dec "
+        "2019 embassy siege; tuned with ground_multiplier.",
+    )
+    backing_sensitivity: float = param(
+        1.0, unit="1/index", ge=0, le=20,
+        description="How strongly the US's state moves its chance to step in away from `backing` "
+        "(p = backing × exp(sensitivity × z), z = authority − ½ + E[partner holds] − ½ − "
+        "expulsion pressure + US pressure).",
+        source="Reasoning: Washington weighs the PM's standing and Iraqi demands to leave.",
+    )
+    prior_partner_resolve: float = param(
+        0.5, unit="probability 0-1", ge=0, le=1,
+        description="The US's initial belief (mean) that the government holds firm in a "
+        "standoff; updated by every standoff's outcome.",
+        source="Reasoning: an untested PM; even odds.",
+    )
+    prior_strength: float = param(
+        4.0, unit="pseudo-observations", gt=0, le=1000,
+        description="Weight of the US's prior about its partner.",
+        source="Weak prior: a new PM.",
+    )
     response_delay_days: int = param(
         0, unit="days", ge=0, le=30,
         description="When it does step in, the US does so within this many days of the standoff "
@@ -304,8 +468,16 @@ class ForeignForces(Strict):
     )
     retaliation_probability: float = param(
         0.9, unit="probability 0-1", ge=0, le=1,
-        description="Chance that a triggering attack is answered with strikes.",
+        description="Chance that a triggering attack is answered with strikes, before the costs "
+        "of escalation and expulsion pressure (see retaliation_restraint).",
         source="Both 2019-2020 fatal attacks were answered.",
+    )
+    retaliation_restraint: float = param(
+        0.5, unit="share 0-1", ge=0, le=1,
+        description="How much the risk of war and the pressure to expel US forces hold "
+        "retaliation back: chance × (1 − restraint × (escalation + expulsion pressure) / 2).",
+        source="Reasoning: after the 3 Jan 2020 strike and parliament's expulsion vote, "
+        "Washington answered later attacks with fewer and more limited strikes.",
     )
     retaliation_delay_days: int = param(
         2, unit="days", ge=0, le=60,
@@ -321,6 +493,12 @@ class ForeignForces(Strict):
         0.05, unit="index", ge=0, le=1,
         description="Cohesion lost by the struck militia.",
         source="Reasoning: strikes on depots and command sites disrupt organisation.",
+    )
+    strike_disruption: float = param(
+        0.3, unit="share 0-1", ge=0, le=1,
+        description="Disruption of the struck militia's attack cells (weapons depots, launch "
+        "teams), recovering over its disruption_recovery_days.",
+        source="Reasoning: the Mar 2020 strikes hit KH weapons storage sites.",
     )
     strike_expulsion_pressure: float = param(
         0.15, unit="index", ge=0, le=1,

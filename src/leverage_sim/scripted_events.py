@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from leverage_sim import overrides
-from leverage_sim.mechanisms import standoff
+from leverage_sim import standoffs
 from leverage_sim.schema import ScriptedEvent
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ def _strike(model: LeverageModel, ev: ScriptedEvent) -> None:
 def _backing(model: LeverageModel, ev: ScriptedEvent) -> None:
     for s in model.open_standoffs():
         if not s.us_stepped_in and (ev.target in (None, s.militia)):
-            standoff.step_in(model, s, ev.note or "US forces step in (scripted)")
+            standoffs.step_in(model, s, ev.note or "US forces step in (scripted)")
 
 
 def _attack(model: LeverageModel, ev: ScriptedEvent) -> None:
@@ -98,3 +98,5 @@ def set_live_parameter(model: LeverageModel, path: str, value: Any) -> None:
     if node is model.patron and attr == "instigation":
         attr = "base_instigation"
     setattr(node, attr, type(getattr(node, attr))(value))
+    if attr == "patron_support_share":
+        model.patron.allocate(force=True)

@@ -5,13 +5,17 @@ from __future__ import annotations
 import mesa
 
 from leverage_sim import schema
-from leverage_sim.mechanisms import retaliation, withdrawal
+from leverage_sim.mechanisms import backing, retaliation, withdrawal
 from leverage_sim.mechanisms.attacks import SiteState, resolve_attack
-from leverage_sim.mechanisms.beliefs import clamp
+from leverage_sim.mechanisms.beliefs import BetaBelief, clamp, fade
 
 
 class ForeignForce(mesa.Agent):
-    """US forces. Field meanings and units: :class:`schema.ForeignForces`."""
+    """US forces. Field meanings and units: :class:`schema.ForeignForces`.
+
+    State beyond the parameters: casualties (total, and remembered: fading), strikes due, its
+    belief that the government holds firm (learnt from standoffs), the last drawdown.
+    """
 
     name_id = "foreign_forces"  # actor id in the event log
 
@@ -22,6 +26,8 @@ class ForeignForce(mesa.Agent):
         self.sites = [SiteState(**s.model_dump()) for s in params.sites]
         self.casualties = 0
         self.remembered_casualties = 0.0
+        self.partner_belief = BetaBelief.from_mean(params.prior_partner_resolve,
+                                                   params.prior_strength)
         self.pending_strikes: list[tuple[int, str]] = []  # (day due, militia name)
         self.last_drawdown_day: int | None = None
         self.withdrawal_day: int | None = None
@@ -32,19 +38,33 @@ class ForeignForce(mesa.Agent):
         return self.presence == 0
 
     @property
-    def effective_backing(self) -> float:
-        """Backing that can materialise: none without troops in country."""
-        return self.backing if self.presence > 0 else 0.0
+    def standoff_strength(self) -> float:
+        """What stepping in adds to the government in a standoff (personnel-equivalent)."""
+        return backing.us_standoff_strength(self.presence, self.standoff_share,
+                                            self.ground_multiplier, self.air_support)
+
+    @property
+    def us_pressure(self) -> float:
+        """How hard recent losses press the US (and, through it, the government) to act, 0–1."""
+        return backing.us_pressure(self.remembered_casualties, self.casualty_tolerance)
+
+    def step_in_probability(self) -> float:
+        """Chance it will step in to a standoff opening today (0 without troops)."""
+        if self.withdrawn:
+            return 0.0
+        return backing.step_in_probability(
+            self.backing, self.model.government.authority, self.partner_belief.mean,
+            self.expulsion_pressure, self.us_pressure, self.backing_sensitivity)
 
     def site(self, name: str) -> SiteState:
         """A site by name."""
         return next(s for s in self.sites if s.name == name)
 
     def receive_attack(self, militia: mesa.Agent, site: SiteState) -> None:
-        """Resolve one attack on ``site`` by ``militia``; schedule retaliation if it kills."""
+        """Resolve one attack on ``site`` by ``militia``; decide on retaliation if it kills."""
         m = self.model
         out = resolve_attack(m.rng, site)
-        m.count_attack(out)
+        m.count_attack(militia.name, out)
         detail = "intercepted" if out.intercepted else f"hit, {out.casualties} US casualties"
         m.record(militia.name, "attack", site.name, detail, out.casualties)
         if out.intercepted:
@@ -52,19 +72,27 @@ class ForeignForce(mesa.Agent):
             return
         self.casualties += out.casualties
         self.remembered_casualties += out.casualties
-        if retaliation.decide_retaliation(m.rng, out.casualties, self.retaliation_threshold,
-                                          self.retaliation_probability):
-            self.pending_strikes.append((m.day + self.retaliation_delay_days, militia.name))
+        chance = retaliation.retaliation_chance(
+            out.casualties, self.retaliation_threshold, self.retaliation_probability,
+            m.escalation, self.expulsion_pressure, self.retaliation_restraint)
+        if chance > 0:
+            strikes = retaliation.decide_retaliation(m.rng, chance)
+            m.observe_retaliation(strikes)
+            if strikes:
+                self.pending_strikes.append((m.day + self.retaliation_delay_days, militia.name))
 
     def step(self) -> None:
-        """Carry out strikes now due, let expulsion pressure fade, and weigh drawing down."""
+        """Carry out strikes now due, let expulsion pressure and losses fade, weigh drawing
+        down."""
         due = [s for s in self.pending_strikes if s[0] <= self.model.day]
-        self.pending_strikes = [s for s in self.pending_strikes if s[0] > self.model.day]
+        if due:
+            self.pending_strikes = [s for s in self.pending_strikes if s[0] > self.model.day]
         for _, target in due:
             if not self.withdrawn:
                 self.strike(target, "retaliation for US casualties")
         self.expulsion_pressure *= 1.0 - withdrawal.EXPULSION_PRESSURE_DECAY
-        self.remembered_casualties = withdrawal.fade_casualties(self.remembered_casualties)
+        self.remembered_casualties = fade(self.remembered_casualties,
+                                          withdrawal.CASUALTY_MEMORY_DAYS)
         self.consider_drawdown()
 
     def strike(self, target: str, reason: str) -> None:
@@ -75,12 +103,17 @@ class ForeignForce(mesa.Agent):
                                         self.strike_lethality, self.strike_cohesion_damage)
         militia.fighters -= dmg.fighters_killed
         militia.cohesion -= dmg.cohesion_lost
+        militia.disrupt(self.strike_disruption)
         m.patron.react_to_strike()
         self.expulsion_pressure = clamp(self.expulsion_pressure + self.strike_expulsion_pressure)
         m.government.shift(authority=-retaliation.SOVEREIGNTY_COST)
         m.raise_escalation("per_strike")
         m.record(self.name_id, "strike", target,
                  f"{reason}; {dmg.fighters_killed} fighters killed", dmg.fighters_killed)
+
+    def observe_standoff(self, government_won: bool) -> None:
+        """Learn from a standoff's end whether the partner holds."""
+        self.partner_belief.observe(government_won)
 
     def consider_drawdown(self) -> None:
         """Draw down when the political cost of staying exceeds tolerance (after a cooldown)."""
@@ -96,12 +129,14 @@ class ForeignForce(mesa.Agent):
                                     f"{self.casualty_tolerance:.1f}")
 
     def draw_down(self, troops: int, reason: str) -> None:
-        """Withdraw ``troops``; leaving everyone (or going below the floor) is withdrawal."""
+        """Withdraw ``troops``; leaving everyone (or going below the floor) is withdrawal.
+        Everyone sees it: beliefs in US backing fall."""
         troops = min(troops, self.presence)
         if self.presence - troops < self.withdrawal_floor:
             troops = self.presence
         self.presence -= troops
         self.last_drawdown_day = self.model.day
+        self.model.observe_backing(False, silent_day=False)
         if self.presence == 0:
             self.withdrawal_day = self.model.day
             self.model.record(self.name_id, "withdrawal", None, reason, troops)

@@ -1,22 +1,42 @@
-"""The government: authority, resolve, custody of detainees, and its choices under pressure."""
+"""The government: authority, resolve, custody of detainees, its beliefs and its choices."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import mesa
 
 from leverage_sim import schema
 from leverage_sim.mechanisms import enforcement, standoff
-from leverage_sim.mechanisms.beliefs import BetaBelief, clamp
+from leverage_sim.mechanisms.beliefs import BetaBelief, clamp, fade, relax
+
+if TYPE_CHECKING:
+    from leverage_sim.agents.militia import Militia
+
+ATTACK_MEMORY_DAYS = 30.0
+"""Time constant (days) of the government's memory of attacks on foreign sites; with it the
+memory reads as attacks per month (reasoning: a month's news cycle)."""
 
 
 class Government(mesa.Agent):
-    """The PM and the forces loyal to him. Field meanings and units: :class:`schema.Government`."""
+    """The PM and the forces loyal to him. Field meanings and units: :class:`schema.Government`.
+
+    State beyond the parameters: custody of detainees, its own beliefs (will the US step in? will
+    a raided militia resist?), its memory of attacks on foreign sites (per militia, attacks per
+    month) and the baselines its standing recovers toward.
+    """
 
     def __init__(self, model: mesa.Model, params: schema.Government) -> None:
         super().__init__(model)
         for key, value in params.model_dump().items():
             setattr(self, key, value)
+        self.baseline = {k: getattr(params, k)
+                         for k in ("authority", "resolve", "coalition_support")}
         self.backing_belief = BetaBelief.from_mean(params.prior_backing, params.prior_strength)
+        self.resistance_belief = BetaBelief.from_mean(params.prior_resistance,
+                                                      params.prior_strength)
+        self.attacks_per_month = 0.0  # attacks on foreign sites remembered (≈ last month's)
+        self._seen: dict[str, tuple[float, int]] = {}  # militia -> (its attacks remembered, day)
         self.custody: dict[str, int] = {}      # detainees held by the government, per militia
         self.transferred: dict[str, int] = {}  # handed to a militia-controlled unit, not yet free
 
@@ -26,16 +46,55 @@ class Government(mesa.Agent):
         return sum(self.custody.values()) + sum(self.transferred.values())
 
     def step(self) -> None:
-        """Decide on an unscripted raid: hazard ``raid_rate × resolve × E[backing]`` per day."""
-        if self.model.open_standoffs():
+        """Recover standing, fade memories, then decide on an unscripted raid."""
+        base, tau = self.baseline, self.recovery_days
+        if self.authority != base["authority"]:
+            self.authority = relax(self.authority, base["authority"], tau)
+        if self.resolve != base["resolve"]:
+            self.resolve = relax(self.resolve, base["resolve"], tau)
+        if self.coalition_support != base["coalition_support"]:
+            self.coalition_support = relax(self.coalition_support, base["coalition_support"],
+                                           tau)
+        if self.attacks_per_month:
+            self.attacks_per_month = fade(self.attacks_per_month, ATTACK_MEMORY_DAYS)
+        if self.raid_rate <= 0 or self.model.open_standoffs():
             return
-        hazard = self.raid_rate * self.resolve * self.backing_belief.mean
+        hazard = enforcement.raid_hazard(
+            self.raid_rate, self.resolve, self.resistance_belief.mean, self.backing_belief.mean,
+            self.attacks_per_month, self.attack_response, self.model.foreign_force.us_pressure,
+            self.pressure_response)
         if hazard > 0 and self.model.rng.random() < hazard:
-            target = self.model.most_active_militia()
+            target = self.choose_target(self.model.militias)
             if target is not None:
                 self.model.raid(target, targets=self.raid_targets)
 
-    def arrests_in_raid(self, targets: int, militia: mesa.Agent) -> int:
+    def see_attack(self, militia: str) -> None:
+        """An attack on a foreign site attributed to ``militia``."""
+        self.attacks_per_month += 1.0
+        self._seen[militia] = (self.attacks_seen(militia) + 1.0, self.model.day)
+
+    def attacks_seen(self, militia: str) -> float:
+        """Attacks attributed to ``militia`` that the government remembers today (faded like
+        :attr:`attacks_per_month`, computed when asked)."""
+        value, day = self._seen.get(militia, (0.0, 0))
+        return value * (1.0 - 1.0 / ATTACK_MEMORY_DAYS) ** (self.model.day - day)
+
+    def choose_target(self, militias: list[Militia]) -> Militia | None:
+        """The militia to raid, drawn by expected payoff (:func:`enforcement.target_payoffs`)."""
+        seen = [self.attacks_seen(m.name) for m in militias]
+        total = sum(seen)
+        shares = [a / total if total > 0 else 0.0 for a in seen]
+        arrest = [enforcement.arrest_probability(
+            self.enforcement_capacity,
+            enforcement.local_defenders(m.capital_fighters, m.cohesion)) for m in militias]
+        s_gov = self.strength(self.backing_belief.mean)
+        risks = [standoff.contest_ratio(m.capital_fighters * m.cohesion, s_gov)
+                 for m in militias]
+        payoffs = enforcement.target_payoffs(shares, arrest, risks, self.resistance_belief.mean)
+        i = enforcement.choose_target(self.model.rng, payoffs)
+        return None if i is None else militias[i]
+
+    def arrests_in_raid(self, targets: int, militia: Militia) -> int:
         """Members caught when ``targets`` members of ``militia`` are targeted."""
         defenders = enforcement.local_defenders(militia.capital_fighters, militia.cohesion)
         return enforcement.draw_arrests(self.model.rng, targets, self.enforcement_capacity,
@@ -44,7 +103,8 @@ class Government(mesa.Agent):
     def strength(self, backing_term: float) -> float:
         """S_g for a standoff, with ``backing_term`` = 1 if the US stepped in, else E[backing]."""
         return standoff.government_strength(self.enforcement_capacity, self.authority,
-                                            backing_term, self.us_force_equivalent)
+                                            backing_term,
+                                            self.model.foreign_force.standoff_strength)
 
     def holds_firm(self, win_chance: float, pressure: float) -> bool:
         """Today's choice in a standoff: True = hold firm, False = relent."""
@@ -52,12 +112,21 @@ class Government(mesa.Agent):
                                       self.decision_sharpness)
         return bool(self.model.rng.random() < p)
 
-    def transfer(self, militia: str) -> int:
-        """Relent: hand the detainees of ``militia`` to a unit it controls; returns how many."""
+    def negotiate_kept(self, militia: str, win_chance: float) -> int:
+        """Relenting: how many of ``militia``'s detainees the negotiated transfer keeps."""
+        return standoff.kept_in_negotiation(self.model.rng, self.custody.get(militia, 0),
+                                            win_chance, self.negotiation_leverage)
+
+    def transfer(self, militia: str, keep: int = 0) -> int:
+        """Relent: hand the detainees of ``militia`` but ``keep`` to a unit it controls;
+        returns how many were handed over."""
         n = self.custody.pop(militia, 0)
-        if n:
-            self.transferred[militia] = self.transferred.get(militia, 0) + n
-        return n
+        kept = min(keep, n)
+        if kept:
+            self.custody[militia] = kept
+        if n - kept:
+            self.transferred[militia] = self.transferred.get(militia, 0) + n - kept
+        return n - kept
 
     def release_transferred(self) -> None:
         """Each transferred detainee goes free with ``transfer_release_rate`` per day."""

@@ -1,50 +1,69 @@
-"""The external patron: sets how hard it pushes each militia."""
+"""The external patron: how hard it pushes each militia, when it holds them back, whom it backs."""
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 import mesa
 
 from leverage_sim import schema
-from leverage_sim.mechanisms.beliefs import clamp
-from leverage_sim.mechanisms.intimidation import patron_push
+from leverage_sim.mechanisms import patronage
+from leverage_sim.mechanisms.beliefs import fade
 
-if TYPE_CHECKING:
-    from leverage_sim.agents.militia import Militia
 
 
 class Patron(mesa.Agent):
-    """IRGC-QF. ``instigation`` (0–1) drifts toward ``base + backlash − restraint`` each day."""
+    """IRGC-QF. Field meanings and units: :class:`schema.Patron`; decisions:
+    :mod:`leverage_sim.mechanisms.patronage`.
+
+    State: ``instigation`` (0–1) drifting toward ``base + backlash − restraint``; the backlash
+    stock; its memory of recent US strikes; today's support share of each militia (re-allocated
+    toward clients under pressure).
+    """
 
     def __init__(self, model: mesa.Model, params: schema.Patron) -> None:
         super().__init__(model)
-        self.name = params.name
+        for key, value in params.model_dump().items():
+            setattr(self, key, value)
         self.base_instigation = params.instigation
-        self.instigation = params.instigation
-        self.resources = params.resources
-        self.stability_priority = params.stability_priority
-        self.escalation_threshold = params.escalation_threshold
-        self.strike_backlash = params.strike_backlash
-        self.adjustment_rate = params.adjustment_rate
         self.backlash = 0.0
+        self.recent_strikes = 0.0
+        self.shares: dict[str, float] = {}  # today's support share per militia (allocate())
+        self.top_share = 0.0
+        self._reallocated = False
 
-    def restraint(self, escalation: float) -> float:
-        """How much the patron holds back (index) once escalation passes its threshold."""
-        excess = max(0.0, escalation - self.escalation_threshold)
-        return self.stability_priority * excess / max(1e-9, 1.0 - self.escalation_threshold)
+    @property
+    def restraint(self) -> float:
+        """How much the patron holds its clients back today (index 0–1)."""
+        risk = patronage.war_risk(self.model.escalation, self.recent_strikes, self.strike_risk)
+        return patronage.restraint(risk, self.stability_priority, self.escalation_threshold)
 
     def step(self) -> None:
-        """Move instigation toward its target; backlash fades at the same rate."""
-        target = clamp(self.base_instigation + self.backlash - self.restraint(self.model.escalation))
+        """Move instigation toward its target, fade backlash and strikes, re-allocate support."""
+        target = patronage.target_instigation(self.base_instigation, self.backlash,
+                                              self.restraint)
         self.instigation += self.adjustment_rate * (target - self.instigation)
         self.backlash *= 1.0 - self.adjustment_rate
+        if self.recent_strikes:
+            self.recent_strikes = fade(self.recent_strikes, self.strike_memory_days)
+        self.allocate()
+
+    def allocate(self, force: bool = False) -> None:
+        """Support shares, re-allocated toward clients under pressure (disruption); at rest they
+        are the militias' own shares, recomputed only when ``force``d (a share was changed)."""
+        militias = self.model.militias
+        pressures = [m.disruption for m in militias]
+        pressed = any(pressures)
+        if pressed or self._reallocated or force:
+            shares = patronage.allocate_support([m.patron_support_share for m in militias],
+                                                pressures, self.support_responsiveness)
+            self.shares = {m.name: s for m, s in zip(militias, shares, strict=True)}
+            self.top_share = max(shares)
+            self._reallocated = pressed
 
     def react_to_strike(self) -> None:
-        """A foreign strike on a client militia raises instigation (backlash)."""
+        """A foreign strike on a client militia: backlash, and one more strike remembered."""
         self.backlash += self.strike_backlash
+        self.recent_strikes += 1.0
 
-    def push_on(self, militia: Militia) -> float:
-        """Push on one militia (0–1): the best-supported militia feels the full instigation."""
-        return patron_push(self.instigation, militia.patron_support_share,
-                           self.model.max_support_share)
+    def react_to_raid(self) -> None:
+        """A raid on a client militia raises instigation (backlash)."""
+        self.backlash += self.raid_backlash

@@ -1,16 +1,31 @@
-"""Mechanism 4 — attacks on foreign-force sites: how many, where, intercepted or not, casualties.
+"""Mechanism 4 — attacks on foreign-force sites: each militia's choice of intensity, then where,
+intercepted or not, casualties.
 
-A militia launches Poisson(λ) attacks a day, ``λ = attack_rate × push × resources × readiness``
-with ``readiness = cohesion × fighters / initial fighters``; none when the foreign force has
-left. Each attack picks a site with probability proportional to ``target_weight``; it is
-intercepted with the site's ``interception`` chance; otherwise it causes Poisson(``lethality``)
-US casualties.
+A militia launches Poisson(λ) attacks a day, its strategic choice:
+
+    λ = attack_rate × intent × resources × readiness × (1 + emboldening × morale)
+        × (1 − retaliation_aversion × E[retaliation]) × (1 − disruption)
+
+- ``intent = push + autonomy × max(0, hostility − push)``: the patron's push, and agency slack —
+  an autonomous militia keeps attacking at up to its own hostility when the patron holds back;
+- ``readiness = cohesion × fighters / initial fighters``;
+- ``morale`` in [−1, 1]: + after the government relents or loses a clash (emboldened), − after a
+  government win (deterred), fading over weeks (:func:`leverage_sim.mechanisms.beliefs.fade`);
+- ``E[retaliation]``: the militia's own belief that a deadly attack brings US strikes;
+- ``disruption`` in [0, 1]: cells broken up by arrests (in proportion to arrests against the
+  militia's attack-cell members) and strikes, recovering over weeks.
+
+None when the foreign force has left. Each attack picks a site with probability proportional to
+``target_weight``; it is intercepted with the site's ``interception`` chance; otherwise it causes
+Poisson(``lethality``) US casualties.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 
 import numpy as np
 
@@ -34,10 +49,26 @@ class AttackOutcome:
     casualties: int
 
 
-def attack_rate(base_rate: float, push: float, resources: float, readiness: float,
-                presence: int) -> float:
-    """Expected attacks per day by one militia (attacks/day, ≥ 0)."""
-    return base_rate * push * resources * readiness if presence > 0 else 0.0
+def attack_intent(push: float, autonomy: float, hostility: float) -> float:
+    """Willingness to attack (index 0–1): the patron's push, raised toward the militia's own
+    ``hostility`` in proportion to its autonomy (agency slack)."""
+    return push + autonomy * max(0.0, hostility - push)
+
+
+def attack_rate(base_rate: float, intent: float, resources: float, readiness: float, *,
+                morale: float, emboldening: float, expected_retaliation: float,
+                retaliation_aversion: float, disruption: float, presence: int) -> float:
+    """Expected attacks per day by one militia (attacks/day, ≥ 0): the module's equation."""
+    if presence <= 0:
+        return 0.0
+    game = max(0.0, 1.0 + emboldening * morale) * (1.0 - retaliation_aversion
+                                                   * expected_retaliation)
+    return base_rate * intent * resources * readiness * game * (1.0 - disruption)
+
+
+def disruption_from_arrests(arrests: int, cell_members: int) -> float:
+    """Disruption (0–1) that ``arrests`` cause to cells of ``cell_members`` members."""
+    return min(1.0, arrests / cell_members) if cell_members > 0 else 1.0
 
 
 def readiness(cohesion: float, fighters: int, initial_fighters: int) -> float:
@@ -47,11 +78,10 @@ def readiness(cohesion: float, fighters: int, initial_fighters: int) -> float:
 
 def choose_site(rng: np.random.Generator, sites: Sequence[SiteState]) -> SiteState | None:
     """Pick a target site in proportion to ``target_weight``; None if all weights are 0."""
-    weights = np.array([s.target_weight for s in sites], dtype=float)
-    total = weights.sum()
-    if total <= 0:
+    cumulative = list(accumulate(s.target_weight for s in sites))
+    if not cumulative or cumulative[-1] <= 0:
         return None
-    return sites[int(rng.choice(len(sites), p=weights / total))]
+    return sites[bisect_right(cumulative, rng.random() * cumulative[-1])]
 
 
 def resolve_attack(rng: np.random.Generator, site: SiteState) -> AttackOutcome:

@@ -1,10 +1,25 @@
-"""Mechanism 1 — enforcement attempt: a raid on a militia yields arrests.
+"""Mechanism 1 — enforcement attempt: whether to raid, whom, and the arrests a raid yields.
+
+The government's daily hazard of ordering a raid (no standoff open) is
+
+    h = raid_rate × resolve × (1 − E[resistance] × (1 − E[backing]))
+        × (1 + attack_response × A + pressure_response × P)
+
+with ``A`` the attacks on foreign sites it has seen lately (attacks per month, an exponentially
+weighted memory) and ``P`` the US pressure to act (0–1, the US's remembered casualties against
+its tolerance): it raids when it is resolved and expects either no resistance or US backing, and
+more often when attacks and US pressure give it a motive. The target is drawn in proportion to
+its expected payoff ``(ATTRIBUTION_FLOOR + attack share) × p_arrest × (1 − E[resistance] × risk)``
+where ``risk = S_m / (S_g + S_m)`` is the chance a muster of that militia would beat the
+government's believed strength.
 
 Arrests ~ Binomial(targets, p), with p = C / (C + D): the government's enforcement capacity C
 (personnel) against the target's local defenders D = capital_fighters × cohesion × DEFENDER_SHARE.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -27,3 +42,32 @@ def arrest_probability(capacity: float, defenders: float) -> float:
 def draw_arrests(rng: np.random.Generator, targets: int, capacity: float, defenders: float) -> int:
     """Members arrested out of ``targets`` (persons)."""
     return int(rng.binomial(targets, arrest_probability(capacity, defenders)))
+
+
+ATTRIBUTION_FLOOR = 0.1
+"""Payoff weight of a militia to which no recent attack is attributed (reasoning: every armed
+faction outside state command is a target of the PM's agenda, attackers first)."""
+
+
+def raid_hazard(raid_rate: float, resolve: float, expected_resistance: float,
+                expected_backing: float, attacks_per_month: float, attack_response: float,
+                us_pressure: float, pressure_response: float) -> float:
+    """Daily chance (0–1) that the government orders an unscripted raid: the module's ``h``."""
+    confidence = resolve * (1.0 - expected_resistance * (1.0 - expected_backing))
+    motive = 1.0 + attack_response * attacks_per_month + pressure_response * us_pressure
+    return min(1.0, raid_rate * confidence * motive)
+
+
+def target_payoffs(attack_shares: Sequence[float], arrest_probabilities: Sequence[float],
+                   risks: Sequence[float], expected_resistance: float) -> list[float]:
+    """Expected payoff (≥ 0) of raiding each militia: the module's payoff formula."""
+    return [(ATTRIBUTION_FLOOR + a) * p * (1.0 - expected_resistance * r)
+            for a, p, r in zip(attack_shares, arrest_probabilities, risks, strict=True)]
+
+
+def choose_target(rng: np.random.Generator, payoffs: Sequence[float]) -> int | None:
+    """Index of the raided militia, drawn in proportion to payoff; None if no payoff is > 0."""
+    total = sum(payoffs)
+    if total <= 0:
+        return None
+    return int(rng.choice(len(payoffs), p=np.asarray(payoffs) / total))

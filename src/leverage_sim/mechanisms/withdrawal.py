@@ -25,11 +25,6 @@ def political_cost(remembered_casualties: float, expulsion_pressure: float) -> f
     return remembered_casualties + EXPULSION_COST_WEIGHT * expulsion_pressure
 
 
-def fade_casualties(remembered: float) -> float:
-    """One day's fading of remembered casualties."""
-    return remembered * (1.0 - 1.0 / CASUALTY_MEMORY_DAYS)
-
-
 def drawdown_size(presence: int, share: float, floor: int) -> int:
     """Troops leaving in a drawdown: a share of presence, or all of it if the rest < floor."""
     leaving = round(presence * share)

@@ -1,0 +1,48 @@
+"""Mechanism 7 — the patron's decisions: how hard to push, restraint, and whom to support.
+
+Instigation moves each day toward ``base + backlash − restraint``. Backlash is a stock that each
+US strike on a client and each raid on a client raises and that fades; restraint weighs the
+expected US retaliation against the aim of expelling US forces:
+
+    war_risk  = min(1, escalation + strike_risk × recent strikes)
+    restraint = stability_priority × σ(RESTRAINT_SHARPNESS × (war_risk − escalation_threshold))
+
+so a single strike mostly brings backlash, while heavy strikes make a pause likely (as KH
+announced after the January 2024 Tower 22 attack brought US strikes). Support is re-allocated
+toward clients under pressure (their disruption by arrests and strikes):
+
+    share_m ∝ base_share_m × (1 + support_responsiveness × disruption_m),  Σ share = Σ base_share
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from leverage_sim.mechanisms.intimidation import logistic
+
+RESTRAINT_SHARPNESS = 10.0
+"""Logistic slope of restraint around the threshold (per index unit); reasoning: restraint is a
+deliberate order, given once war risk clearly passes the patron's threshold."""
+
+
+def war_risk(escalation: float, recent_strikes: float, strike_risk: float) -> float:
+    """The patron's risk of open war with the US (index 0–1)."""
+    return min(1.0, escalation + strike_risk * recent_strikes)
+
+
+def restraint(risk: float, stability_priority: float, threshold: float) -> float:
+    """How much the patron holds its clients back (index 0–1)."""
+    return stability_priority * logistic(RESTRAINT_SHARPNESS * (risk - threshold))
+
+
+def target_instigation(base: float, backlash: float, held_back: float) -> float:
+    """The level instigation drifts toward (index 0–1)."""
+    return min(1.0, max(0.0, base + backlash - held_back))
+
+
+def allocate_support(base_shares: Sequence[float], pressures: Sequence[float],
+                     responsiveness: float) -> list[float]:
+    """Support shares after re-allocation toward clients under pressure (same total)."""
+    weights = [b * (1.0 + responsiveness * p) for b, p in zip(base_shares, pressures, strict=True)]
+    total, budget = sum(weights), sum(base_shares)
+    return [w * budget / total for w in weights] if total > 0 else list(base_shares)

@@ -43,6 +43,10 @@ RECORD = ".leverage-sim.json"
 """The record of a folder leverage-sim wrote: kind, version, time and the files it wrote."""
 
 
+_CLAIMED: set[Path] = set()
+"""Folders claimed by this process (OS locks do not exclude the process that holds them)."""
+
+
 class OutputError(InputError):
     """An output folder cannot be claimed or written (exit 2, like bad input)."""
 
@@ -74,6 +78,8 @@ def describe_os_error(e: OSError, where: str | Path | None = None) -> str:
     """A one-paragraph message for a file-system error: the path and the reason."""
     code = os_error_code(e)
     path = e.filename if e.filename is not None else where
+    if where is not None and not str(path).startswith(str(where)):
+        path = f"{path} (for {where})"
     if code in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
         return (f"Disk full at {path}: nothing was left there as if complete. Free some space "
                 "(or choose --out on another disk) and try again.")
@@ -250,7 +256,11 @@ class OutputFolder:
             raise OutputError(f"--out '{t}' is a file, not a folder. Give a folder path (a new "
                               "folder is created).")
         self._make_parents(t.parent)
+        if t in _CLAIMED:
+            raise OutputError(f"'{t}' is already in use by this process (another run or sweep "
+                              "writing to it has not finished). Choose another --out.")
         self._lock.acquire()
+        _CLAIMED.add(t)
         self._check_contents()
         self._remove_leftovers()
         if self.staged:
@@ -358,16 +368,19 @@ class OutputFolder:
         self._replace = False
 
     def abandon(self) -> None:
-        """After an error: remove the temporary folder and the parents this claim created."""
+        """After an error: remove the temporary folder."""
         if self.staged and self.path != self.target:
             shutil.rmtree(self.path, ignore_errors=True)
-        for p in reversed(self._made):
-            with contextlib.suppress(OSError):
-                p.rmdir()  # only if still empty
 
     def release(self) -> None:
-        """Release the lock."""
+        """Release the lock; remove the parents this claim created if they are still empty
+        (the claim failed)."""
+        if self._lock.fd >= 0:
+            _CLAIMED.discard(self.target)
         self._lock.release()
+        for p in reversed(self._made):
+            with contextlib.suppress(OSError):
+                p.rmdir()  # only if empty
 
     def _write_record(self, folder: Path, files: list[str]) -> None:
         from leverage_sim import __version__
@@ -377,10 +390,9 @@ class OutputFolder:
                   "files": files}
         (folder / RECORD).write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
 
-    def display(self, path: str | Path | None) -> str:
-        """``path`` as the user knows it (the target, not the temporary folder)."""
-        text = str(path if path is not None else self.target)
-        return text.replace(str(self.path), str(self.target)) if self.staged else text
+    def display(self, path: str | Path) -> str:
+        """``path`` as the user knows it (in the target, not the temporary folder)."""
+        return str(path).replace(str(self.path), str(self.target))
 
 
 @contextlib.contextmanager
@@ -411,8 +423,9 @@ def claim_output(out: str | Path, kind: str, *, force: bool = False, resume: boo
         except BaseException as e:
             folder.abandon()
             if is_file_system_error(e):
-                raise OutputError(describe_os_error(e, folder.display(None)).replace(
-                    str(folder.path), str(folder.target))) from None
+                if e.filename is not None:
+                    e.filename = folder.display(e.filename)
+                raise OutputError(describe_os_error(e, folder.target)) from None
             raise
     finally:
         folder.release()

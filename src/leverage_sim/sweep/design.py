@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import copy
 import inspect
-import itertools
 import math
 import warnings
 from dataclasses import dataclass
@@ -78,7 +77,8 @@ def _unit_matrix(spec: SweepSpec, problem: dict[str, Any], rng: np.random.Genera
         # Centre of each value's slot, so ppf maps the position back to exactly that value.
         axes = [(np.arange(len(p.discrete)) + 0.5) / len(p.discrete)
                 for p in spec.parameters.values()]
-        return np.array(list(itertools.product(*axes)), dtype=float).reshape(-1, d)
+        grid = np.meshgrid(*axes, indexing="ij")  # itertools.product order, as arrays
+        return np.stack([g.reshape(-1) for g in grid], axis=1).reshape(-1, d)
     if spec.design == "lhs":
         from scipy.stats import qmc  # lazily, as SALib below: both are slow to import
 

@@ -71,6 +71,8 @@ reads the stored parts). It is always written when the sweep ends or is interrup
 WORKER_TIMEOUT = 60.0
 """Default seconds a sweep waits while its executor has no worker (a Dask scheduler without
 workers, or all of them dead) before it stops, resumable."""
+LARGE_PLAN = 1_000_000
+"""Plans of more runs than this are announced (seeds take about 10 µs each)."""
 POLL_SECONDS = 0.5
 """How often the sweep loop looks at Ctrl-C and at its workers while no chunk finishes."""
 
@@ -83,7 +85,7 @@ class Plan:
     spec: SweepSpec
     base: dict[str, Any]
     source: str
-    point_values: list[dict[str, Any]]
+    columns: dict[str, np.ndarray]
     seeds: np.ndarray
     types: dict[str, str]
 
@@ -96,6 +98,10 @@ class Plan:
     def n_runs(self) -> int:
         """Runs in the sweep (points x replications)."""
         return self.seeds.size
+
+    def point(self, point_id: int) -> dict[str, Any]:
+        """Parameter path -> value (a Python number or string) at point ``point_id``."""
+        return {p: _python(col[point_id]) for p, col in self.columns.items()}
 
     def run(self, run_id: int) -> Run:
         """Run ``run_id``."""
@@ -112,9 +118,13 @@ class Plan:
     def chunk(self, ids: np.ndarray) -> Chunk:
         """The task for the runs ``ids``."""
         runs = [self.run(i) for i in ids]
-        overrides = {r.point_id: {**self.spec.overrides, **self.point_values[r.point_id]}
+        overrides = {r.point_id: {**self.spec.overrides, **self.point(r.point_id)}
                      for r in runs}
         return Chunk(self.base, self.source, runs, overrides, self.types, self.every)
+
+
+def _python(value: Any) -> Any:
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def run_seeds(master: int, n_points: int, replications: int) -> np.ndarray:
@@ -152,13 +162,16 @@ def plan_sweep(spec: SweepSpec, scenario_dirs: tuple[str | Path, ...] = ()
     spec = spec.with_changes(seed=seed)
     n_runs = check_sweep_size(spec.name, count_points(spec), spec.replications)
     design = build_design(spec, np.random.SeedSequence(seed).spawn(2)[0])
-    columns = {p: design.points[p].tolist() for p in spec.paths}
-    point_values = [{p: columns[p][i] for p in spec.paths} for i in range(design.n_points)]
+    columns = {p: design.points[p].to_numpy() for p in spec.paths}
+    if n_runs > LARGE_PLAN:
+        print(f"note: planning {n_runs:,} runs (a seed for each, about "
+              f"{n_runs * 1e-5:.0f} s).", file=sys.stderr)
     seeds = run_seeds(seed, design.n_points, spec.replications)
-    _check_extremes(spec, base, source, point_values[0], columns)
-    first = point_scenario(base, source, {**spec.overrides, **point_values[0]})
+    plan = Plan(spec, base, source, columns, seeds, {})
+    _check_extremes(spec, base, source, plan.point(0), columns)
+    first = point_scenario(base, source, {**spec.overrides, **plan.point(0)})
     summary, _ = run_tables(first, int(seeds[0, 0]), 0, None)
-    plan = Plan(spec, base, source, point_values, seeds, arrow_types(summary))
+    plan.types = arrow_types(summary)
     from leverage_sim import __version__  # here: the package imports this module
 
     manifest = {
@@ -182,10 +195,12 @@ def plan_sweep(spec: SweepSpec, scenario_dirs: tuple[str | Path, ...] = ()
 
 
 def _check_extremes(spec: SweepSpec, base: dict[str, Any], source: str,
-                    first: dict[str, Any], columns: dict[str, list[Any]]) -> None:
+                    first: dict[str, Any], columns: dict[str, np.ndarray]) -> None:
     for path, values in columns.items():
-        numeric = all(isinstance(v, int | float) and not isinstance(v, bool) for v in values)
-        for v in ((min(values), max(values)) if numeric else list(dict.fromkeys(values))[:20]):
+        numeric = values.dtype.kind in "iuf"
+        shown = (values.min(), values.max()) if numeric else \
+            list(dict.fromkeys(values.tolist()))[:20]
+        for v in map(_python, shown):
             try:
                 point_scenario(base, source, {**spec.overrides, **first, path: v})
             except InputError as e:
@@ -197,14 +212,14 @@ def load_plan(store: SweepStore) -> tuple[Plan, dict[str, Any]]:
     """The plan of an existing sweep folder, from its stored manifest, points and runs."""
     manifest = store.read_manifest()
     spec = SweepSpec.model_validate(manifest["spec"])
-    points = store.read_table("points").to_pylist()
-    point_values = [{p: row[p] for p in spec.paths} for row in points]
+    points = store.read_table("points").to_pandas()
+    columns = {p: points[p].to_numpy() for p in spec.paths}
     seeds = store.read_table("runs", columns=["seed"]).column("seed").to_numpy()
     if seeds.size != len(points) * spec.replications:
         raise InputError(f"{store.out / 'runs.parquet'} is damaged: it lists {seeds.size} runs "
                          f"where the sweep has {len(points) * spec.replications}. Start the "
                          "sweep again with --force.")
-    return Plan(spec, manifest["base_scenario"], manifest["base_source"], point_values,
+    return Plan(spec, manifest["base_scenario"], manifest["base_source"], columns,
                 seeds.reshape(len(points), spec.replications), manifest["summary_types"]), manifest
 
 

@@ -136,10 +136,10 @@ def test_dask_scheduler_without_workers_times_out_resumably(tmp_path):
     spec = SweepSpec.from_cli("june_2020_replay", ["foreign_forces.backing=0,1"],
                               replications=1000, seed=2, overrides={"horizon_days": 50})
     out = tmp_path / "dask"
-    with LocalCluster(n_workers=0, dashboard_address=":0") as cluster:
-        with pytest.raises(InputError) as e:
-            run_sweep(spec, out, executor="dask", scheduler=cluster.scheduler_address,
-                      worker_timeout=2)
+    with LocalCluster(n_workers=0, dashboard_address=":0") as cluster, \
+            pytest.raises(InputError) as e:
+        run_sweep(spec, out, executor="dask", scheduler=cluster.scheduler_address,
+                  worker_timeout=2)
     msg = str(e.value)
     assert "no worker for 2 s" in msg and f"--resume --out {out}" in msg
     progress = json.loads((out / "manifest.json").read_text())["progress"]

@@ -176,9 +176,9 @@ def test_two_resumes_at_once_store_every_run_once(sweep_dir, tmp_path):
 
 
 def test_two_claims_in_one_process_exclude_each_other(tmp_path):
-    with claim_output(tmp_path / "a", "run"), pytest.raises(InputError, match="in use by this"):
-        with claim_output(tmp_path / "a", "run"):
-            pass
+    with claim_output(tmp_path / "a", "run"), pytest.raises(InputError, match="in use by this"), \
+            claim_output(tmp_path / "a", "run"):
+        pass
 
 
 # ---- item 4: a full disk --------------------------------------------------------------------------
@@ -221,7 +221,7 @@ def mounted_tmpfs(path: Path, options: str):
     path.mkdir()
     try:
         done = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(path)],
-                              capture_output=True)
+                              capture_output=True, check=False)
     except OSError:
         done = None
     if done is None or done.returncode != 0:
@@ -301,7 +301,7 @@ def test_closed_pipe_ends_quietly_and_the_files_are_written(tmp_path):
     assert "Traceback" not in err and "BrokenPipe" not in err and "error" not in err
     assert len(pd.read_parquet(out / "summary.parquet")) == 2
     head = subprocess.run(f"'{EXE}' params | head -1", shell=True, capture_output=True,
-                          text=True, timeout=120)
+                          text=True, timeout=120, check=True)
     assert len(head.stdout.splitlines()) == 1 and head.stderr == ""
 
 
@@ -333,7 +333,7 @@ def test_damaged_or_missing_sweep_files_are_clear_errors(sweep_dir, tmp_path, ca
 def test_load_sweep_drops_identical_duplicates_and_refuses_conflicting_ones(sweep_dir, tmp_path):
     copy = tmp_path / "copy"
     shutil.copytree(sweep_dir, copy)
-    part = sorted((copy / "summary").glob("part-*.parquet"))[0]
+    part = min((copy / "summary").glob("part-*.parquet"))
     twin = part.with_name("part-999999990-999999999.parquet")
     shutil.copy(part, twin)  # as two unlocked writers would leave it
     with pytest.warns(UserWarning, match="duplicated rows"):

@@ -188,7 +188,8 @@ class _Lock:
         owner = {"pid": os.getpid(), "started": dt.datetime.now(dt.UTC).isoformat(
             timespec="seconds"), "command": " ".join(sys.argv)}
         os.ftruncate(fd, 0)
-        os.pwrite(fd, json.dumps(owner).encode(), 0)
+        os.lseek(fd, 0, os.SEEK_SET)
+        os.write(fd, json.dumps(owner).encode())
 
     def release(self) -> None:
         """Remove the lock file and release the lock."""
@@ -207,6 +208,7 @@ def _try_lock(fd: int) -> bool:
         import msvcrt
 
         try:
+            os.lseek(fd, 0, os.SEEK_SET)
             msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
             return True
         except OSError:
@@ -222,7 +224,8 @@ def _try_lock(fd: int) -> bool:
 
 def _read_fd(fd: int) -> dict[str, Any]:
     try:
-        data = json.loads(os.pread(fd, 65536, 0) or b"{}")
+        os.lseek(fd, 0, os.SEEK_SET)
+        data = json.loads(os.read(fd, 65536) or b"{}")
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}

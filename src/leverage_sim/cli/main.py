@@ -60,9 +60,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-class _QuietPipe(io.TextIOBase):
-    """stdout that, once its reader has gone (``| head``), sends the rest to the null device
-    instead of raising BrokenPipeError: the verb completes (and writes its files)."""
+class _QuietPipe:
+    """An output stream that, once its reader has gone (``| head``), sends the rest to the
+    null device instead of raising BrokenPipeError: the verb completes (and writes its
+    files)."""
 
     def __init__(self, stream: Any) -> None:
         self.stream = stream
@@ -97,15 +98,16 @@ def _process_guards(active: bool) -> Iterator[None]:
     if not active:
         yield
         return
-    stdout = sys.stdout
-    sys.stdout = _QuietPipe(stdout)
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _QuietPipe(sys.stdout), _QuietPipe(sys.stderr)
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
         yield
     finally:
         sys.stdout.flush()
-        sys.stdout = stdout
+        sys.stderr.flush()
+        sys.stdout, sys.stderr = streams
 
 
 def main(argv: list[str] | None = None) -> int:

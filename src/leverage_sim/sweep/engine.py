@@ -273,7 +273,9 @@ def run_sweep(spec: SweepSpec | str | Path | Mapping[str, Any] | None, out: str 
         todo = np.setdiff1d(np.arange(plan.n_runs, dtype=np.int64), done_ids)
         pool = make_executor(executor, workers, scheduler) if len(todo) else None
         try:
-            if not resume:
+            if resume:
+                folder.begin()  # adds the record to a sweep folder written before records
+            else:
                 _start_folder(folder, store, plan, tables)
             manifest["progress"].update(session_runs=0, session_seconds=0.0)
             if pool is not None:
@@ -389,7 +391,7 @@ def _execute(store: SweepStore, manifest: dict[str, Any], plan: Plan, todo: np.n
                     pool.restart()
                     pending.extendleft(inflight.values())
                     inflight.clear()
-        except BaseException as e:
+        except BaseException as e:  # noqa: BLE001 - every stop is recorded, then re-raised
             for fut in inflight:
                 fut.cancel()  # tasks not started yet
             if isinstance(e, KeyboardInterrupt):

@@ -238,7 +238,10 @@ class OutputFolder:
                  files: Sequence[str]) -> None:
         if str(out).strip() == "":
             raise OutputError("The output folder (--out) is empty; give a folder path.")
-        self.target = Path(out).expanduser().resolve()
+        try:
+            self.target = Path(out).expanduser().resolve()
+        except (OSError, RuntimeError) as e:  # a symbolic link loop (RuntimeError < 3.13)
+            raise OutputError(f"--out '{out}' cannot be used: {e}. Give a folder path.") from None
         self.kind, self.force, self.resume, self.staged = kind, force, resume, staged
         self.files = list(files)
         self.path = self.target

@@ -122,7 +122,7 @@ def main(args: argparse.Namespace) -> int:
     if spec is not None and args.every is not None and not spec.outputs.timeseries:
         raise InputError("--every thins the daily time series, which this sweep does not keep; "
                          "add --timeseries, or drop --every.")
-    out = Path(args.out or Path("results") / "sweeps" / spec.name)
+    out = Path(args.out) if args.out is not None else Path("results") / "sweeps" / spec.name
     out = run_sweep(spec, out, executor=args.executor, workers=args.workers,
                     scheduler=args.scheduler, resume=args.resume, chunk_size=args.chunk_size,
                     quiet=args.quiet, force=args.force, scenario_dirs=tuple(args.scenario_dir),

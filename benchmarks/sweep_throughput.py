@@ -95,7 +95,8 @@ def _plain_loop(runs: list[Run]) -> None:
 
 def _loaded_runs(replications: int) -> list[Run]:
     """The sweep's runs, with the scenario of every point loaded (cached) beforehand."""
-    runs = plan_sweep(spec(replications))[0].runs
+    plan = plan_sweep(spec(replications))[0]
+    runs = [plan.run(i) for i in range(plan.n_runs)]
     _plain_loop(runs[:LEVELS])
     return runs
 

@@ -90,11 +90,11 @@ def test_run_never_overwrites_silently(run_dir, capsys):
 
 def test_run_force_replaces_and_parquet_is_default(tmp_path):
     out = tmp_path / "out"
-    out.mkdir()
-    (out / "old.txt").write_text("stale")
+    assert cli("run", "june_2020_replay", "-n", 1, "-q", "--set", "horizon_days=50",
+               "--out", out, "--format", "csv") == 0
     assert cli("run", "june_2020_replay", "-n", 2, "-q", "--set", "horizon_days=55",
                "--out", out, "--force") == 0
-    assert not (out / "old.txt").exists()
+    assert not (out / "summary.csv").exists()  # the earlier run's files are gone
     summary = pd.read_parquet(out / "summary.parquet")
     assert len(summary) == 2
     assert pd.read_parquet(out / "timeseries.parquet")["day"].max() == 54

@@ -168,7 +168,7 @@ def test_workers_let_finished_models_go(serial_dir):
 
     plan, _ = load_plan(SweepStore(serial_dir))
     held = len(getattr(mesa.Agent, "_ids", {}))
-    run_chunk(plan.chunk(plan.runs[:3]))
+    run_chunk(plan.chunk([0, 1, 2]))
     assert len(getattr(mesa.Agent, "_ids", {})) == held
 
 
@@ -228,12 +228,17 @@ def test_resume_after_kill_runs_exactly_the_missing_runs(tmp_path):
     pd.testing.assert_frame_equal(kept, before)  # nothing recomputed
     # the resumed sweep equals one that was never interrupted
     fresh = tmp_path / "fresh"
-    assert cli([*cmd[1:-3], "--out", str(fresh), "--quiet", "--executor", "serial"]) == 0
+    i = cmd.index("--workers")
+    serial = cmd[1:i] + cmd[i + 2:-3]  # the serial executor takes no --workers
+    assert cli([*serial, "--out", str(fresh), "--quiet", "--executor", "serial"]) == 0
     pd.testing.assert_frame_equal(after, load_sweep(fresh))
     assert json.loads((out / "manifest.json").read_text())["progress"]["status"] == "complete"
 
 
 def test_ctrl_c_keeps_finished_chunks_and_says_how_to_resume(tmp_path):
+    # This failed about once in 200 when the signal landed between a part's rename and the
+    # count (or inside pool.submit): Ctrl-C is now acted on between chunks, and the stopped
+    # sweep's count is taken from the stored parts (test_cli_limits pins that moment).
     out = tmp_path / "interrupted"
     args = ["sweep", "june_2020_replay", "--param", "foreign_forces.backing=0,1", "--set",
             "horizon_days=60", "--replications", "1000", "--workers", "2", "--chunk-size", "2",
@@ -283,7 +288,7 @@ def test_rerun_reproduces_the_stored_row_and_detects_a_change(serial_dir, tmp_pa
     t = pq.read_table(part).to_pandas()
     t.loc[t["run_id"] == 17, "attacks"] += 1
     t.to_parquet(part, index=False)
-    assert cli(["rerun", str(copy), "--run-id", "17"]) == 1
+    assert cli(["rerun", str(copy), "--run-id", "17"]) == 3  # not reproduced
     assert "DIFFERS from the stored row in attacks" in capsys.readouterr().out
     assert cli(["rerun", str(serial_dir), "--run-id", "999"]) == 2
 

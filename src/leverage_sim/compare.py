@@ -19,6 +19,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from leverage_sim import plots, report
+from leverage_sim.limits import run_memory_limit
 from leverage_sim.runner import Results, run
 from leverage_sim.schema import Scenario
 from leverage_sim.sweep.results import summarise
@@ -121,9 +122,11 @@ def compare(scenarios: Sequence[Scenario], replications: int, seed: int | None =
     """Run each scenario with the same master seed (default: the first scenario's ``seed``).
 
     ``progress(label)`` may return a loop wrapper (e.g. a tqdm bar) for that scenario's runs.
+    All scenarios' tables are held at once: each may use its share of the memory limit.
     """
     master = scenarios[0].seed if seed is None else seed
     labels = unique_labels(s.name for s in scenarios)
-    return Comparison({label: run(sc, replications, master,
+    limit = run_memory_limit() // max(1, len(scenarios))
+    return Comparison({label: run(sc, replications, master, memory_limit=limit,
                                   progress=progress(label) if progress else None)
                        for label, sc in zip(labels, scenarios, strict=True)}, master)

@@ -87,8 +87,10 @@ def charts(res: Results) -> dict[str, Figure]:
 
 def write_run(res: Results, out: Path, fmt: str = "parquet",
               overrides: list[str] | None = None) -> list[Path]:
-    """Write tables, narrative, resolved scenario, manifest and charts to ``out``."""
-    written = res.save(out, fmt)
+    """Write tables, narrative, resolved scenario, manifest and charts into the folder ``out``
+    (claimed with :func:`leverage_sim.output_dir.claim_output`, which makes it appear only
+    once complete)."""
+    written = res.write_tables(out, fmt)
     texts = {
         "narrative.md": narrative(res, 0),
         "scenario.yaml": scenario_yaml(res.scenario),

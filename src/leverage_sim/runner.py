@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -13,7 +14,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from leverage_sim.errors import InputError
+from leverage_sim.limits import check_count, check_run_size, check_seed, run_memory_limit
 from leverage_sim.model import MILITIA_COLUMNS, LeverageModel, Militia
 from leverage_sim.scenario_loader import Overrides, load_scenario
 from leverage_sim.schema import Scenario
@@ -27,13 +28,21 @@ SUMMARY_COLUMNS = (
 
 
 def replication_seeds(master_seed: int, n: int) -> list[int]:
-    """Per-replication integer seeds from ``SeedSequence(master_seed).spawn(n)``.
+    """Per-replication integer seeds: child ``i`` of ``SeedSequence(master_seed)`` (as
+    ``SeedSequence(master_seed).spawn(n)[i]``), its first 64-bit word shifted right by one bit.
 
     Replication ``i`` always gets the same seed, whatever ``n`` is and wherever it runs; the
-    integer alone reproduces the run (``run_one(scenario, seed)``).
+    integer alone reproduces the run (``run_one(scenario, seed)``). Children are made one at a
+    time, so memory does not grow with ``n``.
     """
-    children = np.random.SeedSequence(master_seed).spawn(n)
-    return [int(c.generate_state(1, dtype=np.uint64)[0] >> np.uint64(1)) for c in children]
+    return [child_seed(master_seed, (i,)) for i in range(n)]
+
+
+def child_seed(master_seed: int, spawn_key: tuple[int, ...]) -> int:
+    """The integer seed of the ``SeedSequence`` child of ``master_seed`` at ``spawn_key``
+    (``(i,)`` = ``spawn(...)[i]``; ``(i, j)`` = ``spawn(...)[i].spawn(...)[j]``)."""
+    child = np.random.SeedSequence(master_seed, spawn_key=spawn_key)
+    return int(child.generate_state(1, dtype=np.uint64)[0] >> np.uint64(1))
 
 
 @dataclass
@@ -144,22 +153,37 @@ class Results:
 
     TABLES = ("timeseries", "militias", "events", "summary")
 
-    def save(self, out: str | Path, fmt: str = "parquet") -> list[Path]:
-        """Write the four tables to ``out`` as ``NAME.parquet`` (or ``.csv``); returns paths."""
-        out = Path(out)
-        out.mkdir(parents=True, exist_ok=True)
+    def save(self, out: str | Path, fmt: str = "parquet", force: bool = False) -> list[Path]:
+        """Write the four tables to the new folder ``out`` as ``NAME.parquet`` (or ``.csv``);
+        returns their paths. ``force`` replaces a folder leverage-sim wrote (see
+        :func:`leverage_sim.output_dir.claim_output`: never one holding other files)."""
+        from leverage_sim.output_dir import claim_output
+
+        with claim_output(out, "run", force=force) as folder:
+            names = [p.name for p in self.write_tables(folder.path, fmt)]
+        return [folder.target / name for name in names]
+
+    def write_tables(self, folder: Path, fmt: str = "parquet") -> list[Path]:
+        """Write the four tables into the existing (claimed) ``folder``; returns their paths."""
         paths = []
         for name in self.TABLES:
             df: pd.DataFrame = getattr(self, name)
-            path = out / f"{name}.{fmt}"
+            path = folder / f"{name}.{fmt}"
             df.to_parquet(path, index=False) if fmt == "parquet" else df.to_csv(path, index=False)
             paths.append(path)
         return paths
 
 
+def table_bytes(tables: RunTables) -> int:
+    """Memory held by one replication's tables (bytes, including strings)."""
+    frames = (tables.timeseries, tables.militias, tables.events)
+    return int(sum(df.memory_usage(deep=True).sum() for df in frames)) + 200
+
+
 def run(scenario: Scenario | str | Path, replications: int = 1, seed: int | None = None,
         overrides: Overrides = None,
-        progress: Callable[[Iterable[int]], Iterable[int]] | None = None) -> Results:
+        progress: Callable[[Iterable[int]], Iterable[int]] | None = None,
+        memory_limit: int | None = None) -> Results:
     """Run ``replications`` of a scenario (a :class:`Scenario`, a name or a YAML path).
 
     Args:
@@ -169,16 +193,25 @@ def run(scenario: Scenario | str | Path, replications: int = 1, seed: int | None
             it with ``numpy.random.SeedSequence``, so the same seed gives identical tables.
         overrides: dotted overrides applied before running (see :func:`load_scenario`).
         progress: optional wrapper around the replication loop (e.g. ``tqdm``).
+        memory_limit: bytes the tables may fill (default
+            :func:`leverage_sim.limits.run_memory_limit`); checked after the first replication
+            (:func:`leverage_sim.limits.check_run_size`).
     """
     if not isinstance(scenario, Scenario) or overrides:
         scenario = load_scenario(scenario, overrides)
-    if replications < 1:
-        raise InputError(f"replications must be at least 1, got {replications}.")
-    master = scenario.seed if seed is None else seed
-    seeds = replication_seeds(master, replications)
+    check_count(replications, "replications")
+    master = check_seed(scenario.seed if seed is None else seed)
+    limit = run_memory_limit() if memory_limit is None else memory_limit
     t0 = time.perf_counter()
     loop = range(replications) if progress is None else progress(range(replications))
-    tables = [run_one(scenario, seeds[i], i) for i in loop]
+    tables = []
+    for i in loop:
+        tables.append(run_one(scenario, child_seed(master, (i,)), i))
+        if i == 0:  # measured on the first replication, before the others run
+            note = check_run_size(scenario.name, replications, table_bytes(tables[0]),
+                                  time.perf_counter() - t0, limit, scenario.horizon_days)
+            if note:
+                print(note, file=sys.stderr)
     return Results(
         scenario=scenario,
         seed=master,
@@ -187,5 +220,5 @@ def run(scenario: Scenario | str | Path, replications: int = 1, seed: int | None
         events=pd.concat([t.events for t in tables], ignore_index=True),
         summary=pd.DataFrame([t.summary for t in tables], columns=list(SUMMARY_COLUMNS)),
         seconds=time.perf_counter() - t0,
-        seeds=seeds,
+        seeds=[int(t.summary["seed"]) for t in tables],
     )

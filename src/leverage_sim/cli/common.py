@@ -3,12 +3,51 @@
 from __future__ import annotations
 
 import argparse
-import shutil
+import contextlib
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from leverage_sim.errors import InputError
+from leverage_sim.limits import check_count, check_seed
+from leverage_sim.output_dir import claim_output
 from leverage_sim.scenario_loader import ENV_SCENARIO_PATH
+
+
+def _arg_type(check: Callable[[int], object], name: str, kind: str = "whole number"
+              ) -> Callable[[str], int]:
+    """An argparse ``type=`` from a :mod:`leverage_sim.limits` check: bad values are usage
+    errors (exit 2) with the rule."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' is not a {kind}") from None
+        try:
+            check(value)
+        except InputError as e:
+            raise argparse.ArgumentTypeError(str(e).rstrip(".")) from None
+        return value
+
+    parse.__name__ = name
+    return parse
+
+
+seed_arg = _arg_type(check_seed, "seed")
+"""``type=`` for a seed: 0 to 2**63-1 (every verb)."""
+count_arg = _arg_type(lambda n: check_count(n, "it"), "count")
+"""``type=`` for a count: replications, samples, chunk size, workers, every (>= 1)."""
+
+
+def seconds_arg(text: str) -> float:
+    """``type=`` for a duration in seconds (> 0)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a number of seconds above 0, got {text}")
+    return value
 
 
 def add_scenario_dir_arg(p: argparse.ArgumentParser,
@@ -28,28 +67,33 @@ def add_scenario_args(p: argparse.ArgumentParser) -> None:
 
 def add_run_args(p: argparse.ArgumentParser, per: str = "") -> None:
     """Replications, seed, output folder and format, --force and --quiet (run, compare)."""
-    p.add_argument("-n", "--replications", type=int, default=100,
-                   help=f"replications{per} (default 100)")
-    p.add_argument("--seed", type=int, default=None,
-                   help="master seed (default: the (first) scenario's)")
+    p.add_argument("-n", "--replications", type=count_arg, default=100,
+                   help=f"replications{per}, >= 1 (default 100)")
+    p.add_argument("--seed", type=seed_arg, default=None,
+                   help="master seed, 0 to 2**63-1 (default: the (first) scenario's)")
     p.add_argument("--out", default=None, help="output folder (see the description above)")
     p.add_argument("--format", choices=("parquet", "csv"), default="parquet",
                    help="table format (default parquet)")
-    p.add_argument("--force", action="store_true", help="replace an existing --out folder")
+    add_force_arg(p)
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
 
-def prepare_out_dir(out: str | Path, force: bool) -> Path:
-    """An output folder that is new or empty, or replaced when ``force``; never overwritten
-    silently."""
-    out = Path(out)
-    if out.exists() and any(out.iterdir()):
-        if not force:
-            raise InputError(f"Output folder '{out}' already exists and is not empty. Choose "
-                             "another --out, or add --force to replace its contents.")
-        shutil.rmtree(out)
-    out.mkdir(parents=True, exist_ok=True)
-    return out
+def add_force_arg(p: argparse.ArgumentParser) -> None:
+    """``--force``: replace an --out folder leverage-sim wrote."""
+    p.add_argument("--force", action="store_true",
+                   help="replace an existing --out folder written by leverage-sim (never one "
+                   "holding other files)")
+
+
+@contextlib.contextmanager
+def output_folder(args: argparse.Namespace, kind: str) -> Iterator[Path | None]:
+    """The temporary folder to write ``--out`` into (it appears as ``--out`` once the block
+    ends without error), or None without ``--out``. See :mod:`leverage_sim.output_dir`."""
+    if args.out is None:
+        yield None
+        return
+    with claim_output(args.out, kind, force=args.force) as folder:
+        yield folder.path
 
 
 def progress_wrapper(quiet: bool, desc: str):

@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 from leverage_sim.cli.common import (
     add_run_args,
     add_scenario_args,
-    prepare_out_dir,
+    output_folder,
     progress_wrapper,
 )
 from leverage_sim.compare import compare
@@ -40,19 +40,21 @@ def main(args: argparse.Namespace) -> int:
         raise InputError("compare needs at least two scenarios, e.g. `leverage-sim compare "
                          "june_2020_replay june_2020_us_intervenes`.")
     scenarios = [load_scenario(s, args.overrides, args.scenario_dir) for s in args.scenarios]
-    out = prepare_out_dir(args.out, args.force) if args.out else None
-    cmp = compare(scenarios, args.replications, args.seed,
-                  progress=lambda label: progress_wrapper(args.quiet, label))
-    print(cmp.text())
-    if out is not None:
-        cmp.table().to_csv(out / "comparison.csv", index=False)
-        (out / "comparison.md").write_text(cmp.markdown(), encoding="utf-8")
-        summary = cmp.summary()
-        path = out / f"summary.{args.format}"
-        summary.to_parquet(path, index=False) if args.format == "parquet" else \
-            summary.to_csv(path, index=False)
-        fig = cmp.chart()
-        fig.savefig(out / "comparison.png", dpi=110)
-        plt.close(fig)
-        print(f"\nWrote comparison.csv, comparison.md, {path.name}, comparison.png to {out}/")
+    with output_folder(args, "compare") as out:
+        cmp = compare(scenarios, args.replications, args.seed,
+                      progress=lambda label: progress_wrapper(args.quiet, label))
+        print(cmp.text())
+        if out is not None:
+            cmp.table().to_csv(out / "comparison.csv", index=False)
+            (out / "comparison.md").write_text(cmp.markdown(), encoding="utf-8")
+            summary = cmp.summary()
+            path = out / f"summary.{args.format}"
+            summary.to_parquet(path, index=False) if args.format == "parquet" else \
+                summary.to_csv(path, index=False)
+            fig = cmp.chart()
+            fig.savefig(out / "comparison.png", dpi=110)
+            plt.close(fig)
+    if args.out is not None:
+        print(f"\nWrote comparison.csv, comparison.md, summary.{args.format}, comparison.png "
+              f"to {args.out}/")
     return 0

@@ -1,4 +1,9 @@
-"""``leverage-sim`` entry point. Exit codes: 0 ok, 2 usage/input error, 1 internal error.
+"""``leverage-sim`` entry point.
+
+Exit codes (also in ``leverage-sim --help`` and docs/cli.md): 0 ok; 1 internal error (a bug);
+2 bad input, arguments or output folder (including a full disk, a locked folder, no Dask
+worker); 3 ``rerun``: not reproduced; 130 interrupted (Ctrl-C), 143 terminated (SIGTERM). A
+closed output pipe (``| head``) is not an error: output stops quietly, the work completes.
 
 Each verb lives in its own module ``cli/<verb>_cmd.py`` exposing ``register(subparsers)``,
 which adds its parser and sets ``func`` (``args -> int``). Verbs are discovered from the module
@@ -8,15 +13,27 @@ names, so adding a verb is adding its module.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import io
 import os
 import pkgutil
+import signal
 import sys
+import threading
 import traceback
+from collections.abc import Iterator
+from typing import Any
 
 import leverage_sim.cli as _cli_pkg
 from leverage_sim import __version__
 from leverage_sim.errors import InputError
+from leverage_sim.output_dir import describe_os_error, is_file_system_error
+
+EXIT_CODES = ("exit codes: 0 ok; 1 internal error (a bug: please report it); 2 bad input, "
+              "arguments or output folder (also: disk full, folder locked by another run, no "
+              "Dask worker); 3 rerun: not reproduced; 130 interrupted (Ctrl-C); 143 terminated. "
+              "See docs/cli.md.")
 
 VERBS = tuple(sorted(m.name[: -len("_cmd")] for m in pkgutil.iter_modules(_cli_pkg.__path__)
                      if m.name.endswith("_cmd")))
@@ -33,7 +50,8 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     """The full parser with every verb registered."""
     parser = _Parser(prog="leverage-sim", description="Scenario simulation of state-militia-"
-                     "patron-foreign-force dynamics (Iraq, June-July 2020, and counterfactuals).")
+                     "patron-foreign-force dynamics (Iraq, June-July 2020, and counterfactuals).",
+                     epilog=EXIT_CODES)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="verb", metavar="VERB", parser_class=_Parser)
     sub.required = True
@@ -42,24 +60,82 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _QuietPipe:
+    """An output stream that, once its reader has gone (``| head``), sends the rest to the
+    null device instead of raising BrokenPipeError: the verb completes (and writes its
+    files)."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self.stream.write(text)
+        except BrokenPipeError:
+            self._divert()
+            return len(text)
+
+    def flush(self) -> None:
+        try:
+            self.stream.flush()
+        except BrokenPipeError:
+            self._divert()
+
+    def _divert(self) -> None:
+        with contextlib.suppress(OSError, ValueError, AttributeError, io.UnsupportedOperation):
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, self.stream.fileno())  # what is still buffered goes there too
+            os.close(null)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
+@contextlib.contextmanager
+def _process_guards(active: bool) -> Iterator[None]:
+    """For the command-line process: a closed stdout pipe is not an error, and SIGTERM stops
+    like Ctrl-C does (cleanup runs: a sweep is marked interrupted, temporary folders go)."""
+    if not active:
+        yield
+        return
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _QuietPipe(sys.stdout), _QuietPipe(sys.stderr)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    try:
+        yield
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        sys.stdout, sys.stderr = streams
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns (and exits with) the exit code."""
+    with _process_guards(argv is None):
+        code = _run(argv)
+    if argv is None:
+        sys.exit(code)
+    return code
+
+
+def _run(argv: list[str] | None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        code = args.func(args)
+        return args.func(args)
     except InputError as e:
         print(f"leverage-sim: error: {e}", file=sys.stderr)
-        code = 2
+        return 2
     except KeyboardInterrupt:
         print("leverage-sim: interrupted.", file=sys.stderr)
-        code = 130
+        return 130
     except Exception as e:  # noqa: BLE001 - any other error is a bug: short message, exit 1
+        if is_file_system_error(e):  # a file that cannot be read or written: say which
+            print(f"leverage-sim: error: {describe_os_error(e)}", file=sys.stderr)
+            return 2
         if os.environ.get("LEVERAGE_SIM_DEBUG"):
             traceback.print_exc()
         print(f"leverage-sim: internal error: {type(e).__name__}: {e}. This is a bug; please "
               "report it with the command you ran (set LEVERAGE_SIM_DEBUG=1 for a traceback).",
               file=sys.stderr)
-        code = 1
-    if argv is None:
-        sys.exit(code)
-    return code
+        return 1

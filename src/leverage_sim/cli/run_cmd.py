@@ -8,7 +8,7 @@ from leverage_sim import report
 from leverage_sim.cli.common import (
     add_run_args,
     add_scenario_args,
-    prepare_out_dir,
+    output_folder,
     progress_wrapper,
 )
 from leverage_sim.run_outputs import write_run
@@ -34,11 +34,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 def main(args: argparse.Namespace) -> int:
     """Run the verb."""
     scenario = load_scenario(args.scenario, args.overrides, args.scenario_dir)
-    out = prepare_out_dir(args.out, args.force) if args.out else None
-    res = run(scenario, args.replications, args.seed,
-              progress=progress_wrapper(args.quiet, scenario.name))
-    print(report.summary_text(res))
-    if out is not None:
-        written = write_run(res, out, args.format, args.overrides)
-        print(f"\nWrote {len(written)} files to {out}/: {', '.join(p.name for p in written)}")
+    with output_folder(args, "run") as out:
+        res = run(scenario, args.replications, args.seed,
+                  progress=progress_wrapper(args.quiet, scenario.name))
+        print(report.summary_text(res))
+        written = write_run(res, out, args.format, args.overrides) if out else []
+    if written:
+        print(f"\nWrote {len(written)} files to {args.out}/: {', '.join(p.name for p in written)}")
     return 0

@@ -8,14 +8,24 @@ from pathlib import Path
 
 import pandas as pd
 
-from leverage_sim.cli.common import add_scenario_args
+from leverage_sim.cli.common import (
+    add_force_arg,
+    add_scenario_args,
+    count_arg,
+    seconds_arg,
+    seed_arg,
+)
 from leverage_sim.errors import InputError
 from leverage_sim.sweep import DESIGNS, EXECUTORS, SweepSpec, load_sweep, run_sweep, summarise
+from leverage_sim.sweep.engine import WORKER_TIMEOUT
 from leverage_sim.sweep.spec import is_sweep_file, parse_params
 
 SHOWN = ("held_firm>0", "relents>0", "attacks", "us_casualties")
 """Outcomes in the printed summary (all are in the stored tables)."""
 MAX_ROWS = 40
+SPEC_OPTIONS = ("param", "design", "samples", "replications", "seed", "timeseries", "every",
+                "overrides", "scenario_dir")
+"""Options that define the sweep: --resume without a target would ignore them, so refuses."""
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -31,24 +41,32 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="swept parameter: lo:hi:n (n values, ends included), a,b,c (values) or "
                    "lo:hi (continuous, non-grid designs); repeatable")
     p.add_argument("--design", choices=DESIGNS, default=None, help="design (default grid)")
-    p.add_argument("--samples", type=int, default=None,
-                   help="points (lhs, random), base samples (sobol) or trajectories (morris)")
-    p.add_argument("-n", "--replications", type=int, default=None,
-                   help="runs per design point (default 1, or the sweep file's)")
-    p.add_argument("--seed", type=int, default=None, help="master seed")
+    p.add_argument("--samples", type=count_arg, default=None,
+                   help="points (lhs, random), base samples (sobol: a power of 2) or "
+                   "trajectories (morris)")
+    p.add_argument("-n", "--replications", type=count_arg, default=None,
+                   help="runs per design point, >= 1 (default 1, or the sweep file's)")
+    p.add_argument("--seed", type=seed_arg, default=None, help="master seed, 0 to 2**63-1")
     p.add_argument("--executor", choices=EXECUTORS, default="local",
                    help="local (all cores, default), serial, or dask")
-    p.add_argument("--workers", type=int, default=None, help="worker processes (default: cores)")
+    p.add_argument("--workers", type=count_arg, default=None,
+                   help="worker processes (default: cores; local executor or Dask local cluster)")
     p.add_argument("--scheduler", default=None, metavar="tcp://HOST:8786",
                    help="join a running Dask scheduler (with --executor dask)")
-    p.add_argument("--chunk-size", type=int, default=None, help="runs per task (default auto)")
+    p.add_argument("--worker-timeout", type=seconds_arg, default=WORKER_TIMEOUT,
+                   metavar="SECONDS", help="stop (resumable) when the executor has had no worker "
+                   f"this long (default {WORKER_TIMEOUT:.0f})")
+    p.add_argument("--chunk-size", type=count_arg, default=None,
+                   help="runs per task (default auto)")
     p.add_argument("--timeseries", action="store_true", help="also keep daily time series")
-    p.add_argument("--every", type=int, default=None, help="keep every n-th day (with "
+    p.add_argument("--every", type=count_arg, default=None, help="keep every n-th day (with "
                    "--timeseries)")
     p.add_argument("--out", default=None, help="output folder (default results/sweeps/NAME)")
     p.add_argument("--resume", action="store_true",
-                   help="continue the sweep in --out, running only the missing runs")
-    p.add_argument("--force", action="store_true", help="replace an existing --out folder")
+                   help="continue the sweep in --out, running only the missing runs (the "
+                   "stored sweep: options that define a sweep are refused, unless the sweep "
+                   "itself is given too, when they are checked against the stored one)")
+    add_force_arg(p)
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     add_scenario_args(p)
     p.set_defaults(func=main)
@@ -61,6 +79,13 @@ def build_spec(args: argparse.Namespace) -> SweepSpec | None:
         outputs["every"] = args.every
     if args.target is None:
         if args.resume:
+            ignored = [f"--{name.replace('_', '-')}" for name in SPEC_OPTIONS
+                       if getattr(args, name) not in (None, [], False)]
+            if ignored:
+                raise InputError(
+                    f"--resume continues the stored sweep as it is, so {', '.join(ignored)} "
+                    "would be ignored. Drop them, or give the sweep (file or scenario with the "
+                    "same options) to check it matches, or start a new sweep in another --out.")
             return None
         raise InputError("Give a sweep file (e.g. backing_sweep) or a scenario with --param "
                          "PATH=SPEC, e.g. `leverage-sim sweep june_2020_replay --param "
@@ -94,10 +119,14 @@ def main(args: argparse.Namespace) -> int:
     spec = build_spec(args)
     if args.out is None and (spec is None or args.resume):
         raise InputError("--resume needs --out DIR, the folder of the sweep to continue.")
-    out = Path(args.out or Path("results") / "sweeps" / spec.name)
+    if spec is not None and args.every is not None and not spec.outputs.timeseries:
+        raise InputError("--every thins the daily time series, which this sweep does not keep; "
+                         "add --timeseries, or drop --every.")
+    out = Path(args.out) if args.out is not None else Path("results") / "sweeps" / spec.name
     out = run_sweep(spec, out, executor=args.executor, workers=args.workers,
                     scheduler=args.scheduler, resume=args.resume, chunk_size=args.chunk_size,
-                    quiet=args.quiet, force=args.force, scenario_dirs=tuple(args.scenario_dir))
+                    quiet=args.quiet, force=args.force, scenario_dirs=tuple(args.scenario_dir),
+                    worker_timeout=args.worker_timeout)
     print(report_text(out))
     return 0
 

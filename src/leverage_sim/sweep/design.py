@@ -8,7 +8,7 @@ Point counts (d = number of parameters):
 - ``lhs``: ``samples`` (Latin hypercube, :class:`scipy.stats.qmc.LatinHypercube`);
 - ``random``: ``samples`` (independent uniform draws);
 - ``sobol`` / ``saltelli`` (same thing): Saltelli's scheme from SALib, ``samples·(d+2)``
-  points, or ``samples·(2d+2)`` with ``second_order``; ``samples`` should be a power of 2;
+  points, or ``samples·(2d+2)`` with ``second_order``; ``samples`` must be a power of 2;
 - ``morris``: ``samples`` trajectories of ``d+1`` points each (SALib, ``levels`` levels).
 
 The SALib ``problem`` is always the unit cube (``bounds`` [0, 1] per parameter, ``names`` the
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import copy
 import inspect
-import itertools
+import math
 import warnings
 from dataclasses import dataclass
 from typing import Any
@@ -45,6 +45,19 @@ class Design:
         return len(self.points)
 
 
+def count_points(spec: SweepSpec) -> int:
+    """Number of points :func:`build_design` makes (the counts above), without making them."""
+    d = len(spec.parameters)
+    if spec.design == "grid":
+        return math.prod(p.steps if p.range is not None else len(p.values)
+                         for p in spec.parameters.values())
+    if spec.design in ("lhs", "random"):
+        return spec.samples
+    if spec.design in ("sobol", "saltelli"):
+        return spec.samples * (2 * d + 2 if spec.second_order else d + 2)
+    return spec.samples * (d + 1)
+
+
 def build_design(spec: SweepSpec, seed: int) -> Design:
     """The design of ``spec``; ``seed`` drives the random designs (lhs, sobol scrambling,
     morris, random), so the same seed gives the same points."""
@@ -64,7 +77,8 @@ def _unit_matrix(spec: SweepSpec, problem: dict[str, Any], rng: np.random.Genera
         # Centre of each value's slot, so ppf maps the position back to exactly that value.
         axes = [(np.arange(len(p.discrete)) + 0.5) / len(p.discrete)
                 for p in spec.parameters.values()]
-        return np.array(list(itertools.product(*axes)), dtype=float).reshape(-1, d)
+        grid = np.meshgrid(*axes, indexing="ij")  # itertools.product order, as arrays
+        return np.stack([g.reshape(-1) for g in grid], axis=1).reshape(-1, d)
     if spec.design == "lhs":
         from scipy.stats import qmc  # lazily, as SALib below: both are slow to import
 
@@ -76,7 +90,7 @@ def _unit_matrix(spec: SweepSpec, problem: dict[str, Any], rng: np.random.Genera
     if spec.design in ("sobol", "saltelli"):
         from SALib.sample import sobol
 
-        with warnings.catch_warnings():  # SALib warns when N is not a power of 2; documented
+        with warnings.catch_warnings():  # SALib's warnings on N; spec checks it is a power of 2
             warnings.simplefilter("ignore")
             return sobol.sample(copy.deepcopy(problem), n, calc_second_order=spec.second_order, seed=rng)
     from SALib.sample import morris

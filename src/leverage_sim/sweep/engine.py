@@ -6,14 +6,17 @@ rows, and ``run_id = point_id · replications + replication``.
 """
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as dt
 import math
 import os
+import signal
 import sys
+import threading
 import time
 from collections import Counter, deque
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Future, wait
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,21 +26,26 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.dataset as ds
 
-from leverage_sim.cli.common import prepare_out_dir
 from leverage_sim.errors import InputError
-from leverage_sim.runner import run_one
+from leverage_sim.limits import check_count, check_sweep_size
+from leverage_sim.output_dir import (
+    OutputError,
+    OutputFolder,
+    claim_output,
+    describe_os_error,
+    is_file_system_error,
+)
+from leverage_sim.runner import child_seed, run_one
 from leverage_sim.scenario_loader import find_scenario, resolve_raw, validate
-from leverage_sim.sweep.design import build_design
+from leverage_sim.sweep.design import build_design, count_points
 from leverage_sim.sweep.executors import make_executor
 from leverage_sim.sweep.spec import SweepSpec
-from leverage_sim.sweep.storage import FORMAT, SweepStore, error_rows
+from leverage_sim.sweep.storage import FILES, FORMAT, SweepStore, error_rows
 from leverage_sim.sweep.worker import (
     Chunk,
     Run,
     arrow_types,
-    chunks,
     failed_chunk,
     point_scenario,
     run_chunk,
@@ -60,17 +68,25 @@ WARMUP_RUNS = 20
 PROGRESS_SECONDS = 1.0
 """How often the manifest's progress is rewritten while a sweep runs (it only informs: resume
 reads the stored parts). It is always written when the sweep ends or is interrupted."""
+WORKER_TIMEOUT = 60.0
+"""Default seconds a sweep waits while its executor has no worker (a Dask scheduler without
+workers, or all of them dead) before it stops, resumable."""
+LARGE_PLAN = 1_000_000
+"""Plans of more runs than this are announced (seeds take about 10 µs each)."""
+POLL_SECONDS = 0.5
+"""How often the sweep loop looks at Ctrl-C and at its workers while no chunk finishes."""
 
 
 @dataclass
 class Plan:
-    """Everything needed to run (or resume) a sweep."""
+    """Everything needed to run (or resume) a sweep. Runs are not listed: run ``run_id`` is
+    replication ``run_id % R`` of point ``run_id // R``, with seed ``seeds[point, rep]``."""
 
     spec: SweepSpec
     base: dict[str, Any]
     source: str
-    point_values: list[dict[str, Any]]
-    runs: list[Run]
+    columns: dict[str, np.ndarray]
+    seeds: np.ndarray
     types: dict[str, str]
 
     @property
@@ -78,19 +94,46 @@ class Plan:
         """Time-series thinning, or None for summaries only."""
         return self.spec.outputs.every if self.spec.outputs.timeseries else None
 
-    def chunk(self, runs: list[Run]) -> Chunk:
-        """The task for ``runs``."""
-        overrides = {r.point_id: {**self.spec.overrides, **self.point_values[r.point_id]}
+    @property
+    def n_runs(self) -> int:
+        """Runs in the sweep (points x replications)."""
+        return self.seeds.size
+
+    def point(self, point_id: int) -> dict[str, Any]:
+        """Parameter path -> value (a Python number or string) at point ``point_id``."""
+        return {p: _python(col[point_id]) for p, col in self.columns.items()}
+
+    def run(self, run_id: int) -> Run:
+        """Run ``run_id``."""
+        point, rep = divmod(int(run_id), self.seeds.shape[1])
+        return Run(int(run_id), point, rep, int(self.seeds[point, rep]))
+
+    def runs_table(self) -> pa.Table:
+        """``runs.parquet``: run_id, point_id, replication, seed of every run."""
+        ids = np.arange(self.n_runs, dtype=np.int64)
+        reps = self.seeds.shape[1]
+        return pa.table({"run_id": ids, "point_id": ids // reps, "replication": ids % reps,
+                         "seed": self.seeds.reshape(-1)})
+
+    def chunk(self, ids: np.ndarray) -> Chunk:
+        """The task for the runs ``ids``."""
+        runs = [self.run(i) for i in ids]
+        overrides = {r.point_id: {**self.spec.overrides, **self.point(r.point_id)}
                      for r in runs}
         return Chunk(self.base, self.source, runs, overrides, self.types, self.every)
 
 
+def _python(value: Any) -> Any:
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def run_seeds(master: int, n_points: int, replications: int) -> np.ndarray:
-    """Integer seeds, shape (points, replications), from the seed tree described above."""
-    runs = np.random.SeedSequence(master).spawn(2)[1]
-    return np.array([[int(c.generate_state(1, dtype=np.uint64)[0] >> np.uint64(1))
-                      for c in point.spawn(replications)] for point in runs.spawn(n_points)],
-                    dtype=np.int64).reshape(n_points, replications)
+    """Integer seeds, shape (points, replications), from the seed tree described above (one
+    child at a time: memory grows by 8 bytes per run)."""
+    seeds = np.fromiter((child_seed(master, (1, p, r)) for p in range(n_points)
+                         for r in range(replications)), dtype=np.int64,
+                        count=n_points * replications)
+    return seeds.reshape(n_points, replications)
 
 
 def as_spec(spec: SweepSpec | str | Path | Mapping[str, Any]) -> SweepSpec:
@@ -108,24 +151,27 @@ def plan_sweep(spec: SweepSpec, scenario_dirs: tuple[str | Path, ...] = ()
     scenario schema (each parameter at its extremes) and the model (one probe run).
 
     Returns the plan and what to store: ``manifest`` (a dict for ``manifest.json``) and the
-    ``points``, ``design`` and ``runs`` tables (DataFrames). Raises :class:`InputError` on bad
-    input.
+    ``points`` and ``design`` tables (DataFrames; ``runs`` is :meth:`Plan.runs_table`). Raises
+    :class:`InputError` on bad input, and on sweeps of more than
+    :data:`leverage_sim.limits.MAX_SWEEP_RUNS` runs before planning them.
     """
     source = str(find_scenario(spec.base, scenario_dirs))
     base = resolve_raw(spec.base, scenario_dirs)
     scenario = validate(copy.deepcopy(base), source, spec.overrides)
     seed = scenario.seed if spec.seed is None else spec.seed
     spec = spec.with_changes(seed=seed)
+    n_runs = check_sweep_size(spec.name, count_points(spec), spec.replications)
     design = build_design(spec, np.random.SeedSequence(seed).spawn(2)[0])
-    columns = {p: design.points[p].tolist() for p in spec.paths}
-    point_values = [{p: columns[p][i] for p in spec.paths} for i in range(design.n_points)]
+    columns = {p: design.points[p].to_numpy() for p in spec.paths}
+    if n_runs > LARGE_PLAN:
+        print(f"note: planning {n_runs:,} runs (a seed for each, about "
+              f"{n_runs * 1e-5:.0f} s).", file=sys.stderr)
     seeds = run_seeds(seed, design.n_points, spec.replications)
-    runs = [Run(p * spec.replications + r, p, r, int(seeds[p, r]))
-            for p in range(design.n_points) for r in range(spec.replications)]
-    _check_extremes(spec, base, source, point_values[0], columns)
-    first = point_scenario(base, source, {**spec.overrides, **point_values[0]})
-    summary, _ = run_tables(first, runs[0].seed, 0, None)
-    plan = Plan(spec, base, source, point_values, runs, arrow_types(summary))
+    plan = Plan(spec, base, source, columns, seeds, {})
+    _check_extremes(spec, base, source, plan.point(0), columns)
+    first = point_scenario(base, source, {**spec.overrides, **plan.point(0)})
+    summary, _ = run_tables(first, int(seeds[0, 0]), 0, None)
+    plan.types = arrow_types(summary)
     from leverage_sim import __version__  # here: the package imports this module
 
     manifest = {
@@ -137,7 +183,7 @@ def plan_sweep(spec: SweepSpec, scenario_dirs: tuple[str | Path, ...] = ()
                    "order": "design.parquet rows are in point_id order, which is the order "
                    "SALib produced them (sobol/saltelli: Saltelli blocks; morris: trajectories)"},
         "seeds": {"master": seed, "file": "runs.parquet", "scheme": SEED_SCHEME},
-        "runs": {"total": len(runs), "replications": spec.replications,
+        "runs": {"total": n_runs, "replications": spec.replications,
                  "run_id": "point_id * replications + replication"},
         "outputs": {"summary": "summary/", "timeseries": "timeseries/" if plan.every else None},
         "summary_types": plan.types,
@@ -145,15 +191,16 @@ def plan_sweep(spec: SweepSpec, scenario_dirs: tuple[str | Path, ...] = ()
     }
     unit = pd.DataFrame(design.unit, columns=spec.paths)
     unit.insert(0, "point_id", design.points["point_id"])
-    return plan, {"manifest": manifest, "points": design.points, "design": unit,
-                  "runs": pd.DataFrame(runs, columns=list(Run._fields))}
+    return plan, {"manifest": manifest, "points": design.points, "design": unit}
 
 
 def _check_extremes(spec: SweepSpec, base: dict[str, Any], source: str,
-                    first: dict[str, Any], columns: dict[str, list[Any]]) -> None:
+                    first: dict[str, Any], columns: dict[str, np.ndarray]) -> None:
     for path, values in columns.items():
-        numeric = all(isinstance(v, int | float) and not isinstance(v, bool) for v in values)
-        for v in ((min(values), max(values)) if numeric else list(dict.fromkeys(values))[:20]):
+        numeric = values.dtype.kind in "iuf"
+        shown = (values.min(), values.max()) if numeric else \
+            list(dict.fromkeys(values.tolist()))[:20]
+        for v in map(_python, shown):
             try:
                 point_scenario(base, source, {**spec.overrides, **first, path: v})
             except InputError as e:
@@ -165,24 +212,30 @@ def load_plan(store: SweepStore) -> tuple[Plan, dict[str, Any]]:
     """The plan of an existing sweep folder, from its stored manifest, points and runs."""
     manifest = store.read_manifest()
     spec = SweepSpec.model_validate(manifest["spec"])
-    points = store.read_table("points").to_pylist()
-    point_values = [{p: row[p] for p in spec.paths} for row in points]
-    runs = [Run(**r) for r in store.read_table("runs").to_pylist()]
-    return Plan(spec, manifest["base_scenario"], manifest["base_source"], point_values, runs,
-                manifest["summary_types"]), manifest
+    points = store.read_table("points").to_pandas()
+    columns = {p: points[p].to_numpy() for p in spec.paths}
+    seeds = store.read_table("runs", columns=["seed"]).column("seed").to_numpy()
+    if seeds.size != len(points) * spec.replications:
+        raise InputError(f"{store.out / 'runs.parquet'} is damaged: it lists {seeds.size} runs "
+                         f"where the sweep has {len(points) * spec.replications}. Start the "
+                         "sweep again with --force.")
+    return Plan(spec, manifest["base_scenario"], manifest["base_source"], columns,
+                seeds.reshape(len(points), spec.replications), manifest["summary_types"]), manifest
 
 
 def run_sweep(spec: SweepSpec | str | Path | Mapping[str, Any] | None, out: str | Path,
               executor: str = "local", workers: int | None = None, scheduler: str | None = None,
               resume: bool = False, chunk_size: int | None = None, quiet: bool = True,
-              force: bool = False, scenario_dirs: tuple[str | Path, ...] = ()) -> Path:
+              force: bool = False, scenario_dirs: tuple[str | Path, ...] = (),
+              worker_timeout: float = WORKER_TIMEOUT) -> Path:
     """Run a sweep, writing results to ``out`` as chunks finish; returns ``out``.
 
     Args:
         spec: a :class:`SweepSpec`, a sweep file (name or path) or a mapping; may be None with
             ``resume`` (the stored spec is used).
         out: output folder (see :mod:`leverage_sim.sweep.storage` for its layout). It must be
-            new or empty, unless ``force`` (replace it) or ``resume``.
+            new or empty, unless ``force`` (replace a folder leverage-sim wrote) or ``resume``;
+            it is locked while the sweep runs (see :mod:`leverage_sim.output_dir`).
         executor: ``local`` (process pool, all cores), ``serial`` or ``dask``.
         workers: processes (default: all cores); for ``dask`` the LocalCluster's workers.
         scheduler: ``tcp://HOST:8786`` of a running Dask scheduler (with ``executor="dask"``).
@@ -190,40 +243,66 @@ def run_sweep(spec: SweepSpec | str | Path | Mapping[str, Any] | None, out: str 
         chunk_size: runs per task (default: up to ``MAX_CHUNK``, at least 4 tasks per
             worker).
         quiet: no progress bar (it is also off when not on a terminal or when ``CI=true``).
+        worker_timeout: seconds to wait while the executor has no worker (seconds > 0).
 
-    A run that raises is stored with its error text and seed. Ctrl-C saves finished chunks and
-    says how to resume. In scripts using ``local`` or ``dask``, call this under
-    ``if __name__ == "__main__":`` (worker processes import the main module).
+    A run that raises is stored with its error text and seed. Ctrl-C, a full disk, workers
+    lost for ``worker_timeout`` or any other stop keep the finished chunks, mark the manifest
+    ``interrupted`` and say how to resume (an :class:`OutputError` for a full disk). In scripts
+    using ``local`` or ``dask``, call this under ``if __name__ == "__main__":`` (worker
+    processes import the main module).
     """
-    store = SweepStore(out)
-    if resume:
-        plan, manifest = load_plan(store)
-        if spec is not None:
-            _check_same(as_spec(spec), plan.spec, store.out)
-    else:
-        if spec is None:
-            raise InputError("No sweep given: pass a sweep file or SweepSpec, or resume=True "
-                             "(--resume) to continue the sweep already in the output folder.")
-        plan, tables = plan_sweep(as_spec(spec), scenario_dirs)
-        prepare_out_dir(out, force)
-        for name in ("points", "design", "runs"):
-            store.write_table(name, pa.Table.from_pandas(tables[name], preserve_index=False))
-        manifest = tables["manifest"]
-        store.write_manifest(manifest)
-    done_ids, errors = store.stored_runs()
-    done = set(done_ids.tolist())
-    todo = [r for r in plan.runs if r.run_id not in done]
-    manifest["progress"].update(session_runs=0, session_seconds=0.0)
-    if todo:
-        pool = make_executor(executor, workers, scheduler)
+    if chunk_size is not None:
+        check_count(chunk_size, "chunk_size (runs per task)")
+    if not worker_timeout > 0:
+        raise InputError(f"worker_timeout must be a number of seconds above 0, got "
+                         f"{worker_timeout}.")
+    if spec is None and not resume:
+        raise InputError("No sweep given: pass a sweep file or SweepSpec, or resume=True "
+                         "(--resume) to continue the sweep already in the output folder.")
+    with claim_output(out, "sweep", force=force, resume=resume, staged=False,
+                      files=FILES) as folder:
+        store = SweepStore(folder.target)
+        if resume:
+            plan, manifest = load_plan(store)
+            if spec is not None:
+                _check_same(as_spec(spec), plan.spec, store.out)
+            done_ids, errors = store.stored_runs()
+        else:
+            plan, tables = plan_sweep(as_spec(spec), scenario_dirs)
+            manifest, done_ids, errors = tables["manifest"], np.empty(0, np.int64), 0
+        todo = np.setdiff1d(np.arange(plan.n_runs, dtype=np.int64), done_ids)
+        pool = make_executor(executor, workers, scheduler) if len(todo) else None
         try:
-            errors = _execute(store, manifest, plan, todo, errors, pool, chunk_size, quiet)
+            if resume:
+                folder.begin()  # adds the record to a sweep folder written before records
+            else:
+                _start_folder(folder, store, plan, tables)
+            manifest["progress"].update(session_runs=0, session_seconds=0.0)
+            if pool is not None:
+                errors = _execute(store, manifest, plan, todo, errors, pool, chunk_size, quiet,
+                                  worker_timeout)
         except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)  # do not wait on a broken sweep
+            if pool is not None:  # do not wait on a broken sweep
+                pool.shutdown(wait=False, cancel_futures=True)
             raise
-        pool.shutdown()  # all done: wait for the workers to exit, leaving no thread behind
-    store.update_progress(manifest, done=len(plan.runs), errors=errors, status="complete")
+        if pool is not None:
+            pool.shutdown()  # all done: wait for the workers to exit, leaving no thread behind
+        store.update_progress(manifest, done=plan.n_runs, errors=errors, status="complete")
     return store.out
+
+
+def _start_folder(folder: OutputFolder, store: SweepStore, plan: Plan,
+                  tables: dict[str, Any]) -> None:
+    """Write the plan into a new folder; if that fails, leave no folder behind (nothing ran)."""
+    folder.begin()
+    try:
+        for name in ("points", "design"):
+            store.write_table(name, pa.Table.from_pandas(tables[name], preserve_index=False))
+        store.write_table("runs", plan.runs_table())
+        store.write_manifest(tables["manifest"])
+    except BaseException:
+        folder.undo_begin()
+        raise
 
 
 def _check_same(given: SweepSpec, stored: SweepSpec, out: Path) -> None:
@@ -239,27 +318,29 @@ def _check_same(given: SweepSpec, stored: SweepSpec, out: Path) -> None:
                          "another --out.")
 
 
-def _execute(store: SweepStore, manifest: dict[str, Any], plan: Plan, todo: list[Run],
-             errors: int, pool: Any, chunk_size: int | None, quiet: bool) -> int:
-    """Run ``todo`` on ``pool``, saving each chunk as it finishes; returns the error count of
-    the whole sweep (``errors`` = those already stored)."""
-    total = len(plan.runs)
+def _execute(store: SweepStore, manifest: dict[str, Any], plan: Plan, todo: np.ndarray,
+             errors: int, pool: Any, chunk_size: int | None, quiet: bool,
+             worker_timeout: float) -> int:
+    """Run the runs ``todo`` (run_ids) on ``pool``, saving each chunk as it finishes; returns
+    the error count of the whole sweep (``errors`` = those already stored)."""
+    total = plan.n_runs
     size = chunk_size or max(1, min(MAX_CHUNK, math.ceil(len(todo) / (4 * pool.workers))))
-    pending: deque[list[Run]] = deque(chunks(todo, size))
-    inflight: dict[Future, list[Run]] = {}
+    pending: deque[np.ndarray] = deque(todo[i:i + size] for i in range(0, len(todo), size))
+    inflight: dict[Future, np.ndarray] = {}
     tries: Counter[int] = Counter()
     done, t0 = total - len(todo), time.perf_counter()
     bar = _progress_bar(total, done, plan.spec.name, quiet)
     store.update_progress(manifest, done=done, errors=errors, status="running", session_runs=0,
                           session_seconds=0.0)
     written = t0
+    watchdog = _Watchdog(pool, worker_timeout)
 
-    def save(runs: list[Run], summary: pa.Table, ts: pa.Table | None) -> None:
+    def save(ids: np.ndarray, summary: pa.Table, ts: pa.Table | None) -> None:
         nonlocal done, errors, written
         store.write_chunk(summary, ts)
-        done += len(runs)
+        done += len(ids)
         errors += error_rows(summary)
-        bar.update(len(runs))
+        bar.update(len(ids))
         now = time.perf_counter()
         manifest["progress"].update(done=done, errors=errors, session_runs=done - total
                                     + len(todo), session_seconds=round(now - t0, 3))
@@ -267,58 +348,130 @@ def _execute(store: SweepStore, manifest: dict[str, Any], plan: Plan, todo: list
             store.update_progress(manifest, status="running")
             written = now
 
-    try:
-        while pending or inflight:
-            if pending and not pool.warm:
-                # Workers are still starting (a fork server or a Dask worker imports the model
-                # first, about a second): meanwhile this process runs a few runs itself, from
-                # the far end of the queue.
-                runs = pending.pop()
-                if len(runs) > WARMUP_RUNS:
-                    pending.append(runs[WARMUP_RUNS:])
-                    runs = runs[:WARMUP_RUNS]
-                save(runs, *run_chunk(plan.chunk(runs)))
-                continue
-            while pending and len(inflight) < 2 * pool.workers:
-                runs = pending.popleft()
-                inflight[pool.submit(run_chunk, plan.chunk(runs))] = runs
-            finished, _ = wait(inflight, return_when=FIRST_COMPLETED)
-            broken = False
-            for fut in finished:
-                runs = inflight.pop(fut)
-                try:
-                    summary, ts = fut.result()
-                except Exception as e:  # noqa: BLE001 - the task itself failed (worker died)
-                    broken |= isinstance(e, BrokenExecutor)
-                    tries[runs[0].run_id] += 1
-                    if tries[runs[0].run_id] < MAX_TRIES:
-                        pending.append(runs)
-                        continue
-                    summary, ts = failed_chunk(runs, f"worker failed {MAX_TRIES} times: "
-                                               f"{type(e).__name__}: {e}", plan.types), None
-                save(runs, summary, ts)
-            if broken:  # every task of the dead pool is lost: run them again on a new one
-                pool.restart()
-                pending.extendleft(inflight.values())
-                inflight.clear()
-    except KeyboardInterrupt:
-        for fut in inflight:
-            fut.cancel()  # tasks not started yet
-        try:  # keep what is already running; a second Ctrl-C stops at once
-            for fut in wait(inflight, timeout=60).done:
-                if not fut.cancelled() and fut.exception() is None:
-                    save(inflight[fut], *fut.result())
-        except KeyboardInterrupt:
-            pass
-        bar.close()
-        store.update_progress(manifest, status="interrupted")
-        print(f"\nSweep interrupted: {done} of {total} runs are saved in {store.out}. Resume "
-              f"with `leverage-sim sweep --resume --out {store.out}` (Python: "
-              f"run_sweep(None, {str(store.out)!r}, resume=True)); only the missing "
-              f"{total - done} runs will run.", file=sys.stderr)
-        raise
+    with _deferred_interrupt() as interrupted:
+        try:
+            while pending or inflight:
+                if interrupted():
+                    raise KeyboardInterrupt
+                if pending and not pool.warm:
+                    # Workers are still starting (a fork server or a Dask worker imports the
+                    # model first, about a second): meanwhile this process runs a few runs
+                    # itself, from the far end of the queue.
+                    watchdog.check()
+                    ids = pending.pop()
+                    if len(ids) > WARMUP_RUNS:
+                        pending.append(ids[WARMUP_RUNS:])
+                        ids = ids[:WARMUP_RUNS]
+                    save(ids, *run_chunk(plan.chunk(ids)))
+                    continue
+                while pending and len(inflight) < 2 * pool.workers:
+                    ids = pending.popleft()
+                    inflight[pool.submit(run_chunk, plan.chunk(ids))] = ids
+                finished, _ = wait(inflight, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
+                if not finished:
+                    watchdog.check()
+                    continue
+                watchdog.progressed()
+                broken = False
+                for fut in finished:
+                    ids = inflight.pop(fut)
+                    try:
+                        summary, ts = fut.result()
+                    except Exception as e:  # noqa: BLE001 - the task itself failed (worker died)
+                        broken |= isinstance(e, BrokenExecutor)
+                        tries[int(ids[0])] += 1
+                        if tries[int(ids[0])] < MAX_TRIES:
+                            pending.append(ids)
+                            continue
+                        summary, ts = failed_chunk(plan.chunk(ids).runs, f"worker failed "
+                                                   f"{MAX_TRIES} times: {type(e).__name__}: {e}",
+                                                   plan.types), None
+                    save(ids, summary, ts)
+                if broken:  # every task of the dead pool is lost: run them again on a new one
+                    pool.restart()
+                    pending.extendleft(inflight.values())
+                    inflight.clear()
+        except BaseException as e:  # noqa: BLE001 - every stop is recorded, then re-raised
+            for fut in inflight:
+                fut.cancel()  # tasks not started yet
+            if isinstance(e, KeyboardInterrupt):
+                # keep what is already running; a second Ctrl-C stops at once
+                with contextlib.suppress(KeyboardInterrupt, OSError):
+                    for fut in wait(inflight, timeout=60).done:
+                        if not fut.cancelled() and fut.exception() is None:
+                            save(inflight[fut], *fut.result())
+            bar.close()
+            raise _stopped(store, manifest, total, e) from None
     bar.close()
     return errors
+
+
+class _Watchdog:
+    """Stops a sweep whose executor has had no worker for ``timeout`` seconds."""
+
+    def __init__(self, pool: Any, timeout: float) -> None:
+        self.pool, self.timeout, self.seen = pool, timeout, time.monotonic()
+
+    def progressed(self) -> None:
+        """A chunk came back: workers are there."""
+        self.seen = time.monotonic()
+
+    def check(self) -> None:
+        """Raise :class:`InputError` once no worker has been there for ``timeout`` s."""
+        if self.pool.has_workers():
+            self.seen = time.monotonic()
+        elif time.monotonic() - self.seen > self.timeout:
+            raise InputError(
+                f"The {self.pool.name} executor has had no worker for {self.timeout:.0f} s (a "
+                "Dask scheduler without workers, or all of them gone), so the sweep stopped. "
+                "Start workers (`dask worker SCHEDULER_ADDRESS`) or use --executor local; "
+                "--worker-timeout sets how long to wait.")
+
+
+@contextlib.contextmanager
+def _deferred_interrupt() -> Iterator[Callable[[], bool]]:
+    """Ctrl-C during the sweep loop is acted on between chunks, never halfway through
+    submitting or saving one; a second Ctrl-C interrupts at once. Yields ``interrupted()``.
+    (Only in the main thread, and only where Ctrl-C raises KeyboardInterrupt.)"""
+    if (threading.current_thread() is not threading.main_thread()
+            or signal.getsignal(signal.SIGINT) is not signal.default_int_handler):
+        yield lambda: False
+        return
+    hits: list[int] = []
+
+    def note(signum: int, frame: Any) -> None:
+        hits.append(signum)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    signal.signal(signal.SIGINT, note)
+    try:
+        yield lambda: bool(hits)
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+def _stopped(store: SweepStore, manifest: dict[str, Any], total: int, e: BaseException
+             ) -> BaseException:
+    """Mark a stopped sweep ``interrupted`` (progress counted from the stored parts) and
+    return the exception to raise: ``e`` with the resume command added or printed."""
+    done = manifest["progress"].get("done", 0)
+    with contextlib.suppress(Exception):
+        ids, errors = store.stored_runs()
+        done = len(ids)
+        manifest["progress"].update(done=done, errors=errors)
+    reason = "Ctrl-C" if isinstance(e, KeyboardInterrupt) else f"{type(e).__name__}: {e}"
+    with contextlib.suppress(OSError):
+        store.update_progress(manifest, status="interrupted", reason=reason)
+    hint = (f"{done} of {total} runs are saved in {store.out}. Resume with `leverage-sim sweep "
+            f"--resume --out {store.out}` (Python: run_sweep(None, {str(store.out)!r}, "
+            f"resume=True)); only the missing {total - done} runs will run.")
+    if is_file_system_error(e):
+        return OutputError(f"{describe_os_error(e, store.out)} {hint}")
+    if isinstance(e, InputError):
+        return type(e)(f"{e} {hint}")
+    print(f"\nSweep {'interrupted' if isinstance(e, KeyboardInterrupt) else 'stopped'}: "
+          f"{hint}", file=sys.stderr)
+    return e
 
 
 def _progress_bar(total: int, done: int, name: str, quiet: bool) -> Any:
@@ -337,17 +490,17 @@ def rerun(out: str | Path, run_id: int) -> tuple[dict[str, Any], dict[str, Any]]
     ``(stored_row, new_row)`` (summary rows as dicts, same keys)."""
     store = SweepStore(out)
     plan, _ = load_plan(store)
-    if not 0 <= run_id < len(plan.runs):
+    if not 0 <= run_id < plan.n_runs:
         raise InputError(f"run_id {run_id} is not in the sweep in '{store.out}' (run ids go from "
-                         f"0 to {len(plan.runs) - 1}).")
-    stored = ds.dataset(store.summary_dir).to_table(filter=pc.field("run_id") == run_id)
-    if stored.num_rows == 0:
+                         f"0 to {plan.n_runs - 1}).")
+    stored = store.read_parts(filter=pc.field("run_id") == run_id)
+    if stored is None or stored.num_rows == 0:
         raise InputError(f"Run {run_id} has not been run yet (the sweep in '{store.out}' is "
                          "incomplete); finish it with `leverage-sim sweep --resume --out "
                          f"{store.out}`.")
-    run = plan.runs[run_id]
+    run = plan.run(run_id)
     try:
-        scenario = point_scenario(plan.base, plan.source, plan.chunk([run]).point_overrides[
+        scenario = point_scenario(plan.base, plan.source, plan.chunk([run_id]).point_overrides[
             run.point_id])
         new = summary_row(run, run_one(scenario, run.seed, run.replication).summary, None)
     except Exception as e:  # noqa: BLE001 - a failing run is reproduced as its error row

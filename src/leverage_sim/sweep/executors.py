@@ -9,9 +9,10 @@ fixed by the design, not by where or when it runs).
   process per core) or an existing scheduler (``tcp://HOST:8786``).
 
 Each is a :class:`concurrent.futures.Executor` (``submit`` returns a ``concurrent.futures``
-future) with a ``workers`` count, ``restart()`` (called after a worker died) and ``warm``: True
-once a worker is up with the model imported (until then the sweep process runs a few runs
-itself).
+future) with a ``name``, a ``workers`` count, ``restart()`` (called after a worker died),
+``warm``: True once a worker is up with the model imported (until then the sweep process runs a
+few runs itself), and ``has_workers()``: False while no worker is there to take tasks (a Dask
+scheduler without workers; the sweep stops after its ``worker_timeout``).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Any
 
 from leverage_sim.errors import InputError
+from leverage_sim.limits import check_count
 from leverage_sim.sweep.worker import init_worker, ready
 
 EXECUTORS = ("local", "serial", "dask")
@@ -60,8 +62,13 @@ def start_method() -> str:
 class SerialExecutor(Executor):
     """Runs each task at ``submit``, in this process."""
 
+    name = "serial"
     workers = 1
     warm = True
+
+    def has_workers(self) -> bool:
+        """This process is the worker."""
+        return True
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
         future: Future = Future()
@@ -89,6 +96,8 @@ class Probed:
 
 class LocalExecutor(Probed, Executor):
     """A process pool over ``workers`` processes (default: all cores)."""
+
+    name = "local"
 
     def __init__(self, workers: int | None = None) -> None:
         self.workers = workers or default_workers()
@@ -125,6 +134,10 @@ class LocalExecutor(Probed, Executor):
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
         return self._pool.submit(fn, *args, **kwargs)
 
+    def has_workers(self) -> bool:
+        """Always: a dead worker breaks the pool (``BrokenExecutor``) and it is restarted."""
+        return True
+
     def restart(self) -> None:
         """Replace a broken pool (a worker died) with a fresh one."""
         self._pool.shutdown(wait=False, cancel_futures=True)
@@ -138,6 +151,8 @@ class DaskExecutor(Probed, Executor):
     """Tasks on a Dask cluster: a new ``LocalCluster`` with ``workers`` single-threaded worker
     processes, or the cluster behind ``scheduler`` (its workers need leverage-sim installed).
     Dask itself resubmits the tasks of a worker that died."""
+
+    name = "dask"
 
     def __init__(self, workers: int | None = None, scheduler: str | None = None) -> None:
         from dask.distributed import Client, LocalCluster
@@ -167,10 +182,18 @@ class DaskExecutor(Probed, Executor):
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
         return self._executor.submit(fn, *args, **kwargs)
 
+    def has_workers(self) -> bool:
+        """True while the scheduler has at least one worker."""
+        try:
+            return bool(self._client.scheduler_info()["workers"])
+        except OSError:  # the scheduler itself is gone
+            return False
+
     def restart(self) -> None:
         """Nothing to do: the scheduler reschedules lost tasks."""
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self._probe.cancel()  # never ran if no worker ever joined: do not wait for it
         self._executor.shutdown(wait=wait and not cancel_futures)
         self._client.close()
         if self._cluster is not None:
@@ -180,10 +203,15 @@ class DaskExecutor(Probed, Executor):
 def make_executor(kind: str, workers: int | None = None, scheduler: str | None = None
                   ) -> Executor:
     """An executor by name: ``local`` (default), ``serial`` or ``dask``."""
-    if workers is not None and workers < 1:
-        raise InputError(f"workers must be at least 1, got {workers}.")
+    if workers is not None:
+        check_count(workers, "workers")
     if scheduler and kind != "dask":
         raise InputError(f"--scheduler {scheduler} needs --executor dask (got {kind}).")
+    if workers is not None and (kind == "serial" or scheduler):
+        raise InputError(f"--workers {workers} would be ignored: "
+                         + ("the serial executor runs in this process" if kind == "serial" else
+                            "a running Dask scheduler has its own workers")
+                         + "; drop --workers.")
     if kind == "serial":
         return SerialExecutor()
     if kind == "local":

@@ -15,19 +15,21 @@ from __future__ import annotations
 
 import operator
 import re
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.dataset as ds
 import yaml
 
 from leverage_sim import report
 from leverage_sim.errors import InputError
 from leverage_sim.sweep.storage import SweepStore
-from leverage_sim.sweep.worker import RUN_COLUMNS
+from leverage_sim.sweep.worker import RUN_COLUMNS, summary_schema
 
 DEFAULT_SHARES = tuple(f"{col}>0" for col, _ in report.OUTCOMES.values())
 """Default share outcomes: a standoff won/lost, a clash, US casualties, strikes, withdrawal."""
@@ -46,19 +48,20 @@ def load_sweep(out: str | Path, lazy: bool = False) -> pd.DataFrame | ds.Dataset
     identity, error, figures — no parameter columns; join ``OUT/points.parquet`` on point_id),
     for sweeps too large for memory. The eager frame's ``attrs["parameters"]`` lists the
     parameter columns. An unfinished sweep gives the runs stored so far.
+
+    A run stored twice (two processes writing one folder without the lock, e.g. by an older
+    version) is kept once, with a warning, when both rows are identical (runs are
+    deterministic); differing rows for one run_id are an :class:`InputError` naming them.
     """
     store = SweepStore(out)
     manifest = store.read_manifest()
     if lazy:
-        return ds.dataset(store.summary_dir, format="parquet")
+        return ds.dataset(store.summary_parts(), format="parquet",
+                          schema=_schema(manifest))
     paths = list(manifest["spec"]["parameters"])
-    parts = store.summary_parts()
-    if parts:
-        runs = ds.dataset(parts, format="parquet").to_table().to_pandas()
-    else:
-        from leverage_sim.sweep.worker import summary_schema
-
-        runs = summary_schema(manifest["summary_types"]).empty_table().to_pandas()
+    table = store.read_parts()
+    runs = (table if table is not None else _schema(manifest).empty_table()).to_pandas()
+    runs = _unique_runs(runs, store.out)
     points = store.read_table("points").to_pandas()
     df = runs.merge(points, on="point_id", how="left").sort_values("run_id")
     figures = [c for c in runs.columns if c not in (*RUN_COLUMNS, "error")]
@@ -66,6 +69,30 @@ def load_sweep(out: str | Path, lazy: bool = False) -> pd.DataFrame | ds.Dataset
     df.attrs["parameters"] = paths
     df.attrs["sweep"] = manifest["spec"]["name"]
     return df
+
+
+def _schema(manifest: dict[str, Any]) -> pa.Schema:
+    return summary_schema(manifest["summary_types"])
+
+
+def _unique_runs(runs: pd.DataFrame, out: Path) -> pd.DataFrame:
+    """``runs`` with each run_id once (see :func:`load_sweep`)."""
+    dup = runs["run_id"].duplicated(keep=False)
+    if not dup.any():
+        return runs
+    rows = runs[dup]
+    distinct = rows.drop_duplicates()
+    if distinct["run_id"].is_unique:
+        warnings.warn(f"{len(rows) - len(distinct)} duplicated rows of {distinct['run_id'].size}"
+                      f" runs in '{out}' (identical copies) were dropped; each run is counted "
+                      "once.", stacklevel=3)
+        return runs.drop_duplicates(subset="run_id", keep="first")
+    bad = distinct["run_id"][distinct["run_id"].duplicated()].unique()
+    raise InputError(f"The sweep in '{out}' holds different results for the same run "
+                     f"(run_id {', '.join(map(str, bad[:5]))}{' ...' if len(bad) > 5 else ''}), "
+                     "so it cannot be read reliably: two sweeps wrote into it. Rerun those runs "
+                     f"(`leverage-sim rerun {out} --run-id K` shows the right row), or start the "
+                     "sweep again with --force.")
 
 
 def outcome_values(df: pd.DataFrame, outcome: str) -> tuple[pd.Series, bool]:

@@ -171,6 +171,11 @@ class SweepSpec(_Strict):
         elif self.samples is None:
             raise ValueError(f"design {self.design} needs samples: N "
                              "(see `samples` in the README section Sweeps)")
+        elif self.design in ("sobol", "saltelli") and self.samples & (self.samples - 1):
+            raise ValueError(f"design {self.design} needs samples to be a power of 2 (Sobol' "
+                             f"sequences lose their balance otherwise), got {self.samples}; "
+                             f"use {1 << (self.samples.bit_length() - 1)} or "
+                             f"{1 << self.samples.bit_length()}")
         return self
 
     # ---- constructors --------------------------------------------------------------------------

@@ -11,6 +11,9 @@ Layout of ``OUT/``::
 
 A chunk counts as done once its summary part exists: parts are written to a temporary name and
 renamed (atomic), time series before summary, so a crash never leaves half a chunk counted.
+The folder also holds leverage-sim's record (``.leverage-sim.json``, see
+:mod:`leverage_sim.output_dir`) listing ``FILES``; the sweep holds the folder's lock while it
+runs.
 """
 
 from __future__ import annotations
@@ -23,12 +26,17 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from leverage_sim.errors import InputError
+from leverage_sim.output_dir import folder_kind
 
 MANIFEST = "manifest.json"
 FORMAT = 1
+FILES = (MANIFEST, "points.parquet", "design.parquet", "runs.parquet", "summary/part-*.parquet",
+         "timeseries/part-*.parquet")
+"""What a sweep writes (glob patterns relative to its folder)."""
 
 
 class SweepStore:
@@ -48,13 +56,21 @@ class SweepStore:
     def read_manifest(self) -> dict[str, Any]:
         """The manifest; an :class:`InputError` if the folder holds no sweep."""
         try:
-            return json.loads(self.manifest_path.read_text(encoding="utf-8"))
+            manifest = json.loads(self.manifest_path.read_text(encoding="utf-8"))
         except FileNotFoundError:
-            raise InputError(f"'{self.out}' is not a sweep folder (no {MANIFEST}). Give the "
-                             "--out folder of a sweep started with `leverage-sim sweep`.") from None
-        except json.JSONDecodeError as e:
-            raise InputError(f"{self.manifest_path} is damaged ({e}); start the sweep again "
-                             "with --force.") from None
+            manifest = None
+        except (OSError, ValueError) as e:
+            raise InputError(f"{self.manifest_path} is damaged or unreadable ({e}); start the "
+                             "sweep again with --force.") from None
+        if not isinstance(manifest, dict) or "spec" not in manifest:
+            kind = folder_kind(self.out)
+            what = (f"holds the output of `leverage-sim {kind}`, not a sweep" if kind and
+                    kind != "sweep" else f"is not a sweep folder (no sweep {MANIFEST})")
+            raise InputError(f"'{self.out}' {what}. --resume, rerun and load_sweep work on the "
+                             "--out folder of a sweep started with `leverage-sim sweep`"
+                             + ("; a run is reproduced by running it again with the seed in "
+                                "its manifest.json." if kind in ("run", "compare") else "."))
+        return manifest
 
     def write_manifest(self, manifest: dict[str, Any]) -> None:
         """Write the manifest atomically."""
@@ -76,8 +92,34 @@ class SweepStore:
         return path
 
     def read_table(self, name: str, columns: list[str] | None = None) -> pa.Table:
-        """``OUT/<name>.parquet``."""
-        return pq.read_table(self.out / f"{name}.parquet", columns=columns)
+        """``OUT/<name>.parquet``; an :class:`InputError` if it is missing or damaged."""
+        path = self.out / f"{name}.parquet"
+        try:
+            return pq.read_table(path, columns=columns)
+        except FileNotFoundError:
+            raise InputError(f"{path} is missing: the sweep folder '{self.out}' is incomplete. "
+                             "Start the sweep again with --force.") from None
+        except (OSError, pa.ArrowException) as e:
+            raise InputError(_damaged(path, e, "start the sweep again with --force")) from None
+
+    def read_parts(self, columns: list[str] | None = None, filter: Any = None
+                   ) -> pa.Table | None:
+        """The stored summary rows (optionally some ``columns``, rows matching ``filter``), None
+        if no part is stored yet; an :class:`InputError` naming a damaged part."""
+        parts = self.summary_parts()
+        if not parts:
+            return None
+        try:
+            return ds.dataset(parts, format="parquet").to_table(columns=columns, filter=filter)
+        except (OSError, pa.ArrowException) as e:
+            for part in parts:
+                try:
+                    pq.ParquetFile(part).read(columns=["run_id"])
+                except (OSError, pa.ArrowException) as err:
+                    raise InputError(_damaged(part, err, "delete it, then run `leverage-sim "
+                                              f"sweep --resume --out {self.out}` to compute its "
+                                              "runs again")) from None
+            raise InputError(_damaged(self.summary_dir, e, "check its files")) from None
 
     def write_chunk(self, summary: pa.Table, timeseries: pa.Table | None) -> None:
         """Store one finished chunk (time series first; the summary part marks it done)."""
@@ -94,7 +136,8 @@ class SweepStore:
         return sorted(self.summary_dir.glob("part-*.parquet"))
 
     def stored_runs(self) -> tuple[np.ndarray, int]:
-        """run_ids already stored, and how many of those runs recorded an error; also removes
+        """run_ids already stored (sorted, unique), and how many of those runs recorded an error;
+        also removes
         leftovers of an interrupted write (temporary files, time-series parts whose summary
         part is missing)."""
         for d in (self.summary_dir, self.timeseries_dir):
@@ -104,10 +147,12 @@ class SweepStore:
         for orphan in self.timeseries_dir.glob("part-*.parquet"):
             if orphan.name not in done:
                 orphan.unlink()
-        parts = [pq.read_table(p, columns=["run_id", "error"]) for p in self.summary_parts()]
-        ids = [t.column("run_id").to_numpy() for t in parts]
-        return (np.concatenate(ids) if ids else np.empty(0, dtype=np.int64),
-                sum(error_rows(t) for t in parts))
+        table = self.read_parts(columns=["run_id", "error"])
+        if table is None:
+            return np.empty(0, dtype=np.int64), 0
+        ids, first = np.unique(table.column("run_id").to_numpy(), return_index=True)
+        failed = table.column("error").is_valid().to_numpy(zero_copy_only=False)
+        return ids, int(failed[first].sum())
 
 
 def error_rows(summary: pa.Table) -> int:
@@ -115,7 +160,17 @@ def error_rows(summary: pa.Table) -> int:
     return summary.num_rows - summary.column("error").null_count
 
 
+def _damaged(path: Path, e: BaseException, fix: str) -> str:
+    return f"{path} is damaged and cannot be read ({type(e).__name__}: {e}); {fix}."
+
+
 def _atomic_write(path: Path, write: Any) -> None:
+    """Write through ``PATH.tmp`` renamed into place; a failed write leaves nothing behind (so
+    a full disk gets back the space of the half-written file)."""
     tmp = path.with_name(path.name + ".tmp")
-    write(tmp)
-    os.replace(tmp, path)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

@@ -166,9 +166,3 @@ def init_worker(parent_pid: int) -> None:
 
 def ready() -> None:
     """A no-op task: once it has run, a worker is up with this package imported."""
-
-
-def chunks(runs: Iterable[Run], size: int) -> list[list[Run]]:
-    """Consecutive runs in lists of ``size`` (the last may be shorter)."""
-    runs = list(runs)
-    return [runs[i:i + size] for i in range(0, len(runs), size)]

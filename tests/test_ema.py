@@ -8,10 +8,10 @@ import pytest
 
 pytest.importorskip("ema_workbench", reason="the [ema] extra (ema_workbench) is not installed")
 
-from ema_workbench import perform_experiments  # noqa: E402
+from ema_workbench import perform_experiments
 
-import leverage_sim as ls  # noqa: E402
-from leverage_sim import ema  # noqa: E402
+import leverage_sim as ls
+from leverage_sim import ema
 
 REPLAY = "june_2020_replay"
 OUTCOMES = ["relents", "held_firm", "attacks", "us_withdrawn"]

@@ -11,9 +11,9 @@ The levers are the EMA uncertainties: parameter paths (as in ``--set``) over the
 ranges or a narrower range you give, named as Python identifiers as EMA requires
 (``foreign_forces.backing`` → ``foreign_forces_backing``; :func:`lever_name`). The outcomes are
 the summary columns of ``leverage-sim run`` (:data:`leverage_sim.outcomes.OUTCOMES`), averaged
-over the replications (booleans such as ``us_withdrawn`` become shares). Replication *i* of every experiment uses the seed of replication *i* of
-``leverage-sim run`` (spawned from the master seed), so results are reproducible and
-experiments differ only by their lever values.
+over the replications (booleans such as ``us_withdrawn`` become shares). Replication *i* of
+every experiment uses the seed of replication *i* of ``leverage-sim run`` (spawned from the
+master seed), so results are reproducible and experiments differ only by their lever values.
 """
 
 from __future__ import annotations

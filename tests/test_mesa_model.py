@@ -51,11 +51,10 @@ def test_scenario_by_name_path_or_object_with_overrides(tmp_path):
 
 def test_running_turns_false_at_the_horizon():
     model = LeverageModel(REPLAY, 3, overrides={"horizon_days": 12})
-    steps = 0
-    while model.running:
+    for _ in range(12):
+        assert model.running
         model.step()
-        steps += 1
-    assert steps == model.day == 12
+    assert not model.running and model.day == 12
 
 
 def test_batch_run_stops_at_the_horizon_and_returns_the_summary():

@@ -3,7 +3,7 @@
 - :class:`ReplayBatch`: the replay as ``mesa.batch_run`` wants it (keyword parameters);
 - :class:`BareModel`: the framework's floor — a Mesa model with the replay's agents (government,
   patron, foreign force, one agent per militia), the same steps and the same DataCollector
-  reporters, but agents that do nothing.
+  reporters (the outcome reporters as functions returning 0), but agents that do nothing.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import mesa
 
 from leverage_sim import load_scenario
 from leverage_sim.model import MILITIA_COLUMNS, TIMESERIES_COLUMNS, LeverageModel
+from leverage_sim.outcomes import model_reporters
 
 REPLAY = "june_2020_replay"
 
@@ -47,6 +48,11 @@ class BareMilitia(BareAgent):
     """Stands in for :class:`leverage_sim.agents.Militia` (agent-type reporters)."""
 
 
+def nothing(model: mesa.Model) -> int:
+    """A reporter that reads nothing."""
+    return 0
+
+
 class BareModel(mesa.Model):
     """Same agents, steps and data collection as the replay; no behaviour."""
 
@@ -60,7 +66,8 @@ class BareModel(mesa.Model):
         for c in TIMESERIES_COLUMNS:
             setattr(self, c, 0.0)
         self.datacollector = mesa.DataCollector(
-            model_reporters={"day": "day", **{c: c for c in TIMESERIES_COLUMNS}},
+            model_reporters={"day": "day", **{c: c for c in TIMESERIES_COLUMNS},
+                             **dict.fromkeys(model_reporters(TIMESERIES_COLUMNS), nothing)},
             agenttype_reporters={BareMilitia: {"militia": "name",
                                                **{c: c for c in MILITIA_COLUMNS}}},
         )

@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import argparse
+import inspect
 import multiprocessing as mp
 import os
 import subprocess
@@ -79,13 +80,21 @@ def first_sweep(replications: int, cores: int, threaded: bool = False) -> float:
 
 
 def batch(replications: int, cores: int) -> float:
-    horizon = replay(0.0).horizon_days
+    """Wall time of ``mesa.batch_run`` over the same design with seeds 0..replications-1:
+    Mesa 3.5 takes them as ``rng`` and returns a row per militia of each run, Mesa 3.3 as a
+    ``seed`` parameter, a row per run. Runs stop at the horizon (``model.running``)."""
+    seeds = range(replications)
+    if "rng" in inspect.signature(mesa.batch_run).parameters:
+        params, extra = {"backing": BACKINGS}, {"rng": seeds}
+    else:
+        params, extra = {"backing": BACKINGS, "seed": seeds}, {}
     t = time.perf_counter()
-    rows = mesa.batch_run(ReplayBatch, {"backing": BACKINGS}, number_processes=cores,
-                          iterations=replications, max_steps=horizon - 1,
-                          display_progress=False)
-    assert len(rows) == LEVELS * replications
-    return time.perf_counter() - t
+    rows = mesa.batch_run(ReplayBatch, params, number_processes=cores, display_progress=False,
+                          max_steps=replay(0.0).horizon_days, **extra)
+    elapsed = time.perf_counter() - t
+    assert len({r["RunId"] for r in rows}) == LEVELS * replications
+    assert {r["day"] for r in rows} == {replay(0.0).horizon_days - 1}
+    return elapsed
 
 
 def _plain_loop(runs: list[Run]) -> None:

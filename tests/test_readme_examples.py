@@ -1,18 +1,22 @@
-"""The README's examples run, so they cannot rot; the generated docs match the schema.
+"""The examples of the README and the docs pages run, so they cannot rot; the generated
+parameter reference matches the schema.
 
-Rule for README examples (keep it in mind when writing README sections):
+Rule for examples (keep it in mind when writing the README or a page of ``PAGES``):
 
 - In every ```bash block, each line starting with ``leverage-sim`` whose verb is one of
-  ``FAST_VERBS`` runs, in README order, in one temporary folder, through the real entry point
-  (``leverage_sim.cli.main.main``), and must exit 0. Other lines (``make``, ``jupyter``, shell
-  set-up) and other verbs (``sweep``, ``rerun``, ``dashboard``: long or interactive, tested in
+  ``FAST_VERBS`` runs, in page order (``PAGES``, then each page top to bottom), in one temporary
+  folder, through the real entry point (``leverage_sim.cli.main.main``), and must exit 0. Other
+  lines (``make``, ``jupyter``, shell set-up) and other verbs (``sweep``, ``rerun``,
+  ``dashboard``, ``completion``: long, interactive or writing outside the folder; tested in
   their own modules) are skipped.
 - ``--replications N`` / ``-n N`` is lowered to 3 (and ``run``/``compare`` without it get
   ``-n 3``), so examples may ask for realistic sizes.
 - ``COMMAND > FILE`` writes the command's output to FILE; ``# comments`` are ignored; a line
   ending in ``\\`` continues on the next.
 - A ```yaml block whose first line is ``# file: NAME`` is written to NAME in that folder before
-  the commands run, so README scenario examples are validated and run too.
+  the commands run, so scenario examples are validated and run too.
+- Every ```python block runs (in a folder of its own) with ``replications=N`` and
+  ``scenarios=N`` lowered to 3, except on the pages of ``PYTHON_NOT_RUN``, which say why.
 """
 
 from __future__ import annotations
@@ -27,21 +31,30 @@ from leverage_sim.cli.main import main
 from leverage_sim.param_reference import docs_block
 
 ROOT = Path(__file__).resolve().parents[1]
-README = ROOT / "README.md"
+PAGES = ("README.md", "docs/scenarios.md", "docs/cli.md", "docs/sweeps.md",
+         "docs/notebooks.md", "docs/dashboard.md", "docs/mesa_and_ema.md",
+         "docs/performance.md", "docs/parameters.md")
+PYTHON_NOT_RUN = {
+    "docs/sweeps.md": "its example runs two full shipped sweeps (2,086 runs); the same calls "
+                      "are tested on small sweeps in test_sweep_run.py",
+}
 FAST_VERBS = {"list", "show", "validate", "params", "run", "compare"}
 SMALL = "3"
 BLOCK = re.compile(r"^```(\w+)\n(.*?)^```", re.DOTALL | re.MULTILINE)
+SIZES = re.compile(r"\b(replications|scenarios)=\d[\d_]*")
 
 
-def blocks(lang: str) -> list[str]:
-    return [body for kind, body in BLOCK.findall(README.read_text(encoding="utf-8"))
+def blocks(lang: str, pages: tuple[str, ...] = PAGES) -> list[tuple[str, str]]:
+    """(page, body) of every ```lang block of ``pages``, in order."""
+    return [(page, body) for page in pages
+            for kind, body in BLOCK.findall((ROOT / page).read_text(encoding="utf-8"))
             if kind == lang]
 
 
-def commands() -> list[list[str]]:
-    """The README's runnable leverage-sim commands, as argument lists (see module docstring)."""
+def commands(pages: tuple[str, ...] = PAGES) -> list[list[str]]:
+    """The pages' runnable leverage-sim commands, as argument lists (see module docstring)."""
     out = []
-    for body in blocks("bash"):
+    for _, body in blocks("bash", pages):
         for line in body.replace("\\\n", " ").splitlines():
             args = shlex.split(line, comments=True)
             if len(args) > 1 and args[0] == "leverage-sim" and args[1] in FAST_VERBS:
@@ -51,7 +64,7 @@ def commands() -> list[list[str]]:
 
 def example_files() -> dict[str, str]:
     files = {}
-    for body in blocks("yaml"):
+    for _, body in blocks("yaml"):
         first, _, rest = body.partition("\n")
         if first.startswith("# file: "):
             files[first.removeprefix("# file: ").strip()] = rest
@@ -66,12 +79,13 @@ def shrink(args: list[str]) -> list[str]:
     return [SMALL if i and args[i - 1] in flags else a for i, a in enumerate(args)]
 
 
-def test_readme_has_examples_of_every_fast_verb() -> None:
+def test_pages_have_examples_of_every_fast_verb() -> None:
     assert {c[0] for c in commands()} == FAST_VERBS
     assert "my_scenario.yaml" in example_files()
+    assert {c[0] for c in commands(("README.md",))} == {"run", "compare", "list", "params"}
 
 
-def test_readme_commands_run(tmp_path, monkeypatch, capsys) -> None:
+def test_page_commands_run(tmp_path, monkeypatch, capsys) -> None:
     monkeypatch.chdir(tmp_path)
     for name, text in example_files().items():
         (tmp_path / name).write_text(text, encoding="utf-8")
@@ -88,14 +102,34 @@ def test_readme_commands_run(tmp_path, monkeypatch, capsys) -> None:
     assert (tmp_path / "results").is_dir()
 
 
-def test_readme_lists_every_library_scenario() -> None:
-    text = README.read_text(encoding="utf-8")
+PYTHON_EXAMPLES = [(page, i + 1, body) for page in PAGES if page not in PYTHON_NOT_RUN
+                   for i, (_, body) in enumerate(blocks("python", (page,)))]
+
+
+@pytest.mark.parametrize("page, index, code", PYTHON_EXAMPLES,
+                         ids=[f"{p}#{i}" for p, i, _ in PYTHON_EXAMPLES])
+def test_page_python_examples_run(page, index, code, tmp_path, monkeypatch) -> None:
+    if "ema_workbench" in code:
+        pytest.importorskip("ema_workbench", reason="the [ema] extra is not installed")
+    monkeypatch.chdir(tmp_path)
+    example = compile(SIZES.sub(rf"\1={SMALL}", code), f"{page} (python block)", "exec")
+    exec(example, {"__name__": "__main__"})  # noqa: S102 - running the examples is the point
+
+
+def test_scenario_page_lists_every_library_scenario() -> None:
+    text = (ROOT / "docs/scenarios.md").read_text(encoding="utf-8")
     for f in (ROOT / "scenarios").glob("*.yaml"):
-        assert f"| `{f.stem}` |" in text, f"add {f.stem} to the README's scenario table"
+        assert f"| `{f.stem}` |" in text, f"add {f.stem} to the table in docs/scenarios.md"
 
 
-@pytest.mark.parametrize("doc", ["README.md", "docs/model.md"])
+def test_readme_links_every_docs_page() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for page in (ROOT / "docs").glob("*.md"):
+        assert f"](docs/{page.name})" in readme, f"link docs/{page.name} from the README"
+
+
+@pytest.mark.parametrize("doc", ["docs/parameters.md", "docs/model.md"])
 def test_parameter_reference_matches_the_schema(doc: str) -> None:
     assert docs_block() in (ROOT / doc).read_text(encoding="utf-8"), (
-        f"{doc} is out of date: run `python -m leverage_sim.param_reference README.md "
+        f"{doc} is out of date: run `python -m leverage_sim.param_reference docs/parameters.md "
         "docs/model.md`")

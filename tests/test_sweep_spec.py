@@ -122,9 +122,9 @@ def test_shipped_sweeps_are_valid_and_small():
         assert build_design(spec, 0).n_points * spec.replications <= 2000
 
 
-def test_readme_sweep_examples_are_valid_sweeps():
-    """The README's `leverage-sim sweep` commands and its sweep-file example describe valid
-    sweeps (they are too long to run in the suite; the shipped files are run elsewhere)."""
+def test_docs_sweep_examples_are_valid_sweeps():
+    """The `leverage-sim sweep` commands and the sweep-file example of docs/sweeps.md describe
+    valid sweeps (they are too long to run in the suite; the shipped files are run elsewhere)."""
     import re
     import shlex
     from pathlib import Path
@@ -134,8 +134,8 @@ def test_readme_sweep_examples_are_valid_sweeps():
     from leverage_sim.cli.main import build_parser
     from leverage_sim.cli.sweep_cmd import build_spec
 
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## Sweeps", 1)[1].split("\n## ", 1)[0]
+    section = (Path(__file__).resolve().parents[1] / "docs" / "sweeps.md").read_text(
+        encoding="utf-8")
     checked = 0
     for body in re.findall(r"^```bash\n(.*?)^```", section, re.DOTALL | re.MULTILINE):
         for line in body.replace("\\\n", " ").splitlines():
@@ -147,5 +147,6 @@ def test_readme_sweep_examples_are_valid_sweeps():
     example = re.search(r"^```yaml\n(# scenarios/sweeps/.*?)^```", section,
                         re.DOTALL | re.MULTILINE).group(1)
     shipped = SweepSpec.from_file("backing_instigation_grid")
-    assert SweepSpec.parse({**yaml.safe_load(example), "name": shipped.name}, "README") == shipped
+    assert SweepSpec.parse({**yaml.safe_load(example), "name": shipped.name},
+                           "docs/sweeps.md") == shipped
     assert checked >= 3

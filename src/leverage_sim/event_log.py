@@ -12,16 +12,25 @@ EVENT_COLUMNS = ("day", "date", "actor", "action", "target", "detail", "value")
 
 class EventLog:
     """Actions in the order they happened. ``value`` carries the action's main figure
-    (arrests, fighters mustered, US casualties, detainees released...)."""
+    (arrests, fighters mustered, US casualties, detainees released...).
+
+    ``counts[action]`` (how many) and ``totals[action]`` (sum of ``value``) are kept as actions
+    are added, so reading them costs the same on any day of the run.
+    """
 
     def __init__(self, start_date: dt.date) -> None:
         self.start_date = start_date
         self.rows: list[tuple[int, str, str, str | None, str, float]] = []
+        self.counts: Counter[str] = Counter()
+        self.totals: Counter[str] = Counter()
 
     def add(self, day: int, actor: str, action: str, target: str | None, detail: str,
             value: float) -> None:
         """Append one action."""
-        self.rows.append((day, actor, action, target, detail, float(value)))
+        value = float(value)
+        self.rows.append((day, actor, action, target, detail, value))
+        self.counts[action] += 1
+        self.totals[action] += value
 
     def count_by_actor(self, action: str) -> Counter[str]:
         """How many times each actor did ``action``."""

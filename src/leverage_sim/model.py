@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import mesa
 
 from leverage_sim import schema, standoffs
@@ -10,6 +12,8 @@ from leverage_sim.event_log import EventLog
 from leverage_sim.mechanisms import attacks, beliefs, intimidation, standoff
 from leverage_sim.mechanisms.attacks import AttackOutcome
 from leverage_sim.mechanisms.beliefs import clamp
+from leverage_sim.outcomes import model_reporters
+from leverage_sim.scenario_loader import Overrides, load_scenario
 from leverage_sim.scripted_events import fire_scripted_event
 
 TIMESERIES_COLUMNS = (
@@ -48,9 +52,17 @@ class LeverageModel(mesa.Model):
     :meth:`observe_retaliation`, :meth:`end_standoff_shifts`).
     """
 
-    def __init__(self, scenario: schema.Scenario, seed: int, collect_data: bool = True) -> None:
-        """``collect_data=False`` skips the daily DataCollector (summary-only runs: ~2× faster;
-        the event log and the final state are the same)."""
+    def __init__(self, scenario: schema.Scenario | str | Path, seed: int | None = None,
+                 collect_data: bool = True, *, overrides: Overrides = None) -> None:
+        """A run of ``scenario`` (a :class:`~leverage_sim.schema.Scenario`, a scenario name or a
+        YAML path, with dotted ``overrides`` applied as by :func:`load_scenario`) seeded with
+        integer ``seed`` (default: the scenario's ``seed``). ``collect_data=False`` skips the
+        daily DataCollector (summary-only runs: ~2× faster; the event log and the final state
+        are the same). ``running`` turns False at the horizon, so Mesa's runners stop there;
+        the DataCollector reports the outcomes of :mod:`leverage_sim.outcomes` every day."""
+        if not isinstance(scenario, schema.Scenario) or overrides:
+            scenario = load_scenario(scenario, overrides)
+        seed = scenario.seed if seed is None else seed
         super().__init__(rng=seed)
         self.collect_data = collect_data
         self.spec = scenario  # not `scenario`: Mesa >= 3.4 reserves Model.scenario
@@ -71,7 +83,8 @@ class LeverageModel(mesa.Model):
             self.scripted.setdefault(scenario.event_day(ev), []).append(ev)
         self._reset_daily_counts()
         self.datacollector = mesa.DataCollector(
-            model_reporters={"day": "day", **{c: c for c in TIMESERIES_COLUMNS}},
+            model_reporters={"day": "day", **{c: c for c in TIMESERIES_COLUMNS},
+                             **model_reporters(TIMESERIES_COLUMNS)},
             agenttype_reporters={Militia: {"militia": "name", **{c: c for c in MILITIA_COLUMNS}}},
         )
 
@@ -96,6 +109,7 @@ class LeverageModel(mesa.Model):
         if self.collect_data:
             self.datacollector.collect(self)
         self.day += 1
+        self.running = self.day < self.spec.horizon_days
 
     def _reset_daily_counts(self) -> None:
         self.attacks = 0

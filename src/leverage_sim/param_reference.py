@@ -3,9 +3,9 @@
 One row per field of :class:`leverage_sim.schema.Scenario` (nested sections flattened to the
 paths used by ``--set`` overrides: ``foreign_forces.backing``, ``militias[NAME].autonomy``,
 ``events[i].action``) with unit, default, allowed range, meaning and the source of the default.
-``leverage-sim params`` prints it; README.md and docs/model.md carry it between the markers
-``<!-- params:start -->`` and ``<!-- params:end -->``, refreshed with
-``python -m leverage_sim.param_reference README.md docs/model.md``.
+``leverage-sim params`` prints it; docs/parameters.md and docs/model.md carry it between the
+markers ``<!-- params:start -->`` and ``<!-- params:end -->``, refreshed with
+``python -m leverage_sim.param_reference docs/parameters.md docs/model.md``.
 """
 
 from __future__ import annotations
@@ -120,10 +120,11 @@ def text_listing(rows: list[ParamRow], width: int = 100) -> str:
 
 
 def docs_block() -> str:
-    """The generated Markdown that goes between the markers in README.md and docs/model.md."""
+    """The generated Markdown between the markers in docs/parameters.md and docs/model.md."""
     return (f"{START}\n_Generated from `src/leverage_sim/schema.py` (do not edit here; run "
-            "`python -m leverage_sim.param_reference README.md docs/model.md`). Paths are those "
-            "of `--set` overrides; `[NAME]` picks a list entry by name, `[i]` by position._\n\n"
+            "`python -m leverage_sim.param_reference docs/parameters.md docs/model.md`). Paths are "
+            "those of `--set` overrides; `[NAME]` picks a list entry by name, `[i]` by "
+            "position._\n\n"
             f"{markdown_table(list(reference_rows()))}\n{END}")
 
 
@@ -149,6 +150,6 @@ def update_docs(paths: list[Path]) -> list[Path]:
 
 
 if __name__ == "__main__":
-    files = [Path(p) for p in sys.argv[1:]] or [Path("README.md"), Path("docs/model.md")]
+    files = [Path(p) for p in sys.argv[1:]] or [Path("docs/parameters.md"), Path("docs/model.md")]
     for p in update_docs(files):
         print(f"updated {p}")

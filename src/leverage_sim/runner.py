@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,16 +14,14 @@ import numpy as np
 import pandas as pd
 
 from leverage_sim.limits import check_count, check_run_size, check_seed, run_memory_limit
-from leverage_sim.model import MILITIA_COLUMNS, LeverageModel, Militia
+from leverage_sim.model import MILITIA_COLUMNS, TIMESERIES_COLUMNS, LeverageModel, Militia
+from leverage_sim.outcomes import OUTCOMES
 from leverage_sim.scenario_loader import Overrides, load_scenario
 from leverage_sim.schema import Scenario
 
-SUMMARY_COLUMNS = (
-    "replication", "seed", "raids", "arrests", "max_muster_size", "public_threats", "standoffs",
-    "held_firm", "relents", "clashes", "detainees_released", "attacks", "attacks_intercepted",
-    "us_casualties", "us_strikes", "final_authority", "final_mean_autonomy", "us_withdrawn",
-    "withdrawal_day",
-)
+SUMMARY_COLUMNS = ("replication", "seed", *OUTCOMES)
+"""The summary row of a run: its replication and seed, then the outcomes
+(:data:`leverage_sim.outcomes.OUTCOMES`)."""
 
 
 def replication_seeds(master_seed: int, n: int) -> list[int]:
@@ -84,7 +81,7 @@ def run_one(scenario: Scenario, seed: int, replication: int = 0) -> RunTables:
 def collect(model: LeverageModel, seed: int, replication: int) -> RunTables:
     """Turn a finished model into its tables."""
     dc = model.datacollector
-    ts = dc.get_model_vars_dataframe().reset_index(drop=True)
+    ts = dc.get_model_vars_dataframe()[["day", *TIMESERIES_COLUMNS]].reset_index(drop=True)
     ts.insert(0, "replication", replication)
     ts.insert(2, "date", pd.to_datetime(
         [model.spec.date_of(int(d)) for d in ts["day"]]))
@@ -99,36 +96,10 @@ def collect(model: LeverageModel, seed: int, replication: int) -> RunTables:
 
 
 def summarise_run(model: LeverageModel, seed: int, replication: int) -> dict[str, Any]:
-    """One summary row: counts of what happened and the final state (no DataFrames: cheap)."""
-    counts: Counter[str] = Counter()
-    totals: Counter[str] = Counter()
-    for _, _, action, _, _, value in model.log.rows:
-        counts[action] += 1
-        totals[action] += value
-    outcomes = [s.outcome for s in model.standoffs]
-    ff = model.foreign_force
-    return {
-        "replication": replication,
-        "seed": seed,
-        "raids": counts["raid"],
-        "arrests": int(totals["raid"]),
-        "max_muster_size": max((s.muster + s.allied_fighters for s in model.standoffs),
-                               default=0),
-        "public_threats": counts["public_threat"],
-        "standoffs": len(model.standoffs),
-        "held_firm": sum(o in ("held_firm", "clash_won") for o in outcomes),
-        "relents": sum(o in ("relented", "clash_lost") for o in outcomes),
-        "clashes": counts["clash"],
-        "detainees_released": int(totals["release"]),
-        "attacks": counts["attack"],
-        "attacks_intercepted": counts["interception"],
-        "us_casualties": int(ff.casualties),
-        "us_strikes": counts["strike"],
-        "final_authority": float(model.government.authority),
-        "final_mean_autonomy": float(model.mean_autonomy),
-        "us_withdrawn": ff.withdrawal_day is not None,
-        "withdrawal_day": ff.withdrawal_day if ff.withdrawal_day is not None else -1,
-    }
+    """One summary row (:data:`SUMMARY_COLUMNS`): counts of what happened and the final state,
+    from the same functions as the model's outcome reporters (cheap: no DataFrames)."""
+    return {"replication": replication, "seed": seed,
+            **{name: outcome(model) for name, outcome in OUTCOMES.items()}}
 
 
 @dataclass

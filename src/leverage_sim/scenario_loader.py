@@ -199,6 +199,12 @@ def _walk(loc: tuple[Any, ...]) -> tuple[type[Strict] | None, Any]:
     return model, info
 
 
+def field_of(path: str) -> Any:
+    """The schema field (pydantic ``FieldInfo``) that override ``path`` sets
+    (``militias[KH].autonomy`` → ``Militia.autonomy``), or None if it names no field."""
+    return _walk(tuple(0 if isinstance(p, ov.Key) else p for p in ov.parse_path(path)))[1]
+
+
 def allowed_range(info: Any) -> tuple[float | None, float | None]:
     """(lower, upper) bounds of a schema field, from its ge/gt/le constraints."""
     lo = hi = None

@@ -12,7 +12,8 @@ from leverage_sim.cli.common import (
     output_folder,
     progress_wrapper,
 )
-from leverage_sim.compare import compare
+from leverage_sim.cli.json_output import add_json_arg, emit
+from leverage_sim.compare import LEVEL, compare
 from leverage_sim.errors import InputError
 from leverage_sim.scenario_loader import load_scenario
 
@@ -31,6 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="two or more scenario names or YAML files")
     add_run_args(p, " per scenario")
     add_scenario_args(p)
+    add_json_arg(p)
     p.set_defaults(func=main)
 
 
@@ -43,7 +45,8 @@ def main(args: argparse.Namespace) -> int:
     with output_folder(args, "compare") as out:
         cmp = compare(scenarios, args.replications, args.seed,
                       progress=lambda label: progress_wrapper(args.quiet, label))
-        print(cmp.text())
+        if not args.json:
+            print(cmp.text())
         if out is not None:
             cmp.table().to_csv(out / "comparison.csv", index=False)
             (out / "comparison.md").write_text(cmp.markdown(), encoding="utf-8")
@@ -54,7 +57,11 @@ def main(args: argparse.Namespace) -> int:
             fig = cmp.chart()
             fig.savefig(out / "comparison.png", dpi=110)
             plt.close(fig)
-    if args.out is not None:
+    if args.json:
+        emit({"scenarios": list(cmp.results), "seed": cmp.seed,
+              "replications": args.replications, "interval_level": LEVEL,
+              "table": cmp.table(), "out": args.out})
+    elif args.out is not None:
         print(f"\nWrote comparison.csv, comparison.md, summary.{args.format}, comparison.png "
               f"to {args.out}/")
     return 0

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from leverage_sim.cli.common import add_scenario_dir_arg
+from leverage_sim.cli.json_output import add_json_arg, emit
 from leverage_sim.errors import InputError
 from leverage_sim.scenario_loader import ENV_SCENARIO_PATH, available_scenarios, read_yaml
 
@@ -19,6 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "folder holding a name wins).")
     add_scenario_dir_arg(p)
     p.add_argument("--paths", action="store_true", help="also show each scenario's file")
+    add_json_arg(p)
     p.set_defaults(func=main)
 
 
@@ -33,6 +35,10 @@ def question_of(path: Path) -> str:
 def main(args: argparse.Namespace) -> int:
     """Run the verb."""
     found = available_scenarios(args.scenario_dir)
+    if args.json:
+        emit([{"name": name, "question": question_of(path), "path": path}
+              for name, path in found.items()])
+        return 0
     width = max((len(n) for n in found), default=0)
     for name, path in found.items():
         print(f"{name:<{width}}  {question_of(path)}")

@@ -11,6 +11,7 @@ from leverage_sim.cli.common import (
     output_folder,
     progress_wrapper,
 )
+from leverage_sim.cli.json_output import add_json_arg, emit, files_written, run_document
 from leverage_sim.run_outputs import write_run
 from leverage_sim.runner import run
 from leverage_sim.scenario_loader import load_scenario
@@ -28,6 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("scenario", help="scenario name (see `leverage-sim list`) or YAML file")
     add_run_args(p)
     add_scenario_args(p)
+    add_json_arg(p)
     p.set_defaults(func=main)
 
 
@@ -37,8 +39,11 @@ def main(args: argparse.Namespace) -> int:
     with output_folder(args, "run") as out:
         res = run(scenario, args.replications, args.seed,
                   progress=progress_wrapper(args.quiet, scenario.name))
-        print(report.summary_text(res))
+        if not args.json:
+            print(report.summary_text(res))
         written = write_run(res, out, args.format, args.overrides) if out else []
-    if written:
+    if args.json:
+        emit({**run_document(res), **files_written(args.out, written)})
+    elif written:
         print(f"\nWrote {len(written)} files to {args.out}/: {', '.join(p.name for p in written)}")
     return 0

@@ -6,6 +6,7 @@ import argparse
 
 from leverage_sim.canonical import scenario_yaml
 from leverage_sim.cli.common import add_scenario_args
+from leverage_sim.cli.json_output import add_json_arg, emit
 from leverage_sim.scenario_loader import load_scenario
 
 
@@ -19,10 +20,15 @@ def register(sub: argparse._SubParsersAction) -> None:
         epilog="example: leverage-sim show kh_decapitated > my_scenario.yaml")
     p.add_argument("scenario", help="scenario name (see `leverage-sim list`) or YAML file")
     add_scenario_args(p)
+    add_json_arg(p)
     p.set_defaults(func=main)
 
 
 def main(args: argparse.Namespace) -> int:
     """Run the verb."""
-    print(scenario_yaml(load_scenario(args.scenario, args.overrides, args.scenario_dir)), end="")
+    scenario = load_scenario(args.scenario, args.overrides, args.scenario_dir)
+    if args.json:
+        emit(scenario.model_dump(mode="json"))
+    else:
+        print(scenario_yaml(scenario), end="")
     return 0

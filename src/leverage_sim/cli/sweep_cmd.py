@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -15,6 +16,7 @@ from leverage_sim.cli.common import (
     seconds_arg,
     seed_arg,
 )
+from leverage_sim.cli.json_output import add_json_arg, emit
 from leverage_sim.errors import InputError
 from leverage_sim.sweep import DESIGNS, EXECUTORS, SweepSpec, load_sweep, run_sweep, summarise
 from leverage_sim.sweep.engine import WORKER_TIMEOUT
@@ -69,6 +71,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_force_arg(p)
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     add_scenario_args(p)
+    add_json_arg(p)
     p.set_defaults(func=main)
 
 
@@ -127,23 +130,35 @@ def main(args: argparse.Namespace) -> int:
                     scheduler=args.scheduler, resume=args.resume, chunk_size=args.chunk_size,
                     quiet=args.quiet, force=args.force, scenario_dirs=tuple(args.scenario_dir),
                     worker_timeout=args.worker_timeout)
-    print(report_text(out))
+    if args.json:
+        emit(sweep_summary(out))
+    else:
+        print(report_text(out))
     return 0
 
 
-def report_text(out: Path) -> str:
-    """Short plain-text summary of a finished sweep."""
+def sweep_summary(out: Path) -> dict[str, Any]:
+    """A finished sweep in short: its spec, size, progress, and the table of the
+    :data:`SHOWN` outcomes (per point, or all points together when there are more than
+    :data:`MAX_ROWS`; shares with exact 90% intervals, means with 90% bootstrap intervals)."""
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     df = load_sweep(out)
     params = df.attrs["parameters"]
     n_points = manifest["design"]["n_points"]
     by = params if n_points <= MAX_ROWS else []
-    table = summarise(df, outcomes=SHOWN, by=by)
-    prog = manifest["progress"]
-    spec = manifest["spec"]
-    lines = [(f"Sweep {spec['name']}: {spec['design']} design, {n_points} points × "
-              f"{spec['replications']} replications = {len(df)} runs of {spec['base']}, master "
-              f"seed {spec['seed']}; {prog.get('errors', 0)} runs with errors.")]
+    return {"out": out, "spec": manifest["spec"], "n_points": n_points, "runs": len(df),
+            "progress": manifest["progress"], "parameters": params, "by": by,
+            "table": summarise(df, outcomes=SHOWN, by=by)}
+
+
+def report_text(out: Path) -> str:
+    """Short plain-text summary of a finished sweep."""
+    summary = sweep_summary(out)
+    spec, prog, by, table = (summary[k] for k in ("spec", "progress", "by", "table"))
+    lines = [(f"Sweep {spec['name']}: {spec['design']} design, {summary['n_points']} points × "
+              f"{spec['replications']} replications = {summary['runs']} runs of "
+              f"{spec['base']}, master seed {spec['seed']}; {prog.get('errors', 0)} runs with "
+              "errors.")]
     if prog.get("session_runs"):
         rate = prog["session_runs"] / max(prog["session_seconds"], 1e-9)
         lines.append(f"This session: {prog['session_runs']} runs in "

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 from leverage_sim.cli.common import add_scenario_dir_arg
+from leverage_sim.cli.json_output import add_json_arg, emit
 from leverage_sim.errors import InputError
 from leverage_sim.scenario_loader import load_scenario
 
@@ -19,22 +21,41 @@ def register(sub: argparse._SubParsersAction) -> None:
         "each problem with its field path and allowed range; exits with 2 if any file fails.")
     p.add_argument("files", nargs="+", metavar="FILE", help="scenario files or names")
     add_scenario_dir_arg(p, help="extra folder for scenarios named in `extends`")
+    add_json_arg(p)
     p.set_defaults(func=main)
+
+
+def check(name: str, scenario_dirs: list[str]) -> dict[str, Any]:
+    """What validating one file (or name) found: ``ok`` and the scenario's shape, or the
+    ``error`` paragraph."""
+    try:
+        sc = load_scenario(name, scenario_dirs=scenario_dirs)
+    except InputError as e:
+        return {"file": name, "ok": False, "error": str(e)}
+    return {"file": name, "ok": True, "scenario": sc.name, "militias": len(sc.militias),
+            "events": len(sc.events), "horizon_days": sc.horizon_days,
+            "start_date": sc.start_date}
+
+
+def print_check(r: dict[str, Any]) -> None:
+    """One :func:`check` result as text: ``OK file (...)`` on stdout, ``FAIL`` on stderr."""
+    if not r["ok"]:
+        print(f"FAIL {r['file']}\n     {r['error']}", file=sys.stderr)
+        return
+    n = r["events"]
+    print(f"OK   {r['file']} (scenario {r['scenario']}: {r['militias']} militias, {n} scripted "
+          f"event{'s' * (n != 1)}, {r['horizon_days']} days from {r['start_date']})")
 
 
 def main(args: argparse.Namespace) -> int:
     """Run the verb."""
-    failed = 0
-    for f in args.files:
-        try:
-            sc = load_scenario(f, scenario_dirs=args.scenario_dir)
-        except InputError as e:
-            failed += 1
-            print(f"FAIL {f}\n     {e}", file=sys.stderr)
-            continue
-        n = len(sc.events)
-        print(f"OK   {f} (scenario {sc.name}: {len(sc.militias)} militias, {n} scripted "
-              f"event{'s' * (n != 1)}, {sc.horizon_days} days from {sc.start_date})")
+    results = [check(f, args.scenario_dir) for f in args.files]
+    failed = sum(not r["ok"] for r in results)
+    if args.json:
+        emit({"files": results, "failed": failed})
+    else:
+        for r in results:
+            print_check(r)
     if failed:
         print(f"{failed} of {len(args.files)} file(s) failed validation.", file=sys.stderr)
         return 2

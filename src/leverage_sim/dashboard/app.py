@@ -3,9 +3,9 @@
 Sidebar: a scenario picker, then Mesa's SolaraViz controls (step / play / reset, play speed) and
 its model-parameter sliders for the levers. Main area: the run's status, three live charts and
 the event log. The page owns the model as a reactive value that SolaraViz steps and replaces on
-Reset, and draws the main area itself: SolaraViz gets no components, because Mesa 3.3's
-tab/grid view of components uses a Vuetify 2 widget that fails under ipyvuetify 3 (and the
-layout is then the same on Mesa 3.3 and 3.5). The dashboard is keyed by the selected scenario:
+Reset, and draws the main area itself: SolaraViz gets no components, so the layout is ours and
+the same on Mesa 3.3 and 3.5 (whose tab/grid views of components differ; Mesa's components do
+work with this model: docs/mesa_and_ema.md). The dashboard is keyed by the selected scenario:
 picking another scenario rebuilds it with sliders starting at that scenario's values.
 """
 
@@ -34,12 +34,13 @@ from leverage_sim.scenario_loader import available_scenarios
 DPI = 90  # chart resolution: 6 x 3 in -> 540 x 270 px
 # Sidebar sliders: label on its own line, current value always shown in the thumb's bubble
 # (Vuetify renders the bubble hidden until dragged; SolaraViz offers no option for it).
+# Vuetify 2 class names: ipyvuetify is pinned below 2 (see pyproject.toml).
 SLIDER_CSS = """
-.v-slider.v-input--horizontal { grid-template-areas: "prepend" "control";
-                                grid-template-columns: 1fr; }
-.v-slider .v-input__prepend { margin-inline-end: 0; margin-bottom: 26px; }
-.v-slider-thumb__label-container { display: block !important; }
-.v-slider-thumb__label { height: 22px; min-width: 30px; font-size: 12px; }
+.v-input__slider .v-input__slot { flex-wrap: wrap; }
+.v-input__slider .v-input__slot > .v-label { flex: 0 0 100%; margin-bottom: 30px; }
+.v-slider__thumb-label-container { display: block !important; }
+.v-slider__thumb-label { transform: translateY(-20%) translateY(-12px) translateX(-50%)
+                         rotate(45deg) !important; }
 """
 CHARTS: tuple[Callable[[DashboardModel, pd.DataFrame], Figure], ...] = (
     charts.authority_autonomy, charts.attacks, charts.detainees)

@@ -1,5 +1,5 @@
 """Parameter sweeps: designs, replications, executors (serial, local processes, Dask) and
-results streamed to Parquet — see the README section "Sweeps".
+results streamed to Parquet — see docs/sweeps.md.
 
 Quick use::
 

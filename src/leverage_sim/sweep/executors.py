@@ -171,7 +171,7 @@ class DaskExecutor(Probed, Executor):
         except OSError as e:
             raise InputError(f"Cannot reach the Dask scheduler at {scheduler} ({e}). Start one "
                              "with `dask scheduler` and workers with `dask worker "
-                             f"{scheduler}` (see the README section Sweeps), or drop "
+                             f"{scheduler}` (see docs/sweeps.md), or drop "
                              "--scheduler to use a local cluster.") from None
         info = self._client.scheduler_info()
         self.workers = max(1, sum(w.get("nthreads", 1) for w in info["workers"].values()))

@@ -170,7 +170,7 @@ class SweepSpec(_Strict):
                                  "[...]), or choose design lhs, sobol, morris or random")
         elif self.samples is None:
             raise ValueError(f"design {self.design} needs samples: N "
-                             "(see `samples` in the README section Sweeps)")
+                             "(see the designs in docs/sweeps.md)")
         elif self.design in ("sobol", "saltelli") and self.samples & (self.samples - 1):
             raise ValueError(f"design {self.design} needs samples to be a power of 2 (Sobol' "
                              f"sequences lose their balance otherwise), got {self.samples}; "
@@ -213,7 +213,7 @@ class SweepSpec(_Strict):
             problems = [_describe(err) for err in e.errors()]
             raise InputError(
                 f"Sweep from {source}: {len(problems)} problem{'s' * (len(problems) > 1)} — "
-                + "; ".join(problems) + ". Fix these fields (the README section 'Sweeps' shows "
+                + "; ".join(problems) + ". Fix these fields (docs/sweeps.md shows "
                 "every field with an example)."
             ) from None
 

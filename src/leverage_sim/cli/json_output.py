@@ -1,0 +1,72 @@
+"""``--json``: one JSON document on stdout in place of a verb's text summary.
+
+The verbs that print summaries (run, compare, sweep, show, list, params, validate) take
+``--json``; progress bars and errors still go to stderr, so ``leverage-sim run X --json | jq``
+reads one document. Numbers are plain JSON numbers (NaN becomes null), dates ISO strings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from leverage_sim import report
+from leverage_sim.runner import Results
+
+
+def add_json_arg(p: argparse.ArgumentParser) -> None:
+    """``--json``: print one JSON document instead of the text summary."""
+    p.add_argument("--json", action="store_true",
+                   help="print one machine-readable JSON document on stdout instead of the "
+                   "text summary")
+
+
+def plain(obj: Any) -> Any:
+    """``obj`` as JSON values: numpy/pandas scalars to Python ones, NaN and infinities to
+    None, dates to ISO strings, paths to strings, tables to lists of row objects."""
+    if isinstance(obj, pd.DataFrame):
+        return plain(obj.to_dict(orient="records"))
+    if isinstance(obj, dict):
+        return {str(k): plain(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [plain(v) for v in obj]
+    if isinstance(obj, np.generic):
+        obj = obj.item()
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    if isinstance(obj, dt.date):
+        return obj.isoformat()
+    return str(obj) if isinstance(obj, Path) else obj
+
+
+def emit(doc: Any) -> None:
+    """Print ``doc`` (see :func:`plain`) as one JSON document."""
+    print(json.dumps(plain(doc), indent=2, ensure_ascii=False, allow_nan=False))
+
+
+def files_written(out: Path | None, paths: list[Path]) -> dict[str, Any]:
+    """``out`` (the output folder or null) and the names of the ``files`` written there."""
+    return {"out": out, "files": [p.name for p in paths]}
+
+
+def run_document(res: Results) -> dict[str, Any]:
+    """What ``run`` prints: the run's settings, outcome shares (share of runs, 0-1) and each
+    figure's median with the central 90% interval across runs."""
+    sc = res.scenario
+    shares = report.outcome_shares(res.summary)
+    return {
+        "scenario": sc.name, "question": sc.question, "replications": len(res.summary),
+        "seed": res.seed, "seeds": res.seeds, "start_date": sc.start_date,
+        "horizon_days": sc.horizon_days, "seconds": res.seconds,
+        "outcome_shares": {name: {"column": col, "meaning": meaning, "share": shares[name]}
+                           for name, (col, meaning) in report.OUTCOMES.items()},
+        "figures": report.intervals(res.summary).to_dict(orient="index"),
+        "interval_level": 0.9,
+    }

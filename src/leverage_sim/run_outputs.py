@@ -48,18 +48,12 @@ def manifest(res: Results, overrides: list[str] | None = None) -> dict[str, Any]
 
 
 def authority_autonomy_chart(res: Results) -> Figure:
-    """Government authority and mean militia autonomy over time: median and 90% band."""
-    fig, ax = plt.subplots(figsize=(9, 4.5), constrained_layout=True)
-    plots.band_plot(ax, res.timeseries, "authority", "government authority", "tab:green",
-                    levels=(0.9,))
-    plots.band_plot(ax, res.timeseries, "mean_autonomy", "mean militia autonomy", "tab:purple",
-                    levels=(0.9,))
-    ax.set_ylim(0, 1)
-    ax.set_ylabel("index (0-1)")
-    ax.set_title(f"{res.scenario.name}: authority and autonomy (median, 90% band over "
-                 f"{len(res.summary)} runs)")
-    ax.legend(loc="lower left", fontsize=8)
-    ax.tick_params(axis="x", labelrotation=30)
+    """Government authority and mean militia autonomy over time, each split by standoff
+    outcome (relented / held firm): median, 50% and 90% of runs."""
+    fig, axes = plt.subplots(1, 2, figsize=(12, 4.5), constrained_layout=True, sharey=True)
+    plots.split_band_plot(axes[0], res, "authority")
+    plots.split_band_plot(axes[1], res, "mean_autonomy")
+    fig.suptitle(f"{res.scenario.name}: authority and autonomy over {len(res.summary)} runs")
     return fig
 
 
@@ -77,10 +71,12 @@ def charts(res: Results) -> dict[str, Figure]:
     return {
         "authority_autonomy.png": authority_autonomy_chart(res),
         "attacks_per_week.png": _single(
-            plots.weekly_attacks, res.timeseries,
+            lambda ax, ts: plots.weekly_attacks(ax, ts, res.scenario.horizon_days),
+            res.timeseries,
             f"{res.scenario.name}: attacks and interceptions per week (mean over {n} runs)"),
         "outcomes.png": _single(plots.outcome_bars, res.summary,
-                                f"{res.scenario.name}: share of {n} runs with each outcome"),
+                                f"{res.scenario.name}: share of {n} runs with each outcome "
+                                "(90% exact interval)"),
         "overview.png": plots.run_overview(res),
     }
 

@@ -105,7 +105,7 @@ class Comparison:
         ax.set_yticks(y, att.index)
         ax.set_ylim(-0.5, len(att) - 0.5)
         plots.value_axis(ax, "attacks", axis="x", top=float(att["high"].max()) * 1.1)
-        ax.set_xlabel(f"attacks on US-linked sites per run (median, {LEVEL:.0%} of runs)")
+        ax.set_xlabel(f"attacks per run (median, {LEVEL:.0%} of runs)")
         ax.set_title("Attacks on US-linked sites")
         plots.scenario_panels(bottom.subplots(1, k, sharey=True, squeeze=False)[0],
                               self.results, "authority", levels=(0.5, LEVEL))

@@ -20,7 +20,7 @@ from typing import Any
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
-from leverage_sim import __version__, plots
+from leverage_sim import __version__, plots, report_pages
 from leverage_sim.canonical import scenario_hash, scenario_yaml
 from leverage_sim.narrative import narrative
 from leverage_sim.runner import Results
@@ -83,7 +83,8 @@ def charts(res: Results) -> dict[str, Figure]:
 
 def write_run(res: Results, out: Path, fmt: str = "parquet",
               overrides: list[str] | None = None) -> list[Path]:
-    """Write tables, narrative, resolved scenario, manifest and charts to ``out``."""
+    """Write tables, narrative, resolved scenario, manifest, charts and ``report.html`` to
+    ``out``."""
     written = res.save(out, fmt)
     texts = {
         "narrative.md": narrative(res, 0),
@@ -97,4 +98,6 @@ def write_run(res: Results, out: Path, fmt: str = "parquet",
         fig.savefig(out / name, dpi=110)
         plt.close(fig)
         written.append(out / name)
+    written.append(report_pages.run_report(res, out, [p for p in written if p.suffix == ".png"
+                                                      and p.name != "overview.png"]))
     return written

@@ -14,6 +14,7 @@ from leverage_sim.cli.common import (
 )
 from leverage_sim.compare import compare
 from leverage_sim.errors import InputError
+from leverage_sim.report_pages import compare_report
 from leverage_sim.scenario_loader import load_scenario
 
 
@@ -24,8 +25,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Run two or more scenarios with the same master seed (so replication i "
         "has the same seed in each) and print a side-by-side table: share of runs with each "
         "outcome and median figures, with 90% intervals. With --out, write comparison.csv "
-        "(long table), comparison.md, summary (every replication, with a scenario column) and "
-        "comparison.png.",
+        "(long table), comparison.md, summary (every replication, with a scenario column), "
+        "comparison.png and report.html (self-contained: tables, chart, manifests).",
         epilog="example: leverage-sim compare june_2020_replay kh_decapitated -n 200")
     p.add_argument("scenarios", nargs="+", metavar="SCENARIO",
                    help="two or more scenario names or YAML files")
@@ -54,5 +55,7 @@ def main(args: argparse.Namespace) -> int:
         fig = cmp.chart()
         fig.savefig(out / "comparison.png", dpi=110)
         plt.close(fig)
-        print(f"\nWrote comparison.csv, comparison.md, {path.name}, comparison.png to {out}/")
+        compare_report(cmp, out, [out / "comparison.png"])
+        print(f"\nWrote comparison.csv, comparison.md, {path.name}, comparison.png, report.html "
+              f"to {out}/")
     return 0

@@ -10,6 +10,7 @@ import pandas as pd
 
 from leverage_sim.cli.common import add_scenario_args
 from leverage_sim.errors import InputError
+from leverage_sim.report_pages import sweep_report
 from leverage_sim.sweep import DESIGNS, EXECUTORS, SweepSpec, load_sweep, run_sweep, summarise
 from leverage_sim.sweep.spec import is_sweep_file, parse_params
 
@@ -99,6 +100,7 @@ def main(args: argparse.Namespace) -> int:
                     scheduler=args.scheduler, resume=args.resume, chunk_size=args.chunk_size,
                     quiet=args.quiet, force=args.force, scenario_dirs=tuple(args.scenario_dir))
     print(report_text(out))
+    print(f"Report: {sweep_report(out)}")
     return 0
 
 

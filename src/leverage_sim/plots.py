@@ -48,7 +48,12 @@ def value_axis(ax: Axes, name: str, axis: str = "y", top: float | None = None) -
     else:
         set_(0, max(get()[1], 1 if top is None else top))
     if labels.is_count(name):
-        (ax.yaxis if axis == "y" else ax.xaxis).set_major_locator(MaxNLocator(integer=True))
+        integer_ticks(ax, axis)
+
+
+def integer_ticks(ax: Axes, axis: str = "y") -> None:
+    """Whole-number ticks on the ``axis`` ("x" or "y") of a count (runs, attacks, persons)."""
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_locator(MaxNLocator(integer=True))
 
 
 def standoff_groups(summary: pd.DataFrame) -> pd.Series:

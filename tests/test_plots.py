@@ -175,6 +175,7 @@ def test_sensitivity_bars(kind, ax):
     assert [t.get_text() for t in ax.get_xticklabels()] == names  # no schema path: as given
     assert ax.get_ylabel() and ax.get_title()
     assert len(ax.get_legend().get_texts()) == 2
+    assert -0.2 < ax.get_ylim()[0] <= 0 and (kind != "sobol" or ax.get_ylim()[1] >= 1)
 
 
 # ---- sweeps ------------------------------------------------------------------------------------
@@ -209,7 +210,7 @@ def test_response_curve_one_line_per_value_of_a_second_parameter(grid, ax):
         "patron instigation = 0.2", "patron instigation = 0.8"]
     means = grid.groupby(["patron.instigation", "foreign_forces.backing"])["attacks"].mean()
     np.testing.assert_allclose(ax.get_lines()[1].get_ydata(), means.loc[0.8])
-    assert ax.get_ylabel() == "attacks on US-linked sites (count): mean per run"
+    assert ax.get_ylabel() == "attacks on US-linked sites (count)" and "mean per run" in ax.get_title()
     assert ax.get_ylim()[0] == 0  # never zoomed in on the noise
     assert isinstance(ax.yaxis.get_major_locator(), MaxNLocator)
     with pytest.raises(ls.InputError, match="No column"):
@@ -227,6 +228,13 @@ def test_heatmap_cells_are_point_shares(grid, ax):
     assert ax.get_ylabel() == "patron instigation (index 0-1)"
     assert len(ax.texts) == 6 and len(ax.figure.axes) == 2  # the cells' values and a colour bar
     assert "share of runs" in ax.figure.axes[1].get_ylabel()
+    assert ax.get_images()[0].get_clim() == (0, 1)
+
+
+def test_heatmap_colour_scale_of_counts_starts_at_zero(grid, ax):
+    plots.heatmap(ax, grid, "foreign_forces.backing", "patron.instigation", "attacks")
+    assert ax.get_images()[0].get_clim()[0] == 0
+    assert ax.figure.axes[1].get_ylabel() == "attacks on US-linked sites (count): mean per run"
 
 
 def test_prim_trajectory(ax):

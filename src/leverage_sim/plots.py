@@ -4,6 +4,7 @@ Figure) with titles and units, and returns it."""
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
@@ -344,13 +345,13 @@ def response_curve(ax: Axes, runs: pd.DataFrame, parameter: str, outcomes: str |
     shares = all(c.endswith("_share") for c in centre.values())
     what = "share of runs" if shares else "mean per run"
     ax.set_xlabel(labels.label(parameter))
-    ax.set_ylabel(what if len(outcomes) > 1 else
-                  labels.label(outcomes[0]) + ("" if shares else f": {what}"))
+    ax.set_ylabel(what if len(outcomes) > 1 else textwrap.fill(labels.label(outcomes[0]), 45))
     value_axis(ax, outcomes[0])
     n = int(table["n"].median())
     ax.set_title(f"Response to {labels.label(parameter, unit=False)}\n({what}, {level:.0%} "
                  f"interval, {n} runs per point)")
-    ax.legend(fontsize=8)
+    if i > 1:
+        ax.legend(fontsize=8)
     return ax
 
 
@@ -368,8 +369,7 @@ def heatmap(ax: Axes, runs: pd.DataFrame, x: str, y: str, outcome: str, level: f
     table, centre = _point_stats(runs, [outcome], [x, y], level, "bootstrap")
     grid = table.pivot(index=y, columns=x, values=centre[outcome])
     im = ax.imshow(grid.to_numpy(dtype=float), origin="lower", aspect="auto", cmap=cmap,
-                   vmin=0 if centre[outcome].endswith("_share") else None,
-                   vmax=1 if centre[outcome].endswith("_share") else None)
+                   vmin=0, vmax=1 if labels.is_index(outcome) else None)
     ax.set_xticks(range(grid.shape[1]), [f"{v:.3g}" for v in grid.columns],
                   rotation=45 if grid.shape[1] > 8 else 0)
     ax.set_yticks(range(grid.shape[0]), [f"{v:.3g}" for v in grid.index])
@@ -432,6 +432,10 @@ def sensitivity_bars(ax: Axes, indices: pd.DataFrame, title: str | None = None) 
     ax.set_xticks(x, [labels.label(str(p), unit=False) for p in indices.index], rotation=20,
                   ha="right")
     ax.axhline(0, color="black", linewidth=0.6)
+    ends = [indices[c] + sign * indices.get(f"{c}_conf", 0) for c in bars for sign in (-1, 1)]
+    low, high = float(pd.concat(ends).min()), float(pd.concat(ends).max())
+    # from 0 (Sobol: to 1, the whole variance), wider where estimates stray outside
+    ax.set_ylim(min(0.0, 1.05 * low), max(1.0 if sobol else 0.0, 1.05 * high))
     ax.set_ylabel("share of output variance" if sobol else "output units per unit range")
     ax.set_title(labels.label(title, unit=False) if title else
                  ("Sobol indices" if sobol else "Morris screening"))

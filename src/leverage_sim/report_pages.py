@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -16,12 +17,17 @@ from leverage_sim import labels, plots, report
 from leverage_sim.report_html import Section, write_report
 from leverage_sim.runner import Results
 
+if TYPE_CHECKING:
+    from leverage_sim.compare import Comparison
+
 REPORT = "report.html"
 LEVEL = 0.9
 SWEEP_OUTCOMES = (("held_firm>0", "relents>0"), ("attacks",), ("final_authority",))
 """Panels of a sweep report's response curves (outcomes drawn together)."""
 MAX_POINTS = 40
 """Sweeps with more points get one table row for all points together."""
+MAX_CURVES = 8
+"""Response curves for at most this many swept parameters (the first ones)."""
 
 
 def outcome_table(summary: pd.DataFrame, level: float = LEVEL) -> pd.DataFrame:
@@ -97,7 +103,7 @@ def run_report(res: Results, out: Path, charts: Sequence[Path | Figure]) -> Path
     return write_report(out / REPORT, title, _run_sections(res, charts, manifest))
 
 
-def compare_report(cmp: object, out: Path, charts: Sequence[Path | Figure]) -> Path:
+def compare_report(cmp: Comparison, out: Path, charts: Sequence[Path | Figure]) -> Path:
     """``out/report.html`` of a comparison (:class:`leverage_sim.compare.Comparison`): the
     side-by-side table, ``charts``, the long table and each scenario's manifest."""
     from leverage_sim.run_outputs import manifest
@@ -129,10 +135,11 @@ def _interval_cells(table: pd.DataFrame, outcome: str) -> list[str]:
 
 
 def sweep_charts(runs: pd.DataFrame, design: str) -> list[Figure]:
-    """Response curves of :data:`SWEEP_OUTCOMES` against each swept parameter (other
-    parameters pooled; designs other than ``grid`` binned into deciles of the parameter)."""
+    """Response curves of :data:`SWEEP_OUTCOMES` against each swept parameter (up to
+    :data:`MAX_CURVES`; other parameters pooled; designs other than ``grid`` binned into
+    deciles of the parameter); none if no run succeeded."""
     figs = []
-    for p in runs.attrs["parameters"]:
+    for p in runs.attrs["parameters"][:MAX_CURVES] if len(runs) else []:
         data = runs.copy()
         if design != "grid" and data[p].nunique() > 10:
             data[p] = data.groupby(pd.qcut(data[p], 10, duplicates="drop"), observed=True)[
@@ -173,7 +180,10 @@ def sweep_report(out: str | Path) -> Path:
     path = write_report(out / REPORT, f"Sweep {spec['name']}: {len(runs)} runs", [
         Section("Summary", [about, note, shown]),
         Section("Response curves", [f"Mean or share with its {LEVEL:.0%} interval at each value "
-                                    "(other swept parameters pooled).", *figs]),
+                                    "(other swept parameters pooled"
+                                    + ("" if spec["design"] == "grid" else "; values binned "
+                                       "into deciles, drawn at each decile's median") + ").",
+                                    *figs]),
         Section("Manifest", [manifest]),
     ])
     for fig in figs:

@@ -16,8 +16,8 @@ def test_examples_from_the_brief():
 
 
 def test_every_numeric_parameter_is_labelled_with_its_schema_unit():
-    params = [r for r in reference_rows() if r.unit not in ("", "text", "date") and "[i]" not in r.path
-              and r.range]
+    params = [r for r in reference_rows()
+              if r.unit not in ("", "text", "date") and "[i]" not in r.path and r.range]
     assert len(params) > 40
     for r in params:
         path = r.path.replace("[NAME]", "[X]")

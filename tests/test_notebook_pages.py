@@ -1,4 +1,4 @@
-"""Rendering notebooks for the docs (``make docs-notebooks``): Markdown with the charts beside it."""
+"""Rendering notebooks for the docs (``make docs-notebooks``): Markdown, charts beside it."""
 
 import base64
 
@@ -10,7 +10,8 @@ from leverage_sim.errors import InputError
 from leverage_sim.notebook_pages import main
 
 PNG = base64.b64decode(  # a 1x1 PNG
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==")
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJ"
+    "RU5ErkJggg==")
 
 
 def _notebook(path, charts: int) -> None:

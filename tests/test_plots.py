@@ -192,8 +192,8 @@ def test_response_curve_shares_with_intervals(grid, ax):
     plots.response_curve(ax, grid, "foreign_forces.backing", outcomes)
     lines = ax.get_lines()
     assert [line.get_label() for line in lines] == [
-        "share of runs where the government held firm", "share of runs where the government "
-        "relented"]
+        "share of runs where the government held firm",
+        "share of runs where the government relented"]
     assert lines[0].get_linestyle() != lines[1].get_linestyle()
     assert sum(isinstance(c, PolyCollection) for c in ax.collections) == 2
     np.testing.assert_allclose(lines[0].get_xdata(), [0, 0.5, 1])
@@ -210,7 +210,8 @@ def test_response_curve_one_line_per_value_of_a_second_parameter(grid, ax):
         "patron instigation = 0.2", "patron instigation = 0.8"]
     means = grid.groupby(["patron.instigation", "foreign_forces.backing"])["attacks"].mean()
     np.testing.assert_allclose(ax.get_lines()[1].get_ydata(), means.loc[0.8])
-    assert ax.get_ylabel() == "attacks on US-linked sites (count)" and "mean per run" in ax.get_title()
+    assert ax.get_ylabel() == "attacks on US-linked sites (count)"
+    assert "mean per run" in ax.get_title()
     assert ax.get_ylim()[0] == 0  # never zoomed in on the noise
     assert isinstance(ax.yaxis.get_major_locator(), MaxNLocator)
     with pytest.raises(ls.InputError, match="No column"):

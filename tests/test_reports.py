@@ -20,7 +20,7 @@ from leverage_sim.run_outputs import write_run
 from leverage_sim.sweep import SweepSpec, run_sweep
 
 EXTERNAL = re.compile(r"""<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*["']?"""
-                      r"""(?:https?:)?//""", re.I)
+                      r"""(?:https?:)?//""", re.IGNORECASE)
 
 
 def self_contained(page: str) -> None:

@@ -100,7 +100,8 @@ class Comparison:
         att = t[(t["measure"] == "attacks")].set_index("scenario").loc[list(self.results)]
         y = np.arange(len(att))[::-1]
         for i, (yi, (label, r)) in enumerate(zip(y, att.iterrows())):
-            ax.errorbar([r["value"]], [yi], xerr=[[r["value"] - r["low"]], [r["high"] - r["value"]]],
+            ax.errorbar([r["value"]], [yi],
+                        xerr=[[r["value"] - r["low"]], [r["high"] - r["value"]]],
                         fmt=plots.STYLES[i % len(plots.STYLES)][1], capsize=4, color="tab:red")
         ax.set_yticks(y, att.index)
         ax.set_ylim(-0.5, len(att) - 0.5)

@@ -12,7 +12,6 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
@@ -135,7 +134,8 @@ def weekly_attacks(ax: Axes, timeseries: pd.DataFrame, horizon_days: int | None 
         names.append(f"last {length[-1]} days, scaled to 7")
     ax.legend(handles, names, loc="upper left", fontsize=8)
     ax.set_xlim(start, start + pd.Timedelta(days=days))
-    ax.set_xticks(left[:: -(-len(left) // 8)], [f"{d:%d %b}" for d in left[:: -(-len(left) // 8)]])
+    ticks = left[:: -(-len(left) // 8)]  # at most 8 labelled week starts
+    ax.set_xticks(ticks, [f"{d:%d %b}" for d in ticks])
     ax.set_ylim(0, max(1.0, float(rate.max()) * 1.15))
     if not rate.any():
         ax.text(0.5, 0.5, "no attacks in any run", transform=ax.transAxes, ha="center",

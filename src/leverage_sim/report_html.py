@@ -51,7 +51,8 @@ nav a{margin-right:1em}
 SORT_SCRIPT = """
 document.querySelectorAll("table.sortable th").forEach(function(th){
  th.addEventListener("click",function(){
-  var table=th.closest("table"),body=table.tBodies[0],i=Array.prototype.indexOf.call(th.parentNode.children,th);
+  var table=th.closest("table"),body=table.tBodies[0],
+   i=Array.prototype.indexOf.call(th.parentNode.children,th);
   var asc=!th.classList.contains("asc");
   table.querySelectorAll("th").forEach(function(h){h.classList.remove("asc","desc")});
   th.classList.add(asc?"asc":"desc");

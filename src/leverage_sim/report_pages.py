@@ -84,8 +84,9 @@ def _run_sections(res: Results, charts: Sequence[Path | Figure], manifest: dict
              f"{sc.horizon_days} days from {sc.start_date}."
              + (f"\n\n**Question.** {sc.question}" if sc.question else ""))
     return [
-        Section("Summary", [about, f"Share of runs with each outcome, exact "
-                            f"(Clopper-Pearson) {LEVEL:.0%} interval:", outcome_table(res.summary),
+        Section("Summary", [about, (f"Share of runs with each outcome, exact "
+                                   f"(Clopper-Pearson) {LEVEL:.0%} interval:"),
+                            outcome_table(res.summary),
                             "Runs by standoff outcome (charts of authority are split this way):",
                             standoff_table(res)]),
         Section("Per-run figures", [figures_table(res.summary)]),

@@ -7,6 +7,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Mapping, Sequence
 
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -56,6 +57,15 @@ def integer_ticks(ax: Axes, axis: str = "y") -> None:
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_locator(MaxNLocator(integer=True))
 
 
+def date_axis(ax: Axes, start: object, days: int) -> None:
+    """A date x axis from ``start`` to the horizon (``days`` later), concise tick labels."""
+    locator = mdates.AutoDateLocator(maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    start = pd.Timestamp(start)
+    ax.set_xlim(start, start + pd.Timedelta(days=days))
+
+
 def standoff_groups(summary: pd.DataFrame) -> pd.Series:
     """Per replication (index), which way its standoffs went: ``relented`` (at least once),
     ``held firm`` (won at least one, never relented) or ``no standoff decided``."""
@@ -98,12 +108,12 @@ def split_band_plot(ax: Axes, res: Results, column: str,
             band_plot(ax, ts[ts["replication"].isin(reps)], column,
                       f"{name} (n={len(reps)})", colour, levels, STYLES[i][0])
     value_axis(ax, column)
+    date_axis(ax, res.scenario.start_date, res.scenario.horizon_days)
     ax.set_ylabel(labels.label(column))
     bands = " and ".join(f"{level:.0%}" for level in sorted(levels))
     ax.set_title(f"{labels.label(column, unit=False)}, by standoff outcome\n(median; "
                  f"{bands} of runs: shaded, dotted)")
     ax.legend(loc="best", fontsize=8)
-    ax.tick_params(axis="x", labelrotation=30)
     return ax
 
 
@@ -163,7 +173,6 @@ def run_overview(res: Results) -> Figure:
     weekly_attacks(axes[0, 1], res.timeseries, res.scenario.horizon_days)
     split_band_plot(axes[1, 0], res, "detainees_held")
     outcome_bars(axes[1, 1], res.summary)
-    axes[0, 1].tick_params(axis="x", labelrotation=30)
     fig.suptitle(f"{res.scenario.name}: {len(res.summary)} replications, seed {res.seed}")
     return fig
 
@@ -187,8 +196,9 @@ def scenario_bands(ax: Axes, results: Mapping[str, Results], column: str,
     ax.set_xlabel("date")
     ax.set_ylabel(ylabel or labels.label(column))
     value_axis(ax, column)
+    first = next(iter(results.values())).scenario
+    date_axis(ax, first.start_date, max(r.scenario.horizon_days for r in results.values()))
     ax.legend(loc="best", fontsize=8)
-    ax.tick_params(axis="x", labelrotation=30)
     return ax
 
 

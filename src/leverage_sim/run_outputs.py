@@ -61,7 +61,6 @@ def _single(draw: Callable[..., Any], data: Any, title: str) -> Figure:
     fig, ax = plt.subplots(figsize=(9, 4.5), constrained_layout=True)
     draw(ax, data)
     ax.set_title(title)
-    ax.tick_params(axis="x", labelrotation=30)
     return fig
 
 

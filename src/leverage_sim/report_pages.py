@@ -70,9 +70,10 @@ def standoff_table(res: Results) -> pd.DataFrame:
     that a single median hides."""
     groups = plots.standoff_groups(res.summary)
     final = res.summary.set_index("replication")["final_authority"]
-    return pd.DataFrame({"runs": groups.value_counts(),
-                         "median final authority": final.groupby(groups).median().round(3)}
-                        ).rename_axis("standoff outcome")
+    table = pd.DataFrame({"runs": groups.value_counts(),
+                          "median final authority": final.groupby(groups).median().round(3)})
+    order = [g for g in plots.GROUP_COLOURS if g in table.index]
+    return table.loc[order].rename_axis("standoff outcome").reset_index()
 
 
 def _run_sections(res: Results, charts: Sequence[Path | Figure], manifest: dict

@@ -12,6 +12,7 @@ def test_examples_from_the_brief():
     assert labels.label("foreign_forces.backing") == "US backing (probability 0-1)"
     assert labels.label("attacks>=10") == "share of runs with attacks on US-linked sites ≥ 10"
     assert labels.label("militias[KH].cohesion") == "KH cohesion (index 0-1)"
+    assert labels.label("militias[0].cohesion") == "militia 0 cohesion (index 0-1)"
     assert labels.label("foreign_forces.response_delay_days") == "US response delay (days)"
 
 

@@ -139,6 +139,8 @@ def label(name: str, unit: bool = True) -> str:
     if info is None:
         return _humanise(name)
     (head, key), (field, _) = pairs[0], pairs[-1]
+    if key is not None and key.isdigit():  # militias[0] -> "militia 0"
+        key = f"{head.removesuffix('s')} {key}"
     actor = key if key is not None and len(pairs) == 2 else (
         f"{pairs[1][1]} site" if len(pairs) == 3 else SECTIONS.get(head, ""))
     words = _humanise(field)

@@ -26,10 +26,6 @@ STYLES = (("-", "o"), ("--", "s"), ("-.", "^"), (":", "D"), ((0, (5, 1, 1, 1)), 
 GROUP_COLOURS = {"relented": "tab:red", "held firm": "tab:green", "no standoff decided":
                  "tab:gray"}
 """Colour of each standoff-outcome group (see :func:`standoff_groups`)."""
-SPLIT_COLUMNS = ("authority", "mean_autonomy", "detainees_held", "resolve")
-"""Time series drawn per standoff-outcome group rather than as one median band: they split
-into runs that relented and runs that held firm (two clusters; one band between them would
-show a median that hardly any run follows)."""
 
 
 def style(i: int) -> dict[str, object]:
@@ -99,7 +95,11 @@ def band_plot(ax: Axes, timeseries: pd.DataFrame, column: str, label: str | None
 def split_band_plot(ax: Axes, res: Results, column: str,
                     levels: tuple[float, ...] = (0.5, 0.9)) -> Axes:
     """``column`` as one :func:`band_plot` per standoff-outcome group of runs
-    (:func:`standoff_groups`), each labelled with its number of runs, on an honest axis."""
+    (:func:`standoff_groups`), each labelled with its number of runs, on an honest axis.
+
+    For series that split into runs that relented and runs that held firm (authority,
+    autonomy, detainees held): one band across both clusters would show a median that hardly
+    any run follows."""
     groups = standoff_groups(res.summary)
     ts = res.timeseries
     for i, (name, colour) in enumerate(GROUP_COLOURS.items()):

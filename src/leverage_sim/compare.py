@@ -99,7 +99,7 @@ class Comparison:
         t = self.table()
         att = t[(t["measure"] == "attacks")].set_index("scenario").loc[list(self.results)]
         y = np.arange(len(att))[::-1]
-        for i, (yi, (label, r)) in enumerate(zip(y, att.iterrows())):
+        for i, (yi, r) in enumerate(zip(y, att.to_dict("records"))):
             ax.errorbar([r["value"]], [yi],
                         xerr=[[r["value"] - r["low"]], [r["high"] - r["value"]]],
                         fmt=plots.STYLES[i % len(plots.STYLES)][1], capsize=4, color="tab:red")

@@ -1,6 +1,7 @@
 """Charts of results (matplotlib). Each function takes the tables that ``run`` (``Results``) or a
 sweep (``load_sweep``) return, or an analysis table, draws on the Axes it is given (or makes a
-Figure) with titles and units, and returns it."""
+Figure) and returns it. Axes are labelled from the schema (:mod:`leverage_sim.labels`) and start
+at 0, shares and indices run from 0 to 1, and intervals are shown (rules: docs/reports.md)."""
 
 from __future__ import annotations
 

@@ -111,7 +111,7 @@ class Comparison:
         plots.scenario_panels(bottom.subplots(1, k, sharey=True, squeeze=False)[0],
                               self.results, "authority", levels=(0.5, LEVEL))
         bottom.suptitle("Government authority by standoff outcome: median, 50% (shaded) and "
-                        f"{LEVEL:.0%} (dotted) of runs")
+                        f"{LEVEL:.0%} (thin lines) of runs")
         fig.suptitle(f"Same seeds through {k} scenarios (master seed {self.seed}, n={n} runs "
                      "each)")
         return fig

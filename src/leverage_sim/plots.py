@@ -88,8 +88,8 @@ def band_plot(ax: Axes, timeseries: pd.DataFrame, column: str, label: str | None
                             alpha=0.25, linewidth=0)
         else:
             for bound in (lo, hi):
-                ax.plot(med.index, bound.to_numpy(), color=line.get_color(), linewidth=0.7,
-                        linestyle=":")
+                ax.plot(med.index, bound.to_numpy(), color=line.get_color(), linewidth=0.6,
+                        alpha=0.7)
     return ax
 
 
@@ -113,7 +113,7 @@ def split_band_plot(ax: Axes, res: Results, column: str,
     ax.set_ylabel(labels.label(column))
     bands = " and ".join(f"{level:.0%}" for level in sorted(levels))
     ax.set_title(f"{labels.label(column, unit=False)}, by standoff outcome\n(median; "
-                 f"{bands} of runs: shaded, dotted)")
+                 f"{bands} of runs: shaded, thin lines)")
     ax.legend(loc="best", fontsize=8)
     return ax
 
@@ -183,7 +183,8 @@ def scenario_bands(ax: Axes, results: Mapping[str, Results], column: str,
                    ylabel: str | None = None, levels: tuple[float, ...] = (0.5, 0.9)) -> Axes:
     """One ``timeseries`` column for several scenarios on one axes: per scenario the median over
     replications by date (each in its own line style), the narrowest of ``levels`` shaded and
-    wider ones as thin dotted lines. For many scenarios prefer :func:`scenario_panels`.
+    wider ones as thin lines. For many scenarios, or series that split by standoff
+    outcome, prefer :func:`scenario_panels`.
 
     ``results`` maps a label (e.g. the scenario name) to its :class:`Results`.
     """

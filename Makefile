@@ -38,5 +38,11 @@ browser-deps: $(STAMP)
 notebooks: $(STAMP)
 	$(BIN)/jupyter execute --inplace --timeout=3600 notebooks/*.ipynb
 
+# Execute the notebooks (full settings; the .ipynb files are not changed) and render
+# them to docs/notebooks/NAME.md with their charts in NAME_files/ (docs/reports.md links them).
+.PHONY: docs-notebooks
+docs-notebooks: $(STAMP)
+	$(BIN)/python -m leverage_sim.notebook_pages --execute notebooks/*.ipynb --out docs/notebooks
+
 clean:
 	rm -rf $(VENV) results .pytest_cache .hypothesis

@@ -14,6 +14,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from leverage_sim.notebook_pages import render
+
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
 KERNEL = "leverage-sim-test"
 
@@ -50,3 +52,11 @@ def test_notebook_runs(path, kernel_env, tmp_path, monkeypatch):
     if path.name.startswith("01_"):  # the replay is set against the historical record
         text = " ".join(o.get("data", {}).get("text/plain", "") for o in outputs)
         assert "record (2020)" in text and "arrests in the raid" in text
+        # and `make docs-notebooks` renders it as a page with its charts beside it
+        page = render(nb, path.stem, tmp_path / "docs")
+        images = sorted((tmp_path / "docs" / f"{path.stem}_files").glob("*.png"))
+        charts = sum("image/png" in o.get("data", {}) for o in outputs)
+        assert len(images) == charts and page.name == f"{path.stem}.md"
+        md = page.read_text(encoding="utf-8")
+        assert all(f"]({path.stem}_files/{p.name})" in md for p in images)
+        assert "record (2020)" in md and "**Question.**" in md

@@ -1,4 +1,5 @@
-"""Plot helpers on small runs: a figure is produced, axes are labelled, series are all there."""
+"""Plot helpers on small runs: a figure is produced, axes are labelled from the schema and
+start at 0, series are all there."""
 
 import matplotlib
 
@@ -9,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.collections import PolyCollection
+from matplotlib.ticker import MaxNLocator
 from scipy import stats
 
 import leverage_sim as ls
@@ -39,17 +41,66 @@ def test_run_overview_keeps_working(runs):
     plt.close(fig)
 
 
-def test_scenario_bands_one_median_and_two_bands_per_scenario(runs, ax):
+def test_scenario_bands_median_shaded_50_and_thin_90_lines_per_scenario(runs, ax):
     out = plots.scenario_bands(ax, runs, "authority", ylabel="index (0-1)")
     assert out is ax
-    assert [line.get_label() for line in ax.get_lines()] == ["replay", "full backing"]
-    assert sum(isinstance(c, PolyCollection) for c in ax.collections) == 4
+    medians = [line for line in ax.get_lines() if not line.get_label().startswith("_")]
+    assert [line.get_label() for line in medians] == ["replay (n=4)", "full backing (n=4)"]
+    assert medians[0].get_linestyle() != medians[1].get_linestyle()  # coinciding lines show
+    assert sum(isinstance(c, PolyCollection) for c in ax.collections) == 2  # 50% shaded
+    assert len(ax.get_lines()) == 2 + 2 * 2  # 90%: two thin lines per scenario
     assert ax.get_ylabel() == "index (0-1)" and ax.get_xlabel() == "date"
-    assert "50% and 90%" in ax.get_title()
+    assert "50% and 90%" in ax.get_title() and ax.get_ylim() == (0, 1)
     # the median line is the median over replications on each date
     ts = runs["replay"].timeseries
-    np.testing.assert_allclose(ax.get_lines()[0].get_ydata(),
+    np.testing.assert_allclose(medians[0].get_ydata(), ts.groupby("date")["authority"].median())
+
+
+def test_split_band_plot_one_median_per_standoff_outcome(runs, ax):
+    res = runs["replay"]
+    plots.split_band_plot(ax, res, "authority")
+    groups = plots.standoff_groups(res.summary)
+    expected = {f"{g} (n={n})" for g, n in groups.value_counts().items()}
+    medians = {line.get_label(): line for line in ax.get_lines()
+               if not line.get_label().startswith("_")}
+    assert set(medians) == expected
+    name, n = groups.value_counts().index[0], groups.value_counts().iloc[0]
+    ts = res.timeseries[res.timeseries["replication"].isin(groups.index[groups == name])]
+    np.testing.assert_allclose(medians[f"{name} (n={n})"].get_ydata(),
                                ts.groupby("date")["authority"].median())
+    assert ax.get_ylim() == (0, 1) and ax.get_ylabel() == "government authority (index 0-1)"
+
+
+def _weekly_table(start: str, days: int, reps: int, attacks: int) -> pd.DataFrame:
+    """Every replication has ``attacks`` attacks on each day (one intercepted if any)."""
+    dates = pd.date_range(start, periods=days, freq="D")
+    return pd.DataFrame([{"replication": r, "day": d, "date": dates[d], "attacks": attacks,
+                          "attacks_intercepted": min(attacks, 1)}
+                         for r in range(reps) for d in range(days)])
+
+
+def test_weekly_attacks_bins_whole_weeks_from_a_thursday_start(ax):
+    ts = _weekly_table("2020-05-07", 40, reps=3, attacks=2)  # a Thursday; 5 weeks + 5 days
+    plots.weekly_attacks(ax, ts, horizon_days=40)
+    bars = [p for p in ax.patches if p.get_facecolor()[:3] == pytest.approx(
+        matplotlib.colors.to_rgb("tab:red"))]
+    lefts = sorted(matplotlib.dates.num2date(p.get_x()).date() for p in bars)
+    assert [str(d) for d in lefts] == ["2020-05-07", "2020-05-14", "2020-05-21", "2020-05-28",
+                                       "2020-06-04", "2020-06-11"]
+    # two attacks a day: 14 per week in every bin, the partial last week's rate scaled to 7
+    np.testing.assert_allclose([p.get_height() for p in bars], 14)
+    partial = [p for p in bars if p.get_hatch()]
+    assert len(partial) == 1 and partial[0].get_width() < 5
+    assert any("last 5 days" in t.get_text() for t in ax.get_legend().get_texts())
+    end = matplotlib.dates.num2date(ax.get_xlim()[1]).date()
+    assert str(end) == "2020-06-16"  # the axis ends at the horizon (day 40)
+    assert ax.get_ylim()[0] == 0
+
+
+def test_weekly_attacks_with_no_attacks_starts_at_zero(ax):
+    plots.weekly_attacks(ax, _weekly_table("2020-05-07", 10, reps=2, attacks=0))
+    assert ax.get_ylim() == (0, 1)
+    assert all(p.get_height() == 0 for p in ax.patches)
 
 
 def test_outcome_shares_by_scenario_bars_and_intervals(runs, ax):
@@ -61,7 +112,9 @@ def test_outcome_shares_by_scenario_bars_and_intervals(runs, ax):
         heights.setdefault(p.get_facecolor(), []).append(p.get_width())
     first = next(iter(heights.values()))
     np.testing.assert_allclose(first, ls.report.outcome_shares(runs["replay"].summary))
-    assert "share of runs" in ax.get_xlabel() and ax.get_legend() is not None
+    assert "share of runs" in ax.get_xlabel() and ax.get_xlim() == (0, 1)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["replay (n=4)",
+                                                                    "full backing (n=4)"]
     # error bars: the exact (Clopper-Pearson) 90% interval of each share over 4 runs
     errbars = [c for c in ax.containers if not hasattr(c, "patches")]
     k = np.rint(np.asarray(first) * 4)
@@ -69,7 +122,28 @@ def test_outcome_shares_by_scenario_bars_and_intervals(runs, ax):
     hi = np.where(k < 4, stats.beta.ppf(0.95, k + 1, 4 - np.minimum(k, 3)), 1)
     ends = np.array([seg[:, 0] for seg in errbars[0].lines[2][0].get_segments()])
     np.testing.assert_allclose(ends, np.column_stack([lo, hi]))
-    assert ax.get_yticklabels()[0].get_text() == "relented"
+    assert ax.get_yticklabels()[0].get_text() == OUTCOMES["relented"][1]
+
+
+def test_outcome_bars_carry_intervals(runs, ax):
+    plots.outcome_bars(ax, runs["replay"].summary)
+    assert len(ax.patches) == len(OUTCOMES)
+    assert [c for c in ax.containers if not hasattr(c, "patches")], "no error bars"
+    assert "n=4" in ax.get_title()
+
+
+def test_compare_chart_honest_axes_and_integer_legend(runs):
+    from leverage_sim.compare import Comparison
+
+    fig = Comparison(runs, seed=5).chart()
+    texts = [t.get_text() for a in fig.axes if a.get_legend() for t in a.get_legend().get_texts()]
+    assert "replay (n=4)" in texts and not any("n=4.0" in t for t in texts)
+    authority = [a for a in fig.axes if a.get_ylabel().startswith("government authority")]
+    assert len(authority) == 1 and all(a.get_ylim() == (0, 1) for a in fig.axes
+                                       if "n=4)" in a.get_title())
+    attacks = next(a for a in fig.axes if a.get_xlabel().startswith("attacks"))
+    assert attacks.get_xlim()[0] == 0
+    plt.close(fig)
 
 
 def test_event_timeline_rows_match_the_replication(runs, ax):
@@ -98,9 +172,10 @@ def test_sensitivity_bars(kind, ax):
                             "mu_star_conf": [0.1] * 3, "sigma": [0.2, 0.5, 0.0]}, index=names)
     plots.sensitivity_bars(ax, idx)
     assert len(ax.patches) == 6
-    assert [t.get_text() for t in ax.get_xticklabels()] == names
+    assert [t.get_text() for t in ax.get_xticklabels()] == names  # no schema path: as given
     assert ax.get_ylabel() and ax.get_title()
     assert len(ax.get_legend().get_texts()) == 2
+    assert -0.2 < ax.get_ylim()[0] <= 0 and (kind != "sobol" or ax.get_ylim()[1] >= 1)
 
 
 # ---- sweeps ------------------------------------------------------------------------------------
@@ -116,22 +191,29 @@ def test_response_curve_shares_with_intervals(grid, ax):
     outcomes = ["held_firm>0", "relents>0"]
     plots.response_curve(ax, grid, "foreign_forces.backing", outcomes)
     lines = ax.get_lines()
-    assert [line.get_label() for line in lines] == outcomes
+    assert [line.get_label() for line in lines] == [
+        "share of runs where the government held firm",
+        "share of runs where the government relented"]
+    assert lines[0].get_linestyle() != lines[1].get_linestyle()
     assert sum(isinstance(c, PolyCollection) for c in ax.collections) == 2
     np.testing.assert_allclose(lines[0].get_xdata(), [0, 0.5, 1])
     expected = (grid["held_firm"] > 0).groupby(grid["foreign_forces.backing"]).mean()
     np.testing.assert_allclose(lines[0].get_ydata(), expected)
-    assert ax.get_xlabel() == "foreign_forces.backing" and ax.get_ylabel() == "share of runs"
+    assert ax.get_xlabel() == "US backing (probability 0-1)"
+    assert ax.get_ylabel() == "share of runs" and ax.get_ylim() == (0, 1)
     assert "6 runs per point" in ax.get_title()
 
 
 def test_response_curve_one_line_per_value_of_a_second_parameter(grid, ax):
     plots.response_curve(ax, grid, "foreign_forces.backing", "attacks", by="patron.instigation")
     assert [line.get_label() for line in ax.get_lines()] == [
-        "patron.instigation = 0.2", "patron.instigation = 0.8"]
+        "patron instigation = 0.2", "patron instigation = 0.8"]
     means = grid.groupby(["patron.instigation", "foreign_forces.backing"])["attacks"].mean()
     np.testing.assert_allclose(ax.get_lines()[1].get_ydata(), means.loc[0.8])
-    assert ax.get_ylabel() == "attacks: mean per run"
+    assert ax.get_ylabel() == "attacks on US-linked sites (count)"
+    assert "mean per run" in ax.get_title()
+    assert ax.get_ylim()[0] == 0  # never zoomed in on the noise
+    assert isinstance(ax.yaxis.get_major_locator(), MaxNLocator)
     with pytest.raises(ls.InputError, match="No column"):
         plots.response_curve(ax, grid, "government.resolve", "attacks")
 
@@ -143,9 +225,17 @@ def test_heatmap_cells_are_point_shares(grid, ax):
     share = (grid["held_firm"] > 0).groupby(
         [grid["patron.instigation"], grid["foreign_forces.backing"]]).mean().unstack()
     np.testing.assert_allclose(image, share.to_numpy())
-    assert ax.get_xlabel() == "foreign_forces.backing" and ax.get_ylabel() == "patron.instigation"
+    assert ax.get_xlabel() == "US backing (probability 0-1)"
+    assert ax.get_ylabel() == "patron instigation (index 0-1)"
     assert len(ax.texts) == 6 and len(ax.figure.axes) == 2  # the cells' values and a colour bar
     assert "share of runs" in ax.figure.axes[1].get_ylabel()
+    assert ax.get_images()[0].get_clim() == (0, 1)
+
+
+def test_heatmap_colour_scale_of_counts_starts_at_zero(grid, ax):
+    plots.heatmap(ax, grid, "foreign_forces.backing", "patron.instigation", "attacks")
+    assert ax.get_images()[0].get_clim()[0] == 0
+    assert ax.figure.axes[1].get_ylabel() == "attacks on US-linked sites (count): mean per run"
 
 
 def test_prim_trajectory(ax):

@@ -88,22 +88,33 @@ class Comparison:
             lambda df: df[["scenario", *df.columns[:-1]]])
 
     def chart(self) -> Figure:
-        """Outcome shares, authority over time (median, 90% band) and attacks per run."""
-        fig, axes = plt.subplots(1, 3, figsize=(17, 5), constrained_layout=True)
-        plots.outcome_shares_by_scenario(axes[0], {k: r.summary for k, r in
-                                                   self.results.items()}, LEVEL)
-        plots.scenario_bands(axes[1], self.results, "authority", "index (0-1)", levels=(LEVEL,))
-        ax = axes[2]
+        """Outcome shares (exact 90% intervals), attacks per run (median, 90% of runs) and,
+        one small panel per scenario, authority over time by standoff outcome (median, 50%
+        and 90% of runs); every value axis starts at 0."""
+        k, n = len(self.results), len(next(iter(self.results.values())).summary)
+        fig = plt.figure(figsize=(max(13, 4 * k), 10), constrained_layout=True)
+        top, bottom = fig.subfigures(2, 1)
+        ax_out, ax = top.subplots(1, 2, width_ratios=[3, 2])
+        plots.outcome_shares_by_scenario(ax_out, {label: r.summary for label, r in
+                                                  self.results.items()}, LEVEL)
         t = self.table()
         att = t[(t["measure"] == "attacks")].set_index("scenario").loc[list(self.results)]
         y = np.arange(len(att))[::-1]
-        ax.errorbar(att["value"], y, xerr=[att["value"] - att["low"], att["high"] - att["value"]],
-                    fmt="o", capsize=4, color="tab:red")
+        for i, (yi, r) in enumerate(zip(y, att.to_dict("records"))):
+            ax.errorbar([r["value"]], [yi],
+                        xerr=[[r["value"] - r["low"]], [r["high"] - r["value"]]],
+                        fmt=plots.STYLES[i % len(plots.STYLES)][1], capsize=4, color="tab:red")
         ax.set_yticks(y, att.index)
-        ax.set_xlabel(f"attacks per run (median, {LEVEL:.0%} interval)")
-        ax.set_title("Attacks on foreign-force sites")
-        fig.suptitle(f"Same seeds through {len(self.results)} scenarios (master seed "
-                     f"{self.seed}, {len(next(iter(self.results.values())).summary)} runs each)")
+        ax.set_ylim(-0.5, len(att) - 0.5)
+        plots.value_axis(ax, "attacks", axis="x", top=float(att["high"].max()) * 1.1)
+        ax.set_xlabel(f"attacks per run (median, {LEVEL:.0%} of runs)")
+        ax.set_title("Attacks on US-linked sites")
+        plots.scenario_panels(bottom.subplots(1, k, sharey=True, squeeze=False)[0],
+                              self.results, "authority", levels=(0.5, LEVEL))
+        bottom.suptitle("Government authority by standoff outcome: median, 50% (shaded) and "
+                        f"{LEVEL:.0%} (thin lines) of runs")
+        fig.suptitle(f"Same seeds through {k} scenarios (master seed {self.seed}, n={n} runs "
+                     "each)")
         return fig
 
 

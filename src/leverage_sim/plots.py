@@ -1,78 +1,179 @@
 """Charts of results (matplotlib). Each function takes the tables that ``run`` (``Results``) or a
 sweep (``load_sweep``) return, or an analysis table, draws on the Axes it is given (or makes a
-Figure) with titles and units, and returns it."""
+Figure) and returns it. Axes are labelled from the schema (:mod:`leverage_sim.labels`) and start
+at 0, shares and indices run from 0 to 1, and intervals are shown (rules: docs/reports.md)."""
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
 
+from leverage_sim import labels
 from leverage_sim.errors import InputError
-from leverage_sim.report import OUTCOMES, outcome_shares
+from leverage_sim.report import OUTCOMES
 from leverage_sim.runner import Results
+
+STYLES = (("-", "o"), ("--", "s"), ("-.", "^"), (":", "D"), ((0, (5, 1, 1, 1)), "v"))
+"""Line style and marker per series, so that coinciding lines stay distinguishable."""
+GROUP_COLOURS = {"relented": "tab:red", "held firm": "tab:green", "no standoff decided":
+                 "tab:gray"}
+"""Colour of each standoff-outcome group (see :func:`standoff_groups`)."""
+
+
+def style(i: int) -> dict[str, object]:
+    """Line style and marker of the ``i``-th series (cycling through :data:`STYLES`)."""
+    linestyle, marker = STYLES[i % len(STYLES)]
+    return {"linestyle": linestyle, "marker": marker, "markevery": 0.1, "markersize": 4}
+
+
+def value_axis(ax: Axes, name: str, axis: str = "y", top: float | None = None) -> None:
+    """Honest limits and ticks for an axis showing ``name`` (see :mod:`leverage_sim.labels`):
+    shares and indices run from 0 to 1; everything else from 0 (never a zoomed axis that
+    makes noise look like an effect), to at least ``top`` (default 1) so that an all-zero
+    series does not fill the axes; counts get integer ticks."""
+    get, set_ = (ax.get_ylim, ax.set_ylim) if axis == "y" else (ax.get_xlim, ax.set_xlim)
+    if labels.is_index(name):
+        set_(0, 1)
+    else:
+        set_(0, max(get()[1], 1 if top is None else top))
+    if labels.is_count(name):
+        integer_ticks(ax, axis)
+
+
+def integer_ticks(ax: Axes, axis: str = "y") -> None:
+    """Whole-number ticks on the ``axis`` ("x" or "y") of a count (runs, attacks, persons)."""
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_locator(MaxNLocator(integer=True))
+
+
+def date_axis(ax: Axes, start: object, days: int) -> None:
+    """A date x axis from ``start`` to the horizon (``days`` later), concise tick labels."""
+    locator = mdates.AutoDateLocator(maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    start = pd.Timestamp(start)
+    ax.set_xlim(start, start + pd.Timedelta(days=days))
+
+
+def standoff_groups(summary: pd.DataFrame) -> pd.Series:
+    """Per replication (index), which way its standoffs went: ``relented`` (at least once),
+    ``held firm`` (won at least one, never relented) or ``no standoff decided``."""
+    group = np.where(summary["relents"] > 0, "relented",
+                     np.where(summary["held_firm"] > 0, "held firm", "no standoff decided"))
+    return pd.Series(group, index=summary["replication"].to_numpy(), name="standoff")
 
 
 def band_plot(ax: Axes, timeseries: pd.DataFrame, column: str, label: str | None = None,
-              color: str | None = None, levels: tuple[float, ...] = (0.5, 0.9)) -> Axes:
-    """Median of ``column`` over replications by date, with shaded central intervals."""
+              color: str | None = None, levels: tuple[float, ...] = (0.5, 0.9),
+              linestyle: object = "-") -> Axes:
+    """Median of ``column`` over replications by date; the narrowest of ``levels`` as a shaded
+    central interval, wider ones as thin lines of the same colour (so that bands of several
+    series stay readable when they overlap)."""
     g = timeseries.groupby("date")[column]
     med = g.median()
-    line, = ax.plot(med.index, med.to_numpy(), label=label or column, color=color)
-    for i, level in enumerate(sorted(levels, reverse=True)):
+    line, = ax.plot(med.index, med.to_numpy(), label=label or labels.label(column),
+                    color=color, linestyle=linestyle)
+    for i, level in enumerate(sorted(levels)):
         lo, hi = g.quantile((1 - level) / 2), g.quantile(1 - (1 - level) / 2)
-        ax.fill_between(med.index, lo.to_numpy(), hi.to_numpy(), color=line.get_color(),
-                        alpha=0.12 + 0.1 * i, linewidth=0)
+        if i == 0:
+            ax.fill_between(med.index, lo.to_numpy(), hi.to_numpy(), color=line.get_color(),
+                            alpha=0.25, linewidth=0)
+        else:
+            for bound in (lo, hi):
+                ax.plot(med.index, bound.to_numpy(), color=line.get_color(), linewidth=0.6,
+                        alpha=0.7)
     return ax
 
 
-def weekly_attacks(ax: Axes, timeseries: pd.DataFrame) -> Axes:
-    """Mean attacks and interceptions per week across replications (bars)."""
+def split_band_plot(ax: Axes, res: Results, column: str,
+                    levels: tuple[float, ...] = (0.5, 0.9)) -> Axes:
+    """``column`` as one :func:`band_plot` per standoff-outcome group of runs
+    (:func:`standoff_groups`), each labelled with its number of runs, on an honest axis.
+
+    For series that split into runs that relented and runs that held firm (authority,
+    autonomy, detainees held): one band across both clusters would show a median that hardly
+    any run follows."""
+    groups = standoff_groups(res.summary)
+    ts = res.timeseries
+    for i, (name, colour) in enumerate(GROUP_COLOURS.items()):
+        reps = groups.index[groups == name]
+        if len(reps):
+            band_plot(ax, ts[ts["replication"].isin(reps)], column,
+                      f"{name} (n={len(reps)})", colour, levels, STYLES[i][0])
+    value_axis(ax, column)
+    date_axis(ax, res.scenario.start_date, res.scenario.horizon_days)
+    ax.set_ylabel(labels.label(column))
+    bands = " and ".join(f"{level:.0%}" for level in sorted(levels))
+    ax.set_title(f"{labels.label(column, unit=False)}, by standoff outcome\n(median; "
+                 f"{bands} of runs: shaded, thin lines)")
+    ax.legend(loc="best", fontsize=8)
+    return ax
+
+
+def weekly_attacks(ax: Axes, timeseries: pd.DataFrame, horizon_days: int | None = None) -> Axes:
+    """Attacks and interceptions per week (mean over replications), in whole weeks counted
+    from the run's start date. A last, partial week is drawn as narrower hatched bars at its
+    rate scaled to 7 days, and labelled as such. The date axis ends at the horizon
+    (``horizon_days``, default: the last day in the table + 1)."""
     n = timeseries["replication"].nunique()
-    weekly = (timeseries.set_index("date")[["attacks", "attacks_intercepted"]]
-              .resample("W").sum() / n)
-    ax.bar(weekly.index, weekly["attacks"], width=5, label="attacks", color="tab:red", alpha=0.6)
-    ax.bar(weekly.index, weekly["attacks_intercepted"], width=5, label="intercepted",
-           color="tab:blue", alpha=0.8)
-    ax.set_ylabel("per week (mean over runs)")
+    start = timeseries["date"].min()
+    days = horizon_days or int(timeseries["day"].max()) + 1
+    per_day = (timeseries.groupby("day")[["attacks", "attacks_intercepted"]].sum() / n
+               ).reindex(range(days), fill_value=0)
+    week = per_day.index // 7
+    length = per_day.groupby(week).size().to_numpy()
+    rate = per_day.groupby(week).sum().to_numpy() * (7 / length)[:, None]
+    left = start + pd.to_timedelta(np.unique(week) * 7, unit="D")
+    full = length == 7
+    for col, (name, colour, alpha) in enumerate((("attacks", "tab:red", 0.6),
+                                                 ("intercepted", "tab:blue", 0.8))):
+        for part, hatch in ((full, None), (~full, "//")):
+            ax.bar(left[part], rate[part, col], width=length[part] - 0.8, align="edge",
+                   color=colour, alpha=alpha, hatch=hatch, edgecolor="white",
+                   label=name if hatch is None else None)
+    handles, names = ax.get_legend_handles_labels()
+    if not full.all():
+        handles.append(Patch(facecolor="white", edgecolor="gray", hatch="//"))
+        names.append(f"last {length[-1]} days, scaled to 7")
+    ax.legend(handles, names, loc="upper left", fontsize=8)
+    ax.set_xlim(start, start + pd.Timedelta(days=days))
+    ticks = left[:: -(-len(left) // 8)]  # at most 8 labelled week starts
+    ax.set_xticks(ticks, [f"{d:%d %b}" for d in ticks])
+    ax.set_ylim(0, max(1.0, float(rate.max()) * 1.15))
+    if not rate.any():
+        ax.text(0.5, 0.5, "no attacks in any run", transform=ax.transAxes, ha="center",
+                color="gray")
+    ax.set_ylabel("attacks per week (mean over runs)")
+    ax.set_xlabel(f"weeks from the start date ({start:%a %d %b %Y}), horizon {days} days")
     ax.set_title("Attacks on US-linked sites")
-    ax.legend(loc="upper left", fontsize=8)
     return ax
 
 
-def outcome_bars(ax: Axes, summary: pd.DataFrame) -> Axes:
-    """Horizontal bars: share of runs in which each outcome happened."""
-    shares = outcome_shares(summary)
-    ax.barh(shares.index[::-1], shares.to_numpy()[::-1], color="tab:gray")
-    ax.set_xlim(0, 1)
-    ax.set_xlabel("share of runs")
-    ax.set_title("Outcomes")
+def outcome_bars(ax: Axes, summary: pd.DataFrame, level: float = 0.9) -> Axes:
+    """Horizontal bars: share of runs in which each outcome happened, with its exact
+    (Clopper-Pearson) ``level`` interval."""
+    outcome_shares_by_scenario(ax, {"all runs": summary}, level)
+    ax.get_legend().remove()
+    ax.set_title(f"Outcomes (n={len(summary)} runs)")
     return ax
 
 
 def run_overview(res: Results) -> Figure:
-    """Four panels: authority & autonomy (median, 50/90% bands), attacks per week, detainees held,
-    outcome shares."""
+    """Four panels: authority by standoff outcome (median, 50/90% bands), attacks per week,
+    detainees held by standoff outcome, outcome shares with exact 90% intervals."""
     fig, axes = plt.subplots(2, 2, figsize=(12, 8), constrained_layout=True)
-    ax = axes[0, 0]
-    band_plot(ax, res.timeseries, "authority", "government authority", "tab:green")
-    band_plot(ax, res.timeseries, "mean_autonomy", "mean militia autonomy", "tab:purple")
-    ax.set_ylim(0, 1)
-    ax.set_ylabel("index (0-1)")
-    ax.set_title("Authority and autonomy (median, 50% and 90% bands)")
-    ax.legend(loc="lower left", fontsize=8)
-    weekly_attacks(axes[0, 1], res.timeseries)
-    ax = axes[1, 0]
-    band_plot(ax, res.timeseries, "detainees_held", "detainees held", "tab:orange")
-    ax.set_ylabel("persons")
-    ax.set_title("Detainees not yet released")
+    split_band_plot(axes[0, 0], res, "authority")
+    weekly_attacks(axes[0, 1], res.timeseries, res.scenario.horizon_days)
+    split_band_plot(axes[1, 0], res, "detainees_held")
     outcome_bars(axes[1, 1], res.summary)
-    for a in (axes[0, 0], axes[0, 1], axes[1, 0]):
-        a.tick_params(axis="x", labelrotation=30)
     fig.suptitle(f"{res.scenario.name}: {len(res.summary)} replications, seed {res.seed}")
     return fig
 
@@ -81,21 +182,44 @@ def run_overview(res: Results) -> Figure:
 def scenario_bands(ax: Axes, results: Mapping[str, Results], column: str,
                    ylabel: str | None = None, levels: tuple[float, ...] = (0.5, 0.9)) -> Axes:
     """One ``timeseries`` column for several scenarios on one axes: per scenario the median over
-    replications by date and shaded central ``levels`` bands (default 50% and 90%).
+    replications by date (each in its own line style), the narrowest of ``levels`` shaded and
+    wider ones as thin lines. For many scenarios, or series that split by standoff
+    outcome, prefer :func:`scenario_panels`.
 
     ``results`` maps a label (e.g. the scenario name) to its :class:`Results`.
     """
     if not results:
         raise InputError("scenario_bands needs at least one Results to plot.")
-    for label, res in results.items():
-        band_plot(ax, res.timeseries, column, label=label, levels=levels)
+    for i, (label, res) in enumerate(results.items()):
+        band_plot(ax, res.timeseries, column, label=f"{label} (n={len(res.summary)})",
+                  levels=levels, linestyle=STYLES[i % len(STYLES)][0])
     bands = " and ".join(f"{level:.0%}" for level in sorted(levels))
-    ax.set_title(f"{column.replace('_', ' ')}: median, {bands} bands over replications")
+    ax.set_title(f"{labels.label(column, unit=False)}: median, {bands} of runs")
     ax.set_xlabel("date")
-    ax.set_ylabel(ylabel or column.replace("_", " "))
+    ax.set_ylabel(ylabel or labels.label(column))
+    value_axis(ax, column)
+    first = next(iter(results.values())).scenario
+    date_axis(ax, first.start_date, max(r.scenario.horizon_days for r in results.values()))
     ax.legend(loc="best", fontsize=8)
-    ax.tick_params(axis="x", labelrotation=30)
     return ax
+
+
+def scenario_panels(axes: Sequence[Axes], results: Mapping[str, Results], column: str,
+                    levels: tuple[float, ...] = (0.5, 0.9)) -> Sequence[Axes]:
+    """Small multiples: one panel per scenario (``axes`` in the order of ``results``), each
+    with ``column`` split by standoff outcome (:func:`split_band_plot`), on the same axis."""
+    if len(axes) != len(results):
+        raise InputError(f"scenario_panels needs one Axes per scenario ({len(results)}), got "
+                         f"{len(axes)}.")
+    for ax, (label, res) in zip(axes, results.items()):
+        split_band_plot(ax, res, column, levels)
+        ax.set_title(f"{label} (n={len(res.summary)})", fontsize=10)
+    top = max(ax.get_ylim()[1] for ax in axes)
+    for i, ax in enumerate(axes):
+        ax.set_ylim(0, top)
+        if i:
+            ax.set_ylabel("")
+    return axes
 
 
 def outcome_shares_by_scenario(ax: Axes, summaries: Mapping[str, pd.DataFrame],
@@ -109,7 +233,7 @@ def outcome_shares_by_scenario(ax: Axes, summaries: Mapping[str, pd.DataFrame],
 
     if not summaries:
         raise InputError("outcome_shares_by_scenario needs at least one summary table.")
-    shares = {name: f"{col}>0" for name, (col, _) in OUTCOMES.items()}
+    shares = {meaning: f"{col}>0" for col, meaning in OUTCOMES.values()}
     runs = pd.concat([s.assign(scenario=label) for label, s in summaries.items()])
     table = summarise(runs, outcomes=list(shares.values()), by=["scenario"], level=level)
     table = table.set_index("scenario").loc[list(summaries)]
@@ -120,11 +244,11 @@ def outcome_shares_by_scenario(ax: Axes, summaries: Mapping[str, pd.DataFrame],
         err = [mid - [row[f"{o}_low"] for o in shares.values()],
                [row[f"{o}_high"] for o in shares.values()] - mid]
         ax.barh(y + 0.4 - height * (i + 0.5), mid, height=height,
-                label=f"{label} (n={row['n']})", xerr=err, capsize=2,
-                error_kw={"linewidth": 0.8})
-    ax.set_yticks(y, [n.replace("_", " ") for n in shares])
+                label=f"{label} (n={int(row['n'])})", xerr=err, capsize=2,
+                error_kw={"linewidth": 0.8}, hatch=[None, "//", "..", "xx", "\\\\"][i % 5])
+    ax.set_yticks(y, list(shares))
     ax.set_xlim(0, 1)
-    ax.set_xlabel(f"share of runs ({level:.0%} exact interval)")
+    ax.set_xlabel(f"share of runs ({level:.0%} exact Clopper-Pearson interval)")
     ax.set_title("Outcomes by scenario")
     ax.legend(loc="lower right", fontsize=8)
     return ax
@@ -217,24 +341,29 @@ def response_curve(ax: Axes, runs: pd.DataFrame, parameter: str, outcomes: str |
     table, centre = _point_stats(runs, outcomes, [parameter] + ([by] if by else []), level,
                                  interval)
     groups = table.groupby(by, sort=True) if by else [(None, table)]
+    i = 0
     for key, part in groups:
         key = key[0] if isinstance(key, tuple) else key
         for o in outcomes:
-            value = f"{by} = {key:.3g}" if isinstance(key, float) else f"{by} = {key}"
-            label = o if key is None else (value if len(outcomes) == 1 else f"{o}, {value}")
-            line, = ax.plot(part[parameter], part[centre[o]], marker="o", markersize=3,
-                            label=label)
+            name = labels.label(o, unit=False)
+            value = "" if by is None else (f"{labels.label(by, unit=False)} = "
+                                           f"{f'{key:.3g}' if isinstance(key, float) else key}")
+            label = name if by is None else (value if len(outcomes) == 1 else f"{name}, {value}")
+            line, = ax.plot(part[parameter], part[centre[o]], label=label,
+                            **{**style(i), "markevery": 1})
             ax.fill_between(part[parameter], part[f"{o}_low"], part[f"{o}_high"],
                             color=line.get_color(), alpha=0.2, linewidth=0)
+            i += 1
     shares = all(c.endswith("_share") for c in centre.values())
     what = "share of runs" if shares else "mean per run"
-    ax.set_xlabel(parameter)
-    ax.set_ylabel(what if len(outcomes) > 1 else f"{outcomes[0]}: {what}")
-    if shares:
-        ax.set_ylim(-0.02, 1.02)
+    ax.set_xlabel(labels.label(parameter))
+    ax.set_ylabel(what if len(outcomes) > 1 else textwrap.fill(labels.label(outcomes[0]), 45))
+    value_axis(ax, outcomes[0])
     n = int(table["n"].median())
-    ax.set_title(f"Response to {parameter}\n({what}, {level:.0%} interval, {n} runs per point)")
-    ax.legend(fontsize=8)
+    ax.set_title(f"Response to {labels.label(parameter, unit=False)}\n({what}, {level:.0%} "
+                 f"interval, {n} runs per point)")
+    if i > 1:
+        ax.legend(fontsize=8)
     return ax
 
 
@@ -252,22 +381,23 @@ def heatmap(ax: Axes, runs: pd.DataFrame, x: str, y: str, outcome: str, level: f
     table, centre = _point_stats(runs, [outcome], [x, y], level, "bootstrap")
     grid = table.pivot(index=y, columns=x, values=centre[outcome])
     im = ax.imshow(grid.to_numpy(dtype=float), origin="lower", aspect="auto", cmap=cmap,
-                   vmin=0 if centre[outcome].endswith("_share") else None,
-                   vmax=1 if centre[outcome].endswith("_share") else None)
+                   vmin=0, vmax=1 if labels.is_index(outcome) else None)
     ax.set_xticks(range(grid.shape[1]), [f"{v:.3g}" for v in grid.columns],
                   rotation=45 if grid.shape[1] > 8 else 0)
     ax.set_yticks(range(grid.shape[0]), [f"{v:.3g}" for v in grid.index])
-    ax.set_xlabel(x)
-    ax.set_ylabel(y)
+    ax.set_xlabel(labels.label(x))
+    ax.set_ylabel(labels.label(y))
     what = "share of runs" if centre[outcome].endswith("_share") else "mean per run"
-    ax.figure.colorbar(im, ax=ax, label=f"{outcome} ({what})")
+    name = labels.label(outcome) if what == "share of runs" else f"{labels.label(outcome)}: {what}"
+    ax.figure.colorbar(im, ax=ax, label=name)
     if annotate and max(grid.shape) <= 12:
         values = grid.to_numpy(dtype=float)
         mid = np.nanmean(values)
         for (i, j), v in np.ndenumerate(values):
             ax.text(j, i, f"{v:.2f}" if abs(v) < 10 else f"{v:.0f}", ha="center",
                     va="center", fontsize=7, color="white" if v < mid else "black")
-    ax.set_title(f"{outcome}: {what} ({int(table['n'].median())} runs per cell)")
+    ax.set_title(f"{labels.label(outcome, unit=False)}\n({int(table['n'].median())} runs per "
+                 "cell)")
     return ax
 
 
@@ -303,17 +433,23 @@ def sensitivity_bars(ax: Axes, indices: pd.DataFrame, title: str | None = None) 
     """
     sobol = {"S1", "ST"} <= set(indices.columns)
     bars = ("S1", "ST") if sobol else ("mu_star", "sigma")
-    labels = {"S1": "first order S1", "ST": "total ST", "mu_star": "μ* (mean |effect|)",
-              "sigma": "σ (interactions, non-linearity)"}
+    names = {"S1": "first order S1", "ST": "total ST", "mu_star": "μ* (mean |effect|)",
+             "sigma": "σ (interactions, non-linearity)"}
     x = np.arange(len(indices))
     width = 0.8 / len(bars)
     for i, col in enumerate(bars):
         conf = indices.get(f"{col}_conf")
-        ax.bar(x + width * (i - (len(bars) - 1) / 2), indices[col], width, label=labels[col],
+        ax.bar(x + width * (i - (len(bars) - 1) / 2), indices[col], width, label=names[col],
                yerr=None if conf is None else conf.to_numpy(), capsize=3)
-    ax.set_xticks(x, [str(p) for p in indices.index], rotation=20, ha="right")
+    ax.set_xticks(x, [labels.label(str(p), unit=False) for p in indices.index], rotation=20,
+                  ha="right")
     ax.axhline(0, color="black", linewidth=0.6)
+    ends = [indices[c] + sign * indices.get(f"{c}_conf", 0) for c in bars for sign in (-1, 1)]
+    low, high = float(pd.concat(ends).min()), float(pd.concat(ends).max())
+    # from 0 (Sobol: to 1, the whole variance), wider where estimates stray outside
+    ax.set_ylim(min(0.0, 1.05 * low), max(1.0 if sobol else 0.0, 1.05 * high))
     ax.set_ylabel("share of output variance" if sobol else "output units per unit range")
-    ax.set_title(title or ("Sobol indices" if sobol else "Morris screening"))
+    ax.set_title(labels.label(title, unit=False) if title else
+                 ("Sobol indices" if sobol else "Morris screening"))
     ax.legend(fontsize=8)
     return ax

@@ -20,7 +20,7 @@ from typing import Any
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
-from leverage_sim import __version__, plots
+from leverage_sim import __version__, plots, report_pages
 from leverage_sim.canonical import scenario_hash, scenario_yaml
 from leverage_sim.narrative import narrative
 from leverage_sim.runner import Results
@@ -48,18 +48,12 @@ def manifest(res: Results, overrides: list[str] | None = None) -> dict[str, Any]
 
 
 def authority_autonomy_chart(res: Results) -> Figure:
-    """Government authority and mean militia autonomy over time: median and 90% band."""
-    fig, ax = plt.subplots(figsize=(9, 4.5), constrained_layout=True)
-    plots.band_plot(ax, res.timeseries, "authority", "government authority", "tab:green",
-                    levels=(0.9,))
-    plots.band_plot(ax, res.timeseries, "mean_autonomy", "mean militia autonomy", "tab:purple",
-                    levels=(0.9,))
-    ax.set_ylim(0, 1)
-    ax.set_ylabel("index (0-1)")
-    ax.set_title(f"{res.scenario.name}: authority and autonomy (median, 90% band over "
-                 f"{len(res.summary)} runs)")
-    ax.legend(loc="lower left", fontsize=8)
-    ax.tick_params(axis="x", labelrotation=30)
+    """Government authority and mean militia autonomy over time, each split by standoff
+    outcome (relented / held firm): median, 50% and 90% of runs."""
+    fig, axes = plt.subplots(1, 2, figsize=(12, 4.5), constrained_layout=True, sharey=True)
+    plots.split_band_plot(axes[0], res, "authority")
+    plots.split_band_plot(axes[1], res, "mean_autonomy")
+    fig.suptitle(f"{res.scenario.name}: authority and autonomy over {len(res.summary)} runs")
     return fig
 
 
@@ -67,7 +61,6 @@ def _single(draw: Callable[..., Any], data: Any, title: str) -> Figure:
     fig, ax = plt.subplots(figsize=(9, 4.5), constrained_layout=True)
     draw(ax, data)
     ax.set_title(title)
-    ax.tick_params(axis="x", labelrotation=30)
     return fig
 
 
@@ -77,19 +70,21 @@ def charts(res: Results) -> dict[str, Figure]:
     return {
         "authority_autonomy.png": authority_autonomy_chart(res),
         "attacks_per_week.png": _single(
-            plots.weekly_attacks, res.timeseries,
+            lambda ax, ts: plots.weekly_attacks(ax, ts, res.scenario.horizon_days),
+            res.timeseries,
             f"{res.scenario.name}: attacks and interceptions per week (mean over {n} runs)"),
         "outcomes.png": _single(plots.outcome_bars, res.summary,
-                                f"{res.scenario.name}: share of {n} runs with each outcome"),
+                                f"{res.scenario.name}: share of {n} runs with each outcome "
+                                "(90% exact interval)"),
         "overview.png": plots.run_overview(res),
     }
 
 
 def write_run(res: Results, out: Path, fmt: str = "parquet",
               overrides: list[str] | None = None) -> list[Path]:
-    """Write tables, narrative, resolved scenario, manifest and charts into the folder ``out``
-    (claimed with :func:`leverage_sim.output_dir.claim_output`, which makes it appear only
-    once complete)."""
+    """Write tables, narrative, resolved scenario, manifest, charts and ``report.html`` into the
+    folder ``out`` (claimed with :func:`leverage_sim.output_dir.claim_output`, which makes it
+    appear only once complete)."""
     written = res.write_tables(out, fmt)
     texts = {
         "narrative.md": narrative(res, 0),
@@ -103,4 +98,6 @@ def write_run(res: Results, out: Path, fmt: str = "parquet",
         fig.savefig(out / name, dpi=110)
         plt.close(fig)
         written.append(out / name)
+    written.append(report_pages.run_report(res, out, [p for p in written if p.suffix == ".png"
+                                                      and p.name != "overview.png"]))
     return written

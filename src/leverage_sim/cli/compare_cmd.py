@@ -15,6 +15,7 @@ from leverage_sim.cli.common import (
 from leverage_sim.cli.json_output import add_json_arg, emit
 from leverage_sim.compare import LEVEL, compare
 from leverage_sim.errors import InputError
+from leverage_sim.report_pages import compare_report
 from leverage_sim.scenario_loader import load_scenario
 
 
@@ -25,8 +26,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Run two or more scenarios with the same master seed (so replication i "
         "has the same seed in each) and print a side-by-side table: share of runs with each "
         "outcome and median figures, with 90% intervals. With --out, write comparison.csv "
-        "(long table), comparison.md, summary (every replication, with a scenario column) and "
-        "comparison.png.",
+        "(long table), comparison.md, summary (every replication, with a scenario column), "
+        "comparison.png and report.html (self-contained: tables, chart, manifests).",
         epilog="example: leverage-sim compare june_2020_replay kh_decapitated -n 200")
     p.add_argument("scenarios", nargs="+", metavar="SCENARIO",
                    help="two or more scenario names or YAML files")
@@ -57,11 +58,12 @@ def main(args: argparse.Namespace) -> int:
             fig = cmp.chart()
             fig.savefig(out / "comparison.png", dpi=110)
             plt.close(fig)
+            compare_report(cmp, out, [out / "comparison.png"])
     if args.json:
         emit({"scenarios": list(cmp.results), "seed": cmp.seed,
               "replications": args.replications, "interval_level": LEVEL,
               "table": cmp.table(), "out": args.out})
     elif args.out is not None:
-        print(f"\nWrote comparison.csv, comparison.md, summary.{args.format}, comparison.png "
-              f"to {args.out}/")
+        print(f"\nWrote comparison.csv, comparison.md, summary.{args.format}, comparison.png, "
+              f"report.html to {args.out}/")
     return 0

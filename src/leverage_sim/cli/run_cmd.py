@@ -24,7 +24,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Run replications of a scenario; print medians with 90% intervals and "
         "outcome shares. With --out, write the tables (timeseries, militias, events, summary), "
         "narrative.md (replication 0 as a dated timeline), scenario.yaml (resolved inputs), "
-        "manifest.json (version, scenario hash, seeds, time) and charts (PNG).",
+        "manifest.json (version, scenario hash, seeds, time), charts (PNG) and report.html "
+        "(all of it in one self-contained page).",
         epilog="example: leverage-sim run june_2020_replay -n 200 --out results/replay")
     p.add_argument("scenario", help="scenario name (see `leverage-sim list`) or YAML file")
     add_run_args(p)

@@ -18,6 +18,7 @@ from leverage_sim.cli.common import (
 )
 from leverage_sim.cli.json_output import add_json_arg, emit
 from leverage_sim.errors import InputError
+from leverage_sim.report_pages import sweep_report
 from leverage_sim.sweep import DESIGNS, EXECUTORS, SweepSpec, load_sweep, run_sweep, summarise
 from leverage_sim.sweep.engine import WORKER_TIMEOUT
 from leverage_sim.sweep.spec import is_sweep_file, parse_params
@@ -134,6 +135,7 @@ def main(args: argparse.Namespace) -> int:
         emit(sweep_summary(out))
     else:
         print(report_text(out))
+        print(f"Report: {sweep_report(out)}")
     return 0
 
 

@@ -35,7 +35,7 @@ from leverage_sim.output_dir import folder_kind
 MANIFEST = "manifest.json"
 FORMAT = 1
 FILES = (MANIFEST, "points.parquet", "design.parquet", "runs.parquet", "summary/part-*.parquet",
-         "timeseries/part-*.parquet")
+         "timeseries/part-*.parquet", "report.html")
 """What a sweep writes (glob patterns relative to its folder)."""
 
 

@@ -1,0 +1,193 @@
+"""The ``report.html`` of ``run``, ``compare`` and ``sweep`` (built with
+:func:`leverage_sim.report_html.write_report`): what was run, the narrative, outcome shares with
+exact intervals, per-run figures, the charts and the manifest, in one self-contained file."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.figure import Figure
+
+from leverage_sim import labels, plots, report
+from leverage_sim.report_html import Section, write_report
+from leverage_sim.runner import Results
+
+if TYPE_CHECKING:
+    from leverage_sim.compare import Comparison
+
+REPORT = "report.html"
+LEVEL = 0.9
+SWEEP_OUTCOMES = (("held_firm>0", "relents>0"), ("attacks",), ("final_authority",))
+"""Panels of a sweep report's response curves (outcomes drawn together)."""
+MAX_POINTS = 40
+"""Sweeps with more points get one table row for all points together."""
+MAX_CURVES = 8
+"""Response curves for at most this many swept parameters (the first ones)."""
+
+
+def outcome_table(summary: pd.DataFrame, level: float = LEVEL) -> pd.DataFrame:
+    """One row per outcome of :data:`report.OUTCOMES`: runs with it, share and its exact
+    (Clopper-Pearson) ``level`` interval, in percent."""
+    from leverage_sim.sweep.results import summarise
+
+    cols = [col for col, _ in report.OUTCOMES.values()]
+    row = summarise(summary, outcomes=[f"{c}>0" for c in cols], by=[], level=level).iloc[0]
+    return pd.DataFrame({
+        "outcome": [meaning for _, meaning in report.OUTCOMES.values()],
+        "runs": [int((summary[c].astype(float) > 0).sum()) for c in cols],
+        "share %": [100 * row[f"{c}>0_share"] for c in cols],
+        f"low % ({level:.0%})": [100 * row[f"{c}>0_low"] for c in cols],
+        f"high % ({level:.0%})": [100 * row[f"{c}>0_high"] for c in cols],
+    }).round(1)
+
+
+def figures_table(summary: pd.DataFrame, level: float = LEVEL) -> pd.DataFrame:
+    """Per-run figures: mean, median and the central ``level`` interval of the runs."""
+    table = report.intervals(summary, level=level)
+    table.insert(0, "mean", summary[list(report.FIGURES)].astype(float).mean())
+    cells = pd.DataFrame({col: [_number(v, name, col != "mean") for name, v in values.items()]
+                          for col, values in table.items()}, index=table.index)
+    cells.index = [labels.label(c) for c in table.index]
+    return cells.rename(columns={"low": f"low ({level:.0%} of runs)",
+                                 "high": f"high ({level:.0%} of runs)"})
+
+
+def _number(value: float, name: str, whole: bool) -> str:
+    """``value`` of column ``name`` as text: counts as integers (``whole``) or with one
+    decimal (means), indices with two decimals."""
+    if labels.is_count(name):
+        return f"{value:.0f}" if whole else f"{value:.1f}"
+    return f"{value:.2f}"
+
+
+def standoff_table(res: Results) -> pd.DataFrame:
+    """Runs per standoff outcome, with the median final authority of each group: the split
+    that a single median hides."""
+    groups = plots.standoff_groups(res.summary)
+    final = res.summary.set_index("replication")["final_authority"]
+    table = pd.DataFrame({"runs": groups.value_counts(),
+                          "median final authority": final.groupby(groups).median().round(3)})
+    order = [g for g in plots.GROUP_COLOURS if g in table.index]
+    return table.loc[order].rename_axis("standoff outcome").reset_index()
+
+
+def _run_sections(res: Results, charts: Sequence[Path | Figure], manifest: dict
+                  ) -> list[Section]:
+    from leverage_sim.narrative import narrative
+
+    sc = res.scenario
+    about = (f"**{sc.name}**: {len(res.summary)} replications from master seed {res.seed}, "
+             f"{sc.horizon_days} days from {sc.start_date}."
+             + (f"\n\n**Question.** {sc.question}" if sc.question else ""))
+    return [
+        Section("Summary", [about, (f"Share of runs with each outcome, exact "
+                                   f"(Clopper-Pearson) {LEVEL:.0%} interval:"),
+                            outcome_table(res.summary),
+                            "Runs by standoff outcome (charts of authority are split this way):",
+                            standoff_table(res)]),
+        Section("Per-run figures", [figures_table(res.summary)]),
+        Section("Charts", list(charts)),
+        Section("Narrative of replication 0", [narrative(res, 0)]),
+        Section("Manifest", [manifest]),
+    ]
+
+
+def run_report(res: Results, out: Path, charts: Sequence[Path | Figure]) -> Path:
+    """``out/report.html`` of a run: summary tables, ``charts``, narrative, and the manifest
+    read from ``out/manifest.json``."""
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    title = f"{res.scenario.name}: {len(res.summary)} replications, seed {res.seed}"
+    return write_report(out / REPORT, title, _run_sections(res, charts, manifest))
+
+
+def compare_report(cmp: Comparison, out: Path, charts: Sequence[Path | Figure]) -> Path:
+    """``out/report.html`` of a comparison (:class:`leverage_sim.compare.Comparison`): the
+    side-by-side table, ``charts``, the long table and each scenario's manifest."""
+    from leverage_sim.run_outputs import manifest
+
+    first = next(iter(cmp.results.values()))
+    title = (f"Comparison of {len(cmp.results)} scenarios, {len(first.summary)} replications "
+             f"each, seed {cmp.seed}")
+    side = cmp.side_by_side()
+    readable = {f"share of runs: {name}": f"share of runs where {meaning.removeprefix('the ')}"
+                for name, (_, meaning) in report.OUTCOMES.items()}
+    readable |= {f"median: {f}": f"median: {labels.label(f)}" for f in report.FIGURES}
+    side.index = [readable.get(row, row) for row in side.index]
+    head = (f"Every scenario ran with master seed {cmp.seed}, so replication *i* has the same "
+            f"seed in each. Cells: share of runs [exact {LEVEL:.0%} interval] or median "
+            f"[{LEVEL:.0%} of runs].")
+    return write_report(out / REPORT, title, [
+        Section("Side by side", [head, side]),
+        Section("Charts", list(charts)),
+        Section("Table", [cmp.table().round(3)]),
+        Section("Manifest", [{label: manifest(res) for label, res in cmp.results.items()}]),
+    ])
+
+
+def _interval_cells(table: pd.DataFrame, outcome: str) -> list[str]:
+    centre = f"{outcome}_share" if f"{outcome}_share" in table else f"{outcome}_mean"
+    f = "{:.2f}" if labels.is_index(outcome) else "{:.1f}"
+    return [f"{f.format(m)} [{f.format(lo)}, {f.format(hi)}]" for m, lo, hi in
+            zip(table[centre], table[f"{outcome}_low"], table[f"{outcome}_high"])]
+
+
+def sweep_charts(runs: pd.DataFrame, design: str) -> list[Figure]:
+    """Response curves of :data:`SWEEP_OUTCOMES` against each swept parameter (up to
+    :data:`MAX_CURVES`; other parameters pooled; designs other than ``grid`` binned into
+    deciles of the parameter); none if no run succeeded."""
+    figs = []
+    for p in runs.attrs["parameters"][:MAX_CURVES] if len(runs) else []:
+        data = runs.copy()
+        if design != "grid" and data[p].nunique() > 10:
+            data[p] = data.groupby(pd.qcut(data[p], 10, duplicates="drop"), observed=True)[
+                p].transform("median")
+        fig, axes = plt.subplots(1, len(SWEEP_OUTCOMES), figsize=(15, 4.2),
+                                 constrained_layout=True)
+        for ax, outcomes in zip(axes, SWEEP_OUTCOMES):
+            plots.response_curve(ax, data, p, list(outcomes), level=LEVEL)
+        figs.append(fig)
+    return figs
+
+
+def sweep_report(out: str | Path) -> Path:
+    """``out/report.html`` of the sweep stored in ``out``: what was swept, a table per point
+    (or for all points, beyond :data:`MAX_POINTS`), response curves and the manifest."""
+    from leverage_sim.sweep import load_sweep, summarise
+
+    out = Path(out)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    runs = load_sweep(out)
+    spec, params = manifest["spec"], runs.attrs["parameters"]
+    n_points = manifest["design"]["n_points"]
+    outcomes = [o for group in SWEEP_OUTCOMES for o in group]
+    by = params if n_points <= MAX_POINTS else []
+    table = summarise(runs, outcomes=outcomes, by=by, level=LEVEL)
+    shown = table[by].rename(columns=lambda c: labels.label(c)).copy()
+    shown["runs"] = table["n"].astype(int)
+    for o in outcomes:
+        shown[labels.label(o)] = _interval_cells(table, o)
+    about = (f"Sweep **{spec['name']}** of `{spec['base']}`: {spec['design']} design, "
+             f"{n_points} points × {spec['replications']} replications = {len(runs)} runs "
+             f"(master seed {spec['seed']}), {int(runs['error'].notna().sum())} with errors.\n\n"
+             "Swept: " + "; ".join(f"{labels.label(p)} (`{p}`)" for p in params))
+    note = (f"Cells: share of runs [exact {LEVEL:.0%} Clopper-Pearson interval] or mean per run "
+            f"[{LEVEL:.0%} bootstrap interval of the mean]"
+            + ("" if by else ", all points together") + ".")
+    figs = sweep_charts(runs[runs["error"].isna()], spec["design"])
+    path = write_report(out / REPORT, f"Sweep {spec['name']}: {len(runs)} runs", [
+        Section("Summary", [about, note, shown]),
+        Section("Response curves", [f"Mean or share with its {LEVEL:.0%} interval at each value "
+                                    "(other swept parameters pooled"
+                                    + ("" if spec["design"] == "grid" else "; values binned "
+                                       "into deciles, drawn at each decile's median") + ").",
+                                    *figs]),
+        Section("Manifest", [manifest]),
+    ])
+    for fig in figs:
+        plt.close(fig)
+    return path

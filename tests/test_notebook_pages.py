@@ -1,0 +1,47 @@
+"""Rendering notebooks for the docs (``make docs-notebooks``): Markdown, charts beside it."""
+
+import base64
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from leverage_sim.errors import InputError
+from leverage_sim.notebook_pages import main
+
+PNG = base64.b64decode(  # a 1x1 PNG
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJ"
+    "RU5ErkJggg==")
+
+
+def _notebook(path, charts: int) -> None:
+    outputs = [new_output("display_data", data={"image/png": base64.b64encode(PNG).decode(),
+                                                "text/plain": "<Figure>"})] * charts
+    nb = new_notebook(cells=[new_markdown_cell("# Title\n\n**Question.** Why?"),
+                             new_code_cell("plot()", outputs=outputs),
+                             new_code_cell("1 + 1", outputs=[new_output(
+                                 "execute_result", data={"text/plain": "2"},
+                                 execution_count=1)])])
+    nbformat.write(nb, path)
+
+
+def test_stored_outputs_render_to_markdown_and_png(tmp_path, capsys):
+    _notebook(tmp_path / "01_demo.ipynb", charts=2)
+    out = tmp_path / "docs"
+    assert main([str(tmp_path / "01_demo.ipynb"), "--out", str(out)]) == 0
+    md = (out / "01_demo.md").read_text(encoding="utf-8")
+    images = sorted((out / "01_demo_files").glob("*.png"))
+    assert len(images) == 2 and all(p.read_bytes() == PNG for p in images)
+    assert all(f"](01_demo_files/{p.name})" in md for p in images)
+    assert "**Question.** Why?" in md and "    2" in md
+    # rendering again after the notebook lost a chart leaves no stale image behind
+    _notebook(tmp_path / "01_demo.ipynb", charts=1)
+    main([str(tmp_path / "01_demo.ipynb"), "--out", str(out)])
+    assert len(list((out / "01_demo_files").glob("*.png"))) == 1
+    assert "01_demo.md" in capsys.readouterr().out
+
+
+def test_not_a_notebook(tmp_path):
+    (tmp_path / "x.txt").write_text("")
+    with pytest.raises(InputError, match="not a notebook"):
+        main([str(tmp_path / "x.txt"), "--out", str(tmp_path)])

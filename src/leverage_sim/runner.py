@@ -13,6 +13,8 @@ import mesa
 import numpy as np
 import pandas as pd
 
+from leverage_sim import overrides as ov
+from leverage_sim import posterior as post
 from leverage_sim.errors import InputError
 from leverage_sim.model import MILITIA_COLUMNS, LeverageModel, Militia
 from leverage_sim.scenario_loader import Overrides, load_scenario
@@ -130,7 +132,12 @@ class Results:
     - ``militias``: one row per (replication, day, militia): fighters, autonomy, detained;
     - ``events``: one row per action (replication, day, date, actor, action, target, detail,
       value);
-    - ``summary``: one row per replication with ``SUMMARY_COLUMNS``.
+    - ``summary``: one row per replication with ``SUMMARY_COLUMNS``;
+    - ``draws``: with a posterior, one row per replication (replication, seed, then each
+      parameter path that took the draw, with its drawn value); empty otherwise.
+
+    ``posterior``: the posterior's record (:meth:`leverage_sim.posterior.Posterior.record`),
+    or None for the scenario's own parameters.
     """
 
     scenario: Scenario
@@ -141,15 +148,18 @@ class Results:
     summary: pd.DataFrame
     seconds: float = 0.0
     seeds: list[int] = field(default_factory=list)
+    draws: pd.DataFrame = field(default_factory=pd.DataFrame)
+    posterior: dict[str, Any] | None = None
 
     TABLES = ("timeseries", "militias", "events", "summary")
 
     def save(self, out: str | Path, fmt: str = "parquet") -> list[Path]:
-        """Write the four tables to ``out`` as ``NAME.parquet`` (or ``.csv``); returns paths."""
+        """Write the four tables (and ``draws`` with a posterior) to ``out`` as
+        ``NAME.parquet`` (or ``.csv``); returns paths."""
         out = Path(out)
         out.mkdir(parents=True, exist_ok=True)
         paths = []
-        for name in self.TABLES:
+        for name in (*self.TABLES, *(("draws",) if self.posterior else ())):
             df: pd.DataFrame = getattr(self, name)
             path = out / f"{name}.{fmt}"
             df.to_parquet(path, index=False) if fmt == "parquet" else df.to_csv(path, index=False)
@@ -159,7 +169,8 @@ class Results:
 
 def run(scenario: Scenario | str | Path, replications: int = 1, seed: int | None = None,
         overrides: Overrides = None,
-        progress: Callable[[Iterable[int]], Iterable[int]] | None = None) -> Results:
+        progress: Callable[[Iterable[int]], Iterable[int]] | None = None,
+        posterior: post.PosteriorLike = post.DEFAULT_POSTERIOR) -> Results:
     """Run ``replications`` of a scenario (a :class:`Scenario`, a name or a YAML path).
 
     Args:
@@ -169,6 +180,11 @@ def run(scenario: Scenario | str | Path, replications: int = 1, seed: int | None
             it with ``numpy.random.SeedSequence``, so the same seed gives identical tables.
         overrides: dotted overrides applied before running (see :func:`load_scenario`).
         progress: optional wrapper around the replication loop (e.g. ``tqdm``).
+        posterior: a calibration's posterior (a folder, ``"default"``, ``"none"`` or a
+            :class:`~leverage_sim.posterior.Posterior`): replication ``i`` then runs with the
+            parameter set drawn from its seed, under the scenario's own changes and
+            ``overrides`` (see :mod:`leverage_sim.posterior`). Default:
+            :data:`leverage_sim.posterior.DEFAULT_POSTERIOR`.
     """
     if not isinstance(scenario, Scenario) or overrides:
         scenario = load_scenario(scenario, overrides)
@@ -176,9 +192,12 @@ def run(scenario: Scenario | str | Path, replications: int = 1, seed: int | None
         raise InputError(f"replications must be at least 1, got {replications}.")
     master = scenario.seed if seed is None else seed
     seeds = replication_seeds(master, replications)
+    posterior = post.resolve(posterior)
+    use = posterior.use(scenario, ov.normalise(overrides)) if posterior else None
     t0 = time.perf_counter()
     loop = range(replications) if progress is None else progress(range(replications))
-    tables = [run_one(scenario, seeds[i], i) for i in loop]
+    tables = [run_one(posterior.apply(scenario, seeds[i], use) if posterior else scenario,
+                      seeds[i], i) for i in loop]
     return Results(
         scenario=scenario,
         seed=master,
@@ -188,4 +207,6 @@ def run(scenario: Scenario | str | Path, replications: int = 1, seed: int | None
         summary=pd.DataFrame([t.summary for t in tables], columns=list(SUMMARY_COLUMNS)),
         seconds=time.perf_counter() - t0,
         seeds=seeds,
+        draws=posterior.draws_table(seeds, use) if posterior else pd.DataFrame(),
+        posterior=posterior.record(use) if posterior else None,
     )

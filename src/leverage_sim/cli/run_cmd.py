@@ -6,11 +6,13 @@ import argparse
 
 from leverage_sim import report
 from leverage_sim.cli.common import (
+    add_posterior_arg,
     add_run_args,
     add_scenario_args,
     prepare_out_dir,
     progress_wrapper,
 )
+from leverage_sim.posterior import resolve
 from leverage_sim.run_outputs import write_run
 from leverage_sim.runner import run
 from leverage_sim.scenario_loader import load_scenario
@@ -23,20 +25,23 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Run replications of a scenario; print medians with 90% intervals and "
         "outcome shares. With --out, write the tables (timeseries, militias, events, summary), "
         "narrative.md (replication 0 as a dated timeline), scenario.yaml (resolved inputs), "
-        "manifest.json (version, scenario hash, seeds, time) and charts (PNG).",
+        "manifest.json (version, scenario hash, seeds, posterior, time) and charts (PNG); with "
+        "--posterior also draws (each replication's parameter draw).",
         epilog="example: leverage-sim run june_2020_replay -n 200 --out results/replay")
     p.add_argument("scenario", help="scenario name (see `leverage-sim list`) or YAML file")
     add_run_args(p)
     add_scenario_args(p)
+    add_posterior_arg(p)
     p.set_defaults(func=main)
 
 
 def main(args: argparse.Namespace) -> int:
     """Run the verb."""
     scenario = load_scenario(args.scenario, args.overrides, args.scenario_dir)
+    posterior = resolve(args.posterior)  # before --out is made: a bad folder leaves nothing
     out = prepare_out_dir(args.out, args.force) if args.out else None
-    res = run(scenario, args.replications, args.seed,
-              progress=progress_wrapper(args.quiet, scenario.name))
+    res = run(scenario, args.replications, args.seed, args.overrides,
+              progress=progress_wrapper(args.quiet, scenario.name), posterior=posterior)
     print(report.summary_text(res))
     if out is not None:
         written = write_run(res, out, args.format, args.overrides)

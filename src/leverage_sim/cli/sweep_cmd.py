@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from leverage_sim.cli.common import add_scenario_args
+from leverage_sim.cli.common import add_posterior_arg, add_scenario_args
 from leverage_sim.errors import InputError
 from leverage_sim.sweep import DESIGNS, EXECUTORS, SweepSpec, load_sweep, run_sweep, summarise
 from leverage_sim.sweep.spec import is_sweep_file, parse_params
@@ -51,6 +51,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--force", action="store_true", help="replace an existing --out folder")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     add_scenario_args(p)
+    add_posterior_arg(p)
     p.set_defaults(func=main)
 
 
@@ -75,7 +76,7 @@ def build_spec(args: argparse.Namespace) -> SweepSpec | None:
         return spec.with_changes(parameters=parse_params(args.param) or None,
                                  overrides=overrides, design=args.design, samples=args.samples,
                                  replications=args.replications, seed=args.seed,
-                                 outputs=outputs or None)
+                                 outputs=outputs or None, posterior=args.posterior)
     if not args.param:
         raise InputError(f"'{args.target}' is a scenario, so say what to sweep with --param "
                          "PATH=SPEC (e.g. --param foreign_forces.backing=0:1:11 --param "
@@ -83,7 +84,8 @@ def build_spec(args: argparse.Namespace) -> SweepSpec | None:
                          "scenarios/sweeps/.")
     return SweepSpec.from_cli(args.target, args.param, design=args.design or "grid",
                               samples=args.samples, replications=args.replications or 1,
-                              seed=args.seed, overrides=args.overrides, **outputs)
+                              seed=args.seed, overrides=args.overrides,
+                              posterior=args.posterior, **outputs)
 
 
 def main(args: argparse.Namespace) -> int:
@@ -115,6 +117,10 @@ def report_text(out: Path) -> str:
     lines = [(f"Sweep {spec['name']}: {spec['design']} design, {n_points} points × "
               f"{spec['replications']} replications = {len(df)} runs of {spec['base']}, master "
               f"seed {spec['seed']}; {prog.get('errors', 0)} runs with errors.")]
+    if manifest.get("posterior"):
+        lines.append(f"Calibrated parameters drawn per run from the posterior "
+                     f"{manifest['posterior']['path']}: "
+                     f"{', '.join(manifest['posterior']['drawn']) or 'none'}.")
     if prog.get("session_runs"):
         rate = prog["session_runs"] / max(prog["session_seconds"], 1e-9)
         lines.append(f"This session: {prog['session_runs']} runs in "

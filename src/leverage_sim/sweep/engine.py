@@ -26,6 +26,7 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
 from leverage_sim.cli.common import prepare_out_dir
+from leverage_sim import posterior as post
 from leverage_sim.errors import InputError
 from leverage_sim.runner import run_one
 from leverage_sim.scenario_loader import find_scenario, resolve_raw, validate
@@ -72,6 +73,7 @@ class Plan:
     point_values: list[dict[str, Any]]
     runs: list[Run]
     types: dict[str, str]
+    posterior: post.Posterior | None = None
 
     @property
     def every(self) -> int | None:
@@ -82,7 +84,8 @@ class Plan:
         """The task for ``runs``."""
         overrides = {r.point_id: {**self.spec.overrides, **self.point_values[r.point_id]}
                      for r in runs}
-        return Chunk(self.base, self.source, runs, overrides, self.types, self.every)
+        return Chunk(self.base, self.source, runs, overrides, self.types, self.every,
+                     self.posterior, (*self.spec.paths, *self.spec.overrides))
 
 
 def run_seeds(master: int, n_points: int, replications: int) -> np.ndarray:
@@ -115,7 +118,9 @@ def plan_sweep(spec: SweepSpec, scenario_dirs: tuple[str | Path, ...] = ()
     base = resolve_raw(spec.base, scenario_dirs)
     scenario = validate(copy.deepcopy(base), source, spec.overrides)
     seed = scenario.seed if spec.seed is None else spec.seed
-    spec = spec.with_changes(seed=seed)
+    asked = spec.posterior or post.DEFAULT_POSTERIOR or "none"
+    posterior = post.resolve(asked)
+    spec = spec.with_changes(seed=seed, posterior=asked)
     design = build_design(spec, np.random.SeedSequence(seed).spawn(2)[0])
     columns = {p: design.points[p].tolist() for p in spec.paths}
     point_values = [{p: columns[p][i] for p in spec.paths} for i in range(design.n_points)]
@@ -125,7 +130,7 @@ def plan_sweep(spec: SweepSpec, scenario_dirs: tuple[str | Path, ...] = ()
     _check_extremes(spec, base, source, point_values[0], columns)
     first = point_scenario(base, source, {**spec.overrides, **point_values[0]})
     summary, _ = run_tables(first, runs[0].seed, 0, None)
-    plan = Plan(spec, base, source, point_values, runs, arrow_types(summary))
+    plan = Plan(spec, base, source, point_values, runs, arrow_types(summary), posterior)
     from leverage_sim import __version__  # here: the package imports this module
 
     manifest = {
@@ -141,6 +146,7 @@ def plan_sweep(spec: SweepSpec, scenario_dirs: tuple[str | Path, ...] = ()
                  "run_id": "point_id * replications + replication"},
         "outputs": {"summary": "summary/", "timeseries": "timeseries/" if plan.every else None},
         "summary_types": plan.types,
+        "posterior": posterior.record(plan.chunk(runs[:1]).use(scenario)) if posterior else None,
         "progress": {"done": 0, "errors": 0, "status": "planned"},
     }
     unit = pd.DataFrame(design.unit, columns=spec.paths)
@@ -169,7 +175,21 @@ def load_plan(store: SweepStore) -> tuple[Plan, dict[str, Any]]:
     point_values = [{p: row[p] for p in spec.paths} for row in points]
     runs = [Run(**r) for r in store.read_table("runs").to_pylist()]
     return Plan(spec, manifest["base_scenario"], manifest["base_source"], point_values, runs,
-                manifest["summary_types"]), manifest
+                manifest["summary_types"], _stored_posterior(manifest, store.out)), manifest
+
+
+def _stored_posterior(manifest: dict[str, Any], out: Path) -> post.Posterior | None:
+    """The posterior a stored sweep ran with, checked against the hash it recorded."""
+    record = manifest.get("posterior")
+    if not record:
+        return None
+    posterior = post.load_posterior(record["path"])
+    if posterior.sha256 != record["sha256"]:
+        raise InputError(f"The sweep in '{out}' ran with the posterior in '{record['path']}', "
+                         "whose posterior.parquet has changed since (its SHA-256 differs), so "
+                         "the missing runs would not match the stored ones. Restore that "
+                         "posterior, or start the sweep anew with --force.")
+    return posterior
 
 
 def run_sweep(spec: SweepSpec | str | Path | Mapping[str, Any] | None, out: str | Path,
@@ -229,8 +249,9 @@ def run_sweep(spec: SweepSpec | str | Path | Mapping[str, Any] | None, out: str 
 def _check_same(given: SweepSpec, stored: SweepSpec, out: Path) -> None:
     a = given.model_dump(exclude={"name", "description"})
     b = stored.model_dump(exclude={"name", "description"})
-    if a["seed"] is None:
-        a["seed"] = b["seed"]
+    for key in ("seed", "posterior"):
+        if a[key] is None:
+            a[key] = b[key]
     diff = [k for k in a if a[k] != b[k]]
     if diff:
         raise InputError(f"'{out}' holds a different sweep (it differs in {', '.join(diff)}), so "
@@ -347,8 +368,9 @@ def rerun(out: str | Path, run_id: int) -> tuple[dict[str, Any], dict[str, Any]]
                          f"{store.out}`.")
     run = plan.runs[run_id]
     try:
-        scenario = point_scenario(plan.base, plan.source, plan.chunk([run]).point_overrides[
-            run.point_id])
+        chunk = plan.chunk([run])
+        point = point_scenario(plan.base, plan.source, chunk.point_overrides[run.point_id])
+        scenario = chunk.run_scenario(point, run, chunk.use(point))
         new = summary_row(run, run_one(scenario, run.seed, run.replication).summary, None)
     except Exception as e:  # noqa: BLE001 - a failing run is reproduced as its error row
         new = summary_row(run, None, f"{type(e).__name__}: {e}")

@@ -149,6 +149,10 @@ class SweepSpec(_Strict):
     seed: int | None = Field(None, ge=0, le=2**63 - 1,
                              description="Master seed (default: the base scenario's seed).")
     outputs: Outputs = Field(default_factory=Outputs)
+    posterior: str | None = Field(None, description="Draw each run's calibrated parameters from "
+                                  "this posterior: a `leverage-sim calibrate` folder, 'default' "
+                                  "or 'none' (default: leverage_sim.posterior.DEFAULT_POSTERIOR)"
+                                  "; swept and fixed parameters keep their values.")
 
     @model_validator(mode="after")
     def _consistent(self) -> SweepSpec:
@@ -189,14 +193,16 @@ class SweepSpec(_Strict):
     def from_cli(cls, base: str, params: Iterable[str] = (), *, design: str = "grid",
                  samples: int | None = None, replications: int = 1, seed: int | None = None,
                  overrides: Mapping[str, Any] | Iterable[str] | None = None,
-                 timeseries: bool = False, every: int = 1, name: str | None = None) -> SweepSpec:
+                 timeseries: bool = False, every: int = 1, name: str | None = None,
+                 posterior: str | None = None) -> SweepSpec:
         """A sweep from command-line pieces: ``params`` like ``foreign_forces.backing=0:1:11``
         (n evenly spaced values, ends included), ``patron.instigation=0.2,0.5,0.8`` (values) or
         ``x=0.1:0.9`` (continuous uniform, for non-grid designs)."""
         data = {"name": name or f"{Path(base).stem}_sweep", "base": base,
                 "overrides": ov.normalise(overrides), "parameters": parse_params(params),
                 "design": design, "samples": samples, "replications": replications,
-                "seed": seed, "outputs": {"timeseries": timeseries, "every": every}}
+                "seed": seed, "outputs": {"timeseries": timeseries, "every": every},
+                "posterior": posterior}
         return cls.parse(data, "the command line")
 
     @classmethod

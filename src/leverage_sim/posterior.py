@@ -8,7 +8,8 @@ A posterior folder (written by ``leverage-sim calibrate --out DIR``) holds:
   ``militias[KH].mobilisation``, ``foreign_forces.sites[embassy].interception``), and
   ``weight`` (the particle weights, summing to 1);
 - ``manifest.json``: ``kind`` (``"leverage-sim calibration"``), ``base_scenario`` (the scenario
-  fitted on), ``base_values`` ({path: value in the base scenario}), ``parameters`` ({path:
+  fitted on), ``base_values`` ({path: value in the base scenario}; or ``base_scenario:
+  {name, values}``), ``parameters`` ({path:
   prior}, see :func:`priors`), ``episodes``, ``seed`` and ``status`` (``"complete"`` when the
   calibration ran to its end).
 
@@ -80,7 +81,7 @@ class Posterior:
     @property
     def base_values(self) -> dict[str, float]:
         """Value of each calibrated parameter in the scenario it was fitted on."""
-        return dict(self.manifest["base_values"])
+        return base_values(self.manifest)
 
     @property
     def particles(self) -> int:
@@ -105,8 +106,11 @@ class Posterior:
         return {p: (round(float(v)) if i else float(v))
                 for p, v, i in zip(self.paths, row, self.integer, strict=True)}
 
-    def use(self, scenario: Scenario, fixed: Iterable[str] = ()) -> Use:
-        """Which calibrated paths of ``scenario`` take the draw (see the module docstring)."""
+    def use(self, scenario: Scenario, fixed: Iterable[str] = (), keep_changes: bool = True
+            ) -> Use:
+        """Which calibrated paths of ``scenario`` take the draw (see the module docstring).
+        With ``keep_changes=False`` every calibrated path the scenario has takes it (as in
+        the calibration itself and in out-of-sample validation)."""
         fixed, base = set(fixed), self.base_values
         drawn, kept, absent = [], [], []
         for p in self.paths:
@@ -115,7 +119,7 @@ class Posterior:
             except LookupError:
                 absent.append(p)
                 continue
-            same = isinstance(value, int | float) and math.isclose(
+            same = not keep_changes or isinstance(value, int | float) and math.isclose(
                 float(value), float(base[p]), rel_tol=1e-9, abs_tol=1e-12)
             (drawn if same and p not in fixed else kept).append(p)
         return Use(tuple(drawn), tuple(kept), tuple(absent))
@@ -124,12 +128,9 @@ class Posterior:
         """``scenario`` with the draw for ``seed`` on the paths ``use.drawn`` (default:
         :meth:`use` of ``scenario``)."""
         use = self.use(scenario) if use is None else use
-        if not use.drawn:
-            return scenario
         draw = self.draw(seed)
-        return validate(scenario.model_dump(mode="json"),
-                        f"scenario '{scenario.name}' with a draw from posterior {self.path}",
-                        {p: draw[p] for p in use.drawn})
+        return with_values(scenario, {p: draw[p] for p in use.drawn},
+                           f"a draw from posterior {self.path}")
 
     def draws_table(self, seeds: list[int], use: Use) -> pd.DataFrame:
         """One row per replication: ``replication``, ``seed``, ``particle`` (the row of
@@ -144,8 +145,10 @@ class Posterior:
     def record(self, use: Use | None = None) -> dict[str, Any]:
         """What a results manifest stores: folder, SHA-256 of ``posterior.parquet``, base
         scenario, particles and (with ``use``) how it met the scenario."""
+        base = self.manifest.get("base_scenario")
         out: dict[str, Any] = {"path": str(self.path), "sha256": self.sha256,
-                               "base_scenario": self.manifest.get("base_scenario"),
+                               "base_scenario": base.get("name") if isinstance(base, dict)
+                               else base,
                                "particles": self.particles, "parameters": list(self.paths)}
         if use is not None:
             out.update(drawn=list(use.drawn), kept=list(use.kept), absent=list(use.absent))
@@ -154,6 +157,24 @@ class Posterior:
 
 PosteriorLike = Posterior | str | os.PathLike[str] | None
 """What ``posterior=`` arguments take: a Posterior, a folder, ``"default"``, ``"none"`` or None."""
+
+
+def with_values(scenario: Scenario, values: dict[str, Any], what: str) -> Scenario:
+    """A copy of ``scenario`` with ``values`` ({path: value}) set; ``what`` names them in
+    errors."""
+    if not values:
+        return scenario
+    return validate(scenario.model_dump(mode="json"), f"scenario '{scenario.name}' with {what}",
+                    values)
+
+
+def base_values(manifest: dict[str, Any]) -> dict[str, float]:
+    """``base_values`` of a calibration manifest (also read from ``base_scenario: {name,
+    values}``)."""
+    base = manifest.get("base_scenario")
+    if "base_values" not in manifest and isinstance(base, dict):
+        return dict(base.get("values") or {})
+    return dict(manifest.get("base_values") or {})
 
 
 def value_at(scenario: Scenario, path: str) -> Any:
@@ -206,8 +227,8 @@ def load_posterior(path: str | os.PathLike[str]) -> Posterior:
     if not isinstance(manifest, dict) or manifest.get("kind") != KIND:
         raise InputError(f"{manifest_file} is not a leverage-sim calibration manifest (its "
                          f"'kind' is not '{KIND}'). {how}")
-    missing = [k for k in ("base_scenario", "base_values", "parameters", "status")
-               if k not in manifest]
+    missing = [k for k in ("base_scenario", "parameters", "status") if k not in manifest]
+    missing += [] if base_values(manifest) else ["base_values"]
     if missing:
         raise InputError(f"{manifest_file} lacks {', '.join(missing)}; run the calibration "
                          "again with this version of leverage-sim.")
@@ -226,7 +247,7 @@ def load_posterior(path: str | os.PathLike[str]) -> Posterior:
         raise InputError(f"{table_file} must have a 'weight' column and at least one row.")
     paths = tuple(c for c in table.columns if c != "weight")
     integer = tuple(_numeric_field(p, table_file) for p in paths)
-    lacking = [p for p in paths if p not in manifest["base_values"]]
+    lacking = [p for p in paths if p not in base_values(manifest)]
     if lacking:
         raise InputError(f"{manifest_file}: base_values has no value for {', '.join(lacking)} "
                          f"(a column of {table_file.name}); run the calibration again.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -137,3 +139,21 @@ def test_priors_read_from_the_manifest(posterior, tmp_path):
         "family": "uniform", "low": 3, "high": 1}})
     with pytest.raises(ls.InputError, match="prior of 'government.decision_sharpness'"):
         priors(load_posterior(bad))
+
+
+def test_reads_the_calibrate_manifest_shape(tmp_path, replay):
+    """`calibrate` writes base_scenario: {name, values} and parameters as a list."""
+    from tests.posterior_fixture import PRIORS
+
+    folder = write_posterior(
+        tmp_path / "c", base_scenario={"name": "june_2020_replay", "values": BASE_VALUES},
+        parameters=[{"path": p, "family": v["distribution"], "low": v["low"],
+                     "high": v["high"], "integer": False} for p, v in PRIORS.items()])
+    manifest = json.loads((folder / "manifest.json").read_text())
+    del manifest["base_values"]
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    post = load_posterior(folder)
+    assert post.base_values == BASE_VALUES
+    assert post.record()["base_scenario"] == "june_2020_replay"
+    assert set(post.use(replay).drawn) == set(BASE_VALUES)
+    assert priors(post)["government.decision_sharpness"].low == 2.0

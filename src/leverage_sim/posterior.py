@@ -275,9 +275,12 @@ def _numeric_field(path: str, where: Path) -> bool:
 
 
 def priors(posterior: Posterior) -> dict[str, Any]:
-    """The calibration's priors as {path: :class:`leverage_sim.sweep.spec.Parameter`}: ``manifest.json`` ``parameters`` maps each path to a prior
-    written like a sweep parameter (``{distribution: uniform, low: 0, high: 1}``; ``family``
-    is accepted for ``distribution`` and ``bounds: [lo, hi]`` for ``low``/``high``)."""
+    """The calibration's priors as {path: :class:`leverage_sim.sweep.spec.Parameter`}.
+
+    ``manifest.json`` ``parameters`` maps each path to a prior written like a sweep parameter
+    (``{distribution: uniform, low: 0, high: 1}``), or lists them with a ``path`` each (as
+    ``leverage-sim calibrate`` writes); ``family`` is accepted for ``distribution`` and
+    ``bounds: [lo, hi]`` for ``low``/``high``."""
     from leverage_sim.sweep.spec import Parameter  # here: the sweep package imports the runner
 
     raw = posterior.manifest["parameters"]

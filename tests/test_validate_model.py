@@ -14,7 +14,7 @@ import leverage_sim as ls
 from leverage_sim.calibration import validation
 from leverage_sim.calibration.validation import Fact, fact_score, mid_quantile, prior_draw
 from leverage_sim.cli.main import main
-from leverage_sim.posterior import load_posterior
+from leverage_sim.posterior import load_posterior, with_values
 from tests.posterior_fixture import FOLDER, PRIORS
 from tests.validation_fixture import summary_stat, toy_episode
 
@@ -63,6 +63,11 @@ def test_three_predictives_on_the_same_seeds(result, posterior):
     assert values.loc[values["source"] == "defaults", "muster"].iloc[0] == first
     assert not np.array_equal(values.loc[values["source"] == "posterior", "muster"],
                               values.loc[values["source"] == "defaults", "muster"])
+    # replication 0 of each source is the scenario with that source's draw for its seed
+    s0 = seeds["prior"][0]
+    for source, draw in (("prior", prior_draw(posterior, s0)), ("posterior", posterior.draw(s0))):
+        run = ls.run_one(with_values(ep.scenario, draw, "test"), s0).summary
+        assert values.loc[values["source"] == source, "muster"].iloc[0] == run["max_muster_size"]
     again = validation.validate([toy_episode(60)], posterior, 12, seed=3)
     pd.testing.assert_frame_equal(again.scores, result.scores)
 

@@ -40,6 +40,8 @@ def test_scores_by_hand():
     event = Fact("e", summary_stat("relents"), 1, 1, 1, kind="event")
     assert fact_score(event, np.array([1.0, 0.0, 1.0, 1.0])) == pytest.approx(0.25 ** 2)
     assert mid_quantile(v, 5) == pytest.approx(1 / 3 + 1 / 6)
+    assert np.isnan(validation._skill(0.1, 0.0)) and validation._skill(0.0, 0.0) == 0
+    assert validation._skill(0.5, 2.0) == 0.75
 
 
 def test_prior_draws_follow_the_priors(posterior):

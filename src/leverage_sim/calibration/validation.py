@@ -21,7 +21,7 @@ sources' range, and a proper score, lower is better:
   probability ``p`` against the outcome ``o`` (0 or 1).
 
 Skill against a baseline is ``1 - score(posterior) / score(baseline)``: above 0 the posterior
-predicts better.
+predicts better (n/a when only the baseline scores a perfect 0).
 """
 
 from __future__ import annotations
@@ -154,8 +154,10 @@ def scores(episode: Episode, values: pd.DataFrame) -> pd.DataFrame:
 
 
 def _skill(score: float, baseline: float) -> float:
+    """``1 - score / baseline``; 0 when both are perfect, NaN (no ratio) when only the
+    baseline is."""
     if baseline == 0:
-        return 0.0 if score == 0 else -np.inf
+        return 0.0 if score == 0 else np.nan
     return 1 - score / baseline
 
 
@@ -201,12 +203,12 @@ class Validation:
                 lines.append(
                     f"| {fact.name} | {obs} | {pred} | {p['quantile']:.2f} | "
                     f"{p['in_range']:.2f} | {p['score']:.3g} ({p['score_name']}) | "
-                    f"{pr['score']:.3g} | {d['score']:.3g} | {p['skill_vs_prior']:+.2f} | "
-                    f"{p['skill_vs_defaults']:+.2f} |")
+                    f"{pr['score']:.3g} | {d['score']:.3g} | {_signed(p['skill_vs_prior'])} | "
+                    f"{_signed(p['skill_vs_defaults'])} |")
             post = t.xs("posterior", level="source")
-            lines += ["", f"Mean skill over {len(ep.facts)} facts: "
-                      f"{post['skill_vs_prior'].mean():+.2f} against the prior, "
-                      f"{post['skill_vs_defaults'].mean():+.2f} against the defaults."]
+            lines += ["", "Mean skill over the facts (n/a left out): "
+                      f"{_signed(post['skill_vs_prior'].mean())} against the prior, "
+                      f"{_signed(post['skill_vs_defaults'].mean())} against the defaults."]
         return "\n".join(lines) + "\n"
 
     def chart(self) -> Figure:
@@ -225,6 +227,10 @@ class Validation:
         fig.suptitle(f"Predictive distributions against the record ({self.replications} runs "
                      "each)")
         return fig
+
+
+def _signed(x: float) -> str:
+    return "n/a" if np.isnan(x) else f"{x:+.2f}"
 
 
 def draw_fact(ax: plt.Axes, fact: Fact, values: pd.DataFrame) -> None:

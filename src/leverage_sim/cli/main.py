@@ -2,7 +2,8 @@
 
 Each verb lives in its own module ``cli/<verb>_cmd.py`` exposing ``register(subparsers)``,
 which adds its parser and sets ``func`` (``args -> int``). Verbs are discovered from the module
-names, so adding a verb is adding its module.
+names (``_`` in a module name is ``-`` in the verb: ``validate_model_cmd`` is
+``validate-model``), so adding a verb is adding its module.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ import leverage_sim.cli as _cli_pkg
 from leverage_sim import __version__
 from leverage_sim.errors import InputError
 
-VERBS = tuple(sorted(m.name[: -len("_cmd")] for m in pkgutil.iter_modules(_cli_pkg.__path__)
-                     if m.name.endswith("_cmd")))
+VERBS = tuple(sorted(m.name[: -len("_cmd")].replace("_", "-")
+                     for m in pkgutil.iter_modules(_cli_pkg.__path__) if m.name.endswith("_cmd")))
 
 
 class _Parser(argparse.ArgumentParser):
@@ -38,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="verb", metavar="VERB", parser_class=_Parser)
     sub.required = True
     for verb in VERBS:
-        importlib.import_module(f"leverage_sim.cli.{verb}_cmd").register(sub)
+        importlib.import_module(f"leverage_sim.cli.{verb.replace('-', '_')}_cmd").register(sub)
     return parser
 
 

@@ -16,6 +16,8 @@ A parameter is one of: ``values: [...]`` (discrete), ``range: [lo, hi]`` with ``
 lhs/sobol/morris/random designs) or ``distribution: uniform|loguniform|normal|triangular`` with
 its arguments. Every design draws points in the unit cube; a parameter maps a unit coordinate
 ``u`` in [0, 1] to its value with :meth:`Parameter.ppf` (discrete: the ``floor(u·k)``-th value).
+``posterior: DIR|default|none`` draws each run's calibrated parameters from a calibration's
+posterior (:mod:`leverage_sim.posterior`); swept and fixed parameters keep their values.
 """
 
 from __future__ import annotations

@@ -67,9 +67,14 @@ def test_bad_folders_are_input_errors(tmp_path, change, message):
         load_posterior(folder)
 
 
-def test_missing_folder(tmp_path):
+def test_missing_folder(tmp_path, monkeypatch):
     with pytest.raises(ls.InputError, match="does not exist"):
         load_posterior(tmp_path / "nowhere")
+    monkeypatch.setattr("leverage_sim.posterior.DEFAULT_DIR", tmp_path / "calibration")
+    with pytest.raises(ls.InputError, match="no committed default calibration"):
+        resolve("default")
+    write_posterior(tmp_path / "calibration")
+    assert resolve("default").path == tmp_path / "calibration"
 
 
 def test_draw_applies_where_the_scenario_keeps_the_base_value(posterior, replay):

@@ -80,9 +80,10 @@ class Comparison:
         return pd.DataFrame(rows, columns=["scenario", "measure", "kind", "effect", "low",
                                            "high"])
 
-    def effects_text(self) -> str:
-        """One line per scenario and measure, e.g. ``june_2020_us_intervenes: held_firm +35
-        points, 90% interval +20 to +50``."""
+    def effects_text(self, bullet: str = "  ") -> str:
+        """A heading line, then one line per scenario and measure (each starting with
+        ``bullet``), e.g. ``june_2020_us_intervenes: held_firm +35 points, 90% interval +20
+        to +50``."""
         first = next(iter(self.results))
         how = ("same seeds and the same parameter draw per replication" if self.posterior
                else "same seeds")
@@ -90,7 +91,7 @@ class Comparison:
                  "paired-bootstrap interval):"]
         for r in self.effects().itertuples():
             unit, f = (" points", "{:+.0f}") if r.kind == "points" else ("", "{:+.2f}")
-            lines.append(f"  {r.scenario}: {r.measure} {f.format(r.effect)}{unit}, "
+            lines.append(f"{bullet}{r.scenario}: {r.measure} {f.format(r.effect)}{unit}, "
                          f"{LEVEL:.0%} interval {f.format(r.low)} to {f.format(r.high)}")
         return "\n".join(lines)
 
@@ -136,12 +137,12 @@ class Comparison:
         return head + "\n\n" + self.side_by_side().to_string() + "\n\n" + self.effects_text()
 
     def markdown(self) -> str:
-        """The side-by-side table as Markdown."""
+        """The side-by-side table and the effects as Markdown."""
         wide = self.side_by_side()
         lines = ["| measure | " + " | ".join(wide.columns) + " |",
                  "|---|" + "---|" * len(wide.columns)]
         lines += [f"| {idx} | " + " | ".join(row) + " |" for idx, row in wide.iterrows()]
-        return "\n".join(lines) + "\n"
+        return "\n".join(lines) + "\n\n" + self.effects_text(bullet="- ") + "\n"
 
     def summary(self) -> pd.DataFrame:
         """All replications' summary rows, with a ``scenario`` column first."""

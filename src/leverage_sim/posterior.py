@@ -66,7 +66,7 @@ class Use:
     absent: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Posterior:
     """Weighted parameter sets from a calibration (see the module docstring)."""
 
@@ -200,6 +200,10 @@ def resolve(posterior: PosteriorLike) -> Posterior | None:
     text = os.fspath(posterior)
     if text == "none":
         return None
+    if text == "default" and not DEFAULT_DIR.is_dir():
+        raise InputError(f"There is no committed default calibration ({DEFAULT_DIR} is "
+                         "missing). Run `make calibrate` to create it, give a calibration "
+                         "folder with --posterior DIR, or use --posterior none.")
     return load_posterior(DEFAULT_DIR if text == "default" else text)
 
 

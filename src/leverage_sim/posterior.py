@@ -143,10 +143,11 @@ class Posterior:
         return pd.DataFrame(rows)
 
     def record(self, use: Use | None = None) -> dict[str, Any]:
-        """What a results manifest stores: folder, SHA-256 of ``posterior.parquet``, base
-        scenario, particles and (with ``use``) how it met the scenario."""
+        """What a results manifest stores: folder (absolute), SHA-256 of
+        ``posterior.parquet``, base scenario, particles and (with ``use``) how it met the
+        scenario."""
         base = self.manifest.get("base_scenario")
-        out: dict[str, Any] = {"path": str(self.path), "sha256": self.sha256,
+        out: dict[str, Any] = {"path": str(self.path.resolve()), "sha256": self.sha256,
                                "base_scenario": base.get("name") if isinstance(base, dict)
                                else base,
                                "particles": self.particles, "parameters": list(self.paths)}

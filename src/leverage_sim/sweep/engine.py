@@ -25,8 +25,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
-from leverage_sim.cli.common import prepare_out_dir
 from leverage_sim import posterior as post
+from leverage_sim.cli.common import prepare_out_dir
 from leverage_sim.errors import InputError
 from leverage_sim.runner import run_one
 from leverage_sim.scenario_loader import find_scenario, resolve_raw, validate

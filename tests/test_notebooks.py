@@ -31,8 +31,8 @@ def kernel_env(tmp_path_factory):
     return root
 
 
-def test_the_four_notebooks_exist():
-    assert [p.name[:3] for p in NOTEBOOKS] == ["01_", "02_", "03_", "04_"]
+def test_the_five_notebooks_exist():
+    assert [p.name[:3] for p in NOTEBOOKS] == ["01_", "02_", "03_", "04_", "05_"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])

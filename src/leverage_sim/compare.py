@@ -6,6 +6,17 @@ from the scenarios, not from different random draws at the start. The table give
 scenario, the share of runs with each outcome of :data:`leverage_sim.report.OUTCOMES` (with an
 exact 90% interval) and the median of each figure of :data:`leverage_sim.report.FIGURES` (with
 the central 90% interval across runs).
+
+Effects (:meth:`Comparison.effects`): each scenario against the first, measured on common
+seeds. Replication ``i`` has the same seed in every scenario and, with a posterior, the same
+parameter draw (the draw is seeded by the replication's seed), so ``d_i = y_i(scenario) -
+y_i(first)`` is a paired difference: of outcome indicators for shares (in percentage points)
+and of figures for means. The effect is the mean of the ``d_i``; its interval is the
+percentile interval of a paired bootstrap over replications (:data:`BOOTSTRAP` resamples of
+whole replications, seeded from the master seed). With a posterior each resampled replication
+brings its own parameter draw, so the interval carries parameter uncertainty as well as the
+randomness of runs: it is wider than with fixed parameters. It is the uncertainty of the
+effect averaged over the posterior, and narrows as replications grow.
 """
 
 from __future__ import annotations
@@ -20,11 +31,17 @@ from matplotlib.figure import Figure
 
 from leverage_sim import plots, report
 from leverage_sim.limits import run_memory_limit
+from leverage_sim import posterior as post
 from leverage_sim.runner import Results, run
+from leverage_sim.scenario_loader import Overrides
 from leverage_sim.schema import Scenario
-from leverage_sim.sweep.results import summarise
+from leverage_sim.sweep.results import _bootstrap_means, summarise
 
 LEVEL = 0.9
+BOOTSTRAP = 2000
+"""Paired-bootstrap resamples behind each effect's interval."""
+BOOTSTRAP_KEY = 0x626F6F74
+"""Spawn key of the bootstrap's seed (a child of the master seed)."""
 
 
 @dataclass
@@ -33,6 +50,51 @@ class Comparison:
 
     results: dict[str, Results]
     seed: int
+
+    @property
+    def posterior(self) -> dict[str, object] | None:
+        """The posterior's record (path, sha256, ...) if the runs drew parameters from one."""
+        return next(iter(self.results.values())).posterior
+
+    def effects(self) -> pd.DataFrame:
+        """Each scenario after the first against the first, on common seeds (see the module
+        docstring). Columns: scenario, measure, kind (``points``: difference of shares in
+        percentage points; ``mean``: difference of means), effect, low, high
+        (:data:`LEVEL` paired-bootstrap interval)."""
+        labels = list(self.results)
+        base = self.results[labels[0]].summary
+        rng = np.random.default_rng(np.random.SeedSequence(self.seed,
+                                                           spawn_key=(BOOTSTRAP_KEY,)))
+        a = (1 - LEVEL) / 2
+        rows = []
+        for label in labels[1:]:
+            other = self.results[label].summary
+            measures = [(name, "points", 100 * (np.greater(other[col].to_numpy(float), 0)
+                                                 .astype(float)
+                                                 - np.greater(base[col].to_numpy(float), 0)))
+                        for name, (col, _) in report.OUTCOMES.items()]
+            measures += [(f, "mean", other[f].to_numpy(float) - base[f].to_numpy(float))
+                         for f in report.FIGURES]
+            for name, kind, d in measures:
+                low, high = np.quantile(_bootstrap_means(d, BOOTSTRAP, rng), [a, 1 - a])
+                rows.append((label, name, kind, float(d.mean()), float(low), float(high)))
+        return pd.DataFrame(rows, columns=["scenario", "measure", "kind", "effect", "low",
+                                           "high"])
+
+    def effects_text(self, bullet: str = "  ") -> str:
+        """A heading line, then one line per scenario and measure (each starting with
+        ``bullet``), e.g. ``june_2020_us_intervenes: held_firm +35 points, 90% interval +20
+        to +50``."""
+        first = next(iter(self.results))
+        how = ("same seeds and the same parameter draw per replication" if self.posterior
+               else "same seeds")
+        lines = [f"Effects against {first} ({how}; mean paired difference, {LEVEL:.0%} "
+                 "paired-bootstrap interval):"]
+        for r in self.effects().itertuples():
+            unit, f = (" points", "{:+.0f}") if r.kind == "points" else ("", "{:+.2f}")
+            lines.append(f"{bullet}{r.scenario}: {r.measure} {f.format(r.effect)}{unit}, "
+                         f"{LEVEL:.0%} interval {f.format(r.low)} to {f.format(r.high)}")
+        return "\n".join(lines)
 
     def table(self) -> pd.DataFrame:
         """Long table: scenario, measure, kind (``share`` 0-1 or ``median``), value, low, high.
@@ -68,18 +130,20 @@ class Comparison:
     def text(self) -> str:
         """The side-by-side table as plain text, with a header saying what was run."""
         first = next(iter(self.results.values()))
+        drawn = (f", parameters drawn from the posterior {self.posterior['path']}"
+                 if self.posterior else "")
         head = (f"{len(self.results)} scenarios x {len(first.summary)} replications, same "
-                f"replication seeds (master seed {self.seed}); cells: share of runs or median, "
-                f"[{LEVEL:.0%} interval]")
-        return head + "\n\n" + self.side_by_side().to_string()
+                f"replication seeds (master seed {self.seed}){drawn}; cells: share of runs or "
+                f"median, [{LEVEL:.0%} interval]")
+        return head + "\n\n" + self.side_by_side().to_string() + "\n\n" + self.effects_text()
 
     def markdown(self) -> str:
-        """The side-by-side table as Markdown."""
+        """The side-by-side table and the effects as Markdown."""
         wide = self.side_by_side()
         lines = ["| measure | " + " | ".join(wide.columns) + " |",
                  "|---|" + "---|" * len(wide.columns)]
         lines += [f"| {idx} | " + " | ".join(row) + " |" for idx, row in wide.iterrows()]
-        return "\n".join(lines) + "\n"
+        return "\n".join(lines) + "\n\n" + self.effects_text(bullet="- ") + "\n"
 
     def summary(self) -> pd.DataFrame:
         """All replications' summary rows, with a ``scenario`` column first."""
@@ -129,15 +193,21 @@ def unique_labels(names: Iterable[str]) -> list[str]:
 
 
 def compare(scenarios: Sequence[Scenario], replications: int, seed: int | None = None,
-            progress: Callable[[str], Callable | None] | None = None) -> Comparison:
+            progress: Callable[[str], Callable | None] | None = None,
+            posterior: post.PosteriorLike = post.DEFAULT_POSTERIOR,
+            overrides: Overrides = None) -> Comparison:
     """Run each scenario with the same master seed (default: the first scenario's ``seed``).
 
     ``progress(label)`` may return a loop wrapper (e.g. a tqdm bar) for that scenario's runs.
-    All scenarios' tables are held at once: each may use its share of the memory limit.
+    ``posterior`` and ``overrides`` (applied to every scenario; with a posterior their paths
+    keep their values) as in :func:`leverage_sim.runner.run`. All scenarios' tables are held at
+    once: each may use its share of the memory limit.
     """
     master = scenarios[0].seed if seed is None else seed
     labels = unique_labels(s.name for s in scenarios)
+    posterior = post.resolve(posterior)
     limit = run_memory_limit() // max(1, len(scenarios))
-    return Comparison({label: run(sc, replications, master, memory_limit=limit,
-                                  progress=progress(label) if progress else None)
+    return Comparison({label: run(sc, replications, master, overrides,
+                                  progress=progress(label) if progress else None,
+                                  posterior=posterior, memory_limit=limit)
                        for label, sc in zip(labels, scenarios, strict=True)}, master)

@@ -46,6 +46,11 @@ def summary_text(res: Results) -> str:
     lines = [head]
     if sc.question:
         lines.append(f"Question: {sc.question}")
+    if res.posterior:
+        p = res.posterior
+        lines.append(f"Parameters: {', '.join(p['drawn']) or 'none'} drawn per replication from "
+                     f"the posterior {p['path']} (posterior.parquet sha256 {p['sha256'][:12]}); "
+                     f"kept as the scenario sets them: {', '.join(p['kept']) or 'none'}")
     lines.append("\nOutcome shares (share of runs):")
     shares = outcome_shares(res.summary)
     for name, (_, meaning) in OUTCOMES.items():

@@ -3,7 +3,8 @@
 - ``timeseries``, ``militias``, ``events``, ``summary`` tables (Parquet or CSV);
 - ``narrative.md``: replication 0 as a dated timeline (:mod:`leverage_sim.narrative`);
 - ``scenario.yaml``: the resolved inputs (:func:`leverage_sim.canonical.scenario_yaml`);
-- ``manifest.json``: package version, scenario hash, master and per-replication seeds, time;
+- ``manifest.json``: package version, scenario hash, master and per-replication seeds, the
+  posterior (folder, SHA-256 of its ``posterior.parquet``) or null, time;
 - charts: ``authority_autonomy.png``, ``attacks_per_week.png``, ``outcomes.png`` and the
   four-panel ``overview.png``.
 """
@@ -44,6 +45,7 @@ def manifest(res: Results, overrides: list[str] | None = None) -> dict[str, Any]
         "seconds": round(res.seconds, 3),
         "created_utc": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "overrides": overrides or [],
+        "posterior": res.posterior,
     }
 
 

@@ -13,6 +13,8 @@ import mesa
 import numpy as np
 import pandas as pd
 
+from leverage_sim import overrides as ov
+from leverage_sim import posterior as post
 from leverage_sim.limits import check_count, check_run_size, check_seed, run_memory_limit
 from leverage_sim.model import MILITIA_COLUMNS, TIMESERIES_COLUMNS, LeverageModel, Militia
 from leverage_sim.outcomes import OUTCOMES
@@ -110,7 +112,12 @@ class Results:
     - ``militias``: one row per (replication, day, militia): fighters, autonomy, detained;
     - ``events``: one row per action (replication, day, date, actor, action, target, detail,
       value);
-    - ``summary``: one row per replication with ``SUMMARY_COLUMNS``.
+    - ``summary``: one row per replication with ``SUMMARY_COLUMNS``;
+    - ``draws``: with a posterior, one row per replication (replication, seed, then each
+      parameter path that took the draw, with its drawn value); empty otherwise.
+
+    ``posterior``: the posterior's record (:meth:`leverage_sim.posterior.Posterior.record`),
+    or None for the scenario's own parameters.
     """
 
     scenario: Scenario
@@ -121,12 +128,14 @@ class Results:
     summary: pd.DataFrame
     seconds: float = 0.0
     seeds: list[int] = field(default_factory=list)
+    draws: pd.DataFrame = field(default_factory=pd.DataFrame)
+    posterior: dict[str, Any] | None = None
 
     TABLES = ("timeseries", "militias", "events", "summary")
 
     def save(self, out: str | Path, fmt: str = "parquet", force: bool = False) -> list[Path]:
-        """Write the four tables to the new folder ``out`` as ``NAME.parquet`` (or ``.csv``);
-        returns their paths. ``force`` replaces a folder leverage-sim wrote (see
+        """Write the four tables (and ``draws`` with a posterior) to the new folder ``out`` as
+        ``NAME.parquet`` (or ``.csv``); returns their paths. ``force`` replaces a folder leverage-sim wrote (see
         :func:`leverage_sim.output_dir.claim_output`: never one holding other files)."""
         from leverage_sim.output_dir import claim_output
 
@@ -135,9 +144,10 @@ class Results:
         return [folder.target / name for name in names]
 
     def write_tables(self, folder: Path, fmt: str = "parquet") -> list[Path]:
-        """Write the four tables into the existing (claimed) ``folder``; returns their paths."""
+        """Write the four tables (and ``draws`` with a posterior) into the existing (claimed)
+        ``folder``; returns their paths."""
         paths = []
-        for name in self.TABLES:
+        for name in (*self.TABLES, *(("draws",) if self.posterior else ())):
             df: pd.DataFrame = getattr(self, name)
             path = folder / f"{name}.{fmt}"
             df.to_parquet(path, index=False) if fmt == "parquet" else df.to_csv(path, index=False)
@@ -154,7 +164,8 @@ def table_bytes(tables: RunTables) -> int:
 def run(scenario: Scenario | str | Path, replications: int = 1, seed: int | None = None,
         overrides: Overrides = None,
         progress: Callable[[Iterable[int]], Iterable[int]] | None = None,
-        memory_limit: int | None = None) -> Results:
+        memory_limit: int | None = None,
+        posterior: post.PosteriorLike = post.DEFAULT_POSTERIOR) -> Results:
     """Run ``replications`` of a scenario (a :class:`Scenario`, a name or a YAML path).
 
     Args:
@@ -167,17 +178,26 @@ def run(scenario: Scenario | str | Path, replications: int = 1, seed: int | None
         memory_limit: bytes the tables may fill (default
             :func:`leverage_sim.limits.run_memory_limit`); checked after the first replication
             (:func:`leverage_sim.limits.check_run_size`).
+        posterior: a calibration's posterior (a folder, ``"default"``, ``"none"`` or a
+            :class:`~leverage_sim.posterior.Posterior`): replication ``i`` then runs with the
+            parameter set drawn from its seed, under the scenario's own changes and
+            ``overrides`` (see :mod:`leverage_sim.posterior`). Default:
+            :data:`leverage_sim.posterior.DEFAULT_POSTERIOR`.
     """
     if not isinstance(scenario, Scenario) or overrides:
         scenario = load_scenario(scenario, overrides)
     check_count(replications, "replications")
     master = check_seed(scenario.seed if seed is None else seed)
     limit = run_memory_limit() if memory_limit is None else memory_limit
+    posterior = post.resolve(posterior)
+    use = posterior.use(scenario, ov.normalise(overrides)) if posterior else None
     t0 = time.perf_counter()
     loop = range(replications) if progress is None else progress(range(replications))
-    tables = []
+    tables, seeds = [], []
     for i in loop:
-        tables.append(run_one(scenario, child_seed(master, (i,)), i))
+        seeds.append(child_seed(master, (i,)))
+        drawn = posterior.apply(scenario, seeds[i], use) if posterior else scenario
+        tables.append(run_one(drawn, seeds[i], i))
         if i == 0:  # measured on the first replication, before the others run
             note = check_run_size(scenario.name, replications, table_bytes(tables[0]),
                                   time.perf_counter() - t0, limit, scenario.horizon_days)
@@ -191,5 +211,7 @@ def run(scenario: Scenario | str | Path, replications: int = 1, seed: int | None
         events=pd.concat([t.events for t in tables], ignore_index=True),
         summary=pd.DataFrame([t.summary for t in tables], columns=list(SUMMARY_COLUMNS)),
         seconds=time.perf_counter() - t0,
-        seeds=[int(t.summary["seed"]) for t in tables],
+        seeds=seeds,
+        draws=posterior.draws_table(seeds, use) if posterior else pd.DataFrame(),
+        posterior=posterior.record(use) if posterior else None,
     )

@@ -11,6 +11,7 @@ from pathlib import Path
 from leverage_sim.errors import InputError
 from leverage_sim.limits import check_count, check_seed
 from leverage_sim.output_dir import claim_output
+from leverage_sim.posterior import DEFAULT_POSTERIOR
 from leverage_sim.scenario_loader import ENV_SCENARIO_PATH
 
 
@@ -63,6 +64,17 @@ def add_scenario_args(p: argparse.ArgumentParser) -> None:
                    help="override a parameter, e.g. --set foreign_forces.backing=0.8 "
                    "--set 'militias[KH].autonomy=0.5' (repeatable)")
     add_scenario_dir_arg(p)
+
+
+def add_posterior_arg(p: argparse.ArgumentParser) -> None:
+    """``--posterior DIR|default|none`` (``args.posterior``; default
+    :data:`leverage_sim.posterior.DEFAULT_POSTERIOR`)."""
+    p.add_argument("--posterior", default=DEFAULT_POSTERIOR, metavar="DIR|default|none",
+                   help="draw each replication's parameters from a calibration's posterior: "
+                   "the --out folder of `leverage-sim calibrate`, 'default' (the committed "
+                   "calibration) or 'none' (the scenario's own values; "
+                   f"default: {DEFAULT_POSTERIOR or 'none'}). The scenario's own changes "
+                   "and --set stay on top of the draw")
 
 
 def add_run_args(p: argparse.ArgumentParser, per: str = "") -> None:

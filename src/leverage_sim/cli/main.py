@@ -7,7 +7,8 @@ closed output pipe (``| head``) is not an error: output stops quietly, the work 
 
 Each verb lives in its own module ``cli/<verb>_cmd.py`` exposing ``register(subparsers)``,
 which adds its parser and sets ``func`` (``args -> int``). Verbs are discovered from the module
-names, so adding a verb is adding its module.
+names (``_`` in a module name is ``-`` in the verb: ``validate_model_cmd`` is
+``validate-model``), so adding a verb is adding its module.
 """
 
 from __future__ import annotations
@@ -35,8 +36,8 @@ EXIT_CODES = ("exit codes: 0 ok; 1 internal error (a bug: please report it); 2 b
               "Dask worker); 3 rerun: not reproduced; 130 interrupted (Ctrl-C); 143 terminated. "
               "See docs/cli.md.")
 
-VERBS = tuple(sorted(m.name[: -len("_cmd")] for m in pkgutil.iter_modules(_cli_pkg.__path__)
-                     if m.name.endswith("_cmd")))
+VERBS = tuple(sorted(m.name[: -len("_cmd")].replace("_", "-")
+                     for m in pkgutil.iter_modules(_cli_pkg.__path__) if m.name.endswith("_cmd")))
 
 
 class _Parser(argparse.ArgumentParser):
@@ -56,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="verb", metavar="VERB", parser_class=_Parser)
     sub.required = True
     for verb in VERBS:
-        importlib.import_module(f"leverage_sim.cli.{verb}_cmd").register(sub)
+        importlib.import_module(f"leverage_sim.cli.{verb.replace('-', '_')}_cmd").register(sub)
     return parser
 
 

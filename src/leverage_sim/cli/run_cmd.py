@@ -6,12 +6,14 @@ import argparse
 
 from leverage_sim import report
 from leverage_sim.cli.common import (
+    add_posterior_arg,
     add_run_args,
     add_scenario_args,
     output_folder,
     progress_wrapper,
 )
 from leverage_sim.cli.json_output import add_json_arg, emit, files_written, run_document
+from leverage_sim.posterior import resolve
 from leverage_sim.run_outputs import write_run
 from leverage_sim.runner import run
 from leverage_sim.scenario_loader import load_scenario
@@ -24,22 +26,25 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Run replications of a scenario; print medians with 90% intervals and "
         "outcome shares. With --out, write the tables (timeseries, militias, events, summary), "
         "narrative.md (replication 0 as a dated timeline), scenario.yaml (resolved inputs), "
-        "manifest.json (version, scenario hash, seeds, time), charts (PNG) and report.html "
-        "(all of it in one self-contained page).",
+        "manifest.json (version, scenario hash, seeds, posterior, time), charts (PNG) and "
+        "report.html (all of it in one self-contained page); with --posterior also draws (each "
+        "replication's parameter draw).",
         epilog="example: leverage-sim run june_2020_replay -n 200 --out results/replay")
     p.add_argument("scenario", help="scenario name (see `leverage-sim list`) or YAML file")
     add_run_args(p)
     add_scenario_args(p)
     add_json_arg(p)
+    add_posterior_arg(p)
     p.set_defaults(func=main)
 
 
 def main(args: argparse.Namespace) -> int:
     """Run the verb."""
     scenario = load_scenario(args.scenario, args.overrides, args.scenario_dir)
+    posterior = resolve(args.posterior)  # before --out is made: a bad folder leaves nothing
     with output_folder(args, "run") as out:
-        res = run(scenario, args.replications, args.seed,
-                  progress=progress_wrapper(args.quiet, scenario.name))
+        res = run(scenario, args.replications, args.seed, args.overrides,
+                  progress=progress_wrapper(args.quiet, scenario.name), posterior=posterior)
         if not args.json:
             print(report.summary_text(res))
         written = write_run(res, out, args.format, args.overrides) if out else []

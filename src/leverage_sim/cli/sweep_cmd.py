@@ -11,6 +11,7 @@ import pandas as pd
 
 from leverage_sim.cli.common import (
     add_force_arg,
+    add_posterior_arg,
     add_scenario_args,
     count_arg,
     seconds_arg,
@@ -73,6 +74,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     add_scenario_args(p)
     add_json_arg(p)
+    add_posterior_arg(p)
     p.set_defaults(func=main)
 
 
@@ -104,7 +106,7 @@ def build_spec(args: argparse.Namespace) -> SweepSpec | None:
         return spec.with_changes(parameters=parse_params(args.param) or None,
                                  overrides=overrides, design=args.design, samples=args.samples,
                                  replications=args.replications, seed=args.seed,
-                                 outputs=outputs or None)
+                                 outputs=outputs or None, posterior=args.posterior)
     if not args.param:
         raise InputError(f"'{args.target}' is a scenario, so say what to sweep with --param "
                          "PATH=SPEC (e.g. --param foreign_forces.backing=0:1:11 --param "
@@ -112,7 +114,8 @@ def build_spec(args: argparse.Namespace) -> SweepSpec | None:
                          "scenarios/sweeps/.")
     return SweepSpec.from_cli(args.target, args.param, design=args.design or "grid",
                               samples=args.samples, replications=args.replications or 1,
-                              seed=args.seed, overrides=args.overrides, **outputs)
+                              seed=args.seed, overrides=args.overrides,
+                              posterior=args.posterior, **outputs)
 
 
 def main(args: argparse.Namespace) -> int:

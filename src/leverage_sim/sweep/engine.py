@@ -27,6 +27,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from leverage_sim import posterior as post
 from leverage_sim.errors import InputError
 from leverage_sim.limits import check_count, check_sweep_size
 from leverage_sim.output_dir import (
@@ -88,6 +89,7 @@ class Plan:
     columns: dict[str, np.ndarray]
     seeds: np.ndarray
     types: dict[str, str]
+    posterior: post.Posterior | None = None
 
     @property
     def every(self) -> int | None:
@@ -120,7 +122,8 @@ class Plan:
         runs = [self.run(i) for i in ids]
         overrides = {r.point_id: {**self.spec.overrides, **self.point(r.point_id)}
                      for r in runs}
-        return Chunk(self.base, self.source, runs, overrides, self.types, self.every)
+        return Chunk(self.base, self.source, runs, overrides, self.types, self.every,
+                     self.posterior, (*self.spec.paths, *self.spec.overrides))
 
 
 def _python(value: Any) -> Any:
@@ -159,7 +162,9 @@ def plan_sweep(spec: SweepSpec, scenario_dirs: tuple[str | Path, ...] = ()
     base = resolve_raw(spec.base, scenario_dirs)
     scenario = validate(copy.deepcopy(base), source, spec.overrides)
     seed = scenario.seed if spec.seed is None else spec.seed
-    spec = spec.with_changes(seed=seed)
+    asked = spec.posterior or post.DEFAULT_POSTERIOR or "none"
+    posterior = post.resolve(asked)
+    spec = spec.with_changes(seed=seed, posterior=asked)
     n_runs = check_sweep_size(spec.name, count_points(spec), spec.replications)
     design = build_design(spec, np.random.SeedSequence(seed).spawn(2)[0])
     columns = {p: design.points[p].to_numpy() for p in spec.paths}
@@ -167,7 +172,7 @@ def plan_sweep(spec: SweepSpec, scenario_dirs: tuple[str | Path, ...] = ()
         print(f"note: planning {n_runs:,} runs (a seed for each, about "
               f"{n_runs * 1e-5:.0f} s).", file=sys.stderr)
     seeds = run_seeds(seed, design.n_points, spec.replications)
-    plan = Plan(spec, base, source, columns, seeds, {})
+    plan = Plan(spec, base, source, columns, seeds, {}, posterior)
     _check_extremes(spec, base, source, plan.point(0), columns)
     first = point_scenario(base, source, {**spec.overrides, **plan.point(0)})
     summary, _ = run_tables(first, int(seeds[0, 0]), 0, None)
@@ -187,6 +192,7 @@ def plan_sweep(spec: SweepSpec, scenario_dirs: tuple[str | Path, ...] = ()
                  "run_id": "point_id * replications + replication"},
         "outputs": {"summary": "summary/", "timeseries": "timeseries/" if plan.every else None},
         "summary_types": plan.types,
+        "posterior": posterior.record(plan.chunk(runs[:1]).use(scenario)) if posterior else None,
         "progress": {"done": 0, "errors": 0, "status": "planned"},
     }
     unit = pd.DataFrame(design.unit, columns=spec.paths)
@@ -220,7 +226,22 @@ def load_plan(store: SweepStore) -> tuple[Plan, dict[str, Any]]:
                          f"where the sweep has {len(points) * spec.replications}. Start the "
                          "sweep again with --force.")
     return Plan(spec, manifest["base_scenario"], manifest["base_source"], columns,
-                seeds.reshape(len(points), spec.replications), manifest["summary_types"]), manifest
+                seeds.reshape(len(points), spec.replications), manifest["summary_types"],
+                _stored_posterior(manifest, store.out)), manifest
+
+
+def _stored_posterior(manifest: dict[str, Any], out: Path) -> post.Posterior | None:
+    """The posterior a stored sweep ran with, checked against the hash it recorded."""
+    record = manifest.get("posterior")
+    if not record:
+        return None
+    posterior = post.load_posterior(record["path"])
+    if posterior.sha256 != record["sha256"]:
+        raise InputError(f"The sweep in '{out}' ran with the posterior in '{record['path']}', "
+                         "whose posterior.parquet has changed since (its SHA-256 differs), so "
+                         "the missing runs would not match the stored ones. Restore that "
+                         "posterior, or start the sweep anew with --force.")
+    return posterior
 
 
 def run_sweep(spec: SweepSpec | str | Path | Mapping[str, Any] | None, out: str | Path,
@@ -308,8 +329,9 @@ def _start_folder(folder: OutputFolder, store: SweepStore, plan: Plan,
 def _check_same(given: SweepSpec, stored: SweepSpec, out: Path) -> None:
     a = given.model_dump(exclude={"name", "description"})
     b = stored.model_dump(exclude={"name", "description"})
-    if a["seed"] is None:
-        a["seed"] = b["seed"]
+    for key in ("seed", "posterior"):
+        if a[key] is None:
+            a[key] = b[key]
     diff = [k for k in a if a[k] != b[k]]
     if diff:
         raise InputError(f"'{out}' holds a different sweep (it differs in {', '.join(diff)}), so "
@@ -500,8 +522,9 @@ def rerun(out: str | Path, run_id: int) -> tuple[dict[str, Any], dict[str, Any]]
                          f"{store.out}`.")
     run = plan.run(run_id)
     try:
-        scenario = point_scenario(plan.base, plan.source, plan.chunk([run_id]).point_overrides[
-            run.point_id])
+        chunk = plan.chunk([run_id])
+        point = point_scenario(plan.base, plan.source, chunk.point_overrides[run.point_id])
+        scenario = chunk.run_scenario(point, run, chunk.use(point))
         new = summary_row(run, run_one(scenario, run.seed, run.replication).summary, None)
     except Exception as e:  # noqa: BLE001 - a failing run is reproduced as its error row
         new = summary_row(run, None, f"{type(e).__name__}: {e}")

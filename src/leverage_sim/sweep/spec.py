@@ -16,6 +16,8 @@ A parameter is one of: ``values: [...]`` (discrete), ``range: [lo, hi]`` with ``
 lhs/sobol/morris/random designs) or ``distribution: uniform|loguniform|normal|triangular`` with
 its arguments. Every design draws points in the unit cube; a parameter maps a unit coordinate
 ``u`` in [0, 1] to its value with :meth:`Parameter.ppf` (discrete: the ``floor(u·k)``-th value).
+``posterior: DIR|default|none`` draws each run's calibrated parameters from a calibration's
+posterior (:mod:`leverage_sim.posterior`); swept and fixed parameters keep their values.
 """
 
 from __future__ import annotations
@@ -149,6 +151,10 @@ class SweepSpec(_Strict):
     seed: int | None = Field(None, ge=0, le=2**63 - 1,
                              description="Master seed (default: the base scenario's seed).")
     outputs: Outputs = Field(default_factory=Outputs)
+    posterior: str | None = Field(None, description="Draw each run's calibrated parameters from "
+                                  "this posterior: a `leverage-sim calibrate` folder, 'default' "
+                                  "or 'none' (default: leverage_sim.posterior.DEFAULT_POSTERIOR)"
+                                  "; swept and fixed parameters keep their values.")
 
     @model_validator(mode="after")
     def _consistent(self) -> SweepSpec:
@@ -194,14 +200,16 @@ class SweepSpec(_Strict):
     def from_cli(cls, base: str, params: Iterable[str] = (), *, design: str = "grid",
                  samples: int | None = None, replications: int = 1, seed: int | None = None,
                  overrides: Mapping[str, Any] | Iterable[str] | None = None,
-                 timeseries: bool = False, every: int = 1, name: str | None = None) -> SweepSpec:
+                 timeseries: bool = False, every: int = 1, name: str | None = None,
+                 posterior: str | None = None) -> SweepSpec:
         """A sweep from command-line pieces: ``params`` like ``foreign_forces.backing=0:1:11``
         (n evenly spaced values, ends included), ``patron.instigation=0.2,0.5,0.8`` (values) or
         ``x=0.1:0.9`` (continuous uniform, for non-grid designs)."""
         data = {"name": name or f"{Path(base).stem}_sweep", "base": base,
                 "overrides": ov.normalise(overrides), "parameters": parse_params(params),
                 "design": design, "samples": samples, "replications": replications,
-                "seed": seed, "outputs": {"timeseries": timeseries, "every": every}}
+                "seed": seed, "outputs": {"timeseries": timeseries, "every": every},
+                "posterior": posterior}
         return cls.parse(data, "the command line")
 
     @classmethod

@@ -22,6 +22,7 @@ import pandas as pd
 import psutil
 import pyarrow as pa
 
+from leverage_sim.posterior import Posterior, Use
 from leverage_sim.runner import collect, release, simulate, summarise_run
 from leverage_sim.scenario_loader import validate
 from leverage_sim.schema import Scenario
@@ -51,6 +52,18 @@ class Chunk:
     point_overrides: dict[int, dict[str, Any]]
     types: dict[str, str] = field(default_factory=dict)
     every: int | None = None
+    posterior: Posterior | None = None
+    fixed: tuple[str, ...] = ()
+
+    def use(self, point: Scenario) -> Use | None:
+        """How the posterior meets a point's scenario (swept and fixed paths keep their
+        values); None without a posterior."""
+        return self.posterior.use(point, self.fixed) if self.posterior else None
+
+    def run_scenario(self, point: Scenario, run: Run, use: Use | None) -> Scenario:
+        """The scenario ``run`` simulates: its point's, with the posterior draw for its seed
+        on the paths ``use.drawn`` (``use``: :meth:`use` of ``point``)."""
+        return self.posterior.apply(point, run.seed, use) if self.posterior else point
 
 
 def point_scenario(base: Mapping[str, Any], source: str, overrides: Mapping[str, Any]
@@ -108,15 +121,17 @@ def run_chunk(chunk: Chunk) -> tuple[pa.Table, pa.Table | None]:
 
     Returns the summary table (``summary_schema``) and the time-series table (or None).
     """
-    scenarios: dict[int, Scenario | str] = {}
+    scenarios: dict[int, tuple[Scenario, Use | None]] = {}
     rows, series = [], []
     for run in chunk.runs:
         try:
             if run.point_id not in scenarios:
-                scenarios[run.point_id] = point_scenario(chunk.base, chunk.source,
-                                                         chunk.point_overrides[run.point_id])
-            summary, ts = run_tables(scenarios[run.point_id], run.seed, run.replication,
-                                   chunk.every)
+                point = point_scenario(chunk.base, chunk.source,
+                                       chunk.point_overrides[run.point_id])
+                scenarios[run.point_id] = point, chunk.use(point)
+            point, use = scenarios[run.point_id]
+            summary, ts = run_tables(chunk.run_scenario(point, run, use), run.seed,
+                                     run.replication, chunk.every)
         except Exception as e:  # noqa: BLE001 - any failure of one run is data, not fatal
             rows.append(summary_row(run, None, f"{type(e).__name__}: {e}"))
             continue

@@ -1,0 +1,295 @@
+"""Out-of-sample validation: how well the posterior predicts episodes it was not fitted to.
+
+For each episode (a scenario and its observed facts) three predictive distributions are
+simulated with the same replication seeds:
+
+- ``posterior``: each replication draws a parameter set from the calibration's posterior;
+- ``prior``: each replication draws one from the calibration's priors (the manifest's
+  ``parameters``);
+- ``defaults``: the hand-tuned values of the episode's scenario (no draw).
+
+Draws go on every calibrated path the scenario has (as in the calibration itself), from a
+child seed of the replication's seed. Per fact and predictive distribution the report gives the
+median and central 90% interval (counts and other quantities) or the probability (yes/no
+events), the quantile of the observed value (mid-quantile ``P(y < obs) + P(y = obs)/2``; about
+0.5 is central, near 0 or 1 the observation is in a tail), the probability of landing in the
+sources' range, and a proper score, lower is better:
+
+- quantities: the CRPS (``scoringrules.crps_ensemble``), in the fact's own unit; when sources
+  give a range it is averaged over observed values spread evenly across the range;
+- events: the Brier score ``(p - o)^2`` (``scoringrules.brier_score``) of the predicted
+  probability ``p`` against the outcome ``o`` (0 or 1).
+
+Skill against a baseline is ``1 - score(posterior) / score(baseline)``: above 0 the posterior
+predicts better (n/a when only the baseline scores a perfect 0).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import partial
+from typing import Literal
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import scoringrules as sr
+from matplotlib.figure import Figure
+
+from leverage_sim.errors import InputError
+from leverage_sim.posterior import Posterior, priors, with_values
+from leverage_sim.runner import RunTables, replication_seeds, run_one
+from leverage_sim.schema import Scenario
+
+SOURCES = ("posterior", "prior", "defaults")
+"""The predictive distributions compared: the posterior and its two baselines."""
+COLOURS = {"posterior": "tab:blue", "prior": "tab:grey", "defaults": "tab:orange"}
+LEVEL = 0.9
+PRIOR_KEY = 0x7072696F
+"""Spawn key of a prior draw's child seed."""
+RANGE_POINTS = 21
+"""Observed values spread across a fact's range to average its CRPS over."""
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One observed fact: ``statistic(tables)`` on a run, the observed value and the range the
+    sources allow (``low == high == observed`` if they agree); ``kind`` ``count`` (any
+    quantity) or ``event`` (0/1)."""
+
+    name: str
+    statistic: Callable[[RunTables], float]
+    observed: float
+    low: float
+    high: float
+    kind: Literal["count", "event"] = "count"
+
+
+@dataclass(frozen=True)
+class Episode:
+    """A piece of the record: the scenario that sets it up and its facts."""
+
+    name: str
+    scenario: Scenario
+    facts: tuple[Fact, ...]
+    role: str = "held_out"
+
+
+def prior_draw(posterior: Posterior, seed: int) -> dict[str, float | int]:
+    """One parameter set from the calibration's priors, from a child seed of ``seed``."""
+    rng = np.random.default_rng(np.random.SeedSequence(int(seed), spawn_key=(PRIOR_KEY,)))
+    u = rng.random(len(posterior.paths))
+    out: dict[str, float | int] = {}
+    for (path, prior), ui, integer in zip(priors(posterior).items(), u, posterior.integer,
+                                          strict=True):
+        value = prior.ppf(np.array([ui]))[0]
+        out[path] = round(value) if integer else float(value)
+    return out
+
+
+def predictive(episode: Episode, posterior: Posterior, replications: int, seed: int,
+               progress: Callable[[Iterable[int]], Iterable[int]] | None = None
+               ) -> pd.DataFrame:
+    """Fact values of ``replications`` runs per source (:data:`SOURCES`), same seeds for each.
+
+    Columns: source, replication, seed, then one per fact."""
+    use = posterior.use(episode.scenario, keep_changes=False)
+    draws: dict[str, Callable[[int], dict[str, float | int]]] = {
+        "posterior": posterior.draw, "prior": lambda s: prior_draw(posterior, s),
+        "defaults": lambda s: {}}
+    seeds = replication_seeds(seed, replications)
+    jobs = [(source, i) for source in SOURCES for i in range(replications)]
+    rows = []
+    for k in (range(len(jobs)) if progress is None else progress(range(len(jobs)))):
+        source, i = jobs[k]
+        draw = draws[source](seeds[i])
+        scenario = with_values(episode.scenario, {p: draw[p] for p in use.drawn if p in draw},
+                               f"a {source} draw")
+        tables = run_one(scenario, seeds[i], i)
+        rows.append({"source": source, "replication": i, "seed": seeds[i],
+                     **{f.name: float(f.statistic(tables)) for f in episode.facts}})
+    return pd.DataFrame(rows)
+
+
+def mid_quantile(values: np.ndarray, observed: float) -> float:
+    """``P(y < observed) + P(y == observed) / 2`` under the sample ``values``."""
+    return float(np.mean(values < observed) + np.mean(values == observed) / 2)
+
+
+def fact_score(fact: Fact, values: np.ndarray) -> float:
+    """CRPS (averaged over the range) for a quantity, Brier score for an event."""
+    if fact.kind == "event":
+        return float(sr.brier_score(float(fact.observed >= 0.5), float(np.mean(values >= 0.5))))
+    observed = np.linspace(fact.low, fact.high, RANGE_POINTS if fact.high > fact.low else 1)
+    return float(np.mean([sr.crps_ensemble(o, values) for o in observed]))
+
+
+def scores(episode: Episode, values: pd.DataFrame) -> pd.DataFrame:
+    """One row per fact and source: episode, fact, kind, observed, low, high, source, median,
+    low90, high90 (quantities) or probability (events), quantile, in_range, score,
+    score_name, and skill (``1 - score / score of this source``, on the posterior's row of
+    each baseline: ``skill_vs_prior``, ``skill_vs_defaults``)."""
+    a = (1 - LEVEL) / 2
+    rows = []
+    for fact in episode.facts:
+        by_source = {s: values.loc[values["source"] == s, fact.name].to_numpy(float)
+                     for s in SOURCES}
+        fact_scores = {s: fact_score(fact, v) for s, v in by_source.items()}
+        for source, v in by_source.items():
+            row = {"episode": episode.name, "fact": fact.name, "kind": fact.kind,
+                   "observed": fact.observed, "low": fact.low, "high": fact.high,
+                   "source": source, "median": float(np.median(v)),
+                   "low90": float(np.quantile(v, a)), "high90": float(np.quantile(v, 1 - a)),
+                   "probability": float(np.mean(v >= 0.5)) if fact.kind == "event" else np.nan,
+                   "quantile": mid_quantile(v, fact.observed),
+                   "in_range": float(np.mean((v >= fact.low) & (v <= fact.high))),
+                   "score": fact_scores[source],
+                   "score_name": "Brier" if fact.kind == "event" else "CRPS"}
+            for base in ("prior", "defaults"):
+                row[f"skill_vs_{base}"] = (_skill(fact_scores["posterior"], fact_scores[base])
+                                           if source == "posterior" else np.nan)
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _skill(score: float, baseline: float) -> float:
+    """``1 - score / baseline``; 0 when both are perfect, NaN (no ratio) when only the
+    baseline is."""
+    if baseline == 0:
+        return 0.0 if score == 0 else np.nan
+    return 1 - score / baseline
+
+
+@dataclass
+class Validation:
+    """Predictive values and scores of every episode (see the module docstring)."""
+
+    values: dict[str, pd.DataFrame]
+    scores: pd.DataFrame
+    episodes: dict[str, Episode]
+    posterior: Posterior
+    replications: int
+    seed: int
+
+    def markdown(self) -> str:
+        """The report: one table per episode, a row per fact."""
+        head = [
+            "# Out-of-sample validation",
+            "",
+            f"Posterior: `{self.posterior.path}` (posterior.parquet sha256 "
+            f"`{self.posterior.sha256[:12]}`), {self.replications} replications per "
+            f"predictive distribution, master seed {self.seed}. Baselines: the prior "
+            "predictive (draws from the calibration's priors) and the hand-tuned defaults. "
+            "Scores are proper and lower is better: CRPS for quantities (in the fact's "
+            "unit, averaged over the sources' range), Brier for yes/no events. Skill = 1 - "
+            "score(posterior) / score(baseline); above 0 the posterior does better. Quantile: "
+            "where the observed value falls in the posterior predictive (0.5 central).",
+        ]
+        lines = list(head)
+        for name, ep in self.episodes.items():
+            t = self.scores[self.scores["episode"] == name].set_index(["fact", "source"])
+            role = "held out" if ep.role == "held_out" else "fitted: an in-sample check"
+            lines += ["", f"## {name} ({role})", "",
+                      "| fact | observed | posterior predictive | quantile | P(in range) | "
+                      "score posterior | prior | defaults | skill vs prior | skill vs "
+                      "defaults |", "|---|---|---|---|---|---|---|---|---|---|"]
+            for fact in ep.facts:
+                p, pr, d = (t.loc[(fact.name, s)] for s in SOURCES)
+                obs = (f"{fact.observed:g}" if fact.low == fact.high
+                       else f"{fact.observed:g} [{fact.low:g}, {fact.high:g}]")
+                pred = (f"P = {p['probability']:.2f}" if fact.kind == "event" else
+                        f"{p['median']:.3g} [{p['low90']:.3g}, {p['high90']:.3g}]")
+                lines.append(
+                    f"| {fact.name} | {obs} | {pred} | {p['quantile']:.2f} | "
+                    f"{p['in_range']:.2f} | {p['score']:.3g} ({p['score_name']}) | "
+                    f"{pr['score']:.3g} | {d['score']:.3g} | {_signed(p['skill_vs_prior'])} | "
+                    f"{_signed(p['skill_vs_defaults'])} |")
+            post = t.xs("posterior", level="source")
+            lines += ["", "Mean skill over the facts (n/a left out): "
+                      f"{_signed(post['skill_vs_prior'].mean())} against the prior, "
+                      f"{_signed(post['skill_vs_defaults'].mean())} against the defaults."]
+        return "\n".join(lines) + "\n"
+
+    def chart(self) -> Figure:
+        """One panel per fact: the three predictive distributions and the observation."""
+        facts = [(name, f) for name, ep in self.episodes.items() for f in ep.facts]
+        cols = min(3, len(facts))
+        rows = -(-len(facts) // cols)
+        fig, axes = plt.subplots(rows, cols, figsize=(5 * cols, 3.4 * rows),
+                                 constrained_layout=True, squeeze=False)
+        for ax, (name, fact) in zip(axes.flat, facts, strict=False):
+            draw_fact(ax, fact, self.values[name])
+            ax.set_title(f"{name}: {fact.name}", fontsize=9)
+        for ax in axes.flat[len(facts):]:
+            ax.set_visible(False)
+        axes.flat[0].legend(fontsize=7)
+        fig.suptitle(f"Predictive distributions against the record ({self.replications} runs "
+                     "each)")
+        return fig
+
+
+def _signed(x: float) -> str:
+    return "n/a" if np.isnan(x) else f"{x:+.2f}"
+
+
+def draw_fact(ax: plt.Axes, fact: Fact, values: pd.DataFrame) -> None:
+    """Histogram (quantities) or probability bars (events) per source, with the observed
+    value (line) and the sources' range (band)."""
+    by_source = {s: values.loc[values["source"] == s, fact.name].to_numpy(float)
+                 for s in SOURCES}
+    if fact.kind == "event":
+        probs = [np.mean(v >= 0.5) for v in by_source.values()]
+        ax.bar(list(SOURCES), probs, color=[COLOURS[s] for s in SOURCES])
+        ax.axhline(float(fact.observed >= 0.5), color="black", lw=1.5, label="observed")
+        ax.set_ylim(0, 1.05)
+        ax.set_ylabel("probability of the event")
+        return
+    allv = np.concatenate([*by_source.values(), [fact.low, fact.high]])
+    bins = np.histogram_bin_edges(allv, bins=min(30, max(5, len(np.unique(allv)))))
+    for s, v in by_source.items():
+        ax.hist(v, bins=bins, histtype="step", lw=1.6, color=COLOURS[s], label=s, density=True)
+    if fact.high > fact.low:
+        ax.axvspan(fact.low, fact.high, color="black", alpha=0.1, label="sources' range")
+    ax.axvline(fact.observed, color="black", lw=1.5, label="observed")
+    ax.set_ylabel("density")
+
+
+def validate(episodes: Sequence[Episode], posterior: Posterior, replications: int, seed: int,
+             progress: Callable[[str], Callable | None] | None = None) -> Validation:
+    """Simulate and score every episode (``progress(name)`` may return a loop wrapper)."""
+    values = {ep.name: predictive(ep, posterior, replications, seed,
+                                  progress(ep.name) if progress else None) for ep in episodes}
+    table = pd.concat([scores(ep, values[ep.name]) for ep in episodes], ignore_index=True)
+    return Validation(values, table, {ep.name: ep for ep in episodes}, posterior,
+                      replications, seed)
+
+
+# ---- Glue to the episode files (leverage_sim.calibration.episodes and .statistics) ----------
+EVENT_STATISTICS = frozenset({"occurred"})
+"""Statistics whose value is a yes/no event (0 or 1); every other one is a quantity."""
+
+
+def from_episode_files(names: Sequence[str] = ()) -> list[Episode]:
+    """The named episode files (names or paths; default: every ``role: held_out`` episode in
+    ``episodes/``) as validation episodes: the file's scenario, and per fact its registered
+    statistic with its arguments, observed value and range."""
+    try:
+        from leverage_sim.calibration import episodes as files
+        from leverage_sim.calibration import statistics
+    except ImportError:
+        raise InputError("validate-model reads the episode files with "
+                         "leverage_sim.calibration.episodes, which this installation lacks; "
+                         "install a leverage-sim with `leverage-sim calibrate`.") from None
+    if names:
+        loaded = [files.load_episode(n) for n in names]
+    else:
+        loaded = [e for e in (files.load_episode(f) for f in sorted(files.EPISODE_DIR.glob(
+            "*.yaml"))) if e.spec.role == "held_out"]
+        if not loaded:
+            raise InputError(f"No held-out episode (role: held_out) in {files.EPISODE_DIR}; "
+                             "name the episodes to score.")
+    return [Episode(e.name, e.scenario(), tuple(
+        Fact(f.name, partial(statistics.compute, f.statistic, arguments=f.arguments),
+             f.observed, *f.bounds, "event" if f.statistic in EVENT_STATISTICS else "count")
+        for f in e.spec.facts), e.spec.role) for e in loaded]

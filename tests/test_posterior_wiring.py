@@ -1,0 +1,113 @@
+"""--posterior through compare, sweeps (every executor) and the CLI verbs, and manifests."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pandas as pd
+import pytest
+
+import leverage_sim as ls
+from leverage_sim.cli.main import main
+from leverage_sim.compare import compare
+from leverage_sim.posterior import load_posterior
+from leverage_sim.sweep import SweepSpec, load_sweep, rerun, run_sweep
+from tests.posterior_fixture import FOLDER, particles, write_posterior
+
+PAIR = ("june_2020_replay", "june_2020_us_intervenes")
+
+
+@pytest.fixture(scope="module")
+def pair() -> list[ls.Scenario]:
+    return [ls.load_scenario(n) for n in PAIR]
+
+
+def test_compare_pairs_draws_and_reports_effects(pair):
+    cmp = compare(pair, 30, seed=2, posterior=FOLDER)
+    a, b = (r.draws for r in cmp.results.values())
+    pd.testing.assert_frame_equal(a, b)  # same replication seed -> same parameter draw
+    eff = cmp.effects().set_index("measure")
+    held = eff.loc["held_firm"]
+    s = {k: r.summary for k, r in cmp.results.items()}
+    d = 100 * ((s[PAIR[1]]["held_firm"] > 0).astype(float) - (s[PAIR[0]]["held_firm"] > 0))
+    assert held["effect"] == pytest.approx(d.mean())
+    assert held["low"] <= held["effect"] <= held["high"] and held["low"] < held["high"]
+    assert "held_firm" in cmp.effects_text() and "same parameter draw" in cmp.effects_text()
+    again = compare(pair, 30, seed=2, posterior=FOLDER).effects()
+    pd.testing.assert_frame_equal(cmp.effects(), again)
+    plain = compare(pair, 30, seed=2).effects()
+    assert not plain["effect"].equals(cmp.effects()["effect"])
+
+
+def test_sweep_draws_per_run_identically_on_every_executor(tmp_path):
+    spec = SweepSpec.from_cli("june_2020_replay", ["government.decision_sharpness=6,9"],
+                              replications=6, seed=4, posterior=str(FOLDER))
+    serial = load_sweep(run_sweep(spec, tmp_path / "s", executor="serial"))
+    local = load_sweep(run_sweep(spec, tmp_path / "l", executor="local", workers=2))
+    pd.testing.assert_frame_equal(serial, local)
+    none = load_sweep(run_sweep(spec.with_changes(posterior="none"), tmp_path / "n",
+                                executor="serial"))
+    assert not serial["final_authority"].equals(none["final_authority"])
+    manifest = json.loads((tmp_path / "s" / "manifest.json").read_text())
+    assert manifest["posterior"]["sha256"] == load_posterior(FOLDER).sha256
+    # the swept parameter keeps its values, even at the base value 6
+    assert manifest["posterior"]["kept"] == ["government.decision_sharpness"]
+    stored, new = rerun(tmp_path / "s", 7)
+    assert stored == new
+
+
+def test_sweep_run_is_the_same_run_as_ls_run(tmp_path):
+    """One sweep run = replication with the same seed and draw via the runner."""
+    spec = SweepSpec.from_cli("june_2020_replay", ["patron.instigation=0.6"], replications=3,
+                              seed=4, posterior=str(FOLDER))
+    row = load_sweep(run_sweep(spec, tmp_path / "s", executor="serial")).iloc[2]
+    post = load_posterior(FOLDER)
+    scenario = ls.load_scenario("june_2020_replay", {"patron.instigation": 0.6})
+    one = ls.run_one(post.apply(scenario, int(row["seed"]),
+                                post.use(scenario, ["patron.instigation"])), int(row["seed"]))
+    assert one.summary["attacks"] == row["attacks"]
+    assert one.summary["final_authority"] == row["final_authority"]
+
+
+def test_resume_refuses_a_changed_posterior(tmp_path):
+    folder = write_posterior(tmp_path / "post")
+    spec = SweepSpec.from_cli("june_2020_replay", ["patron.instigation=0.5,0.6"],
+                              replications=2, seed=1, posterior=str(folder))
+    out = run_sweep(spec, tmp_path / "s", executor="serial")
+    write_posterior(folder, particles(seed=8))
+    with pytest.raises(ls.InputError, match="has changed since"):
+        run_sweep(None, out, resume=True)
+
+
+def test_cli_run_and_compare_record_the_posterior(tmp_path, capsys):
+    sha = load_posterior(FOLDER).sha256
+    assert main(["run", "june_2020_replay", "-n", "3", "-q", "--posterior", str(FOLDER),
+                 "--out", str(tmp_path / "r")]) == 0
+    manifest = json.loads((tmp_path / "r" / "manifest.json").read_text())
+    assert manifest["posterior"]["sha256"] == sha
+    assert len(pd.read_parquet(tmp_path / "r" / "draws.parquet")) == 3
+    assert main(["compare", *PAIR, "-n", "5", "-q", "--posterior", str(FOLDER),
+                 "--out", str(tmp_path / "c")]) == 0
+    text = capsys.readouterr().out
+    assert "june_2020_us_intervenes: held_firm" in text and "90% interval" in text
+    manifest = json.loads((tmp_path / "c" / "manifest.json").read_text())
+    assert manifest["posterior"]["sha256"] == sha
+    assert set(pd.read_csv(tmp_path / "c" / "effects.csv")["scenario"]) == {PAIR[1]}
+    assert main(["run", "june_2020_replay", "-n", "2", "-q", "--posterior", "none",
+                 "--out", str(tmp_path / "n")]) == 0
+    assert json.loads((tmp_path / "n" / "manifest.json").read_text())["posterior"] is None
+
+
+def test_cli_bad_posterior_is_a_clear_error_and_writes_nothing(tmp_path, capsys):
+    bad = tmp_path / "bad"
+    shutil.copytree(FOLDER, bad)
+    (bad / "posterior.parquet").unlink()
+    for verb in (["run", "june_2020_replay"], ["compare", *PAIR]):
+        assert main([*verb, "-n", "2", "--posterior", str(bad), "--out",
+                     str(tmp_path / "o")]) == 2
+        assert "posterior.parquet is missing" in capsys.readouterr().err
+        assert not (tmp_path / "o").exists()
+    assert main(["sweep", "june_2020_replay", "--param", "patron.instigation=0.5,0.6",
+                 "--posterior", str(bad), "--out", str(tmp_path / "o")]) == 2
+    assert not (tmp_path / "o").exists()

@@ -1,0 +1,130 @@
+"""Out-of-sample validation: scores, baselines, the report, the verb and the episode glue."""
+
+from __future__ import annotations
+
+import json
+import sys
+import types
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import leverage_sim as ls
+from leverage_sim.calibration import validation
+from leverage_sim.calibration.validation import Fact, fact_score, mid_quantile, prior_draw
+from leverage_sim.cli.main import main
+from leverage_sim.posterior import load_posterior, with_values
+from tests.posterior_fixture import FOLDER, PRIORS
+from tests.validation_fixture import summary_stat, toy_episode
+
+
+@pytest.fixture(scope="module")
+def posterior():
+    return load_posterior(FOLDER)
+
+
+@pytest.fixture(scope="module")
+def result(posterior):
+    return validation.validate([toy_episode(60)], posterior, 12, seed=3)
+
+
+def test_scores_by_hand():
+    count = Fact("x", summary_stat("attacks"), 5, 5, 5)
+    v = np.array([3.0, 5.0, 9.0])
+    crps = np.mean(np.abs(v - 5)) - np.mean(np.abs(v[:, None] - v[None, :])) / 2
+    assert fact_score(count, v) == pytest.approx(crps)
+    ranged = Fact("x", summary_stat("attacks"), 5, 4, 6)
+    assert fact_score(ranged, v) == pytest.approx(np.mean(
+        [fact_score(Fact("x", count.statistic, o, o, o), v) for o in np.linspace(4, 6, 21)]))
+    event = Fact("e", summary_stat("relents"), 1, 1, 1, kind="event")
+    assert fact_score(event, np.array([1.0, 0.0, 1.0, 1.0])) == pytest.approx(0.25 ** 2)
+    assert mid_quantile(v, 5) == pytest.approx(1 / 3 + 1 / 6)
+    assert np.isnan(validation._skill(0.1, 0.0)) and validation._skill(0.0, 0.0) == 0
+    assert validation._skill(0.5, 2.0) == 0.75
+
+
+def test_prior_draws_follow_the_priors(posterior):
+    draws = pd.DataFrame([prior_draw(posterior, s) for s in range(300)])
+    for path, prior in PRIORS.items():
+        assert draws[path].between(prior["low"], prior["high"]).all()
+        assert draws[path].mean() == pytest.approx((prior["low"] + prior["high"]) / 2,
+                                                   rel=0.15)
+    assert draws["government.enforcement_capacity"].map(type).eq(int).all()
+    assert prior_draw(posterior, 5) == prior_draw(posterior, 5)
+
+
+def test_three_predictives_on_the_same_seeds(result, posterior):
+    values = result.values["june_2020_toy"]
+    assert list(values["source"].unique()) == list(validation.SOURCES)
+    seeds = values.groupby("source")["seed"].apply(list)
+    assert seeds["posterior"] == seeds["prior"] == seeds["defaults"]
+    # the defaults are the scenario's own runs; the posterior's differ from them
+    ep = toy_episode(60)
+    first = ls.run_one(ep.scenario, seeds["defaults"][0]).summary["max_muster_size"]
+    assert values.loc[values["source"] == "defaults", "muster"].iloc[0] == first
+    assert not np.array_equal(values.loc[values["source"] == "posterior", "muster"],
+                              values.loc[values["source"] == "defaults", "muster"])
+    # replication 0 of each source is the scenario with that source's draw for its seed
+    s0 = seeds["prior"][0]
+    for source, draw in (("prior", prior_draw(posterior, s0)), ("posterior", posterior.draw(s0))):
+        run = ls.run_one(with_values(ep.scenario, draw, "test"), s0).summary
+        assert values.loc[values["source"] == source, "muster"].iloc[0] == run["max_muster_size"]
+    again = validation.validate([toy_episode(60)], posterior, 12, seed=3)
+    pd.testing.assert_frame_equal(again.scores, result.scores)
+
+
+def test_scores_table_and_report(result):
+    t = result.scores.set_index(["fact", "source"])
+    post, prior = t.loc[("attacks", "posterior")], t.loc[("attacks", "prior")]
+    assert post["skill_vs_prior"] == pytest.approx(1 - post["score"] / prior["score"])
+    assert t.loc[("relented", "posterior"), "score_name"] == "Brier"
+    md = result.markdown()
+    assert "## june_2020_toy (held out)" in md and "| muster | 150 [100, 200] |" in md
+    assert result.chart().axes
+
+
+def test_verb_writes_report_and_chart(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(validation, "from_episode_files", lambda names: [toy_episode(60)])
+    assert main(["validate-model", "--posterior", str(FOLDER), "-n", "4", "-q",
+                 "--out", str(tmp_path / "v")]) == 0
+    assert "Mean skill" in capsys.readouterr().out
+    written = {p.name for p in (tmp_path / "v").iterdir()}
+    assert written == {"validation.md", "validation.png", "scores.csv", "predictive.parquet",
+                       "manifest.json"}
+    manifest = json.loads((tmp_path / "v" / "manifest.json").read_text())
+    assert manifest["posterior"]["sha256"] == load_posterior(FOLDER).sha256
+    assert main(["validate-model", "--posterior", "none"]) == 2
+    assert "give --posterior DIR" in capsys.readouterr().err
+
+
+def test_glue_reads_episode_files_through_the_calibration_modules(monkeypatch, tmp_path):
+    """The adapter against the interface of leverage_sim.calibration.episodes/.statistics:
+    LoadedEpisode(name, spec.role, spec.facts[statistic, arguments, observed, bounds],
+    scenario()) and statistics.compute(name, tables, arguments)."""
+    def fact(name, statistic, arguments, observed, bounds):
+        return types.SimpleNamespace(name=name, statistic=statistic, arguments=arguments,
+                                     observed=observed, bounds=bounds)
+
+    scenario = ls.load_scenario("june_2020_replay")
+    held = types.SimpleNamespace(name="held", scenario=lambda: scenario, spec=types.SimpleNamespace(
+        role="held_out", facts=[fact("att", "summary_value", {"column": "attacks"}, 5, (3, 8)),
+                                fact("ok", "occurred", {"action": "raid"}, 1, (1, 1))]))
+    fit = types.SimpleNamespace(name="fit", spec=types.SimpleNamespace(role="fit"))
+    files = types.ModuleType("leverage_sim.calibration.episodes")
+    files.EPISODE_DIR = tmp_path  # globbed for *.yaml: stands in for episodes/
+    files.load_episode = lambda f: {"a": held, "b": fit}[getattr(f, "stem", f)]
+    stats = types.ModuleType("leverage_sim.calibration.statistics")
+    stats.compute = lambda name, tables, arguments: (name, arguments["column"] if
+                                                     "column" in arguments else 0)
+    monkeypatch.setitem(sys.modules, files.__name__, files)
+    monkeypatch.setitem(sys.modules, stats.__name__, stats)
+    (tmp_path / "a.yaml").write_text("")
+    (tmp_path / "b.yaml").write_text("")
+    [ep] = validation.from_episode_files()
+    assert ep.name == "held" and ep.scenario is scenario and ep.role == "held_out"
+    att, ok = ep.facts
+    assert (att.kind, att.observed, att.low, att.high) == ("count", 5, 3, 8)
+    assert ok.kind == "event"
+    assert att.statistic("TABLES") == ("summary_value", "attacks")
+    assert [e.name for e in validation.from_episode_files(["a"])] == ["held"]

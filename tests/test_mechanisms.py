@@ -108,17 +108,26 @@ def test_relenting_lowers_authority_and_winning_raises_it(replay):
     assert {"relented", "held_firm"} <= seen
 
 
+def _raid_day_standoff(scenario: ls.Scenario) -> LeverageModel:
+    """A model just after its scripted raid opened a standoff (first such seed)."""
+    for seed in range(30):
+        model = model_on_raid_day(scenario, seed)
+        model.step()
+        if model.open_standoffs():
+            return model
+    pytest.fail("the raid opened no standoff in 30 seeds")
+
+
 def test_belief_in_backing_falls_on_silent_days_and_jumps_when_us_steps_in(replay):
-    silent = ls.load_scenario(replay, {"foreign_forces.backing": 0.0})
-    model = model_on_raid_day(silent, 3)
+    silent = ls.load_scenario(replay, {"foreign_forces.backing": 0.0,
+                                       "government.resolve": 1.0})
+    model = _raid_day_standoff(silent)
     prior = model.government.backing_belief.mean
-    model.step()
-    assert model.standoffs, "the raid should open a standoff in this seed"
+    model.step()  # the first day the government faces the muster, with no help coming
     assert model.government.backing_belief.mean < prior
     backed = ls.load_scenario(replay, {"foreign_forces.backing": 1.0})
-    model = model_on_raid_day(backed, 3)
-    model.step()
-    assert model.standoffs[0].us_stepped_in
+    model = _raid_day_standoff(backed)
+    assert model.standoffs[-1].us_stepped_in
     assert model.government.backing_belief.mean > prior
     assert "backing" in set(model.log.frame()["action"])
 
@@ -159,9 +168,15 @@ def test_undefended_lethal_site_takes_casualties(rng):
     assert np.mean([o.casualties for o in outs]) == pytest.approx(2.0, rel=0.05)
 
 
-def test_no_attacks_without_foreign_presence():
-    assert attacks.attack_rate(0.2, 0.6, 1.0, 1.0, presence=0) == 0
-    assert attacks.attack_rate(0.2, 0.6, 1.0, 1.0, presence=100) == pytest.approx(0.12)
+def test_attack_rate_equation_and_no_attacks_without_foreign_presence():
+    calm = dict(morale=0.0, emboldening=0.5, expected_retaliation=0.0, retaliation_aversion=0.4,
+                disruption=0.0)
+    assert attacks.attack_rate(0.2, 0.6, 1.0, 1.0, **calm, presence=0) == 0
+    assert attacks.attack_rate(0.2, 0.6, 1.0, 1.0, **calm, presence=100) == pytest.approx(0.12)
+    game = dict(morale=0.4, emboldening=0.5, expected_retaliation=0.5, retaliation_aversion=0.4,
+                disruption=0.25)
+    assert attacks.attack_rate(0.2, 0.6, 1.0, 0.5, **game, presence=100) == pytest.approx(
+        0.2 * 0.6 * 0.5 * 1.2 * 0.8 * 0.75)
 
 
 def test_site_choice_follows_weights(rng):
@@ -174,8 +189,10 @@ def test_site_choice_follows_weights(rng):
 
 # 5. Retaliation, backlash, withdrawal --------------------------------------------------------------
 def test_retaliation_only_after_casualties(rng):
-    assert not any(retaliation.decide_retaliation(rng, 0, 1, 1.0) for _ in range(100))
-    assert all(retaliation.decide_retaliation(rng, 2, 1, 1.0) for _ in range(100))
+    none = retaliation.retaliation_chance(0, 1, 1.0, 0.0, 0.0, 0.5)
+    assert none == 0 and not any(retaliation.decide_retaliation(rng, none) for _ in range(100))
+    sure = retaliation.retaliation_chance(2, 1, 1.0, 0.0, 0.0, 0.5)
+    assert sure == 1 and all(retaliation.decide_retaliation(rng, sure) for _ in range(100))
 
 
 def test_strike_degrades_militia_and_raises_backlash(replay):
@@ -258,7 +275,8 @@ def test_scripted_set_changes_live_parameters_on_its_day(replay):
     assert model.patron.base_instigation == replay.patron.instigation
     model.step()
     assert model.patron.base_instigation == 0.9
-    assert model.militia("KH").cohesion == 0.3
+    # set is a shock: cohesion and resolve start recovering toward the scenario's values
+    assert model.militia("KH").cohesion == pytest.approx(0.3, abs=0.002)
     assert model.foreign_force.site("embassy").interception == 0.5
-    assert model.government.resolve == 0.2
+    assert model.government.resolve == pytest.approx(0.2, abs=0.002)
     assert model.foreign_force.backing == 0.7

@@ -113,7 +113,8 @@ def us_withdrawn(res: ls.Results, base: ls.Results) -> None:
 
 
 def patron_restraint(res: ls.Results, base: ls.Results) -> None:
-    assert res.summary["attacks"].median() <= 0.5 * base.summary["attacks"].median()
+    # agency slack: autonomous militias keep attacking up to their own hostility
+    assert res.summary["attacks"].median() <= 0.6 * base.summary["attacks"].median()
     assert shares(res)["relented"] <= shares(base)["relented"] - 0.2
     assert res.summary["max_muster_size"].median() < base.summary["max_muster_size"].median()
 

@@ -89,7 +89,7 @@ def test_verb_writes_report_and_chart(tmp_path, monkeypatch, capsys):
     assert main(["validate-model", "--posterior", str(FOLDER), "-n", "4", "-q",
                  "--out", str(tmp_path / "v")]) == 0
     assert "Mean skill" in capsys.readouterr().out
-    written = {p.name for p in (tmp_path / "v").iterdir()}
+    written = {p.name for p in (tmp_path / "v").iterdir()} - {".leverage-sim.json"}
     assert written == {"validation.md", "validation.png", "scores.csv", "predictive.parquet",
                        "manifest.json"}
     manifest = json.loads((tmp_path / "v" / "manifest.json").read_text())

@@ -335,16 +335,18 @@ class Patron(Strict):
     )
     stability_priority: float = param(
         0.5, unit="index 0-1", ge=0, le=1,
-        description="Weight on keeping Iraq's order stable against expelling US forces: the "
-        "largest restraint (reduction of instigation) the patron orders when war risk is high.",
+        description="Weight on keeping Iraq's order stable against expelling US forces: how far "
+        "below its baseline the patron pulls instigation when war risk is high.",
         source="Iran 'acquiesced to al-Kadhimi's appointment in the interests of keeping Iraq's "
         "political structure stable' (seed brief).",
     )
     escalation_threshold: float = param(
-        0.5, unit="index 0-1", ge=0, le=1,
-        description="War risk (escalation plus recent strikes) at which the patron's restraint "
-        "reaches half its strength (logistic around this point).",
-        source="Reasoning: restraint followed the Jan 2020 brink, and the Oct 2020 truce.",
+        0.7, unit="index 0-1", ge=0, le=1,
+        description="War risk (escalation plus recent strikes) at which the patron's answer to "
+        "US pressure turns from backlash to restraint (restraint weight ½; logistic around it).",
+        source="Reasoning: after single rounds of strikes attacks resumed (Dec 2019, Mar 2020), "
+        "after the 3 Jan 2020 brink and the strikes after Tower 22 (Feb 2024) the militias "
+        "paused; three rounds of strikes in a month pass it.",
     )
     strike_backlash: float = param(
         0.15, unit="index", ge=0, le=1,

@@ -14,7 +14,7 @@ class Patron(mesa.Agent):
     """IRGC-QF. Field meanings and units: :class:`schema.Patron`; decisions:
     :mod:`leverage_sim.mechanisms.patronage`.
 
-    State: ``instigation`` (0–1) drifting toward ``base + backlash − restraint``; the backlash
+    State: ``instigation`` (0–1) drifting toward its target (backlash or restraint); the backlash
     stock; its memory of recent US strikes; today's support share of each militia (re-allocated
     toward clients under pressure).
     """
@@ -31,15 +31,15 @@ class Patron(mesa.Agent):
         self._reallocated = False
 
     @property
-    def restraint(self) -> float:
-        """How much the patron holds its clients back today (index 0–1)."""
+    def restraint_weight(self) -> float:
+        """How far its answer has turned from backlash to restraint today (0–1)."""
         risk = patronage.war_risk(self.model.escalation, self.recent_strikes, self.strike_risk)
-        return patronage.restraint(risk, self.stability_priority, self.escalation_threshold)
+        return patronage.restraint_weight(risk, self.escalation_threshold)
 
     def step(self) -> None:
         """Move instigation toward its target, fade backlash and strikes, re-allocate support."""
         target = patronage.target_instigation(self.base_instigation, self.backlash,
-                                              self.restraint)
+                                              self.restraint_weight, self.stability_priority)
         self.instigation += self.adjustment_rate * (target - self.instigation)
         self.backlash *= 1.0 - self.adjustment_rate
         if self.recent_strikes:

@@ -1,11 +1,12 @@
 """Mechanism 7 — the patron's decisions: how hard to push, restraint, and whom to support.
 
-Instigation moves each day toward ``base + backlash − restraint``. Backlash is a stock that each
-US strike on a client and each raid on a client raises and that fades; restraint weighs the
-expected US retaliation against the aim of expelling US forces:
+Instigation moves each day toward a target that weighs the aim of expelling US forces against
+the expected US retaliation. Backlash is a stock that each US strike on a client and each raid on
+a client raises and that fades; the war risk decides which answer prevails:
 
-    war_risk  = min(1, escalation + strike_risk × recent strikes)
-    restraint = stability_priority × σ(RESTRAINT_SHARPNESS × (war_risk − escalation_threshold))
+    war_risk = min(1, escalation + strike_risk × recent strikes)
+    w        = σ(RESTRAINT_SHARPNESS × (war_risk − escalation_threshold))     (restraint weight)
+    target   = base + (1 − w) × backlash − w × stability_priority
 
 so a single strike mostly brings backlash, while heavy strikes make a pause likely (as KH
 announced after the January 2024 Tower 22 attack brought US strikes). Support is re-allocated
@@ -30,14 +31,15 @@ def war_risk(escalation: float, recent_strikes: float, strike_risk: float) -> fl
     return min(1.0, escalation + strike_risk * recent_strikes)
 
 
-def restraint(risk: float, stability_priority: float, threshold: float) -> float:
-    """How much the patron holds its clients back (index 0–1)."""
-    return stability_priority * logistic(RESTRAINT_SHARPNESS * (risk - threshold))
+def restraint_weight(risk: float, threshold: float) -> float:
+    """``w`` (0–1): how far the patron's answer has turned from backlash to restraint."""
+    return logistic(RESTRAINT_SHARPNESS * (risk - threshold))
 
 
-def target_instigation(base: float, backlash: float, held_back: float) -> float:
-    """The level instigation drifts toward (index 0–1)."""
-    return min(1.0, max(0.0, base + backlash - held_back))
+def target_instigation(base: float, backlash: float, weight: float,
+                       stability_priority: float) -> float:
+    """The level instigation drifts toward (index 0–1): the module's ``target``."""
+    return min(1.0, max(0.0, base + (1.0 - weight) * backlash - weight * stability_priority))
 
 
 def allocate_support(base_shares: Sequence[float], pressures: Sequence[float],

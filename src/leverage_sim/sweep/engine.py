@@ -192,7 +192,7 @@ def plan_sweep(spec: SweepSpec, scenario_dirs: tuple[str | Path, ...] = ()
                  "run_id": "point_id * replications + replication"},
         "outputs": {"summary": "summary/", "timeseries": "timeseries/" if plan.every else None},
         "summary_types": plan.types,
-        "posterior": posterior.record(plan.chunk(runs[:1]).use(scenario)) if posterior else None,
+        "posterior": posterior.record(plan.chunk([0]).use(scenario)) if posterior else None,
         "progress": {"done": 0, "errors": 0, "status": "planned"},
     }
     unit = pd.DataFrame(design.unit, columns=spec.paths)

@@ -1,48 +1,48 @@
 """The Solara page (``solara run leverage_sim.dashboard.app``).
 
-Sidebar: a scenario picker, then Mesa's SolaraViz controls (step / play / reset, play speed) and
-its model-parameter sliders for the levers. Main area: the run's status, three live charts and
-the event log. The page owns the model as a reactive value that SolaraViz steps and replaces on
-Reset, and draws the main area itself: SolaraViz gets no components, because Mesa 3.3's
-tab/grid view of components uses a Vuetify 2 widget that fails under ipyvuetify 3 (and the
-layout is then the same on Mesa 3.3 and 3.5). The dashboard is keyed by the selected scenario:
-picking another scenario rebuilds it with sliders starting at that scenario's values.
+Sidebar: the scenario picker, the lever sliders and the seed (they show the picked scenario's
+values until moved), and the run controls (Reset, play/pause, Step, days per step). Main area,
+one of three views: *One run* (the run's status, live charts and event log), *Ensemble* (many
+replications of the sliders' settings, with a drill-down to one replication) and *Compare*
+(the settings against the scenario as filed or another scenario, same seeds).
+
+The page keeps its state in reactive values: the scenario name, the slider values, the model
+shown and a step counter. Reset builds ``DashboardModel(name, **slider values)``; picking a
+scenario sets the sliders to its values and resets, so the run, the picker and the sliders
+always agree.
 """
 
 from __future__ import annotations
 
-import html
 import json
 import os
-from collections.abc import Callable
+import time
 from typing import Any
 
-import pandas as pd
 import solara
-from matplotlib.figure import Figure
-from mesa.visualization import SolaraViz
-from mesa.visualization.utils import update_counter
+import solara.lab
 
-from leverage_sim.dashboard import charts
-from leverage_sim.dashboard.levers import model_params
+from leverage_sim.dashboard.levers import LEVERS, SEED_SLIDER_MAX, scenario_values
 from leverage_sim.dashboard.model import DEFAULT_SCENARIO, DashboardModel
 from leverage_sim.dashboard.server import ENV_OVERRIDES, ENV_SCENARIO
-from leverage_sim.dashboard.timeline import run_status, timeline_html
+from leverage_sim.dashboard.views import CompareView, EnsembleView, RunView
 from leverage_sim.errors import InputError
 from leverage_sim.scenario_loader import available_scenarios
 
-DPI = 90  # chart resolution: 6 x 3 in -> 540 x 270 px
-# Sidebar sliders: label on its own line, current value always shown in the thumb's bubble
-# (Vuetify renders the bubble hidden until dragged; SolaraViz offers no option for it).
-SLIDER_CSS = """
+VIEWS = ("One run", "Ensemble", "Compare")
+PLAY_PAUSE_S = 0.05  # seconds between days while playing
+MAX_DAYS_PER_STEP = 30
+# Sliders: label on its own line above the track (Vuetify puts it beside the track).
+PAGE_CSS = """
 .v-slider.v-input--horizontal { grid-template-areas: "prepend" "control";
                                 grid-template-columns: 1fr; }
-.v-slider .v-input__prepend { margin-inline-end: 0; margin-bottom: 26px; }
-.v-slider-thumb__label-container { display: block !important; }
-.v-slider-thumb__label { height: 22px; min-width: 30px; font-size: 12px; }
+.v-slider .v-input__prepend { margin-inline-end: 0; margin-bottom: 22px; }
+.v-slider-thumb__label { height: 20px; min-width: 30px; font-size: 12px; }
+.ls-sidebar .v-card-text, .ls-sidebar .v-card-title { padding-top: 4px; padding-bottom: 4px; }
+.ls-sidebar .v-input__details { display: none; }
+.ls-table table { border-collapse: collapse; font-size: 13px; }
+.ls-table th, .ls-table td { padding: 2px 8px; border-bottom: 1px solid #ddd; text-align: left; }
 """
-CHARTS: tuple[Callable[[DashboardModel, pd.DataFrame], Figure], ...] = (
-    charts.authority_autonomy, charts.attacks, charts.detainees)
 
 
 def initial_scenario() -> str:
@@ -55,69 +55,131 @@ def cli_overrides() -> tuple[str, ...]:
     return tuple(json.loads(os.environ.get(ENV_OVERRIDES) or "[]"))
 
 
-def build(name: str) -> tuple[DashboardModel, dict[str, Any]] | InputError:
-    """A fresh model of scenario ``name`` at its own lever values, and SolaraViz's
-    ``model_params`` (sliders starting at those values); the error if the scenario is invalid."""
-    overrides = cli_overrides()
-    try:
-        model = DashboardModel(name, overrides)
-    except InputError as e:
-        return e
-    return model, model_params(name, model.spec, overrides)
+def fresh(name: str, values: dict[str, Any] | None = None
+          ) -> tuple[DashboardModel, dict[str, Any]]:
+    """A new model of scenario ``name`` with the slider ``values`` (default: the scenario's own
+    values and seed 0) and the values it runs with (levers it has, and ``seed``)."""
+    model = DashboardModel(name, cli_overrides(), **{
+        k: v for k, v in (values or {}).items() if k != "scenario"})
+    return model, {**scenario_values(model.spec), "seed": model.replication}
 
 
 @solara.component
-def Chart(model: DashboardModel, day: int,
-          make: Callable[[DashboardModel, pd.DataFrame], Figure]) -> None:
-    """One chart of the run so far (``day`` days simulated), redrawn when the model or the day
-    changes."""
-    solara.FigureMatplotlib(make(model, charts.run_frame(model)), format="png",
-                            dependencies=[model, day, make], dpi=DPI)
+def Sliders(values: solara.Reactive[dict[str, Any]]) -> None:
+    """One slider per lever the scenario has, then the seed; moving one changes ``values``
+    only (Reset runs with them)."""
+    def setter(key: str):
+        return lambda v: values.set({**values.value, key: v})
 
-
-@solara.component
-def RunView(model: DashboardModel) -> None:
-    """Status line, the three charts (left) and the event log (right); refreshed after every
-    step through Mesa's ``update_counter``."""
-    update_counter.get()
-    solara.HTML(tag="div", unsafe_innerHTML="<b>Run:</b> " + html.escape(
-        run_status(model.day, model.spec, model.replication)), classes=["ls-status"],
-        style="font-size:15px;margin:8px 0")
-    with solara.Columns([3, 2]):
-        with solara.Column(gap="0px", classes=["ls-charts"]):
-            for make in CHARTS:
-                Chart(model, model.day, make)
-        with solara.Column(gap="0px"):
-            solara.HTML(tag="div", unsafe_innerHTML="<b>Event log</b> (latest day first)")
-            solara.HTML(tag="div", unsafe_innerHTML=timeline_html(model.log.frame(), model.spec),
-                        classes=["ls-timeline"],
-                        style="overflow-y:auto;max-height:780px;font-size:13px;"
-                              "line-height:1.4")
-
-
-@solara.component
-def ScenarioDashboard(first: DashboardModel, params: dict[str, Any], name: str) -> None:
-    """SolaraViz (controls and sliders, in the sidebar) around the reactive model, and the run
-    view."""
-    model = solara.use_reactive(first)
-    SolaraViz(model, components=[], model_params=params, name=f"leverage-sim · {name}")
-    RunView(model.value)
+    for lv in LEVERS:
+        if lv.name in values.value:
+            solara.SliderFloat(lv.label, value=values.value[lv.name], on_value=setter(lv.name),
+                               min=0.0, max=1.0, step=0.01, thumb_label="always")
+    solara.SliderInt("Seed (replication no. of `leverage-sim run`)", value=values.value["seed"],
+                     on_value=setter("seed"), min=0, max=SEED_SLIDER_MAX, thumb_label="always")
 
 
 @solara.component
 def Page() -> None:
-    """Scenario picker in the sidebar, then the dashboard of the selected scenario."""
+    """The dashboard: sidebar (scenario, sliders, controls) and the selected view."""
     first = solara.use_memo(initial_scenario, [])
     choices = solara.use_memo(lambda: list(dict.fromkeys([first, *available_scenarios()])), [])
-    name, set_name = solara.use_state(first)
+    started = solara.use_memo(lambda: _try(lambda: fresh(first)), [])
+    name = solara.use_reactive(first)
+    error = solara.use_reactive(started if isinstance(started, str) else "")
+    model = solara.use_reactive(None if isinstance(started, str) else started[0])
+    values = solara.use_reactive({} if isinstance(started, str) else started[1])
+    version = solara.use_reactive(0)  # bumped after every step: redraws the run view
+    playing = solara.use_reactive(False)
+    days_per_step = solara.use_reactive(1)
+    view = solara.use_reactive(VIEWS[0])
+    ensemble_result = solara.use_reactive(None)  # kept while other views are shown
+    compare_result = solara.use_reactive(None)
+
+    def show(new_model: DashboardModel, new_values: dict[str, Any]) -> None:
+        playing.set(False)
+        model.set(new_model)
+        values.set(new_values)
+        version.set(version.value + 1)
+        error.set("")
+
+    def pick(new: str) -> None:
+        built = _try(lambda: fresh(new))
+        if isinstance(built, str):
+            error.set(built)
+            return
+        name.set(new)
+        ensemble_result.set(None)
+        compare_result.set(None)
+        show(*built)
+
+    def reset(new_values: dict[str, Any] | None = None) -> None:
+        built = _try(lambda: fresh(name.value, new_values or values.value))
+        if isinstance(built, str):
+            error.set(built)
+        else:
+            show(*built)
+
+    def step(days: int) -> None:
+        if model.value is not None and model.value.advance(days):
+            version.set(version.value + 1)
+
+    def play() -> None:
+        """While playing: one press of Step every PLAY_PAUSE_S, until paused, reset or
+        finished (the model is captured: a Reset during play never steps the new one)."""
+        m = model.value
+        while playing.value and m is not None and m is model.value and m.running:
+            step(days_per_step.value)
+            time.sleep(PLAY_PAUSE_S)
+        playing.set(False)
+
+    solara.lab.use_task(play, dependencies=[playing.value], prefer_threaded=True)
+
     solara.Title("leverage-sim dashboard")
-    solara.Style(SLIDER_CSS)
-    with solara.Sidebar(), solara.Card("Scenario"):
-        solara.Select("Scenario", values=choices, value=name, on_value=set_name)
-        solara.Text("Sliders start at the scenario's values. Move them, then press Reset to "
-                    "run with them.")
-    built = solara.use_memo(lambda: build(name), [name])
-    if isinstance(built, InputError):
-        solara.Error(str(built))
+    solara.Style(PAGE_CSS)
+    with solara.AppBar():
+        solara.AppBarTitle(f"leverage-sim · {name.value}")
+    running = model.value is not None and model.value.running
+    with solara.Sidebar(), solara.Column(gap="8px", classes=["ls-sidebar"]):
+        with solara.Card("Scenario"):
+            solara.Select("Scenario", values=choices, value=name.value, on_value=pick)
+            if values.value:
+                Sliders(values)
+        with solara.Card("Run"):
+            with solara.Row(justify="space-between"):
+                solara.Button("Reset", color="primary", on_click=lambda: reset())
+                solara.Button("❚❚" if playing.value else "▶", color="primary",
+                              disabled=not running,
+                              on_click=lambda: playing.set(not playing.value))
+                solara.Button("Step", color="primary", disabled=playing.value or not running,
+                              on_click=lambda: step(days_per_step.value))
+            solara.SliderInt("Days per step", value=days_per_step, min=1,
+                             max=MAX_DAYS_PER_STEP, thumb_label="always")
+            solara.Button("Run to the end", text=True, disabled=playing.value or not running,
+                          on_click=lambda: step(model.value.spec.horizon_days))
+    if error.value:
+        solara.Error(error.value)
+    if model.value is None:
         return
-    ScenarioDashboard(*built, name).key(name)
+    solara.ToggleButtonsSingle(value=view, values=list(VIEWS))
+
+    def drill_down(replication: int) -> None:
+        """Show replication ``replication`` of the ensemble's settings, run to the end."""
+        reset({**values.value, "seed": replication})
+        step(model.value.spec.horizon_days)
+        view.set(VIEWS[0])
+
+    if view.value == VIEWS[0]:
+        RunView(model.value, values.value, version.value)
+    elif view.value == VIEWS[1]:
+        EnsembleView(name.value, values.value, cli_overrides(), ensemble_result, drill_down)
+    else:
+        CompareView(name.value, values.value, cli_overrides(), choices, compare_result)
+
+
+def _try(build):
+    """``build()``, or the message of the :class:`InputError` it raises."""
+    try:
+        return build()
+    except InputError as e:
+        return str(e)

@@ -128,6 +128,9 @@ def test_detainee_chart_comes_from_the_event_log_with_same_day_releases():
     spec = charts.spec(charts.detainees(model, held), "detainees")
     values = [r["value"] for r in next(iter(spec["datasets"].values()))]
     assert values[0] == 0 and max(values) == per_day_peak.max()
+    empty = DashboardModel(REPLAY)
+    none_yet = ensemble.detainees_from_log(empty.log.frame())
+    assert none_yet.empty and charts.spec(charts.detainees(empty, none_yet), "detainees")
 
 
 def test_ensemble_is_run_of_the_settings_with_progress_and_drill_down_seeds():

@@ -1,7 +1,7 @@
 """The Solara page (``solara run leverage_sim.dashboard.app``).
 
 Sidebar: the scenario picker, the lever sliders and the seed (they show the picked scenario's
-values until moved), and the run controls (Reset, play/pause, Step, days per step). Main area,
+values until moved), and the run controls (Reset, Step, days per step, run to the end). Main area,
 one of three views: *One run* (the run's status, live charts and event log), *Ensemble* (many
 replications of the sliders' settings, with a drill-down to one replication) and *Compare*
 (the settings against the scenario as filed or another scenario, same seeds).
@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import json
 import os
-import time
+from collections.abc import Callable
 from typing import Any
 
 import solara
 import solara.lab
+from mesa.visualization.utils import force_update, update_counter
 
 from leverage_sim.dashboard.levers import LEVERS, SEED_SLIDER_MAX, scenario_values
 from leverage_sim.dashboard.model import DEFAULT_SCENARIO, DashboardModel
@@ -30,14 +31,8 @@ from leverage_sim.errors import InputError
 from leverage_sim.scenario_loader import available_scenarios
 
 VIEWS = ("One run", "Ensemble", "Compare")
-PLAY_PAUSE_S = 0.05  # seconds between days while playing
 MAX_DAYS_PER_STEP = 30
-# Sliders: label on its own line above the track (Vuetify puts it beside the track).
 PAGE_CSS = """
-.v-slider.v-input--horizontal { grid-template-areas: "prepend" "control";
-                                grid-template-columns: 1fr; }
-.v-slider .v-input__prepend { margin-inline-end: 0; margin-bottom: 22px; }
-.v-slider-thumb__label { height: 20px; min-width: 30px; font-size: 12px; }
 .ls-sidebar .v-card-text, .ls-sidebar .v-card-title { padding-top: 4px; padding-bottom: 4px; }
 .ls-sidebar .v-input__details { display: none; }
 .ls-table table { border-collapse: collapse; font-size: 13px; }
@@ -65,6 +60,21 @@ def fresh(name: str, values: dict[str, Any] | None = None
 
 
 @solara.component
+def Slider(label: str, value: float, on_value: Callable[[float], None], maximum: float = 1.0,
+           step: float = 0.01) -> None:
+    """A slider with its label and current value on a line above the track (the same in
+    Vuetify 2 and 3); integer when ``step`` is 1."""
+    shown = f"{value:.0f}" if step == 1 else f"{value:.2f}"
+    with solara.Column(gap="0px", classes=["ls-slider"]):
+        solara.Text(f"{label}: {shown}", style="font-size:14px")
+        if step == 1:
+            solara.SliderInt("", value=int(value), min=0, max=int(maximum), on_value=on_value)
+        else:
+            solara.SliderFloat("", value=value, min=0.0, max=maximum, step=step,
+                               on_value=on_value)
+
+
+@solara.component
 def Sliders(values: solara.Reactive[dict[str, Any]]) -> None:
     """One slider per lever the scenario has, then the seed; moving one changes ``values``
     only (Reset runs with them)."""
@@ -73,10 +83,26 @@ def Sliders(values: solara.Reactive[dict[str, Any]]) -> None:
 
     for lv in LEVERS:
         if lv.name in values.value:
-            solara.SliderFloat(lv.label, value=values.value[lv.name], on_value=setter(lv.name),
-                               min=0.0, max=1.0, step=0.01, thumb_label="always")
-    solara.SliderInt("Seed (replication no. of `leverage-sim run`)", value=values.value["seed"],
-                     on_value=setter("seed"), min=0, max=SEED_SLIDER_MAX, thumb_label="always")
+            Slider(lv.label, values.value[lv.name], setter(lv.name))
+    Slider("Seed (replication no. of `leverage-sim run`)", values.value["seed"],
+           setter("seed"), SEED_SLIDER_MAX, 1)
+
+
+@solara.component
+def Controls(model: DashboardModel | None, reset: Callable[[], None],
+             step: Callable[[int], None], days_per_step: solara.Reactive[int]) -> None:
+    """Reset, Step (``days_per_step`` days) and Run to the end; redrawn after every step so
+    Step is disabled once the run has ended."""
+    update_counter.get()
+    running = model is not None and model.running
+    with solara.Row(justify="space-between"):
+        solara.Button("Reset", color="primary", on_click=reset)
+        solara.Button("Step", color="primary", disabled=not running,
+                      on_click=lambda: step(days_per_step.value))
+        solara.Button("Run to the end", color="primary", outlined=True, disabled=not running,
+                      on_click=lambda: step(model.spec.horizon_days))
+    Slider("Days per step", days_per_step.value, lambda n: days_per_step.set(max(1, n)),
+           MAX_DAYS_PER_STEP, 1)
 
 
 @solara.component
@@ -89,18 +115,15 @@ def Page() -> None:
     error = solara.use_reactive(started if isinstance(started, str) else "")
     model = solara.use_reactive(None if isinstance(started, str) else started[0])
     values = solara.use_reactive({} if isinstance(started, str) else started[1])
-    version = solara.use_reactive(0)  # bumped after every step: redraws the run view
-    playing = solara.use_reactive(False)
     days_per_step = solara.use_reactive(1)
     view = solara.use_reactive(VIEWS[0])
     ensemble_result = solara.use_reactive(None)  # kept while other views are shown
     compare_result = solara.use_reactive(None)
 
     def show(new_model: DashboardModel, new_values: dict[str, Any]) -> None:
-        playing.set(False)
         model.set(new_model)
         values.set(new_values)
-        version.set(version.value + 1)
+        force_update()
         error.set("")
 
     def pick(new: str) -> None:
@@ -122,41 +145,19 @@ def Page() -> None:
 
     def step(days: int) -> None:
         if model.value is not None and model.value.advance(days):
-            version.set(version.value + 1)
-
-    def play() -> None:
-        """While playing: one press of Step every PLAY_PAUSE_S, until paused, reset or
-        finished (the model is captured: a Reset during play never steps the new one)."""
-        m = model.value
-        while playing.value and m is not None and m is model.value and m.running:
-            step(days_per_step.value)
-            time.sleep(PLAY_PAUSE_S)
-        playing.set(False)
-
-    solara.lab.use_task(play, dependencies=[playing.value], prefer_threaded=True)
+            force_update()  # Mesa's step counter: redraws the run view
 
     solara.Title("leverage-sim dashboard")
     solara.Style(PAGE_CSS)
     with solara.AppBar():
         solara.AppBarTitle(f"leverage-sim · {name.value}")
-    running = model.value is not None and model.value.running
     with solara.Sidebar(), solara.Column(gap="8px", classes=["ls-sidebar"]):
         with solara.Card("Scenario"):
             solara.Select("Scenario", values=choices, value=name.value, on_value=pick)
             if values.value:
                 Sliders(values)
         with solara.Card("Run"):
-            with solara.Row(justify="space-between"):
-                solara.Button("Reset", color="primary", on_click=lambda: reset())
-                solara.Button("❚❚" if playing.value else "▶", color="primary",
-                              disabled=not running,
-                              on_click=lambda: playing.set(not playing.value))
-                solara.Button("Step", color="primary", disabled=playing.value or not running,
-                              on_click=lambda: step(days_per_step.value))
-            solara.SliderInt("Days per step", value=days_per_step, min=1,
-                             max=MAX_DAYS_PER_STEP, thumb_label="always")
-            solara.Button("Run to the end", text=True, disabled=playing.value or not running,
-                          on_click=lambda: step(model.value.spec.horizon_days))
+            Controls(model.value, lambda: reset(), step, days_per_step)
     if error.value:
         solara.Error(error.value)
     if model.value is None:
@@ -170,7 +171,7 @@ def Page() -> None:
         view.set(VIEWS[0])
 
     if view.value == VIEWS[0]:
-        RunView(model.value, values.value, version.value)
+        RunView(model.value, values.value)
     elif view.value == VIEWS[1]:
         EnsembleView(name.value, values.value, cli_overrides(), ensemble_result, drill_down)
     else:

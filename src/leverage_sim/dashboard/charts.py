@@ -21,8 +21,10 @@ from leverage_sim.schema import Scenario
 
 WIDTH, HEIGHT = 500, 150  # px of a one-run chart's plotting area
 ENSEMBLE_WIDTH = 390  # px: ensemble and compare charts sit two abreast
-EMBED = {"actions": {"export": True, "source": False, "compiled": False, "editor": False}}
-"""vega-embed options: the chart menu offers PNG/SVG export only (no online editor)."""
+EMBED = {"actions": {"export": True, "source": False, "compiled": False, "editor": False},
+         "renderer": "svg"}
+"""vega-embed options: drawn as SVG; the chart menu offers PNG/SVG export only (no online
+editor)."""
 
 
 def spec(chart: alt.TopLevelMixin, filename: str) -> dict[str, Any]:

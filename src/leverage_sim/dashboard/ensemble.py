@@ -72,8 +72,7 @@ def detainees_from_log(events: pd.DataFrame) -> pd.DataFrame:
     ``day``, ``change`` (persons, + arrested / − released), ``held`` and ``what``."""
     sign = {"raid": 1, "release": -1}
     ev = events[events["action"].isin(list(sign))]
-    change = ev["action"].map(sign) * ev["value"].astype(int)
-    return pd.DataFrame({
-        "date": ev["date"], "day": ev["day"], "change": change, "held": change.cumsum(),
-        "what": ev["action"].map({"raid": "arrested", "release": "released"}) + " "
-        + change.abs().astype(str)}).reset_index(drop=True)
+    change = (ev["action"].map(sign).astype(int) * ev["value"].astype(int)).to_numpy()
+    what = [f"{'arrested' if c > 0 else 'released'} {abs(c)}" for c in change]
+    return pd.DataFrame({"date": ev["date"].to_numpy(), "day": ev["day"].to_numpy(),
+                         "change": change, "held": change.cumsum(), "what": what})

@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 import solara
 import solara.lab
+from mesa.visualization.utils import update_counter
 from solara.widgets import VegaLite
 
 from leverage_sim.canonical import scenario_yaml
@@ -48,9 +49,10 @@ def ScenarioYaml(name: str, values: dict[str, Any], overrides: Sequence[str]) ->
 
 
 @solara.component
-def RunView(model: DashboardModel, values: dict[str, Any], version: int) -> None:
+def RunView(model: DashboardModel, values: dict[str, Any]) -> None:
     """Status line, the three charts (left) and the event log (right) of the run shown;
-    ``version`` changes after every step (the model object stays the same)."""
+    redrawn after every step through Mesa's ``update_counter``."""
+    update_counter.get()
     shown = {**scenario_values(model.spec), "seed": model.replication}
     solara.HTML(tag="div", unsafe_innerHTML="<b>Run:</b> " + html.escape(run_status(model)),
                 classes=["ls-status"], style="font-size:15px;margin:8px 0")

@@ -109,11 +109,14 @@ def slider(page, label: str):
 
 
 def wait_value(page, label: str, value: str) -> None:
+    """Wait until the slider ``label`` is at ``value`` in the browser (its thumb) and on the
+    server (the label it renders, e.g. "US backing (...): 0.10")."""
+    shown = value if label in ("Days per step", "Seed") else f"{float(value):.2f}"
     page.wait_for_function(
-        "([label, value]) => [...document.querySelectorAll('.ls-slider')]"
-        ".some(e => e.textContent.startsWith(label) &&"
+        "([label, value, shown]) => [...document.querySelectorAll('.ls-slider')]"
+        ".some(e => e.textContent.startsWith(label) && e.textContent.includes(': ' + shown) &&"
         " e.querySelector('[role=slider]')?.getAttribute('aria-valuenow') === value)",
-        arg=[label, value])
+        arg=[label, value, shown])
 
 
 def status(page) -> str:
@@ -203,7 +206,7 @@ def download(page, button_text: str, tmp_path: Path) -> Path:
 
 
 def set_number(page, label: str, value: int) -> None:
-    field = page.get_by_label(label)
+    field = page.get_by_label(label, exact=True)
     field.fill(str(value))
     field.press("Enter")
 
@@ -297,6 +300,10 @@ def test_dashboard_in_chromium(dashboard_url, page, tmp_path):
     expect(page.locator(".ls-event")).to_have_text(expected)
     assert "Embassy interception 0.85 (set 0.00)" in status(page)  # the defence arrived
 
+    page.mouse.move(0, 0)
+    shots = {"dashboard.png": tmp_path / "dashboard.png"}
+    page.screenshot(path=str(shots["dashboard.png"]))
+
     # downloads: the scenario with the sliders applied, the event log, a chart as PNG
     yaml_path = download(page, "scenario YAML (sliders applied)", tmp_path)
     assert scenario_values(ls.load_scenario(yaml_path)) == scenario_values(model.spec)
@@ -309,11 +316,6 @@ def test_dashboard_in_chromium(dashboard_url, page, tmp_path):
     png = tmp_path / "chart.png"
     info.value.save_as(png)
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    page.keyboard.press("Escape")
-
-    page.mouse.move(0, 0)
-    shots = {"dashboard.png": tmp_path / "dashboard.png"}
-    page.screenshot(path=str(shots["dashboard.png"]))
 
     # ensemble of the sliders' settings, then replication 3 of it as the one run
     page.get_by_role("button", name="Ensemble").click()

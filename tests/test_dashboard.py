@@ -109,12 +109,22 @@ def test_one_run_charts_follow_the_run():
     ts = charts.run_frame(model)
     assert len(ts) == 60 and ts["date"].iloc[0] == pd.Timestamp("2020-05-07")
     assert ts["total_attacks"].iloc[-1] == (model.log.frame()["action"] == "attack").sum()
-    for make, title in ((charts.authority_autonomy, "authority"), (charts.attacks, "Attacks")):
-        spec = charts.spec(make(model, ts), "x")
+    specs = charts.one_run_specs(model, charts.one_run_templates(model.spec))
+    for name, title in (("authority_autonomy", "authority"), ("attacks", "Attacks")):
+        spec = specs[name]
         assert title in spec["title"]
         rows = next(iter(spec["datasets"].values()))
         assert len(rows) == 2 * 60  # two series, one point per simulated day
         assert spec["usermeta"]["embedOptions"]["actions"]["export"] is True
+    # the same as building the charts afresh with Altair
+    events = model.log.frame()
+    def layout(spec: dict) -> dict:
+        return {k: v for k, v in spec.items() if k not in ("data", "datasets")}
+    for name, (rows, chart, _) in charts.ONE_RUN.items():
+        fresh = charts.spec(chart(model.spec, rows(model, ts, events)), name)
+        assert layout(specs[name]) == layout(fresh)
+        assert [len(d) for d in specs[name]["datasets"].values()] == [
+            len(d) for d in fresh["datasets"].values()]
 
 
 def test_detainee_chart_comes_from_the_event_log_with_same_day_releases():
@@ -125,12 +135,13 @@ def test_detainee_chart_comes_from_the_event_log_with_same_day_releases():
     end_of_day = charts.run_frame(model).set_index("day")["detainees_held"]
     # the raid day's peak (all arrested) is above what the end-of-day sample shows
     assert (per_day_peak > end_of_day.reindex(per_day_peak.index)).any()
-    spec = charts.spec(charts.detainees(model, held), "detainees")
+    spec = charts.one_run_specs(model, charts.one_run_templates(model.spec))["detainees"]
     values = [r["value"] for r in next(iter(spec["datasets"].values()))]
     assert values[0] == 0 and max(values) == per_day_peak.max()
+    assert spec["encoding"]["y"]["scale"]["domain"] == [0, max(5, per_day_peak.max() + 1)]
     empty = DashboardModel(REPLAY)
-    none_yet = ensemble.detainees_from_log(empty.log.frame())
-    assert none_yet.empty and charts.spec(charts.detainees(empty, none_yet), "detainees")
+    assert ensemble.detainees_from_log(empty.log.frame()).empty
+    assert charts.one_run_specs(empty, charts.one_run_templates(empty.spec))["detainees"]
 
 
 def test_ensemble_is_run_of_the_settings_with_progress_and_drill_down_seeds():

@@ -9,12 +9,14 @@ the lines grow left to right as the run advances.
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections.abc import Callable
 from typing import Any
 
 import altair as alt
 import pandas as pd
 
-from leverage_sim.dashboard.ensemble import DISTRIBUTIONS, SERIES
+from leverage_sim.dashboard.ensemble import DISTRIBUTIONS, SERIES, detainees_from_log
 from leverage_sim.model import LeverageModel
 from leverage_sim.report import OUTCOMES
 from leverage_sim.schema import Scenario
@@ -54,9 +56,13 @@ def _dates(spec_: Scenario) -> alt.X:
 
 
 def _count_axis(title: str, top: float) -> alt.Y:
-    """A y axis for counts: from 0, integer ticks, at least up to 5."""
-    return alt.Y("value:Q", title=title, scale=alt.Scale(domain=[0, max(5.0, float(top))]),
+    """A y axis for counts: from 0 to ``top`` (at least 5), integer ticks."""
+    return alt.Y("value:Q", title=title, scale=alt.Scale(domain=[0, _top(top)]),
                  axis=alt.Axis(tickMinStep=1, format="d"))
+
+
+def _top(top: float) -> float:
+    return max(5.0, float(top))
 
 
 def _lines(data: pd.DataFrame, spec_: Scenario, title: str, y: alt.Y, colors: dict[str, str],
@@ -69,44 +75,94 @@ def _lines(data: pd.DataFrame, spec_: Scenario, title: str, y: alt.Y, colors: di
     ).properties(width=WIDTH, height=HEIGHT)
 
 
-def authority_autonomy(model: LeverageModel, ts: pd.DataFrame) -> alt.Chart:
-    """Government authority and mean militia autonomy (index 0-1) by date."""
-    data = ts.melt("date", ["authority", "mean_autonomy"], var_name="series").replace(
+def authority_rows(model: LeverageModel, ts: pd.DataFrame, events: pd.DataFrame
+                   ) -> pd.DataFrame:
+    """Long rows (date, series, value) of authority and mean autonomy."""
+    return ts.melt("date", ["authority", "mean_autonomy"], var_name="series").replace(
         {"series": {"authority": "government authority",
                     "mean_autonomy": "mean militia autonomy"}})
-    return _lines(data, model.spec, "Government authority vs militia autonomy",
+
+
+def authority_autonomy(spec_: Scenario, rows: pd.DataFrame) -> alt.Chart:
+    """Government authority and mean militia autonomy (index 0-1) by date."""
+    return _lines(rows, spec_, "Government authority vs militia autonomy",
                   alt.Y("value:Q", title="index (0-1)", scale=alt.Scale(domain=[0, 1])),
                   {"government authority": "#2ca02c", "mean militia autonomy": "#9467bd"})
 
 
-def attacks(model: LeverageModel, ts: pd.DataFrame) -> alt.Chart:
-    """Cumulative attacks on US-linked sites and how many were intercepted."""
-    data = ts.melt("date", ["total_attacks", "total_intercepted"], var_name="series").replace(
+def attack_rows(model: LeverageModel, ts: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
+    """Long rows (date, series, value) of cumulative attacks and interceptions."""
+    return ts.melt("date", ["total_attacks", "total_intercepted"], var_name="series").replace(
         {"series": {"total_attacks": "attacks", "total_intercepted": "intercepted"}})
-    top = ts["total_attacks"].max() + 1 if len(ts) else 0
-    return _lines(data, model.spec, "Attacks on US-linked sites (cumulative)",
-                  _count_axis("attacks since start", top),
+
+
+def attacks(spec_: Scenario, rows: pd.DataFrame) -> alt.Chart:
+    """Cumulative attacks on US-linked sites and how many were intercepted."""
+    return _lines(rows, spec_, "Attacks on US-linked sites (cumulative)",
+                  _count_axis("attacks since start", rows["value"].max() + 1 if len(rows) else 0),
                   {"attacks": "#d62728", "intercepted": "#1f77b4"}, "step-after")
 
 
-def detainees(model: LeverageModel, held: pd.DataFrame) -> alt.Chart:
-    """Detainees not yet released (in government custody or transferred to a militia-controlled
-    unit), persons, after every arrest and release (``held``: :func:`.ensemble.
-    detainees_from_log`), starting from 0 on day 0 and carried to the last simulated day."""
+def detainee_rows(model: LeverageModel, ts: pd.DataFrame, events: pd.DataFrame
+                  ) -> pd.DataFrame:
+    """Detainees not yet released after every arrest and release of the run's event log
+    (:func:`.ensemble.detainees_from_log`), from 0 on day 0 to the last simulated day."""
+    held = detainees_from_log(events)
     start = pd.Timestamp(model.spec.start_date)
     now = start + dt.timedelta(days=max(model.day - 1, 0))
-    rows = pd.concat([pd.DataFrame({"date": [start], "value": [0], "what": ["start"]}),
+    last = held["held"].iloc[-1] if len(held) else 0
+    return pd.concat([pd.DataFrame({"date": [start], "value": [0], "what": ["start"]}),
                       held.rename(columns={"held": "value"})[["date", "value", "what"]],
-                      pd.DataFrame({"date": [now], "value": [held["held"].iloc[-1]
-                                                             if len(held) else 0],
-                                    "what": ["now"]})], ignore_index=True)
-    base = alt.Chart(rows.assign(series="detainees held"),
-                     title="Detainees held (not yet released)").encode(
-        _dates(model.spec), _count_axis("persons", rows["value"].max() + 1))
-    line = base.mark_line(interpolate="step-after", color="#ff7f0e")
-    points = base.transform_filter("datum.what != 'start' && datum.what != 'now'").mark_point(
-        color="#ff7f0e", filled=True).encode(tooltip=["date:T", "what:N", "value:Q"])
-    return (line + points).properties(width=WIDTH, height=HEIGHT)
+                      pd.DataFrame({"date": [now], "value": [last], "what": ["now"]})],
+                     ignore_index=True)
+
+
+def detainees(spec_: Scenario, rows: pd.DataFrame) -> alt.Chart:
+    """Detainees not yet released (in government custody or transferred to a militia-controlled
+    unit), persons, with a point at every arrest and release."""
+    return alt.Chart(rows, title="Detainees held (not yet released)").mark_line(
+        interpolate="step-after", color="#ff7f0e", point=alt.OverlayMarkDef(color="#ff7f0e")
+    ).encode(_dates(spec_), _count_axis("persons", rows["value"].max() + 1),
+             tooltip=["date:T", "what:N", "value:Q"]).properties(width=WIDTH, height=HEIGHT)
+
+
+RowsFn = Callable[[LeverageModel, pd.DataFrame, pd.DataFrame], pd.DataFrame]
+ONE_RUN: dict[str, tuple[RowsFn, Callable[[Scenario, pd.DataFrame], alt.Chart], bool]] = {
+    "authority_autonomy": (authority_rows, authority_autonomy, False),
+    "attacks": (attack_rows, attacks, True),
+    "detainees": (detainee_rows, detainees, True),
+}
+"""The one-run charts: name -> (rows of the run so far, chart of such rows, whether the y axis
+is a count scaled to the data)."""
+
+
+def one_run_templates(spec_: Scenario) -> dict[str, dict[str, Any]]:
+    """Vega-Lite specs of the one-run charts with no data, built once per run: each step only
+    swaps the data in (:func:`with_rows`), so a step does not rebuild charts with Altair."""
+    empty = pd.DataFrame({"date": pd.to_datetime([]), "series": [], "value": [], "what": []})
+    return {name: spec(chart(spec_, empty), name) for name, (_, chart, _) in ONE_RUN.items()}
+
+
+def with_rows(template: dict[str, Any], rows: pd.DataFrame, count: bool) -> dict[str, Any]:
+    """``template`` with ``rows`` as its data (dates as ISO text) and, for a count, the y axis
+    from 0 to the largest value + 1 (at least 5)."""
+    (name,) = template["datasets"]
+    out = {**template, "datasets": {name: json.loads(rows.to_json(orient="records",
+                                                                  date_format="iso"))}}
+    if count:
+        y = template["encoding"]["y"]
+        top = _top(rows["value"].max() + 1 if len(rows) else 0)
+        out["encoding"] = {**template["encoding"],
+                           "y": {**y, "scale": {**y["scale"], "domain": [0, top]}}}
+    return out
+
+
+def one_run_specs(model: LeverageModel, templates: dict[str, dict[str, Any]]
+                  ) -> dict[str, dict[str, Any]]:
+    """The one-run charts of ``model`` so far, from its :func:`one_run_templates`."""
+    ts, events = run_frame(model), model.log.frame()
+    return {name: with_rows(templates[name], rows(model, ts, events), count)
+            for name, (rows, _, count) in ONE_RUN.items()}
 
 
 def band_chart(bands: pd.DataFrame, series: str, spec_: Scenario) -> alt.LayerChart:

@@ -59,14 +59,13 @@ def RunView(model: DashboardModel, values: dict[str, Any]) -> None:
     if values != shown:
         solara.Warning("The sliders differ from this run's settings: press Reset to run "
                        "with them.", dense=True, classes=["ls-stale"])
+    templates = solara.use_memo(lambda: charts.one_run_templates(model.spec), [model])
     frame = charts.run_frame(model)
     events = model.log.frame()
     with solara.Columns([3, 2]):
         with solara.Column(gap="4px", classes=["ls-charts"]):
-            Chart(charts.spec(charts.authority_autonomy(model, frame), "authority_autonomy"))
-            Chart(charts.spec(charts.attacks(model, frame), "attacks"))
-            Chart(charts.spec(charts.detainees(model, ensemble.detainees_from_log(events)),
-                              "detainees"))
+            for chart in charts.one_run_specs(model, templates).values():
+                Chart(chart)
         with solara.Column(gap="0px"):
             solara.HTML(tag="div", unsafe_innerHTML="<b>Event log</b> (latest day first)")
             solara.HTML(tag="div", unsafe_innerHTML=timeline_html(events, model.spec),

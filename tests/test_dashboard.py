@@ -15,8 +15,13 @@ from leverage_sim.canonical import scenario_yaml
 from leverage_sim.cli.main import main as cli
 from leverage_sim.compare import compare
 from leverage_sim.dashboard import assets, charts, ensemble, server
-from leverage_sim.dashboard.levers import (LEVERS, lever_overrides, live_values, scenario_values,
-                                           settings_scenario)
+from leverage_sim.dashboard.levers import (
+    LEVERS,
+    lever_overrides,
+    live_values,
+    scenario_values,
+    settings_scenario,
+)
 from leverage_sim.dashboard.model import DashboardModel
 from leverage_sim.dashboard.timeline import run_status, timeline_html
 from leverage_sim.narrative import describe_event, narrative

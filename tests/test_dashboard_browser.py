@@ -283,6 +283,15 @@ def test_dashboard_in_chromium(dashboard_url, page, tmp_path):
     page.get_by_role("button", name="Step").click()
     wait_status(page, f": {days + 2} of 90 days")
 
+    # play runs on by itself until paused
+    page.get_by_role("button", name="▶").click()
+    wait_days_at_least(page, days + 5)
+    page.get_by_role("button", name="❚❚").click()
+    expect(page.get_by_role("button", name="Step")).to_be_enabled()  # play has stopped
+    paused_at = days_simulated(page)
+    page.wait_for_timeout(1000)
+    assert days_simulated(page) == paused_at < 90
+
     # back to the scenario's backing, run to the horizon in one press
     slider(page, "US backing").focus()
     page.keyboard.press("Home")

@@ -15,7 +15,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``dashboard`` verb."""
     p = sub.add_parser("dashboard", help="interactive dashboard in the browser",
                        description="Serve a local web page to run one scenario day by day: "
-                       "scenario picker, lever sliders, reset/step, live charts and the "
+                       "scenario picker, lever sliders, reset/step/play, live charts and the "
                        "event log; ensembles of the settings, comparison with the scenario as "
                        "filed, CSV/PNG/YAML downloads. Open the printed address in a browser; "
                        "Ctrl-C stops it.")

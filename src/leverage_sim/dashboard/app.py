@@ -1,19 +1,20 @@
 """The Solara page (``solara run leverage_sim.dashboard.app``).
 
 Sidebar: the scenario picker, the lever sliders and the seed (they show the picked scenario's
-values until moved), and the run controls (Reset, Step, days per step, run to the end). Main area,
-one of three views: *One run* (the run's status, live charts and event log), *Ensemble* (many
+values until moved), and the run controls (Reset, play/pause, Step, days per step, run to the
+end). Main area, one of three views: *One run* (the run's status, live charts and event log), *Ensemble* (many
 replications of the sliders' settings, with a drill-down to one replication) and *Compare*
 (the settings against the scenario as filed or another scenario, same seeds).
 
-The page keeps its state in reactive values: the scenario name, the slider values, the model
-shown and a step counter. Reset builds ``DashboardModel(name, **slider values)``; picking a
+The page keeps its state in reactive values: the scenario name, the slider values and the model
+shown; a step redraws the run view through Mesa's ``update_counter``. Reset builds ``DashboardModel(name, **slider values)``; picking a
 scenario sets the sliders to its values and resets, so the run, the picker and the sliders
 always agree.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 from collections.abc import Callable
@@ -32,6 +33,7 @@ from leverage_sim.scenario_loader import available_scenarios
 
 VIEWS = ("One run", "Ensemble", "Compare")
 MAX_DAYS_PER_STEP = 30
+PLAY_PAUSE_S = 0.15  # seconds between presses of Step while playing
 PAGE_CSS = """
 .ls-sidebar .v-card-text, .ls-sidebar .v-card-title { padding-top: 4px; padding-bottom: 4px; }
 .ls-sidebar .v-input__details { display: none; }
@@ -91,18 +93,43 @@ def Sliders(values: solara.Reactive[dict[str, Any]]) -> None:
 @solara.component
 def Controls(model: DashboardModel | None, reset: Callable[[], None],
              step: Callable[[int], None], days_per_step: solara.Reactive[int]) -> None:
-    """Reset, Step (``days_per_step`` days) and Run to the end; redrawn after every step so
-    Step is disabled once the run has ended."""
-    update_counter.get()
-    running = model is not None and model.running
+    """Reset, play/pause, Step (``days_per_step`` days) and Run to the end.
+
+    Playing presses Step every :data:`PLAY_PAUSE_S` seconds until paused, reset or finished,
+    as a coroutine on the server's event loop: a loop in a thread (as Mesa's ModelController)
+    stepped the model but the page redrew only now and then. Steps themselves do not redraw
+    this component (only playing starting or stopping, or the run ending)."""
+    playing = solara.use_reactive(False)
+    running = solara.use_reactive(model is not None and model.running)  # follows a new model
+
+    def press_step(days: int) -> None:
+        step(days)
+        if model is not None and not model.running:
+            running.set(False)
+            playing.set(False)
+
+    async def play() -> None:
+        while playing.value and running.value:
+            press_step(days_per_step.value)
+            await asyncio.sleep(PLAY_PAUSE_S)
+
+    solara.lab.use_task(play, dependencies=[playing.value, running.value])
+
+    def press_reset() -> None:
+        playing.set(False)
+        reset()
+
     with solara.Row(justify="space-between"):
-        solara.Button("Reset", color="primary", on_click=reset)
-        solara.Button("Step", color="primary", disabled=not running,
-                      on_click=lambda: step(days_per_step.value))
-        solara.Button("Run to the end", color="primary", outlined=True, disabled=not running,
-                      on_click=lambda: step(model.spec.horizon_days))
+        solara.Button("Reset", color="primary", on_click=press_reset)
+        solara.Button("❚❚" if playing.value else "▶", color="primary",
+                      disabled=not running.value, on_click=lambda: playing.set(not playing.value))
+        solara.Button("Step", color="primary", disabled=playing.value or not running.value,
+                      on_click=lambda: press_step(days_per_step.value))
     Slider("Days per step", days_per_step.value, lambda n: days_per_step.set(max(1, n)),
            MAX_DAYS_PER_STEP, 1)
+    solara.Button("Run to the end", color="primary", outlined=True,
+                  disabled=playing.value or not running.value,
+                  on_click=lambda: press_step(model.spec.horizon_days))
 
 
 @solara.component

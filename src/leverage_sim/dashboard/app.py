@@ -22,7 +22,7 @@ from typing import Any
 
 import solara
 import solara.lab
-from mesa.visualization.utils import force_update, update_counter
+from mesa.visualization.utils import force_update
 
 from leverage_sim.dashboard.levers import LEVERS, SEED_SLIDER_MAX, scenario_values
 from leverage_sim.dashboard.model import DEFAULT_SCENARIO, DashboardModel

@@ -195,7 +195,7 @@ def shares_chart(table: pd.DataFrame) -> alt.LayerChart:
         tooltip=["scenario:N", "outcome:N", alt.Tooltip("value:Q", format=".0%"),
                  alt.Tooltip("low:Q", format=".0%"), alt.Tooltip("high:Q", format=".0%")])
     rules = base.mark_rule(color="black").encode(x="low:Q", x2="high:Q")
-    return (bars + rules).properties(width=ENSEMBLE_WIDTH - 180, height=22 * len(OUTCOMES)
+    return (bars + rules).properties(width=ENSEMBLE_WIDTH - 230, height=22 * len(OUTCOMES)
                                      * data["scenario"].nunique())
 
 

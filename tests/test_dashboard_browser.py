@@ -1,9 +1,11 @@
 """End to end: `leverage-sim dashboard`'s server, driven in headless Chromium with Playwright.
 
-Picks another scenario (the sliders follow its values), moves the US-backing slider, resets,
-steps, and checks that the charts changed and that the event log shows exactly the run the
-model produces for those settings; finally runs to the horizon and saves a screenshot
-(``LEVERAGE_SIM_UPDATE_SCREENSHOT=1`` also copies it to docs/img/dashboard.png).
+Picks another scenario (the sliders follow its values), presses Reset and Step after the
+switch, moves the US-backing slider, resets, steps and plays, and checks that the charts
+changed and that the event log shows exactly the run the model produces for those settings;
+runs to the horizon, downloads the scenario YAML, the event log and a chart's PNG, runs an
+ensemble and drills down to one replication, compares with the scenario as filed, and saves
+a screenshot (``LEVERAGE_SIM_UPDATE_SCREENSHOT=1`` also copies it to docs/img/dashboard.png).
 
 Needs Debian's ``chromium`` at /usr/bin/chromium (``make test`` installs it when it can, see
 scripts/ensure_chromium.sh) and solara's front-end files (fetched with npm); skips saying which
@@ -21,26 +23,39 @@ import sys
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect, sync_playwright
 
-from leverage_sim.dashboard import assets, server
+import leverage_sim as ls
+from leverage_sim.dashboard import assets, ensemble, server
+from leverage_sim.dashboard.levers import scenario_values
 from leverage_sim.dashboard.model import DashboardModel
 from leverage_sim.dashboard.timeline import event_line
-from leverage_sim.narrative import display_names
+from leverage_sim.narrative import display_names, scripted_notes
 
 CHROMIUM = os.environ.get("LEVERAGE_SIM_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-SCREENSHOT = Path(__file__).resolve().parents[1] / "docs" / "img" / "dashboard.png"
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "img"
+VIEWPORT = {"width": 1400, "height": 1050}
 REPLAY = "june_2020_replay"
 LEVERAGE_SIM = str(Path(sys.executable).with_name("leverage-sim"))
 TIMEOUT_MS = 20_000
 
 
 @pytest.fixture(scope="module")
-def dashboard_url(tmp_path_factory):
+def what_if(tmp_path_factory) -> Path:
+    """A scenario file 'what_if_backed' (the replay with more US backing, less instigation)."""
+    path = tmp_path_factory.mktemp("scenarios") / "what_if_backed.yaml"
+    path.write_text(
+        f"extends: {REPLAY}\nforeign_forces: {{backing: 0.8}}\npatron: {{instigation: 0.3}}\n")
+    return path
+
+
+@pytest.fixture(scope="module")
+def dashboard_url(what_if):
     """``leverage-sim dashboard`` on a free port, with a scenario folder adding 'what_if_backed'
     to the picker."""
     if not Path(CHROMIUM).is_file():
@@ -50,9 +65,7 @@ def dashboard_url(tmp_path_factory):
     if missing:
         pytest.skip(f"solara front-end files {missing} unavailable offline (needs npm and the "
                     "npm registry).")
-    folder = tmp_path_factory.mktemp("scenarios")
-    (folder / "what_if_backed.yaml").write_text(
-        f"extends: {REPLAY}\nforeign_forces: {{backing: 0.8}}\npatron: {{instigation: 0.3}}\n")
+    folder = what_if.parent
     port = server.free_port()
     log_path = folder / "server.log"
     with log_path.open("w") as log:
@@ -81,7 +94,7 @@ def page(tmp_path):
         try:
             context = p.chromium.launch_persistent_context(
                 str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True,
-                args=CHROMIUM_ARGS, viewport={"width": 1400, "height": 1050})
+                args=CHROMIUM_ARGS, viewport=VIEWPORT, accept_downloads=True)
         except PlaywrightError as e:
             pytest.skip(f"Chromium at {CHROMIUM} cannot start: {str(e).splitlines()[0]}")
         context.set_default_timeout(TIMEOUT_MS)
@@ -92,19 +105,23 @@ def page(tmp_path):
 
 def slider(page, label: str):
     """The thumb (role=slider) of the sidebar slider whose label starts with ``label``."""
-    return page.locator(".v-input", has_text=label).locator("[role=slider]")
+    return page.locator(".ls-slider", has_text=label).locator("[role=slider]")
 
 
 def wait_value(page, label: str, value: str) -> None:
+    """Wait until the slider ``label`` is at ``value`` in the browser (its thumb) and on the
+    server (the label it renders, e.g. "US backing (...): 0.10")."""
+    shown = value if label in ("Days per step", "Seed") else f"{float(value):.2f}"
     page.wait_for_function(
-        "([label, value]) => [...document.querySelectorAll('.v-input')]"
-        ".some(e => e.textContent.startsWith(label) &&"
+        "([label, value, shown]) => [...document.querySelectorAll('.ls-slider')]"
+        ".some(e => e.textContent.startsWith(label) && e.textContent.includes(': ' + shown) &&"
         " e.querySelector('[role=slider]')?.getAttribute('aria-valuenow') === value)",
-        arg=[label, value])
+        arg=[label, value, shown])
 
 
 def status(page) -> str:
-    return page.locator(".ls-status").inner_text()
+    """The run line, without its "Run:" heading."""
+    return page.locator(".ls-status").inner_text().removeprefix("Run:").strip()
 
 
 def wait_status(page, text: str) -> None:
@@ -129,17 +146,24 @@ def pick(page, scenario: str) -> None:
     wait_status(page, f"{scenario}: not started")
 
 
-def charts_png(page) -> list[bytes]:
-    imgs = page.locator(".ls-charts img")
-    return [imgs.nth(i).screenshot() for i in range(imgs.count())]
+def charts_svg(page, where: str = ".ls-charts") -> list[str]:
+    """The drawn charts (SVG markup) in ``where``, once as many as expected are drawn."""
+    charts = page.locator(f"{where} .vega-embed svg.marks")
+    return [charts.nth(i).inner_html() for i in range(charts.count())]
 
 
-def wait_charts_differ(page, before: list[bytes], timeout_s: float = 10.0) -> list[bool]:
+def wait_charts(page, where: str, n: int) -> None:
+    page.wait_for_function(
+        "([w, n]) => document.querySelectorAll(w + ' .vega-embed svg.marks').length >= n",
+        arg=[where, n])
+
+
+def wait_charts_differ(page, before: list[str], timeout_s: float = 10.0) -> list[bool]:
     """Whether each chart differs from ``before``, polled until all do or ``timeout_s`` pass
-    (the page's widgets update one after another)."""
+    (the browser redraws each chart after its new spec arrives)."""
     deadline = time.monotonic() + timeout_s
     while True:
-        changed = [a != b for a, b in zip(charts_png(page), before, strict=True)]
+        changed = [a != b for a, b in zip(charts_svg(page), before, strict=True)]
         if all(changed) or time.monotonic() > deadline:
             return changed
         page.wait_for_timeout(200)
@@ -158,11 +182,65 @@ def expected_log(model: DashboardModel, days: int) -> list[str]:
         model.step()
     events = model.log.frame()
     names = display_names(model.spec)
+    notes = scripted_notes(model.spec)
     lines = []
     for day in sorted(events["day"].unique(), reverse=True):
         for _, row in events[events["day"] == day].iterrows():
-            lines.append(html.unescape(re.sub("<[^>]+>", "", event_line(row, names))))
+            line = event_line(row, names, (day, row["detail"]) in notes)
+            lines.append(html.unescape(re.sub("<[^>]+>", "", line)))
     return lines
+
+
+def press_step(page, day: int) -> None:
+    page.get_by_role("button", name="Step").click()
+    wait_status(page, f": {day} of 90 days")
+
+
+def download(page, button_text: str, tmp_path: Path) -> Path:
+    """Click the download button labelled ``button_text``; the saved file."""
+    with page.expect_download() as info:
+        page.get_by_role("button", name=button_text).click()
+    path = tmp_path / info.value.suggested_filename
+    info.value.save_as(path)
+    return path
+
+
+def set_number(page, label: str, value: int) -> None:
+    field = page.get_by_label(label, exact=True)
+    field.fill(str(value))
+    field.press("Enter")
+
+
+def test_reset_and_step_after_switching_scenario(dashboard_url, what_if, page):
+    """After picking another scenario, Reset and Step run that scenario with the sliders'
+    values, including a slider moved after the switch."""
+    page.goto(dashboard_url)
+    wait_status(page, f"{REPLAY}: not started")
+    pick(page, "what_if_backed")
+    wait_value(page, "US backing", "0.8")
+    page.get_by_role("button", name="Step").click()
+    wait_status(page, "what_if_backed: 1 of 90 days")
+    assert "US backing 0.80" in status(page)
+    page.get_by_role("button", name="Reset").click()
+    wait_status(page, "what_if_backed: not started")
+    assert "US backing 0.80" in status(page)
+    slider(page, "US backing").focus()
+    page.keyboard.press("End")
+    wait_value(page, "US backing", "1")
+    page.get_by_role("button", name="Reset").click()
+    wait_status(page, "US backing 1.00")
+    assert status(page).startswith("what_if_backed: not started"), status(page)
+    days = 1 + first_event_day(DashboardModel(str(what_if), backing=1.0))
+    for day in range(1, days + 1):
+        press_step(page, day)
+    assert status(page).startswith(f"what_if_backed: {days} of 90"), status(page)
+    expect(page.locator(".ls-event")).to_have_text(
+        expected_log(DashboardModel(str(what_if), backing=1.0), days))
+    # back to the first scenario: its values on the sliders and in the run
+    pick(page, REPLAY)
+    wait_value(page, "US backing", "0.1")
+    press_step(page, 1)
+    assert status(page).startswith(f"{REPLAY}: 1 of 90") and "US backing 0.10" in status(page)
 
 
 def test_dashboard_in_chromium(dashboard_url, page, tmp_path):
@@ -170,47 +248,51 @@ def test_dashboard_in_chromium(dashboard_url, page, tmp_path):
     wait_status(page, f"{REPLAY}: not started")
     wait_value(page, "US backing", "0.1")
     wait_value(page, "Patron instigation", "0.6")
-
-    # the picker lists the scenario files; the sliders follow the picked scenario's values
-    pick(page, "what_if_backed")
-    wait_value(page, "US backing", "0.8")
-    wait_value(page, "Patron instigation", "0.3")
-    assert "US backing 0.80" in status(page)
-    pick(page, REPLAY)
-    wait_value(page, "US backing", "0.1")
+    seed = page.locator(".ls-slider", has_text="Seed").bounding_box()
+    assert seed and seed["y"] + seed["height"] <= VIEWPORT["height"], "seed slider below the fold"
+    for leftover in ("Use Threads", "Play Interval", "runs on Solara"):
+        assert page.get_by_text(leftover).count() == 0, leftover
 
     # move the backing slider to its maximum; Reset runs the model with it
     slider(page, "US backing").focus()
     page.keyboard.press("End")
     wait_value(page, "US backing", "1")
+    expect(page.locator(".ls-stale")).to_be_visible()  # the run shown has other settings
     page.get_by_role("button", name="Reset").click()
     wait_status(page, "US backing 1.00")
-    before = charts_png(page)
-    assert len(before) == 3
+    expect(page.locator(".ls-stale")).to_have_count(0)
+    wait_charts(page, ".ls-charts", 3)
+    before = charts_svg(page)
     assert page.locator(".ls-event").count() == 0
 
     # step until the first events of this run (computed by the model itself) are on the page
     days = 1 + first_event_day(DashboardModel(REPLAY, backing=1.0))
     assert days <= 30, "the run has no event in its first month: pick a livelier setting"
     for day in range(1, days + 1):
-        page.get_by_role("button", name="Step").click()
-        wait_status(page, f": {day} of 90 days")
+        press_step(page, day)
     expected = expected_log(DashboardModel(REPLAY, backing=1.0), days)
     assert expected
     expect(page.locator(".ls-event")).to_have_text(expected)
     changed = wait_charts_differ(page, before)
     assert all(changed), f"charts changed after stepping: {changed}"
 
+    # several days per press of Step
+    slider(page, "Days per step").focus()
+    page.keyboard.press("ArrowRight")
+    wait_value(page, "Days per step", "2")
+    page.get_by_role("button", name="Step").click()
+    wait_status(page, f": {days + 2} of 90 days")
+
     # play runs on by itself until paused
     page.get_by_role("button", name="▶").click()
-    wait_days_at_least(page, days + 3)
+    wait_days_at_least(page, days + 5)
     page.get_by_role("button", name="❚❚").click()
-    page.wait_for_timeout(1000)  # a step under way when pausing still completes
+    expect(page.get_by_role("button", name="Step")).to_be_enabled()  # play has stopped
     paused_at = days_simulated(page)
     page.wait_for_timeout(1000)
-    assert days_simulated(page) == paused_at
+    assert days_simulated(page) == paused_at < 90
 
-    # back to the scenario's backing, run to the horizon in one press (render interval 99)
+    # back to the scenario's backing, run to the horizon in one press
     slider(page, "US backing").focus()
     page.keyboard.press("Home")
     for _ in range(10):
@@ -218,19 +300,68 @@ def test_dashboard_in_chromium(dashboard_url, page, tmp_path):
     wait_value(page, "US backing", "0.1")
     page.get_by_role("button", name="Reset").click()
     wait_status(page, "US backing 0.10")
-    slider(page, "Render Interval").focus()
-    page.keyboard.press("End")
-    page.get_by_role("button", name="Step").click()
+    page.get_by_role("button", name="Run to the end").click()
     wait_status(page, ": 90 of 90 days")
     expect(page.get_by_role("button", name="Step")).to_be_disabled()  # the run has ended
-    expected = expected_log(DashboardModel(REPLAY), 90)
+    model = DashboardModel(REPLAY)
+    expected = expected_log(model, 90)
     assert any(" relents to KH" in e or " holds firm against KH" in e for e in expected)
     expect(page.locator(".ls-event")).to_have_text(expected)
+    assert "Embassy interception 0.85 (set 0.00)" in status(page)  # the defence arrived
 
     page.mouse.move(0, 0)
-    shot = tmp_path / "dashboard.png"
-    page.screenshot(path=str(shot))
-    assert shot.stat().st_size > 20_000
+    shots = {"dashboard.png": tmp_path / "dashboard.png"}
+    page.screenshot(path=str(shots["dashboard.png"]))
+
+    # downloads: the scenario with the sliders applied, the event log, a chart as PNG
+    yaml_path = download(page, "scenario YAML (sliders applied)", tmp_path)
+    assert scenario_values(ls.load_scenario(yaml_path)) == scenario_values(model.spec)
+    events = pd.read_csv(download(page, "events.csv", tmp_path))
+    assert events["action"].tolist() == model.log.frame()["action"].tolist()
+    page.locator(".ls-charts .vega-embed summary").first.click()
+    with page.expect_download() as info:
+        page.get_by_text("Save as PNG").first.click()
+    assert info.value.suggested_filename == "authority_autonomy.png"
+    png = tmp_path / "chart.png"
+    info.value.save_as(png)
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+    # ensemble of the sliders' settings, then replication 3 of it as the one run
+    page.get_by_role("button", name="Ensemble").click()
+    set_number(page, "Replications", 20)
+    page.get_by_role("button", name="Run 20 replications").click()
+    expect(page.locator(".ls-ensemble-status")).to_contain_text("20 replications of")
+    comparison = ensemble.run_ensemble(model.spec, 20)
+    for cell in comparison.side_by_side().iloc[:, 0]:
+        expect(page.locator(".ls-table")).to_contain_text(cell)
+    wait_charts(page, ".ls-bands", len(ensemble.SERIES))
+    page.mouse.move(0, 0)
+    shots["dashboard_ensemble.png"] = tmp_path / "dashboard_ensemble.png"
+    page.screenshot(path=str(shots["dashboard_ensemble.png"]))
+    assert len(pd.read_csv(download(page, "ensemble_runs.csv", tmp_path))) == 20
+    set_number(page, "Replication", 3)
+    page.locator(".ls-drill-down").click()
+    wait_status(page, "seed 3.")
+    wait_status(page, ": 90 of 90 days")
+    expect(page.locator(".ls-event")).to_have_text(expected_log(DashboardModel(REPLAY, seed=3),
+                                                                90))
+
+    # compare the sliders' settings with the scenario as filed, same seeds
+    slider(page, "US backing").focus()
+    page.keyboard.press("End")
+    page.get_by_role("button", name="Compare").first.click()
+    set_number(page, "Replications", 10)
+    page.locator(".ls-run-compare").click()
+    expect(page.locator(".ls-compare-status")).to_contain_text(
+        f"{REPLAY} (sliders) vs {REPLAY} as filed: 10 replications each, same seeds")
+    wait_charts(page, ".ls-bands", len(ensemble.SERIES))
+    page.mouse.move(0, 0)
+    shots["dashboard_compare.png"] = tmp_path / "dashboard_compare.png"
+    page.screenshot(path=str(shots["dashboard_compare.png"]))
+
+    for shot in shots.values():
+        assert shot.stat().st_size > 20_000
     if os.environ.get("LEVERAGE_SIM_UPDATE_SCREENSHOT") == "1":
-        SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(shot, SCREENSHOT)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        for name, shot in shots.items():
+            shutil.copyfile(shot, SCREENSHOTS / name)

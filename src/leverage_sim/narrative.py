@@ -7,6 +7,8 @@ totals at the end.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from leverage_sim.runner import Results
@@ -20,19 +22,23 @@ ACTION_LABELS = {
     "standoff": "standoff with {target}",
     "hold_firm": "holds firm against {target}",
     "relent": "relents to {target}",
-    "release": "detainees released",
+    "release": "gets detainees back",
     "clash": "armed clash",
     "attack": "attack on {target}",
-    "interception": "intercepts an attack on {target}",
-    "strike": "strikes {target}",
-    "backing": "steps in to back the government against {target}",
-    "deploy_defence": "deploys defences at {target}",
+    "interception": "interception of an attack on {target}",
+    "strike": "strike on {target}",
+    "backing": "intervention backing the government against {target}",
+    "deploy_defence": "defences deployed at {target}",
     "set": "change of course",
     "truce": "truce",
     "drawdown": "troop drawdown",
     "withdrawal": "full withdrawal",
 }
-"""Event-log action -> what the timeline says ({target} is the target's display name)."""
+"""Event-log action -> what the timeline says ({target} is the target's display name). Actions
+of the foreign force are nouns: its display name may be plural ("US forces") or singular."""
+_ONE = re.compile(r"(?<![\d.])1 (US )?(detainees|members|fighters|casualties|arrests|attacks)\b")
+_SINGULAR = {"detainees": "detainee", "members": "member", "fighters": "fighter",
+             "casualties": "casualty", "arrests": "arrest", "attacks": "attack"}
 
 
 def display_names(scenario: Scenario) -> dict[str, str]:
@@ -41,19 +47,37 @@ def display_names(scenario: Scenario) -> dict[str, str]:
             "foreign_forces": scenario.foreign_forces.name}
 
 
-def describe_event(action: str, target: object, detail: str, names: dict[str, str]) -> str:
-    """What one logged action says in words, e.g. *attack on embassy: intercepted*."""
+def singular_counts(text: str) -> str:
+    """``text`` with counts of one in the singular (*1 detainee released*, *1 US casualty*)."""
+    return _ONE.sub(lambda m: f"1 {m.group(1) or ''}{_SINGULAR[m.group(2)]}", text)
+
+
+def scripted_notes(scenario: Scenario) -> set[tuple[int, str]]:
+    """(day, note) of the scenario's scripted events that carry a note: a logged action with
+    that day and detail is the scripted event, and its detail the scenario's note."""
+    return {(scenario.event_day(ev), ev.note) for ev in scenario.events if ev.note}
+
+
+def describe_event(action: str, target: object, detail: str, names: dict[str, str],
+                   scripted: bool = False) -> str:
+    """What one logged action says in words, e.g. *attack on embassy: intercepted*. With
+    ``scripted``, ``detail`` is the scenario's note on a scripted event: it describes the
+    historical event, so it is labelled as such rather than told as this run's outcome."""
     shown = names.get(target, target) if isinstance(target, str) else ""
     what = ACTION_LABELS.get(action, action.replace("_", " ")).format(target=shown)
-    return f"{what}: {detail}" if detail else what
+    if scripted:
+        return f"{what} (scripted; scenario note on the historical event: {detail})"
+    return f"{what}: {singular_counts(detail)}" if detail else what
 
 
 def timeline_table(events: pd.DataFrame, scenario: Scenario) -> str:
     """Markdown table of one replication's events: date | day | who | what happened."""
     names = display_names(scenario)
+    notes = scripted_notes(scenario)
     lines = ["| date | day | who | what happened |", "|---|---:|---|---|"]
     for ev in events.itertuples(index=False):
-        text = describe_event(ev.action, ev.target, ev.detail, names)
+        text = describe_event(ev.action, ev.target, ev.detail, names,
+                              (ev.day, ev.detail) in notes)
         text = text.replace("|", "\\|").replace("\n", " ")
         lines.append(f"| {pd.Timestamp(ev.date):%Y-%m-%d} | {ev.day} | "
                      f"{names.get(ev.actor, ev.actor)} | {text} |")
@@ -68,7 +92,7 @@ def narrative(res: Results, replication: int = 0) -> str:
     end = sc.date_of(sc.horizon_days - 1)
     militias = "; ".join(f"{m.name} = {m.full_name or m.name}" for m in sc.militias)
     stayed = (f"withdrew on day {row['withdrawal_day']}." if row["us_withdrawn"] else "stayed.")
-    totals = (
+    totals = singular_counts(
         f"{row['raids']} raid(s) with {row['arrests']} arrests; {row['standoffs']} standoff(s): "
         f"held firm {row['held_firm']}, relented {row['relents']}, clashes {row['clashes']}; "
         f"{row['detainees_released']} detainees released. {row['attacks']} attacks on "

@@ -1,4 +1,4 @@
-"""``leverage-sim dashboard [NAME]``: the interactive browser dashboard (Mesa SolaraViz)."""
+"""``leverage-sim dashboard [NAME]``: the interactive browser dashboard (Solara, Mesa model)."""
 
 from __future__ import annotations
 
@@ -15,8 +15,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``dashboard`` verb."""
     p = sub.add_parser("dashboard", help="interactive dashboard in the browser",
                        description="Serve a local web page to run one scenario day by day: "
-                       "scenario picker, lever sliders, step/play/reset, live charts and the "
-                       "event log. Open the printed address in a browser; Ctrl-C stops it.")
+                       "scenario picker, lever sliders, reset/step/play, live charts and the "
+                       "event log; ensembles of the settings, comparison with the scenario as "
+                       "filed, CSV/PNG/YAML downloads. Open the printed address in a browser; "
+                       "Ctrl-C stops it.")
     p.add_argument("scenario", nargs="?", default=DEFAULT_SCENARIO,
                    help=f"scenario selected when the page opens (default {DEFAULT_SCENARIO})")
     p.add_argument("--port", type=int, default=8765,

@@ -1,7 +1,10 @@
-"""The browser dashboard (``leverage-sim dashboard``): Mesa's SolaraViz page for one run of a
-scenario, with the main levers as sliders, live charts and the run's event log.
+"""The browser dashboard (``leverage-sim dashboard``): a Solara page that runs one scenario day
+by day with the main levers as sliders, live charts and the run's event log, runs ensembles of
+the sliders' settings, compares them with the scenario as filed, and offers the downloads.
 
 Modules: :mod:`.levers` (the sliders and the scenario fields they set), :mod:`.model` (the
-keyword-parameter model SolaraViz re-creates on Reset), :mod:`.charts` and :mod:`.timeline`
-(what the page shows), :mod:`.app` (the Solara page), :mod:`.server` (starting ``solara run``).
+keyword-parameter model Reset builds), :mod:`.ensemble` (many replications and the tables the
+views chart), :mod:`.charts` (Vega-Lite specs) and :mod:`.timeline` (the event log and status),
+:mod:`.views` and :mod:`.app` (the Solara page), :mod:`.server` (starting ``solara run``),
+:mod:`.assets` (the page's front-end files for offline use).
 """

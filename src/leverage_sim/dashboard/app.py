@@ -1,49 +1,45 @@
 """The Solara page (``solara run leverage_sim.dashboard.app``).
 
-Sidebar: a scenario picker, then Mesa's SolaraViz controls (step / play / reset, play speed) and
-its model-parameter sliders for the levers. Main area: the run's status, three live charts and
-the event log. The page owns the model as a reactive value that SolaraViz steps and replaces on
-Reset, and draws the main area itself: SolaraViz gets no components, so the layout is ours and
-the same on Mesa 3.3 and 3.5 (whose tab/grid views of components differ; Mesa's components do
-work with this model: docs/mesa_and_ema.md). The dashboard is keyed by the selected scenario:
-picking another scenario rebuilds it with sliders starting at that scenario's values.
+Sidebar: the scenario picker, the lever sliders and the seed (they show the picked scenario's
+values until moved), and the run controls (Reset, play/pause, Step, days per step, run to the
+end). Main area, one of three views: *One run* (the run's status, live charts and event log), *Ensemble* (many
+replications of the sliders' settings, with a drill-down to one replication) and *Compare*
+(the settings against the scenario as filed or another scenario, same seeds).
+
+The page keeps its state in reactive values: the scenario name, the slider values and the model
+shown; a step redraws the run view through Mesa's ``update_counter``. Reset builds ``DashboardModel(name, **slider values)``; picking a
+scenario sets the sliders to its values and resets, so the run, the picker and the sliders
+always agree.
 """
 
 from __future__ import annotations
 
-import html
+import asyncio
 import json
 import os
 from collections.abc import Callable
 from typing import Any
 
-import pandas as pd
 import solara
-from matplotlib.figure import Figure
-from mesa.visualization import SolaraViz
-from mesa.visualization.utils import update_counter
+import solara.lab
+from mesa.visualization.utils import force_update
 
-from leverage_sim.dashboard import charts
-from leverage_sim.dashboard.levers import model_params
+from leverage_sim.dashboard.levers import LEVERS, SEED_SLIDER_MAX, scenario_values
 from leverage_sim.dashboard.model import DEFAULT_SCENARIO, DashboardModel
 from leverage_sim.dashboard.server import ENV_OVERRIDES, ENV_SCENARIO
-from leverage_sim.dashboard.timeline import run_status, timeline_html
+from leverage_sim.dashboard.views import CompareView, EnsembleView, RunView
 from leverage_sim.errors import InputError
 from leverage_sim.scenario_loader import available_scenarios
 
-DPI = 90  # chart resolution: 6 x 3 in -> 540 x 270 px
-# Sidebar sliders: label on its own line, current value always shown in the thumb's bubble
-# (Vuetify renders the bubble hidden until dragged; SolaraViz offers no option for it).
-# Vuetify 2 class names: ipyvuetify is pinned below 2 (see pyproject.toml).
-SLIDER_CSS = """
-.v-input__slider .v-input__slot { flex-wrap: wrap; }
-.v-input__slider .v-input__slot > .v-label { flex: 0 0 100%; margin-bottom: 30px; }
-.v-slider__thumb-label-container { display: block !important; }
-.v-slider__thumb-label { transform: translateY(-20%) translateY(-12px) translateX(-50%)
-                         rotate(45deg) !important; }
+VIEWS = ("One run", "Ensemble", "Compare")
+MAX_DAYS_PER_STEP = 30
+PLAY_PAUSE_S = 0.15  # seconds between presses of Step while playing
+PAGE_CSS = """
+.ls-sidebar .v-card-text, .ls-sidebar .v-card-title { padding-top: 4px; padding-bottom: 4px; }
+.ls-sidebar .v-input__details { display: none; }
+.ls-table table { border-collapse: collapse; font-size: 13px; }
+.ls-table th, .ls-table td { padding: 2px 8px; border-bottom: 1px solid #ddd; text-align: left; }
 """
-CHARTS: tuple[Callable[[DashboardModel, pd.DataFrame], Figure], ...] = (
-    charts.authority_autonomy, charts.attacks, charts.detainees)
 
 
 def initial_scenario() -> str:
@@ -56,69 +52,162 @@ def cli_overrides() -> tuple[str, ...]:
     return tuple(json.loads(os.environ.get(ENV_OVERRIDES) or "[]"))
 
 
-def build(name: str) -> tuple[DashboardModel, dict[str, Any]] | InputError:
-    """A fresh model of scenario ``name`` at its own lever values, and SolaraViz's
-    ``model_params`` (sliders starting at those values); the error if the scenario is invalid."""
-    overrides = cli_overrides()
-    try:
-        model = DashboardModel(name, overrides)
-    except InputError as e:
-        return e
-    return model, model_params(name, model.spec, overrides)
+def fresh(name: str, values: dict[str, Any] | None = None
+          ) -> tuple[DashboardModel, dict[str, Any]]:
+    """A new model of scenario ``name`` with the slider ``values`` (default: the scenario's own
+    values and seed 0) and the values it runs with (levers it has, and ``seed``)."""
+    model = DashboardModel(name, cli_overrides(), **{
+        k: v for k, v in (values or {}).items() if k != "scenario"})
+    return model, {**scenario_values(model.spec), "seed": model.replication}
 
 
 @solara.component
-def Chart(model: DashboardModel, day: int,
-          make: Callable[[DashboardModel, pd.DataFrame], Figure]) -> None:
-    """One chart of the run so far (``day`` days simulated), redrawn when the model or the day
-    changes."""
-    solara.FigureMatplotlib(make(model, charts.run_frame(model)), format="png",
-                            dependencies=[model, day, make], dpi=DPI)
+def Slider(label: str, value: float, on_value: Callable[[float], None], maximum: float = 1.0,
+           step: float = 0.01) -> None:
+    """A slider with its label and current value on a line above the track (the same in
+    Vuetify 2 and 3); integer when ``step`` is 1."""
+    shown = f"{value:.0f}" if step == 1 else f"{value:.2f}"
+    with solara.Column(gap="0px", classes=["ls-slider"]):
+        solara.Text(f"{label}: {shown}", style="font-size:14px")
+        if step == 1:
+            solara.SliderInt("", value=int(value), min=0, max=int(maximum), on_value=on_value)
+        else:
+            solara.SliderFloat("", value=value, min=0.0, max=maximum, step=step,
+                               on_value=on_value)
 
 
 @solara.component
-def RunView(model: DashboardModel) -> None:
-    """Status line, the three charts (left) and the event log (right); refreshed after every
-    step through Mesa's ``update_counter``."""
-    update_counter.get()
-    solara.HTML(tag="div", unsafe_innerHTML="<b>Run:</b> " + html.escape(
-        run_status(model.day, model.spec, model.replication)), classes=["ls-status"],
-        style="font-size:15px;margin:8px 0")
-    with solara.Columns([3, 2]):
-        with solara.Column(gap="0px", classes=["ls-charts"]):
-            for make in CHARTS:
-                Chart(model, model.day, make)
-        with solara.Column(gap="0px"):
-            solara.HTML(tag="div", unsafe_innerHTML="<b>Event log</b> (latest day first)")
-            solara.HTML(tag="div", unsafe_innerHTML=timeline_html(model.log.frame(), model.spec),
-                        classes=["ls-timeline"],
-                        style="overflow-y:auto;max-height:780px;font-size:13px;"
-                              "line-height:1.4")
+def Sliders(values: solara.Reactive[dict[str, Any]]) -> None:
+    """One slider per lever the scenario has, then the seed; moving one changes ``values``
+    only (Reset runs with them)."""
+    def setter(key: str):
+        return lambda v: values.set({**values.value, key: v})
+
+    for lv in LEVERS:
+        if lv.name in values.value:
+            Slider(lv.label, values.value[lv.name], setter(lv.name))
+    Slider("Seed (replication no. of `leverage-sim run`)", values.value["seed"],
+           setter("seed"), SEED_SLIDER_MAX, 1)
 
 
 @solara.component
-def ScenarioDashboard(first: DashboardModel, params: dict[str, Any], name: str) -> None:
-    """SolaraViz (controls and sliders, in the sidebar) around the reactive model, and the run
-    view."""
-    model = solara.use_reactive(first)
-    SolaraViz(model, components=[], model_params=params, name=f"leverage-sim · {name}")
-    RunView(model.value)
+def Controls(model: DashboardModel | None, reset: Callable[[], None],
+             step: Callable[[int], None], days_per_step: solara.Reactive[int]) -> None:
+    """Reset, play/pause, Step (``days_per_step`` days) and Run to the end.
+
+    Playing presses Step every :data:`PLAY_PAUSE_S` seconds until paused, reset or finished,
+    as a coroutine on the server's event loop: a loop in a thread (as Mesa's ModelController)
+    stepped the model but the page redrew only now and then. Steps themselves do not redraw
+    this component (only playing starting or stopping, or the run ending)."""
+    playing = solara.use_reactive(False)
+    running = solara.use_reactive(model is not None and model.running)  # follows a new model
+
+    def press_step(days: int) -> None:
+        step(days)
+        if model is not None and not model.running:
+            running.set(False)
+            playing.set(False)
+
+    async def play() -> None:
+        while playing.value and running.value:
+            press_step(days_per_step.value)
+            await asyncio.sleep(PLAY_PAUSE_S)
+
+    solara.lab.use_task(play, dependencies=[playing.value, running.value])
+
+    def press_reset() -> None:
+        playing.set(False)
+        reset()
+
+    with solara.Row(justify="space-between"):
+        solara.Button("Reset", color="primary", on_click=press_reset)
+        solara.Button("❚❚" if playing.value else "▶", color="primary",
+                      disabled=not running.value, on_click=lambda: playing.set(not playing.value))
+        solara.Button("Step", color="primary", disabled=playing.value or not running.value,
+                      on_click=lambda: press_step(days_per_step.value))
+    Slider("Days per step", days_per_step.value, lambda n: days_per_step.set(max(1, n)),
+           MAX_DAYS_PER_STEP, 1)
+    solara.Button("Run to the end", color="primary", outlined=True,
+                  disabled=playing.value or not running.value,
+                  on_click=lambda: press_step(model.spec.horizon_days))
 
 
 @solara.component
 def Page() -> None:
-    """Scenario picker in the sidebar, then the dashboard of the selected scenario."""
+    """The dashboard: sidebar (scenario, sliders, controls) and the selected view."""
     first = solara.use_memo(initial_scenario, [])
     choices = solara.use_memo(lambda: list(dict.fromkeys([first, *available_scenarios()])), [])
-    name, set_name = solara.use_state(first)
+    started = solara.use_memo(lambda: _try(lambda: fresh(first)), [])
+    name = solara.use_reactive(first)
+    error = solara.use_reactive(started if isinstance(started, str) else "")
+    model = solara.use_reactive(None if isinstance(started, str) else started[0])
+    values = solara.use_reactive({} if isinstance(started, str) else started[1])
+    days_per_step = solara.use_reactive(1)
+    view = solara.use_reactive(VIEWS[0])
+    ensemble_result = solara.use_reactive(None)  # kept while other views are shown
+    compare_result = solara.use_reactive(None)
+
+    def show(new_model: DashboardModel, new_values: dict[str, Any]) -> None:
+        model.set(new_model)
+        values.set(new_values)
+        force_update()
+        error.set("")
+
+    def pick(new: str) -> None:
+        built = _try(lambda: fresh(new))
+        if isinstance(built, str):
+            error.set(built)
+            return
+        name.set(new)
+        ensemble_result.set(None)
+        compare_result.set(None)
+        show(*built)
+
+    def reset(new_values: dict[str, Any] | None = None) -> None:
+        built = _try(lambda: fresh(name.value, new_values or values.value))
+        if isinstance(built, str):
+            error.set(built)
+        else:
+            show(*built)
+
+    def step(days: int) -> None:
+        if model.value is not None and model.value.advance(days):
+            force_update()  # Mesa's step counter: redraws the run view
+
     solara.Title("leverage-sim dashboard")
-    solara.Style(SLIDER_CSS)
-    with solara.Sidebar(), solara.Card("Scenario"):
-        solara.Select("Scenario", values=choices, value=name, on_value=set_name)
-        solara.Text("Sliders start at the scenario's values. Move them, then press Reset to "
-                    "run with them.")
-    built = solara.use_memo(lambda: build(name), [name])
-    if isinstance(built, InputError):
-        solara.Error(str(built))
+    solara.Style(PAGE_CSS)
+    with solara.AppBar():
+        solara.AppBarTitle(f"leverage-sim · {name.value}")
+    with solara.Sidebar(), solara.Column(gap="8px", classes=["ls-sidebar"]):
+        with solara.Card("Scenario"):
+            solara.Select("Scenario", values=choices, value=name.value, on_value=pick)
+            if values.value:
+                Sliders(values)
+        with solara.Card("Run"):
+            Controls(model.value, lambda: reset(), step, days_per_step)
+    if error.value:
+        solara.Error(error.value)
+    if model.value is None:
         return
-    ScenarioDashboard(*built, name).key(name)
+    solara.ToggleButtonsSingle(value=view, values=list(VIEWS))
+
+    def drill_down(replication: int) -> None:
+        """Show replication ``replication`` of the ensemble's settings, run to the end."""
+        reset({**values.value, "seed": replication})
+        step(model.value.spec.horizon_days)
+        view.set(VIEWS[0])
+
+    if view.value == VIEWS[0]:
+        RunView(model.value, values.value)
+    elif view.value == VIEWS[1]:
+        EnsembleView(name.value, values.value, cli_overrides(), ensemble_result, drill_down)
+    else:
+        CompareView(name.value, values.value, cli_overrides(), choices, compare_result)
+
+
+def _try(build):
+    """``build()``, or the message of the :class:`InputError` it raises."""
+    try:
+        return build()
+    except InputError as e:
+        return str(e)

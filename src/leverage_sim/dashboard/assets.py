@@ -1,9 +1,11 @@
 """Solara's front-end files for offline use.
 
 On a page load solara's server fetches its browser bundle (``@widgetti/solara-vuetify*-app``)
-and ``requirejs`` from a public CDN and caches them in ``solara.server.settings.assets
+and ``requirejs`` from a public CDN, and the charts' ``vega``, ``vega-lite`` and ``vega-embed``
+when the first chart is drawn, and caches them in ``solara.server.settings.assets
 .proxy_cache_dir``. Without internet access the page stays blank, so :func:`ensure` fills that
-cache from the npm registry with ``npm pack`` (the exact versions solara's page template names).
+cache from the npm registry with ``npm pack`` (the versions solara's page template and its
+Vega-Lite widget name: exact ones, or a major version such as ``vega@5``).
 Run ``python -m leverage_sim.dashboard.assets``; ``leverage-sim dashboard`` calls it too.
 """
 
@@ -19,18 +21,23 @@ from pathlib import Path
 
 # e.g. {{cdn}}/@widgetti/solara-vuetify3-app@5.2.0/dist/... -> ("@widgetti/...-app", "5.2.0")
 _CDN_REF = re.compile(r"\{\{\s*cdn\s*\}\}/((?:@[\w.-]+/)?[\w.-]+)@(\d+\.\d+\.\d+)/")
+# e.g. `${this.getCdn()}/vega-lite@5/build/vega-lite.min.js` -> ("vega-lite", "5")
+_WIDGET_REF = re.compile(r"getCdn\(\)\}/((?:@[\w.-]+/)?[\w.-]+)@(\d+(?:\.\d+\.\d+)?)/build/")
 _VUE2_APP, _VUE3_APP = "@widgetti/solara-vuetify-app", "@widgetti/solara-vuetify3-app"
 
 
 def required_packages() -> list[str]:
     """``name@version`` of the npm packages solara's page loads, for the installed ipyvue
-    (Vue 2 or Vue 3 bundle)."""
+    (Vue 2 or Vue 3 bundle), and those of its Vega-Lite chart widget."""
     import solara.server.server as solara_server
 
-    template = Path(solara_server.__file__).parent / "templates" / "solara.html.j2"
+    solara_dir = Path(solara_server.__file__).parents[1]
+    template = solara_dir / "server" / "templates" / "solara.html.j2"
+    widget = solara_dir / "widgets" / "vue" / "vegalite.vue"
     unused = _VUE2_APP if solara_server.vue3 else _VUE3_APP
-    refs = sorted(set(_CDN_REF.findall(template.read_text(encoding="utf-8"))))
-    return [f"{name}@{version}" for name, version in refs if name != unused]
+    refs = {*_CDN_REF.findall(template.read_text(encoding="utf-8")),
+            *_WIDGET_REF.findall(widget.read_text(encoding="utf-8"))}
+    return [f"{name}@{version}" for name, version in sorted(refs) if name != unused]
 
 
 def cache_dir() -> Path:

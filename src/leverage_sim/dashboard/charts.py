@@ -1,18 +1,39 @@
-"""The dashboard's live charts of one run (matplotlib figures, dated x axis over the whole
-horizon so the lines grow left to right as the run advances)."""
+"""The dashboard's charts as Vega-Lite specs (built with Altair, drawn in the browser).
+
+The page sends each chart's spec and data (a few kB) and the browser draws it, so a step
+costs milliseconds instead of a matplotlib PNG redraw. Every chart's ``…`` menu saves it as
+PNG or SVG (vega-embed's export actions). One-run charts span the scenario's whole horizon so
+the lines grow left to right as the run advances.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections.abc import Callable
+from typing import Any
 
-import matplotlib.dates as mdates
+import altair as alt
 import pandas as pd
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
 
+from leverage_sim.dashboard.ensemble import DISTRIBUTIONS, SERIES, detainees_from_log
 from leverage_sim.model import LeverageModel
+from leverage_sim.report import OUTCOMES
+from leverage_sim.schema import Scenario
 
-FIGSIZE = (6.0, 3.0)  # inches; rendered at the dashboard's DPI
+WIDTH, HEIGHT = 500, 150  # px of a one-run chart's plotting area
+ENSEMBLE_WIDTH = 390  # px: ensemble and compare charts sit two abreast
+EMBED = {"actions": {"export": True, "source": False, "compiled": False, "editor": False},
+         "renderer": "svg"}
+"""vega-embed options: drawn as SVG; the chart menu offers PNG/SVG export only (no online
+editor)."""
+
+
+def spec(chart: alt.TopLevelMixin, filename: str) -> dict[str, Any]:
+    """The chart as a Vega-Lite dict for the page; its PNG/SVG export is saved as
+    ``filename``.png/.svg."""
+    return chart.properties(usermeta={"embedOptions": {**EMBED, "downloadFileName": filename}}
+                            ).to_dict(validate=False)
 
 
 def run_frame(model: LeverageModel) -> pd.DataFrame:
@@ -25,51 +46,166 @@ def run_frame(model: LeverageModel) -> pd.DataFrame:
     return ts
 
 
-def _axes(model: LeverageModel, title: str, ylabel: str) -> tuple[Figure, Axes]:
-    """A figure with one axes spanning the scenario's dates."""
-    fig = Figure(figsize=FIGSIZE)
-    fig.subplots_adjust(left=0.11, right=0.97, top=0.9, bottom=0.12)  # fixed: faster redraws
-    ax = fig.subplots()
-    start = model.spec.start_date
-    ax.set_xlim(start, start + dt.timedelta(days=model.spec.horizon_days))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
-    ax.set_title(title, fontsize=11)
-    ax.set_ylabel(ylabel)
-    ax.grid(alpha=0.3)
-    return fig, ax
+def _dates(spec_: Scenario) -> alt.X:
+    """A date x axis over the scenario's whole horizon."""
+    start = pd.Timestamp(spec_.start_date)
+    end = start + dt.timedelta(days=spec_.horizon_days)
+    return alt.X("date:T", title=None, scale=alt.Scale(domain=[start.isoformat(),
+                                                               end.isoformat()]),
+                 axis=alt.Axis(format="%d %b"))
 
 
-def _top(counts: pd.Series) -> int:
-    """Upper y limit for a count series: its maximum + 1, at least 5."""
-    return max(5, int(counts.max()) + 1) if len(counts) else 5
+def _count_axis(title: str, top: float) -> alt.Y:
+    """A y axis for counts: from 0 to ``top`` (at least 5), integer ticks."""
+    return alt.Y("value:Q", title=title, scale=alt.Scale(domain=[0, _top(top)]),
+                 axis=alt.Axis(tickMinStep=1, format="d"))
 
 
-def authority_autonomy(model: LeverageModel, ts: pd.DataFrame) -> Figure:
+def _top(top: float) -> float:
+    return max(5.0, float(top))
+
+
+def _lines(data: pd.DataFrame, spec_: Scenario, title: str, y: alt.Y, colors: dict[str, str],
+           interpolate: str = "linear") -> alt.Chart:
+    """Long ``data`` (date, series, value) as one line per series in fixed colours."""
+    return alt.Chart(data, title=title).mark_line(interpolate=interpolate).encode(
+        _dates(spec_), y,
+        color=alt.Color("series:N", title=None, legend=alt.Legend(orient="top-left"),
+                        scale=alt.Scale(domain=list(colors), range=list(colors.values()))),
+    ).properties(width=WIDTH, height=HEIGHT)
+
+
+def authority_rows(model: LeverageModel, ts: pd.DataFrame, events: pd.DataFrame
+                   ) -> pd.DataFrame:
+    """Long rows (date, series, value) of authority and mean autonomy."""
+    return ts.melt("date", ["authority", "mean_autonomy"], var_name="series").replace(
+        {"series": {"authority": "government authority",
+                    "mean_autonomy": "mean militia autonomy"}})
+
+
+def authority_autonomy(spec_: Scenario, rows: pd.DataFrame) -> alt.Chart:
     """Government authority and mean militia autonomy (index 0-1) by date."""
-    fig, ax = _axes(model, "Government authority vs militia autonomy", "index (0-1)")
-    ax.plot(ts["date"], ts["authority"], color="tab:green", label="government authority")
-    ax.plot(ts["date"], ts["mean_autonomy"], color="tab:purple", label="mean militia autonomy")
-    ax.set_ylim(0, 1)
-    ax.legend(loc="lower left", fontsize=8)
-    return fig
+    return _lines(rows, spec_, "Government authority vs militia autonomy",
+                  alt.Y("value:Q", title="index (0-1)", scale=alt.Scale(domain=[0, 1])),
+                  {"government authority": "#2ca02c", "mean militia autonomy": "#9467bd"})
 
 
-def attacks(model: LeverageModel, ts: pd.DataFrame) -> Figure:
+def attack_rows(model: LeverageModel, ts: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
+    """Long rows (date, series, value) of cumulative attacks and interceptions."""
+    return ts.melt("date", ["total_attacks", "total_intercepted"], var_name="series").replace(
+        {"series": {"total_attacks": "attacks", "total_intercepted": "intercepted"}})
+
+
+def attacks(spec_: Scenario, rows: pd.DataFrame) -> alt.Chart:
     """Cumulative attacks on US-linked sites and how many were intercepted."""
-    fig, ax = _axes(model, "Attacks on US-linked sites (cumulative)", "attacks since start")
-    ax.step(ts["date"], ts["total_attacks"], where="post", color="tab:red", label="attacks")
-    ax.step(ts["date"], ts["total_intercepted"], where="post", color="tab:blue",
-            label="intercepted")
-    ax.set_ylim(0, _top(ts["total_attacks"]))
-    ax.legend(loc="upper left", fontsize=8)
-    return fig
+    return _lines(rows, spec_, "Attacks on US-linked sites (cumulative)",
+                  _count_axis("attacks since start", rows["value"].max() + 1 if len(rows) else 0),
+                  {"attacks": "#d62728", "intercepted": "#1f77b4"}, "step-after")
 
 
-def detainees(model: LeverageModel, ts: pd.DataFrame) -> Figure:
-    """Detainees not yet free (in government custody or transferred to a militia-controlled
-    unit), persons."""
-    fig, ax = _axes(model, "Detainees held (not yet released)", "persons")
-    ax.step(ts["date"], ts["detainees_held"], where="post", color="tab:orange",
-            label="detainees held")
-    ax.set_ylim(0, _top(ts["detainees_held"]))
-    return fig
+def detainee_rows(model: LeverageModel, ts: pd.DataFrame, events: pd.DataFrame
+                  ) -> pd.DataFrame:
+    """Detainees not yet released after every arrest and release of the run's event log
+    (:func:`.ensemble.detainees_from_log`), from 0 on day 0 to the last simulated day."""
+    held = detainees_from_log(events)
+    start = pd.Timestamp(model.spec.start_date)
+    now = start + dt.timedelta(days=max(model.day - 1, 0))
+    last = held["held"].iloc[-1] if len(held) else 0
+    return pd.concat([pd.DataFrame({"date": [start], "value": [0], "what": ["start"]}),
+                      held.rename(columns={"held": "value"})[["date", "value", "what"]],
+                      pd.DataFrame({"date": [now], "value": [last], "what": ["now"]})],
+                     ignore_index=True)
+
+
+def detainees(spec_: Scenario, rows: pd.DataFrame) -> alt.Chart:
+    """Detainees not yet released (in government custody or transferred to a militia-controlled
+    unit), persons, with a point at every arrest and release."""
+    return alt.Chart(rows, title="Detainees held (not yet released)").mark_line(
+        interpolate="step-after", color="#ff7f0e", point=alt.OverlayMarkDef(color="#ff7f0e")
+    ).encode(_dates(spec_), _count_axis("persons", rows["value"].max() + 1),
+             tooltip=["date:T", "what:N", "value:Q"]).properties(width=WIDTH, height=HEIGHT)
+
+
+RowsFn = Callable[[LeverageModel, pd.DataFrame, pd.DataFrame], pd.DataFrame]
+ONE_RUN: dict[str, tuple[RowsFn, Callable[[Scenario, pd.DataFrame], alt.Chart], bool]] = {
+    "authority_autonomy": (authority_rows, authority_autonomy, False),
+    "attacks": (attack_rows, attacks, True),
+    "detainees": (detainee_rows, detainees, True),
+}
+"""The one-run charts: name -> (rows of the run so far, chart of such rows, whether the y axis
+is a count scaled to the data)."""
+
+
+def one_run_templates(spec_: Scenario) -> dict[str, dict[str, Any]]:
+    """Vega-Lite specs of the one-run charts with no data, built once per run: each step only
+    swaps the data in (:func:`with_rows`), so a step does not rebuild charts with Altair."""
+    empty = pd.DataFrame({"date": pd.to_datetime([]), "series": [], "value": [], "what": []})
+    return {name: spec(chart(spec_, empty), name) for name, (_, chart, _) in ONE_RUN.items()}
+
+
+def with_rows(template: dict[str, Any], rows: pd.DataFrame, count: bool) -> dict[str, Any]:
+    """``template`` with ``rows`` as its data (dates as ISO text) and, for a count, the y axis
+    from 0 to the largest value + 1 (at least 5)."""
+    (name,) = template["datasets"]
+    out = {**template, "datasets": {name: json.loads(rows.to_json(orient="records",
+                                                                  date_format="iso"))}}
+    if count:
+        y = template["encoding"]["y"]
+        top = _top(rows["value"].max() + 1 if len(rows) else 0)
+        out["encoding"] = {**template["encoding"],
+                           "y": {**y, "scale": {**y["scale"], "domain": [0, top]}}}
+    return out
+
+
+def one_run_specs(model: LeverageModel, templates: dict[str, dict[str, Any]]
+                  ) -> dict[str, dict[str, Any]]:
+    """The one-run charts of ``model`` so far, from its :func:`one_run_templates`."""
+    ts, events = run_frame(model), model.log.frame()
+    return {name: with_rows(templates[name], rows(model, ts, events), count)
+            for name, (rows, _, count) in ONE_RUN.items()}
+
+
+def band_chart(bands: pd.DataFrame, series: str, spec_: Scenario) -> alt.LayerChart:
+    """Median of one series by date with its 50% and 90% bands (shaded), one colour per
+    scenario (``bands``: :func:`.ensemble.bands`); indices on 0-1, counts from 0."""
+    index = series in ("authority", "mean_autonomy")
+    y = alt.Y("low90:Q", title=("index (0-1)" if index else "count") + ": median, 50%, 90%",
+              scale=alt.Scale(domain=[0, 1]) if index else alt.Scale(zero=True),
+              axis=alt.Axis() if index else alt.Axis(tickMinStep=1, format="d"))
+    base = alt.Chart(bands[bands["series"] == series], title=SERIES[series]).encode(
+        _dates(spec_), color=alt.Color("scenario:N", title=None,
+                                       legend=alt.Legend(orient="top-left")))
+    outer = base.mark_area(opacity=0.15).encode(y, alt.Y2("high90:Q"))
+    inner = base.mark_area(opacity=0.3).encode(alt.Y("low50:Q"), alt.Y2("high50:Q"))
+    median = base.mark_line().encode(alt.Y("median:Q"))
+    return (outer + inner + median).properties(width=ENSEMBLE_WIDTH, height=HEIGHT)
+
+
+def shares_chart(table: pd.DataFrame) -> alt.LayerChart:
+    """Share of runs with each outcome and its exact 90% interval, per scenario (``table``:
+    :meth:`Comparison.table`)."""
+    data = table[table["kind"] == "share"].assign(
+        outcome=lambda t: t["measure"].map({k: v[1] for k, v in OUTCOMES.items()}))
+    base = alt.Chart(data, title="Outcomes: share of runs (exact 90% interval)").encode(
+        y=alt.Y("outcome:N", title=None, sort=None), yOffset="scenario:N",
+        color=alt.Color("scenario:N", title=None, legend=alt.Legend(orient="bottom")))
+    bars = base.mark_bar(opacity=0.7).encode(
+        alt.X("value:Q", title="share of runs", scale=alt.Scale(domain=[0, 1]),
+              axis=alt.Axis(format="%")),
+        tooltip=["scenario:N", "outcome:N", alt.Tooltip("value:Q", format=".0%"),
+                 alt.Tooltip("low:Q", format=".0%"), alt.Tooltip("high:Q", format=".0%")])
+    rules = base.mark_rule(color="black").encode(x="low:Q", x2="high:Q")
+    return (bars + rules).properties(width=ENSEMBLE_WIDTH - 230, height=22 * len(OUTCOMES)
+                                     * data["scenario"].nunique())
+
+
+def distribution_chart(summary: pd.DataFrame, column: str) -> alt.Chart:
+    """Histogram of one per-run figure (runs per bin), scenarios overlaid (not stacked) in
+    their colours (``summary``: :meth:`Comparison.summary`)."""
+    return alt.Chart(summary[["scenario", column]], title=DISTRIBUTIONS[column]).mark_bar(
+        opacity=0.5).encode(
+        alt.X(f"{column}:Q", bin=alt.Bin(maxbins=20), title=DISTRIBUTIONS[column]),
+        alt.Y("count():Q", title="runs", stack=None, axis=alt.Axis(tickMinStep=1, format="d")),
+        color=alt.Color("scenario:N", title=None, legend=None),
+        tooltip=["scenario:N", alt.Tooltip(f"{column}:Q", bin=True), "count():Q"],
+    ).properties(width=ENSEMBLE_WIDTH // 2 - 45, height=HEIGHT)

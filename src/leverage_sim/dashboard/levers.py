@@ -1,17 +1,22 @@
-"""The dashboard's levers: which scenario field each slider sets, and the sliders' specs.
+"""The dashboard's levers: which scenario field each slider sets, how to read the scenario's
+value and the running model's current value, and the scenario the sliders describe.
 
 Every lever is a probability or index in [0, 1] that the scenario schema already validates;
 a slider starts at the selected scenario's own value (``None`` = keep the scenario's value).
 Embassy interception is the site's value from day 0: scripted ``deploy_defence`` events still
-change it on their dates (the replay's rocket defence from 28 June 2020).
+change it on their dates (the replay's rocket defence from 28 June 2020), which the page shows
+as the lever's current value.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from leverage_sim.model import LeverageModel
+from leverage_sim.overrides import normalise
+from leverage_sim.scenario_loader import load_scenario
 from leverage_sim.schema import Scenario
 
 EMBASSY = "embassy"
@@ -21,14 +26,15 @@ SEED_SLIDER_MAX = 199
 @dataclass(frozen=True)
 class Lever:
     """One slider: keyword of :class:`~leverage_sim.dashboard.model.DashboardModel`, short
-    name, what the value means, dotted override path, and how to read the scenario's value
-    (``None`` if it has none)."""
+    name, what the value means, dotted override path, how to read the scenario's value
+    (``None`` if it has none) and the running model's current value."""
 
     name: str
     short: str
     meaning: str
     path: str
     read: Callable[[Scenario], float | None]
+    live: Callable[[LeverageModel], float]
 
     @property
     def label(self) -> str:
@@ -42,13 +48,14 @@ def _embassy_interception(sc: Scenario) -> float | None:
 
 LEVERS: tuple[Lever, ...] = (
     Lever("backing", "US backing", "P that US forces step in", "foreign_forces.backing",
-          lambda sc: sc.foreign_forces.backing),
+          lambda sc: sc.foreign_forces.backing, lambda m: m.foreign_force.backing),
     Lever("instigation", "Patron instigation", "0-1", "patron.instigation",
-          lambda sc: sc.patron.instigation),
+          lambda sc: sc.patron.instigation, lambda m: m.patron.instigation),
     Lever("resolve", "Government resolve", "0-1", "government.resolve",
-          lambda sc: sc.government.resolve),
+          lambda sc: sc.government.resolve, lambda m: m.government.resolve),
     Lever("embassy_interception", "Embassy interception", "P, from day 0",
-          f"foreign_forces.sites[{EMBASSY}].interception", _embassy_interception),
+          f"foreign_forces.sites[{EMBASSY}].interception", _embassy_interception,
+          lambda m: m.foreign_force.site(EMBASSY).interception),
 )
 
 
@@ -59,22 +66,24 @@ def scenario_values(scenario: Scenario) -> dict[str, float]:
     return {k: float(v) for k, v in values.items() if v is not None}
 
 
-def lever_overrides(values: Mapping[str, float | None]) -> dict[str, float]:
-    """Dotted overrides for the levers given a value (``None`` keeps the scenario's)."""
+def live_values(model: LeverageModel) -> dict[str, float]:
+    """Each lever's value in the running model now (after scripted changes and drift)."""
+    return {lv.name: float(lv.live(model)) for lv in LEVERS if lv.read(model.spec) is not None}
+
+
+def lever_overrides(values: Mapping[str, Any]) -> dict[str, float]:
+    """Dotted overrides for the levers given a value (``None`` keeps the scenario's; other
+    keys, such as ``seed``, are ignored)."""
     return {lv.path: float(values[lv.name]) for lv in LEVERS
             if values.get(lv.name) is not None}
 
 
-def model_params(scenario_name: str, scenario: Scenario,
-                 overrides: tuple[str, ...] = ()) -> dict[str, Any]:
-    """SolaraViz ``model_params``: fixed scenario name and ``--set`` overrides, one slider per
-    lever starting at the scenario's value, and the seed slider (replication number)."""
-    params: dict[str, Any] = {"scenario_name": scenario_name, "overrides": overrides}
-    values = scenario_values(scenario)
-    for lv in LEVERS:
-        if lv.name in values:
-            params[lv.name] = {"type": "SliderFloat", "label": lv.label, "value": values[lv.name],
-                               "min": 0.0, "max": 1.0, "step": 0.01}
-    params["seed"] = {"type": "SliderInt", "label": "Seed (replication no. of `leverage-sim run`)",
-                      "value": 0, "min": 0, "max": SEED_SLIDER_MAX, "step": 1}
-    return params
+def settings_scenario(name: str, overrides: Iterable[str], values: Mapping[str, Any]
+                      ) -> Scenario:
+    """Scenario ``name`` with the ``--set`` ``overrides`` and then the lever ``values``
+    applied: what the page's sliders describe.
+
+    Raises:
+        InputError: unknown scenario, or an override the scenario rejects.
+    """
+    return load_scenario(name, {**normalise(tuple(overrides)), **lever_overrides(values)})

@@ -1,13 +1,11 @@
 """The model the dashboard runs: :class:`~leverage_sim.model.LeverageModel` built from keyword
-parameters, as SolaraViz re-creates it on Reset (``DashboardModel(**slider_values)``)."""
+parameters (``DashboardModel(**slider_values)``, as Mesa's visualisation builds models)."""
 
 from __future__ import annotations
 
-from leverage_sim.dashboard.levers import lever_overrides
+from leverage_sim.dashboard.levers import settings_scenario
 from leverage_sim.model import LeverageModel
-from leverage_sim.overrides import normalise
 from leverage_sim.runner import replication_seeds
-from leverage_sim.scenario_loader import load_scenario
 
 DEFAULT_SCENARIO = "june_2020_replay"
 
@@ -23,7 +21,9 @@ class DashboardModel(LeverageModel):
         seed: replication number ≥ 0; the run uses the same integer seed as replication
             ``seed`` of ``leverage-sim run NAME`` (spawned from the scenario's master seed).
 
-    The run stops (``running = False``) after the scenario's ``horizon_days``.
+    The run stops (``running = False``) after the scenario's ``horizon_days``; ``steps`` (Mesa's
+    step count) then equals ``day`` and the horizon, since :meth:`advance` never steps a
+    stopped model.
 
     Raises:
         InputError: unknown scenario, or an override the scenario rejects.
@@ -33,17 +33,23 @@ class DashboardModel(LeverageModel):
                  backing: float | None = None, instigation: float | None = None,
                  resolve: float | None = None, embassy_interception: float | None = None,
                  seed: int = 0) -> None:
-        levers = lever_overrides({"backing": backing, "instigation": instigation,
-                                  "resolve": resolve,
-                                  "embassy_interception": embassy_interception})
-        spec = load_scenario(scenario_name, {**normalise(overrides), **levers})
+        spec = settings_scenario(scenario_name, overrides, {
+            "backing": backing, "instigation": instigation, "resolve": resolve,
+            "embassy_interception": embassy_interception})
+        self.scenario_name = scenario_name
         self.replication = int(seed)
         super().__init__(spec, replication_seeds(spec.seed, self.replication + 1)[-1])
 
     def step(self) -> None:
-        """Advance one day; stop at the scenario's horizon (later calls do nothing)."""
-        if not self.running:
-            return
+        """Advance one day; at the scenario's horizon set ``running = False``."""
         super().step()
         if self.day >= self.spec.horizon_days:
             self.running = False
+
+    def advance(self, days: int) -> int:
+        """Step up to ``days`` days while the model is running; returns the days stepped."""
+        done = 0
+        while done < days and self.running:
+            self.step()
+            done += 1
+        return done

@@ -25,6 +25,7 @@ QUIET_SOLARA = {
     "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",  # no usage reports to mixpanel.com
     "SOLARA_ASSETS_FONTAWESOME_ENABLED": "False",  # no icon font fetched through the CDN proxy
     "SOLARA_CHECK_HOOKS": "off",  # silences a hook-order warning about Mesa 3.3's own code
+    "SOLARA_THEME_SHOW_BANNER": "False",  # no "This website runs on Solara" over the page
 }
 # Solara warns on every plain-http address but "localhost"; harmless for a local dashboard.
 LOCAL_COOKIE_WARNING = "ignore:Cookies with samesite:UserWarning"

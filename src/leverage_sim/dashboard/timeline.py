@@ -6,15 +6,17 @@ import html
 
 import pandas as pd
 
-from leverage_sim.dashboard.levers import LEVERS, scenario_values
-from leverage_sim.narrative import describe_event, display_names
+from leverage_sim.dashboard.levers import LEVERS, live_values, scenario_values
+from leverage_sim.model import LeverageModel
+from leverage_sim.narrative import describe_event, display_names, scripted_notes
 from leverage_sim.schema import Scenario
 
 
-def event_line(row: pd.Series, names: dict[str, str]) -> str:
+def event_line(row: pd.Series, names: dict[str, str], scripted: bool = False) -> str:
     """One action as HTML, worded as in ``narrative.md`` (e.g. *KH attack on embassy:
-    intercepted*); ``names`` maps actor ids to display names."""
-    what = describe_event(str(row["action"]), row["target"], row["detail"], names)
+    intercepted*); ``names`` maps actor ids to display names; ``scripted`` marks a scripted
+    event whose detail is the scenario's note."""
+    what = describe_event(str(row["action"]), row["target"], row["detail"], names, scripted)
     return (f"<b>{html.escape(names.get(row['actor'], str(row['actor'])))}</b> "
             f"{html.escape(what)}")
 
@@ -25,23 +27,33 @@ def timeline_html(events: pd.DataFrame, spec: Scenario, latest_first: bool = Tru
     if events.empty:
         return "<p class='ls-empty'>No events yet: press Step or ▶.</p>"
     names = display_names(spec)
+    notes = scripted_notes(spec)
     days = []
     for (day, date), group in events.groupby(["day", "date"], sort=True):
-        items = "".join(f"<li class='ls-event'>{event_line(r, names)}</li>"
-                        for _, r in group.iterrows())
+        items = "".join(
+            f"<li class='ls-event'>{event_line(r, names, (day, r['detail']) in notes)}</li>"
+            for _, r in group.iterrows())
         days.append(f"<section class='ls-day'><h4 style='margin:6px 0 2px'>"
                     f"{pd.Timestamp(date):%a %d %b %Y} · day {int(day)}</h4>"
                     f"<ul style='margin:0 0 4px 18px;padding:0'>{items}</ul></section>")
     return "".join(reversed(days) if latest_first else days)
 
 
-def run_status(model_day: int, spec: Scenario, replication: int) -> str:
-    """What the page is showing: scenario, days simulated (``model_day``) and the last one's
-    date, the levers' values in this run, and the seed."""
-    values = scenario_values(spec)
-    levers = ", ".join(f"{lv.short} {values[lv.name]:.2f}" for lv in LEVERS if lv.name in values)
-    last = model_day - 1
-    reached = (f"{model_day} of {spec.horizon_days} days simulated, through "
-               f"{spec.date_of(last):%a %d %b %Y} (day {last})" if model_day
+def run_status(model: LeverageModel) -> str:
+    """What the page is showing: scenario, days simulated (Mesa's step count) and the last
+    one's date, each lever's value now (with the run's setting where a scripted event or drift
+    changed it), and the seed (``model.replication``, 0 if absent)."""
+    spec = model.spec
+    now, set_ = live_values(model), scenario_values(spec)
+    levers = ", ".join(
+        f"{lv.short} {now[lv.name]:.2f}"
+        + (f" (set {set_[lv.name]:.2f})" if round(now[lv.name], 2) != round(set_[lv.name], 2)
+           else "")
+        for lv in LEVERS if lv.name in now)
+    last = model.steps - 1
+    reached = (f"{model.steps} of {spec.horizon_days} days simulated, through "
+               f"{spec.date_of(last):%a %d %b %Y} (day {last})" if model.steps
                else f"not started (0 of {spec.horizon_days} days)")
-    return f"{spec.name}: {reached}. {levers}; seed {replication}."
+    ended = "; run ended" if not model.running else ""
+    return (f"{spec.name}: {reached}{ended}. Now: {levers}; seed "
+            f"{getattr(model, 'replication', 0)}.")

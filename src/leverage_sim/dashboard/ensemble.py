@@ -1,0 +1,78 @@
+"""Many replications of the page's settings, and the tables the ensemble and compare views
+chart: series quantiles by date, and the detainees held in one run from its event log.
+
+The ensemble is a :class:`~leverage_sim.compare.Comparison` of one scenario (compare view: two),
+so outcome shares with exact (Clopper–Pearson) intervals and medians come from
+:meth:`Comparison.table` as in ``leverage-sim compare``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+
+import pandas as pd
+
+from leverage_sim.compare import Comparison
+from leverage_sim.runner import Results, run
+from leverage_sim.schema import Scenario
+
+SERIES = {
+    "authority": "Government authority (index 0-1)",
+    "mean_autonomy": "Mean militia autonomy (index 0-1)",
+    "total_attacks": "Attacks on US-linked sites since start",
+    "detainees_held": "Detainees held at day's end (persons)",
+}
+"""Series shown as median with 50% and 90% bands: column -> title."""
+DISTRIBUTIONS = {"max_muster_size": "Largest muster (fighters)", "attacks": "Attacks per run"}
+"""Per-run figures shown as distributions: summary column -> axis title."""
+DEFAULT_REPLICATIONS = 100
+
+Progress = Callable[[float], None]
+
+
+def counting(total: int, report: Progress) -> Callable[[Iterable[int]], Iterator[int]]:
+    """A ``progress`` wrapper for :func:`leverage_sim.runner.run` that calls ``report`` with the
+    share of ``total`` replications done (0-1) after each one."""
+    def wrap(loop: Iterable[int]) -> Iterator[int]:
+        for done, i in enumerate(loop, start=1):
+            yield i
+            report(done / total)
+    return wrap
+
+
+def run_ensemble(scenario: Scenario, replications: int = DEFAULT_REPLICATIONS,
+                 report: Progress | None = None) -> Comparison:
+    """``replications`` runs of ``scenario`` (replication ``k`` = the page's seed ``k``) as a
+    one-scenario :class:`Comparison` labelled with the scenario's name."""
+    progress = counting(replications, report) if report else None
+    res = run(scenario, replications, progress=progress)
+    return Comparison({scenario.name: res}, res.seed)
+
+
+def bands(results: Mapping[str, Results], columns: Iterable[str] = tuple(SERIES)
+          ) -> pd.DataFrame:
+    """Quantiles across replications by date: one row per (scenario, series, date) with
+    ``median``, ``low50``/``high50`` (25th/75th percentiles) and ``low90``/``high90``
+    (5th/95th). ``total_attacks`` is each run's cumulative attacks."""
+    q = {"low90": 0.05, "low50": 0.25, "median": 0.5, "high50": 0.75, "high90": 0.95}
+    frames = []
+    for label, res in results.items():
+        ts = res.timeseries.assign(
+            total_attacks=res.timeseries.groupby("replication")["attacks"].cumsum())
+        for col in columns:
+            g = ts.groupby("date")[col]
+            frames.append(pd.DataFrame({name: g.quantile(p) for name, p in q.items()})
+                          .reset_index().assign(scenario=label, series=col))
+    return pd.concat(frames, ignore_index=True)[["scenario", "series", "date", *q]]
+
+
+def detainees_from_log(events: pd.DataFrame) -> pd.DataFrame:
+    """Detainees not yet released after each arrest and release of a run, from its event log
+    (``EventLog.frame()``), so same-day arrests and releases all show: columns ``date``,
+    ``day``, ``change`` (persons, + arrested / − released), ``held`` and ``what``."""
+    sign = {"raid": 1, "release": -1}
+    ev = events[events["action"].isin(list(sign))]
+    change = (ev["action"].map(sign).astype(int) * ev["value"].astype(int)).to_numpy()
+    what = [f"{'arrested' if c > 0 else 'released'} {abs(c)}" for c in change]
+    return pd.DataFrame({"date": ev["date"].to_numpy(), "day": ev["day"].to_numpy(),
+                         "change": change, "held": change.cumsum(), "what": what})

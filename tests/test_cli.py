@@ -75,7 +75,7 @@ def test_list_finds_user_folders(cli, tmp_path, monkeypatch):
     assert code == 0
     assert "what if my_case?" in out and "what if env_case?" in out
     assert str(mine / "my_case.yaml") in out
-    code, out, _ = cli("run", "env_case", "-n", "1", "-q", "--set", "horizon_days=5")
+    code, out, _ = cli("run", "env_case", "-n", "1", "-q", "--set", "horizon_days=55")
     assert code == 0 and "Scenario env_case" in out
 
 

@@ -21,8 +21,8 @@ from typing import Any, Literal, get_args, get_origin
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from leverage_sim.scenario_loader import allowed_range
-from leverage_sim.schema import Scenario, Strict
+from leverage_sim.schema import Scenario
+from leverage_sim.schema_base import Strict, allowed_range
 
 START, END = "<!-- params:start -->", "<!-- params:end -->"
 COLUMNS = ("parameter", "unit", "default", "range", "meaning", "source")

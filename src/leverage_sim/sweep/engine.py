@@ -31,7 +31,7 @@ from leverage_sim.runner import run_one
 from leverage_sim.scenario_loader import find_scenario, resolve_raw, validate
 from leverage_sim.sweep.design import build_design
 from leverage_sim.sweep.executors import make_executor
-from leverage_sim.sweep.spec import SweepSpec
+from leverage_sim.sweep.spec import SweepSpec, check_points
 from leverage_sim.sweep.storage import FORMAT, SweepStore, error_rows
 from leverage_sim.sweep.worker import (
     Chunk,
@@ -105,7 +105,7 @@ def as_spec(spec: SweepSpec | str | Path | Mapping[str, Any]) -> SweepSpec:
 def plan_sweep(spec: SweepSpec, scenario_dirs: tuple[str | Path, ...] = ()
                ) -> tuple[Plan, dict[str, Any]]:
     """Resolve the base scenario, build the design and seeds, and check the design against the
-    scenario schema (each parameter at its extremes) and the model (one probe run).
+    scenario schema (every design point) and the model (one probe run).
 
     Returns the plan and what to store: ``manifest`` (a dict for ``manifest.json``) and the
     ``points``, ``design`` and ``runs`` tables (DataFrames). Raises :class:`InputError` on bad
@@ -122,7 +122,7 @@ def plan_sweep(spec: SweepSpec, scenario_dirs: tuple[str | Path, ...] = ()
     seeds = run_seeds(seed, design.n_points, spec.replications)
     runs = [Run(p * spec.replications + r, p, r, int(seeds[p, r]))
             for p in range(design.n_points) for r in range(spec.replications)]
-    _check_extremes(spec, base, source, point_values[0], columns)
+    check_points(spec, base, source, point_values)
     first = point_scenario(base, source, {**spec.overrides, **point_values[0]})
     summary, _ = run_tables(first, runs[0].seed, 0, None)
     plan = Plan(spec, base, source, point_values, runs, arrow_types(summary))
@@ -147,18 +147,6 @@ def plan_sweep(spec: SweepSpec, scenario_dirs: tuple[str | Path, ...] = ()
     unit.insert(0, "point_id", design.points["point_id"])
     return plan, {"manifest": manifest, "points": design.points, "design": unit,
                   "runs": pd.DataFrame(runs, columns=list(Run._fields))}
-
-
-def _check_extremes(spec: SweepSpec, base: dict[str, Any], source: str,
-                    first: dict[str, Any], columns: dict[str, list[Any]]) -> None:
-    for path, values in columns.items():
-        numeric = all(isinstance(v, int | float) and not isinstance(v, bool) for v in values)
-        for v in ((min(values), max(values)) if numeric else list(dict.fromkeys(values))[:20]):
-            try:
-                point_scenario(base, source, {**spec.overrides, **first, path: v})
-            except InputError as e:
-                raise InputError(f"Sweep '{spec.name}': parameter '{path}' takes the value {v!r}, "
-                                 f"which the base scenario does not accept: {e}") from None
 
 
 def load_plan(store: SweepStore) -> tuple[Plan, dict[str, Any]]:

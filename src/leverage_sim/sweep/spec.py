@@ -20,18 +20,19 @@ its arguments. Every design draws points in the unit cube; a parameter maps a un
 
 from __future__ import annotations
 
+import copy
 import difflib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from leverage_sim import overrides as ov
 from leverage_sim.errors import InputError
-from leverage_sim.scenario_loader import read_yaml
+from leverage_sim.safe_yaml import file_problem, load_text
+from leverage_sim.scenario_loader import is_scenario_path, read_yaml, validate
 
 DESIGNS = ("grid", "lhs", "sobol", "saltelli", "morris", "random")
 DISTRIBUTIONS = ("uniform", "loguniform", "normal", "triangular")
@@ -264,14 +265,19 @@ def _param_value(path: str, raw: str) -> dict[str, Any]:
     items = [s.strip() for s in raw.split(",")]
     if not raw.strip() or any(not s for s in items):
         raise bad
-    return {"values": [yaml.safe_load(s) for s in items]}
+    return {"values": [load_text(s, f"--param '{path}'") for s in items]}
 
 
 def find_sweep(name_or_path: str | Path) -> Path:
-    """A sweep file by path, or by name in ``./scenarios/sweeps`` and the shipped sweeps."""
+    """A sweep file by .yaml/.yml path, or by name in ``./scenarios/sweeps`` and the shipped
+    sweeps."""
     p = Path(name_or_path)
-    if p.is_file():
-        return p
+    if is_scenario_path(p):
+        problem = file_problem(p)
+        if problem is None:
+            return p
+        raise InputError(f"File '{p}' {problem} (give a sweep file, or a scenario with --param "
+                         "PATH=SPEC).")
     dirs = [Path.cwd() / "scenarios" / "sweeps", SWEEP_DIR]
     for d in dirs:
         for ext in (".yaml", ".yml"):
@@ -285,13 +291,35 @@ def find_sweep(name_or_path: str | Path) -> Path:
 
 
 def is_sweep_file(name_or_path: str) -> bool:
-    """True if ``name_or_path`` names a sweep file rather than a scenario."""
+    """True if ``name_or_path`` names a sweep file rather than a scenario (a .yaml/.yml path
+    that cannot be read is an :class:`InputError`, whichever it was meant to be)."""
     try:
         path = find_sweep(name_or_path)
     except InputError:
+        if is_scenario_path(name_or_path):
+            raise
         return False
     data = read_yaml(path)
     return "parameters" in data or "base" in data
+
+
+def check_points(spec: SweepSpec, base: Mapping[str, Any], source: str,
+                 points: list[dict[str, Any]]) -> None:
+    """Validate the scenario of every distinct design point (fixed overrides plus the point's
+    values) before any run starts; the first invalid point is an :class:`InputError` naming the
+    point and its values."""
+    seen: set[str] = set()
+    for i, values in enumerate(points):
+        key = repr(sorted(values.items()))
+        if key in seen:
+            continue
+        seen.add(key)
+        try:
+            validate(copy.deepcopy(dict(base)), source, {**spec.overrides, **values})
+        except InputError as e:
+            shown = ", ".join(f"{k}={v!r}" for k, v in values.items())
+            raise InputError(f"Sweep '{spec.name}': design point {i} ({shown}) is not a valid "
+                             f"scenario, so no run was started: {e}") from None
 
 
 def _describe(err: Mapping[str, Any]) -> str:

@@ -452,7 +452,10 @@ class Scenario(Strict):
                 f"militias[*].patron_support_share sum to {total:.2f}; they are shares of the "
                 "patron's support and must sum to at most 1"
             )
-        problems = event_schema.check_events(self)
+        problems = [f"militias[{m.name}].capital_fighters ({m.capital_fighters}) exceeds its "
+                    f"fighters ({m.fighters}); the fighters in the capital are part of all its "
+                    "fighters" for m in self.militias if m.capital_fighters > m.fighters]
+        problems += event_schema.check_events(self)
         if problems:
             raise Problems(problems)
         return self

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.nodes import MappingNode, Node, SequenceNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from leverage_sim.errors import InputError
 
@@ -109,42 +109,47 @@ def _at(mark: Any) -> str:
 def _check_size(root: Node, source: str) -> None:
     """Refuse documents that expand past MAX_NODES values or MAX_DEPTH levels, or that refer to
     themselves; linear in the number of distinct nodes (aliases share nodes)."""
-    size: dict[int, int] = {}
+    size: dict[int, int] = {}  # expanded values under a collection node, itself included
     depth: dict[int, int] = {}
     open_: set[int] = set()
     stack: list[tuple[Node, bool]] = [(root, False)]
     while stack:
         node, done = stack.pop()
         key = id(node)
+        if isinstance(node, ScalarNode) or (key in size and not done):
+            continue
         children = _children(node)
         if done:
             open_.discard(key)
-            size[key] = 1 + sum(size[id(c)] for c in children)
-            depth[key] = 1 + max((depth[id(c)] for c in children), default=0)
-            if size[key] > MAX_NODES or depth[key] > MAX_DEPTH:
+            total, deepest = 1, 0
+            for c in children:
+                if isinstance(c, ScalarNode):
+                    total += 1
+                else:
+                    total += size[id(c)]
+                    deepest = max(deepest, depth[id(c)])
+            size[key], depth[key] = total, deepest + 1
+            if total > MAX_NODES or deepest + 1 > MAX_DEPTH:
                 what = (f"expands to more than {MAX_NODES:,} values (aliases '*' count as "
-                        "copies)" if size[key] > MAX_NODES
+                        "copies)" if total > MAX_NODES
                         else f"nests deeper than {MAX_DEPTH} levels")
                 raise InputError(f"{source}: the YAML document {what}{_at(node.start_mark)}; "
                                  "leverage-sim refuses it (see 'Validation rules and limits' in "
                                  "docs/scenarios.md).")
-            continue
-        if key in size:
             continue
         if key in open_:
             raise InputError(f"{source}: a YAML alias{_at(node.start_mark)} refers to a value "
                              "that contains it; remove the alias.")
         open_.add(key)
         stack.append((node, True))
-        stack.extend((c, False) for c in children if id(c) not in size)
+        stack.extend((c, False) for c in children
+                     if not isinstance(c, ScalarNode) and id(c) not in size)
 
 
 def _children(node: Node) -> list[Node]:
     if isinstance(node, SequenceNode):
-        return list(node.value)
-    if isinstance(node, MappingNode):
-        return [n for pair in node.value for n in pair]
-    return []
+        return node.value
+    return [n for pair in node.value for n in pair]
 
 
 def file_problem(path: Path) -> str | None:

@@ -452,6 +452,9 @@ class Scenario(Strict):
                 f"militias[*].patron_support_share sum to {total:.2f}; they are shares of the "
                 "patron's support and must sum to at most 1"
             )
+        if dt.date.max - self.start_date < dt.timedelta(days=self.horizon_days):
+            raise ValueError(f"start_date {self.start_date} plus horizon_days {self.horizon_days} "
+                             f"runs past {dt.date.max}: choose an earlier start_date or fewer days")
         problems = [f"militias[{m.name}].capital_fighters ({m.capital_fighters}) exceeds its "
                     f"fighters ({m.fighters}); the fighters in the capital are part of all its "
                     "fighters" for m in self.militias if m.capital_fighters > m.fighters]

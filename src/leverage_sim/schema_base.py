@@ -64,7 +64,7 @@ def field_summary(info: FieldInfo) -> str:
     unit = extra.get("unit", "")
     if lo is None and hi is None:
         return f"unit {unit}" if unit else ""
-    rng = f"{'' if lo is None else lo} to {'' if hi is None else hi}".strip()
+    rng = f"at least {lo}" if hi is None else f"at most {hi}" if lo is None else f"{lo} to {hi}"
     return f"allowed range {rng}{' ' + unit if unit else ''}"
 
 

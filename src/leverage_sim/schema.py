@@ -455,6 +455,10 @@ class Scenario(Strict):
         if dt.date.max - self.start_date < dt.timedelta(days=self.horizon_days):
             raise ValueError(f"start_date {self.start_date} plus horizon_days {self.horizon_days} "
                              f"runs past {dt.date.max}: choose an earlier start_date or fewer days")
+        reserved = sorted({"government", "patron", "foreign_forces"} & set(names))
+        if reserved:
+            raise ValueError(f"militias: {', '.join(reserved)} names another actor; scripted "
+                             "events could not tell them apart, so give the militia another name")
         problems = [f"militias[{m.name}].capital_fighters ({m.capital_fighters}) exceeds its "
                     f"fighters ({m.fighters}); the fighters in the capital are part of all its "
                     "fighters" for m in self.militias if m.capital_fighters > m.fighters]

@@ -3,11 +3,12 @@
 Every schema node (scenario sections, scripted-event figures) derives from :class:`Strict`:
 unknown keys are errors, assignments are validated, and numbers must be written as numbers
 (``true``, ``'0.5'``, ``.nan`` and ``.inf`` are refused where a number is expected; an integer
-field accepts a float only if it is whole, e.g. ``5000.0``).
+field accepts a float only if it is whole, e.g. ``5000.0``; a number is not a date).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import types
 from typing import Any, Union, get_args, get_origin
 
@@ -37,12 +38,18 @@ def param(
     )
 
 
-def numeric_type(annotation: Any) -> type | None:
-    """``int`` or ``float`` if a field holds a number (``int | None`` counts), else None."""
+def plain_type(annotation: Any) -> Any:
+    """The type of a field without ``| None`` (``int | None`` -> ``int``)."""
     if get_origin(annotation) in (Union, types.UnionType):
         args = [a for a in get_args(annotation) if a is not type(None)]
-        annotation = args[0] if len(args) == 1 else None
-    return annotation if annotation in (int, float) else None
+        return args[0] if len(args) == 1 else annotation
+    return annotation
+
+
+def numeric_type(annotation: Any) -> type | None:
+    """``int`` or ``float`` if a field holds a number (``int | None`` counts), else None."""
+    kind = plain_type(annotation)
+    return kind if kind in (int, float) else None
 
 
 def allowed_range(info: FieldInfo) -> tuple[float | None, float | None]:
@@ -78,16 +85,19 @@ class Problems(ValueError):
 
 class Strict(BaseModel):
     """Base for every schema node: unknown keys are errors, assignments are validated, numbers
-    must be numbers (no booleans, strings, NaN or infinity)."""
+    must be numbers (no booleans, strings, NaN or infinity) and dates must be dates (no
+    numbers)."""
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
 
     @field_validator("*", mode="before")
     @classmethod
-    def _numbers_are_numbers(cls, value: Any, info: ValidationInfo) -> Any:
-        kind = numeric_type(cls.model_fields[info.field_name].annotation)
-        if kind is not None and isinstance(value, bool | str):
+    def _no_coercion(cls, value: Any, info: ValidationInfo) -> Any:
+        kind = plain_type(cls.model_fields[info.field_name].annotation)
+        if kind in (int, float) and isinstance(value, bool | str):
             what = "a whole number" if kind is int else "a number"
             given = "true/false" if isinstance(value, bool) else "text"
             raise ValueError(f"must be {what}, not {given}")
+        if kind is dt.date and isinstance(value, bool | int | float):
+            raise ValueError("must be a date written YYYY-MM-DD, not a number")
         return value

@@ -13,6 +13,7 @@ import leverage_sim as ls
 from leverage_sim import safe_yaml
 from leverage_sim.cli.main import main
 from leverage_sim.errors import InputError
+from leverage_sim.event_schema import rules_table
 from leverage_sim.scenario_loader import deep_merge
 from leverage_sim.schema import Government, Militia, Patron
 from leverage_sim.schema_base import numeric_type
@@ -357,3 +358,8 @@ def test_params_with_an_unknown_filter_exits_2_with_a_hint(cli):
     assert code == 2 and "Did you mean instigation?" in err
     code, out, _ = cli("params", "figures.arrests")
     assert code == 0 and "raid:" in out
+
+
+def test_docs_carry_the_current_event_rules():
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "scenarios.md").read_text("utf-8")
+    assert rules_table() in docs, "refresh the table in docs/scenarios.md from rules_table()"

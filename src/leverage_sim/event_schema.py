@@ -264,3 +264,27 @@ def _live_node(path: str, scenario: Scenario) -> tuple[Strict, str]:
         hint = f" — did you mean '{close[0]}'?" if close else ""
         raise ValueError(f"'{path}' is not a numeric parameter of {type(node).__name__}{hint}")
     return node, attr
+
+
+def rules_table() -> str:
+    """The actions as a Markdown table (docs/scenarios.md carries it; a test keeps it current):
+    who may act, the target, the figures with unit, range and default, and what happens."""
+    lines = ["| action | actor | target | figures | what happens |", "|---|---|---|---|---|"]
+    for action, rule in RULES.items():
+        actors = "anyone" if rule.actors == ANYONE else " or ".join(
+            "a militia" if a == "militia" else f"`{a}`" for a in sorted(rule.actors))
+        target = {None: "none", "militia": "a militia", "site": "a site",
+                  "militia?": "a militia (optional)"}[rule.target]
+        if rule.figures is None:
+            figures = "`{path: value}`: a numeric parameter of an actor or site, within its range"
+        else:
+            figures = "; ".join(_figure_cell(n, f) for n, f in rule.figures.model_fields.items())
+        lines.append(f"| `{action}` | {actors} | {target} | {figures or 'none'} | "
+                     f"{rule.meaning} |")
+    return "\n".join(lines)
+
+
+def _figure_cell(name: str, info: FieldInfo) -> str:
+    need = ("required" if info.is_required() else "optional" if info.default is None
+            else f"default {info.default}")
+    return f"`{name}` ({field_summary(info).removeprefix('allowed range ')}; {need})"

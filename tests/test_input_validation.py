@@ -296,8 +296,9 @@ def test_list_merge_is_by_name_and_keeps_order_for_many_entries():
      ["duplicate key 'backing'"]),
     ("extends: june_2020_replay\nmilitias: [{name: KH, fighters: 5}, {name: KH, autonomy: 0.2}]\n",
      ["'militias' names 'KH' more than once"]),
-    ("extends: june_2020_replay\nevents: [{name: a, day: 1, actor: patron, action: truce},\n"
-     "  {name: a, day: 2, actor: patron, action: truce}]\n", ["'events' names 'a' more than once"]),
+    (("extends: june_2020_replay\nevents: [{name: a, day: 1, actor: patron, action: truce},\n"
+      "  {name: a, day: 2, actor: patron, action: truce}]\n"),
+     ["'events' names 'a' more than once"]),
     ("extends: june_2020_replay\nmilitias: []\n", ["'militias'", "at least 1 item"]),
     ("extends: june_2020_replay\nforeign_forces: {backing: true}\n",
      ["'foreign_forces.backing': must be a number, not true/false"]),

@@ -156,8 +156,8 @@ def _actor_problems(where: str, ev: ScriptedEvent, rule: ActionRule,
                     militias: list[str]) -> list[str]:
     kind = "militia" if ev.actor in militias else ev.actor
     if kind not in ANYONE:
-        return [f"{where}.actor '{ev.actor}' is not one of "
-                f"{sorted(['government', 'patron', 'foreign_forces', *militias])}"]
+        known = sorted(["government", "patron", "foreign_forces", *militias])
+        return [f"{where}.actor '{ev.actor}' is not one of {known}"]
     if kind in rule.actors:
         return []
     who = " or ".join(sorted(rule.actors)).replace("militia", "a militia "
@@ -170,16 +170,16 @@ def _target_problems(where: str, ev: ScriptedEvent, rule: ActionRule, militias: 
     if rule.target is None:
         if ev.target is None:
             return []
-        return [f"{where}.target: action '{ev.action}' takes no target; remove "
-                f"target '{ev.target}'"]
+        return [(f"{where}.target: action '{ev.action}' takes no target; remove "
+                 f"target '{ev.target}'")]
     if ev.target is None and rule.target.endswith("?"):
         return []
     kind = rule.target.rstrip("?")
     allowed = militias if kind == "militia" else sites
     if ev.target in allowed:
         return []
-    return [f"{where}.target '{ev.target}' must be a {kind} — one of {', '.join(allowed)} — "
-            f"for action '{ev.action}'"]
+    return [(f"{where}.target '{ev.target}' must be a {kind} — one of {', '.join(allowed)} — "
+             f"for action '{ev.action}'")]
 
 
 def _figure_problems(where: str, ev: ScriptedEvent, model: type[Strict]) -> list[str]:
@@ -219,8 +219,8 @@ def short_repr(value: Any, limit: int = 60) -> str:
 
 def _set_problems(where: str, ev: ScriptedEvent, scenario: Scenario) -> list[str]:
     if not ev.figures:
-        return [f"{where}.figures: action 'set' needs at least one path: value, e.g. "
-                "{patron.instigation: 0.8}"]
+        return [(f"{where}.figures: action 'set' needs at least one path: value, e.g. "
+                 "{patron.instigation: 0.8}")]
     problems = []
     for path, value in ev.figures.items():
         try:

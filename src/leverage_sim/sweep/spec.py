@@ -27,20 +27,23 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import ConfigDict, Field, ValidationError, model_validator
 
 from leverage_sim import overrides as ov
 from leverage_sim.errors import InputError
 from leverage_sim.safe_yaml import file_problem, load_text
 from leverage_sim.scenario_loader import is_scenario_path, read_yaml, validate
+from leverage_sim.schema_base import Strict
 
 DESIGNS = ("grid", "lhs", "sobol", "saltelli", "morris", "random")
 DISTRIBUTIONS = ("uniform", "loguniform", "normal", "triangular")
 SWEEP_DIR = Path(__file__).resolve().parents[3] / "scenarios" / "sweeps"
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class _Strict(Strict):
+    """Unknown keys refused and numbers strict, as in scenarios; sweep specs are immutable."""
+
+    model_config = ConfigDict(frozen=True, validate_assignment=False)
 
 
 class Parameter(_Strict):

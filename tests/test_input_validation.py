@@ -150,6 +150,19 @@ def test_set_accepts_every_numeric_field_and_checks_its_range(model, root):
                 "events[0].figures": {f"{root}.{name}": hi * 2 + 1}})
 
 
+@pytest.mark.parametrize("figures, expected", [
+    ({"militias[KH].patron_support_share": 0.9},
+     "after this set, militias[*].patron_support_share sum to 1.45"),
+    ({"militias[KH].fighters": 100},
+     "after this set, militias[KH].capital_fighters (400) exceeds its fighters (100)"),
+])
+def test_rules_across_fields_hold_after_each_set(figures, expected):
+    with pytest.raises(InputError) as err:
+        ls.load_scenario("june_2020_replay", {"events[1].action": "set", "events[1].target": None,
+                                              "events[1].figures": figures})
+    assert f"events[1] (embassy_rocket_defence): {expected}" in str(err.value)
+
+
 def test_typed_figures_reach_the_model():
     res = ls.run("june_2020_replay", replications=1, seed=3, overrides={
         "horizon_days": 55, "events[ct_raid].figures.arrests": 7,

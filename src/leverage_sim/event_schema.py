@@ -9,6 +9,7 @@ sections define).
 
 from __future__ import annotations
 
+import copy
 import difflib
 import re
 from dataclasses import dataclass
@@ -149,7 +150,26 @@ def check_events(scenario: Scenario) -> list[str]:
             problems += _set_problems(where, ev, scenario)
         else:
             problems += _figure_problems(where, ev, rule.figures)
-    return problems
+    return problems or _after_sets(scenario)
+
+
+def _after_sets(scenario: Scenario) -> list[str]:
+    """The scenario's rules across fields (``combination_problems``) after each scripted set,
+    applied in day order to a copy of the actors."""
+    sets = sorted((scenario.event_day(ev), i) for i, ev in enumerate(scenario.events)
+                  if ev.action == "set")
+    if not sets:
+        return []
+    state = scenario.model_copy(update={name: copy.deepcopy(value) for name, value in scenario
+                                        if name != "events"})
+    for _, i in sets:
+        ev = scenario.events[i]
+        for path, value in ev.figures.items():
+            setattr(*_live_node(str(path), state), value)
+        found = state.combination_problems()
+        if found:
+            return [f"{label(i, ev.name)}: after this set, {p}" for p in found]
+    return []
 
 
 def _actor_problems(where: str, ev: ScriptedEvent, rule: ActionRule,

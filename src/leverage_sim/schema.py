@@ -446,26 +446,29 @@ class Scenario(Strict):
     def _consistent(self) -> Scenario:
         names = [m.name for m in self.militias]
         _require_unique(names, "militias")
-        total = sum(m.patron_support_share for m in self.militias)
-        if total > 1 + 1e-9:
-            raise ValueError(
-                f"militias[*].patron_support_share sum to {total:.2f}; they are shares of the "
-                "patron's support and must sum to at most 1"
-            )
-        if dt.date.max - self.start_date < dt.timedelta(days=self.horizon_days):
-            raise ValueError(f"start_date {self.start_date} plus horizon_days {self.horizon_days} "
-                             f"runs past {dt.date.max}: choose an earlier start_date or fewer days")
         reserved = sorted({"government", "patron", "foreign_forces"} & set(names))
         if reserved:
             raise ValueError(f"militias: {', '.join(reserved)} names another actor; scripted "
                              "events could not tell them apart, so give the militia another name")
-        problems = [f"militias[{m.name}].capital_fighters ({m.capital_fighters}) exceeds its "
-                    f"fighters ({m.fighters}); the fighters in the capital are part of all its "
-                    "fighters" for m in self.militias if m.capital_fighters > m.fighters]
-        problems += event_schema.check_events(self)
+        if dt.date.max - self.start_date < dt.timedelta(days=self.horizon_days):
+            raise ValueError(f"start_date {self.start_date} plus horizon_days {self.horizon_days} "
+                             f"runs past {dt.date.max}: choose an earlier start_date or fewer days")
+        problems = self.combination_problems() + event_schema.check_events(self)
         if problems:
             raise Problems(problems)
         return self
+
+    def combination_problems(self) -> list[str]:
+        """Rules across fields of the actors: checked for the file, and after each scripted
+        ``set``."""
+        problems = [f"militias[{m.name}].capital_fighters ({m.capital_fighters}) exceeds its "
+                    f"fighters ({m.fighters}); the fighters in the capital are part of all its "
+                    "fighters" for m in self.militias if m.capital_fighters > m.fighters]
+        total = sum(m.patron_support_share for m in self.militias)
+        if total > 1 + 1e-9:
+            problems.append(f"militias[*].patron_support_share sum to {total:.2f}; they are "
+                            "shares of the patron's support and must sum to at most 1")
+        return problems
 
     def event_day(self, event: ScriptedEvent) -> int:
         """Day number (0 = start_date) on which a scripted event fires."""

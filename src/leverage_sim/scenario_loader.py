@@ -32,6 +32,10 @@ ENV_SCENARIO_PATH = "LEVERAGE_SIM_SCENARIO_PATH"
 BUILTIN_SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 
 Overrides = Mapping[str, Any] | Iterable[str] | None
+MAX_EXTENDS = 20
+"""Longest ``extends`` chain (the shipped scenarios use 1)."""
+MAX_PROBLEMS_SHOWN = 10
+"""Problems listed in one error message; the rest are counted."""
 
 
 def scenario_dirs(extra: Iterable[str | Path] = ()) -> list[Path]:
@@ -116,6 +120,9 @@ def resolve_raw(name_or_path: str | Path, extra_dirs: Iterable[str | Path] = (),
                 _chain: tuple[Path, ...] = ()) -> dict[str, Any]:
     """Raw scenario data with its ``extends`` chain merged in (no validation, no overrides)."""
     path = find_scenario(name_or_path, extra_dirs)
+    if len(_chain) >= MAX_EXTENDS:
+        raise InputError(f"{path}: the 'extends' chain is longer than {MAX_EXTENDS} files; "
+                         "flatten it (`leverage-sim show NAME > flat.yaml` writes one file).")
     if path.resolve() in _chain:
         cycle = " -> ".join(str(p) for p in (*_chain, path.resolve()))
         raise InputError(f"{path}: 'extends' forms a cycle ({cycle}). Remove one of the links.")
@@ -230,9 +237,11 @@ def validate(raw: dict[str, Any], source: str, overrides: Overrides = None) -> S
         problems = [p for err in e.errors() for p in _describe(err, raw)]
         via = (f" (after overrides {', '.join(f'{k}={v}' for k, v in overrides.items())})"
                if overrides else "")
+        more = len(problems) - MAX_PROBLEMS_SHOWN
+        shown = problems[:MAX_PROBLEMS_SHOWN] + ([f"and {more} more"] if more > 0 else [])
         raise InputError(
             f"{source}{via}: {len(problems)} problem{'s' * (len(problems) > 1)} — "
-            + "; ".join(problems)
+            + "; ".join(shown)
             + ". Fix these fields in the file (or the --set override); `leverage-sim params` "
             "lists every field with its unit and range."
         ) from None

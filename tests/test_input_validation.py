@@ -377,3 +377,19 @@ def test_params_with_an_unknown_filter_exits_2_with_a_hint(cli):
 def test_docs_carry_the_current_event_rules():
     docs = (Path(__file__).resolve().parents[1] / "docs" / "scenarios.md").read_text("utf-8")
     assert rules_table() in docs, "refresh the table in docs/scenarios.md from rules_table()"
+
+
+def test_extends_chain_is_limited(tmp_path, cli):
+    for i in range(25):
+        write(tmp_path, f"extends: c{i + 1}.yaml\n", f"c{i}.yaml")
+    write(tmp_path, "extends: june_2020_replay\n", "c25.yaml")
+    refused(cli, tmp_path / "c0.yaml", "chain is longer than 20 files", verbs=("validate",))
+    assert ls.load_scenario(tmp_path / "c10.yaml").name == "c10"  # 16 links: fine
+
+
+def test_a_message_lists_ten_problems_and_counts_the_rest(tmp_path):
+    fields = "".join(f"  x{i}: 1\n" for i in range(30))
+    with pytest.raises(InputError, match="30 problems") as err:
+        ls.load_scenario(write(tmp_path, f"extends: june_2020_replay\ngovernment:\n{fields}"))
+    assert "'government.x9'" in str(err.value) and "x10'" not in str(err.value)
+    assert "and 20 more" in str(err.value)

@@ -393,3 +393,14 @@ def test_a_message_lists_ten_problems_and_counts_the_rest(tmp_path):
         ls.load_scenario(write(tmp_path, f"extends: june_2020_replay\ngovernment:\n{fields}"))
     assert "'government.x9'" in str(err.value) and "x10'" not in str(err.value)
     assert "and 20 more" in str(err.value)
+
+
+@pytest.mark.parametrize("override, expected", [
+    ("government={resolve: 0.5, resolve: 0.6}", "Override 'government': duplicate key 'resolve'"),
+    ("government.resolve=!!python/name:os.system", "unsupported YAML tag"),
+    ("government.resolve=true", "'government.resolve': must be a number, not true/false"),
+    ("start_date=20200230", "'start_date': must be a date written YYYY-MM-DD, not a number"),
+])
+def test_overrides_are_read_as_strictly_as_files(cli, override, expected):
+    code, _, err = cli("run", "june_2020_replay", "-n", 1, "--set", override)
+    assert code == 2 and expected in err and "internal error" not in err

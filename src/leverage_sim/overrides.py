@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from leverage_sim.errors import InputError
-from leverage_sim.safe_yaml import load_text
+from leverage_sim.safe_yaml import YAMLSyntaxError, load_text
 
 _TOKEN = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)|\[([^\]]+)\]|(\.)")
 
@@ -62,9 +62,9 @@ def parse_assignment(text: str) -> tuple[str, Any]:
         )
     path, raw = text.split("=", 1)
     try:
-        value = load_text(raw, f"the value of '{path.strip()}'") if raw.strip() else None
-    except InputError:
-        value = raw  # not YAML (or too big): the schema says what the field needs
+        value = load_text(raw, f"Override '{path.strip()}'") if raw.strip() else None
+    except YAMLSyntaxError:
+        value = raw  # not YAML: kept as text, and the schema says what the field needs
     return path.strip(), value
 
 

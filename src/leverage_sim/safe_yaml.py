@@ -38,6 +38,10 @@ _BASE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _MERGE = "tag:yaml.org,2002:merge"
 
 
+class YAMLSyntaxError(InputError):
+    """The text is not YAML at all (as opposed to YAML that leverage-sim refuses)."""
+
+
 class _DuplicateKey(yaml.MarkedYAMLError):
     """A mapping gives the same key twice."""
 
@@ -93,7 +97,7 @@ def load_text(text: str, source: str) -> Any:
             "files hold plain data only (mappings, lists, text, numbers, true/false, dates); "
             "remove the tag.") from None
     except yaml.MarkedYAMLError as e:
-        raise InputError(f"{source}: malformed YAML{_at(e.problem_mark)}: {e.problem}. Fix the "
+        raise YAMLSyntaxError(f"{source}: malformed YAML{_at(e.problem_mark)}: {e.problem}. Fix the "
                          "syntax there (indentation, a missing ':' or an unclosed quote or "
                          "bracket).") from None
     except yaml.YAMLError as e:

@@ -404,3 +404,9 @@ def test_a_message_lists_ten_problems_and_counts_the_rest(tmp_path):
 def test_overrides_are_read_as_strictly_as_files(cli, override, expected):
     code, _, err = cli("run", "june_2020_replay", "-n", 1, "--set", override)
     assert code == 2 and expected in err and "internal error" not in err
+
+
+def test_an_unknown_name_given_to_sweep_is_not_called_a_scenario(cli):
+    code, _, err = cli("sweep", "june_2020_replai")
+    assert code == 2 and "No scenario named 'june_2020_replai'" in err
+    assert "is a scenario" not in err and "Did you mean june_2020_replay" in err

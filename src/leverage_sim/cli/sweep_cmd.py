@@ -10,6 +10,7 @@ import pandas as pd
 
 from leverage_sim.cli.common import add_scenario_args
 from leverage_sim.errors import InputError
+from leverage_sim.scenario_loader import find_scenario
 from leverage_sim.sweep import DESIGNS, EXECUTORS, SweepSpec, load_sweep, run_sweep, summarise
 from leverage_sim.sweep.spec import is_sweep_file, parse_params
 
@@ -77,6 +78,7 @@ def build_spec(args: argparse.Namespace) -> SweepSpec | None:
                                  replications=args.replications, seed=args.seed,
                                  outputs=outputs or None)
     if not args.param:
+        find_scenario(args.target, args.scenario_dir)  # not a sweep: it must be a scenario
         raise InputError(f"'{args.target}' is a scenario, so say what to sweep with --param "
                          "PATH=SPEC (e.g. --param foreign_forces.backing=0:1:11 --param "
                          "patron.instigation=0.2,0.5,0.8), or give a sweep file from "

@@ -132,8 +132,10 @@ def test_params_filter_and_markdown(cli):
     assert code == 0
     lines = out.strip().splitlines()
     assert lines[0].startswith("| parameter | unit | default | range | meaning | source |")
-    assert len(lines) == 3 and "`foreign_forces.sites[NAME].interception`" in lines[2]
-    assert cli("params", "no_such_thing")[1].startswith("No parameter path contains")
+    assert len(lines) == 4 and "`foreign_forces.sites[NAME].interception`" in lines[2]
+    assert "`events[i].figures.interception`" in lines[3]  # deploy_defence's figure
+    code, _, err = cli("params", "no_such_thing")
+    assert code == 2 and "No parameter path contains 'no_such_thing'" in err
 
 
 # ---- bad input, every verb --------------------------------------------------------------------

@@ -410,3 +410,10 @@ def test_an_unknown_name_given_to_sweep_is_not_called_a_scenario(cli):
     code, _, err = cli("sweep", "june_2020_replai")
     assert code == 2 and "No scenario named 'june_2020_replai'" in err
     assert "is a scenario" not in err and "Did you mean june_2020_replay" in err
+
+
+def test_a_broken_file_that_is_not_a_scenario_is_not_quoted_either(tmp_path, cli):
+    write(tmp_path, "password: hunter2\npassword: swordfish\n", "secret.yaml")
+    path = write(tmp_path, "extends: secret.yaml\n", "child.yaml")
+    err = refused(cli, path, "is not a scenario file", verbs=("validate",))
+    assert "password" not in err and "hunter2" not in err and "swordfish" not in err

@@ -179,19 +179,21 @@ def file_problem(path: Path) -> str | None:
     return None
 
 
-def read_file(path: Path, what: str = "File") -> Any:
-    """Read and parse a YAML file (see :func:`load_text`); ``what`` starts the message when the
-    file cannot be read ("Scenario file 'x.yaml' is a folder, not a file.")."""
+def read_text(path: Path, what: str = "File") -> str:
+    """The text of a YAML file; ``what`` starts the message when the file cannot be read
+    ("Scenario file 'x.yaml' is a folder, not a file.")."""
     problem = file_problem(path)
     if problem is None:
         try:
             with path.open("rb") as f:
-                data = f.read(MAX_BYTES + 1)
-            text = data.decode("utf-8")
+                return f.read(MAX_BYTES + 1).decode("utf-8")
         except UnicodeDecodeError:
             problem = "is not UTF-8 text"
         except OSError as e:
             problem = f"cannot be read ({e.strerror or e})"
-    if problem is not None:
-        raise InputError(f"{what} '{path}' {problem}.")
-    return load_text(text, str(path))
+    raise InputError(f"{what} '{path}' {problem}.")
+
+
+def read_file(path: Path, what: str = "File") -> Any:
+    """Read and parse a YAML file (see :func:`read_text` and :func:`load_text`)."""
+    return load_text(read_text(path, what), str(path))

@@ -24,7 +24,7 @@ from pydantic import ValidationError
 from leverage_sim import overrides as ov
 from leverage_sim.errors import InputError
 from leverage_sim.event_schema import label, short_repr
-from leverage_sim.safe_yaml import file_problem, read_file
+from leverage_sim.safe_yaml import file_problem, load_text, read_file, read_text
 from leverage_sim.schema import Scenario
 from leverage_sim.schema_base import Problems, Strict, field_summary
 
@@ -96,19 +96,27 @@ def find_scenario(name_or_path: str | Path, extra_dirs: Iterable[str | Path] = (
 def read_yaml(path: Path, what: str = "File") -> dict[str, Any]:
     """Read one YAML mapping (see :mod:`leverage_sim.safe_yaml`); problems name the file, and
     the line for syntax errors."""
-    data = read_file(path, what)
+    return _mapping(read_file(path, what), path)
+
+
+def _mapping(data: Any, path: Path) -> dict[str, Any]:
     if data is None:
-        data = {}
+        return {}
     if not isinstance(data, dict):
         raise InputError(f"{path}: must be a YAML mapping of fields (name: value), not a "
                          f"{type(data).__name__}.")
     return data
 
 
+_SCENARIO_KEY = re.compile(r"\b(militias|extends)\s*:")
+
+
 def read_scenario_file(path: Path) -> dict[str, Any]:
-    """A scenario file's raw mapping. A file without ``militias:`` or ``extends:`` is refused as
-    "not a scenario file", without quoting any of its content."""
-    data = read_yaml(path, "Scenario file")
+    """The raw mapping of a file named by ``extends``. A file without ``militias:`` or
+    ``extends:`` is refused as "not a scenario file" before it is parsed or after, never
+    quoting any of its content (a file named directly gets the detailed YAML errors)."""
+    text = read_text(path, "Scenario file")
+    data = _mapping(load_text(text, str(path)), path) if _SCENARIO_KEY.search(text) else {}
     if "militias" not in data and "extends" not in data:
         raise InputError(f"{path} is not a scenario file: a scenario is a YAML mapping with "
                          "`militias:` (or `extends:` naming a scenario that has them); see "
@@ -126,7 +134,7 @@ def resolve_raw(name_or_path: str | Path, extra_dirs: Iterable[str | Path] = (),
     if path.resolve() in _chain:
         cycle = " -> ".join(str(p) for p in (*_chain, path.resolve()))
         raise InputError(f"{path}: 'extends' forms a cycle ({cycle}). Remove one of the links.")
-    data = read_scenario_file(path)
+    data = read_scenario_file(path) if _chain else read_yaml(path, "Scenario file")
     _check_unique_names(data, path)
     data.setdefault("name", path.stem)
     parent = data.pop("extends", None)

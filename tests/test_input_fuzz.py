@@ -1,6 +1,6 @@
-"""Fuzzing the replay scenario file: random type swaps, out-of-range numbers, unknown keys,
-impossible dates. `validate` and `run -n 1` must accept it (exit 0) or refuse it (exit 2) —
-never an internal error (exit 1) or a traceback."""
+"""Fuzzing the replay scenario file (random type swaps, out-of-range numbers, unknown keys,
+impossible dates) and its `--set` overrides: `validate` and `run -n 1` must accept (exit 0) or
+refuse (exit 2), never end in an internal error (exit 1) or a traceback."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from leverage_sim.cli.main import main
+from leverage_sim.param_reference import reference_rows
 
 REPLAY = yaml.safe_load((Path(__file__).resolve().parents[1] / "scenarios" /
                          "june_2020_replay.yaml").read_text(encoding="utf-8"))
@@ -89,3 +90,21 @@ def test_mutated_replay_is_accepted_or_refused_never_a_crash(tmp_path, capsys, c
         code = main(["run", str(path), "-n", "1", "-q"])
         err = capsys.readouterr().err
         assert code == 0, err
+
+
+PATHS = sorted({r.path.replace("[NAME]", "[KH]", 1).replace("sites[KH]", "sites[embassy]")
+                .replace("[i]", "[0]") for r in reference_rows()})
+texts = st.one_of(st.text(max_size=15), st.sampled_from(
+    ["true", "'0.5'", ".nan", "-.inf", "1e400", "2020-02-30", "2020-06-25", "-1", "10**9",
+     "999999999999999999999", "[1, 2]", "{a: 1, a: 2}", "&a [*a]", "!!python/name:os.system",
+     "null", "0.5", "3", "government", "set", "KH", "{arrests: -5}", "{troops: 100}"]))
+
+
+@settings(max_examples=60, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(path=st.sampled_from(PATHS), value=texts)
+def test_random_overrides_are_accepted_or_refused_never_a_crash(capsys, path, value):
+    code = main(["run", "june_2020_replay", "-n", "1", "-q", "--set", f"{path}={value}"])
+    err = capsys.readouterr().err
+    assert code in (0, 2), err
+    assert "Traceback" not in err and "internal error" not in err

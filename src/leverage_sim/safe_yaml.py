@@ -179,18 +179,24 @@ def file_problem(path: Path) -> str | None:
     return None
 
 
-def read_text(path: Path, what: str = "File") -> str:
-    """The text of a YAML file; ``what`` starts the message when the file cannot be read
-    ("Scenario file 'x.yaml' is a folder, not a file.")."""
+def require_file(path: Path, what: str = "File", hint: str = "") -> Path:
+    """``path`` if it can be read as a YAML file, else an :class:`InputError` saying why, e.g.
+    "Scenario file 'x.yaml' is a folder, not a file." followed by ``hint``."""
     problem = file_problem(path)
-    if problem is None:
-        try:
-            with path.open("rb") as f:
-                return f.read(MAX_BYTES + 1).decode("utf-8")
-        except UnicodeDecodeError:
-            problem = "is not UTF-8 text"
-        except OSError as e:
-            problem = f"cannot be read ({e.strerror or e})"
+    if problem is not None:
+        raise InputError(f"{what} '{path}' {problem}." + (f" {hint}" if hint else ""))
+    return path
+
+
+def read_text(path: Path, what: str = "File") -> str:
+    """The text of a YAML file (see :func:`require_file` for ``what``)."""
+    try:
+        with require_file(path, what).open("rb") as f:
+            return f.read(MAX_BYTES + 1).decode("utf-8")
+    except UnicodeDecodeError:
+        problem = "is not UTF-8 text"
+    except OSError as e:
+        problem = f"cannot be read ({e.strerror or e})"
     raise InputError(f"{what} '{path}' {problem}.")
 
 

@@ -24,7 +24,7 @@ from pydantic import ValidationError
 from leverage_sim import overrides as ov
 from leverage_sim.errors import InputError
 from leverage_sim.event_schema import label, short_repr
-from leverage_sim.safe_yaml import file_problem, load_text, read_file, read_text
+from leverage_sim.safe_yaml import load_text, read_file, read_text, require_file
 from leverage_sim.schema import Scenario
 from leverage_sim.schema_base import Problems, Strict, field_summary
 
@@ -72,11 +72,8 @@ def find_scenario(name_or_path: str | Path, extra_dirs: Iterable[str | Path] = (
     wrong (listing the known names for an unknown name)."""
     p = Path(name_or_path)
     if is_scenario_path(p):
-        problem = file_problem(p)
-        if problem is None:
-            return p
-        raise InputError(f"Scenario file '{p}' {problem}. Check the path, or give a scenario "
-                         "name (see `leverage-sim list`).")
+        return require_file(p, "Scenario file", "Check the path, or give a scenario name (see "
+                            "`leverage-sim list`).")
     if not _NAME.fullmatch(str(name_or_path)):
         raise InputError(f"'{name_or_path}' is neither a scenario name (letters, digits, '_', "
                          "'-', '.'; see `leverage-sim list`) nor a path to a .yaml/.yml "

@@ -31,7 +31,7 @@ from pydantic import ConfigDict, Field, ValidationError, model_validator
 
 from leverage_sim import overrides as ov
 from leverage_sim.errors import InputError
-from leverage_sim.safe_yaml import file_problem, load_text
+from leverage_sim.safe_yaml import load_text, require_file
 from leverage_sim.scenario_loader import is_scenario_path, read_yaml, validate
 from leverage_sim.schema_base import Strict
 
@@ -276,11 +276,7 @@ def find_sweep(name_or_path: str | Path) -> Path:
     sweeps."""
     p = Path(name_or_path)
     if is_scenario_path(p):
-        problem = file_problem(p)
-        if problem is None:
-            return p
-        raise InputError(f"File '{p}' {problem} (give a sweep file, or a scenario with --param "
-                         "PATH=SPEC).")
+        return require_file(p, "File", "Give a sweep file, or a scenario with --param PATH=SPEC.")
     dirs = [Path.cwd() / "scenarios" / "sweeps", SWEEP_DIR]
     for d in dirs:
         for ext in (".yaml", ".yml"):

@@ -303,7 +303,7 @@ def is_sweep_file(name_or_path: str) -> bool:
 
 
 def check_points(spec: SweepSpec, base: Mapping[str, Any], source: str,
-                 points: list[dict[str, Any]]) -> None:
+                 points: Iterable[Mapping[str, Any]]) -> None:
     """Validate the scenario of every distinct design point (fixed overrides plus the point's
     values) before any run starts; the first invalid point is an :class:`InputError` naming the
     point and its values."""

@@ -211,6 +211,12 @@ def test_impossible_date_in_an_override(cli):
     assert "internal error" not in err
 
 
+def test_a_short_run_without_events_is_fine(cli):
+    code, _, err = cli("run", "june_2020_replay", "-n", 1, "-q", "--set", "horizon_days=20",
+                       "--set", "events=[]")
+    assert code == 0, err
+
+
 def test_an_event_on_the_last_day_is_accepted():
     sc = ls.load_scenario("june_2020_replay", {"horizon_days": 53})  # deploy_defence: day 52
     assert sc.event_day(sc.events[-1]) == sc.horizon_days - 1

@@ -145,7 +145,8 @@ def check_events(scenario: Scenario) -> list[str]:
                 f"{where}.{field} {getattr(ev, field)} is day {scenario.event_day(ev)}, after the "
                 f"last simulated day {last} ({scenario.date_of(last)}; horizon_days "
                 f"{scenario.horizon_days}), so it would never fire: lengthen horizon_days or "
-                "remove the event")
+                "remove the event (in an extending file {name: X, remove: true}; --set "
+                "'events=[]' drops every event)")
         if rule.figures is None:
             problems += _set_problems(where, ev, scenario)
         else:

@@ -75,7 +75,7 @@ def test_list_finds_user_folders(cli, tmp_path, monkeypatch):
     assert code == 0
     assert "what if my_case?" in out and "what if env_case?" in out
     assert str(mine / "my_case.yaml") in out
-    code, out, _ = cli("run", "env_case", "-n", "1", "-q", "--set", "horizon_days=5")
+    code, out, _ = cli("run", "env_case", "-n", "1", "-q", "--set", "horizon_days=55")
     assert code == 0 and "Scenario env_case" in out
 
 
@@ -132,8 +132,10 @@ def test_params_filter_and_markdown(cli):
     assert code == 0
     lines = out.strip().splitlines()
     assert lines[0].startswith("| parameter | unit | default | range | meaning | source |")
-    assert len(lines) == 3 and "`foreign_forces.sites[NAME].interception`" in lines[2]
-    assert cli("params", "no_such_thing")[1].startswith("No parameter path contains")
+    assert len(lines) == 4 and "`foreign_forces.sites[NAME].interception`" in lines[2]
+    assert "`events[i].figures.interception`" in lines[3]  # deploy_defence's figure
+    code, _, err = cli("params", "no_such_thing")
+    assert code == 2 and "No parameter path contains 'no_such_thing'" in err
 
 
 # ---- bad input, every verb --------------------------------------------------------------------

@@ -32,6 +32,7 @@ scenario_overrides = st.fixed_dictionaries({
     "militias[AAH].clash_propensity": unit,
     "militias[KH].attack_rate": st.floats(0, 3),
     "events[0].day": st.integers(0, 19),
+    "events[1].day": st.integers(0, 19),
     "events[0].figures": st.one_of(st.fixed_dictionaries({"arrests": st.integers(0, 60)}),
                                    st.fixed_dictionaries({"targets": st.integers(1, 60)})),
 })
@@ -41,7 +42,9 @@ scenario_overrides = st.fixed_dictionaries({
 @given(overrides=scenario_overrides, seed=st.integers(0, 2**32))
 def test_invariants_hold(replay, overrides, seed):
     overrides = dict(overrides)
-    overrides["events[0].date"] = None
+    overrides["events[0].date"] = overrides["events[1].date"] = None  # days within the horizon
+    overrides["militias[KH].capital_fighters"] = min(overrides["militias[KH].capital_fighters"],
+                                                     overrides["militias[KH].fighters"])
     scenario = ls.load_scenario(replay, overrides)
     res = ls.run(scenario, replications=1, seed=seed)
     ts, mil, s = res.timeseries, res.militias, res.summary.iloc[0]

@@ -76,8 +76,9 @@ def test_file_is_documented_valid_and_runs(path: Path) -> None:
     assert raw.get("question"), "a one-line question: field (shown by `leverage-sim list`)"
     sc = ls.load_scenario(path)
     assert sc.name == path.stem
-    res = ls.run(sc, replications=2, seed=1, overrides={"horizon_days": 20})
-    assert len(res.summary) == 2 and len(res.timeseries) == 40
+    horizon = max([20, *(sc.event_day(e) + 1 for e in sc.events)])  # every event fires
+    res = ls.run(sc, replications=2, seed=1, overrides={"horizon_days": horizon})
+    assert len(res.summary) == 2 and len(res.timeseries) == 2 * horizon
 
 
 def test_every_scenario_has_a_headline_check() -> None:

@@ -137,16 +137,35 @@ def test_a_worker_that_dies_is_replaced_and_its_chunk_run_again(serial_dir, tmp_
     pd.testing.assert_frame_equal(df, load_sweep(serial_dir))
 
 
-def test_failing_runs_are_recorded_with_seed_not_fatal(tmp_path):
+def test_an_invalid_combination_is_refused_before_running(tmp_path):
     # Each share alone is valid; only both at 0.6 exceed the patron's total support (0.6 + 0.6 + 0.3 > 1).
     spec = SweepSpec.from_cli("june_2020_replay", ["militias[KH].patron_support_share=0.1,0.6",
                                                    "militias[AAH].patron_support_share=0.1,0.6"],
                               replications=3, seed=2, overrides=SHORT)
-    out = run_sweep(spec, tmp_path / "s", executor="local", workers=2)
+    with pytest.raises(InputError, match=r"design point 3 .*patron_support_share sum to 1\.50"):
+        run_sweep(spec, tmp_path / "s", executor="serial")
+    assert not (tmp_path / "s").exists()
+
+
+def test_failing_runs_are_recorded_with_seed_not_fatal(tmp_path, monkeypatch):
+    from leverage_sim.sweep import worker
+
+    def fail_at_point_3(scenario, *args):
+        shares = {m.name: m.patron_support_share for m in scenario.militias}
+        if shares["KH"] == shares["AAH"] == 0.3:
+            raise RuntimeError("model failure at point 3")
+        return run_tables(scenario, *args)
+
+    run_tables = worker.run_tables
+    monkeypatch.setattr(worker, "run_tables", fail_at_point_3)
+    spec = SweepSpec.from_cli("june_2020_replay", ["militias[KH].patron_support_share=0.1,0.3",
+                                                   "militias[AAH].patron_support_share=0.1,0.3"],
+                              replications=3, seed=2, overrides=SHORT)
+    out = run_sweep(spec, tmp_path / "s", executor="serial")
     df = load_sweep(out)
     bad = df[df["error"].notna()]
     assert bad["point_id"].unique().tolist() == [3] and len(bad) == 3
-    assert bad["error"].str.contains("patron_support_share sum to 1.50").all()
+    assert bad["error"].str.contains("RuntimeError: model failure at point 3").all()
     assert bad["seed"].notna().all() and bad["attacks"].isna().all()
     assert df.loc[df["error"].isna(), "attacks"].notna().all() and len(df) == 12
     summ = summarise(df, outcomes=["attacks"])

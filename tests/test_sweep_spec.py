@@ -96,8 +96,8 @@ def test_out_of_range_value_is_caught_before_running(tmp_path):
     from leverage_sim.sweep import run_sweep
 
     spec = SweepSpec.from_cli("june_2020_replay", ["foreign_forces.backing=0:2:3"])
-    with pytest.raises(InputError, match=r"parameter 'foreign_forces.backing' takes the value "
-                       r"2\.0.*allowed range 0 to 1"):
+    with pytest.raises(InputError, match=r"design point 2 \(foreign_forces.backing=2\.0\).*"
+                       r"allowed range 0 to 1"):
         run_sweep(spec, tmp_path / "out", executor="serial")
     assert not (tmp_path / "out").exists()  # nothing written for a sweep that cannot run
 

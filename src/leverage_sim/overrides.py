@@ -11,9 +11,8 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-import yaml
-
 from leverage_sim.errors import InputError
+from leverage_sim.safe_yaml import YAMLSyntaxError, load_text
 
 _TOKEN = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)|\[([^\]]+)\]|(\.)")
 
@@ -55,16 +54,17 @@ def render_path(parts: list[str]) -> str:
 
 
 def parse_assignment(text: str) -> tuple[str, Any]:
-    """Parse ``path=value``; the value is read as YAML (numbers, booleans, lists, strings)."""
+    """Parse ``path=value``; the value is read as YAML (numbers, booleans, lists, strings, dates;
+    see :mod:`leverage_sim.safe_yaml`)."""
     if "=" not in text:
         raise InputError(
             f"Override '{text}' has no '='. Write it as path=value, e.g. foreign_forces.backing=0.8."
         )
     path, raw = text.split("=", 1)
     try:
-        value = yaml.safe_load(raw) if raw.strip() else None
-    except yaml.YAMLError:
-        value = raw
+        value = load_text(raw, f"Override '{path.strip()}'") if raw.strip() else None
+    except YAMLSyntaxError:
+        value = raw  # not YAML: kept as text, and the schema says what the field needs
     return path.strip(), value
 
 

@@ -2,7 +2,8 @@
 
 One row per field of :class:`leverage_sim.schema.Scenario` (nested sections flattened to the
 paths used by ``--set`` overrides: ``foreign_forces.backing``, ``militias[NAME].autonomy``,
-``events[i].action``) with unit, default, allowed range, meaning and the source of the default.
+``events[i].action``) with unit, default, allowed range, meaning and the source of the default,
+then the figures of each scripted action (``events[i].figures.arrests``, labelled ``raid:``).
 ``leverage-sim params`` prints it; docs/parameters.md and docs/model.md carry it between the
 markers ``<!-- params:start -->`` and ``<!-- params:end -->``, refreshed with
 ``python -m leverage_sim.param_reference docs/parameters.md docs/model.md``.
@@ -10,6 +11,7 @@ markers ``<!-- params:start -->`` and ``<!-- params:end -->``, refreshed with
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import sys
 import textwrap
@@ -21,8 +23,9 @@ from typing import Any, Literal, get_args, get_origin
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from leverage_sim.scenario_loader import allowed_range
-from leverage_sim.schema import Scenario, Strict
+from leverage_sim.event_schema import RULES
+from leverage_sim.schema import Scenario
+from leverage_sim.schema_base import Strict, allowed_range
 
 START, END = "<!-- params:start -->", "<!-- params:end -->"
 COLUMNS = ("parameter", "unit", "default", "range", "meaning", "source")
@@ -90,6 +93,17 @@ def reference_rows(model: type[Strict] = Scenario, prefix: str = "") -> Iterator
         extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
         yield ParamRow(f"{prefix}{name}", str(extra.get("unit", "")), _default(info),
                        _range(info), info.description or "", str(extra.get("source", "")))
+    if model is Scenario:
+        yield from figure_rows()
+
+
+def figure_rows() -> Iterator[ParamRow]:
+    """The figures of each scripted action, as ``events[i].figures.NAME`` rows whose meaning
+    starts with the action (``raid: Members arrested ...``)."""
+    for action, rule in RULES.items():
+        if rule.figures is not None:
+            for row in reference_rows(rule.figures, "events[i].figures."):
+                yield dataclasses.replace(row, meaning=f"{action}: {row.meaning}")
 
 
 def markdown_table(rows: list[ParamRow]) -> str:

@@ -1,30 +1,41 @@
 """Finding, reading and validating scenario files.
 
 A scenario is a YAML file validated against :class:`leverage_sim.schema.Scenario`. A file may
-say ``extends: <scenario name or path>`` to inherit another scenario and override parts of it
-(deep merge; list entries with a ``name`` are matched by name, entries without one are
-appended, and ``{name: X, remove: true}`` drops entry X). Dotted overrides are applied last.
+say ``extends: <scenario name or .yaml/.yml path>`` to inherit another scenario and override
+parts of it (deep merge; list entries with a ``name`` are matched by name, entries without one
+are appended, ``{name: X, remove: true}`` drops entry X, and an empty list clears the inherited
+one). Names in one list of one file must be unique. Dotted overrides are applied last. YAML is
+read by :mod:`leverage_sim.safe_yaml` (duplicate keys, tags, size limits); the rules are in
+docs/scenarios.md.
 """
 
 from __future__ import annotations
 
 import difflib
 import os
+import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from leverage_sim import overrides as ov
 from leverage_sim.errors import InputError
-from leverage_sim.schema import Scenario, Strict
+from leverage_sim.event_schema import label, short_repr
+from leverage_sim.safe_yaml import load_text, read_file, read_text, require_file
+from leverage_sim.schema import Scenario
+from leverage_sim.schema_base import Problems, Strict, field_summary
 
 ENV_SCENARIO_PATH = "LEVERAGE_SIM_SCENARIO_PATH"
 BUILTIN_SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 
 Overrides = Mapping[str, Any] | Iterable[str] | None
+MAX_EXTENDS = 20
+"""Longest ``extends`` chain (the shipped scenarios use 1)."""
+MAX_PROBLEMS_SHOWN = 10
+"""Problems listed in one error message; the rest are counted."""
 
 
 def scenario_dirs(extra: Iterable[str | Path] = ()) -> list[Path]:
@@ -48,14 +59,25 @@ def available_scenarios(extra: Iterable[str | Path] = ()) -> dict[str, Path]:
     return found
 
 
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+
+
+def is_scenario_path(name_or_path: str | Path) -> bool:
+    """Whether ``name_or_path`` is meant as a file (it ends in .yaml/.yml) rather than a name."""
+    return Path(name_or_path).suffix.lower() in (".yaml", ".yml")
+
+
 def find_scenario(name_or_path: str | Path, extra_dirs: Iterable[str | Path] = ()) -> Path:
-    """The file for a scenario name or path; an :class:`InputError` listing the choices if none."""
+    """The file for a scenario name or a .yaml/.yml path; an :class:`InputError` saying what is
+    wrong (listing the known names for an unknown name)."""
     p = Path(name_or_path)
-    if p.suffix in (".yaml", ".yml") or p.parent != Path("."):
-        if p.is_file():
-            return p
-        raise InputError(f"Scenario file '{p}' does not exist. Check the path, or give a "
-                         "scenario name (see `leverage-sim list`).")
+    if is_scenario_path(p):
+        return require_file(p, "Scenario file", "Check the path, or give a scenario name (see "
+                            "`leverage-sim list`).")
+    if not _NAME.fullmatch(str(name_or_path)):
+        raise InputError(f"'{name_or_path}' is neither a scenario name (letters, digits, '_', "
+                         "'-', '.'; see `leverage-sim list`) nor a path to a .yaml/.yml "
+                         "scenario file.")
     known = available_scenarios(extra_dirs)
     if str(name_or_path) in known:
         return known[str(name_or_path)]
@@ -68,27 +90,34 @@ def find_scenario(name_or_path: str | Path, extra_dirs: Iterable[str | Path] = (
     )
 
 
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-"""``yaml.safe_load``'s loader, in C when PyYAML was built with libyaml (10× faster)."""
+def read_yaml(path: Path, what: str = "File") -> dict[str, Any]:
+    """Read one YAML mapping (see :mod:`leverage_sim.safe_yaml`); problems name the file, and
+    the line for syntax errors."""
+    return _mapping(read_file(path, what), path)
 
 
-def read_yaml(path: Path) -> dict[str, Any]:
-    """Read one YAML mapping (safe loading, with libyaml where PyYAML has it); syntax errors
-    name file, line and column."""
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
-    except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise InputError(f"{path}: malformed YAML{where}: {e.problem}. Fix the syntax there "
-                         "(indentation, a missing ':' or an unclosed quote or bracket).") from None
-    except (yaml.YAMLError, UnicodeDecodeError, OSError) as e:
-        raise InputError(f"{path}: cannot be read as YAML ({e}).") from None
+def _mapping(data: Any, path: Path) -> dict[str, Any]:
     if data is None:
-        data = {}
+        return {}
     if not isinstance(data, dict):
-        raise InputError(f"{path}: a scenario file must be a YAML mapping of fields "
-                         f"(government:, militias:, ...), not a {type(data).__name__}.")
+        raise InputError(f"{path}: must be a YAML mapping of fields (name: value), not a "
+                         f"{type(data).__name__}.")
+    return data
+
+
+_SCENARIO_KEY = re.compile(r"\b(militias|extends)\s*:")
+
+
+def read_scenario_file(path: Path) -> dict[str, Any]:
+    """The raw mapping of a file named by ``extends``. A file without ``militias:`` or
+    ``extends:`` is refused as "not a scenario file" before it is parsed or after, never
+    quoting any of its content (a file named directly gets the detailed YAML errors)."""
+    text = read_text(path, "Scenario file")
+    data = _mapping(load_text(text, str(path)), path) if _SCENARIO_KEY.search(text) else {}
+    if "militias" not in data and "extends" not in data:
+        raise InputError(f"{path} is not a scenario file: a scenario is a YAML mapping with "
+                         "`militias:` (or `extends:` naming a scenario that has them); see "
+                         "docs/scenarios.md.")
     return data
 
 
@@ -96,22 +125,48 @@ def resolve_raw(name_or_path: str | Path, extra_dirs: Iterable[str | Path] = (),
                 _chain: tuple[Path, ...] = ()) -> dict[str, Any]:
     """Raw scenario data with its ``extends`` chain merged in (no validation, no overrides)."""
     path = find_scenario(name_or_path, extra_dirs)
+    if len(_chain) >= MAX_EXTENDS:
+        raise InputError(f"{path}: the 'extends' chain is longer than {MAX_EXTENDS} files; "
+                         "flatten it (`leverage-sim show NAME > flat.yaml` writes one file).")
     if path.resolve() in _chain:
         cycle = " -> ".join(str(p) for p in (*_chain, path.resolve()))
         raise InputError(f"{path}: 'extends' forms a cycle ({cycle}). Remove one of the links.")
-    data = read_yaml(path)
+    data = read_scenario_file(path) if _chain else read_yaml(path, "Scenario file")
+    _check_unique_names(data, path)
     data.setdefault("name", path.stem)
     parent = data.pop("extends", None)
     if parent is None:
         return data
-    if not isinstance(parent, str):
-        raise InputError(f"{path}: 'extends' must be one scenario name or path, got {parent!r}.")
-    if not Path(parent).is_absolute() and (path.parent / parent).is_file():
-        parent = str(path.parent / parent)
-    base = resolve_raw(parent, [path.parent, *extra_dirs], (*_chain, path.resolve()))
-    base.pop("name", None)
-    base.pop("question", None)
-    return deep_merge(base, data)
+    if not isinstance(parent, str) or not (is_scenario_path(parent) or _NAME.fullmatch(parent)):
+        raise InputError(f"{path}: 'extends' must be one scenario name (e.g. june_2020_replay) "
+                         f"or a path to a .yaml/.yml scenario file, got {short_repr(parent)}.")
+    target = parent
+    if is_scenario_path(parent) and not Path(parent).is_absolute():
+        target = str(path.parent / parent)
+    try:
+        base = resolve_raw(target, [path.parent, *extra_dirs], (*_chain, path.resolve()))
+        base.pop("name", None)
+        base.pop("question", None)
+        return deep_merge(base, data)
+    except InputError as e:
+        raise InputError(f"{path}, in 'extends: {parent}': {e}") from None
+
+
+def _check_unique_names(node: Any, path: Path, where: str = "") -> None:
+    """Within one file, entries of a list (militias, sites, events) must have distinct names."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            _check_unique_names(value, path, f"{where}.{key}" if where else str(key))
+    elif isinstance(node, list):
+        names = [e["name"] for e in node if isinstance(e, dict) and isinstance(e.get("name"), str)]
+        dupes = sorted(n for n, k in Counter(names).items() if k > 1)
+        if dupes:
+            raise InputError(f"{path}: '{where}' names {', '.join(map(repr, dupes))} more than "
+                             "once; each entry of a list needs its own name (merge the entries "
+                             "into one).")
+        for entry in node:
+            if isinstance(entry, dict):
+                _check_unique_names(entry, path, f"{where}[{entry.get('name', '?')}]")
 
 
 def deep_merge(base: Any, override: Any) -> Any:
@@ -126,20 +181,33 @@ def deep_merge(base: Any, override: Any) -> Any:
     return override
 
 
+_REMOVED = object()
+
+
 def _merge_named_lists(base: list[Any], override: list[Any]) -> list[Any]:
-    merged = list(base)
+    """Entries of ``override`` merge into the ``base`` entry of the same name, or are appended;
+    ``{name: X, remove: true}`` drops X; an empty ``override`` clears the list. Linear time."""
+    if not override:
+        return []
+    merged: list[Any] = list(base)
+    index = {b["name"]: i for i, b in enumerate(merged)
+             if isinstance(b, dict) and isinstance(b.get("name"), str)}
     for entry in override:
         name = entry.get("name") if isinstance(entry, dict) else None
-        idx = next((i for i, b in enumerate(merged)
-                    if name is not None and isinstance(b, dict) and b.get("name") == name), None)
+        i = index.get(name) if isinstance(name, str) else None
         if isinstance(entry, dict) and entry.get("remove") is True:
-            if idx is not None:
-                merged.pop(idx)
-        elif idx is None:
+            if i is None:
+                raise InputError(f"{{name: {name}, remove: true}} removes nothing: no inherited "
+                                 f"entry is named {name!r}. Check the name.")
+            merged[i] = _REMOVED
+            del index[name]
+        elif i is None:
+            if isinstance(name, str):
+                index[name] = len(merged)
             merged.append(entry)
         else:
-            merged[idx] = deep_merge(merged[idx], entry)
-    return merged
+            merged[i] = deep_merge(merged[i], entry)
+    return [e for e in merged if e is not _REMOVED]
 
 
 def load_scenario(name_or_path: str | Path | Scenario, overrides: Overrides = None,
@@ -158,8 +226,8 @@ def load_scenario(name_or_path: str | Path | Scenario, overrides: Overrides = No
     if isinstance(name_or_path, Scenario):
         raw, source = name_or_path.model_dump(mode="json"), f"scenario '{name_or_path.name}'"
     else:
-        raw = resolve_raw(name_or_path, scenario_dirs)
         source = str(find_scenario(name_or_path, scenario_dirs))
+        raw = resolve_raw(source, scenario_dirs)
     return validate(raw, source, overrides)
 
 
@@ -171,12 +239,14 @@ def validate(raw: dict[str, Any], source: str, overrides: Overrides = None) -> S
     try:
         return Scenario.model_validate(raw)
     except ValidationError as e:
-        problems = [_describe(err, raw) for err in e.errors()]
+        problems = [p for err in e.errors() for p in _describe(err, raw)]
         via = (f" (after overrides {', '.join(f'{k}={v}' for k, v in overrides.items())})"
                if overrides else "")
+        more = len(problems) - MAX_PROBLEMS_SHOWN
+        shown = problems[:MAX_PROBLEMS_SHOWN] + ([f"and {more} more"] if more > 0 else [])
         raise InputError(
             f"{source}{via}: {len(problems)} problem{'s' * (len(problems) > 1)} — "
-            + "; ".join(problems)
+            + "; ".join(shown)
             + ". Fix these fields in the file (or the --set override); `leverage-sim params` "
             "lists every field with its unit and range."
         ) from None
@@ -217,35 +287,42 @@ def allowed_range(info: Any) -> tuple[float | None, float | None]:
     return lo, hi
 
 
-def _describe(err: dict[str, Any], raw: dict[str, Any]) -> str:
+def _describe(err: dict[str, Any], raw: dict[str, Any]) -> list[str]:
+    """One pydantic error as readable problems (a validator may report several at once)."""
     loc = err["loc"]
     path = _readable_loc(loc, raw)
+    found = err.get("ctx", {}).get("error")
+    if isinstance(found, Problems):
+        return [f"{path}: {p}" if path else p for p in found.items]
     if err["type"] == "extra_forbidden":
         owner = _walk(loc[:-1])[0] if len(loc) > 1 else Scenario
         names = list(owner.model_fields) if owner else []
         close = difflib.get_close_matches(str(loc[-1]), names, n=1)
         hint = f" — did you mean '{close[0]}'?" if close else ""
-        return f"unknown field '{path}'{hint} (allowed here: {', '.join(names)})"
+        return [f"unknown field '{path}'{hint} (allowed here: {', '.join(names)})"]
     msg = err["msg"].removeprefix("Value error, ")
     info = _walk(loc)[1]
-    if info is not None:
-        lo, hi = allowed_range(info)
-        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
-        unit = extra.get("unit", "")
-        if lo is not None or hi is not None:
-            rng = f"{'' if lo is None else lo} to {'' if hi is None else hi}".strip()
-            msg += f" (allowed range {rng}{' ' + unit if unit else ''}; got {err.get('input')!r})"
-    return f"'{path}': {msg}" if path else msg
+    summary = field_summary(info) if info is not None else ""
+    value = err.get("input")
+    got = "" if err["type"] == "missing" or isinstance(value, dict | list) else \
+        f"got {short_repr(value)}"
+    detail = "; ".join(x for x in (summary, got) if x)
+    msg += f" ({detail})" if detail else ""
+    return [f"'{path}': {msg}" if path else msg]
 
 
 def _readable_loc(loc: tuple[Any, ...], raw: Any) -> str:
-    """('militias', 0, 'autonomy') -> 'militias[KH].autonomy' using names from the raw data."""
+    """('militias', 0, 'autonomy') -> 'militias[KH].autonomy' using names from the raw data;
+    events keep their index: ('events', 2, 'date') -> 'events[2] (ct_raid).date'."""
     out, node = "", raw
     for part in loc:
         if isinstance(part, int):
             entry = node[part] if isinstance(node, list) and part < len(node) else None
             name = entry.get("name") if isinstance(entry, dict) else None
-            out += f"[{name if name is not None else part}]"
+            if out == "events":
+                out = label(part, name)
+            else:
+                out += f"[{name if name is not None else part}]"
             node = entry
         else:
             out += f".{part}" if out else str(part)

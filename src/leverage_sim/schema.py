@@ -8,39 +8,15 @@ here). Defaults describe Iraq in mid-2020; ``scenarios/june_2020_replay.yaml`` s
 from __future__ import annotations
 
 import datetime as dt
-import re
+from collections import Counter
 from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
+
+from leverage_sim import event_schema
+from leverage_sim.schema_base import Problems, Strict, param
 
 PARLIAMENT_SEATS = 329  # Council of Representatives of Iraq, 2018 election.
-
-
-def param(
-    default: Any,
-    *,
-    unit: str,
-    description: str,
-    source: str,
-    ge: float | None = None,
-    le: float | None = None,
-    gt: float | None = None,
-) -> Any:
-    """A scenario parameter: a pydantic Field carrying unit, range and the source of its default."""
-    return Field(
-        default,
-        ge=ge,
-        le=le,
-        gt=gt,
-        description=description,
-        json_schema_extra={"unit": unit, "source": source},
-    )
-
-
-class Strict(BaseModel):
-    """Base for every schema node: unknown keys are errors, assignments are validated."""
-
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
 
 class Government(Strict):
@@ -552,10 +528,9 @@ class ForeignForces(Strict):
         return self
 
 
-Action = Literal[
-    "raid", "strike", "backing", "attack", "deploy_defence", "set", "truce", "drawdown",
-    "withdrawal",
-]
+Action = Literal[tuple(event_schema.RULES)]  # type: ignore[valid-type]
+
+
 class Escalation(Strict):
     """The escalation index (0 = calm, 1 = open conflict) and what moves it."""
 
@@ -599,14 +574,13 @@ class ScriptedEvent(Strict):
     date: dt.date | None = Field(None, description="Calendar date; alternative to day.")
     actor: str = Field(..., description="Who acts: government, patron, foreign_forces or a "
                        "militia name.")
-    action: Action = Field(..., description="raid (government on target; figures.arrests fixes the count, "
-              "figures.targets draws it), strike (foreign forces on a militia), backing (foreign "
-              "forces step in to the open standoff), attack (militia on a site), deploy_defence "
-              "(site interception := figures.interception), set (figures: {path: value} changes "
-              "parameters), truce (patron instigation := figures.instigation), drawdown "
-              "(figures.troops), withdrawal.")
+    action: Action = Field(..., description="What happens: " + "; ".join(
+        f"{name} ({rule.meaning})" for name, rule in event_schema.RULES.items())
+        + ". `leverage-sim params events` and docs/scenarios.md list who may act and the "
+        "figures of each.")
     target: str | None = Field(None, description="Militia or site the action is aimed at.")
-    figures: dict[str, Any] = Field(default_factory=dict, description="Numbers for the action.")
+    figures: dict[str, Any] = Field(default_factory=dict, description="Numbers for the action "
+                                    "(typed per action; see docs/scenarios.md).")
     note: str = Field("", description="Historical note shown in the narrative.")
 
     @model_validator(mode="after")
@@ -614,6 +588,11 @@ class ScriptedEvent(Strict):
         if (self.day is None) == (self.date is None):
             raise ValueError("give exactly one of 'day' or 'date'")
         return self
+
+    def typed_figures(self) -> Strict:
+        """The figures as their action's typed schema (not for ``set``, whose figures are
+        ``{path: value}``)."""
+        return event_schema.parse_figures(self.action, self.figures)
 
 
 class Scenario(Strict):
@@ -647,30 +626,29 @@ class Scenario(Strict):
     def _consistent(self) -> Scenario:
         names = [m.name for m in self.militias]
         _require_unique(names, "militias")
+        reserved = sorted({"government", "patron", "foreign_forces"} & set(names))
+        if reserved:
+            raise ValueError(f"militias: {', '.join(reserved)} names another actor; scripted "
+                             "events could not tell them apart, so give the militia another name")
+        if dt.date.max - self.start_date < dt.timedelta(days=self.horizon_days):
+            raise ValueError(f"start_date {self.start_date} plus horizon_days {self.horizon_days} "
+                             f"runs past {dt.date.max}: choose an earlier start_date or fewer days")
+        problems = self.combination_problems() + event_schema.check_events(self)
+        if problems:
+            raise Problems(problems)
+        return self
+
+    def combination_problems(self) -> list[str]:
+        """Rules across fields of the actors: checked for the file, and after each scripted
+        ``set``."""
+        problems = [f"militias[{m.name}].capital_fighters ({m.capital_fighters}) exceeds its "
+                    f"fighters ({m.fighters}); the fighters in the capital are part of all its "
+                    "fighters" for m in self.militias if m.capital_fighters > m.fighters]
         total = sum(m.patron_support_share for m in self.militias)
         if total > 1 + 1e-9:
-            raise ValueError(
-                f"militias[*].patron_support_share sum to {total:.2f}; they are shares of the "
-                "patron's support and must sum to at most 1"
-            )
-        sites = {s.name for s in self.foreign_forces.sites}
-        actors = {"government", "patron", "foreign_forces", *names}
-        for i, ev in enumerate(self.events):
-            where = f"events[{i}]"
-            if ev.actor not in actors:
-                raise ValueError(f"{where}.actor '{ev.actor}' is not one of {sorted(actors)}")
-            if ev.date is not None and ev.date < self.start_date:
-                raise ValueError(f"{where}.date {ev.date} is before start_date {self.start_date}")
-            if ev.action == "set":
-                for path in ev.figures:
-                    _check_live_path(path, names, sites, f"{where}.figures")
-            needs = {"raid": names, "strike": names, "attack": sites, "deploy_defence": sites}
-            if ev.action in needs and ev.target not in needs[ev.action]:
-                raise ValueError(
-                    f"{where}.target '{ev.target}' must be one of {sorted(needs[ev.action])} "
-                    f"for action '{ev.action}'"
-                )
-        return self
+            problems.append(f"militias[*].patron_support_share sum to {total:.2f}; they are "
+                            "shares of the patron's support and must sum to at most 1")
+        return problems
 
     def event_day(self, event: ScriptedEvent) -> int:
         """Day number (0 = start_date) on which a scripted event fires."""
@@ -683,26 +661,7 @@ class Scenario(Strict):
         return self.start_date + dt.timedelta(days=day)
 
 
-def _check_live_path(path: str, militias: list[str], sites: set[str], where: str) -> None:
-    """A scripted 'set' may change a numeric parameter of an actor or site, by scenario path."""
-    m = re.fullmatch(r"(government|patron|foreign_forces|militias\[([^\]]+)\]"
-                     r"|foreign_forces\.sites\[([^\]]+)\])\.([a-z_]+)", path)
-    models = {"government": Government, "patron": Patron, "foreign_forces": ForeignForces}
-    if m is None:
-        raise ValueError(f"{where}: '{path}' is not a parameter path such as patron.instigation, "
-                         "militias[KH].cohesion or foreign_forces.sites[embassy].interception")
-    root, militia, site, attr = m.groups()
-    model = Militia if militia else Site if site else models[root]
-    if militia and militia not in militias:
-        raise ValueError(f"{where}: no militia '{militia}' (have {', '.join(militias)})")
-    if site and site not in sites:
-        raise ValueError(f"{where}: no site '{site}' (have {', '.join(sorted(sites))})")
-    field = model.model_fields.get(attr)
-    if field is None or field.annotation not in (int, float):
-        raise ValueError(f"{where}: '{path}' is not a numeric parameter of {model.__name__}")
-
-
 def _require_unique(names: list[str], where: str) -> None:
-    dupes = sorted({n for n in names if names.count(n) > 1})
+    dupes = sorted(n for n, k in Counter(names).items() if k > 1)
     if dupes:
         raise ValueError(f"{where}: names must be unique, repeated: {', '.join(dupes)}")

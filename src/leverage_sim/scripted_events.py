@@ -18,9 +18,9 @@ if TYPE_CHECKING:
 
 
 def _raid(model: LeverageModel, ev: ScriptedEvent) -> None:
-    figures = ev.figures
-    model.raid(model.militia(ev.target), arrests=figures.get("arrests"),
-               targets=figures.get("targets"), note=ev.note)
+    figures = ev.typed_figures()
+    model.raid(model.militia(ev.target), arrests=figures.arrests, targets=figures.targets,
+               note=ev.note)
 
 
 def _strike(model: LeverageModel, ev: ScriptedEvent) -> None:
@@ -42,20 +42,20 @@ def _attack(model: LeverageModel, ev: ScriptedEvent) -> None:
 
 def _deploy_defence(model: LeverageModel, ev: ScriptedEvent) -> None:
     site = model.foreign_force.site(ev.target)
-    site.interception = float(ev.figures.get("interception", site.interception))
+    site.interception = ev.typed_figures().interception
     model.record("foreign_forces", "deploy_defence", ev.target,
                  ev.note or f"interception chance now {site.interception:.2f}", site.interception)
 
 
 def _truce(model: LeverageModel, ev: ScriptedEvent) -> None:
-    model.patron.base_instigation = float(ev.figures.get("instigation", 0.0))
+    model.patron.base_instigation = ev.typed_figures().instigation
     model.record(ev.actor, "truce", ev.target, ev.note or "truce declared",
                  model.patron.base_instigation)
 
 
 def _drawdown(model: LeverageModel, ev: ScriptedEvent) -> None:
     ff = model.foreign_force
-    ff.draw_down(int(ev.figures.get("troops", 0)), ev.note or "scripted drawdown")
+    ff.draw_down(ev.typed_figures().troops, ev.note or "scripted drawdown")
 
 
 def _withdrawal(model: LeverageModel, ev: ScriptedEvent) -> None:

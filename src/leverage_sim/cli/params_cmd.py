@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import difflib
+import re
 
 from leverage_sim.cli.json_output import add_json_arg, emit
+from leverage_sim.errors import InputError
 from leverage_sim.param_reference import markdown_table, reference_rows, text_listing
 
 
@@ -26,12 +29,16 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def main(args: argparse.Namespace) -> int:
     """Run the verb."""
-    rows = [r for r in reference_rows() if args.filter.lower() in r.path.lower()]
+    every = list(reference_rows())
+    rows = [r for r in every if args.filter.lower() in r.path.lower()]
+    if not rows:
+        words = sorted({w for r in every for w in re.split(r"[.\[\]]+", r.path) if w})
+        close = difflib.get_close_matches(args.filter, words, n=3, cutoff=0.6)
+        hint = f" Did you mean {', '.join(close)}?" if close else ""
+        raise InputError(f"No parameter path contains '{args.filter}'.{hint} Run "
+                         "`leverage-sim params` without a filter for the full list.")
     if args.json:
         emit([dataclasses.asdict(r) for r in rows])
-        return 0
-    if not rows:
-        print(f"No parameter path contains '{args.filter}'.")
         return 0
     print(markdown_table(rows) if args.markdown else text_listing(rows))
     return 0

@@ -20,6 +20,7 @@ from leverage_sim.cli.common import (
 from leverage_sim.cli.json_output import add_json_arg, emit
 from leverage_sim.errors import InputError
 from leverage_sim.report_pages import sweep_report
+from leverage_sim.scenario_loader import find_scenario
 from leverage_sim.sweep import DESIGNS, EXECUTORS, SweepSpec, load_sweep, run_sweep, summarise
 from leverage_sim.sweep.engine import WORKER_TIMEOUT
 from leverage_sim.sweep.spec import is_sweep_file, parse_params
@@ -108,6 +109,7 @@ def build_spec(args: argparse.Namespace) -> SweepSpec | None:
                                  replications=args.replications, seed=args.seed,
                                  outputs=outputs or None, posterior=args.posterior)
     if not args.param:
+        find_scenario(args.target, args.scenario_dir)  # not a sweep: it must be a scenario
         raise InputError(f"'{args.target}' is a scenario, so say what to sweep with --param "
                          "PATH=SPEC (e.g. --param foreign_forces.backing=0:1:11 --param "
                          "patron.instigation=0.2,0.5,0.8), or give a sweep file from "

@@ -41,7 +41,7 @@ from leverage_sim.runner import child_seed, run_one
 from leverage_sim.scenario_loader import find_scenario, resolve_raw, validate
 from leverage_sim.sweep.design import build_design, count_points
 from leverage_sim.sweep.executors import make_executor
-from leverage_sim.sweep.spec import SweepSpec
+from leverage_sim.sweep.spec import SweepSpec, check_points
 from leverage_sim.sweep.storage import FILES, FORMAT, SweepStore, error_rows
 from leverage_sim.sweep.worker import (
     Chunk,
@@ -130,6 +130,11 @@ def _python(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
 
+CHECKED_POINTS = 2000
+"""Design points validated one by one before a sweep starts (every point of smaller designs;
+larger ones add each parameter's extremes): a few seconds at most."""
+
+
 def run_seeds(master: int, n_points: int, replications: int) -> np.ndarray:
     """Integer seeds, shape (points, replications), from the seed tree described above (one
     child at a time: memory grows by 8 bytes per run)."""
@@ -151,7 +156,7 @@ def as_spec(spec: SweepSpec | str | Path | Mapping[str, Any]) -> SweepSpec:
 def plan_sweep(spec: SweepSpec, scenario_dirs: tuple[str | Path, ...] = ()
                ) -> tuple[Plan, dict[str, Any]]:
     """Resolve the base scenario, build the design and seeds, and check the design against the
-    scenario schema (each parameter at its extremes) and the model (one probe run).
+    scenario schema (every design point) and the model (one probe run).
 
     Returns the plan and what to store: ``manifest`` (a dict for ``manifest.json``) and the
     ``points`` and ``design`` tables (DataFrames; ``runs`` is :meth:`Plan.runs_table`). Raises
@@ -173,7 +178,10 @@ def plan_sweep(spec: SweepSpec, scenario_dirs: tuple[str | Path, ...] = ()
               f"{n_runs * 1e-5:.0f} s).", file=sys.stderr)
     seeds = run_seeds(seed, design.n_points, spec.replications)
     plan = Plan(spec, base, source, columns, seeds, {}, posterior)
-    _check_extremes(spec, base, source, plan.point(0), columns)
+    checked = min(design.n_points, CHECKED_POINTS)
+    check_points(spec, base, source, (plan.point(i) for i in range(checked)))
+    if design.n_points > checked:
+        _check_extremes(spec, base, source, plan.point(0), columns)
     first = point_scenario(base, source, {**spec.overrides, **plan.point(0)})
     summary, _ = run_tables(first, int(seeds[0, 0]), 0, None)
     plan.types = arrow_types(summary)
@@ -202,6 +210,8 @@ def plan_sweep(spec: SweepSpec, scenario_dirs: tuple[str | Path, ...] = ()
 
 def _check_extremes(spec: SweepSpec, base: dict[str, Any], source: str,
                     first: dict[str, Any], columns: dict[str, np.ndarray]) -> None:
+    """Beyond :data:`CHECKED_POINTS`: each parameter's extreme (or first 20 distinct) values,
+    one parameter at a time, against the base scenario."""
     for path, values in columns.items():
         numeric = values.dtype.kind in "iuf"
         shown = (values.min(), values.max()) if numeric else \

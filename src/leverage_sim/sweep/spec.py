@@ -22,26 +22,30 @@ posterior (:mod:`leverage_sim.posterior`); swept and fixed parameters keep their
 
 from __future__ import annotations
 
+import copy
 import difflib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import ConfigDict, Field, ValidationError, model_validator
 
 from leverage_sim import overrides as ov
 from leverage_sim.errors import InputError
-from leverage_sim.scenario_loader import read_yaml
+from leverage_sim.safe_yaml import load_text, require_file
+from leverage_sim.scenario_loader import is_scenario_path, read_yaml, validate
+from leverage_sim.schema_base import Strict
 
 DESIGNS = ("grid", "lhs", "sobol", "saltelli", "morris", "random")
 DISTRIBUTIONS = ("uniform", "loguniform", "normal", "triangular")
 SWEEP_DIR = Path(__file__).resolve().parents[3] / "scenarios" / "sweeps"
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class _Strict(Strict):
+    """Unknown keys refused and numbers strict, as in scenarios; sweep specs are immutable."""
+
+    model_config = ConfigDict(frozen=True, validate_assignment=False)
 
 
 class Parameter(_Strict):
@@ -277,14 +281,15 @@ def _param_value(path: str, raw: str) -> dict[str, Any]:
     items = [s.strip() for s in raw.split(",")]
     if not raw.strip() or any(not s for s in items):
         raise bad
-    return {"values": [yaml.safe_load(s) for s in items]}
+    return {"values": [load_text(s, f"--param '{path}'") for s in items]}
 
 
 def find_sweep(name_or_path: str | Path) -> Path:
-    """A sweep file by path, or by name in ``./scenarios/sweeps`` and the shipped sweeps."""
+    """A sweep file by .yaml/.yml path, or by name in ``./scenarios/sweeps`` and the shipped
+    sweeps."""
     p = Path(name_or_path)
-    if p.is_file():
-        return p
+    if is_scenario_path(p):
+        return require_file(p, "File", "Give a sweep file, or a scenario with --param PATH=SPEC.")
     dirs = [Path.cwd() / "scenarios" / "sweeps", SWEEP_DIR]
     for d in dirs:
         for ext in (".yaml", ".yml"):
@@ -298,13 +303,35 @@ def find_sweep(name_or_path: str | Path) -> Path:
 
 
 def is_sweep_file(name_or_path: str) -> bool:
-    """True if ``name_or_path`` names a sweep file rather than a scenario."""
+    """True if ``name_or_path`` names a sweep file rather than a scenario (a .yaml/.yml path
+    that cannot be read is an :class:`InputError`, whichever it was meant to be)."""
     try:
         path = find_sweep(name_or_path)
     except InputError:
+        if is_scenario_path(name_or_path):
+            raise
         return False
     data = read_yaml(path)
     return "parameters" in data or "base" in data
+
+
+def check_points(spec: SweepSpec, base: Mapping[str, Any], source: str,
+                 points: Iterable[Mapping[str, Any]]) -> None:
+    """Validate the scenario of every distinct design point (fixed overrides plus the point's
+    values) before any run starts; the first invalid point is an :class:`InputError` naming the
+    point and its values."""
+    seen: set[str] = set()
+    for i, values in enumerate(points):
+        key = repr(sorted(values.items()))
+        if key in seen:
+            continue
+        seen.add(key)
+        try:
+            validate(copy.deepcopy(dict(base)), source, {**spec.overrides, **values})
+        except InputError as e:
+            shown = ", ".join(f"{k}={v!r}" for k, v in values.items())
+            raise InputError(f"Sweep '{spec.name}': design point {i} ({shown}) is not a valid "
+                             f"scenario, so no run was started: {e}") from None
 
 
 def _describe(err: Mapping[str, Any]) -> str:

@@ -1,0 +1,205 @@
+"""Reading YAML from users: plain data only, no silent surprises, bounded size.
+
+Every YAML leverage-sim reads (scenario and sweep files, ``--set`` and ``--param`` values) goes
+through :func:`load_text`, which differs from ``yaml.safe_load`` in that:
+
+- a key given twice in one mapping is an error (YAML would keep the last one silently);
+- a tag other than the standard ones (``!!python/object``, ``!custom``) is "unsupported";
+- an impossible date (``2020-02-30``) stays text, so the schema names the field it is in;
+- the document may expand to at most :data:`MAX_NODES` values, counting every alias (``*a``)
+  as a copy of what it refers to, and nest at most :data:`MAX_DEPTH` levels (a "billion
+  laughs" file is refused before it is built); a file may hold at most :data:`MAX_BYTES`.
+
+The C (libyaml) parser is used where PyYAML has it.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from leverage_sim.errors import InputError
+
+MAX_BYTES = 16 * 2**20
+"""Largest YAML file read (16 MiB; the shipped scenarios are under 20 kB)."""
+MAX_NODES = 1_000_000
+"""Most values (mapping keys and values, list items, scalars) one document may expand to,
+aliases counted as copies (a 20,000-event scenario is about 300,000)."""
+MAX_DEPTH = 50
+"""Deepest nesting of mappings and lists (scenarios use 4 levels)."""
+
+_BASE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+class YAMLSyntaxError(InputError):
+    """The text is not YAML at all (as opposed to YAML that leverage-sim refuses)."""
+
+
+class _DuplicateKey(yaml.MarkedYAMLError):
+    """A mapping gives the same key twice."""
+
+
+class _Loader(_BASE):  # type: ignore[misc, valid-type]
+    """Safe loading with duplicate keys refused and impossible dates kept as text."""
+
+    def construct_mapping(self, node: Node, deep: bool = False) -> dict[Any, Any]:
+        if isinstance(node, MappingNode):
+            seen: dict[Any, Node] = {}
+            for key_node, _ in node.value:
+                if key_node.tag == _MERGE:
+                    continue
+                key = self.construct_object(key_node, deep=True)
+                try:
+                    first = seen.setdefault(key, key_node)
+                except TypeError:  # unhashable key: the base constructor reports it
+                    continue
+                if first is not key_node:
+                    raise _DuplicateKey(f"first given at line {first.start_mark.line + 1}",
+                                        None, f"duplicate key {key!r}", key_node.start_mark)
+        return super().construct_mapping(node, deep=deep)
+
+    def construct_yaml_timestamp(self, node: Node) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:  # matches the date pattern but is no date (2020-02-30)
+            return self.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+
+def load_text(text: str, source: str) -> Any:
+    """Parse one YAML document from ``text``; problems are :class:`InputError` naming ``source``
+    (a file name, or e.g. ``--set foo``) and the line."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_size(node, source)
+        return loader.construct_document(node)
+    except _DuplicateKey as e:
+        raise InputError(f"{source}: {e.problem}{_at(e.problem_mark)} ({e.context}); YAML would "
+                         "silently keep only the last one. Give each key once.") from None
+    except yaml.constructor.ConstructorError as e:
+        if "constructor for the tag" not in (e.problem or ""):
+            raise InputError(f"{source}: {e.problem}{_at(e.problem_mark)}.") from None
+        tag = (e.problem or "").partition("tag ")[2]
+        raise InputError(
+            f"{source}: unsupported YAML tag {tag}{_at(e.problem_mark)}. Scenario and sweep "
+            "files hold plain data only (mappings, lists, text, numbers, true/false, dates); "
+            "remove the tag.") from None
+    except yaml.MarkedYAMLError as e:
+        raise YAMLSyntaxError(f"{source}: malformed YAML{_at(e.problem_mark)}: {e.problem}. Fix the "
+                         "syntax there (indentation, a missing ':' or an unclosed quote or "
+                         "bracket).") from None
+    except yaml.YAMLError as e:
+        raise InputError(f"{source}: cannot be read as YAML ({e}).") from None
+    finally:
+        loader.dispose()
+
+
+def _at(mark: Any) -> str:
+    return f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+
+
+def _check_size(root: Node, source: str) -> None:
+    """Refuse documents that expand past MAX_NODES values or MAX_DEPTH levels, or that refer to
+    themselves; linear in the number of distinct nodes (aliases share nodes)."""
+    size: dict[int, int] = {}  # expanded values under a collection node, itself included
+    depth: dict[int, int] = {}
+    open_: set[int] = set()
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if isinstance(node, ScalarNode) or (key in size and not done):
+            continue
+        children = _children(node)
+        if done:
+            open_.discard(key)
+            total, deepest = 1, 0
+            for c in children:
+                if isinstance(c, ScalarNode):
+                    total += 1
+                else:
+                    total += size[id(c)]
+                    deepest = max(deepest, depth[id(c)])
+            size[key], depth[key] = total, deepest + 1
+            if total > MAX_NODES or deepest + 1 > MAX_DEPTH:
+                what = (f"expands to more than {MAX_NODES:,} values (aliases '*' count as "
+                        "copies)" if total > MAX_NODES
+                        else f"nests deeper than {MAX_DEPTH} levels")
+                raise InputError(f"{source}: the YAML document {what}{_at(node.start_mark)}; "
+                                 "leverage-sim refuses it (see 'Validation rules and limits' in "
+                                 "docs/scenarios.md).")
+            continue
+        if key in open_:
+            raise InputError(f"{source}: a YAML alias{_at(node.start_mark)} refers to a value "
+                             "that contains it; remove the alias.")
+        open_.add(key)
+        stack.append((node, True))
+        stack.extend((c, False) for c in children
+                     if not isinstance(c, ScalarNode) and id(c) not in size)
+
+
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, SequenceNode):
+        return node.value
+    return [n for pair in node.value for n in pair]
+
+
+def file_problem(path: Path) -> str | None:
+    """Why ``path`` cannot be read as a YAML file (None if it can): missing, a folder, a
+    symbolic-link loop, not a regular file, unreadable or larger than MAX_BYTES."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return "is a broken symbolic link" if path.is_symlink() else "does not exist"
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            return "is a symbolic link loop"
+        return f"cannot be read ({e.strerror or e})"
+    if stat.S_ISDIR(info.st_mode):
+        return "is a folder, not a file"
+    if not stat.S_ISREG(info.st_mode):
+        return "is not a regular file"
+    if not os.access(path, os.R_OK):
+        return "cannot be read (permission denied)"
+    if info.st_size > MAX_BYTES:
+        return (f"is {info.st_size / 2**20:.0f} MiB; YAML files are limited to "
+                f"{MAX_BYTES // 2**20} MiB")
+    return None
+
+
+def require_file(path: Path, what: str = "File", hint: str = "") -> Path:
+    """``path`` if it can be read as a YAML file, else an :class:`InputError` saying why, e.g.
+    "Scenario file 'x.yaml' is a folder, not a file." followed by ``hint``."""
+    problem = file_problem(path)
+    if problem is not None:
+        raise InputError(f"{what} '{path}' {problem}." + (f" {hint}" if hint else ""))
+    return path
+
+
+def read_text(path: Path, what: str = "File") -> str:
+    """The text of a YAML file (see :func:`require_file` for ``what``)."""
+    try:
+        with require_file(path, what).open("rb") as f:
+            return f.read(MAX_BYTES + 1).decode("utf-8")
+    except UnicodeDecodeError:
+        problem = "is not UTF-8 text"
+    except OSError as e:
+        problem = f"cannot be read ({e.strerror or e})"
+    raise InputError(f"{what} '{path}' {problem}.")
+
+
+def read_file(path: Path, what: str = "File") -> Any:
+    """Read and parse a YAML file (see :func:`read_text` and :func:`load_text`)."""
+    return load_text(read_text(path, what), str(path))

@@ -102,7 +102,7 @@ def statics(n: int) -> None:
 
 
 def long_runs(n: int) -> None:
-    res = _runs(n, **{"horizon_days": 3650})
+    res = _runs(n, horizon_days=3650)
     ts = res.timeseries
     ts["year"] = ts["day"] // 365
     yearly = ts.groupby("year")["authority"].mean()

@@ -18,11 +18,11 @@ from leverage_sim.errors import InputError
 from leverage_sim.sweep import SweepSpec, load_sweep, run_sweep
 from leverage_sim.sweep.storage import SweepStore
 
-RUN = ["run", "june_2020_replay", "-n", "2", "-q", "--set", "horizon_days=50"]
+RUN = ["run", "june_2020_replay", "-n", "2", "-q", "--set", "horizon_days=55"]
 COMPARE = ["compare", "june_2020_replay", "kh_decapitated", "-n", "2", "-q", "--set",
-           "horizon_days=50"]
+           "horizon_days=55"]
 SWEEP = ["sweep", "june_2020_replay", "--param", "foreign_forces.backing=0,1", "-n", "2", "-q",
-         "--set", "horizon_days=50", "--executor", "serial"]
+         "--set", "horizon_days=55", "--executor", "serial"]
 
 
 def cli(*args):
@@ -134,7 +134,7 @@ def test_dask_scheduler_without_workers_times_out_resumably(tmp_path):
     from dask.distributed import LocalCluster
 
     spec = SweepSpec.from_cli("june_2020_replay", ["foreign_forces.backing=0,1"],
-                              replications=1000, seed=2, overrides={"horizon_days": 50})
+                              replications=1000, seed=2, overrides={"horizon_days": 55})
     out = tmp_path / "dask"
     with LocalCluster(n_workers=0, dashboard_address=":0") as cluster, \
             pytest.raises(InputError) as e:
@@ -161,7 +161,7 @@ def test_ctrl_c_while_a_chunk_is_being_saved_keeps_the_count_exact(tmp_path, mon
 
     monkeypatch.setattr(SweepStore, "write_chunk", save_then_ctrl_c)
     spec = SweepSpec.from_cli("june_2020_replay", ["foreign_forces.backing=0,1"],
-                              replications=20, seed=2, overrides={"horizon_days": 50})
+                              replications=20, seed=2, overrides={"horizon_days": 55})
     out = tmp_path / "s"
     with pytest.raises(KeyboardInterrupt):
         run_sweep(spec, out, executor="serial", chunk_size=2)

@@ -90,7 +90,7 @@ def test_run_never_overwrites_silently(run_dir, capsys):
 
 def test_run_force_replaces_and_parquet_is_default(tmp_path):
     out = tmp_path / "out"
-    assert cli("run", "june_2020_replay", "-n", 1, "-q", "--set", "horizon_days=50",
+    assert cli("run", "june_2020_replay", "-n", 1, "-q", "--set", "horizon_days=55",
                "--out", out, "--format", "csv") == 0
     assert cli("run", "june_2020_replay", "-n", 2, "-q", "--set", "horizon_days=55",
                "--out", out, "--force") == 0

@@ -130,7 +130,7 @@ def test_heavy_strikes_bring_patron_restraint_and_fewer_attacks(replay):
 
 
 def test_ten_year_runs_keep_a_stationary_spread(replay):
-    res = _runs(replay, 40, **{"horizon_days": 3650})
+    res = _runs(replay, 40, horizon_days=3650)
     ts, mil = res.timeseries, res.militias
     last = ts[ts["day"] == ts["day"].max()]
     kh = mil[(mil["militia"] == "KH") & (mil["day"] == mil["day"].max())]

@@ -169,12 +169,12 @@ def test_undefended_lethal_site_takes_casualties(rng):
 
 
 def test_attack_rate_equation_and_no_attacks_without_foreign_presence():
-    calm = dict(morale=0.0, emboldening=0.5, expected_retaliation=0.0, retaliation_aversion=0.4,
-                disruption=0.0)
+    calm = {"morale": 0.0, "emboldening": 0.5, "expected_retaliation": 0.0, "retaliation_aversion": 0.4,
+                "disruption": 0.0}
     assert attacks.attack_rate(0.2, 0.6, 1.0, 1.0, **calm, presence=0) == 0
     assert attacks.attack_rate(0.2, 0.6, 1.0, 1.0, **calm, presence=100) == pytest.approx(0.12)
-    game = dict(morale=0.4, emboldening=0.5, expected_retaliation=0.5, retaliation_aversion=0.4,
-                disruption=0.25)
+    game = {"morale": 0.4, "emboldening": 0.5, "expected_retaliation": 0.5, "retaliation_aversion": 0.4,
+                "disruption": 0.25}
     assert attacks.attack_rate(0.2, 0.6, 1.0, 0.5, **game, presence=100) == pytest.approx(
         0.2 * 0.6 * 0.5 * 1.2 * 0.8 * 0.75)
 

@@ -36,7 +36,7 @@ def reported(row: dict) -> dict:
 
 def test_scenario_by_name_path_or_object_with_overrides(tmp_path):
     path = tmp_path / "mine.yaml"
-    path.write_text(f"extends: {REPLAY}\nhorizon_days: 30\n", encoding="utf-8")
+    path.write_text(f"extends: {REPLAY}\nhorizon_days: 30\nevents: []\n", encoding="utf-8")
     by_path = LeverageModel(str(path), 7, overrides={"foreign_forces.backing": 0.9})
     assert (by_path.spec.horizon_days, by_path.spec.foreign_forces.backing) == (30, 0.9)
     assert LeverageModel(REPLAY, 7, overrides=["patron.instigation=0.2"]).spec == \
@@ -50,7 +50,7 @@ def test_scenario_by_name_path_or_object_with_overrides(tmp_path):
 
 
 def test_running_turns_false_at_the_horizon():
-    model = LeverageModel(REPLAY, 3, overrides={"horizon_days": 12})
+    model = LeverageModel(REPLAY, 3, overrides={"horizon_days": 12, "events": []})
     for _ in range(12):
         assert model.running
         model.step()

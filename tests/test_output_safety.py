@@ -22,9 +22,9 @@ from leverage_sim.runner import Results
 from leverage_sim.sweep import load_sweep, run_sweep
 from leverage_sim.sweep.storage import SweepStore
 
-RUN = ["run", "june_2020_replay", "-n", "2", "-q", "--set", "horizon_days=50"]
+RUN = ["run", "june_2020_replay", "-n", "2", "-q", "--set", "horizon_days=55"]
 SWEEP = ["sweep", "june_2020_replay", "--param", "foreign_forces.backing=0,1", "-n", "3", "-q",
-         "--set", "horizon_days=50", "--executor", "serial"]
+         "--set", "horizon_days=55", "--executor", "serial"]
 EXE = str(Path(sys.executable).parent / "leverage-sim")
 
 
@@ -206,7 +206,7 @@ def test_run_on_a_full_disk_leaves_nothing_and_says_so(tmp_path, monkeypatch, ca
 def test_results_save_is_staged_too(tmp_path, monkeypatch, replay):
     from leverage_sim import run
 
-    res = run(replay, 1, 3, overrides={"horizon_days": 50})
+    res = run(replay, 1, 3, overrides={"horizon_days": 55})
     monkeypatch.setattr(Results, "write_tables", lambda self, folder, fmt: no_space())
     with pytest.raises(InputError, match="Disk full at"):
         res.save(tmp_path / "tables")

@@ -115,8 +115,7 @@ def test_glue_reads_episode_files_through_the_calibration_modules(monkeypatch, t
     files.EPISODE_DIR = tmp_path  # globbed for *.yaml: stands in for episodes/
     files.load_episode = lambda f: {"a": held, "b": fit}[getattr(f, "stem", f)]
     stats = types.ModuleType("leverage_sim.calibration.statistics")
-    stats.compute = lambda name, tables, arguments: (name, arguments["column"] if
-                                                     "column" in arguments else 0)
+    stats.compute = lambda name, tables, arguments: (name, arguments.get("column", 0))
     monkeypatch.setitem(sys.modules, files.__name__, files)
     monkeypatch.setitem(sys.modules, stats.__name__, stats)
     (tmp_path / "a.yaml").write_text("")

@@ -150,6 +150,14 @@ def test_one_strike_brings_backlash_heavy_strikes_bring_restraint(replay):
     assert heavy < calm, "heavy strikes: war risk brings restraint"
 
 
+def test_each_strike_adds_to_the_patrons_war_risk(model):
+    before = model.patron.restraint_weight
+    model.patron.react_to_strike()
+    assert model.patron.recent_strikes == 1
+    assert model.patron.restraint_weight > before
+    assert model.patron.backlash == pytest.approx(model.patron.strike_backlash)
+
+
 def test_war_risk_turns_backlash_into_restraint():
     assert patronage.restraint_weight(0.9, 0.7) > 0.5 > patronage.restraint_weight(0.4, 0.7)
     assert patronage.war_risk(0.2, 3, 0.15) > patronage.war_risk(0.2, 0, 0.15)

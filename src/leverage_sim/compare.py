@@ -30,8 +30,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from leverage_sim import plots, report
-from leverage_sim.limits import run_memory_limit
 from leverage_sim import posterior as post
+from leverage_sim.limits import run_memory_limit
 from leverage_sim.runner import Results, run
 from leverage_sim.scenario_loader import Overrides
 from leverage_sim.schema import Scenario
@@ -88,8 +88,8 @@ class Comparison:
         first = next(iter(self.results))
         how = ("same seeds and the same parameter draw per replication" if self.posterior
                else "same seeds")
-        lines = [f"Effects against {first} ({how}; mean paired difference, {LEVEL:.0%} "
-                 "paired-bootstrap interval):"]
+        lines = [(f"Effects against {first} ({how}; mean paired difference, {LEVEL:.0%} "
+                 "paired-bootstrap interval):")]
         for r in self.effects().itertuples():
             unit, f = (" points", "{:+.0f}") if r.kind == "points" else ("", "{:+.2f}")
             lines.append(f"{bullet}{r.scenario}: {r.measure} {f.format(r.effect)}{unit}, "

@@ -27,8 +27,9 @@ from typing import Any
 from leverage_sim.errors import InputError
 from leverage_sim.outcomes import OUTCOMES
 from leverage_sim.runner import release, replication_seeds, simulate, summarise_run
-from leverage_sim.scenario_loader import Overrides, allowed_range, field_of, load_scenario
+from leverage_sim.scenario_loader import Overrides, field_of, load_scenario
 from leverage_sim.schema import Scenario
+from leverage_sim.schema_base import allowed_range
 
 try:
     import ema_workbench as ema_wb

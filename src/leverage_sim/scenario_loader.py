@@ -275,18 +275,6 @@ def field_of(path: str) -> Any:
     return _walk(tuple(0 if isinstance(p, ov.Key) else p for p in ov.parse_path(path)))[1]
 
 
-def allowed_range(info: Any) -> tuple[float | None, float | None]:
-    """(lower, upper) bounds of a schema field, from its ge/gt/le constraints."""
-    lo = hi = None
-    for m in info.metadata:
-        for attr in ("ge", "gt"):
-            if getattr(m, attr, None) is not None:
-                lo = getattr(m, attr)
-        if getattr(m, "le", None) is not None:
-            hi = m.le
-    return lo, hi
-
-
 def _describe(err: dict[str, Any], raw: dict[str, Any]) -> list[str]:
     """One pydantic error as readable problems (a validator may report several at once)."""
     loc = err["loc"]

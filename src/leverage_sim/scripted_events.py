@@ -9,8 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from leverage_sim import overrides
-from leverage_sim import standoffs
+from leverage_sim import overrides, standoffs
 from leverage_sim.schema import ScriptedEvent
 
 if TYPE_CHECKING:

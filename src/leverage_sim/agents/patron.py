@@ -9,7 +9,6 @@ from leverage_sim.mechanisms import patronage
 from leverage_sim.mechanisms.beliefs import fade
 
 
-
 class Patron(mesa.Agent):
     """IRGC-QF. Field meanings and units: :class:`schema.Patron`; decisions:
     :mod:`leverage_sim.mechanisms.patronage`.

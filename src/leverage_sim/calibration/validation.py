@@ -177,23 +177,23 @@ class Validation:
         head = [
             "# Out-of-sample validation",
             "",
-            f"Posterior: `{self.posterior.path}` (posterior.parquet sha256 "
+            (f"Posterior: `{self.posterior.path}` (posterior.parquet sha256 "
             f"`{self.posterior.sha256[:12]}`), {self.replications} replications per "
             f"predictive distribution, master seed {self.seed}. Baselines: the prior "
             "predictive (draws from the calibration's priors) and the hand-tuned defaults. "
             "Scores are proper and lower is better: CRPS for quantities (in the fact's "
             "unit, averaged over the sources' range), Brier for yes/no events. Skill = 1 - "
             "score(posterior) / score(baseline); above 0 the posterior does better. Quantile: "
-            "where the observed value falls in the posterior predictive (0.5 central).",
+            "where the observed value falls in the posterior predictive (0.5 central)."),
         ]
         lines = list(head)
         for name, ep in self.episodes.items():
             t = self.scores[self.scores["episode"] == name].set_index(["fact", "source"])
             role = "held out" if ep.role == "held_out" else "fitted: an in-sample check"
             lines += ["", f"## {name} ({role})", "",
-                      "| fact | observed | posterior predictive | quantile | P(in range) | "
+                      ("| fact | observed | posterior predictive | quantile | P(in range) | "
                       "score posterior | prior | defaults | skill vs prior | skill vs "
-                      "defaults |", "|---|---|---|---|---|---|---|---|---|---|"]
+                      "defaults |"), "|---|---|---|---|---|---|---|---|---|---|"]
             for fact in ep.facts:
                 p, pr, d = (t.loc[(fact.name, s)] for s in SOURCES)
                 obs = (f"{fact.observed:g}" if fact.low == fact.high
@@ -206,9 +206,9 @@ class Validation:
                     f"{pr['score']:.3g} | {d['score']:.3g} | {_signed(p['skill_vs_prior'])} | "
                     f"{_signed(p['skill_vs_defaults'])} |")
             post = t.xs("posterior", level="source")
-            lines += ["", "Mean skill over the facts (n/a left out): "
+            lines += ["", ("Mean skill over the facts (n/a left out): "
                       f"{_signed(post['skill_vs_prior'].mean())} against the prior, "
-                      f"{_signed(post['skill_vs_defaults'].mean())} against the defaults."]
+                      f"{_signed(post['skill_vs_defaults'].mean())} against the defaults.")]
         return "\n".join(lines) + "\n"
 
     def chart(self) -> Figure:

@@ -17,8 +17,8 @@ from leverage_sim.cli.common import (
 from leverage_sim.cli.json_output import add_json_arg, emit
 from leverage_sim.compare import LEVEL, compare
 from leverage_sim.errors import InputError
-from leverage_sim.report_pages import compare_report
 from leverage_sim.posterior import resolve
+from leverage_sim.report_pages import compare_report
 from leverage_sim.run_outputs import manifest
 from leverage_sim.scenario_loader import load_scenario
 

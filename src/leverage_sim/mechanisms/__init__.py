@@ -1,12 +1,15 @@
 """The model's mechanisms, one module each, in the order of the design brief:
 
-1. :mod:`.enforcement`  — raid → arrests
+1. :mod:`.enforcement`  — whether and whom to raid; raid → arrests
 2. :mod:`.intimidation` — muster, public threats, allies joining
-3. :mod:`.standoff`     — hold firm / relent / clash under uncertain foreign backing
-4. :mod:`.attacks`      — attacks on foreign-force sites, interception, casualties
-5. :mod:`.retaliation`  — strikes and their backlash; :mod:`.withdrawal` — drawdown under cost
-6. :mod:`.beliefs`      — learning and reputation (beliefs, authority, autonomy, escalation)
+3. :mod:`.standoff`     — hold firm / relent (a negotiated transfer) / clash under uncertain
+   foreign backing; :mod:`.backing` — what US backing is worth, whether the US steps in
+4. :mod:`.attacks`      — each militia's attack intensity; interception, casualties
+5. :mod:`.retaliation`  — strikes as a costly decision; :mod:`.withdrawal` — drawdown under cost
+6. :mod:`.beliefs`      — learning, reputation and recovery (beliefs, authority, autonomy, morale)
+7. :mod:`.patronage`    — the patron's push: backlash or restraint, support across militias
 
 Each function takes plain numbers (and a ``numpy.random.Generator`` where it draws), so it can
-be tested alone; agents and the model call them.
+be tested alone; agents call them with their own state and beliefs, the model orders the day
+(:mod:`leverage_sim.standoffs` plays a standoff's day).
 """

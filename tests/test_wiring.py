@@ -64,6 +64,15 @@ def test_threat_raises_the_governments_expected_resistance(model):
     assert model.government.resistance_belief.mean > before
 
 
+@pytest.mark.parametrize("resists", [True, False])
+def test_the_raids_answer_teaches_the_government_what_to_expect(model, resists):
+    kh = model.militia("KH")
+    kh.musters = lambda: resists  # the militia's choice, fixed: what the government learns from
+    before = model.government.resistance_belief.mean
+    model.raid(kh, arrests=14)
+    assert (model.government.resistance_belief.mean > before) == resists
+
+
 def test_government_faces_the_muster_from_the_day_after_the_raid(replay):
     sc = ls.load_scenario(replay, {"foreign_forces.backing": 0.0, "government.resolve": 0.0})
     for seed in range(10):
@@ -217,7 +226,7 @@ def test_raid_target_follows_expected_payoff(model):
         gov.see_attack("Nujaba")
     picks = [gov.choose_target(model.militias).name for _ in range(400)]
     assert picks.count("Nujaba") > max(picks.count(n) for n in ("KH", "AAH", "KSS"))
-    strong = LeverageModel(ls.load_scenario(model.spec, {"militias[KSS].capital_fighters": 5000,
+    strong = LeverageModel(ls.load_scenario(model.spec, {"militias[KSS].capital_fighters": 3000,
                                                          "militias[KSS].cohesion": 1.0}), 1)
     weak = LeverageModel(ls.load_scenario(model.spec, {"militias[KSS].capital_fighters": 20}), 1)
     share = {}

@@ -6,7 +6,7 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 OUT     ?= results/june_2020_replay
 
-.PHONY: install run test notebooks clean
+.PHONY: install run test notebooks clean calibrate
 
 $(STAMP): pyproject.toml
 	@$(PY) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "leverage-sim needs Python >= 3.11; set PY=python3.12 (or newer)")'
@@ -37,6 +37,11 @@ browser-deps: $(STAMP)
 # minutes on 2 cores from scratch; sweeps are kept in results/notebooks/ and resumed).
 notebooks: $(STAMP)
 	$(BIN)/jupyter execute --inplace --timeout=3600 notebooks/*.ipynb
+
+# Refit the shipped calibration (calibration/default.yaml) on all cores, about 25 minutes on
+# 2 cores; writes the committed result to calibration/default/ (its history.db is not committed).
+calibrate: $(STAMP)
+	$(BIN)/leverage-sim calibrate calibration/default.yaml --out calibration/default --force
 
 clean:
 	rm -rf $(VENV) results .pytest_cache .hypothesis

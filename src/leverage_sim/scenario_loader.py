@@ -199,6 +199,13 @@ def _walk(loc: tuple[Any, ...]) -> tuple[type[Strict] | None, Any]:
     return model, info
 
 
+def schema_field(path: str) -> Any:
+    """The schema field (pydantic ``FieldInfo``) an override path such as
+    ``militias[KH].autonomy`` sets, or None if the path leaves the schema."""
+    loc = tuple(0 if isinstance(p, ov.Key) else p for p in ov.parse_path(path))
+    return _walk(loc)[1]
+
+
 def allowed_range(info: Any) -> tuple[float | None, float | None]:
     """(lower, upper) bounds of a schema field, from its ge/gt/le constraints."""
     lo = hi = None

@@ -15,7 +15,10 @@ from leverage_sim.calibration.smc import Prior, Target
 def _grid(n: int, width: float = 3.2, height: float = 2.4) -> tuple[Figure, np.ndarray]:
     cols = min(4, n)
     rows = -(-n // cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(width * cols, height * rows), squeeze=False)
+    fig, axes = plt.subplots(rows, cols, figsize=(width * cols, height * rows + 0.4),
+                             squeeze=False)
+    fig.subplots_adjust(left=0.06, right=0.98, bottom=0.06, top=1 - 0.9 / (height * rows + 0.4),
+                        wspace=0.3, hspace=0.45)
     for ax in axes.flat[n:]:
         ax.set_visible(False)
     return fig, axes.flat
@@ -36,34 +39,41 @@ def marginals(posterior: pd.DataFrame, priors: Sequence[Prior],
         ax.tick_params(labelsize=7)
     axes[0].legend(fontsize=7)
     fig.suptitle("Marginal posteriors (bars) against priors (line)")
-    fig.tight_layout()
     return fig
 
 
 def pairs(posterior: pd.DataFrame, priors: Sequence[Prior]) -> Figure:
-    """Pairwise scatter of the posterior particles (size ~ weight) over the prior box."""
-    names = [p.name for p in priors]
-    n = len(names)
-    fig, axes = plt.subplots(n, n, figsize=(1.6 * n + 1, 1.6 * n + 1), squeeze=False)
-    size = 40 * posterior["weight"] / posterior["weight"].max()
+    """Lower triangle: pairwise scatter of the posterior particles (size ~ weight) over the
+    prior box; diagonal: weighted histograms."""
+    n = len(priors)
+    fig, axes = plt.subplots(n, n, figsize=(1.3 * n + 1, 1.3 * n + 1), squeeze=False)
+    fig.subplots_adjust(left=0.12, bottom=0.12, right=0.98, top=0.95, wspace=0.08, hspace=0.08)
+    size = 30 * posterior["weight"] / posterior["weight"].max()
     for i, yi in enumerate(priors):
         for j, xj in enumerate(priors):
             ax = axes[i, j]
+            if j > i:
+                ax.set_visible(False)
+                continue
             if i == j:
                 ax.hist(posterior[xj.name], bins=15, range=(xj.low, xj.high),
                         weights=posterior["weight"], color="tab:blue", alpha=0.6)
+                ax.set_yticks([])
             else:
                 ax.scatter(posterior[xj.name], posterior[yi.name], s=size, alpha=0.4,
                            color="tab:blue", linewidths=0)
                 ax.set_ylim(yi.low, yi.high)
             ax.set_xlim(xj.low, xj.high)
             ax.tick_params(labelsize=5)
-            if i == n - 1:
-                ax.set_xlabel(xj.name, fontsize=6, rotation=20)
-            if j == 0:
-                ax.set_ylabel(yi.name, fontsize=6, rotation=70)
+            if i < n - 1:
+                ax.set_xticklabels([])
+            else:
+                ax.set_xlabel(xj.name, fontsize=6, rotation=20, ha="right")
+            if j > 0:
+                ax.set_yticklabels([])
+            elif i > 0:
+                ax.set_ylabel(yi.name, fontsize=6, rotation=70, ha="right")
     fig.suptitle("Posterior pairs")
-    fig.tight_layout()
     return fig
 
 
@@ -82,5 +92,4 @@ def predictive(values: pd.DataFrame, weights: np.ndarray, targets: Sequence[Targ
         ax.set_title(t.name, fontsize=7)
         ax.tick_params(labelsize=7)
     fig.suptitle("Posterior predictive (bars) against observed (line) and its range (band)")
-    fig.tight_layout()
     return fig

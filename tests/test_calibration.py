@@ -85,7 +85,7 @@ def test_candidates_do_not_depend_on_where_they_run() -> None:
     import cloudpickle
 
     payload = cloudpickle.dumps(lambda: np.random.random())
-    here = simulate_candidates(payload, 5, 0, range(0, 8))
+    here = simulate_candidates(payload, 5, 0, range(8))
     pool = make_executor("local", 2)
     try:
         sampler = SeededSampler(5, pool, 2)
@@ -93,7 +93,7 @@ def test_candidates_do_not_depend_on_where_they_run() -> None:
     finally:
         pool.shutdown()
     assert here == there
-    assert simulate_candidates(payload, 5, 1, range(0, 8)) != here
+    assert simulate_candidates(payload, 5, 1, range(8)) != here
 
 
 # ---- the real thing, quick --------------------------------------------------------------------
@@ -212,3 +212,29 @@ def test_malformed_yaml_and_unknown_statistic_exit_2(tmp_path: Path,
 
     assert calibrate(tmp_path / "missing.yaml", "--out", tmp_path / "o3") == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+# ---- the shipped default and its table in docs/calibration.md ---------------------------------
+SHIPPED = ROOT / "calibration" / "default"
+
+
+@pytest.mark.skipif(not (SHIPPED / "manifest.json").is_file(), reason="no shipped posterior")
+def test_docs_table_is_generated_from_the_shipped_posterior() -> None:
+    from leverage_sim.calibration.table import refresh
+
+    doc = ROOT / "docs" / "calibration.md"
+    assert refresh(doc, SHIPPED) == doc.read_text(encoding="utf-8"), (
+        "docs/calibration.md's posterior table is stale: run python -m "
+        "leverage_sim.calibration.table")
+    manifest = json.loads((SHIPPED / "manifest.json").read_text())
+    config = yaml.safe_load(DEFAULT.read_text())
+    assert [p["path"] for p in manifest["parameters"]] == [p["path"] for p in
+                                                           config["parameters"]]
+
+
+def test_weighted_quantiles() -> None:
+    from leverage_sim.calibration.table import weighted_quantiles
+
+    x = np.array([3.0, 1.0, 2.0])
+    assert weighted_quantiles(x, np.ones(3), [0.5])[0] == pytest.approx(2.0)
+    assert weighted_quantiles(x, np.array([0.0, 1.0, 0.0]), [0.5])[0] == pytest.approx(1.0)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -50,22 +50,31 @@ def available_scenarios(extra: Iterable[str | Path] = ()) -> dict[str, Path]:
 
 def find_scenario(name_or_path: str | Path, extra_dirs: Iterable[str | Path] = ()) -> Path:
     """The file for a scenario name or path; an :class:`InputError` listing the choices if none."""
+    return find_named_file(
+        name_or_path, lambda: available_scenarios(extra_dirs), "scenario",
+        "(see `leverage-sim list`)",
+        f" (searched {', '.join(str(d) for d in scenario_dirs(extra_dirs))}; add folders with "
+        f"--scenario-dir or ${ENV_SCENARIO_PATH})")
+
+
+def find_named_file(name_or_path: str | Path, known: Callable[[], Mapping[str, Path]],
+                    kind: str, name_hint: str, searched: str = "") -> Path:
+    """``name_or_path`` itself if it is a path (a ``.yaml`` name or one with a folder) to an
+    existing file, else the file ``known()`` maps the name to; an :class:`InputError` naming
+    the ``kind`` of file, close matches and the known names otherwise."""
     p = Path(name_or_path)
     if p.suffix in (".yaml", ".yml") or p.parent != Path("."):
         if p.is_file():
             return p
-        raise InputError(f"Scenario file '{p}' does not exist. Check the path, or give a "
-                         "scenario name (see `leverage-sim list`).")
-    known = available_scenarios(extra_dirs)
-    if str(name_or_path) in known:
-        return known[str(name_or_path)]
-    close = difflib.get_close_matches(str(name_or_path), known, n=3)
+        raise InputError(f"{kind.capitalize()} file '{p}' does not exist. Check the path, or "
+                         f"give a {kind} name {name_hint}.")
+    names = known()
+    if str(name_or_path) in names:
+        return names[str(name_or_path)]
+    close = difflib.get_close_matches(str(name_or_path), names, n=3)
     hint = f" Did you mean {', '.join(close)}?" if close else ""
-    raise InputError(
-        f"No scenario named '{name_or_path}'.{hint} Known scenarios: {', '.join(known) or 'none'} "
-        f"(searched {', '.join(str(d) for d in scenario_dirs(extra_dirs))}; add folders with "
-        f"--scenario-dir or ${ENV_SCENARIO_PATH})."
-    )
+    raise InputError(f"No {kind} named '{name_or_path}'.{hint} Known {kind}s: "
+                     f"{', '.join(names) or 'none'}{searched}.")
 
 
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

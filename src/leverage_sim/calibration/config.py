@@ -101,7 +101,7 @@ class Parameter:
 
     def cast(self, value: float) -> int | float:
         """The value as the scenario takes it (integer fields rounded)."""
-        return int(round(value)) if self.integer else float(value)
+        return round(value) if self.integer else float(value)
 
 
 @dataclass
@@ -184,7 +184,7 @@ def _parameter(path: Path, p: ParameterSpec, base: Scenario, episodes: list[Load
                          "inside it.")
     for ep in episodes:
         for value in (p.prior.low, p.prior.high):
-            ep.scenario({p.path: int(round(value)) if info.annotation is int else value})
+            ep.scenario({p.path: round(value) if info.annotation is int else value})
     return Parameter(p.path, Prior(p.path, p.prior.family, p.prior.low, p.prior.high),
                      info.annotation is int, _value_at(base, p.path, where), (lo, hi), p.why)
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import difflib
 import hashlib
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -20,7 +20,7 @@ from pydantic import Field, field_validator, model_validator
 from leverage_sim.calibration import statistics
 from leverage_sim.calibration.files import load_model
 from leverage_sim.errors import InputError
-from leverage_sim.scenario_loader import resolve_raw, validate
+from leverage_sim.scenario_loader import find_named_file, resolve_raw, validate
 from leverage_sim.schema import Scenario, Strict
 
 EPISODE_DIR = Path(__file__).resolve().parents[3] / "episodes"
@@ -128,28 +128,21 @@ class LoadedEpisode:
                         {**self.spec.overrides, **(overrides or {})})
 
 
-def find_episode(name_or_path: str | Path, extra_dirs: list[Path] = ()) -> Path:
+def find_episode(name_or_path: str | Path, extra_dirs: Sequence[Path] = ()) -> Path:
     """The file of an episode name (searched in ``extra_dirs``, ./episodes and the shipped
     episodes/) or path; an :class:`InputError` listing the known episodes if none."""
-    p = Path(name_or_path)
-    if p.suffix in (".yaml", ".yml") or p.parent != Path("."):
-        if p.is_file():
-            return p
-        raise InputError(f"Episode file '{p}' does not exist. Check the path, or give an "
-                         "episode name from episodes/.")
-    known: dict[str, Path] = {}
-    for d in (*extra_dirs, Path.cwd() / "episodes", EPISODE_DIR):
-        for f in sorted(Path(d).glob("*.yaml")) if Path(d).is_dir() else ():
-            known.setdefault(f.stem, f)
-    if str(name_or_path) in known:
-        return known[str(name_or_path)]
-    close = difflib.get_close_matches(str(name_or_path), known, n=2)
-    hint = f" Did you mean {', '.join(close)}?" if close else ""
-    raise InputError(f"No episode named '{name_or_path}'.{hint} Known episodes: "
-                     f"{', '.join(known) or 'none'}.")
+
+    def known() -> dict[str, Path]:
+        names: dict[str, Path] = {}
+        for d in (*extra_dirs, Path.cwd() / "episodes", EPISODE_DIR):
+            for f in sorted(Path(d).glob("*.yaml")) if Path(d).is_dir() else ():
+                names.setdefault(f.stem, f)
+        return names
+
+    return find_named_file(name_or_path, known, "episode", "from episodes/")
 
 
-def load_episode(name_or_path: str | Path, extra_dirs: list[Path] = ()) -> LoadedEpisode:
+def load_episode(name_or_path: str | Path, extra_dirs: Sequence[Path] = ()) -> LoadedEpisode:
     """Load and check one episode (its scenario must validate)."""
     episode = LoadedEpisode(find_episode(name_or_path, extra_dirs))
     episode.scenario()

@@ -26,7 +26,7 @@ import pyabc
 from leverage_sim import __version__
 from leverage_sim.calibration import charts
 from leverage_sim.calibration.config import Calibration, Parameter
-from leverage_sim.calibration.episodes import EPISODE_DIR, LoadedEpisode
+from leverage_sim.calibration.episodes import EPISODE_DIR, LoadedEpisode, load_episode
 from leverage_sim.calibration.smc import VALUE, Outcome, Target, effective_sample_size
 
 MANIFEST_KIND = "leverage-sim calibration"
@@ -75,8 +75,6 @@ def manifest(cal: Calibration, outcome: Outcome, seed: int, quick: bool,
     """The manifest: what was fitted to what, how, with which software, and how it ended."""
     import mesa
 
-    from leverage_sim.calibration.episodes import load_episode
-
     budget = cal.spec.quick if quick else cal.spec.budget
     fitted = {ep.name for ep in cal.episodes}
     held_out = [load_episode(f) for f in sorted(EPISODE_DIR.glob("*.yaml"))
@@ -101,12 +99,12 @@ def manifest(cal: Calibration, outcome: Outcome, seed: int, quick: bool,
         "seed": seed,
         "versions": {"leverage_sim": __version__, "mesa": mesa.__version__,
                      "pyabc": pyabc.__version__, "python": platform.python_version()},
-        "generations": int(len(diag)),
+        "generations": len(diag),
         "simulations": int(diag["simulations"].sum()) if len(diag) else 0,
         "status": outcome.status,
         "seconds": round(outcome.seconds, 1),
         "history": "history.db",
-        "finished": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
 
 

@@ -10,6 +10,7 @@ all local cores or a Dask cluster.
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 from collections.abc import Callable
@@ -64,7 +65,7 @@ class SeededSampler(Sampler):
         tasks = self.workers * 4
         bounds = [start + (size * k) // tasks for k in range(tasks + 1)]
         futures = [self.executor.submit(simulate_candidates, payload, self.seed, t,
-                                        range(a, b)) for a, b in zip(bounds, bounds[1:]) if b > a]
+                                        range(a, b)) for a, b in itertools.pairwise(bounds) if b > a]
         return [p for f in futures for p in f.result()]
 
     def sample_until_n_accepted(self, n: int, simulate_one: Callable[[], Any], t: int, *,

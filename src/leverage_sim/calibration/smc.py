@@ -18,7 +18,6 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pyabc
@@ -189,7 +188,7 @@ class _logging:
         self.logger.handlers = [handler]
         self.logger.setLevel(logging.WARNING if self.quiet else logging.INFO)
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.logger.handlers, level = self.saved
         self.logger.setLevel(level)
 

@@ -13,7 +13,7 @@ import yaml
 
 from leverage_sim.calibration.episodes import EPISODE_DIR, load_episode
 from leverage_sim.calibration.sampler import SeededSampler, simulate_candidates
-from leverage_sim.calibration.smc import Budget, Prior, Target, run_abc
+from leverage_sim.calibration.smc import Budget, Prior, Target, posterior_frame, run_abc
 from leverage_sim.cli.main import main
 from leverage_sim.sweep.executors import make_executor
 
@@ -45,9 +45,10 @@ TARGETS = [Target("mean", 1.0, 1.0, 1.0)]
 
 
 def posterior_moments(history) -> tuple[float, float]:
-    frame, w = history.get_distribution()
-    mean = float(np.sum(w * frame["mu"]))
-    return mean, float(np.sqrt(np.sum(w * (frame["mu"] - mean) ** 2)))
+    post = posterior_frame(history, PRIORS)
+    w = post["weight"]
+    mean = float(np.sum(w * post["mu"]))
+    return mean, float(np.sqrt(np.sum(w * (post["mu"] - mean) ** 2)))
 
 
 def test_recovers_analytic_posterior(tmp_path: Path) -> None:

@@ -27,19 +27,23 @@ from leverage_sim import __version__
 from leverage_sim.calibration import charts
 from leverage_sim.calibration.config import Calibration, Parameter
 from leverage_sim.calibration.episodes import EPISODE_DIR, LoadedEpisode, load_episode
-from leverage_sim.calibration.smc import VALUE, Outcome, Target, effective_sample_size
+from leverage_sim.calibration.smc import (
+    VALUE,
+    Outcome,
+    Target,
+    effective_sample_size,
+    posterior_frame,
+)
 
 MANIFEST_KIND = "leverage-sim calibration"
 
 
 def posterior(history: pyabc.History, parameters: list[Parameter]) -> pd.DataFrame:
     """The last generation's particles: a column per parameter path, and ``weight``."""
-    frame, weights = history.get_distribution(m=0, t=history.max_t)
-    out = pd.DataFrame({p.path: frame[p.path].to_numpy() for p in parameters})
+    out = posterior_frame(history, [p.prior for p in parameters])
     for p in parameters:
         if p.integer:
             out[p.path] = np.rint(out[p.path]).astype("int64")
-    out["weight"] = np.asarray(weights, dtype=float) / np.sum(weights)
     return out
 
 

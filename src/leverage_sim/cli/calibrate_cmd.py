@@ -52,9 +52,9 @@ def main(args: argparse.Namespace) -> int:
     history = result.outcome.history
     done = history.max_t + 1
     if result.outcome.status == "interrupted":
-        kept = (f"the {done} generation{'s' * (done != 1)} done are kept in {out / HISTORY}"
-                + (f" and {out / 'posterior.parquet'} holds generation {done - 1}" if done
-                   else ""))
+        kept = (f"the {done} generation{'s' * (done != 1)} done are kept in {out / HISTORY} "
+                f"and {out / 'posterior.parquet'} holds generation {done - 1}" if done else
+                "no generation had finished yet")
         print(f"\nInterrupted: {kept}. Continue with:\n  leverage-sim calibrate {args.config} "
               f"--out {out} --resume" + (" --quick" if args.quick else ""), file=sys.stderr)
         return 130

@@ -6,7 +6,7 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 OUT     ?= results/june_2020_replay
 
-.PHONY: install run test notebooks clean
+.PHONY: install run test notebooks clean calibrate
 
 $(STAMP): pyproject.toml
 	@$(PY) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "leverage-sim needs Python >= 3.11; set PY=python3.12 (or newer)")'
@@ -43,6 +43,13 @@ notebooks: $(STAMP)
 .PHONY: docs-notebooks
 docs-notebooks: $(STAMP)
 	$(BIN)/python -m leverage_sim.notebook_pages --execute notebooks/*.ipynb --out docs/notebooks
+
+# Refit the shipped calibration (calibration/default.yaml) on all cores (within 30 minutes on
+# 2 cores) into calibration/default/ (committed, but for its history.db), then regenerate the
+# posterior table in docs/calibration.md.
+calibrate: $(STAMP)
+	$(BIN)/leverage-sim calibrate calibration/default.yaml --out calibration/default --force
+	$(BIN)/python -m leverage_sim.calibration.table
 
 clean:
 	rm -rf $(VENV) results .pytest_cache .hypothesis

@@ -15,7 +15,7 @@ import difflib
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -78,16 +78,31 @@ def find_scenario(name_or_path: str | Path, extra_dirs: Iterable[str | Path] = (
         raise InputError(f"'{name_or_path}' is neither a scenario name (letters, digits, '_', "
                          "'-', '.'; see `leverage-sim list`) nor a path to a .yaml/.yml "
                          "scenario file.")
-    known = available_scenarios(extra_dirs)
-    if str(name_or_path) in known:
-        return known[str(name_or_path)]
-    close = difflib.get_close_matches(str(name_or_path), known, n=3)
+    return find_named_file(
+        name_or_path, lambda: available_scenarios(extra_dirs), "scenario",
+        "(see `leverage-sim list`)",
+        f" (searched {', '.join(str(d) for d in scenario_dirs(extra_dirs))}; add folders with "
+        f"--scenario-dir or ${ENV_SCENARIO_PATH})")
+
+
+def find_named_file(name_or_path: str | Path, known: Callable[[], Mapping[str, Path]],
+                    kind: str, name_hint: str, searched: str = "") -> Path:
+    """``name_or_path`` itself if it is a path (a ``.yaml`` name or one with a folder) to an
+    existing file, else the file ``known()`` maps the name to; an :class:`InputError` naming
+    the ``kind`` of file, close matches and the known names otherwise."""
+    p = Path(name_or_path)
+    if p.suffix in (".yaml", ".yml") or p.parent != Path("."):
+        if p.is_file():
+            return p
+        raise InputError(f"{kind.capitalize()} file '{p}' does not exist. Check the path, or "
+                         f"give a {kind} name {name_hint}.")
+    names = known()
+    if str(name_or_path) in names:
+        return names[str(name_or_path)]
+    close = difflib.get_close_matches(str(name_or_path), names, n=3)
     hint = f" Did you mean {', '.join(close)}?" if close else ""
-    raise InputError(
-        f"No scenario named '{name_or_path}'.{hint} Known scenarios: {', '.join(known) or 'none'} "
-        f"(searched {', '.join(str(d) for d in scenario_dirs(extra_dirs))}; add folders with "
-        f"--scenario-dir or ${ENV_SCENARIO_PATH})."
-    )
+    raise InputError(f"No {kind} named '{name_or_path}'.{hint} Known {kind}s: "
+                     f"{', '.join(names) or 'none'}{searched}.")
 
 
 def read_yaml(path: Path, what: str = "File") -> dict[str, Any]:

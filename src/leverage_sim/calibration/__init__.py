@@ -1,0 +1,5 @@
+"""Calibration to the historical record: episodes as data, named statistics, ABC-SMC (pyabc).
+
+``leverage-sim calibrate CONFIG --out DIR`` runs :func:`leverage_sim.calibration.run.calibrate`;
+see docs/calibration.md.
+"""

@@ -1,0 +1,203 @@
+"""Calibration files (``calibration/*.yaml``): what to fit, to what, and how hard to try.
+
+A file names the fit episodes (held-out ones are refused), optionally a subset of their facts,
+the free parameters by scenario override path with a prior on a documented plausible range
+(inside the schema's own range), the distance and the budget (with a ``quick`` budget for
+tests). :func:`load_calibration` checks all of it before anything runs.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, model_validator
+
+from leverage_sim import overrides as ov
+from leverage_sim.calibration.episodes import LoadedEpisode, fact_id, load_episode
+from leverage_sim.calibration.files import load_model
+from leverage_sim.calibration.smc import SCALES, Budget, Prior, Target
+from leverage_sim.errors import InputError
+from leverage_sim.scenario_loader import field_of, load_scenario
+from leverage_sim.schema_base import allowed_range
+from leverage_sim.schema import Scenario, Strict
+
+
+class PriorSpec(Strict):
+    """A prior on ``[low, high]``."""
+
+    family: Literal["uniform", "loguniform"] = "uniform"
+    low: float
+    high: float
+
+    @model_validator(mode="after")
+    def _ordered(self) -> PriorSpec:
+        if not self.low < self.high:
+            raise ValueError(f"low ({self.low}) must be below high ({self.high})")
+        if self.family == "loguniform" and self.low <= 0:
+            raise ValueError("a loguniform prior needs low > 0")
+        return self
+
+
+class ParameterSpec(Strict):
+    """A free parameter: its override path, prior, and why that range is plausible."""
+
+    path: str
+    prior: PriorSpec
+    why: str = Field(..., min_length=1, description="the evidence or reasoning for the range")
+
+
+class DistanceSpec(Strict):
+    """Adaptive p-norm distance on the facts' misses."""
+
+    p: float = Field(2.0, ge=1, le=10)
+    scale: Literal[SCALES] = "combined_mean_absolute_deviation"  # type: ignore[valid-type]
+
+
+class BudgetSpec(Strict):
+    """ABC-SMC budget."""
+
+    population_size: int = Field(..., ge=10, le=100_000)
+    max_generations: int = Field(..., ge=1, le=100)
+    min_epsilon: float = Field(0.0, ge=0)
+    max_simulations: int = Field(..., ge=10)
+    min_acceptance_rate: float = Field(0.0, ge=0, le=1)
+    replications: int = Field(1, ge=1, le=100,
+                              description="runs per episode and particle, facts averaged")
+
+    def budget(self) -> Budget:
+        return Budget(self.population_size, self.max_generations, self.min_epsilon,
+                      self.max_simulations, self.min_acceptance_rate)
+
+
+class CalibrationSpec(Strict):
+    """One calibration file."""
+
+    name: str
+    description: str = ""
+    base_scenario: str = Field(..., description="scenario whose values the manifest reports "
+                               "as the hand-tuned ones")
+    seed: int = Field(..., ge=0, le=2**63 - 1)
+    episodes: list[str] = Field(..., min_length=1)
+    facts: list[str] | None = Field(None, description="episode.fact names (default: all)")
+    parameters: list[ParameterSpec] = Field(..., min_length=1)
+    distance: DistanceSpec = Field(default_factory=DistanceSpec)
+    budget: BudgetSpec
+    quick: BudgetSpec
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A checked free parameter."""
+
+    path: str
+    prior: Prior
+    integer: bool
+    base_value: float
+    schema_range: tuple[float | None, float | None]
+    why: str
+
+    def cast(self, value: float) -> int | float:
+        """The value as the scenario takes it (integer fields rounded)."""
+        return round(value) if self.integer else float(value)
+
+
+@dataclass
+class Calibration:
+    """A checked calibration file: its episodes, facts and parameters."""
+
+    path: Path
+    sha256: str
+    spec: CalibrationSpec
+    episodes: list[LoadedEpisode]
+    facts: dict[str, list[str]]  # episode name -> fact names used
+    parameters: list[Parameter]
+
+    def targets(self) -> list[Target]:
+        """The facts used, as ABC targets named ``episode.fact``."""
+        out = []
+        for ep in self.episodes:
+            for fact in ep.spec.facts:
+                if fact.name in self.facts[ep.name]:
+                    low, high = fact.bounds
+                    out.append(Target(fact_id(ep.name, fact.name), fact.observed, low, high))
+        return out
+
+
+def load_calibration(path: str | Path) -> Calibration:
+    """Read and check a calibration file (and its episodes); :class:`InputError` otherwise."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"Calibration file '{path}' does not exist. Give the path of a "
+                         "calibration YAML file, e.g. calibration/default.yaml.")
+    spec = load_model(path, CalibrationSpec, "calibration file")
+    episodes = [load_episode(name, [path.parent, path.parent.parent / "episodes"])
+                for name in spec.episodes]
+    for ep in episodes:
+        if ep.spec.role != "fit":
+            raise InputError(f"{path}: episode '{ep.name}' is held out ({ep.path} says "
+                             f"role: {ep.spec.role}): calibration never fits a held-out "
+                             "episode, so that it can test the posterior out of sample. Remove "
+                             "it from 'episodes' (validate-model scores it).")
+    base = load_scenario(spec.base_scenario)
+    parameters = [_parameter(path, p, base, episodes) for p in spec.parameters]
+    dupes = sorted({p.path for p in parameters if [q.path for q in parameters].count(p.path) > 1})
+    if dupes:
+        raise InputError(f"{path}: parameters listed twice: {', '.join(dupes)}.")
+    return Calibration(path, hashlib.sha256(path.read_bytes()).hexdigest(), spec, episodes,
+                       _facts(path, spec, episodes), parameters)
+
+
+def _facts(path: Path, spec: CalibrationSpec, episodes: list[LoadedEpisode]
+           ) -> dict[str, list[str]]:
+    available = {fact_id(ep.name, f.name): (ep.name, f.name) for ep in episodes
+                 for f in ep.spec.facts}
+    chosen = spec.facts if spec.facts is not None else list(available)
+    out: dict[str, list[str]] = {ep.name: [] for ep in episodes}
+    for name in chosen:
+        if name not in available:
+            close = difflib.get_close_matches(name, available, n=1)
+            hint = f" Did you mean '{close[0]}'?" if close else ""
+            raise InputError(f"{path}: 'facts' names '{name}', which is no fact of the fitted "
+                             f"episodes.{hint} Write facts as episode.fact; available: "
+                             f"{', '.join(available)}.")
+        episode, fact = available[name]
+        out[episode].append(fact)
+    return out
+
+
+def _parameter(path: Path, p: ParameterSpec, base: Scenario, episodes: list[LoadedEpisode]
+               ) -> Parameter:
+    where = f"{path}: parameter '{p.path}'"
+    info = field_of(p.path)
+    if info is None or info.annotation not in (int, float):
+        raise InputError(f"{where} is not a numeric scenario parameter. Use a path as --set "
+                         "takes it, e.g. government.prior_backing or militias[KH].mobilisation "
+                         "(`leverage-sim params` lists them).")
+    lo, hi = allowed_range(info)
+    if (lo is not None and p.prior.low < lo) or (hi is not None and p.prior.high > hi):
+        raise InputError(f"{where}: prior [{p.prior.low}, {p.prior.high}] goes beyond the "
+                         f"schema's range [{'' if lo is None else lo}, "
+                         f"{'' if hi is None else hi}]. Narrow the prior to a plausible range "
+                         "inside it.")
+    for ep in episodes:
+        for value in (p.prior.low, p.prior.high):
+            ep.scenario({p.path: round(value) if info.annotation is int else value})
+    return Parameter(p.path, Prior(p.path, p.prior.family, p.prior.low, p.prior.high),
+                     info.annotation is int, _value_at(base, p.path, where), (lo, hi), p.why)
+
+
+def _value_at(scenario: Scenario, path: str, where: str) -> float:
+    node: Any = scenario
+    for part in ov.parse_path(path):
+        if isinstance(part, ov.Key):
+            node = next((e for e in node if getattr(e, "name", None) == part), None)
+        else:
+            node = getattr(node, part, None)
+        if node is None:
+            raise InputError(f"{where}: the base scenario '{scenario.name}' has no entry "
+                             f"'{part}' on that path.")
+    return float(node)

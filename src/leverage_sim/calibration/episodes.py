@@ -1,0 +1,154 @@
+"""Episodes: pieces of the historical record as data (``episodes/*.yaml``).
+
+An episode names the scenario that sets it up (plus horizon, overrides and extra scripted
+events), whether calibration may fit it (``role: fit``) or must leave it for out-of-sample
+validation (``role: held_out``), and its facts: a registered statistic with arguments, the
+observed value, the range the sources allow, and the sources.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import hashlib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from leverage_sim.calibration import statistics
+from leverage_sim.calibration.files import load_model
+from leverage_sim.errors import InputError
+from leverage_sim.scenario_loader import find_named_file, resolve_raw, validate
+from leverage_sim.schema import Scenario, Strict
+
+EPISODE_DIR = Path(__file__).resolve().parents[3] / "episodes"
+NAME = r"[a-z][a-z0-9_]*"
+
+
+class Source(Strict):
+    """A public source for a fact."""
+
+    publisher: str
+    title: str
+    date: dt.date
+    url: str | None = None
+
+
+class Fact(Strict):
+    """One observed fact: ``statistic(run, **arguments)`` should lie in ``range``."""
+
+    name: str = Field(..., pattern=NAME)
+    statistic: str
+    arguments: dict[str, Any] = Field(default_factory=dict)
+    observed: float
+    range: tuple[float, float] | None = Field(
+        None, description="[low, high] the sources allow (default: the observed value alone)")
+    sources: list[Source] = Field(..., min_length=1)
+    note: str = ""
+
+    @field_validator("statistic")
+    @classmethod
+    def _known(cls, name: str) -> str:
+        try:
+            statistics.get(name)
+        except InputError as e:
+            raise ValueError(str(e)) from None
+        return name
+
+    @model_validator(mode="after")
+    def _arguments_and_range(self) -> Fact:
+        try:
+            statistics.check_arguments(self.statistic, self.arguments)
+        except InputError as e:
+            raise ValueError(str(e)) from None
+        low, high = self.bounds
+        if not low <= self.observed <= high:
+            raise ValueError(f"fact '{self.name}': observed {self.observed} is outside its "
+                             f"range [{low}, {high}]")
+        return self
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        """(low, high): the range, or the observed value twice."""
+        return self.range if self.range is not None else (self.observed, self.observed)
+
+
+class Episode(Strict):
+    """One episode file."""
+
+    name: str = Field(..., pattern=NAME)
+    role: Literal["fit", "held_out"]
+    description: str
+    scenario: str = Field(..., description="scenario name or path (relative to the episode "
+                          "file or to scenarios/)")
+    horizon_days: int | None = Field(None, ge=1, le=3650)
+    overrides: dict[str, Any] = Field(default_factory=dict)
+    events: list[dict[str, Any]] = Field(default_factory=list,
+                                         description="scripted events added to the scenario's")
+    facts: list[Fact] = Field(..., min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_facts(self) -> Episode:
+        names = [f.name for f in self.facts]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"fact names must be unique, repeated: {', '.join(dupes)}")
+        return self
+
+
+class LoadedEpisode:
+    """An episode with its file, hash and the raw data of the scenario it runs."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+        self.spec = load_model(path, Episode, "episode file")
+        if self.spec.name != path.stem:
+            raise InputError(f"{path}: 'name' is '{self.spec.name}' but the file is "
+                             f"'{path.name}'; name an episode after its file.")
+        scenario = self.spec.scenario
+        if scenario.endswith((".yaml", ".yml")) and (path.parent / scenario).is_file():
+            scenario = str(path.parent / scenario)
+        raw = resolve_raw(scenario, [path.parent.parent / "scenarios"])
+        if self.spec.horizon_days is not None:
+            raw["horizon_days"] = self.spec.horizon_days
+        raw["events"] = [*raw.get("events", []), *self.spec.events]
+        self.raw = raw
+        self.source = f"episode {self.spec.name} (scenario {self.spec.scenario})"
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    def scenario(self, overrides: dict[str, Any] | None = None) -> Scenario:
+        """The episode's validated scenario, with its own then ``overrides`` applied."""
+        return validate(copy.deepcopy(self.raw), self.source,
+                        {**self.spec.overrides, **(overrides or {})})
+
+
+def find_episode(name_or_path: str | Path, extra_dirs: Sequence[Path] = ()) -> Path:
+    """The file of an episode name (searched in ``extra_dirs``, ./episodes and the shipped
+    episodes/) or path; an :class:`InputError` listing the known episodes if none."""
+
+    def known() -> dict[str, Path]:
+        names: dict[str, Path] = {}
+        for d in (*extra_dirs, Path.cwd() / "episodes", EPISODE_DIR):
+            for f in sorted(Path(d).glob("*.yaml")) if Path(d).is_dir() else ():
+                names.setdefault(f.stem, f)
+        return names
+
+    return find_named_file(name_or_path, known, "episode", "from episodes/")
+
+
+def load_episode(name_or_path: str | Path, extra_dirs: Sequence[Path] = ()) -> LoadedEpisode:
+    """Load and check one episode (its scenario must validate)."""
+    episode = LoadedEpisode(find_episode(name_or_path, extra_dirs))
+    episode.scenario()
+    return episode
+
+
+def fact_id(episode: str, fact: str) -> str:
+    """The calibration-wide name of a fact: ``episode.fact``."""
+    return f"{episode}.{fact}"

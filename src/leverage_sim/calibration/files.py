@@ -1,0 +1,33 @@
+"""Reading the calibration's YAML files (episodes, calibration configs) into pydantic models,
+with the same one-paragraph errors as scenario files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from leverage_sim.errors import InputError
+from leverage_sim.scenario_loader import read_yaml
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def load_model(path: Path, model: type[M], what: str) -> M:
+    """Read ``path`` as YAML and validate it as ``model``; :class:`InputError` naming the file,
+    each bad field and what it must be otherwise. ``what`` names the kind of file."""
+    raw = read_yaml(path)
+    try:
+        return model.model_validate(raw)
+    except ValidationError as e:
+        problems = []
+        for err in e.errors():
+            where = ".".join(str(p) for p in err["loc"])
+            msg = err["msg"].removeprefix("Value error, ")
+            if err["type"] == "extra_forbidden":
+                msg = "unknown field"
+            problems.append(f"'{where}': {msg}" if where else msg)
+        raise InputError(f"{path}: {len(problems)} problem{'s' * (len(problems) > 1)} in this "
+                         f"{what} — " + "; ".join(problems) + ". Fix these fields (the "
+                         "format is described in docs/calibration.md).") from None

@@ -1,0 +1,141 @@
+"""What ``leverage-sim calibrate`` writes: the posterior, diagnostics, manifest and charts.
+
+- ``posterior.parquet``: the final generation, one row per particle, one column per free
+  parameter (named by its override path, integer parameters as integers) and ``weight``
+  (summing to 1);
+- ``diagnostics.csv``: per generation, epsilon, particles, simulations, acceptance rate and
+  effective sample size;
+- ``manifest.json``: config and episode files with hashes, parameters and priors, the
+  base scenario's values, facts, seed, budget, versions, generations, status;
+- ``marginals.png``, ``pairs.png``, ``predictive.png``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import platform
+from pathlib import Path
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pyabc
+
+from leverage_sim import __version__
+from leverage_sim.calibration import charts
+from leverage_sim.calibration.config import Calibration, Parameter
+from leverage_sim.calibration.episodes import EPISODE_DIR, LoadedEpisode, load_episode
+from leverage_sim.calibration.smc import (
+    VALUE,
+    Outcome,
+    Target,
+    effective_sample_size,
+    posterior_frame,
+)
+
+MANIFEST_KIND = "leverage-sim calibration"
+
+
+def posterior(history: pyabc.History, parameters: list[Parameter]) -> pd.DataFrame:
+    """The last generation's particles: a column per parameter path, and ``weight``."""
+    out = posterior_frame(history, [p.prior for p in parameters])
+    for p in parameters:
+        if p.integer:
+            out[p.path] = np.rint(out[p.path]).astype("int64")
+    return out
+
+
+def diagnostics(history: pyabc.History) -> pd.DataFrame:
+    """One row per generation: epsilon, particles, simulations, acceptance rate, ESS."""
+    pops = history.get_all_populations()
+    pops = pops[pops["t"] >= 0]
+    ess = [effective_sample_size(history.get_distribution(m=0, t=int(t))[1]) for t in pops["t"]]
+    return pd.DataFrame({
+        "generation": pops["t"].astype(int).to_numpy(),
+        "epsilon": pops["epsilon"].to_numpy(),
+        "particles": pops["particles"].astype(int).to_numpy(),
+        "simulations": pops["samples"].astype(int).to_numpy(),
+        "acceptance_rate": (pops["particles"] / pops["samples"]).to_numpy(),
+        "effective_sample_size": ess,
+    })
+
+
+def predictive_values(history: pyabc.History, targets: list[Target]
+                      ) -> tuple[pd.DataFrame, np.ndarray]:
+    """Simulated fact values of the last generation's particles, and their weights."""
+    weights, stats = history.get_weighted_sum_stats(t=history.max_t)
+    values = pd.DataFrame({t.name: [float(s[VALUE + t.name]) for s in stats] for t in targets})
+    return values, np.asarray(weights, dtype=float) / np.sum(weights)
+
+
+def _episode_entry(ep: LoadedEpisode) -> dict[str, Any]:
+    return {"name": ep.name, "file": str(ep.path), "sha256": ep.sha256, "role": ep.spec.role}
+
+
+def manifest(cal: Calibration, outcome: Outcome, seed: int, quick: bool,
+             diag: pd.DataFrame) -> dict[str, Any]:
+    """The manifest: what was fitted to what, how, with which software, and how it ended."""
+    import mesa
+
+    budget = cal.spec.quick if quick else cal.spec.budget
+    fitted = {ep.name for ep in cal.episodes}
+    held_out = [load_episode(f) for f in sorted(EPISODE_DIR.glob("*.yaml"))
+                if f.stem not in fitted]
+    return {
+        "kind": MANIFEST_KIND,
+        "name": cal.spec.name,
+        "config": {"path": str(cal.path), "sha256": cal.sha256},
+        "base_scenario": {"name": cal.spec.base_scenario,
+                          "values": {p.path: p.cast(p.base_value) for p in cal.parameters}},
+        "parameters": [{"path": p.path, "family": p.prior.family, "low": p.prior.low,
+                        "high": p.prior.high, "integer": p.integer,
+                        "schema_range": list(p.schema_range), "why": p.why}
+                       for p in cal.parameters],
+        "episodes": [_episode_entry(ep) for ep in cal.episodes]
+        + [_episode_entry(ep) for ep in held_out if ep.spec.role == "held_out"],
+        "facts": [{"name": t.name, "observed": t.observed, "low": t.low, "high": t.high}
+                  for t in cal.targets()],
+        "distance": cal.spec.distance.model_dump(),
+        "budget": budget.model_dump(),
+        "quick": quick,
+        "seed": seed,
+        "versions": {"leverage_sim": __version__, "mesa": mesa.__version__,
+                     "pyabc": pyabc.__version__, "python": platform.python_version()},
+        "generations": len(diag),
+        "simulations": int(diag["simulations"].sum()) if len(diag) else 0,
+        "status": outcome.status,
+        "seconds": round(outcome.seconds, 1),
+        "history": "history.db",
+        "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
+
+
+def write(out: Path, cal: Calibration, outcome: Outcome, seed: int, quick: bool
+          ) -> list[Path]:
+    """Write the posterior, diagnostics, manifest and charts to ``out``; the paths written.
+    With no generation finished, only the manifest (status and what is missing)."""
+    history = outcome.history
+    diag = diagnostics(history) if history.max_t >= 0 else pd.DataFrame()
+    written = []
+    if history.max_t >= 0:
+        post = posterior(history, cal.parameters)
+        post.to_parquet(out / "posterior.parquet", index=False)
+        diag.to_csv(out / "diagnostics.csv", index=False)
+        written += [out / "posterior.parquet", out / "diagnostics.csv"]
+        targets = cal.targets()
+        values, weights = predictive_values(history, targets)
+        base = {p.path: p.base_value for p in cal.parameters}
+        figures = {"marginals.png": charts.marginals(post, [p.prior for p in cal.parameters],
+                                                     base),
+                   "pairs.png": charts.pairs(post, [p.prior for p in cal.parameters]),
+                   "predictive.png": charts.predictive(values, weights, targets)}
+        for name, fig in figures.items():
+            fig.savefig(out / name, dpi=90)
+            plt.close(fig)
+            written.append(out / name)
+    path = out / "manifest.json"
+    path.write_text(json.dumps(manifest(cal, outcome, seed, quick, diag), indent=2) + "\n",
+                    encoding="utf-8")
+    return [*written, path]

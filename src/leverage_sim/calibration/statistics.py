@@ -1,0 +1,169 @@
+"""Named summary statistics of one run, computed from its event log (and summary row).
+
+A fact in an episode file names a statistic and its arguments, e.g. ``count`` with
+``{action: attack, exclude_targets: [convoys], start: 2020-01-01, end: 2020-10-22}``. Every
+statistic reads only ``RunTables.events`` (one row per action: day, date, actor, action,
+target, detail, value) and ``RunTables.summary``, both present in summary-only runs
+(``collect_data=False``), so calibration never needs the daily tables.
+
+Add a statistic with :func:`register`; its keyword arguments are what an episode may pass, and
+:func:`check_arguments` rejects any other with a clear message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from leverage_sim.errors import InputError
+from leverage_sim.runner import RunTables
+
+Statistic = Callable[..., float]
+STATISTICS: dict[str, Statistic] = {}
+
+
+def register(fn: Statistic) -> Statistic:
+    """Register ``fn`` under its name: ``fn(tables, **arguments) -> float``."""
+    STATISTICS[fn.__name__] = fn
+    return fn
+
+
+def get(name: str) -> Statistic:
+    """The statistic called ``name``; an :class:`InputError` naming the known ones if none."""
+    if name in STATISTICS:
+        return STATISTICS[name]
+    close = difflib.get_close_matches(name, STATISTICS, n=1)
+    hint = f" Did you mean '{close[0]}'?" if close else ""
+    raise InputError(f"Unknown statistic '{name}'.{hint} Known statistics: "
+                     f"{', '.join(sorted(STATISTICS))} (src/leverage_sim/calibration/"
+                     "statistics.py).")
+
+
+def check_arguments(name: str, arguments: dict[str, Any]) -> None:
+    """Raise :class:`InputError` if ``arguments`` do not fit statistic ``name``'s signature."""
+    sig = inspect.signature(get(name))
+    allowed = [p for p in sig.parameters if p != "tables"]
+    try:
+        sig.bind(None, **arguments)
+    except TypeError as e:
+        raise InputError(f"Statistic '{name}': {e}. It takes: {', '.join(allowed)}.") from None
+
+
+def compute(name: str, tables: RunTables, arguments: dict[str, Any]) -> float:
+    """The value of statistic ``name`` on one run's tables."""
+    return float(get(name)(tables, **arguments))
+
+
+def select(events: pd.DataFrame, action: str, actor: str | None = None,
+           target: str | None = None, exclude_targets: list[str] | tuple[str, ...] = (),
+           start: dt.date | str | None = None, end: dt.date | str | None = None,
+           min_value: float | None = None) -> np.ndarray:
+    """Boolean mask of the event rows with ``action`` (and ``actor``, ``target``, not in
+    ``exclude_targets``, dated ``start`` to ``end`` inclusive, ``value >= min_value``).
+    Works on NumPy arrays: pandas masks cost ~1 ms each on these small tables."""
+    mask = events["action"].to_numpy() == action
+    if actor is not None:
+        mask &= events["actor"].to_numpy() == actor
+    if target is not None:
+        mask &= events["target"].to_numpy() == target
+    if exclude_targets:
+        mask &= ~np.isin(events["target"].to_numpy(), list(exclude_targets))
+    dates = events["date"].to_numpy()
+    if start is not None:
+        mask &= dates >= np.datetime64(pd.Timestamp(start))
+    if end is not None:
+        mask &= dates <= np.datetime64(pd.Timestamp(end))
+    if min_value is not None:
+        mask &= events["value"].to_numpy() >= min_value
+    return mask
+
+
+@register
+def count(tables: RunTables, action: str, actor: str | None = None, target: str | None = None,
+          exclude_targets: list[str] = (), start: dt.date | None = None,
+          end: dt.date | None = None, min_value: float | None = None) -> float:
+    """Number of ``action`` events (filtered as in :func:`select`)."""
+    return float(select(tables.events, action, actor, target, exclude_targets, start, end,
+                        min_value).sum())
+
+
+@register
+def total(tables: RunTables, action: str, actor: str | None = None, target: str | None = None,
+          exclude_targets: list[str] = (), start: dt.date | None = None,
+          end: dt.date | None = None) -> float:
+    """Sum of ``value`` over ``action`` events (arrests, detainees released, casualties...)."""
+    mask = select(tables.events, action, actor, target, exclude_targets, start, end)
+    return float(tables.events["value"].to_numpy()[mask].sum())
+
+
+@register
+def largest(tables: RunTables, action: str, actor: str | None = None,
+            target: str | None = None, start: dt.date | None = None,
+            end: dt.date | None = None) -> float:
+    """Largest ``value`` of an ``action`` event (e.g. fighters in a muster); 0 if none."""
+    values = tables.events["value"].to_numpy()[select(tables.events, action, actor, target, (),
+                                                        start, end)]
+    return float(values.max()) if len(values) else 0.0
+
+
+@register
+def occurred(tables: RunTables, action: str, actor: str | None = None,
+             target: str | None = None, start: dt.date | None = None,
+             end: dt.date | None = None) -> float:
+    """1 if at least one ``action`` event happened (filtered as in :func:`select`), else 0."""
+    return float(count(tables, action, actor, target, (), start, end) > 0)
+
+
+@register
+def share_in_window(tables: RunTables, action: str, start: dt.date, end: dt.date,
+                    window_start: dt.date, window_end: dt.date,
+                    exclude_targets: list[str] = ()) -> float:
+    """Share of the ``action`` events of ``start``-``end`` that fall in ``window_start``-
+    ``window_end`` (0-1; 0 when there are none), e.g. the Aug-Sep share of a year's attacks."""
+    whole = count(tables, action, exclude_targets=exclude_targets, start=start, end=end)
+    part = count(tables, action, exclude_targets=exclude_targets, start=window_start,
+                 end=window_end)
+    return part / whole if whole else 0.0
+
+
+@register
+def followed_by(tables: RunTables, action: str, response: str, within_days: int,
+                min_value: float = 0.0, start: dt.date | None = None,
+                end: dt.date | None = None) -> float:
+    """Share (0-1) of ``action`` events with ``value >= min_value`` followed by a ``response``
+    event within ``within_days`` days (e.g. fatal attacks followed by US strikes); 1 when
+    there are no such events (nothing went unanswered)."""
+    ev = tables.events
+    days = ev["day"].to_numpy()
+    triggers = days[select(ev, action, start=start, end=end, min_value=min_value)]
+    if len(triggers) == 0:
+        return 1.0
+    answers = days[ev["action"].to_numpy() == response]
+    answered = [((answers >= d) & (answers <= d + within_days)).any() for d in triggers]
+    return float(sum(answered)) / len(triggers)
+
+
+@register
+def days_until(tables: RunTables, action: str, after: dt.date, actor: str | None = None,
+               target: str | None = None, cap: int = 365) -> float:
+    """Days from ``after`` to the first ``action`` event on or after it; ``cap`` if none."""
+    dates = tables.events["date"].to_numpy()[select(tables.events, action, actor, target, (),
+                                                      after, None)]
+    if not len(dates):
+        return float(cap)
+    return float(min(cap, (pd.Timestamp(dates.min()) - pd.Timestamp(after)).days))
+
+
+@register
+def summary_value(tables: RunTables, column: str) -> float:
+    """A column of the run's summary row (``runner.SUMMARY_COLUMNS``), e.g. ``us_withdrawn``."""
+    if column not in tables.summary:
+        raise InputError(f"Statistic 'summary_value': the run summary has no column "
+                         f"'{column}' (it has {', '.join(tables.summary)}).")
+    return float(tables.summary[column])

@@ -1,0 +1,94 @@
+"""Each calibration statistic on hand-made event tables (no model run)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from leverage_sim.calibration import statistics as st
+from leverage_sim.errors import InputError
+from leverage_sim.runner import RunTables
+
+ROWS = [  # day, date, actor, action, target, value
+    (0, "2020-01-01", "KH", "attack", "bases", 1.0),
+    (2, "2020-01-03", "foreign_forces", "strike", "KH", 20.0),
+    (10, "2020-01-11", "AAH", "attack", "convoys", 0.0),
+    (40, "2020-02-10", "KH", "attack", "embassy", 2.0),
+    (41, "2020-02-11", "KH", "muster", "government", 140.0),
+    (41, "2020-02-11", "AAH", "muster", "government", 30.0),
+    (60, "2020-03-01", "Nujaba", "attack", "bases", 0.0),
+    (61, "2020-03-02", "government", "release", "government", 13.0),
+]
+
+
+@pytest.fixture
+def tables() -> RunTables:
+    ev = pd.DataFrame(ROWS, columns=["day", "date", "actor", "action", "target", "value"])
+    ev["date"] = pd.to_datetime(ev["date"])
+    ev.insert(5, "detail", "")
+    return RunTables(pd.DataFrame(), pd.DataFrame(), ev,
+                     {"us_withdrawn": False, "withdrawal_day": -1, "attacks": 4})
+
+
+def test_count_filters(tables: RunTables) -> None:
+    assert st.count(tables, "attack") == 4
+    assert st.count(tables, "attack", actor="KH") == 2
+    assert st.count(tables, "attack", target="bases") == 2
+    assert st.count(tables, "attack", exclude_targets=["convoys"]) == 3
+    assert st.count(tables, "attack", start="2020-01-02", end="2020-02-10") == 2
+    assert st.count(tables, "attack", min_value=1) == 2
+    assert st.count(tables, "clash") == 0
+
+
+def test_total_largest_occurred(tables: RunTables) -> None:
+    assert st.total(tables, "attack") == 3.0
+    assert st.total(tables, "release", end="2020-03-01") == 0.0
+    assert st.total(tables, "release") == 13.0
+    assert st.largest(tables, "muster") == 140.0
+    assert st.largest(tables, "muster", actor="AAH") == 30.0
+    assert st.largest(tables, "clash") == 0.0
+    assert st.occurred(tables, "muster", start="2020-02-11", end="2020-02-11") == 1.0
+    assert st.occurred(tables, "muster", end="2020-02-10") == 0.0
+
+
+def test_share_in_window(tables: RunTables) -> None:
+    share = st.share_in_window(tables, "attack", start="2020-01-01", end="2020-03-31",
+                               window_start="2020-02-01", window_end="2020-03-31",
+                               exclude_targets=["convoys"])
+    assert share == pytest.approx(2 / 3)
+    assert st.share_in_window(tables, "clash", "2020-01-01", "2020-12-31", "2020-02-01",
+                              "2020-03-01") == 0.0
+
+
+def test_followed_by(tables: RunTables) -> None:
+    # fatal attacks: day 0 (strike on day 2: answered) and day 40 (never answered)
+    assert st.followed_by(tables, "attack", "strike", within_days=3, min_value=1) == 0.5
+    assert st.followed_by(tables, "attack", "strike", within_days=1, min_value=1) == 0.0
+    assert st.followed_by(tables, "attack", "strike", within_days=3, min_value=1,
+                          end="2020-01-31") == 1.0
+    assert st.followed_by(tables, "attack", "strike", 3, min_value=5) == 1.0  # none to answer
+
+
+def test_days_until_and_summary(tables: RunTables) -> None:
+    assert st.days_until(tables, "release", after="2020-02-11") == 20.0
+    assert st.days_until(tables, "release", after="2020-03-03", cap=40) == 40.0
+    assert st.summary_value(tables, "us_withdrawn") == 0.0
+    assert st.summary_value(tables, "attacks") == 4.0
+    with pytest.raises(InputError, match="no column 'nope'"):
+        st.summary_value(tables, "nope")
+
+
+def test_registry_names_and_checks_arguments() -> None:
+    assert st.compute("count", _empty(), {"action": "attack"}) == 0.0
+    with pytest.raises(InputError, match="Did you mean 'count'"):
+        st.get("cont")
+    with pytest.raises(InputError, match="Statistic 'count'.*takes: action"):
+        st.check_arguments("count", {"actoin": "attack"})
+    st.check_arguments("count", {"action": "attack", "actor": "KH"})
+
+
+def _empty() -> RunTables:
+    ev = pd.DataFrame({c: pd.Series(dtype=t) for c, t in
+                       [("day", int), ("date", "datetime64[ns]"), ("actor", str),
+                        ("action", str), ("target", str), ("detail", str), ("value", float)]})
+    return RunTables(pd.DataFrame(), pd.DataFrame(), ev, {})

@@ -135,7 +135,37 @@ def write(out: Path, cal: Calibration, outcome: Outcome, seed: int, quick: bool
             fig.savefig(out / name, dpi=90)
             plt.close(fig)
             written.append(out / name)
+    record = manifest(cal, outcome, seed, quick, diag)
     path = out / "manifest.json"
-    path.write_text(json.dumps(manifest(cal, outcome, seed, quick, diag), indent=2) + "\n",
-                    encoding="utf-8")
-    return [*written, path]
+    path.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    return [*written, path, report(out, cal, record, diag, written)]
+
+
+def report(out: Path, cal: Calibration, record: dict, diag: pd.DataFrame,
+           written: list[Path]) -> Path:
+    """``out/report.html``: the posterior against the priors, the diagnostics per generation,
+    the charts and the manifest, in one self-contained page."""
+    from leverage_sim.report_html import Section, write_report
+
+    sections = [Section("Calibration", [
+        f"**{cal.spec.name}**: {len(cal.parameters)} parameters fitted to "
+        f"{len(cal.targets())} facts of {', '.join(cal.spec.episodes)} by ABC-SMC (pyabc); "
+        f"status **{record['status']}**, {record['generations']} generations, "
+        f"{record['simulations']} simulations, seed {record['seed']}."])]
+    if len(diag):
+        post = pd.read_parquet(out / "posterior.parquet")
+        w = post["weight"].to_numpy()
+        rows = []
+        for p in cal.parameters:
+            x = post[p.path].to_numpy()
+            order = np.argsort(x)
+            cum = np.cumsum(w[order]) / w.sum()
+            q = [float(x[order][np.searchsorted(cum, c)]) for c in (0.05, 0.5, 0.95)]
+            rows.append({"parameter": p.path, "prior": f"{p.prior.low:g} to {p.prior.high:g}",
+                         "hand-tuned": p.base_value, "posterior median": round(q[1], 3),
+                         "90% interval": f"{q[0]:.3g} to {q[2]:.3g}"})
+        sections += [Section("Posterior against the prior", [pd.DataFrame(rows)]),
+                     Section("Diagnostics per generation", [diag]),
+                     Section("Charts", [p for p in written if p.suffix == ".png"])]
+    sections.append(Section("Manifest", [record]))
+    return write_report(out / "report.html", f"Calibration {cal.spec.name}", sections)

@@ -66,14 +66,15 @@ def add_scenario_args(p: argparse.ArgumentParser) -> None:
     add_scenario_dir_arg(p)
 
 
-def add_posterior_arg(p: argparse.ArgumentParser) -> None:
-    """``--posterior DIR|default|none`` (``args.posterior``; default
+def add_posterior_arg(p: argparse.ArgumentParser,
+                      default: str | None = DEFAULT_POSTERIOR) -> None:
+    """``--posterior DIR|default|none`` (``args.posterior``; ``default`` for this verb, else
     :data:`leverage_sim.posterior.DEFAULT_POSTERIOR`)."""
-    p.add_argument("--posterior", default=DEFAULT_POSTERIOR, metavar="DIR|default|none",
+    p.add_argument("--posterior", default=default, metavar="DIR|default|none",
                    help="draw each replication's parameters from a calibration's posterior: "
                    "the --out folder of `leverage-sim calibrate`, 'default' (the committed "
                    "calibration) or 'none' (the scenario's own values; "
-                   f"default: {DEFAULT_POSTERIOR or 'none'}). The scenario's own changes "
+                   f"default: {default or 'none'}). The scenario's own changes "
                    "and --set stay on top of the draw")
 
 

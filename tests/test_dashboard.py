@@ -287,3 +287,14 @@ def test_cli_port_in_use_is_an_input_error(capsys):
         assert cli(["dashboard", "--port", str(port)]) == 2
     err = capsys.readouterr().err
     assert f"Cannot serve the dashboard on 127.0.0.1:{port}" in err and "--port" in err
+
+
+def test_ensemble_draws_from_the_committed_posterior_when_asked():
+    scenario = settings_scenario(REPLAY, (), {})
+    plain = ensemble.run_ensemble(scenario, 6)
+    drawn = ensemble.run_ensemble(scenario, 6, posterior="default")
+    again = ensemble.run_ensemble(scenario, 6, posterior="default")
+    summary = next(iter(drawn.results.values())).summary
+    assert summary.equals(next(iter(again.results.values())).summary)
+    assert not summary.equals(next(iter(plain.results.values())).summary)
+    assert next(iter(drawn.results.values())).posterior is not None

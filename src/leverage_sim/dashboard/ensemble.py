@@ -41,11 +41,13 @@ def counting(total: int, report: Progress) -> Callable[[Iterable[int]], Iterator
 
 
 def run_ensemble(scenario: Scenario, replications: int = DEFAULT_REPLICATIONS,
-                 report: Progress | None = None) -> Comparison:
+                 report: Progress | None = None, posterior: str | None = None) -> Comparison:
     """``replications`` runs of ``scenario`` (replication ``k`` = the page's seed ``k``) as a
-    one-scenario :class:`Comparison` labelled with the scenario's name."""
+    one-scenario :class:`Comparison` labelled with the scenario's name; with ``posterior``
+    (``"default"`` or a calibration folder) each replication draws its parameters from it
+    (:func:`leverage_sim.runner.run`)."""
     progress = counting(replications, report) if report else None
-    res = run(scenario, replications, progress=progress)
+    res = run(scenario, replications, progress=progress, posterior=posterior or "none")
     return Comparison({scenario.name: res}, res.seed)
 
 

@@ -120,7 +120,8 @@ def EnsembleView(name: str, values: dict[str, Any], overrides: Sequence[str],
     and :class:`Comparison`, or an error message) while other views are shown."""
     count = solara.use_reactive(ensemble.DEFAULT_REPLICATIONS)
     pick = solara.use_reactive(0)
-    settings = {"name": name, **values}
+    calibrated = solara.use_reactive(False)
+    settings = {"name": name, **values, "posterior": "default" if calibrated.value else None}
 
     def work() -> None:
         try:
@@ -129,7 +130,8 @@ def EnsembleView(name: str, values: dict[str, Any], overrides: Sequence[str],
             result.set(str(e))
             return
         result.set((settings, ensemble.run_ensemble(
-            scenario, count.value, lambda share: setattr(task, "progress", 100 * share))))
+            scenario, count.value, lambda share: setattr(task, "progress", 100 * share),
+            settings["posterior"])))
 
     task = solara.lab.use_task(work, dependencies=None)
     with solara.Row(style="align-items:center"):
@@ -137,6 +139,8 @@ def EnsembleView(name: str, values: dict[str, Any], overrides: Sequence[str],
         solara.Button(f"Run {count.value} replications", color="primary",
                       on_click=task, disabled=task.pending, classes=["ls-run-ensemble"])
         solara.Text("of the sliders' settings (replication k uses seed k)")
+    solara.Checkbox(label="draw the calibrated parameters from the committed posterior "
+                    "(parameter uncertainty; the sliders stay on top)", value=calibrated)
     Progress(task)
     if isinstance(result.value, str):
         solara.Error(result.value)
@@ -149,7 +153,9 @@ def EnsembleView(name: str, values: dict[str, Any], overrides: Sequence[str],
                        "settings.", dense=True)
     solara.HTML(tag="div", classes=["ls-ensemble-status"], unsafe_innerHTML=html.escape(
         f"{runs} replications of {ran['name']}, master seed {comparison.seed}; "
-        + ", ".join(f"{k} {v:g}" for k, v in ran.items() if k not in ("name", "seed"))))
+        + ", ".join(f"{k} {v:g}" for k, v in ran.items()
+                    if k not in ("name", "seed", "posterior"))
+        + ("; parameters drawn from the posterior" if ran.get("posterior") else "")))
     with solara.Row(style="align-items:center"):
         solara.InputInt("Replication", value=pick, style="max-width:120px")
         solara.Button("Show replication in One run", outlined=True,

@@ -6,9 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from leverage_sim.cli.common import add_force_arg, count_arg, seed_arg
+from leverage_sim.cli.common import add_executor_args, add_force_arg, seed_arg
 from leverage_sim.output_dir import claim_output
-from leverage_sim.sweep.executors import EXECUTORS
 
 FILES = ("history.db", "history.db-journal", "posterior.parquet", "diagnostics.csv",
          "manifest.json", "*.png", "report.html")
@@ -31,12 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="use the file's quick budget (about a minute; for tests)")
     p.add_argument("--seed", type=seed_arg, default=None,
                    help="master seed (default: the file's)")
-    p.add_argument("--executor", choices=EXECUTORS, default="local",
-                   help="local: all cores (default); serial; dask: a cluster")
-    p.add_argument("--workers", type=count_arg, default=None,
-                   help="worker processes (default: all cores)")
-    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
-                   help="Dask scheduler address (tcp://HOST:8786); implies --executor dask")
+    add_executor_args(p)
     p.add_argument("--resume", action="store_true",
                    help="continue an interrupted calibration in --out")
     add_force_arg(p)

@@ -66,6 +66,18 @@ def add_scenario_args(p: argparse.ArgumentParser) -> None:
     add_scenario_dir_arg(p)
 
 
+def add_executor_args(p: argparse.ArgumentParser) -> None:
+    """``--executor``, ``--workers`` and ``--scheduler`` (sweep, calibrate)."""
+    from leverage_sim.sweep.executors import EXECUTORS
+
+    p.add_argument("--executor", choices=EXECUTORS, default="local",
+                   help="local (all cores, default), serial, or dask")
+    p.add_argument("--workers", type=count_arg, default=None,
+                   help="worker processes (default: cores; local executor or Dask local cluster)")
+    p.add_argument("--scheduler", default=None, metavar="tcp://HOST:8786",
+                   help="join a running Dask scheduler (implies --executor dask)")
+
+
 def add_posterior_arg(p: argparse.ArgumentParser,
                       default: str | None = DEFAULT_POSTERIOR) -> None:
     """``--posterior DIR|default|none`` (``args.posterior``; ``default`` for this verb, else

@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from leverage_sim.cli.common import (
+    add_executor_args,
     add_force_arg,
     add_posterior_arg,
     add_scenario_args,
@@ -21,7 +22,7 @@ from leverage_sim.cli.json_output import add_json_arg, emit
 from leverage_sim.errors import InputError
 from leverage_sim.report_pages import sweep_report
 from leverage_sim.scenario_loader import find_scenario
-from leverage_sim.sweep import DESIGNS, EXECUTORS, SweepSpec, load_sweep, run_sweep, summarise
+from leverage_sim.sweep import DESIGNS, SweepSpec, load_sweep, run_sweep, summarise
 from leverage_sim.sweep.engine import WORKER_TIMEOUT
 from leverage_sim.sweep.spec import is_sweep_file, parse_params
 
@@ -52,12 +53,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-n", "--replications", type=count_arg, default=None,
                    help="runs per design point, >= 1 (default 1, or the sweep file's)")
     p.add_argument("--seed", type=seed_arg, default=None, help="master seed, 0 to 2**63-1")
-    p.add_argument("--executor", choices=EXECUTORS, default="local",
-                   help="local (all cores, default), serial, or dask")
-    p.add_argument("--workers", type=count_arg, default=None,
-                   help="worker processes (default: cores; local executor or Dask local cluster)")
-    p.add_argument("--scheduler", default=None, metavar="tcp://HOST:8786",
-                   help="join a running Dask scheduler (with --executor dask)")
+    add_executor_args(p)
     p.add_argument("--worker-timeout", type=seconds_arg, default=WORKER_TIMEOUT,
                    metavar="SECONDS", help="stop (resumable) when the executor has had no worker "
                    f"this long (default {WORKER_TIMEOUT:.0f})")
@@ -132,7 +128,8 @@ def main(args: argparse.Namespace) -> int:
         raise InputError("--every thins the daily time series, which this sweep does not keep; "
                          "add --timeseries, or drop --every.")
     out = Path(args.out) if args.out is not None else Path("results") / "sweeps" / spec.name
-    out = run_sweep(spec, out, executor=args.executor, workers=args.workers,
+    executor = "dask" if args.scheduler else args.executor
+    out = run_sweep(spec, out, executor=executor, workers=args.workers,
                     scheduler=args.scheduler, resume=args.resume, chunk_size=args.chunk_size,
                     quiet=args.quiet, force=args.force, scenario_dirs=tuple(args.scenario_dir),
                     worker_timeout=args.worker_timeout)

@@ -22,8 +22,8 @@ from leverage_sim.calibration.files import load_model
 from leverage_sim.calibration.smc import SCALES, Budget, Prior, Target
 from leverage_sim.errors import InputError
 from leverage_sim.scenario_loader import field_of, load_scenario
-from leverage_sim.schema_base import allowed_range
 from leverage_sim.schema import Scenario, Strict
+from leverage_sim.schema_base import allowed_range
 
 
 class PriorSpec(Strict):

@@ -148,10 +148,10 @@ def report(out: Path, cal: Calibration, record: dict, diag: pd.DataFrame,
     from leverage_sim.report_html import Section, write_report
 
     sections = [Section("Calibration", [
-        f"**{cal.spec.name}**: {len(cal.parameters)} parameters fitted to "
+        (f"**{cal.spec.name}**: {len(cal.parameters)} parameters fitted to "
         f"{len(cal.targets())} facts of {', '.join(cal.spec.episodes)} by ABC-SMC (pyabc); "
         f"status **{record['status']}**, {record['generations']} generations, "
-        f"{record['simulations']} simulations, seed {record['seed']}."])]
+        f"{record['simulations']} simulations, seed {record['seed']}.")])]
     if len(diag):
         post = pd.read_parquet(out / "posterior.parquet")
         w = post["weight"].to_numpy()

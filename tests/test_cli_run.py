@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 import leverage_sim as ls
+from leverage_sim.cli.compare_cmd import COMPARE_POSTERIOR
 from leverage_sim.cli.main import main
 from leverage_sim.model import TIMESERIES_COLUMNS
 from leverage_sim.runner import SUMMARY_COLUMNS
@@ -113,7 +114,8 @@ def test_compare_runs_the_same_seeds_through_each_scenario(tmp_path, capsys):
     for name in names:
         rows = summary[summary["scenario"] == name]
         assert rows["seed"].tolist() == seeds
-        alone = ls.run(name, replications=6, seed=11, overrides={"horizon_days": 60}).summary
+        alone = ls.run(name, replications=6, seed=11, overrides={"horizon_days": 60},
+                       posterior=COMPARE_POSTERIOR).summary  # compare's default: calibrated
         pd.testing.assert_frame_equal(rows.drop(columns="scenario").reset_index(drop=True),
                                       alone, check_dtype=False)
     table = pd.read_csv(out / "comparison.csv")

@@ -375,3 +375,14 @@ def test_relax_and_fade():
     assert beliefs.fade(0.5, 10) == pytest.approx(0.45)
     assert beliefs.fade(-0.5, 10) == pytest.approx(-0.45)
     assert beliefs.fade(beliefs.REST / 2, 10) == 0
+
+
+def test_a_truce_binds_the_militias_own_hostility_too(replay):
+    sc = ls.load_scenario(replay, {"events": [
+        {"day": 3, "actor": "patron", "action": "truce", "figures": {"instigation": 0.1}}]})
+    model = LeverageModel(sc, 1)
+    kh = model.militia("KH")
+    for _ in range(4):
+        model.step()
+    assert model.patron.base_instigation == 0.1 and kh.hostility == 0.1
+    assert attacks.attack_intent(0.1, kh.autonomy, kh.hostility) == pytest.approx(0.1)

@@ -57,7 +57,7 @@ class DeployDefenceFigures(Strict):
 
 
 class TruceFigures(Strict):
-    """truce: the patron's new baseline instigation."""
+    """truce: the patron's new baseline instigation (and the militias' hostility cap)."""
 
     instigation: float = param(
         0.0, unit="index 0-1", ge=0, le=1,
@@ -103,7 +103,8 @@ RULES: dict[str, ActionRule] = {
     "deploy_defence": ActionRule(FF, "site", DeployDefenceFigures,
                                  "the target site's interception chance changes"),
     "truce": ActionRule(frozenset({"patron", "militia"}), None, TruceFigures,
-                        "a truce: the patron's baseline instigation changes"),
+                        "a truce: the patron's baseline instigation, and each militia's own "
+                        "hostility at most, fall to figures.instigation"),
     "drawdown": ActionRule(FF, None, DrawdownFigures, "foreign forces withdraw some troops"),
     "withdrawal": ActionRule(FF, None, NoFigures, "foreign forces leave the country"),
     "set": ActionRule(ANYONE, None, None,

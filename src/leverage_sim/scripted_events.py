@@ -47,7 +47,12 @@ def _deploy_defence(model: LeverageModel, ev: ScriptedEvent) -> None:
 
 
 def _truce(model: LeverageModel, ev: ScriptedEvent) -> None:
-    model.patron.base_instigation = ev.typed_figures().instigation
+    """The patron and its clients agree to hold fire: the patron's baseline instigation, and
+    each militia's own hostility (its agency slack) at most, fall to the truce's level."""
+    level = ev.typed_figures().instigation
+    model.patron.base_instigation = level
+    for m in model.militias:
+        m.hostility = min(m.hostility, level)
     model.record(ev.actor, "truce", ev.target, ev.note or "truce declared",
                  model.patron.base_instigation)
 

@@ -118,6 +118,10 @@ def test_glue_reads_episode_files_through_the_calibration_modules(monkeypatch, t
     stats.compute = lambda name, tables, arguments: (name, arguments.get("column", 0))
     monkeypatch.setitem(sys.modules, files.__name__, files)
     monkeypatch.setitem(sys.modules, stats.__name__, stats)
+    import leverage_sim.calibration as package  # a real import earlier bound its attributes
+
+    monkeypatch.setattr(package, "episodes", files, raising=False)
+    monkeypatch.setattr(package, "statistics", stats, raising=False)
     (tmp_path / "a.yaml").write_text("")
     (tmp_path / "b.yaml").write_text("")
     [ep] = validation.from_episode_files()

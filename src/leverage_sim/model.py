@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import mesa
@@ -264,7 +265,7 @@ class LeverageModel(mesa.Model):
 
     @property
     def mean_autonomy(self) -> float:
-        return sum(m.autonomy for m in self.militias) / len(self.militias)
+        return math.fsum(m.autonomy for m in self.militias) / len(self.militias)
 
     @property
     def detainees_held(self) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import mesa
@@ -82,7 +83,7 @@ class Government(mesa.Agent):
     def choose_target(self, militias: list[Militia]) -> Militia | None:
         """The militia to raid, drawn by expected payoff (:func:`enforcement.target_payoffs`)."""
         seen = [self.attacks_seen(m.name) for m in militias]
-        total = sum(seen)
+        total = math.fsum(seen)
         shares = [a / total if total > 0 else 0.0 for a in seen]
         arrest = [enforcement.arrest_probability(
             self.enforcement_capacity,

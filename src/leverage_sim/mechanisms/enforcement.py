@@ -19,6 +19,7 @@ Arrests ~ Binomial(targets, p), with p = C / (C + D): the government's enforceme
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -67,7 +68,7 @@ def target_payoffs(attack_shares: Sequence[float], arrest_probabilities: Sequenc
 
 def choose_target(rng: np.random.Generator, payoffs: Sequence[float]) -> int | None:
     """Index of the raided militia, drawn in proportion to payoff; None if no payoff is > 0."""
-    total = sum(payoffs)
+    total = math.fsum(payoffs)
     if total <= 0:
         return None
     return int(rng.choice(len(payoffs), p=np.asarray(payoffs) / total))

@@ -17,6 +17,7 @@ toward clients under pressure (their disruption by arrests and strikes):
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from leverage_sim.mechanisms.intimidation import logistic
@@ -46,5 +47,5 @@ def allocate_support(base_shares: Sequence[float], pressures: Sequence[float],
                      responsiveness: float) -> list[float]:
     """Support shares after re-allocation toward clients under pressure (same total)."""
     weights = [b * (1.0 + responsiveness * p) for b, p in zip(base_shares, pressures, strict=True)]
-    total, budget = sum(weights), sum(base_shares)
+    total, budget = math.fsum(weights), math.fsum(base_shares)  # same on every Python
     return [w * budget / total for w in weights] if total > 0 else list(base_shares)

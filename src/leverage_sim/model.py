@@ -25,11 +25,6 @@ TIMESERIES_COLUMNS = (
 MILITIA_COLUMNS = ("fighters", "autonomy", "detained")
 
 
-THREAT_EVIDENCE = 0.5
-"""Evidence a public threat adds to the government's belief that militias resist raids
-(pseudo-observations; reasoning: words, not fighters)."""
-
-
 class LeverageModel(mesa.Model):
     """One run of a scenario, one step per day.
 
@@ -168,7 +163,7 @@ class LeverageModel(mesa.Model):
                 self.record(m.name, "public_threat", "government",
                             f"leader warns the government over the raid on {target}", pressure)
                 self.government.shift(coalition_support=-pressure / 4)
-                self.government.resistance_belief.observe(True, THREAT_EVIDENCE)
+                self.government.resistance_belief.observe(True, beliefs.THREAT_EVIDENCE)
                 for s in self.open_standoffs():
                     if s.militia == target:
                         s.pressure += pressure

@@ -43,6 +43,10 @@ SILENT_DAY_EVIDENCE = 0.5
 (pseudo-observations; reasoning: each day of silence is a partial answer)."""
 
 
+THREAT_EVIDENCE = 0.5
+"""Evidence a public threat adds to the government's belief that militias resist raids
+(pseudo-observations; reasoning: words, not fighters)."""
+
 DRAWDOWN_EVIDENCE = 1.0
 """Evidence a US drawdown adds against 'they will step in' (pseudo-observations; reasoning: a
 force that is leaving is read as one less committed)."""

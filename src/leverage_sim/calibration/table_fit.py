@@ -1,0 +1,153 @@
+"""Calibration on a growing reference table: regression-adjusted ABC until the posterior stops
+moving, checked on synthetic truths, with what each parameter learnt.
+
+1. Simulate a reference table of ``start`` prior draws (:mod:`.reference`), one history each.
+2. Compute the posterior for the record (:class:`.forest.RejectionPosterior`, regression
+   adjusted). Double the table and compute it again; stop when no parameter's 5%, 50% or 95%
+   posterior quantile (in prior-CDF units, 0-1) moved by more than ``tolerance`` (converged),
+   or when the next doubling would pass ``max_simulations`` (the cap is a cap: never
+   exceeded).
+3. Check coverage on the final table: its last ``truths`` rows are held out as synthetic
+   truths, recorded with the record's range widths (:mod:`.coverage`).
+4. Say how much the facts tell about each parameter: the out-of-bag R² of a random forest
+   predicting it from the facts (:meth:`.forest.ForestPosterior.information`). A parameter
+   under :data:`INFORMED_R2` is flagged *not informed*: its posterior is its prior.
+
+The table is written to ``checkpoint`` after every batch, so an interrupted calibration resumes
+from the rows already simulated, and the result is the same as an uninterrupted one (rows depend
+on the seed alone).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from leverage_sim.calibration import coverage
+from leverage_sim.calibration.forest import (
+    ForestPosterior,
+    ForestSettings,
+    RejectionPosterior,
+    effective_sample_size,
+    posterior_frame,
+)
+from leverage_sim.calibration.reference import (
+    ReferenceTable,
+    Simulator,
+    build_table,
+    prior_units,
+)
+from leverage_sim.calibration.smc import Prior, Target
+
+INFORMED_R2 = 0.05
+"""Out-of-bag R² below which the facts are taken to say nothing about a parameter."""
+QUANTILES = (0.05, 0.5, 0.95)
+
+
+@dataclass(frozen=True)
+class TableBudget:
+    """How far the table may grow and when it has converged."""
+
+    start: int = 4000
+    max_simulations: int = 64_000
+    accept: int = 500
+    tolerance: float = 0.03
+    truths: int = 200
+    information_trees: int = 100
+
+
+@dataclass
+class TableFit:
+    """A finished table calibration (see the module docstring)."""
+
+    posterior: pd.DataFrame
+    ess: float
+    converged: bool
+    steps: pd.DataFrame
+    coverage: coverage.Coverage
+    information: pd.Series
+    simulations: int
+
+    @property
+    def informed(self) -> pd.Series:
+        """True for the parameters the facts inform (out-of-bag R² ≥ :data:`INFORMED_R2`)."""
+        return self.information >= INFORMED_R2
+
+
+def weighted_quantiles(u: np.ndarray, w: np.ndarray, qs: Sequence[float] = QUANTILES
+                       ) -> np.ndarray:
+    """Weighted quantiles (len(qs) × parameters) of the sample ``u`` (rows × parameters)."""
+    out = np.empty((len(qs), u.shape[1]))
+    for j in range(u.shape[1]):
+        order = np.argsort(u[:, j])
+        cdf = np.cumsum(w[order])
+        out[:, j] = u[order, j][np.minimum(np.searchsorted(cdf, qs), len(cdf) - 1)]
+    return out
+
+
+def fit(simulator: Simulator, priors: Sequence[Prior], record: Sequence[Target],
+        budget: TableBudget, seed: int, executor: Executor | None = None, workers: int = 1,
+        checkpoint: Path | None = None,
+        progress: Callable[[str], None] | None = None) -> TableFit:
+    """Calibrate on a growing reference table (see the module docstring)."""
+    facts = [t.name for t in record]
+    say = progress or (lambda _: None)
+    table = load_checkpoint(checkpoint, priors, facts, seed) if checkpoint else None
+    n = min(budget.start, budget.max_simulations)
+    steps, previous, converged = [], None, False
+    while True:
+        table = build_table(simulator, priors, facts, n, seed, executor, workers, base=table)
+        if checkpoint is not None:
+            save_checkpoint(table, checkpoint)
+        u, w = RejectionPosterior(table, min(budget.accept, n // 10)).sample(record)
+        q = weighted_quantiles(u, w)
+        moved = float(np.abs(q - previous).max()) if previous is not None else float("nan")
+        steps.append({"simulations": n, "ess": effective_sample_size(w), "moved": moved})
+        say(f"{n} simulations: ESS {steps[-1]['ess']:.0f}, largest quantile move "
+            f"{moved:.3f} (converged below {budget.tolerance})")
+        if previous is not None and moved < budget.tolerance:
+            converged = True
+            break
+        if 2 * n > budget.max_simulations:
+            break
+        previous, n = q, 2 * n
+    truths = min(budget.truths, len(table) // 5)
+    cov = coverage.check(table, record, lambda t: RejectionPosterior(
+        t, min(budget.accept, len(t) // 10)), truths, seed)
+    info = ForestPosterior(table, ForestSettings(trees=budget.information_trees,
+                                                 min_leaf=5)).information()
+    return TableFit(posterior_frame(table, u, w), effective_sample_size(w), converged,
+                    pd.DataFrame(steps), cov, info, len(table))
+
+
+def save_checkpoint(table: ReferenceTable, path: Path) -> None:
+    """Write ``table`` to ``path`` (Parquet) through a temporary file."""
+    tmp = path.with_name(path.name + ".part")
+    frame = table.frame()
+    frame.attrs = {}
+    frame.to_parquet(tmp, index=False)
+    tmp.replace(path)
+
+
+def load_checkpoint(path: Path, priors: Sequence[Prior], facts: Sequence[str], seed: int
+                    ) -> ReferenceTable | None:
+    """The table saved at ``path`` if it is one of these priors, facts and seed (its parameter
+    draws are recomputed from the seed and compared), else None."""
+    if not path.is_file():
+        return None
+    frame = pd.read_parquet(path)
+    names = [p.name for p in priors]
+    wanted = [f"u:{n}" for n in names] + names + [f"fact:{f}" for f in facts]
+    if list(frame.columns) != wanted or frame.empty:
+        return None
+    unit = frame[[f"u:{n}" for n in names]].set_axis(names, axis=1)
+    if not np.array_equal(unit.to_numpy(), prior_units(len(names), len(frame), seed)):
+        return None
+    return ReferenceTable(tuple(priors), unit, frame[names].reset_index(drop=True),
+                          frame[[f"fact:{f}" for f in facts]].set_axis(list(facts), axis=1),
+                          seed)

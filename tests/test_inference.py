@@ -1,0 +1,152 @@
+"""Amortised inference on a reference table: posteriors against an analytic answer, coverage
+of synthetic truths, how much the facts tell, reproducible tables."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from leverage_sim.calibration import coverage
+from leverage_sim.calibration.forest import (
+    ForestPosterior,
+    ForestSettings,
+    RejectionPosterior,
+    posterior_frame,
+)
+from leverage_sim.calibration.reference import build_table
+from leverage_sim.calibration.smc import Prior, Target
+from leverage_sim.sweep.executors import make_executor
+
+TRIALS = 30
+
+
+def binomial_model(values, seed):
+    """k ~ Binomial(30, a); ``b`` does nothing; ``c`` shifts a noisy reading with ``a``."""
+    rng = np.random.default_rng(seed)
+    return {"k": float(rng.binomial(TRIALS, values["a"])), "noise": float(rng.normal()),
+            "c": float(rng.normal(5 * values["a"] * values["c"], 1.0))}
+
+
+PRIORS = [Prior("a", "uniform", 0, 1), Prior("b", "uniform", 0, 1), Prior("c", "uniform", 0, 1)]
+FACTS = ["k", "noise", "c"]
+RECORD = [Target("k", 12, 12, 12), Target("noise", 0.0, -10, 10), Target("c", 1.0, 0.5, 1.5)]
+
+
+@pytest.fixture(scope="module")
+def table():
+    return build_table(binomial_model, PRIORS, FACTS, 8000, seed=1)
+
+
+def test_table_depends_on_the_seed_alone(table):
+    small = build_table(binomial_model, PRIORS, FACTS, 50, seed=1)
+    assert small.facts.equals(table.facts.iloc[:50])  # the first rows of any larger table
+    assert small.unit.equals(table.unit.iloc[:50])
+    pool = make_executor("local", 2, None)
+    try:
+        pooled = build_table(binomial_model, PRIORS, FACTS, 50, seed=1, executor=pool,
+                             workers=2)
+    finally:
+        pool.shutdown()
+    assert pooled.facts.equals(small.facts)
+    other = build_table(binomial_model, PRIORS, FACTS, 50, seed=2)
+    assert not other.facts.equals(small.facts)
+
+
+def test_values_follow_the_priors(table):
+    assert np.allclose(table.values["a"], table.unit["a"])
+    logu = Prior("x", "loguniform", 1, 100)
+    t = build_table(lambda v, s: {"f": 0.0}, [logu], ["f"], 2000, seed=3)
+    assert np.allclose(np.log(t.values["x"]), np.log(100) * t.unit["x"], atol=1e-9)
+
+
+def test_regression_adjusted_posterior_matches_the_analytic_one(table):
+    """With k = 12 of 30 and a uniform prior the posterior of ``a`` is Beta(13, 19)."""
+    u, w = RejectionPosterior(table, accept=500).sample(
+        [Target("k", 12, 12, 12), Target("noise", 0.0, -10, 10), Target("c", 0, -100, 100)])
+    mean = w @ u[:, 0]
+    sd = np.sqrt(w @ (u[:, 0] - mean) ** 2)
+    assert mean == pytest.approx(13 / 32, abs=0.03)
+    assert sd == pytest.approx(np.sqrt(13 * 19 / (32**2 * 33)), rel=0.3)
+    b_sd = np.sqrt(w @ (u[:, 1] - w @ u[:, 1]) ** 2)
+    assert b_sd == pytest.approx(np.sqrt(1 / 12), rel=0.15)  # nothing learnt: the prior
+
+
+def test_adjustment_narrows_without_losing_coverage(table):
+    adjusted = coverage.check(table, RECORD, lambda t: RejectionPosterior(t, 400), 200, seed=4)
+    plain = coverage.check(table, RECORD, lambda t: RejectionPosterior(t, 400, adjust=False),
+                           200, seed=4)
+    assert adjusted.table.loc["a", "width"] < 0.9 * plain.table.loc["a", "width"]
+    assert adjusted.within(0.9, 0.83, 0.97), adjusted.table
+    assert adjusted.table.loc["b", "width"] > 0.9  # uninformed: as wide as the prior
+
+
+def test_coverage_check_detects_an_overconfident_estimator(table):
+    class Overconfident:
+        """Half the real spread around the right centre: intervals too narrow."""
+
+        def __init__(self, t):
+            self.inner = RejectionPosterior(t, 400)
+
+        def sample(self, targets, seed=0):
+            u, w = self.inner.sample(targets, seed)
+            centre = w @ u
+            return np.clip(centre + 0.3 * (u - centre), 1e-9, 1 - 1e-9), w
+
+    cov = coverage.check(table, RECORD, Overconfident, 200, seed=4)
+    assert cov.table.loc["a", "cover_90"] < 0.8
+    assert not cov.within(0.9, 0.85, 0.95)
+
+
+def test_forest_tells_which_parameters_the_facts_inform(table):
+    info = ForestPosterior(table.rows(slice(0, 3000)),
+                           ForestSettings(trees=40, min_leaf=10)).information()
+    assert info["a"] > 0.7
+    assert info["b"] < 0.05
+    assert 0.05 < info["c"] < info["a"]
+
+
+def test_forest_weights_follow_the_record(table):
+    forest = ForestPosterior(table.rows(slice(0, 3000)),
+                             ForestSettings(trees=40, min_leaf=10, draws=8))
+    low = RECORD[:2] + [Target("c", 1.0, 1.0, 1.0)]
+    high_k = [Target("k", 25, 25, 25)] + low[1:]
+    u_low, w_low = forest.sample(low)
+    u_high, w_high = forest.sample(high_k)
+    assert w_low.sum() == pytest.approx(1.0)
+    assert w_high @ u_high[:, 0] > w_low @ u_low[:, 0] + 0.3
+
+
+def test_posterior_frame_is_in_parameter_values(table):
+    u, w = RejectionPosterior(table, 100).sample(RECORD)
+    frame = posterior_frame(table, u, w)
+    assert list(frame.columns) == ["a", "b", "c", "weight"]
+    assert frame["weight"].sum() == pytest.approx(1.0)
+    assert frame[["a", "b", "c"]].to_numpy().min() >= 0
+    assert frame[["a", "b", "c"]].to_numpy().max() <= 1
+
+
+def test_table_fit_converges_within_its_cap_and_resumes_exactly(tmp_path):
+    from leverage_sim.calibration import table_fit
+
+    budget = table_fit.TableBudget(start=1000, max_simulations=4000, accept=200,
+                                   tolerance=0.05, truths=100, information_trees=30)
+    ckpt = tmp_path / "reference.parquet"
+    whole = table_fit.fit(binomial_model, PRIORS, RECORD, budget, seed=5, checkpoint=ckpt)
+    assert whole.simulations <= budget.max_simulations
+    assert whole.converged, whole.steps
+    assert whole.informed.to_dict() == {"a": True, "b": False, "c": True}
+    assert whole.coverage.within(0.9, 0.8, 1.0), whole.coverage.table
+    # interrupted after the first batch: the checkpoint holds 1000 rows; resuming reuses them
+    first = table_fit.load_checkpoint(ckpt, PRIORS, FACTS, 5)
+    table_fit.save_checkpoint(first.rows(slice(0, 1000)), ckpt)
+    calls = []
+
+    def counting(values, seed):
+        calls.append(seed)
+        return binomial_model(values, seed)
+
+    resumed = table_fit.fit(counting, PRIORS, RECORD, budget, seed=5, checkpoint=ckpt)
+    assert len(calls) == whole.simulations - 1000
+    assert resumed.posterior.equals(whole.posterior)
+    # a checkpoint of another seed is not reused
+    assert table_fit.load_checkpoint(ckpt, PRIORS, FACTS, 6) is None

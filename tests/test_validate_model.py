@@ -88,10 +88,10 @@ def test_verb_writes_report_and_chart(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(validation, "from_episode_files", lambda names: [toy_episode(60)])
     assert main(["validate-model", "--posterior", str(FOLDER), "-n", "4", "-q",
                  "--out", str(tmp_path / "v")]) == 0
-    assert "Mean skill" in capsys.readouterr().out
+    assert "**Headline** (summed scores)" in capsys.readouterr().out
     written = {p.name for p in (tmp_path / "v").iterdir()} - {".leverage-sim.json"}
-    assert written == {"validation.md", "validation.png", "scores.csv", "predictive.parquet",
-                       "manifest.json"}
+    assert written == {"validation.md", "validation.png", "scores.csv", "headline.csv",
+                       "predictive.parquet", "manifest.json"}
     manifest = json.loads((tmp_path / "v" / "manifest.json").read_text())
     assert manifest["posterior"]["sha256"] == load_posterior(FOLDER).sha256
     assert main(["validate-model", "--posterior", "none"]) == 2
@@ -131,3 +131,67 @@ def test_glue_reads_episode_files_through_the_calibration_modules(monkeypatch, t
     assert ok.kind == "event"
     assert att.statistic("TABLES") == ("summary_value", "attacks")
     assert [e.name for e in validation.from_episode_files(["a"])] == ["held"]
+
+
+def _frame(**by_source):
+    """A predictive frame: {source: [fact values]} for one fact ``x`` (same replications)."""
+    rows = []
+    for source, vals in by_source.items():
+        rows += [{"source": source, "replication": i, "seed": i, **v} for i, v in
+                 enumerate(vals)]
+    return pd.DataFrame(rows)
+
+
+def test_headline_sums_scores_so_tiny_ratios_do_not_swing_it():
+    """An event both sources nearly always get right (Brier 1e-4 vs 1e-5 would be a per-fact
+    skill of -9) must not outweigh a count the posterior predicts much better."""
+    event = Fact("e", summary_stat("relents"), 0, 0, 0, kind="event")
+    count = Fact("x", summary_stat("attacks"), 50, 50, 50)
+    ep = validation.Episode("toy", None, (event, count))
+    n = 100
+    post = [{"e": float(i == 0), "x": 50 + (i % 5 - 2)} for i in range(n)]
+    base = [{"e": 0.0, "x": 30 + (i % 5 - 2)} for i in range(n)]
+    values = _frame(posterior=post, prior=base, defaults=base)
+    table = validation.scores(ep, values)
+    per_fact = table[table["source"] == "posterior"].set_index("fact")["skill_vs_prior"]
+    assert np.isnan(per_fact["e"])  # the baseline is perfect on the event: no ratio
+    skill, low, high = validation.episode_skill(ep, values, "prior")
+    assert skill > 0.8 and low <= skill <= high and low > 0.5
+    # and the sum is what it says: scaled scores summed per source, then one ratio
+    scale = validation.fact_scale(count, {s: values.loc[values["source"] == s, "x"].to_numpy(
+        float) for s in validation.SOURCES})
+    s_post = fact_score(event, values.loc[values["source"] == "posterior", "e"].to_numpy()) \
+        + fact_score(count, values.loc[values["source"] == "posterior", "x"].to_numpy()) / scale
+    s_base = fact_score(count, values.loc[values["source"] == "prior", "x"].to_numpy()) / scale
+    assert skill == pytest.approx(1 - s_post / s_base)
+
+
+def test_point_masses_are_named():
+    capped = Fact("d", summary_stat("attacks"), 14, 12, 14, cap=40)
+    values = np.array([2.0] * 70 + [40.0] * 18 + [13.0] * 12)
+    assert validation.point_masses(capped, values) == "18% at the cap (40)"
+    zeros = Fact("n", summary_stat("attacks"), 3, 3, 3)
+    assert validation.point_masses(zeros, np.array([0.0] * 10 + [3.0] * 90)) == "10% at 0"
+    assert validation.point_masses(zeros, np.array([3.0] * 100)) == ""
+
+
+def test_headline_in_report_and_table(result):
+    h = result.headline
+    assert set(h["baseline"]) == {"prior", "defaults"}
+    assert (h["low90"] <= h["skill"]).all() and (h["skill"] <= h["high90"]).all()
+    assert "**Headline** (summed scores)" in result.markdown()
+
+
+@pytest.mark.slow
+def test_held_out_headline_sign_is_stable_across_seeds():
+    """The committed calibration on every held-out episode: the headline's sign against each
+    baseline is the same for three seeds (issue 17)."""
+    from leverage_sim.posterior import resolve
+
+    posterior = resolve("default")
+    episodes = validation.from_episode_files()
+    signs = []
+    for seed in (1, 2, 3):
+        res = validation.validate(episodes, posterior, 150, seed)
+        signs.append(tuple(np.sign(res.headline["skill"]).tolist()))
+    assert len(set(signs)) == 1, signs

@@ -22,6 +22,18 @@ sources' range, and a proper score, lower is better:
 
 Skill against a baseline is ``1 - score(posterior) / score(baseline)``: above 0 the posterior
 predicts better (n/a when only the baseline scores a perfect 0).
+
+**The episode's headline** is a skill computed from *summed* scores, not a mean of per-fact
+ratios (a ratio of two tiny scores, say a Brier score of 1e-4 against 1e-5, would swing a mean
+by −8): ``1 - Σ_f s_f(posterior) / Σ_f s_f(baseline)``, where ``s_f`` is the fact's score in a
+unit common to the three sources — the Brier score for events, the CRPS divided by the spread
+(standard deviation) of the three sources' pooled predictive sample for quantities, so that a
+count in hundreds and a share between 0 and 1 weigh alike. Its 90% interval comes from a paired
+bootstrap over replications (the three sources share their seeds, so replication ``i`` is
+resampled for all three at once), and so do the per-fact score intervals.
+
+**Point masses** are shown, not hidden in a quantile: the share of runs at a fact's cap (an
+event that never happened within the horizon, e.g. ``days_until`` with ``cap``) and at 0.
 """
 
 from __future__ import annotations
@@ -37,9 +49,10 @@ import pandas as pd
 import scoringrules as sr
 from matplotlib.figure import Figure
 
+from leverage_sim.calibration.simulator import summary_tables
 from leverage_sim.errors import InputError
 from leverage_sim.posterior import Posterior, priors, with_values
-from leverage_sim.runner import RunTables, replication_seeds, run_one
+from leverage_sim.runner import RunTables, release, replication_seeds, simulate
 from leverage_sim.schema import Scenario
 
 SOURCES = ("posterior", "prior", "defaults")
@@ -50,6 +63,12 @@ PRIOR_KEY = 0x7072696F
 """Spawn key of a prior draw's child seed."""
 RANGE_POINTS = 21
 """Observed values spread across a fact's range to average its CRPS over."""
+BOOTSTRAP = 200
+"""Paired bootstrap resamples of the replications for score and skill intervals."""
+BOOTSTRAP_KEY = 0x626F6F74
+"""Spawn key of the bootstrap's random stream (a child of the validation's seed)."""
+POINT_MASS = 0.05
+"""Share of runs at one value (a cap, or 0) from which the report names it."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +83,7 @@ class Fact:
     low: float
     high: float
     kind: Literal["count", "event"] = "count"
+    cap: float | None = None
 
 
 @dataclass(frozen=True)
@@ -106,7 +126,11 @@ def predictive(episode: Episode, posterior: Posterior, replications: int, seed: 
         draw = draws[source](seeds[i])
         scenario = with_values(episode.scenario, {p: draw[p] for p in use.drawn if p in draw},
                                f"a {source} draw")
-        tables = run_one(scenario, seeds[i], i)
+        model = simulate(scenario, seeds[i], collect_data=False)
+        try:
+            tables = summary_tables(model, seeds[i])
+        finally:
+            release(model)
         rows.append({"source": source, "replication": i, "seed": seeds[i],
                      **{f.name: float(f.statistic(tables)) for f in episode.facts}})
     return pd.DataFrame(rows)
@@ -122,21 +146,45 @@ def fact_score(fact: Fact, values: np.ndarray) -> float:
     if fact.kind == "event":
         return float(sr.brier_score(float(fact.observed >= 0.5), float(np.mean(values >= 0.5))))
     observed = np.linspace(fact.low, fact.high, RANGE_POINTS if fact.high > fact.low else 1)
-    return float(np.mean([sr.crps_ensemble(o, values) for o in observed]))
+    ensemble = np.broadcast_to(np.asarray(values, dtype=float), (len(observed), len(values)))
+    return float(np.mean(sr.crps_ensemble(observed, ensemble)))
 
 
-def scores(episode: Episode, values: pd.DataFrame) -> pd.DataFrame:
+def fact_scale(fact: Fact, by_source: dict[str, np.ndarray]) -> float:
+    """The unit a fact's score is divided by before summing (see the module docstring)."""
+    if fact.kind == "event":
+        return 1.0
+    sd = float(np.std(np.concatenate(list(by_source.values()))))
+    return sd if sd > 0 else 1.0
+
+
+def point_masses(fact: Fact, values: np.ndarray) -> str:
+    """The values holding at least :data:`POINT_MASS` of the runs among the fact's cap and 0,
+    as text (``"18% at the cap (40)"``); empty when none."""
+    out = []
+    if fact.cap is not None and np.mean(values == fact.cap) >= POINT_MASS:
+        out.append(f"{np.mean(values == fact.cap):.0%} at the cap ({fact.cap:g})")
+    if fact.kind == "count" and np.mean(values == 0) >= POINT_MASS:
+        out.append(f"{np.mean(values == 0):.0%} at 0")
+    return "; ".join(out)
+
+
+def scores(episode: Episode, values: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
     """One row per fact and source: episode, fact, kind, observed, low, high, source, median,
-    low90, high90 (quantities) or probability (events), quantile, in_range, score,
-    score_name, and skill (``1 - score / score of this source``, on the posterior's row of
-    each baseline: ``skill_vs_prior``, ``skill_vs_defaults``)."""
+    low90, high90 (quantities) or probability (events), quantile, in_range, point_masses,
+    score, score_low90 and score_high90 (paired bootstrap), score_name, scale (the unit of
+    :func:`fact_scale`), and skill (``1 - score / score of this source``, on the posterior's
+    row of each baseline: ``skill_vs_prior``, ``skill_vs_defaults``)."""
     a = (1 - LEVEL) / 2
     rows = []
+    boot = bootstrap_indices(values, seed)
     for fact in episode.facts:
         by_source = {s: values.loc[values["source"] == s, fact.name].to_numpy(float)
                      for s in SOURCES}
         fact_scores = {s: fact_score(fact, v) for s, v in by_source.items()}
+        scale = fact_scale(fact, by_source)
         for source, v in by_source.items():
+            resampled = [fact_score(fact, v[i]) for i in boot]
             row = {"episode": episode.name, "fact": fact.name, "kind": fact.kind,
                    "observed": fact.observed, "low": fact.low, "high": fact.high,
                    "source": source, "median": float(np.median(v)),
@@ -144,13 +192,50 @@ def scores(episode: Episode, values: pd.DataFrame) -> pd.DataFrame:
                    "probability": float(np.mean(v >= 0.5)) if fact.kind == "event" else np.nan,
                    "quantile": mid_quantile(v, fact.observed),
                    "in_range": float(np.mean((v >= fact.low) & (v <= fact.high))),
+                   "point_masses": point_masses(fact, v),
                    "score": fact_scores[source],
-                   "score_name": "Brier" if fact.kind == "event" else "CRPS"}
+                   "score_low90": float(np.quantile(resampled, a)),
+                   "score_high90": float(np.quantile(resampled, 1 - a)),
+                   "score_name": "Brier" if fact.kind == "event" else "CRPS",
+                   "scale": scale}
             for base in ("prior", "defaults"):
                 row[f"skill_vs_{base}"] = (_skill(fact_scores["posterior"], fact_scores[base])
                                            if source == "posterior" else np.nan)
             rows.append(row)
     return pd.DataFrame(rows)
+
+
+def bootstrap_indices(values: pd.DataFrame, seed: int, n: int = BOOTSTRAP) -> list[np.ndarray]:
+    """``n`` paired resamples of the replication positions (the same for every source)."""
+    reps = int((values["source"] == SOURCES[0]).sum())
+    rng = np.random.default_rng(np.random.SeedSequence(int(seed), spawn_key=(BOOTSTRAP_KEY,)))
+    return [rng.integers(0, reps, reps) for _ in range(n)]
+
+
+def episode_skill(episode: Episode, values: pd.DataFrame, baseline: str, seed: int = 0
+                  ) -> tuple[float, float, float]:
+    """The episode's headline against ``baseline``: (skill from summed scaled scores, low and
+    high end of its 90% paired-bootstrap interval); see the module docstring."""
+    by_fact = {}
+    for fact in episode.facts:
+        by_source = {s: values.loc[values["source"] == s, fact.name].to_numpy(float)
+                     for s in ("posterior", baseline)}
+        by_fact[fact] = (by_source, fact_scale(fact, {
+            s: values.loc[values["source"] == s, fact.name].to_numpy(float) for s in SOURCES}))
+
+    def skill(pick: np.ndarray | None) -> float:
+        total = dict.fromkeys(("posterior", baseline), 0.0)
+        for fact, (by_source, scale) in by_fact.items():
+            for s, v in by_source.items():
+                total[s] += fact_score(fact, v if pick is None else v[pick]) / scale
+        return _skill(total["posterior"], total[baseline])
+
+    draws = np.array([skill(i) for i in bootstrap_indices(values, seed)], dtype=float)
+    draws = draws[~np.isnan(draws)]
+    a = (1 - LEVEL) / 2
+    if not len(draws):
+        return skill(None), np.nan, np.nan
+    return skill(None), float(np.quantile(draws, a)), float(np.quantile(draws, 1 - a))
 
 
 def _skill(score: float, baseline: float) -> float:
@@ -171,6 +256,8 @@ class Validation:
     posterior: Posterior
     replications: int
     seed: int
+    headline: pd.DataFrame
+    """One row per episode and baseline: skill (from summed scaled scores), low90, high90."""
 
     def markdown(self) -> str:
         """The report: one table per episode, a row per fact."""
@@ -184,16 +271,20 @@ class Validation:
             "Scores are proper and lower is better: CRPS for quantities (in the fact's "
             "unit, averaged over the sources' range), Brier for yes/no events. Skill = 1 - "
             "score(posterior) / score(baseline); above 0 the posterior does better. Quantile: "
-            "where the observed value falls in the posterior predictive (0.5 central)."),
+            "where the observed value falls in the posterior predictive (0.5 central). The "
+            "episode's headline skill sums each source's scores over the facts (quantities' "
+            "CRPS in units of their predictive spread) before the ratio, with a 90% interval "
+            "from a paired bootstrap over replications; per-fact skills are shown but not "
+            "averaged."),
         ]
         lines = list(head)
         for name, ep in self.episodes.items():
             t = self.scores[self.scores["episode"] == name].set_index(["fact", "source"])
             role = "held out" if ep.role == "held_out" else "fitted: an in-sample check"
             lines += ["", f"## {name} ({role})", "",
-                      ("| fact | observed | posterior predictive | quantile | P(in range) | "
-                      "score posterior | prior | defaults | skill vs prior | skill vs "
-                      "defaults |"), "|---|---|---|---|---|---|---|---|---|---|"]
+                      ("| fact | observed | posterior predictive | point masses | quantile | "
+                      "P(in range) | score posterior [90%] | prior | defaults | skill vs prior "
+                      "| skill vs defaults |"), "|---|---|---|---|---|---|---|---|---|---|---|"]
             for fact in ep.facts:
                 p, pr, d = (t.loc[(fact.name, s)] for s in SOURCES)
                 obs = (f"{fact.observed:g}" if fact.low == fact.high
@@ -201,14 +292,17 @@ class Validation:
                 pred = (f"P = {p['probability']:.2f}" if fact.kind == "event" else
                         f"{p['median']:.3g} [{p['low90']:.3g}, {p['high90']:.3g}]")
                 lines.append(
-                    f"| {fact.name} | {obs} | {pred} | {p['quantile']:.2f} | "
-                    f"{p['in_range']:.2f} | {p['score']:.3g} ({p['score_name']}) | "
+                    f"| {fact.name} | {obs} | {pred} | {p['point_masses'] or '—'} | "
+                    f"{p['quantile']:.2f} | {p['in_range']:.2f} | {p['score']:.3g} "
+                    f"[{p['score_low90']:.3g}, {p['score_high90']:.3g}] ({p['score_name']}) | "
                     f"{pr['score']:.3g} | {d['score']:.3g} | {_signed(p['skill_vs_prior'])} | "
                     f"{_signed(p['skill_vs_defaults'])} |")
-            post = t.xs("posterior", level="source")
-            lines += ["", ("Mean skill over the facts (n/a left out): "
-                      f"{_signed(post['skill_vs_prior'].mean())} against the prior, "
-                      f"{_signed(post['skill_vs_defaults'].mean())} against the defaults.")]
+            h = self.headline.set_index(["episode", "baseline"])
+            lines += ["", "**Headline** (summed scores): skill " + ", ".join(
+                f"{_signed(h.loc[(name, b), 'skill'])} [{_signed(h.loc[(name, b), 'low90'])}, "
+                f"{_signed(h.loc[(name, b), 'high90'])}] against the {label}"
+                for b, label in (("prior", "prior predictive"),
+                                 ("defaults", "hand-tuned defaults"))) + "."]
         return "\n".join(lines) + "\n"
 
     def chart(self) -> Figure:
@@ -260,9 +354,15 @@ def validate(episodes: Sequence[Episode], posterior: Posterior, replications: in
     """Simulate and score every episode (``progress(name)`` may return a loop wrapper)."""
     values = {ep.name: predictive(ep, posterior, replications, seed,
                                   progress(ep.name) if progress else None) for ep in episodes}
-    table = pd.concat([scores(ep, values[ep.name]) for ep in episodes], ignore_index=True)
+    table = pd.concat([scores(ep, values[ep.name], seed) for ep in episodes],
+                      ignore_index=True)
+    headline = pd.DataFrame([
+        {"episode": ep.name, "baseline": base,
+         **dict(zip(("skill", "low90", "high90"), episode_skill(ep, values[ep.name], base, seed),
+                    strict=True))}
+        for ep in episodes for base in ("prior", "defaults")])
     return Validation(values, table, {ep.name: ep for ep in episodes}, posterior,
-                      replications, seed)
+                      replications, seed, headline)
 
 
 # ---- Glue to the episode files (leverage_sim.calibration.episodes and .statistics) ----------
@@ -287,5 +387,6 @@ def from_episode_files(names: Sequence[str] = ()) -> list[Episode]:
                              "name the episodes to score.")
     return [Episode(e.name, e.scenario(), tuple(
         Fact(f.name, partial(statistics.compute, f.statistic, arguments=f.arguments),
-             f.observed, *f.bounds, "event" if f.statistic in EVENT_STATISTICS else "count")
+             f.observed, *f.bounds, "event" if f.statistic in EVENT_STATISTICS else "count",
+             f.arguments.get("cap"))
         for f in e.spec.facts), e.spec.role) for e in loaded]

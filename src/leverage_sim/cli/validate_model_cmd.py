@@ -29,7 +29,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "priors, and with the hand-tuned defaults, all on the same seeds; report per fact the "
         "posterior-predictive distribution, the observed value and its quantile, and a proper "
         "score (CRPS for quantities, Brier for yes/no events) with the skill against both "
-        "baselines. With --out, write validation.md, validation.png, scores.csv, "
+        "baselines, and per episode a headline skill from summed scores with its 90% "
+        "bootstrap interval. With --out, write validation.md, validation.png, scores.csv, "
+        "headline.csv, "
         "predictive.parquet (every run's fact values) and manifest.json.",
         epilog="example: leverage-sim validate-model --posterior default -n 200 "
         "--out results/validation")
@@ -63,6 +65,7 @@ def main(args: argparse.Namespace) -> int:
         if out is not None:
             (out / "validation.md").write_text(report, encoding="utf-8")
             result.scores.to_csv(out / "scores.csv", index=False)
+            result.headline.to_csv(out / "headline.csv", index=False)
             pd.concat([v.assign(episode=k) for k, v in result.values.items()],
                       ignore_index=True).to_parquet(out / "predictive.parquet", index=False)
             fig = result.chart()
@@ -73,6 +76,6 @@ def main(args: argparse.Namespace) -> int:
                  "seed": args.seed, "episodes": [e.name for e in episodes]}, indent=2) + "\n",
                 encoding="utf-8")
     if args.out is not None:
-        print(f"Wrote validation.md, validation.png, scores.csv, predictive.parquet, "
+        print(f"Wrote validation.md, validation.png, scores.csv, headline.csv, predictive.parquet, "
               f"manifest.json to {args.out}/")
     return 0

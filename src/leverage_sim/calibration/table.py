@@ -37,8 +37,8 @@ def _fmt(v: float) -> str:
 
 def posterior_table(folder: Path) -> str:
     """Markdown: per parameter, prior range, hand-tuned value, posterior median and 90%
-    interval, and the interval's width as a share of the prior's (near 100%: the facts do
-    not pin it down); then the run's size and status."""
+    interval, and the interval's width as a share of the prior's (90%, a uniform prior's own
+    share: the facts do not pin it down); then the run's size and status."""
     manifest_path = folder / "manifest.json"
     if not manifest_path.is_file():
         raise InputError(f"'{folder}' holds no calibration (no manifest.json).")

@@ -43,6 +43,7 @@ from leverage_sim.calibration.reference import (
     prior_units,
 )
 from leverage_sim.calibration.smc import Prior, Target
+from leverage_sim.calibration.table import weighted_quantiles
 
 INFORMED_R2 = 0.05
 """Out-of-bag R² below which the facts are taken to say nothing about a parameter."""
@@ -79,17 +80,6 @@ class TableFit:
         return self.information >= INFORMED_R2
 
 
-def weighted_quantiles(u: np.ndarray, w: np.ndarray, qs: Sequence[float] = QUANTILES
-                       ) -> np.ndarray:
-    """Weighted quantiles (len(qs) × parameters) of the sample ``u`` (rows × parameters)."""
-    out = np.empty((len(qs), u.shape[1]))
-    for j in range(u.shape[1]):
-        order = np.argsort(u[:, j])
-        cdf = np.cumsum(w[order])
-        out[:, j] = u[order, j][np.minimum(np.searchsorted(cdf, qs), len(cdf) - 1)]
-    return out
-
-
 def fit(simulator: Simulator, priors: Sequence[Prior], record: Sequence[Target],
         budget: TableBudget, seed: int, executor: Executor | None = None, workers: int = 1,
         checkpoint: Path | None = None,
@@ -105,7 +95,8 @@ def fit(simulator: Simulator, priors: Sequence[Prior], record: Sequence[Target],
         if checkpoint is not None:
             save_checkpoint(table, checkpoint)
         u, w = RejectionPosterior(table, min(budget.accept, n // 10)).sample(record)
-        q = weighted_quantiles(u, w)
+        q = np.column_stack([weighted_quantiles(u[:, j], w, list(QUANTILES))
+                             for j in range(u.shape[1])])
         moved = float(np.abs(q - previous).max()) if previous is not None else float("nan")
         steps.append({"simulations": n, "ess": effective_sample_size(w), "moved": moved})
         say(f"{n} simulations: ESS {steps[-1]['ess']:.0f}, largest quantile move "

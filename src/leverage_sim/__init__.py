@@ -31,6 +31,6 @@ def explore(*args, **kwargs):
 
 
 __all__ = [
-    "InputError", "Results", "Scenario", "__version__", "available_scenarios", "load_scenario",
-    "load_sweep", "replication_seeds", "run", "run_one", "run_sweep", "summarise", "explore",
+    "InputError", "Results", "Scenario", "__version__", "available_scenarios", "explore",
+    "load_scenario", "load_sweep", "replication_seeds", "run", "run_one", "run_sweep", "summarise",
 ]

@@ -3,14 +3,16 @@ direction when a lever's effect is reversed, the CLI end to end, bad input."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import shlex
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from leverage_sim.analysis.exploration import Question, analyse, build_spec
+from leverage_sim.analysis.exploration import Question, analyse, build_spec, sentence
 from leverage_sim.analysis.robust import (
     check_question,
     goal_columns,
@@ -19,8 +21,14 @@ from leverage_sim.analysis.robust import (
     parse_limits,
     robustness,
 )
-from leverage_sim.cli.main import main
+from leverage_sim.cli.main import build_parser, main
 from leverage_sim.errors import InputError
+from leverage_sim.posterior import resolve
+from leverage_sim.scenario_loader import find_scenario
+from leverage_sim.sweep.engine import plan_sweep
+from leverage_sim.sweep.worker import run_chunk
+
+ROOT = Path(__file__).resolve().parents[1]
 
 LEVERS = ["foreign_forces.backing", "foreign_forces.presence"]
 
@@ -218,3 +226,43 @@ def test_bad_input_is_exit_2_with_a_clear_message_and_no_folder(cli, tmp_path, a
                        "--executor", "serial")
     assert code == 2 and message in err and "Traceback" not in err
     assert not Path(out).exists()
+
+
+def example_script():
+    """scripts/explore_example.py, which writes the worked example's figures."""
+    spec = importlib.util.spec_from_file_location("explore_example",
+                                                  ROOT / "scripts" / "explore_example.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_docs_quote_the_current_figures_of_the_worked_example():
+    ex = example_script()
+    doc = json.loads(ex.FIGURES.read_text(encoding="utf-8"))
+    page = ex.PAGE.read_text(encoding="utf-8")
+    stale = "is stale: run python scripts/explore_example.py"
+    assert ex.render(doc) in page, f"docs/explore.md's example {stale}"
+    assert doc["command"] == "leverage-sim explore " + shlex.join(ex.ARGS), f"the figures {stale}"
+    assert doc["command"] in " ".join(page.replace("\\\n", " ").split())
+    assert doc["posterior_sha256"] == resolve("default").sha256, f"calibration changed: {stale}"
+    assert doc["scenario_sha256"] == ex.sha256(find_scenario("june_2020_replay")), stale
+    args = build_parser().parse_args(["explore", *ex.ARGS])
+    question = Question(args.holds, args.hold_at_least, args.limits, args.percentile)
+    assert sentence(doc["answer"], question, "across the calibrated parameter uncertainty") \
+        == doc["sentence"], f"the wording changed: {stale}"
+
+
+@pytest.mark.slow
+def test_the_worked_example_runs_still_give_the_stored_figures():
+    ex = example_script()
+    doc = json.loads(ex.FIGURES.read_text(encoding="utf-8"))
+    args = build_parser().parse_args(["explore", *ex.ARGS])
+    spec = build_spec(args.target, args.lever, replications=args.replications, seed=args.seed,
+                      posterior=args.posterior)
+    plan, _ = plan_sweep(spec)
+    ids = np.array([run["run_id"] for run in doc["probe_runs"]])
+    rows = run_chunk(plan.chunk(ids))[0].to_pylist()
+    got = [{"run_id": r["run_id"], **{c: r[c] for c in ex.PROBE_COLUMNS}} for r in rows]
+    assert got == doc["probe_runs"], ("the model no longer gives the worked example's runs: "
+                                      "run python scripts/explore_example.py")

@@ -49,7 +49,12 @@ def explore_chart(exp: Exploration) -> Figure:
     fig, ax = plt.subplots(figsize=(7.5, 5), constrained_layout=True)
     levers = _chart_levers(exp)
     limits = exp.prim.box(exp.box) if exp.prim is not None else pd.DataFrame()
-    runs = exp.runs.copy()
+    runs = exp.runs
+    others = [p for p in exp.levers if p not in levers]
+    sliced = [p for p in others if p in limits.index]
+    for p in sliced:  # the levers not drawn: inside the box's limits
+        runs = runs[runs[p].between(limits.loc[p, "low"], limits.loc[p, "high"])]
+    runs = runs.copy()
     for p in levers:
         runs[p] = _binned(runs, p)
     if len(levers) == 1:
@@ -95,9 +100,11 @@ def explore_chart(exp: Exploration) -> Figure:
                                        linewidth=2, label="PRIM box"))
                 ax.legend(loc="upper left", fontsize=8, framealpha=0.8)
         n = int(table["n"].median())
-    others = [p for p in exp.levers if p not in levers]
-    pooled = f"; pooled over {', '.join(labels.label(p, unit=False) for p in others)}" \
-        if others else ""
+    from leverage_sim.analysis.exploration import condition
+
+    pooled = "".join(
+        [f"; {condition(p, limits.loc[p])}" for p in sliced]
+        + [f"; pooled over {labels.label(p, unit=False)}" for p in others if p not in sliced])
     ax.set_title(f"Share of runs where {q.describe()}\n(bold: ≥ {q.hold_at_least:.0%}; "
                  f"{n} runs per cell{pooled})" if len(levers) == 2 else
                  f"Share of runs where {q.describe()}\n({LEVEL:.0%} exact intervals, {n} runs "

@@ -228,7 +228,7 @@ def answer(runs: pd.DataFrame, levers: Sequence[str], question: Question,
     part = runs[inside]
     per_setting = part.groupby(list(levers))[["holds", "goal"]].mean()
     out.update(
-        conditions=[_condition(p, row) for p, row in limits.iterrows()],
+        conditions=[condition(p, row) for p, row in limits.iterrows()],
         box={p: {"low": float(r["low"]), "high": float(r["high"])} for p, r in limits.iterrows()},
         coverage=float(stats["coverage"]), density=float(stats["density"]),
         mass=float(stats["mass"]), runs_in_box=int(inside.sum()),
@@ -261,12 +261,13 @@ def number(v: float) -> str:
     return f"{v:,.4g}" if abs(v) < 1e4 else f"{v:,.0f}"
 
 
-def _condition(path: str, row: pd.Series) -> str:
+def condition(path: str, row: pd.Series) -> str:
     name = labels.label(path, unit=False)
     low, high = row["low"] > row["min"], row["high"] < row["max"]
+    if row["low"] == row["high"]:
+        return f"{name} = {number(row['low'])}"
     if low and high:
-        return (f"{name} = {number(row['low'])}" if row["low"] == row["high"] else
-                f"{name} between {number(row['low'])} and {number(row['high'])}")
+        return f"{name} between {number(row['low'])} and {number(row['high'])}"
     return f"{name} ≥ {number(row['low'])}" if low else f"{name} ≤ {number(row['high'])}"
 
 
@@ -286,8 +287,9 @@ def sentence(ans: Mapping[str, Any], question: Question, uncertainty: str = "") 
         return (f"In none of the {ans['runs']} runs{across} does {question.describe()}: no "
                 f"lever setting in the ranges explored meets the goal (enforcement holds in "
                 f"{_interval(ans['overall']['holds'])} of all runs).")
-    where = (" and ".join(ans["conditions"]) if ans["conditions"]
-             else "any setting of the levers in the ranges explored")
+    conds = ans["conditions"]
+    where = (", ".join(conds[:-1]) + " and " + conds[-1] if len(conds) > 1 else
+             conds[0] if conds else "any setting of the levers in the ranges explored")
     limits = " and ".join(f"{labels.label(c, unit=False)} ≤ {v:g}"
                           for c, v in question.limits.items())
     costs = "; ".join(f"{labels.label(c, unit=False)}: median {number(s['median'])} per run "

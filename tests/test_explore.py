@@ -200,6 +200,22 @@ def test_cli_end_to_end_on_quick_settings(cli, tmp_path):
     assert len(settings) == 6 and settings["n"].sum() == 24
     again, _, err = cli(*QUICK, "--executor", "serial", "--out", out)
     assert again == 2 and "already exists" in err
+    # interrupted: a chunk lost; --resume runs only it and gives the same answer
+    parts = sorted((out / "sweep" / "summary").glob("part-*.parquet"))
+    parts[0].unlink()
+    resumed, _, err = cli("explore", "--resume", "--out", out, "--max", "attacks=40",
+                          "--executor", "serial", "-q")
+    assert resumed == 0, err
+    assert json.loads((out / "explore.json").read_text())["answer"] == figures["answer"]
+    stored = sorted((out / "sweep" / "summary").glob("part-*.parquet"))
+    # a finished exploration re-answered with another question, without new runs
+    assert cli("explore", "--resume", "--out", out, "--max", "attacks=0", "--executor",
+               "serial", "-q")[0] == 0
+    other = json.loads((out / "explore.json").read_text())
+    assert other["question"]["limits"] == {"attacks": 0.0}
+    assert other["answer"]["overall"]["goal"]["share"] <= figures["answer"]["overall"]["goal"][
+        "share"]
+    assert sorted((out / "sweep" / "summary").glob("part-*.parquet")) == stored
 
 
 @pytest.mark.slow

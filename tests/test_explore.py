@@ -235,6 +235,8 @@ def test_same_seed_same_answer_with_serial_and_local_executors(cli, tmp_path):
     (("--lever", "foreign_forces.backing=0:1:3", "--max", "atacks=5"), "not a cost the runs"),
     (("--lever", "foreign_forces.backing=0:1:3", "--holds", "relents"), "not a condition"),
     ((), "Name the levers to explore"),
+    (("--lever", "foreign_forces.backing=low,high"), "explore needs numeric levers"),
+    (("--lever", "foreign_forces.backing=0:1:3", "--hold-at-least", "0"), "must be a share"),
 ])
 def test_bad_input_is_exit_2_with_a_clear_message_and_no_folder(cli, tmp_path, args, message):
     out = tmp_path / "out"

@@ -4,6 +4,7 @@ lever settings, the PRIM box and trajectory, the decision tree, what was run."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,7 +37,8 @@ def _binned(runs: pd.DataFrame, lever: str) -> pd.Series:
     if values.nunique() <= MAX_CELLS:
         return values
     bins = pd.qcut(values, 6, duplicates="drop")
-    return values.groupby(bins, observed=True).transform("median")
+    medians = values.groupby(bins, observed=True).transform("median")
+    return medians.map(lambda v: float(f"{v:.3g}"))  # tick labels of 3 significant digits
 
 
 def explore_chart(exp: Exploration) -> Figure:
@@ -120,6 +122,14 @@ def _cells(values: pd.Index, limits: pd.DataFrame, lever: str) -> np.ndarray:
     return np.flatnonzero((v >= limits.loc[lever, "low"]) & (v <= limits.loc[lever, "high"]))
 
 
+def _sweep_manifest(folder: str | None) -> dict:
+    """The sweep's manifest (an empty mapping if it cannot be read)."""
+    try:
+        return json.loads((Path(str(folder)) / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
 def explore_report(exp: Exploration, out: Path, chart: Figure) -> Path:
     """``out/report.html``: the answer and its chart, the robust settings, scenario discovery
     (PRIM, tree) and what was run."""
@@ -127,7 +137,7 @@ def explore_report(exp: Exploration, out: Path, chart: Figure) -> Path:
 
     q, a = exp.question, exp.about
     about = (f"Goal: {q.describe()} (`{q.holds}`) in at least {q.hold_at_least:.0%} of runs."
-             f"\n\nLever settings of `{a.get('base')}` explored: "
+             f"\n\nLever settings of {exp.subject()} explored: "
              + "; ".join(f"{labels.label(p)} (`{p}`)" for p in exp.levers)
              + f". {len(exp.settings)} settings ({a.get('design')} design) × "
              f"{a.get('replications')} runs each = {len(exp.runs)} successful runs "
@@ -156,11 +166,15 @@ def explore_report(exp: Exploration, out: Path, chart: Figure) -> Path:
                      exp.tree.drop(columns="limits").round(3)]
     else:
         discovery = ["No run meets the goal, so there is no box to find."]
-    title = (f"Which levers keep enforcement holding? {a.get('base')}, "
-             f"{len(exp.runs)} runs")
+    runs_note = (f"The runs are in `{a.get('sweep_folder')}` (a sweep folder: "
+                 "`leverage_sim.load_sweep`); its manifest, then `explore.json`:")
+    title = (f"Which levers keep enforcement holding? {exp.subject()}: {len(exp.runs)} runs, "
+             + (f"posterior {Path(a['posterior']).name}" if a.get("posterior")
+                else "no posterior"))
     return write_report(out / REPORT, title, [
         Section("Answer", [exp.sentence(), chart, about]),
         Section("Robust lever settings", [robust, shown]),
         Section("Scenario discovery", discovery),
-        Section("What was run", [exp.figures()]),
+        Section("What was run", [runs_note, _sweep_manifest(a.get("sweep_folder")),
+                                 exp.figures()]),
     ])

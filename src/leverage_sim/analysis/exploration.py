@@ -118,6 +118,14 @@ def build_spec(target: str, levers: Iterable[str] = (), *, replications: int | N
                                   replications=replications or REPLICATIONS, seed=seed,
                                   overrides=overrides, posterior=posterior or EXPLORE_POSTERIOR,
                                   name=f"{Path(target).stem}_explore")
+    text = [p for p, lever in spec.parameters.items() if lever.discrete is not None
+            and not all(isinstance(v, int | float) and not isinstance(v, bool)
+                        for v in lever.discrete)]
+    if text:
+        raise InputError(f"Lever{'s' * (len(text) > 1)} {', '.join(text)}: explore needs "
+                         "numeric levers (ranges or lists of numbers), since PRIM and the tree "
+                         "look for ranges of them; compare named alternatives with "
+                         "`leverage-sim compare` instead.")
     return quicken(spec) if quick else spec
 
 
@@ -154,6 +162,11 @@ class Exploration:
     about: dict[str, Any] = field(default_factory=dict)
     out: Path | None = None
 
+    def subject(self) -> str:
+        """The scenario explored, with the fixed changes (``--set``) made to it."""
+        changed = ", ".join(f"{k}={v}" for k, v in self.about.get("overrides", {}).items())
+        return f"{self.about.get('base', '?')}" + (f" (with {changed})" if changed else "")
+
     def sentence(self) -> str:
         """The answer in words (every number computed; see :func:`sentence`)."""
         return sentence(self.answer, self.question, self.about.get("uncertainty", ""))
@@ -162,7 +175,7 @@ class Exploration:
         """What the CLI prints: what was run, the answer, the robust settings."""
         a = self.about
         q = self.question
-        run = (f"Explored {a.get('base', '?')}: {len(self.levers)} lever"
+        run = (f"Explored {self.subject()}: {len(self.levers)} lever"
                f"{'s' * (len(self.levers) != 1)} ({', '.join(self.levers)}), "
                f"{len(self.settings)} settings × {a.get('replications', '?')} runs = "
                f"{len(self.runs)} runs ({a.get('errors', 0)} failed), master seed "
@@ -360,6 +373,7 @@ def from_sweep(out: str | Path, question: Question, levers: Sequence[str] | None
                  "replications": spec["replications"], "seed": spec["seed"],
                  "posterior": (manifest.get("posterior") or {}).get("path"),
                  "uncertainty": uncertainty_words(manifest),
+                 "overrides": spec.get("overrides") or {},
                  "errors": int(runs["error"].notna().sum()), "sweep_folder": str(out)}
     return exp
 

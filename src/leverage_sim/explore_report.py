@@ -144,14 +144,15 @@ def explore_report(exp: Exploration, out: Path, chart: Figure) -> Path:
              f"({a.get('errors', 0)} failed), master seed {a.get('seed')}; each run's "
              f"parameters {a.get('uncertainty')}"
              + (f" (posterior `{a['posterior']}`)" if a.get("posterior") else "") + ".")
-    robust = (f"One row per lever setting, best first. *goal met*: share of the setting's runs "
+    robust = (f"One row per lever setting, the robust ones first, then by goal share. *goal met*: share of the setting's runs "
               f"(posterior draws) in which {q.describe()}, with its exact {LEVEL:.0%} "
               f"interval; *holds*: share in which enforcement holds; costs at the "
               f"{q.percentile:g}th percentile of the setting's runs; *meets*: goal met in at "
               f"least {q.hold_at_least:.0%}; *robust*: no other setting is as good or better on "
               "the goal share and every cost percentile (the Pareto front). Full table: "
               "`settings.csv`.")
-    shown = settings_text(exp.settings, exp.levers, q, rows=len(exp.settings))
+    shown = settings_text(exp.settings, exp.levers, q, rows=len(exp.settings)).rename(
+        columns={p: labels.label(p) for p in exp.levers})
     if exp.prim is not None:
         method = (f"PRIM (peeling {PRIM_ALPHA:.0%} at a time, then pasting) on the "
                   f"{len(exp.runs)} runs with the goal indicator; the box chosen has the highest "

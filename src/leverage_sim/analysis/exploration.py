@@ -182,8 +182,8 @@ class Exploration:
                f"{a.get('seed', '?')}, parameters {a.get('uncertainty', '?')}"
                + (f" (posterior {a['posterior']})" if a.get("posterior") else "") + ".")
         goal = f"Goal: {q.describe()} ({q.holds}) in at least {q.hold_at_least:.0%} of runs."
-        table = (f"Robust settings (goal share [{LEVEL:.0%} interval]; costs at the "
-                 f"{q.percentile:g}th percentile of runs), best first:")
+        table = (f"Lever settings, robust ones first (goal share [{LEVEL:.0%} interval]; costs "
+                 f"at the {q.percentile:g}th percentile of runs):")
         lines = [run, goal, "", self.sentence(), "", table]
         lines.append(settings_text(self.settings, self.levers, self.question).to_string(
             index=False))

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -435,6 +436,9 @@ def explore(target: str | None, levers: Iterable[str] = (), *, holds: str = DEFA
         except BaseException:
             if not resume and not sweep_dir.exists():
                 folder.undo_begin()  # nothing ran: leave no half-made folder behind
+            elif (sweep_dir / MANIFEST).is_file():
+                print(f"To finish the exploration (the missing runs, then the answer): "
+                      f"leverage-sim explore --resume --out {folder.target}", file=sys.stderr)
             raise
         exp = from_sweep(sweep_dir, question)
         exp.out = folder.target

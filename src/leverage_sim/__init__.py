@@ -22,7 +22,15 @@ except PackageNotFoundError:  # running from a source tree without installation
 
 from leverage_sim.sweep import load_sweep, run_sweep, summarise
 
+
+def explore(*args, **kwargs):
+    """:func:`leverage_sim.analysis.explore` (imported on first use: it needs scikit-learn)."""
+    from leverage_sim.analysis.exploration import explore as _explore
+
+    return _explore(*args, **kwargs)
+
+
 __all__ = [
-    "InputError", "Results", "Scenario", "__version__", "available_scenarios", "load_scenario",
-    "load_sweep", "replication_seeds", "run", "run_one", "run_sweep", "summarise",
+    "InputError", "Results", "Scenario", "__version__", "available_scenarios", "explore",
+    "load_scenario", "load_sweep", "replication_seeds", "run", "run_one", "run_sweep", "summarise",
 ]

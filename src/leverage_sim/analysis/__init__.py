@@ -1,5 +1,6 @@
 """Analysis of runs and sweeps: the June 2020 episode against the record, global sensitivity
-(Sobol, Morris) and scenario discovery (PRIM, trees).
+(Sobol, Morris), scenario discovery (PRIM, trees) and which lever settings keep enforcement
+holding (:func:`explore`).
 
 The index and box functions take plain arrays/tables, so they can be checked on functions with a
 known answer; :func:`sensitivity` runs a sweep through :mod:`leverage_sim.sweep` and analyses it.
@@ -7,6 +8,7 @@ known answer; :func:`sensitivity` runs a sweep through :mod:`leverage_sim.sweep`
 
 from leverage_sim.analysis.discovery import PrimResult, prim, tree_leaves
 from leverage_sim.analysis.episode import RECORD, compare_with_record, episode_figures
+from leverage_sim.analysis.exploration import Exploration, Question, explore
 from leverage_sim.analysis.sensitivity import (
     morris_indices,
     replication_noise,
@@ -17,6 +19,7 @@ from leverage_sim.analysis.sensitivity import (
 from leverage_sim.analysis.sweeps import ensure_sweep
 
 __all__ = [
-    "RECORD", "PrimResult", "compare_with_record", "ensure_sweep", "episode_figures",
+    "RECORD", "Exploration", "PrimResult", "Question", "compare_with_record", "ensure_sweep",
+    "episode_figures", "explore",
     "morris_indices", "prim", "replication_noise", "sensitivity", "sobol_indices", "sweep_indices", "tree_leaves",
 ]

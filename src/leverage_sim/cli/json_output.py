@@ -12,13 +12,13 @@ import datetime as dt
 import json
 import math
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from leverage_sim import report
-from leverage_sim.runner import Results
+if TYPE_CHECKING:
+    from leverage_sim.runner import Results
 
 
 def add_json_arg(p: argparse.ArgumentParser) -> None:
@@ -59,6 +59,8 @@ def files_written(out: Path | None, paths: list[Path]) -> dict[str, Any]:
 def run_document(res: Results) -> dict[str, Any]:
     """What ``run`` prints: the run's settings, outcome shares (share of runs, 0-1) and each
     figure's median with the central 90% interval across runs."""
+    from leverage_sim import report  # here: the verbs without runs need no model (start-up)
+
     sc = res.scenario
     shares = report.outcome_shares(res.summary)
     return {

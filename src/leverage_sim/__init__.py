@@ -34,7 +34,10 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the eager imports
     from leverage_sim.schema import Scenario
     from leverage_sim.sweep import load_sweep, run_sweep, summarise
 
-__all__ = ["InputError", "__version__", *sorted(_LAZY)]
+__all__ = [
+    "InputError", "Results", "Scenario", "__version__", "available_scenarios", "load_scenario",
+    "load_sweep", "replication_seeds", "run", "run_one", "run_sweep", "summarise",
+]
 
 
 def __getattr__(name: str) -> Any:

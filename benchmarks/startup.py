@@ -1,4 +1,6 @@
-"""Start-up time of the CLI verbs and of ``import leverage_sim`` (prints figures; gates nothing).
+"""Start-up time of the CLI verbs and of ``import leverage_sim``, and the time of the
+dashboard's ensemble (100 replications of the replay) once started (prints figures; gates
+nothing).
 
     .venv/bin/python benchmarks/startup.py            # 5 timings of each, median and range
     .venv/bin/python benchmarks/startup.py --repeat 9
@@ -36,6 +38,14 @@ def seconds(command: list[str]) -> float:
     return time.perf_counter() - start
 
 
+ENSEMBLE = ("import leverage_sim as ls; ls.run('june_2020_replay', replications=1, "
+            "posterior='none'); import time; t = time.perf_counter(); "
+            "ls.run('june_2020_replay', replications=100, posterior='none'); "
+            "print(time.perf_counter() - t)")
+"""The dashboard's ensemble view: 100 replications of the replay with every table, in a
+process that has already run once (as the dashboard's server has)."""
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5, help="timings per command (default 5)")
@@ -46,6 +56,10 @@ def main() -> None:
         seconds(command)  # warm the file cache
         times = [seconds(command) for _ in range(repeat)]
         print(f"  {name:<42} {statistics.median(times):5.2f}  [{min(times):.2f}, {max(times):.2f}]")
+    times = [float(subprocess.run([sys.executable, "-c", ENSEMBLE], check=True, text=True,
+                                  capture_output=True).stdout) for _ in range(repeat)]
+    print(f"  {'ensemble: 100 replications of the replay':<42} {statistics.median(times):5.2f}  "
+          f"[{min(times):.2f}, {max(times):.2f}]")
 
 
 if __name__ == "__main__":

@@ -124,7 +124,6 @@ def test_timeseries_are_daily_means_over_replications():
     assert outcomes["attacks"][0] == ts["attacks"].sum()
 
 
-@pytest.mark.slow
 def test_ema_optimize_searches_the_levers():
     """EMA's own many-objective search runs on the model (the outcome kinds give it goals)."""
     model = ema.model(REPLAY, replications=2, levers=["backing"], uncertainties=[],
@@ -133,6 +132,22 @@ def test_ema_optimize_searches_the_levers():
         found = evaluator.optimize(nfe=12, searchover="levers", epsilons=[0.5, 5])
     assert {"foreign_forces_backing", "held_firm", "attacks"} <= set(found.columns)
     assert len(found) >= 1
+
+
+def test_ema_robust_search_over_the_uncertainties():
+    """EMA's robust optimisation: the best levers across sampled uncertainties, scored by
+    robustness functions of the outcomes."""
+    model = ema.model(REPLAY, replications=2, levers=["backing"], uncertainties=["instigation"],
+                      outcomes=["held_firm", "attacks"])
+    robust = [ScalarOutcome("mean_held", kind=ScalarOutcome.MAXIMIZE, variable_name="held_firm",
+                            function=np.mean),
+              ScalarOutcome("mean_attacks", kind=ScalarOutcome.MINIMIZE,
+                            variable_name="attacks", function=np.mean)]
+    with SequentialEvaluator(model) as evaluator:
+        found = evaluator.robust_optimize(robust, scenarios=3, nfe=12, epsilons=[0.5, 5],
+                                          population_size=4)
+    assert {"foreign_forces_backing", "mean_held", "mean_attacks"} <= set(found.columns)
+    assert found["foreign_forces_backing"].between(0, 1).all()
 
 
 def test_a_sweep_as_ema_experiments_and_outcomes(tmp_path):

@@ -1,6 +1,7 @@
 """Start-up: ``import leverage_sim`` and the verbs that run no model (list, params, validate,
-show) import neither Mesa nor plotting, Dask, pyABC or Solara (a correctness check on what is
-imported, in a fresh process; timings are in benchmarks/startup.py, never gated here)."""
+show) import neither Mesa nor plotting, Dask, pyABC or Solara, nor numpy and pandas (a
+correctness check on what is imported, in a fresh process; timings are in
+benchmarks/startup.py, never gated here)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 
 import leverage_sim as ls
 
-HEAVY = ("mesa", "matplotlib", "dask", "distributed", "pyabc", "solara")
+HEAVY = ("mesa", "matplotlib", "dask", "distributed", "pyabc", "solara", "numpy", "pandas")
 PUBLIC = ("InputError", "Results", "Scenario", "__version__", "available_scenarios",
           "load_scenario", "load_sweep", "replication_seeds", "run", "run_one", "run_sweep",
           "summarise")

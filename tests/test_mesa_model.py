@@ -49,6 +49,31 @@ def test_scenario_by_name_path_or_object_with_overrides(tmp_path):
         LeverageModel(REPLAY, 7, overrides={"horizon_days": -1})
 
 
+def test_levers_are_constructor_keywords():
+    model = LeverageModel(REPLAY, backing=0.5, **{"militias[KH].autonomy": 0.4})
+    assert model.spec == ls.load_scenario(REPLAY, {"foreign_forces.backing": 0.5,
+                                                   "militias[KH].autonomy": 0.4})
+    assert LeverageModel(troops=900, resolve=None).spec == \
+        ls.load_scenario(REPLAY, {"foreign_forces.presence": 900})
+    with pytest.raises(ls.InputError, match="Unknown lever 'bakcing'.*backing"):
+        LeverageModel(REPLAY, bakcing=0.5)
+    with pytest.raises(ls.InputError, match="foreign_forces.backing"):
+        LeverageModel(REPLAY, backing=1.5)
+
+
+def test_batch_run_binds_the_lever_keywords():
+    rows = batch_run({"backing": [0.0, 1.0]}, range(4))
+    runs = {r["RunId"]: r for r in rows}
+    assert len(runs) == 8
+    held = {0.0: 0, 1.0: 0}
+    for row in runs.values():
+        spec = ls.load_scenario(REPLAY, {"foreign_forces.backing": row["backing"]})
+        expected = summarise_run(simulate(spec, row["seed"], collect_data=False), 0, 0)
+        assert reported(row) == {k: expected[k] for k in OUTCOMES}
+        held[row["backing"]] += row["held_firm"]
+    assert held[1.0] > held[0.0]  # full US backing: the government holds firm more often
+
+
 def test_running_turns_false_at_the_horizon():
     model = LeverageModel(REPLAY, 3, overrides={"horizon_days": 12, "events": []})
     for _ in range(12):
@@ -83,13 +108,18 @@ def test_mesa_plot_component_page_renders_our_model():
     ipyvuetify < 2 on Mesa 3.3: see the pins in pyproject.toml)."""
     solara = pytest.importorskip("solara")
     import ipywidgets
-    from mesa.visualization import SolaraViz, make_plot_component
+    from mesa.visualization import SolaraViz, make_plot_component, solara_viz
 
     model = LeverageModel(REPLAY, 1)
     for _ in range(10):
         model.step()
+    slider = {"type": "SliderFloat", "value": 0.1, "label": "US backing", "min": 0.0,
+              "max": 1.0, "step": 0.05}
     page = SolaraViz(model, components=[make_plot_component(["authority", "total_attacks"])],
-                     name="leverage-sim")
+                     model_params={"backing": slider}, name="leverage-sim")
     _, rc = solara.render(page, handle_error=False)
     images = rc.find(ipywidgets.Image).widgets
     assert len(images) == 1 and bytes(images[0].value).startswith(b"\x89PNG")
+    check = getattr(solara_viz, "_check_model_params", None)  # what the slider panel runs
+    if check is not None:
+        check(LeverageModel.__init__, {"backing": slider})

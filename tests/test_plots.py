@@ -97,6 +97,26 @@ def test_weekly_attacks_bins_whole_weeks_from_a_thursday_start(ax):
     assert ax.get_ylim()[0] == 0
 
 
+def test_weekly_attacks_show_the_interval_across_runs(ax):
+    ts = pd.concat([_weekly_table("2020-05-07", 14, reps=1, attacks=1),
+                    _weekly_table("2020-05-07", 14, reps=1, attacks=3).assign(replication=1)])
+    plots.weekly_attacks(ax, ts)  # weekly attacks: 7 in one run, 21 in the other; mean 14
+    (bars,) = [c for c in ax.containers if isinstance(c, matplotlib.container.ErrorbarContainer)]
+    segments = bars.lines[2][0].get_segments()
+    np.testing.assert_allclose([(s[0][1], s[1][1]) for s in segments],
+                               [np.quantile([7, 21], [0.05, 0.95])] * 2)
+    assert "90% of runs" in [t.get_text() for t in ax.get_legend().get_texts()][-1]
+    assert ax.get_ylim()[1] >= np.quantile([7, 21], 0.95)
+
+
+def test_date_ticks_name_their_month(ax):
+    plots.date_axis(ax, "2020-05-07", 90)
+    ax.figure.canvas.draw()
+    ticks = [t.get_text() for t in ax.get_xticklabels()]
+    assert ticks[0] == "15 May" and all(t[-3:] in ("May", "Jun", "Jul", "Aug") for t in ticks)
+    assert ax.xaxis.get_offset_text().get_text() == "2020"
+
+
 def test_weekly_attacks_with_no_attacks_starts_at_zero(ax):
     plots.weekly_attacks(ax, _weekly_table("2020-05-07", 10, reps=2, attacks=0))
     assert ax.get_ylim() == (0, 1)
@@ -248,3 +268,33 @@ def test_prim_trajectory(ax):
                                res.trajectory.loc[res.select(), ["coverage", "density"]])
     assert ax.get_xlabel().startswith("coverage") and ax.get_ylabel().startswith("density")
     assert len(ax.figure.axes) == 2  # with a colour bar
+
+
+def test_calibration_charts_name_parameters_and_facts_in_words():
+    from leverage_sim.calibration import charts
+    from leverage_sim.calibration.smc import Prior, Target
+
+    priors = [Prior("foreign_forces.ground_multiplier", "uniform", 1, 6),
+              Prior("government.prior_backing", "uniform", 0.05, 0.8)]
+    rng = np.random.default_rng(1)
+    post = pd.DataFrame({"foreign_forces.ground_multiplier": rng.uniform(1, 6, 50),
+                         "government.prior_backing": rng.uniform(0.05, 0.8, 50),
+                         "weight": np.full(50, 1 / 50)})
+    fig = charts.marginals(post, priors, {"government.prior_backing": 0.35})
+    shown = fig.axes[:2]
+    assert [ax.get_title().replace("\n", " ") for ax in shown] == [
+        "US ground multiplier", "government prior backing"]
+    assert [ax.get_xlabel() for ax in shown] == ["personnel-equivalent per soldier",
+                                                  "probability 0-1"]
+    assert all(ax.get_ylabel() == "density" for ax in shown)
+    pairs = charts.pairs(post, priors)
+    texts = {t.replace("\n", " ") for ax in pairs.axes for t in (ax.get_xlabel(),
+                                                                  ax.get_ylabel()) if t}
+    assert texts == {"US ground multiplier", "government prior backing"}
+    target = Target("june_2020_raid.kh_muster", 150, 100, 200)
+    pred = charts.predictive(pd.DataFrame({target.name: rng.uniform(50, 250, 50)}),
+                             np.full(50, 1 / 50), [target])
+    ax = pred.axes[0]
+    assert ax.get_title() == "June 2020 raid: kh muster"
+    assert ax.get_xlabel() and ax.get_ylabel()
+    plt.close("all")

@@ -151,6 +151,13 @@ def label(name: str, unit: bool = True) -> str:
     return f"{text} ({u})" if unit and u and u != "text" else text
 
 
+def unit(name: str) -> str:
+    """The unit of a column or parameter path (``""`` if it has none or is unknown)."""
+    if name in COLUMNS:
+        return COLUMNS[name].unit
+    return _unit(_field(name)[1])
+
+
 def description(name: str) -> str:
     """The long explanation of a parameter path (the schema's description) or of a column;
     ``""`` if unknown."""

@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Any
 
 import mesa
 
 from leverage_sim import schema, standoffs
 from leverage_sim.agents import ForeignForce, Government, Militia, Patron
 from leverage_sim.event_log import EventLog
+from leverage_sim.levers import lever_overrides
 from leverage_sim.mechanisms import attacks, beliefs, intimidation, standoff
 from leverage_sim.mechanisms.attacks import AttackOutcome
 from leverage_sim.mechanisms.beliefs import clamp
 from leverage_sim.outcomes import model_reporters
+from leverage_sim.overrides import normalise
 from leverage_sim.scenario_loader import Overrides, load_scenario
 from leverage_sim.scripted_events import fire_scripted_event
 
+DEFAULT_SCENARIO = "june_2020_replay"
+"""The scenario a model runs when none is named (as in ``mesa.batch_run(LeverageModel, ...)``)."""
 TIMESERIES_COLUMNS = (
     "authority", "resolve", "coalition_support", "patron_instigation", "mean_autonomy",
     "detainees_held", "attacks", "attacks_intercepted", "us_casualties", "us_presence",
@@ -48,16 +53,29 @@ class LeverageModel(mesa.Model):
     :meth:`observe_retaliation`, :meth:`end_standoff_shifts`).
     """
 
-    def __init__(self, scenario: schema.Scenario | str | Path, seed: int | None = None,
-                 collect_data: bool = True, *, overrides: Overrides = None) -> None:
+    def __init__(self, scenario: schema.Scenario | str | Path = DEFAULT_SCENARIO,
+                 seed: int | None = None, collect_data: bool = True, *,
+                 overrides: Overrides = None, rng: int | None = None, **kwargs: Any) -> None:
         """A run of ``scenario`` (a :class:`~leverage_sim.schema.Scenario`, a scenario name or a
-        YAML path, with dotted ``overrides`` applied as by :func:`load_scenario`) seeded with
-        integer ``seed`` (default: the scenario's ``seed``). ``collect_data=False`` skips the
-        daily DataCollector (summary-only runs: ~2× faster; the event log and the final state
-        are the same). ``running`` turns False at the horizon, so Mesa's runners stop there;
-        the DataCollector reports the outcomes of :mod:`leverage_sim.outcomes` every day."""
+        YAML path; default the June 2020 replay) seeded with integer ``seed`` (default: the
+        scenario's ``seed``; ``rng`` is the same, under the name Mesa >= 3.5's ``batch_run``
+        passes seeds by). Dotted ``overrides`` are applied as by :func:`load_scenario`, then
+        the levers, ``kwargs`` (the name Mesa's ``SolaraViz`` checks for): keywords of
+        :data:`leverage_sim.levers.LEVERS` (``backing=0.5`` sets ``foreign_forces.backing``;
+        ``None`` keeps the scenario's value) or dotted paths
+        (``**{"militias[KH].autonomy": 0.5}``), so Mesa's ``batch_run`` and ``SolaraViz``
+        sliders bind to them. ``collect_data=False`` skips the daily DataCollector
+        (summary-only runs: ~2× faster; the event log and the final state are the same).
+        ``running`` turns False at the horizon, so Mesa's runners stop there; the
+        DataCollector reports the outcomes of :mod:`leverage_sim.outcomes` every day.
+
+        Raises:
+            InputError: unknown scenario or lever, or a value the scenario schema rejects.
+        """
+        overrides = {**normalise(overrides), **lever_overrides(kwargs)}
         if not isinstance(scenario, schema.Scenario) or overrides:
             scenario = load_scenario(scenario, overrides)
+        seed = rng if seed is None else seed
         seed = scenario.seed if seed is None else seed
         super().__init__(rng=seed)
         self.collect_data = collect_data

@@ -55,10 +55,15 @@ def integer_ticks(ax: Axes, axis: str = "y") -> None:
 
 
 def date_axis(ax: Axes, start: object, days: int) -> None:
-    """A date x axis from ``start`` to the horizon (``days`` later), concise tick labels."""
+    """A date x axis from ``start`` to the horizon (``days`` later), concise tick labels that
+    name the month on every day tick ("15 May", not "15") and the year beside the axis."""
     locator = mdates.AutoDateLocator(maxticks=8)
     ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    day = "%d %b"
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(
+        locator, formats=["%Y", "%b", day, "%H:%M", "%H:%M", "%S.%f"],
+        zero_formats=["", "%Y", day, day, "%H:%M", "%H:%M"],
+        offset_formats=["", "%Y", "%Y", "%Y %b", "%Y %b %d", "%Y %b %d %H:%M"]))
     start = pd.Timestamp(start)
     ax.set_xlim(start, start + pd.Timedelta(days=days))
 
@@ -118,19 +123,26 @@ def split_band_plot(ax: Axes, res: Results, column: str,
     return ax
 
 
-def weekly_attacks(ax: Axes, timeseries: pd.DataFrame, horizon_days: int | None = None) -> Axes:
+def weekly_attacks(ax: Axes, timeseries: pd.DataFrame, horizon_days: int | None = None,
+                   level: float = 0.9) -> Axes:
     """Attacks and interceptions per week (mean over replications), in whole weeks counted
-    from the run's start date. A last, partial week is drawn as narrower hatched bars at its
-    rate scaled to 7 days, and labelled as such. The date axis ends at the horizon
-    (``horizon_days``, default: the last day in the table + 1)."""
-    n = timeseries["replication"].nunique()
+    from the run's start date, with the central ``level`` interval of the attacks across runs
+    as error bars. A last, partial week is drawn as narrower hatched bars at its rate scaled to
+    7 days, and labelled as such. The date axis ends at the horizon (``horizon_days``, default:
+    the last day in the table + 1)."""
     start = timeseries["date"].min()
     days = horizon_days or int(timeseries["day"].max()) + 1
-    per_day = (timeseries.groupby("day")[["attacks", "attacks_intercepted"]].sum() / n
-               ).reindex(range(days), fill_value=0)
-    week = per_day.index // 7
-    length = per_day.groupby(week).size().to_numpy()
-    rate = per_day.groupby(week).sum().to_numpy() * (7 / length)[:, None]
+    runs = timeseries["replication"].unique()
+    per_run = (timeseries.pivot_table(index="day", columns="replication",
+                                      values=["attacks", "attacks_intercepted"], aggfunc="sum")
+               .reindex(range(days), fill_value=0))
+    week = per_run.index // 7
+    length = per_run.groupby(week).size().to_numpy()
+    weekly = per_run.groupby(week).sum() * (7 / length)[:, None]  # per run, scaled to 7 days
+    rate = np.column_stack([weekly[c].reindex(columns=runs, fill_value=0).mean(axis=1)
+                            for c in ("attacks", "attacks_intercepted")])
+    attacks = weekly["attacks"].reindex(columns=runs, fill_value=0)
+    band = attacks.quantile([(1 - level) / 2, (1 + level) / 2], axis=1).to_numpy()
     left = start + pd.to_timedelta(np.unique(week) * 7, unit="D")
     full = length == 7
     for col, (name, colour, alpha) in enumerate((("attacks", "tab:red", 0.6),
@@ -139,6 +151,9 @@ def weekly_attacks(ax: Axes, timeseries: pd.DataFrame, horizon_days: int | None 
             ax.bar(left[part], rate[part, col], width=length[part] - 0.8, align="edge",
                    color=colour, alpha=alpha, hatch=hatch, edgecolor="white",
                    label=name if hatch is None else None)
+    middle = left + pd.to_timedelta((length - 0.8) / 2, unit="D")
+    ax.errorbar(middle, rate[:, 0], yerr=np.abs(band - rate[:, 0]), fmt="none", ecolor="black",
+                elinewidth=0.8, capsize=2, label=f"attacks: {level:.0%} of runs")
     handles, names = ax.get_legend_handles_labels()
     if not full.all():
         handles.append(Patch(facecolor="white", edgecolor="gray", hatch="//"))
@@ -147,11 +162,11 @@ def weekly_attacks(ax: Axes, timeseries: pd.DataFrame, horizon_days: int | None 
     ax.set_xlim(start, start + pd.Timedelta(days=days))
     ticks = left[:: -(-len(left) // 8)]  # at most 8 labelled week starts
     ax.set_xticks(ticks, [f"{d:%d %b}" for d in ticks])
-    ax.set_ylim(0, max(1.0, float(rate.max()) * 1.15))
+    ax.set_ylim(0, max(1.0, float(max(rate.max(), band.max())) * 1.15))
     if not rate.any():
         ax.text(0.5, 0.5, "no attacks in any run", transform=ax.transAxes, ha="center",
                 color="gray")
-    ax.set_ylabel("attacks per week (mean over runs)")
+    ax.set_ylabel(f"attacks per week (mean over runs, {level:.0%} interval)")
     ax.set_xlabel(f"weeks from the start date ({start:%a %d %b %Y}), horizon {days} days")
     ax.set_title("Attacks on US-linked sites")
     return ax

@@ -1,7 +1,10 @@
-"""Charts of a calibration: marginal posteriors against priors, pairs, posterior predictive."""
+"""Charts of a calibration: marginal posteriors against priors, pairs, posterior predictive.
+Parameters and facts are named in words (:mod:`leverage_sim.labels`), every axis says what
+it measures."""
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
@@ -9,7 +12,20 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from leverage_sim import labels
 from leverage_sim.calibration.smc import Prior, Target
+
+
+def _words(name: str, width: int = 30) -> str:
+    """A parameter path in words, wrapped to ``width`` characters."""
+    return textwrap.fill(labels.label(name, unit=False), width)
+
+
+def fact_words(name: str, width: int = 34) -> str:
+    """A fact id (``june_2020_raid.kh_muster``) in words: "June 2020 raid: kh muster"."""
+    episode, _, fact = name.partition(".")
+    return textwrap.fill(f"{episode.replace('_', ' ').capitalize()}: {fact.replace('_', ' ')}",
+                         width)
 
 
 def _grid(n: int, width: float = 3.2, height: float = 2.4) -> tuple[Figure, np.ndarray]:
@@ -35,7 +51,9 @@ def marginals(posterior: pd.DataFrame, priors: Sequence[Prior],
         ax.plot(x, prior.density(x), color="grey", label="prior")
         if prior.name in base_values:
             ax.axvline(base_values[prior.name], color="tab:red", ls="--", label="hand-tuned")
-        ax.set_title(prior.name, fontsize=8)
+        ax.set_title(_words(prior.name), fontsize=8)
+        ax.set_xlabel(labels.unit(prior.name) or "value", fontsize=7)
+        ax.set_ylabel("density", fontsize=7)
         ax.tick_params(labelsize=7)
     axes[0].legend(fontsize=7)
     fig.suptitle("Marginal posteriors (bars) against priors (line)")
@@ -68,11 +86,11 @@ def pairs(posterior: pd.DataFrame, priors: Sequence[Prior]) -> Figure:
             if i < n - 1:
                 ax.set_xticklabels([])
             else:
-                ax.set_xlabel(xj.name, fontsize=6, rotation=20, ha="right")
+                ax.set_xlabel(_words(xj.name, 18), fontsize=6)
             if j > 0:
                 ax.set_yticklabels([])
             elif i > 0:
-                ax.set_ylabel(yi.name, fontsize=6, rotation=70, ha="right")
+                ax.set_ylabel(_words(yi.name, 18), fontsize=6)
     fig.suptitle("Posterior pairs")
     return fig
 
@@ -89,7 +107,9 @@ def predictive(values: pd.DataFrame, weights: np.ndarray, targets: Sequence[Targ
                 alpha=0.6)
         ax.axvspan(t.low, t.high, color="tab:green", alpha=0.2, lw=0)
         ax.axvline(t.observed, color="tab:green")
-        ax.set_title(t.name, fontsize=7)
+        ax.set_title(fact_words(t.name), fontsize=7)
+        ax.set_xlabel("simulated value", fontsize=7)
+        ax.set_ylabel("share of particles", fontsize=7)
         ax.tick_params(labelsize=7)
     fig.suptitle("Posterior predictive (bars) against observed (line) and its range (band)")
     return fig

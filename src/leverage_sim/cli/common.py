@@ -11,7 +11,6 @@ from pathlib import Path
 from leverage_sim.errors import InputError
 from leverage_sim.limits import check_count, check_seed
 from leverage_sim.output_dir import claim_output
-from leverage_sim.posterior import DEFAULT_POSTERIOR
 from leverage_sim.scenario_loader import ENV_SCENARIO_PATH
 
 
@@ -78,10 +77,15 @@ def add_executor_args(p: argparse.ArgumentParser) -> None:
                    help="join a running Dask scheduler (implies --executor dask)")
 
 
+_PACKAGE_DEFAULT = object()
+
+
 def add_posterior_arg(p: argparse.ArgumentParser,
-                      default: str | None = DEFAULT_POSTERIOR) -> None:
+                      default: str | None | object = _PACKAGE_DEFAULT) -> None:
     """``--posterior DIR|default|none`` (``args.posterior``; ``default`` for this verb, else
     :data:`leverage_sim.posterior.DEFAULT_POSTERIOR`)."""
+    if default is _PACKAGE_DEFAULT:  # imported here: the verbs without runs need no pandas
+        from leverage_sim.posterior import DEFAULT_POSTERIOR as default
     p.add_argument("--posterior", default=default, metavar="DIR|default|none",
                    help="draw each replication's parameters from a calibration's posterior: "
                    "the --out folder of `leverage-sim calibrate`, 'default' (the committed "

@@ -11,14 +11,12 @@ import argparse
 import datetime as dt
 import json
 import math
+import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pandas as pd
-
-from leverage_sim import report
-from leverage_sim.runner import Results
+if TYPE_CHECKING:
+    from leverage_sim.runner import Results
 
 
 def add_json_arg(p: argparse.ArgumentParser) -> None:
@@ -31,13 +29,16 @@ def add_json_arg(p: argparse.ArgumentParser) -> None:
 def plain(obj: Any) -> Any:
     """``obj`` as JSON values: numpy/pandas scalars to Python ones, NaN and infinities to
     None, dates to ISO strings, paths to strings, tables to lists of row objects."""
-    if isinstance(obj, pd.DataFrame):
+    # numpy and pandas values exist only once their package is imported: the verbs that need
+    # neither (list, params, validate, show) do not import them for their JSON (start-up)
+    pd, np = sys.modules.get("pandas"), sys.modules.get("numpy")
+    if pd is not None and isinstance(obj, pd.DataFrame):
         return plain(obj.to_dict(orient="records"))
     if isinstance(obj, dict):
         return {str(k): plain(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
         return [plain(v) for v in obj]
-    if isinstance(obj, np.generic):
+    if np is not None and isinstance(obj, np.generic):
         obj = obj.item()
     if isinstance(obj, float) and not math.isfinite(obj):
         return None
@@ -59,6 +60,8 @@ def files_written(out: Path | None, paths: list[Path]) -> dict[str, Any]:
 def run_document(res: Results) -> dict[str, Any]:
     """What ``run`` prints: the run's settings, outcome shares (share of runs, 0-1) and each
     figure's median with the central 90% interval across runs."""
+    from leverage_sim import report  # here: the verbs without runs need no model (start-up)
+
     sc = res.scenario
     shares = report.outcome_shares(res.summary)
     return {

@@ -8,7 +8,9 @@ closed output pipe (``| head``) is not an error: output stops quietly, the work 
 Each verb lives in its own module ``cli/<verb>_cmd.py`` exposing ``register(subparsers)``,
 which adds its parser and sets ``func`` (``args -> int``). Verbs are discovered from the module
 names (``_`` in a module name is ``-`` in the verb: ``validate_model_cmd`` is
-``validate-model``), so adding a verb is adding its module.
+``validate-model``), so adding a verb is adding its module. Only the module of the verb being
+run is imported (the others are listed by name), so a verb pays for no other verb's imports;
+``--help`` without a verb imports them all to describe them.
 """
 
 from __future__ import annotations
@@ -27,7 +29,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import leverage_sim.cli as _cli_pkg
-from leverage_sim import __version__
 from leverage_sim.errors import InputError
 from leverage_sim.output_dir import describe_os_error, is_file_system_error
 
@@ -48,17 +49,39 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}. See `{self.prog} --help`.\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full parser with every verb registered."""
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The parser for ``argv``: the verb it names registered in full, the other verbs by name
+    only; every verb in full when ``argv`` names none (or is ``None``: the full parser)."""
+    chosen = _verb_in(argv)
     parser = _Parser(prog="leverage-sim", description="Scenario simulation of state-militia-"
                      "patron-foreign-force dynamics (Iraq, June-July 2020, and counterfactuals).",
                      epilog=EXIT_CODES)
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
     sub = parser.add_subparsers(dest="verb", metavar="VERB", parser_class=_Parser)
     sub.required = True
     for verb in VERBS:
-        importlib.import_module(f"leverage_sim.cli.{verb.replace('-', '_')}_cmd").register(sub)
+        if chosen in (None, verb):
+            importlib.import_module(f"leverage_sim.cli.{verb.replace('-', '_')}_cmd"
+                                    ).register(sub)
+        else:
+            sub.add_parser(verb)
     return parser
+
+
+def _verb_in(argv: list[str] | None) -> str | None:
+    """The verb ``argv`` runs (its first word that is not an option), if it is one."""
+    words = [a for a in argv or () if not a.startswith("-")]
+    return words[0] if words and words[0] in VERBS else None
+
+
+class _Version(argparse.Action):
+    """``--version``: looks the installed version up only when asked (start-up)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: Any) -> None:
+        import leverage_sim
+
+        print(f"{parser.prog} {leverage_sim.__version__}")
+        parser.exit()
 
 
 class _QuietPipe:
@@ -121,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(argv: list[str] | None) -> int:
-    args = build_parser().parse_args(argv)
+    args = build_parser(sys.argv[1:] if argv is None else argv).parse_args(argv)
     try:
         return args.func(args)
     except InputError as e:

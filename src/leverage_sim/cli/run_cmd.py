@@ -14,7 +14,6 @@ from leverage_sim.cli.common import (
 )
 from leverage_sim.cli.json_output import add_json_arg, emit, files_written, run_document
 from leverage_sim.posterior import resolve
-from leverage_sim.run_outputs import write_run
 from leverage_sim.runner import run
 from leverage_sim.scenario_loader import load_scenario
 
@@ -47,9 +46,14 @@ def main(args: argparse.Namespace) -> int:
                   progress=progress_wrapper(args.quiet, scenario.name), posterior=posterior)
         if not args.json:
             print(report.summary_text(res))
-        written = write_run(res, out, args.format, args.overrides) if out else []
+        written = []
+        if out:
+            from leverage_sim.run_outputs import write_run  # charts only with --out: start-up
+
+            written = write_run(res, out, args.format, args.overrides)
     if args.json:
         emit({**run_document(res), **files_written(args.out, written)})
     elif written:
         print(f"\nWrote {len(written)} files to {args.out}/: {', '.join(p.name for p in written)}")
     return 0
+

@@ -1,0 +1,259 @@
+"""Every model figure quoted in docs/: computed here, written into docs/figures.json and into the
+marked blocks of the pages.
+
+    .venv/bin/python scripts/docs_figures.py              # recompute all (a few minutes on 2 cores)
+    .venv/bin/python scripts/docs_figures.py --only sweeps_backing scenarios_counterfactuals
+    .venv/bin/python scripts/docs_figures.py --write-only # rewrite the pages from figures.json
+
+A figure appears in a page between ``<!-- figure:NAME -->`` and ``<!-- /figure:NAME -->``
+(inline in a sentence, or around a code block). Each figure states the settings it was
+computed with, including which parameters: the scenario's own values (``posterior="none"``)
+or a named calibration, always given explicitly, so a figure never depends on the package's
+default posterior. ``figures.json`` records the hash of the inputs (model code, scenario and
+sweep files, this script): ``tests/test_docs_figures.py`` checks that every block in the
+pages equals ``figures.json`` and that the inputs are unchanged since it was computed, so a
+change to the model that leaves a quoted figure stale fails the suite until this script is
+re-run. Timings are never figures here: pages quote them as measured by a named benchmark on
+a date.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+FIGURES_JSON = DOCS / "figures.json"
+INPUTS = ("src/leverage_sim/model.py", "src/leverage_sim/agents", "src/leverage_sim/mechanisms",
+          "src/leverage_sim/standoffs.py", "src/leverage_sim/scripted_events.py",
+          "src/leverage_sim/outcomes.py", "src/leverage_sim/runner.py",
+          "src/leverage_sim/report.py", "src/leverage_sim/schema.py",
+          "src/leverage_sim/schema_base.py", "src/leverage_sim/event_schema.py",
+          "src/leverage_sim/scenario_loader.py", "src/leverage_sim/overrides.py",
+          "src/leverage_sim/sweep", "src/leverage_sim/cli/sweep_cmd.py", "scenarios",
+          "scripts/docs_figures.py")
+"""What the figures depend on (files, or folders of .py/.yaml files)."""
+BLOCK = re.compile(r"<!-- figure:(?P<name>[a-z0-9_]+) -->(?P<body>.*?)<!-- /figure:(?P=name) -->",
+                   re.DOTALL)
+NO_POSTERIOR = "none"  # every figure below: the scenario's own parameter values
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure quoted in ``page``: how it was computed (``settings``, in words) and the
+    function computing its text(s): one text per block, by block name."""
+
+    page: str
+    settings: str
+    compute: Callable[[], dict[str, str]]
+
+
+def inputs_hash() -> str:
+    """SHA-256 over the contents of :data:`INPUTS` (paths relative to the repository)."""
+    digest = hashlib.sha256()
+    for entry in INPUTS:
+        path = ROOT / entry
+        files = sorted(p for p in path.rglob("*") if p.suffix in (".py", ".yaml")) \
+            if path.is_dir() else [path]
+        for f in files:
+            digest.update(f.relative_to(ROOT).as_posix().encode())
+            digest.update(f.read_bytes())
+    return digest.hexdigest()
+
+
+# ---- the figures ------------------------------------------------------------------------------
+GRID_PARAMS = ["foreign_forces.backing=0:1:11", "patron.instigation=0.2,0.5,0.8"]
+GRID = {"replications": 100, "seed": 1}
+
+
+def sweeps_grid() -> dict[str, str]:
+    """docs/sweeps.md: what ``leverage-sim sweep june_2020_replay --param ... --replications 100
+    --seed 1 --posterior none`` prints (without its timing line): the first and last two
+    points."""
+    from leverage_sim.cli.sweep_cmd import report_text
+    from leverage_sim.sweep import SweepSpec, run_sweep
+
+    spec = SweepSpec.from_cli("june_2020_replay", GRID_PARAMS, posterior=NO_POSTERIOR, **GRID)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = run_sweep(spec, Path(tmp) / "grid")
+        lines = report_text(out).splitlines()
+    lines = [ln for ln in lines if not ln.startswith(("This session:", "Results in"))
+             and ln.strip()]
+    header, table = lines[:3], lines[3:]
+    shown = [*header, *table[:2], " " * 20 + "...", *table[-2:]]
+    return {"sweeps_grid": "\n```\n" + "\n".join(shown) + "\n```\n"}
+
+
+def sweeps_backing() -> dict[str, str]:
+    """docs/sweeps.md: the Python example's table (sweep file backing_sweep, scenario values)."""
+    import leverage_sim as ls
+    from leverage_sim.sweep import SweepSpec
+
+    spec = SweepSpec.from_file("backing_sweep").with_changes(posterior=NO_POSTERIOR)
+    with tempfile.TemporaryDirectory() as tmp:
+        df = ls.load_sweep(ls.run_sweep(spec, Path(tmp) / "backing"))
+    table = ls.summarise(df, outcomes=["held_firm>0", "attacks"])
+    table = table[table["foreign_forces.backing"].isin([0.0, 0.5, 1.0])]
+    text = table[["foreign_forces.backing", "n", "held_firm>0_share", "held_firm>0_low",
+                  "held_firm>0_high", "attacks_mean"]].round(2).to_string(index=False)
+    return {"sweeps_backing": f"\n```\n{text}\n```\n"}
+
+
+LIBRARY_RUNS = {"replications": 120, "seed": 2024, "overrides": {"horizon_days": 75}}
+"""The counterfactuals' settings: as tests/test_scenario_library.py runs them."""
+
+
+def scenarios_counterfactuals() -> dict[str, str]:
+    """docs/scenarios.md: what the counterfactuals show, each against the replay with the same
+    seeds (120 runs, master seed 2024, 75 days, scenario values)."""
+    import leverage_sim as ls
+
+    def run(name: str) -> ls.Results:
+        return ls.run(name, posterior=NO_POSTERIOR, **LIBRARY_RUNS)
+
+    def held(res: ls.Results) -> str:
+        return f"{(res.summary['held_firm'] > 0).mean():.0%}"
+
+    def muster(res: ls.Results) -> str:
+        return f"{res.summary['max_muster_size'].median():.0f}"
+
+    def drew_down(res: ls.Results) -> str:
+        runs = res.events.loc[res.events["action"] == "drawdown", "replication"].nunique()
+        return f"{runs / len(res.summary):.0%}"
+
+    def embassy_hits(res: ls.Results) -> float:
+        ev = res.events
+        return float(((ev["action"] == "attack") & (ev["target"] == "embassy")
+                      & (ev["detail"] != "intercepted") & (ev["date"] >= "2020-06-28")).sum())
+
+    replay, us, kh = run("june_2020_replay"), run("june_2020_us_intervenes"), run("kh_decapitated")
+    restraint, escalation = run("june_2020_patron_restraint"), run("june_2020_patron_escalation")
+    no_defence = run("june_2020_no_air_defence")
+    ratio = embassy_hits(no_defence) / max(embassy_hits(replay), 1.0)
+    return {
+        "held_replay": held(replay), "held_us": held(us), "held_kh": held(kh),
+        "muster_kh": muster(kh), "muster_replay": muster(replay),
+        "attacks_restraint": f"{restraint.summary['attacks'].median():.0f}",
+        "attacks_replay": f"{replay.summary['attacks'].median():.0f}",
+        "attacks_escalation": f"{escalation.summary['attacks'].median():.0f}",
+        "drawdown_escalation": drew_down(escalation), "drawdown_replay": drew_down(replay),
+        "embassy_ratio": f"{ratio:.1f}",
+    }
+
+
+def scenarios_long_timeline() -> dict[str, str]:
+    """docs/scenarios.md: rocket/mortar attacks on US targets (every site but convoys) in
+    oct2019_dec2020, 100 replications, master seed 2024, scenario values."""
+    import leverage_sim as ls
+
+    n = 100
+    res = ls.run("oct2019_dec2020", replications=n, seed=2024, posterior=NO_POSTERIOR)
+    ev = res.events
+    rockets = ev[(ev["action"] == "attack") & (ev["target"] != "convoys")]
+    window = rockets[(rockets["date"] >= "2020-01-01") & (rockets["date"] <= "2020-10-31")]
+    per_run = window.groupby("replication").size().reindex(range(n), fill_value=0)
+    monthly = rockets.groupby(rockets["date"].dt.to_period("M")).size() / n
+    low, high = per_run.quantile([0.05, 0.95])
+    return {"long_median": f"{per_run.median():.0f}", "long_interval": f"{low:.0f}–{high:.0f}",
+            "long_jan_jun": f"{monthly['2020-01':'2020-06'].mean():.1f}",
+            "long_aug_sep": f"{monthly['2020-08':'2020-09'].mean():.0f}"}
+
+
+def scenarios_own_example() -> dict[str, str]:
+    """docs/scenarios.md: the page's own my_scenario.yaml against the replay, as
+    ``leverage-sim compare june_2020_replay my_scenario.yaml --posterior none`` runs them (100
+    replications, the replay's seed)."""
+    import leverage_sim as ls
+
+    page = (DOCS / "scenarios.md").read_text(encoding="utf-8")
+    example = re.search(r"```yaml\n(# file: my_scenario.yaml\n.*?)```", page, re.DOTALL)
+    if example is None:
+        raise SystemExit("docs/scenarios.md has no my_scenario.yaml example")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "my_scenario.yaml"
+        path.write_text(example.group(1), encoding="utf-8")
+        mine = ls.run(ls.load_scenario(path), replications=100, posterior=NO_POSTERIOR)
+    replay = ls.run("june_2020_replay", replications=100, posterior=NO_POSTERIOR)
+    return {f"own_{name}": f"{(res.summary['held_firm'] > 0).mean():.0%}"
+            for name, res in (("mine", mine), ("replay", replay))}
+
+
+FIGURES: dict[str, Figure] = {
+    "sweeps_grid": Figure("sweeps.md", "june_2020_replay, backing 0-1 in 11 steps x patron "
+                          "instigation 0.2/0.5/0.8, 100 replications, master seed 1, scenario "
+                          "values (posterior none)", sweeps_grid),
+    "sweeps_backing": Figure("sweeps.md", "sweep file backing_sweep (11 backing levels x 50 "
+                             "replications, seed 2020), scenario values (posterior none)",
+                             sweeps_backing),
+    "scenarios_counterfactuals": Figure(
+        "scenarios.md", "120 replications, master seed 2024, horizon 75 days, scenario values "
+        "(posterior none); shares of runs, medians over runs", scenarios_counterfactuals),
+    "scenarios_long_timeline": Figure(
+        "scenarios.md", "oct2019_dec2020, 100 replications, master seed 2024, scenario values "
+        "(posterior none); attacks on every site but convoys", scenarios_long_timeline),
+    "scenarios_own_example": Figure(
+        "scenarios.md", "the page's my_scenario.yaml and june_2020_replay, 100 replications, "
+        "the replay's seed, scenario values (posterior none)", scenarios_own_example),
+}
+
+
+# ---- files ---------------------------------------------------------------------------------
+def read_json() -> dict:
+    """The committed figures (empty if none yet)."""
+    if not FIGURES_JSON.is_file():
+        return {"inputs": None, "figures": {}}
+    return json.loads(FIGURES_JSON.read_text(encoding="utf-8"))
+
+
+def blocks(text: str) -> dict[str, str]:
+    """The figure blocks of a page: name → body."""
+    return {m["name"]: m["body"] for m in BLOCK.finditer(text)}
+
+
+def write_pages(texts: dict[str, str]) -> list[Path]:
+    """Rewrite every block of docs/*.md from ``texts`` (name → body); the pages changed."""
+    changed = []
+    for page in sorted(DOCS.glob("*.md")):
+        old = page.read_text(encoding="utf-8")
+        new = BLOCK.sub(lambda m: (f"<!-- figure:{m['name']} -->"
+                                   f"{texts.get(m['name'], m['body'])}"
+                                   f"<!-- /figure:{m['name']} -->"), old)
+        if new != old:
+            page.write_text(new, encoding="utf-8")
+            changed.append(page)
+    return changed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", nargs="+", choices=sorted(FIGURES), default=None,
+                        help="recompute only these figures (the others keep their values)")
+    parser.add_argument("--write-only", action="store_true",
+                        help="rewrite the pages from figures.json without computing")
+    args = parser.parse_args(argv)
+    data = read_json()
+    if not args.write_only:
+        for name in args.only or FIGURES:
+            figure = FIGURES[name]
+            print(f"computing {name} ({figure.settings}) ...", file=sys.stderr, flush=True)
+            data["figures"][name] = {"page": figure.page, "settings": figure.settings,
+                                     "texts": figure.compute()}
+        data["inputs"] = inputs_hash()
+        FIGURES_JSON.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n",
+                                encoding="utf-8")
+    texts = {k: v for f in data["figures"].values() for k, v in f["texts"].items()}
+    for page in write_pages(texts):
+        print(f"rewrote {page.relative_to(ROOT)}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -24,22 +24,16 @@ _LAZY = {
     "available_scenarios": "leverage_sim.scenario_loader",
     "load_scenario": "leverage_sim.scenario_loader", "Scenario": "leverage_sim.schema",
     "load_sweep": "leverage_sim.sweep", "run_sweep": "leverage_sim.sweep",
-    "summarise": "leverage_sim.sweep",
+    "summarise": "leverage_sim.sweep", "explore": "leverage_sim.analysis.exploration",
 }
 """Public name → the module that defines it (imported on first access)."""
 
 if TYPE_CHECKING:  # for type checkers and IDEs: the eager imports
+    from leverage_sim.analysis.exploration import explore
     from leverage_sim.runner import Results, replication_seeds, run, run_one
     from leverage_sim.scenario_loader import available_scenarios, load_scenario
     from leverage_sim.schema import Scenario
     from leverage_sim.sweep import load_sweep, run_sweep, summarise
-
-
-def explore(*args, **kwargs):
-    """:func:`leverage_sim.analysis.explore` (imported on first use: it needs scikit-learn)."""
-    from leverage_sim.analysis.exploration import explore as _explore
-
-    return _explore(*args, **kwargs)
 
 
 __all__ = [

@@ -183,12 +183,18 @@ class Comparison:
 
 
 def unique_labels(names: Iterable[str]) -> list[str]:
-    """Scenario names made unique for column labels (``a``, ``a#2``, ...)."""
-    seen: dict[str, int] = {}
+    """Scenario names made unique for column labels: a name already taken gets the first free
+    ``#2``, ``#3``... (``X``, ``X#2``, ``X`` -> ``X``, ``X#2``, ``X#3``), so no two inputs ever
+    share a column."""
+    taken: set[str] = set()
     out = []
     for n in names:
-        seen[n] = seen.get(n, 0) + 1
-        out.append(n if seen[n] == 1 else f"{n}#{seen[n]}")
+        label, k = n, 1
+        while label in taken:
+            k += 1
+            label = f"{n}#{k}"
+        taken.add(label)
+        out.append(label)
     return out
 
 

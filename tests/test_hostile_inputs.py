@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import copy
 import json
+import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -214,3 +216,13 @@ def test_resume_refuses_a_hand_edited_manifest(tmp_path, edit):
 def test_resume_accepts_an_untouched_manifest(tmp_path):
     out = _small_sweep(tmp_path)
     assert run_sweep(None, out, executor="serial", resume=True) == out
+
+
+# ---- the docs' promises name tests that exist ----------------------------------------------
+def test_every_test_named_in_the_hardening_docs_exists():
+    root = Path(__file__).resolve().parents[1]
+    defined = {m for f in (root / "tests").glob("test_*.py")
+               for m in re.findall(r"^def (test_\w+)", f.read_text("utf-8"), re.MULTILINE)}
+    for doc in ("cli.md", "reports.md", "scenarios.md", "sweeps.md"):
+        named = set(re.findall(r"`(test_\w+)`", (root / "docs" / doc).read_text("utf-8")))
+        assert named <= defined, f"docs/{doc} names missing tests: {sorted(named - defined)}"

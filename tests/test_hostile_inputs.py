@@ -18,7 +18,7 @@ import leverage_sim as ls
 from leverage_sim.cli.main import main
 from leverage_sim.compare import compare, unique_labels
 from leverage_sim.errors import InputError
-from leverage_sim.posterior import load_posterior
+from leverage_sim.posterior import load_posterior, value_at
 from leverage_sim.safe_text import name_key, visible
 from leverage_sim.scenario_loader import resolve_raw, validate
 from leverage_sim.sweep import SweepSpec, run_sweep
@@ -88,11 +88,13 @@ def test_sweep_and_calibration_names_with_control_characters_are_refused(kind):
             CalibrationSpec.model_validate({"name": "c\u202e"})
 
 
-def test_cli_error_about_a_control_character_name_prints_no_control(cli, tmp_path, replay_raw):
+@pytest.mark.parametrize("verb", [("run", "-n", "1", "--quiet"), ("validate",)])
+def test_cli_error_about_a_control_character_name_prints_no_control(cli, tmp_path, replay_raw,
+                                                                    verb):
     path = tmp_path / "bad.yaml"
     data = with_change(replay_raw, lambda d: d["militias"][0].update(name="K\x1b[2JH\u202e"))
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    code, _, err = cli("run", path, "-n", "1", "--quiet")
+    code, _, err = cli(verb[0], path, *verb[1:])
     assert code == 2 and "control characters" in err
     assert "\x1b" not in err and "\u202e" not in err and "\\x1b[2J" in err
 
@@ -137,6 +139,10 @@ def test_militias_bracket_index_picks_by_position_and_name_by_name():
     assert [m.autonomy for m in named.militias if m.name == "AAH"] == [0.13]
     with pytest.raises(InputError, match="by position, but that list has 4 entries"):
         ls.load_scenario("june_2020_replay", overrides={"militias[4].autonomy": 0.1})
+    # posterior and calibration paths read brackets the same way
+    assert value_at(named, "militias[1].autonomy") == value_at(named, "militias[AAH].autonomy")
+    with pytest.raises(LookupError):
+        value_at(named, "militias[4].autonomy")
 
 
 # ---- item 14: compare labels ----------------------------------------------------------------

@@ -24,11 +24,16 @@ class Key(str):
     """A path step written in brackets (``[KH]``, ``[0]``): picks a list entry."""
 
 
-def is_index(key: str) -> bool:
-    """True if a bracketed path step (or a name) reads as a position: a whole number, possibly
-    negative, in any digits (``0``, ``-1``, ``０``)."""
+def position(key: str) -> int | None:
+    """The position a bracketed path step means if it is a whole number, possibly negative,
+    in any digits (``0``, ``-1``, ``０``); None for a name."""
     text = unicodedata.normalize("NFKC", key).strip()
-    return text.removeprefix("-").isdecimal()
+    return int(text) if text.removeprefix("-").isdecimal() else None
+
+
+def is_index(key: str) -> bool:
+    """True if a bracketed path step (or a name) reads as a position (see :func:`position`)."""
+    return position(key) is not None
 
 
 def parse_path(path: str) -> list[str]:
@@ -118,12 +123,12 @@ def _list_entry(node: Any, key: Key, where: str, path: str) -> Any:
     if not isinstance(node, list):
         raise InputError(f"Override '{path}': '{where}' picks a list entry, but that field is "
                          "not a list.")
-    if is_index(key):
-        position = int(unicodedata.normalize("NFKC", key))
-        if -len(node) <= position < len(node):
-            return node[position]
-        raise InputError(f"Override '{path}': '{where}' picks entry {position} by position, "
-                         f"but that list has {len(node)} entries (0 to {len(node) - 1}).")
+    at = position(key)
+    if at is not None:
+        if -len(node) <= at < len(node):
+            return node[at]
+        raise InputError(f"Override '{path}': '{where}' picks entry {at} by position, but "
+                         f"that list has {len(node)} entries (0 to {len(node) - 1}).")
     for entry in node:
         if isinstance(entry, dict) and str(entry.get("name")) == key:
             return entry

@@ -180,11 +180,17 @@ def base_values(manifest: dict[str, Any]) -> dict[str, float]:
 
 
 def value_at(scenario: Scenario, path: str) -> Any:
-    """The value at a ``--set`` path of a validated scenario; LookupError if a list entry it
+    """The value at a ``--set`` path of a validated scenario (``[NAME]`` by name, ``[0]`` by
+    position, as :mod:`leverage_sim.overrides` reads them); LookupError if a list entry it
     names is not there."""
     node: Any = scenario
     for part in ov.parse_path(path):
-        if isinstance(part, ov.Key):
+        at = ov.position(part) if isinstance(part, ov.Key) else None
+        if at is not None:
+            if not -len(node) <= at < len(node):
+                raise LookupError(path)
+            node = node[at]
+        elif isinstance(part, ov.Key):
             match = [e for e in node if str(getattr(e, "name", None)) == part]
             if not match:
                 raise LookupError(path)

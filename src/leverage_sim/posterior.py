@@ -299,8 +299,9 @@ def _check_range(path: str, column: np.ndarray, where: Path) -> None:
             bound = getattr(m, name, None)
             if bound is None or ok(bound):
                 continue
+            held = f"the value {low:g}" if low == high else f"values from {low:g} to {high:g}"
             raise InputError(
-                f"{where}: column '{path}' holds values from {low:g} to {high:g}, outside "
+                f"{where}: column '{path}' holds {held}, outside "
                 f"what the scenario schema allows ({field_summary(info)}), so every run "
                 "drawing from it would fail. The file was edited, or the calibration ran "
                 "with other ranges: run the calibration again, or use another posterior.")

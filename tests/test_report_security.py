@@ -123,6 +123,7 @@ def hostile_reports(tmp_path_factory) -> list[Path]:
     return [root / "run" / "report.html", compare_path, sweep_path, cal_path]
 
 
+@pytest.mark.slow  # builds four reports (~6 s), shared by the module
 def test_hostile_reports_escape_everything(hostile_reports):
     for path in hostile_reports:
         page = path.read_text(encoding="utf-8")
@@ -134,6 +135,7 @@ def test_hostile_reports_escape_everything(hostile_reports):
             assert raw not in page, (path, raw)
 
 
+@pytest.mark.slow
 def test_narrative_and_run_summary_show_control_characters_as_escapes(hostile_reports):
     narrative = (hostile_reports[0].parent / "narrative.md").read_text(encoding="utf-8")
     res = ls.run(ls.Scenario.model_validate(hostile_raw()), replications=1, seed=1,
@@ -143,6 +145,7 @@ def test_narrative_and_run_summary_show_control_characters_as_escapes(hostile_re
         assert "\\x1b[31m\\u202eevil\\x07" in text
 
 
+@pytest.mark.slow
 def test_hostile_reports_run_no_script_in_chromium(hostile_reports):
     if not Path(CHROMIUM).is_file():
         pytest.skip(f"Chromium not found at {CHROMIUM}: install Debian's 'chromium' package "

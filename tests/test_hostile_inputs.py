@@ -114,6 +114,16 @@ def test_list_and_run_print_free_text_controls_as_escapes(cli, tmp_path):
         assert "Will it \\x1b[2Jhold\\x07? \\u202eevil" in text
 
 
+def test_json_output_escapes_controls_json_leaves_raw(cli, tmp_path):
+    question = "bidi \u202e, C1 \x9b, DEL \x7f, ESC \x1b"
+    (tmp_path / "odd.yaml").write_text(
+        yaml.safe_dump({"extends": "june_2020_replay", "question": question},
+                       allow_unicode=True), encoding="utf-8")
+    code, out, _ = cli("list", "--scenario-dir", tmp_path, "--json")
+    assert code == 0 and not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202e]", out)
+    assert question in [entry["question"] for entry in json.loads(out)]  # the same data
+
+
 # ---- item 18: militia names -----------------------------------------------------------------
 @pytest.mark.parametrize("other", ["kh", "Kh", "ＫＨ", "K H", "k\u3000h"])
 def test_militia_names_that_differ_only_in_case_spacing_or_width_are_refused(replay_raw, other):

@@ -32,6 +32,13 @@ def visible(text: str) -> str:
     return _CONTROL.sub(_escape, text)
 
 
+def json_visible(text: str) -> str:
+    """JSON text (from ``json.dumps(..., ensure_ascii=False)``) with the control characters
+    JSON leaves raw (DEL, C1, separators, bidi controls) written as ``\\uXXXX`` escapes: the
+    same data, safe to print."""
+    return _CONTROL.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
 def has_control(text: str) -> bool:
     """True if ``text`` holds a control character, a tab or a newline."""
     return "\t" in text or "\n" in text or _CONTROL.search(text) is not None

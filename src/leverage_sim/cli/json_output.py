@@ -19,6 +19,7 @@ import pandas as pd
 
 from leverage_sim import report
 from leverage_sim.runner import Results
+from leverage_sim.safe_text import json_visible
 
 
 def add_json_arg(p: argparse.ArgumentParser) -> None:
@@ -48,7 +49,7 @@ def plain(obj: Any) -> Any:
 
 def emit(doc: Any) -> None:
     """Print ``doc`` (see :func:`plain`) as one JSON document."""
-    print(json.dumps(plain(doc), indent=2, ensure_ascii=False, allow_nan=False))
+    print(json_visible(json.dumps(plain(doc), indent=2, ensure_ascii=False, allow_nan=False)))
 
 
 def files_written(out: Path | None, paths: list[Path]) -> dict[str, Any]:

@@ -170,6 +170,21 @@ def test_compare_three_inputs_give_three_columns(replay):
     assert list(cmp.side_by_side().columns) == ["X", "X#2", "X#3"]
 
 
+def test_names_with_dollar_signs_are_drawn_as_written(replay):
+    import matplotlib.pyplot as plt
+
+    from leverage_sim.plots import run_overview
+    from leverage_sim.report_html import figure_svg
+
+    names = ("a $\\frac{$ b", "x_$^{$")
+    cmp = compare([replay.model_copy(update={"name": n}) for n in names], 1, seed=1,
+                  posterior=None)
+    for fig in (cmp.chart(), run_overview(cmp.results[names[0]])):
+        svg = figure_svg(fig)  # draws every text: broken notation would raise here
+        plt.close(fig)
+        assert names[0] in svg
+
+
 # ---- item 15: sweeps that cannot succeed ---------------------------------------------------
 def test_posterior_outside_the_schema_range_is_refused_naming_the_parameter(tmp_path):
     table = particles()

@@ -33,6 +33,7 @@ from leverage_sim import plots, report
 from leverage_sim import posterior as post
 from leverage_sim.limits import run_memory_limit
 from leverage_sim.runner import Results, run
+from leverage_sim.safe_text import chart_text
 from leverage_sim.scenario_loader import Overrides
 from leverage_sim.schema import Scenario
 from leverage_sim.sweep.results import _bootstrap_means, summarise
@@ -168,7 +169,7 @@ class Comparison:
             ax.errorbar([r["value"]], [yi],
                         xerr=[[r["value"] - r["low"]], [r["high"] - r["value"]]],
                         fmt=plots.STYLES[i % len(plots.STYLES)][1], capsize=4, color="tab:red")
-        ax.set_yticks(y, att.index)
+        ax.set_yticks(y, [chart_text(label) for label in att.index])
         ax.set_ylim(-0.5, len(att) - 0.5)
         plots.value_axis(ax, "attacks", axis="x", top=float(att["high"].max()) * 1.1)
         ax.set_xlabel(f"attacks per run (median, {LEVEL:.0%} of runs)")

@@ -39,6 +39,12 @@ def json_visible(text: str) -> str:
     return _CONTROL.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
 
 
+def chart_text(text: str) -> str:
+    """``text`` for a matplotlib label, shown as written: ``$`` escaped, so a name such as
+    ``a $\\frac{$`` is not read as (broken) mathematical notation."""
+    return text.replace("$", r"\$")
+
+
 def has_control(text: str) -> bool:
     """True if ``text`` holds a control character, a tab or a newline."""
     return "\t" in text or "\n" in text or _CONTROL.search(text) is not None

@@ -217,7 +217,9 @@ def test_dead_worker_is_retried_then_recorded(tmp_path, monkeypatch, serial_dir)
     pd.testing.assert_frame_equal(df, load_sweep(serial_dir))  # nothing lost or duplicated
     flaky = FlakyExecutor(fail=engine.MAX_TRIES)
     monkeypatch.setattr(engine, "make_executor", lambda *a: flaky)
-    df = load_sweep(run_sweep(small_spec(), tmp_path / "b", chunk_size=30))
+    with pytest.raises(InputError, match="Every one of the 24 runs .* worker failed 3 times"):
+        run_sweep(small_spec(), tmp_path / "b", chunk_size=30)  # every run failed: it says so
+    df = load_sweep(tmp_path / "b")  # and keeps the error rows
     assert df["error"].str.startswith("worker failed 3 times").all() and len(df) == 24
 
 

@@ -33,6 +33,7 @@ from leverage_sim import plots, report
 from leverage_sim import posterior as post
 from leverage_sim.limits import run_memory_limit
 from leverage_sim.runner import Results, run
+from leverage_sim.safe_text import chart_text
 from leverage_sim.scenario_loader import Overrides
 from leverage_sim.schema import Scenario
 from leverage_sim.sweep.results import _bootstrap_means, summarise
@@ -168,7 +169,7 @@ class Comparison:
             ax.errorbar([r["value"]], [yi],
                         xerr=[[r["value"] - r["low"]], [r["high"] - r["value"]]],
                         fmt=plots.STYLES[i % len(plots.STYLES)][1], capsize=4, color="tab:red")
-        ax.set_yticks(y, att.index)
+        ax.set_yticks(y, [chart_text(label) for label in att.index])
         ax.set_ylim(-0.5, len(att) - 0.5)
         plots.value_axis(ax, "attacks", axis="x", top=float(att["high"].max()) * 1.1)
         ax.set_xlabel(f"attacks per run (median, {LEVEL:.0%} of runs)")
@@ -183,12 +184,18 @@ class Comparison:
 
 
 def unique_labels(names: Iterable[str]) -> list[str]:
-    """Scenario names made unique for column labels (``a``, ``a#2``, ...)."""
-    seen: dict[str, int] = {}
+    """Scenario names made unique for column labels: a name already taken gets the first free
+    ``#2``, ``#3``... (``X``, ``X#2``, ``X`` -> ``X``, ``X#2``, ``X#3``), so no two inputs ever
+    share a column."""
+    taken: set[str] = set()
     out = []
     for n in names:
-        seen[n] = seen.get(n, 0) + 1
-        out.append(n if seen[n] == 1 else f"{n}#{seen[n]}")
+        label, k = n, 1
+        while label in taken:
+            k += 1
+            label = f"{n}#{k}"
+        taken.add(label)
+        out.append(label)
     return out
 
 

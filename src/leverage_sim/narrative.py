@@ -12,6 +12,7 @@ import re
 import pandas as pd
 
 from leverage_sim.runner import Results
+from leverage_sim.safe_text import visible
 from leverage_sim.schema import Scenario
 
 ACTION_LABELS = {
@@ -85,7 +86,8 @@ def timeline_table(events: pd.DataFrame, scenario: Scenario) -> str:
 
 
 def narrative(res: Results, replication: int = 0) -> str:
-    """The Markdown narrative of ``replication`` of a run: header, timeline, totals."""
+    """The Markdown narrative of ``replication`` of a run: header, timeline, totals (control
+    characters from the scenario's free text written as visible escapes)."""
     sc = res.scenario
     row = res.summary.loc[res.summary["replication"] == replication].iloc[0]
     events = res.events[res.events["replication"] == replication]
@@ -117,4 +119,4 @@ def narrative(res: Results, replication: int = 0) -> str:
         totals,
         "",
     ]
-    return "\n".join(parts)
+    return visible("\n".join(parts))

@@ -1,13 +1,16 @@
 """Dotted-path overrides of raw scenario data: ``foreign_forces.backing=0.8``, ``militias[KH].autonomy=0.5``.
 
 Paths address the raw (YAML-shaped) mapping before validation: ``a.b`` walks mappings,
-``[NAME]`` picks the list entry whose ``name`` is NAME, ``[3]`` picks by index. Used by
+``[NAME]`` picks the list entry whose ``name`` is NAME, and a whole number ``[3]`` (or ``[-1]``,
+counting from the end) always picks by position: names of list entries are never whole numbers
+(the schema refuses them), so ``militias[0]`` is the first militia. Used by
 ``load_scenario`` and by sweeps, so both read paths the same way.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -19,6 +22,18 @@ _TOKEN = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)|\[([^\]]+)\]|(\.)")
 
 class Key(str):
     """A path step written in brackets (``[KH]``, ``[0]``): picks a list entry."""
+
+
+def position(key: str) -> int | None:
+    """The position a bracketed path step means if it is a whole number, possibly negative,
+    in any digits (``0``, ``-1``, ``０``); None for a name."""
+    text = unicodedata.normalize("NFKC", key).strip()
+    return int(text) if text.removeprefix("-").isdecimal() else None
+
+
+def is_index(key: str) -> bool:
+    """True if a bracketed path step (or a name) reads as a position (see :func:`position`)."""
+    return position(key) is not None
 
 
 def parse_path(path: str) -> list[str]:
@@ -108,11 +123,15 @@ def _list_entry(node: Any, key: Key, where: str, path: str) -> Any:
     if not isinstance(node, list):
         raise InputError(f"Override '{path}': '{where}' picks a list entry, but that field is "
                          "not a list.")
+    at = position(key)
+    if at is not None:
+        if -len(node) <= at < len(node):
+            return node[at]
+        raise InputError(f"Override '{path}': '{where}' picks entry {at} by position, but "
+                         f"that list has {len(node)} entries (0 to {len(node) - 1}).")
     for entry in node:
         if isinstance(entry, dict) and str(entry.get("name")) == key:
             return entry
-    if key.lstrip("-").isdigit() and -len(node) <= int(key) < len(node):
-        return node[int(key)]
     names = [str(e.get("name")) for e in node if isinstance(e, dict) and e.get("name")]
     raise InputError(f"Override '{path}': no entry named '{key}' in that list (it has "
                      f"{len(node)} entries; names: {', '.join(names) or 'none'}).")

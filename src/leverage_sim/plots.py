@@ -21,6 +21,7 @@ from leverage_sim import labels
 from leverage_sim.errors import InputError
 from leverage_sim.report import OUTCOMES
 from leverage_sim.runner import Results
+from leverage_sim.safe_text import chart_text
 
 STYLES = (("-", "o"), ("--", "s"), ("-.", "^"), (":", "D"), ((0, (5, 1, 1, 1)), "v"))
 """Line style and marker per series, so that coinciding lines stay distinguishable."""
@@ -189,7 +190,8 @@ def run_overview(res: Results) -> Figure:
     weekly_attacks(axes[0, 1], res.timeseries, res.scenario.horizon_days)
     split_band_plot(axes[1, 0], res, "detainees_held")
     outcome_bars(axes[1, 1], res.summary)
-    fig.suptitle(f"{res.scenario.name}: {len(res.summary)} replications, seed {res.seed}")
+    fig.suptitle(f"{chart_text(res.scenario.name)}: {len(res.summary)} replications, seed "
+                 f"{res.seed}")
     return fig
 
 
@@ -206,7 +208,8 @@ def scenario_bands(ax: Axes, results: Mapping[str, Results], column: str,
     if not results:
         raise InputError("scenario_bands needs at least one Results to plot.")
     for i, (label, res) in enumerate(results.items()):
-        band_plot(ax, res.timeseries, column, label=f"{label} (n={len(res.summary)})",
+        band_plot(ax, res.timeseries, column,
+                  label=f"{chart_text(label)} (n={len(res.summary)})",
                   levels=levels, linestyle=STYLES[i % len(STYLES)][0])
     bands = " and ".join(f"{level:.0%}" for level in sorted(levels))
     ax.set_title(f"{labels.label(column, unit=False)}: median, {bands} of runs")
@@ -228,7 +231,7 @@ def scenario_panels(axes: Sequence[Axes], results: Mapping[str, Results], column
                          f"{len(axes)}.")
     for ax, (label, res) in zip(axes, results.items()):
         split_band_plot(ax, res, column, levels)
-        ax.set_title(f"{label} (n={len(res.summary)})", fontsize=10)
+        ax.set_title(f"{chart_text(label)} (n={len(res.summary)})", fontsize=10)
     top = max(ax.get_ylim()[1] for ax in axes)
     for i, ax in enumerate(axes):
         ax.set_ylim(0, top)
@@ -259,7 +262,7 @@ def outcome_shares_by_scenario(ax: Axes, summaries: Mapping[str, pd.DataFrame],
         err = [mid - [row[f"{o}_low"] for o in shares.values()],
                [row[f"{o}_high"] for o in shares.values()] - mid]
         ax.barh(y + 0.4 - height * (i + 0.5), mid, height=height,
-                label=f"{label} (n={int(row['n'])})", xerr=err, capsize=2,
+                label=f"{chart_text(label)} (n={int(row['n'])})", xerr=err, capsize=2,
                 error_kw={"linewidth": 0.8}, hatch=[None, "//", "..", "xx", "\\\\"][i % 5])
     ax.set_yticks(y, list(shares))
     ax.set_xlim(0, 1)

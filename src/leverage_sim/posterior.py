@@ -37,8 +37,9 @@ import pandas as pd
 
 from leverage_sim import overrides as ov
 from leverage_sim.errors import InputError
-from leverage_sim.scenario_loader import _walk, validate
+from leverage_sim.scenario_loader import _walk, field_of, validate
 from leverage_sim.schema import Scenario
+from leverage_sim.schema_base import field_summary
 
 DEFAULT_POSTERIOR: str | None = None
 """The posterior used when none is asked for, by ``run``, ``compare``, ``sweep`` and
@@ -179,11 +180,17 @@ def base_values(manifest: dict[str, Any]) -> dict[str, float]:
 
 
 def value_at(scenario: Scenario, path: str) -> Any:
-    """The value at a ``--set`` path of a validated scenario; LookupError if a list entry it
+    """The value at a ``--set`` path of a validated scenario (``[NAME]`` by name, ``[0]`` by
+    position, as :mod:`leverage_sim.overrides` reads them); LookupError if a list entry it
     names is not there."""
     node: Any = scenario
     for part in ov.parse_path(path):
-        if isinstance(part, ov.Key):
+        at = ov.position(part) if isinstance(part, ov.Key) else None
+        if at is not None:
+            if not -len(node) <= at < len(node):
+                raise LookupError(path)
+            node = node[at]
+        elif isinstance(part, ov.Key):
             match = [e for e in node if str(getattr(e, "name", None)) == part]
             if not match:
                 raise LookupError(path)
@@ -213,7 +220,7 @@ def load_posterior(path: str | os.PathLike[str]) -> Posterior:
 
     Raises:
         InputError: the folder or a file is missing or damaged, a column is not a numeric
-            scenario parameter, weights are negative or do not sum to 1, or the calibration
+            scenario parameter or holds values outside its range in the schema, weights are negative or do not sum to 1, or the calibration
             did not finish (``status`` is not ``complete``).
     """
     folder = Path(path)
@@ -264,6 +271,8 @@ def load_posterior(path: str | os.PathLike[str]) -> Posterior:
     if abs(weights.sum() - 1) > WEIGHT_TOLERANCE:
         raise InputError(f"{table_file}: the weights sum to {weights.sum():.6g}, not 1. The "
                          "file was edited or damaged; run the calibration again.")
+    for p, column, whole in zip(paths, values.T, integer, strict=True):
+        _check_range(p, np.rint(column) if whole else column, table_file)
     digest = hashlib.sha256(table_file.read_bytes()).hexdigest()
     return Posterior(folder, paths, values, weights / weights.sum(), integer, manifest, digest)
 
@@ -277,6 +286,25 @@ def _numeric_field(path: str, where: Path) -> bool:
                          "`leverage-sim params`); a posterior column must be a path as --set "
                          "takes it, e.g. government.decision_sharpness.")
     return info.annotation is int
+
+
+def _check_range(path: str, column: np.ndarray, where: Path) -> None:
+    """InputError if a posterior column leaves its field's range: every draw of it would make
+    an invalid scenario, so every run would fail."""
+    info = field_of(path)
+    low, high = float(column.min()), float(column.max())
+    within = {"ge": low.__ge__, "gt": low.__gt__, "le": high.__le__, "lt": high.__lt__}
+    for m in info.metadata:
+        for name, ok in within.items():
+            bound = getattr(m, name, None)
+            if bound is None or ok(bound):
+                continue
+            held = f"the value {low:g}" if low == high else f"values from {low:g} to {high:g}"
+            raise InputError(
+                f"{where}: column '{path}' holds {held}, outside "
+                f"what the scenario schema allows ({field_summary(info)}), so every run "
+                "drawing from it would fail. The file was edited, or the calibration ran "
+                "with other ranges: run the calibration again, or use another posterior.")
 
 
 def priors(posterior: Posterior) -> dict[str, Any]:

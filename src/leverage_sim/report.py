@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from leverage_sim.runner import Results
+from leverage_sim.safe_text import visible
 
 OUTCOMES = {
     "relented": ("relents", "the government relented in a standoff"),
@@ -39,7 +40,8 @@ def intervals(summary: pd.DataFrame, columns: tuple[str, ...] = FIGURES,
 
 
 def summary_text(res: Results) -> str:
-    """Plain-text report of a run: what was asked, outcome shares, medians with 90% intervals."""
+    """Plain-text report of a run: what was asked, outcome shares, medians with 90% intervals
+    (control characters from the scenario's question written as visible escapes)."""
     sc, n = res.scenario, len(res.summary)
     head = (f"Scenario {sc.name}: {n} replication{'s' * (n != 1)}, master seed {res.seed}, "
             f"{sc.horizon_days} days from {sc.start_date} ({res.seconds:.1f} s)")
@@ -60,4 +62,4 @@ def summary_text(res: Results) -> str:
         fmt = "{:.2f}" if col.startswith("final_") else "{:.0f}"
         lines.append(f"  {col:<22} {fmt.format(row['median']):>6}  "
                      f"[{fmt.format(row['low'])}, {fmt.format(row['high'])}]")
-    return "\n".join(lines)
+    return visible("\n".join(lines))

@@ -12,6 +12,13 @@ Generic, so that every verb builds its report the same way::
 A section's parts may be Markdown text (``str``), a table (``pandas.DataFrame``; its columns
 sort on click), a matplotlib ``Figure`` (embedded as inline SVG), an image file (``Path`` to a
 PNG or SVG, embedded as a ``data:`` URI) or a mapping (shown as JSON, e.g. the manifest).
+
+Reports quote user files (scenario, actor, sweep and calibration names, questions, event
+notes), so nothing in them can run or disguise itself: every report's Markdown goes through
+:func:`markdown_html` (raw HTML shown as text, links and images only to ``http``, ``https``,
+``mailto`` or relative addresses), headings, tables and JSON are HTML-escaped, and control
+characters anywhere in the page are written as visible escapes
+(:func:`leverage_sim.safe_text.visible`).
 """
 
 from __future__ import annotations
@@ -20,6 +27,8 @@ import base64
 import html
 import io
 import json
+import re
+import xml.etree.ElementTree as etree
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,10 +36,13 @@ from typing import Any
 
 import markdown
 import pandas as pd
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
 from matplotlib.figure import Figure
 
 from leverage_sim import __version__
 from leverage_sim.errors import InputError
+from leverage_sim.safe_text import visible
 
 Part = str | pd.DataFrame | Figure | Path | Mapping[str, Any]
 
@@ -65,6 +77,46 @@ document.querySelectorAll("table.sortable th").forEach(function(th){
 });
 """
 """Click a column header to sort the table by it (numbers numerically, text alphabetically)."""
+
+
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+"""URL schemes a link or image in report Markdown may use (besides relative addresses)."""
+_SCHEME = re.compile(r"([a-z][a-z0-9+.-]*):")
+_IGNORED_IN_URL = re.compile(r"[\x00-\x20\x7f-\x9f]")
+"""What browsers drop from a URL before reading its scheme (so ``java\tscript:`` counts)."""
+
+
+def safe_url(url: str) -> bool:
+    """True if ``url`` is relative or uses one of :data:`SAFE_SCHEMES` (character references
+    and the spaces and controls a browser ignores are resolved first)."""
+    text = _IGNORED_IN_URL.sub("", html.unescape(url)).lower()
+    scheme = _SCHEME.match(text)
+    return scheme is None or scheme.group(1) in SAFE_SCHEMES
+
+
+class _SafeLinks(Treeprocessor):
+    """Removes ``href`` and ``src`` attributes whose URL is not :func:`safe_url`."""
+
+    def run(self, root: etree.Element) -> None:
+        for elem in root.iter():
+            for attr in ("href", "src"):
+                if elem.get(attr) is not None and not safe_url(elem.get(attr)):
+                    del elem.attrib[attr]
+
+
+class _SafeMarkdown(Extension):
+    """Raw HTML off (block and inline HTML become text) and :class:`_SafeLinks` last."""
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        md.treeprocessors.register(_SafeLinks(md), "safe_links", -10)  # after "unescape"
+
+
+def markdown_html(text: str) -> str:
+    """Markdown ``text`` (tables allowed) as HTML that cannot run code: raw HTML is shown as
+    text, links and images to other than :func:`safe_url` addresses lose their address."""
+    return markdown.markdown(text, extensions=["tables", _SafeMarkdown()])
 
 
 @dataclass
@@ -108,7 +160,7 @@ def _table(df: pd.DataFrame) -> str:
 
 def _part(part: Part) -> str:
     if isinstance(part, str):
-        return markdown.markdown(part, extensions=["tables"])
+        return markdown_html(part)
     if isinstance(part, pd.DataFrame):
         return _table(part)
     if isinstance(part, Figure):
@@ -128,19 +180,21 @@ def _anchor(i: int) -> str:
 
 
 def render(title: str, sections: Sequence[Section]) -> str:
-    """The whole report as one HTML document (see :func:`write_report`)."""
+    """The whole report as one HTML document (see :func:`write_report`), control characters
+    written as visible escapes."""
     nav = " ".join(f'<a href="#{_anchor(i)}">{html.escape(s.heading)}</a>'
                    for i, s in enumerate(sections))
     body = "\n".join(f'<section id="{_anchor(i)}"><h2>{html.escape(s.heading)}</h2>\n'
                      + "\n".join(_part(p) for p in s.parts) + "</section>"
                      for i, s in enumerate(sections))
-    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{html.escape(title)}</title><style>{STYLE}</style></head><body>"
-            f"<h1>{html.escape(title)}</h1><nav>{nav}</nav>\n{body}\n"
-            f'<p class="note">Written by leverage-sim {__version__}. Self-contained: opens '
-            f"offline; click a table header to sort.</p><script>{SORT_SCRIPT}</script>"
-            "</body></html>\n")
+    return visible(
+        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{html.escape(title)}</title><style>{STYLE}</style></head><body>"
+        f"<h1>{html.escape(title)}</h1><nav>{nav}</nav>\n{body}\n"
+        f'<p class="note">Written by leverage-sim {__version__}. Self-contained: opens '
+        f"offline; click a table header to sort.</p><script>{SORT_SCRIPT}</script>"
+        "</body></html>\n")
 
 
 def write_report(path: str | Path, title: str, sections: Sequence[Section]) -> Path:

@@ -14,7 +14,8 @@ from typing import Any, Literal, get_args
 from pydantic import Field, model_validator
 
 from leverage_sim import event_schema
-from leverage_sim.schema_base import Problems, Strict, param
+from leverage_sim.safe_text import name_key
+from leverage_sim.schema_base import EntryName, Label, Name, Problems, Strict, param
 
 PARLIAMENT_SEATS = 329  # Council of Representatives of Iraq, 2018 election.
 
@@ -22,7 +23,7 @@ PARLIAMENT_SEATS = 329  # Council of Representatives of Iraq, 2018 election.
 class Government(Strict):
     """The Prime Minister and the forces loyal to him."""
 
-    name: str = param(
+    name: Name = param(
         "Government of Iraq",
         unit="text",
         description="Display name of the government actor.",
@@ -151,9 +152,11 @@ class Government(Strict):
 class Militia(Strict):
     """One militia (a Popular Mobilization Forces faction)."""
 
-    name: str = Field(..., description="Short name, unique (e.g. KH, AAH); used in overrides as "
-                      "militias[NAME].field.")
-    full_name: str = param("", unit="text", description="Full name.", source="Label only.")
+    name: EntryName = Field(..., description="Short name, unique (e.g. KH, AAH; also ignoring "
+                           "case, spacing and full-width forms); used in overrides as "
+                           "militias[NAME].field. Not a whole number: militias[0] is the "
+                           "first militia.")
+    full_name: Label = param("", unit="text", description="Full name.", source="Label only.")
     fighters: int = param(
         5000, unit="fighters", ge=0, le=1_000_000,
         description="Total fighters.",
@@ -296,7 +299,7 @@ class Militia(Strict):
 class Patron(Strict):
     """The external patron (IRGC-Qods Force)."""
 
-    name: str = param("IRGC-QF", unit="text", description="Display name.", source="Label only.")
+    name: Name = param("IRGC-QF", unit="text", description="Display name.", source="Label only.")
     instigation: float = param(
         0.6, unit="index 0-1", ge=0, le=1,
         description="Baseline push on militias to attack and intimidate (0 = restrain, 1 = all "
@@ -361,7 +364,7 @@ class Patron(Strict):
 class Site(Strict):
     """A site hosting foreign forces that militias may attack."""
 
-    name: str = Field(..., description="Unique site name (e.g. embassy, airport, bases, convoys).")
+    name: EntryName = Field(..., description="Unique site name (e.g. embassy, airport, bases, convoys).")
     target_weight: float = param(
         1.0, unit="relative weight", ge=0, le=1000,
         description="Relative chance that an attack is aimed at this site.",
@@ -382,7 +385,7 @@ class Site(Strict):
 class ForeignForces(Strict):
     """The foreign forces (US forces in Iraq)."""
 
-    name: str = param("US forces", unit="text", description="Display name.", source="Label only.")
+    name: Name = param("US forces", unit="text", description="Display name.", source="Label only.")
     presence: int = param(
         5200, unit="troops", ge=0, le=1_000_000,
         description="Troops in country at the start (0 = no presence at all).",
@@ -568,7 +571,7 @@ ACTIONS: tuple[str, ...] = get_args(Action)
 class ScriptedEvent(Strict):
     """An action forced on a given day (history replay or counterfactual)."""
 
-    name: str | None = Field(None, description="Optional id, so that a scenario extending this "
+    name: EntryName | None = Field(None, description="Optional id, so that a scenario extending this "
                              "one can override (or remove, with remove: true) the event.")
     day: int | None = Field(None, ge=0, description="Day of the run (0 = start_date).")
     date: dt.date | None = Field(None, description="Calendar date; alternative to day.")
@@ -598,7 +601,7 @@ class ScriptedEvent(Strict):
 class Scenario(Strict):
     """A complete scenario: actors, sites, scripted events and run settings."""
 
-    name: str = Field("unnamed", description="Scenario name (defaults to the file name).")
+    name: Name = Field("unnamed", description="Scenario name (defaults to the file name).")
     question: str = Field("", description="The question this scenario asks, in one line.")
     start_date: dt.date = param(
         dt.date(2020, 5, 7), unit="date",
@@ -626,7 +629,8 @@ class Scenario(Strict):
     def _consistent(self) -> Scenario:
         names = [m.name for m in self.militias]
         _require_unique(names, "militias")
-        reserved = sorted({"government", "patron", "foreign_forces"} & set(names))
+        reserved = sorted(n for n in names
+                          if name_key(n) in {"government", "patron", "foreign_forces"})
         if reserved:
             raise ValueError(f"militias: {', '.join(reserved)} names another actor; scripted "
                              "events could not tell them apart, so give the militia another name")
@@ -662,6 +666,11 @@ class Scenario(Strict):
 
 
 def _require_unique(names: list[str], where: str) -> None:
-    dupes = sorted(n for n, k in Counter(names).items() if k > 1)
+    """Refuse names that are the same under :func:`leverage_sim.safe_text.name_key` (``KH``,
+    ``kh``, ``K H``... would be told apart by nothing but case, spacing or width)."""
+    keys = Counter(name_key(n) for n in names)
+    dupes = [" = ".join(repr(n) for n in names if name_key(n) == k)
+             for k, count in keys.items() if count > 1]
     if dupes:
-        raise ValueError(f"{where}: names must be unique, repeated: {', '.join(dupes)}")
+        raise ValueError(f"{where}: names must be unique, also ignoring case, spacing and "
+                         f"full-width forms; the same: {'; '.join(dupes)}")

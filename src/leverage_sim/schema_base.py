@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import types
-from typing import Any, Union, get_args, get_origin
+from typing import Annotated, Any, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic.fields import FieldInfo
+
+from leverage_sim.overrides import is_index
+from leverage_sim.safe_text import has_control, name_problem
 
 
 def param(
@@ -73,6 +76,38 @@ def field_summary(info: FieldInfo) -> str:
         return f"unit {unit}" if unit else ""
     rng = f"at least {lo}" if hi is None else f"at most {hi}" if lo is None else f"{lo} to {hi}"
     return f"allowed range {rng}{' ' + unit if unit else ''}"
+
+
+def _check_name(value: str) -> str:
+    problem = name_problem(value)
+    if problem:
+        raise ValueError(f"a name {problem}")
+    return value
+
+
+def _check_label(value: str) -> str:
+    if value and has_control(value):
+        raise ValueError("must not contain control characters (tabs, newlines, escapes or "
+                         "bidirectional overrides)")
+    return value
+
+
+Name = Annotated[str, AfterValidator(_check_name)]
+"""A name (of a scenario, actor, site, event, sweep or calibration): not empty, no surrounding
+spaces, no control characters (:func:`leverage_sim.safe_text.name_problem`)."""
+def _check_entry_name(value: str) -> str:
+    if is_index(value):
+        raise ValueError(f"a name must not be a whole number: [{value.strip()}] in an override "
+                         "path picks a list entry by position")
+    return value
+
+
+EntryName = Annotated[str, AfterValidator(_check_name), AfterValidator(_check_entry_name)]
+"""The name of a list entry (militia, site, scripted event), picked in override paths by
+``[NAME]``: a :data:`Name` that is not a whole number (``[0]`` picks by position)."""
+Label = Annotated[str, AfterValidator(_check_label)]
+"""An optional display label (e.g. a militia's ``full_name``): may be empty, no control
+characters."""
 
 
 class Problems(ValueError):

@@ -23,7 +23,7 @@ from leverage_sim.calibration.smc import SCALES, Budget, Prior, Target
 from leverage_sim.errors import InputError
 from leverage_sim.scenario_loader import field_of, load_scenario
 from leverage_sim.schema import Scenario, Strict
-from leverage_sim.schema_base import allowed_range
+from leverage_sim.schema_base import Name, allowed_range
 
 
 class PriorSpec(Strict):
@@ -76,7 +76,7 @@ class BudgetSpec(Strict):
 class CalibrationSpec(Strict):
     """One calibration file."""
 
-    name: str
+    name: Name
     description: str = ""
     base_scenario: str = Field(..., description="scenario whose values the manifest reports "
                                "as the hand-tuned ones")

@@ -15,6 +15,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from leverage_sim.safe_text import json_visible
+
 if TYPE_CHECKING:
     from leverage_sim.runner import Results
 
@@ -49,7 +51,7 @@ def plain(obj: Any) -> Any:
 
 def emit(doc: Any) -> None:
     """Print ``doc`` (see :func:`plain`) as one JSON document."""
-    print(json.dumps(plain(doc), indent=2, ensure_ascii=False, allow_nan=False))
+    print(json_visible(json.dumps(plain(doc), indent=2, ensure_ascii=False, allow_nan=False)))
 
 
 def files_written(out: Path | None, paths: list[Path]) -> dict[str, Any]:

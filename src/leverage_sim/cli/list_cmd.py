@@ -8,6 +8,7 @@ from pathlib import Path
 from leverage_sim.cli.common import add_scenario_dir_arg
 from leverage_sim.cli.json_output import add_json_arg, emit
 from leverage_sim.errors import InputError
+from leverage_sim.safe_text import visible
 from leverage_sim.scenario_loader import ENV_SCENARIO_PATH, available_scenarios, read_yaml
 
 
@@ -41,7 +42,8 @@ def main(args: argparse.Namespace) -> int:
         return 0
     width = max((len(n) for n in found), default=0)
     for name, path in found.items():
-        print(f"{name:<{width}}  {question_of(path)}")
+        # file names and questions are the user's: control characters shown as escapes
+        print(visible(f"{name:<{width}}  {question_of(path)}"))
         if args.paths:
-            print(f"{'':<{width}}  {path}")
+            print(visible(f"{'':<{width}}  {path}"))
     return 0

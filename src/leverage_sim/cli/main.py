@@ -31,6 +31,7 @@ from typing import Any
 import leverage_sim.cli as _cli_pkg
 from leverage_sim.errors import InputError
 from leverage_sim.output_dir import describe_os_error, is_file_system_error
+from leverage_sim.safe_text import visible
 
 EXIT_CODES = ("exit codes: 0 ok; 1 internal error (a bug: please report it); 2 bad input, "
               "arguments or output folder (also: disk full, folder locked by another run, no "
@@ -148,7 +149,7 @@ def _run(argv: list[str] | None) -> int:
     try:
         return args.func(args)
     except InputError as e:
-        print(f"leverage-sim: error: {e}", file=sys.stderr)
+        print(f"leverage-sim: error: {visible(str(e))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("leverage-sim: interrupted.", file=sys.stderr)

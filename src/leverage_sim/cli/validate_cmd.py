@@ -9,6 +9,7 @@ from typing import Any
 from leverage_sim.cli.common import add_scenario_dir_arg
 from leverage_sim.cli.json_output import add_json_arg, emit
 from leverage_sim.errors import InputError
+from leverage_sim.safe_text import visible
 from leverage_sim.scenario_loader import load_scenario
 
 
@@ -40,7 +41,7 @@ def check(name: str, scenario_dirs: list[str]) -> dict[str, Any]:
 def print_check(r: dict[str, Any]) -> None:
     """One :func:`check` result as text: ``OK file (...)`` on stdout, ``FAIL`` on stderr."""
     if not r["ok"]:
-        print(f"FAIL {r['file']}\n     {r['error']}", file=sys.stderr)
+        print(visible(f"FAIL {r['file']}\n     {r['error']}"), file=sys.stderr)
         return
     n = r["events"]
     print(f"OK   {r['file']} (scenario {r['scenario']}: {r['militias']} militias, {n} scripted "

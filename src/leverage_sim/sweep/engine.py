@@ -42,7 +42,7 @@ from leverage_sim.scenario_loader import find_scenario, resolve_raw, validate
 from leverage_sim.sweep.design import build_design, count_points
 from leverage_sim.sweep.executors import make_executor
 from leverage_sim.sweep.spec import SweepSpec, check_points
-from leverage_sim.sweep.storage import FILES, FORMAT, SweepStore, error_rows
+from leverage_sim.sweep.storage import FILES, FORMAT, SweepStore, check_plan, error_rows, plan_hash
 from leverage_sim.sweep.worker import (
     Chunk,
     Run,
@@ -203,6 +203,7 @@ def plan_sweep(spec: SweepSpec, scenario_dirs: tuple[str | Path, ...] = ()
         "posterior": posterior.record(plan.chunk([0]).use(scenario)) if posterior else None,
         "progress": {"done": 0, "errors": 0, "status": "planned"},
     }
+    manifest["plan_sha256"] = plan_hash(manifest)
     unit = pd.DataFrame(design.unit, columns=spec.paths)
     unit.insert(0, "point_id", design.points["point_id"])
     return plan, {"manifest": manifest, "points": design.points, "design": unit}
@@ -227,6 +228,7 @@ def _check_extremes(spec: SweepSpec, base: dict[str, Any], source: str,
 def load_plan(store: SweepStore) -> tuple[Plan, dict[str, Any]]:
     """The plan of an existing sweep folder, from its stored manifest, points and runs."""
     manifest = store.read_manifest()
+    check_plan(manifest, store.out)
     spec = SweepSpec.model_validate(manifest["spec"])
     points = store.read_table("points").to_pandas()
     columns = {p: points[p].to_numpy() for p in spec.paths}
@@ -276,7 +278,8 @@ def run_sweep(spec: SweepSpec | str | Path | Mapping[str, Any] | None, out: str 
         quiet: no progress bar (it is also off when not on a terminal or when ``CI=true``).
         worker_timeout: seconds to wait while the executor has no worker (seconds > 0).
 
-    A run that raises is stored with its error text and seed. Ctrl-C, a full disk, workers
+    A run that raises is stored with its error text and seed; if every run of the sweep
+    failed, an :class:`InputError` quotes the first error once all are stored. Ctrl-C, a full disk, workers
     lost for ``worker_timeout`` or any other stop keep the finished chunks, mark the manifest
     ``interrupted`` and say how to resume (an :class:`OutputError` for a full disk). In scripts
     using ``local`` or ``dask``, call this under ``if __name__ == "__main__":`` (worker
@@ -319,7 +322,21 @@ def run_sweep(spec: SweepSpec | str | Path | Mapping[str, Any] | None, out: str 
         if pool is not None:
             pool.shutdown()  # all done: wait for the workers to exit, leaving no thread behind
         store.update_progress(manifest, done=plan.n_runs, errors=errors, status="complete")
+    if errors == plan.n_runs:
+        raise InputError(_all_failed(store, plan))
     return store.out
+
+
+def _all_failed(store: SweepStore, plan: Plan) -> str:
+    """The message for a sweep in which every run failed: what the first run failed with."""
+    table = store.read_parts(columns=["run_id", "error"])
+    first = table.sort_by("run_id").slice(0, 1).to_pylist()[0]
+    error = first["error"].rstrip(".")
+    return (f"Every one of the {plan.n_runs} runs of sweep '{plan.spec.name}' failed, so it "
+            f"has no result. Run {first['run_id']} failed with: {error}. The errors are stored "
+            f"in {store.out}/summary/ (`leverage-sim rerun {store.out} --run-id "
+            f"{first['run_id']}` repeats one run). Fix the cause, then run the sweep again with "
+            "--force.")
 
 
 def _start_folder(folder: OutputFolder, store: SweepStore, plan: Plan,

@@ -35,7 +35,7 @@ from leverage_sim import overrides as ov
 from leverage_sim.errors import InputError
 from leverage_sim.safe_yaml import load_text, require_file
 from leverage_sim.scenario_loader import is_scenario_path, read_yaml, validate
-from leverage_sim.schema_base import Strict
+from leverage_sim.schema_base import Name, Strict
 
 DESIGNS = ("grid", "lhs", "sobol", "saltelli", "morris", "random")
 DISTRIBUTIONS = ("uniform", "loguniform", "normal", "triangular")
@@ -138,7 +138,7 @@ class Outputs(_Strict):
 class SweepSpec(_Strict):
     """A sweep: base scenario, fixed overrides, swept parameters, design, replications, seed."""
 
-    name: str = Field("sweep", description="Sweep name (defaults to the file name).")
+    name: Name = Field("sweep", description="Sweep name (defaults to the file name).")
     description: str = Field("", description="What the sweep asks, in a line or two.")
     base: str = Field(..., description="Base scenario: a name or a YAML path.")
     overrides: dict[str, Any] = Field(default_factory=dict,

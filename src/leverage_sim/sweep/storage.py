@@ -9,6 +9,11 @@ Layout of ``OUT/``::
     summary/part-*.parquet     one file per finished chunk (run identity, error, summary figures)
     timeseries/part-*.parquet  the chunk's thinned daily series (when requested)
 
+The manifest records ``plan_sha256``, the SHA-256 of the entries that define the runs
+(:data:`PLAN_KEYS`: spec, base scenario, design, seeds...). Resuming or rerunning checks it
+(:func:`check_plan`), so a hand-edited manifest (say, another base scenario) is refused rather
+than mixing two sweeps' runs in one folder.
+
 A chunk counts as done once its summary part exists: parts are written to a temporary name and
 renamed (atomic), time series before summary, so a crash never leaves half a chunk counted.
 The folder also holds leverage-sim's record (``.leverage-sim.json``, see
@@ -19,6 +24,7 @@ runs.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -33,7 +39,11 @@ from leverage_sim.errors import InputError
 from leverage_sim.output_dir import folder_kind
 
 MANIFEST = "manifest.json"
-FORMAT = 1
+FORMAT = 2
+"""Version of the folder layout: 2 adds ``plan_sha256`` (folders of format 1 have none)."""
+PLAN_KEYS = ("format", "spec", "base_source", "base_scenario", "design", "seeds", "runs",
+             "outputs", "summary_types", "posterior")
+"""Manifest entries that define a sweep's runs (``progress`` and timestamps are not)."""
 FILES = (MANIFEST, "points.parquet", "design.parquet", "runs.parquet", "summary/part-*.parquet",
          "timeseries/part-*.parquet", "report.html")
 """What a sweep writes (glob patterns relative to its folder)."""
@@ -153,6 +163,27 @@ class SweepStore:
         ids, first = np.unique(table.column("run_id").to_numpy(), return_index=True)
         failed = table.column("error").is_valid().to_numpy(zero_copy_only=False)
         return ids, int(failed[first].sum())
+
+
+def plan_hash(manifest: dict[str, Any]) -> str:
+    """SHA-256 of the manifest's :data:`PLAN_KEYS` entries, as stored in JSON (sorted keys)."""
+    plan = json.loads(json.dumps({k: manifest.get(k) for k in PLAN_KEYS}, default=str))
+    text = json.dumps(plan, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def check_plan(manifest: dict[str, Any], out: Path) -> None:
+    """Raise :class:`InputError` if the manifest's plan no longer matches the ``plan_sha256``
+    it was written with (format 2 on; format 1 folders have no hash to check)."""
+    if manifest.get("format", 1) < 2 and "plan_sha256" not in manifest:
+        return
+    if manifest.get("plan_sha256") != plan_hash(manifest):
+        raise InputError(
+            f"{out / MANIFEST} has been edited since the sweep was planned (its plan no longer "
+            "matches the plan_sha256 it was written with): the stored runs belong to the "
+            "original plan (base scenario, parameters, design, seeds), so runs of the edited "
+            "one cannot be added to them. Restore the manifest, or run the changed sweep into "
+            "a new folder (another --out, or --force to replace this one).")
 
 
 def error_rows(summary: pa.Table) -> int:

@@ -1,0 +1,69 @@
+"""Text from user files, made safe to show: control characters and name keys.
+
+Names (scenario, actor, site, sweep and calibration names) are checked when a file is read
+(:func:`name_problem`): no control characters, no empty or padded names. Free text (a
+scenario's question, event notes, descriptions) is kept as written and made visible on output
+(:func:`visible`): the terminal (``list``, ``run``), ``narrative.md`` and ``report.html`` show
+``\\x1b`` or ``\\u202e`` where the file holds an escape or a bidirectional override, so nothing
+from a file can move the cursor, ring the bell, clear the screen or reverse the text around it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+"""Unicode bidirectional formatting characters (marks, embeddings, overrides, isolates)."""
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029" + BIDI_CONTROLS + "]")
+"""C0 controls except tab and newline, DEL, C1 controls, line/paragraph separators and
+bidi controls: what :func:`visible` escapes."""
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group(0))
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(text: str) -> str:
+    """``text`` with every control character (see :data:`_CONTROL`; tab and newline are kept)
+    written as a visible escape, e.g. ``\\x1b`` or ``\\u202e``."""
+    return _CONTROL.sub(_escape, text)
+
+
+def json_visible(text: str) -> str:
+    """JSON text (from ``json.dumps(..., ensure_ascii=False)``) with the control characters
+    JSON leaves raw (DEL, C1, separators, bidi controls) written as ``\\uXXXX`` escapes: the
+    same data, safe to print."""
+    return _CONTROL.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
+def chart_text(text: str) -> str:
+    """``text`` for a matplotlib label, shown as written: ``$`` escaped, so a name such as
+    ``a $\\frac{$`` is not read as (broken) mathematical notation."""
+    return text.replace("$", r"\$")
+
+
+def has_control(text: str) -> bool:
+    """True if ``text`` holds a control character, a tab or a newline."""
+    return "\t" in text or "\n" in text or _CONTROL.search(text) is not None
+
+
+def name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a name (empty, surrounding spaces, control characters), or
+    None if it can."""
+    if not name.strip():
+        return "must not be empty"
+    if has_control(name):
+        return ("must not contain control characters (tabs, newlines, escapes or "
+                "bidirectional overrides would garble or disguise it)")
+    if name != name.strip():
+        return "must not start or end with spaces"
+    return None
+
+
+def name_key(name: str) -> str:
+    """The form under which two names count as the same: Unicode compatibility form (NFKC:
+    full-width ``ＫＨ`` is ``KH``), case folded, without spaces (``K H`` is ``KH``)."""
+    return "".join(unicodedata.normalize("NFKC", name).casefold().split())

@@ -276,3 +276,16 @@ def test_a_posterior_of_another_parameter_set_is_one_paragraph(tmp_path, capsys)
     message = one_paragraph(err)
     assert f"{folder / 'manifest.json'}: 'parameters' has no prior for patron.instigation" \
         in message and len(err.strip().splitlines()) == 1
+
+
+def test_the_documented_bounds_are_the_code_s():
+    root = Path(__file__).resolve().parents[1] / "docs"
+    cli_page = (root / "cli.md").read_text(encoding="utf-8")
+    sweeps = " ".join((root / "sweeps.md").read_text(encoding="utf-8").split())
+    assert f"capped, with a note, at {limits.WORKERS_PER_CPU} per usable CPU" in cli_page
+    assert f"at {limits.WORKERS_PER_CPU} worker processes per usable CPU" in sweeps
+    assert "a quarter of the process slots" in sweeps and limits.SLOTS_PER_WORKER == 4
+    assert f"exceeds {limits.LONG_SWEEP_SECONDS / 60:.0f} minutes" in sweeps.replace("ten", "10")
+    assert f"(timed on {engine.SEED_SAMPLE:,} seeds)" in sweeps
+    assert f"within {2 * executors.SCHEDULER_TIMEOUT} s" in sweeps
+    assert f"above {limits.MAX_SWEEP_RUNS:,} runs" in sweeps

@@ -289,3 +289,10 @@ def test_the_documented_bounds_are_the_code_s():
     assert f"(timed on {engine.SEED_SAMPLE:,} seeds)" in sweeps
     assert f"within {2 * executors.SCHEDULER_TIMEOUT} s" in sweeps
     assert f"above {limits.MAX_SWEEP_RUNS:,} runs" in sweeps
+
+
+def test_an_absurd_run_is_advised_fewer_replications(monkeypatch, capsys):
+    monkeypatch.setattr("leverage_sim.runner.run_memory_limit", lambda: 1000)  # bytes
+    assert cli("run", "june_2020_replay", "-n", 10**23, "-q") == 2
+    err = capsys.readouterr().err
+    assert "Use fewer replications: even as sweeps" in err and "leverage-sim sweep" not in err

@@ -33,6 +33,8 @@ RUN_MEMORY_SHARE = 0.5
 MAX_SWEEP_RUNS = 10_000_000
 """Most runs (design points x replications) one sweep may plan (about 80 MB of seeds and
 two minutes of planning); split a larger study into several sweeps with different seeds."""
+MAX_SPLIT = 100
+"""Most sweeps a run's advice splits into (a billion runs); beyond, it offers none."""
 NOTE_SECONDS = 120.0
 """Estimated durations above this are announced before a long run."""
 LONG_SWEEP_SECONDS = 600.0
@@ -227,9 +229,7 @@ def check_run_size(scenario: str, replications: int, bytes_per_run: float,
             f"of tables in memory ({human_bytes(bytes_per_run)} per replication, measured on "
             f"the first) and take about {human_seconds(took)} on one core; `run` and `compare` "
             f"may use at most {human_bytes(limit)} (half the memory available). Use fewer "
-            "replications, or run them as a sweep, which streams each run's summary to disk "
-            f"and uses every core: {sweep_advice(scenario, replications, horizon_days)} (one "
-            "design point; add --timeseries for the daily series).")
+            f"replications{sweep_advice(scenario, replications, horizon_days)}.")
     if took > NOTE_SECONDS:
         return (f"note: {replications:,} replications will take about {human_seconds(took)} and "
                 f"hold about {human_bytes(need)} of tables.")
@@ -237,17 +237,24 @@ def check_run_size(scenario: str, replications: int, bytes_per_run: float,
 
 
 def sweep_advice(scenario: str, replications: int, horizon_days: int) -> str:
-    """The sweep command (one design point) that runs ``replications`` replications of
-    ``scenario``, or, above ``MAX_SWEEP_RUNS``, the fewest equal sweeps within that limit."""
+    """How else to run ``replications`` replications of ``scenario`` (the end of a sentence):
+    one sweep of one design point, or, above ``MAX_SWEEP_RUNS``, the fewest equal sweeps within
+    that limit; beyond ``MAX_SPLIT`` sweeps, no alternative."""
     parts = math.ceil(replications / MAX_SWEEP_RUNS)
     each = math.ceil(replications / parts)
+    if parts > MAX_SPLIT:
+        return (f": even as sweeps, which stream to disk, they would need {parts:,} sweeps of "
+                f"{MAX_SWEEP_RUNS:,} runs (the most one sweep plans)")
     command = (f"leverage-sim sweep {scenario} --param horizon_days={horizon_days} "
                f"--replications {each}")
+    stream = "which stream{} each run's summary to disk and use{} every core"
     if parts == 1:
-        return f"`{command} --out DIR`"
-    return (f"{parts} sweeps of {each:,} replications each (one sweep plans at most "
-            f"{MAX_SWEEP_RUNS:,} runs), each with its own seed and folder: `{command} --seed K "
-            f"--out DIR_K` for K = 1 to {parts}")
+        return (f", or run them as a sweep, {stream.format('s', 's')}: `{command} --out DIR` "
+                "(one design point; add --timeseries for the daily series)")
+    return (f", or run them as {parts} sweeps of {each:,} replications each (one sweep plans "
+            f"at most {MAX_SWEEP_RUNS:,} runs), {stream.format('', '')}, each with its own "
+            f"seed and folder: `{command} --seed K --out DIR_K` for K = 1 to {parts} (one design "
+            "point each; add --timeseries for the daily series)")
 
 
 def check_sweep_size(name: str, n_points: int, replications: int) -> int:

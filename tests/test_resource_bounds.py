@@ -296,3 +296,11 @@ def test_an_absurd_run_is_advised_fewer_replications(monkeypatch, capsys):
     assert cli("run", "june_2020_replay", "-n", 10**23, "-q") == 2
     err = capsys.readouterr().err
     assert "Use fewer replications: even as sweeps" in err and "leverage-sim sweep" not in err
+
+
+@pytest.mark.parametrize("folder, says", [("missing", "(it does not exist)"),
+                                          ("file.yaml", "(it is a file)")])
+def test_a_scenario_dir_that_is_not_a_folder_is_said(folder, says, tmp_path, capsys):
+    (tmp_path / "file.yaml").write_text("name: x\n")
+    assert cli("list", "--scenario-dir", tmp_path / folder) == 2
+    assert says in one_paragraph(capsys.readouterr().err)

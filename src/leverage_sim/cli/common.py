@@ -51,11 +51,21 @@ def seconds_arg(text: str) -> float:
     return value
 
 
+def folder_arg(text: str) -> str:
+    """``type=`` for a folder that must exist (``--scenario-dir``): a mistyped one is an error,
+    not a folder silently searched in vain."""
+    if not Path(text).is_dir():
+        raise argparse.ArgumentTypeError(f"'{text}' is not a folder" + (
+            " (it is a file)" if Path(text).exists() else " (it does not exist)"))
+    return text
+
+
 def add_scenario_dir_arg(p: argparse.ArgumentParser,
                          help: str = "extra folder of scenario files (also "
                          f"${ENV_SCENARIO_PATH})") -> None:
     """``--scenario-dir DIR`` (repeatable; ``args.scenario_dir`` is a list)."""
-    p.add_argument("--scenario-dir", action="append", default=[], metavar="DIR", help=help)
+    p.add_argument("--scenario-dir", action="append", default=[], metavar="DIR", help=help,
+                   type=folder_arg)
 
 
 def add_scenario_args(p: argparse.ArgumentParser) -> None:

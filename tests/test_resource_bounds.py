@@ -109,11 +109,12 @@ def test_a_large_plan_is_estimated_before_the_design_is_built(tmp_path, monkeypa
         raise InputError("stopped before the design")
 
     monkeypatch.setattr(engine, "build_design", stop)
+    monkeypatch.setattr(limits, "memory_available", lambda: 64 * 2**30)  # bytes
     assert cli("sweep", "june_2020_replay", "--design", "lhs", "--samples", 10_000_000,
                "--param", "foreign_forces.backing=0:1", "--out", tmp_path / "s") == 2
     err = capsys.readouterr().err
     note = err.split("note: planning sweep")[1]
-    assert "10,000,000 runs" in note and "takes about" in note
+    assert "10,000,000 runs" in note and "takes about" in note and "GB of memory" in note
     assert err.index("note: planning") < err.index("stopped before the design")
 
 
@@ -287,6 +288,8 @@ def test_the_documented_bounds_are_the_code_s():
     assert "a quarter of the process slots" in sweeps and limits.SLOTS_PER_WORKER == 4
     assert f"exceeds {limits.LONG_SWEEP_SECONDS / 60:.0f} minutes" in sweeps.replace("ten", "10")
     assert f"(timed on {engine.SEED_SAMPLE:,} seeds)" in sweeps
+    assert "about {} bytes per run plus {} per swept parameter".format(
+        *limits.PLAN_BYTES_PER_RUN) in sweeps
     assert f"within {2 * executors.SCHEDULER_TIMEOUT} s" in sweeps
     assert f"above {limits.MAX_SWEEP_RUNS:,} runs" in sweeps
 
@@ -304,3 +307,17 @@ def test_a_scenario_dir_that_is_not_a_folder_is_said(folder, says, tmp_path, cap
     (tmp_path / "file.yaml").write_text("name: x\n")
     assert cli("list", "--scenario-dir", tmp_path / folder) == 2
     assert says in one_paragraph(capsys.readouterr().err)
+
+
+def test_a_plan_too_large_for_memory_is_refused_before_the_design(tmp_path, monkeypatch,
+                                                                    capsys):
+    def stop(*a):
+        raise AssertionError("the design was built")
+
+    monkeypatch.setattr(engine, "build_design", stop)
+    monkeypatch.setattr(limits, "memory_available", lambda: 100 * 2**20)  # bytes
+    assert cli("sweep", "june_2020_replay", "--design", "lhs", "--samples", 5_000_000,
+               "--param", "foreign_forces.backing=0:1", "--out", tmp_path / "s") == 2
+    message = one_paragraph(capsys.readouterr().err)
+    assert "5,000,000 runs" in message and "more than the 100.0 MB available" in message
+    assert not (tmp_path / "s").exists()

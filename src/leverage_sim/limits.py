@@ -43,6 +43,10 @@ starts."""
 PLAN_OVERHEAD = 1.5
 """Planning time per run is about this times the time to derive its seed (measured): the
 seeds are most of it; the design, its tables and checks the rest."""
+PLAN_BYTES_PER_RUN = (150, 60)
+"""Peak memory of planning a sweep, bytes per run: a base (seed, run table) plus this much per
+swept parameter (design matrix and values); measured on Latin hypercubes of 300,000 points
+(about 100 + 35 per parameter), with a margin."""
 WORKERS_PER_CPU = 4
 """Most worker processes per usable CPU (more only queue for the same cores)."""
 SLOTS_PER_WORKER = 4
@@ -269,11 +273,23 @@ def check_sweep_size(name: str, n_points: int, replications: int) -> int:
     return total
 
 
-def plan_note(name: str, runs: int, seconds_per_seed: float) -> str:
-    """What planning a sweep of ``runs`` runs will take, from the time one seed took."""
+def plan_note(name: str, runs: int, parameters: int, seconds_per_seed: float) -> str:
+    """What planning a sweep of ``runs`` runs over ``parameters`` parameters takes (time, from
+    the time one seed took, and memory); an :class:`InputError` if that memory is more than
+    :func:`memory_available`."""
+    need = runs * (PLAN_BYTES_PER_RUN[0] + PLAN_BYTES_PER_RUN[1] * parameters)
+    took = human_seconds(runs * seconds_per_seed * PLAN_OVERHEAD)
+    available = memory_available()
+    if need > available:
+        raise InputError(
+            f"Planning sweep '{name}' ({runs:,} runs: a seed for each, the design and its "
+            f"tables) needs about {human_bytes(need)} of memory, more than the "
+            f"{human_bytes(available)} available (and about {took}). Use fewer points or "
+            "replications, or split it into several sweeps (each with its own --out and "
+            "--seed).")
     return (f"note: planning sweep '{name}' ({runs:,} runs: a seed for each, the design and its "
-            f"tables) takes about {human_seconds(runs * seconds_per_seed * PLAN_OVERHEAD)} "
-            "before the first run.")
+            f"tables) takes about {took} and {human_bytes(need)} of memory before the first "
+            "run.")
 
 
 def sweep_time_note(runs: int, seconds_per_run: float, workers: int) -> str | None:

@@ -176,8 +176,8 @@ def plan_sweep(spec: SweepSpec, scenario_dirs: tuple[str | Path, ...] = ()
     if n_runs > LARGE_PLAN:
         began = time.perf_counter()
         run_seeds(seed, 1, SEED_SAMPLE)
-        print(plan_note(spec.name, n_runs, (time.perf_counter() - began) / SEED_SAMPLE),
-              file=sys.stderr)
+        print(plan_note(spec.name, n_runs, len(spec.paths),
+                        (time.perf_counter() - began) / SEED_SAMPLE), file=sys.stderr)
     design = build_design(spec, np.random.SeedSequence(seed).spawn(2)[0])
     columns = {p: design.points[p].to_numpy() for p in spec.paths}
     seeds = run_seeds(seed, design.n_points, spec.replications)

@@ -75,6 +75,7 @@ workers, or all of them dead) before it stops, resumable."""
 LARGE_PLAN = 1_000_000
 """Plans of more runs than this are announced, timed on ``SEED_SAMPLE`` seeds."""
 SEED_SAMPLE = 2_000
+"""Seeds derived, timed, to estimate how long planning a large sweep takes."""
 POLL_SECONDS = 0.5
 """How often the sweep loop looks at Ctrl-C and at its workers while no chunk finishes."""
 

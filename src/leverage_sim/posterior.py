@@ -34,6 +34,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from pydantic import ValidationError
 
 from leverage_sim import overrides as ov
 from leverage_sim.errors import InputError
@@ -319,9 +320,15 @@ def priors(posterior: Posterior) -> dict[str, Any]:
     raw = posterior.manifest["parameters"]
     if isinstance(raw, list):
         raw = {entry.get("path"): entry for entry in raw if isinstance(entry, dict)}
-    out = {}
+    where = f"{posterior.path / 'manifest.json'}: 'parameters'"
+    if not isinstance(raw, dict):
+        raise InputError(f"{where} must list the priors; run the calibration again.")
+    out, missing = {}, []
     for path in posterior.paths:
-        spec = dict(raw.get(path) or {})
+        if not isinstance(raw.get(path), dict):
+            missing.append(path)
+            continue
+        spec = dict(raw[path])
         spec.pop("path", None)
         spec.setdefault("distribution", spec.pop("family", None) or "uniform")
         if "bounds" in spec:
@@ -329,8 +336,15 @@ def priors(posterior: Posterior) -> dict[str, Any]:
         known = {k: v for k, v in spec.items() if k in Parameter.model_fields}
         try:
             out[path] = Parameter.model_validate(known)
-        except ValueError as e:
-            raise InputError(f"{posterior.path}/manifest.json: the prior of '{path}' is not "
-                             f"readable ({e}). Write it as {{distribution: uniform, low: .., "
-                             f"high: ..}}.") from None
+        except ValidationError as e:
+            why = "; ".join(err["msg"].removeprefix("Value error, ") for err in e.errors())
+            raise InputError(f"{where}: the prior of '{path}' is not readable ({why}). Write "
+                             "it as {distribution: uniform, low: .., high: ..}.") from None
+    if missing:
+        raise InputError(
+            f"{where} has no prior for {', '.join(missing)}, "
+            f"{'a column' if len(missing) == 1 else 'columns'} of posterior.parquet: the table "
+            "and the manifest come from calibrations of different parameter sets. Use a "
+            "posterior folder as `leverage-sim calibrate` wrote it (or run the calibration "
+            "again).")
     return out

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from leverage_sim.errors import InputError
-from leverage_sim.limits import check_count, check_seed
+from leverage_sim.limits import WORKERS_PER_CPU, check_count, check_seed
 from leverage_sim.output_dir import claim_output
 from leverage_sim.scenario_loader import ENV_SCENARIO_PATH
 
@@ -50,11 +50,21 @@ def seconds_arg(text: str) -> float:
     return value
 
 
+def folder_arg(text: str) -> str:
+    """``type=`` for a folder that must exist (``--scenario-dir``): a mistyped one is an error,
+    not a folder silently searched in vain."""
+    if not Path(text).is_dir():
+        raise argparse.ArgumentTypeError(f"'{text}' is not a folder" + (
+            " (it is a file)" if Path(text).exists() else " (it does not exist)"))
+    return text
+
+
 def add_scenario_dir_arg(p: argparse.ArgumentParser,
                          help: str = "extra folder of scenario files (also "
                          f"${ENV_SCENARIO_PATH})") -> None:
     """``--scenario-dir DIR`` (repeatable; ``args.scenario_dir`` is a list)."""
-    p.add_argument("--scenario-dir", action="append", default=[], metavar="DIR", help=help)
+    p.add_argument("--scenario-dir", action="append", default=[], metavar="DIR", help=help,
+                   type=folder_arg)
 
 
 def add_scenario_args(p: argparse.ArgumentParser) -> None:
@@ -65,15 +75,30 @@ def add_scenario_args(p: argparse.ArgumentParser) -> None:
     add_scenario_dir_arg(p)
 
 
+def scheduler_arg(text: str) -> str:
+    """``type=`` for ``--scheduler``: a Dask scheduler address (protocol, host and port; the
+    host is looked up when the executor connects: :func:`leverage_sim.sweep.executors.connect`)."""
+    from leverage_sim.sweep.executors import check_scheduler
+
+    try:
+        check_scheduler(text, resolve=False)
+    except InputError as e:
+        raise argparse.ArgumentTypeError(str(e).rstrip(".")) from None
+    return text
+
+
 def add_executor_args(p: argparse.ArgumentParser) -> None:
-    """``--executor``, ``--workers`` and ``--scheduler`` (sweep, calibrate)."""
+    """``--executor``, ``--workers`` and ``--scheduler`` (sweep, calibrate). ``--workers``
+    above :func:`leverage_sim.limits.max_workers` is capped by the executor, with a note."""
     from leverage_sim.sweep.executors import EXECUTORS
 
     p.add_argument("--executor", choices=EXECUTORS, default="local",
                    help="local (all cores, default), serial, or dask")
     p.add_argument("--workers", type=count_arg, default=None,
-                   help="worker processes (default: cores; local executor or Dask local cluster)")
-    p.add_argument("--scheduler", default=None, metavar="tcp://HOST:8786",
+                   help="worker processes (default: cores; local executor or Dask local "
+                   f"cluster); at most {WORKERS_PER_CPU} per core, within the process limits: "
+                   "more are capped, with a note")
+    p.add_argument("--scheduler", type=scheduler_arg, default=None, metavar="tcp://HOST:8786",
                    help="join a running Dask scheduler (implies --executor dask)")
 
 

@@ -3,12 +3,31 @@
 from __future__ import annotations
 
 import argparse
+import socket
 import sys
 
 from leverage_sim.cli.common import add_scenario_args
 from leverage_sim.dashboard import assets, server
 from leverage_sim.dashboard.model import DEFAULT_SCENARIO
+from leverage_sim.errors import InputError
 from leverage_sim.scenario_loader import load_scenario
+
+PORTS = range(65536)
+"""Valid ``--port`` values: 1-65535, or 0 for any free port."""
+LISTEN_HELP = ("Use --host 127.0.0.1 (this machine only, the default), 0.0.0.0 (every network "
+               "interface) or an address of this machine.")
+
+
+def port_arg(text: str) -> int:
+    """``type=`` for ``--port``: a whole number in :data:`PORTS`."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port number") from None
+    if port not in PORTS:
+        raise argparse.ArgumentTypeError(f"a TCP port is 1 to 65535 (or 0 for any free port), "
+                                         f"got {port}")
+    return port
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -21,7 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                        "Ctrl-C stops it.")
     p.add_argument("scenario", nargs="?", default=DEFAULT_SCENARIO,
                    help=f"scenario selected when the page opens (default {DEFAULT_SCENARIO})")
-    p.add_argument("--port", type=int, default=8765,
+    p.add_argument("--port", type=port_arg, default=8765,
                    help="TCP port (default 8765; 0 = any free port)")
     p.add_argument("--host", default="127.0.0.1",
                    help="address to listen on (default 127.0.0.1: this machine only)")
@@ -32,8 +51,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def main(args: argparse.Namespace) -> int:
     """Check the scenario and the port, then run the server until Ctrl-C."""
     load_scenario(args.scenario, args.overrides, args.scenario_dir)  # fail early, readably
-    port = args.port or server.free_port(args.host)
-    server.check_port_free(args.host, port)
+    port = listen_port(args.host, args.port)
     left = assets.ensure()
     if left:
         print(f"note: {', '.join(left)} not found offline (npm missing or unreachable); the page "
@@ -41,3 +59,23 @@ def main(args: argparse.Namespace) -> int:
     env = server.environment(args.scenario, args.overrides, args.scenario_dir)
     print(f"leverage-sim dashboard: http://{args.host}:{port}/  (Ctrl-C to stop)", flush=True)
     return server.serve(args.host, port, env)
+
+
+def listen_port(host: str, port: int) -> int:
+    """The port to serve on (``port``, or a free one for 0) once ``host`` is known to be an
+    IPv4 address or name of this machine and the port free there; else an
+    :class:`InputError` naming the option to change."""
+    try:
+        socket.getaddrinfo(host, port, socket.AF_INET, socket.SOCK_STREAM)
+    except (OSError, UnicodeError, ValueError) as e:
+        reason = getattr(e, "strerror", None) or str(e)
+        raise InputError(f"--host '{host}' is not an IPv4 address or a name that resolves to "
+                         f"one ({reason}). {LISTEN_HELP}") from None
+    if port == 0:
+        try:
+            port = server.free_port(host)
+        except OSError as e:
+            raise InputError(f"Cannot listen on --host '{host}' ({e.strerror}): it is not an "
+                             f"address of this machine. {LISTEN_HELP}") from None
+    server.check_port_free(host, port)
+    return port

@@ -49,8 +49,7 @@ def count_points(spec: SweepSpec) -> int:
     """Number of points :func:`build_design` makes (the counts above), without making them."""
     d = len(spec.parameters)
     if spec.design == "grid":
-        return math.prod(p.steps if p.range is not None else len(p.values)
-                         for p in spec.parameters.values())
+        return math.prod(p.value_count for p in spec.parameters.values())
     if spec.design in ("lhs", "random"):
         return spec.samples
     if spec.design in ("sobol", "saltelli"):
@@ -75,7 +74,7 @@ def _unit_matrix(spec: SweepSpec, problem: dict[str, Any], rng: np.random.Genera
     d, n = problem["num_vars"], spec.samples
     if spec.design == "grid":
         # Centre of each value's slot, so ppf maps the position back to exactly that value.
-        axes = [(np.arange(len(p.discrete)) + 0.5) / len(p.discrete)
+        axes = [(np.arange(p.value_count) + 0.5) / p.value_count
                 for p in spec.parameters.values()]
         grid = np.meshgrid(*axes, indexing="ij")  # itertools.product order, as arrays
         return np.stack([g.reshape(-1) for g in grid], axis=1).reshape(-1, d)

@@ -29,7 +29,7 @@ import pyarrow.compute as pc
 
 from leverage_sim import posterior as post
 from leverage_sim.errors import InputError
-from leverage_sim.limits import check_count, check_sweep_size
+from leverage_sim.limits import check_count, check_sweep_size, plan_note, sweep_time_note
 from leverage_sim.output_dir import (
     OutputError,
     OutputFolder,
@@ -73,7 +73,9 @@ WORKER_TIMEOUT = 60.0
 """Default seconds a sweep waits while its executor has no worker (a Dask scheduler without
 workers, or all of them dead) before it stops, resumable."""
 LARGE_PLAN = 1_000_000
-"""Plans of more runs than this are announced (seeds take about 10 µs each)."""
+"""Plans of more runs than this are announced, timed on ``SEED_SAMPLE`` seeds."""
+SEED_SAMPLE = 2_000
+"""Seeds derived, timed, to estimate how long planning a large sweep takes."""
 POLL_SECONDS = 0.5
 """How often the sweep loop looks at Ctrl-C and at its workers while no chunk finishes."""
 
@@ -159,7 +161,8 @@ def plan_sweep(spec: SweepSpec, scenario_dirs: tuple[str | Path, ...] = ()
     scenario schema (every design point) and the model (one probe run).
 
     Returns the plan and what to store: ``manifest`` (a dict for ``manifest.json``) and the
-    ``points`` and ``design`` tables (DataFrames; ``runs`` is :meth:`Plan.runs_table`). Raises
+    ``points`` and ``design`` tables (DataFrames; ``runs`` is :meth:`Plan.runs_table`) and
+    ``seconds_per_run`` (the probe run, timed: for the time estimate). Raises
     :class:`InputError` on bad input, and on sweeps of more than
     :data:`leverage_sim.limits.MAX_SWEEP_RUNS` runs before planning them.
     """
@@ -171,11 +174,13 @@ def plan_sweep(spec: SweepSpec, scenario_dirs: tuple[str | Path, ...] = ()
     posterior = post.resolve(asked)
     spec = spec.with_changes(seed=seed, posterior=asked)
     n_runs = check_sweep_size(spec.name, count_points(spec), spec.replications)
+    if n_runs > LARGE_PLAN:
+        began = time.perf_counter()
+        run_seeds(seed, 1, SEED_SAMPLE)
+        print(plan_note(spec.name, n_runs, len(spec.paths),
+                        (time.perf_counter() - began) / SEED_SAMPLE), file=sys.stderr)
     design = build_design(spec, np.random.SeedSequence(seed).spawn(2)[0])
     columns = {p: design.points[p].to_numpy() for p in spec.paths}
-    if n_runs > LARGE_PLAN:
-        print(f"note: planning {n_runs:,} runs (a seed for each, about "
-              f"{n_runs * 1e-5:.0f} s).", file=sys.stderr)
     seeds = run_seeds(seed, design.n_points, spec.replications)
     plan = Plan(spec, base, source, columns, seeds, {}, posterior)
     checked = min(design.n_points, CHECKED_POINTS)
@@ -183,7 +188,9 @@ def plan_sweep(spec: SweepSpec, scenario_dirs: tuple[str | Path, ...] = ()
     if design.n_points > checked:
         _check_extremes(spec, base, source, plan.point(0), columns)
     first = point_scenario(base, source, {**spec.overrides, **plan.point(0)})
+    began = time.perf_counter()
     summary, _ = run_tables(first, int(seeds[0, 0]), 0, None)
+    seconds_per_run = time.perf_counter() - began
     plan.types = arrow_types(summary)
     from leverage_sim import __version__  # here: the package imports this module
 
@@ -206,7 +213,8 @@ def plan_sweep(spec: SweepSpec, scenario_dirs: tuple[str | Path, ...] = ()
     manifest["plan_sha256"] = plan_hash(manifest)
     unit = pd.DataFrame(design.unit, columns=spec.paths)
     unit.insert(0, "point_id", design.points["point_id"])
-    return plan, {"manifest": manifest, "points": design.points, "design": unit}
+    return plan, {"manifest": manifest, "points": design.points, "design": unit,
+                  "seconds_per_run": seconds_per_run}
 
 
 def _check_extremes(spec: SweepSpec, base: dict[str, Any], source: str,
@@ -306,6 +314,10 @@ def run_sweep(spec: SweepSpec | str | Path | Mapping[str, Any] | None, out: str 
             manifest, done_ids, errors = tables["manifest"], np.empty(0, np.int64), 0
         todo = np.setdiff1d(np.arange(plan.n_runs, dtype=np.int64), done_ids)
         pool = make_executor(executor, workers, scheduler) if len(todo) else None
+        if pool is not None and not resume:
+            note = sweep_time_note(len(todo), tables["seconds_per_run"], pool.workers)
+            if note:
+                print(note, file=sys.stderr)
         try:
             if resume:
                 folder.begin()  # adds the record to a sweep folder written before records

@@ -20,26 +20,30 @@ from __future__ import annotations
 import logging
 import multiprocessing as mp
 import os
+import socket
 import sys
 import threading
+import urllib.parse
 import warnings
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Any
 
 from leverage_sim.errors import InputError
-from leverage_sim.limits import check_count
+from leverage_sim.limits import cap_workers, max_workers, usable_cpus
 from leverage_sim.sweep.worker import init_worker, ready
 
 EXECUTORS = ("local", "serial", "dask")
+DASK_PORT = 8786
+"""A Dask scheduler's port when the address gives none."""
+SCHEDULER_TIMEOUT = 20
+"""Seconds to wait for a Dask scheduler to answer."""
 
 
 def default_workers() -> int:
-    """Cores this process may use."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # macOS, Windows
-        return os.cpu_count() or 1
+    """Cores this process may use (fewer if the process limits leave room for fewer workers:
+    :func:`leverage_sim.limits.max_workers`)."""
+    return min(usable_cpus(), max_workers())
 
 
 def start_method() -> str:
@@ -158,21 +162,15 @@ class DaskExecutor(Probed, Executor):
         from dask.distributed import Client, LocalCluster
 
         self._cluster = None
-        try:
-            if scheduler:
-                self._client = Client(scheduler, timeout="20s")
-            else:
-                self._cluster = LocalCluster(n_workers=workers or default_workers(),
-                                             threads_per_worker=1, processes=True,
-                                             dashboard_address=":0",
-                                             # shutdown chatter (closed comms) is not news
-                                             silence_logs=logging.CRITICAL)
-                self._client = Client(self._cluster)
-        except OSError as e:
-            raise InputError(f"Cannot reach the Dask scheduler at {scheduler} ({e}). Start one "
-                             "with `dask scheduler` and workers with `dask worker "
-                             f"{scheduler}` (see docs/sweeps.md), or drop "
-                             "--scheduler to use a local cluster.") from None
+        if scheduler:
+            self._client = connect(scheduler)
+        else:
+            self._cluster = LocalCluster(n_workers=workers or default_workers(),
+                                         threads_per_worker=1, processes=True,
+                                         dashboard_address=":0",
+                                         # shutdown chatter (closed comms) is not news
+                                         silence_logs=logging.CRITICAL)
+            self._client = Client(self._cluster)
         info = self._client.scheduler_info()
         self.workers = max(1, sum(w.get("nthreads", 1) for w in info["workers"].values()))
         self.dashboard = self._client.dashboard_link
@@ -200,18 +198,89 @@ class DaskExecutor(Probed, Executor):
             self._cluster.close()
 
 
+def check_scheduler(address: str, resolve: bool = True) -> tuple[str, int]:
+    """The host and port of a Dask scheduler ``address`` (``[SCHEME://]HOST[:PORT]``, scheme
+    one of Dask's network protocols, default ``tcp``; port 1-65535, default 8786), once (with
+    ``resolve``) the host name resolves; else an :class:`InputError` saying what is wrong."""
+    from distributed.comm.registry import backends
+
+    schemes = sorted(set(backends) - {"inproc"})
+    scheme, _, rest = address.rpartition("://") if "://" in address else ("tcp", "", address)
+    fix = (f"Give the address `dask scheduler` prints, e.g. --scheduler tcp://HOST:8786 "
+           f"(protocols: {', '.join(schemes)}).")
+    if scheme not in schemes:
+        raise InputError(f"--scheduler {address}: '{scheme}://' is not a Dask protocol. {fix}")
+    try:
+        parts = urllib.parse.urlsplit(f"{scheme}://{rest}")
+        host, port = parts.hostname, parts.port or DASK_PORT
+    except ValueError as e:  # a port that is not a number from 0 to 65535
+        raise InputError(f"--scheduler {address}: {e}. {fix}") from None
+    if not host or port == 0 or parts.path not in ("", "/"):
+        raise InputError(f"--scheduler {address} is not HOST:PORT (port 1-65535). {fix}")
+    if not resolve:
+        return host, port
+    try:
+        socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as e:
+        raise InputError(f"--scheduler {address}: host '{host}' not found "
+                         f"({getattr(e, 'strerror', None) or e}). {fix}") from None
+    return host, port
+
+
+def connect(address: str) -> Any:
+    """A Dask ``Client`` of the scheduler at ``address`` (checked by :func:`check_scheduler`),
+    or an :class:`InputError`: nothing answers there within ``SCHEDULER_TIMEOUT``, or
+    something that is not a Dask scheduler does. (Dask reads the first 8 bytes of any reply as
+    a message length, so a web server's ``HTTP/1.1`` asks it for 3.07 EiB; and it waits for the
+    reply to its greeting without a time limit, so it is waited for here with one.)"""
+    from dask.distributed import Client
+
+    check_scheduler(address)
+    start = (f"Start one with `dask scheduler` and workers with `dask worker {address}` (see "
+             "docs/sweeps.md), or drop --scheduler to use a local cluster.")
+    made: dict[str, Any] = {}
+
+    def make() -> None:
+        try:
+            made["client"] = Client(address, timeout=f"{SCHEDULER_TIMEOUT}s")
+        except BaseException as e:  # noqa: BLE001 - handed to the caller below
+            made["error"] = e
+
+    thread = threading.Thread(target=make, name="leverage-sim-dask-connect", daemon=True)
+    thread.start()
+    thread.join(2 * SCHEDULER_TIMEOUT)  # connecting (SCHEDULER_TIMEOUT), then the greeting
+    error = made.get("error")
+    if thread.is_alive():
+        raise InputError(f"The server at {address} took the connection but gave no Dask "
+                         f"greeting within {2 * SCHEDULER_TIMEOUT} s: it is not a Dask "
+                         f"scheduler (or one too busy to answer). {start}")
+    if isinstance(error, OSError):  # refused, unreachable, timed out
+        raise InputError(f"Cannot reach the Dask scheduler at {address} ({error}). {start}")
+    if isinstance(error, MemoryError | ValueError | TypeError | EOFError):
+        raise InputError(f"What answers at {address} is not a Dask scheduler (its reply is not "
+                         f"Dask's protocol: {type(error).__name__}); is it a web server or "
+                         f"proxy? {start}")
+    if error is not None:
+        raise error
+    return made["client"]
+
+
 def make_executor(kind: str, workers: int | None = None, scheduler: str | None = None
                   ) -> Executor:
-    """An executor by name: ``local`` (default), ``serial`` or ``dask``."""
-    if workers is not None:
-        check_count(workers, "workers")
+    """An executor by name: ``local`` (default), ``serial`` or ``dask``. ``workers`` above
+    :func:`leverage_sim.limits.max_workers` is capped there, with a note on stderr."""
     if scheduler and kind != "dask":
         raise InputError(f"--scheduler {scheduler} needs --executor dask (got {kind}).")
-    if workers is not None and (kind == "serial" or scheduler):
-        raise InputError(f"--workers {workers} would be ignored: "
-                         + ("the serial executor runs in this process" if kind == "serial" else
-                            "a running Dask scheduler has its own workers")
-                         + "; drop --workers.")
+    if workers is not None:
+        capped, note = cap_workers(workers)
+        if kind == "serial" or scheduler:
+            raise InputError(f"--workers {workers} would be ignored: "
+                             + ("the serial executor runs in this process" if kind == "serial"
+                                else "a running Dask scheduler has its own workers")
+                             + "; drop --workers.")
+        if note:
+            print(note, file=sys.stderr)
+        workers = capped
     if kind == "serial":
         return SerialExecutor()
     if kind == "local":

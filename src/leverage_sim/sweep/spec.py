@@ -96,6 +96,19 @@ class Parameter(_Strict):
         return self
 
     @property
+    def is_discrete(self) -> bool:
+        """True for a finite list of values (``values``, or ``range`` with ``steps``)."""
+        return self.values is not None or self.range is not None
+
+    @property
+    def value_count(self) -> int | None:
+        """How many values :attr:`discrete` holds, counted without making them (None if
+        continuous)."""
+        if self.values is not None:
+            return len(self.values)
+        return self.steps if self.range is not None else None
+
+    @property
     def discrete(self) -> list[Any] | None:
         """The finite list of values, or None for a continuous parameter."""
         if self.values is not None:
@@ -172,7 +185,7 @@ class SweepSpec(_Strict):
             if self.samples is not None:
                 raise ValueError("samples is only for the lhs, sobol, morris and random designs; "
                                  "a grid runs every combination of the parameters' values")
-            cont = [p for p, spec in self.parameters.items() if spec.discrete is None]
+            cont = [p for p, spec in self.parameters.items() if not spec.is_discrete]
             if cont:
                 raise ValueError(f"the grid design needs discrete parameters, but "
                                  f"{', '.join(cont)} {'is' if len(cont) == 1 else 'are'} "

@@ -9,12 +9,14 @@ import socket
 
 import pandas as pd
 import pytest
+import solara
+from mesa.visualization.utils import force_update
 
 import leverage_sim as ls
 from leverage_sim.canonical import scenario_yaml
 from leverage_sim.cli.main import main as cli
 from leverage_sim.compare import compare
-from leverage_sim.dashboard import assets, charts, ensemble, server
+from leverage_sim.dashboard import assets, charts, ensemble, server, snapshot
 from leverage_sim.dashboard.levers import (
     LEVERS,
     lever_overrides,
@@ -24,6 +26,7 @@ from leverage_sim.dashboard.levers import (
 )
 from leverage_sim.dashboard.model import DashboardModel
 from leverage_sim.dashboard.timeline import run_status, timeline_html
+from leverage_sim.dashboard.views import RunView
 from leverage_sim.narrative import describe_event, narrative
 from leverage_sim.scenario_loader import ENV_SCENARIO_PATH
 
@@ -111,10 +114,11 @@ def test_live_lever_values_follow_scripted_events():
 def test_one_run_charts_follow_the_run():
     model = DashboardModel(REPLAY)
     model.advance(60)
-    ts = charts.run_frame(model)
+    ts = model.snapshot.timeseries
+    assert ts.equals(snapshot.run_frame(model))
     assert len(ts) == 60 and ts["date"].iloc[0] == pd.Timestamp("2020-05-07")
     assert ts["total_attacks"].iloc[-1] == (model.log.frame()["action"] == "attack").sum()
-    specs = charts.one_run_specs(model, charts.one_run_templates(model.spec))
+    specs = charts.one_run_specs(model.snapshot, charts.one_run_templates(model.spec))
     for name, title in (("authority_autonomy", "authority"), ("attacks", "Attacks")):
         spec = specs[name]
         assert title in spec["title"]
@@ -122,14 +126,51 @@ def test_one_run_charts_follow_the_run():
         assert len(rows) == 2 * 60  # two series, one point per simulated day
         assert spec["usermeta"]["embedOptions"]["actions"]["export"] is True
     # the same as building the charts afresh with Altair
-    events = model.log.frame()
     def layout(spec: dict) -> dict:
         return {k: v for k, v in spec.items() if k not in ("data", "datasets")}
     for name, (rows, chart, _) in charts.ONE_RUN.items():
-        fresh = charts.spec(chart(model.spec, rows(model, ts, events)), name)
+        fresh = charts.spec(chart(model.spec, rows(model.snapshot)), name)
         assert layout(specs[name]) == layout(fresh)
         assert [len(d) for d in specs[name]["datasets"].values()] == [
             len(d) for d in fresh["datasets"].values()]
+
+
+def _html_texts(widget) -> list[str]:
+    """The HTML of every ``solara.HTML`` in a rendered widget tree."""
+    found = [widget.unsafe_innerHTML] if hasattr(widget, "unsafe_innerHTML") else []
+    for child in getattr(widget, "children", None) or []:
+        if hasattr(child, "keys"):  # a widget, not a text child
+            found += _html_texts(child)
+    return found
+
+
+def test_page_redrawn_in_the_middle_of_a_step_shows_the_last_whole_day():
+    """The ▶ race: the page redraws (here: from inside the step, between the data collector's
+    columns) while a step is half-written. It shows the last whole day, never a traceback."""
+    model = DashboardModel(REPLAY)
+    values = {**scenario_values(model.spec), "seed": 0}
+    box, rc = solara.render(RunView(model, values), handle_error=False)
+    shown: list[str] = []
+    reporters = model.datacollector.model_reporters
+    last = list(reporters)[-1]  # written after all other columns of the day
+    original = reporters[last]
+    assert callable(original)
+
+    def redraw_then_report(m):
+        force_update()  # what a press of Step on another thread does
+        shown.extend(t for t in _html_texts(box) if t.startswith("<b>Run:"))
+        return original(m)
+
+    reporters[last] = lambda m: redraw_then_report(m)
+    for day in range(1, 4):
+        shown.clear()
+        assert model.advance(1) == 1
+        expected = "not started" if day == 1 else f": {day - 1} of 90 days simulated"
+        assert shown and all(expected in text for text in shown), shown
+    force_update()
+    (status,) = [t for t in _html_texts(box) if t.startswith("<b>Run:")]
+    assert ": 3 of 90 days simulated" in status
+    rc.close()
 
 
 def test_detainee_chart_comes_from_the_event_log_with_same_day_releases():
@@ -137,19 +178,19 @@ def test_detainee_chart_comes_from_the_event_log_with_same_day_releases():
     held = ensemble.detainees_from_log(model.log.frame())
     assert held["held"].iloc[-1] == model.government.detainees_held
     per_day_peak = held.groupby("day")["held"].max()
-    end_of_day = charts.run_frame(model).set_index("day")["detainees_held"]
+    end_of_day = model.snapshot.timeseries.set_index("day")["detainees_held"]
     # every arrest and every release is a point of its own, however many fall on one day
     log = model.log.frame()
     assert len(held) >= log["action"].isin(["raid", "release"]).sum()
     assert per_day_peak.max() == log.loc[log["action"] == "raid", "value"].max()
     assert (per_day_peak >= end_of_day.reindex(per_day_peak.index)).all()
-    spec = charts.one_run_specs(model, charts.one_run_templates(model.spec))["detainees"]
+    spec = charts.one_run_specs(model.snapshot, charts.one_run_templates(model.spec))["detainees"]
     values = [r["value"] for r in next(iter(spec["datasets"].values()))]
     assert values[0] == 0 and max(values) == per_day_peak.max()
     assert spec["encoding"]["y"]["scale"]["domain"] == [0, max(5, per_day_peak.max() + 1)]
     empty = DashboardModel(REPLAY)
     assert ensemble.detainees_from_log(empty.log.frame()).empty
-    assert charts.one_run_specs(empty, charts.one_run_templates(empty.spec))["detainees"]
+    assert charts.one_run_specs(empty.snapshot, charts.one_run_templates(empty.spec))["detainees"]
 
 
 def test_ensemble_is_run_of_the_settings_with_progress_and_drill_down_seeds():

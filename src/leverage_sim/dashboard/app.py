@@ -96,35 +96,50 @@ def Controls(model: DashboardModel | None, reset: Callable[[], None],
     """Reset, play/pause, Step (``days_per_step`` days) and Run to the end.
 
     Playing presses Step every :data:`PLAY_PAUSE_S` seconds until paused, reset or finished,
-    as a coroutine on the server's event loop: a loop in a thread (as Mesa's ModelController)
-    stepped the model but the page redrew only now and then. Steps themselves do not redraw
-    this component (only playing starting or stopping, or the run ending)."""
+    as a task beside the page's event handlers. Each press checks that play is still on and
+    steps under the model's ``stepping`` lock, and ❚❚ switches play off under the same lock,
+    so no step starts after ❚❚ and the page says how many days it paused at. Steps themselves do
+    not redraw this component (only playing starting or stopping, or the run ending)."""
     playing = solara.use_reactive(False)
+    paused_after = solara.use_reactive(None)  # days simulated when ❚❚ was pressed, until a step
     running = solara.use_reactive(model is not None and model.running)  # follows a new model
 
     def press_step(days: int) -> None:
+        paused_after.set(None)
         step(days)
-        if model is not None and not model.running:
+        if model is not None and not model.snapshot.running:
             running.set(False)
             playing.set(False)
 
     async def play() -> None:
-        while playing.value and running.value:
-            press_step(days_per_step.value)
+        while True:
+            with model.stepping:
+                if not (playing.value and running.value):
+                    return
+                press_step(days_per_step.value)
             await asyncio.sleep(PLAY_PAUSE_S)
 
     solara.lab.use_task(play, dependencies=[playing.value, running.value])
 
+    def toggle_play() -> None:
+        with model.stepping:  # not during a step: the day shown is the day paused after
+            paused_after.set(None if not playing.value else model.snapshot.days)
+            playing.set(not playing.value)
+
     def press_reset() -> None:
         playing.set(False)
+        paused_after.set(None)
         reset()
 
     with solara.Row(justify="space-between"):
         solara.Button("Reset", color="primary", on_click=press_reset)
         solara.Button("❚❚" if playing.value else "▶", color="primary",
-                      disabled=not running.value, on_click=lambda: playing.set(not playing.value))
+                      disabled=not running.value, on_click=toggle_play)
         solara.Button("Step", color="primary", disabled=playing.value or not running.value,
                       on_click=lambda: press_step(days_per_step.value))
+    if paused_after.value is not None and not playing.value:
+        solara.Text(f"Paused: {paused_after.value} of {model.spec.horizon_days} days simulated",
+                    classes=["ls-paused"], style="font-size:13px")
     Slider("Days per step", days_per_step.value, lambda n: days_per_step.set(max(1, n)),
            MAX_DAYS_PER_STEP, 1)
     solara.Button("Run to the end", color="primary", outlined=True,

@@ -17,7 +17,7 @@ import altair as alt
 import pandas as pd
 
 from leverage_sim.dashboard.ensemble import DISTRIBUTIONS, SERIES, detainees_from_log
-from leverage_sim.model import LeverageModel
+from leverage_sim.dashboard.snapshot import RunSnapshot
 from leverage_sim.report import OUTCOMES
 from leverage_sim.schema import Scenario
 
@@ -34,16 +34,6 @@ def spec(chart: alt.TopLevelMixin, filename: str) -> dict[str, Any]:
     ``filename``.png/.svg."""
     return chart.properties(usermeta={"embedOptions": {**EMBED, "downloadFileName": filename}}
                             ).to_dict(validate=False)
-
-
-def run_frame(model: LeverageModel) -> pd.DataFrame:
-    """The run so far, one row per simulated day: the model's data-collector columns plus
-    ``date`` and cumulative ``total_attacks`` / ``total_intercepted``."""
-    ts = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
-    ts["date"] = pd.to_datetime([model.spec.date_of(int(d)) for d in ts["day"]])
-    ts["total_attacks"] = ts["attacks"].cumsum()
-    ts["total_intercepted"] = ts["attacks_intercepted"].cumsum()
-    return ts
 
 
 def _dates(spec_: Scenario) -> alt.X:
@@ -75,10 +65,9 @@ def _lines(data: pd.DataFrame, spec_: Scenario, title: str, y: alt.Y, colors: di
     ).properties(width=WIDTH, height=HEIGHT)
 
 
-def authority_rows(model: LeverageModel, ts: pd.DataFrame, events: pd.DataFrame
-                   ) -> pd.DataFrame:
+def authority_rows(run: RunSnapshot) -> pd.DataFrame:
     """Long rows (date, series, value) of authority and mean autonomy."""
-    return ts.melt("date", ["authority", "mean_autonomy"], var_name="series").replace(
+    return run.timeseries.melt("date", ["authority", "mean_autonomy"], var_name="series").replace(
         {"series": {"authority": "government authority",
                     "mean_autonomy": "mean militia autonomy"}})
 
@@ -90,9 +79,9 @@ def authority_autonomy(spec_: Scenario, rows: pd.DataFrame) -> alt.Chart:
                   {"government authority": "#2ca02c", "mean militia autonomy": "#9467bd"})
 
 
-def attack_rows(model: LeverageModel, ts: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
+def attack_rows(run: RunSnapshot) -> pd.DataFrame:
     """Long rows (date, series, value) of cumulative attacks and interceptions."""
-    return ts.melt("date", ["total_attacks", "total_intercepted"], var_name="series").replace(
+    return run.timeseries.melt("date", ["total_attacks", "total_intercepted"], var_name="series").replace(
         {"series": {"total_attacks": "attacks", "total_intercepted": "intercepted"}})
 
 
@@ -103,13 +92,12 @@ def attacks(spec_: Scenario, rows: pd.DataFrame) -> alt.Chart:
                   {"attacks": "#d62728", "intercepted": "#1f77b4"}, "step-after")
 
 
-def detainee_rows(model: LeverageModel, ts: pd.DataFrame, events: pd.DataFrame
-                  ) -> pd.DataFrame:
+def detainee_rows(run: RunSnapshot) -> pd.DataFrame:
     """Detainees not yet released after every arrest and release of the run's event log
     (:func:`.ensemble.detainees_from_log`), from 0 on day 0 to the last simulated day."""
-    held = detainees_from_log(events)
-    start = pd.Timestamp(model.spec.start_date)
-    now = start + dt.timedelta(days=max(model.day - 1, 0))
+    held = detainees_from_log(run.events)
+    start = pd.Timestamp(run.spec.start_date)
+    now = start + dt.timedelta(days=max(run.days - 1, 0))
     last = held["held"].iloc[-1] if len(held) else 0
     return pd.concat([pd.DataFrame({"date": [start], "value": [0], "what": ["start"]}),
                       held.rename(columns={"held": "value"})[["date", "value", "what"]],
@@ -126,7 +114,7 @@ def detainees(spec_: Scenario, rows: pd.DataFrame) -> alt.Chart:
              tooltip=["date:T", "what:N", "value:Q"]).properties(width=WIDTH, height=HEIGHT)
 
 
-RowsFn = Callable[[LeverageModel, pd.DataFrame, pd.DataFrame], pd.DataFrame]
+RowsFn = Callable[[RunSnapshot], pd.DataFrame]
 ONE_RUN: dict[str, tuple[RowsFn, Callable[[Scenario, pd.DataFrame], alt.Chart], bool]] = {
     "authority_autonomy": (authority_rows, authority_autonomy, False),
     "attacks": (attack_rows, attacks, True),
@@ -157,11 +145,10 @@ def with_rows(template: dict[str, Any], rows: pd.DataFrame, count: bool) -> dict
     return out
 
 
-def one_run_specs(model: LeverageModel, templates: dict[str, dict[str, Any]]
+def one_run_specs(run: RunSnapshot, templates: dict[str, dict[str, Any]]
                   ) -> dict[str, dict[str, Any]]:
-    """The one-run charts of ``model`` so far, from its :func:`one_run_templates`."""
-    ts, events = run_frame(model), model.log.frame()
-    return {name: with_rows(templates[name], rows(model, ts, events), count)
+    """The one-run charts of the ``run`` so far, from its :func:`one_run_templates`."""
+    return {name: with_rows(templates[name], rows(run), count)
             for name, (rows, _, count) in ONE_RUN.items()}
 
 

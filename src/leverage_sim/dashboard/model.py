@@ -3,7 +3,10 @@ parameters (``DashboardModel(**slider_values)``, as Mesa's visualisation builds 
 
 from __future__ import annotations
 
+import threading
+
 from leverage_sim.dashboard.levers import settings_scenario
+from leverage_sim.dashboard.snapshot import RunSnapshot, take
 from leverage_sim.model import LeverageModel
 from leverage_sim.runner import replication_seeds
 
@@ -25,6 +28,11 @@ class DashboardModel(LeverageModel):
     step count) then equals ``day`` and the horizon, since :meth:`advance` never steps a
     stopped model.
 
+    The page steps the model only through :meth:`advance` (from its play loop and its buttons,
+    which may run on different threads) and draws only :attr:`snapshot`: ``advance`` holds
+    :attr:`stepping` (a re-entrant lock) while it steps and takes the new snapshot, so two
+    advances never interleave and the page never reads a half-written day.
+
     Raises:
         InputError: unknown scenario, or an override the scenario rejects.
     """
@@ -39,6 +47,8 @@ class DashboardModel(LeverageModel):
         self.scenario_name = scenario_name
         self.replication = int(seed)
         super().__init__(spec, replication_seeds(spec.seed, self.replication + 1)[-1])
+        self.stepping = threading.RLock()
+        self.snapshot: RunSnapshot = take(self)
 
     def step(self) -> None:
         """Advance one day; at the scenario's horizon set ``running = False``."""
@@ -47,9 +57,13 @@ class DashboardModel(LeverageModel):
             self.running = False
 
     def advance(self, days: int) -> int:
-        """Step up to ``days`` days while the model is running; returns the days stepped."""
-        done = 0
-        while done < days and self.running:
-            self.step()
-            done += 1
-        return done
+        """Step up to ``days`` days while the model is running, then take :attr:`snapshot`;
+        returns the days stepped."""
+        with self.stepping:
+            done = 0
+            while done < days and self.running:
+                self.step()
+                done += 1
+            if done:
+                self.snapshot = take(self)
+            return done

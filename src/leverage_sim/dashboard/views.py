@@ -18,7 +18,7 @@ from leverage_sim.compare import Comparison, compare
 from leverage_sim.dashboard import charts, ensemble
 from leverage_sim.dashboard.levers import scenario_values, settings_scenario
 from leverage_sim.dashboard.model import DashboardModel
-from leverage_sim.dashboard.timeline import run_status, timeline_html
+from leverage_sim.dashboard.timeline import timeline_html
 from leverage_sim.errors import InputError
 
 MAX_REPLICATIONS = 1000
@@ -51,30 +51,31 @@ def ScenarioYaml(name: str, values: dict[str, Any], overrides: Sequence[str]) ->
 @solara.component
 def RunView(model: DashboardModel, values: dict[str, Any]) -> None:
     """Status line, the three charts (left) and the event log (right) of the run shown;
-    redrawn after every step through Mesa's ``update_counter``."""
+    redrawn after every step through Mesa's ``update_counter``. Draws the model's
+    :attr:`~DashboardModel.snapshot` (taken between steps), never the model mid-step."""
     update_counter.get()
+    run = model.snapshot
     shown = {**scenario_values(model.spec), "seed": model.replication}
-    solara.HTML(tag="div", unsafe_innerHTML="<b>Run:</b> " + html.escape(run_status(model)),
+    solara.HTML(tag="div", unsafe_innerHTML="<b>Run:</b> " + html.escape(run.status),
                 classes=["ls-status"], style="font-size:15px;margin:8px 0")
     if values != shown:
         solara.Warning("The sliders differ from this run's settings: press Reset to run "
                        "with them.", dense=True, classes=["ls-stale"])
     templates = solara.use_memo(lambda: charts.one_run_templates(model.spec), [model])
-    frame = charts.run_frame(model)
-    events = model.log.frame()
     with solara.Columns([3, 2]):
         with solara.Column(gap="4px", classes=["ls-charts"]):
-            for chart in charts.one_run_specs(model, templates).values():
+            for chart in charts.one_run_specs(run, templates).values():
                 Chart(chart)
         with solara.Column(gap="0px"):
             solara.HTML(tag="div", unsafe_innerHTML="<b>Event log</b> (latest day first)")
-            solara.HTML(tag="div", unsafe_innerHTML=timeline_html(events, model.spec),
+            solara.HTML(tag="div", unsafe_innerHTML=timeline_html(run.events, model.spec),
                         classes=["ls-timeline"],
                         style="overflow-y:auto;max-height:640px;font-size:13px;"
                               "line-height:1.4;padding-bottom:8px")
     with solara.Row(classes=["ls-downloads"]):
-        Csv(frame.drop(columns=["total_attacks", "total_intercepted"]), "timeseries.csv")
-        Csv(events, "events.csv")
+        Csv(run.timeseries.drop(columns=["total_attacks", "total_intercepted"]),
+            "timeseries.csv")
+        Csv(run.events, "events.csv")
         ScenarioYaml(model.scenario_name, shown, ())
 
 

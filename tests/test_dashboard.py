@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import socket
 
+import jsonschema
+import numpy as np
 import pandas as pd
 import pytest
 import solara
@@ -220,6 +222,58 @@ def test_ensemble_is_run_of_the_settings_with_progress_and_drill_down_seeds():
     assert charts.spec(charts.shares_chart(table), "o")["layer"]
     for col in ensemble.DISTRIBUTIONS:
         assert charts.spec(charts.distribution_chart(comparison.summary(), col), col)
+
+
+def test_histogram_bars_are_the_true_counts_per_bin():
+    """One binning for bars, axis and tooltip: the rows drawn are the runs per bin (an
+    ensemble's muster sizes and attacks; two scenarios overlaid on the same bins)."""
+    scenario = settings_scenario(REPLAY, (), {})
+    backed = settings_scenario(REPLAY, (), {"backing": 0.9}).model_copy(update={"name": "b"})
+    comparison = compare([scenario, backed], 40)
+    summary = comparison.summary()
+    for column in ensemble.DISTRIBUTIONS:
+        spec = charts.spec(charts.distribution_chart(summary, column), column)
+        assert "transform" not in spec and '"bin":' not in json.dumps(spec["encoding"])
+        assert not any("aggregate" in channel for channel in spec["encoding"].values()
+                       if isinstance(channel, dict))
+        drawn = pd.DataFrame(next(iter(spec["datasets"].values())))
+        widths = set(drawn["high"] - drawn["low"])
+        assert len(widths) == 1 and len(set(drawn["low"])) <= ensemble.MAX_BINS
+        edges = np.arange(drawn["low"].min(), drawn["high"].max() + 1e-9, widths.pop())
+        for label, runs in summary.groupby("scenario"):
+            true, _ = np.histogram(runs[column], bins=edges)
+            mine = drawn[drawn["scenario"] == label].set_index("low")["runs"]
+            assert mine.sum() == len(runs) == 40
+            assert mine.reindex(edges[:-1], fill_value=0).tolist() == true.tolist()
+    assert ensemble.bin_width(132, 263) == 10 and ensemble.bin_width(8, 27) == 1
+    assert ensemble.bin_width(0.0, 0.93, whole=False) == 0.05
+    one = ensemble.histogram(pd.DataFrame({"scenario": ["a"] * 3, "x": [7, 7, 7]}), "x")
+    assert one[["low", "high", "bin", "runs"]].values.tolist() == [[7, 8, "7", 3]]
+
+
+def test_chart_specs_are_of_the_vega_lite_version_that_draws_them(replay):
+    """Altair writes Vega-Lite v6 specs; the page draws with the Vega-Lite of solara's chart
+    widget (v5), which warns on a newer spec. Every chart declares the renderer's version and
+    is valid under that version's own schema."""
+    assert charts.SCHEMA.endswith(f"/v{assets.vega_lite_version()}.json")
+    schema_file = assets.vega_lite_schema()
+    if not schema_file.is_file():
+        pytest.skip(f"{schema_file} not fetched (python -m leverage_sim.dashboard.assets)")
+    schema = json.loads(schema_file.read_text())
+    validator = jsonschema.validators.validator_for(schema)(schema)
+    model = DashboardModel(REPLAY)
+    model.advance(40)
+    specs = list(charts.one_run_specs(model.snapshot, charts.one_run_templates(model.spec))
+                 .values())
+    comparison = compare([replay, replay.model_copy(update={"name": "other"})], 4)
+    bands = ensemble.bands(comparison.results)
+    specs += [charts.spec(charts.band_chart(bands, s, replay), s) for s in ensemble.SERIES]
+    specs += [charts.spec(charts.shares_chart(comparison.table()), "outcomes")]
+    specs += [charts.spec(charts.distribution_chart(comparison.summary(), c), c)
+              for c in ensemble.DISTRIBUTIONS]
+    for spec in specs:
+        assert spec["$schema"] == charts.SCHEMA
+        assert [e.message for e in validator.iter_errors(spec)] == []
 
 
 def test_compare_charts_take_both_scenarios(replay):

@@ -73,7 +73,7 @@ def dashboard_url(what_if):
             stdout=log, stderr=subprocess.STDOUT)
         url = f"http://127.0.0.1:{port}/"
         try:
-            server.wait_ready(url, proc, timeout_s=90)
+            server.wait_ready(url, proc, timeout_s=600)  # start-up: minutes on a loaded machine
             yield url
         finally:
             proc.terminate()

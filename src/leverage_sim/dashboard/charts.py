@@ -16,6 +16,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from leverage_sim.dashboard import assets, ensemble
 from leverage_sim.dashboard.ensemble import DISTRIBUTIONS, SERIES, detainees_from_log
 from leverage_sim.dashboard.snapshot import RunSnapshot
 from leverage_sim.report import OUTCOMES
@@ -27,13 +28,17 @@ EMBED = {"actions": {"export": True, "source": False, "compiled": False, "editor
          "renderer": "svg"}
 """vega-embed options: drawn as SVG; the chart menu offers PNG/SVG export only (no online
 editor)."""
+SCHEMA = f"https://vega.github.io/schema/vega-lite/v{assets.vega_lite_version()}.json"
+"""The Vega-Lite version the specs declare: the one the page draws them with (solara's chart
+widget; Altair writes its own, newer version, which the page's renderer warns about). The
+specs are checked against this version's schema in the tests."""
 
 
 def spec(chart: alt.TopLevelMixin, filename: str) -> dict[str, Any]:
-    """The chart as a Vega-Lite dict for the page; its PNG/SVG export is saved as
-    ``filename``.png/.svg."""
-    return chart.properties(usermeta={"embedOptions": {**EMBED, "downloadFileName": filename}}
-                            ).to_dict(validate=False)
+    """The chart as a Vega-Lite dict for the page (declaring :data:`SCHEMA`); its PNG/SVG
+    export is saved as ``filename``.png/.svg."""
+    return {**chart.properties(usermeta={"embedOptions": {**EMBED, "downloadFileName": filename}}
+                               ).to_dict(validate=False), "$schema": SCHEMA}
 
 
 def _dates(spec_: Scenario) -> alt.X:
@@ -188,11 +193,13 @@ def shares_chart(table: pd.DataFrame) -> alt.LayerChart:
 
 def distribution_chart(summary: pd.DataFrame, column: str) -> alt.Chart:
     """Histogram of one per-run figure (runs per bin), scenarios overlaid (not stacked) in
-    their colours (``summary``: :meth:`Comparison.summary`)."""
-    return alt.Chart(summary[["scenario", column]], title=DISTRIBUTIONS[column]).mark_bar(
-        opacity=0.5).encode(
-        alt.X(f"{column}:Q", bin=alt.Bin(maxbins=20), title=DISTRIBUTIONS[column]),
-        alt.Y("count():Q", title="runs", stack=None, axis=alt.Axis(tickMinStep=1, format="d")),
+    their colours (``summary``: :meth:`Comparison.summary`). The bins are computed once
+    (:func:`.ensemble.histogram`) and drawn as they are: bars, axis and tooltip agree."""
+    bins = ensemble.histogram(summary, column)
+    return alt.Chart(bins, title=DISTRIBUTIONS[column]).mark_bar(opacity=0.5).encode(
+        alt.X("low:Q", title=DISTRIBUTIONS[column], scale=alt.Scale(zero=False)),
+        alt.X2("high:Q"),
+        alt.Y("runs:Q", title="runs", stack=None, axis=alt.Axis(tickMinStep=1, format="d")),
         color=alt.Color("scenario:N", title=None, legend=None),
-        tooltip=["scenario:N", alt.Tooltip(f"{column}:Q", bin=True), "count():Q"],
+        tooltip=["scenario:N", alt.Tooltip("bin:N", title=DISTRIBUTIONS[column]), "runs:Q"],
     ).properties(width=ENSEMBLE_WIDTH // 2 - 45, height=HEIGHT)

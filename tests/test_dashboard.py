@@ -26,9 +26,11 @@ from leverage_sim.dashboard.levers import (
     scenario_values,
     settings_scenario,
 )
-from leverage_sim.dashboard.model import DashboardModel
-from leverage_sim.dashboard.timeline import run_status, timeline_html
+from leverage_sim.dashboard.model import DEFAULT_POSTERIOR, DashboardModel
+from leverage_sim.dashboard.scenario_file import MARK, save_scenario
+from leverage_sim.dashboard.timeline import parameters_note, run_status, timeline_html
 from leverage_sim.dashboard.views import RunView
+from leverage_sim.errors import InputError
 from leverage_sim.narrative import describe_event, narrative
 from leverage_sim.scenario_loader import ENV_SCENARIO_PATH
 
@@ -384,12 +386,54 @@ def test_cli_port_in_use_is_an_input_error(capsys):
     assert f"Cannot serve the dashboard on 127.0.0.1:{port}" in err and "--port" in err
 
 
-def test_ensemble_draws_from_the_committed_posterior_when_asked():
+def test_posterior_run_k_is_replication_k_of_the_ensemble_and_says_so():
+    """With the calibrated parameters (the page's default) the one run of seed k is
+    replication k of the ensemble, draw included, and every view says which parameters."""
+    assert DEFAULT_POSTERIOR == "default"
+    scenario = settings_scenario(REPLAY, (), {"backing": 0.9})
+    plain = ensemble.run_ensemble(scenario, 4)
+    drawn = ensemble.run_ensemble(scenario, 4, posterior="default")
+    res = next(iter(drawn.results.values()))
+    assert not res.summary.equals(next(iter(plain.results.values())).summary)
+    k = 3
+    model = finished(DashboardModel(REPLAY, backing=0.9, seed=k, posterior="default"))
+    theirs = res.events[res.events["replication"] == k].drop(columns="replication")
+    pd.testing.assert_frame_equal(model.log.frame(), theirs.reset_index(drop=True))
+    assert model.posterior_record["sha256"] == drawn.posterior["sha256"]
+    assert "calibration/default" in parameters_note(drawn.posterior)
+    assert "own values" in parameters_note(DashboardModel(REPLAY).posterior_record)
+
+
+def test_compare_effects_are_those_of_compare_as_a_table_and_dot_and_interval():
     scenario = settings_scenario(REPLAY, (), {})
-    plain = ensemble.run_ensemble(scenario, 6)
-    drawn = ensemble.run_ensemble(scenario, 6, posterior="default")
-    again = ensemble.run_ensemble(scenario, 6, posterior="default")
-    summary = next(iter(drawn.results.values())).summary
-    assert summary.equals(next(iter(again.results.values())).summary)
-    assert not summary.equals(next(iter(plain.results.values())).summary)
-    assert next(iter(drawn.results.values())).posterior is not None
+    comparison = compare([scenario.model_copy(update={"name": "as filed"}),
+                          settings_scenario(REPLAY, (), {"backing": 0.9})
+                          .model_copy(update={"name": "backed"})], 30)
+    effects = comparison.effects()
+    table = charts.effects_table(effects)
+    held = effects[(effects["measure"] == "held_firm")].iloc[0]
+    assert table.loc["share of runs: held firm", "backed"] == (
+        f"{held.effect:+.0f} points [{held.low:.0f}, {held.high:.0f}]")
+    assert list(table.columns) == ["backed"] and len(table) == len(effects)
+    spec = charts.spec(charts.effects_chart(effects, "as filed"), "effects")
+    rows = [r for d in spec["datasets"].values() for r in d if "measure" in r]
+    assert {(r["measure"], r["effect"], r["low"], r["high"]) for r in rows} == {
+        (r.measure, r.effect, r.low, r.high) for r in effects.itertuples() if r.kind == "points"}
+    assert "Effect against as filed" in json.dumps(spec)
+
+
+def test_scenario_file_loads_back_and_foreign_files_are_kept(tmp_path):
+    scenario = settings_scenario(REPLAY, ("militias[KH].autonomy=0.5",), {"backing": 0.75})
+    path = save_scenario(scenario, tmp_path / "mine.yaml", "test")
+    assert path.read_text().startswith(MARK)
+    assert ls.load_scenario(path) == scenario.model_copy(update={"name": "mine"})
+    assert save_scenario(scenario, path) == path  # ours: replaced
+    foreign = tmp_path / "theirs.yaml"
+    foreign.write_text("name: theirs\n")
+    with pytest.raises(InputError, match="did not write it"):
+        save_scenario(scenario, foreign)
+    assert foreign.read_text() == "name: theirs\n"
+    with pytest.raises(InputError, match="ending in .yaml"):
+        save_scenario(scenario, tmp_path / "x.txt")
+    with pytest.raises(InputError, match="does not exist"):
+        save_scenario(scenario, tmp_path / "no" / "x.yaml")

@@ -28,9 +28,11 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect, sync_playwright
 
 import leverage_sim as ls
-from leverage_sim.dashboard import assets, ensemble, server
-from leverage_sim.dashboard.levers import scenario_values
-from leverage_sim.dashboard.model import DashboardModel
+from leverage_sim.compare import compare
+from leverage_sim.dashboard import assets, charts, ensemble, server
+from leverage_sim.dashboard.levers import scenario_values, settings_scenario
+from leverage_sim.dashboard.model import DEFAULT_POSTERIOR, DashboardModel
+from leverage_sim.dashboard.scenario_file import MARK
 from leverage_sim.dashboard.timeline import event_line
 from leverage_sim.narrative import display_names, scripted_notes
 
@@ -41,6 +43,7 @@ SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "img"
 VIEWPORT = {"width": 1400, "height": 1050}
 REPLAY = "june_2020_replay"
 LEVERAGE_SIM = str(Path(sys.executable).with_name("leverage-sim"))
+CONSOLE: dict = {}  # page -> the browser console's messages ("type: text")
 TIMEOUT_MS = 90_000  # generous: the tests wait for states, and a loaded machine is slow
 
 
@@ -98,8 +101,17 @@ def page(tmp_path):
             pytest.skip(f"Chromium at {CHROMIUM} cannot start: {str(e).splitlines()[0]}")
         context.set_default_timeout(TIMEOUT_MS)
         expect.set_options(timeout=TIMEOUT_MS)
-        yield context.new_page()
+        page = context.new_page()
+        CONSOLE[page] = []
+        page.on("console", lambda m: CONSOLE[page].append(f"{m.type}: {m.text}"))
+        yield page
         context.close()
+        CONSOLE.pop(page)
+
+
+def page_model(name: str, **levers) -> DashboardModel:
+    """The model the page runs for these settings (with its default, calibrated parameters)."""
+    return DashboardModel(name, posterior=DEFAULT_POSTERIOR, **levers)
 
 
 def slider(page, label: str):
@@ -241,12 +253,12 @@ def test_reset_and_step_after_switching_scenario(dashboard_url, what_if, page):
     page.get_by_role("button", name="Reset").click()
     wait_status(page, "US backing 1.00")
     assert status(page).startswith("what_if_backed: not started"), status(page)
-    days = 1 + first_event_day(DashboardModel(str(what_if), backing=1.0))
+    days = 1 + first_event_day(page_model(str(what_if), backing=1.0))
     for day in range(1, days + 1):
         press_step(page, day)
     assert status(page).startswith(f"what_if_backed: {days} of 90"), status(page)
     expect(page.locator(".ls-event")).to_have_text(
-        expected_log(DashboardModel(str(what_if), backing=1.0), days))
+        expected_log(page_model(str(what_if), backing=1.0), days))
     # back to the first scenario: its values on the sliders and in the run
     pick(page, REPLAY)
     wait_value(page, "US backing", "0.1")
@@ -299,11 +311,11 @@ def test_dashboard_in_chromium(dashboard_url, page, tmp_path):
     assert page.locator(".ls-event").count() == 0
 
     # step until the first events of this run (computed by the model itself) are on the page
-    days = 1 + first_event_day(DashboardModel(REPLAY, backing=1.0))
+    days = 1 + first_event_day(page_model(REPLAY, backing=1.0))
     assert days <= 30, "the run has no event in its first month: pick a livelier setting"
     for day in range(1, days + 1):
         press_step(page, day)
-    expected = expected_log(DashboardModel(REPLAY, backing=1.0), days)
+    expected = expected_log(page_model(REPLAY, backing=1.0), days)
     assert expected
     expect(page.locator(".ls-event")).to_have_text(expected)
     # the day-by-day charts gain the new days; the detainee chart (drawn from the event log)
@@ -329,7 +341,7 @@ def test_dashboard_in_chromium(dashboard_url, page, tmp_path):
     page.get_by_role("button", name="Run to the end").click()
     wait_status(page, ": 90 of 90 days")
     expect(page.get_by_role("button", name="Step")).to_be_disabled()  # the run has ended
-    model = DashboardModel(REPLAY)
+    model = page_model(REPLAY)
     expected = expected_log(model, 90)
     assert any(" relents to KH" in e or " holds firm against KH" in e for e in expected)
     expect(page.locator(".ls-event")).to_have_text(expected)
@@ -357,7 +369,10 @@ def test_dashboard_in_chromium(dashboard_url, page, tmp_path):
     set_number(page, "Replications", 20)
     page.get_by_role("button", name="Run 20 replications").click()
     expect(page.locator(".ls-ensemble-status")).to_contain_text("20 replications of")
-    comparison = ensemble.run_ensemble(model.spec, 20)
+    expect(page.locator(".ls-parameters").first).to_contain_text(
+        "calibrated ones drawn from the posterior of the committed calibration")
+    comparison = ensemble.run_ensemble(settings_scenario(REPLAY, (), {}), 20,
+                                       posterior=DEFAULT_POSTERIOR)
     for cell in comparison.side_by_side().iloc[:, 0]:
         expect(page.locator(".ls-table")).to_contain_text(cell)
     wait_charts(page, ".ls-bands", len(ensemble.SERIES))
@@ -369,21 +384,55 @@ def test_dashboard_in_chromium(dashboard_url, page, tmp_path):
     page.locator(".ls-drill-down").click()
     wait_status(page, "seed 3.")
     wait_status(page, ": 90 of 90 days")
-    expect(page.locator(".ls-event")).to_have_text(expected_log(DashboardModel(REPLAY, seed=3),
+    expect(page.locator(".ls-event")).to_have_text(expected_log(page_model(REPLAY, seed=3),
                                                                 90))
 
-    # compare the sliders' settings with the scenario as filed, same seeds
+    # save the sliders (backing 1) as a preset and as a scenario file; compare the preset and
+    # the sliders (backing 0.5) with the scenario as filed, same seeds: effects first
     slider(page, "US backing").focus()
     page.keyboard.press("End")
+    wait_value(page, "US backing", "1")
     page.get_by_role("button", name="Compare").first.click()
+    page.get_by_label("Preset name").fill("backed")
+    page.locator(".ls-save-preset").click()
+    expect(page.locator(".ls-saved")).to_contain_text("Preset 'backed' saved")
+    saved = tmp_path / "backed.yaml"
+    page.get_by_label("Scenario file").fill(str(saved))
+    page.locator(".ls-save-file").click()
+    expect(page.locator(".ls-saved")).to_contain_text(f"Saved {saved}")
+    assert saved.read_text().startswith(MARK)
+    assert ls.load_scenario(saved) == settings_scenario(REPLAY, (), {"backing": 1.0}
+                                                        ).model_copy(update={"name": "backed"})
+    foreign = tmp_path / "notes.yaml"
+    foreign.write_text("mine: true\n")
+    page.get_by_label("Scenario file").fill(str(foreign))
+    page.locator(".ls-save-file").click()
+    expect(page.locator(".ls-saved")).to_contain_text("leverage-sim did not write it")
+    assert foreign.read_text() == "mine: true\n"
+    slider(page, "US backing").focus()
+    for _ in range(40):
+        page.keyboard.press("ArrowLeft")
+    wait_value(page, "US backing", "0.6")
     set_number(page, "Replications", 10)
     page.locator(".ls-run-compare").click()
     expect(page.locator(".ls-compare-status")).to_contain_text(
-        f"{REPLAY} (sliders) vs {REPLAY} as filed: 10 replications each, same seeds")
+        f"{REPLAY} as filed vs sliders vs backed: 10 replications each, same seeds")
+    reference = settings_scenario(REPLAY, (), {})
+    effects = compare([reference.model_copy(update={"name": f"{REPLAY} as filed"}),
+                       settings_scenario(REPLAY, (), {"backing": 0.6})
+                       .model_copy(update={"name": "sliders"}),
+                       settings_scenario(REPLAY, (), {"backing": 1.0})
+                       .model_copy(update={"name": "backed"})], 10,
+                      posterior=DEFAULT_POSTERIOR).effects()
+    table = charts.effects_table(effects)
+    for cell in [*table["sliders"], *table["backed"]]:
+        expect(page.locator(".ls-effects")).to_contain_text(cell)
     wait_charts(page, ".ls-bands", len(ensemble.SERIES))
     page.mouse.move(0, 0)
     shots["dashboard_compare.png"] = tmp_path / "dashboard_compare.png"
     page.screenshot(path=str(shots["dashboard_compare.png"]))
+    vega = [m for m in CONSOLE[page] if "vega" in m.lower()]
+    assert not vega, vega  # e.g. a spec of another Vega-Lite version than the renderer's
 
     for shot in shots.values():
         assert shot.stat().st_size > 20_000

@@ -25,7 +25,7 @@ import solara.lab
 from mesa.visualization.utils import force_update
 
 from leverage_sim.dashboard.levers import LEVERS, SEED_SLIDER_MAX, scenario_values
-from leverage_sim.dashboard.model import DEFAULT_SCENARIO, DashboardModel
+from leverage_sim.dashboard.model import DEFAULT_POSTERIOR, DEFAULT_SCENARIO, DashboardModel
 from leverage_sim.dashboard.server import ENV_OVERRIDES, ENV_SCENARIO
 from leverage_sim.dashboard.views import CompareView, EnsembleView, RunView
 from leverage_sim.errors import InputError
@@ -55,10 +55,17 @@ def cli_overrides() -> tuple[str, ...]:
 def fresh(name: str, values: dict[str, Any] | None = None
           ) -> tuple[DashboardModel, dict[str, Any]]:
     """A new model of scenario ``name`` with the slider ``values`` (default: the scenario's own
-    values and seed 0) and the values it runs with (levers it has, and ``seed``)."""
-    model = DashboardModel(name, cli_overrides(), **{
-        k: v for k, v in (values or {}).items() if k != "scenario"})
-    return model, {**scenario_values(model.spec), "seed": model.replication}
+    values, seed 0 and :data:`DEFAULT_POSTERIOR`) and the values it runs with (levers it has,
+    ``seed`` and ``posterior``)."""
+    model = DashboardModel(name, cli_overrides(), **{"posterior": DEFAULT_POSTERIOR, **{
+        k: v for k, v in (values or {}).items() if k != "scenario"}})
+    return model, run_values(model)
+
+
+def run_values(model: DashboardModel) -> dict[str, Any]:
+    """The sidebar's values that describe ``model``: its levers, seed and posterior."""
+    return {**scenario_values(model.spec), "seed": model.replication,
+            "posterior": model.posterior}
 
 
 @solara.component
@@ -88,6 +95,9 @@ def Sliders(values: solara.Reactive[dict[str, Any]]) -> None:
             Slider(lv.label, values.value[lv.name], setter(lv.name))
     Slider("Seed (replication no. of `leverage-sim run`)", values.value["seed"],
            setter("seed"), SEED_SLIDER_MAX, 1)
+    solara.Checkbox(label="Calibrated parameters (drawn from the committed posterior, one "
+                    "draw per seed)", value=values.value["posterior"] != "none",
+                    on_value=lambda on: setter("posterior")("default" if on else "none"))
 
 
 @solara.component
@@ -161,6 +171,7 @@ def Page() -> None:
     view = solara.use_reactive(VIEWS[0])
     ensemble_result = solara.use_reactive(None)  # kept while other views are shown
     compare_result = solara.use_reactive(None)
+    presets = solara.use_reactive({})  # name -> settings saved in the compare view
 
     def show(new_model: DashboardModel, new_values: dict[str, Any]) -> None:
         model.set(new_model)
@@ -169,7 +180,8 @@ def Page() -> None:
         error.set("")
 
     def pick(new: str) -> None:
-        built = _try(lambda: fresh(new))
+        built = _try(lambda: fresh(new, {"posterior": values.value.get("posterior",
+                                                                        DEFAULT_POSTERIOR)}))
         if isinstance(built, str):
             error.set(built)
             return
@@ -217,7 +229,8 @@ def Page() -> None:
     elif view.value == VIEWS[1]:
         EnsembleView(name.value, values.value, cli_overrides(), ensemble_result, drill_down)
     else:
-        CompareView(name.value, values.value, cli_overrides(), choices, compare_result)
+        CompareView(name.value, values.value, cli_overrides(), choices, presets,
+                    compare_result)
 
 
 def _try(build):

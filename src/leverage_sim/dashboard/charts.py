@@ -203,3 +203,51 @@ def distribution_chart(summary: pd.DataFrame, column: str) -> alt.Chart:
         color=alt.Color("scenario:N", title=None, legend=None),
         tooltip=["scenario:N", alt.Tooltip("bin:N", title=DISTRIBUTIONS[column]), "runs:Q"],
     ).properties(width=ENSEMBLE_WIDTH // 2 - 45, height=HEIGHT)
+
+
+def effect_label(measure: str) -> str:
+    """A measure's name as words (``held_firm`` -> ``held firm``)."""
+    return measure.replace("_", " ")
+
+
+def effect_cell(kind: str, effect: float, low: float, high: float) -> str:
+    """One effect with its interval, e.g. ``+29 points [24, 34]`` (shares) or
+    ``+1.25 [0.40, 2.10]`` (means)."""
+    if kind == "points":
+        return f"{effect:+.0f} points [{low:.0f}, {high:.0f}]"
+    return f"{effect:+.2f} [{low:.2f}, {high:.2f}]"
+
+
+def effects_table(effects: pd.DataFrame) -> pd.DataFrame:
+    """``effects`` (:meth:`Comparison.effects`) as measures by rows, scenarios as columns,
+    cells from :func:`effect_cell`; outcome shares first."""
+    cells = effects.assign(
+        cell=[effect_cell(r.kind, r.effect, r.low, r.high) for r in effects.itertuples()],
+        row=[("share of runs: " if k == "points" else "mean: ") + effect_label(m)
+             for k, m in zip(effects["kind"], effects["measure"], strict=True)])
+    wide = cells.pivot(index="row", columns="scenario", values="cell")
+    return wide.loc[list(dict.fromkeys(cells["row"])), list(dict.fromkeys(cells["scenario"]))
+                    ].rename_axis(index=None, columns=None)
+
+
+def effects_chart(effects: pd.DataFrame, reference: str) -> alt.LayerChart:
+    """Dot and interval of each outcome share's paired effect (percentage points against
+    ``reference``, its 90% paired-bootstrap interval), one colour per scenario."""
+    data = effects[effects["kind"] == "points"].assign(
+        outcome=lambda t: t["measure"].map(effect_label),
+        text=lambda t: [effect_cell("points", *v) for v in
+                        zip(t["effect"], t["low"], t["high"], strict=True)])
+    top = max(10.0, float(data[["low", "high"]].abs().to_numpy().max()) if len(data) else 0)
+    base = alt.Chart(data, title=f"Effect against {reference}: share of runs, points "
+                     "(90% interval)").encode(
+        y=alt.Y("outcome:N", title=None, sort=None), yOffset="scenario:N",
+        color=alt.Color("scenario:N", title=None, legend=alt.Legend(orient="bottom")),
+        tooltip=["scenario:N", "outcome:N", alt.Tooltip("text:N", title="effect")])
+    scale = alt.Scale(domain=[-top, top])
+    rules = base.mark_rule(strokeWidth=2).encode(
+        alt.X("low:Q", title="difference in share of runs (percentage points)", scale=scale),
+        alt.X2("high:Q"))
+    dots = base.mark_point(filled=True, size=60).encode(alt.X("effect:Q", scale=scale))
+    zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="gray").encode(x="x:Q")
+    return (zero + rules + dots).properties(width=ENSEMBLE_WIDTH, height=22 * len(OUTCOMES)
+                                            * max(1, data["scenario"].nunique()))

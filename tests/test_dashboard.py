@@ -273,6 +273,7 @@ def test_chart_specs_are_of_the_vega_lite_version_that_draws_them(replay):
     specs += [charts.spec(charts.shares_chart(comparison.table()), "outcomes")]
     specs += [charts.spec(charts.distribution_chart(comparison.summary(), c), c)
               for c in ensemble.DISTRIBUTIONS]
+    specs += [charts.spec(charts.effects_chart(comparison.effects(), replay.name), "effects")]
     for spec in specs:
         assert spec["$schema"] == charts.SCHEMA
         assert [e.message for e in validator.iter_errors(spec)] == []
@@ -437,3 +438,7 @@ def test_scenario_file_loads_back_and_foreign_files_are_kept(tmp_path):
         save_scenario(scenario, tmp_path / "x.txt")
     with pytest.raises(InputError, match="does not exist"):
         save_scenario(scenario, tmp_path / "no" / "x.yaml")
+    # the one-run download: the same settings (--set overrides too), not the posterior's draw
+    model = DashboardModel(REPLAY, ("militias[KH].autonomy=0.5",), backing=0.75,
+                           posterior="default")
+    assert model.settings == scenario and model.spec != scenario

@@ -199,7 +199,9 @@ def distribution_chart(summary: pd.DataFrame, column: str) -> alt.Chart:
     return alt.Chart(bins, title=DISTRIBUTIONS[column]).mark_bar(opacity=0.5).encode(
         alt.X("low:Q", title=DISTRIBUTIONS[column], scale=alt.Scale(zero=False)),
         alt.X2("high:Q"),
-        alt.Y("runs:Q", title="runs", stack=None, axis=alt.Axis(tickMinStep=1, format="d")),
+        alt.Y("runs:Q", title="runs", stack=None, scale=alt.Scale(zero=True),
+              axis=alt.Axis(tickMinStep=1, format="d")),
+        alt.Y2Datum(0),
         color=alt.Color("scenario:N", title=None, legend=None),
         tooltip=["scenario:N", alt.Tooltip("bin:N", title=DISTRIBUTIONS[column]), "runs:Q"],
     ).properties(width=ENSEMBLE_WIDTH // 2 - 45, height=HEIGHT)
@@ -238,8 +240,9 @@ def effects_chart(effects: pd.DataFrame, reference: str) -> alt.LayerChart:
         text=lambda t: [effect_cell("points", *v) for v in
                         zip(t["effect"], t["low"], t["high"], strict=True)])
     top = max(10.0, float(data[["low", "high"]].abs().to_numpy().max()) if len(data) else 0)
-    base = alt.Chart(data, title=f"Effect against {reference}: share of runs, points "
-                     "(90% interval)").encode(
+    title = alt.TitleParams(f"Effect against {reference}", subtitle="difference in the "
+                            "share of runs with each outcome (90% interval)")
+    base = alt.Chart(data, title=title).encode(
         y=alt.Y("outcome:N", title=None, sort=None), yOffset="scenario:N",
         color=alt.Color("scenario:N", title=None, legend=alt.Legend(orient="bottom")),
         tooltip=["scenario:N", "outcome:N", alt.Tooltip("text:N", title="effect")])

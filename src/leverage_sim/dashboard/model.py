@@ -54,6 +54,7 @@ class DashboardModel(LeverageModel):
             "backing": backing, "instigation": instigation, "resolve": resolve,
             "embassy_interception": embassy_interception})
         self.scenario_name = scenario_name
+        self.settings = spec  # the scenario the settings describe, before a posterior draw
         self.replication = int(seed)
         self.posterior = posterior
         run_seed = child_seed(spec.seed, (self.replication,))

@@ -39,14 +39,13 @@ def Csv(frame: pd.DataFrame, filename: str) -> None:
 
 
 @solara.component
-def ScenarioYaml(name: str, values: dict[str, Any], overrides: Sequence[str]) -> None:
-    """A button downloading scenario ``name`` with the sliders' values applied, as the YAML
-    ``leverage-sim run`` accepts (its replication k = the page's seed k)."""
-    def text() -> str:
-        return scenario_yaml(settings_scenario(name, overrides, values))
-    solara.FileDownload(text, filename=f"{name.rsplit('/', 1)[-1].removesuffix('.yaml')}"
-                        "_dashboard.yaml", label="scenario YAML (sliders applied)",
-                        mime_type="application/x-yaml")
+def ScenarioYaml(model: DashboardModel) -> None:
+    """A button downloading the scenario of ``model``'s settings (``--set`` overrides and
+    levers applied, no posterior draw), as the YAML ``leverage-sim run`` accepts (its
+    replication k = the page's seed k)."""
+    name = model.scenario_name.rsplit("/", 1)[-1].removesuffix(".yaml")
+    solara.FileDownload(lambda: scenario_yaml(model.settings), filename=f"{name}_dashboard.yaml",
+                        label="scenario YAML (sliders applied)", mime_type="application/x-yaml")
 
 
 @solara.component
@@ -86,7 +85,7 @@ def RunView(model: DashboardModel, values: dict[str, Any]) -> None:
         Csv(run.timeseries.drop(columns=["total_attacks", "total_intercepted"]),
             "timeseries.csv")
         Csv(run.events, "events.csv")
-        ScenarioYaml(model.scenario_name, shown, ())
+        ScenarioYaml(model)
 
 
 @solara.component

@@ -388,14 +388,11 @@ def test_dashboard_in_chromium(dashboard_url, page, tmp_path):
                                                                 90))
 
     # save the sliders (backing 1) as a preset and as a scenario file; compare the preset and
-    # the sliders (backing 0.5) with the scenario as filed, same seeds: effects first
+    # the sliders (backing 0.6) with the scenario as filed, same seeds: effects first
     slider(page, "US backing").focus()
     page.keyboard.press("End")
     wait_value(page, "US backing", "1")
     page.get_by_role("button", name="Compare").first.click()
-    page.get_by_label("Preset name").fill("backed")
-    page.locator(".ls-save-preset").click()
-    expect(page.locator(".ls-saved")).to_contain_text("Preset 'backed' saved")
     saved = tmp_path / "backed.yaml"
     page.get_by_label("Scenario file").fill(str(saved))
     page.locator(".ls-save-file").click()
@@ -403,12 +400,10 @@ def test_dashboard_in_chromium(dashboard_url, page, tmp_path):
     assert saved.read_text().startswith(MARK)
     assert ls.load_scenario(saved) == settings_scenario(REPLAY, (), {"backing": 1.0}
                                                         ).model_copy(update={"name": "backed"})
-    foreign = tmp_path / "notes.yaml"
-    foreign.write_text("mine: true\n")
-    page.get_by_label("Scenario file").fill(str(foreign))
-    page.locator(".ls-save-file").click()
-    expect(page.locator(".ls-saved")).to_contain_text("leverage-sim did not write it")
-    assert foreign.read_text() == "mine: true\n"
+    page.get_by_label("Scenario file").fill(saved.name)  # as a user would type it
+    page.get_by_label("Preset name").fill("backed")
+    page.locator(".ls-save-preset").click()
+    expect(page.locator(".ls-saved")).to_contain_text("Preset 'backed' saved")
     slider(page, "US backing").focus()
     for _ in range(40):
         page.keyboard.press("ArrowLeft")
@@ -431,6 +426,13 @@ def test_dashboard_in_chromium(dashboard_url, page, tmp_path):
     page.mouse.move(0, 0)
     shots["dashboard_compare.png"] = tmp_path / "dashboard_compare.png"
     page.screenshot(path=str(shots["dashboard_compare.png"]))
+    # a file leverage-sim did not write is never overwritten
+    foreign = tmp_path / "notes.yaml"
+    foreign.write_text("mine: true\n")
+    page.get_by_label("Scenario file").fill(str(foreign))
+    page.locator(".ls-save-file").click()
+    expect(page.locator(".ls-saved")).to_contain_text("leverage-sim did not write it")
+    assert foreign.read_text() == "mine: true\n"
     vega = [m for m in CONSOLE[page] if "vega" in m.lower()]
     assert not vega, vega  # e.g. a spec of another Vega-Lite version than the renderer's
 

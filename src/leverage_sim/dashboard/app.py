@@ -122,7 +122,7 @@ def Controls(model: DashboardModel | None, reset: Callable[[], None],
             playing.set(False)
 
     async def play() -> None:
-        while True:
+        while model is not None:
             with model.stepping:
                 if not (playing.value and running.value):
                     return

@@ -134,13 +134,11 @@ def EnsembleView(name: str, values: dict[str, Any], overrides: Sequence[str],
 
     def work() -> None:
         try:
-            scenario = settings_scenario(name, overrides, values)
-        except InputError as e:
+            result.set((settings, ensemble.run_ensemble(
+                settings_scenario(name, overrides, values), count.value,
+                lambda share: setattr(task, "progress", 100 * share), settings["posterior"])))
+        except InputError as e:  # e.g. a calibration folder that is missing or damaged
             result.set(str(e))
-            return
-        result.set((settings, ensemble.run_ensemble(
-            scenario, count.value, lambda share: setattr(task, "progress", 100 * share),
-            settings["posterior"])))
 
     task = solara.lab.use_task(work, dependencies=None)
     with solara.Row(style="align-items:center"):

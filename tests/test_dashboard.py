@@ -7,14 +7,18 @@ from __future__ import annotations
 import json
 import socket
 
+import jsonschema
+import numpy as np
 import pandas as pd
 import pytest
+import solara
+from mesa.visualization.utils import force_update
 
 import leverage_sim as ls
 from leverage_sim.canonical import scenario_yaml
 from leverage_sim.cli.main import main as cli
 from leverage_sim.compare import compare
-from leverage_sim.dashboard import assets, charts, ensemble, server
+from leverage_sim.dashboard import assets, charts, ensemble, server, snapshot
 from leverage_sim.dashboard.levers import (
     LEVERS,
     lever_overrides,
@@ -22,8 +26,11 @@ from leverage_sim.dashboard.levers import (
     scenario_values,
     settings_scenario,
 )
-from leverage_sim.dashboard.model import DashboardModel
-from leverage_sim.dashboard.timeline import run_status, timeline_html
+from leverage_sim.dashboard.model import DEFAULT_POSTERIOR, DashboardModel
+from leverage_sim.dashboard.scenario_file import MARK, save_scenario
+from leverage_sim.dashboard.timeline import parameters_note, run_status, timeline_html
+from leverage_sim.dashboard.views import RunView
+from leverage_sim.errors import InputError
 from leverage_sim.narrative import describe_event, narrative
 from leverage_sim.scenario_loader import ENV_SCENARIO_PATH
 
@@ -111,10 +118,11 @@ def test_live_lever_values_follow_scripted_events():
 def test_one_run_charts_follow_the_run():
     model = DashboardModel(REPLAY)
     model.advance(60)
-    ts = charts.run_frame(model)
+    ts = model.snapshot.timeseries
+    assert ts.equals(snapshot.run_frame(model))
     assert len(ts) == 60 and ts["date"].iloc[0] == pd.Timestamp("2020-05-07")
     assert ts["total_attacks"].iloc[-1] == (model.log.frame()["action"] == "attack").sum()
-    specs = charts.one_run_specs(model, charts.one_run_templates(model.spec))
+    specs = charts.one_run_specs(model.snapshot, charts.one_run_templates(model.spec))
     for name, title in (("authority_autonomy", "authority"), ("attacks", "Attacks")):
         spec = specs[name]
         assert title in spec["title"]
@@ -122,14 +130,51 @@ def test_one_run_charts_follow_the_run():
         assert len(rows) == 2 * 60  # two series, one point per simulated day
         assert spec["usermeta"]["embedOptions"]["actions"]["export"] is True
     # the same as building the charts afresh with Altair
-    events = model.log.frame()
     def layout(spec: dict) -> dict:
         return {k: v for k, v in spec.items() if k not in ("data", "datasets")}
     for name, (rows, chart, _) in charts.ONE_RUN.items():
-        fresh = charts.spec(chart(model.spec, rows(model, ts, events)), name)
+        fresh = charts.spec(chart(model.spec, rows(model.snapshot)), name)
         assert layout(specs[name]) == layout(fresh)
         assert [len(d) for d in specs[name]["datasets"].values()] == [
             len(d) for d in fresh["datasets"].values()]
+
+
+def _html_texts(widget) -> list[str]:
+    """The HTML of every ``solara.HTML`` in a rendered widget tree."""
+    found = [widget.unsafe_innerHTML] if hasattr(widget, "unsafe_innerHTML") else []
+    for child in getattr(widget, "children", None) or []:
+        if hasattr(child, "keys"):  # a widget, not a text child
+            found += _html_texts(child)
+    return found
+
+
+def test_page_redrawn_in_the_middle_of_a_step_shows_the_last_whole_day():
+    """The ▶ race: the page redraws (here: from inside the step, between the data collector's
+    columns) while a step is half-written. It shows the last whole day, never a traceback."""
+    model = DashboardModel(REPLAY)
+    values = {**scenario_values(model.spec), "seed": 0}
+    box, rc = solara.render(RunView(model, values), handle_error=False)
+    shown: list[str] = []
+    reporters = model.datacollector.model_reporters
+    last = list(reporters)[-1]  # written after all other columns of the day
+    original = reporters[last]
+    assert callable(original)
+
+    def redraw_then_report(m):
+        force_update()  # what a press of Step on another thread does
+        shown.extend(t for t in _html_texts(box) if t.startswith("<b>Run:"))
+        return original(m)
+
+    reporters[last] = lambda m: redraw_then_report(m)
+    for day in range(1, 4):
+        shown.clear()
+        assert model.advance(1) == 1
+        expected = "not started" if day == 1 else f": {day - 1} of 90 days simulated"
+        assert shown and all(expected in text for text in shown), shown
+    force_update()
+    (status,) = [t for t in _html_texts(box) if t.startswith("<b>Run:")]
+    assert ": 3 of 90 days simulated" in status
+    rc.close()
 
 
 def test_detainee_chart_comes_from_the_event_log_with_same_day_releases():
@@ -137,19 +182,19 @@ def test_detainee_chart_comes_from_the_event_log_with_same_day_releases():
     held = ensemble.detainees_from_log(model.log.frame())
     assert held["held"].iloc[-1] == model.government.detainees_held
     per_day_peak = held.groupby("day")["held"].max()
-    end_of_day = charts.run_frame(model).set_index("day")["detainees_held"]
+    end_of_day = model.snapshot.timeseries.set_index("day")["detainees_held"]
     # every arrest and every release is a point of its own, however many fall on one day
     log = model.log.frame()
     assert len(held) >= log["action"].isin(["raid", "release"]).sum()
     assert per_day_peak.max() == log.loc[log["action"] == "raid", "value"].max()
     assert (per_day_peak >= end_of_day.reindex(per_day_peak.index)).all()
-    spec = charts.one_run_specs(model, charts.one_run_templates(model.spec))["detainees"]
+    spec = charts.one_run_specs(model.snapshot, charts.one_run_templates(model.spec))["detainees"]
     values = [r["value"] for r in next(iter(spec["datasets"].values()))]
     assert values[0] == 0 and max(values) == per_day_peak.max()
     assert spec["encoding"]["y"]["scale"]["domain"] == [0, max(5, per_day_peak.max() + 1)]
     empty = DashboardModel(REPLAY)
     assert ensemble.detainees_from_log(empty.log.frame()).empty
-    assert charts.one_run_specs(empty, charts.one_run_templates(empty.spec))["detainees"]
+    assert charts.one_run_specs(empty.snapshot, charts.one_run_templates(empty.spec))["detainees"]
 
 
 def test_ensemble_is_run_of_the_settings_with_progress_and_drill_down_seeds():
@@ -179,6 +224,59 @@ def test_ensemble_is_run_of_the_settings_with_progress_and_drill_down_seeds():
     assert charts.spec(charts.shares_chart(table), "o")["layer"]
     for col in ensemble.DISTRIBUTIONS:
         assert charts.spec(charts.distribution_chart(comparison.summary(), col), col)
+
+
+def test_histogram_bars_are_the_true_counts_per_bin():
+    """One binning for bars, axis and tooltip: the rows drawn are the runs per bin (an
+    ensemble's muster sizes and attacks; two scenarios overlaid on the same bins)."""
+    scenario = settings_scenario(REPLAY, (), {})
+    backed = settings_scenario(REPLAY, (), {"backing": 0.9}).model_copy(update={"name": "b"})
+    comparison = compare([scenario, backed], 40)
+    summary = comparison.summary()
+    for column in ensemble.DISTRIBUTIONS:
+        spec = charts.spec(charts.distribution_chart(summary, column), column)
+        assert "transform" not in spec and '"bin":' not in json.dumps(spec["encoding"])
+        assert not any("aggregate" in channel for channel in spec["encoding"].values()
+                       if isinstance(channel, dict))
+        drawn = pd.DataFrame(next(iter(spec["datasets"].values())))
+        widths = set(drawn["high"] - drawn["low"])
+        assert len(widths) == 1 and len(set(drawn["low"])) <= ensemble.MAX_BINS
+        edges = np.arange(drawn["low"].min(), drawn["high"].max() + 1e-9, widths.pop())
+        for label, runs in summary.groupby("scenario"):
+            true, _ = np.histogram(runs[column], bins=edges)
+            mine = drawn[drawn["scenario"] == label].set_index("low")["runs"]
+            assert mine.sum() == len(runs) == 40
+            assert mine.reindex(edges[:-1], fill_value=0).tolist() == true.tolist()
+    assert ensemble.bin_width(132, 263) == 10 and ensemble.bin_width(8, 27) == 1
+    assert ensemble.bin_width(0.0, 0.93, whole=False) == 0.05
+    one = ensemble.histogram(pd.DataFrame({"scenario": ["a"] * 3, "x": [7, 7, 7]}), "x")
+    assert one[["low", "high", "bin", "runs"]].values.tolist() == [[7, 8, "7", 3]]
+
+
+def test_chart_specs_are_of_the_vega_lite_version_that_draws_them(replay):
+    """Altair writes Vega-Lite v6 specs; the page draws with the Vega-Lite of solara's chart
+    widget (v5), which warns on a newer spec. Every chart declares the renderer's version and
+    is valid under that version's own schema."""
+    assert charts.SCHEMA.endswith(f"/v{assets.vega_lite_version()}.json")
+    schema_file = assets.vega_lite_schema()
+    if not schema_file.is_file():
+        pytest.skip(f"{schema_file} not fetched (python -m leverage_sim.dashboard.assets)")
+    schema = json.loads(schema_file.read_text())
+    validator = jsonschema.validators.validator_for(schema)(schema)
+    model = DashboardModel(REPLAY)
+    model.advance(40)
+    specs = list(charts.one_run_specs(model.snapshot, charts.one_run_templates(model.spec))
+                 .values())
+    comparison = compare([replay, replay.model_copy(update={"name": "other"})], 4)
+    bands = ensemble.bands(comparison.results)
+    specs += [charts.spec(charts.band_chart(bands, s, replay), s) for s in ensemble.SERIES]
+    specs += [charts.spec(charts.shares_chart(comparison.table()), "outcomes")]
+    specs += [charts.spec(charts.distribution_chart(comparison.summary(), c), c)
+              for c in ensemble.DISTRIBUTIONS]
+    specs += [charts.spec(charts.effects_chart(comparison.effects(), replay.name), "effects")]
+    for spec in specs:
+        assert spec["$schema"] == charts.SCHEMA
+        assert [e.message for e in validator.iter_errors(spec)] == []
 
 
 def test_compare_charts_take_both_scenarios(replay):
@@ -289,12 +387,58 @@ def test_cli_port_in_use_is_an_input_error(capsys):
     assert f"Cannot serve the dashboard on 127.0.0.1:{port}" in err and "--port" in err
 
 
-def test_ensemble_draws_from_the_committed_posterior_when_asked():
+def test_posterior_run_k_is_replication_k_of_the_ensemble_and_says_so():
+    """With the calibrated parameters (the page's default) the one run of seed k is
+    replication k of the ensemble, draw included, and every view says which parameters."""
+    assert DEFAULT_POSTERIOR == "default"
+    scenario = settings_scenario(REPLAY, (), {"backing": 0.9})
+    plain = ensemble.run_ensemble(scenario, 4)
+    drawn = ensemble.run_ensemble(scenario, 4, posterior="default")
+    res = next(iter(drawn.results.values()))
+    assert not res.summary.equals(next(iter(plain.results.values())).summary)
+    k = 3
+    model = finished(DashboardModel(REPLAY, backing=0.9, seed=k, posterior="default"))
+    theirs = res.events[res.events["replication"] == k].drop(columns="replication")
+    pd.testing.assert_frame_equal(model.log.frame(), theirs.reset_index(drop=True))
+    assert model.posterior_record["sha256"] == drawn.posterior["sha256"]
+    assert "calibration/default" in parameters_note(drawn.posterior)
+    assert "own values" in parameters_note(DashboardModel(REPLAY).posterior_record)
+
+
+def test_compare_effects_are_those_of_compare_as_a_table_and_dot_and_interval():
     scenario = settings_scenario(REPLAY, (), {})
-    plain = ensemble.run_ensemble(scenario, 6)
-    drawn = ensemble.run_ensemble(scenario, 6, posterior="default")
-    again = ensemble.run_ensemble(scenario, 6, posterior="default")
-    summary = next(iter(drawn.results.values())).summary
-    assert summary.equals(next(iter(again.results.values())).summary)
-    assert not summary.equals(next(iter(plain.results.values())).summary)
-    assert next(iter(drawn.results.values())).posterior is not None
+    comparison = compare([scenario.model_copy(update={"name": "as filed"}),
+                          settings_scenario(REPLAY, (), {"backing": 0.9})
+                          .model_copy(update={"name": "backed"})], 30)
+    effects = comparison.effects()
+    table = charts.effects_table(effects)
+    held = effects[(effects["measure"] == "held_firm")].iloc[0]
+    assert table.loc["share of runs: held firm", "backed"] == (
+        f"{held.effect:+.0f} points [{held.low:.0f}, {held.high:.0f}]")
+    assert list(table.columns) == ["backed"] and len(table) == len(effects)
+    spec = charts.spec(charts.effects_chart(effects, "as filed"), "effects")
+    rows = [r for d in spec["datasets"].values() for r in d if "measure" in r]
+    assert {(r["measure"], r["effect"], r["low"], r["high"]) for r in rows} == {
+        (r.measure, r.effect, r.low, r.high) for r in effects.itertuples() if r.kind == "points"}
+    assert "Effect against as filed" in json.dumps(spec)
+
+
+def test_scenario_file_loads_back_and_foreign_files_are_kept(tmp_path):
+    scenario = settings_scenario(REPLAY, ("militias[KH].autonomy=0.5",), {"backing": 0.75})
+    path = save_scenario(scenario, tmp_path / "mine.yaml", "test")
+    assert path.read_text().startswith(MARK)
+    assert ls.load_scenario(path) == scenario.model_copy(update={"name": "mine"})
+    assert save_scenario(scenario, path) == path  # ours: replaced
+    foreign = tmp_path / "theirs.yaml"
+    foreign.write_text("name: theirs\n")
+    with pytest.raises(InputError, match="did not write it"):
+        save_scenario(scenario, foreign)
+    assert foreign.read_text() == "name: theirs\n"
+    with pytest.raises(InputError, match="ending in .yaml"):
+        save_scenario(scenario, tmp_path / "x.txt")
+    with pytest.raises(InputError, match="does not exist"):
+        save_scenario(scenario, tmp_path / "no" / "x.yaml")
+    # the one-run download: the same settings (--set overrides too), not the posterior's draw
+    model = DashboardModel(REPLAY, ("militias[KH].autonomy=0.5",), backing=0.75,
+                           posterior="default")
+    assert model.settings == scenario and model.spec != scenario

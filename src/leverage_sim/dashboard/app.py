@@ -25,7 +25,7 @@ import solara.lab
 from mesa.visualization.utils import force_update
 
 from leverage_sim.dashboard.levers import LEVERS, SEED_SLIDER_MAX, scenario_values
-from leverage_sim.dashboard.model import DEFAULT_SCENARIO, DashboardModel
+from leverage_sim.dashboard.model import DEFAULT_POSTERIOR, DEFAULT_SCENARIO, DashboardModel
 from leverage_sim.dashboard.server import ENV_OVERRIDES, ENV_SCENARIO
 from leverage_sim.dashboard.views import CompareView, EnsembleView, RunView
 from leverage_sim.errors import InputError
@@ -55,10 +55,17 @@ def cli_overrides() -> tuple[str, ...]:
 def fresh(name: str, values: dict[str, Any] | None = None
           ) -> tuple[DashboardModel, dict[str, Any]]:
     """A new model of scenario ``name`` with the slider ``values`` (default: the scenario's own
-    values and seed 0) and the values it runs with (levers it has, and ``seed``)."""
-    model = DashboardModel(name, cli_overrides(), **{
-        k: v for k, v in (values or {}).items() if k != "scenario"})
-    return model, {**scenario_values(model.spec), "seed": model.replication}
+    values, seed 0 and :data:`DEFAULT_POSTERIOR`) and the values it runs with (levers it has,
+    ``seed`` and ``posterior``)."""
+    model = DashboardModel(name, cli_overrides(), **{"posterior": DEFAULT_POSTERIOR, **{
+        k: v for k, v in (values or {}).items() if k != "scenario"}})
+    return model, run_values(model)
+
+
+def run_values(model: DashboardModel) -> dict[str, Any]:
+    """The sidebar's values that describe ``model``: its levers, seed and posterior."""
+    return {**scenario_values(model.spec), "seed": model.replication,
+            "posterior": model.posterior}
 
 
 @solara.component
@@ -88,6 +95,9 @@ def Sliders(values: solara.Reactive[dict[str, Any]]) -> None:
             Slider(lv.label, values.value[lv.name], setter(lv.name))
     Slider("Seed (replication no. of `leverage-sim run`)", values.value["seed"],
            setter("seed"), SEED_SLIDER_MAX, 1)
+    solara.Checkbox(label="Calibrated parameters (drawn from the committed posterior, one "
+                    "draw per seed)", value=values.value["posterior"] != "none",
+                    on_value=lambda on: setter("posterior")("default" if on else "none"))
 
 
 @solara.component
@@ -96,35 +106,50 @@ def Controls(model: DashboardModel | None, reset: Callable[[], None],
     """Reset, play/pause, Step (``days_per_step`` days) and Run to the end.
 
     Playing presses Step every :data:`PLAY_PAUSE_S` seconds until paused, reset or finished,
-    as a coroutine on the server's event loop: a loop in a thread (as Mesa's ModelController)
-    stepped the model but the page redrew only now and then. Steps themselves do not redraw
-    this component (only playing starting or stopping, or the run ending)."""
+    as a task beside the page's event handlers. Each press checks that play is still on and
+    steps under the model's ``stepping`` lock, and ❚❚ switches play off under the same lock,
+    so no step starts after ❚❚ and the page says how many days it paused at. Steps themselves do
+    not redraw this component (only playing starting or stopping, or the run ending)."""
     playing = solara.use_reactive(False)
+    paused_after = solara.use_reactive(None)  # days simulated when ❚❚ was pressed, until a step
     running = solara.use_reactive(model is not None and model.running)  # follows a new model
 
     def press_step(days: int) -> None:
+        paused_after.set(None)
         step(days)
-        if model is not None and not model.running:
+        if model is not None and not model.snapshot.running:
             running.set(False)
             playing.set(False)
 
     async def play() -> None:
-        while playing.value and running.value:
-            press_step(days_per_step.value)
+        while model is not None:
+            with model.stepping:
+                if not (playing.value and running.value):
+                    return
+                press_step(days_per_step.value)
             await asyncio.sleep(PLAY_PAUSE_S)
 
     solara.lab.use_task(play, dependencies=[playing.value, running.value])
 
+    def toggle_play() -> None:
+        with model.stepping:  # not during a step: the day shown is the day paused after
+            paused_after.set(None if not playing.value else model.snapshot.days)
+            playing.set(not playing.value)
+
     def press_reset() -> None:
         playing.set(False)
+        paused_after.set(None)
         reset()
 
     with solara.Row(justify="space-between"):
         solara.Button("Reset", color="primary", on_click=press_reset)
         solara.Button("❚❚" if playing.value else "▶", color="primary",
-                      disabled=not running.value, on_click=lambda: playing.set(not playing.value))
+                      disabled=not running.value, on_click=toggle_play)
         solara.Button("Step", color="primary", disabled=playing.value or not running.value,
                       on_click=lambda: press_step(days_per_step.value))
+    if paused_after.value is not None and not playing.value:
+        solara.Text(f"Paused: {paused_after.value} of {model.spec.horizon_days} days simulated",
+                    classes=["ls-paused"], style="font-size:13px")
     Slider("Days per step", days_per_step.value, lambda n: days_per_step.set(max(1, n)),
            MAX_DAYS_PER_STEP, 1)
     solara.Button("Run to the end", color="primary", outlined=True,
@@ -146,6 +171,7 @@ def Page() -> None:
     view = solara.use_reactive(VIEWS[0])
     ensemble_result = solara.use_reactive(None)  # kept while other views are shown
     compare_result = solara.use_reactive(None)
+    presets = solara.use_reactive({})  # name -> settings saved in the compare view
 
     def show(new_model: DashboardModel, new_values: dict[str, Any]) -> None:
         model.set(new_model)
@@ -154,7 +180,8 @@ def Page() -> None:
         error.set("")
 
     def pick(new: str) -> None:
-        built = _try(lambda: fresh(new))
+        built = _try(lambda: fresh(new, {"posterior": values.value.get("posterior",
+                                                                        DEFAULT_POSTERIOR)}))
         if isinstance(built, str):
             error.set(built)
             return
@@ -202,7 +229,8 @@ def Page() -> None:
     elif view.value == VIEWS[1]:
         EnsembleView(name.value, values.value, cli_overrides(), ensemble_result, drill_down)
     else:
-        CompareView(name.value, values.value, cli_overrides(), choices, compare_result)
+        CompareView(name.value, values.value, cli_overrides(), choices, presets,
+                    compare_result)
 
 
 def _try(build):

@@ -26,18 +26,39 @@ _WIDGET_REF = re.compile(r"getCdn\(\)\}/((?:@[\w.-]+/)?[\w.-]+)@(\d+(?:\.\d+\.\d
 _VUE2_APP, _VUE3_APP = "@widgetti/solara-vuetify-app", "@widgetti/solara-vuetify3-app"
 
 
+def _solara_dir() -> Path:
+    import solara.server.server as solara_server
+
+    return Path(solara_server.__file__).parents[1]
+
+
+def _widget_refs() -> set[tuple[str, str]]:
+    """(name, version) of the libraries solara's Vega-Lite chart widget loads."""
+    widget = _solara_dir() / "widgets" / "vue" / "vegalite.vue"
+    return set(_WIDGET_REF.findall(widget.read_text(encoding="utf-8")))
+
+
 def required_packages() -> list[str]:
     """``name@version`` of the npm packages solara's page loads, for the installed ipyvue
     (Vue 2 or Vue 3 bundle), and those of its Vega-Lite chart widget."""
     import solara.server.server as solara_server
 
-    solara_dir = Path(solara_server.__file__).parents[1]
-    template = solara_dir / "server" / "templates" / "solara.html.j2"
-    widget = solara_dir / "widgets" / "vue" / "vegalite.vue"
+    template = _solara_dir() / "server" / "templates" / "solara.html.j2"
     unused = _VUE2_APP if solara_server.vue3 else _VUE3_APP
-    refs = {*_CDN_REF.findall(template.read_text(encoding="utf-8")),
-            *_WIDGET_REF.findall(widget.read_text(encoding="utf-8"))}
+    refs = {*_CDN_REF.findall(template.read_text(encoding="utf-8")), *_widget_refs()}
     return [f"{name}@{version}" for name, version in sorted(refs) if name != unused]
+
+
+def vega_lite_version() -> str:
+    """The Vega-Lite version the page's charts are drawn with, as solara's chart widget names
+    it (a major version such as ``5``): the charts' specs declare this version."""
+    return dict(_widget_refs())["vega-lite"]
+
+
+def vega_lite_schema() -> Path:
+    """The JSON schema of the Vega-Lite that draws the charts, in the asset cache (present
+    once :func:`ensure` has fetched it)."""
+    return cache_dir() / f"vega-lite@{vega_lite_version()}" / "build" / "vega-lite-schema.json"
 
 
 def cache_dir() -> Path:

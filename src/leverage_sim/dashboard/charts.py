@@ -16,8 +16,9 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from leverage_sim.dashboard import assets, ensemble
 from leverage_sim.dashboard.ensemble import DISTRIBUTIONS, SERIES, detainees_from_log
-from leverage_sim.model import LeverageModel
+from leverage_sim.dashboard.snapshot import RunSnapshot
 from leverage_sim.report import OUTCOMES
 from leverage_sim.schema import Scenario
 
@@ -27,23 +28,17 @@ EMBED = {"actions": {"export": True, "source": False, "compiled": False, "editor
          "renderer": "svg"}
 """vega-embed options: drawn as SVG; the chart menu offers PNG/SVG export only (no online
 editor)."""
+SCHEMA = f"https://vega.github.io/schema/vega-lite/v{assets.vega_lite_version()}.json"
+"""The Vega-Lite version the specs declare: the one the page draws them with (solara's chart
+widget; Altair writes its own, newer version, which the page's renderer warns about). The
+specs are checked against this version's schema in the tests."""
 
 
 def spec(chart: alt.TopLevelMixin, filename: str) -> dict[str, Any]:
-    """The chart as a Vega-Lite dict for the page; its PNG/SVG export is saved as
-    ``filename``.png/.svg."""
-    return chart.properties(usermeta={"embedOptions": {**EMBED, "downloadFileName": filename}}
-                            ).to_dict(validate=False)
-
-
-def run_frame(model: LeverageModel) -> pd.DataFrame:
-    """The run so far, one row per simulated day: the model's data-collector columns plus
-    ``date`` and cumulative ``total_attacks`` / ``total_intercepted``."""
-    ts = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
-    ts["date"] = pd.to_datetime([model.spec.date_of(int(d)) for d in ts["day"]])
-    ts["total_attacks"] = ts["attacks"].cumsum()
-    ts["total_intercepted"] = ts["attacks_intercepted"].cumsum()
-    return ts
+    """The chart as a Vega-Lite dict for the page (declaring :data:`SCHEMA`); its PNG/SVG
+    export is saved as ``filename``.png/.svg."""
+    return {**chart.properties(usermeta={"embedOptions": {**EMBED, "downloadFileName": filename}}
+                               ).to_dict(validate=False), "$schema": SCHEMA}
 
 
 def _dates(spec_: Scenario) -> alt.X:
@@ -75,10 +70,9 @@ def _lines(data: pd.DataFrame, spec_: Scenario, title: str, y: alt.Y, colors: di
     ).properties(width=WIDTH, height=HEIGHT)
 
 
-def authority_rows(model: LeverageModel, ts: pd.DataFrame, events: pd.DataFrame
-                   ) -> pd.DataFrame:
+def authority_rows(run: RunSnapshot) -> pd.DataFrame:
     """Long rows (date, series, value) of authority and mean autonomy."""
-    return ts.melt("date", ["authority", "mean_autonomy"], var_name="series").replace(
+    return run.timeseries.melt("date", ["authority", "mean_autonomy"], var_name="series").replace(
         {"series": {"authority": "government authority",
                     "mean_autonomy": "mean militia autonomy"}})
 
@@ -90,9 +84,9 @@ def authority_autonomy(spec_: Scenario, rows: pd.DataFrame) -> alt.Chart:
                   {"government authority": "#2ca02c", "mean militia autonomy": "#9467bd"})
 
 
-def attack_rows(model: LeverageModel, ts: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
+def attack_rows(run: RunSnapshot) -> pd.DataFrame:
     """Long rows (date, series, value) of cumulative attacks and interceptions."""
-    return ts.melt("date", ["total_attacks", "total_intercepted"], var_name="series").replace(
+    return run.timeseries.melt("date", ["total_attacks", "total_intercepted"], var_name="series").replace(
         {"series": {"total_attacks": "attacks", "total_intercepted": "intercepted"}})
 
 
@@ -103,13 +97,12 @@ def attacks(spec_: Scenario, rows: pd.DataFrame) -> alt.Chart:
                   {"attacks": "#d62728", "intercepted": "#1f77b4"}, "step-after")
 
 
-def detainee_rows(model: LeverageModel, ts: pd.DataFrame, events: pd.DataFrame
-                  ) -> pd.DataFrame:
+def detainee_rows(run: RunSnapshot) -> pd.DataFrame:
     """Detainees not yet released after every arrest and release of the run's event log
     (:func:`.ensemble.detainees_from_log`), from 0 on day 0 to the last simulated day."""
-    held = detainees_from_log(events)
-    start = pd.Timestamp(model.spec.start_date)
-    now = start + dt.timedelta(days=max(model.day - 1, 0))
+    held = detainees_from_log(run.events)
+    start = pd.Timestamp(run.spec.start_date)
+    now = start + dt.timedelta(days=max(run.days - 1, 0))
     last = held["held"].iloc[-1] if len(held) else 0
     return pd.concat([pd.DataFrame({"date": [start], "value": [0], "what": ["start"]}),
                       held.rename(columns={"held": "value"})[["date", "value", "what"]],
@@ -126,7 +119,7 @@ def detainees(spec_: Scenario, rows: pd.DataFrame) -> alt.Chart:
              tooltip=["date:T", "what:N", "value:Q"]).properties(width=WIDTH, height=HEIGHT)
 
 
-RowsFn = Callable[[LeverageModel, pd.DataFrame, pd.DataFrame], pd.DataFrame]
+RowsFn = Callable[[RunSnapshot], pd.DataFrame]
 ONE_RUN: dict[str, tuple[RowsFn, Callable[[Scenario, pd.DataFrame], alt.Chart], bool]] = {
     "authority_autonomy": (authority_rows, authority_autonomy, False),
     "attacks": (attack_rows, attacks, True),
@@ -157,11 +150,10 @@ def with_rows(template: dict[str, Any], rows: pd.DataFrame, count: bool) -> dict
     return out
 
 
-def one_run_specs(model: LeverageModel, templates: dict[str, dict[str, Any]]
+def one_run_specs(run: RunSnapshot, templates: dict[str, dict[str, Any]]
                   ) -> dict[str, dict[str, Any]]:
-    """The one-run charts of ``model`` so far, from its :func:`one_run_templates`."""
-    ts, events = run_frame(model), model.log.frame()
-    return {name: with_rows(templates[name], rows(model, ts, events), count)
+    """The one-run charts of the ``run`` so far, from its :func:`one_run_templates`."""
+    return {name: with_rows(templates[name], rows(run), count)
             for name, (rows, _, count) in ONE_RUN.items()}
 
 
@@ -201,11 +193,64 @@ def shares_chart(table: pd.DataFrame) -> alt.LayerChart:
 
 def distribution_chart(summary: pd.DataFrame, column: str) -> alt.Chart:
     """Histogram of one per-run figure (runs per bin), scenarios overlaid (not stacked) in
-    their colours (``summary``: :meth:`Comparison.summary`)."""
-    return alt.Chart(summary[["scenario", column]], title=DISTRIBUTIONS[column]).mark_bar(
-        opacity=0.5).encode(
-        alt.X(f"{column}:Q", bin=alt.Bin(maxbins=20), title=DISTRIBUTIONS[column]),
-        alt.Y("count():Q", title="runs", stack=None, axis=alt.Axis(tickMinStep=1, format="d")),
+    their colours (``summary``: :meth:`Comparison.summary`). The bins are computed once
+    (:func:`.ensemble.histogram`) and drawn as they are: bars, axis and tooltip agree."""
+    bins = ensemble.histogram(summary, column)
+    return alt.Chart(bins, title=DISTRIBUTIONS[column]).mark_bar(opacity=0.5).encode(
+        alt.X("low:Q", title=DISTRIBUTIONS[column], scale=alt.Scale(zero=False)),
+        alt.X2("high:Q"),
+        alt.Y("runs:Q", title="runs", stack=None, scale=alt.Scale(zero=True),
+              axis=alt.Axis(tickMinStep=1, format="d")),
+        alt.Y2Datum(0),
         color=alt.Color("scenario:N", title=None, legend=None),
-        tooltip=["scenario:N", alt.Tooltip(f"{column}:Q", bin=True), "count():Q"],
+        tooltip=["scenario:N", alt.Tooltip("bin:N", title=DISTRIBUTIONS[column]), "runs:Q"],
     ).properties(width=ENSEMBLE_WIDTH // 2 - 45, height=HEIGHT)
+
+
+def effect_label(measure: str) -> str:
+    """A measure's name as words (``held_firm`` -> ``held firm``)."""
+    return measure.replace("_", " ")
+
+
+def effect_cell(kind: str, effect: float, low: float, high: float) -> str:
+    """One effect with its interval, e.g. ``+29 points [24, 34]`` (shares) or
+    ``+1.25 [0.40, 2.10]`` (means)."""
+    if kind == "points":
+        return f"{effect:+.0f} points [{low:.0f}, {high:.0f}]"
+    return f"{effect:+.2f} [{low:.2f}, {high:.2f}]"
+
+
+def effects_table(effects: pd.DataFrame) -> pd.DataFrame:
+    """``effects`` (:meth:`Comparison.effects`) as measures by rows, scenarios as columns,
+    cells from :func:`effect_cell`; outcome shares first."""
+    cells = effects.assign(
+        cell=[effect_cell(r.kind, r.effect, r.low, r.high) for r in effects.itertuples()],
+        row=[("share of runs: " if k == "points" else "mean: ") + effect_label(m)
+             for k, m in zip(effects["kind"], effects["measure"], strict=True)])
+    wide = cells.pivot(index="row", columns="scenario", values="cell")
+    return wide.loc[list(dict.fromkeys(cells["row"])), list(dict.fromkeys(cells["scenario"]))
+                    ].rename_axis(index=None, columns=None)
+
+
+def effects_chart(effects: pd.DataFrame, reference: str) -> alt.LayerChart:
+    """Dot and interval of each outcome share's paired effect (percentage points against
+    ``reference``, its 90% paired-bootstrap interval), one colour per scenario."""
+    data = effects[effects["kind"] == "points"].assign(
+        outcome=lambda t: t["measure"].map(effect_label),
+        text=lambda t: [effect_cell("points", *v) for v in
+                        zip(t["effect"], t["low"], t["high"], strict=True)])
+    top = max(10.0, float(data[["low", "high"]].abs().to_numpy().max()) if len(data) else 0)
+    title = alt.TitleParams(f"Effect against {reference}", subtitle="difference in the "
+                            "share of runs with each outcome (90% interval)")
+    base = alt.Chart(data, title=title).encode(
+        y=alt.Y("outcome:N", title=None, sort=None), yOffset="scenario:N",
+        color=alt.Color("scenario:N", title=None, legend=alt.Legend(orient="bottom")),
+        tooltip=["scenario:N", "outcome:N", alt.Tooltip("text:N", title="effect")])
+    scale = alt.Scale(domain=[-top, top])
+    rules = base.mark_rule(strokeWidth=2).encode(
+        alt.X("low:Q", title="difference in share of runs (percentage points)", scale=scale),
+        alt.X2("high:Q"))
+    dots = base.mark_point(filled=True, size=60).encode(alt.X("effect:Q", scale=scale))
+    zero = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="gray").encode(x="x:Q")
+    return (zero + rules + dots).properties(width=ENSEMBLE_WIDTH, height=22 * len(OUTCOMES)
+                                            * max(1, data["scenario"].nunique()))

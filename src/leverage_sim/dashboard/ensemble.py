@@ -8,8 +8,10 @@ so outcome shares with exact (Clopper–Pearson) intervals and medians come from
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Iterator, Mapping
 
+import numpy as np
 import pandas as pd
 
 from leverage_sim.compare import Comparison
@@ -26,6 +28,8 @@ SERIES = {
 DISTRIBUTIONS = {"max_muster_size": "Largest muster (fighters)", "attacks": "Attacks per run"}
 """Per-run figures shown as distributions: summary column -> axis title."""
 DEFAULT_REPLICATIONS = 100
+MAX_BINS = 20
+"""Most bins of a distribution chart."""
 
 Progress = Callable[[float], None]
 
@@ -66,6 +70,39 @@ def bands(results: Mapping[str, Results], columns: Iterable[str] = tuple(SERIES)
             frames.append(pd.DataFrame({name: g.quantile(p) for name, p in q.items()})
                           .reset_index().assign(scenario=label, series=col))
     return pd.concat(frames, ignore_index=True)[["scenario", "series", "date", *q]]
+
+
+def bin_width(low: float, high: float, max_bins: int = MAX_BINS, whole: bool = True) -> float:
+    """The narrowest width of 1, 2 or 5 × 10^k (at least 1 for ``whole`` numbers) whose bins,
+    aligned on multiples of the width, cover ``low``..``high`` in at most ``max_bins`` bins."""
+    span = high - low
+    base = 1.0 if whole or span <= 0 else 10.0 ** math.floor(math.log10(span / max_bins))
+    while True:
+        for m in (1, 2, 5):
+            width = m * base
+            if math.floor(high / width) - math.floor(low / width) + 1 <= max_bins:
+                return width
+        base *= 10
+
+
+def histogram(summary: pd.DataFrame, column: str, max_bins: int = MAX_BINS) -> pd.DataFrame:
+    """Runs per bin of one per-run figure, per scenario, on one set of bins for all scenarios
+    (``summary``: :meth:`Comparison.summary`): the bars, axis and tooltip of a distribution
+    chart all use these rows. Columns ``scenario``, ``low``, ``high`` (the bin is
+    ``low <= value < high``, width from :func:`bin_width`), ``bin`` (its label, e.g.
+    ``140–159`` for whole numbers) and ``runs``; bins without runs are left out."""
+    values = summary[column].to_numpy(float)
+    whole = bool(np.all(values == np.round(values)))
+    width = bin_width(float(values.min()), float(values.max()), max_bins, whole)
+    low = np.floor(values / width) * width
+    counts = (summary[["scenario"]].assign(low=low).groupby(["scenario", "low"], sort=False)
+              .size().rename("runs").reset_index())
+    counts["high"] = counts["low"] + width
+    last = counts["high"] - 1 if whole else counts["high"]
+    counts["bin"] = [f"{a:g}" if whole and width == 1 else f"{a:g}–{b:g}"
+                     for a, b in zip(counts["low"], last, strict=True)]
+    return counts[["scenario", "low", "high", "bin", "runs"]].sort_values(
+        ["scenario", "low"], kind="stable", ignore_index=True)
 
 
 def detainees_from_log(events: pd.DataFrame) -> pd.DataFrame:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import html
+from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
+from leverage_sim import posterior as post
 from leverage_sim.dashboard.levers import LEVERS, live_values, scenario_values
 from leverage_sim.model import LeverageModel
 from leverage_sim.narrative import describe_event, display_names, scripted_notes
@@ -57,3 +60,17 @@ def run_status(model: LeverageModel) -> str:
     ended = "; run ended" if not model.running else ""
     return (f"{spec.name}: {reached}{ended}. Now: {levers}; seed "
             f"{getattr(model, 'replication', 0)}.")
+
+
+def parameters_note(record: dict[str, Any] | None) -> str:
+    """Which parameters a run or ensemble used: the scenario's own values, or calibrated ones
+    drawn from a posterior (``record``: :meth:`Posterior.record`, None for no posterior)."""
+    if record is None:
+        return ("Parameters: the scenario's own values (no posterior; tick \"Calibrated "
+                "parameters\" and press Reset to draw them from the calibration).")
+    path = Path(record["path"])
+    where = ("the committed calibration (calibration/default)"
+             if path == post.DEFAULT_DIR.resolve() else str(path))
+    return (f"Parameters: calibrated ones drawn from the posterior of {where}, one draw per "
+            "seed (seed k = replication k of leverage-sim run --posterior default); the "
+            "levers as set.")

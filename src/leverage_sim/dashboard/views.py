@@ -18,7 +18,8 @@ from leverage_sim.compare import Comparison, compare
 from leverage_sim.dashboard import charts, ensemble
 from leverage_sim.dashboard.levers import scenario_values, settings_scenario
 from leverage_sim.dashboard.model import DashboardModel
-from leverage_sim.dashboard.timeline import run_status, timeline_html
+from leverage_sim.dashboard.scenario_file import save_scenario
+from leverage_sim.dashboard.timeline import parameters_note, timeline_html
 from leverage_sim.errors import InputError
 
 MAX_REPLICATIONS = 1000
@@ -38,44 +39,53 @@ def Csv(frame: pd.DataFrame, filename: str) -> None:
 
 
 @solara.component
-def ScenarioYaml(name: str, values: dict[str, Any], overrides: Sequence[str]) -> None:
-    """A button downloading scenario ``name`` with the sliders' values applied, as the YAML
-    ``leverage-sim run`` accepts (its replication k = the page's seed k)."""
-    def text() -> str:
-        return scenario_yaml(settings_scenario(name, overrides, values))
-    solara.FileDownload(text, filename=f"{name.rsplit('/', 1)[-1].removesuffix('.yaml')}"
-                        "_dashboard.yaml", label="scenario YAML (sliders applied)",
-                        mime_type="application/x-yaml")
+def ScenarioYaml(model: DashboardModel) -> None:
+    """A button downloading the scenario of ``model``'s settings (``--set`` overrides and
+    levers applied, no posterior draw), as the YAML ``leverage-sim run`` accepts (its
+    replication k = the page's seed k)."""
+    name = model.scenario_name.rsplit("/", 1)[-1].removesuffix(".yaml")
+    solara.FileDownload(lambda: scenario_yaml(model.settings), filename=f"{name}_dashboard.yaml",
+                        label="scenario YAML (sliders applied)", mime_type="application/x-yaml")
+
+
+@solara.component
+def Parameters(record: dict[str, Any] | None) -> None:
+    """Which parameters the runs shown used (:func:`.timeline.parameters_note`)."""
+    solara.HTML(tag="div", unsafe_innerHTML=html.escape(parameters_note(record)),
+                classes=["ls-parameters"], style="font-size:13px;margin:0 0 6px")
 
 
 @solara.component
 def RunView(model: DashboardModel, values: dict[str, Any]) -> None:
     """Status line, the three charts (left) and the event log (right) of the run shown;
-    redrawn after every step through Mesa's ``update_counter``."""
+    redrawn after every step through Mesa's ``update_counter``. Draws the model's
+    :attr:`~DashboardModel.snapshot` (taken between steps), never the model mid-step."""
     update_counter.get()
-    shown = {**scenario_values(model.spec), "seed": model.replication}
-    solara.HTML(tag="div", unsafe_innerHTML="<b>Run:</b> " + html.escape(run_status(model)),
+    run = model.snapshot
+    shown = {**scenario_values(model.spec), "seed": model.replication,
+             "posterior": model.posterior}
+    solara.HTML(tag="div", unsafe_innerHTML="<b>Run:</b> " + html.escape(run.status),
                 classes=["ls-status"], style="font-size:15px;margin:8px 0")
+    Parameters(model.posterior_record)
     if values != shown:
         solara.Warning("The sliders differ from this run's settings: press Reset to run "
                        "with them.", dense=True, classes=["ls-stale"])
     templates = solara.use_memo(lambda: charts.one_run_templates(model.spec), [model])
-    frame = charts.run_frame(model)
-    events = model.log.frame()
     with solara.Columns([3, 2]):
         with solara.Column(gap="4px", classes=["ls-charts"]):
-            for chart in charts.one_run_specs(model, templates).values():
+            for chart in charts.one_run_specs(run, templates).values():
                 Chart(chart)
         with solara.Column(gap="0px"):
             solara.HTML(tag="div", unsafe_innerHTML="<b>Event log</b> (latest day first)")
-            solara.HTML(tag="div", unsafe_innerHTML=timeline_html(events, model.spec),
+            solara.HTML(tag="div", unsafe_innerHTML=timeline_html(run.events, model.spec),
                         classes=["ls-timeline"],
                         style="overflow-y:auto;max-height:640px;font-size:13px;"
                               "line-height:1.4;padding-bottom:8px")
     with solara.Row(classes=["ls-downloads"]):
-        Csv(frame.drop(columns=["total_attacks", "total_intercepted"]), "timeseries.csv")
-        Csv(events, "events.csv")
-        ScenarioYaml(model.scenario_name, shown, ())
+        Csv(run.timeseries.drop(columns=["total_attacks", "total_intercepted"]),
+            "timeseries.csv")
+        Csv(run.events, "events.csv")
+        ScenarioYaml(model)
 
 
 @solara.component
@@ -120,18 +130,15 @@ def EnsembleView(name: str, values: dict[str, Any], overrides: Sequence[str],
     and :class:`Comparison`, or an error message) while other views are shown."""
     count = solara.use_reactive(ensemble.DEFAULT_REPLICATIONS)
     pick = solara.use_reactive(0)
-    calibrated = solara.use_reactive(False)
-    settings = {"name": name, **values, "posterior": "default" if calibrated.value else None}
+    settings = {"name": name, **values}
 
     def work() -> None:
         try:
-            scenario = settings_scenario(name, overrides, values)
-        except InputError as e:
+            result.set((settings, ensemble.run_ensemble(
+                settings_scenario(name, overrides, values), count.value,
+                lambda share: setattr(task, "progress", 100 * share), settings["posterior"])))
+        except InputError as e:  # e.g. a calibration folder that is missing or damaged
             result.set(str(e))
-            return
-        result.set((settings, ensemble.run_ensemble(
-            scenario, count.value, lambda share: setattr(task, "progress", 100 * share),
-            settings["posterior"])))
 
     task = solara.lab.use_task(work, dependencies=None)
     with solara.Row(style="align-items:center"):
@@ -139,8 +146,6 @@ def EnsembleView(name: str, values: dict[str, Any], overrides: Sequence[str],
         solara.Button(f"Run {count.value} replications", color="primary",
                       on_click=task, disabled=task.pending, classes=["ls-run-ensemble"])
         solara.Text("of the sliders' settings (replication k uses seed k)")
-    solara.Checkbox(label="draw the calibrated parameters from the committed posterior "
-                    "(parameter uncertainty; the sliders stay on top)", value=calibrated)
     Progress(task)
     if isinstance(result.value, str):
         solara.Error(result.value)
@@ -153,9 +158,8 @@ def EnsembleView(name: str, values: dict[str, Any], overrides: Sequence[str],
                        "settings.", dense=True)
     solara.HTML(tag="div", classes=["ls-ensemble-status"], unsafe_innerHTML=html.escape(
         f"{runs} replications of {ran['name']}, master seed {comparison.seed}; "
-        + ", ".join(f"{k} {v:g}" for k, v in ran.items()
-                    if k not in ("name", "seed", "posterior"))
-        + ("; parameters drawn from the posterior" if ran.get("posterior") else "")))
+        + _settings_text(ran)))
+    Parameters(comparison.posterior)
     with solara.Row(style="align-items:center"):
         solara.InputInt("Replication", value=pick, style="max-width:120px")
         solara.Button("Show replication in One run", outlined=True,
@@ -172,41 +176,120 @@ def Progress(task: solara.lab.Task) -> None:
         solara.Text(f"{(task.progress or 0):.0f}% done", classes=["ls-progress"])
 
 
+SLIDERS = "sliders"
+"""The compare view's name for the sidebar's current settings."""
+
+
+@solara.component
+def Presets(name: str, values: dict[str, Any], overrides: Sequence[str],
+            presets: solara.Reactive[dict[str, dict[str, Any]]],
+            on_saved: Callable[[str], None]) -> None:
+    """Save the sidebar's settings (scenario, levers, seed, posterior) as a named preset
+    (``on_saved(name)`` then), and as a scenario file (:func:`.scenario_file.save_scenario`)."""
+    label = solara.use_reactive("")
+    path = solara.use_reactive(f"{name.rsplit('/', 1)[-1].removesuffix('.yaml')}_dashboard.yaml")
+    said = solara.use_reactive("")
+
+    def save_preset() -> None:
+        key = label.value.strip()
+        if not key or key == SLIDERS:
+            said.set(f"Give the preset a name (not '{SLIDERS}').")
+            return
+        presets.set({**presets.value, key: {"name": name, **values}})
+        on_saved(key)
+        said.set(f"Preset '{key}' saved: {name}, {_settings_text(values)}, seed "
+                 f"{values['seed']}.")
+
+    def save_file() -> None:
+        try:
+            done = save_scenario(settings_scenario(name, overrides, values), path.value,
+                                 f"{name} with the dashboard's levers")
+        except InputError as e:
+            said.set(str(e))
+            return
+        said.set(f"Saved {done}: `leverage-sim run {done}` runs it.")
+
+    with solara.Row(style="align-items:center"):
+        solara.InputText("Preset name", value=label, style="max-width:160px")
+        solara.Button("Save the sliders as a preset", outlined=True, on_click=save_preset,
+                      classes=["ls-save-preset"])
+        solara.InputText("Scenario file", value=path, style="min-width:260px")
+        solara.Button("Save as scenario file", outlined=True, on_click=save_file,
+                      classes=["ls-save-file"])
+    if said.value:
+        solara.Text(said.value, classes=["ls-saved"], style="font-size:13px")
+
+
+def _settings_text(values: dict[str, Any]) -> str:
+    """The levers of ``values`` as text, e.g. ``backing 0.9, resolve 0.6``."""
+    return ", ".join(f"{k} {v:g}" for k, v in values.items()
+                     if k not in ("name", "seed", "posterior"))
+
+
+@solara.component
+def Effects(comparison: Comparison) -> None:
+    """The paired effects of every column against the first (:meth:`Comparison.effects`,
+    as ``leverage-sim compare`` prints them): a dot-and-interval chart of the outcome shares
+    and the table of every measure."""
+    effects = solara.use_memo(comparison.effects, [comparison])
+    reference = next(iter(comparison.results))
+    with solara.Columns([1, 1]):
+        Chart(charts.spec(charts.effects_chart(effects, reference), "compare_effects"))
+        with solara.Column(gap="2px"):
+            solara.HTML(tag="div", unsafe_innerHTML=(
+                f"<b>Effects against {html.escape(reference)}</b> (mean paired difference on "
+                "the same seeds, 90% paired-bootstrap interval)"))
+            solara.HTML(tag="div", unsafe_innerHTML=charts.effects_table(effects).to_html(),
+                        classes=["ls-table", "ls-effects"])
+
+
 @solara.component
 def CompareView(name: str, values: dict[str, Any], overrides: Sequence[str],
-                choices: Sequence[str], result: solara.Reactive[Any]) -> None:
-    """The sliders' settings against the scenario as filed (or another scenario), same
-    replication seeds (``leverage-sim compare``); ``result`` keeps the last comparison (or an
-    error message)."""
+                choices: Sequence[str], presets: solara.Reactive[dict[str, dict[str, Any]]],
+                result: solara.Reactive[Any]) -> None:
+    """The sliders' settings and saved presets against the scenario as filed (or another
+    scenario), through the same replication seeds and parameters (``leverage-sim compare``):
+    the paired effects against that reference first, then the side-by-side views. ``result``
+    keeps the last comparison (or an error message)."""
     filed = f"{name} as filed"
     options = [filed, *[c for c in choices if c != name]]
     other = solara.use_reactive(filed)
     count = solara.use_reactive(ensemble.DEFAULT_REPLICATIONS)
+    chosen = solara.use_reactive([SLIDERS])
     against = other.value if other.value in options else filed
+    columns = [c for c in chosen.value if c == SLIDERS or c in presets.value] or [SLIDERS]
 
     def work() -> None:
+        settings = {SLIDERS: {"name": name, **values}, **presets.value}
         try:
-            ours = settings_scenario(name, overrides, values)
-            theirs = settings_scenario(name if against == filed else against, overrides, {})
+            scenarios = [settings_scenario(name if against == filed else against, overrides,
+                                           {}).model_copy(update={"name": against})]
+            scenarios += [settings_scenario(settings[c]["name"], overrides, settings[c])
+                          .model_copy(update={"name": c}) for c in columns]
         except InputError as e:
             result.set(str(e))
             return
-        labels = [f"{name} (sliders)", against]
         done = [0]
 
         def progress(label: str) -> Callable:
             def report(share: float) -> None:
-                task.progress = 100 * (done[0] + share) / len(labels)
+                task.progress = 100 * (done[0] + share) / len(scenarios)
                 done[0] += share >= 1
             return ensemble.counting(count.value, report)
-        result.set(compare([sc.model_copy(update={"name": label}) for sc, label
-                            in zip((ours, theirs), labels, strict=True)],
-                           count.value, progress=progress))
+        try:
+            result.set(compare(scenarios, count.value, progress=progress,
+                               posterior=values["posterior"]))
+        except InputError as e:
+            result.set(str(e))
 
     task = solara.lab.use_task(work, dependencies=None)
+    Presets(name, values, overrides, presets,
+            lambda key: chosen.set([*[c for c in columns if c != key], key]))
     with solara.Row(style="align-items:center"):
-        solara.Select("Compare the sliders' settings with", value=against, values=options,
-                      on_value=other.set, style="min-width:320px")
+        solara.Select("Reference (the effects are against it)", value=against,
+                      values=options, on_value=other.set, style="min-width:300px")
+        solara.SelectMultiple("Compare", values=columns, all_values=[SLIDERS, *presets.value],
+                              on_value=chosen.set, style="min-width:220px")
         Replications(count)
         solara.Button("Compare", color="primary", on_click=task, disabled=task.pending,
                       classes=["ls-run-compare"])
@@ -218,4 +301,6 @@ def CompareView(name: str, values: dict[str, Any], overrides: Sequence[str],
         solara.HTML(tag="div", classes=["ls-compare-status"], unsafe_innerHTML=html.escape(
             f"{' vs '.join(result.value.results)}: {runs} replications each, same seeds "
             f"(master seed {result.value.seed})"))
+        Parameters(result.value.posterior)
+        Effects(result.value)
         ComparisonView(result.value, "compare")

@@ -1,0 +1,61 @@
+"""Saving the dashboard's settings as a scenario file that ``leverage-sim run`` accepts.
+
+The file is the scenario's canonical text (:func:`leverage_sim.canonical.scenario_yaml`, as
+``leverage-sim show`` prints it) under a first line that marks it as leverage-sim's, and it
+loads back to the same scenario. An existing file is replaced only if it carries that mark:
+leverage-sim never overwrites a file it did not write.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from leverage_sim.canonical import scenario_yaml
+from leverage_sim.errors import InputError
+from leverage_sim.schema import Scenario
+
+MARK = "# Written by leverage-sim dashboard"
+"""First line of every scenario file the dashboard writes."""
+
+
+def save_scenario(scenario: Scenario, path: str | os.PathLike[str], origin: str = "") -> Path:
+    """Write ``scenario``, named after the file, to ``path`` (``.yaml`` or ``.yml``; relative
+    paths from the server's working folder) and return its absolute path; ``origin`` is said
+    in the first line.
+
+    Raises:
+        InputError: a path without a YAML suffix or in a missing folder, a file that
+            leverage-sim did not write, or a file that cannot be written.
+    """
+    target = Path(path).expanduser().resolve()
+    if target.suffix not in (".yaml", ".yml"):
+        raise InputError(f"Cannot save the scenario as {target}: give a file name ending in "
+                         ".yaml (e.g. my_scenario.yaml).")
+    if not target.parent.is_dir():
+        raise InputError(f"Cannot save the scenario as {target}: the folder {target.parent} "
+                         "does not exist. Create it or choose another path.")
+    if target.exists() and not _ours(target):
+        raise InputError(f"Not overwriting {target}: leverage-sim did not write it (its first "
+                         f"line is not '{MARK}'). Choose another file name.")
+    text = (f"{MARK}{': ' + origin if origin else ''}\n"
+            + scenario_yaml(scenario.model_copy(update={"name": target.stem})))
+    tmp = target.with_name(f".{target.name}.partial")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, target)
+    except OSError as e:
+        tmp.unlink(missing_ok=True)
+        raise InputError(f"Cannot write {target} ({e.strerror}). Choose another path or free "
+                         "some space.") from None
+    return target
+
+
+def _ours(path: Path) -> bool:
+    """Whether ``path`` is a file whose first line is :data:`MARK`."""
+    try:
+        with path.open(encoding="utf-8") as f:
+            return path.is_file() and f.readline().startswith(MARK)
+    except (OSError, UnicodeDecodeError):
+        return False
+

@@ -9,9 +9,10 @@ from pathlib import Path
 from leverage_sim.cli.common import add_executor_args, add_force_arg, seed_arg
 from leverage_sim.output_dir import claim_output
 
-FILES = ("history.db", "history.db-journal", "posterior.parquet", "diagnostics.csv",
-         "manifest.json", "*.png", "report.html")
-"""What a calibration writes into its folder (glob patterns; see leverage_sim.output_dir)."""
+FILES = ("history.db", "history.db-journal", "history.adaptive.json", "posterior.parquet",
+         "diagnostics.csv", "manifest.json", "marginals.png", "pairs.png", "predictive.png",
+         "report.html")
+"""What a calibration writes into its folder (exact names; see leverage_sim.output_dir)."""
 
 
 def register(sub: argparse._SubParsersAction) -> None:

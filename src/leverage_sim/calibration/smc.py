@@ -317,8 +317,8 @@ class _StopOnSignals:
 
 
 class _disk_full_as_os_error:
-    """SQLite's "database or disk is full" (through SQLAlchemy) as ``OSError(ENOSPC)`` on
-    ``db``, so that it is reported like any other full disk."""
+    """SQLite's "database or disk is full" (through SQLAlchemy, also when pyabc's session then
+    fails on it) as ``OSError(ENOSPC)`` on ``db``, reported like any other full disk."""
 
     def __init__(self, db: Path) -> None:
         self.db = db
@@ -331,8 +331,17 @@ class _disk_full_as_os_error:
 
         import sqlalchemy.exc
 
-        if isinstance(e, sqlalchemy.exc.OperationalError | sqlite3.OperationalError) and \
-                "full" in str(e).lower():
+        if not isinstance(e, sqlalchemy.exc.SQLAlchemyError | sqlite3.Error):
+            return
+        chain, cause = [], e
+        while cause is not None and cause not in chain:
+            chain.append(cause)
+            cause = cause.__cause__ or cause.__context__
+        try:
+            room = os.statvfs(self.db.parent).f_bavail * os.statvfs(self.db.parent).f_frsize
+        except (OSError, AttributeError):
+            room = None
+        if any("full" in str(c).lower() for c in chain) or (room is not None and room < 2**16):
             raise OSError(errno.ENOSPC, "database or disk is full", str(self.db)) from None
 
 

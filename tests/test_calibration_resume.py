@@ -4,8 +4,6 @@ with the folder left resumable."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 

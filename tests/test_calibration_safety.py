@@ -168,7 +168,7 @@ def small_disk(tmp_path):
     mount = tmp_path / "disk"
     mount.mkdir()
     if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs",
-                                            str(mount)], capture_output=True).returncode:
+                                            str(mount)], check=False, capture_output=True).returncode:
         pytest.skip("cannot mount a small tmpfs here (needs root)")
     yield mount
     subprocess.run(["umount", "-l", str(mount)], check=False)
@@ -181,7 +181,7 @@ def test_a_full_disk_during_calibrate_is_exit_2_and_the_folder_resumes(small_dis
     free = os.statvfs(small_disk).f_bavail * os.statvfs(small_disk).f_frsize
     (small_disk / "ballast").write_bytes(b"\0" * (free - 100_000))  # room for a generation
     run = subprocess.run([EXE, *CAL[:1], str(config), *CAL[1:], "--out", str(out), "--quiet"],
-                         capture_output=True, text=True, timeout=300)
+                         check=False, capture_output=True, text=True, timeout=300)
     assert run.returncode == 2, run.stderr
     assert "Disk full at" in run.stderr and "Traceback" not in run.stderr
     assert "sqlalchemy" not in run.stderr.lower()
@@ -189,6 +189,6 @@ def test_a_full_disk_during_calibrate_is_exit_2_and_the_folder_resumes(small_dis
     if not out.exists():  # the disk filled before the first generation: nothing to keep
         return
     again = subprocess.run([EXE, *CAL[:1], str(config), *CAL[1:], "--out", str(out), "--quiet",
-                            "--resume"], capture_output=True, text=True, timeout=300)
+                            "--resume"], check=False, capture_output=True, text=True, timeout=300)
     assert again.returncode == 0, again.stderr
     assert json.loads((out / "manifest.json").read_text())["status"] == "complete"

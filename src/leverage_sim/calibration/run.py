@@ -6,9 +6,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from leverage_sim.calibration.config import Calibration
 import pandas as pd
 
+from leverage_sim.calibration.config import Calibration
 from leverage_sim.calibration.outputs import MANIFEST_KIND, manifest, write, write_manifest
 from leverage_sim.calibration.simulator import EpisodeSimulator
 from leverage_sim.calibration.smc import Outcome, run_abc

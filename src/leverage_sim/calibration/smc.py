@@ -31,6 +31,7 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Self
 
 import numpy as np
 import pandas as pd
@@ -305,7 +306,7 @@ class _StopOnSignals:
             raise KeyboardInterrupt
         self.reason = "SIGTERM" if signum == signal.SIGTERM else "Ctrl-C"
 
-    def __enter__(self) -> _StopOnSignals:
+    def __enter__(self) -> Self:
         if threading.current_thread() is threading.main_thread():
             for sig in (signal.SIGINT, signal.SIGTERM):
                 self.saved[sig] = signal.signal(sig, self._note)
@@ -326,7 +327,8 @@ class _disk_full_as_os_error:
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, kind: type | None, e: BaseException | None, tb: object) -> None:
+    def __exit__(self, kind: type[BaseException] | None, e: BaseException | None,
+                 tb: object) -> None:
         import sqlite3
 
         import sqlalchemy.exc

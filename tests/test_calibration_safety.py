@@ -111,6 +111,22 @@ def test_a_start_that_fails_after_claiming_puts_an_old_folder_back(uninterrupted
     capsys.readouterr()
 
 
+@pytest.mark.parametrize("mine", ["my_figure.png", "notes.tmp", "history.db.bak"])
+def test_force_never_deletes_a_users_file_beside_a_calibration(mine, uninterrupted, tmp_path,
+                                                               capsys):
+    """The record lists exact names (it said `*.png`, which claimed the user's figure)."""
+    import shutil
+
+    config, full = uninterrupted
+    out = tmp_path / "cal"
+    shutil.copytree(full, out)
+    record = json.loads((out / ".leverage-sim.json").read_text())
+    assert not [f for f in record["files"] if any(c in f for c in "*?[")]
+    (out / mine).write_text("mine")
+    assert calibrate(config, out, "--force") == 2
+    assert mine in capsys.readouterr().err and (out / mine).read_text() == "mine"
+
+
 def bad_episode(tmp_path: Path, **arguments) -> Path:
     raw = yaml.safe_load((ROOT / "episodes" / "june_2020_raid.yaml").read_text())
     fact = next(f for f in raw["facts"] if f["name"] == "kh_muster")

@@ -419,6 +419,17 @@ def test_the_shipped_calibration_is_not_replaced_by_a_run(tmp_path, capsys):
     assert sorted(p.name for p in shipped.iterdir()) == before
 
 
+def test_the_shipped_calibration_can_be_recalibrated_with_force():
+    """`make calibrate` replaces calibration/default with --force: its record names every file
+    in it exactly."""
+    from leverage_sim.output_dir import foreign_files
+
+    shipped = Path(__file__).resolve().parents[1] / "calibration" / "default"
+    record = json.loads((shipped / RECORD).read_text())
+    assert record["kind"] == "calibrate" and not any("*" in f for f in record["files"])
+    assert foreign_files(shipped) == []
+
+
 # ---- issue 19, item 5: --out inside the package; names too long -------------------------------
 @pytest.mark.parametrize("inside", ["package", "src"])
 def test_out_inside_the_installation_is_refused(inside, capsys):

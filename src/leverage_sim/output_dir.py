@@ -476,9 +476,14 @@ class OutputFolder:
         if foreign:
             shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if
                                               len(foreign) > 5 else "")
+            old = [f for f in (read_record(t) or {}).get("files", []) if _is_pattern(f)
+                   and "/" not in f]
+            why = (f" (its record, from an older leverage-sim, lists patterns such as "
+                   f"'{old[0]}' rather than file names, so its files cannot be told from yours)"
+                   if old else "")
             raise OutputError(f"--force will not replace '{t}': it holds files leverage-sim "
-                              f"did not write ({shown}). Choose another --out, or move those "
-                              "files away first.")
+                              f"did not write ({shown}){why}. Choose another --out, or move "
+                              "those files away first.")
         self._replace = True
 
     # ---- in place ----------------------------------------------------------------------------------

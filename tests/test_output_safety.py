@@ -363,3 +363,90 @@ def test_stale_temporary_folders_of_a_killed_run_are_cleared(tmp_path):
     (stale / "militias.parquet").write_bytes(b"half")
     assert cli(*RUN, "--out", tmp_path / "run") == 0
     assert leftovers(tmp_path) == []  # the claim removed it while holding the lock
+
+
+# ---- issue 19, item 3: --force is an atomic, journaled swap -----------------------------------
+@pytest.mark.parametrize("step", ["commit-aside", "commit-in"])
+def test_force_killed_at_each_point_of_the_swap_leaves_a_whole_folder(step, run_dir, tmp_path):
+    out = tmp_path / "run"
+    shutil.copytree(run_dir, out)
+    (out / "summary.parquet").write_bytes(b"old")  # tell the old folder from a new one
+    env = {**os.environ, "LEVERAGE_SIM_TEST_KILL_AT": step}
+    killed = subprocess.run([EXE, *RUN, "--out", out, "--force"], env=env, check=False, capture_output=True)
+    assert killed.returncode == -9  # SIGKILL, in the middle of the swap
+    after = subprocess.run([EXE, *RUN, "--out", out], check=False, capture_output=True, text=True)
+    assert "was cut short" in after.stderr
+    # the next command finished the swap (the new folder was complete) and then refused
+    # to write into the non-empty folder: one whole folder, nothing beside it
+    assert (out / "summary.parquet").read_bytes() != b"old"
+    pd.read_parquet(out / "summary.parquet")
+    assert leftovers(tmp_path) == []
+
+
+def test_force_killed_after_setting_the_old_folder_aside_puts_it_back(tmp_path):
+    out = tmp_path / "sweep"
+    assert cli(*SWEEP, "--out", out) == 0
+    before = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
+    env = {**os.environ, "LEVERAGE_SIM_TEST_KILL_AT": "begin-aside"}
+    killed = subprocess.run([EXE, *SWEEP, "--out", out, "--force"], env=env,
+                            check=False, capture_output=True)
+    assert killed.returncode == -9 and not out.exists()  # killed with the old folder aside
+    after = subprocess.run([EXE, *SWEEP, "--out", out], check=False, capture_output=True, text=True)
+    assert "the old folder was put back as it was" in after.stderr
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == before
+    assert leftovers(tmp_path) == []
+
+
+# ---- issue 19, item 4: exact names, one kind never replaces another ----------------------------
+@pytest.mark.parametrize(("first", "second"), [(RUN, SWEEP), (SWEEP, RUN)])
+def test_force_never_replaces_one_kind_of_folder_by_another(first, second, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert cli(*first, "--out", out) == 0
+    before = sorted(p.name for p in out.iterdir())
+    assert cli(*second, "--out", out, "--force") == 2
+    err = capsys.readouterr().err
+    assert "one kind of folder is never replaced by another" in err
+    assert sorted(p.name for p in out.iterdir()) == before
+
+
+def test_the_shipped_calibration_is_not_replaced_by_a_run(tmp_path, capsys):
+    """On a copy of calibration/default (a failing test must not damage the shipped one)."""
+    shipped = tmp_path / "default"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "calibration" / "default", shipped)
+    before = sorted(p.name for p in shipped.iterdir())
+    assert cli(*RUN, "--out", shipped, "--force") == 2
+    assert "`leverage-sim calibrate`" in capsys.readouterr().err
+    assert sorted(p.name for p in shipped.iterdir()) == before
+
+
+def test_the_shipped_calibration_can_be_recalibrated_with_force():
+    """`make calibrate` replaces calibration/default with --force: its record names every file
+    in it exactly."""
+    from leverage_sim.output_dir import foreign_files
+
+    shipped = Path(__file__).resolve().parents[1] / "calibration" / "default"
+    record = json.loads((shipped / RECORD).read_text())
+    assert record["kind"] == "calibrate" and not any("*" in f for f in record["files"])
+    assert foreign_files(shipped) == []
+
+
+# ---- issue 19, item 5: --out inside the package; names too long -------------------------------
+@pytest.mark.parametrize("inside", ["package", "src"])
+def test_out_inside_the_installation_is_refused(inside, capsys):
+    import leverage_sim
+
+    package = Path(leverage_sim.__file__).resolve().parent
+    target = package / "results" if inside == "package" else package.parent / "results"
+    if inside == "src" and package.parent.name != "src":
+        pytest.skip("not a source checkout")
+    assert cli(*RUN, "--out", target) == 2
+    assert "inside the leverage-sim installation" in capsys.readouterr().err
+    assert not target.exists()
+
+
+def test_an_over_long_out_name_is_refused_up_front_naming_the_users_path(tmp_path, capsys):
+    name = "r" * 250  # allowed by the file system, but not with ".NAME.partial" beside it
+    assert cli(*RUN, "--out", tmp_path / name) == 2
+    err = capsys.readouterr().err
+    assert str(tmp_path / name) in err and "bytes" in err and ".lock" in err
+    assert list(tmp_path.iterdir()) == []

@@ -127,6 +127,21 @@ class LoadedEpisode:
         return validate(copy.deepcopy(self.raw), self.source,
                         {**self.spec.overrides, **(overrides or {})})
 
+    def check_facts(self) -> None:
+        """Raise :class:`InputError` (naming this file and each fact) unless every fact's
+        arguments name actions the model logs, actors and targets of the episode's scenario,
+        real dates and existing summary columns: a misspelling would otherwise fit a fact that
+        is always 0."""
+        scenario = self.scenario()
+        militias = [m.name for m in scenario.militias]
+        sites = [s.name for s in scenario.foreign_forces.sites]
+        problems = [f"fact '{f.name}': {problem}" for f in self.spec.facts
+                    for problem in statistics.check_values(f.statistic, f.arguments, militias,
+                                                           sites)]
+        if problems:
+            raise InputError(f"{self.path}: {'; '.join(problems)}. Fix these arguments (the "
+                             "statistics and their arguments are in docs/calibration.md).")
+
 
 def find_episode(name_or_path: str | Path, extra_dirs: Sequence[Path] = ()) -> Path:
     """The file of an episode name (searched in ``extra_dirs``, ./episodes and the shipped
@@ -143,9 +158,9 @@ def find_episode(name_or_path: str | Path, extra_dirs: Sequence[Path] = ()) -> P
 
 
 def load_episode(name_or_path: str | Path, extra_dirs: Sequence[Path] = ()) -> LoadedEpisode:
-    """Load and check one episode (its scenario must validate)."""
+    """Load and check one episode (its scenario must validate, its facts' arguments fit it)."""
     episode = LoadedEpisode(find_episode(name_or_path, extra_dirs))
-    episode.scenario()
+    episode.check_facts()
     return episode
 
 

@@ -74,9 +74,10 @@ def _episode_entry(ep: LoadedEpisode) -> dict[str, Any]:
     return {"name": ep.name, "file": str(ep.path), "sha256": ep.sha256, "role": ep.spec.role}
 
 
-def manifest(cal: Calibration, outcome: Outcome, seed: int, quick: bool,
-             diag: pd.DataFrame) -> dict[str, Any]:
-    """The manifest: what was fitted to what, how, with which software, and how it ended."""
+def manifest(cal: Calibration, seed: int, quick: bool, diag: pd.DataFrame, status: str,
+             seconds: float) -> dict[str, Any]:
+    """The manifest: what was fitted to what, how, with which software, and how it ended
+    (``status`` "running" while it runs, then "complete" or "interrupted")."""
     import mesa
 
     budget = cal.spec.quick if quick else cal.spec.budget
@@ -105,8 +106,8 @@ def manifest(cal: Calibration, outcome: Outcome, seed: int, quick: bool,
                      "pyabc": pyabc.__version__, "python": platform.python_version()},
         "generations": len(diag),
         "simulations": int(diag["simulations"].sum()) if len(diag) else 0,
-        "status": outcome.status,
-        "seconds": round(outcome.seconds, 1),
+        "status": status,
+        "seconds": round(seconds, 1),
         "history": "history.db",
         "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
@@ -135,10 +136,18 @@ def write(out: Path, cal: Calibration, outcome: Outcome, seed: int, quick: bool
             fig.savefig(out / name, dpi=90)
             plt.close(fig)
             written.append(out / name)
-    record = manifest(cal, outcome, seed, quick, diag)
+    record = manifest(cal, seed, quick, diag, outcome.status, outcome.seconds)
+    page = report(out, cal, record, diag, written)
+    return [*written, write_manifest(out, record), page]  # the manifest last: its status
+
+
+def write_manifest(out: Path, record: dict[str, Any]) -> Path:
+    """``out/manifest.json`` (through a temporary file: complete or absent)."""
     path = out / "manifest.json"
-    path.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
-    return [*written, path, report(out, cal, record, diag, written)]
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    tmp.replace(path)
+    return path
 
 
 def report(out: Path, cal: Calibration, record: dict, diag: pd.DataFrame,

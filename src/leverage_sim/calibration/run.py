@@ -6,8 +6,10 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from leverage_sim.calibration.config import Calibration, load_calibration
-from leverage_sim.calibration.outputs import MANIFEST_KIND, write
+import pandas as pd
+
+from leverage_sim.calibration.config import Calibration
+from leverage_sim.calibration.outputs import MANIFEST_KIND, manifest, write, write_manifest
 from leverage_sim.calibration.simulator import EpisodeSimulator
 from leverage_sim.calibration.smc import Outcome, run_abc
 from leverage_sim.errors import InputError
@@ -26,45 +28,65 @@ class Calibrated:
     written: list[Path]
 
 
-def check_resumable(out: Path, cal: Calibration, seed: int, quick: bool) -> None:
-    """Raise :class:`InputError` unless ``out`` holds a calibration of this same file, seed and
-    budget to continue."""
-    manifest_path = out / "manifest.json"
-    if not (manifest_path.is_file() and (out / HISTORY).is_file()):
+def read_manifest(out: Path) -> dict | None:
+    """The calibration manifest in ``out``, or None."""
+    try:
+        data = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and data.get("kind") == MANIFEST_KIND else None
+
+
+def check_resumable(out: Path, cal: Calibration, seed: int, quick: bool) -> bool:
+    """Whether the calibration in ``out`` (of this same file, seed and budget) is already
+    complete; :class:`InputError` unless it is one to continue."""
+    record = read_manifest(out)
+    if record is None or not (out / HISTORY).is_file():
         raise InputError(f"--resume: '{out}' holds no calibration to continue (it needs "
                          f"manifest.json and {HISTORY}). Run without --resume to start one.")
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    if manifest.get("kind") != MANIFEST_KIND:
-        raise InputError(f"--resume: {manifest_path} is not a calibration manifest.")
-    same = (manifest["config"]["sha256"] == cal.sha256 and manifest["seed"] == seed
-            and manifest["quick"] == quick)
+    same = (record["config"]["sha256"] == cal.sha256 and record["seed"] == seed
+            and record["quick"] == quick)
     if not same:
         raise InputError(f"--resume: '{out}' was calibrated with another config file, seed or "
                          "budget (see its manifest.json). Resume with the same ones, or start "
                          "afresh in a new --out folder.")
+    return record.get("status") == "complete"
 
 
-def calibrate(config: str | Path, out: Path, *, quick: bool = False, seed: int | None = None,
+def stored_generations(out: Path) -> int:
+    """How many generations the history in ``out`` holds (0 if none or no history)."""
+    import pyabc
+
+    if not (out / HISTORY).is_file():
+        return 0
+    try:
+        return int(pyabc.History(f"sqlite:///{out / HISTORY}", _id=1).max_t) + 1
+    except Exception:  # noqa: BLE001 - an unreadable or empty history holds nothing
+        return 0
+
+
+def calibrate(cal: Calibration, out: Path, *, quick: bool = False, seed: int | None = None,
               executor: str = "local", workers: int | None = None,
               scheduler: str | None = None, resume: bool = False,
               quiet: bool = True) -> Calibrated:
-    """Fit calibration file ``config`` into the existing folder ``out``.
+    """Fit the checked calibration ``cal`` (:func:`load_calibration`) into the existing folder
+    ``out``.
 
     Args:
-        config: calibration YAML file.
+        cal: the calibration file, loaded and checked.
         out: output folder (must exist; empty unless ``resume``).
         quick: use the file's ``quick`` budget (tests, a first look).
         seed: master seed (default: the file's); same seed, same posterior on any executor.
         executor: ``local`` (all cores), ``serial`` or ``dask`` (``scheduler`` address or a
             local cluster).
-        resume: continue the history in ``out`` after an interruption.
+        resume: continue the history in ``out`` after an interruption (exactly as the
+            uninterrupted run would have gone on).
         quiet: no progress lines.
     """
-    cal = load_calibration(config)
     seed = cal.spec.seed if seed is None else seed
-    if resume:
-        check_resumable(out, cal, seed, quick)
     spec = cal.spec.quick if quick else cal.spec.budget
+    if not resume:  # a resumable folder from the first moment
+        write_manifest(out, manifest(cal, seed, quick, pd.DataFrame(), "running", 0.0))
     simulator = EpisodeSimulator(cal, spec.replications)
     pool = make_executor(executor, workers, scheduler)
     try:

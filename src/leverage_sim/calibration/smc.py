@@ -6,18 +6,32 @@ the distance sees, per fact, how far the simulated value lies outside that range
 an uncertain figure constrains only as far as the sources agree. pyabc's adaptive p-norm
 distance scales every fact by the spread of these misses in the current generation, so facts
 counted in hundreds and shares between 0 and 1 weigh alike.
+
+Resuming is exact: candidate ``i`` of generation ``t`` is seeded from ``(seed, t, i)`` (see
+:mod:`~leverage_sim.calibration.sampler`), the perturbation kernel is fitted to the stored
+generation, and the distance's scale weights of every generation — fitted to *all* the
+previous generation's candidates, rejected ones too, which the history does not keep — are
+saved (``history.adaptive.json`` beside ``history.db``) before that generation is stored,
+and read back on resume. Ctrl-C and SIGTERM stop between candidates, so a generation is
+stored whole or not at all.
 """
 
 from __future__ import annotations
 
+import errno
+import json
 import logging
 import math
+import os
+import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Self
 
 import numpy as np
 import pandas as pd
@@ -102,6 +116,7 @@ class Outcome:
     history: pyabc.History
     status: str  # "complete" or "interrupted"
     seconds: float
+    reason: str | None = None  # what interrupted it: "Ctrl-C" or "SIGTERM"
 
 
 class DefensiveTransition(pyabc.MultivariateNormalTransition):
@@ -159,14 +174,54 @@ class _Model:
         return out
 
 
+class ResumableDistance(pyabc.AdaptivePNormDistance):
+    """pyabc's adaptive p-norm distance whose scale weights, once fitted for a generation, are
+    saved to ``state`` (JSON; floats round-trip exactly) and read back from it, so that a
+    resumed run weighs the facts exactly as the uninterrupted run did."""
+
+    def __init__(self, state: Path | None, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.state = state
+        self.saved: dict[int, np.ndarray] = read_scale_weights(state)
+
+    def fit_scales(self, t: int, sample: pyabc.Sample) -> None:
+        if t in self.saved:
+            self.scale_weights[t] = self.saved[t].copy()
+            return
+        super().fit_scales(t=t, sample=sample)
+        self.saved[t] = self.scale_weights[t]
+        if self.state is not None:
+            write_scale_weights(self.state, self.saved)
+
+
+def read_scale_weights(state: Path | None) -> dict[int, np.ndarray]:
+    """The scale weights per generation saved in ``state`` (none if it does not exist)."""
+    if state is None or not state.is_file():
+        return {}
+    data = json.loads(state.read_text(encoding="utf-8"))
+    return {int(t): np.asarray(w, dtype=float) for t, w in data["scale_weights"].items()}
+
+
+def write_scale_weights(state: Path, weights: Mapping[int, np.ndarray]) -> None:
+    """Save ``weights`` to ``state`` atomically and durably (a temporary file renamed)."""
+    tmp = state.with_name(state.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump({"scale_weights": {str(t): [float(x) for x in w]
+                                     for t, w in sorted(weights.items())}}, f)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, state)
+
+
 def build(simulator: Simulator, priors: Sequence[Prior], targets: Sequence[Target],
           budget: Budget, sampler: pyabc.sampler.Sampler, p: float = 2.0,
-          scale: str = "combined_mean_absolute_deviation") -> pyabc.ABCSMC:
+          scale: str = "combined_mean_absolute_deviation",
+          state: Path | None = None) -> pyabc.ABCSMC:
     """An ABC-SMC object: priors on unbounded coordinates, defensive perturbations, the adaptive
-    p-norm distance on the misses (scale function ``scale`` from ``pyabc.distance``), a median
-    epsilon schedule."""
+    p-norm distance on the misses (scale function ``scale`` from ``pyabc.distance``; weights
+    saved to ``state``), a median epsilon schedule."""
     prior = pyabc.Distribution(**{pr.name: pr.random_variable() for pr in priors})
-    distance = pyabc.AdaptivePNormDistance(p=p, scale_function=getattr(pyabc.distance, scale))
+    distance = ResumableDistance(state, p=p, scale_function=getattr(pyabc.distance, scale))
     return pyabc.ABCSMC(_Model(simulator, priors, targets), prior, distance,
                         population_size=budget.population_size, sampler=sampler,
                         transitions=DefensiveTransition())
@@ -191,33 +246,105 @@ def run_abc(simulator: Simulator, priors: Sequence[Prior], targets: Sequence[Tar
             budget: Budget, seed: int, db: Path, *, executor: Executor | None = None,
             workers: int = 1, resume: bool = False, p: float = 2.0,
             scale: str = "combined_mean_absolute_deviation", quiet: bool = True) -> Outcome:
-    """Run (or, with ``resume``, continue) ABC-SMC into the SQLite history ``db``.
+    """Run (or, with ``resume``, continue) ABC-SMC into the SQLite history ``db`` (and the
+    scale weights into :func:`state_file`).
 
-    Same ``seed`` and inputs give the same particles, whatever ``executor`` runs them. Ctrl-C
-    ends the run after the generations already stored (``status`` "interrupted").
+    Same ``seed`` and inputs give the same particles, whatever ``executor`` runs them, and a
+    resumed run gives the particles the uninterrupted run would have. Ctrl-C or SIGTERM ends
+    the run after the generations already stored (``status`` "interrupted"). A full disk
+    raises ``OSError`` (ENOSPC) naming ``db``; the generations stored are kept.
     """
     t0 = time.perf_counter()
     progress = None if quiet else _Progress(t0)
-    sampler = SeededSampler(seed, executor, workers, progress)
-    abc = build(simulator, priors, targets, budget, sampler, p, scale)
-    url = f"sqlite:///{db}"
-    status = "complete"
-    with _logging(quiet, t0):
-        if resume:
-            abc.load(url, 1)
-            done = abc.history.max_t + 1
-        else:
-            abc.new(url, observed(targets))
-            done = 0
+    with _StopOnSignals() as stop:
+        sampler = SeededSampler(seed, executor, workers, progress, stop=stop)
+        state = state_file(db)
+        if not resume:
+            state.unlink(missing_ok=True)
+        abc = build(simulator, priors, targets, budget, sampler, p, scale, state=state)
+        sampler.on_sample = lambda t, sample: abc.distance_function.fit_scales(t + 1, sample)
+        url = f"sqlite:///{db}"
+        status, reason = "complete", None
+        with _logging(quiet, t0), _disk_full_as_os_error(db):
+            if resume:
+                abc.load(url, 1)
+                done = abc.history.max_t + 1
+            else:
+                abc.new(url, observed(targets))
+                done = 0
+            try:
+                if budget.max_generations > done:
+                    abc.run(minimum_epsilon=budget.min_epsilon,
+                            max_nr_populations=budget.max_generations - done,
+                            max_total_nr_simulations=budget.max_simulations,
+                            min_acceptance_rate=budget.min_acceptance_rate)
+            except KeyboardInterrupt:
+                status, reason = "interrupted", stop.reason or "Ctrl-C"
+    return Outcome(abc.history, status, time.perf_counter() - t0, reason)
+
+
+def state_file(db: Path) -> Path:
+    """The file beside the history ``db`` holding the distance's scale weights per generation
+    (``history.db`` -> ``history.adaptive.json``)."""
+    return db.with_name(db.stem + ".adaptive.json")
+
+
+class _StopOnSignals:
+    """While active (main thread only): Ctrl-C (SIGINT) or SIGTERM is noted, and the sampler
+    stops at its next candidate (calling the object tells whether one came); a second signal
+    stops at once."""
+
+    def __init__(self) -> None:
+        self.reason: str | None = None
+        self.saved: dict[int, object] = {}
+
+    def __call__(self) -> bool:
+        return self.reason is not None
+
+    def _note(self, signum: int, frame: object) -> None:
+        if self.reason is not None:
+            raise KeyboardInterrupt
+        self.reason = "SIGTERM" if signum == signal.SIGTERM else "Ctrl-C"
+
+    def __enter__(self) -> Self:
+        if threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                self.saved[sig] = signal.signal(sig, self._note)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for sig, handler in self.saved.items():
+            signal.signal(sig, handler)
+
+
+class _disk_full_as_os_error:
+    """SQLite's "database or disk is full" (through SQLAlchemy, also when pyabc's session then
+    fails on it) as ``OSError(ENOSPC)`` on ``db``, reported like any other full disk."""
+
+    def __init__(self, db: Path) -> None:
+        self.db = db
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, e: BaseException | None,
+                 tb: object) -> None:
+        import sqlite3
+
+        import sqlalchemy.exc
+
+        if not isinstance(e, sqlalchemy.exc.SQLAlchemyError | sqlite3.Error):
+            return
+        chain, cause = [], e
+        while cause is not None and cause not in chain:
+            chain.append(cause)
+            cause = cause.__cause__ or cause.__context__
         try:
-            if budget.max_generations > done:
-                abc.run(minimum_epsilon=budget.min_epsilon,
-                        max_nr_populations=budget.max_generations - done,
-                        max_total_nr_simulations=budget.max_simulations,
-                        min_acceptance_rate=budget.min_acceptance_rate)
-        except KeyboardInterrupt:
-            status = "interrupted"
-    return Outcome(abc.history, status, time.perf_counter() - t0)
+            room = os.statvfs(self.db.parent).f_bavail * os.statvfs(self.db.parent).f_frsize
+        except (OSError, AttributeError):
+            room = None
+        if any("full" in str(c).lower() for c in chain) or (room is not None and room < 2**16):
+            raise OSError(errno.ENOSPC, "database or disk is full", str(self.db)) from None
 
 
 class _Progress:

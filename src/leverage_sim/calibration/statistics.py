@@ -55,6 +55,57 @@ def check_arguments(name: str, arguments: dict[str, Any]) -> None:
         raise InputError(f"Statistic '{name}': {e}. It takes: {', '.join(allowed)}.") from None
 
 
+LOGGED_ACTIONS = ("attack", "backing", "clash", "comply", "deploy_defence", "drawdown",
+                  "hold_firm", "interception", "muster", "public_threat", "raid", "release",
+                  "relent", "set", "standoff", "strike", "truce", "withdrawal")
+"""Every action the model writes to the event log (a test reads the model's source for
+them)."""
+STATE_ACTORS = ("government", "patron", "foreign_forces")
+"""Actors in the event log besides the militias (named as in the scenario)."""
+_ACTION_ARGS = ("action", "response")
+_DATE_ARGS = ("start", "end", "after", "window_start", "window_end")
+
+
+def check_values(name: str, arguments: dict[str, Any], militias: list[str],
+                 sites: list[str]) -> list[str]:
+    """Problems with the values of statistic ``name``'s ``arguments`` in a scenario with these
+    ``militias`` and ``sites``: actions the model never logs, unknown actors or targets,
+    dates that are not dates, summary columns that do not exist. Empty if all fit."""
+    from leverage_sim.runner import SUMMARY_COLUMNS
+
+    actors = [*STATE_ACTORS, *militias]
+    targets = [*militias, *sites, "government"]
+    problems = []
+
+    def check(what: str, value: Any, known: list[str] | tuple[str, ...]) -> None:
+        if value not in known:
+            close = difflib.get_close_matches(str(value), [str(k) for k in known], n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            problems.append(f"{what} '{value}' is not one of {', '.join(map(str, known))}"
+                            + hint)
+
+    for key in _ACTION_ARGS:
+        if key in arguments:
+            check(key, arguments[key], LOGGED_ACTIONS)
+    if arguments.get("actor") is not None:
+        check("actor", arguments["actor"], actors)
+    if arguments.get("target") is not None:
+        check("target", arguments["target"], targets)
+    excluded = arguments.get("exclude_targets", [])
+    for t in excluded if isinstance(excluded, list | tuple) else [excluded]:
+        check("exclude_targets entry", t, targets)
+    for key in _DATE_ARGS:
+        value = arguments.get(key)
+        if value is not None and not isinstance(value, dt.date):
+            try:
+                dt.date.fromisoformat(str(value))
+            except ValueError:
+                problems.append(f"{key} '{value}' is not a date (write YYYY-MM-DD)")
+    if name == "summary_value":
+        check("column", arguments.get("column"), SUMMARY_COLUMNS)
+    return problems
+
+
 def compute(name: str, tables: RunTables, arguments: dict[str, Any]) -> float:
     """The value of statistic ``name`` on one run's tables."""
     return float(get(name)(tables, **arguments))

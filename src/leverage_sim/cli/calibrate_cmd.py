@@ -9,9 +9,10 @@ from pathlib import Path
 from leverage_sim.cli.common import add_executor_args, add_force_arg, seed_arg
 from leverage_sim.output_dir import claim_output
 
-FILES = ("history.db", "history.db-journal", "posterior.parquet", "diagnostics.csv",
-         "manifest.json", "*.png", "report.html")
-"""What a calibration writes into its folder (glob patterns; see leverage_sim.output_dir)."""
+FILES = ("history.db", "history.db-journal", "history.adaptive.json", "posterior.parquet",
+         "diagnostics.csv", "manifest.json", "marginals.png", "pairs.png", "predictive.png",
+         "report.html")
+"""What a calibration writes into its folder (exact names; see leverage_sim.output_dir)."""
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -39,26 +40,48 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    """Run the verb."""
-    from leverage_sim.calibration.run import HISTORY, calibrate
+    """Run the verb. Everything that can be checked (the file, its episodes and facts, a folder
+    to resume) is checked before the folder is touched; a calibration that fails (an error, not
+    an interruption) before its first generation is stored leaves nothing behind (an old folder
+    under --force is put back)."""
+    from leverage_sim.calibration.config import load_calibration
+    from leverage_sim.calibration.run import (
+        HISTORY,
+        calibrate,
+        check_resumable,
+        stored_generations,
+    )
 
     out = Path(args.out)
+    cal = load_calibration(args.config)
+    seed = cal.spec.seed if args.seed is None else args.seed
     executor = "dask" if args.scheduler else args.executor
     with claim_output(out, "calibrate", force=args.force, resume=args.resume, staged=False,
                       files=FILES) as folder:
+        if args.resume and check_resumable(folder.target, cal, seed, args.quick):
+            print(f"'{out}' holds a complete calibration (see its manifest.json): nothing to "
+                  "resume, nothing was changed.", file=sys.stderr)
+            return 0
         folder.begin()
-        result = calibrate(args.config, out, quick=args.quick, seed=args.seed,
-                           executor=executor, workers=args.workers, scheduler=args.scheduler,
-                           resume=args.resume, quiet=args.quiet)
-    history = result.outcome.history
-    done = history.max_t + 1
+        try:
+            result = calibrate(cal, out, quick=args.quick, seed=seed, executor=executor,
+                               workers=args.workers, scheduler=args.scheduler,
+                               resume=args.resume, quiet=args.quiet)
+        except BaseException:
+            if stored_generations(folder.target):
+                folder.keep()  # a full disk or a crash: the generations stored are resumable
+            raise
+    done = result.outcome.history.max_t + 1
+    code = 143 if result.outcome.reason == "SIGTERM" else 130
     if result.outcome.status == "interrupted":
         kept = (f"the {done} generation{'s' * (done != 1)} done are kept in {out / HISTORY} "
                 f"and {out / 'posterior.parquet'} holds generation {done - 1}" if done else
                 "no generation had finished yet")
-        print(f"\nInterrupted: {kept}. Continue with:\n  leverage-sim calibrate {args.config} "
-              f"--out {out} --resume" + (" --quick" if args.quick else ""), file=sys.stderr)
-        return 130
+        print(f"\nInterrupted ({result.outcome.reason}): {kept}. Continue with:\n  "
+              f"leverage-sim calibrate {args.config} --out {out} --resume"
+              + (" --quick" if args.quick else "")
+              + (f" --seed {args.seed}" if args.seed is not None else ""), file=sys.stderr)
+        return code
     print(f"\nCalibrated {len(result.calibration.parameters)} parameters to "
           f"{len(result.calibration.targets())} facts in {done} generations "
           f"({result.outcome.seconds:.0f} s). Wrote {', '.join(p.name for p in result.written)} "

@@ -353,16 +353,14 @@ def _all_failed(store: SweepStore, plan: Plan) -> str:
 
 def _start_folder(folder: OutputFolder, store: SweepStore, plan: Plan,
                   tables: dict[str, Any]) -> None:
-    """Write the plan into a new folder; if that fails, leave no folder behind (nothing ran)."""
+    """Write the plan into a new folder, then keep it (if writing fails, the claim leaves no
+    folder behind: nothing ran)."""
     folder.begin()
-    try:
-        for name in ("points", "design"):
-            store.write_table(name, pa.Table.from_pandas(tables[name], preserve_index=False))
-        store.write_table("runs", plan.runs_table())
-        store.write_manifest(tables["manifest"])
-    except BaseException:
-        folder.undo_begin()
-        raise
+    for name in ("points", "design"):
+        store.write_table(name, pa.Table.from_pandas(tables[name], preserve_index=False))
+    store.write_table("runs", plan.runs_table())
+    store.write_manifest(tables["manifest"])
+    folder.keep()
 
 
 def _check_same(given: SweepSpec, stored: SweepSpec, out: Path) -> None:

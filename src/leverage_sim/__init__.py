@@ -20,9 +20,11 @@ try:
 except PackageNotFoundError:  # running from a source tree without installation
     __version__ = "0+unknown"
 
+from leverage_sim.compare import compare
 from leverage_sim.sweep import load_sweep, run_sweep, summarise
 
 __all__ = [
-    "InputError", "Results", "Scenario", "__version__", "available_scenarios", "load_scenario",
+    "InputError", "Results", "Scenario", "__version__", "available_scenarios", "compare",
+    "load_scenario",
     "load_sweep", "replication_seeds", "run", "run_one", "run_sweep", "summarise",
 ]

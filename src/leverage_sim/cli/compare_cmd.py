@@ -36,10 +36,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         "has the same seed in each) and print a side-by-side table: share of runs with each "
         "outcome and median figures, with 90% intervals, and the effect of each scenario against "
         "the first on those common seeds (paired differences, 90% paired-bootstrap interval; "
-        "with --posterior each replication also shares its parameter draw across scenarios). "
+        "with a posterior, the default, each replication also shares its parameter draw "
+        "across columns). "
         "With --out, write comparison.csv (long table), comparison.md, effects.csv, summary "
         "(every replication, with a scenario column), manifest.json, comparison.png and "
-        "report.html (self-contained: tables, chart, manifests).",
+        "report.html (self-contained: the effects table and chart first, then tables, charts, "
+        "manifests); with --brief also brief.html (one printable page).",
         epilog="examples: leverage-sim compare june_2020_replay kh_decapitated -n 200; "
         "leverage-sim compare june_2020_replay --variant foreign_forces.backing=0.5 --variant "
         "\"foreign_forces.backing=0.9,government.resolve=0.8\"")

@@ -157,7 +157,7 @@ OUT_OF_RANGE = "extends: june_2020_replay\ngovernment: {resolve: 1.7}\n"
      ["no entry named 'XX'", "names: KH, AAH"]),
     (["run", "june_2020_replay", "--set", "foreign_forces.backing=2"], ["allowed range 0 to 1"]),
     (["run", "june_2020_replay", "--set", "foreign_forces..backing=1"], ["is not valid"]),
-    (["compare", "june_2020_replay"], ["at least two scenarios"]),
+    (["compare", "june_2020_replay"], ["at least two columns"]),
     (["run", "june_2020_replay", "-n", "0"], ["at least 1"]),
     (["run", "june_2020_replay", "--format", "xlsx"], ["invalid choice: 'xlsx'"]),
     (["frobnicate"], ["invalid choice: 'frobnicate'"]),

@@ -10,7 +10,7 @@ N = 200
 
 
 def _runs(replay, n: int = N, **overrides) -> ls.Results:
-    return ls.run(ls.load_scenario(replay, overrides), replications=n, seed=77)
+    return ls.run(ls.load_scenario(replay, overrides), replications=n, seed=77, posterior=None)
 
 
 def test_holding_firm_rises_with_us_backing(replay):

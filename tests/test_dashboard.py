@@ -17,7 +17,7 @@ from mesa.visualization.utils import force_update
 import leverage_sim as ls
 from leverage_sim.canonical import scenario_yaml
 from leverage_sim.cli.main import main as cli
-from leverage_sim.compare import compare
+from leverage_sim.comparison import compare
 from leverage_sim.dashboard import assets, charts, ensemble, server, snapshot
 from leverage_sim.dashboard.levers import (
     LEVERS,
@@ -89,7 +89,7 @@ def test_cli_overrides_apply_before_levers():
 def test_seed_is_the_replication_number_of_leverage_sim_run(replay):
     """Seed k in the dashboard replays replication k of `run` exactly, levers included."""
     scenario = ls.load_scenario(REPLAY, {"foreign_forces.backing": 0.9})
-    res = ls.run(scenario, replications=3)
+    res = ls.run(scenario, replications=3, posterior=None)  # the dashboard model: own values
     model = finished(DashboardModel(REPLAY, backing=0.9, seed=2))
     ours = model.log.frame()
     theirs = res.events[res.events["replication"] == 2].drop(columns="replication")
@@ -297,7 +297,8 @@ def test_exported_scenario_yaml_loads_and_runs(tmp_path, capsys):
     path.write_text(text)
     loaded = ls.load_scenario(path)
     assert scenario_values(loaded) == values and loaded.militias[0].autonomy == 0.5
-    assert cli(["run", str(path), "--replications", "2", "--out", str(tmp_path / "out")]) == 0
+    assert cli(["run", str(path), "--replications", "2", "--posterior", "none",  # own values
+                "--out", str(tmp_path / "out")]) == 0
     events = pd.read_parquet(tmp_path / "out" / "events.parquet")
     model = finished(DashboardModel(REPLAY, ("militias[KH].autonomy=0.5",), seed=1, **values))
     pd.testing.assert_frame_equal(

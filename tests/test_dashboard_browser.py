@@ -28,7 +28,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect, sync_playwright
 
 import leverage_sim as ls
-from leverage_sim.compare import compare
+from leverage_sim.comparison import compare
 from leverage_sim.dashboard import assets, charts, ensemble, server
 from leverage_sim.dashboard.levers import scenario_values, settings_scenario
 from leverage_sim.dashboard.model import DEFAULT_POSTERIOR, DashboardModel

@@ -16,7 +16,7 @@ import yaml
 
 import leverage_sim as ls
 from leverage_sim.cli.main import main
-from leverage_sim.compare import compare, unique_labels
+from leverage_sim.comparison import compare, unique_labels
 from leverage_sim.errors import InputError
 from leverage_sim.posterior import load_posterior, value_at
 from leverage_sim.safe_text import name_key, visible

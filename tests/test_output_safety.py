@@ -206,7 +206,7 @@ def test_run_on_a_full_disk_leaves_nothing_and_says_so(tmp_path, monkeypatch, ca
 def test_results_save_is_staged_too(tmp_path, monkeypatch, replay):
     from leverage_sim import run
 
-    res = run(replay, 1, 3, overrides={"horizon_days": 55})
+    res = run(replay, 1, 3, overrides={"horizon_days": 55}, posterior=None)  # the four tables
     monkeypatch.setattr(Results, "write_tables", lambda self, folder, fmt: no_space())
     with pytest.raises(InputError, match="Disk full at"):
         res.save(tmp_path / "tables")

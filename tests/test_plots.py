@@ -153,7 +153,7 @@ def test_outcome_bars_carry_intervals(runs, ax):
 
 
 def test_compare_chart_honest_axes_and_integer_legend(runs):
-    from leverage_sim.compare import Comparison
+    from leverage_sim.comparison import Comparison
 
     fig = Comparison(runs, seed=5).chart()
     texts = [t.get_text() for a in fig.axes if a.get_legend() for t in a.get_legend().get_texts()]

@@ -10,7 +10,7 @@ import pytest
 
 import leverage_sim as ls
 from leverage_sim.cli.main import main
-from leverage_sim.compare import compare
+from leverage_sim.comparison import compare
 from leverage_sim.posterior import load_posterior
 from leverage_sim.sweep import SweepSpec, load_sweep, rerun, run_sweep
 from tests.posterior_fixture import FOLDER, particles, write_posterior

@@ -12,7 +12,7 @@ N = 300
 
 @pytest.fixture(scope="module")
 def replay_runs(replay) -> ls.Results:
-    return ls.run(replay, replications=N, seed=2020)
+    return ls.run(replay, replications=N, seed=2020, posterior=None)  # the scenario's values
 
 
 @pytest.fixture(scope="module")

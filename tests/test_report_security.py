@@ -23,7 +23,7 @@ import yaml
 
 import leverage_sim as ls
 from leverage_sim.calibration import outputs as calibration_outputs
-from leverage_sim.compare import compare
+from leverage_sim.comparison import compare
 from leverage_sim.report_html import Section, markdown_html, render, safe_url
 from leverage_sim.report_pages import compare_report, sweep_report
 from leverage_sim.run_outputs import write_run

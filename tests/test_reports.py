@@ -13,7 +13,8 @@ import pandas as pd
 import pytest
 
 import leverage_sim as ls
-from leverage_sim.compare import Comparison
+from leverage_sim.comparison import Comparison
+from leverage_sim.narrative import typical_replication
 from leverage_sim.report_html import Section, write_report
 from leverage_sim.report_pages import compare_report, sweep_report
 from leverage_sim.run_outputs import write_run
@@ -64,7 +65,8 @@ def test_run_report_has_narrative_tables_charts_and_manifest(runs, tmp_path):
     self_contained(page)
     manifest = json.loads((tmp_path / "manifest.json").read_text())
     assert manifest["scenario_sha256"] in page
-    assert "what happened in replication 0" in page  # the narrative
+    k = typical_replication(runs["replay"].summary)
+    assert f"what happened in replication {k}" in page  # the narrative of a typical run
     assert "the government relented in a standoff" in page and "low % (90%)" in page
     assert "median final authority" in page  # runs split by standoff outcome
     assert page.count("data:image/png;base64,") == 3  # the charts but the overview
@@ -78,7 +80,8 @@ def test_compare_report(runs, tmp_path):
     plt.close(fig)
     page = path.read_text(encoding="utf-8")
     self_contained(page)
-    assert page.count("<svg") == 1 and "share of runs where government relented" in page
+    assert page.count("<svg") == 2 and "share of runs where government relented" in page
+    assert page.index("<h2>Effects</h2>") < page.index("<h2>Side by side</h2>")
     assert "scenario_sha256" in page and "replay" in page and "backed" in page
 
 

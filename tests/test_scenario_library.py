@@ -36,7 +36,7 @@ def runs() -> Callable[[str], ls.Results]:
     def get(name: str) -> ls.Results:
         if name not in cache:
             cache[name] = ls.run(name, replications=N, seed=SEED,
-                                 overrides={"horizon_days": JUNE_HORIZON})
+                                 overrides={"horizon_days": JUNE_HORIZON}, posterior=None)
         return cache[name]
 
     return get

@@ -41,7 +41,8 @@ SHORT = {"horizon_days": 60}  # past the 25 June raid (day 49); keeps the suite 
 def small_spec(**kw):
     return SweepSpec.from_cli("june_2020_replay", ["foreign_forces.backing=0:1:3",
                                                    "patron.instigation=0.2,0.8"],
-                              replications=4, seed=11, overrides=SHORT, **kw)
+                              replications=4, seed=11, overrides=SHORT,
+                              posterior="none", **kw)  # the scenario's own values
 
 
 @pytest.fixture(scope="module")

@@ -25,11 +25,13 @@ _LAZY = {
     "load_scenario": "leverage_sim.scenario_loader", "Scenario": "leverage_sim.schema",
     "load_sweep": "leverage_sim.sweep", "run_sweep": "leverage_sim.sweep",
     "summarise": "leverage_sim.sweep", "explore": "leverage_sim.analysis.exploration",
+    "compare": "leverage_sim.comparison",
 }
 """Public name → the module that defines it (imported on first access)."""
 
 if TYPE_CHECKING:  # for type checkers and IDEs: the eager imports
     from leverage_sim.analysis.exploration import explore
+    from leverage_sim.comparison import compare
     from leverage_sim.runner import Results, replication_seeds, run, run_one
     from leverage_sim.scenario_loader import available_scenarios, load_scenario
     from leverage_sim.schema import Scenario
@@ -37,8 +39,9 @@ if TYPE_CHECKING:  # for type checkers and IDEs: the eager imports
 
 
 __all__ = [
-    "InputError", "Results", "Scenario", "__version__", "available_scenarios", "explore",
-    "load_scenario", "load_sweep", "replication_seeds", "run", "run_one", "run_sweep", "summarise",
+    "InputError", "Results", "Scenario", "__version__", "available_scenarios", "compare",
+    "explore", "load_scenario", "load_sweep", "replication_seeds", "run", "run_one", "run_sweep",
+    "summarise",
 ]
 
 

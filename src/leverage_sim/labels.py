@@ -35,7 +35,7 @@ COLUMNS = {
     "public_threats": Column("public threats by militia leaders", "count",
                              "a militia leader threatened the government publicly"),
     "standoffs": Column("standoffs", "count", "a standoff took place"),
-    "held_firm": Column("standoffs the government won", "count",
+    "held_firm": Column("standoffs in which the government held firm", "count",
                         "the government held firm"),
     "relents": Column("standoffs in which the government relented", "count",
                       "the government relented"),

@@ -1,14 +1,22 @@
 """The event log of one replication as a dated, readable timeline (Markdown).
 
-``leverage-sim run`` writes it to ``narrative.md`` for replication 0: a table with one row per
-action (date, who, what happened, figures), actors under their display names, and the run's
-totals at the end.
+``leverage-sim run`` writes it to ``narrative.md`` for a typical replication
+(:func:`typical_replication`): a table with one row per action (date, who, what happened,
+figures), actors under their display names, and the run's totals at the end.
+
+The typical replication is the one nearest the medians of the main summary columns
+(:data:`TYPICAL_COLUMNS`): its distance is the sum over those columns of ``|value - median| /
+spread``, the spread being the column's interquartile range across the replications (its full
+range if the quartiles coincide; a column that never varies is left out). The smallest
+distance wins; ties go to the lowest replication number. A single replication picked
+otherwise (e.g. replication 0) may be far in a tail: 8 attacks where most runs have 20.
 """
 
 from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 from leverage_sim.runner import Results
@@ -85,9 +93,48 @@ def timeline_table(events: pd.DataFrame, scenario: Scenario) -> str:
     return "\n".join(lines)
 
 
-def narrative(res: Results, replication: int = 0) -> str:
-    """The Markdown narrative of ``replication`` of a run: header, timeline, totals (control
-    characters from the scenario's free text written as visible escapes)."""
+TYPICAL_COLUMNS = ("arrests", "max_muster_size", "held_firm", "relents", "attacks",
+                   "us_casualties", "final_authority", "final_mean_autonomy")
+"""The summary columns a typical replication is nearest to the medians of."""
+
+
+def typicality(summary: pd.DataFrame) -> pd.Series:
+    """Each replication's distance from the medians of :data:`TYPICAL_COLUMNS` (index:
+    replication; see the module docstring)."""
+    data = summary.set_index("replication")[list(TYPICAL_COLUMNS)].astype(float)
+    q1, q3 = data.quantile(0.25), data.quantile(0.75)
+    spread = (q3 - q1).where(q3 > q1, data.max() - data.min())
+    varying = spread[spread > 0].index
+    return ((data[varying] - data[varying].median()).abs() / spread[varying]).sum(axis=1)
+
+
+def typical_replication(summary: pd.DataFrame) -> int:
+    """The replication nearest the medians of :data:`TYPICAL_COLUMNS` (see the module
+    docstring)."""
+    distance = typicality(summary)
+    return int(distance.index[np.argmin(distance.to_numpy())])
+
+
+def why_typical(summary: pd.DataFrame, replication: int) -> str:
+    """One sentence saying which replication is narrated and why."""
+    distance = typicality(summary)
+    n = len(summary)
+    if replication != typical_replication(summary):
+        return f"Replication {replication} of {n}, as asked (not chosen as typical)."
+    columns = ", ".join(c.replace("_", " ") for c in TYPICAL_COLUMNS)
+    return (f"Replication {replication} of {n} is narrated because it is the typical run: the "
+            f"one nearest the medians of {columns} (distance: the sum over these columns of "
+            "|value - median| / interquartile range across the runs; "
+            f"{distance[replication]:.2f} for this run, {distance.median():.2f} for the "
+            "median run).")
+
+
+def narrative(res: Results, replication: int | None = None) -> str:
+    """The Markdown narrative of ``replication`` of a run (default: the typical one,
+    :func:`typical_replication`): header, why this run, timeline, totals (control characters
+    from the scenario's free text written as visible escapes)."""
+    if replication is None:
+        replication = typical_replication(res.summary)
     sc = res.scenario
     row = res.summary.loc[res.summary["replication"] == replication].iloc[0]
     events = res.events[res.events["replication"] == replication]
@@ -106,7 +153,11 @@ def narrative(res: Results, replication: int = 0) -> str:
     parts = [
         f"# {sc.name}: what happened in replication {replication}",
         "",
+        f"Inputs: {res.inputs}.",
+        "",
         *([f"*{sc.question}*", ""] if sc.question else []),
+        why_typical(res.summary, replication),
+        "",
         (f"One simulated run (seed {row['seed']}) from {sc.start_date} to {end} "
          f"({sc.horizon_days} days). Actors: {sc.government.name}; {sc.patron.name}; "
          f"{sc.foreign_forces.name}; militias {militias}. Other replications differ: see "

@@ -190,8 +190,7 @@ def run_overview(res: Results) -> Figure:
     weekly_attacks(axes[0, 1], res.timeseries, res.scenario.horizon_days)
     split_band_plot(axes[1, 0], res, "detainees_held")
     outcome_bars(axes[1, 1], res.summary)
-    fig.suptitle(f"{chart_text(res.scenario.name)}: {len(res.summary)} replications, seed "
-                 f"{res.seed}")
+    fig.suptitle(f"{chart_text(res.inputs)}\n{len(res.summary)} replications, seed {res.seed}")
     return fig
 
 
@@ -266,9 +265,42 @@ def outcome_shares_by_scenario(ax: Axes, summaries: Mapping[str, pd.DataFrame],
                 error_kw={"linewidth": 0.8}, hatch=[None, "//", "..", "xx", "\\\\"][i % 5])
     ax.set_yticks(y, list(shares))
     ax.set_xlim(0, 1)
-    ax.set_xlabel(f"share of runs ({level:.0%} exact Clopper-Pearson interval)")
+    ax.set_xlabel(f"share of runs ({level:.0%} exact Clopper-Pearson interval; a run can "
+                  "count in several bars)")
     ax.set_title("Outcomes by scenario")
     ax.legend(loc="lower right", fontsize=8)
+    return ax
+
+
+def effect_dots(ax: Axes, effects: pd.DataFrame, level: float = 0.9) -> Axes:
+    """Dot-and-interval chart of paired effects in percentage points (rows of
+    :meth:`leverage_sim.comparison.Comparison.effects` with kind ``points``): one row per outcome,
+    one marker per column (its own marker and offset), each labelled like ``held firm +29
+    points [+24, +34]``; a line at 0 (no effect)."""
+    measures = list(dict.fromkeys(effects["measure"]))
+    columns = list(dict.fromkeys(effects["scenario"]))
+    step = 0.8 / max(1, len(columns))
+    y0 = np.arange(len(measures))[::-1]
+    for i, column in enumerate(columns):
+        rows = effects[effects["scenario"] == column].set_index("measure").loc[measures]
+        y = y0 + 0.4 - step * (i + 0.5)
+        mid = rows["effect"].to_numpy(float)
+        ax.errorbar(mid, y, xerr=[mid - rows["low"].to_numpy(float),
+                                  rows["high"].to_numpy(float) - mid],
+                    fmt=STYLES[i % len(STYLES)][1], capsize=3, label=column)
+        for yi, (name, r) in zip(y, rows.iterrows()):
+            ax.annotate(f"{name.replace('_', ' ')} {r['effect']:+.0f} points "
+                        f"[{r['low']:+.0f}, {r['high']:+.0f}]", (r["high"], yi),
+                        xytext=(6, 0), textcoords="offset points", va="center", fontsize=8)
+    ax.axvline(0, color="0.4", linewidth=0.8)
+    ax.set_yticks(y0, [m.replace("_", " ") for m in measures])
+    ax.set_ylim(-0.6, len(measures) - 0.4)
+    span = max(10.0, float(np.abs(effects[["low", "high"]].to_numpy(float)).max()) * 1.1)
+    ax.set_xlim(-span, span * 1.6)  # room on the right for the labels
+    ax.set_xlabel(f"effect on the share of runs (percentage points; {level:.0%} paired-bootstrap "
+                  "interval)")
+    if len(columns) > 1:
+        ax.legend(loc="lower right", fontsize=8)
     return ax
 
 

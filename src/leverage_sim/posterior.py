@@ -42,11 +42,11 @@ from leverage_sim.scenario_loader import _walk, field_of, validate
 from leverage_sim.schema import Scenario
 from leverage_sim.schema_base import field_summary
 
-DEFAULT_POSTERIOR: str | None = None
-"""The posterior used when none is asked for, by ``run``, ``compare``, ``sweep`` and
-:func:`leverage_sim.run`: None (the hand-tuned defaults), ``"default"`` (the committed
-calibration in :data:`DEFAULT_DIR`) or a folder. The one switch to flip once the committed
-default calibration exists."""
+DEFAULT_POSTERIOR = "default"
+"""The posterior used when none is asked for, everywhere: ``run``, ``compare``, ``sweep``,
+:func:`leverage_sim.run`, :func:`leverage_sim.comparison.compare` and the dashboard all take it
+from here: the committed calibration in :data:`DEFAULT_DIR`. ``--posterior none`` (Python:
+``posterior=None`` or ``"none"``) switches it off and runs the scenario's own values."""
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "calibration" / "default"
 """The committed default calibration (``--posterior default``)."""
 KIND = "leverage-sim calibration"

@@ -14,11 +14,12 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from leverage_sim import labels, plots, report
+from leverage_sim.provenance import inputs_text, override_texts, posterior_text
 from leverage_sim.report_html import Section, write_report
 from leverage_sim.runner import Results
 
 if TYPE_CHECKING:
-    from leverage_sim.compare import Comparison
+    from leverage_sim.comparison import Comparison
 
 REPORT = "report.html"
 LEVEL = 0.9
@@ -78,21 +79,24 @@ def standoff_table(res: Results) -> pd.DataFrame:
 
 def _run_sections(res: Results, charts: Sequence[Path | Figure], manifest: dict
                   ) -> list[Section]:
-    from leverage_sim.narrative import narrative
+    from leverage_sim.narrative import narrative, typical_replication
 
     sc = res.scenario
-    about = (f"**{sc.name}**: {len(res.summary)} replications from master seed {res.seed}, "
+    about = (f"**Inputs.** {inputs_markdown(res.scenario.name, res.overrides, res.posterior)}"
+             f"\n\n{len(res.summary)} replications from master seed {res.seed}, "
              f"{sc.horizon_days} days from {sc.start_date}."
              + (f"\n\n**Question.** {sc.question}" if sc.question else ""))
     return [
         Section("Summary", [about, (f"Share of runs with each outcome, exact "
-                                   f"(Clopper-Pearson) {LEVEL:.0%} interval:"),
+                                   f"(Clopper-Pearson) {LEVEL:.0%} interval. "
+                                   f"{report.SEVERAL_ROWS}"),
                             outcome_table(res.summary),
                             "Runs by standoff outcome (charts of authority are split this way):",
                             standoff_table(res)]),
         Section("Per-run figures", [figures_table(res.summary)]),
         Section("Charts", list(charts)),
-        Section("Narrative of replication 0", [narrative(res, 0)]),
+        Section(f"Narrative of a typical run (replication "
+                f"{typical_replication(res.summary)})", [narrative(res)]),
         Section("Manifest", [manifest]),
     ]
 
@@ -101,32 +105,96 @@ def run_report(res: Results, out: Path, charts: Sequence[Path | Figure]) -> Path
     """``out/report.html`` of a run: summary tables, ``charts``, narrative, and the manifest
     read from ``out/manifest.json``."""
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    title = f"{res.scenario.name}: {len(res.summary)} replications, seed {res.seed}"
+    title = f"{res.inputs} — {len(res.summary)} replications, seed {res.seed}"
     return write_report(out / REPORT, title, _run_sections(res, charts, manifest))
 
 
+def scenario_markdown(name: str, overrides: Sequence[str]) -> str:
+    """A scenario and its overrides as Markdown code: ```a` with `p=v` ``."""
+    return f"`{name}`" + (" with " + ", ".join(f"`{o}`" for o in overrides) if overrides
+                          else "")
+
+
+def inputs_markdown(name: str, overrides: Sequence[str], posterior: dict | None) -> str:
+    """:func:`leverage_sim.provenance.inputs_text` as Markdown: names and overrides as code."""
+    return f"{scenario_markdown(name, overrides)}; parameters: {posterior_text(posterior)}."
+
+
+def effects_table(cmp: Comparison) -> pd.DataFrame:
+    """The paired effects of :meth:`Comparison.effects` in words: one row per column and
+    measure, e.g. ``share of runs where the government held firm in a standoff | +29 points |
+    [+24, +34]``."""
+    meanings = {name: f"share of runs where {meaning.removeprefix('the ')}"
+                for name, (_, meaning) in report.OUTCOMES.items()}
+    rows = []
+    for r in cmp.effects().itertuples():
+        effect, low, high = effect_cells(r.kind, r.measure, r.effect, r.low, r.high)
+        rows.append({"column": r.scenario, "measure": meanings[r.measure] if r.kind == "points"
+                     else f"mean {labels.label(r.measure)}", "effect": effect,
+                     f"{LEVEL:.0%} interval": f"[{low}, {high}]"})
+    return pd.DataFrame(rows)
+
+
+def effect_cells(kind: str, measure: str, effect: float, low: float, high: float
+                 ) -> tuple[str, str, str]:
+    """An effect and its interval bounds as text: ``+29 points``, ``+24``, ``+34`` (shares, in
+    percentage points) or ``+2.2``/``+0.10`` (means: counts with one decimal, indices two)."""
+    if kind == "points":
+        return f"{effect:+.0f} points", f"{low:+.0f}", f"{high:+.0f}"
+    f = "{:+.1f}" if labels.is_count(measure) else "{:+.2f}"
+    return f.format(effect), f.format(low), f.format(high)
+
+
 def compare_report(cmp: Comparison, out: Path, charts: Sequence[Path | Figure]) -> Path:
-    """``out/report.html`` of a comparison (:class:`leverage_sim.compare.Comparison`): the
-    side-by-side table, ``charts``, the long table and each scenario's manifest."""
+    """``out/report.html`` of a comparison (:class:`leverage_sim.comparison.Comparison`): the
+    paired effects (table and dot-and-interval chart) first, then the side-by-side table,
+    ``charts``, the long table and each column's manifest."""
     from leverage_sim.run_outputs import manifest
 
     first = next(iter(cmp.results.values()))
-    title = (f"Comparison of {len(cmp.results)} scenarios, {len(first.summary)} replications "
-             f"each, seed {cmp.seed}")
+    title = f"{cmp.inputs} — {len(first.summary)} replications each, seed {cmp.seed}"
     side = cmp.side_by_side()
     readable = {f"share of runs: {name}": f"share of runs where {meaning.removeprefix('the ')}"
                 for name, (_, meaning) in report.OUTCOMES.items()}
     readable |= {f"median: {f}": f"median: {labels.label(f)}" for f in report.FIGURES}
     side.index = [readable.get(row, row) for row in side.index]
-    head = (f"Every scenario ran with master seed {cmp.seed}, so replication *i* has the same "
+    head = (f"Every column ran with master seed {cmp.seed}, so replication *i* has the same "
             f"seed in each. Cells: share of runs [exact {LEVEL:.0%} interval] or median "
-            f"[{LEVEL:.0%} of runs].")
-    return write_report(out / REPORT, title, [
+            f"[{LEVEL:.0%} of runs]. {report.SEVERAL_ROWS}")
+    base = next(iter(cmp.results))
+    how = ("the same seed and the same parameter draw" if cmp.posterior else "the same seed")
+    columns = [f"- **{label}**: {scenario_markdown(res.scenario.name, res.overrides)}"
+               for label, res in cmp.results.items()]
+    lead = ("**Inputs.** Columns:\n\n" + "\n".join(columns) + "\n\n"
+            + (f"Every column with {', '.join(f'`{o}`' for o in cmp.overrides)}. "
+               if cmp.overrides else "")
+            + f"Parameters: {posterior_text(cmp.posterior)}.\n\n"
+            f"**Effects against `{base}`**: replication *i* of every column has {how}, so "
+            f"each effect is the mean paired difference (shares in percentage points), with its "
+            f"{LEVEL:.0%} paired-bootstrap interval (also in `effects.csv`).")
+    chart = effects_chart(cmp)
+    path = write_report(out / REPORT, title, [
+        Section("Effects", [lead, effects_table(cmp), chart]),
         Section("Side by side", [head, side]),
         Section("Charts", list(charts)),
         Section("Table", [cmp.table().round(3)]),
         Section("Manifest", [{label: manifest(res) for label, res in cmp.results.items()}]),
     ])
+    plt.close(chart)
+    return path
+
+
+def effects_chart(cmp: Comparison) -> Figure:
+    """Dot-and-interval chart of the share effects against the first column (percentage
+    points, :data:`LEVEL` paired-bootstrap interval), each dot labelled like ``held firm
+    +29 points [+24, +34]``."""
+    effects = cmp.effects()
+    shares = effects[effects["kind"] == "points"]
+    fig, ax = plt.subplots(figsize=(10, 1.2 + 0.45 * len(shares)), constrained_layout=True)
+    plots.effect_dots(ax, shares, LEVEL)
+    ax.set_title(f"{cmp.inputs}\neffect against {next(iter(cmp.results))} on the same seeds",
+                 fontsize=10)
+    return fig
 
 
 def _interval_cells(table: pd.DataFrame, outcome: str) -> list[str]:
@@ -171,7 +239,10 @@ def sweep_report(out: str | Path) -> Path:
     shown["runs"] = table["n"].astype(int)
     for o in outcomes:
         shown[labels.label(o)] = _interval_cells(table, o)
-    about = (f"Sweep **{spec['name']}** of `{spec['base']}`: {spec['design']} design, "
+    inputs = inputs_markdown(spec["base"], override_texts(spec["overrides"]),
+                             manifest.get("posterior"))
+    about = (f"**Inputs.** {inputs}\n\n"
+             f"Sweep **{spec['name']}** of `{spec['base']}`: {spec['design']} design, "
              f"{n_points} points × {spec['replications']} replications = {len(runs)} runs "
              f"(master seed {spec['seed']}), {int(runs['error'].notna().sum())} with errors.\n\n"
              "Swept: " + "; ".join(f"{labels.label(p)} (`{p}`)" for p in params))
@@ -179,7 +250,10 @@ def sweep_report(out: str | Path) -> Path:
             f"[{LEVEL:.0%} bootstrap interval of the mean]"
             + ("" if by else ", all points together") + ".")
     figs = sweep_charts(runs[runs["error"].isna()], spec["design"])
-    path = write_report(out / REPORT, f"Sweep {spec['name']}: {len(runs)} runs", [
+    title = (f"Sweep {spec['name']} of "
+             f"{inputs_text(spec['base'], override_texts(spec['overrides']), manifest.get('posterior'))}"
+             f" — {len(runs)} runs")
+    path = write_report(out / REPORT, title, [
         Section("Summary", [about, note, shown]),
         Section("Response curves", [f"Mean or share with its {LEVEL:.0%} interval at each value "
                                     "(other swept parameters pooled"

@@ -1,7 +1,8 @@
 """Everything ``leverage-sim run`` writes to its output folder.
 
 - ``timeseries``, ``militias``, ``events``, ``summary`` tables (Parquet or CSV);
-- ``narrative.md``: replication 0 as a dated timeline (:mod:`leverage_sim.narrative`);
+- ``narrative.md``: a typical replication (nearest the medians) as a dated timeline
+  (:mod:`leverage_sim.narrative`);
 - ``scenario.yaml``: the resolved inputs (:func:`leverage_sim.canonical.scenario_yaml`);
 - ``manifest.json``: package version, scenario hash, master and per-replication seeds, the
   posterior (folder, SHA-256 of its ``posterior.parquet``) or null, time;
@@ -27,9 +28,10 @@ from leverage_sim.narrative import narrative
 from leverage_sim.runner import Results
 
 
-def manifest(res: Results, overrides: list[str] | None = None) -> dict[str, Any]:
-    """What identifies a run: versions, scenario hash, seeds, size and time taken
-    (``overrides``: the ``--set`` assignments, already included in the scenario and its hash)."""
+def manifest(res: Results) -> dict[str, Any]:
+    """What identifies a run: versions, scenario hash, seeds, size and time taken, the
+    overrides (``--set``/variant assignments, already included in the scenario and its hash)
+    and the parameters used (``inputs``: in words; ``posterior``: its record or null)."""
     import mesa
 
     return {
@@ -44,8 +46,9 @@ def manifest(res: Results, overrides: list[str] | None = None) -> dict[str, Any]
         "horizon_days": res.scenario.horizon_days,
         "seconds": round(res.seconds, 3),
         "created_utc": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "overrides": overrides or [],
+        "overrides": res.overrides,
         "posterior": res.posterior,
+        "inputs": res.inputs,
     }
 
 
@@ -55,7 +58,7 @@ def authority_autonomy_chart(res: Results) -> Figure:
     fig, axes = plt.subplots(1, 2, figsize=(12, 4.5), constrained_layout=True, sharey=True)
     plots.split_band_plot(axes[0], res, "authority")
     plots.split_band_plot(axes[1], res, "mean_autonomy")
-    fig.suptitle(f"{res.scenario.name}: authority and autonomy over {len(res.summary)} runs")
+    fig.suptitle(f"{res.inputs}\nauthority and autonomy over {len(res.summary)} runs")
     return fig
 
 
@@ -74,24 +77,23 @@ def charts(res: Results) -> dict[str, Figure]:
         "attacks_per_week.png": _single(
             lambda ax, ts: plots.weekly_attacks(ax, ts, res.scenario.horizon_days),
             res.timeseries,
-            f"{res.scenario.name}: attacks and interceptions per week (mean over {n} runs)"),
+            f"{res.inputs}\nattacks and interceptions per week (mean over {n} runs)"),
         "outcomes.png": _single(plots.outcome_bars, res.summary,
-                                f"{res.scenario.name}: share of {n} runs with each outcome "
+                                f"{res.inputs}\nshare of {n} runs with each outcome "
                                 "(90% exact interval)"),
         "overview.png": plots.run_overview(res),
     }
 
 
-def write_run(res: Results, out: Path, fmt: str = "parquet",
-              overrides: list[str] | None = None) -> list[Path]:
+def write_run(res: Results, out: Path, fmt: str = "parquet") -> list[Path]:
     """Write tables, narrative, resolved scenario, manifest, charts and ``report.html`` into the
     folder ``out`` (claimed with :func:`leverage_sim.output_dir.claim_output`, which makes it
     appear only once complete)."""
     written = res.write_tables(out, fmt)
     texts = {
-        "narrative.md": narrative(res, 0),
+        "narrative.md": narrative(res),
         "scenario.yaml": scenario_yaml(res.scenario),
-        "manifest.json": json.dumps(manifest(res, overrides), indent=2) + "\n",
+        "manifest.json": json.dumps(manifest(res), indent=2) + "\n",
     }
     for name, text in texts.items():
         (out / name).write_text(text, encoding="utf-8")

@@ -18,6 +18,7 @@ from leverage_sim import posterior as post
 from leverage_sim.limits import check_count, check_run_size, check_seed, run_memory_limit
 from leverage_sim.model import MILITIA_COLUMNS, TIMESERIES_COLUMNS, LeverageModel, Militia
 from leverage_sim.outcomes import OUTCOMES
+from leverage_sim.provenance import inputs_text, override_texts
 from leverage_sim.scenario_loader import Overrides, load_scenario
 from leverage_sim.schema import Scenario
 
@@ -117,7 +118,8 @@ class Results:
       parameter path that took the draw, with its drawn value); empty otherwise.
 
     ``posterior``: the posterior's record (:meth:`leverage_sim.posterior.Posterior.record`),
-    or None for the scenario's own parameters.
+    or None for the scenario's own parameters. ``overrides``: the dotted overrides applied on
+    top of the scenario file (``path=value`` texts, as ``--set`` takes them).
     """
 
     scenario: Scenario
@@ -130,8 +132,15 @@ class Results:
     seeds: list[int] = field(default_factory=list)
     draws: pd.DataFrame = field(default_factory=pd.DataFrame)
     posterior: dict[str, Any] | None = None
+    overrides: list[str] = field(default_factory=list)
 
     TABLES = ("timeseries", "militias", "events", "summary")
+
+    @property
+    def inputs(self) -> str:
+        """What this run was computed from, in words (:func:`leverage_sim.provenance.inputs_text`):
+        scenario, overrides and parameters."""
+        return inputs_text(self.scenario.name, self.overrides, self.posterior)
 
     def save(self, out: str | Path, fmt: str = "parquet", force: bool = False) -> list[Path]:
         """Write the four tables (and ``draws`` with a posterior) to the new folder ``out`` as
@@ -182,7 +191,8 @@ def run(scenario: Scenario | str | Path, replications: int = 1, seed: int | None
             :class:`~leverage_sim.posterior.Posterior`): replication ``i`` then runs with the
             parameter set drawn from its seed, under the scenario's own changes and
             ``overrides`` (see :mod:`leverage_sim.posterior`). Default:
-            :data:`leverage_sim.posterior.DEFAULT_POSTERIOR`.
+            :data:`leverage_sim.posterior.DEFAULT_POSTERIOR` (the committed calibration);
+            ``None`` or ``"none"`` runs the scenario's own values.
     """
     if not isinstance(scenario, Scenario) or overrides:
         scenario = load_scenario(scenario, overrides)
@@ -214,4 +224,6 @@ def run(scenario: Scenario | str | Path, replications: int = 1, seed: int | None
         seeds=seeds,
         draws=posterior.draws_table(seeds, use) if posterior else pd.DataFrame(),
         posterior=posterior.record(use) if posterior else None,
+        overrides=override_texts(overrides),
     )
+

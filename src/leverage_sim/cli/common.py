@@ -106,17 +106,35 @@ _PACKAGE_DEFAULT = object()
 
 
 def add_posterior_arg(p: argparse.ArgumentParser,
-                      default: str | None | object = _PACKAGE_DEFAULT) -> None:
+                      default: str | None | object = _PACKAGE_DEFAULT, unset: str = "") -> None:
     """``--posterior DIR|default|none`` (``args.posterior``; ``default`` for this verb, else
-    :data:`leverage_sim.posterior.DEFAULT_POSTERIOR`)."""
-    if default is _PACKAGE_DEFAULT:  # imported here: the verbs without runs need no pandas
-        from leverage_sim.posterior import DEFAULT_POSTERIOR as default
+    :data:`leverage_sim.posterior.DEFAULT_POSTERIOR`; ``default=None`` with ``unset`` saying
+    what an absent option means, e.g. for sweeps: the sweep file's own choice)."""
+    from leverage_sim.posterior import DEFAULT_POSTERIOR  # here: verbs without runs need no pandas
+
+    if default is _PACKAGE_DEFAULT:
+        default = DEFAULT_POSTERIOR
     p.add_argument("--posterior", default=default, metavar="DIR|default|none",
                    help="draw each replication's parameters from a calibration's posterior: "
                    "the --out folder of `leverage-sim calibrate`, 'default' (the committed "
-                   "calibration) or 'none' (the scenario's own values; "
-                   f"default: {default or 'none'}). The scenario's own changes "
-                   "and --set stay on top of the draw")
+                   "calibration) or 'none' (the scenario's own values); default: "
+                   f"{unset or DEFAULT_POSTERIOR}. The scenario's own changes and --set stay on "
+                   "top of the draw")
+
+
+def add_brief_arg(p: argparse.ArgumentParser) -> None:
+    """``--brief``: also write ``brief.html`` (:mod:`leverage_sim.report_brief`) into --out."""
+    p.add_argument("--brief", action="store_true",
+                   help="also write brief.html into --out: one printable page with the "
+                   "question, the headline with its interval, a chart against the historical "
+                   "record, the calibration's caveats and the inputs")
+
+
+def check_brief(args: argparse.Namespace) -> None:
+    """--brief needs --out (the brief is a file in it)."""
+    if args.brief and args.out is None:
+        raise InputError("--brief writes brief.html into the output folder: add --out DIR "
+                         "(e.g. --out results/brief).")
 
 
 def add_run_args(p: argparse.ArgumentParser, per: str = "") -> None:

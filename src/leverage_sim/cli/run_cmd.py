@@ -6,9 +6,11 @@ import argparse
 
 from leverage_sim import report
 from leverage_sim.cli.common import (
+    add_brief_arg,
     add_posterior_arg,
     add_run_args,
     add_scenario_args,
+    check_brief,
     output_folder,
     progress_wrapper,
 )
@@ -23,10 +25,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "run", help="run a scenario and summarise it",
         description="Run replications of a scenario; print medians with 90% intervals and "
-        "outcome shares. With --out, write the tables (timeseries, militias, events, summary), "
-        "narrative.md (replication 0 as a dated timeline), scenario.yaml (resolved inputs), "
+        "outcome shares (the default posterior: the committed calibration; --posterior none for the "
+        "scenario's own values). With --out, write the tables (timeseries, militias, events, summary), "
+        "narrative.md (a typical replication, nearest the medians, as a dated timeline), "
+        "scenario.yaml (resolved inputs), "
         "manifest.json (version, scenario hash, seeds, posterior, time), charts (PNG) and "
-        "report.html (all of it in one self-contained page); with --posterior also draws (each "
+        "report.html (all of it in one self-contained page); with a posterior also draws (each "
         "replication's parameter draw).",
         epilog="example: leverage-sim run june_2020_replay -n 200 --out results/replay")
     p.add_argument("scenario", help="scenario name (see `leverage-sim list`) or YAML file")
@@ -34,11 +38,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_scenario_args(p)
     add_json_arg(p)
     add_posterior_arg(p)
+    add_brief_arg(p)
     p.set_defaults(func=main)
 
 
 def main(args: argparse.Namespace) -> int:
     """Run the verb."""
+    check_brief(args)
     scenario = load_scenario(args.scenario, args.overrides, args.scenario_dir)
     posterior = resolve(args.posterior)  # before --out is made: a bad folder leaves nothing
     with output_folder(args, "run") as out:
@@ -50,7 +56,11 @@ def main(args: argparse.Namespace) -> int:
         if out:
             from leverage_sim.run_outputs import write_run  # charts only with --out: start-up
 
-            written = write_run(res, out, args.format, args.overrides)
+            written = write_run(res, out, args.format)
+        if args.brief:
+            from leverage_sim.report_brief import run_brief
+
+            written.append(run_brief(res, out))
     if args.json:
         emit({**run_document(res), **files_written(args.out, written)})
     elif written:

@@ -20,6 +20,8 @@ from leverage_sim.cli.common import (
 )
 from leverage_sim.cli.json_output import add_json_arg, emit
 from leverage_sim.errors import InputError
+from leverage_sim.posterior import DEFAULT_POSTERIOR
+from leverage_sim.provenance import inputs_text, override_texts
 from leverage_sim.report_pages import sweep_report
 from leverage_sim.scenario_loader import find_scenario
 from leverage_sim.sweep import DESIGNS, SweepSpec, load_sweep, run_sweep, summarise
@@ -71,7 +73,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     add_scenario_args(p)
     add_json_arg(p)
-    add_posterior_arg(p)
+    add_posterior_arg(p, default=None, unset="the sweep file's `posterior:`, else "
+                      f"{DEFAULT_POSTERIOR}")
     p.set_defaults(func=main)
 
 
@@ -150,7 +153,9 @@ def sweep_summary(out: Path) -> dict[str, Any]:
     params = df.attrs["parameters"]
     n_points = manifest["design"]["n_points"]
     by = params if n_points <= MAX_ROWS else []
-    return {"out": out, "spec": manifest["spec"], "n_points": n_points, "runs": len(df),
+    spec = manifest["spec"]
+    inputs = inputs_text(spec["base"], override_texts(spec["overrides"]), manifest.get("posterior"))
+    return {"out": out, "spec": spec, "inputs": inputs, "n_points": n_points, "runs": len(df),
             "progress": manifest["progress"], "parameters": params, "by": by,
             "table": summarise(df, outcomes=SHOWN, by=by)}
 
@@ -159,7 +164,8 @@ def report_text(out: Path) -> str:
     """Short plain-text summary of a finished sweep."""
     summary = sweep_summary(out)
     spec, prog, by, table = (summary[k] for k in ("spec", "progress", "by", "table"))
-    lines = [(f"Sweep {spec['name']}: {spec['design']} design, {summary['n_points']} points × "
+    lines = [f"Sweep of {summary['inputs']}",
+             (f"Sweep {spec['name']}: {spec['design']} design, {summary['n_points']} points × "
               f"{spec['replications']} replications = {summary['runs']} runs of "
               f"{spec['base']}, master seed {spec['seed']}; {prog.get('errors', 0)} runs with "
               "errors.")]

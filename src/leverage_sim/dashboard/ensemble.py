@@ -1,7 +1,7 @@
 """Many replications of the page's settings, and the tables the ensemble and compare views
 chart: series quantiles by date, and the detainees held in one run from its event log.
 
-The ensemble is a :class:`~leverage_sim.compare.Comparison` of one scenario (compare view: two),
+The ensemble is a :class:`~leverage_sim.comparison.Comparison` of one scenario (compare view: two),
 so outcome shares with exact (Clopper–Pearson) intervals and medians come from
 :meth:`Comparison.table` as in ``leverage-sim compare``.
 """
@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 import numpy as np
 import pandas as pd
 
-from leverage_sim.compare import Comparison
+from leverage_sim.comparison import Comparison
 from leverage_sim.runner import Results, run
 from leverage_sim.schema import Scenario
 

@@ -14,7 +14,7 @@ from mesa.visualization.utils import update_counter
 from solara.widgets import VegaLite
 
 from leverage_sim.canonical import scenario_yaml
-from leverage_sim.compare import Comparison, compare
+from leverage_sim.comparison import Comparison, compare
 from leverage_sim.dashboard import charts, ensemble
 from leverage_sim.dashboard.levers import scenario_values, settings_scenario
 from leverage_sim.dashboard.model import DashboardModel

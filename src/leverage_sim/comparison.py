@@ -17,26 +17,37 @@ whole replications, seeded from the master seed). With a posterior each resample
 brings its own parameter draw, so the interval carries parameter uncertainty as well as the
 randomness of runs: it is wider than with fixed parameters. It is the uncertainty of the
 effect averaged over the posterior, and narrows as replications grow.
+
+Variants (:func:`columns`): a column may also be the first scenario with more overrides
+(``--variant foreign_forces.backing=0.9,government.resolve=0.8``), labelled by them; it runs on
+the same seeds, and with a posterior its overridden paths keep their values.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
-from leverage_sim import plots, report
+from leverage_sim import overrides as ov
 from leverage_sim import posterior as post
+from leverage_sim import report
+from leverage_sim.errors import InputError
 from leverage_sim.limits import run_memory_limit
+from leverage_sim.provenance import SEPARATOR, override_texts, posterior_text, with_overrides
 from leverage_sim.runner import Results, run
 from leverage_sim.safe_text import chart_text
-from leverage_sim.scenario_loader import Overrides
+from leverage_sim.scenario_loader import Overrides, load_scenario
 from leverage_sim.schema import Scenario
 from leverage_sim.sweep.results import _bootstrap_means, summarise
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 LEVEL = 0.9
 BOOTSTRAP = 2000
@@ -47,10 +58,29 @@ BOOTSTRAP_KEY = 0x626F6F74
 
 @dataclass
 class Comparison:
-    """Results of several scenarios run with the same seeds (``results``: label -> Results)."""
+    """Results of several scenarios run with the same seeds (``results``: label -> Results;
+    ``overrides``: the ``--set`` texts applied to every column)."""
 
     results: dict[str, Results]
     seed: int
+    overrides: list[str] = field(default_factory=list)
+
+    @property
+    def inputs(self) -> str:
+        """What was compared, in words: the columns, the overrides common to all and the
+        parameters, e.g. ``june_2020_replay vs foreign_forces.backing=0.9 · parameters:
+        calibrated posterior calibration/default (300 particles)``."""
+        common = f" (all with {', '.join(self.overrides)})" if self.overrides else ""
+        return (" vs ".join(self.results) + common + SEPARATOR + "parameters: "
+                + posterior_text(self.posterior))
+
+    def columns_text(self) -> list[str]:
+        """One line per column whose label does not say all it ran: the label and the scenario
+        with its own overrides (those common to every column are in :attr:`inputs`)."""
+        ran = {label: with_overrides(res.scenario.name, [o for o in res.overrides
+                                                          if o not in self.overrides])
+               for label, res in self.results.items()}
+        return [f"{label}: {what}" for label, what in ran.items() if what != label]
 
     @property
     def posterior(self) -> dict[str, object] | None:
@@ -131,17 +161,19 @@ class Comparison:
     def text(self) -> str:
         """The side-by-side table as plain text, with a header saying what was run."""
         first = next(iter(self.results.values()))
-        drawn = (f", parameters drawn from the posterior {self.posterior['path']}"
-                 if self.posterior else "")
-        head = (f"{len(self.results)} scenarios x {len(first.summary)} replications, same "
-                f"replication seeds (master seed {self.seed}){drawn}; cells: share of runs or "
-                f"median, [{LEVEL:.0%} interval]")
+        head = (f"Compared: {self.inputs}\n"
+                + "".join(f"  {line}\n" for line in self.columns_text())
+                + f"{len(self.results)} columns x {len(first.summary)} replications, same "
+                f"replication seeds (master seed {self.seed}); cells: share of runs or "
+                f"median, [{LEVEL:.0%} interval]. {report.SEVERAL_ROWS}")
         return head + "\n\n" + self.side_by_side().to_string() + "\n\n" + self.effects_text()
 
     def markdown(self) -> str:
-        """The side-by-side table and the effects as Markdown."""
+        """What was compared, the side-by-side table and the effects as Markdown."""
         wide = self.side_by_side()
-        lines = ["| measure | " + " | ".join(wide.columns) + " |",
+        lines = [f"Compared: {self.inputs}", "",
+                 *(f"- {line}" for line in self.columns_text()), "",
+                 "| measure | " + " | ".join(wide.columns) + " |",
                  "|---|" + "---|" * len(wide.columns)]
         lines += [f"| {idx} | " + " | ".join(row) + " |" for idx, row in wide.iterrows()]
         return "\n".join(lines) + "\n\n" + self.effects_text(bullet="- ") + "\n"
@@ -156,6 +188,10 @@ class Comparison:
         """Outcome shares (exact 90% intervals), attacks per run (median, 90% of runs) and,
         one small panel per scenario, authority over time by standoff outcome (median, 50%
         and 90% of runs); every value axis starts at 0."""
+        import matplotlib.pyplot as plt
+
+        from leverage_sim import plots
+
         k, n = len(self.results), len(next(iter(self.results.values())).summary)
         fig = plt.figure(figsize=(max(13, 4 * k), 10), constrained_layout=True)
         top, bottom = fig.subfigures(2, 1)
@@ -178,8 +214,8 @@ class Comparison:
                               self.results, "authority", levels=(0.5, LEVEL))
         bottom.suptitle("Government authority by standoff outcome: median, 50% (shaded) and "
                         f"{LEVEL:.0%} (thin lines) of runs")
-        fig.suptitle(f"Same seeds through {k} scenarios (master seed {self.seed}, n={n} runs "
-                     "each)")
+        fig.suptitle(f"{self.inputs}\nsame seeds through {k} columns (master seed {self.seed}, "
+                     f"n={n} runs each)")
         return fig
 
 
@@ -199,22 +235,98 @@ def unique_labels(names: Iterable[str]) -> list[str]:
     return out
 
 
-def compare(scenarios: Sequence[Scenario], replications: int, seed: int | None = None,
+@dataclass(frozen=True)
+class Column:
+    """One column of a comparison: its label, the scenario (with every override applied) and
+    those overrides ({path: value}: the common ``--set`` ones, then the variant's)."""
+
+    label: str
+    scenario: Scenario
+    overrides: dict[str, Any]
+
+
+_NEXT_ASSIGNMENT = re.compile(r",(?=\s*[A-Za-z_][\w.\[\]\s]*=)")
+
+
+def parse_variant(variant: Overrides) -> dict[str, Any]:
+    """A variant's overrides as {path: value}: a mapping, a list of ``path=value`` texts, or
+    one text with assignments separated by commas (``"a.b=0.9,c.d=0.8"``; a comma inside a
+    value stays in it unless a ``path=`` follows)."""
+    if isinstance(variant, str):
+        variant = [t for t in _NEXT_ASSIGNMENT.split(variant) if t.strip()]
+    parsed = ov.normalise(variant)
+    if not parsed:
+        raise InputError("A variant needs at least one override, e.g. --variant "
+                         "foreign_forces.backing=0.9 or --variant "
+                         "\"foreign_forces.backing=0.9,government.resolve=0.8\".")
+    return parsed
+
+
+def columns(scenarios: Sequence[Scenario | str | Path] | Scenario | str | Path,
+            overrides: Overrides = None, variants: Sequence[Overrides] = (),
+            scenario_dirs: Iterable[str | Path] = ()) -> list[Column]:
+    """The columns to compare, loaded and checked before anything runs: each scenario (a
+    :class:`Scenario`, name or file) with ``overrides``, then each variant (the first scenario
+    with ``overrides`` and the variant's own, labelled by the variant's overrides). At least
+    two columns.
+
+    Raises:
+        InputError: fewer than two columns, or a bad override or variant (naming it).
+    """
+    if isinstance(scenarios, Scenario | str | Path):
+        scenarios = [scenarios]
+    if len(scenarios) + len(variants) < 2:
+        raise InputError("compare needs at least two columns: two scenarios (`leverage-sim "
+                         "compare june_2020_replay june_2020_us_intervenes`) or a scenario and "
+                         "a variant (`leverage-sim compare june_2020_replay --variant "
+                         "foreign_forces.backing=0.9`).")
+    common = ov.normalise(overrides)
+    loaded = [load_scenario(s, common, scenario_dirs) for s in scenarios]
+    cols = [(s.name, s, common) for s in loaded]
+    for variant in variants:
+        what = variant if isinstance(variant, str) else ", ".join(override_texts(variant))
+        try:
+            changes = parse_variant(variant)
+            cols.append((", ".join(override_texts(changes)),
+                         load_scenario(loaded[0], changes), {**common, **changes}))
+        except InputError as e:
+            raise InputError(f"Variant '{what}': {e}") from None
+    labels = unique_labels(label for label, _, _ in cols)
+    return [Column(label, sc, changes) for label, (_, sc, changes) in zip(labels, cols)]
+
+
+def compare(scenarios: Sequence[Scenario | str | Path] | Scenario | str | Path,
+            replications: int = 100, seed: int | None = None,
             progress: Callable[[str], Callable | None] | None = None,
             posterior: post.PosteriorLike = post.DEFAULT_POSTERIOR,
-            overrides: Overrides = None) -> Comparison:
-    """Run each scenario with the same master seed (default: the first scenario's ``seed``).
+            overrides: Overrides = None, variants: Sequence[Overrides] = (),
+            scenario_dirs: Iterable[str | Path] = ()) -> Comparison:
+    """Run each column of :func:`columns` with the same master seed (default: the first
+    scenario's ``seed``), e.g. ``compare("june_2020_replay", 200, variants=[
+    "foreign_forces.backing=0.5", {"foreign_forces.backing": 0.9, "government.resolve":
+    0.8}])``.
 
-    ``progress(label)`` may return a loop wrapper (e.g. a tqdm bar) for that scenario's runs.
-    ``posterior`` and ``overrides`` (applied to every scenario; with a posterior their paths
-    keep their values) as in :func:`leverage_sim.runner.run`. All scenarios' tables are held at
-    once: each may use its share of the memory limit.
+    ``progress(label)`` may return a loop wrapper (e.g. a tqdm bar) for that column's runs.
+    ``posterior`` (default: :data:`leverage_sim.posterior.DEFAULT_POSTERIOR`, the committed
+    calibration; None or ``"none"``: the scenarios' own values) and ``overrides`` (applied to
+    every column) as in :func:`leverage_sim.runner.run`: with a posterior, overridden paths
+    keep their values. All columns' tables are held at once: each may use its share of the
+    memory limit.
     """
-    master = scenarios[0].seed if seed is None else seed
-    labels = unique_labels(s.name for s in scenarios)
+    return compare_columns(columns(scenarios, overrides, variants, scenario_dirs),
+                           replications, seed, progress, posterior, override_texts(overrides))
+
+
+def compare_columns(cols: Sequence[Column], replications: int, seed: int | None = None,
+                    progress: Callable[[str], Callable | None] | None = None,
+                    posterior: post.PosteriorLike = post.DEFAULT_POSTERIOR,
+                    common: Sequence[str] = ()) -> Comparison:
+    """Run ``cols`` (from :func:`columns`) as :func:`compare` does; ``common``: the override
+    texts shared by every column (for the titles)."""
+    master = cols[0].scenario.seed if seed is None else seed
     posterior = post.resolve(posterior)
-    limit = run_memory_limit() // max(1, len(scenarios))
-    return Comparison({label: run(sc, replications, master, overrides,
-                                  progress=progress(label) if progress else None,
-                                  posterior=posterior, memory_limit=limit)
-                       for label, sc in zip(labels, scenarios, strict=True)}, master)
+    limit = run_memory_limit() // max(1, len(cols))
+    return Comparison({c.label: run(c.scenario, replications, master, c.overrides,
+                                    progress=progress(c.label) if progress else None,
+                                    posterior=posterior, memory_limit=limit)
+                       for c in cols}, master, list(common))

@@ -214,8 +214,8 @@ class Comparison:
                               self.results, "authority", levels=(0.5, LEVEL))
         bottom.suptitle("Government authority by standoff outcome: median, 50% (shaded) and "
                         f"{LEVEL:.0%} (thin lines) of runs")
-        fig.suptitle(f"{self.inputs}\nsame seeds through {k} columns (master seed {self.seed}, "
-                     f"n={n} runs each)")
+        fig.suptitle(f"{chart_text(self.inputs)}\nsame seeds through {k} columns (master seed "
+                     f"{self.seed}, n={n} runs each)")
         return fig
 
 

@@ -287,7 +287,7 @@ def effect_dots(ax: Axes, effects: pd.DataFrame, level: float = 0.9) -> Axes:
         mid = rows["effect"].to_numpy(float)
         ax.errorbar(mid, y, xerr=[mid - rows["low"].to_numpy(float),
                                   rows["high"].to_numpy(float) - mid],
-                    fmt=STYLES[i % len(STYLES)][1], capsize=3, label=column)
+                    fmt=STYLES[i % len(STYLES)][1], capsize=3, label=chart_text(column))
         for yi, (name, r) in zip(y, rows.iterrows()):
             ax.annotate(f"{name.replace('_', ' ')} {r['effect']:+.0f} points "
                         f"[{r['low']:+.0f}, {r['high']:+.0f}]", (r["high"], yi),

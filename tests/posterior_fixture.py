@@ -1,16 +1,23 @@
 """A small hand-made posterior folder (the format of ``leverage-sim calibrate --out DIR``) to
-test against: ``python -m tests.posterior_fixture`` rewrites ``tests/data/posterior_small``."""
+test against, written afresh for each test session into a temporary folder (:data:`FOLDER`),
+stamped with the running model's fingerprint (a posterior is used only with the model it was
+fitted to: :func:`leverage_sim.posterior.check_model`)."""
 
 from __future__ import annotations
 
+import atexit
 import json
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-FOLDER = Path(__file__).resolve().parent / "data" / "posterior_small"
+_TMP = Path(tempfile.mkdtemp(prefix="leverage_sim_tests_"))
+atexit.register(shutil.rmtree, _TMP, ignore_errors=True)
+FOLDER = _TMP / "posterior_small"
 BASE_SCENARIO = "june_2020_replay"
 PRIORS: dict[str, dict[str, Any]] = {
     "government.decision_sharpness": {"distribution": "uniform", "low": 2.0, "high": 12.0},
@@ -41,11 +48,13 @@ def particles(n: int = 200, seed: int = 7) -> pd.DataFrame:
 
 def manifest(**changes: Any) -> dict[str, Any]:
     """The manifest of the fixture, with ``changes``."""
+    from leverage_sim.model_fingerprint import fingerprint
+
     return {"kind": "leverage-sim calibration", "base_scenario": BASE_SCENARIO,
             "base_values": BASE_VALUES, "parameters": PRIORS,
             "episodes": [{"file": "episodes/june_2020_raid.yaml", "sha256": "0" * 64,
                           "role": "fit"}],
-            "seed": 1, "status": "complete", **changes}
+            "seed": 1, "status": "complete", "model_fingerprint": fingerprint(), **changes}
 
 
 def write_posterior(folder: Path, table: pd.DataFrame | None = None, **changes: Any) -> Path:
@@ -58,5 +67,4 @@ def write_posterior(folder: Path, table: pd.DataFrame | None = None, **changes: 
     return folder
 
 
-if __name__ == "__main__":
-    print(write_posterior(FOLDER))
+write_posterior(FOLDER)

@@ -41,6 +41,7 @@ from leverage_sim.errors import InputError
 from leverage_sim.scenario_loader import _walk, field_of, validate
 from leverage_sim.schema import Scenario
 from leverage_sim.schema_base import field_summary
+from leverage_sim.stale import stale_allowed
 
 DEFAULT_POSTERIOR = "default"
 """The posterior used when none is asked for, everywhere: ``run``, ``compare``, ``sweep``,
@@ -149,7 +150,11 @@ class Posterior:
         ``posterior.parquet``, base scenario, particles and (with ``use``) how it met the
         scenario."""
         base = self.manifest.get("base_scenario")
+        from leverage_sim import model_fingerprint
+
         out: dict[str, Any] = {"path": str(self.path.resolve()), "sha256": self.sha256,
+                               "fitted_to_this_model": model_fingerprint.matches(
+                                   self.manifest.get("model_fingerprint")),
                                "base_scenario": base.get("name") if isinstance(base, dict)
                                else base,
                                "particles": self.particles, "parameters": list(self.paths)}
@@ -216,13 +221,36 @@ def resolve(posterior: PosteriorLike) -> Posterior | None:
     return load_posterior(DEFAULT_DIR if text == "default" else text)
 
 
-def load_posterior(path: str | os.PathLike[str]) -> Posterior:
-    """Read and check a posterior folder.
+def check_model(folder: Path, manifest: dict[str, Any], allow_stale: bool | None = None) -> None:
+    """Refuse a posterior fitted to another model than this one (its manifest's
+    ``model_fingerprint`` matches neither this model's code nor its behaviour:
+    :mod:`leverage_sim.model_fingerprint`), unless ``allow_stale`` (default:
+    :func:`leverage_sim.stale.stale_allowed`, set by ``--allow-stale``)."""
+    from leverage_sim import model_fingerprint
+
+    allow = stale_allowed() if allow_stale is None else allow_stale
+    if allow or model_fingerprint.matches(manifest.get("model_fingerprint")):
+        return
+    recorded = manifest.get("model_fingerprint")
+    why = ("its manifest records no model fingerprint (it predates them)" if not recorded else
+           "the model's code or defaults changed since, and a fixed set of runs no longer gives "
+           "the same results")
+    raise InputError(
+        f"The calibration in '{folder}' was fitted to another version of the model: {why}. Its "
+        "parameter values may mean something else in this model, so answers drawn from it "
+        "would not be calibrated. Refit it (`make calibrate` for the committed one, or "
+        "`leverage-sim calibrate CONFIG --out DIR`), run with --posterior none, or pass "
+        "--allow-stale to use it anyway (the outputs then record that it is stale).")
+
+
+def load_posterior(path: str | os.PathLike[str], allow_stale: bool | None = None) -> Posterior:
+    """Read and check a posterior folder (``allow_stale``: see :func:`check_model`).
 
     Raises:
         InputError: the folder or a file is missing or damaged, a column is not a numeric
-            scenario parameter or holds values outside its range in the schema, weights are negative or do not sum to 1, or the calibration
-            did not finish (``status`` is not ``complete``).
+            scenario parameter or holds values outside its range in the schema, weights are
+            negative or do not sum to 1, the calibration did not finish (``status`` is not
+            ``complete``), or it was fitted to another model (:func:`check_model`).
     """
     folder = Path(path)
     manifest_file, table_file = folder / "manifest.json", folder / "posterior.parquet"
@@ -251,6 +279,7 @@ def load_posterior(path: str | os.PathLike[str]) -> Posterior:
             "its particles come from an unfinished generation and would understate the "
             "uncertainty. Finish it (run the same `leverage-sim calibrate` command again), or "
             "use another posterior.")
+    check_model(folder, manifest, allow_stale)
     try:
         table = pd.read_parquet(table_file)
     except Exception as e:  # noqa: BLE001 - any reader failure means a damaged file

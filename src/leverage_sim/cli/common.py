@@ -120,6 +120,14 @@ def add_posterior_arg(p: argparse.ArgumentParser,
                    "calibration) or 'none' (the scenario's own values); default: "
                    f"{unset or DEFAULT_POSTERIOR}. The scenario's own changes and --set stay on "
                    "top of the draw")
+    add_allow_stale_arg(p)
+
+
+def add_allow_stale_arg(p: argparse.ArgumentParser) -> None:
+    """``--allow-stale``: use a posterior fitted to another version of the model."""
+    p.add_argument("--allow-stale", action="store_true",
+                   help="use the posterior even if it was fitted to another version of the "
+                   "model (refused otherwise; the manifest records it)")
 
 
 def add_brief_arg(p: argparse.ArgumentParser) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 
 from leverage_sim.cli.common import (
+    add_allow_stale_arg,
     add_executor_args,
     add_force_arg,
     add_scenario_args,
@@ -68,6 +69,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="where each run's calibrated parameters come from: 'default' (the "
                    "committed calibration; the default here), 'none' (the scenario's own "
                    "values) or a `leverage-sim calibrate` folder")
+    add_allow_stale_arg(p)
     p.add_argument("--quick", action="store_true",
                    help="a smoke test: at most 3 values per lever, 8 runs per setting")
     add_executor_args(p)

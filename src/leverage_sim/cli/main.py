@@ -32,6 +32,7 @@ import leverage_sim.cli as _cli_pkg
 from leverage_sim.errors import InputError
 from leverage_sim.output_dir import describe_os_error, is_file_system_error
 from leverage_sim.safe_text import visible
+from leverage_sim.stale import allowing_stale
 
 EXIT_CODES = ("exit codes: 0 ok; 1 internal error (a bug: please report it); 2 bad input, "
               "arguments or output folder (also: disk full, folder locked by another run, no "
@@ -147,7 +148,8 @@ def main(argv: list[str] | None = None) -> int:
 def _run(argv: list[str] | None) -> int:
     args = build_parser(sys.argv[1:] if argv is None else argv).parse_args(argv)
     try:
-        return args.func(args)
+        with allowing_stale(getattr(args, "allow_stale", False)):
+            return args.func(args)
     except InputError as e:
         print(f"leverage-sim: error: {visible(str(e))}", file=sys.stderr)
         return 2

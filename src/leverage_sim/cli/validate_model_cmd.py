@@ -10,6 +10,7 @@ import pandas as pd
 
 from leverage_sim.calibration import validation
 from leverage_sim.cli.common import (
+    add_allow_stale_arg,
     add_force_arg,
     count_arg,
     output_folder,
@@ -39,6 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="episode names or files (default: every held-out episode)")
     p.add_argument("--posterior", default="default", metavar="DIR|default",
                    help="the calibration to score (default: the committed one)")
+    add_allow_stale_arg(p)
     p.add_argument("-n", "--replications", type=count_arg, default=200,
                    help="runs per predictive distribution and episode, >= 2 (default 200)")
     p.add_argument("--seed", type=seed_arg, default=1, help="master seed (default 1)")

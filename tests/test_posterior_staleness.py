@@ -64,7 +64,7 @@ def _copy_checkout(dst: Path) -> Path:
 def _run_default(root: Path, *extra: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(root / "src")}
     env.pop(ALLOW_STALE_ENV, None)
-    return subprocess.run([sys.executable, "-m", "leverage_sim.cli.main", "run",
+    return subprocess.run([sys.executable, "-m", "leverage_sim.cli", "run",
                            "june_2020_replay", "-n", "1", "--posterior", "default", *extra],
                           check=False, cwd=root, env=env, capture_output=True, text=True,
                           timeout=600)
@@ -75,6 +75,7 @@ def test_changing_a_mechanism_constant_makes_the_committed_posterior_stale(tmp_p
     root = _copy_checkout(tmp_path / "checkout")
     same = _run_default(root)
     assert same.returncode == 0, same.stderr  # the copy as it is: the committed fit is current
+    assert "june_2020_replay" in same.stdout
     beliefs = root / "src/leverage_sim/mechanisms/beliefs.py"
     text = beliefs.read_text()
     assert "SILENT_DAY_EVIDENCE = 0.5" in text

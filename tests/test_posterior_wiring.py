@@ -111,3 +111,28 @@ def test_cli_bad_posterior_is_a_clear_error_and_writes_nothing(tmp_path, capsys)
     assert main(["sweep", "june_2020_replay", "--param", "patron.instigation=0.5,0.6",
                  "--posterior", str(bad), "--out", str(tmp_path / "o")]) == 2
     assert not (tmp_path / "o").exists()
+
+
+def test_a_parameter_fitted_on_an_episode_is_drawn_on_its_scenario(tmp_path):
+    """oct2019_dec2020 sets casualty_tolerance 12 (the base scenario has 6); the calibration
+    fitted it on that scenario, so there it is drawn, while a counterfactual change of it on
+    the base scenario is kept and named in the inputs line."""
+    from leverage_sim.posterior import load_posterior
+    from leverage_sim.provenance import posterior_text
+    from leverage_sim.scenario_loader import load_scenario
+    from tests.posterior_fixture import BASE_VALUES, PRIORS, particles, write_posterior
+
+    path = "foreign_forces.casualty_tolerance"
+    table = particles()
+    table[path] = 20.0
+    folder = write_posterior(
+        tmp_path / "p", table, base_values={**BASE_VALUES, path: 6.0},
+        parameters={**PRIORS, path: {"distribution": "uniform", "low": 2, "high": 30}},
+        fitted_scenarios={"oct2019_dec2020": {path: 12.0}})
+    post = load_posterior(folder)
+    assert path in post.use(load_scenario("oct2019_dec2020")).drawn
+    changed = load_scenario("june_2020_replay", {path: 12})
+    use = post.use(changed)
+    assert path in use.kept
+    text = posterior_text(post.record(use))
+    assert f"kept at the scenario's own values, not drawn: {path}" in text

@@ -17,7 +17,9 @@ Rule for combining a draw with a scenario: the draw is applied first, then the s
 changes on top. A calibrated parameter keeps the scenario's value when the scenario (through
 its ``extends`` chain or ``--set``) sets it to a value different from ``base_values`` (a
 counterfactual change), or when the caller names it as fixed (``--set`` paths, swept
-parameters). Scripted events are never touched. Parameters of list entries the scenario does
+parameters). A scenario that one of the fitted episodes runs on is compared with its own
+values as fitted (``fitted_scenarios``: {scenario: {path: value}}), so every parameter fitted
+on it is drawn there. Kept parameters are named in every output's inputs line. Scripted events are never touched. Parameters of list entries the scenario does
 not have (e.g. a militia it leaves out) are skipped and reported as absent.
 """
 
@@ -86,6 +88,14 @@ class Posterior:
         """Value of each calibrated parameter in the scenario it was fitted on."""
         return base_values(self.manifest)
 
+    def base_for(self, scenario: str) -> dict[str, float]:
+        """The values a scenario's calibrated parameters are compared with to tell its own
+        changes: those of the fitted episode's scenario of that name (``fitted_scenarios`` in
+        the manifest: a parameter fitted on an episode is drawn on its scenario, e.g.
+        ``oct2019_dec2020``'s own casualty tolerance), else the base scenario's."""
+        fitted = self.manifest.get("fitted_scenarios") or {}
+        return {**self.base_values, **fitted.get(scenario, {})}
+
     @property
     def particles(self) -> int:
         """Number of particles (rows)."""
@@ -114,7 +124,7 @@ class Posterior:
         """Which calibrated paths of ``scenario`` take the draw (see the module docstring).
         With ``keep_changes=False`` every calibrated path the scenario has takes it (as in
         the calibration itself and in out-of-sample validation)."""
-        fixed, base = set(fixed), self.base_values
+        fixed, base = set(fixed), self.base_for(scenario.name)
         drawn, kept, absent = [], [], []
         for p in self.paths:
             try:

@@ -54,7 +54,13 @@ def posterior_text(record: Mapping[str, Any] | None) -> str:
     posterior)`` for None."""
     if not record:
         return "the scenario's own values (no posterior)"
-    return f"calibrated posterior {short_path(record['path'])} ({record['particles']} particles)"
+    text = f"calibrated posterior {short_path(record['path'])} ({record['particles']} particles)"
+    if record.get("fitted_to_this_model") is False:
+        text += " STALE: fitted to another version of the model (--allow-stale)"
+    kept = record.get("kept") or []
+    if kept:
+        text += f"; kept at the scenario's own values, not drawn: {', '.join(kept)}"
+    return text
 
 
 def with_overrides(name: str, overrides: Iterable[str] = ()) -> str:

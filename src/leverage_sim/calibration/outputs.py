@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import platform
@@ -23,7 +24,7 @@ import numpy as np
 import pandas as pd
 import pyabc
 
-from leverage_sim import __version__
+from leverage_sim import __version__, model_fingerprint
 from leverage_sim.calibration import charts
 from leverage_sim.calibration.config import Calibration, Parameter
 from leverage_sim.calibration.episodes import EPISODE_DIR, LoadedEpisode, load_episode
@@ -34,6 +35,7 @@ from leverage_sim.calibration.smc import (
     effective_sample_size,
     posterior_frame,
 )
+from leverage_sim.posterior import value_at
 
 MANIFEST_KIND = "leverage-sim calibration"
 
@@ -74,6 +76,20 @@ def _episode_entry(ep: LoadedEpisode) -> dict[str, Any]:
     return {"name": ep.name, "file": str(ep.path), "sha256": ep.sha256, "role": ep.spec.role}
 
 
+def fitted_scenarios(cal: Calibration) -> dict[str, dict[str, float | int]]:
+    """Per scenario a fitted episode runs on, the values its calibrated parameters have there
+    (see :meth:`leverage_sim.posterior.Posterior.base_for`)."""
+    out: dict[str, dict[str, float | int]] = {}
+    for ep in cal.episodes:
+        scenario = ep.scenario()
+        values = {}
+        for p in cal.parameters:
+            with contextlib.suppress(LookupError):
+                values[p.path] = p.cast(float(value_at(scenario, p.path)))
+        out[scenario.name] = values
+    return out
+
+
 def manifest(cal: Calibration, seed: int, quick: bool, diag: pd.DataFrame, status: str,
              seconds: float) -> dict[str, Any]:
     """The manifest: what was fitted to what, how, with which software, and how it ended
@@ -90,6 +106,8 @@ def manifest(cal: Calibration, seed: int, quick: bool, diag: pd.DataFrame, statu
         "config": {"path": str(cal.path), "sha256": cal.sha256},
         "base_scenario": {"name": cal.spec.base_scenario,
                           "values": {p.path: p.cast(p.base_value) for p in cal.parameters}},
+        "fitted_scenarios": fitted_scenarios(cal),
+        "model_fingerprint": model_fingerprint.fingerprint(),
         "parameters": [{"path": p.path, "family": p.prior.family, "low": p.prior.low,
                         "high": p.prior.high, "integer": p.integer,
                         "schema_range": list(p.schema_range), "why": p.why}

@@ -9,19 +9,24 @@ from pathlib import Path
 from leverage_sim.cli.common import add_executor_args, add_force_arg, seed_arg
 from leverage_sim.output_dir import claim_output
 
-FILES = ("history.db", "history.db-journal", "posterior.parquet", "diagnostics.csv",
-         "manifest.json", "*.png", "report.html")
+FILES = ("history.db", "history.db-journal", "reference.parquet", "reference.parquet.part",
+         "posterior.parquet", "diagnostics.csv", "coverage.csv", "information.csv",
+         "fit_check.csv", "manifest.json", "manifest.json.part", "*.png", "report.html")
 """What a calibration writes into its folder (glob patterns; see leverage_sim.output_dir)."""
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``calibrate`` verb."""
     p = sub.add_parser(
-        "calibrate", help="fit free parameters to historical episodes (ABC-SMC)",
+        "calibrate", help="fit free parameters to historical episodes (ABC)",
         description="Fit the free parameters a calibration file names to the facts of its "
-        "episodes with ABC-SMC (pyabc). Writes posterior.parquet (weighted particles), "
-        "diagnostics.csv, manifest.json, charts and the pyabc history (history.db) to --out. "
-        "Ctrl-C keeps the generations done; --resume continues them. See docs/calibration.md.",
+        "episodes by its method. method: table (the default) grows a reference table of "
+        "single histories (reference.parquet) until the regression-adjusted ABC posterior stops "
+        "moving, and writes posterior.parquet, diagnostics.csv, coverage.csv (intervals on "
+        "held-out synthetic truths), information.csv (what the facts tell per parameter), "
+        "fit_check.csv (posterior against hand-tuned values), manifest.json, charts and "
+        "report.html to --out. method: smc runs ABC-SMC (pyabc; history.db). Ctrl-C keeps the "
+        "work done; --resume continues it. See docs/calibration.md.",
         epilog="example: leverage-sim calibrate calibration/default.yaml --out "
         "results/calibration --quick")
     p.add_argument("config", help="calibration YAML file (e.g. calibration/default.yaml)")
@@ -50,6 +55,8 @@ def main(args: argparse.Namespace) -> int:
         result = calibrate(args.config, out, quick=args.quick, seed=args.seed,
                            executor=executor, workers=args.workers, scheduler=args.scheduler,
                            resume=args.resume, quiet=args.quiet)
+    if result.calibration.spec.method == "table":
+        return _table_message(args, out, result)
     history = result.outcome.history
     done = history.max_t + 1
     if result.outcome.status == "interrupted":
@@ -63,4 +70,30 @@ def main(args: argparse.Namespace) -> int:
           f"{len(result.calibration.targets())} facts in {done} generations "
           f"({result.outcome.seconds:.0f} s). Wrote {', '.join(p.name for p in result.written)} "
           f"to {out}/ (history: {HISTORY}).")
+    return 0
+
+
+def _table_message(args: argparse.Namespace, out: Path, result) -> int:
+    """What a table-method calibration says when it ends; the exit code."""
+    from leverage_sim.calibration.table_run import CHECKPOINT
+
+    if result.already_done:
+        print(f"Nothing to do: {out}/ holds a finished calibration of {args.config} (see its "
+              "report.html). Start a new one in another --out folder.", file=sys.stderr)
+        return 0
+    if result.status == "interrupted":
+        print(f"\nInterrupted: the simulations done are kept in {out / CHECKPOINT}. Continue "
+              f"with:\n  leverage-sim calibrate {args.config} --out {out} --resume"
+              + (" --quick" if args.quick else ""), file=sys.stderr)
+        return 130
+    fit = result.fit
+    cover = fit.coverage.table["cover_90"]
+    how = "converged" if fit.converged else "capped (not converged: raise table.max_simulations)"
+    uninformed = int((~fit.informed).sum())
+    print(f"\nCalibrated {len(result.calibration.parameters)} parameters to "
+          f"{len(result.calibration.targets())} facts: {fit.simulations} simulations, {how}, "
+          f"effective sample size {fit.ess:.0f}; 90% intervals covered {cover.min():.2f}–"
+          f"{cover.max():.2f} of held-out truths; {uninformed} parameter"
+          f"{'s' * (uninformed != 1)} not informed by the facts ({result.seconds:.0f} s). "
+          f"Wrote {', '.join(p.name for p in result.written)} to {out}/.")
     return 0

@@ -25,6 +25,7 @@ import json
 import platform
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -104,9 +105,10 @@ def _versions() -> dict[str, str]:
             "scikit_learn": sklearn.__version__, "python": platform.python_version()}
 
 
-def _progress(t0: float, quiet: bool):
+def _progress(t0: float, quiet: bool) -> Callable[[str], None]:
+    """Print a progress line with the elapsed time to stderr (nothing when ``quiet``)."""
     if quiet:
-        return None
+        return lambda _: None
     return lambda line: print(f"  [{time.perf_counter() - t0:6.0f} s] {line}",
                               file=sys.stderr, flush=True)
 

@@ -191,3 +191,39 @@ def test_run_draws_from_a_table_posterior(runs: dict[str, Path], tmp_path: Path)
                  str(runs["serial"]), "--out", str(tmp_path / "r")]) == 0
     manifest = json.loads((tmp_path / "r" / "manifest.json").read_text())
     assert manifest["posterior"]["sha256"] == posterior.sha256
+
+
+def test_docs_quote_the_table_methods_constants() -> None:
+    from leverage_sim.calibration.table_fit import CHECKPOINT_ROWS, INFORMED_R2
+
+    doc = (ROOT / "docs" / "calibration.md").read_text(encoding="utf-8")
+    assert f"every {CHECKPOINT_ROWS:,} rows" in doc
+    assert f"Under {INFORMED_R2}" in doc
+
+
+def test_ctrl_c_keeps_the_checkpoint_and_says_how_to_resume(
+        tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture) -> None:
+    from leverage_sim.calibration import table_fit
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(table_fit, "fit", interrupted)
+    out = tmp_path / "cal"
+    assert calibrate(tiny, "--out", out, "--quick", "--executor", "serial") == 130
+    assert "--resume" in capsys.readouterr().err
+    assert json.loads((out / "manifest.json").read_text())["status"] == "interrupted"
+    assert not (out / "posterior.parquet").exists()
+
+
+@pytest.mark.slow
+def test_docs_table_of_a_table_calibration(runs: dict[str, Path], tmp_path: Path) -> None:
+    from leverage_sim.calibration.table import END, START, refresh
+
+    doc = tmp_path / "doc.md"
+    doc.write_text(f"before\n{START}\nold\n{END}\nafter\n")
+    text = refresh(doc, runs["serial"])
+    assert "| out-of-bag R² | informed | coverage at 90% |" in text
+    assert "100 simulations (capped" in text or "100 simulations (converged" in text
+    assert "coverage of 90% intervals on 10 held-out truths" in text

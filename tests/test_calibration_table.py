@@ -227,3 +227,18 @@ def test_docs_table_of_a_table_calibration(runs: dict[str, Path], tmp_path: Path
     assert "| out-of-bag R² | informed | coverage at 90% |" in text
     assert "100 simulations (capped" in text or "100 simulations (converged" in text
     assert "coverage of 90% intervals on 10 held-out truths" in text
+
+
+def test_sigterm_keeps_the_checkpoint_and_exits_143(
+        tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture) -> None:
+    from leverage_sim.calibration import table_fit
+
+    def terminated(*args, **kwargs):
+        raise SystemExit(143)  # what the CLI's SIGTERM handler raises
+
+    monkeypatch.setattr(table_fit, "fit", terminated)
+    out = tmp_path / "cal"
+    assert calibrate(tiny, "--out", out, "--quick", "--executor", "serial") == 143
+    assert "Terminated" in capsys.readouterr().err
+    assert json.loads((out / "manifest.json").read_text())["status"] == "interrupted"

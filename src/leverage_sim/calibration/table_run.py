@@ -53,8 +53,9 @@ ALL_FACTS = "(all facts)"
 
 @dataclass
 class TableCalibrated:
-    """A table calibration as it ended: ``status`` ``complete`` or ``interrupted``; ``fit`` is
-    None when interrupted or when ``already_done`` (a finished folder resumed: nothing ran)."""
+    """A table calibration as it ended: ``status`` ``complete`` or ``interrupted`` (by Ctrl-C or
+    SIGTERM: the checkpoint and an "interrupted" manifest stay); ``fit`` is None when
+    interrupted or when ``already_done`` (a finished folder resumed: nothing ran)."""
 
     calibration: Calibration
     status: str
@@ -63,6 +64,8 @@ class TableCalibrated:
     written: list[Path]
     seconds: float
     already_done: bool = False
+    exit_code: int = 0
+    """The CLI's exit status: 130 after Ctrl-C, 143 after SIGTERM."""
 
 
 def calibrate_table(cal: Calibration, out: Path, *, quick: bool, seed: int, executor: str,
@@ -87,9 +90,10 @@ def calibrate_table(cal: Calibration, out: Path, *, quick: bool, seed: int, exec
             f"{spec.predictive_runs} with the hand-tuned values")
         posterior = as_parameter_values(fit.posterior, cal.parameters)
         check, runs = fit_check(cal, posterior, spec.predictive_runs, seed, pool, pool.workers)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, SystemExit) as stop:  # Ctrl-C; SIGTERM (the CLI's handler)
+        code = 130 if isinstance(stop, KeyboardInterrupt) else stop.code
         return TableCalibrated(cal, "interrupted", None, seed, [out / "manifest.json"],
-                               time.perf_counter() - t0)
+                               time.perf_counter() - t0, exit_code=code)
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
     seconds = time.perf_counter() - t0

@@ -82,10 +82,11 @@ def _table_message(args: argparse.Namespace, out: Path, result) -> int:
               "report.html). Start a new one in another --out folder.", file=sys.stderr)
         return 0
     if result.status == "interrupted":
-        print(f"\nInterrupted: the simulations done are kept in {out / CHECKPOINT}. Continue "
+        how = "Interrupted" if result.exit_code == 130 else "Terminated"
+        print(f"\n{how}: the simulations done are kept in {out / CHECKPOINT}. Continue "
               f"with:\n  leverage-sim calibrate {args.config} --out {out} --resume"
               + (" --quick" if args.quick else ""), file=sys.stderr)
-        return 130
+        return result.exit_code
     fit = result.fit
     cover = fit.coverage.table["cover_90"]
     how = "converged" if fit.converged else "capped (not converged: raise table.max_simulations)"

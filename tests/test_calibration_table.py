@@ -242,3 +242,17 @@ def test_sigterm_keeps_the_checkpoint_and_exits_143(
     assert calibrate(tiny, "--out", out, "--quick", "--executor", "serial") == 143
     assert "Terminated" in capsys.readouterr().err
     assert json.loads((out / "manifest.json").read_text())["status"] == "interrupted"
+
+
+@pytest.mark.slow
+def test_resume_with_another_model_is_refused(runs: dict[str, Path], tiny: Path,
+                                              tmp_path: Path,
+                                              capsys: pytest.CaptureFixture) -> None:
+    out = tmp_path / "cal"
+    shutil.copytree(runs["serial"], out)
+    manifest = json.loads((out / "manifest.json").read_text())
+    stale = {**manifest, "status": "interrupted",
+             "model_fingerprint": {"code": "0" * 64, "behaviour": "0" * 64}}
+    (out / "manifest.json").write_text(json.dumps(stale))
+    assert calibrate(tiny, "--out", out, "--quick", "--resume") == 2
+    assert "another version of the model" in capsys.readouterr().err

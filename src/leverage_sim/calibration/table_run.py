@@ -34,7 +34,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from leverage_sim import __version__
+from leverage_sim import __version__, model_fingerprint
 from leverage_sim.calibration import charts, table_fit, validation
 from leverage_sim.calibration.config import Calibration
 from leverage_sim.calibration.episodes import fact_id
@@ -42,6 +42,7 @@ from leverage_sim.calibration.outputs import as_parameter_values, manifest_field
 from leverage_sim.calibration.reference import simulate_values
 from leverage_sim.calibration.run import check_resumable
 from leverage_sim.calibration.simulator import EpisodeSimulator
+from leverage_sim.errors import InputError
 from leverage_sim.sweep.executors import make_executor
 
 CHECKPOINT = "reference.parquet"
@@ -75,8 +76,16 @@ def calibrate_table(cal: Calibration, out: Path, *, quick: bool, seed: int, exec
     :func:`leverage_sim.calibration.run.calibrate` for the arguments)."""
     t0 = time.perf_counter()
     spec = cal.spec.table_quick if quick else cal.spec.table
-    if resume and check_resumable(out, cal, seed, quick, needs=())["status"] == "complete":
-        return TableCalibrated(cal, "complete", None, seed, [], 0.0, already_done=True)
+    if resume:
+        done = check_resumable(out, cal, seed, quick, needs=())
+        if done["status"] == "complete":
+            return TableCalibrated(cal, "complete", None, seed, [], 0.0, already_done=True)
+        if not model_fingerprint.matches(done.get("model_fingerprint")):
+            raise InputError(f"--resume: the simulations in '{out / CHECKPOINT}' come from "
+                             "another version of the model (its manifest.json's "
+                             "model_fingerprint differs from the running model's), so they "
+                             "cannot be continued. Start afresh in a new --out folder (or "
+                             "--force this one).")
     fields = {**manifest_fields(cal, seed, quick), "budget": spec.model_dump(),
               "versions": _versions(), "checkpoint": CHECKPOINT}
     _write_manifest(out, {**fields, "status": "interrupted"})  # until it ends

@@ -256,3 +256,35 @@ def test_resume_with_another_model_is_refused(runs: dict[str, Path], tiny: Path,
     (out / "manifest.json").write_text(json.dumps(stale))
     assert calibrate(tiny, "--out", out, "--quick", "--resume") == 2
     assert "another version of the model" in capsys.readouterr().err
+
+
+def _toy(values: dict[str, float], seed: int) -> dict[str, float]:
+    """One noisy measurement of ``a``."""
+    import numpy as np
+
+    return {"x": values["a"] + 0.1 * np.random.default_rng(seed).standard_normal()}
+
+
+def test_a_checkpoint_longer_than_the_first_size_is_kept_whole(tmp_path: Path) -> None:
+    from leverage_sim.calibration import table_fit
+    from leverage_sim.calibration.smc import Prior, Target
+
+    priors = [Prior("a", "uniform", 0, 1), Prior("b", "uniform", 0, 1)]
+    record = [Target("x", 0.5, 0.5, 0.5)]
+    budget = table_fit.TableBudget(start=100, max_simulations=400, accept=20, tolerance=1e-9,
+                                   truths=20, information_trees=10)
+    ckpt = tmp_path / "reference.parquet"
+    whole = table_fit.fit(_toy, priors, record, budget, seed=3, checkpoint=ckpt)
+    assert whole.simulations == 400 and not whole.converged
+    table = table_fit.load_checkpoint(ckpt, priors, ["x"], 3)
+    table_fit.save_checkpoint(table.rows(slice(0, 300)), ckpt)  # interrupted at 300 rows
+    calls = []
+
+    def counting(values: dict[str, float], seed: int) -> dict[str, float]:
+        calls.append(seed)
+        return _toy(values, seed)
+
+    resumed = table_fit.fit(counting, priors, record, budget, seed=3, checkpoint=ckpt)
+    assert len(calls) == 100  # only rows 300..399: the 300 rows done are not cut to 100
+    assert resumed.posterior.equals(whole.posterior)
+    assert resumed.steps.equals(whole.steps)

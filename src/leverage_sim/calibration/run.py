@@ -1,4 +1,5 @@
-"""Running a calibration file end to end: check it, run ABC-SMC, write the results."""
+"""Running a calibration file end to end: check it, fit it by its method (ABC-SMC here; the
+table method in :mod:`leverage_sim.calibration.table_run`), write the results."""
 
 from __future__ import annotations
 

@@ -45,7 +45,8 @@ docs-notebooks: $(STAMP)
 	$(BIN)/python -m leverage_sim.notebook_pages --execute notebooks/*.ipynb --out docs/notebooks
 
 # Refit the shipped calibration (calibration/default.yaml) on all cores (within 30 minutes on
-# 2 cores) into calibration/default/ (committed, but for its history.db), then regenerate the
+# 2 cores) into calibration/default/ (committed, but for its reference table or SMC history:
+# reference.parquet, history.db; both git-ignored), then regenerate the
 # posterior table in docs/calibration.md.
 calibrate: $(STAMP)
 	$(BIN)/leverage-sim calibrate calibration/default.yaml --out calibration/default --force

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 EXE = str(Path(sys.executable).parent / "leverage-sim")
 
 TINY = {
-    "name": "tiny", "base_scenario": "june_2020_replay", "seed": 7,
+    "name": "tiny", "method": "smc", "base_scenario": "june_2020_replay", "seed": 7,
     "episodes": ["june_2020_raid"],
     "facts": ["june_2020_raid.kh_muster", "june_2020_raid.relented",
               "june_2020_raid.released_by_29_june"],

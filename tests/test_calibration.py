@@ -104,11 +104,12 @@ def calibrate(*args: str) -> int:
 
 @pytest.fixture(scope="module")
 def quick_runs(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    """The default calibration with --quick, twice with the same seed."""
+    """The default calibration with method: smc and --quick, twice with the same seed."""
+    smc = write_config(tmp_path_factory.mktemp("smc"), method="smc")
     outs = []
     for i in range(2):
         out = tmp_path_factory.mktemp(f"quick{i}") / "cal"
-        assert calibrate(DEFAULT, "--out", out, "--quick", "--workers", "2") == 0
+        assert calibrate(smc, "--out", out, "--quick", "--workers", "2") == 0
         outs.append(out)
     return outs
 
@@ -134,6 +135,9 @@ def test_quick_calibration_writes_the_posterior_folder(quick_runs: list[Path]) -
     roles = {e["name"]: e["role"] for e in manifest["episodes"]}
     assert roles == {"june_2020_raid": "fit", "attacks_2020": "fit", "muslih_2021": "held_out"}
     assert set(manifest["versions"]) == {"leverage_sim", "mesa", "pyabc", "python"}
+    assert manifest["method"] == "smc"
+    assert set(manifest["model_fingerprint"]) == {"code", "behaviour"}
+    assert not Path(manifest["episodes"][0]["file"]).is_absolute()
     assert manifest["generations"] == config["quick"]["max_generations"]
     diag = pd.read_csv(out / "diagnostics.csv")
     assert list(diag["generation"]) == list(range(manifest["generations"]))
@@ -181,8 +185,8 @@ def bad_parameter(path: str, low: float = 0.1, high: float = 0.5) -> list[dict]:
     ({"parameters": bad_parameter("government.prior_backing", 0.1, 1.5)},
      r"goes beyond the schema's range \[0, 1\]"),
     ({"facts": ["june_2020_raid.kh_musterr"]}, "Did you mean 'june_2020_raid.kh_muster'"),
-    ({"budget": {"population_size": 0, "max_generations": 1, "max_simulations": 10}},
-     "'budget.population_size'"),
+    ({"method": "smc", "budget": {"population_size": 0, "max_generations": 1,
+                                  "max_simulations": 10}}, "'budget.population_size'"),
 ])
 def test_bad_calibration_files_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture,
                                       changes: dict, message: str) -> None:

@@ -2,7 +2,9 @@
 
 A file names the fit episodes (held-out ones are refused), optionally a subset of their facts,
 the free parameters by scenario override path with a prior on a documented plausible range
-(inside the schema's own range), the distance and the budget (with a ``quick`` budget for
+(inside the schema's own range), the ``method`` (``table``, the default: regression-adjusted ABC
+on a growing reference table; ``smc``: pyabc's ABC-SMC) and its budget (``table`` and
+``table_quick``, or ``budget`` and ``quick`` for ``smc`` and its distance; the quick one for
 tests). :func:`load_calibration` checks all of it before anything runs.
 """
 
@@ -12,7 +14,7 @@ import difflib
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, model_validator
 
@@ -24,6 +26,9 @@ from leverage_sim.errors import InputError
 from leverage_sim.scenario_loader import field_of, load_scenario
 from leverage_sim.schema import Scenario, Strict
 from leverage_sim.schema_base import Name, allowed_range
+
+if TYPE_CHECKING:
+    from leverage_sim.calibration.table_fit import TableBudget
 
 
 class PriorSpec(Strict):
@@ -73,6 +78,37 @@ class BudgetSpec(Strict):
                       self.max_simulations, self.min_acceptance_rate)
 
 
+class TableBudgetSpec(Strict):
+    """Table-method budget (:mod:`leverage_sim.calibration.table_fit`)."""
+
+    start: int = Field(..., ge=50, le=10_000_000,
+                       description="rows (simulations) of the first reference table")
+    max_simulations: int = Field(..., ge=50, le=10_000_000,
+                                 description="cap on the table's rows; never exceeded")
+    accept: int = Field(500, ge=10, le=1_000_000,
+                        description="rows nearest the record kept (at most a tenth of the table)")
+    tolerance: float = Field(0.03, gt=0, lt=1,
+                             description="largest move of a 5/50/95% posterior quantile, in "
+                             "prior-CDF units, that counts as converged")
+    truths: int = Field(200, ge=10, le=100_000,
+                        description="held-out rows of the coverage check (at most a fifth)")
+    predictive_runs: int = Field(200, ge=10, le=100_000,
+                                 description="runs per source of the fit check")
+
+    @model_validator(mode="after")
+    def _start_within_cap(self) -> TableBudgetSpec:
+        if self.start > self.max_simulations:
+            raise ValueError(f"start ({self.start}) must not exceed max_simulations "
+                             f"({self.max_simulations})")
+        return self
+
+    def budget(self) -> TableBudget:
+        from leverage_sim.calibration.table_fit import TableBudget  # scikit-learn: on use
+
+        return TableBudget(self.start, self.max_simulations, self.accept, self.tolerance,
+                           self.truths)
+
+
 class CalibrationSpec(Strict):
     """One calibration file."""
 
@@ -84,9 +120,22 @@ class CalibrationSpec(Strict):
     episodes: list[str] = Field(..., min_length=1)
     facts: list[str] | None = Field(None, description="episode.fact names (default: all)")
     parameters: list[ParameterSpec] = Field(..., min_length=1)
+    method: Literal["table", "smc"] = "table"
     distance: DistanceSpec = Field(default_factory=DistanceSpec)
-    budget: BudgetSpec
-    quick: BudgetSpec
+    budget: BudgetSpec | None = Field(None, description="ABC-SMC budget (method: smc)")
+    quick: BudgetSpec | None = Field(None, description="ABC-SMC --quick budget (method: smc)")
+    table: TableBudgetSpec | None = Field(None, description="table budget (method: table)")
+    table_quick: TableBudgetSpec | None = Field(None, description="table --quick budget")
+
+    @model_validator(mode="after")
+    def _method_has_its_budget(self) -> CalibrationSpec:
+        blocks = ("table", "table_quick") if self.method == "table" else ("budget", "quick")
+        missing = [b for b in blocks if getattr(self, b) is None]
+        if missing:
+            raise ValueError(f"method: {self.method} needs the budget block"
+                             f"{'s' * (len(missing) > 1)} {' and '.join(missing)} (see "
+                             "calibration/default.yaml)")
+        return self
 
 
 @dataclass(frozen=True)

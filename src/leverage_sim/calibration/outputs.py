@@ -42,11 +42,16 @@ MANIFEST_KIND = "leverage-sim calibration"
 
 def posterior(history: pyabc.History, parameters: list[Parameter]) -> pd.DataFrame:
     """The last generation's particles: a column per parameter path, and ``weight``."""
-    out = posterior_frame(history, [p.prior for p in parameters])
+    return as_parameter_values(posterior_frame(history, [p.prior for p in parameters]),
+                               parameters)
+
+
+def as_parameter_values(frame: pd.DataFrame, parameters: list[Parameter]) -> pd.DataFrame:
+    """``frame`` with its integer parameters' columns rounded to integers (in place)."""
     for p in parameters:
         if p.integer:
-            out[p.path] = np.rint(out[p.path]).astype("int64")
-    return out
+            frame[p.path] = np.rint(frame[p.path]).astype("int64")
+    return frame
 
 
 def diagnostics(history: pyabc.History) -> pd.DataFrame:
@@ -72,8 +77,22 @@ def predictive_values(history: pyabc.History, targets: list[Target]
     return values, np.asarray(weights, dtype=float) / np.sum(weights)
 
 
+ROOT = Path(__file__).resolve().parents[3]
+"""The repository: manifests record file paths relative to it."""
+
+
+def repository_path(path: Path) -> str:
+    """``path`` relative to the repository (POSIX), or its file name when it lies outside:
+    never a machine's absolute path."""
+    try:
+        return path.resolve().relative_to(ROOT).as_posix()
+    except ValueError:
+        return path.name
+
+
 def _episode_entry(ep: LoadedEpisode) -> dict[str, Any]:
-    return {"name": ep.name, "file": str(ep.path), "sha256": ep.sha256, "role": ep.spec.role}
+    return {"name": ep.name, "file": repository_path(ep.path), "sha256": ep.sha256,
+            "role": ep.spec.role}
 
 
 def fitted_scenarios(cal: Calibration) -> dict[str, dict[str, float | int]]:
@@ -90,24 +109,21 @@ def fitted_scenarios(cal: Calibration) -> dict[str, dict[str, float | int]]:
     return out
 
 
-def manifest(cal: Calibration, seed: int, quick: bool, diag: pd.DataFrame, status: str,
-             seconds: float) -> dict[str, Any]:
-    """The manifest: what was fitted to what, how, with which software, and how it ended
-    (``status`` "running" while it runs, then "complete" or "interrupted")."""
-    import mesa
-
-    budget = cal.spec.quick if quick else cal.spec.budget
+def manifest_fields(cal: Calibration, seed: int, quick: bool) -> dict[str, Any]:
+    """What every calibration manifest records, whatever the method: the config, base values
+    (of the base scenario and of each fitted scenario), parameters and priors, episodes
+    (fitted and held out), facts, seed, model fingerprint."""
     fitted = {ep.name for ep in cal.episodes}
     held_out = [load_episode(f) for f in sorted(EPISODE_DIR.glob("*.yaml"))
                 if f.stem not in fitted]
     return {
         "kind": MANIFEST_KIND,
+        "method": cal.spec.method,
         "name": cal.spec.name,
-        "config": {"path": str(cal.path), "sha256": cal.sha256},
+        "config": {"path": repository_path(cal.path), "sha256": cal.sha256},
         "base_scenario": {"name": cal.spec.base_scenario,
                           "values": {p.path: p.cast(p.base_value) for p in cal.parameters}},
         "fitted_scenarios": fitted_scenarios(cal),
-        "model_fingerprint": model_fingerprint.fingerprint(),
         "parameters": [{"path": p.path, "family": p.prior.family, "low": p.prior.low,
                         "high": p.prior.high, "integer": p.integer,
                         "schema_range": list(p.schema_range), "why": p.why}
@@ -116,10 +132,23 @@ def manifest(cal: Calibration, seed: int, quick: bool, diag: pd.DataFrame, statu
         + [_episode_entry(ep) for ep in held_out if ep.spec.role == "held_out"],
         "facts": [{"name": t.name, "observed": t.observed, "low": t.low, "high": t.high}
                   for t in cal.targets()],
-        "distance": cal.spec.distance.model_dump(),
-        "budget": budget.model_dump(),
         "quick": quick,
         "seed": seed,
+        "model_fingerprint": model_fingerprint.fingerprint(),
+    }
+
+
+def manifest(cal: Calibration, seed: int, quick: bool, diag: pd.DataFrame, status: str,
+             seconds: float) -> dict[str, Any]:
+    """The ABC-SMC manifest: what was fitted to what, how, with which software, and how it
+    ended (``status`` "running" while it runs, then "complete" or "interrupted")."""
+    import mesa
+
+    budget = cal.spec.quick if quick else cal.spec.budget
+    return {
+        **manifest_fields(cal, seed, quick),
+        "distance": cal.spec.distance.model_dump(),
+        "budget": budget.model_dump(),
         "versions": {"leverage_sim": __version__, "mesa": mesa.__version__,
                      "pyabc": pyabc.__version__, "python": platform.python_version()},
         "generations": len(diag),

@@ -79,6 +79,33 @@ def simulate_rows(simulator: Simulator, names: Sequence[str], values: np.ndarray
             for i, row in enumerate(values)]
 
 
+def simulate_values(simulator: Simulator, names: Sequence[str], values: np.ndarray, seed: int,
+                    start: int = 0, executor: Executor | None = None, workers: int = 1,
+                    on_chunk: Callable[[int, int], None] | None = None
+                    ) -> list[Mapping[str, float]]:
+    """Facts of rows ``start ..`` of ``values`` (rows × parameters), row ``i`` simulated with
+    :func:`run_seed` ``(seed, i)``, in chunks over ``executor`` if given (see
+    :func:`build_table`); the result does not depend on the executor."""
+    n = len(values)
+    tasks = 1 if executor is None else max(1, workers) * 8
+    bounds = [start + ((n - start) * k) // tasks for k in range(tasks + 1)]
+    chunks = [(a, b) for a, b in itertools.pairwise(bounds) if b > a]
+    results = []
+    if executor is None:
+        for a, b in chunks:
+            results.append(simulate_rows(simulator, names, values[a:b], seed, a))
+            if on_chunk:
+                on_chunk(b, n)
+    else:
+        futures = [executor.submit(simulate_rows, simulator, names, values[a:b], seed, a)
+                   for a, b in chunks]
+        for f, (_, b) in zip(futures, chunks, strict=True):
+            results.append(f.result())
+            if on_chunk:
+                on_chunk(b, n)
+    return [r for chunk in results for r in chunk]
+
+
 def build_table(simulator: Simulator, priors: Sequence[Prior], facts: Sequence[str], n: int,
                 seed: int, executor: Executor | None = None, workers: int = 1,
                 on_chunk: Callable[[int, int], None] | None = None,
@@ -101,25 +128,7 @@ def build_table(simulator: Simulator, priors: Sequence[Prior], facts: Sequence[s
     u = prior_units(len(priors), n, seed)
     values = values_at(priors, u)
     have = 0 if base is None else min(len(base), n)
-    span = n - have
-    tasks = 1 if executor is None else max(1, workers) * 8
-    bounds = [have + (span * k) // tasks for k in range(tasks + 1)]
-    chunks = [(a, b) for a, b in itertools.pairwise(bounds) if b > a]
-    if executor is None:
-        results = []
-        for a, b in chunks:
-            results.append(simulate_rows(simulator, names, values[a:b], seed, a))
-            if on_chunk:
-                on_chunk(b, n)
-    else:
-        futures = [executor.submit(simulate_rows, simulator, names, values[a:b], seed, a)
-                   for a, b in chunks]
-        results = []
-        for f, (_, b) in zip(futures, chunks, strict=True):
-            results.append(f.result())
-            if on_chunk:
-                on_chunk(b, n)
-    rows = [r for chunk in results for r in chunk]
+    rows = simulate_values(simulator, names, values, seed, have, executor, workers, on_chunk)
     new = pd.DataFrame([[float(r[f]) for f in facts] for r in rows], columns=list(facts))
     fact_frame = new if base is None else pd.concat([base.facts.iloc[:have], new],
                                                      ignore_index=True)

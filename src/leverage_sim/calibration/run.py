@@ -1,10 +1,12 @@
-"""Running a calibration file end to end: check it, run ABC-SMC, write the results."""
+"""Running a calibration file end to end: check it, fit it by its method (ABC-SMC here; the
+table method in :mod:`leverage_sim.calibration.table_run`), write the results."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -14,6 +16,9 @@ from leverage_sim.calibration.simulator import EpisodeSimulator
 from leverage_sim.calibration.smc import Outcome, run_abc
 from leverage_sim.errors import InputError
 from leverage_sim.sweep.executors import make_executor
+
+if TYPE_CHECKING:
+    from leverage_sim.calibration.table_run import TableCalibrated
 
 HISTORY = "history.db"
 
@@ -37,20 +42,23 @@ def read_manifest(out: Path) -> dict | None:
     return data if isinstance(data, dict) and data.get("kind") == MANIFEST_KIND else None
 
 
-def check_resumable(out: Path, cal: Calibration, seed: int, quick: bool) -> bool:
-    """Whether the calibration in ``out`` (of this same file, seed and budget) is already
-    complete; :class:`InputError` unless it is one to continue."""
+def check_resumable(out: Path, cal: Calibration, seed: int, quick: bool,
+                    needs: tuple[str, ...] = (HISTORY,)) -> dict:
+    """The manifest of the calibration in ``out`` (its ``status`` says whether it is already
+    complete); :class:`InputError` unless it is one of this same file, seed and budget to
+    continue, with the files ``needs`` besides its manifest."""
     record = read_manifest(out)
-    if record is None or not (out / HISTORY).is_file():
+    if record is None or not all((out / f).is_file() for f in needs):
         raise InputError(f"--resume: '{out}' holds no calibration to continue (it needs "
-                         f"manifest.json and {HISTORY}). Run without --resume to start one.")
+                         f"{' and '.join(('manifest.json', *needs))}). Run without --resume "
+                         "to start one.")
     same = (record["config"]["sha256"] == cal.sha256 and record["seed"] == seed
             and record["quick"] == quick)
     if not same:
         raise InputError(f"--resume: '{out}' was calibrated with another config file, seed or "
                          "budget (see its manifest.json). Resume with the same ones, or start "
                          "afresh in a new --out folder.")
-    return record.get("status") == "complete"
+    return record
 
 
 def stored_generations(out: Path) -> int:
@@ -68,14 +76,15 @@ def stored_generations(out: Path) -> int:
 def calibrate(cal: Calibration, out: Path, *, quick: bool = False, seed: int | None = None,
               executor: str = "local", workers: int | None = None,
               scheduler: str | None = None, resume: bool = False,
-              quiet: bool = True) -> Calibrated:
+              quiet: bool = True) -> Calibrated | TableCalibrated:
     """Fit the checked calibration ``cal`` (:func:`load_calibration`) into the existing folder
-    ``out``.
+    ``out`` by its ``method`` (``table``: :mod:`leverage_sim.calibration.table_run`; ``smc``:
+    ABC-SMC here).
 
     Args:
         cal: the calibration file, loaded and checked.
         out: output folder (must exist; empty unless ``resume``).
-        quick: use the file's ``quick`` budget (tests, a first look).
+        quick: use the file's quick budget (tests, a first look).
         seed: master seed (default: the file's); same seed, same posterior on any executor.
         executor: ``local`` (all cores), ``serial`` or ``dask`` (``scheduler`` address or a
             local cluster).
@@ -84,6 +93,11 @@ def calibrate(cal: Calibration, out: Path, *, quick: bool = False, seed: int | N
         quiet: no progress lines.
     """
     seed = cal.spec.seed if seed is None else seed
+    if cal.spec.method == "table":
+        from leverage_sim.calibration.table_run import calibrate_table
+
+        return calibrate_table(cal, out, quick=quick, seed=seed, executor=executor,
+                               workers=workers, scheduler=scheduler, resume=resume, quiet=quiet)
     spec = cal.spec.quick if quick else cal.spec.budget
     if not resume:  # a resumable folder from the first moment
         write_manifest(out, manifest(cal, seed, quick, pd.DataFrame(), "running", 0.0))

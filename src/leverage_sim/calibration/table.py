@@ -35,14 +35,64 @@ def _fmt(v: float) -> str:
     return f"{v:,.0f}" if abs(v) >= 100 else f"{v:.3g}"
 
 
+def parameter_table(folder: Path, manifest: dict) -> pd.DataFrame:
+    """A table-method calibration's parameters: prior, hand-tuned value, posterior median and
+    90% interval, interval / prior width, out-of-bag R², informed, coverage at 90% (from
+    ``folder``'s posterior.parquet, information.csv and coverage.csv)."""
+    post = pd.read_parquet(folder / "posterior.parquet")
+    info = pd.read_csv(folder / "information.csv", index_col="parameter")
+    cover = pd.read_csv(folder / "coverage.csv", index_col="parameter")
+    w = post["weight"].to_numpy()
+    rows = []
+    for p in manifest["parameters"]:
+        path = p["path"]
+        lo, med, hi = weighted_quantiles(post[path].to_numpy(), w, [0.05, 0.5, 0.95])
+        rows.append({
+            "parameter": path, "prior": f"{p['family']} {_fmt(p['low'])}–{_fmt(p['high'])}",
+            "hand-tuned": _fmt(manifest["base_scenario"]["values"][path]),
+            "posterior median": _fmt(med), "90% interval": f"{_fmt(lo)}–{_fmt(hi)}",
+            "interval / prior width": f"{(hi - lo) / (p['high'] - p['low']):.0%}",
+            "out-of-bag R²": f"{info.loc[path, 'oob_r2']:.2f}",
+            "informed": ("informed" if info.loc[path, "informed"]
+                         else "not informed: read as the prior"),
+            "coverage at 90%": f"{cover.loc[path, 'cover_90']:.2f}"})
+    return pd.DataFrame(rows)
+
+
+def summary_line(manifest: dict, steps: pd.DataFrame) -> str:
+    """A table-method calibration's size, convergence, ESS, coverage range and provenance."""
+    cov = manifest["coverage"]
+    moved = steps["largest_quantile_move"].iloc[-1]
+    how = (f"converged: the largest quantile move was {moved:.3f} < {manifest['tolerance']}"
+           if manifest["converged"] else
+           f"capped: not converged within {manifest['budget']['max_simulations']:,} "
+           f"simulations (last quantile move {moved:.3f}, tolerance {manifest['tolerance']})")
+    return (f"{manifest['simulations']:,} simulations ({how}); effective sample size "
+            f"{manifest['ess']:.0f}; coverage of 90% intervals on {cov['truths']} held-out "
+            f"truths {cov['min']:.2f}–{cov['max']:.2f}; status {manifest['status']}; seed "
+            f"{manifest['seed']}; leverage-sim {manifest['versions']['leverage_sim']}, model "
+            f"{manifest['model_fingerprint']['code'][:12]}.")
+
+
+def _markdown(frame: pd.DataFrame) -> list[str]:
+    lines = ["| " + " | ".join(frame.columns) + " |", "|" + "---|" * len(frame.columns)]
+    return lines + ["| " + " | ".join(map(str, row)) + " |" for row in frame.itertuples(False)]
+
+
 def posterior_table(folder: Path) -> str:
     """Markdown: per parameter, prior range, hand-tuned value, posterior median and 90%
     interval, and the interval's width as a share of the prior's (90%, a uniform prior's own
-    share: the facts do not pin it down); then the run's size and status."""
+    share: the facts do not pin it down) — for the table method also the out-of-bag R², whether
+    the facts inform it, and its coverage; then the run's size and status."""
     manifest_path = folder / "manifest.json"
     if not manifest_path.is_file():
         raise InputError(f"'{folder}' holds no calibration (no manifest.json).")
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    if manifest.get("method") == "table":
+        frame = parameter_table(folder, manifest)
+        frame["parameter"] = "`" + frame["parameter"] + "`"
+        steps = pd.read_csv(folder / "diagnostics.csv")
+        return "\n".join([*_markdown(frame), "", summary_line(manifest, steps)])
     post = pd.read_parquet(folder / "posterior.parquet")
     w = post["weight"].to_numpy()
     lines = [("| parameter | prior | hand-tuned | posterior median | 90% interval | "

@@ -13,9 +13,10 @@ moving, checked on synthetic truths, with what each parameter learnt.
    predicting it from the facts (:meth:`.forest.ForestPosterior.information`). A parameter
    under :data:`INFORMED_R2` is flagged *not informed*: its posterior is its prior.
 
-The table is written to ``checkpoint`` after every batch, so an interrupted calibration resumes
-from the rows already simulated, and the result is the same as an uninterrupted one (rows depend
-on the seed alone).
+The table is written to ``checkpoint`` after every :data:`CHECKPOINT_ROWS` rows, so an
+interrupted calibration resumes from the rows already simulated (a checkpoint longer than the
+current step is kept whole, never cut), and the result is the same as an uninterrupted one (rows
+depend on the seed alone).
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ from leverage_sim.calibration.table import weighted_quantiles
 INFORMED_R2 = 0.05
 """Out-of-bag R² below which the facts are taken to say nothing about a parameter."""
 QUANTILES = (0.05, 0.5, 0.95)
+CHECKPOINT_ROWS = 1000
+"""Rows simulated between two checkpoints: what an interruption can lose at most."""
 
 
 @dataclass(frozen=True)
@@ -87,20 +90,26 @@ def fit(simulator: Simulator, priors: Sequence[Prior], record: Sequence[Target],
     """Calibrate on a growing reference table (see the module docstring)."""
     facts = [t.name for t in record]
     say = progress or (lambda _: None)
-    table = load_checkpoint(checkpoint, priors, facts, seed) if checkpoint else None
+    known = load_checkpoint(checkpoint, priors, facts, seed) if checkpoint else None
     n = min(budget.start, budget.max_simulations)
     steps, previous, converged = [], None, False
     while True:
-        table = build_table(simulator, priors, facts, n, seed, executor, workers, base=table)
-        if checkpoint is not None:
-            save_checkpoint(table, checkpoint)
+        while known is None or len(known) < n:
+            rows = min(n, (0 if known is None else len(known)) + CHECKPOINT_ROWS)
+            known = build_table(simulator, priors, facts, rows, seed, executor, workers,
+                                base=known)
+            if checkpoint is not None:
+                save_checkpoint(known, checkpoint)
+            say(f"{rows}/{n} simulations")
+        table = known if len(known) == n else known.rows(slice(0, n))
         u, w = RejectionPosterior(table, min(budget.accept, n // 10)).sample(record)
         q = np.column_stack([weighted_quantiles(u[:, j], w, list(QUANTILES))
                              for j in range(u.shape[1])])
         moved = float(np.abs(q - previous).max()) if previous is not None else float("nan")
         steps.append({"simulations": n, "ess": effective_sample_size(w), "moved": moved})
-        say(f"{n} simulations: ESS {steps[-1]['ess']:.0f}, largest quantile move "
-            f"{moved:.3f} (converged below {budget.tolerance})")
+        say(f"{n} simulations: ESS {steps[-1]['ess']:.0f}, " + (
+            "first size" if previous is None else
+            f"largest quantile move {moved:.3f} (converged below {budget.tolerance})"))
         if previous is not None and moved < budget.tolerance:
             converged = True
             break

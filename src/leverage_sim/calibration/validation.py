@@ -41,7 +41,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -54,6 +54,9 @@ from leverage_sim.errors import InputError
 from leverage_sim.posterior import Posterior, priors, with_values
 from leverage_sim.runner import RunTables, release, replication_seeds, simulate
 from leverage_sim.schema import Scenario
+
+if TYPE_CHECKING:
+    from leverage_sim.calibration import episodes as episode_files
 
 SOURCES = ("posterior", "prior", "defaults")
 """The predictive distributions compared: the posterior and its two baselines."""
@@ -375,7 +378,6 @@ def from_episode_files(names: Sequence[str] = ()) -> list[Episode]:
     ``episodes/``) as validation episodes: the file's scenario, and per fact its registered
     statistic with its arguments, observed value and range."""
     from leverage_sim.calibration import episodes as files
-    from leverage_sim.calibration import statistics
 
     if names:
         loaded = [files.load_episode(n) for n in names]
@@ -385,8 +387,17 @@ def from_episode_files(names: Sequence[str] = ()) -> list[Episode]:
         if not loaded:
             raise InputError(f"No held-out episode (role: held_out) in {files.EPISODE_DIR}; "
                              "name the episodes to score.")
-    return [Episode(e.name, e.scenario(), tuple(
-        Fact(f.name, partial(statistics.compute, f.statistic, arguments=f.arguments),
-             f.observed, *f.bounds, "event" if f.statistic in EVENT_STATISTICS else "count",
-             f.arguments.get("cap"))
-        for f in e.spec.facts), e.spec.role) for e in loaded]
+    return [Episode(e.name, e.scenario(), tuple(episode_fact(f) for f in e.spec.facts),
+                    e.spec.role) for e in loaded]
+
+
+def episode_fact(fact: episode_files.Fact, name: str | None = None) -> Fact:
+    """A fact of an episode file as a validation :class:`Fact` (named ``name``, default its
+    own name): its registered statistic with its arguments, observed value, range and kind."""
+    from leverage_sim.calibration import statistics
+
+    return Fact(name or fact.name,
+                partial(statistics.compute, fact.statistic, arguments=fact.arguments),
+                fact.observed, *fact.bounds,
+                "event" if fact.statistic in EVENT_STATISTICS else "count",
+                fact.arguments.get("cap"))

@@ -9,20 +9,26 @@ from pathlib import Path
 from leverage_sim.cli.common import add_executor_args, add_force_arg, seed_arg
 from leverage_sim.output_dir import claim_output
 
-FILES = ("history.db", "history.db-journal", "history.adaptive.json", "posterior.parquet",
-         "diagnostics.csv", "manifest.json", "marginals.png", "pairs.png", "predictive.png",
-         "report.html")
-"""What a calibration writes into its folder (exact names; see leverage_sim.output_dir)."""
+FILES = ("history.db", "history.db-journal", "history.adaptive.json", "reference.parquet",
+         "reference.parquet.part", "posterior.parquet", "diagnostics.csv", "coverage.csv",
+         "information.csv", "fit_check.csv", "manifest.json", "manifest.json.part",
+         "marginals.png", "pairs.png", "predictive.png", "report.html")
+"""What a calibration writes into its folder, by either method (exact names; see
+leverage_sim.output_dir)."""
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``calibrate`` verb."""
     p = sub.add_parser(
-        "calibrate", help="fit free parameters to historical episodes (ABC-SMC)",
+        "calibrate", help="fit free parameters to historical episodes (ABC)",
         description="Fit the free parameters a calibration file names to the facts of its "
-        "episodes with ABC-SMC (pyabc). Writes posterior.parquet (weighted particles), "
-        "diagnostics.csv, manifest.json, charts and the pyabc history (history.db) to --out. "
-        "Ctrl-C keeps the generations done; --resume continues them. See docs/calibration.md.",
+        "episodes by its method. method: table (the default) grows a reference table of "
+        "single histories (reference.parquet) until the regression-adjusted ABC posterior stops "
+        "moving, and writes posterior.parquet, diagnostics.csv, coverage.csv (intervals on "
+        "held-out synthetic truths), information.csv (what the facts tell per parameter), "
+        "fit_check.csv (posterior against hand-tuned values), manifest.json, charts and "
+        "report.html to --out. method: smc runs ABC-SMC (pyabc; history.db). Ctrl-C keeps the "
+        "work done; --resume continues it. See docs/calibration.md.",
         epilog="example: leverage-sim calibrate calibration/default.yaml --out "
         "results/calibration --quick")
     p.add_argument("config", help="calibration YAML file (e.g. calibration/default.yaml)")
@@ -51,6 +57,7 @@ def main(args: argparse.Namespace) -> int:
         check_resumable,
         stored_generations,
     )
+    from leverage_sim.calibration.table_run import CHECKPOINT
 
     out = Path(args.out)
     cal = load_calibration(args.config)
@@ -58,7 +65,9 @@ def main(args: argparse.Namespace) -> int:
     executor = "dask" if args.scheduler else args.executor
     with claim_output(out, "calibrate", force=args.force, resume=args.resume, staged=False,
                       files=FILES) as folder:
-        if args.resume and check_resumable(folder.target, cal, seed, args.quick):
+        needs = (HISTORY,) if cal.spec.method == "smc" else ()
+        if args.resume and check_resumable(folder.target, cal, seed, args.quick,
+                                           needs)["status"] == "complete":
             print(f"'{out}' holds a complete calibration (see its manifest.json): nothing to "
                   "resume, nothing was changed.", file=sys.stderr)
             return 0
@@ -68,9 +77,11 @@ def main(args: argparse.Namespace) -> int:
                                workers=args.workers, scheduler=args.scheduler,
                                resume=args.resume, quiet=args.quiet)
         except BaseException:
-            if stored_generations(folder.target):
-                folder.keep()  # a full disk or a crash: the generations stored are resumable
+            if stored_generations(folder.target) or (folder.target / CHECKPOINT).is_file():
+                folder.keep()  # a full disk or a crash: what is stored is resumable
             raise
+    if cal.spec.method == "table":
+        return _table_message(args, out, result)
     done = result.outcome.history.max_t + 1
     code = 143 if result.outcome.reason == "SIGTERM" else 130
     if result.outcome.status == "interrupted":
@@ -86,4 +97,27 @@ def main(args: argparse.Namespace) -> int:
           f"{len(result.calibration.targets())} facts in {done} generations "
           f"({result.outcome.seconds:.0f} s). Wrote {', '.join(p.name for p in result.written)} "
           f"to {out}/ (history: {HISTORY}).")
+    return 0
+
+
+def _table_message(args: argparse.Namespace, out: Path, result) -> int:
+    """What a table-method calibration says when it ends; the exit code."""
+    from leverage_sim.calibration.table_run import CHECKPOINT
+
+    if result.status == "interrupted":
+        how = "Interrupted" if result.exit_code == 130 else "Terminated"
+        print(f"\n{how}: the simulations done are kept in {out / CHECKPOINT}. Continue "
+              f"with:\n  leverage-sim calibrate {args.config} --out {out} --resume"
+              + (" --quick" if args.quick else ""), file=sys.stderr)
+        return result.exit_code
+    fit = result.fit
+    cover = fit.coverage.table["cover_90"]
+    how = "converged" if fit.converged else "capped (not converged: raise table.max_simulations)"
+    uninformed = int((~fit.informed).sum())
+    print(f"\nCalibrated {len(result.calibration.parameters)} parameters to "
+          f"{len(result.calibration.targets())} facts: {fit.simulations} simulations, {how}, "
+          f"effective sample size {fit.ess:.0f}; 90% intervals covered {cover.min():.2f}–"
+          f"{cover.max():.2f} of held-out truths; {uninformed} parameter"
+          f"{'s' * (uninformed != 1)} not informed by the facts ({result.seconds:.0f} s). "
+          f"Wrote {', '.join(p.name for p in result.written)} to {out}/.")
     return 0

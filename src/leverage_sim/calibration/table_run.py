@@ -1,0 +1,272 @@
+"""Running a calibration file with the table method (:mod:`.table_fit`) and writing its folder.
+
+One history per row (``EpisodeSimulator(cal, replications=1)``), over the chosen executor,
+checkpointed in ``OUT/reference.parquet`` so that an interrupted calibration resumes
+(``--resume``) from the rows done and ends with the same posterior. Then, in ``OUT``:
+
+- ``posterior.parquet``: one column per parameter path (integer parameters as integers) and
+  ``weight`` (summing to 1), as ABC-SMC writes it;
+- ``diagnostics.csv``: per table size, simulations, effective sample size and the largest move
+  of a 5/50/95% posterior quantile since the previous size (prior-CDF units);
+- ``coverage.csv``: per parameter, the coverage of 50% and 90% intervals on held-out synthetic
+  truths, the mean posterior sd over the prior's (``width``) and the rank histogram
+  (``bin_0`` .. ``bin_9``);
+- ``information.csv``: per parameter, the out-of-bag R² of a random forest predicting it from
+  the facts and ``informed`` (R² ≥ :data:`.table_fit.INFORMED_R2`);
+- ``fit_check.csv``: the fit before validation (see :func:`fit_check`);
+- ``marginals.png``, ``pairs.png``, ``predictive.png`` (the fit check's posterior runs),
+  ``manifest.json`` and ``report.html``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import platform
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from leverage_sim import __version__, model_fingerprint
+from leverage_sim.calibration import charts, table_fit, validation
+from leverage_sim.calibration.config import Calibration
+from leverage_sim.calibration.episodes import fact_id
+from leverage_sim.calibration.outputs import as_parameter_values, manifest_fields
+from leverage_sim.calibration.reference import simulate_values
+from leverage_sim.calibration.run import check_resumable
+from leverage_sim.calibration.simulator import EpisodeSimulator
+from leverage_sim.errors import InputError
+from leverage_sim.sweep.executors import make_executor
+
+CHECKPOINT = "reference.parquet"
+FIT_CHECK_KEY = 0x66697463
+"""Spawn key of the fit check's posterior draws and run seeds (a child of the master seed)."""
+ALL_FACTS = "(all facts)"
+"""``fit_check.csv``'s ``fact`` on an episode's joint row."""
+
+
+@dataclass
+class TableCalibrated:
+    """A table calibration as it ended: ``status`` ``complete`` or ``interrupted`` (by Ctrl-C or
+    SIGTERM: the checkpoint and an "interrupted" manifest stay); ``fit`` is None when
+    interrupted or when ``already_done`` (a finished folder resumed: nothing ran)."""
+
+    calibration: Calibration
+    status: str
+    fit: table_fit.TableFit | None
+    seed: int
+    written: list[Path]
+    seconds: float
+    already_done: bool = False
+    exit_code: int = 0
+    """The CLI's exit status: 130 after Ctrl-C, 143 after SIGTERM."""
+
+
+def calibrate_table(cal: Calibration, out: Path, *, quick: bool, seed: int, executor: str,
+                    workers: int | None, scheduler: str | None, resume: bool,
+                    quiet: bool) -> TableCalibrated:
+    """Fit ``cal`` by the table method into ``out`` (see the module docstring and
+    :func:`leverage_sim.calibration.run.calibrate` for the arguments)."""
+    t0 = time.perf_counter()
+    spec = cal.spec.table_quick if quick else cal.spec.table
+    if resume:
+        done = check_resumable(out, cal, seed, quick, needs=())
+        if done["status"] == "complete":
+            return TableCalibrated(cal, "complete", None, seed, [], 0.0, already_done=True)
+        if not model_fingerprint.matches(done.get("model_fingerprint")):
+            raise InputError(f"--resume: the simulations in '{out / CHECKPOINT}' come from "
+                             "another version of the model (its manifest.json's "
+                             "model_fingerprint differs from the running model's), so they "
+                             "cannot be continued. Start afresh in a new --out folder (or "
+                             "--force this one).")
+    fields = {**manifest_fields(cal, seed, quick), "budget": spec.model_dump(),
+              "versions": _versions(), "checkpoint": CHECKPOINT}
+    _write_manifest(out, {**fields, "status": "interrupted"})  # until it ends
+    say = _progress(t0, quiet)
+    simulator = EpisodeSimulator(cal, replications=1)
+    pool = make_executor(executor, workers, scheduler)
+    try:
+        fit = table_fit.fit(simulator, [p.prior for p in cal.parameters], cal.targets(),
+                            spec.budget(), seed, pool, pool.workers, out / CHECKPOINT, say)
+        say(f"fit check: {spec.predictive_runs} runs with posterior draws and "
+            f"{spec.predictive_runs} with the hand-tuned values")
+        posterior = as_parameter_values(fit.posterior, cal.parameters)
+        check, runs = fit_check(cal, posterior, spec.predictive_runs, seed, pool, pool.workers)
+    except (KeyboardInterrupt, SystemExit) as stop:  # Ctrl-C; SIGTERM (the CLI's handler)
+        code = 130 if isinstance(stop, KeyboardInterrupt) else stop.code
+        return TableCalibrated(cal, "interrupted", None, seed, [out / "manifest.json"],
+                               time.perf_counter() - t0, exit_code=code)
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+    seconds = time.perf_counter() - t0
+    written = write(out, cal, fit, posterior, check, runs, fields, seconds)
+    return TableCalibrated(cal, "complete", fit, seed, written, seconds)
+
+
+def _versions() -> dict[str, str]:
+    import mesa
+    import sklearn
+
+    return {"leverage_sim": __version__, "mesa": mesa.__version__,
+            "scikit_learn": sklearn.__version__, "python": platform.python_version()}
+
+
+def _progress(t0: float, quiet: bool) -> Callable[[str], None]:
+    """Print a progress line with the elapsed time to stderr (nothing when ``quiet``)."""
+    if quiet:
+        return lambda _: None
+    return lambda line: print(f"  [{time.perf_counter() - t0:6.0f} s] {line}",
+                              file=sys.stderr, flush=True)
+
+
+def _write_manifest(out: Path, record: dict[str, Any]) -> Path:
+    path = out / "manifest.json"
+    tmp = out / "manifest.json.part"
+    tmp.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+def fit_check(cal: Calibration, posterior: pd.DataFrame, runs: int, seed: int,
+              executor: Any = None, workers: int = 1) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The posterior predictive of the fitted facts against the hand-tuned values.
+
+    ``runs`` runs of every fitted episode with parameters drawn from ``posterior`` (by weight)
+    and ``runs`` with the base scenario's values, on the same seeds. Returns (the table, the
+    posterior runs' fact values). The table has one row per fact (``episode``, ``fact``,
+    ``kind``, ``score``: the proper score's name, ``posterior`` and ``hand_tuned``: its value,
+    lower is better — CRPS over the fact's range for quantities, Brier for 0/1 facts —, and
+    ``posterior_in_range``/``hand_tuned_in_range``: the share of runs inside the fact's
+    range), and one row per episode (``fact`` :data:`ALL_FACTS`): the summed score with each
+    quantity's CRPS divided by the spread of both sources' runs
+    (:func:`.validation.fact_scale`), and the share of runs with every fact in its range.
+    """
+    names = [p.path for p in cal.parameters]
+    rng = np.random.default_rng(np.random.SeedSequence([seed, FIT_CHECK_KEY]))
+    w = posterior["weight"].to_numpy(dtype=float)
+    picks = rng.choice(len(posterior), size=runs, p=w / w.sum())
+    run_seed = int(np.random.SeedSequence([seed, FIT_CHECK_KEY, 1]).generate_state(1)[0])
+    simulator = EpisodeSimulator(cal, replications=1)
+    sources = {"posterior": posterior[names].to_numpy(dtype=float)[picks],
+               "hand_tuned": np.tile([p.base_value for p in cal.parameters], (runs, 1))}
+    values = {s: pd.DataFrame(simulate_values(simulator, names, v, run_seed,
+                                              executor=executor, workers=workers))
+              for s, v in sources.items()}
+    rows = []
+    for ep in cal.episodes:
+        facts = [validation.episode_fact(f, fact_id(ep.name, f.name)) for f in ep.spec.facts
+                 if f.name in cal.facts[ep.name]]
+        summed = dict.fromkeys(sources, 0.0)
+        inside = {s: np.ones(runs, dtype=bool) for s in sources}
+        for fact in facts:
+            by_source = {s: values[s][fact.name].to_numpy(dtype=float) for s in sources}
+            scale = validation.fact_scale(fact, by_source)
+            row = {"episode": ep.name, "fact": fact.name, "kind": fact.kind,
+                   "score": "Brier" if fact.kind == "event" else "CRPS"}
+            for s, v in by_source.items():
+                score = validation.fact_score(fact, v)
+                summed[s] += score / scale
+                hit = (v >= fact.low) & (v <= fact.high)
+                inside[s] &= hit
+                row[s] = score
+                row[f"{s}_in_range"] = float(hit.mean())
+            rows.append(row)
+        rows.append({"episode": ep.name, "fact": ALL_FACTS, "kind": "episode",
+                     "score": "sum of scaled scores", **summed,
+                     **{f"{s}_in_range": float(inside[s].mean()) for s in sources}})
+    return pd.DataFrame(rows), values["posterior"]
+
+
+def coverage_frame(fit: table_fit.TableFit) -> pd.DataFrame:
+    """``coverage.csv``: a row per parameter, its rank histogram spread over ``bin_*``."""
+    cov = fit.coverage.table
+    bins = pd.DataFrame(cov["bins"].tolist(), index=cov.index).add_prefix("bin_")
+    return pd.concat([cov.drop(columns="bins"), bins], axis=1).rename_axis("parameter")
+
+
+def information_frame(fit: table_fit.TableFit) -> pd.DataFrame:
+    """``information.csv``: a row per parameter, out-of-bag R² and ``informed``."""
+    return pd.DataFrame({"oob_r2": fit.information, "informed": fit.informed}
+                        ).rename_axis("parameter")
+
+
+def write(out: Path, cal: Calibration, fit: table_fit.TableFit, posterior: pd.DataFrame,
+          check: pd.DataFrame, runs: pd.DataFrame, fields: dict[str, Any], seconds: float
+          ) -> list[Path]:
+    """Write the folder's files (see the module docstring); the paths written."""
+    posterior.to_parquet(out / "posterior.parquet", index=False)
+    steps = fit.steps.rename(columns={"ess": "effective_sample_size",
+                                      "moved": "largest_quantile_move"})
+    cov, info = coverage_frame(fit), information_frame(fit)
+    tables = {"diagnostics.csv": steps, "coverage.csv": cov, "information.csv": info,
+              "fit_check.csv": check}
+    for name, frame in tables.items():
+        frame.to_csv(out / name, index=name in ("coverage.csv", "information.csv"))
+    priors = [p.prior for p in cal.parameters]
+    targets = cal.targets()
+    figures = {"marginals.png": charts.marginals(
+                   posterior, priors, {p.path: p.base_value for p in cal.parameters}),
+               "pairs.png": charts.pairs(posterior, priors),
+               "predictive.png": charts.predictive(runs, np.full(len(runs), 1 / len(runs)),
+                                                   targets)}
+    for name, fig in figures.items():
+        fig.savefig(out / name, dpi=90)
+        plt.close(fig)
+    budget = fields["budget"]
+    record = {**fields, "simulations": fit.simulations, "converged": fit.converged,
+              "ess": round(fit.ess, 1),
+              "coverage": {"level": 0.9, "truths": len(fit.coverage.ranks),
+                           "min": float(cov["cover_90"].min()),
+                           "max": float(cov["cover_90"].max())},
+              "informed": [p for p, ok in fit.informed.items() if ok],
+              "tolerance": budget["tolerance"], "status": "complete",
+              "seconds": round(seconds, 1),
+              "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+    manifest = _write_manifest(out, record)
+    written = [out / "posterior.parquet", *(out / n for n in tables), *(out / n for n in figures),
+               manifest]
+    return [*written, report(out, cal, record, steps, check, [out / n for n in figures])]
+
+
+def report(out: Path, cal: Calibration, record: dict[str, Any], steps: pd.DataFrame,
+           check: pd.DataFrame, figures: list[Path]) -> Path:
+    """``out/report.html``: what was learnt per parameter, the fit check, how the table grew,
+    the charts and the manifest."""
+    from leverage_sim.calibration.table import parameter_table, summary_line
+    from leverage_sim.report_html import Section, write_report
+
+    sections = [
+        Section("Calibration", [
+            (f"**{cal.spec.name}**: {len(cal.parameters)} parameters fitted to "
+            f"{len(cal.targets())} facts of {', '.join(cal.spec.episodes)} by "
+            "regression-adjusted rejection ABC on a reference table of single histories."),
+            summary_line(record, steps)]),
+        Section("Posterior against the prior", [
+            parameter_table(out, record),
+            ("How to read it: *interval / prior width* is the posterior's central 90% interval "
+            "as a share of the prior's range (a uniform prior's own is 90%: nothing learnt). "
+            "*Out-of-bag R²* says how well a random forest predicts the parameter from the "
+            "facts on simulations it was not trained on; under "
+            f"{table_fit.INFORMED_R2} the facts say nothing about it and its posterior is to "
+            "be read as its prior (*not informed*). *Coverage at 90%* is the share of held-out "
+            "synthetic truths inside their posterior's 90% interval: 0.9 is calibrated, less "
+            "is overconfident, more too cautious.")]),
+        Section("Fit check: posterior against hand-tuned values", [
+            check.round(4),
+            ("Per fact, the proper score of the posterior's runs and of the hand-tuned values' "
+            "runs on the same seeds (lower is better: CRPS over the fact's range for "
+            "quantities, Brier for 0/1 facts) and the share of runs inside the fact's range; "
+            f"per episode (*{ALL_FACTS}*), the summed scaled score and the share of runs "
+            "matching every fact at once.")]),
+        Section("Table size and convergence", [steps]),
+        Section("Charts", figures),
+        Section("Manifest", [record]),
+    ]
+    return write_report(out / "report.html", f"Calibration {cal.spec.name}", sections)

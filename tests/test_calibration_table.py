@@ -1,0 +1,290 @@
+"""``leverage-sim calibrate`` with the table method: config checks, the files it writes, the
+same result on any executor, exact resume after an interruption, a finished folder resumed is
+a no-op, and its posterior drives ``leverage-sim run``."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from leverage_sim.calibration.table_fit import load_checkpoint, save_checkpoint
+from leverage_sim.cli.main import main
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT = ROOT / "calibration" / "default.yaml"
+TINY = {"start": 50, "max_simulations": 100, "accept": 10, "tolerance": 0.03, "truths": 10,
+        "predictive_runs": 10}
+"""A table budget small enough for the test suite (its figures mean nothing)."""
+RESULTS = ("posterior.parquet", "diagnostics.csv", "coverage.csv", "information.csv",
+           "fit_check.csv")
+
+
+def write_config(folder: Path, **changes) -> Path:
+    config = yaml.safe_load(DEFAULT.read_text())
+    config.update(changes)
+    path = folder / "cal.yaml"
+    path.write_text(yaml.safe_dump(config))
+    return path
+
+
+def calibrate(*args: object) -> int:
+    return main(["calibrate", *map(str, args), "--quiet"])
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A one-episode calibration file with a tiny quick table budget."""
+    return write_config(tmp_path_factory.mktemp("cfg"), episodes=["june_2020_raid"],
+                        facts=None, table_quick=TINY)
+
+
+@pytest.fixture(scope="module")
+def runs(tiny: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The tiny calibration on the serial and on the local executor, same seed."""
+    outs = {}
+    for executor in ("serial", "local"):
+        out = tmp_path_factory.mktemp(executor) / "cal"
+        extra = ["--workers", "2"] if executor == "local" else []
+        assert calibrate(tiny, "--out", out, "--quick", "--executor", executor, *extra) == 0
+        outs[executor] = out
+    return outs
+
+
+def test_default_file_uses_the_table_method_and_keeps_an_smc_budget() -> None:
+    from leverage_sim.calibration.config import load_calibration
+
+    spec = load_calibration(DEFAULT).spec
+    assert spec.method == "table"
+    assert spec.table_quick.max_simulations < spec.table.max_simulations
+    assert spec.budget is not None and spec.quick is not None
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"method": "nuts"}, r"'method': Input should be 'table' or 'smc'"),
+    ({"method": "smc", "budget": None}, "method: smc needs the budget block budget"),
+    ({"table": None, "table_quick": None},
+     "method: table needs the budget blocks table and table_quick"),
+    ({"table": {**TINY, "start": 500, "max_simulations": 100}},
+     r"start \(500\) must not exceed max_simulations \(100\)"),
+    ({"table_quick": {**TINY, "tolerance": 0}}, "'table_quick.tolerance'"),
+    ({"table_quick": {**TINY, "start": 10}}, "'table_quick.start'"),
+    ({"table_quick": {**TINY, "replications": 3}}, "'table_quick.replications': unknown field"),
+])
+def test_bad_method_or_table_budget_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture,
+                                           changes: dict, message: str) -> None:
+    code = calibrate(write_config(tmp_path, **changes), "--out", tmp_path / "out", "--quick")
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    assert re.search(message, err), err
+
+
+@pytest.mark.slow
+def test_quick_table_calibration_writes_every_file(runs: dict[str, Path]) -> None:
+    out = runs["serial"]
+    for name in (*RESULTS, "reference.parquet", "manifest.json", "marginals.png", "pairs.png",
+                 "predictive.png", "report.html"):
+        assert (out / name).is_file(), name
+    manifest = json.loads((out / "manifest.json").read_text())
+    paths = [p["path"] for p in manifest["parameters"]]
+    post = pd.read_parquet(out / "posterior.parquet")
+    assert list(post.columns) == [*paths, "weight"]
+    assert post["weight"].sum() == pytest.approx(1.0)
+    assert post["foreign_forces.response_delay_days"].dtype == "int64"
+    assert list(pd.read_csv(out / "diagnostics.csv").columns) == [
+        "simulations", "effective_sample_size", "largest_quantile_move"]
+    cov = pd.read_csv(out / "coverage.csv")
+    assert list(cov.columns) == ["parameter", "cover_50", "cover_90", "width",
+                                 *(f"bin_{i}" for i in range(10))]
+    assert (cov[[f"bin_{i}" for i in range(10)]].sum(axis=1) == TINY["truths"]).all()
+    info = pd.read_csv(out / "information.csv")
+    assert list(info.columns) == ["parameter", "oob_r2", "informed"]
+    assert list(info["parameter"]) == paths == list(cov["parameter"])
+    check = pd.read_csv(out / "fit_check.csv")
+    assert list(check.columns) == ["episode", "fact", "kind", "score", "posterior",
+                                   "posterior_in_range", "hand_tuned", "hand_tuned_in_range"]
+    assert list(check["fact"]).count("(all facts)") == 1
+    assert check[["posterior_in_range", "hand_tuned_in_range"]].stack().between(0, 1).all()
+    html = (out / "report.html").read_text()
+    assert "out-of-bag R²" in html and "Fit check" in html
+
+
+@pytest.mark.slow
+def test_manifest_knows_its_model_and_records_no_absolute_path(runs: dict[str, Path]) -> None:
+    from leverage_sim.model_fingerprint import code_fingerprint
+
+    manifest = json.loads((runs["serial"] / "manifest.json").read_text())
+    assert manifest["method"] == "table" and manifest["status"] == "complete"
+    assert manifest["model_fingerprint"]["code"] == code_fingerprint()
+    assert set(manifest["model_fingerprint"]) == {"code", "behaviour"}
+    assert manifest["simulations"] == TINY["max_simulations"]
+    assert manifest["converged"] in (True, False) and manifest["ess"] > 0
+    assert 0 <= manifest["coverage"]["min"] <= manifest["coverage"]["max"] <= 1
+    text = (runs["serial"] / "manifest.json").read_text()
+    assert str(ROOT) not in text and "/tmp" not in text
+    assert manifest["config"]["path"] == "cal.yaml"
+    files = {e["name"]: e["file"] for e in manifest["episodes"]}
+    assert files["june_2020_raid"] == "episodes/june_2020_raid.yaml"
+
+
+@pytest.mark.slow
+def test_same_seed_same_files_on_any_executor(runs: dict[str, Path]) -> None:
+    for name in RESULTS:
+        assert (runs["serial"] / name).read_bytes() == (runs["local"] / name).read_bytes(), name
+
+
+@pytest.mark.slow
+def test_interrupted_calibration_resumes_to_the_same_posterior(
+        runs: dict[str, Path], tiny: Path, tmp_path: Path) -> None:
+    from leverage_sim.calibration.config import load_calibration
+
+    cal = load_calibration(tiny)
+    done = runs["serial"]
+    out = tmp_path / "cal"
+    shutil.copytree(done, out)
+    # the state an interruption leaves: a checkpoint of the rows done, an "interrupted" manifest
+    for name in (*RESULTS, "report.html"):
+        (out / name).unlink()
+    table = load_checkpoint(done / "reference.parquet", [p.prior for p in cal.parameters],
+                            [t.name for t in cal.targets()], cal.spec.seed)
+    save_checkpoint(table.rows(slice(0, 70)), out / "reference.parquet")
+    manifest = json.loads((done / "manifest.json").read_text())
+    (out / "manifest.json").write_text(json.dumps({**manifest, "status": "interrupted"}))
+    assert calibrate(tiny, "--out", out, "--quick", "--executor", "serial", "--resume") == 0
+    for name in (*RESULTS, "reference.parquet"):
+        assert (out / name).read_bytes() == (done / name).read_bytes(), name
+
+
+@pytest.mark.slow
+def test_a_finished_calibration_resumed_is_a_no_op(runs: dict[str, Path], tiny: Path,
+                                                   tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture) -> None:
+    out = tmp_path / "cal"
+    shutil.copytree(runs["serial"], out)
+    before = {f.name: f.stat().st_mtime_ns for f in out.iterdir()}
+    assert calibrate(tiny, "--out", out, "--quick", "--resume") == 0
+    assert "nothing to resume, nothing was changed" in capsys.readouterr().err
+    assert {f.name: f.stat().st_mtime_ns for f in out.iterdir()} == before
+
+
+@pytest.mark.slow
+def test_resume_of_another_seed_is_refused(runs: dict[str, Path], tiny: Path, tmp_path: Path,
+                                           capsys: pytest.CaptureFixture) -> None:
+    out = tmp_path / "cal"
+    shutil.copytree(runs["serial"], out)
+    assert calibrate(tiny, "--out", out, "--quick", "--resume", "--seed", "7") == 2
+    assert "another config file, seed or budget" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_run_draws_from_a_table_posterior(runs: dict[str, Path], tmp_path: Path) -> None:
+    from leverage_sim.posterior import load_posterior
+
+    posterior = load_posterior(runs["serial"])
+    assert posterior.particles > 0
+    assert main(["run", "june_2020_replay", "-n", "2", "-q", "--posterior",
+                 str(runs["serial"]), "--out", str(tmp_path / "r")]) == 0
+    manifest = json.loads((tmp_path / "r" / "manifest.json").read_text())
+    assert manifest["posterior"]["sha256"] == posterior.sha256
+
+
+def test_docs_quote_the_table_methods_constants() -> None:
+    from leverage_sim.calibration.table_fit import CHECKPOINT_ROWS, INFORMED_R2
+
+    doc = (ROOT / "docs" / "calibration.md").read_text(encoding="utf-8")
+    assert f"every {CHECKPOINT_ROWS:,} rows" in doc
+    assert f"Under {INFORMED_R2}" in doc
+
+
+def test_ctrl_c_keeps_the_checkpoint_and_says_how_to_resume(
+        tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture) -> None:
+    from leverage_sim.calibration import table_fit
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(table_fit, "fit", interrupted)
+    out = tmp_path / "cal"
+    assert calibrate(tiny, "--out", out, "--quick", "--executor", "serial") == 130
+    assert "--resume" in capsys.readouterr().err
+    assert json.loads((out / "manifest.json").read_text())["status"] == "interrupted"
+    assert not (out / "posterior.parquet").exists()
+
+
+@pytest.mark.slow
+def test_docs_table_of_a_table_calibration(runs: dict[str, Path], tmp_path: Path) -> None:
+    from leverage_sim.calibration.table import END, START, refresh
+
+    doc = tmp_path / "doc.md"
+    doc.write_text(f"before\n{START}\nold\n{END}\nafter\n")
+    text = refresh(doc, runs["serial"])
+    assert "| out-of-bag R² | informed | coverage at 90% |" in text
+    assert "100 simulations (capped" in text or "100 simulations (converged" in text
+    assert "coverage of 90% intervals on 10 held-out truths" in text
+
+
+def test_sigterm_keeps_the_checkpoint_and_exits_143(
+        tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture) -> None:
+    from leverage_sim.calibration import table_fit
+
+    def terminated(*args, **kwargs):
+        raise SystemExit(143)  # what the CLI's SIGTERM handler raises
+
+    monkeypatch.setattr(table_fit, "fit", terminated)
+    out = tmp_path / "cal"
+    assert calibrate(tiny, "--out", out, "--quick", "--executor", "serial") == 143
+    assert "Terminated" in capsys.readouterr().err
+    assert json.loads((out / "manifest.json").read_text())["status"] == "interrupted"
+
+
+@pytest.mark.slow
+def test_resume_with_another_model_is_refused(runs: dict[str, Path], tiny: Path,
+                                              tmp_path: Path,
+                                              capsys: pytest.CaptureFixture) -> None:
+    out = tmp_path / "cal"
+    shutil.copytree(runs["serial"], out)
+    manifest = json.loads((out / "manifest.json").read_text())
+    stale = {**manifest, "status": "interrupted",
+             "model_fingerprint": {"code": "0" * 64, "behaviour": "0" * 64}}
+    (out / "manifest.json").write_text(json.dumps(stale))
+    assert calibrate(tiny, "--out", out, "--quick", "--resume") == 2
+    assert "another version of the model" in capsys.readouterr().err
+
+
+def _toy(values: dict[str, float], seed: int) -> dict[str, float]:
+    """One noisy measurement of ``a``."""
+    import numpy as np
+
+    return {"x": values["a"] + 0.1 * np.random.default_rng(seed).standard_normal()}
+
+
+def test_a_checkpoint_longer_than_the_first_size_is_kept_whole(tmp_path: Path) -> None:
+    from leverage_sim.calibration import table_fit
+    from leverage_sim.calibration.smc import Prior, Target
+
+    priors = [Prior("a", "uniform", 0, 1), Prior("b", "uniform", 0, 1)]
+    record = [Target("x", 0.5, 0.5, 0.5)]
+    budget = table_fit.TableBudget(start=100, max_simulations=400, accept=20, tolerance=1e-9,
+                                   truths=20, information_trees=10)
+    ckpt = tmp_path / "reference.parquet"
+    whole = table_fit.fit(_toy, priors, record, budget, seed=3, checkpoint=ckpt)
+    assert whole.simulations == 400 and not whole.converged
+    table = table_fit.load_checkpoint(ckpt, priors, ["x"], 3)
+    table_fit.save_checkpoint(table.rows(slice(0, 300)), ckpt)  # interrupted at 300 rows
+    calls = []
+
+    def counting(values: dict[str, float], seed: int) -> dict[str, float]:
+        calls.append(seed)
+        return _toy(values, seed)
+
+    resumed = table_fit.fit(counting, priors, record, budget, seed=3, checkpoint=ckpt)
+    assert len(calls) == 100  # only rows 300..399: the 300 rows done are not cut to 100
+    assert resumed.posterior.equals(whole.posterior)
+    assert resumed.steps.equals(whole.steps)

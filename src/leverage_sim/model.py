@@ -11,7 +11,6 @@ from leverage_sim import schema, standoffs
 from leverage_sim.agents import ForeignForce, Government, Militia, Patron
 from leverage_sim.event_log import EventLog
 from leverage_sim.mechanisms import attacks, beliefs, intimidation, standoff
-from leverage_sim.mechanisms.attacks import AttackOutcome
 from leverage_sim.mechanisms.beliefs import clamp
 from leverage_sim.outcomes import model_reporters
 from leverage_sim.scenario_loader import Overrides, load_scenario
@@ -180,12 +179,13 @@ class LeverageModel(mesa.Model):
                             authority_step: float, us_seen: bool = False) -> None:
         """Reputation after a confrontation: authority, resolve, coalition, autonomy, morale,
         and what every actor learns about the government's resolve."""
-        d = beliefs.standoff_outcome_shifts(government_won, authority_step, us_seen)
-        self.government.shift(d["authority"], d["resolve"], d["coalition_support"])
+        (authority, resolve, coalition, autonomy_target, autonomy_others, morale_target,
+         morale_others) = beliefs.standoff_outcome_shifts(government_won, authority_step, us_seen)
+        self.government.shift(authority, resolve, coalition)
         for m in self.militias:
             central = m is militia
-            m.shift_autonomy(d["autonomy_target"] if central else d["autonomy_others"])
-            m.shift_morale(d["morale_target"] if central else d["morale_others"])
+            m.shift_autonomy(autonomy_target if central else autonomy_others)
+            m.shift_morale(morale_target if central else morale_others)
             m.resolve_belief.observe(government_won)
         self.foreign_force.observe_standoff(government_won)
 
@@ -219,15 +219,15 @@ class LeverageModel(mesa.Model):
         """Append one action to the event log."""
         self.log.add(self.day, actor, action, target, detail, value)
 
-    def count_attack(self, militia: str, outcome: AttackOutcome) -> None:
+    def count_attack(self, militia: str, intercepted: bool, casualties: int) -> None:
         """Tally one attack by ``militia`` in today's counts, in escalation, and in what the
         government has seen."""
         self.government.see_attack(militia)
         self.attacks += 1
-        self.attacks_intercepted += outcome.intercepted
-        self.us_casualties += outcome.casualties
+        self.attacks_intercepted += intercepted
+        self.us_casualties += casualties
         self.raise_escalation("per_attack")
-        self.raise_escalation("per_casualty", outcome.casualties)
+        self.raise_escalation("per_casualty", casualties)
 
     def raise_escalation(self, kind: str, times: float = 1.0) -> None:
         """Escalation rises by ``times`` × the scenario's weight for ``kind`` (capped at 1)."""

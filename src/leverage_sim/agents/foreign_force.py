@@ -63,17 +63,17 @@ class ForeignForce(mesa.Agent):
     def receive_attack(self, militia: mesa.Agent, site: SiteState) -> None:
         """Resolve one attack on ``site`` by ``militia``; decide on retaliation if it kills."""
         m = self.model
-        out = resolve_attack(m.rng, site)
-        m.count_attack(militia.name, out)
-        detail = "intercepted" if out.intercepted else f"hit, {out.casualties} US casualties"
-        m.record(militia.name, "attack", site.name, detail, out.casualties)
-        if out.intercepted:
+        intercepted, casualties = resolve_attack(m.rng, site.interception, site.lethality)
+        m.count_attack(militia.name, intercepted, casualties)
+        detail = "intercepted" if intercepted else f"hit, {casualties} US casualties"
+        m.record(militia.name, "attack", site.name, detail, casualties)
+        if intercepted:
             m.record(self.name_id, "interception", site.name, f"attack by {militia.name}", 1)
             return
-        self.casualties += out.casualties
-        self.remembered_casualties += out.casualties
+        self.casualties += casualties
+        self.remembered_casualties += casualties
         chance = retaliation.retaliation_chance(
-            out.casualties, self.retaliation_threshold, self.retaliation_probability,
+            casualties, self.retaliation_threshold, self.retaliation_probability,
             m.escalation, self.expulsion_pressure, self.retaliation_restraint)
         if chance > 0:
             strikes = retaliation.decide_retaliation(m.rng, chance)
@@ -99,17 +99,17 @@ class ForeignForce(mesa.Agent):
         """One round of strikes on militia ``target``, with its backlash."""
         m = self.model
         militia = m.militia(target)
-        dmg = retaliation.strike_damage(militia.fighters, militia.cohesion,
-                                        self.strike_lethality, self.strike_cohesion_damage)
-        militia.fighters -= dmg.fighters_killed
-        militia.cohesion -= dmg.cohesion_lost
+        killed, cohesion_lost = retaliation.strike_damage(
+            militia.fighters, militia.cohesion, self.strike_lethality, self.strike_cohesion_damage)
+        militia.fighters -= killed
+        militia.cohesion -= cohesion_lost
         militia.disrupt(self.strike_disruption)
         m.patron.react_to_strike()
         self.expulsion_pressure = clamp(self.expulsion_pressure + self.strike_expulsion_pressure)
         m.government.shift(authority=-retaliation.SOVEREIGNTY_COST)
         m.raise_escalation("per_strike")
         m.record(self.name_id, "strike", target,
-                 f"{reason}; {dmg.fighters_killed} fighters killed", dmg.fighters_killed)
+                 f"{reason}; {killed} fighters killed", killed)
 
     def observe_standoff(self, government_won: bool) -> None:
         """Learn from a standoff's end whether the partner holds."""

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import mesa
 
-from leverage_sim import schema, standoffs
+from leverage_sim import event_text, schema, standoffs
 from leverage_sim.agents import ForeignForce, Government, Militia, Patron
 from leverage_sim.event_log import EventLog
 from leverage_sim.mechanisms import attacks, beliefs, intimidation, standoff
@@ -120,7 +120,7 @@ class LeverageModel(mesa.Model):
         if arrests is None:
             arrests = gov.arrests_in_raid(targets or gov.raid_targets, militia)
         self.record("government", "raid", militia.name,
-                    note or f"{arrests} members arrested", arrests)
+                    note or event_text.members_arrested(arrests), arrests)
         if arrests == 0:
             return
         gov.custody[militia.name] = gov.custody.get(militia.name, 0) + arrests
@@ -131,20 +131,19 @@ class LeverageModel(mesa.Model):
         resists = militia.musters()
         gov.resistance_belief.observe(resists)
         if not resists:
-            self.record(militia.name, "comply", "government", "no resistance to the arrests")
+            self.record(militia.name, "comply", "government", event_text.NO_RESISTANCE)
             self.end_standoff_shifts(militia, government_won=True,
                                      authority_step=gov.win_authority_gain / 2)
             return
         muster = militia.muster_size()
-        self.record(militia.name, "muster", "government",
-                    f"{muster} fighters mustered to intimidate the government", muster)
+        self.record(militia.name, "muster", "government", event_text.mustered(muster), muster)
         self.raise_escalation("per_muster")
         will, when = standoff.draw_us_choice(self.rng, self.foreign_force.step_in_probability(),
                                              self.foreign_force.response_delay_days, self.day)
         self.standoffs.append(standoff.Standoff(militia.name, self.day, arrests, muster, will,
                                                 when))
         self.record("government", "standoff", militia.name,
-                    f"{arrests} detainees at stake, {muster} fighters mustered", muster)
+                    event_text.standoff_opened(arrests, muster), muster)
 
     def public_reactions(self) -> None:
         """Within each raid's threat window: allied leaders threaten publicly; allies may send
@@ -160,7 +159,7 @@ class LeverageModel(mesa.Model):
                 pressure = intimidation.threat_pressure(m.seats, schema.PARLIAMENT_SEATS,
                                                         self.government.threat_sensitivity)
                 self.record(m.name, "public_threat", "government",
-                            f"leader warns the government over the raid on {target}", pressure)
+                            event_text.public_threat(target), pressure)
                 self.government.shift(coalition_support=-pressure / 4)
                 self.government.resistance_belief.observe(True, beliefs.THREAT_EVIDENCE)
                 for s in self.open_standoffs():
@@ -173,7 +172,7 @@ class LeverageModel(mesa.Model):
                     s.joined.add(m.name)
                     s.allied_fighters += fighters
                     self.record(m.name, "muster", "government",
-                                f"{fighters} fighters join {s.militia}'s muster", fighters)
+                                event_text.joins_muster(fighters, s.militia), fighters)
 
     def end_standoff_shifts(self, militia: Militia, *, government_won: bool,
                             authority_step: float, us_seen: bool = False) -> None:
@@ -211,7 +210,7 @@ class LeverageModel(mesa.Model):
         m = self.militia(militia)
         m.detained -= n
         m.disrupt(-attacks.disruption_from_arrests(n, m.attack_cells))
-        self.record(militia, "release", "government", f"{n} detainees released", n)
+        self.record(militia, "release", "government", event_text.released(n), n)
 
     # ---- shared state ---------------------------------------------------------------------------
     def record(self, actor: str, action: str, target: str | None, detail: str = "",

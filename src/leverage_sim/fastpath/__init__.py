@@ -1,0 +1,65 @@
+"""The fast path: the same model, compiled, for runs that need only the summary and the event
+log (calibration, validation, summary-only sweeps).
+
+The mechanisms are the agent path's own functions (:mod:`leverage_sim.mechanisms`, compiled by
+numba); this package holds only the day's orchestration on arrays (:mod:`.day`, mirroring
+:class:`~leverage_sim.model.LeverageModel` step by step), the state layout (:mod:`.layout`),
+the scenario's arrays (:mod:`.build`) and the finished run (:mod:`.result`). Same seed, same
+draws in the same order from the same ``numpy.random.Generator``: identical summaries and event
+logs (``tests/test_fast_path.py``; docs/model.md, "How the two paths are kept equal").
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from leverage_sim.fastpath import cache
+from leverage_sim.fastpath.build import Unsupported, build
+from leverage_sim.fastpath.result import FastRun
+from leverage_sim.schema import Scenario
+
+ENGINES = ("fast", "agent")
+"""The two ways to run the model: ``fast`` (this package) and ``agent`` (Mesa agents)."""
+
+_compiled: Callable[..., Any] | None = None
+compile_seconds = 0.0
+"""Seconds the first call took to compile (or load from the cache) the fast path."""
+
+
+def compiled() -> Callable[..., Any]:
+    """The compiled :func:`.day.run_days` (compiled on first use, cached on disk)."""
+    global _compiled
+    if _compiled is None:
+        from numba import njit
+
+        from leverage_sim.fastpath.day import run_days
+
+        cache.install()
+        try:
+            _compiled = njit(cache=True)(run_days)
+        except RuntimeError:  # no writable cache folder: compile in memory only
+            _compiled = njit(run_days)
+    return _compiled
+
+
+def simulate(scenario: Scenario, seed: int) -> FastRun:
+    """Run ``scenario`` to its horizon with integer ``seed`` on the fast path; the same
+    summary and event log as :func:`leverage_sim.runner.simulate` with ``collect_data=False``.
+    Raises :class:`Unsupported` for a scenario the fast path does not model."""
+    global compile_seconds
+    world = build(scenario)
+    fn = compiled()
+    first = not fn.signatures
+    t0 = time.perf_counter()
+    events, standoffs = fn(np.random.default_rng(seed), world.w, world.m, world.s,
+                           world.scripted, world.sets, scenario.horizon_days, world.capacity)
+    if first:
+        compile_seconds = time.perf_counter() - t0
+    return FastRun(scenario, world.w, world.m, events, standoffs, world.strings)
+
+
+__all__ = ["ENGINES", "FastRun", "Unsupported", "compiled", "simulate"]

@@ -4,26 +4,33 @@ and stressed parameters; and these tests notice when one path changes without th
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections import Counter
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from numba import njit
 
 import leverage_sim as ls
 from leverage_sim import event_text, fastpath, schema
+from leverage_sim.calibration.config import load_calibration
+from leverage_sim.calibration.simulator import EpisodeSimulator
+from leverage_sim.cli.main import main
 from leverage_sim.fastpath import layout
 from leverage_sim.mechanisms import attacks, enforcement, retaliation
-from leverage_sim.mechanisms.jitable import exact_sum
+from leverage_sim.mechanisms.jitable import exact_sum, register_for_numba
 from leverage_sim.runner import release, simulate, summarise_run
+from leverage_sim.sweep import SweepSpec, load_sweep, run_sweep
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = sorted(p.stem for p in (ROOT / "scenarios").glob("*.yaml"))
 EPISODE_SCENARIOS = sorted({re.search(r"^scenario:\s*(\S+)", p.read_text(), re.MULTILINE).group(1)
                             for p in (ROOT / "episodes").glob("*.yaml")})
+register_for_numba()  # the mechanisms compilable here too (the fast path does it on first use)
 STRESS = {  # parameters that drive the rarely taken branches (clashes, relents, withdrawal...)
     "no_backing": {"foreign_forces.backing": 0.0, "government.raid_rate": 0.05},
     "full_backing": {"foreign_forces.backing": 1.0, "government.raid_rate": 0.05},
@@ -121,6 +128,7 @@ def _draws(rng, kinds, a, b):
     return out
 
 
+@pytest.mark.slow  # compiling the draws takes most of it
 def test_compiled_draws_are_numpys_streams():
     """numba's Generator methods give NumPy's exact streams, mixed, over the model's ranges
     (Poisson means 0-30, binomial counts 0-5000 with any probability, delays 0-7 days)."""
@@ -166,3 +174,44 @@ def test_every_schema_field_has_a_column(section, model):
     """A new parameter fails here until the fast path carries it."""
     numeric = {k for k, f in model.model_fields.items() if f.annotation in (int, float)}
     assert set(layout.SETTABLE[section]) == numeric
+
+
+# ---- chosen, not forced: the engine flag and API ---------------------------------------------
+def test_run_engine_fast_gives_the_agent_summary_and_events(replay):
+    agent = ls.run(replay, replications=3, seed=4, posterior="none")
+    fast = ls.run(replay, replications=3, seed=4, posterior="none", engine="fast")
+    pd.testing.assert_frame_equal(fast.summary, agent.summary)
+    pd.testing.assert_frame_equal(fast.events, agent.events)
+    assert fast.timeseries.empty and not agent.timeseries.empty
+    with pytest.raises(ls.InputError, match="Unknown engine"):
+        ls.run(replay, posterior="none", engine="jet")
+
+
+def test_calibration_simulator_values_do_not_depend_on_the_engine():
+    cal = load_calibration(ROOT / "calibration" / "default.yaml")
+    values = {p.path: p.cast((p.prior.low + p.prior.high) / 2) for p in cal.parameters}
+    fast, agent = EpisodeSimulator(cal, 2), EpisodeSimulator(cal, 2, "agent")
+    assert fast.engine == "fast"
+    for seed in (1, 2):
+        assert fast(values, seed) == agent(values, seed)
+
+
+def test_sweeps_use_the_fast_path_for_summaries_and_say_so(tmp_path):
+    def spec(**kw):
+        return SweepSpec.from_cli("june_2020_replay", ["foreign_forces.backing=0:1:2"],
+                                  replications=3, seed=5, overrides={"horizon_days": 60}, **kw)
+
+    fast = run_sweep(spec(), tmp_path / "fast", executor="serial")
+    agent = run_sweep(spec(), tmp_path / "agent", executor="serial", engine="agent")
+    series = run_sweep(spec(timeseries=True), tmp_path / "ts", executor="serial")
+    engines = [json.loads((d / "manifest.json").read_text())["engine"]
+               for d in (fast, agent, series)]
+    assert engines == ["fast", "agent", "agent"]  # time series need the agents
+    pd.testing.assert_frame_equal(load_sweep(fast), load_sweep(agent))
+
+
+@pytest.mark.parametrize("verb", ["sweep", "calibrate", "validate-model"])
+def test_engine_flag(verb, capsys):
+    with pytest.raises(SystemExit):
+        main([verb, "--help"])
+    assert "--engine {fast,agent}" in capsys.readouterr().out

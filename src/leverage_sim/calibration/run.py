@@ -47,7 +47,7 @@ def check_resumable(out: Path, cal: Calibration, seed: int, quick: bool) -> None
 def calibrate(config: str | Path, out: Path, *, quick: bool = False, seed: int | None = None,
               executor: str = "local", workers: int | None = None,
               scheduler: str | None = None, resume: bool = False,
-              quiet: bool = True) -> Calibrated:
+              quiet: bool = True, engine: str = "fast") -> Calibrated:
     """Fit calibration file ``config`` into the existing folder ``out``.
 
     Args:
@@ -59,13 +59,15 @@ def calibrate(config: str | Path, out: Path, *, quick: bool = False, seed: int |
             local cluster).
         resume: continue the history in ``out`` after an interruption.
         quiet: no progress lines.
+        engine: ``fast`` (default) or ``agent`` (:data:`leverage_sim.runner.ENGINES`): how the
+            simulations run; the same values either way.
     """
     cal = load_calibration(config)
     seed = cal.spec.seed if seed is None else seed
     if resume:
         check_resumable(out, cal, seed, quick)
     spec = cal.spec.quick if quick else cal.spec.budget
-    simulator = EpisodeSimulator(cal, spec.replications)
+    simulator = EpisodeSimulator(cal, spec.replications, engine)
     pool = make_executor(executor, workers, scheduler)
     try:
         outcome = run_abc(simulator, [p.prior for p in cal.parameters], cal.targets(),

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from leverage_sim.cli.common import add_executor_args, add_force_arg, seed_arg
+from leverage_sim.cli.common import add_executor_args, add_force_arg, engine_line, seed_arg
 from leverage_sim.output_dir import claim_output
 
 FILES = ("history.db", "history.db-journal", "posterior.parquet", "diagnostics.csv",
@@ -47,9 +47,11 @@ def main(args: argparse.Namespace) -> int:
     with claim_output(out, "calibrate", force=args.force, resume=args.resume, staged=False,
                       files=FILES) as folder:
         folder.begin()
+        if not args.quiet:
+            print(engine_line(args.engine), file=sys.stderr)
         result = calibrate(args.config, out, quick=args.quick, seed=args.seed,
                            executor=executor, workers=args.workers, scheduler=args.scheduler,
-                           resume=args.resume, quiet=args.quiet)
+                           resume=args.resume, quiet=args.quiet, engine=args.engine)
     history = result.outcome.history
     done = history.max_t + 1
     if result.outcome.status == "interrupted":

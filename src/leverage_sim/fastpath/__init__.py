@@ -17,7 +17,6 @@ from typing import Any
 
 import numpy as np
 
-from leverage_sim.fastpath import cache
 from leverage_sim.fastpath.build import Unsupported, build
 from leverage_sim.fastpath.result import FastRun
 from leverage_sim.schema import Scenario
@@ -36,8 +35,11 @@ def compiled() -> Callable[..., Any]:
     if _compiled is None:
         from numba import njit
 
+        from leverage_sim.fastpath import cache
         from leverage_sim.fastpath.day import run_days
+        from leverage_sim.mechanisms.jitable import register_for_numba
 
+        register_for_numba()  # the mechanisms, and the orchestration's own helpers
         cache.install()
         try:
             _compiled = njit(cache=True)(run_days)
@@ -46,20 +48,35 @@ def compiled() -> Callable[..., Any]:
     return _compiled
 
 
+class Runner:
+    """Fast-path runs of one scenario: its arrays are built once, each run starts from a copy.
+
+    ``Runner(scenario)(seed)`` is :func:`simulate` ``(scenario, seed)``; raises
+    :class:`Unsupported` for a scenario the fast path does not model."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+        self.world = build(scenario)
+
+    def __call__(self, seed: int) -> FastRun:
+        """Run to the horizon with integer ``seed``."""
+        global compile_seconds
+        fn, wd = compiled(), self.world
+        first = not fn.signatures
+        t0 = time.perf_counter()
+        w, m = wd.w.copy(), wd.m.copy()
+        events, standoffs = fn(np.random.default_rng(seed), w, m, wd.s.copy(), wd.scripted,
+                               wd.sets, self.scenario.horizon_days, wd.capacity)
+        if first:
+            compile_seconds = time.perf_counter() - t0
+        return FastRun(self.scenario, w, m, events, standoffs, wd.strings)
+
+
 def simulate(scenario: Scenario, seed: int) -> FastRun:
     """Run ``scenario`` to its horizon with integer ``seed`` on the fast path; the same
     summary and event log as :func:`leverage_sim.runner.simulate` with ``collect_data=False``.
     Raises :class:`Unsupported` for a scenario the fast path does not model."""
-    global compile_seconds
-    world = build(scenario)
-    fn = compiled()
-    first = not fn.signatures
-    t0 = time.perf_counter()
-    events, standoffs = fn(np.random.default_rng(seed), world.w, world.m, world.s,
-                           world.scripted, world.sets, scenario.horizon_days, world.capacity)
-    if first:
-        compile_seconds = time.perf_counter() - t0
-    return FastRun(scenario, world.w, world.m, events, standoffs, world.strings)
+    return Runner(scenario)(seed)
 
 
-__all__ = ["ENGINES", "FastRun", "Unsupported", "compiled", "simulate"]
+__all__ = ["ENGINES", "FastRun", "Runner", "Unsupported", "compiled", "simulate"]

@@ -20,9 +20,10 @@ from numba.core import caching, config
 
 PACKAGE = Path(__file__).resolve().parent
 ROOT = PACKAGE.parent
-SOURCES = (*sorted((ROOT / "mechanisms").glob("*.py")), *sorted(PACKAGE.glob("*.py")),
+SOURCES = (*sorted((ROOT / "mechanisms").glob("*.py")), PACKAGE / "day.py", PACKAGE / "layout.py",
            ROOT / "agents" / "government.py", ROOT / "schema.py")
-"""The files whose code (or constants) the compiled fast path contains."""
+"""The files whose code (or constants) the compiled fast path contains: the mechanisms, the
+orchestration and layout, and the two modules it takes a constant from."""
 
 
 def source_stamp() -> str:

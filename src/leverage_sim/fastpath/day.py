@@ -367,11 +367,11 @@ def allocate(w, m, force):
         if m[i, DISRUPTION] != 0:
             pressed = True
     if pressed or w[REALLOCATED] != 0 or force:
-        shares = patronage.allocate_support(m[:, SUPPORT_SHARE], m[:, DISRUPTION],
-                                            w[RESPONSIVENESS])
+        shares = m[:, SHARE]
+        patronage.allocate_support(m[:, SUPPORT_SHARE], m[:, DISRUPTION], w[RESPONSIVENESS],
+                                   shares)
         top = shares[0]
         for i in range(n):
-            m[i, SHARE] = shares[i]
             top = max(top, shares[i])
         w[TOP_SHARE] = top
         w[REALLOCATED] = TRUE if pressed else FALSE
@@ -611,8 +611,9 @@ def choose_target(rng, day, w, m):
 
 
 @jitable
-def government_step(rng, day, w, m, so, tw, ev):
-    """``Government.step``."""
+def government_recover(w, so):
+    """``Government.step`` up to its draw: recovery and fading, then today's raid hazard (0
+    when it cannot raid)."""
     tau = w[G_RECOVERY_DAYS]
     if w[AUTHORITY] != w[BASE_AUTHORITY]:
         w[AUTHORITY] = beliefs.relax(w[AUTHORITY], w[BASE_AUTHORITY], tau)
@@ -623,22 +624,29 @@ def government_step(rng, day, w, m, so, tw, ev):
     if w[ATTACKS_PER_MONTH] != 0:
         w[ATTACKS_PER_MONTH] = beliefs.fade(w[ATTACKS_PER_MONTH], ATTACK_MEMORY_DAYS)
     if w[RAID_RATE] <= 0 or n_open(w, so) > 0:
-        return
-    hazard = enforcement.raid_hazard(w[RAID_RATE], w[RESOLVE], w[GR_MEAN], w[GB_MEAN],
-                                     w[ATTACKS_PER_MONTH], w[ATTACK_RESPONSE], us_pressure(w),
-                                     w[PRESSURE_RESPONSE])
-    if hazard > 0 and rng.random() < hazard:
-        target = choose_target(rng, day, w, m)
-        if target >= 0:
-            raid(rng, day, w, m, so, tw, ev, target, -1, int(w[RAID_TARGETS]), -1)
+        return 0.0
+    return enforcement.raid_hazard(w[RAID_RATE], w[RESOLVE], w[GR_MEAN], w[GB_MEAN],
+                                   w[ATTACKS_PER_MONTH], w[ATTACK_RESPONSE], us_pressure(w),
+                                   w[PRESSURE_RESPONSE])
+
+
+@jitable
+def reactions_due(day, w, so, tw):
+    """Whether :func:`public_reactions` can do anything today (a threat window still open, or
+    an open standoff); without, it takes no draw."""
+    for k in range(int(w[N_WINDOWS])):
+        if tw[k, 0] >= day:
+            return True
+    for k in range(int(w[N_STANDOFFS])):
+        if is_open(so, k):
+            return True
+    return False
 
 
 @jitable
 def release_transferred(rng, day, w, m, ev):
     """``Government.release_transferred`` (in the order the transfers were opened) and
     ``LeverageModel.release``."""
-    if not np.any(m[:, TRANSFERRED]):
-        return
     order = np.argsort(m[:, TRANSFER_ORDER], kind="mergesort")
     holding = m[:, TRANSFERRED].copy()
     for i in order:
@@ -671,17 +679,16 @@ def militia_recover(m, i):
 
 
 @jitable
-def militia_step(rng, w, m, i):
-    """``Militia.step``: recover, then today's number of attacks."""
+def attack_intensity(w, m, i):
+    """``Militia.step`` up to its draw: recover, then today's expected attacks."""
     militia_recover(m, i)
-    rate = attacks.attack_rate(
+    return attacks.attack_rate(
         m[i, M_ATTACK_RATE],
         attacks.attack_intent(push(w, m, i), m[i, M_AUTONOMY], m[i, HOSTILITY]),
         w[RESOURCES],
         attacks.readiness(m[i, M_COHESION], fighters(m, i), int(m[i, FIGHTERS])),
         m[i, MORALE], m[i, EMBOLDENING], m[i, MT_MEAN], m[i, RET_AVERSION], m[i, DISRUPTION],
         int(w[PRESENCE]))
-    return int(rng.poisson(rate)) if rate > 0 else 0
 
 
 @jitable
@@ -716,9 +723,7 @@ def receive_attack(rng, day, w, m, s, ev, ps, i, k):
 
 @jitable
 def launch_attacks(rng, day, w, m, s, ev, ps, i, n):
-    """``Militia.launch_attacks``."""
-    if n == 0:
-        return
+    """``Militia.launch_attacks`` (``n`` > 0)."""
     weights = s[:, TARGET_WEIGHT].copy()
     for _ in range(n):
         k = attacks.choose_site(rng, weights)
@@ -887,17 +892,26 @@ def run_days(rng, w, m, s, scripted, sets, horizon, capacity):
         while e < scripted.shape[0] and scripted[e, E_DAY] == day:
             fire_scripted(rng, day, w, m, s, so, tw, ev, ps, scripted[e], sets)
             e += 1
+        # (the Generator is passed only to steps that draw today: passing it costs time)
         patron_step(w, m)
-        government_step(rng, day, w, m, so, tw, ev)
-        public_reactions(rng, day, w, m, so, joined, tw, ev)
+        hazard = government_recover(w, so)
+        if hazard > 0 and rng.random() < hazard:
+            target = choose_target(rng, day, w, m)
+            if target >= 0:
+                raid(rng, day, w, m, so, tw, ev, target, -1, int(w[RAID_TARGETS]), -1)
+        if reactions_due(day, w, so, tw):
+            public_reactions(rng, day, w, m, so, joined, tw, ev)
         for k in range(int(w[N_STANDOFFS])):
             if is_open(so, k):
                 play_day(rng, day, w, m, so, ev, k)
-        release_transferred(rng, day, w, m, ev)
+        if np.any(m[:, TRANSFERRED]):
+            release_transferred(rng, day, w, m, ev)
         for i in range(n):
-            planned[i] = militia_step(rng, w, m, i)
+            rate = attack_intensity(w, m, i)
+            planned[i] = int(rng.poisson(rate)) if rate > 0 else 0
         for i in range(n):
-            launch_attacks(rng, day, w, m, s, ev, ps, i, planned[i])
+            if planned[i]:
+                launch_attacks(rng, day, w, m, s, ev, ps, i, planned[i])
         foreign_force_step(day, w, m, ev, ps)
         w[ESC] = beliefs.decay_escalation(w[ESC], w[ESC_DECAY])
     rows = np.empty((len(ev), 9))

@@ -2,9 +2,11 @@
 
 :func:`jitable` marks a mechanism function: it stays the plain Python function the agents call
 (the agent path), and numba compiles that same function when the fast path
-(:mod:`leverage_sim.fastpath`) calls it from compiled code. Marked functions are written in the
-subset numba compiles: numbers, tuples, NumPy arrays and a ``numpy.random.Generator``; no
-dataclasses, dicts or strings.
+(:mod:`leverage_sim.fastpath`) calls it from compiled code (:func:`register_for_numba`, called
+by the fast path before it compiles, hands the marked functions to numba's
+``register_jitable``; numba is not imported before). Marked functions are written in the subset
+numba compiles: numbers, tuples, NumPy arrays and a ``numpy.random.Generator``; no dataclasses,
+dicts or strings.
 
 :func:`exact_sum` is ``math.fsum`` (the correctly rounded sum, identical on every Python) for
 both paths: numba has no ``math.fsum``, so compiled code gets :func:`shewchuk_sum`, the same
@@ -15,14 +17,36 @@ algorithm as CPython's (Shewchuk's exact partials, then round-half-even), checke
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 import numpy as np
-from numba.extending import overload, register_jitable
 
-jitable = register_jitable
-"""Decorator: the function as it is for Python callers, compilable when compiled code calls
-it."""
+F = TypeVar("F", bound=Callable)
+MARKED: list[Callable] = []
+"""The functions marked :func:`jitable`, in import order."""
+_registered: set[int] = set()
+
+
+def jitable(fn: F) -> F:
+    """Decorator: the function as it is for Python callers, compilable when compiled code calls
+    it (after :func:`register_for_numba`)."""
+    MARKED.append(fn)
+    return fn
+
+
+def register_for_numba() -> None:
+    """Make every marked function compilable and give :func:`exact_sum` its compiled form
+    (idempotent; imports numba)."""
+    from numba.extending import overload, register_jitable
+
+    if not _registered:
+        overload(exact_sum)(lambda values: lambda values: shewchuk_sum(values))
+        _registered.add(id(exact_sum))
+    for fn in MARKED:
+        if id(fn) not in _registered:
+            register_jitable(fn)
+            _registered.add(id(fn))
 
 
 def exact_sum(values: Sequence[float]) -> float:
@@ -30,7 +54,7 @@ def exact_sum(values: Sequence[float]) -> float:
     return math.fsum(values)
 
 
-@register_jitable
+@jitable
 def shewchuk_sum(values: np.ndarray) -> float:
     """CPython's ``math.fsum`` algorithm for finite values (compiled code's :func:`exact_sum`)."""
     partials = np.empty(len(values) + 1)
@@ -71,18 +95,3 @@ def shewchuk_sum(values: np.ndarray) -> float:
             hi = x
     return hi
 
-
-@overload(exact_sum)
-def _exact_sum_compiled(values):
-    return lambda values: shewchuk_sum(values)
-
-
-def floats(n: int) -> list[float]:
-    """``n`` zeros to fill: a list for Python callers (fast on few elements), a float array in
-    compiled code."""
-    return [0.0] * n
-
-
-@overload(floats)
-def _floats_compiled(n):
-    return lambda n: np.zeros(n)

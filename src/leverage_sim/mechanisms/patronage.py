@@ -17,10 +17,10 @@ toward clients under pressure (their disruption by arrests and strikes):
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import MutableSequence, Sequence
 
 from leverage_sim.mechanisms.intimidation import logistic
-from leverage_sim.mechanisms.jitable import exact_sum, floats, jitable
+from leverage_sim.mechanisms.jitable import exact_sum, jitable
 
 RESTRAINT_SHARPNESS = 10.0
 """Logistic slope of restraint around the threshold (per index unit); reasoning: restraint is a
@@ -48,15 +48,12 @@ def target_instigation(base: float, backlash: float, weight: float,
 
 @jitable
 def allocate_support(base_shares: Sequence[float], pressures: Sequence[float],
-                     responsiveness: float) -> Sequence[float]:
+                     responsiveness: float, shares: MutableSequence[float]) -> None:
     """Support shares after re-allocation toward clients under pressure (same total), one per
-    militia: a new list (a float array in compiled code)."""
+    militia, written into ``shares`` (a list, or an array in compiled code)."""
     n = len(base_shares)
-    weights = floats(n)
-    for i in range(n):
-        weights[i] = base_shares[i] * (1.0 + responsiveness * pressures[i])
-    total, budget = exact_sum(weights), exact_sum(base_shares)  # same on every Python
-    shares = floats(n)
-    for i in range(n):
-        shares[i] = weights[i] * budget / total if total > 0 else base_shares[i]
-    return shares
+    for i in range(n):  # the weights first ...
+        shares[i] = base_shares[i] * (1.0 + responsiveness * pressures[i])
+    total, budget = exact_sum(shares), exact_sum(base_shares)  # same on every Python
+    for i in range(n):  # ... normalised to the same total
+        shares[i] = shares[i] * budget / total if total > 0 else base_shares[i]

@@ -215,3 +215,13 @@ def test_engine_flag(verb, capsys):
     with pytest.raises(SystemExit):
         main([verb, "--help"])
     assert "--engine {fast,agent}" in capsys.readouterr().out
+
+
+def test_a_run_with_more_events_than_its_table_is_repeated_larger(replay):
+    runner = fastpath.Runner(replay)
+    runner.events = 3
+    fast = runner(7)
+    agent = simulate(replay, 7, collect_data=False)
+    assert len(agent.log.rows) > 3 and fast.log.rows == agent.log.rows
+    assert runner.events > len(agent.log.rows)
+    release(agent)

@@ -57,6 +57,7 @@ class Runner:
     def __init__(self, scenario: Scenario) -> None:
         self.scenario = scenario
         self.world = build(scenario)
+        self.events = 64 + 2 * scenario.horizon_days  # rows of the event table (grows)
 
     def __call__(self, seed: int) -> FastRun:
         """Run to the horizon with integer ``seed``."""
@@ -64,12 +65,17 @@ class Runner:
         fn, wd = compiled(), self.world
         first = not fn.signatures
         t0 = time.perf_counter()
-        w, m = wd.w.copy(), wd.m.copy()
-        events, standoffs = fn(np.random.default_rng(seed), w, m, wd.s.copy(), wd.scripted,
-                               wd.sets, self.scenario.horizon_days, wd.capacity)
-        if first:
-            compile_seconds = time.perf_counter() - t0
-        return FastRun(self.scenario, w, m, events, standoffs, wd.strings)
+        while True:  # a run with more events than the table holds is repeated, larger
+            w, m = wd.w.copy(), wd.m.copy()
+            table, standoffs = fn(np.random.default_rng(seed), w, m, wd.s.copy(), wd.scripted,
+                                  wd.sets, self.scenario.horizon_days, wd.capacity,
+                                  self.events)
+            if first:
+                compile_seconds, first = time.perf_counter() - t0, False
+            count = int(table[0, 0])
+            if count < self.events:
+                return FastRun(self.scenario, w, m, table[1:], standoffs, wd.strings)
+            self.events = 2 * count + 2
 
 
 def simulate(scenario: Scenario, seed: int) -> FastRun:

@@ -37,9 +37,14 @@ def _belief(row: np.ndarray, column: int, mean: float, strength: float) -> None:
     row[column], row[column + 1], row[column + 2] = alpha, beta, alpha / (alpha + beta)
 
 
+_COLUMNS = {section: (tuple(columns), np.array(list(columns.values())))
+            for section, columns in L.SETTABLE.items()}
+
+
 def _fields(row: np.ndarray, section: str, params: object) -> None:
-    for field, column in L.SETTABLE[section].items():
-        row[column] = getattr(params, field)
+    """The schema fields of ``params`` into their columns of ``row``."""
+    fields, columns = _COLUMNS[section]
+    row[columns] = [getattr(params, field) for field in fields]
 
 
 def initial_world(sc: Scenario) -> np.ndarray:
@@ -168,12 +173,40 @@ def scripted_rows(sc: Scenario, strings: _Strings) -> tuple[np.ndarray, np.ndarr
             np.array(sets, dtype=float).reshape(len(sets), L.SET_SIZE))
 
 
+_SCRIPTS: dict[tuple, tuple[np.ndarray, np.ndarray, list[str]]] = {}
+"""Scripted-event rows by what they are built from (calibration and sweeps vary parameters,
+not the history: the same rows serve every particle and design point); at most
+:data:`SCRIPT_CACHE` entries."""
+SCRIPT_CACHE = 64
+
+
+def _script_key(sc: Scenario, militias: list[str], sites: list[str]) -> tuple | None:
+    """What a scenario's scripted rows and string table depend on (None: not hashable)."""
+    try:
+        key = (sc.start_date, tuple(militias), tuple(sites),
+               tuple((ev.day, ev.date, ev.action, ev.actor, ev.target, ev.note,
+                      tuple(ev.figures.items())) for ev in sc.events))
+        hash(key)
+    except TypeError:
+        return None
+    return key
+
+
 def build(sc: Scenario) -> World:
     """The fast path's starting arrays of scenario ``sc``."""
-    strings = _Strings([m.name for m in sc.militias], [s.name for s in sc.foreign_forces.sites])
+    militias, sites = [m.name for m in sc.militias], [s.name for s in sc.foreign_forces.sites]
+    key = _script_key(sc, militias, sites)
+    cached = _SCRIPTS.get(key) if key is not None else None
+    if cached is None:
+        strings = _Strings(militias, sites)
+        cached = (*scripted_rows(sc, strings), strings.items)
+        if key is not None:
+            if len(_SCRIPTS) >= SCRIPT_CACHE:
+                _SCRIPTS.pop(next(iter(_SCRIPTS)))
+            _SCRIPTS[key] = cached
+    scripted, sets, items = cached  # read-only for the runs (their strings are appended here)
     s = np.array([[site.target_weight, site.interception, site.lethality]
                   for site in sc.foreign_forces.sites], dtype=float).reshape(-1, L.SITE_SIZE)
-    scripted, sets = scripted_rows(sc, strings)
     raids = sum(ev.action == "raid" for ev in sc.events)
-    return World(initial_world(sc), initial_militias(sc), s, scripted, sets, strings.items,
+    return World(initial_world(sc), initial_militias(sc), s, scripted, sets, items,
                  sc.horizon_days + raids + 1)

@@ -233,8 +233,9 @@ from leverage_sim.mechanisms import (
 from leverage_sim.mechanisms.jitable import jitable
 from leverage_sim.schema import PARLIAMENT_SEATS
 
-EVENT_ROW = types.UniTuple(types.float64, 9)
-"""An event: day, actor, action, target (-1: none), value, detail kind, three figures."""
+EVENT_SIZE = 9
+"""An event row: day, actor, action, target (-1: none), value, detail kind, three figures.
+The event table's row 0 holds the count of events recorded (rows 1.. the events)."""
 STRIKE_ROW = types.UniTuple(types.float64, 2)
 """A strike due: day, militia row."""
 HELD_FIRM, RELENTED, CLASH_WON, CLASH_LOST = 0.0, 1.0, 2.0, 3.0  # layout.OUTCOME_NAMES
@@ -245,9 +246,14 @@ TRUE, FALSE = 1.0, 0.0
 # ---- shared state (LeverageModel) ---------------------------------------------------------------
 @jitable
 def record(ev, day, actor, action, target, value, kind, a=0.0, b=0.0, c=0.0):
-    """``LeverageModel.record``: append one event (strings as string numbers)."""
-    ev.append((float(day), float(actor), float(action), float(target), float(value),
-               float(kind), float(a), float(b), float(c)))
+    """``LeverageModel.record``: append one event (strings as string numbers) to the event
+    table ``ev``; past its last row only counted (the run is then repeated with a larger
+    table, see :func:`leverage_sim.fastpath.Runner`)."""
+    k = int(ev[0, 0]) + 1
+    ev[0, 0] = k
+    if k < ev.shape[0]:
+        ev[k, 0], ev[k, 1], ev[k, 2], ev[k, 3], ev[k, 4] = day, actor, action, target, value
+        ev[k, 5], ev[k, 6], ev[k, 7], ev[k, 8] = kind, a, b, c
 
 
 @jitable
@@ -873,15 +879,17 @@ def set_parameter(w, m, s, change):
 
 # ---- the run ------------------------------------------------------------------------------
 @jitable
-def run_days(rng, w, m, s, scripted, sets, horizon, capacity):
-    """Step the world from day 0 to ``horizon``; returns the event rows (n × 9), the standoff
-    rows and the final state (``w``, ``m`` are updated in place). ``capacity``: most
-    standoffs and raids with arrests the run can have."""
+def run_days(rng, w, m, s, scripted, sets, horizon, capacity, events):
+    """Step the world from day 0 to ``horizon``; returns the event table (its row 0: the
+    count; complete if the count is below its length) and the standoff rows (``w``, ``m`` are
+    updated in place). ``capacity``: most standoffs and raids with arrests the run can have;
+    ``events``: rows of the event table."""
     n = m.shape[0]
     so = np.zeros((capacity, STANDOFF_SIZE))
     joined = np.zeros((capacity, n))
     tw = np.zeros((capacity, 2 + n))
-    ev = List.empty_list(EVENT_ROW)
+    ev = np.empty((events, EVENT_SIZE))
+    ev[0, 0] = 0.0
     ps = List.empty_list(STRIKE_ROW)
     planned = np.zeros(n, np.int64)
     e = 0
@@ -914,8 +922,4 @@ def run_days(rng, w, m, s, scripted, sets, horizon, capacity):
                 launch_attacks(rng, day, w, m, s, ev, ps, i, planned[i])
         foreign_force_step(day, w, m, ev, ps)
         w[ESC] = beliefs.decay_escalation(w[ESC], w[ESC_DECAY])
-    rows = np.empty((len(ev), 9))
-    for r in range(len(ev)):
-        for c in range(9):
-            rows[r, c] = ev[r][c]
-    return rows, so[:int(w[N_STANDOFFS])].copy()
+    return ev[:min(int(ev[0, 0]) + 1, events)].copy(), so[:int(w[N_STANDOFFS])].copy()

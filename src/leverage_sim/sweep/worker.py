@@ -13,7 +13,7 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -75,15 +75,17 @@ def point_scenario(base: Mapping[str, Any], source: str, overrides: Mapping[str,
 
 
 def run_tables(scenario: Scenario, seed: int, replication: int, every: int | None,
-               engine: str = "agent") -> tuple[dict[str, Any], pd.DataFrame | None]:
+               engine: str = "agent", runner: Callable[[int], Any] | None = None
+               ) -> tuple[dict[str, Any], pd.DataFrame | None]:
     """Summary row (and, if ``every``, the thinned daily time series) of one run.
 
     Without time series only :func:`summarise_run` is called on the simulated model (on
-    ``engine``), skipping the DataFrames :func:`collect` builds; the summary is the same as
+    ``engine``, or by ``runner``: :func:`summary_runner` of ``scenario``, reused across
+    seeds), skipping the DataFrames :func:`collect` builds; the summary is the same as
     :func:`run_one`'s (``rerun`` checks).
     """
     if every is None:
-        model = summary_runner(scenario, engine)(seed)
+        model = (runner or summary_runner(scenario, engine))(seed)
         try:
             return summarise_run(model, seed, replication), None
         finally:
@@ -128,6 +130,7 @@ def run_chunk(chunk: Chunk) -> tuple[pa.Table, pa.Table | None]:
     Returns the summary table (``summary_schema``) and the time-series table (or None).
     """
     scenarios: dict[int, tuple[Scenario, Use | None]] = {}
+    runners: dict[int, Callable[[int], Any]] = {}  # summaries of a point's own scenario
     rows, series = [], []
     for run in chunk.runs:
         try:
@@ -136,8 +139,13 @@ def run_chunk(chunk: Chunk) -> tuple[pa.Table, pa.Table | None]:
                                        chunk.point_overrides[run.point_id])
                 scenarios[run.point_id] = point, chunk.use(point)
             point, use = scenarios[run.point_id]
+            runner = None
+            if chunk.every is None and chunk.posterior is None:
+                if run.point_id not in runners:
+                    runners[run.point_id] = summary_runner(point, chunk.engine)
+                runner = runners[run.point_id]
             summary, ts = run_tables(chunk.run_scenario(point, run, use), run.seed,
-                                     run.replication, chunk.every, chunk.engine)
+                                     run.replication, chunk.every, chunk.engine, runner)
         except Exception as e:  # noqa: BLE001 - any failure of one run is data, not fatal
             rows.append(summary_row(run, None, f"{type(e).__name__}: {e}"))
             continue

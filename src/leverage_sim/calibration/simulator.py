@@ -26,7 +26,7 @@ class EpisodeSimulator:
         self.facts = {ep.name: [f for f in ep.spec.facts if f.name in calibration.facts[ep.name]]
                       for ep in self.episodes}
         self.replications = replications
-        self.engine = engine  # "fast" or "agent": identical values, the fast path ~20x sooner
+        self.engine = engine  # "fast" or "agent": identical values either way
 
     def overrides(self, values: Mapping[str, float]) -> dict[str, int | float]:
         """The scenario overrides of one particle (integer parameters rounded)."""

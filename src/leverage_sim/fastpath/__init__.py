@@ -22,9 +22,6 @@ from leverage_sim.fastpath.build import Unsupported, build
 from leverage_sim.fastpath.result import FastRun
 from leverage_sim.schema import Scenario
 
-ENGINES = ("fast", "agent")
-"""The two ways to run the model: ``fast`` (this package) and ``agent`` (Mesa agents)."""
-
 _compiled: Callable[..., Any] | None = None
 compile_seconds = 0.0
 """Seconds the first call took to compile (or load from the cache) the fast path."""
@@ -100,4 +97,4 @@ def simulate(scenario: Scenario, seed: int) -> FastRun:
     return Runner(scenario)(seed)
 
 
-__all__ = ["ENGINES", "FastRun", "Runner", "Unsupported", "compiled", "simulate"]
+__all__ = ["FastRun", "Runner", "Unsupported", "compiled", "simulate"]

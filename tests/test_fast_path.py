@@ -225,3 +225,18 @@ def test_a_run_with_more_events_than_its_table_is_repeated_larger(replay):
     assert len(agent.log.rows) > 3 and fast.log.rows == agent.log.rows
     assert runner.events > len(agent.log.rows)
     release(agent)
+
+
+def test_cache_goes_to_the_first_writable_folder_and_only_for_the_fast_path(tmp_path,
+                                                                           monkeypatch):
+    from leverage_sim.fastpath import cache, day
+
+    locked = tmp_path / "locked"
+    locked.write_text("a file, not a folder")  # a cache folder cannot be made under it
+    monkeypatch.setattr(cache, "candidate_folders", lambda: [locked / "x", tmp_path / "ok"])
+    locator = cache.ModelCacheLocator.from_function(day.run_days, day.__file__)
+    assert locator.get_cache_path() == str(tmp_path / "ok")
+    assert locator.get_source_stamp() == cache.source_stamp()
+    monkeypatch.setattr(cache, "candidate_folders", lambda: [locked / "x"])
+    assert cache.ModelCacheLocator.from_function(day.run_days, day.__file__) is None
+    assert cache.ModelCacheLocator.from_function(math.fsum, __file__) is None

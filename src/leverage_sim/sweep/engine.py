@@ -409,7 +409,13 @@ def _execute(store: SweepStore, manifest: dict[str, Any], plan: Plan, todo: np.n
                     continue
                 while pending and len(inflight) < 2 * pool.workers:
                     ids = pending.popleft()
-                    inflight[pool.submit(run_chunk, plan.chunk(ids))] = ids
+                    try:
+                        inflight[pool.submit(run_chunk, plan.chunk(ids))] = ids
+                    except BrokenExecutor:  # a worker died since the last wait: its tasks
+                        pending.appendleft(ids)  # fail below and the pool restarts there
+                        if not inflight:
+                            pool.restart()
+                        break
                 finished, _ = wait(inflight, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
                 if not finished:
                     watchdog.check()

@@ -237,9 +237,11 @@ def test_raid_target_follows_expected_payoff(model):
 
 
 def test_target_payoff_formula():
-    p = enforcement.target_payoffs([0.0, 0.5], [0.8, 0.8], [0.3, 0.3], 0.5)
+    fighters, cohesion = np.array([400.0, 400.0]), np.array([0.7, 0.7])
+    p = enforcement.target_payoffs(np.array([0.0, 5.0]), fighters, cohesion, 800.0, 2000.0, 0.5)
     assert p[1] > p[0] > 0
-    risky = enforcement.target_payoffs([0.5, 0.5], [0.8, 0.8], [0.1, 0.9], 0.5)
+    risky = enforcement.target_payoffs(np.array([5.0, 5.0]), np.array([100.0, 3000.0]),
+                                       cohesion, 800.0, 2000.0, 0.5)
     assert risky[0] > risky[1]
 
 

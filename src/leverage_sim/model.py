@@ -8,12 +8,11 @@ from typing import Any
 
 import mesa
 
-from leverage_sim import schema, standoffs
+from leverage_sim import event_text, schema, standoffs
 from leverage_sim.agents import ForeignForce, Government, Militia, Patron
 from leverage_sim.event_log import EventLog
 from leverage_sim.levers import lever_overrides
 from leverage_sim.mechanisms import attacks, beliefs, intimidation, standoff
-from leverage_sim.mechanisms.attacks import AttackOutcome
 from leverage_sim.mechanisms.beliefs import clamp
 from leverage_sim.outcomes import model_reporters
 from leverage_sim.overrides import normalise
@@ -139,7 +138,7 @@ class LeverageModel(mesa.Model):
         if arrests is None:
             arrests = gov.arrests_in_raid(targets or gov.raid_targets, militia)
         self.record("government", "raid", militia.name,
-                    note or f"{arrests} members arrested", arrests)
+                    note or event_text.members_arrested(arrests), arrests)
         if arrests == 0:
             return
         gov.custody[militia.name] = gov.custody.get(militia.name, 0) + arrests
@@ -150,20 +149,19 @@ class LeverageModel(mesa.Model):
         resists = militia.musters()
         gov.resistance_belief.observe(resists)
         if not resists:
-            self.record(militia.name, "comply", "government", "no resistance to the arrests")
+            self.record(militia.name, "comply", "government", event_text.NO_RESISTANCE)
             self.end_standoff_shifts(militia, government_won=True,
                                      authority_step=gov.win_authority_gain / 2)
             return
         muster = militia.muster_size()
-        self.record(militia.name, "muster", "government",
-                    f"{muster} fighters mustered to intimidate the government", muster)
+        self.record(militia.name, "muster", "government", event_text.mustered(muster), muster)
         self.raise_escalation("per_muster")
         will, when = standoff.draw_us_choice(self.rng, self.foreign_force.step_in_probability(),
                                              self.foreign_force.response_delay_days, self.day)
         self.standoffs.append(standoff.Standoff(militia.name, self.day, arrests, muster, will,
                                                 when))
         self.record("government", "standoff", militia.name,
-                    f"{arrests} detainees at stake, {muster} fighters mustered", muster)
+                    event_text.standoff_opened(arrests, muster), muster)
 
     def public_reactions(self) -> None:
         """Within each raid's threat window: allied leaders threaten publicly; allies may send
@@ -179,7 +177,7 @@ class LeverageModel(mesa.Model):
                 pressure = intimidation.threat_pressure(m.seats, schema.PARLIAMENT_SEATS,
                                                         self.government.threat_sensitivity)
                 self.record(m.name, "public_threat", "government",
-                            f"leader warns the government over the raid on {target}", pressure)
+                            event_text.public_threat(target), pressure)
                 self.government.shift(coalition_support=-pressure / 4)
                 self.government.resistance_belief.observe(True, beliefs.THREAT_EVIDENCE)
                 for s in self.open_standoffs():
@@ -192,18 +190,19 @@ class LeverageModel(mesa.Model):
                     s.joined.add(m.name)
                     s.allied_fighters += fighters
                     self.record(m.name, "muster", "government",
-                                f"{fighters} fighters join {s.militia}'s muster", fighters)
+                                event_text.joins_muster(fighters, s.militia), fighters)
 
     def end_standoff_shifts(self, militia: Militia, *, government_won: bool,
                             authority_step: float, us_seen: bool = False) -> None:
         """Reputation after a confrontation: authority, resolve, coalition, autonomy, morale,
         and what every actor learns about the government's resolve."""
-        d = beliefs.standoff_outcome_shifts(government_won, authority_step, us_seen)
-        self.government.shift(d["authority"], d["resolve"], d["coalition_support"])
+        (authority, resolve, coalition, autonomy_target, autonomy_others, morale_target,
+         morale_others) = beliefs.standoff_outcome_shifts(government_won, authority_step, us_seen)
+        self.government.shift(authority, resolve, coalition)
         for m in self.militias:
             central = m is militia
-            m.shift_autonomy(d["autonomy_target"] if central else d["autonomy_others"])
-            m.shift_morale(d["morale_target"] if central else d["morale_others"])
+            m.shift_autonomy(autonomy_target if central else autonomy_others)
+            m.shift_morale(morale_target if central else morale_others)
             m.resolve_belief.observe(government_won)
         self.foreign_force.observe_standoff(government_won)
 
@@ -229,7 +228,7 @@ class LeverageModel(mesa.Model):
         m = self.militia(militia)
         m.detained -= n
         m.disrupt(-attacks.disruption_from_arrests(n, m.attack_cells))
-        self.record(militia, "release", "government", f"{n} detainees released", n)
+        self.record(militia, "release", "government", event_text.released(n), n)
 
     # ---- shared state ---------------------------------------------------------------------------
     def record(self, actor: str, action: str, target: str | None, detail: str = "",
@@ -237,15 +236,15 @@ class LeverageModel(mesa.Model):
         """Append one action to the event log."""
         self.log.add(self.day, actor, action, target, detail, value)
 
-    def count_attack(self, militia: str, outcome: AttackOutcome) -> None:
+    def count_attack(self, militia: str, intercepted: bool, casualties: int) -> None:
         """Tally one attack by ``militia`` in today's counts, in escalation, and in what the
         government has seen."""
         self.government.see_attack(militia)
         self.attacks += 1
-        self.attacks_intercepted += outcome.intercepted
-        self.us_casualties += outcome.casualties
+        self.attacks_intercepted += intercepted
+        self.us_casualties += casualties
         self.raise_escalation("per_attack")
-        self.raise_escalation("per_casualty", outcome.casualties)
+        self.raise_escalation("per_casualty", casualties)
 
     def raise_escalation(self, kind: str, times: float = 1.0) -> None:
         """Escalation rises by ``times`` × the scenario's weight for ``kind`` (capped at 1)."""

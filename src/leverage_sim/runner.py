@@ -15,6 +15,7 @@ import pandas as pd
 
 from leverage_sim import overrides as ov
 from leverage_sim import posterior as post
+from leverage_sim.errors import InputError
 from leverage_sim.limits import check_count, check_run_size, check_seed, run_memory_limit
 from leverage_sim.model import MILITIA_COLUMNS, TIMESERIES_COLUMNS, LeverageModel, Militia
 from leverage_sim.outcomes import OUTCOMES
@@ -62,6 +63,36 @@ def simulate(scenario: Scenario, seed: int, collect_data: bool = True) -> Levera
     for _ in range(scenario.horizon_days):
         model.step()
     return model
+
+
+ENGINES = ("fast", "agent")
+"""Ways to run the model: ``fast`` (:mod:`leverage_sim.fastpath`, compiled; the summary and
+the event log only) and ``agent`` (the Mesa agents, the reference; all tables)."""
+
+
+def summary_runner(scenario: Scenario, engine: str = "agent"
+                   ) -> Callable[[int], LeverageModel | Any]:
+    """``seed -> finished summary-only run`` of ``scenario`` (what :func:`summarise_run` and
+    :func:`summary_tables` read) on ``engine``: the fast path (its arrays built once for all
+    seeds; a scenario it cannot model runs on the agents) or the agents without daily data."""
+    if engine not in ENGINES:
+        raise InputError(f"Unknown engine '{engine}': use one of {', '.join(ENGINES)}.")
+    if engine == "fast":
+        from leverage_sim import fastpath
+
+        try:
+            return fastpath.Runner(scenario)
+        except fastpath.Unsupported:
+            pass
+    return lambda seed: simulate(scenario, seed, collect_data=False)
+
+
+def summary_tables(model: LeverageModel | Any, seed: int, replication: int = 0) -> RunTables:
+    """A finished summary-only run's tables: the event log and summary (no daily tables)."""
+    events = model.log.frame()
+    events.insert(0, "replication", replication)
+    return RunTables(pd.DataFrame(), pd.DataFrame(), events,
+                     summarise_run(model, seed, replication))
 
 
 def release(model: mesa.Model) -> None:
@@ -174,7 +205,8 @@ def run(scenario: Scenario | str | Path, replications: int = 1, seed: int | None
         overrides: Overrides = None,
         progress: Callable[[Iterable[int]], Iterable[int]] | None = None,
         memory_limit: int | None = None,
-        posterior: post.PosteriorLike = post.DEFAULT_POSTERIOR) -> Results:
+        posterior: post.PosteriorLike = post.DEFAULT_POSTERIOR,
+        engine: str = "agent") -> Results:
     """Run ``replications`` of a scenario (a :class:`Scenario`, a name or a YAML path).
 
     Args:
@@ -193,6 +225,8 @@ def run(scenario: Scenario | str | Path, replications: int = 1, seed: int | None
             ``overrides`` (see :mod:`leverage_sim.posterior`). Default:
             :data:`leverage_sim.posterior.DEFAULT_POSTERIOR` (the committed calibration);
             ``None`` or ``"none"`` runs the scenario's own values.
+        engine: ``agent`` (default: all four tables) or ``fast`` (:data:`ENGINES`: the
+            summary and events only, ``timeseries`` and ``militias`` empty; same values).
     """
     if not isinstance(scenario, Scenario) or overrides:
         scenario = load_scenario(scenario, overrides)
@@ -207,7 +241,8 @@ def run(scenario: Scenario | str | Path, replications: int = 1, seed: int | None
     for i in loop:
         seeds.append(child_seed(master, (i,)))
         drawn = posterior.apply(scenario, seeds[i], use) if posterior else scenario
-        tables.append(run_one(drawn, seeds[i], i))
+        tables.append(run_one(drawn, seeds[i], i) if engine == "agent"
+                      else summary_tables(summary_runner(drawn, engine)(seeds[i]), seeds[i], i))
         if i == 0:  # measured on the first replication, before the others run
             note = check_run_size(scenario.name, replications, table_bytes(tables[0]),
                                   time.perf_counter() - t0, limit, scenario.horizon_days)

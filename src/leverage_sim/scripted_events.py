@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from leverage_sim import overrides, standoffs
+from leverage_sim import event_text, overrides, standoffs
 from leverage_sim.schema import ScriptedEvent
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ def _deploy_defence(model: LeverageModel, ev: ScriptedEvent) -> None:
     site = model.foreign_force.site(ev.target)
     site.interception = ev.typed_figures().interception
     model.record("foreign_forces", "deploy_defence", ev.target,
-                 ev.note or f"interception chance now {site.interception:.2f}", site.interception)
+                 ev.note or event_text.interception_now(site.interception), site.interception)
 
 
 def _truce(model: LeverageModel, ev: ScriptedEvent) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from leverage_sim import event_text
 from leverage_sim.mechanisms import standoff as mech
 from leverage_sim.mechanisms.standoff import Standoff
 
@@ -18,7 +19,7 @@ def play_day(model: LeverageModel, s: Standoff) -> None:
     gov, militia = model.government, model.militia(s.militia)
     # 1. The foreign force's real choice shows, or another silent day lowers beliefs.
     if s.us_will_step_in and not s.us_stepped_in and model.day >= s.us_step_in_day:
-        step_in(model, s, "US forces back the government in the standoff")
+        step_in(model, s, event_text.US_BACKS)
     if model.day == s.opened_day:
         return  # the muster is gathering; the government faces it from tomorrow
     if not s.us_stepped_in:
@@ -31,27 +32,22 @@ def play_day(model: LeverageModel, s: Standoff) -> None:
     # 3. Hold firm, or relent through a (possibly partial) negotiated transfer.
     if not gov.holds_firm(believed, s.pressure):
         kept = gov.negotiate_kept(s.militia, believed)
-        return close(model, s, "relented", f"detainees transferred to a unit controlled by "
-                     f"{s.militia}, {kept} kept in custody (E[US backing] = {backing_term:.2f})",
-                     kept)
+        return close(model, s, "relented",
+                     event_text.transferred(s.militia, kept, backing_term), kept)
     model.record("government", "standoff", s.militia,
-                 f"day {model.day - s.opened_day}: the government holds for now "
-                 f"(E[US backing] = {backing_term:.2f}, believed win chance {believed:.2f})",
+                 event_text.holds_for_now(model.day - s.opened_day, backing_term, believed),
                  believed)
     # 4. The militia sees the real US stance and may back down.
     actual = mech.contest_ratio(gov.strength(1.0 if s.us_stepped_in else 0.0), s_mil)
     if model.rng.random() < mech.disperse_probability(actual, militia.push,
                                                       gov.decision_sharpness):
-        return close(model, s, "held_firm", f"{s.militia} disperses; detainees stay in custody")
+        return close(model, s, "held_firm", event_text.disperses(s.militia))
     # 5. Or the muster turns into an armed clash.
     if model.rng.random() < mech.clash_probability(militia.clash_propensity, militia.push):
         won = bool(model.rng.random() < actual)
         model.raise_escalation("per_clash")
-        model.record(s.militia, "clash", "government",
-                     "armed clash: government prevails" if won else "armed clash: militia "
-                     "prevails", actual)
-        close(model, s, "clash_won" if won else "clash_lost",
-              "after the clash" + ("" if won else "; detainees freed by force"))
+        model.record(s.militia, "clash", "government", event_text.clash(won), actual)
+        close(model, s, "clash_won" if won else "clash_lost", event_text.after_clash(won))
 
 
 def step_in(model: LeverageModel, s: Standoff, note: str) -> None:
@@ -68,7 +64,7 @@ def close(model: LeverageModel, s: Standoff, outcome: str, note: str, kept: int 
     gov, militia = model.government, model.militia(s.militia)
     won = outcome in ("held_firm", "clash_won")
     if won:
-        model.record("government", "hold_firm", s.militia, f"standoff won: {note}", 1)
+        model.record("government", "hold_firm", s.militia, event_text.standoff_won(note), 1)
         step = gov.win_authority_gain
     else:
         transferred = gov.transfer(s.militia, keep=kept)

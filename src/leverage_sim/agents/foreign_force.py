@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import mesa
 
-from leverage_sim import schema
+from leverage_sim import event_text, schema
 from leverage_sim.mechanisms import backing, retaliation, withdrawal
 from leverage_sim.mechanisms.attacks import SiteState, resolve_attack
 from leverage_sim.mechanisms.beliefs import BetaBelief, clamp, fade
@@ -63,17 +63,18 @@ class ForeignForce(mesa.Agent):
     def receive_attack(self, militia: mesa.Agent, site: SiteState) -> None:
         """Resolve one attack on ``site`` by ``militia``; decide on retaliation if it kills."""
         m = self.model
-        out = resolve_attack(m.rng, site)
-        m.count_attack(militia.name, out)
-        detail = "intercepted" if out.intercepted else f"hit, {out.casualties} US casualties"
-        m.record(militia.name, "attack", site.name, detail, out.casualties)
-        if out.intercepted:
-            m.record(self.name_id, "interception", site.name, f"attack by {militia.name}", 1)
+        intercepted, casualties = resolve_attack(m.rng, site.interception, site.lethality)
+        m.count_attack(militia.name, intercepted, casualties)
+        m.record(militia.name, "attack", site.name, event_text.attack(casualties, intercepted),
+                 casualties)
+        if intercepted:
+            m.record(self.name_id, "interception", site.name, event_text.attack_by(militia.name),
+                     1)
             return
-        self.casualties += out.casualties
-        self.remembered_casualties += out.casualties
+        self.casualties += casualties
+        self.remembered_casualties += casualties
         chance = retaliation.retaliation_chance(
-            out.casualties, self.retaliation_threshold, self.retaliation_probability,
+            casualties, self.retaliation_threshold, self.retaliation_probability,
             m.escalation, self.expulsion_pressure, self.retaliation_restraint)
         if chance > 0:
             strikes = retaliation.decide_retaliation(m.rng, chance)
@@ -89,7 +90,7 @@ class ForeignForce(mesa.Agent):
             self.pending_strikes = [s for s in self.pending_strikes if s[0] > self.model.day]
         for _, target in due:
             if not self.withdrawn:
-                self.strike(target, "retaliation for US casualties")
+                self.strike(target, event_text.RETALIATION)
         self.expulsion_pressure *= 1.0 - withdrawal.EXPULSION_PRESSURE_DECAY
         self.remembered_casualties = fade(self.remembered_casualties,
                                           withdrawal.CASUALTY_MEMORY_DAYS)
@@ -99,17 +100,16 @@ class ForeignForce(mesa.Agent):
         """One round of strikes on militia ``target``, with its backlash."""
         m = self.model
         militia = m.militia(target)
-        dmg = retaliation.strike_damage(militia.fighters, militia.cohesion,
-                                        self.strike_lethality, self.strike_cohesion_damage)
-        militia.fighters -= dmg.fighters_killed
-        militia.cohesion -= dmg.cohesion_lost
+        killed, cohesion_lost = retaliation.strike_damage(
+            militia.fighters, militia.cohesion, self.strike_lethality, self.strike_cohesion_damage)
+        militia.fighters -= killed
+        militia.cohesion -= cohesion_lost
         militia.disrupt(self.strike_disruption)
         m.patron.react_to_strike()
         self.expulsion_pressure = clamp(self.expulsion_pressure + self.strike_expulsion_pressure)
         m.government.shift(authority=-retaliation.SOVEREIGNTY_COST)
         m.raise_escalation("per_strike")
-        m.record(self.name_id, "strike", target,
-                 f"{reason}; {dmg.fighters_killed} fighters killed", dmg.fighters_killed)
+        m.record(self.name_id, "strike", target, event_text.strike(reason, killed), killed)
 
     def observe_standoff(self, government_won: bool) -> None:
         """Learn from a standoff's end whether the partner holds."""
@@ -125,8 +125,7 @@ class ForeignForce(mesa.Agent):
         if cooled and cost > self.casualty_tolerance:
             leaving = withdrawal.drawdown_size(self.presence, self.drawdown_share,
                                                self.withdrawal_floor)
-            self.draw_down(leaving, f"political cost {cost:.1f} > tolerance "
-                                    f"{self.casualty_tolerance:.1f}")
+            self.draw_down(leaving, event_text.political_cost(cost, self.casualty_tolerance))
 
     def draw_down(self, troops: int, reason: str) -> None:
         """Withdraw ``troops``; leaving everyone (or going below the floor) is withdrawal.
@@ -142,4 +141,4 @@ class ForeignForce(mesa.Agent):
             self.model.record(self.name_id, "withdrawal", None, reason, troops)
         else:
             self.model.record(self.name_id, "drawdown", None,
-                              f"{reason}; {self.presence} troops remain", troops)
+                              event_text.drawdown(reason, self.presence), troops)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 import mesa
+import numpy as np
 
 from leverage_sim import schema
 from leverage_sim.mechanisms import enforcement, standoff
-from leverage_sim.mechanisms.beliefs import BetaBelief, clamp, fade, relax
+from leverage_sim.mechanisms.beliefs import BetaBelief, clamp, fade, relax, remembered
 
 if TYPE_CHECKING:
     from leverage_sim.agents.militia import Militia
@@ -78,22 +78,17 @@ class Government(mesa.Agent):
         """Attacks attributed to ``militia`` that the government remembers today (faded like
         :attr:`attacks_per_month`, computed when asked)."""
         value, day = self._seen.get(militia, (0.0, 0))
-        return value * (1.0 - 1.0 / ATTACK_MEMORY_DAYS) ** (self.model.day - day)
+        return remembered(value, self.model.day - day, ATTACK_MEMORY_DAYS)
 
     def choose_target(self, militias: list[Militia]) -> Militia | None:
         """The militia to raid, drawn by expected payoff (:func:`enforcement.target_payoffs`)."""
-        seen = [self.attacks_seen(m.name) for m in militias]
-        total = math.fsum(seen)
-        shares = [a / total if total > 0 else 0.0 for a in seen]
-        arrest = [enforcement.arrest_probability(
-            self.enforcement_capacity,
-            enforcement.local_defenders(m.capital_fighters, m.cohesion)) for m in militias]
-        s_gov = self.strength(self.backing_belief.mean)
-        risks = [standoff.contest_ratio(m.capital_fighters * m.cohesion, s_gov)
-                 for m in militias]
-        payoffs = enforcement.target_payoffs(shares, arrest, risks, self.resistance_belief.mean)
+        payoffs = enforcement.target_payoffs(
+            np.array([self.attacks_seen(m.name) for m in militias]),
+            np.array([m.capital_fighters for m in militias], dtype=float),
+            np.array([m.cohesion for m in militias]), self.enforcement_capacity,
+            self.strength(self.backing_belief.mean), self.resistance_belief.mean)
         i = enforcement.choose_target(self.model.rng, payoffs)
-        return None if i is None else militias[i]
+        return None if i < 0 else militias[i]
 
     def arrests_in_raid(self, targets: int, militia: Militia) -> int:
         """Members caught when ``targets`` members of ``militia`` are targeted."""

@@ -58,10 +58,11 @@ class Militia(mesa.Agent):
     def launch_attacks(self, n: int) -> None:
         """Carry out ``n`` attacks on foreign-force sites."""
         ff = self.model.foreign_force
+        weights = [s.target_weight for s in ff.sites] if n else []
         for _ in range(n):
-            site = attacks.choose_site(self.model.rng, ff.sites)
-            if site is not None:
-                ff.receive_attack(self, site)
+            i = attacks.choose_site(self.model.rng, weights)
+            if i >= 0:
+                ff.receive_attack(self, ff.sites[i])
 
     def attack_intensity(self, presence: int) -> float:
         """Expected attacks today (attacks/day): :func:`attacks.attack_rate` on its own state."""

@@ -52,8 +52,9 @@ class Patron(mesa.Agent):
         pressures = [m.disruption for m in militias]
         pressed = any(pressures)
         if pressed or self._reallocated or force:
-            shares = patronage.allocate_support([m.patron_support_share for m in militias],
-                                                pressures, self.support_responsiveness)
+            shares = [0.0] * len(militias)
+            patronage.allocate_support([m.patron_support_share for m in militias], pressures,
+                                       self.support_responsiveness, shares)
             self.shares = {m.name: s for m, s in zip(militias, shares, strict=True)}
             self.top_share = max(shares)
             self._reallocated = pressed

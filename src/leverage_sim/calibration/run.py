@@ -76,7 +76,7 @@ def stored_generations(out: Path) -> int:
 def calibrate(cal: Calibration, out: Path, *, quick: bool = False, seed: int | None = None,
               executor: str = "local", workers: int | None = None,
               scheduler: str | None = None, resume: bool = False,
-              quiet: bool = True) -> Calibrated | TableCalibrated:
+              quiet: bool = True, engine: str = "fast") -> Calibrated | TableCalibrated:
     """Fit the checked calibration ``cal`` (:func:`load_calibration`) into the existing folder
     ``out`` by its ``method`` (``table``: :mod:`leverage_sim.calibration.table_run`; ``smc``:
     ABC-SMC here).
@@ -91,17 +91,20 @@ def calibrate(cal: Calibration, out: Path, *, quick: bool = False, seed: int | N
         resume: continue the history in ``out`` after an interruption (exactly as the
             uninterrupted run would have gone on).
         quiet: no progress lines.
+        engine: ``fast`` (default) or ``agent`` (:data:`leverage_sim.runner.ENGINES`): how the
+            simulations run; the same values either way.
     """
     seed = cal.spec.seed if seed is None else seed
     if cal.spec.method == "table":
         from leverage_sim.calibration.table_run import calibrate_table
 
         return calibrate_table(cal, out, quick=quick, seed=seed, executor=executor,
-                               workers=workers, scheduler=scheduler, resume=resume, quiet=quiet)
+                               workers=workers, scheduler=scheduler, resume=resume, quiet=quiet,
+                               engine=engine)
     spec = cal.spec.quick if quick else cal.spec.budget
     if not resume:  # a resumable folder from the first moment
         write_manifest(out, manifest(cal, seed, quick, pd.DataFrame(), "running", 0.0))
-    simulator = EpisodeSimulator(cal, spec.replications)
+    simulator = EpisodeSimulator(cal, spec.replications, engine)
     pool = make_executor(executor, workers, scheduler)
     try:
         outcome = run_abc(simulator, [p.prior for p in cal.parameters], cal.targets(),

@@ -1,39 +1,32 @@
 """The model as an ABC simulator: parameter values and a seed in, one value per fact out.
 
-Each particle runs every fitted episode ``replications`` times as summary-only runs (no daily
-data collection: the statistics read the event log and the summary row) and averages each
-fact over the replications.
+Each particle runs every fitted episode ``replications`` times as summary-only runs (the
+statistics read the event log and the summary row: the fast path by default, see
+:data:`leverage_sim.runner.ENGINES`) and averages each fact over the replications.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-import pandas as pd
-
 from leverage_sim.calibration import statistics
 from leverage_sim.calibration.config import Calibration
 from leverage_sim.calibration.episodes import fact_id
-from leverage_sim.model import LeverageModel
-from leverage_sim.runner import RunTables, release, replication_seeds, simulate, summarise_run
-
-
-def summary_tables(model: LeverageModel, seed: int) -> RunTables:
-    """A finished summary-only run's tables: the event log and summary (no daily tables)."""
-    return RunTables(pd.DataFrame(), pd.DataFrame(), model.log.frame(),
-                     summarise_run(model, seed, 0))
+from leverage_sim.runner import release, replication_seeds, summary_runner, summary_tables
 
 
 class EpisodeSimulator:
     """Callable ``(values by parameter path, seed) -> {episode.fact: value}``; picklable, so
     it runs in worker processes and on Dask workers."""
 
-    def __init__(self, calibration: Calibration, replications: int = 1) -> None:
+    def __init__(self, calibration: Calibration, replications: int = 1,
+                 engine: str = "fast") -> None:
         self.parameters = calibration.parameters
         self.episodes = calibration.episodes
         self.facts = {ep.name: [f for f in ep.spec.facts if f.name in calibration.facts[ep.name]]
                       for ep in self.episodes}
         self.replications = replications
+        self.engine = engine  # "fast" or "agent": identical values either way
 
     def overrides(self, values: Mapping[str, float]) -> dict[str, int | float]:
         """The scenario overrides of one particle (integer parameters rounded)."""
@@ -44,11 +37,11 @@ class EpisodeSimulator:
         seeds = iter(replication_seeds(seed, len(self.episodes) * self.replications))
         out: dict[str, float] = {}
         for ep in self.episodes:
-            scenario = ep.scenario(overrides)
+            run = summary_runner(ep.scenario(overrides), self.engine)
             sums = dict.fromkeys((f.name for f in self.facts[ep.name]), 0.0)
             for _ in range(self.replications):
                 run_seed = next(seeds)
-                model = simulate(scenario, run_seed, collect_data=False)
+                model = run(run_seed)
                 try:
                     tables = summary_tables(model, run_seed)
                 finally:

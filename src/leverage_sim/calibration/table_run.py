@@ -71,7 +71,7 @@ class TableCalibrated:
 
 def calibrate_table(cal: Calibration, out: Path, *, quick: bool, seed: int, executor: str,
                     workers: int | None, scheduler: str | None, resume: bool,
-                    quiet: bool) -> TableCalibrated:
+                    quiet: bool, engine: str = "fast") -> TableCalibrated:
     """Fit ``cal`` by the table method into ``out`` (see the module docstring and
     :func:`leverage_sim.calibration.run.calibrate` for the arguments)."""
     t0 = time.perf_counter()
@@ -90,7 +90,7 @@ def calibrate_table(cal: Calibration, out: Path, *, quick: bool, seed: int, exec
               "versions": _versions(), "checkpoint": CHECKPOINT}
     _write_manifest(out, {**fields, "status": "interrupted"})  # until it ends
     say = _progress(t0, quiet)
-    simulator = EpisodeSimulator(cal, replications=1)
+    simulator = EpisodeSimulator(cal, replications=1, engine=engine)
     pool = make_executor(executor, workers, scheduler)
     try:
         fit = table_fit.fit(simulator, [p.prior for p in cal.parameters], cal.targets(),
@@ -98,7 +98,8 @@ def calibrate_table(cal: Calibration, out: Path, *, quick: bool, seed: int, exec
         say(f"fit check: {spec.predictive_runs} runs with posterior draws and "
             f"{spec.predictive_runs} with the hand-tuned values")
         posterior = as_parameter_values(fit.posterior, cal.parameters)
-        check, runs = fit_check(cal, posterior, spec.predictive_runs, seed, pool, pool.workers)
+        check, runs = fit_check(cal, posterior, spec.predictive_runs, seed, pool, pool.workers,
+                                engine)
     except (KeyboardInterrupt, SystemExit) as stop:  # Ctrl-C; SIGTERM (the CLI's handler)
         code = 130 if isinstance(stop, KeyboardInterrupt) else stop.code
         return TableCalibrated(cal, "interrupted", None, seed, [out / "manifest.json"],
@@ -135,7 +136,8 @@ def _write_manifest(out: Path, record: dict[str, Any]) -> Path:
 
 
 def fit_check(cal: Calibration, posterior: pd.DataFrame, runs: int, seed: int,
-              executor: Any = None, workers: int = 1) -> tuple[pd.DataFrame, pd.DataFrame]:
+              executor: Any = None, workers: int = 1, engine: str = "fast"
+              ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The posterior predictive of the fitted facts against the hand-tuned values.
 
     ``runs`` runs of every fitted episode with parameters drawn from ``posterior`` (by weight)
@@ -153,7 +155,7 @@ def fit_check(cal: Calibration, posterior: pd.DataFrame, runs: int, seed: int,
     w = posterior["weight"].to_numpy(dtype=float)
     picks = rng.choice(len(posterior), size=runs, p=w / w.sum())
     run_seed = int(np.random.SeedSequence([seed, FIT_CHECK_KEY, 1]).generate_state(1)[0])
-    simulator = EpisodeSimulator(cal, replications=1)
+    simulator = EpisodeSimulator(cal, replications=1, engine=engine)
     sources = {"posterior": posterior[names].to_numpy(dtype=float)[picks],
                "hand_tuned": np.tile([p.base_value for p in cal.parameters], (runs, 1))}
     values = {s: pd.DataFrame(simulate_values(simulator, names, v, run_seed,

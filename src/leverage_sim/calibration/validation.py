@@ -52,7 +52,7 @@ from matplotlib.figure import Figure
 from leverage_sim.calibration.simulator import summary_tables
 from leverage_sim.errors import InputError
 from leverage_sim.posterior import Posterior, priors, with_values
-from leverage_sim.runner import RunTables, release, replication_seeds, simulate
+from leverage_sim.runner import RunTables, replication_seeds, summary_runner, summary_tables
 from leverage_sim.schema import Scenario
 
 if TYPE_CHECKING:
@@ -112,9 +112,10 @@ def prior_draw(posterior: Posterior, seed: int) -> dict[str, float | int]:
 
 
 def predictive(episode: Episode, posterior: Posterior, replications: int, seed: int,
-               progress: Callable[[Iterable[int]], Iterable[int]] | None = None
-               ) -> pd.DataFrame:
-    """Fact values of ``replications`` runs per source (:data:`SOURCES`), same seeds for each.
+               progress: Callable[[Iterable[int]], Iterable[int]] | None = None,
+               engine: str = "fast") -> pd.DataFrame:
+    """Fact values of ``replications`` runs per source (:data:`SOURCES`), same seeds for each,
+    on ``engine`` (summary-only runs: the facts read the events and the summary).
 
     Columns: source, replication, seed, then one per fact."""
     use = posterior.use(episode.scenario, keep_changes=False)
@@ -129,11 +130,7 @@ def predictive(episode: Episode, posterior: Posterior, replications: int, seed: 
         draw = draws[source](seeds[i])
         scenario = with_values(episode.scenario, {p: draw[p] for p in use.drawn if p in draw},
                                f"a {source} draw")
-        model = simulate(scenario, seeds[i], collect_data=False)
-        try:
-            tables = summary_tables(model, seeds[i])
-        finally:
-            release(model)
+        tables = summary_tables(summary_runner(scenario, engine)(seeds[i]), seeds[i], i)
         rows.append({"source": source, "replication": i, "seed": seeds[i],
                      **{f.name: float(f.statistic(tables)) for f in episode.facts}})
     return pd.DataFrame(rows)
@@ -353,10 +350,13 @@ def draw_fact(ax: plt.Axes, fact: Fact, values: pd.DataFrame) -> None:
 
 
 def validate(episodes: Sequence[Episode], posterior: Posterior, replications: int, seed: int,
-             progress: Callable[[str], Callable | None] | None = None) -> Validation:
-    """Simulate and score every episode (``progress(name)`` may return a loop wrapper)."""
+             progress: Callable[[str], Callable | None] | None = None,
+             engine: str = "fast") -> Validation:
+    """Simulate and score every episode (``progress(name)`` may return a loop wrapper) on
+    ``engine`` (:data:`leverage_sim.runner.ENGINES`: same values either way)."""
     values = {ep.name: predictive(ep, posterior, replications, seed,
-                                  progress(ep.name) if progress else None) for ep in episodes}
+                                  progress(ep.name) if progress else None, engine)
+              for ep in episodes}
     table = pd.concat([scores(ep, values[ep.name], seed) for ep in episodes],
                       ignore_index=True)
     headline = pd.DataFrame([

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from leverage_sim.cli.common import add_executor_args, add_force_arg, seed_arg
+from leverage_sim.cli.common import add_executor_args, add_force_arg, engine_line, seed_arg
 from leverage_sim.output_dir import claim_output
 
 FILES = ("history.db", "history.db-journal", "history.adaptive.json", "reference.parquet",
@@ -72,10 +72,12 @@ def main(args: argparse.Namespace) -> int:
                   "resume, nothing was changed.", file=sys.stderr)
             return 0
         folder.begin()
+        if not args.quiet:
+            print(engine_line(args.engine), file=sys.stderr)
         try:
             result = calibrate(cal, out, quick=args.quick, seed=seed, executor=executor,
                                workers=args.workers, scheduler=args.scheduler,
-                               resume=args.resume, quiet=args.quiet)
+                               resume=args.resume, quiet=args.quiet, engine=args.engine)
         except BaseException:
             if stored_generations(folder.target) or (folder.target / CHECKPOINT).is_file():
                 folder.keep()  # a full disk or a crash: what is stored is resumable

@@ -87,11 +87,30 @@ def scheduler_arg(text: str) -> str:
     return text
 
 
+def add_engine_arg(p: argparse.ArgumentParser) -> None:
+    """``--engine fast|agent`` (``args.engine``; default fast): how summary-only runs are
+    simulated (validate-model, and with the executor arguments sweep and calibrate)."""
+    from leverage_sim.runner import ENGINES
+
+    p.add_argument("--engine", choices=ENGINES, default="fast",
+                   help="fast: the model compiled (numba), 15-27x less CPU, the same "
+                   "summaries and event logs bit for bit (default where only those are "
+                   "needed); agent: the Mesa agents, the reference (docs/performance.md)")
+
+
+def engine_line(engine: str) -> str:
+    """The line a verb prints to say which engine ran its simulations."""
+    return f"engine={engine}" + (" (compiled; --engine agent runs the Mesa agents)"
+                                 if engine == "fast" else " (Mesa agents)")
+
+
 def add_executor_args(p: argparse.ArgumentParser) -> None:
-    """``--executor``, ``--workers`` and ``--scheduler`` (sweep, calibrate). ``--workers``
-    above :func:`leverage_sim.limits.max_workers` is capped by the executor, with a note."""
+    """``--executor``, ``--workers``, ``--scheduler`` and ``--engine`` (sweep, calibrate).
+    ``--workers`` above :func:`leverage_sim.limits.max_workers` is capped by the executor,
+    with a note."""
     from leverage_sim.sweep.executors import EXECUTORS
 
+    add_engine_arg(p)
     p.add_argument("--executor", choices=EXECUTORS, default="local",
                    help="local (all cores, default), serial, or dask")
     p.add_argument("--workers", type=count_arg, default=None,

@@ -135,7 +135,7 @@ def main(args: argparse.Namespace) -> int:
     out = run_sweep(spec, out, executor=executor, workers=args.workers,
                     scheduler=args.scheduler, resume=args.resume, chunk_size=args.chunk_size,
                     quiet=args.quiet, force=args.force, scenario_dirs=tuple(args.scenario_dir),
-                    worker_timeout=args.worker_timeout)
+                    worker_timeout=args.worker_timeout, engine=args.engine)
     if args.json:
         emit(sweep_summary(out))
     else:

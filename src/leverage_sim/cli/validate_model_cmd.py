@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -11,8 +12,10 @@ import pandas as pd
 from leverage_sim.calibration import validation
 from leverage_sim.cli.common import (
     add_allow_stale_arg,
+    add_engine_arg,
     add_force_arg,
     count_arg,
+    engine_line,
     output_folder,
     progress_wrapper,
     seed_arg,
@@ -46,6 +49,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=seed_arg, default=1, help="master seed (default 1)")
     p.add_argument("--out", default=None, help="output folder for the report and chart")
     add_force_arg(p)
+    add_engine_arg(p)
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=main)
 
@@ -61,7 +65,9 @@ def main(args: argparse.Namespace) -> int:
     episodes = validation.from_episode_files(args.episodes)
     with output_folder(args, "validate-model") as out:
         result = validation.validate(episodes, posterior, args.replications, args.seed,
-                                     progress=lambda name: progress_wrapper(args.quiet, name))
+                                     progress=lambda name: progress_wrapper(args.quiet, name),
+                                     engine=args.engine)
+        print(engine_line(args.engine), file=sys.stderr)
         report = result.markdown()
         print(report)
         if out is not None:
@@ -75,7 +81,8 @@ def main(args: argparse.Namespace) -> int:
             plt.close(fig)
             (out / "manifest.json").write_text(json.dumps(
                 {"posterior": posterior.record(), "replications": args.replications,
-                 "seed": args.seed, "episodes": [e.name for e in episodes]}, indent=2) + "\n",
+                 "seed": args.seed, "episodes": [e.name for e in episodes],
+                 "engine": args.engine}, indent=2) + "\n",
                 encoding="utf-8")
     if args.out is not None:
         print(f"Wrote validation.md, validation.png, scores.csv, headline.csv, predictive.parquet, "

@@ -22,12 +22,12 @@ Poisson(``lethality``) US casualties.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import accumulate
 
 import numpy as np
+
+from leverage_sim.mechanisms.jitable import jitable
 
 
 @dataclass
@@ -40,22 +40,15 @@ class SiteState:
     lethality: float
 
 
-@dataclass(frozen=True)
-class AttackOutcome:
-    """What one attack did."""
-
-    site: str
-    intercepted: bool
-    casualties: int
-
-
+@jitable
 def attack_intent(push: float, autonomy: float, hostility: float) -> float:
     """Willingness to attack (index 0–1): the patron's push, raised toward the militia's own
     ``hostility`` in proportion to its autonomy (agency slack)."""
     return push + autonomy * max(0.0, hostility - push)
 
 
-def attack_rate(base_rate: float, intent: float, resources: float, readiness: float, *,
+@jitable
+def attack_rate(base_rate: float, intent: float, resources: float, readiness: float,
                 morale: float, emboldening: float, expected_retaliation: float,
                 retaliation_aversion: float, disruption: float, presence: int) -> float:
     """Expected attacks per day by one militia (attacks/day, ≥ 0): the module's equation."""
@@ -66,26 +59,42 @@ def attack_rate(base_rate: float, intent: float, resources: float, readiness: fl
     return base_rate * intent * resources * readiness * game * (1.0 - disruption)
 
 
+@jitable
 def disruption_from_arrests(arrests: int, cell_members: int) -> float:
     """Disruption (0–1) that ``arrests`` cause to cells of ``cell_members`` members."""
     return min(1.0, arrests / cell_members) if cell_members > 0 else 1.0
 
 
+@jitable
 def readiness(cohesion: float, fighters: int, initial_fighters: int) -> float:
     """Capability relative to the militia's starting strength, in [0, 1]."""
     return cohesion * (fighters / initial_fighters if initial_fighters > 0 else 0.0)
 
 
-def choose_site(rng: np.random.Generator, sites: Sequence[SiteState]) -> SiteState | None:
-    """Pick a target site in proportion to ``target_weight``; None if all weights are 0."""
-    cumulative = list(accumulate(s.target_weight for s in sites))
-    if not cumulative or cumulative[-1] <= 0:
-        return None
-    return sites[bisect_right(cumulative, rng.random() * cumulative[-1])]
+@jitable
+def choose_site(rng: np.random.Generator, weights: Sequence[float]) -> int:
+    """Index of the attacked site, drawn in proportion to the sites' ``target_weight``
+    (``weights``); -1 (and no draw) if there are none or all are 0."""
+    total = 0.0
+    for w in weights:
+        total += w
+    if len(weights) == 0 or total <= 0:
+        return -1
+    x = rng.random() * total
+    cumulative = 0.0
+    for i in range(len(weights)):
+        cumulative += weights[i]
+        if cumulative > x:
+            return i
+    return len(weights) - 1
 
 
-def resolve_attack(rng: np.random.Generator, site: SiteState) -> AttackOutcome:
-    """Draw interception, then casualties for an attack that gets through."""
-    if rng.random() < site.interception:
-        return AttackOutcome(site.name, True, 0)
-    return AttackOutcome(site.name, False, int(rng.poisson(site.lethality)))
+@jitable
+def resolve_attack(rng: np.random.Generator, interception: float, lethality: float
+                   ) -> tuple[bool, int]:
+    """(intercepted?, US casualties) of one attack on a site with these ``interception``
+    chance and ``lethality``: draw interception, then casualties for an attack that gets
+    through."""
+    if rng.random() < interception:
+        return True, 0
+    return False, int(rng.poisson(lethality))

@@ -20,7 +20,10 @@ from __future__ import annotations
 
 import math
 
+from leverage_sim.mechanisms.jitable import jitable
 
+
+@jitable
 def us_standoff_strength(presence: int, standoff_share: float, ground_multiplier: float,
                          air_support: float) -> float:
     """``U`` (personnel-equivalent): committable troops × their worth, plus air support."""
@@ -29,6 +32,7 @@ def us_standoff_strength(presence: int, standoff_share: float, ground_multiplier
     return presence * standoff_share * ground_multiplier + air_support
 
 
+@jitable
 def step_in_probability(backing: float, authority: float, partner_belief: float,
                         expulsion_pressure: float, us_pressure: float,
                         sensitivity: float) -> float:
@@ -37,6 +41,7 @@ def step_in_probability(backing: float, authority: float, partner_belief: float,
     return min(1.0, backing * math.exp(sensitivity * z))
 
 
+@jitable
 def us_pressure(remembered_casualties: float, tolerance: float) -> float:
     """Pressure (0–1) the US's recent losses put on it, and through it on the government, to act
     against the militias: remembered casualties against its tolerance."""

@@ -12,11 +12,32 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from leverage_sim.mechanisms.jitable import jitable
+
+
+@jitable
+def beta_prior(mean: float, strength: float) -> tuple[float, float]:
+    """(alpha, beta) of a Beta prior with the given mean (0–1) worth ``strength``
+    pseudo-observations."""
+    return max(mean * strength, 1e-6), max((1 - mean) * strength, 1e-6)
+
+
+@jitable
+def beta_observe(alpha: float, beta: float, happened: bool, weight: float
+                 ) -> tuple[float, float, float]:
+    """(alpha, beta, mean) after ``weight`` observations of X happening (or not)."""
+    if happened:
+        alpha += weight
+    else:
+        beta += weight
+    return alpha, beta, alpha / (alpha + beta)
+
 
 @dataclass
 class BetaBelief:
     """Belief that an actor will do X: Beta(alpha, beta); ``mean`` is the expected probability
-    (0–1, kept up to date by :meth:`observe`)."""
+    (0–1, kept up to date by :meth:`observe`). The agents' holder of :func:`beta_prior` and
+    :func:`beta_observe`."""
 
     alpha: float
     beta: float
@@ -27,15 +48,12 @@ class BetaBelief:
     @classmethod
     def from_mean(cls, mean: float, strength: float) -> BetaBelief:
         """A prior with the given mean (0–1) worth ``strength`` pseudo-observations."""
-        return cls(alpha=max(mean * strength, 1e-6), beta=max((1 - mean) * strength, 1e-6))
+        alpha, beta = beta_prior(mean, strength)
+        return cls(alpha=alpha, beta=beta)
 
     def observe(self, happened: bool, weight: float = 1.0) -> None:
         """Add ``weight`` observations of X happening (or not)."""
-        if happened:
-            self.alpha += weight
-        else:
-            self.beta += weight
-        self.mean = self.alpha / (self.alpha + self.beta)
+        self.alpha, self.beta, self.mean = beta_observe(self.alpha, self.beta, happened, weight)
 
 
 SILENT_DAY_EVIDENCE = 0.5
@@ -52,6 +70,7 @@ DRAWDOWN_EVIDENCE = 1.0
 force that is leaving is read as one less committed)."""
 
 
+@jitable
 def clamp(x: float, lo: float = 0.0, hi: float = 1.0) -> float:
     """``x`` limited to [lo, hi]."""
     return max(lo, min(x, hi))
@@ -83,21 +102,18 @@ SEEN_US_DETERRENCE = 2.0
 (reasoning: a win backed by visible US force shows what the next confrontation will meet)."""
 
 
+@jitable
 def standoff_outcome_shifts(government_won: bool, authority_step: float,
-                            us_seen: bool = False) -> dict[str, float]:
-    """Signed changes of authority, resolve, coalition support, autonomy and morale after a
-    standoff (``us_seen``: US forces visibly backed the government)."""
+                            us_seen: bool = False
+                            ) -> tuple[float, float, float, float, float, float, float]:
+    """Signed changes after a standoff (``us_seen``: US forces visibly backed the government):
+    (authority, resolve, coalition support, autonomy of the militia at its centre, autonomy
+    of the others, morale of the militia at its centre, morale of the others)."""
     sign = 1.0 if government_won else -1.0
     deter = SEEN_US_DETERRENCE if government_won and us_seen else 1.0
-    return {
-        "authority": sign * authority_step,
-        "resolve": sign * authority_step * RESOLVE_SHIFT,
-        "coalition_support": sign * COALITION_SHIFT,
-        "autonomy_target": -sign * AUTONOMY_SHIFT_TARGET,
-        "autonomy_others": -sign * AUTONOMY_SHIFT_OTHERS,
-        "morale_target": -sign * MORALE_SHIFT_TARGET * deter,
-        "morale_others": -sign * MORALE_SHIFT_OTHERS * deter,
-    }
+    return (sign * authority_step, sign * authority_step * RESOLVE_SHIFT,
+            sign * COALITION_SHIFT, -sign * AUTONOMY_SHIFT_TARGET, -sign * AUTONOMY_SHIFT_OTHERS,
+            -sign * MORALE_SHIFT_TARGET * deter, -sign * MORALE_SHIFT_OTHERS * deter)
 
 
 REST = 1e-4
@@ -106,6 +122,7 @@ set to its rest value, so actors at rest cost nothing to update (reasoning: far 
 the model's draws can tell apart)."""
 
 
+@jitable
 def relax(value: float, baseline: float, time_constant_days: float) -> float:
     """One day of recovery toward ``baseline``: the gap shrinks by ``1/time_constant_days``
     (and closes once below :data:`REST`)."""
@@ -113,12 +130,21 @@ def relax(value: float, baseline: float, time_constant_days: float) -> float:
     return baseline if -REST < gap < REST else value + gap / time_constant_days
 
 
+@jitable
 def fade(value: float, time_constant_days: float) -> float:
     """One day of fading toward 0 (a memory, or a shock), time constant in days (0 once below
     :data:`REST`)."""
     return 0.0 if -REST < value < REST else value * (1.0 - 1.0 / time_constant_days)
 
 
+@jitable
 def decay_escalation(level: float, decay: float) -> float:
     """One day's decay of the escalation index toward 0."""
     return level * (1.0 - decay)
+
+
+@jitable
+def remembered(value: float, days: int, time_constant_days: float) -> float:
+    """What remains of a memory ``value`` after ``days`` of fading with time constant
+    ``time_constant_days`` (without :data:`REST`'s snap to 0: computed when asked)."""
+    return value * (1.0 - 1.0 / time_constant_days) ** float(days)

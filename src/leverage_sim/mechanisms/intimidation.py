@@ -14,43 +14,52 @@ import math
 
 import numpy as np
 
+from leverage_sim.mechanisms.jitable import jitable
+
 MUSTER_SHARPNESS = 6.0
 """Logistic slope of the muster decision (per index unit); reasoning: a clear-cut choice once
 push and autonomy outweigh the expected cost."""
 
 
+@jitable
 def logistic(z: float) -> float:
     """σ(z) = 1 / (1 + e^−z), in (0, 1)."""
     return 1.0 / (1.0 + math.exp(-z))
 
 
+@jitable
 def patron_push(instigation: float, share: float, max_share: float) -> float:
     """Push the patron exerts on one militia, in [0, 1]."""
     return instigation * share / max_share if max_share > 0 else 0.0
 
 
+@jitable
 def muster_probability(push: float, autonomy: float, expected_resolve: float,
                        expected_backing: float) -> float:
     """Chance a raided militia musters rather than complies, in (0, 1)."""
     return logistic(MUSTER_SHARPNESS * (push + autonomy - expected_resolve - expected_backing))
 
 
+@jitable
 def draw_muster(rng: np.random.Generator, capital_fighters: int, mobilisation: float,
                 push: float) -> int:
     """Fighters who turn out (fighters)."""
     return int(rng.binomial(capital_fighters, mobilisation * (0.5 + 0.5 * push)))
 
 
+@jitable
 def threat_probability(threat_propensity: float, push: float) -> float:
     """Daily chance that a bloc's leader threatens the government publicly, in [0, 1]."""
     return threat_propensity * (0.5 + 0.5 * push)
 
 
+@jitable
 def threat_pressure(seats: int, parliament_seats: int, sensitivity: float) -> float:
     """Political pressure (index) one public threat puts on the government."""
     return sensitivity * seats / parliament_seats
 
 
+@jitable
 def join_probability(solidarity: float, push: float) -> float:
     """Daily chance that an ally sends fighters to the muster, in [0, 1]."""
     return solidarity * push

@@ -14,23 +14,16 @@ and costs the government some authority (a violation of sovereignty).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
+
+from leverage_sim.mechanisms.jitable import jitable
 
 SOVEREIGNTY_COST = 0.02
 """Authority the government loses per foreign strike on its soil (reasoning: the 2020 strikes
 were condemned by the Iraqi government as violations of sovereignty)."""
 
 
-@dataclass(frozen=True)
-class StrikeDamage:
-    """Losses inflicted on a militia by one round of strikes."""
-
-    fighters_killed: int
-    cohesion_lost: float
-
-
+@jitable
 def retaliation_chance(casualties: int, threshold: int, probability: float, escalation: float,
                        expulsion_pressure: float, restraint: float) -> float:
     """``p`` (0–1) of the module's equation; 0 below the casualty threshold."""
@@ -40,12 +33,15 @@ def retaliation_chance(casualties: int, threshold: int, probability: float, esca
     return min(1.0, probability * (1.0 + (casualties - threshold) / 2) * max(0.0, cost))
 
 
+@jitable
 def decide_retaliation(rng: np.random.Generator, chance: float) -> bool:
     """Whether strikes answer the attack, with ``chance`` from :func:`retaliation_chance`."""
     return chance > 0 and rng.random() < chance
 
 
+@jitable
 def strike_damage(fighters: int, cohesion: float, lethality: int, cohesion_damage: float
-                  ) -> StrikeDamage:
-    """Damage of one round of strikes, never more than the militia has."""
-    return StrikeDamage(min(fighters, lethality), min(cohesion, cohesion_damage))
+                  ) -> tuple[int, float]:
+    """Damage of one round of strikes, never more than the militia has: (fighters killed,
+    cohesion lost)."""
+    return min(fighters, lethality), min(cohesion, cohesion_damage)

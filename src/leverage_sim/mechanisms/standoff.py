@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from leverage_sim.mechanisms.intimidation import logistic
+from leverage_sim.mechanisms.jitable import jitable
 
 
 @dataclass
@@ -61,12 +62,14 @@ class Standoff:
         return self.outcome is None
 
 
+@jitable
 def draw_us_choice(rng: np.random.Generator, step_in_probability: float, delay_days: int,
                    day: int) -> tuple[bool, int]:
     """The foreign force's real, hidden choice: (steps in?, on which day)."""
     return bool(rng.random() < step_in_probability), day + int(rng.integers(0, delay_days + 1))
 
 
+@jitable
 def government_strength(capacity: float, authority: float, backing_term: float,
                         us_strength: float) -> float:
     """S_g (personnel-equivalent): loyal forces scaled by authority, plus the US strength ``U``
@@ -74,6 +77,7 @@ def government_strength(capacity: float, authority: float, backing_term: float,
     return capacity * (0.5 + 0.5 * authority) + backing_term * us_strength
 
 
+@jitable
 def militia_strength(fighters: int, cohesion: float, muster: int, capital_fighters: int,
                      allied_fighters: int) -> float:
     """S_m (fighters): the share of the militia committed by its muster, plus allies' fighters."""
@@ -81,12 +85,14 @@ def militia_strength(fighters: int, cohesion: float, muster: int, capital_fighte
     return fighters * cohesion * committed + allied_fighters
 
 
+@jitable
 def contest_ratio(s_gov: float, s_mil: float) -> float:
     """Government's chance to prevail, S_g / (S_g + S_m), in [0, 1]."""
     total = s_gov + s_mil
     return s_gov / total if total > 0 else 0.5
 
 
+@jitable
 def hold_probability(win_chance: float, resolve: float, pressure: float,
                      coalition_support: float, sharpness: float) -> float:
     """Daily chance the government holds firm rather than relents, in (0, 1)."""
@@ -94,16 +100,19 @@ def hold_probability(win_chance: float, resolve: float, pressure: float,
     return logistic(sharpness * margin)
 
 
+@jitable
 def disperse_probability(win_chance: float, push: float, sharpness: float) -> float:
     """Daily chance the mustered militia backs down while the government holds, in (0, 1)."""
     return logistic(sharpness * (win_chance - 0.5 - (push - 0.5) / 2))
 
 
+@jitable
 def clash_probability(clash_propensity: float, push: float) -> float:
     """Daily chance a muster facing a firm government turns into an armed clash, in [0, 1]."""
     return clash_propensity * push
 
 
+@jitable
 def kept_in_negotiation(rng: np.random.Generator, detainees: int, win_chance: float,
                         leverage: float) -> int:
     """Detainees the government keeps in a negotiated transfer (persons, 0 = full relent):

@@ -8,6 +8,8 @@ the force draws down by ``drawdown_share``; below ``withdrawal_floor`` troops it
 
 from __future__ import annotations
 
+from leverage_sim.mechanisms.jitable import jitable
+
 EXPULSION_COST_WEIGHT = 10.0
 """Cost units per unit of expulsion pressure (reasoning: a binding expulsion demand weighs like
 about ten casualties in Washington's calculus)."""
@@ -20,11 +22,13 @@ EXPULSION_PRESSURE_DECAY = 0.005
 """Daily relative decay of expulsion pressure (reasoning: months-long political half-life)."""
 
 
+@jitable
 def political_cost(remembered_casualties: float, expulsion_pressure: float) -> float:
     """The foreign force's political cost of staying (cost units)."""
     return remembered_casualties + EXPULSION_COST_WEIGHT * expulsion_pressure
 
 
+@jitable
 def drawdown_size(presence: int, share: float, floor: int) -> int:
     """Troops leaving in a drawdown: a share of presence, or all of it if the rest < floor."""
     leaving = round(presence * share)

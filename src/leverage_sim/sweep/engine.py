@@ -92,6 +92,12 @@ class Plan:
     seeds: np.ndarray
     types: dict[str, str]
     posterior: post.Posterior | None = None
+    engine: str = "fast"
+
+    @property
+    def run_engine(self) -> str:
+        """The engine its runs use: the fast path only for summaries-only sweeps."""
+        return "agent" if self.every is not None else self.engine
 
     @property
     def every(self) -> int | None:
@@ -125,7 +131,7 @@ class Plan:
         overrides = {r.point_id: {**self.spec.overrides, **self.point(r.point_id)}
                      for r in runs}
         return Chunk(self.base, self.source, runs, overrides, self.types, self.every,
-                     self.posterior, (*self.spec.paths, *self.spec.overrides))
+                     self.posterior, (*self.spec.paths, *self.spec.overrides), self.run_engine)
 
 
 def _python(value: Any) -> Any:
@@ -268,7 +274,7 @@ def run_sweep(spec: SweepSpec | str | Path | Mapping[str, Any] | None, out: str 
               executor: str = "local", workers: int | None = None, scheduler: str | None = None,
               resume: bool = False, chunk_size: int | None = None, quiet: bool = True,
               force: bool = False, scenario_dirs: tuple[str | Path, ...] = (),
-              worker_timeout: float = WORKER_TIMEOUT) -> Path:
+              worker_timeout: float = WORKER_TIMEOUT, engine: str = "fast") -> Path:
     """Run a sweep, writing results to ``out`` as chunks finish; returns ``out``.
 
     Args:
@@ -285,6 +291,9 @@ def run_sweep(spec: SweepSpec | str | Path | Mapping[str, Any] | None, out: str 
             worker).
         quiet: no progress bar (it is also off when not on a terminal or when ``CI=true``).
         worker_timeout: seconds to wait while the executor has no worker (seconds > 0).
+        engine: ``fast`` (default) or ``agent`` (:data:`leverage_sim.runner.ENGINES`), for
+            summaries-only sweeps (one keeping time series runs on the agents); the same
+            values either way. The manifest records the engine used (``engine``).
 
     A run that raises is stored with its error text and seed; if every run of the sweep
     failed, an :class:`InputError` quotes the first error once all are stored. Ctrl-C, a full disk, workers
@@ -312,6 +321,8 @@ def run_sweep(spec: SweepSpec | str | Path | Mapping[str, Any] | None, out: str 
         else:
             plan, tables = plan_sweep(as_spec(spec), scenario_dirs)
             manifest, done_ids, errors = tables["manifest"], np.empty(0, np.int64), 0
+        plan.engine = engine
+        manifest["engine"] = plan.run_engine
         todo = np.setdiff1d(np.arange(plan.n_runs, dtype=np.int64), done_ids)
         pool = make_executor(executor, workers, scheduler) if len(todo) else None
         if pool is not None and not resume:
@@ -425,7 +436,13 @@ def _execute(store: SweepStore, manifest: dict[str, Any], plan: Plan, todo: np.n
                     continue
                 while pending and len(inflight) < 2 * pool.workers:
                     ids = pending.popleft()
-                    inflight[pool.submit(run_chunk, plan.chunk(ids))] = ids
+                    try:
+                        inflight[pool.submit(run_chunk, plan.chunk(ids))] = ids
+                    except BrokenExecutor:  # a worker died since the last wait: its tasks
+                        pending.appendleft(ids)  # fail below and the pool restarts there
+                        if not inflight:
+                            pool.restart()
+                        break
                 finished, _ = wait(inflight, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
                 if not finished:
                     watchdog.check()

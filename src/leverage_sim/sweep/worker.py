@@ -13,7 +13,7 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -23,7 +23,7 @@ import psutil
 import pyarrow as pa
 
 from leverage_sim.posterior import Posterior, Use
-from leverage_sim.runner import collect, release, simulate, summarise_run
+from leverage_sim.runner import collect, release, simulate, summarise_run, summary_runner
 from leverage_sim.scenario_loader import validate
 from leverage_sim.schema import Scenario
 
@@ -44,7 +44,8 @@ class Run(NamedTuple):
 @dataclass(frozen=True)
 class Chunk:
     """A task: runs to do, with what each needs. ``every`` = keep every n-th day of the time
-    series (None: summaries only). ``types`` = summary column -> Arrow type name."""
+    series (None: summaries only). ``types`` = summary column -> Arrow type name. ``engine``:
+    how summaries-only runs are simulated (:data:`leverage_sim.runner.ENGINES`)."""
 
     base: dict[str, Any]
     source: str
@@ -54,6 +55,7 @@ class Chunk:
     every: int | None = None
     posterior: Posterior | None = None
     fixed: tuple[str, ...] = ()
+    engine: str = "agent"
 
     def use(self, point: Scenario) -> Use | None:
         """How the posterior meets a point's scenario (swept and fixed paths keep their
@@ -72,18 +74,24 @@ def point_scenario(base: Mapping[str, Any], source: str, overrides: Mapping[str,
     return validate(copy.deepcopy(dict(base)), source, dict(overrides))
 
 
-def run_tables(scenario: Scenario, seed: int, replication: int, every: int | None
+def run_tables(scenario: Scenario, seed: int, replication: int, every: int | None,
+               engine: str = "agent", runner: Callable[[int], Any] | None = None
                ) -> tuple[dict[str, Any], pd.DataFrame | None]:
     """Summary row (and, if ``every``, the thinned daily time series) of one run.
 
-    Without time series only :func:`summarise_run` is called on the simulated model, skipping
-    the DataFrames :func:`collect` builds; the summary is the same as :func:`run_one`'s
-    (``rerun`` checks).
+    Without time series only :func:`summarise_run` is called on the simulated model (on
+    ``engine``, or by ``runner``: :func:`summary_runner` of ``scenario``, reused across
+    seeds), skipping the DataFrames :func:`collect` builds; the summary is the same as
+    :func:`run_one`'s (``rerun`` checks).
     """
-    model = simulate(scenario, seed, collect_data=every is not None)
-    try:
-        if every is None:
+    if every is None:
+        model = (runner or summary_runner(scenario, engine))(seed)
+        try:
             return summarise_run(model, seed, replication), None
+        finally:
+            release(model)
+    model = simulate(scenario, seed, collect_data=True)
+    try:
         tables = collect(model, seed, replication)  # what run_one returns
         return tables.summary, tables.timeseries[tables.timeseries["day"] % every == 0]
     finally:
@@ -122,6 +130,7 @@ def run_chunk(chunk: Chunk) -> tuple[pa.Table, pa.Table | None]:
     Returns the summary table (``summary_schema``) and the time-series table (or None).
     """
     scenarios: dict[int, tuple[Scenario, Use | None]] = {}
+    runners: dict[int, Callable[[int], Any]] = {}  # summaries of a point's own scenario
     rows, series = [], []
     for run in chunk.runs:
         try:
@@ -130,8 +139,13 @@ def run_chunk(chunk: Chunk) -> tuple[pa.Table, pa.Table | None]:
                                        chunk.point_overrides[run.point_id])
                 scenarios[run.point_id] = point, chunk.use(point)
             point, use = scenarios[run.point_id]
+            runner = None
+            if chunk.every is None and chunk.posterior is None:
+                if run.point_id not in runners:
+                    runners[run.point_id] = summary_runner(point, chunk.engine)
+                runner = runners[run.point_id]
             summary, ts = run_tables(chunk.run_scenario(point, run, use), run.seed,
-                                     run.replication, chunk.every)
+                                     run.replication, chunk.every, chunk.engine, runner)
         except Exception as e:  # noqa: BLE001 - any failure of one run is data, not fatal
             rows.append(summary_row(run, None, f"{type(e).__name__}: {e}"))
             continue

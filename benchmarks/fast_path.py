@@ -1,0 +1,141 @@
+"""The fast path against the agent path, side by side, one core (CPU time of this process).
+
+    .venv/bin/python benchmarks/fast_path.py            # about 3 minutes (cold compile: ~1)
+    .venv/bin/python benchmarks/fast_path.py --quick    # smaller samples, no cold compile
+
+Prints a Markdown table (the one in docs/performance.md):
+
+1. µs per simulated day of a summary-only run (build, simulate, summary row), agent vs fast,
+   on june_2020_replay (90 days) and oct2019_dec2020 (458 days), many seeds; their ratio.
+   Fast twice: each run building its scenario's arrays (as calibration does, every particle
+   a new scenario) and replications of one scenario (as ``run`` and a sweep's design point).
+2. The fast path's first call: compiling from scratch in a new process (an empty cache
+   folder, ``NUMBA_CACHE_DIR``) and loading the compiled code from the cache (a warm new
+   process) — the cold-start cost, counted apart from 1.
+3. Simulations per CPU-second of the default calibration (calibration/default.yaml: every
+   fitted episode per particle, parameters drawn from the priors), agent vs fast.
+4. Memory per run: peak Python allocations of one summary-only run (tracemalloc).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from leverage_sim import fastpath
+from leverage_sim.calibration.config import load_calibration
+from leverage_sim.calibration.simulator import EpisodeSimulator
+from leverage_sim.runner import release, summarise_run, summary_runner
+from leverage_sim.scenario_loader import load_scenario
+
+SCENARIOS = ("june_2020_replay", "oct2019_dec2020")
+FIRST_CALL = ("import time; t = time.perf_counter(); import leverage_sim.fastpath as f; "
+              "from leverage_sim import load_scenario; "
+              "f.simulate(load_scenario('june_2020_replay'), 1); "
+              "print(time.perf_counter() - t)")
+
+
+def per_day(name: str, engine: str, seconds: float, reuse: bool = False) -> float:
+    """µs of CPU per simulated day: build the runner (once if ``reuse``), run, summarise;
+    repeated for ``seconds`` of CPU time over fresh seeds."""
+    scenario = load_scenario(name)
+    runner = summary_runner(scenario, engine)
+    runner(0)  # warm (and compiled)
+    runs, t0 = 0, time.process_time()
+    while time.process_time() - t0 < seconds or runs < 5:
+        model = (runner if reuse else summary_runner(scenario, engine))(runs)
+        summarise_run(model, runs, 0)
+        release(model)
+        runs += 1
+    return (time.process_time() - t0) / runs / scenario.horizon_days * 1e6
+
+
+def first_call(cold: bool) -> float:
+    """Seconds from import to the first fast run's end, in a new process (cold: with an empty
+    cache folder, so the fast path compiles)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    with tempfile.TemporaryDirectory() as cache:
+        if cold:
+            env["NUMBA_CACHE_DIR"] = cache
+        out = subprocess.run([sys.executable, "-c", FIRST_CALL], env=env, check=True,
+                             capture_output=True, text=True, cwd=ROOT)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def calibration_rate(engine: str, particles: int) -> float:
+    """Episode simulations per CPU-second of the default calibration's simulator."""
+    cal = load_calibration(ROOT / "calibration" / "default.yaml")
+    sim = EpisodeSimulator(cal, 1, engine)
+    rng = np.random.default_rng(7)
+    draws = []
+    for _ in range(particles):
+        values = {}
+        for p in cal.parameters:
+            u = rng.random()
+            lo, hi = p.prior.low, p.prior.high
+            values[p.path] = (math.exp(math.log(lo) + u * (math.log(hi) - math.log(lo)))
+                              if p.prior.family == "loguniform" else lo + u * (hi - lo))
+        draws.append(values)
+    sim(draws[0], 0)  # warm
+    t0 = time.process_time()
+    for k, values in enumerate(draws):
+        sim(values, k)
+    return particles * len(sim.episodes) / (time.process_time() - t0)
+
+
+def memory(name: str, engine: str) -> float:
+    """Peak Python allocations (MB) of one summary-only run."""
+    scenario = load_scenario(name)
+    summary_runner(scenario, engine)(0)
+    tracemalloc.start()
+    model = summary_runner(scenario, engine)(1)
+    summarise_run(model, 1, 0)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    release(model)
+    return peak / 1e6
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="smaller samples, no cold compile")
+    args = ap.parse_args()
+    seconds, particles = (2.0, 20) if args.quick else (10.0, 150)
+    print(f"Python {sys.version.split()[0]}, one core, CPU time of this process\n")
+    print("| measure | agent | fast | ratio |\n|---|---|---|---|")
+    for name in SCENARIOS:
+        agent = per_day(name, "agent", seconds)
+        fast, reused = per_day(name, "fast", seconds), per_day(name, "fast", seconds, True)
+        print(f"| {name}: µs per simulated day, each run a new scenario | {agent:.1f} | "
+              f"{fast:.2f} | {agent / fast:.1f}× |")
+        print(f"| {name}: µs per simulated day, replications of one scenario | {agent:.1f} | "
+              f"{reused:.2f} | {agent / reused:.1f}× |")
+    agent, fast = calibration_rate("agent", particles // 5), calibration_rate("fast", particles)
+    print(f"| default calibration: simulations per CPU-second | {agent:.0f} | {fast:.0f} | "
+          f"{fast / agent:.1f}× |")
+    for name in SCENARIOS:
+        print(f"| {name}: peak memory per run (MB) | {memory(name, 'agent'):.2f} | "
+              f"{memory(name, 'fast'):.2f} | |")
+    warm = first_call(cold=False)
+    print(f"| fast path first call in a new process, compiled code cached (s) | | {warm:.1f} | |")
+    if not args.quick:
+        print(f"| fast path first call, compiling (empty cache) (s) | | "
+              f"{first_call(cold=True):.0f} | |")
+    print(f"\n(numba {__import__('numba').__version__}; compile seconds this process: "
+          f"{fastpath.compile_seconds:.1f})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,133 @@
+"""The event log's ``detail`` texts, one function per kind of text.
+
+The agent path calls these when it records an action; the fast path
+(:mod:`leverage_sim.fastpath`) records a kind number and up to three figures instead, and turns
+them into the same texts with the same functions after the run (:data:`KINDS`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+
+def text(note: str) -> str:
+    """A fixed text: a scenario's note on a scripted event, or a constant phrase."""
+    return note
+
+
+def members_arrested(arrests: int) -> str:
+    return f"{arrests} members arrested"
+
+
+def mustered(fighters: int) -> str:
+    return f"{fighters} fighters mustered to intimidate the government"
+
+
+def standoff_opened(detainees: int, fighters: int) -> str:
+    return f"{detainees} detainees at stake, {fighters} fighters mustered"
+
+
+def public_threat(raided: str) -> str:
+    return f"leader warns the government over the raid on {raided}"
+
+
+def joins_muster(fighters: int, militia: str) -> str:
+    return f"{fighters} fighters join {militia}'s muster"
+
+
+def released(n: int) -> str:
+    return f"{n} detainees released"
+
+
+def transferred(militia: str, kept: int, backing: float) -> str:
+    return (f"detainees transferred to a unit controlled by {militia}, {kept} kept in custody "
+            f"(E[US backing] = {backing:.2f})")
+
+
+def holds_for_now(days: int, backing: float, win_chance: float) -> str:
+    return (f"day {days}: the government holds for now (E[US backing] = {backing:.2f}, "
+            f"believed win chance {win_chance:.2f})")
+
+
+def clash(government_won: bool) -> str:
+    return "armed clash: government prevails" if government_won else ("armed clash: militia "
+                                                                       "prevails")
+
+
+def standoff_won(note: str) -> str:
+    return f"standoff won: {note}"
+
+
+def disperses(militia: str) -> str:
+    return f"{militia} disperses; detainees stay in custody"
+
+
+def won_disperses(militia: str) -> str:
+    """The government's win when the muster disperses."""
+    return standoff_won(disperses(militia))
+
+
+def after_clash(government_won: bool) -> str:
+    return "after the clash" + ("" if government_won else "; detainees freed by force")
+
+
+def won_after_clash() -> str:
+    """The government's win after a clash."""
+    return standoff_won(after_clash(True))
+
+
+def attack(casualties: int, intercepted: bool) -> str:
+    return "intercepted" if intercepted else f"hit, {casualties} US casualties"
+
+
+def attack_by(militia: str) -> str:
+    return f"attack by {militia}"
+
+
+def strike(reason: str, killed: int) -> str:
+    return f"{reason}; {killed} fighters killed"
+
+
+def political_cost(cost: float, tolerance: float) -> str:
+    return f"political cost {cost:.1f} > tolerance {tolerance:.1f}"
+
+
+def drawdown(reason: str, remaining: int) -> str:
+    return f"{reason}; {remaining} troops remain"
+
+
+def cost_drawdown(cost: float, tolerance: float, remaining: int) -> str:
+    """A drawdown for political cost."""
+    return drawdown(political_cost(cost, tolerance), remaining)
+
+
+def interception_now(chance: float) -> str:
+    return f"interception chance now {chance:.2f}"
+
+
+RETALIATION = "retaliation for US casualties"
+NO_RESISTANCE = "no resistance to the arrests"
+US_BACKS = "US forces back the government in the standoff"
+
+KINDS: tuple[tuple[Callable[..., str], str], ...] = (
+    (text, "s"), (members_arrested, "i"), (mustered, "i"), (standoff_opened, "ii"),
+    (public_threat, "s"), (joins_muster, "is"), (released, "i"), (transferred, "sif"),
+    (holds_for_now, "iff"), (clash, "b"), (won_disperses, "s"), (won_after_clash, ""),
+    (after_clash, "b"), (attack, "ib"), (attack_by, "s"), (strike, "si"),
+    (political_cost, "ff"), (drawdown, "si"), (cost_drawdown, "ffi"), (interception_now, "f"),
+)
+"""Kind number (the position) → (function, argument types): ``s`` a string (its number in the
+run's string table), ``i`` an integer, ``f`` a float, ``b`` a yes/no; how the fast path's
+figures become a ``detail`` (:func:`render`)."""
+
+KIND = {fn.__name__: i for i, (fn, _) in enumerate(KINDS)}
+"""Kind number of each function, by name."""
+
+
+def render(kind: int, figures: tuple[float, float, float], strings: list[str]) -> str:
+    """The detail text of kind number ``kind`` from its (up to three) ``figures``; string
+    arguments are looked up in ``strings``."""
+    fn, types = KINDS[kind]
+    args = [strings[int(x)] if t == "s" else int(x) if t == "i" else bool(x) if t == "b"
+            else float(x) for t, x in zip(types, figures, strict=False)]
+    return fn(*args)

@@ -49,7 +49,6 @@ import pandas as pd
 import scoringrules as sr
 from matplotlib.figure import Figure
 
-from leverage_sim.calibration.simulator import summary_tables
 from leverage_sim.errors import InputError
 from leverage_sim.posterior import Posterior, priors, with_values
 from leverage_sim.runner import RunTables, replication_seeds, summary_runner, summary_tables

@@ -99,7 +99,8 @@ def test_policies_set_the_levers(declared):
     held = dict(zip(experiments["policy"], outcomes["held_firm"], strict=True))
     relents = dict(zip(experiments["policy"], outcomes["relents"], strict=True))
     assert held["full"] > held["none"] and relents["full"] < relents["none"]
-    full = ls.run(REPLAY, replications=8, overrides={"foreign_forces.backing": 1.0}).summary
+    full = ls.run(REPLAY, replications=8, overrides={"foreign_forces.backing": 1.0},
+                  posterior=None).summary
     assert held["full"] == pytest.approx(full["held_firm"].mean())
 
 
@@ -115,7 +116,7 @@ def test_timeseries_are_daily_means_over_replications():
     model = ema.model(REPLAY, replications=2, levers=[], uncertainties=[],
                       outcomes=["attacks"], timeseries=["authority", "attacks"])
     _, outcomes = perform_experiments(model, scenarios=[Scenario("replay")])
-    res = ls.run(REPLAY, replications=2)
+    res = ls.run(REPLAY, replications=2, posterior=None)
     ts = res.timeseries.groupby("day")[["authority", "attacks"]].mean()
     horizon = ls.load_scenario(REPLAY).horizon_days
     assert outcomes["daily_authority"].shape == (1, horizon)

@@ -24,8 +24,14 @@ The outcomes are the summary columns of ``leverage-sim run``
 (``timeseries=``, :data:`leverage_sim.model.TIMESERIES_COLUMNS`, as ``daily_<series>``)
 averaged over the replications day by day. Replication *i* of every experiment uses the seed
 of replication *i* of ``leverage-sim run`` (spawned from the master seed), so results are
-reproducible and experiments differ only by their parameter values. :func:`sweep_experiments` gives a finished
-sweep as EMA's ``(experiments, outcomes)``, for EMA's analysis (PRIM, feature scoring).
+reproducible and experiments differ only by their parameter values. :func:`sweep_experiments`
+gives a finished sweep as EMA's ``(experiments, outcomes)``, for EMA's analysis (PRIM, feature
+scoring).
+
+Unlike ``leverage-sim run``, the EMA model runs the scenario's own parameter values (no
+calibrated posterior): in EMA, what is uncertain is declared as ``uncertainties``, and EMA
+samples them; declare the calibrated parameters there (their posterior ranges) to carry their
+uncertainty, or use ``leverage-sim explore``, which draws from the posterior.
 """
 
 from __future__ import annotations

@@ -94,6 +94,9 @@ class TableBudgetSpec(Strict):
                         description="held-out rows of the coverage check (at most a fifth)")
     predictive_runs: int = Field(200, ge=10, le=100_000,
                                  description="runs per source of the fit check")
+    adjust: bool = Field(False, description="regression-adjust the accepted rows (Beaumont et "
+                         "al. 2002); off by default: on the 2020 record the accepted rows miss "
+                         "it and the linear adjustment extrapolates (docs/calibration.md)")
 
     @model_validator(mode="after")
     def _start_within_cap(self) -> TableBudgetSpec:
@@ -106,7 +109,7 @@ class TableBudgetSpec(Strict):
         from leverage_sim.calibration.table_fit import TableBudget  # scikit-learn: on use
 
         return TableBudget(self.start, self.max_simulations, self.accept, self.tolerance,
-                           self.truths)
+                           self.truths, adjust=self.adjust)
 
 
 class CalibrationSpec(Strict):

@@ -50,6 +50,7 @@ docs-notebooks: $(STAMP)
 # posterior table in docs/calibration.md.
 calibrate: $(STAMP)
 	$(BIN)/leverage-sim calibrate calibration/default.yaml --out calibration/default --force
+	$(BIN)/leverage-sim validate-model -n 200 --seed 2020 --out calibration/default_validation --force -q
 	$(BIN)/python -m leverage_sim.calibration.table
 
 clean:

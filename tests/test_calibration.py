@@ -15,6 +15,7 @@ from leverage_sim.calibration.episodes import EPISODE_DIR, load_episode
 from leverage_sim.calibration.sampler import SeededSampler, simulate_candidates
 from leverage_sim.calibration.smc import Budget, Prior, Target, posterior_frame, run_abc
 from leverage_sim.cli.main import main
+from leverage_sim.errors import InputError
 from leverage_sim.sweep.executors import make_executor
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -243,3 +244,29 @@ def test_weighted_quantiles() -> None:
     x = np.array([3.0, 1.0, 2.0])
     assert weighted_quantiles(x, np.ones(3), [0.5])[0] == pytest.approx(2.0)
     assert weighted_quantiles(x, np.array([0.0, 1.0, 0.0]), [0.5])[0] == pytest.approx(1.0)
+
+
+def test_the_validation_table_in_the_docs_is_the_committed_posteriors():
+    """docs/calibration.md's held-out table is the one rendered from calibration/
+    default_validation/, which scored the committed posterior (make calibrate writes both)."""
+    from leverage_sim.calibration.table import (
+        VALIDATION_DIR,
+        VALIDATION_END,
+        VALIDATION_START,
+        validation_table,
+    )
+
+    doc = (ROOT / "docs" / "calibration.md").read_text(encoding="utf-8")
+    block = doc.split(VALIDATION_START, 1)[1].split(VALIDATION_END, 1)[0].strip()
+    assert block == validation_table(VALIDATION_DIR, ROOT / "calibration" / "default"), (
+        "docs/calibration.md's validation table is stale: run `make calibrate`")
+
+
+def test_a_validation_of_another_posterior_is_refused(tmp_path):
+    from leverage_sim.calibration.table import VALIDATION_DIR, validation_table
+
+    other = tmp_path / "post"
+    other.mkdir()
+    (other / "posterior.parquet").write_bytes(b"another posterior")
+    with pytest.raises(InputError, match="scored another posterior"):
+        validation_table(VALIDATION_DIR, other)

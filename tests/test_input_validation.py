@@ -423,3 +423,36 @@ def test_a_broken_file_that_is_not_a_scenario_is_not_quoted_either(tmp_path, cli
     path = write(tmp_path, "extends: secret.yaml\n", "child.yaml")
     err = refused(cli, path, "is not a scenario file", verbs=("validate",))
     assert "password" not in err and "hunter2" not in err and "swordfish" not in err
+
+
+def test_actions_of_the_foreign_force_after_its_scripted_withdrawal_are_refused(tmp_path, cli):
+    """Issue 19 item 17: they could not happen, so the scenario is refused (before: dropped
+    silently, or logged as if they had happened with 0 troops)."""
+    path = write(tmp_path, """
+        extends: june_2020_replay
+        events:
+          - {name: us_leave, day: 3, actor: foreign_forces, action: withdrawal}
+          - {name: late_strike, day: 60, actor: foreign_forces, action: strike, target: KH}
+        """)
+    expected = ["needs the foreign force in the country", "withdrew it on day 3",
+                "bring troops back first"]
+    with pytest.raises(InputError) as err:
+        ls.load_scenario(path)
+    for fragment in expected:
+        assert fragment in str(err.value)
+    refused(cli, path, *expected)
+    back = write(tmp_path, """
+        extends: june_2020_replay
+        events:
+          - {name: us_leave, day: 3, actor: foreign_forces, action: withdrawal}
+          - {name: us_back, day: 4, actor: foreign_forces, action: set,
+             figures: {foreign_forces.presence: 2000}}
+          - {name: late_strike, day: 60, actor: foreign_forces, action: strike, target: KH}
+        """)
+    assert ls.load_scenario(back).events  # troops brought back first: accepted
+    late = write(tmp_path, """
+        extends: june_2020_replay
+        events:
+          - {name: us_leave, day: 85, actor: foreign_forces, action: withdrawal}
+        """)
+    assert ls.load_scenario(late).events  # nothing that needs them comes after

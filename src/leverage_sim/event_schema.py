@@ -152,7 +152,36 @@ def check_events(scenario: Scenario) -> list[str]:
             problems += _set_problems(where, ev, scenario)
         else:
             problems += _figure_problems(where, ev, rule.figures)
-    return problems or _after_sets(scenario)
+    return problems or _after_withdrawal(scenario) or _after_sets(scenario)
+
+
+NEEDS_FOREIGN_FORCE = frozenset({"strike", "backing", "drawdown", "withdrawal", "attack",
+                                 "deploy_defence"})
+"""Scripted actions that need the foreign force in the country (its troops or its sites)."""
+
+
+def _after_withdrawal(scenario: Scenario) -> list[str]:
+    """Scripted actions that need the foreign force, due after a scripted withdrawal (in day
+    order; a ``set`` of ``foreign_forces.presence`` above 0 brings troops back): they could
+    not happen, so the scenario is refused rather than run with them dropped or logged as if
+    they had."""
+    order = sorted(range(len(scenario.events)),
+                   key=lambda i: (scenario.event_day(scenario.events[i]), i))
+    gone: tuple[int, ScriptedEvent] | None = None
+    for i in order:
+        ev = scenario.events[i]
+        if gone is not None and ev.action in NEEDS_FOREIGN_FORCE:
+            j, left = gone
+            return [(f"{label(i, ev.name)}: '{ev.action}' on day {scenario.event_day(ev)} "
+                     f"needs the foreign force in the country, but {label(j, left.name)} "
+                     f"withdrew it on day {scenario.event_day(left)} and no event brings troops "
+                     "back: remove the event, move it before the withdrawal, or bring troops "
+                     "back first (a set of foreign_forces.presence)")]
+        if ev.action == "withdrawal":
+            gone = (i, ev)
+        elif ev.action == "set" and ev.figures.get("foreign_forces.presence", 0) > 0:
+            gone = None
+    return []
 
 
 def _after_sets(scenario: Scenario) -> list[str]:

@@ -97,7 +97,7 @@ def test_quick_table_calibration_writes_every_file(runs: dict[str, Path]) -> Non
     assert post["weight"].sum() == pytest.approx(1.0)
     assert post["foreign_forces.response_delay_days"].dtype == "int64"
     assert list(pd.read_csv(out / "diagnostics.csv").columns) == [
-        "simulations", "effective_sample_size", "largest_quantile_move"]
+        "simulations", "effective_sample_size", "largest_quantile_move", "most_moved"]
     cov = pd.read_csv(out / "coverage.csv")
     assert list(cov.columns) == ["parameter", "cover_50", "cover_90", "width",
                                  *(f"bin_{i}" for i in range(10))]

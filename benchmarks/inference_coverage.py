@@ -8,7 +8,7 @@ intervals, the mean posterior width relative to the prior's, and how much the fa
 (out-of-bag R² of a random forest from facts to parameter). The shipped method must cover
 within 85-95% at nominal 90% on every parameter.
 
-    .venv/bin/python benchmarks/coverage.py --simulations 6000 --truths 200
+    .venv/bin/python benchmarks/inference_coverage.py --simulations 6000 --truths 200
 
 Prints its figures; never gates CI (the test suite runs a small version on a toy simulator
 with an analytic posterior: tests/test_inference.py).

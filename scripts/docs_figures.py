@@ -186,6 +186,127 @@ def scenarios_own_example() -> dict[str, str]:
             for name, res in (("mine", mine), ("replay", replay))}
 
 
+# ---- docs/model.md: the replay against its targets and the comparative statics ------------------
+MODEL_RUNS = 200
+"""Replications per model.md figure (the 10-year runs: a quarter of it)."""
+
+
+def _model_runs(n: int, seed: int = 77, events: list | None = None, engine: str = "agent",
+                **overrides: object):
+    """``n`` replications of june_2020_replay with the scenario's own values (posterior none),
+    with ``overrides`` and, when given, ``events`` in place of the scenario's events."""
+    import leverage_sim as ls
+
+    sc = ls.load_scenario("june_2020_replay", overrides)
+    if events is not None:
+        sc = sc.model_copy(update={"events": events})
+    return ls.run(sc, replications=n, seed=seed, posterior=NO_POSTERIOR, engine=engine)
+
+
+def _pct(share: float) -> str:
+    """A share of runs as a percentage to 0.1 (``0.465`` → ``46.5``; ``0.36`` → ``36``)."""
+    return f"{round(100 * share, 1):g}"
+
+
+def replay_measures(n: int = MODEL_RUNS) -> dict[str, str]:
+    """The replay against the design brief's targets (``n`` runs, seed 2020), one text per row of
+    docs/model.md's replay table."""
+    res = _model_runs(n, seed=2020)
+    sc, ev = res.scenario, res.events
+    raid = next(e for e in sc.events if e.action == "raid")
+    day = sc.event_day(raid)
+    kh = ev[ev["day"] >= day]
+    musters = kh[(kh["action"] == "muster") & (kh["actor"] == "KH") & (kh["day"] <= day + 1)]
+    per_run = musters.groupby("replication")["value"].first()
+    ends = kh[kh["action"].isin(["relent", "hold_firm"]) & (kh["target"] == "KH")
+              & ~kh["detail"].str.startswith("day ")].groupby("replication").first()
+    relents = ends[ends["action"] == "relent"]
+    rel = kh[(kh["action"] == "release") & (kh["day"] <= day + 4)
+             & kh["replication"].isin(relents.index)]
+    freed = rel.groupby("replication")["value"].sum().reindex(relents.index, fill_value=0)
+    threats = kh[(kh["action"] == "public_threat") & (kh["day"] <= day + 3)]
+    first_threat = threats.groupby("replication")["day"].min()
+    after_threat = [r for r, row in relents.iterrows()
+                    if r in first_threat.index and first_threat[r] <= row["day"]]
+    s = res.summary
+    kh_aut = res.militias[(res.militias["militia"] == "KH")
+                          & (res.militias["day"] == sc.horizon_days - 1)]["autonomy"]
+    no_raid = _model_runs(n, seed=2020, events=[e for e in sc.events if e.action != "raid"],
+                          engine="fast")
+    return {
+        "model_replay_muster": f"{len(per_run) / n:.0%} of runs, median {per_run.median():.0f} "
+                               f"(90%: {per_run.quantile(.05):.0f}–{per_run.quantile(.95):.0f})",
+        "model_replay_relent": f"{_pct(len(relents) / n)}%",
+        "model_replay_relent_timing": (
+            f"{(relents['day'] == day).mean():.0%} on the raid day, "
+            f"{relents['day'].between(day + 1, day + 4).mean():.0%} on days 1–4, "
+            f"{len(after_threat) / max(1, len(relents)):.0%} after a threat"),
+        "model_replay_released": (
+            f"median {freed.median():.0f}; exactly 13 of 14 in {(freed == 13).mean():.0%} of "
+            f"relents, all 14 in {(freed == 14).mean():.0%}"),
+        "model_replay_threat": f"{first_threat.size / n:.0%}",
+        "model_replay_attacks": (f"{s['attacks'].mean():.1f} "
+                                 f"({no_raid.summary['attacks'].mean():.1f} without the raid)"),
+        "model_replay_authority": (f"{s['final_authority'].median():.2f}, "
+                                   f"{kh_aut.median():.2f}"),
+    }
+
+
+def statics_measures(n: int = MODEL_RUNS) -> dict[str, str]:
+    """The comparative statics (``n`` runs each, seed 77), one text per row of docs/model.md's
+    statics table; the 10-year runs use ``max(20, n // 4)`` runs."""
+    import leverage_sim as ls
+
+    year = {"horizon_days": 365}
+
+    def fast(**overrides: object) -> ls.Results:
+        return _model_runs(n, engine="fast", **overrides)
+
+    def attacks(res: ls.Results) -> str:
+        return f"{res.summary['attacks'].mean():.1f}"
+
+    def held(backing: float, presence: int) -> float:
+        res = fast(**{"foreign_forces.backing": backing, "foreign_forces.presence": presence})
+        return float((res.summary["held_firm"] > 0).mean())
+
+    def raids(backing: float) -> ls.Results:
+        return fast(**year, **{"government.raid_rate": 0.05, "foreign_forces.backing": backing})
+
+    def arrested(count: int) -> ls.Results:
+        sc = ls.load_scenario("june_2020_replay", year)
+        events = [e.model_copy(update={"figures": {"arrests": count}}) if e.action == "raid"
+                  else e for e in sc.events]
+        return _model_runs(n, events=events, engine="fast", **year)
+
+    hold = [f"{_pct(held(0.0, p))}→{_pct(held(1.0, p))}" for p in (1123, 5200, 10000)]
+    low, high = (fast(**{"patron.instigation": i}).summary for i in (0.2, 0.9))
+    return {
+        "model_statics_attacks": " / ".join(attacks(r) for r in (
+            fast(**year), _model_runs(n, events=[], engine="fast", **year),
+            fast(**year, **{"foreign_forces.backing": 1.0}))),
+        "model_statics_raids": f"{attacks(raids(0.0))} vs {attacks(raids(1.0))}",
+        "model_statics_arrests": " / ".join(attacks(arrested(c)) for c in (1, 14, 100)),
+        "model_statics_hold": " / ".join(hold) + "%",
+        "model_statics_instigation": (
+            f"{low['attacks'].mean():.1f} → {high['attacks'].mean():.1f}, "
+            f"{_pct((low['relents'] > 0).mean())} → {_pct((high['relents'] > 0).mean())}%"),
+        **long_run_measures(max(20, n // 4)),
+    }
+
+
+def long_run_measures(n: int) -> dict[str, str]:
+    """10-year runs (``n``, seed 77): authority's yearly mean in the first and last year, and the
+    shares of runs ending with authority 0 and with KH autonomy 1."""
+    res = _model_runs(n, horizon_days=3650)
+    ts = res.timeseries
+    yearly = ts.groupby(ts["day"] // 365)["authority"].mean()
+    last = ts[ts["day"] == ts["day"].max()]
+    kh = res.militias[(res.militias["militia"] == "KH")
+                      & (res.militias["day"] == res.militias["day"].max())]
+    return {"model_statics_long": (
+        f"{yearly.iloc[0]:.2f} → {yearly.iloc[-1]:.2f}; "
+        f"{(last['authority'] <= 1e-9).mean():.0%} and {(kh['autonomy'] >= 1 - 1e-9).mean():.0%}")}
+
 FIGURES: dict[str, Figure] = {
     "sweeps_grid": Figure("sweeps.md", "june_2020_replay, backing 0-1 in 11 steps x patron "
                           "instigation 0.2/0.5/0.8, 100 replications, master seed 1, scenario "
@@ -202,6 +323,14 @@ FIGURES: dict[str, Figure] = {
     "scenarios_own_example": Figure(
         "scenarios.md", "the page's my_scenario.yaml and june_2020_replay, 100 replications, "
         "the replay's seed, scenario values (posterior none)", scenarios_own_example),
+    "model_replay": Figure(
+        "model.md", f"june_2020_replay, {MODEL_RUNS} replications, master seed 2020, scenario "
+        "values (posterior none); the raid-free variant on the fast engine",
+        replay_measures),
+    "model_statics": Figure(
+        "model.md", f"june_2020_replay variants, {MODEL_RUNS} replications each (10-year runs: "
+        f"{MODEL_RUNS // 4}), master seed 77, scenario values (posterior none); fast engine "
+        "except the 10-year runs", statics_measures),
 }
 
 

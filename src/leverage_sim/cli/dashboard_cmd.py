@@ -49,7 +49,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    """Check the scenario and the port, then run the server until Ctrl-C."""
+    """Check the scenario and the port, then run the server until Ctrl-C; the address is
+    printed once the page answers."""
     load_scenario(args.scenario, args.overrides, args.scenario_dir)  # fail early, readably
     port = listen_port(args.host, args.port)
     left = assets.ensure()
@@ -57,8 +58,14 @@ def main(args: argparse.Namespace) -> int:
         print(f"note: {', '.join(left)} not found offline (npm missing or unreachable); the page "
               "will fetch them from the internet on first load.", file=sys.stderr)
     env = server.environment(args.scenario, args.overrides, args.scenario_dir)
-    print(f"leverage-sim dashboard: http://{args.host}:{port}/  (Ctrl-C to stop)", flush=True)
-    return server.serve(args.host, port, env)
+    print(f"leverage-sim dashboard: starting on {args.host}:{port} (this can take a minute)...",
+          file=sys.stderr, flush=True)
+    return server.serve(args.host, port, env, ready=announce)
+
+
+def announce(url: str) -> None:
+    """Print the address once the page answers (the line to wait for: ``Dashboard ready at``)."""
+    print(f"Dashboard ready at {url}  (Ctrl-C to stop)", flush=True)
 
 
 def listen_port(host: str, port: int) -> int:

@@ -12,7 +12,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from leverage_sim.errors import InputError
@@ -79,40 +79,64 @@ def start(host: str, port: int, env: Mapping[str, str], **popen: object) -> subp
     return subprocess.Popen(command(host, port), env=dict(env), **popen)  # type: ignore[arg-type]
 
 
-def serve(host: str, port: int, env: Mapping[str, str]) -> int:
+READY_TIMEOUT_S = 600.0
+"""How long :func:`serve` waits for the page to answer (seconds): Solara's start-up takes
+seconds on an idle machine and minutes on a loaded one."""
+
+
+def serve(host: str, port: int, env: Mapping[str, str], ready: Callable[[str], None],
+          ready_timeout_s: float = READY_TIMEOUT_S) -> int:
     """Run the server until it exits, Ctrl-C or SIGTERM (which also stop the child); returns
-    the exit code (0 when stopped on request)."""
+    the exit code (0 when stopped on request). Calls ``ready(url)`` once a GET of
+    ``http://host:port/`` from this process answers 200; raises :class:`InputError` (after
+    stopping the child) if the server exits or does not answer within ``ready_timeout_s``
+    seconds."""
     proc = start(host, port, env)
+    url = f"http://{host}:{port}/"
 
     def stop(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGTERM, stop)
     try:
+        try:
+            wait_ready(url, proc, ready_timeout_s)
+        except RuntimeError as e:
+            _stop(proc)
+            raise InputError(f"The dashboard did not start: {e}. Its messages are above; if "
+                             "the machine is busy, try again when it is quieter, or use another "
+                             "--port.") from None
+        ready(url)
         return proc.wait()
     except KeyboardInterrupt:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        _stop(proc)
         return 0
     finally:
         signal.signal(signal.SIGTERM, previous)
 
 
+def _stop(proc: subprocess.Popen) -> None:
+    """Terminate the server child and wait for it (kill it after 10 s)."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def wait_ready(url: str, proc: subprocess.Popen, timeout_s: float = 60.0) -> None:
-    """Wait until ``url`` answers HTTP 200; raise ``RuntimeError`` if the server exits or
-    ``timeout_s`` (seconds) pass first."""
+    """Wait until a GET of ``url`` answers HTTP 200 (polling; each request may take up to 30 s
+    within the limit); raise ``RuntimeError`` if the server exits or ``timeout_s`` (seconds)
+    pass first."""
     deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
+    while (left := deadline - time.monotonic()) > 0:
         if proc.poll() is not None:
-            raise RuntimeError(f"dashboard server exited with code {proc.returncode}")
+            raise RuntimeError(f"the server exited with code {proc.returncode} before answering")
         try:
-            with _NO_PROXY.open(url, timeout=2) as r:
+            with _NO_PROXY.open(url, timeout=max(1.0, min(30.0, left))) as r:
                 if r.status == 200:
                     return
         except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.2)
-    raise RuntimeError(f"dashboard server did not answer at {url} within {timeout_s:.0f} s")
+            time.sleep(min(0.2, max(0.0, deadline - time.monotonic())))
+    raise RuntimeError(f"the server did not answer at {url} within {timeout_s:.0f} s")

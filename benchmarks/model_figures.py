@@ -18,8 +18,6 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-# this folder's coverage.py would shadow the coverage package that numba (the fast engine) imports
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "benchmarks"]
 _spec = importlib.util.spec_from_file_location("docs_figures", ROOT / "scripts/docs_figures.py")
 docs_figures = sys.modules["docs_figures"] = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(docs_figures)

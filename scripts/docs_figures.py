@@ -87,7 +87,8 @@ def sweeps_grid() -> dict[str, str]:
         lines = report_text(out).splitlines()
     lines = [ln for ln in lines if not ln.startswith(("This session:", "Results in"))
              and ln.strip()]
-    header, table = lines[:3], lines[3:]
+    columns = next(k for k, ln in enumerate(lines) if "held_firm>0" in ln)  # the table's head
+    header, table = lines[:columns + 1], lines[columns + 1:]
     shown = [*header, *table[:2], " " * 20 + "...", *table[-2:]]
     return {"sweeps_grid": "\n```\n" + "\n".join(shown) + "\n```\n"}
 

@@ -27,3 +27,18 @@ def model_on_raid_day(scenario: ls.Scenario, seed: int = 1) -> LeverageModel:
     while model.day < raid_day:
         model.step()
     return model
+
+
+@pytest.fixture
+def cli(capsys):
+    """Run the CLI in-process: returns (exit code, stdout, stderr)."""
+    from leverage_sim.cli.main import main
+
+    def call(*argv: object) -> tuple[int, str, str]:
+        try:
+            code = main([str(a) for a in argv])
+        except SystemExit as e:  # argparse: --help and usage errors
+            code = e.code
+        out, err = capsys.readouterr()
+        return code, out, err
+    return call

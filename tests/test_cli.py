@@ -15,24 +15,13 @@ import pytest
 import yaml
 
 import leverage_sim as ls
-from leverage_sim.cli.main import VERBS, main
+from leverage_sim.cli.main import VERBS
 from leverage_sim.param_reference import reference_rows
 
 LIBRARY = Path(__file__).resolve().parents[1] / "scenarios"
 LIBRARY_NAMES = sorted(f.stem for f in LIBRARY.glob("*.yaml"))
 
 
-@pytest.fixture
-def cli(capsys):
-    """Run the CLI in-process: returns (exit code, stdout, stderr)."""
-    def call(*argv: str) -> tuple[int, str, str]:
-        try:
-            code = main([str(a) for a in argv])
-        except SystemExit as e:  # argparse: --help and usage errors
-            code = e.code
-        out, err = capsys.readouterr()
-        return code, out, err
-    return call
 
 
 def test_console_script(tmp_path):

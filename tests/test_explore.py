@@ -21,7 +21,7 @@ from leverage_sim.analysis.robust import (
     parse_limits,
     robustness,
 )
-from leverage_sim.cli.main import build_parser, main
+from leverage_sim.cli.main import build_parser
 from leverage_sim.errors import InputError
 from leverage_sim.posterior import resolve
 from leverage_sim.scenario_loader import find_scenario
@@ -167,16 +167,6 @@ def test_quick_keeps_three_values_per_lever_and_few_runs():
     assert spec.replications == 8 and spec.posterior == "default"
 
 
-@pytest.fixture
-def cli(capsys):
-    def call(*argv: object) -> tuple[int, str, str]:
-        try:
-            code = main([str(a) for a in argv])
-        except SystemExit as e:
-            code = e.code
-        out, err = capsys.readouterr()
-        return code, out, err
-    return call
 
 
 QUICK = ("explore", "june_2020_replay", "--lever", "foreign_forces.backing=0:1:5",

@@ -15,7 +15,6 @@ import pytest
 import yaml
 
 import leverage_sim as ls
-from leverage_sim.cli.main import main
 from leverage_sim.comparison import compare, unique_labels
 from leverage_sim.errors import InputError
 from leverage_sim.posterior import load_posterior, value_at
@@ -27,14 +26,6 @@ from tests.posterior_fixture import BASE_VALUES, PRIORS, particles, write_poster
 CONTROLS = ["\x00", "\x1b[2J", "\x07", "\u202e", "\x9b", "\t", "\n"]
 
 
-@pytest.fixture
-def cli(capsys):
-    """Run the CLI in-process: (exit code, stdout, stderr)."""
-    def call(*argv: object) -> tuple[int, str, str]:
-        code = main([str(a) for a in argv])
-        out, err = capsys.readouterr()
-        return code, out, err
-    return call
 
 
 @pytest.fixture(scope="module")

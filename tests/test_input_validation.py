@@ -11,7 +11,6 @@ import pytest
 
 import leverage_sim as ls
 from leverage_sim import safe_yaml
-from leverage_sim.cli.main import main
 from leverage_sim.errors import InputError
 from leverage_sim.event_schema import rules_table
 from leverage_sim.scenario_loader import deep_merge
@@ -23,17 +22,6 @@ from leverage_sim.sweep.spec import SweepSpec
 SHORT = "horizon_days=55"  # past both replay events (days 49 and 52); keeps runs fast
 
 
-@pytest.fixture
-def cli(capsys):
-    """Run the CLI in-process: (exit code, stdout, stderr)."""
-    def call(*argv: object) -> tuple[int, str, str]:
-        try:
-            code = main([str(a) for a in argv])
-        except SystemExit as e:
-            code = e.code
-        out, err = capsys.readouterr()
-        return code, out, err
-    return call
 
 
 def write(tmp_path: Path, text: str, name: str = "bad.yaml") -> Path:

@@ -23,7 +23,8 @@ from tests.test_reports import self_contained
 
 REPLAY = "june_2020_replay"
 BACKED = "foreign_forces.backing=0.9"
-CALIBRATED = "calibrated posterior calibration/default (300 particles)"
+CALIBRATED = (f"calibrated posterior calibration/default "
+              f"({load_posterior(DEFAULT_DIR).particles} particles)")
 VARIANT = "foreign_forces.backing=0.9,government.resolve=0.8"
 VARIANT_LABEL = "foreign_forces.backing=0.9, government.resolve=0.8"
 
@@ -219,8 +220,8 @@ def test_compare_brief_is_self_contained_and_quotes_the_tables(variant_compare):
     table = pd.read_csv(out / "comparison.csv")
     base = table[(table["scenario"] == REPLAY) & (table["measure"] == HEADLINE)].iloc[0]
     assert f"in {base['value']:.0%} of runs [{base['low']:.0%}, {base['high']:.0%}]" in page
-    ess = pd.read_csv(DEFAULT_DIR / "diagnostics.csv").iloc[-1]["effective_sample_size"]
-    assert f"effective sample size {ess:.0f} of 300" in page  # the calibration's caveats
+    manifest = json.loads((DEFAULT_DIR / "manifest.json").read_text())
+    assert f"effective sample size {manifest['ess']:.0f})" in page  # the calibration's caveats
     assert "Held-out validation" in page
     assert "kh muster" in page  # the chart marks the June 2020 record (episodes/)
     assert ls.load_scenario(REPLAY).question in page
@@ -239,3 +240,14 @@ def test_run_brief_quotes_the_outcome_table(backed_run):
 def test_brief_needs_out(capsys):
     assert main(["run", REPLAY, "-n", "2", "--brief"]) == 2
     assert "--out" in capsys.readouterr().err
+
+
+def test_brief_caveats_name_what_the_committed_calibration_does_not_inform(variant_compare):
+    """The committed calibration (table method) is described by its own manifest: simulations,
+    convergence, ESS and the parameters the record does not inform."""
+    _, out = variant_compare
+    page = (out / "brief.html").read_text()
+    manifest = json.loads((DEFAULT_DIR / "manifest.json").read_text())
+    assert f"rests on {manifest['simulations']:,} simulated histories" in page
+    lacking = [p["path"] for p in manifest["parameters"] if p["path"] not in manifest["informed"]]
+    assert lacking and all(p in page for p in lacking)

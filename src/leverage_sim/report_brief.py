@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -141,11 +142,27 @@ def calibration_caveats(posterior: Mapping[str, Any] | None) -> list[str]:
                 "randomness of runs only, not the uncertainty of the parameters (run with the "
                 "calibrated posterior, the default, to include it).")]
     folder = Path(posterior["path"])
-    notes = [(f"Parameters: {posterior_text(posterior)}, fitted by ABC-SMC on the scenario "
+    manifest_file = folder / "manifest.json"
+    manifest = json.loads(manifest_file.read_text(encoding="utf-8")) \
+        if manifest_file.is_file() else {}
+    method = {"table": "rejection ABC on a reference table", "smc": "ABC-SMC"}.get(
+        manifest.get("method", "smc"), "ABC-SMC")
+    notes = [(f"Parameters: {posterior_text(posterior)}, fitted by {method} on the scenario "
              f"`{posterior.get('base_scenario')}`; {len(posterior.get('drawn', []))} parameters "
              "drawn per replication.")]
+    if manifest.get("method") == "table":
+        informed = set(manifest.get("informed") or [])
+        lacking = [p["path"] for p in manifest.get("parameters", [])
+                   if isinstance(p, dict) and p.get("path") not in informed]
+        notes.append(
+            f"The posterior rests on {manifest.get('simulations', 0):,} simulated histories "
+            f"({'converged' if manifest.get('converged') else 'capped, not converged'}; "
+            f"effective sample size {manifest.get('ess', float('nan')):.0f})"
+            + (f"; the record does not inform {len(lacking)} of its "
+               f"{len(manifest.get('parameters', []))} parameters ({', '.join(lacking)}): for "
+               "those the answer is the prior's" if lacking else "") + ".")
     diagnostics = folder / "diagnostics.csv"
-    if diagnostics.is_file():
+    if manifest.get("method", "smc") == "smc" and diagnostics.is_file():
         last = pd.read_csv(diagnostics).iloc[-1]
         notes.append(f"The posterior is a weighted sample: effective sample size "
                      f"{last['effective_sample_size']:.0f} of {last['particles']:.0f} particles.")

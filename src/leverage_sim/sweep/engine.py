@@ -66,6 +66,12 @@ MAX_CHUNK = 200
 """Largest automatic chunk (runs per task)."""
 WARMUP_RUNS = 20
 """Runs the sweep process takes at a time while its workers start (it stops once one is up)."""
+WARMUP_LIMIT = 200
+"""At most this many runs are done by the sweep process itself while no worker is up; then it
+waits for one (until ``worker_timeout``): a sweep sent to workers is not run here whole just
+because the fast engine is quick (a scheduler without workers must still stop the sweep)."""
+WORKER_POLL = 0.05
+"""Seconds between checks for a worker once the warm-up runs are done."""
 PROGRESS_SECONDS = 1.0
 """How often the manifest's progress is rewritten while a sweep runs (it only informs: resume
 reads the stored parts). It is always written when the sweep ends or is interrupted."""
@@ -404,6 +410,7 @@ def _execute(store: SweepStore, manifest: dict[str, Any], plan: Plan, todo: np.n
                           session_seconds=0.0)
     written = t0
     watchdog = _Watchdog(pool, worker_timeout)
+    warmed = 0  # runs done by this process while no worker was up
 
     def save(ids: np.ndarray, summary: pa.Table, ts: pa.Table | None) -> None:
         nonlocal done, errors, written
@@ -426,13 +433,17 @@ def _execute(store: SweepStore, manifest: dict[str, Any], plan: Plan, todo: np.n
                 if pending and not pool.warm:
                     # Workers are still starting (a fork server or a Dask worker imports the
                     # model first, about a second): meanwhile this process runs a few runs
-                    # itself, from the far end of the queue.
+                    # itself, from the far end of the queue, up to WARMUP_LIMIT.
                     watchdog.check()
+                    if warmed >= WARMUP_LIMIT:
+                        time.sleep(WORKER_POLL)
+                        continue
                     ids = pending.pop()
                     if len(ids) > WARMUP_RUNS:
                         pending.append(ids[WARMUP_RUNS:])
                         ids = ids[:WARMUP_RUNS]
                     save(ids, *run_chunk(plan.chunk(ids)))
+                    warmed += len(ids)
                     continue
                 while pending and len(inflight) < 2 * pool.workers:
                     ids = pending.popleft()

@@ -131,6 +131,13 @@ def validation_table(folder: Path, posterior_folder: Path) -> str:
     predictive, point masses, quantile, scores and skills, then each episode's headline with
     its interval. Refused when the folder scored another posterior than ``posterior_folder``'s
     (stale: rerun ``make calibrate``)."""
+    from leverage_sim.calibration.validation import (
+        headline_text,
+        observed_text,
+        predictive_text,
+        signed,
+    )
+
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     current = hashlib.sha256((posterior_folder / "posterior.parquet").read_bytes()).hexdigest()
     if manifest["posterior"]["sha256"] != current:
@@ -147,25 +154,13 @@ def validation_table(folder: Path, posterior_folder: Path) -> str:
                   ("| fact | observed | posterior predictive | point masses | quantile | "
                   "skill vs prior | skill vs hand-tuned |"), "|---|---|---|---|---|---|---|"]
         for _, r in post.iterrows():
-            obs = (f"{r['observed']:g}" if r["low"] == r["high"]
-                   else f"{r['observed']:g} [{r['low']:g}, {r['high']:g}]")
-            pred = (f"P = {r['probability']:.2f}" if r["kind"] == "event"
-                    else f"{r['median']:.3g} [{r['low90']:.3g}, {r['high90']:.3g}]")
             masses = r["point_masses"] if isinstance(r["point_masses"], str) else ""
-            lines.append(f"| {r['fact']} | {obs} | {pred} | {masses or '—'} | "
-                         f"{r['quantile']:.2f} | {_signed(r['skill_vs_prior'])} | "
-                         f"{_signed(r['skill_vs_defaults'])} |")
-        h = headline[headline["episode"] == episode].set_index("baseline")
-        lines += ["", "Headline (summed scores, 90% paired-bootstrap interval): " + ", ".join(
-            f"{_signed(h.loc[b, 'skill'])} [{_signed(h.loc[b, 'low90'])}, "
-            f"{_signed(h.loc[b, 'high90'])}] against the {label}"
-            for b, label in (("prior", "prior predictive"),
-                             ("defaults", "hand-tuned defaults"))) + ".", ""]
+            lines.append(f"| {r['fact']} | {observed_text(r)} | {predictive_text(r)} | "
+                         f"{masses or '—'} | {r['quantile']:.2f} | {signed(r['skill_vs_prior'])} | "
+                         f"{signed(r['skill_vs_defaults'])} |")
+        lines += ["", "Headline (summed scores, 90% paired-bootstrap interval): "
+                  + headline_text(headline[headline["episode"] == episode]) + ".", ""]
     return "\n".join(lines).rstrip()
-
-
-def _signed(x: float) -> str:
-    return "n/a" if pd.isna(x) else f"{x:+.2f}"
 
 
 def _replace(text: str, start: str, end: str, body: str, doc: Path) -> str:

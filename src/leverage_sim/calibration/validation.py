@@ -38,10 +38,10 @@ event that never happened within the horizon, e.g. ``days_until`` with ``cap``) 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -286,22 +286,15 @@ class Validation:
                       "| skill vs defaults |"), "|---|---|---|---|---|---|---|---|---|---|---|"]
             for fact in ep.facts:
                 p, pr, d = (t.loc[(fact.name, s)] for s in SOURCES)
-                obs = (f"{fact.observed:g}" if fact.low == fact.high
-                       else f"{fact.observed:g} [{fact.low:g}, {fact.high:g}]")
-                pred = (f"P = {p['probability']:.2f}" if fact.kind == "event" else
-                        f"{p['median']:.3g} [{p['low90']:.3g}, {p['high90']:.3g}]")
                 lines.append(
-                    f"| {fact.name} | {obs} | {pred} | {p['point_masses'] or '—'} | "
+                    f"| {fact.name} | {observed_text(p)} | {predictive_text(p)} | "
+                    f"{p['point_masses'] or '—'} | "
                     f"{p['quantile']:.2f} | {p['in_range']:.2f} | {p['score']:.3g} "
                     f"[{p['score_low90']:.3g}, {p['score_high90']:.3g}] ({p['score_name']}) | "
-                    f"{pr['score']:.3g} | {d['score']:.3g} | {_signed(p['skill_vs_prior'])} | "
-                    f"{_signed(p['skill_vs_defaults'])} |")
-            h = self.headline.set_index(["episode", "baseline"])
-            lines += ["", "**Headline** (summed scores): skill " + ", ".join(
-                f"{_signed(h.loc[(name, b), 'skill'])} [{_signed(h.loc[(name, b), 'low90'])}, "
-                f"{_signed(h.loc[(name, b), 'high90'])}] against the {label}"
-                for b, label in (("prior", "prior predictive"),
-                                 ("defaults", "hand-tuned defaults"))) + "."]
+                    f"{pr['score']:.3g} | {d['score']:.3g} | {signed(p['skill_vs_prior'])} | "
+                    f"{signed(p['skill_vs_defaults'])} |")
+            lines += ["", "**Headline** (summed scores): skill "
+                      + headline_text(self.headline[self.headline["episode"] == name]) + "."]
         return "\n".join(lines) + "\n"
 
     def chart(self) -> Figure:
@@ -322,8 +315,34 @@ class Validation:
         return fig
 
 
-def _signed(x: float) -> str:
-    return "n/a" if np.isnan(x) else f"{x:+.2f}"
+def signed(x: float) -> str:
+    """A skill as shown in reports: ``+0.12``, or ``n/a`` for NaN."""
+    return "n/a" if pd.isna(x) else f"{x:+.2f}"
+
+
+def observed_text(row: Mapping[str, Any]) -> str:
+    """A fact's observed value, with the sources' range when they disagree (a scores row)."""
+    if row["low"] == row["high"]:
+        return f"{row['observed']:g}"
+    return f"{row['observed']:g} [{row['low']:g}, {row['high']:g}]"
+
+
+def predictive_text(row: Mapping[str, Any]) -> str:
+    """A predictive distribution in words: the probability of an event, or the median and
+    central 90% interval of a quantity (a scores row)."""
+    if row["kind"] == "event":
+        return f"P = {row['probability']:.2f}"
+    return f"{row['median']:.3g} [{row['low90']:.3g}, {row['high90']:.3g}]"
+
+
+def headline_text(headline: pd.DataFrame) -> str:
+    """One episode's headline rows (columns baseline, skill, low90, high90) in words: each
+    skill with its interval against the prior predictive and the hand-tuned defaults."""
+    h = headline.set_index("baseline")
+    return ", ".join(f"{signed(h.loc[b, 'skill'])} [{signed(h.loc[b, 'low90'])}, "
+                     f"{signed(h.loc[b, 'high90'])}] against the {label}"
+                     for b, label in (("prior", "prior predictive"),
+                                      ("defaults", "hand-tuned defaults")))
 
 
 def draw_fact(ax: plt.Axes, fact: Fact, values: pd.DataFrame) -> None:

@@ -174,7 +174,7 @@ class LeverageModel(mesa.Model):
                 if m.name in threatened or not m.threatens():
                     continue
                 threatened.add(m.name)
-                pressure = intimidation.threat_pressure(m.seats, schema.PARLIAMENT_SEATS,
+                pressure = intimidation.threat_pressure(m.seats, self.government.parliament_seats,
                                                         self.government.threat_sensitivity)
                 self.record(m.name, "public_threat", "government",
                             event_text.public_threat(target), pressure)

@@ -17,7 +17,9 @@ from leverage_sim import event_schema
 from leverage_sim.safe_text import name_key
 from leverage_sim.schema_base import EntryName, Label, Name, Problems, Strict, param
 
-PARLIAMENT_SEATS = 329  # Council of Representatives of Iraq, 2018 election.
+PARLIAMENT_SEATS = 329  # Council of Representatives of Iraq, 2018 election: the default of
+# government.parliament_seats and the bound of any parliament's size in a scenario.
+MAX_PARLIAMENT_SEATS = 1000
 
 
 class Government(Strict):
@@ -147,6 +149,13 @@ class Government(Strict):
         "the militia-controlled unit now holding him.",
         source="13 of 14 released within 4 days (26-29 Jun 2020, seed brief).",
     )
+    parliament_seats: int = param(
+        PARLIAMENT_SEATS, unit="seats", ge=1, le=MAX_PARLIAMENT_SEATS,
+        description="Seats in the country's parliament: a militia bloc's public threat weighs "
+        "threat_sensitivity × its seats / parliament_seats.",
+        source="Iraq's Council of Representatives, 329 seats (2018 election); Lebanon's "
+        "parliament has 128 (scenarios/lebanon_2008.yaml).",
+    )
 
 
 class Militia(Strict):
@@ -186,9 +195,9 @@ class Militia(Strict):
         source="Reasoning; lowered after decapitation (KH after 3 Jan 2020).",
     )
     seats: int = param(
-        0, unit="seats", ge=0, le=PARLIAMENT_SEATS,
-        description=f"Seats of its political bloc in the {PARLIAMENT_SEATS}-seat parliament; "
-        "weight of its public threats.",
+        0, unit="seats", ge=0, le=MAX_PARLIAMENT_SEATS,
+        description="Seats of its political bloc in parliament (at most "
+        "government.parliament_seats); weight of its public threats.",
         source="2018 election results (e.g. Sadiqoun/AAH 15 seats; KH none of its own).",
     )
     attack_rate: float = param(
@@ -648,6 +657,10 @@ class Scenario(Strict):
         problems = [f"militias[{m.name}].capital_fighters ({m.capital_fighters}) exceeds its "
                     f"fighters ({m.fighters}); the fighters in the capital are part of all its "
                     "fighters" for m in self.militias if m.capital_fighters > m.fighters]
+        seats = self.government.parliament_seats
+        problems += [f"militias[{m.name}].seats ({m.seats}) exceeds government.parliament_seats "
+                     f"({seats}); a bloc's seats are part of the parliament's"
+                     for m in self.militias if m.seats > seats]
         total = sum(m.patron_support_share for m in self.militias)
         if total > 1 + 1e-9:
             problems.append(f"militias[*].patron_support_share sum to {total:.2f}; they are "

@@ -201,6 +201,7 @@ from leverage_sim.fastpath.layout import (
     SUPPORT_SHARE,
     TARGET_WEIGHT,
     THREAT_PROPENSITY,
+    PARLIAMENT,
     THREAT_SENSITIVITY,
     THREAT_WINDOW,
     TOLERANCE,
@@ -231,7 +232,6 @@ from leverage_sim.mechanisms import (
     withdrawal,
 )
 from leverage_sim.mechanisms.jitable import jitable
-from leverage_sim.schema import PARLIAMENT_SEATS
 
 EVENT_SIZE = 9
 """An event row: day, actor, action, target (-1: none), value, detail kind, three figures.
@@ -500,7 +500,7 @@ def public_reactions(rng, day, w, m, so, joined, tw, ev):
             if not (m[i, SEATS] > 0 and rng.random() < p):
                 continue
             tw[k, 2 + i] = TRUE
-            pressure = intimidation.threat_pressure(int(m[i, SEATS]), PARLIAMENT_SEATS,
+            pressure = intimidation.threat_pressure(int(m[i, SEATS]), int(w[PARLIAMENT]),
                                                     w[THREAT_SENSITIVITY])
             record(ev, day, militia_name(i), A_PUBLIC_THREAT, STR_GOVERNMENT, pressure,
                    K_PUBLIC_THREAT, militia_name(target))

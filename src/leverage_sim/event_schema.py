@@ -73,6 +73,19 @@ class DrawdownFigures(Strict):
         "foreign_forces.withdrawal_floor withdraws everyone).")
 
 
+class OperationFigures(Strict):
+    """operation: the troops committed and the most days it lasts."""
+
+    troops: int = param(
+        ..., unit="troops", ge=1, le=1_000_000,
+        description="Government forces committed to the operation (of whom "
+        "government.committed_share fight).")
+    days: int = param(
+        ..., unit="days", ge=1, le=365,
+        description="The most days the operation lasts (it may end sooner: the government "
+        "halts, the militia withdraws, the patron brokers a ceasefire).")
+
+
 @dataclass(frozen=True)
 class ActionRule:
     """Who may take an action, what it is aimed at, and its figures."""
@@ -93,6 +106,11 @@ RULES: dict[str, ActionRule] = {
     "raid": ActionRule(frozenset({"government"}), "militia", RaidFigures,
                        "enforcement raid on the target militia; its answer (muster or comply) "
                        "follows as for an unscripted raid"),
+    "operation": ActionRule(frozenset({"government"}), "militia", OperationFigures,
+                            "enforcement at scale: an operation of figures.troops against the "
+                            "target militia for up to figures.days days of fighting (attrition, "
+                            "desertion, the US stepping in, a brokered ceasefire; "
+                            "mechanisms/operation.py)"),
     "strike": ActionRule(FF, "militia", NoFigures,
                          "one round of strikes on the target militia (as a retaliation)"),
     "backing": ActionRule(FF, "militia?", NoFigures,

@@ -105,6 +105,61 @@ def interception_now(chance: float) -> str:
     return f"interception chance now {chance:.2f}"
 
 
+def clash_begins() -> str:
+    return "armed clash: the muster turns into fighting"
+
+
+def operation_opened(troops: int, days: int) -> str:
+    return f"operation: {troops} troops committed for up to {days} days"
+
+
+def fighting(government_killed: int, militia_killed: int) -> str:
+    return (f"a day of fighting: {government_killed} government troops and {militia_killed} "
+            "militia fighters killed")
+
+
+def deserted(n: int) -> str:
+    return f"{n} government troops desert or refuse to fight"
+
+
+def ceasefire(militia: str, position: float) -> str:
+    return (f"the patron brokers a ceasefire: {militia} to leave the streets (its chance in "
+            f"the fight {position:.2f})")
+
+
+def withdraws(militia: str) -> str:
+    return f"{militia} withdraws from the streets"
+
+
+def won_withdraws(militia: str) -> str:
+    """The government's win when the militia leaves the streets."""
+    return standoff_won(withdraws(militia))
+
+
+def leaves_streets(militia: str) -> str:
+    return f"{militia} leaves the streets under the ceasefire"
+
+
+def won_ceasefire(militia: str) -> str:
+    """The government's win after the patron's ceasefire."""
+    return standoff_won(leaves_streets(militia))
+
+
+def fight_over(government_won: bool) -> str:
+    return "the fighting ends: " + ("the government controls the area" if government_won
+                                    else "the government halts")
+
+
+def won_fight_over() -> str:
+    """The government's win at the end of a fight (last day, or the militia's force spent)."""
+    return standoff_won(fight_over(True))
+
+
+def halts(backing: float, win_chance: float) -> str:
+    return (f"the government halts the fighting (E[US backing] = {backing:.2f}, believed win "
+            f"chance {win_chance:.2f})")
+
+
 RETALIATION = "retaliation for US casualties"
 NO_RESISTANCE = "no resistance to the arrests"
 US_BACKS = "US forces back the government in the standoff"
@@ -115,6 +170,9 @@ KINDS: tuple[tuple[Callable[..., str], str], ...] = (
     (holds_for_now, "iff"), (clash, "b"), (won_disperses, "s"), (won_after_clash, ""),
     (after_clash, "b"), (attack, "ib"), (attack_by, "s"), (strike, "si"),
     (political_cost, "ff"), (drawdown, "si"), (cost_drawdown, "ffi"), (interception_now, "f"),
+    (clash_begins, ""), (operation_opened, "ii"), (fighting, "ii"), (deserted, "i"),
+    (ceasefire, "sf"), (won_withdraws, "s"), (won_ceasefire, "s"), (won_fight_over, ""),
+    (fight_over, "b"), (halts, "ff"),
 )
 """Kind number (the position) → (function, argument types): ``s`` a string (its number in the
 run's string table), ``i`` an integer, ``f`` a float, ``b`` a yes/no; how the fast path's

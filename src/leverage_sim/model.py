@@ -12,7 +12,7 @@ from leverage_sim import event_text, schema, standoffs
 from leverage_sim.agents import ForeignForce, Government, Militia, Patron
 from leverage_sim.event_log import EventLog
 from leverage_sim.levers import lever_overrides
-from leverage_sim.mechanisms import attacks, beliefs, intimidation, standoff
+from leverage_sim.mechanisms import attacks, beliefs, intimidation, operation, standoff
 from leverage_sim.mechanisms.beliefs import clamp
 from leverage_sim.outcomes import model_reporters
 from leverage_sim.overrides import normalise
@@ -162,6 +162,21 @@ class LeverageModel(mesa.Model):
                                                 when))
         self.record("government", "standoff", militia.name,
                     event_text.standoff_opened(arrests, muster), muster)
+
+    def operation(self, militia: Militia, *, troops: int, days: int, note: str = "") -> None:
+        """An operation of ``troops`` against ``militia`` for up to ``days`` days of fighting
+        (:mod:`leverage_sim.mechanisms.operation`): the share ``committed_share`` of the troops
+        fights; the US decides, as for a standoff, whether and when it will step in."""
+        gov, ff = self.government, self.foreign_force
+        fighting = operation.committed_forces(troops, gov.committed_share)
+        self.record("government", "operation", militia.name,
+                    note or event_text.operation_opened(fighting, days), fighting)
+        self.patron.react_to_raid()
+        will, when = standoff.draw_us_choice(self.rng, ff.step_in_probability(),
+                                             ff.response_delay_days, self.day)
+        s = standoff.Standoff(militia.name, self.day, 0, 0, will, when, operation=True)
+        standoffs.start_fight(s, fighting, militia.fighters, self.day + days)
+        self.standoffs.append(s)
 
     def public_reactions(self) -> None:
         """Within each raid's threat window: allied leaders threaten publicly; allies may send

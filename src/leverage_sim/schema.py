@@ -149,6 +149,40 @@ class Government(Strict):
         "the militia-controlled unit now holding him.",
         source="13 of 14 released within 4 days (26-29 Jun 2020, seed brief).",
     )
+    committed_share: float = param(
+        1.0, unit="share 0-1", ge=0, le=1,
+        description="Share of the enforcement capacity (and of an operation's troops) that "
+        "fights in a confrontation (standoff, clash or operation); the rest stays out "
+        "(mechanisms/operation.py).",
+        source="Reasoning: 1 in Iraq 2020, where the CTS and the PM's units answered to him; "
+        "Lebanon, May 2008: the army stayed neutral while Hezbollah took West Beirut (France 24, "
+        "Haaretz 2008-05-10), a low value.",
+    )
+    force_cohesion: float = param(
+        0.8, unit="index 0-1", ge=0, le=1,
+        description="Resistance of the government's troops to desertion in a fight: desertion "
+        "share/day = desertion_rate × (1 − force_cohesion) × (1 − p + 10 × losses/troops) "
+        "(mechanisms/operation.py).",
+        source="Reasoning: most Iraqi units held in Basra, March 2008, while a newly formed "
+        "brigade broke (Long War Journal 2008-04-05); with desertion_rate this gives ~1,300 of "
+        "30,000 in the first four days of an even fight (LA Times 2008-04-14: ~1,000-1,300).",
+    )
+    desertion_rate: float = param(
+        0.15, unit="share/day", ge=0, le=1,
+        description="Daily share of troops who desert or refuse to fight at force_cohesion 0, a "
+        "hopeless contest (p = 0) and no losses (scale of the desertion equation).",
+        source="Tuned to Basra 2008 with force_cohesion 0.8: ~1%/day at the opening contest "
+        "(p ≈ 0.64), ~1,000-1,300 of ~30,000 in the first days (Washington Post 2008-04-14).",
+    )
+    combat_lethality: float = param(
+        0.001, unit="killed/day per personnel-equivalent", ge=0, le=1,
+        description="Militia fighters the government's side kills per day of fighting per "
+        "personnel-equivalent of its strength S_g (Lanchester square law; "
+        "mechanisms/operation.py).",
+        source="Basra, 25-31 Mar 2008: ~270 (240-488) killed in six days with ~30,000 "
+        "government troops and ~16,000 militia fighters engaged (Al Jazeera 2008-03-30; "
+        "McClatchy): ~45 a day ≈ 0.001 × (22,500 + 12,800) for both sides' lethality.",
+    )
     parliament_seats: int = param(
         PARLIAMENT_SEATS, unit="seats", ge=1, le=MAX_PARLIAMENT_SEATS,
         description="Seats in the country's parliament: a militia bloc's public threat weighs "
@@ -303,6 +337,13 @@ class Militia(Strict):
         source="Reasoning: KH rebuilt its leadership within about a year of al-Muhandis's death; "
         "keeps 10-year runs stationary.",
     )
+    combat_lethality: float = param(
+        0.001, unit="killed/day per personnel-equivalent", ge=0, le=1,
+        description="Government troops the militia kills per day of fighting per unit of its "
+        "strength S_m (Lanchester square law; mechanisms/operation.py).",
+        source="As government.combat_lethality: Basra 2008, ~45 killed a day among both sides "
+        "(Al Jazeera 2008-03-30); the sources do not split the dead by side, so both are equal.",
+    )
 
 
 class Patron(Strict):
@@ -367,6 +408,15 @@ class Patron(Strict):
         description="How strongly the patron shifts support toward a client under pressure "
         "(disrupted by arrests or strikes): share ∝ base share × (1 + this × disruption).",
         source="Reasoning: Iran backs a proxy under pressure rather than let it fold.",
+    )
+    broker_threshold: float = param(
+        0.25, unit="probability 0-1", ge=0, le=1,
+        description="The client's chance in a fight (1 − the government's contest ratio) below "
+        "which the patron brokers a ceasefire (daily chance ½ at the threshold; "
+        "mechanisms/operation.py).",
+        source="Basra 2008: Iran brokered Sadr's order of 30 March (talks in Qom with "
+        "Soleimani) once US air power had joined and JAM was losing (Washington Post, "
+        "McClatchy 2008-03-31); reasoning: a patron lets its client fight an even fight.",
     )
 
 

@@ -22,6 +22,12 @@ def _raid(model: LeverageModel, ev: ScriptedEvent) -> None:
                note=ev.note)
 
 
+def _operation(model: LeverageModel, ev: ScriptedEvent) -> None:
+    figures = ev.typed_figures()
+    model.operation(model.militia(ev.target), troops=figures.troops, days=figures.days,
+                    note=ev.note)
+
+
 def _strike(model: LeverageModel, ev: ScriptedEvent) -> None:
     if not model.foreign_force.withdrawn:
         model.foreign_force.strike(ev.target, ev.note or "scripted strike")
@@ -77,7 +83,7 @@ def _set(model: LeverageModel, ev: ScriptedEvent) -> None:
 HANDLERS: dict[str, Callable[[LeverageModel, ScriptedEvent], None]] = {
     "raid": _raid, "strike": _strike, "backing": _backing, "attack": _attack,
     "deploy_defence": _deploy_defence, "truce": _truce, "drawdown": _drawdown,
-    "withdrawal": _withdrawal, "set": _set,
+    "withdrawal": _withdrawal, "set": _set, "operation": _operation,
 }
 
 

@@ -8,7 +8,7 @@ import mesa
 import numpy as np
 
 from leverage_sim import schema
-from leverage_sim.mechanisms import enforcement, standoff
+from leverage_sim.mechanisms import enforcement, operation, standoff
 from leverage_sim.mechanisms.beliefs import BetaBelief, clamp, fade, relax, remembered
 
 if TYPE_CHECKING:
@@ -97,8 +97,11 @@ class Government(mesa.Agent):
                                         defenders)
 
     def strength(self, backing_term: float) -> float:
-        """S_g for a standoff, with ``backing_term`` = 1 if the US stepped in, else E[backing]."""
-        return standoff.government_strength(self.enforcement_capacity, self.authority,
+        """S_g for a standoff, with ``backing_term`` = 1 if the US stepped in, else E[backing]:
+        the share of its capacity that fights (``committed_share``)."""
+        return standoff.government_strength(
+            operation.committed_forces(self.enforcement_capacity, self.committed_share),
+            self.authority,
                                             backing_term,
                                             self.model.foreign_force.standoff_strength)
 

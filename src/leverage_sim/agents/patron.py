@@ -5,7 +5,7 @@ from __future__ import annotations
 import mesa
 
 from leverage_sim import schema
-from leverage_sim.mechanisms import patronage
+from leverage_sim.mechanisms import operation, patronage
 from leverage_sim.mechanisms.beliefs import fade
 
 
@@ -67,3 +67,13 @@ class Patron(mesa.Agent):
     def react_to_raid(self) -> None:
         """A raid on a client militia raises instigation (backlash)."""
         self.backlash += self.raid_backlash
+
+    def brokers(self, militia: str, position: float) -> bool:
+        """Whether it brokers a ceasefire today in its client ``militia``'s fight, whose chance
+        in the fight is ``position`` (:func:`operation.broker_probability`); never for a militia
+        it does not support (and then no draw)."""
+        if self.shares[militia] <= 0:
+            return False
+        p = operation.broker_probability(position, self.broker_threshold,
+                                         self.restraint_weight, self.stability_priority)
+        return bool(self.model.rng.random() < p)

@@ -161,6 +161,9 @@ def scripted_rows(sc: Scenario, strings: _Strings) -> tuple[np.ndarray, np.ndarr
             row[L.E_FIGURE] = ev.typed_figures().instigation
         elif ev.action == "drawdown":
             row[L.E_FIGURE] = ev.typed_figures().troops
+        elif ev.action == "operation":
+            fig = ev.typed_figures()
+            row[L.E_FIGURE], row[L.E_FIGURE2] = fig.troops, fig.days
         elif ev.action == "set":
             row[L.E_FIRST_SET] = len(sets)
             sets.extend(_set_rows(sc, ev, strings))
@@ -207,6 +210,6 @@ def build(sc: Scenario) -> World:
     scripted, sets, items = cached  # read-only for the runs (their strings are appended here)
     s = np.array([[site.target_weight, site.interception, site.lethality]
                   for site in sc.foreign_forces.sites], dtype=float).reshape(-1, L.SITE_SIZE)
-    raids = sum(ev.action == "raid" for ev in sc.events)
+    raids = sum(ev.action in ("raid", "operation") for ev in sc.events)
     return World(initial_world(sc), initial_militias(sc), s, scripted, sets, items,
                  sc.horizon_days + raids + 1)

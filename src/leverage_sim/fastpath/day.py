@@ -25,13 +25,17 @@ from leverage_sim.agents.government import ATTACK_MEMORY_DAYS
 from leverage_sim.fastpath.layout import (
     A_ATTACK,
     A_BACKING,
+    A_CEASEFIRE,
     A_CLASH,
     A_COMPLY,
+    A_DEFECTION,
     A_DEPLOY_DEFENCE,
     A_DRAWDOWN,
+    A_FIGHTING,
     A_HOLD_FIRM,
     A_INTERCEPTION,
     A_MUSTER,
+    A_OPERATION,
     A_PUBLIC_THREAT,
     A_RAID,
     A_RELEASE,
@@ -56,13 +60,16 @@ from leverage_sim.fastpath.layout import (
     BASE_COHESION,
     BASE_INSTIGATION,
     BASE_RESOLVE,
+    BROKER_THRESHOLD,
     CAPACITY,
     CAPITAL,
     CASUALTIES,
     CLASH_PROPENSITY,
     COALITION,
+    COMMITTED_SHARE,
     COOLDOWN,
     CUSTODY,
+    DESERTION_RATE,
     DETAINED,
     DISRUPTION,
     DISRUPTION_RECOVERY,
@@ -90,8 +97,10 @@ from leverage_sim.fastpath.layout import (
     EXPULSION,
     FIGHTERS,
     FLOOR,
+    FORCE_COHESION,
     FP_ALPHA,
     FP_MEAN,
+    G_LETHALITY,
     G_RECOVERY_DAYS,
     GB_ALPHA,
     GB_MEAN,
@@ -101,17 +110,22 @@ from leverage_sim.fastpath.layout import (
     HOSTILITY,
     INSTIGATION,
     INTERCEPTION,
-    K_AFTER_CLASH,
     K_ATTACK,
     K_ATTACK_BY,
-    K_CLASH,
+    K_CEASEFIRE,
+    K_CLASH_BEGINS,
     K_COST_DRAWDOWN,
+    K_DESERTED,
     K_DRAWDOWN,
+    K_FIGHT_OVER,
+    K_FIGHTING,
+    K_HALTS,
     K_HOLDS_FOR_NOW,
     K_INTERCEPTION_NOW,
     K_JOINS_MUSTER,
     K_MEMBERS_ARRESTED,
     K_MUSTERED,
+    K_OPERATION_OPENED,
     K_POLITICAL_COST,
     K_PUBLIC_THREAT,
     K_RELEASED,
@@ -119,8 +133,10 @@ from leverage_sim.fastpath.layout import (
     K_STRIKE,
     K_TEXT,
     K_TRANSFERRED,
-    K_WON_AFTER_CLASH,
+    K_WON_CEASEFIRE,
     K_WON_DISPERSES,
+    K_WON_FIGHT_OVER,
+    K_WON_WITHDRAWS,
     LAST_DRAWDOWN,
     LETHALITY,
     LEVERAGE,
@@ -128,6 +144,7 @@ from leverage_sim.fastpath.layout import (
     M_ATTACK_RATE,
     M_AUTONOMY,
     M_COHESION,
+    M_LETHALITY,
     M_RECOVERY_DAYS,
     MB_ALPHA,
     MB_MEAN,
@@ -166,13 +183,21 @@ from leverage_sim.fastpath.layout import (
     RET_THRESHOLD,
     S_ALLIED,
     S_DETAINEES,
+    S_END_DAY,
+    S_FIGHTING,
+    S_GOV_KILLED,
+    S_MIL_KILLED,
+    S_MIL_START,
     S_MILITIA,
     S_MUSTER,
     S_OPENED,
+    S_OPERATION,
     S_OUTCOME,
     S_PRESSURE,
     S_STEP_IN_DAY,
     S_STEPPED_IN,
+    S_TROOPS,
+    S_TROOPS_START,
     S_WILL,
     SEATS,
     SEEN,
@@ -189,6 +214,7 @@ from leverage_sim.fastpath.layout import (
     STR_FOREIGN_FORCES,
     STR_GOVERNMENT,
     STR_NO_RESISTANCE,
+    STR_PATRON,
     STR_RETALIATION,
     STR_US_BACKS,
     STRIKE_BACKLASH,
@@ -214,6 +240,7 @@ from leverage_sim.fastpath.layout import (
     X_BACKING,
     X_DEPLOY_DEFENCE,
     X_DRAWDOWN,
+    X_OPERATION,
     X_RAID,
     X_SET,
     X_STRIKE,
@@ -226,6 +253,7 @@ from leverage_sim.mechanisms import (
     beliefs,
     enforcement,
     intimidation,
+    operation,
     patronage,
     retaliation,
     standoff,
@@ -339,8 +367,9 @@ def step_in_probability(w):
 @jitable
 def government_strength(w, backing_term):
     """``Government.strength``."""
-    return standoff.government_strength(int(w[CAPACITY]), w[AUTHORITY], backing_term,
-                                        standoff_strength(w))
+    return standoff.government_strength(operation.committed_forces(w[CAPACITY],
+                                                                   w[COMMITTED_SHARE]),
+                                        w[AUTHORITY], backing_term, standoff_strength(w))
 
 
 @jitable
@@ -557,8 +586,8 @@ def close(day, w, m, so, ev, s, outcome, kept, kind, a, b, c):
     if won:
         record(ev, day, STR_GOVERNMENT, A_HOLD_FIRM, militia_name(i), 1.0, kind, a, b, c)
         step = w[WIN_GAIN]
-    else:
-        handed = transfer(w, m, i, kept)
+    else:  # an operation has no detainees at stake: halting hands none over
+        handed = 0 if so[s, S_OPERATION] != 0 else transfer(w, m, i, kept)
         record(ev, day, STR_GOVERNMENT, A_RELENT, militia_name(i), handed, kind, a, b, c)
         step = w[RELENT_COST] * (1.5 if outcome == CLASH_LOST else 1.0)
     end_standoff_shifts(w, m, i, won, step, so[s, S_STEPPED_IN] != 0)
@@ -575,6 +604,9 @@ def play_day(rng, day, w, m, so, ev, s):
     stepped_in = so[s, S_STEPPED_IN] != 0
     if not stepped_in:
         observe_backing(w, m, False, True)
+    if so[s, S_FIGHTING] != 0:
+        fight_day(rng, day, w, m, so, ev, s)
+        return
     s_mil = standoff.militia_strength(fighters(m, i), m[i, M_COHESION], int(so[s, S_MUSTER]),
                                       int(m[i, CAPITAL]), int(so[s, S_ALLIED]))
     backing_term = 1.0 if stepped_in else w[GB_MEAN]
@@ -593,13 +625,128 @@ def play_day(rng, day, w, m, so, ev, s):
         close(day, w, m, so, ev, s, HELD_FIRM, 0, K_WON_DISPERSES, militia_name(i), 0.0, 0.0)
         return
     if rng.random() < standoff.clash_probability(m[i, CLASH_PROPENSITY], push(w, m, i)):
-        won = rng.random() < actual
         raise_escalation(w, ESC_PER_CLASH)
-        record(ev, day, militia_name(i), A_CLASH, STR_GOVERNMENT, actual, K_CLASH, TRUE if won else FALSE)
-        if won:
-            close(day, w, m, so, ev, s, CLASH_WON, 0, K_WON_AFTER_CLASH, 0.0, 0.0, 0.0)
+        record(ev, day, militia_name(i), A_CLASH, STR_GOVERNMENT, actual, K_CLASH_BEGINS)
+        start_fight(so, s, operation.committed_forces(w[CAPACITY], w[COMMITTED_SHARE]),
+                    fighters(m, i), day + operation.MAX_CLASH_DAYS)
+
+
+# ---- fights (standoffs.start_fight, fight_strengths, fight_day; LeverageModel.operation) -------
+@jitable
+def start_fight(so, s, troops, militia_fighters, end_day):
+    """``standoffs.start_fight``."""
+    so[s, S_FIGHTING] = TRUE
+    so[s, S_TROOPS] = so[s, S_TROOPS_START] = troops
+    so[s, S_MIL_START] = militia_fighters
+    so[s, S_END_DAY] = end_day
+
+
+@jitable
+def fight_strengths(w, m, so, s, backing_term):
+    """``standoffs.fight_strengths``: (S_g, S_m)."""
+    i = int(so[s, S_MILITIA])
+    s_gov = standoff.government_strength(int(so[s, S_TROOPS]), w[AUTHORITY], backing_term,
+                                         standoff_strength(w))
+    if so[s, S_OPERATION] != 0:
+        muster, pool = 1, 1
+    else:
+        muster, pool = int(so[s, S_MUSTER]), int(m[i, CAPITAL])
+    s_mil = standoff.militia_strength(fighters(m, i), m[i, M_COHESION], muster, pool,
+                                      int(so[s, S_ALLIED]))
+    return s_gov, s_mil
+
+
+@jitable
+def patron_brokers(rng, w, m, i, position):
+    """``Patron.brokers``."""
+    if m[i, SHARE] <= 0:
+        return False
+    weight = patronage.restraint_weight(
+        patronage.war_risk(w[ESC], w[RECENT_STRIKES], w[STRIKE_RISK]), w[ESC_THRESHOLD])
+    p = operation.broker_probability(position, w[BROKER_THRESHOLD], weight, w[STABILITY])
+    return rng.random() < p
+
+
+@jitable
+def fight_day(rng, day, w, m, so, ev, s):
+    """``standoffs.fight_day``."""
+    i = int(so[s, S_MILITIA])
+    us = 1.0 if so[s, S_STEPPED_IN] != 0 else 0.0
+    s_gov, s_mil = fight_strengths(w, m, so, s, us)
+    militia_killed = operation.draw_losses(rng, fighters(m, i), w[G_LETHALITY], s_gov)
+    government_killed = operation.draw_losses(rng, int(so[s, S_TROOPS]), m[i, M_LETHALITY],
+                                              s_mil)
+    set_fighters(m, i, fighters(m, i) - militia_killed)
+    so[s, S_MIL_KILLED] += militia_killed
+    so[s, S_TROOPS] -= government_killed
+    so[s, S_GOV_KILLED] += government_killed
+    raise_escalation(w, ESC_PER_CLASH)
+    record(ev, day, STR_GOVERNMENT, A_FIGHTING, militia_name(i),
+           government_killed + militia_killed, K_FIGHTING, government_killed, militia_killed)
+    s_gov, s_mil = fight_strengths(w, m, so, s, us)
+    actual = standoff.contest_ratio(s_gov, s_mil)
+    share = operation.desertion_share(w[DESERTION_RATE], w[FORCE_COHESION], actual,
+                                      operation.loss_share(so[s, S_GOV_KILLED],
+                                                           so[s, S_TROOPS_START]))
+    deserters = operation.draw_deserters(rng, int(so[s, S_TROOPS]), share)
+    if deserters:
+        so[s, S_TROOPS] -= deserters
+        record(ev, day, STR_GOVERNMENT, A_DEFECTION, militia_name(i), deserters, K_DESERTED,
+               deserters)
+    s_gov, s_mil = fight_strengths(w, m, so, s, us)
+    if so[s, S_TROOPS] <= 0:
+        close(day, w, m, so, ev, s, CLASH_LOST, 0, K_FIGHT_OVER, FALSE, 0.0, 0.0)
+        return
+    if s_mil <= 0:
+        close(day, w, m, so, ev, s, CLASH_WON, 0, K_WON_FIGHT_OVER, 0.0, 0.0, 0.0)
+        return
+    actual = standoff.contest_ratio(s_gov, s_mil)
+    if patron_brokers(rng, w, m, i, 1.0 - actual):
+        record(ev, day, STR_PATRON, A_CEASEFIRE, militia_name(i),
+               1.0 - actual, K_CEASEFIRE, militia_name(i), 1.0 - actual)
+        close(day, w, m, so, ev, s, CLASH_WON, 0, K_WON_CEASEFIRE, militia_name(i), 0.0, 0.0)
+        return
+    backing_term = 1.0 if so[s, S_STEPPED_IN] != 0 else w[GB_MEAN]
+    believed = standoff.contest_ratio(fight_strengths(w, m, so, s, backing_term)[0], s_mil)
+    p = standoff.hold_probability(believed, w[RESOLVE], so[s, S_PRESSURE], w[COALITION],
+                                  w[SHARPNESS])
+    if not rng.random() < p:
+        close(day, w, m, so, ev, s, CLASH_LOST, 0, K_HALTS, backing_term, believed, 0.0)
+        return
+    if rng.random() < operation.withdraw_probability(
+            actual, push(w, m, i), operation.loss_share(so[s, S_MIL_KILLED], so[s, S_MIL_START]),
+            w[SHARPNESS]):
+        close(day, w, m, so, ev, s, CLASH_WON, 0, K_WON_WITHDRAWS, militia_name(i), 0.0, 0.0)
+        return
+    if day >= so[s, S_END_DAY]:
+        if actual > 0.5:
+            close(day, w, m, so, ev, s, CLASH_WON, 0, K_WON_FIGHT_OVER, 0.0, 0.0, 0.0)
         else:
-            close(day, w, m, so, ev, s, CLASH_LOST, 0, K_AFTER_CLASH, FALSE, 0.0, 0.0)
+            close(day, w, m, so, ev, s, CLASH_LOST, 0, K_FIGHT_OVER, FALSE, 0.0, 0.0)
+
+
+@jitable
+def operation_opens(rng, day, w, m, so, ev, i, troops, days, note):
+    """``LeverageModel.operation`` on militia row ``i``; ``note`` a string number or -1."""
+    fighting = operation.committed_forces(troops, w[COMMITTED_SHARE])
+    if note >= 0:
+        record(ev, day, STR_GOVERNMENT, A_OPERATION, militia_name(i), fighting, K_TEXT, note)
+    else:
+        record(ev, day, STR_GOVERNMENT, A_OPERATION, militia_name(i), fighting,
+               K_OPERATION_OPENED, fighting, days)
+    w[BACKLASH] += w[RAID_BACKLASH]
+    will, when = standoff.draw_us_choice(rng, step_in_probability(w), int(w[RESPONSE_DELAY]),
+                                         day)
+    k = int(w[N_STANDOFFS])
+    so[k, :] = 0.0
+    so[k, S_MILITIA] = i
+    so[k, S_OPENED] = day
+    so[k, S_WILL] = TRUE if will else FALSE
+    so[k, S_STEP_IN_DAY] = when
+    so[k, S_OUTCOME] = OPEN
+    so[k, S_OPERATION] = TRUE
+    start_fight(so, k, fighting, fighters(m, i), day + days)
+    w[N_STANDOFFS] = k + 1
 
 
 # ---- government (Government.step, release_transferred; LeverageModel.release) -------------------
@@ -853,6 +1000,8 @@ def fire_scripted(rng, day, w, m, s, so, tw, ev, ps, e, sets):
     elif action == X_DRAWDOWN or action == X_WITHDRAWAL:
         troops = int(e[E_FIGURE]) if action == X_DRAWDOWN else int(w[PRESENCE])
         draw_down(day, w, m, ev, troops, 0.0, 0.0, note)
+    elif action == X_OPERATION:
+        operation_opens(rng, day, w, m, so, ev, i, e[E_FIGURE], int(e[E_FIGURE2]), note)
     elif action == X_SET:
         for r in range(int(e[E_FIRST_SET]), int(e[E_LAST_SET])):
             set_parameter(w, m, s, sets[r])

@@ -89,8 +89,13 @@ WITHDRAWAL_DAY = 78  # day US forces left (-1: not yet)
 N_STANDOFFS = 79  # standoffs opened so far
 N_WINDOWS = 80  # threat windows opened so far (one per raid with arrests)
 ORDER = 81  # insertion counter of the government's transferred detainees (dict order)
-PARLIAMENT = 82  # government.parliament_seats
-WORLD_SIZE = 83
+COMMITTED_SHARE = 82  # government.committed_share
+FORCE_COHESION = 83  # government.force_cohesion
+DESERTION_RATE = 84  # government.desertion_rate
+G_LETHALITY = 85  # government.combat_lethality
+BROKER_THRESHOLD = 86  # patron.broker_threshold
+PARLIAMENT = 87  # government.parliament_seats
+WORLD_SIZE = 88
 
 # militia rows
 FIGHTERS = 0  # militias[].fighters (the starting strength)
@@ -137,7 +142,8 @@ SEEN_DAY = 40
 CUSTODY = 41  # its members in government custody
 TRANSFERRED = 42  # its members transferred to a unit it controls, not yet free
 TRANSFER_ORDER = 43  # when its TRANSFERRED entry was opened (release order)
-MILITIA_SIZE = 44
+M_LETHALITY = 44  # militias[].combat_lethality
+MILITIA_SIZE = 45
 
 # site rows
 TARGET_WEIGHT = 0  # foreign_forces.sites[].target_weight
@@ -156,17 +162,25 @@ S_ALLIED = 6  # allied fighters who joined
 S_PRESSURE = 7  # public threats' pressure
 S_STEPPED_IN = 8  # 1 once the US stepped in
 S_OUTCOME = 9  # -1 open, else an index of OUTCOME_NAMES
-STANDOFF_SIZE = 10
+S_OPERATION = 10  # 1 for a scripted operation (no detainees at stake)
+S_FIGHTING = 11  # 1 while a fight is on (mechanisms/operation.py)
+S_TROOPS = 12  # government troops still in the fight
+S_TROOPS_START = 13
+S_GOV_KILLED = 14
+S_MIL_START = 15  # the militia's fighters when the fight began
+S_MIL_KILLED = 16
+S_END_DAY = 17  # the fight's last day
+STANDOFF_SIZE = 18
 
 OUTCOME_NAMES = ("held_firm", "relented", "clash_won", "clash_lost")
 """Standoff outcomes, as :class:`leverage_sim.mechanisms.standoff.Standoff` names them."""
 
 
 SETTABLE = {
-    "government": {"authority": AUTHORITY, "resolve": RESOLVE, "enforcement_capacity": CAPACITY, "coalition_support": COALITION, "raid_rate": RAID_RATE, "attack_response": ATTACK_RESPONSE, "pressure_response": PRESSURE_RESPONSE, "raid_targets": RAID_TARGETS, "prior_backing": G_PRIOR_BACKING, "prior_strength": G_PRIOR_STRENGTH, "prior_resistance": G_PRIOR_RESISTANCE, "negotiation_leverage": LEVERAGE, "recovery_days": G_RECOVERY_DAYS, "decision_sharpness": SHARPNESS, "relent_authority_cost": RELENT_COST, "win_authority_gain": WIN_GAIN, "threat_sensitivity": THREAT_SENSITIVITY, "transfer_release_rate": RELEASE_RATE, "parliament_seats": PARLIAMENT},
-    "patron": {"instigation": INSTIGATION, "resources": RESOURCES, "stability_priority": STABILITY, "escalation_threshold": ESC_THRESHOLD, "strike_backlash": STRIKE_BACKLASH, "adjustment_rate": ADJUSTMENT, "raid_backlash": RAID_BACKLASH, "strike_risk": STRIKE_RISK, "strike_memory_days": STRIKE_MEMORY, "support_responsiveness": RESPONSIVENESS},
+    "government": {"authority": AUTHORITY, "resolve": RESOLVE, "enforcement_capacity": CAPACITY, "coalition_support": COALITION, "raid_rate": RAID_RATE, "attack_response": ATTACK_RESPONSE, "pressure_response": PRESSURE_RESPONSE, "raid_targets": RAID_TARGETS, "prior_backing": G_PRIOR_BACKING, "prior_strength": G_PRIOR_STRENGTH, "prior_resistance": G_PRIOR_RESISTANCE, "negotiation_leverage": LEVERAGE, "recovery_days": G_RECOVERY_DAYS, "decision_sharpness": SHARPNESS, "relent_authority_cost": RELENT_COST, "win_authority_gain": WIN_GAIN, "threat_sensitivity": THREAT_SENSITIVITY, "transfer_release_rate": RELEASE_RATE, "committed_share": COMMITTED_SHARE, "force_cohesion": FORCE_COHESION, "desertion_rate": DESERTION_RATE, "combat_lethality": G_LETHALITY, "parliament_seats": PARLIAMENT},
+    "patron": {"instigation": INSTIGATION, "resources": RESOURCES, "stability_priority": STABILITY, "escalation_threshold": ESC_THRESHOLD, "strike_backlash": STRIKE_BACKLASH, "adjustment_rate": ADJUSTMENT, "raid_backlash": RAID_BACKLASH, "strike_risk": STRIKE_RISK, "strike_memory_days": STRIKE_MEMORY, "support_responsiveness": RESPONSIVENESS, "broker_threshold": BROKER_THRESHOLD},
     "foreign_forces": {"presence": PRESENCE, "backing": BACKING, "standoff_share": STANDOFF_SHARE, "ground_multiplier": GROUND, "air_support": AIR, "backing_sensitivity": BACKING_SENSITIVITY, "prior_partner_resolve": F_PRIOR_PARTNER, "prior_strength": F_PRIOR_STRENGTH, "response_delay_days": RESPONSE_DELAY, "retaliation_threshold": RET_THRESHOLD, "retaliation_probability": RET_PROBABILITY, "retaliation_restraint": RET_RESTRAINT, "retaliation_delay_days": RET_DELAY, "strike_lethality": STRIKE_LETHALITY, "strike_cohesion_damage": STRIKE_COHESION, "strike_disruption": STRIKE_DISRUPTION, "strike_expulsion_pressure": STRIKE_EXPULSION, "casualty_tolerance": TOLERANCE, "drawdown_share": DRAWDOWN_SHARE, "drawdown_cooldown_days": COOLDOWN, "withdrawal_floor": FLOOR, "expulsion_pressure": EXPULSION},
-    "militias": {"fighters": FIGHTERS, "capital_fighters": CAPITAL, "patron_support_share": SUPPORT_SHARE, "autonomy": M_AUTONOMY, "cohesion": M_COHESION, "seats": SEATS, "attack_rate": M_ATTACK_RATE, "mobilisation": MOBILISATION, "threat_propensity": THREAT_PROPENSITY, "threat_window_days": THREAT_WINDOW, "solidarity": SOLIDARITY, "clash_propensity": CLASH_PROPENSITY, "hostility": HOSTILITY, "emboldening": EMBOLDENING, "morale_memory_days": MORALE_MEMORY, "retaliation_aversion": RET_AVERSION, "prior_retaliation": M_PRIOR_RETALIATION, "prior_backing": M_PRIOR_BACKING, "prior_government_resolve": M_PRIOR_RESOLVE, "prior_strength": M_PRIOR_STRENGTH, "attack_cells": ATTACK_CELLS, "disruption_recovery_days": DISRUPTION_RECOVERY, "recovery_days": M_RECOVERY_DAYS},
+    "militias": {"fighters": FIGHTERS, "capital_fighters": CAPITAL, "patron_support_share": SUPPORT_SHARE, "autonomy": M_AUTONOMY, "cohesion": M_COHESION, "seats": SEATS, "attack_rate": M_ATTACK_RATE, "mobilisation": MOBILISATION, "threat_propensity": THREAT_PROPENSITY, "threat_window_days": THREAT_WINDOW, "solidarity": SOLIDARITY, "clash_propensity": CLASH_PROPENSITY, "hostility": HOSTILITY, "emboldening": EMBOLDENING, "morale_memory_days": MORALE_MEMORY, "retaliation_aversion": RET_AVERSION, "prior_retaliation": M_PRIOR_RETALIATION, "prior_backing": M_PRIOR_BACKING, "prior_government_resolve": M_PRIOR_RESOLVE, "prior_strength": M_PRIOR_STRENGTH, "attack_cells": ATTACK_CELLS, "disruption_recovery_days": DISRUPTION_RECOVERY, "recovery_days": M_RECOVERY_DAYS, "combat_lethality": M_LETHALITY},
     "sites": {"target_weight": TARGET_WEIGHT, "interception": INTERCEPTION, "lethality": LETHALITY},
 }
 """Columns of the schema fields, by section (``militias``, ``sites``: per row): what a
@@ -175,42 +189,49 @@ scripted ``set`` writes (``patron.instigation`` sets :data:`BASE_INSTIGATION`)."
 # ---- the event log's codes -------------------------------------------------------------------
 ACTIONS = ("raid", "comply", "muster", "standoff", "public_threat", "release", "backing",
            "hold_firm", "relent", "clash", "attack", "interception", "strike", "drawdown",
-           "withdrawal", "deploy_defence", "truce", "set")
+           "withdrawal", "deploy_defence", "truce", "set", "operation", "fighting", "defection",
+           "ceasefire")
 """Action names; an event row holds the position."""
 (A_RAID, A_COMPLY, A_MUSTER, A_STANDOFF, A_PUBLIC_THREAT, A_RELEASE, A_BACKING, A_HOLD_FIRM,
  A_RELENT, A_CLASH, A_ATTACK, A_INTERCEPTION, A_STRIKE, A_DRAWDOWN, A_WITHDRAWAL,
- A_DEPLOY_DEFENCE, A_TRUCE, A_SET) = range(len(ACTIONS))
+ A_DEPLOY_DEFENCE, A_TRUCE, A_SET, A_OPERATION, A_FIGHTING, A_DEFECTION,
+ A_CEASEFIRE) = range(len(ACTIONS))
 
-FIXED_STRINGS = ("government", "foreign_forces")
+FIXED_STRINGS = ("government", "foreign_forces", "patron")
 """The first entries of a run's string table (actor and target names, notes, fixed texts); then
 :data:`leverage_sim.event_text` constants (``TEXT_*`` below), the militias, the sites and the
 scenario's notes and names. -1 stands for no target (None)."""
-STR_GOVERNMENT, STR_FOREIGN_FORCES, STR_NO_RESISTANCE, STR_US_BACKS, STR_RETALIATION = range(5)
-STR_FIRST_MILITIA = 5
+(STR_GOVERNMENT, STR_FOREIGN_FORCES, STR_PATRON, STR_NO_RESISTANCE, STR_US_BACKS,
+ STR_RETALIATION) = range(6)
+STR_FIRST_MILITIA = 6
 """String number of militia 0 (militia i: ``STR_FIRST_MILITIA + i``; sites follow)."""
 
 # detail kinds: positions in leverage_sim.event_text.KINDS (checked by tests/test_fast_path.py)
 (K_TEXT, K_MEMBERS_ARRESTED, K_MUSTERED, K_STANDOFF_OPENED, K_PUBLIC_THREAT, K_JOINS_MUSTER,
  K_RELEASED, K_TRANSFERRED, K_HOLDS_FOR_NOW, K_CLASH, K_WON_DISPERSES, K_WON_AFTER_CLASH,
  K_AFTER_CLASH, K_ATTACK, K_ATTACK_BY, K_STRIKE, K_POLITICAL_COST, K_DRAWDOWN,
- K_COST_DRAWDOWN, K_INTERCEPTION_NOW) = range(20)
+ K_COST_DRAWDOWN, K_INTERCEPTION_NOW, K_CLASH_BEGINS, K_OPERATION_OPENED, K_FIGHTING,
+ K_DESERTED, K_CEASEFIRE, K_WON_WITHDRAWS, K_WON_CEASEFIRE, K_WON_FIGHT_OVER, K_FIGHT_OVER,
+ K_HALTS) = range(30)
 KIND_NAMES = ("text", "members_arrested", "mustered", "standoff_opened", "public_threat",
               "joins_muster", "released", "transferred", "holds_for_now", "clash", "won_disperses",
               "won_after_clash", "after_clash", "attack", "attack_by", "strike", "political_cost",
-              "drawdown", "cost_drawdown", "interception_now")
+              "drawdown", "cost_drawdown", "interception_now", "clash_begins", "operation_opened",
+              "fighting", "deserted", "ceasefire", "won_withdraws", "won_ceasefire",
+              "won_fight_over", "fight_over", "halts")
 """The function names in :data:`leverage_sim.event_text.KINDS`, in the order of ``K_*``."""
 
 # scripted events: one row each (day, action, figures, strings)
 SCRIPTED = ("raid", "strike", "backing", "attack", "deploy_defence", "truce", "drawdown",
-            "withdrawal", "set")
+            "withdrawal", "set", "operation")
 (X_RAID, X_STRIKE, X_BACKING, X_ATTACK, X_DEPLOY_DEFENCE, X_TRUCE, X_DRAWDOWN, X_WITHDRAWAL,
- X_SET) = range(len(SCRIPTED))
+ X_SET, X_OPERATION) = range(len(SCRIPTED))
 (E_DAY, E_ACTION, E_MILITIA, E_SITE, E_FIGURE, E_FIGURE2, E_NOTE, E_ACTOR, E_TARGET,
  E_FIRST_SET, E_LAST_SET) = range(11)
 EVENT_SIZE = 11
 """Scripted-event columns: day, action (``X_*``), militia and site rows (-1: none), figures
 (raid: arrests or -1, targets or 0; deploy_defence: interception; truce: instigation;
-drawdown: troops), note (string number, -1: none), actor and target strings, and the rows of
+drawdown: troops; operation: troops, days), note (string number, -1: none), actor and target strings, and the rows of
 its parameter changes (``set``) in the set table [first, last)."""
 SET_WORLD, SET_MILITIA, SET_SITE = range(3)
 (P_WHERE, P_ROW, P_COLUMN, P_VALUE) = range(4)

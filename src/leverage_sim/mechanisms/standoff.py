@@ -55,6 +55,16 @@ class Standoff:
     us_stepped_in: bool = False
     joined: set[str] = field(default_factory=set)
     outcome: str | None = None  # "held_firm", "relented", "clash_won", "clash_lost"
+    # a fight (mechanisms/operation.py): an operation from its opening, a standoff once its
+    # muster turns into an armed clash
+    operation: bool = False  # a scripted operation, not a standoff over detainees
+    fighting: bool = False
+    troops: int = 0  # government troops still in the fight
+    troops_start: int = 0
+    government_killed: int = 0
+    militia_start: int = 0  # the militia's fighters when the fight began
+    militia_killed: int = 0
+    end_day: int = 0  # the fight's last day
 
     @property
     def is_open(self) -> bool:

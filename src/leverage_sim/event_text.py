@@ -105,6 +105,11 @@ def interception_now(chance: float) -> str:
     return f"interception chance now {chance:.2f}"
 
 
+def expulsion_vote(pressure: float) -> str:
+    return (f"parliament votes to expel foreign forces (expulsion pressure {pressure:.2f}); "
+            "the demand stands")
+
+
 RETALIATION = "retaliation for US casualties"
 NO_RESISTANCE = "no resistance to the arrests"
 US_BACKS = "US forces back the government in the standoff"
@@ -115,6 +120,7 @@ KINDS: tuple[tuple[Callable[..., str], str], ...] = (
     (holds_for_now, "iff"), (clash, "b"), (won_disperses, "s"), (won_after_clash, ""),
     (after_clash, "b"), (attack, "ib"), (attack_by, "s"), (strike, "si"),
     (political_cost, "ff"), (drawdown, "si"), (cost_drawdown, "ffi"), (interception_now, "f"),
+    (expulsion_vote, "f"),
 )
 """Kind number (the position) → (function, argument types): ``s`` a string (its number in the
 run's string table), ``i`` an integer, ``f`` a float, ``b`` a yes/no; how the fast path's

@@ -89,7 +89,15 @@ WITHDRAWAL_DAY = 78  # day US forces left (-1: not yet)
 N_STANDOFFS = 79  # standoffs opened so far
 N_WINDOWS = 80  # threat windows opened so far (one per raid with arrests)
 ORDER = 81  # insertion counter of the government's transferred detainees (dict order)
-WORLD_SIZE = 82
+STEP_IN_COALITION = 82  # government.step_in_coalition_cost
+STEP_IN_BACKLASH = 83  # patron.step_in_backlash
+STEP_IN_EXPULSION = 84  # foreign_forces.step_in_expulsion_pressure
+VOTE_THRESHOLD = 85  # foreign_forces.expulsion_vote_threshold
+VOTE_FLOOR = 86  # foreign_forces.expulsion_vote_floor
+ESC_PER_STEP_IN = 87  # escalation.per_step_in
+VOTED = 88  # 1 once parliament has voted to expel the foreign force
+FLOOR_REVIEW = 89  # 1 while the force is under review at its floor
+WORLD_SIZE = 90
 
 # militia rows
 FIGHTERS = 0  # militias[].fighters (the starting strength)
@@ -162,9 +170,9 @@ OUTCOME_NAMES = ("held_firm", "relented", "clash_won", "clash_lost")
 
 
 SETTABLE = {
-    "government": {"authority": AUTHORITY, "resolve": RESOLVE, "enforcement_capacity": CAPACITY, "coalition_support": COALITION, "raid_rate": RAID_RATE, "attack_response": ATTACK_RESPONSE, "pressure_response": PRESSURE_RESPONSE, "raid_targets": RAID_TARGETS, "prior_backing": G_PRIOR_BACKING, "prior_strength": G_PRIOR_STRENGTH, "prior_resistance": G_PRIOR_RESISTANCE, "negotiation_leverage": LEVERAGE, "recovery_days": G_RECOVERY_DAYS, "decision_sharpness": SHARPNESS, "relent_authority_cost": RELENT_COST, "win_authority_gain": WIN_GAIN, "threat_sensitivity": THREAT_SENSITIVITY, "transfer_release_rate": RELEASE_RATE},
-    "patron": {"instigation": INSTIGATION, "resources": RESOURCES, "stability_priority": STABILITY, "escalation_threshold": ESC_THRESHOLD, "strike_backlash": STRIKE_BACKLASH, "adjustment_rate": ADJUSTMENT, "raid_backlash": RAID_BACKLASH, "strike_risk": STRIKE_RISK, "strike_memory_days": STRIKE_MEMORY, "support_responsiveness": RESPONSIVENESS},
-    "foreign_forces": {"presence": PRESENCE, "backing": BACKING, "standoff_share": STANDOFF_SHARE, "ground_multiplier": GROUND, "air_support": AIR, "backing_sensitivity": BACKING_SENSITIVITY, "prior_partner_resolve": F_PRIOR_PARTNER, "prior_strength": F_PRIOR_STRENGTH, "response_delay_days": RESPONSE_DELAY, "retaliation_threshold": RET_THRESHOLD, "retaliation_probability": RET_PROBABILITY, "retaliation_restraint": RET_RESTRAINT, "retaliation_delay_days": RET_DELAY, "strike_lethality": STRIKE_LETHALITY, "strike_cohesion_damage": STRIKE_COHESION, "strike_disruption": STRIKE_DISRUPTION, "strike_expulsion_pressure": STRIKE_EXPULSION, "casualty_tolerance": TOLERANCE, "drawdown_share": DRAWDOWN_SHARE, "drawdown_cooldown_days": COOLDOWN, "withdrawal_floor": FLOOR, "expulsion_pressure": EXPULSION},
+    "government": {"authority": AUTHORITY, "resolve": RESOLVE, "enforcement_capacity": CAPACITY, "coalition_support": COALITION, "raid_rate": RAID_RATE, "attack_response": ATTACK_RESPONSE, "pressure_response": PRESSURE_RESPONSE, "raid_targets": RAID_TARGETS, "prior_backing": G_PRIOR_BACKING, "prior_strength": G_PRIOR_STRENGTH, "prior_resistance": G_PRIOR_RESISTANCE, "negotiation_leverage": LEVERAGE, "recovery_days": G_RECOVERY_DAYS, "decision_sharpness": SHARPNESS, "relent_authority_cost": RELENT_COST, "win_authority_gain": WIN_GAIN, "threat_sensitivity": THREAT_SENSITIVITY, "transfer_release_rate": RELEASE_RATE, "step_in_coalition_cost": STEP_IN_COALITION},
+    "patron": {"instigation": INSTIGATION, "resources": RESOURCES, "stability_priority": STABILITY, "escalation_threshold": ESC_THRESHOLD, "strike_backlash": STRIKE_BACKLASH, "adjustment_rate": ADJUSTMENT, "raid_backlash": RAID_BACKLASH, "strike_risk": STRIKE_RISK, "strike_memory_days": STRIKE_MEMORY, "support_responsiveness": RESPONSIVENESS, "step_in_backlash": STEP_IN_BACKLASH},
+    "foreign_forces": {"presence": PRESENCE, "backing": BACKING, "standoff_share": STANDOFF_SHARE, "ground_multiplier": GROUND, "air_support": AIR, "backing_sensitivity": BACKING_SENSITIVITY, "prior_partner_resolve": F_PRIOR_PARTNER, "prior_strength": F_PRIOR_STRENGTH, "response_delay_days": RESPONSE_DELAY, "retaliation_threshold": RET_THRESHOLD, "retaliation_probability": RET_PROBABILITY, "retaliation_restraint": RET_RESTRAINT, "retaliation_delay_days": RET_DELAY, "strike_lethality": STRIKE_LETHALITY, "strike_cohesion_damage": STRIKE_COHESION, "strike_disruption": STRIKE_DISRUPTION, "strike_expulsion_pressure": STRIKE_EXPULSION, "casualty_tolerance": TOLERANCE, "drawdown_share": DRAWDOWN_SHARE, "drawdown_cooldown_days": COOLDOWN, "withdrawal_floor": FLOOR, "expulsion_pressure": EXPULSION, "step_in_expulsion_pressure": STEP_IN_EXPULSION, "expulsion_vote_threshold": VOTE_THRESHOLD, "expulsion_vote_floor": VOTE_FLOOR},
     "militias": {"fighters": FIGHTERS, "capital_fighters": CAPITAL, "patron_support_share": SUPPORT_SHARE, "autonomy": M_AUTONOMY, "cohesion": M_COHESION, "seats": SEATS, "attack_rate": M_ATTACK_RATE, "mobilisation": MOBILISATION, "threat_propensity": THREAT_PROPENSITY, "threat_window_days": THREAT_WINDOW, "solidarity": SOLIDARITY, "clash_propensity": CLASH_PROPENSITY, "hostility": HOSTILITY, "emboldening": EMBOLDENING, "morale_memory_days": MORALE_MEMORY, "retaliation_aversion": RET_AVERSION, "prior_retaliation": M_PRIOR_RETALIATION, "prior_backing": M_PRIOR_BACKING, "prior_government_resolve": M_PRIOR_RESOLVE, "prior_strength": M_PRIOR_STRENGTH, "attack_cells": ATTACK_CELLS, "disruption_recovery_days": DISRUPTION_RECOVERY, "recovery_days": M_RECOVERY_DAYS},
     "sites": {"target_weight": TARGET_WEIGHT, "interception": INTERCEPTION, "lethality": LETHALITY},
 }
@@ -174,11 +182,11 @@ scripted ``set`` writes (``patron.instigation`` sets :data:`BASE_INSTIGATION`)."
 # ---- the event log's codes -------------------------------------------------------------------
 ACTIONS = ("raid", "comply", "muster", "standoff", "public_threat", "release", "backing",
            "hold_firm", "relent", "clash", "attack", "interception", "strike", "drawdown",
-           "withdrawal", "deploy_defence", "truce", "set")
+           "withdrawal", "deploy_defence", "truce", "set", "expulsion_vote")
 """Action names; an event row holds the position."""
 (A_RAID, A_COMPLY, A_MUSTER, A_STANDOFF, A_PUBLIC_THREAT, A_RELEASE, A_BACKING, A_HOLD_FIRM,
  A_RELENT, A_CLASH, A_ATTACK, A_INTERCEPTION, A_STRIKE, A_DRAWDOWN, A_WITHDRAWAL,
- A_DEPLOY_DEFENCE, A_TRUCE, A_SET) = range(len(ACTIONS))
+ A_DEPLOY_DEFENCE, A_TRUCE, A_SET, A_EXPULSION_VOTE) = range(len(ACTIONS))
 
 FIXED_STRINGS = ("government", "foreign_forces")
 """The first entries of a run's string table (actor and target names, notes, fixed texts); then
@@ -192,11 +200,11 @@ STR_FIRST_MILITIA = 5
 (K_TEXT, K_MEMBERS_ARRESTED, K_MUSTERED, K_STANDOFF_OPENED, K_PUBLIC_THREAT, K_JOINS_MUSTER,
  K_RELEASED, K_TRANSFERRED, K_HOLDS_FOR_NOW, K_CLASH, K_WON_DISPERSES, K_WON_AFTER_CLASH,
  K_AFTER_CLASH, K_ATTACK, K_ATTACK_BY, K_STRIKE, K_POLITICAL_COST, K_DRAWDOWN,
- K_COST_DRAWDOWN, K_INTERCEPTION_NOW) = range(20)
+ K_COST_DRAWDOWN, K_INTERCEPTION_NOW, K_EXPULSION_VOTE) = range(21)
 KIND_NAMES = ("text", "members_arrested", "mustered", "standoff_opened", "public_threat",
               "joins_muster", "released", "transferred", "holds_for_now", "clash", "won_disperses",
               "won_after_clash", "after_clash", "attack", "attack_by", "strike", "political_cost",
-              "drawdown", "cost_drawdown", "interception_now")
+              "drawdown", "cost_drawdown", "interception_now", "expulsion_vote")
 """The function names in :data:`leverage_sim.event_text.KINDS`, in the order of ``K_*``."""
 
 # scripted events: one row each (day, action, figures, strings)

@@ -160,6 +160,11 @@ def halts(backing: float, win_chance: float) -> str:
             f"chance {win_chance:.2f})")
 
 
+def expulsion_vote(pressure: float) -> str:
+    return (f"parliament votes to expel foreign forces (expulsion pressure {pressure:.2f}); "
+            "the demand stands")
+
+
 RETALIATION = "retaliation for US casualties"
 NO_RESISTANCE = "no resistance to the arrests"
 US_BACKS = "US forces back the government in the standoff"
@@ -173,6 +178,7 @@ KINDS: tuple[tuple[Callable[..., str], str], ...] = (
     (clash_begins, ""), (operation_opened, "ii"), (fighting, "ii"), (deserted, "i"),
     (ceasefire, "sf"), (won_withdraws, "s"), (won_ceasefire, "s"), (won_fight_over, ""),
     (fight_over, "b"), (halts, "ff"),
+    (expulsion_vote, "f"),
 )
 """Kind number (the position) → (function, argument types): ``s`` a string (its number in the
 run's string table), ``i`` an integer, ``f`` a float, ``b`` a yes/no; how the fast path's

@@ -190,6 +190,15 @@ class Government(Strict):
         source="Iraq's Council of Representatives, 329 seats (2018 election); Lebanon's "
         "parliament has 128 (scenarios/lebanon_2008.yaml).",
     )
+    step_in_coalition_cost: float = param(
+        0.03, unit="share 0-1", ge=0, le=1,
+        description="Coalition support the government loses each time foreign forces visibly "
+        "step in on its side (a sovereignty cost: the PM is seen leaning on foreign troops "
+        "against a faction of the state's own forces).",
+        source="Reasoning: after the visible US actions of Dec 2019 - Jan 2020 the Fatah bloc and "
+        "the PMF's allies condemned a breach of sovereignty and carried the 5 Jan 2020 expulsion "
+        "vote; the size of a standoff's outcome (beliefs.COALITION_SHIFT).",
+    )
 
 
 class Militia(Strict):
@@ -418,6 +427,15 @@ class Patron(Strict):
         "Soleimani) once US air power had joined and JAM was losing (Washington Post, "
         "McClatchy 2008-03-31); reasoning: a patron lets its client fight an even fight.",
     )
+    step_in_backlash: float = param(
+        0.1, unit="index", ge=0, le=1,
+        description="Rise in the patron's backlash (instigation) when foreign forces visibly step "
+        "in against a client: the patron answers as to a raid or strike on it (fades with "
+        "backlash).",
+        source="Reasoning: between a raid on a client (raid_backlash 0.05) and a strike on it "
+        "(strike_backlash 0.15) - US forces confront the client without a round of strikes; the "
+        "militias vowed revenge after each visible US action of Dec 2019 - Jan 2020.",
+    )
 
 
 class Site(Strict):
@@ -453,7 +471,9 @@ class ForeignForces(Strict):
     backing: float = param(
         0.1, unit="probability 0-1", ge=0, le=1,
         description="The main lever: probability that US forces actually step in to back the "
-        "government when an enforcement action is contested.",
+        "government when an enforcement action is contested, at a neutral state of the US's "
+        "calculus (0 = never, 1 = always while troops are in country; in between its state "
+        "shifts it, see backing_sensitivity).",
         source="'U.S. forces did not act to thwart the KH intimidation counterattack' (seed).",
     )
     standoff_share: float = param(
@@ -472,16 +492,18 @@ class ForeignForces(Strict):
     )
     air_support: float = param(
         2000.0, unit="personnel-equivalent", ge=0, le=100_000,
-        description="What US air cover (attack helicopters, drones) adds to a standoff while any "
-        "US force remains in country to base and direct it.",
+        description="What US air cover (attack helicopters, drones) adds to a standoff with "
+        "enough troops in country to base and direct it; it scales with them: × presence / "
+        "(presence + 500) (backing.AIR_SUPPORT_HALF_PRESENCE; 91% at 5,200 troops, 0.2% with "
+        "one soldier).",
         source="Reasoning: Apache and drone cover over Baghdad was the visible US tool in the Dec "
         "2019 embassy siege; tuned with ground_multiplier.",
     )
     backing_sensitivity: float = param(
         1.0, unit="1/index", ge=0, le=20,
         description="How strongly the US's state moves its chance to step in away from `backing` "
-        "(p = backing × exp(sensitivity × z), z = authority − ½ + E[partner holds] − ½ − "
-        "expulsion pressure + US pressure).",
+        "on the logit scale (logit p = logit(backing) + sensitivity × z, z = authority − ½ + "
+        "E[partner holds] − ½ − expulsion pressure + US pressure; backing 0 and 1 stay exact).",
         source="Reasoning: Washington weighs the PM's standing and Iraqi demands to leave.",
     )
     prior_partner_resolve: float = param(
@@ -545,6 +567,15 @@ class ForeignForces(Strict):
         description="Rise in parliamentary pressure to expel foreign forces after each strike.",
         source="Parliament voted to expel US forces on 5 Jan 2020, after the 3 Jan strike.",
     )
+    step_in_expulsion_pressure: float = param(
+        0.1, unit="index", ge=0, le=1,
+        description="Rise in parliamentary pressure to expel foreign forces each time they "
+        "visibly step in (a backing event).",
+        source="Reasoning: the visible US actions of Dec 2019 - Jan 2020 brought the crowd at the "
+        "embassy and the 5 Jan 2020 expulsion vote (Iraq's sovereignty backlash); an "
+        "intervention at the government's side kills no Iraqis, so it weighs two thirds of a "
+        "strike (strike_expulsion_pressure 0.15).",
+    )
     casualty_tolerance: float = param(
         6.0, unit="cost units", gt=0, le=10_000,
         description="Political cost the US accepts before drawing down: remembered US casualties "
@@ -565,14 +596,34 @@ class ForeignForces(Strict):
     )
     withdrawal_floor: int = param(
         1000, unit="troops", ge=0, le=1_000_000,
-        description="Below this many troops, the remaining force leaves (full withdrawal).",
-        source="Reasoning: a force too small to protect itself is withdrawn.",
+        description="A drawdown stops at this many troops; a force at (or below) it leaves "
+        "(full withdrawal) only if its political cost stays above tolerance from one decision "
+        "to the next (drawdown_cooldown_days later).",
+        source="Reasoning: a force too small to protect itself is withdrawn, by a further "
+        "decision rather than as a side effect of a routine drawdown.",
     )
     expulsion_pressure: float = param(
         0.3, unit="index 0-1", ge=0, le=1,
         description="Initial parliamentary pressure to expel foreign forces (adds to the US's "
         "political cost; decays slowly, rises with each strike).",
         source="Parliament's non-binding expulsion vote of 5 Jan 2020.",
+    )
+    expulsion_vote_threshold: float = param(
+        0.45, unit="index 0-1", ge=0, le=1,
+        description="Expulsion pressure at which parliament votes to expel the foreign force "
+        "(logged as expulsion_vote, once per run, while troops are in country); afterwards "
+        "expulsion pressure decays toward expulsion_vote_floor instead of toward 0.",
+        source="Reasoning: Iraq's parliament voted on 5 Jan 2020 after the strikes of 29 Dec "
+        "2019 and 3 Jan 2020, not after the first alone: from a pre-crisis ~0.2, one strike "
+        "(+0.15) stays below 0.45, the second passes it.",
+    )
+    expulsion_vote_floor: float = param(
+        0.3, unit="index 0-1", ge=0, le=1,
+        description="After parliament's expulsion vote, the level below which expulsion "
+        "pressure no longer falls: the resolution stands and keeps the US's political cost up.",
+        source="Reasoning: pressure stood at about 0.3 in May 2020, four months after the vote "
+        "(the replay's initial value); the demand stayed on the agenda through the 2020-2021 "
+        "strategic dialogue.",
     )
     sites: list[Site] = Field(
         default_factory=lambda: [
@@ -618,6 +669,12 @@ class Escalation(Strict):
     )
     per_clash: float = param(
         0.15, unit="index", ge=0, le=1, description="Rise per armed clash.", source="Reasoning.",
+    )
+    per_step_in: float = param(
+        0.1, unit="index", ge=0, le=1,
+        description="Rise per visible intervention of the foreign force (a backing event).",
+        source="Reasoning: between a muster (0.05) and an armed clash (0.15): foreign troops "
+        "confront a militia in the capital without a round of strikes.",
     )
     per_muster: float = param(
         0.05, unit="index", ge=0, le=1, description="Rise per militia muster.", source="Reasoning.",

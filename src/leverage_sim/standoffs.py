@@ -129,10 +129,12 @@ def fight_day(model: LeverageModel, s: Standoff) -> None:
 
 
 def step_in(model: LeverageModel, s: Standoff, note: str) -> None:
-    """The foreign force visibly backs the government in standoff ``s``."""
+    """The foreign force visibly backs the government in standoff ``s``: everyone sees it, and
+    it pays the costs of a visible intervention (``ForeignForce.step_in_costs``)."""
     s.us_stepped_in = True
     model.record("foreign_forces", "backing", s.militia, note, 1)
     model.observe_backing(True)
+    model.foreign_force.step_in_costs()
 
 
 def close(model: LeverageModel, s: Standoff, outcome: str, note: str, kept: int = 0) -> None:

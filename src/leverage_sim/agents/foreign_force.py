@@ -29,7 +29,9 @@ class ForeignForce(mesa.Agent):
         self.partner_belief = BetaBelief.from_mean(params.prior_partner_resolve,
                                                    params.prior_strength)
         self.pending_strikes: list[tuple[int, str]] = []  # (day due, militia name)
-        self.last_drawdown_day: int | None = None
+        self.last_drawdown_day: int | None = None  # the last staying decision (drawdown/review)
+        self.floor_review = False  # at the floor with cost above tolerance at the last decision
+        self.expulsion_voted = False  # parliament has voted to expel it (once per run)
         self.withdrawal_day: int | None = None
 
     @property
@@ -82,16 +84,38 @@ class ForeignForce(mesa.Agent):
             if strikes:
                 self.pending_strikes.append((m.day + self.retaliation_delay_days, militia.name))
 
+    def step_in_costs(self) -> None:
+        """What a visible intervention costs (:func:`backing.step_in_costs`): expulsion pressure,
+        the patron's backlash, the government's coalition support, escalation."""
+        m = self.model
+        gov, patron = m.government, m.patron
+        self.expulsion_pressure, patron.backlash, gov.coalition_support = backing.step_in_costs(
+            self.expulsion_pressure, self.step_in_expulsion_pressure, patron.backlash,
+            patron.step_in_backlash, gov.coalition_support, gov.step_in_coalition_cost)
+        m.raise_escalation("per_step_in")
+
+    def consider_expulsion_vote(self) -> None:
+        """Parliament votes to expel the force the first time expulsion pressure passes its
+        threshold (:func:`withdrawal.vote_due`); the government records it."""
+        if withdrawal.vote_due(self.expulsion_pressure, self.expulsion_vote_threshold,
+                               self.expulsion_voted, self.presence):
+            self.expulsion_voted = True
+            self.model.record("government", "expulsion_vote", None,
+                              event_text.expulsion_vote(self.expulsion_pressure),
+                              self.expulsion_pressure)
+
     def step(self) -> None:
-        """Carry out strikes now due, let expulsion pressure and losses fade, weigh drawing
-        down."""
+        """Carry out strikes now due, hold parliament's vote if pressure has passed its
+        threshold, let expulsion pressure and losses fade, weigh drawing down."""
         due = [s for s in self.pending_strikes if s[0] <= self.model.day]
         if due:
             self.pending_strikes = [s for s in self.pending_strikes if s[0] > self.model.day]
         for _, target in due:
             if not self.withdrawn:
                 self.strike(target, event_text.RETALIATION)
-        self.expulsion_pressure *= 1.0 - withdrawal.EXPULSION_PRESSURE_DECAY
+        self.consider_expulsion_vote()
+        self.expulsion_pressure = withdrawal.decay_expulsion(
+            self.expulsion_pressure, self.expulsion_voted, self.expulsion_vote_floor)
         self.remembered_casualties = fade(self.remembered_casualties,
                                           withdrawal.CASUALTY_MEMORY_DAYS)
         self.consider_drawdown()
@@ -116,23 +140,26 @@ class ForeignForce(mesa.Agent):
         self.partner_belief.observe(government_won)
 
     def consider_drawdown(self) -> None:
-        """Draw down when the political cost of staying exceeds tolerance (after a cooldown)."""
+        """Draw down when the political cost of staying exceeds tolerance (after a cooldown),
+        stopping at the floor; leave only when the cost stays above tolerance at the floor
+        (:func:`withdrawal.drawdown_decision`)."""
         if self.withdrawn:
             return
         cooled = (self.last_drawdown_day is None
                   or self.model.day - self.last_drawdown_day >= self.drawdown_cooldown_days)
         cost = withdrawal.political_cost(self.remembered_casualties, self.expulsion_pressure)
-        if cooled and cost > self.casualty_tolerance:
-            leaving = withdrawal.drawdown_size(self.presence, self.drawdown_share,
-                                               self.withdrawal_floor)
+        leaving, decided, self.floor_review = withdrawal.drawdown_decision(
+            self.presence, self.drawdown_share, self.withdrawal_floor, cooled, cost,
+            self.casualty_tolerance, self.floor_review)
+        if decided:
+            self.last_drawdown_day = self.model.day
+        if leaving:
             self.draw_down(leaving, event_text.political_cost(cost, self.casualty_tolerance))
 
     def draw_down(self, troops: int, reason: str) -> None:
-        """Withdraw ``troops``; leaving everyone (or going below the floor) is withdrawal.
-        Everyone sees it: beliefs in US backing fall."""
+        """Withdraw ``troops`` (at most all); leaving everyone is withdrawal. Everyone sees it:
+        beliefs in US backing fall."""
         troops = min(troops, self.presence)
-        if self.presence - troops < self.withdrawal_floor:
-            troops = self.presence
         self.presence -= troops
         self.last_drawdown_day = self.model.day
         self.model.observe_backing(False, silent_day=False)

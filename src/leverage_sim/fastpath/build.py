@@ -55,6 +55,7 @@ def initial_world(sc: Scenario) -> np.ndarray:
     w[L.ESC_PER_ATTACK], w[L.ESC_PER_CASUALTY] = esc.per_attack, esc.per_casualty
     w[L.ESC_PER_STRIKE], w[L.ESC_PER_CLASH] = esc.per_strike, esc.per_clash
     w[L.ESC_PER_MUSTER] = esc.per_muster
+    w[L.ESC_PER_STEP_IN] = esc.per_step_in
     g, p, f = sc.government, sc.patron, sc.foreign_forces
     _fields(w, "government", g)
     _fields(w, "patron", p)

@@ -32,6 +32,7 @@ from leverage_sim.fastpath.layout import (
     A_DEPLOY_DEFENCE,
     A_DRAWDOWN,
     A_FIGHTING,
+    A_EXPULSION_VOTE,
     A_HOLD_FIRM,
     A_INTERCEPTION,
     A_MUSTER,
@@ -92,12 +93,14 @@ from leverage_sim.fastpath.layout import (
     ESC_PER_CASUALTY,
     ESC_PER_CLASH,
     ESC_PER_MUSTER,
+    ESC_PER_STEP_IN,
     ESC_PER_STRIKE,
     ESC_THRESHOLD,
     EXPULSION,
     FIGHTERS,
     FLOOR,
     FORCE_COHESION,
+    FLOOR_REVIEW,
     FP_ALPHA,
     FP_MEAN,
     G_LETHALITY,
@@ -120,6 +123,7 @@ from leverage_sim.fastpath.layout import (
     K_FIGHT_OVER,
     K_FIGHTING,
     K_HALTS,
+    K_EXPULSION_VOTE,
     K_HOLDS_FOR_NOW,
     K_INTERCEPTION_NOW,
     K_JOINS_MUSTER,
@@ -210,6 +214,9 @@ from leverage_sim.fastpath.layout import (
     STABILITY,
     STANDOFF_SHARE,
     STANDOFF_SIZE,
+    STEP_IN_BACKLASH,
+    STEP_IN_COALITION,
+    STEP_IN_EXPULSION,
     STR_FIRST_MILITIA,
     STR_FOREIGN_FORCES,
     STR_GOVERNMENT,
@@ -234,6 +241,9 @@ from leverage_sim.fastpath.layout import (
     TOP_SHARE,
     TRANSFER_ORDER,
     TRANSFERRED,
+    VOTE_FLOOR,
+    VOTE_THRESHOLD,
+    VOTED,
     WIN_GAIN,
     WITHDRAWAL_DAY,
     X_ATTACK,
@@ -559,6 +569,16 @@ def step_in(day, w, m, so, ev, s, note):
     record(ev, day, STR_FOREIGN_FORCES, A_BACKING, militia_name(int(so[s, S_MILITIA])), 1.0,
            K_TEXT, note)
     observe_backing(w, m, True, False)
+    step_in_costs(w)
+
+
+@jitable
+def step_in_costs(w):
+    """``ForeignForce.step_in_costs``."""
+    w[EXPULSION], w[BACKLASH], w[COALITION] = backing.step_in_costs(
+        w[EXPULSION], w[STEP_IN_EXPULSION], w[BACKLASH], w[STEP_IN_BACKLASH], w[COALITION],
+        w[STEP_IN_COALITION])
+    raise_escalation(w, ESC_PER_STEP_IN)
 
 
 @jitable
@@ -909,8 +929,6 @@ def draw_down(day, w, m, ev, troops, cost, tolerance, note):
     (string number)."""
     presence = int(w[PRESENCE])
     troops = min(troops, presence)
-    if presence - troops < int(w[FLOOR]):
-        troops = presence
     presence -= troops
     w[PRESENCE] = presence
     w[LAST_DRAWDOWN] = day
@@ -930,8 +948,17 @@ def draw_down(day, w, m, ev, troops, cost, tolerance, note):
 
 
 @jitable
+def consider_expulsion_vote(day, w, ev):
+    """``ForeignForce.consider_expulsion_vote``."""
+    if withdrawal.vote_due(w[EXPULSION], w[VOTE_THRESHOLD], w[VOTED] != 0, int(w[PRESENCE])):
+        w[VOTED] = TRUE
+        record(ev, day, STR_GOVERNMENT, A_EXPULSION_VOTE, -1, w[EXPULSION], K_EXPULSION_VOTE,
+               w[EXPULSION])
+
+
+@jitable
 def foreign_force_step(day, w, m, ev, ps):
-    """``ForeignForce.step`` (strikes due, fading, ``consider_drawdown``)."""
+    """``ForeignForce.step`` (strikes due, the expulsion vote, fading, ``consider_drawdown``)."""
     any_due = False
     for item in ps:
         if item[0] <= day:
@@ -949,14 +976,20 @@ def foreign_force_step(day, w, m, ev, ps):
         for item in due:
             if w[PRESENCE] != 0:
                 strike(day, w, m, ev, int(item[1]), K_STRIKE, STR_RETALIATION)
-    w[EXPULSION] *= 1.0 - withdrawal.EXPULSION_PRESSURE_DECAY
+    consider_expulsion_vote(day, w, ev)
+    w[EXPULSION] = withdrawal.decay_expulsion(w[EXPULSION], w[VOTED] != 0, w[VOTE_FLOOR])
     w[REMEMBERED] = beliefs.fade(w[REMEMBERED], withdrawal.CASUALTY_MEMORY_DAYS)
     if w[PRESENCE] == 0:
         return
     cooled = w[LAST_DRAWDOWN] < 0 or day - int(w[LAST_DRAWDOWN]) >= int(w[COOLDOWN])
     cost = withdrawal.political_cost(w[REMEMBERED], w[EXPULSION])
-    if cooled and cost > w[TOLERANCE]:
-        leaving = withdrawal.drawdown_size(int(w[PRESENCE]), w[DRAWDOWN_SHARE], int(w[FLOOR]))
+    leaving, decided, reviewing = withdrawal.drawdown_decision(
+        int(w[PRESENCE]), w[DRAWDOWN_SHARE], int(w[FLOOR]), cooled, cost, w[TOLERANCE],
+        w[FLOOR_REVIEW] != 0)
+    w[FLOOR_REVIEW] = TRUE if reviewing else FALSE
+    if decided:
+        w[LAST_DRAWDOWN] = day
+    if leaving:
         draw_down(day, w, m, ev, leaving, cost, w[TOLERANCE], -1)
 
 

@@ -95,7 +95,15 @@ DESERTION_RATE = 84  # government.desertion_rate
 G_LETHALITY = 85  # government.combat_lethality
 BROKER_THRESHOLD = 86  # patron.broker_threshold
 PARLIAMENT = 87  # government.parliament_seats
-WORLD_SIZE = 88
+STEP_IN_COALITION = 88  # government.step_in_coalition_cost
+STEP_IN_BACKLASH = 89  # patron.step_in_backlash
+STEP_IN_EXPULSION = 90  # foreign_forces.step_in_expulsion_pressure
+VOTE_THRESHOLD = 91  # foreign_forces.expulsion_vote_threshold
+VOTE_FLOOR = 92  # foreign_forces.expulsion_vote_floor
+ESC_PER_STEP_IN = 93  # escalation.per_step_in
+VOTED = 94  # 1 once parliament has voted to expel the foreign force
+FLOOR_REVIEW = 95  # 1 while the force is under review at its floor
+WORLD_SIZE = 96
 
 # militia rows
 FIGHTERS = 0  # militias[].fighters (the starting strength)
@@ -177,9 +185,9 @@ OUTCOME_NAMES = ("held_firm", "relented", "clash_won", "clash_lost")
 
 
 SETTABLE = {
-    "government": {"authority": AUTHORITY, "resolve": RESOLVE, "enforcement_capacity": CAPACITY, "coalition_support": COALITION, "raid_rate": RAID_RATE, "attack_response": ATTACK_RESPONSE, "pressure_response": PRESSURE_RESPONSE, "raid_targets": RAID_TARGETS, "prior_backing": G_PRIOR_BACKING, "prior_strength": G_PRIOR_STRENGTH, "prior_resistance": G_PRIOR_RESISTANCE, "negotiation_leverage": LEVERAGE, "recovery_days": G_RECOVERY_DAYS, "decision_sharpness": SHARPNESS, "relent_authority_cost": RELENT_COST, "win_authority_gain": WIN_GAIN, "threat_sensitivity": THREAT_SENSITIVITY, "transfer_release_rate": RELEASE_RATE, "committed_share": COMMITTED_SHARE, "force_cohesion": FORCE_COHESION, "desertion_rate": DESERTION_RATE, "combat_lethality": G_LETHALITY, "parliament_seats": PARLIAMENT},
-    "patron": {"instigation": INSTIGATION, "resources": RESOURCES, "stability_priority": STABILITY, "escalation_threshold": ESC_THRESHOLD, "strike_backlash": STRIKE_BACKLASH, "adjustment_rate": ADJUSTMENT, "raid_backlash": RAID_BACKLASH, "strike_risk": STRIKE_RISK, "strike_memory_days": STRIKE_MEMORY, "support_responsiveness": RESPONSIVENESS, "broker_threshold": BROKER_THRESHOLD},
-    "foreign_forces": {"presence": PRESENCE, "backing": BACKING, "standoff_share": STANDOFF_SHARE, "ground_multiplier": GROUND, "air_support": AIR, "backing_sensitivity": BACKING_SENSITIVITY, "prior_partner_resolve": F_PRIOR_PARTNER, "prior_strength": F_PRIOR_STRENGTH, "response_delay_days": RESPONSE_DELAY, "retaliation_threshold": RET_THRESHOLD, "retaliation_probability": RET_PROBABILITY, "retaliation_restraint": RET_RESTRAINT, "retaliation_delay_days": RET_DELAY, "strike_lethality": STRIKE_LETHALITY, "strike_cohesion_damage": STRIKE_COHESION, "strike_disruption": STRIKE_DISRUPTION, "strike_expulsion_pressure": STRIKE_EXPULSION, "casualty_tolerance": TOLERANCE, "drawdown_share": DRAWDOWN_SHARE, "drawdown_cooldown_days": COOLDOWN, "withdrawal_floor": FLOOR, "expulsion_pressure": EXPULSION},
+    "government": {"authority": AUTHORITY, "resolve": RESOLVE, "enforcement_capacity": CAPACITY, "coalition_support": COALITION, "raid_rate": RAID_RATE, "attack_response": ATTACK_RESPONSE, "pressure_response": PRESSURE_RESPONSE, "raid_targets": RAID_TARGETS, "prior_backing": G_PRIOR_BACKING, "prior_strength": G_PRIOR_STRENGTH, "prior_resistance": G_PRIOR_RESISTANCE, "negotiation_leverage": LEVERAGE, "recovery_days": G_RECOVERY_DAYS, "decision_sharpness": SHARPNESS, "relent_authority_cost": RELENT_COST, "win_authority_gain": WIN_GAIN, "threat_sensitivity": THREAT_SENSITIVITY, "transfer_release_rate": RELEASE_RATE, "committed_share": COMMITTED_SHARE, "force_cohesion": FORCE_COHESION, "desertion_rate": DESERTION_RATE, "combat_lethality": G_LETHALITY, "parliament_seats": PARLIAMENT, "step_in_coalition_cost": STEP_IN_COALITION},
+    "patron": {"instigation": INSTIGATION, "resources": RESOURCES, "stability_priority": STABILITY, "escalation_threshold": ESC_THRESHOLD, "strike_backlash": STRIKE_BACKLASH, "adjustment_rate": ADJUSTMENT, "raid_backlash": RAID_BACKLASH, "strike_risk": STRIKE_RISK, "strike_memory_days": STRIKE_MEMORY, "support_responsiveness": RESPONSIVENESS, "broker_threshold": BROKER_THRESHOLD, "step_in_backlash": STEP_IN_BACKLASH},
+    "foreign_forces": {"presence": PRESENCE, "backing": BACKING, "standoff_share": STANDOFF_SHARE, "ground_multiplier": GROUND, "air_support": AIR, "backing_sensitivity": BACKING_SENSITIVITY, "prior_partner_resolve": F_PRIOR_PARTNER, "prior_strength": F_PRIOR_STRENGTH, "response_delay_days": RESPONSE_DELAY, "retaliation_threshold": RET_THRESHOLD, "retaliation_probability": RET_PROBABILITY, "retaliation_restraint": RET_RESTRAINT, "retaliation_delay_days": RET_DELAY, "strike_lethality": STRIKE_LETHALITY, "strike_cohesion_damage": STRIKE_COHESION, "strike_disruption": STRIKE_DISRUPTION, "strike_expulsion_pressure": STRIKE_EXPULSION, "casualty_tolerance": TOLERANCE, "drawdown_share": DRAWDOWN_SHARE, "drawdown_cooldown_days": COOLDOWN, "withdrawal_floor": FLOOR, "expulsion_pressure": EXPULSION, "step_in_expulsion_pressure": STEP_IN_EXPULSION, "expulsion_vote_threshold": VOTE_THRESHOLD, "expulsion_vote_floor": VOTE_FLOOR},
     "militias": {"fighters": FIGHTERS, "capital_fighters": CAPITAL, "patron_support_share": SUPPORT_SHARE, "autonomy": M_AUTONOMY, "cohesion": M_COHESION, "seats": SEATS, "attack_rate": M_ATTACK_RATE, "mobilisation": MOBILISATION, "threat_propensity": THREAT_PROPENSITY, "threat_window_days": THREAT_WINDOW, "solidarity": SOLIDARITY, "clash_propensity": CLASH_PROPENSITY, "hostility": HOSTILITY, "emboldening": EMBOLDENING, "morale_memory_days": MORALE_MEMORY, "retaliation_aversion": RET_AVERSION, "prior_retaliation": M_PRIOR_RETALIATION, "prior_backing": M_PRIOR_BACKING, "prior_government_resolve": M_PRIOR_RESOLVE, "prior_strength": M_PRIOR_STRENGTH, "attack_cells": ATTACK_CELLS, "disruption_recovery_days": DISRUPTION_RECOVERY, "recovery_days": M_RECOVERY_DAYS, "combat_lethality": M_LETHALITY},
     "sites": {"target_weight": TARGET_WEIGHT, "interception": INTERCEPTION, "lethality": LETHALITY},
 }
@@ -190,12 +198,12 @@ scripted ``set`` writes (``patron.instigation`` sets :data:`BASE_INSTIGATION`)."
 ACTIONS = ("raid", "comply", "muster", "standoff", "public_threat", "release", "backing",
            "hold_firm", "relent", "clash", "attack", "interception", "strike", "drawdown",
            "withdrawal", "deploy_defence", "truce", "set", "operation", "fighting", "defection",
-           "ceasefire")
+           "ceasefire", "expulsion_vote")
 """Action names; an event row holds the position."""
 (A_RAID, A_COMPLY, A_MUSTER, A_STANDOFF, A_PUBLIC_THREAT, A_RELEASE, A_BACKING, A_HOLD_FIRM,
  A_RELENT, A_CLASH, A_ATTACK, A_INTERCEPTION, A_STRIKE, A_DRAWDOWN, A_WITHDRAWAL,
  A_DEPLOY_DEFENCE, A_TRUCE, A_SET, A_OPERATION, A_FIGHTING, A_DEFECTION,
- A_CEASEFIRE) = range(len(ACTIONS))
+ A_CEASEFIRE, A_EXPULSION_VOTE) = range(len(ACTIONS))
 
 FIXED_STRINGS = ("government", "foreign_forces", "patron")
 """The first entries of a run's string table (actor and target names, notes, fixed texts); then
@@ -212,13 +220,13 @@ STR_FIRST_MILITIA = 6
  K_AFTER_CLASH, K_ATTACK, K_ATTACK_BY, K_STRIKE, K_POLITICAL_COST, K_DRAWDOWN,
  K_COST_DRAWDOWN, K_INTERCEPTION_NOW, K_CLASH_BEGINS, K_OPERATION_OPENED, K_FIGHTING,
  K_DESERTED, K_CEASEFIRE, K_WON_WITHDRAWS, K_WON_CEASEFIRE, K_WON_FIGHT_OVER, K_FIGHT_OVER,
- K_HALTS) = range(30)
+ K_HALTS, K_EXPULSION_VOTE) = range(31)
 KIND_NAMES = ("text", "members_arrested", "mustered", "standoff_opened", "public_threat",
               "joins_muster", "released", "transferred", "holds_for_now", "clash", "won_disperses",
               "won_after_clash", "after_clash", "attack", "attack_by", "strike", "political_cost",
               "drawdown", "cost_drawdown", "interception_now", "clash_begins", "operation_opened",
               "fighting", "deserted", "ceasefire", "won_withdraws", "won_ceasefire",
-              "won_fight_over", "fight_over", "halts")
+              "won_fight_over", "fight_over", "halts", "expulsion_vote")
 """The function names in :data:`leverage_sim.event_text.KINDS`, in the order of ``K_*``."""
 
 # scripted events: one row each (day, action, figures, strings)

@@ -81,7 +81,8 @@ def test_the_comparisons_exercise_every_action():
     """Every action the model can log shows up in the compared runs (so every branch of the
     day was compared at least once)."""
     seen = Counter()
-    for name in ("june_2020_replay", "oct2019_dec2020", "kh_decapitated"):
+    for name in ("june_2020_replay", "oct2019_dec2020", "kh_decapitated", "basra_2008",
+                 "dec2019_jan2020", "lebanon_2008"):
         seen += differences(ls.load_scenario(name), range(12))[1]
     for overrides in STRESS.values():
         scenario = ls.load_scenario("june_2020_replay", {**overrides, "horizon_days": 240})

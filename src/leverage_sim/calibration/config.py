@@ -235,8 +235,9 @@ def _parameter(path: Path, p: ParameterSpec, base: Scenario, episodes: list[Load
                          f"schema's range [{'' if lo is None else lo}, "
                          f"{'' if hi is None else hi}]. Narrow the prior to a plausible range "
                          "inside it.")
-    for ep in episodes:
-        for value in (p.prior.low, p.prior.high):
+    having = [ep for ep in episodes if ep.has_path(p.path)] or list(episodes[:1])
+    for ep in having:  # a militia's parameter checked on the episodes that have the militia;
+        for value in (p.prior.low, p.prior.high):  # on none: the first one says what is wrong
             ep.scenario({p.path: round(value) if info.annotation is int else value})
     return Parameter(p.path, Prior(p.path, p.prior.family, p.prior.low, p.prior.high),
                      info.annotation is int, _value_at(base, p.path, where), (lo, hi), p.why)

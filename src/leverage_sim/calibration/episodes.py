@@ -117,6 +117,7 @@ class LoadedEpisode:
         raw["events"] = [*raw.get("events", []), *self.spec.events]
         self.raw = raw
         self.source = f"episode {self.spec.name} (scenario {self.spec.scenario})"
+        self._has: dict[str, bool] = {}
 
     @property
     def name(self) -> str:
@@ -126,6 +127,24 @@ class LoadedEpisode:
         """The episode's validated scenario, with its own then ``overrides`` applied."""
         return validate(copy.deepcopy(self.raw), self.source,
                         {**self.spec.overrides, **(overrides or {})})
+
+    def has_path(self, path: str) -> bool:
+        """Whether the episode's scenario has the entry ``path`` addresses: a calibrated
+        parameter of a militia or site (``militias[KH].attack_rate``) applies only to the
+        episodes whose scenario has that militia or site (Basra 2008 has JAM, not KH)."""
+        from leverage_sim.posterior import value_at
+
+        if path not in self._has:
+            try:
+                value_at(self.scenario(), path)
+                self._has[path] = True
+            except LookupError:
+                self._has[path] = False
+        return self._has[path]
+
+    def applicable(self, overrides: dict[str, Any]) -> dict[str, Any]:
+        """The ``overrides`` whose paths this episode's scenario has (:meth:`has_path`)."""
+        return {p: v for p, v in overrides.items() if self.has_path(p)}
 
     def check_facts(self) -> None:
         """Raise :class:`InputError` (naming this file and each fact) unless every fact's

@@ -2,7 +2,8 @@
 
 Each particle runs every fitted episode ``replications`` times as summary-only runs (the
 statistics read the event log and the summary row: the fast path by default, see
-:data:`leverage_sim.runner.ENGINES`) and averages each fact over the replications.
+:data:`leverage_sim.runner.ENGINES`) and averages each fact over the replications. A parameter of a militia or site reaches only the
+episodes whose scenario has it (:meth:`LoadedEpisode.applicable`).
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ class EpisodeSimulator:
         seeds = iter(replication_seeds(seed, len(self.episodes) * self.replications))
         out: dict[str, float] = {}
         for ep in self.episodes:
-            run = summary_runner(ep.scenario(overrides), self.engine)
+            run = summary_runner(ep.scenario(ep.applicable(overrides)), self.engine)
             sums = dict.fromkeys((f.name for f in self.facts[ep.name]), 0.0)
             for _ in range(self.replications):
                 run_seed = next(seeds)

@@ -14,8 +14,8 @@ checked on synthetic truths, with what each parameter learnt.
    under :data:`INFORMED_R2` is flagged *not informed*: its posterior is its prior.
 
 Why no adjustment by default: on synthetic truths the adjusted posterior is narrower and still
-covers, but the 2020 record is atypical of the model (no accepted row matches every fact; the
-``us_strikes`` fact double-counts), so the accepted rows miss it and the linear adjustment
+covers, but the 2020 record was atypical of the model (no accepted row matched every fact; the
+old ``us_strikes`` fact double-counted), so the accepted rows missed it and the linear adjustment
 extrapolates: on the default calibration its quantiles jumped between table sizes several
 times more than without it and did not settle.
 

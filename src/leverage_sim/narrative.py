@@ -42,6 +42,10 @@ ACTION_LABELS = {
     "truce": "truce",
     "drawdown": "troop drawdown",
     "withdrawal": "full withdrawal",
+    "operation": "operation against {target}",
+    "fighting": "fighting with {target}",
+    "defection": "troops desert in the fight with {target}",
+    "ceasefire": "ceasefire brokered for {target}",
 }
 """Event-log action -> what the timeline says ({target} is the target's display name). Actions
 of the foreign force are nouns: its display name may be plural ("US forces") or singular."""

@@ -155,6 +155,34 @@ def test_the_patrons_ceasefire_ends_the_fight_with_the_government_holding():
     assert s.outcome == "clash_won" and model.government.authority > authority
 
 
+def test_a_militia_losing_the_fight_leaves_the_streets_and_the_government_holds():
+    model = _operation_day(**{"events": [{**OPERATION, "figures": {"troops": 200_000,
+                                                                   "days": 10}}],
+                              "government.resolve": 1.0, "government.decision_sharpness": 100,
+                              "militias[KH].patron_support_share": 0.0})  # no brokering
+    (s,) = _ops(model)
+    standoffs.play_day(model, s)
+    held = [r for r in model.log.rows if r[2] == "hold_firm"]
+    assert s.outcome == "clash_won" and held and "KH withdraws from the streets" in held[0][4]
+    assert "ceasefire" not in [r[2] for r in model.log.rows]
+
+
+def test_escalation_makes_the_patron_broker_even_an_even_fight():
+    """The patron's restraint (war risk past its threshold) brings a ceasefire: with its
+    client not losing, brokering follows escalation."""
+    def brokered(escalation):
+        n = 0
+        for seed in range(40):
+            model = _operation_day(seed, **{"patron.broker_threshold": 0.0,
+                                            "patron.stability_priority": 1.0})
+            (s,) = _ops(model)
+            model.escalation = escalation
+            standoffs.play_day(model, s)
+            n += s.outcome == "clash_won" and "ceasefire" in [r[2] for r in model.log.rows]
+        return n
+    assert brokered(1.0) > 30 > 5 > brokered(0.0)
+
+
 def test_a_patron_never_brokers_for_a_militia_it_does_not_support():
     model = _operation_day(**{"patron.broker_threshold": 1.0})
     model.patron.shares["KH"] = 0.0

@@ -145,6 +145,22 @@ def test_a_day_of_fighting_kills_on_both_sides_deserts_and_raises_escalation():
     assert model.escalation == pytest.approx(min(1, escalation + 0.15))
 
 
+def test_each_side_loses_in_proportion_to_the_other_sides_strength():
+    """Lanchester's square law: with the government's strength S_g = 150,000 and λ_g = 0.05 the
+    expected militia dead (7,500) exceed its 7,000 fighters: all fall; a militia with no
+    lethality kills none (swapping the strengths fails both)."""
+    model = _operation_day(**{"events": [{**OPERATION, "figures": {"troops": 200_000,
+                                                                   "days": 10}}],
+                              "government.combat_lethality": 0.05,
+                              "militias[KH].combat_lethality": 0.0})
+    (s,) = _ops(model)
+    kh = model.militia("KH")
+    before = kh.fighters
+    standoffs.play_day(model, s)
+    assert kh.fighters == 0 and s.militia_killed == before and s.government_killed == 0
+    assert s.outcome == "clash_won"  # the militia's force is gone
+
+
 def test_the_patrons_ceasefire_ends_the_fight_with_the_government_holding():
     model = _operation_day(**{"patron.broker_threshold": 1.0})
     (s,) = _ops(model)

@@ -105,6 +105,17 @@ def interception_now(chance: float) -> str:
     return f"interception chance now {chance:.2f}"
 
 
+def truce_ordered(risk: float) -> str:
+    """The patron orders its clients to hold fire."""
+    return f"war risk {risk:.2f} past the patron's threshold: it orders its clients to hold fire"
+
+
+def redeploy(cost: float, tolerance: float, present: int) -> str:
+    """US troops return toward their authorised level."""
+    return (f"political cost {cost:.1f} well below tolerance {tolerance:.1f} for long; "
+            f"{present} troops present")
+
+
 RETALIATION = "retaliation for US casualties"
 NO_RESISTANCE = "no resistance to the arrests"
 US_BACKS = "US forces back the government in the standoff"
@@ -115,6 +126,7 @@ KINDS: tuple[tuple[Callable[..., str], str], ...] = (
     (holds_for_now, "iff"), (clash, "b"), (won_disperses, "s"), (won_after_clash, ""),
     (after_clash, "b"), (attack, "ib"), (attack_by, "s"), (strike, "si"),
     (political_cost, "ff"), (drawdown, "si"), (cost_drawdown, "ffi"), (interception_now, "f"),
+    (truce_ordered, "f"), (redeploy, "ffi"),
 )
 """Kind number (the position) → (function, argument types): ``s`` a string (its number in the
 run's string table), ``i`` an integer, ``f`` a float, ``b`` a yes/no; how the fast path's

@@ -56,8 +56,8 @@ def check_arguments(name: str, arguments: dict[str, Any]) -> None:
 
 
 LOGGED_ACTIONS = ("attack", "backing", "clash", "comply", "deploy_defence", "drawdown",
-                  "hold_firm", "interception", "muster", "public_threat", "raid", "release",
-                  "relent", "set", "standoff", "strike", "truce", "withdrawal")
+                  "hold_firm", "interception", "muster", "public_threat", "raid", "redeploy",
+                  "release", "relent", "set", "standoff", "strike", "truce", "withdrawal")
 """Every action the model writes to the event log (a test reads the model's source for
 them)."""
 STATE_ACTORS = ("government", "patron", "foreign_forces")

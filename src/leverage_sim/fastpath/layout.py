@@ -89,7 +89,25 @@ WITHDRAWAL_DAY = 78  # day US forces left (-1: not yet)
 N_STANDOFFS = 79  # standoffs opened so far
 N_WINDOWS = 80  # threat windows opened so far (one per raid with arrests)
 ORDER = 81  # insertion counter of the government's transferred detainees (dict order)
-WORLD_SIZE = 82
+G_LIAISON_RATE = 82  # government.liaison_rate
+G_BELIEF_MEMORY = 83  # government.belief_memory_days
+GB_ALPHA0 = 84  # the priors the government's beliefs forget toward (alpha, beta)
+GB_BETA0 = 85
+GR_ALPHA0 = 86
+GR_BETA0 = 87
+F_BELIEF_MEMORY = 88  # foreign_forces.belief_memory_days
+FP_ALPHA0 = 89  # the prior of the US's belief that its partner holds
+FP_BETA0 = 90
+REDEPLOY_CALM = 91  # foreign_forces.redeploy_calm_share
+REDEPLOY_AFTER = 92  # foreign_forces.redeploy_after_days
+REDEPLOY_SHARE = 93  # foreign_forces.redeploy_share
+AUTHORISED = 94  # the troop level the force returns toward (its starting presence)
+CALM_DAYS = 95  # calm days in a row below the authorised level
+US_THREAT = 96  # patron.us_threat (fading)
+TRUCE_INSTIGATION = 97  # patron.truce_instigation
+TRUCE_DAYS = 98  # patron.truce_days
+TRUCE_UNTIL = 99  # last day of a truce the patron ordered (-1: none)
+WORLD_SIZE = 100
 
 # militia rows
 FIGHTERS = 0  # militias[].fighters (the starting strength)
@@ -136,7 +154,14 @@ SEEN_DAY = 40
 CUSTODY = 41  # its members in government custody
 TRANSFERRED = 42  # its members transferred to a unit it controls, not yet free
 TRANSFER_ORDER = 43  # when its TRANSFERRED entry was opened (release order)
-MILITIA_SIZE = 44
+M_BELIEF_MEMORY = 44  # militias[].belief_memory_days
+MB_ALPHA0 = 45  # the priors its beliefs forget toward (alpha, beta)
+MB_BETA0 = 46
+MR_ALPHA0 = 47
+MR_BETA0 = 48
+MT_ALPHA0 = 49
+MT_BETA0 = 50
+MILITIA_SIZE = 51
 
 # site rows
 TARGET_WEIGHT = 0  # foreign_forces.sites[].target_weight
@@ -162,10 +187,10 @@ OUTCOME_NAMES = ("held_firm", "relented", "clash_won", "clash_lost")
 
 
 SETTABLE = {
-    "government": {"authority": AUTHORITY, "resolve": RESOLVE, "enforcement_capacity": CAPACITY, "coalition_support": COALITION, "raid_rate": RAID_RATE, "attack_response": ATTACK_RESPONSE, "pressure_response": PRESSURE_RESPONSE, "raid_targets": RAID_TARGETS, "prior_backing": G_PRIOR_BACKING, "prior_strength": G_PRIOR_STRENGTH, "prior_resistance": G_PRIOR_RESISTANCE, "negotiation_leverage": LEVERAGE, "recovery_days": G_RECOVERY_DAYS, "decision_sharpness": SHARPNESS, "relent_authority_cost": RELENT_COST, "win_authority_gain": WIN_GAIN, "threat_sensitivity": THREAT_SENSITIVITY, "transfer_release_rate": RELEASE_RATE},
-    "patron": {"instigation": INSTIGATION, "resources": RESOURCES, "stability_priority": STABILITY, "escalation_threshold": ESC_THRESHOLD, "strike_backlash": STRIKE_BACKLASH, "adjustment_rate": ADJUSTMENT, "raid_backlash": RAID_BACKLASH, "strike_risk": STRIKE_RISK, "strike_memory_days": STRIKE_MEMORY, "support_responsiveness": RESPONSIVENESS},
-    "foreign_forces": {"presence": PRESENCE, "backing": BACKING, "standoff_share": STANDOFF_SHARE, "ground_multiplier": GROUND, "air_support": AIR, "backing_sensitivity": BACKING_SENSITIVITY, "prior_partner_resolve": F_PRIOR_PARTNER, "prior_strength": F_PRIOR_STRENGTH, "response_delay_days": RESPONSE_DELAY, "retaliation_threshold": RET_THRESHOLD, "retaliation_probability": RET_PROBABILITY, "retaliation_restraint": RET_RESTRAINT, "retaliation_delay_days": RET_DELAY, "strike_lethality": STRIKE_LETHALITY, "strike_cohesion_damage": STRIKE_COHESION, "strike_disruption": STRIKE_DISRUPTION, "strike_expulsion_pressure": STRIKE_EXPULSION, "casualty_tolerance": TOLERANCE, "drawdown_share": DRAWDOWN_SHARE, "drawdown_cooldown_days": COOLDOWN, "withdrawal_floor": FLOOR, "expulsion_pressure": EXPULSION},
-    "militias": {"fighters": FIGHTERS, "capital_fighters": CAPITAL, "patron_support_share": SUPPORT_SHARE, "autonomy": M_AUTONOMY, "cohesion": M_COHESION, "seats": SEATS, "attack_rate": M_ATTACK_RATE, "mobilisation": MOBILISATION, "threat_propensity": THREAT_PROPENSITY, "threat_window_days": THREAT_WINDOW, "solidarity": SOLIDARITY, "clash_propensity": CLASH_PROPENSITY, "hostility": HOSTILITY, "emboldening": EMBOLDENING, "morale_memory_days": MORALE_MEMORY, "retaliation_aversion": RET_AVERSION, "prior_retaliation": M_PRIOR_RETALIATION, "prior_backing": M_PRIOR_BACKING, "prior_government_resolve": M_PRIOR_RESOLVE, "prior_strength": M_PRIOR_STRENGTH, "attack_cells": ATTACK_CELLS, "disruption_recovery_days": DISRUPTION_RECOVERY, "recovery_days": M_RECOVERY_DAYS},
+    "government": {"authority": AUTHORITY, "resolve": RESOLVE, "enforcement_capacity": CAPACITY, "coalition_support": COALITION, "raid_rate": RAID_RATE, "attack_response": ATTACK_RESPONSE, "pressure_response": PRESSURE_RESPONSE, "raid_targets": RAID_TARGETS, "prior_backing": G_PRIOR_BACKING, "prior_strength": G_PRIOR_STRENGTH, "prior_resistance": G_PRIOR_RESISTANCE, "negotiation_leverage": LEVERAGE, "recovery_days": G_RECOVERY_DAYS, "decision_sharpness": SHARPNESS, "relent_authority_cost": RELENT_COST, "win_authority_gain": WIN_GAIN, "threat_sensitivity": THREAT_SENSITIVITY, "transfer_release_rate": RELEASE_RATE, "liaison_rate": G_LIAISON_RATE, "belief_memory_days": G_BELIEF_MEMORY},
+    "patron": {"instigation": INSTIGATION, "resources": RESOURCES, "stability_priority": STABILITY, "escalation_threshold": ESC_THRESHOLD, "strike_backlash": STRIKE_BACKLASH, "adjustment_rate": ADJUSTMENT, "raid_backlash": RAID_BACKLASH, "strike_risk": STRIKE_RISK, "strike_memory_days": STRIKE_MEMORY, "support_responsiveness": RESPONSIVENESS, "us_threat": US_THREAT, "truce_instigation": TRUCE_INSTIGATION, "truce_days": TRUCE_DAYS},
+    "foreign_forces": {"presence": PRESENCE, "backing": BACKING, "standoff_share": STANDOFF_SHARE, "ground_multiplier": GROUND, "air_support": AIR, "backing_sensitivity": BACKING_SENSITIVITY, "prior_partner_resolve": F_PRIOR_PARTNER, "prior_strength": F_PRIOR_STRENGTH, "response_delay_days": RESPONSE_DELAY, "retaliation_threshold": RET_THRESHOLD, "retaliation_probability": RET_PROBABILITY, "retaliation_restraint": RET_RESTRAINT, "retaliation_delay_days": RET_DELAY, "strike_lethality": STRIKE_LETHALITY, "strike_cohesion_damage": STRIKE_COHESION, "strike_disruption": STRIKE_DISRUPTION, "strike_expulsion_pressure": STRIKE_EXPULSION, "casualty_tolerance": TOLERANCE, "drawdown_share": DRAWDOWN_SHARE, "drawdown_cooldown_days": COOLDOWN, "withdrawal_floor": FLOOR, "expulsion_pressure": EXPULSION, "belief_memory_days": F_BELIEF_MEMORY, "redeploy_calm_share": REDEPLOY_CALM, "redeploy_after_days": REDEPLOY_AFTER, "redeploy_share": REDEPLOY_SHARE},
+    "militias": {"fighters": FIGHTERS, "capital_fighters": CAPITAL, "patron_support_share": SUPPORT_SHARE, "autonomy": M_AUTONOMY, "cohesion": M_COHESION, "seats": SEATS, "attack_rate": M_ATTACK_RATE, "mobilisation": MOBILISATION, "threat_propensity": THREAT_PROPENSITY, "threat_window_days": THREAT_WINDOW, "solidarity": SOLIDARITY, "clash_propensity": CLASH_PROPENSITY, "hostility": HOSTILITY, "emboldening": EMBOLDENING, "morale_memory_days": MORALE_MEMORY, "retaliation_aversion": RET_AVERSION, "prior_retaliation": M_PRIOR_RETALIATION, "prior_backing": M_PRIOR_BACKING, "prior_government_resolve": M_PRIOR_RESOLVE, "prior_strength": M_PRIOR_STRENGTH, "attack_cells": ATTACK_CELLS, "disruption_recovery_days": DISRUPTION_RECOVERY, "recovery_days": M_RECOVERY_DAYS, "belief_memory_days": M_BELIEF_MEMORY},
     "sites": {"target_weight": TARGET_WEIGHT, "interception": INTERCEPTION, "lethality": LETHALITY},
 }
 """Columns of the schema fields, by section (``militias``, ``sites``: per row): what a
@@ -174,29 +199,30 @@ scripted ``set`` writes (``patron.instigation`` sets :data:`BASE_INSTIGATION`)."
 # ---- the event log's codes -------------------------------------------------------------------
 ACTIONS = ("raid", "comply", "muster", "standoff", "public_threat", "release", "backing",
            "hold_firm", "relent", "clash", "attack", "interception", "strike", "drawdown",
-           "withdrawal", "deploy_defence", "truce", "set")
+           "withdrawal", "deploy_defence", "truce", "set", "redeploy")
 """Action names; an event row holds the position."""
 (A_RAID, A_COMPLY, A_MUSTER, A_STANDOFF, A_PUBLIC_THREAT, A_RELEASE, A_BACKING, A_HOLD_FIRM,
  A_RELENT, A_CLASH, A_ATTACK, A_INTERCEPTION, A_STRIKE, A_DRAWDOWN, A_WITHDRAWAL,
- A_DEPLOY_DEFENCE, A_TRUCE, A_SET) = range(len(ACTIONS))
+ A_DEPLOY_DEFENCE, A_TRUCE, A_SET, A_REDEPLOY) = range(len(ACTIONS))
 
-FIXED_STRINGS = ("government", "foreign_forces")
+FIXED_STRINGS = ("government", "foreign_forces", "patron")
 """The first entries of a run's string table (actor and target names, notes, fixed texts); then
 :data:`leverage_sim.event_text` constants (``TEXT_*`` below), the militias, the sites and the
 scenario's notes and names. -1 stands for no target (None)."""
-STR_GOVERNMENT, STR_FOREIGN_FORCES, STR_NO_RESISTANCE, STR_US_BACKS, STR_RETALIATION = range(5)
-STR_FIRST_MILITIA = 5
+(STR_GOVERNMENT, STR_FOREIGN_FORCES, STR_PATRON, STR_NO_RESISTANCE, STR_US_BACKS,
+ STR_RETALIATION) = range(6)
+STR_FIRST_MILITIA = 6
 """String number of militia 0 (militia i: ``STR_FIRST_MILITIA + i``; sites follow)."""
 
 # detail kinds: positions in leverage_sim.event_text.KINDS (checked by tests/test_fast_path.py)
 (K_TEXT, K_MEMBERS_ARRESTED, K_MUSTERED, K_STANDOFF_OPENED, K_PUBLIC_THREAT, K_JOINS_MUSTER,
  K_RELEASED, K_TRANSFERRED, K_HOLDS_FOR_NOW, K_CLASH, K_WON_DISPERSES, K_WON_AFTER_CLASH,
  K_AFTER_CLASH, K_ATTACK, K_ATTACK_BY, K_STRIKE, K_POLITICAL_COST, K_DRAWDOWN,
- K_COST_DRAWDOWN, K_INTERCEPTION_NOW) = range(20)
+ K_COST_DRAWDOWN, K_INTERCEPTION_NOW, K_TRUCE_ORDERED, K_REDEPLOY) = range(22)
 KIND_NAMES = ("text", "members_arrested", "mustered", "standoff_opened", "public_threat",
               "joins_muster", "released", "transferred", "holds_for_now", "clash", "won_disperses",
               "won_after_clash", "after_clash", "attack", "attack_by", "strike", "political_cost",
-              "drawdown", "cost_drawdown", "interception_now")
+              "drawdown", "cost_drawdown", "interception_now", "truce_ordered", "redeploy")
 """The function names in :data:`leverage_sim.event_text.KINDS`, in the order of ``K_*``."""
 
 # scripted events: one row each (day, action, figures, strings)

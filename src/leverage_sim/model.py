@@ -208,6 +208,8 @@ class LeverageModel(mesa.Model):
             m.shift_morale(morale_target if central else morale_others)
             m.resolve_belief.observe(government_won)
         self.foreign_force.observe_standoff(government_won)
+        if not government_won:
+            self.patron.react_to_client_win()
 
     def observe_backing(self, stepped_in: bool, silent_day: bool = False,
                         weight: float = 0.0) -> None:

@@ -400,6 +400,33 @@ class Patron(Strict):
         source="The militias' conditional truce of 10 Oct 2020 (Reuters, 11 Oct 2020), broken "
         "only by two rocket attacks in Nov-Dec 2020.",
     )
+    win_campaign: float = param(
+        1.0, unit="multiple of 2020 resources", ge=0, le=5,
+        description="A campaign: when a client wins a standoff (the government relents or loses "
+        "a clash) the patron plans this much more material support (rockets, funds, new front "
+        "groups); the plan fades over campaign_days and the support delivered (multiplying "
+        "resources by 1 + campaign) follows it with a lag of campaign_build_days, so a win's "
+        "campaign peaks about two months later. The patron presses an advantage its clients "
+        "have shown.",
+        source="Reasoning: after the government's relent of 29 Jun 2020 the militias' attacks "
+        "rose through the summer (as many in Aug-Sep as in the nine months before, Japan MOFA "
+        "29 Sep 2020); the seed brief reads the relent as showing the PM 'cannot enforce his "
+        "orders'.",
+    )
+    campaign_days: float = param(
+        90.0, unit="days", ge=1, le=3650,
+        description="Time constant over which a planned campaign fades.",
+        source="Reasoning: a season, as a militia's morale (militias[].morale_memory_days is "
+        "60); a campaign is planned over months.",
+    )
+    campaign_build_days: float = param(
+        45.0, unit="days", ge=1, le=3650,
+        description="Time constant over which the support delivered follows the plan (rockets "
+        "smuggled in, cells trained, front groups set up).",
+        source="Reasoning: the new front groups of 2020 (Usbat al-Tha'ireen, Ashab al-Kahf) "
+        "appeared over weeks to months; with campaign_days 90 a win's campaign peaks after "
+        "ln(2) × 90 ≈ 62 days.",
+    )
     truce_days: int = param(
         60, unit="days", ge=1, le=3650,
         description="How long a truce ordered by the patron holds its instigation down.",

@@ -68,7 +68,7 @@ class Militia(mesa.Agent):
         """Expected attacks today (attacks/day): :func:`attacks.attack_rate` on its own state."""
         return attacks.attack_rate(
             self.attack_rate, attacks.attack_intent(self.push, self.autonomy, self.hostility),
-            self.model.patron.resources,
+            self.model.patron.supply,
             attacks.readiness(self.cohesion, self.fighters, self.initial_fighters),
             morale=self.morale, emboldening=self.emboldening,
             expected_retaliation=self.retaliation_belief.mean,

@@ -29,6 +29,8 @@ class Patron(mesa.Agent):
         self.top_share = 0.0
         self._reallocated = False
         self.truce_until = -1  # last day of a truce it ordered (-1: none)
+        self.campaign_plan = 0.0  # support planned after its clients' wins (fading)
+        self.campaign = 0.0  # support delivered, following the plan
 
     @property
     def war_risk(self) -> float:
@@ -60,6 +62,9 @@ class Patron(mesa.Agent):
             self.recent_strikes = fade(self.recent_strikes, self.strike_memory_days)
         if self.us_threat:
             self.us_threat = fade(self.us_threat, self.strike_memory_days)
+        if self.campaign_plan or self.campaign:
+            self.campaign_plan, self.campaign = patronage.campaign_step(
+                self.campaign_plan, self.campaign, self.campaign_days, self.campaign_build_days)
         self.allocate()
 
     def allocate(self, force: bool = False) -> None:
@@ -80,6 +85,15 @@ class Patron(mesa.Agent):
         """A foreign strike on a client militia: backlash, and one more strike remembered."""
         self.backlash += self.strike_backlash
         self.recent_strikes += 1.0
+
+    @property
+    def supply(self) -> float:
+        """Material support delivered today (multiple of 2020): resources × (1 + campaign)."""
+        return patronage.supply(self.resources, self.campaign)
+
+    def react_to_client_win(self) -> None:
+        """A client won a standoff: the patron plans a campaign to press the advantage."""
+        self.campaign_plan += self.win_campaign
 
     def react_to_raid(self) -> None:
         """A raid on a client militia raises instigation (backlash)."""

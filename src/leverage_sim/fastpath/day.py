@@ -58,6 +58,10 @@ from leverage_sim.fastpath.layout import (
     BASE_COHESION,
     BASE_INSTIGATION,
     BASE_RESOLVE,
+    CAMPAIGN,
+    CAMPAIGN_BUILD,
+    CAMPAIGN_DAYS,
+    CAMPAIGN_PLAN,
     CALM_DAYS,
     CAPACITY,
     CAPITAL,
@@ -231,6 +235,7 @@ from leverage_sim.fastpath.layout import (
     TRUCE_UNTIL,
     US_THREAT,
     WIN_GAIN,
+    WIN_CAMPAIGN,
     WITHDRAWAL_DAY,
     X_ATTACK,
     X_BACKING,
@@ -441,6 +446,9 @@ def patron_step(day, w, m, ev):
         w[RECENT_STRIKES] = beliefs.fade(w[RECENT_STRIKES], w[STRIKE_MEMORY])
     if w[US_THREAT] != 0:
         w[US_THREAT] = beliefs.fade(w[US_THREAT], w[STRIKE_MEMORY])
+    if w[CAMPAIGN_PLAN] != 0 or w[CAMPAIGN] != 0:
+        w[CAMPAIGN_PLAN], w[CAMPAIGN] = patronage.campaign_step(
+            w[CAMPAIGN_PLAN], w[CAMPAIGN], w[CAMPAIGN_DAYS], w[CAMPAIGN_BUILD])
     allocate(w, m, False)
 
 
@@ -458,6 +466,8 @@ def end_standoff_shifts(w, m, central, government_won, authority_step, us_seen):
             m[i, MORALE] + (morale_target if i == central else morale_others), -1.0, 1.0)
         observe(m, i, MR_ALPHA, government_won)
     observe_world(w, FP_ALPHA, government_won)
+    if not government_won:
+        w[CAMPAIGN_PLAN] += w[WIN_CAMPAIGN]
 
 
 @jitable
@@ -758,7 +768,7 @@ def attack_intensity(w, m, i):
     return attacks.attack_rate(
         m[i, M_ATTACK_RATE],
         attacks.attack_intent(push(w, m, i), m[i, M_AUTONOMY], m[i, HOSTILITY]),
-        w[RESOURCES],
+        patronage.supply(w[RESOURCES], w[CAMPAIGN]),
         attacks.readiness(m[i, M_COHESION], fighters(m, i), int(m[i, FIGHTERS])),
         m[i, MORALE], m[i, EMBOLDENING], m[i, MT_MEAN], m[i, RET_AVERSION], m[i, DISRUPTION],
         int(w[PRESENCE]))

@@ -107,7 +107,12 @@ US_THREAT = 96  # patron.us_threat (fading)
 TRUCE_INSTIGATION = 97  # patron.truce_instigation
 TRUCE_DAYS = 98  # patron.truce_days
 TRUCE_UNTIL = 99  # last day of a truce the patron ordered (-1: none)
-WORLD_SIZE = 100
+WIN_CAMPAIGN = 100  # patron.win_campaign
+CAMPAIGN_DAYS = 101  # patron.campaign_days
+CAMPAIGN_BUILD = 102  # patron.campaign_build_days
+CAMPAIGN_PLAN = 103  # the patron's planned campaign (fading)
+CAMPAIGN = 104  # the support delivered (following the plan)
+WORLD_SIZE = 105
 
 # militia rows
 FIGHTERS = 0  # militias[].fighters (the starting strength)
@@ -188,7 +193,7 @@ OUTCOME_NAMES = ("held_firm", "relented", "clash_won", "clash_lost")
 
 SETTABLE = {
     "government": {"authority": AUTHORITY, "resolve": RESOLVE, "enforcement_capacity": CAPACITY, "coalition_support": COALITION, "raid_rate": RAID_RATE, "attack_response": ATTACK_RESPONSE, "pressure_response": PRESSURE_RESPONSE, "raid_targets": RAID_TARGETS, "prior_backing": G_PRIOR_BACKING, "prior_strength": G_PRIOR_STRENGTH, "prior_resistance": G_PRIOR_RESISTANCE, "negotiation_leverage": LEVERAGE, "recovery_days": G_RECOVERY_DAYS, "decision_sharpness": SHARPNESS, "relent_authority_cost": RELENT_COST, "win_authority_gain": WIN_GAIN, "threat_sensitivity": THREAT_SENSITIVITY, "transfer_release_rate": RELEASE_RATE, "liaison_rate": G_LIAISON_RATE, "belief_memory_days": G_BELIEF_MEMORY},
-    "patron": {"instigation": INSTIGATION, "resources": RESOURCES, "stability_priority": STABILITY, "escalation_threshold": ESC_THRESHOLD, "strike_backlash": STRIKE_BACKLASH, "adjustment_rate": ADJUSTMENT, "raid_backlash": RAID_BACKLASH, "strike_risk": STRIKE_RISK, "strike_memory_days": STRIKE_MEMORY, "support_responsiveness": RESPONSIVENESS, "us_threat": US_THREAT, "truce_instigation": TRUCE_INSTIGATION, "truce_days": TRUCE_DAYS},
+    "patron": {"instigation": INSTIGATION, "resources": RESOURCES, "stability_priority": STABILITY, "escalation_threshold": ESC_THRESHOLD, "strike_backlash": STRIKE_BACKLASH, "adjustment_rate": ADJUSTMENT, "raid_backlash": RAID_BACKLASH, "strike_risk": STRIKE_RISK, "strike_memory_days": STRIKE_MEMORY, "support_responsiveness": RESPONSIVENESS, "us_threat": US_THREAT, "truce_instigation": TRUCE_INSTIGATION, "truce_days": TRUCE_DAYS, "win_campaign": WIN_CAMPAIGN, "campaign_days": CAMPAIGN_DAYS, "campaign_build_days": CAMPAIGN_BUILD},
     "foreign_forces": {"presence": PRESENCE, "backing": BACKING, "standoff_share": STANDOFF_SHARE, "ground_multiplier": GROUND, "air_support": AIR, "backing_sensitivity": BACKING_SENSITIVITY, "prior_partner_resolve": F_PRIOR_PARTNER, "prior_strength": F_PRIOR_STRENGTH, "response_delay_days": RESPONSE_DELAY, "retaliation_threshold": RET_THRESHOLD, "retaliation_probability": RET_PROBABILITY, "retaliation_restraint": RET_RESTRAINT, "retaliation_delay_days": RET_DELAY, "strike_lethality": STRIKE_LETHALITY, "strike_cohesion_damage": STRIKE_COHESION, "strike_disruption": STRIKE_DISRUPTION, "strike_expulsion_pressure": STRIKE_EXPULSION, "casualty_tolerance": TOLERANCE, "drawdown_share": DRAWDOWN_SHARE, "drawdown_cooldown_days": COOLDOWN, "withdrawal_floor": FLOOR, "expulsion_pressure": EXPULSION, "belief_memory_days": F_BELIEF_MEMORY, "redeploy_calm_share": REDEPLOY_CALM, "redeploy_after_days": REDEPLOY_AFTER, "redeploy_share": REDEPLOY_SHARE},
     "militias": {"fighters": FIGHTERS, "capital_fighters": CAPITAL, "patron_support_share": SUPPORT_SHARE, "autonomy": M_AUTONOMY, "cohesion": M_COHESION, "seats": SEATS, "attack_rate": M_ATTACK_RATE, "mobilisation": MOBILISATION, "threat_propensity": THREAT_PROPENSITY, "threat_window_days": THREAT_WINDOW, "solidarity": SOLIDARITY, "clash_propensity": CLASH_PROPENSITY, "hostility": HOSTILITY, "emboldening": EMBOLDENING, "morale_memory_days": MORALE_MEMORY, "retaliation_aversion": RET_AVERSION, "prior_retaliation": M_PRIOR_RETALIATION, "prior_backing": M_PRIOR_BACKING, "prior_government_resolve": M_PRIOR_RESOLVE, "prior_strength": M_PRIOR_STRENGTH, "attack_cells": ATTACK_CELLS, "disruption_recovery_days": DISRUPTION_RECOVERY, "recovery_days": M_RECOVERY_DAYS, "belief_memory_days": M_BELIEF_MEMORY},
     "sites": {"target_weight": TARGET_WEIGHT, "interception": INTERCEPTION, "lethality": LETHALITY},

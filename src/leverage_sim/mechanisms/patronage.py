@@ -8,7 +8,12 @@ a client raises and that fades; the war risk decides which answer prevails:
     w        = σ(RESTRAINT_SHARPNESS × (war_risk − escalation_threshold))     (restraint weight)
     target   = base + (1 − w) × backlash − stability_priority × (w + (1 − w) × war_risk)
 
-so a single strike mostly brings backlash, while heavy strikes make a pause likely (as KH
+A client's win (the government relents or loses a clash) makes the patron plan a campaign
+(``win_campaign``, fading over ``campaign_days``); the support delivered follows the plan with a
+lag (``campaign_build_days``) and multiplies its resources (:func:`supply`): a hump that peaks
+about two months after the win, as the summer 2020 attacks followed the June relent.
+
+So a single strike mostly brings backlash, while heavy strikes make a pause likely (as KH
 announced after the January 2024 Tower 22 attack brought US strikes). The patron values the
 Iraqi order its allies run (the seed brief: Iran acquiesced to al-Kadhimi "in the interests of
 keeping Iraq's political structure stable"): every unit of war risk — escalation from attacks,
@@ -25,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import MutableSequence, Sequence
 
+from leverage_sim.mechanisms.beliefs import REST, fade
 from leverage_sim.mechanisms.intimidation import logistic
 from leverage_sim.mechanisms.jitable import exact_sum, jitable
 
@@ -72,6 +78,24 @@ def truce_target(target: float, truce_until: float, day: int, truce_instigation:
                  ) -> float:
     """The target under a truce in force (held at most at ``truce_instigation``)."""
     return min(target, truce_instigation) if day <= truce_until else target
+
+
+@jitable
+def campaign_step(plan: float, campaign: float, plan_days: float, build_days: float
+                  ) -> tuple[float, float]:
+    """One day of a campaign: the support delivered moves toward the plan (time constant
+    ``build_days``), the plan fades (``plan_days``); a single win gives a hump peaking after
+    ln(plan/build ratio) × plan_days × build_days / (plan_days − build_days) days."""
+    campaign = campaign + (plan - campaign) / build_days
+    if -REST < campaign < REST and plan == 0.0:
+        campaign = 0.0
+    return fade(plan, plan_days), campaign
+
+
+@jitable
+def supply(resources: float, campaign: float) -> float:
+    """Material support delivered (multiple of 2020): resources × (1 + campaign)."""
+    return resources * (1.0 + campaign)
 
 
 @jitable

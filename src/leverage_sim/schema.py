@@ -339,9 +339,9 @@ class Patron(Strict):
     stability_priority: float = param(
         0.5, unit="index 0-1", ge=0, le=1,
         description="Weight on keeping Iraq's order stable against expelling US forces: the push "
-        "the patron gives up per unit of war risk, continuously (target − priority × war risk "
-        "below the threshold), and how far below its baseline it pulls instigation when war risk "
-        "passes escalation_threshold.",
+        "the patron gives up per unit of escalation, continuously (target − priority × "
+        "escalation below the threshold), and how far below its baseline it pulls instigation "
+        "when war risk passes escalation_threshold.",
         source="Iran 'acquiesced to al-Kadhimi's appointment in the interests of keeping Iraq's "
         "political structure stable' (seed brief).",
     )
@@ -354,9 +354,12 @@ class Patron(Strict):
         "paused; three rounds of strikes in a month pass it.",
     )
     strike_backlash: float = param(
-        0.15, unit="index", ge=0, le=1,
+        0.3, unit="index", ge=0, le=1,
         description="Rise in instigation after each foreign strike (decays back).",
-        source="Attacks resumed after the Dec 2019 and Mar 2020 US strikes.",
+        source="Attacks resumed after the Dec 2019 and Mar 2020 US strikes. Raised from 0.15 "
+        "when stability priority came to act continuously on escalation (which a strike "
+        "raises): with 0.3 a single strike still brings net backlash at stability priority "
+        "0.5 (tests/test_wiring.py, tests/test_mechanisms.py).",
     )
     adjustment_rate: float = param(
         0.1, unit="1/day", ge=0, le=1,

@@ -54,7 +54,7 @@ class Patron(mesa.Agent):
             self.model.record("patron", "truce", None, event_text.truce_ordered(risk),
                               self.truce_instigation)
         target = patronage.target_instigation(self.base_instigation, self.backlash, weight,
-                                              self.stability_priority, risk)
+                                              self.stability_priority, self.model.escalation)
         target = patronage.truce_target(target, self.truce_until, day, self.truce_instigation)
         self.instigation += self.adjustment_rate * (target - self.instigation)
         self.backlash *= 1.0 - self.adjustment_rate

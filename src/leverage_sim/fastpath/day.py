@@ -438,7 +438,7 @@ def patron_step(day, w, m, ev):
         w[TRUCE_UNTIL] = day + int(w[TRUCE_DAYS]) - 1
         record(ev, day, STR_PATRON, A_TRUCE, -1, w[TRUCE_INSTIGATION], K_TRUCE_ORDERED, risk)
     target = patronage.target_instigation(w[BASE_INSTIGATION], w[BACKLASH], weight,
-                                          w[STABILITY], risk)
+                                          w[STABILITY], w[ESC])
     target = patronage.truce_target(target, w[TRUCE_UNTIL], day, w[TRUCE_INSTIGATION])
     w[INSTIGATION] += w[ADJUSTMENT] * (target - w[INSTIGATION])
     w[BACKLASH] *= 1.0 - w[ADJUSTMENT]

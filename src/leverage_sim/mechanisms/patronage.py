@@ -6,7 +6,7 @@ a client raises and that fades; the war risk decides which answer prevails:
 
     war_risk = min(1, escalation + strike_risk × recent strikes + us_threat)
     w        = σ(RESTRAINT_SHARPNESS × (war_risk − escalation_threshold))     (restraint weight)
-    target   = base + (1 − w) × backlash − stability_priority × (w + (1 − w) × war_risk)
+    target   = base + (1 − w) × backlash − stability_priority × (w + (1 − w) × escalation)
 
 A client's win (the government relents or loses a clash) makes the patron plan a campaign
 (``win_campaign``, fading over ``campaign_days``); the support delivered follows the plan with a
@@ -16,9 +16,11 @@ about two months after the win, as the summer 2020 attacks followed the June rel
 So a single strike mostly brings backlash, while heavy strikes make a pause likely (as KH
 announced after the January 2024 Tower 22 attack brought US strikes). The patron values the
 Iraqi order its allies run (the seed brief: Iran acquiesced to al-Kadhimi "in the interests of
-keeping Iraq's political structure stable"): every unit of war risk — escalation from attacks,
-casualties, clashes and strikes — threatens it, so a patron with a high stability priority gives
-up push continuously as risk rises, not only past its threshold. When the risk passes the
+keeping Iraq's political structure stable"): every unit of escalation — the violence of attacks,
+casualties, musters, clashes and strikes — threatens it, so a patron with a high stability
+priority gives up push continuously as violence rises, not only past its threshold. (The
+memory of strikes counts toward war risk and restraint past the threshold; below it a strike is
+first an affront: backlash.) When the risk passes the
 threshold (w ≥ ½) the patron orders a truce (:func:`truce_target`): its instigation is held at
 most at ``truce_instigation`` for ``truce_days``. Support is re-allocated
 toward clients under pressure (their disruption by arrests and strikes):
@@ -58,10 +60,10 @@ TRUCE_WEIGHT = 0.5
 
 @jitable
 def target_instigation(base: float, backlash: float, weight: float,
-                       stability_priority: float, risk: float = 0.0) -> float:
-    """The level instigation drifts toward (index 0–1): the module's ``target`` (``risk``: the
-    war risk that ``weight`` was computed from)."""
-    restraint = stability_priority * (weight + (1.0 - weight) * risk)
+                       stability_priority: float, escalation: float = 0.0) -> float:
+    """The level instigation drifts toward (index 0–1): the module's ``target``
+    (``escalation``: the threat to the Iraqi order the patron values)."""
+    restraint = stability_priority * (weight + (1.0 - weight) * escalation)
     return min(1.0, max(0.0, base + (1.0 - weight) * backlash - restraint))
 
 

@@ -134,8 +134,11 @@ def test_belief_in_backing_falls_on_silent_days_and_jumps_when_us_steps_in(repla
 
 def test_government_acts_on_belief_not_on_hidden_us_choice(replay):
     """Until the US shows its hand, a run where it will step in and one where it never will are
-    identical: the government decides on its belief, not on the hidden choice."""
-    delayed = {"foreign_forces.response_delay_days": 4, "government.resolve": 0.9}
+    identical: the government decides on its belief, not on the hidden choice. (Its private
+    signals are of the US's policy, ``backing``, which differs between the two runs here: they
+    are off, so that only the hidden choice differs.)"""
+    delayed = {"foreign_forces.response_delay_days": 4, "government.resolve": 0.9,
+               "government.liaison_rate": 0.0}
     will = ls.load_scenario(replay, {**delayed, "foreign_forces.backing": 1.0})
     never = ls.load_scenario(replay, {**delayed, "foreign_forces.backing": 0.0})
     compared = 0

@@ -163,6 +163,15 @@ def halts(backing: float, win_chance: float) -> str:
 def expulsion_vote(pressure: float) -> str:
     return (f"parliament votes to expel foreign forces (expulsion pressure {pressure:.2f}); "
             "the demand stands")
+def truce_ordered(risk: float) -> str:
+    """The patron orders its clients to hold fire."""
+    return f"war risk {risk:.2f} past the patron's threshold: it orders its clients to hold fire"
+
+
+def redeploy(cost: float, tolerance: float, present: int) -> str:
+    """US troops return toward their authorised level."""
+    return (f"political cost {cost:.1f} well below tolerance {tolerance:.1f} for long; "
+            f"{present} troops present")
 
 
 RETALIATION = "retaliation for US casualties"
@@ -179,6 +188,7 @@ KINDS: tuple[tuple[Callable[..., str], str], ...] = (
     (ceasefire, "sf"), (won_withdraws, "s"), (won_ceasefire, "s"), (won_fight_over, ""),
     (fight_over, "b"), (halts, "ff"),
     (expulsion_vote, "f"),
+    (truce_ordered, "f"), (redeploy, "ffi"),
 )
 """Kind number (the position) → (function, argument types): ``s`` a string (its number in the
 run's string table), ``i`` an integer, ``f`` a float, ``b`` a yes/no; how the fast path's

@@ -48,8 +48,11 @@ class LeverageModel(mesa.Model):
     9. escalation decays; the day's data are collected.
 
     Who sees what: every actor sees standoffs (their outcome, US intervention or its absence),
-    strikes and drawdowns, and learns from them into its own beliefs (:meth:`observe_backing`,
-    :meth:`observe_retaliation`, :meth:`end_standoff_shifts`).
+    drawdowns and redeployments, and learns from them into its own beliefs
+    (:meth:`observe_backing`, :meth:`observe_retaliation`, :meth:`end_standoff_shifts`);
+    militias read US strikes as evidence of backing (:meth:`observe_strike`), the government
+    hears private signals of the US's commitment (``Government.hear_liaison``); every belief
+    forgets toward its prior (``belief_memory_days``).
     """
 
     def __init__(self, scenario: schema.Scenario | str | Path = DEFAULT_SCENARIO,
@@ -220,15 +223,28 @@ class LeverageModel(mesa.Model):
             m.shift_morale(morale_target if central else morale_others)
             m.resolve_belief.observe(government_won)
         self.foreign_force.observe_standoff(government_won)
+        if not government_won:
+            self.patron.react_to_client_win()
 
-    def observe_backing(self, stepped_in: bool, silent_day: bool = False) -> None:
+    def observe_backing(self, stepped_in: bool, silent_day: bool = False,
+                        weight: float = 0.0) -> None:
         """Everyone sees whether US forces back the government: a visible intervention (True),
-        a silent standoff day or a drawdown (False, weighted as partial evidence)."""
-        weight = 1.0 if stepped_in else (beliefs.SILENT_DAY_EVIDENCE if silent_day
-                                         else beliefs.DRAWDOWN_EVIDENCE)
+        a silent standoff day or a drawdown (False, weighted as partial evidence); ``weight``
+        (if > 0) sets the evidence (a redeployment: :data:`beliefs.REDEPLOY_EVIDENCE`)."""
+        if weight <= 0:
+            weight = 1.0 if stepped_in else (beliefs.SILENT_DAY_EVIDENCE if silent_day
+                                             else beliefs.DRAWDOWN_EVIDENCE)
         self.government.backing_belief.observe(stepped_in, weight)
         for m in self.militias:
             m.backing_belief.observe(stepped_in, weight)
+
+    def observe_strike(self, target: Militia) -> None:
+        """Militias read a US strike as evidence that US forces would step in: the struck one
+        most, its allies half as much (:data:`beliefs.STRIKE_EVIDENCE_TARGET`); the government
+        does not (its liaison tells it strikes are force protection)."""
+        for m in self.militias:
+            m.backing_belief.observe(True, beliefs.STRIKE_EVIDENCE_TARGET if m is target
+                                     else beliefs.STRIKE_EVIDENCE_OTHERS)
 
     def observe_retaliation(self, strikes: bool) -> None:
         """Every militia sees whether a deadly attack was answered with strikes."""

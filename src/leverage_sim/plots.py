@@ -320,6 +320,7 @@ TIMELINE_ROWS = {
     "strike": ("US strike", "navy", "P"),
     "drawdown": ("US drawdown", "tab:olive", "<"),
     "withdrawal": ("US withdrawal", "tab:olive", "<"),
+    "redeploy": ("US redeployment", "tab:olive", ">"),
 }
 """Timeline rows in plotting order (top to bottom): key -> (label, colour, marker)."""
 

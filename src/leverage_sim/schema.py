@@ -105,6 +105,23 @@ class Government(Strict):
         "rather than complies; updated by every raid's answer and by public threats.",
         source="Reasoning: no raid on a PMF faction under this PM before June 2020; even odds.",
     )
+    liaison_rate: float = param(
+        1 / 30, unit="probability/day", ge=0, le=1,
+        description="Daily chance that the government receives a private signal of the US's "
+        "real commitment (its chance of stepping in today): a signal says 'they will step in' "
+        "with that chance and adds half an observation to the government's belief in backing. "
+        "Militias get no such signal: the two beliefs diverge toward the US's real policy.",
+        source="Reasoning: the PM's channels to Washington (the US-Iraq Strategic Dialogue of "
+        "June and August 2020, the joint operations command's liaison officers): about one "
+        "telling contact a month.",
+    )
+    belief_memory_days: float = param(
+        365.0, unit="days", ge=1, le=36500,
+        description="Time constant over which the government's beliefs (US backing, militia "
+        "resistance) forget: the evidence counts relax toward the prior's each day.",
+        source="Reasoning: a lesson weighs for about a political year; ten-year runs otherwise "
+        "freeze beliefs on the first years' evidence.",
+    )
     negotiation_leverage: float = param(
         0.1, unit="share 0-1", ge=0, le=1,
         description="When it relents, the share of detainees the government can keep in the "
@@ -327,6 +344,13 @@ class Militia(Strict):
         description="Weight of the militia's priors: how many observations each is worth.",
         source="Weak priors: few confrontations of this kind before June 2020.",
     )
+    belief_memory_days: float = param(
+        365.0, unit="days", ge=1, le=36500,
+        description="Time constant over which the militia's beliefs (US backing, government "
+        "resolve, US retaliation) forget: the evidence counts relax toward its priors each day.",
+        source="Reasoning: as government.belief_memory_days; militia leaders and fighters turn "
+        "over within a few years.",
+    )
     attack_cells: int = param(
         60, unit="members", ge=1, le=100_000,
         description="Members in the militia's rocket and IED cells; arrests disrupt its attacks "
@@ -373,8 +397,10 @@ class Patron(Strict):
     )
     stability_priority: float = param(
         0.5, unit="index 0-1", ge=0, le=1,
-        description="Weight on keeping Iraq's order stable against expelling US forces: how far "
-        "below its baseline the patron pulls instigation when war risk is high.",
+        description="Weight on keeping Iraq's order stable against expelling US forces: the push "
+        "the patron gives up per unit of escalation, continuously (target − priority × "
+        "escalation below the threshold), and how far below its baseline it pulls instigation "
+        "when war risk passes escalation_threshold.",
         source="Iran 'acquiesced to al-Kadhimi's appointment in the interests of keeping Iraq's "
         "political structure stable' (seed brief).",
     )
@@ -387,9 +413,12 @@ class Patron(Strict):
         "paused; three rounds of strikes in a month pass it.",
     )
     strike_backlash: float = param(
-        0.15, unit="index", ge=0, le=1,
+        0.3, unit="index", ge=0, le=1,
         description="Rise in instigation after each foreign strike (decays back).",
-        source="Attacks resumed after the Dec 2019 and Mar 2020 US strikes.",
+        source="Attacks resumed after the Dec 2019 and Mar 2020 US strikes. Raised from 0.15 "
+        "when stability priority came to act continuously on escalation (which a strike "
+        "raises): with 0.3 a single strike still brings net backlash at stability priority "
+        "0.5 (tests/test_wiring.py, tests/test_mechanisms.py).",
     )
     adjustment_rate: float = param(
         0.1, unit="1/day", ge=0, le=1,
@@ -435,6 +464,54 @@ class Patron(Strict):
         source="Reasoning: between a raid on a client (raid_backlash 0.05) and a strike on it "
         "(strike_backlash 0.15) - US forces confront the client without a round of strikes; the "
         "militias vowed revenge after each visible US action of Dec 2019 - Jan 2020.",
+    )
+    us_threat: float = param(
+        0.0, unit="index 0-1", ge=0, le=1,
+        description="War risk that announced US threats of force add in the patron's eyes (an "
+        "input a scenario sets on the day of a threat; fades like its memory of strikes).",
+        source="Scenario input: e.g. the US threat of late Sep 2020 to close its embassy in "
+        "Baghdad, reported with plans to strike the militias after leaving.",
+    )
+    truce_instigation: float = param(
+        0.1, unit="index 0-1", ge=0, le=1,
+        description="When war risk passes escalation_threshold (restraint weight ½) the patron "
+        "orders a truce (event 'truce'): its instigation is held at most at this level for "
+        "truce_days. Militias' own hostility (agency slack) is not held.",
+        source="The militias' conditional truce of 10 Oct 2020 (Reuters, 11 Oct 2020), broken "
+        "only by two rocket attacks in Nov-Dec 2020.",
+    )
+    win_campaign: float = param(
+        1.0, unit="multiple of 2020 resources", ge=0, le=5,
+        description="A campaign: when a client wins a standoff (the government relents or loses "
+        "a clash) the patron plans this much more material support (rockets, funds, new front "
+        "groups); the plan fades over campaign_days and the support delivered (multiplying "
+        "resources by 1 + campaign) follows it with a lag of campaign_build_days, so a win's "
+        "campaign peaks about two months later. The patron presses an advantage its clients "
+        "have shown.",
+        source="Reasoning: after the government's relent of 29 Jun 2020 the militias' attacks "
+        "rose through the summer (as many in Aug-Sep as in the nine months before, Japan MOFA "
+        "29 Sep 2020); the seed brief reads the relent as showing the PM 'cannot enforce his "
+        "orders'.",
+    )
+    campaign_days: float = param(
+        90.0, unit="days", ge=1, le=3650,
+        description="Time constant over which a planned campaign fades.",
+        source="Reasoning: a season, as a militia's morale (militias[].morale_memory_days is "
+        "60); a campaign is planned over months.",
+    )
+    campaign_build_days: float = param(
+        45.0, unit="days", ge=1, le=3650,
+        description="Time constant over which the support delivered follows the plan (rockets "
+        "smuggled in, cells trained, front groups set up).",
+        source="Reasoning: the new front groups of 2020 (Usbat al-Tha'ireen, Ashab al-Kahf) "
+        "appeared over weeks to months; with campaign_days 90 a win's campaign peaks after "
+        "ln(2) × 90 ≈ 62 days.",
+    )
+    truce_days: int = param(
+        60, unit="days", ge=1, le=3650,
+        description="How long a truce ordered by the patron holds its instigation down.",
+        source="Reasoning: the October 2020 truce held about five weeks before the 17 Nov "
+        "rockets; KH's suspension after Tower 22 (30 Jan 2024) lasted months.",
     )
 
 
@@ -516,6 +593,13 @@ class ForeignForces(Strict):
         4.0, unit="pseudo-observations", gt=0, le=1000,
         description="Weight of the US's prior about its partner.",
         source="Weak prior: a new PM.",
+    )
+    belief_memory_days: float = param(
+        365.0, unit="days", ge=1, le=36500,
+        description="Time constant over which the US's belief that its partner holds forgets "
+        "(relaxes toward the prior).",
+        source="Reasoning: as government.belief_memory_days; a new PM or administration is "
+        "judged afresh.",
     )
     response_delay_days: int = param(
         0, unit="days", ge=0, le=30,
@@ -625,6 +709,27 @@ class ForeignForces(Strict):
         source="Reasoning: pressure stood at about 0.3 in May 2020, four months after the vote "
         "(the replay's initial value); the demand stayed on the agenda through the 2020-2021 "
         "strategic dialogue.",
+    )
+    redeploy_calm_share: float = param(
+        0.25, unit="share 0-1", ge=0, le=1,
+        description="After a drawdown, a day counts as calm when the political cost of staying "
+        "is below this share of casualty_tolerance.",
+        source="Reasoning: well below tolerance, so that the return is a decision taken in calm, "
+        "not the oscillation of a cost hovering near tolerance.",
+    )
+    redeploy_after_days: int = param(
+        365, unit="days", ge=1, le=36500,
+        description="Calm days in a row after which a force below its authorised level (its "
+        "starting presence) redeploys toward it (event 'redeploy').",
+        source="Reasoning: a troop level is set in Washington's annual posture reviews; a "
+        "drawdown forced by casualties is reconsidered after about a year without them (no "
+        "Iraqi case of 2020-2023 reversed within that time; the 2014 return followed a full "
+        "withdrawal, which the model keeps final).",
+    )
+    redeploy_share: float = param(
+        0.5, unit="share 0-1", ge=0, le=1,
+        description="Share of the gap to the authorised level that one redeployment closes.",
+        source="Reasoning: forces return in steps, as they draw down.",
     )
     sites: list[Site] = Field(
         default_factory=lambda: [

@@ -5,9 +5,9 @@ from __future__ import annotations
 import mesa
 
 from leverage_sim import event_text, schema
-from leverage_sim.mechanisms import backing, retaliation, withdrawal
+from leverage_sim.mechanisms import backing, redeploy, retaliation, withdrawal
 from leverage_sim.mechanisms.attacks import SiteState, resolve_attack
-from leverage_sim.mechanisms.beliefs import BetaBelief, clamp, fade
+from leverage_sim.mechanisms.beliefs import REDEPLOY_EVIDENCE, BetaBelief, clamp, fade
 
 
 class ForeignForce(mesa.Agent):
@@ -32,6 +32,8 @@ class ForeignForce(mesa.Agent):
         self.last_drawdown_day: int | None = None  # the last staying decision (drawdown/review)
         self.floor_review = False  # at the floor with cost above tolerance at the last decision
         self.expulsion_voted = False  # parliament has voted to expel it (once per run)
+        self.authorised = params.presence  # the level it returns toward after a drawdown
+        self.calm_days = 0  # days in a row of low political cost below the authorised level
         self.withdrawal_day: int | None = None
 
     @property
@@ -118,7 +120,9 @@ class ForeignForce(mesa.Agent):
             self.expulsion_pressure, self.expulsion_voted, self.expulsion_vote_floor)
         self.remembered_casualties = fade(self.remembered_casualties,
                                           withdrawal.CASUALTY_MEMORY_DAYS)
+        self.partner_belief.forget(self.belief_memory_days)
         self.consider_drawdown()
+        self.consider_redeploy()
 
     def strike(self, target: str, reason: str) -> None:
         """One round of strikes on militia ``target``, with its backlash."""
@@ -130,6 +134,7 @@ class ForeignForce(mesa.Agent):
         militia.cohesion -= cohesion_lost
         militia.disrupt(self.strike_disruption)
         m.patron.react_to_strike()
+        m.observe_strike(militia)
         self.expulsion_pressure = clamp(self.expulsion_pressure + self.strike_expulsion_pressure)
         m.government.shift(authority=-retaliation.SOVEREIGNTY_COST)
         m.raise_escalation("per_strike")
@@ -155,6 +160,26 @@ class ForeignForce(mesa.Agent):
             self.last_drawdown_day = self.model.day
         if leaving:
             self.draw_down(leaving, event_text.political_cost(cost, self.casualty_tolerance))
+
+    def consider_redeploy(self) -> None:
+        """Below its authorised level (after a drawdown) and still in country: once the
+        political cost has stayed under ``redeploy_calm_share`` × tolerance for
+        ``redeploy_after_days`` days in a row, troops return toward the authorised level
+        (everyone sees it: beliefs in US backing rise). A full withdrawal is final."""
+        if self.withdrawn or self.presence >= self.authorised:
+            self.calm_days = 0
+            return
+        cost = withdrawal.political_cost(self.remembered_casualties, self.expulsion_pressure)
+        self.calm_days = redeploy.calm_days(self.calm_days, cost, self.casualty_tolerance,
+                                            self.redeploy_calm_share)
+        if self.calm_days >= self.redeploy_after_days:
+            troops = redeploy.redeploy_size(self.presence, self.authorised, self.redeploy_share)
+            self.presence += troops
+            self.calm_days = 0
+            self.model.observe_backing(True, weight=REDEPLOY_EVIDENCE)
+            self.model.record(self.name_id, "redeploy", None,
+                              event_text.redeploy(cost, self.casualty_tolerance, self.presence),
+                              troops)
 
     def draw_down(self, troops: int, reason: str) -> None:
         """Withdraw ``troops`` (at most all); leaving everyone is withdrawal. Everyone sees it:

@@ -9,7 +9,15 @@ import numpy as np
 
 from leverage_sim import schema
 from leverage_sim.mechanisms import enforcement, operation, standoff
-from leverage_sim.mechanisms.beliefs import BetaBelief, clamp, fade, relax, remembered
+from leverage_sim.mechanisms.beliefs import (
+    LIAISON_EVIDENCE,
+    BetaBelief,
+    clamp,
+    fade,
+    private_signal,
+    relax,
+    remembered,
+)
 
 if TYPE_CHECKING:
     from leverage_sim.agents.militia import Militia
@@ -47,7 +55,8 @@ class Government(mesa.Agent):
         return sum(self.custody.values()) + sum(self.transferred.values())
 
     def step(self) -> None:
-        """Recover standing, fade memories, then decide on an unscripted raid."""
+        """Recover standing, fade memories and beliefs, hear the US's private signals, then
+        decide on an unscripted raid."""
         base, tau = self.baseline, self.recovery_days
         if self.authority != base["authority"]:
             self.authority = relax(self.authority, base["authority"], tau)
@@ -58,6 +67,9 @@ class Government(mesa.Agent):
                                            tau)
         if self.attacks_per_month:
             self.attacks_per_month = fade(self.attacks_per_month, ATTACK_MEMORY_DAYS)
+        self.backing_belief.forget(self.belief_memory_days)
+        self.resistance_belief.forget(self.belief_memory_days)
+        self.hear_liaison()
         if self.raid_rate <= 0 or self.model.open_standoffs():
             return
         hazard = enforcement.raid_hazard(
@@ -68,6 +80,15 @@ class Government(mesa.Agent):
             target = self.choose_target(self.model.militias)
             if target is not None:
                 self.model.raid(target, targets=self.raid_targets)
+
+    def hear_liaison(self) -> None:
+        """A private signal of the US's real commitment (today's chance that it steps in), with
+        daily chance ``liaison_rate``: the government's own evidence, which militias lack."""
+        if self.liaison_rate > 0:
+            signal = private_signal(self.model.rng.random(), self.liaison_rate,
+                                    self.model.foreign_force.step_in_probability())
+            if signal >= 0:
+                self.backing_belief.observe(signal == 1, LIAISON_EVIDENCE)
 
     def see_attack(self, militia: str) -> None:
         """An attack on a foreign site attributed to ``militia``."""

@@ -68,7 +68,7 @@ class Militia(mesa.Agent):
         """Expected attacks today (attacks/day): :func:`attacks.attack_rate` on its own state."""
         return attacks.attack_rate(
             self.attack_rate, attacks.attack_intent(self.push, self.autonomy, self.hostility),
-            self.model.patron.resources,
+            self.model.patron.supply,
             attacks.readiness(self.cohesion, self.fighters, self.initial_fighters),
             morale=self.morale, emboldening=self.emboldening,
             expected_retaliation=self.retaliation_belief.mean,
@@ -76,8 +76,8 @@ class Militia(mesa.Agent):
             presence=presence)
 
     def recover(self) -> None:
-        """One day: fighters, cohesion and autonomy recover toward their baselines; morale and
-        disruption fade."""
+        """One day: fighters, cohesion and autonomy recover toward their baselines; morale,
+        disruption and beliefs fade."""
         if self.losses:
             self.losses = fade(self.losses, self.recovery_days)
         base = self.baseline
@@ -89,6 +89,8 @@ class Militia(mesa.Agent):
             self.morale = fade(self.morale, self.morale_memory_days)
         if self.disruption:
             self.disruption = fade(self.disruption, self.disruption_recovery_days)
+        for belief in (self.backing_belief, self.resolve_belief, self.retaliation_belief):
+            belief.forget(self.belief_memory_days)
 
     def musters(self) -> bool:
         """Answer to a raid on itself: True = muster fighters, False = comply."""

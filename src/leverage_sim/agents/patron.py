@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import mesa
 
-from leverage_sim import schema
+from leverage_sim import event_text, schema
 from leverage_sim.mechanisms import operation, patronage
 from leverage_sim.mechanisms.beliefs import fade
 
@@ -28,21 +28,43 @@ class Patron(mesa.Agent):
         self.shares: dict[str, float] = {}  # today's support share per militia (allocate())
         self.top_share = 0.0
         self._reallocated = False
+        self.truce_until = -1  # last day of a truce it ordered (-1: none)
+        self.campaign_plan = 0.0  # support planned after its clients' wins (fading)
+        self.campaign = 0.0  # support delivered, following the plan
+
+    @property
+    def war_risk(self) -> float:
+        """Its risk of open war with the US today (0–1)."""
+        return patronage.war_risk(self.model.escalation, self.recent_strikes, self.strike_risk,
+                                  self.us_threat)
 
     @property
     def restraint_weight(self) -> float:
         """How far its answer has turned from backlash to restraint today (0–1)."""
-        risk = patronage.war_risk(self.model.escalation, self.recent_strikes, self.strike_risk)
-        return patronage.restraint_weight(risk, self.escalation_threshold)
+        return patronage.restraint_weight(self.war_risk, self.escalation_threshold)
 
     def step(self) -> None:
-        """Move instigation toward its target, fade backlash and strikes, re-allocate support."""
-        target = patronage.target_instigation(self.base_instigation, self.backlash,
-                                              self.restraint_weight, self.stability_priority)
+        """Weigh war risk (ordering a truce once it passes the threshold), move instigation
+        toward its target, fade backlash, strikes and threats, re-allocate support."""
+        day = self.model.day
+        risk = self.war_risk
+        weight = patronage.restraint_weight(risk, self.escalation_threshold)
+        if patronage.declares_truce(weight, self.truce_until, day):
+            self.truce_until = day + self.truce_days - 1
+            self.model.record("patron", "truce", None, event_text.truce_ordered(risk),
+                              self.truce_instigation)
+        target = patronage.target_instigation(self.base_instigation, self.backlash, weight,
+                                              self.stability_priority, self.model.escalation)
+        target = patronage.truce_target(target, self.truce_until, day, self.truce_instigation)
         self.instigation += self.adjustment_rate * (target - self.instigation)
         self.backlash *= 1.0 - self.adjustment_rate
         if self.recent_strikes:
             self.recent_strikes = fade(self.recent_strikes, self.strike_memory_days)
+        if self.us_threat:
+            self.us_threat = fade(self.us_threat, self.strike_memory_days)
+        if self.campaign_plan or self.campaign:
+            self.campaign_plan, self.campaign = patronage.campaign_step(
+                self.campaign_plan, self.campaign, self.campaign_days, self.campaign_build_days)
         self.allocate()
 
     def allocate(self, force: bool = False) -> None:
@@ -63,6 +85,15 @@ class Patron(mesa.Agent):
         """A foreign strike on a client militia: backlash, and one more strike remembered."""
         self.backlash += self.strike_backlash
         self.recent_strikes += 1.0
+
+    @property
+    def supply(self) -> float:
+        """Material support delivered today (multiple of 2020): resources × (1 + campaign)."""
+        return patronage.supply(self.resources, self.campaign)
+
+    def react_to_client_win(self) -> None:
+        """A client won a standoff: the patron plans a campaign to press the advantage."""
+        self.campaign_plan += self.win_campaign
 
     def react_to_raid(self) -> None:
         """A raid on a client militia raises instigation (backlash)."""

@@ -55,10 +55,11 @@ def check_arguments(name: str, arguments: dict[str, Any]) -> None:
         raise InputError(f"Statistic '{name}': {e}. It takes: {', '.join(allowed)}.") from None
 
 
-LOGGED_ACTIONS = ("attack", "backing", "ceasefire", "clash", "comply", "defection",
-                  "deploy_defence", "drawdown", "expulsion_vote", "fighting", "hold_firm",
-                  "interception", "muster", "operation", "public_threat", "raid", "release",
-                  "relent", "set", "standoff", "strike", "truce", "withdrawal")
+LOGGED_ACTIONS = (
+    "attack", "backing", "ceasefire", "clash", "comply", "defection", "deploy_defence",
+    "drawdown", "expulsion_vote", "fighting", "hold_firm", "interception", "muster", "operation",
+    "public_threat", "raid", "redeploy", "release", "relent", "set", "standoff", "strike",
+    "truce", "withdrawal")
 """Every action the model writes to the event log (a test reads the model's source for
 them)."""
 STATE_ACTORS = ("government", "patron", "foreign_forces")

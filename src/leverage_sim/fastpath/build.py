@@ -66,7 +66,11 @@ def initial_world(sc: Scenario) -> np.ndarray:
     _belief(w, L.GR_ALPHA, g.prior_resistance, g.prior_strength)
     w[L.BASE_INSTIGATION] = p.instigation
     _belief(w, L.FP_ALPHA, f.prior_partner_resolve, f.prior_strength)
-    w[L.LAST_DRAWDOWN] = w[L.WITHDRAWAL_DAY] = -1
+    for belief, prior in ((L.GB_ALPHA, L.GB_ALPHA0), (L.GR_ALPHA, L.GR_ALPHA0),
+                          (L.FP_ALPHA, L.FP_ALPHA0)):
+        w[prior], w[prior + 1] = w[belief], w[belief + 1]
+    w[L.AUTHORISED] = f.presence
+    w[L.LAST_DRAWDOWN] = w[L.WITHDRAWAL_DAY] = w[L.TRUCE_UNTIL] = -1
     return w
 
 
@@ -79,6 +83,9 @@ def initial_militias(sc: Scenario) -> np.ndarray:
         _belief(row, L.MB_ALPHA, params.prior_backing, params.prior_strength)
         _belief(row, L.MR_ALPHA, params.prior_government_resolve, params.prior_strength)
         _belief(row, L.MT_ALPHA, params.prior_retaliation, params.prior_strength)
+        for belief, prior in ((L.MB_ALPHA, L.MB_ALPHA0), (L.MR_ALPHA, L.MR_ALPHA0),
+                              (L.MT_ALPHA, L.MT_ALPHA0)):
+            row[prior], row[prior + 1] = row[belief], row[belief + 1]
     return m
 
 

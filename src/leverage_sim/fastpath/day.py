@@ -39,6 +39,7 @@ from leverage_sim.fastpath.layout import (
     A_OPERATION,
     A_PUBLIC_THREAT,
     A_RAID,
+    A_REDEPLOY,
     A_RELEASE,
     A_RELENT,
     A_SET,
@@ -51,6 +52,7 @@ from leverage_sim.fastpath.layout import (
     ATTACK_CELLS,
     ATTACK_RESPONSE,
     ATTACKS_PER_MONTH,
+    AUTHORISED,
     AUTHORITY,
     BACKING,
     BACKING_SENSITIVITY,
@@ -62,6 +64,11 @@ from leverage_sim.fastpath.layout import (
     BASE_INSTIGATION,
     BASE_RESOLVE,
     BROKER_THRESHOLD,
+    CAMPAIGN,
+    CAMPAIGN_BUILD,
+    CAMPAIGN_DAYS,
+    CAMPAIGN_PLAN,
+    CALM_DAYS,
     CAPACITY,
     CAPITAL,
     CASUALTIES,
@@ -101,13 +108,19 @@ from leverage_sim.fastpath.layout import (
     FLOOR,
     FORCE_COHESION,
     FLOOR_REVIEW,
+    F_BELIEF_MEMORY,
     FP_ALPHA,
+    FP_ALPHA0,
     FP_MEAN,
     G_LETHALITY,
+    G_BELIEF_MEMORY,
+    G_LIAISON_RATE,
     G_RECOVERY_DAYS,
     GB_ALPHA,
+    GB_ALPHA0,
     GB_MEAN,
     GR_ALPHA,
+    GR_ALPHA0,
     GR_MEAN,
     GROUND,
     HOSTILITY,
@@ -132,12 +145,15 @@ from leverage_sim.fastpath.layout import (
     K_OPERATION_OPENED,
     K_POLITICAL_COST,
     K_PUBLIC_THREAT,
+    K_REDEPLOY,
     K_RELEASED,
     K_STANDOFF_OPENED,
     K_STRIKE,
     K_TEXT,
     K_TRANSFERRED,
     K_WON_CEASEFIRE,
+    K_TRUCE_ORDERED,
+    K_WON_AFTER_CLASH,
     K_WON_DISPERSES,
     K_WON_FIGHT_OVER,
     K_WON_WITHDRAWS,
@@ -147,17 +163,21 @@ from leverage_sim.fastpath.layout import (
     LOSSES,
     M_ATTACK_RATE,
     M_AUTONOMY,
+    M_BELIEF_MEMORY,
     M_COHESION,
     M_LETHALITY,
     M_RECOVERY_DAYS,
     MB_ALPHA,
+    MB_ALPHA0,
     MB_MEAN,
     MOBILISATION,
     MORALE,
     MORALE_MEMORY,
     MR_ALPHA,
+    MR_ALPHA0,
     MR_MEAN,
     MT_ALPHA,
+    MT_ALPHA0,
     MT_MEAN,
     N_STANDOFFS,
     N_WINDOWS,
@@ -171,6 +191,9 @@ from leverage_sim.fastpath.layout import (
     RAID_BACKLASH,
     RAID_RATE,
     RAID_TARGETS,
+    REDEPLOY_AFTER,
+    REDEPLOY_CALM,
+    REDEPLOY_SHARE,
     REALLOCATED,
     RECENT_STRIKES,
     RELEASE_RATE,
@@ -244,7 +267,12 @@ from leverage_sim.fastpath.layout import (
     VOTE_FLOOR,
     VOTE_THRESHOLD,
     VOTED,
+    TRUCE_DAYS,
+    TRUCE_INSTIGATION,
+    TRUCE_UNTIL,
+    US_THREAT,
     WIN_GAIN,
+    WIN_CAMPAIGN,
     WITHDRAWAL_DAY,
     X_ATTACK,
     X_BACKING,
@@ -265,6 +293,7 @@ from leverage_sim.mechanisms import (
     intimidation,
     operation,
     patronage,
+    redeploy,
     retaliation,
     standoff,
     withdrawal,
@@ -316,6 +345,23 @@ def observe(table, row, column, happened, weight=1.0):
 def observe_world(w, column, happened, weight=1.0):
     w[column], w[column + 1], w[column + 2] = beliefs.beta_observe(
         w[column], w[column + 1], happened, weight)
+
+
+@jitable
+def forget(table, row, column, prior, memory_days):
+    """``BetaBelief.forget`` on the (alpha, beta, mean) columns starting at ``column``, its
+    prior's (alpha, beta) at ``prior``."""
+    if table[row, column] != table[row, prior] or table[row, column + 1] != table[row, prior + 1]:
+        table[row, column], table[row, column + 1], table[row, column + 2] = beliefs.beta_forget(
+            table[row, column], table[row, column + 1], table[row, prior], table[row, prior + 1],
+            memory_days)
+
+
+@jitable
+def forget_world(w, column, prior, memory_days):
+    if w[column] != w[prior] or w[column + 1] != w[prior + 1]:
+        w[column], w[column + 1], w[column + 2] = beliefs.beta_forget(
+            w[column], w[column + 1], w[prior], w[prior + 1], memory_days)
 
 
 @jitable
@@ -423,16 +469,25 @@ def allocate(w, m, force):
 
 
 @jitable
-def patron_step(w, m):
+def patron_step(day, w, m, ev):
     """``Patron.step``."""
-    risk = patronage.war_risk(w[ESC], w[RECENT_STRIKES], w[STRIKE_RISK])
+    risk = patronage.war_risk(w[ESC], w[RECENT_STRIKES], w[STRIKE_RISK], w[US_THREAT])
     weight = patronage.restraint_weight(risk, w[ESC_THRESHOLD])
+    if patronage.declares_truce(weight, w[TRUCE_UNTIL], day):
+        w[TRUCE_UNTIL] = day + int(w[TRUCE_DAYS]) - 1
+        record(ev, day, STR_PATRON, A_TRUCE, -1, w[TRUCE_INSTIGATION], K_TRUCE_ORDERED, risk)
     target = patronage.target_instigation(w[BASE_INSTIGATION], w[BACKLASH], weight,
-                                          w[STABILITY])
+                                          w[STABILITY], w[ESC])
+    target = patronage.truce_target(target, w[TRUCE_UNTIL], day, w[TRUCE_INSTIGATION])
     w[INSTIGATION] += w[ADJUSTMENT] * (target - w[INSTIGATION])
     w[BACKLASH] *= 1.0 - w[ADJUSTMENT]
     if w[RECENT_STRIKES] != 0:
         w[RECENT_STRIKES] = beliefs.fade(w[RECENT_STRIKES], w[STRIKE_MEMORY])
+    if w[US_THREAT] != 0:
+        w[US_THREAT] = beliefs.fade(w[US_THREAT], w[STRIKE_MEMORY])
+    if w[CAMPAIGN_PLAN] != 0 or w[CAMPAIGN] != 0:
+        w[CAMPAIGN_PLAN], w[CAMPAIGN] = patronage.campaign_step(
+            w[CAMPAIGN_PLAN], w[CAMPAIGN], w[CAMPAIGN_DAYS], w[CAMPAIGN_BUILD])
     allocate(w, m, False)
 
 
@@ -450,16 +505,27 @@ def end_standoff_shifts(w, m, central, government_won, authority_step, us_seen):
             m[i, MORALE] + (morale_target if i == central else morale_others), -1.0, 1.0)
         observe(m, i, MR_ALPHA, government_won)
     observe_world(w, FP_ALPHA, government_won)
+    if not government_won:
+        w[CAMPAIGN_PLAN] += w[WIN_CAMPAIGN]
 
 
 @jitable
-def observe_backing(w, m, stepped_in, silent_day):
+def observe_backing(w, m, stepped_in, silent_day, weight=0.0):
     """``LeverageModel.observe_backing``."""
-    weight = 1.0 if stepped_in else (beliefs.SILENT_DAY_EVIDENCE if silent_day
-                                     else beliefs.DRAWDOWN_EVIDENCE)
+    if weight <= 0:
+        weight = 1.0 if stepped_in else (beliefs.SILENT_DAY_EVIDENCE if silent_day
+                                         else beliefs.DRAWDOWN_EVIDENCE)
     observe_world(w, GB_ALPHA, stepped_in, weight)
     for i in range(m.shape[0]):
         observe(m, i, MB_ALPHA, stepped_in, weight)
+
+
+@jitable
+def observe_strike(m, target):
+    """``LeverageModel.observe_strike``: militias read a US strike as evidence of backing."""
+    for i in range(m.shape[0]):
+        observe(m, i, MB_ALPHA, True, beliefs.STRIKE_EVIDENCE_TARGET if i == target
+                else beliefs.STRIKE_EVIDENCE_OTHERS)
 
 
 # ---- enforcement and intimidation (LeverageModel.raid, public_reactions) -----------------------
@@ -784,9 +850,9 @@ def choose_target(rng, day, w, m):
 
 
 @jitable
-def government_recover(w, so):
-    """``Government.step`` up to its draw: recovery and fading, then today's raid hazard (0
-    when it cannot raid)."""
+def government_recover(rng, w, so):
+    """``Government.step`` up to its raid draw: recovery, fading and forgetting, the private
+    signal (``hear_liaison``), then today's raid hazard (0 when it cannot raid)."""
     tau = w[G_RECOVERY_DAYS]
     if w[AUTHORITY] != w[BASE_AUTHORITY]:
         w[AUTHORITY] = beliefs.relax(w[AUTHORITY], w[BASE_AUTHORITY], tau)
@@ -796,6 +862,13 @@ def government_recover(w, so):
         w[COALITION] = beliefs.relax(w[COALITION], w[BASE_COALITION], tau)
     if w[ATTACKS_PER_MONTH] != 0:
         w[ATTACKS_PER_MONTH] = beliefs.fade(w[ATTACKS_PER_MONTH], ATTACK_MEMORY_DAYS)
+    forget_world(w, GB_ALPHA, GB_ALPHA0, w[G_BELIEF_MEMORY])
+    forget_world(w, GR_ALPHA, GR_ALPHA0, w[G_BELIEF_MEMORY])
+    if w[G_LIAISON_RATE] > 0:
+        signal = beliefs.private_signal(rng.random(), w[G_LIAISON_RATE],
+                                        step_in_probability(w))
+        if signal >= 0:
+            observe_world(w, GB_ALPHA, signal == 1, beliefs.LIAISON_EVIDENCE)
     if w[RAID_RATE] <= 0 or n_open(w, so) > 0:
         return 0.0
     return enforcement.raid_hazard(w[RAID_RATE], w[RESOLVE], w[GR_MEAN], w[GB_MEAN],
@@ -849,6 +922,10 @@ def militia_recover(m, i):
         m[i, MORALE] = beliefs.fade(m[i, MORALE], m[i, MORALE_MEMORY])
     if m[i, DISRUPTION] != 0:
         m[i, DISRUPTION] = beliefs.fade(m[i, DISRUPTION], m[i, DISRUPTION_RECOVERY])
+    memory = m[i, M_BELIEF_MEMORY]
+    forget(m, i, MB_ALPHA, MB_ALPHA0, memory)
+    forget(m, i, MR_ALPHA, MR_ALPHA0, memory)
+    forget(m, i, MT_ALPHA, MT_ALPHA0, memory)
 
 
 @jitable
@@ -858,7 +935,7 @@ def attack_intensity(w, m, i):
     return attacks.attack_rate(
         m[i, M_ATTACK_RATE],
         attacks.attack_intent(push(w, m, i), m[i, M_AUTONOMY], m[i, HOSTILITY]),
-        w[RESOURCES],
+        patronage.supply(w[RESOURCES], w[CAMPAIGN]),
         attacks.readiness(m[i, M_COHESION], fighters(m, i), int(m[i, FIGHTERS])),
         m[i, MORALE], m[i, EMBOLDENING], m[i, MT_MEAN], m[i, RET_AVERSION], m[i, DISRUPTION],
         int(w[PRESENCE]))
@@ -916,6 +993,7 @@ def strike(day, w, m, ev, i, reason_kind, reason):
     disrupt(m, i, w[STRIKE_DISRUPTION])
     w[BACKLASH] += w[STRIKE_BACKLASH]
     w[RECENT_STRIKES] += 1.0
+    observe_strike(m, i)
     w[EXPULSION] = beliefs.clamp(w[EXPULSION] + w[STRIKE_EXPULSION])
     government_shift(w, -retaliation.SOVEREIGNTY_COST, 0.0, 0.0)
     raise_escalation(w, ESC_PER_STRIKE)
@@ -979,6 +1057,14 @@ def foreign_force_step(day, w, m, ev, ps):
     consider_expulsion_vote(day, w, ev)
     w[EXPULSION] = withdrawal.decay_expulsion(w[EXPULSION], w[VOTED] != 0, w[VOTE_FLOOR])
     w[REMEMBERED] = beliefs.fade(w[REMEMBERED], withdrawal.CASUALTY_MEMORY_DAYS)
+    forget_world(w, FP_ALPHA, FP_ALPHA0, w[F_BELIEF_MEMORY])
+    consider_drawdown(day, w, m, ev)
+    consider_redeploy(day, w, m, ev)
+
+
+@jitable
+def consider_drawdown(day, w, m, ev):
+    """``ForeignForce.consider_drawdown``."""
     if w[PRESENCE] == 0:
         return
     cooled = w[LAST_DRAWDOWN] < 0 or day - int(w[LAST_DRAWDOWN]) >= int(w[COOLDOWN])
@@ -991,6 +1077,24 @@ def foreign_force_step(day, w, m, ev, ps):
         w[LAST_DRAWDOWN] = day
     if leaving:
         draw_down(day, w, m, ev, leaving, cost, w[TOLERANCE], -1)
+
+
+@jitable
+def consider_redeploy(day, w, m, ev):
+    """``ForeignForce.consider_redeploy``."""
+    presence, authorised = int(w[PRESENCE]), int(w[AUTHORISED])
+    if presence == 0 or presence >= authorised:
+        w[CALM_DAYS] = 0.0
+        return
+    cost = withdrawal.political_cost(w[REMEMBERED], w[EXPULSION])
+    w[CALM_DAYS] = redeploy.calm_days(int(w[CALM_DAYS]), cost, w[TOLERANCE], w[REDEPLOY_CALM])
+    if w[CALM_DAYS] >= w[REDEPLOY_AFTER]:
+        troops = redeploy.redeploy_size(presence, authorised, w[REDEPLOY_SHARE])
+        w[PRESENCE] = presence + troops
+        w[CALM_DAYS] = 0.0
+        observe_backing(w, m, True, False, beliefs.REDEPLOY_EVIDENCE)
+        record(ev, day, STR_FOREIGN_FORCES, A_REDEPLOY, -1, troops, K_REDEPLOY, cost,
+               w[TOLERANCE], presence + troops)
 
 
 # ---- scripted events (scripted_events.HANDLERS) ------------------------------------------------
@@ -1083,8 +1187,8 @@ def run_days(rng, w, m, s, scripted, sets, horizon, capacity, events):
             fire_scripted(rng, day, w, m, s, so, tw, ev, ps, scripted[e], sets)
             e += 1
         # (the Generator is passed only to steps that draw today: passing it costs time)
-        patron_step(w, m)
-        hazard = government_recover(w, so)
+        patron_step(day, w, m, ev)
+        hazard = government_recover(rng, w, so)
         if hazard > 0 and rng.random() < hazard:
             target = choose_target(rng, day, w, m)
             if target >= 0:

@@ -103,7 +103,30 @@ VOTE_FLOOR = 92  # foreign_forces.expulsion_vote_floor
 ESC_PER_STEP_IN = 93  # escalation.per_step_in
 VOTED = 94  # 1 once parliament has voted to expel the foreign force
 FLOOR_REVIEW = 95  # 1 while the force is under review at its floor
-WORLD_SIZE = 96
+G_LIAISON_RATE = 96  # government.liaison_rate
+G_BELIEF_MEMORY = 97  # government.belief_memory_days
+GB_ALPHA0 = 98  # the priors the government's beliefs forget toward (alpha, beta)
+GB_BETA0 = 99
+GR_ALPHA0 = 100
+GR_BETA0 = 101
+F_BELIEF_MEMORY = 102  # foreign_forces.belief_memory_days
+FP_ALPHA0 = 103  # the prior of the US's belief that its partner holds
+FP_BETA0 = 104
+REDEPLOY_CALM = 105  # foreign_forces.redeploy_calm_share
+REDEPLOY_AFTER = 106  # foreign_forces.redeploy_after_days
+REDEPLOY_SHARE = 107  # foreign_forces.redeploy_share
+AUTHORISED = 108  # the troop level the force returns toward (its starting presence)
+CALM_DAYS = 109  # calm days in a row below the authorised level
+US_THREAT = 110  # patron.us_threat (fading)
+TRUCE_INSTIGATION = 111  # patron.truce_instigation
+TRUCE_DAYS = 112  # patron.truce_days
+TRUCE_UNTIL = 113  # last day of a truce the patron ordered (-1: none)
+WIN_CAMPAIGN = 114  # patron.win_campaign
+CAMPAIGN_DAYS = 115  # patron.campaign_days
+CAMPAIGN_BUILD = 116  # patron.campaign_build_days
+CAMPAIGN_PLAN = 117  # the patron's planned campaign (fading)
+CAMPAIGN = 118  # the support delivered (following the plan)
+WORLD_SIZE = 119
 
 # militia rows
 FIGHTERS = 0  # militias[].fighters (the starting strength)
@@ -151,7 +174,14 @@ CUSTODY = 41  # its members in government custody
 TRANSFERRED = 42  # its members transferred to a unit it controls, not yet free
 TRANSFER_ORDER = 43  # when its TRANSFERRED entry was opened (release order)
 M_LETHALITY = 44  # militias[].combat_lethality
-MILITIA_SIZE = 45
+M_BELIEF_MEMORY = 45  # militias[].belief_memory_days
+MB_ALPHA0 = 46  # the priors its beliefs forget toward (alpha, beta)
+MB_BETA0 = 47
+MR_ALPHA0 = 48
+MR_BETA0 = 49
+MT_ALPHA0 = 50
+MT_BETA0 = 51
+MILITIA_SIZE = 52
 
 # site rows
 TARGET_WEIGHT = 0  # foreign_forces.sites[].target_weight
@@ -185,10 +215,10 @@ OUTCOME_NAMES = ("held_firm", "relented", "clash_won", "clash_lost")
 
 
 SETTABLE = {
-    "government": {"authority": AUTHORITY, "resolve": RESOLVE, "enforcement_capacity": CAPACITY, "coalition_support": COALITION, "raid_rate": RAID_RATE, "attack_response": ATTACK_RESPONSE, "pressure_response": PRESSURE_RESPONSE, "raid_targets": RAID_TARGETS, "prior_backing": G_PRIOR_BACKING, "prior_strength": G_PRIOR_STRENGTH, "prior_resistance": G_PRIOR_RESISTANCE, "negotiation_leverage": LEVERAGE, "recovery_days": G_RECOVERY_DAYS, "decision_sharpness": SHARPNESS, "relent_authority_cost": RELENT_COST, "win_authority_gain": WIN_GAIN, "threat_sensitivity": THREAT_SENSITIVITY, "transfer_release_rate": RELEASE_RATE, "committed_share": COMMITTED_SHARE, "force_cohesion": FORCE_COHESION, "desertion_rate": DESERTION_RATE, "combat_lethality": G_LETHALITY, "parliament_seats": PARLIAMENT, "step_in_coalition_cost": STEP_IN_COALITION},
-    "patron": {"instigation": INSTIGATION, "resources": RESOURCES, "stability_priority": STABILITY, "escalation_threshold": ESC_THRESHOLD, "strike_backlash": STRIKE_BACKLASH, "adjustment_rate": ADJUSTMENT, "raid_backlash": RAID_BACKLASH, "strike_risk": STRIKE_RISK, "strike_memory_days": STRIKE_MEMORY, "support_responsiveness": RESPONSIVENESS, "broker_threshold": BROKER_THRESHOLD, "step_in_backlash": STEP_IN_BACKLASH},
-    "foreign_forces": {"presence": PRESENCE, "backing": BACKING, "standoff_share": STANDOFF_SHARE, "ground_multiplier": GROUND, "air_support": AIR, "backing_sensitivity": BACKING_SENSITIVITY, "prior_partner_resolve": F_PRIOR_PARTNER, "prior_strength": F_PRIOR_STRENGTH, "response_delay_days": RESPONSE_DELAY, "retaliation_threshold": RET_THRESHOLD, "retaliation_probability": RET_PROBABILITY, "retaliation_restraint": RET_RESTRAINT, "retaliation_delay_days": RET_DELAY, "strike_lethality": STRIKE_LETHALITY, "strike_cohesion_damage": STRIKE_COHESION, "strike_disruption": STRIKE_DISRUPTION, "strike_expulsion_pressure": STRIKE_EXPULSION, "casualty_tolerance": TOLERANCE, "drawdown_share": DRAWDOWN_SHARE, "drawdown_cooldown_days": COOLDOWN, "withdrawal_floor": FLOOR, "expulsion_pressure": EXPULSION, "step_in_expulsion_pressure": STEP_IN_EXPULSION, "expulsion_vote_threshold": VOTE_THRESHOLD, "expulsion_vote_floor": VOTE_FLOOR},
-    "militias": {"fighters": FIGHTERS, "capital_fighters": CAPITAL, "patron_support_share": SUPPORT_SHARE, "autonomy": M_AUTONOMY, "cohesion": M_COHESION, "seats": SEATS, "attack_rate": M_ATTACK_RATE, "mobilisation": MOBILISATION, "threat_propensity": THREAT_PROPENSITY, "threat_window_days": THREAT_WINDOW, "solidarity": SOLIDARITY, "clash_propensity": CLASH_PROPENSITY, "hostility": HOSTILITY, "emboldening": EMBOLDENING, "morale_memory_days": MORALE_MEMORY, "retaliation_aversion": RET_AVERSION, "prior_retaliation": M_PRIOR_RETALIATION, "prior_backing": M_PRIOR_BACKING, "prior_government_resolve": M_PRIOR_RESOLVE, "prior_strength": M_PRIOR_STRENGTH, "attack_cells": ATTACK_CELLS, "disruption_recovery_days": DISRUPTION_RECOVERY, "recovery_days": M_RECOVERY_DAYS, "combat_lethality": M_LETHALITY},
+    "government": {"authority": AUTHORITY, "resolve": RESOLVE, "enforcement_capacity": CAPACITY, "coalition_support": COALITION, "raid_rate": RAID_RATE, "attack_response": ATTACK_RESPONSE, "pressure_response": PRESSURE_RESPONSE, "raid_targets": RAID_TARGETS, "prior_backing": G_PRIOR_BACKING, "prior_strength": G_PRIOR_STRENGTH, "prior_resistance": G_PRIOR_RESISTANCE, "negotiation_leverage": LEVERAGE, "recovery_days": G_RECOVERY_DAYS, "decision_sharpness": SHARPNESS, "relent_authority_cost": RELENT_COST, "win_authority_gain": WIN_GAIN, "threat_sensitivity": THREAT_SENSITIVITY, "transfer_release_rate": RELEASE_RATE, "committed_share": COMMITTED_SHARE, "force_cohesion": FORCE_COHESION, "desertion_rate": DESERTION_RATE, "combat_lethality": G_LETHALITY, "parliament_seats": PARLIAMENT, "step_in_coalition_cost": STEP_IN_COALITION, "liaison_rate": G_LIAISON_RATE, "belief_memory_days": G_BELIEF_MEMORY},
+    "patron": {"instigation": INSTIGATION, "resources": RESOURCES, "stability_priority": STABILITY, "escalation_threshold": ESC_THRESHOLD, "strike_backlash": STRIKE_BACKLASH, "adjustment_rate": ADJUSTMENT, "raid_backlash": RAID_BACKLASH, "strike_risk": STRIKE_RISK, "strike_memory_days": STRIKE_MEMORY, "support_responsiveness": RESPONSIVENESS, "broker_threshold": BROKER_THRESHOLD, "step_in_backlash": STEP_IN_BACKLASH, "us_threat": US_THREAT, "truce_instigation": TRUCE_INSTIGATION, "truce_days": TRUCE_DAYS, "win_campaign": WIN_CAMPAIGN, "campaign_days": CAMPAIGN_DAYS, "campaign_build_days": CAMPAIGN_BUILD},
+    "foreign_forces": {"presence": PRESENCE, "backing": BACKING, "standoff_share": STANDOFF_SHARE, "ground_multiplier": GROUND, "air_support": AIR, "backing_sensitivity": BACKING_SENSITIVITY, "prior_partner_resolve": F_PRIOR_PARTNER, "prior_strength": F_PRIOR_STRENGTH, "response_delay_days": RESPONSE_DELAY, "retaliation_threshold": RET_THRESHOLD, "retaliation_probability": RET_PROBABILITY, "retaliation_restraint": RET_RESTRAINT, "retaliation_delay_days": RET_DELAY, "strike_lethality": STRIKE_LETHALITY, "strike_cohesion_damage": STRIKE_COHESION, "strike_disruption": STRIKE_DISRUPTION, "strike_expulsion_pressure": STRIKE_EXPULSION, "casualty_tolerance": TOLERANCE, "drawdown_share": DRAWDOWN_SHARE, "drawdown_cooldown_days": COOLDOWN, "withdrawal_floor": FLOOR, "expulsion_pressure": EXPULSION, "step_in_expulsion_pressure": STEP_IN_EXPULSION, "expulsion_vote_threshold": VOTE_THRESHOLD, "expulsion_vote_floor": VOTE_FLOOR, "belief_memory_days": F_BELIEF_MEMORY, "redeploy_calm_share": REDEPLOY_CALM, "redeploy_after_days": REDEPLOY_AFTER, "redeploy_share": REDEPLOY_SHARE},
+    "militias": {"fighters": FIGHTERS, "capital_fighters": CAPITAL, "patron_support_share": SUPPORT_SHARE, "autonomy": M_AUTONOMY, "cohesion": M_COHESION, "seats": SEATS, "attack_rate": M_ATTACK_RATE, "mobilisation": MOBILISATION, "threat_propensity": THREAT_PROPENSITY, "threat_window_days": THREAT_WINDOW, "solidarity": SOLIDARITY, "clash_propensity": CLASH_PROPENSITY, "hostility": HOSTILITY, "emboldening": EMBOLDENING, "morale_memory_days": MORALE_MEMORY, "retaliation_aversion": RET_AVERSION, "prior_retaliation": M_PRIOR_RETALIATION, "prior_backing": M_PRIOR_BACKING, "prior_government_resolve": M_PRIOR_RESOLVE, "prior_strength": M_PRIOR_STRENGTH, "attack_cells": ATTACK_CELLS, "disruption_recovery_days": DISRUPTION_RECOVERY, "recovery_days": M_RECOVERY_DAYS, "combat_lethality": M_LETHALITY, "belief_memory_days": M_BELIEF_MEMORY},
     "sites": {"target_weight": TARGET_WEIGHT, "interception": INTERCEPTION, "lethality": LETHALITY},
 }
 """Columns of the schema fields, by section (``militias``, ``sites``: per row): what a
@@ -198,12 +228,12 @@ scripted ``set`` writes (``patron.instigation`` sets :data:`BASE_INSTIGATION`)."
 ACTIONS = ("raid", "comply", "muster", "standoff", "public_threat", "release", "backing",
            "hold_firm", "relent", "clash", "attack", "interception", "strike", "drawdown",
            "withdrawal", "deploy_defence", "truce", "set", "operation", "fighting", "defection",
-           "ceasefire", "expulsion_vote")
+           "ceasefire", "expulsion_vote", "redeploy")
 """Action names; an event row holds the position."""
 (A_RAID, A_COMPLY, A_MUSTER, A_STANDOFF, A_PUBLIC_THREAT, A_RELEASE, A_BACKING, A_HOLD_FIRM,
  A_RELENT, A_CLASH, A_ATTACK, A_INTERCEPTION, A_STRIKE, A_DRAWDOWN, A_WITHDRAWAL,
  A_DEPLOY_DEFENCE, A_TRUCE, A_SET, A_OPERATION, A_FIGHTING, A_DEFECTION,
- A_CEASEFIRE, A_EXPULSION_VOTE) = range(len(ACTIONS))
+ A_CEASEFIRE, A_EXPULSION_VOTE, A_REDEPLOY) = range(len(ACTIONS))
 
 FIXED_STRINGS = ("government", "foreign_forces", "patron")
 """The first entries of a run's string table (actor and target names, notes, fixed texts); then
@@ -220,13 +250,14 @@ STR_FIRST_MILITIA = 6
  K_AFTER_CLASH, K_ATTACK, K_ATTACK_BY, K_STRIKE, K_POLITICAL_COST, K_DRAWDOWN,
  K_COST_DRAWDOWN, K_INTERCEPTION_NOW, K_CLASH_BEGINS, K_OPERATION_OPENED, K_FIGHTING,
  K_DESERTED, K_CEASEFIRE, K_WON_WITHDRAWS, K_WON_CEASEFIRE, K_WON_FIGHT_OVER, K_FIGHT_OVER,
- K_HALTS, K_EXPULSION_VOTE) = range(31)
+ K_HALTS, K_EXPULSION_VOTE, K_TRUCE_ORDERED, K_REDEPLOY) = range(33)
 KIND_NAMES = ("text", "members_arrested", "mustered", "standoff_opened", "public_threat",
               "joins_muster", "released", "transferred", "holds_for_now", "clash", "won_disperses",
               "won_after_clash", "after_clash", "attack", "attack_by", "strike", "political_cost",
               "drawdown", "cost_drawdown", "interception_now", "clash_begins", "operation_opened",
               "fighting", "deserted", "ceasefire", "won_withdraws", "won_ceasefire",
-              "won_fight_over", "fight_over", "halts", "expulsion_vote")
+              "won_fight_over", "fight_over", "halts", "expulsion_vote", "truce_ordered",
+              "redeploy")
 """The function names in :data:`leverage_sim.event_text.KINDS`, in the order of ``K_*``."""
 
 # scripted events: one row each (day, action, figures, strings)

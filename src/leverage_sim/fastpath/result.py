@@ -96,8 +96,12 @@ class FastRun:
                                        None if s[L.S_OUTCOME] < 0
                                        else L.OUTCOME_NAMES[int(s[L.S_OUTCOME])])
                           for s in standoffs]
-        self.government = SimpleNamespace(authority=float(w[L.AUTHORITY]))
-        self.militias = [SimpleNamespace(autonomy=float(a)) for a in m[:, L.M_AUTONOMY]]
+        self.government = SimpleNamespace(
+            authority=float(w[L.AUTHORITY]), coalition_support=float(w[L.COALITION]),
+            backing_belief=SimpleNamespace(mean=float(w[L.GB_MEAN])))
+        self.militias = [SimpleNamespace(autonomy=float(a),
+                                         backing_belief=SimpleNamespace(mean=float(b)))
+                         for a, b in zip(m[:, L.M_AUTONOMY], m[:, L.MB_MEAN], strict=True)]
         self.foreign_force = SimpleNamespace(
-            casualties=int(w[L.CASUALTIES]),
+            casualties=int(w[L.CASUALTIES]), presence=int(w[L.PRESENCE]),
             withdrawal_day=None if w[L.WITHDRAWAL_DAY] < 0 else int(w[L.WITHDRAWAL_DAY]))

@@ -5,7 +5,8 @@
 3. :mod:`.standoff`     — hold firm / relent (a negotiated transfer) / clash under uncertain
    foreign backing; :mod:`.backing` — what US backing is worth, whether the US steps in
 4. :mod:`.attacks`      — each militia's attack intensity; interception, casualties
-5. :mod:`.retaliation`  — strikes as a costly decision; :mod:`.withdrawal` — drawdown under cost
+5. :mod:`.retaliation`  — strikes as a costly decision; :mod:`.withdrawal` — drawdown under cost;
+   :mod:`.redeploy` — troops returning after a long calm
 6. :mod:`.beliefs`      — learning, reputation and recovery (beliefs, authority, autonomy, morale)
 7. :mod:`.patronage`    — the patron's push: backlash or restraint, support across militias
 8. :mod:`.operation`    — operations and lasting clashes: attrition, desertion, the militia

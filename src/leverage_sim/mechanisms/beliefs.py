@@ -33,17 +33,46 @@ def beta_observe(alpha: float, beta: float, happened: bool, weight: float
     return alpha, beta, alpha / (alpha + beta)
 
 
+@jitable
+def beta_forget(alpha: float, beta: float, alpha0: float, beta0: float,
+                memory_days: float) -> tuple[float, float, float]:
+    """(alpha, beta, mean) after one day of forgetting: both counts relax toward the prior's
+    (``alpha0``, ``beta0``) with time constant ``memory_days`` (:func:`relax`), so evidence
+    older than a few time constants no longer weighs and a belief can move again after years
+    of the same news."""
+    alpha = relax(alpha, alpha0, memory_days)
+    beta = relax(beta, beta0, memory_days)
+    return alpha, beta, alpha / (alpha + beta)
+
+
+@jitable
+def private_signal(u: float, rate: float, commitment: float) -> int:
+    """A private signal from one uniform draw ``u``: -1 none today (probability 1 − ``rate``),
+    else 1 (the signal says "they will step in", probability ``commitment``) or 0."""
+    if not u < rate:
+        return -1
+    return 1 if u < rate * commitment else 0
+
+
 @dataclass
 class BetaBelief:
     """Belief that an actor will do X: Beta(alpha, beta); ``mean`` is the expected probability
-    (0–1, kept up to date by :meth:`observe`). The agents' holder of :func:`beta_prior` and
-    :func:`beta_observe`."""
+    (0–1, kept up to date by :meth:`observe`). The agents' holder of :func:`beta_prior`,
+    :func:`beta_observe` and :func:`beta_forget` (it remembers its prior, ``alpha0`` and
+    ``beta0``, which forgetting returns to)."""
 
     alpha: float
     beta: float
 
     def __post_init__(self) -> None:
         self.mean = self.alpha / (self.alpha + self.beta)
+        self.alpha0, self.beta0 = self.alpha, self.beta
+
+    def forget(self, memory_days: float) -> None:
+        """One day of forgetting toward the prior (nothing to do once back at it)."""
+        if self.alpha != self.alpha0 or self.beta != self.beta0:
+            self.alpha, self.beta, self.mean = beta_forget(self.alpha, self.beta, self.alpha0,
+                                                           self.beta0, memory_days)
 
     @classmethod
     def from_mean(cls, mean: float, strength: float) -> BetaBelief:
@@ -68,6 +97,28 @@ THREAT_EVIDENCE = 0.5
 DRAWDOWN_EVIDENCE = 1.0
 """Evidence a US drawdown adds against 'they will step in' (pseudo-observations; reasoning: a
 force that is leaving is read as one less committed)."""
+
+
+LIAISON_EVIDENCE = 0.5
+"""Evidence one private signal of the US's commitment adds to the government's belief in
+backing (pseudo-observations; reasoning: a diplomat's or liaison officer's word on what
+Washington would do is informative — it reflects the real policy — but words, not a deed: half
+an observed standoff)."""
+
+STRIKE_EVIDENCE_TARGET = 0.5
+"""Evidence a US strike on a militia adds to that militia's belief that US forces would step
+in against it (pseudo-observations; reasoning: a US that strikes despite the sovereignty costs
+shows its readiness to use force on Iraqi soil; the struck militia reads it most strongly)."""
+
+STRIKE_EVIDENCE_OTHERS = 0.25
+"""The same for the other militias (a strike on an ally): half the struck militia's lesson.
+The government does not read strikes as backing: its liaison tells it they are force protection,
+and they cost it authority (``retaliation.SOVEREIGNTY_COST``)."""
+
+REDEPLOY_EVIDENCE = 1.0
+"""Evidence a US redeployment adds for 'they will step in', in every actor's belief
+(pseudo-observations; the mirror of :data:`DRAWDOWN_EVIDENCE`: a force that returns is read as
+more committed)."""
 
 
 @jitable

@@ -174,8 +174,8 @@ def test_no_return_while_staying_is_costly(replay):
 
 
 def test_a_withdrawal_is_final(replay):
-    model = _calm_after_drawdown(replay, **{"events": [
-        {"day": 5, "actor": "foreign_forces", "action": "withdrawal"}]})
+    model = _calm_after_drawdown(replay, events=[
+        {"day": 5, "actor": "foreign_forces", "action": "withdrawal"}])
     assert model.foreign_force.presence == 0
 
 

@@ -106,6 +106,12 @@ def test_beta_belief_forgets_toward_its_prior():
     for _ in range(5000):
         b.forget(365.0)
     assert (b.alpha, b.beta) == (b.alpha0, b.beta0)  # back at rest
+    for _ in range(20):
+        b.observe(True)
+    high = b.mean
+    for _ in range(365):
+        b.forget(365.0)
+    assert 0.35 < b.mean < high  # evidence for fades too
 
 
 @pytest.mark.parametrize("memory, recovers", [(100.0, True), (36500.0, False)])
@@ -174,8 +180,8 @@ def test_no_return_while_staying_is_costly(replay):
 
 
 def test_a_withdrawal_is_final(replay):
-    model = _calm_after_drawdown(replay, **{"events": [
-        {"day": 5, "actor": "foreign_forces", "action": "withdrawal"}]})
+    model = _calm_after_drawdown(replay, events=[
+        {"day": 5, "actor": "foreign_forces", "action": "withdrawal"}])
     assert model.foreign_force.presence == 0
 
 

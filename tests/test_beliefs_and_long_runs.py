@@ -106,6 +106,12 @@ def test_beta_belief_forgets_toward_its_prior():
     for _ in range(5000):
         b.forget(365.0)
     assert (b.alpha, b.beta) == (b.alpha0, b.beta0)  # back at rest
+    for _ in range(20):
+        b.observe(True)
+    high = b.mean
+    for _ in range(365):
+        b.forget(365.0)
+    assert 0.35 < b.mean < high  # evidence for fades too
 
 
 @pytest.mark.parametrize("memory, recovers", [(100.0, True), (36500.0, False)])

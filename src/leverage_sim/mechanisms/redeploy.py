@@ -28,4 +28,4 @@ def calm_days(days: int, cost: float, tolerance: float, calm_share: float) -> in
 def redeploy_size(presence: int, authorised: int, share: float) -> int:
     """Troops returning: ``share`` of the gap to the authorised level (at least one)."""
     gap = authorised - presence
-    return max(1, min(gap, int(math.ceil(share * gap)))) if gap > 0 else 0
+    return max(1, min(gap, math.ceil(share * gap))) if gap > 0 else 0

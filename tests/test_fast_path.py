@@ -43,6 +43,27 @@ STRESS = {  # parameters that drive the rarely taken branches (clashes, relents,
                   "government.transfer_release_rate": 0.05, "government.negotiation_leverage": 1},
 }
 
+OPERATIONS = [  # operations (mechanisms/operation.py): fights, desertion, ceasefires, halts
+    {"day": 5, "actor": "government", "action": "operation", "target": "KH",
+     "figures": {"troops": 6000, "days": 10}},
+    {"day": 40, "actor": "government", "action": "operation", "target": "AAH",
+     "figures": {"troops": 3000, "days": 6}, "note": "a second operation"},
+    {"day": 70, "actor": "government", "action": "operation", "target": "KH",
+     "figures": {"troops": 30000, "days": 4}},
+]
+OPERATION_STRESS = {
+    "operation_backed": {"foreign_forces.backing": 1.0, "foreign_forces.response_delay_days": 3},
+    "operation_alone": {"foreign_forces.backing": 0.0},
+    "operation_army_out": {"government.committed_share": 0.3, "government.force_cohesion": 0.3},
+    "operation_brokered": {"patron.broker_threshold": 0.6, "government.resolve": 0.9},
+}
+
+
+def operation_scenario(name: str) -> ls.Scenario:
+    """The replay with :data:`OPERATIONS` and the overrides of ``OPERATION_STRESS[name]``."""
+    return ls.load_scenario("june_2020_replay", {**OPERATION_STRESS[name], "horizon_days": 120,
+                                                 "events": OPERATIONS})
+
 
 def differences(scenario: ls.Scenario, seeds: range) -> tuple[list[str], Counter[str]]:
     """Where the two paths differ on ``scenario`` over ``seeds`` (empty: nowhere), and the
@@ -77,6 +98,13 @@ def test_identical_under_stress(stress):
     assert not found, found[:3]
 
 
+@pytest.mark.parametrize("name", sorted(OPERATION_STRESS))
+def test_identical_with_operations(name):
+    found, actions = differences(operation_scenario(name), range(12))
+    assert not found, found[:3]
+    assert actions["fighting"] > 0
+
+
 def test_the_comparisons_exercise_every_action():
     """Every action the model can log shows up in the compared runs (so every branch of the
     day was compared at least once)."""
@@ -87,6 +115,8 @@ def test_the_comparisons_exercise_every_action():
     for overrides in STRESS.values():
         scenario = ls.load_scenario("june_2020_replay", {**overrides, "horizon_days": 240})
         seen += differences(scenario, range(10))[1]
+    for name in OPERATION_STRESS:
+        seen += differences(operation_scenario(name), range(6))[1]
     assert set(layout.ACTIONS) <= set(seen), set(layout.ACTIONS) - set(seen)
 
 

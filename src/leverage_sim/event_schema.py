@@ -114,8 +114,8 @@ RULES: dict[str, ActionRule] = {
     "strike": ActionRule(FF, "militia", NoFigures,
                          "one round of strikes on the target militia (as a retaliation)"),
     "backing": ActionRule(FF, "militia?", NoFigures,
-                          "US forces step in to the open standoff(s) with the target militia "
-                          "(every open standoff without a target)"),
+                          "US forces step in to the open standoff(s) or operation(s) with the "
+                          "target militia (every open one without a target)"),
     "attack": ActionRule(frozenset({"militia"}), "site", NoFigures,
                          "the acting militia attacks the target site"),
     "deploy_defence": ActionRule(FF, "site", DeployDefenceFigures,

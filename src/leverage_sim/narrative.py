@@ -43,6 +43,10 @@ ACTION_LABELS = {
     "drawdown": "troop drawdown",
     "withdrawal": "full withdrawal",
     "expulsion_vote": "parliament's vote to expel foreign forces",
+    "operation": "operation against {target}",
+    "fighting": "fighting with {target}",
+    "defection": "troops desert in the fight with {target}",
+    "ceasefire": "ceasefire brokered for {target}",
 }
 """Event-log action -> what the timeline says ({target} is the target's display name). Actions
 of the foreign force are nouns: its display name may be plural ("US forces") or singular."""

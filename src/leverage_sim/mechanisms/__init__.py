@@ -8,6 +8,8 @@
 5. :mod:`.retaliation`  — strikes as a costly decision; :mod:`.withdrawal` — drawdown under cost
 6. :mod:`.beliefs`      — learning, reputation and recovery (beliefs, authority, autonomy, morale)
 7. :mod:`.patronage`    — the patron's push: backlash or restraint, support across militias
+8. :mod:`.operation`    — operations and lasting clashes: attrition, desertion, the militia
+   leaving the streets, the patron brokering a ceasefire, the share of forces that fights
 
 Each function takes plain numbers (and a ``numpy.random.Generator`` where it draws), so it can
 be tested alone; agents call them with their own state and beliefs, the model orders the day

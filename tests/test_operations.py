@@ -1,0 +1,328 @@
+"""Operations and lasting clashes (mechanisms/operation.py): the mechanism's signs, the wiring of
+each link in the agent path, and what it does over many runs (on the fast path, which
+tests/test_fast_path.py holds equal to the agent path, operation scenarios included).
+
+The mini scenario: the June 2020 replay's actors, no unscripted raids, and one scripted
+operation of 6,000 troops against KH on day 5 for up to 10 days (KH: 7,000 fighters, cohesion
+0.7). A test scenario, not a documented case (the real episodes are the episodes' scenarios)."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+import leverage_sim as ls
+from leverage_sim import fastpath, standoffs
+from leverage_sim.mechanisms import operation as op
+from leverage_sim.mechanisms import standoff
+from leverage_sim.model import LeverageModel
+
+OPERATION = {"name": "op", "day": 5, "actor": "government", "action": "operation",
+             "target": "KH", "figures": {"troops": 6000, "days": 10}}
+SEEDS = (11, 12, 13)
+RUNS = 300
+
+
+def mini(**overrides) -> ls.Scenario:
+    """The mini scenario (module docstring) with dotted ``overrides``."""
+    return ls.load_scenario("june_2020_replay", {
+        "horizon_days": 30, "government.raid_rate": 0.0, "events": [OPERATION],
+        "foreign_forces.backing": 0.0, **overrides})
+
+
+def outcomes(scenario: ls.Scenario, seed: int, runs: int = RUNS) -> dict[str, float]:
+    """Per-run means over ``runs`` fast-path runs (seeds from ``seed``): operations won
+    (hold_firm), halted (relent), brokered (ceasefire), militia fighters killed, government
+    troops killed per day of fighting, deserters per day of fighting, days of fighting."""
+    run = fastpath.Runner(scenario)
+    held = relent = ceasefire = militia_killed = gov_per_day = deserters = days = 0.0
+    fight_days = 0
+    for s in range(seed * 10_000, seed * 10_000 + runs):
+        rows = run(s).log.rows
+        actions = [r[2] for r in rows]
+        held += "hold_firm" in actions
+        relent += "relent" in actions
+        ceasefire += "ceasefire" in actions
+        for r in rows:
+            if r[2] == "fighting":
+                gov, mil = map(int, re.search(r"(\d+) government troops and (\d+) militia",
+                                              r[4]).groups())
+                militia_killed += mil
+                gov_per_day += gov
+                fight_days += 1
+            elif r[2] == "defection":
+                deserters += r[5]
+    return {"held": held / runs, "relent": relent / runs, "ceasefire": ceasefire / runs,
+            "militia_killed": militia_killed / runs,
+            "gov_killed_per_day": gov_per_day / max(fight_days, 1),
+            "deserters_per_day": deserters / max(fight_days, 1),
+            "days": fight_days / runs}
+
+
+# ---- the mechanism's signs ------------------------------------------------------------------
+def test_desertion_rises_with_losses_and_a_bad_contest_and_falls_with_cohesion():
+    base = op.desertion_share(0.15, 0.8, 0.6, 0.01)
+    assert op.desertion_share(0.15, 0.8, 0.6, 0.05) > base  # losses
+    assert op.desertion_share(0.15, 0.8, 0.3, 0.01) > base  # the contest going badly
+    assert op.desertion_share(0.15, 0.95, 0.6, 0.01) < base  # cohesion
+    assert op.desertion_share(0.15, 1.0, 0.0, 1.0) == 0.0
+    assert base == pytest.approx(0.15 * 0.2 * (0.4 + op.LOSS_WEIGHT * 0.01))
+
+
+def test_the_patron_brokers_when_its_client_loses_or_escalation_threatens():
+    even = op.broker_probability(0.5, 0.25, 0.0, 0.5)
+    losing = op.broker_probability(0.1, 0.25, 0.0, 0.5)
+    assert losing > 0.8 > 0.05 > even
+    assert op.broker_probability(0.25, 0.25, 0.0, 0.5) == pytest.approx(0.5)
+    assert op.broker_probability(0.5, 0.25, 0.9, 0.5) > even + 0.4  # war risk, valued order
+    assert op.broker_probability(0.5, 0.25, 0.9, 0.0) == pytest.approx(even)
+
+
+def test_the_militia_leaves_the_streets_when_losing_and_bleeding_not_when_pushed():
+    base = op.withdraw_probability(0.6, 0.6, 0.0, 6)
+    assert op.withdraw_probability(0.8, 0.6, 0.0, 6) > base
+    assert op.withdraw_probability(0.6, 0.6, 0.05, 6) > base
+    assert op.withdraw_probability(0.6, 1.0, 0.0, 6) < base
+    assert base < standoff.disperse_probability(0.6, 0.6, 6)  # holds its ground more than a muster
+
+
+def test_attrition_is_proportional_to_the_enemy_strength(rng):
+    draws = [op.draw_losses(rng, 5000, 0.001, 20_000) for _ in range(3000)]
+    assert np.mean(draws) == pytest.approx(20, rel=0.03)
+    assert op.draw_losses(rng, 10, 0.5, 1e6) == 10  # never more than the force
+    assert op.draw_losses(rng, 0, 0.5, 1e6) == 0
+    assert op.committed_forces(500, 1.0) == 500 and op.committed_forces(30_000, 0.1) == 3000
+
+
+# ---- wiring, agent path ---------------------------------------------------------------------
+def _operation_day(seed: int = 1, **overrides) -> LeverageModel:
+    """A model stepped through the operation's opening day (day 5)."""
+    model = LeverageModel(mini(**overrides), seed)
+    for _ in range(6):
+        model.step()
+    return model
+
+
+def _ops(model):
+    return [s for s in model.standoffs if s.operation]
+
+
+def test_an_operation_opens_a_fight_and_the_us_steps_in_with_the_militia_as_target():
+    model = _operation_day(**{"foreign_forces.backing": 1.0,
+                              "foreign_forces.backing_sensitivity": 0.0})
+    (s,) = _ops(model)
+    assert s.fighting and s.troops_start == 6000 and s.end_day == 15 and s.detainees == 0
+    rows = model.log.rows
+    assert ("government", "operation", "KH") in [r[1:4] for r in rows]
+    assert [r for r in rows if r[2] == "backing"][0][1:4] == ("foreign_forces", "backing", "KH")
+    assert s.us_stepped_in
+    # what it adds: U joins the government's side in the fight
+    with_us, without = (standoffs.fight_strengths(model, s, b)[0] for b in (1.0, 0.0))
+    assert model.foreign_force.standoff_strength > 0
+    assert with_us - without == pytest.approx(model.foreign_force.standoff_strength)
+
+
+def test_a_day_of_fighting_kills_on_both_sides_deserts_and_raises_escalation():
+    model = _operation_day(**{"government.force_cohesion": 0.0,
+                              "government.decision_sharpness": 100, "government.resolve": 1.0,
+                              "patron.broker_threshold": 0.0, "patron.stability_priority": 0.0,
+                              "militias[KH].combat_lethality": 0.01})
+    (s,) = _ops(model)
+    kh = model.militia("KH")
+    fighters, escalation = kh.fighters, model.escalation
+    model.patron.step()  # the patron's step first, as in the day (it moves nothing we check)
+    standoffs.play_day(model, s)
+    fought = [r for r in model.log.rows if r[2] == "fighting"]
+    deserted = [r for r in model.log.rows if r[2] == "defection"]
+    assert len(fought) == 1 and len(deserted) == 1
+    gov, mil = map(int, re.search(r"(\d+) government troops and (\d+) militia",
+                                  fought[0][4]).groups())
+    assert mil > 0 and gov > 0 and fought[0][5] == gov + mil
+    assert kh.fighters == fighters - mil and s.militia_killed == mil
+    assert s.troops == 6000 - gov - deserted[0][5] and s.government_killed == gov
+    assert model.escalation == pytest.approx(min(1, escalation + 0.15))
+
+
+def test_each_side_loses_in_proportion_to_the_other_sides_strength():
+    """Lanchester's square law: with the government's strength S_g = 150,000 and λ_g = 0.05 the
+    expected militia dead (7,500) exceed its 7,000 fighters: all fall; a militia with no
+    lethality kills none (swapping the strengths fails both)."""
+    model = _operation_day(**{"events": [{**OPERATION, "figures": {"troops": 200_000,
+                                                                   "days": 10}}],
+                              "government.combat_lethality": 0.05,
+                              "militias[KH].combat_lethality": 0.0})
+    (s,) = _ops(model)
+    kh = model.militia("KH")
+    before = kh.fighters
+    standoffs.play_day(model, s)
+    assert kh.fighters == 0 and s.militia_killed == before and s.government_killed == 0
+    assert s.outcome == "clash_won"  # the militia's force is gone
+
+
+def test_the_patrons_ceasefire_ends_the_fight_with_the_government_holding():
+    model = _operation_day(**{"patron.broker_threshold": 1.0})
+    (s,) = _ops(model)
+    authority = model.government.authority
+    standoffs.play_day(model, s)
+    actions = [r[1:3] for r in model.log.rows]
+    assert ("patron", "ceasefire") in actions and ("government", "hold_firm") in actions
+    assert s.outcome == "clash_won" and model.government.authority > authority
+
+
+def test_a_militia_losing_the_fight_leaves_the_streets_and_the_government_holds():
+    model = _operation_day(**{"events": [{**OPERATION, "figures": {"troops": 200_000,
+                                                                   "days": 10}}],
+                              "government.resolve": 1.0, "government.decision_sharpness": 100,
+                              "militias[KH].patron_support_share": 0.0})  # no brokering
+    (s,) = _ops(model)
+    standoffs.play_day(model, s)
+    held = [r for r in model.log.rows if r[2] == "hold_firm"]
+    assert s.outcome == "clash_won" and held and "KH withdraws from the streets" in held[0][4]
+    assert "ceasefire" not in [r[2] for r in model.log.rows]
+
+
+def test_escalation_makes_the_patron_broker_even_an_even_fight():
+    """The patron's restraint (war risk past its threshold) brings a ceasefire: with its
+    client not losing, brokering follows escalation."""
+    def brokered(escalation):
+        n = 0
+        for seed in range(40):
+            model = _operation_day(seed, **{"patron.broker_threshold": 0.0,
+                                            "patron.stability_priority": 1.0})
+            (s,) = _ops(model)
+            model.escalation = escalation
+            standoffs.play_day(model, s)
+            n += s.outcome == "clash_won" and "ceasefire" in [r[2] for r in model.log.rows]
+        return n
+    assert brokered(1.0) > 30 > 5 > brokered(0.0)
+
+
+def test_a_patron_never_brokers_for_a_militia_it_does_not_support():
+    model = _operation_day(**{"patron.broker_threshold": 1.0})
+    model.patron.shares["KH"] = 0.0
+    assert not model.patron.brokers("KH", 0.0)
+
+
+def test_halting_an_operation_is_a_relent_that_hands_over_no_detainees():
+    model = _operation_day(**{"government.resolve": 0.0, "patron.broker_threshold": 0.0,
+                              "patron.stability_priority": 0.0,
+                              "government.decision_sharpness": 100})
+    (s,) = _ops(model)
+    model.government.custody["KH"] = 3  # held from an earlier raid: not at stake here
+    standoffs.play_day(model, s)
+    relent = [r for r in model.log.rows if r[2] == "relent"]
+    assert s.outcome == "clash_lost" and relent and relent[0][5] == 0
+    assert model.government.custody == {"KH": 3}
+
+
+def test_an_operation_ends_at_its_last_day_at_the_latest():
+    sc = mini(**{"government.resolve": 1.0, "government.decision_sharpness": 100,
+                 "patron.broker_threshold": 0.0, "patron.stability_priority": 0.0,
+                 "militias[KH].mobilisation": 0.0})
+    for seed in range(5):
+        model = LeverageModel(sc, seed)
+        while model.day < 30:
+            model.step()
+        (s,) = _ops(model)
+        days = {r[0] for r in model.log.rows if r[2] == "fighting"}
+        assert not s.is_open and max(days) <= 15 and min(days) == 6
+
+
+def test_committed_share_scales_the_governments_side_in_a_standoff(replay):
+    full = LeverageModel(replay, 1).government.strength(0.0)
+    tenth = LeverageModel(ls.load_scenario(replay, {"government.committed_share": 0.1}),
+                          1).government.strength(0.0)
+    assert tenth == pytest.approx(full / 10)
+
+
+def test_committed_share_scales_an_operations_troops():
+    model = _operation_day(**{"government.committed_share": 0.25})
+    (s,) = _ops(model)
+    assert s.troops_start == 1500
+    assert [r[5] for r in model.log.rows if r[2] == "operation"] == [1500]
+
+
+def test_a_standoffs_clash_lasts_and_the_us_can_step_into_it(replay):
+    """A muster turned into a clash is fought over several days (not one draw), and the US,
+    stepping in late, steps into the clash."""
+    sc = ls.load_scenario(replay, {"militias[KH].clash_propensity": 1.0,
+                                   "militias[KH].autonomy": 1.0, "government.resolve": 1.0,
+                                   "foreign_forces.backing": 1.0,
+                                   "foreign_forces.backing_sensitivity": 0.0,
+                                   "foreign_forces.response_delay_days": 4,
+                                   "patron.broker_threshold": 0.0, "horizon_days": 70})
+    long_fights = stepped_into_clash = 0
+    for seed in range(30):
+        model = LeverageModel(sc, seed)
+        while model.running:
+            model.step()
+        rows = model.log.rows
+        clash_days = [r[0] for r in rows if r[2] == "clash" and r[1] == "KH"]
+        if not clash_days:
+            continue
+        fights = [r[0] for r in rows if r[2] == "fighting" and r[3] == "KH"
+                  and r[0] > clash_days[0]]
+        long_fights += len(fights) >= 2
+        stepped_into_clash += any(r[2] == "backing" and r[0] > clash_days[0] for r in rows)
+    assert long_fights >= 3 and stepped_into_clash >= 1
+
+
+# ---- what it does over many runs (fast path), on three seeds -------------------------------
+@pytest.mark.parametrize("seed", SEEDS)
+def test_us_stepping_in_wins_operations_and_costs_the_militia_more(seed):
+    off = outcomes(mini(), seed)
+    on = outcomes(mini(**{"foreign_forces.backing": 1.0,
+                          "foreign_forces.backing_sensitivity": 0.0}), seed)
+    assert on["held"] > off["held"] + 0.25  # measured: 0.36 -> 0.76
+    assert on["militia_killed"] > off["militia_killed"] * 1.3  # measured: 9.4 -> 15.1
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_brokering_follows_the_clients_losing(seed):
+    """The patron brokers more when its client loses (more government troops against it) and
+    when its threshold is higher; a flipped sign in the broker's position term fails this."""
+    even = outcomes(mini(**{"patron.stability_priority": 0.0}), seed, 200)
+    losing = outcomes(mini(**{"patron.stability_priority": 0.0,
+                              "events": [{**OPERATION, "figures": {"troops": 30_000,
+                                                                   "days": 10}}]}), seed, 200)
+    assert losing["ceasefire"] > even["ceasefire"] + 0.3
+    high = outcomes(mini(**{"patron.stability_priority": 0.0,
+                            "patron.broker_threshold": 0.6}), seed, 200)
+    assert high["ceasefire"] > even["ceasefire"] + 0.3
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_defections_fall_with_force_cohesion_and_rise_with_losses(seed):
+    loyal = outcomes(mini(**{"government.force_cohesion": 0.95}), seed, 200)
+    shaky = outcomes(mini(**{"government.force_cohesion": 0.3}), seed, 200)
+    assert shaky["deserters_per_day"] > 5 * loyal["deserters_per_day"]  # measured: ~14x
+    bloody = outcomes(mini(**{"militias[KH].combat_lethality": 0.01}), seed, 200)
+    base = outcomes(mini(), seed, 200)
+    assert bloody["gov_killed_per_day"] > 5 * base["gov_killed_per_day"]
+    assert bloody["deserters_per_day"] > 1.2 * base["deserters_per_day"]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_an_army_that_stays_out_relents_and_loses_more(seed):
+    full = outcomes(mini(), seed)
+    out = outcomes(mini(**{"government.committed_share": 0.1}), seed)
+    assert out["relent"] > full["relent"] + 0.15  # measured: 0.64 -> 0.91
+    assert out["held"] < full["held"] - 0.15
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_an_army_that_stays_out_relents_more_in_standoffs(seed, replay):
+    def relent_share(sc):
+        run = fastpath.Runner(sc)
+        relents = standoffs_opened = 0
+        for s in range(seed * 10_000, seed * 10_000 + RUNS):
+            r = run(s)
+            standoffs_opened += len(r.standoffs)
+            relents += sum(x.outcome in ("relented", "clash_lost") for x in r.standoffs)
+        return relents / max(standoffs_opened, 1)
+    strong = {"government.enforcement_capacity": 3000}  # a government that can hold
+    full = relent_share(ls.load_scenario(replay, strong))
+    out = relent_share(ls.load_scenario(replay, {**strong, "government.committed_share": 0.1}))
+    assert out > full + 0.15

@@ -211,8 +211,11 @@ def test_strike_degrades_militia_and_raises_backlash(replay):
 
 
 def test_drawdown_size_respects_floor():
+    """A drawdown stops at the floor; it never empties the country by itself (issue 16, 2b)."""
     assert withdrawal.drawdown_size(5000, 0.3, 1000) == 1500
-    assert withdrawal.drawdown_size(1200, 0.3, 1000) == 1200
+    assert withdrawal.drawdown_size(1200, 0.3, 1000) == 200
+    assert withdrawal.drawdown_size(1000, 0.4, 1000) == 0
+    assert withdrawal.drawdown_size(800, 0.4, 1000) == 0
 
 
 def test_costly_presence_is_drawn_down_then_withdrawn(replay):

@@ -285,7 +285,8 @@ def test_backing_strength_scales_with_troops_in_country(replay):
         assert m.government.strength(1.0) - m.government.strength(0.0) == pytest.approx(
             strengths[-1])
     assert strengths[0] == 0 and strengths == sorted(strengths) and len(set(strengths)) == 4
-    assert backing.us_standoff_strength(5200, 0.2, 3.0, 2000) == pytest.approx(5120)
+    assert backing.us_standoff_strength(5200, 0.2, 3.0, 2000) == pytest.approx(
+        5200 * 0.2 * 3.0 + 2000 * 5200 / 5700)
 
 
 def test_us_willingness_follows_its_state():

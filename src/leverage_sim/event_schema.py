@@ -69,8 +69,9 @@ class DrawdownFigures(Strict):
 
     troops: int = param(
         ..., unit="troops", ge=1, le=1_000_000,
-        description="Troops withdrawn (at most the troops present; falling below "
-        "foreign_forces.withdrawal_floor withdraws everyone).")
+        description="Troops withdrawn (at most the troops present; withdrawing all of them is "
+        "a withdrawal). A scripted drawdown withdraws what it says, below "
+        "foreign_forces.withdrawal_floor too; the floor limits the US's own decisions.")
 
 
 class OperationFigures(Strict):

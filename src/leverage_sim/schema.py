@@ -591,7 +591,8 @@ class ForeignForces(Strict):
     )
     drawdown_cooldown_days: int = param(
         60, unit="days", ge=1, le=3650,
-        description="Minimum days between drawdowns.",
+        description="Minimum days between the US's staying decisions (a drawdown, or the review "
+        "of a force at its withdrawal_floor).",
         source="Reasoning: drawdowns were announced months apart in 2020.",
     )
     withdrawal_floor: int = param(

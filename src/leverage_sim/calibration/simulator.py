@@ -2,8 +2,9 @@
 
 Each particle runs every fitted episode ``replications`` times as summary-only runs (the
 statistics read the event log and the summary row: the fast path by default, see
-:data:`leverage_sim.runner.ENGINES`) and averages each fact over the replications. A parameter of a militia or site reaches only the
-episodes whose scenario has it (:meth:`LoadedEpisode.applicable`).
+:data:`leverage_sim.runner.ENGINES`) and averages each fact over the replications. A
+parameter of a militia or site reaches only the episodes whose scenario has it
+(:meth:`LoadedEpisode.applicable`).
 """
 
 from __future__ import annotations

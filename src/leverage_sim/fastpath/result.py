@@ -99,5 +99,5 @@ class FastRun:
         self.government = SimpleNamespace(authority=float(w[L.AUTHORITY]))
         self.militias = [SimpleNamespace(autonomy=float(a)) for a in m[:, L.M_AUTONOMY]]
         self.foreign_force = SimpleNamespace(
-            casualties=int(w[L.CASUALTIES]),
+            casualties=int(w[L.CASUALTIES]), presence=int(w[L.PRESENCE]),
             withdrawal_day=None if w[L.WITHDRAWAL_DAY] < 0 else int(w[L.WITHDRAWAL_DAY]))

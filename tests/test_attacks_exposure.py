@@ -160,9 +160,9 @@ def test_attacks_move_away_from_the_defended_embassy(replay):
 
 # ---- stakes: the muster answers what a raid puts at stake ---------------------------------------
 def test_stake_is_neutral_at_the_reference_and_rises_with_arrests():
-    assert intimidation.stake_ratio(14, 400, 0.035) == 1.0
+    assert intimidation.stake_ratio(14, 7000, 0.002) == 1.0
     assert intimidation.stake_term(1.0, 0.25) == 0.0 and intimidation.stake_factor(1.0, 0.25) == 1.0
-    low, high = intimidation.stake_ratio(1, 400, 0.035), intimidation.stake_ratio(200, 400, 0.035)
+    low, high = intimidation.stake_ratio(1, 7000, 0.002), intimidation.stake_ratio(200, 7000, 0.002)
     assert intimidation.stake_term(low, 0.25) < 0 < intimidation.stake_term(high, 0.25)
     assert intimidation.stake_factor(low, 0.25) < 1 < intimidation.stake_factor(high, 0.25)
     assert intimidation.muster_probability(0.6, 0.8, 0.6, 0.35, intimidation.stake_term(low, 0.25)) \

@@ -312,21 +312,21 @@ class Militia(Strict):
     stake_sensitivity: float = param(
         0.25, unit="elasticity", ge=0, le=2,
         description="How strongly what a raid puts at stake moves the militia's answer: the "
-        "stake r = (members detained / capital_fighters) / stake_reference adds "
+        "stake r = (members detained / fighters) / stake_reference adds "
         "stake_sensitivity × ln r to its muster index and scales the share of capital fighters "
         "who turn out by r^stake_sensitivity (0: stakes ignored).",
         source="Reasoning: a militia defends members (and above all leaders) in custody because "
         "they can be tried or talk; arresting twice as many adds a fixed step to its will to "
-        "resist (a log stake), so 1 arrest brings a small, unlikely muster and 200 nearly "
-        "everyone in the capital. Kept moderate: no case beyond June 2020 informs it yet.",
+        "resist (a log stake), so 1 arrest brings a small, unlikely muster and 200 most of its "
+        "fighters in the capital. Kept moderate: no case beyond June 2020 informs it yet.",
     )
     stake_reference: float = param(
-        0.035, unit="share 0-1", gt=0, le=1,
-        description="The stake (members detained as a share of capital fighters) at which the "
+        0.002, unit="share 0-1", gt=0, le=1,
+        description="The stake (members detained as a share of the militia's fighters) at which the "
         "muster decision and size are those of the base equations (stake_sensitivity has no "
         "effect there).",
         source="The June 2020 stake the muster equations were tuned to: 14 KH members detained "
-        "of ~400 KH fighters in Baghdad (seed brief).",
+        "(seed brief) of KH's ~7,000 fighters (public estimates 5,000-10,000).",
     )
     recovery_days: float = param(
         365.0, unit="days", ge=1, le=36500,
@@ -417,11 +417,12 @@ class Site(Strict):
         source="Per site; the embassy's new rocket defence intercepted the 4 Jul 2020 rocket.",
     )
     lethality: float = param(
-        0.05, unit="US casualties/attack", ge=0, le=100,
+        0.055, unit="US casualties/attack", ge=0, le=100,
         description="Mean US casualties (killed) per attack that is not intercepted, at full "
         "exposure (scaled by presence / (presence + foreign_forces.exposure_half): ×0.91 at "
         "5,200 troops).",
-        source="~3 US deaths from ~60 attacks (Dec 2019-Oct 2020; K-1 and Taji).",
+        source="~3 US deaths from ~60 attacks (Dec 2019-Oct 2020; K-1 and Taji) at ~5,200 troops: "
+        "0.05 an attack, over that presence's exposure (0.91).",
     )
 
 
@@ -571,9 +572,9 @@ class ForeignForces(Strict):
     )
     sites: list[Site] = Field(
         default_factory=lambda: [
-            Site(name="bases", target_weight=3.0, interception=0.1, lethality=0.08),
-            Site(name="embassy", target_weight=2.0, interception=0.0, lethality=0.03),
-            Site(name="airport", target_weight=1.5, interception=0.0, lethality=0.03),
+            Site(name="bases", target_weight=3.0, interception=0.1, lethality=0.088),
+            Site(name="embassy", target_weight=2.0, interception=0.0, lethality=0.033),
+            Site(name="airport", target_weight=1.5, interception=0.0, lethality=0.033),
             Site(name="convoys", target_weight=3.5, interception=0.0, lethality=0.0),
         ],
         description="Sites hosting US forces that militias attack; per-site interception.",

@@ -96,9 +96,8 @@ class Militia(mesa.Agent):
     @property
     def stake(self) -> float:
         """What is at stake for it (:func:`intimidation.stake_ratio`: its members detained, as a
-        share of its capital fighters, relative to its reference stake)."""
-        return intimidation.stake_ratio(self.detained, self.capital_fighters,
-                                        self.stake_reference)
+        share of its fighters now, relative to its reference stake)."""
+        return intimidation.stake_ratio(self.detained, self.fighters, self.stake_reference)
 
     def musters(self) -> bool:
         """Answer to a raid on itself (its members already detained): True = muster fighters,

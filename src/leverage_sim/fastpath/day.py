@@ -433,8 +433,7 @@ def observe_backing(w, m, stepped_in, silent_day):
 @jitable
 def stake(m, i):
     """``Militia.stake``."""
-    return intimidation.stake_ratio(int(m[i, DETAINED]), int(m[i, CAPITAL]),
-                                    m[i, STAKE_REFERENCE])
+    return intimidation.stake_ratio(int(m[i, DETAINED]), fighters(m, i), m[i, STAKE_REFERENCE])
 
 
 @jitable

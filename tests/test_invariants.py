@@ -12,11 +12,13 @@ unit = st.floats(0.0, 1.0, allow_nan=False)
 scenario_overrides = st.fixed_dictionaries({
     "horizon_days": st.integers(20, 120),
     "foreign_forces.backing": unit,
-    "foreign_forces.presence": st.sampled_from([0, 800, 5200]),
+    "foreign_forces.presence": st.sampled_from([0, 1, 30, 800, 5200]),
+    "foreign_forces.exposure_half": st.floats(0, 5000),
     "foreign_forces.casualty_tolerance": st.floats(0.5, 20),
     "foreign_forces.response_delay_days": st.integers(0, 5),
     "foreign_forces.sites[embassy].interception": unit,
     "foreign_forces.sites[bases].lethality": st.floats(0, 3),
+    "foreign_forces.sites[convoys].lethality": st.sampled_from([0.0, 100.0]),
     "patron.instigation": unit,
     "patron.resources": st.floats(0, 4),
     "patron.stability_priority": unit,
@@ -26,6 +28,9 @@ scenario_overrides = st.fixed_dictionaries({
     "government.raid_rate": st.floats(0, 0.2),
     "government.transfer_release_rate": unit,
     "militias[KH].autonomy": unit,
+    "militias[KH].defence_avoidance": unit,
+    "militias[KH].stake_sensitivity": st.floats(0, 2),
+    "government.command_reach": unit,
     "militias[KH].fighters": st.integers(0, 20000),
     "militias[KH].capital_fighters": st.integers(0, 2000),
     "militias[AAH].solidarity": unit,
@@ -56,6 +61,12 @@ def test_invariants_hold(replay, overrides, seed):
     assert (mil["detained"] >= 0).all()
     assert (ts["attacks_intercepted"] <= ts["attacks"]).all()
     assert (ts["us_presence"] >= 0).all() and ts["us_presence"].is_monotonic_decreasing
+    # US casualties never exceed the troops there; those killed leave the presence (issue 19).
+    presence = overrides["foreign_forces.presence"]
+    assert s["us_casualties"] <= presence
+    ff = res.events[(res.events["actor"] == "foreign_forces")
+                    & res.events["action"].isin(["drawdown", "withdrawal"])]
+    assert presence - ts["us_presence"].iloc[-1] == s["us_casualties"] + ff["value"].sum()
     # Detainees are conserved: arrested = still held + released.
     final = ts.iloc[-1]
     assert s["arrests"] == final["detainees_held"] + s["detainees_released"]

@@ -159,12 +159,12 @@ def test_government_acts_on_belief_not_on_hidden_us_choice(replay):
 
 # 4. Attacks -----------------------------------------------------------------------------------------
 def test_intercepted_attack_causes_no_casualties(rng):
-    outs = [attacks.resolve_attack(rng, 1.0, 50.0) for _ in range(200)]
+    outs = [attacks.resolve_attack(rng, 1.0, 50.0, 5200, 500.0) for _ in range(200)]
     assert all(intercepted and casualties == 0 for intercepted, casualties in outs)
 
 
 def test_undefended_lethal_site_takes_casualties(rng):
-    outs = [attacks.resolve_attack(rng, 0.0, 2.0) for _ in range(2000)]
+    outs = [attacks.resolve_attack(rng, 0.0, 2.0, 5200, 0.0) for _ in range(2000)]  # full exposure
     assert not any(intercepted for intercepted, _ in outs)
     assert np.mean([casualties for _, casualties in outs]) == pytest.approx(2.0, rel=0.05)
 

@@ -90,6 +90,7 @@ def test_government_faces_the_muster_from_the_day_after_the_raid(replay):
 
 # relent / win -> morale -> attacks ---------------------------------------------------------------
 def test_relent_emboldens_and_a_win_deters(model):
+    model.government.command_reach = 0.0  # morale alone: the state's restraint moves with authority
     kh, aah = model.militia("KH"), model.militia("AAH")
     base_kh, base_aah = _intensity(kh), _intensity(aah)
     model.end_standoff_shifts(kh, government_won=False, authority_step=0.1)

@@ -178,6 +178,10 @@ RETALIATION = "retaliation for US casualties"
 NO_RESISTANCE = "no resistance to the arrests"
 US_BACKS = "US forces back the government in the standoff"
 
+def all_troops_lost() -> str:
+    return "no troops left: the last were killed in an attack"
+
+
 KINDS: tuple[tuple[Callable[..., str], str], ...] = (
     (text, "s"), (members_arrested, "i"), (mustered, "i"), (standoff_opened, "ii"),
     (public_threat, "s"), (joins_muster, "is"), (released, "i"), (transferred, "sif"),
@@ -189,6 +193,7 @@ KINDS: tuple[tuple[Callable[..., str], str], ...] = (
     (fight_over, "b"), (halts, "ff"),
     (expulsion_vote, "f"),
     (truce_ordered, "f"), (redeploy, "ffi"),
+    (all_troops_lost, ""),
 )
 """Kind number (the position) → (function, argument types): ``s`` a string (its number in the
 run's string table), ``i`` an integer, ``f`` a float, ``b`` a yes/no; how the fast path's

@@ -204,7 +204,7 @@ class LeverageModel(mesa.Model):
         for s in self.open_standoffs():
             for m in self.militias:
                 if m.name != s.militia and m.name not in s.joined and m.joins_muster():
-                    fighters = m.muster_size()
+                    fighters = m.muster_size(own=False)
                     s.joined.add(m.name)
                     s.allied_fighters += fighters
                     self.record(m.name, "muster", "government",

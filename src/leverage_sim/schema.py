@@ -153,6 +153,16 @@ class Government(Strict):
         description="Authority gained when a standoff ends with the militia backing down.",
         source="Reasoning: a success counts less than a failure costs (loss aversion of audiences).",
     )
+    command_reach: float = param(
+        0.5, unit="index 0-1", ge=0, le=1,
+        description="How far the government's command restrains the militias formally under it: "
+        "a militia makes 1 − command_reach × authority × (1 − autonomy) of the attacks it would "
+        "make on its own (autonomy from state command: 1 = unrestrained).",
+        source="Reasoning: PMF units formally under the PM's command (2016 PMF law, the July "
+        "2019 decree) that follow state orders (the shrine units, which left the PMF in 2020) "
+        "do not attack US forces; a PM of middling authority (al-Kadhimi, 2020) restrains the "
+        "others only partly; half way.",
+    )
     threat_sensitivity: float = param(
         6.0, unit="index per seat share", ge=0, le=100,
         description="Political pressure on the government from one public threat, per share of "
@@ -246,7 +256,9 @@ class Militia(Strict):
     autonomy: float = param(
         0.6, unit="index 0-1", ge=0, le=1,
         description="Autonomy from state command: 0 = obeys the PM, 1 = answers only to itself "
-        "and its patron.",
+        "and its patron. A militia with little autonomy makes fewer attacks under a government "
+        "with authority (government.command_reach), complies more with raids (muster index), "
+        "and cannot act on its own hostility when its patron holds back.",
         source="Formally part of the PMU, in practice reporting to the IRGC-QF (seed brief).",
     )
     cohesion: float = param(
@@ -362,6 +374,35 @@ class Militia(Strict):
         45.0, unit="days", ge=1, le=3650,
         description="Time constant over which cells disrupted by arrests or strikes recover.",
         source="Reasoning: attacks resumed within weeks of the 2020 strikes and arrests.",
+    )
+    defence_avoidance: float = param(
+        0.5, unit="share 0-1", ge=0, le=1,
+        description="How far the militia steers its attacks away from defended sites: a site's "
+        "weight in its choice of target is target_weight × (1 − defence_avoidance × "
+        "interception) (1: by the chance an attack gets through; 0: defences ignored).",
+        source="Crisis Group CrisisWatch (Aug-Sep 2020) and press reports: after the embassy's "
+        "C-RAM (July 2020) IED attacks on undefended coalition supply convoys surged (a dozen in "
+        "one week of August 2020), yet rockets at the defended embassy went on (17 Nov, 20 Dec "
+        "2020: political messages as much as attempts to kill); a partial shift, half way.",
+    )
+    stake_sensitivity: float = param(
+        0.25, unit="elasticity", ge=0, le=2,
+        description="How strongly what a raid puts at stake moves the militia's answer: the "
+        "stake r = (members detained / fighters) / stake_reference adds "
+        "stake_sensitivity × ln r to its muster index and scales the share of capital fighters "
+        "who turn out by r^stake_sensitivity (0: stakes ignored).",
+        source="Reasoning: a militia defends members (and above all leaders) in custody because "
+        "they can be tried or talk; arresting twice as many adds a fixed step to its will to "
+        "resist (a log stake), so 1 arrest brings a small, unlikely muster and 200 most of its "
+        "fighters in the capital. Kept moderate: no case beyond June 2020 informs it yet.",
+    )
+    stake_reference: float = param(
+        0.002, unit="share 0-1", gt=0, le=1,
+        description="The stake (members detained as a share of the militia's fighters) at which the "
+        "muster decision and size are those of the base equations (stake_sensitivity has no "
+        "effect there).",
+        source="The June 2020 stake the muster equations were tuned to: 14 KH members detained "
+        "(seed brief) of KH's ~7,000 fighters (public estimates 5,000-10,000).",
     )
     recovery_days: float = param(
         365.0, unit="days", ge=1, le=36500,
@@ -530,9 +571,12 @@ class Site(Strict):
         source="Per site; the embassy's new rocket defence intercepted the 4 Jul 2020 rocket.",
     )
     lethality: float = param(
-        0.05, unit="US casualties/attack", ge=0, le=100,
-        description="Mean US casualties (killed) per attack that is not intercepted.",
-        source="~3 US deaths from ~60 attacks (Dec 2019-Oct 2020; K-1 and Taji).",
+        0.055, unit="US casualties/attack", ge=0, le=100,
+        description="Mean US casualties (killed) per attack that is not intercepted, at full "
+        "exposure (scaled by presence / (presence + foreign_forces.exposure_half): ×0.91 at "
+        "5,200 troops).",
+        source="~3 US deaths from ~60 attacks (Dec 2019-Oct 2020; K-1 and Taji) at ~5,200 troops: "
+        "0.05 an attack, over that presence's exposure (0.91).",
     )
 
 
@@ -731,11 +775,22 @@ class ForeignForces(Strict):
         description="Share of the gap to the authorised level that one redeployment closes.",
         source="Reasoning: forces return in steps, as they draw down.",
     )
+    exposure_half: float = param(
+        500.0, unit="troops", ge=0, le=1_000_000,
+        description="Troops in country at which an attack that gets through exposes half its "
+        "full lethality: mean US casualties = lethality × presence / (presence + exposure_half); "
+        "casualties never exceed the troops in country, and those killed leave the presence.",
+        source="Reasoning: in 2019-2020 ~5,200 US troops were spread over about ten sites, from a "
+        "few hundred (K-1, al-Qaim) to ~2,000 (al-Asad); the deadly attacks (K-1 27 Dec 2019, "
+        "Taji 11 Mar 2020) hit bases hosting hundreds to thousands. With fewer troops than one "
+        "mid-size contingent most attacks fall on empty or skeleton sites; with many, a rocket "
+        "can still hit only those near it (saturation).",
+    )
     sites: list[Site] = Field(
         default_factory=lambda: [
-            Site(name="bases", target_weight=3.0, interception=0.1, lethality=0.08),
-            Site(name="embassy", target_weight=2.0, interception=0.0, lethality=0.03),
-            Site(name="airport", target_weight=1.5, interception=0.0, lethality=0.03),
+            Site(name="bases", target_weight=3.0, interception=0.1, lethality=0.088),
+            Site(name="embassy", target_weight=2.0, interception=0.0, lethality=0.033),
+            Site(name="airport", target_weight=1.5, interception=0.0, lethality=0.033),
             Site(name="convoys", target_weight=3.5, interception=0.0, lethality=0.0),
         ],
         description="Sites hosting US forces that militias attack; per-site interception.",

@@ -67,7 +67,8 @@ class ForeignForce(mesa.Agent):
     def receive_attack(self, militia: mesa.Agent, site: SiteState) -> None:
         """Resolve one attack on ``site`` by ``militia``; decide on retaliation if it kills."""
         m = self.model
-        intercepted, casualties = resolve_attack(m.rng, site.interception, site.lethality)
+        intercepted, casualties = resolve_attack(m.rng, site.interception, site.lethality,
+                                                 self.presence, self.exposure_half)
         m.count_attack(militia.name, intercepted, casualties)
         m.record(militia.name, "attack", site.name, event_text.attack(casualties, intercepted),
                  casualties)
@@ -77,6 +78,8 @@ class ForeignForce(mesa.Agent):
             return
         self.casualties += casualties
         self.remembered_casualties += casualties
+        if casualties:
+            self.lose_troops(casualties)
         chance = retaliation.retaliation_chance(
             casualties, self.retaliation_threshold, self.retaliation_probability,
             m.escalation, self.expulsion_pressure, self.retaliation_restraint)
@@ -105,6 +108,14 @@ class ForeignForce(mesa.Agent):
             self.model.record("government", "expulsion_vote", None,
                               event_text.expulsion_vote(self.expulsion_pressure),
                               self.expulsion_pressure)
+
+    def lose_troops(self, killed: int) -> None:
+        """``killed`` troops (at most those present) leave the presence; when none are left the
+        force is gone (logged as a withdrawal of 0 troops: no one left to withdraw)."""
+        self.presence -= min(killed, self.presence)
+        if self.presence == 0 and self.withdrawal_day is None:
+            self.withdrawal_day = self.model.day
+            self.model.record(self.name_id, "withdrawal", None, event_text.all_troops_lost(), 0)
 
     def step(self) -> None:
         """Carry out strikes now due, hold parliament's vote if pressure has passed its

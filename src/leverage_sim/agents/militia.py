@@ -58,7 +58,8 @@ class Militia(mesa.Agent):
     def launch_attacks(self, n: int) -> None:
         """Carry out ``n`` attacks on foreign-force sites."""
         ff = self.model.foreign_force
-        weights = [s.target_weight for s in ff.sites] if n else []
+        weights = [attacks.site_weight(s.target_weight, s.interception, self.defence_avoidance)
+                   for s in ff.sites] if n else []
         for _ in range(n):
             i = attacks.choose_site(self.model.rng, weights)
             if i >= 0:
@@ -73,7 +74,9 @@ class Militia(mesa.Agent):
             morale=self.morale, emboldening=self.emboldening,
             expected_retaliation=self.retaliation_belief.mean,
             retaliation_aversion=self.retaliation_aversion, disruption=self.disruption,
-            presence=presence)
+            presence=presence,
+            restraint=attacks.state_restraint(self.model.government.authority, self.autonomy,
+                                              self.model.government.command_reach))
 
     def recover(self) -> None:
         """One day: fighters, cohesion and autonomy recover toward their baselines; morale,
@@ -92,16 +95,26 @@ class Militia(mesa.Agent):
         for belief in (self.backing_belief, self.resolve_belief, self.retaliation_belief):
             belief.forget(self.belief_memory_days)
 
+    @property
+    def stake(self) -> float:
+        """What is at stake for it (:func:`intimidation.stake_ratio`: its members detained, as a
+        share of its fighters now, relative to its reference stake)."""
+        return intimidation.stake_ratio(self.detained, self.fighters, self.stake_reference)
+
     def musters(self) -> bool:
-        """Answer to a raid on itself: True = muster fighters, False = comply."""
-        p = intimidation.muster_probability(self.push, self.autonomy, self.resolve_belief.mean,
-                                            self.backing_belief.mean)
+        """Answer to a raid on itself (its members already detained): True = muster fighters,
+        False = comply."""
+        p = intimidation.muster_probability(
+            self.push, self.autonomy, self.resolve_belief.mean, self.backing_belief.mean,
+            intimidation.stake_term(self.stake, self.stake_sensitivity))
         return bool(self.model.rng.random() < p)
 
-    def muster_size(self) -> int:
-        """Fighters turned out for a muster."""
+    def muster_size(self, own: bool = True) -> int:
+        """Fighters turned out for its own muster (``own``: scaled by what is at stake) or for an
+        ally's (solidarity: not scaled)."""
+        factor = intimidation.stake_factor(self.stake, self.stake_sensitivity) if own else 1.0
         return intimidation.draw_muster(self.model.rng, self.capital_fighters, self.mobilisation,
-                                        self.push)
+                                        self.push, factor)
 
     def threatens(self) -> bool:
         """Whether its political leadership publicly threatens the government today."""

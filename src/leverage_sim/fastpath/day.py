@@ -74,9 +74,11 @@ from leverage_sim.fastpath.layout import (
     CASUALTIES,
     CLASH_PROPENSITY,
     COALITION,
+    COMMAND_REACH,
     COMMITTED_SHARE,
     COOLDOWN,
     CUSTODY,
+    DEFENCE_AVOIDANCE,
     DESERTION_RATE,
     DETAINED,
     DISRUPTION,
@@ -103,6 +105,7 @@ from leverage_sim.fastpath.layout import (
     ESC_PER_STEP_IN,
     ESC_PER_STRIKE,
     ESC_THRESHOLD,
+    EXPOSURE_HALF,
     EXPULSION,
     F_BELIEF_MEMORY,
     FIGHTERS,
@@ -126,6 +129,7 @@ from leverage_sim.fastpath.layout import (
     HOSTILITY,
     INSTIGATION,
     INTERCEPTION,
+    K_ALL_TROOPS_LOST,
     K_ATTACK,
     K_ATTACK_BY,
     K_CEASEFIRE,
@@ -235,6 +239,8 @@ from leverage_sim.fastpath.layout import (
     SHARPNESS,
     SOLIDARITY,
     STABILITY,
+    STAKE_REFERENCE,
+    STAKE_SENSITIVITY,
     STANDOFF_SHARE,
     STANDOFF_SIZE,
     STEP_IN_BACKLASH,
@@ -529,9 +535,17 @@ def observe_strike(m, target):
 
 # ---- enforcement and intimidation (LeverageModel.raid, public_reactions) -----------------------
 @jitable
-def muster_size(rng, w, m, i):
+def stake(m, i):
+    """``Militia.stake``."""
+    return intimidation.stake_ratio(int(m[i, DETAINED]), fighters(m, i), m[i, STAKE_REFERENCE])
+
+
+@jitable
+def muster_size(rng, w, m, i, own):
     """``Militia.muster_size``."""
-    return intimidation.draw_muster(rng, int(m[i, CAPITAL]), m[i, MOBILISATION], push(w, m, i))
+    factor = intimidation.stake_factor(stake(m, i), m[i, STAKE_SENSITIVITY]) if own else 1.0
+    return intimidation.draw_muster(rng, int(m[i, CAPITAL]), m[i, MOBILISATION], push(w, m, i),
+                                    factor)
 
 
 @jitable
@@ -559,8 +573,9 @@ def raid(rng, day, w, m, so, tw, ev, i, arrests, targets, note):
     tw[k, 1] = i
     tw[k, 2:] = 0.0
     w[N_WINDOWS] = k + 1
-    p = intimidation.muster_probability(push(w, m, i), m[i, M_AUTONOMY], m[i, MR_MEAN],
-                                        m[i, MB_MEAN])
+    p = intimidation.muster_probability(
+        push(w, m, i), m[i, M_AUTONOMY], m[i, MR_MEAN], m[i, MB_MEAN],
+        intimidation.stake_term(stake(m, i), m[i, STAKE_SENSITIVITY]))
     resists = rng.random() < p
     observe_world(w, GR_ALPHA, resists)
     if not resists:
@@ -568,7 +583,7 @@ def raid(rng, day, w, m, so, tw, ev, i, arrests, targets, note):
                STR_NO_RESISTANCE)
         end_standoff_shifts(w, m, i, True, w[WIN_GAIN] / 2, False)
         return
-    muster = muster_size(rng, w, m, i)
+    muster = muster_size(rng, w, m, i, True)
     record(ev, day, militia_name(i), A_MUSTER, STR_GOVERNMENT, muster, K_MUSTERED, muster)
     raise_escalation(w, ESC_PER_MUSTER)
     will, when = standoff.draw_us_choice(rng, step_in_probability(w), int(w[RESPONSE_DELAY]),
@@ -619,7 +634,7 @@ def public_reactions(rng, day, w, m, so, joined, tw, ev):
         for i in range(n):
             if i != so[s, S_MILITIA] and joined[s, i] == 0 and rng.random() < \
                     intimidation.join_probability(m[i, SOLIDARITY], push(w, m, i)):
-                allies = muster_size(rng, w, m, i)
+                allies = muster_size(rng, w, m, i, False)
                 joined[s, i] = TRUE
                 so[s, S_ALLIED] += allies
                 record(ev, day, militia_name(i), A_MUSTER, STR_GOVERNMENT, allies,
@@ -937,14 +952,16 @@ def attack_intensity(w, m, i):
         patronage.supply(w[RESOURCES], w[CAMPAIGN]),
         attacks.readiness(m[i, M_COHESION], fighters(m, i), int(m[i, FIGHTERS])),
         m[i, MORALE], m[i, EMBOLDENING], m[i, MT_MEAN], m[i, RET_AVERSION], m[i, DISRUPTION],
-        int(w[PRESENCE]))
+        int(w[PRESENCE]),
+        attacks.state_restraint(w[AUTHORITY], m[i, M_AUTONOMY], w[COMMAND_REACH]))
 
 
 @jitable
 def receive_attack(rng, day, w, m, s, ev, ps, i, k):
     """``ForeignForce.receive_attack`` of militia row ``i`` on site row ``k``, with
     ``LeverageModel.count_attack``."""
-    intercepted, casualties = attacks.resolve_attack(rng, s[k, INTERCEPTION], s[k, LETHALITY])
+    intercepted, casualties = attacks.resolve_attack(rng, s[k, INTERCEPTION], s[k, LETHALITY],
+                                                     int(w[PRESENCE]), w[EXPOSURE_HALF])
     w[ATTACKS_PER_MONTH] += 1.0
     m[i, SEEN] = attacks_seen(m, i, day) + 1.0
     m[i, SEEN_DAY] = day
@@ -959,6 +976,8 @@ def receive_attack(rng, day, w, m, s, ev, ps, i, k):
         return
     w[CASUALTIES] += casualties
     w[REMEMBERED] += casualties
+    if casualties:
+        lose_troops(day, w, ev, casualties)
     chance = retaliation.retaliation_chance(casualties, int(w[RET_THRESHOLD]),
                                             w[RET_PROBABILITY], w[ESC], w[EXPULSION],
                                             w[RET_RESTRAINT])
@@ -971,9 +990,23 @@ def receive_attack(rng, day, w, m, s, ev, ps, i, k):
 
 
 @jitable
+def lose_troops(day, w, ev, killed):
+    """``ForeignForce.lose_troops``."""
+    presence = int(w[PRESENCE])
+    presence -= min(killed, presence)
+    w[PRESENCE] = presence
+    if presence == 0 and w[WITHDRAWAL_DAY] < 0:
+        w[WITHDRAWAL_DAY] = day
+        record(ev, day, STR_FOREIGN_FORCES, A_WITHDRAWAL, -1, 0.0, K_ALL_TROOPS_LOST)
+
+
+@jitable
 def launch_attacks(rng, day, w, m, s, ev, ps, i, n):
     """``Militia.launch_attacks`` (``n`` > 0)."""
-    weights = s[:, TARGET_WEIGHT].copy()
+    weights = np.empty(s.shape[0])
+    for k in range(s.shape[0]):
+        weights[k] = attacks.site_weight(s[k, TARGET_WEIGHT], s[k, INTERCEPTION],
+                                         m[i, DEFENCE_AVOIDANCE])
     for _ in range(n):
         k = attacks.choose_site(rng, weights)
         if k >= 0:

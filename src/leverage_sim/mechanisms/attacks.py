@@ -4,7 +4,7 @@ intercepted or not, casualties.
 A militia launches Poisson(λ) attacks a day, its strategic choice:
 
     λ = attack_rate × intent × resources × readiness × (1 + emboldening × morale)
-        × (1 − retaliation_aversion × E[retaliation]) × (1 − disruption)
+        × (1 − retaliation_aversion × E[retaliation]) × (1 − disruption) × restraint
 
 - ``intent = push + autonomy × max(0, hostility − push)``: the patron's push, and agency slack —
   an autonomous militia keeps attacking at up to its own hostility when the patron holds back;
@@ -13,11 +13,16 @@ A militia launches Poisson(λ) attacks a day, its strategic choice:
   government win (deterred), fading over weeks (:func:`leverage_sim.mechanisms.beliefs.fade`);
 - ``E[retaliation]``: the militia's own belief that a deadly attack brings US strikes;
 - ``disruption`` in [0, 1]: cells broken up by arrests (in proportion to arrests against the
-  militia's attack-cell members) and strikes, recovering over weeks.
+  militia's attack-cell members) and strikes, recovering over weeks;
+- ``restraint = 1 − command_reach × authority × (1 − autonomy)``: the state's command — a
+  militia with little autonomy from the state attacks less under a government with authority.
 
 None when the foreign force has left. Each attack picks a site with probability proportional to
-``target_weight``; it is intercepted with the site's ``interception`` chance; otherwise it causes
-Poisson(``lethality``) US casualties.
+``target_weight × (1 − defence_avoidance × interception)`` (the militia steers toward sites
+where an attack gets through); it is intercepted with the site's ``interception`` chance;
+otherwise it causes Poisson(``lethality × exposure``) US casualties, ``exposure = presence /
+(presence + exposure_half)`` (few troops in country: few at the site), at most the troops in
+country.
 """
 
 from __future__ import annotations
@@ -48,15 +53,25 @@ def attack_intent(push: float, autonomy: float, hostility: float) -> float:
 
 
 @jitable
+def state_restraint(authority: float, autonomy: float, command_reach: float) -> float:
+    """Share of its attacks a militia still makes under the state's command, in [0, 1]:
+    ``1 − command_reach × authority × (1 − autonomy)`` (autonomy 1: unrestrained; autonomy 0
+    under a government of full authority and full reach: none)."""
+    return max(0.0, 1.0 - command_reach * authority * (1.0 - autonomy))
+
+
+@jitable
 def attack_rate(base_rate: float, intent: float, resources: float, readiness: float,
                 morale: float, emboldening: float, expected_retaliation: float,
-                retaliation_aversion: float, disruption: float, presence: int) -> float:
-    """Expected attacks per day by one militia (attacks/day, ≥ 0): the module's equation."""
+                retaliation_aversion: float, disruption: float, presence: int,
+                restraint: float = 1.0) -> float:
+    """Expected attacks per day by one militia (attacks/day, ≥ 0): the module's equation
+    (``restraint``: :func:`state_restraint`)."""
     if presence <= 0:
         return 0.0
     game = max(0.0, 1.0 + emboldening * morale) * (1.0 - retaliation_aversion
                                                    * expected_retaliation)
-    return base_rate * intent * resources * readiness * game * (1.0 - disruption)
+    return base_rate * intent * resources * readiness * game * (1.0 - disruption) * restraint
 
 
 @jitable
@@ -90,11 +105,29 @@ def choose_site(rng: np.random.Generator, weights: Sequence[float]) -> int:
 
 
 @jitable
-def resolve_attack(rng: np.random.Generator, interception: float, lethality: float
-                   ) -> tuple[bool, int]:
+def site_weight(target_weight: float, interception: float, avoidance: float) -> float:
+    """A site's weight in a militia's choice of target (relative weight ≥ 0): its
+    ``target_weight`` scaled by the attack's chance of getting through, as far as the militia
+    heeds it: ``target_weight × (1 − avoidance × interception)``."""
+    return target_weight * (1.0 - avoidance * interception)
+
+
+@jitable
+def exposure(presence: int, exposure_half: float) -> float:
+    """Share of an attack's full lethality that troops in country expose to it, in [0, 1):
+    ``presence / (presence + exposure_half)`` (0 without troops)."""
+    if presence <= 0:
+        return 0.0
+    return presence / (presence + exposure_half)
+
+
+@jitable
+def resolve_attack(rng: np.random.Generator, interception: float, lethality: float,
+                   presence: int, exposure_half: float) -> tuple[bool, int]:
     """(intercepted?, US casualties) of one attack on a site with these ``interception``
-    chance and ``lethality``: draw interception, then casualties for an attack that gets
-    through."""
+    chance and ``lethality`` (at full exposure), with ``presence`` troops in country: draw
+    interception, then casualties for an attack that gets through — Poisson(lethality ×
+    :func:`exposure`), at most the troops in country."""
     if rng.random() < interception:
         return True, 0
-    return False, int(rng.poisson(lethality))
+    return False, min(presence, int(rng.poisson(lethality * exposure(presence, exposure_half))))

@@ -40,7 +40,7 @@ STRESS = {  # parameters that drive the rarely taken branches (clashes, relents,
                "foreign_forces.retaliation_probability": 0.9, "militias[KH].attack_rate": 1.0,
                "foreign_forces.drawdown_cooldown_days": 5},
     "transfers": {"foreign_forces.backing": 0.0, "government.raid_rate": 0.08,
-                  "government.transfer_release_rate": 0.05, "government.negotiation_leverage": 1},
+                  "government.release_delay_days": 20, "government.negotiation_leverage": 1},
 }
 
 

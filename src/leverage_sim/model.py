@@ -225,6 +225,7 @@ class LeverageModel(mesa.Model):
         self.government.transferred[militia] -= n
         if self.government.transferred[militia] == 0:
             del self.government.transferred[militia]
+            self.government.release_day.pop(militia, None)  # the case is closed
         m = self.militia(militia)
         m.detained -= n
         m.disrupt(-attacks.disruption_from_arrests(n, m.attack_cells))

@@ -78,6 +78,7 @@ def initial_militias(sc: Scenario) -> np.ndarray:
         _belief(row, L.MB_ALPHA, params.prior_backing, params.prior_strength)
         _belief(row, L.MR_ALPHA, params.prior_government_resolve, params.prior_strength)
         _belief(row, L.MT_ALPHA, params.prior_retaliation, params.prior_strength)
+        row[L.RELEASE_DAY] = -1
     return m
 
 

@@ -152,7 +152,9 @@ from leverage_sim.fastpath.layout import (
     RAID_TARGETS,
     REALLOCATED,
     RECENT_STRIKES,
-    RELEASE_RATE,
+    RELEASE_DAY,
+    RELEASE_DELAY,
+    RELEASE_SPREAD,
     RELENT_COST,
     REMEMBERED,
     RESOLVE,
@@ -223,6 +225,7 @@ from leverage_sim.mechanisms import (
     attacks,
     backing,
     beliefs,
+    custody,
     enforcement,
     intimidation,
     patronage,
@@ -651,15 +654,20 @@ def reactions_due(day, w, so, tw):
 
 @jitable
 def release_transferred(rng, day, w, m, ev):
-    """``Government.release_transferred`` (in the order the transfers were opened) and
+    """``Government.release_transferred`` (in the order the cases were opened: each case's
+    release day drawn on its first day, its detainees freed together on that day) and
     ``LeverageModel.release``."""
     order = np.argsort(m[:, TRANSFER_ORDER], kind="mergesort")
     holding = m[:, TRANSFERRED].copy()
     for i in order:
         if holding[i] == 0:
             continue
-        freed = int(rng.binomial(int(holding[i]), w[RELEASE_RATE]))
-        if freed:
+        if m[i, RELEASE_DAY] < 0:
+            m[i, RELEASE_DAY] = day + custody.draw_release_delay(rng, w[RELEASE_DELAY],
+                                                                 w[RELEASE_SPREAD])
+        if day >= m[i, RELEASE_DAY]:
+            freed = int(holding[i])
+            m[i, RELEASE_DAY] = -1
             m[i, TRANSFERRED] -= freed
             m[i, DETAINED] -= freed
             disrupt(m, i, -attacks.disruption_from_arrests(freed, int(m[i, ATTACK_CELLS])))

@@ -31,7 +31,7 @@ SHARPNESS = 20  # government.decision_sharpness
 RELENT_COST = 21  # government.relent_authority_cost
 WIN_GAIN = 22  # government.win_authority_gain
 THREAT_SENSITIVITY = 23  # government.threat_sensitivity
-RELEASE_RATE = 24  # government.transfer_release_rate
+RELEASE_DELAY = 24  # government.release_delay_days
 BASE_AUTHORITY = 25  # the government's baselines (its starting values)
 BASE_RESOLVE = 26
 BASE_COALITION = 27
@@ -89,7 +89,8 @@ WITHDRAWAL_DAY = 78  # day US forces left (-1: not yet)
 N_STANDOFFS = 79  # standoffs opened so far
 N_WINDOWS = 80  # threat windows opened so far (one per raid with arrests)
 ORDER = 81  # insertion counter of the government's transferred detainees (dict order)
-WORLD_SIZE = 82
+RELEASE_SPREAD = 82  # government.release_delay_spread
+WORLD_SIZE = 83
 
 # militia rows
 FIGHTERS = 0  # militias[].fighters (the starting strength)
@@ -136,7 +137,8 @@ SEEN_DAY = 40
 CUSTODY = 41  # its members in government custody
 TRANSFERRED = 42  # its members transferred to a unit it controls, not yet free
 TRANSFER_ORDER = 43  # when its TRANSFERRED entry was opened (release order)
-MILITIA_SIZE = 44
+RELEASE_DAY = 44  # the day its open case's detainees go free (-1: none drawn)
+MILITIA_SIZE = 45
 
 # site rows
 TARGET_WEIGHT = 0  # foreign_forces.sites[].target_weight
@@ -162,7 +164,7 @@ OUTCOME_NAMES = ("held_firm", "relented", "clash_won", "clash_lost")
 
 
 SETTABLE = {
-    "government": {"authority": AUTHORITY, "resolve": RESOLVE, "enforcement_capacity": CAPACITY, "coalition_support": COALITION, "raid_rate": RAID_RATE, "attack_response": ATTACK_RESPONSE, "pressure_response": PRESSURE_RESPONSE, "raid_targets": RAID_TARGETS, "prior_backing": G_PRIOR_BACKING, "prior_strength": G_PRIOR_STRENGTH, "prior_resistance": G_PRIOR_RESISTANCE, "negotiation_leverage": LEVERAGE, "recovery_days": G_RECOVERY_DAYS, "decision_sharpness": SHARPNESS, "relent_authority_cost": RELENT_COST, "win_authority_gain": WIN_GAIN, "threat_sensitivity": THREAT_SENSITIVITY, "transfer_release_rate": RELEASE_RATE},
+    "government": {"authority": AUTHORITY, "resolve": RESOLVE, "enforcement_capacity": CAPACITY, "coalition_support": COALITION, "raid_rate": RAID_RATE, "attack_response": ATTACK_RESPONSE, "pressure_response": PRESSURE_RESPONSE, "raid_targets": RAID_TARGETS, "prior_backing": G_PRIOR_BACKING, "prior_strength": G_PRIOR_STRENGTH, "prior_resistance": G_PRIOR_RESISTANCE, "negotiation_leverage": LEVERAGE, "recovery_days": G_RECOVERY_DAYS, "decision_sharpness": SHARPNESS, "relent_authority_cost": RELENT_COST, "win_authority_gain": WIN_GAIN, "threat_sensitivity": THREAT_SENSITIVITY, "release_delay_days": RELEASE_DELAY, "release_delay_spread": RELEASE_SPREAD},
     "patron": {"instigation": INSTIGATION, "resources": RESOURCES, "stability_priority": STABILITY, "escalation_threshold": ESC_THRESHOLD, "strike_backlash": STRIKE_BACKLASH, "adjustment_rate": ADJUSTMENT, "raid_backlash": RAID_BACKLASH, "strike_risk": STRIKE_RISK, "strike_memory_days": STRIKE_MEMORY, "support_responsiveness": RESPONSIVENESS},
     "foreign_forces": {"presence": PRESENCE, "backing": BACKING, "standoff_share": STANDOFF_SHARE, "ground_multiplier": GROUND, "air_support": AIR, "backing_sensitivity": BACKING_SENSITIVITY, "prior_partner_resolve": F_PRIOR_PARTNER, "prior_strength": F_PRIOR_STRENGTH, "response_delay_days": RESPONSE_DELAY, "retaliation_threshold": RET_THRESHOLD, "retaliation_probability": RET_PROBABILITY, "retaliation_restraint": RET_RESTRAINT, "retaliation_delay_days": RET_DELAY, "strike_lethality": STRIKE_LETHALITY, "strike_cohesion_damage": STRIKE_COHESION, "strike_disruption": STRIKE_DISRUPTION, "strike_expulsion_pressure": STRIKE_EXPULSION, "casualty_tolerance": TOLERANCE, "drawdown_share": DRAWDOWN_SHARE, "drawdown_cooldown_days": COOLDOWN, "withdrawal_floor": FLOOR, "expulsion_pressure": EXPULSION},
     "militias": {"fighters": FIGHTERS, "capital_fighters": CAPITAL, "patron_support_share": SUPPORT_SHARE, "autonomy": M_AUTONOMY, "cohesion": M_COHESION, "seats": SEATS, "attack_rate": M_ATTACK_RATE, "mobilisation": MOBILISATION, "threat_propensity": THREAT_PROPENSITY, "threat_window_days": THREAT_WINDOW, "solidarity": SOLIDARITY, "clash_propensity": CLASH_PROPENSITY, "hostility": HOSTILITY, "emboldening": EMBOLDENING, "morale_memory_days": MORALE_MEMORY, "retaliation_aversion": RET_AVERSION, "prior_retaliation": M_PRIOR_RETALIATION, "prior_backing": M_PRIOR_BACKING, "prior_government_resolve": M_PRIOR_RESOLVE, "prior_strength": M_PRIOR_STRENGTH, "attack_cells": ATTACK_CELLS, "disruption_recovery_days": DISRUPTION_RECOVERY, "recovery_days": M_RECOVERY_DAYS},

@@ -41,6 +41,7 @@ STRESS = {  # parameters that drive the rarely taken branches (clashes, relents,
                "foreign_forces.drawdown_cooldown_days": 5},
     "transfers": {"foreign_forces.backing": 0.0, "government.raid_rate": 0.08,
                   "government.release_delay_days": 20, "government.negotiation_leverage": 1},
+    "no_troops": {"foreign_forces.presence": 0},  # scripted defence deployment: skipped
 }
 
 

@@ -105,6 +105,14 @@ def interception_now(chance: float) -> str:
     return f"interception chance now {chance:.2f}"
 
 
+def not_possible(action: str, left_day: int) -> str:
+    """A scripted action that needs the foreign force, due when it is not in the country
+    (``left_day``: the day it withdrew, -1 if it never was or left through a set)."""
+    why = (f"the foreign forces left on day {left_day}" if left_day >= 0
+           else "no foreign forces in the country")
+    return f"scripted {action} not possible: {why}"
+
+
 RETALIATION = "retaliation for US casualties"
 NO_RESISTANCE = "no resistance to the arrests"
 US_BACKS = "US forces back the government in the standoff"
@@ -115,6 +123,7 @@ KINDS: tuple[tuple[Callable[..., str], str], ...] = (
     (holds_for_now, "iff"), (clash, "b"), (won_disperses, "s"), (won_after_clash, ""),
     (after_clash, "b"), (attack, "ib"), (attack_by, "s"), (strike, "si"),
     (political_cost, "ff"), (drawdown, "si"), (cost_drawdown, "ffi"), (interception_now, "f"),
+    (not_possible, "si"),
 )
 """Kind number (the position) → (function, argument types): ``s`` a string (its number in the
 run's string table), ``i`` an integer, ``f`` a float, ``b`` a yes/no; how the fast path's

@@ -42,6 +42,7 @@ ACTION_LABELS = {
     "truce": "truce",
     "drawdown": "troop drawdown",
     "withdrawal": "full withdrawal",
+    "skipped": "scripted action not carried out",
 }
 """Event-log action -> what the timeline says ({target} is the target's display name). Actions
 of the foreign force are nouns: its display name may be plural ("US forces") or singular."""

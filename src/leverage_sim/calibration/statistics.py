@@ -57,7 +57,7 @@ def check_arguments(name: str, arguments: dict[str, Any]) -> None:
 
 LOGGED_ACTIONS = ("attack", "backing", "clash", "comply", "deploy_defence", "drawdown",
                   "hold_firm", "interception", "muster", "public_threat", "raid", "release",
-                  "relent", "set", "standoff", "strike", "truce", "withdrawal")
+                  "relent", "set", "skipped", "standoff", "strike", "truce", "withdrawal")
 """Every action the model writes to the event log (a test reads the model's source for
 them)."""
 STATE_ACTORS = ("government", "patron", "foreign_forces")

@@ -169,6 +169,7 @@ def scripted_rows(sc: Scenario, strings: _Strings) -> tuple[np.ndarray, np.ndarr
             note = ev.note or ", ".join(f"{k} = {v}" for k, v in ev.figures.items())
         row[L.E_NOTE] = strings(note)
         row[L.E_ACTOR], row[L.E_TARGET] = strings(ev.actor), strings(ev.target)
+        row[L.E_NAME] = strings(ev.action)
         rows.append(row)
     return (np.array(rows).reshape(len(rows), L.EVENT_SIZE),
             np.array(sets, dtype=float).reshape(len(sets), L.SET_SIZE))

@@ -176,11 +176,11 @@ scripted ``set`` writes (``patron.instigation`` sets :data:`BASE_INSTIGATION`)."
 # ---- the event log's codes -------------------------------------------------------------------
 ACTIONS = ("raid", "comply", "muster", "standoff", "public_threat", "release", "backing",
            "hold_firm", "relent", "clash", "attack", "interception", "strike", "drawdown",
-           "withdrawal", "deploy_defence", "truce", "set")
+           "withdrawal", "deploy_defence", "truce", "set", "skipped")
 """Action names; an event row holds the position."""
 (A_RAID, A_COMPLY, A_MUSTER, A_STANDOFF, A_PUBLIC_THREAT, A_RELEASE, A_BACKING, A_HOLD_FIRM,
  A_RELENT, A_CLASH, A_ATTACK, A_INTERCEPTION, A_STRIKE, A_DRAWDOWN, A_WITHDRAWAL,
- A_DEPLOY_DEFENCE, A_TRUCE, A_SET) = range(len(ACTIONS))
+ A_DEPLOY_DEFENCE, A_TRUCE, A_SET, A_SKIPPED) = range(len(ACTIONS))
 
 FIXED_STRINGS = ("government", "foreign_forces")
 """The first entries of a run's string table (actor and target names, notes, fixed texts); then
@@ -194,11 +194,11 @@ STR_FIRST_MILITIA = 5
 (K_TEXT, K_MEMBERS_ARRESTED, K_MUSTERED, K_STANDOFF_OPENED, K_PUBLIC_THREAT, K_JOINS_MUSTER,
  K_RELEASED, K_TRANSFERRED, K_HOLDS_FOR_NOW, K_CLASH, K_WON_DISPERSES, K_WON_AFTER_CLASH,
  K_AFTER_CLASH, K_ATTACK, K_ATTACK_BY, K_STRIKE, K_POLITICAL_COST, K_DRAWDOWN,
- K_COST_DRAWDOWN, K_INTERCEPTION_NOW) = range(20)
+ K_COST_DRAWDOWN, K_INTERCEPTION_NOW, K_NOT_POSSIBLE) = range(21)
 KIND_NAMES = ("text", "members_arrested", "mustered", "standoff_opened", "public_threat",
               "joins_muster", "released", "transferred", "holds_for_now", "clash", "won_disperses",
               "won_after_clash", "after_clash", "attack", "attack_by", "strike", "political_cost",
-              "drawdown", "cost_drawdown", "interception_now")
+              "drawdown", "cost_drawdown", "interception_now", "not_possible")
 """The function names in :data:`leverage_sim.event_text.KINDS`, in the order of ``K_*``."""
 
 # scripted events: one row each (day, action, figures, strings)
@@ -207,12 +207,13 @@ SCRIPTED = ("raid", "strike", "backing", "attack", "deploy_defence", "truce", "d
 (X_RAID, X_STRIKE, X_BACKING, X_ATTACK, X_DEPLOY_DEFENCE, X_TRUCE, X_DRAWDOWN, X_WITHDRAWAL,
  X_SET) = range(len(SCRIPTED))
 (E_DAY, E_ACTION, E_MILITIA, E_SITE, E_FIGURE, E_FIGURE2, E_NOTE, E_ACTOR, E_TARGET,
- E_FIRST_SET, E_LAST_SET) = range(11)
-EVENT_SIZE = 11
+ E_FIRST_SET, E_LAST_SET, E_NAME) = range(12)
+EVENT_SIZE = 12
 """Scripted-event columns: day, action (``X_*``), militia and site rows (-1: none), figures
 (raid: arrests or -1, targets or 0; deploy_defence: interception; truce: instigation;
 drawdown: troops), note (string number, -1: none), actor and target strings, and the rows of
-its parameter changes (``set``) in the set table [first, last)."""
+its parameter changes (``set``) in the set table [first, last), and the action's name (string
+number)."""
 SET_WORLD, SET_MILITIA, SET_SITE = range(3)
 (P_WHERE, P_ROW, P_COLUMN, P_VALUE) = range(4)
 SET_SIZE = 4

@@ -48,7 +48,8 @@ def _prior() -> dict[str, dict]:
 
 def _prior_draws(n: int, seed: int) -> list[tuple[float, float]]:
     prior, rng = _prior(), np.random.default_rng(seed)
-    median, spread = prior["government.release_delay_days"], prior["government.release_delay_spread"]
+    median = prior["government.release_delay_days"]
+    spread = prior["government.release_delay_spread"]
     assert median["family"] == "loguniform"
     medians = np.exp(rng.uniform(math.log(median["low"]), math.log(median["high"]), n))
     spreads = rng.uniform(spread["low"], spread["high"], n)
@@ -122,7 +123,8 @@ def _lags(overrides: dict, seeds: range) -> np.ndarray:
     scenario = ls.load_scenario("june_2020_replay", overrides)
     lags = []
     for seed in seeds:
-        lags += [rel - day for day, _, rel, _ in _cases(fastpath.simulate(scenario, seed).log.rows)]
+        rows = fastpath.simulate(scenario, seed).log.rows
+        lags += [rel - day for day, _, rel, _ in _cases(rows)]
     return np.array(lags)
 
 

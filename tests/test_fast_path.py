@@ -109,7 +109,8 @@ def test_a_constant_changed_in_one_path_is_caught(monkeypatch):
 def test_a_mechanism_changed_in_one_path_is_caught(monkeypatch):
     scenario = ls.load_scenario("june_2020_replay")
     rate = attacks.attack_rate
-    monkeypatch.setattr(attacks, "attack_rate", lambda *a, **k: rate(*a, **k) * 1.01)
+    # 20%: a 1% change moves one of ~360 small Poisson draws in fewer than half of the runs
+    monkeypatch.setattr(attacks, "attack_rate", lambda *a, **k: rate(*a, **k) * 1.2)
     assert differences(scenario, range(3))[0]
 
 

@@ -35,7 +35,7 @@ def delay_days(median_days: float, spread: float, z: float) -> int:
     """Whole days from the transfer to the release for the standard-normal draw ``z``:
     ``max(1, ceil(median_days × exp(spread × z)))``."""
     delay = median_days * math.exp(spread * z)
-    return max(1, int(math.ceil(delay)))
+    return max(1, math.ceil(delay))
 
 
 @jitable

@@ -51,7 +51,8 @@ STRESS = {  # parameters that drive the rarely taken branches (clashes, relents,
     "stakes": {"events[ct_raid].figures": {"arrests": 200}, "government.raid_rate": 0.05,
                "government.raid_targets": 150, "militias[KH].stake_sensitivity": 1.0},
     "transfers": {"foreign_forces.backing": 0.0, "government.raid_rate": 0.08,
-                  "government.transfer_release_rate": 0.05, "government.negotiation_leverage": 1},
+                  "government.release_delay_days": 20, "government.negotiation_leverage": 1},
+    "no_troops": {"foreign_forces.presence": 0},  # scripted defence deployment: skipped
 }
 
 OPERATIONS = [  # operations (mechanisms/operation.py): fights, desertion, ceasefires, halts
@@ -150,7 +151,8 @@ def test_a_constant_changed_in_one_path_is_caught(monkeypatch):
 def test_a_mechanism_changed_in_one_path_is_caught(monkeypatch):
     scenario = ls.load_scenario("june_2020_replay")
     rate = attacks.attack_rate
-    monkeypatch.setattr(attacks, "attack_rate", lambda *a, **k: rate(*a, **k) * 1.01)
+    # 20%: a 1% change moves one of ~360 small Poisson draws in fewer than half of the runs
+    monkeypatch.setattr(attacks, "attack_rate", lambda *a, **k: rate(*a, **k) * 1.2)
     assert differences(scenario, range(3))[0]
 
 

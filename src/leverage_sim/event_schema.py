@@ -310,6 +310,10 @@ def _set_problems(where: str, ev: ScriptedEvent, scenario: Scenario) -> list[str
 def _live_node(path: str, scenario: Scenario) -> tuple[Strict, str]:
     """The scenario section a scripted ``set`` path changes, and the field name; ValueError if
     the path is not a numeric parameter of an actor or site."""
+    from leverage_sim.schema import retired
+
+    if retired(path):
+        raise ValueError(retired(path))
     m = _SET_PATH.fullmatch(path)
     if m is None:
         raise ValueError(f"'{path}' is not a parameter path such as patron.instigation, "

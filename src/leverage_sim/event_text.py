@@ -163,6 +163,8 @@ def halts(backing: float, win_chance: float) -> str:
 def expulsion_vote(pressure: float) -> str:
     return (f"parliament votes to expel foreign forces (expulsion pressure {pressure:.2f}); "
             "the demand stands")
+
+
 def truce_ordered(risk: float) -> str:
     """The patron orders its clients to hold fire."""
     return f"war risk {risk:.2f} past the patron's threshold: it orders its clients to hold fire"
@@ -172,6 +174,14 @@ def redeploy(cost: float, tolerance: float, present: int) -> str:
     """US troops return toward their authorised level."""
     return (f"political cost {cost:.1f} well below tolerance {tolerance:.1f} for long; "
             f"{present} troops present")
+
+
+def not_possible(action: str, left_day: int) -> str:
+    """A scripted action that needs the foreign force, due when it is not in the country
+    (``left_day``: the day it withdrew, -1 if it never was or left through a set)."""
+    why = (f"the foreign forces left on day {left_day}" if left_day >= 0
+           else "no foreign forces in the country")
+    return f"scripted {action} not possible: {why}"
 
 
 RETALIATION = "retaliation for US casualties"
@@ -193,7 +203,7 @@ KINDS: tuple[tuple[Callable[..., str], str], ...] = (
     (fight_over, "b"), (halts, "ff"),
     (expulsion_vote, "f"),
     (truce_ordered, "f"), (redeploy, "ffi"),
-    (all_troops_lost, ""),
+    (all_troops_lost, ""), (not_possible, "si"),
 )
 """Kind number (the position) → (function, argument types): ``s`` a string (its number in the
 run's string table), ``i`` an integer, ``f`` a float, ``b`` a yes/no; how the fast path's

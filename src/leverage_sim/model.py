@@ -40,7 +40,7 @@ class LeverageModel(mesa.Model):
        intimidation response);
     4. allied leaders may threaten publicly, allies may join musters;
     5. each open standoff plays one day (:func:`leverage_sim.standoffs.play_day`);
-    6. transferred detainees are released;
+    6. custody cases of transferred detainees get their release day; those due are released;
     7. militias recover and choose their attacks on foreign-force sites (simultaneously, each
        on its own state), then the attacks are carried out; the US decides on retaliation for
        deadly ones;
@@ -256,6 +256,7 @@ class LeverageModel(mesa.Model):
         self.government.transferred[militia] -= n
         if self.government.transferred[militia] == 0:
             del self.government.transferred[militia]
+            self.government.release_day.pop(militia, None)  # the case is closed
         m = self.militia(militia)
         m.detained -= n
         m.disrupt(-attacks.disruption_from_arrests(n, m.attack_cells))

@@ -48,6 +48,7 @@ ACTION_LABELS = {
     "defection": "troops desert in the fight with {target}",
     "ceasefire": "ceasefire brokered for {target}",
     "redeploy": "troops redeployed",
+    "skipped": "scripted action not carried out",
 }
 """Event-log action -> what the timeline says ({target} is the target's display name). Actions
 of the foreign force are nouns: its display name may be plural ("US forces") or singular."""

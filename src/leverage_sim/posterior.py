@@ -41,7 +41,7 @@ from pydantic import ValidationError
 from leverage_sim import overrides as ov
 from leverage_sim.errors import InputError
 from leverage_sim.scenario_loader import _walk, field_of, validate
-from leverage_sim.schema import Scenario
+from leverage_sim.schema import Scenario, retired
 from leverage_sim.schema_base import field_summary
 from leverage_sim.stale import stale_allowed
 
@@ -297,7 +297,8 @@ def load_posterior(path: str | os.PathLike[str], allow_stale: bool | None = None
                          "run the calibration again.") from None
     if "weight" not in table.columns or len(table) == 0:
         raise InputError(f"{table_file} must have a 'weight' column and at least one row.")
-    paths = tuple(c for c in table.columns if c != "weight")
+    paths = tuple(c for c in table.columns if c != "weight" and not _retired_column(
+        c, table_file, stale_allowed() if allow_stale is None else allow_stale))
     integer = tuple(_numeric_field(p, table_file) for p in paths)
     lacking = [p for p in paths if p not in base_values(manifest)]
     if lacking:
@@ -315,6 +316,19 @@ def load_posterior(path: str | os.PathLike[str], allow_stale: bool | None = None
         _check_range(p, np.rint(column) if whole else column, table_file)
     digest = hashlib.sha256(table_file.read_bytes()).hexdigest()
     return Posterior(folder, paths, values, weights / weights.sum(), integer, manifest, digest)
+
+
+def _retired_column(path: str, where: Path, allow_stale: bool) -> bool:
+    """True if posterior column ``path`` names a retired field: a stale posterior used anyway
+    (``allow_stale``) leaves it out (the scenario's values of the fields that replaced it are
+    used); otherwise InputError (refit)."""
+    message = retired(path)
+    if message is None:
+        return False
+    if allow_stale:
+        return True
+    raise InputError(f"{where}: column '{path}': {message}. Refit the calibration "
+                     "(`make calibrate`), or run with --posterior none.")
 
 
 def _numeric_field(path: str, where: Path) -> bool:

@@ -25,7 +25,7 @@ from leverage_sim import overrides as ov
 from leverage_sim.errors import InputError
 from leverage_sim.event_schema import label, short_repr
 from leverage_sim.safe_yaml import load_text, read_file, read_text, require_file
-from leverage_sim.schema import Scenario
+from leverage_sim.schema import Scenario, retired
 from leverage_sim.schema_base import Problems, Strict, field_summary
 
 ENV_SCENARIO_PATH = "LEVERAGE_SIM_SCENARIO_PATH"
@@ -286,7 +286,13 @@ def _walk(loc: tuple[Any, ...]) -> tuple[type[Strict] | None, Any]:
 
 def field_of(path: str) -> Any:
     """The schema field (pydantic ``FieldInfo``) that override ``path`` sets
-    (``militias[KH].autonomy`` → ``Militia.autonomy``), or None if it names no field."""
+    (``militias[KH].autonomy`` → ``Militia.autonomy``), or None if it names no field.
+
+    Raises:
+        InputError: ``path`` names a retired field (the message names what replaced it).
+    """
+    if retired(path):
+        raise InputError(f"{retired(path)}.")
     return _walk(tuple(0 if isinstance(p, ov.Key) else p for p in ov.parse_path(path)))[1]
 
 
@@ -298,6 +304,8 @@ def _describe(err: dict[str, Any], raw: dict[str, Any]) -> list[str]:
     if isinstance(found, Problems):
         return [f"{path}: {p}" if path else p for p in found.items]
     if err["type"] == "extra_forbidden":
+        if retired(path):
+            return [retired(path)]
         owner = _walk(loc[:-1])[0] if len(loc) > 1 else Scenario
         names = list(owner.model_fields) if owner else []
         close = difflib.get_close_matches(str(loc[-1]), names, n=1)

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from leverage_sim import event_text, overrides, standoffs
+from leverage_sim.event_schema import NEEDS_FOREIGN_FORCE
 from leverage_sim.schema import ScriptedEvent
 
 if TYPE_CHECKING:
@@ -29,8 +30,7 @@ def _operation(model: LeverageModel, ev: ScriptedEvent) -> None:
 
 
 def _strike(model: LeverageModel, ev: ScriptedEvent) -> None:
-    if not model.foreign_force.withdrawn:
-        model.foreign_force.strike(ev.target, ev.note or "scripted strike")
+    model.foreign_force.strike(ev.target, ev.note or "scripted strike")
 
 
 def _backing(model: LeverageModel, ev: ScriptedEvent) -> None:
@@ -41,8 +41,7 @@ def _backing(model: LeverageModel, ev: ScriptedEvent) -> None:
 
 def _attack(model: LeverageModel, ev: ScriptedEvent) -> None:
     ff = model.foreign_force
-    if not ff.withdrawn:
-        ff.receive_attack(model.militia(ev.actor), ff.site(ev.target))
+    ff.receive_attack(model.militia(ev.actor), ff.site(ev.target))
 
 
 def _deploy_defence(model: LeverageModel, ev: ScriptedEvent) -> None:
@@ -88,7 +87,15 @@ HANDLERS: dict[str, Callable[[LeverageModel, ScriptedEvent], None]] = {
 
 
 def fire_scripted_event(model: LeverageModel, ev: ScriptedEvent) -> None:
-    """Carry out one scripted event on the model."""
+    """Carry out one scripted event on the model. An action that needs the foreign force
+    (:data:`~leverage_sim.event_schema.NEEDS_FOREIGN_FORCE`) due when it has no troops in the
+    country (the model decided a withdrawal, or it never was there) cannot happen: it is logged
+    as ``skipped`` (value 0) with the reason, and nothing else changes."""
+    ff = model.foreign_force
+    if ev.action in NEEDS_FOREIGN_FORCE and ff.withdrawn:
+        left = -1 if ff.withdrawal_day is None else ff.withdrawal_day
+        model.record(ev.actor, "skipped", ev.target, event_text.not_possible(ev.action, left))
+        return
     HANDLERS[ev.action](model, ev)
 
 

@@ -18,6 +18,7 @@ from leverage_sim.mechanisms.beliefs import (
     relax,
     remembered,
 )
+from leverage_sim.mechanisms.custody import draw_release_delay
 
 if TYPE_CHECKING:
     from leverage_sim.agents.militia import Militia
@@ -48,6 +49,7 @@ class Government(mesa.Agent):
         self._seen: dict[str, tuple[float, int]] = {}  # militia -> (its attacks remembered, day)
         self.custody: dict[str, int] = {}      # detainees held by the government, per militia
         self.transferred: dict[str, int] = {}  # handed to a militia-controlled unit, not yet free
+        self.release_day: dict[str, int] = {}  # the day each militia's open case ends (drawn)
 
     @property
     def detainees_held(self) -> int:
@@ -149,11 +151,15 @@ class Government(mesa.Agent):
         return n - kept
 
     def release_transferred(self) -> None:
-        """Each transferred detainee goes free with ``transfer_release_rate`` per day."""
+        """Each open case (the detainees transferred to a militia's unit) gets its release day
+        drawn on the day it opens (:func:`~leverage_sim.mechanisms.custody.draw_release_delay`);
+        on that day its detainees go free together."""
         for militia, n in list(self.transferred.items()):
-            freed = int(self.model.rng.binomial(n, self.transfer_release_rate))
-            if freed:
-                self.model.release(militia, freed)
+            if militia not in self.release_day:
+                self.release_day[militia] = self.model.day + draw_release_delay(
+                    self.model.rng, self.release_delay_days, self.release_delay_spread)
+            if self.model.day >= self.release_day[militia]:
+                self.model.release(militia, n)
 
     def shift(self, authority: float = 0.0, resolve: float = 0.0,
               coalition_support: float = 0.0) -> None:

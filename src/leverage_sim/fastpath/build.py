@@ -86,6 +86,7 @@ def initial_militias(sc: Scenario) -> np.ndarray:
         for belief, prior in ((L.MB_ALPHA, L.MB_ALPHA0), (L.MR_ALPHA, L.MR_ALPHA0),
                               (L.MT_ALPHA, L.MT_ALPHA0)):
             row[prior], row[prior + 1] = row[belief], row[belief + 1]
+        row[L.RELEASE_DAY] = -1
     return m
 
 
@@ -179,6 +180,7 @@ def scripted_rows(sc: Scenario, strings: _Strings) -> tuple[np.ndarray, np.ndarr
             note = ev.note or ", ".join(f"{k} = {v}" for k, v in ev.figures.items())
         row[L.E_NOTE] = strings(note)
         row[L.E_ACTOR], row[L.E_TARGET] = strings(ev.actor), strings(ev.target)
+        row[L.E_NAME] = strings(ev.action)
         rows.append(row)
     return (np.array(rows).reshape(len(rows), L.EVENT_SIZE),
             np.array(sets, dtype=float).reshape(len(sets), L.SET_SIZE))

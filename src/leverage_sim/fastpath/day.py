@@ -43,6 +43,7 @@ from leverage_sim.fastpath.layout import (
     A_RELEASE,
     A_RELENT,
     A_SET,
+    A_SKIPPED,
     A_STANDOFF,
     A_STRIKE,
     A_TRUCE,
@@ -92,6 +93,7 @@ from leverage_sim.fastpath.layout import (
     E_FIRST_SET,
     E_LAST_SET,
     E_MILITIA,
+    E_NAME,
     E_NOTE,
     E_SITE,
     E_TARGET,
@@ -146,6 +148,7 @@ from leverage_sim.fastpath.layout import (
     K_JOINS_MUSTER,
     K_MEMBERS_ARRESTED,
     K_MUSTERED,
+    K_NOT_POSSIBLE,
     K_OPERATION_OPENED,
     K_POLITICAL_COST,
     K_PUBLIC_THREAT,
@@ -200,7 +203,9 @@ from leverage_sim.fastpath.layout import (
     REDEPLOY_AFTER,
     REDEPLOY_CALM,
     REDEPLOY_SHARE,
-    RELEASE_RATE,
+    RELEASE_DAY,
+    RELEASE_DELAY,
+    RELEASE_SPREAD,
     RELENT_COST,
     REMEMBERED,
     RESOLVE,
@@ -294,6 +299,7 @@ from leverage_sim.mechanisms import (
     attacks,
     backing,
     beliefs,
+    custody,
     enforcement,
     intimidation,
     operation,
@@ -905,15 +911,20 @@ def reactions_due(day, w, so, tw):
 
 @jitable
 def release_transferred(rng, day, w, m, ev):
-    """``Government.release_transferred`` (in the order the transfers were opened) and
+    """``Government.release_transferred`` (in the order the cases were opened: each case's
+    release day drawn on its first day, its detainees freed together on that day) and
     ``LeverageModel.release``."""
     order = np.argsort(m[:, TRANSFER_ORDER], kind="mergesort")
     holding = m[:, TRANSFERRED].copy()
     for i in order:
         if holding[i] == 0:
             continue
-        freed = int(rng.binomial(int(holding[i]), w[RELEASE_RATE]))
-        if freed:
+        if m[i, RELEASE_DAY] < 0:
+            m[i, RELEASE_DAY] = day + custody.draw_release_delay(rng, w[RELEASE_DELAY],
+                                                                 w[RELEASE_SPREAD])
+        if day >= m[i, RELEASE_DAY]:
+            freed = int(holding[i])
+            m[i, RELEASE_DAY] = -1
             m[i, TRANSFERRED] -= freed
             m[i, DETAINED] -= freed
             disrupt(m, i, -attacks.disruption_from_arrests(freed, int(m[i, ATTACK_CELLS])))
@@ -1131,24 +1142,34 @@ def consider_redeploy(day, w, m, ev):
 
 # ---- scripted events (scripted_events.HANDLERS) ------------------------------------------------
 @jitable
+def needs_foreign_force(action):
+    """``event_schema.NEEDS_FOREIGN_FORCE``: scripted actions that need foreign troops in the
+    country."""
+    return (action == X_STRIKE or action == X_BACKING or action == X_ATTACK
+            or action == X_DEPLOY_DEFENCE or action == X_DRAWDOWN or action == X_WITHDRAWAL)
+
+
+@jitable
 def fire_scripted(rng, day, w, m, s, so, tw, ev, ps, e, sets):
     """``scripted_events.fire_scripted_event`` for scripted-event row ``e``."""
     action = int(e[E_ACTION])
     i = int(e[E_MILITIA])
     note = int(e[E_NOTE])
+    if w[PRESENCE] == 0 and needs_foreign_force(action):
+        record(ev, day, int(e[E_ACTOR]), A_SKIPPED, int(e[E_TARGET]), 0.0, K_NOT_POSSIBLE,
+               e[E_NAME], w[WITHDRAWAL_DAY])
+        return
     if action == X_RAID:
         raid(rng, day, w, m, so, tw, ev, i, int(e[E_FIGURE]), int(e[E_FIGURE2]), note)
     elif action == X_STRIKE:
-        if w[PRESENCE] != 0:
-            strike(day, w, m, ev, i, K_STRIKE, note)
+        strike(day, w, m, ev, i, K_STRIKE, note)
     elif action == X_BACKING:
         for k in range(int(w[N_STANDOFFS])):
             if is_open(so, k) and so[k, S_STEPPED_IN] == 0 and (i == -1
                                                                  or so[k, S_MILITIA] == i):
                 step_in(day, w, m, so, ev, k, note)
     elif action == X_ATTACK:
-        if w[PRESENCE] != 0:
-            receive_attack(rng, day, w, m, s, ev, ps, i, int(e[E_SITE]))
+        receive_attack(rng, day, w, m, s, ev, ps, i, int(e[E_SITE]))
     elif action == X_DEPLOY_DEFENCE:
         k = int(e[E_SITE])
         s[k, INTERCEPTION] = e[E_FIGURE]

@@ -31,7 +31,7 @@ SHARPNESS = 20  # government.decision_sharpness
 RELENT_COST = 21  # government.relent_authority_cost
 WIN_GAIN = 22  # government.win_authority_gain
 THREAT_SENSITIVITY = 23  # government.threat_sensitivity
-RELEASE_RATE = 24  # government.transfer_release_rate
+RELEASE_DELAY = 24  # government.release_delay_days
 BASE_AUTHORITY = 25  # the government's baselines (its starting values)
 BASE_RESOLVE = 26
 BASE_COALITION = 27
@@ -128,7 +128,8 @@ CAMPAIGN_PLAN = 117  # the patron's planned campaign (fading)
 CAMPAIGN = 118  # the support delivered (following the plan)
 EXPOSURE_HALF = 119  # foreign_forces.exposure_half
 COMMAND_REACH = 120  # government.command_reach
-WORLD_SIZE = 121
+RELEASE_SPREAD = 121  # government.release_delay_spread
+WORLD_SIZE = 122
 
 # militia rows
 FIGHTERS = 0  # militias[].fighters (the starting strength)
@@ -186,7 +187,8 @@ MT_BETA0 = 51
 DEFENCE_AVOIDANCE = 52  # militias[].defence_avoidance
 STAKE_SENSITIVITY = 53  # militias[].stake_sensitivity
 STAKE_REFERENCE = 54  # militias[].stake_reference
-MILITIA_SIZE = 55
+RELEASE_DAY = 55  # the day its open case's detainees go free (-1: none drawn)
+MILITIA_SIZE = 56
 
 # site rows
 TARGET_WEIGHT = 0  # foreign_forces.sites[].target_weight
@@ -220,7 +222,7 @@ OUTCOME_NAMES = ("held_firm", "relented", "clash_won", "clash_lost")
 
 
 SETTABLE = {
-    "government": {"authority": AUTHORITY, "resolve": RESOLVE, "enforcement_capacity": CAPACITY, "coalition_support": COALITION, "raid_rate": RAID_RATE, "attack_response": ATTACK_RESPONSE, "pressure_response": PRESSURE_RESPONSE, "raid_targets": RAID_TARGETS, "prior_backing": G_PRIOR_BACKING, "prior_strength": G_PRIOR_STRENGTH, "prior_resistance": G_PRIOR_RESISTANCE, "negotiation_leverage": LEVERAGE, "recovery_days": G_RECOVERY_DAYS, "decision_sharpness": SHARPNESS, "relent_authority_cost": RELENT_COST, "win_authority_gain": WIN_GAIN, "threat_sensitivity": THREAT_SENSITIVITY, "transfer_release_rate": RELEASE_RATE, "committed_share": COMMITTED_SHARE, "force_cohesion": FORCE_COHESION, "desertion_rate": DESERTION_RATE, "combat_lethality": G_LETHALITY, "parliament_seats": PARLIAMENT, "step_in_coalition_cost": STEP_IN_COALITION, "liaison_rate": G_LIAISON_RATE, "belief_memory_days": G_BELIEF_MEMORY, "command_reach": COMMAND_REACH},
+    "government": {"authority": AUTHORITY, "resolve": RESOLVE, "enforcement_capacity": CAPACITY, "coalition_support": COALITION, "raid_rate": RAID_RATE, "attack_response": ATTACK_RESPONSE, "pressure_response": PRESSURE_RESPONSE, "raid_targets": RAID_TARGETS, "prior_backing": G_PRIOR_BACKING, "prior_strength": G_PRIOR_STRENGTH, "prior_resistance": G_PRIOR_RESISTANCE, "negotiation_leverage": LEVERAGE, "recovery_days": G_RECOVERY_DAYS, "decision_sharpness": SHARPNESS, "relent_authority_cost": RELENT_COST, "win_authority_gain": WIN_GAIN, "threat_sensitivity": THREAT_SENSITIVITY, "committed_share": COMMITTED_SHARE, "force_cohesion": FORCE_COHESION, "desertion_rate": DESERTION_RATE, "combat_lethality": G_LETHALITY, "parliament_seats": PARLIAMENT, "step_in_coalition_cost": STEP_IN_COALITION, "liaison_rate": G_LIAISON_RATE, "belief_memory_days": G_BELIEF_MEMORY, "command_reach": COMMAND_REACH, "release_delay_days": RELEASE_DELAY, "release_delay_spread": RELEASE_SPREAD},
     "patron": {"instigation": INSTIGATION, "resources": RESOURCES, "stability_priority": STABILITY, "escalation_threshold": ESC_THRESHOLD, "strike_backlash": STRIKE_BACKLASH, "adjustment_rate": ADJUSTMENT, "raid_backlash": RAID_BACKLASH, "strike_risk": STRIKE_RISK, "strike_memory_days": STRIKE_MEMORY, "support_responsiveness": RESPONSIVENESS, "broker_threshold": BROKER_THRESHOLD, "step_in_backlash": STEP_IN_BACKLASH, "us_threat": US_THREAT, "truce_instigation": TRUCE_INSTIGATION, "truce_days": TRUCE_DAYS, "win_campaign": WIN_CAMPAIGN, "campaign_days": CAMPAIGN_DAYS, "campaign_build_days": CAMPAIGN_BUILD},
     "foreign_forces": {"presence": PRESENCE, "backing": BACKING, "standoff_share": STANDOFF_SHARE, "ground_multiplier": GROUND, "air_support": AIR, "backing_sensitivity": BACKING_SENSITIVITY, "prior_partner_resolve": F_PRIOR_PARTNER, "prior_strength": F_PRIOR_STRENGTH, "response_delay_days": RESPONSE_DELAY, "retaliation_threshold": RET_THRESHOLD, "retaliation_probability": RET_PROBABILITY, "retaliation_restraint": RET_RESTRAINT, "retaliation_delay_days": RET_DELAY, "strike_lethality": STRIKE_LETHALITY, "strike_cohesion_damage": STRIKE_COHESION, "strike_disruption": STRIKE_DISRUPTION, "strike_expulsion_pressure": STRIKE_EXPULSION, "casualty_tolerance": TOLERANCE, "drawdown_share": DRAWDOWN_SHARE, "drawdown_cooldown_days": COOLDOWN, "withdrawal_floor": FLOOR, "expulsion_pressure": EXPULSION, "step_in_expulsion_pressure": STEP_IN_EXPULSION, "expulsion_vote_threshold": VOTE_THRESHOLD, "expulsion_vote_floor": VOTE_FLOOR, "belief_memory_days": F_BELIEF_MEMORY, "redeploy_calm_share": REDEPLOY_CALM, "redeploy_after_days": REDEPLOY_AFTER, "redeploy_share": REDEPLOY_SHARE, "exposure_half": EXPOSURE_HALF},
     "militias": {"fighters": FIGHTERS, "capital_fighters": CAPITAL, "patron_support_share": SUPPORT_SHARE, "autonomy": M_AUTONOMY, "cohesion": M_COHESION, "seats": SEATS, "attack_rate": M_ATTACK_RATE, "mobilisation": MOBILISATION, "threat_propensity": THREAT_PROPENSITY, "threat_window_days": THREAT_WINDOW, "solidarity": SOLIDARITY, "clash_propensity": CLASH_PROPENSITY, "hostility": HOSTILITY, "emboldening": EMBOLDENING, "morale_memory_days": MORALE_MEMORY, "retaliation_aversion": RET_AVERSION, "prior_retaliation": M_PRIOR_RETALIATION, "prior_backing": M_PRIOR_BACKING, "prior_government_resolve": M_PRIOR_RESOLVE, "prior_strength": M_PRIOR_STRENGTH, "attack_cells": ATTACK_CELLS, "disruption_recovery_days": DISRUPTION_RECOVERY, "recovery_days": M_RECOVERY_DAYS, "combat_lethality": M_LETHALITY, "belief_memory_days": M_BELIEF_MEMORY, "defence_avoidance": DEFENCE_AVOIDANCE, "stake_sensitivity": STAKE_SENSITIVITY, "stake_reference": STAKE_REFERENCE},
@@ -233,12 +235,12 @@ scripted ``set`` writes (``patron.instigation`` sets :data:`BASE_INSTIGATION`)."
 ACTIONS = ("raid", "comply", "muster", "standoff", "public_threat", "release", "backing",
            "hold_firm", "relent", "clash", "attack", "interception", "strike", "drawdown",
            "withdrawal", "deploy_defence", "truce", "set", "operation", "fighting", "defection",
-           "ceasefire", "expulsion_vote", "redeploy")
+           "ceasefire", "expulsion_vote", "redeploy", "skipped")
 """Action names; an event row holds the position."""
 (A_RAID, A_COMPLY, A_MUSTER, A_STANDOFF, A_PUBLIC_THREAT, A_RELEASE, A_BACKING, A_HOLD_FIRM,
  A_RELENT, A_CLASH, A_ATTACK, A_INTERCEPTION, A_STRIKE, A_DRAWDOWN, A_WITHDRAWAL,
  A_DEPLOY_DEFENCE, A_TRUCE, A_SET, A_OPERATION, A_FIGHTING, A_DEFECTION,
- A_CEASEFIRE, A_EXPULSION_VOTE, A_REDEPLOY) = range(len(ACTIONS))
+ A_CEASEFIRE, A_EXPULSION_VOTE, A_REDEPLOY, A_SKIPPED) = range(len(ACTIONS))
 
 FIXED_STRINGS = ("government", "foreign_forces", "patron")
 """The first entries of a run's string table (actor and target names, notes, fixed texts); then
@@ -255,14 +257,15 @@ STR_FIRST_MILITIA = 6
  K_AFTER_CLASH, K_ATTACK, K_ATTACK_BY, K_STRIKE, K_POLITICAL_COST, K_DRAWDOWN,
  K_COST_DRAWDOWN, K_INTERCEPTION_NOW, K_CLASH_BEGINS, K_OPERATION_OPENED, K_FIGHTING,
  K_DESERTED, K_CEASEFIRE, K_WON_WITHDRAWS, K_WON_CEASEFIRE, K_WON_FIGHT_OVER, K_FIGHT_OVER,
- K_HALTS, K_EXPULSION_VOTE, K_TRUCE_ORDERED, K_REDEPLOY, K_ALL_TROOPS_LOST) = range(34)
+ K_HALTS, K_EXPULSION_VOTE, K_TRUCE_ORDERED, K_REDEPLOY, K_ALL_TROOPS_LOST,
+ K_NOT_POSSIBLE) = range(35)
 KIND_NAMES = ("text", "members_arrested", "mustered", "standoff_opened", "public_threat",
               "joins_muster", "released", "transferred", "holds_for_now", "clash", "won_disperses",
               "won_after_clash", "after_clash", "attack", "attack_by", "strike", "political_cost",
               "drawdown", "cost_drawdown", "interception_now", "clash_begins", "operation_opened",
               "fighting", "deserted", "ceasefire", "won_withdraws", "won_ceasefire",
               "won_fight_over", "fight_over", "halts", "expulsion_vote", "truce_ordered",
-              "redeploy", "all_troops_lost")
+              "redeploy", "all_troops_lost", "not_possible")
 """The function names in :data:`leverage_sim.event_text.KINDS`, in the order of ``K_*``."""
 
 # scripted events: one row each (day, action, figures, strings)
@@ -271,12 +274,13 @@ SCRIPTED = ("raid", "strike", "backing", "attack", "deploy_defence", "truce", "d
 (X_RAID, X_STRIKE, X_BACKING, X_ATTACK, X_DEPLOY_DEFENCE, X_TRUCE, X_DRAWDOWN, X_WITHDRAWAL,
  X_SET, X_OPERATION) = range(len(SCRIPTED))
 (E_DAY, E_ACTION, E_MILITIA, E_SITE, E_FIGURE, E_FIGURE2, E_NOTE, E_ACTOR, E_TARGET,
- E_FIRST_SET, E_LAST_SET) = range(11)
-EVENT_SIZE = 11
+ E_FIRST_SET, E_LAST_SET, E_NAME) = range(12)
+EVENT_SIZE = 12
 """Scripted-event columns: day, action (``X_*``), militia and site rows (-1: none), figures
 (raid: arrests or -1, targets or 0; deploy_defence: interception; truce: instigation;
-drawdown: troops; operation: troops, days), note (string number, -1: none), actor and target strings, and the rows of
-its parameter changes (``set``) in the set table [first, last)."""
+drawdown: troops; operation: troops, days), note (string number, -1: none), actor and target
+strings, and the rows of its parameter changes (``set``) in the set table [first, last), and
+the action's name (string number)."""
 SET_WORLD, SET_MILITIA, SET_SITE = range(3)
 (P_WHERE, P_ROW, P_COLUMN, P_VALUE) = range(4)
 SET_SIZE = 4

@@ -230,8 +230,8 @@ SCRIPTED = ("raid", "strike", "backing", "attack", "deploy_defence", "truce", "d
 EVENT_SIZE = 11
 """Scripted-event columns: day, action (``X_*``), militia and site rows (-1: none), figures
 (raid: arrests or -1, targets or 0; deploy_defence: interception; truce: instigation;
-drawdown: troops; operation: troops, days), note (string number, -1: none), actor and target strings, and the rows of
-its parameter changes (``set``) in the set table [first, last)."""
+drawdown: troops; operation: troops, days), note (string number, -1: none), actor and target
+strings, and the rows of its parameter changes (``set``) in the set table [first, last)."""
 SET_WORLD, SET_MILITIA, SET_SITE = range(3)
 (P_WHERE, P_ROW, P_COLUMN, P_VALUE) = range(4)
 SET_SIZE = 4

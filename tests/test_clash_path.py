@@ -127,6 +127,10 @@ def test_a_clash_moves_standing_morale_autonomy_and_detainees_to_the_right_side(
                 assert a["autonomy"][name] <= b["autonomy"][name]
                 assert a["partner"] > b["partner"]  # the US learns its partner holds
                 for other in c["others"]:
+                    moved = a["autonomy"][other] - b["autonomy"][other]
+                    if 0.0 < a["autonomy"][name] and 0.0 < a["autonomy"][other]:
+                        # the raided militia loses more autonomy than the others
+                        assert a["autonomy"][name] - b["autonomy"][name] < moved <= 0
                     drop = a["morale"][other] - b["morale"][other]
                     assert drop <= 0  # the others draw the same lesson, more weakly
                     if a["morale"][name] > -1.0:  # (unless the raided one's is at its bound)
@@ -139,6 +143,13 @@ def test_a_clash_moves_standing_morale_autonomy_and_detainees_to_the_right_side(
                 assert a["morale"][name] > b["morale"][name] or b["morale"][name] == 1.0
                 assert a["autonomy"][name] >= b["autonomy"][name]
                 assert a["partner"] < b["partner"]
+                for other in c["others"]:
+                    moved = a["autonomy"][other] - b["autonomy"][other]
+                    if a["autonomy"][name] < 1.0 and a["autonomy"][other] < 1.0:
+                        assert a["autonomy"][name] - b["autonomy"][name] > moved >= 0
+                    if a["morale"][name] < 1.0:
+                        assert (a["morale"][name] - b["morale"][name]
+                                > a["morale"][other] - b["morale"][other] >= 0)
     assert min(checked.values()) >= 5, checked
 
 

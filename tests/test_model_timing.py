@@ -6,6 +6,8 @@ government never orders a raid while a standoff is open; escalation decays at it
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 import leverage_sim as ls
@@ -82,7 +84,7 @@ def test_drawdowns_are_spaced_by_the_cooldown(seed):
     ev = model.log.frame()
     days = ev[ev["action"].isin(["drawdown", "withdrawal"])]["day"].tolist()
     assert len(days) >= 3, days
-    gaps = [b - a for a, b in zip(days, days[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(days)]
     assert min(gaps) >= cooldown, gaps
     assert gaps.count(cooldown) >= len(gaps) // 2, gaps  # cost stays above: at each cooldown
 

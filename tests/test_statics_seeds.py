@@ -181,3 +181,22 @@ def test_attacks_after_a_relent_exceed_attacks_after_a_government_win(seed):
     diff = relent.mean() - win.mean()
     se = float(np.sqrt(relent.var(ddof=1) / len(relent) + win.var(ddof=1) / len(win)))
     assert diff - Z99 * se > 0, (relent.mean(), win.mean(), se)
+
+
+# Beliefs drive choices ---------------------------------------------------------------------------
+@pytest.mark.parametrize("seed", SEEDS)
+def test_beliefs_in_backing_drive_raids_and_musters(seed):
+    """Over a year with unscripted raids: a government that believes more in US backing raids
+    more; militias that believe more in it muster less often when raided (fewer standoffs per
+    raid)."""
+    y = {**dict(YEAR), "government.raid_rate": 0.03}
+    doubtful = summary(seed, **y, **{"government.prior_backing": 0.05})
+    confident = summary(seed, **y, **{"government.prior_backing": 0.9})
+    assert_effect_above(doubtful, confident, "raids", "government's belief -> raids")
+    names = [m.name for m in _base().militias]
+    bold = summary(seed, **y, **{f"militias[{m}].prior_backing": 0.05 for m in names})
+    wary = summary(seed, **y, **{f"militias[{m}].prior_backing": 0.9 for m in names})
+    share = {k: v["standoffs"].sum() / max(1, v["raids"].sum())
+             for k, v in (("bold", bold), ("wary", wary))}
+    assert_effect_above(wary, bold, "standoffs", "militias' belief -> fewer standoffs")
+    assert share["wary"] < share["bold"], share

@@ -375,7 +375,8 @@ def main(argv: list[str] | None = None) -> int:
                 restore(originals)
                 if m.compiled and cache.exists():
                     shutil.rmtree(cache, ignore_errors=True)
-            status = "survived" if ok else "killed"
+            errored = failed and all(f.startswith("(") for f in failed)  # timeout, crash
+            status = "survived" if ok else "error" if errored else "killed"
             results.append((m, status, failed, eq_failed))
             eq = (f"; equality tests: {'fail ' + str(len(eq_failed)) if eq_failed else 'pass'}"
                   if args.equality else "")

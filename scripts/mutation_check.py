@@ -1,0 +1,400 @@
+"""Mutation check: does the model test suite catch realistic model bugs?
+
+Applies, one at a time, a list of hand-made bugs (:data:`MUTATIONS`) to a temporary copy of the
+project (never the working tree), runs the model tests on the copy, and prints for each bug
+whether the tests killed it (a test failed: which one) or it survived.
+
+Each mutation is a list of edits ``(file, exact old text, new text)``. A bug in the model is
+made in both paths: the agent path's edit and its mirror in the fast path (``fastpath/day.py``),
+or one edit to a shared ``@jitable`` mechanism, which both paths call. A mutation whose old
+text is not found exactly once in the current code is reported ``not applicable`` (the model
+changed under it), never applied in part.
+
+Two test sets are run (report both):
+
+- the model tests (:data:`MODEL_TESTS`): what the mutation score counts; they exclude
+  ``tests/test_fast_path.py``, whose equality tests would kill any bug made in one path only
+  (and cannot see a bug in a shared mechanism, which changes both paths alike);
+- with ``--equality``, also ``tests/test_fast_path.py``'s equality tests under stress: for a
+  bug mirrored in both paths they should pass (the mirror is right); they fail for a one-path
+  bug.
+
+Usage (from the repository root; slow: about 1-3 minutes per mutation, plus a compile of the
+fast path, ~30 s, for each mutation that touches compiled code)::
+
+    LEVERAGE_SIM_ALLOW_STALE=1 python scripts/mutation_check.py [--only NAME ...] [--full]
+        [--equality] [--keep] [--list]
+
+``--full`` runs every model test (not stopping at the first failure) and lists all that fail,
+e.g. to see at how many seeds a statistical test kills a bug. Not run in CI;
+``tests/test_mutation_check.py`` checks that this module imports and that every mutation
+applies to the current code or is reported not applicable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PKG = "src/leverage_sim/"
+DAY = PKG + "fastpath/day.py"
+
+MODEL_TESTS = (  # agent-path and fast tests first: with -x the first failure ends the run,
+    # often before the fast path is compiled for the mutated code (~30 s)
+    "tests/test_mechanisms.py", "tests/test_wiring.py", "tests/test_model_timing.py",
+    "tests/test_long_run.py", "tests/test_clash_path.py", "tests/test_statics_seeds.py",
+    "tests/test_comparative_statics.py", "tests/test_invariants.py", "tests/test_mesa_model.py",
+    "tests/test_replay_validation.py",
+)
+EQUALITY_TESTS = ("tests/test_fast_path.py::test_identical_under_stress",)
+COMPILED = ("src/leverage_sim/mechanisms/", DAY, PKG + "fastpath/layout.py",
+            PKG + "agents/government.py", PKG + "schema.py")
+"""Files the compiled fast path is built from (leverage_sim.fastpath.cache.SOURCES): a mutation
+of one of them gets its own numba cache folder (a recompile)."""
+
+
+@dataclass(frozen=True)
+class Mutation:
+    name: str
+    bug: str
+    edits: tuple[tuple[str, str, str], ...]
+
+    @property
+    def shared(self) -> bool:
+        """Only shared @jitable mechanisms edited (both paths change together)."""
+        return all(f.startswith(PKG + "mechanisms/") for f, _, _ in self.edits)
+
+    @property
+    def compiled(self) -> bool:
+        return any(f.startswith(COMPILED) for f, _, _ in self.edits)
+
+
+def M(name: str, bug: str, *edits: tuple[str, str, str]) -> Mutation:
+    return Mutation(name, bug, tuple(edits))
+
+
+A = PKG + "agents/"
+MECH = PKG + "mechanisms/"
+MUTATIONS: tuple[Mutation, ...] = (
+    # --- wrong actor updated ---------------------------------------------------------------------
+    M("autonomy_wrong_actor", "after a standoff the central militia gets the others' autonomy "
+      "shift and the others get the central one's",
+      (PKG + "model.py", "m.shift_autonomy(autonomy_target if central else autonomy_others)",
+       "m.shift_autonomy(autonomy_others if central else autonomy_target)"),
+      (DAY, "m[i, M_AUTONOMY] + (autonomy_target if i == central else autonomy_others))",
+       "m[i, M_AUTONOMY] + (autonomy_others if i == central else autonomy_target))")),
+    M("morale_wrong_actor", "after a standoff the morale shifts of the central militia and of "
+      "the others are swapped",
+      (PKG + "model.py", "m.shift_morale(morale_target if central else morale_others)",
+       "m.shift_morale(morale_others if central else morale_target)"),
+      (DAY, "m[i, MORALE] + (morale_target if i == central else morale_others), -1.0, 1.0)",
+       "m[i, MORALE] + (morale_others if i == central else morale_target), -1.0, 1.0)")),
+    M("backing_seen_by_government_only", "militias never learn whether US forces step in "
+      "(only the government's belief is updated)",
+      (PKG + "model.py", "            m.backing_belief.observe(stepped_in, weight)",
+       "            pass"),
+      (DAY, "        observe(m, i, MB_ALPHA, stepped_in, weight)", "        pass")),
+    # --- a belief never updated --------------------------------------------------------------------
+    M("resolve_belief_never_updated", "militias' belief in the government's resolve never "
+      "learns from standoff outcomes",
+      (PKG + "model.py", "            m.resolve_belief.observe(government_won)",
+       "            pass"),
+      (DAY, "        observe(m, i, MR_ALPHA, government_won)", "        pass")),
+    M("retaliation_belief_never_updated", "militias never learn whether deadly attacks bring "
+      "US strikes",
+      (PKG + "model.py", "            m.retaliation_belief.observe(strikes)", "            pass"),
+      (DAY, "            observe(m, j, MT_ALPHA, strikes)", "            pass")),
+    M("us_learns_the_opposite", "the US's trust in its partner rises when the government loses",
+      (A + "foreign_force.py", "self.partner_belief.observe(government_won)",
+       "self.partner_belief.observe(not government_won)"),
+      (DAY, "observe_world(w, FP_ALPHA, government_won)",
+       "observe_world(w, FP_ALPHA, not government_won)")),
+    M("silent_days_raise_belief", "a silent standoff day counts as evidence that the US steps in",
+      (PKG + "standoffs.py", "model.observe_backing(False, silent_day=True)",
+       "model.observe_backing(True, silent_day=True)"),
+      (DAY, "observe_backing(w, m, False, True)", "observe_backing(w, m, True, True)")),
+    M("drawdown_not_seen", "a drawdown does not lower anyone's belief in US backing",
+      (A + "foreign_force.py", "        self.model.observe_backing(False, silent_day=False)\n",
+       ""),
+      (DAY, "    observe_backing(w, m, False, False)\n", "")),
+    # --- bookkeeping -----------------------------------------------------------------------------
+    M("won_clash_booked_as_relent", "a clash the government wins is closed as a relent",
+      (PKG + "standoffs.py", 'won = outcome in ("held_firm", "clash_won")',
+       'won = outcome == "held_firm"'),
+      (DAY, "won = outcome == HELD_FIRM or outcome == CLASH_WON", "won = outcome == HELD_FIRM")),
+    M("clash_winner_inverted", "a clash is won by the weaker side (1 − the contest ratio)",
+      (PKG + "standoffs.py", "won = bool(model.rng.random() < actual)",
+       "won = bool(model.rng.random() >= actual)"),
+      (DAY, "won = rng.random() < actual", "won = rng.random() >= actual")),
+    M("lost_clash_costs_like_a_relent", "a lost clash costs the government no more standing "
+      "than a plain relent",
+      (PKG + "standoffs.py", '(1.5 if outcome == "clash_lost" else 1.0)',
+       '(1.0 if outcome == "clash_lost" else 1.0)'),
+      (DAY, "(1.5 if outcome == CLASH_LOST else 1.0)", "(1.0 if outcome == CLASH_LOST else 1.0)")),
+    M("relent_hands_back_nobody", "relenting keeps every detainee in custody",
+      (PKG + "standoffs.py", "transferred = gov.transfer(s.militia, keep=kept)",
+       "transferred = gov.transfer(s.militia, keep=10**9)"),
+      (DAY, "handed = transfer(w, m, i, kept)", "handed = transfer(w, m, i, 10**9)")),
+    M("release_disrupts_instead_of_restoring", "released detainees disrupt their cells further "
+      "instead of restoring them",
+      (PKG + "model.py", "m.disrupt(-attacks.disruption_from_arrests(n, m.attack_cells))",
+       "m.disrupt(attacks.disruption_from_arrests(n, m.attack_cells))"),
+      (DAY, "disrupt(m, i, -attacks.disruption_from_arrests(freed,",
+       "disrupt(m, i, attacks.disruption_from_arrests(freed,")),
+    M("raids_while_a_standoff_is_open", "the government raids again while a standoff is open",
+      (A + "government.py", "if self.raid_rate <= 0 or self.model.open_standoffs():",
+       "if self.raid_rate <= 0:"),
+      (DAY, "if w[RAID_RATE] <= 0 or n_open(w, so) > 0:", "if w[RAID_RATE] <= 0:")),
+    # --- long runs: memory and recovery -------------------------------------------------------------
+    M("drawdown_on_cumulative_casualties", "the US weighs all casualties ever, not the fading "
+      "remembered ones, when deciding to draw down",
+      (A + "foreign_force.py",
+       "withdrawal.political_cost(self.remembered_casualties, self.expulsion_pressure)",
+       "withdrawal.political_cost(self.casualties, self.expulsion_pressure)"),
+      (DAY, "withdrawal.political_cost(w[REMEMBERED], w[EXPULSION])",
+       "withdrawal.political_cost(w[CASUALTIES], w[EXPULSION])")),
+    M("casualties_not_remembered", "US casualties never enter the remembered losses",
+      (A + "foreign_force.py", "        self.remembered_casualties += casualties\n", ""),
+      (DAY, "    w[REMEMBERED] += casualties\n", "")),
+    M("coalition_never_recovers", "coalition support never recovers toward its baseline",
+      (A + "government.py",
+       "self.coalition_support = relax(self.coalition_support, base[\"coalition_support\"],",
+       "self.coalition_support = (lambda v, *_: v)(self.coalition_support, 0,"),
+      (DAY, "w[COALITION] = beliefs.relax(w[COALITION], w[BASE_COALITION], tau)",
+       "w[COALITION] = w[COALITION]")),
+    M("authority_never_recovers", "authority never recovers toward its baseline",
+      (A + "government.py",
+       'self.authority = relax(self.authority, base["authority"], tau)',
+       "self.authority = self.authority"),
+      (DAY, "w[AUTHORITY] = beliefs.relax(w[AUTHORITY], w[BASE_AUTHORITY], tau)",
+       "w[AUTHORITY] = w[AUTHORITY]")),
+    M("morale_never_fades", "militias' morale (emboldened or deterred) never fades",
+      (A + "militia.py", "self.morale = fade(self.morale, self.morale_memory_days)",
+       "self.morale = self.morale"),
+      (DAY, "m[i, MORALE] = beliefs.fade(m[i, MORALE], m[i, MORALE_MEMORY])",
+       "m[i, MORALE] = m[i, MORALE]")),
+    M("losses_never_replaced", "fighters lost are never replaced",
+      (A + "militia.py", "self.losses = fade(self.losses, self.recovery_days)",
+       "self.losses = self.losses"),
+      (DAY, "m[i, LOSSES] = beliefs.fade(m[i, LOSSES], tau)", "m[i, LOSSES] = m[i, LOSSES]")),
+    M("escalation_never_decays", "the escalation index never decays",
+      (MECH + "beliefs.py", "return level * (1.0 - decay)", "return level")),
+    # --- the patron -----------------------------------------------------------------------------
+    M("strikes_bring_no_backlash", "a US strike on a client brings the patron no backlash",
+      (A + "patron.py", "self.backlash += self.strike_backlash", "self.backlash += 0.0"),
+      (DAY, "w[BACKLASH] += w[STRIKE_BACKLASH]", "w[BACKLASH] += 0.0")),
+    M("raids_bring_no_backlash", "a raid on a client brings the patron no backlash",
+      (A + "patron.py", "self.backlash += self.raid_backlash", "self.backlash += 0.0"),
+      (DAY, "w[BACKLASH] += w[RAID_BACKLASH]", "w[BACKLASH] += 0.0")),
+    M("restraint_sign_flipped", "restraint raises instigation instead of lowering it",
+      (MECH + "patronage.py", "- weight * stability_priority))",
+       "+ weight * stability_priority))")),
+    M("support_away_from_pressed_clients", "the patron moves support away from clients under "
+      "pressure",
+      (MECH + "patronage.py", "(1.0 + responsiveness * pressures[i])",
+       "(1.0 - responsiveness * pressures[i])")),
+    # --- sign flips and dropped terms in mechanisms ----------------------------------------------
+    M("hold_pressure_sign", "public threats make the government likelier to hold firm",
+      (MECH + "standoff.py", "win_chance - (1 - resolve) - pressure +",
+       "win_chance - (1 - resolve) + pressure +")),
+    M("hold_ignores_win_chance", "the government's hold decision ignores its win chance",
+      (MECH + "standoff.py", "margin = win_chance - (1 - resolve)",
+       "margin = 0.5 - (1 - resolve)")),
+    M("disperse_push_sign", "a pushed militia disperses more easily",
+      (MECH + "standoff.py", "win_chance - 0.5 - (push - 0.5) / 2",
+       "win_chance - 0.5 + (push - 0.5) / 2")),
+    M("morale_sign_in_attacks", "emboldened militias attack less, deterred ones more",
+      (MECH + "attacks.py", "max(0.0, 1.0 + emboldening * morale)",
+       "max(0.0, 1.0 - emboldening * morale)")),
+    M("disruption_term_dropped", "disrupted cells attack as much as intact ones",
+      (MECH + "attacks.py", "readiness * game * (1.0 - disruption)", "readiness * game")),
+    M("retaliation_aversion_dropped", "the expected retaliation no longer deters attacks",
+      (MECH + "attacks.py", "* (1.0 - retaliation_aversion\n",
+       "* (1.0 - 0.0 * retaliation_aversion\n")),
+    M("interception_inverted", "interception stops the attacks it should let through",
+      (MECH + "attacks.py", "if rng.random() < interception:", "if rng.random() >= interception:")),
+    M("arrest_chance_inverted", "arrests succeed in proportion to the defenders",
+      (MECH + "enforcement.py", "return capacity / total if total > 0 else 0.0",
+       "return defenders / total if total > 0 else 0.0")),
+    M("raid_hazard_ignores_backing", "the raid hazard ignores the expected US backing",
+      (MECH + "enforcement.py", "(1.0 - expected_resistance * (1.0 - expected_backing))",
+       "(1.0 - expected_resistance)")),
+    M("muster_backing_sign", "expected US backing makes a raided militia likelier to muster",
+      (MECH + "intimidation.py", "- expected_resolve - expected_backing))",
+       "- expected_resolve + expected_backing))")),
+    M("us_strength_ignores_presence", "what stepping in adds ignores the troops in country "
+      "(a stale 5,200)",
+      (MECH + "backing.py", "return presence * standoff_share * ground_multiplier + air_support",
+       "return 5200 * standoff_share * ground_multiplier + air_support")),
+    M("step_in_expulsion_sign", "expulsion pressure makes the US likelier to step in",
+      (MECH + "backing.py", "- expulsion_pressure + us_pressure",
+       "+ expulsion_pressure + us_pressure")),
+    M("seen_us_deterrence_dropped", "a win seen backed by US forces deters no more than any win",
+      (MECH + "beliefs.py", "deter = SEEN_US_DETERRENCE if government_won and us_seen else 1.0",
+       "deter = 1.0")),
+    M("retaliation_ignores_escalation", "the risk of war no longer restrains US retaliation",
+      (MECH + "retaliation.py",
+       "cost = 1.0 - restraint * (escalation + expulsion_pressure) / 2",
+       "cost = 1.0 - restraint * expulsion_pressure / 2")),
+    # --- off by one in a delay -------------------------------------------------------------------
+    M("step_in_one_day_late", "the US steps in one day later than the delay it drew",
+      (MECH + "standoff.py", "day + int(rng.integers(0, delay_days + 1))",
+       "day + 1 + int(rng.integers(0, delay_days + 1))")),
+    M("retaliation_one_day_late", "strikes come one day after the retaliation delay",
+      (A + "foreign_force.py", "(m.day + self.retaliation_delay_days, militia.name)",
+       "(m.day + self.retaliation_delay_days + 1, militia.name)"),
+      (DAY, "ps.append((float(day + int(w[RET_DELAY])), float(i)))",
+       "ps.append((float(day + int(w[RET_DELAY]) + 1), float(i)))")),
+    M("drawdown_cooldown_off_by_one", "the drawdown cooldown waits one day too few",
+      (A + "foreign_force.py",
+       "self.model.day - self.last_drawdown_day >= self.drawdown_cooldown_days",
+       "self.model.day - self.last_drawdown_day >= self.drawdown_cooldown_days - 1"),
+      (DAY, "day - int(w[LAST_DRAWDOWN]) >= int(w[COOLDOWN])",
+       "day - int(w[LAST_DRAWDOWN]) >= int(w[COOLDOWN]) - 1")),
+)
+
+
+def applicability(mutation: Mutation, root: Path = ROOT) -> str | None:
+    """None if every edit's old text occurs exactly once in the code under ``root``; else why
+    the mutation is not applicable."""
+    for file, old, _ in mutation.edits:
+        path = root / file
+        if not path.exists():
+            return f"{file} missing"
+        n = path.read_text(encoding="utf-8").count(old)
+        if n != 1:
+            return f"{file}: text {'not found' if n == 0 else f'found {n} times'}: {old[:50]!r}"
+    return None
+
+
+def apply(mutation: Mutation, root: Path) -> dict[Path, str]:
+    """Apply ``mutation`` under ``root``; returns the original texts (to restore)."""
+    originals: dict[Path, str] = {}
+    for file, old, new in mutation.edits:
+        path = root / file
+        originals.setdefault(path, path.read_text(encoding="utf-8"))
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    return originals
+
+
+def restore(originals: dict[Path, str]) -> None:
+    for path, text in originals.items():
+        path.write_text(text, encoding="utf-8")
+
+
+def copy_project(dest: Path) -> Path:
+    """Copy the project's files (tracked and new, not ignored) to ``dest``; returns it."""
+    files = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+                           cwd=ROOT, capture_output=True, check=True).stdout.decode().split("\0")
+    for f in filter(None, files):
+        src = ROOT / f
+        if src.is_file():
+            (dest / f).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dest / f)
+    return dest
+
+
+def run_tests(root: Path, tests: tuple[str, ...], cache: Path, full: bool,
+              timeout: float) -> tuple[bool, list[str], float]:
+    """Run ``tests`` on the copy at ``root``: (passed?, failing test ids, seconds)."""
+    env = {**os.environ, "PYTHONPATH": str(root / "src"), "LEVERAGE_SIM_ALLOW_STALE": "1",
+           "NUMBA_CACHE_DIR": str(cache), "PYTHONDONTWRITEBYTECODE": "1"}
+    cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rf",
+           "--tb=no", *([] if full else ["-x"]), *tests]
+    t0 = time.perf_counter()
+    try:
+        out = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True, check=False,
+                             timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return False, ["(timeout)"], time.perf_counter() - t0
+    failed = [line.split(" ", 2)[1] for line in out.stdout.splitlines()
+              if line.startswith(("FAILED ", "ERROR "))]
+    if out.returncode not in (0, 1) and not failed:
+        failed = [f"(pytest exit {out.returncode}: {out.stdout.strip().splitlines()[-1:]})"]
+    return out.returncode == 0, failed, time.perf_counter() - t0
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--only", nargs="*", help="mutation names to run (default all)")
+    ap.add_argument("--full", action="store_true", help="run every model test, list all "
+                    "failures (default: stop at the first)")
+    ap.add_argument("--equality", action="store_true",
+                    help="also run the fast path's equality tests under stress")
+    ap.add_argument("--tests", nargs="*", default=list(MODEL_TESTS),
+                    help="model tests to run (default: %(default)s)")
+    ap.add_argument("--timeout", type=float, default=1800.0, help="seconds per test run")
+    ap.add_argument("--list", action="store_true", help="list the mutations and exit")
+    ap.add_argument("--keep", action="store_true", help="keep the temporary copy")
+    ap.add_argument("--no-baseline", action="store_true",
+                    help="skip the check that the unmodified model passes the model tests")
+    args = ap.parse_args(argv)
+    chosen = [m for m in MUTATIONS if not args.only or m.name in args.only]
+    if args.list:
+        for m in chosen:
+            why = applicability(m)
+            print(f"{m.name:40s} {'shared' if m.shared else 'paired'}  "
+                  f"{'not applicable: ' + why if why else 'applies'}\n    {m.bug}")
+        return 0
+    tmp = Path(tempfile.mkdtemp(prefix="leverage-sim-mutants-"))
+    root = copy_project(tmp / "project")
+    results = []
+    try:
+        print(f"copy: {root}; model tests: {' '.join(args.tests)}", flush=True)
+        if not args.no_baseline:
+            ok, failed, secs = run_tests(root, tuple(args.tests), tmp / "numba" / "clean",
+                                         True, args.timeout)
+            print(f"unmutated: {'pass' if ok else 'FAIL ' + ', '.join(failed)} ({secs:.0f} s)",
+                  flush=True)
+            if not ok:
+                print("the unmodified model fails the model tests: fix that first")
+                return 2
+        for m in chosen:
+            why = applicability(m, root)
+            if why:
+                results.append((m, "not applicable", [why], []))
+                print(f"{m.name:40s} not applicable ({why})", flush=True)
+                continue
+            cache = tmp / "numba" / (m.name if m.compiled else "clean")
+            originals = apply(m, root)
+            try:
+                ok, failed, secs = run_tests(root, tuple(args.tests), cache, args.full,
+                                             args.timeout)
+                eq_failed: list[str] = []
+                if args.equality:
+                    _, eq_failed, _ = run_tests(root, EQUALITY_TESTS, cache, True, args.timeout)
+            finally:
+                restore(originals)
+                if m.compiled and cache.exists():
+                    shutil.rmtree(cache, ignore_errors=True)
+            errored = failed and all(f.startswith("(") for f in failed)  # timeout, crash
+            status = "survived" if ok else "error" if errored else "killed"
+            results.append((m, status, failed, eq_failed))
+            eq = (f"; equality tests: {'fail ' + str(len(eq_failed)) if eq_failed else 'pass'}"
+                  if args.equality else "")
+            print(f"{m.name:40s} {status:9s} {'shared' if m.shared else 'paired'} "
+                  f"({secs:.0f} s){eq}: {', '.join(failed[:4])}"
+                  f"{' ...' if len(failed) > 4 else ''}", flush=True)
+    finally:
+        if not args.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+    applied = [r for r in results if r[1] != "not applicable"]
+    killed = [r for r in applied if r[1] == "killed"]
+    print(f"\nkilled {len(killed)} of {len(applied)} applicable mutations "
+          f"({len(results) - len(applied)} not applicable)")
+    for m, status, failed, _ in results:
+        if status == "survived":
+            print(f"  survived: {m.name}: {m.bug}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -17,7 +17,7 @@ def test_holding_firm_rises_with_us_backing(replay):
     share = {b: (_runs(replay, **{"foreign_forces.backing": b}).summary["held_firm"] > 0).mean()
              for b in (0.0, 0.5, 1.0)}
     assert share[0.0] < share[0.5] < share[1.0]
-    assert share[1.0] - share[0.0] >= 0.4
+    assert share[1.0] - share[0.0] >= 0.4 - 1e-9  # 95/200 − 15/200 is 0.4 less a rounding error
 
 
 def test_more_instigation_more_attacks_and_more_relenting(replay):

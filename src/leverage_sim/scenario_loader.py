@@ -12,6 +12,9 @@ docs/scenarios.md.
 from __future__ import annotations
 
 import difflib
+import functools
+import inspect
+import math
 import os
 import re
 from collections import Counter
@@ -23,10 +26,10 @@ from pydantic import ValidationError
 
 from leverage_sim import overrides as ov
 from leverage_sim.errors import InputError
-from leverage_sim.event_schema import label, short_repr
+from leverage_sim.event_schema import check_events, label, short_repr
 from leverage_sim.safe_yaml import load_text, read_file, read_text, require_file
 from leverage_sim.schema import Scenario
-from leverage_sim.schema_base import Problems, Strict, field_summary
+from leverage_sim.schema_base import Problems, Strict, field_summary, plain_type
 
 ENV_SCENARIO_PATH = "LEVERAGE_SIM_SCENARIO_PATH"
 BUILTIN_SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios"
@@ -331,3 +334,88 @@ def _readable_loc(loc: tuple[Any, ...], raw: Any) -> str:
             out += f".{part}" if out else str(part)
             node = node.get(part) if isinstance(node, dict) else None
     return out
+
+
+@functools.lru_cache(maxsize=1024)
+def _parsed(path: str) -> tuple[str, ...]:
+    return tuple(ov.parse_path(path))
+
+
+def _fields_of_rules() -> frozenset[str] | None:
+    """The field names :meth:`Scenario.combination_problems` reads (from its source), or None
+    if its source cannot be read (then every field counts)."""
+    try:
+        source = inspect.getsource(Scenario.combination_problems)
+    except (OSError, TypeError):
+        return None
+    return frozenset(re.findall(r"\.([A-Za-z_]\w*)", source))
+
+
+_RULE_FIELDS = _fields_of_rules()
+
+
+class _NotHere(Exception):
+    """The path or value is not one :func:`with_checked_numbers` sets: validate in full."""
+
+
+def _set_number(node: Any, parts: tuple[str, ...], value: int | float) -> Any:
+    """A copy of ``node`` with ``value`` at ``parts`` (copies along the path only)."""
+    head, rest = parts[0], parts[1:]
+    if isinstance(head, ov.Key):
+        if not isinstance(node, list) or not rest:
+            raise _NotHere
+        at = ov.position(head)
+        if at is None:
+            at = next((i for i, e in enumerate(node) if str(getattr(e, "name", None)) == head),
+                      None)
+        elif -len(node) <= at < len(node):
+            at %= len(node)
+        else:
+            at = None
+        if at is None:
+            raise _NotHere
+        entries = list(node)
+        entries[at] = _set_number(node[at], rest, value)
+        return entries
+    if not isinstance(node, Strict) or head not in type(node).model_fields:
+        raise _NotHere
+    if rest:
+        child = getattr(node, head)
+        if child is None:
+            raise _NotHere
+        return node.model_copy(update={head: _set_number(child, rest, value)})
+    if plain_type(type(node).model_fields[head].annotation) is not type(value):
+        raise _NotHere
+    return node.model_copy(update={head: value})
+
+
+def with_checked_numbers(scenario: Scenario, values: Mapping[str, int | float]
+                         ) -> Scenario | None:
+    """``validate(raw of scenario, overrides=values)`` without validating the whole scenario
+    again, for numbers already known to lie in their fields' ranges (calibration's particles:
+    values inside priors that were checked against the schema, :mod:`leverage_sim.calibration.
+    config`): the copy shares every section it does not change, and only the rules across
+    fields (:meth:`Scenario.combination_problems`, also after each scripted ``set`` when a value
+    is one they read) are checked again. A few microseconds, where validation costs
+    milliseconds. None, to validate in full, when a path is not a numeric field of a section
+    (top-level fields such as ``horizon_days`` included), a value is not of its field's type
+    (``int`` or finite ``float``), or a rule fails (the full validation then says what is
+    wrong)."""
+    sc = scenario
+    try:
+        for path, value in values.items():
+            parts = _parsed(path)
+            if len(parts) < 2 or isinstance(value, bool) or not isinstance(value, int | float) \
+                    or (isinstance(value, float) and not math.isfinite(value)):
+                return None
+            sc = _set_number(sc, parts, value)
+    except (_NotHere, InputError):
+        return None
+    if sc.combination_problems():
+        return None
+    touched = {_parsed(path)[-1] for path in values}
+    if any(ev.action == "set" for ev in sc.events) and (
+            _RULE_FIELDS is None or touched & _RULE_FIELDS):
+        if check_events(sc):
+            return None
+    return sc

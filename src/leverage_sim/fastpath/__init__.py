@@ -20,6 +20,7 @@ import numpy as np
 
 from leverage_sim.fastpath.build import Unsupported, build
 from leverage_sim.fastpath.result import FastRun
+from leverage_sim.fastpath.seeding import pcg64_state
 from leverage_sim.schema import Scenario
 
 _compiled: Callable[..., Any] | None = None
@@ -56,7 +57,7 @@ def seeded_generator(seed: int) -> np.random.Generator:
     rng = getattr(_local, "rng", None)
     if rng is None:
         rng = _local.rng = np.random.Generator(np.random.PCG64())
-    rng.bit_generator.state = np.random.PCG64(seed).state
+    rng.bit_generator.state = pcg64_state(seed)  # PCG64(seed).state, without its ~30 µs
     return rng
 
 

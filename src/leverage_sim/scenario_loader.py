@@ -358,35 +358,67 @@ class _NotHere(Exception):
     """The path or value is not one :func:`with_checked_numbers` sets: validate in full."""
 
 
-def _set_number(node: Any, parts: tuple[str, ...], value: int | float) -> Any:
-    """A copy of ``node`` with ``value`` at ``parts`` (copies along the path only)."""
-    head, rest = parts[0], parts[1:]
-    if isinstance(head, ov.Key):
-        if not isinstance(node, list) or not rest:
-            raise _NotHere
-        at = ov.position(head)
-        if at is None:
-            at = next((i for i, e in enumerate(node) if str(getattr(e, "name", None)) == head),
-                      None)
-        elif -len(node) <= at < len(node):
-            at %= len(node)
+def _locate(scenario: Scenario, parts: tuple[str, ...], value: int | float
+            ) -> tuple[tuple[str | int, ...], str]:
+    """Where ``parts`` leads in ``scenario``: the steps to the section holding the field (field
+    names, list positions) and the field's name; :class:`_NotHere` if that is not a field of
+    ``value``'s type."""
+    node: Any = scenario
+    steps: list[str | int] = []
+    for part in parts[:-1]:
+        if isinstance(part, ov.Key):
+            if not isinstance(node, list):
+                raise _NotHere
+            at = ov.position(part)
+            if at is None:
+                at = next((i for i, e in enumerate(node)
+                           if str(getattr(e, "name", None)) == part), None)
+            elif -len(node) <= at < len(node):
+                at %= len(node)
+            else:
+                at = None
+            if at is None:
+                raise _NotHere
+            steps.append(at)
+            node = node[at]
         else:
-            at = None
-        if at is None:
-            raise _NotHere
+            if not isinstance(node, Strict) or part not in type(node).model_fields:
+                raise _NotHere
+            steps.append(part)
+            node = getattr(node, part)
+    attr = parts[-1]
+    if isinstance(attr, ov.Key) or not isinstance(node, Strict) \
+            or attr not in type(node).model_fields \
+            or plain_type(type(node).model_fields[attr].annotation) is not type(value):
+        raise _NotHere
+    return tuple(steps), attr
+
+
+_LOCATED: dict[int, tuple[Scenario, dict[Any, Any]]] = {}
+
+
+def _locations(scenario: Scenario) -> dict[Any, Any]:
+    """Memo of :func:`_locate` for one scenario (a calibration's episode: its every particle
+    sets the same paths); the last 16 scenarios."""
+    entry = _LOCATED.get(id(scenario))
+    if entry is None or entry[0] is not scenario:
+        if len(_LOCATED) >= 16:
+            _LOCATED.pop(next(iter(_LOCATED)))
+        entry = _LOCATED[id(scenario)] = (scenario, {})
+    return entry[1]
+
+
+def _rebuilt(node: Any, tree: dict[Any, Any]) -> Any:
+    """A copy of ``node`` with the changes of ``tree`` (step -> subtree; a field name -> a
+    ``("value", number)`` leaf), copying only the sections on a changed path."""
+    if isinstance(node, list):
         entries = list(node)
-        entries[at] = _set_number(node[at], rest, value)
+        for at, sub in tree.items():
+            entries[at] = _rebuilt(node[at], sub)
         return entries
-    if not isinstance(node, Strict) or head not in type(node).model_fields:
-        raise _NotHere
-    if rest:
-        child = getattr(node, head)
-        if child is None:
-            raise _NotHere
-        return node.model_copy(update={head: _set_number(child, rest, value)})
-    if plain_type(type(node).model_fields[head].annotation) is not type(value):
-        raise _NotHere
-    return node.model_copy(update={head: value})
+    update = {key: sub[1] if isinstance(sub, tuple) else _rebuilt(getattr(node, key), sub)
+              for key, sub in tree.items()}
+    return node.model_copy(update=update)
 
 
 def with_checked_numbers(scenario: Scenario, values: Mapping[str, int | float]
@@ -401,16 +433,27 @@ def with_checked_numbers(scenario: Scenario, values: Mapping[str, int | float]
     (top-level fields such as ``horizon_days`` included), a value is not of its field's type
     (``int`` or finite ``float``), or a rule fails (the full validation then says what is
     wrong)."""
-    sc = scenario
+    tree: dict[Any, Any] = {}
+    located = _locations(scenario)
     try:
         for path, value in values.items():
             parts = _parsed(path)
             if len(parts) < 2 or isinstance(value, bool) or not isinstance(value, int | float) \
                     or (isinstance(value, float) and not math.isfinite(value)):
                 return None
-            sc = _set_number(sc, parts, value)
+            key = (path, type(value))
+            if key not in located:
+                located[key] = _locate(scenario, parts, value)
+            steps, attr = located[key]
+            node = tree
+            for step in steps:
+                node = node.setdefault(step, {})
+                if isinstance(node, tuple):
+                    return None
+            node[attr] = ("value", value)
     except (_NotHere, InputError):
         return None
+    sc = _rebuilt(scenario, tree)
     if sc.combination_problems():
         return None
     touched = {_parsed(path)[-1] for path in values}

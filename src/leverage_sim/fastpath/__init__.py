@@ -83,11 +83,18 @@ class Runner:
                     self.scenario.horizon_days, wd.capacity, self.events)
             if self._call is None:
                 fn = compiled()
-                first, t0 = not compile_seconds and not fn.signatures, time.perf_counter()
-                table, standoffs = fn(*args)
-                if first:
-                    compile_seconds = time.perf_counter() - t0
-                self._call = _direct(fn, args)
+                kinds = (fn, *((a.dtype.str, a.ndim, a.flags.c_contiguous, a.flags.writeable)
+                               if isinstance(a, np.ndarray) else type(a) for a in args))
+                self._call = _DIRECT.get(kinds)
+                if self._call is None:  # the first run of these kinds: through the dispatcher
+                    first, t0 = not compile_seconds and not fn.signatures, time.perf_counter()
+                    table, standoffs = fn(*args)
+                    if first:
+                        compile_seconds = time.perf_counter() - t0
+                    found = fn.overloads.get(tuple(fn.typeof_pyval(a) for a in args))
+                    self._call = _DIRECT[kinds] = fn if found is None else found.entry_point
+                else:
+                    table, standoffs = self._call(*args)
             else:
                 table, standoffs = self._call(*args)
             count = int(table[0, 0])
@@ -97,20 +104,10 @@ class Runner:
 
 
 _DIRECT: dict[tuple, Callable[..., Any]] = {}
-
-
-def _direct(fn: Any, args: tuple) -> Callable[..., Any]:
-    """The compiled code for arguments of the kinds of ``args`` (array dtype, dimensions,
-    layout, writability; other types): its entry point, called without the dispatcher's
-    typing of every argument (about 5 µs a run, most of it typing the Generator); the
-    dispatcher itself if it has no code for exactly these types."""
-    kinds = (fn, *((a.dtype.str, a.ndim, a.flags.c_contiguous, a.flags.writeable)
-                   if isinstance(a, np.ndarray) else type(a) for a in args))
-    call = _DIRECT.get(kinds)
-    if call is None:
-        found = fn.overloads.get(tuple(fn.typeof_pyval(a) for a in args))
-        call = _DIRECT[kinds] = fn if found is None else found.entry_point
-    return call
+"""The compiled code by the kinds of its arguments (the compiled function; array dtype,
+dimensions, layout, writability; other types): its entry point, called without the
+dispatcher's typing of every argument (about 5 µs a run, most of it typing the Generator);
+the dispatcher itself if it has no code for exactly these types."""
 
 
 def simulate(scenario: Scenario, seed: int) -> FastRun:

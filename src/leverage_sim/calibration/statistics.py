@@ -2,9 +2,11 @@
 
 A fact in an episode file names a statistic and its arguments, e.g. ``count`` with
 ``{action: attack, exclude_targets: [convoys], start: 2020-01-01, end: 2020-10-22}``. Every
-statistic reads only ``RunTables.events`` (one row per action: day, date, actor, action,
-target, detail, value) and ``RunTables.summary``, both present in summary-only runs
-(``collect_data=False``), so calibration never needs the daily tables.
+statistic reads only the run's events (one row per action: day, date, actor, action, target,
+value) and ``RunTables.summary``, both present in summary-only runs (``collect_data=False``),
+so calibration never needs the daily tables. The built-in statistics read the events as
+integer NumPy columns (:func:`columns`: a summary-only run's own, without a DataFrame, or made
+from ``RunTables.events``); a statistic added with :func:`register` may read either.
 
 Add a statistic with :func:`register`; its keyword arguments are what an episode may pass, and
 :func:`check_arguments` rejects any other with a clear message.

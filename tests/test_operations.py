@@ -37,7 +37,7 @@ def outcomes(scenario: ls.Scenario, seed: int, runs: int = RUNS) -> dict[str, fl
     (hold_firm), halted (relent), brokered (ceasefire), militia fighters killed, government
     troops killed per day of fighting, deserters per day of fighting, days of fighting."""
     run = fastpath.Runner(scenario)
-    held = relent = ceasefire = militia_killed = gov_per_day = deserters = days = 0.0
+    held = relent = ceasefire = militia_killed = gov_per_day = deserters = 0.0
     fight_days = 0
     for s in range(seed * 10_000, seed * 10_000 + runs):
         rows = run(s).log.rows
@@ -74,7 +74,8 @@ def test_desertion_rises_with_losses_and_a_bad_contest_and_falls_with_cohesion()
 def test_the_patron_brokers_when_its_client_loses_or_escalation_threatens():
     even = op.broker_probability(0.5, 0.25, 0.0, 0.5)
     losing = op.broker_probability(0.1, 0.25, 0.0, 0.5)
-    assert losing > 0.8 > 0.05 > even
+    assert losing > 0.8
+    assert even < 0.05
     assert op.broker_probability(0.25, 0.25, 0.0, 0.5) == pytest.approx(0.5)
     assert op.broker_probability(0.5, 0.25, 0.9, 0.5) > even + 0.4  # war risk, valued order
     assert op.broker_probability(0.5, 0.25, 0.9, 0.0) == pytest.approx(even)
@@ -116,7 +117,7 @@ def test_an_operation_opens_a_fight_and_the_us_steps_in_with_the_militia_as_targ
     assert s.fighting and s.troops_start == 6000 and s.end_day == 15 and s.detainees == 0
     rows = model.log.rows
     assert ("government", "operation", "KH") in [r[1:4] for r in rows]
-    assert [r for r in rows if r[2] == "backing"][0][1:4] == ("foreign_forces", "backing", "KH")
+    assert next(r for r in rows if r[2] == "backing")[1:4] == ("foreign_forces", "backing", "KH")
     assert s.us_stepped_in
     # what it adds: U joins the government's side in the fight
     with_us, without = (standoffs.fight_strengths(model, s, b)[0] for b in (1.0, 0.0))
@@ -196,7 +197,8 @@ def test_escalation_makes_the_patron_broker_even_an_even_fight():
             standoffs.play_day(model, s)
             n += s.outcome == "clash_won" and "ceasefire" in [r[2] for r in model.log.rows]
         return n
-    assert brokered(1.0) > 30 > 5 > brokered(0.0)
+    assert brokered(1.0) > 30
+    assert brokered(0.0) < 5
 
 
 def test_a_patron_never_brokers_for_a_militia_it_does_not_support():

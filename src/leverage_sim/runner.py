@@ -6,6 +6,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ import pandas as pd
 from leverage_sim import overrides as ov
 from leverage_sim import posterior as post
 from leverage_sim.errors import InputError
+from leverage_sim.event_log import EventColumns
 from leverage_sim.limits import check_count, check_run_size, check_seed, run_memory_limit
 from leverage_sim.model import MILITIA_COLUMNS, TIMESERIES_COLUMNS, LeverageModel, Militia
 from leverage_sim.outcomes import OUTCOMES
@@ -87,12 +89,39 @@ def summary_runner(scenario: Scenario, engine: str = "agent"
     return lambda seed: simulate(scenario, seed, collect_data=False)
 
 
+class SummaryTables(RunTables):
+    """The tables of a summary-only run: the summary row at once; the events frame (with its
+    ``replication`` column) and the empty daily tables when first read; ``event_columns``
+    (:class:`~leverage_sim.event_log.EventColumns`), what the calibration statistics read
+    without any DataFrame."""
+
+    def __init__(self, model: LeverageModel | Any, seed: int, replication: int) -> None:
+        self._log, self._replication = model.log, replication
+        self.summary = summarise_run(model, seed, replication)
+
+    @cached_property
+    def event_columns(self) -> EventColumns:
+        return self._log.columns()
+
+    @cached_property
+    def events(self) -> pd.DataFrame:
+        events = self._log.frame()
+        events.insert(0, "replication", self._replication)
+        return events
+
+    @cached_property
+    def timeseries(self) -> pd.DataFrame:
+        return pd.DataFrame()
+
+    @cached_property
+    def militias(self) -> pd.DataFrame:
+        return pd.DataFrame()
+
+
 def summary_tables(model: LeverageModel | Any, seed: int, replication: int = 0) -> RunTables:
-    """A finished summary-only run's tables: the event log and summary (no daily tables)."""
-    events = model.log.frame()
-    events.insert(0, "replication", replication)
-    return RunTables(pd.DataFrame(), pd.DataFrame(), events,
-                     summarise_run(model, seed, replication))
+    """A finished summary-only run's tables: the event log and summary (no daily tables;
+    frames built when read, see :class:`SummaryTables`)."""
+    return SummaryTables(model, seed, replication)
 
 
 def release(model: mesa.Model) -> None:

@@ -20,7 +20,12 @@ from pydantic import Field, field_validator, model_validator
 from leverage_sim.calibration import statistics
 from leverage_sim.calibration.files import load_model
 from leverage_sim.errors import InputError
-from leverage_sim.scenario_loader import find_named_file, resolve_raw, validate
+from leverage_sim.scenario_loader import (
+    find_named_file,
+    resolve_raw,
+    validate,
+    with_checked_numbers,
+)
 from leverage_sim.schema import Scenario, Strict
 
 EPISODE_DIR = Path(__file__).resolve().parents[3] / "episodes"
@@ -145,6 +150,18 @@ class LoadedEpisode:
     def applicable(self, overrides: dict[str, Any]) -> dict[str, Any]:
         """The ``overrides`` whose paths this episode's scenario has (:meth:`has_path`)."""
         return {p: v for p, v in overrides.items() if self.has_path(p)}
+
+    def scenario_with(self, values: dict[str, int | float]) -> Scenario:
+        """``scenario(values)`` for numbers already checked against their fields' ranges
+        (calibration's particles, inside priors checked against the schema): the episode's
+        scenario is validated once, each particle's copy only sets its values and checks the
+        rules across fields (:func:`~leverage_sim.scenario_loader.with_checked_numbers`);
+        validated in full whenever that cannot vouch for the result."""
+        base = self.__dict__.get("_base")
+        if base is None:
+            base = self.__dict__["_base"] = self.scenario()
+        found = with_checked_numbers(base, values)
+        return found if found is not None else self.scenario(values)
 
     def check_facts(self) -> None:
         """Raise :class:`InputError` (naming this file and each fact) unless every fact's

@@ -34,12 +34,22 @@ class EpisodeSimulator:
         """The scenario overrides of one particle (integer parameters rounded)."""
         return {p.path: p.cast(values[p.path]) for p in self.parameters}
 
+    def within_priors(self, values: Mapping[str, float]) -> bool:
+        """True if every value lies in its prior's range (then its field takes it: priors are
+        checked against the schema's ranges, their ends validated, when the calibration file
+        is loaded)."""
+        return all(p.prior.low <= values[p.path] <= p.prior.high for p in self.parameters)
+
     def __call__(self, values: Mapping[str, float], seed: int) -> dict[str, float]:
         overrides = self.overrides(values)
         seeds = iter(replication_seeds(seed, len(self.episodes) * self.replications))
+        checked = self.within_priors(values)
         out: dict[str, float] = {}
         for ep in self.episodes:
-            run = summary_runner(ep.scenario(ep.applicable(overrides)), self.engine)
+            applicable = ep.applicable(overrides)
+            scenario = (ep.scenario_with(applicable) if checked
+                        else ep.scenario(applicable))
+            run = summary_runner(scenario, self.engine)
             sums = dict.fromkeys((f.name for f in self.facts[ep.name]), 0.0)
             for _ in range(self.replications):
                 run_seed = next(seeds)

@@ -2,9 +2,11 @@
 
 A fact in an episode file names a statistic and its arguments, e.g. ``count`` with
 ``{action: attack, exclude_targets: [convoys], start: 2020-01-01, end: 2020-10-22}``. Every
-statistic reads only ``RunTables.events`` (one row per action: day, date, actor, action,
-target, detail, value) and ``RunTables.summary``, both present in summary-only runs
-(``collect_data=False``), so calibration never needs the daily tables.
+statistic reads only the run's events (one row per action: day, date, actor, action, target,
+value) and ``RunTables.summary``, both present in summary-only runs (``collect_data=False``),
+so calibration never needs the daily tables. The built-in statistics read the events as
+integer NumPy columns (:func:`columns`: a summary-only run's own, without a DataFrame, or made
+from ``RunTables.events``); a statistic added with :func:`register` may read either.
 
 Add a statistic with :func:`register`; its keyword arguments are what an episode may pass, and
 :func:`check_arguments` rejects any other with a clear message.
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import inspect
 from collections.abc import Callable
 from typing import Any
@@ -22,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from leverage_sim.errors import InputError
+from leverage_sim.event_log import EventColumns
 from leverage_sim.runner import RunTables
 
 Statistic = Callable[..., float]
@@ -113,27 +117,51 @@ def compute(name: str, tables: RunTables, arguments: dict[str, Any]) -> float:
     return float(get(name)(tables, **arguments))
 
 
-def select(events: pd.DataFrame, action: str, actor: str | None = None,
+def columns(tables: RunTables) -> EventColumns:
+    """The events of ``tables`` as :class:`EventColumns`: the run's own (summary-only runs:
+    :func:`leverage_sim.runner.summary_tables`, no DataFrame) or made from ``tables.events``
+    (once per frame)."""
+    cols = getattr(tables, "event_columns", None)
+    if cols is not None:
+        return cols
+    events = tables.events
+    cached = getattr(tables, "_columns_of", None)
+    if cached is None or cached[0] is not events:
+        cached = (events, EventColumns.from_frame(events))
+        try:
+            tables._columns_of = cached
+        except AttributeError:  # a frozen or slotted tables object: built each time
+            pass
+    return cached[1]
+
+
+@functools.lru_cache(maxsize=256)
+def _instant(when: dt.date | str) -> np.datetime64:
+    return np.datetime64(pd.Timestamp(when))
+
+
+def select(events: EventColumns | pd.DataFrame, action: str, actor: str | None = None,
            target: str | None = None, exclude_targets: list[str] | tuple[str, ...] = (),
            start: dt.date | str | None = None, end: dt.date | str | None = None,
            min_value: float | None = None) -> np.ndarray:
     """Boolean mask of the event rows with ``action`` (and ``actor``, ``target``, not in
     ``exclude_targets``, dated ``start`` to ``end`` inclusive, ``value >= min_value``).
-    Works on NumPy arrays: pandas masks cost ~1 ms each on these small tables."""
-    mask = events["action"].to_numpy() == action
+    Works on integer codes (:class:`EventColumns`): a statistic costs microseconds, not the
+    milliseconds of pandas masks on string columns."""
+    ev = events if isinstance(events, EventColumns) else EventColumns.from_frame(events)
+    mask = ev.action == ev.action_code(action)
     if actor is not None:
-        mask &= events["actor"].to_numpy() == actor
+        mask &= ev.actor == ev.code(actor)
     if target is not None:
-        mask &= events["target"].to_numpy() == target
-    if exclude_targets:
-        mask &= ~np.isin(events["target"].to_numpy(), list(exclude_targets))
-    dates = events["date"].to_numpy()
+        mask &= ev.target == ev.code(target)
+    for excluded in exclude_targets:
+        mask &= ev.target != ev.code(excluded)
     if start is not None:
-        mask &= dates >= np.datetime64(pd.Timestamp(start))
+        mask &= ev.dates >= _instant(start)
     if end is not None:
-        mask &= dates <= np.datetime64(pd.Timestamp(end))
+        mask &= ev.dates <= _instant(end)
     if min_value is not None:
-        mask &= events["value"].to_numpy() >= min_value
+        mask &= ev.value >= min_value
     return mask
 
 
@@ -142,7 +170,7 @@ def count(tables: RunTables, action: str, actor: str | None = None, target: str 
           exclude_targets: list[str] = (), start: dt.date | None = None,
           end: dt.date | None = None, min_value: float | None = None) -> float:
     """Number of ``action`` events (filtered as in :func:`select`)."""
-    return float(select(tables.events, action, actor, target, exclude_targets, start, end,
+    return float(select(columns(tables), action, actor, target, exclude_targets, start, end,
                         min_value).sum())
 
 
@@ -151,8 +179,8 @@ def total(tables: RunTables, action: str, actor: str | None = None, target: str 
           exclude_targets: list[str] = (), start: dt.date | None = None,
           end: dt.date | None = None) -> float:
     """Sum of ``value`` over ``action`` events (arrests, detainees released, casualties...)."""
-    mask = select(tables.events, action, actor, target, exclude_targets, start, end)
-    return float(tables.events["value"].to_numpy()[mask].sum())
+    ev = columns(tables)
+    return float(ev.value[select(ev, action, actor, target, exclude_targets, start, end)].sum())
 
 
 @register
@@ -160,8 +188,8 @@ def largest(tables: RunTables, action: str, actor: str | None = None,
             target: str | None = None, start: dt.date | None = None,
             end: dt.date | None = None) -> float:
     """Largest ``value`` of an ``action`` event (e.g. fighters in a muster); 0 if none."""
-    values = tables.events["value"].to_numpy()[select(tables.events, action, actor, target, (),
-                                                        start, end)]
+    ev = columns(tables)
+    values = ev.value[select(ev, action, actor, target, (), start, end)]
     return float(values.max()) if len(values) else 0.0
 
 
@@ -192,12 +220,11 @@ def followed_by(tables: RunTables, action: str, response: str, within_days: int,
     """Share (0-1) of ``action`` events with ``value >= min_value`` followed by a ``response``
     event within ``within_days`` days (e.g. fatal attacks followed by US strikes); 1 when
     there are no such events (nothing went unanswered)."""
-    ev = tables.events
-    days = ev["day"].to_numpy()
-    triggers = days[select(ev, action, start=start, end=end, min_value=min_value)]
+    ev = columns(tables)
+    triggers = ev.day[select(ev, action, start=start, end=end, min_value=min_value)]
     if len(triggers) == 0:
         return 1.0
-    answers = days[ev["action"].to_numpy() == response]
+    answers = ev.day[ev.action == ev.action_code(response)]
     answered = [((answers >= d) & (answers <= d + within_days)).any() for d in triggers]
     return float(sum(answered)) / len(triggers)
 
@@ -206,8 +233,8 @@ def followed_by(tables: RunTables, action: str, response: str, within_days: int,
 def days_until(tables: RunTables, action: str, after: dt.date, actor: str | None = None,
                target: str | None = None, cap: int = 365) -> float:
     """Days from ``after`` to the first ``action`` event on or after it; ``cap`` if none."""
-    dates = tables.events["date"].to_numpy()[select(tables.events, action, actor, target, (),
-                                                      after, None)]
+    ev = columns(tables)
+    dates = ev.dates[select(ev, action, actor, target, (), after, None)]
     if not len(dates):
         return float(cap)
     return float(min(cap, (pd.Timestamp(dates.min()) - pd.Timestamp(after)).days))

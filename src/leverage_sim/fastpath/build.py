@@ -4,6 +4,7 @@ string table (names, notes)."""
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,14 +38,15 @@ def _belief(row: np.ndarray, column: int, mean: float, strength: float) -> None:
     row[column], row[column + 1], row[column + 2] = alpha, beta, alpha / (alpha + beta)
 
 
-_COLUMNS = {section: (tuple(columns), np.array(list(columns.values())))
+_COLUMNS = {section: (operator.attrgetter(*columns), np.array(list(columns.values())))
             for section, columns in L.SETTABLE.items()}
+"""By section: a getter of its schema fields' values (one C call) and their columns."""
 
 
 def _fields(row: np.ndarray, section: str, params: object) -> None:
     """The schema fields of ``params`` into their columns of ``row``."""
-    fields, columns = _COLUMNS[section]
-    row[columns] = [getattr(params, field) for field in fields]
+    values, columns = _COLUMNS[section]
+    row[columns] = values(params) if len(columns) > 1 else [values(params)]
 
 
 def initial_world(sc: Scenario) -> np.ndarray:

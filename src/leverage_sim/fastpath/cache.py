@@ -21,9 +21,10 @@ from numba.core import caching, config
 PACKAGE = Path(__file__).resolve().parent
 ROOT = PACKAGE.parent
 SOURCES = (*sorted((ROOT / "mechanisms").glob("*.py")), PACKAGE / "day.py", PACKAGE / "layout.py",
-           ROOT / "agents" / "government.py", ROOT / "schema.py")
+           ROOT / "agents" / "government.py", ROOT / "schema.py", PACKAGE / "seeding.py")
 """The files whose code (or constants) the compiled fast path contains: the mechanisms, the
-orchestration and layout, and the two modules it takes a constant from."""
+orchestration and layout, the two modules it takes a constant from, and the seeding
+(:mod:`.seeding`)."""
 
 
 def source_stamp() -> str:

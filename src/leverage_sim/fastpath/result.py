@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from leverage_sim import event_text
-from leverage_sim.event_log import EventLog
+from leverage_sim.event_log import EventColumns, EventLog
 from leverage_sim.fastpath import layout as L
 from leverage_sim.model import LeverageModel
 from leverage_sim.schema import Scenario
@@ -31,12 +31,12 @@ class FastLog:
         self._rows = rows
         self._strings = strings
         actions = rows[:, 2].astype(np.int64)
-        counts = np.bincount(actions, minlength=len(L.ACTIONS))
-        totals = np.bincount(actions, weights=rows[:, 4], minlength=len(L.ACTIONS))
+        counts = np.bincount(actions, minlength=len(L.ACTIONS)).tolist()
+        totals = np.bincount(actions, weights=rows[:, 4], minlength=len(L.ACTIONS)).tolist()
         self.counts: Counter[str] = Counter(
-            {a: int(c) for a, c in zip(L.ACTIONS, counts, strict=True) if c})
+            {a: c for a, c in zip(L.ACTIONS, counts, strict=True) if c})
         self.totals: Counter[str] = Counter(
-            {a: float(t) for a, t, c in zip(L.ACTIONS, totals, counts, strict=True) if c})
+            {a: t for a, t, c in zip(L.ACTIONS, totals, counts, strict=True) if c})
 
     @cached_property
     def event_log(self) -> EventLog:
@@ -48,6 +48,19 @@ class FastLog:
                     None if target < 0 else names[int(target)],
                     event_text.render(int(kind), (a, b, c), names), value)
         return log
+
+    def columns(self) -> EventColumns:
+        """The log as :class:`EventColumns` (the rows' codes as they are: no texts, no
+        DataFrame)."""
+        rows, names = self._rows, self._strings
+        codes = rows[:, :4].astype(np.int64)
+        actor, target = codes[:, 1], codes[:, 3]
+        if len(set(names)) < len(names):  # a text twice in the table: one code per text
+            first: dict[str, int] = {}
+            canon = np.array([first.setdefault(t, i) for i, t in enumerate(names)] + [-1])
+            actor, target = canon[actor], canon[target]
+        return EventColumns(self.start_date, codes[:, 0], codes[:, 2], actor, target,
+                            rows[:, 4], L.ACTIONS, names)
 
     @property
     def rows(self) -> list[tuple[int, str, str, str | None, str, float]]:
@@ -95,7 +108,7 @@ class FastRun:
         self.standoffs = [FastStandoff(int(s[L.S_MUSTER]), int(s[L.S_ALLIED]),
                                        None if s[L.S_OUTCOME] < 0
                                        else L.OUTCOME_NAMES[int(s[L.S_OUTCOME])])
-                          for s in standoffs]
+                          for s in standoffs.tolist()]
         self.government = SimpleNamespace(
             authority=float(w[L.AUTHORITY]), coalition_support=float(w[L.COALITION]),
             backing_belief=SimpleNamespace(mean=float(w[L.GB_MEAN])))

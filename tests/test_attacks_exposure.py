@@ -194,7 +194,8 @@ def test_militia_weighs_its_own_detained(replay, arrests):
 
 def test_more_arrests_likelier_and_larger_muster(replay):
     """1, 14, 60, 200 arrests on 25 June 2020: the muster grows likelier and larger with the
-    stake (1 → mostly compliance), and 14 (the replay) is unchanged (~94-98%, ~144); three seeds,
+    stake (1 → mostly compliance), and 14 (the replay) musters in most runs (~85-96%: the
+    patron's push sets the level, the replay's tests check it); three seeds,
     200 runs each, margins stated."""
     day = next(replay.event_day(e) for e in replay.events if e.action == "raid")
     for seed in SEEDS:
@@ -204,7 +205,7 @@ def test_more_arrests_likelier_and_larger_muster(replay):
             ev = _fast(sc, 200, seed).events
             muster = ev[(ev["action"] == "muster") & (ev["actor"] == "KH") & (ev["day"] == day)]
             rate[arrests], size[arrests] = len(muster) / 200, muster["value"].median()
-        assert rate[1] < 0.5 and 0.9 < rate[14] <= rate[60] + 0.02 <= rate[200] + 0.04, \
+        assert rate[1] < 0.5 and 0.8 < rate[14] <= rate[60] + 0.02 <= rate[200] + 0.04, \
             (seed, rate)
         assert size[1] + 40 < size[14] < size[60] - 40 < size[200] - 80, (seed, size)
         assert 130 <= size[14] <= 160

@@ -150,3 +150,11 @@ def test_table_fit_converges_within_its_cap_and_resumes_exactly(tmp_path):
     assert resumed.posterior.equals(whole.posterior)
     # a checkpoint of another seed is not reused
     assert table_fit.load_checkpoint(ckpt, PRIORS, FACTS, 6) is None
+
+
+def test_a_rank_stays_in_the_unit_interval_when_weights_sum_above_one_by_rounding():
+    """A truth above every particle ranks 1, not 1 + 1e-16 (which the rank histogram, on
+    [0, 1], would drop: the quick calibration's coverage table lost a truth that way)."""
+    w = np.full(10, 0.1)  # sums to 0.9999999999999999 or 1.0000000000000002 by order
+    w[0] += 3e-16
+    assert coverage.weighted_rank(np.arange(10.0), w, 99.0, np.random.default_rng(0)) == 1.0

@@ -41,10 +41,12 @@ def synthetic_record(facts: pd.Series, record: Sequence[Target], rng: np.random.
 
 def weighted_rank(u: np.ndarray, w: np.ndarray, truth: float, rng: np.random.Generator
                   ) -> float:
-    """Posterior CDF of the sample ``u`` (weights ``w``) at ``truth``; ties split at random."""
+    """Posterior CDF of the sample ``u`` (weights ``w``) at ``truth``, in [0, 1]; ties split at
+    random (clipped: weights summing to 1 up to rounding can put a truth above every particle
+    at 1 + 1e-16, outside the rank histogram's range)."""
     below = w[u < truth].sum()
     tied = w[u == truth].sum()
-    return float(below + rng.random() * tied)
+    return min(1.0, float(below + rng.random() * tied))
 
 
 @dataclass(frozen=True)

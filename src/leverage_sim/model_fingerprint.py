@@ -98,8 +98,10 @@ def code_fingerprint() -> str:
 
 @lru_cache(maxsize=1)
 def behaviour_digest() -> str:
-    """SHA-256 (hex) of the summary rows of the runs in :data:`DIGEST_RUNS` (agent path,
-    scenario values, no daily tables)."""
+    """SHA-256 (hex) of the summary rows and the end states (standing, escalation, push, every
+    belief) of the runs in :data:`DIGEST_RUNS` (agent path, scenario values, no daily tables):
+    the end state sees a changed constant whose effect no count shows (the weight of a silent
+    standoff day moves every belief, rarely an outcome)."""
     from leverage_sim.runner import simulate, summarise_run
     from leverage_sim.scenario_loader import load_scenario
 
@@ -107,9 +109,23 @@ def behaviour_digest() -> str:
     for name, seeds in DIGEST_RUNS:
         scenario = load_scenario(name)
         for seed in seeds:
-            row = summarise_run(simulate(scenario, seed, collect_data=False), seed, 0)
+            model = simulate(scenario, seed, collect_data=False)
+            row = summarise_run(model, seed, 0)
+            row["end_state"] = _end_state(model)
             h.update(json.dumps(row, sort_keys=True, default=repr).encode())
     return h.hexdigest()
+
+
+def _end_state(model) -> list[float]:
+    """The run's final continuous state: the government's standing and beliefs, escalation,
+    the patron's push, each militia's beliefs and the US's belief in its partner."""
+    gov = model.government
+    state = [gov.authority, gov.resolve, gov.coalition_support, gov.backing_belief.mean,
+             gov.resistance_belief.mean, model.escalation, model.patron.instigation,
+             model.foreign_force.partner_belief.mean]
+    for m in model.militias:
+        state += [m.backing_belief.mean, m.resolve_belief.mean, m.retaliation_belief.mean]
+    return [float(x) for x in state]
 
 
 def fingerprint() -> dict[str, str]:

@@ -13,6 +13,7 @@ import pytest
 
 import leverage_sim as ls
 from leverage_sim.model import LeverageModel
+from leverage_sim.outcomes import OUTCOMES
 
 TEN_YEARS = 3650
 SEEDS = (1, 2, 3, 81)
@@ -74,39 +75,6 @@ DEADLY = {"foreign_forces.casualty_tolerance": 2, "foreign_forces.sites[bases].l
           "militias[KH].attack_rate": 1.0, "foreign_forces.drawdown_cooldown_days": 30}
 
 
-@pytest.mark.parametrize("seed", SEEDS)
-def test_troop_presence_moves_only_with_logged_drawdowns(seed):
-    """Every change in presence is a logged drawdown or withdrawal of that many troops on that
-    day; presence stays within [0, initial] and never below the floor unless zero; once the
-    force has left there are no attacks and no strikes."""
-    model = _model(seed, **DEADLY)
-    ff = model.foreign_force
-    initial, floor = ff.presence, ff.withdrawal_floor
-    presence = [initial]
-    while model.running:
-        model.step()
-        presence.append(ff.presence)
-        assert 0 <= ff.presence <= initial
-        assert ff.presence == 0 or ff.presence >= floor
-    ev = model.log.frame()
-    moves = ev[(ev["actor"] == "foreign_forces") & ev["action"].isin(["drawdown", "withdrawal"])]
-    logged = moves.groupby("day")["value"].sum()
-    for day in range(model.day):
-        change = presence[day] - presence[day + 1]
-        if change > 0:
-            assert logged.get(day, 0) == change, (day, change)
-        elif change < 0:  # troops return only with a logged foreign-force event that day
-            assert ((ev["day"] == day) & (ev["actor"] == "foreign_forces")).any(), day
-        else:
-            assert logged.get(day, 0) == 0, day
-    assert len(moves) > 0  # the deadly variant makes the US draw down
-    if ff.withdrawn:
-        gone = ff.withdrawal_day
-        after = ev[ev["day"] > gone]
-        assert not after["action"].isin(["attack", "strike", "backing"]).any()
-        assert model.log.frame().query("action == 'withdrawal'")["day"].tolist() == [gone]
-
-
 BURST = {  # losses early (scripted deadly attacks), then a truce: attacks stop for good
     "foreign_forces.drawdown_share": 0.1, "foreign_forces.drawdown_cooldown_days": 60,
     "foreign_forces.retaliation_probability": 0.0, "foreign_forces.expulsion_pressure": 0.0,
@@ -116,6 +84,69 @@ BURST = {  # losses early (scripted deadly attacks), then a truce: attacks stop 
                  for d in range(5, 15)),
                {"day": 20, "actor": "patron", "action": "truce", "figures": {"instigation": 0.0}}],
 }
+
+
+def _presence_after(presence: int, row: tuple) -> int:
+    """Presence after one logged event: troops killed in an attack that got through (its
+    value), drawn down or withdrawn (its value), redeployed (its value); other events leave it."""
+    _, actor, action, _, detail, value = row
+    if action == "attack" and detail != "intercepted":
+        return presence - int(value)
+    if actor == "foreign_forces" and action in ("drawdown", "withdrawal"):
+        return presence - int(value)
+    if actor == "foreign_forces" and action == "redeploy":
+        return presence + int(value)
+    return presence
+
+
+@pytest.mark.parametrize("variant", ["deadly", "burst"])
+@pytest.mark.parametrize("seed", SEEDS)
+def test_troop_presence_moves_only_with_logged_drawdowns(seed, variant):
+    """Every change in presence is logged: presence = start − drawn down or withdrawn − killed
+    (casualties of attacks that got through) + redeployed, replayed event by event each day and
+    exact at the end of every day; presence stays within [0, initial]; a drawdown never takes
+    the force below its floor (only a withdrawal, of a force at the floor, or the loss of its
+    last troops empties it); the casualties logged are the summary's; once the force has left
+    there are no attacks and no strikes. The deadly variant draws down to the floor and
+    withdraws; the burst variant loses troops, draws down, and redeploys after the truce."""
+    model = _model(seed, **(DEADLY if variant == "deadly" else BURST))
+    ff = model.foreign_force
+    initial, floor = ff.presence, ff.withdrawal_floor
+    presence = [initial]
+    while model.running:
+        model.step()
+        presence.append(ff.presence)
+        assert 0 <= ff.presence <= initial
+    rows = model.log.rows
+    by_day: dict[int, list[tuple]] = {}
+    for row in rows:
+        by_day.setdefault(row[0], []).append(row)
+    reached_floor = False
+    for day in range(model.day):
+        running = presence[day]
+        for row in by_day.get(day, []):
+            before, running = running, _presence_after(running, row)
+            assert 0 <= running <= initial, (day, row)
+            if row[1] == "foreign_forces" and row[2] == "drawdown":
+                assert running >= floor, (day, row)  # a drawdown stops at the floor
+                reached_floor |= running == floor
+            if row[1] == "foreign_forces" and row[2] == "withdrawal":
+                assert running == 0 and before <= floor, (day, row)  # from the floor, or none left
+        assert running == presence[day + 1], (day, running, presence[day + 1])
+    ev = model.log.frame()
+    hits = ev[(ev["action"] == "attack") & (ev["detail"] != "intercepted")]
+    assert hits["value"].sum() == OUTCOMES["us_casualties"](model)  # the summary's casualties
+    moves = ev[(ev["actor"] == "foreign_forces") & ev["action"].isin(["drawdown", "withdrawal"])]
+    assert len(moves) > 0  # both variants make the US draw down
+    if variant == "deadly":  # ... to the floor, and then withdraw
+        assert reached_floor and ff.withdrawn
+    else:  # every kind of change is exercised: troops killed, drawn down and redeployed
+        assert hits["value"].sum() > 0 and (ev["action"] == "redeploy").any()
+    if ff.withdrawn:
+        gone = ff.withdrawal_day
+        after = ev[ev["day"] > gone]
+        assert not after["action"].isin(["attack", "strike", "backing", "redeploy"]).any()
+        assert ev.query("action == 'withdrawal'")["day"].tolist() == [gone]
 
 
 @pytest.mark.parametrize("seed", SEEDS)

@@ -24,9 +24,12 @@ NEEDING = [
      "figures": {"troops": 100}},
     {"name": "late_withdrawal", "day": 11, "actor": "foreign_forces", "action": "withdrawal"},
 ]
-DECIDED_WITHDRAWAL = {  # the force leaves on day 0 by its own decision (cost 3 > tolerance 0.5)
+DECIDED_WITHDRAWAL = {  # the force leaves on day 1 by its own decision: it starts at its floor
+    # with cost 3 > tolerance 0.5, so day 0's decision puts it under review and the next decision,
+    # one cooldown (1 day) later with the cost still above tolerance, withdraws it
     "foreign_forces.presence": 1000, "foreign_forces.withdrawal_floor": 1000,
-    "foreign_forces.casualty_tolerance": 0.5, "events": NEEDING,
+    "foreign_forces.casualty_tolerance": 0.5, "foreign_forces.drawdown_cooldown_days": 1,
+    "events": NEEDING,
 }
 
 
@@ -42,19 +45,20 @@ def test_actions_after_a_decided_withdrawal_are_logged_as_not_possible(scenario,
             else fastpath.simulate(scenario, seed)
         rows = run.log.rows
         left = [r for r in rows if r[2] == "withdrawal"]
-        assert len(left) == 1 and left[0][0] == 0  # the model's own decision, once
+        assert len(left) == 1 and left[0][0] == 1  # the model's own decision, once
+        assert left[0][5] == 1000  # the whole force, by decision (not all killed: 0 troops)
         skipped = [r for r in rows if r[2] == "skipped"]
         assert [(r[0], r[1], r[3]) for r in skipped] == [
             (10, "foreign_forces", "KH"), (10, "foreign_forces", None), (10, "KH", "embassy"),
             (10, "foreign_forces", "embassy"), (10, "foreign_forces", None),
             (11, "foreign_forces", None)]
         assert [r[4] for r in skipped] == [
-            f"scripted {a} not possible: the foreign forces left on day 0"
+            f"scripted {a} not possible: the foreign forces left on day 1"
             for a in ("strike", "backing", "attack", "deploy_defence", "drawdown", "withdrawal")]
         assert all(r[5] == 0 for r in skipped)
         # nothing was carried out: no strike, backing, attack, defence or second drawdown
-        # (attacks of day 0 came before the force decided to leave that day)
-        assert not [r for r in rows if r[0] > 0 and r[2] in (
+        # (attacks of days 0-1 came before the force decided to leave on day 1)
+        assert not [r for r in rows if r[0] > 1 and r[2] in (
             "strike", "backing", "attack", "deploy_defence", "drawdown", "interception")]
 
 
@@ -97,7 +101,7 @@ def test_the_narrative_says_the_action_was_not_carried_out(scenario):
     res = ls.run(scenario, replications=1, seed=0, posterior=None)
     table = timeline_table(res.events, scenario)
     assert "scripted action not carried out: scripted strike not possible: the foreign " \
-        "forces left on day 0" in table
+        "forces left on day 1" in table
 
 
 def test_the_fast_path_knows_the_same_actions_need_the_foreign_force():

@@ -159,10 +159,7 @@ class LeverageModel(mesa.Model):
         muster = militia.muster_size()
         self.record(militia.name, "muster", "government", event_text.mustered(muster), muster)
         self.raise_escalation("per_muster")
-        will, when = standoff.draw_us_choice(self.rng, self.foreign_force.step_in_probability(),
-                                             self.foreign_force.response_delay_days, self.day)
-        self.standoffs.append(standoff.Standoff(militia.name, self.day, arrests, muster, will,
-                                                when))
+        self.open_standoff(militia, arrests, muster)
         self.record("government", "standoff", militia.name,
                     event_text.standoff_opened(arrests, muster), muster)
 
@@ -170,16 +167,24 @@ class LeverageModel(mesa.Model):
         """An operation of ``troops`` against ``militia`` for up to ``days`` days of fighting
         (:mod:`leverage_sim.mechanisms.operation`): the share ``committed_share`` of the troops
         fights; the US decides, as for a standoff, whether and when it will step in."""
-        gov, ff = self.government, self.foreign_force
-        fighting = operation.committed_forces(troops, gov.committed_share)
+        fighting = operation.committed_forces(troops, self.government.committed_share)
         self.record("government", "operation", militia.name,
                     note or event_text.operation_opened(fighting, days), fighting)
         self.patron.react_to_raid()
+        s = self.open_standoff(militia, 0, 0, operation=True)
+        standoffs.start_fight(s, fighting, militia.fighters, self.day + days)
+
+    def open_standoff(self, militia: Militia, arrests: int, muster: int, *,
+                      operation: bool = False) -> standoff.Standoff:
+        """A new confrontation with ``militia`` (``arrests`` detainees at stake, ``muster``
+        fighters; an operation has neither), with the foreign force's hidden choice drawn now."""
+        ff = self.foreign_force
         will, when = standoff.draw_us_choice(self.rng, ff.step_in_probability(),
                                              ff.response_delay_days, self.day)
-        s = standoff.Standoff(militia.name, self.day, 0, 0, will, when, operation=True)
-        standoffs.start_fight(s, fighting, militia.fighters, self.day + days)
+        s = standoff.Standoff(militia.name, self.day, arrests, muster, will, when,
+                              operation=operation)
         self.standoffs.append(s)
+        return s
 
     def public_reactions(self) -> None:
         """Within each raid's threat window: allied leaders threaten publicly; allies may send

@@ -592,6 +592,15 @@ def raid(rng, day, w, m, so, tw, ev, i, arrests, targets, note):
     muster = muster_size(rng, w, m, i, True)
     record(ev, day, militia_name(i), A_MUSTER, STR_GOVERNMENT, muster, K_MUSTERED, muster)
     raise_escalation(w, ESC_PER_MUSTER)
+    open_standoff(rng, day, w, so, i, arrests, muster)
+    record(ev, day, STR_GOVERNMENT, A_STANDOFF, militia_name(i), muster, K_STANDOFF_OPENED,
+           arrests, muster)
+
+
+@jitable
+def open_standoff(rng, day, w, so, i, arrests, muster):
+    """``LeverageModel.open_standoff``: a new confrontation row with militia row ``i``, the
+    foreign force's hidden choice drawn; returns its row."""
     will, when = standoff.draw_us_choice(rng, step_in_probability(w), int(w[RESPONSE_DELAY]),
                                          day)
     k = int(w[N_STANDOFFS])
@@ -604,8 +613,7 @@ def raid(rng, day, w, m, so, tw, ev, i, arrests, targets, note):
     so[k, S_STEP_IN_DAY] = when
     so[k, S_OUTCOME] = OPEN
     w[N_STANDOFFS] = k + 1
-    record(ev, day, STR_GOVERNMENT, A_STANDOFF, militia_name(i), muster, K_STANDOFF_OPENED,
-           arrests, muster)
+    return k
 
 
 @jitable
@@ -841,18 +849,9 @@ def operation_opens(rng, day, w, m, so, ev, i, troops, days, note):
         record(ev, day, STR_GOVERNMENT, A_OPERATION, militia_name(i), fighting,
                K_OPERATION_OPENED, fighting, days)
     w[BACKLASH] += w[RAID_BACKLASH]
-    will, when = standoff.draw_us_choice(rng, step_in_probability(w), int(w[RESPONSE_DELAY]),
-                                         day)
-    k = int(w[N_STANDOFFS])
-    so[k, :] = 0.0
-    so[k, S_MILITIA] = i
-    so[k, S_OPENED] = day
-    so[k, S_WILL] = TRUE if will else FALSE
-    so[k, S_STEP_IN_DAY] = when
-    so[k, S_OUTCOME] = OPEN
+    k = open_standoff(rng, day, w, so, i, 0, 0)
     so[k, S_OPERATION] = TRUE
     start_fight(so, k, fighting, fighters(m, i), day + days)
-    w[N_STANDOFFS] = k + 1
 
 
 # ---- government (Government.step, release_transferred; LeverageModel.release) -------------------

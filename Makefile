@@ -42,7 +42,7 @@ notebooks: $(STAMP)
 # them to docs/notebooks/NAME.md with their charts in NAME_files/ (docs/reports.md links them).
 .PHONY: docs-notebooks
 docs-notebooks: $(STAMP)
-	$(BIN)/python -m leverage_sim.notebook_pages --execute notebooks/*.ipynb --out docs/notebooks
+	$(BIN)/python -m leverage_sim.outputs.notebook_pages --execute notebooks/*.ipynb --out docs/notebooks
 
 # Refit the shipped calibration (calibration/default.yaml) on all cores (within 30 minutes on
 # 2 cores) into calibration/default/ (committed, but for its reference table or SMC history:

@@ -13,8 +13,8 @@ from functools import lru_cache
 import mesa
 
 from leverage_sim import load_scenario
-from leverage_sim.model import MILITIA_COLUMNS, TIMESERIES_COLUMNS, LeverageModel
-from leverage_sim.outcomes import model_reporters
+from leverage_sim.simulation.model import MILITIA_COLUMNS, TIMESERIES_COLUMNS, LeverageModel
+from leverage_sim.simulation.outcomes import model_reporters
 
 REPLAY = "june_2020_replay"
 
@@ -45,7 +45,7 @@ class BareAgent(mesa.Agent):
 
 
 class BareMilitia(BareAgent):
-    """Stands in for :class:`leverage_sim.agents.Militia` (agent-type reporters)."""
+    """Stands in for :class:`leverage_sim.simulation.agents.Militia` (agent-type reporters)."""
 
 
 def nothing(model: mesa.Model) -> int:

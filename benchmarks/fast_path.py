@@ -38,15 +38,15 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from leverage_sim import fastpath
 from leverage_sim.calibration.config import load_calibration
 from leverage_sim.calibration.simulator import EpisodeSimulator
-from leverage_sim.runner import release, summarise_run, summary_runner
-from leverage_sim.scenario_loader import load_scenario
+from leverage_sim.scenario.loader import load_scenario
+from leverage_sim.simulation import fastpath
+from leverage_sim.simulation.runner import release, summarise_run, summary_runner
 
 SCENARIOS = ("june_2020_replay", "oct2019_dec2020")
 ROUNDS = 3
-FIRST_CALL = ("import time; t = time.perf_counter(); import leverage_sim.fastpath as f; "
+FIRST_CALL = ("import time; t = time.perf_counter(); import leverage_sim.simulation.fastpath as f; "
               "from leverage_sim import load_scenario; "
               "f.simulate(load_scenario('june_2020_replay'), 1); "
               "print(time.perf_counter() - t)")

@@ -26,7 +26,7 @@ from leverage_sim.calibration.config import load_calibration
 from leverage_sim.calibration.forest import ForestPosterior, ForestSettings, RejectionPosterior
 from leverage_sim.calibration.reference import build_table
 from leverage_sim.calibration.simulator import EpisodeSimulator
-from leverage_sim.sweep.executors import make_executor
+from leverage_sim.simulation.executors import make_executor
 
 METHODS = {
     "regression-adjusted ABC (300 accepted)": lambda t: RejectionPosterior(t, 300),

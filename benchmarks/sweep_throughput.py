@@ -35,11 +35,11 @@ import mesa
 import psutil
 from bench_models import REPLAY, ReplayBatch, bare_run, replay
 
-from leverage_sim.runner import release, run_one, simulate
+from leverage_sim.simulation.executors import default_workers
+from leverage_sim.simulation.runner import release, run_one, simulate
+from leverage_sim.simulation.worker import Run, run_tables
 from leverage_sim.sweep import SweepSpec, run_sweep
 from leverage_sim.sweep.engine import plan_sweep
-from leverage_sim.sweep.executors import default_workers
-from leverage_sim.sweep.worker import Run, run_tables
 
 LEVELS = 10
 BACKINGS = [i / (LEVELS - 1) for i in range(LEVELS)]

@@ -32,12 +32,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 FIGURES_JSON = DOCS / "figures.json"
-INPUTS = ("src/leverage_sim/model.py", "src/leverage_sim/agents", "src/leverage_sim/mechanisms",
-          "src/leverage_sim/standoffs.py", "src/leverage_sim/scripted_events.py",
-          "src/leverage_sim/outcomes.py", "src/leverage_sim/runner.py",
-          "src/leverage_sim/report.py", "src/leverage_sim/schema.py",
-          "src/leverage_sim/schema_base.py", "src/leverage_sim/event_schema.py",
-          "src/leverage_sim/scenario_loader.py", "src/leverage_sim/overrides.py",
+INPUTS = ("src/leverage_sim/simulation/model.py", "src/leverage_sim/simulation/agents", "src/leverage_sim/simulation/mechanisms",
+          "src/leverage_sim/simulation/standoffs.py", "src/leverage_sim/simulation/scripted_events.py",
+          "src/leverage_sim/simulation/outcomes.py", "src/leverage_sim/simulation/runner.py",
+          "src/leverage_sim/outputs/report.py", "src/leverage_sim/scenario/schema.py",
+          "src/leverage_sim/scenario/schema_base.py", "src/leverage_sim/scenario/event_schema.py",
+          "src/leverage_sim/scenario/loader.py", "src/leverage_sim/scenario/overrides.py",
           "src/leverage_sim/sweep", "src/leverage_sim/cli/sweep_cmd.py", "scenarios",
           "scripts/docs_figures.py")
 """What the figures depend on (files, or folders of .py/.yaml files)."""

@@ -45,8 +45,8 @@ def sha256(path: Path) -> str:
 
 def main(argv: list[str]) -> int:
     from leverage_sim.cli.main import main as cli
-    from leverage_sim.posterior import resolve
-    from leverage_sim.scenario_loader import find_scenario
+    from leverage_sim.scenario.loader import find_scenario
+    from leverage_sim.simulation.posterior import resolve
     from leverage_sim.sweep import load_sweep
 
     out = Path(argv[0]) if argv else ROOT / "results" / "explore" / "june_2020_levers"

@@ -44,7 +44,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PKG = "src/leverage_sim/"
+PKG = "src/leverage_sim/simulation/"
+SCHEMA = "src/leverage_sim/scenario/schema.py"
 DAY = PKG + "fastpath/day.py"
 
 MODEL_TESTS = (  # agent-path and fast tests first: with -x the first failure ends the run,
@@ -55,9 +56,9 @@ MODEL_TESTS = (  # agent-path and fast tests first: with -x the first failure en
     "tests/test_replay_validation.py",
 )
 EQUALITY_TESTS = ("tests/test_fast_path.py::test_identical_under_stress",)
-COMPILED = ("src/leverage_sim/mechanisms/", DAY, PKG + "fastpath/layout.py",
-            PKG + "agents/government.py", PKG + "schema.py")
-"""Files the compiled fast path is built from (leverage_sim.fastpath.cache.SOURCES): a mutation
+COMPILED = (PKG + "mechanisms/", DAY, PKG + "fastpath/layout.py",
+            PKG + "agents/government.py", SCHEMA)
+"""Files the compiled fast path is built from (leverage_sim.simulation.fastpath.cache.SOURCES): a mutation
 of one of them gets its own numba cache folder (a recompile)."""
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import leverage_sim as ls
-from leverage_sim.model import LeverageModel
+from leverage_sim.simulation.model import LeverageModel
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,7 @@
 """A small hand-made posterior folder (the format of ``leverage-sim calibrate --out DIR``) to
 test against, written afresh for each test session into a temporary folder (:data:`FOLDER`),
 stamped with the running model's fingerprint (a posterior is used only with the model it was
-fitted to: :func:`leverage_sim.posterior.check_model`)."""
+fitted to: :func:`leverage_sim.simulation.posterior.check_model`)."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ def particles(n: int = 200, seed: int = 7) -> pd.DataFrame:
 
 def manifest(**changes: Any) -> dict[str, Any]:
     """The manifest of the fixture, with ``changes``."""
-    from leverage_sim.model_fingerprint import fingerprint
+    from leverage_sim.simulation.model_fingerprint import fingerprint
 
     return {"kind": "leverage-sim calibration", "base_scenario": BASE_SCENARIO,
             "base_values": BASE_VALUES, "parameters": PRIORS,

@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 
 import leverage_sim as ls
-from leverage_sim import fastpath
-from leverage_sim.mechanisms import attacks, intimidation
-from leverage_sim.model import LeverageModel
-from leverage_sim.runner import simulate
+from leverage_sim.simulation import fastpath
+from leverage_sim.simulation.mechanisms import attacks, intimidation
+from leverage_sim.simulation.model import LeverageModel
+from leverage_sim.simulation.runner import simulate
 
 SEEDS = (1, 2, 3)
 

@@ -12,9 +12,9 @@ import math
 import pytest
 
 import leverage_sim as ls
-from leverage_sim import standoffs
-from leverage_sim.mechanisms import backing, standoff, withdrawal
-from leverage_sim.model import LeverageModel
+from leverage_sim.simulation import standoffs
+from leverage_sim.simulation.mechanisms import backing, standoff, withdrawal
+from leverage_sim.simulation.model import LeverageModel
 
 from .conftest import model_on_raid_day
 

@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 
 import leverage_sim as ls
-from leverage_sim import fastpath
-from leverage_sim.mechanisms import beliefs, patronage, redeploy
-from leverage_sim.mechanisms.beliefs import BetaBelief
-from leverage_sim.model import LeverageModel
+from leverage_sim.simulation import fastpath
+from leverage_sim.simulation.mechanisms import beliefs, patronage, redeploy
+from leverage_sim.simulation.mechanisms.beliefs import BetaBelief
+from leverage_sim.simulation.model import LeverageModel
 
 TEN_YEARS = 3650
 

@@ -16,7 +16,7 @@ from leverage_sim.calibration.sampler import SeededSampler, simulate_candidates
 from leverage_sim.calibration.smc import Budget, Prior, Target, posterior_frame, run_abc
 from leverage_sim.cli.main import main
 from leverage_sim.errors import InputError
-from leverage_sim.sweep.executors import make_executor
+from leverage_sim.simulation.executors import make_executor
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT / "calibration" / "default.yaml"

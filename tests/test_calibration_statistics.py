@@ -7,7 +7,7 @@ import pytest
 
 from leverage_sim.calibration import statistics as st
 from leverage_sim.errors import InputError
-from leverage_sim.runner import RunTables
+from leverage_sim.simulation.runner import RunTables
 
 ROWS = [  # day, date, actor, action, target, value
     (0, "2020-01-01", "KH", "attack", "bases", 1.0),

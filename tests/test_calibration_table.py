@@ -116,7 +116,7 @@ def test_quick_table_calibration_writes_every_file(runs: dict[str, Path]) -> Non
 
 @pytest.mark.slow
 def test_manifest_knows_its_model_and_records_no_absolute_path(runs: dict[str, Path]) -> None:
-    from leverage_sim.model_fingerprint import code_fingerprint
+    from leverage_sim.simulation.model_fingerprint import code_fingerprint
 
     manifest = json.loads((runs["serial"] / "manifest.json").read_text())
     assert manifest["method"] == "table" and manifest["status"] == "complete"
@@ -183,7 +183,7 @@ def test_resume_of_another_seed_is_refused(runs: dict[str, Path], tiny: Path, tm
 
 @pytest.mark.slow
 def test_run_draws_from_a_table_posterior(runs: dict[str, Path], tmp_path: Path) -> None:
-    from leverage_sim.posterior import load_posterior
+    from leverage_sim.simulation.posterior import load_posterior
 
     posterior = load_posterior(runs["serial"])
     assert posterior.particles > 0

@@ -16,10 +16,10 @@ import numpy as np
 import pytest
 
 import leverage_sim as ls
-from leverage_sim import fastpath, standoffs
-from leverage_sim.mechanisms import operation as op
-from leverage_sim.model import LeverageModel
-from leverage_sim.runner import replication_seeds, summarise_run
+from leverage_sim.simulation import fastpath, standoffs
+from leverage_sim.simulation.mechanisms import operation as op
+from leverage_sim.simulation.model import LeverageModel
+from leverage_sim.simulation.runner import replication_seeds, summarise_run
 
 from .conftest import model_on_raid_day
 

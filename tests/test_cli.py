@@ -16,7 +16,7 @@ import yaml
 
 import leverage_sim as ls
 from leverage_sim.cli.main import VERBS
-from leverage_sim.param_reference import reference_rows
+from leverage_sim.scenario.param_reference import reference_rows
 
 LIBRARY = Path(__file__).resolve().parents[1] / "scenarios"
 LIBRARY_NAMES = sorted(f.stem for f in LIBRARY.glob("*.yaml"))

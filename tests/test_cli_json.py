@@ -10,9 +10,9 @@ import subprocess
 import pytest
 
 import leverage_sim as ls
-from leverage_sim import report
 from leverage_sim.cli.main import main
-from leverage_sim.param_reference import reference_rows
+from leverage_sim.outputs import report
+from leverage_sim.scenario.param_reference import reference_rows
 
 REPLAY = "june_2020_replay"
 

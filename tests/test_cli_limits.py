@@ -12,9 +12,10 @@ import numpy as np
 import pytest
 
 import leverage_sim as ls
-from leverage_sim import limits, runner
 from leverage_sim.cli.main import main
 from leverage_sim.errors import InputError
+from leverage_sim.scenario import limits
+from leverage_sim.simulation import runner
 from leverage_sim.sweep import SweepSpec, load_sweep, run_sweep
 from leverage_sim.sweep.storage import SweepStore
 

@@ -12,9 +12,9 @@ import pytest
 
 import leverage_sim as ls
 from leverage_sim.cli.main import main
-from leverage_sim.model import TIMESERIES_COLUMNS
-from leverage_sim.narrative import typical_replication
-from leverage_sim.runner import SUMMARY_COLUMNS
+from leverage_sim.outputs.narrative import typical_replication
+from leverage_sim.simulation.model import TIMESERIES_COLUMNS
+from leverage_sim.simulation.runner import SUMMARY_COLUMNS
 
 CHARTS = ("authority_autonomy.png", "attacks_per_week.png", "outcomes.png", "overview.png")
 TABLES = ("timeseries", "militias", "events", "summary")

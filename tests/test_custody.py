@@ -12,10 +12,10 @@ import pytest
 import yaml
 
 import leverage_sim as ls
-from leverage_sim import fastpath
 from leverage_sim.errors import InputError
-from leverage_sim.mechanisms import custody
-from leverage_sim.runner import simulate
+from leverage_sim.simulation import fastpath
+from leverage_sim.simulation.mechanisms import custody
+from leverage_sim.simulation.runner import simulate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -198,7 +198,7 @@ def test_a_scripted_set_of_the_retired_rate_names_the_new_fields():
 
 
 def test_a_calibration_or_ema_parameter_naming_the_retired_rate_names_the_new_fields():
-    from leverage_sim.scenario_loader import field_of
+    from leverage_sim.scenario.loader import field_of
 
     with pytest.raises(InputError) as e:
         field_of("government.transfer_release_rate")

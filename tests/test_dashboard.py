@@ -16,9 +16,8 @@ import solara
 from mesa.visualization.utils import force_update
 
 import leverage_sim as ls
-from leverage_sim.canonical import scenario_yaml
+from leverage_sim.analysis.comparison import compare
 from leverage_sim.cli.main import main as cli
-from leverage_sim.comparison import compare
 from leverage_sim.dashboard import assets, charts, ensemble, server, snapshot
 from leverage_sim.dashboard.levers import (
     LEVERS,
@@ -32,8 +31,9 @@ from leverage_sim.dashboard.scenario_file import MARK, save_scenario
 from leverage_sim.dashboard.timeline import parameters_note, run_status, timeline_html
 from leverage_sim.dashboard.views import RunView
 from leverage_sim.errors import InputError
-from leverage_sim.narrative import describe_event, narrative
-from leverage_sim.scenario_loader import ENV_SCENARIO_PATH
+from leverage_sim.outputs.narrative import describe_event, narrative
+from leverage_sim.scenario.canonical import scenario_yaml
+from leverage_sim.scenario.loader import ENV_SCENARIO_PATH
 
 REPLAY = "june_2020_replay"
 DEFENCE_DAY = 52  # the replay's scripted rocket defence at the embassy (28 June 2020)

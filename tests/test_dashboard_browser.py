@@ -28,13 +28,13 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect, sync_playwright
 
 import leverage_sim as ls
-from leverage_sim.comparison import compare
+from leverage_sim.analysis.comparison import compare
 from leverage_sim.dashboard import assets, charts, ensemble, server
 from leverage_sim.dashboard.levers import scenario_values, settings_scenario
 from leverage_sim.dashboard.model import DEFAULT_POSTERIOR, DashboardModel
 from leverage_sim.dashboard.scenario_file import MARK
 from leverage_sim.dashboard.timeline import event_line
-from leverage_sim.narrative import display_names, scripted_notes
+from leverage_sim.outputs.narrative import display_names, scripted_notes
 
 CHROMIUM = os.environ.get("LEVERAGE_SIM_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -8,7 +8,7 @@ import sys
 import pandas as pd
 
 import leverage_sim as ls
-from leverage_sim.runner import replication_seeds, run_one
+from leverage_sim.simulation.runner import replication_seeds, run_one
 
 TABLES = ("timeseries", "militias", "events", "summary")
 

@@ -12,7 +12,7 @@ from leverage_sim.calibration import statistics
 from leverage_sim.calibration.config import load_calibration
 from leverage_sim.calibration.episodes import EPISODE_DIR, load_episode
 from leverage_sim.calibration.simulator import EpisodeSimulator
-from leverage_sim.runner import release, summary_runner, summary_tables
+from leverage_sim.simulation.runner import release, summary_runner, summary_tables
 
 NEW = {"basra_2008": "fit", "dec2019_jan2020": "fit", "sadr_city_2008": "held_out",
        "lebanon_2008": "held_out"}

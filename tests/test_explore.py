@@ -23,10 +23,10 @@ from leverage_sim.analysis.robust import (
 )
 from leverage_sim.cli.main import build_parser
 from leverage_sim.errors import InputError
-from leverage_sim.posterior import resolve
-from leverage_sim.scenario_loader import find_scenario
+from leverage_sim.scenario.loader import find_scenario
+from leverage_sim.simulation.posterior import resolve
+from leverage_sim.simulation.worker import run_chunk
 from leverage_sim.sweep.engine import plan_sweep
-from leverage_sim.sweep.worker import run_chunk
 
 ROOT = Path(__file__).resolve().parents[1]
 

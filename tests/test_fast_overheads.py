@@ -12,15 +12,21 @@ import pandas as pd
 import pytest
 
 import leverage_sim as ls
-from leverage_sim import fastpath
 from leverage_sim.calibration import statistics as st
 from leverage_sim.calibration.config import load_calibration
 from leverage_sim.calibration.episodes import load_episode
-from leverage_sim.event_log import EventColumns, EventLog
-from leverage_sim.fastpath.result import FastLog
-from leverage_sim.fastpath.seeding import pcg64_state
-from leverage_sim.runner import RunTables, SummaryTables, release, simulate, summarise_run
-from leverage_sim.scenario_loader import with_checked_numbers
+from leverage_sim.scenario.loader import with_checked_numbers
+from leverage_sim.simulation import fastpath
+from leverage_sim.simulation.event_log import EventColumns, EventLog
+from leverage_sim.simulation.fastpath.result import FastLog
+from leverage_sim.simulation.fastpath.seeding import pcg64_state
+from leverage_sim.simulation.runner import (
+    RunTables,
+    SummaryTables,
+    release,
+    simulate,
+    summarise_run,
+)
 
 
 # ---- seeding ------------------------------------------------------------------------------------

@@ -16,14 +16,15 @@ import pytest
 from numba import njit
 
 import leverage_sim as ls
-from leverage_sim import event_text, fastpath, schema
 from leverage_sim.calibration.config import load_calibration
 from leverage_sim.calibration.simulator import EpisodeSimulator
 from leverage_sim.cli.main import main
-from leverage_sim.fastpath import layout
-from leverage_sim.mechanisms import attacks, enforcement, retaliation
-from leverage_sim.mechanisms.jitable import exact_sum, register_for_numba
-from leverage_sim.runner import release, simulate, summarise_run
+from leverage_sim.scenario import schema
+from leverage_sim.simulation import event_text, fastpath
+from leverage_sim.simulation.fastpath import layout
+from leverage_sim.simulation.mechanisms import attacks, enforcement, retaliation
+from leverage_sim.simulation.mechanisms.jitable import exact_sum, register_for_numba
+from leverage_sim.simulation.runner import release, simulate, summarise_run
 from leverage_sim.sweep import SweepSpec, load_sweep, run_sweep
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -273,7 +274,7 @@ def test_a_run_with_more_events_than_its_table_is_repeated_larger(replay):
 
 def test_cache_goes_to_the_first_writable_folder_and_only_for_the_fast_path(tmp_path,
                                                                            monkeypatch):
-    from leverage_sim.fastpath import cache, day
+    from leverage_sim.simulation.fastpath import cache, day
 
     locked = tmp_path / "locked"
     locked.write_text("a file, not a folder")  # a cache folder cannot be made under it

@@ -15,11 +15,11 @@ import pytest
 import yaml
 
 import leverage_sim as ls
-from leverage_sim.comparison import compare, unique_labels
+from leverage_sim.analysis.comparison import compare, unique_labels
 from leverage_sim.errors import InputError
-from leverage_sim.posterior import load_posterior, value_at
-from leverage_sim.safe_text import name_key, visible
-from leverage_sim.scenario_loader import resolve_raw, validate
+from leverage_sim.files.safe_text import name_key, visible
+from leverage_sim.scenario.loader import resolve_raw, validate
+from leverage_sim.simulation.posterior import load_posterior, value_at
 from leverage_sim.sweep import SweepSpec, run_sweep
 from tests.posterior_fixture import BASE_VALUES, PRIORS, particles, write_posterior
 
@@ -164,8 +164,8 @@ def test_compare_three_inputs_give_three_columns(replay):
 def test_names_with_dollar_signs_are_drawn_as_written(replay):
     import matplotlib.pyplot as plt
 
-    from leverage_sim.plots import run_overview
-    from leverage_sim.report_html import figure_svg
+    from leverage_sim.files.report_html import figure_svg
+    from leverage_sim.outputs.plots import run_overview
 
     names = ("a $\\frac{$ b", "x_$^{$")
     cmp = compare([replay.model_copy(update={"name": n}) for n in names], 1, seed=1,

@@ -15,7 +15,7 @@ from leverage_sim.calibration.forest import (
 )
 from leverage_sim.calibration.reference import build_table
 from leverage_sim.calibration.smc import Prior, Target
-from leverage_sim.sweep.executors import make_executor
+from leverage_sim.simulation.executors import make_executor
 
 TRIALS = 30
 

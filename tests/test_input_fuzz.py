@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from leverage_sim.cli.main import main
-from leverage_sim.param_reference import reference_rows
+from leverage_sim.scenario.param_reference import reference_rows
 
 REPLAY = yaml.safe_load((Path(__file__).resolve().parents[1] / "scenarios" /
                          "june_2020_replay.yaml").read_text(encoding="utf-8"))

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 
 import leverage_sim as ls
-from leverage_sim import safe_yaml
 from leverage_sim.errors import InputError
-from leverage_sim.event_schema import rules_table
-from leverage_sim.scenario_loader import deep_merge
-from leverage_sim.schema import Government, Militia, Patron
-from leverage_sim.schema_base import numeric_type
+from leverage_sim.files import safe_yaml
+from leverage_sim.scenario.event_schema import rules_table
+from leverage_sim.scenario.loader import deep_merge
+from leverage_sim.scenario.schema import Government, Militia, Patron
+from leverage_sim.scenario.schema_base import numeric_type
 from leverage_sim.sweep import run_sweep
 from leverage_sim.sweep.spec import SweepSpec
 

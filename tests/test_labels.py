@@ -2,9 +2,9 @@
 
 import pytest
 
-from leverage_sim import labels
-from leverage_sim.param_reference import reference_rows
-from leverage_sim.runner import SUMMARY_COLUMNS
+from leverage_sim.scenario import labels
+from leverage_sim.scenario.param_reference import reference_rows
+from leverage_sim.simulation.runner import SUMMARY_COLUMNS
 
 
 def test_examples_from_the_brief():
@@ -29,7 +29,7 @@ def test_every_numeric_parameter_is_labelled_with_its_schema_unit():
 
 
 def test_label_follows_the_schema(monkeypatch):
-    from leverage_sim.schema import ForeignForces
+    from leverage_sim.scenario.schema import ForeignForces
 
     info = ForeignForces.model_fields["backing"]
     monkeypatch.setattr(info, "json_schema_extra", {"unit": "chance"})

@@ -12,8 +12,8 @@ import math
 import pytest
 
 import leverage_sim as ls
-from leverage_sim.model import LeverageModel
-from leverage_sim.outcomes import OUTCOMES
+from leverage_sim.simulation.model import LeverageModel
+from leverage_sim.simulation.outcomes import OUTCOMES
 
 TEN_YEARS = 3650
 SEEDS = (1, 2, 3, 81)

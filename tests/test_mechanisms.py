@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import leverage_sim as ls
-from leverage_sim.mechanisms import (
+from leverage_sim.simulation.mechanisms import (
     attacks,
     beliefs,
     enforcement,
@@ -15,7 +15,7 @@ from leverage_sim.mechanisms import (
     standoff,
     withdrawal,
 )
-from leverage_sim.model import LeverageModel
+from leverage_sim.simulation.model import LeverageModel
 
 from .conftest import model_on_raid_day
 

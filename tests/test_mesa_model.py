@@ -10,9 +10,9 @@ import mesa
 import pytest
 
 import leverage_sim as ls
-from leverage_sim.model import TIMESERIES_COLUMNS, LeverageModel
-from leverage_sim.outcomes import OUTCOMES, TOTAL_PREFIX
-from leverage_sim.runner import simulate, summarise_run
+from leverage_sim.simulation.model import TIMESERIES_COLUMNS, LeverageModel
+from leverage_sim.simulation.outcomes import OUTCOMES, TOTAL_PREFIX
+from leverage_sim.simulation.runner import simulate, summarise_run
 
 REPLAY = "june_2020_replay"
 

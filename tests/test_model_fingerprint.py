@@ -7,8 +7,8 @@ import shutil
 
 import pytest
 
-from leverage_sim import model_fingerprint as fp
-from leverage_sim.mechanisms import beliefs
+from leverage_sim.simulation import model_fingerprint as fp
+from leverage_sim.simulation.mechanisms import beliefs
 
 
 @pytest.fixture(autouse=True)
@@ -68,7 +68,7 @@ def test_code_fingerprint_ignores_an_edited_docstring(tmp_path, monkeypatch):
 
 
 def test_code_fingerprint_includes_schema_defaults(monkeypatch):
-    from leverage_sim.schema import Government
+    from leverage_sim.scenario.schema import Government
 
     original = fp.code_fingerprint()
     field = Government.model_fields["resolve"]

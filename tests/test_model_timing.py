@@ -11,8 +11,8 @@ import itertools
 import pytest
 
 import leverage_sim as ls
-from leverage_sim.agents import Government
-from leverage_sim.model import LeverageModel
+from leverage_sim.simulation.agents import Government
+from leverage_sim.simulation.model import LeverageModel
 
 SEEDS = (1, 2, 81)
 

@@ -14,7 +14,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from leverage_sim.notebook_pages import render
+from leverage_sim.outputs.notebook_pages import render
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
 KERNEL = "leverage-sim-test"

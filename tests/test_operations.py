@@ -14,10 +14,10 @@ import numpy as np
 import pytest
 
 import leverage_sim as ls
-from leverage_sim import fastpath, standoffs
-from leverage_sim.mechanisms import operation as op
-from leverage_sim.mechanisms import standoff
-from leverage_sim.model import LeverageModel
+from leverage_sim.simulation import fastpath, standoffs
+from leverage_sim.simulation.mechanisms import operation as op
+from leverage_sim.simulation.mechanisms import standoff
+from leverage_sim.simulation.model import LeverageModel
 
 OPERATION = {"name": "op", "day": 5, "actor": "government", "action": "operation",
              "target": "KH", "figures": {"troops": 6000, "days": 10}}

@@ -17,8 +17,8 @@ import pytest
 
 from leverage_sim.cli.main import main
 from leverage_sim.errors import InputError
-from leverage_sim.output_dir import RECORD, claim_output
-from leverage_sim.runner import Results
+from leverage_sim.files.output_dir import RECORD, claim_output
+from leverage_sim.simulation.runner import Results
 from leverage_sim.sweep import load_sweep, run_sweep
 from leverage_sim.sweep.storage import SweepStore
 
@@ -105,7 +105,7 @@ def test_sweep_force_replaces_a_sweep_but_not_a_foreign_file_inside_it(sweep_dir
 
 
 # ---- items 2, 3: locks ------------------------------------------------------------------------------
-HOLD = ("import sys; from leverage_sim.output_dir import claim_output\n"
+HOLD = ("import sys; from leverage_sim.files.output_dir import claim_output\n"
         "with claim_output(sys.argv[1], sys.argv[2], resume=sys.argv[3] == '1', "
         "staged=sys.argv[2] != 'sweep') as f:\n"
         "    print('ready', flush=True); sys.stdin.read()\n")
@@ -422,7 +422,7 @@ def test_the_shipped_calibration_is_not_replaced_by_a_run(tmp_path, capsys):
 def test_the_shipped_calibration_can_be_recalibrated_with_force():
     """`make calibrate` replaces calibration/default with --force: its record names every file
     in it exactly."""
-    from leverage_sim.output_dir import foreign_files
+    from leverage_sim.files.output_dir import foreign_files
 
     shipped = Path(__file__).resolve().parents[1] / "calibration" / "default"
     record = json.loads((shipped / RECORD).read_text())

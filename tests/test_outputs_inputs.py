@@ -11,13 +11,14 @@ import pandas as pd
 import pytest
 
 import leverage_sim as ls
-from leverage_sim import labels, report
+from leverage_sim.analysis.comparison import compare
 from leverage_sim.cli.main import main
-from leverage_sim.comparison import compare
-from leverage_sim.narrative import narrative, typical_replication
-from leverage_sim.posterior import DEFAULT_DIR, DEFAULT_POSTERIOR, load_posterior
-from leverage_sim.report_brief import HEADLINE
-from leverage_sim.run_outputs import charts
+from leverage_sim.outputs import report
+from leverage_sim.outputs.narrative import narrative, typical_replication
+from leverage_sim.outputs.report_brief import HEADLINE
+from leverage_sim.outputs.run_outputs import charts
+from leverage_sim.scenario import labels
+from leverage_sim.simulation.posterior import DEFAULT_DIR, DEFAULT_POSTERIOR, load_posterior
 from leverage_sim.sweep import SweepSpec
 from tests.test_reports import self_contained
 

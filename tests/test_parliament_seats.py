@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 import leverage_sim as ls
-from leverage_sim import fastpath
-from leverage_sim.runner import release, simulate
+from leverage_sim.simulation import fastpath
+from leverage_sim.simulation.runner import release, simulate
 
 
 def _threats(result) -> list[float]:

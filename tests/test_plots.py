@@ -14,9 +14,9 @@ from matplotlib.ticker import MaxNLocator
 from scipy import stats
 
 import leverage_sim as ls
-from leverage_sim import plots
 from leverage_sim.analysis import prim
-from leverage_sim.report import OUTCOMES
+from leverage_sim.outputs import plots
+from leverage_sim.outputs.report import OUTCOMES
 from leverage_sim.sweep import SweepSpec, load_sweep, run_sweep
 
 
@@ -153,7 +153,7 @@ def test_outcome_bars_carry_intervals(runs, ax):
 
 
 def test_compare_chart_honest_axes_and_integer_legend(runs):
-    from leverage_sim.comparison import Comparison
+    from leverage_sim.analysis.comparison import Comparison
 
     fig = Comparison(runs, seed=5).chart()
     texts = [t.get_text() for a in fig.axes if a.get_legend() for t in a.get_legend().get_texts()]

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import leverage_sim as ls
-from leverage_sim.posterior import Posterior, load_posterior, priors, resolve, value_at
+from leverage_sim.simulation.posterior import Posterior, load_posterior, priors, resolve, value_at
 from tests.posterior_fixture import BASE_VALUES, FOLDER, particles, write_posterior
 
 
@@ -70,7 +70,7 @@ def test_bad_folders_are_input_errors(tmp_path, change, message):
 def test_missing_folder(tmp_path, monkeypatch):
     with pytest.raises(ls.InputError, match="does not exist"):
         load_posterior(tmp_path / "nowhere")
-    monkeypatch.setattr("leverage_sim.posterior.DEFAULT_DIR", tmp_path / "calibration")
+    monkeypatch.setattr("leverage_sim.simulation.posterior.DEFAULT_DIR", tmp_path / "calibration")
     with pytest.raises(ls.InputError, match="no committed default calibration"):
         resolve("default")
     write_posterior(tmp_path / "calibration")

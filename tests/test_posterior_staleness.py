@@ -14,9 +14,9 @@ import pytest
 
 from leverage_sim.cli.main import main
 from leverage_sim.errors import InputError
-from leverage_sim.model_fingerprint import fingerprint
-from leverage_sim.posterior import load_posterior
-from leverage_sim.stale import ALLOW_STALE_ENV, allowing_stale
+from leverage_sim.simulation.model_fingerprint import fingerprint
+from leverage_sim.simulation.posterior import load_posterior
+from leverage_sim.simulation.stale import ALLOW_STALE_ENV, allowing_stale
 from tests.posterior_fixture import write_posterior
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,7 +76,7 @@ def test_changing_a_mechanism_constant_makes_the_committed_posterior_stale(tmp_p
     same = _run_default(root)
     assert same.returncode == 0, same.stderr  # the copy as it is: the committed fit is current
     assert "june_2020_replay" in same.stdout
-    beliefs = root / "src/leverage_sim/mechanisms/beliefs.py"
+    beliefs = root / "src/leverage_sim/simulation/mechanisms/beliefs.py"
     text = beliefs.read_text()
     assert "SILENT_DAY_EVIDENCE = 0.5" in text
     beliefs.write_text(text.replace("SILENT_DAY_EVIDENCE = 0.5", "SILENT_DAY_EVIDENCE = 0.6"))

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 import leverage_sim as ls
+from leverage_sim.analysis.comparison import compare
 from leverage_sim.cli.main import main
-from leverage_sim.comparison import compare
-from leverage_sim.posterior import load_posterior
+from leverage_sim.simulation.posterior import load_posterior
 from leverage_sim.sweep import SweepSpec, load_sweep, rerun, run_sweep
 from tests.posterior_fixture import FOLDER, particles, write_posterior
 
@@ -117,9 +117,9 @@ def test_a_parameter_fitted_on_an_episode_is_drawn_on_its_scenario(tmp_path):
     """oct2019_dec2020 sets casualty_tolerance 12 (the base scenario has 6); the calibration
     fitted it on that scenario, so there it is drawn, while a counterfactual change of it on
     the base scenario is kept and named in the inputs line."""
-    from leverage_sim.posterior import load_posterior
-    from leverage_sim.provenance import posterior_text
-    from leverage_sim.scenario_loader import load_scenario
+    from leverage_sim.scenario.loader import load_scenario
+    from leverage_sim.simulation.posterior import load_posterior
+    from leverage_sim.simulation.provenance import posterior_text
     from tests.posterior_fixture import BASE_VALUES, PRIORS, particles, write_posterior
 
     path = "foreign_forces.casualty_tolerance"

@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 
 from leverage_sim.cli.main import main
-from leverage_sim.param_reference import docs_block
+from leverage_sim.scenario.param_reference import docs_block
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ("README.md", "docs/scenarios.md", "docs/cli.md", "docs/sweeps.md",
@@ -131,5 +131,5 @@ def test_readme_links_every_docs_page() -> None:
 @pytest.mark.parametrize("doc", ["docs/parameters.md", "docs/model.md"])
 def test_parameter_reference_matches_the_schema(doc: str) -> None:
     assert docs_block() in (ROOT / doc).read_text(encoding="utf-8"), (
-        f"{doc} is out of date: run `python -m leverage_sim.param_reference docs/parameters.md "
+        f"{doc} is out of date: run `python -m leverage_sim.scenario.param_reference docs/parameters.md "
         "docs/model.md`")

@@ -1,6 +1,6 @@
 """Reports quote user files and cannot run code from them (issue 19, items 1 and 2).
 
-Fast unit tests of :func:`leverage_sim.report_html.markdown_html`, then every report (run,
+Fast unit tests of :func:`leverage_sim.files.report_html.markdown_html`, then every report (run,
 compare, sweep, calibrate) built from a hostile scenario and opened in headless Chromium: no
 dialog fires, no ``javascript:`` link, no element the files tried to inject.
 """
@@ -22,12 +22,12 @@ import pytest
 import yaml
 
 import leverage_sim as ls
+from leverage_sim.analysis.comparison import compare
 from leverage_sim.calibration import outputs as calibration_outputs
-from leverage_sim.comparison import compare
-from leverage_sim.report_html import Section, markdown_html, render, safe_url
-from leverage_sim.report_pages import compare_report, sweep_report
-from leverage_sim.run_outputs import write_run
-from leverage_sim.scenario_loader import resolve_raw
+from leverage_sim.files.report_html import Section, markdown_html, render, safe_url
+from leverage_sim.outputs.report_pages import compare_report, sweep_report
+from leverage_sim.outputs.run_outputs import write_run
+from leverage_sim.scenario.loader import resolve_raw
 from leverage_sim.sweep import SweepSpec, run_sweep
 
 CHROMIUM = os.environ.get("LEVERAGE_SIM_CHROMIUM", "/usr/bin/chromium")

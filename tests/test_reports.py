@@ -13,11 +13,11 @@ import pandas as pd
 import pytest
 
 import leverage_sim as ls
-from leverage_sim.comparison import Comparison
-from leverage_sim.narrative import typical_replication
-from leverage_sim.report_html import Section, write_report
-from leverage_sim.report_pages import compare_report, sweep_report
-from leverage_sim.run_outputs import write_run
+from leverage_sim.analysis.comparison import Comparison
+from leverage_sim.files.report_html import Section, write_report
+from leverage_sim.outputs.narrative import typical_replication
+from leverage_sim.outputs.report_pages import compare_report, sweep_report
+from leverage_sim.outputs.run_outputs import write_run
 from leverage_sim.sweep import SweepSpec, run_sweep
 
 EXTERNAL = re.compile(r"""<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*["']?"""

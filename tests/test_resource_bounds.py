@@ -15,11 +15,11 @@ from typing import ClassVar
 import pandas as pd
 import pytest
 
-from leverage_sim import limits
 from leverage_sim.cli import sweep_cmd
 from leverage_sim.cli.main import build_parser, main
 from leverage_sim.errors import InputError
-from leverage_sim.posterior import DEFAULT_DIR
+from leverage_sim.scenario import limits
+from leverage_sim.simulation.posterior import DEFAULT_DIR
 from leverage_sim.sweep import engine, executors
 from leverage_sim.sweep.design import count_points
 
@@ -181,7 +181,7 @@ def test_a_run_too_large_for_the_container_is_refused_not_killed(tmp_path, monke
 # ---- item 13: the advice of an over-large run works ------------------------------------------------
 @pytest.mark.parametrize("replications", [100_000_000, 25_000_000, 5_000_000])
 def test_advised_sweeps_are_within_the_sweep_limit(replications, monkeypatch, capsys):
-    monkeypatch.setattr("leverage_sim.runner.run_memory_limit", lambda: 1000)  # bytes
+    monkeypatch.setattr("leverage_sim.simulation.runner.run_memory_limit", lambda: 1000)  # bytes
     assert cli("run", "june_2020_replay", "-n", replications, "-q") == 2
     err = capsys.readouterr().err
     command = err.split("`leverage-sim ")[1].split("`")[0]
@@ -295,7 +295,7 @@ def test_the_documented_bounds_are_the_code_s():
 
 
 def test_an_absurd_run_is_advised_fewer_replications(monkeypatch, capsys):
-    monkeypatch.setattr("leverage_sim.runner.run_memory_limit", lambda: 1000)  # bytes
+    monkeypatch.setattr("leverage_sim.simulation.runner.run_memory_limit", lambda: 1000)  # bytes
     assert cli("run", "june_2020_replay", "-n", 10**23, "-q") == 2
     err = capsys.readouterr().err
     assert "Use fewer replications: even as sweeps" in err and "leverage-sim sweep" not in err

@@ -18,8 +18,8 @@ import pytest
 import yaml
 
 import leverage_sim as ls
-from leverage_sim.canonical import scenario_yaml
-from leverage_sim.report import outcome_shares
+from leverage_sim.outputs.report import outcome_shares
+from leverage_sim.scenario.canonical import scenario_yaml
 
 LIBRARY = Path(__file__).resolve().parents[1] / "scenarios"
 FILES = sorted(LIBRARY.glob("*.yaml"))

@@ -7,11 +7,12 @@ from __future__ import annotations
 import pytest
 
 import leverage_sim as ls
-from leverage_sim import event_schema, fastpath
-from leverage_sim.fastpath import day as fast_day
-from leverage_sim.fastpath import layout
-from leverage_sim.narrative import timeline_table
-from leverage_sim.runner import simulate
+from leverage_sim.outputs.narrative import timeline_table
+from leverage_sim.scenario import event_schema
+from leverage_sim.simulation import fastpath
+from leverage_sim.simulation.fastpath import day as fast_day
+from leverage_sim.simulation.fastpath import layout
+from leverage_sim.simulation.runner import simulate
 
 NEEDING = [
     {"name": "late_strike", "day": 10, "actor": "foreign_forces", "action": "strike",

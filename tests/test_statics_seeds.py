@@ -21,7 +21,7 @@ import pandas as pd
 import pytest
 
 import leverage_sim as ls
-from leverage_sim.runner import release, replication_seeds, summarise_run, summary_runner
+from leverage_sim.simulation.runner import release, replication_seeds, summarise_run, summary_runner
 
 SEEDS = (77, 81, 2024)  # 81: the seed at which the old single-seed statics failed
 N = 400

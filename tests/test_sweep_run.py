@@ -22,7 +22,8 @@ from scipy.stats import binomtest
 import leverage_sim as ls
 from leverage_sim.cli.main import main as cli
 from leverage_sim.errors import InputError
-from leverage_sim.runner import SUMMARY_COLUMNS
+from leverage_sim.simulation.executors import LocalExecutor, SerialExecutor
+from leverage_sim.simulation.runner import SUMMARY_COLUMNS
 from leverage_sim.sweep import (
     SweepSpec,
     design_problem,
@@ -33,7 +34,6 @@ from leverage_sim.sweep import (
     summarise,
     worker,
 )
-from leverage_sim.sweep.executors import LocalExecutor, SerialExecutor
 
 SHORT = {"horizon_days": 60}  # past the 25 June raid (day 49); keeps the suite fast
 
@@ -182,9 +182,9 @@ def test_workers_let_finished_models_go(serial_dir):
     """Mesa 3.3 keeps every model alive (Agent._ids); sweep workers must not grow per run."""
     import mesa
 
+    from leverage_sim.simulation.worker import run_chunk
     from leverage_sim.sweep.engine import load_plan
     from leverage_sim.sweep.storage import SweepStore
-    from leverage_sim.sweep.worker import run_chunk
 
     plan, _ = load_plan(SweepStore(serial_dir))
     held = len(getattr(mesa.Agent, "_ids", {}))

@@ -14,7 +14,7 @@ import leverage_sim as ls
 from leverage_sim.calibration import validation
 from leverage_sim.calibration.validation import Fact, fact_score, mid_quantile, prior_draw
 from leverage_sim.cli.main import main
-from leverage_sim.posterior import load_posterior, with_values
+from leverage_sim.simulation.posterior import load_posterior, with_values
 from tests.posterior_fixture import FOLDER, PRIORS
 from tests.validation_fixture import summary_stat, toy_episode
 
@@ -186,7 +186,7 @@ def test_headline_in_report_and_table(result):
 def test_held_out_headline_sign_is_stable_across_seeds():
     """The committed calibration on every held-out episode: the headline's sign against each
     baseline is the same for three seeds (issue 17)."""
-    from leverage_sim.posterior import resolve
+    from leverage_sim.simulation.posterior import resolve
 
     posterior = resolve("default")
     episodes = validation.from_episode_files()

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import leverage_sim as ls
-from leverage_sim.mechanisms import (
+from leverage_sim.simulation.mechanisms import (
     attacks,
     backing,
     beliefs,
@@ -17,7 +17,7 @@ from leverage_sim.mechanisms import (
     retaliation,
     standoff,
 )
-from leverage_sim.model import LeverageModel
+from leverage_sim.simulation.model import LeverageModel
 
 from .conftest import model_on_raid_day
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from leverage_sim.errors import InputError
-from leverage_sim.runner import Results
+from leverage_sim.simulation.runner import Results
 
 RECORD = {
     "arrests": 14,                # CTS raid of 25 June 2020

@@ -34,7 +34,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from leverage_sim import labels
 from leverage_sim.analysis.discovery import PrimResult, prim, tree_leaves
 from leverage_sim.analysis.robust import (
     DEFAULT_HOLDS,
@@ -44,7 +43,8 @@ from leverage_sim.analysis.robust import (
     robustness,
 )
 from leverage_sim.errors import InputError
-from leverage_sim.output_dir import claim_output
+from leverage_sim.files.output_dir import claim_output
+from leverage_sim.scenario import labels
 from leverage_sim.sweep import SweepSpec, load_sweep, run_sweep, summarise
 from leverage_sim.sweep.engine import plan_sweep
 from leverage_sim.sweep.spec import is_sweep_file, parse_params
@@ -102,7 +102,7 @@ def build_spec(target: str, levers: Iterable[str] = (), *, replications: int | N
         spec = SweepSpec.from_file(target)
         fixed = dict(spec.overrides)
         if overrides:
-            from leverage_sim.overrides import normalise
+            from leverage_sim.scenario.overrides import normalise
 
             fixed.update(normalise(overrides))
         spec = spec.with_changes(parameters=parse_params(levers) or None, overrides=fixed,
@@ -451,7 +451,7 @@ def write(exp: Exploration, out: Path) -> None:
     ``out``."""
     import matplotlib.pyplot as plt
 
-    from leverage_sim.explore_report import explore_chart, explore_report
+    from leverage_sim.analysis.explore_report import explore_chart, explore_report
 
     exp.settings.to_csv(out / "settings.csv", index=False)
     if exp.prim is not None:

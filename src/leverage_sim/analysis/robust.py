@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from leverage_sim.errors import InputError
-from leverage_sim.outcomes import OUTCOMES
+from leverage_sim.simulation.outcomes import OUTCOMES
 from leverage_sim.sweep.results import outcome_values, summarise
 
 DEFAULT_HOLDS = "held_firm>0,relents==0"

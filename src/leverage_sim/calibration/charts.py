@@ -1,5 +1,5 @@
 """Charts of a calibration: marginal posteriors against priors, pairs, posterior predictive.
-Parameters and facts are named in words (:mod:`leverage_sim.labels`), every axis says what
+Parameters and facts are named in words (:mod:`leverage_sim.scenario.labels`), every axis says what
 it measures."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from leverage_sim import labels
 from leverage_sim.calibration.smc import Prior, Target
+from leverage_sim.scenario import labels
 
 
 def _words(name: str, width: int = 30) -> str:

@@ -18,14 +18,14 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, model_validator
 
-from leverage_sim import overrides as ov
 from leverage_sim.calibration.episodes import LoadedEpisode, fact_id, load_episode
 from leverage_sim.calibration.files import load_model
 from leverage_sim.calibration.smc import SCALES, Budget, Prior, Target
 from leverage_sim.errors import InputError
-from leverage_sim.scenario_loader import field_of, load_scenario
-from leverage_sim.schema import Scenario, Strict
-from leverage_sim.schema_base import Name, allowed_range
+from leverage_sim.scenario import overrides as ov
+from leverage_sim.scenario.loader import field_of, load_scenario
+from leverage_sim.scenario.schema import Scenario, Strict
+from leverage_sim.scenario.schema_base import Name, allowed_range
 
 if TYPE_CHECKING:
     from leverage_sim.calibration.table_fit import TableBudget

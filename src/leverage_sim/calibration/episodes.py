@@ -20,13 +20,13 @@ from pydantic import Field, field_validator, model_validator
 from leverage_sim.calibration import statistics
 from leverage_sim.calibration.files import load_model
 from leverage_sim.errors import InputError
-from leverage_sim.scenario_loader import (
+from leverage_sim.scenario.loader import (
     find_named_file,
     resolve_raw,
     validate,
     with_checked_numbers,
 )
-from leverage_sim.schema import Scenario, Strict
+from leverage_sim.scenario.schema import Scenario, Strict
 
 EPISODE_DIR = Path(__file__).resolve().parents[3] / "episodes"
 NAME = r"[a-z][a-z0-9_]*"
@@ -137,7 +137,7 @@ class LoadedEpisode:
         """Whether the episode's scenario has the entry ``path`` addresses: a calibrated
         parameter of a militia or site (``militias[KH].attack_rate``) applies only to the
         episodes whose scenario has that militia or site (Basra 2008 has JAM, not KH)."""
-        from leverage_sim.posterior import value_at
+        from leverage_sim.simulation.posterior import value_at
 
         if path not in self._has:
             try:
@@ -155,7 +155,7 @@ class LoadedEpisode:
         """``scenario(values)`` for numbers already checked against their fields' ranges
         (calibration's particles, inside priors checked against the schema): the episode's
         scenario is validated once, each particle's copy only sets its values and checks the
-        rules across fields (:func:`~leverage_sim.scenario_loader.with_checked_numbers`);
+        rules across fields (:func:`~leverage_sim.scenario.loader.with_checked_numbers`);
         validated in full whenever that cannot vouch for the result."""
         base = self.__dict__.get("_base")
         if base is None:

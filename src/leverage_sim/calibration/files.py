@@ -9,7 +9,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from leverage_sim.errors import InputError
-from leverage_sim.scenario_loader import read_yaml
+from leverage_sim.scenario.loader import read_yaml
 
 M = TypeVar("M", bound=BaseModel)
 

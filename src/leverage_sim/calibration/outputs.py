@@ -24,7 +24,6 @@ import numpy as np
 import pandas as pd
 import pyabc
 
-from leverage_sim import __version__, model_fingerprint
 from leverage_sim.calibration import charts
 from leverage_sim.calibration.config import Calibration, Parameter
 from leverage_sim.calibration.episodes import EPISODE_DIR, LoadedEpisode, load_episode
@@ -35,7 +34,9 @@ from leverage_sim.calibration.smc import (
     effective_sample_size,
     posterior_frame,
 )
-from leverage_sim.posterior import value_at
+from leverage_sim.files.version import installed_version
+from leverage_sim.simulation import model_fingerprint
+from leverage_sim.simulation.posterior import value_at
 
 MANIFEST_KIND = "leverage-sim calibration"
 
@@ -97,7 +98,7 @@ def _episode_entry(ep: LoadedEpisode) -> dict[str, Any]:
 
 def fitted_scenarios(cal: Calibration) -> dict[str, dict[str, float | int]]:
     """Per scenario a fitted episode runs on, the values its calibrated parameters have there
-    (see :meth:`leverage_sim.posterior.Posterior.base_for`)."""
+    (see :meth:`leverage_sim.simulation.posterior.Posterior.base_for`)."""
     out: dict[str, dict[str, float | int]] = {}
     for ep in cal.episodes:
         scenario = ep.scenario()
@@ -149,7 +150,7 @@ def manifest(cal: Calibration, seed: int, quick: bool, diag: pd.DataFrame, statu
         **manifest_fields(cal, seed, quick),
         "distance": cal.spec.distance.model_dump(),
         "budget": budget.model_dump(),
-        "versions": {"leverage_sim": __version__, "mesa": mesa.__version__,
+        "versions": {"leverage_sim": installed_version(), "mesa": mesa.__version__,
                      "pyabc": pyabc.__version__, "python": platform.python_version()},
         "generations": len(diag),
         "simulations": int(diag["simulations"].sum()) if len(diag) else 0,
@@ -201,7 +202,7 @@ def report(out: Path, cal: Calibration, record: dict, diag: pd.DataFrame,
            written: list[Path]) -> Path:
     """``out/report.html``: the posterior against the priors, the diagnostics per generation,
     the charts and the manifest, in one self-contained page."""
-    from leverage_sim.report_html import Section, write_report
+    from leverage_sim.files.report_html import Section, write_report
 
     sections = [Section("Calibration", [
         (f"**{cal.spec.name}**: {len(cal.parameters)} parameters fitted to "

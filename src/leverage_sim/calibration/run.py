@@ -15,7 +15,7 @@ from leverage_sim.calibration.outputs import MANIFEST_KIND, manifest, write, wri
 from leverage_sim.calibration.simulator import EpisodeSimulator
 from leverage_sim.calibration.smc import Outcome, run_abc
 from leverage_sim.errors import InputError
-from leverage_sim.sweep.executors import make_executor
+from leverage_sim.simulation.executors import make_executor
 
 if TYPE_CHECKING:
     from leverage_sim.calibration.table_run import TableCalibrated
@@ -91,7 +91,7 @@ def calibrate(cal: Calibration, out: Path, *, quick: bool = False, seed: int | N
         resume: continue the history in ``out`` after an interruption (exactly as the
             uninterrupted run would have gone on).
         quiet: no progress lines.
-        engine: ``fast`` (default) or ``agent`` (:data:`leverage_sim.runner.ENGINES`): how the
+        engine: ``fast`` (default) or ``agent`` (:data:`leverage_sim.simulation.runner.ENGINES`): how the
             simulations run; the same values either way.
     """
     seed = cal.spec.seed if seed is None else seed

@@ -2,7 +2,7 @@
 
 Each particle runs every fitted episode ``replications`` times as summary-only runs (the
 statistics read the event log and the summary row: the fast path by default, see
-:data:`leverage_sim.runner.ENGINES`) and averages each fact over the replications. A
+:data:`leverage_sim.simulation.runner.ENGINES`) and averages each fact over the replications. A
 parameter of a militia or site reaches only the episodes whose scenario has it
 (:meth:`LoadedEpisode.applicable`).
 """
@@ -14,7 +14,12 @@ from collections.abc import Mapping
 from leverage_sim.calibration import statistics
 from leverage_sim.calibration.config import Calibration
 from leverage_sim.calibration.episodes import fact_id
-from leverage_sim.runner import release, replication_seeds, summary_runner, summary_tables
+from leverage_sim.simulation.runner import (
+    release,
+    replication_seeds,
+    summary_runner,
+    summary_tables,
+)
 
 
 class EpisodeSimulator:

@@ -25,8 +25,8 @@ import numpy as np
 import pandas as pd
 
 from leverage_sim.errors import InputError
-from leverage_sim.event_log import EventColumns
-from leverage_sim.runner import RunTables
+from leverage_sim.simulation.event_log import EventColumns
+from leverage_sim.simulation.runner import RunTables
 
 Statistic = Callable[..., float]
 STATISTICS: dict[str, Statistic] = {}
@@ -77,7 +77,7 @@ def check_values(name: str, arguments: dict[str, Any], militias: list[str],
     """Problems with the values of statistic ``name``'s ``arguments`` in a scenario with these
     ``militias`` and ``sites``: actions the model never logs, unknown actors or targets,
     dates that are not dates, summary columns that do not exist. Empty if all fit."""
-    from leverage_sim.runner import SUMMARY_COLUMNS
+    from leverage_sim.simulation.runner import SUMMARY_COLUMNS
 
     actors = [*STATE_ACTORS, *militias]
     targets = [*militias, *sites, "government"]
@@ -119,7 +119,7 @@ def compute(name: str, tables: RunTables, arguments: dict[str, Any]) -> float:
 
 def columns(tables: RunTables) -> EventColumns:
     """The events of ``tables`` as :class:`EventColumns`: the run's own (summary-only runs:
-    :func:`leverage_sim.runner.summary_tables`, no DataFrame) or made from ``tables.events``
+    :func:`leverage_sim.simulation.runner.summary_tables`, no DataFrame) or made from ``tables.events``
     (once per frame)."""
     cols = getattr(tables, "event_columns", None)
     if cols is not None:

@@ -34,7 +34,6 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from leverage_sim import __version__, model_fingerprint
 from leverage_sim.calibration import charts, table_fit, validation
 from leverage_sim.calibration.config import Calibration
 from leverage_sim.calibration.episodes import fact_id
@@ -43,7 +42,9 @@ from leverage_sim.calibration.reference import simulate_values
 from leverage_sim.calibration.run import check_resumable
 from leverage_sim.calibration.simulator import EpisodeSimulator
 from leverage_sim.errors import InputError
-from leverage_sim.sweep.executors import make_executor
+from leverage_sim.files.version import installed_version
+from leverage_sim.simulation import model_fingerprint
+from leverage_sim.simulation.executors import make_executor
 
 CHECKPOINT = "reference.parquet"
 FIT_CHECK_KEY = 0x66697463
@@ -115,7 +116,7 @@ def _versions() -> dict[str, str]:
     import mesa
     import sklearn
 
-    return {"leverage_sim": __version__, "mesa": mesa.__version__,
+    return {"leverage_sim": installed_version(), "mesa": mesa.__version__,
             "scikit_learn": sklearn.__version__, "python": platform.python_version()}
 
 
@@ -242,7 +243,7 @@ def report(out: Path, cal: Calibration, record: dict[str, Any], steps: pd.DataFr
     """``out/report.html``: what was learnt per parameter, the fit check, how the table grew,
     the charts and the manifest."""
     from leverage_sim.calibration.table import parameter_table, summary_line
-    from leverage_sim.report_html import Section, write_report
+    from leverage_sim.files.report_html import Section, write_report
 
     sections = [
         Section("Calibration", [

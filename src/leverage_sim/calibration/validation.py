@@ -50,9 +50,14 @@ import scoringrules as sr
 from matplotlib.figure import Figure
 
 from leverage_sim.errors import InputError
-from leverage_sim.posterior import Posterior, priors, with_values
-from leverage_sim.runner import RunTables, replication_seeds, summary_runner, summary_tables
-from leverage_sim.schema import Scenario
+from leverage_sim.scenario.schema import Scenario
+from leverage_sim.simulation.posterior import Posterior, priors, with_values
+from leverage_sim.simulation.runner import (
+    RunTables,
+    replication_seeds,
+    summary_runner,
+    summary_tables,
+)
 
 if TYPE_CHECKING:
     from leverage_sim.calibration import episodes as episode_files
@@ -371,7 +376,7 @@ def validate(episodes: Sequence[Episode], posterior: Posterior, replications: in
              progress: Callable[[str], Callable | None] | None = None,
              engine: str = "fast") -> Validation:
     """Simulate and score every episode (``progress(name)`` may return a loop wrapper) on
-    ``engine`` (:data:`leverage_sim.runner.ENGINES`: same values either way)."""
+    ``engine`` (:data:`leverage_sim.simulation.runner.ENGINES`: same values either way)."""
     values = {ep.name: predictive(ep, posterior, replications, seed,
                                   progress(ep.name) if progress else None, engine)
               for ep in episodes}

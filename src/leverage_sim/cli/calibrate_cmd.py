@@ -7,14 +7,14 @@ import sys
 from pathlib import Path
 
 from leverage_sim.cli.common import add_executor_args, add_force_arg, engine_line, seed_arg
-from leverage_sim.output_dir import claim_output
+from leverage_sim.files.output_dir import claim_output
 
 FILES = ("history.db", "history.db-journal", "history.adaptive.json", "reference.parquet",
          "reference.parquet.part", "posterior.parquet", "diagnostics.csv", "coverage.csv",
          "information.csv", "fit_check.csv", "manifest.json", "manifest.json.part",
          "marginals.png", "pairs.png", "predictive.png", "report.html")
 """What a calibration writes into its folder, by either method (exact names; see
-leverage_sim.output_dir)."""
+leverage_sim.files.output_dir)."""
 
 
 def register(sub: argparse._SubParsersAction) -> None:

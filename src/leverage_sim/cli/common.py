@@ -9,14 +9,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from leverage_sim.errors import InputError
-from leverage_sim.limits import WORKERS_PER_CPU, check_count, check_seed
-from leverage_sim.output_dir import claim_output
-from leverage_sim.scenario_loader import ENV_SCENARIO_PATH
+from leverage_sim.files.output_dir import claim_output
+from leverage_sim.scenario.limits import WORKERS_PER_CPU, check_count, check_seed
+from leverage_sim.scenario.loader import ENV_SCENARIO_PATH
 
 
 def _arg_type(check: Callable[[int], object], name: str, kind: str = "whole number"
               ) -> Callable[[str], int]:
-    """An argparse ``type=`` from a :mod:`leverage_sim.limits` check: bad values are usage
+    """An argparse ``type=`` from a :mod:`leverage_sim.scenario.limits` check: bad values are usage
     errors (exit 2) with the rule."""
     def parse(text: str) -> int:
         try:
@@ -77,8 +77,8 @@ def add_scenario_args(p: argparse.ArgumentParser) -> None:
 
 def scheduler_arg(text: str) -> str:
     """``type=`` for ``--scheduler``: a Dask scheduler address (protocol, host and port; the
-    host is looked up when the executor connects: :func:`leverage_sim.sweep.executors.connect`)."""
-    from leverage_sim.sweep.executors import check_scheduler
+    host is looked up when the executor connects: :func:`leverage_sim.simulation.executors.connect`)."""
+    from leverage_sim.simulation.executors import check_scheduler
 
     try:
         check_scheduler(text, resolve=False)
@@ -90,7 +90,7 @@ def scheduler_arg(text: str) -> str:
 def add_engine_arg(p: argparse.ArgumentParser) -> None:
     """``--engine fast|agent`` (``args.engine``; default fast): how summary-only runs are
     simulated (validate-model, and with the executor arguments sweep and calibrate)."""
-    from leverage_sim.runner import ENGINES
+    from leverage_sim.simulation.runner import ENGINES
 
     p.add_argument("--engine", choices=ENGINES, default="fast",
                    help="fast: the model compiled (numba), 13-40x less CPU, the same "
@@ -106,9 +106,9 @@ def engine_line(engine: str) -> str:
 
 def add_executor_args(p: argparse.ArgumentParser) -> None:
     """``--executor``, ``--workers``, ``--scheduler`` and ``--engine`` (sweep, calibrate).
-    ``--workers`` above :func:`leverage_sim.limits.max_workers` is capped by the executor,
+    ``--workers`` above :func:`leverage_sim.scenario.limits.max_workers` is capped by the executor,
     with a note."""
-    from leverage_sim.sweep.executors import EXECUTORS
+    from leverage_sim.simulation.executors import EXECUTORS
 
     add_engine_arg(p)
     p.add_argument("--executor", choices=EXECUTORS, default="local",
@@ -127,9 +127,11 @@ _PACKAGE_DEFAULT = object()
 def add_posterior_arg(p: argparse.ArgumentParser,
                       default: str | None | object = _PACKAGE_DEFAULT, unset: str = "") -> None:
     """``--posterior DIR|default|none`` (``args.posterior``; ``default`` for this verb, else
-    :data:`leverage_sim.posterior.DEFAULT_POSTERIOR`; ``default=None`` with ``unset`` saying
+    :data:`leverage_sim.simulation.posterior.DEFAULT_POSTERIOR`; ``default=None`` with ``unset`` saying
     what an absent option means, e.g. for sweeps: the sweep file's own choice)."""
-    from leverage_sim.posterior import DEFAULT_POSTERIOR  # here: verbs without runs need no pandas
+    from leverage_sim.simulation.posterior import (
+        DEFAULT_POSTERIOR,  # here: verbs without runs need no pandas
+    )
 
     if default is _PACKAGE_DEFAULT:
         default = DEFAULT_POSTERIOR
@@ -150,7 +152,7 @@ def add_allow_stale_arg(p: argparse.ArgumentParser) -> None:
 
 
 def add_brief_arg(p: argparse.ArgumentParser) -> None:
-    """``--brief``: also write ``brief.html`` (:mod:`leverage_sim.report_brief`) into --out."""
+    """``--brief``: also write ``brief.html`` (:mod:`leverage_sim.outputs.report_brief`) into --out."""
     p.add_argument("--brief", action="store_true",
                    help="also write brief.html into --out: one printable page with the "
                    "question, the headline with its interval, a chart against the historical "
@@ -187,7 +189,7 @@ def add_force_arg(p: argparse.ArgumentParser) -> None:
 @contextlib.contextmanager
 def output_folder(args: argparse.Namespace, kind: str) -> Iterator[Path | None]:
     """The temporary folder to write ``--out`` into (it appears as ``--out`` once the block
-    ends without error), or None without ``--out``. See :mod:`leverage_sim.output_dir`."""
+    ends without error), or None without ``--out``. See :mod:`leverage_sim.files.output_dir`."""
     if args.out is None:
         yield None
         return

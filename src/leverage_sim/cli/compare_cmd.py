@@ -8,6 +8,7 @@ import json
 
 import matplotlib.pyplot as plt
 
+from leverage_sim.analysis.comparison import LEVEL, columns, compare_columns
 from leverage_sim.cli.common import (
     add_brief_arg,
     add_posterior_arg,
@@ -18,12 +19,11 @@ from leverage_sim.cli.common import (
     progress_wrapper,
 )
 from leverage_sim.cli.json_output import add_json_arg, emit
-from leverage_sim.comparison import LEVEL, columns, compare_columns
-from leverage_sim.posterior import resolve
-from leverage_sim.provenance import override_texts
-from leverage_sim.report_brief import compare_brief
-from leverage_sim.report_pages import compare_report
-from leverage_sim.run_outputs import manifest
+from leverage_sim.outputs.report_brief import compare_brief
+from leverage_sim.outputs.report_pages import compare_report
+from leverage_sim.outputs.run_outputs import manifest
+from leverage_sim.simulation.posterior import resolve
+from leverage_sim.simulation.provenance import override_texts
 
 
 def register(sub: argparse._SubParsersAction) -> None:

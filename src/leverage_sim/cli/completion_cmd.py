@@ -13,7 +13,7 @@ import shlex
 
 import shtab
 
-from leverage_sim.scenario_loader import available_scenarios
+from leverage_sim.scenario.loader import available_scenarios
 
 SCENARIO_ARGS = ("scenario", "scenarios", "files", "target")
 """Positional arguments that take scenario (or sweep) names or files."""

@@ -10,7 +10,7 @@ from leverage_sim.cli.common import add_scenario_args
 from leverage_sim.dashboard import assets, server
 from leverage_sim.dashboard.model import DEFAULT_SCENARIO
 from leverage_sim.errors import InputError
-from leverage_sim.scenario_loader import load_scenario
+from leverage_sim.scenario.loader import load_scenario
 
 PORTS = range(65536)
 """Valid ``--port`` values: 1-65535, or 0 for any free port."""

@@ -15,10 +15,10 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from leverage_sim.safe_text import json_visible
+from leverage_sim.files.safe_text import json_visible
 
 if TYPE_CHECKING:
-    from leverage_sim.runner import Results
+    from leverage_sim.simulation.runner import Results
 
 
 def add_json_arg(p: argparse.ArgumentParser) -> None:
@@ -62,7 +62,7 @@ def files_written(out: Path | None, paths: list[Path]) -> dict[str, Any]:
 def run_document(res: Results) -> dict[str, Any]:
     """What ``run`` prints: the run's settings, outcome shares (share of runs, 0-1) and each
     figure's median with the central 90% interval across runs."""
-    from leverage_sim import report  # here: the verbs without runs need no model (start-up)
+    from leverage_sim.outputs import report  # here: the verbs without runs need no model (start-up)
 
     sc = res.scenario
     shares = report.outcome_shares(res.summary)

@@ -8,8 +8,8 @@ from pathlib import Path
 from leverage_sim.cli.common import add_scenario_dir_arg
 from leverage_sim.cli.json_output import add_json_arg, emit
 from leverage_sim.errors import InputError
-from leverage_sim.safe_text import visible
-from leverage_sim.scenario_loader import ENV_SCENARIO_PATH, available_scenarios, read_yaml
+from leverage_sim.files.safe_text import visible
+from leverage_sim.scenario.loader import ENV_SCENARIO_PATH, available_scenarios, read_yaml
 
 
 def register(sub: argparse._SubParsersAction) -> None:

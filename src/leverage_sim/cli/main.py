@@ -30,9 +30,9 @@ from typing import Any
 
 import leverage_sim.cli as _cli_pkg
 from leverage_sim.errors import InputError
-from leverage_sim.output_dir import describe_os_error, is_file_system_error
-from leverage_sim.safe_text import visible
-from leverage_sim.stale import allowing_stale
+from leverage_sim.files.output_dir import describe_os_error, is_file_system_error
+from leverage_sim.files.safe_text import visible
+from leverage_sim.simulation.stale import allowing_stale
 
 EXIT_CODES = ("exit codes: 0 ok; 1 internal error (a bug: please report it); 2 bad input, "
               "arguments or output folder (also: disk full, folder locked by another run, no "

@@ -9,7 +9,7 @@ import re
 
 from leverage_sim.cli.json_output import add_json_arg, emit
 from leverage_sim.errors import InputError
-from leverage_sim.param_reference import markdown_table, reference_rows, text_listing
+from leverage_sim.scenario.param_reference import markdown_table, reference_rows, text_listing
 
 
 def register(sub: argparse._SubParsersAction) -> None:

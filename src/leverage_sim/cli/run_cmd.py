@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from leverage_sim import report
 from leverage_sim.cli.common import (
     add_brief_arg,
     add_posterior_arg,
@@ -15,9 +14,10 @@ from leverage_sim.cli.common import (
     progress_wrapper,
 )
 from leverage_sim.cli.json_output import add_json_arg, emit, files_written, run_document
-from leverage_sim.posterior import resolve
-from leverage_sim.runner import run
-from leverage_sim.scenario_loader import load_scenario
+from leverage_sim.outputs import report
+from leverage_sim.scenario.loader import load_scenario
+from leverage_sim.simulation.posterior import resolve
+from leverage_sim.simulation.runner import run
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -54,11 +54,13 @@ def main(args: argparse.Namespace) -> int:
             print(report.summary_text(res))
         written = []
         if out:
-            from leverage_sim.run_outputs import write_run  # charts only with --out: start-up
+            from leverage_sim.outputs.run_outputs import (
+                write_run,  # charts only with --out: start-up
+            )
 
             written = write_run(res, out, args.format)
         if args.brief:
-            from leverage_sim.report_brief import run_brief
+            from leverage_sim.outputs.report_brief import run_brief
 
             written.append(run_brief(res, out))
     if args.json:

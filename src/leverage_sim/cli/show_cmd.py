@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from leverage_sim.canonical import scenario_yaml
 from leverage_sim.cli.common import add_scenario_args
 from leverage_sim.cli.json_output import add_json_arg, emit
-from leverage_sim.scenario_loader import load_scenario
+from leverage_sim.scenario.canonical import scenario_yaml
+from leverage_sim.scenario.loader import load_scenario
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -20,10 +20,10 @@ from leverage_sim.cli.common import (
 )
 from leverage_sim.cli.json_output import add_json_arg, emit
 from leverage_sim.errors import InputError
-from leverage_sim.posterior import DEFAULT_POSTERIOR
-from leverage_sim.provenance import inputs_text, override_texts
-from leverage_sim.report_pages import sweep_report
-from leverage_sim.scenario_loader import find_scenario
+from leverage_sim.outputs.report_pages import sweep_report
+from leverage_sim.scenario.loader import find_scenario
+from leverage_sim.simulation.posterior import DEFAULT_POSTERIOR
+from leverage_sim.simulation.provenance import inputs_text, override_texts
 from leverage_sim.sweep import DESIGNS, SweepSpec, load_sweep, run_sweep, summarise
 from leverage_sim.sweep.engine import WORKER_TIMEOUT
 from leverage_sim.sweep.spec import is_sweep_file, parse_params
@@ -100,7 +100,7 @@ def build_spec(args: argparse.Namespace) -> SweepSpec | None:
         spec = SweepSpec.from_file(args.target)
         overrides = dict(spec.overrides)
         if args.overrides:
-            from leverage_sim.overrides import normalise
+            from leverage_sim.scenario.overrides import normalise
 
             overrides.update(normalise(args.overrides))
         return spec.with_changes(parameters=parse_params(args.param) or None,

@@ -9,8 +9,8 @@ from typing import Any
 from leverage_sim.cli.common import add_scenario_dir_arg
 from leverage_sim.cli.json_output import add_json_arg, emit
 from leverage_sim.errors import InputError
-from leverage_sim.safe_text import visible
-from leverage_sim.scenario_loader import load_scenario
+from leverage_sim.files.safe_text import visible
+from leverage_sim.scenario.loader import load_scenario
 
 
 def register(sub: argparse._SubParsersAction) -> None:

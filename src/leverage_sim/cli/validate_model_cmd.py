@@ -21,7 +21,7 @@ from leverage_sim.cli.common import (
     seed_arg,
 )
 from leverage_sim.errors import InputError
-from leverage_sim.posterior import resolve
+from leverage_sim.simulation.posterior import resolve
 
 
 def register(sub: argparse._SubParsersAction) -> None:

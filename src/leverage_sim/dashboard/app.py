@@ -29,7 +29,7 @@ from leverage_sim.dashboard.model import DEFAULT_POSTERIOR, DEFAULT_SCENARIO, Da
 from leverage_sim.dashboard.server import ENV_OVERRIDES, ENV_SCENARIO
 from leverage_sim.dashboard.views import CompareView, EnsembleView, RunView
 from leverage_sim.errors import InputError
-from leverage_sim.scenario_loader import available_scenarios
+from leverage_sim.scenario.loader import available_scenarios
 
 VIEWS = ("One run", "Ensemble", "Compare")
 MAX_DAYS_PER_STEP = 30

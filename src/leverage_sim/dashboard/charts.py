@@ -19,8 +19,8 @@ import pandas as pd
 from leverage_sim.dashboard import assets, ensemble
 from leverage_sim.dashboard.ensemble import DISTRIBUTIONS, SERIES, detainees_from_log
 from leverage_sim.dashboard.snapshot import RunSnapshot
-from leverage_sim.report import OUTCOMES
-from leverage_sim.schema import Scenario
+from leverage_sim.outputs.report import OUTCOMES
+from leverage_sim.scenario.schema import Scenario
 
 WIDTH, HEIGHT = 500, 150  # px of a one-run chart's plotting area
 ENSEMBLE_WIDTH = 390  # px: ensemble and compare charts sit two abreast

@@ -1,7 +1,7 @@
 """Many replications of the page's settings, and the tables the ensemble and compare views
 chart: series quantiles by date, and the detainees held in one run from its event log.
 
-The ensemble is a :class:`~leverage_sim.comparison.Comparison` of one scenario (compare view: two),
+The ensemble is a :class:`~leverage_sim.analysis.comparison.Comparison` of one scenario (compare view: two),
 so outcome shares with exact (Clopper–Pearson) intervals and medians come from
 :meth:`Comparison.table` as in ``leverage-sim compare``.
 """
@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 import numpy as np
 import pandas as pd
 
-from leverage_sim.comparison import Comparison
-from leverage_sim.runner import Results, run
-from leverage_sim.schema import Scenario
+from leverage_sim.analysis.comparison import Comparison
+from leverage_sim.scenario.schema import Scenario
+from leverage_sim.simulation.runner import Results, run
 
 SERIES = {
     "authority": "Government authority (index 0-1)",
@@ -35,7 +35,7 @@ Progress = Callable[[float], None]
 
 
 def counting(total: int, report: Progress) -> Callable[[Iterable[int]], Iterator[int]]:
-    """A ``progress`` wrapper for :func:`leverage_sim.runner.run` that calls ``report`` with the
+    """A ``progress`` wrapper for :func:`leverage_sim.simulation.runner.run` that calls ``report`` with the
     share of ``total`` replications done (0-1) after each one."""
     def wrap(loop: Iterable[int]) -> Iterator[int]:
         for done, i in enumerate(loop, start=1):
@@ -49,7 +49,7 @@ def run_ensemble(scenario: Scenario, replications: int = DEFAULT_REPLICATIONS,
     """``replications`` runs of ``scenario`` (replication ``k`` = the page's seed ``k``) as a
     one-scenario :class:`Comparison` labelled with the scenario's name; with ``posterior``
     (``"default"`` or a calibration folder) each replication draws its parameters from it
-    (:func:`leverage_sim.runner.run`)."""
+    (:func:`leverage_sim.simulation.runner.run`)."""
     progress = counting(replications, report) if report else None
     res = run(scenario, replications, progress=progress, posterior=posterior or "none")
     return Comparison({scenario.name: res}, res.seed)

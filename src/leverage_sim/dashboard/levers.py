@@ -14,10 +14,10 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from leverage_sim.model import LeverageModel
-from leverage_sim.overrides import normalise
-from leverage_sim.scenario_loader import load_scenario
-from leverage_sim.schema import Scenario
+from leverage_sim.scenario.loader import load_scenario
+from leverage_sim.scenario.overrides import normalise
+from leverage_sim.scenario.schema import Scenario
+from leverage_sim.simulation.model import LeverageModel
 
 EMBASSY = "embassy"
 SEED_SLIDER_MAX = 199

@@ -1,4 +1,4 @@
-"""The model the dashboard runs: :class:`~leverage_sim.model.LeverageModel` built from keyword
+"""The model the dashboard runs: :class:`~leverage_sim.simulation.model.LeverageModel` built from keyword
 parameters (``DashboardModel(**slider_values)``, as Mesa's visualisation builds models)."""
 
 from __future__ import annotations
@@ -6,11 +6,11 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from leverage_sim import posterior as post
 from leverage_sim.dashboard.levers import settings_scenario
 from leverage_sim.dashboard.snapshot import RunSnapshot, take
-from leverage_sim.model import LeverageModel
-from leverage_sim.runner import child_seed
+from leverage_sim.simulation import posterior as post
+from leverage_sim.simulation.model import LeverageModel
+from leverage_sim.simulation.runner import child_seed
 
 DEFAULT_SCENARIO = "june_2020_replay"
 DEFAULT_POSTERIOR = "default"

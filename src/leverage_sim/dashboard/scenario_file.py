@@ -1,6 +1,6 @@
 """Saving the dashboard's settings as a scenario file that ``leverage-sim run`` accepts.
 
-The file is the scenario's canonical text (:func:`leverage_sim.canonical.scenario_yaml`, as
+The file is the scenario's canonical text (:func:`leverage_sim.scenario.canonical.scenario_yaml`, as
 ``leverage-sim show`` prints it) under a first line that marks it as leverage-sim's, and it
 loads back to the same scenario. An existing file is replaced only if it carries that mark:
 leverage-sim never overwrites a file it did not write.
@@ -11,9 +11,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from leverage_sim.canonical import scenario_yaml
 from leverage_sim.errors import InputError
-from leverage_sim.schema import Scenario
+from leverage_sim.scenario.canonical import scenario_yaml
+from leverage_sim.scenario.schema import Scenario
 
 MARK = "# Written by leverage-sim dashboard"
 """First line of every scenario file the dashboard writes."""

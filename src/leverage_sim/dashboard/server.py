@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from leverage_sim.errors import InputError
-from leverage_sim.scenario_loader import ENV_SCENARIO_PATH
+from leverage_sim.scenario.loader import ENV_SCENARIO_PATH
 
 APP = "leverage_sim.dashboard.app"
 ENV_SCENARIO = "LEVERAGE_SIM_DASHBOARD_SCENARIO"  # scenario selected when the page opens

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from leverage_sim.dashboard.timeline import run_status
-from leverage_sim.model import LeverageModel
-from leverage_sim.schema import Scenario
+from leverage_sim.scenario.schema import Scenario
+from leverage_sim.simulation.model import LeverageModel
 
 
 def run_frame(model: LeverageModel) -> pd.DataFrame:

@@ -8,11 +8,11 @@ from typing import Any
 
 import pandas as pd
 
-from leverage_sim import posterior as post
 from leverage_sim.dashboard.levers import LEVERS, live_values, scenario_values
-from leverage_sim.model import LeverageModel
-from leverage_sim.narrative import describe_event, display_names, scripted_notes
-from leverage_sim.schema import Scenario
+from leverage_sim.outputs.narrative import describe_event, display_names, scripted_notes
+from leverage_sim.scenario.schema import Scenario
+from leverage_sim.simulation import posterior as post
+from leverage_sim.simulation.model import LeverageModel
 
 
 def event_line(row: pd.Series, names: dict[str, str], scripted: bool = False) -> str:

@@ -13,14 +13,14 @@ import solara.lab
 from mesa.visualization.utils import update_counter
 from solara.widgets import VegaLite
 
-from leverage_sim.canonical import scenario_yaml
-from leverage_sim.comparison import Comparison, compare
+from leverage_sim.analysis.comparison import Comparison, compare
 from leverage_sim.dashboard import charts, ensemble
 from leverage_sim.dashboard.levers import scenario_values, settings_scenario
 from leverage_sim.dashboard.model import DashboardModel
 from leverage_sim.dashboard.scenario_file import save_scenario
 from leverage_sim.dashboard.timeline import parameters_note, timeline_html
 from leverage_sim.errors import InputError
+from leverage_sim.scenario.canonical import scenario_yaml
 
 MAX_REPLICATIONS = 1000
 

@@ -10,9 +10,9 @@ Quick use::
     summarise(load_sweep(out), outcomes=["held_firm>0", "attacks"])
 """
 
+from leverage_sim.simulation.executors import EXECUTORS, make_executor
 from leverage_sim.sweep.design import Design, build_design
 from leverage_sim.sweep.engine import rerun, run_sweep
-from leverage_sim.sweep.executors import EXECUTORS, make_executor
 from leverage_sim.sweep.results import design_problem, load_sweep, outcome_values, summarise
 from leverage_sim.sweep.spec import DESIGNS, Parameter, SweepSpec
 

@@ -27,23 +27,20 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from leverage_sim import posterior as post
 from leverage_sim.errors import InputError
-from leverage_sim.limits import check_count, check_sweep_size, plan_note, sweep_time_note
-from leverage_sim.output_dir import (
+from leverage_sim.files.output_dir import (
     OutputError,
     OutputFolder,
     claim_output,
     describe_os_error,
     is_file_system_error,
 )
-from leverage_sim.runner import child_seed, run_one
-from leverage_sim.scenario_loader import find_scenario, resolve_raw, validate
-from leverage_sim.sweep.design import build_design, count_points
-from leverage_sim.sweep.executors import make_executor
-from leverage_sim.sweep.spec import SweepSpec, check_points
-from leverage_sim.sweep.storage import FILES, FORMAT, SweepStore, check_plan, error_rows, plan_hash
-from leverage_sim.sweep.worker import (
+from leverage_sim.scenario.limits import check_count, check_sweep_size, plan_note, sweep_time_note
+from leverage_sim.scenario.loader import find_scenario, resolve_raw, validate
+from leverage_sim.simulation import posterior as post
+from leverage_sim.simulation.executors import make_executor
+from leverage_sim.simulation.runner import child_seed, run_one
+from leverage_sim.simulation.worker import (
     Chunk,
     Run,
     arrow_types,
@@ -53,12 +50,15 @@ from leverage_sim.sweep.worker import (
     run_tables,
     summary_row,
 )
+from leverage_sim.sweep.design import build_design, count_points
+from leverage_sim.sweep.spec import SweepSpec, check_points
+from leverage_sim.sweep.storage import FILES, FORMAT, SweepStore, check_plan, error_rows, plan_hash
 
 SEED_SCHEME = (
     "SeedSequence(seed).spawn(2) gives a design child (drives the lhs/sobol/morris/random draws) "
     "and a runs child; replication r of point p runs with the integer seed of "
     "runs.spawn(P)[p].spawn(R)[r] (its first 64-bit word shifted right by one bit, as "
-    "leverage_sim.runner.replication_seeds does)."
+    "leverage_sim.simulation.runner.replication_seeds does)."
 )
 MAX_TRIES = 3
 """Attempts per chunk when its worker dies (runs that raise are recorded, not retried)."""
@@ -176,7 +176,7 @@ def plan_sweep(spec: SweepSpec, scenario_dirs: tuple[str | Path, ...] = ()
     ``points`` and ``design`` tables (DataFrames; ``runs`` is :meth:`Plan.runs_table`) and
     ``seconds_per_run`` (the probe run, timed: for the time estimate). Raises
     :class:`InputError` on bad input, and on sweeps of more than
-    :data:`leverage_sim.limits.MAX_SWEEP_RUNS` runs before planning them.
+    :data:`leverage_sim.scenario.limits.MAX_SWEEP_RUNS` runs before planning them.
     """
     source = str(find_scenario(spec.base, scenario_dirs))
     base = resolve_raw(spec.base, scenario_dirs)
@@ -204,10 +204,10 @@ def plan_sweep(spec: SweepSpec, scenario_dirs: tuple[str | Path, ...] = ()
     summary, _ = run_tables(first, int(seeds[0, 0]), 0, None)
     seconds_per_run = time.perf_counter() - began
     plan.types = arrow_types(summary)
-    from leverage_sim import __version__  # here: the package imports this module
+    from leverage_sim.files.version import installed_version
 
     manifest = {
-        "format": FORMAT, "package_version": __version__,
+        "format": FORMAT, "package_version": installed_version(),
         "created": dt.datetime.now(dt.UTC).isoformat(),
         "spec": spec.model_dump(mode="json"), "base_source": source, "base_scenario": base,
         "design": {"name": spec.design, "problem": design.problem, "n_points": design.n_points,
@@ -288,7 +288,7 @@ def run_sweep(spec: SweepSpec | str | Path | Mapping[str, Any] | None, out: str 
             ``resume`` (the stored spec is used).
         out: output folder (see :mod:`leverage_sim.sweep.storage` for its layout). It must be
             new or empty, unless ``force`` (replace a folder leverage-sim wrote) or ``resume``;
-            it is locked while the sweep runs (see :mod:`leverage_sim.output_dir`).
+            it is locked while the sweep runs (see :mod:`leverage_sim.files.output_dir`).
         executor: ``local`` (process pool, all cores), ``serial`` or ``dask``.
         workers: processes (default: all cores); for ``dask`` the LocalCluster's workers.
         scheduler: ``tcp://HOST:8786`` of a running Dask scheduler (with ``executor="dask"``).
@@ -297,7 +297,7 @@ def run_sweep(spec: SweepSpec | str | Path | Mapping[str, Any] | None, out: str 
             worker).
         quiet: no progress bar (it is also off when not on a terminal or when ``CI=true``).
         worker_timeout: seconds to wait while the executor has no worker (seconds > 0).
-        engine: ``fast`` (default) or ``agent`` (:data:`leverage_sim.runner.ENGINES`), for
+        engine: ``fast`` (default) or ``agent`` (:data:`leverage_sim.simulation.runner.ENGINES`), for
             summaries-only sweeps (one keeping time series runs on the agents); the same
             values either way. The manifest records the engine used (``engine``).
 
@@ -573,7 +573,7 @@ def _progress_bar(total: int, done: int, name: str, quiet: bool) -> Any:
 
 
 def rerun(out: str | Path, run_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Run one stored run again with :func:`leverage_sim.runner.run_one`; returns
+    """Run one stored run again with :func:`leverage_sim.simulation.runner.run_one`; returns
     ``(stored_row, new_row)`` (summary rows as dicts, same keys)."""
     store = SweepStore(out)
     plan, _ = load_plan(store)

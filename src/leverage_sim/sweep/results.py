@@ -26,10 +26,10 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import yaml
 
-from leverage_sim import report
 from leverage_sim.errors import InputError
+from leverage_sim.outputs import report
+from leverage_sim.simulation.worker import RUN_COLUMNS, summary_schema
 from leverage_sim.sweep.storage import SweepStore
-from leverage_sim.sweep.worker import RUN_COLUMNS, summary_schema
 
 DEFAULT_SHARES = tuple(f"{col}>0" for col, _ in report.OUTCOMES.values())
 """Default share outcomes: a standoff won/lost, a clash, US casualties, strikes, withdrawal."""
@@ -191,7 +191,7 @@ def _bootstrap_means(v: np.ndarray, n_boot: int, rng: np.random.Generator) -> np
 
 
 def _parameter_columns(df: pd.DataFrame) -> list[str]:
-    from leverage_sim.runner import SUMMARY_COLUMNS
+    from leverage_sim.simulation.runner import SUMMARY_COLUMNS
 
     return [c for c in df.columns if c not in (*RUN_COLUMNS, *SUMMARY_COLUMNS, "error")]
 

@@ -17,7 +17,7 @@ lhs/sobol/morris/random designs) or ``distribution: uniform|loguniform|normal|tr
 its arguments. Every design draws points in the unit cube; a parameter maps a unit coordinate
 ``u`` in [0, 1] to its value with :meth:`Parameter.ppf` (discrete: the ``floor(u·k)``-th value).
 ``posterior: DIR|default|none`` draws each run's calibrated parameters from a calibration's
-posterior (:mod:`leverage_sim.posterior`); swept and fixed parameters keep their values.
+posterior (:mod:`leverage_sim.simulation.posterior`); swept and fixed parameters keep their values.
 """
 
 from __future__ import annotations
@@ -31,11 +31,11 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import ConfigDict, Field, ValidationError, model_validator
 
-from leverage_sim import overrides as ov
 from leverage_sim.errors import InputError
-from leverage_sim.safe_yaml import load_text, require_file
-from leverage_sim.scenario_loader import is_scenario_path, read_yaml, validate
-from leverage_sim.schema_base import Name, Strict
+from leverage_sim.files.safe_yaml import load_text, require_file
+from leverage_sim.scenario import overrides as ov
+from leverage_sim.scenario.loader import is_scenario_path, read_yaml, validate
+from leverage_sim.scenario.schema_base import Name, Strict
 
 DESIGNS = ("grid", "lhs", "sobol", "saltelli", "morris", "random")
 DISTRIBUTIONS = ("uniform", "loguniform", "normal", "triangular")
@@ -170,7 +170,7 @@ class SweepSpec(_Strict):
     outputs: Outputs = Field(default_factory=Outputs)
     posterior: str | None = Field(None, description="Draw each run's calibrated parameters from "
                                   "this posterior: a `leverage-sim calibrate` folder, 'default' "
-                                  "or 'none' (default: leverage_sim.posterior.DEFAULT_POSTERIOR)"
+                                  "or 'none' (default: leverage_sim.simulation.posterior.DEFAULT_POSTERIOR)"
                                   "; swept and fixed parameters keep their values.")
 
     @model_validator(mode="after")

@@ -17,7 +17,7 @@ than mixing two sweeps' runs in one folder.
 A chunk counts as done once its summary part exists: parts are written to a temporary name and
 renamed (atomic), time series before summary, so a crash never leaves half a chunk counted.
 The folder also holds leverage-sim's record (``.leverage-sim.json``, see
-:mod:`leverage_sim.output_dir`) listing ``FILES``; the sweep holds the folder's lock while it
+:mod:`leverage_sim.files.output_dir`) listing ``FILES``; the sweep holds the folder's lock while it
 runs.
 """
 
@@ -36,7 +36,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from leverage_sim.errors import InputError
-from leverage_sim.output_dir import folder_kind
+from leverage_sim.files.output_dir import folder_kind
 
 MANIFEST = "manifest.json"
 FORMAT = 2

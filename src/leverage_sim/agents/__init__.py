@@ -1,8 +1,0 @@
-"""The four kinds of actor, one Mesa agent class each."""
-
-from leverage_sim.agents.foreign_force import ForeignForce
-from leverage_sim.agents.government import Government
-from leverage_sim.agents.militia import Militia
-from leverage_sim.agents.patron import Patron
-
-__all__ = ["ForeignForce", "Government", "Militia", "Patron"]

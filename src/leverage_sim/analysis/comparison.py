@@ -1,0 +1,337 @@
+"""Several scenarios through the same replication seeds, side by side.
+
+Every scenario runs with the same master seed, so replication ``i`` gets the same integer seed
+in each (:func:`leverage_sim.simulation.runner.replication_seeds`): differences between columns come
+from the scenarios, not from different random draws at the start. The table gives, per
+scenario, the share of runs with each outcome of :data:`leverage_sim.outputs.report.OUTCOMES` (with an
+exact 90% interval) and the median of each figure of :data:`leverage_sim.outputs.report.FIGURES` (with
+the central 90% interval across runs).
+
+Effects (:meth:`Comparison.effects`): each scenario against the first, measured on common
+seeds. Replication ``i`` has the same seed in every scenario and, with a posterior, the same
+parameter draw (the draw is seeded by the replication's seed), so ``d_i = y_i(scenario) -
+y_i(first)`` is a paired difference: of outcome indicators for shares (in percentage points)
+and of figures for means. The effect is the mean of the ``d_i``; its interval is the
+percentile interval of a paired bootstrap over replications (:data:`BOOTSTRAP` resamples of
+whole replications, seeded from the master seed). With a posterior each resampled replication
+brings its own parameter draw, so the interval carries parameter uncertainty as well as the
+randomness of runs: it is wider than with fixed parameters. It is the uncertainty of the
+effect averaged over the posterior, and narrows as replications grow.
+
+Variants (:func:`columns`): a column may also be the first scenario with more overrides
+(``--variant foreign_forces.backing=0.9,government.resolve=0.8``), labelled by them; it runs on
+the same seeds, and with a posterior its overridden paths keep their values.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from leverage_sim.errors import InputError
+from leverage_sim.files.safe_text import chart_text
+from leverage_sim.outputs import report
+from leverage_sim.scenario import overrides as ov
+from leverage_sim.scenario.limits import run_memory_limit
+from leverage_sim.scenario.loader import Overrides, load_scenario
+from leverage_sim.scenario.schema import Scenario
+from leverage_sim.simulation import posterior as post
+from leverage_sim.simulation.provenance import (
+    SEPARATOR,
+    override_texts,
+    posterior_text,
+    with_overrides,
+)
+from leverage_sim.simulation.runner import Results, run
+from leverage_sim.sweep.results import _bootstrap_means, summarise
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+LEVEL = 0.9
+BOOTSTRAP = 2000
+"""Paired-bootstrap resamples behind each effect's interval."""
+BOOTSTRAP_KEY = 0x626F6F74
+"""Spawn key of the bootstrap's seed (a child of the master seed)."""
+
+
+@dataclass
+class Comparison:
+    """Results of several scenarios run with the same seeds (``results``: label -> Results;
+    ``overrides``: the ``--set`` texts applied to every column)."""
+
+    results: dict[str, Results]
+    seed: int
+    overrides: list[str] = field(default_factory=list)
+
+    @property
+    def inputs(self) -> str:
+        """What was compared, in words: the columns, the overrides common to all and the
+        parameters, e.g. ``june_2020_replay vs foreign_forces.backing=0.9 · parameters:
+        calibrated posterior calibration/default (300 particles)``."""
+        common = f" (all with {', '.join(self.overrides)})" if self.overrides else ""
+        return (" vs ".join(self.results) + common + SEPARATOR + "parameters: "
+                + posterior_text(self.posterior))
+
+    def columns_text(self) -> list[str]:
+        """One line per column whose label does not say all it ran: the label and the scenario
+        with its own overrides (those common to every column are in :attr:`inputs`)."""
+        ran = {label: with_overrides(res.scenario.name, [o for o in res.overrides
+                                                          if o not in self.overrides])
+               for label, res in self.results.items()}
+        return [f"{label}: {what}" for label, what in ran.items() if what != label]
+
+    @property
+    def posterior(self) -> dict[str, object] | None:
+        """The posterior's record (path, sha256, ...) if the runs drew parameters from one."""
+        return next(iter(self.results.values())).posterior
+
+    def effects(self) -> pd.DataFrame:
+        """Each scenario after the first against the first, on common seeds (see the module
+        docstring). Columns: scenario, measure, kind (``points``: difference of shares in
+        percentage points; ``mean``: difference of means), effect, low, high
+        (:data:`LEVEL` paired-bootstrap interval)."""
+        labels = list(self.results)
+        base = self.results[labels[0]].summary
+        rng = np.random.default_rng(np.random.SeedSequence(self.seed,
+                                                           spawn_key=(BOOTSTRAP_KEY,)))
+        a = (1 - LEVEL) / 2
+        rows = []
+        for label in labels[1:]:
+            other = self.results[label].summary
+            measures = [(name, "points", 100 * (np.greater(other[col].to_numpy(float), 0)
+                                                 .astype(float)
+                                                 - np.greater(base[col].to_numpy(float), 0)))
+                        for name, (col, _) in report.OUTCOMES.items()]
+            measures += [(f, "mean", other[f].to_numpy(float) - base[f].to_numpy(float))
+                         for f in report.FIGURES]
+            for name, kind, d in measures:
+                low, high = np.quantile(_bootstrap_means(d, BOOTSTRAP, rng), [a, 1 - a])
+                rows.append((label, name, kind, float(d.mean()), float(low), float(high)))
+        return pd.DataFrame(rows, columns=["scenario", "measure", "kind", "effect", "low",
+                                           "high"])
+
+    def effects_text(self, bullet: str = "  ") -> str:
+        """A heading line, then one line per scenario and measure (each starting with
+        ``bullet``), e.g. ``june_2020_us_intervenes: held_firm +35 points, 90% interval +20
+        to +50``."""
+        first = next(iter(self.results))
+        how = ("same seeds and the same parameter draw per replication" if self.posterior
+               else "same seeds")
+        lines = [(f"Effects against {first} ({how}; mean paired difference, {LEVEL:.0%} "
+                 "paired-bootstrap interval):")]
+        for r in self.effects().itertuples():
+            unit, f = (" points", "{:+.0f}") if r.kind == "points" else ("", "{:+.2f}")
+            lines.append(f"{bullet}{r.scenario}: {r.measure} {f.format(r.effect)}{unit}, "
+                         f"{LEVEL:.0%} interval {f.format(r.low)} to {f.format(r.high)}")
+        return "\n".join(lines)
+
+    def table(self) -> pd.DataFrame:
+        """Long table: scenario, measure, kind (``share`` 0-1 or ``median``), value, low, high.
+
+        Shares: exact (Clopper-Pearson) interval; medians: central interval of the runs."""
+        shares = {name: f"{col}>0" for name, (col, _) in report.OUTCOMES.items()}
+        wide = summarise(self.summary(), outcomes=[*shares.values(), *report.FIGURES],
+                         by=["scenario"], level=LEVEL, interval="quantile")
+        rows = []
+        for _, r in wide.set_index("scenario").loc[list(self.results)].iterrows():
+            rows += [(r.name, name, "share", r[f"{o}_share"], r[f"{o}_low"], r[f"{o}_high"])
+                     for name, o in shares.items()]
+            rows += [(r.name, f, "median", r[f"{f}_median"], r[f"{f}_low"], r[f"{f}_high"])
+                     for f in report.FIGURES]
+        return pd.DataFrame(rows, columns=["scenario", "measure", "kind", "value", "low", "high"])
+
+    def side_by_side(self) -> pd.DataFrame:
+        """Measures as rows, scenarios as columns, cells like ``81% [75, 86]`` or
+        ``16 [10, 23]`` (90% intervals)."""
+        t = self.table()
+        def cell(r: pd.Series) -> str:
+            if r["kind"] == "share":
+                return f"{r['value']:.0%} [{r['low']:.0%}, {r['high']:.0%}]"
+            f = "{:.2f}" if r["measure"].startswith("final_") else "{:.0f}"
+            return f"{f.format(r['value'])} [{f.format(r['low'])}, {f.format(r['high'])}]"
+        t["cell"] = t.apply(cell, axis=1)
+        t["row"] = np.where(t["kind"] == "share", "share of runs: " + t["measure"],
+                            "median: " + t["measure"])
+        wide = t.pivot(index="row", columns="scenario", values="cell")
+        wide = wide.loc[list(dict.fromkeys(t["row"])), list(self.results)]
+        return wide.rename_axis(index=None, columns=None)
+
+    def text(self) -> str:
+        """The side-by-side table as plain text, with a header saying what was run."""
+        first = next(iter(self.results.values()))
+        head = (f"Compared: {self.inputs}\n"
+                + "".join(f"  {line}\n" for line in self.columns_text())
+                + f"{len(self.results)} columns x {len(first.summary)} replications, same "
+                f"replication seeds (master seed {self.seed}); cells: share of runs or "
+                f"median, [{LEVEL:.0%} interval]. {report.SEVERAL_ROWS}")
+        return head + "\n\n" + self.side_by_side().to_string() + "\n\n" + self.effects_text()
+
+    def markdown(self) -> str:
+        """What was compared, the side-by-side table and the effects as Markdown."""
+        wide = self.side_by_side()
+        lines = [f"Compared: {self.inputs}", "",
+                 *(f"- {line}" for line in self.columns_text()), "",
+                 "| measure | " + " | ".join(wide.columns) + " |",
+                 "|---|" + "---|" * len(wide.columns)]
+        lines += [f"| {idx} | " + " | ".join(row) + " |" for idx, row in wide.iterrows()]
+        return "\n".join(lines) + "\n\n" + self.effects_text(bullet="- ") + "\n"
+
+    def summary(self) -> pd.DataFrame:
+        """All replications' summary rows, with a ``scenario`` column first."""
+        return pd.concat([res.summary.assign(scenario=label) for label, res
+                          in self.results.items()], ignore_index=True).pipe(
+            lambda df: df[["scenario", *df.columns[:-1]]])
+
+    def chart(self) -> Figure:
+        """Outcome shares (exact 90% intervals), attacks per run (median, 90% of runs) and,
+        one small panel per scenario, authority over time by standoff outcome (median, 50%
+        and 90% of runs); every value axis starts at 0."""
+        import matplotlib.pyplot as plt
+
+        from leverage_sim.outputs import plots
+
+        k, n = len(self.results), len(next(iter(self.results.values())).summary)
+        fig = plt.figure(figsize=(max(13, 4 * k), 10), constrained_layout=True)
+        top, bottom = fig.subfigures(2, 1)
+        ax_out, ax = top.subplots(1, 2, width_ratios=[3, 2])
+        plots.outcome_shares_by_scenario(ax_out, {label: r.summary for label, r in
+                                                  self.results.items()}, LEVEL)
+        t = self.table()
+        att = t[(t["measure"] == "attacks")].set_index("scenario").loc[list(self.results)]
+        y = np.arange(len(att))[::-1]
+        for i, (yi, r) in enumerate(zip(y, att.to_dict("records"))):
+            ax.errorbar([r["value"]], [yi],
+                        xerr=[[r["value"] - r["low"]], [r["high"] - r["value"]]],
+                        fmt=plots.STYLES[i % len(plots.STYLES)][1], capsize=4, color="tab:red")
+        ax.set_yticks(y, [chart_text(label) for label in att.index])
+        ax.set_ylim(-0.5, len(att) - 0.5)
+        plots.value_axis(ax, "attacks", axis="x", top=float(att["high"].max()) * 1.1)
+        ax.set_xlabel(f"attacks per run (median, {LEVEL:.0%} of runs)")
+        ax.set_title("Attacks on US-linked sites")
+        plots.scenario_panels(bottom.subplots(1, k, sharey=True, squeeze=False)[0],
+                              self.results, "authority", levels=(0.5, LEVEL))
+        bottom.suptitle("Government authority by standoff outcome: median, 50% (shaded) and "
+                        f"{LEVEL:.0%} (thin lines) of runs")
+        fig.suptitle(f"{chart_text(self.inputs)}\nsame seeds through {k} columns (master seed "
+                     f"{self.seed}, n={n} runs each)")
+        return fig
+
+
+def unique_labels(names: Iterable[str]) -> list[str]:
+    """Scenario names made unique for column labels: a name already taken gets the first free
+    ``#2``, ``#3``... (``X``, ``X#2``, ``X`` -> ``X``, ``X#2``, ``X#3``), so no two inputs ever
+    share a column."""
+    taken: set[str] = set()
+    out = []
+    for n in names:
+        label, k = n, 1
+        while label in taken:
+            k += 1
+            label = f"{n}#{k}"
+        taken.add(label)
+        out.append(label)
+    return out
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a comparison: its label, the scenario (with every override applied) and
+    those overrides ({path: value}: the common ``--set`` ones, then the variant's)."""
+
+    label: str
+    scenario: Scenario
+    overrides: dict[str, Any]
+
+
+_NEXT_ASSIGNMENT = re.compile(r",(?=\s*[A-Za-z_][\w.\[\]\s]*=)")
+
+
+def parse_variant(variant: Overrides) -> dict[str, Any]:
+    """A variant's overrides as {path: value}: a mapping, a list of ``path=value`` texts, or
+    one text with assignments separated by commas (``"a.b=0.9,c.d=0.8"``; a comma inside a
+    value stays in it unless a ``path=`` follows)."""
+    if isinstance(variant, str):
+        variant = [t for t in _NEXT_ASSIGNMENT.split(variant) if t.strip()]
+    parsed = ov.normalise(variant)
+    if not parsed:
+        raise InputError("A variant needs at least one override, e.g. --variant "
+                         "foreign_forces.backing=0.9 or --variant "
+                         "\"foreign_forces.backing=0.9,government.resolve=0.8\".")
+    return parsed
+
+
+def columns(scenarios: Sequence[Scenario | str | Path] | Scenario | str | Path,
+            overrides: Overrides = None, variants: Sequence[Overrides] = (),
+            scenario_dirs: Iterable[str | Path] = ()) -> list[Column]:
+    """The columns to compare, loaded and checked before anything runs: each scenario (a
+    :class:`Scenario`, name or file) with ``overrides``, then each variant (the first scenario
+    with ``overrides`` and the variant's own, labelled by the variant's overrides). At least
+    two columns.
+
+    Raises:
+        InputError: fewer than two columns, or a bad override or variant (naming it).
+    """
+    if isinstance(scenarios, Scenario | str | Path):
+        scenarios = [scenarios]
+    if len(scenarios) + len(variants) < 2:
+        raise InputError("compare needs at least two columns: two scenarios (`leverage-sim "
+                         "compare june_2020_replay june_2020_us_intervenes`) or a scenario and "
+                         "a variant (`leverage-sim compare june_2020_replay --variant "
+                         "foreign_forces.backing=0.9`).")
+    common = ov.normalise(overrides)
+    loaded = [load_scenario(s, common, scenario_dirs) for s in scenarios]
+    cols = [(s.name, s, common) for s in loaded]
+    for variant in variants:
+        what = variant if isinstance(variant, str) else ", ".join(override_texts(variant))
+        try:
+            changes = parse_variant(variant)
+            cols.append((", ".join(override_texts(changes)),
+                         load_scenario(loaded[0], changes), {**common, **changes}))
+        except InputError as e:
+            raise InputError(f"Variant '{what}': {e}") from None
+    labels = unique_labels(label for label, _, _ in cols)
+    return [Column(label, sc, changes) for label, (_, sc, changes) in zip(labels, cols)]
+
+
+def compare(scenarios: Sequence[Scenario | str | Path] | Scenario | str | Path,
+            replications: int = 100, seed: int | None = None,
+            progress: Callable[[str], Callable | None] | None = None,
+            posterior: post.PosteriorLike = post.DEFAULT_POSTERIOR,
+            overrides: Overrides = None, variants: Sequence[Overrides] = (),
+            scenario_dirs: Iterable[str | Path] = ()) -> Comparison:
+    """Run each column of :func:`columns` with the same master seed (default: the first
+    scenario's ``seed``), e.g. ``compare("june_2020_replay", 200, variants=[
+    "foreign_forces.backing=0.5", {"foreign_forces.backing": 0.9, "government.resolve":
+    0.8}])``.
+
+    ``progress(label)`` may return a loop wrapper (e.g. a tqdm bar) for that column's runs.
+    ``posterior`` (default: :data:`leverage_sim.simulation.posterior.DEFAULT_POSTERIOR`, the committed
+    calibration; None or ``"none"``: the scenarios' own values) and ``overrides`` (applied to
+    every column) as in :func:`leverage_sim.simulation.runner.run`: with a posterior, overridden paths
+    keep their values. All columns' tables are held at once: each may use its share of the
+    memory limit.
+    """
+    return compare_columns(columns(scenarios, overrides, variants, scenario_dirs),
+                           replications, seed, progress, posterior, override_texts(overrides))
+
+
+def compare_columns(cols: Sequence[Column], replications: int, seed: int | None = None,
+                    progress: Callable[[str], Callable | None] | None = None,
+                    posterior: post.PosteriorLike = post.DEFAULT_POSTERIOR,
+                    common: Sequence[str] = ()) -> Comparison:
+    """Run ``cols`` (from :func:`columns`) as :func:`compare` does; ``common``: the override
+    texts shared by every column (for the titles)."""
+    master = cols[0].scenario.seed if seed is None else seed
+    posterior = post.resolve(posterior)
+    limit = run_memory_limit() // max(1, len(cols))
+    return Comparison({c.label: run(c.scenario, replications, master, c.overrides,
+                                    progress=progress(c.label) if progress else None,
+                                    posterior=posterior, memory_limit=limit)
+                       for c in cols}, master, list(common))

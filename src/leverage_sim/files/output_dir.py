@@ -1,0 +1,624 @@
+"""Output folders: the one owner of every folder leverage-sim writes (``run``, ``compare``,
+``sweep``, ``calibrate``, :meth:`Results.save <leverage_sim.simulation.runner.Results.save>`).
+
+``with claim_output(out, kind, force=..., resume=..., staged=...) as folder:`` then write into
+``folder.path``. The rules, for every verb:
+
+- never used: ``/``, the home folder, the current folder, the leverage-sim installation (or
+  a folder inside it, or the ``src`` folder of a source checkout), or a folder holding any of
+  them; a name too long for the file system (with the names added beside it) is refused up
+  front;
+- a new or empty folder is used; a non-empty one only with ``resume`` (a folder of the same
+  ``kind``) or with ``force`` when leverage-sim wrote it as the same ``kind``: its record
+  ``.leverage-sim.json`` lists the exact names of the files it wrote, and a folder holding any
+  other file is never replaced;
+- the claim holds a lock, ``PARENT/.NAME.lock`` (an OS lock on a file holding the owner's pid,
+  released by the OS when the process dies, so a lock left by a dead process is taken over); a
+  second claim of the same folder is refused while the first runs;
+- ``staged`` (run, compare): everything is written to a temporary folder beside the target and
+  renamed into place when the block ends without error, so the target is either complete or
+  absent; on any error the temporary folder is removed and an old folder (``force``) is left as
+  it was. Not staged (sweeps, calibrations stream in place): :meth:`OutputFolder.begin` sets
+  the old folder aside and writes the record just before the first file;
+  :meth:`OutputFolder.keep` (or the end of the block) marks the new folder as worth keeping;
+  an error before that removes the new folder and puts the old one back;
+- replacing an old folder is a journaled swap (:class:`_Swap`): a process killed at any point
+  leaves the old folder or the complete new one, and the next claim of the folder finishes or
+  undoes the swap;
+- an ``OSError`` becomes an :class:`OutputError` (exit 2) naming the path and the reason
+  ("disk full at PATH" for ENOSPC).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import errno
+import fnmatch
+import glob
+import json
+import os
+import re
+import shutil
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from leverage_sim.errors import InputError
+
+RECORD = ".leverage-sim.json"
+"""The record of a folder leverage-sim wrote: kind, version, time and the files it wrote."""
+
+
+_CLAIMED: set[Path] = set()
+"""Folders claimed by this process (OS locks do not exclude the process that holds them)."""
+
+
+class OutputError(InputError):
+    """An output folder cannot be claimed or written (exit 2, like bad input)."""
+
+
+_REASONS = {
+    errno.EROFS: "the file system is read-only",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "operation not permitted",
+    errno.ENOTDIR: "a part of the path is a file, not a folder",
+    errno.EISDIR: "it is a folder",
+    errno.EEXIST: "it already exists",
+    errno.ENOENT: "a folder on the way does not exist and cannot be created",
+    errno.ENAMETOOLONG: "the name is too long",
+    errno.ELOOP: "the path loops through symbolic links",
+    errno.EXDEV: "it is on another file system",
+    errno.EBUSY: "it is in use (a mount point?)",
+}
+
+
+def os_error_code(e: OSError) -> int | None:
+    """The errno of ``e`` (pyarrow puts it only in the message, as ``[errno 28]``)."""
+    if e.errno:
+        return e.errno
+    m = re.search(r"errno[ =]?(\d+)", str(e), re.IGNORECASE)
+    return int(m.group(1)) if m else None
+
+
+def describe_os_error(e: OSError, where: str | Path | None = None) -> str:
+    """A one-paragraph message for a file-system error: the path and the reason."""
+    code = os_error_code(e)
+    path = e.filename if e.filename is not None else where
+    if where is not None and not str(path).startswith(str(where)):
+        path = f"{path} (for {where})"
+    if code in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return (f"Disk full at {path}: nothing was left there as if complete. Free some space "
+                "(or choose --out on another disk) and try again.")
+    reason = _REASONS.get(code) if code else None
+    detail = os.strerror(code) if code else str(e)
+    return f"Cannot write {path}: {reason or detail}" + (f" ({detail})." if reason else ".")
+
+
+def is_file_system_error(e: BaseException) -> bool:
+    """An OSError about files (not a closed pipe, a network connection or a timeout)."""
+    return isinstance(e, OSError) and not isinstance(
+        e, BrokenPipeError | ConnectionError | TimeoutError)
+
+
+def read_record(folder: Path) -> dict[str, Any] | None:
+    """The record of a folder leverage-sim wrote, or None."""
+    try:
+        data = json.loads((folder / RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and data.get("written_by") == "leverage-sim" else None
+
+
+def folder_kind(folder: str | Path) -> str | None:
+    """What leverage-sim wrote in ``folder`` (``run``, ``compare``, ``sweep``, ...), or None.
+    Sweep folders written before records existed are recognised by their manifest."""
+    folder = Path(folder)
+    record = read_record(folder)
+    if record is not None:
+        return str(record.get("kind"))
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if isinstance(manifest, dict) and "spec" in manifest and "format" in manifest:
+        return "sweep"
+    return "run" if isinstance(manifest, dict) and "scenario_sha256" in manifest else None
+
+
+def foreign_files(folder: Path) -> list[str]:
+    """Files (relative paths) in ``folder`` that its record does not list: everything, if it
+    has no record. The record lists exact names; a pattern is honoured only below a sub-folder
+    (a sweep's ``summary/part-*.parquet``), never at the top, where a user's files sit. An
+    interrupted atomic write ``NAME.tmp`` belongs to the folder when ``NAME`` does."""
+    record = read_record(folder) or {}
+    names = {RECORD, *record.get("files", [])}
+    patterns = [p for p in names if _is_pattern(p) and "/" in p]
+    foreign = []
+    for path in sorted(folder.rglob("*")):
+        if path.is_dir() and not path.is_symlink():
+            continue
+        rel = path.relative_to(folder).as_posix()
+        name = rel.removesuffix(".tmp")
+        if name not in names and not any(fnmatch.fnmatchcase(name, p) for p in patterns):
+            foreign.append(rel)
+    return foreign
+
+
+def _is_pattern(name: str) -> bool:
+    return any(c in name for c in "*?[")
+
+
+def protected_reason(path: Path) -> str | None:
+    """Why ``path`` (resolved) may never be an output folder, or None."""
+    if path == path.parent:
+        return "the root of the file system"
+    package = Path(__file__).resolve().parents[1]
+    places = (("the current folder", Path.cwd().resolve()), ("your home folder",
+              Path.home().resolve()), ("the leverage-sim installation", package))
+    for name, place in places:
+        if path == place:
+            return name
+        if path in place.parents:
+            return f"a folder holding {name} ({place})"
+    inside = [package] + ([package.parent] if package.parent.name == "src" else [])
+    for place in inside:
+        if place in path.parents:
+            return f"inside the leverage-sim installation ({place})"
+    return None
+
+
+_ADDED = (".lock", ".partial", ".old", ".swap", ".swap.tmp")
+"""Names a claim adds beside ``NAME``: ``.NAME`` + each of these."""
+_DEEPEST = "timeseries/part-000000000-000000000.parquet.tmp"
+"""About the longest path a verb writes inside its folder."""
+
+
+def check_name_length(target: Path, shown: str | Path) -> None:
+    """Raise :class:`OutputError` (naming the user's ``shown`` path) if the folder name, or a
+    name leverage-sim adds beside it (``.NAME.partial`` ...), or a file inside it would be too
+    long for the file system (NAME_MAX, PATH_MAX)."""
+    existing = next(p for p in (target, *target.parents) if p.exists())
+    try:
+        name_max = os.pathconf(existing, "PC_NAME_MAX")
+        path_max = os.pathconf(existing, "PC_PATH_MAX")
+    except (OSError, ValueError, AttributeError):  # Windows: no pathconf
+        name_max, path_max = 255, 4096
+    extra = 1 + max(len(a) for a in _ADDED)
+    limit = name_max - extra
+    too_long = [p.name for p in (target, *target.parents)
+                if len(os.fsencode(p.name)) > (limit if p == target else name_max)]
+    if too_long:
+        raise OutputError(
+            f"--out '{shown}': the folder name '{too_long[0][:40]}...' is "
+            f"{len(os.fsencode(too_long[0]))} bytes long; this file system allows {name_max} "
+            f"bytes per name and leverage-sim adds up to {extra} beside it (.NAME.partial, "
+            f".NAME.lock), so use a name of at most {limit} bytes.")
+    longest = len(os.fsencode(str(target))) + 1 + max(extra, len(_DEEPEST))
+    if longest >= path_max:
+        raise OutputError(
+            f"--out '{shown}': the path is {len(os.fsencode(str(target)))} bytes long; with the "
+            f"files leverage-sim writes inside it, paths would reach {longest} bytes, beyond "
+            f"this system's limit of {path_max}. Choose a shorter path.")
+
+
+class _Lock:
+    """An exclusive OS lock on ``path`` (POSIX record lock or Windows byte lock: held by this
+    process only, released by the OS if it dies), with the owner's pid and command inside."""
+
+    def __init__(self, path: Path, target: Path) -> None:
+        self.path, self.target, self.fd = path, target, -1
+
+    def acquire(self) -> None:
+        """Take the lock, or raise :class:`OutputError` naming the process that holds it."""
+        while True:
+            try:
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            except OSError as e:  # name the folder, not the lock file
+                raise OSError(e.errno, e.strerror, str(self.target)) from None
+            if not _try_lock(fd):
+                holder = _read_fd(fd)
+                os.close(fd)
+                raise OutputError(
+                    f"'{self.target}' is in use by another leverage-sim process "
+                    f"(pid {holder.get('pid', '?')}, started {holder.get('started', '?')}: "
+                    f"{holder.get('command', '?')}). Wait for it to finish, or choose another "
+                    f"--out. (The lock is {self.path}; the OS releases it when that process "
+                    "ends.)")
+            try:
+                same = os.fstat(fd).st_ino == os.stat(self.path).st_ino
+            except FileNotFoundError:
+                same = False
+            if same:  # else the holder removed the file between our open and lock: retry
+                break
+            os.close(fd)
+        self.fd = fd
+        previous = _read_fd(fd)
+        if previous.get("pid") not in (None, os.getpid()):
+            print(f"note: took over the lock on '{self.target}' left by process "
+                  f"{previous['pid']}, which is no longer running.", file=sys.stderr)
+        owner = {"pid": os.getpid(), "started": dt.datetime.now(dt.UTC).isoformat(
+            timespec="seconds"), "command": " ".join(sys.argv)}
+        os.ftruncate(fd, 0)
+        os.lseek(fd, 0, os.SEEK_SET)
+        os.write(fd, json.dumps(owner).encode())
+
+    def release(self) -> None:
+        """Remove the lock file and release the lock."""
+        if self.fd < 0:
+            return
+        with contextlib.suppress(OSError):
+            self.path.unlink()
+        os.close(self.fd)
+        self.fd = -1
+
+
+def _try_lock(fd: int) -> bool:
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        import msvcrt
+
+        try:
+            os.lseek(fd, 0, os.SEEK_SET)
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+            return True
+        except OSError:
+            return False
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except OSError as e:
+        if e.errno in (errno.EACCES, errno.EAGAIN):
+            return False
+        raise
+
+
+def _read_fd(fd: int) -> dict[str, Any]:
+    try:
+        os.lseek(fd, 0, os.SEEK_SET)
+        data = json.loads(os.read(fd, 65536) or b"{}")
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+class _Swap:
+    """Replacing folder ``target`` so that a process killed at any moment leaves the old folder
+    as it was or the complete new one. Beside ``target`` (``PARENT/NAME``): the new folder
+    being written (staged) ``.NAME.partial``, the old one set aside ``.NAME.old`` and a
+    journal ``.NAME.swap`` saying which of the two wins if the swap is cut short. Order: journal
+    ("old" wins), old set aside, ... journal ("new" wins), new in place, old deleted, journal
+    deleted. :meth:`recover` (under the lock, before anything else) finishes or undoes it."""
+
+    def __init__(self, target: Path) -> None:
+        base = f".{target.name}"
+        self.target = target
+        self.new = target.parent / (base + ".partial")
+        self.old = target.parent / (base + ".old")
+        self.journal = target.parent / (base + ".swap")
+
+    def mark(self, winner: str) -> None:
+        """Record (durably) which folder wins if the swap is cut short: "old" or "new"."""
+        tmp = self.journal.with_name(self.journal.name + ".tmp")
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump({"winner": winner, "pid": os.getpid()}, f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, self.journal)
+        _sync_folder(self.target.parent)
+
+    def winner(self) -> str | None:
+        """The journal's winner, or None when no swap is under way."""
+        try:
+            return str(json.loads(self.journal.read_text(encoding="utf-8"))["winner"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def set_aside(self, winner: str) -> None:
+        """Journal ``winner``, then rename the target to ``.NAME.old``."""
+        self.mark(winner)
+        os.replace(self.target, self.old)
+        _sync_folder(self.target.parent)
+
+    def finish(self) -> None:
+        """The new folder is in place: delete the old one, then the journal."""
+        if self.winner() is None:
+            return
+        self.mark("new")
+        shutil.rmtree(self.old, ignore_errors=True)
+        self.journal.unlink(missing_ok=True)
+
+    def undo(self) -> None:
+        """Put the old folder back in place of whatever is at the target; delete the journal."""
+        if self.old.exists():
+            if self.target.is_dir() and not self.target.is_symlink():
+                shutil.rmtree(self.target)
+            os.replace(self.old, self.target)
+            _sync_folder(self.target.parent)
+        self.journal.unlink(missing_ok=True)
+
+    def recover(self) -> str | None:
+        """Finish or undo a swap a killed process left; remove stale temporary folders.
+        Returns what was done ("finished", "restored") or None."""
+        winner, done = self.winner(), None
+        if winner == "new":
+            if not self.target.exists() and self.new.is_dir():
+                os.replace(self.new, self.target)
+            self.finish()
+            done = "finished"
+        elif winner == "old":
+            self.undo()
+            done = "restored"
+        for stale in (self.new, self.old, *self.target.parent.glob(
+                f".{glob.escape(self.target.name)}.partial-*"),
+                *self.target.parent.glob(f".{glob.escape(self.target.name)}.old-*")):
+            shutil.rmtree(stale, ignore_errors=True)
+        self.journal.with_name(self.journal.name + ".tmp").unlink(missing_ok=True)
+        return done
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make renames in ``folder`` durable (POSIX; a no-op where folders cannot be opened)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+_KILL_AT = "LEVERAGE_SIM_TEST_KILL_AT"
+"""Test hook: the name of a swap step at which the process kills itself (SIGKILL)."""
+
+
+def _test_kill_point(step: str) -> None:
+    if os.environ.get(_KILL_AT) == step:
+        import signal
+
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+class OutputFolder:
+    """A claimed output folder; write into :attr:`path` (see the module docstring)."""
+
+    def __init__(self, out: str | Path, kind: str, force: bool, resume: bool, staged: bool,
+                 files: Sequence[str]) -> None:
+        if str(out).strip() == "":
+            raise OutputError("The output folder (--out) is empty; give a folder path.")
+        try:
+            self.target = Path(out).expanduser().resolve()
+        except (OSError, RuntimeError) as e:  # a symbolic link loop (RuntimeError < 3.13)
+            raise OutputError(f"--out '{out}' cannot be used: {e}. Give a folder path.") from None
+        self.shown = out
+        self.kind, self.force, self.resume, self.staged = kind, force, resume, staged
+        bad = [f for f in files if _is_pattern(f) and "/" not in f]
+        if bad:
+            raise ValueError(f"output files must be exact names (or patterns below a "
+                             f"sub-folder), got {bad}")
+        self.files = list(files)
+        self.path = self.target
+        self._made: list[Path] = []
+        self._lock = _Lock(self.target.parent / f".{self.target.name}.lock", self.target)
+        self._swap = _Swap(self.target)
+        self._replace = False
+        self._begun = False  # begin() made a new folder in this claim (not resume)
+        self._kept = False
+
+    # ---- claim -----------------------------------------------------------------------------------
+    def claim(self) -> None:
+        """Check the folder, create its parents, take the lock, finish or undo a swap a killed
+        process left, and (staged) make the temporary folder."""
+        t = self.target
+        why = protected_reason(t)
+        if why:
+            raise OutputError(f"--out '{t}' is {why}; leverage-sim never writes its results "
+                              "there. Give a new folder, e.g. --out results/my_run.")
+        check_name_length(t, self.shown)
+        if t.exists() and not t.is_dir():
+            raise OutputError(f"--out '{t}' is a file, not a folder. Give a folder path (a new "
+                              "folder is created).")
+        self._make_parents(t.parent)
+        if t in _CLAIMED:
+            raise OutputError(f"'{t}' is already in use by this process (another run or sweep "
+                              "writing to it has not finished). Choose another --out.")
+        self._lock.acquire()
+        _CLAIMED.add(t)
+        done = self._swap.recover()
+        if done:
+            print(f"note: a replacement of '{t}' (--force) was cut short; "
+                  + ("it was completed." if done == "finished" else
+                     "the old folder was put back as it was."), file=sys.stderr)
+        self._check_contents()
+        if self.staged:
+            self.path = self._swap.new
+            self.path.mkdir()
+
+    def _make_parents(self, parent: Path) -> None:
+        missing = [p for p in (parent, *parent.parents) if not p.exists()]
+        for p in reversed(missing):
+            p.mkdir()
+            self._made.append(p)
+
+    def _check_contents(self) -> None:
+        t = self.target
+        kind = folder_kind(t) if t.is_dir() else None
+        if self.resume:
+            if not t.is_dir():
+                raise OutputError(f"'{t}' does not exist, so there is nothing to resume. Start "
+                                  f"the {self.kind} without --resume.")
+            if kind != self.kind:
+                raise OutputError(
+                    f"'{t}' is not a {self.kind} folder "
+                    + (f"(it holds the output of `leverage-sim {kind}`)" if kind else
+                       "(leverage-sim did not write it)")
+                    + f", so it cannot be resumed. --resume continues a {self.kind} in the "
+                    f"folder it wrote; give that folder's path.")
+            return
+        if not t.is_dir() or not any(t.iterdir()):
+            return
+        if not self.force:
+            extra = " or --resume to continue the sweep in it," if kind == self.kind == \
+                "sweep" else ""
+            raise OutputError(f"Output folder '{t}' already exists and is not empty. Choose "
+                              f"another --out,{extra} or add --force to replace it (only a "
+                              "folder leverage-sim wrote can be replaced).")
+        if kind is not None and kind != self.kind:
+            raise OutputError(f"--force will not replace '{t}': it holds the output of "
+                              f"`leverage-sim {kind}`, not of `{self.kind}`, and one kind of "
+                              "folder is never replaced by another. Choose another --out.")
+        foreign = foreign_files(t)
+        if foreign:
+            shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if
+                                              len(foreign) > 5 else "")
+            old = [f for f in (read_record(t) or {}).get("files", []) if _is_pattern(f)
+                   and "/" not in f]
+            why = (f" (its record, from an older leverage-sim, lists patterns such as "
+                   f"'{old[0]}' rather than file names, so its files cannot be told from yours)"
+                   if old else "")
+            raise OutputError(f"--force will not replace '{t}': it holds files leverage-sim "
+                              f"did not write ({shown}){why}. Choose another --out, or move "
+                              "those files away first.")
+        self._replace = True
+
+    # ---- in place ----------------------------------------------------------------------------------
+    def begin(self) -> Path:
+        """Not staged: set the old folder aside (``force``; it comes back if the verb fails
+        before :meth:`keep`) and write the record, just before the first write; returns
+        :attr:`path`."""
+        if self._replace:
+            self._swap.set_aside("old")
+            _test_kill_point("begin-aside")
+            self._replace = False
+        self._begun = self._begun or not self.resume
+        self.target.mkdir(exist_ok=True)
+        if read_record(self.target) is None:
+            self._write_record(self.target, self.files)
+        return self.target
+
+    def keep(self) -> None:
+        """Not staged: what is in the folder is worth keeping (a first result); an old folder
+        set aside by :meth:`begin` is deleted."""
+        self._kept = True
+        self._swap.finish()
+
+    def undo_begin(self) -> None:
+        """Not staged, nothing worth keeping yet: remove the new folder and put back the old
+        one (``force``), so that the same command can start again."""
+        if not self._begun:
+            return
+        if self._swap.old.exists():
+            self._swap.undo()
+        elif self.target.is_dir():
+            shutil.rmtree(self.target, ignore_errors=True)
+        self._begun = False
+
+    # ---- finish ------------------------------------------------------------------------------------
+    def commit(self) -> None:
+        """Staged: record the files written and swap the temporary folder into place. In
+        place: keep the folder."""
+        if not self.staged:
+            if self._begun:
+                self.keep()
+            return
+        written = sorted(p.relative_to(self.path).as_posix() for p in self.path.rglob("*")
+                         if not p.is_dir())
+        self._write_record(self.path, written)
+        if self._replace:
+            self._swap.set_aside("new")
+            _test_kill_point("commit-aside")
+        try:
+            os.replace(self.path, self.target)  # also replaces an empty folder
+        except OSError as e:
+            if e.errno not in (errno.EBUSY, errno.EXDEV):
+                raise
+            self._copy_into_target()  # the target is a mount point
+        _test_kill_point("commit-in")
+        self._swap.finish()
+        self.path = self.target
+
+    def _copy_into_target(self) -> None:
+        names = [p.name for p in self.path.iterdir() if p.name != RECORD] + [RECORD]
+        try:
+            for name in names:
+                src, dst = self.path / name, self.target / name
+                shutil.copytree(src, dst) if src.is_dir() else shutil.copy2(src, dst)
+        except BaseException:
+            for name in names:
+                dst = self.target / name
+                shutil.rmtree(dst, ignore_errors=True) if dst.is_dir() else \
+                    dst.unlink(missing_ok=True)
+            raise
+        shutil.rmtree(self.path, ignore_errors=True)
+
+    def abandon(self) -> None:
+        """After an error: remove the temporary folder (staged), or the new folder if nothing
+        in it was kept (in place), putting an old folder back."""
+        if self.staged and self.path != self.target:
+            shutil.rmtree(self.path, ignore_errors=True)
+        elif not self.staged and not self._kept:
+            self.undo_begin()
+
+    def release(self) -> None:
+        """Release the lock; remove the parents this claim created if they are still empty
+        (the claim failed)."""
+        if self._lock.fd >= 0:
+            _CLAIMED.discard(self.target)
+        self._lock.release()
+        for p in reversed(self._made):
+            with contextlib.suppress(OSError):
+                p.rmdir()  # only if empty
+
+    def _write_record(self, folder: Path, files: list[str]) -> None:
+        from leverage_sim.files.version import installed_version
+
+        record = {"written_by": "leverage-sim", "version": installed_version(), "kind": self.kind,
+                  "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                  "files": files}
+        (folder / RECORD).write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+
+    def display(self, path: str | Path) -> str:
+        """``path`` as the user knows it (in the target, not the temporary folder)."""
+        return str(path).replace(str(self.path), str(self.target))
+
+
+@contextlib.contextmanager
+def claim_output(out: str | Path, kind: str, *, force: bool = False, resume: bool = False,
+                 staged: bool = True, files: Sequence[str] = ()) -> Iterator[OutputFolder]:
+    """Claim the output folder ``out`` for a verb of ``kind`` (see the module docstring).
+
+    Args:
+        out: the folder the results end up in.
+        kind: what writes it (``run``, ``compare``, ``sweep``, ``calibrate``); ``resume`` needs
+            a folder of the same kind.
+        force: replace an existing folder leverage-sim wrote (never one with other files).
+        resume: continue in an existing folder of this kind (nothing is removed).
+        staged: write to a temporary folder renamed into place at the end (else in place,
+            after :meth:`OutputFolder.begin`).
+        files: in place only: the exact names (relative) of the files the verb may write,
+            or patterns below a sub-folder (``summary/part-*.parquet``); staged folders record
+            the files actually written.
+
+    Raises :class:`OutputError` (an :class:`InputError`) when the folder cannot be used or a
+    write fails; the lock is released and temporary files removed whatever happens.
+    """
+    folder = OutputFolder(out, kind, force, resume, staged, files)
+    try:
+        try:
+            folder.claim()
+            yield folder
+            folder.commit()
+        except BaseException as e:
+            folder.abandon()
+            if is_file_system_error(e):
+                if e.filename is not None:
+                    e.filename = folder.display(e.filename)
+                raise OutputError(describe_os_error(e, folder.target)) from None
+            raise
+    finally:
+        folder.release()

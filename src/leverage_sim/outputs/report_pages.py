@@ -1,0 +1,268 @@
+"""The ``report.html`` of ``run``, ``compare`` and ``sweep`` (built with
+:func:`leverage_sim.files.report_html.write_report`): what was run, the narrative, outcome shares with
+exact intervals, per-run figures, the charts and the manifest, in one self-contained file."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.figure import Figure
+
+from leverage_sim.files.report_html import Section, write_report
+from leverage_sim.outputs import plots, report
+from leverage_sim.scenario import labels
+from leverage_sim.simulation.provenance import inputs_text, override_texts, posterior_text
+from leverage_sim.simulation.runner import Results
+
+if TYPE_CHECKING:
+    from leverage_sim.analysis.comparison import Comparison
+
+REPORT = "report.html"
+LEVEL = 0.9
+SWEEP_OUTCOMES = (("held_firm>0", "relents>0"), ("attacks",), ("final_authority",))
+"""Panels of a sweep report's response curves (outcomes drawn together)."""
+MAX_POINTS = 40
+"""Sweeps with more points get one table row for all points together."""
+MAX_CURVES = 8
+"""Response curves for at most this many swept parameters (the first ones)."""
+
+
+def outcome_table(summary: pd.DataFrame, level: float = LEVEL) -> pd.DataFrame:
+    """One row per outcome of :data:`report.OUTCOMES`: runs with it, share and its exact
+    (Clopper-Pearson) ``level`` interval, in percent."""
+    from leverage_sim.sweep.results import summarise
+
+    cols = [col for col, _ in report.OUTCOMES.values()]
+    row = summarise(summary, outcomes=[f"{c}>0" for c in cols], by=[], level=level).iloc[0]
+    return pd.DataFrame({
+        "outcome": [meaning for _, meaning in report.OUTCOMES.values()],
+        "runs": [int((summary[c].astype(float) > 0).sum()) for c in cols],
+        "share %": [100 * row[f"{c}>0_share"] for c in cols],
+        f"low % ({level:.0%})": [100 * row[f"{c}>0_low"] for c in cols],
+        f"high % ({level:.0%})": [100 * row[f"{c}>0_high"] for c in cols],
+    }).round(1)
+
+
+def figures_table(summary: pd.DataFrame, level: float = LEVEL) -> pd.DataFrame:
+    """Per-run figures: mean, median and the central ``level`` interval of the runs."""
+    table = report.intervals(summary, level=level)
+    table.insert(0, "mean", summary[list(report.FIGURES)].astype(float).mean())
+    cells = pd.DataFrame({col: [_number(v, name, col != "mean") for name, v in values.items()]
+                          for col, values in table.items()}, index=table.index)
+    cells.index = [labels.label(c) for c in table.index]
+    return cells.rename(columns={"low": f"low ({level:.0%} of runs)",
+                                 "high": f"high ({level:.0%} of runs)"})
+
+
+def _number(value: float, name: str, whole: bool) -> str:
+    """``value`` of column ``name`` as text: counts as integers (``whole``) or with one
+    decimal (means), indices with two decimals."""
+    if labels.is_count(name):
+        return f"{value:.0f}" if whole else f"{value:.1f}"
+    return f"{value:.2f}"
+
+
+def standoff_table(res: Results) -> pd.DataFrame:
+    """Runs per standoff outcome, with the median final authority of each group: the split
+    that a single median hides."""
+    groups = plots.standoff_groups(res.summary)
+    final = res.summary.set_index("replication")["final_authority"]
+    table = pd.DataFrame({"runs": groups.value_counts(),
+                          "median final authority": final.groupby(groups).median().round(3)})
+    order = [g for g in plots.GROUP_COLOURS if g in table.index]
+    return table.loc[order].rename_axis("standoff outcome").reset_index()
+
+
+def _run_sections(res: Results, charts: Sequence[Path | Figure], manifest: dict
+                  ) -> list[Section]:
+    from leverage_sim.outputs.narrative import narrative, typical_replication
+
+    sc = res.scenario
+    about = (f"**Inputs.** {inputs_markdown(res.scenario.name, res.overrides, res.posterior)}"
+             f"\n\n{len(res.summary)} replications from master seed {res.seed}, "
+             f"{sc.horizon_days} days from {sc.start_date}."
+             + (f"\n\n**Question.** {sc.question}" if sc.question else ""))
+    return [
+        Section("Summary", [about, (f"Share of runs with each outcome, exact "
+                                   f"(Clopper-Pearson) {LEVEL:.0%} interval. "
+                                   f"{report.SEVERAL_ROWS}"),
+                            outcome_table(res.summary),
+                            "Runs by standoff outcome (charts of authority are split this way):",
+                            standoff_table(res)]),
+        Section("Per-run figures", [figures_table(res.summary)]),
+        Section("Charts", list(charts)),
+        Section(f"Narrative of a typical run (replication "
+                f"{typical_replication(res.summary)})", [narrative(res)]),
+        Section("Manifest", [manifest]),
+    ]
+
+
+def run_report(res: Results, out: Path, charts: Sequence[Path | Figure]) -> Path:
+    """``out/report.html`` of a run: summary tables, ``charts``, narrative, and the manifest
+    read from ``out/manifest.json``."""
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    title = f"{res.inputs} — {len(res.summary)} replications, seed {res.seed}"
+    return write_report(out / REPORT, title, _run_sections(res, charts, manifest))
+
+
+def scenario_markdown(name: str, overrides: Sequence[str]) -> str:
+    """A scenario and its overrides as Markdown code: ```a` with `p=v` ``."""
+    return f"`{name}`" + (" with " + ", ".join(f"`{o}`" for o in overrides) if overrides
+                          else "")
+
+
+def inputs_markdown(name: str, overrides: Sequence[str], posterior: dict | None) -> str:
+    """:func:`leverage_sim.simulation.provenance.inputs_text` as Markdown: names and overrides as code."""
+    return f"{scenario_markdown(name, overrides)}; parameters: {posterior_text(posterior)}."
+
+
+def effects_table(cmp: Comparison) -> pd.DataFrame:
+    """The paired effects of :meth:`Comparison.effects` in words: one row per column and
+    measure, e.g. ``share of runs where the government held firm in a standoff | +29 points |
+    [+24, +34]``."""
+    meanings = {name: f"share of runs where {meaning.removeprefix('the ')}"
+                for name, (_, meaning) in report.OUTCOMES.items()}
+    rows = []
+    for r in cmp.effects().itertuples():
+        effect, low, high = effect_cells(r.kind, r.measure, r.effect, r.low, r.high)
+        rows.append({"column": r.scenario, "measure": meanings[r.measure] if r.kind == "points"
+                     else f"mean {labels.label(r.measure)}", "effect": effect,
+                     f"{LEVEL:.0%} interval": f"[{low}, {high}]"})
+    return pd.DataFrame(rows)
+
+
+def effect_cells(kind: str, measure: str, effect: float, low: float, high: float
+                 ) -> tuple[str, str, str]:
+    """An effect and its interval bounds as text: ``+29 points``, ``+24``, ``+34`` (shares, in
+    percentage points) or ``+2.2``/``+0.10`` (means: counts with one decimal, indices two)."""
+    if kind == "points":
+        return f"{effect:+.0f} points", f"{low:+.0f}", f"{high:+.0f}"
+    f = "{:+.1f}" if labels.is_count(measure) else "{:+.2f}"
+    return f.format(effect), f.format(low), f.format(high)
+
+
+def compare_report(cmp: Comparison, out: Path, charts: Sequence[Path | Figure]) -> Path:
+    """``out/report.html`` of a comparison (:class:`leverage_sim.analysis.comparison.Comparison`): the
+    paired effects (table and dot-and-interval chart) first, then the side-by-side table,
+    ``charts``, the long table and each column's manifest."""
+    from leverage_sim.outputs.run_outputs import manifest
+
+    first = next(iter(cmp.results.values()))
+    title = f"{cmp.inputs} — {len(first.summary)} replications each, seed {cmp.seed}"
+    side = cmp.side_by_side()
+    readable = {f"share of runs: {name}": f"share of runs where {meaning.removeprefix('the ')}"
+                for name, (_, meaning) in report.OUTCOMES.items()}
+    readable |= {f"median: {f}": f"median: {labels.label(f)}" for f in report.FIGURES}
+    side.index = [readable.get(row, row) for row in side.index]
+    head = (f"Every column ran with master seed {cmp.seed}, so replication *i* has the same "
+            f"seed in each. Cells: share of runs [exact {LEVEL:.0%} interval] or median "
+            f"[{LEVEL:.0%} of runs]. {report.SEVERAL_ROWS}")
+    base = next(iter(cmp.results))
+    how = ("the same seed and the same parameter draw" if cmp.posterior else "the same seed")
+    columns = [f"- **{label}**: {scenario_markdown(res.scenario.name, res.overrides)}"
+               for label, res in cmp.results.items()]
+    lead = ("**Inputs.** Columns:\n\n" + "\n".join(columns) + "\n\n"
+            + (f"Every column with {', '.join(f'`{o}`' for o in cmp.overrides)}. "
+               if cmp.overrides else "")
+            + f"Parameters: {posterior_text(cmp.posterior)}.\n\n"
+            f"**Effects against `{base}`**: replication *i* of every column has {how}, so "
+            f"each effect is the mean paired difference (shares in percentage points), with its "
+            f"{LEVEL:.0%} paired-bootstrap interval (also in `effects.csv`).")
+    chart = effects_chart(cmp)
+    path = write_report(out / REPORT, title, [
+        Section("Effects", [lead, effects_table(cmp), chart]),
+        Section("Side by side", [head, side]),
+        Section("Charts", list(charts)),
+        Section("Table", [cmp.table().round(3)]),
+        Section("Manifest", [{label: manifest(res) for label, res in cmp.results.items()}]),
+    ])
+    plt.close(chart)
+    return path
+
+
+def effects_chart(cmp: Comparison) -> Figure:
+    """Dot-and-interval chart of the share effects against the first column (percentage
+    points, :data:`LEVEL` paired-bootstrap interval), each dot labelled like ``held firm
+    +29 points [+24, +34]``."""
+    effects = cmp.effects()
+    shares = effects[effects["kind"] == "points"]
+    fig, ax = plt.subplots(figsize=(10, 1.2 + 0.45 * len(shares)), constrained_layout=True)
+    plots.effect_dots(ax, shares, LEVEL)
+    ax.set_title(f"{cmp.inputs}\neffect against {next(iter(cmp.results))} on the same seeds",
+                 fontsize=10)
+    return fig
+
+
+def _interval_cells(table: pd.DataFrame, outcome: str) -> list[str]:
+    centre = f"{outcome}_share" if f"{outcome}_share" in table else f"{outcome}_mean"
+    f = "{:.2f}" if labels.is_index(outcome) else "{:.1f}"
+    return [f"{f.format(m)} [{f.format(lo)}, {f.format(hi)}]" for m, lo, hi in
+            zip(table[centre], table[f"{outcome}_low"], table[f"{outcome}_high"])]
+
+
+def sweep_charts(runs: pd.DataFrame, design: str) -> list[Figure]:
+    """Response curves of :data:`SWEEP_OUTCOMES` against each swept parameter (up to
+    :data:`MAX_CURVES`; other parameters pooled; designs other than ``grid`` binned into
+    deciles of the parameter); none if no run succeeded."""
+    figs = []
+    for p in runs.attrs["parameters"][:MAX_CURVES] if len(runs) else []:
+        data = runs.copy()
+        if design != "grid" and data[p].nunique() > 10:
+            data[p] = data.groupby(pd.qcut(data[p], 10, duplicates="drop"), observed=True)[
+                p].transform("median")
+        fig, axes = plt.subplots(1, len(SWEEP_OUTCOMES), figsize=(15, 4.2),
+                                 constrained_layout=True)
+        for ax, outcomes in zip(axes, SWEEP_OUTCOMES):
+            plots.response_curve(ax, data, p, list(outcomes), level=LEVEL)
+        figs.append(fig)
+    return figs
+
+
+def sweep_report(out: str | Path) -> Path:
+    """``out/report.html`` of the sweep stored in ``out``: what was swept, a table per point
+    (or for all points, beyond :data:`MAX_POINTS`), response curves and the manifest."""
+    from leverage_sim.sweep import load_sweep, summarise
+
+    out = Path(out)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    runs = load_sweep(out)
+    spec, params = manifest["spec"], runs.attrs["parameters"]
+    n_points = manifest["design"]["n_points"]
+    outcomes = [o for group in SWEEP_OUTCOMES for o in group]
+    by = params if n_points <= MAX_POINTS else []
+    table = summarise(runs, outcomes=outcomes, by=by, level=LEVEL)
+    shown = table[by].rename(columns=lambda c: labels.label(c)).copy()
+    shown["runs"] = table["n"].astype(int)
+    for o in outcomes:
+        shown[labels.label(o)] = _interval_cells(table, o)
+    inputs = inputs_markdown(spec["base"], override_texts(spec["overrides"]),
+                             manifest.get("posterior"))
+    about = (f"**Inputs.** {inputs}\n\n"
+             f"Sweep **{spec['name']}** of `{spec['base']}`: {spec['design']} design, "
+             f"{n_points} points × {spec['replications']} replications = {len(runs)} runs "
+             f"(master seed {spec['seed']}), {int(runs['error'].notna().sum())} with errors.\n\n"
+             "Swept: " + "; ".join(f"{labels.label(p)} (`{p}`)" for p in params))
+    note = (f"Cells: share of runs [exact {LEVEL:.0%} Clopper-Pearson interval] or mean per run "
+            f"[{LEVEL:.0%} bootstrap interval of the mean]"
+            + ("" if by else ", all points together") + ".")
+    figs = sweep_charts(runs[runs["error"].isna()], spec["design"])
+    title = (f"Sweep {spec['name']} of "
+             f"{inputs_text(spec['base'], override_texts(spec['overrides']), manifest.get('posterior'))}"
+             f" — {len(runs)} runs")
+    path = write_report(out / REPORT, title, [
+        Section("Summary", [about, note, shown]),
+        Section("Response curves", [f"Mean or share with its {LEVEL:.0%} interval at each value "
+                                    "(other swept parameters pooled"
+                                    + ("" if spec["design"] == "grid" else "; values binned "
+                                       "into deciles, drawn at each decile's median") + ").",
+                                    *figs]),
+        Section("Manifest", [manifest]),
+    ])
+    for fig in figs:
+        plt.close(fig)
+    return path

@@ -1,0 +1,470 @@
+"""Finding, reading and validating scenario files.
+
+A scenario is a YAML file validated against :class:`leverage_sim.scenario.schema.Scenario`. A file may
+say ``extends: <scenario name or .yaml/.yml path>`` to inherit another scenario and override
+parts of it (deep merge; list entries with a ``name`` are matched by name, entries without one
+are appended, ``{name: X, remove: true}`` drops entry X, and an empty list clears the inherited
+one). Names in one list of one file must be unique. Dotted overrides are applied last. YAML is
+read by :mod:`leverage_sim.files.safe_yaml` (duplicate keys, tags, size limits); the rules are in
+docs/scenarios.md.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import inspect
+import math
+import os
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from leverage_sim.errors import InputError
+from leverage_sim.files.safe_yaml import load_text, read_file, read_text, require_file
+from leverage_sim.scenario import overrides as ov
+from leverage_sim.scenario.event_schema import check_events, label, short_repr
+from leverage_sim.scenario.schema import Scenario, retired
+from leverage_sim.scenario.schema_base import Problems, Strict, field_summary, plain_type
+
+ENV_SCENARIO_PATH = "LEVERAGE_SIM_SCENARIO_PATH"
+BUILTIN_SCENARIO_DIR = Path(__file__).resolve().parents[3] / "scenarios"
+
+Overrides = Mapping[str, Any] | Iterable[str] | None
+MAX_EXTENDS = 20
+"""Longest ``extends`` chain (the shipped scenarios use 1)."""
+MAX_PROBLEMS_SHOWN = 10
+"""Problems listed in one error message; the rest are counted."""
+
+
+def scenario_dirs(extra: Iterable[str | Path] = ()) -> list[Path]:
+    """Folders searched for scenarios by name, in order: ``extra``, ``$LEVERAGE_SIM_SCENARIO_PATH``
+    (``os.pathsep``-separated), ``./scenarios``, then the scenarios shipped with leverage-sim."""
+    env = [p for p in os.environ.get(ENV_SCENARIO_PATH, "").split(os.pathsep) if p]
+    dirs = [Path(p) for p in (*extra, *env)] + [Path.cwd() / "scenarios", BUILTIN_SCENARIO_DIR]
+    unique: list[Path] = []
+    for d in dirs:
+        if d.is_dir() and d.resolve() not in [u.resolve() for u in unique]:
+            unique.append(d)
+    return unique
+
+
+def available_scenarios(extra: Iterable[str | Path] = ()) -> dict[str, Path]:
+    """Scenario name -> file, first folder wins (see :func:`scenario_dirs`)."""
+    found: dict[str, Path] = {}
+    for d in scenario_dirs(extra):
+        for f in sorted([*d.glob("*.yaml"), *d.glob("*.yml")]):
+            found.setdefault(f.stem, f)
+    return found
+
+
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+
+
+def is_scenario_path(name_or_path: str | Path) -> bool:
+    """Whether ``name_or_path`` is meant as a file (it ends in .yaml/.yml) rather than a name."""
+    return Path(name_or_path).suffix.lower() in (".yaml", ".yml")
+
+
+def find_scenario(name_or_path: str | Path, extra_dirs: Iterable[str | Path] = ()) -> Path:
+    """The file for a scenario name or a .yaml/.yml path; an :class:`InputError` saying what is
+    wrong (listing the known names for an unknown name)."""
+    p = Path(name_or_path)
+    if is_scenario_path(p):
+        return require_file(p, "Scenario file", "Check the path, or give a scenario name (see "
+                            "`leverage-sim list`).")
+    if not _NAME.fullmatch(str(name_or_path)):
+        raise InputError(f"'{name_or_path}' is neither a scenario name (letters, digits, '_', "
+                         "'-', '.'; see `leverage-sim list`) nor a path to a .yaml/.yml "
+                         "scenario file.")
+    return find_named_file(
+        name_or_path, lambda: available_scenarios(extra_dirs), "scenario",
+        "(see `leverage-sim list`)",
+        f" (searched {', '.join(str(d) for d in scenario_dirs(extra_dirs))}; add folders with "
+        f"--scenario-dir or ${ENV_SCENARIO_PATH})")
+
+
+def find_named_file(name_or_path: str | Path, known: Callable[[], Mapping[str, Path]],
+                    kind: str, name_hint: str, searched: str = "") -> Path:
+    """``name_or_path`` itself if it is a path (a ``.yaml`` name or one with a folder) to an
+    existing file, else the file ``known()`` maps the name to; an :class:`InputError` naming
+    the ``kind`` of file, close matches and the known names otherwise."""
+    p = Path(name_or_path)
+    if p.suffix in (".yaml", ".yml") or p.parent != Path("."):
+        if p.is_file():
+            return p
+        raise InputError(f"{kind.capitalize()} file '{p}' does not exist. Check the path, or "
+                         f"give a {kind} name {name_hint}.")
+    names = known()
+    if str(name_or_path) in names:
+        return names[str(name_or_path)]
+    close = difflib.get_close_matches(str(name_or_path), names, n=3)
+    hint = f" Did you mean {', '.join(close)}?" if close else ""
+    raise InputError(f"No {kind} named '{name_or_path}'.{hint} Known {kind}s: "
+                     f"{', '.join(names) or 'none'}{searched}.")
+
+
+def read_yaml(path: Path, what: str = "File") -> dict[str, Any]:
+    """Read one YAML mapping (see :mod:`leverage_sim.files.safe_yaml`); problems name the file, and
+    the line for syntax errors."""
+    return _mapping(read_file(path, what), path)
+
+
+def _mapping(data: Any, path: Path) -> dict[str, Any]:
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise InputError(f"{path}: must be a YAML mapping of fields (name: value), not a "
+                         f"{type(data).__name__}.")
+    return data
+
+
+_SCENARIO_KEY = re.compile(r"\b(militias|extends)\s*:")
+
+
+def read_scenario_file(path: Path) -> dict[str, Any]:
+    """The raw mapping of a file named by ``extends``. A file without ``militias:`` or
+    ``extends:`` is refused as "not a scenario file" before it is parsed or after, never
+    quoting any of its content (a file named directly gets the detailed YAML errors)."""
+    text = read_text(path, "Scenario file")
+    data = _mapping(load_text(text, str(path)), path) if _SCENARIO_KEY.search(text) else {}
+    if "militias" not in data and "extends" not in data:
+        raise InputError(f"{path} is not a scenario file: a scenario is a YAML mapping with "
+                         "`militias:` (or `extends:` naming a scenario that has them); see "
+                         "docs/scenarios.md.")
+    return data
+
+
+def resolve_raw(name_or_path: str | Path, extra_dirs: Iterable[str | Path] = (),
+                _chain: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """Raw scenario data with its ``extends`` chain merged in (no validation, no overrides)."""
+    path = find_scenario(name_or_path, extra_dirs)
+    if len(_chain) >= MAX_EXTENDS:
+        raise InputError(f"{path}: the 'extends' chain is longer than {MAX_EXTENDS} files; "
+                         "flatten it (`leverage-sim show NAME > flat.yaml` writes one file).")
+    if path.resolve() in _chain:
+        cycle = " -> ".join(str(p) for p in (*_chain, path.resolve()))
+        raise InputError(f"{path}: 'extends' forms a cycle ({cycle}). Remove one of the links.")
+    data = read_scenario_file(path) if _chain else read_yaml(path, "Scenario file")
+    _check_unique_names(data, path)
+    data.setdefault("name", path.stem)
+    parent = data.pop("extends", None)
+    if parent is None:
+        return data
+    if not isinstance(parent, str) or not (is_scenario_path(parent) or _NAME.fullmatch(parent)):
+        raise InputError(f"{path}: 'extends' must be one scenario name (e.g. june_2020_replay) "
+                         f"or a path to a .yaml/.yml scenario file, got {short_repr(parent)}.")
+    target = parent
+    if is_scenario_path(parent) and not Path(parent).is_absolute():
+        target = str(path.parent / parent)
+    try:
+        base = resolve_raw(target, [path.parent, *extra_dirs], (*_chain, path.resolve()))
+        base.pop("name", None)
+        base.pop("question", None)
+        return deep_merge(base, data)
+    except InputError as e:
+        raise InputError(f"{path}, in 'extends: {parent}': {e}") from None
+
+
+def _check_unique_names(node: Any, path: Path, where: str = "") -> None:
+    """Within one file, entries of a list (militias, sites, events) must have distinct names."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            _check_unique_names(value, path, f"{where}.{key}" if where else str(key))
+    elif isinstance(node, list):
+        names = [e["name"] for e in node if isinstance(e, dict) and isinstance(e.get("name"), str)]
+        dupes = sorted(n for n, k in Counter(names).items() if k > 1)
+        if dupes:
+            raise InputError(f"{path}: '{where}' names {', '.join(map(repr, dupes))} more than "
+                             "once; each entry of a list needs its own name (merge the entries "
+                             "into one).")
+        for entry in node:
+            if isinstance(entry, dict):
+                _check_unique_names(entry, path, f"{where}[{entry.get('name', '?')}]")
+
+
+def deep_merge(base: Any, override: Any) -> Any:
+    """Merge ``override`` into ``base``: mappings recursively, named list entries by name."""
+    if isinstance(base, dict) and isinstance(override, dict):
+        merged = dict(base)
+        for key, value in override.items():
+            merged[key] = deep_merge(base[key], value) if key in base else value
+        return merged
+    if isinstance(base, list) and isinstance(override, list):
+        return _merge_named_lists(base, override)
+    return override
+
+
+_REMOVED = object()
+
+
+def _merge_named_lists(base: list[Any], override: list[Any]) -> list[Any]:
+    """Entries of ``override`` merge into the ``base`` entry of the same name, or are appended;
+    ``{name: X, remove: true}`` drops X; an empty ``override`` clears the list. Linear time."""
+    if not override:
+        return []
+    merged: list[Any] = list(base)
+    index = {b["name"]: i for i, b in enumerate(merged)
+             if isinstance(b, dict) and isinstance(b.get("name"), str)}
+    for entry in override:
+        name = entry.get("name") if isinstance(entry, dict) else None
+        i = index.get(name) if isinstance(name, str) else None
+        if isinstance(entry, dict) and entry.get("remove") is True:
+            if i is None:
+                raise InputError(f"{{name: {name}, remove: true}} removes nothing: no inherited "
+                                 f"entry is named {name!r}. Check the name.")
+            merged[i] = _REMOVED
+            del index[name]
+        elif i is None:
+            if isinstance(name, str):
+                index[name] = len(merged)
+            merged.append(entry)
+        else:
+            merged[i] = deep_merge(merged[i], entry)
+    return [e for e in merged if e is not _REMOVED]
+
+
+def load_scenario(name_or_path: str | Path | Scenario, overrides: Overrides = None,
+                  scenario_dirs: Iterable[str | Path] = ()) -> Scenario:
+    """Load, merge, override and validate a scenario.
+
+    Args:
+        name_or_path: a scenario name (searched in ``scenario_dirs``, then the defaults), a path
+            to a YAML file, or an existing :class:`Scenario` (overrides are applied to a copy).
+        overrides: ``{"foreign_forces.backing": 0.8}`` or ``["militias[KH].autonomy=0.5"]``.
+        scenario_dirs: extra folders to search for names.
+
+    Raises:
+        InputError: a readable paragraph naming the file, the field path and the allowed range.
+    """
+    if isinstance(name_or_path, Scenario):
+        raw, source = name_or_path.model_dump(mode="json"), f"scenario '{name_or_path.name}'"
+    else:
+        source = str(find_scenario(name_or_path, scenario_dirs))
+        raw = resolve_raw(source, scenario_dirs)
+    return validate(raw, source, overrides)
+
+
+def validate(raw: dict[str, Any], source: str, overrides: Overrides = None) -> Scenario:
+    """Apply overrides to raw data and validate it; errors are :class:`InputError` paragraphs."""
+    overrides = ov.normalise(overrides)
+    for path, value in overrides.items():
+        ov.apply(raw, path, value)
+    try:
+        return Scenario.model_validate(raw)
+    except ValidationError as e:
+        problems = [p for err in e.errors() for p in _describe(err, raw)]
+        via = (f" (after overrides {', '.join(f'{k}={v}' for k, v in overrides.items())})"
+               if overrides else "")
+        more = len(problems) - MAX_PROBLEMS_SHOWN
+        shown = problems[:MAX_PROBLEMS_SHOWN] + ([f"and {more} more"] if more > 0 else [])
+        raise InputError(
+            f"{source}{via}: {len(problems)} problem{'s' * (len(problems) > 1)} — "
+            + "; ".join(shown)
+            + ". Fix these fields in the file (or the --set override); `leverage-sim params` "
+            "lists every field with its unit and range."
+        ) from None
+
+
+def _walk(loc: tuple[Any, ...]) -> tuple[type[Strict] | None, Any]:
+    """For a location like ('militias', 0, 'autonomy'): the schema model that owns the last
+    field (or None if the path leaves the schema) and that field's FieldInfo (or None)."""
+    model: type[Strict] | None = Scenario
+    info = None
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if model is None or part not in model.model_fields:
+            return None, None
+        info = model.model_fields[part]
+        ann = info.annotation
+        inner = ann.__args__[0] if getattr(ann, "__args__", None) else ann
+        model = inner if isinstance(inner, type) and issubclass(inner, Strict) else None
+    return model, info
+
+
+def field_of(path: str) -> Any:
+    """The schema field (pydantic ``FieldInfo``) that override ``path`` sets
+    (``militias[KH].autonomy`` → ``Militia.autonomy``), or None if it names no field.
+
+    Raises:
+        InputError: ``path`` names a retired field (the message names what replaced it).
+    """
+    if retired(path):
+        raise InputError(f"{retired(path)}.")
+    return _walk(tuple(0 if isinstance(p, ov.Key) else p for p in ov.parse_path(path)))[1]
+
+
+def _describe(err: dict[str, Any], raw: dict[str, Any]) -> list[str]:
+    """One pydantic error as readable problems (a validator may report several at once)."""
+    loc = err["loc"]
+    path = _readable_loc(loc, raw)
+    found = err.get("ctx", {}).get("error")
+    if isinstance(found, Problems):
+        return [f"{path}: {p}" if path else p for p in found.items]
+    if err["type"] == "extra_forbidden":
+        if retired(path):
+            return [retired(path)]
+        owner = _walk(loc[:-1])[0] if len(loc) > 1 else Scenario
+        names = list(owner.model_fields) if owner else []
+        close = difflib.get_close_matches(str(loc[-1]), names, n=1)
+        hint = f" — did you mean '{close[0]}'?" if close else ""
+        return [f"unknown field '{path}'{hint} (allowed here: {', '.join(names)})"]
+    msg = err["msg"].removeprefix("Value error, ")
+    info = _walk(loc)[1]
+    summary = field_summary(info) if info is not None else ""
+    value = err.get("input")
+    got = "" if err["type"] == "missing" or isinstance(value, dict | list) else \
+        f"got {short_repr(value)}"
+    detail = "; ".join(x for x in (summary, got) if x)
+    msg += f" ({detail})" if detail else ""
+    return [f"'{path}': {msg}" if path else msg]
+
+
+def _readable_loc(loc: tuple[Any, ...], raw: Any) -> str:
+    """('militias', 0, 'autonomy') -> 'militias[KH].autonomy' using names from the raw data;
+    events keep their index: ('events', 2, 'date') -> 'events[2] (ct_raid).date'."""
+    out, node = "", raw
+    for part in loc:
+        if isinstance(part, int):
+            entry = node[part] if isinstance(node, list) and part < len(node) else None
+            name = entry.get("name") if isinstance(entry, dict) else None
+            if out == "events":
+                out = label(part, name)
+            else:
+                out += f"[{name if name is not None else part}]"
+            node = entry
+        else:
+            out += f".{part}" if out else str(part)
+            node = node.get(part) if isinstance(node, dict) else None
+    return out
+
+
+@functools.lru_cache(maxsize=1024)
+def _parsed(path: str) -> tuple[str, ...]:
+    return tuple(ov.parse_path(path))
+
+
+def _fields_of_rules() -> frozenset[str] | None:
+    """The field names :meth:`Scenario.combination_problems` reads (from its source), or None
+    if its source cannot be read (then every field counts)."""
+    try:
+        source = inspect.getsource(Scenario.combination_problems)
+    except (OSError, TypeError):
+        return None
+    return frozenset(re.findall(r"\.([A-Za-z_]\w*)", source))
+
+
+_RULE_FIELDS = _fields_of_rules()
+
+
+class _NotHere(Exception):
+    """The path or value is not one :func:`with_checked_numbers` sets: validate in full."""
+
+
+def _locate(scenario: Scenario, parts: tuple[str, ...], value: float
+            ) -> tuple[tuple[str | int, ...], str]:
+    """Where ``parts`` leads in ``scenario``: the steps to the section holding the field (field
+    names, list positions) and the field's name; :class:`_NotHere` if that is not a field of
+    ``value``'s type."""
+    node: Any = scenario
+    steps: list[str | int] = []
+    for part in parts[:-1]:
+        if isinstance(part, ov.Key):
+            if not isinstance(node, list):
+                raise _NotHere
+            at = ov.position(part)
+            if at is None:
+                at = next((i for i, e in enumerate(node)
+                           if str(getattr(e, "name", None)) == part), None)
+            elif -len(node) <= at < len(node):
+                at %= len(node)
+            else:
+                at = None
+            if at is None:
+                raise _NotHere
+            steps.append(at)
+            node = node[at]
+        else:
+            if not isinstance(node, Strict) or part not in type(node).model_fields:
+                raise _NotHere
+            steps.append(part)
+            node = getattr(node, part)
+    attr = parts[-1]
+    if isinstance(attr, ov.Key) or not isinstance(node, Strict) \
+            or attr not in type(node).model_fields \
+            or plain_type(type(node).model_fields[attr].annotation) is not type(value):
+        raise _NotHere
+    return tuple(steps), attr
+
+
+_LOCATED: dict[int, tuple[Scenario, dict[Any, Any]]] = {}
+
+
+def _locations(scenario: Scenario) -> dict[Any, Any]:
+    """Memo of :func:`_locate` for one scenario (a calibration's episode: its every particle
+    sets the same paths); the last 16 scenarios."""
+    entry = _LOCATED.get(id(scenario))
+    if entry is None or entry[0] is not scenario:
+        if len(_LOCATED) >= 16:
+            _LOCATED.pop(next(iter(_LOCATED)))
+        entry = _LOCATED[id(scenario)] = (scenario, {})
+    return entry[1]
+
+
+def _rebuilt(node: Any, tree: dict[Any, Any]) -> Any:
+    """A copy of ``node`` with the changes of ``tree`` (step -> subtree; a field name -> a
+    ``("value", number)`` leaf), copying only the sections on a changed path."""
+    if isinstance(node, list):
+        entries = list(node)
+        for at, sub in tree.items():
+            entries[at] = _rebuilt(node[at], sub)
+        return entries
+    update = {key: sub[1] if isinstance(sub, tuple) else _rebuilt(getattr(node, key), sub)
+              for key, sub in tree.items()}
+    return node.model_copy(update=update)
+
+
+def with_checked_numbers(scenario: Scenario, values: Mapping[str, int | float]
+                         ) -> Scenario | None:
+    """``validate(raw of scenario, overrides=values)`` without validating the whole scenario
+    again, for numbers already known to lie in their fields' ranges (calibration's particles:
+    values inside priors that were checked against the schema, :mod:`leverage_sim.calibration.
+    config`): the copy shares every section it does not change, and only the rules across
+    fields (:meth:`Scenario.combination_problems`, also after each scripted ``set`` when a value
+    is one they read) are checked again. Tens of microseconds, where validation costs
+    milliseconds. None, to validate in full, when a path is not a numeric field of a section
+    (top-level fields such as ``horizon_days`` included), a value is not of its field's type
+    (``int`` or finite ``float``), or a rule fails (the full validation then says what is
+    wrong)."""
+    tree: dict[Any, Any] = {}
+    located = _locations(scenario)
+    try:
+        for path, value in values.items():
+            parts = _parsed(path)
+            if len(parts) < 2 or isinstance(value, bool) or not isinstance(value, int | float) \
+                    or (isinstance(value, float) and not math.isfinite(value)):
+                return None
+            key = (path, type(value))
+            if key not in located:
+                located[key] = _locate(scenario, parts, value)
+            steps, attr = located[key]
+            node = tree
+            for step in steps:
+                node = node.setdefault(step, {})
+                if isinstance(node, tuple):
+                    return None
+            node[attr] = ("value", value)
+    except (_NotHere, InputError):
+        return None
+    sc = _rebuilt(scenario, tree)
+    if sc.combination_problems():
+        return None
+    touched = {_parsed(path)[-1] for path in values}
+    rerun = any(ev.action == "set" for ev in sc.events) and (
+        _RULE_FIELDS is None or bool(touched & _RULE_FIELDS))
+    return None if rerun and check_events(sc) else sc

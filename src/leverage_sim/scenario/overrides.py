@@ -1,0 +1,137 @@
+"""Dotted-path overrides of raw scenario data: ``foreign_forces.backing=0.8``, ``militias[KH].autonomy=0.5``.
+
+Paths address the raw (YAML-shaped) mapping before validation: ``a.b`` walks mappings,
+``[NAME]`` picks the list entry whose ``name`` is NAME, and a whole number ``[3]`` (or ``[-1]``,
+counting from the end) always picks by position: names of list entries are never whole numbers
+(the schema refuses them), so ``militias[0]`` is the first militia. Used by
+``load_scenario`` and by sweeps, so both read paths the same way.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from leverage_sim.errors import InputError
+from leverage_sim.files.safe_yaml import YAMLSyntaxError, load_text
+
+_TOKEN = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)|\[([^\]]+)\]|(\.)")
+
+
+class Key(str):
+    """A path step written in brackets (``[KH]``, ``[0]``): picks a list entry."""
+
+
+def position(key: str) -> int | None:
+    """The position a bracketed path step means if it is a whole number, possibly negative,
+    in any digits (``0``, ``-1``, ``０``); None for a name."""
+    text = unicodedata.normalize("NFKC", key).strip()
+    return int(text) if text.removeprefix("-").isdecimal() else None
+
+
+def is_index(key: str) -> bool:
+    """True if a bracketed path step (or a name) reads as a position (see :func:`position`)."""
+    return position(key) is not None
+
+
+def parse_path(path: str) -> list[str]:
+    """Split ``militias[KH].autonomy`` into ``["militias", Key("KH"), "autonomy"]``."""
+    parts: list[str] = []
+    pos = 0
+    expect_name = True
+    while pos < len(path):
+        m = _TOKEN.match(path, pos)
+        if not m or (m.group(3) and expect_name):
+            raise InputError(
+                f"Override path '{path}' is not valid at character {pos + 1}. Write paths like "
+                "foreign_forces.backing or militias[KH].autonomy (names in brackets pick a list "
+                "entry by its name)."
+            )
+        if m.group(3):
+            expect_name = True
+        else:
+            parts.append(m.group(1) or Key(m.group(2).strip()))
+            expect_name = False
+        pos = m.end()
+    if not parts or expect_name:
+        raise InputError(f"Override path '{path}' is empty or ends with a dot.")
+    return parts
+
+
+def render_path(parts: list[str]) -> str:
+    """Inverse of ``parse_path``."""
+    out = ""
+    for p in parts:
+        out += f"[{p}]" if isinstance(p, Key) else (f".{p}" if out else p)
+    return out
+
+
+def parse_assignment(text: str) -> tuple[str, Any]:
+    """Parse ``path=value``; the value is read as YAML (numbers, booleans, lists, strings, dates;
+    see :mod:`leverage_sim.files.safe_yaml`)."""
+    if "=" not in text:
+        raise InputError(
+            f"Override '{text}' has no '='. Write it as path=value, e.g. foreign_forces.backing=0.8."
+        )
+    path, raw = text.split("=", 1)
+    try:
+        value = load_text(raw, f"Override '{path.strip()}'") if raw.strip() else None
+    except YAMLSyntaxError:
+        value = raw  # not YAML: kept as text, and the schema says what the field needs
+    return path.strip(), value
+
+
+def normalise(overrides: Mapping[str, Any] | Iterable[str] | None) -> dict[str, Any]:
+    """Accept a ``{path: value}`` mapping or an iterable of ``"path=value"`` strings."""
+    if overrides is None:
+        return {}
+    if isinstance(overrides, Mapping):
+        return dict(overrides)
+    if isinstance(overrides, str):
+        overrides = [overrides]
+    return dict(parse_assignment(item) for item in overrides)
+
+
+def apply(data: dict[str, Any], path: str, value: Any) -> None:
+    """Set ``value`` at ``path`` in raw scenario data (in place), creating mappings as needed."""
+    parts = parse_path(path)
+    if isinstance(parts[-1], Key):
+        raise InputError(f"Override '{path}' must end with a field name, not a list entry.")
+    node: Any = data
+    for i, key in enumerate(parts[:-1]):
+        where = render_path(parts[: i + 1])
+        if isinstance(key, Key):
+            node = _list_entry(node, key, where, path)
+            continue
+        if not isinstance(node, dict):
+            raise InputError(f"Override '{path}': '{render_path(parts[:i])}' is not a section "
+                             f"with fields, so it has no field '{key}'.")
+        if node.get(key) is None:
+            if isinstance(parts[i + 1], Key):
+                raise InputError(f"Override '{path}': the scenario has no list '{where}'.")
+            node[key] = {}
+        node = node[key]
+    if not isinstance(node, dict):
+        raise InputError(f"Override '{path}': '{render_path(parts[:-1])}' is not a section with "
+                         "fields.")
+    node[parts[-1]] = value
+
+
+def _list_entry(node: Any, key: Key, where: str, path: str) -> Any:
+    if not isinstance(node, list):
+        raise InputError(f"Override '{path}': '{where}' picks a list entry, but that field is "
+                         "not a list.")
+    at = position(key)
+    if at is not None:
+        if -len(node) <= at < len(node):
+            return node[at]
+        raise InputError(f"Override '{path}': '{where}' picks entry {at} by position, but "
+                         f"that list has {len(node)} entries (0 to {len(node) - 1}).")
+    for entry in node:
+        if isinstance(entry, dict) and str(entry.get("name")) == key:
+            return entry
+    names = [str(e.get("name")) for e in node if isinstance(e, dict) and e.get("name")]
+    raise InputError(f"Override '{path}': no entry named '{key}' in that list (it has "
+                     f"{len(node)} entries; names: {', '.join(names) or 'none'}).")

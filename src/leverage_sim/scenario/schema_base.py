@@ -1,0 +1,138 @@
+"""Building blocks of the scenario schema: the strict base model, ``param()`` and field ranges.
+
+Every schema node (scenario sections, scripted-event figures) derives from :class:`Strict`:
+unknown keys are errors, assignments are validated, and numbers must be written as numbers
+(``true``, ``'0.5'``, ``.nan`` and ``.inf`` are refused where a number is expected; an integer
+field accepts a float only if it is whole, e.g. ``5000.0``; a number is not a date).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import types
+from typing import Annotated, Any, Union, get_args, get_origin
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic.fields import FieldInfo
+
+from leverage_sim.files.safe_text import has_control, name_problem
+from leverage_sim.scenario.overrides import is_index
+
+
+def param(
+    default: Any,
+    *,
+    unit: str,
+    description: str,
+    source: str = "",
+    ge: float | None = None,
+    le: float | None = None,
+    gt: float | None = None,
+) -> Any:
+    """A scenario parameter: a pydantic Field carrying unit, range and the source of its default
+    (``default=...`` makes it required)."""
+    return Field(
+        default,
+        ge=ge,
+        le=le,
+        gt=gt,
+        description=description,
+        json_schema_extra={"unit": unit, "source": source},
+    )
+
+
+def plain_type(annotation: Any) -> Any:
+    """The type of a field without ``| None`` (``int | None`` -> ``int``)."""
+    if get_origin(annotation) in (Union, types.UnionType):
+        args = [a for a in get_args(annotation) if a is not type(None)]
+        return args[0] if len(args) == 1 else annotation
+    return annotation
+
+
+def numeric_type(annotation: Any) -> type | None:
+    """``int`` or ``float`` if a field holds a number (``int | None`` counts), else None."""
+    kind = plain_type(annotation)
+    return kind if kind in (int, float) else None
+
+
+def allowed_range(info: FieldInfo) -> tuple[float | None, float | None]:
+    """(lower, upper) bounds of a schema field, from its ge/gt/le constraints."""
+    lo = hi = None
+    for m in info.metadata:
+        for attr in ("ge", "gt"):
+            if getattr(m, attr, None) is not None:
+                lo = getattr(m, attr)
+        if getattr(m, "le", None) is not None:
+            hi = m.le
+    return lo, hi
+
+
+def field_summary(info: FieldInfo) -> str:
+    """``'allowed range 0 to 1 index 0-1'``-style text for an error message ('' if unbounded)."""
+    lo, hi = allowed_range(info)
+    extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+    unit = extra.get("unit", "")
+    if lo is None and hi is None:
+        return f"unit {unit}" if unit else ""
+    rng = f"at least {lo}" if hi is None else f"at most {hi}" if lo is None else f"{lo} to {hi}"
+    return f"allowed range {rng}{' ' + unit if unit else ''}"
+
+
+def _check_name(value: str) -> str:
+    problem = name_problem(value)
+    if problem:
+        raise ValueError(f"a name {problem}")
+    return value
+
+
+def _check_label(value: str) -> str:
+    if value and has_control(value):
+        raise ValueError("must not contain control characters (tabs, newlines, escapes or "
+                         "bidirectional overrides)")
+    return value
+
+
+Name = Annotated[str, AfterValidator(_check_name)]
+"""A name (of a scenario, actor, site, event, sweep or calibration): not empty, no surrounding
+spaces, no control characters (:func:`leverage_sim.files.safe_text.name_problem`)."""
+def _check_entry_name(value: str) -> str:
+    if is_index(value):
+        raise ValueError(f"a name must not be a whole number: [{value.strip()}] in an override "
+                         "path picks a list entry by position")
+    return value
+
+
+EntryName = Annotated[str, AfterValidator(_check_name), AfterValidator(_check_entry_name)]
+"""The name of a list entry (militia, site, scripted event), picked in override paths by
+``[NAME]``: a :data:`Name` that is not a whole number (``[0]`` picks by position)."""
+Label = Annotated[str, AfterValidator(_check_label)]
+"""An optional display label (e.g. a militia's ``full_name``): may be empty, no control
+characters."""
+
+
+class Problems(ValueError):
+    """Several independent problems found by one validator; the loader lists each one."""
+
+    def __init__(self, items: list[str]) -> None:
+        super().__init__("; ".join(items))
+        self.items = items
+
+
+class Strict(BaseModel):
+    """Base for every schema node: unknown keys are errors, assignments are validated, numbers
+    must be numbers (no booleans, strings, NaN or infinity) and dates must be dates (no
+    numbers)."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_coercion(cls, value: Any, info: ValidationInfo) -> Any:
+        kind = plain_type(cls.model_fields[info.field_name].annotation)
+        if kind in (int, float) and isinstance(value, bool | str):
+            what = "a whole number" if kind is int else "a number"
+            given = "true/false" if isinstance(value, bool) else "text"
+            raise ValueError(f"must be {what}, not {given}")
+        if kind is dt.date and isinstance(value, bool | int | float):
+            raise ValueError("must be a date written YYYY-MM-DD, not a number")
+        return value

@@ -1,0 +1,222 @@
+"""The event log's ``detail`` texts, one function per kind of text.
+
+The agent path calls these when it records an action; the fast path
+(:mod:`leverage_sim.simulation.fastpath`) records a kind number and up to three figures instead, and turns
+them into the same texts with the same functions after the run (:data:`KINDS`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+
+def text(note: str) -> str:
+    """A fixed text: a scenario's note on a scripted event, or a constant phrase."""
+    return note
+
+
+def members_arrested(arrests: int) -> str:
+    return f"{arrests} members arrested"
+
+
+def mustered(fighters: int) -> str:
+    return f"{fighters} fighters mustered to intimidate the government"
+
+
+def standoff_opened(detainees: int, fighters: int) -> str:
+    return f"{detainees} detainees at stake, {fighters} fighters mustered"
+
+
+def public_threat(raided: str) -> str:
+    return f"leader warns the government over the raid on {raided}"
+
+
+def joins_muster(fighters: int, militia: str) -> str:
+    return f"{fighters} fighters join {militia}'s muster"
+
+
+def released(n: int) -> str:
+    return f"{n} detainees released"
+
+
+def transferred(militia: str, kept: int, backing: float) -> str:
+    return (f"detainees transferred to a unit controlled by {militia}, {kept} kept in custody "
+            f"(E[US backing] = {backing:.2f})")
+
+
+def holds_for_now(days: int, backing: float, win_chance: float) -> str:
+    return (f"day {days}: the government holds for now (E[US backing] = {backing:.2f}, "
+            f"believed win chance {win_chance:.2f})")
+
+
+def clash(government_won: bool) -> str:
+    return "armed clash: government prevails" if government_won else ("armed clash: militia "
+                                                                       "prevails")
+
+
+def standoff_won(note: str) -> str:
+    return f"standoff won: {note}"
+
+
+def disperses(militia: str) -> str:
+    return f"{militia} disperses; detainees stay in custody"
+
+
+def won_disperses(militia: str) -> str:
+    """The government's win when the muster disperses."""
+    return standoff_won(disperses(militia))
+
+
+def after_clash(government_won: bool) -> str:
+    return "after the clash" + ("" if government_won else "; detainees freed by force")
+
+
+def won_after_clash() -> str:
+    """The government's win after a clash."""
+    return standoff_won(after_clash(True))
+
+
+def attack(casualties: int, intercepted: bool) -> str:
+    return "intercepted" if intercepted else f"hit, {casualties} US casualties"
+
+
+def attack_by(militia: str) -> str:
+    return f"attack by {militia}"
+
+
+def strike(reason: str, killed: int) -> str:
+    return f"{reason}; {killed} fighters killed"
+
+
+def political_cost(cost: float, tolerance: float) -> str:
+    return f"political cost {cost:.1f} > tolerance {tolerance:.1f}"
+
+
+def drawdown(reason: str, remaining: int) -> str:
+    return f"{reason}; {remaining} troops remain"
+
+
+def cost_drawdown(cost: float, tolerance: float, remaining: int) -> str:
+    """A drawdown for political cost."""
+    return drawdown(political_cost(cost, tolerance), remaining)
+
+
+def interception_now(chance: float) -> str:
+    return f"interception chance now {chance:.2f}"
+
+
+def clash_begins() -> str:
+    return "armed clash: the muster turns into fighting"
+
+
+def operation_opened(troops: int, days: int) -> str:
+    return f"operation: {troops} troops committed for up to {days} days"
+
+
+def fighting(government_killed: int, militia_killed: int) -> str:
+    return (f"a day of fighting: {government_killed} government troops and {militia_killed} "
+            "militia fighters killed")
+
+
+def deserted(n: int) -> str:
+    return f"{n} government troops desert or refuse to fight"
+
+
+def ceasefire(militia: str, position: float) -> str:
+    return (f"the patron brokers a ceasefire: {militia} to leave the streets (its chance in "
+            f"the fight {position:.2f})")
+
+
+def withdraws(militia: str) -> str:
+    return f"{militia} withdraws from the streets"
+
+
+def won_withdraws(militia: str) -> str:
+    """The government's win when the militia leaves the streets."""
+    return standoff_won(withdraws(militia))
+
+
+def leaves_streets(militia: str) -> str:
+    return f"{militia} leaves the streets under the ceasefire"
+
+
+def won_ceasefire(militia: str) -> str:
+    """The government's win after the patron's ceasefire."""
+    return standoff_won(leaves_streets(militia))
+
+
+def fight_over(government_won: bool) -> str:
+    return "the fighting ends: " + ("the government controls the area" if government_won
+                                    else "the government halts")
+
+
+def won_fight_over() -> str:
+    """The government's win at the end of a fight (last day, or the militia's force spent)."""
+    return standoff_won(fight_over(True))
+
+
+def halts(backing: float, win_chance: float) -> str:
+    return (f"the government halts the fighting (E[US backing] = {backing:.2f}, believed win "
+            f"chance {win_chance:.2f})")
+
+
+def expulsion_vote(pressure: float) -> str:
+    return (f"parliament votes to expel foreign forces (expulsion pressure {pressure:.2f}); "
+            "the demand stands")
+
+
+def truce_ordered(risk: float) -> str:
+    """The patron orders its clients to hold fire."""
+    return f"war risk {risk:.2f} past the patron's threshold: it orders its clients to hold fire"
+
+
+def redeploy(cost: float, tolerance: float, present: int) -> str:
+    """US troops return toward their authorised level."""
+    return (f"political cost {cost:.1f} well below tolerance {tolerance:.1f} for long; "
+            f"{present} troops present")
+
+
+def not_possible(action: str, left_day: int) -> str:
+    """A scripted action that needs the foreign force, due when it is not in the country
+    (``left_day``: the day it withdrew, -1 if it never was or left through a set)."""
+    why = (f"the foreign forces left on day {left_day}" if left_day >= 0
+           else "no foreign forces in the country")
+    return f"scripted {action} not possible: {why}"
+
+
+RETALIATION = "retaliation for US casualties"
+NO_RESISTANCE = "no resistance to the arrests"
+US_BACKS = "US forces back the government in the standoff"
+
+def all_troops_lost() -> str:
+    return "no troops left: the last were killed in an attack"
+
+
+KINDS: tuple[tuple[Callable[..., str], str], ...] = (
+    (text, "s"), (members_arrested, "i"), (mustered, "i"), (standoff_opened, "ii"),
+    (public_threat, "s"), (joins_muster, "is"), (released, "i"), (transferred, "sif"),
+    (holds_for_now, "iff"), (clash, "b"), (won_disperses, "s"), (won_after_clash, ""),
+    (after_clash, "b"), (attack, "ib"), (attack_by, "s"), (strike, "si"),
+    (political_cost, "ff"), (drawdown, "si"), (cost_drawdown, "ffi"), (interception_now, "f"),
+    (clash_begins, ""), (operation_opened, "ii"), (fighting, "ii"), (deserted, "i"),
+    (ceasefire, "sf"), (won_withdraws, "s"), (won_ceasefire, "s"), (won_fight_over, ""),
+    (fight_over, "b"), (halts, "ff"),
+    (expulsion_vote, "f"),
+    (truce_ordered, "f"), (redeploy, "ffi"),
+    (all_troops_lost, ""), (not_possible, "si"),
+)
+"""Kind number (the position) → (function, argument types): ``s`` a string (its number in the
+run's string table), ``i`` an integer, ``f`` a float, ``b`` a yes/no; how the fast path's
+figures become a ``detail`` (:func:`render`)."""
+
+KIND = {fn.__name__: i for i, (fn, _) in enumerate(KINDS)}
+"""Kind number of each function, by name."""
+
+
+def render(kind: int, figures: tuple[float, float, float], strings: list[str]) -> str:
+    """The detail text of kind number ``kind`` from its (up to three) ``figures``; string
+    arguments are looked up in ``strings``."""
+    fn, types = KINDS[kind]
+    args = [strings[int(x)] if t == "s" else int(x) if t == "i" else bool(x) if t == "b"
+            else float(x) for t, x in zip(types, figures, strict=False)]
+    return fn(*args)

@@ -1,0 +1,146 @@
+"""Mechanism 8 — operations and lasting clashes: enforcement at scale, fighting that wears both
+sides down, desertion, the militia leaving the streets, and the patron brokering a ceasefire.
+
+A **confrontation** is a standoff (:mod:`.standoff`) or an **operation** (a scripted
+``operation``: thousands of troops sent into a militia's area for up to ``days`` days). An
+operation is a *fight* from its opening; a standoff becomes one when its muster turns into an
+armed clash (then it lasts at most :data:`MAX_CLASH_DAYS`). Each day of a fight (from the day
+after it opens; played by :func:`leverage_sim.simulation.standoffs.play_day`):
+
+1. The foreign force's hidden choice shows as in a standoff (same decision,
+   :func:`.backing.step_in_probability`, drawn when the confrontation opens); once it steps in
+   its strength ``U`` (air support, advisers, troops in country) adds to the government's side.
+2. **Attrition** (Lanchester's square law for aimed fire, one day a step): each side loses in
+   proportion to the other side's strength,
+
+       militia killed     ~ Binomial(F_m, min(1, λ_g × S_g / F_m))      (mean λ_g × S_g)
+       government killed  ~ Binomial(T,   min(1, λ_m × S_m / T))        (mean λ_m × S_m)
+
+   with ``S_g = T × (0.5 + 0.5 × authority) + b × U`` (``T`` the government troops still in the
+   fight, ``b`` 1 once the US stepped in), ``S_m = F_m × cohesion × committed + allied
+   fighters`` (an operation meets the whole militia: committed = 1; a standoff's clash the
+   share its muster committed), ``F_m`` the militia's fighters, ``λ_g`` =
+   ``government.combat_lethality`` and ``λ_m`` = ``militias[].combat_lethality`` (killed per day
+   per personnel-equivalent of the enemy). The militia's dead are lost fighters (recovering
+   over its ``recovery_days``); the government's leave ``T``.
+3. **Desertion**: ``Binomial(T, d)`` of the government's troops desert or refuse to fight,
+
+       d = desertion_rate × (1 − force_cohesion) × (1 − p + LOSS_WEIGHT × government losses / T₀)
+
+   ``p`` the real contest ratio ``S_g / (S_g + S_m)`` (troops see whether help came and how
+   the fight goes), ``T₀`` the troops at the start: it rises as the contest goes badly and as
+   losses mount, and falls with the force's cohesion (Basra 2008: a newly formed brigade broke
+   in the first days; ~1,000–1,300 deserted or refused, LA Times and Washington Post
+   2008-04-14).
+4. The **patron brokers a ceasefire** with daily probability
+
+       1 − (1 − σ(BROKER_SHARPNESS × (broker_threshold − position))) × (1 − w × stability_priority)
+
+   ``position = 1 − p`` its client's chance in the fight (the patron's advisers see the real
+   contest), ``w`` its restraint weight from the war risk (:mod:`.patronage`): it brokers when
+   its client is losing or when escalation threatens what it values (its stake in a stable
+   order). After a ceasefire the militia leaves the streets and the government holds
+   (Basra: Sadr's order of 30 March 2008, agreed in Qom with Soleimani, Washington Post and
+   McClatchy 2008-03-31).
+5. The government **presses on or halts** on its own beliefs, by the standoff's
+   :func:`.standoff.hold_probability` (its believed ``p`` with ``E[backing]`` until the US
+   shows its hand): halting is a relent.
+6. The militia **withdraws from the streets** with probability
+
+       σ(k × (p − ½ − (push − ½)/2 − HOLD_GROUND + LOSS_WEIGHT × militia losses / F₀))
+
+   (the standoff's dispersal, with the extra resolve a militia defending its own districts
+   shows, and its losses pressing it to go): the government holds (it controls the area).
+7. At the last day (``days`` of an operation, :data:`MAX_CLASH_DAYS` of a clash) the fight
+   ends by the real contest: the government holds if ``p > ½``, else it halts; a side whose
+   force is gone loses at once.
+
+Escalation rises by ``escalation.per_clash`` on each day of fighting (a day of fighting is
+an armed clash), so a long fight also raises the patron's war risk.
+
+``government.committed_share`` is the share of enforcement capacity (and of an operation's
+troops) that fights in a confrontation: a government whose army stays out (Lebanon, May 2008)
+has a low value; it scales ``S_g`` in every standoff decision and the troops of every fight.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from leverage_sim.simulation.mechanisms.intimidation import logistic
+from leverage_sim.simulation.mechanisms.jitable import jitable
+
+LOSS_WEIGHT = 10.0
+"""Weight of losses (killed as a share of the force at the start) in desertion and in the
+militia's withdrawal: losing a tenth of the force weighs like a hopeless contest (reasoning:
+units that have lost a tenth of their strength in days are badly shaken; the militia's
+fighters see their dead)."""
+
+HOLD_GROUND = 0.25
+"""Extra margin a militia fighting in its own districts needs before it leaves the streets,
+against a muster's dispersal (reasoning: JAM held Basra's districts for five days against a
+force twice its size, and left on its leader's order, not in defeat)."""
+
+BROKER_SHARPNESS = 15.0
+"""Logistic slope of the patron's brokering around ``broker_threshold`` (reasoning: brokering
+is a deliberate decision taken once the client clearly loses; talks take a day or two)."""
+
+MAX_CLASH_DAYS = 14
+"""Most days a clash that starts from a muster lasts (reasoning: urban fighting between a
+muster and the capital's forces either ends in days or becomes an operation; two weeks)."""
+
+
+@jitable
+def committed_forces(capacity: float, committed_share: float) -> int:
+    """Personnel that fight in a confrontation: ``capacity × committed_share``, rounded down."""
+    return int(capacity * committed_share)
+
+
+@jitable
+def draw_losses(rng: np.random.Generator, force: int, lethality: float,
+                enemy_strength: float) -> int:
+    """Killed in one day of fighting out of ``force`` (persons), mean ``lethality ×
+    enemy_strength`` (capped at the whole force); no draw when ``force`` is 0."""
+    if force <= 0:
+        return 0
+    return int(rng.binomial(force, min(1.0, lethality * enemy_strength / force)))
+
+
+@jitable
+def desertion_share(desertion_rate: float, force_cohesion: float, win_chance: float,
+                    loss_share: float) -> float:
+    """Daily share (0–1) of the government's troops who desert or refuse: the module's ``d``."""
+    return min(1.0, max(0.0, desertion_rate * (1.0 - force_cohesion)
+                        * (1.0 - win_chance + LOSS_WEIGHT * loss_share)))
+
+
+@jitable
+def draw_deserters(rng: np.random.Generator, troops: int, share: float) -> int:
+    """Troops who desert today (persons); no draw without troops."""
+    if troops <= 0:
+        return 0
+    return int(rng.binomial(troops, share))
+
+
+@jitable
+def withdraw_probability(win_chance: float, push: float, loss_share: float,
+                         sharpness: float) -> float:
+    """Daily chance (0–1) the militia leaves the streets in a fight (the module's step 6)."""
+    return logistic(sharpness * (win_chance - 0.5 - (push - 0.5) / 2 - HOLD_GROUND
+                                 + LOSS_WEIGHT * loss_share))
+
+
+@jitable
+def broker_probability(position: float, threshold: float, restraint_weight: float,
+                       stability_priority: float) -> float:
+    """Daily chance (0–1) the patron brokers a ceasefire (the module's step 4): its client's
+    ``position`` (its chance in the fight) below ``threshold``, or restraint (war risk)
+    weighted by its ``stability_priority``."""
+    losing = logistic(BROKER_SHARPNESS * (threshold - position))
+    return 1.0 - (1.0 - losing) * (1.0 - restraint_weight * stability_priority)
+
+
+@jitable
+def loss_share(lost: float, start: float) -> float:
+    """Losses as a share of the force at the start (0 without a force)."""
+    return lost / start if start > 0 else 0.0

@@ -1,0 +1,403 @@
+"""Calibrated parameter uncertainty: read a posterior folder, draw one parameter set per
+replication, and apply it to a scenario under the scenario's own changes.
+
+A posterior folder (written by ``leverage-sim calibrate --out DIR``) holds:
+
+- ``posterior.parquet``: one row per particle, one column per free parameter named by its
+  scenario path exactly as ``--set`` takes it (``government.decision_sharpness``,
+  ``militias[KH].mobilisation``, ``foreign_forces.sites[embassy].interception``), and
+  ``weight`` (the particle weights, summing to 1);
+- ``manifest.json``: ``kind`` (``"leverage-sim calibration"``), ``base_scenario`` (the scenario
+  fitted on), ``base_values`` ({path: value in the base scenario}; or ``base_scenario:
+  {name, values}``), ``parameters`` ({path:
+  prior}, see :func:`priors`), ``episodes``, ``seed`` and ``status`` (``"complete"`` when the
+  calibration ran to its end).
+
+Rule for combining a draw with a scenario: the draw is applied first, then the scenario's own
+changes on top. A calibrated parameter keeps the scenario's value when the scenario (through
+its ``extends`` chain or ``--set``) sets it to a value different from ``base_values`` (a
+counterfactual change), or when the caller names it as fixed (``--set`` paths, swept
+parameters). A scenario that one of the fitted episodes runs on is compared with its own
+values as fitted (``fitted_scenarios``: {scenario: {path: value}}), so every parameter fitted
+on it is drawn there. Kept parameters are named in every output's inputs line. Scripted events are never touched. Parameters of list entries the scenario does
+not have (e.g. a militia it leaves out) are skipped and reported as absent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pydantic import ValidationError
+
+from leverage_sim.errors import InputError
+from leverage_sim.scenario import overrides as ov
+from leverage_sim.scenario.loader import _walk, field_of, validate
+from leverage_sim.scenario.schema import Scenario, retired
+from leverage_sim.scenario.schema_base import field_summary
+from leverage_sim.simulation.stale import stale_allowed
+
+DEFAULT_POSTERIOR = "default"
+"""The posterior used when none is asked for, everywhere: ``run``, ``compare``, ``sweep``,
+:func:`leverage_sim.run`, :func:`leverage_sim.analysis.comparison.compare` and the dashboard all take it
+from here: the committed calibration in :data:`DEFAULT_DIR`. ``--posterior none`` (Python:
+``posterior=None`` or ``"none"``) switches it off and runs the scenario's own values."""
+DEFAULT_DIR = Path(__file__).resolve().parents[3] / "calibration" / "default"
+"""The committed default calibration (``--posterior default``)."""
+KIND = "leverage-sim calibration"
+COMPLETE = "complete"
+"""``manifest.json`` ``status`` of a calibration that ran to its end."""
+DRAW_KEY = 0x706F7374
+"""Spawn key of the draw's child seed: the draw never touches the model's own random stream."""
+WEIGHT_TOLERANCE = 1e-6
+
+
+@dataclass(frozen=True)
+class Use:
+    """How a posterior meets one scenario: which calibrated paths take the draw (``drawn``),
+    which keep the scenario's value (``kept``: counterfactual changes and fixed paths) and
+    which the scenario lacks (``absent``)."""
+
+    drawn: tuple[str, ...]
+    kept: tuple[str, ...]
+    absent: tuple[str, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class Posterior:
+    """Weighted parameter sets from a calibration (see the module docstring)."""
+
+    path: Path
+    paths: tuple[str, ...]
+    values: np.ndarray = field(repr=False)
+    weights: np.ndarray = field(repr=False)
+    integer: tuple[bool, ...] = field(repr=False)
+    manifest: dict[str, Any] = field(repr=False)
+    sha256: str = ""
+
+    @property
+    def base_values(self) -> dict[str, float]:
+        """Value of each calibrated parameter in the scenario it was fitted on."""
+        return base_values(self.manifest)
+
+    def base_for(self, scenario: str) -> dict[str, float]:
+        """The values a scenario's calibrated parameters are compared with to tell its own
+        changes: those of the fitted episode's scenario of that name (``fitted_scenarios`` in
+        the manifest: a parameter fitted on an episode is drawn on its scenario, e.g.
+        ``oct2019_dec2020``'s own casualty tolerance), else the base scenario's."""
+        fitted = self.manifest.get("fitted_scenarios") or {}
+        return {**self.base_values, **fitted.get(scenario, {})}
+
+    @property
+    def particles(self) -> int:
+        """Number of particles (rows)."""
+        return len(self.weights)
+
+    def frame(self) -> pd.DataFrame:
+        """The particles: one column per parameter path, plus ``weight``."""
+        df = pd.DataFrame(self.values, columns=list(self.paths))
+        df["weight"] = self.weights
+        return df
+
+    def draw_index(self, seed: int) -> int:
+        """The particle drawn for integer ``seed`` (weighted, reproducible)."""
+        rng = np.random.default_rng(np.random.SeedSequence(int(seed), spawn_key=(DRAW_KEY,)))
+        return int(rng.choice(self.particles, p=self.weights))
+
+    def draw(self, seed: int) -> dict[str, float | int]:
+        """One parameter set {path: value}, drawn with the weights from a child seed of
+        ``seed`` (a replication's seed): the same seed always gives the same set."""
+        row = self.values[self.draw_index(seed)]
+        return {p: (round(float(v)) if i else float(v))
+                for p, v, i in zip(self.paths, row, self.integer, strict=True)}
+
+    def use(self, scenario: Scenario, fixed: Iterable[str] = (), keep_changes: bool = True
+            ) -> Use:
+        """Which calibrated paths of ``scenario`` take the draw (see the module docstring).
+        With ``keep_changes=False`` every calibrated path the scenario has takes it (as in
+        the calibration itself and in out-of-sample validation)."""
+        fixed, base = set(fixed), self.base_for(scenario.name)
+        drawn, kept, absent = [], [], []
+        for p in self.paths:
+            try:
+                value = value_at(scenario, p)
+            except LookupError:
+                absent.append(p)
+                continue
+            same = not keep_changes or isinstance(value, int | float) and math.isclose(
+                float(value), float(base[p]), rel_tol=1e-9, abs_tol=1e-12)
+            (drawn if same and p not in fixed else kept).append(p)
+        return Use(tuple(drawn), tuple(kept), tuple(absent))
+
+    def apply(self, scenario: Scenario, seed: int, use: Use | None = None) -> Scenario:
+        """``scenario`` with the draw for ``seed`` on the paths ``use.drawn`` (default:
+        :meth:`use` of ``scenario``)."""
+        use = self.use(scenario) if use is None else use
+        draw = self.draw(seed)
+        return with_values(scenario, {p: draw[p] for p in use.drawn},
+                           f"a draw from posterior {self.path}")
+
+    def draws_table(self, seeds: list[int], use: Use) -> pd.DataFrame:
+        """One row per replication: ``replication``, ``seed``, ``particle`` (the row of
+        ``posterior.parquet`` drawn), then the drawn value of each path in ``use.drawn``."""
+        rows = []
+        for i, s in enumerate(seeds):
+            draw = self.draw(s)
+            rows.append({"replication": i, "seed": s, "particle": self.draw_index(s),
+                         **{p: draw[p] for p in use.drawn}})
+        return pd.DataFrame(rows)
+
+    def record(self, use: Use | None = None) -> dict[str, Any]:
+        """What a results manifest stores: folder (absolute), SHA-256 of
+        ``posterior.parquet``, base scenario, particles and (with ``use``) how it met the
+        scenario."""
+        base = self.manifest.get("base_scenario")
+        from leverage_sim.simulation import model_fingerprint
+
+        out: dict[str, Any] = {"path": str(self.path.resolve()), "sha256": self.sha256,
+                               "fitted_to_this_model": model_fingerprint.matches(
+                                   self.manifest.get("model_fingerprint")),
+                               "base_scenario": base.get("name") if isinstance(base, dict)
+                               else base,
+                               "particles": self.particles, "parameters": list(self.paths)}
+        if use is not None:
+            out.update(drawn=list(use.drawn), kept=list(use.kept), absent=list(use.absent))
+        return out
+
+
+PosteriorLike = Posterior | str | os.PathLike[str] | None
+"""What ``posterior=`` arguments take: a Posterior, a folder, ``"default"``, ``"none"`` or None."""
+
+
+def with_values(scenario: Scenario, values: dict[str, Any], what: str) -> Scenario:
+    """A copy of ``scenario`` with ``values`` ({path: value}) set; ``what`` names them in
+    errors."""
+    if not values:
+        return scenario
+    return validate(scenario.model_dump(mode="json"), f"scenario '{scenario.name}' with {what}",
+                    values)
+
+
+def base_values(manifest: dict[str, Any]) -> dict[str, float]:
+    """``base_values`` of a calibration manifest (also read from ``base_scenario: {name,
+    values}``)."""
+    base = manifest.get("base_scenario")
+    if "base_values" not in manifest and isinstance(base, dict):
+        return dict(base.get("values") or {})
+    return dict(manifest.get("base_values") or {})
+
+
+def value_at(scenario: Scenario, path: str) -> Any:
+    """The value at a ``--set`` path of a validated scenario (``[NAME]`` by name, ``[0]`` by
+    position, as :mod:`leverage_sim.scenario.overrides` reads them); LookupError if a list entry it
+    names is not there."""
+    node: Any = scenario
+    for part in ov.parse_path(path):
+        at = ov.position(part) if isinstance(part, ov.Key) else None
+        if at is not None:
+            if not -len(node) <= at < len(node):
+                raise LookupError(path)
+            node = node[at]
+        elif isinstance(part, ov.Key):
+            match = [e for e in node if str(getattr(e, "name", None)) == part]
+            if not match:
+                raise LookupError(path)
+            node = match[0]
+        else:
+            node = getattr(node, part)
+    return node
+
+
+def resolve(posterior: PosteriorLike) -> Posterior | None:
+    """A :class:`Posterior` from itself, a folder, ``"default"`` (:data:`DEFAULT_DIR`) or
+    ``"none"``/None (no posterior)."""
+    if isinstance(posterior, Posterior) or posterior is None:
+        return posterior
+    text = os.fspath(posterior)
+    if text == "none":
+        return None
+    if text == "default" and not DEFAULT_DIR.is_dir():
+        raise InputError(f"There is no committed default calibration ({DEFAULT_DIR} is "
+                         "missing). Run `make calibrate` to create it, give a calibration "
+                         "folder with --posterior DIR, or use --posterior none.")
+    return load_posterior(DEFAULT_DIR if text == "default" else text)
+
+
+def check_model(folder: Path, manifest: dict[str, Any], allow_stale: bool | None = None) -> None:
+    """Refuse a posterior fitted to another model than this one (its manifest's
+    ``model_fingerprint`` matches neither this model's code nor its behaviour:
+    :mod:`leverage_sim.simulation.model_fingerprint`), unless ``allow_stale`` (default:
+    :func:`leverage_sim.simulation.stale.stale_allowed`, set by ``--allow-stale``)."""
+    from leverage_sim.simulation import model_fingerprint
+
+    allow = stale_allowed() if allow_stale is None else allow_stale
+    if allow or model_fingerprint.matches(manifest.get("model_fingerprint")):
+        return
+    recorded = manifest.get("model_fingerprint")
+    why = ("its manifest records no model fingerprint (it predates them)" if not recorded else
+           "the model's code or defaults changed since, and a fixed set of runs no longer gives "
+           "the same results")
+    raise InputError(
+        f"The calibration in '{folder}' was fitted to another version of the model: {why}. Its "
+        "parameter values may mean something else in this model, so answers drawn from it "
+        "would not be calibrated. Refit it (`make calibrate` for the committed one, or "
+        "`leverage-sim calibrate CONFIG --out DIR`), run with --posterior none, or pass "
+        "--allow-stale to use it anyway (the outputs then record that it is stale).")
+
+
+def load_posterior(path: str | os.PathLike[str], allow_stale: bool | None = None) -> Posterior:
+    """Read and check a posterior folder (``allow_stale``: see :func:`check_model`).
+
+    Raises:
+        InputError: the folder or a file is missing or damaged, a column is not a numeric
+            scenario parameter or holds values outside its range in the schema, weights are
+            negative or do not sum to 1, the calibration did not finish (``status`` is not
+            ``complete``), or it was fitted to another model (:func:`check_model`).
+    """
+    folder = Path(path)
+    manifest_file, table_file = folder / "manifest.json", folder / "posterior.parquet"
+    how = ("Give the --out folder of `leverage-sim calibrate`, `default` for the committed "
+           "calibration, or `none`.")
+    if not folder.is_dir():
+        raise InputError(f"Posterior folder '{folder}' does not exist. {how}")
+    for f in (manifest_file, table_file):
+        if not f.is_file():
+            raise InputError(f"'{folder}' is not a posterior folder: {f.name} is missing. {how}")
+    try:
+        manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise InputError(f"{manifest_file} is damaged ({e}); run the calibration again.") from None
+    if not isinstance(manifest, dict) or manifest.get("kind") != KIND:
+        raise InputError(f"{manifest_file} is not a leverage-sim calibration manifest (its "
+                         f"'kind' is not '{KIND}'). {how}")
+    missing = [k for k in ("base_scenario", "parameters", "status") if k not in manifest]
+    missing += [] if base_values(manifest) else ["base_values"]
+    if missing:
+        raise InputError(f"{manifest_file} lacks {', '.join(missing)}; run the calibration "
+                         "again with this version of leverage-sim.")
+    if manifest["status"] != COMPLETE:
+        raise InputError(
+            f"The calibration in '{folder}' did not finish (status '{manifest['status']}'): "
+            "its particles come from an unfinished generation and would understate the "
+            "uncertainty. Finish it (run the same `leverage-sim calibrate` command again), or "
+            "use another posterior.")
+    check_model(folder, manifest, allow_stale)
+    try:
+        table = pd.read_parquet(table_file)
+    except Exception as e:  # noqa: BLE001 - any reader failure means a damaged file
+        raise InputError(f"{table_file} cannot be read as Parquet ({type(e).__name__}: {e}); "
+                         "run the calibration again.") from None
+    if "weight" not in table.columns or len(table) == 0:
+        raise InputError(f"{table_file} must have a 'weight' column and at least one row.")
+    paths = tuple(c for c in table.columns if c != "weight" and not _retired_column(
+        c, table_file, stale_allowed() if allow_stale is None else allow_stale))
+    integer = tuple(_numeric_field(p, table_file) for p in paths)
+    lacking = [p for p in paths if p not in base_values(manifest)]
+    if lacking:
+        raise InputError(f"{manifest_file}: base_values has no value for {', '.join(lacking)} "
+                         f"(a column of {table_file.name}); run the calibration again.")
+    weights = table["weight"].to_numpy(dtype=float)
+    values = table[list(paths)].to_numpy(dtype=float)
+    if not (np.isfinite(weights).all() and np.isfinite(values).all()) or (weights < 0).any():
+        raise InputError(f"{table_file}: weights and values must be finite numbers, weights "
+                         "not negative.")
+    if abs(weights.sum() - 1) > WEIGHT_TOLERANCE:
+        raise InputError(f"{table_file}: the weights sum to {weights.sum():.6g}, not 1. The "
+                         "file was edited or damaged; run the calibration again.")
+    for p, column, whole in zip(paths, values.T, integer, strict=True):
+        _check_range(p, np.rint(column) if whole else column, table_file)
+    digest = hashlib.sha256(table_file.read_bytes()).hexdigest()
+    return Posterior(folder, paths, values, weights / weights.sum(), integer, manifest, digest)
+
+
+def _retired_column(path: str, where: Path, allow_stale: bool) -> bool:
+    """True if posterior column ``path`` names a retired field: a stale posterior used anyway
+    (``allow_stale``) leaves it out (the scenario's values of the fields that replaced it are
+    used); otherwise InputError (refit)."""
+    message = retired(path)
+    if message is None:
+        return False
+    if allow_stale:
+        return True
+    raise InputError(f"{where}: column '{path}': {message}. Refit the calibration "
+                     "(`make calibrate`), or run with --posterior none.")
+
+
+def _numeric_field(path: str, where: Path) -> bool:
+    """True for an integer field, False for a float one; InputError for anything else."""
+    loc = tuple(0 if isinstance(p, ov.Key) else p for p in ov.parse_path(path))
+    info = _walk(loc)[1]
+    if info is None or info.annotation not in (int, float):
+        raise InputError(f"{where}: column '{path}' is not a numeric scenario parameter (see "
+                         "`leverage-sim params`); a posterior column must be a path as --set "
+                         "takes it, e.g. government.decision_sharpness.")
+    return info.annotation is int
+
+
+def _check_range(path: str, column: np.ndarray, where: Path) -> None:
+    """InputError if a posterior column leaves its field's range: every draw of it would make
+    an invalid scenario, so every run would fail."""
+    info = field_of(path)
+    low, high = float(column.min()), float(column.max())
+    within = {"ge": low.__ge__, "gt": low.__gt__, "le": high.__le__, "lt": high.__lt__}
+    for m in info.metadata:
+        for name, ok in within.items():
+            bound = getattr(m, name, None)
+            if bound is None or ok(bound):
+                continue
+            held = f"the value {low:g}" if low == high else f"values from {low:g} to {high:g}"
+            raise InputError(
+                f"{where}: column '{path}' holds {held}, outside "
+                f"what the scenario schema allows ({field_summary(info)}), so every run "
+                "drawing from it would fail. The file was edited, or the calibration ran "
+                "with other ranges: run the calibration again, or use another posterior.")
+
+
+def priors(posterior: Posterior) -> dict[str, Any]:
+    """The calibration's priors as {path: :class:`leverage_sim.sweep.spec.Parameter`}.
+
+    ``manifest.json`` ``parameters`` maps each path to a prior written like a sweep parameter
+    (``{distribution: uniform, low: 0, high: 1}``), or lists them with a ``path`` each (as
+    ``leverage-sim calibrate`` writes); ``family`` is accepted for ``distribution`` and
+    ``bounds: [lo, hi]`` for ``low``/``high``."""
+    from leverage_sim.sweep.spec import Parameter  # here: the sweep package imports the runner
+
+    raw = posterior.manifest["parameters"]
+    if isinstance(raw, list):
+        raw = {entry.get("path"): entry for entry in raw if isinstance(entry, dict)}
+    where = f"{posterior.path / 'manifest.json'}: 'parameters'"
+    if not isinstance(raw, dict):
+        raise InputError(f"{where} must list the priors; run the calibration again.")
+    out, missing = {}, []
+    for path in posterior.paths:
+        if not isinstance(raw.get(path), dict):
+            missing.append(path)
+            continue
+        spec = dict(raw[path])
+        spec.pop("path", None)
+        spec.setdefault("distribution", spec.pop("family", None) or "uniform")
+        if "bounds" in spec:
+            spec["low"], spec["high"] = spec.pop("bounds")
+        known = {k: v for k, v in spec.items() if k in Parameter.model_fields}
+        try:
+            out[path] = Parameter.model_validate(known)
+        except ValidationError as e:
+            why = "; ".join(err["msg"].removeprefix("Value error, ") for err in e.errors())
+            raise InputError(f"{where}: the prior of '{path}' is not readable ({why}). Write "
+                             "it as {distribution: uniform, low: .., high: ..}.") from None
+    if missing:
+        raise InputError(
+            f"{where} has no prior for {', '.join(missing)}, "
+            f"{'a column' if len(missing) == 1 else 'columns'} of posterior.parquet: the table "
+            "and the manifest come from calibrations of different parameter sets. Use a "
+            "posterior folder as `leverage-sim calibrate` wrote it (or run the calibration "
+            "again).")
+    return out

@@ -1,0 +1,154 @@
+"""Where a standoff gets resolved: one day of an open standoff, played with each actor's own
+state and beliefs through the mechanisms of :mod:`leverage_sim.simulation.mechanisms.standoff` (whose
+docstring gives the day's steps and equations)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from leverage_sim.simulation import event_text
+from leverage_sim.simulation.mechanisms import operation as op
+from leverage_sim.simulation.mechanisms import standoff as mech
+from leverage_sim.simulation.mechanisms.standoff import Standoff
+
+if TYPE_CHECKING:
+    from leverage_sim.simulation.model import LeverageModel
+
+
+def play_day(model: LeverageModel, s: Standoff) -> None:
+    """One day of standoff ``s`` (steps 1–5 of :mod:`leverage_sim.simulation.mechanisms.standoff`)."""
+    gov, militia = model.government, model.militia(s.militia)
+    # 1. The foreign force's real choice shows, or another silent day lowers beliefs.
+    if s.us_will_step_in and not s.us_stepped_in and model.day >= s.us_step_in_day:
+        step_in(model, s, event_text.US_BACKS)
+    if model.day == s.opened_day:
+        return  # the muster is gathering; the government faces it from tomorrow
+    if not s.us_stepped_in:
+        model.observe_backing(False, silent_day=True)
+    if s.fighting:
+        return fight_day(model, s)
+    # 2. The government's view of a confrontation, on its own belief about backing.
+    s_mil = mech.militia_strength(militia.fighters, militia.cohesion, s.muster,
+                                  militia.capital_fighters, s.allied_fighters)
+    backing_term = 1.0 if s.us_stepped_in else gov.backing_belief.mean
+    believed = mech.contest_ratio(gov.strength(backing_term), s_mil)
+    # 3. Hold firm, or relent through a (possibly partial) negotiated transfer.
+    if not gov.holds_firm(believed, s.pressure):
+        kept = gov.negotiate_kept(s.militia, believed)
+        return close(model, s, "relented",
+                     event_text.transferred(s.militia, kept, backing_term), kept)
+    model.record("government", "standoff", s.militia,
+                 event_text.holds_for_now(model.day - s.opened_day, backing_term, believed),
+                 believed)
+    # 4. The militia sees the real US stance and may back down.
+    actual = mech.contest_ratio(gov.strength(1.0 if s.us_stepped_in else 0.0), s_mil)
+    if model.rng.random() < mech.disperse_probability(actual, militia.push,
+                                                      gov.decision_sharpness):
+        return close(model, s, "held_firm", event_text.disperses(s.militia))
+    # 5. Or the muster turns into an armed clash: a fight from tomorrow (fight_day).
+    if model.rng.random() < mech.clash_probability(militia.clash_propensity, militia.push):
+        model.raise_escalation("per_clash")
+        model.record(s.militia, "clash", "government", event_text.clash_begins(), actual)
+        start_fight(s, op.committed_forces(gov.enforcement_capacity, gov.committed_share),
+                    militia.fighters, model.day + op.MAX_CLASH_DAYS)
+
+
+def start_fight(s: Standoff, troops: int, militia_fighters: int, end_day: int) -> None:
+    """Confrontation ``s`` turns into a fight of ``troops`` against the militia's
+    ``militia_fighters``, lasting at most until ``end_day``."""
+    s.fighting = True
+    s.troops = s.troops_start = troops
+    s.militia_start = militia_fighters
+    s.end_day = end_day
+
+
+def fight_strengths(model: LeverageModel, s: Standoff, backing_term: float
+                    ) -> tuple[float, float]:
+    """(S_g, S_m) of fight ``s``: the troops still in it (with the US's strength weighted by
+    ``backing_term``) against the militia (all of it in an operation, the share its muster
+    committed in a clash)."""
+    gov, militia = model.government, model.militia(s.militia)
+    s_gov = mech.government_strength(s.troops, gov.authority, backing_term,
+                                     model.foreign_force.standoff_strength)
+    muster, pool = (1, 1) if s.operation else (s.muster, militia.capital_fighters)
+    s_mil = mech.militia_strength(militia.fighters, militia.cohesion, muster, pool,
+                                  s.allied_fighters)
+    return s_gov, s_mil
+
+
+def fight_day(model: LeverageModel, s: Standoff) -> None:
+    """One day of fight ``s`` (steps 2–7 of :mod:`leverage_sim.simulation.mechanisms.operation`)."""
+    gov, militia, rng = model.government, model.militia(s.militia), model.rng
+    us = 1.0 if s.us_stepped_in else 0.0
+    # 2. Attrition, each side in proportion to the other's strength.
+    s_gov, s_mil = fight_strengths(model, s, us)
+    militia_killed = op.draw_losses(rng, militia.fighters, gov.combat_lethality, s_gov)
+    government_killed = op.draw_losses(rng, s.troops, militia.combat_lethality, s_mil)
+    militia.fighters -= militia_killed
+    s.militia_killed += militia_killed
+    s.troops -= government_killed
+    s.government_killed += government_killed
+    model.raise_escalation("per_clash")
+    model.record("government", "fighting", s.militia,
+                 event_text.fighting(government_killed, militia_killed),
+                 government_killed + militia_killed)
+    # 3. Desertion: rises with losses and a contest going badly, falls with cohesion.
+    actual = mech.contest_ratio(*fight_strengths(model, s, us))
+    share = op.desertion_share(gov.desertion_rate, gov.force_cohesion, actual,
+                               op.loss_share(s.government_killed, s.troops_start))
+    deserters = op.draw_deserters(rng, s.troops, share)
+    if deserters:
+        s.troops -= deserters
+        model.record("government", "defection", s.militia, event_text.deserted(deserters),
+                     deserters)
+    s_gov, s_mil = fight_strengths(model, s, us)
+    if s.troops <= 0:
+        return close(model, s, "clash_lost", event_text.fight_over(False))
+    if s_mil <= 0:
+        return close(model, s, "clash_won", event_text.fight_over(True))
+    actual = mech.contest_ratio(s_gov, s_mil)
+    # 4. The patron brokers a ceasefire: its client is losing, or escalation threatens.
+    if model.patron.brokers(s.militia, 1.0 - actual):
+        model.record("patron", "ceasefire", s.militia,
+                     event_text.ceasefire(s.militia, 1.0 - actual), 1.0 - actual)
+        return close(model, s, "clash_won", event_text.leaves_streets(s.militia))
+    # 5. The government presses on or halts, on its own belief about backing.
+    backing_term = 1.0 if s.us_stepped_in else gov.backing_belief.mean
+    believed = mech.contest_ratio(fight_strengths(model, s, backing_term)[0], s_mil)
+    if not gov.holds_firm(believed, s.pressure):
+        return close(model, s, "clash_lost", event_text.halts(backing_term, believed))
+    # 6. The militia may leave the streets.
+    if rng.random() < op.withdraw_probability(
+            actual, militia.push, op.loss_share(s.militia_killed, s.militia_start),
+            gov.decision_sharpness):
+        return close(model, s, "clash_won", event_text.withdraws(s.militia))
+    # 7. The last day: the real contest decides.
+    if model.day >= s.end_day:
+        won = actual > 0.5
+        close(model, s, "clash_won" if won else "clash_lost", event_text.fight_over(won))
+
+
+def step_in(model: LeverageModel, s: Standoff, note: str) -> None:
+    """The foreign force visibly backs the government in standoff ``s``: everyone sees it, and
+    it pays the costs of a visible intervention (``ForeignForce.step_in_costs``)."""
+    s.us_stepped_in = True
+    model.record("foreign_forces", "backing", s.militia, note, 1)
+    model.observe_backing(True)
+    model.foreign_force.step_in_costs()
+
+
+def close(model: LeverageModel, s: Standoff, outcome: str, note: str, kept: int = 0) -> None:
+    """Resolve standoff ``s``: log, move detainees (all but ``kept`` when the government
+    relents), update reputations and beliefs."""
+    s.outcome = outcome
+    gov, militia = model.government, model.militia(s.militia)
+    won = outcome in ("held_firm", "clash_won")
+    if won:
+        model.record("government", "hold_firm", s.militia, event_text.standoff_won(note), 1)
+        step = gov.win_authority_gain
+    else:  # an operation has no detainees at stake: halting hands none over
+        transferred = 0 if s.operation else gov.transfer(s.militia, keep=kept)
+        model.record("government", "relent", s.militia, note, transferred)
+        step = gov.relent_authority_cost * (1.5 if outcome == "clash_lost" else 1.0)
+    model.end_standoff_shifts(militia, government_won=won, authority_step=step,
+                              us_seen=s.us_stepped_in)

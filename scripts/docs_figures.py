@@ -32,14 +32,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 FIGURES_JSON = DOCS / "figures.json"
-INPUTS = ("src/leverage_sim/simulation/model.py", "src/leverage_sim/simulation/agents", "src/leverage_sim/simulation/mechanisms",
-          "src/leverage_sim/simulation/standoffs.py", "src/leverage_sim/simulation/scripted_events.py",
-          "src/leverage_sim/simulation/outcomes.py", "src/leverage_sim/simulation/runner.py",
-          "src/leverage_sim/outputs/report.py", "src/leverage_sim/scenario/schema.py",
-          "src/leverage_sim/scenario/schema_base.py", "src/leverage_sim/scenario/event_schema.py",
-          "src/leverage_sim/scenario/loader.py", "src/leverage_sim/scenario/overrides.py",
-          "src/leverage_sim/sweep", "src/leverage_sim/cli/sweep_cmd.py", "scenarios",
-          "scripts/docs_figures.py")
+INPUTS = (
+    *(f"src/leverage_sim/simulation/{name}" for name in (
+        "model.py", "agents", "mechanisms", "fastpath", "standoffs.py", "scripted_events.py",
+        "outcomes.py", "world.py", "replication.py", "runner.py")),
+    *(f"src/leverage_sim/scenario/{name}" for name in (
+        "schema.py", "schema_base.py", "event_schema.py", "loader.py", "overrides.py",
+        "distributions.py")),
+    "src/leverage_sim/outputs/report.py", "src/leverage_sim/outputs/summaries.py",
+    "src/leverage_sim/sweep", "src/leverage_sim/cli/sweep_cmd.py", "scenarios",
+    "scripts/docs_figures.py")
 """What the figures depend on (files, or folders of .py/.yaml files)."""
 BLOCK = re.compile(r"<!-- figure:(?P<name>[a-z0-9_]+) -->(?P<body>.*?)<!-- /figure:(?P=name) -->",
                    re.DOTALL)

@@ -25,10 +25,11 @@ import leverage_sim as ls
 from leverage_sim.analysis.comparison import compare
 from leverage_sim.calibration import outputs as calibration_outputs
 from leverage_sim.files.report_html import Section, markdown_html, render, safe_url
-from leverage_sim.outputs.report_pages import compare_report, sweep_report
+from leverage_sim.outputs.report_pages import compare_report
 from leverage_sim.outputs.run_outputs import write_run
 from leverage_sim.scenario.loader import resolve_raw
 from leverage_sim.sweep import SweepSpec, run_sweep
+from leverage_sim.sweep.report_page import sweep_report
 
 CHROMIUM = os.environ.get("LEVERAGE_SIM_CHROMIUM", "/usr/bin/chromium")
 ATTACKS = [

@@ -16,9 +16,10 @@ import leverage_sim as ls
 from leverage_sim.analysis.comparison import Comparison
 from leverage_sim.files.report_html import Section, write_report
 from leverage_sim.outputs.narrative import typical_replication
-from leverage_sim.outputs.report_pages import compare_report, sweep_report
+from leverage_sim.outputs.report_pages import compare_report
 from leverage_sim.outputs.run_outputs import write_run
 from leverage_sim.sweep import SweepSpec, run_sweep
+from leverage_sim.sweep.report_page import sweep_report
 
 EXTERNAL = re.compile(r"""<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*["']?"""
                       r"""(?:https?:)?//""", re.IGNORECASE)

@@ -28,14 +28,14 @@ _LAZY = {
     "available_scenarios": "leverage_sim.scenario.loader",
     "load_scenario": "leverage_sim.scenario.loader", "Scenario": "leverage_sim.scenario.schema",
     "load_sweep": "leverage_sim.sweep", "run_sweep": "leverage_sim.sweep",
-    "summarise": "leverage_sim.sweep", "explore": "leverage_sim.analysis.exploration",
+    "summarise": "leverage_sim.sweep", "explore": "leverage_sim.analysis.explore_run",
     "compare": "leverage_sim.analysis.comparison", "LeverageModel": "leverage_sim.simulation.model",
 }
 """Public name → the module that defines it (imported on first access)."""
 
 if TYPE_CHECKING:  # for type checkers and IDEs: the eager imports
     from leverage_sim.analysis.comparison import compare
-    from leverage_sim.analysis.exploration import explore
+    from leverage_sim.analysis.explore_run import explore
     from leverage_sim.scenario.loader import available_scenarios, load_scenario
     from leverage_sim.scenario.schema import Scenario
     from leverage_sim.simulation.model import LeverageModel
@@ -120,7 +120,7 @@ def _new_path(fullname: str) -> str | None:
     return None
 
 
-sys.meta_path.append(_MovedModuleFinder())
+sys.meta_path.insert(0, _MovedModuleFinder())  # before the path finder: one module object per file
 
 
 def __getattr__(name: str) -> Any:

@@ -37,6 +37,7 @@ import pandas as pd
 from leverage_sim.errors import InputError
 from leverage_sim.files.safe_text import chart_text
 from leverage_sim.outputs import report
+from leverage_sim.outputs.summaries import bootstrap_means, summarise
 from leverage_sim.scenario import overrides as ov
 from leverage_sim.scenario.limits import run_memory_limit
 from leverage_sim.scenario.loader import Overrides, load_scenario
@@ -49,7 +50,6 @@ from leverage_sim.simulation.provenance import (
     with_overrides,
 )
 from leverage_sim.simulation.runner import Results, run
-from leverage_sim.sweep.results import _bootstrap_means, summarise
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -112,7 +112,7 @@ class Comparison:
             measures += [(f, "mean", other[f].to_numpy(float) - base[f].to_numpy(float))
                          for f in report.FIGURES]
             for name, kind, d in measures:
-                low, high = np.quantile(_bootstrap_means(d, BOOTSTRAP, rng), [a, 1 - a])
+                low, high = np.quantile(bootstrap_means(d, BOOTSTRAP, rng), [a, 1 - a])
                 rows.append((label, name, kind, float(d.mean()), float(low), float(high)))
         return pd.DataFrame(rows, columns=["scenario", "measure", "kind", "effect", "low",
                                            "high"])

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import json
 import math
-import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,10 +42,8 @@ from leverage_sim.analysis.robust import (
     robustness,
 )
 from leverage_sim.errors import InputError
-from leverage_sim.files.output_dir import claim_output
 from leverage_sim.scenario import labels
-from leverage_sim.sweep import SweepSpec, load_sweep, run_sweep, summarise
-from leverage_sim.sweep.engine import plan_sweep
+from leverage_sim.sweep import SweepSpec, load_sweep, summarise
 from leverage_sim.sweep.spec import is_sweep_file, parse_params
 from leverage_sim.sweep.storage import MANIFEST
 
@@ -192,7 +189,7 @@ class Exploration:
 
     def figures(self) -> dict[str, Any]:
         """``explore.json``: the question, what was run and every figure of the answer."""
-        return _plain({"question": {"holds": self.question.holds,
+        return plain({"question": {"holds": self.question.holds,
                                     "hold_at_least": self.question.hold_at_least,
                                     "limits": dict(self.question.limits),
                                     "percentile": self.question.percentile},
@@ -342,12 +339,12 @@ def settings_text(settings: pd.DataFrame, levers: Sequence[str], question: Quest
     return out
 
 
-def _plain(obj: Any) -> Any:
+def plain(obj: Any) -> Any:
     """JSON-ready: numpy scalars to Python, NaN to None."""
     if isinstance(obj, Mapping):
-        return {str(k): _plain(v) for k, v in obj.items()}
+        return {str(k): plain(v) for k, v in obj.items()}
     if isinstance(obj, list | tuple):
-        return [_plain(v) for v in obj]
+        return [plain(v) for v in obj]
     if isinstance(obj, np.generic):
         obj = obj.item()
     if isinstance(obj, float) and not math.isfinite(obj):
@@ -377,93 +374,3 @@ def from_sweep(out: str | Path, question: Question, levers: Sequence[str] | None
                  "overrides": spec.get("overrides") or {},
                  "errors": int(runs["error"].notna().sum()), "sweep_folder": str(out)}
     return exp
-
-
-def explore(target: str | None, levers: Iterable[str] = (), *, holds: str = DEFAULT_HOLDS,
-            hold_at_least: float = 0.6, limits: Mapping[str, float] | Iterable[str] = (),
-            percentile: float = 90.0, replications: int | None = None, seed: int | None = None,
-            design: str | None = None, samples: int | None = None, posterior: str | None = None,
-            overrides: Mapping[str, Any] | Iterable[str] | None = None, quick: bool = False,
-            out: str | Path | None = None, executor: str = "local", workers: int | None = None,
-            scheduler: str | None = None, resume: bool = False, force: bool = False,
-            quiet: bool = True, scenario_dirs: tuple[str | Path, ...] = ()) -> Exploration:
-    """Which lever settings keep enforcement holding, within cost limits, across the
-    parameter uncertainty (see the module docstring and docs/explore.md).
-
-    Args:
-        target: a scenario (then give ``levers``) or a sweep file (its parameters are the
-            levers); None with ``resume`` (the stored sweep is continued).
-        levers: ``PATH=SPEC`` as ``--param`` takes them: ``lo:hi:n`` (n values), ``a,b,c``,
-            ``lo:hi`` (continuous, for the lhs/random designs).
-        holds: comma-separated conditions on the run summary, all true when enforcement holds.
-        hold_at_least: share of runs (0-1] that must hold with costs within ``limits``.
-        limits: {cost: maximum per run} or ``["attacks=80", ...]`` (summary columns).
-        percentile: percentile (0-100) of each cost reported per setting.
-        replications: runs (posterior draws) per lever setting (default :data:`REPLICATIONS`).
-        posterior: ``default`` (the committed calibration, the default here), ``none`` or a
-            calibration folder.
-        quick: :data:`QUICK` sizes, for a smoke test.
-        out: output folder (default ``results/explore/NAME``); see :data:`FILES`.
-        executor, workers, scheduler, quiet: as :func:`leverage_sim.sweep.run_sweep`.
-        resume: continue an interrupted exploration in ``out`` (only missing runs run).
-        force: replace an ``out`` folder leverage-sim wrote.
-
-    Returns:
-        The :class:`Exploration`, also written to ``out``.
-    """
-    question = Question(holds, hold_at_least, parse_limits(limits), percentile)
-    spec = None
-    if target is not None:
-        spec = build_spec(target, levers, replications=replications, seed=seed, design=design,
-                          samples=samples, posterior=posterior, overrides=overrides,
-                          quick=quick)
-        plan_sweep(spec, scenario_dirs)  # every lever value checked before the folder is made
-    elif not resume:
-        raise InputError("Give a scenario (with levers) or a sweep file to explore, or "
-                         "resume=True (--resume) with the folder of an interrupted one.")
-    if out is None:
-        if spec is None:
-            raise InputError("--resume needs --out DIR, the folder of the exploration.")
-        out = Path("results") / "explore" / spec.name
-    with claim_output(out, "explore", force=force, resume=resume, staged=False,
-                      files=FILES) as folder:
-        target_dir = folder.begin()
-        sweep_dir = target_dir / SWEEP
-        again = resume and (sweep_dir / MANIFEST).is_file()
-        try:
-            run_sweep(spec, sweep_dir, executor=executor, workers=workers, scheduler=scheduler,
-                      resume=again, quiet=quiet, scenario_dirs=scenario_dirs)
-        except BaseException:
-            if not resume and not sweep_dir.exists():
-                folder.undo_begin()  # nothing ran: leave no half-made folder behind
-            elif (sweep_dir / MANIFEST).is_file():
-                print(f"To finish the exploration (the missing runs, then the answer): "
-                      f"leverage-sim explore --resume --out {folder.target}", file=sys.stderr)
-            raise
-        exp = from_sweep(sweep_dir, question)
-        exp.out = folder.target
-        write(exp, target_dir)
-    return exp
-
-
-def write(exp: Exploration, out: Path) -> None:
-    """The tables, ``explore.json``, ``explore.png`` and ``report.html`` of ``exp`` in
-    ``out``."""
-    import matplotlib.pyplot as plt
-
-    from leverage_sim.analysis.explore_report import explore_chart, explore_report
-
-    exp.settings.to_csv(out / "settings.csv", index=False)
-    if exp.prim is not None:
-        exp.prim.trajectory.to_csv(out / "prim_trajectory.csv", index_label="box")
-        exp.prim.box(exp.box).to_csv(out / "prim_box.csv")
-    if exp.tree is not None:
-        tree = exp.tree.copy()
-        tree["limits"] = tree["limits"].map(lambda d: json.dumps(_plain(d)))
-        tree.to_csv(out / "tree_leaves.csv", index=False)
-    (out / "explore.json").write_text(json.dumps(exp.figures(), indent=1) + "\n",
-                                      encoding="utf-8")
-    fig = explore_chart(exp)
-    fig.savefig(out / "explore.png", dpi=110)
-    explore_report(exp, out, fig)
-    plt.close(fig)

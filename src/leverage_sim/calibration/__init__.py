@@ -2,4 +2,6 @@
 
 ``leverage-sim calibrate CONFIG --out DIR`` runs :func:`leverage_sim.calibration.run.calibrate`;
 see docs/calibration.md.
+
+Layer: may import simulation, scenario and files (never outputs, sweep, analysis or the interfaces).
 """

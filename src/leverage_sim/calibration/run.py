@@ -3,7 +3,6 @@ table method in :mod:`leverage_sim.calibration.table_run`), write the results.""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -11,17 +10,14 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from leverage_sim.calibration.config import Calibration
-from leverage_sim.calibration.outputs import MANIFEST_KIND, manifest, write, write_manifest
+from leverage_sim.calibration.outputs import manifest, write, write_manifest
+from leverage_sim.calibration.resume import HISTORY, check_resumable, read_manifest  # noqa: F401 (API)
 from leverage_sim.calibration.simulator import EpisodeSimulator
 from leverage_sim.calibration.smc import Outcome, run_abc
-from leverage_sim.errors import InputError
 from leverage_sim.simulation.executors import make_executor
 
 if TYPE_CHECKING:
     from leverage_sim.calibration.table_run import TableCalibrated
-
-HISTORY = "history.db"
-
 
 @dataclass
 class Calibrated:
@@ -31,34 +27,6 @@ class Calibrated:
     outcome: Outcome
     seed: int
     written: list[Path]
-
-
-def read_manifest(out: Path) -> dict | None:
-    """The calibration manifest in ``out``, or None."""
-    try:
-        data = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) and data.get("kind") == MANIFEST_KIND else None
-
-
-def check_resumable(out: Path, cal: Calibration, seed: int, quick: bool,
-                    needs: tuple[str, ...] = (HISTORY,)) -> dict:
-    """The manifest of the calibration in ``out`` (its ``status`` says whether it is already
-    complete); :class:`InputError` unless it is one of this same file, seed and budget to
-    continue, with the files ``needs`` besides its manifest."""
-    record = read_manifest(out)
-    if record is None or not all((out / f).is_file() for f in needs):
-        raise InputError(f"--resume: '{out}' holds no calibration to continue (it needs "
-                         f"{' and '.join(('manifest.json', *needs))}). Run without --resume "
-                         "to start one.")
-    same = (record["config"]["sha256"] == cal.sha256 and record["seed"] == seed
-            and record["quick"] == quick)
-    if not same:
-        raise InputError(f"--resume: '{out}' was calibrated with another config file, seed or "
-                         "budget (see its manifest.json). Resume with the same ones, or start "
-                         "afresh in a new --out folder.")
-    return record
 
 
 def stored_generations(out: Path) -> int:

@@ -39,7 +39,7 @@ from leverage_sim.calibration.config import Calibration
 from leverage_sim.calibration.episodes import fact_id
 from leverage_sim.calibration.outputs import as_parameter_values, manifest_fields
 from leverage_sim.calibration.reference import simulate_values
-from leverage_sim.calibration.run import check_resumable
+from leverage_sim.calibration.resume import check_resumable
 from leverage_sim.calibration.simulator import EpisodeSimulator
 from leverage_sim.errors import InputError
 from leverage_sim.files.version import installed_version

@@ -20,8 +20,7 @@ from leverage_sim.cli.common import (
 )
 from leverage_sim.cli.json_output import add_json_arg, emit
 from leverage_sim.outputs.report_brief import compare_brief
-from leverage_sim.outputs.report_pages import compare_report
-from leverage_sim.outputs.run_outputs import manifest
+from leverage_sim.outputs.report_pages import compare_report, manifest
 from leverage_sim.simulation.posterior import resolve
 from leverage_sim.simulation.provenance import override_texts
 

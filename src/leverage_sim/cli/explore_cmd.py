@@ -85,7 +85,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def main(args: argparse.Namespace) -> int:
     """Run the verb."""
-    from leverage_sim.analysis.exploration import explore
+    from leverage_sim.analysis.explore_run import explore
 
     if args.resume and args.force:
         raise InputError("--resume continues the exploration in --out and --force replaces "

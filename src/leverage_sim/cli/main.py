@@ -80,9 +80,9 @@ class _Version(argparse.Action):
     """``--version``: looks the installed version up only when asked (start-up)."""
 
     def __call__(self, parser: argparse.ArgumentParser, *_: Any) -> None:
-        import leverage_sim
+        from leverage_sim.files.version import installed_version
 
-        print(f"{parser.prog} {leverage_sim.__version__}")
+        print(f"{parser.prog} {installed_version()}")
         parser.exit()
 
 

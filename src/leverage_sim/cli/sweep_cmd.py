@@ -20,12 +20,12 @@ from leverage_sim.cli.common import (
 )
 from leverage_sim.cli.json_output import add_json_arg, emit
 from leverage_sim.errors import InputError
-from leverage_sim.outputs.report_pages import sweep_report
 from leverage_sim.scenario.loader import find_scenario
 from leverage_sim.simulation.posterior import DEFAULT_POSTERIOR
 from leverage_sim.simulation.provenance import inputs_text, override_texts
 from leverage_sim.sweep import DESIGNS, SweepSpec, load_sweep, run_sweep, summarise
 from leverage_sim.sweep.engine import WORKER_TIMEOUT
+from leverage_sim.sweep.report_page import sweep_report
 from leverage_sim.sweep.spec import is_sweep_file, parse_params
 
 SHOWN = ("held_firm>0", "relents>0", "attacks", "us_casualties")

@@ -7,4 +7,6 @@ keyword-parameter model Reset builds), :mod:`.ensemble` (many replications and t
 views chart), :mod:`.charts` (Vega-Lite specs) and :mod:`.timeline` (the event log and status),
 :mod:`.views` and :mod:`.app` (the Solara page), :mod:`.server` (starting ``solara run``),
 :mod:`.assets` (the page's front-end files for offline use).
+
+Layer: an interface; may import every layer, and no layer imports it.
 """

@@ -246,7 +246,7 @@ def outcome_shares_by_scenario(ax: Axes, summaries: Mapping[str, pd.DataFrame],
 
     ``summaries`` maps a label to a ``summary`` table (one row per replication).
     """
-    from leverage_sim.sweep.results import summarise
+    from leverage_sim.outputs.summaries import summarise
 
     if not summaries:
         raise InputError("outcome_shares_by_scenario needs at least one summary table.")
@@ -363,7 +363,7 @@ def _point_stats(runs: pd.DataFrame, outcomes: Sequence[str], by: list[str], lev
                  interval: str) -> tuple[pd.DataFrame, dict[str, str]]:
     """``summarise`` per ``by`` group, and per outcome the column holding its central value
     (``_share`` for shares, ``_mean`` otherwise)."""
-    from leverage_sim.sweep.results import summarise
+    from leverage_sim.outputs.summaries import summarise
 
     missing = [c for c in by if c not in runs.columns]
     if missing:

@@ -26,13 +26,18 @@ from matplotlib.figure import Figure
 from leverage_sim.files.report_html import _part
 from leverage_sim.files.version import installed_version
 from leverage_sim.outputs import report
-from leverage_sim.outputs.report_pages import LEVEL, effect_cells, outcome_table, scenario_markdown
+from leverage_sim.outputs.report_pages import (
+    LEVEL,
+    Comparison,
+    effect_cells,
+    outcome_table,
+    scenario_markdown,
+)
 from leverage_sim.simulation.posterior import DEFAULT_DIR
 from leverage_sim.simulation.provenance import posterior_text
 from leverage_sim.simulation.runner import Results, RunTables
 
 if TYPE_CHECKING:
-    from leverage_sim.analysis.comparison import Comparison
     from leverage_sim.calibration.episodes import Fact
 
 BRIEF = "brief.html"

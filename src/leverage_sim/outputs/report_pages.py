@@ -1,41 +1,81 @@
-"""The ``report.html`` of ``run``, ``compare`` and ``sweep`` (built with
+"""The ``report.html`` of ``run`` and ``compare`` (built with
 :func:`leverage_sim.files.report_html.write_report`): what was run, the narrative, outcome shares with
 exact intervals, per-run figures, the charts and the manifest, in one self-contained file."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import platform
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
 from leverage_sim.files.report_html import Section, write_report
+from leverage_sim.files.version import installed_version
 from leverage_sim.outputs import plots, report
 from leverage_sim.scenario import labels
-from leverage_sim.simulation.provenance import inputs_text, override_texts, posterior_text
+from leverage_sim.scenario.canonical import scenario_hash
+from leverage_sim.simulation.provenance import posterior_text
 from leverage_sim.simulation.runner import Results
 
-if TYPE_CHECKING:
-    from leverage_sim.analysis.comparison import Comparison
+
+class Comparison(Protocol):
+    """What a comparison's page needs: :class:`leverage_sim.analysis.comparison.Comparison`
+    (the analysis layer, above this one) has it."""
+
+    results: dict[str, Results]
+    seed: int
+    overrides: list[str]
+
+    @property
+    def inputs(self) -> str: ...
+
+    @property
+    def posterior(self) -> dict[str, object] | None: ...
+
+    def effects(self) -> pd.DataFrame: ...
+
+    def table(self) -> pd.DataFrame: ...
+
+    def side_by_side(self) -> pd.DataFrame: ...
 
 REPORT = "report.html"
 LEVEL = 0.9
-SWEEP_OUTCOMES = (("held_firm>0", "relents>0"), ("attacks",), ("final_authority",))
-"""Panels of a sweep report's response curves (outcomes drawn together)."""
-MAX_POINTS = 40
-"""Sweeps with more points get one table row for all points together."""
-MAX_CURVES = 8
-"""Response curves for at most this many swept parameters (the first ones)."""
+
+
+def manifest(res: Results) -> dict[str, Any]:
+    """What identifies a run: versions, scenario hash, seeds, size and time taken, the
+    overrides (``--set``/variant assignments, already included in the scenario and its hash)
+    and the parameters used (``inputs``: in words; ``posterior``: its record or null)."""
+    import mesa
+
+    return {
+        "leverage_sim_version": installed_version(),
+        "mesa_version": mesa.__version__,
+        "python_version": platform.python_version(),
+        "scenario": res.scenario.name,
+        "scenario_sha256": scenario_hash(res.scenario),
+        "master_seed": res.seed,
+        "replications": len(res.seeds),
+        "replication_seeds": res.seeds,
+        "horizon_days": res.scenario.horizon_days,
+        "seconds": round(res.seconds, 3),
+        "created_utc": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "overrides": res.overrides,
+        "posterior": res.posterior,
+        "inputs": res.inputs,
+    }
 
 
 def outcome_table(summary: pd.DataFrame, level: float = LEVEL) -> pd.DataFrame:
     """One row per outcome of :data:`report.OUTCOMES`: runs with it, share and its exact
     (Clopper-Pearson) ``level`` interval, in percent."""
-    from leverage_sim.sweep.results import summarise
+    from leverage_sim.outputs.summaries import summarise
 
     cols = [col for col, _ in report.OUTCOMES.values()]
     row = summarise(summary, outcomes=[f"{c}>0" for c in cols], by=[], level=level).iloc[0]
@@ -150,8 +190,6 @@ def compare_report(cmp: Comparison, out: Path, charts: Sequence[Path | Figure]) 
     """``out/report.html`` of a comparison (:class:`leverage_sim.analysis.comparison.Comparison`): the
     paired effects (table and dot-and-interval chart) first, then the side-by-side table,
     ``charts``, the long table and each column's manifest."""
-    from leverage_sim.outputs.run_outputs import manifest
-
     first = next(iter(cmp.results.values()))
     title = f"{cmp.inputs} — {len(first.summary)} replications each, seed {cmp.seed}"
     side = cmp.side_by_side()
@@ -196,73 +234,3 @@ def effects_chart(cmp: Comparison) -> Figure:
     ax.set_title(f"{cmp.inputs}\neffect against {next(iter(cmp.results))} on the same seeds",
                  fontsize=10)
     return fig
-
-
-def _interval_cells(table: pd.DataFrame, outcome: str) -> list[str]:
-    centre = f"{outcome}_share" if f"{outcome}_share" in table else f"{outcome}_mean"
-    f = "{:.2f}" if labels.is_index(outcome) else "{:.1f}"
-    return [f"{f.format(m)} [{f.format(lo)}, {f.format(hi)}]" for m, lo, hi in
-            zip(table[centre], table[f"{outcome}_low"], table[f"{outcome}_high"])]
-
-
-def sweep_charts(runs: pd.DataFrame, design: str) -> list[Figure]:
-    """Response curves of :data:`SWEEP_OUTCOMES` against each swept parameter (up to
-    :data:`MAX_CURVES`; other parameters pooled; designs other than ``grid`` binned into
-    deciles of the parameter); none if no run succeeded."""
-    figs = []
-    for p in runs.attrs["parameters"][:MAX_CURVES] if len(runs) else []:
-        data = runs.copy()
-        if design != "grid" and data[p].nunique() > 10:
-            data[p] = data.groupby(pd.qcut(data[p], 10, duplicates="drop"), observed=True)[
-                p].transform("median")
-        fig, axes = plt.subplots(1, len(SWEEP_OUTCOMES), figsize=(15, 4.2),
-                                 constrained_layout=True)
-        for ax, outcomes in zip(axes, SWEEP_OUTCOMES):
-            plots.response_curve(ax, data, p, list(outcomes), level=LEVEL)
-        figs.append(fig)
-    return figs
-
-
-def sweep_report(out: str | Path) -> Path:
-    """``out/report.html`` of the sweep stored in ``out``: what was swept, a table per point
-    (or for all points, beyond :data:`MAX_POINTS`), response curves and the manifest."""
-    from leverage_sim.sweep import load_sweep, summarise
-
-    out = Path(out)
-    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    runs = load_sweep(out)
-    spec, params = manifest["spec"], runs.attrs["parameters"]
-    n_points = manifest["design"]["n_points"]
-    outcomes = [o for group in SWEEP_OUTCOMES for o in group]
-    by = params if n_points <= MAX_POINTS else []
-    table = summarise(runs, outcomes=outcomes, by=by, level=LEVEL)
-    shown = table[by].rename(columns=lambda c: labels.label(c)).copy()
-    shown["runs"] = table["n"].astype(int)
-    for o in outcomes:
-        shown[labels.label(o)] = _interval_cells(table, o)
-    inputs = inputs_markdown(spec["base"], override_texts(spec["overrides"]),
-                             manifest.get("posterior"))
-    about = (f"**Inputs.** {inputs}\n\n"
-             f"Sweep **{spec['name']}** of `{spec['base']}`: {spec['design']} design, "
-             f"{n_points} points × {spec['replications']} replications = {len(runs)} runs "
-             f"(master seed {spec['seed']}), {int(runs['error'].notna().sum())} with errors.\n\n"
-             "Swept: " + "; ".join(f"{labels.label(p)} (`{p}`)" for p in params))
-    note = (f"Cells: share of runs [exact {LEVEL:.0%} Clopper-Pearson interval] or mean per run "
-            f"[{LEVEL:.0%} bootstrap interval of the mean]"
-            + ("" if by else ", all points together") + ".")
-    figs = sweep_charts(runs[runs["error"].isna()], spec["design"])
-    title = (f"Sweep {spec['name']} of "
-             f"{inputs_text(spec['base'], override_texts(spec['overrides']), manifest.get('posterior'))}"
-             f" — {len(runs)} runs")
-    path = write_report(out / REPORT, title, [
-        Section("Summary", [about, note, shown]),
-        Section("Response curves", [f"Mean or share with its {LEVEL:.0%} interval at each value "
-                                    "(other swept parameters pooled"
-                                    + ("" if spec["design"] == "grid" else "; values binned "
-                                       "into deciles, drawn at each decile's median") + ").",
-                                    *figs]),
-        Section("Manifest", [manifest]),
-    ])
-    for fig in figs:
-        plt.close(fig)
-    return path

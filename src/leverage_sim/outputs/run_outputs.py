@@ -12,9 +12,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import platform
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,35 +20,11 @@ from typing import Any
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
-from leverage_sim.files.version import installed_version
 from leverage_sim.outputs import plots, report_pages
 from leverage_sim.outputs.narrative import narrative
-from leverage_sim.scenario.canonical import scenario_hash, scenario_yaml
+from leverage_sim.outputs.report_pages import manifest
+from leverage_sim.scenario.canonical import scenario_yaml
 from leverage_sim.simulation.runner import Results
-
-
-def manifest(res: Results) -> dict[str, Any]:
-    """What identifies a run: versions, scenario hash, seeds, size and time taken, the
-    overrides (``--set``/variant assignments, already included in the scenario and its hash)
-    and the parameters used (``inputs``: in words; ``posterior``: its record or null)."""
-    import mesa
-
-    return {
-        "leverage_sim_version": installed_version(),
-        "mesa_version": mesa.__version__,
-        "python_version": platform.python_version(),
-        "scenario": res.scenario.name,
-        "scenario_sha256": scenario_hash(res.scenario),
-        "master_seed": res.seed,
-        "replications": len(res.seeds),
-        "replication_seeds": res.seeds,
-        "horizon_days": res.scenario.horizon_days,
-        "seconds": round(res.seconds, 3),
-        "created_utc": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "overrides": res.overrides,
-        "posterior": res.posterior,
-        "inputs": res.inputs,
-    }
 
 
 def authority_autonomy_chart(res: Results) -> Figure:

@@ -5,6 +5,10 @@ and returns every problem, each naming the event (index and name) and the field;
 schema turns them into one validation error. ``set`` figures are ``{path: value}`` and each
 value is checked against the addressed field's own type and range (whatever fields the actor
 sections define).
+
+The scenario schema imports these rules, never the other way round: the checks take the validated
+scenario and its events as plain schema nodes (``Strict``; a :class:`~leverage_sim.scenario.schema.Scenario`
+and its :class:`~leverage_sim.scenario.schema.ScriptedEvent` entries).
 """
 
 from __future__ import annotations
@@ -13,15 +17,12 @@ import copy
 import difflib
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import ValidationError, model_validator
 from pydantic.fields import FieldInfo
 
-from leverage_sim.scenario.schema_base import Strict, field_summary, numeric_type, param
-
-if TYPE_CHECKING:
-    from leverage_sim.scenario.schema import Scenario, ScriptedEvent
+from leverage_sim.scenario.schema_base import Strict, field_summary, numeric_type, param, retired
 
 MAX_RAID_PERSONS = 500  # the schema's bound on government.raid_targets
 
@@ -145,7 +146,7 @@ def label(index: int, name: Any) -> str:
     return f"events[{index}]" + (f" ({name})" if name is not None else "")
 
 
-def check_events(scenario: Scenario) -> list[str]:
+def check_events(scenario: Strict) -> list[str]:
     """Every problem with the scenario's scripted events (empty list: all good)."""
     militias = [m.name for m in scenario.militias]
     sites = [s.name for s in scenario.foreign_forces.sites]
@@ -179,14 +180,14 @@ NEEDS_FOREIGN_FORCE = frozenset({"strike", "backing", "drawdown", "withdrawal", 
 """Scripted actions that need the foreign force in the country (its troops or its sites)."""
 
 
-def _after_withdrawal(scenario: Scenario) -> list[str]:
+def _after_withdrawal(scenario: Strict) -> list[str]:
     """Scripted actions that need the foreign force, due after a scripted withdrawal (in day
     order; a ``set`` of ``foreign_forces.presence`` above 0 brings troops back): they could
     not happen, so the scenario is refused rather than run with them dropped or logged as if
     they had."""
     order = sorted(range(len(scenario.events)),
                    key=lambda i: (scenario.event_day(scenario.events[i]), i))
-    gone: tuple[int, ScriptedEvent] | None = None
+    gone: tuple[int, Strict] | None = None
     for i in order:
         ev = scenario.events[i]
         if gone is not None and ev.action in NEEDS_FOREIGN_FORCE:
@@ -203,7 +204,7 @@ def _after_withdrawal(scenario: Scenario) -> list[str]:
     return []
 
 
-def _after_sets(scenario: Scenario) -> list[str]:
+def _after_sets(scenario: Strict) -> list[str]:
     """The scenario's rules across fields (``combination_problems``) after each scripted set,
     applied in day order to a copy of the actors."""
     sets = sorted((scenario.event_day(ev), i) for i, ev in enumerate(scenario.events)
@@ -222,7 +223,7 @@ def _after_sets(scenario: Scenario) -> list[str]:
     return []
 
 
-def _actor_problems(where: str, ev: ScriptedEvent, rule: ActionRule,
+def _actor_problems(where: str, ev: Strict, rule: ActionRule,
                     militias: list[str]) -> list[str]:
     kind = "militia" if ev.actor in militias else ev.actor
     if kind not in ANYONE:
@@ -235,7 +236,7 @@ def _actor_problems(where: str, ev: ScriptedEvent, rule: ActionRule,
     return [f"{where}.actor: '{ev.action}' is done by {who}, not by '{ev.actor}'"]
 
 
-def _target_problems(where: str, ev: ScriptedEvent, rule: ActionRule, militias: list[str],
+def _target_problems(where: str, ev: Strict, rule: ActionRule, militias: list[str],
                      sites: list[str]) -> list[str]:
     if rule.target is None:
         if ev.target is None:
@@ -252,7 +253,7 @@ def _target_problems(where: str, ev: ScriptedEvent, rule: ActionRule, militias: 
              f"for action '{ev.action}'")]
 
 
-def _figure_problems(where: str, ev: ScriptedEvent, model: type[Strict]) -> list[str]:
+def _figure_problems(where: str, ev: Strict, model: type[Strict]) -> list[str]:
     try:
         model.model_validate(ev.figures)
     except ValidationError as e:
@@ -287,7 +288,7 @@ def short_repr(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _set_problems(where: str, ev: ScriptedEvent, scenario: Scenario) -> list[str]:
+def _set_problems(where: str, ev: Strict, scenario: Strict) -> list[str]:
     if not ev.figures:
         return [(f"{where}.figures: action 'set' needs at least one path: value, e.g. "
                  "{patron.instigation: 0.8}")]
@@ -307,11 +308,9 @@ def _set_problems(where: str, ev: ScriptedEvent, scenario: Scenario) -> list[str
     return problems
 
 
-def _live_node(path: str, scenario: Scenario) -> tuple[Strict, str]:
+def _live_node(path: str, scenario: Strict) -> tuple[Strict, str]:
     """The scenario section a scripted ``set`` path changes, and the field name; ValueError if
     the path is not a numeric parameter of an actor or site."""
-    from leverage_sim.scenario.schema import retired
-
     if retired(path):
         raise ValueError(retired(path))
     m = _SET_PATH.fullmatch(path)

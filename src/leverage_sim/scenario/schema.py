@@ -15,7 +15,16 @@ from pydantic import Field, model_validator
 
 from leverage_sim.files.safe_text import name_key
 from leverage_sim.scenario import event_schema
-from leverage_sim.scenario.schema_base import EntryName, Label, Name, Problems, Strict, param
+from leverage_sim.scenario.schema_base import (  # noqa: F401 (RETIRED_FIELDS, retired: the schema API)
+    RETIRED_FIELDS,
+    EntryName,
+    Label,
+    Name,
+    Problems,
+    Strict,
+    param,
+    retired,
+)
 
 PARLIAMENT_SEATS = 329  # Council of Representatives of Iraq, 2018 election: the default of
 # government.parliament_seats and the bound of any parliament's size in a scenario.
@@ -241,26 +250,6 @@ class Government(Strict):
         "detainee's rank and the political deal differ by case): an order of magnitude "
         "between plausible cases.",
     )
-
-
-RETIRED_FIELDS = {
-    "government.transfer_release_rate": (
-        "government.transfer_release_rate was removed: transferred detainees no longer go free "
-        "each at a daily rate (one rate cannot give both the 3-day bail of June 2020 and the "
-        "14-day judicial release of May 2021); each case's detainees go free together after a "
-        "delay drawn once per case. Set government.release_delay_days (the median delay in "
-        "days, > 0 to 365; default 2) and government.release_delay_spread (its log-normal "
-        "sigma, 0-3; default 0.8) instead; the old default of 0.65 a day freed half the "
-        "detainees within a day, about release_delay_days: 1 with a small spread"),
-}
-"""Fields a scenario, an override, a scripted set or a calibration, sweep or EMA parameter may
-still name from older versions → the paragraph saying what replaced them (:func:`retired`)."""
-
-
-def retired(path: str) -> str | None:
-    """The message for a retired field ``path`` (e.g. ``government.transfer_release_rate``),
-    else None (a clause: no final full stop)."""
-    return RETIRED_FIELDS.get(path.strip())
 
 
 class Militia(Strict):

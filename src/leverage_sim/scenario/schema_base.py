@@ -136,3 +136,23 @@ class Strict(BaseModel):
         if kind is dt.date and isinstance(value, bool | int | float):
             raise ValueError("must be a date written YYYY-MM-DD, not a number")
         return value
+
+
+RETIRED_FIELDS = {
+    "government.transfer_release_rate": (
+        "government.transfer_release_rate was removed: transferred detainees no longer go free "
+        "each at a daily rate (one rate cannot give both the 3-day bail of June 2020 and the "
+        "14-day judicial release of May 2021); each case's detainees go free together after a "
+        "delay drawn once per case. Set government.release_delay_days (the median delay in "
+        "days, > 0 to 365; default 2) and government.release_delay_spread (its log-normal "
+        "sigma, 0-3; default 0.8) instead; the old default of 0.65 a day freed half the "
+        "detainees within a day, about release_delay_days: 1 with a small spread"),
+}
+"""Fields a scenario, an override, a scripted set or a calibration, sweep or EMA parameter may
+still name from older versions → the paragraph saying what replaced them (:func:`retired`)."""
+
+
+def retired(path: str) -> str | None:
+    """The message for a retired field ``path`` (e.g. ``government.transfer_release_rate``),
+    else None (a clause: no final full stop)."""
+    return RETIRED_FIELDS.get(path.strip())

@@ -103,7 +103,7 @@ def behaviour_digest() -> str:
     the end state sees a changed constant whose effect no count shows (the weight of a silent
     standoff day moves every belief, rarely an outcome)."""
     from leverage_sim.scenario.loader import load_scenario
-    from leverage_sim.simulation.runner import simulate, summarise_run
+    from leverage_sim.simulation.replication import simulate, summarise_run
 
     h = hashlib.sha256()
     for name, seeds in DIGEST_RUNS:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from leverage_sim.simulation.model import LeverageModel
+    from leverage_sim.simulation.world import World
 
 HELD_FIRM = ("held_firm", "clash_won")
 """Standoff outcomes in which the government's enforcement held."""
@@ -20,16 +20,16 @@ RELENTED = ("relented", "clash_lost")
 """Standoff outcomes in which the government gave way."""
 
 
-def _standoffs_ending(model: LeverageModel, outcomes: tuple[str, ...]) -> int:
+def _standoffs_ending(model: World, outcomes: tuple[str, ...]) -> int:
     return sum(s.outcome in outcomes for s in model.standoffs)
 
 
-def _withdrawal_day(model: LeverageModel) -> int:
+def _withdrawal_day(model: World) -> int:
     day = model.foreign_force.withdrawal_day
     return -1 if day is None else day
 
 
-OUTCOMES: dict[str, Callable[[LeverageModel], Any]] = {
+OUTCOMES: dict[str, Callable[[World], Any]] = {
     "raids": lambda m: m.log.counts["raid"],
     "arrests": lambda m: int(m.log.totals["raid"]),
     "max_muster_size": lambda m: max((s.muster + s.allied_fighters for s in m.standoffs),
@@ -56,7 +56,7 @@ forces have not withdrawn)."""
 TOTAL_PREFIX = "total_"
 
 
-def model_reporters(daily: Iterable[str]) -> dict[str, Callable[[LeverageModel], Any]]:
+def model_reporters(daily: Iterable[str]) -> dict[str, Callable[[World], Any]]:
     """The outcomes as DataCollector model reporters, named as the summary columns except those
     already taken by a daily series in ``daily`` (``attacks`` is the day's count there), which
     get the prefix ``total_`` (``total_attacks``)."""

@@ -40,6 +40,7 @@ from pydantic import ValidationError
 
 from leverage_sim.errors import InputError
 from leverage_sim.scenario import overrides as ov
+from leverage_sim.scenario.distributions import Parameter
 from leverage_sim.scenario.loader import _walk, field_of, validate
 from leverage_sim.scenario.schema import Scenario, retired
 from leverage_sim.scenario.schema_base import field_summary
@@ -362,14 +363,12 @@ def _check_range(path: str, column: np.ndarray, where: Path) -> None:
 
 
 def priors(posterior: Posterior) -> dict[str, Any]:
-    """The calibration's priors as {path: :class:`leverage_sim.sweep.spec.Parameter`}.
+    """The calibration's priors as {path: :class:`leverage_sim.scenario.distributions.Parameter`}.
 
     ``manifest.json`` ``parameters`` maps each path to a prior written like a sweep parameter
     (``{distribution: uniform, low: 0, high: 1}``), or lists them with a ``path`` each (as
     ``leverage-sim calibrate`` writes); ``family`` is accepted for ``distribution`` and
     ``bounds: [lo, hi]`` for ``low``/``high``."""
-    from leverage_sim.sweep.spec import Parameter  # here: the sweep package imports the runner
-
     raw = posterior.manifest["parameters"]
     if isinstance(raw, list):
         raw = {entry.get("path"): entry for entry in raw if isinstance(entry, dict)}

@@ -1,4 +1,5 @@
-"""Running a scenario: seeds, one replication, many replications, and the result tables."""
+"""Running a scenario many times: replications with their seeds, each with parameters drawn from a
+posterior, and the result tables (:class:`Results`). One replication: :mod:`.replication`."""
 
 from __future__ import annotations
 
@@ -6,168 +7,32 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import mesa
-import numpy as np
 import pandas as pd
 
-from leverage_sim.errors import InputError
 from leverage_sim.scenario import overrides as ov
 from leverage_sim.scenario.limits import check_count, check_run_size, check_seed, run_memory_limit
 from leverage_sim.scenario.loader import Overrides, load_scenario
 from leverage_sim.scenario.schema import Scenario
 from leverage_sim.simulation import posterior as post
-from leverage_sim.simulation.event_log import EventColumns
-from leverage_sim.simulation.model import (
-    MILITIA_COLUMNS,
-    TIMESERIES_COLUMNS,
-    LeverageModel,
-    Militia,
-)
-from leverage_sim.simulation.outcomes import OUTCOMES
 from leverage_sim.simulation.provenance import inputs_text, override_texts
-
-SUMMARY_COLUMNS = ("replication", "seed", *OUTCOMES)
-"""The summary row of a run: its replication and seed, then the outcomes
-(:data:`leverage_sim.simulation.outcomes.OUTCOMES`)."""
-
-
-def replication_seeds(master_seed: int, n: int) -> list[int]:
-    """Per-replication integer seeds: child ``i`` of ``SeedSequence(master_seed)`` (as
-    ``SeedSequence(master_seed).spawn(n)[i]``), its first 64-bit word shifted right by one bit.
-
-    Replication ``i`` always gets the same seed, whatever ``n`` is and wherever it runs; the
-    integer alone reproduces the run (``run_one(scenario, seed)``). Children are made one at a
-    time, so memory does not grow with ``n``.
-    """
-    return [child_seed(master_seed, (i,)) for i in range(n)]
-
-
-def child_seed(master_seed: int, spawn_key: tuple[int, ...]) -> int:
-    """The integer seed of the ``SeedSequence`` child of ``master_seed`` at ``spawn_key``
-    (``(i,)`` = ``spawn(...)[i]``; ``(i, j)`` = ``spawn(...)[i].spawn(...)[j]``)."""
-    child = np.random.SeedSequence(master_seed, spawn_key=spawn_key)
-    return int(child.generate_state(1, dtype=np.uint64)[0] >> np.uint64(1))
-
-
-@dataclass
-class RunTables:
-    """The tables of one replication."""
-
-    timeseries: pd.DataFrame
-    militias: pd.DataFrame
-    events: pd.DataFrame
-    summary: dict[str, Any]
-
-
-def simulate(scenario: Scenario, seed: int, collect_data: bool = True) -> LeverageModel:
-    """A model of ``scenario`` seeded with integer ``seed``, stepped to its horizon (without
-    daily data collection if ``collect_data`` is False: enough for :func:`summarise_run`)."""
-    model = LeverageModel(scenario, seed, collect_data)
-    for _ in range(scenario.horizon_days):
-        model.step()
-    return model
-
-
-ENGINES = ("fast", "agent")
-"""Ways to run the model: ``fast`` (:mod:`leverage_sim.simulation.fastpath`, compiled; the summary and
-the event log only) and ``agent`` (the Mesa agents, the reference; all tables)."""
-
-
-def summary_runner(scenario: Scenario, engine: str = "agent"
-                   ) -> Callable[[int], LeverageModel | Any]:
-    """``seed -> finished summary-only run`` of ``scenario`` (what :func:`summarise_run` and
-    :func:`summary_tables` read) on ``engine``: the fast path (its arrays built once for all
-    seeds; a scenario it cannot model runs on the agents) or the agents without daily data."""
-    if engine not in ENGINES:
-        raise InputError(f"Unknown engine '{engine}': use one of {', '.join(ENGINES)}.")
-    if engine == "fast":
-        from leverage_sim.simulation import fastpath
-
-        try:
-            return fastpath.Runner(scenario)
-        except fastpath.Unsupported:
-            pass
-    return lambda seed: simulate(scenario, seed, collect_data=False)
-
-
-class SummaryTables(RunTables):
-    """The tables of a summary-only run: the summary row at once; the events frame (with its
-    ``replication`` column) and the empty daily tables when first read; ``event_columns``
-    (:class:`~leverage_sim.simulation.event_log.EventColumns`), what the calibration statistics read
-    without any DataFrame."""
-
-    def __init__(self, model: LeverageModel | Any, seed: int, replication: int) -> None:
-        self._log, self._replication = model.log, replication
-        self.summary = summarise_run(model, seed, replication)
-
-    @cached_property
-    def event_columns(self) -> EventColumns:
-        return self._log.columns()
-
-    @cached_property
-    def events(self) -> pd.DataFrame:
-        events = self._log.frame()
-        events.insert(0, "replication", self._replication)
-        return events
-
-    @cached_property
-    def timeseries(self) -> pd.DataFrame:
-        return pd.DataFrame()
-
-    @cached_property
-    def militias(self) -> pd.DataFrame:
-        return pd.DataFrame()
-
-
-def summary_tables(model: LeverageModel | Any, seed: int, replication: int = 0) -> RunTables:
-    """A finished summary-only run's tables: the event log and summary (no daily tables;
-    frames built when read, see :class:`SummaryTables`)."""
-    return SummaryTables(model, seed, replication)
-
-
-def release(model: mesa.Model) -> None:
-    """Let a finished model be garbage-collected: Mesa < 3.5 keeps every model alive through
-    the class attribute ``Agent._ids`` (mesa/mesa#3179, fixed in #3180), ~0.1 MB per run."""
-    ids = getattr(mesa.Agent, "_ids", None)
-    if isinstance(ids, dict):
-        ids.pop(model, None)
-
-
-def run_one(scenario: Scenario, seed: int, replication: int = 0) -> RunTables:
-    """Simulate one replication of ``scenario`` with integer ``seed``; all its tables."""
-    model = simulate(scenario, seed)
-    try:
-        return collect(model, seed, replication)
-    finally:
-        release(model)
-
-
-def collect(model: LeverageModel, seed: int, replication: int) -> RunTables:
-    """Turn a finished model into its tables."""
-    dc = model.datacollector
-    ts = dc.get_model_vars_dataframe()[["day", *TIMESERIES_COLUMNS]].reset_index(drop=True)
-    ts.insert(0, "replication", replication)
-    ts.insert(2, "date", pd.to_datetime(
-        [model.spec.date_of(int(d)) for d in ts["day"]]))
-    mil = dc.get_agenttype_vars_dataframe(Militia).reset_index()
-    mil = pd.DataFrame({
-        "replication": replication, "day": ts["day"].to_numpy().repeat(len(model.militias)),
-        **{c: mil[c].to_numpy() for c in ("militia", *MILITIA_COLUMNS)},
-    })
-    ev = model.log.frame()
-    ev.insert(0, "replication", replication)
-    return RunTables(ts, mil, ev, summarise_run(model, seed, replication))
-
-
-def summarise_run(model: LeverageModel, seed: int, replication: int) -> dict[str, Any]:
-    """One summary row (:data:`SUMMARY_COLUMNS`): counts of what happened and the final state,
-    from the same functions as the model's outcome reporters (cheap: no DataFrames)."""
-    return {"replication": replication, "seed": seed,
-            **{name: outcome(model) for name, outcome in OUTCOMES.items()}}
+from leverage_sim.simulation.replication import (  # noqa: F401 (the runner's API, as before)
+    ENGINES,
+    SUMMARY_COLUMNS,
+    RunTables,
+    SummaryTables,
+    child_seed,
+    collect,
+    release,
+    replication_seeds,
+    run_one,
+    simulate,
+    summarise_run,
+    summary_runner,
+    summary_tables,
+)
 
 
 @dataclass

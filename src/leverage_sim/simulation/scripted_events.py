@@ -15,44 +15,44 @@ from leverage_sim.scenario.schema import ScriptedEvent
 from leverage_sim.simulation import event_text, standoffs
 
 if TYPE_CHECKING:
-    from leverage_sim.simulation.model import LeverageModel
+    from leverage_sim.simulation.world import World
 
 
-def _raid(model: LeverageModel, ev: ScriptedEvent) -> None:
+def _raid(model: World, ev: ScriptedEvent) -> None:
     figures = ev.typed_figures()
     model.raid(model.militia(ev.target), arrests=figures.arrests, targets=figures.targets,
                note=ev.note)
 
 
-def _operation(model: LeverageModel, ev: ScriptedEvent) -> None:
+def _operation(model: World, ev: ScriptedEvent) -> None:
     figures = ev.typed_figures()
     model.operation(model.militia(ev.target), troops=figures.troops, days=figures.days,
                     note=ev.note)
 
 
-def _strike(model: LeverageModel, ev: ScriptedEvent) -> None:
+def _strike(model: World, ev: ScriptedEvent) -> None:
     model.foreign_force.strike(ev.target, ev.note or "scripted strike")
 
 
-def _backing(model: LeverageModel, ev: ScriptedEvent) -> None:
+def _backing(model: World, ev: ScriptedEvent) -> None:
     for s in model.open_standoffs():
         if not s.us_stepped_in and (ev.target in (None, s.militia)):
             standoffs.step_in(model, s, ev.note or "US forces step in (scripted)")
 
 
-def _attack(model: LeverageModel, ev: ScriptedEvent) -> None:
+def _attack(model: World, ev: ScriptedEvent) -> None:
     ff = model.foreign_force
     ff.receive_attack(model.militia(ev.actor), ff.site(ev.target))
 
 
-def _deploy_defence(model: LeverageModel, ev: ScriptedEvent) -> None:
+def _deploy_defence(model: World, ev: ScriptedEvent) -> None:
     site = model.foreign_force.site(ev.target)
     site.interception = ev.typed_figures().interception
     model.record("foreign_forces", "deploy_defence", ev.target,
                  ev.note or event_text.interception_now(site.interception), site.interception)
 
 
-def _truce(model: LeverageModel, ev: ScriptedEvent) -> None:
+def _truce(model: World, ev: ScriptedEvent) -> None:
     """The patron and its clients agree to hold fire: the patron's baseline instigation, and
     each militia's own hostility (its agency slack) at most, fall to the truce's level."""
     level = ev.typed_figures().instigation
@@ -63,31 +63,31 @@ def _truce(model: LeverageModel, ev: ScriptedEvent) -> None:
                  model.patron.base_instigation)
 
 
-def _drawdown(model: LeverageModel, ev: ScriptedEvent) -> None:
+def _drawdown(model: World, ev: ScriptedEvent) -> None:
     ff = model.foreign_force
     ff.draw_down(ev.typed_figures().troops, ev.note or "scripted drawdown")
 
 
-def _withdrawal(model: LeverageModel, ev: ScriptedEvent) -> None:
+def _withdrawal(model: World, ev: ScriptedEvent) -> None:
     ff = model.foreign_force
     ff.draw_down(ff.presence, ev.note or "scripted withdrawal")
 
 
-def _set(model: LeverageModel, ev: ScriptedEvent) -> None:
+def _set(model: World, ev: ScriptedEvent) -> None:
     for path, value in ev.figures.items():
         set_live_parameter(model, path, value)
     model.record(ev.actor, "set", ev.target, ev.note or
                  ", ".join(f"{k} = {v}" for k, v in ev.figures.items()))
 
 
-HANDLERS: dict[str, Callable[[LeverageModel, ScriptedEvent], None]] = {
+HANDLERS: dict[str, Callable[[World, ScriptedEvent], None]] = {
     "raid": _raid, "strike": _strike, "backing": _backing, "attack": _attack,
     "deploy_defence": _deploy_defence, "truce": _truce, "drawdown": _drawdown,
     "withdrawal": _withdrawal, "set": _set, "operation": _operation,
 }
 
 
-def fire_scripted_event(model: LeverageModel, ev: ScriptedEvent) -> None:
+def fire_scripted_event(model: World, ev: ScriptedEvent) -> None:
     """Carry out one scripted event on the model. An action that needs the foreign force
     (:data:`~leverage_sim.scenario.event_schema.NEEDS_FOREIGN_FORCE`) due when it has no troops in the
     country (the model decided a withdrawal, or it never was there) cannot happen: it is logged
@@ -100,7 +100,7 @@ def fire_scripted_event(model: LeverageModel, ev: ScriptedEvent) -> None:
     HANDLERS[ev.action](model, ev)
 
 
-def set_live_parameter(model: LeverageModel, path: str, value: Any) -> None:
+def set_live_parameter(model: World, path: str, value: Any) -> None:
     """Change a running model's parameter by scenario path: ``government.X``, ``patron.X``,
     ``foreign_forces.X``, ``militias[NAME].X`` or ``foreign_forces.sites[NAME].X`` (the shapes
     the schema admits for a scripted 'set'; ``patron.instigation`` sets the base the patron's

@@ -12,10 +12,10 @@ from leverage_sim.simulation.mechanisms import standoff as mech
 from leverage_sim.simulation.mechanisms.standoff import Standoff
 
 if TYPE_CHECKING:
-    from leverage_sim.simulation.model import LeverageModel
+    from leverage_sim.simulation.world import World
 
 
-def play_day(model: LeverageModel, s: Standoff) -> None:
+def play_day(model: World, s: Standoff) -> None:
     """One day of standoff ``s`` (steps 1–5 of :mod:`leverage_sim.simulation.mechanisms.standoff`)."""
     gov, militia = model.government, model.militia(s.militia)
     # 1. The foreign force's real choice shows, or another silent day lowers beliefs.
@@ -62,7 +62,7 @@ def start_fight(s: Standoff, troops: int, militia_fighters: int, end_day: int) -
     s.end_day = end_day
 
 
-def fight_strengths(model: LeverageModel, s: Standoff, backing_term: float
+def fight_strengths(model: World, s: Standoff, backing_term: float
                     ) -> tuple[float, float]:
     """(S_g, S_m) of fight ``s``: the troops still in it (with the US's strength weighted by
     ``backing_term``) against the militia (all of it in an operation, the share its muster
@@ -76,7 +76,7 @@ def fight_strengths(model: LeverageModel, s: Standoff, backing_term: float
     return s_gov, s_mil
 
 
-def fight_day(model: LeverageModel, s: Standoff) -> None:
+def fight_day(model: World, s: Standoff) -> None:
     """One day of fight ``s`` (steps 2–7 of :mod:`leverage_sim.simulation.mechanisms.operation`)."""
     gov, militia, rng = model.government, model.militia(s.militia), model.rng
     us = 1.0 if s.us_stepped_in else 0.0
@@ -128,7 +128,7 @@ def fight_day(model: LeverageModel, s: Standoff) -> None:
         close(model, s, "clash_won" if won else "clash_lost", event_text.fight_over(won))
 
 
-def step_in(model: LeverageModel, s: Standoff, note: str) -> None:
+def step_in(model: World, s: Standoff, note: str) -> None:
     """The foreign force visibly backs the government in standoff ``s``: everyone sees it, and
     it pays the costs of a visible intervention (``ForeignForce.step_in_costs``)."""
     s.us_stepped_in = True
@@ -137,7 +137,7 @@ def step_in(model: LeverageModel, s: Standoff, note: str) -> None:
     model.foreign_force.step_in_costs()
 
 
-def close(model: LeverageModel, s: Standoff, outcome: str, note: str, kept: int = 0) -> None:
+def close(model: World, s: Standoff, outcome: str, note: str, kept: int = 0) -> None:
     """Resolve standoff ``s``: log, move detainees (all but ``kept`` when the government
     relents), update reputations and beliefs."""
     s.outcome = outcome

@@ -8,6 +8,8 @@ Quick use::
                               replications=50, seed=1)
     out = run_sweep(spec, "results/backing")
     summarise(load_sweep(out), outcomes=["held_firm>0", "attacks"])
+
+Layer: may import outputs, calibration, simulation, scenario and files (never analysis or the interfaces).
 """
 
 from leverage_sim.simulation.executors import EXECUTORS, make_executor

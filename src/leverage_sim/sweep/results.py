@@ -2,9 +2,9 @@
 
 - :func:`load_sweep` — one row per run: run_id, point_id, replication, seed, the parameter
   columns (named by their dotted path), the summary figures, error.
-- :func:`summarise` — one row per parameter point: numeric outcomes as mean, median and an
-  interval; share outcomes (``held_firm>0``, ``us_withdrawn``) as the share with an exact
-  (Clopper–Pearson) binomial interval.
+- :func:`summarise` (from :mod:`leverage_sim.outputs.summaries`) — one row per parameter point:
+  numeric outcomes as mean, median and an interval; share outcomes (``held_firm>0``,
+  ``us_withdrawn``) as the share with an exact (Clopper–Pearson) binomial interval.
 - :func:`design_problem` — ``(problem, X, Y)`` for SALib's analysers.
 
 Outcomes are summary columns (``attacks``) or comparisons (``held_firm>0``, ``attacks>=10``,
@@ -13,8 +13,6 @@ Outcomes are summary columns (``attacks``) or comparisons (``held_firm>0``, ``at
 
 from __future__ import annotations
 
-import operator
-import re
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,21 +22,16 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.dataset as ds
-import yaml
 
 from leverage_sim.errors import InputError
-from leverage_sim.outputs import report
+from leverage_sim.outputs.summaries import (  # noqa: F401 (the sweep API)
+    DEFAULT_NUMERIC,
+    DEFAULT_SHARES,
+    outcome_values,
+    summarise,
+)
 from leverage_sim.simulation.worker import RUN_COLUMNS, summary_schema
 from leverage_sim.sweep.storage import SweepStore
-
-DEFAULT_SHARES = tuple(f"{col}>0" for col, _ in report.OUTCOMES.values())
-"""Default share outcomes: a standoff won/lost, a clash, US casualties, strikes, withdrawal."""
-DEFAULT_NUMERIC = report.FIGURES
-"""Default numeric outcomes (as in ``leverage-sim run``)."""
-
-_COMPARISON = re.compile(r"^\s*([A-Za-z_][\w.\[\]]*)\s*(>=|<=|==|!=|>|<)\s*(.+?)\s*$")
-_OPS = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le,
-        "==": operator.eq, "!=": operator.ne}
 
 
 def load_sweep(out: str | Path, lazy: bool = False) -> pd.DataFrame | ds.Dataset:
@@ -93,107 +86,6 @@ def _unique_runs(runs: pd.DataFrame, out: Path) -> pd.DataFrame:
                      "so it cannot be read reliably: two sweeps wrote into it. Rerun those runs "
                      f"(`leverage-sim rerun {out} --run-id K` shows the right row), or start the "
                      "sweep again with --force.")
-
-
-def outcome_values(df: pd.DataFrame, outcome: str) -> tuple[pd.Series, bool]:
-    """Per-run values of ``outcome`` and whether it is a share (booleans as 0/1 floats)."""
-    m = _COMPARISON.match(outcome)
-    column = m.group(1) if m else outcome.strip()
-    if column not in df.columns:
-        known = [c for c in df.columns if c not in (*RUN_COLUMNS, "error")]
-        raise InputError(f"Outcome '{outcome}': no column '{column}' in the sweep table. Use a "
-                         f"summary column or a comparison like held_firm>0; columns: "
-                         f"{', '.join(known)}.")
-    values = df[column]
-    if m:
-        try:
-            threshold = yaml.safe_load(m.group(3))
-            return _OPS[m.group(2)](values, threshold).astype(float), True
-        except (TypeError, yaml.YAMLError):
-            raise InputError(f"Outcome '{outcome}': cannot compare '{column}' with "
-                             f"'{m.group(3)}'. Write e.g. attacks>=10.") from None
-    if pd.api.types.is_bool_dtype(values):
-        return values.astype(float), True
-    if not pd.api.types.is_numeric_dtype(values):
-        raise InputError(f"Outcome '{outcome}' is not numeric; compare it instead "
-                         f"(e.g. {column}==VALUE).")
-    return values.astype(float), False
-
-
-def summarise(df: pd.DataFrame, outcomes: Sequence[str] | None = None,
-              by: Sequence[str] | None = None, level: float = 0.9,
-              interval: str = "bootstrap", n_boot: int = 1000, seed: int = 0) -> pd.DataFrame:
-    """One row per parameter point (or per ``by`` group) of a :func:`load_sweep` table.
-
-    Columns: the ``by`` columns, ``n`` (runs without error), ``errors``, then per outcome
-    ``<outcome>_mean``, ``_median``, ``_low``, ``_high`` for numeric outcomes and
-    ``<outcome>_share``, ``_low``, ``_high`` for shares (see the module docstring).
-
-    Intervals at ``level`` (0-1): shares get the exact Clopper–Pearson binomial interval;
-    numeric outcomes get, with ``interval="bootstrap"``, the percentile bootstrap interval of
-    the *mean* (``n_boot`` resamples, seeded by ``seed``), or with ``interval="quantile"`` the
-    central quantiles of the runs themselves (the spread, as ``leverage-sim run`` reports).
-    Defaults: ``by`` = the parameter columns; ``outcomes`` = ``DEFAULT_NUMERIC`` +
-    ``DEFAULT_SHARES``.
-    """
-    if not 0 < level < 1:
-        raise InputError(f"level must be between 0 and 1 (e.g. 0.9), got {level}.")
-    if interval not in ("bootstrap", "quantile"):
-        raise InputError(f"interval must be 'bootstrap' or 'quantile', got '{interval}'.")
-    by = list(by if by is not None else df.attrs.get("parameters") or _parameter_columns(df))
-    outcomes = list(outcomes if outcomes is not None else (*DEFAULT_NUMERIC, *DEFAULT_SHARES))
-    ok = df["error"].isna().to_numpy() if "error" in df else np.ones(len(df), dtype=bool)
-    values = {o: outcome_values(df, o) for o in outcomes}
-    values = {o: (series.to_numpy(), share) for o, (series, share) in values.items()}
-    groups = df.groupby(by, sort=True, dropna=False).indices if by else {(): np.arange(len(df))}
-    rng = np.random.default_rng(seed)
-    rows = []
-    for key, idx in groups.items():
-        good = idx[ok[idx]]
-        row: dict[str, Any] = dict(zip(by, key if isinstance(key, tuple) else (key,)))
-        row.update(n=len(good), errors=len(idx) - len(good))
-        for o, (v, share) in values.items():
-            row.update(_stats(o, v[good], share, level, interval, n_boot, rng))
-        rows.append(row)
-    out = pd.DataFrame(rows)
-    out.attrs["level"] = level
-    out.attrs["interval"] = interval
-    return out
-
-
-def _stats(name: str, v: np.ndarray, share: bool, level: float, interval: str, n_boot: int,
-           rng: np.random.Generator) -> dict[str, float]:
-    a, n = 1 - level, len(v)
-    if n == 0:
-        keys = ("share", "low", "high") if share else ("mean", "median", "low", "high")
-        return {f"{name}_{k}": np.nan for k in keys}
-    if share:
-        from scipy import stats  # lazily: slow to import
-
-        k = int(v.sum())
-        low = stats.beta.ppf(a / 2, k, n - k + 1) if k > 0 else 0.0
-        high = stats.beta.ppf(1 - a / 2, k + 1, n - k) if k < n else 1.0
-        return {f"{name}_share": k / n, f"{name}_low": float(low), f"{name}_high": float(high)}
-    if interval == "bootstrap":
-        low, high = np.quantile(_bootstrap_means(v, n_boot, rng), [a / 2, 1 - a / 2])
-    else:
-        low, high = np.quantile(v, [a / 2, 1 - a / 2])
-    return {f"{name}_mean": float(v.mean()), f"{name}_median": float(np.median(v)),
-            f"{name}_low": float(low), f"{name}_high": float(high)}
-
-
-def _bootstrap_means(v: np.ndarray, n_boot: int, rng: np.random.Generator) -> np.ndarray:
-    """Means of ``n_boot`` resamples of ``v``, drawn in blocks of at most ~2 million values
-    (a 50,000-run group stays at ~16 MB)."""
-    block = max(1, 2_000_000 // len(v))
-    return np.concatenate([v[rng.integers(0, len(v), size=(min(block, n_boot - i), len(v)))]
-                           .mean(axis=1) for i in range(0, n_boot, block)])
-
-
-def _parameter_columns(df: pd.DataFrame) -> list[str]:
-    from leverage_sim.simulation.runner import SUMMARY_COLUMNS
-
-    return [c for c in df.columns if c not in (*RUN_COLUMNS, *SUMMARY_COLUMNS, "error")]
 
 
 def design_problem(out: str | Path, outcomes: Sequence[str] | None = None

@@ -28,17 +28,16 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-import numpy as np
 from pydantic import ConfigDict, Field, ValidationError, model_validator
 
 from leverage_sim.errors import InputError
 from leverage_sim.files.safe_yaml import load_text, require_file
 from leverage_sim.scenario import overrides as ov
+from leverage_sim.scenario.distributions import DISTRIBUTIONS, Parameter  # noqa: F401 (the sweep API)
 from leverage_sim.scenario.loader import is_scenario_path, read_yaml, validate
 from leverage_sim.scenario.schema_base import Name, Strict
 
 DESIGNS = ("grid", "lhs", "sobol", "saltelli", "morris", "random")
-DISTRIBUTIONS = ("uniform", "loguniform", "normal", "triangular")
 SWEEP_DIR = Path(__file__).resolve().parents[3] / "scenarios" / "sweeps"
 
 
@@ -46,99 +45,6 @@ class _Strict(Strict):
     """Unknown keys refused and numbers strict, as in scenarios; sweep specs are immutable."""
 
     model_config = ConfigDict(frozen=True, validate_assignment=False)
-
-
-class Parameter(_Strict):
-    """How one swept parameter varies. Give exactly one of ``values``, ``range`` (+ ``steps``),
-    ``low``/``high`` or ``distribution``."""
-
-    values: list[Any] | None = Field(None, min_length=1, description="Discrete values.")
-    range: tuple[float, float] | None = Field(None, description="[lo, hi], used with steps.")
-    steps: int | None = Field(None, ge=2, description="Number of values in range, ends included.")
-    low: float | None = Field(None, description="Lower bound (uniform, loguniform, triangular; "
-                              "optional truncation for normal).")
-    high: float | None = Field(None, description="Upper bound (as low).")
-    distribution: Literal["uniform", "loguniform", "normal", "triangular"] | None = None
-    mean: float | None = Field(None, description="normal: mean.")
-    sd: float | None = Field(None, gt=0, description="normal: standard deviation.")
-    mode: float | None = Field(None, description="triangular: most likely value.")
-    integer: bool = Field(False, description="Round continuous draws to whole numbers.")
-
-    @model_validator(mode="after")
-    def _one_kind(self) -> Parameter:
-        kinds = [k for k, on in (("values", self.values is not None),
-                                 ("range", self.range is not None),
-                                 ("distribution", self.distribution is not None)) if on]
-        if not kinds and (self.low is not None or self.high is not None):
-            kinds = ["low/high"]
-        if len(kinds) != 1:
-            raise ValueError("give exactly one of values: [...], range: [lo, hi] with steps: n, "
-                             "low/high, or distribution: " + "|".join(DISTRIBUTIONS)
-                             + (f" (got {' and '.join(kinds)})" if kinds else ""))
-        if self.range is not None and self.steps is None:
-            raise ValueError("range needs steps: n (the number of evenly spaced values, ends "
-                             "included); for a continuous range write low: and high:")
-        if self.steps is not None and self.range is None:
-            raise ValueError("steps goes with range: [lo, hi]")
-        dist = self.distribution or ("uniform" if kinds == ["low/high"] else None)
-        need = {"uniform": ("low", "high"), "loguniform": ("low", "high"),
-                "normal": ("mean", "sd"), "triangular": ("low", "mode", "high")}.get(dist, ())
-        missing = [n for n in need if getattr(self, n) is None]
-        if missing:
-            raise ValueError(f"distribution {dist} needs {', '.join(need)} (missing "
-                             f"{', '.join(missing)})")
-        if dist and dist != "normal" and not self.low < self.high:
-            raise ValueError(f"low ({self.low}) must be below high ({self.high})")
-        if dist == "loguniform" and self.low <= 0:
-            raise ValueError("loguniform needs low > 0")
-        if dist == "triangular" and not self.low <= self.mode <= self.high:
-            raise ValueError("triangular needs low <= mode <= high")
-        return self
-
-    @property
-    def is_discrete(self) -> bool:
-        """True for a finite list of values (``values``, or ``range`` with ``steps``)."""
-        return self.values is not None or self.range is not None
-
-    @property
-    def value_count(self) -> int | None:
-        """How many values :attr:`discrete` holds, counted without making them (None if
-        continuous)."""
-        if self.values is not None:
-            return len(self.values)
-        return self.steps if self.range is not None else None
-
-    @property
-    def discrete(self) -> list[Any] | None:
-        """The finite list of values, or None for a continuous parameter."""
-        if self.values is not None:
-            return list(self.values)
-        if self.range is not None:
-            return [float(v) for v in np.linspace(self.range[0], self.range[1], self.steps)]
-        return None
-
-    def ppf(self, u: np.ndarray) -> list[Any]:
-        """Values for unit coordinates ``u`` (each in [0, 1]): the quantile function."""
-        u = np.clip(np.asarray(u, dtype=float), 0.0, 1.0)
-        values = self.discrete
-        if values is not None:
-            idx = np.minimum((u * len(values)).astype(int), len(values) - 1)
-            return [values[i] for i in idx]
-        from scipy import stats  # lazily: importing scipy.stats takes a third of a second
-
-        dist = self.distribution or "uniform"
-        if dist == "uniform":
-            x = self.low + u * (self.high - self.low)
-        elif dist == "loguniform":
-            x = np.exp(np.log(self.low) + u * (np.log(self.high) - np.log(self.low)))
-        elif dist == "triangular":
-            c = (self.mode - self.low) / (self.high - self.low)
-            x = stats.triang.ppf(u, c, loc=self.low, scale=self.high - self.low)
-        else:
-            lo = -np.inf if self.low is None else (self.low - self.mean) / self.sd
-            hi = np.inf if self.high is None else (self.high - self.mean) / self.sd
-            x = stats.truncnorm.ppf(np.clip(u, 1e-9, 1 - 1e-9), lo, hi, self.mean, self.sd)
-        return [round(float(v)) for v in x] if self.integer else [float(v) for v in x]
 
 
 class Outputs(_Strict):

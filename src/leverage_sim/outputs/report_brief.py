@@ -28,7 +28,7 @@ from leverage_sim.files.version import installed_version
 from leverage_sim.outputs import report
 from leverage_sim.outputs.report_pages import (
     LEVEL,
-    Comparison,
+    ComparedRuns,
     effect_cells,
     outcome_table,
     scenario_markdown,
@@ -252,7 +252,7 @@ def inputs_markdown(results: Mapping[str, Results], seed: int) -> str:
     return "\n".join(lines)
 
 
-def compare_brief(cmp: Comparison, out: Path) -> Path:
+def compare_brief(cmp: ComparedRuns, out: Path) -> Path:
     """``out/brief.html`` of a comparison: its headline is the effect on :data:`HEADLINE`
     of each column against the first (from :meth:`Comparison.effects`)."""
     from leverage_sim.outputs.report_pages import effects_chart

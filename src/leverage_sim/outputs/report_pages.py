@@ -24,7 +24,7 @@ from leverage_sim.simulation.provenance import posterior_text
 from leverage_sim.simulation.runner import Results
 
 
-class Comparison(Protocol):
+class ComparedRuns(Protocol):
     """What a comparison's page needs: :class:`leverage_sim.analysis.comparison.Comparison`
     (the analysis layer, above this one) has it."""
 
@@ -161,7 +161,7 @@ def inputs_markdown(name: str, overrides: Sequence[str], posterior: dict | None)
     return f"{scenario_markdown(name, overrides)}; parameters: {posterior_text(posterior)}."
 
 
-def effects_table(cmp: Comparison) -> pd.DataFrame:
+def effects_table(cmp: ComparedRuns) -> pd.DataFrame:
     """The paired effects of :meth:`Comparison.effects` in words: one row per column and
     measure, e.g. ``share of runs where the government held firm in a standoff | +29 points |
     [+24, +34]``."""
@@ -186,7 +186,7 @@ def effect_cells(kind: str, measure: str, effect: float, low: float, high: float
     return f.format(effect), f.format(low), f.format(high)
 
 
-def compare_report(cmp: Comparison, out: Path, charts: Sequence[Path | Figure]) -> Path:
+def compare_report(cmp: ComparedRuns, out: Path, charts: Sequence[Path | Figure]) -> Path:
     """``out/report.html`` of a comparison (:class:`leverage_sim.analysis.comparison.Comparison`): the
     paired effects (table and dot-and-interval chart) first, then the side-by-side table,
     ``charts``, the long table and each column's manifest."""
@@ -223,7 +223,7 @@ def compare_report(cmp: Comparison, out: Path, charts: Sequence[Path | Figure]) 
     return path
 
 
-def effects_chart(cmp: Comparison) -> Figure:
+def effects_chart(cmp: ComparedRuns) -> Figure:
     """Dot-and-interval chart of the share effects against the first column (percentage
     points, :data:`LEVEL` paired-bootstrap interval), each dot labelled like ``held firm
     +29 points [+24, +34]``."""

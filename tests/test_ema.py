@@ -42,7 +42,7 @@ def test_levers_and_uncertainties_are_separate_over_schema_ranges():
     assert bounds(model.uncertainties) == {
         "militias_KH_mobilisation": (0.2, 0.6, "RealParameter"),
         "patron_instigation": (0.0, 1.0, "RealParameter")}
-    assert [o.name for o in model.outcomes] == list(ls.runner.SUMMARY_COLUMNS[2:])
+    assert [o.name for o in model.outcomes] == list(ls.simulation.runner.SUMMARY_COLUMNS[2:])
     default = ema.model(REPLAY)
     assert [p.name for p in default.levers] == ["foreign_forces_backing", "government_resolve"]
     assert [p.name for p in default.uncertainties] == ["patron_instigation"]

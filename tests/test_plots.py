@@ -131,7 +131,7 @@ def test_outcome_shares_by_scenario_bars_and_intervals(runs, ax):
     for p in ax.patches:
         heights.setdefault(p.get_facecolor(), []).append(p.get_width())
     first = next(iter(heights.values()))
-    np.testing.assert_allclose(first, ls.report.outcome_shares(runs["replay"].summary))
+    np.testing.assert_allclose(first, ls.outputs.report.outcome_shares(runs["replay"].summary))
     assert "share of runs" in ax.get_xlabel() and ax.get_xlim() == (0, 1)
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["replay (n=4)",
                                                                     "full backing (n=4)"]

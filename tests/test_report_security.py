@@ -141,7 +141,7 @@ def test_narrative_and_run_summary_show_control_characters_as_escapes(hostile_re
     narrative = (hostile_reports[0].parent / "narrative.md").read_text(encoding="utf-8")
     res = ls.run(ls.Scenario.model_validate(hostile_raw()), replications=1, seed=1,
                  posterior=None)
-    for text in (narrative, ls.report.summary_text(res)):
+    for text in (narrative, ls.outputs.report.summary_text(res)):
         assert "\x1b" not in text and "\u202e" not in text and "\x07" not in text
         assert "\\x1b[31m\\u202eevil\\x07" in text
 

@@ -19,8 +19,9 @@ from leverage_sim.cli import sweep_cmd
 from leverage_sim.cli.main import build_parser, main
 from leverage_sim.errors import InputError
 from leverage_sim.scenario import limits
+from leverage_sim.simulation import executors
 from leverage_sim.simulation.posterior import DEFAULT_DIR
-from leverage_sim.sweep import engine, executors
+from leverage_sim.sweep import engine
 from leverage_sim.sweep.design import count_points
 
 EXE = str(Path(sys.executable).parent / "leverage-sim")

@@ -40,7 +40,7 @@ def test_import_is_light_and_exposes_the_same_names():
     assert set(PUBLIC) <= set(ls.__all__)
     for name in PUBLIC:
         assert getattr(ls, name) is not None, name
-    assert ls.run is ls.runner.run and ls.Scenario is ls.schema.Scenario
+    assert ls.run is ls.simulation.runner.run and ls.Scenario is ls.scenario.schema.Scenario
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):
         ls.nothing  # noqa: B018
 

@@ -52,7 +52,7 @@ def test_public_threat_adds_pressure_to_the_open_standoff(replay):
                    if a == "AAH" and act == "public_threat")
     assert expected > 0 and s.pressure == pytest.approx(expected)
     assert s.pressure == pytest.approx(
-        ls.mechanisms.intimidation.threat_pressure(aah.seats, ls.schema.PARLIAMENT_SEATS,
+        ls.simulation.mechanisms.intimidation.threat_pressure(aah.seats, ls.scenario.schema.PARLIAMENT_SEATS,
                                                    model.government.threat_sensitivity))
     assert standoff.hold_probability(0.5, 0.6, s.pressure, 0.45, 6) < \
         standoff.hold_probability(0.5, 0.6, 0.0, 0.45, 6)
@@ -332,10 +332,10 @@ def test_beliefs_belong_to_each_actor(replay):
     assert model.government.backing_belief.mean == pytest.approx(0.6)
     kh.retaliation_belief.observe(True, 10)
     assert aah.retaliation_belief.mean == pytest.approx(aah.prior_retaliation)
-    p_kh = ls.mechanisms.intimidation.muster_probability(kh.push, kh.autonomy,
+    p_kh = ls.simulation.mechanisms.intimidation.muster_probability(kh.push, kh.autonomy,
                                                          kh.resolve_belief.mean,
                                                          kh.backing_belief.mean)
-    higher = ls.mechanisms.intimidation.muster_probability(kh.push, kh.autonomy,
+    higher = ls.simulation.mechanisms.intimidation.muster_probability(kh.push, kh.autonomy,
                                                            kh.resolve_belief.mean, 0.6)
     assert p_kh > higher
 

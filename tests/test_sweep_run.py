@@ -22,17 +22,16 @@ from scipy.stats import binomtest
 import leverage_sim as ls
 from leverage_sim.cli.main import main as cli
 from leverage_sim.errors import InputError
+from leverage_sim.simulation import executors, worker
 from leverage_sim.simulation.executors import LocalExecutor, SerialExecutor
 from leverage_sim.simulation.runner import SUMMARY_COLUMNS
 from leverage_sim.sweep import (
     SweepSpec,
     design_problem,
     engine,
-    executors,
     load_sweep,
     run_sweep,
     summarise,
-    worker,
 )
 
 SHORT = {"horizon_days": 60}  # past the 25 June raid (day 49); keeps the suite fast
@@ -149,7 +148,7 @@ def test_an_invalid_combination_is_refused_before_running(tmp_path):
 
 
 def test_failing_runs_are_recorded_with_seed_not_fatal(tmp_path, monkeypatch):
-    from leverage_sim.sweep import worker
+    from leverage_sim.simulation import worker
 
     def fail_at_point_3(scenario, *args):
         shares = {m.name: m.patron_support_share for m in scenario.militias}

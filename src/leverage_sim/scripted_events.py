@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 def _raid(model: LeverageModel, ev: ScriptedEvent) -> None:
     figures = ev.typed_figures()
     model.raid(model.militia(ev.target), arrests=figures.arrests, targets=figures.targets,
-               note=ev.note)
+               commanders=figures.commanders, note=ev.note)
 
 
 def _operation(model: LeverageModel, ev: ScriptedEvent) -> None:

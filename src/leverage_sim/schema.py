@@ -447,7 +447,9 @@ class Militia(Strict):
         "(commander_stake − 1) × commanders detained (1: a commander weighs as one member).",
         source="Reasoning: detaining a senior commander (of a brigade or an operations command) "
         "puts at stake the command of his formation and what he knows of the network, not one "
-        "member's freedom; from a cell leader's worth (~10 members: a rocket team) to a "
+        "member's freedom (Arsal, Aug 2014: the arrest of one Nusra Front leader set off a "
+        "battle with the army, Naharnet 2014-08-05); from a cell leader's worth (~10 members: a "
+        "rocket team) to a "
         "brigade's (~1,000 fighters), the default is the geometric middle, a battalion's ~100. "
         "Not fitted: no fit episode documents a commander detained (June 2020's 14 were "
         "'militants' in the official account); the held-out Muslih arrest (2021) is the one "

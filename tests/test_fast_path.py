@@ -51,6 +51,10 @@ STRESS = {  # parameters that drive the rarely taken branches (clashes, relents,
                 "militias[KH].defence_avoidance": 1.0, "government.command_reach": 1.0},
     "stakes": {"events[ct_raid].figures": {"arrests": 200}, "government.raid_rate": 0.05,
                "government.raid_targets": 150, "militias[KH].stake_sensitivity": 1.0},
+    "commanders": {"events[ct_raid].figures": {"arrests": 6, "commanders": 4},  # a detained
+                   "government.raid_rate": 0.08, "government.negotiation_leverage": 1,  # command:
+                   "government.release_delay_days": 15, "foreign_forces.backing": 0.0,  # kept,
+                   "militias[KH].commander_stake": 300.0},  # handed over, freed, raided again
     "transfers": {"foreign_forces.backing": 0.0, "government.raid_rate": 0.08,
                   "government.release_delay_days": 20, "government.negotiation_leverage": 1},
     "no_troops": {"foreign_forces.presence": 0},  # scripted defence deployment: skipped

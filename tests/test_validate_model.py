@@ -185,13 +185,16 @@ def test_headline_in_report_and_table(result):
 @pytest.mark.slow
 def test_held_out_headline_sign_is_stable_across_seeds():
     """The committed calibration on every held-out episode: the headline's sign against each
-    baseline is the same for three seeds (issue 17)."""
+    baseline is the same for three seeds (issue 17) — unless no seed tells the two apart (every
+    seed's 90% bootstrap interval contains 0: the sign of a skill of about zero is noise, e.g.
+    muslih_2021 against the prior predictive once the arrest weighs a commander's seniority)."""
     from leverage_sim.simulation.posterior import resolve
 
     posterior = resolve("default")
     episodes = validation.from_episode_files()
-    signs = []
-    for seed in (1, 2, 3):
-        res = validation.validate(episodes, posterior, 150, seed)
-        signs.append(tuple(np.sign(res.headline["skill"]).tolist()))
-    assert len(set(signs)) == 1, signs
+    runs = [validation.validate(episodes, posterior, 150, seed).headline for seed in (1, 2, 3)]
+    for k in range(len(runs[0])):
+        rows = [h.iloc[k] for h in runs]
+        signs = {float(np.sign(r["skill"])) for r in rows}
+        decided = any(r["low90"] > 0 or r["high90"] < 0 for r in rows)
+        assert len(signs) == 1 or not decided, [r.to_dict() for r in rows]

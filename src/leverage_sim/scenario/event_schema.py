@@ -32,7 +32,8 @@ class NoFigures(Strict):
 
 
 class RaidFigures(Strict):
-    """raid: how many members are arrested (fixed, or drawn from a number of targets)."""
+    """raid: how many members are arrested (fixed, or drawn from a number of targets), and how
+    many of them are senior commanders."""
 
     arrests: int | None = param(
         None, unit="persons", ge=0, le=MAX_RAID_PERSONS,
@@ -41,11 +42,20 @@ class RaidFigures(Strict):
         None, unit="persons", ge=1, le=MAX_RAID_PERSONS,
         description="Members targeted; arrests are drawn as in an unscripted raid (default: "
         "government.raid_targets).")
+    commanders: int = param(
+        0, unit="persons", ge=0, le=MAX_RAID_PERSONS,
+        description="Senior commanders among the arrested, as the record documents them (0: "
+        "none documented): each counts as the militia's commander_stake members in what the "
+        "raid puts at stake (mechanisms/intimidation.py). At most arrests; with targets, at "
+        "most the arrests drawn.")
 
     @model_validator(mode="after")
     def _one_count(self) -> RaidFigures:
         if self.arrests is not None and self.targets is not None:
             raise ValueError("give arrests (a fixed count) or targets (a drawn count), not both")
+        if self.arrests is not None and self.commanders > self.arrests:
+            raise ValueError(f"commanders ({self.commanders}) are among the arrests "
+                             f"({self.arrests}): at most that many")
         return self
 
 

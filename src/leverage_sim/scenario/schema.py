@@ -412,7 +412,8 @@ class Militia(Strict):
     stake_sensitivity: float = param(
         0.25, unit="elasticity", ge=0, le=2,
         description="How strongly what a raid puts at stake moves the militia's answer: the "
-        "stake r = (members detained / fighters) / stake_reference adds "
+        "stake r = (members detained / fighters) / stake_reference (a detained commander "
+        "counting as commander_stake members) adds "
         "stake_sensitivity × ln r to its muster index and scales the share of capital fighters "
         "who turn out by r^stake_sensitivity (0: stakes ignored).",
         source="Reasoning: a militia defends members (and above all leaders) in custody because "
@@ -427,6 +428,21 @@ class Militia(Strict):
         "effect there).",
         source="The June 2020 stake the muster equations were tuned to: 14 KH members detained "
         "(seed brief) of KH's ~7,000 fighters (public estimates 5,000-10,000).",
+    )
+    commander_stake: float = param(
+        100.0, unit="members per commander", ge=1, le=100_000,
+        description="What one detained senior commander (a raid's documented figures.commanders, "
+        "among its arrests) puts at stake, in rank-and-file members: the stake counts detained + "
+        "(commander_stake − 1) × commanders detained (1: a commander weighs as one member).",
+        source="Reasoning: detaining a senior commander (of a brigade or an operations command) "
+        "puts at stake the command of his formation and what he knows of the network, not one "
+        "member's freedom (Arsal, Aug 2014: the arrest of one Nusra Front leader set off a "
+        "battle with the army, Naharnet 2014-08-05); from a cell leader's worth (~10 members: a "
+        "rocket team) to a "
+        "brigade's (~1,000 fighters), the default is the geometric middle, a battalion's ~100. "
+        "Not fitted: no fit episode documents a commander detained (June 2020's 14 were "
+        "'militants' in the official account); the held-out Muslih arrest (2021) is the one "
+        "case, so it does not set this value.",
     )
     recovery_days: float = param(
         365.0, unit="days", ge=1, le=36500,

@@ -135,18 +135,24 @@ class LeverageModel(mesa.Model):
 
     # ---- enforcement and intimidation ---------------------------------------------------------
     def raid(self, militia: Militia, *, arrests: int | None = None, targets: int | None = None,
-             note: str = "") -> None:
-        """An enforcement raid on ``militia``: arrests (fixed, or drawn from ``targets``), then
-        the militia's answer — muster (a standoff opens) or comply."""
+             commanders: int = 0, note: str = "") -> None:
+        """An enforcement raid on ``militia``: arrests (fixed, or drawn from ``targets``; of
+        them ``commanders`` senior commanders, at most the arrests), then the militia's answer —
+        muster (a standoff opens) or comply, weighing what is at stake (``Militia.stake``)."""
         gov = self.government
         if arrests is None:
             arrests = gov.arrests_in_raid(targets or gov.raid_targets, militia)
+        commanders = min(commanders, arrests)
         self.record("government", "raid", militia.name,
                     note or event_text.members_arrested(arrests), arrests)
         if arrests == 0:
             return
         gov.custody[militia.name] = gov.custody.get(militia.name, 0) + arrests
         militia.detained += arrests
+        if commanders:
+            gov.custody_commanders[militia.name] = (gov.custody_commanders.get(militia.name, 0)
+                                                    + commanders)
+            militia.commanders_detained += commanders
         militia.disrupt(attacks.disruption_from_arrests(arrests, militia.attack_cells))
         self.patron.react_to_raid()
         self.threat_windows.append((self.day + militia.threat_window_days, militia.name, set()))
@@ -258,12 +264,14 @@ class LeverageModel(mesa.Model):
             m.retaliation_belief.observe(strikes)
 
     def release(self, militia: str, n: int) -> None:
-        """``n`` transferred detainees of ``militia`` go free and return to its cells."""
+        """``n`` transferred detainees of ``militia`` go free and return to its cells (with the
+        case's commanders once the case is closed)."""
+        m = self.militia(militia)
         self.government.transferred[militia] -= n
         if self.government.transferred[militia] == 0:
             del self.government.transferred[militia]
             self.government.release_day.pop(militia, None)  # the case is closed
-        m = self.militia(militia)
+            m.commanders_detained -= self.government.transferred_commanders.pop(militia, 0)
         m.detained -= n
         m.disrupt(-attacks.disruption_from_arrests(n, m.attack_cells))
         self.record(militia, "release", "government", event_text.released(n), n)

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 def _raid(model: World, ev: ScriptedEvent) -> None:
     figures = ev.typed_figures()
     model.raid(model.militia(ev.target), arrests=figures.arrests, targets=figures.targets,
-               note=ev.note)
+               commanders=figures.commanders, note=ev.note)
 
 
 def _operation(model: World, ev: ScriptedEvent) -> None:

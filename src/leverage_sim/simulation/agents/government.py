@@ -18,7 +18,7 @@ from leverage_sim.simulation.mechanisms.beliefs import (
     relax,
     remembered,
 )
-from leverage_sim.simulation.mechanisms.custody import draw_release_delay
+from leverage_sim.simulation.mechanisms.custody import commanders_kept, draw_release_delay
 
 if TYPE_CHECKING:
     from leverage_sim.simulation.agents.militia import Militia
@@ -50,6 +50,9 @@ class Government(mesa.Agent):
         self.custody: dict[str, int] = {}      # detainees held by the government, per militia
         self.transferred: dict[str, int] = {}  # handed to a militia-controlled unit, not yet free
         self.release_day: dict[str, int] = {}  # the day each militia's open case ends (drawn)
+        # senior commanders among the detainees in custody / transferred, per militia
+        self.custody_commanders: dict[str, int] = {}
+        self.transferred_commanders: dict[str, int] = {}
 
     @property
     def detainees_held(self) -> int:
@@ -140,14 +143,22 @@ class Government(mesa.Agent):
                                             win_chance, self.negotiation_leverage)
 
     def transfer(self, militia: str, keep: int = 0) -> int:
-        """Relent: hand the detainees of ``militia`` but ``keep`` to a unit it controls;
-        returns how many were handed over."""
+        """Relent: hand the detainees of ``militia`` but ``keep`` to a unit it controls (its
+        commanders first: :func:`~leverage_sim.simulation.mechanisms.custody.commanders_kept`); returns how
+        many were handed over."""
         n = self.custody.pop(militia, 0)
         kept = min(keep, n)
+        commanders = self.custody_commanders.pop(militia, 0)
+        stay = commanders_kept(kept, n, commanders)
         if kept:
             self.custody[militia] = kept
+        if stay:
+            self.custody_commanders[militia] = stay
         if n - kept:
             self.transferred[militia] = self.transferred.get(militia, 0) + n - kept
+        if commanders - stay:
+            self.transferred_commanders[militia] = (self.transferred_commanders.get(militia, 0)
+                                                    + commanders - stay)
         return n - kept
 
     def release_transferred(self) -> None:

@@ -13,7 +13,8 @@ class Militia(mesa.Agent):
     """One PMF faction. Field meanings and units: :class:`schema.Militia`.
 
     State beyond the parameters: ``morale`` (−1..1, emboldened or deterred), ``disruption``
-    (0–1, cells broken up by arrests and strikes), members ``detained``; its own beliefs about US
+    (0–1, cells broken up by arrests and strikes), members ``detained`` (of them
+    ``commanders_detained`` senior commanders); its own beliefs about US
     backing, the government's resolve and US retaliation; baselines it recovers toward.
     """
 
@@ -25,6 +26,7 @@ class Militia(mesa.Agent):
             setattr(self, key, value)
         self.baseline = {"cohesion": params.cohesion, "autonomy": params.autonomy}
         self.detained = 0
+        self.commanders_detained = 0  # senior commanders among the detained
         self.morale = 0.0
         self.disruption = 0.0
         self.backing_belief = BetaBelief.from_mean(params.prior_backing, params.prior_strength)
@@ -97,9 +99,13 @@ class Militia(mesa.Agent):
 
     @property
     def stake(self) -> float:
-        """What is at stake for it (:func:`intimidation.stake_ratio`: its members detained, as a
-        share of its fighters now, relative to its reference stake)."""
-        return intimidation.stake_ratio(self.detained, self.fighters, self.stake_reference)
+        """What is at stake for it (:func:`intimidation.stake_ratio`: its members detained, a
+        commander counting as ``commander_stake`` members (:func:`intimidation.member_equivalents`),
+        as a share of its fighters now, relative to its reference stake)."""
+        return intimidation.stake_ratio(
+            intimidation.member_equivalents(self.detained, self.commanders_detained,
+                                            self.commander_stake),
+            self.fighters, self.stake_reference)
 
     def musters(self) -> bool:
         """Answer to a raid on itself (its members already detained): True = muster fighters,

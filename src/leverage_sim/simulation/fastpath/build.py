@@ -167,6 +167,7 @@ def scripted_rows(sc: Scenario, strings: _Strings) -> tuple[np.ndarray, np.ndarr
             fig = ev.typed_figures()
             row[L.E_FIGURE] = -1 if fig.arrests is None else fig.arrests
             row[L.E_FIGURE2] = fig.targets or 0
+            row[L.E_FIGURE3] = fig.commanders
         elif ev.action == "deploy_defence":
             row[L.E_FIGURE] = ev.typed_figures().interception
         elif ev.action == "truce":

@@ -76,9 +76,12 @@ from leverage_sim.simulation.fastpath.layout import (
     CLASH_PROPENSITY,
     COALITION,
     COMMAND_REACH,
+    COMMANDER_STAKE,
+    COMMANDERS_DETAINED,
     COMMITTED_SHARE,
     COOLDOWN,
     CUSTODY,
+    CUSTODY_COMMANDERS,
     DEFENCE_AVOIDANCE,
     DESERTION_RATE,
     DETAINED,
@@ -90,6 +93,7 @@ from leverage_sim.simulation.fastpath.layout import (
     E_DAY,
     E_FIGURE,
     E_FIGURE2,
+    E_FIGURE3,
     E_FIRST_SET,
     E_LAST_SET,
     E_MILITIA,
@@ -274,6 +278,7 @@ from leverage_sim.simulation.fastpath.layout import (
     TOP_SHARE,
     TRANSFER_ORDER,
     TRANSFERRED,
+    TRANSFERRED_COMMANDERS,
     TRUCE_DAYS,
     TRUCE_INSTIGATION,
     TRUCE_UNTIL,
@@ -543,7 +548,10 @@ def observe_strike(m, target):
 @jitable
 def stake(m, i):
     """``Militia.stake``."""
-    return intimidation.stake_ratio(int(m[i, DETAINED]), fighters(m, i), m[i, STAKE_REFERENCE])
+    return intimidation.stake_ratio(
+        intimidation.member_equivalents(int(m[i, DETAINED]), int(m[i, COMMANDERS_DETAINED]),
+                                        m[i, COMMANDER_STAKE]),
+        fighters(m, i), m[i, STAKE_REFERENCE])
 
 
 @jitable
@@ -555,9 +563,10 @@ def muster_size(rng, w, m, i, own):
 
 
 @jitable
-def raid(rng, day, w, m, so, tw, ev, i, arrests, targets, note):
+def raid(rng, day, w, m, so, tw, ev, i, arrests, targets, commanders, note):
     """``LeverageModel.raid`` on militia row ``i``: ``arrests`` -1 = drawn from ``targets``
-    (0: the government's ``raid_targets``); ``note`` a string number or -1."""
+    (0: the government's ``raid_targets``), ``commanders`` of them senior commanders (at most
+    the arrests); ``note`` a string number or -1."""
     if arrests < 0:
         n = targets if targets != 0 else int(w[RAID_TARGETS])
         arrests = enforcement.draw_arrests(
@@ -570,8 +579,11 @@ def raid(rng, day, w, m, so, tw, ev, i, arrests, targets, note):
                arrests)
     if arrests == 0:
         return
+    commanders = min(commanders, arrests)
     m[i, CUSTODY] += arrests
     m[i, DETAINED] += arrests
+    m[i, CUSTODY_COMMANDERS] += commanders
+    m[i, COMMANDERS_DETAINED] += commanders
     disrupt(m, i, attacks.disruption_from_arrests(arrests, int(m[i, ATTACK_CELLS])))
     w[BACKLASH] += w[RAID_BACKLASH]
     k = int(w[N_WINDOWS])
@@ -681,6 +693,10 @@ def transfer(w, m, i, keep):
     n = int(m[i, CUSTODY])
     m[i, CUSTODY] = 0.0
     kept = min(keep, n)
+    commanders = int(m[i, CUSTODY_COMMANDERS])
+    stay = custody.commanders_kept(kept, n, commanders)
+    m[i, CUSTODY_COMMANDERS] = stay
+    m[i, TRANSFERRED_COMMANDERS] += commanders - stay
     if kept:
         m[i, CUSTODY] = kept
     if n - kept:
@@ -926,6 +942,9 @@ def release_transferred(rng, day, w, m, ev):
             m[i, RELEASE_DAY] = -1
             m[i, TRANSFERRED] -= freed
             m[i, DETAINED] -= freed
+            if m[i, TRANSFERRED] == 0:  # the case is closed: its commanders go free too
+                m[i, COMMANDERS_DETAINED] -= m[i, TRANSFERRED_COMMANDERS]
+                m[i, TRANSFERRED_COMMANDERS] = 0.0
             disrupt(m, i, -attacks.disruption_from_arrests(freed, int(m[i, ATTACK_CELLS])))
             record(ev, day, militia_name(i), A_RELEASE, STR_GOVERNMENT, freed, K_RELEASED,
                    freed)
@@ -1159,7 +1178,8 @@ def fire_scripted(rng, day, w, m, s, so, tw, ev, ps, e, sets):
                e[E_NAME], w[WITHDRAWAL_DAY])
         return
     if action == X_RAID:
-        raid(rng, day, w, m, so, tw, ev, i, int(e[E_FIGURE]), int(e[E_FIGURE2]), note)
+        raid(rng, day, w, m, so, tw, ev, i, int(e[E_FIGURE]), int(e[E_FIGURE2]),
+             int(e[E_FIGURE3]), note)
     elif action == X_STRIKE:
         strike(day, w, m, ev, i, K_STRIKE, note)
     elif action == X_BACKING:
@@ -1244,7 +1264,7 @@ def run_days(rng, w, m, s, scripted, sets, horizon, capacity, events):
         if hazard > 0 and rng.random() < hazard:
             target = choose_target(rng, day, w, m)
             if target >= 0:
-                raid(rng, day, w, m, so, tw, ev, target, -1, int(w[RAID_TARGETS]), -1)
+                raid(rng, day, w, m, so, tw, ev, target, -1, int(w[RAID_TARGETS]), 0, -1)
         if reactions_due(day, w, so, tw):
             public_reactions(rng, day, w, m, so, joined, tw, ev)
         for k in range(int(w[N_STANDOFFS])):

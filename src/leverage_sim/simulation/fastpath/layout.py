@@ -188,7 +188,11 @@ DEFENCE_AVOIDANCE = 52  # militias[].defence_avoidance
 STAKE_SENSITIVITY = 53  # militias[].stake_sensitivity
 STAKE_REFERENCE = 54  # militias[].stake_reference
 RELEASE_DAY = 55  # the day its open case's detainees go free (-1: none drawn)
-MILITIA_SIZE = 56
+COMMANDER_STAKE = 56  # militias[].commander_stake
+COMMANDERS_DETAINED = 57  # senior commanders among its members detained
+CUSTODY_COMMANDERS = 58  # senior commanders among its members in government custody
+TRANSFERRED_COMMANDERS = 59  # senior commanders among its transferred members, not yet free
+MILITIA_SIZE = 60
 
 # site rows
 TARGET_WEIGHT = 0  # foreign_forces.sites[].target_weight
@@ -225,7 +229,7 @@ SETTABLE = {
     "government": {"authority": AUTHORITY, "resolve": RESOLVE, "enforcement_capacity": CAPACITY, "coalition_support": COALITION, "raid_rate": RAID_RATE, "attack_response": ATTACK_RESPONSE, "pressure_response": PRESSURE_RESPONSE, "raid_targets": RAID_TARGETS, "prior_backing": G_PRIOR_BACKING, "prior_strength": G_PRIOR_STRENGTH, "prior_resistance": G_PRIOR_RESISTANCE, "negotiation_leverage": LEVERAGE, "recovery_days": G_RECOVERY_DAYS, "decision_sharpness": SHARPNESS, "relent_authority_cost": RELENT_COST, "win_authority_gain": WIN_GAIN, "threat_sensitivity": THREAT_SENSITIVITY, "committed_share": COMMITTED_SHARE, "force_cohesion": FORCE_COHESION, "desertion_rate": DESERTION_RATE, "combat_lethality": G_LETHALITY, "parliament_seats": PARLIAMENT, "step_in_coalition_cost": STEP_IN_COALITION, "liaison_rate": G_LIAISON_RATE, "belief_memory_days": G_BELIEF_MEMORY, "command_reach": COMMAND_REACH, "release_delay_days": RELEASE_DELAY, "release_delay_spread": RELEASE_SPREAD},
     "patron": {"instigation": INSTIGATION, "resources": RESOURCES, "stability_priority": STABILITY, "escalation_threshold": ESC_THRESHOLD, "strike_backlash": STRIKE_BACKLASH, "adjustment_rate": ADJUSTMENT, "raid_backlash": RAID_BACKLASH, "strike_risk": STRIKE_RISK, "strike_memory_days": STRIKE_MEMORY, "support_responsiveness": RESPONSIVENESS, "broker_threshold": BROKER_THRESHOLD, "step_in_backlash": STEP_IN_BACKLASH, "us_threat": US_THREAT, "truce_instigation": TRUCE_INSTIGATION, "truce_days": TRUCE_DAYS, "win_campaign": WIN_CAMPAIGN, "campaign_days": CAMPAIGN_DAYS, "campaign_build_days": CAMPAIGN_BUILD},
     "foreign_forces": {"presence": PRESENCE, "backing": BACKING, "standoff_share": STANDOFF_SHARE, "ground_multiplier": GROUND, "air_support": AIR, "backing_sensitivity": BACKING_SENSITIVITY, "prior_partner_resolve": F_PRIOR_PARTNER, "prior_strength": F_PRIOR_STRENGTH, "response_delay_days": RESPONSE_DELAY, "retaliation_threshold": RET_THRESHOLD, "retaliation_probability": RET_PROBABILITY, "retaliation_restraint": RET_RESTRAINT, "retaliation_delay_days": RET_DELAY, "strike_lethality": STRIKE_LETHALITY, "strike_cohesion_damage": STRIKE_COHESION, "strike_disruption": STRIKE_DISRUPTION, "strike_expulsion_pressure": STRIKE_EXPULSION, "casualty_tolerance": TOLERANCE, "drawdown_share": DRAWDOWN_SHARE, "drawdown_cooldown_days": COOLDOWN, "withdrawal_floor": FLOOR, "expulsion_pressure": EXPULSION, "step_in_expulsion_pressure": STEP_IN_EXPULSION, "expulsion_vote_threshold": VOTE_THRESHOLD, "expulsion_vote_floor": VOTE_FLOOR, "belief_memory_days": F_BELIEF_MEMORY, "redeploy_calm_share": REDEPLOY_CALM, "redeploy_after_days": REDEPLOY_AFTER, "redeploy_share": REDEPLOY_SHARE, "exposure_half": EXPOSURE_HALF},
-    "militias": {"fighters": FIGHTERS, "capital_fighters": CAPITAL, "patron_support_share": SUPPORT_SHARE, "autonomy": M_AUTONOMY, "cohesion": M_COHESION, "seats": SEATS, "attack_rate": M_ATTACK_RATE, "mobilisation": MOBILISATION, "threat_propensity": THREAT_PROPENSITY, "threat_window_days": THREAT_WINDOW, "solidarity": SOLIDARITY, "clash_propensity": CLASH_PROPENSITY, "hostility": HOSTILITY, "emboldening": EMBOLDENING, "morale_memory_days": MORALE_MEMORY, "retaliation_aversion": RET_AVERSION, "prior_retaliation": M_PRIOR_RETALIATION, "prior_backing": M_PRIOR_BACKING, "prior_government_resolve": M_PRIOR_RESOLVE, "prior_strength": M_PRIOR_STRENGTH, "attack_cells": ATTACK_CELLS, "disruption_recovery_days": DISRUPTION_RECOVERY, "recovery_days": M_RECOVERY_DAYS, "combat_lethality": M_LETHALITY, "belief_memory_days": M_BELIEF_MEMORY, "defence_avoidance": DEFENCE_AVOIDANCE, "stake_sensitivity": STAKE_SENSITIVITY, "stake_reference": STAKE_REFERENCE},
+    "militias": {"fighters": FIGHTERS, "capital_fighters": CAPITAL, "patron_support_share": SUPPORT_SHARE, "autonomy": M_AUTONOMY, "cohesion": M_COHESION, "seats": SEATS, "attack_rate": M_ATTACK_RATE, "mobilisation": MOBILISATION, "threat_propensity": THREAT_PROPENSITY, "threat_window_days": THREAT_WINDOW, "solidarity": SOLIDARITY, "clash_propensity": CLASH_PROPENSITY, "hostility": HOSTILITY, "emboldening": EMBOLDENING, "morale_memory_days": MORALE_MEMORY, "retaliation_aversion": RET_AVERSION, "prior_retaliation": M_PRIOR_RETALIATION, "prior_backing": M_PRIOR_BACKING, "prior_government_resolve": M_PRIOR_RESOLVE, "prior_strength": M_PRIOR_STRENGTH, "attack_cells": ATTACK_CELLS, "disruption_recovery_days": DISRUPTION_RECOVERY, "recovery_days": M_RECOVERY_DAYS, "combat_lethality": M_LETHALITY, "belief_memory_days": M_BELIEF_MEMORY, "defence_avoidance": DEFENCE_AVOIDANCE, "stake_sensitivity": STAKE_SENSITIVITY, "stake_reference": STAKE_REFERENCE, "commander_stake": COMMANDER_STAKE},
     "sites": {"target_weight": TARGET_WEIGHT, "interception": INTERCEPTION, "lethality": LETHALITY},
 }
 """Columns of the schema fields, by section (``militias``, ``sites``: per row): what a
@@ -274,13 +278,13 @@ SCRIPTED = ("raid", "strike", "backing", "attack", "deploy_defence", "truce", "d
 (X_RAID, X_STRIKE, X_BACKING, X_ATTACK, X_DEPLOY_DEFENCE, X_TRUCE, X_DRAWDOWN, X_WITHDRAWAL,
  X_SET, X_OPERATION) = range(len(SCRIPTED))
 (E_DAY, E_ACTION, E_MILITIA, E_SITE, E_FIGURE, E_FIGURE2, E_NOTE, E_ACTOR, E_TARGET,
- E_FIRST_SET, E_LAST_SET, E_NAME) = range(12)
-EVENT_SIZE = 12
+ E_FIRST_SET, E_LAST_SET, E_NAME, E_FIGURE3) = range(13)
+EVENT_SIZE = 13
 """Scripted-event columns: day, action (``X_*``), militia and site rows (-1: none), figures
 (raid: arrests or -1, targets or 0; deploy_defence: interception; truce: instigation;
 drawdown: troops; operation: troops, days), note (string number, -1: none), actor and target
-strings, and the rows of its parameter changes (``set``) in the set table [first, last), and
-the action's name (string number)."""
+strings, and the rows of its parameter changes (``set``) in the set table [first, last), the
+action's name (string number), and a third figure (raid: commanders among the arrests)."""
 SET_WORLD, SET_MILITIA, SET_SITE = range(3)
 (P_WHERE, P_ROW, P_COLUMN, P_VALUE) = range(4)
 SET_SIZE = 4

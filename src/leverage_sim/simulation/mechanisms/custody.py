@@ -19,6 +19,15 @@ A militia has one case open at a time: detainees it gets transferred while its c
 join that case (the same unit holds them and the same court decides). The delay is drawn in the
 day's release step, on the day of the transfer (the agent path's
 ``Government.release_transferred``, the fast path's ``release_transferred``).
+
+Who is handed over: a negotiated transfer keeps some detainees (``Binomial(detainees, leverage ×
+p)``, :func:`leverage_sim.simulation.mechanisms.standoff.kept_in_negotiation`); the senior commanders among
+them (a scripted raid's ``commanders``) are handed over first and kept last
+(:func:`commanders_kept`). Reasoning: what a militia musters over is, above all, its commanders
+(the stake counts each as ``commander_stake`` members), so they are its first demand and the
+price of ending the standoff; in the one case on record the commander went to the militia's side
+(Qasim Muslih, handed to the PMF's security and held at the PMF chief's house, Shafaq News
+26-28 May 2021). The released case frees its commanders with its members.
 """
 
 from __future__ import annotations
@@ -42,3 +51,11 @@ def delay_days(median_days: float, spread: float, z: float) -> int:
 def draw_release_delay(rng: np.random.Generator, median_days: float, spread: float) -> int:
     """One case's delay in whole days (one standard-normal draw; :func:`delay_days`)."""
     return delay_days(median_days, spread, rng.standard_normal())
+
+
+@jitable
+def commanders_kept(kept: int, detainees: int, commanders: int) -> int:
+    """Of the ``commanders`` among ``detainees`` in government custody, how many stay when a
+    negotiated transfer keeps ``kept`` detainees: rank-and-file members are kept first, so
+    ``max(0, kept − (detainees − commanders))``, at most ``commanders``."""
+    return min(commanders, max(0, kept - (detainees - commanders)))

@@ -2,8 +2,10 @@
 
 The patron's push on a militia is ``instigation × share / max_share`` (the best-supported
 militia feels the full push). What is at stake is the raided militia's members detained as a
-share of its fighters, against a reference share: ``r = (detained / fighters) /
-stake_reference``. A raided militia musters with probability
+share of its fighters, against a reference share: ``r = (detained + (commander_stake − 1) ×
+commanders) / fighters / stake_reference``, where a detained senior commander (a scripted raid's
+documented ``commanders``, among its arrests) counts as ``commander_stake`` members
+(:func:`member_equivalents`). A raided militia musters with probability
 ``σ(k·(push + autonomy − E[resolve] − E[backing] + stake_sensitivity·ln r))`` (else it
 complies); the muster size is ``Binomial(capital_fighters, min(1, mobilisation × (0.5 + 0.5·push)
 × r^stake_sensitivity))``. Allies join with probability
@@ -37,10 +39,18 @@ def patron_push(instigation: float, share: float, max_share: float) -> float:
 
 
 @jitable
-def stake_ratio(detained: int, fighters: int, reference: float) -> float:
+def member_equivalents(detained: int, commanders: int, commander_stake: float) -> float:
+    """Who is detained, in rank-and-file members (member-equivalents): the ``detained`` members,
+    of whom ``commanders`` are senior commanders each counting as ``commander_stake`` members
+    (``detained + (commander_stake − 1) × commanders``; ``detained`` when none are)."""
+    return detained + (commander_stake - 1.0) * commanders
+
+
+@jitable
+def stake_ratio(detained: float, fighters: int, reference: float) -> float:
     """What a raid puts at stake, relative to the reference stake (> 0; 1 = the reference):
-    members detained as a share of the militia's fighters (at least 1), over ``reference`` (a
-    share)."""
+    members detained (member-equivalents: :func:`member_equivalents`) as a share of the
+    militia's fighters (at least 1), over ``reference`` (a share)."""
     share = detained / max(1, fighters)
     return share / reference if reference > 0 else 1.0
 

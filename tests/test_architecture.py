@@ -151,13 +151,13 @@ def test_the_checks_see_a_circle_and_an_upward_import(tmp_path):
 
 
 OLD_PATHS = {
-    "leverage_sim.simulation.model": "leverage_sim.simulation.model",
-    "leverage_sim.simulation.runner": "leverage_sim.simulation.runner",
-    "leverage_sim.outputs.plots": "leverage_sim.outputs.plots",
-    "leverage_sim.simulation.posterior": "leverage_sim.simulation.posterior",
-    "leverage_sim.scenario.schema": "leverage_sim.scenario.schema",
-    "leverage_sim.simulation.mechanisms.standoff": "leverage_sim.simulation.mechanisms.standoff",
-    "leverage_sim.simulation.executors": "leverage_sim.simulation.executors",
+    "leverage_sim.model": "leverage_sim.simulation.model",
+    "leverage_sim.runner": "leverage_sim.simulation.runner",
+    "leverage_sim.plots": "leverage_sim.outputs.plots",
+    "leverage_sim.posterior": "leverage_sim.simulation.posterior",
+    "leverage_sim.schema": "leverage_sim.scenario.schema",
+    "leverage_sim.mechanisms.standoff": "leverage_sim.simulation.mechanisms.standoff",
+    "leverage_sim.sweep.executors": "leverage_sim.simulation.executors",
 }
 
 
@@ -170,12 +170,12 @@ def test_old_module_paths_still_import_with_a_warning(old):
 
 
 def test_old_from_imports_keep_working():
-    for old in ("leverage_sim.simulation.runner", "leverage_sim.simulation.model"):
+    for old in ("leverage_sim.runner", "leverage_sim.model"):
         sys.modules.pop(old, None)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
-        from leverage_sim.simulation.model import LeverageModel
-        from leverage_sim.simulation.runner import Results, run
+        from leverage_sim.model import LeverageModel
+        from leverage_sim.runner import Results, run
 
     import leverage_sim as ls
 

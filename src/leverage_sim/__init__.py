@@ -95,7 +95,7 @@ working for one release (with a DeprecationWarning), through :class:`_MovedModul
 
 
 class _MovedModuleFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    """Imports an old module path (``leverage_sim.simulation.model``) as its new module, with a warning."""
+    """Imports an old module path (``leverage_sim.model``) as its new module, with a warning."""
 
     def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
         new = _new_path(fullname)

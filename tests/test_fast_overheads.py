@@ -192,6 +192,7 @@ def test_checked_numbers_leave_to_full_validation_what_they_cannot_vouch_for(rep
 
 
 def test_calibration_checks_particles_in_full_outside_the_priors(monkeypatch):
+    from leverage_sim import runner
     from leverage_sim.calibration.episodes import LoadedEpisode
     from leverage_sim.calibration.simulator import EpisodeSimulator
 
@@ -202,11 +203,11 @@ def test_calibration_checks_particles_in_full_outside_the_priors(monkeypatch):
     outside = {**inside, cal.parameters[0].path: cal.parameters[0].prior.high * 2}
     assert not sim.within_priors(outside)
     full = []
-    monkeypatch.setattr(LoadedEpisode, "scenario_with",
-                        lambda self, v: pytest.fail("outside the priors, validated in full"))
+    monkeypatch.setattr(runner, "with_checked_numbers",
+                        lambda *a: pytest.fail("outside the priors, validated in full"))
     original = LoadedEpisode.scenario
     monkeypatch.setattr(LoadedEpisode, "scenario",
-                        lambda self, v=None: full.append(1) or original(self, v))
+                        lambda self, v=None: (full.append(1) if v else None) or original(self, v))
     try:
         sim(outside, 1)
     except ls.InputError:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -22,7 +22,7 @@ from leverage_sim.limits import check_count, check_run_size, check_seed, run_mem
 from leverage_sim.model import MILITIA_COLUMNS, TIMESERIES_COLUMNS, LeverageModel, Militia
 from leverage_sim.outcomes import OUTCOMES
 from leverage_sim.provenance import inputs_text, override_texts
-from leverage_sim.scenario_loader import Overrides, load_scenario
+from leverage_sim.scenario_loader import Overrides, load_scenario, with_checked_numbers
 from leverage_sim.schema import Scenario
 
 SUMMARY_COLUMNS = ("replication", "seed", *OUTCOMES)
@@ -87,6 +87,38 @@ def summary_runner(scenario: Scenario, engine: str = "agent"
         except fastpath.Unsupported:
             pass
     return lambda seed: simulate(scenario, seed, collect_data=False)
+
+
+class Variants:
+    """Summary-only runners of one scenario with a few numbers changed (calibration's
+    particles): ``Variants(base, engine, validate)(values)`` is ``summary_runner(
+    validate(values), engine)``, where ``validate`` applies ``values`` (paths as ``--set``
+    takes them) to the base's file and validates the result in full.
+
+    With ``checked`` (the values are known to lie in their fields' ranges: a particle inside
+    priors checked against the schema) the particle's scenario is the base's copy with the
+    values set (:func:`~leverage_sim.scenario_loader.with_checked_numbers`), and on the fast
+    path its arrays are the base's with the values written into their columns
+    (:meth:`leverage_sim.fastpath.Runner.varied`) rather than built; each falls back to the
+    full way when it cannot vouch for the result. The same runs either way."""
+
+    def __init__(self, base: Scenario, engine: str,
+                 validate: Callable[[Mapping[str, Any]], Scenario]) -> None:
+        self.base, self.engine, self.validate = base, engine, validate
+        self._runner: Any = None
+
+    def __call__(self, values: Mapping[str, Any], checked: bool = True
+                 ) -> Callable[[int], LeverageModel | Any]:
+        scenario = with_checked_numbers(self.base, values) if checked else None
+        if scenario is None:
+            return summary_runner(self.validate(values), self.engine)
+        if self.engine == "fast":
+            if self._runner is None:
+                self._runner = summary_runner(self.base, "fast")
+            varied = getattr(self._runner, "varied", None)  # None: the agents run it
+            if varied is not None:
+                return varied(scenario, values)
+        return summary_runner(scenario, self.engine)
 
 
 class SummaryTables(RunTables):

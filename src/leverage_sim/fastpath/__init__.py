@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
 
-from leverage_sim.fastpath.build import Unsupported, build
+from leverage_sim.fastpath.build import Unsupported, World, Writer, build
 from leverage_sim.fastpath.result import FastRun
 from leverage_sim.fastpath.seeding import pcg64_state
 from leverage_sim.schema import Scenario
@@ -67,11 +67,28 @@ class Runner:
     ``Runner(scenario)(seed)`` is :func:`simulate` ``(scenario, seed)``; raises
     :class:`Unsupported` for a scenario the fast path does not model."""
 
-    def __init__(self, scenario: Scenario) -> None:
+    def __init__(self, scenario: Scenario, world: World | None = None) -> None:
         self.scenario = scenario
-        self.world = build(scenario)
+        self.world = build(scenario) if world is None else world
         self.events = 64 + 2 * scenario.horizon_days  # rows of the event table (grows)
         self._call: Callable[..., Any] | None = None
+        self._writer: Writer | None = None
+
+    def varied(self, scenario: Scenario, paths: Iterable[str]) -> Runner:
+        """A runner of ``scenario``: this runner's scenario with the fields at ``paths``
+        changed and nothing else (a calibration particle, as
+        :func:`~leverage_sim.scenario_loader.with_checked_numbers` makes it). Its arrays are
+        a copy of this runner's with those fields written in (:class:`.build.Writer`), or
+        built in full when the writer cannot vouch for them; the same arrays either way."""
+        if self._writer is None:
+            self._writer = Writer(self.scenario, self.world)
+        world = self._writer(scenario, paths)
+        if world is None:
+            return Runner(scenario)
+        runner = Runner(scenario, world)
+        runner._call = self._call  # the same kinds of arguments: the same compiled code
+        runner.events = self.events
+        return runner
 
     def __call__(self, seed: int) -> FastRun:
         """Run to the horizon with integer ``seed``."""

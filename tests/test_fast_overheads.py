@@ -213,3 +213,27 @@ def test_calibration_checks_particles_in_full_outside_the_priors(monkeypatch):
     except ls.InputError:
         pass  # out of the schema's range: refused as before
     assert full
+
+
+def test_the_lean_copy_is_pydantics_model_copy(replay):
+    """``with_checked_numbers`` copies sections without pydantic's generic copies: the same
+    object as ``model_copy(update=...)`` (fields, fields set, extra, private), its own dict and
+    fields set, assignments still validated, the original left as it was."""
+    from leverage_sim.scenario_loader import _copy
+
+    for node, field, value in ((replay, "horizon_days", 60),
+                               (replay.government, "resolve", 0.25),
+                               (replay.militias[0], "attack_rate", 0.5),
+                               (replay.foreign_forces.sites[0], "lethality", 0.3)):
+        before = getattr(node, field)
+        ours, theirs = _copy(node, {field: value}), node.model_copy(update={field: value})
+        assert type(ours) is type(theirs) and ours == theirs
+        assert ours.__dict__ == theirs.__dict__
+        assert ours.model_fields_set == theirs.model_fields_set
+        assert ours.__pydantic_extra__ == theirs.__pydantic_extra__
+        assert ours.__pydantic_private__ == theirs.__pydantic_private__
+        assert ours.__dict__ is not node.__dict__
+        assert ours.model_fields_set is not node.model_fields_set
+        with pytest.raises(ValueError):
+            setattr(ours, field, "many")
+        assert getattr(node, field) == before

@@ -36,10 +36,11 @@ class EpisodeSimulator:
         """The runners of ``episode``'s particles (:class:`~leverage_sim.runner.Variants`:
         its scenario validated once, on the fast path its arrays built once and each
         particle's values written into a copy); made in each process on first use."""
-        found = self._variants.get(episode.name)
+        made = self.__dict__.setdefault("_variants", {})  # (a simulator pickled without it)
+        found = made.get(episode.name)
         if found is None:
-            found = self._variants[episode.name] = Variants(episode.validated(), self.engine,
-                                                            episode.scenario)
+            found = made[episode.name] = Variants(episode.validated(), self.engine,
+                                                  episode.scenario)
         return found
 
     def __getstate__(self) -> dict[str, Any]:

@@ -223,3 +223,18 @@ def test_the_calibration_simulator_writes_its_particles(monkeypatch):
     agent = EpisodeSimulator(CAL, 1, "agent")
     for k, values in enumerate(draws[1:]):
         assert sim(values, k) == agent(values, k)
+
+
+def test_a_particle_that_outgrows_the_event_table_teaches_its_base(replay):
+    """A particle's run with more events than the table holds is repeated larger (the same
+    run), and the base's next particles start with the larger table (not repeated again)."""
+    values = {"militias[KH].attack_rate": 0.9}
+    base = fastpath.Runner(replay)
+    base.events = 4
+    particle = base.varied(with_checked_numbers(replay, values), values)
+    run = particle(5)
+    assert particle.events > 4 and base.events == particle.events
+    expected = fastpath.simulate(ls.load_scenario(replay, values), 5)
+    assert summarise_run(run, 5, 0) == summarise_run(expected, 5, 0)
+    assert run.log.event_log.rows == expected.log.event_log.rows
+    assert base.varied(with_checked_numbers(replay, values), values).events == base.events

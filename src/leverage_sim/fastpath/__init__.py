@@ -73,6 +73,7 @@ class Runner:
         self.events = 64 + 2 * scenario.horizon_days  # rows of the event table (grows)
         self._call: Callable[..., Any] | None = None
         self._writer: Writer | None = None
+        self._parent: Runner | None = None
 
     def varied(self, scenario: Scenario, paths: Iterable[str]) -> Runner:
         """A runner of ``scenario``: this runner's scenario with the fields at ``paths``
@@ -87,6 +88,7 @@ class Runner:
             return Runner(scenario)
         runner = Runner(scenario, world)
         runner._call = self._call  # the same kinds of arguments: the same compiled code
+        runner._parent = self  # (which learns it from the first particle that runs)
         runner.events = self.events
         return runner
 
@@ -112,12 +114,16 @@ class Runner:
                     self._call = _DIRECT[kinds] = fn if found is None else found.entry_point
                 else:
                     table, standoffs = self._call(*args)
+                if self._parent is not None and self._parent._call is None:
+                    self._parent._call = self._call
             else:
                 table, standoffs = self._call(*args)
             count = int(table[0, 0])
             if count < self.events:
                 return FastRun(self.scenario, w, m, table[1:], standoffs, wd.strings)
             self.events = 2 * count + 2
+            if self._parent is not None:  # the next particles start with the larger table
+                self._parent.events = max(self._parent.events, self.events)
 
 
 _DIRECT: dict[tuple, Callable[..., Any]] = {}

@@ -200,6 +200,7 @@ def test_checked_numbers_leave_to_full_validation_what_they_cannot_vouch_for(rep
 def test_calibration_checks_particles_in_full_outside_the_priors(monkeypatch):
     from leverage_sim.calibration.episodes import LoadedEpisode
     from leverage_sim.calibration.simulator import EpisodeSimulator
+    from leverage_sim.simulation import runner
 
     cal = load_calibration("calibration/default.yaml")
     sim = EpisodeSimulator(cal, 1, "fast")
@@ -208,13 +209,37 @@ def test_calibration_checks_particles_in_full_outside_the_priors(monkeypatch):
     outside = {**inside, cal.parameters[0].path: cal.parameters[0].prior.high * 2}
     assert not sim.within_priors(outside)
     full = []
-    monkeypatch.setattr(LoadedEpisode, "scenario_with",
-                        lambda self, v: pytest.fail("outside the priors, validated in full"))
+    monkeypatch.setattr(runner, "with_checked_numbers",
+                        lambda *a: pytest.fail("outside the priors, validated in full"))
     original = LoadedEpisode.scenario
     monkeypatch.setattr(LoadedEpisode, "scenario",
-                        lambda self, v=None: full.append(1) or original(self, v))
+                        lambda self, v=None: (full.append(1) if v else None) or original(self, v))
     try:
         sim(outside, 1)
     except ls.InputError:
         pass  # out of the schema's range: refused as before
     assert full
+
+
+def test_the_lean_copy_is_pydantics_model_copy(replay):
+    """``with_checked_numbers`` copies sections without pydantic's generic copies: the same
+    object as ``model_copy(update=...)`` (fields, fields set, extra, private), its own dict and
+    fields set, assignments still validated, the original left as it was."""
+    from leverage_sim.scenario.loader import _copy
+
+    for node, field, value in ((replay, "horizon_days", 60),
+                               (replay.government, "resolve", 0.25),
+                               (replay.militias[0], "attack_rate", 0.5),
+                               (replay.foreign_forces.sites[0], "lethality", 0.3)):
+        before = getattr(node, field)
+        ours, theirs = _copy(node, {field: value}), node.model_copy(update={field: value})
+        assert type(ours) is type(theirs) and ours == theirs
+        assert ours.__dict__ == theirs.__dict__
+        assert ours.model_fields_set == theirs.model_fields_set
+        assert ours.__pydantic_extra__ == theirs.__pydantic_extra__
+        assert ours.__pydantic_private__ == theirs.__pydantic_private__
+        assert ours.__dict__ is not node.__dict__
+        assert ours.model_fields_set is not node.model_fields_set
+        with pytest.raises(ValueError):
+            setattr(ours, field, "many")
+        assert getattr(node, field) == before

@@ -157,11 +157,15 @@ class LoadedEpisode:
         scenario is validated once, each particle's copy only sets its values and checks the
         rules across fields (:func:`~leverage_sim.scenario.loader.with_checked_numbers`);
         validated in full whenever that cannot vouch for the result."""
+        found = with_checked_numbers(self.validated(), values)
+        return found if found is not None else self.scenario(values)
+
+    def validated(self) -> Scenario:
+        """The episode's own scenario (:meth:`scenario` without overrides), validated once."""
         base = self.__dict__.get("_base")
         if base is None:
             base = self.__dict__["_base"] = self.scenario()
-        found = with_checked_numbers(base, values)
-        return found if found is not None else self.scenario(values)
+        return base
 
     def check_facts(self) -> None:
         """Raise :class:`InputError` (naming this file and each fact) unless every fact's

@@ -10,14 +10,15 @@ parameter of a militia or site reaches only the episodes whose scenario has it
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from leverage_sim.calibration import statistics
 from leverage_sim.calibration.config import Calibration
-from leverage_sim.calibration.episodes import fact_id
-from leverage_sim.simulation.runner import (
+from leverage_sim.calibration.episodes import LoadedEpisode, fact_id
+from leverage_sim.simulation.replication import (
+    Variants,
     release,
     replication_seeds,
-    summary_runner,
     summary_tables,
 )
 
@@ -34,6 +35,21 @@ class EpisodeSimulator:
                       for ep in self.episodes}
         self.replications = replications
         self.engine = engine  # "fast" or "agent": identical values either way
+        self._variants: dict[str, Variants] = {}
+
+    def variants(self, episode: LoadedEpisode) -> Variants:
+        """The runners of ``episode``'s particles (:class:`~leverage_sim.simulation.runner.Variants`:
+        its scenario validated once, on the fast path its arrays built once and each
+        particle's values written into a copy); made in each process on first use."""
+        made = self.__dict__.setdefault("_variants", {})  # (a simulator pickled without it)
+        found = made.get(episode.name)
+        if found is None:
+            found = made[episode.name] = Variants(episode.validated(), self.engine,
+                                                  episode.scenario)
+        return found
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_variants": {}}  # compiled code and arrays stay behind
 
     def overrides(self, values: Mapping[str, float]) -> dict[str, int | float]:
         """The scenario overrides of one particle (integer parameters rounded)."""
@@ -52,9 +68,7 @@ class EpisodeSimulator:
         out: dict[str, float] = {}
         for ep in self.episodes:
             applicable = ep.applicable(overrides)
-            scenario = (ep.scenario_with(applicable) if checked
-                        else ep.scenario(applicable))
-            run = summary_runner(scenario, self.engine)
+            run = self.variants(ep)(applicable, checked)
             sums = dict.fromkeys((f.name for f in self.facts[ep.name]), 0.0)
             for _ in range(self.replications):
                 run_seed = next(seeds)

@@ -93,7 +93,7 @@ def add_engine_arg(p: argparse.ArgumentParser) -> None:
     from leverage_sim.simulation.runner import ENGINES
 
     p.add_argument("--engine", choices=ENGINES, default="fast",
-                   help="fast: the model compiled (numba), 13-40x less CPU, the same "
+                   help="fast: the model compiled (numba), far less CPU, the same "
                    "summaries and event logs bit for bit (default where only those are "
                    "needed); agent: the Mesa agents, the reference (docs/performance.md)")
 

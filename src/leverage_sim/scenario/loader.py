@@ -19,6 +19,7 @@ import os
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -366,11 +367,11 @@ class _NotHere(Exception):
     """The path or value is not one :func:`with_checked_numbers` sets: validate in full."""
 
 
-def _locate(scenario: Scenario, parts: tuple[str, ...], value: float
+def _locate(scenario: Scenario, parts: tuple[str, ...], kind: type
             ) -> tuple[tuple[str | int, ...], str]:
     """Where ``parts`` leads in ``scenario``: the steps to the section holding the field (field
     names, list positions) and the field's name; :class:`_NotHere` if that is not a field of
-    ``value``'s type."""
+    type ``kind``."""
     node: Any = scenario
     steps: list[str | int] = []
     for part in parts[:-1]:
@@ -397,36 +398,102 @@ def _locate(scenario: Scenario, parts: tuple[str, ...], value: float
     attr = parts[-1]
     if isinstance(attr, ov.Key) or not isinstance(node, Strict) \
             or attr not in type(node).model_fields \
-            or plain_type(type(node).model_fields[attr].annotation) is not type(value):
+            or plain_type(type(node).model_fields[attr].annotation) is not kind:
         raise _NotHere
     return tuple(steps), attr
 
 
-_LOCATED: dict[int, tuple[Scenario, dict[Any, Any]]] = {}
+@dataclass(frozen=True)
+class _Plan:
+    """How :func:`with_checked_numbers` sets one list of paths (with their values' types) in
+    one scenario: ``tree`` (pairs of a field name or list position and either a subtree or
+    the position of the value to set, copying only the sections on a changed path), the
+    positions of the float values (checked finite), and whether the rules across fields must
+    be checked again (a value is one they read) and the scripted sets' checks rerun."""
+
+    tree: tuple[tuple[Any, Any], ...]
+    floats: tuple[int, ...]
+    rules: bool
+    rerun: bool
 
 
-def _locations(scenario: Scenario) -> dict[Any, Any]:
-    """Memo of :func:`_locate` for one scenario (a calibration's episode: its every particle
-    sets the same paths); the last 16 scenarios."""
-    entry = _LOCATED.get(id(scenario))
+_PLANS: dict[int, tuple[Scenario, dict[Any, _Plan | None]]] = {}
+
+
+def _plans(scenario: Scenario) -> dict[Any, _Plan | None]:
+    """Memo of :func:`_plan` for one scenario (a calibration's episode: its every particle
+    sets the same paths); the last 16 scenarios, 256 lists of paths each."""
+    entry = _PLANS.get(id(scenario))
     if entry is None or entry[0] is not scenario:
-        if len(_LOCATED) >= 16:
-            _LOCATED.pop(next(iter(_LOCATED)))
-        entry = _LOCATED[id(scenario)] = (scenario, {})
+        if len(_PLANS) >= 16:
+            _PLANS.pop(next(iter(_PLANS)))
+        entry = _PLANS[id(scenario)] = (scenario, {})
+    elif len(entry[1]) >= 256:
+        entry[1].clear()
     return entry[1]
 
 
-def _rebuilt(node: Any, tree: dict[Any, Any]) -> Any:
-    """A copy of ``node`` with the changes of ``tree`` (step -> subtree; a field name -> a
-    ``("value", number)`` leaf), copying only the sections on a changed path."""
+def _plan(scenario: Scenario, paths: tuple[str, ...], kinds: tuple[type, ...]
+          ) -> _Plan | None:
+    """How to set ``paths`` (values of types ``kinds``) in ``scenario``; None if a path is
+    not a numeric field of a section or a value not of its field's type."""
+    tree: dict[Any, Any] = {}
+    try:
+        for i, (path, kind) in enumerate(zip(paths, kinds, strict=True)):
+            parts = _parsed(path)
+            if len(parts) < 2 or kind not in (int, float):  # bools, strings, NumPy numbers
+                return None
+            steps, attr = _locate(scenario, parts, kind)
+            node = tree
+            for step in steps:
+                node = node.setdefault(step, {})
+                if not isinstance(node, dict):
+                    return None
+            node[attr] = i
+    except (_NotHere, InputError):
+        return None
+
+    def frozen(node: dict[Any, Any]) -> tuple[tuple[Any, Any], ...]:
+        return tuple((k, v if isinstance(v, int) else frozen(v)) for k, v in node.items())
+
+    touched = {_parsed(path)[-1] for path in paths}
+    read = _RULE_FIELDS is None or bool(touched & _RULE_FIELDS)
+    return _Plan(frozen(tree), tuple(i for i, k in enumerate(kinds) if k is float),
+                 read or bool(scenario.combination_problems()),
+                 read and any(ev.action == "set" for ev in scenario.events))
+
+
+_set = object.__setattr__
+
+
+def _copy(node: Any, update: dict[str, Any]) -> Any:
+    """``node.model_copy(update=update)``: pydantic's shallow copy, without its generic
+    ``copy.copy`` of each part for the schema's models (no extra fields, no private
+    attributes); ``model_copy`` itself for any other."""
+    cls = type(node)
+    if cls.__private_attributes__ or cls.model_config.get("extra") != "forbid" \
+            or node.__pydantic_extra__ is not None or node.__pydantic_private__ is not None:
+        return node.model_copy(update=update)
+    copied = cls.__new__(cls)
+    fields = node.__dict__.copy()
+    fields.update(update)
+    _set(copied, "__dict__", fields)
+    _set(copied, "__pydantic_extra__", None)
+    _set(copied, "__pydantic_fields_set__", node.__pydantic_fields_set__ | update.keys())
+    _set(copied, "__pydantic_private__", None)
+    return copied
+
+
+def _rebuilt(node: Any, tree: tuple[tuple[Any, Any], ...], values: tuple[Any, ...]) -> Any:
+    """A copy of ``node`` with the changes of ``tree`` (:class:`_Plan`), the values taken
+    from ``values``, copying only the sections on a changed path."""
     if isinstance(node, list):
         entries = list(node)
-        for at, sub in tree.items():
-            entries[at] = _rebuilt(node[at], sub)
+        for at, sub in tree:
+            entries[at] = _rebuilt(node[at], sub, values)
         return entries
-    update = {key: sub[1] if isinstance(sub, tuple) else _rebuilt(getattr(node, key), sub)
-              for key, sub in tree.items()}
-    return node.model_copy(update=update)
+    return _copy(node, {key: values[sub] if isinstance(sub, int)
+                        else _rebuilt(getattr(node, key), sub, values) for key, sub in tree})
 
 
 def with_checked_numbers(scenario: Scenario, values: Mapping[str, int | float]
@@ -441,30 +508,18 @@ def with_checked_numbers(scenario: Scenario, values: Mapping[str, int | float]
     (top-level fields such as ``horizon_days`` included), a value is not of its field's type
     (``int`` or finite ``float``), or a rule fails (the full validation then says what is
     wrong)."""
-    tree: dict[Any, Any] = {}
-    located = _locations(scenario)
-    try:
-        for path, value in values.items():
-            parts = _parsed(path)
-            if len(parts) < 2 or isinstance(value, bool) or not isinstance(value, int | float) \
-                    or (isinstance(value, float) and not math.isfinite(value)):
-                return None
-            key = (path, type(value))
-            if key not in located:
-                located[key] = _locate(scenario, parts, value)
-            steps, attr = located[key]
-            node = tree
-            for step in steps:
-                node = node.setdefault(step, {})
-                if isinstance(node, tuple):
-                    return None
-            node[attr] = ("value", value)
-    except (_NotHere, InputError):
+    plans = _plans(scenario)
+    key = (tuple(values), tuple(map(type, values.values())))
+    plan = plans.get(key, _plans)
+    if plan is _plans:
+        plan = plans[key] = _plan(scenario, *key)
+    if plan is None:
         return None
-    sc = _rebuilt(scenario, tree)
-    if sc.combination_problems():
+    numbers = tuple(values.values())
+    for i in plan.floats:
+        if not math.isfinite(numbers[i]):
+            return None
+    sc = _rebuilt(scenario, plan.tree, numbers)
+    if plan.rules and sc.combination_problems():
         return None
-    touched = {_parsed(path)[-1] for path in values}
-    rerun = any(ev.action == "set" for ev in sc.events) and (
-        _RULE_FIELDS is None or bool(touched & _RULE_FIELDS))
-    return None if rerun and check_events(sc) else sc
+    return None if plan.rerun and check_events(sc) else sc

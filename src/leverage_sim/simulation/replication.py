@@ -3,7 +3,7 @@ and summary row. :mod:`leverage_sim.simulation.runner` runs many of them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from leverage_sim.errors import InputError
+from leverage_sim.scenario.loader import with_checked_numbers
 from leverage_sim.scenario.schema import Scenario
 from leverage_sim.simulation.event_log import EventColumns
 from leverage_sim.simulation.model import (
@@ -85,6 +86,38 @@ def summary_runner(scenario: Scenario, engine: str = "agent"
         except fastpath.Unsupported:
             pass
     return lambda seed: simulate(scenario, seed, collect_data=False)
+
+
+class Variants:
+    """Summary-only runners of one scenario with a few numbers changed (calibration's
+    particles): ``Variants(base, engine, validate)(values)`` is ``summary_runner(
+    validate(values), engine)``, where ``validate`` applies ``values`` (paths as ``--set``
+    takes them) to the base's file and validates the result in full.
+
+    With ``checked`` (the values are known to lie in their fields' ranges: a particle inside
+    priors checked against the schema) the particle's scenario is the base's copy with the
+    values set (:func:`~leverage_sim.scenario.loader.with_checked_numbers`), and on the fast
+    path its arrays are the base's with the values written into their columns
+    (:meth:`leverage_sim.simulation.fastpath.Runner.varied`) rather than built; each falls back to the
+    full way when it cannot vouch for the result. The same runs either way."""
+
+    def __init__(self, base: Scenario, engine: str,
+                 validate: Callable[[Mapping[str, Any]], Scenario]) -> None:
+        self.base, self.engine, self.validate = base, engine, validate
+        self._runner: Any = None
+
+    def __call__(self, values: Mapping[str, Any], checked: bool = True
+                 ) -> Callable[[int], LeverageModel | Any]:
+        scenario = with_checked_numbers(self.base, values) if checked else None
+        if scenario is None:
+            return summary_runner(self.validate(values), self.engine)
+        if self.engine == "fast":
+            if self._runner is None:
+                self._runner = summary_runner(self.base, "fast")
+            varied = getattr(self._runner, "varied", None)  # None: the agents run it
+            if varied is not None:
+                return varied(scenario, values)
+        return summary_runner(scenario, self.engine)
 
 
 class SummaryTables(RunTables):

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
 
 from leverage_sim.scenario.schema import Scenario
-from leverage_sim.simulation.fastpath.build import Unsupported, build
+from leverage_sim.simulation.fastpath.build import Unsupported, World, Writer, build
 from leverage_sim.simulation.fastpath.result import FastRun
 from leverage_sim.simulation.fastpath.seeding import pcg64_state
 
@@ -67,11 +67,30 @@ class Runner:
     ``Runner(scenario)(seed)`` is :func:`simulate` ``(scenario, seed)``; raises
     :class:`Unsupported` for a scenario the fast path does not model."""
 
-    def __init__(self, scenario: Scenario) -> None:
+    def __init__(self, scenario: Scenario, world: World | None = None) -> None:
         self.scenario = scenario
-        self.world = build(scenario)
+        self.world = build(scenario) if world is None else world
         self.events = 64 + 2 * scenario.horizon_days  # rows of the event table (grows)
         self._call: Callable[..., Any] | None = None
+        self._writer: Writer | None = None
+        self._parent: Runner | None = None
+
+    def varied(self, scenario: Scenario, paths: Iterable[str]) -> Runner:
+        """A runner of ``scenario``: this runner's scenario with the fields at ``paths``
+        changed and nothing else (a calibration particle, as
+        :func:`~leverage_sim.scenario.loader.with_checked_numbers` makes it). Its arrays are
+        a copy of this runner's with those fields written in (:class:`.build.Writer`), or
+        built in full when the writer cannot vouch for them; the same arrays either way."""
+        if self._writer is None:
+            self._writer = Writer(self.scenario, self.world)
+        world = self._writer(scenario, paths)
+        if world is None:
+            return Runner(scenario)
+        runner = Runner(scenario, world)
+        runner._call = self._call  # the same kinds of arguments: the same compiled code
+        runner._parent = self  # (which learns it from the first particle that runs)
+        runner.events = self.events
+        return runner
 
     def __call__(self, seed: int) -> FastRun:
         """Run to the horizon with integer ``seed``."""
@@ -95,12 +114,16 @@ class Runner:
                     self._call = _DIRECT[kinds] = fn if found is None else found.entry_point
                 else:
                     table, standoffs = self._call(*args)
+                if self._parent is not None and self._parent._call is None:
+                    self._parent._call = self._call
             else:
                 table, standoffs = self._call(*args)
             count = int(table[0, 0])
             if count < self.events:
                 return FastRun(self.scenario, w, m, table[1:], standoffs, wd.strings)
             self.events = 2 * count + 2
+            if self._parent is not None:  # the next particles start with the larger table
+                self._parent.events = max(self._parent.events, self.events)
 
 
 _DIRECT: dict[tuple, Callable[..., Any]] = {}

@@ -5,10 +5,12 @@ string table (names, notes)."""
 from __future__ import annotations
 
 import operator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
 
+from leverage_sim.errors import InputError
 from leverage_sim.scenario import overrides
 from leverage_sim.scenario.schema import Scenario, ScriptedEvent
 from leverage_sim.simulation import event_text
@@ -34,45 +36,94 @@ class World:
     capacity: int
 
 
-def _belief(row: np.ndarray, column: int, mean: float, strength: float) -> None:
+ESCALATION = {"initial": L.ESC, "decay": L.ESC_DECAY, "per_attack": L.ESC_PER_ATTACK,
+              "per_casualty": L.ESC_PER_CASUALTY, "per_strike": L.ESC_PER_STRIKE,
+              "per_clash": L.ESC_PER_CLASH, "per_muster": L.ESC_PER_MUSTER,
+              "per_step_in": L.ESC_PER_STEP_IN}
+"""Columns of the escalation section's fields (starting values: no scripted ``set`` reaches
+them, so they are not in :data:`~.layout.SETTABLE`)."""
+
+BASELINES = {("government", "authority"): L.BASE_AUTHORITY,
+             ("government", "resolve"): L.BASE_RESOLVE,
+             ("government", "coalition_support"): L.BASE_COALITION,
+             ("patron", "instigation"): L.BASE_INSTIGATION,
+             ("foreign_forces", "presence"): L.AUTHORISED,
+             ("militias", "cohesion"): L.BASE_COHESION,
+             ("militias", "autonomy"): L.BASE_AUTONOMY}
+"""Fields whose starting value also fills a second column (the level the actor returns
+toward, the force's authorised presence)."""
+
+STARTING: dict[str, dict[str, tuple[int, ...]]] = {
+    section: {field: (column, *((BASELINES[section, field],)
+                                if (section, field) in BASELINES else ()))
+              for field, column in columns.items()}
+    for section, columns in {"escalation": ESCALATION, **L.SETTABLE}.items()}
+"""The one table of which schema field fills which columns on day 0, by section (the world's
+sections, ``militias`` and ``sites`` per row): :data:`~.layout.SETTABLE` with the escalation
+section and the baselines. The build (:func:`initial_world`, :func:`initial_militias`,
+:func:`initial_sites`) and the particles' writer (:class:`Writer`) both read it."""
+
+BELIEF_STRENGTH = "prior_strength"
+BELIEFS: dict[str, tuple[tuple[int, int, str], ...]] = {
+    "government": ((L.GB_ALPHA, L.GB_ALPHA0, "prior_backing"),
+                   (L.GR_ALPHA, L.GR_ALPHA0, "prior_resistance")),
+    "foreign_forces": ((L.FP_ALPHA, L.FP_ALPHA0, "prior_partner_resolve"),),
+    "militias": ((L.MB_ALPHA, L.MB_ALPHA0, "prior_backing"),
+                 (L.MR_ALPHA, L.MR_ALPHA0, "prior_government_resolve"),
+                 (L.MT_ALPHA, L.MT_ALPHA0, "prior_retaliation")),
+}
+"""The quantities the build derives from several fields: each belief (alpha, beta, mean at
+its first column; the prior it forgets toward, alpha and beta, at the second) from its prior
+mean (the field named) and the section's :data:`BELIEF_STRENGTH`."""
+
+WORLD_SECTIONS = ("escalation", "government", "patron", "foreign_forces")
+"""The sections of the world vector."""
+
+
+def _belief(row: np.ndarray, column: int, prior: int, mean: float, strength: float) -> None:
     alpha, beta = beta_prior(mean, strength)
     row[column], row[column + 1], row[column + 2] = alpha, beta, alpha / (alpha + beta)
+    row[prior], row[prior + 1] = alpha, beta
 
 
-_COLUMNS = {section: (operator.attrgetter(*columns), np.array(list(columns.values())))
-            for section, columns in L.SETTABLE.items()}
-"""By section: a getter of its schema fields' values (one C call) and their columns."""
+def _getter(names: list[str]) -> Callable[[object], tuple]:
+    """A getter of the attributes ``names`` returning a tuple (one C call), one name or more."""
+    get = operator.attrgetter(*names)
+    return get if len(names) > 1 else _Tuple(get)
+
+
+class _Tuple:
+    """A one-attribute getter returning a 1-tuple (as a many-attribute attrgetter does)."""
+
+    __slots__ = ("get",)
+
+    def __init__(self, get: operator.attrgetter) -> None:
+        self.get = get
+
+    def __call__(self, obj: object) -> tuple:
+        return (self.get(obj),)
+
+
+_COLUMNS = {section: (_getter([f for f, cols in fields.items() for _ in cols]),
+                      np.array([c for cols in fields.values() for c in cols]))
+            for section, fields in STARTING.items()}
+"""By section: a getter of its fields' values (one C call, a field once per column it fills)
+and those columns (:data:`STARTING`)."""
 
 
 def _fields(row: np.ndarray, section: str, params: object) -> None:
-    """The schema fields of ``params`` into their columns of ``row``."""
+    """The fields of ``params`` into their columns of ``row``, and its beliefs."""
     values, columns = _COLUMNS[section]
-    row[columns] = values(params) if len(columns) > 1 else [values(params)]
+    row[columns] = values(params)
+    for belief, prior, mean in BELIEFS.get(section, ()):
+        _belief(row, belief, prior, getattr(params, mean), getattr(params, BELIEF_STRENGTH))
 
 
 def initial_world(sc: Scenario) -> np.ndarray:
     """The world vector on day 0 (``LeverageModel.__init__`` and the agents' constructors)."""
     w = np.zeros(L.WORLD_SIZE)
-    esc = sc.escalation
-    w[L.ESC], w[L.ESC_DECAY] = esc.initial, esc.decay
-    w[L.ESC_PER_ATTACK], w[L.ESC_PER_CASUALTY] = esc.per_attack, esc.per_casualty
-    w[L.ESC_PER_STRIKE], w[L.ESC_PER_CLASH] = esc.per_strike, esc.per_clash
-    w[L.ESC_PER_MUSTER] = esc.per_muster
-    w[L.ESC_PER_STEP_IN] = esc.per_step_in
-    g, p, f = sc.government, sc.patron, sc.foreign_forces
-    _fields(w, "government", g)
-    _fields(w, "patron", p)
-    _fields(w, "foreign_forces", f)
-    w[L.BASE_AUTHORITY], w[L.BASE_RESOLVE], w[L.BASE_COALITION] = (
-        g.authority, g.resolve, g.coalition_support)
-    _belief(w, L.GB_ALPHA, g.prior_backing, g.prior_strength)
-    _belief(w, L.GR_ALPHA, g.prior_resistance, g.prior_strength)
-    w[L.BASE_INSTIGATION] = p.instigation
-    _belief(w, L.FP_ALPHA, f.prior_partner_resolve, f.prior_strength)
-    for belief, prior in ((L.GB_ALPHA, L.GB_ALPHA0), (L.GR_ALPHA, L.GR_ALPHA0),
-                          (L.FP_ALPHA, L.FP_ALPHA0)):
-        w[prior], w[prior + 1] = w[belief], w[belief + 1]
-    w[L.AUTHORISED] = f.presence
+    for section in WORLD_SECTIONS:
+        _fields(w, section, getattr(sc, section))
     w[L.LAST_DRAWDOWN] = w[L.WITHDRAWAL_DAY] = w[L.TRUCE_UNTIL] = -1
     return w
 
@@ -82,15 +133,16 @@ def initial_militias(sc: Scenario) -> np.ndarray:
     m = np.zeros((len(sc.militias), L.MILITIA_SIZE))
     for row, params in zip(m, sc.militias, strict=True):
         _fields(row, "militias", params)
-        row[L.BASE_COHESION], row[L.BASE_AUTONOMY] = params.cohesion, params.autonomy
-        _belief(row, L.MB_ALPHA, params.prior_backing, params.prior_strength)
-        _belief(row, L.MR_ALPHA, params.prior_government_resolve, params.prior_strength)
-        _belief(row, L.MT_ALPHA, params.prior_retaliation, params.prior_strength)
-        for belief, prior in ((L.MB_ALPHA, L.MB_ALPHA0), (L.MR_ALPHA, L.MR_ALPHA0),
-                              (L.MT_ALPHA, L.MT_ALPHA0)):
-            row[prior], row[prior + 1] = row[belief], row[belief + 1]
         row[L.RELEASE_DAY] = -1
     return m
+
+
+def initial_sites(sc: Scenario) -> np.ndarray:
+    """One row per site of the foreign force."""
+    s = np.zeros((len(sc.foreign_forces.sites), L.SITE_SIZE))
+    for row, params in zip(s, sc.foreign_forces.sites, strict=True):
+        _fields(row, "sites", params)
+    return s
 
 
 class _Strings:
@@ -222,8 +274,166 @@ def build(sc: Scenario) -> World:
                 _SCRIPTS.pop(next(iter(_SCRIPTS)))
             _SCRIPTS[key] = cached
     scripted, sets, items = cached  # read-only for the runs (their strings are appended here)
-    s = np.array([[site.target_weight, site.interception, site.lethality]
-                  for site in sc.foreign_forces.sites], dtype=float).reshape(-1, L.SITE_SIZE)
     raids = sum(ev.action in ("raid", "operation") for ev in sc.events)
-    return World(initial_world(sc), initial_militias(sc), s, scripted, sets, items,
-                 sc.horizon_days + raids + 1)
+    return World(initial_world(sc), initial_militias(sc), initial_sites(sc), scripted, sets,
+                 items, sc.horizon_days + raids + 1)
+
+
+# ---- particles: the base's arrays with a few fields written ----------------------------------
+_TABLES = ("w", "m", "s")
+"""The tables a field's columns are in: the world vector, the militias' and the sites' rows."""
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """The changed fields of one section (one militia, one site): its table (0 the world, 1
+    the militias, 2 the sites), how to find the section in the particle's scenario, a getter
+    of the changed fields (a field once per column it fills), their positions in the
+    flattened table, and the beliefs to derive again (their positions, prior mean field)."""
+
+    table: int
+    locate: Callable[[Scenario], object]
+    values: Callable[[object], tuple]
+    flat: np.ndarray
+    beliefs: tuple[tuple[int, int, str], ...]
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """How to write one list of paths: by table, the sections' (locate, getter) pairs and the
+    positions their values go to; the beliefs to derive again (table, locate, positions,
+    prior mean field); and a getter of the top-level sections the paths do not reach with the
+    base's objects there (a particle must share them)."""
+
+    parts: tuple[tuple[tuple[Callable, Callable], ...], ...]
+    flat: tuple[np.ndarray, ...]
+    beliefs: tuple[tuple[int, Callable, int, int, str], ...]
+    unchanged: Callable[[Scenario], tuple]
+    base: tuple
+
+
+def _row(names: list[str], key: str) -> int | None:
+    """The row a bracketed path step picks (a name, or a position as
+    :func:`~leverage_sim.scenario.loader.with_checked_numbers` reads it); None if none."""
+    at = overrides.position(key)
+    if at is None:
+        return names.index(key) if key in names else None
+    return at % len(names) if -len(names) <= at < len(names) else None
+
+
+def _where(base: Scenario, path: str) -> tuple[str, int, str, Callable[[Scenario], object]] | None:
+    """A path's section (a key of :data:`STARTING`), row, field and a getter of the section in
+    a scenario; None if the path is not a field of :data:`STARTING` (a top-level field, a
+    name, the events, a list...): the writer cannot vouch for it."""
+    try:
+        parts = overrides.parse_path(path)
+    except InputError:
+        return None
+    key = [isinstance(p, overrides.Key) for p in parts]
+    if key == [False, False] and parts[0] in WORLD_SECTIONS:
+        section, row, locate = parts[0], 0, operator.attrgetter(parts[0])
+    elif key == [False, True, False] and parts[0] == "militias":
+        section = "militias"
+        row = _row([m.name for m in base.militias], parts[1])
+        locate = (lambda sc, r=row: sc.militias[r])
+    elif key == [False, False, True, False] and parts[:2] == ["foreign_forces", "sites"]:
+        section = "sites"
+        row = _row([s.name for s in base.foreign_forces.sites], parts[2])
+        locate = (lambda sc, r=row: sc.foreign_forces.sites[r])
+    else:
+        return None
+    if row is None or parts[-1] not in STARTING[section]:
+        return None
+    return section, row, parts[-1], locate
+
+
+class Writer:
+    """A particle's arrays from a base scenario's (:func:`build`): a copy of the base's with
+    the changed fields written into their columns (:data:`STARTING`) and the beliefs derived
+    from them (:data:`BELIEFS`) computed again — a few writes instead of a build.
+
+    ``Writer(base, world)(scenario, paths)`` is ``build(scenario)``, array for array, for a
+    ``scenario`` equal to ``base`` but for the fields at ``paths`` (what
+    :func:`~leverage_sim.scenario.loader.with_checked_numbers` returns: it shares every
+    section it does not change with ``base``); None (then build in full) when a path is not
+    a field the writer knows (:func:`_where`: top-level fields such as the horizon, events,
+    names, lists change shapes, rows or the scripted rows), or when a section the paths do not
+    reach is not the base's own object (the scenario was not made from ``base``)."""
+
+    PLANS = 64
+    """At most this many sets of paths remembered (calibration varies one set)."""
+
+    def __init__(self, base: Scenario, world: World) -> None:
+        self.base, self.world = base, world
+        self._plans: dict[tuple[str, ...], _Plan | None] = {}
+
+    def plan(self, paths: Iterable[str]) -> _Plan | None:
+        """How to write ``paths`` (remembered), or None if the writer cannot vouch for one."""
+        key = tuple(paths)
+        if key in self._plans:
+            return self._plans[key]
+        groups: dict[tuple[int, int], tuple[str, Callable, list[str]]] = {}
+        changed = set()
+        plan: _Plan | None = None
+        for path in key:
+            where = _where(self.base, path)
+            if where is None:
+                break
+            section, row, field, locate = where
+            changed.add("foreign_forces" if section == "sites" else section)
+            table = 0 if section in WORLD_SECTIONS else 1 if section == "militias" else 2
+            groups.setdefault((table, row) if table else (0, WORLD_SECTIONS.index(section)),
+                              (section, locate, []))[2].append(field)
+        else:
+            entries = [self._entry(section, table, row if table else 0, locate, fields)
+                       for (table, row), (section, locate, fields) in groups.items()]
+            unchanged = [f for f in type(self.base).model_fields if f not in changed]
+            get = operator.attrgetter(*unchanged) if len(unchanged) > 1 else _Tuple(
+                operator.attrgetter(*unchanged)) if unchanged else (lambda sc: ())
+            plan = _Plan(
+                tuple(tuple((e.locate, e.values) for e in entries if e.table == t)
+                      for t in range(3)),
+                tuple(np.concatenate([e.flat for e in entries if e.table == t]
+                                     + [np.zeros(0, dtype=np.intp)]) for t in range(3)),
+                tuple((e.table, e.locate, b, p, mean) for e in entries
+                      for b, p, mean in e.beliefs),
+                get, get(self.base))
+        if len(self._plans) >= self.PLANS:
+            self._plans.pop(next(iter(self._plans)))
+        self._plans[key] = plan
+        return plan
+
+    def _entry(self, section: str, table: int, row: int, locate: Callable,
+               fields: list[str]) -> _Entry:
+        fields = list(dict.fromkeys(fields))
+        width = getattr(self.world, _TABLES[table]).shape[1] if table else 0
+        columns = STARTING[section]
+        names = [f for f in fields for _ in columns[f]]
+        flat = np.array([row * width + c for f in fields for c in columns[f]], dtype=np.intp)
+        beliefs = tuple((row * width + belief, row * width + prior, mean)
+                        for belief, prior, mean in BELIEFS.get(section, ())
+                        if mean in fields or BELIEF_STRENGTH in fields)
+        return _Entry(table, locate, _getter(names), flat, beliefs)
+
+    def __call__(self, scenario: Scenario, paths: Iterable[str]) -> World | None:
+        """``build(scenario)`` for ``scenario`` = the base with the fields at ``paths``
+        changed; None if the writer cannot vouch for that."""
+        plan = self.plan(paths)
+        if plan is None or not all(map(operator.is_, plan.unchanged(scenario), plan.base)) \
+                or len(scenario.militias) != len(self.base.militias) \
+                or len(scenario.foreign_forces.sites) != len(self.base.foreign_forces.sites):
+            return None
+        base = self.world
+        tables = (base.w.copy(), base.m.copy(), base.s.copy())
+        for table, parts, flat in zip(tables, plan.parts, plan.flat, strict=True):
+            if parts:
+                values: tuple = ()
+                for locate, get in parts:
+                    values += get(locate(scenario))
+                table.reshape(-1)[flat] = values  # a view: the copies are contiguous
+        for t, locate, belief, prior, mean in plan.beliefs:
+            params = locate(scenario)
+            _belief(tables[t].reshape(-1), belief, prior, getattr(params, mean),
+                    getattr(params, BELIEF_STRENGTH))
+        return World(tables[0], tables[1], tables[2], base.scripted, base.sets, base.strings,
+                     base.capacity)

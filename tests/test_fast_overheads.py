@@ -200,7 +200,7 @@ def test_checked_numbers_leave_to_full_validation_what_they_cannot_vouch_for(rep
 def test_calibration_checks_particles_in_full_outside_the_priors(monkeypatch):
     from leverage_sim.calibration.episodes import LoadedEpisode
     from leverage_sim.calibration.simulator import EpisodeSimulator
-    from leverage_sim.simulation import runner
+    from leverage_sim.simulation import replication
 
     cal = load_calibration("calibration/default.yaml")
     sim = EpisodeSimulator(cal, 1, "fast")
@@ -209,7 +209,7 @@ def test_calibration_checks_particles_in_full_outside_the_priors(monkeypatch):
     outside = {**inside, cal.parameters[0].path: cal.parameters[0].prior.high * 2}
     assert not sim.within_priors(outside)
     full = []
-    monkeypatch.setattr(runner, "with_checked_numbers",
+    monkeypatch.setattr(replication, "with_checked_numbers",
                         lambda *a: pytest.fail("outside the priors, validated in full"))
     original = LoadedEpisode.scenario
     monkeypatch.setattr(LoadedEpisode, "scenario",

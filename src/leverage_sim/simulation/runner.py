@@ -23,6 +23,7 @@ from leverage_sim.simulation.replication import (  # noqa: F401 (the runner's AP
     SUMMARY_COLUMNS,
     RunTables,
     SummaryTables,
+    Variants,
     child_seed,
     collect,
     release,

@@ -69,6 +69,7 @@ class TableBudget:
     truths: int = 200
     information_trees: int = 100
     adjust: bool = False
+    balance: bool = True
 
 
 @dataclass
@@ -109,7 +110,7 @@ def fit(simulator: Simulator, priors: Sequence[Prior], record: Sequence[Target],
             say(f"{rows}/{n} simulations")
         table = known if len(known) == n else known.rows(slice(0, n))
         u, w = RejectionPosterior(table, min(budget.accept, n // 10),
-                                  budget.adjust).sample(record)
+                                  budget.adjust, budget.balance).sample(record)
         q = np.column_stack([weighted_quantiles(u[:, j], w, list(QUANTILES))
                              for j in range(u.shape[1])])
         moves = np.abs(q - previous).max(axis=0) if previous is not None else None
@@ -127,7 +128,7 @@ def fit(simulator: Simulator, priors: Sequence[Prior], record: Sequence[Target],
         previous, n = q, 2 * n
     truths = min(budget.truths, len(table) // 5)
     cov = coverage.check(table, record, lambda t: RejectionPosterior(
-        t, min(budget.accept, len(t) // 10), budget.adjust), truths, seed)
+        t, min(budget.accept, len(t) // 10), budget.adjust, budget.balance), truths, seed)
     info = ForestPosterior(table, ForestSettings(trees=budget.information_trees,
                                                  min_leaf=5)).information()
     return TableFit(posterior_frame(table, u, w), effective_sample_size(w), converged,

@@ -83,6 +83,9 @@ class TableFit:
     coverage: coverage.Coverage
     information: pd.Series
     simulations: int
+    alone: dict[str, pd.DataFrame] | None = None
+    """Per fitted episode, the posterior from that episode's facts alone (same table, distance
+    and ``accept``): what its own facts allow, for the fit check (:func:`episode_alone`)."""
 
     @property
     def informed(self) -> pd.Series:
@@ -132,7 +135,31 @@ def fit(simulator: Simulator, priors: Sequence[Prior], record: Sequence[Target],
     info = ForestPosterior(table, ForestSettings(trees=budget.information_trees,
                                                  min_leaf=5)).information()
     return TableFit(posterior_frame(table, u, w), effective_sample_size(w), converged,
-                    pd.DataFrame(steps), cov, info, len(table))
+                    pd.DataFrame(steps), cov, info, len(table),
+                    episode_alone(table, record, min(budget.accept, len(table) // 10),
+                                  budget.adjust, budget.balance))
+
+
+def episode_alone(table: ReferenceTable, record: Sequence[Target], accept: int, adjust: bool,
+                  balance: bool) -> dict[str, pd.DataFrame]:
+    """Per episode of ``record`` (``episode.fact`` names), the posterior computed from that
+    episode's facts alone on the same table: the fit check compares it with the joint posterior
+    to tell a trade between episodes (the joint fit worse than the episode's own) from what one
+    history of the episode allows (both alike). Rows at equal distance (all matching every
+    fact of the episode) are taken in table order, i.e. at random from the prior."""
+    from leverage_sim.calibration.forest import distance, episode_of
+
+    out = {}
+    names = [t.name for t in record]
+    for episode in dict.fromkeys(episode_of(n) for n in names):
+        keep = [i for i, n in enumerate(names) if episode_of(n) == episode]
+        if len(keep) == len(names):
+            continue  # one episode: alone is the fit itself
+        own = ReferenceTable(table.priors, table.unit, table.values,
+                             table.facts.iloc[:, keep], table.seed)
+        u, w = RejectionPosterior(own, accept, adjust, balance).sample([record[i] for i in keep])
+        out[episode] = posterior_frame(own, u, w)
+    return out
 
 
 def save_checkpoint(table: ReferenceTable, path: Path) -> None:

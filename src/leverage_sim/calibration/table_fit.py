@@ -40,6 +40,7 @@ from leverage_sim.calibration.forest import (
     ForestSettings,
     RejectionPosterior,
     effective_sample_size,
+    episode_of,
     posterior_frame,
 )
 from leverage_sim.calibration.reference import (
@@ -147,8 +148,6 @@ def episode_alone(table: ReferenceTable, record: Sequence[Target], accept: int, 
     to tell a trade between episodes (the joint fit worse than the episode's own) from what one
     history of the episode allows (both alike). Rows at equal distance (all matching every
     fact of the episode) are taken in table order, i.e. at random from the prior."""
-    from leverage_sim.calibration.forest import distance, episode_of
-
     out = {}
     names = [t.name for t in record]
     for episode in dict.fromkeys(episode_of(n) for n in names):

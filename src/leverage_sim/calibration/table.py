@@ -195,7 +195,7 @@ def fit_check_table(folder: Path) -> str:
                                         cell(r, "hand_tuned")]
                                        + ([cell(r, "alone")] if alone else [])) + " |")
     lines += ["", ("Summed scaled score, lower is better (in brackets: the share of runs "
-                   f"matching every fact of the episode), {folder.name}/fit_check.csv.")]
+                   f"matching every fact of the episode), {_shown(folder)}/fit_check.csv.")]
     for _, r in total[total["hand_tuned"] < total["posterior"]].iterrows():
         facts = check[(check["episode"] == r["episode"]) & (check["fact"] != ALL_FACTS)]
         worse = facts[facts["posterior"] > facts["hand_tuned"]]
@@ -212,6 +212,14 @@ def fit_check_table(folder: Path) -> str:
                        f"posterior fits worse (posterior vs hand-tuned): {listed(worse)}. "
                        f"Facts it fits better: {listed(better)}.")]
     return "\n".join(lines)
+
+
+def _shown(folder: Path) -> str:
+    """``folder`` relative to the repository when inside it, else its name."""
+    try:
+        return folder.resolve().relative_to(ROOT).as_posix()
+    except ValueError:
+        return folder.name
 
 
 def _replace(text: str, start: str, end: str, body: str, doc: Path) -> str:

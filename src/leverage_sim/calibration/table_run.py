@@ -289,7 +289,10 @@ def report(out: Path, cal: Calibration, record: dict[str, Any], steps: pd.DataFr
             "runs on the same seeds (lower is better: CRPS over the fact's range for "
             "quantities, Brier for 0/1 facts) and the share of runs inside the fact's range; "
             f"per episode (*{ALL_FACTS}*), the summed scaled score and the share of runs "
-            "matching every fact at once.")]),
+            "matching every fact at once. *alone* (several episodes fitted): the same for the "
+            "posterior from that episode's facts alone; the joint posterior worse than it "
+            "means the other episodes pull it away, the two alike that one history of the "
+            "episode allows no better.")]),
         Section("Table size and convergence", [steps]),
         Section("Charts", figures),
         Section("Manifest", [record]),

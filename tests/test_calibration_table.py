@@ -288,3 +288,25 @@ def test_a_checkpoint_longer_than_the_first_size_is_kept_whole(tmp_path: Path) -
     assert len(calls) == 100  # only rows 300..399: the 300 rows done are not cut to 100
     assert resumed.posterior.equals(whole.posterior)
     assert resumed.steps.equals(whole.steps)
+
+
+def test_fit_check_table_names_the_facts_an_episode_trades(tmp_path: Path) -> None:
+    """docs/calibration.md's fit-check block: per episode the three sources' summed scores, and
+    for an episode the hand-tuned values win, which facts they win on."""
+    from leverage_sim.calibration.table import fit_check_table
+
+    rows = [("a", "a.x", "count", "CRPS", 2.0, 0.2, 1.0, 0.6, 1.5, 0.4),
+            ("a", "a.y", "event", "Brier", 0.1, 0.9, 0.2, 0.8, 0.1, 0.9),
+            ("a", "(all facts)", "episode", "sum of scaled scores", 1.5, 0.2, 1.0, 0.5, 1.2, 0.4),
+            ("b", "b.z", "count", "CRPS", 1.0, 0.5, 3.0, 0.1, None, None),
+            ("b", "(all facts)", "episode", "sum of scaled scores", 1.0, 0.5, 3.0, 0.1, None,
+             None)]
+    pd.DataFrame(rows, columns=["episode", "fact", "kind", "score", "posterior",
+                                "posterior_in_range", "hand_tuned", "hand_tuned_in_range",
+                                "alone", "alone_in_range"]).to_csv(tmp_path / "fit_check.csv",
+                                                                   index=False)
+    text = fit_check_table(tmp_path)
+    assert "| a | 1.50 (20%) | 1.00 (50%) | 1.20 (40%) |" in text
+    assert "| b | 1.00 (50%) | 3.00 (10%) | — |" in text
+    assert "**a**: the hand-tuned values score better" in text
+    assert "x CRPS 2 vs 1 (in range 20% vs 60%)" in text and "**b**" not in text

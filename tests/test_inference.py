@@ -158,3 +158,71 @@ def test_a_rank_stays_in_the_unit_interval_when_weights_sum_above_one_by_roundin
     w = np.full(10, 0.1)  # sums to 0.9999999999999999 or 1.0000000000000002 by order
     w[0] += 3e-16
     assert coverage.weighted_rank(np.arange(10.0), w, 99.0, np.random.default_rng(0)) == 1.0
+
+
+def two_episodes(values, seed):
+    """Episode ``many``: four facts no parameter moves (misses no parameter set avoids, like
+    Basra's ceasefire day) and four noisy readings of ``a``; episode ``few``: one fact,
+    k ~ Binomial(30, b)."""
+    rng = np.random.default_rng(seed)
+    out = {f"many.noise{i}": float(rng.normal()) for i in range(4)}
+    out |= {f"many.level{i}": float(rng.normal(10 * values["a"], 2.0)) for i in range(4)}
+    out["few.k"] = float(rng.binomial(TRIALS, values["b"]))
+    return out
+
+
+TWO_FACTS = [*(f"many.noise{i}" for i in range(4)), *(f"many.level{i}" for i in range(4)),
+             "few.k"]
+TWO_RECORD = [*(Target(f"many.noise{i}", 0.0, 0.0, 0.0) for i in range(4)),
+              *(Target(f"many.level{i}", 5.0, 5.0, 5.0) for i in range(4)),
+              Target("few.k", 12, 12, 12)]
+TWO_PRIORS = [Prior("a", "uniform", 0, 1), Prior("b", "uniform", 0, 1)]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_every_episode_counts_equally_in_the_distance(seed):
+    """The episode with one fact is fitted, not drowned by the one with eight: with k = 12 of
+    30 the posterior of ``b`` is Beta(13, 19) (sd 0.085). Summing squared misses over all facts
+    (the old distance) lets ``many``'s eight misses, four of them unavoidable, set the
+    tolerance: ``b`` keeps most of its prior's width (sd ≈ 0.19 of 0.29). Balanced, ``b``'s sd
+    is ≈ 0.09 and ``a``'s (exact: 0.10, four readings of 10a with sd 2) ≈ 0.18 against ≈ 0.14:
+    ``many`` gives up a little, ``few`` gains much."""
+    table = build_table(two_episodes, TWO_PRIORS, TWO_FACTS, 8000, seed=seed)
+    exact_sd = np.sqrt(13 * 19 / (32**2 * 33))
+
+    def b_moments(**kw):
+        u, w = RejectionPosterior(table, 400, adjust=False, **kw).sample(TWO_RECORD)
+        mean = w @ u[:, 1]
+        return mean, np.sqrt(w @ (u[:, 1] - mean) ** 2), u, w
+
+    mean, sd, u, w = b_moments()  # the default: balanced
+    assert mean == pytest.approx(13 / 32, abs=0.04)
+    assert sd < 1.5 * exact_sd
+    a_mean = w @ u[:, 0]
+    assert a_mean == pytest.approx(0.5, abs=0.05)  # and episode ``many`` still fits ``a``
+    assert np.sqrt(w @ (u[:, 0] - a_mean) ** 2) < 0.2
+    _, old_sd, _, _ = b_moments(balance=False)
+    assert old_sd > 2 * exact_sd
+
+
+def test_the_calibration_file_balances_episodes_unless_told_not_to():
+    from leverage_sim.calibration.config import TableBudgetSpec
+
+    assert TableBudgetSpec(start=100, max_simulations=200).budget().balance
+    assert not TableBudgetSpec(start=100, max_simulations=200, balance=False).budget().balance
+
+
+def test_each_episode_alone_is_fitted_to_its_own_facts():
+    """The fit check's reference: per episode, the posterior from its facts alone."""
+    from leverage_sim.calibration.table_fit import episode_alone
+
+    table = build_table(two_episodes, TWO_PRIORS, TWO_FACTS, 4000, seed=1)
+    alone = episode_alone(table, TWO_RECORD, 300, adjust=False, balance=True)
+    assert set(alone) == {"many", "few"}
+    few, many = alone["few"], alone["many"]
+    b_mean = few["weight"] @ few["b"]
+    assert b_mean == pytest.approx(13 / 32, abs=0.04)
+    assert np.sqrt(few["weight"] @ (few["b"] - b_mean) ** 2) < 1.5 * np.sqrt(13 * 19 / (32**2 * 33))
+    assert np.sqrt(few["weight"] @ (few["a"] - few["weight"] @ few["a"]) ** 2) > 0.25  # prior
+    assert np.sqrt(many["weight"] @ (many["b"] - many["weight"] @ many["b"]) ** 2) > 0.25
+    assert episode_alone(table, RECORD, 300, False, True) == {}  # one episode: nothing to add

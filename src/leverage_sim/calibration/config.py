@@ -97,6 +97,10 @@ class TableBudgetSpec(Strict):
     adjust: bool = Field(False, description="regression-adjust the accepted rows (Beaumont et "
                          "al. 2002); off by default: on the 2020 record the accepted rows miss "
                          "it and the linear adjustment extrapolates (docs/calibration.md)")
+    balance: bool = Field(True, description="every episode counts equally in the distance "
+                          "(each episode's distance over its median in the table, summed); "
+                          "false: one Euclidean norm over all facts, in which episodes with "
+                          "more facts or unavoidable misses dominate (docs/calibration.md)")
 
     @model_validator(mode="after")
     def _start_within_cap(self) -> TableBudgetSpec:
@@ -109,7 +113,7 @@ class TableBudgetSpec(Strict):
         from leverage_sim.calibration.table_fit import TableBudget  # scikit-learn: on use
 
         return TableBudget(self.start, self.max_simulations, self.accept, self.tolerance,
-                           self.truths, adjust=self.adjust)
+                           self.truths, adjust=self.adjust, balance=self.balance)
 
 
 class CalibrationSpec(Strict):

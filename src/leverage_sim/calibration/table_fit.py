@@ -40,6 +40,7 @@ from leverage_sim.calibration.forest import (
     ForestSettings,
     RejectionPosterior,
     effective_sample_size,
+    episode_of,
     posterior_frame,
 )
 from leverage_sim.calibration.reference import (
@@ -69,6 +70,7 @@ class TableBudget:
     truths: int = 200
     information_trees: int = 100
     adjust: bool = False
+    balance: bool = True
 
 
 @dataclass
@@ -82,6 +84,9 @@ class TableFit:
     coverage: coverage.Coverage
     information: pd.Series
     simulations: int
+    alone: dict[str, pd.DataFrame] | None = None
+    """Per fitted episode, the posterior from that episode's facts alone (same table, distance
+    and ``accept``): what its own facts allow, for the fit check (:func:`episode_alone`)."""
 
     @property
     def informed(self) -> pd.Series:
@@ -109,7 +114,7 @@ def fit(simulator: Simulator, priors: Sequence[Prior], record: Sequence[Target],
             say(f"{rows}/{n} simulations")
         table = known if len(known) == n else known.rows(slice(0, n))
         u, w = RejectionPosterior(table, min(budget.accept, n // 10),
-                                  budget.adjust).sample(record)
+                                  budget.adjust, budget.balance).sample(record)
         q = np.column_stack([weighted_quantiles(u[:, j], w, list(QUANTILES))
                              for j in range(u.shape[1])])
         moves = np.abs(q - previous).max(axis=0) if previous is not None else None
@@ -127,11 +132,33 @@ def fit(simulator: Simulator, priors: Sequence[Prior], record: Sequence[Target],
         previous, n = q, 2 * n
     truths = min(budget.truths, len(table) // 5)
     cov = coverage.check(table, record, lambda t: RejectionPosterior(
-        t, min(budget.accept, len(t) // 10), budget.adjust), truths, seed)
+        t, min(budget.accept, len(t) // 10), budget.adjust, budget.balance), truths, seed)
     info = ForestPosterior(table, ForestSettings(trees=budget.information_trees,
                                                  min_leaf=5)).information()
     return TableFit(posterior_frame(table, u, w), effective_sample_size(w), converged,
-                    pd.DataFrame(steps), cov, info, len(table))
+                    pd.DataFrame(steps), cov, info, len(table),
+                    episode_alone(table, record, min(budget.accept, len(table) // 10),
+                                  budget.adjust, budget.balance))
+
+
+def episode_alone(table: ReferenceTable, record: Sequence[Target], accept: int, adjust: bool,
+                  balance: bool) -> dict[str, pd.DataFrame]:
+    """Per episode of ``record`` (``episode.fact`` names), the posterior computed from that
+    episode's facts alone on the same table: the fit check compares it with the joint posterior
+    to tell a trade between episodes (the joint fit worse than the episode's own) from what one
+    history of the episode allows (both alike). Rows at equal distance (all matching every
+    fact of the episode) are taken in table order, i.e. at random from the prior."""
+    out = {}
+    names = [t.name for t in record]
+    for episode in dict.fromkeys(episode_of(n) for n in names):
+        keep = [i for i, n in enumerate(names) if episode_of(n) == episode]
+        if len(keep) == len(names):
+            continue  # one episode: alone is the fit itself
+        own = ReferenceTable(table.priors, table.unit, table.values,
+                             table.facts.iloc[:, keep], table.seed)
+        u, w = RejectionPosterior(own, accept, adjust, balance).sample([record[i] for i in keep])
+        out[episode] = posterior_frame(own, u, w)
+    return out
 
 
 def save_checkpoint(table: ReferenceTable, path: Path) -> None:

@@ -99,8 +99,9 @@ def calibrate_table(cal: Calibration, out: Path, *, quick: bool, seed: int, exec
         say(f"fit check: {spec.predictive_runs} runs with posterior draws and "
             f"{spec.predictive_runs} with the hand-tuned values")
         posterior = as_parameter_values(fit.posterior, cal.parameters)
+        alone = {e: as_parameter_values(p, cal.parameters) for e, p in (fit.alone or {}).items()}
         check, runs = fit_check(cal, posterior, spec.predictive_runs, seed, pool, pool.workers,
-                                engine)
+                                engine, alone)
     except (KeyboardInterrupt, SystemExit) as stop:  # Ctrl-C; SIGTERM (the CLI's handler)
         code = 130 if isinstance(stop, KeyboardInterrupt) else stop.code
         return TableCalibrated(cal, "interrupted", None, seed, [out / "manifest.json"],
@@ -137,7 +138,8 @@ def _write_manifest(out: Path, record: dict[str, Any]) -> Path:
 
 
 def fit_check(cal: Calibration, posterior: pd.DataFrame, runs: int, seed: int,
-              executor: Any = None, workers: int = 1, engine: str = "fast"
+              executor: Any = None, workers: int = 1, engine: str = "fast",
+              alone: dict[str, pd.DataFrame] | None = None
               ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The posterior predictive of the fitted facts against the hand-tuned values.
 
@@ -150,15 +152,20 @@ def fit_check(cal: Calibration, posterior: pd.DataFrame, runs: int, seed: int,
     range), and one row per episode (``fact`` :data:`ALL_FACTS`): the summed score with each
     quantity's CRPS divided by the spread of both sources' runs
     (:func:`.validation.fact_scale`), and the share of runs with every fact in its range.
+
+    With ``alone`` (per episode, the posterior from its own facts alone:
+    :func:`.table_fit.episode_alone`), ``runs`` more runs per episode draw from it, on the same
+    seeds, and its rows get ``alone``/``alone_in_range`` (in the same scaled units; empty on
+    other episodes' rows): the joint posterior worse than ``alone`` on an episode means the
+    other episodes pull it away (a trade); both alike, what one history of it allows.
     """
     names = [p.path for p in cal.parameters]
-    rng = np.random.default_rng(np.random.SeedSequence([seed, FIT_CHECK_KEY]))
-    w = posterior["weight"].to_numpy(dtype=float)
-    picks = rng.choice(len(posterior), size=runs, p=w / w.sum())
     run_seed = int(np.random.SeedSequence([seed, FIT_CHECK_KEY, 1]).generate_state(1)[0])
     simulator = EpisodeSimulator(cal, replications=1, engine=engine)
-    sources = {"posterior": posterior[names].to_numpy(dtype=float)[picks],
+    sources = {"posterior": _draws(posterior, names, runs, [seed, FIT_CHECK_KEY]),
                "hand_tuned": np.tile([p.base_value for p in cal.parameters], (runs, 1))}
+    for k, (episode, frame) in enumerate(sorted((alone or {}).items())):
+        sources[f"alone:{episode}"] = _draws(frame, names, runs, [seed, FIT_CHECK_KEY, 2, k])
     values = {s: pd.DataFrame(simulate_values(simulator, names, v, run_seed,
                                               executor=executor, workers=workers))
               for s, v in sources.items()}
@@ -166,25 +173,41 @@ def fit_check(cal: Calibration, posterior: pd.DataFrame, runs: int, seed: int,
     for ep in cal.episodes:
         facts = [validation.episode_fact(f, fact_id(ep.name, f.name)) for f in ep.spec.facts
                  if f.name in cal.facts[ep.name]]
-        summed = dict.fromkeys(sources, 0.0)
-        inside = {s: np.ones(runs, dtype=bool) for s in sources}
+        compared = {"posterior": "posterior", "hand_tuned": "hand_tuned"}
+        if f"alone:{ep.name}" in sources:
+            compared["alone"] = f"alone:{ep.name}"
+        summed = dict.fromkeys(compared, 0.0)
+        inside = {c: np.ones(runs, dtype=bool) for c in compared}
         for fact in facts:
-            by_source = {s: values[s][fact.name].to_numpy(dtype=float) for s in sources}
-            scale = validation.fact_scale(fact, by_source)
+            by_source = {c: values[s][fact.name].to_numpy(dtype=float)
+                         for c, s in compared.items()}
+            scale = validation.fact_scale(fact, {c: by_source[c]
+                                                 for c in ("posterior", "hand_tuned")})
             row = {"episode": ep.name, "fact": fact.name, "kind": fact.kind,
                    "score": "Brier" if fact.kind == "event" else "CRPS"}
-            for s, v in by_source.items():
+            for c, v in by_source.items():
                 score = validation.fact_score(fact, v)
-                summed[s] += score / scale
+                summed[c] += score / scale
                 hit = (v >= fact.low) & (v <= fact.high)
-                inside[s] &= hit
-                row[s] = score
-                row[f"{s}_in_range"] = float(hit.mean())
+                inside[c] &= hit
+                row[c] = score
+                row[f"{c}_in_range"] = float(hit.mean())
             rows.append(row)
         rows.append({"episode": ep.name, "fact": ALL_FACTS, "kind": "episode",
                      "score": "sum of scaled scores", **summed,
-                     **{f"{s}_in_range": float(inside[s].mean()) for s in sources}})
-    return pd.DataFrame(rows), values["posterior"]
+                     **{f"{c}_in_range": float(inside[c].mean()) for c in compared}})
+    columns = ["episode", "fact", "kind", "score", "posterior", "posterior_in_range",
+               "hand_tuned", "hand_tuned_in_range"] + (["alone", "alone_in_range"]
+                                                       if alone else [])
+    return pd.DataFrame(rows, columns=columns), values["posterior"]
+
+
+def _draws(posterior: pd.DataFrame, names: list[str], runs: int, key: list[int]) -> np.ndarray:
+    """``runs`` parameter sets drawn from ``posterior`` by weight, from ``SeedSequence(key)``."""
+    rng = np.random.default_rng(np.random.SeedSequence(key))
+    w = posterior["weight"].to_numpy(dtype=float)
+    picks = rng.choice(len(posterior), size=runs, p=w / w.sum())
+    return posterior[names].to_numpy(dtype=float)[picks]
 
 
 def coverage_frame(fit: table_fit.TableFit) -> pd.DataFrame:
@@ -267,7 +290,10 @@ def report(out: Path, cal: Calibration, record: dict[str, Any], steps: pd.DataFr
             "runs on the same seeds (lower is better: CRPS over the fact's range for "
             "quantities, Brier for 0/1 facts) and the share of runs inside the fact's range; "
             f"per episode (*{ALL_FACTS}*), the summed scaled score and the share of runs "
-            "matching every fact at once.")]),
+            "matching every fact at once. *alone* (several episodes fitted): the same for the "
+            "posterior from that episode's facts alone; the joint posterior worse than it "
+            "means the other episodes pull it away, the two alike that one history of the "
+            "episode allows no better.")]),
         Section("Table size and convergence", [steps]),
         Section("Charts", figures),
         Section("Manifest", [record]),

@@ -41,6 +41,7 @@ from leverage_sim.calibration.outputs import as_parameter_values, manifest_field
 from leverage_sim.calibration.reference import simulate_values
 from leverage_sim.calibration.resume import check_resumable
 from leverage_sim.calibration.simulator import EpisodeSimulator
+from leverage_sim.calibration.table import ALL_FACTS
 from leverage_sim.errors import InputError
 from leverage_sim.files.version import installed_version
 from leverage_sim.simulation import model_fingerprint
@@ -49,8 +50,6 @@ from leverage_sim.simulation.executors import make_executor
 CHECKPOINT = "reference.parquet"
 FIT_CHECK_KEY = 0x66697463
 """Spawn key of the fit check's posterior draws and run seeds (a child of the master seed)."""
-ALL_FACTS = "(all facts)"
-"""``fit_check.csv``'s ``fact`` on an episode's joint row."""
 
 
 @dataclass

@@ -105,7 +105,8 @@ def _reference(name: str, events: pd.DataFrame, summary: dict, args: dict) -> fl
     return float(summary[args["column"]])
 
 
-@pytest.mark.parametrize("episode", ["june_2020_raid", "attacks_2020", "muslih_2021"])
+@pytest.mark.parametrize("episode", ["june_2020_raid", "attacks_2020", "muslih_2021",
+                                     "basra_2008"])
 def test_statistics_on_columns_equal_the_pandas_ones(episode):
     """Every fact of every episode, on both paths' runs and on plain frames, equals the pandas
     computation, for several seeds and stressed parameters (more events of every kind)."""

@@ -97,8 +97,7 @@ def test_quick_table_calibration_writes_every_file(runs: dict[str, Path]) -> Non
     assert post["weight"].sum() == pytest.approx(1.0)
     assert post["foreign_forces.response_delay_days"].dtype == "int64"
     assert list(pd.read_csv(out / "diagnostics.csv").columns) == [
-        "simulations", "effective_sample_size", "largest_quantile_move", "converged_below",
-        "most_moved"]
+        "simulations", "effective_sample_size", "largest_quantile_move", "most_moved"]
     cov = pd.read_csv(out / "coverage.csv")
     assert list(cov.columns) == ["parameter", "cover_50", "cover_90", "width",
                                  *(f"bin_{i}" for i in range(10))]
@@ -273,7 +272,7 @@ def test_a_checkpoint_longer_than_the_first_size_is_kept_whole(tmp_path: Path) -
     priors = [Prior("a", "uniform", 0, 1), Prior("b", "uniform", 0, 1)]
     record = [Target("x", 0.5, 0.5, 0.5)]
     budget = table_fit.TableBudget(start=100, max_simulations=400, accept=20, tolerance=1e-9,
-                                   truths=20, information_trees=10, noise=False)
+                                   truths=20, information_trees=10)
     ckpt = tmp_path / "reference.parquet"
     whole = table_fit.fit(_toy, priors, record, budget, seed=3, checkpoint=ckpt)
     assert whole.simulations == 400 and not whole.converged

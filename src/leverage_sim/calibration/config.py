@@ -101,9 +101,6 @@ class TableBudgetSpec(Strict):
                           "(each episode's distance over its median in the table, summed); "
                           "false: one Euclidean norm over all facts, in which episodes with "
                           "more facts or unavoidable misses dominate (docs/calibration.md)")
-    noise: bool = Field(True, description="converged also when the largest quantile move is "
-                        "within the Monte Carlo noise of the largest move (a bootstrap of the "
-                        "kept rows); false: below tolerance only (docs/calibration.md)")
 
     @model_validator(mode="after")
     def _start_within_cap(self) -> TableBudgetSpec:
@@ -116,7 +113,7 @@ class TableBudgetSpec(Strict):
         from leverage_sim.calibration.table_fit import TableBudget  # scikit-learn: on use
 
         return TableBudget(self.start, self.max_simulations, self.accept, self.tolerance,
-                           self.truths, adjust=self.adjust, balance=self.balance, noise=self.noise)
+                           self.truths, adjust=self.adjust, balance=self.balance)
 
 
 class CalibrationSpec(Strict):

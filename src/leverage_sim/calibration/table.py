@@ -67,13 +67,10 @@ def summary_line(manifest: dict, steps: pd.DataFrame) -> str:
     """A table-method calibration's size, convergence, ESS, coverage range and provenance."""
     cov = manifest["coverage"]
     moved = steps["largest_quantile_move"].iloc[-1]
-    bound = (f"{steps['converged_below'].iloc[-1]:.3f}" if "converged_below" in steps
-             else manifest["tolerance"])  # calibrations before the noise bound
-    how = (f"converged: the largest quantile move was {moved:.3f} < {bound} (the larger of the "
-           f"tolerance {manifest['tolerance']} and the move's Monte Carlo noise)"
+    how = (f"converged: the largest quantile move was {moved:.3f} < {manifest['tolerance']}"
            if manifest["converged"] else
            f"capped: not converged within {manifest['budget']['max_simulations']:,} "
-           f"simulations (last quantile move {moved:.3f}, bound {bound})")
+           f"simulations (last quantile move {moved:.3f}, tolerance {manifest['tolerance']})")
     return (f"{manifest['simulations']:,} simulations ({how}); effective sample size "
             f"{manifest['ess']:.0f}; coverage of 90% intervals on {cov['truths']} held-out "
             f"truths {cov['min']:.2f}–{cov['max']:.2f}; status {manifest['status']}; seed "

@@ -5,9 +5,8 @@ checked on synthetic truths, with what each parameter learnt.
 2. Compute the posterior for the record (:class:`.forest.RejectionPosterior`: the ``accept``
    rows nearest the record, kernel-weighted; regression-adjusted only if ``adjust``). Double
    the table and compute it again; stop when no parameter's 5%, 50% or 95% posterior quantile
-   (in prior-CDF units, 0-1) moved by more than ``tolerance`` or by more than the posterior's
-   own Monte Carlo noise allows (:func:`move_noise`: converged), or when the next doubling would
-   pass ``max_simulations`` (the cap is a cap: never exceeded).
+   (in prior-CDF units, 0-1) moved by more than ``tolerance`` (converged), or when the next
+   doubling would pass ``max_simulations`` (the cap is a cap: never exceeded).
 3. Check coverage on the final table: its last ``truths`` rows are held out as synthetic
    truths, recorded with the record's range widths (:mod:`.coverage`).
 4. Say how much the facts tell about each parameter: the out-of-bag R² of a random forest
@@ -56,10 +55,6 @@ from leverage_sim.calibration.table import weighted_quantiles
 INFORMED_R2 = 0.05
 """Out-of-bag R² below which the facts are taken to say nothing about a parameter."""
 QUANTILES = (0.05, 0.5, 0.95)
-NOISE_DRAWS = 200
-"""Bootstrap resamples of the kept rows behind :func:`move_noise`."""
-NOISE_LEVEL = 0.95
-"""The largest move converges below this quantile of the largest move that noise alone makes."""
 CHECKPOINT_ROWS = 1000
 """Rows simulated between two checkpoints: what an interruption can lose at most."""
 
@@ -76,8 +71,6 @@ class TableBudget:
     information_trees: int = 100
     adjust: bool = False
     balance: bool = True
-    noise: bool = True
-    """Converged also when the largest move is within Monte Carlo noise (:func:`move_noise`)."""
 
 
 @dataclass
@@ -101,31 +94,6 @@ class TableFit:
         return self.information >= INFORMED_R2
 
 
-def posterior_quantiles(u: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """The :data:`QUANTILES` of each parameter (columns of ``u``, prior-CDF units) under weights
-    ``w``: shape (len(QUANTILES), parameters)."""
-    return np.column_stack([weighted_quantiles(u[:, j], w, list(QUANTILES))
-                            for j in range(u.shape[1])])
-
-
-def move_noise(u: np.ndarray, w: np.ndarray, seed: int) -> float:
-    """How large the largest quantile move between two doublings gets from Monte Carlo noise
-    alone: the :data:`NOISE_LEVEL` quantile, over :data:`NOISE_DRAWS` bootstrap resamples of the
-    kept rows, of the largest deviation of any parameter's quantile from this posterior's,
-    times √2 (two posteriors, each with its own noise).
-
-    Why: the convergence test takes the largest of (parameters × 3) moves, so with 22
-    parameters a fixed tolerance near one quantile's Monte Carlo error fails on noise alone
-    however large the table grows; this bound is the same maximum, taken over noise."""
-    rng = np.random.default_rng(seed)
-    q = posterior_quantiles(u, w)
-    largest = []
-    for _ in range(NOISE_DRAWS):
-        idx = rng.integers(0, len(w), len(w))
-        largest.append(float(np.abs(posterior_quantiles(u[idx], w[idx]) - q).max()))
-    return float(np.quantile(largest, NOISE_LEVEL) * np.sqrt(2))
-
-
 def fit(simulator: Simulator, priors: Sequence[Prior], record: Sequence[Target],
         budget: TableBudget, seed: int, executor: Executor | None = None, workers: int = 1,
         checkpoint: Path | None = None,
@@ -147,18 +115,16 @@ def fit(simulator: Simulator, priors: Sequence[Prior], record: Sequence[Target],
         table = known if len(known) == n else known.rows(slice(0, n))
         u, w = RejectionPosterior(table, min(budget.accept, n // 10),
                                   budget.adjust, budget.balance).sample(record)
-        q = posterior_quantiles(u, w)
+        q = np.column_stack([weighted_quantiles(u[:, j], w, list(QUANTILES))
+                             for j in range(u.shape[1])])
         moves = np.abs(q - previous).max(axis=0) if previous is not None else None
         moved = float(moves.max()) if moves is not None else float("nan")
-        bound = max(budget.tolerance, move_noise(u, w, seed + n)) if budget.noise else \
-            budget.tolerance
         steps.append({"simulations": n, "ess": effective_sample_size(w), "moved": moved,
-                      "bound": bound,
                       "most_moved": "" if moves is None else priors[int(moves.argmax())].name})
         say(f"{n} simulations: ESS {steps[-1]['ess']:.0f}, " + (
             "first size" if previous is None else
-            f"largest quantile move {moved:.3f} (converged below {bound:.3f})"))
-        if previous is not None and moved < bound:
+            f"largest quantile move {moved:.3f} (converged below {budget.tolerance})"))
+        if previous is not None and moved < budget.tolerance:
             converged = True
             break
         if 2 * n > budget.max_simulations:

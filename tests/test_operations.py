@@ -328,3 +328,21 @@ def test_an_army_that_stays_out_relents_more_in_standoffs(seed, replay):
     full = relent_share(ls.load_scenario(replay, strong))
     out = relent_share(ls.load_scenario(replay, {**strong, "government.committed_share": 0.1}))
     assert out > full + 0.15
+
+
+@pytest.mark.parametrize(("troops", "outcome"), [(200_000, "clash_won"), (300, "clash_lost")])
+def test_a_fight_that_reaches_its_last_day_goes_to_the_stronger_side(monkeypatch, troops,
+                                                                     outcome):
+    """Step 7: when neither side broke off, the real contest decides the last day — a
+    government that outnumbers the militia many times wins, one outnumbered loses (the patron's
+    brokering, the government's halting and the militia's withdrawal are switched off, so the
+    fight reaches its last day)."""
+    model = _operation_day(events=[{**OPERATION, "figures": {"troops": troops,
+                                                                   "days": 10}}])
+    (s,) = _ops(model)
+    monkeypatch.setattr(standoffs.op, "withdraw_probability", lambda *a: 0.0)
+    monkeypatch.setattr(model.patron, "brokers", lambda *a: False)
+    monkeypatch.setattr(model.government, "holds_firm", lambda *a: True)
+    model.day = s.end_day
+    standoffs.fight_day(model, s)
+    assert s.outcome == outcome

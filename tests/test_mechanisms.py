@@ -284,3 +284,14 @@ def test_scripted_set_changes_live_parameters_on_its_day(replay):
     assert model.foreign_force.site("embassy").interception == 0.5
     assert model.government.resolve == pytest.approx(0.2, abs=0.002)
     assert model.foreign_force.backing == 0.7
+
+
+def test_probabilities_stay_finite_at_the_ends_of_the_float_range():
+    """A backing of 1e-308 (valid: above 0) or a logistic argument far below −700 gives a
+    probability of 0, not an overflow (found by tests/test_invariants.py's search)."""
+    from leverage_sim.simulation.mechanisms.backing import step_in_probability
+    from leverage_sim.simulation.mechanisms.intimidation import logistic
+
+    assert step_in_probability(2.2e-309, 0.0, 0.0, 0.3, 0.0, 1.0) == 0.0
+    assert logistic(-1000.0) == 0.0 and logistic(1000.0) == 1.0
+    assert logistic(-699.0) > 0.0 and logistic(0.0) == 0.5

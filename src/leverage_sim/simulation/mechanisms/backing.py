@@ -36,6 +36,7 @@ from __future__ import annotations
 import math
 
 from leverage_sim.simulation.mechanisms.beliefs import clamp
+from leverage_sim.simulation.mechanisms.intimidation import logistic
 from leverage_sim.simulation.mechanisms.jitable import jitable
 
 AIR_SUPPORT_HALF_PRESENCE = 500.0
@@ -75,7 +76,7 @@ def step_in_probability(backing: float, authority: float, partner_belief: float,
     if backing >= 1.0:
         return 1.0
     z = (authority - 0.5) + (partner_belief - 0.5) - expulsion_pressure + us_pressure
-    return 1.0 / (1.0 + math.exp(-(math.log(backing / (1.0 - backing)) + sensitivity * z)))
+    return logistic(math.log(backing / (1.0 - backing)) + sensitivity * z)
 
 
 @jitable

@@ -28,7 +28,10 @@ push and autonomy outweigh the expected cost."""
 
 @jitable
 def logistic(z: float) -> float:
-    """σ(z) = 1 / (1 + e^−z), in (0, 1)."""
+    """σ(z) = 1 / (1 + e^−z), in [0, 1]: exactly 0 below z = −700, where e^−z would leave the
+    float range (a probability under 1e−304)."""
+    if z < -700.0:
+        return 0.0
     return 1.0 / (1.0 + math.exp(-z))
 
 

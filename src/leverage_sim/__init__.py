@@ -113,6 +113,8 @@ class _MovedModuleFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
 def _new_path(fullname: str) -> str | None:
     """The new dotted path of an old ``leverage_sim`` module path, or None if it has not moved."""
+    if not fullname.startswith(f"{__name__}."):
+        return None  # another package's module, or a user's own ``model``/``plots``
     rest = fullname.removeprefix(f"{__name__}.")
     for old, new in _MOVED.items():
         if rest == old or rest.startswith(f"{old}."):

@@ -8,20 +8,14 @@ from __future__ import annotations
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
-from leverage_sim.scenario.schema_base import Strict
+from leverage_sim.scenario.schema_base import FrozenStrict
 
 DISTRIBUTIONS = ("uniform", "loguniform", "normal", "triangular")
 
 
-class _Strict(Strict):
-    """Unknown keys refused and numbers strict, as in scenarios; immutable."""
-
-    model_config = ConfigDict(frozen=True, validate_assignment=False)
-
-
-class Parameter(_Strict):
+class Parameter(FrozenStrict):
     """How one swept parameter varies. Give exactly one of ``values``, ``range`` (+ ``steps``),
     ``low``/``high`` or ``distribution``."""
 

@@ -138,6 +138,13 @@ class Strict(BaseModel):
         return value
 
 
+class FrozenStrict(Strict):
+    """A :class:`Strict` node that cannot change once made (sweep specs, parameter
+    distributions)."""
+
+    model_config = ConfigDict(frozen=True, validate_assignment=False)
+
+
 RETIRED_FIELDS = {
     "government.transfer_release_rate": (
         "government.transfer_release_rate was removed: transferred detainees no longer go free "

@@ -28,33 +28,27 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import ConfigDict, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 
 from leverage_sim.errors import InputError
 from leverage_sim.files.safe_yaml import load_text, require_file
 from leverage_sim.scenario import overrides as ov
 from leverage_sim.scenario.distributions import DISTRIBUTIONS, Parameter  # noqa: F401 (the sweep API)
 from leverage_sim.scenario.loader import is_scenario_path, read_yaml, validate
-from leverage_sim.scenario.schema_base import Name, Strict
+from leverage_sim.scenario.schema_base import FrozenStrict, Name
 
 DESIGNS = ("grid", "lhs", "sobol", "saltelli", "morris", "random")
 SWEEP_DIR = Path(__file__).resolve().parents[3] / "scenarios" / "sweeps"
 
 
-class _Strict(Strict):
-    """Unknown keys refused and numbers strict, as in scenarios; sweep specs are immutable."""
-
-    model_config = ConfigDict(frozen=True, validate_assignment=False)
-
-
-class Outputs(_Strict):
+class Outputs(FrozenStrict):
     """What each run keeps besides its summary row."""
 
     timeseries: bool = Field(False, description="Keep the daily time series of every run.")
     every: int = Field(1, ge=1, description="Keep every n-th day of the time series (days).")
 
 
-class SweepSpec(_Strict):
+class SweepSpec(FrozenStrict):
     """A sweep: base scenario, fixed overrides, swept parameters, design, replications, seed."""
 
     name: Name = Field("sweep", description="Sweep name (defaults to the file name).")

@@ -264,6 +264,19 @@ MUTATIONS: tuple[Mutation, ...] = (
        "self.model.day - self.last_drawdown_day >= self.drawdown_cooldown_days - 1"),
       (DAY, "day - int(w[LAST_DRAWDOWN]) >= int(w[COOLDOWN])",
        "day - int(w[LAST_DRAWDOWN]) >= int(w[COOLDOWN]) - 1")),
+    # --- fights: talks and holding ground ------------------------------------------------------
+    M("ceasefire_without_talks", "the ceasefire holds the day the patron decides to broker, "
+      "whatever the talks' days",
+      (PKG + "standoffs.py", "op.ceasefire_day(model.day, patron.talks_days)",
+       "op.ceasefire_day(model.day, 0)"),
+      (DAY, "operation.ceasefire_day(day, int(w[TALKS_DAYS]))", "operation.ceasefire_day(day, 0)")),
+    M("talks_reopened_daily", "the patron decides again every day while talks run",
+      (PKG + "standoffs.py", "if not s.ceasefire_day and patron.brokers",
+       "if patron.brokers"),
+      (DAY, "if so[s, S_CEASEFIRE_DAY] == 0 and patron_brokers(",
+       "if patron_brokers(")),
+    M("hold_ground_sign", "a militia with more resolve to hold its ground leaves sooner",
+      (MECH + "operation.py", "- (push - 0.5) / 2 - hold_ground", "- (push - 0.5) / 2 + hold_ground")),
 )
 
 

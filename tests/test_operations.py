@@ -34,16 +34,18 @@ def mini(**overrides) -> ls.Scenario:
 
 def outcomes(scenario: ls.Scenario, seed: int, runs: int = RUNS) -> dict[str, float]:
     """Per-run means over ``runs`` fast-path runs (seeds from ``seed``): operations won
-    (hold_firm), halted (relent), brokered (ceasefire), militia fighters killed, government
+    (hold_firm), halted (relent), talks opened (talks), brokered (ceasefire), militia fighters
+    killed, government
     troops killed per day of fighting, deserters per day of fighting, days of fighting."""
     run = fastpath.Runner(scenario)
-    held = relent = ceasefire = militia_killed = gov_per_day = deserters = 0.0
+    held = relent = talks = ceasefire = militia_killed = gov_per_day = deserters = 0.0
     fight_days = 0
     for s in range(seed * 10_000, seed * 10_000 + runs):
         rows = run(s).log.rows
         actions = [r[2] for r in rows]
         held += "hold_firm" in actions
         relent += "relent" in actions
+        talks += "talks" in actions
         ceasefire += "ceasefire" in actions
         for r in rows:
             if r[2] == "fighting":
@@ -54,7 +56,8 @@ def outcomes(scenario: ls.Scenario, seed: int, runs: int = RUNS) -> dict[str, fl
                 fight_days += 1
             elif r[2] == "defection":
                 deserters += r[5]
-    return {"held": held / runs, "relent": relent / runs, "ceasefire": ceasefire / runs,
+    return {"held": held / runs, "relent": relent / runs, "talks": talks / runs,
+            "ceasefire": ceasefire / runs,
             "militia_killed": militia_killed / runs,
             "gov_killed_per_day": gov_per_day / max(fight_days, 1),
             "deserters_per_day": deserters / max(fight_days, 1),
@@ -82,10 +85,11 @@ def test_the_patron_brokers_when_its_client_loses_or_escalation_threatens():
 
 
 def test_the_militia_leaves_the_streets_when_losing_and_bleeding_not_when_pushed():
-    base = op.withdraw_probability(0.6, 0.6, 0.0, 6)
-    assert op.withdraw_probability(0.8, 0.6, 0.0, 6) > base
-    assert op.withdraw_probability(0.6, 0.6, 0.05, 6) > base
-    assert op.withdraw_probability(0.6, 1.0, 0.0, 6) < base
+    base = op.withdraw_probability(0.6, 0.6, 0.0, 0.25, 6)
+    assert op.withdraw_probability(0.8, 0.6, 0.0, 0.25, 6) > base
+    assert op.withdraw_probability(0.6, 0.6, 0.05, 0.25, 6) > base
+    assert op.withdraw_probability(0.6, 1.0, 0.0, 0.25, 6) < base
+    assert op.withdraw_probability(0.6, 0.6, 0.0, 0.5, 6) < base  # holds its ground longer
     assert base < standoff.disperse_probability(0.6, 0.6, 6)  # holds its ground more than a muster
 
 
@@ -163,13 +167,68 @@ def test_each_side_loses_in_proportion_to_the_other_sides_strength():
 
 
 def test_the_patrons_ceasefire_ends_the_fight_with_the_government_holding():
-    model = _operation_day(**{"patron.broker_threshold": 1.0})
+    model = _operation_day(**{"patron.broker_threshold": 1.0, "patron.talks_days": 0})
     (s,) = _ops(model)
     authority = model.government.authority
     standoffs.play_day(model, s)
     actions = [r[1:3] for r in model.log.rows]
     assert ("patron", "ceasefire") in actions and ("government", "hold_firm") in actions
     assert s.outcome == "clash_won" and model.government.authority > authority
+
+
+@pytest.mark.parametrize("talks_days", [1, 3])
+def test_ceasefire_talks_take_their_days_and_the_fight_goes_on_meanwhile(talks_days):
+    """Step 4: the patron's decision opens talks (logged); the ceasefire holds ``talks_days``
+    later, not before, and every day between is a day of fighting (with the militia's
+    withdrawal and the government's halting switched off, only the ceasefire ends it)."""
+    model = _operation_day(**{"patron.broker_threshold": 1.0, "patron.talks_days": talks_days,
+                              "government.resolve": 1.0, "government.decision_sharpness": 100,
+                              "militias[KH].hold_ground": 1.0})
+    (s,) = _ops(model)
+    opened = model.day
+    standoffs.play_day(model, s)
+    assert [r[1:3] for r in model.log.rows if r[1] == "patron"] == [("patron", "talks")]
+    assert s.is_open and s.ceasefire_day == opened + talks_days
+    for _ in range(talks_days):
+        model.day += 1
+        standoffs.play_day(model, s)
+    days = {r[2]: r[0] for r in model.log.rows if r[2] in ("talks", "ceasefire")}
+    assert days == {"talks": opened, "ceasefire": opened + talks_days}
+    fought = sorted({r[0] for r in model.log.rows if r[2] == "fighting"})
+    assert fought == list(range(opened, opened + talks_days + 1))
+    assert s.outcome == "clash_won"
+
+
+def test_talks_open_once_a_fight():
+    """The patron decides to broker at most once a fight: while talks run, no second decision
+    (a daily brokering chance of 1 logs one ``talks``)."""
+    model = _operation_day(**{"patron.broker_threshold": 1.0, "patron.talks_days": 5,
+                              "government.resolve": 1.0, "government.decision_sharpness": 100,
+                              "militias[KH].hold_ground": 1.0})
+    (s,) = _ops(model)
+    for _ in range(4):
+        standoffs.play_day(model, s)
+        model.day += 1
+    assert [r[2] for r in model.log.rows].count("talks") == 1 and s.is_open
+
+
+def test_a_militia_that_holds_its_ground_stays_in_a_losing_fight():
+    """Step 6: ``hold_ground`` is the margin the militia needs before it leaves: at 0 a militia
+    outnumbered many times leaves the streets on most first days, at 1 on none (brokering and
+    halting switched off)."""
+    def left(hold_ground):
+        n = 0
+        for seed in range(30):
+            model = _operation_day(seed, **{
+                "events": [{**OPERATION, "figures": {"troops": 30_000, "days": 10}}],
+                "government.resolve": 1.0, "government.decision_sharpness": 20,
+                "militias[KH].patron_support_share": 0.0,
+                "militias[KH].hold_ground": hold_ground})
+            (s,) = _ops(model)
+            standoffs.play_day(model, s)
+            n += s.outcome == "clash_won"
+        return n
+    assert left(0.0) > 20 and left(1.0) == 0
 
 
 def test_a_militia_losing_the_fight_leaves_the_streets_and_the_government_holds():
@@ -191,7 +250,8 @@ def test_escalation_makes_the_patron_broker_even_an_even_fight():
         n = 0
         for seed in range(40):
             model = _operation_day(seed, **{"patron.broker_threshold": 0.0,
-                                            "patron.stability_priority": 1.0})
+                                            "patron.stability_priority": 1.0,
+                                            "patron.talks_days": 0})
             (s,) = _ops(model)
             model.escalation = escalation
             standoffs.play_day(model, s)
@@ -283,16 +343,17 @@ def test_us_stepping_in_wins_operations_and_costs_the_militia_more(seed):
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_brokering_follows_the_clients_losing(seed):
-    """The patron brokers more when its client loses (more government troops against it) and
-    when its threshold is higher; a flipped sign in the broker's position term fails this."""
+    """The patron decides to broker (opens talks) more when its client loses (more government
+    troops against it) and when its threshold is higher; a flipped sign in the broker's
+    position term fails this."""
     even = outcomes(mini(**{"patron.stability_priority": 0.0}), seed, 200)
     losing = outcomes(mini(**{"patron.stability_priority": 0.0,
                               "events": [{**OPERATION, "figures": {"troops": 30_000,
                                                                    "days": 10}}]}), seed, 200)
-    assert losing["ceasefire"] > even["ceasefire"] + 0.3
+    assert losing["talks"] > even["talks"] + 0.3
     high = outcomes(mini(**{"patron.stability_priority": 0.0,
                             "patron.broker_threshold": 0.6}), seed, 200)
-    assert high["ceasefire"] > even["ceasefire"] + 0.3
+    assert high["talks"] > even["talks"] + 0.3
 
 
 @pytest.mark.parametrize("seed", SEEDS)

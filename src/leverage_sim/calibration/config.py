@@ -243,8 +243,19 @@ def _parameter(path: Path, p: ParameterSpec, base: Scenario, episodes: list[Load
     for ep in having:  # a militia's parameter checked on the episodes that have the militia;
         for value in (p.prior.low, p.prior.high):  # on none: the first one says what is wrong
             ep.scenario({p.path: round(value) if info.annotation is int else value})
+    # the hand-tuned value: the base scenario's, or for a militia or site it lacks (Basra's
+    # JAM in a calibration based on the June 2020 replay) the first episode's that has it
+    source = base if _has(base, p.path) or not having else having[0].scenario()
     return Parameter(p.path, Prior(p.path, p.prior.family, p.prior.low, p.prior.high),
-                     info.annotation is int, _value_at(base, p.path, where), (lo, hi), p.why)
+                     info.annotation is int, _value_at(source, p.path, where), (lo, hi), p.why)
+
+
+def _has(scenario: Scenario, path: str) -> bool:
+    try:
+        _value_at(scenario, path, "")
+    except InputError:
+        return False
+    return True
 
 
 def _value_at(scenario: Scenario, path: str, where: str) -> float:

@@ -63,7 +63,7 @@ LOGGED_ACTIONS = (
     "attack", "backing", "ceasefire", "clash", "comply", "defection", "deploy_defence",
     "drawdown", "expulsion_vote", "fighting", "hold_firm", "interception", "muster", "operation",
     "public_threat", "raid", "redeploy", "release", "relent", "set", "skipped", "standoff",
-    "strike", "truce", "withdrawal")
+    "strike", "talks", "truce", "withdrawal")
 """Every action the model writes to the event log (a test reads the model's source for
 them)."""
 STATE_ACTORS = ("government", "patron", "foreign_forces")

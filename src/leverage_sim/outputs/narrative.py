@@ -46,6 +46,7 @@ ACTION_LABELS = {
     "operation": "operation against {target}",
     "fighting": "fighting with {target}",
     "defection": "troops desert in the fight with {target}",
+    "talks": "ceasefire talks for {target}",
     "ceasefire": "ceasefire brokered for {target}",
     "redeploy": "troops redeployed",
     "skipped": "scripted action not carried out",

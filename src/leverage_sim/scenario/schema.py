@@ -444,6 +444,18 @@ class Militia(Strict):
         "'militants' in the official account); the held-out Muslih arrest (2021) is the one "
         "case, so it does not set this value.",
     )
+    hold_ground: float = param(
+        0.25, unit="contest ratio 0-1", ge=0, le=1,
+        description="Extra margin of the government's contest ratio the militia needs, in a "
+        "fight in its own districts, before it leaves the streets (against a muster's "
+        "dispersal; mechanisms/operation.py, step 6): higher, it holds on longer against a "
+        "stronger force and leaves on a brokered ceasefire rather than in defeat.",
+        source="Reasoning: JAM held Basra's districts for five days against a force twice its "
+        "size, US air power from day 3, and left on its leader's order of 30 March, not in "
+        "defeat (Washington Post 2008-03-31); Najaf 2004: three weeks under US assault. The "
+        "default 0.25 is a quarter of the ratio's range; calibration/default fits JAM's value "
+        "on Basra's fight (its end and ceasefire days).",
+    )
     recovery_days: float = param(
         365.0, unit="days", ge=1, le=36500,
         description="Time constant over which fighters, cohesion and autonomy recover toward "
@@ -536,6 +548,17 @@ class Patron(Strict):
         source="Basra 2008: Iran brokered Sadr's order of 30 March (talks in Qom with "
         "Soleimani) once US air power had joined and JAM was losing (Washington Post, "
         "McClatchy 2008-03-31); reasoning: a patron lets its client fight an even fight.",
+    )
+    talks_days: int = param(
+        2, unit="days", ge=0, le=60,
+        description="Days from the patron's decision to broker a ceasefire in a client's fight "
+        "(talks open) to the ceasefire taking hold; the fight goes on meanwhile "
+        "(mechanisms/operation.py, step 4). 0: the ceasefire holds the day it is decided.",
+        source="Basra 2008: the Iraqi lawmakers' secret trip to Qom for talks with Soleimani was "
+        "on Friday 28 March, Sadr's order to stand down came on Sunday 30 March (McClatchy, "
+        "2008-03-31: 'a secret trip Friday to Qom ... signed an agreement with Sadr, which formed "
+        "the basis of his statement Sunday'). Najaf, August 2004: Sistani's deal came a day after "
+        "his return (25-26 Aug); Doha, May 2008: five days of talks (16-21 May). Not fitted.",
     )
     step_in_backlash: float = param(
         0.1, unit="index", ge=0, le=1,

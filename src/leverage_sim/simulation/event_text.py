@@ -122,6 +122,11 @@ def deserted(n: int) -> str:
     return f"{n} government troops desert or refuse to fight"
 
 
+def talks(militia: str, position: float, days: int) -> str:
+    return (f"the patron opens ceasefire talks for {militia} (its chance in the fight "
+            f"{position:.2f}; a ceasefire in {days} days)")
+
+
 def ceasefire(militia: str, position: float) -> str:
     return (f"the patron brokers a ceasefire: {militia} to leave the streets (its chance in "
             f"the fight {position:.2f})")
@@ -203,7 +208,7 @@ KINDS: tuple[tuple[Callable[..., str], str], ...] = (
     (fight_over, "b"), (halts, "ff"),
     (expulsion_vote, "f"),
     (truce_ordered, "f"), (redeploy, "ffi"),
-    (all_troops_lost, ""), (not_possible, "si"),
+    (all_troops_lost, ""), (not_possible, "si"), (talks, "sfi"),
 )
 """Kind number (the position) → (function, argument types): ``s`` a string (its number in the
 run's string table), ``i`` an integer, ``f`` a float, ``b`` a yes/no; how the fast path's

@@ -107,8 +107,14 @@ def fight_day(model: World, s: Standoff) -> None:
     if s_mil <= 0:
         return close(model, s, "clash_won", event_text.fight_over(True))
     actual = mech.contest_ratio(s_gov, s_mil)
-    # 4. The patron brokers a ceasefire: its client is losing, or escalation threatens.
-    if model.patron.brokers(s.militia, 1.0 - actual):
+    # 4. The patron brokers a ceasefire: it opens talks when its client is losing or
+    #    escalation threatens; the ceasefire holds once the talks have run their days.
+    patron = model.patron
+    if not s.ceasefire_day and patron.brokers(s.militia, 1.0 - actual):
+        s.ceasefire_day = op.ceasefire_day(model.day, patron.talks_days)
+        model.record("patron", "talks", s.militia,
+                     event_text.talks(s.militia, 1.0 - actual, patron.talks_days), 1.0 - actual)
+    if s.ceasefire_day and model.day >= s.ceasefire_day:
         model.record("patron", "ceasefire", s.militia,
                      event_text.ceasefire(s.militia, 1.0 - actual), 1.0 - actual)
         return close(model, s, "clash_won", event_text.leaves_streets(s.militia))
@@ -120,7 +126,7 @@ def fight_day(model: World, s: Standoff) -> None:
     # 6. The militia may leave the streets.
     if rng.random() < op.withdraw_probability(
             actual, militia.push, op.loss_share(s.militia_killed, s.militia_start),
-            gov.decision_sharpness):
+            militia.hold_ground, gov.decision_sharpness):
         return close(model, s, "clash_won", event_text.withdraws(s.militia))
     # 7. The last day: the real contest decides.
     if model.day >= s.end_day:

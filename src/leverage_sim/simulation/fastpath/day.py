@@ -46,6 +46,7 @@ from leverage_sim.simulation.fastpath.layout import (
     A_SKIPPED,
     A_STANDOFF,
     A_STRIKE,
+    A_TALKS,
     A_TRUCE,
     A_WITHDRAWAL,
     ADJUSTMENT,
@@ -132,6 +133,7 @@ from leverage_sim.simulation.fastpath.layout import (
     GR_ALPHA0,
     GR_MEAN,
     GROUND,
+    HOLD_GROUND,
     HOSTILITY,
     INSTIGATION,
     INTERCEPTION,
@@ -160,6 +162,7 @@ from leverage_sim.simulation.fastpath.layout import (
     K_RELEASED,
     K_STANDOFF_OPENED,
     K_STRIKE,
+    K_TALKS,
     K_TEXT,
     K_TRANSFERRED,
     K_TRUCE_ORDERED,
@@ -222,6 +225,7 @@ from leverage_sim.simulation.fastpath.layout import (
     RET_RESTRAINT,
     RET_THRESHOLD,
     S_ALLIED,
+    S_CEASEFIRE_DAY,
     S_DETAINEES,
     S_END_DAY,
     S_FIGHTING,
@@ -270,6 +274,7 @@ from leverage_sim.simulation.fastpath.layout import (
     STRIKE_MEMORY,
     STRIKE_RISK,
     SUPPORT_SHARE,
+    TALKS_DAYS,
     TARGET_WEIGHT,
     THREAT_PROPENSITY,
     THREAT_SENSITIVITY,
@@ -831,7 +836,11 @@ def fight_day(rng, day, w, m, so, ev, s):
         close(day, w, m, so, ev, s, CLASH_WON, 0, K_WON_FIGHT_OVER, 0.0, 0.0, 0.0)
         return
     actual = standoff.contest_ratio(s_gov, s_mil)
-    if patron_brokers(rng, w, m, i, 1.0 - actual):
+    if so[s, S_CEASEFIRE_DAY] == 0 and patron_brokers(rng, w, m, i, 1.0 - actual):
+        so[s, S_CEASEFIRE_DAY] = operation.ceasefire_day(day, int(w[TALKS_DAYS]))
+        record(ev, day, STR_PATRON, A_TALKS, militia_name(i), 1.0 - actual, K_TALKS,
+               militia_name(i), 1.0 - actual, w[TALKS_DAYS])
+    if so[s, S_CEASEFIRE_DAY] != 0 and day >= so[s, S_CEASEFIRE_DAY]:
         record(ev, day, STR_PATRON, A_CEASEFIRE, militia_name(i),
                1.0 - actual, K_CEASEFIRE, militia_name(i), 1.0 - actual)
         close(day, w, m, so, ev, s, CLASH_WON, 0, K_WON_CEASEFIRE, militia_name(i), 0.0, 0.0)
@@ -845,7 +854,7 @@ def fight_day(rng, day, w, m, so, ev, s):
         return
     if rng.random() < operation.withdraw_probability(
             actual, push(w, m, i), operation.loss_share(so[s, S_MIL_KILLED], so[s, S_MIL_START]),
-            w[SHARPNESS]):
+            m[i, HOLD_GROUND], w[SHARPNESS]):
         close(day, w, m, so, ev, s, CLASH_WON, 0, K_WON_WITHDRAWS, militia_name(i), 0.0, 0.0)
         return
     if day >= so[s, S_END_DAY]:

@@ -129,7 +129,8 @@ CAMPAIGN = 118  # the support delivered (following the plan)
 EXPOSURE_HALF = 119  # foreign_forces.exposure_half
 COMMAND_REACH = 120  # government.command_reach
 RELEASE_SPREAD = 121  # government.release_delay_spread
-WORLD_SIZE = 122
+TALKS_DAYS = 122  # patron.talks_days
+WORLD_SIZE = 123
 
 # militia rows
 FIGHTERS = 0  # militias[].fighters (the starting strength)
@@ -192,7 +193,8 @@ COMMANDER_STAKE = 56  # militias[].commander_stake
 COMMANDERS_DETAINED = 57  # senior commanders among its members detained
 CUSTODY_COMMANDERS = 58  # senior commanders among its members in government custody
 TRANSFERRED_COMMANDERS = 59  # senior commanders among its transferred members, not yet free
-MILITIA_SIZE = 60
+HOLD_GROUND = 60  # militias[].hold_ground
+MILITIA_SIZE = 61
 
 # site rows
 TARGET_WEIGHT = 0  # foreign_forces.sites[].target_weight
@@ -219,7 +221,8 @@ S_GOV_KILLED = 14
 S_MIL_START = 15  # the militia's fighters when the fight began
 S_MIL_KILLED = 16
 S_END_DAY = 17  # the fight's last day
-STANDOFF_SIZE = 18
+S_CEASEFIRE_DAY = 18  # the day a brokered ceasefire takes hold (0: no talks open)
+STANDOFF_SIZE = 19
 
 OUTCOME_NAMES = ("held_firm", "relented", "clash_won", "clash_lost")
 """Standoff outcomes, as :class:`leverage_sim.simulation.mechanisms.standoff.Standoff` names them."""
@@ -227,9 +230,9 @@ OUTCOME_NAMES = ("held_firm", "relented", "clash_won", "clash_lost")
 
 SETTABLE = {
     "government": {"authority": AUTHORITY, "resolve": RESOLVE, "enforcement_capacity": CAPACITY, "coalition_support": COALITION, "raid_rate": RAID_RATE, "attack_response": ATTACK_RESPONSE, "pressure_response": PRESSURE_RESPONSE, "raid_targets": RAID_TARGETS, "prior_backing": G_PRIOR_BACKING, "prior_strength": G_PRIOR_STRENGTH, "prior_resistance": G_PRIOR_RESISTANCE, "negotiation_leverage": LEVERAGE, "recovery_days": G_RECOVERY_DAYS, "decision_sharpness": SHARPNESS, "relent_authority_cost": RELENT_COST, "win_authority_gain": WIN_GAIN, "threat_sensitivity": THREAT_SENSITIVITY, "committed_share": COMMITTED_SHARE, "force_cohesion": FORCE_COHESION, "desertion_rate": DESERTION_RATE, "combat_lethality": G_LETHALITY, "parliament_seats": PARLIAMENT, "step_in_coalition_cost": STEP_IN_COALITION, "liaison_rate": G_LIAISON_RATE, "belief_memory_days": G_BELIEF_MEMORY, "command_reach": COMMAND_REACH, "release_delay_days": RELEASE_DELAY, "release_delay_spread": RELEASE_SPREAD},
-    "patron": {"instigation": INSTIGATION, "resources": RESOURCES, "stability_priority": STABILITY, "escalation_threshold": ESC_THRESHOLD, "strike_backlash": STRIKE_BACKLASH, "adjustment_rate": ADJUSTMENT, "raid_backlash": RAID_BACKLASH, "strike_risk": STRIKE_RISK, "strike_memory_days": STRIKE_MEMORY, "support_responsiveness": RESPONSIVENESS, "broker_threshold": BROKER_THRESHOLD, "step_in_backlash": STEP_IN_BACKLASH, "us_threat": US_THREAT, "truce_instigation": TRUCE_INSTIGATION, "truce_days": TRUCE_DAYS, "win_campaign": WIN_CAMPAIGN, "campaign_days": CAMPAIGN_DAYS, "campaign_build_days": CAMPAIGN_BUILD},
+    "patron": {"instigation": INSTIGATION, "resources": RESOURCES, "stability_priority": STABILITY, "escalation_threshold": ESC_THRESHOLD, "strike_backlash": STRIKE_BACKLASH, "adjustment_rate": ADJUSTMENT, "raid_backlash": RAID_BACKLASH, "strike_risk": STRIKE_RISK, "strike_memory_days": STRIKE_MEMORY, "support_responsiveness": RESPONSIVENESS, "broker_threshold": BROKER_THRESHOLD, "step_in_backlash": STEP_IN_BACKLASH, "us_threat": US_THREAT, "truce_instigation": TRUCE_INSTIGATION, "truce_days": TRUCE_DAYS, "win_campaign": WIN_CAMPAIGN, "campaign_days": CAMPAIGN_DAYS, "campaign_build_days": CAMPAIGN_BUILD, "talks_days": TALKS_DAYS},
     "foreign_forces": {"presence": PRESENCE, "backing": BACKING, "standoff_share": STANDOFF_SHARE, "ground_multiplier": GROUND, "air_support": AIR, "backing_sensitivity": BACKING_SENSITIVITY, "prior_partner_resolve": F_PRIOR_PARTNER, "prior_strength": F_PRIOR_STRENGTH, "response_delay_days": RESPONSE_DELAY, "retaliation_threshold": RET_THRESHOLD, "retaliation_probability": RET_PROBABILITY, "retaliation_restraint": RET_RESTRAINT, "retaliation_delay_days": RET_DELAY, "strike_lethality": STRIKE_LETHALITY, "strike_cohesion_damage": STRIKE_COHESION, "strike_disruption": STRIKE_DISRUPTION, "strike_expulsion_pressure": STRIKE_EXPULSION, "casualty_tolerance": TOLERANCE, "drawdown_share": DRAWDOWN_SHARE, "drawdown_cooldown_days": COOLDOWN, "withdrawal_floor": FLOOR, "expulsion_pressure": EXPULSION, "step_in_expulsion_pressure": STEP_IN_EXPULSION, "expulsion_vote_threshold": VOTE_THRESHOLD, "expulsion_vote_floor": VOTE_FLOOR, "belief_memory_days": F_BELIEF_MEMORY, "redeploy_calm_share": REDEPLOY_CALM, "redeploy_after_days": REDEPLOY_AFTER, "redeploy_share": REDEPLOY_SHARE, "exposure_half": EXPOSURE_HALF},
-    "militias": {"fighters": FIGHTERS, "capital_fighters": CAPITAL, "patron_support_share": SUPPORT_SHARE, "autonomy": M_AUTONOMY, "cohesion": M_COHESION, "seats": SEATS, "attack_rate": M_ATTACK_RATE, "mobilisation": MOBILISATION, "threat_propensity": THREAT_PROPENSITY, "threat_window_days": THREAT_WINDOW, "solidarity": SOLIDARITY, "clash_propensity": CLASH_PROPENSITY, "hostility": HOSTILITY, "emboldening": EMBOLDENING, "morale_memory_days": MORALE_MEMORY, "retaliation_aversion": RET_AVERSION, "prior_retaliation": M_PRIOR_RETALIATION, "prior_backing": M_PRIOR_BACKING, "prior_government_resolve": M_PRIOR_RESOLVE, "prior_strength": M_PRIOR_STRENGTH, "attack_cells": ATTACK_CELLS, "disruption_recovery_days": DISRUPTION_RECOVERY, "recovery_days": M_RECOVERY_DAYS, "combat_lethality": M_LETHALITY, "belief_memory_days": M_BELIEF_MEMORY, "defence_avoidance": DEFENCE_AVOIDANCE, "stake_sensitivity": STAKE_SENSITIVITY, "stake_reference": STAKE_REFERENCE, "commander_stake": COMMANDER_STAKE},
+    "militias": {"fighters": FIGHTERS, "capital_fighters": CAPITAL, "patron_support_share": SUPPORT_SHARE, "autonomy": M_AUTONOMY, "cohesion": M_COHESION, "seats": SEATS, "attack_rate": M_ATTACK_RATE, "mobilisation": MOBILISATION, "threat_propensity": THREAT_PROPENSITY, "threat_window_days": THREAT_WINDOW, "solidarity": SOLIDARITY, "clash_propensity": CLASH_PROPENSITY, "hostility": HOSTILITY, "emboldening": EMBOLDENING, "morale_memory_days": MORALE_MEMORY, "retaliation_aversion": RET_AVERSION, "prior_retaliation": M_PRIOR_RETALIATION, "prior_backing": M_PRIOR_BACKING, "prior_government_resolve": M_PRIOR_RESOLVE, "prior_strength": M_PRIOR_STRENGTH, "attack_cells": ATTACK_CELLS, "disruption_recovery_days": DISRUPTION_RECOVERY, "recovery_days": M_RECOVERY_DAYS, "combat_lethality": M_LETHALITY, "belief_memory_days": M_BELIEF_MEMORY, "defence_avoidance": DEFENCE_AVOIDANCE, "stake_sensitivity": STAKE_SENSITIVITY, "stake_reference": STAKE_REFERENCE, "commander_stake": COMMANDER_STAKE, "hold_ground": HOLD_GROUND},
     "sites": {"target_weight": TARGET_WEIGHT, "interception": INTERCEPTION, "lethality": LETHALITY},
 }
 """Columns of the schema fields, by section (``militias``, ``sites``: per row): what a
@@ -239,12 +242,12 @@ scripted ``set`` writes (``patron.instigation`` sets :data:`BASE_INSTIGATION`)."
 ACTIONS = ("raid", "comply", "muster", "standoff", "public_threat", "release", "backing",
            "hold_firm", "relent", "clash", "attack", "interception", "strike", "drawdown",
            "withdrawal", "deploy_defence", "truce", "set", "operation", "fighting", "defection",
-           "ceasefire", "expulsion_vote", "redeploy", "skipped")
+           "ceasefire", "expulsion_vote", "redeploy", "skipped", "talks")
 """Action names; an event row holds the position."""
 (A_RAID, A_COMPLY, A_MUSTER, A_STANDOFF, A_PUBLIC_THREAT, A_RELEASE, A_BACKING, A_HOLD_FIRM,
  A_RELENT, A_CLASH, A_ATTACK, A_INTERCEPTION, A_STRIKE, A_DRAWDOWN, A_WITHDRAWAL,
  A_DEPLOY_DEFENCE, A_TRUCE, A_SET, A_OPERATION, A_FIGHTING, A_DEFECTION,
- A_CEASEFIRE, A_EXPULSION_VOTE, A_REDEPLOY, A_SKIPPED) = range(len(ACTIONS))
+ A_CEASEFIRE, A_EXPULSION_VOTE, A_REDEPLOY, A_SKIPPED, A_TALKS) = range(len(ACTIONS))
 
 FIXED_STRINGS = ("government", "foreign_forces", "patron")
 """The first entries of a run's string table (actor and target names, notes, fixed texts); then
@@ -262,14 +265,14 @@ STR_FIRST_MILITIA = 6
  K_COST_DRAWDOWN, K_INTERCEPTION_NOW, K_CLASH_BEGINS, K_OPERATION_OPENED, K_FIGHTING,
  K_DESERTED, K_CEASEFIRE, K_WON_WITHDRAWS, K_WON_CEASEFIRE, K_WON_FIGHT_OVER, K_FIGHT_OVER,
  K_HALTS, K_EXPULSION_VOTE, K_TRUCE_ORDERED, K_REDEPLOY, K_ALL_TROOPS_LOST,
- K_NOT_POSSIBLE) = range(35)
+ K_NOT_POSSIBLE, K_TALKS) = range(36)
 KIND_NAMES = ("text", "members_arrested", "mustered", "standoff_opened", "public_threat",
               "joins_muster", "released", "transferred", "holds_for_now", "clash", "won_disperses",
               "won_after_clash", "after_clash", "attack", "attack_by", "strike", "political_cost",
               "drawdown", "cost_drawdown", "interception_now", "clash_begins", "operation_opened",
               "fighting", "deserted", "ceasefire", "won_withdraws", "won_ceasefire",
               "won_fight_over", "fight_over", "halts", "expulsion_vote", "truce_ordered",
-              "redeploy", "all_troops_lost", "not_possible")
+              "redeploy", "all_troops_lost", "not_possible", "talks")
 """The function names in :data:`leverage_sim.simulation.event_text.KINDS`, in the order of ``K_*``."""
 
 # scripted events: one row each (day, action, figures, strings)

@@ -32,25 +32,29 @@ after it opens; played by :func:`leverage_sim.simulation.standoffs.play_day`):
    losses mount, and falls with the force's cohesion (Basra 2008: a newly formed brigade broke
    in the first days; ~1,000–1,300 deserted or refused, LA Times and Washington Post
    2008-04-14).
-4. The **patron brokers a ceasefire** with daily probability
+4. The **patron brokers a ceasefire**. Until it has, it decides to open talks with daily
+   probability
 
        1 − (1 − σ(BROKER_SHARPNESS × (broker_threshold − position))) × (1 − w × stability_priority)
 
    ``position = 1 − p`` its client's chance in the fight (the patron's advisers see the real
    contest), ``w`` its restraint weight from the war risk (:mod:`.patronage`): it brokers when
    its client is losing or when escalation threatens what it values (its stake in a stable
-   order). After a ceasefire the militia leaves the streets and the government holds
-   (Basra: Sadr's order of 30 March 2008, agreed in Qom with Soleimani, Washington Post and
-   McClatchy 2008-03-31).
+   order). Talks take ``patron.talks_days``; the fight goes on meanwhile (both sides fight,
+   the government may still halt, the militia may still leave). On the day the ceasefire
+   takes hold (:func:`ceasefire_day`) the militia leaves the streets and the government holds
+   (Basra: talks in Qom with Soleimani on 28 March 2008, Sadr's order of 30 March, Washington
+   Post and McClatchy 2008-03-31).
 5. The government **presses on or halts** on its own beliefs, by the standoff's
    :func:`.standoff.hold_probability` (its believed ``p`` with ``E[backing]`` until the US
    shows its hand): halting is a relent.
 6. The militia **withdraws from the streets** with probability
 
-       σ(k × (p − ½ − (push − ½)/2 − HOLD_GROUND + LOSS_WEIGHT × militia losses / F₀))
+       σ(k × (p − ½ − (push − ½)/2 − hold_ground + LOSS_WEIGHT × militia losses / F₀))
 
-   (the standoff's dispersal, with the extra resolve a militia defending its own districts
-   shows, and its losses pressing it to go): the government holds (it controls the area).
+   (the standoff's dispersal, with the extra resolve ``militias[].hold_ground`` a militia
+   defending its own districts shows, and its losses pressing it to go): the government holds
+   (it controls the area).
 7. At the last day (``days`` of an operation, :data:`MAX_CLASH_DAYS` of a clash) the fight
    ends by the real contest: the government holds if ``p > ½``, else it halts; a side whose
    force is gone loses at once.
@@ -75,11 +79,6 @@ LOSS_WEIGHT = 10.0
 militia's withdrawal: losing a tenth of the force weighs like a hopeless contest (reasoning:
 units that have lost a tenth of their strength in days are badly shaken; the militia's
 fighters see their dead)."""
-
-HOLD_GROUND = 0.25
-"""Extra margin a militia fighting in its own districts needs before it leaves the streets,
-against a muster's dispersal (reasoning: JAM held Basra's districts for five days against a
-force twice its size, and left on its leader's order, not in defeat)."""
 
 BROKER_SHARPNESS = 15.0
 """Logistic slope of the patron's brokering around ``broker_threshold`` (reasoning: brokering
@@ -124,9 +123,10 @@ def draw_deserters(rng: np.random.Generator, troops: int, share: float) -> int:
 
 @jitable
 def withdraw_probability(win_chance: float, push: float, loss_share: float,
-                         sharpness: float) -> float:
-    """Daily chance (0–1) the militia leaves the streets in a fight (the module's step 6)."""
-    return logistic(sharpness * (win_chance - 0.5 - (push - 0.5) / 2 - HOLD_GROUND
+                         hold_ground: float, sharpness: float) -> float:
+    """Daily chance (0–1) the militia leaves the streets in a fight (the module's step 6);
+    ``hold_ground`` the margin (0–1 of the contest ratio) it needs in its own districts."""
+    return logistic(sharpness * (win_chance - 0.5 - (push - 0.5) / 2 - hold_ground
                                  + LOSS_WEIGHT * loss_share))
 
 
@@ -138,6 +138,12 @@ def broker_probability(position: float, threshold: float, restraint_weight: floa
     weighted by its ``stability_priority``."""
     losing = logistic(BROKER_SHARPNESS * (threshold - position))
     return 1.0 - (1.0 - losing) * (1.0 - restraint_weight * stability_priority)
+
+
+@jitable
+def ceasefire_day(talks_opened_day: int, talks_days: int) -> int:
+    """The day (≥ 1) a ceasefire whose talks opened on ``talks_opened_day`` takes hold."""
+    return talks_opened_day + talks_days
 
 
 @jitable

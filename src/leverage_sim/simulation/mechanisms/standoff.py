@@ -65,6 +65,7 @@ class Standoff:
     militia_start: int = 0  # the militia's fighters when the fight began
     militia_killed: int = 0
     end_day: int = 0  # the fight's last day
+    ceasefire_day: int = 0  # the day a brokered ceasefire takes hold (0: no talks open)
 
     @property
     def is_open(self) -> bool:

@@ -31,3 +31,19 @@ def tiny_config(folder: Path, **changes: object) -> Path:
     path = folder / "tiny.yaml"
     path.write_text(yaml.safe_dump({**TINY, **changes}), encoding="utf-8")
     return path
+
+
+def default_config(folder: Path, **changes: object) -> Path:
+    """Write ``calibration/default.yaml`` with ``changes`` to its top-level fields to
+    ``folder``. With ``episodes`` changed (and ``parameters`` not), the parameters of a militia
+    none of those episodes has are dropped (Basra's JAM without ``basra_2008``): a calibration
+    with a parameter no fit episode has is refused."""
+    config = yaml.safe_load((ROOT / "calibration" / "default.yaml").read_text())
+    if "episodes" in changes and "parameters" not in changes:
+        chosen = " ".join(map(str, changes["episodes"]))
+        config["parameters"] = [p for p in config["parameters"]
+                                if "militias[JAM]" not in p["path"] or "basra" in chosen]
+    config.update(changes)
+    path = folder / "cal.yaml"
+    path.write_text(yaml.safe_dump(config))
+    return path

@@ -17,6 +17,7 @@ from leverage_sim.calibration.smc import Budget, Prior, Target, posterior_frame,
 from leverage_sim.cli.main import main
 from leverage_sim.errors import InputError
 from leverage_sim.simulation.executors import make_executor
+from tests.calibration_fixture import default_config
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT / "calibration" / "default.yaml"
@@ -106,7 +107,7 @@ def calibrate(*args: str) -> int:
 @pytest.fixture(scope="module")
 def quick_runs(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     """The default calibration with method: smc and --quick, twice with the same seed."""
-    smc = write_config(tmp_path_factory.mktemp("smc"), method="smc")
+    smc = default_config(tmp_path_factory.mktemp("smc"), method="smc")
     outs = []
     for i in range(2):
         out = tmp_path_factory.mktemp(f"quick{i}") / "cal"
@@ -167,12 +168,6 @@ def test_shipped_episodes_load_and_name_their_sources() -> None:
 
 
 # ---- bad calibration files: exit 2 and a message naming the problem ---------------------------
-def write_config(tmp_path: Path, **changes) -> Path:
-    config = yaml.safe_load(DEFAULT.read_text())
-    config.update(changes)
-    path = tmp_path / "cal.yaml"
-    path.write_text(yaml.safe_dump(config))
-    return path
 
 
 def bad_parameter(path: str, low: float = 0.1, high: float = 0.5) -> list[dict]:
@@ -197,7 +192,7 @@ def test_bad_calibration_files_exit_2(tmp_path: Path, capsys: pytest.CaptureFixt
                                       changes: dict, message: str) -> None:
     if changes.get("facts"):
         changes["episodes"] = ["june_2020_raid"]
-    code = calibrate(write_config(tmp_path, **changes), "--out", tmp_path / "out", "--quick")
+    code = calibrate(default_config(tmp_path, **changes), "--out", tmp_path / "out", "--quick")
     err = capsys.readouterr().err
     assert code == 2
     assert "Traceback" not in err
@@ -215,7 +210,7 @@ def test_malformed_yaml_and_unknown_statistic_exit_2(tmp_path: Path,
     episode["name"] = "my_episode"
     episode["facts"][0]["statistic"] = "cuont"
     (tmp_path / "my_episode.yaml").write_text(yaml.safe_dump(episode))
-    path = write_config(tmp_path, episodes=[str(tmp_path / "my_episode.yaml")], facts=None)
+    path = default_config(tmp_path, episodes=[str(tmp_path / "my_episode.yaml")], facts=None)
     assert calibrate(path, "--out", tmp_path / "o2") == 2
     err = capsys.readouterr().err
     assert "my_episode.yaml" in err and "Unknown statistic 'cuont'" in err

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import yaml
 
 from leverage_sim.calibration.table_fit import load_checkpoint, save_checkpoint
 from leverage_sim.cli.main import main
+from tests.calibration_fixture import default_config
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT / "calibration" / "default.yaml"
@@ -25,12 +25,6 @@ RESULTS = ("posterior.parquet", "diagnostics.csv", "coverage.csv", "information.
            "fit_check.csv")
 
 
-def write_config(folder: Path, **changes) -> Path:
-    config = yaml.safe_load(DEFAULT.read_text())
-    config.update(changes)
-    path = folder / "cal.yaml"
-    path.write_text(yaml.safe_dump(config))
-    return path
 
 
 def calibrate(*args: object) -> int:
@@ -40,7 +34,7 @@ def calibrate(*args: object) -> int:
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A one-episode calibration file with a tiny quick table budget."""
-    return write_config(tmp_path_factory.mktemp("cfg"), episodes=["june_2020_raid"],
+    return default_config(tmp_path_factory.mktemp("cfg"), episodes=["june_2020_raid"],
                         facts=None, table_quick=TINY)
 
 
@@ -78,7 +72,7 @@ def test_default_file_uses_the_table_method_and_keeps_an_smc_budget() -> None:
 ])
 def test_bad_method_or_table_budget_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture,
                                            changes: dict, message: str) -> None:
-    code = calibrate(write_config(tmp_path, **changes), "--out", tmp_path / "out", "--quick")
+    code = calibrate(default_config(tmp_path, **changes), "--out", tmp_path / "out", "--quick")
     err = capsys.readouterr().err
     assert code == 2 and "Traceback" not in err
     assert re.search(message, err), err

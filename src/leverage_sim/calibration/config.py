@@ -239,13 +239,21 @@ def _parameter(path: Path, p: ParameterSpec, base: Scenario, episodes: list[Load
                          f"schema's range [{'' if lo is None else lo}, "
                          f"{'' if hi is None else hi}]. Narrow the prior to a plausible range "
                          "inside it.")
-    having = [ep for ep in episodes if ep.has_path(p.path)] or list(episodes[:1])
-    for ep in having:  # a militia's parameter checked on the episodes that have the militia;
-        for value in (p.prior.low, p.prior.high):  # on none: the first one says what is wrong
+    having = [ep for ep in episodes if ep.has_path(p.path)]
+    if not having:  # the first episode's scenario says which entry is missing
+        try:
+            episodes[0].scenario({p.path: p.prior.low})
+        except InputError as e:
+            raise InputError(f"{where}: none of the fit episodes' scenarios "
+                             f"({', '.join(ep.name for ep in episodes)}) has it — {e} Remove "
+                             "the parameter, or fit an episode whose scenario has that "
+                             "militia or site.") from None
+    for ep in having:  # a militia's parameter checked on the episodes that have the militia
+        for value in (p.prior.low, p.prior.high):
             ep.scenario({p.path: round(value) if info.annotation is int else value})
     # the hand-tuned value: the base scenario's, or for a militia or site it lacks (Basra's
     # JAM in a calibration based on the June 2020 replay) the first episode's that has it
-    source = base if _has(base, p.path) or not having else having[0].scenario()
+    source = base if _has(base, p.path) else having[0].scenario()
     return Parameter(p.path, Prior(p.path, p.prior.family, p.prior.low, p.prior.high),
                      info.annotation is int, _value_at(source, p.path, where), (lo, hi), p.why)
 

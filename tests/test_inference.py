@@ -214,10 +214,11 @@ def test_the_calibration_file_balances_episodes_unless_told_not_to():
 
 def test_each_episode_alone_is_fitted_to_its_own_facts():
     """The fit check's reference: per episode, the posterior from its facts alone."""
-    from leverage_sim.calibration.table_fit import episode_alone
+    from leverage_sim.calibration.table_fit import TableBudget, episode_alone
 
     table = build_table(two_episodes, TWO_PRIORS, TWO_FACTS, 4000, seed=1)
-    alone = episode_alone(table, TWO_RECORD, 300, adjust=False, balance=True)
+    budget = TableBudget(accept=300, adjust=False, balance=True)
+    alone = episode_alone(table, TWO_RECORD, budget)
     assert set(alone) == {"many", "few"}
     few, many = alone["few"], alone["many"]
     b_mean = few["weight"] @ few["b"]
@@ -225,4 +226,4 @@ def test_each_episode_alone_is_fitted_to_its_own_facts():
     assert np.sqrt(few["weight"] @ (few["b"] - b_mean) ** 2) < 1.5 * np.sqrt(13 * 19 / (32**2 * 33))
     assert np.sqrt(few["weight"] @ (few["a"] - few["weight"] @ few["a"]) ** 2) > 0.25  # prior
     assert np.sqrt(many["weight"] @ (many["b"] - many["weight"] @ many["b"]) ** 2) > 0.25
-    assert episode_alone(table, RECORD, 300, False, True) == {}  # one episode: nothing to add
+    assert episode_alone(table, RECORD, budget) == {}  # one episode: nothing to add

@@ -101,6 +101,10 @@ class TableBudgetSpec(Strict):
                           "(each episode's distance over its median in the table, summed); "
                           "false: one Euclidean norm over all facts, in which episodes with "
                           "more facts or unavoidable misses dominate (docs/calibration.md)")
+    summaries: Literal["facts", "projected"] = Field(
+        "facts", description="what rows are compared on: 'facts' (the scaled misses, "
+        "`balance` and `adjust` apply) or 'projected' (semi-automatic ABC: one learnt "
+        "prediction per parameter from the facts, calibration/projected.py)")
 
     @model_validator(mode="after")
     def _start_within_cap(self) -> TableBudgetSpec:
@@ -113,7 +117,8 @@ class TableBudgetSpec(Strict):
         from leverage_sim.calibration.table_fit import TableBudget  # scikit-learn: on use
 
         return TableBudget(self.start, self.max_simulations, self.accept, self.tolerance,
-                           self.truths, adjust=self.adjust, balance=self.balance)
+                           self.truths, adjust=self.adjust, balance=self.balance,
+                           summaries=self.summaries)
 
 
 class CalibrationSpec(Strict):

@@ -149,16 +149,22 @@ class RejectionPosterior:
         low = np.array([t.low for t in targets], dtype=float)
         high = np.array([t.high for t in targets], dtype=float)
         miss = (np.maximum(self._x - high, 0) - np.maximum(low - self._x, 0)) / self._scale
-        d = distance(miss, [t.name for t in targets], self.balance)
-        keep = np.argsort(d, kind="stable")[: self.accept]
-        bandwidth = d[keep].max()
-        w = 1.0 - (d[keep] / bandwidth) ** 2 if bandwidth > 0 else np.ones(len(keep))
-        w = np.maximum(w, 0.0)
-        w = w / w.sum() if w.sum() > 0 else np.full(len(keep), 1.0 / len(keep))
+        keep, w = nearest(distance(miss, [t.name for t in targets], self.balance), self.accept)
         u = self.table.unit.to_numpy(dtype=float)[keep]
         if self.adjust:
             u = _adjusted(u, miss[keep], w)
         return u, w
+
+
+def nearest(d: np.ndarray, accept: int) -> tuple[np.ndarray, np.ndarray]:
+    """The ``accept`` rows of least distance ``d`` (ties in table order) and their normalised
+    Epanechnikov kernel weights ``1 − (d / bandwidth)²``, the bandwidth the largest kept
+    distance (equal weights when every kept row is at distance 0)."""
+    keep = np.argsort(d, kind="stable")[:accept]
+    bandwidth = d[keep].max()
+    w = 1.0 - (d[keep] / bandwidth) ** 2 if bandwidth > 0 else np.ones(len(keep))
+    w = np.maximum(w, 0.0)
+    return keep, (w / w.sum() if w.sum() > 0 else np.full(len(keep), 1.0 / len(keep)))
 
 
 def episode_of(fact: str) -> str:

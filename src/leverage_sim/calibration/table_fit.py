@@ -43,6 +43,7 @@ from leverage_sim.calibration.forest import (
     episode_of,
     posterior_frame,
 )
+from leverage_sim.calibration.projected import ProjectedPosterior
 from leverage_sim.calibration.reference import (
     ReferenceTable,
     Simulator,
@@ -71,6 +72,16 @@ class TableBudget:
     information_trees: int = 100
     adjust: bool = False
     balance: bool = True
+    summaries: str = "facts"
+
+    def estimator(self, table: ReferenceTable) -> RejectionPosterior | ProjectedPosterior:
+        """The posterior estimator these settings choose, on ``table`` (``accept`` capped at
+        a tenth of its rows): rejection on the facts (:class:`.forest.RejectionPosterior`) or on
+        learnt summaries (:class:`.projected.ProjectedPosterior`)."""
+        accept = min(self.accept, len(table) // 10)
+        if self.summaries == "projected":
+            return ProjectedPosterior(table, accept)
+        return RejectionPosterior(table, accept, self.adjust, self.balance)
 
 
 @dataclass
@@ -113,8 +124,7 @@ def fit(simulator: Simulator, priors: Sequence[Prior], record: Sequence[Target],
                 save_checkpoint(known, checkpoint)
             say(f"{rows}/{n} simulations")
         table = known if len(known) == n else known.rows(slice(0, n))
-        u, w = RejectionPosterior(table, min(budget.accept, n // 10),
-                                  budget.adjust, budget.balance).sample(record)
+        u, w = budget.estimator(table).sample(record)
         q = np.column_stack([weighted_quantiles(u[:, j], w, list(QUANTILES))
                              for j in range(u.shape[1])])
         moves = np.abs(q - previous).max(axis=0) if previous is not None else None
@@ -131,18 +141,16 @@ def fit(simulator: Simulator, priors: Sequence[Prior], record: Sequence[Target],
             break
         previous, n = q, 2 * n
     truths = min(budget.truths, len(table) // 5)
-    cov = coverage.check(table, record, lambda t: RejectionPosterior(
-        t, min(budget.accept, len(t) // 10), budget.adjust, budget.balance), truths, seed)
+    cov = coverage.check(table, record, budget.estimator, truths, seed)
     info = ForestPosterior(table, ForestSettings(trees=budget.information_trees,
                                                  min_leaf=5)).information()
     return TableFit(posterior_frame(table, u, w), effective_sample_size(w), converged,
                     pd.DataFrame(steps), cov, info, len(table),
-                    episode_alone(table, record, min(budget.accept, len(table) // 10),
-                                  budget.adjust, budget.balance))
+                    episode_alone(table, record, budget))
 
 
-def episode_alone(table: ReferenceTable, record: Sequence[Target], accept: int, adjust: bool,
-                  balance: bool) -> dict[str, pd.DataFrame]:
+def episode_alone(table: ReferenceTable, record: Sequence[Target], budget: TableBudget
+                  ) -> dict[str, pd.DataFrame]:
     """Per episode of ``record`` (``episode.fact`` names), the posterior computed from that
     episode's facts alone on the same table: the fit check compares it with the joint posterior
     to tell a trade between episodes (the joint fit worse than the episode's own) from what one
@@ -156,7 +164,7 @@ def episode_alone(table: ReferenceTable, record: Sequence[Target], accept: int, 
             continue  # one episode: alone is the fit itself
         own = ReferenceTable(table.priors, table.unit, table.values,
                              table.facts.iloc[:, keep], table.seed)
-        u, w = RejectionPosterior(own, accept, adjust, balance).sample([record[i] for i in keep])
+        u, w = budget.estimator(own).sample([record[i] for i in keep])
         out[episode] = posterior_frame(own, u, w)
     return out
 

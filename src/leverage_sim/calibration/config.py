@@ -258,7 +258,7 @@ def _parameter(path: Path, p: ParameterSpec, base: Scenario, episodes: list[Load
             ep.scenario({p.path: round(value) if info.annotation is int else value})
     # the hand-tuned value: the base scenario's, or for a militia or site it lacks (Basra's
     # JAM in a calibration based on the June 2020 replay) the first episode's that has it
-    source = base if _has(base, p.path) else having[0].scenario()
+    source = base if _has(base, p.path) else having[0].validated()
     return Parameter(p.path, Prior(p.path, p.prior.family, p.prior.low, p.prior.high),
                      info.annotation is int, _value_at(source, p.path, where), (lo, hi), p.why)
 

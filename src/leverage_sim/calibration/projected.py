@@ -41,7 +41,6 @@ class ProjectedPosterior:
     """Semi-automatic ABC on a reference table (see the module docstring)."""
 
     def __init__(self, table: ReferenceTable, accept: int = 500) -> None:
-        self.table = table
         self.accept = min(accept, len(table))
         x = table.facts.to_numpy(dtype=float)
         self._mean = x.mean(axis=0)

@@ -3,6 +3,8 @@ of synthetic truths, how much the facts tell, reproducible tables."""
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -150,6 +152,62 @@ def test_table_fit_converges_within_its_cap_and_resumes_exactly(tmp_path):
     assert resumed.posterior.equals(whole.posterior)
     # a checkpoint of another seed is not reused
     assert table_fit.load_checkpoint(ckpt, PRIORS, FACTS, 6) is None
+
+
+def test_one_quiet_doubling_is_not_convergence():
+    """Converged needs the posterior stable over two doublings: a table of two sizes never
+    converges, however little the posterior moved between them (the shipped calibration once
+    stopped at 8,000 rows on a move of 0.038 and moved 0.15 at the next doubling)."""
+    from leverage_sim.calibration import table_fit
+
+    budget = table_fit.TableBudget(start=1000, max_simulations=2000, accept=200,
+                                   tolerance=0.5, truths=100, information_trees=30)
+    fit = table_fit.fit(binomial_model, PRIORS, RECORD, budget, seed=5)
+    assert fit.steps["moved"].iloc[-1] < budget.tolerance
+    assert not fit.converged
+
+
+def test_checkpoints_grow_with_the_table(tmp_path, monkeypatch):
+    """A checkpoint rewrites the whole table, so they come every tenth of the rows done (at
+    least CHECKPOINT_ROWS): from 0 to 2,000 rows with a floor of 10, about 50 writes, not 200."""
+    from leverage_sim.calibration import table_fit
+
+    writes = []
+    monkeypatch.setattr(table_fit, "CHECKPOINT_ROWS", 10)
+    monkeypatch.setattr(table_fit, "save_checkpoint", lambda table, path: writes.append(len(table)))
+    budget = table_fit.TableBudget(start=2000, max_simulations=2000, accept=100, truths=50,
+                                   information_trees=10)
+    table_fit.fit(binomial_model, PRIORS, RECORD, budget, seed=5, checkpoint=tmp_path / "t.pq")
+    assert writes[:3] == [10, 20, 30] and writes[-1] == 2000
+    assert all(b - a >= max(10, int(0.1 * a)) for a, b in itertools.pairwise(writes[:-1]))
+    assert len(writes) < 60
+
+
+def test_a_quantile_move_counts_against_the_larger_of_tolerance_and_its_noise():
+    from leverage_sim.calibration.table_fit import NOISE_Z, _move
+
+    q = np.zeros((3, 2))
+    se = np.full((3, 2), 0.01)
+    moved = q.copy()
+    moved[1, 1] = 0.04  # 2.8 standard errors of the difference, under the tolerance
+    assert _move(moved, se, q, se, tolerance=0.05)[3]
+    moved[1, 1] = 0.06  # above the tolerance, 4.2 standard errors: a real move
+    largest, in_errors, which, stable = _move(moved, se, q, se, tolerance=0.05)
+    assert (largest, which, stable) == (0.06, 1, False)
+    assert in_errors == pytest.approx(0.06 / np.sqrt(2 * 0.01**2))
+    noisy = np.full((3, 2), 0.03)  # the same move within NOISE_Z noisy standard errors
+    assert 0.06 < NOISE_Z * np.sqrt(2) * 0.03 and _move(moved, noisy, q, noisy, 0.05)[3]
+
+
+def test_quantile_errors_shrink_with_more_kept_rows_and_repeat_by_seed():
+    from leverage_sim.calibration.table_fit import quantile_errors
+
+    rng = np.random.default_rng(0)
+    small, large = rng.random((100, 2)), rng.random((2500, 2))
+    err_small = quantile_errors(small, np.full(100, 0.01), seed=1, size=100)
+    err_large = quantile_errors(large, np.full(2500, 1 / 2500), seed=1, size=2500)
+    assert err_small.shape == (3, 2) and (err_large < err_small).all()
+    assert np.array_equal(err_small, quantile_errors(small, np.full(100, 0.01), 1, 100))
 
 
 def test_a_rank_stays_in_the_unit_interval_when_weights_sum_above_one_by_rounding():

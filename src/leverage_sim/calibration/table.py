@@ -66,11 +66,18 @@ def parameter_table(folder: Path, manifest: dict) -> pd.DataFrame:
 def summary_line(manifest: dict, steps: pd.DataFrame) -> str:
     """A table-method calibration's size, convergence, ESS, coverage range and provenance."""
     cov = manifest["coverage"]
+    from leverage_sim.calibration.table_fit import NOISE_Z  # (table_fit imports this module)
+
     moved = steps["largest_quantile_move"].iloc[-1]
-    how = (f"converged: the largest quantile move was {moved:.3f} < {manifest['tolerance']}"
+    errors = steps["largest_move_in_standard_errors"].iloc[-1]
+    last = (f"the largest quantile move {moved:.3f}, the largest in standard errors "
+            f"{errors:.1f}")
+    rule = (f"each quantile's move within the larger of {manifest['tolerance']} and "
+            f"{NOISE_Z:g} of its standard errors")
+    how = (f"converged: stable over the last two doublings, {rule}; {last}"
            if manifest["converged"] else
            f"capped: not converged within {manifest['budget']['max_simulations']:,} "
-           f"simulations (last quantile move {moved:.3f}, tolerance {manifest['tolerance']})")
+           f"simulations ({rule}); {last}")
     return (f"{manifest['simulations']:,} simulations ({how}); effective sample size "
             f"{manifest['ess']:.0f}; coverage of 90% intervals on {cov['truths']} held-out "
             f"truths {cov['min']:.2f}–{cov['max']:.2f}; status {manifest['status']}; seed "
@@ -246,6 +253,13 @@ def refresh(doc: Path, folder: Path, validation: Path | None = None) -> str:
 
 def main(argv: list[str]) -> int:
     """Rewrite the tables in place (arguments: [DIR] [DOC] [VALIDATION_DIR])."""
+    if any(a.startswith("-") for a in argv) or len(argv) > 3:
+        print("usage: python -m leverage_sim.calibration.table [DIR] [DOC] [VALIDATION_DIR]\n"
+              "Regenerates the posterior, fit-check and validation tables of DOC (default "
+              "docs/calibration.md) from the calibration folder DIR (default "
+              "calibration/default) and VALIDATION_DIR (default calibration/default_validation "
+              "when no argument is given).")
+        return 0 if argv in (["-h"], ["--help"]) else 2
     folder = Path(argv[0]) if argv else ROOT / "calibration" / "default"
     doc = Path(argv[1]) if len(argv) > 1 else ROOT / "docs" / "calibration.md"
     validation = Path(argv[2]) if len(argv) > 2 else (VALIDATION_DIR if not argv else None)

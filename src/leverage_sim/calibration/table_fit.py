@@ -4,9 +4,17 @@ checked on synthetic truths, with what each parameter learnt.
 1. Simulate a reference table of ``start`` prior draws (:mod:`.reference`), one history each.
 2. Compute the posterior for the record (:class:`.forest.RejectionPosterior`: the ``accept``
    rows nearest the record, kernel-weighted; regression-adjusted only if ``adjust``). Double
-   the table and compute it again; stop when no parameter's 5%, 50% or 95% posterior quantile
-   (in prior-CDF units, 0-1) moved by more than ``tolerance`` (converged), or when the next
-   doubling would pass ``max_simulations`` (the cap is a cap: never exceeded).
+   the table and compute it again; stop when the posterior has stopped moving over the last
+   **two** doublings (converged), or when the next doubling would pass ``max_simulations``
+   (the cap is a cap: never exceeded). Stopped moving: no parameter's 5%, 50% or 95% posterior
+   quantile (in prior-CDF units, 0-1) differs between the table of ``n`` rows and those of
+   ``n/2`` and ``n/4`` rows by more than ``tolerance`` or by more than :data:`NOISE_Z` standard
+   errors of the difference, whichever is larger (:func:`quantile_errors`: a bootstrap of the
+   kept rows). Why both doublings and the standard errors: with a few hundred effective rows a
+   quantile's own Monte Carlo error is of the order of the tolerance, so one doubling can pass
+   by chance while the posterior is still narrowing as the table grows (the shipped fit once
+   stopped that way at 8,000 rows; docs/calibration.md, Limits); a slow trend shows against
+   the table a quarter the size before it shows against the previous one.
 3. Check coverage on the final table: its last ``truths`` rows are held out as synthetic
    truths, recorded with the record's range widths (:mod:`.coverage`).
 4. Say how much the facts tell about each parameter: the out-of-bag R² of a random forest
@@ -56,8 +64,24 @@ from leverage_sim.calibration.table import weighted_quantiles
 INFORMED_R2 = 0.05
 """Out-of-bag R² below which the facts are taken to say nothing about a parameter."""
 QUANTILES = (0.05, 0.5, 0.95)
+INFORMATION_ROWS = 64_000
+"""Rows (the table's first) on which the information forest learns: its out-of-bag R² is
+the same to two decimals on 64,000 rows as on 256,000 (measured on the default calibration),
+and a forest on every row of a large table takes longer than the simulations."""
+NOISE_Z = 3.0
+"""Standard errors of a quantile's difference between two table sizes that Monte Carlo noise
+alone may explain: 69 quantiles (23 parameters × 3) are compared at each size, and at 3 a
+posterior that no longer moves passes both comparisons in most doublings (0.27% per quantile
+and comparison under pure noise)."""
+BOOTSTRAPS = 100
+"""Resamples of the kept rows behind each quantile's standard error."""
 CHECKPOINT_ROWS = 1000
-"""Rows simulated between two checkpoints: what an interruption can lose at most."""
+"""Fewest rows simulated between two checkpoints."""
+CHECKPOINT_SHARE = 0.1
+"""Between two checkpoints, at least this share of the rows already done is simulated: a
+checkpoint writes the whole table, so a fixed interval makes the writing grow with the square
+of the table (at 256,000 rows it halved the rate); what an interruption can lose is at most
+``max(CHECKPOINT_ROWS, CHECKPOINT_SHARE × rows done)`` rows."""
 
 
 @dataclass(frozen=True)
@@ -114,10 +138,11 @@ def fit(simulator: Simulator, priors: Sequence[Prior], record: Sequence[Target],
     say = progress or (lambda _: None)
     known = load_checkpoint(checkpoint, priors, facts, seed) if checkpoint else None
     n = min(budget.start, budget.max_simulations)
-    steps, previous, converged = [], None, False
+    steps, earlier, converged = [], [], False
     while True:
         while known is None or len(known) < n:
-            rows = min(n, (0 if known is None else len(known)) + CHECKPOINT_ROWS)
+            done = 0 if known is None else len(known)
+            rows = min(n, done + max(CHECKPOINT_ROWS, int(CHECKPOINT_SHARE * done)))
             known = build_table(simulator, priors, facts, rows, seed, executor, workers,
                                 base=known)
             if checkpoint is not None:
@@ -125,28 +150,62 @@ def fit(simulator: Simulator, priors: Sequence[Prior], record: Sequence[Target],
             say(f"{rows}/{n} simulations")
         table = known if len(known) == n else known.rows(slice(0, n))
         u, w = budget.estimator(table).sample(record)
-        q = np.column_stack([weighted_quantiles(u[:, j], w, list(QUANTILES))
-                             for j in range(u.shape[1])])
-        moves = np.abs(q - previous).max(axis=0) if previous is not None else None
-        moved = float(moves.max()) if moves is not None else float("nan")
+        q, se = quantiles(u, w), quantile_errors(u, w, seed, n)
+        moves = [_move(q, se, *before, budget.tolerance) for before in earlier[-2:][::-1]]
+        moved = moves[0][0] if moves else float("nan")
         steps.append({"simulations": n, "ess": effective_sample_size(w), "moved": moved,
-                      "most_moved": "" if moves is None else priors[int(moves.argmax())].name})
+                      "moved_in_errors": max((m[1] for m in moves), default=float("nan")),
+                      "most_moved": priors[moves[0][2]].name if moves else ""})
         say(f"{n} simulations: ESS {steps[-1]['ess']:.0f}, " + (
-            "first size" if previous is None else
-            f"largest quantile move {moved:.3f} (converged below {budget.tolerance})"))
-        if previous is not None and moved < budget.tolerance:
+            "first size" if not moves else
+            f"largest quantile move {moved:.3f}, {steps[-1]['moved_in_errors']:.1f} standard "
+            f"errors over the last {len(moves)} doubling(s)"))
+        if len(moves) == 2 and all(m[3] for m in moves):
             converged = True
             break
         if 2 * n > budget.max_simulations:
             break
-        previous, n = q, 2 * n
+        earlier.append((q, se))
+        n = 2 * n
     truths = min(budget.truths, len(table) // 5)
     cov = coverage.check(table, record, budget.estimator, truths, seed)
-    info = ForestPosterior(table, ForestSettings(trees=budget.information_trees,
-                                                 min_leaf=5)).information()
+    info = ForestPosterior(table.rows(slice(0, INFORMATION_ROWS)),
+                           ForestSettings(trees=budget.information_trees, min_leaf=5)
+                           ).information()
     return TableFit(posterior_frame(table, u, w), effective_sample_size(w), converged,
                     pd.DataFrame(steps), cov, info, len(table),
                     episode_alone(table, record, budget))
+
+
+def quantiles(u: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """The 5/50/95% weighted quantiles (:data:`QUANTILES`) of each parameter's prior
+    coordinate: rows quantiles × columns parameters."""
+    return np.column_stack([weighted_quantiles(u[:, j], w, list(QUANTILES))
+                            for j in range(u.shape[1])])
+
+
+def quantile_errors(u: np.ndarray, w: np.ndarray, seed: int, size: int) -> np.ndarray:
+    """Monte Carlo standard errors of :func:`quantiles` (same shape): the spread over
+    :data:`BOOTSTRAPS` resamples of the kept rows, drawn with replacement in proportion to
+    their weights (reproducible from ``seed`` and the table ``size``)."""
+    rng = np.random.default_rng(np.random.SeedSequence([seed, 7, size]))
+    p = w / w.sum()
+    draws = [quantiles(u[idx], np.full(len(idx), 1.0 / len(idx)))
+             for idx in (rng.choice(len(w), len(w), p=p) for _ in range(BOOTSTRAPS))]
+    return np.std(draws, axis=0)
+
+
+def _move(q: np.ndarray, se: np.ndarray, q_before: np.ndarray, se_before: np.ndarray,
+          tolerance: float) -> tuple[float, float, int, bool]:
+    """How far quantiles ``q`` moved from ``q_before``: (largest move, largest move in standard
+    errors of the difference, the index of the parameter with the largest move, whether every
+    move is within ``max(tolerance, NOISE_Z × standard error)``)."""
+    move = np.abs(q - q_before)
+    error = np.sqrt(se**2 + se_before**2)
+    in_errors = move / np.maximum(error, 1e-12)
+    allowed = np.maximum(tolerance, NOISE_Z * error)
+    return (float(move.max()), float(in_errors.max()), int(move.max(axis=0).argmax()),
+            bool((move <= allowed).all()))
 
 
 def episode_alone(table: ReferenceTable, record: Sequence[Target], budget: TableBudget

@@ -228,7 +228,8 @@ def write(out: Path, cal: Calibration, fit: table_fit.TableFit, posterior: pd.Da
     """Write the folder's files (see the module docstring); the paths written."""
     posterior.to_parquet(out / "posterior.parquet", index=False)
     steps = fit.steps.rename(columns={"ess": "effective_sample_size",
-                                      "moved": "largest_quantile_move"})
+                                      "moved": "largest_quantile_move",
+                                      "moved_in_errors": "largest_move_in_standard_errors"})
     cov, info = coverage_frame(fit), information_frame(fit)
     tables = {"diagnostics.csv": steps, "coverage.csv": cov, "information.csv": info,
               "fit_check.csv": check}

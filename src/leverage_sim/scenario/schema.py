@@ -220,9 +220,10 @@ class Government(Strict):
         description="Militia fighters the government's side kills per day of fighting per "
         "personnel-equivalent of its strength S_g (Lanchester square law; "
         "mechanisms/operation.py).",
-        source="Basra, 25-31 Mar 2008: ~270 (240-488) killed in six days with ~30,000 "
-        "government troops and ~16,000 militia fighters engaged (Al Jazeera 2008-03-30; "
-        "McClatchy): ~45 a day ≈ 0.001 × (22,500 + 12,800) for both sides' lethality.",
+        source="Basra, 25-31 Mar 2008: 210 (210-415) killed in Basra in six days with ~15,000 "
+        "government troops and ~16,000 militia fighters engaged (Iraqi Interior Ministry, "
+        "Reuters 2008-03-31 and Aswat al-Iraq 2008-04-14): 35-70 a day ≈ 0.001 × (11,000 + "
+        "9,600 and the US's share) for both sides' lethality; fitted in calibration/default.",
     )
     parliament_seats: int = param(
         PARLIAMENT_SEATS, unit="seats", ge=1, le=MAX_PARLIAMENT_SEATS,

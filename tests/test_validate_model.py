@@ -84,6 +84,16 @@ def test_scores_table_and_report(result):
     assert result.chart().axes
 
 
+def test_report_names_the_posterior_as_the_project_does(result, monkeypatch):
+    """The shipped posterior's report is committed: it names the posterior relative to the
+    project (``calibration/default``), never by the fitting machine's absolute path."""
+    from leverage_sim.simulation import provenance
+
+    monkeypatch.setattr(provenance, "PROJECT", FOLDER.parent)
+    md = result.markdown()
+    assert f"Posterior: `{FOLDER.name}`" in md and str(FOLDER.parent) not in md
+
+
 def test_verb_writes_report_and_chart(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(validation, "from_episode_files", lambda names: [toy_episode(60)])
     assert main(["validate-model", "--posterior", str(FOLDER), "-n", "4", "-q",

@@ -37,6 +37,7 @@ from leverage_sim.calibration.smc import (
 from leverage_sim.files.version import installed_version
 from leverage_sim.simulation import model_fingerprint
 from leverage_sim.simulation.posterior import value_at
+from leverage_sim.simulation.provenance import repository_path
 
 MANIFEST_KIND = "leverage-sim calibration"
 
@@ -76,19 +77,6 @@ def predictive_values(history: pyabc.History, targets: list[Target]
     weights, stats = history.get_weighted_sum_stats(t=history.max_t)
     values = pd.DataFrame({t.name: [float(s[VALUE + t.name]) for s in stats] for t in targets})
     return values, np.asarray(weights, dtype=float) / np.sum(weights)
-
-
-ROOT = Path(__file__).resolve().parents[3]
-"""The repository: manifests record file paths relative to it."""
-
-
-def repository_path(path: Path) -> str:
-    """``path`` relative to the repository (POSIX), or its file name when it lies outside:
-    never a machine's absolute path."""
-    try:
-        return path.resolve().relative_to(ROOT).as_posix()
-    except ValueError:
-        return path.name
 
 
 def _episode_entry(ep: LoadedEpisode) -> dict[str, Any]:

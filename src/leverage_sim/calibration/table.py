@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from leverage_sim.errors import InputError
+from leverage_sim.simulation.provenance import repository_path
 
 ALL_FACTS = "(all facts)"
 """``fit_check.csv``'s ``fact`` on an episode's joint row."""
@@ -66,14 +67,12 @@ def parameter_table(folder: Path, manifest: dict) -> pd.DataFrame:
 def summary_line(manifest: dict, steps: pd.DataFrame) -> str:
     """A table-method calibration's size, convergence, ESS, coverage range and provenance."""
     cov = manifest["coverage"]
-    from leverage_sim.calibration.table_fit import NOISE_Z  # (table_fit imports this module)
-
     moved = steps["largest_quantile_move"].iloc[-1]
     errors = steps["largest_move_in_standard_errors"].iloc[-1]
     last = (f"the largest quantile move {moved:.3f}, the largest in standard errors "
             f"{errors:.1f}")
     rule = (f"each quantile's move within the larger of {manifest['tolerance']} and "
-            f"{NOISE_Z:g} of its standard errors")
+            f"{manifest['noise_z']:g} of its standard errors")
     how = (f"converged: stable over the last two doublings, {rule}; {last}"
            if manifest["converged"] else
            f"capped: not converged within {manifest['budget']['max_simulations']:,} "
@@ -204,7 +203,7 @@ def fit_check_table(folder: Path) -> str:
                                         cell(r, "hand_tuned")]
                                        + ([cell(r, "alone")] if alone else [])) + " |")
     lines += ["", ("Summed scaled score, lower is better (in brackets: the share of runs "
-                   f"matching every fact of the episode), {_shown(folder)}/fit_check.csv.")]
+                   f"matching every fact of the episode), {repository_path(folder)}/fit_check.csv.")]
     for _, r in total[total["hand_tuned"] < total["posterior"]].iterrows():
         facts = check[(check["episode"] == r["episode"]) & (check["fact"] != ALL_FACTS)]
         worse = facts[facts["posterior"] > facts["hand_tuned"]]
@@ -221,14 +220,6 @@ def fit_check_table(folder: Path) -> str:
                        f"posterior fits worse (posterior vs hand-tuned): {listed(worse)}. "
                        f"Facts it fits better: {listed(better)}.")]
     return "\n".join(lines)
-
-
-def _shown(folder: Path) -> str:
-    """``folder`` relative to the repository when inside it, else its name."""
-    try:
-        return folder.resolve().relative_to(ROOT).as_posix()
-    except ValueError:
-        return folder.name
 
 
 def _replace(text: str, start: str, end: str, body: str, doc: Path) -> str:

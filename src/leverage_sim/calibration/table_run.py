@@ -252,7 +252,8 @@ def write(out: Path, cal: Calibration, fit: table_fit.TableFit, posterior: pd.Da
                            "min": float(cov["cover_90"].min()),
                            "max": float(cov["cover_90"].max())},
               "informed": [p for p, ok in fit.informed.items() if ok],
-              "tolerance": budget["tolerance"], "status": "complete",
+              "tolerance": budget["tolerance"], "noise_z": table_fit.NOISE_Z,
+              "status": "complete",
               "seconds": round(seconds, 1),
               "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
     manifest = _write_manifest(out, record)

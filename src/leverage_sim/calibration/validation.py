@@ -52,6 +52,7 @@ from matplotlib.figure import Figure
 from leverage_sim.errors import InputError
 from leverage_sim.scenario.schema import Scenario
 from leverage_sim.simulation.posterior import Posterior, priors, with_values
+from leverage_sim.simulation.provenance import short_path
 from leverage_sim.simulation.runner import (
     RunTables,
     replication_seeds,
@@ -268,7 +269,7 @@ class Validation:
         head = [
             "# Out-of-sample validation",
             "",
-            (f"Posterior: `{self.posterior.path}` (posterior.parquet sha256 "
+            (f"Posterior: `{short_path(self.posterior.path)}` (posterior.parquet sha256 "
             f"`{self.posterior.sha256[:12]}`), {self.replications} replications per "
             f"predictive distribution, master seed {self.seed}. Baselines: the prior "
             "predictive (draws from the calibration's priors) and the hand-tuned defaults. "

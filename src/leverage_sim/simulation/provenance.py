@@ -38,6 +38,14 @@ def _value(value: Any) -> str:
     return str(value)
 
 
+def repository_path(path: Path) -> str:
+    """``path`` relative to the project (POSIX), or its file name when it lies outside: what
+    committed files record, never a machine's absolute path."""
+    p = path.resolve()
+    return p.relative_to(PROJECT.resolve()).as_posix() if p.is_relative_to(PROJECT.resolve()) \
+        else p.name
+
+
 def short_path(path: str | Path) -> str:
     """A posterior folder as shown to readers: relative to the project (``calibration/default``)
     or to the current folder when inside either, else absolute."""

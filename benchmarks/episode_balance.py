@@ -9,6 +9,8 @@ posterior 5/50/95% quantiles (prior-CDF units) of the parameters that episode's 
 inform most, fitted jointly and from the episode's facts alone. No simulation: seconds.
 
     .venv/bin/python benchmarks/episode_balance.py calibration/default
+    .venv/bin/python benchmarks/episode_balance.py calibration/default --accept 100 \
+        --show foreign_forces.ground_multiplier foreign_forces.air_support
 
 Prints its figures; docs/calibration.md ("Every episode counts equally") describes them.
 """
@@ -34,6 +36,9 @@ def main() -> None:
     ap.add_argument("--config", default="calibration/default.yaml")
     ap.add_argument("--accept", type=int, default=None, help="rows kept (default: the file's)")
     ap.add_argument("--top", type=int, default=2, help="parameters shown per episode")
+    ap.add_argument("--show", nargs="*", default=[], metavar="PATH",
+                    help="parameters shown for every episode besides its top ones (e.g. "
+                    "foreign_forces.ground_multiplier: what Basra's facts alone say of it)")
     args = ap.parse_args()
     cal = load_calibration(args.config)
     record = cal.targets()
@@ -73,7 +78,8 @@ def main() -> None:
             ua, wa = RejectionPosterior(own, accept, False, balance).sample(
                 [record[i] for i in cols])
             strength = corr.loc[params, [names[i] for i in cols]].abs().max(axis=1)
-            for p in strength.sort_values(ascending=False).index[: args.top]:
+            top = list(strength.sort_values(ascending=False).index[: args.top])
+            for p in dict.fromkeys([*top, *args.show]):
                 j = params.index(p)
                 joint = weighted_quantiles(u[:, j], w, [0.05, 0.5, 0.95])
                 alone = weighted_quantiles(ua[:, j], wa, [0.05, 0.5, 0.95])

@@ -213,6 +213,16 @@ def test_ctrl_c_keeps_the_checkpoint_and_says_how_to_resume(
     assert not (out / "posterior.parquet").exists()
 
 
+def test_a_budget_of_two_sizes_says_it_cannot_converge(
+        tiny: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    """--quick's 50 then 100 rows: convergence is judged over two doublings, so the end
+    message says why it is capped and what to raise, naming the block."""
+    assert calibrate(tiny, "--out", tmp_path / "c", "--quick", "--executor", "serial") == 0
+    out = capsys.readouterr().out
+    assert ("capped (not converged: judging convergence takes three table sizes, so "
+            "table_quick.max_simulations must be at least 4 × table_quick.start)") in out
+
+
 @pytest.mark.slow
 def test_docs_table_of_a_table_calibration(runs: dict[str, Path], tmp_path: Path) -> None:
     from leverage_sim.calibration.table import END, START, refresh
@@ -221,7 +231,7 @@ def test_docs_table_of_a_table_calibration(runs: dict[str, Path], tmp_path: Path
     doc.write_text(f"before\n{START}\nold\n{END}\nafter\n")
     text = refresh(doc, runs["serial"])
     assert "| out-of-bag R² | informed | coverage at 90% |" in text
-    assert "100 simulations (capped" in text or "100 simulations (converged" in text
+    assert "100 simulations (capped: not converged" in text  # two sizes cannot converge
     assert "coverage of 90% intervals on 10 held-out truths" in text
 
 

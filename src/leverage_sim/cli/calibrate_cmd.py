@@ -114,7 +114,11 @@ def _table_message(args: argparse.Namespace, out: Path, result) -> int:
         return result.exit_code
     fit = result.fit
     cover = fit.coverage.table["cover_90"]
-    how = "converged" if fit.converged else "capped (not converged: raise table.max_simulations)"
+    block = "table_quick" if args.quick else "table"
+    how = ("converged" if fit.converged else
+           f"capped (not converged: raise {block}.max_simulations)" if len(fit.steps) >= 3 else
+           f"capped (not converged: judging convergence takes three table sizes, so "
+           f"{block}.max_simulations must be at least 4 × {block}.start)")
     uninformed = int((~fit.informed).sum())
     print(f"\nCalibrated {len(result.calibration.parameters)} parameters to "
           f"{len(result.calibration.targets())} facts: {fit.simulations} simulations, {how}, "

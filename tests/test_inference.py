@@ -164,7 +164,7 @@ def test_one_quiet_doubling_is_not_convergence():
                                    tolerance=0.5, truths=100, information_trees=30)
     fit = table_fit.fit(binomial_model, PRIORS, RECORD, budget, seed=5)
     assert fit.steps["moved"].iloc[-1] < budget.tolerance
-    assert not fit.converged
+    assert not fit.converged and not fit.judged
 
 
 def test_checkpoints_grow_with_the_table(tmp_path, monkeypatch):
@@ -190,13 +190,13 @@ def test_a_quantile_move_counts_against_the_larger_of_tolerance_and_its_noise():
     se = np.full((3, 2), 0.01)
     moved = q.copy()
     moved[1, 1] = 0.04  # 2.8 standard errors of the difference, under the tolerance
-    assert _move(moved, se, q, se, tolerance=0.05)[3]
+    assert _move(moved, se, q, se, tolerance=0.05).stable
     moved[1, 1] = 0.06  # above the tolerance, 4.2 standard errors: a real move
-    largest, in_errors, which, stable = _move(moved, se, q, se, tolerance=0.05)
+    largest, in_errors, which, stable = _move(moved, se, q, se, tolerance=0.05)  # a Move
     assert (largest, which, stable) == (0.06, 1, False)
     assert in_errors == pytest.approx(0.06 / np.sqrt(2 * 0.01**2))
     noisy = np.full((3, 2), 0.03)  # the same move within NOISE_Z noisy standard errors
-    assert 0.06 < NOISE_Z * np.sqrt(2) * 0.03 and _move(moved, noisy, q, noisy, 0.05)[3]
+    assert 0.06 < NOISE_Z * np.sqrt(2) * 0.03 and _move(moved, noisy, q, noisy, 0.05).stable
 
 
 def test_quantile_errors_shrink_with_more_kept_rows_and_repeat_by_seed():

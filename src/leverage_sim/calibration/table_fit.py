@@ -38,6 +38,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -75,6 +76,9 @@ NOISE_Z = 3.0
 alone may explain: 69 quantiles (23 parameters × 3) are compared at each size, and at 3 a
 posterior that no longer moves passes both comparisons in most doublings (0.27% per quantile
 and comparison under pure noise)."""
+DOUBLINGS = 2
+"""Doublings over which the posterior must be stable to count as converged (against the
+tables of ``n/2`` and ``n/4`` rows): a fit needs ``DOUBLINGS + 1`` table sizes to be judged."""
 BOOTSTRAPS = 100
 """Resamples of the kept rows behind each quantile's standard error."""
 CHECKPOINT_ROWS = 1000
@@ -126,6 +130,12 @@ class TableFit:
     and ``accept``): what its own facts allow, for the fit check (:func:`episode_alone`)."""
 
     @property
+    def judged(self) -> bool:
+        """True if the table reached enough sizes (``DOUBLINGS + 1``) for convergence to be
+        judged: a budget whose cap is under ``4 × start`` never does."""
+        return len(self.steps) > DOUBLINGS
+
+    @property
     def informed(self) -> pd.Series:
         """True for the parameters the facts inform (out-of-bag R² ≥ :data:`INFORMED_R2`)."""
         return self.information >= INFORMED_R2
@@ -153,16 +163,17 @@ def fit(simulator: Simulator, priors: Sequence[Prior], record: Sequence[Target],
         table = known if len(known) == n else known.rows(slice(0, n))
         u, w = budget.estimator(table).sample(record)
         q, se = quantiles(u, w), quantile_errors(u, w, seed, n)
-        moves = [_move(q, se, *before, budget.tolerance) for before in earlier[-2:][::-1]]
-        moved = moves[0][0] if moves else float("nan")
+        moves = [_move(q, se, *before, budget.tolerance)
+                 for before in earlier[-DOUBLINGS:][::-1]]  # against n/2 first
+        moved = moves[0].largest if moves else float("nan")
         steps.append({"simulations": n, "ess": effective_sample_size(w), "moved": moved,
-                      "moved_in_errors": max((m[1] for m in moves), default=float("nan")),
-                      "most_moved": priors[moves[0][2]].name if moves else ""})
+                      "moved_in_errors": max((m.in_errors for m in moves), default=float("nan")),
+                      "most_moved": priors[moves[0].parameter].name if moves else ""})
         say(f"{n} simulations: ESS {steps[-1]['ess']:.0f}, " + (
             "first size" if not moves else
             f"largest quantile move {moved:.3f}, {steps[-1]['moved_in_errors']:.1f} standard "
             f"errors over the last {len(moves)} doubling(s)"))
-        if len(moves) == 2 and all(m[3] for m in moves):
+        if len(moves) == DOUBLINGS and all(m.stable for m in moves):
             converged = True
             break
         if 2 * n > budget.max_simulations:
@@ -197,17 +208,28 @@ def quantile_errors(u: np.ndarray, w: np.ndarray, seed: int, size: int) -> np.nd
     return np.std(draws, axis=0)
 
 
+class Move(NamedTuple):
+    """How far the quantiles moved between two table sizes."""
+
+    largest: float
+    """The largest move (prior-CDF units)."""
+    in_errors: float
+    """The largest move in standard errors of the difference."""
+    parameter: int
+    """Index of the parameter with the largest move."""
+    stable: bool
+    """Every move within ``max(tolerance, NOISE_Z × standard error)``."""
+
+
 def _move(q: np.ndarray, se: np.ndarray, q_before: np.ndarray, se_before: np.ndarray,
-          tolerance: float) -> tuple[float, float, int, bool]:
-    """How far quantiles ``q`` moved from ``q_before``: (largest move, largest move in standard
-    errors of the difference, the index of the parameter with the largest move, whether every
-    move is within ``max(tolerance, NOISE_Z × standard error)``)."""
+          tolerance: float) -> Move:
+    """How far quantiles ``q`` (standard errors ``se``) moved from ``q_before``."""
     move = np.abs(q - q_before)
     error = np.sqrt(se**2 + se_before**2)
     in_errors = move / np.maximum(error, 1e-12)
     allowed = np.maximum(tolerance, NOISE_Z * error)
-    return (float(move.max()), float(in_errors.max()), int(move.max(axis=0).argmax()),
-            bool((move <= allowed).all()))
+    return Move(float(move.max()), float(in_errors.max()), int(move.max(axis=0).argmax()),
+                bool((move <= allowed).all()))
 
 
 def episode_alone(table: ReferenceTable, record: Sequence[Target], budget: TableBudget

@@ -116,7 +116,7 @@ def _table_message(args: argparse.Namespace, out: Path, result) -> int:
     cover = fit.coverage.table["cover_90"]
     block = "table_quick" if args.quick else "table"
     how = ("converged" if fit.converged else
-           f"capped (not converged: raise {block}.max_simulations)" if len(fit.steps) >= 3 else
+           f"capped (not converged: raise {block}.max_simulations)" if fit.judged else
            f"capped (not converged: judging convergence takes three table sizes, so "
            f"{block}.max_simulations must be at least 4 × {block}.start)")
     uninformed = int((~fit.informed).sum())

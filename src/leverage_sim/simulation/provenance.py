@@ -41,9 +41,8 @@ def _value(value: Any) -> str:
 def repository_path(path: Path) -> str:
     """``path`` relative to the project (POSIX), or its file name when it lies outside: what
     committed files record, never a machine's absolute path."""
-    p = path.resolve()
-    return p.relative_to(PROJECT.resolve()).as_posix() if p.is_relative_to(PROJECT.resolve()) \
-        else p.name
+    p, root = path.resolve(), PROJECT.resolve()
+    return p.relative_to(root).as_posix() if p.is_relative_to(root) else p.name
 
 
 def short_path(path: str | Path) -> str:

@@ -316,3 +316,21 @@ def test_fit_check_table_names_the_facts_an_episode_trades(tmp_path: Path) -> No
     assert "| b | 1.00 (50%) | 3.00 (10%) | — |" in text
     assert "**a**: the hand-tuned values score better" in text
     assert "x CRPS 2 vs 1 (in range 20% vs 60%)" in text and "**b**" not in text
+
+
+def test_summary_line_reads_folders_written_before_the_noise_rule():
+    """A calibration folder written before convergence was judged against its noise (no
+    ``noise_z`` in its manifest, no standard-error column) is described, not a KeyError."""
+    from leverage_sim.calibration.table import summary_line
+
+    manifest = {"coverage": {"truths": 200, "min": 0.85, "max": 0.94}, "tolerance": 0.05,
+                "converged": True, "simulations": 8000, "ess": 300, "status": "ok",
+                "seed": 1, "versions": {"leverage_sim": "0.1.0"},
+                "model_fingerprint": {"code": "ab" * 20}, "budget": {"max_simulations": 9}}
+    old = summary_line(manifest, pd.DataFrame({"largest_quantile_move": [0.1, 0.03]}))
+    assert "each quantile's move within 0.05;" in old and "standard errors" not in old
+    new = summary_line({**manifest, "noise_z": 3},
+                       pd.DataFrame({"largest_quantile_move": [0.1, 0.03],
+                                     "largest_move_in_standard_errors": [4.0, 1.5]}))
+    assert "within the larger of 0.05 and 3 of its standard errors" in new
+    assert "the largest in standard errors 1.5" in new

@@ -108,6 +108,19 @@ def test_verb_writes_report_and_chart(tmp_path, monkeypatch, capsys):
     assert "give --posterior DIR" in capsys.readouterr().err
 
 
+def test_manifest_names_the_posterior_relative_to_the_project(tmp_path, monkeypatch):
+    """The shipped validation's manifest is committed: it records the posterior's folder as
+    the project names it, never the fitting machine's absolute path."""
+    from leverage_sim.simulation import provenance
+
+    monkeypatch.setattr(validation, "from_episode_files", lambda names: [toy_episode(60)])
+    monkeypatch.setattr(provenance, "PROJECT", FOLDER.parent)
+    assert main(["validate-model", "--posterior", str(FOLDER), "-n", "2", "-q",
+                 "--out", str(tmp_path / "v")]) == 0
+    manifest = json.loads((tmp_path / "v" / "manifest.json").read_text())
+    assert manifest["posterior"]["path"] == FOLDER.name
+
+
 def test_glue_reads_episode_files_through_the_calibration_modules(monkeypatch, tmp_path):
     """The adapter against the interface of leverage_sim.calibration.episodes/.statistics:
     LoadedEpisode(name, spec.role, spec.facts[statistic, arguments, observed, bounds],

@@ -68,11 +68,12 @@ def summary_line(manifest: dict, steps: pd.DataFrame) -> str:
     """A table-method calibration's size, convergence, ESS, coverage range and provenance."""
     cov = manifest["coverage"]
     moved = steps["largest_quantile_move"].iloc[-1]
-    errors = steps["largest_move_in_standard_errors"].iloc[-1]
-    last = (f"the largest quantile move {moved:.3f}, the largest in standard errors "
-            f"{errors:.1f}")
-    rule = (f"each quantile's move within the larger of {manifest['tolerance']} and "
-            f"{manifest['noise_z']:g} of its standard errors")
+    bound, last = f"{manifest['tolerance']}", f"the largest quantile move {moved:.3f}"
+    if "noise_z" in manifest:  # folders written before moves were judged against their noise
+        bound = f"the larger of {bound} and {manifest['noise_z']:g} of its standard errors"
+        errors = steps["largest_move_in_standard_errors"].iloc[-1]
+        last += f", the largest in standard errors {errors:.1f}"
+    rule = f"each quantile's move within {bound}"
     how = (f"converged: stable over the last two doublings, {rule}; {last}"
            if manifest["converged"] else
            f"capped: not converged within {manifest['budget']['max_simulations']:,} "

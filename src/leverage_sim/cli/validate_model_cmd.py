@@ -22,6 +22,7 @@ from leverage_sim.cli.common import (
 )
 from leverage_sim.errors import InputError
 from leverage_sim.simulation.posterior import resolve
+from leverage_sim.simulation.provenance import short_path
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -80,7 +81,8 @@ def main(args: argparse.Namespace) -> int:
             fig.savefig(out / "validation.png", dpi=110)
             plt.close(fig)
             (out / "manifest.json").write_text(json.dumps(
-                {"posterior": posterior.record(), "replications": args.replications,
+                {"posterior": {**posterior.record(), "path": short_path(posterior.path)},
+                 "replications": args.replications,
                  "seed": args.seed, "episodes": [e.name for e in episodes],
                  "engine": args.engine}, indent=2) + "\n",
                 encoding="utf-8")

@@ -293,6 +293,33 @@ def test_resume_refuses_a_different_sweep_and_existing_out_needs_force(serial_di
         run_sweep(None, tmp_path, resume=True)
 
 
+def test_a_sweep_of_another_model_is_not_resumed_nor_returned_as_current(tmp_path):
+    """Runs of the current model are never added to, nor read as, a sweep that ran on another
+    version of the model: resume refuses it (the fix named); ensure_sweep refuses it too, or
+    with rerun_stale runs it anew (a folder used as a cache, as the notebooks' are)."""
+    from leverage_sim.analysis import ensure_sweep
+    from leverage_sim.simulation import model_fingerprint
+
+    spec = small_spec().with_changes(replications=1)
+    out = run_sweep(spec, tmp_path / "s", executor="serial")
+    manifest_path = out / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    assert manifest["model_fingerprint"] == model_fingerprint.fingerprint()
+    assert ensure_sweep(spec, out, executor="serial") == out  # same model: resumed, nothing run
+    for recorded in ({"code": "0" * 64, "behaviour": "1" * 64}, None):
+        manifest["model_fingerprint"] = recorded
+        manifest_path.write_text(json.dumps(manifest))
+        for resume in (lambda: run_sweep(None, out, resume=True, executor="serial"),
+                       lambda: ensure_sweep(spec, out, executor="serial")):
+            with pytest.raises(InputError, match="another version of the model.*--force"):
+                resume()
+    ensure_sweep(spec, out, executor="serial", rerun_stale=True)
+    assert json.loads(manifest_path.read_text())["model_fingerprint"] == \
+        model_fingerprint.fingerprint()
+    runs = load_sweep(out)
+    assert runs["error"].isna().all() and len(runs) == 6  # 3 x 2 points, 1 replication
+
+
 def test_rerun_reproduces_the_stored_row_and_detects_a_change(serial_dir, tmp_path, capsys):
     assert cli(["rerun", str(serial_dir), "--run-id", "17"]) == 0
     out = capsys.readouterr().out

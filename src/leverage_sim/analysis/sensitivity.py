@@ -119,15 +119,18 @@ def sweep_indices(out: str | Path, outcomes: Sequence[str], level: float = 0.95,
 
 def sensitivity(spec: SweepSpec | str | Path, out: str | Path, outcomes: Sequence[str],
                 level: float = 0.95, executor: str = "local", workers: int | None = None,
-                quiet: bool = True, seed: int = 0) -> dict[str, pd.DataFrame]:
+                quiet: bool = True, seed: int = 0, rerun_stale: bool = False
+                ) -> dict[str, pd.DataFrame]:
     """Run (or resume) a ``sobol``/``saltelli``/``morris`` sweep through the sweep engine —
     parallel on ``executor``, seeded by the spec, resumable in ``out`` — and return the
-    indices of each outcome (see :func:`sweep_indices`; ``seed`` seeds the bootstrap)."""
+    indices of each outcome (see :func:`sweep_indices`; ``seed`` seeds the bootstrap;
+    ``rerun_stale`` as :func:`~leverage_sim.analysis.ensure_sweep`'s)."""
     spec = as_spec(spec)
     if spec.design not in SA_DESIGNS:
         raise InputError(f"Sweep '{spec.name}' has design {spec.design}; sensitivity analysis "
                          f"needs design: {' or '.join(SA_DESIGNS)} (with samples: N).")
-    ensure_sweep(spec, out, executor=executor, workers=workers, quiet=quiet)
+    ensure_sweep(spec, out, executor=executor, workers=workers, quiet=quiet,
+                 rerun_stale=rerun_stale)
     return sweep_indices(out, outcomes, level, seed)
 
 

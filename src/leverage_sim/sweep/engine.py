@@ -37,6 +37,7 @@ from leverage_sim.files.output_dir import (
 )
 from leverage_sim.scenario.limits import check_count, check_sweep_size, plan_note, sweep_time_note
 from leverage_sim.scenario.loader import find_scenario, resolve_raw, validate
+from leverage_sim.simulation import model_fingerprint
 from leverage_sim.simulation import posterior as post
 from leverage_sim.simulation.executors import make_executor
 from leverage_sim.simulation.runner import child_seed, run_one
@@ -220,6 +221,7 @@ def plan_sweep(spec: SweepSpec, scenario_dirs: tuple[str | Path, ...] = ()
         "outputs": {"summary": "summary/", "timeseries": "timeseries/" if plan.every else None},
         "summary_types": plan.types,
         "posterior": posterior.record(plan.chunk([0]).use(scenario)) if posterior else None,
+        "model_fingerprint": model_fingerprint.fingerprint(),
         "progress": {"done": 0, "errors": 0, "status": "planned"},
     }
     manifest["plan_sha256"] = plan_hash(manifest)
@@ -323,6 +325,7 @@ def run_sweep(spec: SweepSpec | str | Path | Mapping[str, Any] | None, out: str 
             plan, manifest = load_plan(store)
             if spec is not None:
                 _check_same(as_spec(spec), plan.spec, store.out)
+            check_same_model(manifest, store.out)
             done_ids, errors = store.stored_runs()
         else:
             plan, tables = plan_sweep(as_spec(spec), scenario_dirs)
@@ -392,6 +395,25 @@ def _check_same(given: SweepSpec, stored: SweepSpec, out: Path) -> None:
                          "it cannot be resumed with this one. Resume with the same sweep (or no "
                          "sweep: --resume --out DIR alone), or start anew with --force or "
                          "another --out.")
+
+
+def ran_on_this_model(manifest: dict[str, Any]) -> bool:
+    """True when a stored sweep's runs came from the running model (its manifest's
+    ``model_fingerprint``, see :func:`leverage_sim.simulation.model_fingerprint.matches`)."""
+    return model_fingerprint.matches(manifest.get("model_fingerprint"))
+
+
+def check_same_model(manifest: dict[str, Any], out: Path) -> None:
+    """Refuse to add runs of this model to a sweep whose stored runs came from another."""
+    if ran_on_this_model(manifest):
+        return
+    why = ("its manifest records another model fingerprint"
+           if manifest.get("model_fingerprint") else
+           "it was written before sweeps recorded their model")
+    raise InputError(f"The sweep in '{out}' ran on another version of the model ({why}), so "
+                     "runs added now would not match the stored ones, and its results are not "
+                     "this model's. Run it anew: into another --out, or with --force to replace "
+                     "this folder (its stored runs are deleted).")
 
 
 def _execute(store: SweepStore, manifest: dict[str, Any], plan: Plan, todo: np.ndarray,

@@ -20,7 +20,6 @@ a date.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import re
 import sys
@@ -28,6 +27,8 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from leverage_sim.files.inputs_hash import inputs_hash as hash_of_inputs
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -60,15 +61,7 @@ class Figure:
 
 def inputs_hash() -> str:
     """SHA-256 over the contents of :data:`INPUTS` (paths relative to the repository)."""
-    digest = hashlib.sha256()
-    for entry in INPUTS:
-        path = ROOT / entry
-        files = sorted(p for p in path.rglob("*") if p.suffix in (".py", ".yaml")) \
-            if path.is_dir() else [path]
-        for f in files:
-            digest.update(f.relative_to(ROOT).as_posix().encode())
-            digest.update(f.read_bytes())
-    return digest.hexdigest()
+    return hash_of_inputs(ROOT, INPUTS)
 
 
 # ---- the figures ------------------------------------------------------------------------------

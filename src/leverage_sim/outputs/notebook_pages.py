@@ -6,17 +6,47 @@ notebooks/*.ipynb --out docs/notebooks``: each notebook is executed (full settin
 ``--small`` for the test suite's quick ones) in its own folder, then converted with nbconvert's
 Markdown exporter. The notebooks in ``notebooks/`` are left unchanged. Needs the ``test`` extra
 (nbclient, nbconvert, ipykernel).
+
+A page executed with full settings is stamped in ``inputs.json`` beside it with the hash of
+what its figures came from (:data:`PAGE_INPUTS` and the notebook): a test fails when a page's
+stamp is not that of the current files, i.e. when the page must be rendered again.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from leverage_sim.errors import InputError
+from leverage_sim.files.inputs_hash import inputs_hash
+from leverage_sim.simulation.provenance import PROJECT
+
+PAGE_INPUTS = ("src/leverage_sim", "scenarios", "episodes", "calibration/default.yaml",
+               "calibration/default/posterior.parquet")
+"""What a notebook's figures depend on (relative to the project; folders by their .py and
+.yaml files): the package, the scenarios and episodes, the shipped calibration."""
+NOT_INPUTS = ("src/leverage_sim/cli", "src/leverage_sim/dashboard", "src/leverage_sim/ema")
+"""Parts of the package no notebook uses."""
+STAMPS = "inputs.json"
+
+
+def page_inputs_hash(notebook: Path) -> str:
+    """The hash of what the page of ``notebook`` is computed from: the notebook and
+    :data:`PAGE_INPUTS`."""
+    return inputs_hash(PROJECT, [*PAGE_INPUTS, notebook.resolve().relative_to(PROJECT)
+                                 .as_posix()], NOT_INPUTS)
+
+
+def stamp(out: Path, notebook: Path) -> None:
+    """Record in ``out/inputs.json`` the inputs hash of ``notebook``'s freshly executed page."""
+    path = out / STAMPS
+    stamps = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    stamps[notebook.stem] = page_inputs_hash(notebook)
+    path.write_text(json.dumps(dict(sorted(stamps.items())), indent=2) + "\n", encoding="utf-8")
 
 
 def execute(path: Path, small: bool = False, kernel: str | None = None,
@@ -78,6 +108,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         nb = (execute(path, args.small, args.kernel) if args.execute
               else nbformat.read(path, as_version=4))
         print(f"{path} -> {render(nb, path.stem, args.out)}")
+        if args.execute and not args.small and path.resolve().is_relative_to(PROJECT):
+            stamp(args.out, path)
     return 0
 
 

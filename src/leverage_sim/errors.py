@@ -1,4 +1,5 @@
-"""The one exception type for bad user input: its message is a complete, readable paragraph."""
+"""The one exception type for bad user input: its message is a complete, readable paragraph;
+and how to recognise a Ctrl-C that compiled code reported as another error."""
 
 
 class InputError(Exception):
@@ -6,3 +7,12 @@ class InputError(Exception):
 
     The CLI prints the message alone (no traceback) and exits with status 2.
     """
+
+
+def is_interrupt(e: BaseException) -> bool:
+    """True for Ctrl-C: a ``KeyboardInterrupt``, or the ``SystemError`` compiled (numba) code
+    raises when Ctrl-C arrives while it runs ("returned a result with an exception set"), whose
+    cause is the ``KeyboardInterrupt``."""
+    return isinstance(e, KeyboardInterrupt) or (
+        isinstance(e, SystemError) and isinstance(e.__cause__ or e.__context__,
+                                                  KeyboardInterrupt))

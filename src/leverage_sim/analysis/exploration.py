@@ -42,9 +42,11 @@ from leverage_sim.analysis.robust import (
     robustness,
 )
 from leverage_sim.errors import InputError
+from leverage_sim.files.output_dir import RECORD
 from leverage_sim.scenario import labels
 from leverage_sim.sweep import SweepSpec, load_sweep, summarise
 from leverage_sim.sweep.spec import is_sweep_file, parse_params
+from leverage_sim.sweep.storage import FILES as SWEEP_FILES
 from leverage_sim.sweep.storage import MANIFEST
 
 EXPLORE_POSTERIOR = "default"
@@ -60,8 +62,10 @@ PRIM_ALPHA, PRIM_MASS = 0.05, 0.05
 TREE_DEPTH = 3
 SWEEP = "sweep"
 FILES = ("explore.json", "report.html", "explore.png", "settings.csv", "prim_trajectory.csv",
-         "prim_box.csv", "tree_leaves.csv", f"{SWEEP}/*", f".{SWEEP}.lock")
-"""What ``explore`` writes in its folder (glob patterns; ``sweep/`` is the sweep's folder)."""
+         "prim_box.csv", "tree_leaves.csv", *(f"{SWEEP}/{name}" for name in (*SWEEP_FILES, RECORD)),
+         f".{SWEEP}.lock")
+"""What ``explore`` writes in its folder (glob patterns; ``sweep/`` is the sweep's folder, of
+which only the sweep's own files count: a user's file put there is never replaced)."""
 
 
 @dataclass(frozen=True)

@@ -89,12 +89,19 @@ def explore(target: str | None, levers: Iterable[str] = (), *, holds: str = DEFA
             if not resume and not sweep_dir.exists():
                 folder.undo_begin()  # nothing ran: leave no half-made folder behind
             elif (sweep_dir / MANIFEST).is_file():
+                folder.keep()  # the runs done are kept, whatever stopped the sweep
                 print(f"To finish the exploration (the missing runs, then the answer): "
                       f"leverage-sim explore --resume --out {folder.target}", file=sys.stderr)
             raise
-        exp = from_sweep(sweep_dir, question)
-        exp.out = folder.target
-        write(exp, target_dir)
+        folder.keep()  # the sweep is done: a failure writing the answer must not lose it
+        try:
+            exp = from_sweep(sweep_dir, question)
+            exp.out = folder.target
+            write(exp, target_dir)
+        except BaseException:
+            print(f"The sweep's runs are kept in {sweep_dir}; to write the answer from them: "
+                  f"leverage-sim explore --resume --out {folder.target}", file=sys.stderr)
+            raise
     return exp
 
 

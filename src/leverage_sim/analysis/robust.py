@@ -62,6 +62,9 @@ def parse_limits(items: Iterable[str] | Mapping[str, float]) -> dict[str, float]
                              f"{name}=80.") from None
         if not np.isfinite(limit):
             raise InputError(f"--max {name}={raw}: the limit must be a finite number.")
+        if limit < 0:
+            raise InputError(f"--max {name}={raw}: {name} is never below 0 in a run, so no "
+                             "setting could meet this limit; give a limit of 0 or more.")
         limits[name] = limit
     return limits
 

@@ -42,7 +42,7 @@ from leverage_sim.calibration.reference import simulate_values
 from leverage_sim.calibration.resume import check_resumable
 from leverage_sim.calibration.simulator import EpisodeSimulator
 from leverage_sim.calibration.table import ALL_FACTS
-from leverage_sim.errors import InputError
+from leverage_sim.errors import InputError, is_interrupt
 from leverage_sim.files.version import installed_version
 from leverage_sim.simulation import model_fingerprint
 from leverage_sim.simulation.executors import make_executor
@@ -101,8 +101,10 @@ def calibrate_table(cal: Calibration, out: Path, *, quick: bool, seed: int, exec
         alone = {e: as_parameter_values(p, cal.parameters) for e, p in (fit.alone or {}).items()}
         check, runs = fit_check(cal, posterior, spec.predictive_runs, seed, pool, pool.workers,
                                 engine, alone)
-    except (KeyboardInterrupt, SystemExit) as stop:  # Ctrl-C; SIGTERM (the CLI's handler)
-        code = 130 if isinstance(stop, KeyboardInterrupt) else stop.code
+    except (KeyboardInterrupt, SystemExit, SystemError) as stop:  # Ctrl-C; SIGTERM (the CLI's)
+        if isinstance(stop, SystemError) and not is_interrupt(stop):
+            raise
+        code = stop.code if isinstance(stop, SystemExit) else 130
         return TableCalibrated(cal, "interrupted", None, seed, [out / "manifest.json"],
                                time.perf_counter() - t0, exit_code=code)
     finally:

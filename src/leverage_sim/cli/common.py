@@ -53,9 +53,12 @@ def seconds_arg(text: str) -> float:
 def folder_arg(text: str) -> str:
     """``type=`` for a folder that must exist (``--scenario-dir``): a mistyped one is an error,
     not a folder silently searched in vain."""
-    if not Path(text).is_dir():
-        raise argparse.ArgumentTypeError(f"'{text}' is not a folder" + (
-            " (it is a file)" if Path(text).exists() else " (it does not exist)"))
+    try:
+        if not Path(text).is_dir():
+            raise argparse.ArgumentTypeError(f"'{text}' is not a folder" + (
+                " (it is a file)" if Path(text).exists() else " (it does not exist)"))
+    except OSError as e:  # a path the system refuses (too long, a folder not searchable)
+        raise argparse.ArgumentTypeError(f"'{text}' cannot be read ({e.strerror or e})") from None
     return text
 
 

@@ -29,9 +29,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import leverage_sim.cli as _cli_pkg
-from leverage_sim.errors import InputError
+from leverage_sim.errors import InputError, is_interrupt
 from leverage_sim.files.output_dir import describe_os_error, is_file_system_error
 from leverage_sim.files.safe_text import visible
+from leverage_sim.scenario.loader import ENV_SCENARIO_PATH
 from leverage_sim.simulation.stale import allowing_stale
 
 EXIT_CODES = ("exit codes: 0 ok; 1 internal error (a bug: please report it); 2 bad input, "
@@ -145,8 +146,25 @@ def main(argv: list[str] | None = None) -> int:
     return code
 
 
+def _not_utf8(argv: list[str]) -> str | None:
+    """The first argument (or scenario-path variable) that is not UTF-8 text, shown escaped."""
+    for text in (*argv, os.environ.get(ENV_SCENARIO_PATH, "")):
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            return text.encode("utf-8", "surrogateescape").decode("ascii", "backslashreplace")
+    return None
+
+
 def _run(argv: list[str] | None) -> int:
-    args = build_parser(sys.argv[1:] if argv is None else argv).parse_args(argv)
+    given = sys.argv[1:] if argv is None else argv
+    bad = _not_utf8(given)
+    if bad is not None:
+        print(f"leverage-sim: error: '{visible(bad)}' (an argument, or ${ENV_SCENARIO_PATH}) is "
+              "not UTF-8 text; leverage-sim reads and writes names, paths and values as UTF-8. "
+              "Rename the file or folder, or retype the value.", file=sys.stderr)
+        return 2
+    args = build_parser(given).parse_args(argv)
     try:
         with allowing_stale(getattr(args, "allow_stale", False)):
             return args.func(args)
@@ -157,8 +175,12 @@ def _run(argv: list[str] | None) -> int:
         print("leverage-sim: interrupted.", file=sys.stderr)
         return 130
     except Exception as e:  # noqa: BLE001 - any other error is a bug: short message, exit 1
+        if is_interrupt(e):  # Ctrl-C inside compiled code
+            print("leverage-sim: interrupted.", file=sys.stderr)
+            return 130
         if is_file_system_error(e):  # a file that cannot be read or written: say which
-            print(f"leverage-sim: error: {describe_os_error(e)}", file=sys.stderr)
+            print(f"leverage-sim: error: {describe_os_error(e, verb='read or write')}",
+                  file=sys.stderr)
             return 2
         if os.environ.get("LEVERAGE_SIM_DEBUG"):
             traceback.print_exc()

@@ -82,18 +82,24 @@ def os_error_code(e: OSError) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def describe_os_error(e: OSError, where: str | Path | None = None) -> str:
-    """A one-paragraph message for a file-system error: the path and the reason."""
+def describe_os_error(e: OSError, where: str | Path | None = None, kept: bool = False,
+                      verb: str = "write") -> str:
+    """A one-paragraph message for a file-system error: the path and the reason (``kept``:
+    results written in place before it are kept in ``where``; ``verb``: what failed, "write"
+    or, where it may have been a read, "read or write")."""
     code = os_error_code(e)
     path = e.filename if e.filename is not None else where
     if where is not None and not str(path).startswith(str(where)):
         path = f"{path} (for {where})"
     if code in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        if kept:
+            return (f"Disk full at {path}: the results written before it are kept in {where}. "
+                    "Free some space, then finish with the same command and --resume.")
         return (f"Disk full at {path}: nothing was left there as if complete. Free some space "
                 "(or choose --out on another disk) and try again.")
     reason = _REASONS.get(code) if code else None
     detail = os.strerror(code) if code else str(e)
-    return f"Cannot write {path}: {reason or detail}" + (f" ({detail})." if reason else ".")
+    return f"Cannot {verb} {path}: {reason or detail}" + (f" ({detail})." if reason else ".")
 
 
 def is_file_system_error(e: BaseException) -> bool:
@@ -501,6 +507,11 @@ class OutputFolder:
             self._write_record(self.target, self.files)
         return self.target
 
+    @property
+    def kept(self) -> bool:
+        """Written in place, and what is there was marked worth keeping (:meth:`keep`)."""
+        return not self.staged and self._kept
+
     def keep(self) -> None:
         """Not staged: what is in the folder is worth keeping (a first result); an old folder
         set aside by :meth:`begin` is deleted."""
@@ -618,7 +629,7 @@ def claim_output(out: str | Path, kind: str, *, force: bool = False, resume: boo
             if is_file_system_error(e):
                 if e.filename is not None:
                     e.filename = folder.display(e.filename)
-                raise OutputError(describe_os_error(e, folder.target)) from None
+                raise OutputError(describe_os_error(e, folder.target, folder.kept)) from None
             raise
     finally:
         folder.release()

@@ -6,6 +6,9 @@ through :func:`load_text`, which differs from ``yaml.safe_load`` in that:
 - a key given twice in one mapping is an error (YAML would keep the last one silently);
 - a tag other than the standard ones (``!!python/object``, ``!custom``) is "unsupported";
 - an impossible date (``2020-02-30``) stays text, so the schema names the field it is in;
+- a number YAML 1.1 would silently read in another base is refused: a leading zero (``0100``
+  is octal 64) or a colon (``1:00`` is base-60 60); a number in exponent notation without a
+  dot (``5e-1``, ``1e4``) is a number, as in YAML 1.2 and Python, not text;
 - the document may expand to at most :data:`MAX_NODES` values, counting every alias (``*a``)
   as a copy of what it refers to, and nest at most :data:`MAX_DEPTH` levels (a "billion
   laughs" file is refused before it is built); a file may hold at most :data:`MAX_BYTES`.
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 from pathlib import Path
 from typing import Any
@@ -46,8 +50,33 @@ class _DuplicateKey(yaml.MarkedYAMLError):
     """A mapping gives the same key twice."""
 
 
+class _OtherBase(yaml.MarkedYAMLError):
+    """A plain number YAML 1.1 reads in base 8 or 60."""
+
+
+def _other_base(node: Node, value: Any, kind: str) -> _OtherBase:
+    return _OtherBase(None, None, f"{node.value!r} is read by YAML as {kind} ({value!r}), not "
+                      "the decimal number it looks like", node.start_mark)
+
+
 class _Loader(_BASE):  # type: ignore[misc, valid-type]
-    """Safe loading with duplicate keys refused and impossible dates kept as text."""
+    """Safe loading with duplicate keys refused, impossible dates kept as text and numbers
+    in another base refused."""
+
+    def construct_yaml_int(self, node: Node) -> int:
+        value = super().construct_yaml_int(node)
+        digits = str(node.value).replace("_", "").lstrip("+-")
+        if ":" in digits:
+            raise _other_base(node, value, "a base-60 number")
+        if len(digits) > 1 and digits[0] == "0" and digits[1].isdigit():
+            raise _other_base(node, value, "an octal number")
+        return value
+
+    def construct_yaml_float(self, node: Node) -> float:
+        value = super().construct_yaml_float(node)
+        if ":" in str(node.value):
+            raise _other_base(node, value, "a base-60 number")
+        return value
 
     def construct_mapping(self, node: Node, deep: bool = False) -> dict[Any, Any]:
         if isinstance(node, MappingNode):
@@ -73,6 +102,11 @@ class _Loader(_BASE):  # type: ignore[misc, valid-type]
 
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
+_Loader.add_constructor("tag:yaml.org,2002:float", _Loader.construct_yaml_float)
+_Loader.add_implicit_resolver(  # 5e-1, 1e4: numbers (YAML 1.1 wants a dot: 5.0e-1)
+    "tag:yaml.org,2002:float", re.compile(r"^[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
+    list("-+0123456789"))
 
 
 def load_text(text: str, source: str) -> Any:
@@ -88,6 +122,10 @@ def load_text(text: str, source: str) -> Any:
     except _DuplicateKey as e:
         raise InputError(f"{source}: {e.problem}{_at(e.problem_mark)} ({e.context}); YAML would "
                          "silently keep only the last one. Give each key once.") from None
+    except _OtherBase as e:
+        raise InputError(f"{source}: {e.problem}{_at(e.problem_mark)}. Write the number without "
+                         "a leading zero or colon (100, not 0100), or quote it if it is text."
+                         ) from None
     except yaml.constructor.ConstructorError as e:
         if "constructor for the tag" not in (e.problem or ""):
             raise InputError(f"{source}: {e.problem}{_at(e.problem_mark)}.") from None

@@ -46,12 +46,29 @@ def scenario_dirs(extra: Iterable[str | Path] = ()) -> list[Path]:
     """Folders searched for scenarios by name, in order: ``extra``, ``$LEVERAGE_SIM_SCENARIO_PATH``
     (``os.pathsep``-separated), ``./scenarios``, then the scenarios shipped with leverage-sim."""
     env = [p for p in os.environ.get(ENV_SCENARIO_PATH, "").split(os.pathsep) if p]
-    dirs = [Path(p) for p in (*extra, *env)] + [Path.cwd() / "scenarios", BUILTIN_SCENARIO_DIR]
+    dirs = ([(Path(p), "--scenario-dir") for p in extra]
+            + [(Path(p), f"${ENV_SCENARIO_PATH} entry") for p in env]
+            + [(Path.cwd() / "scenarios", "folder"), (BUILTIN_SCENARIO_DIR, "folder")])
     unique: list[Path] = []
-    for d in dirs:
-        if d.is_dir() and d.resolve() not in [u.resolve() for u in unique]:
+    for d, origin in dirs:
+        if _readable_folder(d, origin) and d.resolve() not in [u.resolve() for u in unique]:
             unique.append(d)
     return unique
+
+
+def _readable_folder(d: Path, origin: str) -> bool:
+    """True for a folder whose files can be listed, False for no folder; a folder that cannot
+    be read (or a path the system refuses, e.g. too long) is an :class:`InputError`."""
+    try:
+        if not d.is_dir():
+            return False
+        with os.scandir(d) as entries:
+            next(entries, None)
+        return True
+    except OSError as e:
+        raise InputError(f"The {origin} '{d}' cannot be read ({e.strerror or e}), so no "
+                         "scenario can be looked up there. Fix its permissions or the path, or "
+                         "remove it.") from None
 
 
 def available_scenarios(extra: Iterable[str | Path] = ()) -> dict[str, Path]:
@@ -253,8 +270,7 @@ def load_scenario(name_or_path: str | Path | Scenario, overrides: Overrides = No
 def validate(raw: dict[str, Any], source: str, overrides: Overrides = None) -> Scenario:
     """Apply overrides to raw data and validate it; errors are :class:`InputError` paragraphs."""
     overrides = ov.normalise(overrides)
-    for path, value in overrides.items():
-        ov.apply(raw, path, value)
+    ov.apply_all(raw, overrides)
     try:
         return Scenario.model_validate(raw)
     except ValidationError as e:

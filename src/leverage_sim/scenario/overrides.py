@@ -91,20 +91,47 @@ def normalise(overrides: Mapping[str, Any] | Iterable[str] | None) -> dict[str, 
         return dict(overrides)
     if isinstance(overrides, str):
         overrides = [overrides]
-    return dict(parse_assignment(item) for item in overrides)
+    out: dict[str, Any] = {}
+    for item in overrides:
+        path, value = parse_assignment(item)
+        if path in out:
+            raise InputError(f"Override '{path}' is given twice ({path}={out[path]!r} and "
+                             f"{item.split('=', 1)[1].strip()}); only one value can hold: give "
+                             "it once.")
+        out[path] = value
+    return out
 
 
-def apply(data: dict[str, Any], path: str, value: Any) -> None:
-    """Set ``value`` at ``path`` in raw scenario data (in place), creating mappings as needed."""
+def apply_all(data: dict[str, Any], overrides: Mapping[str, Any]) -> None:
+    """Apply every override (in order) to raw scenario data; two paths that name the same
+    field (``militias[KH].autonomy`` and ``militias[0].autonomy``) are an :class:`InputError`,
+    since only the last would hold."""
+    seen: dict[str, str] = {}
+    for path, value in overrides.items():
+        where = apply(data, path, value)
+        if where in seen:
+            raise InputError(f"Overrides '{seen[where]}' and '{path}' set the same field "
+                             f"({where}), so only the last would hold: give it once.")
+        seen[where] = path
+
+
+def apply(data: dict[str, Any], path: str, value: Any) -> str:
+    """Set ``value`` at ``path`` in raw scenario data (in place), creating mappings as needed;
+    returns the field's position-only path (``militias[0].autonomy``), the same however the
+    path names list entries."""
     parts = parse_path(path)
     if isinstance(parts[-1], Key):
         raise InputError(f"Override '{path}' must end with a field name, not a list entry.")
     node: Any = data
+    canonical: list[str] = []
     for i, key in enumerate(parts[:-1]):
         where = render_path(parts[: i + 1])
         if isinstance(key, Key):
-            node = _list_entry(node, key, where, path)
+            entry = _list_entry(node, key, where, path)
+            canonical.append(Key(str(next(j for j, e in enumerate(node) if e is entry))))
+            node = entry
             continue
+        canonical.append(key)
         if not isinstance(node, dict):
             raise InputError(f"Override '{path}': '{render_path(parts[:i])}' is not a section "
                              f"with fields, so it has no field '{key}'.")
@@ -117,6 +144,7 @@ def apply(data: dict[str, Any], path: str, value: Any) -> None:
         raise InputError(f"Override '{path}': '{render_path(parts[:-1])}' is not a section with "
                          "fields.")
     node[parts[-1]] = value
+    return render_path([*canonical, parts[-1]])
 
 
 def _list_entry(node: Any, key: Key, where: str, path: str) -> Any:

@@ -172,6 +172,9 @@ def parse_params(params: Iterable[str]) -> dict[str, dict[str, Any]]:
                              "patron.instigation=0.2,0.5,0.8 (a list of values).")
         path, raw = (s.strip() for s in text.split("=", 1))
         ov.parse_path(path)
+        if path in out:
+            raise InputError(f"--param '{path}' is given twice; a sweep varies a parameter "
+                             "once: put all its values in one --param (e.g. 0,0.5,1).")
         out[path] = _param_value(path, raw)
     return out
 

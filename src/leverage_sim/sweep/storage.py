@@ -65,13 +65,19 @@ class SweepStore:
 
     def read_manifest(self) -> dict[str, Any]:
         """The manifest; an :class:`InputError` if the folder holds no sweep."""
+        if self.out.exists() and not self.out.is_dir():
+            raise InputError(f"'{self.out}' is a file, not a sweep folder: give the --out "
+                             "folder of `leverage-sim sweep`.")
         try:
             manifest = json.loads(self.manifest_path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             manifest = None
-        except (OSError, ValueError) as e:
-            raise InputError(f"{self.manifest_path} is damaged or unreadable ({e}); start the "
-                             "sweep again with --force.") from None
+        except OSError as e:  # a read problem: the results are intact, never advise --force
+            raise InputError(f"{self.manifest_path} cannot be read ({e.strerror or e}); fix "
+                             "the folder's permissions and run the command again.") from None
+        except ValueError as e:
+            raise InputError(f"{self.manifest_path} is damaged ({e}); start the sweep again "
+                             "with --force.") from None
         if not isinstance(manifest, dict) or "spec" not in manifest:
             kind = folder_kind(self.out)
             what = (f"holds the output of `leverage-sim {kind}`, not a sweep" if kind and

@@ -141,3 +141,36 @@ def test_sweep_manifest_read_errors_never_advise_force(tmp_path):
     (tmp_path / "s" / "manifest.json").write_text("{")
     with pytest.raises(InputError, match="is damaged"):
         SweepStore(tmp_path / "s").read_manifest()
+
+
+def test_a_scenario_name_with_both_yaml_and_yml_is_ambiguous(tmp_path):
+    text = (loader.BUILTIN_SCENARIO_DIR / "kh_decapitated.yaml").read_text()
+    for suffix in (".yaml", ".yml"):
+        (tmp_path / f"x{suffix}").write_text(text)
+    with pytest.raises(InputError, match="'x' is ambiguous: .* both x.yaml and x.yml"):
+        loader.find_scenario("x", [tmp_path])
+
+
+def test_out_through_a_dangling_symbolic_link_is_refused(tmp_path, capsys):
+    link = tmp_path / "d"
+    link.symlink_to(tmp_path / "nowhere" / "x")
+    assert main(["run", "june_2020_replay", "-n", "1", "-q", "--posterior", "none",
+                 "--out", str(link)]) == 2
+    assert "symbolic link" in capsys.readouterr().err
+    assert not (tmp_path / "nowhere").exists()
+
+
+def test_written_folder_names_are_shown_escaped(tmp_path, capsys):
+    out = tmp_path / "esc\x1b[2Jdir"
+    assert main(["run", "june_2020_replay", "-n", "1", "-q", "--posterior", "none",
+                 "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "\x1b" not in printed and r"esc\x1b[2Jdir/" in printed
+
+
+def test_compare_takes_one_variant_as_text_and_names_a_wrong_type():
+    from leverage_sim.analysis.comparison import columns
+
+    assert len(columns("june_2020_replay", variants="foreign_forces.backing=0.5")) == 2
+    with pytest.raises(InputError, match="Variant 5: give each variant"):
+        columns("june_2020_replay", variants=[5])

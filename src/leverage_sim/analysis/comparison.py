@@ -26,7 +26,7 @@ the same seeds, and with a posterior its overridden paths keep their values.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -280,6 +280,12 @@ def columns(scenarios: Sequence[Scenario | str | Path] | Scenario | str | Path,
     """
     if isinstance(scenarios, Scenario | str | Path):
         scenarios = [scenarios]
+    if isinstance(variants, str | Mapping):  # one variant, not a list of them
+        variants = [variants]
+    for variant in variants:
+        if not isinstance(variant, str | Mapping | list | tuple):
+            raise InputError(f"Variant {variant!r}: give each variant as 'path=value' text, a "
+                             "list of them, or a {path: value} mapping.")
     if len(scenarios) + len(variants) < 2:
         raise InputError("compare needs at least two columns: two scenarios (`leverage-sim "
                          "compare june_2020_replay june_2020_us_intervenes`) or a scenario and "

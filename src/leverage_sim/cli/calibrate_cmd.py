@@ -8,6 +8,7 @@ from pathlib import Path
 
 from leverage_sim.cli.common import add_executor_args, add_force_arg, engine_line, seed_arg
 from leverage_sim.files.output_dir import claim_output
+from leverage_sim.files.safe_text import visible
 
 FILES = ("history.db", "history.db-journal", "history.adaptive.json", "reference.parquet",
          "reference.parquet.part", "posterior.parquet", "diagnostics.csv", "coverage.csv",
@@ -98,7 +99,7 @@ def main(args: argparse.Namespace) -> int:
     print(f"\nCalibrated {len(result.calibration.parameters)} parameters to "
           f"{len(result.calibration.targets())} facts in {done} generations "
           f"({result.outcome.seconds:.0f} s). Wrote {', '.join(p.name for p in result.written)} "
-          f"to {out}/ (history: {HISTORY}).")
+          f"to {visible(str(out))}/ (history: {HISTORY}).")
     return 0
 
 
@@ -125,5 +126,5 @@ def _table_message(args: argparse.Namespace, out: Path, result) -> int:
           f"effective sample size {fit.ess:.0f}; 90% intervals covered {cover.min():.2f}–"
           f"{cover.max():.2f} of held-out truths; {uninformed} parameter"
           f"{'s' * (uninformed != 1)} not informed by the facts ({result.seconds:.0f} s). "
-          f"Wrote {', '.join(p.name for p in result.written)} to {out}/.")
+          f"Wrote {', '.join(p.name for p in result.written)} to {visible(str(out))}/.")
     return 0

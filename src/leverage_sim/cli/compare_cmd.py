@@ -19,6 +19,7 @@ from leverage_sim.cli.common import (
     progress_wrapper,
 )
 from leverage_sim.cli.json_output import add_json_arg, emit
+from leverage_sim.files.safe_text import visible
 from leverage_sim.outputs.report_brief import compare_brief
 from leverage_sim.outputs.report_pages import compare_report, manifest
 from leverage_sim.simulation.posterior import resolve
@@ -98,5 +99,5 @@ def main(args: argparse.Namespace) -> int:
     elif args.out is not None:
         print(f"\nWrote comparison.csv, comparison.md, effects.csv, summary.{args.format}, "
               f"manifest.json, comparison.png, report.html{', brief.html' * args.brief} to "
-              f"{args.out}/")
+              f"{visible(str(args.out))}/")
     return 0

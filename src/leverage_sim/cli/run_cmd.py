@@ -14,6 +14,7 @@ from leverage_sim.cli.common import (
     progress_wrapper,
 )
 from leverage_sim.cli.json_output import add_json_arg, emit, files_written, run_document
+from leverage_sim.files.safe_text import visible
 from leverage_sim.outputs import report
 from leverage_sim.scenario.loader import load_scenario
 from leverage_sim.simulation.posterior import resolve
@@ -66,6 +67,6 @@ def main(args: argparse.Namespace) -> int:
     if args.json:
         emit({**run_document(res), **files_written(args.out, written)})
     elif written:
-        print(f"\nWrote {len(written)} files to {args.out}/: {', '.join(p.name for p in written)}")
+        print(f"\nWrote {len(written)} files to {visible(str(args.out))}/: {', '.join(p.name for p in written)}")
     return 0
 

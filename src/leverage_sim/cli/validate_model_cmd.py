@@ -21,6 +21,7 @@ from leverage_sim.cli.common import (
     seed_arg,
 )
 from leverage_sim.errors import InputError
+from leverage_sim.files.safe_text import visible
 from leverage_sim.simulation.posterior import resolve
 from leverage_sim.simulation.provenance import short_path
 
@@ -88,5 +89,5 @@ def main(args: argparse.Namespace) -> int:
                 encoding="utf-8")
     if args.out is not None:
         print(f"Wrote validation.md, validation.png, scores.csv, headline.csv, predictive.parquet, "
-              f"manifest.json to {args.out}/")
+              f"manifest.json to {visible(str(args.out))}/")
     return 0

@@ -397,6 +397,12 @@ class OutputFolder:
                  files: Sequence[str]) -> None:
         if str(out).strip() == "":
             raise OutputError("The output folder (--out) is empty; give a folder path.")
+        given = Path(out).expanduser()
+        if given.is_symlink() and not given.exists():
+            raise OutputError(f"--out '{out}' is a symbolic link to '{os.readlink(given)}', "
+                              "which does not exist; leverage-sim does not create folders "
+                              "through it. Give a real folder path, or create the link's target "
+                              "first.")
         try:
             self.target = Path(out).expanduser().resolve()
         except (OSError, RuntimeError) as e:  # a symbolic link loop (RuntimeError < 3.13)

@@ -99,11 +99,17 @@ def find_scenario(name_or_path: str | Path, extra_dirs: Iterable[str | Path] = (
         raise InputError(f"'{name_or_path}' is neither a scenario name (letters, digits, '_', "
                          "'-', '.'; see `leverage-sim list`) nor a path to a .yaml/.yml "
                          "scenario file.")
-    return find_named_file(
+    found = find_named_file(
         name_or_path, lambda: available_scenarios(extra_dirs), "scenario",
         "(see `leverage-sim list`)",
         f" (searched {', '.join(str(d) for d in scenario_dirs(extra_dirs))}; add folders with "
         f"--scenario-dir or ${ENV_SCENARIO_PATH})")
+    twin = found.with_suffix(".yml" if found.suffix == ".yaml" else ".yaml")
+    if found.parent != Path(".") and twin.is_file():
+        raise InputError(f"The scenario name '{name_or_path}' is ambiguous: {found.parent} holds "
+                         f"both {found.name} and {twin.name}. Rename or remove one, or give "
+                         "the file's path.")
+    return found
 
 
 def find_named_file(name_or_path: str | Path, known: Callable[[], Mapping[str, Path]],

@@ -174,3 +174,22 @@ def test_compare_takes_one_variant_as_text_and_names_a_wrong_type():
     assert len(columns("june_2020_replay", variants="foreign_forces.backing=0.5")) == 2
     with pytest.raises(InputError, match="Variant 5: give each variant"):
         columns("june_2020_replay", variants=[5])
+
+
+def test_resuming_a_sweep_whose_posterior_moved_says_to_put_it_back(tmp_path):
+    """The stored sweep names its posterior's folder; --resume cannot take another, so the fix
+    is to restore that folder (or start anew), not to give --posterior."""
+    import shutil
+
+    from leverage_sim.sweep import run_sweep
+    from tests.posterior_fixture import FOLDER
+
+    mine = tmp_path / "mypost"
+    shutil.copytree(FOLDER, mine)
+    spec = SweepSpec.from_cli("june_2020_replay", ["foreign_forces.backing=0,1"],
+                              overrides={"horizon_days": 55}, posterior=str(mine))
+    out = run_sweep(spec, tmp_path / "s", executor="serial")
+    mine.rename(tmp_path / "elsewhere")
+    with pytest.raises(InputError, match="ran with the posterior in .*mypost.*Put that folder "
+                                         "back"):
+        run_sweep(None, out, resume=True, executor="serial")

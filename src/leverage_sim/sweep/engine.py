@@ -269,7 +269,12 @@ def _stored_posterior(manifest: dict[str, Any], out: Path) -> post.Posterior | N
     record = manifest.get("posterior")
     if not record:
         return None
-    posterior = post.load_posterior(record["path"])
+    try:
+        posterior = post.load_posterior(record["path"])
+    except InputError as e:
+        raise InputError(f"The sweep in '{out}' ran with the posterior in '{record['path']}', "
+                         f"which cannot be loaded now ({e}) Put that folder back where it was "
+                         "to resume, or start the sweep anew with --force.") from None
     if posterior.sha256 != record["sha256"]:
         raise InputError(f"The sweep in '{out}' ran with the posterior in '{record['path']}', "
                          "whose posterior.parquet has changed since (its SHA-256 differs), so "

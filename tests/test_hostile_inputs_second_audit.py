@@ -193,3 +193,12 @@ def test_resuming_a_sweep_whose_posterior_moved_says_to_put_it_back(tmp_path):
     with pytest.raises(InputError, match="ran with the posterior in .*mypost.*Put that folder "
                                          "back"):
         run_sweep(None, out, resume=True, executor="serial")
+
+
+def test_a_sweep_whose_overrides_misfit_names_the_sweep_not_the_scenario(tmp_path):
+    from leverage_sim.sweep import run_sweep
+
+    spec = SweepSpec.from_cli("june_2020_replay", ["foreign_forces.backing=0,1"],
+                              overrides={"horizn_days": 55}, posterior="none", name="sw")
+    with pytest.raises(InputError, match="Sweep 'sw': its overrides .*fix the sweep's"):
+        run_sweep(spec, tmp_path / "s", executor="serial")

@@ -181,7 +181,14 @@ def plan_sweep(spec: SweepSpec, scenario_dirs: tuple[str | Path, ...] = ()
     """
     source = str(find_scenario(spec.base, scenario_dirs))
     base = resolve_raw(spec.base, scenario_dirs)
-    scenario = validate(copy.deepcopy(base), source, spec.overrides)
+    try:
+        scenario = validate(copy.deepcopy(base), source, spec.overrides)
+    except InputError as e:
+        if not spec.overrides:
+            raise
+        raise InputError(f"Sweep '{spec.name}': its overrides ({', '.join(spec.overrides)}) do "
+                         f"not fit the base scenario {spec.base}; fix the sweep's 'overrides' "
+                         f"(or --set), not the scenario: {e}") from None
     seed = scenario.seed if spec.seed is None else spec.seed
     asked = spec.posterior or post.DEFAULT_POSTERIOR or "none"
     posterior = post.resolve(asked)

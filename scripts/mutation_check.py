@@ -50,10 +50,10 @@ DAY = PKG + "fastpath/day.py"
 
 MODEL_TESTS = (  # agent-path and fast tests first: with -x the first failure ends the run,
     # often before the fast path is compiled for the mutated code (~30 s)
-    "tests/test_mechanisms.py", "tests/test_wiring.py", "tests/test_model_timing.py",
-    "tests/test_long_run.py", "tests/test_clash_path.py", "tests/test_statics_seeds.py",
-    "tests/test_comparative_statics.py", "tests/test_invariants.py", "tests/test_mesa_model.py",
-    "tests/test_replay_validation.py", "tests/test_operations.py",
+    "tests/test_mechanisms.py", "tests/test_wiring.py", "tests/test_wiring_second_audit.py",
+    "tests/test_model_timing.py", "tests/test_long_run.py", "tests/test_clash_path.py",
+    "tests/test_statics_seeds.py", "tests/test_comparative_statics.py", "tests/test_invariants.py",
+    "tests/test_mesa_model.py", "tests/test_replay_validation.py", "tests/test_operations.py",
 )
 EQUALITY_TESTS = ("tests/test_fast_path.py::test_identical_under_stress",)
 COMPILED = (PKG + "mechanisms/", DAY, PKG + "fastpath/layout.py",
@@ -277,6 +277,87 @@ MUTATIONS: tuple[Mutation, ...] = (
        "if patron_brokers(")),
     M("hold_ground_sign", "a militia with more resolve to hold its ground leaves sooner",
       (MECH + "operation.py", "- (push - 0.5) / 2 - hold_ground", "- (push - 0.5) / 2 + hold_ground")),
+    # --- second audit (Dec 2026) ---------------------------------------------------------------
+    # fights: attrition, desertion, withdrawal, committed share
+    M("desertion_counts_militia_losses", "government troops desert in proportion to the "
+      "militia's losses, not their own",
+      (PKG + "standoffs.py", "op.loss_share(s.government_killed, s.troops_start)",
+       "op.loss_share(s.militia_killed, s.militia_start)"),
+      (DAY, ("operation.loss_share(so[s, S_GOV_KILLED],\n"
+             "                                                           so[s, S_TROOPS_START]))"),
+       ("operation.loss_share(so[s, S_MIL_KILLED],\n"
+        "                                                           so[s, S_MIL_START]))"))),
+    M("withdrawal_counts_government_losses", "the militia leaves the streets in proportion to "
+      "the government's losses, not its own",
+      (PKG + "standoffs.py", "op.loss_share(s.militia_killed, s.militia_start)",
+       "op.loss_share(s.government_killed, s.troops_start)"),
+      (DAY, "operation.loss_share(so[s, S_MIL_KILLED], so[s, S_MIL_START])",
+       "operation.loss_share(so[s, S_GOV_KILLED], so[s, S_TROOPS_START])")),
+    M("fight_on_believed_backing", "a fight's attrition and real contest weigh the US's strength "
+      "by the government's belief when the US has not stepped in",
+      (PKG + "standoffs.py", "    us = 1.0 if s.us_stepped_in else 0.0",
+       "    us = 1.0 if s.us_stepped_in else gov.backing_belief.mean"),
+      (DAY, "    us = 1.0 if so[s, S_STEPPED_IN] != 0 else 0.0",
+       "    us = 1.0 if so[s, S_STEPPED_IN] != 0 else w[GB_MEAN]")),
+    M("clash_ignores_committed_share", "a muster's clash is fought by the whole enforcement "
+      "capacity, not the share that fights",
+      (PKG + "standoffs.py",
+       "start_fight(s, op.committed_forces(gov.enforcement_capacity, gov.committed_share),",
+       "start_fight(s, gov.enforcement_capacity,"),
+      (DAY, "start_fight(so, s, operation.committed_forces(w[CAPACITY], w[COMMITTED_SHARE]),",
+       "start_fight(so, s, int(w[CAPACITY]),")),
+    # custody
+    M("release_one_day_late", "a transferred case is released one day after its drawn day",
+      (A + "government.py", "if self.model.day >= self.release_day[militia]:",
+       "if self.model.day > self.release_day[militia]:"),
+      (DAY, "if day >= m[i, RELEASE_DAY]:", "if day > m[i, RELEASE_DAY]:")),
+    M("commanders_never_freed", "a released case's commanders stay counted as detained",
+      (PKG + "model.py",
+       "m.commanders_detained -= self.government.transferred_commanders.pop(militia, 0)",
+       "self.government.transferred_commanders.pop(militia, 0)"),
+      (DAY, "                m[i, COMMANDERS_DETAINED] -= m[i, TRANSFERRED_COMMANDERS]\n", "")),
+    # attacks: exposure and site defences
+    M("exposure_from_authorised_troops", "an attack's exposure reads the authorised troop level, "
+      "not the troops in country (a drawdown does not cut casualties)",
+      (A + "foreign_force.py", "self.presence, self.exposure_half)",
+       "self.authorised, self.exposure_half)"),
+      (DAY, "int(w[PRESENCE]), w[EXPOSURE_HALF])", "int(w[AUTHORISED]), w[EXPOSURE_HALF])")),
+    M("site_weight_complement", "militias steer toward the sites that intercept most",
+      (MECH + "attacks.py", "return target_weight * (1.0 - avoidance * interception)",
+       "return target_weight * (1.0 - avoidance * (1.0 - interception))")),
+    # the patron
+    M("campaign_after_government_win", "the patron plans a campaign when the government wins, "
+      "not when its client does",
+      (PKG + "model.py",
+       "        if not government_won:\n            self.patron.react_to_client_win()",
+       "        if government_won:\n            self.patron.react_to_client_win()"),
+      (DAY, "    if not government_won:\n        w[CAMPAIGN_PLAN] += w[WIN_CAMPAIGN]",
+       "    if government_won:\n        w[CAMPAIGN_PLAN] += w[WIN_CAMPAIGN]")),
+    M("truce_ends_a_day_early", "a truce stops holding instigation down on its last day",
+      (MECH + "patronage.py",
+       "return min(target, truce_instigation) if day <= truce_until else target",
+       "return min(target, truce_instigation) if day < truce_until else target")),
+    # staying power, step-in costs, beliefs, redeploy
+    M("expulsion_vote_repeats", "parliament's vote is never recorded as held: it is voted again "
+      "every day and the pressure floor never applies",
+      (A + "foreign_force.py", "            self.expulsion_voted = True\n", ""),
+      (DAY, "        w[VOTED] = TRUE\n", "")),
+    M("review_outlives_calm", "a floor review does not end when the cost falls back within "
+      "tolerance",
+      (MECH + "withdrawal.py",
+       "    if presence <= 0 or not cost > tolerance:\n        return 0, False, False",
+       "    if presence <= 0 or not cost > tolerance:\n        return 0, False, reviewing")),
+    M("step_in_raises_coalition", "a visible US intervention raises the government's coalition "
+      "support instead of costing it",
+      (MECH + "backing.py", "clamp(coalition_support - step_in_coalition_cost))",
+       "clamp(coalition_support + step_in_coalition_cost))")),
+    M("forget_toward_the_wrong_prior", "beliefs forget toward a prior of mean one half (beta "
+      "relaxes to the prior's alpha)",
+      (MECH + "beliefs.py", "    beta = relax(beta, beta0, memory_days)",
+       "    beta = relax(beta, alpha0, memory_days)")),
+    M("calm_days_never_reset", "a costly day does not reset the US's count of calm days",
+      (MECH + "redeploy.py", "return days + 1 if cost < calm_share * tolerance else 0",
+       "return days + 1 if cost < calm_share * tolerance else days")),
 )
 
 

@@ -65,6 +65,12 @@ class Spy:
                 "partner": model.foreign_force.partner_belief.mean}
 
 
+SEEDS = 40
+"""Seeds of the clash-prone runs: enough that each count asserted below sits well above its
+threshold (at 16 seeds the model gave exactly 5 won clashes against a threshold of 5, so any
+harmless change of the random stream failed the test)."""
+
+
 @pytest.fixture(scope="module")
 def clash_runs():
     """Agent-path runs of the clash-prone variant, the closes of their standoffs spied."""
@@ -73,7 +79,7 @@ def clash_runs():
     runs = []
     try:
         sc = _clash_scenario(**{"government.enforcement_capacity": 2000})
-        for seed in range(16):
+        for seed in range(SEEDS):
             model = LeverageModel(sc, seed, collect_data=False)
             start = len(spy.closes)
             while model.running:
@@ -86,8 +92,9 @@ def clash_runs():
 
 def test_clashes_happen_and_both_outcomes_occur(clash_runs):
     outcomes = [c["outcome"] for _, closes, _ in clash_runs for c in closes]
-    assert sum(o == WON for o in outcomes) >= 5 and sum(o == LOST for o in outcomes) >= 5
-    assert sum(summary["clashes"] > 0 for _, _, summary in clash_runs) >= 10  # most seeds
+    # unmodified model (December 2026): 17 won, 35 lost, clashes in 34 of the 40 seeds
+    assert sum(o == WON for o in outcomes) >= 8 and sum(o == LOST for o in outcomes) >= 15
+    assert sum(summary["clashes"] > 0 for _, _, summary in clash_runs) >= 24  # most seeds
 
 
 def test_a_won_clash_is_booked_as_a_win_and_a_lost_one_as_a_relent(clash_runs):

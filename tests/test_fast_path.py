@@ -73,6 +73,11 @@ OPERATION_STRESS = {
     "operation_alone": {"foreign_forces.backing": 0.0},
     "operation_army_out": {"government.committed_share": 0.3, "government.force_cohesion": 0.3},
     "operation_brokered": {"patron.broker_threshold": 0.6, "government.resolve": 0.9},
+    # a US threat in the patron's war risk while it weighs brokering (a second audit found the
+    # fast path leaving it out: ceasefires differed whenever us_threat > 0 during a fight)
+    "operation_threatened": {"patron.us_threat": 0.9, "patron.strike_memory_days": 1000,
+                             "patron.broker_threshold": 0.0, "patron.stability_priority": 1.0,
+                             "patron.talks_days": 0},
 }
 
 

@@ -172,7 +172,7 @@ def test_each_strike_adds_to_the_patrons_war_risk(model):
 
 def test_war_risk_turns_backlash_into_restraint():
     assert patronage.restraint_weight(0.9, 0.7) > 0.5 > patronage.restraint_weight(0.4, 0.7)
-    assert patronage.war_risk(0.2, 3, 0.15) > patronage.war_risk(0.2, 0, 0.15)
+    assert patronage.war_risk(0.2, 3, 0.15, 0.0) > patronage.war_risk(0.2, 0, 0.15, 0.0)
     calm = patronage.target_instigation(0.6, 0.3, 0.0, 0.5)
     assert calm == pytest.approx(0.9)
     assert patronage.target_instigation(0.6, 0.3, 1.0, 0.5) == pytest.approx(0.1)

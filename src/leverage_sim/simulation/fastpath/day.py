@@ -797,7 +797,8 @@ def patron_brokers(rng, w, m, i, position):
     if m[i, SHARE] <= 0:
         return False
     weight = patronage.restraint_weight(
-        patronage.war_risk(w[ESC], w[RECENT_STRIKES], w[STRIKE_RISK]), w[ESC_THRESHOLD])
+        patronage.war_risk(w[ESC], w[RECENT_STRIKES], w[STRIKE_RISK], w[US_THREAT]),
+        w[ESC_THRESHOLD])
     p = operation.broker_probability(position, w[BROKER_THRESHOLD], weight, w[STABILITY])
     return rng.random() < p
 

@@ -43,7 +43,7 @@ deliberate order, given once war risk clearly passes the patron's threshold."""
 
 @jitable
 def war_risk(escalation: float, recent_strikes: float, strike_risk: float,
-             us_threat: float = 0.0) -> float:
+             us_threat: float) -> float:
     """The patron's risk of open war with the US (index 0–1)."""
     return min(1.0, escalation + strike_risk * recent_strikes + us_threat)
 

@@ -195,8 +195,10 @@ def load_calibration(path: str | Path) -> Calibration:
         raise InputError(f"Calibration file '{path}' does not exist. Give the path of a "
                          "calibration YAML file, e.g. calibration/default.yaml.")
     spec = load_model(path, CalibrationSpec, "calibration file")
+    _refuse_repeats(path, "facts", spec.facts or [])
     episodes = [load_episode(name, [path.parent, path.parent.parent / "episodes"])
                 for name in spec.episodes]
+    _refuse_repeats(path, "episodes", [ep.name for ep in episodes])
     for ep in episodes:
         if ep.spec.role != "fit":
             raise InputError(f"{path}: episode '{ep.name}' is held out ({ep.path} says "
@@ -205,11 +207,17 @@ def load_calibration(path: str | Path) -> Calibration:
                              "it from 'episodes' (validate-model scores it).")
     base = load_scenario(spec.base_scenario)
     parameters = [_parameter(path, p, base, episodes) for p in spec.parameters]
-    dupes = sorted({p.path for p in parameters if [q.path for q in parameters].count(p.path) > 1})
-    if dupes:
-        raise InputError(f"{path}: parameters listed twice: {', '.join(dupes)}.")
+    _refuse_repeats(path, "parameters", [p.path for p in parameters])
     return Calibration(path, hashlib.sha256(path.read_bytes()).hexdigest(), spec, episodes,
                        _facts(path, spec, episodes), parameters)
+
+
+def _refuse_repeats(path: Path, field: str, names: list[str]) -> None:
+    """InputError naming the entries of ``field`` listed more than once (each would count
+    twice)."""
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise InputError(f"{path}: {field} listed twice: {', '.join(dupes)}. List each once.")
 
 
 def _facts(path: Path, spec: CalibrationSpec, episodes: list[LoadedEpisode]

@@ -68,6 +68,12 @@ class Fact(Strict):
             statistics.check_arguments(self.statistic, self.arguments)
         except InputError as e:
             raise ValueError(str(e)) from None
+        if self.range is not None and self.range[0] > self.range[1]:
+            raise ValueError(f"fact '{self.name}': range [{self.range[0]:g}, "
+                             f"{self.range[1]:g}] is reversed: write [low, high]")
+        if self.statistic in statistics.YES_NO and self.observed not in (0, 1):
+            raise ValueError(f"fact '{self.name}': observed must be 0 or 1 for statistic "
+                             f"{self.statistic} (1: it happened), not {self.observed:g}")
         low, high = self.bounds
         if not low <= self.observed <= high:
             raise ValueError(f"fact '{self.name}': observed {self.observed} is outside its "
@@ -170,14 +176,15 @@ class LoadedEpisode:
     def check_facts(self) -> None:
         """Raise :class:`InputError` (naming this file and each fact) unless every fact's
         arguments name actions the model logs, actors and targets of the episode's scenario,
-        real dates and existing summary columns: a misspelling would otherwise fit a fact that
-        is always 0."""
+        real dates in windows inside the scenario's days and existing summary columns: a
+        misspelling would otherwise fit a fact that is always 0."""
         scenario = self.scenario()
         militias = [m.name for m in scenario.militias]
         sites = [s.name for s in scenario.foreign_forces.sites]
-        problems = [f"fact '{f.name}': {problem}" for f in self.spec.facts
+        days = (scenario.start_date, scenario.date_of(scenario.horizon_days - 1))
+        problems = [f"facts[{f.name}].arguments.{problem}" for f in self.spec.facts
                     for problem in statistics.check_values(f.statistic, f.arguments, militias,
-                                                           sites)]
+                                                           sites, days)]
         if problems:
             raise InputError(f"{self.path}: {'; '.join(problems)}. Fix these arguments (the "
                              "statistics and their arguments are in docs/calibration.md).")

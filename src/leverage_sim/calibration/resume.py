@@ -1,13 +1,18 @@
 """A calibration folder's manifest, and whether a ``--resume`` may continue the calibration in it
-(same config file, seed and budget)."""
+(same config file, seed and budget, and a checkpoint that can be read)."""
 
 from __future__ import annotations
 
 import json
+import sqlite3
+from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 from leverage_sim.calibration.config import Calibration
 from leverage_sim.calibration.outputs import MANIFEST_KIND
+from leverage_sim.calibration.smc import read_scale_weights, state_file
 from leverage_sim.errors import InputError
 
 HISTORY = "history.db"
@@ -27,16 +32,61 @@ def check_resumable(out: Path, cal: Calibration, seed: int, quick: bool,
                     needs: tuple[str, ...] = (HISTORY,)) -> dict:
     """The manifest of the calibration in ``out`` (its ``status`` says whether it is already
     complete); :class:`InputError` unless it is one of this same file, seed and budget to
-    continue, with the files ``needs`` besides its manifest."""
-    record = read_manifest(out)
-    if record is None or not all((out / f).is_file() for f in needs):
+    continue, with the files ``needs`` besides its manifest, all readable (the history only
+    checked when the calibration is not complete)."""
+    manifest = out / "manifest.json"
+    record = _read(manifest, lambda p: json.loads(p.read_text(encoding="utf-8"))
+                   ) if manifest.is_file() else {}
+    if not isinstance(record, dict):
+        raise _damaged(manifest, "it holds no JSON object")
+    if record.get("kind") != MANIFEST_KIND or not all((out / f).is_file() for f in needs):
         raise InputError(f"--resume: '{out}' holds no calibration to continue (it needs "
                          f"{' and '.join(('manifest.json', *needs))}). Run without --resume "
                          "to start one.")
-    same = (record["config"]["sha256"] == cal.sha256 and record["seed"] == seed
-            and record["quick"] == quick)
+    config = record.get("config")
+    same = (isinstance(config, dict) and config.get("sha256") == cal.sha256
+            and record.get("seed") == seed and record.get("quick") == quick)
     if not same:
         raise InputError(f"--resume: '{out}' was calibrated with another config file, seed or "
                          "budget (see its manifest.json). Resume with the same ones, or start "
                          "afresh in a new --out folder.")
+    if HISTORY in needs and record.get("status") != "complete":
+        _read(out / HISTORY, _last_generation)
+        if state_file(out / HISTORY).is_file():
+            _read(state_file(out / HISTORY), read_scale_weights)
     return record
+
+
+def _last_generation(db: Path) -> int | None:
+    """The last generation stored in the ABC-SMC history ``db`` (None if none); an exception
+    if it is no intact SQLite file holding calibration run 1."""
+    import pyabc
+
+    with closing(sqlite3.connect(db)) as con:
+        check = con.execute("PRAGMA quick_check").fetchone()[0]
+    if check != "ok":
+        raise sqlite3.DatabaseError(check)
+    return pyabc.History(f"sqlite:///{db}", _id=1, create=False).max_t
+
+
+def _read(path: Path, read: Callable[[Path], Any]) -> Any:
+    """``read(path)``. A file that cannot be read is refused as such (it may be intact, so no
+    advice to replace the folder); one that is empty or that ``read`` fails on, as damaged."""
+    if path.stat().st_size == 0:
+        raise _damaged(path, "it is empty")
+    try:
+        return read(path)
+    except Exception as e:  # noqa: BLE001 - any reader failure: unreadable or damaged
+        why = getattr(e, "orig", None) or e  # SQLAlchemy's: the database's own words
+        if isinstance(why, OSError | sqlite3.OperationalError):
+            raise InputError(f"--resume: {path} cannot be read ({why}). Check that it is "
+                             "readable and that no other program is using it, then run the "
+                             "same command again.") from None
+        first_line = str(why).partition("\n")[0]
+        raise _damaged(path, f"{type(why).__name__}: {first_line}") from None
+
+
+def _damaged(path: Path, why: str) -> InputError:
+    """The error for a checkpoint file that cannot be resumed from."""
+    return InputError(f"{path} is damaged ({why}); this calibration cannot be resumed: restore "
+                      "the file, or start again with --force (which replaces the folder).")

@@ -68,15 +68,23 @@ LOGGED_ACTIONS = (
 them)."""
 STATE_ACTORS = ("government", "patron", "foreign_forces")
 """Actors in the event log besides the militias (named as in the scenario)."""
+YES_NO = frozenset({"occurred"})
+"""Statistics whose value is 1 (it happened) or 0 (it did not)."""
 _ACTION_ARGS = ("action", "response")
 _DATE_ARGS = ("start", "end", "after", "window_start", "window_end")
+_WINDOWS = (("start", "end"), ("window_start", "window_end"), ("after", None))
+"""The date arguments that open and close a window of the run (``after``: to its end)."""
+_DAY_ARGS = ("cap", "within_days")
+"""Arguments that are numbers of days."""
 
 
 def check_values(name: str, arguments: dict[str, Any], militias: list[str],
-                 sites: list[str]) -> list[str]:
+                 sites: list[str], days: tuple[dt.date, dt.date] | None = None) -> list[str]:
     """Problems with the values of statistic ``name``'s ``arguments`` in a scenario with these
-    ``militias`` and ``sites``: actions the model never logs, unknown actors or targets,
-    dates that are not dates, summary columns that do not exist. Empty if all fit."""
+    ``militias`` and ``sites`` whose run covers ``days`` (first and last date): actions the
+    model never logs, unknown actors or targets, dates that are not dates, windows that end
+    before they start or lie outside the run, negative numbers of days, summary columns that
+    do not exist. Empty if all fit."""
     from leverage_sim.simulation.runner import SUMMARY_COLUMNS
 
     actors = [*STATE_ACTORS, *militias]
@@ -100,15 +108,43 @@ def check_values(name: str, arguments: dict[str, Any], militias: list[str],
     excluded = arguments.get("exclude_targets", [])
     for t in excluded if isinstance(excluded, list | tuple) else [excluded]:
         check("exclude_targets entry", t, targets)
+    dates: dict[str, dt.date] = {}
     for key in _DATE_ARGS:
         value = arguments.get(key)
-        if value is not None and not isinstance(value, dt.date):
+        if isinstance(value, dt.datetime):  # compared by day, as the statistics count them
+            value = value.date()
+        if value is not None:
             try:
-                dt.date.fromisoformat(str(value))
+                dates[key] = value if isinstance(value, dt.date) else dt.date.fromisoformat(
+                    str(value))
             except ValueError:
                 problems.append(f"{key} '{value}' is not a date (write YYYY-MM-DD)")
+    for key in _DAY_ARGS:
+        value = arguments.get(key)
+        if value is not None and not (isinstance(value, int | float)
+                                      and not isinstance(value, bool) and value >= 0):
+            problems.append(f"{key} {value} must be a number of days, 0 or more")
     if name == "summary_value":
         check("column", arguments.get("column"), SUMMARY_COLUMNS)
+    return problems + _window_problems(dates, days)
+
+
+def _window_problems(dates: dict[str, dt.date], days: tuple[dt.date, dt.date] | None
+                     ) -> list[str]:
+    """Windows of ``dates`` (the date arguments) that end before they start, or (with the
+    run's first and last ``days``) lie outside the run: no event of a run could count."""
+    problems = []
+    first, last = days or (dt.date.min, dt.date.max)
+    outside = (f"the window lies outside the scenario's days ({first} to {last}), so no event "
+               "of a run can fall in it (move the dates, or change the episode's horizon_days)")
+    for opens, closes in _WINDOWS:
+        start, end = dates.get(opens), dates.get(closes) if closes else None
+        if start is not None and end is not None and start > end:
+            problems.append(f"{opens} {start} is after {closes} {end}")
+        elif start is not None and start > last:
+            problems.append(f"{opens} {start} is after the scenario's last day: {outside}")
+        elif end is not None and end < first:
+            problems.append(f"{closes} {end} is before the scenario's first day: {outside}")
     return problems
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 
@@ -133,10 +133,11 @@ def fingerprint() -> dict[str, str]:
     return {"code": code_fingerprint(), "behaviour": behaviour_digest()}
 
 
-def matches(recorded: dict[str, str] | None) -> bool:
+def matches(recorded: object) -> bool:
     """True when a manifest's ``model_fingerprint`` is the running model's: same code, or
-    (after a refactoring) the same behaviour. A manifest without one does not match."""
-    if not recorded:
+    (after a refactoring) the same behaviour. A manifest without one, or with anything but a
+    mapping there (an edited or damaged file), does not match."""
+    if not recorded or not isinstance(recorded, Mapping):
         return False
     if recorded.get("code") == code_fingerprint():
         return True

@@ -59,6 +59,10 @@ COMPLETE = "complete"
 DRAW_KEY = 0x706F7374
 """Spawn key of the draw's child seed: the draw never touches the model's own random stream."""
 WEIGHT_TOLERANCE = 1e-6
+DAMAGED = ("the file was edited or damaged: run the calibration again (`make calibrate` for the "
+           "committed one, or `leverage-sim calibrate CONFIG --out DIR`)")
+"""How the messages about a posterior file of the wrong shape end."""
+PATHS_TO_NUMBERS = "a mapping of parameter paths to numbers"
 
 
 @dataclass(frozen=True)
@@ -279,6 +283,7 @@ def load_posterior(path: str | os.PathLike[str], allow_stale: bool | None = None
     if not isinstance(manifest, dict) or manifest.get("kind") != KIND:
         raise InputError(f"{manifest_file} is not a leverage-sim calibration manifest (its "
                          f"'kind' is not '{KIND}'). {how}")
+    _check_shape(manifest_file, manifest)
     missing = [k for k in ("base_scenario", "parameters", "status") if k not in manifest]
     missing += [] if base_values(manifest) else ["base_values"]
     if missing:
@@ -305,6 +310,12 @@ def load_posterior(path: str | os.PathLike[str], allow_stale: bool | None = None
     if lacking:
         raise InputError(f"{manifest_file}: base_values has no value for {', '.join(lacking)} "
                          f"(a column of {table_file.name}); run the calibration again.")
+    for column in (*paths, "weight"):
+        dtype = table[column].dtype
+        if not pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype):
+            held = "text" if pd.api.types.is_string_dtype(dtype) else f"{dtype} values"
+            raise InputError(f"{table_file}: column '{column}' must hold numbers, not {held}; "
+                             f"{DAMAGED}.")
     weights = table["weight"].to_numpy(dtype=float)
     values = table[list(paths)].to_numpy(dtype=float)
     if not (np.isfinite(weights).all() and np.isfinite(values).all()) or (weights < 0).any():
@@ -317,6 +328,35 @@ def load_posterior(path: str | os.PathLike[str], allow_stale: bool | None = None
         _check_range(p, np.rint(column) if whole else column, table_file)
     digest = hashlib.sha256(table_file.read_bytes()).hexdigest()
     return Posterior(folder, paths, values, weights / weights.sum(), integer, manifest, digest)
+
+
+def _check_shape(manifest_file: Path, manifest: dict[str, Any]) -> None:
+    """InputError naming the first field of a calibration manifest that is there but has the
+    wrong shape (absent or empty fields are told apart by the caller)."""
+    base = manifest.get("base_scenario")
+    fitted = manifest.get("fitted_scenarios") or {}
+    wrong = [(name, what) for name, ok, what in (
+        ("base_scenario", base is None or isinstance(base, str | dict),
+         "a scenario name or {name, values}"),
+        ("base_scenario.values", not isinstance(base, dict) or _numbers(base.get("values") or {}),
+         PATHS_TO_NUMBERS),
+        ("base_values", _numbers(manifest.get("base_values") or {}), PATHS_TO_NUMBERS),
+        ("fitted_scenarios", isinstance(fitted, dict) and all(map(_numbers, fitted.values())),
+         "a mapping {scenario: {parameter path: number}}"),
+        ("parameters", isinstance(manifest.get("parameters") or [], list | dict),
+         "the priors: a list of {path, family, low, high} or a mapping by path"),
+        ("model_fingerprint", isinstance(manifest.get("model_fingerprint") or {}, dict),
+         "a mapping {code, behaviour}"),
+    ) if not ok]
+    if wrong:
+        name, what = wrong[0]
+        raise InputError(f"{manifest_file}: '{name}' must be {what}; {DAMAGED}.")
+
+
+def _numbers(value: Any) -> bool:
+    """True for a mapping whose values are all numbers (not booleans)."""
+    return isinstance(value, dict) and all(
+        isinstance(v, int | float) and not isinstance(v, bool) for v in value.values())
 
 
 def _retired_column(path: str, where: Path, allow_stale: bool) -> bool:

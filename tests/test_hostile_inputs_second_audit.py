@@ -202,3 +202,23 @@ def test_a_sweep_whose_overrides_misfit_names_the_sweep_not_the_scenario(tmp_pat
                               overrides={"horizn_days": 55}, posterior="none", name="sw")
     with pytest.raises(InputError, match="Sweep 'sw': its overrides .*fix the sweep's"):
         run_sweep(spec, tmp_path / "s", executor="serial")
+
+
+def test_a_file_or_folder_of_the_wrong_kind_is_named_as_such(tmp_path):
+    from leverage_sim.calibration.config import load_calibration
+    from leverage_sim.simulation.posterior import load_posterior
+
+    (tmp_path / "afile.txt").write_text("x")
+    with pytest.raises(InputError, match="is a folder, not a file"):
+        load_calibration(tmp_path)
+    with pytest.raises(InputError, match="is a file, not a folder"):
+        load_posterior(tmp_path / "afile.txt")
+
+
+def test_out_inside_another_leverage_sim_folder_is_refused(tmp_path, capsys):
+    run = tmp_path / "r"
+    assert main(["run", "june_2020_replay", "-n", "1", "-q", "--posterior", "none",
+                 "--out", str(run)]) == 0
+    assert main(["run", "june_2020_replay", "-n", "1", "-q", "--posterior", "none",
+                 "--out", str(run / "sub")]) == 2
+    assert "lies inside" in capsys.readouterr().err and not (run / "sub").exists()

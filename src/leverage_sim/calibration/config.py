@@ -192,8 +192,9 @@ def load_calibration(path: str | Path) -> Calibration:
     """Read and check a calibration file (and its episodes); :class:`InputError` otherwise."""
     path = Path(path)
     if not path.is_file():
-        raise InputError(f"Calibration file '{path}' does not exist. Give the path of a "
-                         "calibration YAML file, e.g. calibration/default.yaml.")
+        state = "is a folder, not a file" if path.is_dir() else "does not exist"
+        raise InputError(f"Calibration file '{path}' {state}. Give the path of a calibration "
+                         "YAML file, e.g. calibration/default.yaml.")
     spec = load_model(path, CalibrationSpec, "calibration file")
     _refuse_repeats(path, "facts", spec.facts or [])
     episodes = [load_episode(name, [path.parent, path.parent.parent / "episodes"])

@@ -152,6 +152,22 @@ def foreign_files(folder: Path) -> list[str]:
     return foreign
 
 
+def _refuse_nested(target: Path) -> None:
+    """Refuse ``target`` inside a folder leverage-sim wrote, unless that folder's record
+    lists files below it (explore's ``sweep/``): another verb's files there would be foreign
+    to it, and its own --force would then refuse to replace it."""
+    for parent in target.parents:
+        record = read_record(parent)
+        if record is None:
+            continue
+        rel = target.relative_to(parent).as_posix()
+        if not any(str(f).startswith(f"{rel}/") for f in record.get("files", [])):
+            raise OutputError(f"--out '{target}' lies inside '{parent}', a folder leverage-sim "
+                              f"wrote ({record.get('kind')}); results written there would mix "
+                              "with it. Give a folder outside it.")
+        return
+
+
 def _is_pattern(name: str) -> bool:
     return any(c in name for c in "*?[")
 
@@ -435,6 +451,7 @@ class OutputFolder:
         if t.exists() and not t.is_dir():
             raise OutputError(f"--out '{t}' is a file, not a folder. Give a folder path (a new "
                               "folder is created).")
+        _refuse_nested(t)
         self._make_parents(t.parent)
         if t in _CLAIMED:
             raise OutputError(f"'{t}' is already in use by this process (another run or sweep "

@@ -272,7 +272,8 @@ def load_posterior(path: str | os.PathLike[str], allow_stale: bool | None = None
     how = ("Give the --out folder of `leverage-sim calibrate`, `default` for the committed "
            "calibration, or `none`.")
     if not folder.is_dir():
-        raise InputError(f"Posterior folder '{folder}' does not exist. {how}")
+        state = "is a file, not a folder" if folder.exists() else "does not exist"
+        raise InputError(f"Posterior folder '{folder}' {state}. {how}")
     for f in (manifest_file, table_file):
         if not f.is_file():
             raise InputError(f"'{folder}' is not a posterior folder: {f.name} is missing. {how}")

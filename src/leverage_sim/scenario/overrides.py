@@ -127,9 +127,9 @@ def apply(data: dict[str, Any], path: str, value: Any) -> str:
     for i, key in enumerate(parts[:-1]):
         where = render_path(parts[: i + 1])
         if isinstance(key, Key):
-            entry = _list_entry(node, key, where, path)
-            canonical.append(Key(str(next(j for j, e in enumerate(node) if e is entry))))
-            node = entry
+            at = _list_position(node, key, where, path)
+            canonical.append(Key(str(at)))
+            node = node[at]
             continue
         canonical.append(key)
         if not isinstance(node, dict):
@@ -147,19 +147,21 @@ def apply(data: dict[str, Any], path: str, value: Any) -> str:
     return render_path([*canonical, parts[-1]])
 
 
-def _list_entry(node: Any, key: Key, where: str, path: str) -> Any:
+def _list_position(node: Any, key: Key, where: str, path: str) -> int:
+    """The position (0 up) of the entry of list ``node`` that ``key`` picks, by position or
+    by name."""
     if not isinstance(node, list):
         raise InputError(f"Override '{path}': '{where}' picks a list entry, but that field is "
                          "not a list.")
     at = position(key)
     if at is not None:
         if -len(node) <= at < len(node):
-            return node[at]
+            return at % len(node)
         raise InputError(f"Override '{path}': '{where}' picks entry {at} by position, but "
                          f"that list has {len(node)} entries (0 to {len(node) - 1}).")
-    for entry in node:
+    for i, entry in enumerate(node):
         if isinstance(entry, dict) and str(entry.get("name")) == key:
-            return entry
+            return i
     names = [str(e.get("name")) for e in node if isinstance(e, dict) and e.get("name")]
     raise InputError(f"Override '{path}': no entry named '{key}' in that list (it has "
                      f"{len(node)} entries; names: {', '.join(names) or 'none'}).")

@@ -292,6 +292,48 @@ def test_an_operation_ends_at_its_last_day_at_the_latest():
         assert not s.is_open and max(days) <= 15 and min(days) == 6
 
 
+def test_believed_militia_strength_weighs_the_militia_by_the_belief_that_it_resists():
+    assert op.believed_militia_strength(4900.0, 1.0) == 4900.0
+    assert op.believed_militia_strength(4900.0, 0.2) == pytest.approx(980.0)
+    assert op.believed_militia_strength(4900.0, 0.0) == 0.0
+
+
+def test_a_day_of_fighting_teaches_the_government_that_the_militia_resists():
+    """Each day of fighting is one observed act of resistance (weight 1): the government's
+    belief that the militia resists rises by exactly one observation (dropping the
+    observation or recording it as compliance fails this)."""
+    model = _operation_day(**{"government.prior_resistance": 0.2,
+                              "government.prior_strength": 4.0, "government.resolve": 1.0,
+                              "government.decision_sharpness": 100,
+                              "patron.broker_threshold": 0.0, "patron.stability_priority": 0.0})
+    (s,) = _ops(model)
+    belief = model.government.resistance_belief
+    alpha, beta = belief.alpha, belief.beta
+    standoffs.play_day(model, s)
+    assert [r[2] for r in model.log.rows].count("fighting") >= 1
+    assert (belief.alpha, belief.beta) == pytest.approx((alpha + 1.0, beta))
+    assert belief.mean > alpha / (alpha + beta)
+
+
+@pytest.mark.parametrize("resists", [0.01, 0.99])
+def test_the_government_halts_on_its_belief_that_the_militia_resists(resists):
+    """The same fight, the same day: a government sure the militia will not fight back judges
+    the contest won and presses on; one sure it will fight judges it lost and halts
+    (prior_strength 1,000: one more day of fighting barely moves the belief). Weighing the
+    militia by 1 − belief, or not at all, fails one of the two."""
+    halted = 0
+    for seed in range(10):
+        model = _operation_day(seed, **{
+            "government.prior_resistance": resists, "government.prior_strength": 1000.0,
+            "government.resolve": 0.4, "government.decision_sharpness": 100,
+            "patron.broker_threshold": 0.0, "patron.stability_priority": 0.0,
+            "militias[KH].hold_ground": 0.8})
+        (s,) = _ops(model)
+        standoffs.play_day(model, s)
+        halted += s.outcome == "clash_lost"
+    assert halted == (0 if resists < 0.5 else 10)
+
+
 def test_committed_share_scales_the_governments_side_in_a_standoff(replay):
     full = LeverageModel(replay, 1).government.strength(0.0)
     tenth = LeverageModel(ls.load_scenario(replay, {"government.committed_share": 0.1}),
@@ -389,6 +431,20 @@ def test_an_army_that_stays_out_relents_more_in_standoffs(seed, replay):
     full = relent_share(ls.load_scenario(replay, strong))
     out = relent_share(ls.load_scenario(replay, {**strong, "government.committed_share": 0.1}))
     assert out > full + 0.15
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_government_that_expects_little_resistance_fights_longer_before_it_halts(seed):
+    """An army that stays out (committed share 0.1, the Lebanon May 2008 kind of fight): a
+    government that went in expecting little resistance presses on for more days and halts
+    less often than one that expected a fight; it learns from the fighting, so it still halts
+    in most runs."""
+    out = {"government.committed_share": 0.1}
+    expects_little = outcomes(mini(**out, **{"government.prior_resistance": 0.05}), seed, 200)
+    expects_fight = outcomes(mini(**out, **{"government.prior_resistance": 0.95}), seed, 200)
+    assert expects_little["days"] > expects_fight["days"] + 0.5
+    assert expects_little["relent"] < expects_fight["relent"]
+    assert expects_little["relent"] > 0.5
 
 
 @pytest.mark.parametrize(("troops", "outcome"), [(200_000, "clash_won"), (300, "clash_lost")])

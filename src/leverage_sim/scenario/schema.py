@@ -110,8 +110,10 @@ class Government(Strict):
     )
     prior_resistance: float = param(
         0.5, unit="probability 0-1", ge=0, le=1,
-        description="Government's initial belief (mean) that a raided militia resists (musters) "
-        "rather than complies; updated by every raid's answer and by public threats.",
+        description="Government's initial belief (mean) that a militia resists its enforcement "
+        "(a raided militia musters rather than complies; a militia fights back in an "
+        "operation); updated by every raid's answer, public threats and each day of fighting; "
+        "in a fight it weighs the militia's strength in the government's believed contest.",
         source="Reasoning: no raid on a PMF faction under this PM before June 2020; even odds.",
     )
     liaison_rate: float = param(

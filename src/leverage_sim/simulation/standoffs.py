@@ -92,6 +92,7 @@ def fight_day(model: World, s: Standoff) -> None:
     model.record("government", "fighting", s.militia,
                  event_text.fighting(government_killed, militia_killed),
                  government_killed + militia_killed)
+    gov.resistance_belief.observe(True)  # the militia fought back today
     # 3. Desertion: rises with losses and a contest going badly, falls with cohesion.
     actual = mech.contest_ratio(*fight_strengths(model, s, us))
     share = op.desertion_share(gov.desertion_rate, gov.force_cohesion, actual,
@@ -118,9 +119,11 @@ def fight_day(model: World, s: Standoff) -> None:
         model.record("patron", "ceasefire", s.militia,
                      event_text.ceasefire(s.militia, 1.0 - actual), 1.0 - actual)
         return close(model, s, "clash_won", event_text.leaves_streets(s.militia))
-    # 5. The government presses on or halts, on its own belief about backing.
+    # 5. The government presses on or halts, on its own beliefs about backing and about the
+    #    militia's will to fight (each day of fighting raised the latter).
     backing_term = 1.0 if s.us_stepped_in else gov.backing_belief.mean
-    believed = mech.contest_ratio(fight_strengths(model, s, backing_term)[0], s_mil)
+    believed = mech.contest_ratio(fight_strengths(model, s, backing_term)[0],
+                                  op.believed_militia_strength(s_mil, gov.resistance_belief.mean))
     if not gov.holds_firm(believed, s.pressure):
         return close(model, s, "clash_lost", event_text.halts(backing_term, believed))
     # 6. The militia may leave the streets.

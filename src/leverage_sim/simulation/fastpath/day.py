@@ -819,6 +819,7 @@ def fight_day(rng, day, w, m, so, ev, s):
     raise_escalation(w, ESC_PER_CLASH)
     record(ev, day, STR_GOVERNMENT, A_FIGHTING, militia_name(i),
            government_killed + militia_killed, K_FIGHTING, government_killed, militia_killed)
+    observe_world(w, GR_ALPHA, True)
     s_gov, s_mil = fight_strengths(w, m, so, s, us)
     actual = standoff.contest_ratio(s_gov, s_mil)
     share = operation.desertion_share(w[DESERTION_RATE], w[FORCE_COHESION], actual,
@@ -847,7 +848,8 @@ def fight_day(rng, day, w, m, so, ev, s):
         close(day, w, m, so, ev, s, CLASH_WON, 0, K_WON_CEASEFIRE, militia_name(i), 0.0, 0.0)
         return
     backing_term = 1.0 if so[s, S_STEPPED_IN] != 0 else w[GB_MEAN]
-    believed = standoff.contest_ratio(fight_strengths(w, m, so, s, backing_term)[0], s_mil)
+    believed = standoff.contest_ratio(fight_strengths(w, m, so, s, backing_term)[0],
+                                      operation.believed_militia_strength(s_mil, w[GR_MEAN]))
     p = standoff.hold_probability(believed, w[RESOLVE], so[s, S_PRESSURE], w[COALITION],
                                   w[SHARPNESS])
     if not rng.random() < p:

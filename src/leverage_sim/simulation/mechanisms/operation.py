@@ -46,8 +46,17 @@ after it opens; played by :func:`leverage_sim.simulation.standoffs.play_day`):
    (Basra: talks in Qom with Soleimani on 28 March 2008, Sadr's order of 30 March, Washington
    Post and McClatchy 2008-03-31).
 5. The government **presses on or halts** on its own beliefs, by the standoff's
-   :func:`.standoff.hold_probability` (its believed ``p`` with ``E[backing]`` until the US
-   shows its hand): halting is a relent.
+   :func:`.standoff.hold_probability` on its believed contest ratio
+
+       p_believed = S_g(E[backing]) / (S_g(E[backing]) + r × S_m)
+
+   (``E[backing]`` until the US shows its hand; ``r`` its belief that the militia resists, the
+   same belief a raid's answer updates, :func:`believed_militia_strength`): halting is a
+   relent. Each day of fighting is one more observed act of resistance, so a government that
+   went in expecting little resistance learns from the fight itself and halts later than one
+   that expected it (Basra 2008: "Maliki miscalculated ... a show of force", a senior Western
+   official to the New York Times, via IPS 2008-03-31; Lebanon 2008: "a fatal underestimation
+   of how far ... Hezbollah would go", Asia Times 2008-05-14).
 6. The militia **withdraws from the streets** with probability
 
        σ(k × (p − ½ − (push − ½)/2 − hold_ground + LOSS_WEIGHT × militia losses / F₀))
@@ -103,6 +112,14 @@ def draw_losses(rng: np.random.Generator, force: int, lethality: float,
     if force <= 0:
         return 0
     return int(rng.binomial(force, min(1.0, lethality * enemy_strength / force)))
+
+
+@jitable
+def believed_militia_strength(strength: float, resistance: float) -> float:
+    """The militia's strength in a fight as the government judges it (personnel-equivalents):
+    its real strength ``S_m`` weighted by the government's belief ``resistance`` (0–1) that it
+    fights back (the module's step 5)."""
+    return resistance * strength
 
 
 @jitable

@@ -45,7 +45,25 @@ VERBS = tuple(sorted(m.name[: -len("_cmd")].replace("_", "-")
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse with usage errors as exit 2 and a one-paragraph message."""
+    """argparse with usage errors as exit 2 and a one-paragraph message, and a verb's words
+    and options in any order (``compare A --set x=1 B``: plain argparse takes a verb's words
+    only up to its first option and calls the rest unrecognized)."""
+
+    _intermixing = False
+
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
+        """A verb's parser parses intermixed (which calls this again: then plainly); the
+        top-level parser, which holds the verbs, cannot and parses plainly."""
+        if self._subparsers is not None or self._intermixing:
+            return super().parse_known_args(args, namespace)
+        self._intermixing = True
+        try:
+            namespace, extras = self.parse_known_intermixed_args(args, namespace)
+        finally:
+            self._intermixing = False
+        if extras:  # named here, with this verb's usage, not the top-level one
+            self.error(f"unrecognized arguments: {' '.join(extras)}")
+        return namespace, extras
 
     def error(self, message: str) -> None:
         self.print_usage(sys.stderr)

@@ -3,7 +3,12 @@ sweep table without its seed column, file names that are not UTF-8."""
 
 from __future__ import annotations
 
+import pyarrow.parquet as pq
+import pytest
+
 from leverage_sim.cli.main import build_parser
+from leverage_sim.errors import InputError
+from leverage_sim.sweep import SweepSpec, design_problem, load_sweep, run_sweep
 
 
 def _parse(*argv: str):
@@ -27,3 +32,33 @@ def test_an_unknown_option_is_named_with_the_verbs_usage(cli):
     code, _, err = cli("compare", "--variants", "x=1", "june_2020_replay")
     assert code == 2 and "unrecognized arguments: --variants" in err
     assert "See `leverage-sim compare --help`" in err
+
+
+# ---- a sweep table without a column the sweep wrote ---------------------------------------------
+@pytest.fixture
+def sweep_dir(tmp_path):
+    spec = SweepSpec.from_cli("june_2020_replay", ["foreign_forces.backing=0,1"],
+                              posterior="none")
+    return run_sweep(spec, tmp_path / "sweep", executor="serial")
+
+
+def _drop(path, column):
+    pq.write_table(pq.read_table(path).drop([column]), path)
+
+
+def test_runs_without_their_seeds_are_named_not_dumped(sweep_dir, cli):
+    _drop(sweep_dir / "runs.parquet", "seed")
+    code, _, err = cli("sweep", "--resume", "--out", sweep_dir, "-q")
+    assert code == 2
+    assert f"{sweep_dir / 'runs.parquet'} has no column 'seed'" in err and "--force" in err
+    assert "FieldRef" not in err and "\n" not in err.rstrip("\n")
+    with pytest.raises(InputError, match="has no column 'seed'"):
+        run_sweep(None, sweep_dir, executor="serial", resume=True)
+
+
+@pytest.mark.parametrize("name", ["points", "design"])
+def test_points_or_design_without_a_parameter_are_named(sweep_dir, name):
+    _drop(sweep_dir / f"{name}.parquet", "foreign_forces.backing")
+    with pytest.raises(InputError, match=rf"{name}.parquet has no column "
+                                         "'foreign_forces.backing'.*--force"):
+        design_problem(sweep_dir) if name == "design" else load_sweep(sweep_dir)

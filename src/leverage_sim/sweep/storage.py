@@ -108,15 +108,21 @@ class SweepStore:
         return path
 
     def read_table(self, name: str, columns: list[str] | None = None) -> pa.Table:
-        """``OUT/<name>.parquet``; an :class:`InputError` if it is missing or damaged."""
+        """``OUT/<name>.parquet`` (only ``columns``, when given); an :class:`InputError` if it
+        is missing, damaged or lacks one of ``columns``."""
         path = self.out / f"{name}.parquet"
         try:
-            return pq.read_table(path, columns=columns)
+            missing = [c for c in columns or () if c not in pq.read_schema(path).names]
+            if not missing:
+                return pq.read_table(path, columns=columns)
         except FileNotFoundError:
             raise InputError(f"{path} is missing: the sweep folder '{self.out}' is incomplete. "
                              "Start the sweep again with --force.") from None
         except (OSError, pa.ArrowException) as e:
             raise InputError(_damaged(path, e, "start the sweep again with --force")) from None
+        raise InputError(f"{path} has no column {', '.join(map(repr, missing))}, which the "
+                         "sweep wrote there: the file was damaged or edited. Start the sweep "
+                         "again with --force.")
 
     def read_parts(self, columns: list[str] | None = None, filter: Any = None
                    ) -> pa.Table | None:

@@ -3,11 +3,17 @@ sweep table without its seed column, file names that are not UTF-8."""
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+
 import pyarrow.parquet as pq
 import pytest
 
 from leverage_sim.cli.main import build_parser
 from leverage_sim.errors import InputError
+from leverage_sim.files.safe_text import json_visible, visible
+from leverage_sim.scenario.loader import ENV_SCENARIO_PATH, available_scenarios
 from leverage_sim.sweep import SweepSpec, design_problem, load_sweep, run_sweep
 
 
@@ -62,3 +68,35 @@ def test_points_or_design_without_a_parameter_are_named(sweep_dir, name):
     with pytest.raises(InputError, match=rf"{name}.parquet has no column "
                                          "'foreign_forces.backing'.*--force"):
         design_problem(sweep_dir) if name == "design" else load_sweep(sweep_dir)
+
+
+# ---- file names that are not UTF-8 ------------------------------------------------------------
+BAD = os.fsdecode(b"\xff.yaml")  # how Python reads the name: a lone surrogate for the byte
+
+
+def test_a_name_that_is_not_utf8_is_shown_by_its_bytes():
+    assert visible(BAD) == "\\xff.yaml"
+    assert json.loads(json_visible(json.dumps(BAD, ensure_ascii=False))) == BAD
+
+
+def test_a_scenario_file_named_in_no_utf8_is_left_out_and_named(tmp_path, monkeypatch, cli):
+    (tmp_path / BAD).write_text("name: x\n")
+    shutil.copy(available_scenarios()["june_2020_replay"], tmp_path / "mine.yaml")
+    monkeypatch.setenv(ENV_SCENARIO_PATH, str(tmp_path))
+    found = available_scenarios()
+    assert "mine" in found and os.fsdecode(b"\xff") not in found
+    code, out, err = cli("list")
+    assert code == 0 and out.startswith("mine ") and "\\xff" not in out
+    assert f"{tmp_path}/\\xff.yaml is left out: its name is not UTF-8 text" in err
+    code, out, _ = cli("list", "--json")
+    assert code == 0 and json.loads(out)[0]["name"] == "mine"
+    assert cli("completion", "bash")[0] == 0
+
+
+def test_a_sweep_part_named_in_no_utf8_is_named(sweep_dir, cli):
+    part = next((sweep_dir / "summary").glob("part-*.parquet"))
+    shutil.copy(part, sweep_dir / "summary" / os.fsdecode(b"part-\xff.parquet"))
+    with pytest.raises(InputError, match=r"part-\\xff.parquet was not written by the sweep"):
+        load_sweep(sweep_dir)
+    code, _, err = cli("rerun", sweep_dir, "--run-id", "0")
+    assert code == 2 and "Remove it" in err

@@ -31,7 +31,7 @@ from typing import Any
 import leverage_sim.cli as _cli_pkg
 from leverage_sim.errors import InputError, is_interrupt
 from leverage_sim.files.output_dir import describe_os_error, is_file_system_error
-from leverage_sim.files.safe_text import visible
+from leverage_sim.files.safe_text import is_utf8, visible
 from leverage_sim.scenario.loader import ENV_SCENARIO_PATH
 from leverage_sim.simulation.stale import allowing_stale
 
@@ -165,13 +165,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _not_utf8(argv: list[str]) -> str | None:
-    """The first argument (or scenario-path variable) that is not UTF-8 text, shown escaped."""
-    for text in (*argv, os.environ.get(ENV_SCENARIO_PATH, "")):
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError:
-            return text.encode("utf-8", "surrogateescape").decode("ascii", "backslashreplace")
-    return None
+    """The first argument (or scenario-path variable) that is not UTF-8 text."""
+    return next((text for text in (*argv, os.environ.get(ENV_SCENARIO_PATH, ""))
+                 if not is_utf8(text)), None)
 
 
 def _run(argv: list[str] | None) -> int:

@@ -37,6 +37,7 @@ import pyarrow.parquet as pq
 
 from leverage_sim.errors import InputError
 from leverage_sim.files.output_dir import folder_kind
+from leverage_sim.files.safe_text import is_utf8, visible
 
 MANIFEST = "manifest.json"
 FORMAT = 2
@@ -154,8 +155,15 @@ class SweepStore:
         _atomic_write(self.summary_dir / name, lambda t: pq.write_table(summary, t))
 
     def summary_parts(self) -> list[Path]:
-        """Finished summary parts, in run order."""
-        return sorted(self.summary_dir.glob("part-*.parquet"))
+        """Finished summary parts, in run order; an :class:`InputError` naming a file there
+        whose name is not UTF-8 text (no sweep writes one)."""
+        parts = sorted(self.summary_dir.glob("part-*.parquet"))
+        for part in parts:
+            if not is_utf8(part.name):
+                raise InputError(f"{visible(str(part))} was not written by the sweep: its name "
+                                 "is not UTF-8 text. Remove it (or move it out of the sweep "
+                                 "folder).")
+        return parts
 
     def stored_runs(self) -> tuple[np.ndarray, int]:
         """run_ids already stored (sorted, unique), and how many of those runs recorded an error;

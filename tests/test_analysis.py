@@ -66,6 +66,21 @@ def test_morris_finds_the_inert_input():
         morris_indices(problem, x, y[:-2])
 
 
+def test_bootstrap_intervals_are_reproducible_for_every_seed_including_zero():
+    # SALib 1.6's Sobol analysis treats seed 0 as 'no seed' (global unseeded RNG)
+    x = sobol_sample.sample(ISHIGAMI, 64, calc_second_order=False, seed=1)
+    y = Ishigami.evaluate(x)
+    problem = {"num_vars": 2, "names": ["a", "b"], "bounds": [[0, 1]] * 2}
+    xm = morris_sample.sample(problem, 10, num_levels=4, seed=1)
+    ym = xm[:, 0] ** 2 + np.sin(6 * xm[:, 1])
+    for indices in (lambda s: sobol_indices(ISHIGAMI, y, seed=s),
+                    lambda s: morris_indices(problem, xm, ym, seed=s)):
+        first = indices(0)
+        np.random.seed(99)  # the global generator must play no part
+        pd.testing.assert_frame_equal(first, indices(0))
+        assert not first.equals(indices(1))
+
+
 # ---- scenario discovery ------------------------------------------------------------------------
 def test_box_stats_by_hand():
     # ten points, outcome in rows 5, 6, 7, 9; the box holds rows 5..9

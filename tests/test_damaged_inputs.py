@@ -1,7 +1,7 @@
 """Damaged or impossible inputs are refused with a clear InputError naming the file and the
 field, never a traceback: A. a posterior folder's manifest.json and posterior.parquet; B. an
 episode's impossible facts; C. a calibration listing a fact (or an episode) twice; D. a
-damaged ABC-SMC checkpoint given to ``calibrate --resume``."""
+damaged ABC-SMC checkpoint given to ``calibrate --resume`` or to ``calibrate(..., resume=True)``."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ import yaml
 from leverage_sim.calibration.config import load_calibration
 from leverage_sim.calibration.episodes import load_episode
 from leverage_sim.calibration.resume import check_resumable
+from leverage_sim.calibration.run import calibrate
 from leverage_sim.cli.main import main
 from leverage_sim.errors import InputError
 from leverage_sim.simulation import model_fingerprint
@@ -172,6 +173,17 @@ def test_resume_cli_on_a_damaged_history_is_exit_2(checkpoint, tmp_path, capsys)
                  "--quiet", "--resume"]) == 2
     err = capsys.readouterr().err
     assert f"{out / 'history.db'} is damaged" in err and "internal error" not in err
+
+
+def test_resume_from_python_checks_the_checkpoint_as_the_cli_does(checkpoint, tmp_path):
+    config, full = checkpoint
+    out = interrupted_copy(full, tmp_path)
+    halve(out / "history.db")
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    with pytest.raises(InputError, match=r"history\.db is damaged \(DatabaseError.*--force"):
+        calibrate(load_calibration(config), out, quick=True, seed=TINY["seed"],
+                  executor="serial", resume=True)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # nothing touched
 
 
 def test_a_history_that_cannot_be_read_does_not_advise_force(checkpoint, tmp_path,

@@ -39,6 +39,16 @@ def _outputs(problem: Problem, y: Any, n_rows: int | None = None) -> np.ndarray:
     return y
 
 
+def _bootstrap_seed(seed: int) -> np.random.SeedSequence:
+    """The bootstrap seed handed to SALib: ``seed`` as a :class:`numpy.random.SeedSequence`.
+
+    SALib 1.6's Sobol analysis seeds its bootstrap only ``if seed:``, so a plain ``0`` would
+    draw from numpy's unseeded global generator. A SeedSequence is always truthy and
+    ``default_rng(SeedSequence(s))`` is the stream of ``default_rng(s)``, so every seed, 0
+    included, is reproducible and the intervals of the other seeds are unchanged."""
+    return np.random.SeedSequence(seed)
+
+
 def sobol_indices(problem: Problem, y: Any, second_order: bool = False, level: float = 0.95,
                   resamples: int = 200, seed: int = 0) -> pd.DataFrame:
     """First-order (``S1``) and total (``ST``) Sobol indices of output ``y``.
@@ -50,7 +60,8 @@ def sobol_indices(problem: Problem, y: Any, second_order: bool = False, level: f
         second_order: whether the design was drawn with ``calc_second_order=True``.
         level: confidence level of the bootstrap intervals (0-1).
         resamples: bootstrap resamples for the intervals.
-        seed: seed of the bootstrap.
+        seed: seed of the bootstrap; every seed, 0 included, gives the same intervals on every
+            run.
 
     Returns:
         One row per parameter (index = names): ``S1, S1_conf, ST, ST_conf`` where ``*_conf`` is
@@ -67,7 +78,8 @@ def sobol_indices(problem: Problem, y: Any, second_order: bool = False, level: f
         raise InputError(f"{len(y)} outputs is not a multiple of {per} (a Saltelli design with "
                          f"{k} parameters, second_order={second_order}); check the design.")
     res = sobol_analyze.analyze(problem, y, calc_second_order=second_order,
-                                num_resamples=resamples, conf_level=level, seed=seed)
+                                num_resamples=resamples, conf_level=level,
+                                seed=_bootstrap_seed(seed))
     cols = ("S1", "S1_conf", "ST", "ST_conf")
     return pd.DataFrame({c: res[c] for c in cols}, index=pd.Index(problem["names"],
                                                                   name="parameter"))
@@ -84,7 +96,8 @@ def morris_indices(problem: Problem, x: Any, y: Any, levels: int = 4, level: flo
         levels: number of grid levels the design used (``num_levels``).
         level: confidence level of the bootstrap interval of ``mu_star``.
         resamples: bootstrap resamples.
-        seed: seed of the bootstrap.
+        seed: seed of the bootstrap; every seed, 0 included, gives the same intervals on every
+            run.
 
     Returns:
         One row per parameter: ``mu`` (mean effect), ``mu_star`` (mean absolute effect, the
@@ -94,7 +107,7 @@ def morris_indices(problem: Problem, x: Any, y: Any, levels: int = 4, level: flo
     x = np.asarray(x, dtype=float)
     y = _outputs(problem, y, len(x))
     res = morris_analyze.analyze(problem, x, y, num_resamples=resamples, conf_level=level,
-                                 num_levels=levels, seed=seed)
+                                 num_levels=levels, seed=_bootstrap_seed(seed))
     cols = ("mu", "mu_star", "mu_star_conf", "sigma")
     return pd.DataFrame({c: np.asarray(res[c], dtype=float) for c in cols},
                         index=pd.Index(problem["names"], name="parameter"))

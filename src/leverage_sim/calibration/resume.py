@@ -28,12 +28,14 @@ def read_manifest(out: Path) -> dict | None:
     return data if isinstance(data, dict) and data.get("kind") == MANIFEST_KIND else None
 
 
-def check_resumable(out: Path, cal: Calibration, seed: int, quick: bool,
-                    needs: tuple[str, ...] = (HISTORY,)) -> dict:
+def check_resumable(out: Path, cal: Calibration, seed: int, quick: bool) -> dict:
     """The manifest of the calibration in ``out`` (its ``status`` says whether it is already
     complete); :class:`InputError` unless it is one of this same file, seed and budget to
-    continue, with the files ``needs`` besides its manifest, all readable (the history only
-    checked when the calibration is not complete)."""
+    continue, with the checkpoint its method needs besides its manifest (ABC-SMC: the history),
+    all readable (the history only checked when the calibration is not complete). Both
+    ``leverage-sim calibrate --resume`` and :func:`leverage_sim.calibration.run.calibrate`
+    with ``resume=True`` check through here."""
+    needs = (HISTORY,) if cal.spec.method == "smc" else ()
     manifest = out / "manifest.json"
     record = _read(manifest, lambda p: json.loads(p.read_text(encoding="utf-8"))
                    ) if manifest.is_file() else {}

@@ -56,19 +56,22 @@ def calibrate(cal: Calibration, out: Path, *, quick: bool = False, seed: int | N
         seed: master seed (default: the file's); same seed, same posterior on any executor.
         executor: ``local`` (all cores), ``serial`` or ``dask`` (``scheduler`` address or a
             local cluster).
-        resume: continue the history in ``out`` after an interruption (exactly as the
-            uninterrupted run would have gone on).
+        resume: continue the calibration in ``out`` after an interruption (exactly as the
+            uninterrupted run would have gone on); an :class:`~leverage_sim.InputError` first
+            unless ``out`` holds one of this file, seed and budget with an intact checkpoint
+            (:func:`check_resumable`, as ``leverage-sim calibrate --resume`` checks).
         quiet: no progress lines.
         engine: ``fast`` (default) or ``agent`` (:data:`leverage_sim.simulation.runner.ENGINES`): how the
             simulations run; the same values either way.
     """
     seed = cal.spec.seed if seed is None else seed
+    resumed = check_resumable(out, cal, seed, quick) if resume else None
     if cal.spec.method == "table":
         from leverage_sim.calibration.table_run import calibrate_table
 
         return calibrate_table(cal, out, quick=quick, seed=seed, executor=executor,
-                               workers=workers, scheduler=scheduler, resume=resume, quiet=quiet,
-                               engine=engine)
+                               workers=workers, scheduler=scheduler, resumed=resumed,
+                               quiet=quiet, engine=engine)
     spec = cal.spec.quick if quick else cal.spec.budget
     if not resume:  # a resumable folder from the first moment
         write_manifest(out, manifest(cal, seed, quick, pd.DataFrame(), "running", 0.0))

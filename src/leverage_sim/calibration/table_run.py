@@ -39,7 +39,6 @@ from leverage_sim.calibration.config import Calibration
 from leverage_sim.calibration.episodes import fact_id
 from leverage_sim.calibration.outputs import as_parameter_values, manifest_fields
 from leverage_sim.calibration.reference import simulate_values
-from leverage_sim.calibration.resume import check_resumable
 from leverage_sim.calibration.simulator import EpisodeSimulator
 from leverage_sim.calibration.table import ALL_FACTS
 from leverage_sim.errors import InputError, is_interrupt
@@ -70,17 +69,18 @@ class TableCalibrated:
 
 
 def calibrate_table(cal: Calibration, out: Path, *, quick: bool, seed: int, executor: str,
-                    workers: int | None, scheduler: str | None, resume: bool,
+                    workers: int | None, scheduler: str | None, resumed: dict[str, Any] | None,
                     quiet: bool, engine: str = "fast") -> TableCalibrated:
     """Fit ``cal`` by the table method into ``out`` (see the module docstring and
-    :func:`leverage_sim.calibration.run.calibrate` for the arguments)."""
+    :func:`leverage_sim.calibration.run.calibrate` for the arguments; ``resumed``: the manifest
+    of the calibration to continue, checked by
+    :func:`~leverage_sim.calibration.resume.check_resumable`, or None to start)."""
     t0 = time.perf_counter()
     spec = cal.spec.table_quick if quick else cal.spec.table
-    if resume:
-        done = check_resumable(out, cal, seed, quick, needs=())
-        if done["status"] == "complete":
+    if resumed is not None:
+        if resumed["status"] == "complete":
             return TableCalibrated(cal, "complete", None, seed, [], 0.0, already_done=True)
-        if not model_fingerprint.matches(done.get("model_fingerprint")):
+        if not model_fingerprint.matches(resumed.get("model_fingerprint")):
             raise InputError(f"--resume: the simulations in '{out / CHECKPOINT}' come from "
                              "another version of the model (its manifest.json's "
                              "model_fingerprint differs from the running model's), so they "

@@ -66,9 +66,8 @@ def main(args: argparse.Namespace) -> int:
     executor = "dask" if args.scheduler else args.executor
     with claim_output(out, "calibrate", force=args.force, resume=args.resume, staged=False,
                       files=FILES) as folder:
-        needs = (HISTORY,) if cal.spec.method == "smc" else ()
-        if args.resume and check_resumable(folder.target, cal, seed, args.quick,
-                                           needs)["status"] == "complete":
+        if args.resume and check_resumable(folder.target, cal, seed,
+                                           args.quick)["status"] == "complete":
             print(f"'{out}' holds a complete calibration (see its manifest.json): nothing to "
                   "resume, nothing was changed.", file=sys.stderr)
             return 0

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from leverage_sim.cli.common import add_scenario_dir_arg
 from leverage_sim.cli.json_output import add_json_arg, emit
 from leverage_sim.errors import InputError
 from leverage_sim.files.safe_text import visible
-from leverage_sim.scenario.loader import ENV_SCENARIO_PATH, available_scenarios, read_yaml
+from leverage_sim.scenario.loader import (
+    ENV_SCENARIO_PATH,
+    available_scenarios,
+    read_yaml,
+    unnamed_scenario_files,
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -36,6 +42,10 @@ def question_of(path: Path) -> str:
 def main(args: argparse.Namespace) -> int:
     """Run the verb."""
     found = available_scenarios(args.scenario_dir)
+    for path in unnamed_scenario_files(args.scenario_dir):
+        print(visible(f"leverage-sim list: note: {path} is left out: its name is not UTF-8 "
+                      "text, so no command can name it. Rename it (letters, digits, '_', '-', "
+                      "'.') to use it."), file=sys.stderr)
     if args.json:
         emit([{"name": name, "question": question_of(path), "path": path}
               for name, path in found.items()])

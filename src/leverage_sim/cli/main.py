@@ -31,7 +31,7 @@ from typing import Any
 import leverage_sim.cli as _cli_pkg
 from leverage_sim.errors import InputError, is_interrupt
 from leverage_sim.files.output_dir import describe_os_error, is_file_system_error
-from leverage_sim.files.safe_text import visible
+from leverage_sim.files.safe_text import is_utf8, visible
 from leverage_sim.scenario.loader import ENV_SCENARIO_PATH
 from leverage_sim.simulation.stale import allowing_stale
 
@@ -45,7 +45,25 @@ VERBS = tuple(sorted(m.name[: -len("_cmd")].replace("_", "-")
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse with usage errors as exit 2 and a one-paragraph message."""
+    """argparse with usage errors as exit 2 and a one-paragraph message, and a verb's words
+    and options in any order (``compare A --set x=1 B``: plain argparse takes a verb's words
+    only up to its first option and calls the rest unrecognized)."""
+
+    _intermixing = False
+
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
+        """A verb's parser parses intermixed (which calls this again: then plainly); the
+        top-level parser, which holds the verbs, cannot and parses plainly."""
+        if self._subparsers is not None or self._intermixing:
+            return super().parse_known_args(args, namespace)
+        self._intermixing = True
+        try:
+            namespace, extras = self.parse_known_intermixed_args(args, namespace)
+        finally:
+            self._intermixing = False
+        if extras:  # named here, with this verb's usage, not the top-level one
+            self.error(f"unrecognized arguments: {' '.join(extras)}")
+        return namespace, extras
 
     def error(self, message: str) -> None:
         self.print_usage(sys.stderr)
@@ -147,13 +165,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _not_utf8(argv: list[str]) -> str | None:
-    """The first argument (or scenario-path variable) that is not UTF-8 text, shown escaped."""
-    for text in (*argv, os.environ.get(ENV_SCENARIO_PATH, "")):
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError:
-            return text.encode("utf-8", "surrogateescape").decode("ascii", "backslashreplace")
-    return None
+    """The first argument (or scenario-path variable) that is not UTF-8 text."""
+    return next((text for text in (*argv, os.environ.get(ENV_SCENARIO_PATH, ""))
+                 if not is_utf8(text)), None)
 
 
 def _run(argv: list[str] | None) -> int:

@@ -16,19 +16,23 @@ import unicodedata
 BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 """Unicode bidirectional formatting characters (marks, embeddings, overrides, isolates)."""
 _CONTROL = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029" + BIDI_CONTROLS + "]")
-"""C0 controls except tab and newline, DEL, C1 controls, line/paragraph separators and
-bidi controls: what :func:`visible` escapes."""
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029" + BIDI_CONTROLS + "\ud800-\udfff]")
+"""C0 controls except tab and newline, DEL, C1 controls, line/paragraph separators, bidi
+controls and lone surrogates (how Python reads bytes of a file name that are not UTF-8): what
+:func:`visible` escapes."""
 
 
 def _escape(match: re.Match[str]) -> str:
     code = ord(match.group(0))
+    if 0xDC80 <= code <= 0xDCFF:  # a byte of a name that is not UTF-8, read as a surrogate
+        code -= 0xDC00
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def visible(text: str) -> str:
     """``text`` with every control character (see :data:`_CONTROL`; tab and newline are kept)
-    written as a visible escape, e.g. ``\\x1b`` or ``\\u202e``."""
+    written as a visible escape, e.g. ``\\x1b`` or ``\\u202e``; a byte of a file name that is
+    not UTF-8 is shown as the byte (``\\xff``)."""
     return _CONTROL.sub(_escape, text)
 
 
@@ -43,6 +47,16 @@ def chart_text(text: str) -> str:
     """``text`` for a matplotlib label, shown as written: ``$`` escaped, so a name such as
     ``a $\\frac{$`` is not read as (broken) mathematical notation."""
     return text.replace("$", r"\$")
+
+
+def is_utf8(text: str) -> bool:
+    """Whether ``text`` can be written as UTF-8: False for a file name or argument holding
+    bytes that are not UTF-8 (Python reads them as lone surrogates)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def has_control(text: str) -> bool:

@@ -26,6 +26,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from leverage_sim.errors import InputError
+from leverage_sim.files.safe_text import is_utf8
 from leverage_sim.files.safe_yaml import load_text, read_file, read_text, require_file
 from leverage_sim.scenario import overrides as ov
 from leverage_sim.scenario.event_schema import check_events, label, short_repr
@@ -72,12 +73,25 @@ def _readable_folder(d: Path, origin: str) -> bool:
 
 
 def available_scenarios(extra: Iterable[str | Path] = ()) -> dict[str, Path]:
-    """Scenario name -> file, first folder wins (see :func:`scenario_dirs`)."""
+    """Scenario name -> file, first folder wins (see :func:`scenario_dirs`); files whose names
+    are not UTF-8 text are left out (:func:`unnamed_scenario_files`)."""
     found: dict[str, Path] = {}
-    for d in scenario_dirs(extra):
-        for f in sorted([*d.glob("*.yaml"), *d.glob("*.yml")]):
+    for f in _scenario_files(extra):
+        if is_utf8(f.name):
             found.setdefault(f.stem, f)
     return found
+
+
+def unnamed_scenario_files(extra: Iterable[str | Path] = ()) -> list[Path]:
+    """Scenario files whose names are not UTF-8 text: no argument can name them (the CLI takes
+    UTF-8 only) and their names cannot be printed as such, so they are not scenarios."""
+    return [f for f in _scenario_files(extra) if not is_utf8(f.name)]
+
+
+def _scenario_files(extra: Iterable[str | Path]) -> list[Path]:
+    """The .yaml/.yml files of the scenario folders, folder by folder, each sorted."""
+    return [f for d in scenario_dirs(extra)
+            for f in sorted([*d.glob("*.yaml"), *d.glob("*.yml")])]
 
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")

@@ -259,7 +259,7 @@ def load_plan(store: SweepStore) -> tuple[Plan, dict[str, Any]]:
     manifest = store.read_manifest()
     check_plan(manifest, store.out)
     spec = SweepSpec.model_validate(manifest["spec"])
-    points = store.read_table("points").to_pandas()
+    points = store.read_table("points", ["point_id", *spec.paths]).to_pandas()
     columns = {p: points[p].to_numpy() for p in spec.paths}
     seeds = store.read_table("runs", columns=["seed"]).column("seed").to_numpy()
     if seeds.size != len(points) * spec.replications:

@@ -55,7 +55,7 @@ def load_sweep(out: str | Path, lazy: bool = False) -> pd.DataFrame | ds.Dataset
     table = store.read_parts()
     runs = (table if table is not None else _schema(manifest).empty_table()).to_pandas()
     runs = _unique_runs(runs, store.out)
-    points = store.read_table("points").to_pandas()
+    points = store.read_table("points", ["point_id", *paths]).to_pandas()
     df = runs.merge(points, on="point_id", how="left").sort_values("run_id")
     figures = [c for c in runs.columns if c not in (*RUN_COLUMNS, "error")]
     df = df[[*RUN_COLUMNS, *paths, *figures, "error"]].reset_index(drop=True)
@@ -110,7 +110,8 @@ def design_problem(out: str | Path, outcomes: Sequence[str] | None = None
     """
     store = SweepStore(out)
     problem = store.read_manifest()["design"]["problem"]
-    design = store.read_table("design").to_pandas().sort_values("point_id")
+    design = store.read_table("design", ["point_id", *problem["names"]]).to_pandas()
+    design = design.sort_values("point_id")
     X = design[problem["names"]].to_numpy(dtype=float)
     df = load_sweep(out)
     df = df[df["error"].isna()]

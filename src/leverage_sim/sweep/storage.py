@@ -37,6 +37,7 @@ import pyarrow.parquet as pq
 
 from leverage_sim.errors import InputError
 from leverage_sim.files.output_dir import folder_kind
+from leverage_sim.files.safe_text import is_utf8, visible
 
 MANIFEST = "manifest.json"
 FORMAT = 2
@@ -108,15 +109,21 @@ class SweepStore:
         return path
 
     def read_table(self, name: str, columns: list[str] | None = None) -> pa.Table:
-        """``OUT/<name>.parquet``; an :class:`InputError` if it is missing or damaged."""
+        """``OUT/<name>.parquet`` (only ``columns``, when given); an :class:`InputError` if it
+        is missing, damaged or lacks one of ``columns``."""
         path = self.out / f"{name}.parquet"
         try:
-            return pq.read_table(path, columns=columns)
+            missing = [c for c in columns or () if c not in pq.read_schema(path).names]
+            if not missing:
+                return pq.read_table(path, columns=columns)
         except FileNotFoundError:
             raise InputError(f"{path} is missing: the sweep folder '{self.out}' is incomplete. "
                              "Start the sweep again with --force.") from None
         except (OSError, pa.ArrowException) as e:
             raise InputError(_damaged(path, e, "start the sweep again with --force")) from None
+        raise InputError(f"{path} has no column {', '.join(map(repr, missing))}, which the "
+                         "sweep wrote there: the file was damaged or edited. Start the sweep "
+                         "again with --force.")
 
     def read_parts(self, columns: list[str] | None = None, filter: Any = None
                    ) -> pa.Table | None:
@@ -148,8 +155,15 @@ class SweepStore:
         _atomic_write(self.summary_dir / name, lambda t: pq.write_table(summary, t))
 
     def summary_parts(self) -> list[Path]:
-        """Finished summary parts, in run order."""
-        return sorted(self.summary_dir.glob("part-*.parquet"))
+        """Finished summary parts, in run order; an :class:`InputError` naming a file there
+        whose name is not UTF-8 text (no sweep writes one)."""
+        parts = sorted(self.summary_dir.glob("part-*.parquet"))
+        for part in parts:
+            if not is_utf8(part.name):
+                raise InputError(f"{visible(str(part))} was not written by the sweep: its name "
+                                 "is not UTF-8 text. Remove it (or move it out of the sweep "
+                                 "folder).")
+        return parts
 
     def stored_runs(self) -> tuple[np.ndarray, int]:
         """run_ids already stored (sorted, unique), and how many of those runs recorded an error;

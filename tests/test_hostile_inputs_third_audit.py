@@ -100,3 +100,16 @@ def test_a_sweep_part_named_in_no_utf8_is_named(sweep_dir, cli):
         load_sweep(sweep_dir)
     code, _, err = cli("rerun", sweep_dir, "--run-id", "0")
     assert code == 2 and "Remove it" in err
+
+
+
+def test_resuming_the_wrong_kind_of_folder_names_it_in_english(tmp_path):
+    from leverage_sim.files.output_dir import RECORD, OutputError, claim_output
+
+    sweep = tmp_path / "s"
+    sweep.mkdir()
+    (sweep / RECORD).write_text(json.dumps({"written_by": "leverage-sim", "kind": "sweep",
+                                            "files": []}), encoding="utf-8")
+    with (pytest.raises(OutputError, match="is not an explore folder"),
+          claim_output(sweep, "explore", resume=True)):
+        pass

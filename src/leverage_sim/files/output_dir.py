@@ -482,8 +482,9 @@ class OutputFolder:
                 raise OutputError(f"'{t}' does not exist, so there is nothing to resume. Start "
                                   f"the {self.kind} without --resume.")
             if kind != self.kind:
+                article = "an" if self.kind[:1] in "aeiou" else "a"
                 raise OutputError(
-                    f"'{t}' is not a {self.kind} folder "
+                    f"'{t}' is not {article} {self.kind} folder "
                     + (f"(it holds the output of `leverage-sim {kind}`)" if kind else
                        "(leverage-sim did not write it)")
                     + f", so it cannot be resumed. --resume continues a {self.kind} in the "

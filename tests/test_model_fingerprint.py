@@ -86,6 +86,30 @@ def test_behaviour_digest_is_stable_and_follows_behaviour(monkeypatch):
     assert fp.behaviour_digest() != first
 
 
+def test_behaviour_digest_sees_a_changed_decision_inside_fights(monkeypatch):
+    """Operations are in the digest's runs: a changed mechanism that acts only in fights (how
+    the government weighs the militia in its believed contest) changes the digest (it did not
+    before December 2026)."""
+    from leverage_sim.simulation.mechanisms import operation
+
+    first = fp.behaviour_digest()
+    monkeypatch.setattr(operation, "believed_militia_strength", lambda strength, r: strength)
+    fp.behaviour_digest.cache_clear()
+    assert fp.behaviour_digest() != first
+
+
+def test_the_digest_runs_every_fit_episodes_scenario():
+    """A posterior is judged current by the digest when the code changed: every scenario its
+    fit episodes run must be among the digest's runs."""
+    from pathlib import Path
+
+    from leverage_sim.calibration.config import load_calibration
+
+    cal = load_calibration(Path(__file__).resolve().parents[1] / "calibration" / "default.yaml")
+    digested = {name for name, _ in fp.DIGEST_RUNS}
+    assert {ep.spec.scenario for ep in cal.episodes} <= digested
+
+
 def test_matches_by_code_or_by_behaviour(monkeypatch):
     now = fp.fingerprint()
     assert fp.matches(now)

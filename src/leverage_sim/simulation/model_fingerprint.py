@@ -38,10 +38,19 @@ DIGEST_RUNS: tuple[tuple[str, tuple[int, ...]], ...] = (
     ("june_2020_replay", tuple(range(1, 21))),
     ("oct2019_dec2020", (1, 2, 3)),
     ("generic_proxy_state", tuple(range(1, 11))),
+    ("basra_2008", tuple(range(1, 6))),
+    ("lebanon_2008", tuple(range(1, 6))),
+    ("dec2019_jan2020", (1, 2, 3)),
 )
 """(scenario, seeds) of the runs whose summaries make the behaviour digest, each over its own
 horizon: the flagship replay (standoffs, relents, releases), the attack campaign (attacks,
-strikes, drawdowns, scripted events) and unscripted play (raids the government decides)."""
+strikes, drawdowns, scripted events), unscripted play (raids the government decides), and the
+other scenarios of the shipped calibration's fit and held-out episodes that exercise what those
+three rarely reach: operations (fighting, desertion, the US stepping into a fight, brokered
+ceasefires; an army that stays out) and a retaliation crisis with parliament's expulsion vote.
+Until December 2026 the digest had no operation, and a changed decision inside fights (the
+government's believed contest) kept it, so a stale posterior and stale sweeps would have
+matched the changed model."""
 
 
 def _model_files() -> list[Path]:

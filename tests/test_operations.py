@@ -166,14 +166,36 @@ def test_each_side_loses_in_proportion_to_the_other_sides_strength():
     assert s.outcome == "clash_won"  # the militia's force is gone
 
 
-def test_the_patrons_ceasefire_ends_the_fight_with_the_government_holding():
-    model = _operation_day(**{"patron.broker_threshold": 1.0, "patron.talks_days": 0})
+def test_a_ceasefires_terms_follow_the_fight():
+    assert op.ceasefire_favours_government(0.6)
+    assert not op.ceasefire_favours_government(0.4)
+    assert not op.ceasefire_favours_government(0.5)  # as the last day: the government needs p > 1/2
+
+
+@pytest.mark.parametrize(("troops", "government_ahead"), [(20_000, True), (1_000, False)])
+def test_a_ceasefire_with_the_militia_ahead_is_the_governments_relent(troops, government_ahead):
+    """The same brokered ceasefire (the patron opens talks whatever the fight, talks 0 days):
+    with the government ahead the militia leaves the streets and the government holds; with the
+    militia ahead the government suspends its measures, a relent (booking every ceasefire as a
+    hold, or the terms reversed, fails one of the two)."""
+    model = _operation_day(**{"patron.broker_threshold": 1.0, "patron.talks_days": 0,
+                              "events": [{**OPERATION, "figures": {"troops": troops,
+                                                                   "days": 10}}]})
     (s,) = _ops(model)
     authority = model.government.authority
     standoffs.play_day(model, s)
     actions = [r[1:3] for r in model.log.rows]
-    assert ("patron", "ceasefire") in actions and ("government", "hold_firm") in actions
-    assert s.outcome == "clash_won" and model.government.authority > authority
+    assert ("patron", "ceasefire") in actions
+    p = standoff.contest_ratio(*standoffs.fight_strengths(model, s, 1.0 if s.us_stepped_in
+                                                          else 0.0))
+    assert (p > 0.5) == government_ahead
+    if government_ahead:
+        assert s.outcome == "clash_won" and ("government", "hold_firm") in actions
+        assert model.government.authority > authority
+    else:
+        relent = [r for r in model.log.rows if r[2] == "relent"]
+        assert s.outcome == "clash_lost" and relent and "suspends its measures" in relent[0][4]
+        assert model.government.authority < authority
 
 
 @pytest.mark.parametrize("talks_days", [1, 3])
@@ -196,7 +218,7 @@ def test_ceasefire_talks_take_their_days_and_the_fight_goes_on_meanwhile(talks_d
     assert days == {"talks": opened, "ceasefire": opened + talks_days}
     fought = sorted({r[0] for r in model.log.rows if r[2] == "fighting"})
     assert fought == list(range(opened, opened + talks_days + 1))
-    assert s.outcome == "clash_won"
+    assert not s.is_open  # on terms that follow the fight (the next test)
 
 
 def test_talks_open_once_a_fight():
@@ -255,7 +277,7 @@ def test_escalation_makes_the_patron_broker_even_an_even_fight():
             (s,) = _ops(model)
             model.escalation = escalation
             standoffs.play_day(model, s)
-            n += s.outcome == "clash_won" and "ceasefire" in [r[2] for r in model.log.rows]
+            n += not s.is_open and "ceasefire" in [r[2] for r in model.log.rows]
         return n
     assert brokered(1.0) > 30
     assert brokered(0.0) < 5

@@ -145,6 +145,12 @@ def leaves_streets(militia: str) -> str:
     return f"{militia} leaves the streets under the ceasefire"
 
 
+def concedes(militia: str) -> str:
+    """The government's relent under a ceasefire whose terms are the militia's."""
+    return (f"the government suspends its measures under the ceasefire ({militia} holds the "
+            "streets)")
+
+
 def won_ceasefire(militia: str) -> str:
     """The government's win after the patron's ceasefire."""
     return standoff_won(leaves_streets(militia))
@@ -208,7 +214,7 @@ KINDS: tuple[tuple[Callable[..., str], str], ...] = (
     (fight_over, "b"), (halts, "ff"),
     (expulsion_vote, "f"),
     (truce_ordered, "f"), (redeploy, "ffi"),
-    (all_troops_lost, ""), (not_possible, "si"), (talks, "sfi"),
+    (all_troops_lost, ""), (not_possible, "si"), (talks, "sfi"), (concedes, "s"),
 )
 """Kind number (the position) → (function, argument types): ``s`` a string (its number in the
 run's string table), ``i`` an integer, ``f`` a float, ``b`` a yes/no; how the fast path's

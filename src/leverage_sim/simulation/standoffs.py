@@ -118,7 +118,9 @@ def fight_day(model: World, s: Standoff) -> None:
     if s.ceasefire_day and model.day >= s.ceasefire_day:
         model.record("patron", "ceasefire", s.militia,
                      event_text.ceasefire(s.militia, 1.0 - actual), 1.0 - actual)
-        return close(model, s, "clash_won", event_text.leaves_streets(s.militia))
+        if op.ceasefire_favours_government(actual):
+            return close(model, s, "clash_won", event_text.leaves_streets(s.militia))
+        return close(model, s, "clash_lost", event_text.concedes(s.militia))
     # 5. The government presses on or halts, on its own beliefs about backing and about the
     #    militia's will to fight (each day of fighting raised the latter).
     backing_term = 1.0 if s.us_stepped_in else gov.backing_belief.mean

@@ -142,6 +142,7 @@ from leverage_sim.simulation.fastpath.layout import (
     K_ATTACK_BY,
     K_CEASEFIRE,
     K_CLASH_BEGINS,
+    K_CONCEDES,
     K_COST_DRAWDOWN,
     K_DESERTED,
     K_DRAWDOWN,
@@ -845,7 +846,11 @@ def fight_day(rng, day, w, m, so, ev, s):
     if so[s, S_CEASEFIRE_DAY] != 0 and day >= so[s, S_CEASEFIRE_DAY]:
         record(ev, day, STR_PATRON, A_CEASEFIRE, militia_name(i),
                1.0 - actual, K_CEASEFIRE, militia_name(i), 1.0 - actual)
-        close(day, w, m, so, ev, s, CLASH_WON, 0, K_WON_CEASEFIRE, militia_name(i), 0.0, 0.0)
+        if operation.ceasefire_favours_government(actual):
+            close(day, w, m, so, ev, s, CLASH_WON, 0, K_WON_CEASEFIRE, militia_name(i), 0.0,
+                  0.0)
+        else:
+            close(day, w, m, so, ev, s, CLASH_LOST, 0, K_CONCEDES, militia_name(i), 0.0, 0.0)
         return
     backing_term = 1.0 if so[s, S_STEPPED_IN] != 0 else w[GB_MEAN]
     believed = standoff.contest_ratio(fight_strengths(w, m, so, s, backing_term)[0],

@@ -42,9 +42,14 @@ after it opens; played by :func:`leverage_sim.simulation.standoffs.play_day`):
    its client is losing or when escalation threatens what it values (its stake in a stable
    order). Talks take ``patron.talks_days``; the fight goes on meanwhile (both sides fight,
    the government may still halt, the militia may still leave). On the day the ceasefire
-   takes hold (:func:`ceasefire_day`) the militia leaves the streets and the government holds
-   (Basra: talks in Qom with Soleimani on 28 March 2008, Sadr's order of 30 March, Washington
-   Post and McClatchy 2008-03-31).
+   takes hold (:func:`ceasefire_day`) its terms follow the fight, as the last day's would
+   (:func:`ceasefire_favours_government`): with the government ahead (``p > ½``) the militia
+   leaves the streets and the government holds (Basra: talks in Qom with Soleimani on 28
+   March 2008, Sadr's order of 30 March, Washington Post and McClatchy 2008-03-31); with the
+   militia ahead the government suspends its measures, a relent (Lebanon, May 2008: the
+   cabinet rescinded both decisions on 14 May, Reuters 2008-05-14, and the Doha agreement of
+   21 May gave the opposition its veto). Until December 2026 every ceasefire counted as the
+   government holding, so a patron restraining a winning client handed its opponent a win.
 5. The government **presses on or halts** on its own beliefs, by the standoff's
    :func:`.standoff.hold_probability` on its believed contest ratio
 
@@ -161,6 +166,14 @@ def broker_probability(position: float, threshold: float, restraint_weight: floa
 def ceasefire_day(talks_opened_day: int, talks_days: int) -> int:
     """The day (≥ 1) a ceasefire whose talks opened on ``talks_opened_day`` takes hold."""
     return talks_opened_day + talks_days
+
+
+@jitable
+def ceasefire_favours_government(win_chance: float) -> bool:
+    """Whether a ceasefire's terms are the government's (the militia leaves the streets) rather
+    than the militia's (the government suspends its measures): the real contest ratio
+    ``win_chance`` (0–1) above ½, the rule of a fight's last day (the module's steps 4 and 7)."""
+    return win_chance > 0.5
 
 
 @jitable

@@ -137,7 +137,8 @@ def test_quick_calibration_writes_the_posterior_folder(quick_runs: list[Path]) -
     roles = {e["name"]: e["role"] for e in manifest["episodes"]}
     assert roles == {"june_2020_raid": "fit", "attacks_2020": "fit", "basra_2008": "fit",
                      "dec2019_jan2020": "fit", "muslih_2021": "held_out",
-                     "sadr_city_2008": "held_out", "lebanon_2008": "held_out"}
+                     "sadr_city_2008": "held_out", "lebanon_2008": "held_out",
+                     "najaf_2004": "held_out"}
     assert set(manifest["versions"]) == {"leverage_sim", "mesa", "pyabc", "python"}
     assert manifest["method"] == "smc"
     assert set(manifest["model_fingerprint"]) == {"code", "behaviour"}
@@ -159,7 +160,7 @@ def test_shipped_episodes_load_and_name_their_sources() -> None:
     files = sorted(EPISODE_DIR.glob("*.yaml"))
     assert {f.stem for f in files} >= {"june_2020_raid", "attacks_2020", "muslih_2021",
                                        "basra_2008", "dec2019_jan2020", "sadr_city_2008",
-                                       "lebanon_2008"}
+                                       "lebanon_2008", "najaf_2004"}
     for f in files:
         ep = load_episode(f)
         assert ep.spec.role in ("fit", "held_out")

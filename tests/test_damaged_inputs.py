@@ -94,6 +94,17 @@ def test_an_impossible_fact_is_refused(fact, changes, said, tmp_path):
     assert "outside its range" not in str(e.value)
 
 
+def test_an_argument_the_statistic_does_not_take_ends_one_sentence(tmp_path):
+    """The statistic's own sentence ("It takes: ... cap.") is not followed by a second full stop
+    before the file's advice (it read "cap.. Fix these fields")."""
+    path = edited_episode(tmp_path, "days_to_release", arguments={"end": "2021-06-30"})
+    with pytest.raises(InputError) as e:
+        load_episode(path)
+    said = str(e.value)
+    assert "unexpected keyword argument 'end'" in said and "It takes: action, after" in said
+    assert ".." not in said and "cap. Fix these fields" in said
+
+
 def test_validate_model_refuses_an_impossible_fact_before_running(tmp_path, cli):
     path = edited_episode(tmp_path, "relented",
                           arguments={"start": "2021-07-05", "end": "2021-05-26"})

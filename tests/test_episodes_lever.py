@@ -15,7 +15,7 @@ from leverage_sim.calibration.simulator import EpisodeSimulator
 from leverage_sim.simulation.runner import release, summary_runner, summary_tables
 
 NEW = {"basra_2008": "fit", "dec2019_jan2020": "fit", "sadr_city_2008": "held_out",
-       "lebanon_2008": "held_out"}
+       "lebanon_2008": "held_out", "najaf_2004": "held_out"}
 SEEDS = range(12)
 
 
@@ -51,8 +51,8 @@ def test_the_record_spans_two_countries_and_two_step_ins():
     assert lebanon in [e.scenario() for e in held_out]
     assert lebanon.government.parliament_seats == 128 and lebanon.foreign_forces.presence == 0
     assert lebanon.government.committed_share < 0.2  # the army stays out
-    # the US step-in is decided in both 2008 episodes: no scripted backing
-    for name in ("basra_2008", "sadr_city_2008"):
+    # the US step-in is decided in the 2008 episodes and in Najaf 2004: no scripted backing
+    for name in ("basra_2008", "sadr_city_2008", "najaf_2004"):
         assert not [e for e in episodes[name].scenario().events if e.action == "backing"]
 
 

@@ -24,7 +24,9 @@ def load_model(path: Path, model: type[M], what: str) -> M:
         problems = []
         for err in e.errors():
             where = ".".join(str(p) for p in err["loc"])
-            msg = err["msg"].removeprefix("Value error, ")
+            # a message that is a sentence of its own ends without its full stop: the
+            # problems are joined into one sentence ("...; ...; .... Fix these fields")
+            msg = err["msg"].removeprefix("Value error, ").rstrip(".")
             if err["type"] == "extra_forbidden":
                 msg = "unknown field"
             problems.append(f"'{where}': {msg}" if where else msg)

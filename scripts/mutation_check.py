@@ -51,9 +51,10 @@ DAY = PKG + "fastpath/day.py"
 MODEL_TESTS = (  # agent-path and fast tests first: with -x the first failure ends the run,
     # often before the fast path is compiled for the mutated code (~30 s)
     "tests/test_mechanisms.py", "tests/test_wiring.py", "tests/test_wiring_second_audit.py",
-    "tests/test_model_timing.py", "tests/test_long_run.py", "tests/test_clash_path.py",
-    "tests/test_statics_seeds.py", "tests/test_comparative_statics.py", "tests/test_invariants.py",
-    "tests/test_mesa_model.py", "tests/test_replay_validation.py", "tests/test_operations.py",
+    "tests/test_wiring_third_audit.py", "tests/test_model_timing.py", "tests/test_long_run.py",
+    "tests/test_clash_path.py", "tests/test_statics_seeds.py", "tests/test_comparative_statics.py",
+    "tests/test_invariants.py", "tests/test_mesa_model.py", "tests/test_replay_validation.py",
+    "tests/test_operations.py",
 )
 EQUALITY_TESTS = ("tests/test_fast_path.py::test_identical_under_stress",)
 COMPILED = (PKG + "mechanisms/", DAY, PKG + "fastpath/layout.py",
@@ -358,6 +359,102 @@ MUTATIONS: tuple[Mutation, ...] = (
     M("calm_days_never_reset", "a costly day does not reset the US's count of calm days",
       (MECH + "redeploy.py", "return days + 1 if cost < calm_share * tolerance else 0",
        "return days + 1 if cost < calm_share * tolerance else days")),
+    # --- third audit (Dec 2026) ----------------------------------------------------------------
+    # retaliation: the decision and the strikes it brings
+    M("retaliation_on_total_casualties", "the retaliation decision reads the force's casualties "
+      "ever, not the attack's: after the first death every attack that gets through may bring "
+      "strikes",
+      (A + "foreign_force.py",
+       "            casualties, self.retaliation_threshold, self.retaliation_probability,",
+       "            self.casualties, self.retaliation_threshold, self.retaliation_probability,"),
+      (DAY, "chance = retaliation.retaliation_chance(casualties, int(w[RET_THRESHOLD]),",
+       "chance = retaliation.retaliation_chance(int(w[CASUALTIES]), int(w[RET_THRESHOLD]),")),
+    M("strikes_after_withdrawal", "strikes decided before a withdrawal are carried out after the "
+      "force has left",
+      (A + "foreign_force.py",
+       ("            if not self.withdrawn:\n"
+        "                self.strike(target, event_text.RETALIATION)"),
+       "            self.strike(target, event_text.RETALIATION)"),
+      (DAY, ("            if w[PRESENCE] != 0:\n"
+             "                strike(day, w, m, ev, int(item[1]), K_STRIKE, STR_RETALIATION)"),
+       "            strike(day, w, m, ev, int(item[1]), K_STRIKE, STR_RETALIATION)")),
+    # reputation: a militia that complies
+    M("comply_counts_full_win", "a raided militia that complies gives the government a full "
+      "win's authority, not half",
+      (PKG + "model.py", "authority_step=gov.win_authority_gain / 2)",
+       "authority_step=gov.win_authority_gain)"),
+      (DAY, "end_standoff_shifts(w, m, i, True, w[WIN_GAIN] / 2, False)",
+       "end_standoff_shifts(w, m, i, True, w[WIN_GAIN], False)")),
+    # staying power: redeploy, the floor, parliament's vote
+    M("redeploy_read_as_drawdown", "a redeployment is read as a drawdown: beliefs in US backing "
+      "fall when troops return",
+      (A + "foreign_force.py", "self.model.observe_backing(True, weight=REDEPLOY_EVIDENCE)",
+       "self.model.observe_backing(False, weight=REDEPLOY_EVIDENCE)"),
+      (DAY, "observe_backing(w, m, True, False, beliefs.REDEPLOY_EVIDENCE)",
+       "observe_backing(w, m, False, False, beliefs.REDEPLOY_EVIDENCE)")),
+    M("floor_reached_not_reviewed", "a drawdown that reaches the floor exactly does not put the "
+      "force under review (it takes one more costly decision to start the review)",
+      (MECH + "withdrawal.py", "return leaving, True, presence - leaving <= floor",
+       "return leaving, True, presence - leaving < floor")),
+    M("expulsion_vote_at_floor", "parliament votes once expulsion pressure passes the post-vote "
+      "floor, not the vote threshold",
+      (A + "foreign_force.py",
+       "if withdrawal.vote_due(self.expulsion_pressure, self.expulsion_vote_threshold,",
+       "if withdrawal.vote_due(self.expulsion_pressure, self.expulsion_vote_floor,"),
+      (DAY, "if withdrawal.vote_due(w[EXPULSION], w[VOTE_THRESHOLD],",
+       "if withdrawal.vote_due(w[EXPULSION], w[VOTE_FLOOR],")),
+    # the patron: the campaign's hump, support after a scripted change of shares
+    M("campaign_time_constants_swapped", "the campaign's plan fades over the build time and the "
+      "support follows it over the plan's time (arguments swapped: the hump is half as high)",
+      (A + "patron.py",
+       "self.campaign_plan, self.campaign, self.campaign_days, self.campaign_build_days)",
+       "self.campaign_plan, self.campaign, self.campaign_build_days, self.campaign_days)"),
+      (DAY, "w[CAMPAIGN_PLAN], w[CAMPAIGN], w[CAMPAIGN_DAYS], w[CAMPAIGN_BUILD])",
+       "w[CAMPAIGN_PLAN], w[CAMPAIGN], w[CAMPAIGN_BUILD], w[CAMPAIGN_DAYS])")),
+    M("support_share_set_not_reallocated", "a scripted change of a militia's support share is "
+      "not re-allocated (the check names the wrong field): its push keeps the old share",
+      (PKG + "scripted_events.py", 'if attr == "patron_support_share":',
+       'if attr == "support_share":'),
+      (DAY, "        if column == SUPPORT_SHARE:\n            allocate(w, m, True)",
+       "        if column == SHARE:\n            allocate(w, m, True)")),
+    # militias: disruption fading
+    M("disruption_recovers_over_recovery_days", "disrupted attack cells recover over the "
+      "militia's recovery_days (a year), not its disruption_recovery_days",
+      (A + "militia.py", "self.disruption = fade(self.disruption, self.disruption_recovery_days)",
+       "self.disruption = fade(self.disruption, self.recovery_days)"),
+      (DAY, "m[i, DISRUPTION] = beliefs.fade(m[i, DISRUPTION], m[i, DISRUPTION_RECOVERY])",
+       "m[i, DISRUPTION] = beliefs.fade(m[i, DISRUPTION], tau)")),
+    # beliefs: private signals, silent days
+    M("liaison_signal_ignores_rate", "a private signal says 'they will step in' with chance "
+      "commitment / rate (the uniform already below the rate is compared with the commitment)",
+      (MECH + "beliefs.py", "return 1 if u < rate * commitment else 0",
+       "return 1 if u < commitment else 0")),
+    M("silent_day_weighs_like_drawdown", "a silent standoff day weighs as a full observation "
+      "against backing (a drawdown's), not half",
+      (PKG + "standoffs.py", "model.observe_backing(False, silent_day=True)",
+       "model.observe_backing(False)"),
+      (DAY, "observe_backing(w, m, False, True)", "observe_backing(w, m, False, False)")),
+    # custody: who is kept
+    M("commanders_kept_first", "a negotiated transfer keeps the commanders first (hands over the "
+      "rank and file), the reverse of the rule",
+      (MECH + "custody.py", "return min(commanders, max(0, kept - (detainees - commanders)))",
+       "return min(commanders, kept)")),
+    # public reactions: allies' fighters, threats
+    M("allies_turn_out_by_own_stake", "an ally's turnout is scaled by its own stake (nothing "
+      "detained: none of its fighters come)",
+      (PKG + "model.py", "fighters = m.muster_size(own=False)", "fighters = m.muster_size()"),
+      (DAY, "allies = muster_size(rng, w, m, i, False)",
+       "allies = muster_size(rng, w, m, i, True)")),
+    M("threat_raises_coalition", "a public threat raises the government's coalition support "
+      "instead of lowering it",
+      (PKG + "model.py", "self.government.shift(coalition_support=-pressure / 4)",
+       "self.government.shift(coalition_support=pressure / 4)"),
+      (DAY, "government_shift(w, 0.0, 0.0, -pressure / 4)",
+       "government_shift(w, 0.0, 0.0, pressure / 4)")),
+    # escalation
+    M("step_in_without_escalation", "a visible US intervention does not raise escalation",
+      (A + "foreign_force.py", '        m.raise_escalation("per_step_in")\n', ""),
+      (DAY, "    raise_escalation(w, ESC_PER_STEP_IN)\n", "")),
 )
 
 

@@ -103,8 +103,11 @@ def test_a_won_clash_is_booked_as_a_win_and_a_lost_one_as_a_relent(clash_runs):
         wins = ev[(ev["action"] == "hold_firm") & (ev["actor"] == "government")]
         relents = ev[(ev["action"] == "relent") & (ev["actor"] == "government")]
         clashes = ev[ev["action"] == "clash"]
+        # a clash still being fought when the run ends is logged but not booked
+        still_fighting = sum(s.fighting and not s.operation and s.outcome is None
+                             for s in model.standoffs)
         assert summary["clashes"] == len(clashes) == sum(c["outcome"] in (WON, LOST)
-                                                         for c in closes)
+                                                         for c in closes) + still_fighting
         assert summary["held_firm"] == len(wins) == sum(c["outcome"] in ("held_firm", WON)
                                                         for c in closes)
         assert summary["relents"] == len(relents) == sum(c["outcome"] in ("relented", LOST)

@@ -79,6 +79,8 @@ def edited_episode(tmp_path: Path, fact: str, **changes: object) -> Path:
      "facts[no_clash].arguments.end 2020-07-05 is before the scenario's first day"),
     ("days_to_release", {"arguments": {"after": "2021-08-01"}},
      "facts[days_to_release].arguments.after 2021-08-01 is after the scenario's last day"),
+    ("days_to_release", {"arguments": {"end": "2021-05-20"}},
+     "facts[days_to_release].arguments.after 2021-05-26 is after end 2021-05-20"),
     ("days_to_release", {"arguments": {"cap": -3}},
      "facts[days_to_release].arguments.cap -3 must be a number of days, 0 or more"),
     ("muster_same_day", {"observed": 2},
@@ -97,12 +99,21 @@ def test_an_impossible_fact_is_refused(fact, changes, said, tmp_path):
 def test_an_argument_the_statistic_does_not_take_ends_one_sentence(tmp_path):
     """The statistic's own sentence ("It takes: ... cap.") is not followed by a second full stop
     before the file's advice (it read "cap.. Fix these fields")."""
-    path = edited_episode(tmp_path, "days_to_release", arguments={"end": "2021-06-30"})
+    path = edited_episode(tmp_path, "days_to_release", arguments={"start": "2021-06-30"})
     with pytest.raises(InputError) as e:
         load_episode(path)
     said = str(e.value)
-    assert "unexpected keyword argument 'end'" in said and "It takes: action, after" in said
-    assert ".." not in said and "cap. Fix these fields" in said
+    assert "unexpected keyword argument 'start'" in said and "It takes: action, after" in said
+    assert ".." not in said and "end. Fix these fields" in said
+
+
+def test_days_until_takes_an_end_and_counts_nothing_after_it(tmp_path):
+    """``days_until`` takes ``end`` as the other statistics do (it refused it, so a step-in of
+    a later, unrelated raid counted); without ``end`` the shipped facts are unchanged."""
+    path = edited_episode(tmp_path, "days_to_release", arguments={"end": "2021-06-05"})
+    episode = load_episode(path)
+    fact = next(f for f in episode.spec.facts if f.name == "days_to_release")
+    assert str(fact.arguments["end"]) == "2021-06-05"
 
 
 def test_validate_model_refuses_an_impossible_fact_before_running(tmp_path, cli):

@@ -72,6 +72,20 @@ def test_followed_by(tables: RunTables) -> None:
 def test_days_until_and_summary(tables: RunTables) -> None:
     assert st.days_until(tables, "release", after="2020-02-11") == 20.0
     assert st.days_until(tables, "release", after="2020-03-03", cap=40) == 40.0
+    assert st.days_until(tables, "release", after="2020-02-11", end="2020-03-02") == 20.0
+
+
+def test_days_until_counts_no_event_after_its_end(tables: RunTables) -> None:
+    """An event after ``end`` (a later, unrelated raid) does not count: the fact reads as the
+    cap (never), as ``end`` closes the other statistics' windows."""
+    assert st.days_until(tables, "release", after="2020-02-11", end="2020-03-01", cap=40) == 40.0
+    assert st.days_until(tables, "attack", actor="KH", after="2020-01-02",
+                         end="2020-02-09", cap=30) == 30.0
+    st.check_arguments("days_until", {"action": "release", "after": "2020-02-11",
+                                      "end": "2020-03-01"})
+    assert st.check_values("days_until", {"action": "release", "after": "2020-02-11",
+                                          "end": "2020-02-01"}, [], []) == [
+        "after 2020-02-11 is after end 2020-02-01"]
     assert st.summary_value(tables, "us_withdrawn") == 0.0
     assert st.summary_value(tables, "attacks") == 4.0
     with pytest.raises(InputError, match="no column 'nope'"):

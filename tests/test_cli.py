@@ -105,6 +105,51 @@ def test_validate_reports_each_bad_file_and_exits_2(cli, tmp_path):
     assert "2 of 3 file(s) failed" in err and "Traceback" not in err
 
 
+EPISODES = Path(__file__).resolve().parents[1] / "episodes"
+
+
+def copied_episode(folder: Path, **changes: object) -> Path:
+    """episodes/najaf_2004.yaml with top-level ``changes``, in ``folder`` (named anything: an
+    episode is recognised by its keys, not its folder)."""
+    raw = yaml.safe_load((EPISODES / "najaf_2004.yaml").read_text(encoding="utf-8"))
+    path = folder / "najaf_2004.yaml"
+    path.parent.mkdir()
+    path.write_text(yaml.safe_dump({**raw, **changes}, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_validate_checks_an_episode_file_as_an_episode(cli, tmp_path):
+    """An episode file is checked as calibrate and validate-model load it (it was read as a
+    scenario: "'militias': Field required; unknown field 'role' ... 'facts'")."""
+    code, out, err = cli("validate", EPISODES / "najaf_2004.yaml",
+                         copied_episode(tmp_path / "mine"))
+    assert code == 0 and not err
+    assert out.count("(episode najaf_2004, held_out: 7 facts on scenario najaf_2004, 58 days "
+                     "from 2004-08-04)") == 2
+
+
+def test_validate_reports_what_is_wrong_in_an_episode(cli, tmp_path):
+    raw = yaml.safe_load((EPISODES / "najaf_2004.yaml").read_text(encoding="utf-8"))
+    raw["facts"][0]["arguments"] = {**raw["facts"][0]["arguments"], "target": "JAN"}
+    bad_fact = copied_episode(tmp_path / "a", facts=raw["facts"])
+    no_scenario = copied_episode(tmp_path / "b", scenario="najaf_2005")
+    bad_field = copied_episode(tmp_path / "c", role="heldout")
+    code, _, err = cli("validate", bad_fact, no_scenario, bad_field)
+    assert code == 2 and "Traceback" not in err and "militias" not in err
+    assert "facts[us_stepped_in_day].arguments.target 'JAN' is not one of JAM" in err
+    assert f"{no_scenario}, field 'scenario': No scenario named 'najaf_2005'" in err
+    assert "'role': Input should be 'fit' or 'held_out'" in err
+    assert "3 of 3 file(s) failed" in err
+
+
+def test_validate_reads_a_scenario_with_a_stray_episode_key_as_a_scenario(cli, tmp_path):
+    """``militias:`` or ``extends:`` makes a file a scenario, whatever else it holds."""
+    path = tmp_path / "s.yaml"
+    path.write_text("extends: june_2020_replay\nfacts: []\n")
+    code, _, err = cli("validate", path)
+    assert code == 2 and "unknown field 'facts'" in err
+
+
 # ---- params -------------------------------------------------------------------------------------
 def test_params_lists_every_schema_parameter(cli):
     code, out, _ = cli("params")

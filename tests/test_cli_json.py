@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -69,6 +70,21 @@ def test_validate_json_reports_each_file_and_exits_2_on_failure(tmp_path, capsys
     good, failed = doc["files"]
     assert doc["failed"] == 1 and good["ok"] and good["scenario"] == REPLAY
     assert not failed["ok"] and "foreign_forces.backing" in failed["error"]
+    assert good["kind"] == failed["kind"] == "scenario"
+
+
+def test_validate_json_covers_episode_files(tmp_path, capsys):
+    episode = Path(__file__).resolve().parents[1] / "episodes" / "najaf_2004.yaml"
+    bad = tmp_path / "najaf_2004.yaml"
+    bad.write_text(episode.read_text(encoding="utf-8").replace(
+        "\nscenario: najaf_2004\n", "\nscenario: najaf_2005\n"), encoding="utf-8")
+    doc = run_json(capsys, "validate", str(episode), str(bad), code=2)
+    good, failed = doc["files"]
+    assert good == {"file": str(episode), "kind": "episode", "ok": True, "episode": "najaf_2004",
+                    "role": "held_out", "facts": 7, "scenario": "najaf_2004",
+                    "horizon_days": 58, "start_date": "2004-08-04"}
+    assert failed["kind"] == "episode" and not failed["ok"] and doc["failed"] == 1
+    assert failed["error"].startswith(f"{bad}, field 'scenario': No scenario named 'najaf_2005'")
 
 
 def test_version_is_kept(capsys):

@@ -79,6 +79,8 @@ def edited_episode(tmp_path: Path, fact: str, **changes: object) -> Path:
      "facts[no_clash].arguments.end 2020-07-05 is before the scenario's first day"),
     ("days_to_release", {"arguments": {"after": "2021-08-01"}},
      "facts[days_to_release].arguments.after 2021-08-01 is after the scenario's last day"),
+    ("days_to_release", {"arguments": {"end": "2021-05-20"}},
+     "facts[days_to_release].arguments.after 2021-05-26 is after end 2021-05-20"),
     ("days_to_release", {"arguments": {"cap": -3}},
      "facts[days_to_release].arguments.cap -3 must be a number of days, 0 or more"),
     ("muster_same_day", {"observed": 2},
@@ -97,12 +99,53 @@ def test_an_impossible_fact_is_refused(fact, changes, said, tmp_path):
 def test_an_argument_the_statistic_does_not_take_ends_one_sentence(tmp_path):
     """The statistic's own sentence ("It takes: ... cap.") is not followed by a second full stop
     before the file's advice (it read "cap.. Fix these fields")."""
-    path = edited_episode(tmp_path, "days_to_release", arguments={"end": "2021-06-30"})
+    path = edited_episode(tmp_path, "days_to_release", arguments={"start": "2021-06-30"})
     with pytest.raises(InputError) as e:
         load_episode(path)
     said = str(e.value)
-    assert "unexpected keyword argument 'end'" in said and "It takes: action, after" in said
-    assert ".." not in said and "cap. Fix these fields" in said
+    assert "unexpected keyword argument 'start'" in said and "It takes: action, after" in said
+    assert ".." not in said and "end. Fix these fields" in said
+
+
+def test_days_until_takes_an_end_and_counts_nothing_after_it(tmp_path):
+    """``days_until`` takes ``end`` as the other statistics do (it refused it, so a step-in of
+    a later, unrelated raid counted); without ``end`` the shipped facts are unchanged."""
+    path = edited_episode(tmp_path, "days_to_release", arguments={"end": "2021-06-05"})
+    episode = load_episode(path)
+    fact = next(f for f in episode.spec.facts if f.name == "days_to_release")
+    assert str(fact.arguments["end"]) == "2021-06-05"
+
+
+def episode_on(tmp_path: Path, scenario: str) -> Path:
+    """episodes/muslih_2021.yaml, in ``tmp_path/episodes``, naming ``scenario``."""
+    raw = yaml.safe_load((ROOT / "episodes" / "muslih_2021.yaml").read_text())
+    path = tmp_path / "episodes" / "muslih_2021.yaml"
+    path.parent.mkdir()
+    path.write_text(yaml.safe_dump({**raw, "scenario": scenario}, sort_keys=False))
+    return path
+
+
+@pytest.mark.parametrize(("scenario", "said"), [
+    ("muslih_2012", "No scenario named 'muslih_2012'. Did you mean muslih_2021"),
+    ("setups/muslih.yaml", "Scenario file 'setups/muslih.yaml' does not exist"),
+])
+def test_an_episode_naming_no_scenario_names_its_file_and_field(scenario, said, tmp_path, cli):
+    """The error says which episode file and field named the missing scenario, and the fix
+    (it said only "No scenario named ...", leaving the analyst to guess where it came from)."""
+    path = episode_on(tmp_path, scenario)
+    code, _, err = cli("validate-model", path, "--posterior", FOLDER, "-n", 2, "-q")
+    assert code == 2 and "Traceback" not in err
+    assert f"{path}, field 'scenario': {said}" in err
+    assert "Fix the 'scenario' field of this episode file" in err
+
+
+def test_an_episode_whose_scenario_is_broken_names_the_episode(tmp_path):
+    (tmp_path / "broken.yaml").write_text("extends: nope_nope\n")
+    path = episode_on(tmp_path, "../broken.yaml")
+    with pytest.raises(InputError) as e:
+        load_episode(path)
+    assert str(e.value).startswith(f"{path}, in 'scenario: ../broken.yaml': ")
+    assert "in 'extends: nope_nope': No scenario named 'nope_nope'" in str(e.value)
 
 
 def test_validate_model_refuses_an_impossible_fact_before_running(tmp_path, cli):

@@ -97,7 +97,7 @@ def _reference(name: str, events: pd.DataFrame, summary: dict, args: dict) -> fl
                          for d in triggers)) / len(triggers)
     if name == "days_until":
         dates = events["date"].to_numpy()[select(a["action"], a.get("actor"), a.get("target"),
-                                                 (), a["after"], None)]
+                                                 (), a["after"], a.get("end"))]
         if not len(dates):
             return float(a.get("cap", 365))
         return float(min(a.get("cap", 365),

@@ -26,6 +26,8 @@ FILES = sorted(LIBRARY.glob("*.yaml"))
 SEED = 2024
 N = 120
 JUNE_HORIZON = 75
+HEADER_PARTS = ("Question:", "Sources:")
+"""What every library file's header comment must contain, spelled exactly so."""
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +71,7 @@ def test_file_is_documented_valid_and_runs(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     header = text.split("\n\n")[0]
     assert text.startswith(f"# {path.stem} — "), "first line: '# <name> — <what it is>'"
-    for part in ("Question:", "Sources:"):
+    for part in HEADER_PARTS:
         assert part in text, f"{path.name}: the header comment must give its {part}"
     assert header.count("\n#") >= 3, "the header explains the question, not just names it"
     raw = yaml.safe_load(text)
@@ -79,6 +81,18 @@ def test_file_is_documented_valid_and_runs(path: Path) -> None:
     horizon = max([20, *(sc.event_day(e) + 1 for e in sc.events)])  # every event fires
     res = ls.run(sc, replications=2, seed=1, overrides={"horizon_days": horizon})
     assert len(res.summary) == 2 and len(res.timeseries) == 2 * horizon
+
+
+def test_the_header_rule_is_documented_where_scenarios_are_written() -> None:
+    """docs/scenarios.md states the rules of the test above with their exact spellings, so an
+    analyst adding a library file learns them from the page, not from a failing test."""
+    doc = (LIBRARY.parent / "docs" / "scenarios.md").read_text(encoding="utf-8")
+    title = "### Adding a scenario to the library"
+    assert title in doc, "docs/scenarios.md: document how to add a library scenario"
+    section = doc.split(title)[1].split("\n## ")[0]
+    for part in (*(f"`{p}`" for p in HEADER_PARTS), "`# NAME — ", "three", "`question:`",
+                 "tests/test_scenario_library.py"):
+        assert part in section, f"docs/scenarios.md, '{title}': state {part}"
 
 
 def test_every_scenario_has_a_headline_check() -> None:

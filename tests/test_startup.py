@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -28,8 +29,11 @@ def heavy_modules_after(code: str) -> list[str]:
     return json.loads(out.splitlines()[-1])
 
 
+REPLAY_FILE = str(Path(__file__).resolve().parents[1] / "scenarios" / "june_2020_replay.yaml")
+
+
 @pytest.mark.parametrize("argv", [["list"], ["params"], ["validate", "june_2020_replay"],
-                                  ["show", "june_2020_replay"]])
+                                  ["validate", REPLAY_FILE], ["show", "june_2020_replay"]])
 def test_light_verbs_import_no_model_or_plotting(argv):
     code = f"import leverage_sim\nfrom leverage_sim.cli.main import main\nmain({argv!r})"
     assert heavy_modules_after(code) == []

@@ -22,6 +22,7 @@ from leverage_sim.calibration.files import load_model
 from leverage_sim.errors import InputError
 from leverage_sim.scenario.loader import (
     find_named_file,
+    find_scenario,
     resolve_raw,
     validate,
     with_checked_numbers,
@@ -119,16 +120,32 @@ class LoadedEpisode:
         if self.spec.name != path.stem:
             raise InputError(f"{path}: 'name' is '{self.spec.name}' but the file is "
                              f"'{path.name}'; name an episode after its file.")
-        scenario = self.spec.scenario
-        if scenario.endswith((".yaml", ".yml")) and (path.parent / scenario).is_file():
-            scenario = str(path.parent / scenario)
-        raw = resolve_raw(scenario, [path.parent.parent / "scenarios"])
+        raw = self._scenario_raw()
         if self.spec.horizon_days is not None:
             raw["horizon_days"] = self.spec.horizon_days
         raw["events"] = [*raw.get("events", []), *self.spec.events]
         self.raw = raw
         self.source = f"episode {self.spec.name} (scenario {self.spec.scenario})"
         self._has: dict[str, bool] = {}
+
+    def _scenario_raw(self) -> dict[str, Any]:
+        """The raw data of the scenario the ``scenario`` field names (a .yaml path beside the
+        episode file, or a name or path as a scenario argument; names also in the scenarios/
+        folder next to the episode's folder); an :class:`InputError` naming this file and
+        that field otherwise."""
+        name, dirs = self.spec.scenario, [self.path.parent.parent / "scenarios"]
+        beside = self.path.parent / name
+        try:
+            found = beside if name.endswith((".yaml", ".yml")) and beside.is_file() \
+                else find_scenario(name, dirs)
+        except InputError as e:
+            raise InputError(f"{self.path}, field 'scenario': {e} Fix the 'scenario' field of "
+                             "this episode file (a .yaml path is looked up beside the episode "
+                             "file, then from the working folder).") from None
+        try:
+            return resolve_raw(found, dirs)
+        except InputError as e:
+            raise InputError(f"{self.path}, in 'scenario: {name}': {e}") from None
 
     @property
     def name(self) -> str:

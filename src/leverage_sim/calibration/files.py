@@ -9,9 +9,27 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from leverage_sim.errors import InputError
-from leverage_sim.scenario.loader import read_yaml
+from leverage_sim.scenario.loader import is_scenario_path, read_yaml
 
 M = TypeVar("M", bound=BaseModel)
+EPISODE_KEYS = frozenset({"facts", "scenario"})
+"""Top-level keys of an episode file that no scenario has."""
+SCENARIO_KEYS = frozenset({"militias", "extends"})
+"""Top-level keys of which every scenario file has one."""
+
+
+def is_episode_file(name_or_path: str | Path) -> bool:
+    """Whether ``name_or_path`` is an episode file, not a scenario: a .yaml/.yml file holding
+    a mapping with ``facts:`` or ``scenario:`` and neither ``militias:`` nor ``extends:``,
+    wherever it lies. False for a name or a file that cannot be read as a mapping (read as a
+    scenario, it gets the scenario's errors)."""
+    if not is_scenario_path(name_or_path):
+        return False
+    try:
+        keys = read_yaml(Path(name_or_path)).keys()
+    except InputError:
+        return False
+    return bool(keys & EPISODE_KEYS) and not keys & SCENARIO_KEYS
 
 
 def load_model(path: Path, model: type[M], what: str) -> M:

@@ -72,8 +72,9 @@ YES_NO = frozenset({"occurred"})
 """Statistics whose value is 1 (it happened) or 0 (it did not)."""
 _ACTION_ARGS = ("action", "response")
 _DATE_ARGS = ("start", "end", "after", "window_start", "window_end")
-_WINDOWS = (("start", "end"), ("window_start", "window_end"), ("after", None))
-"""The date arguments that open and close a window of the run (``after``: to its end)."""
+_WINDOWS = ((("start", "after"), "end"), (("window_start",), "window_end"))
+"""The date arguments that open a window of the run and the one that closes it: ``start`` (or
+``after``, ``days_until``'s) to ``end``, ``window_start`` to ``window_end``."""
 _DAY_ARGS = ("cap", "within_days")
 """Arguments that are numbers of days."""
 
@@ -137,14 +138,15 @@ def _window_problems(dates: dict[str, dt.date], days: tuple[dt.date, dt.date] | 
     first, last = days or (dt.date.min, dt.date.max)
     outside = (f"the window lies outside the scenario's days ({first} to {last}), so no event "
                "of a run can fall in it (move the dates, or change the episode's horizon_days)")
-    for opens, closes in _WINDOWS:
-        start, end = dates.get(opens), dates.get(closes) if closes else None
-        if start is not None and end is not None and start > end:
-            problems.append(f"{opens} {start} is after {closes} {end}")
-        elif start is not None and start > last:
-            problems.append(f"{opens} {start} is after the scenario's last day: {outside}")
-        elif end is not None and end < first:
-            problems.append(f"{closes} {end} is before the scenario's first day: {outside}")
+    for openers, closes in _WINDOWS:
+        for opens in [o for o in openers if o in dates] or openers[:1]:
+            start, end = dates.get(opens), dates.get(closes)
+            if start is not None and end is not None and start > end:
+                problems.append(f"{opens} {start} is after {closes} {end}")
+            elif start is not None and start > last:
+                problems.append(f"{opens} {start} is after the scenario's last day: {outside}")
+            elif end is not None and end < first:
+                problems.append(f"{closes} {end} is before the scenario's first day: {outside}")
     return problems
 
 
@@ -267,10 +269,12 @@ def followed_by(tables: RunTables, action: str, response: str, within_days: int,
 
 @register
 def days_until(tables: RunTables, action: str, after: dt.date, actor: str | None = None,
-               target: str | None = None, cap: int = 365) -> float:
-    """Days from ``after`` to the first ``action`` event on or after it; ``cap`` if none."""
+               target: str | None = None, cap: int = 365, end: dt.date | None = None) -> float:
+    """Days from ``after`` to the first ``action`` event on or after it (and on or before
+    ``end``, if given: a later event, e.g. of an unrelated raid, does not count); ``cap`` if
+    none."""
     ev = columns(tables)
-    dates = ev.dates[select(ev, action, actor, target, (), after, None)]
+    dates = ev.dates[select(ev, action, actor, target, (), after, end)]
     if not len(dates):
         return float(cap)
     return float(min(cap, (pd.Timestamp(dates.min()) - pd.Timestamp(after)).days))

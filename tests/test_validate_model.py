@@ -207,14 +207,17 @@ def test_headline_in_report_and_table(result):
 
 @pytest.mark.slow
 def test_held_out_headline_sign_is_stable_across_seeds():
-    """The committed calibration on every held-out episode: the headline's sign against each
-    baseline is the same for three seeds (issue 17) — unless no seed tells the two apart (every
-    seed's 90% bootstrap interval contains 0: the sign of a skill of about zero is noise, e.g.
-    sadr_city_2008 against the prior predictive). 1,000 replications a seed: Monte Carlo noise
-    falls with the replications, and a skill near 0 needs many for its sign to settle —
-    Lebanon's against the hand-tuned defaults (the refit of 3 Dec 2026) was +0.030 [+0.003,
-    +0.057], -0.001 and +0.016 with 300 a seed, and +0.026, +0.014, +0.024 with 1,000 (the
-    same flip at 150 a seed, against the prior, at the refit before)."""
+    """The committed calibration on every held-out episode: three seeds agree on the headline
+    against each baseline (issue 17) — no two seeds decide opposite signs (each 90% bootstrap
+    interval excluding 0 on its side), and every two seeds' intervals overlap (the estimates
+    agree within their Monte Carlo noise). A skill of about zero has no sign to keep: asking
+    that no seed decide one when another's estimate has the other sign failed by chance (three
+    90% intervals: about one time in four one of them excludes 0 for a true skill of 0), as
+    najaf_2004 against the prior did at its first check (-0.006 [-0.012, ...] and +0.002
+    [-0.004, ...]). 1,000 replications a seed: Monte Carlo noise falls with the
+    replications — Lebanon's against the hand-tuned defaults (the refit of 3 Dec 2026) was
+    +0.030 [+0.003, +0.057], -0.001 and +0.016 with 300 a seed, and +0.026, +0.014, +0.024 with
+    1,000."""
     from leverage_sim.simulation.posterior import resolve
 
     posterior = resolve("default")
@@ -222,6 +225,8 @@ def test_held_out_headline_sign_is_stable_across_seeds():
     runs = [validation.validate(episodes, posterior, 1000, seed).headline for seed in (1, 2, 3)]
     for k in range(len(runs[0])):
         rows = [h.iloc[k] for h in runs]
-        signs = {float(np.sign(r["skill"])) for r in rows}
-        decided = any(r["low90"] > 0 or r["high90"] < 0 for r in rows)
-        assert len(signs) == 1 or not decided, [r.to_dict() for r in rows]
+        decided = {float(np.sign(r["skill"])) for r in rows if r["low90"] > 0 or r["high90"] < 0}
+        assert len(decided) <= 1, [r.to_dict() for r in rows]
+        for a in rows:
+            for b in rows:
+                assert a["low90"] <= b["high90"], [r.to_dict() for r in rows]

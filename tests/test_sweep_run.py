@@ -34,6 +34,7 @@ from leverage_sim.sweep import (
     summarise,
 )
 
+ROOT = Path(__file__).resolve().parents[1]
 SHORT = {"horizon_days": 60}  # past the 25 June raid (day 49); keeps the suite fast
 
 
@@ -318,6 +319,30 @@ def test_a_sweep_of_another_model_is_not_resumed_nor_returned_as_current(tmp_pat
         model_fingerprint.fingerprint()
     runs = load_sweep(out)
     assert runs["error"].isna().all() and len(runs) == 6  # 3 x 2 points, 1 replication
+
+
+def test_a_cached_sweep_whose_posterior_changed_is_run_anew(tmp_path):
+    """A sweep that drew from a posterior that has changed since (a refit) is not resumed:
+    resuming refuses it, ensure_sweep with rerun_stale runs it anew (the notebooks' cached
+    sweeps: a refit that left the behaviour digest's runs alone made them fail)."""
+    import shutil
+
+    from leverage_sim.analysis import ensure_sweep
+
+    posterior = shutil.copytree(ROOT / "calibration" / "default", tmp_path / "posterior")
+    spec = SweepSpec.from_cli("june_2020_replay", ["foreign_forces.backing=0,1"],
+                              replications=1, seed=11, overrides=SHORT,
+                              posterior=str(posterior))
+    out = run_sweep(spec, tmp_path / "s", executor="serial")
+    before = json.loads((out / "manifest.json").read_text())["posterior"]["sha256"]
+    table = pd.read_parquet(posterior / "posterior.parquet")  # a refit: other particles
+    table.iloc[::-1].reset_index(drop=True).to_parquet(posterior / "posterior.parquet")
+    with pytest.raises(InputError, match="has changed since"):
+        ensure_sweep(spec, out, executor="serial")
+    ensure_sweep(spec, out, executor="serial", rerun_stale=True)
+    after = json.loads((out / "manifest.json").read_text())["posterior"]["sha256"]
+    assert after != before and len(load_sweep(out)) == 2
+    assert load_sweep(out)["error"].isna().all()
 
 
 def test_rerun_reproduces_the_stored_row_and_detects_a_change(serial_dir, tmp_path, capsys):

@@ -415,6 +415,19 @@ def ran_on_this_model(manifest: dict[str, Any]) -> bool:
     return model_fingerprint.matches(manifest.get("model_fingerprint"))
 
 
+def reruns_the_same(manifest: dict[str, Any], out: Path) -> bool:
+    """True when running a stored sweep again would give its stored runs: they came from the
+    running model (:func:`ran_on_this_model`) and the posterior they drew from, if any, is
+    still there unchanged."""
+    if not ran_on_this_model(manifest):
+        return False
+    try:
+        _stored_posterior(manifest, out)
+    except InputError:
+        return False
+    return True
+
+
 def check_same_model(manifest: dict[str, Any], out: Path) -> None:
     """Refuse to add runs of this model to a sweep whose stored runs came from another."""
     if ran_on_this_model(manifest):

@@ -86,14 +86,17 @@ def test_behaviour_digest_is_stable_and_follows_behaviour(monkeypatch):
     assert fp.behaviour_digest() != first
 
 
-def test_behaviour_digest_sees_a_changed_decision_inside_fights(monkeypatch):
+@pytest.mark.parametrize(("name", "changed"), [
+    ("believed_militia_strength", lambda strength, resistance: strength),
+    ("ceasefire_favours_government", lambda win_chance: True)])
+def test_behaviour_digest_sees_a_changed_decision_inside_fights(monkeypatch, name, changed):
     """Operations are in the digest's runs: a changed mechanism that acts only in fights (how
-    the government weighs the militia in its believed contest) changes the digest (it did not
-    before December 2026)."""
+    the government weighs the militia in its believed contest; whose terms a ceasefire has)
+    changes the digest (neither did before December 2026)."""
     from leverage_sim.simulation.mechanisms import operation
 
     first = fp.behaviour_digest()
-    monkeypatch.setattr(operation, "believed_militia_strength", lambda strength, r: strength)
+    monkeypatch.setattr(operation, name, changed)
     fp.behaviour_digest.cache_clear()
     assert fp.behaviour_digest() != first
 

@@ -343,7 +343,12 @@ def test_dashboard_in_chromium(dashboard_url, page, tmp_path):
     expect(page.get_by_role("button", name="Step")).to_be_disabled()  # the run has ended
     model = page_model(REPLAY)
     expected = expected_log(model, 90)
-    assert any(" relents to KH" in e or " holds firm against KH" in e for e in expected)
+    # the run reaches the scripted raid and KH's answer to it (a standoff that ends in a relent
+    # or a hold, or compliance: which one depends on the posterior's draw for this seed, and a
+    # refit changes it)
+    assert any("raid on KH" in e for e in expected)
+    assert any(" relents to KH" in e or " holds firm against KH" in e
+               or "KH complies" in e for e in expected)
     expect(page.locator(".ls-event")).to_have_text(expected)
     assert "Embassy interception 0.85 (set 0.00)" in status(page)  # the defence arrived
 

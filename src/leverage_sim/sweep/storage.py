@@ -113,7 +113,8 @@ class SweepStore:
         is missing, damaged or lacks one of ``columns``."""
         path = self.out / f"{name}.parquet"
         try:
-            missing = [c for c in columns or () if c not in pq.read_schema(path).names]
+            names = pq.read_schema(path).names if columns else []
+            missing = [c for c in columns or () if c not in names]
             if not missing:
                 return pq.read_table(path, columns=columns)
         except FileNotFoundError:

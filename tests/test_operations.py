@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 import leverage_sim as ls
+from leverage_sim.outputs.report import outcome_shares
 from leverage_sim.simulation import fastpath, standoffs
 from leverage_sim.simulation.mechanisms import operation as op
 from leverage_sim.simulation.mechanisms import standoff
@@ -485,3 +486,30 @@ def test_a_fight_that_reaches_its_last_day_goes_to_the_stronger_side(monkeypatch
     model.day = s.end_day
     standoffs.fight_day(model, s)
     assert s.outcome == outcome
+
+
+def test_summary_counts_the_days_of_fighting_of_an_operation() -> None:
+    """An operation is fighting from its opening, though no muster turned into a clash: the
+    summary's ``fight_days`` counts its days of fighting (the run's outcome share "there was
+    fighting"), ``clashes`` stays 0 (it counts standoffs whose muster turned into fighting)."""
+    res = ls.run(mini(), replications=5, seed=3, posterior="none")
+    days = (res.events["action"] == "fighting").groupby(res.events["replication"]).sum()
+    assert (res.summary["fight_days"].to_numpy() == days.reindex(range(5), fill_value=0)
+            .to_numpy()).all()
+    assert (res.summary["fight_days"] > 0).all() and (res.summary["clashes"] == 0).all()
+    assert outcome_shares(res.summary)["fighting"] == 1.0
+
+
+def test_a_ceasefire_on_the_militias_terms_is_not_told_as_the_militia_leaving() -> None:
+    """The ceasefire's text leaves its terms to the next event, which says who gave way: in
+    runs where the government suspends its measures under a ceasefire, no event says the
+    militia leaves the streets."""
+    scenario = ls.load_scenario("lebanon_2008")
+    seen = 0
+    for seed in range(40):
+        rows = fastpath.Runner(scenario)(seed).log.rows
+        if any(r[4].startswith("the government suspends its measures") for r in rows):
+            seen += 1
+            assert not any("leave the streets" in r[4] or "leaves the streets" in r[4]
+                           for r in rows)
+    assert seen, "no Lebanon run in 40 ended in a ceasefire on the militia's terms"

@@ -69,12 +69,12 @@ MAXIMIZE, MINIMIZE, INFO = (ema_wb.ScalarOutcome.MAXIMIZE, ema_wb.ScalarOutcome.
 KINDS: dict[str, int] = {
     "held_firm": MAXIMIZE, "final_authority": MAXIMIZE,
     "relents": MINIMIZE, "attacks": MINIMIZE, "us_casualties": MINIMIZE,
-    "us_withdrawn": MINIMIZE, "clashes": MINIMIZE, "public_threats": MINIMIZE,
-    "max_muster_size": MINIMIZE, "final_mean_autonomy": MINIMIZE,
+    "us_withdrawn": MINIMIZE, "clashes": MINIMIZE, "fight_days": MINIMIZE,
+    "public_threats": MINIMIZE, "max_muster_size": MINIMIZE, "final_mean_autonomy": MINIMIZE,
 }
 """Outcome → what the government (and its US backer) want of it: more enforcement that holds
-and more authority; fewer relents, attacks, casualties, clashes, threats, smaller musters,
-less militia autonomy, no US withdrawal. The other outcomes (raids, arrests, standoffs, ...)
+and more authority; fewer relents, attacks, casualties, clashes, days of fighting, threats,
+smaller musters, less militia autonomy, no US withdrawal. The other outcomes (raids, arrests, standoffs, ...)
 are INFO: reported, not optimised."""
 DAILY = "daily_"
 """Prefix of the time-series outcomes (``daily_attacks``: the day's attacks; ``attacks`` is the

@@ -10,7 +10,8 @@ from leverage_sim.simulation.runner import Results
 OUTCOMES = {
     "relented": ("relents", "the government relented in a standoff"),
     "held_firm": ("held_firm", "the government held firm in a standoff"),
-    "clash": ("clashes", "an armed clash took place"),
+    "clash": ("clashes", "a standoff turned into an armed clash"),
+    "fighting": ("fight_days", "there was fighting (a clash or an operation)"),
     "us_casualties": ("us_casualties", "the US took casualties"),
     "us_strikes": ("us_strikes", "the US struck a militia"),
     "us_withdrawn": ("us_withdrawn", "US forces withdrew completely"),
@@ -23,7 +24,7 @@ SEVERAL_ROWS = ("A run can count in several rows: it can hold several standoffs,
 """Said under every table of outcome shares."""
 
 FIGURES = (
-    "arrests", "max_muster_size", "public_threats", "detainees_released", "attacks",
+    "arrests", "max_muster_size", "public_threats", "detainees_released", "fight_days", "attacks",
     "attacks_intercepted", "us_casualties", "us_strikes", "final_authority",
     "final_mean_autonomy",
 )
@@ -65,8 +66,9 @@ def summary_text(res: Results) -> str:
     lines.append("\nOutcome shares (share of runs):")
     lines.append(f"  {SEVERAL_ROWS}")
     shares = outcome_shares(res.summary)
+    width = max(len(meaning) for _, meaning in OUTCOMES.values())
     for name, (_, meaning) in OUTCOMES.items():
-        lines.append(f"  {meaning:<40} {shares[name]:6.1%}")
+        lines.append(f"  {meaning:<{width}} {shares[name]:6.1%}")
     lines.append("\nPer run: median [90% interval]")
     for col, row in intervals(res.summary).iterrows():
         fmt = "{:.2f}" if col.startswith("final_") else "{:.0f}"

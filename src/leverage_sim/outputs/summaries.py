@@ -26,6 +26,12 @@ DEFAULT_SHARES = tuple(f"{col}>0" for col, _ in report.OUTCOMES.values())
 DEFAULT_NUMERIC = report.FIGURES
 """Default numeric outcomes (as in ``leverage-sim run``)."""
 
+
+def default_outcomes(df: pd.DataFrame) -> list[str]:
+    """``DEFAULT_NUMERIC`` + ``DEFAULT_SHARES`` whose column ``df`` has (a sweep written
+    before a summary column existed lacks it; asked for by name, it is an error)."""
+    return [o for o in (*DEFAULT_NUMERIC, *DEFAULT_SHARES) if o.split(">")[0] in df.columns]
+
 _COMPARISON = re.compile(r"^\s*([A-Za-z_][\w.\[\]]*)\s*(>=|<=|==|!=|>|<)\s*(.+?)\s*$")
 _OPS = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le,
         "==": operator.eq, "!=": operator.ne}
@@ -77,7 +83,7 @@ def summarise(df: pd.DataFrame, outcomes: Sequence[str] | None = None,
     if interval not in ("bootstrap", "quantile"):
         raise InputError(f"interval must be 'bootstrap' or 'quantile', got '{interval}'.")
     by = list(by if by is not None else df.attrs.get("parameters") or _parameter_columns(df))
-    outcomes = list(outcomes if outcomes is not None else (*DEFAULT_NUMERIC, *DEFAULT_SHARES))
+    outcomes = list(outcomes) if outcomes is not None else default_outcomes(df)
     ok = df["error"].isna().to_numpy() if "error" in df else np.ones(len(df), dtype=bool)
     values = {o: outcome_values(df, o) for o in outcomes}
     values = {o: (series.to_numpy(), share) for o, (series, share) in values.items()}

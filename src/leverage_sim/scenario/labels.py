@@ -39,7 +39,9 @@ COLUMNS = {
                         "the government held firm"),
     "relents": Column("standoffs in which the government relented", "count",
                       "the government relented"),
-    "clashes": Column("armed clashes", "count", "an armed clash took place"),
+    "clashes": Column("armed clashes", "count", "a standoff turned into an armed clash"),
+    "fight_days": Column("days of fighting", "days", "there was fighting (a clash or an "
+                         "operation)"),
     "detainees_released": Column("detainees released", "persons",
                                  "detainees were released"),
     "attacks": Column("attacks on US-linked sites", "count", "militias attacked US-linked "

@@ -117,7 +117,7 @@ def find_scenario(name_or_path: str | Path, extra_dirs: Iterable[str | Path] = (
         name_or_path, lambda: available_scenarios(extra_dirs), "scenario",
         "(see `leverage-sim list`)",
         f" (searched {', '.join(str(d) for d in scenario_dirs(extra_dirs))}; add folders with "
-        f"--scenario-dir or ${ENV_SCENARIO_PATH})")
+        f"${ENV_SCENARIO_PATH}, or --scenario-dir where the command takes it)")
     twin = found.with_suffix(".yml" if found.suffix == ".yaml" else ".yaml")
     if found.parent != Path(".") and twin.is_file():
         raise InputError(f"The scenario name '{name_or_path}' is ambiguous: {found.parent} holds "

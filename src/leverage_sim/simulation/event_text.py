@@ -55,7 +55,8 @@ def clash(government_won: bool) -> str:
 
 
 def standoff_won(note: str) -> str:
-    return f"standoff won: {note}"
+    """The government's win in a confrontation (a standoff or an operation)."""
+    return f"enforcement holds: {note}"
 
 
 def disperses(militia: str) -> str:
@@ -128,8 +129,8 @@ def talks(militia: str, position: float, days: int) -> str:
 
 
 def ceasefire(militia: str, position: float) -> str:
-    return (f"the patron brokers a ceasefire: {militia} to leave the streets (its chance in "
-            f"the fight {position:.2f})")
+    """The ceasefire taking hold; its terms (who leaves, who gives way) are the next event's."""
+    return f"the patron brokers a ceasefire for {militia} (its chance in the fight {position:.2f})"
 
 
 def withdraws(militia: str) -> str:
@@ -197,7 +198,7 @@ def not_possible(action: str, left_day: int) -> str:
 
 RETALIATION = "retaliation for US casualties"
 NO_RESISTANCE = "no resistance to the arrests"
-US_BACKS = "US forces back the government in the standoff"
+US_BACKS = "US forces step in beside the government"
 
 def all_troops_lost() -> str:
     return "no troops left: the last were killed in an attack"

@@ -39,6 +39,7 @@ OUTCOMES: dict[str, Callable[[World], Any]] = {
     "held_firm": lambda m: _standoffs_ending(m, HELD_FIRM),
     "relents": lambda m: _standoffs_ending(m, RELENTED),
     "clashes": lambda m: m.log.counts["clash"],
+    "fight_days": lambda m: m.log.counts["fighting"],
     "detainees_released": lambda m: int(m.log.totals["release"]),
     "attacks": lambda m: m.log.counts["attack"],
     "attacks_intercepted": lambda m: m.log.counts["interception"],
@@ -50,8 +51,9 @@ OUTCOMES: dict[str, Callable[[World], Any]] = {
     "withdrawal_day": _withdrawal_day,
 }
 """Summary column → its value for a model (standoffs: opened so far; held_firm/relents: ended
-so far with that outcome; max_muster_size: fighters, own plus allied; withdrawal_day: -1 if US
-forces have not withdrawn)."""
+so far with that outcome; clashes: standoffs whose muster turned into fighting; fight_days:
+days of fighting, summed over clashes and operations; max_muster_size: fighters, own plus
+allied; withdrawal_day: -1 if US forces have not withdrawn)."""
 
 TOTAL_PREFIX = "total_"
 

@@ -27,6 +27,7 @@ from leverage_sim.errors import InputError
 from leverage_sim.outputs.summaries import (  # noqa: F401 (the sweep API)
     DEFAULT_NUMERIC,
     DEFAULT_SHARES,
+    default_outcomes,
     outcome_values,
     summarise,
 )
@@ -115,7 +116,7 @@ def design_problem(out: str | Path, outcomes: Sequence[str] | None = None
     X = design[problem["names"]].to_numpy(dtype=float)
     df = load_sweep(out)
     df = df[df["error"].isna()]
-    outcomes = list(outcomes if outcomes is not None else (*DEFAULT_NUMERIC, *DEFAULT_SHARES))
+    outcomes = list(outcomes) if outcomes is not None else default_outcomes(df)
     Y = pd.DataFrame({o: outcome_values(df, o)[0] for o in outcomes})
     Y = Y.groupby(df["point_id"]).mean().reindex(design["point_id"].to_numpy())
     Y.index.name = "point_id"

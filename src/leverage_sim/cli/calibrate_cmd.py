@@ -24,8 +24,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "calibrate", help="fit free parameters to historical episodes (ABC)",
         description="Fit the free parameters a calibration file names to the facts of its "
         "episodes by its method. method: table (the default) grows a reference table of "
-        "single histories (reference.parquet) until the regression-adjusted ABC posterior stops "
-        "moving, and writes posterior.parquet, diagnostics.csv, coverage.csv (intervals on "
+        "single histories (reference.parquet) until the rejection ABC posterior (regression "
+        "adjustment only with the file's adjust: true) stops moving, and writes posterior.parquet, diagnostics.csv, coverage.csv (intervals on "
         "held-out synthetic truths), information.csv (what the facts tell per parameter), "
         "fit_check.csv (posterior against hand-tuned values), manifest.json, charts and "
         "report.html to --out. method: smc runs ABC-SMC (pyabc; history.db). Ctrl-C keeps the "

@@ -5,6 +5,7 @@ from leverage_sim.ema.workbench import (
     DAILY,
     DEFAULT_LEVERS,
     DEFAULT_UNCERTAINTIES,
+    KINDS,
     lever_name,
     model,
     parameter,
@@ -14,5 +15,5 @@ from leverage_sim.ema.workbench import (
     sweep_experiments,
 )
 
-__all__ = ["DAILY", "DEFAULT_LEVERS", "DEFAULT_UNCERTAINTIES", "lever_name", "model", "parameter",
-           "resolve_names", "run_replication", "scenario_paths", "sweep_experiments"]
+__all__ = ["DAILY", "DEFAULT_LEVERS", "DEFAULT_UNCERTAINTIES", "KINDS", "lever_name", "model",
+           "parameter", "resolve_names", "run_replication", "scenario_paths", "sweep_experiments"]

@@ -79,7 +79,7 @@ def test_resume_refuses_options_it_would_ignore(tmp_path, capsys):
     out = tmp_path / "s"
     assert cli(*SWEEP, "--out", out) == 0
     for extra in (["--timeseries"], ["-n", "5"], ["--param", "patron.instigation=0.1"],
-                  ["--seed", "4"], ["--set", "horizon_days=60"]):
+                  ["--seed", "4"], ["--set", "horizon_days=60"], ["--posterior", "none"]):
         assert cli("sweep", "--resume", "--out", out, *extra) == 2
         assert "would be ignored" in capsys.readouterr().err
     assert cli("sweep", "--resume", "--out", out, "-q", "--executor", "serial") == 0

@@ -2,8 +2,9 @@
 
 A file names the fit episodes (held-out ones are refused), optionally a subset of their facts,
 the free parameters by scenario override path with a prior on a documented plausible range
-(inside the schema's own range), the ``method`` (``table``, the default: regression-adjusted ABC
-on a growing reference table; ``smc``: pyabc's ABC-SMC) and its budget (``table`` and
+(inside the schema's own range), the ``method`` (``table``, the default: rejection ABC on a
+growing reference table, regression-adjusted only with ``adjust: true``; ``smc``: pyabc's
+ABC-SMC) and its budget (``table`` and
 ``table_quick``, or ``budget`` and ``quick`` for ``smc`` and its distance; the quick one for
 tests). :func:`load_calibration` checks all of it before anything runs.
 """

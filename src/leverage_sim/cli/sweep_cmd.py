@@ -33,7 +33,7 @@ SHOWN = ("held_firm>0", "relents>0", "attacks", "us_casualties")
 """Outcomes in the printed summary (all are in the stored tables)."""
 MAX_ROWS = 40
 SPEC_OPTIONS = ("param", "design", "samples", "replications", "seed", "timeseries", "every",
-                "overrides", "scenario_dir")
+                "overrides", "scenario_dir", "posterior")
 """Options that define the sweep: --resume without a target would ignore them, so refuses."""
 
 

@@ -419,3 +419,32 @@ def test_cli_sweep_prints_a_summary(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "Sweep tiny: grid design, 2 points × 2 replications = 4 runs" in out
     assert "held_firm>0" in out and "leverage_sim.load_sweep" in out
+
+
+def test_an_interval_does_not_depend_on_the_other_outcomes_or_groups_summarised():
+    """Each bootstrap interval is drawn afresh from the seed: summarising more outcomes, or
+    fewer groups, leaves an outcome's interval where it was (it moved when a summary column
+    was added before the fix)."""
+    rng = np.random.default_rng(5)
+    df = pd.DataFrame({"p": np.repeat([0, 1, 2], 30), "attacks": rng.poisson(4, 90),
+                       "us_casualties": rng.poisson(1, 90), "error": None})
+    alone = summarise(df, outcomes=["attacks"], by=["p"], seed=3)
+    more = summarise(df, outcomes=["us_casualties", "attacks"], by=["p"], seed=3)
+    subset = summarise(df[df["p"] == 2], outcomes=["attacks"], by=["p"], seed=3)
+    cols = ["attacks_low", "attacks_high"]
+    pd.testing.assert_frame_equal(alone[cols], more[cols])
+    assert subset[cols].to_numpy().tolist() == alone.loc[alone["p"] == 2, cols].to_numpy().tolist()
+
+
+def test_an_effects_interval_does_not_depend_on_the_other_measures(monkeypatch):
+    """compare's paired bootstrap resamples the same replications for every measure: adding a
+    measure to the report leaves the other effects' intervals unchanged."""
+    from leverage_sim.analysis.comparison import compare
+    from leverage_sim.outputs import report
+
+    cmp = compare(["june_2020_replay", "june_2020_us_intervenes"], 30, seed=2,
+                  posterior="none")
+    before = cmp.effects().set_index("measure")
+    monkeypatch.setattr(report, "OUTCOMES", {"extra": ("raids", "a raid"), **report.OUTCOMES})
+    after = cmp.effects().set_index("measure")
+    pd.testing.assert_frame_equal(before, after.drop(index="extra"))

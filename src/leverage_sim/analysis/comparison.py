@@ -13,7 +13,9 @@ parameter draw (the draw is seeded by the replication's seed), so ``d_i = y_i(sc
 y_i(first)`` is a paired difference: of outcome indicators for shares (in percentage points)
 and of figures for means. The effect is the mean of the ``d_i``; its interval is the
 percentile interval of a paired bootstrap over replications (:data:`BOOTSTRAP` resamples of
-whole replications, seeded from the master seed). With a posterior each resampled replication
+whole replications, seeded from the master seed; every measure and scenario resamples the
+same replications, so an interval does not depend on which other measures are computed).
+With a posterior each resampled replication
 brings its own parameter draw, so the interval carries parameter uncertainty as well as the
 randomness of runs: it is wider than with fixed parameters. It is the uncertainty of the
 effect averaged over the posterior, and narrows as replications grow.
@@ -99,8 +101,7 @@ class Comparison:
         (:data:`LEVEL` paired-bootstrap interval)."""
         labels = list(self.results)
         base = self.results[labels[0]].summary
-        rng = np.random.default_rng(np.random.SeedSequence(self.seed,
-                                                           spawn_key=(BOOTSTRAP_KEY,)))
+        seed = np.random.SeedSequence(self.seed, spawn_key=(BOOTSTRAP_KEY,))
         a = (1 - LEVEL) / 2
         rows = []
         for label in labels[1:]:
@@ -112,7 +113,8 @@ class Comparison:
             measures += [(f, "mean", other[f].to_numpy(float) - base[f].to_numpy(float))
                          for f in report.FIGURES]
             for name, kind, d in measures:
-                low, high = np.quantile(bootstrap_means(d, BOOTSTRAP, rng), [a, 1 - a])
+                resamples = bootstrap_means(d, BOOTSTRAP, np.random.default_rng(seed))
+                low, high = np.quantile(resamples, [a, 1 - a])
                 rows.append((label, name, kind, float(d.mean()), float(low), float(high)))
         return pd.DataFrame(rows, columns=["scenario", "measure", "kind", "effect", "low",
                                            "high"])

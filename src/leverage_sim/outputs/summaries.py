@@ -73,7 +73,9 @@ def summarise(df: pd.DataFrame, outcomes: Sequence[str] | None = None,
 
     Intervals at ``level`` (0-1): shares get the exact Clopper–Pearson binomial interval;
     numeric outcomes get, with ``interval="bootstrap"``, the percentile bootstrap interval of
-    the *mean* (``n_boot`` resamples, seeded by ``seed``), or with ``interval="quantile"`` the
+    the *mean* (``n_boot`` resamples, each interval's drawn afresh from ``seed``, so an interval
+    depends on its own runs and the seed, not on which other outcomes or groups are summarised),
+    or with ``interval="quantile"`` the
     central quantiles of the runs themselves (the spread, as ``leverage-sim run`` reports).
     Defaults: ``by`` = the parameter columns; ``outcomes`` = ``DEFAULT_NUMERIC`` +
     ``DEFAULT_SHARES``.
@@ -88,14 +90,13 @@ def summarise(df: pd.DataFrame, outcomes: Sequence[str] | None = None,
     values = {o: outcome_values(df, o) for o in outcomes}
     values = {o: (series.to_numpy(), share) for o, (series, share) in values.items()}
     groups = df.groupby(by, sort=True, dropna=False).indices if by else {(): np.arange(len(df))}
-    rng = np.random.default_rng(seed)
     rows = []
     for key, idx in groups.items():
         good = idx[ok[idx]]
         row: dict[str, Any] = dict(zip(by, key if isinstance(key, tuple) else (key,)))
         row.update(n=len(good), errors=len(idx) - len(good))
         for o, (v, share) in values.items():
-            row.update(_stats(o, v[good], share, level, interval, n_boot, rng))
+            row.update(_stats(o, v[good], share, level, interval, n_boot, seed))
         rows.append(row)
     out = pd.DataFrame(rows)
     out.attrs["level"] = level
@@ -104,7 +105,7 @@ def summarise(df: pd.DataFrame, outcomes: Sequence[str] | None = None,
 
 
 def _stats(name: str, v: np.ndarray, share: bool, level: float, interval: str, n_boot: int,
-           rng: np.random.Generator) -> dict[str, float]:
+           seed: int) -> dict[str, float]:
     a, n = 1 - level, len(v)
     if n == 0:
         keys = ("share", "low", "high") if share else ("mean", "median", "low", "high")
@@ -117,7 +118,8 @@ def _stats(name: str, v: np.ndarray, share: bool, level: float, interval: str, n
         high = stats.beta.ppf(1 - a / 2, k + 1, n - k) if k < n else 1.0
         return {f"{name}_share": k / n, f"{name}_low": float(low), f"{name}_high": float(high)}
     if interval == "bootstrap":
-        low, high = np.quantile(bootstrap_means(v, n_boot, rng), [a / 2, 1 - a / 2])
+        low, high = np.quantile(bootstrap_means(v, n_boot, np.random.default_rng(seed)),
+                                [a / 2, 1 - a / 2])
     else:
         low, high = np.quantile(v, [a / 2, 1 - a / 2])
     return {f"{name}_mean": float(v.mean()), f"{name}_median": float(np.median(v)),

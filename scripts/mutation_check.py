@@ -51,7 +51,8 @@ DAY = PKG + "fastpath/day.py"
 MODEL_TESTS = (  # agent-path and fast tests first: with -x the first failure ends the run,
     # often before the fast path is compiled for the mutated code (~30 s)
     "tests/test_mechanisms.py", "tests/test_wiring.py", "tests/test_wiring_second_audit.py",
-    "tests/test_wiring_third_audit.py", "tests/test_model_timing.py", "tests/test_long_run.py",
+    "tests/test_wiring_third_audit.py", "tests/test_wiring_fourth_audit.py",
+    "tests/test_model_timing.py", "tests/test_long_run.py",
     "tests/test_clash_path.py", "tests/test_statics_seeds.py", "tests/test_comparative_statics.py",
     "tests/test_invariants.py", "tests/test_mesa_model.py", "tests/test_replay_validation.py",
     "tests/test_operations.py",
@@ -455,6 +456,126 @@ MUTATIONS: tuple[Mutation, ...] = (
     M("step_in_without_escalation", "a visible US intervention does not raise escalation",
       (A + "foreign_force.py", '        m.raise_escalation("per_step_in")\n', ""),
       (DAY, "    raise_escalation(w, ESC_PER_STEP_IN)\n", "")),
+    # --- fourth audit (Dec 2026) ---------------------------------------------------------------
+    # fights: who fights, desertion, the government's decision to press on
+    M("fight_without_the_allies", "allies who joined a muster do not fight in its clash: the "
+      "fight's militia strength leaves out their fighters",
+      (PKG + "standoffs.py",
+       "muster, pool,\n                                  s.allied_fighters)",
+       "muster, pool,\n                                  0)"),
+      (DAY, "muster, pool,\n                                      int(so[s, S_ALLIED]))",
+       "muster, pool,\n                                      0)")),
+    M("desertion_on_the_militias_chance", "troops desert as if the fight went well when it goes "
+      "badly: desertion reads the militia's chance (the patron's position, 1 - p), not p",
+      (PKG + "standoffs.py",
+       "op.desertion_share(gov.desertion_rate, gov.force_cohesion, actual,",
+       "op.desertion_share(gov.desertion_rate, gov.force_cohesion, 1.0 - actual,"),
+      (DAY, "operation.desertion_share(w[DESERTION_RATE], w[FORCE_COHESION], actual,",
+       "operation.desertion_share(w[DESERTION_RATE], w[FORCE_COHESION], 1.0 - actual,")),
+    M("deserters_from_the_starting_troops", "deserters are drawn from the troops the fight "
+      "started with, not those still in it (the dead and earlier deserters desert again)",
+      (PKG + "standoffs.py", "op.draw_deserters(rng, s.troops, share)",
+       "op.draw_deserters(rng, s.troops_start, share)"),
+      (DAY, "operation.draw_deserters(rng, int(so[s, S_TROOPS]), share)",
+       "operation.draw_deserters(rng, int(so[s, S_TROOPS_START]), share)")),
+    M("fight_halt_on_the_actual_us_stance", "the government's choice to press on or halt a "
+      "fight weighs US help by its actual stance (none until it steps in), not by its belief",
+      (PKG + "standoffs.py",
+       ("    backing_term = 1.0 if s.us_stepped_in else gov.backing_belief.mean\n"
+        "    believed = mech.contest_ratio(fight_strengths("),
+       "    backing_term = us\n    believed = mech.contest_ratio(fight_strengths("),
+      (DAY, "    backing_term = 1.0 if so[s, S_STEPPED_IN] != 0 else w[GB_MEAN]\n",
+       "    backing_term = us\n")),
+    M("fight_halt_ignores_threats", "public threats' pressure weighs on holding a standoff but "
+      "not on pressing on in the clash it turns into (the fight's hold decision drops it)",
+      (PKG + "standoffs.py",
+       "    if not gov.holds_firm(believed, s.pressure):\n        return close(model, s, \"clash_lost\"",
+       "    if not gov.holds_firm(believed, 0.0):\n        return close(model, s, \"clash_lost\""),
+      (DAY, ("p = standoff.hold_probability(believed, w[RESOLVE], so[s, S_PRESSURE], w[COALITION],\n"
+             "                                  w[SHARPNESS])\n    if not rng.random() < p:\n"
+             "        close(day, w, m, so, ev, s, CLASH_LOST"),
+       ("p = standoff.hold_probability(believed, w[RESOLVE], 0.0, w[COALITION],\n"
+        "                                  w[SHARPNESS])\n    if not rng.random() < p:\n"
+        "        close(day, w, m, so, ev, s, CLASH_LOST"))),
+    M("resistance_learnt_after_the_halt", "a day of fighting teaches the government that the "
+      "militia resists only after it has decided to press on (and not at all on a day the "
+      "fight ends)",
+      (PKG + "standoffs.py", "    gov.resistance_belief.observe(True)  # the militia fought back today\n",
+       ""),
+      (PKG + "standoffs.py",
+       "        return close(model, s, \"clash_lost\", event_text.halts(backing_term, believed))\n",
+       ("        return close(model, s, \"clash_lost\", event_text.halts(backing_term, believed))\n"
+        "    gov.resistance_belief.observe(True)\n")),
+      (DAY, "    observe_world(w, GR_ALPHA, True)\n", ""),
+      (DAY, ("        close(day, w, m, so, ev, s, CLASH_LOST, 0, K_HALTS, backing_term, believed, 0.0)\n"
+             "        return\n"),
+       ("        close(day, w, m, so, ev, s, CLASH_LOST, 0, K_HALTS, backing_term, believed, 0.0)\n"
+        "        return\n    observe_world(w, GR_ALPHA, True)\n"))),
+    # ceasefire: what is booked
+    M("ceasefire_value_from_the_governments_side", "the ceasefire event's value and text give "
+      "the government's chance in the fight, not the patron's client's",
+      (PKG + "standoffs.py", "event_text.ceasefire(s.militia, 1.0 - actual), 1.0 - actual)",
+       "event_text.ceasefire(s.militia, actual), actual)"),
+      (DAY, "1.0 - actual, K_CEASEFIRE, militia_name(i), 1.0 - actual)",
+       "actual, K_CEASEFIRE, militia_name(i), actual)")),
+    # scripted operations
+    M("operation_losses_against_capital_fighters", "an operation weighs the militia's dead "
+      "against its fighters in the capital, not its whole force (it leaves the streets after a "
+      "few dozen dead)",
+      (PKG + "model.py", "standoffs.start_fight(s, fighting, militia.fighters, self.day + days)",
+       "standoffs.start_fight(s, fighting, militia.capital_fighters, self.day + days)"),
+      (DAY, "start_fight(so, k, fighting, fighters(m, i), day + days)",
+       "start_fight(so, k, fighting, int(m[i, CAPITAL]), day + days)")),
+    # custody
+    M("release_delay_arguments_swapped", "a case's delay is drawn with its median and spread "
+      "swapped (median 0.8 days, log-sigma 2 at the defaults)",
+      (A + "government.py", "self.model.rng, self.release_delay_days, self.release_delay_spread)",
+       "self.model.rng, self.release_delay_spread, self.release_delay_days)"),
+      (DAY, ("custody.draw_release_delay(rng, w[RELEASE_DELAY],\n"
+             "                                                                 w[RELEASE_SPREAD])"),
+       ("custody.draw_release_delay(rng, w[RELEASE_SPREAD],\n"
+        "                                                                 w[RELEASE_DELAY])"))),
+    M("release_day_not_cleared", "a closed case's release day is not cleared: the militia's "
+      "next transferred detainees go free at once, on the old case's day",
+      (PKG + "model.py", "            self.government.release_day.pop(militia, None)  # the case is closed\n",
+       ""),
+      (DAY, "            m[i, RELEASE_DAY] = -1\n", "")),
+    # public reactions
+    M("threat_window_a_day_short", "a raid's threat window closes a day early: no public threat "
+      "on its last day",
+      (PKG + "model.py", "[w for w in self.threat_windows if w[0] >= self.day]",
+       "[w for w in self.threat_windows if w[0] > self.day]"),
+      (DAY, "        if tw[k, 0] < day:\n            continue",
+       "        if tw[k, 0] <= day:\n            continue"),
+      (DAY, "        if tw[k, 0] >= day:\n            return True",
+       "        if tw[k, 0] > day:\n            return True")),
+    # staying power: parliament's vote, redeploy
+    M("vote_after_withdrawal", "parliament's expulsion vote checks the authorised troop level, "
+      "not the troops in country: it can vote to expel a force that has left",
+      (A + "foreign_force.py", "self.expulsion_voted, self.presence):",
+       "self.expulsion_voted, self.authorised):"),
+      (DAY, "w[VOTED] != 0, int(w[PRESENCE])):", "w[VOTED] != 0, int(w[AUTHORISED])):")),
+    M("post_vote_floor_is_the_threshold", "after parliament's vote, expulsion pressure decays "
+      "toward the vote threshold (0.45), not the post-vote floor (0.3)",
+      (A + "foreign_force.py",
+       "self.expulsion_pressure, self.expulsion_voted, self.expulsion_vote_floor)",
+       "self.expulsion_pressure, self.expulsion_voted, self.expulsion_vote_threshold)"),
+      (DAY, "w[EXPULSION], w[VOTED] != 0, w[VOTE_FLOOR])",
+       "w[EXPULSION], w[VOTED] != 0, w[VOTE_THRESHOLD])")),
+    M("redeploy_count_not_reset", "the count of calm days is not reset after a redeployment: "
+      "troops return again every following calm day",
+      (A + "foreign_force.py",
+       "            self.calm_days = 0\n            self.model.observe_backing(True",
+       "            self.model.observe_backing(True"),
+      (DAY, "        w[CALM_DAYS] = 0.0\n        observe_backing(w, m, True",
+       "        observe_backing(w, m, True")),
+    # the costs of a visible intervention
+    M("step_in_backlash_is_a_raids", "a visible intervention adds a raid's backlash to the "
+      "patron's stock, not the step-in backlash (the wrong field)",
+      (A + "foreign_force.py", "patron.step_in_backlash, gov.coalition_support",
+       "patron.raid_backlash, gov.coalition_support"),
+      (DAY, "w[BACKLASH], w[STEP_IN_BACKLASH], w[COALITION]",
+       "w[BACKLASH], w[RAID_BACKLASH], w[COALITION]")),
 )
 
 

@@ -513,3 +513,19 @@ def test_a_ceasefire_on_the_militias_terms_is_not_told_as_the_militia_leaving() 
             assert not any("leave the streets" in r[4] or "leaves the streets" in r[4]
                            for r in rows)
     assert seen, "no Lebanon run in 40 ended in a ceasefire on the militia's terms"
+
+
+def test_allies_joining_an_operation_are_no_muster() -> None:
+    """Allies may join an operation's fight (they are logged and fight), but an operation has
+    no muster: ``max_muster_size`` leaves it out, on both paths (before: the allies who joined
+    counted as the largest muster of a run with no standoff)."""
+    scenario = mini(**{"militias[AAH].solidarity": 1.0})
+    joined = 0
+    for seed in range(6):
+        res = ls.run(scenario, replications=1, seed=seed, posterior="none")
+        joined += int((res.events["action"] == "muster").sum())
+        assert res.summary["max_muster_size"].iloc[0] == 0
+        assert fastpath.Runner(scenario)(res.seeds[0]).standoffs[0].operation
+        assert ls.run(scenario, replications=1, seed=seed, posterior="none",
+                      engine="fast").summary["max_muster_size"].iloc[0] == 0
+    assert joined, "no ally joined the operation in 6 runs: the test saw nothing"

@@ -32,7 +32,8 @@ def public_threat(raided: str) -> str:
 
 
 def joins_muster(fighters: int, militia: str) -> str:
-    return f"{fighters} fighters join {militia}'s muster"
+    """Allies joining a confrontation: a standoff's muster or an operation's fight."""
+    return f"{fighters} fighters join {militia}'s side"
 
 
 def released(n: int) -> str:
@@ -69,7 +70,7 @@ def won_disperses(militia: str) -> str:
 
 
 def after_clash(government_won: bool) -> str:
-    return "after the clash" + ("" if government_won else "; detainees freed by force")
+    return "after the clash" + ("" if government_won else "; detainees handed over")
 
 
 def won_after_clash() -> str:

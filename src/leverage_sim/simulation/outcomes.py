@@ -32,8 +32,8 @@ def _withdrawal_day(model: World) -> int:
 OUTCOMES: dict[str, Callable[[World], Any]] = {
     "raids": lambda m: m.log.counts["raid"],
     "arrests": lambda m: int(m.log.totals["raid"]),
-    "max_muster_size": lambda m: max((s.muster + s.allied_fighters for s in m.standoffs),
-                                     default=0),
+    "max_muster_size": lambda m: max((s.muster + s.allied_fighters for s in m.standoffs
+                                      if not s.operation), default=0),
     "public_threats": lambda m: m.log.counts["public_threat"],
     "standoffs": lambda m: len(m.standoffs),
     "held_firm": lambda m: _standoffs_ending(m, HELD_FIRM),
@@ -52,8 +52,9 @@ OUTCOMES: dict[str, Callable[[World], Any]] = {
 }
 """Summary column → its value for a model (standoffs: opened so far; held_firm/relents: ended
 so far with that outcome; clashes: standoffs whose muster turned into fighting; fight_days:
-days of fighting, summed over clashes and operations; max_muster_size: fighters, own plus
-allied; withdrawal_day: -1 if US forces have not withdrawn)."""
+days of fighting, summed over clashes and operations; max_muster_size: fighters of a
+standoff's muster, own plus allied — an operation has no muster, though allies may join its
+fight; withdrawal_day: -1 if US forces have not withdrawn)."""
 
 TOTAL_PREFIX = "total_"
 

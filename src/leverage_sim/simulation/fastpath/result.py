@@ -93,6 +93,7 @@ class FastStandoff:
     muster: int
     allied_fighters: int
     outcome: str | None
+    operation: bool
 
 
 class FastRun:
@@ -107,7 +108,8 @@ class FastRun:
         self.log = FastLog(spec.start_date, events, strings)
         self.standoffs = [FastStandoff(int(s[L.S_MUSTER]), int(s[L.S_ALLIED]),
                                        None if s[L.S_OUTCOME] < 0
-                                       else L.OUTCOME_NAMES[int(s[L.S_OUTCOME])])
+                                       else L.OUTCOME_NAMES[int(s[L.S_OUTCOME])],
+                                       bool(s[L.S_OPERATION]))
                           for s in standoffs.tolist()]
         self.government = SimpleNamespace(
             authority=float(w[L.AUTHORITY]), coalition_support=float(w[L.COALITION]),

@@ -252,7 +252,9 @@ class Column:
     overrides: dict[str, Any]
 
 
-_NEXT_ASSIGNMENT = re.compile(r",(?=\s*[A-Za-z_][\w.\[\]\s]*=)")
+_NEXT_ASSIGNMENT = re.compile(r",(?=\s*[A-Za-z_]\w*(?:\.[A-Za-z_]\w*|\[[^\]]*\])*\s*=)")
+"""A comma followed by the next ``path=`` (a path of fields and bracketed entries, whose names
+may hold commas: ``militias[a,b].autonomy=0.5`` is one assignment)."""
 
 
 def parse_variant(variant: Overrides) -> dict[str, Any]:

@@ -65,6 +65,9 @@ def parse_limits(items: Iterable[str] | Mapping[str, float]) -> dict[str, float]
         if limit < 0:
             raise InputError(f"--max {name}={raw}: {name} is never below 0 in a run, so no "
                              "setting could meet this limit; give a limit of 0 or more.")
+        if name in limits:
+            raise InputError(f"--max {name} is given twice ({name}={limits[name]:g} and "
+                             f"{name}={raw}); only one limit can hold: give it once.")
         limits[name] = limit
     return limits
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, model_validator
 
-from leverage_sim.calibration.episodes import LoadedEpisode, fact_id, load_episode
+from leverage_sim.calibration.episodes import LoadedEpisode, fact_id, find_episode, load_episode
 from leverage_sim.calibration.files import load_model
 from leverage_sim.calibration.smc import SCALES, Budget, Prior, Target
 from leverage_sim.errors import InputError
@@ -197,9 +197,12 @@ def load_calibration(path: str | Path) -> Calibration:
         raise InputError(f"Calibration file '{path}' {state}. Give the path of a calibration "
                          "YAML file, e.g. calibration/default.yaml.")
     spec = load_model(path, CalibrationSpec, "calibration file")
+    if spec.facts is not None and not spec.facts:
+        raise InputError(f"{path}: 'facts' is empty, so there would be nothing to fit. List "
+                         "facts as episode.fact, or remove 'facts' to fit every fact of the "
+                         "episodes.")
     _refuse_repeats(path, "facts", spec.facts or [])
-    episodes = [load_episode(name, [path.parent, path.parent.parent / "episodes"])
-                for name in spec.episodes]
+    episodes = [_episode(path, name) for name in spec.episodes]
     _refuse_repeats(path, "episodes", [ep.name for ep in episodes])
     for ep in episodes:
         if ep.spec.role != "fit":
@@ -207,11 +210,25 @@ def load_calibration(path: str | Path) -> Calibration:
                              f"role: {ep.spec.role}): calibration never fits a held-out "
                              "episode, so that it can test the posterior out of sample. Remove "
                              "it from 'episodes' (validate-model scores it).")
-    base = load_scenario(spec.base_scenario)
+    try:
+        base = load_scenario(spec.base_scenario)
+    except InputError as e:
+        raise InputError(f"{path}, 'base_scenario: {spec.base_scenario}': {e}") from None
     parameters = [_parameter(path, p, base, episodes) for p in spec.parameters]
     _refuse_repeats(path, "parameters", [p.path for p in parameters])
     return Calibration(path, hashlib.sha256(path.read_bytes()).hexdigest(), spec, episodes,
                        _facts(path, spec, episodes), parameters)
+
+
+def _episode(path: Path, name: str) -> LoadedEpisode:
+    """The episode ``name`` of the calibration file ``path`` (looked up beside the file, in the
+    episodes/ folder next to its folder, ./episodes and the shipped ones); an error that finds
+    none names the calibration file and field."""
+    try:
+        found = find_episode(name, [path.parent, path.parent.parent / "episodes"])
+    except InputError as e:
+        raise InputError(f"{path}, 'episodes': {e}") from None
+    return load_episode(found)
 
 
 def _refuse_repeats(path: Path, field: str, names: list[str]) -> None:
@@ -243,7 +260,15 @@ def _facts(path: Path, spec: CalibrationSpec, episodes: list[LoadedEpisode]
 def _parameter(path: Path, p: ParameterSpec, base: Scenario, episodes: list[LoadedEpisode]
                ) -> Parameter:
     where = f"{path}: parameter '{p.path}'"
-    info = field_of(p.path)
+    try:
+        info = field_of(p.path)
+    except InputError as e:
+        raise InputError(f"{where}: {e}") from None
+    if len(ov.parse_path(p.path)) < 2:
+        raise InputError(f"{where} is a setting of the whole run, not a parameter of an actor "
+                         "or site: the episodes fix their own days and seeds. Use a path such as "
+                         "government.prior_backing or militias[KH].mobilisation (`leverage-sim "
+                         "params` lists them).")
     if info is None or info.annotation not in (int, float):
         raise InputError(f"{where} is not a numeric scenario parameter. Use a path as --set "
                          "takes it, e.g. government.prior_backing or militias[KH].mobilisation "

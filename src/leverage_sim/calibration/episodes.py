@@ -30,7 +30,8 @@ from leverage_sim.scenario.loader import (
 from leverage_sim.scenario.schema import Scenario, Strict
 
 EPISODE_DIR = Path(__file__).resolve().parents[3] / "episodes"
-NAME = r"[a-z][a-z0-9_]*"
+NAME = r"^[a-z][a-z0-9_]*$"
+"""Episode and fact names: lower-case letters, digits and _ (a fact is named episode.fact)."""
 
 
 class Source(Strict):

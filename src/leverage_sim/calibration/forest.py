@@ -87,7 +87,8 @@ class ForestPosterior:
             random_state=np.random.RandomState(
                 np.random.SeedSequence([seed, 11]).generate_state(1)[0]))
         x = table.facts.to_numpy(dtype=float)
-        self.forest.fit(x, table.unit.to_numpy(dtype=float))
+        y = table.unit.to_numpy(dtype=float)
+        self.forest.fit(x, y[:, 0] if y.shape[1] == 1 else y)  # one parameter: a 1-d target
         leaves = self.forest.apply(x)  # rows × trees
         n, trees = leaves.shape
         self._offsets = np.concatenate([[0], np.cumsum(leaves.max(axis=0) + 1)[:-1]])
@@ -123,7 +124,7 @@ class ForestPosterior:
     def information(self) -> pd.Series:
         """Out-of-bag R² of each parameter's prior coordinate predicted from the facts."""
         u = self.table.unit.to_numpy(dtype=float)
-        pred = self.forest.oob_prediction_
+        pred = np.asarray(self.forest.oob_prediction_).reshape(u.shape)  # 1-d for one parameter
         r2 = 1.0 - ((pred - u) ** 2).mean(axis=0) / u.var(axis=0)
         return pd.Series(r2, index=self.table.unit.columns, name="oob_r2")
 

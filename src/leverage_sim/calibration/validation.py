@@ -50,6 +50,7 @@ import scoringrules as sr
 from matplotlib.figure import Figure
 
 from leverage_sim.errors import InputError
+from leverage_sim.scenario.limits import check_validation_size
 from leverage_sim.scenario.schema import Scenario
 from leverage_sim.simulation.posterior import Posterior, priors, with_values
 from leverage_sim.simulation.provenance import short_path
@@ -377,7 +378,9 @@ def validate(episodes: Sequence[Episode], posterior: Posterior, replications: in
              progress: Callable[[str], Callable | None] | None = None,
              engine: str = "fast") -> Validation:
     """Simulate and score every episode (``progress(name)`` may return a loop wrapper) on
-    ``engine`` (:data:`leverage_sim.simulation.runner.ENGINES`: same values either way)."""
+    ``engine`` (:data:`leverage_sim.simulation.runner.ENGINES`: same values either way).
+    A ``replications`` whose runs would not fit in memory is refused before any runs."""
+    check_validation_size(replications, len(episodes), len(SOURCES))
     values = {ep.name: predictive(ep, posterior, replications, seed,
                                   progress(ep.name) if progress else None, engine)
               for ep in episodes}

@@ -487,7 +487,7 @@ class OutputFolder:
                     f"'{t}' is not {article} {self.kind} folder "
                     + (f"(it holds the output of `leverage-sim {kind}`)" if kind else
                        "(leverage-sim did not write it)")
-                    + f", so it cannot be resumed. --resume continues a {self.kind} in the "
+                    + f", so it cannot be resumed. --resume continues {article} {self.kind} in the "
                     f"folder it wrote; give that folder's path.")
             return
         if not t.is_dir() or not any(t.iterdir()):

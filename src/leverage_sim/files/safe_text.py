@@ -79,5 +79,7 @@ def name_problem(name: str) -> str | None:
 
 def name_key(name: str) -> str:
     """The form under which two names count as the same: Unicode compatibility form (NFKC:
-    full-width ``ＫＨ`` is ``KH``), case folded, without spaces (``K H`` is ``KH``)."""
-    return "".join(unicodedata.normalize("NFKC", name).casefold().split())
+    full-width ``ＫＨ`` is ``KH``), case folded, without spaces (``K H`` is ``KH``) and without
+    invisible format characters (a zero-width space or joiner: ``K\u200bH`` prints as ``KH``)."""
+    folded = unicodedata.normalize("NFKC", name).casefold()
+    return "".join(c for c in folded if not c.isspace() and unicodedata.category(c) != "Cf")

@@ -8,7 +8,10 @@ through :func:`load_text`, which differs from ``yaml.safe_load`` in that:
 - an impossible date (``2020-02-30``) stays text, so the schema names the field it is in;
 - a number YAML 1.1 would silently read in another base is refused: a leading zero (``0100``
   is octal 64) or a colon (``1:00`` is base-60 60); a number in exponent notation without a
-  dot (``5e-1``, ``1e4``) is a number, as in YAML 1.2 and Python, not text;
+  dot (``5e-1``, ``1e4``) is a number, as in YAML 1.2 and Python, not text; a whole number of
+  more than :data:`MAX_DIGITS` digits is refused (Python will not read it as a number);
+- a character YAML does not allow in a file (NUL, an escape, another control character) is
+  named with its line and column;
 - the document may expand to at most :data:`MAX_NODES` values, counting every alias (``*a``)
   as a copy of what it refers to, and nest at most :data:`MAX_DEPTH` levels (a "billion
   laughs" file is refused before it is built); a file may hold at most :data:`MAX_BYTES`.
@@ -37,6 +40,9 @@ MAX_NODES = 1_000_000
 aliases counted as copies (a 20,000-event scenario is about 300,000)."""
 MAX_DEPTH = 50
 """Deepest nesting of mappings and lists (scenarios use 4 levels)."""
+MAX_DIGITS = 4000
+"""Most digits of a whole number (Python refuses to convert more than 4,300 by default; every
+field's range is far below this)."""
 
 _BASE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _MERGE = "tag:yaml.org,2002:merge"
@@ -54,6 +60,10 @@ class _OtherBase(yaml.MarkedYAMLError):
     """A plain number YAML 1.1 reads in base 8 or 60."""
 
 
+class _TooLong(yaml.MarkedYAMLError):
+    """A whole number with more digits than Python converts."""
+
+
 def _other_base(node: Node, value: Any, kind: str) -> _OtherBase:
     return _OtherBase(None, None, f"{node.value!r} is read by YAML as {kind} ({value!r}), not "
                       "the decimal number it looks like", node.start_mark)
@@ -64,8 +74,11 @@ class _Loader(_BASE):  # type: ignore[misc, valid-type]
     in another base refused."""
 
     def construct_yaml_int(self, node: Node) -> int:
-        value = super().construct_yaml_int(node)
         digits = str(node.value).replace("_", "").lstrip("+-")
+        if len(digits) > MAX_DIGITS:
+            raise _TooLong(None, None, f"a whole number of {len(digits):,} digits (at most "
+                           f"{MAX_DIGITS:,} are read)", node.start_mark)
+        value = super().construct_yaml_int(node)
         if ":" in digits:
             raise _other_base(node, value, "a base-60 number")
         if len(digits) > 1 and digits[0] == "0" and digits[1].isdigit():
@@ -126,9 +139,17 @@ def load_text(text: str, source: str) -> Any:
         raise InputError(f"{source}: {e.problem}{_at(e.problem_mark)}. Write the number without "
                          "a leading zero or colon (100, not 0100), or quote it if it is text."
                          ) from None
+    except _TooLong as e:
+        raise InputError(f"{source}: {e.problem}{_at(e.problem_mark)}, far beyond any field's "
+                         "range. Write the number you mean, or quote it if it is text.") from None
+    except yaml.reader.ReaderError as e:
+        raise InputError(f"{source}: {_character(e)}{_position(text, e.position)} is not "
+                         "allowed in YAML (a control or special character). Remove it (inside double quotes a "
+                         "control character can be written as an escape such as \\x1b).") from None
     except yaml.constructor.ConstructorError as e:
         if "constructor for the tag" not in (e.problem or ""):
-            raise InputError(f"{source}: {e.problem}{_at(e.problem_mark)}.") from None
+            hint = next((h for word, h in _CONSTRUCTOR_HINTS if word in (e.problem or "")), "")
+            raise InputError(f"{source}: {e.problem}{_at(e.problem_mark)}.{hint}") from None
         tag = (e.problem or "").partition("tag ")[2]
         raise InputError(
             f"{source}: unsupported YAML tag {tag}{_at(e.problem_mark)}. Scenario and sweep "
@@ -144,8 +165,34 @@ def load_text(text: str, source: str) -> Any:
         loader.dispose()
 
 
+_CONSTRUCTOR_HINTS = (
+    ("unhashable key",
+     " A key is a plain name (text or a number), not a list or mapping: write it as one."),
+    ("merging",
+     " A merge key takes an alias of a mapping (<<: *base) or a list of them (<<: [*a, *b])."),
+)
+"""(words of a YAML constructor's problem, what to do about it)."""
+
+
 def _at(mark: Any) -> str:
     return f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+
+
+def _character(e: yaml.reader.ReaderError) -> str:
+    """The character a reader error is about, as ``U+001B`` (libyaml gives its code, PyYAML
+    the character)."""
+    code = e.character if isinstance(e.character, int) else ord(str(e.character)[:1] or "\0")
+    return f"the character U+{code:04X}"
+
+
+def _position(text: str, position: int) -> str:
+    """`` at line L, column C`` of the reader's ``position`` in ``text`` (libyaml counts bytes
+    of the UTF-8 text, PyYAML characters)."""
+    if _BASE is yaml.SafeLoader:
+        before = text[:position]
+    else:
+        before = text.encode("utf-8", "surrogatepass")[:position].decode("utf-8", "ignore")
+    return f" at line {before.count(chr(10)) + 1}, column {len(before) - before.rfind(chr(10))}"
 
 
 def _check_size(root: Node, source: str) -> None:
@@ -231,8 +278,10 @@ def read_text(path: Path, what: str = "File") -> str:
     try:
         with require_file(path, what).open("rb") as f:
             return f.read(MAX_BYTES + 1).decode("utf-8")
-    except UnicodeDecodeError:
-        problem = "is not UTF-8 text"
+    except UnicodeDecodeError as e:
+        problem = (f"is not UTF-8 text (byte {e.start + 1}, 0x{e.object[e.start]:02x}, is not "
+                   "part of any UTF-8 character); save it as UTF-8 (an editor's 'Save as' "
+                   "offers the encoding)")
     except OSError as e:
         problem = f"cannot be read ({e.strerror or e})"
     raise InputError(f"{what} '{path}' {problem}.")

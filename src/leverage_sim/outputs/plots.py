@@ -77,12 +77,26 @@ def standoff_groups(summary: pd.DataFrame) -> pd.Series:
     return pd.Series(group, index=summary["replication"].to_numpy(), name="standoff")
 
 
+def _daily(timeseries: pd.DataFrame, *columns: str) -> None:
+    """An :class:`InputError` unless ``timeseries`` holds daily rows with ``columns``: results
+    of the fast engine keep only the summary and the events."""
+    if timeseries.empty or "date" not in timeseries:
+        raise InputError("These results hold no daily time series (a run with engine='fast' "
+                         "keeps only the summary and the events): run with engine='agent' (the "
+                         "default) to chart days.")
+    missing = [c for c in columns if c not in timeseries]
+    if missing:
+        raise InputError(f"No column {', '.join(map(repr, missing))} in the time series; its "
+                         f"columns: {', '.join(map(str, timeseries.columns))}.")
+
+
 def band_plot(ax: Axes, timeseries: pd.DataFrame, column: str, label: str | None = None,
               color: str | None = None, levels: tuple[float, ...] = (0.5, 0.9),
               linestyle: object = "-") -> Axes:
     """Median of ``column`` over replications by date; the narrowest of ``levels`` as a shaded
     central interval, wider ones as thin lines of the same colour (so that bands of several
     series stay readable when they overlap)."""
+    _daily(timeseries, column)
     g = timeseries.groupby("date")[column]
     med = g.median()
     line, = ax.plot(med.index, med.to_numpy(), label=label or labels.label(column),
@@ -107,6 +121,7 @@ def split_band_plot(ax: Axes, res: Results, column: str,
     For series that split into runs that relented and runs that held firm (authority,
     autonomy, detainees held): one band across both clusters would show a median that hardly
     any run follows."""
+    _daily(res.timeseries, column)
     groups = standoff_groups(res.summary)
     ts = res.timeseries
     for i, (name, colour) in enumerate(GROUP_COLOURS.items()):
@@ -131,6 +146,7 @@ def weekly_attacks(ax: Axes, timeseries: pd.DataFrame, horizon_days: int | None 
     as error bars. A last, partial week is drawn as narrower hatched bars at its rate scaled to
     7 days, and labelled as such. The date axis ends at the horizon (``horizon_days``, default:
     the last day in the table + 1)."""
+    _daily(timeseries, "attacks", "attacks_intercepted")
     start = timeseries["date"].min()
     days = horizon_days or int(timeseries["day"].max()) + 1
     runs = timeseries["replication"].unique()
@@ -429,6 +445,9 @@ def heatmap(ax: Axes, runs: pd.DataFrame, x: str, y: str, outcome: str, level: f
         outcome: the outcome (see :func:`leverage_sim.sweep.summarise`).
         annotate: write the value in each cell (when the grid is at most 12 × 12).
     """
+    if x == y:
+        raise InputError(f"heatmap needs two different parameters, got '{x}' for both x and y; "
+                         "for one parameter draw response_curve.")
     table, centre = _point_stats(runs, [outcome], [x, y], level, "bootstrap")
     grid = table.pivot(index=y, columns=x, values=centre[outcome])
     im = ax.imshow(grid.to_numpy(dtype=float), origin="lower", aspect="auto", cmap=cmap,

@@ -84,7 +84,15 @@ def summarise(df: pd.DataFrame, outcomes: Sequence[str] | None = None,
         raise InputError(f"level must be between 0 and 1 (e.g. 0.9), got {level}.")
     if interval not in ("bootstrap", "quantile"):
         raise InputError(f"interval must be 'bootstrap' or 'quantile', got '{interval}'.")
+    if isinstance(by, str):  # one column, not the characters of its name
+        by = [by]
+    if isinstance(outcomes, str):
+        outcomes = [outcomes]
     by = list(by if by is not None else df.attrs.get("parameters") or _parameter_columns(df))
+    missing = [b for b in by if b not in df.columns]
+    if missing:
+        raise InputError(f"by: no column {', '.join(map(repr, missing))} in the table to group "
+                         f"by; its columns: {', '.join(map(str, df.columns))}.")
     outcomes = list(outcomes) if outcomes is not None else default_outcomes(df)
     ok = df["error"].isna().to_numpy() if "error" in df else np.ones(len(df), dtype=bool)
     values = {o: outcome_values(df, o) for o in outcomes}

@@ -56,6 +56,10 @@ class Parameter(FrozenStrict):
                              f"{', '.join(missing)})")
         if dist and dist != "normal" and not self.low < self.high:
             raise ValueError(f"low ({self.low}) must be below high ({self.high})")
+        if dist == "normal" and self.low is not None and self.high is not None \
+                and not self.low < self.high:
+            raise ValueError(f"normal: the truncation low ({self.low}) must be below high "
+                             f"({self.high})")
         if dist == "loguniform" and self.low <= 0:
             raise ValueError("loguniform needs low > 0")
         if dist == "triangular" and not self.low <= self.mode <= self.high:

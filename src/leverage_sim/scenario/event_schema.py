@@ -259,6 +259,9 @@ def _target_problems(where: str, ev: Strict, rule: ActionRule, militias: list[st
     allowed = militias if kind == "militia" else sites
     if ev.target in allowed:
         return []
+    if not allowed:  # foreign_forces.sites: [] leaves nothing to aim at
+        return [(f"{where}.target '{ev.target}' must be a {kind} for action '{ev.action}', "
+                 f"and the scenario has no {kind}s: add one, or remove the event")]
     return [(f"{where}.target '{ev.target}' must be a {kind} — one of {', '.join(allowed)} — "
              f"for action '{ev.action}'")]
 

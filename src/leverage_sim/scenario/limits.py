@@ -5,6 +5,8 @@ One definition, used by the library (``run``, ``run_sweep``) and by the CLI's ar
 
 - seeds: whole numbers from 0 to ``SEED_MAX`` (2**63 - 1), as scenario files and sweep files;
 - counts (replications, samples, chunk size, workers, ``every``): whole numbers >= 1;
+  NumPy integers count as whole numbers (booleans do not);
+- tables are written as ``TABLE_FORMATS`` (Parquet or CSV);
 - ``run``/``compare`` hold every table in memory: refused (before the second replication)
   when the estimate, measured on replication 0, exceeds ``RUN_MEMORY_SHARE`` of the memory
   available (:func:`memory_available`: the host's, or what a cgroup limit leaves, the smaller);
@@ -18,6 +20,7 @@ One definition, used by the library (``run``, ``run_sweep``) and by the CLI's ar
 from __future__ import annotations
 
 import math
+import numbers
 import os
 import resource
 from pathlib import Path
@@ -60,19 +63,41 @@ UNLIMITED = 2**60
 """cgroup v1 writes "no limit" as a number near 2**63; anything above this is no limit."""
 
 
+TABLE_FORMATS = ("parquet", "csv")
+"""The formats tables are written in (``--format``, ``Results.save(fmt=...)``)."""
+
+
+def _whole(n: object) -> int | None:
+    """``n`` as an ``int`` if it is a whole number (``int`` or a NumPy integer, not a bool)."""
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral):
+        return None
+    return int(n)
+
+
 def check_seed(seed: int, what: str = "seed") -> int:
-    """``seed`` if it is a whole number from 0 to ``SEED_MAX``; else an :class:`InputError`."""
-    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= SEED_MAX:
+    """``seed`` (as an ``int``) if it is a whole number from 0 to ``SEED_MAX``; else an
+    :class:`InputError`."""
+    value = _whole(seed)
+    if value is None or not 0 <= value <= SEED_MAX:
         raise InputError(f"{what} must be a whole number from 0 to 2**63-1 ({SEED_MAX}), got "
                          f"{seed!r}.")
-    return seed
+    return value
 
 
 def check_count(n: int, what: str) -> int:
-    """``n`` if it is a whole number >= 1; else an :class:`InputError`."""
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+    """``n`` (as an ``int``) if it is a whole number >= 1; else an :class:`InputError`."""
+    value = _whole(n)
+    if value is None or value < 1:
         raise InputError(f"{what} must be a whole number of at least 1, got {n!r}.")
-    return n
+    return value
+
+
+def check_format(fmt: str) -> str:
+    """``fmt`` if it is one of :data:`TABLE_FORMATS`; else an :class:`InputError`."""
+    if fmt not in TABLE_FORMATS:
+        raise InputError(f"Table format {fmt!r} is not one leverage-sim writes: use "
+                         f"{' or '.join(repr(f) for f in TABLE_FORMATS)}.")
+    return fmt
 
 
 def usable_cpus() -> int:
@@ -259,6 +284,30 @@ def sweep_advice(scenario: str, replications: int, horizon_days: int) -> str:
             f"at most {MAX_SWEEP_RUNS:,} runs), {stream.format('', '')}, each with its own "
             f"seed and folder: `{command} --seed K --out DIR_K` for K = 1 to {parts} (one design "
             "point each; add --timeseries for the daily series)")
+
+
+VALIDATION_BYTES_PER_RUN = 2_000
+"""Memory ``validate-model`` holds per run until it scores them (its seed and fact values,
+as a row; measured at about 1 kB with eight facts, with a margin)."""
+
+
+def check_validation_size(replications: int, episodes: int, sources: int,
+                          limit: int | None = None) -> int:
+    """The number of runs ``validate-model`` makes (``sources`` per replication and episode);
+    an :class:`InputError` when their fact values would not fit in ``limit`` bytes (default:
+    :func:`run_memory_limit`), before anything runs."""
+    runs = replications * episodes * sources
+    need = runs * VALIDATION_BYTES_PER_RUN
+    room = run_memory_limit() if limit is None else limit
+    if need > room:
+        most = max(room // (VALIDATION_BYTES_PER_RUN * max(episodes * sources, 1)), 0)
+        raise InputError(
+            f"--replications {replications:,} would make {runs:,} runs ({sources} sources x "
+            f"{episodes} episode{'s' * (episodes != 1)} x {replications:,}) and hold about "
+            f"{human_bytes(need)} of fact values in memory; at most {human_bytes(room)} (half "
+            f"the memory available) may be used, so at most {most:,} replications. Use fewer "
+            "(the default 200 already gives each skill a 90% interval).")
+    return runs
 
 
 def check_sweep_size(name: str, n_points: int, replications: int) -> int:

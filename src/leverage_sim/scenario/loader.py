@@ -43,11 +43,17 @@ MAX_PROBLEMS_SHOWN = 10
 """Problems listed in one error message; the rest are counted."""
 
 
+def as_folders(extra: Iterable[str | Path] | str | Path) -> list[str | Path]:
+    """``extra`` as a list of folders: one folder given as a text or path is that folder (not
+    the characters of its name, which iterating a text would give)."""
+    return [extra] if isinstance(extra, str | Path) else list(extra)
+
+
 def scenario_dirs(extra: Iterable[str | Path] = ()) -> list[Path]:
     """Folders searched for scenarios by name, in order: ``extra``, ``$LEVERAGE_SIM_SCENARIO_PATH``
     (``os.pathsep``-separated), ``./scenarios``, then the scenarios shipped with leverage-sim."""
     env = [p for p in os.environ.get(ENV_SCENARIO_PATH, "").split(os.pathsep) if p]
-    dirs = ([(Path(p), "--scenario-dir") for p in extra]
+    dirs = ([(Path(p), "--scenario-dir") for p in as_folders(extra)]
             + [(Path(p), f"${ENV_SCENARIO_PATH} entry") for p in env]
             + [(Path.cwd() / "scenarios", "folder"), (BUILTIN_SCENARIO_DIR, "folder")])
     unique: list[Path] = []
@@ -132,11 +138,14 @@ def find_named_file(name_or_path: str | Path, known: Callable[[], Mapping[str, P
     existing file, else the file ``known()`` maps the name to; an :class:`InputError` naming
     the ``kind`` of file, close matches and the known names otherwise."""
     p = Path(name_or_path)
-    if p.suffix in (".yaml", ".yml") or p.parent != Path("."):
-        if p.is_file():
-            return p
-        raise InputError(f"{kind.capitalize()} file '{p}' does not exist. Check the path, or "
-                         f"give a {kind} name {name_hint}.")
+    article = "an" if kind[:1] in "aeiou" else "a"
+    if p.suffix in (".yaml", ".yml"):
+        return require_file(p, f"{kind.capitalize()} file", f"Check the path, or give {article} "
+                            f"{kind} name {name_hint}.")
+    if p.parent != Path("."):  # never read: /etc/passwd is no episode
+        raise InputError(f"'{p}' is neither {article} {kind} name nor a path to a .yaml/.yml "
+                         f"{kind} file. Give {article} {kind} name {name_hint}, or the path of "
+                         "its .yaml file.")
     names = known()
     if str(name_or_path) in names:
         return names[str(name_or_path)]
@@ -180,6 +189,7 @@ def read_scenario_file(path: Path) -> dict[str, Any]:
 def resolve_raw(name_or_path: str | Path, extra_dirs: Iterable[str | Path] = (),
                 _chain: tuple[Path, ...] = ()) -> dict[str, Any]:
     """Raw scenario data with its ``extends`` chain merged in (no validation, no overrides)."""
+    extra_dirs = as_folders(extra_dirs)
     path = find_scenario(name_or_path, extra_dirs)
     if len(_chain) >= MAX_EXTENDS:
         raise InputError(f"{path}: the 'extends' chain is longer than {MAX_EXTENDS} files; "
@@ -188,6 +198,8 @@ def resolve_raw(name_or_path: str | Path, extra_dirs: Iterable[str | Path] = (),
         cycle = " -> ".join(str(p) for p in (*_chain, path.resolve()))
         raise InputError(f"{path}: 'extends' forms a cycle ({cycle}). Remove one of the links.")
     data = read_scenario_file(path) if _chain else read_yaml(path, "Scenario file")
+    if "militias" not in data and "extends" not in data:
+        _refuse_other_kind(data, path)
     _check_unique_names(data, path)
     data.setdefault("name", path.stem)
     parent = data.pop("extends", None)
@@ -206,6 +218,32 @@ def resolve_raw(name_or_path: str | Path, extra_dirs: Iterable[str | Path] = (),
         return deep_merge(base, data)
     except InputError as e:
         raise InputError(f"{path}, in 'extends: {parent}': {e}") from None
+
+
+_OTHER_KINDS = (
+    (("facts", "scenario"),
+     ("an episode file (it has {keys}), a piece of the historical record that calibrate and "
+      "validate-model run on its scenario"),
+     "`leverage-sim validate {path}` checks it; give its scenario instead"),
+    (("parameters", "base"), "a sweep file (it has {keys})",
+     "run it with `leverage-sim sweep {path}`, or give its base scenario"),
+    (("base_scenario", "episodes"), "a calibration file (it has {keys})",
+     "fit it with `leverage-sim calibrate {path} --out DIR`, or give its base scenario"),
+)
+"""(keys, what a file with any of them is, what to do with it) for files named as a scenario
+that have neither ``militias:`` nor ``extends:``."""
+
+
+def _refuse_other_kind(data: dict[str, Any], path: Path) -> None:
+    """An :class:`InputError` if ``data`` (a file named as a scenario, with neither
+    ``militias:`` nor ``extends:``) is an episode, sweep or calibration file: saying what it is
+    and what to do beats a list of the scenario fields it lacks."""
+    for keys, what, fix in _OTHER_KINDS:
+        found = [f"`{k}:`" for k in keys if k in data]
+        if found:
+            raise InputError(f"{path} is not a scenario but {what.format(keys=' and '.join(found))}"
+                             f": {fix.format(path=path)}. A scenario has `militias:` (or "
+                             "`extends:`); see docs/scenarios.md.")
 
 
 def _check_unique_names(node: Any, path: Path, where: str = "") -> None:
@@ -290,17 +328,29 @@ def load_scenario(name_or_path: str | Path | Scenario, overrides: Overrides = No
 def validate(raw: dict[str, Any], source: str, overrides: Overrides = None) -> Scenario:
     """Apply overrides to raw data and validate it; errors are :class:`InputError` paragraphs."""
     overrides = ov.normalise(overrides)
-    ov.apply_all(raw, overrides)
+    try:
+        ov.apply_all(raw, overrides)
+    except InputError as e:  # say which scenario lacks the entry (compare runs several)
+        raise InputError(f"{source}: {e}") from None
     try:
         return Scenario.model_validate(raw)
     except ValidationError as e:
-        problems = [p for err in e.errors() for p in _describe(err, raw)]
+        problems: list[str] = []
+        total = 0
+        for err in e.errors():  # only the problems shown are described (a file may hold
+            if len(problems) < MAX_PROBLEMS_SHOWN:  # 100,000 unknown fields): the rest counted
+                found = _describe(err, raw)
+                problems += found
+                total += len(found)
+            else:
+                items = err.get("ctx", {}).get("error")
+                total += len(items.items) if isinstance(items, Problems) else 1
         via = (f" (after overrides {', '.join(f'{k}={v}' for k, v in overrides.items())})"
                if overrides else "")
-        more = len(problems) - MAX_PROBLEMS_SHOWN
+        more = total - MAX_PROBLEMS_SHOWN
         shown = problems[:MAX_PROBLEMS_SHOWN] + ([f"and {more} more"] if more > 0 else [])
         raise InputError(
-            f"{source}{via}: {len(problems)} problem{'s' * (len(problems) > 1)} — "
+            f"{source}{via}: {total} problem{'s' * (total > 1)} — "
             + "; ".join(shown)
             + ". Fix these fields in the file (or the --set override); `leverage-sim params` "
             "lists every field with its unit and range."

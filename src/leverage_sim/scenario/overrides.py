@@ -28,7 +28,12 @@ def position(key: str) -> int | None:
     """The position a bracketed path step means if it is a whole number, possibly negative,
     in any digits (``0``, ``-1``, ``０``); None for a name."""
     text = unicodedata.normalize("NFKC", key).strip()
-    return int(text) if text.removeprefix("-").isdecimal() else None
+    digits = text.removeprefix("-")
+    if not digits.isdecimal():
+        return None
+    if len(digits) > 18:  # past any list's end (and past what int() reads, from 4,300 digits)
+        return -(10**18) if text.startswith("-") else 10**18
+    return int(text)
 
 
 def is_index(key: str) -> bool:
@@ -68,14 +73,29 @@ def render_path(parts: list[str]) -> str:
     return out
 
 
+def split_assignment(text: str) -> tuple[str, str] | None:
+    """``"path=value"`` split at its first ``=`` outside brackets (a name in brackets may hold
+    one: ``militias[a=b].autonomy=0.5``); None if there is none."""
+    depth = 0
+    for i, char in enumerate(text):
+        if char == "[":
+            depth += 1
+        elif char == "]":
+            depth = max(depth - 1, 0)
+        elif char == "=" and depth == 0:
+            return text[:i], text[i + 1:]
+    return None
+
+
 def parse_assignment(text: str) -> tuple[str, Any]:
     """Parse ``path=value``; the value is read as YAML (numbers, booleans, lists, strings, dates;
     see :mod:`leverage_sim.files.safe_yaml`)."""
-    if "=" not in text:
+    parts = split_assignment(text)
+    if parts is None:
         raise InputError(
             f"Override '{text}' has no '='. Write it as path=value, e.g. foreign_forces.backing=0.8."
         )
-    path, raw = text.split("=", 1)
+    path, raw = parts
     try:
         value = load_text(raw, f"Override '{path.strip()}'") if raw.strip() else None
     except YAMLSyntaxError:
@@ -88,16 +108,26 @@ def normalise(overrides: Mapping[str, Any] | Iterable[str] | None) -> dict[str, 
     if overrides is None:
         return {}
     if isinstance(overrides, Mapping):
+        for path in overrides:
+            if not isinstance(path, str):
+                raise InputError(f"Override path {path!r} is not text: give overrides as "
+                                 "{'path': value}, e.g. {'foreign_forces.backing': 0.8}.")
         return dict(overrides)
     if isinstance(overrides, str):
         overrides = [overrides]
+    if not isinstance(overrides, Iterable):
+        raise InputError(f"Overrides {overrides!r}: give a {{path: value}} mapping or "
+                         "'path=value' texts, e.g. ['foreign_forces.backing=0.8'].")
     out: dict[str, Any] = {}
     for item in overrides:
+        if not isinstance(item, str):
+            raise InputError(f"Override {item!r} is not 'path=value' text, e.g. "
+                             "'foreign_forces.backing=0.8' (or give a {path: value} mapping).")
         path, value = parse_assignment(item)
         if path in out:
+            raw = (split_assignment(item) or ("", ""))[1].strip()
             raise InputError(f"Override '{path}' is given twice ({path}={out[path]!r} and "
-                             f"{item.split('=', 1)[1].strip()}); only one value can hold: give "
-                             "it once.")
+                             f"{raw}); only one value can hold: give it once.")
         out[path] = value
     return out
 
@@ -157,8 +187,8 @@ def _list_position(node: Any, key: Key, where: str, path: str) -> int:
     if at is not None:
         if -len(node) <= at < len(node):
             return at % len(node)
-        raise InputError(f"Override '{path}': '{where}' picks entry {at} by position, but "
-                         f"that list has {len(node)} entries (0 to {len(node) - 1}).")
+        raise InputError(f"Override '{path}': '{where}' picks entry {key.strip()} by position, "
+                         f"but that list has {len(node)} entries (0 to {len(node) - 1}).")
     for i, entry in enumerate(node):
         if isinstance(entry, dict) and str(entry.get("name")) == key:
             return i

@@ -977,6 +977,12 @@ class Scenario(Strict):
         if reserved:
             raise ValueError(f"militias: {', '.join(reserved)} names another actor; scripted "
                              "events could not tell them apart, so give the militia another name")
+        twice = sorted(n for n, k in Counter(e.name for e in self.events if e.name).items()
+                       if k > 1)
+        if twice:
+            raise ValueError(f"events: {', '.join(map(repr, twice))} names more than one "
+                             "event; an override (events[NAME]) or an extending file reaches "
+                             "only one of them, so give each event its own name")
         if dt.date.max - self.start_date < dt.timedelta(days=self.horizon_days):
             raise ValueError(f"start_date {self.start_date} plus horizon_days {self.horizon_days} "
                              f"runs past {dt.date.max}: choose an earlier start_date or fewer days")
@@ -1019,5 +1025,6 @@ def _require_unique(names: list[str], where: str) -> None:
     dupes = [" = ".join(repr(n) for n in names if name_key(n) == k)
              for k, count in keys.items() if count > 1]
     if dupes:
-        raise ValueError(f"{where}: names must be unique, also ignoring case, spacing and "
-                         f"full-width forms; the same: {'; '.join(dupes)}")
+        raise ValueError(f"{where}: names must be unique, also ignoring case, spacing, "
+                         f"full-width forms and invisible characters; the same: "
+                         f"{'; '.join(dupes)}")

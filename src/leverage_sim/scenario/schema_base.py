@@ -99,6 +99,9 @@ def _check_entry_name(value: str) -> str:
     if is_index(value):
         raise ValueError(f"a name must not be a whole number: [{value.strip()}] in an override "
                          "path picks a list entry by position")
+    if "[" in value or "]" in value:
+        raise ValueError("a name must not contain '[' or ']': an override path writes it in "
+                         "brackets (militias[NAME].autonomy), where it could not be read")
     return value
 
 

@@ -13,7 +13,13 @@ from typing import Any
 import pandas as pd
 
 from leverage_sim.scenario import overrides as ov
-from leverage_sim.scenario.limits import check_count, check_run_size, check_seed, run_memory_limit
+from leverage_sim.scenario.limits import (
+    check_count,
+    check_format,
+    check_run_size,
+    check_seed,
+    run_memory_limit,
+)
 from leverage_sim.scenario.loader import Overrides, load_scenario
 from leverage_sim.scenario.schema import Scenario
 from leverage_sim.simulation import posterior as post
@@ -79,6 +85,7 @@ class Results:
         :func:`leverage_sim.files.output_dir.claim_output`: never one holding other files)."""
         from leverage_sim.files.output_dir import claim_output
 
+        check_format(fmt)  # before the folder is claimed
         with claim_output(out, "run", force=force) as folder:
             names = [p.name for p in self.write_tables(folder.path, fmt)]
         return [folder.target / name for name in names]
@@ -86,6 +93,7 @@ class Results:
     def write_tables(self, folder: Path, fmt: str = "parquet") -> list[Path]:
         """Write the four tables (and ``draws`` with a posterior) into the existing (claimed)
         ``folder``; returns their paths."""
+        check_format(fmt)
         paths = []
         for name in (*self.TABLES, *(("draws",) if self.posterior else ())):
             df: pd.DataFrame = getattr(self, name)
@@ -130,7 +138,7 @@ def run(scenario: Scenario | str | Path, replications: int = 1, seed: int | None
     """
     if not isinstance(scenario, Scenario) or overrides:
         scenario = load_scenario(scenario, overrides)
-    check_count(replications, "replications")
+    replications = check_count(replications, "replications")
     master = check_seed(scenario.seed if seed is None else seed)
     limit = run_memory_limit() if memory_limit is None else memory_limit
     posterior = post.resolve(posterior)

@@ -77,6 +77,17 @@ class SweepSpec(FrozenStrict):
     def _consistent(self) -> SweepSpec:
         for path in (*self.parameters, *self.overrides):
             ov.parse_path(path)
+        if "seed" in self.parameters:
+            raise ValueError("'seed' cannot be swept: each run's seed is drawn from the sweep's "
+                             "master seed (seed:) for its point and replication; for more "
+                             "seeds raise replications, for another set give another seed")
+        for path, spec in self.parameters.items():
+            whole = [v for v in spec.values or () if isinstance(v, list | dict)]
+            if whole:
+                raise ValueError(f"parameters['{path}']: each value must be one number, text, "
+                                 f"true/false or date, not a list or mapping ({whole[0]!r}); "
+                                 "sweep the fields inside it instead (e.g. "
+                                 "militias[KH].autonomy, not militias)")
         both = set(self.parameters) & set(self.overrides)
         if both:
             raise ValueError(f"{', '.join(sorted(both))} is both swept (parameters) and fixed "
@@ -166,11 +177,12 @@ def parse_params(params: Iterable[str]) -> dict[str, dict[str, Any]]:
     """``["a.b=0:1:11", "c=0.2,0.5"]`` -> raw parameter specs (see :meth:`SweepSpec.from_cli`)."""
     out: dict[str, dict[str, Any]] = {}
     for text in params:
-        if "=" not in text:
+        parts = ov.split_assignment(text)
+        if parts is None:
             raise InputError(f"--param '{text}' has no '='. Write PATH=SPEC, e.g. "
                              "foreign_forces.backing=0:1:11 (11 values from 0 to 1) or "
                              "patron.instigation=0.2,0.5,0.8 (a list of values).")
-        path, raw = (s.strip() for s in text.split("=", 1))
+        path, raw = (s.strip() for s in parts)
         ov.parse_path(path)
         if path in out:
             raise InputError(f"--param '{path}' is given twice; a sweep varies a parameter "

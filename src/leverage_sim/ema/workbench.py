@@ -74,8 +74,8 @@ KINDS: dict[str, int] = {
 }
 """Outcome → what the government (and its US backer) want of it: more enforcement that holds
 and more authority; fewer relents, attacks, casualties, clashes, days of fighting, threats,
-smaller musters, less militia autonomy, no US withdrawal. The other outcomes (raids, arrests, standoffs, ...)
-are INFO: reported, not optimised."""
+smaller musters, less militia autonomy, no US withdrawal. The other outcomes (raids, arrests,
+standoffs, ...) are INFO: reported, not optimised."""
 DAILY = "daily_"
 """Prefix of the time-series outcomes (``daily_attacks``: the day's attacks; ``attacks`` is the
 total), as EMA needs one name per outcome."""

@@ -46,6 +46,7 @@ from pathlib import Path
 from typing import Any
 
 from leverage_sim.errors import InputError
+from leverage_sim.files.safe_text import article
 
 RECORD = ".leverage-sim.json"
 """The record of a folder leverage-sim wrote: kind, version, time and the files it wrote."""
@@ -482,13 +483,13 @@ class OutputFolder:
                 raise OutputError(f"'{t}' does not exist, so there is nothing to resume. Start "
                                   f"the {self.kind} without --resume.")
             if kind != self.kind:
-                article = "an" if self.kind[:1] in "aeiou" else "a"
+                a = article(self.kind)
                 raise OutputError(
-                    f"'{t}' is not {article} {self.kind} folder "
+                    f"'{t}' is not {a} {self.kind} folder "
                     + (f"(it holds the output of `leverage-sim {kind}`)" if kind else
                        "(leverage-sim did not write it)")
-                    + f", so it cannot be resumed. --resume continues {article} {self.kind} in the "
-                    f"folder it wrote; give that folder's path.")
+                    + f", so it cannot be resumed. --resume continues {a} {self.kind} in "
+                    "the folder it wrote; give that folder's path.")
             return
         if not t.is_dir() or not any(t.iterdir()):
             return

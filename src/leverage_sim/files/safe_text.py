@@ -77,6 +77,11 @@ def name_problem(name: str) -> str | None:
     return None
 
 
+def article(noun: str) -> str:
+    """The indefinite article of ``noun`` by its first letter: ``an`` episode, ``a`` scenario."""
+    return "an" if noun[:1] in "aeiou" else "a"
+
+
 def name_key(name: str) -> str:
     """The form under which two names count as the same: Unicode compatibility form (NFKC:
     full-width ``ＫＨ`` is ``KH``), case folded, without spaces (``K H`` is ``KH``) and without

@@ -144,8 +144,9 @@ def load_text(text: str, source: str) -> Any:
                          "range. Write the number you mean, or quote it if it is text.") from None
     except yaml.reader.ReaderError as e:
         raise InputError(f"{source}: {_character(e)}{_position(text, e.position)} is not "
-                         "allowed in YAML (a control or special character). Remove it (inside double quotes a "
-                         "control character can be written as an escape such as \\x1b).") from None
+                         "allowed in YAML (a control or special character). Remove it (inside "
+                         "double quotes a control character can be written as an escape such "
+                         "as \\x1b).") from None
     except yaml.constructor.ConstructorError as e:
         if "constructor for the tag" not in (e.problem or ""):
             hint = next((h for word, h in _CONSTRUCTOR_HINTS if word in (e.problem or "")), "")

@@ -30,17 +30,28 @@ DEFAULT_NUMERIC = report.FIGURES
 def default_outcomes(df: pd.DataFrame) -> list[str]:
     """``DEFAULT_NUMERIC`` + ``DEFAULT_SHARES`` whose column ``df`` has (a sweep written
     before a summary column existed lacks it; asked for by name, it is an error)."""
-    return [o for o in (*DEFAULT_NUMERIC, *DEFAULT_SHARES) if o.split(">")[0] in df.columns]
+    return [o for o in (*DEFAULT_NUMERIC, *DEFAULT_SHARES) if outcome_column(o) in df.columns]
 
 _COMPARISON = re.compile(r"^\s*([A-Za-z_][\w.\[\]]*)\s*(>=|<=|==|!=|>|<)\s*(.+?)\s*$")
 _OPS = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le,
         "==": operator.eq, "!=": operator.ne}
 
 
+def _parse(outcome: str) -> tuple[str, re.Match[str] | None]:
+    """The summary column ``outcome`` reads (``held_firm`` for ``held_firm>0`` or
+    ``held_firm``) and its comparison's match, if it is one."""
+    m = _COMPARISON.match(outcome)
+    return (m.group(1) if m else outcome.strip()), m
+
+
+def outcome_column(outcome: str) -> str:
+    """The summary column ``outcome`` reads (see :func:`_parse`)."""
+    return _parse(outcome)[0]
+
+
 def outcome_values(df: pd.DataFrame, outcome: str) -> tuple[pd.Series, bool]:
     """Per-run values of ``outcome`` and whether it is a share (booleans as 0/1 floats)."""
-    m = _COMPARISON.match(outcome)
-    column = m.group(1) if m else outcome.strip()
+    column, m = _parse(outcome)
     if column not in df.columns:
         known = [c for c in df.columns if c not in (*RUN_COLUMNS, "error")]
         raise InputError(f"Outcome '{outcome}': no column '{column}' in the sweep table. Use a "

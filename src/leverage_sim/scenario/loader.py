@@ -26,7 +26,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from leverage_sim.errors import InputError
-from leverage_sim.files.safe_text import is_utf8
+from leverage_sim.files.safe_text import article, is_utf8
 from leverage_sim.files.safe_yaml import load_text, read_file, read_text, require_file
 from leverage_sim.scenario import overrides as ov
 from leverage_sim.scenario.event_schema import check_events, label, short_repr
@@ -138,14 +138,14 @@ def find_named_file(name_or_path: str | Path, known: Callable[[], Mapping[str, P
     existing file, else the file ``known()`` maps the name to; an :class:`InputError` naming
     the ``kind`` of file, close matches and the known names otherwise."""
     p = Path(name_or_path)
-    article = "an" if kind[:1] in "aeiou" else "a"
+    a = article(kind)
     if p.suffix in (".yaml", ".yml"):
-        return require_file(p, f"{kind.capitalize()} file", f"Check the path, or give {article} "
-                            f"{kind} name {name_hint}.")
+        return require_file(p, f"{kind.capitalize()} file", f"Check the path, or give {a} {kind} "
+                            f"name {name_hint}.")
     if p.parent != Path("."):  # never read: /etc/passwd is no episode
-        raise InputError(f"'{p}' is neither {article} {kind} name nor a path to a .yaml/.yml "
-                         f"{kind} file. Give {article} {kind} name {name_hint}, or the path of "
-                         "its .yaml file.")
+        raise InputError(f"'{p}' is neither {a} {kind} name nor a path to a .yaml/.yml "
+                         f"{kind} file. Give {a} {kind} name {name_hint}, or the path of its "
+                         ".yaml file.")
     names = known()
     if str(name_or_path) in names:
         return names[str(name_or_path)]

@@ -25,6 +25,7 @@ from leverage_sim.simulation.mechanisms import operation as op
 from leverage_sim.simulation.mechanisms import standoff as mech
 
 from .test_operations import OPERATION, _operation_day, _ops
+from .test_wiring_second_audit import presence_after_drawdown
 from .test_wiring_third_audit import _quiet, _standoff_with_kh
 
 NO_BROKER = {"patron.broker_threshold": 0.0, "patron.stability_priority": 0.0}
@@ -304,14 +305,7 @@ def test_the_count_of_calm_days_starts_again_after_troops_return(replay):
     day 10 (4,100 → 4,650), not every day after the first return."""
     model = _quiet(replay, **{"foreign_forces.expulsion_pressure": 0.0,
                               "foreign_forces.redeploy_after_days": 5})
-    ff = model.foreign_force
-    ff.draw_down(2200, "test")
-    presence = []
-    for day in range(1, 12):
-        model.day = day
-        ff.consider_redeploy()
-        presence.append(ff.presence)
-    assert presence == [3000] * 4 + [4100] * 5 + [4650] * 2
+    assert presence_after_drawdown(model, 11) == [3000] * 4 + [4100] * 5 + [4650] * 2
 
 
 # ---- the step-in backlash ----------------------------------------------------------------------

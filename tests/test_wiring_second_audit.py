@@ -250,21 +250,28 @@ def test_a_review_at_the_floor_ends_once_remembered_losses_fade(replay):
     assert "withdrawal" not in [r[2] for r in model.log.rows]
 
 
+def presence_after_drawdown(model, days: int, costly_day: int | None = None) -> list[int]:
+    """Troops in country on days 1 to ``days`` after a drawdown of 2,200 (5,200 → 3,000), the
+    force considering a redeployment each day: every day calm (no remembered casualties; calm
+    is below 0.25 × the tolerance of 6) but ``costly_day`` (5 remembered casualties)."""
+    ff = model.foreign_force
+    ff.draw_down(2200, "test")
+    presence = []
+    for day in range(1, days + 1):
+        model.day = day
+        ff.remembered_casualties = 5.0 if day == costly_day else 0.0
+        ff.consider_redeploy()
+        presence.append(ff.presence)
+    return presence
+
+
 def test_a_costly_day_restarts_the_count_of_calm_days_before_troops_return(replay):
     """Troops return after ``redeploy_after_days`` calm days *in a row*: a costly day (cost
     above ``redeploy_calm_share`` × tolerance) in the middle of a calm spell starts the count
     again."""
     model = _quiet(replay, **{"foreign_forces.expulsion_pressure": 0.0,
                               "foreign_forces.redeploy_after_days": 10})
-    ff = model.foreign_force
-    ff.draw_down(2200, "test")
-    presence = []
-    for day in range(1, 21):
-        model.day = day
-        ff.remembered_casualties = 5.0 if day == 10 else 0.0  # calm below 0.25 × 6
-        ff.consider_redeploy()
-        presence.append(ff.presence)
-    assert presence == [3000] * 19 + [4100]
+    assert presence_after_drawdown(model, 20, costly_day=10) == [3000] * 19 + [4100]
 
 
 # ---- the costs of a visible intervention -------------------------------------------------------

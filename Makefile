@@ -21,7 +21,7 @@ run: $(STAMP)
 	$(BIN)/leverage-sim run june_2020_replay --replications 200 --out $(OUT) --force
 
 test: $(STAMP) browser-deps
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 # The dashboard (`make dashboard`, then open http://127.0.0.1:8765/) and what its browser test
 # needs: Debian's chromium (best effort, never fails) and solara's front-end files via npm.

@@ -7,7 +7,8 @@ through :func:`load_text`, which differs from ``yaml.safe_load`` in that:
 - a tag other than the standard ones (``!!python/object``, ``!custom``) is "unsupported";
 - an impossible date (``2020-02-30``) stays text, so the schema names the field it is in;
 - a number YAML 1.1 would silently read in another base is refused: a leading zero (``0100``
-  is octal 64) or a colon (``1:00`` is base-60 60); a number in exponent notation without a
+  is octal 64), a colon (``1:00`` is base-60 60) or a ``0x``/``0b`` prefix (``0x10`` is 16);
+  underscores between digits are kept as separators (``1_000`` is 1000, as in Python); a number in exponent notation without a
   dot (``5e-1``, ``1e4``) is a number, as in YAML 1.2 and Python, not text; a whole number of
   more than :data:`MAX_DIGITS` digits is refused (Python will not read it as a number);
 - a character YAML does not allow in a file (NUL, an escape, another control character) is
@@ -64,9 +65,14 @@ class _TooLong(yaml.MarkedYAMLError):
     """A whole number with more digits than Python converts."""
 
 
-def _other_base(node: Node, value: Any, kind: str) -> _OtherBase:
+def _other_base(node: Node, value: Any, kind: str, looks: str = "the decimal number it looks "
+                "like") -> _OtherBase:
     return _OtherBase(None, None, f"{node.value!r} is read by YAML as {kind} ({value!r}), not "
-                      "the decimal number it looks like", node.start_mark)
+                      f"{looks}", node.start_mark)
+
+
+_PREFIXES = {"0x": "a hexadecimal number", "0b": "a binary number"}
+"""Prefixes of whole numbers YAML 1.1 reads in base 16 or 2 (``0o`` is text in YAML 1.1)."""
 
 
 class _Loader(_BASE):  # type: ignore[misc, valid-type]
@@ -83,6 +89,8 @@ class _Loader(_BASE):  # type: ignore[misc, valid-type]
             raise _other_base(node, value, "a base-60 number")
         if len(digits) > 1 and digits[0] == "0" and digits[1].isdigit():
             raise _other_base(node, value, "an octal number")
+        if digits[:2].lower() in _PREFIXES:
+            raise _other_base(node, value, _PREFIXES[digits[:2].lower()], "a decimal number")
         return value
 
     def construct_yaml_float(self, node: Node) -> float:
@@ -136,9 +144,9 @@ def load_text(text: str, source: str) -> Any:
         raise InputError(f"{source}: {e.problem}{_at(e.problem_mark)} ({e.context}); YAML would "
                          "silently keep only the last one. Give each key once.") from None
     except _OtherBase as e:
-        raise InputError(f"{source}: {e.problem}{_at(e.problem_mark)}. Write the number without "
-                         "a leading zero or colon (100, not 0100), or quote it if it is text."
-                         ) from None
+        raise InputError(f"{source}: {e.problem}{_at(e.problem_mark)}. Write the decimal "
+                         "number, without a leading zero, colon or 0x/0b prefix (100, not 0100, "
+                         "1:40 or 0x64), or quote it if it is text.") from None
     except _TooLong as e:
         raise InputError(f"{source}: {e.problem}{_at(e.problem_mark)}, far beyond any field's "
                          "range. Write the number you mean, or quote it if it is text.") from None

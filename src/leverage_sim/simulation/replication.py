@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 import mesa
@@ -13,7 +14,8 @@ import numpy as np
 import pandas as pd
 
 from leverage_sim.errors import InputError
-from leverage_sim.scenario.loader import with_checked_numbers
+from leverage_sim.scenario.limits import check_seed
+from leverage_sim.scenario.loader import load_scenario, with_checked_numbers
 from leverage_sim.scenario.schema import Scenario
 from leverage_sim.simulation.event_log import EventColumns
 from leverage_sim.simulation.model import (
@@ -163,8 +165,13 @@ def release(model: mesa.Model) -> None:
         ids.pop(model, None)
 
 
-def run_one(scenario: Scenario, seed: int, replication: int = 0) -> RunTables:
-    """Simulate one replication of ``scenario`` with integer ``seed``; all its tables."""
+def run_one(scenario: Scenario | str | Path, seed: int, replication: int = 0) -> RunTables:
+    """Simulate one replication of ``scenario`` (a :class:`Scenario`, a name or a YAML path)
+    with integer ``seed`` (0 to 2**63-1, as :func:`~leverage_sim.scenario.limits.check_seed`
+    checks); all its tables."""
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
+    seed = check_seed(seed)
     model = simulate(scenario, seed)
     try:
         return collect(model, seed, replication)

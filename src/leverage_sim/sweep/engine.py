@@ -10,7 +10,6 @@ import contextlib
 import copy
 import datetime as dt
 import math
-import os
 import signal
 import sys
 import threading
@@ -28,6 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from leverage_sim.errors import InputError
+from leverage_sim.files.environment import env_flag
 from leverage_sim.files.output_dir import (
     OutputError,
     OutputFolder,
@@ -614,7 +614,7 @@ def _progress_bar(total: int, done: int, name: str, quiet: bool) -> Any:
     class Bar(tqdm):
         monitor_interval = 0  # no monitor thread: it outlives the bar, and rules out fork
 
-    off = quiet or os.environ.get("CI", "").lower() in ("true", "1") or not sys.stderr.isatty()
+    off = quiet or env_flag("CI") or not sys.stderr.isatty()
     return Bar(total=total, initial=done, desc=name, unit="run", file=sys.stderr,
                 disable=off, dynamic_ncols=True, smoothing=0.1)
 

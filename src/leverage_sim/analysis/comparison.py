@@ -339,6 +339,9 @@ def compare_columns(cols: Sequence[Column], replications: int, seed: int | None 
     """Run ``cols`` (from :func:`columns`) as :func:`compare` does; ``common``: the override
     texts shared by every column (for the titles)."""
     master = cols[0].scenario.seed if seed is None else seed
+    if progress is not None and not callable(progress):
+        raise InputError(f"progress must be a callable that takes a column's label and returns a "
+                         f"loop wrapper (or None), got {type(progress).__name__} {progress!r}.")
     posterior = post.resolve(posterior)
     limit = run_memory_limit() // max(1, len(cols))
     return Comparison({c.label: run(c.scenario, replications, master, c.overrides,

@@ -10,6 +10,7 @@ as the lever's current value.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -73,9 +74,17 @@ def live_values(model: LeverageModel) -> dict[str, float]:
 
 def lever_overrides(values: Mapping[str, Any]) -> dict[str, float]:
     """Dotted overrides for the levers given a value (``None`` keeps the scenario's; other
-    keys, such as ``seed``, are ignored)."""
-    return {lv.path: float(values[lv.name]) for lv in LEVERS
+    keys, such as ``seed``, are ignored); a value that is no number is left for the scenario
+    schema to refuse, naming the lever's field."""
+    return {lv.path: _number(values[lv.name]) for lv in LEVERS
             if values.get(lv.name) is not None}
+
+
+def _number(value: Any) -> Any:
+    """A lever's value as a float if it is a number; anything else unchanged, for the scenario
+    schema to refuse by name (text, true/false)."""
+    return float(value) if isinstance(value, numbers.Real) and not isinstance(value, bool) \
+        else value
 
 
 def settings_scenario(name: str, overrides: Iterable[str], values: Mapping[str, Any]

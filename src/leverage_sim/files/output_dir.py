@@ -412,8 +412,14 @@ class OutputFolder:
 
     def __init__(self, out: str | Path, kind: str, force: bool, resume: bool, staged: bool,
                  files: Sequence[str]) -> None:
+        if not isinstance(out, str | os.PathLike):
+            raise OutputError(f"The output folder (--out) is a path: text or a pathlib.Path, "
+                              f"got {type(out).__name__} {out!r}.")
         if str(out).strip() == "":
             raise OutputError("The output folder (--out) is empty; give a folder path.")
+        if "\0" in str(out):
+            raise OutputError(f"The output folder (--out) {str(out)!r} holds a NUL character, "
+                              "which no file name can; give a folder path.")
         given = Path(out).expanduser()
         if given.is_symlink() and not given.exists():
             raise OutputError(f"--out '{out}' is a symbolic link to '{os.readlink(given)}', "

@@ -33,6 +33,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from leverage_sim.errors import InputError
+from leverage_sim.files.safe_text import visible
 
 MAX_BYTES = 16 * 2**20
 """Largest YAML file read (16 MiB; the shipped scenarios are under 20 kB)."""
@@ -252,7 +253,8 @@ def _children(node: Node) -> list[Node]:
 
 def file_problem(path: Path) -> str | None:
     """Why ``path`` cannot be read as a YAML file (None if it can): missing, a folder, a
-    symbolic-link loop, not a regular file, unreadable or larger than MAX_BYTES."""
+    symbolic-link loop, not a regular file, unreadable, larger than MAX_BYTES or a name no
+    file can have."""
     try:
         info = path.stat()
     except FileNotFoundError:
@@ -261,6 +263,8 @@ def file_problem(path: Path) -> str | None:
         if e.errno == errno.ELOOP:
             return "is a symbolic link loop"
         return f"cannot be read ({e.strerror or e})"
+    except ValueError:  # a NUL character: no file has such a name
+        return "is no possible file name (it holds a NUL character)"
     if stat.S_ISDIR(info.st_mode):
         return "is a folder, not a file"
     if not stat.S_ISREG(info.st_mode):
@@ -278,7 +282,7 @@ def require_file(path: Path, what: str = "File", hint: str = "") -> Path:
     "Scenario file 'x.yaml' is a folder, not a file." followed by ``hint``."""
     problem = file_problem(path)
     if problem is not None:
-        raise InputError(f"{what} '{path}' {problem}." + (f" {hint}" if hint else ""))
+        raise InputError(f"{what} '{visible(str(path))}' {problem}." + (f" {hint}" if hint else ""))
     return path
 
 

@@ -46,7 +46,14 @@ MAX_PROBLEMS_SHOWN = 10
 def as_folders(extra: Iterable[str | Path] | str | Path) -> list[str | Path]:
     """``extra`` as a list of folders: one folder given as a text or path is that folder (not
     the characters of its name, which iterating a text would give)."""
-    return [extra] if isinstance(extra, str | Path) else list(extra)
+    folders = [extra] if isinstance(extra, str | os.PathLike) else extra
+    if not isinstance(folders, Iterable) or isinstance(folders, bytes | Mapping):
+        folders = [folders]
+    bad = [f for f in folders if not isinstance(f, str | os.PathLike)]
+    if bad:
+        raise InputError(f"Scenario folders (scenario_dirs, --scenario-dir) are paths: a text or "
+                         f"a pathlib.Path, or a list of them; got {bad[0]!r}.")
+    return list(folders)
 
 
 def scenario_dirs(extra: Iterable[str | Path] = ()) -> list[Path]:
@@ -111,6 +118,10 @@ def is_scenario_path(name_or_path: str | Path) -> bool:
 def find_scenario(name_or_path: str | Path, extra_dirs: Iterable[str | Path] = ()) -> Path:
     """The file for a scenario name or a .yaml/.yml path; an :class:`InputError` saying what is
     wrong (listing the known names for an unknown name)."""
+    if not isinstance(name_or_path, str | os.PathLike):
+        raise InputError(f"A scenario is given by its name (text, see `leverage-sim list`), the "
+                         f"path of its .yaml file or a Scenario; got {type(name_or_path).__name__} "
+                         f"{name_or_path!r}.")
     p = Path(name_or_path)
     if is_scenario_path(p):
         return require_file(p, "Scenario file", "Check the path, or give a scenario name (see "

@@ -226,6 +226,10 @@ def resolve(posterior: PosteriorLike) -> Posterior | None:
     ``"none"``/None (no posterior)."""
     if isinstance(posterior, Posterior) or posterior is None:
         return posterior
+    if not isinstance(posterior, str | os.PathLike):
+        raise InputError(f"posterior is a calibration folder (text or a pathlib.Path), "
+                         f"'default', 'none'/None or a Posterior; got {type(posterior).__name__} "
+                         f"{posterior!r}.")
     text = os.fspath(posterior)
     if text == "none":
         return None

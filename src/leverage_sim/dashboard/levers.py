@@ -10,11 +10,11 @@ as the lever's current value.
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from leverage_sim.scenario.limits import is_real
 from leverage_sim.scenario.loader import load_scenario
 from leverage_sim.scenario.overrides import normalise
 from leverage_sim.scenario.schema import Scenario
@@ -83,8 +83,7 @@ def lever_overrides(values: Mapping[str, Any]) -> dict[str, float]:
 def _number(value: Any) -> Any:
     """A lever's value as a float if it is a number; anything else unchanged, for the scenario
     schema to refuse by name (text, true/false)."""
-    return float(value) if isinstance(value, numbers.Real) and not isinstance(value, bool) \
-        else value
+    return float(value) if is_real(value) else value
 
 
 def settings_scenario(name: str, overrides: Iterable[str], values: Mapping[str, Any]

@@ -47,6 +47,7 @@ from typing import Any
 
 from leverage_sim.errors import InputError
 from leverage_sim.files.safe_text import article
+from leverage_sim.files.safe_yaml import require_path
 
 RECORD = ".leverage-sim.json"
 """The record of a folder leverage-sim wrote: kind, version, time and the files it wrote."""
@@ -412,9 +413,7 @@ class OutputFolder:
 
     def __init__(self, out: str | Path, kind: str, force: bool, resume: bool, staged: bool,
                  files: Sequence[str]) -> None:
-        if not isinstance(out, str | os.PathLike):
-            raise OutputError(f"The output folder (--out) is a path: text or a pathlib.Path, "
-                              f"got {type(out).__name__} {out!r}.")
+        require_path(out, "The output folder (--out)")
         if str(out).strip() == "":
             raise OutputError("The output folder (--out) is empty; give a folder path.")
         if "\0" in str(out):

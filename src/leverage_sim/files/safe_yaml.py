@@ -277,6 +277,17 @@ def file_problem(path: Path) -> str | None:
     return None
 
 
+def require_path(value: Any, what: str) -> str | os.PathLike[str]:
+    """``value`` if it can be a path (text or an :class:`os.PathLike` such as a
+    :class:`~pathlib.Path`), else an :class:`InputError` naming ``what`` it was meant to be and
+    what it is (``None``, a number, bytes ...); the library's functions that take names or paths
+    check them with it, so a wrong type is named rather than a TypeError deep inside."""
+    if not isinstance(value, str | os.PathLike):
+        raise InputError(f"{what} must be text or a pathlib.Path, got {type(value).__name__} "
+                         f"{value!r}.")
+    return value
+
+
 def require_file(path: Path, what: str = "File", hint: str = "") -> Path:
     """``path`` if it can be read as a YAML file, else an :class:`InputError` saying why, e.g.
     "Scenario file 'x.yaml' is a folder, not a file." followed by ``hint``."""

@@ -27,7 +27,13 @@ from pydantic import ValidationError
 
 from leverage_sim.errors import InputError
 from leverage_sim.files.safe_text import article, is_utf8
-from leverage_sim.files.safe_yaml import load_text, read_file, read_text, require_file
+from leverage_sim.files.safe_yaml import (
+    load_text,
+    read_file,
+    read_text,
+    require_file,
+    require_path,
+)
 from leverage_sim.scenario import overrides as ov
 from leverage_sim.scenario.event_schema import check_events, label, short_repr
 from leverage_sim.scenario.schema import Scenario, retired
@@ -49,11 +55,8 @@ def as_folders(extra: Iterable[str | Path] | str | Path) -> list[str | Path]:
     folders = [extra] if isinstance(extra, str | os.PathLike) else extra
     if not isinstance(folders, Iterable) or isinstance(folders, bytes | Mapping):
         folders = [folders]
-    bad = [f for f in folders if not isinstance(f, str | os.PathLike)]
-    if bad:
-        raise InputError(f"Scenario folders (scenario_dirs, --scenario-dir) are paths: a text or "
-                         f"a pathlib.Path, or a list of them; got {bad[0]!r}.")
-    return list(folders)
+    return [require_path(f, "Each scenario folder (scenario_dirs, --scenario-dir)")
+            for f in folders]
 
 
 def scenario_dirs(extra: Iterable[str | Path] = ()) -> list[Path]:
@@ -118,11 +121,8 @@ def is_scenario_path(name_or_path: str | Path) -> bool:
 def find_scenario(name_or_path: str | Path, extra_dirs: Iterable[str | Path] = ()) -> Path:
     """The file for a scenario name or a .yaml/.yml path; an :class:`InputError` saying what is
     wrong (listing the known names for an unknown name)."""
-    if not isinstance(name_or_path, str | os.PathLike):
-        raise InputError(f"A scenario is given by its name (text, see `leverage-sim list`), the "
-                         f"path of its .yaml file or a Scenario; got {type(name_or_path).__name__} "
-                         f"{name_or_path!r}.")
-    p = Path(name_or_path)
+    p = Path(require_path(name_or_path, "A scenario (its name, the path of its .yaml file, or "
+                          "a Scenario)"))
     if is_scenario_path(p):
         return require_file(p, "Scenario file", "Check the path, or give a scenario name (see "
                             "`leverage-sim list`).")

@@ -73,13 +73,19 @@ ENGINES = ("fast", "agent")
 the event log only) and ``agent`` (the Mesa agents, the reference; all tables)."""
 
 
+def check_engine(engine: str) -> str:
+    """``engine`` if it is one of :data:`ENGINES`; else an :class:`InputError`."""
+    if engine not in ENGINES:
+        raise InputError(f"Unknown engine '{engine}': use one of {', '.join(ENGINES)}.")
+    return engine
+
+
 def summary_runner(scenario: Scenario, engine: str = "agent"
                    ) -> Callable[[int], LeverageModel | Any]:
     """``seed -> finished summary-only run`` of ``scenario`` (what :func:`summarise_run` and
     :func:`summary_tables` read) on ``engine``: the fast path (its arrays built once for all
     seeds; a scenario it cannot model runs on the agents) or the agents without daily data."""
-    if engine not in ENGINES:
-        raise InputError(f"Unknown engine '{engine}': use one of {', '.join(ENGINES)}.")
+    check_engine(engine)
     if engine == "fast":
         from leverage_sim.simulation import fastpath
 

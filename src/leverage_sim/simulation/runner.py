@@ -31,6 +31,7 @@ from leverage_sim.simulation.replication import (  # noqa: F401 (the runner's AP
     RunTables,
     SummaryTables,
     Variants,
+    check_engine,
     child_seed,
     collect,
     release,

@@ -35,12 +35,13 @@ from leverage_sim.files.output_dir import (
     describe_os_error,
     is_file_system_error,
 )
+from leverage_sim.files.safe_yaml import require_path
 from leverage_sim.scenario.limits import check_count, check_sweep_size, plan_note, sweep_time_note
 from leverage_sim.scenario.loader import find_scenario, resolve_raw, validate
 from leverage_sim.simulation import model_fingerprint
 from leverage_sim.simulation import posterior as post
 from leverage_sim.simulation.executors import make_executor
-from leverage_sim.simulation.runner import child_seed, run_one
+from leverage_sim.simulation.runner import check_engine, child_seed, run_one
 from leverage_sim.simulation.worker import (
     Chunk,
     Run,
@@ -165,7 +166,8 @@ def as_spec(spec: SweepSpec | str | Path | Mapping[str, Any]) -> SweepSpec:
         return spec
     if isinstance(spec, Mapping):
         return SweepSpec.parse(spec, "a mapping")
-    return SweepSpec.from_file(spec)
+    return SweepSpec.from_file(require_path(spec, "A sweep (a SweepSpec, a mapping, or a sweep "
+                                            "file's name or path)"))
 
 
 def plan_sweep(spec: SweepSpec, scenario_dirs: tuple[str | Path, ...] = ()
@@ -322,6 +324,7 @@ def run_sweep(spec: SweepSpec | str | Path | Mapping[str, Any] | None, out: str 
     using ``local`` or ``dask``, call this under ``if __name__ == "__main__":`` (worker
     processes import the main module).
     """
+    check_engine(engine)
     if chunk_size is not None:
         check_count(chunk_size, "chunk_size (runs per task)")
     if not worker_timeout > 0:

@@ -326,3 +326,34 @@ def test_explore_refuses_zero_replications_and_reads_one_lever_text_as_one_lever
                                     (0.5, "90", "--percentile .* got '90'")):
         with pytest.raises(InputError, match=said):
             check_question("held_firm>0", {}, share, percentile)
+
+
+def test_a_sweep_an_older_version_wrote_with_a_value_twice_still_reruns(sweep_dir, tmp_path,
+                                                                       cli):
+    import shutil
+
+    from leverage_sim.sweep.storage import plan_hash
+
+    folder = tmp_path / "old"
+    shutil.copytree(sweep_dir, folder)
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest["spec"]["parameters"]["government.resolve"]["values"] = [0.5, 0.5]
+    manifest["plan_sha256"] = plan_hash(manifest)  # as an older version wrote it, unchecked
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    code, text, _ = cli("rerun", folder, "--run-id", "0")
+    assert code == 0 and "Run 0 reproduced" in text
+
+
+def test_a_stored_sweep_this_version_cannot_run_is_named_not_a_crash(sweep_dir, tmp_path, cli):
+    import shutil
+
+    folder = tmp_path / "copy"
+    shutil.copytree(sweep_dir, folder)
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest["spec"]["design"] = "full_factorial"  # a design of another version, format 1
+    manifest.pop("plan_sha256")
+    manifest["format"] = 1
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    code, _, err = cli("rerun", folder, "--run-id", "0")
+    assert code == 2 and "is not one this version of leverage-sim can run" in err
+    assert "Input should be 'grid'" in err and "internal error" not in err

@@ -5,7 +5,6 @@ distribution (uniform, loguniform, normal, triangular), mapped from unit coordin
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any, Literal
 
 import numpy as np
@@ -14,20 +13,6 @@ from pydantic import Field, model_validator
 from leverage_sim.scenario.schema_base import FrozenStrict
 
 DISTRIBUTIONS = ("uniform", "loguniform", "normal", "triangular")
-
-
-def _repeated(values: Iterable[Any]) -> Any:
-    """The first value given again in ``values`` (1 and 1.0 are one value), or None; values
-    that cannot be compared so (lists, mappings) are left to the sweep's own check."""
-    seen: set[Any] = set()
-    for v in values:
-        try:
-            if v in seen:
-                return v
-            seen.add(v)
-        except TypeError:
-            continue
-    return None
 
 
 class Parameter(FrozenStrict):
@@ -57,15 +42,6 @@ class Parameter(FrozenStrict):
             raise ValueError("give exactly one of values: [...], range: [lo, hi] with steps: n, "
                              "low/high, or distribution: " + "|".join(DISTRIBUTIONS)
                              + (f" (got {' and '.join(kinds)})" if kinds else ""))
-        twice = _repeated(self.values or ())
-        if twice is not None:
-            raise ValueError(f"values lists {twice!r} more than once, so a grid would run that "
-                             "point twice (a sampled design would pick it twice as often); give "
-                             "each value once")
-        if self.range is not None and self.range[0] == self.range[1]:
-            raise ValueError(f"range [{self.range[0]}, {self.range[1]}] has equal ends, so all "
-                             "its values are the same point; give two different ends, or "
-                             f"values: [{self.range[0]}]")
         if self.range is not None and self.steps is None:
             raise ValueError("range needs steps: n (the number of evenly spaced values, ends "
                              "included); for a continuous range write low: and high:")
@@ -89,6 +65,26 @@ class Parameter(FrozenStrict):
         if dist == "triangular" and not self.low <= self.mode <= self.high:
             raise ValueError("triangular needs low <= mode <= high")
         return self
+
+    def repeats(self) -> str | None:
+        """Why this parameter would give one point twice (a value listed twice, 1 and 1.0
+        being one value; a range with equal ends), or None. Checked when a sweep is written
+        (:meth:`leverage_sim.sweep.spec.SweepSpec.parse`), not when a stored one is read."""
+        seen: set[Any] = set()
+        for v in self.values or ():
+            try:
+                if v in seen:
+                    return (f"values lists {v!r} more than once, so a grid would run that point "
+                            "twice (a sampled design would pick it twice as often); give each "
+                            "value once")
+                seen.add(v)
+            except TypeError:  # a list or mapping: the sweep refuses it on its own
+                continue
+        if self.range is not None and self.range[0] == self.range[1]:
+            return (f"range [{self.range[0]}, {self.range[1]}] has equal ends, so all its "
+                    f"values are the same point; give two different ends, or values: "
+                    f"[{self.range[0]}]")
+        return None
 
     @property
     def is_discrete(self) -> bool:

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+from pydantic import ValidationError
 
 from leverage_sim.errors import InputError
 from leverage_sim.files.environment import env_flag
@@ -260,7 +261,14 @@ def load_plan(store: SweepStore) -> tuple[Plan, dict[str, Any]]:
     """The plan of an existing sweep folder, from its stored manifest, points and runs."""
     manifest = store.read_manifest()
     check_plan(manifest, store.out)
-    spec = SweepSpec.model_validate(manifest["spec"])
+    try:
+        spec = SweepSpec.model_validate(manifest["spec"])
+    except ValidationError as e:  # written by a version with other rules, or edited by hand
+        raise InputError(f"{store.manifest_path}: the sweep it describes is not one this version "
+                         f"of leverage-sim can run ({e.error_count()} problem(s), the first: "
+                         f"{e.errors()[0]['msg']}), so its runs cannot be rerun or resumed here. "
+                         "Use the version that wrote it (its package_version), or start the sweep "
+                         "again into a new --out folder.") from None
     points = store.read_table("points", ["point_id", *spec.paths]).to_pandas()
     columns = {p: points[p].to_numpy() for p in spec.paths}
     seeds = store.read_table("runs", columns=["seed"]).column("seed").to_numpy()

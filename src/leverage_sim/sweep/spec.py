@@ -148,14 +148,18 @@ class SweepSpec(FrozenStrict):
                              f"parameters:, ...), not {type(data).__name__} {data!r} "
                              "(docs/sweeps.md shows every field with an example).")
         try:
-            return cls.model_validate(dict(data))
+            spec = cls.model_validate(dict(data))
+            problems = [f"'parameters['{path}']': {why}" for path, p in spec.parameters.items()
+                        if (why := p.repeats())]
         except ValidationError as e:
             problems = [_describe(err) for err in e.errors()]
+        if problems:
             raise InputError(
                 f"Sweep from {source}: {len(problems)} problem{'s' * (len(problems) > 1)} — "
                 + "; ".join(problems) + ". Fix these fields (docs/sweeps.md shows "
                 "every field with an example)."
             ) from None
+        return spec
 
     def with_changes(self, **changes: Any) -> SweepSpec:
         """A copy with some fields replaced (None values are ignored), validated again."""

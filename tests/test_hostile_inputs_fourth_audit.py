@@ -96,6 +96,18 @@ def test_run_one_takes_a_scenario_name_as_run_does(tmp_path):
     assert tables.summary["seed"] == 7 and len(tables.timeseries) == 3
 
 
+def _calibration(path):
+    from leverage_sim.calibration.config import load_calibration
+
+    return load_calibration(path)
+
+
+def _episode(name):
+    from leverage_sim.calibration.episodes import load_episode
+
+    return load_episode(name)
+
+
 @pytest.mark.parametrize(("call", "said"), [
     (lambda: ls.load_scenario(5), r"A scenario \(its name, .*got int 5"),
     (lambda: ls.load_scenario(b"june_2020_replay"), "must be text or a pathlib.Path, got bytes"),
@@ -106,6 +118,10 @@ def test_run_one_takes_a_scenario_name_as_run_does(tmp_path):
     (lambda: ls.run_sweep(5, "unused"), "A sweep .*got int 5"),
     (lambda: ls.explore(5, ["foreign_forces.backing=0,1"]), "A sweep or scenario .*got int 5"),
     (lambda: SweepSpec.parse(None, "f.yaml"), "Sweep from f.yaml: a sweep is a mapping"),
+    (lambda: _calibration(None), r"A calibration file \(its path\) must be text .*NoneType"),
+    (lambda: _episode(5), r"An episode \(its name, .*got int 5"),
+    (lambda: ls.replication_seeds(-1, 2), "master_seed must be a whole number from 0"),
+    (lambda: ls.replication_seeds(1, 10**12), "n \\(seeds\\) is at most 10,000,000"),
     (lambda: SweepSpec.parse([1], "f.yaml"), "Sweep from f.yaml: a sweep is a mapping"),
 ])
 def test_names_and_paths_of_the_wrong_type_are_named(call, said):
@@ -357,3 +373,17 @@ def test_a_stored_sweep_this_version_cannot_run_is_named_not_a_crash(sweep_dir, 
     code, _, err = cli("rerun", folder, "--run-id", "0")
     assert code == 2 and "is not one this version of leverage-sim can run" in err
     assert "Input should be 'grid'" in err and "internal error" not in err
+
+
+def test_one_scenario_or_episode_given_alone_or_as_a_generator_is_read_whole(tiny,
+                                                                            monkeypatch):
+    from leverage_sim.calibration import episodes
+    from leverage_sim.calibration.validation import from_episode_files
+
+    def asked(name):  # stands in for loading the episode (seconds): which name was asked for
+        raise InputError(f"asked for {name}")
+    monkeypatch.setattr(episodes, "load_episode", asked)
+    with pytest.raises(InputError, match="asked for najaf_2004$"):
+        from_episode_files("najaf_2004")
+    both = ls.compare((s for s in (tiny, tiny)), 1, posterior=None)
+    assert list(both.results) == ["june_2020_replay", "june_2020_replay#2"]

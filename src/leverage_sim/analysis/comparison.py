@@ -27,6 +27,7 @@ the same seeds, and with a posterior its overridden paths keep their values.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -282,8 +283,9 @@ def columns(scenarios: Sequence[Scenario | str | Path] | Scenario | str | Path,
     Raises:
         InputError: fewer than two columns, or a bad override or variant (naming it).
     """
-    if isinstance(scenarios, Scenario | str | Path):
-        scenarios = [scenarios]
+    if isinstance(scenarios, Scenario | str | os.PathLike) or not isinstance(scenarios, Iterable):
+        scenarios = [scenarios]  # one scenario (anything else is named by load_scenario)
+    scenarios = list(scenarios)
     if isinstance(variants, str | Mapping):  # one variant, not a list of them
         variants = [variants]
     for variant in variants:

@@ -148,7 +148,8 @@ def find_named_file(name_or_path: str | Path, known: Callable[[], Mapping[str, P
     """``name_or_path`` itself if it is a path (a ``.yaml`` name or one with a folder) to an
     existing file, else the file ``known()`` maps the name to; an :class:`InputError` naming
     the ``kind`` of file, close matches and the known names otherwise."""
-    p = Path(name_or_path)
+    p = Path(require_path(name_or_path, f"{article(kind).capitalize()} {kind} (its name, or the "
+                          "path of its .yaml file)"))
     a = article(kind)
     if p.suffix in (".yaml", ".yml"):
         return require_file(p, f"{kind.capitalize()} file", f"Check the path, or give {a} {kind} "

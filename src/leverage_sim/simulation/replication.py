@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from leverage_sim.errors import InputError
-from leverage_sim.scenario.limits import check_seed
+from leverage_sim.scenario.limits import MAX_SWEEP_RUNS, check_count, check_seed
 from leverage_sim.scenario.loader import load_scenario, with_checked_numbers
 from leverage_sim.scenario.schema import Scenario
 from leverage_sim.simulation.event_log import EventColumns
@@ -37,8 +37,14 @@ def replication_seeds(master_seed: int, n: int) -> list[int]:
 
     Replication ``i`` always gets the same seed, whatever ``n`` is and wherever it runs; the
     integer alone reproduces the run (``run_one(scenario, seed)``). Children are made one at a
-    time, so memory does not grow with ``n``.
+    time; ``n`` is at most :data:`~leverage_sim.scenario.limits.MAX_SWEEP_RUNS` (a list of that
+    many seeds already holds hundreds of MB).
     """
+    master_seed, n = check_seed(master_seed, "master_seed"), check_count(n, "n (seeds)")
+    if n > MAX_SWEEP_RUNS:
+        raise InputError(f"n (seeds) is at most {MAX_SWEEP_RUNS:,} (the runs one sweep plans), "
+                         f"got {n:,}; make the seeds of a larger study in parts (child_seed "
+                         "gives any one of them).")
     return [child_seed(master_seed, (i,)) for i in range(n)]
 
 

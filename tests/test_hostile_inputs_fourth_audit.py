@@ -387,3 +387,13 @@ def test_one_scenario_or_episode_given_alone_or_as_a_generator_is_read_whole(tin
         from_episode_files("najaf_2004")
     both = ls.compare((s for s in (tiny, tiny)), 1, posterior=None)
     assert list(both.results) == ["june_2020_replay", "june_2020_replay#2"]
+
+
+def test_overrides_given_as_a_generator_are_applied_and_recorded(tiny):
+    res = ls.run(tiny, 1, posterior=None, overrides=(t for t in ["government.resolve=0.3"]))
+    assert res.scenario.government.resolve == 0.3
+    assert res.overrides == ["government.resolve=0.3"] and "with government.resolve=0.3" in \
+        res.inputs
+    both = ls.compare([tiny, tiny], 1, posterior=None,
+                      overrides=(t for t in ["government.resolve=0.3"]))
+    assert "(all with government.resolve=0.3)" in both.inputs

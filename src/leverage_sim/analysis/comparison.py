@@ -330,6 +330,7 @@ def compare(scenarios: Sequence[Scenario | str | Path] | Scenario | str | Path,
     keep their values. All columns' tables are held at once: each may use its share of the
     memory limit.
     """
+    overrides = ov.reusable(overrides)  # applied, then recorded: read twice
     return compare_columns(columns(scenarios, overrides, variants, scenario_dirs),
                            replications, seed, progress, posterior, override_texts(overrides))
 

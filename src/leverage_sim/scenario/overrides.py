@@ -103,6 +103,17 @@ def parse_assignment(text: str) -> tuple[str, Any]:
     return path.strip(), value
 
 
+def reusable(overrides: Mapping[str, Any] | Iterable[str] | None
+             ) -> Mapping[str, Any] | Iterable[str] | None:
+    """``overrides`` in a form that can be read more than once: a generator or other one-pass
+    iterable of texts becomes a tuple (a function that applies the overrides and then records
+    them would otherwise record none); mappings, texts and None are returned as they are."""
+    if overrides is None or isinstance(overrides, Mapping | str) \
+            or not isinstance(overrides, Iterable):
+        return overrides
+    return tuple(overrides)
+
+
 def normalise(overrides: Mapping[str, Any] | Iterable[str] | None) -> dict[str, Any]:
     """Accept a ``{path: value}`` mapping or an iterable of ``"path=value"`` strings."""
     if overrides is None:

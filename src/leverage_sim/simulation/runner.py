@@ -153,6 +153,7 @@ def run(scenario: Scenario | str | Path, replications: int = 1, seed: int | None
         engine: ``agent`` (default: all four tables) or ``fast`` (:data:`ENGINES`: the
             summary and events only, ``timeseries`` and ``militias`` empty; same values).
     """
+    overrides = ov.reusable(overrides)  # applied, then recorded: read twice
     if not isinstance(scenario, Scenario) or overrides:
         scenario = load_scenario(scenario, overrides)
     replications = check_count(replications, "replications")

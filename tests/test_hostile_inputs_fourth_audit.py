@@ -397,3 +397,17 @@ def test_overrides_given_as_a_generator_are_applied_and_recorded(tiny):
     both = ls.compare([tiny, tiny], 1, posterior=None,
                       overrides=(t for t in ["government.resolve=0.3"]))
     assert "(all with government.resolve=0.3)" in both.inputs
+
+
+def test_a_scenario_file_whose_name_is_no_scenario_name_is_not_listed_as_one(tmp_path, cli):
+    from leverage_sim.scenario.loader import available_scenarios
+
+    for stem in ("has space", "sçénário", "ok_name"):
+        (tmp_path / f"{stem}.yaml").write_text("extends: june_2020_replay\n", encoding="utf-8")
+    found = available_scenarios(tmp_path)
+    assert "ok_name" in found and "has space" not in found and "sçénário" not in found
+    code, out, err = cli("list", "--scenario-dir", tmp_path)
+    assert code == 0 and out.startswith("ok_name ") and "has space" not in out
+    assert "has space.yaml is left out: 'has space' is not a scenario name, so it runs only " \
+           "by its path" in err
+    assert cli("validate", tmp_path / "has space.yaml")[0] == 0  # its path still works

@@ -90,18 +90,29 @@ def _readable_folder(d: Path, origin: str) -> bool:
 
 def available_scenarios(extra: Iterable[str | Path] = ()) -> dict[str, Path]:
     """Scenario name -> file, first folder wins (see :func:`scenario_dirs`); files whose names
-    are not UTF-8 text are left out (:func:`unnamed_scenario_files`)."""
+    no command could give as a scenario name are left out (:func:`unnamed_scenario_files`)."""
     found: dict[str, Path] = {}
     for f in _scenario_files(extra):
-        if is_utf8(f.name):
+        if unnamed_because(f) is None:
             found.setdefault(f.stem, f)
     return found
 
 
 def unnamed_scenario_files(extra: Iterable[str | Path] = ()) -> list[Path]:
-    """Scenario files whose names are not UTF-8 text: no argument can name them (the CLI takes
-    UTF-8 only) and their names cannot be printed as such, so they are not scenarios."""
-    return [f for f in _scenario_files(extra) if not is_utf8(f.name)]
+    """Scenario files whose names are no scenario name (:func:`unnamed_because`): no command
+    can run them by name, so they are not listed as scenarios (their paths still work)."""
+    return [f for f in _scenario_files(extra) if unnamed_because(f) is not None]
+
+
+def unnamed_because(f: Path) -> str | None:
+    """Why the file ``f`` cannot be named as a scenario (None if it can): its name is not
+    UTF-8 text (no argument can hold it, nor can it be printed as such), or its stem is not
+    a scenario name (letters, digits, '_', '-', '.'; e.g. it holds a space)."""
+    if not is_utf8(f.name):
+        return "its name is not UTF-8 text"
+    if not _NAME.fullmatch(f.stem):
+        return f"'{f.stem}' is not a scenario name, so it runs only by its path"
+    return None
 
 
 def _scenario_files(extra: Iterable[str | Path]) -> list[Path]:

@@ -411,3 +411,14 @@ def test_a_scenario_file_whose_name_is_no_scenario_name_is_not_listed_as_one(tmp
     assert "has space.yaml is left out: 'has space' is not a scenario name, so it runs only " \
            "by its path" in err
     assert cli("validate", tmp_path / "has space.yaml")[0] == 0  # its path still works
+
+
+def test_a_section_given_as_a_mapping_changes_only_the_fields_it_names():
+    base = ls.load_scenario(REPLAY)
+    for overrides in ({"government": {"resolve": 0.3}}, ["government={resolve: 0.3}"]):
+        changed = ls.load_scenario(REPLAY, overrides)
+        assert changed.government.resolve == 0.3
+        assert changed.government.model_dump(exclude={"resolve"}) == \
+            base.government.model_dump(exclude={"resolve"})  # the name was lost to a default
+    no_events = ls.load_scenario(REPLAY, {"events": [], "horizon_days": 3})
+    assert no_events.events == []  # a list still replaces the list

@@ -184,8 +184,18 @@ def apply(data: dict[str, Any], path: str, value: Any) -> str:
     if not isinstance(node, dict):
         raise InputError(f"Override '{path}': '{render_path(parts[:-1])}' is not a section with "
                          "fields.")
-    node[parts[-1]] = value
+    node[parts[-1]] = _into_section(node.get(parts[-1]), value)
     return render_path([*canonical, parts[-1]])
+
+
+def _into_section(old: Any, new: Any) -> Any:
+    """``new`` set over ``old``: a mapping over a section changes only the fields it names
+    (sections inside it likewise), as ``extends`` merges sections, rather than putting the
+    schema's defaults in place of the section's other fields; any other value (a number, a
+    list: ``events=[]`` drops every event) replaces ``old``."""
+    if isinstance(old, dict) and isinstance(new, Mapping):
+        return {**old, **{key: _into_section(old.get(key), value) for key, value in new.items()}}
+    return new
 
 
 def _list_position(node: Any, key: Key, where: str, path: str) -> int:

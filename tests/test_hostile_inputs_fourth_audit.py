@@ -422,3 +422,7 @@ def test_a_section_given_as_a_mapping_changes_only_the_fields_it_names():
             base.government.model_dump(exclude={"resolve"})  # the name was lost to a default
     no_events = ls.load_scenario(REPLAY, {"events": [], "horizon_days": 3})
     assert no_events.events == []  # a list still replaces the list
+    figures = {"government.resolve": 0.5}  # an event's figures are replaced whole, not merged
+    set_event = ls.load_scenario(REPLAY, {"events[0].action": "set", "events[0].target": None,
+                                          "events[0].figures": figures}).events[0]
+    assert set_event.figures == figures

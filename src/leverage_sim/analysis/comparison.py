@@ -27,6 +27,7 @@ the same seeds, and with a posterior its overridden paths keep their values.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -282,8 +283,9 @@ def columns(scenarios: Sequence[Scenario | str | Path] | Scenario | str | Path,
     Raises:
         InputError: fewer than two columns, or a bad override or variant (naming it).
     """
-    if isinstance(scenarios, Scenario | str | Path):
-        scenarios = [scenarios]
+    if isinstance(scenarios, Scenario | str | os.PathLike) or not isinstance(scenarios, Iterable):
+        scenarios = [scenarios]  # one scenario (anything else is named by load_scenario)
+    scenarios = list(scenarios)
     if isinstance(variants, str | Mapping):  # one variant, not a list of them
         variants = [variants]
     for variant in variants:
@@ -328,6 +330,7 @@ def compare(scenarios: Sequence[Scenario | str | Path] | Scenario | str | Path,
     keep their values. All columns' tables are held at once: each may use its share of the
     memory limit.
     """
+    overrides = ov.reusable(overrides)  # applied, then recorded: read twice
     return compare_columns(columns(scenarios, overrides, variants, scenario_dirs),
                            replications, seed, progress, posterior, override_texts(overrides))
 
@@ -339,6 +342,9 @@ def compare_columns(cols: Sequence[Column], replications: int, seed: int | None 
     """Run ``cols`` (from :func:`columns`) as :func:`compare` does; ``common``: the override
     texts shared by every column (for the titles)."""
     master = cols[0].scenario.seed if seed is None else seed
+    if progress is not None and not callable(progress):
+        raise InputError(f"progress must be a callable that takes a column's label and returns a "
+                         f"loop wrapper (or None), got {type(progress).__name__} {progress!r}.")
     posterior = post.resolve(posterior)
     limit = run_memory_limit() // max(1, len(cols))
     return Comparison({c.label: run(c.scenario, replications, master, c.overrides,

@@ -98,7 +98,7 @@ def build_spec(target: str, levers: Iterable[str] = (), *, replications: int | N
     to them) or a scenario with ``levers`` like ``foreign_forces.backing=0:1:5``. Replications
     default to :data:`REPLICATIONS` (or the file's), the posterior to
     :data:`EXPLORE_POSTERIOR` (or the file's)."""
-    levers = list(levers)
+    levers = [levers] if isinstance(levers, str) else list(levers)  # one lever, not its letters
     if is_sweep_file(target):
         spec = SweepSpec.from_file(target)
         fixed = dict(spec.overrides)
@@ -117,7 +117,8 @@ def build_spec(target: str, levers: Iterable[str] = (), *, replications: int | N
                              "foreign_forces.presence=0:10000:5` (PATH=lo:hi:n, n values), "
                              "or give a sweep file whose parameters are the levers.")
         spec = SweepSpec.from_cli(target, levers, design=design or "grid", samples=samples,
-                                  replications=replications or REPLICATIONS, seed=seed,
+                                  replications=REPLICATIONS if replications is None
+                                  else replications, seed=seed,
                                   overrides=overrides, posterior=posterior or EXPLORE_POSTERIOR,
                                   name=f"{Path(target).stem}_explore")
     text = [p for p, lever in spec.parameters.items() if lever.discrete is not None

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from leverage_sim.errors import InputError
+from leverage_sim.scenario.limits import is_real
 from leverage_sim.simulation.outcomes import OUTCOMES
 from leverage_sim.sweep.results import outcome_values, summarise
 
@@ -85,11 +86,12 @@ def check_question(holds: str, limits: Mapping[str, float], hold_at_least: float
                    percentile: float) -> None:
     """Refuse a question the runs cannot answer (before any run starts): unknown columns in
     ``holds``, a share outside (0, 1], a percentile outside [0, 100]."""
-    if not 0 < hold_at_least <= 1:
+    if not is_real(hold_at_least) or not 0 < hold_at_least <= 1:
         raise InputError(f"--hold-at-least must be a share above 0 and at most 1 (e.g. 0.6), "
-                         f"got {hold_at_least}.")
-    if not 0 <= percentile <= 100:
-        raise InputError(f"--percentile must be between 0 and 100 (e.g. 90), got {percentile}.")
+                         f"got {hold_at_least!r}.")
+    if not is_real(percentile) or not 0 <= percentile <= 100:
+        raise InputError(f"--percentile must be between 0 and 100 (e.g. 90), got "
+                         f"{percentile!r}.")
     parse_limits(limits)
     probe = pd.DataFrame({name: [False] if name == "us_withdrawn" else [0] for name in OUTCOMES})
     holds_mask(probe, holds)

@@ -23,6 +23,7 @@ from leverage_sim.calibration.episodes import LoadedEpisode, fact_id, find_episo
 from leverage_sim.calibration.files import load_model
 from leverage_sim.calibration.smc import SCALES, Budget, Prior, Target
 from leverage_sim.errors import InputError
+from leverage_sim.files.safe_yaml import require_path
 from leverage_sim.scenario import overrides as ov
 from leverage_sim.scenario.loader import field_of, load_scenario
 from leverage_sim.scenario.schema import Scenario, Strict
@@ -191,7 +192,7 @@ class Calibration:
 
 def load_calibration(path: str | Path) -> Calibration:
     """Read and check a calibration file (and its episodes); :class:`InputError` otherwise."""
-    path = Path(path)
+    path = Path(require_path(path, "A calibration file (its path)"))
     if not path.is_file():
         state = "is a folder, not a file" if path.is_dir() else "does not exist"
         raise InputError(f"Calibration file '{path}' {state}. Give the path of a calibration "

@@ -38,6 +38,7 @@ event that never happened within the horizon, e.g. ``days_until`` with ``cap``) 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -407,6 +408,7 @@ def from_episode_files(names: Sequence[str] = ()) -> list[Episode]:
     from leverage_sim.calibration import episodes as files
 
     if names:
+        names = [names] if isinstance(names, str | os.PathLike) else names  # one, not its letters
         loaded = [files.load_episode(n) for n in names]
     else:
         loaded = [e for e in (files.load_episode(f) for f in sorted(files.EPISODE_DIR.glob(

@@ -14,6 +14,7 @@ from leverage_sim.scenario.loader import (
     ENV_SCENARIO_PATH,
     available_scenarios,
     read_yaml,
+    unnamed_because,
     unnamed_scenario_files,
 )
 
@@ -43,9 +44,9 @@ def main(args: argparse.Namespace) -> int:
     """Run the verb."""
     found = available_scenarios(args.scenario_dir)
     for path in unnamed_scenario_files(args.scenario_dir):
-        print(visible(f"leverage-sim list: note: {path} is left out: its name is not UTF-8 "
-                      "text, so no command can name it. Rename it (letters, digits, '_', '-', "
-                      "'.') to use it."), file=sys.stderr)
+        print(visible(f"leverage-sim list: note: {path} is left out: "
+                      f"{unnamed_because(path)}. Rename it (letters, digits, '_', '-', '.') to "
+                      "use it by name."), file=sys.stderr)
     if args.json:
         emit([{"name": name, "question": question_of(path), "path": path}
               for name, path in found.items()])

@@ -30,10 +30,14 @@ from typing import Any
 
 import leverage_sim.cli as _cli_pkg
 from leverage_sim.errors import InputError, is_interrupt
+from leverage_sim.files.environment import env_flag
 from leverage_sim.files.output_dir import describe_os_error, is_file_system_error
 from leverage_sim.files.safe_text import is_utf8, visible
 from leverage_sim.scenario.loader import ENV_SCENARIO_PATH
 from leverage_sim.simulation.stale import allowing_stale
+
+DEBUG_ENV = "LEVERAGE_SIM_DEBUG"
+"""Set to 1 (or true, yes, on) to print the traceback of an internal error."""
 
 EXIT_CODES = ("exit codes: 0 ok; 1 internal error (a bug: please report it); 2 bad input, "
               "arguments or output folder (also: disk full, folder locked by another run, no "
@@ -196,7 +200,7 @@ def _run(argv: list[str] | None) -> int:
             print(f"leverage-sim: error: {describe_os_error(e, verb='read or write')}",
                   file=sys.stderr)
             return 2
-        if os.environ.get("LEVERAGE_SIM_DEBUG"):
+        if env_flag(DEBUG_ENV):
             traceback.print_exc()
         print(f"leverage-sim: internal error: {type(e).__name__}: {e}. This is a bug; please "
               "report it with the command you ran (set LEVERAGE_SIM_DEBUG=1 for a traceback).",

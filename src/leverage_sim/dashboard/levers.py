@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from leverage_sim.scenario.limits import is_real
 from leverage_sim.scenario.loader import load_scenario
 from leverage_sim.scenario.overrides import normalise
 from leverage_sim.scenario.schema import Scenario
@@ -73,9 +74,16 @@ def live_values(model: LeverageModel) -> dict[str, float]:
 
 def lever_overrides(values: Mapping[str, Any]) -> dict[str, float]:
     """Dotted overrides for the levers given a value (``None`` keeps the scenario's; other
-    keys, such as ``seed``, are ignored)."""
-    return {lv.path: float(values[lv.name]) for lv in LEVERS
+    keys, such as ``seed``, are ignored); a value that is no number is left for the scenario
+    schema to refuse, naming the lever's field."""
+    return {lv.path: _number(values[lv.name]) for lv in LEVERS
             if values.get(lv.name) is not None}
+
+
+def _number(value: Any) -> Any:
+    """A lever's value as a float if it is a number; anything else unchanged, for the scenario
+    schema to refuse by name (text, true/false)."""
+    return float(value) if is_real(value) else value
 
 
 def settings_scenario(name: str, overrides: Iterable[str], values: Mapping[str, Any]

@@ -8,6 +8,7 @@ from typing import Any
 
 from leverage_sim.dashboard.levers import settings_scenario
 from leverage_sim.dashboard.snapshot import RunSnapshot, take
+from leverage_sim.scenario.limits import check_seed
 from leverage_sim.simulation import posterior as post
 from leverage_sim.simulation.model import LeverageModel
 from leverage_sim.simulation.runner import child_seed
@@ -55,7 +56,7 @@ class DashboardModel(LeverageModel):
             "embassy_interception": embassy_interception})
         self.scenario_name = scenario_name
         self.settings = spec  # the scenario the settings describe, before a posterior draw
-        self.replication = int(seed)
+        self.replication = check_seed(seed, "The dashboard's seed (the replication number)")
         self.posterior = posterior
         run_seed = child_seed(spec.seed, (self.replication,))
         drawn = post.resolve(posterior)

@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 from leverage_sim.errors import InputError
+from leverage_sim.files.output_dir import describe_os_error
 from leverage_sim.scenario.canonical import scenario_yaml
 from leverage_sim.scenario.schema import Scenario
 
@@ -35,7 +36,12 @@ def save_scenario(scenario: Scenario, path: str | os.PathLike[str], origin: str 
     if not target.parent.is_dir():
         raise InputError(f"Cannot save the scenario as {target}: the folder {target.parent} "
                          "does not exist. Create it or choose another path.")
-    if target.exists() and not _ours(target):
+    try:
+        exists = target.exists()
+    except OSError as e:  # a name too long for the file system
+        raise InputError(f"Cannot save the scenario as {target}: {describe_os_error(e)} Choose "
+                         "a shorter name or another path.") from None
+    if exists and not _ours(target):
         raise InputError(f"Not overwriting {target}: leverage-sim did not write it (its first "
                          f"line is not '{MARK}'). Choose another file name.")
     text = (f"{MARK}{': ' + origin if origin else ''}\n"

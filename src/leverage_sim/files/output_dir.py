@@ -47,6 +47,7 @@ from typing import Any
 
 from leverage_sim.errors import InputError
 from leverage_sim.files.safe_text import article
+from leverage_sim.files.safe_yaml import require_path
 
 RECORD = ".leverage-sim.json"
 """The record of a folder leverage-sim wrote: kind, version, time and the files it wrote."""
@@ -412,8 +413,12 @@ class OutputFolder:
 
     def __init__(self, out: str | Path, kind: str, force: bool, resume: bool, staged: bool,
                  files: Sequence[str]) -> None:
+        require_path(out, "The output folder (--out)")
         if str(out).strip() == "":
             raise OutputError("The output folder (--out) is empty; give a folder path.")
+        if "\0" in str(out):
+            raise OutputError(f"The output folder (--out) {str(out)!r} holds a NUL character, "
+                              "which no file name can; give a folder path.")
         given = Path(out).expanduser()
         if given.is_symlink() and not given.exists():
             raise OutputError(f"--out '{out}' is a symbolic link to '{os.readlink(given)}', "

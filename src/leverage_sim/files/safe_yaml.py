@@ -7,7 +7,8 @@ through :func:`load_text`, which differs from ``yaml.safe_load`` in that:
 - a tag other than the standard ones (``!!python/object``, ``!custom``) is "unsupported";
 - an impossible date (``2020-02-30``) stays text, so the schema names the field it is in;
 - a number YAML 1.1 would silently read in another base is refused: a leading zero (``0100``
-  is octal 64) or a colon (``1:00`` is base-60 60); a number in exponent notation without a
+  is octal 64), a colon (``1:00`` is base-60 60) or a ``0x``/``0b`` prefix (``0x10`` is 16);
+  underscores between digits are kept as separators (``1_000`` is 1000, as in Python); a number in exponent notation without a
   dot (``5e-1``, ``1e4``) is a number, as in YAML 1.2 and Python, not text; a whole number of
   more than :data:`MAX_DIGITS` digits is refused (Python will not read it as a number);
 - a character YAML does not allow in a file (NUL, an escape, another control character) is
@@ -32,6 +33,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from leverage_sim.errors import InputError
+from leverage_sim.files.safe_text import visible
 
 MAX_BYTES = 16 * 2**20
 """Largest YAML file read (16 MiB; the shipped scenarios are under 20 kB)."""
@@ -64,9 +66,14 @@ class _TooLong(yaml.MarkedYAMLError):
     """A whole number with more digits than Python converts."""
 
 
-def _other_base(node: Node, value: Any, kind: str) -> _OtherBase:
+def _other_base(node: Node, value: Any, kind: str, looks: str = "the decimal number it looks "
+                "like") -> _OtherBase:
     return _OtherBase(None, None, f"{node.value!r} is read by YAML as {kind} ({value!r}), not "
-                      "the decimal number it looks like", node.start_mark)
+                      f"{looks}", node.start_mark)
+
+
+_PREFIXES = {"0x": "a hexadecimal number", "0b": "a binary number"}
+"""Prefixes of whole numbers YAML 1.1 reads in base 16 or 2 (``0o`` is text in YAML 1.1)."""
 
 
 class _Loader(_BASE):  # type: ignore[misc, valid-type]
@@ -83,6 +90,8 @@ class _Loader(_BASE):  # type: ignore[misc, valid-type]
             raise _other_base(node, value, "a base-60 number")
         if len(digits) > 1 and digits[0] == "0" and digits[1].isdigit():
             raise _other_base(node, value, "an octal number")
+        if digits[:2].lower() in _PREFIXES:
+            raise _other_base(node, value, _PREFIXES[digits[:2].lower()], "a decimal number")
         return value
 
     def construct_yaml_float(self, node: Node) -> float:
@@ -136,9 +145,9 @@ def load_text(text: str, source: str) -> Any:
         raise InputError(f"{source}: {e.problem}{_at(e.problem_mark)} ({e.context}); YAML would "
                          "silently keep only the last one. Give each key once.") from None
     except _OtherBase as e:
-        raise InputError(f"{source}: {e.problem}{_at(e.problem_mark)}. Write the number without "
-                         "a leading zero or colon (100, not 0100), or quote it if it is text."
-                         ) from None
+        raise InputError(f"{source}: {e.problem}{_at(e.problem_mark)}. Write the decimal "
+                         "number, without a leading zero, colon or 0x/0b prefix (100, not 0100, "
+                         "1:40 or 0x64), or quote it if it is text.") from None
     except _TooLong as e:
         raise InputError(f"{source}: {e.problem}{_at(e.problem_mark)}, far beyond any field's "
                          "range. Write the number you mean, or quote it if it is text.") from None
@@ -244,7 +253,8 @@ def _children(node: Node) -> list[Node]:
 
 def file_problem(path: Path) -> str | None:
     """Why ``path`` cannot be read as a YAML file (None if it can): missing, a folder, a
-    symbolic-link loop, not a regular file, unreadable or larger than MAX_BYTES."""
+    symbolic-link loop, not a regular file, unreadable, larger than MAX_BYTES or a name no
+    file can have."""
     try:
         info = path.stat()
     except FileNotFoundError:
@@ -253,6 +263,8 @@ def file_problem(path: Path) -> str | None:
         if e.errno == errno.ELOOP:
             return "is a symbolic link loop"
         return f"cannot be read ({e.strerror or e})"
+    except ValueError:  # a NUL character: no file has such a name
+        return "is no possible file name (it holds a NUL character)"
     if stat.S_ISDIR(info.st_mode):
         return "is a folder, not a file"
     if not stat.S_ISREG(info.st_mode):
@@ -265,12 +277,23 @@ def file_problem(path: Path) -> str | None:
     return None
 
 
+def require_path(value: Any, what: str) -> str | os.PathLike[str]:
+    """``value`` if it can be a path (text or an :class:`os.PathLike` such as a
+    :class:`~pathlib.Path`), else an :class:`InputError` naming ``what`` it was meant to be and
+    what it is (``None``, a number, bytes ...); the library's functions that take names or paths
+    check them with it, so a wrong type is named rather than a TypeError deep inside."""
+    if not isinstance(value, str | os.PathLike):
+        raise InputError(f"{what} must be text or a pathlib.Path, got {type(value).__name__} "
+                         f"{value!r}.")
+    return value
+
+
 def require_file(path: Path, what: str = "File", hint: str = "") -> Path:
     """``path`` if it can be read as a YAML file, else an :class:`InputError` saying why, e.g.
     "Scenario file 'x.yaml' is a folder, not a file." followed by ``hint``."""
     problem = file_problem(path)
     if problem is not None:
-        raise InputError(f"{what} '{path}' {problem}." + (f" {hint}" if hint else ""))
+        raise InputError(f"{what} '{visible(str(path))}' {problem}." + (f" {hint}" if hint else ""))
     return path
 
 

@@ -69,9 +69,29 @@ def date_axis(ax: Axes, start: object, days: int) -> None:
     ax.set_xlim(start, start + pd.Timedelta(days=days))
 
 
+def require(table: object, what: str, *columns: str) -> pd.DataFrame:
+    """``table`` if it is a DataFrame with ``columns`` and at least one row; else an
+    :class:`InputError` naming ``what`` (e.g. "the effects table") and what it lacks. Every
+    chart here checks its tables with it, so an empty or wrong table is named, not a KeyError."""
+    if not isinstance(table, pd.DataFrame):
+        raise InputError(f"{what[:1].upper()}{what[1:]} must be a pandas DataFrame, got "
+                         f"{type(table).__name__}.")
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise InputError(f"No column {', '.join(map(repr, missing))} in {what} (its columns: "
+                         f"{', '.join(map(str, table.columns)) or 'none'}); pass the table the "
+                         "chart's docstring names.")
+    if table.empty:
+        raise InputError(f"{what[:1].upper()}{what[1:]} has no rows, so there is nothing to "
+                         "draw: run at least one replication, or check the filter that selected "
+                         "the rows.")
+    return table
+
+
 def standoff_groups(summary: pd.DataFrame) -> pd.Series:
     """Per replication (index), which way its standoffs went: ``relented`` (at least once),
     ``held firm`` (won at least one, never relented) or ``no standoff decided``."""
+    require(summary, "the summary table", "replication", "relents", "held_firm")
     group = np.where(summary["relents"] > 0, "relented",
                      np.where(summary["held_firm"] > 0, "held firm", "no standoff decided"))
     return pd.Series(group, index=summary["replication"].to_numpy(), name="standoff")
@@ -80,14 +100,11 @@ def standoff_groups(summary: pd.DataFrame) -> pd.Series:
 def _daily(timeseries: pd.DataFrame, *columns: str) -> None:
     """An :class:`InputError` unless ``timeseries`` holds daily rows with ``columns``: results
     of the fast engine keep only the summary and the events."""
-    if timeseries.empty or "date" not in timeseries:
+    if isinstance(timeseries, pd.DataFrame) and (timeseries.empty or "date" not in timeseries):
         raise InputError("These results hold no daily time series (a run with engine='fast' "
                          "keeps only the summary and the events): run with engine='agent' (the "
                          "default) to chart days.")
-    missing = [c for c in columns if c not in timeseries]
-    if missing:
-        raise InputError(f"No column {', '.join(map(repr, missing))} in the time series; its "
-                         f"columns: {', '.join(map(str, timeseries.columns))}.")
+    require(timeseries, "the time series", "replication", "day", *columns)
 
 
 def band_plot(ax: Axes, timeseries: pd.DataFrame, column: str, label: str | None = None,
@@ -267,6 +284,8 @@ def outcome_shares_by_scenario(ax: Axes, summaries: Mapping[str, pd.DataFrame],
     if not summaries:
         raise InputError("outcome_shares_by_scenario needs at least one summary table.")
     shares = {meaning: f"{col}>0" for col, meaning in OUTCOMES.values()}
+    for label, summary in summaries.items():
+        require(summary, f"the summary table '{label}'", *(col for col, _ in OUTCOMES.values()))
     runs = pd.concat([s.assign(scenario=label) for label, s in summaries.items()])
     table = summarise(runs, outcomes=list(shares.values()), by=["scenario"], level=level)
     table = table.set_index("scenario").loc[list(summaries)]
@@ -293,6 +312,7 @@ def effect_dots(ax: Axes, effects: pd.DataFrame, level: float = 0.9) -> Axes:
     :meth:`leverage_sim.analysis.comparison.Comparison.effects` with kind ``points``): one row per outcome,
     one marker per column (its own marker and offset), each labelled like ``held firm +29
     points [+24, +34]``; a line at 0 (no effect)."""
+    require(effects, "the effects table", "scenario", "measure", "effect", "low", "high")
     measures = list(dict.fromkeys(effects["measure"]))
     columns = list(dict.fromkeys(effects["scenario"]))
     step = 0.8 / max(1, len(columns))
@@ -346,6 +366,7 @@ def event_timeline(ax: Axes, events: pd.DataFrame, replication: int = 0) -> Axes
     muster, threats, standoff days, hold firm/relent, releases, attacks hit or intercepted,
     attacks with US casualties, strikes, drawdown). Marker labels give the figures (arrests,
     fighters, detainees, casualties)."""
+    require(events, "the events table", "replication", "date", "action", "detail", "value")
     ev = events[events["replication"] == replication].copy()
     if ev.empty:
         raise InputError(f"No events for replication {replication}; replications present: "
@@ -381,10 +402,7 @@ def _point_stats(runs: pd.DataFrame, outcomes: Sequence[str], by: list[str], lev
     (``_share`` for shares, ``_mean`` otherwise)."""
     from leverage_sim.outputs.summaries import summarise
 
-    missing = [c for c in by if c not in runs.columns]
-    if missing:
-        raise InputError(f"No column {missing} in the sweep table; swept parameters: "
-                         f"{runs.attrs.get('parameters', '?')}.")
+    require(runs, "the sweep table", *by)
     table = summarise(runs, outcomes=list(outcomes), by=by, level=level, interval=interval)
     centre = {o: f"{o}_share" if f"{o}_share" in table else f"{o}_mean" for o in outcomes}
     return table, centre
@@ -477,6 +495,7 @@ def prim_trajectory(ax: Axes, trajectory: pd.DataFrame, selected: int | None = N
 
     ``trajectory`` is :attr:`leverage_sim.analysis.PrimResult.trajectory`.
     """
+    require(trajectory, "the PRIM trajectory", "coverage", "density", "restricted")
     points = ax.scatter(trajectory["coverage"], trajectory["density"],
                         c=trajectory["restricted"], cmap="viridis", s=14)
     ax.figure.colorbar(points, ax=ax, label="parameters restricted")
@@ -501,8 +520,10 @@ def sensitivity_bars(ax: Axes, indices: pd.DataFrame, title: str | None = None) 
     ``mu_star``, mean absolute elementary effect, and ``sigma``); error bars are the ``*_conf``
     half-widths.
     """
-    sobol = {"S1", "ST"} <= set(indices.columns)
+    sobol = isinstance(indices, pd.DataFrame) and {"S1", "ST"} <= set(indices.columns)
     bars = ("S1", "ST") if sobol else ("mu_star", "sigma")
+    require(indices, "the table of sensitivity indices (Sobol S1 and ST, or Morris mu_star "
+            "and sigma)", *bars)
     names = {"S1": "first order S1", "ST": "total ST", "mu_star": "μ* (mean |effect|)",
              "sigma": "σ (interactions, non-linearity)"}
     x = np.arange(len(indices))

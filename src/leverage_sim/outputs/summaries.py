@@ -15,10 +15,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from leverage_sim.errors import InputError
+from leverage_sim.files.safe_yaml import load_text
 from leverage_sim.outputs import report
+from leverage_sim.scenario.limits import check_count, check_seed, is_real
 from leverage_sim.simulation.worker import RUN_COLUMNS
 
 DEFAULT_SHARES = tuple(f"{col}>0" for col, _ in report.OUTCOMES.values())
@@ -60,9 +61,9 @@ def outcome_values(df: pd.DataFrame, outcome: str) -> tuple[pd.Series, bool]:
     values = df[column]
     if m:
         try:
-            threshold = yaml.safe_load(m.group(3))
+            threshold = load_text(m.group(3), f"Outcome '{outcome}'")
             return _OPS[m.group(2)](values, threshold).astype(float), True
-        except (TypeError, yaml.YAMLError):
+        except TypeError:
             raise InputError(f"Outcome '{outcome}': cannot compare '{column}' with "
                              f"'{m.group(3)}'. Write e.g. attacks>=10.") from None
     if pd.api.types.is_bool_dtype(values):
@@ -91,14 +92,16 @@ def summarise(df: pd.DataFrame, outcomes: Sequence[str] | None = None,
     Defaults: ``by`` = the parameter columns; ``outcomes`` = ``DEFAULT_NUMERIC`` +
     ``DEFAULT_SHARES``.
     """
-    if not 0 < level < 1:
-        raise InputError(f"level must be between 0 and 1 (e.g. 0.9), got {level}.")
+    if not isinstance(df, pd.DataFrame):
+        hint = (" (for a run's Results give its .summary)" if hasattr(df, "summary") else "")
+        raise InputError(f"summarise takes a table of runs (a pandas DataFrame: load_sweep(...) "
+                         f"or Results.summary){hint}, got {type(df).__name__}.")
+    if not is_real(level) or not 0 < level < 1:
+        raise InputError(f"level must be a number between 0 and 1 (e.g. 0.9), got {level!r}.")
     if interval not in ("bootstrap", "quantile"):
         raise InputError(f"interval must be 'bootstrap' or 'quantile', got '{interval}'.")
-    if isinstance(by, str):  # one column, not the characters of its name
-        by = [by]
-    if isinstance(outcomes, str):
-        outcomes = [outcomes]
+    n_boot, seed = check_count(n_boot, "n_boot"), check_seed(seed)
+    by, outcomes = _names(by, "by"), _names(outcomes, "outcomes")
     by = list(by if by is not None else df.attrs.get("parameters") or _parameter_columns(df))
     missing = [b for b in by if b not in df.columns]
     if missing:
@@ -121,6 +124,18 @@ def summarise(df: pd.DataFrame, outcomes: Sequence[str] | None = None,
     out.attrs["level"] = level
     out.attrs["interval"] = interval
     return out
+
+
+def _names(names: str | Sequence[str] | None, what: str) -> list[str] | None:
+    """``names`` as a list of texts (one text is one name, not its characters); None stays
+    None; anything but texts is an :class:`InputError` naming ``what``."""
+    if names is None:
+        return None
+    names = [names] if isinstance(names, str) else names
+    if not isinstance(names, Sequence) or not all(isinstance(n, str) for n in names):
+        raise InputError(f"{what} takes column names (a text or a list of texts), got "
+                         f"{names!r}.")
+    return list(names)
 
 
 def _stats(name: str, v: np.ndarray, share: bool, level: float, interval: str, n_boot: int,

@@ -66,6 +66,26 @@ class Parameter(FrozenStrict):
             raise ValueError("triangular needs low <= mode <= high")
         return self
 
+    def repeats(self) -> str | None:
+        """Why this parameter would give one point twice (a value listed twice, 1 and 1.0
+        being one value; a range with equal ends), or None. Checked when a sweep is written
+        (:meth:`leverage_sim.sweep.spec.SweepSpec.parse`), not when a stored one is read."""
+        seen: set[Any] = set()
+        for v in self.values or ():
+            try:
+                if v in seen:
+                    return (f"values lists {v!r} more than once, so a grid would run that point "
+                            "twice (a sampled design would pick it twice as often); give each "
+                            "value once")
+                seen.add(v)
+            except TypeError:  # a list or mapping: the sweep refuses it on its own
+                continue
+        if self.range is not None and self.range[0] == self.range[1]:
+            return (f"range [{self.range[0]}, {self.range[1]}] has equal ends, so all its "
+                    f"values are the same point; give two different ends, or values: "
+                    f"[{self.range[0]}]")
+        return None
+
     @property
     def is_discrete(self) -> bool:
         """True for a finite list of values (``values``, or ``range`` with ``steps``)."""

@@ -74,6 +74,12 @@ def _whole(n: object) -> int | None:
     return int(n)
 
 
+def is_real(x: object) -> bool:
+    """Whether ``x`` is a real number (``int``, ``float`` or a NumPy number; not a bool, not
+    text): what a share, level or percentile argument must be before it is compared."""
+    return isinstance(x, numbers.Real) and not isinstance(x, bool)
+
+
 def check_seed(seed: int, what: str = "seed") -> int:
     """``seed`` (as an ``int``) if it is a whole number from 0 to ``SEED_MAX``; else an
     :class:`InputError`."""

@@ -27,7 +27,13 @@ from pydantic import ValidationError
 
 from leverage_sim.errors import InputError
 from leverage_sim.files.safe_text import article, is_utf8
-from leverage_sim.files.safe_yaml import load_text, read_file, read_text, require_file
+from leverage_sim.files.safe_yaml import (
+    load_text,
+    read_file,
+    read_text,
+    require_file,
+    require_path,
+)
 from leverage_sim.scenario import overrides as ov
 from leverage_sim.scenario.event_schema import check_events, label, short_repr
 from leverage_sim.scenario.schema import Scenario, retired
@@ -46,7 +52,11 @@ MAX_PROBLEMS_SHOWN = 10
 def as_folders(extra: Iterable[str | Path] | str | Path) -> list[str | Path]:
     """``extra`` as a list of folders: one folder given as a text or path is that folder (not
     the characters of its name, which iterating a text would give)."""
-    return [extra] if isinstance(extra, str | Path) else list(extra)
+    folders = [extra] if isinstance(extra, str | os.PathLike) else extra
+    if not isinstance(folders, Iterable) or isinstance(folders, bytes | Mapping):
+        folders = [folders]
+    return [require_path(f, "Each scenario folder (scenario_dirs, --scenario-dir)")
+            for f in folders]
 
 
 def scenario_dirs(extra: Iterable[str | Path] = ()) -> list[Path]:
@@ -80,18 +90,29 @@ def _readable_folder(d: Path, origin: str) -> bool:
 
 def available_scenarios(extra: Iterable[str | Path] = ()) -> dict[str, Path]:
     """Scenario name -> file, first folder wins (see :func:`scenario_dirs`); files whose names
-    are not UTF-8 text are left out (:func:`unnamed_scenario_files`)."""
+    no command could give as a scenario name are left out (:func:`unnamed_scenario_files`)."""
     found: dict[str, Path] = {}
     for f in _scenario_files(extra):
-        if is_utf8(f.name):
+        if unnamed_because(f) is None:
             found.setdefault(f.stem, f)
     return found
 
 
 def unnamed_scenario_files(extra: Iterable[str | Path] = ()) -> list[Path]:
-    """Scenario files whose names are not UTF-8 text: no argument can name them (the CLI takes
-    UTF-8 only) and their names cannot be printed as such, so they are not scenarios."""
-    return [f for f in _scenario_files(extra) if not is_utf8(f.name)]
+    """Scenario files whose names are no scenario name (:func:`unnamed_because`): no command
+    can run them by name, so they are not listed as scenarios (their paths still work)."""
+    return [f for f in _scenario_files(extra) if unnamed_because(f) is not None]
+
+
+def unnamed_because(f: Path) -> str | None:
+    """Why the file ``f`` cannot be named as a scenario (None if it can): its name is not
+    UTF-8 text (no argument can hold it, nor can it be printed as such), or its stem is not
+    a scenario name (letters, digits, '_', '-', '.'; e.g. it holds a space)."""
+    if not is_utf8(f.name):
+        return "its name is not UTF-8 text"
+    if not _NAME.fullmatch(f.stem):
+        return f"'{f.stem}' is not a scenario name, so it runs only by its path"
+    return None
 
 
 def _scenario_files(extra: Iterable[str | Path]) -> list[Path]:
@@ -111,7 +132,8 @@ def is_scenario_path(name_or_path: str | Path) -> bool:
 def find_scenario(name_or_path: str | Path, extra_dirs: Iterable[str | Path] = ()) -> Path:
     """The file for a scenario name or a .yaml/.yml path; an :class:`InputError` saying what is
     wrong (listing the known names for an unknown name)."""
-    p = Path(name_or_path)
+    p = Path(require_path(name_or_path, "A scenario (its name, the path of its .yaml file, or "
+                          "a Scenario)"))
     if is_scenario_path(p):
         return require_file(p, "Scenario file", "Check the path, or give a scenario name (see "
                             "`leverage-sim list`).")
@@ -137,7 +159,8 @@ def find_named_file(name_or_path: str | Path, known: Callable[[], Mapping[str, P
     """``name_or_path`` itself if it is a path (a ``.yaml`` name or one with a folder) to an
     existing file, else the file ``known()`` maps the name to; an :class:`InputError` naming
     the ``kind`` of file, close matches and the known names otherwise."""
-    p = Path(name_or_path)
+    p = Path(require_path(name_or_path, f"{article(kind).capitalize()} {kind} (its name, or the "
+                          "path of its .yaml file)"))
     a = article(kind)
     if p.suffix in (".yaml", ".yml"):
         return require_file(p, f"{kind.capitalize()} file", f"Check the path, or give {a} {kind} "

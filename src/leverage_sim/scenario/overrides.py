@@ -103,6 +103,17 @@ def parse_assignment(text: str) -> tuple[str, Any]:
     return path.strip(), value
 
 
+def reusable(overrides: Mapping[str, Any] | Iterable[str] | None
+             ) -> Mapping[str, Any] | Iterable[str] | None:
+    """``overrides`` in a form that can be read more than once: a generator or other one-pass
+    iterable of texts becomes a tuple (a function that applies the overrides and then records
+    them would otherwise record none); mappings, texts and None are returned as they are."""
+    if overrides is None or isinstance(overrides, Mapping | str) \
+            or not isinstance(overrides, Iterable):
+        return overrides
+    return tuple(overrides)
+
+
 def normalise(overrides: Mapping[str, Any] | Iterable[str] | None) -> dict[str, Any]:
     """Accept a ``{path: value}`` mapping or an iterable of ``"path=value"`` strings."""
     if overrides is None:
@@ -173,8 +184,25 @@ def apply(data: dict[str, Any], path: str, value: Any) -> str:
     if not isinstance(node, dict):
         raise InputError(f"Override '{path}': '{render_path(parts[:-1])}' is not a section with "
                          "fields.")
-    node[parts[-1]] = value
-    return render_path([*canonical, parts[-1]])
+    last = parts[-1]
+    node[last] = value if last in FREE_MAPPINGS else _into_section(node.get(last), value)
+    return render_path([*canonical, last])
+
+
+FREE_MAPPINGS = ("figures",)
+"""Fields whose value is a mapping of their own (an event's ``figures``: the action's numbers),
+replaced whole by an override; every other mapping in a scenario is a section."""
+
+
+def _into_section(old: Any, new: Any) -> Any:
+    """``new`` set over ``old``: a mapping over a section changes only the fields it names
+    (sections inside it likewise), as ``extends`` merges sections, rather than putting the
+    schema's defaults in place of the section's other fields; any other value (a number, a
+    list: ``events=[]`` drops every event) replaces ``old``, as does a mapping given for one
+    of :data:`FREE_MAPPINGS`."""
+    if isinstance(old, dict) and isinstance(new, Mapping):
+        return {**old, **{key: _into_section(old.get(key), value) for key, value in new.items()}}
+    return new
 
 
 def _list_position(node: Any, key: Key, where: str, path: str) -> int:

@@ -39,6 +39,7 @@ import pandas as pd
 from pydantic import ValidationError
 
 from leverage_sim.errors import InputError
+from leverage_sim.files.safe_yaml import require_path
 from leverage_sim.scenario import overrides as ov
 from leverage_sim.scenario.distributions import Parameter
 from leverage_sim.scenario.loader import _walk, field_of, validate
@@ -226,7 +227,8 @@ def resolve(posterior: PosteriorLike) -> Posterior | None:
     ``"none"``/None (no posterior)."""
     if isinstance(posterior, Posterior) or posterior is None:
         return posterior
-    text = os.fspath(posterior)
+    text = os.fspath(require_path(posterior, "posterior (a calibration folder, 'default', "
+                                  "'none'/None or a Posterior)"))
     if text == "none":
         return None
     if text == "default" and not DEFAULT_DIR.is_dir():

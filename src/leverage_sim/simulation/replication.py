@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 import mesa
@@ -13,7 +14,8 @@ import numpy as np
 import pandas as pd
 
 from leverage_sim.errors import InputError
-from leverage_sim.scenario.loader import with_checked_numbers
+from leverage_sim.scenario.limits import MAX_SWEEP_RUNS, check_count, check_seed
+from leverage_sim.scenario.loader import load_scenario, with_checked_numbers
 from leverage_sim.scenario.schema import Scenario
 from leverage_sim.simulation.event_log import EventColumns
 from leverage_sim.simulation.model import (
@@ -35,8 +37,14 @@ def replication_seeds(master_seed: int, n: int) -> list[int]:
 
     Replication ``i`` always gets the same seed, whatever ``n`` is and wherever it runs; the
     integer alone reproduces the run (``run_one(scenario, seed)``). Children are made one at a
-    time, so memory does not grow with ``n``.
+    time; ``n`` is at most :data:`~leverage_sim.scenario.limits.MAX_SWEEP_RUNS` (a list of that
+    many seeds already holds hundreds of MB).
     """
+    master_seed, n = check_seed(master_seed, "master_seed"), check_count(n, "n (seeds)")
+    if n > MAX_SWEEP_RUNS:
+        raise InputError(f"n (seeds) is at most {MAX_SWEEP_RUNS:,} (the runs one sweep plans), "
+                         f"got {n:,}; make the seeds of a larger study in parts (child_seed "
+                         "gives any one of them).")
     return [child_seed(master_seed, (i,)) for i in range(n)]
 
 
@@ -71,13 +79,19 @@ ENGINES = ("fast", "agent")
 the event log only) and ``agent`` (the Mesa agents, the reference; all tables)."""
 
 
+def check_engine(engine: str) -> str:
+    """``engine`` if it is one of :data:`ENGINES`; else an :class:`InputError`."""
+    if engine not in ENGINES:
+        raise InputError(f"Unknown engine '{engine}': use one of {', '.join(ENGINES)}.")
+    return engine
+
+
 def summary_runner(scenario: Scenario, engine: str = "agent"
                    ) -> Callable[[int], LeverageModel | Any]:
     """``seed -> finished summary-only run`` of ``scenario`` (what :func:`summarise_run` and
     :func:`summary_tables` read) on ``engine``: the fast path (its arrays built once for all
     seeds; a scenario it cannot model runs on the agents) or the agents without daily data."""
-    if engine not in ENGINES:
-        raise InputError(f"Unknown engine '{engine}': use one of {', '.join(ENGINES)}.")
+    check_engine(engine)
     if engine == "fast":
         from leverage_sim.simulation import fastpath
 
@@ -163,8 +177,13 @@ def release(model: mesa.Model) -> None:
         ids.pop(model, None)
 
 
-def run_one(scenario: Scenario, seed: int, replication: int = 0) -> RunTables:
-    """Simulate one replication of ``scenario`` with integer ``seed``; all its tables."""
+def run_one(scenario: Scenario | str | Path, seed: int, replication: int = 0) -> RunTables:
+    """Simulate one replication of ``scenario`` (a :class:`Scenario`, a name or a YAML path)
+    with integer ``seed`` (0 to 2**63-1, as :func:`~leverage_sim.scenario.limits.check_seed`
+    checks); all its tables."""
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
+    seed = check_seed(seed)
     model = simulate(scenario, seed)
     try:
         return collect(model, seed, replication)

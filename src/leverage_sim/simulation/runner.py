@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from leverage_sim.errors import InputError
 from leverage_sim.scenario import overrides as ov
 from leverage_sim.scenario.limits import (
     check_count,
@@ -30,6 +31,7 @@ from leverage_sim.simulation.replication import (  # noqa: F401 (the runner's AP
     RunTables,
     SummaryTables,
     Variants,
+    check_engine,
     child_seed,
     collect,
     release,
@@ -103,6 +105,21 @@ class Results:
         return paths
 
 
+def _loop(progress: Callable[[Iterable[int]], Iterable[int]] | None, n: int) -> Iterable[int]:
+    """The loop over ``n`` replications, wrapped by ``progress`` if given; an
+    :class:`InputError` if ``progress`` is no such wrapper."""
+    if progress is None:
+        return range(n)
+    if not callable(progress):
+        raise InputError(f"progress must be a callable that wraps the loop of replications (e.g. "
+                         f"tqdm.tqdm), got {type(progress).__name__} {progress!r}.")
+    loop = progress(range(n))
+    if not isinstance(loop, Iterable):
+        raise InputError(f"progress returned {type(loop).__name__}, not the loop it was given: "
+                         "it must return the iterable, wrapped (as tqdm.tqdm does).")
+    return loop
+
+
 def table_bytes(tables: RunTables) -> int:
     """Memory held by one replication's tables (bytes, including strings)."""
     frames = (tables.timeseries, tables.militias, tables.events)
@@ -136,17 +153,22 @@ def run(scenario: Scenario | str | Path, replications: int = 1, seed: int | None
         engine: ``agent`` (default: all four tables) or ``fast`` (:data:`ENGINES`: the
             summary and events only, ``timeseries`` and ``militias`` empty; same values).
     """
+    overrides = ov.reusable(overrides)  # applied, then recorded: read twice
     if not isinstance(scenario, Scenario) or overrides:
         scenario = load_scenario(scenario, overrides)
     replications = check_count(replications, "replications")
     master = check_seed(scenario.seed if seed is None else seed)
-    limit = run_memory_limit() if memory_limit is None else memory_limit
+    limit = run_memory_limit() if memory_limit is None else check_count(memory_limit,
+                                                                        "memory_limit (bytes)")
     posterior = post.resolve(posterior)
     use = posterior.use(scenario, ov.normalise(overrides)) if posterior else None
     t0 = time.perf_counter()
-    loop = range(replications) if progress is None else progress(range(replications))
     tables, seeds = [], []
-    for i in loop:
+    for i in _loop(progress, replications):
+        if i != len(tables):
+            raise InputError(f"progress must yield the replications it is given, in order (0, "
+                             f"1, 2, ...), as tqdm does; replication {len(tables)} came as "
+                             f"{i!r}.")
         seeds.append(child_seed(master, (i,)))
         drawn = posterior.apply(scenario, seeds[i], use) if posterior else scenario
         tables.append(run_one(drawn, seeds[i], i) if engine == "agent"
@@ -156,6 +178,9 @@ def run(scenario: Scenario | str | Path, replications: int = 1, seed: int | None
                                   time.perf_counter() - t0, limit, scenario.horizon_days)
             if note:
                 print(note, file=sys.stderr)
+    if len(tables) != replications:
+        raise InputError(f"progress yielded {len(tables)} of the {replications} replications it "
+                         "was given; it must yield every one (as tqdm does).")
     return Results(
         scenario=scenario,
         seed=master,

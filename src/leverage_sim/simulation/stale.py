@@ -11,13 +11,15 @@ import contextlib
 import os
 from collections.abc import Iterator
 
+from leverage_sim.files.environment import env_flag
+
 ALLOW_STALE_ENV = "LEVERAGE_SIM_ALLOW_STALE"
-"""``1``: :func:`leverage_sim.simulation.posterior.load_posterior` uses a stale posterior."""
+"""``1`` (or true, yes, on: :mod:`leverage_sim.files.environment`): :func:`leverage_sim.simulation.posterior.load_posterior` uses a stale posterior."""
 
 
 def stale_allowed() -> bool:
     """True when the environment allows stale posteriors."""
-    return os.environ.get(ALLOW_STALE_ENV) == "1"
+    return env_flag(ALLOW_STALE_ENV)
 
 
 @contextlib.contextmanager

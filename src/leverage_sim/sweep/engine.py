@@ -10,7 +10,6 @@ import contextlib
 import copy
 import datetime as dt
 import math
-import os
 import signal
 import sys
 import threading
@@ -26,8 +25,10 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+from pydantic import ValidationError
 
 from leverage_sim.errors import InputError
+from leverage_sim.files.environment import env_flag
 from leverage_sim.files.output_dir import (
     OutputError,
     OutputFolder,
@@ -35,12 +36,13 @@ from leverage_sim.files.output_dir import (
     describe_os_error,
     is_file_system_error,
 )
+from leverage_sim.files.safe_yaml import require_path
 from leverage_sim.scenario.limits import check_count, check_sweep_size, plan_note, sweep_time_note
 from leverage_sim.scenario.loader import find_scenario, resolve_raw, validate
 from leverage_sim.simulation import model_fingerprint
 from leverage_sim.simulation import posterior as post
 from leverage_sim.simulation.executors import make_executor
-from leverage_sim.simulation.runner import child_seed, run_one
+from leverage_sim.simulation.runner import check_engine, child_seed, run_one
 from leverage_sim.simulation.worker import (
     Chunk,
     Run,
@@ -165,7 +167,8 @@ def as_spec(spec: SweepSpec | str | Path | Mapping[str, Any]) -> SweepSpec:
         return spec
     if isinstance(spec, Mapping):
         return SweepSpec.parse(spec, "a mapping")
-    return SweepSpec.from_file(spec)
+    return SweepSpec.from_file(require_path(spec, "A sweep (a SweepSpec, a mapping, or a sweep "
+                                            "file's name or path)"))
 
 
 def plan_sweep(spec: SweepSpec, scenario_dirs: tuple[str | Path, ...] = ()
@@ -258,7 +261,14 @@ def load_plan(store: SweepStore) -> tuple[Plan, dict[str, Any]]:
     """The plan of an existing sweep folder, from its stored manifest, points and runs."""
     manifest = store.read_manifest()
     check_plan(manifest, store.out)
-    spec = SweepSpec.model_validate(manifest["spec"])
+    try:
+        spec = SweepSpec.model_validate(manifest["spec"])
+    except ValidationError as e:  # written by a version with other rules, or edited by hand
+        raise InputError(f"{store.manifest_path}: the sweep it describes is not one this version "
+                         f"of leverage-sim can run ({e.error_count()} problem(s), the first: "
+                         f"{e.errors()[0]['msg']}), so its runs cannot be rerun or resumed here. "
+                         "Use the version that wrote it (its package_version), or start the sweep "
+                         "again into a new --out folder.") from None
     points = store.read_table("points", ["point_id", *spec.paths]).to_pandas()
     columns = {p: points[p].to_numpy() for p in spec.paths}
     seeds = store.read_table("runs", columns=["seed"]).column("seed").to_numpy()
@@ -322,6 +332,7 @@ def run_sweep(spec: SweepSpec | str | Path | Mapping[str, Any] | None, out: str 
     using ``local`` or ``dask``, call this under ``if __name__ == "__main__":`` (worker
     processes import the main module).
     """
+    check_engine(engine)
     if chunk_size is not None:
         check_count(chunk_size, "chunk_size (runs per task)")
     if not worker_timeout > 0:
@@ -614,7 +625,7 @@ def _progress_bar(total: int, done: int, name: str, quiet: bool) -> Any:
     class Bar(tqdm):
         monitor_interval = 0  # no monitor thread: it outlives the bar, and rules out fork
 
-    off = quiet or os.environ.get("CI", "").lower() in ("true", "1") or not sys.stderr.isatty()
+    off = quiet or env_flag("CI") or not sys.stderr.isatty()
     return Bar(total=total, initial=done, desc=name, unit="run", file=sys.stderr,
                 disable=off, dynamic_ncols=True, smoothing=0.1)
 

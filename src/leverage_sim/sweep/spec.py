@@ -31,7 +31,7 @@ from typing import Any, Literal
 from pydantic import Field, ValidationError, model_validator
 
 from leverage_sim.errors import InputError
-from leverage_sim.files.safe_yaml import load_text, require_file
+from leverage_sim.files.safe_yaml import load_text, require_file, require_path
 from leverage_sim.scenario import overrides as ov
 from leverage_sim.scenario.distributions import DISTRIBUTIONS, Parameter  # noqa: F401 (the sweep API)
 from leverage_sim.scenario.loader import is_scenario_path, read_yaml, validate
@@ -143,15 +143,23 @@ class SweepSpec(FrozenStrict):
     @classmethod
     def parse(cls, data: Mapping[str, Any], source: str) -> SweepSpec:
         """Validate raw data; problems become one :class:`InputError` naming each field."""
+        if not isinstance(data, Mapping):
+            raise InputError(f"Sweep from {source}: a sweep is a mapping of fields (base:, "
+                             f"parameters:, ...), not {type(data).__name__} {data!r} "
+                             "(docs/sweeps.md shows every field with an example).")
         try:
-            return cls.model_validate(dict(data))
+            spec = cls.model_validate(dict(data))
+            problems = [f"'parameters['{path}']': {why}" for path, p in spec.parameters.items()
+                        if (why := p.repeats())]
         except ValidationError as e:
             problems = [_describe(err) for err in e.errors()]
+        if problems:
             raise InputError(
                 f"Sweep from {source}: {len(problems)} problem{'s' * (len(problems) > 1)} — "
                 + "; ".join(problems) + ". Fix these fields (docs/sweeps.md shows "
                 "every field with an example)."
             ) from None
+        return spec
 
     def with_changes(self, **changes: Any) -> SweepSpec:
         """A copy with some fields replaced (None values are ignored), validated again."""
@@ -215,7 +223,7 @@ def _param_value(path: str, raw: str) -> dict[str, Any]:
 def find_sweep(name_or_path: str | Path) -> Path:
     """A sweep file by .yaml/.yml path, or by name in ``./scenarios/sweeps`` and the shipped
     sweeps."""
-    p = Path(name_or_path)
+    p = Path(require_path(name_or_path, "A sweep (its name, or the path of its .yaml file)"))
     if is_scenario_path(p):
         return require_file(p, "File", "Give a sweep file, or a scenario with --param PATH=SPEC.")
     dirs = [Path.cwd() / "scenarios" / "sweeps", SWEEP_DIR]
@@ -233,6 +241,7 @@ def find_sweep(name_or_path: str | Path) -> Path:
 def is_sweep_file(name_or_path: str) -> bool:
     """True if ``name_or_path`` names a sweep file rather than a scenario (a .yaml/.yml path
     that cannot be read is an :class:`InputError`, whichever it was meant to be)."""
+    require_path(name_or_path, "A sweep or scenario (its name, or the path of its .yaml file)")
     try:
         path = find_sweep(name_or_path)
     except InputError:

@@ -45,6 +45,10 @@ FORMAT = 2
 PLAN_KEYS = ("format", "spec", "base_source", "base_scenario", "design", "seeds", "runs",
              "outputs", "summary_types", "posterior")
 """Manifest entries that define a sweep's runs (``progress`` and timestamps are not)."""
+MANIFEST_ENTRIES = {"spec": dict, "base_source": str, "base_scenario": dict, "design": dict,
+                    "summary_types": dict}
+"""Entries every sweep manifest holds (formats 1 and 2), with their JSON types: what reading a
+sweep (``load_sweep``, ``rerun``, ``--resume``) needs before it trusts the folder."""
 FILES = (MANIFEST, "points.parquet", "design.parquet", "runs.parquet", "summary/part-*.parquet",
          "timeseries/part-*.parquet", "report.html")
 """What a sweep writes (glob patterns relative to its folder)."""
@@ -87,6 +91,15 @@ class SweepStore:
                              "--out folder of a sweep started with `leverage-sim sweep`"
                              + ("; a run is reproduced by running it again with the seed in "
                                 "its manifest.json." if kind in ("run", "compare") else "."))
+        wrong = next((f"'{key}' is {type(manifest.get(key)).__name__}, not {kind.__name__}"
+                      for key, kind in MANIFEST_ENTRIES.items()
+                      if not isinstance(manifest.get(key), kind)), None)
+        if wrong is None and not isinstance(manifest["spec"].get("parameters"), dict):
+            wrong = "'spec' has no 'parameters' mapping"
+        if wrong:
+            raise InputError(f"{self.manifest_path} is damaged or was written by another tool "
+                             f"({wrong}), so the sweep cannot be read; start the sweep again "
+                             "into a new --out folder.")
         return manifest
 
     def write_manifest(self, manifest: dict[str, Any]) -> None:

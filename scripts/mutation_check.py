@@ -52,6 +52,7 @@ MODEL_TESTS = (  # agent-path and fast tests first: with -x the first failure en
     # often before the fast path is compiled for the mutated code (~30 s)
     "tests/test_mechanisms.py", "tests/test_wiring.py", "tests/test_wiring_second_audit.py",
     "tests/test_wiring_third_audit.py", "tests/test_wiring_fourth_audit.py",
+    "tests/test_wiring_fifth_audit.py",
     "tests/test_model_timing.py", "tests/test_long_run.py",
     "tests/test_clash_path.py", "tests/test_statics_seeds.py", "tests/test_comparative_statics.py",
     "tests/test_invariants.py", "tests/test_mesa_model.py", "tests/test_replay_validation.py",

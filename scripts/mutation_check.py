@@ -645,7 +645,19 @@ MUTATIONS: tuple[Mutation, ...] = (
         'self.recovery_days)')),
       (DAY, "m[i, M_COHESION] = beliefs.relax(m[i, M_COHESION], m[i, BASE_COHESION], tau)",
        "m[i, M_COHESION] = beliefs.relax(m[i, M_COHESION], m[0, BASE_COHESION], tau)")),
+    M("losses_recover_over_disruption_days", "lost fighters are replaced over the militia's "
+      "disruption_recovery_days (weeks), not its recovery_days (a year) (the wrong field)",
+      (A + "militia.py", "self.losses = fade(self.losses, self.recovery_days)",
+       "self.losses = fade(self.losses, self.disruption_recovery_days)"),
+      (DAY, "m[i, LOSSES] = beliefs.fade(m[i, LOSSES], tau)",
+       "m[i, LOSSES] = beliefs.fade(m[i, LOSSES], m[i, DISRUPTION_RECOVERY])")),
     # the patron: backlash, threats, a scripted change of its instigation
+    M("push_share_and_top_share_swapped", "a militia's push divides the top share by its own "
+      "(swapped arguments): the least-supported militia is pushed hardest, beyond 1",
+      (A + "militia.py", "patron.shares[self.name],\n                                        patron.top_share)",
+       "patron.top_share,\n                                        patron.shares[self.name])"),
+      (DAY, "intimidation.patron_push(w[INSTIGATION], m[i, SHARE], w[TOP_SHARE])",
+       "intimidation.patron_push(w[INSTIGATION], w[TOP_SHARE], m[i, SHARE])")),
     M("backlash_never_fades", "the patron's backlash stock never fades: every raid and strike "
       "raises its push for good",
       (A + "patron.py", "        self.backlash *= 1.0 - self.adjustment_rate\n", ""),

@@ -27,6 +27,7 @@ import pytest
 import leverage_sim as ls
 from leverage_sim.simulation.agents.government import ATTACK_MEMORY_DAYS
 from leverage_sim.simulation.fastpath import build, compiled, seeded_generator
+from leverage_sim.simulation.fastpath import day as fastday
 from leverage_sim.simulation.fastpath import layout as L
 from leverage_sim.simulation.mechanisms import beliefs
 from leverage_sim.simulation.model import LeverageModel
@@ -336,3 +337,34 @@ def test_escalation_decays_at_its_decay_rate(replay):
                               "escalation.decay": 0.2, "escalation.per_attack": 0.03})
     for escalation in _finals(sc, lambda model: model.escalation, lambda w, m: w[L.ESC]):
         assert escalation == pytest.approx(0.5 * 0.8 ** 10, rel=1e-12)
+
+
+# ---- militias: lost fighters come back over a year; the patron's push -------------------------
+def test_lost_fighters_are_replaced_over_the_militias_recovery_days(replay):
+    """A militia's losses fade with τ = its ``recovery_days`` (here 3,650), not another time
+    constant (its ``disruption_recovery_days``, here 10): KH cut to 4,000 of 7,000 fighters on
+    day 0 has 7,000 − round(3,000 × (1 − 1/3,650)⁶⁰) fighters after 60 days, on both paths."""
+    cut = {"day": 0, "actor": "KH", "action": "set", "figures": {"militias[KH].fighters": 4000}}
+    sc = _scenario(replay, **{**NO_ATTACKS, "horizon_days": 60, "events": [cut],
+                              "militias[KH].recovery_days": 3650.0,
+                              "militias[KH].disruption_recovery_days": 10.0})
+    expected = 7000 - round(3000 * (1 - 1 / 3650) ** 60)
+    assert expected < 4100
+    for fighters in _finals(sc, lambda model: model.militia("KH").fighters,
+                            lambda w, m: int(m[0, L.FIGHTERS]) - round(m[0, L.LOSSES])):
+        assert fighters == expected
+
+
+def test_the_patron_pushes_each_militia_in_proportion_to_its_share_of_the_top(replay):
+    """``push_m = instigation × share_m / max share``: the best-supported militia (KH, 0.4)
+    feels the full instigation, the others 0.25/0.4, 0.2/0.4 and 0.1/0.4 of it, on both paths
+    (the fast path's push read on its final state)."""
+    sc = _scenario(replay, **{**NO_ATTACKS, "horizon_days": 5})
+    shares = [m.patron_support_share for m in sc.militias]
+    assert shares == [0.4, 0.25, 0.2, 0.1]
+    agent, fast = _finals(
+        sc, lambda model: ([m.push for m in model.militias], model.patron.instigation),
+        lambda w, m: ([fastday.push(w, m, i) for i in range(len(NAMES))], w[L.INSTIGATION]))
+    for pushes, instigation in (agent, fast):
+        assert 0 < instigation <= 1
+        assert pushes == pytest.approx([instigation * s / 0.4 for s in shares], rel=1e-12)

@@ -633,11 +633,12 @@ MUTATIONS: tuple[Mutation, ...] = (
       (A + "government.py", "        self.resistance_belief.forget(self.belief_memory_days)\n", ""),
       (DAY, "    forget_world(w, GR_ALPHA, GR_ALPHA0, w[G_BELIEF_MEMORY])\n", "")),
     # militias: memory and recovery
-    M("militia_beliefs_forget_on_government_memory", "militias' beliefs forget over the "
-      "government's belief_memory_days, not their own",
+    M("militia_beliefs_forget_over_recovery_days", "militias' beliefs forget over their "
+      "recovery_days (the time constant of their strength), not their belief_memory_days (the "
+      "wrong field; both a year by default)",
       (A + "militia.py", "            belief.forget(self.belief_memory_days)",
-       "            belief.forget(self.model.government.belief_memory_days)"),
-      (DAY, "    memory = m[i, M_BELIEF_MEMORY]", "    memory = w[G_BELIEF_MEMORY]")),
+       "            belief.forget(self.recovery_days)"),
+      (DAY, "    memory = m[i, M_BELIEF_MEMORY]", "    memory = m[i, M_RECOVERY_DAYS]")),
     M("cohesion_recovers_toward_the_first_militias", "a militia's cohesion recovers toward the "
       "first militia's (KH's) baseline, not its own (wrong militia index)",
       (A + "militia.py", 'self.cohesion = relax(self.cohesion, base["cohesion"], self.recovery_days)',

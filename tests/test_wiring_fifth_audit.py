@@ -368,3 +368,35 @@ def test_the_patron_pushes_each_militia_in_proportion_to_its_share_of_the_top(re
     for pushes, instigation in (agent, fast):
         assert 0 < instigation <= 1
         assert pushes == pytest.approx([instigation * s / 0.4 for s in shares], rel=1e-12)
+
+
+# ---- scripted events: a change of the patron's instigation; an operation's days ---------------
+def test_a_scripted_instigation_moves_the_base_the_patron_drifts_to(replay):
+    """A scripted ``set`` of ``patron.instigation`` sets the base its instigation drifts toward
+    (at ``adjustment_rate`` a day), not today's level: 0.9 set on day 0 (the scenario's 0.6;
+    no stability priority, no backlash) leaves it within 0.001 of 0.9 after 100 days, on both
+    paths (set as today's level, it would drift back to 0.6)."""
+    shock = {"day": 0, "actor": "patron", "action": "set", "figures": {"patron.instigation": 0.9}}
+    sc = _scenario(replay, **{**NO_ATTACKS, "horizon_days": 100, "events": [shock],
+                              "patron.stability_priority": 0.0})
+    assert sc.patron.instigation == 0.6
+    for instigation in _finals(sc, lambda model: model.patron.instigation,
+                               lambda w, m: w[L.INSTIGATION]):
+        assert instigation == pytest.approx(0.9, abs=0.001)
+
+
+def test_an_operation_fights_for_exactly_its_days(replay):
+    """An operation of 3 days opened on day 5 fights on days 6, 7 and 8 and ends on day 8 (its
+    last day: the real contest decides), when nothing ends it sooner (no talks, a government
+    certain to press on, a militia that holds its ground), on both paths."""
+    op = {"day": 5, "actor": "government", "action": "operation", "target": "KH",
+          "figures": {"troops": 6000, "days": 3}}
+    sc = _scenario(replay, **{**NO_ATTACKS, "horizon_days": 15, "events": [op],
+                              "patron.broker_threshold": 0.0, "patron.stability_priority": 0.0,
+                              "government.resolve": 1.0, "government.coalition_support": 1.0,
+                              "government.decision_sharpness": 100.0,
+                              "militias[KH].hold_ground": 1.0, "foreign_forces.backing": 0.0})
+    for ev in _events(sc, range(1, 4)):
+        for _, run in ev.groupby("replication"):
+            assert list(run.loc[run["action"] == "fighting", "day"]) == [6, 7, 8]
+            assert list(run.loc[run["action"].isin(["hold_firm", "relent"]), "day"]) == [8]

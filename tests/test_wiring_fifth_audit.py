@@ -400,3 +400,26 @@ def test_an_operation_fights_for_exactly_its_days(replay):
         for _, run in ev.groupby("replication"):
             assert list(run.loc[run["action"] == "fighting", "day"]) == [6, 7, 8]
             assert list(run.loc[run["action"].isin(["hold_firm", "relent"]), "day"]) == [8]
+
+
+# ---- custody: a case's release day --------------------------------------------------------------
+def test_a_case_goes_free_on_the_first_whole_day_after_its_delay(replay):
+    """A case's delay is rounded up to whole days (``max(1, ⌈delay⌉)``): with a median of 2.5
+    days and no spread, the detainees a relent hands over (all six: no negotiating leverage) go
+    free 3 days after the relent, not 2, on both paths."""
+    raid = {"day": 0, "actor": "government", "action": "raid", "target": "KH",
+            "figures": {"arrests": 6}}
+    sc = _scenario(replay, **{**NO_ATTACKS, "horizon_days": 10, "events": [raid],
+                              "government.release_delay_days": 2.5,
+                              "government.release_delay_spread": 0.0,
+                              "government.negotiation_leverage": 0.0,
+                              "government.resolve": 0.0, "government.coalition_support": 0.0,
+                              "government.decision_sharpness": 100.0,
+                              "militias[KH].stake_reference": 0.0001})
+    for ev in _events(sc, range(1, 5)):
+        relents = ev[(ev["action"] == "relent")]
+        releases = ev[(ev["action"] == "release")]
+        assert len(relents) >= 3
+        assert list(zip(releases["replication"], releases["day"], releases["value"],
+                        strict=True)) == [(r, d + 3, 6.0) for r, d in zip(
+                            relents["replication"], relents["day"], strict=True)]

@@ -5,10 +5,11 @@ documented amount where it is exact: attacks (each militia heeds defences as far
 itself; a militia that lost fighters attacks less; the government attributes an attack to its
 attacker; a scripted defence changes the site's interception), the raid hazard's two responses,
 recovery and forgetting (resolve toward its own baseline, a militia's cohesion toward its own,
-each actor's beliefs over its own memory, the government's belief in resistance too), the
-patron (backlash and an announced US threat fade), the militia's choice to disperse (on the
-real US stance), a case's release day (the delay rounded up), redeployment (only below the
-authorised level), escalation's decay.
+lost fighters over its recovery_days, each actor's beliefs over its own memory, the
+government's belief in resistance too), the patron (its push by share of the top share;
+backlash and an announced US threat fade; a scripted instigation moves the base it drifts to),
+the militia's choice to disperse (on the real US stance), an operation's days, a case's release
+day (the delay rounded up), redeployment (only below the authorised level), escalation's decay.
 
 Every test runs on both engines: the agent path (``LeverageModel``) and the compiled fast path
 (``fastpath.day.run_days``), reading the final state of a short quiet run (:func:`_finals`) or

@@ -52,6 +52,7 @@ MODEL_TESTS = (  # agent-path and fast tests first: with -x the first failure en
     # often before the fast path is compiled for the mutated code (~30 s)
     "tests/test_mechanisms.py", "tests/test_wiring.py", "tests/test_wiring_second_audit.py",
     "tests/test_wiring_third_audit.py", "tests/test_wiring_fourth_audit.py",
+    "tests/test_wiring_fifth_audit.py",
     "tests/test_model_timing.py", "tests/test_long_run.py",
     "tests/test_clash_path.py", "tests/test_statics_seeds.py", "tests/test_comparative_statics.py",
     "tests/test_invariants.py", "tests/test_mesa_model.py", "tests/test_replay_validation.py",
@@ -576,6 +577,133 @@ MUTATIONS: tuple[Mutation, ...] = (
        "patron.raid_backlash, gov.coalition_support"),
       (DAY, "w[BACKLASH], w[STEP_IN_BACKLASH], w[COALITION]",
        "w[BACKLASH], w[RAID_BACKLASH], w[COALITION]")),
+    # --- fifth audit (Dec 2026) ---------------------------------------------------------------
+    # attacks: site choice, interception, defences, readiness, attribution
+    M("site_choice_reads_first_militias_avoidance", "every militia steers away from defended "
+      "sites as far as the first militia (KH) heeds defences, not as far as it does itself "
+      "(wrong militia index)",
+      (A + "militia.py", "s.interception, self.defence_avoidance)",
+       "s.interception, self.model.militias[0].defence_avoidance)"),
+      (DAY, "                                         m[i, DEFENCE_AVOIDANCE])",
+       "                                         m[0, DEFENCE_AVOIDANCE])")),
+    M("interception_and_lethality_swapped", "an attack is intercepted with the site's lethality "
+      "and kills with its interception chance (swapped arguments)",
+      (A + "foreign_force.py", "resolve_attack(m.rng, site.interception, site.lethality,",
+       "resolve_attack(m.rng, site.lethality, site.interception,"),
+      (DAY, "attacks.resolve_attack(rng, s[k, INTERCEPTION], s[k, LETHALITY],",
+       "attacks.resolve_attack(rng, s[k, LETHALITY], s[k, INTERCEPTION],")),
+    M("deploy_defence_sets_target_weight", "a scripted deploy_defence writes the site's target "
+      "weight, not its interception chance (the wrong field)",
+      (PKG + "scripted_events.py", "    site.interception = ev.typed_figures().interception\n",
+       "    site.target_weight = ev.typed_figures().interception\n"),
+      (DAY, "        s[k, INTERCEPTION] = e[E_FIGURE]\n", "        s[k, TARGET_WEIGHT] = e[E_FIGURE]\n")),
+    M("readiness_fighters_swapped", "readiness divides the starting strength by the fighters "
+      "now (swapped arguments): a militia that lost fighters attacks more, not less",
+      (A + "militia.py", "attacks.readiness(self.cohesion, self.fighters, self.initial_fighters)",
+       "attacks.readiness(self.cohesion, self.initial_fighters, self.fighters)"),
+      (DAY, "attacks.readiness(m[i, M_COHESION], fighters(m, i), int(m[i, FIGHTERS])),",
+       "attacks.readiness(m[i, M_COHESION], int(m[i, FIGHTERS]), fighters(m, i)),")),
+    M("attacks_attributed_to_the_first_militia", "the government attributes every attack it "
+      "sees to the first militia (KH), not to the attacker (wrong militia index): its raids "
+      "follow the wrong militia's attacks",
+      (PKG + "model.py", "        self.government.see_attack(militia)\n",
+       "        self.government.see_attack(self.militias[0].name)\n"),
+      (DAY, "    m[i, SEEN] = attacks_seen(m, i, day) + 1.0\n    m[i, SEEN_DAY] = day\n",
+       "    m[0, SEEN] = attacks_seen(m, 0, day) + 1.0\n    m[0, SEEN_DAY] = day\n")),
+    # the government: raid hazard, recovery, beliefs
+    M("raid_hazard_responses_swapped", "the raid hazard weighs attacks seen by the response to "
+      "US pressure and US pressure by the response to attacks (swapped arguments)",
+      (A + "government.py",
+       ("self.attacks_per_month, self.attack_response, self.model.foreign_force.us_pressure,\n"
+        "            self.pressure_response)"),
+       ("self.attacks_per_month, self.pressure_response, self.model.foreign_force.us_pressure,\n"
+        "            self.attack_response)")),
+      (DAY, ("w[ATTACKS_PER_MONTH], w[ATTACK_RESPONSE], us_pressure(w),\n"
+             "                                   w[PRESSURE_RESPONSE])"),
+       ("w[ATTACKS_PER_MONTH], w[PRESSURE_RESPONSE], us_pressure(w),\n"
+        "                                   w[ATTACK_RESPONSE])"))),
+    M("resolve_recovers_toward_authority", "the government's resolve recovers toward the "
+      "baseline authority, not its own baseline (the wrong baseline)",
+      (A + "government.py", 'self.resolve = relax(self.resolve, base["resolve"], tau)',
+       'self.resolve = relax(self.resolve, base["authority"], tau)'),
+      (DAY, "w[RESOLVE] = beliefs.relax(w[RESOLVE], w[BASE_RESOLVE], tau)",
+       "w[RESOLVE] = beliefs.relax(w[RESOLVE], w[BASE_AUTHORITY], tau)")),
+    M("resistance_belief_never_forgets", "the government's belief that militias resist never "
+      "forgets (only its belief in backing relaxes toward its prior)",
+      (A + "government.py", "        self.resistance_belief.forget(self.belief_memory_days)\n", ""),
+      (DAY, "    forget_world(w, GR_ALPHA, GR_ALPHA0, w[G_BELIEF_MEMORY])\n", "")),
+    # militias: memory and recovery
+    M("militia_beliefs_forget_over_recovery_days", "militias' beliefs forget over their "
+      "recovery_days (the time constant of their strength), not their belief_memory_days (the "
+      "wrong field; both a year by default)",
+      (A + "militia.py", "            belief.forget(self.belief_memory_days)",
+       "            belief.forget(self.recovery_days)"),
+      (DAY, "    memory = m[i, M_BELIEF_MEMORY]", "    memory = m[i, M_RECOVERY_DAYS]")),
+    M("cohesion_recovers_toward_the_first_militias", "a militia's cohesion recovers toward the "
+      "first militia's (KH's) baseline, not its own (wrong militia index)",
+      (A + "militia.py", 'self.cohesion = relax(self.cohesion, base["cohesion"], self.recovery_days)',
+       ('self.cohesion = relax(self.cohesion, self.model.militias[0].baseline["cohesion"], '
+        'self.recovery_days)')),
+      (DAY, "m[i, M_COHESION] = beliefs.relax(m[i, M_COHESION], m[i, BASE_COHESION], tau)",
+       "m[i, M_COHESION] = beliefs.relax(m[i, M_COHESION], m[0, BASE_COHESION], tau)")),
+    M("losses_recover_over_disruption_days", "lost fighters are replaced over the militia's "
+      "disruption_recovery_days (weeks), not its recovery_days (a year) (the wrong field)",
+      (A + "militia.py", "self.losses = fade(self.losses, self.recovery_days)",
+       "self.losses = fade(self.losses, self.disruption_recovery_days)"),
+      (DAY, "m[i, LOSSES] = beliefs.fade(m[i, LOSSES], tau)",
+       "m[i, LOSSES] = beliefs.fade(m[i, LOSSES], m[i, DISRUPTION_RECOVERY])")),
+    # the patron: backlash, threats, a scripted change of its instigation
+    M("push_share_and_top_share_swapped", "a militia's push divides the top share by its own "
+      "(swapped arguments): the least-supported militia is pushed hardest, beyond 1",
+      (A + "militia.py", "patron.shares[self.name],\n                                        patron.top_share)",
+       "patron.top_share,\n                                        patron.shares[self.name])"),
+      (DAY, "intimidation.patron_push(w[INSTIGATION], m[i, SHARE], w[TOP_SHARE])",
+       "intimidation.patron_push(w[INSTIGATION], w[TOP_SHARE], m[i, SHARE])")),
+    M("backlash_never_fades", "the patron's backlash stock never fades: every raid and strike "
+      "raises its push for good",
+      (A + "patron.py", "        self.backlash *= 1.0 - self.adjustment_rate\n", ""),
+      (DAY, "    w[BACKLASH] *= 1.0 - w[ADJUSTMENT]\n", "")),
+    M("us_threat_never_fades", "an announced US threat never fades from the patron's war risk",
+      (A + "patron.py", "self.us_threat = fade(self.us_threat, self.strike_memory_days)",
+       "self.us_threat = self.us_threat"),
+      (DAY, "w[US_THREAT] = beliefs.fade(w[US_THREAT], w[STRIKE_MEMORY])",
+       "w[US_THREAT] = w[US_THREAT]")),
+    M("scripted_instigation_sets_the_current_level", "a scripted set of patron.instigation "
+      "moves today's instigation, not the base it drifts toward (it drifts back within weeks)",
+      (PKG + "scripted_events.py", '        attr = "base_instigation"', '        attr = "instigation"'),
+      (PKG + "fastpath/build.py",
+       'column = L.BASE_INSTIGATION if (section, attr) == ("patron", "instigation")',
+       'column = L.INSTIGATION if (section, attr) == ("patron", "instigation")')),
+    # standoffs and operations
+    M("disperse_on_believed_contest", "the militia decides to disperse on the government's "
+      "believed contest (its belief in US backing), not on the real US stance it sees",
+      (PKG + "standoffs.py", "mech.disperse_probability(actual, militia.push,",
+       "mech.disperse_probability(believed, militia.push,"),
+      (DAY, "standoff.disperse_probability(actual, push(w, m, i), w[SHARPNESS])",
+       "standoff.disperse_probability(believed, push(w, m, i), w[SHARPNESS])")),
+    M("operation_ends_a_day_early", "an operation of N days fights at most N - 1 (its last day "
+      "is counted from the opening day)",
+      (PKG + "model.py", "standoffs.start_fight(s, fighting, militia.fighters, self.day + days)",
+       "standoffs.start_fight(s, fighting, militia.fighters, self.day + days - 1)"),
+      (DAY, "start_fight(so, k, fighting, fighters(m, i), day + days)",
+       "start_fight(so, k, fighting, fighters(m, i), day + days - 1)")),
+    # custody
+    M("release_delay_rounded_down", "a case's drawn delay is rounded down, not up: detainees go "
+      "free up to a day before their delay has passed",
+      (MECH + "custody.py", "return max(1, math.ceil(delay))", "return max(1, int(delay))")),
+    # staying power: redeploy; escalation
+    M("redeploy_at_the_authorised_level", "a force at its authorised level counts calm days "
+      "and 'redeploys' (zero troops, everyone's belief in backing rises) after a calm year",
+      (A + "foreign_force.py", "if self.withdrawn or self.presence >= self.authorised:",
+       "if self.withdrawn or self.presence > self.authorised:"),
+      (DAY, "if presence == 0 or presence >= authorised:",
+       "if presence == 0 or presence > authorised:")),
+    M("escalation_decays_at_the_attack_weight", "escalation decays each day at the per-attack "
+      "weight (0.03), not its decay rate (0.05) (the wrong field)",
+      (PKG + "model.py", "                                                   self.escalation_weights.decay)",
+       "                                                   self.escalation_weights.per_attack)"),
+      (DAY, "w[ESC] = beliefs.decay_escalation(w[ESC], w[ESC_DECAY])",
+       "w[ESC] = beliefs.decay_escalation(w[ESC], w[ESC_PER_ATTACK])")),
 )
 
 

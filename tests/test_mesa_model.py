@@ -7,6 +7,7 @@ from __future__ import annotations
 import inspect
 
 import mesa
+import numpy as np
 import pytest
 
 import leverage_sim as ls
@@ -47,6 +48,10 @@ def test_scenario_by_name_path_or_object_with_overrides(tmp_path):
     assert unseeded.rng.random() == LeverageModel(REPLAY, replay.seed).rng.random()
     with pytest.raises(ls.InputError, match="horizon_days"):
         LeverageModel(REPLAY, 7, overrides={"horizon_days": -1})
+    for bad in (-1, 1.5, "3", True, 2**64):  # NumPy's own error (or a silent seed) before
+        with pytest.raises(ls.InputError, match="seed must be a whole number"):
+            LeverageModel(REPLAY, bad)
+    assert LeverageModel(REPLAY, np.int64(7)).rng.random() == LeverageModel(REPLAY, 7).rng.random()
 
 
 def test_levers_are_constructor_keywords():

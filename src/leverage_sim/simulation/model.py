@@ -10,6 +10,7 @@ import mesa
 
 from leverage_sim.scenario import schema
 from leverage_sim.scenario.levers import lever_overrides
+from leverage_sim.scenario.limits import check_seed
 from leverage_sim.scenario.loader import Overrides, load_scenario
 from leverage_sim.scenario.overrides import normalise
 from leverage_sim.simulation import event_text, standoffs
@@ -73,13 +74,14 @@ class LeverageModel(mesa.Model):
         DataCollector reports the outcomes of :mod:`leverage_sim.simulation.outcomes` every day.
 
         Raises:
-            InputError: unknown scenario or lever, or a value the scenario schema rejects.
+            InputError: unknown scenario or lever, a value the scenario schema rejects, or a
+                seed that is not a whole number from 0 to 2**63-1.
         """
         overrides = {**normalise(overrides), **lever_overrides(kwargs)}
         if not isinstance(scenario, schema.Scenario) or overrides:
             scenario = load_scenario(scenario, overrides)
         seed = rng if seed is None else seed
-        seed = scenario.seed if seed is None else seed
+        seed = check_seed(scenario.seed if seed is None else seed)
         super().__init__(rng=seed)
         self.collect_data = collect_data
         self.spec = scenario  # not `scenario`: Mesa >= 3.4 reserves Model.scenario

@@ -42,7 +42,7 @@ from leverage_sim.files.safe_text import chart_text
 from leverage_sim.outputs import report
 from leverage_sim.outputs.summaries import bootstrap_means, summarise
 from leverage_sim.scenario import overrides as ov
-from leverage_sim.scenario.limits import run_memory_limit
+from leverage_sim.scenario.limits import as_list, run_memory_limit
 from leverage_sim.scenario.loader import Overrides, load_scenario
 from leverage_sim.scenario.schema import Scenario
 from leverage_sim.simulation import posterior as post
@@ -283,9 +283,7 @@ def columns(scenarios: Sequence[Scenario | str | Path] | Scenario | str | Path,
     Raises:
         InputError: fewer than two columns, or a bad override or variant (naming it).
     """
-    if isinstance(scenarios, Scenario | str | os.PathLike) or not isinstance(scenarios, Iterable):
-        scenarios = [scenarios]  # one scenario (anything else is named by load_scenario)
-    scenarios = list(scenarios)
+    scenarios = as_list(scenarios, (Scenario, str, os.PathLike))  # load_scenario names the rest
     if isinstance(variants, str | Mapping):  # one variant, not a list of them
         variants = [variants]
     for variant in variants:

@@ -44,6 +44,7 @@ from leverage_sim.analysis.robust import (
 from leverage_sim.errors import InputError
 from leverage_sim.files.output_dir import RECORD
 from leverage_sim.scenario import labels
+from leverage_sim.scenario.limits import as_list
 from leverage_sim.sweep import SweepSpec, load_sweep, summarise
 from leverage_sim.sweep.spec import is_sweep_file, parse_params
 from leverage_sim.sweep.storage import FILES as SWEEP_FILES
@@ -98,7 +99,7 @@ def build_spec(target: str, levers: Iterable[str] = (), *, replications: int | N
     to them) or a scenario with ``levers`` like ``foreign_forces.backing=0:1:5``. Replications
     default to :data:`REPLICATIONS` (or the file's), the posterior to
     :data:`EXPLORE_POSTERIOR` (or the file's)."""
-    levers = [levers] if isinstance(levers, str) else list(levers)  # one lever, not its letters
+    levers = as_list(levers, (str,))  # one lever, not its letters
     if is_sweep_file(target):
         spec = SweepSpec.from_file(target)
         fixed = dict(spec.overrides)

@@ -38,7 +38,6 @@ event that never happened within the horizon, e.g. ``days_until`` with ``cap``) 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -51,7 +50,7 @@ import scoringrules as sr
 from matplotlib.figure import Figure
 
 from leverage_sim.errors import InputError
-from leverage_sim.scenario.limits import check_validation_size
+from leverage_sim.scenario.limits import as_list, check_validation_size
 from leverage_sim.scenario.schema import Scenario
 from leverage_sim.simulation.posterior import Posterior, priors, with_values
 from leverage_sim.simulation.provenance import short_path
@@ -408,8 +407,7 @@ def from_episode_files(names: Sequence[str] = ()) -> list[Episode]:
     from leverage_sim.calibration import episodes as files
 
     if names:
-        names = [names] if isinstance(names, str | os.PathLike) else names  # one, not its letters
-        loaded = [files.load_episode(n) for n in names]
+        loaded = [files.load_episode(n) for n in as_list(names)]  # one name, not its letters
     else:
         loaded = [e for e in (files.load_episode(f) for f in sorted(files.EPISODE_DIR.glob(
             "*.yaml"))) if e.spec.role == "held_out"]

@@ -14,7 +14,9 @@ One definition, used by the library (``run``, ``run_sweep``) and by the CLI's ar
 - a sweep plans every run's seed up front (8 bytes and ~10 µs each): at most
   ``MAX_SWEEP_RUNS`` runs;
 - worker processes: at most :func:`max_workers` (``WORKERS_PER_CPU`` per usable CPU, within the
-  free process slots of ``RLIMIT_NPROC`` and a cgroup ``pids.max``); more are capped with a note.
+  free process slots of ``RLIMIT_NPROC`` and a cgroup ``pids.max``); more are capped with a note;
+- one name or path where a list of them goes is that one item, not the characters of its name
+  (:func:`as_list`).
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ import math
 import numbers
 import os
 import resource
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import psutil
 
@@ -72,6 +76,15 @@ def _whole(n: object) -> int | None:
     if isinstance(n, bool) or not isinstance(n, numbers.Integral):
         return None
     return int(n)
+
+
+def as_list(value: Any, single: tuple[type, ...] = (str, os.PathLike)) -> list[Any]:
+    """``value`` as a list: one item of a ``single`` type (a text or a path by default: one name,
+    not the characters of its name) or anything that is not iterable is a list of that item,
+    for the caller's own check to name; an iterable (a generator too) is read into a list."""
+    if isinstance(value, single) or not isinstance(value, Iterable):
+        return [value]
+    return list(value)
 
 
 def is_real(x: object) -> bool:

@@ -36,6 +36,7 @@ from leverage_sim.files.safe_yaml import (
 )
 from leverage_sim.scenario import overrides as ov
 from leverage_sim.scenario.event_schema import check_events, label, short_repr
+from leverage_sim.scenario.limits import as_list
 from leverage_sim.scenario.schema import Scenario, retired
 from leverage_sim.scenario.schema_base import Problems, Strict, field_summary, plain_type
 
@@ -52,11 +53,8 @@ MAX_PROBLEMS_SHOWN = 10
 def as_folders(extra: Iterable[str | Path] | str | Path) -> list[str | Path]:
     """``extra`` as a list of folders: one folder given as a text or path is that folder (not
     the characters of its name, which iterating a text would give)."""
-    folders = [extra] if isinstance(extra, str | os.PathLike) else extra
-    if not isinstance(folders, Iterable) or isinstance(folders, bytes | Mapping):
-        folders = [folders]
     return [require_path(f, "Each scenario folder (scenario_dirs, --scenario-dir)")
-            for f in folders]
+            for f in as_list(extra, (str, os.PathLike, bytes, Mapping))]
 
 
 def scenario_dirs(extra: Iterable[str | Path] = ()) -> list[Path]:

@@ -25,6 +25,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect, sync_playwright
 
 import leverage_sim as ls
@@ -45,6 +46,7 @@ REPLAY = "june_2020_replay"
 LEVERAGE_SIM = str(Path(sys.executable).with_name("leverage-sim"))
 CONSOLE: dict = {}  # page -> the browser console's messages ("type: text")
 TIMEOUT_MS = 90_000  # generous: the tests wait for states, and a loaded machine is slow
+SERVER_LOG: list[Path] = []  # the running dashboard's log, quoted when a wait times out
 
 
 @pytest.fixture(scope="module")
@@ -70,6 +72,7 @@ def dashboard_url(what_if):
     folder = what_if.parent
     port = server.free_port()
     log_path = folder / "server.log"
+    SERVER_LOG[:] = [log_path]
     with log_path.open("w") as log:
         proc = subprocess.Popen(  # the command a user runs
             [LEVERAGE_SIM, "dashboard", REPLAY, "--port", str(port), "--scenario-dir", str(folder)],
@@ -119,15 +122,58 @@ def slider(page, label: str):
     return page.locator(".ls-slider", has_text=label).locator("[role=slider]")
 
 
+def wait_for(page, script: str, arg, awaited: str) -> None:
+    """Wait until ``script(arg)`` is true in the page. On a timeout, fail saying what was
+    awaited and what the page showed (its run line, the browser console's errors, the end of
+    the server's log), so that a failure on a loaded CI machine can be told from a bug."""
+    try:
+        page.wait_for_function(script, arg=arg)
+    except PlaywrightTimeout:
+        shown = page.evaluate("document.querySelector('.ls-status')?.textContent ?? '(none)'")
+        errors = [m for m in CONSOLE.get(page, []) if m.startswith("error")]
+        log = SERVER_LOG[0].read_text()[-3000:] if SERVER_LOG else ""
+        raise AssertionError(f"waited {TIMEOUT_MS / 1000:.0f} s for {awaited}; the run line "
+                             f"showed {shown!r}; console errors {errors}; server log ends:\n"
+                             f"{log}") from None
+
+
 def wait_value(page, label: str, value: str) -> None:
     """Wait until the slider ``label`` is at ``value`` in the browser (its thumb) and on the
     server (the label it renders, e.g. "US backing (...): 0.10")."""
     shown = value if label in ("Days per step", "Seed") else f"{float(value):.2f}"
-    page.wait_for_function(
-        "([label, value, shown]) => [...document.querySelectorAll('.ls-slider')]"
-        ".some(e => e.textContent.startsWith(label) && e.textContent.includes(': ' + shown) &&"
-        " e.querySelector('[role=slider]')?.getAttribute('aria-valuenow') === value)",
-        arg=[label, value, shown])
+    wait_for(page,
+             "([label, value, shown]) => [...document.querySelectorAll('.ls-slider')]"
+             ".some(e => e.textContent.startsWith(label) && e.textContent.includes(': ' + shown)"
+             " && e.querySelector('[role=slider]')?.getAttribute('aria-valuenow') === value)",
+             [label, value, shown], f"slider {label!r} at {value}")
+
+
+def move_slider(page, label: str, value: str) -> None:
+    """Move the slider ``label`` to ``value`` with the keys (Home or End first if nearer), a
+    press at a time once the server has rendered the last one (a burst of presses on a loaded
+    machine can be undone by a late echo of an earlier value; each press here starts from where
+    the thumb is), then wait until browser and server agree on ``value``."""
+    thumb, target = slider(page, label), float(value)
+    digits = 0 if label in ("Days per step", "Seed") else 2
+    ends = {"Home": float(thumb.get_attribute("aria-valuemin")),
+            "End": float(thumb.get_attribute("aria-valuemax"))}
+    for _ in range(1000):
+        now = thumb.get_attribute("aria-valuenow")
+        if float(now) == target:
+            break
+        key = "ArrowRight" if float(now) < target else "ArrowLeft"
+        for end, at in ends.items():  # an end nearer than the thumb: jump there first
+            if abs(at - target) < abs(float(now) - target) and float(now) != at:
+                key = end
+        thumb.focus()
+        page.keyboard.press(key)
+        wait_for(page,
+                 "([label, before, digits]) => [...document.querySelectorAll('.ls-slider')]"
+                 ".some(e => { const v = e.querySelector('[role=slider]')"
+                 "?.getAttribute('aria-valuenow'); return e.textContent.startsWith(label) && "
+                 "v !== before && e.textContent.includes(': ' + Number(v).toFixed(digits)); })",
+                 [label, now, digits], f"slider {label!r} to move from {now}")
+    wait_value(page, label, value)
 
 
 def status(page) -> str:
@@ -136,14 +182,15 @@ def status(page) -> str:
 
 
 def wait_status(page, text: str) -> None:
-    page.wait_for_function(
-        "t => document.querySelector('.ls-status')?.textContent.includes(t)", arg=text)
+    wait_for(page, "t => document.querySelector('.ls-status')?.textContent.includes(t)", text,
+             f"the run line to show {text!r}")
 
 
 def wait_days_at_least(page, n: int) -> None:
-    page.wait_for_function(
-        "n => { const m = document.querySelector('.ls-status')?.textContent"
-        ".match(/: (\\d+) of \\d+ days/); return m && Number(m[1]) >= n; }", arg=n)
+    wait_for(page,
+             "n => { const m = document.querySelector('.ls-status')?.textContent"
+             ".match(/: (\\d+) of \\d+ days/); return m && Number(m[1]) >= n; }", n,
+             f"at least {n} days run")
 
 
 def pick(page, scenario: str) -> None:
@@ -159,18 +206,18 @@ def charts_svg(page, where: str = ".ls-charts") -> list[str]:
 
 
 def wait_charts(page, where: str, n: int) -> None:
-    page.wait_for_function(
-        "([w, n]) => document.querySelectorAll(w + ' .vega-embed svg.marks').length >= n",
-        arg=[where, n])
+    wait_for(page,
+             "([w, n]) => document.querySelectorAll(w + ' .vega-embed svg.marks').length >= n",
+             [where, n], f"{n} charts drawn in {where}")
 
 
 def wait_charts_differ(page, before: list[str], which: list[int]) -> None:
     """Wait until each chart ``which`` (index among the one-run charts) is drawn differently
     from ``before`` (the browser redraws each chart after its new spec arrives)."""
-    page.wait_for_function(
-        "([before, which]) => { const c = document.querySelectorAll('.ls-charts .vega-embed "
-        "svg.marks'); return which.every(i => c[i] && c[i].innerHTML !== before[i]); }",
-        arg=[before, which])
+    wait_for(page,
+             "([before, which]) => { const c = document.querySelectorAll('.ls-charts "
+             ".vega-embed svg.marks'); return which.every(i => c[i] && c[i].innerHTML !== "
+             "before[i]); }", [before, which], f"charts {which} redrawn")
 
 
 def first_event_day(model: DashboardModel) -> int:
@@ -331,11 +378,7 @@ def test_dashboard_in_chromium(dashboard_url, page, tmp_path):
     wait_status(page, f": {days + 2} of 90 days")
 
     # back to the scenario's backing, run to the horizon in one press
-    slider(page, "US backing").focus()
-    page.keyboard.press("Home")
-    for _ in range(10):
-        page.keyboard.press("ArrowRight")
-    wait_value(page, "US backing", "0.1")
+    move_slider(page, "US backing", "0.1")
     page.get_by_role("button", name="Reset").click()
     wait_status(page, "US backing 0.10")
     page.get_by_role("button", name="Run to the end").click()
@@ -386,7 +429,7 @@ def test_dashboard_in_chromium(dashboard_url, page, tmp_path):
     page.screenshot(path=str(shots["dashboard_ensemble.png"]))
     assert len(pd.read_csv(download(page, "ensemble_runs.csv", tmp_path))) == 20
     set_number(page, "Replication", 3)
-    page.locator(".ls-drill-down").click()
+    page.get_by_role("button", name="Show replication 3 in One run").click()  # once it is 3
     wait_status(page, "seed 3.")
     wait_status(page, ": 90 of 90 days")
     expect(page.locator(".ls-event")).to_have_text(expected_log(page_model(REPLAY, seed=3),
@@ -409,12 +452,9 @@ def test_dashboard_in_chromium(dashboard_url, page, tmp_path):
     page.get_by_label("Preset name").fill("backed")
     page.locator(".ls-save-preset").click()
     expect(page.locator(".ls-saved")).to_contain_text("Preset 'backed' saved")
-    slider(page, "US backing").focus()
-    for _ in range(40):
-        page.keyboard.press("ArrowLeft")
-    wait_value(page, "US backing", "0.6")
+    move_slider(page, "US backing", "0.6")
     set_number(page, "Replications", 10)
-    page.locator(".ls-run-compare").click()
+    page.get_by_role("button", name="Run 10 replications each").click()
     expect(page.locator(".ls-compare-status")).to_contain_text(
         f"{REPLAY} as filed vs sliders vs backed: 10 replications each, same seeds")
     reference = settings_scenario(REPLAY, (), {})

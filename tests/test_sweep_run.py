@@ -285,6 +285,22 @@ def test_ctrl_c_keeps_finished_chunks_and_says_how_to_resume(tmp_path):
     assert load_sweep(out)["run_id"].tolist() == list(range(2000))
 
 
+def test_an_abandoned_local_pool_leaves_no_thread_nor_worker_behind():
+    """shutdown(wait=False), as a stopped sweep or calibration calls it, ends a running task's
+    worker and joins the pool's manager thread: a thread left running raced CPython's exit hook
+    (a traceback, "Bad file descriptor", printed after the Ctrl-C test above had passed)."""
+    pool = LocalExecutor(1)
+    busy = pool.submit(time.sleep, 600)  # a task nobody will wait for
+    inner = pool._pool
+    while not any(p.is_alive() for p in (inner._processes or {}).values()):
+        time.sleep(0.02)
+    manager, workers = inner._executor_manager_thread, list(inner._processes.values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    assert not manager.is_alive()
+    assert not any(p.is_alive() for p in workers)
+    assert busy.done()
+
+
 def test_resume_refuses_a_different_sweep_and_existing_out_needs_force(serial_dir, tmp_path):
     with pytest.raises(InputError, match="holds a different sweep.*replications"):
         run_sweep(small_spec().with_changes(replications=5), serial_dir, resume=True)

@@ -162,9 +162,9 @@ def EnsembleView(name: str, values: dict[str, Any], overrides: Sequence[str],
     Parameters(comparison.posterior)
     with solara.Row(style="align-items:center"):
         solara.InputInt("Replication", value=pick, style="max-width:120px")
-        solara.Button("Show replication in One run", outlined=True,
-                      classes=["ls-drill-down"],
-                      on_click=lambda: drill_down(min(max(pick.value, 0), runs - 1)))
+        shown = min(max(pick.value, 0), runs - 1)
+        solara.Button(f"Show replication {shown} in One run", outlined=True,
+                      classes=["ls-drill-down"], on_click=lambda: drill_down(shown))
     ComparisonView(comparison, "ensemble")
 
 
@@ -291,8 +291,8 @@ def CompareView(name: str, values: dict[str, Any], overrides: Sequence[str],
         solara.SelectMultiple("Compare", values=columns, all_values=[SLIDERS, *presets.value],
                               on_value=chosen.set, style="min-width:220px")
         Replications(count)
-        solara.Button("Compare", color="primary", on_click=task, disabled=task.pending,
-                      classes=["ls-run-compare"])
+        solara.Button(f"Run {count.value} replications each", color="primary", on_click=task,
+                      disabled=task.pending, classes=["ls-run-compare"])
     Progress(task)
     if isinstance(result.value, str):
         solara.Error(result.value)

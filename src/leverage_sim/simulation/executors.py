@@ -17,6 +17,7 @@ scheduler without workers; the sweep stops after its ``worker_timeout``).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing as mp
 import os
@@ -38,6 +39,8 @@ DASK_PORT = 8786
 """A Dask scheduler's port when the address gives none."""
 SCHEDULER_TIMEOUT = 20
 """Seconds to wait for a Dask scheduler to answer."""
+ABANDON_JOIN_SECONDS = 30
+"""Seconds an abandoned local pool's manager thread is given to notice its ended workers."""
 
 
 def default_workers() -> int:
@@ -144,11 +147,35 @@ class LocalExecutor(Probed, Executor):
 
     def restart(self) -> None:
         """Replace a broken pool (a worker died) with a fresh one."""
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        abandon(self._pool)
         self._pool = self._start()
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
-        self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+        """``wait``: let the tasks already running finish; else :func:`abandon` the pool."""
+        if wait:
+            self._pool.shutdown(wait=True, cancel_futures=cancel_futures)
+        else:
+            abandon(self._pool)
+
+
+def abandon(pool: ProcessPoolExecutor) -> None:
+    """Stop ``pool`` without waiting for its tasks: pending ones are cancelled, running ones
+    end with their workers (nobody will read their results), and the pool's manager thread is
+    joined, so that no thread of it outlives the call.
+
+    Left running, that thread closes its wake-up pipe while CPython's exit hook may be writing
+    to it: "OSError: [Errno 9] Bad file descriptor" printed after a Ctrl-C'd sweep had exited
+    cleanly (the race is in ``concurrent.futures.process._python_exit``). Reads two private
+    attributes of the pool (present in Python 3.11-3.14); without them it only shuts down.
+    """
+    manager = getattr(pool, "_executor_manager_thread", None)
+    workers = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for worker in workers:
+        with contextlib.suppress(OSError, ValueError, AttributeError):  # already gone
+            worker.terminate()
+    if manager is not None and manager is not threading.current_thread():
+        manager.join(ABANDON_JOIN_SECONDS)
 
 
 class DaskExecutor(Probed, Executor):

@@ -47,7 +47,7 @@ from typing import Any
 
 from leverage_sim.errors import InputError
 from leverage_sim.files.safe_text import article
-from leverage_sim.files.safe_yaml import require_path
+from leverage_sim.files.safe_yaml import require_path, require_switch
 
 RECORD = ".leverage-sim.json"
 """The record of a folder leverage-sim wrote: kind, version, time and the files it wrote."""
@@ -648,6 +648,7 @@ def claim_output(out: str | Path, kind: str, *, force: bool = False, resume: boo
     Raises :class:`OutputError` (an :class:`InputError`) when the folder cannot be used or a
     write fails; the lock is released and temporary files removed whatever happens.
     """
+    force, resume = require_switch(force, "force"), require_switch(resume, "resume")
     folder = OutputFolder(out, kind, force, resume, staged, files)
     try:
         try:

@@ -288,6 +288,15 @@ def require_path(value: Any, what: str) -> str | os.PathLike[str]:
     return value
 
 
+def require_switch(value: Any, what: str) -> bool:
+    """``value`` as a ``bool`` if it is ``True`` or ``False`` (or a NumPy bool), else an
+    :class:`InputError` naming ``what``: a switch such as ``force`` given as the text "no" or
+    the number 2 would otherwise read as on (and ``force`` replaces a folder)."""
+    if value is True or value is False or type(value).__name__ == "bool_":
+        return bool(value)
+    raise InputError(f"{what} must be True or False, got {type(value).__name__} {value!r}.")
+
+
 def require_file(path: Path, what: str = "File", hint: str = "") -> Path:
     """``path`` if it can be read as a YAML file, else an :class:`InputError` saying why, e.g.
     "Scenario file 'x.yaml' is a folder, not a file." followed by ``hint``."""

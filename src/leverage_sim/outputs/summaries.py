@@ -26,6 +26,10 @@ DEFAULT_SHARES = tuple(f"{col}>0" for col, _ in report.OUTCOMES.values())
 """Default share outcomes: a standoff won/lost, a clash, US casualties, strikes, withdrawal."""
 DEFAULT_NUMERIC = report.FIGURES
 """Default numeric outcomes (as in ``leverage-sim run``)."""
+MAX_BOOT = 100_000
+"""Most bootstrap resamples ``summarise`` takes: beyond this an interval's ends move by far less
+than the runs' own sampling error, and the resamples' means alone would fill memory (10¹⁰ of
+them: 80 GB)."""
 
 
 def default_outcomes(df: pd.DataFrame) -> list[str]:
@@ -85,10 +89,10 @@ def summarise(df: pd.DataFrame, outcomes: Sequence[str] | None = None,
 
     Intervals at ``level`` (0-1): shares get the exact Clopper–Pearson binomial interval;
     numeric outcomes get, with ``interval="bootstrap"``, the percentile bootstrap interval of
-    the *mean* (``n_boot`` resamples, each interval's drawn afresh from ``seed``, so an interval
-    depends on its own runs and the seed, not on which other outcomes or groups are summarised),
-    or with ``interval="quantile"`` the
-    central quantiles of the runs themselves (the spread, as ``leverage-sim run`` reports).
+    the *mean* (``n_boot`` resamples, at most :data:`MAX_BOOT`, each interval's drawn afresh
+    from ``seed``, so an interval depends on its own runs and the seed, not on which other
+    outcomes or groups are summarised), or with ``interval="quantile"`` the central quantiles
+    of the runs themselves (the spread, as ``leverage-sim run`` reports).
     Defaults: ``by`` = the parameter columns; ``outcomes`` = ``DEFAULT_NUMERIC`` +
     ``DEFAULT_SHARES``.
     """
@@ -100,7 +104,7 @@ def summarise(df: pd.DataFrame, outcomes: Sequence[str] | None = None,
         raise InputError(f"level must be a number between 0 and 1 (e.g. 0.9), got {level!r}.")
     if interval not in ("bootstrap", "quantile"):
         raise InputError(f"interval must be 'bootstrap' or 'quantile', got '{interval}'.")
-    n_boot, seed = check_count(n_boot, "n_boot"), check_seed(seed)
+    n_boot, seed = check_count(n_boot, "n_boot", MAX_BOOT), check_seed(seed)
     by, outcomes = _names(by, "by"), _names(outcomes, "outcomes")
     by = list(by if by is not None else df.attrs.get("parameters") or _parameter_columns(df))
     missing = [b for b in by if b not in df.columns]

@@ -103,11 +103,14 @@ def check_seed(seed: int, what: str = "seed") -> int:
     return value
 
 
-def check_count(n: int, what: str) -> int:
-    """``n`` (as an ``int``) if it is a whole number >= 1; else an :class:`InputError`."""
+def check_count(n: int, what: str, most: int | None = None) -> int:
+    """``n`` (as an ``int``) if it is a whole number >= 1 (and at most ``most``, if given);
+    else an :class:`InputError`."""
     value = _whole(n)
     if value is None or value < 1:
         raise InputError(f"{what} must be a whole number of at least 1, got {n!r}.")
+    if most is not None and value > most:
+        raise InputError(f"{what} must be at most {most:,}, got {value:,}.")
     return value
 
 

@@ -60,15 +60,29 @@ def as_folders(extra: Iterable[str | Path] | str | Path) -> list[str | Path]:
 def scenario_dirs(extra: Iterable[str | Path] = ()) -> list[Path]:
     """Folders searched for scenarios by name, in order: ``extra``, ``$LEVERAGE_SIM_SCENARIO_PATH``
     (``os.pathsep``-separated), ``./scenarios``, then the scenarios shipped with leverage-sim."""
-    env = [p for p in os.environ.get(ENV_SCENARIO_PATH, "").split(os.pathsep) if p]
     dirs = ([(Path(p), "--scenario-dir") for p in as_folders(extra)]
-            + [(Path(p), f"${ENV_SCENARIO_PATH} entry") for p in env]
+            + [(Path(p), f"${ENV_SCENARIO_PATH} entry") for p in _env_entries()]
             + [(Path.cwd() / "scenarios", "folder"), (BUILTIN_SCENARIO_DIR, "folder")])
     unique: list[Path] = []
     for d, origin in dirs:
         if _readable_folder(d, origin) and d.resolve() not in [u.resolve() for u in unique]:
             unique.append(d)
     return unique
+
+
+def _env_entries() -> list[str]:
+    """The entries of ``$LEVERAGE_SIM_SCENARIO_PATH`` (empty ones dropped)."""
+    return [p for p in os.environ.get(ENV_SCENARIO_PATH, "").split(os.pathsep) if p]
+
+
+def _searched(extra: Iterable[str | Path]) -> str:
+    """Where a name was looked up, for a not-found message: the folders searched, and the
+    entries of ``$LEVERAGE_SIM_SCENARIO_PATH`` that are no folder (skipped, as a shell skips
+    a missing ``PATH`` entry, but named here: often the reason a scenario is not found)."""
+    missing = [p for p in _env_entries() if not Path(p).is_dir()]
+    return (f"searched {', '.join(str(d) for d in scenario_dirs(extra))}"
+            + (f"; ${ENV_SCENARIO_PATH} entries that are no folder, skipped: "
+               f"{', '.join(repr(p) for p in missing)}" if missing else ""))
 
 
 def _readable_folder(d: Path, origin: str) -> bool:
@@ -142,8 +156,8 @@ def find_scenario(name_or_path: str | Path, extra_dirs: Iterable[str | Path] = (
     found = find_named_file(
         name_or_path, lambda: available_scenarios(extra_dirs), "scenario",
         "(see `leverage-sim list`)",
-        f" (searched {', '.join(str(d) for d in scenario_dirs(extra_dirs))}; add folders with "
-        f"${ENV_SCENARIO_PATH}, or --scenario-dir where the command takes it)")
+        f" ({_searched(extra_dirs)}; add folders with ${ENV_SCENARIO_PATH}, or --scenario-dir "
+        "where the command takes it)")
     twin = found.with_suffix(".yml" if found.suffix == ".yaml" else ".yaml")
     if found.parent != Path(".") and twin.is_file():
         raise InputError(f"The scenario name '{name_or_path}' is ambiguous: {found.parent} holds "

@@ -36,7 +36,7 @@ from leverage_sim.files.output_dir import (
     describe_os_error,
     is_file_system_error,
 )
-from leverage_sim.files.safe_yaml import require_path
+from leverage_sim.files.safe_yaml import require_path, require_switch
 from leverage_sim.scenario.limits import check_count, check_sweep_size, plan_note, sweep_time_note
 from leverage_sim.scenario.loader import find_scenario, resolve_raw, validate
 from leverage_sim.simulation import model_fingerprint
@@ -333,6 +333,7 @@ def run_sweep(spec: SweepSpec | str | Path | Mapping[str, Any] | None, out: str 
     processes import the main module).
     """
     check_engine(engine)
+    resume, force = require_switch(resume, "resume"), require_switch(force, "force")
     if chunk_size is not None:
         check_count(chunk_size, "chunk_size (runs per task)")
     if not worker_timeout > 0:

@@ -1,0 +1,55 @@
+"""Careless input the fourth audit left as low severity: a switch such as ``force`` given as the
+text "no", a bootstrap asked for more resamples than memory holds, and a scenario not found
+because an entry of $LEVERAGE_SIM_SCENARIO_PATH names no folder."""
+
+from __future__ import annotations
+
+import pytest
+
+import leverage_sim as ls
+from leverage_sim.cli.main import main as cli
+from leverage_sim.errors import InputError
+from leverage_sim.outputs.summaries import MAX_BOOT, summarise
+
+TINY = {"horizon_days": 3, "events": []}
+
+
+@pytest.fixture(scope="module")
+def results() -> ls.Results:
+    return ls.run(ls.load_scenario("june_2020_replay", TINY), 2, seed=1, posterior=None)
+
+
+@pytest.mark.parametrize("switch", ["no", "False", 0, 2, None])
+def test_force_and_resume_must_be_true_or_false(results, tmp_path, switch):
+    """force="no" read as on would replace a folder the user meant to keep."""
+    out = tmp_path / "kept"
+    results.save(out)
+    before = sorted(p.name for p in out.iterdir())
+    with pytest.raises(InputError, match=r"force must be True or False, got"):
+        results.save(out, force=switch)
+    assert sorted(p.name for p in out.iterdir()) == before
+    with pytest.raises(InputError, match=r"resume must be True or False"):
+        ls.run_sweep(None, tmp_path / "sweep", resume=switch)
+
+
+def test_bootstrap_resamples_are_capped(results):
+    table = results.summary
+    assert len(summarise(table, by=[], outcomes=["attacks"], n_boot=MAX_BOOT)) == 1
+    with pytest.raises(InputError, match=r"n_boot must be at most 100,000, got 10,000,000,000"):
+        summarise(table, by=[], outcomes=["attacks"], n_boot=10**10)
+
+
+def test_a_scenario_path_entry_that_is_no_folder_is_named_when_a_name_is_not_found(
+        tmp_path, monkeypatch, capsys):
+    typo = tmp_path / "my-scenarois"
+    (tmp_path / "my-scenarios").mkdir()
+    monkeypatch.setenv("LEVERAGE_SIM_SCENARIO_PATH", f"{tmp_path / 'my-scenarios'}:{typo}")
+    with pytest.raises(InputError, match=r"entries that are no folder, skipped: '.*my-scenarois'"):
+        ls.load_scenario("what_if_mine")
+    assert cli(["run", "what_if_mine", "-n", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "my-scenarois" in err and "Traceback" not in err
+    monkeypatch.setenv("LEVERAGE_SIM_SCENARIO_PATH", str(tmp_path / "my-scenarios"))
+    with pytest.raises(InputError) as found:
+        ls.load_scenario("what_if_mine")
+    assert "no folder" not in str(found.value)  # every entry is a folder: nothing to name

@@ -53,3 +53,21 @@ def test_a_scenario_path_entry_that_is_no_folder_is_named_when_a_name_is_not_fou
     with pytest.raises(InputError) as found:
         ls.load_scenario("what_if_mine")
     assert "no folder" not in str(found.value)  # every entry is a folder: nothing to name
+
+
+@pytest.mark.parametrize("overrides", [
+    ["government={resolve: 0.3}", "government.resolve=0.5"],
+    ["government.resolve=0.5", "government={resolve: 0.3}"],
+    ["government={resolve: 0.3}", "government={resolve: 0.5}"],
+    ["events[0].day=3", "events=[]"],
+])
+def test_two_overrides_of_one_field_are_refused_however_they_name_it(overrides):
+    """As two dotted paths to one field were: only the last would hold, silently."""
+    with pytest.raises(InputError, match=r"(set the same field|is given twice).*give it once"):
+        ls.load_scenario("june_2020_replay", overrides)
+
+
+def test_overrides_of_different_fields_of_one_section_still_combine():
+    scenario = ls.load_scenario("june_2020_replay", ["government={resolve: 0.3}",
+                                                     "government.prior_backing=0.5"])
+    assert (scenario.government.resolve, scenario.government.prior_backing) == (0.3, 0.5)

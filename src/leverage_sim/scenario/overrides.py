@@ -144,22 +144,34 @@ def normalise(overrides: Mapping[str, Any] | Iterable[str] | None) -> dict[str, 
 
 
 def apply_all(data: dict[str, Any], overrides: Mapping[str, Any]) -> None:
-    """Apply every override (in order) to raw scenario data; two paths that name the same
-    field (``militias[KH].autonomy`` and ``militias[0].autonomy``) are an :class:`InputError`,
-    since only the last would hold."""
+    """Apply every override (in order) to raw scenario data; two that set the same field are
+    an :class:`InputError`, since only the last would hold: two paths to it
+    (``militias[KH].autonomy`` and ``militias[0].autonomy``), or a path and a section given as a
+    mapping that names it (``government.resolve=0.5`` and ``government={resolve: 0.3}``), or a
+    path into a section that another override replaces whole (``events=[]``)."""
     seen: dict[str, str] = {}
     for path, value in overrides.items():
-        where = apply(data, path, value)
-        if where in seen:
-            raise InputError(f"Overrides '{seen[where]}' and '{path}' set the same field "
-                             f"({where}), so only the last would hold: give it once.")
-        seen[where] = path
+        for where in apply(data, path, value):
+            clash = next((s for s in seen if _overlap(s, where)), None)
+            if clash is not None:
+                raise InputError(f"Overrides '{seen[clash]}' and '{path}' set the same field "
+                                 f"({min(clash, where, key=len)}), so only the last would "
+                                 "hold: give it once.")
+            seen[where] = path
 
 
-def apply(data: dict[str, Any], path: str, value: Any) -> str:
+def _overlap(a: str, b: str) -> bool:
+    """Whether the fields at position-only paths ``a`` and ``b`` are one, or one holds the
+    other (``events`` holds ``events[0].day``)."""
+    short, long = sorted((a, b), key=len)
+    return long == short or long.startswith((short + ".", short + "["))
+
+
+def apply(data: dict[str, Any], path: str, value: Any) -> list[str]:
     """Set ``value`` at ``path`` in raw scenario data (in place), creating mappings as needed;
-    returns the field's position-only path (``militias[0].autonomy``), the same however the
-    path names list entries."""
+    returns the position-only paths of the fields it set (``militias[0].autonomy``, the same
+    however the path names list entries; for a mapping merged into a section, each field the
+    mapping names)."""
     parts = parse_path(path)
     if isinstance(parts[-1], Key):
         raise InputError(f"Override '{path}' must end with a field name, not a list entry.")
@@ -185,8 +197,13 @@ def apply(data: dict[str, Any], path: str, value: Any) -> str:
         raise InputError(f"Override '{path}': '{render_path(parts[:-1])}' is not a section with "
                          "fields.")
     last = parts[-1]
-    node[last] = value if last in FREE_MAPPINGS else _into_section(node.get(last), value)
-    return render_path([*canonical, last])
+    where = render_path([*canonical, last])
+    if last in FREE_MAPPINGS:
+        node[last] = value
+        return [where]
+    fields = _merged_fields(node.get(last), value, where)
+    node[last] = _into_section(node.get(last), value)
+    return fields
 
 
 FREE_MAPPINGS = ("figures",)
@@ -203,6 +220,15 @@ def _into_section(old: Any, new: Any) -> Any:
     if isinstance(old, dict) and isinstance(new, Mapping):
         return {**old, **{key: _into_section(old.get(key), value) for key, value in new.items()}}
     return new
+
+
+def _merged_fields(old: Any, new: Any, where: str) -> list[str]:
+    """The fields at or below ``where`` that :func:`_into_section` sets: each one a mapping
+    names when it merges into a section, else ``where`` itself."""
+    if isinstance(old, dict) and isinstance(new, Mapping):
+        return [field for key, value in new.items()
+                for field in _merged_fields(old.get(key), value, f"{where}.{key}")]
+    return [where]
 
 
 def _list_position(node: Any, key: Key, where: str, path: str) -> int:

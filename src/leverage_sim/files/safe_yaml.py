@@ -29,6 +29,7 @@ import stat
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -292,7 +293,7 @@ def require_switch(value: Any, what: str) -> bool:
     """``value`` as a ``bool`` if it is ``True`` or ``False`` (or a NumPy bool), else an
     :class:`InputError` naming ``what``: a switch such as ``force`` given as the text "no" or
     the number 2 would otherwise read as on (and ``force`` replaces a folder)."""
-    if value is True or value is False or type(value).__name__ == "bool_":
+    if isinstance(value, bool | np.bool_):
         return bool(value)
     raise InputError(f"{what} must be True or False, got {type(value).__name__} {value!r}.")
 

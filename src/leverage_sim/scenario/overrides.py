@@ -201,8 +201,7 @@ def apply(data: dict[str, Any], path: str, value: Any) -> list[str]:
     if last in FREE_MAPPINGS:
         node[last] = value
         return [where]
-    fields = _merged_fields(node.get(last), value, where)
-    node[last] = _into_section(node.get(last), value)
+    node[last], fields = _into_section(node.get(last), value, where)
     return fields
 
 
@@ -211,24 +210,20 @@ FREE_MAPPINGS = ("figures",)
 replaced whole by an override; every other mapping in a scenario is a section."""
 
 
-def _into_section(old: Any, new: Any) -> Any:
-    """``new`` set over ``old``: a mapping over a section changes only the fields it names
-    (sections inside it likewise), as ``extends`` merges sections, rather than putting the
-    schema's defaults in place of the section's other fields; any other value (a number, a
-    list: ``events=[]`` drops every event) replaces ``old``, as does a mapping given for one
-    of :data:`FREE_MAPPINGS`."""
-    if isinstance(old, dict) and isinstance(new, Mapping):
-        return {**old, **{key: _into_section(old.get(key), value) for key, value in new.items()}}
-    return new
-
-
-def _merged_fields(old: Any, new: Any, where: str) -> list[str]:
-    """The fields at or below ``where`` that :func:`_into_section` sets: each one a mapping
-    names when it merges into a section, else ``where`` itself."""
-    if isinstance(old, dict) and isinstance(new, Mapping):
-        return [field for key, value in new.items()
-                for field in _merged_fields(old.get(key), value, f"{where}.{key}")]
-    return [where]
+def _into_section(old: Any, new: Any, where: str) -> tuple[Any, list[str]]:
+    """``new`` set over ``old`` (the field at ``where``), and the fields that sets: a mapping
+    over a section changes only the fields it names (sections inside it likewise), as
+    ``extends`` merges sections, rather than putting the schema's defaults in place of the
+    section's other fields; any other value (a number, a list: ``events=[]`` drops every
+    event) replaces ``old`` and sets ``where`` itself, as does a mapping given for one of
+    :data:`FREE_MAPPINGS`."""
+    if not (isinstance(old, dict) and isinstance(new, Mapping)):
+        return new, [where]
+    merged, fields = dict(old), []
+    for key, value in new.items():
+        merged[key], named = _into_section(old.get(key), value, f"{where}.{key}")
+        fields += named
+    return merged, fields
 
 
 def _list_position(node: Any, key: Key, where: str, path: str) -> int:

@@ -73,8 +73,18 @@ def edited_episode(tmp_path: Path, fact: str, **changes: object) -> Path:
     ("relented", {"arguments": {"start": "2021-07-05", "end": "2021-05-26"}},
      "facts[relented].arguments.start 2021-07-05 is after end 2021-05-26"),
     ("no_clash", {"arguments": {"start": "2021-08-01", "end": "2021-09-05"}},
-     ("facts[no_clash].arguments.start 2021-08-01 is after the scenario's last day: the window "
-      "lies outside the scenario's days (2021-01-01 to 2021-07-05)")),
+     ("facts[no_clash].arguments.start 2021-08-01 is after the scenario's last day: the "
+      "scenario's days are 2021-01-01 to 2021-07-05")),
+    # a window reaching past the run at either end: the record's events on days the run does
+    # not simulate could never be matched (the fit would chase a count that is too low)
+    ("no_clash", {"arguments": {"start": "2020-12-01"}},
+     ("facts[no_clash].arguments.start 2020-12-01 is before the scenario's first day: the "
+      "scenario's days are 2021-01-01 to 2021-07-05, and no event outside them can count "
+      "(move start on or after 2021-01-01, or start the scenario earlier)")),
+    ("no_clash", {"arguments": {"end": "2021-07-08"}},
+     ("facts[no_clash].arguments.end 2021-07-08 is after the scenario's last day: the "
+      "scenario's days are 2021-01-01 to 2021-07-05, and no event outside them can count "
+      "(move end on or before 2021-07-05, or raise the episode's horizon_days by 3)")),
     ("no_clash", {"arguments": {"start": "2020-05-26", "end": "2020-07-05"}},
      "facts[no_clash].arguments.end 2020-07-05 is before the scenario's first day"),
     ("days_to_release", {"arguments": {"after": "2021-08-01"}},

@@ -133,21 +133,34 @@ def check_values(name: str, arguments: dict[str, Any], militias: list[str],
 def _window_problems(dates: dict[str, dt.date], days: tuple[dt.date, dt.date] | None
                      ) -> list[str]:
     """Windows of ``dates`` (the date arguments) that end before they start, or (with the
-    run's first and last ``days``) lie outside the run: no event of a run could count."""
+    run's first and last ``days``) reach outside the run: events the record counts on days the
+    run does not simulate could never be matched, so such a window would fit a count that is
+    too low, silently."""
     problems = []
     first, last = days or (dt.date.min, dt.date.max)
-    outside = (f"the window lies outside the scenario's days ({first} to {last}), so no event "
-               "of a run can fall in it (move the dates, or change the episode's horizon_days)")
     for openers, closes in _WINDOWS:
         for opens in [o for o in openers if o in dates] or openers[:1]:
             start, end = dates.get(opens), dates.get(closes)
             if start is not None and end is not None and start > end:
                 problems.append(f"{opens} {start} is after {closes} {end}")
-            elif start is not None and start > last:
-                problems.append(f"{opens} {start} is after the scenario's last day: {outside}")
-            elif end is not None and end < first:
-                problems.append(f"{closes} {end} is before the scenario's first day: {outside}")
+                continue
+            for key, date in ((opens, start), (closes, end)):
+                if date is not None and not first <= date <= last:
+                    problems.append(_outside_the_run(key, date, first, last))
     return problems
+
+
+def _outside_the_run(key: str, date: dt.date, first: dt.date, last: dt.date) -> str:
+    """Why date argument ``key`` = ``date`` outside the run's ``first`` to ``last`` day is
+    refused, and the two ways to fix it."""
+    if date < first:
+        where, bound, move = "before the scenario's first day", first, "on or after"
+        scenario = "start the scenario earlier"
+    else:
+        where, bound, move = "after the scenario's last day", last, "on or before"
+        scenario = f"raise the episode's horizon_days by {(date - last).days}"
+    return (f"{key} {date} is {where}: the scenario's days are {first} to {last}, and no "
+            f"event outside them can count (move {key} {move} {bound}, or {scenario})")
 
 
 def compute(name: str, tables: RunTables, arguments: dict[str, Any]) -> float:

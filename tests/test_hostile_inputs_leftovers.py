@@ -1,6 +1,7 @@
 """Careless input the fourth audit left as low severity: a switch such as ``force`` given as the
-text "no", a bootstrap asked for more resamples than memory holds, and a scenario not found
-because an entry of $LEVERAGE_SIM_SCENARIO_PATH names no folder."""
+text "no", a bootstrap asked for more resamples than memory holds, a scenario not found
+because an entry of $LEVERAGE_SIM_SCENARIO_PATH names no folder, binary data (YAML's
+``!!binary``) read as a number, and a name too long to label anything."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 import leverage_sim as ls
 from leverage_sim.cli.main import main as cli
 from leverage_sim.errors import InputError
+from leverage_sim.files.safe_text import MAX_NAME_LENGTH
 from leverage_sim.outputs.summaries import MAX_BOOT, summarise
 
 TINY = {"horizon_days": 3, "events": []}
@@ -71,3 +73,32 @@ def test_overrides_of_different_fields_of_one_section_still_combine():
     scenario = ls.load_scenario("june_2020_replay", ["government={resolve: 0.3}",
                                                      "government.prior_backing=0.5"])
     assert (scenario.government.resolve, scenario.government.prior_backing) == (0.3, 0.5)
+
+
+@pytest.mark.parametrize(("line", "field"), [
+    ("  resolve: !!binary MC4z", "government.resolve"),  # b"0.3": read as 0.3 before
+    ("  name: !!binary R292ZXJubWVudA==", "government.name"),  # b"Government"
+])
+def test_binary_data_is_refused_where_a_number_or_text_is_expected(tmp_path, capsys, line,
+                                                                   field):
+    path = tmp_path / "binary.yaml"
+    path.write_text(f"extends: june_2020_replay\ngovernment:\n{line}\n")
+    with pytest.raises(InputError, match=rf"{field}.*must not be binary data"):
+        ls.load_scenario(path)
+    assert cli(["run", str(path), "-n", "1", "--posterior", "none"]) == 2
+    err = capsys.readouterr().err
+    assert "binary data" in err and "Traceback" not in err
+
+
+def test_a_name_longer_than_a_label_is_refused_with_its_length(tmp_path, capsys):
+    """A name labels tables, charts and folders (file systems cap a name at 255 bytes)."""
+    long_name = "a" * (MAX_NAME_LENGTH + 1)
+    path = tmp_path / "long_name.yaml"
+    path.write_text(f"extends: june_2020_replay\nname: {long_name}\n")
+    with pytest.raises(InputError, match=rf"at most {MAX_NAME_LENGTH} characters, not "
+                                         rf"{MAX_NAME_LENGTH + 1}"):
+        ls.load_scenario(path)
+    assert cli(["run", str(path), "-n", "1", "--posterior", "none"]) == 2
+    assert "Traceback" not in capsys.readouterr().err
+    path.write_text(f"extends: june_2020_replay\nname: {long_name[1:]}\n")
+    assert ls.load_scenario(path, TINY).name == long_name[1:]  # the longest allowed

@@ -64,11 +64,19 @@ def has_control(text: str) -> bool:
     return "\t" in text or "\n" in text or _CONTROL.search(text) is not None
 
 
+MAX_NAME_LENGTH = 100
+"""Characters a name may have: it labels tables, charts, event logs and output folders (whose
+names a file system caps at 255 bytes); longer text belongs in a description or question."""
+
+
 def name_problem(name: str) -> str | None:
-    """Why ``name`` cannot be a name (empty, surrounding spaces, control characters), or
-    None if it can."""
+    """Why ``name`` cannot be a name (empty, longer than :data:`MAX_NAME_LENGTH`, surrounding
+    spaces, control characters), or None if it can."""
     if not name.strip():
         return "must not be empty"
+    if len(name) > MAX_NAME_LENGTH:
+        return (f"must be at most {MAX_NAME_LENGTH} characters, not {len(name)} (a name labels "
+                "tables, charts and folders; put longer text in a description or question)")
     if has_control(name):
         return ("must not contain control characters (tabs, newlines, escapes or "
                 "bidirectional overrides would garble or disguise it)")

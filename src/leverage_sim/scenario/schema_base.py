@@ -124,7 +124,7 @@ class Problems(ValueError):
 class Strict(BaseModel):
     """Base for every schema node: unknown keys are errors, assignments are validated, numbers
     must be numbers (no booleans, strings, NaN or infinity) and dates must be dates (no
-    numbers)."""
+    numbers); no value may be binary data (YAML's ``!!binary``)."""
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
 
@@ -132,6 +132,10 @@ class Strict(BaseModel):
     @classmethod
     def _no_coercion(cls, value: Any, info: ValidationInfo) -> Any:
         kind = plain_type(cls.model_fields[info.field_name].annotation)
+        if isinstance(value, bytes | bytearray):  # YAML's !!binary: read as text or a number
+            raise ValueError(  # noqa: TRY004 (pydantic reports ValueError, not TypeError)
+                "must not be binary data (a YAML !!binary value); write it as plain text or "
+                "a number")
         if kind in (int, float) and isinstance(value, bool | str):
             what = "a whole number" if kind is int else "a number"
             given = "true/false" if isinstance(value, bool) else "text"

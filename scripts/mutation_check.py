@@ -52,7 +52,7 @@ MODEL_TESTS = (  # agent-path and fast tests first: with -x the first failure en
     # often before the fast path is compiled for the mutated code (~30 s)
     "tests/test_mechanisms.py", "tests/test_wiring.py", "tests/test_wiring_second_audit.py",
     "tests/test_wiring_third_audit.py", "tests/test_wiring_fourth_audit.py",
-    "tests/test_wiring_fifth_audit.py",
+    "tests/test_wiring_fifth_audit.py", "tests/test_wiring_sixth_audit.py",
     "tests/test_model_timing.py", "tests/test_long_run.py",
     "tests/test_clash_path.py", "tests/test_statics_seeds.py", "tests/test_comparative_statics.py",
     "tests/test_invariants.py", "tests/test_mesa_model.py", "tests/test_replay_validation.py",
@@ -704,6 +704,108 @@ MUTATIONS: tuple[Mutation, ...] = (
        "                                                   self.escalation_weights.per_attack)"),
       (DAY, "w[ESC] = beliefs.decay_escalation(w[ESC], w[ESC_DECAY])",
        "w[ESC] = beliefs.decay_escalation(w[ESC], w[ESC_PER_ATTACK])")),
+    # --- sixth audit (Dec 2026) ---------------------------------------------------------------
+    # custody: who is handed over, who goes free
+    M("negotiated_kept_also_transferred", "a negotiated transfer books every detainee as handed "
+      "over, the kept ones too (n, not n - kept): the kept go free with the case and are still "
+      "held",
+      (A + "government.py",
+       "self.transferred[militia] = self.transferred.get(militia, 0) + n - kept",
+       "self.transferred[militia] = self.transferred.get(militia, 0) + n"),
+      (DAY, "        m[i, TRANSFERRED] += n - kept\n", "        m[i, TRANSFERRED] += n\n")),
+    M("released_still_detained", "released detainees stay counted among the militia's detained "
+      "(its stake in the next raid keeps them)",
+      (PKG + "model.py", "        m.detained -= n\n", ""),
+      (DAY, "            m[i, DETAINED] -= freed\n", "")),
+    # operations and clashes (2008), the patron's brokering
+    M("operation_ignores_committed_share", "an operation is fought by all its troops, not the "
+      "share that fights (committed_share: an army that stays out still fights)",
+      (PKG + "model.py",
+       "fighting = operation.committed_forces(troops, self.government.committed_share)",
+       "fighting = troops"),
+      (DAY, "fighting = operation.committed_forces(troops, w[COMMITTED_SHARE])",
+       "fighting = int(troops)")),
+    M("fight_lethalities_swapped", "in a fight each side is killed at its own combat lethality, "
+      "not the enemy's (the government's and the militia's lethality swapped)",
+      (PKG + "standoffs.py",
+       "militia_killed = op.draw_losses(rng, militia.fighters, gov.combat_lethality, s_gov)",
+       "militia_killed = op.draw_losses(rng, militia.fighters, militia.combat_lethality, s_gov)"),
+      (PKG + "standoffs.py",
+       "government_killed = op.draw_losses(rng, s.troops, militia.combat_lethality, s_mil)",
+       "government_killed = op.draw_losses(rng, s.troops, gov.combat_lethality, s_mil)"),
+      (DAY, "operation.draw_losses(rng, fighters(m, i), w[G_LETHALITY], s_gov)",
+       "operation.draw_losses(rng, fighters(m, i), m[i, M_LETHALITY], s_gov)"),
+      (DAY, "operation.draw_losses(rng, int(so[s, S_TROOPS]), m[i, M_LETHALITY],",
+       "operation.draw_losses(rng, int(so[s, S_TROOPS]), w[G_LETHALITY],")),
+    M("broker_on_governments_chance", "the patron decides to broker on the government's chance "
+      "in the fight, not its client's: it opens talks when its client is winning",
+      (PKG + "standoffs.py", "patron.brokers(s.militia, 1.0 - actual)",
+       "patron.brokers(s.militia, actual)"),
+      (DAY, "patron_brokers(rng, w, m, i, 1.0 - actual)", "patron_brokers(rng, w, m, i, actual)")),
+    M("ceasefire_terms_inverted", "a ceasefire's terms go to the side that is losing the fight "
+      "(the comparison reversed)",
+      (MECH + "operation.py", "    return win_chance > 0.5\n", "    return win_chance < 0.5\n")),
+    # what a standoff's end and a strike teach
+    M("deterrence_from_hidden_choice", "a win deters as one backed by US forces when the US had "
+      "chosen to step in but had not yet (the hidden choice, not what was seen)",
+      (PKG + "standoffs.py", "us_seen=s.us_stepped_in)", "us_seen=s.us_will_step_in)"),
+      (DAY, "end_standoff_shifts(w, m, i, won, step, so[s, S_STEPPED_IN] != 0)",
+       "end_standoff_shifts(w, m, i, won, step, so[s, S_WILL] != 0)")),
+    M("strike_lesson_swapped", "a US strike teaches its allies the struck militia's lesson and "
+      "the struck militia its allies' (the two weights swapped)",
+      (PKG + "model.py",
+       ("m.backing_belief.observe(True, beliefs.STRIKE_EVIDENCE_TARGET if m is target\n"
+        "                                     else beliefs.STRIKE_EVIDENCE_OTHERS)"),
+       ("m.backing_belief.observe(True, beliefs.STRIKE_EVIDENCE_OTHERS if m is target\n"
+        "                                     else beliefs.STRIKE_EVIDENCE_TARGET)")),
+      (DAY, ("beliefs.STRIKE_EVIDENCE_TARGET if i == target\n"
+             "                else beliefs.STRIKE_EVIDENCE_OTHERS)"),
+       ("beliefs.STRIKE_EVIDENCE_OTHERS if i == target\n"
+        "                else beliefs.STRIKE_EVIDENCE_TARGET)"))),
+    # public reactions and raids
+    M("threat_weighs_the_targets_seats", "a public threat's pressure is weighed by the raided "
+      "militia's seats, not the threatening bloc's (wrong militia: KH has none)",
+      (PKG + "model.py", "pressure = intimidation.threat_pressure(m.seats,",
+       "pressure = intimidation.threat_pressure(self.militia(target).seats,"),
+      (DAY, "pressure = intimidation.threat_pressure(int(m[i, SEATS]),",
+       "pressure = intimidation.threat_pressure(int(m[target, SEATS]),")),
+    M("arrests_disrupt_capital_fighters", "a raid's disruption divides the arrests by the "
+      "militia's capital fighters, not its attack cells (the wrong field)",
+      (PKG + "model.py",
+       "militia.disrupt(attacks.disruption_from_arrests(arrests, militia.attack_cells))",
+       "militia.disrupt(attacks.disruption_from_arrests(arrests, militia.capital_fighters))"),
+      (DAY, "disrupt(m, i, attacks.disruption_from_arrests(arrests, int(m[i, ATTACK_CELLS])))",
+       "disrupt(m, i, attacks.disruption_from_arrests(arrests, int(m[i, CAPITAL])))")),
+    # attacks: the state's restraint, the site drawn
+    M("command_restraint_reads_resolve", "the state's command restrains militias' attacks by the "
+      "government's resolve, not its authority (the wrong field)",
+      (A + "militia.py", "restraint=attacks.state_restraint(self.model.government.authority,",
+       "restraint=attacks.state_restraint(self.model.government.resolve,"),
+      (DAY, "attacks.state_restraint(w[AUTHORITY], m[i, M_AUTONOMY], w[COMMAND_REACH])",
+       "attacks.state_restraint(w[RESOLVE], m[i, M_AUTONOMY], w[COMMAND_REACH])")),
+    M("site_draw_not_scaled_by_total", "the site draw compares a uniform on [0, 1) with the "
+      "cumulative weights, not one scaled by their total (the first site whose weight passes "
+      "it always)",
+      (MECH + "attacks.py", "    x = rng.random() * total\n", "    x = rng.random()\n")),
+    # the foreign force: step-in delay, drawdown, the floor review
+    M("step_in_delay_from_retaliation_delay", "the day the US steps in is drawn within its "
+      "retaliation delay, not its response delay (the wrong field)",
+      (PKG + "model.py", "ff.response_delay_days, self.day)",
+       "ff.retaliation_delay_days, self.day)"),
+      (DAY, "standoff.draw_us_choice(rng, step_in_probability(w), int(w[RESPONSE_DELAY]),",
+       "standoff.draw_us_choice(rng, step_in_probability(w), int(w[RET_DELAY]),")),
+    M("drawdown_weighs_the_authorised_level", "the drawdown decision reads the authorised "
+      "level, not the troops in country (a force at the floor draws down through it, no review)",
+      (A + "foreign_force.py",
+       "            self.presence, self.drawdown_share, self.withdrawal_floor, cooled, cost,",
+       "            self.authorised, self.drawdown_share, self.withdrawal_floor, cooled, cost,"),
+      (DAY, "        int(w[PRESENCE]), w[DRAWDOWN_SHARE], int(w[FLOOR]), cooled, cost,",
+       "        int(w[AUTHORISED]), w[DRAWDOWN_SHARE], int(w[FLOOR]), cooled, cost,")),
+    M("review_does_not_restart_cooldown", "putting the force under review at the floor does not "
+      "restart the cooldown: it leaves the next day, not a cooldown later",
+      (A + "foreign_force.py", "        if decided:\n            self.last_drawdown_day = self.model.day\n",
+       ""),
+      (DAY, "    if decided:\n        w[LAST_DRAWDOWN] = day\n", "")),
 )
 
 

@@ -301,6 +301,29 @@ def test_an_abandoned_local_pool_leaves_no_thread_nor_worker_behind():
     assert busy.done()
 
 
+WORKER_SIGTERM = """
+import signal, sys
+from leverage_sim.simulation.executors import LocalExecutor, start_method
+def handler_is_default():
+    return signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
+signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # as the command line installs it
+method = start_method()  # before the pool's own threads start
+pool = LocalExecutor(1)
+print(method, pool.submit(handler_is_default).result())
+pool.shutdown()
+"""
+
+
+def test_a_forked_worker_does_not_inherit_the_command_lines_sigterm_handler():
+    """The command line turns SIGTERM into SystemExit (cleanup runs). A forked worker that
+    inherited that handler raised SystemExit wherever it was when a stopped sweep ended it;
+    inside a compile of the fast path that printed a traceback after "Sweep stopped" (seen
+    under load in test_sigterm_marks_a_sweep_interrupted). Workers stop at once instead."""
+    done = subprocess.run([sys.executable, "-c", WORKER_SIGTERM], capture_output=True,
+                          text=True, timeout=300, check=True)
+    assert done.stdout.split() == ["fork", "True"], done.stderr
+
+
 def test_resume_refuses_a_different_sweep_and_existing_out_needs_force(serial_dir, tmp_path):
     with pytest.raises(InputError, match="holds a different sweep.*replications"):
         run_sweep(small_spec().with_changes(replications=5), serial_dir, resume=True)

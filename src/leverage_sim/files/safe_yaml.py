@@ -26,10 +26,10 @@ import errno
 import os
 import re
 import stat
+import sys
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -293,7 +293,9 @@ def require_switch(value: Any, what: str) -> bool:
     """``value`` as a ``bool`` if it is ``True`` or ``False`` (or a NumPy bool), else an
     :class:`InputError` naming ``what``: a switch such as ``force`` given as the text "no" or
     the number 2 would otherwise read as on (and ``force`` replaces a folder)."""
-    if isinstance(value, bool | np.bool_):
+    numpy = sys.modules.get("numpy")  # a NumPy bool exists only once NumPy is imported: light
+    # commands (list, params, show) must not import it
+    if isinstance(value, bool) or (numpy is not None and isinstance(value, numpy.bool_)):
         return bool(value)
     raise InputError(f"{what} must be True or False, got {type(value).__name__} {value!r}.")
 

@@ -47,11 +47,13 @@ docs-notebooks: $(STAMP)
 # Refit the shipped calibration (calibration/default.yaml) on all cores (within 30 minutes on
 # 2 cores) into calibration/default/ (committed, but for its reference table or SMC history:
 # reference.parquet, history.db; both git-ignored), then regenerate the
-# posterior table in docs/calibration.md.
+# posterior table in docs/calibration.md and docs/explore.md's worked example (it reads the
+# committed calibration). Then run `make docs-notebooks` (notebook 05 reads it too).
 calibrate: $(STAMP)
 	$(BIN)/leverage-sim calibrate calibration/default.yaml --out calibration/default --force
 	$(BIN)/leverage-sim validate-model -n 200 --seed 2020 --out calibration/default_validation --force -q
 	$(BIN)/python -m leverage_sim.calibration.table
+	$(BIN)/python scripts/explore_example.py
 
 clean:
 	rm -rf $(VENV) results .pytest_cache .hypothesis

@@ -53,6 +53,7 @@ MODEL_TESTS = (  # agent-path and fast tests first: with -x the first failure en
     "tests/test_mechanisms.py", "tests/test_wiring.py", "tests/test_wiring_second_audit.py",
     "tests/test_wiring_third_audit.py", "tests/test_wiring_fourth_audit.py",
     "tests/test_wiring_fifth_audit.py", "tests/test_wiring_sixth_audit.py",
+    "tests/test_wiring_seventh_audit.py",
     "tests/test_model_timing.py", "tests/test_long_run.py",
     "tests/test_clash_path.py", "tests/test_statics_seeds.py", "tests/test_comparative_statics.py",
     "tests/test_invariants.py", "tests/test_mesa_model.py", "tests/test_replay_validation.py",
@@ -806,6 +807,107 @@ MUTATIONS: tuple[Mutation, ...] = (
       (A + "foreign_force.py", "        if decided:\n            self.last_drawdown_day = self.model.day\n",
        ""),
       (DAY, "    if decided:\n        w[LAST_DRAWDOWN] = day\n", "")),
+    # --- seventh audit (Dec 2026) -------------------------------------------------------------
+    # a standoff day by day: when the government first faces it, how long its clash may run,
+    # what its relent records
+    M("standoff_faced_on_the_raid_day", "the government faces a muster on the day it gathers "
+      "(the raid day), not from the next day: it may relent before the muster has formed",
+      (PKG + "standoffs.py", "    if model.day == s.opened_day:\n        return",
+       "    if model.day < s.opened_day:\n        return"),
+      (DAY, "    if day == so[s, S_OPENED]:\n        return",
+       "    if day < so[s, S_OPENED]:\n        return")),
+    M("clash_days_counted_from_the_opening", "a clash's 14 days are counted from the day the "
+      "standoff opened, not the day the clash began (a clash that starts late is cut short)",
+      (PKG + "standoffs.py", "militia.fighters, model.day + op.MAX_CLASH_DAYS)",
+       "militia.fighters, s.opened_day + op.MAX_CLASH_DAYS)"),
+      (DAY, "fighters(m, i), day + operation.MAX_CLASH_DAYS)",
+       "fighters(m, i), int(so[s, S_OPENED]) + operation.MAX_CLASH_DAYS)")),
+    M("relent_logs_the_kept", "a relent event's value is the detainees the government kept, "
+      "not those it handed over",
+      (PKG + "standoffs.py", 'model.record("government", "relent", s.militia, note, transferred)',
+       'model.record("government", "relent", s.militia, note, kept)'),
+      (DAY, "record(ev, day, STR_GOVERNMENT, A_RELENT, militia_name(i), handed, kind, a, b, c)",
+       "record(ev, day, STR_GOVERNMENT, A_RELENT, militia_name(i), kept, kind, a, b, c)")),
+    # the muster: who decides on what, who joins
+    M("muster_reads_the_governments_true_resolve", "a raided militia decides to muster on the "
+      "government's actual resolve, not its own belief about it (the wrong actor's state)",
+      (A + "militia.py",
+       "self.push, self.autonomy, self.resolve_belief.mean, self.backing_belief.mean,",
+       "self.push, self.autonomy, self.model.government.resolve, self.backing_belief.mean,"),
+      (DAY, "push(w, m, i), m[i, M_AUTONOMY], m[i, MR_MEAN], m[i, MB_MEAN],",
+       "push(w, m, i), m[i, M_AUTONOMY], w[RESOLVE], m[i, MB_MEAN],")),
+    M("allies_join_every_day", "an ally that joined a muster is not recorded as joined: it "
+      "sends fighters again every day the standoff stays open",
+      (PKG + "model.py", "                    s.joined.add(m.name)\n", ""),
+      (DAY, "                joined[s, i] = TRUE\n", "")),
+    M("threats_press_every_open_standoff", "a public threat over a raid on one militia adds "
+      "its pressure to every open standoff, not only that militia's",
+      (PKG + "model.py",
+       "                for s in self.open_standoffs():\n                    if s.militia == target:",
+       "                for s in self.open_standoffs():\n                    if True:"),
+      (DAY, "if is_open(so, s) and so[s, S_MILITIA] == target:", "if is_open(so, s):")),
+    # the patron: restraint, allocation
+    M("patron_restraint_ignores_escalation", "the patron's instigation target is computed "
+      "without the day's escalation (the argument dropped: its default 0): below its threshold "
+      "the patron no longer gives up push as violence rises",
+      (A + "patron.py", "self.stability_priority, self.model.escalation)",
+       "self.stability_priority)"),
+      (DAY, "w[STABILITY], w[ESC])", "w[STABILITY])")),
+    M("support_reallocated_from_todays_shares", "support is re-allocated from yesterday's "
+      "re-allocated shares, not the militias' base shares: the shift toward a pressed client "
+      "compounds day after day",
+      (A + "patron.py",
+       "patronage.allocate_support([m.patron_support_share for m in militias], pressures,",
+       ("patronage.allocate_support([self.shares[m.name] if self.shares else "
+        "m.patron_support_share for m in militias], pressures,")),
+      (DAY, "patronage.allocate_support(m[:, SUPPORT_SHARE], m[:, DISRUPTION], w[RESPONSIVENESS],",
+       ("patronage.allocate_support(m[:, SHARE].copy() if w[TOP_SHARE] > 0 else "
+        "m[:, SUPPORT_SHARE].copy(), m[:, DISRUPTION], w[RESPONSIVENESS],"))),
+    # retaliation, redeploy, drawdown
+    M("retaliation_strikes_the_first_militia", "strikes decided after a deadly attack are aimed "
+      "at the first militia (KH), not at the attacker (wrong militia)",
+      (A + "foreign_force.py",
+       "self.pending_strikes.append((m.day + self.retaliation_delay_days, militia.name))",
+       "self.pending_strikes.append((m.day + self.retaliation_delay_days, m.militias[0].name))"),
+      (DAY, "ps.append((float(day + int(w[RET_DELAY])), float(i)))",
+       "ps.append((float(day + int(w[RET_DELAY])), 0.0))")),
+    M("calm_days_against_the_drawdown_share", "a day counts as calm for a redeployment when "
+      "the cost is below drawdown_share (0.4) of tolerance, not redeploy_calm_share (0.25) (the "
+      "wrong field)",
+      (A + "foreign_force.py", "                                            self.redeploy_calm_share)",
+       "                                            self.drawdown_share)"),
+      (DAY, "w[TOLERANCE], w[REDEPLOY_CALM])", "w[TOLERANCE], w[DRAWDOWN_SHARE])")),
+    M("drawdown_logs_the_troops_left", "a drawdown event's value is the troops left in country, "
+      "not those withdrawn",
+      (A + "foreign_force.py", "event_text.drawdown(reason, self.presence), troops)",
+       "event_text.drawdown(reason, self.presence), self.presence)"),
+      (DAY, "A_DRAWDOWN, -1, troops, K_COST_DRAWDOWN", "A_DRAWDOWN, -1, presence, K_COST_DRAWDOWN"),
+      (DAY, "A_DRAWDOWN, -1, troops, K_DRAWDOWN", "A_DRAWDOWN, -1, presence, K_DRAWDOWN")),
+    # scripted events
+    M("scripted_backing_for_every_standoff", "a scripted backing aimed at one militia's standoff "
+      "steps into every open standoff (the target is not checked)",
+      (PKG + "scripted_events.py", "if not s.us_stepped_in and (ev.target in (None, s.militia)):",
+       "if not s.us_stepped_in:"),
+      (DAY, ("if is_open(so, k) and so[k, S_STEPPED_IN] == 0 and (i == -1\n"
+             "                                                                 or so[k, S_MILITIA] == i):"),
+       "if is_open(so, k) and so[k, S_STEPPED_IN] == 0:")),
+    M("truce_raises_hostility", "a scripted truce raises each militia's own hostility to the "
+      "truce's level instead of capping it there (max for min)",
+      (PKG + "scripted_events.py", "m.hostility = min(m.hostility, level)",
+       "m.hostility = max(m.hostility, level)"),
+      (DAY, "m[j, HOSTILITY] = min(m[j, HOSTILITY], level)",
+       "m[j, HOSTILITY] = max(m[j, HOSTILITY], level)")),
+    # attack outcomes and what the run records
+    M("every_attack_counts_a_casualty", "escalation rises by the per-casualty weight once per "
+      "attack, whatever its casualties (the count dropped)",
+      (PKG + "model.py", 'self.raise_escalation("per_casualty", casualties)',
+       'self.raise_escalation("per_casualty")'),
+      (DAY, "raise_escalation(w, ESC_PER_CASUALTY, casualties)",
+       "raise_escalation(w, ESC_PER_CASUALTY)")),
+    M("max_muster_size_without_allies", "the summary's max_muster_size counts only the raided "
+      "militia's own fighters, not the allies who joined its muster",
+      (PKG + "outcomes.py", "max((s.muster + s.allied_fighters for s in m.standoffs",
+       "max((s.muster for s in m.standoffs")),
 )
 
 

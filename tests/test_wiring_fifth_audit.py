@@ -37,6 +37,10 @@ QUIET = {"events": [], "government.raid_rate": 0.0, "government.liaison_rate": 0
 """No scripted events, no unscripted raids, no private signals: only what a test sets happens."""
 NAMES = ("KH", "AAH", "Nujaba", "KSS")  # the replay's militias, in row order
 NO_ATTACKS = {f"militias[{n}].attack_rate": 0.0 for n in NAMES}
+CERTAIN_TO_HOLD = {"government.resolve": 1.0, "government.coalition_support": 1.0,
+                   "government.decision_sharpness": 100.0}
+"""A government that holds firm, and presses on in a fight, whatever it believes."""
+NO_THREATS = {f"militias[{n}].threat_propensity": 0.0 for n in NAMES}
 
 
 def _scenario(replay, **overrides) -> ls.Scenario:

@@ -22,12 +22,15 @@ from leverage_sim.simulation.fastpath import layout as L
 from leverage_sim.simulation.mechanisms import intimidation
 from leverage_sim.simulation.model import LeverageModel
 
-from .test_wiring_fifth_audit import NAMES, NO_ATTACKS, _events, _finals, _scenario
-
-CERTAIN_TO_HOLD = {"government.resolve": 1.0, "government.coalition_support": 1.0,
-                   "government.decision_sharpness": 100.0}
-"""A government that holds firm, and presses on in a fight, whatever it believes."""
-NO_THREATS = {f"militias[{n}].threat_propensity": 0.0 for n in NAMES}
+from .test_wiring_fifth_audit import (
+    CERTAIN_TO_HOLD,
+    NAMES,
+    NO_ATTACKS,
+    NO_THREATS,
+    _events,
+    _finals,
+    _scenario,
+)
 
 
 def _raid(target: str, day: int = 0, arrests: int = 14) -> dict:

@@ -17,14 +17,17 @@ import pytest
 from leverage_sim.simulation.fastpath import layout as L
 from leverage_sim.simulation.mechanisms import beliefs
 
-from .test_wiring_fifth_audit import NAMES, NO_ATTACKS, _events, _finals, _scenario
+from .test_wiring_fifth_audit import (
+    CERTAIN_TO_HOLD,
+    NO_ATTACKS,
+    NO_THREATS,
+    _events,
+    _finals,
+    _scenario,
+)
 
 RAID = {"day": 0, "actor": "government", "action": "raid", "target": "KH",
         "figures": {"arrests": 14}}
-CERTAIN_TO_HOLD = {"government.resolve": 1.0, "government.coalition_support": 1.0,
-                   "government.decision_sharpness": 100.0}
-"""A government that holds firm, and presses on in a fight, whatever it believes."""
-NO_THREATS = {f"militias[{n}].threat_propensity": 0.0 for n in NAMES}
 
 
 # ---- what a standoff's end and a strike teach --------------------------------------------------

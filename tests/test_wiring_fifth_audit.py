@@ -41,6 +41,10 @@ CERTAIN_TO_HOLD = {"government.resolve": 1.0, "government.coalition_support": 1.
                    "government.decision_sharpness": 100.0}
 """A government that holds firm, and presses on in a fight, whatever it believes."""
 NO_THREATS = {f"militias[{n}].threat_propensity": 0.0 for n in NAMES}
+FULL_RELENT = {"government.negotiation_leverage": 0.0, "government.resolve": 0.0,
+               "government.coalition_support": 0.0, "government.decision_sharpness": 100.0,
+               "militias[KH].stake_reference": 0.0001}
+"""KH musters against any raid, and the government relents at once and keeps no detainee."""
 
 
 def _scenario(replay, **overrides) -> ls.Scenario:
@@ -416,11 +420,7 @@ def test_a_case_goes_free_on_the_first_whole_day_after_its_delay(replay):
             "figures": {"arrests": 6}}
     sc = _scenario(replay, **{**NO_ATTACKS, "horizon_days": 10, "events": [raid],
                               "government.release_delay_days": 2.5,
-                              "government.release_delay_spread": 0.0,
-                              "government.negotiation_leverage": 0.0,
-                              "government.resolve": 0.0, "government.coalition_support": 0.0,
-                              "government.decision_sharpness": 100.0,
-                              "militias[KH].stake_reference": 0.0001})
+                              "government.release_delay_spread": 0.0, **FULL_RELENT})
     for ev in _events(sc, range(1, 5)):
         relents = ev[(ev["action"] == "relent")]
         releases = ev[(ev["action"] == "release")]

@@ -24,6 +24,7 @@ from leverage_sim.simulation.model import LeverageModel
 
 from .test_wiring_fifth_audit import (
     CERTAIN_TO_HOLD,
+    FULL_RELENT,
     NAMES,
     NO_ATTACKS,
     NO_THREATS,
@@ -59,11 +60,7 @@ def test_a_relent_records_the_detainees_it_hands_over(replay):
     negotiating leverage) of a raid's six arrests records 6, the six go free together later
     (one release of 6) and the government keeps none, on both paths."""
     sc = _scenario(replay, **{**NO_ATTACKS, "horizon_days": 12, "events": [_raid("KH", arrests=6)],
-                              "government.negotiation_leverage": 0.0,
-                              "government.release_delay_spread": 0.0,
-                              "government.resolve": 0.0, "government.coalition_support": 0.0,
-                              "government.decision_sharpness": 100.0,
-                              "militias[KH].stake_reference": 0.0001})
+                              "government.release_delay_spread": 0.0, **FULL_RELENT})
     for ev in _events(sc, range(1, 4)):
         relents, releases = ev[ev["action"] == "relent"], ev[ev["action"] == "release"]
         assert len(relents) == 3 and (relents["day"] == 1).all()

@@ -57,6 +57,26 @@ def test_a_scenario_path_entry_that_is_no_folder_is_named_when_a_name_is_not_fou
     assert "no folder" not in str(found.value)  # every entry is a folder: nothing to name
 
 
+
+def test_a_package_without_its_scenarios_says_so_when_a_name_is_not_found(tmp_path,
+                                                                          monkeypatch):
+    """Installed from a built wheel (no scenarios/ beside the package), a name is not found
+    in any folder: the message says why and how leverage-sim is installed, rather than
+    "searched ;" with nothing after it."""
+    from leverage_sim.scenario import loader
+    monkeypatch.setattr(loader, "BUILTIN_SCENARIO_DIR", tmp_path / "site-packages-scenarios")
+    monkeypatch.chdir(tmp_path)  # no ./scenarios either
+    monkeypatch.delenv("LEVERAGE_SIM_SCENARIO_PATH", raising=False)
+    with pytest.raises(InputError) as e:
+        ls.load_scenario("june_2020_replay")
+    said = str(e.value)
+    assert "searched no folder" in said and "own scenarios are missing" in said
+    assert "make install" in said and "site-packages-scenarios" in said
+    monkeypatch.undo()
+    with pytest.raises(InputError) as found:
+        ls.load_scenario("what_if_mine")
+    assert "own scenarios are missing" not in str(found.value)
+
 @pytest.mark.parametrize("overrides", [
     ["government={resolve: 0.3}", "government.resolve=0.5"],
     ["government.resolve=0.5", "government={resolve: 0.3}"],

@@ -80,9 +80,14 @@ def _searched(extra: Iterable[str | Path]) -> str:
     entries of ``$LEVERAGE_SIM_SCENARIO_PATH`` that are no folder (skipped, as a shell skips
     a missing ``PATH`` entry, but named here: often the reason a scenario is not found)."""
     missing = [p for p in _env_entries() if not Path(p).is_dir()]
-    return (f"searched {', '.join(str(d) for d in scenario_dirs(extra))}"
+    folders = ", ".join(str(d) for d in scenario_dirs(extra))
+    return (f"searched {folders or 'no folder'}"
             + (f"; ${ENV_SCENARIO_PATH} entries that are no folder, skipped: "
-               f"{', '.join(repr(p) for p in missing)}" if missing else ""))
+               f"{', '.join(repr(p) for p in missing)}" if missing else "")
+            + ("" if BUILTIN_SCENARIO_DIR.is_dir() else
+               f"; leverage-sim's own scenarios are missing ({BUILTIN_SCENARIO_DIR}): it runs "
+               "from a clone of its repository installed with `make install` (editable), as "
+               "a built wheel carries no scenarios/, episodes/ or calibration/"))
 
 
 def _readable_folder(d: Path, origin: str) -> bool:

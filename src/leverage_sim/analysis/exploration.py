@@ -107,7 +107,7 @@ def build_spec(target: str, levers: Iterable[str] = (), *, replications: int | N
             from leverage_sim.scenario.overrides import normalise
 
             fixed.update(normalise(overrides))
-        spec = spec.with_changes(parameters=parse_params(levers) or None, overrides=fixed,
+        spec = spec.with_changes(parameters=parse_params(levers, "--lever") or None, overrides=fixed,
                                  design=design, samples=samples, replications=replications,
                                  seed=seed, posterior=posterior or spec.posterior
                                  or EXPLORE_POSTERIOR)
@@ -121,7 +121,7 @@ def build_spec(target: str, levers: Iterable[str] = (), *, replications: int | N
                                   replications=REPLICATIONS if replications is None
                                   else replications, seed=seed,
                                   overrides=overrides, posterior=posterior or EXPLORE_POSTERIOR,
-                                  name=f"{Path(target).stem}_explore")
+                                  name=f"{Path(target).stem}_explore", option="--lever")
     text = [p for p, lever in spec.parameters.items() if lever.discrete is not None
             and not all(isinstance(v, int | float) and not isinstance(v, bool)
                         for v in lever.discrete)]

@@ -25,6 +25,7 @@ from leverage_sim.calibration.smc import SCALES, Budget, Prior, Target
 from leverage_sim.errors import InputError
 from leverage_sim.files.safe_yaml import require_path
 from leverage_sim.scenario import overrides as ov
+from leverage_sim.scenario.limits import repeated
 from leverage_sim.scenario.loader import field_of, load_scenario
 from leverage_sim.scenario.schema import Scenario, Strict
 from leverage_sim.scenario.schema_base import Name, allowed_range
@@ -235,7 +236,7 @@ def _episode(path: Path, name: str) -> LoadedEpisode:
 def _refuse_repeats(path: Path, field: str, names: list[str]) -> None:
     """InputError naming the entries of ``field`` listed more than once (each would count
     twice)."""
-    dupes = sorted({n for n in names if names.count(n) > 1})
+    dupes = repeated(names)
     if dupes:
         raise InputError(f"{path}: {field} listed twice: {', '.join(dupes)}. List each once.")
 
@@ -265,7 +266,7 @@ def _parameter(path: Path, p: ParameterSpec, base: Scenario, episodes: list[Load
         info = field_of(p.path)
     except InputError as e:
         raise InputError(f"{where}: {e}") from None
-    if len(ov.parse_path(p.path)) < 2:
+    if ov.is_run_setting(p.path):
         raise InputError(f"{where} is a setting of the whole run, not a parameter of an actor "
                          "or site: the episodes fix their own days and seeds. Use a path such as "
                          "government.prior_backing or militias[KH].mobilisation (`leverage-sim "
@@ -280,6 +281,11 @@ def _parameter(path: Path, p: ParameterSpec, base: Scenario, episodes: list[Load
                          f"schema's range [{'' if lo is None else lo}, "
                          f"{'' if hi is None else hi}]. Narrow the prior to a plausible range "
                          "inside it.")
+    if info.annotation is int and round(p.prior.low) == round(p.prior.high):
+        raise InputError(f"{where}: prior [{p.prior.low:g}, {p.prior.high:g}] of a field of "
+                         f"whole numbers holds one once rounded ({round(p.prior.low)}), so the "
+                         "fit could never move it. Widen the prior to span at least two whole "
+                         "numbers, or remove the parameter (set the value with the scenario).")
     having = [ep for ep in episodes if ep.has_path(p.path)]
     if not having:  # the first episode's scenario says which entry is missing
         try:

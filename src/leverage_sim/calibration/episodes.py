@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import hashlib
+import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -20,6 +21,7 @@ from pydantic import Field, field_validator, model_validator
 from leverage_sim.calibration import statistics
 from leverage_sim.calibration.files import load_model
 from leverage_sim.errors import InputError
+from leverage_sim.scenario.limits import repeated
 from leverage_sim.scenario.loader import (
     find_named_file,
     find_scenario,
@@ -77,6 +79,16 @@ class Fact(Strict):
             raise ValueError(f"fact '{self.name}': observed must be 0 or 1 for statistic "
                              f"{self.statistic} (1: it happened), not {self.observed:g}")
         low, high = self.bounds
+        least, most = statistics.value_limits(self.statistic, self.arguments)
+        if low < least or high > most:
+            given = f"range [{low:g}, {high:g}]" if self.range else f"observed {high:g}"
+            can = f"{least:g} to {most:g}" if math.isfinite(most) else f"{least:g} or more"
+            fix = {1.0: " (a share is written 0 to 1, not as a percentage)"}.get(most, "")
+            if self.statistic == "days_until":
+                can, fix = f"{can} days, its cap", " (or raise its cap)"
+            raise ValueError(f"fact '{self.name}': {given} reaches outside what statistic "
+                             f"{self.statistic} can give ({can}), so the fit could never "
+                             f"match it: write a value it can give{fix}")
         if not low <= self.observed <= high:
             raise ValueError(f"fact '{self.name}': observed {self.observed} is outside its "
                              f"range [{low}, {high}]")
@@ -105,7 +117,7 @@ class Episode(Strict):
     @model_validator(mode="after")
     def _unique_facts(self) -> Episode:
         names = [f.name for f in self.facts]
-        dupes = sorted({n for n in names if names.count(n) > 1})
+        dupes = repeated(names)
         if dupes:
             raise ValueError(f"fact names must be unique, repeated: {', '.join(dupes)}")
         return self

@@ -18,6 +18,8 @@ import datetime as dt
 import difflib
 import functools
 import inspect
+import math
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -77,6 +79,44 @@ _WINDOWS = ((("start", "after"), "end"), (("window_start",), "window_end"))
 ``after``, ``days_until``'s) to ``end``, ``window_start`` to ``window_end``."""
 _DAY_ARGS = ("cap", "within_days")
 """Arguments that are numbers of days."""
+_NUMBER_ARGS = ("min_value",)
+"""Arguments that are numbers (compared with an event's value)."""
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+SHARES = frozenset({"share_in_window", "followed_by"})
+"""Statistics whose value is a share, 0 to 1."""
+
+
+def value_limits(name: str, arguments: dict[str, Any]) -> tuple[float, float]:
+    """The lowest and highest value statistic ``name`` can give with ``arguments``: 0 to 1
+    for a share or a yes/no, 0 up for a count, 0 to ``cap`` for ``days_until`` (a fact whose
+    range lies outside could never be matched); unbounded for the others."""
+    if name in SHARES or name in YES_NO:
+        return 0.0, 1.0
+    if name == "days_until":
+        cap = arguments.get("cap", inspect.signature(days_until).parameters["cap"].default)
+        return 0.0, float(cap) if _is_number(cap) and cap >= 0 else math.inf
+    return (0.0, math.inf) if name == "count" else (-math.inf, math.inf)
+
+
+def _is_number(value: Any) -> bool:
+    """True for a finite int or float (not a boolean)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def as_date(value: Any) -> dt.date | None:
+    """A date argument as a date: a YAML date, a datetime (compared by day, as the statistics
+    count them) or a text written YYYY-MM-DD; None for anything else (a number such as
+    20210526 would be read by pandas as nanoseconds after 1970)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
 
 
 def check_values(name: str, arguments: dict[str, Any], militias: list[str],
@@ -112,19 +152,20 @@ def check_values(name: str, arguments: dict[str, Any], militias: list[str],
     dates: dict[str, dt.date] = {}
     for key in _DATE_ARGS:
         value = arguments.get(key)
-        if isinstance(value, dt.datetime):  # compared by day, as the statistics count them
-            value = value.date()
         if value is not None:
-            try:
-                dates[key] = value if isinstance(value, dt.date) else dt.date.fromisoformat(
-                    str(value))
-            except ValueError:
+            date = as_date(value)
+            if date is None:
                 problems.append(f"{key} '{value}' is not a date (write YYYY-MM-DD)")
+            else:
+                dates[key] = date
     for key in _DAY_ARGS:
         value = arguments.get(key)
-        if value is not None and not (isinstance(value, int | float)
-                                      and not isinstance(value, bool) and value >= 0):
+        if value is not None and not (_is_number(value) and value >= 0):
             problems.append(f"{key} {value} must be a number of days, 0 or more")
+    for key in _NUMBER_ARGS:
+        value = arguments.get(key)
+        if value is not None and not _is_number(value):
+            problems.append(f"{key} {value!r} must be a number")
     if name == "summary_value":
         check("column", arguments.get("column"), SUMMARY_COLUMNS)
     return problems + _window_problems(dates, days)
@@ -147,6 +188,14 @@ def _window_problems(dates: dict[str, dt.date], days: tuple[dt.date, dt.date] | 
             for key, date in ((opens, start), (closes, end)):
                 if date is not None and not first <= date <= last:
                     problems.append(_outside_the_run(key, date, first, last))
+    # a share's window lies inside the events it is a share of (or the share could pass 1)
+    for key, outer, later in (("window_start", "start", False), ("window_end", "end", True)):
+        date, bound = dates.get(key), dates.get(outer)
+        if date is not None and bound is not None and (date > bound if later else date < bound):
+            where, move = ("after", "on or before") if later else ("before", "on or after")
+            problems.append(f"{key} {date} is {where} {outer} {bound}: the window must lie "
+                            f"inside start to end, whose events it is a share of (move {key} "
+                            f"{move} {bound})")
     return problems
 
 
@@ -200,6 +249,8 @@ def select(events: EventColumns | pd.DataFrame, action: str, actor: str | None =
     Works on integer codes (:class:`EventColumns`): a statistic costs microseconds, not the
     milliseconds of pandas masks on string columns."""
     ev = events if isinstance(events, EventColumns) else EventColumns.from_frame(events)
+    if isinstance(exclude_targets, str):  # one target written alone, not its letters
+        exclude_targets = (exclude_targets,)
     mask = ev.action == ev.action_code(action)
     if actor is not None:
         mask &= ev.actor == ev.code(actor)

@@ -50,7 +50,7 @@ import scoringrules as sr
 from matplotlib.figure import Figure
 
 from leverage_sim.errors import InputError
-from leverage_sim.scenario.limits import as_list, check_validation_size
+from leverage_sim.scenario.limits import as_list, check_validation_size, repeated
 from leverage_sim.scenario.schema import Scenario
 from leverage_sim.simulation.posterior import Posterior, priors, with_values
 from leverage_sim.simulation.provenance import short_path
@@ -408,6 +408,11 @@ def from_episode_files(names: Sequence[str] = ()) -> list[Episode]:
 
     if names:
         loaded = [files.load_episode(n) for n in as_list(names)]  # one name, not its letters
+        twice = repeated(e.name for e in loaded)
+        if twice:
+            raise InputError(f"Episode {', '.join(twice)} is named more than once (as "
+                             f"{', '.join(str(e.path) for e in loaded if e.name in twice)}): "
+                             "each would be scored twice. Name each episode once.")
     else:
         loaded = [e for e in (files.load_episode(f) for f in sorted(files.EPISODE_DIR.glob(
             "*.yaml"))) if e.spec.role == "held_out"]

@@ -25,6 +25,7 @@ import math
 import numbers
 import os
 import resource
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -85,6 +86,11 @@ def as_list(value: Any, single: tuple[type, ...] = (str, os.PathLike)) -> list[A
     if isinstance(value, single) or not isinstance(value, Iterable):
         return [value]
     return list(value)
+
+
+def repeated(names: Iterable[Any]) -> list[Any]:
+    """The entries of ``names`` listed more than once, sorted (each would count twice)."""
+    return sorted(n for n, k in Counter(names).items() if k > 1)
 
 
 def is_real(x: object) -> bool:

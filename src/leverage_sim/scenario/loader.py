@@ -17,7 +17,6 @@ import inspect
 import math
 import os
 import re
-from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +35,7 @@ from leverage_sim.files.safe_yaml import (
 )
 from leverage_sim.scenario import overrides as ov
 from leverage_sim.scenario.event_schema import check_events, label, short_repr
-from leverage_sim.scenario.limits import as_list
+from leverage_sim.scenario.limits import as_list, repeated
 from leverage_sim.scenario.schema import Scenario, retired
 from leverage_sim.scenario.schema_base import Problems, Strict, field_summary, plain_type
 
@@ -239,7 +238,7 @@ def resolve_raw(name_or_path: str | Path, extra_dirs: Iterable[str | Path] = (),
         raise InputError(f"{path}: 'extends' forms a cycle ({cycle}). Remove one of the links.")
     data = read_scenario_file(path) if _chain else read_yaml(path, "Scenario file")
     if "militias" not in data and "extends" not in data:
-        _refuse_other_kind(data, path)
+        refuse_other_kind(data, path)
     _check_unique_names(data, path)
     data.setdefault("name", path.stem)
     parent = data.pop("extends", None)
@@ -260,30 +259,42 @@ def resolve_raw(name_or_path: str | Path, extra_dirs: Iterable[str | Path] = (),
         raise InputError(f"{path}, in 'extends: {parent}': {e}") from None
 
 
-_OTHER_KINDS = (
-    (("facts", "scenario"),
-     ("an episode file (it has {keys}), a piece of the historical record that calibrate and "
-      "validate-model run on its scenario"),
-     "`leverage-sim validate {path}` checks it; give its scenario instead"),
-    (("parameters", "base"), "a sweep file (it has {keys})",
-     "run it with `leverage-sim sweep {path}`, or give its base scenario"),
-    (("base_scenario", "episodes"), "a calibration file (it has {keys})",
+CALIBRATION_KEYS = ("base_scenario", "episodes")
+"""Top-level keys of a calibration file that neither a scenario nor an episode has (a
+calibration file may also have ``facts:`` and ``parameters:``)."""
+FILE_KINDS = (
+    ("scenario", ("militias", "extends"), "`militias:` (or `extends:`)", "docs/scenarios.md",
+     "run it with `leverage-sim run {path}`, or name it in an episode's `scenario:`"),
+    ("calibration file", CALIBRATION_KEYS, "`base_scenario:` and `episodes:`",
+     "docs/calibration.md",
      "fit it with `leverage-sim calibrate {path} --out DIR`, or give its base scenario"),
+    ("episode file", ("facts", "scenario"), "`facts:` and `scenario:`", "docs/calibration.md",
+     "`leverage-sim validate {path}` checks it; give its scenario instead"),
+    ("sweep file", ("parameters", "base"), "`parameters:` and `base:`", "docs/sweeps.md",
+     "run it with `leverage-sim sweep {path}`, or give its base scenario"),
 )
-"""(keys, what a file with any of them is, what to do with it) for files named as a scenario
-that have neither ``militias:`` nor ``extends:``."""
+"""(kind, its top-level keys, how they read, where it is described, what to do with such a
+file given where another kind is expected), for files given as the wrong kind
+(:func:`refuse_other_kind`); a calibration file, which may list ``facts:`` and
+``parameters:`` too, is named before the episode and sweep files."""
+_EPISODE_HINT = (", a piece of the historical record that calibrate and validate-model run on "
+                 "its scenario")
 
 
-def _refuse_other_kind(data: dict[str, Any], path: Path) -> None:
-    """An :class:`InputError` if ``data`` (a file named as a scenario, with neither
-    ``militias:`` nor ``extends:``) is an episode, sweep or calibration file: saying what it is
-    and what to do beats a list of the scenario fields it lacks."""
-    for keys, what, fix in _OTHER_KINDS:
-        found = [f"`{k}:`" for k in keys if k in data]
-        if found:
-            raise InputError(f"{path} is not a scenario but {what.format(keys=' and '.join(found))}"
-                             f": {fix.format(path=path)}. A scenario has `militias:` (or "
-                             "`extends:`); see docs/scenarios.md.")
+def refuse_other_kind(data: dict[str, Any], path: Path, wanted: str = "scenario",
+                      own: Iterable[str] = ()) -> None:
+    """An :class:`InputError` if ``data``, a file given as a ``wanted`` kind of
+    :data:`FILE_KINDS`, has keys of another kind that are not among the ``own`` fields of
+    the wanted kind: saying what it is and what to do beats a list of the fields it lacks."""
+    _, _, needs, doc, _ = next(k for k in FILE_KINDS if k[0] == wanted)
+    for kind, keys, _, _, fix in FILE_KINDS:
+        found = [f"`{k}:`" for k in keys if k in data and k not in own]
+        if kind != wanted and found:
+            raise InputError(
+                f"{path} is not {article(wanted)} {wanted} but {article(kind)} {kind} (it has "
+                f"{' and '.join(found)}){_EPISODE_HINT if kind == 'episode file' else ''}: "
+                f"{fix.format(path=path)}. {article(wanted).capitalize()} {wanted} has "
+                f"{needs}; see {doc}.")
 
 
 def _check_unique_names(node: Any, path: Path, where: str = "") -> None:
@@ -293,7 +304,7 @@ def _check_unique_names(node: Any, path: Path, where: str = "") -> None:
             _check_unique_names(value, path, f"{where}.{key}" if where else str(key))
     elif isinstance(node, list):
         names = [e["name"] for e in node if isinstance(e, dict) and isinstance(e.get("name"), str)]
-        dupes = sorted(n for n, k in Counter(names).items() if k > 1)
+        dupes = repeated(names)
         if dupes:
             raise InputError(f"{path}: '{where}' names {', '.join(map(repr, dupes))} more than "
                              "once; each entry of a list needs its own name (merge the entries "

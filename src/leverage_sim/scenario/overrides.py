@@ -65,6 +65,13 @@ def parse_path(path: str) -> list[str]:
     return parts
 
 
+def is_run_setting(path: str) -> bool:
+    """True for a path to a setting of the whole run (``horizon_days``, ``seed``), not to a
+    parameter of an actor or site: a calibration fits, and a posterior draws, only the latter
+    (an episode fixes its own days and seeds)."""
+    return len(parse_path(path)) < 2
+
+
 def render_path(parts: list[str]) -> str:
     """Inverse of ``parse_path``."""
     out = ""

@@ -2,7 +2,8 @@
 
 Every schema node (scenario sections, scripted-event figures) derives from :class:`Strict`:
 unknown keys are errors, assignments are validated, and numbers must be written as numbers
-(``true``, ``'0.5'``, ``.nan`` and ``.inf`` are refused where a number is expected; an integer
+(``true``, ``'0.5'``, ``.nan`` and ``.inf`` are refused where a number is expected, also as an
+entry of a list of numbers such as a range ``[low, high]``; an integer
 field accepts a float only if it is whole, e.g. ``5000.0``; a number is not a date).
 """
 
@@ -121,6 +122,25 @@ class Problems(ValueError):
         self.items = items
 
 
+def _not_a_number(kind: Any, value: Any) -> str | None:
+    """Why ``value`` is refused for a field of type ``kind`` (``int`` or ``float``): a
+    boolean or a text is not a number, even one pydantic could read as one; None if not."""
+    if kind not in (int, float) or not isinstance(value, bool | str):
+        return None
+    what = "a whole number" if kind is int else "a number"
+    given = "true/false" if isinstance(value, bool) else "text"
+    return f"must be {what}, not {given}"
+
+
+def _item_number_type(kind: Any) -> type | None:
+    """``int`` or ``float`` for a list or tuple of numbers (``tuple[float, float]``,
+    ``list[int]``), whose entries are held to the same rule as a number field; else None."""
+    if get_origin(kind) not in (list, tuple):
+        return None
+    items = {a for a in get_args(kind) if a is not Ellipsis}
+    return next(iter(items)) if len(items) == 1 and items <= {int, float} else None
+
+
 class Strict(BaseModel):
     """Base for every schema node: unknown keys are errors, assignments are validated, numbers
     must be numbers (no booleans, strings, NaN or infinity) and dates must be dates (no
@@ -136,10 +156,13 @@ class Strict(BaseModel):
             raise ValueError(  # noqa: TRY004 (pydantic reports ValueError, not TypeError)
                 "must not be binary data (a YAML !!binary value); write it as plain text or "
                 "a number")
-        if kind in (int, float) and isinstance(value, bool | str):
-            what = "a whole number" if kind is int else "a number"
-            given = "true/false" if isinstance(value, bool) else "text"
-            raise ValueError(f"must be {what}, not {given}")
+        problem = _not_a_number(kind, value)
+        items = _item_number_type(kind)
+        if problem is None and items is not None and isinstance(value, list | tuple):
+            problem = next((f"entry {i} {p}" for i, v in enumerate(value)
+                            if (p := _not_a_number(items, v)) is not None), None)
+        if problem is not None:
+            raise ValueError(problem)
         if kind is dt.date and isinstance(value, bool | int | float):
             raise ValueError("must be a date written YYYY-MM-DD, not a number")
         return value

@@ -308,6 +308,9 @@ def load_posterior(path: str | os.PathLike[str], allow_stale: bool | None = None
         raise InputError(f"{table_file} must have a 'weight' column and at least one row.")
     paths = tuple(c for c in table.columns if c != "weight" and not _retired_column(
         c, table_file, stale_allowed() if allow_stale is None else allow_stale))
+    if not paths:
+        raise InputError(f"{table_file} has no parameter column besides 'weight', so it would "
+                         f"change nothing in a run; {DAMAGED}.")
     integer = tuple(_numeric_field(p, table_file) for p in paths)
     lacking = [p for p in paths if p not in base_values(manifest)]
     if lacking:
@@ -376,7 +379,17 @@ def _retired_column(path: str, where: Path, allow_stale: bool) -> bool:
 
 
 def _numeric_field(path: str, where: Path) -> bool:
-    """True for an integer field, False for a float one; InputError for anything else."""
+    """True for an integer field, False for a float one; InputError for anything else
+    (a path that cannot be read, a setting of the whole run, no number)."""
+    try:
+        run_wide = ov.is_run_setting(path)
+    except InputError as e:
+        raise InputError(f"{where}: column '{path}' is no path as --set takes it "
+                         f"({str(e).rstrip('.')}); {DAMAGED}.") from None
+    if run_wide:
+        raise InputError(f"{where}: column '{path}' is a setting of the whole run, not a "
+                         "parameter of an actor or site: a posterior never sets a run's days "
+                         f"or seed; {DAMAGED}.")
     loc = tuple(0 if isinstance(p, ov.Key) else p for p in ov.parse_path(path))
     info = _walk(loc)[1]
     if info is None or info.annotation not in (int, float):

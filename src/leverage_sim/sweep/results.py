@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 
 from leverage_sim.errors import InputError
+from leverage_sim.files.safe_yaml import require_switch
 from leverage_sim.outputs.summaries import (  # noqa: F401 (the sweep API)
     DEFAULT_NUMERIC,
     DEFAULT_SHARES,
@@ -49,7 +50,7 @@ def load_sweep(out: str | Path, lazy: bool = False) -> pd.DataFrame | ds.Dataset
     """
     store = SweepStore(out)
     manifest = store.read_manifest()
-    if lazy:
+    if require_switch(lazy, "lazy"):
         return ds.dataset(store.summary_parts(), format="parquet",
                           schema=_schema(manifest))
     paths = list(manifest["spec"]["parameters"])

@@ -129,12 +129,13 @@ class SweepSpec(FrozenStrict):
                  samples: int | None = None, replications: int = 1, seed: int | None = None,
                  overrides: Mapping[str, Any] | Iterable[str] | None = None,
                  timeseries: bool = False, every: int = 1, name: str | None = None,
-                 posterior: str | None = None) -> SweepSpec:
+                 posterior: str | None = None, option: str = "--param") -> SweepSpec:
         """A sweep from command-line pieces: ``params`` like ``foreign_forces.backing=0:1:11``
         (n evenly spaced values, ends included), ``patron.instigation=0.2,0.5,0.8`` (values) or
-        ``x=0.1:0.9`` (continuous uniform, for non-grid designs)."""
+        ``x=0.1:0.9`` (continuous uniform, for non-grid designs), given with ``option``
+        (named in errors)."""
         data = {"name": name or f"{Path(base).stem}_sweep", "base": base,
-                "overrides": ov.normalise(overrides), "parameters": parse_params(params),
+                "overrides": ov.normalise(overrides), "parameters": parse_params(params, option),
                 "design": design, "samples": samples, "replications": replications,
                 "seed": seed, "outputs": {"timeseries": timeseries, "every": every},
                 "posterior": posterior}
@@ -181,26 +182,27 @@ class SweepSpec(FrozenStrict):
         return list(self.parameters)
 
 
-def parse_params(params: Iterable[str]) -> dict[str, dict[str, Any]]:
-    """``["a.b=0:1:11", "c=0.2,0.5"]`` -> raw parameter specs (see :meth:`SweepSpec.from_cli`)."""
+def parse_params(params: Iterable[str], option: str = "--param") -> dict[str, dict[str, Any]]:
+    """``["a.b=0:1:11", "c=0.2,0.5"]`` -> raw parameter specs (see :meth:`SweepSpec.from_cli`);
+    errors name ``option``, the one they were given with (explore's ``--lever``)."""
     out: dict[str, dict[str, Any]] = {}
     for text in params:
         parts = ov.split_assignment(text)
         if parts is None:
-            raise InputError(f"--param '{text}' has no '='. Write PATH=SPEC, e.g. "
+            raise InputError(f"{option} '{text}' has no '='. Write PATH=SPEC, e.g. "
                              "foreign_forces.backing=0:1:11 (11 values from 0 to 1) or "
                              "patron.instigation=0.2,0.5,0.8 (a list of values).")
         path, raw = (s.strip() for s in parts)
         ov.parse_path(path)
         if path in out:
-            raise InputError(f"--param '{path}' is given twice; a sweep varies a parameter "
-                             "once: put all its values in one --param (e.g. 0,0.5,1).")
-        out[path] = _param_value(path, raw)
+            raise InputError(f"{option} '{path}' is given twice; a sweep varies a parameter "
+                             f"once: put all its values in one {option} (e.g. 0,0.5,1).")
+        out[path] = _param_value(path, raw, option)
     return out
 
 
-def _param_value(path: str, raw: str) -> dict[str, Any]:
-    bad = InputError(f"--param '{path}={raw}': cannot read '{raw}'. Write lo:hi:n for n evenly "
+def _param_value(path: str, raw: str, option: str) -> dict[str, Any]:
+    bad = InputError(f"{option} '{path}={raw}': cannot read '{raw}'. Write lo:hi:n for n evenly "
                      "spaced values (e.g. 0:1:11), lo:hi for a continuous range (lhs, sobol, "
                      "morris, random designs), or a comma list of values (e.g. 0.2,0.5,0.8).")
     if ":" in raw:
@@ -217,7 +219,7 @@ def _param_value(path: str, raw: str) -> dict[str, Any]:
     items = [s.strip() for s in raw.split(",")]
     if not raw.strip() or any(not s for s in items):
         raise bad
-    return {"values": [load_text(s, f"--param '{path}'") for s in items]}
+    return {"values": [load_text(s, f"{option} '{path}'") for s in items]}
 
 
 def find_sweep(name_or_path: str | Path) -> Path:

@@ -38,6 +38,7 @@ import pyarrow.parquet as pq
 from leverage_sim.errors import InputError
 from leverage_sim.files.output_dir import folder_kind
 from leverage_sim.files.safe_text import is_utf8, visible
+from leverage_sim.files.safe_yaml import require_path
 
 MANIFEST = "manifest.json"
 FORMAT = 2
@@ -58,7 +59,7 @@ class SweepStore:
     """Reads and writes one sweep folder."""
 
     def __init__(self, out: str | Path) -> None:
-        self.out = Path(out)
+        self.out = Path(require_path(out, "A sweep folder (its path)"))
         self.summary_dir = self.out / "summary"
         self.timeseries_dir = self.out / "timeseries"
 

@@ -8,7 +8,7 @@ files, posterior folders, files of one kind given where another goes, the Python
   outside its ``start`` to ``end``, an observed value or range the statistic cannot give (a
   share above 1, a negative count, ``days_until`` above its cap), numbers written as text in a
   range (here and in a sweep's ``range``); a prior on a field of whole numbers that rounds to
-  one value;
+  one value, or that picks a militia by its position;
 - a calibration file given to ``show``/``validate`` (it was called an episode file, with 38
   problems listed), a scenario or calibration file given as an episode or a calibration;
 - ``validate-model`` naming one episode twice (an internal error after every run);
@@ -150,6 +150,16 @@ def test_a_whole_number_prior_that_rounds_to_one_value_is_refused(tmp_path):
         load_calibration(tiny_config(tmp_path, parameters=[narrow]))
     wide = {**narrow, "prior": {"low": 100, "high": 101}}
     assert load_calibration(tiny_config(tmp_path, parameters=[wide])).parameters[0].integer
+
+
+def test_a_calibration_parameter_picked_by_position_is_refused_naming_why(tmp_path):
+    """``militias[0]`` is KH in one episode's scenario and JAM in another's; the error said the
+    base scenario had "no entry '0'", which is not the problem."""
+    by_position = {"path": "militias[0].mobilisation", "prior": {"low": 0.1, "high": 0.5},
+                   "why": "test"}
+    with pytest.raises(InputError, match=r"picks a list entry by its position \[0\].*Name the "
+                                         r"entry, e.g. militias\[KH\].mobilisation"):
+        load_calibration(tiny_config(tmp_path, parameters=[by_position]))
 
 
 # ---- files of one kind given where another goes ----------------------------------------------

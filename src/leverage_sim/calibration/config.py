@@ -271,6 +271,13 @@ def _parameter(path: Path, p: ParameterSpec, base: Scenario, episodes: list[Load
                          "or site: the episodes fix their own days and seeds. Use a path such as "
                          "government.prior_backing or militias[KH].mobilisation (`leverage-sim "
                          "params` lists them).")
+    at = next((k for k in ov.parse_path(p.path) if isinstance(k, ov.Key) and ov.is_index(k)),
+              None)
+    if at is not None:
+        raise InputError(f"{where} picks a list entry by its position [{at}], which is another "
+                         "militia or site in each episode's scenario (KH in June 2020, JAM in "
+                         "Basra 2008), so one value would be fitted to several. Name the entry, "
+                         "e.g. militias[KH].mobilisation.")
     if info is None or info.annotation not in (int, float):
         raise InputError(f"{where} is not a numeric scenario parameter. Use a path as --set "
                          "takes it, e.g. government.prior_backing or militias[KH].mobilisation "

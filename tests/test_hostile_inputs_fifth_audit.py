@@ -209,6 +209,10 @@ def test_a_posterior_without_a_parameter_column_is_refused(tmp_path):
     ("horizon_days", "column 'horizon_days' is a setting of the whole run"),
     ("seed", "column 'seed' is a setting of the whole run"),
     ("bad path[", "column 'bad path[' is no path as --set takes it"),
+    # a position is another militia in each scenario, and may name a field another column
+    # names by its name (militias[0].mobilisation beside militias[KH].mobilisation)
+    ("militias[0].mobilisation",
+     "column 'militias[0].mobilisation' picks a list entry by its position [0]"),
 ])
 def test_a_posterior_column_that_is_no_parameter_names_the_file(column, said, tmp_path):
     table = particles().rename(columns={"government.decision_sharpness": column})
@@ -218,6 +222,15 @@ def test_a_posterior_column_that_is_no_parameter_names_the_file(column, said, tm
     with pytest.raises(InputError) as e:
         load_posterior(folder)
     assert str(e.value).startswith(f"{folder / 'posterior.parquet'}: {said}")
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf")])
+def test_a_base_value_that_is_no_finite_number_is_refused(value, tmp_path):
+    folder = write_posterior(tmp_path / "p", particles(), base_values={
+        **manifest()["base_values"], "government.decision_sharpness": value})
+    with pytest.raises(InputError, match="'base_values' must be a mapping of parameter paths "
+                                         "to finite numbers"):
+        load_posterior(folder)
 
 
 # ---- the Python API and explore ---------------------------------------------------------------

@@ -271,8 +271,7 @@ def _parameter(path: Path, p: ParameterSpec, base: Scenario, episodes: list[Load
                          "or site: the episodes fix their own days and seeds. Use a path such as "
                          "government.prior_backing or militias[KH].mobilisation (`leverage-sim "
                          "params` lists them).")
-    at = next((k for k in ov.parse_path(p.path) if isinstance(k, ov.Key) and ov.is_index(k)),
-              None)
+    at = ov.positional_step(p.path)
     if at is not None:
         raise InputError(f"{where} picks a list entry by its position [{at}], which is another "
                          "militia or site in each episode's scenario (KH in June 2020, JAM in "

@@ -72,6 +72,13 @@ def is_run_setting(path: str) -> bool:
     return len(parse_path(path)) < 2
 
 
+def positional_step(path: str) -> str | None:
+    """The first list entry ``path`` picks by its position (``0`` in ``militias[0].x``), or
+    None if it names every entry it picks: a position means another militia or site in each
+    scenario, so a calibration cannot fit it, nor a posterior draw it, as one parameter."""
+    return next((k for k in parse_path(path) if isinstance(k, Key) and is_index(k)), None)
+
+
 def render_path(parts: list[str]) -> str:
     """Inverse of ``parse_path``."""
     out = ""

@@ -63,7 +63,7 @@ WEIGHT_TOLERANCE = 1e-6
 DAMAGED = ("the file was edited or damaged: run the calibration again (`make calibrate` for the "
            "committed one, or `leverage-sim calibrate CONFIG --out DIR`)")
 """How the messages about a posterior file of the wrong shape end."""
-PATHS_TO_NUMBERS = "a mapping of parameter paths to numbers"
+PATHS_TO_NUMBERS = "a mapping of parameter paths to finite numbers"
 
 
 @dataclass(frozen=True)
@@ -360,9 +360,11 @@ def _check_shape(manifest_file: Path, manifest: dict[str, Any]) -> None:
 
 
 def _numbers(value: Any) -> bool:
-    """True for a mapping whose values are all numbers (not booleans)."""
+    """True for a mapping whose values are all finite numbers (not booleans, NaN or
+    infinity: a base value compared with a scenario's own)."""
     return isinstance(value, dict) and all(
-        isinstance(v, int | float) and not isinstance(v, bool) for v in value.values())
+        isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+        for v in value.values())
 
 
 def _retired_column(path: str, where: Path, allow_stale: bool) -> bool:
@@ -390,6 +392,12 @@ def _numeric_field(path: str, where: Path) -> bool:
         raise InputError(f"{where}: column '{path}' is a setting of the whole run, not a "
                          "parameter of an actor or site: a posterior never sets a run's days "
                          f"or seed; {DAMAGED}.")
+    at = ov.positional_step(path)
+    if at is not None:
+        raise InputError(f"{where}: column '{path}' picks a list entry by its position [{at}], "
+                         "which is another militia or site in each scenario (and may name a "
+                         "field another column names by its name); a calibration names each "
+                         f"entry; {DAMAGED}.")
     loc = tuple(0 if isinstance(p, ov.Key) else p for p in ov.parse_path(path))
     info = _walk(loc)[1]
     if info is None or info.annotation not in (int, float):

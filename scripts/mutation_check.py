@@ -6,9 +6,11 @@ whether the tests killed it (a test failed: which one) or it survived.
 
 Each mutation is a list of edits ``(file, exact old text, new text)``. A bug in the model is
 made in both paths: the agent path's edit and its mirror in the fast path (``fastpath/day.py``),
-or one edit to a shared ``@jitable`` mechanism, which both paths call. A mutation whose old
-text is not found exactly once in the current code is reported ``not applicable`` (the model
-changed under it), never applied in part.
+or one edit to a shared ``@jitable`` mechanism, which both paths call. A bug in the calibration
+statistics (``src/leverage_sim/calibration/statistics.py``, from the eighth audit on) is one
+edit there; ``tests/test_calibration_statistics.py`` is among the model tests for it. A
+mutation whose old text is not found exactly once in the current code is reported ``not
+applicable`` (the model changed under it), never applied in part.
 
 Two test sets are run (report both):
 
@@ -47,13 +49,15 @@ ROOT = Path(__file__).resolve().parent.parent
 PKG = "src/leverage_sim/simulation/"
 SCHEMA = "src/leverage_sim/scenario/schema.py"
 DAY = PKG + "fastpath/day.py"
+STATS = "src/leverage_sim/calibration/statistics.py"
 
 MODEL_TESTS = (  # agent-path and fast tests first: with -x the first failure ends the run,
     # often before the fast path is compiled for the mutated code (~30 s)
     "tests/test_mechanisms.py", "tests/test_wiring.py", "tests/test_wiring_second_audit.py",
     "tests/test_wiring_third_audit.py", "tests/test_wiring_fourth_audit.py",
     "tests/test_wiring_fifth_audit.py", "tests/test_wiring_sixth_audit.py",
-    "tests/test_wiring_seventh_audit.py",
+    "tests/test_wiring_seventh_audit.py", "tests/test_wiring_eighth_audit.py",
+    "tests/test_calibration_statistics.py",  # the episode statistics (eighth audit on): seconds
     "tests/test_model_timing.py", "tests/test_long_run.py",
     "tests/test_clash_path.py", "tests/test_statics_seeds.py", "tests/test_comparative_statics.py",
     "tests/test_invariants.py", "tests/test_mesa_model.py", "tests/test_replay_validation.py",
@@ -76,6 +80,14 @@ class Mutation:
     def shared(self) -> bool:
         """Only shared @jitable mechanisms edited (both paths change together)."""
         return all(f.startswith(PKG + "mechanisms/") for f, _, _ in self.edits)
+
+    @property
+    def kind(self) -> str:
+        """"shared" (a shared mechanism), "statistic" (the calibration statistics only) or
+        "paired" (the agent path's edit and its fast-path mirror)."""
+        if self.shared:
+            return "shared"
+        return "statistic" if all(f == STATS for f, _, _ in self.edits) else "paired"
 
     @property
     def compiled(self) -> bool:
@@ -908,6 +920,96 @@ MUTATIONS: tuple[Mutation, ...] = (
       "militia's own fighters, not the allies who joined its muster",
       (PKG + "outcomes.py", "max((s.muster + s.allied_fighters for s in m.standoffs",
        "max((s.muster for s in m.standoffs")),
+    # --- eighth audit (Dec 2026) --------------------------------------------------------------
+    # (before its tests: the model tests killed five of its ten model bugs; none of the model
+    # tests reads the calibration statistics, and tests/test_calibration_statistics.py, added to
+    # them then, killed one of its five statistics bugs, total_sums_the_days)
+    # whom the government raids: its memory of each militia's attacks, the risk it weighs
+    M("attack_memory_overwritten", "the government's memory of a militia's attacks is "
+      "overwritten by each new attack (set to 1, not raised by 1): its raids no longer follow "
+      "who attacks most",
+      (A + "government.py", "self._seen[militia] = (self.attacks_seen(militia) + 1.0, self.model.day)",
+       "self._seen[militia] = (1.0, self.model.day)"),
+      (DAY, "    m[i, SEEN] = attacks_seen(m, i, day) + 1.0\n", "    m[i, SEEN] = 1.0\n")),
+    M("target_risk_weighed_by_backing_belief", "the choice of whom to raid weighs a muster's risk "
+      "by the government's belief in US backing, not its belief that militias resist (the "
+      "wrong belief)",
+      (A + "government.py", "self.strength(self.backing_belief.mean), self.resistance_belief.mean)",
+       "self.strength(self.backing_belief.mean), self.backing_belief.mean)"),
+      (DAY, ("government_strength(w, w[GB_MEAN]),\n"
+             "                                         w[GR_MEAN])"),
+       ("government_strength(w, w[GB_MEAN]),\n"
+        "                                         w[GB_MEAN])"))),
+    # militias: readiness, what they learn and from whom, their own muster
+    M("readiness_on_baseline_cohesion", "readiness reads the militia's baseline cohesion, not "
+      "its cohesion now: strikes' cohesion damage no longer lowers its attacks",
+      (A + "militia.py", "attacks.readiness(self.cohesion, self.fighters, self.initial_fighters)",
+       'attacks.readiness(self.baseline["cohesion"], self.fighters, self.initial_fighters)'),
+      (DAY, "attacks.readiness(m[i, M_COHESION], fighters(m, i), int(m[i, FIGHTERS])),",
+       "attacks.readiness(m[i, BASE_COHESION], fighters(m, i), int(m[i, FIGHTERS])),")),
+    M("retaliation_lesson_for_the_attacker_only", "only the militia that attacked learns whether "
+      "its deadly attack brought US strikes, not every militia",
+      (A + "foreign_force.py", "            m.observe_retaliation(strikes)\n",
+       "            militia.retaliation_belief.observe(strikes)\n"),
+      (DAY, "        for j in range(m.shape[0]):\n            observe(m, j, MT_ALPHA, strikes)\n",
+       "        observe(m, i, MT_ALPHA, strikes)\n")),
+    M("resolve_lesson_for_the_central_militia_only", "only the militia at the centre of a "
+      "standoff (or a raid it complied with) learns from it about the government's resolve",
+      (PKG + "model.py", "            m.resolve_belief.observe(government_won)\n",
+       "            if central:\n                m.resolve_belief.observe(government_won)\n"),
+      (DAY, "        observe(m, i, MR_ALPHA, government_won)\n",
+       "        if i == central:\n            observe(m, i, MR_ALPHA, government_won)\n")),
+    M("own_muster_unscaled_by_default", "muster_size's default is an ally's turnout (own=False): "
+      "a raided militia's own muster is not scaled by what is at stake",
+      (A + "militia.py", "def muster_size(self, own: bool = True) -> int:",
+       "def muster_size(self, own: bool = False) -> int:"),
+      (DAY, "    muster = muster_size(rng, w, m, i, True)\n",
+       "    muster = muster_size(rng, w, m, i, False)\n")),
+    # fights: the government's strength as its troops fall
+    M("fight_strength_from_starting_troops", "a fight weighs the government's strength by the "
+      "troops it started with, not those still in it: its dead and deserters keep fighting",
+      (PKG + "standoffs.py", "s_gov = mech.government_strength(s.troops, gov.authority, backing_term,",
+       "s_gov = mech.government_strength(s.troops_start, gov.authority, backing_term,"),
+      (DAY, "s_gov = standoff.government_strength(int(so[s, S_TROOPS]), w[AUTHORITY], backing_term,",
+       "s_gov = standoff.government_strength(int(so[s, S_TROOPS_START]), w[AUTHORITY], backing_term,")),
+    # the patron: a truce's renewal
+    M("truce_renewed_on_its_last_day", "a truce can be ordered again on the last day of the one "
+      "in force (>= for >): under lasting war risk truces come every truce_days - 1 days",
+      (MECH + "patronage.py", "return weight >= TRUCE_WEIGHT and day > truce_until",
+       "return weight >= TRUCE_WEIGHT and day >= truce_until")),
+    # the foreign force: a strike's cost, its own dead
+    M("strike_raises_authority", "a US strike raises the government's authority instead of "
+      "costing it (the sovereignty cost's sign flipped)",
+      (A + "foreign_force.py", "m.government.shift(authority=-retaliation.SOVEREIGNTY_COST)",
+       "m.government.shift(authority=retaliation.SOVEREIGNTY_COST)"),
+      (DAY, "government_shift(w, -retaliation.SOVEREIGNTY_COST, 0.0, 0.0)",
+       "government_shift(w, retaliation.SOVEREIGNTY_COST, 0.0, 0.0)")),
+    M("casualties_do_not_cut_presence", "US troops killed in attacks stay counted among the "
+      "troops in country (presence falls only by drawdowns)",
+      (A + "foreign_force.py", "        if casualties:\n            self.lose_troops(casualties)\n", ""),
+      (DAY, "    if casualties:\n        lose_troops(day, w, ev, casualties)\n", "")),
+    # calibration statistics (src/leverage_sim/calibration/statistics.py)
+    M("total_sums_the_days", "the statistic total sums the events' day numbers, not their values "
+      "(the wrong column)",
+      (STATS, "return float(ev.value[select(ev, action, actor, target, exclude_targets, start, end)].sum())",
+       "return float(ev.day[select(ev, action, actor, target, exclude_targets, start, end)].sum())")),
+    M("days_until_the_last_event", "days_until counts to the last matching event in its window, "
+      "not the first (max for min)",
+      (STATS, "return float(min(cap, (pd.Timestamp(dates.min()) - pd.Timestamp(after)).days))",
+       "return float(min(cap, (pd.Timestamp(dates.max()) - pd.Timestamp(after)).days))")),
+    M("followed_by_window_a_day_short", "followed_by's window leaves out its last day: a "
+      "response exactly within_days after the trigger does not count",
+      (STATS, "answered = [((answers >= d) & (answers <= d + within_days)).any() for d in triggers]",
+       "answered = [((answers >= d) & (answers < d + within_days)).any() for d in triggers]")),
+    M("share_window_counts_excluded_targets", "share_in_window drops exclude_targets from the "
+      "window's count (only the whole period's leaves them out): the share counts excluded "
+      "events and can pass 1",
+      (STATS, "part = count(tables, action, exclude_targets=exclude_targets, start=window_start,",
+       "part = count(tables, action, start=window_start,")),
+    M("occurred_ignores_its_actor", "occurred counts the action by any actor, not only the one "
+      "named (the wrong actor)",
+      (STATS, "return float(count(tables, action, actor, target, (), start, end) > 0)",
+       "return float(count(tables, action, None, target, (), start, end) > 0)")),
 )
 
 
@@ -990,7 +1092,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.list:
         for m in chosen:
             why = applicability(m)
-            print(f"{m.name:40s} {'shared' if m.shared else 'paired'}  "
+            print(f"{m.name:40s} {m.kind}  "
                   f"{'not applicable: ' + why if why else 'applies'}\n    {m.bug}")
         return 0
     tmp = Path(tempfile.mkdtemp(prefix="leverage-sim-mutants-"))
@@ -1029,7 +1131,7 @@ def main(argv: list[str] | None = None) -> int:
             results.append((m, status, failed, eq_failed))
             eq = (f"; equality tests: {'fail ' + str(len(eq_failed)) if eq_failed else 'pass'}"
                   if args.equality else "")
-            print(f"{m.name:40s} {status:9s} {'shared' if m.shared else 'paired'} "
+            print(f"{m.name:40s} {status:9s} {m.kind} "
                   f"({secs:.0f} s){eq}: {', '.join(failed[:4])}"
                   f"{' ...' if len(failed) > 4 else ''}", flush=True)
     finally:

@@ -92,6 +92,41 @@ def test_days_until_counts_no_event_after_its_end(tables: RunTables) -> None:
         st.summary_value(tables, "nope")
 
 
+def test_days_until_counts_to_the_first_event(tables: RunTables) -> None:
+    """``days_until`` is the wait for the first matching event on or after ``after``: KH
+    attacks on days 0 and 40, so from 2020-01-01 it is 0 days (not the 40 to the last)."""
+    assert st.days_until(tables, "attack", actor="KH", after="2020-01-01") == 0.0
+    assert st.days_until(tables, "attack", after="2020-01-05") == 6.0  # AAH, day 10
+
+
+def test_followed_by_counts_a_response_on_the_windows_last_day(tables: RunTables) -> None:
+    """``within_days`` includes its last day: the strike on day 2 answers the fatal attack of
+    day 0 within 2 days (one of the two fatal attacks answered), not within 1."""
+    assert st.followed_by(tables, "attack", "strike", within_days=2, min_value=1) == 0.5
+    assert st.followed_by(tables, "attack", "strike", within_days=1, min_value=1) == 0.0
+
+
+def test_share_in_window_leaves_the_excluded_targets_out_of_both_counts(
+        tables: RunTables) -> None:
+    """``exclude_targets`` filters the window's count as well as the whole period's: of the
+    three attacks of January-March not on convoys, one (day 0) falls in January — a share of
+    1/3 (the January attack on convoys is left out of both; counted in the window only, the
+    share would be 2/3)."""
+    share = st.share_in_window(tables, "attack", start="2020-01-01", end="2020-03-31",
+                               window_start="2020-01-01", window_end="2020-01-31",
+                               exclude_targets=["convoys"])
+    assert share == pytest.approx(1 / 3)
+
+
+def test_occurred_counts_only_the_named_actor(tables: RunTables) -> None:
+    """``occurred`` with an ``actor`` is 1 only if that actor did it: AAH attacked only on day
+    10, so none from February (KH's attack of 10 February does not count), and Nujaba never
+    mustered."""
+    assert st.occurred(tables, "attack", actor="AAH", start="2020-02-01") == 0.0
+    assert st.occurred(tables, "attack", actor="KH", start="2020-02-01") == 1.0
+    assert st.occurred(tables, "muster", actor="Nujaba") == 0.0
+
+
 def test_registry_names_and_checks_arguments() -> None:
     assert st.compute("count", _empty(), {"action": "attack"}) == 0.0
     with pytest.raises(InputError, match="Did you mean 'count'"):

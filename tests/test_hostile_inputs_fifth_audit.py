@@ -162,6 +162,21 @@ def test_a_calibration_parameter_picked_by_position_is_refused_naming_why(tmp_pa
         load_calibration(tiny_config(tmp_path, parameters=[by_position]))
 
 
+@pytest.mark.parametrize("given", [1, "yes"])
+def test_a_switch_written_as_a_number_or_a_word_is_refused(given, tmp_path):
+    """``adjust: 1`` or ``adjust: "yes"`` was read as true (pydantic's lax reading of a
+    boolean); a switch of a schema node is written true or false, as in YAML."""
+    table = {"start": 300, "max_simulations": 600, "accept": 60}
+
+    def config(adjust: object) -> Path:
+        return tiny_config(tmp_path, method="table", table={**table, "adjust": adjust},
+                           table_quick=table)
+
+    with pytest.raises(InputError, match=rf"adjust.*must be true or false, not {given!r}"):
+        load_calibration(config(given))
+    assert load_calibration(config(True)).spec.table.adjust is True
+
+
 # ---- files of one kind given where another goes ----------------------------------------------
 def test_a_calibration_file_named_as_a_scenario_is_called_a_calibration_file(cli):
     config = ROOT / "calibration" / "default.yaml"

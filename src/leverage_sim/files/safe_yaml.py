@@ -289,13 +289,19 @@ def require_path(value: Any, what: str) -> str | os.PathLike[str]:
     return value
 
 
+def is_switch(value: Any) -> bool:
+    """True for ``True`` or ``False`` (or a NumPy bool), not for 1, 0 or a text such as
+    "yes", which a lax reader would take as a switch."""
+    numpy = sys.modules.get("numpy")  # a NumPy bool exists only once NumPy is imported: light
+    # commands (list, params, show) must not import it
+    return isinstance(value, bool) or (numpy is not None and isinstance(value, numpy.bool_))
+
+
 def require_switch(value: Any, what: str) -> bool:
     """``value`` as a ``bool`` if it is ``True`` or ``False`` (or a NumPy bool), else an
     :class:`InputError` naming ``what``: a switch such as ``force`` given as the text "no" or
     the number 2 would otherwise read as on (and ``force`` replaces a folder)."""
-    numpy = sys.modules.get("numpy")  # a NumPy bool exists only once NumPy is imported: light
-    # commands (list, params, show) must not import it
-    if isinstance(value, bool) or (numpy is not None and isinstance(value, numpy.bool_)):
+    if is_switch(value):
         return bool(value)
     raise InputError(f"{what} must be True or False, got {type(value).__name__} {value!r}.")
 

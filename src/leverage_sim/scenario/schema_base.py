@@ -4,7 +4,8 @@ Every schema node (scenario sections, scripted-event figures) derives from :clas
 unknown keys are errors, assignments are validated, and numbers must be written as numbers
 (``true``, ``'0.5'``, ``.nan`` and ``.inf`` are refused where a number is expected, also as an
 entry of a list of numbers such as a range ``[low, high]``; an integer
-field accepts a float only if it is whole, e.g. ``5000.0``; a number is not a date).
+field accepts a float only if it is whole, e.g. ``5000.0``; a number is not a date; a switch
+is ``true`` or ``false``, not ``1`` or ``"yes"``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInf
 from pydantic.fields import FieldInfo
 
 from leverage_sim.files.safe_text import has_control, name_problem
+from leverage_sim.files.safe_yaml import is_switch
 from leverage_sim.scenario.overrides import is_index
 
 
@@ -123,8 +125,11 @@ class Problems(ValueError):
 
 
 def _not_a_number(kind: Any, value: Any) -> str | None:
-    """Why ``value`` is refused for a field of type ``kind`` (``int`` or ``float``): a
-    boolean or a text is not a number, even one pydantic could read as one; None if not."""
+    """Why ``value`` is refused for a field of type ``kind`` (``int``, ``float`` or
+    ``bool``): a boolean or a text is not a number, even one pydantic could read as one, and
+    a switch is true or false, not 1 or "yes"; None if not."""
+    if kind is bool and not is_switch(value):
+        return f"must be true or false, not {value!r}"
     if kind not in (int, float) or not isinstance(value, bool | str):
         return None
     what = "a whole number" if kind is int else "a number"

@@ -248,6 +248,16 @@ def test_a_base_value_that_is_no_finite_number_is_refused(value, tmp_path):
         load_posterior(folder)
 
 
+def test_a_posterior_folder_or_calibration_file_behind_a_symlink_loop_says_so(tmp_path):
+    """A loop of symbolic links was reported as a path that "does not exist"."""
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    with pytest.raises(InputError, match=r"Posterior folder '.*a' is a symbolic link loop\."):
+        load_posterior(tmp_path / "a")
+    with pytest.raises(InputError, match=r"Calibration file '.*a' is a symbolic link loop\."):
+        load_calibration(tmp_path / "a")
+
+
 # ---- the Python API and explore ---------------------------------------------------------------
 @pytest.mark.parametrize("out", [None, 5])
 def test_load_sweep_names_a_folder_of_the_wrong_type(out):

@@ -23,7 +23,7 @@ from leverage_sim.calibration.episodes import LoadedEpisode, fact_id, find_episo
 from leverage_sim.calibration.files import load_model
 from leverage_sim.calibration.smc import SCALES, Budget, Prior, Target
 from leverage_sim.errors import InputError
-from leverage_sim.files.safe_yaml import require_path
+from leverage_sim.files.safe_yaml import require_file, require_path
 from leverage_sim.scenario import overrides as ov
 from leverage_sim.scenario.limits import repeated
 from leverage_sim.scenario.loader import field_of, load_scenario
@@ -193,11 +193,9 @@ class Calibration:
 
 def load_calibration(path: str | Path) -> Calibration:
     """Read and check a calibration file (and its episodes); :class:`InputError` otherwise."""
-    path = Path(require_path(path, "A calibration file (its path)"))
-    if not path.is_file():
-        state = "is a folder, not a file" if path.is_dir() else "does not exist"
-        raise InputError(f"Calibration file '{path}' {state}. Give the path of a calibration "
-                         "YAML file, e.g. calibration/default.yaml.")
+    path = require_file(Path(require_path(path, "A calibration file (its path)")),
+                        "Calibration file", "Give the path of a calibration YAML file, e.g. "
+                        "calibration/default.yaml.")
     spec = load_model(path, CalibrationSpec, "calibration file")
     if spec.facts is not None and not spec.facts:
         raise InputError(f"{path}: 'facts' is empty, so there would be nothing to fit. List "

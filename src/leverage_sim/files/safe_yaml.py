@@ -252,12 +252,11 @@ def _children(node: Node) -> list[Node]:
     return [n for pair in node.value for n in pair]
 
 
-def file_problem(path: Path) -> str | None:
-    """Why ``path`` cannot be read as a YAML file (None if it can): missing, a folder, a
-    symbolic-link loop, not a regular file, unreadable, larger than MAX_BYTES or a name no
-    file can have."""
+def _stat(path: Path) -> os.stat_result | str:
+    """``path``'s status, or why there is none: missing, a broken symbolic link or a loop of
+    them, unreadable, or a name no file can have."""
     try:
-        info = path.stat()
+        return path.stat()
     except FileNotFoundError:
         return "is a broken symbolic link" if path.is_symlink() else "does not exist"
     except OSError as e:
@@ -266,6 +265,24 @@ def file_problem(path: Path) -> str | None:
         return f"cannot be read ({e.strerror or e})"
     except ValueError:  # a NUL character: no file has such a name
         return "is no possible file name (it holds a NUL character)"
+
+
+def folder_problem(path: Path) -> str | None:
+    """Why ``path`` is not a folder that can be read (None if it is): missing, a broken
+    symbolic link or a loop, a file, or a name no file can have."""
+    info = _stat(path)
+    if isinstance(info, str):
+        return info
+    return None if stat.S_ISDIR(info.st_mode) else "is a file, not a folder"
+
+
+def file_problem(path: Path) -> str | None:
+    """Why ``path`` cannot be read as a YAML file (None if it can): missing, a folder, a
+    symbolic-link loop, not a regular file, unreadable, larger than MAX_BYTES or a name no
+    file can have."""
+    info = _stat(path)
+    if isinstance(info, str):
+        return info
     if stat.S_ISDIR(info.st_mode):
         return "is a folder, not a file"
     if not stat.S_ISREG(info.st_mode):

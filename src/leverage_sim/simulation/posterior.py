@@ -39,7 +39,7 @@ import pandas as pd
 from pydantic import ValidationError
 
 from leverage_sim.errors import InputError
-from leverage_sim.files.safe_yaml import require_path
+from leverage_sim.files.safe_yaml import folder_problem, require_path
 from leverage_sim.scenario import overrides as ov
 from leverage_sim.scenario.distributions import Parameter
 from leverage_sim.scenario.loader import _walk, field_of, validate
@@ -273,9 +273,9 @@ def load_posterior(path: str | os.PathLike[str], allow_stale: bool | None = None
     manifest_file, table_file = folder / "manifest.json", folder / "posterior.parquet"
     how = ("Give the --out folder of `leverage-sim calibrate`, `default` for the committed "
            "calibration, or `none`.")
-    if not folder.is_dir():
-        state = "is a file, not a folder" if folder.exists() else "does not exist"
-        raise InputError(f"Posterior folder '{folder}' {state}. {how}")
+    problem = folder_problem(folder)
+    if problem is not None:
+        raise InputError(f"Posterior folder '{folder}' {problem}. {how}")
     for f in (manifest_file, table_file):
         if not f.is_file():
             raise InputError(f"'{folder}' is not a posterior folder: {f.name} is missing. {how}")

@@ -57,6 +57,7 @@ MODEL_TESTS = (  # agent-path and fast tests first: with -x the first failure en
     "tests/test_wiring_third_audit.py", "tests/test_wiring_fourth_audit.py",
     "tests/test_wiring_fifth_audit.py", "tests/test_wiring_sixth_audit.py",
     "tests/test_wiring_seventh_audit.py", "tests/test_wiring_eighth_audit.py",
+    "tests/test_wiring_ninth_audit.py",
     "tests/test_calibration_statistics.py",  # the episode statistics (eighth audit on): seconds
     "tests/test_model_timing.py", "tests/test_long_run.py",
     "tests/test_clash_path.py", "tests/test_statics_seeds.py", "tests/test_comparative_statics.py",
@@ -1010,6 +1011,84 @@ MUTATIONS: tuple[Mutation, ...] = (
       "named (the wrong actor)",
       (STATS, "return float(count(tables, action, actor, target, (), start, end) > 0)",
        "return float(count(tables, action, None, target, (), start, end) > 0)")),
+    # --- ninth audit (Dec 2026) ---------------------------------------------------------------
+    # (before its tests: the model tests killed seven of its ten model bugs, first failures in
+    # tests/test_operations.py (three), tests/test_wiring.py (two) and the fourth and eighth
+    # audits' tests (one each); tests/test_wiring_ninth_audit.py, added to them, kills the other
+    # three: an operation's backlash, a scripted drawdown's cooldown, a withdrawal being final)
+    # the patron's brokering of a ceasefire: for whom, on what
+    M("broker_for_an_unsupported_militia", "the patron brokers a ceasefire in the fight of a "
+      "militia it does not support (share 0): the check lets a zero share through (< for <=)",
+      (A + "patron.py", "        if self.shares[militia] <= 0:\n            return False",
+       "        if self.shares[militia] < 0:\n            return False"),
+      (DAY, "    if m[i, SHARE] <= 0:\n        return False",
+       "    if m[i, SHARE] < 0:\n        return False")),
+    M("broker_ignores_war_risk", "the patron brokers only when its client is losing, never out "
+      "of war risk: its restraint weight is not passed to the brokering chance (0)",
+      (A + "patron.py", ("                                         self.restraint_weight, "
+       "self.stability_priority)"),
+       "                                         0.0, self.stability_priority)"),
+      (DAY, "operation.broker_probability(position, w[BROKER_THRESHOLD], weight, w[STABILITY])",
+       "operation.broker_probability(position, w[BROKER_THRESHOLD], 0.0, w[STABILITY])")),
+    # the foreign force in a fight
+    M("us_never_steps_into_a_fight", "the US's drawn step-in shows only while a confrontation "
+      "is a standoff: it never steps into an operation or a clash once the fighting has begun",
+      (PKG + "standoffs.py",
+       "    if s.us_will_step_in and not s.us_stepped_in and model.day >= s.us_step_in_day:",
+       ("    if s.us_will_step_in and not s.us_stepped_in and model.day >= s.us_step_in_day "
+       "and not s.fighting:")),
+      (DAY, ("    if so[s, S_WILL] != 0 and so[s, S_STEPPED_IN] == 0 and day >= so[s, "
+       "S_STEP_IN_DAY]:"),
+       ("    if so[s, S_WILL] != 0 and so[s, S_STEPPED_IN] == 0 and day >= so[s, "
+       "S_STEP_IN_DAY] and so[s, S_FIGHTING] == 0:"))),
+    M("air_support_unscaled_by_presence", "air support counts in full whatever the troops in "
+      "country (its share by presence dropped): a token presence steps in with all its air power",
+      (MECH + "backing.py", "            + air_support * air_support_share(presence))",
+       "            + air_support)")),
+    # fights: desertion; an operation's cost to the patron's temper
+    M("deserters_stay_in_the_fight", "deserters are logged but not taken out of the troops "
+      "still fighting: the force never melts away",
+      (PKG + "standoffs.py", "        s.troops -= deserters\n", ""),
+      (DAY, "        so[s, S_TROOPS] -= deserters\n", "")),
+    M("operation_brings_no_backlash", "an operation against a client brings the patron none of "
+      "a raid's backlash (only raids do)",
+      (PKG + "model.py", "        self.patron.react_to_raid()\n        s = self.open_standoff(",
+       "        s = self.open_standoff("),
+      (DAY, "    w[BACKLASH] += w[RAID_BACKLASH]\n    k = open_standoff(rng, day, w, so, i, 0, 0)",
+       "    k = open_standoff(rng, day, w, so, i, 0, 0)")),
+    # public reactions: the threat window of a raid the militia complies with
+    M("comply_opens_no_threat_window", "a raid opens its threat window only if the raided "
+      "militia musters: allies never threaten over a raid it complied with",
+      (PKG + "model.py", ("        self.threat_windows.append((self.day + militia.threat_window_days,"
+       " militia.name, set()))\n        resists = militia.musters()"),
+       "        resists = militia.musters()"),
+      (PKG + "model.py", "        muster = militia.muster_size()\n",
+       ("        self.threat_windows.append((self.day + militia.threat_window_days, militia.name,"
+       " set()))\n        muster = militia.muster_size()\n")),
+      (DAY, ("    k = int(w[N_WINDOWS])\n    tw[k, 0] = day + m[i, THREAT_WINDOW]\n    tw[k, 1] = i\n"
+       "    tw[k, 2:] = 0.0\n    w[N_WINDOWS] = k + 1\n"), ""),
+      (DAY, "    muster = muster_size(rng, w, m, i, True)\n",
+       ("    k = int(w[N_WINDOWS])\n    tw[k, 0] = day + m[i, THREAT_WINDOW]\n    tw[k, 1] = i\n"
+       "    tw[k, 2:] = 0.0\n    w[N_WINDOWS] = k + 1\n"
+       "    muster = muster_size(rng, w, m, i, True)\n"))),
+    # staying power: a scripted drawdown and the cooldown; a withdrawal is final
+    M("scripted_drawdown_does_not_restart_cooldown", "a drawdown restarts the cooldown only when "
+      "the cost decided it: after a scripted drawdown a costly day draws down again at once",
+      (A + "foreign_force.py", ("        self.last_drawdown_day = self.model.day\n"
+       "        self.model.observe_backing(False, silent_day=False)"),
+       "        self.model.observe_backing(False, silent_day=False)"),
+      (DAY, "    w[LAST_DRAWDOWN] = day\n    observe_backing(w, m, False, False)",
+       "    observe_backing(w, m, False, False)")),
+    M("redeploy_after_withdrawal", "a force that has left counts calm days and redeploys: a "
+      "full withdrawal is not final",
+      (A + "foreign_force.py", "        if self.withdrawn or self.presence >= self.authorised:",
+       "        if self.presence >= self.authorised:"),
+      (DAY, "    if presence == 0 or presence >= authorised:", "    if presence >= authorised:")),
+    # retaliation: what a strike does to the cells
+    M("strikes_do_not_disrupt", "a US strike kills and shakes cohesion but does not disrupt the "
+      "militia's attack cells (strike_disruption dropped)",
+      (A + "foreign_force.py", "        militia.disrupt(self.strike_disruption)\n", ""),
+      (DAY, "    disrupt(m, i, w[STRIKE_DISRUPTION])\n", "")),
 )
 
 

@@ -57,7 +57,7 @@ MODEL_TESTS = (  # agent-path and fast tests first: with -x the first failure en
     "tests/test_wiring_third_audit.py", "tests/test_wiring_fourth_audit.py",
     "tests/test_wiring_fifth_audit.py", "tests/test_wiring_sixth_audit.py",
     "tests/test_wiring_seventh_audit.py", "tests/test_wiring_eighth_audit.py",
-    "tests/test_wiring_ninth_audit.py",
+    "tests/test_wiring_ninth_audit.py", "tests/test_wiring_tenth_audit.py",
     "tests/test_calibration_statistics.py",  # the episode statistics (eighth audit on): seconds
     "tests/test_model_timing.py", "tests/test_long_run.py",
     "tests/test_clash_path.py", "tests/test_statics_seeds.py", "tests/test_comparative_statics.py",
@@ -1089,6 +1089,57 @@ MUTATIONS: tuple[Mutation, ...] = (
       "militia's attack cells (strike_disruption dropped)",
       (A + "foreign_force.py", "        militia.disrupt(self.strike_disruption)\n", ""),
       (DAY, "    disrupt(m, i, w[STRIKE_DISRUPTION])\n", "")),
+    # --- tenth audit (Dec 2026) ---------------------------------------------------------------
+    # (before its tests: the model tests killed six of its eight model bugs, first failures in
+    # tests/test_mechanisms.py (two), tests/test_wiring_second_audit.py (two), the fifth audit's
+    # tests and tests/test_long_run.py (one each); tests/test_wiring_tenth_audit.py, added to
+    # them, kills the other two: coalition support's and authority's recovery)
+    # beliefs: forgetting toward the prior
+    M("partner_belief_never_forgets", "the US's belief that its partner holds firm never "
+      "forgets toward its prior: every standoff's lesson weighs forever",
+      (A + "foreign_force.py", "        self.partner_belief.forget(self.belief_memory_days)\n", ""),
+      (DAY, "    forget_world(w, FP_ALPHA, FP_ALPHA0, w[F_BELIEF_MEMORY])\n", "")),
+    M("forgetting_keeps_the_no_count", "forgetting relaxes only the 'yes' count toward the "
+      "prior: evidence that X did not happen never fades",
+      (MECH + "beliefs.py", "    beta = relax(beta, beta0, memory_days)\n", "")),
+    # scripted events: the right actor
+    M("truce_caps_only_the_first_militia", "a scripted truce caps the hostility of the first "
+      "militia only: the patron's other clients keep their own",
+      (PKG + "scripted_events.py", "    for m in model.militias:\n        m.hostility = min(",
+       "    for m in model.militias[:1]:\n        m.hostility = min("),
+      (DAY, "        for j in range(m.shape[0]):\n            m[j, HOSTILITY] = min(",
+       "        for j in range(1):\n            m[j, HOSTILITY] = min(")),
+    # attacks: site choice, casualties by exposure
+    M("site_choice_ignores_avoidance", "every militia steers away from defended sites in full "
+      "(its defence_avoidance dropped from the site weight)",
+      (MECH + "attacks.py", "    return target_weight * (1.0 - avoidance * interception)",
+       "    return target_weight * (1.0 - interception)")),
+    M("exposure_complement", "exposure is the complement of its formula: few troops in country "
+      "are the most exposed, a full presence the least",
+      (MECH + "attacks.py", "    return presence / (presence + exposure_half)",
+       "    return exposure_half / (presence + exposure_half)")),
+    # the government's recovery: coalition support and authority
+    M("coalition_recovers_toward_authority", "coalition support recovers toward the "
+      "government's baseline authority instead of its own baseline",
+      (A + "government.py", ("            self.coalition_support = relax(self.coalition_support, "
+       "base[\"coalition_support\"],"),
+       "            self.coalition_support = relax(self.coalition_support, base[\"authority\"],"),
+      (DAY, "        w[COALITION] = beliefs.relax(w[COALITION], w[BASE_COALITION], tau)",
+       "        w[COALITION] = beliefs.relax(w[COALITION], w[BASE_AUTHORITY], tau)")),
+    M("authority_recovers_over_belief_memory", "authority recovers with the belief memory's "
+      "time constant (belief_memory_days) instead of recovery_days",
+      (A + "government.py",
+       "            self.authority = relax(self.authority, base[\"authority\"], tau)",
+       ("            self.authority = relax(self.authority, base[\"authority\"], "
+        "self.belief_memory_days)")),
+      (DAY, "        w[AUTHORITY] = beliefs.relax(w[AUTHORITY], w[BASE_AUTHORITY], tau)",
+       "        w[AUTHORITY] = beliefs.relax(w[AUTHORITY], w[BASE_AUTHORITY], w[G_BELIEF_MEMORY])")),
+    # the expulsion vote's pressure
+    M("strikes_add_no_expulsion_pressure", "a US strike adds no expulsion pressure: "
+      "retaliation never brings parliament nearer its vote",
+      (A + "foreign_force.py", ("        self.expulsion_pressure = clamp(self.expulsion_pressure + "
+       "self.strike_expulsion_pressure)\n"), ""),
+      (DAY, "    w[EXPULSION] = beliefs.clamp(w[EXPULSION] + w[STRIKE_EXPULSION])\n", "")),
 )
 
 

@@ -58,6 +58,7 @@ MODEL_TESTS = (  # agent-path and fast tests first: with -x the first failure en
     "tests/test_wiring_fifth_audit.py", "tests/test_wiring_sixth_audit.py",
     "tests/test_wiring_seventh_audit.py", "tests/test_wiring_eighth_audit.py",
     "tests/test_wiring_ninth_audit.py", "tests/test_wiring_tenth_audit.py",
+    "tests/test_wiring_eleventh_audit.py",
     "tests/test_calibration_statistics.py",  # the episode statistics (eighth audit on): seconds
     "tests/test_model_timing.py", "tests/test_long_run.py",
     "tests/test_clash_path.py", "tests/test_statics_seeds.py", "tests/test_comparative_statics.py",
@@ -1140,6 +1141,48 @@ MUTATIONS: tuple[Mutation, ...] = (
       (A + "foreign_force.py", ("        self.expulsion_pressure = clamp(self.expulsion_pressure + "
        "self.strike_expulsion_pressure)\n"), ""),
       (DAY, "    w[EXPULSION] = beliefs.clamp(w[EXPULSION] + w[STRIKE_EXPULSION])\n", "")),
+    # --- eleventh audit (Dec 2026) ------------------------------------------------------------
+    # (before its tests: the model tests killed four of its six model bugs, first failures in
+    # tests/test_long_run.py, the third and sixth audits' tests and tests/test_statics_seeds.py
+    # (one each); tests/test_wiring_eleventh_audit.py, added to them, kills the other two: the
+    # stake over the fighters now, and arrests resisted by the capital fighters only)
+    # a militia's recovery: the right baseline, the right time constant
+    M("autonomy_recovers_toward_cohesion", "a militia's autonomy recovers toward its baseline "
+      "cohesion instead of its own baseline",
+      (A + "militia.py", "relax(self.autonomy, base[\"autonomy\"],",
+       "relax(self.autonomy, base[\"cohesion\"],"),
+      (DAY, "beliefs.relax(m[i, M_AUTONOMY], m[i, BASE_AUTONOMY], tau)",
+       "beliefs.relax(m[i, M_AUTONOMY], m[i, BASE_COHESION], tau)")),
+    M("morale_fades_over_disruption_days", "a militia's morale fades with its "
+      "disruption_recovery_days instead of morale_memory_days",
+      (A + "militia.py", "fade(self.morale, self.morale_memory_days)",
+       "fade(self.morale, self.disruption_recovery_days)"),
+      (DAY, "beliefs.fade(m[i, MORALE], m[i, MORALE_MEMORY])",
+       "beliefs.fade(m[i, MORALE], m[i, DISRUPTION_RECOVERY])")),
+    # a militia's muster: who turns out, what is at stake, which belief is which
+    M("muster_from_all_fighters", "a muster draws from all of the militia's fighters, not "
+      "only those in the capital (capital_fighters)",
+      (A + "militia.py", "self.capital_fighters, self.mobilisation,",
+       "self.fighters, self.mobilisation,"),
+      (DAY, "int(m[i, CAPITAL]), m[i, MOBILISATION], push(w, m, i),",
+       "fighters(m, i), m[i, MOBILISATION], push(w, m, i),")),
+    M("stake_over_starting_fighters", "the stake is the detained as a share of the militia's "
+      "starting fighters, not of its fighters now (losses do not raise it)",
+      (A + "militia.py", "self.fighters, self.stake_reference)",
+       "self.initial_fighters, self.stake_reference)"),
+      (DAY, "fighters(m, i), m[i, STAKE_REFERENCE])", "int(m[i, FIGHTERS]), m[i, STAKE_REFERENCE])")),
+    M("muster_on_retaliation_belief", "a raided militia's muster chance reads its belief in US "
+      "retaliation where its belief in US backing belongs",
+      (A + "militia.py", "self.resolve_belief.mean, self.backing_belief.mean,",
+       "self.resolve_belief.mean, self.retaliation_belief.mean,"),
+      (DAY, "m[i, MR_MEAN], m[i, MB_MEAN],", "m[i, MR_MEAN], m[i, MT_MEAN],")),
+    # a raid's arrests
+    M("arrests_against_all_fighters", "a raid's arrests are resisted by all of the militia's "
+      "fighters, not only those in the capital (capital_fighters)",
+      (A + "government.py", "enforcement.local_defenders(militia.capital_fighters,",
+       "enforcement.local_defenders(militia.fighters,"),
+      (DAY, "enforcement.local_defenders(int(m[i, CAPITAL]),",
+       "enforcement.local_defenders(fighters(m, i),")),
 )
 
 

@@ -24,18 +24,16 @@ from leverage_sim.simulation.model import LeverageModel
 
 from .test_wiring_fifth_audit import (
     CERTAIN_TO_HOLD,
+    HARMLESS,
     NAMES,
     NO_ATTACKS,
     NO_THREATS,
+    _attacks_without_and_with,
     _events,
     _scenario,
 )
 from .test_wiring_fourth_audit import NO_BROKER
 from .test_wiring_seventh_audit import _raid
-
-SITES = ("bases", "embassy", "airport", "convoys")
-HARMLESS = {f"foreign_forces.sites[{s}].lethality": 0.0 for s in SITES}
-"""Attacks kill no one: nothing (retaliation, drawdowns) answers them."""
 
 
 # ---- whom the government raids ----------------------------------------------------------------
@@ -81,10 +79,7 @@ def test_a_militia_whose_cohesion_fell_attacks_in_proportion_to_it(replay):
     base = {**NO_ATTACKS, **HARMLESS, "horizon_days": 60, "militias[KH].attack_rate": 10.0,
             "militias[KH].recovery_days": 3650.0, "escalation.per_attack": 0.0}
     cut = {"day": 0, "actor": "KH", "action": "set", "figures": {"militias[KH].cohesion": 0.07}}
-    full = [(ev["action"] == "attack").sum() for ev in _events(_scenario(replay, **base),
-                                                               range(1, 4))]
-    weak = [(ev["action"] == "attack").sum()
-            for ev in _events(_scenario(replay, **base, events=[cut]), range(1, 4))]
+    full, weak = _attacks_without_and_with(replay, base, cut)
     assert min(full) > 80
     assert all(w < 0.25 * f for w, f in zip(weak, full, strict=True)), (weak, full)
     assert sum(weak) / sum(full) == pytest.approx(0.1, abs=0.05), (weak, full)

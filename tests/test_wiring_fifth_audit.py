@@ -45,6 +45,9 @@ FULL_RELENT = {"government.negotiation_leverage": 0.0, "government.resolve": 0.0
                "government.coalition_support": 0.0, "government.decision_sharpness": 100.0,
                "militias[KH].stake_reference": 0.0001}
 """KH musters against any raid, and the government relents at once and keeps no detainee."""
+SITES = ("bases", "embassy", "airport", "convoys")
+HARMLESS = {f"foreign_forces.sites[{s}].lethality": 0.0 for s in SITES}
+"""Attacks kill no one: nothing (retaliation, drawdowns) answers them."""
 
 
 def _scenario(replay, **overrides) -> ls.Scenario:
@@ -73,6 +76,15 @@ def _events(sc: ls.Scenario, seeds: range) -> list[pd.DataFrame]:
     """The event logs of ``seeds`` on the agent path and on the fast path (no posterior)."""
     return [ls.run(sc, replications=len(seeds), seed=seeds.start, posterior=None,
                    engine=engine).events for engine in ("agent", "fast")]
+
+
+def _attacks_without_and_with(replay, base: dict, cut: dict) -> tuple[list, list]:
+    """Attacks on each path (agent, fast) over seeds 1-3 of the replay with ``base``: without
+    the scripted event ``cut``, and with it."""
+    def attacks(sc: ls.Scenario) -> list:
+        return [(ev["action"] == "attack").sum() for ev in _events(sc, range(1, 4))]
+
+    return attacks(_scenario(replay, **base)), attacks(_scenario(replay, **base, events=[cut]))
 
 
 # ---- attacks: where, how many, whose ------------------------------------------------------------
@@ -141,15 +153,10 @@ def test_a_militia_that_lost_fighters_attacks_in_proportion_to_those_left(replay
     each; 0.12-0.18 in ten blocks of three seeds tried), on both paths; swapping the fighters now
     and at the start would make it seven times as many. Attacks kill no one and raise no
     escalation here, so nothing else (strikes, the patron's restraint) answers them."""
-    base = {**NO_ATTACKS, "horizon_days": 60, "militias[KH].attack_rate": 10.0,
-            "militias[KH].recovery_days": 3650.0, "escalation.per_attack": 0.0,
-            **{f"foreign_forces.sites[{s}].lethality": 0.0
-               for s in ("bases", "embassy", "airport", "convoys")}}
+    base = {**NO_ATTACKS, **HARMLESS, "horizon_days": 60, "militias[KH].attack_rate": 10.0,
+            "militias[KH].recovery_days": 3650.0, "escalation.per_attack": 0.0}
     cut = {"day": 0, "actor": "KH", "action": "set", "figures": {"militias[KH].fighters": 1000}}
-    full = [(ev["action"] == "attack").sum() for ev in _events(_scenario(replay, **base),
-                                                               range(1, 4))]
-    weak = [(ev["action"] == "attack").sum()
-            for ev in _events(_scenario(replay, **base, events=[cut]), range(1, 4))]
+    full, weak = _attacks_without_and_with(replay, base, cut)
     assert min(full) > 80
     assert all(w < 0.3 * f for w, f in zip(weak, full, strict=True)), (weak, full)
     assert sum(weak) / sum(full) == pytest.approx(1 / 7, abs=0.06), (weak, full)
@@ -182,9 +189,7 @@ def test_attacks_seen_raise_the_raid_hazard_by_the_attack_response_only(replay):
                                   "government.raid_rate": 0.003,
                                   "government.attack_response": attack_response,
                                   "government.pressure_response": 5.0,
-                                  "militias[AAH].attack_rate": 10.0,
-                                  **{f"foreign_forces.sites[{s}].lethality": 0.0
-                                     for s in ("bases", "embassy", "airport", "convoys")}})
+                                  "militias[AAH].attack_rate": 10.0, **HARMLESS})
         return [int((ev["action"] == "raid").sum()) for ev in _events(sc, range(1, 4))]
 
     assert all(n <= 2 for n in raids(0.0))

@@ -10,7 +10,6 @@ from pydantic import BaseModel, ValidationError
 
 from leverage_sim.errors import InputError
 from leverage_sim.scenario.loader import (
-    CALIBRATION_KEYS,
     FILE_KINDS,
     is_scenario_path,
     read_yaml,
@@ -18,11 +17,9 @@ from leverage_sim.scenario.loader import (
 )
 
 M = TypeVar("M", bound=BaseModel)
-EPISODE_KEYS = frozenset({"facts", "scenario"})
+EPISODE_KEYS = frozenset(FILE_KINDS["episode file"].keys)
 """Top-level keys of an episode file that no scenario has."""
-SCENARIO_KEYS = frozenset({"militias", "extends"})
-"""Top-level keys of which every scenario file has one."""
-OTHER_KEYS = SCENARIO_KEYS | set(CALIBRATION_KEYS)
+OTHER_KEYS = frozenset(FILE_KINDS["scenario"].keys + FILE_KINDS["calibration file"].keys)
 """Top-level keys no episode file has: a scenario's, and a calibration file's (which may list
 ``facts:`` too)."""
 
@@ -47,7 +44,7 @@ def load_model(path: Path, model: type[M], what: str) -> M:
     each bad field and what it must be otherwise. ``what`` names the kind of file (a file of
     another kind of :data:`~leverage_sim.scenario.loader.FILE_KINDS` is named as such)."""
     raw = read_yaml(path)
-    if isinstance(raw, dict) and any(k[0] == what for k in FILE_KINDS):
+    if isinstance(raw, dict) and what in FILE_KINDS:
         refuse_other_kind(raw, path, what, own=model.model_fields)
     try:
         return model.model_validate(raw)

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from leverage_sim.errors import InputError
+from leverage_sim.scenario.limits import is_finite_number
 from leverage_sim.simulation.event_log import EventColumns
 from leverage_sim.simulation.runner import RunTables
 
@@ -94,13 +95,8 @@ def value_limits(name: str, arguments: dict[str, Any]) -> tuple[float, float]:
         return 0.0, 1.0
     if name == "days_until":
         cap = arguments.get("cap", inspect.signature(days_until).parameters["cap"].default)
-        return 0.0, float(cap) if _is_number(cap) and cap >= 0 else math.inf
+        return 0.0, float(cap) if is_finite_number(cap) and cap >= 0 else math.inf
     return (0.0, math.inf) if name == "count" else (-math.inf, math.inf)
-
-
-def _is_number(value: Any) -> bool:
-    """True for a finite int or float (not a boolean)."""
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def as_date(value: Any) -> dt.date | None:
@@ -160,11 +156,11 @@ def check_values(name: str, arguments: dict[str, Any], militias: list[str],
                 dates[key] = date
     for key in _DAY_ARGS:
         value = arguments.get(key)
-        if value is not None and not (_is_number(value) and value >= 0):
+        if value is not None and not (is_finite_number(value) and value >= 0):
             problems.append(f"{key} {value} must be a number of days, 0 or more")
     for key in _NUMBER_ARGS:
         value = arguments.get(key)
-        if value is not None and not _is_number(value):
+        if value is not None and not is_finite_number(value):
             problems.append(f"{key} {value!r} must be a number")
     if name == "summary_value":
         check("column", arguments.get("column"), SUMMARY_COLUMNS)

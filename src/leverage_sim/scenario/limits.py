@@ -99,6 +99,11 @@ def is_real(x: object) -> bool:
     return isinstance(x, numbers.Real) and not isinstance(x, bool)
 
 
+def is_finite_number(x: object) -> bool:
+    """Whether ``x`` is a real number (:func:`is_real`) that is neither NaN nor infinite."""
+    return is_real(x) and math.isfinite(x)  # type: ignore[arg-type]
+
+
 def check_seed(seed: int, what: str = "seed") -> int:
     """``seed`` (as an ``int``) if it is a whole number from 0 to ``SEED_MAX``; else an
     :class:`InputError`."""

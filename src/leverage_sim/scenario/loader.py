@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 
@@ -259,42 +259,55 @@ def resolve_raw(name_or_path: str | Path, extra_dirs: Iterable[str | Path] = (),
         raise InputError(f"{path}, in 'extends: {parent}': {e}") from None
 
 
-CALIBRATION_KEYS = ("base_scenario", "episodes")
-"""Top-level keys of a calibration file that neither a scenario nor an episode has (a
-calibration file may also have ``facts:`` and ``parameters:``)."""
-FILE_KINDS = (
-    ("scenario", ("militias", "extends"), "`militias:` (or `extends:`)", "docs/scenarios.md",
-     "run it with `leverage-sim run {path}`, or name it in an episode's `scenario:`"),
-    ("calibration file", CALIBRATION_KEYS, "`base_scenario:` and `episodes:`",
-     "docs/calibration.md",
-     "fit it with `leverage-sim calibrate {path} --out DIR`, or give its base scenario"),
-    ("episode file", ("facts", "scenario"), "`facts:` and `scenario:`", "docs/calibration.md",
-     "`leverage-sim validate {path}` checks it; give its scenario instead"),
-    ("sweep file", ("parameters", "base"), "`parameters:` and `base:`", "docs/sweeps.md",
-     "run it with `leverage-sim sweep {path}`, or give its base scenario"),
-)
-"""(kind, its top-level keys, how they read, where it is described, what to do with such a
-file given where another kind is expected), for files given as the wrong kind
+class FileKind(NamedTuple):
+    """A kind of YAML file leverage-sim reads, as told by its top-level keys."""
+
+    name: str
+    keys: tuple[str, ...]
+    """Top-level keys that mark a file of this kind."""
+    needs: str
+    """How its keys read in a message."""
+    doc: str
+    """The page that describes it."""
+    fix: str
+    """What to do with such a file given where another kind is expected ({path})."""
+    about: str = ""
+    """What such a file is, said after its keys."""
+
+
+FILE_KINDS = {kind.name: kind for kind in (
+    FileKind("scenario", ("militias", "extends"), "`militias:` (or `extends:`)",
+             "docs/scenarios.md",
+             "run it with `leverage-sim run {path}`, or name it in an episode's `scenario:`"),
+    FileKind("calibration file", ("base_scenario", "episodes"),
+             "`base_scenario:` and `episodes:`", "docs/calibration.md",
+             "fit it with `leverage-sim calibrate {path} --out DIR`, or give its base scenario"),
+    FileKind("episode file", ("facts", "scenario"), "`facts:` and `scenario:`",
+             "docs/calibration.md",
+             "`leverage-sim validate {path}` checks it; give its scenario instead",
+             ", a piece of the historical record that calibrate and validate-model run on its "
+             "scenario"),
+    FileKind("sweep file", ("parameters", "base"), "`parameters:` and `base:`", "docs/sweeps.md",
+             "run it with `leverage-sim sweep {path}`, or give its base scenario"),
+)}
+"""The kinds of file, by name, told apart when one is given where another is expected
 (:func:`refuse_other_kind`); a calibration file, which may list ``facts:`` and
 ``parameters:`` too, is named before the episode and sweep files."""
-_EPISODE_HINT = (", a piece of the historical record that calibrate and validate-model run on "
-                 "its scenario")
 
 
 def refuse_other_kind(data: dict[str, Any], path: Path, wanted: str = "scenario",
                       own: Iterable[str] = ()) -> None:
-    """An :class:`InputError` if ``data``, a file given as a ``wanted`` kind of
+    """An :class:`InputError` if ``data``, a file given as the ``wanted`` kind of
     :data:`FILE_KINDS`, has keys of another kind that are not among the ``own`` fields of
     the wanted kind: saying what it is and what to do beats a list of the fields it lacks."""
-    _, _, needs, doc, _ = next(k for k in FILE_KINDS if k[0] == wanted)
-    for kind, keys, _, _, fix in FILE_KINDS:
-        found = [f"`{k}:`" for k in keys if k in data and k not in own]
-        if kind != wanted and found:
+    want = FILE_KINDS[wanted]
+    for kind in FILE_KINDS.values():
+        found = [f"`{k}:`" for k in kind.keys if k in data and k not in own]
+        if kind is not want and found:
             raise InputError(
-                f"{path} is not {article(wanted)} {wanted} but {article(kind)} {kind} (it has "
-                f"{' and '.join(found)}){_EPISODE_HINT if kind == 'episode file' else ''}: "
-                f"{fix.format(path=path)}. {article(wanted).capitalize()} {wanted} has "
-                f"{needs}; see {doc}.")
+                f"{path} is not {article(wanted)} {wanted} but {article(kind.name)} {kind.name} "
+                f"(it has {' and '.join(found)}){kind.about}: {kind.fix.format(path=path)}. "
+                f"{article(wanted).capitalize()} {wanted} has {want.needs}; see {want.doc}.")
 
 
 def _check_unique_names(node: Any, path: Path, where: str = "") -> None:

@@ -42,6 +42,7 @@ from leverage_sim.errors import InputError
 from leverage_sim.files.safe_yaml import folder_problem, require_path
 from leverage_sim.scenario import overrides as ov
 from leverage_sim.scenario.distributions import Parameter
+from leverage_sim.scenario.limits import is_finite_number
 from leverage_sim.scenario.loader import _walk, field_of, validate
 from leverage_sim.scenario.schema import Scenario, retired
 from leverage_sim.scenario.schema_base import field_summary
@@ -362,9 +363,7 @@ def _check_shape(manifest_file: Path, manifest: dict[str, Any]) -> None:
 def _numbers(value: Any) -> bool:
     """True for a mapping whose values are all finite numbers (not booleans, NaN or
     infinity: a base value compared with a scenario's own)."""
-    return isinstance(value, dict) and all(
-        isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
-        for v in value.values())
+    return isinstance(value, dict) and all(map(is_finite_number, value.values()))
 
 
 def _retired_column(path: str, where: Path, allow_stale: bool) -> bool:

@@ -136,3 +136,33 @@ def test_a_parameter_fitted_on_an_episode_is_drawn_on_its_scenario(tmp_path):
     assert path in use.kept
     text = posterior_text(post.record(use))
     assert f"kept at the scenario's own values, not drawn: {path}" in text
+
+
+def test_a_value_inherited_from_a_fitted_scenario_is_drawn(tmp_path, monkeypatch):
+    """A scenario that extends a fitted episode's scenario and inherits its value unchanged is
+    drawn as that scenario is (sadr_city_2008 from basra_2008); one that changes the value
+    keeps it (the counterfactual). Cut the ``extends`` chain out of the comparison and the
+    inherited value counts as a change against the base scenario, kept: the test fails."""
+    from leverage_sim.scenario.loader import lineage, load_scenario
+    from tests.posterior_fixture import BASE_VALUES, PRIORS
+
+    path = "foreign_forces.casualty_tolerance"
+    table = particles()
+    table[path] = 20.0
+    folder = write_posterior(
+        tmp_path / "p", table, base_values={**BASE_VALUES, path: 6.0},
+        parameters={**PRIORS, path: {"distribution": "uniform", "low": 2, "high": 30}},
+        fitted_scenarios={"basra_2008": {path: 500.0}})
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "basra_cf.yaml").write_text(
+        "extends: basra_2008\nforeign_forces: {casualty_tolerance: 50}\n", encoding="utf-8")
+    (mine / "basra_same.yaml").write_text(
+        "extends: sadr_city_2008\nquestion: the same as Sadr City\n", encoding="utf-8")
+    monkeypatch.setenv("LEVERAGE_SIM_SCENARIO_PATH", str(mine))
+    assert lineage("basra_same") == ("basra_same", "sadr_city_2008", "basra_2008")
+    post = load_posterior(folder)
+    for inherits in ("sadr_city_2008", "basra_same"):
+        assert path in post.use(load_scenario(inherits)).drawn, inherits
+    assert path in post.use(load_scenario("basra_cf")).kept
+    assert path in post.use(load_scenario("najaf_2004")).kept  # its own value, no fitted parent

@@ -259,6 +259,26 @@ def resolve_raw(name_or_path: str | Path, extra_dirs: Iterable[str | Path] = (),
         raise InputError(f"{path}, in 'extends: {parent}': {e}") from None
 
 
+def lineage(name: str, extra_dirs: Iterable[str | Path] = ()) -> tuple[str, ...]:
+    """``name`` and the scenarios it extends, nearest first, as far as the chain runs through
+    scenarios found by name (:func:`available_scenarios`): ``("sadr_city_2008",
+    "basra_2008")``. A name no folder has, or a file that cannot be read, ends the chain (its
+    errors are the loader's to report, when the scenario is loaded)."""
+    found, chain = available_scenarios(extra_dirs), [name]
+    while len(chain) <= MAX_EXTENDS and chain[-1] in found:
+        try:
+            parent = read_scenario_file(found[chain[-1]]).get("extends")
+        except InputError:
+            break
+        if not isinstance(parent, str):
+            break
+        parent = Path(parent).stem if is_scenario_path(parent) else parent
+        if parent in chain:
+            break
+        chain.append(parent)
+    return tuple(chain)
+
+
 class FileKind(NamedTuple):
     """A kind of YAML file leverage-sim reads, as told by its top-level keys."""
 

@@ -17,9 +17,10 @@ Rule for combining a draw with a scenario: the draw is applied first, then the s
 changes on top. A calibrated parameter keeps the scenario's value when the scenario (through
 its ``extends`` chain or ``--set``) sets it to a value different from ``base_values`` (a
 counterfactual change), or when the caller names it as fixed (``--set`` paths, swept
-parameters). A scenario that one of the fitted episodes runs on is compared with its own
-values as fitted (``fitted_scenarios``: {scenario: {path: value}}), so every parameter fitted
-on it is drawn there. Kept parameters are named in every output's inputs line. Scripted events are never touched. Parameters of list entries the scenario does
+parameters). A scenario that one of the fitted episodes runs on, or that extends one, is
+compared with that scenario's values as fitted (``fitted_scenarios``: {scenario: {path:
+value}}; the nearest in the ``extends`` chain), so every parameter fitted on it is drawn
+there, and on a scenario that inherits the fitted value unchanged. Kept parameters are named in every output's inputs line. Scripted events are never touched. Parameters of list entries the scenario does
 not have (e.g. a militia it leaves out) are skipped and reported as absent.
 """
 
@@ -43,7 +44,7 @@ from leverage_sim.files.safe_yaml import folder_problem, require_path
 from leverage_sim.scenario import overrides as ov
 from leverage_sim.scenario.distributions import Parameter
 from leverage_sim.scenario.limits import is_finite_number
-from leverage_sim.scenario.loader import _walk, field_of, validate
+from leverage_sim.scenario.loader import _walk, field_of, lineage, validate
 from leverage_sim.scenario.schema import Scenario, retired
 from leverage_sim.scenario.schema_base import field_summary
 from leverage_sim.simulation.stale import stale_allowed
@@ -89,6 +90,8 @@ class Posterior:
     integer: tuple[bool, ...] = field(repr=False)
     manifest: dict[str, Any] = field(repr=False)
     sha256: str = ""
+    _bases: dict[str, dict[str, float]] = field(default_factory=dict, repr=False)
+    """:meth:`base_for` per scenario name, read once (it reads the ``extends`` chain's files)."""
 
     @property
     def base_values(self) -> dict[str, float]:
@@ -97,11 +100,16 @@ class Posterior:
 
     def base_for(self, scenario: str) -> dict[str, float]:
         """The values a scenario's calibrated parameters are compared with to tell its own
-        changes: those of the fitted episode's scenario of that name (``fitted_scenarios`` in
-        the manifest: a parameter fitted on an episode is drawn on its scenario, e.g.
-        ``oct2019_dec2020``'s own casualty tolerance), else the base scenario's."""
-        fitted = self.manifest.get("fitted_scenarios") or {}
-        return {**self.base_values, **fitted.get(scenario, {})}
+        changes: those of the nearest fitted episode's scenario in its ``extends`` chain
+        (:func:`~leverage_sim.scenario.loader.lineage`; ``fitted_scenarios`` in the manifest: a
+        parameter fitted on an episode is drawn on its scenario, e.g. ``oct2019_dec2020``'s own
+        casualty tolerance, and on a scenario that inherits that value unchanged, e.g.
+        ``sadr_city_2008`` from ``basra_2008``), else the base scenario's."""
+        if scenario not in self._bases:
+            fitted = self.manifest.get("fitted_scenarios") or {}
+            nearest = next((n for n in lineage(scenario) if n in fitted), None)
+            self._bases[scenario] = {**self.base_values, **fitted.get(nearest, {})}
+        return self._bases[scenario]
 
     @property
     def particles(self) -> int:

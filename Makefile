@@ -51,9 +51,15 @@ docs-notebooks: $(STAMP)
 # committed calibration). Then run `make docs-notebooks` (notebook 05 reads it too).
 calibrate: $(STAMP)
 	$(BIN)/leverage-sim calibrate calibration/default.yaml --out calibration/default --force
+	@$(MAKE) --no-print-directory validation
+	$(BIN)/python scripts/explore_example.py
+
+# Score the committed calibration on the held-out episodes again, without refitting (after
+# adding or editing a held-out episode), and regenerate docs/calibration.md's tables.
+.PHONY: validation
+validation: $(STAMP)
 	$(BIN)/leverage-sim validate-model -n 200 --seed 2020 --out calibration/default_validation --force -q
 	$(BIN)/python -m leverage_sim.calibration.table
-	$(BIN)/python scripts/explore_example.py
 
 clean:
 	rm -rf $(VENV) results .pytest_cache .hypothesis

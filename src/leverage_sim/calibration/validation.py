@@ -278,7 +278,7 @@ class Validation:
             "unit, averaged over the sources' range), Brier for yes/no events. Skill = 1 - "
             "score(posterior) / score(baseline); above 0 the posterior does better. Quantile: "
             "where the observed value falls in the posterior predictive (0.5 central). The "
-            "episode's headline skill sums each source's scores over the facts (quantities' "
+            "episode's headline skill sums each predictive's scores over the facts (quantities' "
             "CRPS in units of their predictive spread) before the ratio, with a 90% interval "
             "from a paired bootstrap over replications; per-fact skills are shown but not "
             "averaged."),

@@ -58,7 +58,7 @@ MODEL_TESTS = (  # agent-path and fast tests first: with -x the first failure en
     "tests/test_wiring_fifth_audit.py", "tests/test_wiring_sixth_audit.py",
     "tests/test_wiring_seventh_audit.py", "tests/test_wiring_eighth_audit.py",
     "tests/test_wiring_ninth_audit.py", "tests/test_wiring_tenth_audit.py",
-    "tests/test_wiring_eleventh_audit.py",
+    "tests/test_wiring_eleventh_audit.py", "tests/test_wiring_twelfth_audit.py",
     "tests/test_calibration_statistics.py",  # the episode statistics (eighth audit on): seconds
     "tests/test_model_timing.py", "tests/test_long_run.py",
     "tests/test_clash_path.py", "tests/test_statics_seeds.py", "tests/test_comparative_statics.py",
@@ -1183,6 +1183,95 @@ MUTATIONS: tuple[Mutation, ...] = (
        "enforcement.local_defenders(militia.fighters,"),
       (DAY, "enforcement.local_defenders(int(m[i, CAPITAL]),",
        "enforcement.local_defenders(fighters(m, i),")),
+    # --- twelfth audit (Dec 2026) -------------------------------------------------------------
+    # (before its tests: the model tests killed eleven of its nineteen bugs, first failures in
+    # tests/test_wiring.py (three), tests/test_operations.py (three), the second audit's tests
+    # (two), tests/test_calibration_statistics.py (two) and tests/test_replay_validation.py
+    # (one); tests/test_wiring_twelfth_audit.py, added to them, kills the other eight: the
+    # commander's stake, the withdrawal's loss weight, the war risk's cap, troops returning
+    # rounded up, a fight's last day on the real contest, and three statistics: largest's
+    # target, days_until's cap, one excluded target written alone)
+    # custody and the stake: a case's delay, a commander's weight
+    M("release_delay_never_below_median", "a case's delay is never shorter than the median: "
+      "the log-normal draw takes |Z|, so only the slow side of the spread is drawn",
+      (MECH + "custody.py", "    delay = median_days * math.exp(spread * z)\n",
+       "    delay = median_days * math.exp(spread * abs(z))\n")),
+    M("commander_counted_twice", "a detained commander counts as commander_stake members on "
+      "top of himself (the -1 dropped): the stake over-counts every commander by one",
+      (MECH + "intimidation.py", "    return detained + (commander_stake - 1.0) * commanders",
+       "    return detained + commander_stake * commanders")),
+    # what stepping in brings and costs
+    M("standoff_strength_all_troops", "every US soldier in country counts in a standoff (the "
+      "standoff_share of committable troops dropped from U)",
+      (MECH + "backing.py", "    return (presence * standoff_share * ground_multiplier",
+       "    return (presence * ground_multiplier")),
+    M("step_in_expulsion_unclamped", "a step-in's expulsion pressure is not capped at 1: "
+      "repeated interventions push the index past its scale",
+      (MECH + "backing.py", "    return (clamp(expulsion_pressure + step_in_expulsion_pressure),",
+       "    return (expulsion_pressure + step_in_expulsion_pressure,")),
+    # fights: losses' weight, brokering, ceasefire terms, the last day, holding ground
+    M("desertion_losses_unweighted", "losses weigh on desertion as their bare share (LOSS_WEIGHT "
+      "dropped): a tenth of the force lost adds a tenth, not a hopeless contest's worth",
+      (MECH + "operation.py", "* (1.0 - win_chance + LOSS_WEIGHT * loss_share)))",
+       "* (1.0 - win_chance + loss_share)))")),
+    M("withdrawal_losses_unweighted", "the militia's losses weigh on its leaving the streets as "
+      "their bare share (LOSS_WEIGHT dropped)",
+      (MECH + "operation.py", "                                 + LOSS_WEIGHT * loss_share))",
+       "                                 + loss_share))")),
+    M("broker_ignores_stability_priority", "the patron brokers out of war risk in full whatever "
+      "its stability_priority (the restraint weight not scaled by it)",
+      (MECH + "operation.py", "(1.0 - restraint_weight * stability_priority)",
+       "(1.0 - restraint_weight)")),
+    M("ceasefire_tie_to_government", "a ceasefire in an even fight (p = 1/2) goes the "
+      "government's way, unlike the last day's rule (p above 1/2)",
+      (MECH + "operation.py", "    return win_chance > 0.5\n", "    return win_chance >= 0.5\n")),
+    M("last_day_on_believed_contest", "a fight's last day is decided by the government's "
+      "believed contest ratio, not the real one",
+      (PKG + "standoffs.py", "        won = actual > 0.5\n", "        won = believed > 0.5\n"),
+      (DAY, "        if actual > 0.5:\n", "        if believed > 0.5:\n")),
+    M("withdrawal_ignores_hold_ground", "a militia fighting in its own districts leaves the "
+      "streets as readily as anywhere: its hold_ground is not passed to the withdrawal chance",
+      (PKG + "standoffs.py", "militia.hold_ground, gov.decision_sharpness):",
+       "0.0, gov.decision_sharpness):"),
+      (DAY, "m[i, HOLD_GROUND], w[SHARPNESS]):", "0.0, w[SHARPNESS]):")),
+    # troops returning, the patron's war risk, memories
+    M("redeploy_rounded_down", "troops returning are the share of the gap rounded down, not "
+      "up (a small gap closes more slowly)",
+      (MECH + "redeploy.py", "max(1, min(gap, math.ceil(share * gap)))",
+       "max(1, min(gap, int(share * gap)))")),
+    M("war_risk_uncapped", "the patron's war risk is not capped at 1 (escalation, strikes and "
+      "threats add past the index's scale)",
+      (MECH + "patronage.py",
+       "    return min(1.0, escalation + strike_risk * recent_strikes + us_threat)",
+       "    return escalation + strike_risk * recent_strikes + us_threat")),
+    M("fade_snaps_negative_values", "fading sets every negative value to 0 at once (the rest "
+      "test one-sided): a lost standoff's morale drop vanishes the next day",
+      (MECH + "beliefs.py", "    return 0.0 if -REST < value < REST else value * (",
+       "    return 0.0 if value < REST else value * (")),
+    M("remembered_a_day_short", "a remembered attack fades one day fewer than the days since "
+      "it (the memory a day fresher than it is)",
+      (MECH + "beliefs.py", "(1.0 - 1.0 / time_constant_days) ** float(days)",
+       "(1.0 - 1.0 / time_constant_days) ** float(days - 1)")),
+    # the calibration statistics: filters, edges, caps, the empty case
+    M("largest_ignores_its_target", "the largest value is taken over every target's events "
+      "(its target filter dropped)",
+      (STATS, "values = ev.value[select(ev, action, actor, target, (), start, end)]",
+       "values = ev.value[select(ev, action, actor, None, (), start, end)]")),
+    M("days_until_uncapped", "days_until returns the days to a late first event even past its "
+      "cap",
+      (STATS, "    return float(min(cap, (pd.Timestamp(dates.min()) - pd.Timestamp(after)).days))",
+       "    return float((pd.Timestamp(dates.min()) - pd.Timestamp(after)).days)")),
+    M("followed_by_unanswered_when_none", "followed_by scores 0 (all unanswered) when there "
+      "are no trigger events, not 1",
+      (STATS, "    if len(triggers) == 0:\n        return 1.0\n",
+       "    if len(triggers) == 0:\n        return 0.0\n")),
+    M("select_end_exclusive", "a window's end date is excluded: events on the end day do not "
+      "count",
+      (STATS, "        mask &= ev.dates <= _instant(end)", "        mask &= ev.dates < _instant(end)")),
+    M("exclude_target_split_into_letters", "one excluded target written alone (a string) is "
+      "read as its letters, so it is not excluded",
+      (STATS, ("    if isinstance(exclude_targets, str):  # one target written alone, not its "
+               "letters\n        exclude_targets = (exclude_targets,)\n"), "")),
 )
 
 

@@ -28,9 +28,12 @@ from .test_operations import OPERATION, _operation_day, _ops
 from .test_wiring_second_audit import presence_after_drawdown
 from .test_wiring_third_audit import _quiet, _standoff_with_kh
 
-NO_BROKER = {"patron.broker_threshold": 0.0, "patron.stability_priority": 0.0}
-"""The patron never opens talks: a fight ends only by the government, the militia or the
-last day."""
+NO_BROKER = {"patron.broker_threshold": 0.0, "patron.stability_priority": 0.0,
+             "patron.talks_days": 60}
+"""No ceasefire within a fight: the patron seldom opens talks (a threshold of 0 still leaves a
+daily chance of σ(−15 × its client's position), ~0.1 in these fights), and talks it opens end
+after 60 days, past any fight here. A fight ends by the government, the militia or the last
+day."""
 
 
 # ---- fights: who fights ---------------------------------------------------------------------

@@ -42,6 +42,7 @@ from leverage_sim.simulation.model import LeverageModel
 from leverage_sim.simulation.runner import RunTables
 
 from .test_wiring_fifth_audit import CERTAIN_TO_HOLD, NO_ATTACKS, _events, _scenario
+from .test_wiring_fourth_audit import NO_BROKER
 
 
 # ---- custody and the stake ----------------------------------------------------------------------
@@ -208,10 +209,6 @@ def test_one_excluded_target_written_alone_is_excluded(tables):
 
 
 # ---- a fight: the last day, holding ground ------------------------------------------------------
-NO_BROKER = {"patron.broker_threshold": 0.0, "patron.stability_priority": 0.0,
-             "patron.talks_days": 60}
-"""The patron's talks (if any) never end within a fight: it ends by the government, the militia
-or the last day."""
 NO_LOSSES = {"government.combat_lethality": 0.0, "militias[KH].combat_lethality": 0.0,
              "government.desertion_rate": 0.0}
 """Nobody is killed and nobody deserts: the real contest stays what it was at the opening."""

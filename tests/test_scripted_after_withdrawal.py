@@ -10,6 +10,7 @@ import leverage_sim as ls
 from leverage_sim.outputs.narrative import timeline_table
 from leverage_sim.scenario import event_schema
 from leverage_sim.simulation import fastpath
+from leverage_sim.simulation.event_text import nothing_to_back
 from leverage_sim.simulation.fastpath import day as fast_day
 from leverage_sim.simulation.fastpath import layout
 from leverage_sim.simulation.runner import simulate
@@ -109,3 +110,28 @@ def test_the_fast_path_knows_the_same_actions_need_the_foreign_force():
     needs = {name for k, name in enumerate(layout.SCRIPTED)
              if fast_day.needs_foreign_force(k)}
     assert needs == set(event_schema.NEEDS_FOREIGN_FORCE)
+
+
+@pytest.mark.parametrize("engine", ["agent", "fast"])
+def test_a_backing_with_nothing_open_is_logged_as_skipped(engine):
+    """A scripted backing on a day with no open standoff or operation with its target (a
+    new analyst's case: the US 'steps in' the day before the operation opens) was dropped
+    without a trace; it is logged as ``skipped`` in both paths. One on a day with a
+    confrontation open steps in and logs nothing skipped."""
+    events = [{"name": "early", "date": "2008-03-24", "actor": "foreign_forces",
+               "action": "backing", "target": "JAM"},
+              {"name": "on_time", "date": "2008-03-26", "actor": "foreign_forces",
+               "action": "backing", "target": "JAM"}]
+    base = ls.load_scenario("basra_2008")
+    sc = ls.load_scenario("basra_2008", {"events": [*base.model_dump(mode="json")["events"],
+                                                    *events],
+                                         "foreign_forces.backing": 0.0})
+    for seed in range(3):
+        run = simulate(sc, seed, collect_data=False) if engine == "agent" \
+            else fastpath.simulate(sc, seed)
+        rows = run.log.rows
+        skipped = [r for r in rows if r[2] == "skipped"]
+        assert [(r[0], r[1], r[3], r[4]) for r in skipped] == [
+            (0, "foreign_forces", "JAM", nothing_to_back())], engine
+        backed = [r for r in rows if r[2] == "backing"]
+        assert [r[0] for r in backed] == [2], engine  # the scripted one; backing 0 decides none

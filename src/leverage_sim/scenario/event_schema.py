@@ -127,7 +127,8 @@ RULES: dict[str, ActionRule] = {
                          "one round of strikes on the target militia (as a retaliation)"),
     "backing": ActionRule(FF, "militia?", NoFigures,
                           "US forces step in to the open standoff(s) or operation(s) with the "
-                          "target militia (every open one without a target)"),
+                          "target militia (every open one without a target); with none open "
+                          "that day, logged as skipped"),
     "attack": ActionRule(frozenset({"militia"}), "site", NoFigures,
                          "the acting militia attacks the target site"),
     "deploy_defence": ActionRule(FF, "site", DeployDefenceFigures,

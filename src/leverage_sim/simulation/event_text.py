@@ -197,6 +197,13 @@ def not_possible(action: str, left_day: int) -> str:
     return f"scripted {action} not possible: {why}"
 
 
+def nothing_to_back() -> str:
+    """A scripted backing on a day when no standoff or operation (with its target, if it
+    names one) is open: there is nothing to step in to."""
+    return ("scripted backing skipped: no standoff or operation open (with its target, if it "
+            "names one) that day")
+
+
 RETALIATION = "retaliation for US casualties"
 NO_RESISTANCE = "no resistance to the arrests"
 US_BACKS = "US forces step in beside the government"
@@ -217,6 +224,7 @@ KINDS: tuple[tuple[Callable[..., str], str], ...] = (
     (expulsion_vote, "f"),
     (truce_ordered, "f"), (redeploy, "ffi"),
     (all_troops_lost, ""), (not_possible, "si"), (talks, "sfi"), (concedes, "s"),
+    (nothing_to_back, ""),
 )
 """Kind number (the position) → (function, argument types): ``s`` a string (its number in the
 run's string table), ``i`` an integer, ``f`` a float, ``b`` a yes/no; how the fast path's

@@ -35,8 +35,13 @@ def _strike(model: World, ev: ScriptedEvent) -> None:
 
 
 def _backing(model: World, ev: ScriptedEvent) -> None:
-    for s in model.open_standoffs():
-        if not s.us_stepped_in and (ev.target in (None, s.militia)):
+    """Step in to every open confrontation with the target (every open one without a target);
+    with none open that day, nothing to step in to: logged as ``skipped``, not dropped."""
+    confronted = [s for s in model.open_standoffs() if ev.target in (None, s.militia)]
+    if not confronted:
+        model.record(ev.actor, "skipped", ev.target, event_text.nothing_to_back())
+    for s in confronted:
+        if not s.us_stepped_in:
             standoffs.step_in(model, s, ev.note or "US forces step in (scripted)")
 
 

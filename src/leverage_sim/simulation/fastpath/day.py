@@ -156,6 +156,7 @@ from leverage_sim.simulation.fastpath.layout import (
     K_MEMBERS_ARRESTED,
     K_MUSTERED,
     K_NOT_POSSIBLE,
+    K_NOTHING_TO_BACK,
     K_OPERATION_OPENED,
     K_POLITICAL_COST,
     K_PUBLIC_THREAT,
@@ -1200,10 +1201,14 @@ def fire_scripted(rng, day, w, m, s, so, tw, ev, ps, e, sets):
     elif action == X_STRIKE:
         strike(day, w, m, ev, i, K_STRIKE, note)
     elif action == X_BACKING:
+        confronted = False
         for k in range(int(w[N_STANDOFFS])):
-            if is_open(so, k) and so[k, S_STEPPED_IN] == 0 and (i == -1
-                                                                 or so[k, S_MILITIA] == i):
-                step_in(day, w, m, so, ev, k, note)
+            if is_open(so, k) and (i == -1 or so[k, S_MILITIA] == i):
+                confronted = True
+                if so[k, S_STEPPED_IN] == 0:
+                    step_in(day, w, m, so, ev, k, note)
+        if not confronted:
+            record(ev, day, int(e[E_ACTOR]), A_SKIPPED, int(e[E_TARGET]), 0.0, K_NOTHING_TO_BACK)
     elif action == X_ATTACK:
         receive_attack(rng, day, w, m, s, ev, ps, i, int(e[E_SITE]))
     elif action == X_DEPLOY_DEFENCE:

@@ -10,6 +10,8 @@ tables, the terminal's encoding):
 - a posterior table without the column of a parameter its manifest lists (runs used the
   scenario's own value while saying they drew from the posterior), or with a fraction in a
   column of whole numbers (rounded unseen);
+- a sweep folder whose ``summary/`` (or a part file) is a symbolic link: ``--resume`` wrote
+  its runs where the link pointed, outside the folder (``--force`` already refused it);
 - a terminal whose encoding lacks ``·`` or ``—`` (``PYTHONIOENCODING=ascii``, ``LANG=C``
   with ``PYTHONUTF8=0``): an internal error on the first line printed.
 """
@@ -132,3 +134,23 @@ def test_a_terminal_without_utf8_gets_escapes_not_an_internal_error(env, tmp_pat
         timeout=120)
     assert run.returncode == 0, run.stderr
     assert b"events=[] \\xb7 parameters" in run.stdout
+
+
+SWEEP = ("sweep", "generic_proxy_state", "--param", "foreign_forces.backing=0:1:2", "-n", 1,
+         "--set", "horizon_days=40", "--posterior", "none", "-q", "--executor", "serial")
+
+
+def test_resume_writes_nothing_through_a_symbolic_link_in_the_sweep_folder(cli, tmp_path):
+    out, elsewhere = tmp_path / "o", tmp_path / "elsewhere"
+    assert cli(*SWEEP, "--out", out)[0] == 0
+    (out / "summary").rename(elsewhere)
+    (out / "summary").symlink_to(elsewhere)
+    before = sorted(p.name for p in elsewhere.iterdir())
+    (elsewhere / next(iter(before))).unlink()  # a missing run: resume would write one
+    code, _, err = cli(*SWEEP, "--out", out, "--resume")
+    assert code == 2 and "summary is a symbolic link" in err and str(out) in err
+    assert sorted(p.name for p in elsewhere.iterdir()) == before[1:]
+    (out / "summary").unlink()
+    elsewhere.rename(out / "summary")
+    assert cli(*SWEEP, "--out", out, "--resume")[0] == 0
+    assert sorted(p.name for p in (out / "summary").iterdir()) == before

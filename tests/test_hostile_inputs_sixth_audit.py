@@ -12,6 +12,8 @@ tables, the terminal's encoding):
   column of whole numbers (rounded unseen);
 - a sweep folder whose ``summary/`` (or a part file) is a symbolic link: ``--resume`` wrote
   its runs where the link pointed, outside the folder (``--force`` already refused it);
+- ``compare --variant seed=5``: the column ran with the comparison's one master seed, the
+  variant's seed ignored (every effect exactly 0);
 - a terminal whose encoding lacks ``·`` or ``—`` (``PYTHONIOENCODING=ascii``, ``LANG=C``
   with ``PYTHONUTF8=0``): an internal error on the first line printed.
 """
@@ -26,6 +28,7 @@ import sys
 import pandas as pd
 import pytest
 
+from leverage_sim.analysis.comparison import columns
 from leverage_sim.errors import InputError
 from leverage_sim.scenario.distributions import Parameter
 from leverage_sim.scenario.loader import load_scenario
@@ -154,3 +157,12 @@ def test_resume_writes_nothing_through_a_symbolic_link_in_the_sweep_folder(cli, 
     elsewhere.rename(out / "summary")
     assert cli(*SWEEP, "--out", out, "--resume")[0] == 0
     assert sorted(p.name for p in (out / "summary").iterdir()) == before
+
+
+@pytest.mark.parametrize("variant", ["seed=5", "foreign_forces.backing=0.1,seed=5", {"seed": 5}])
+def test_a_variant_that_changes_the_seed_is_refused(variant):
+    with pytest.raises(InputError, match=r"^Variant .*: A variant cannot change the seed: every "
+                                         "column runs with one master seed"):
+        columns("generic_proxy_state", variants=[variant])
+    assert len(columns("generic_proxy_state", overrides=["seed=5"],
+                       variants=["foreign_forces.backing=0.1"])) == 2

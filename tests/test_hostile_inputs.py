@@ -21,7 +21,7 @@ from leverage_sim.files.safe_text import name_key, visible
 from leverage_sim.scenario.loader import resolve_raw, validate
 from leverage_sim.simulation.posterior import load_posterior, value_at
 from leverage_sim.sweep import SweepSpec, run_sweep
-from tests.posterior_fixture import BASE_VALUES, PRIORS, particles, write_posterior
+from tests.posterior_fixture import BASE_VALUES, particles, write_posterior
 
 CONTROLS = ["\x00", "\x1b[2J", "\x07", "\u202e", "\x9b", "\t", "\n"]
 
@@ -202,7 +202,7 @@ def test_sweep_in_which_every_run_fails_exits_2_and_says_why(cli, tmp_path):
     table = pd.DataFrame({"militias[KH].fighters": [10.0, 20.0], "weight": [0.5, 0.5]})
     folder = write_posterior(tmp_path / "post", table,
                              base_values={**BASE_VALUES, "militias[KH].fighters": 7000},
-                             parameters={**PRIORS, "militias[KH].fighters":
+                             parameters={"militias[KH].fighters":
                                          {"distribution": "uniform", "low": 0, "high": 9000}})
     code, _, err = cli("sweep", "june_2020_replay", "--param", "foreign_forces.backing=0,1",
                          "-n", "2", "--executor", "serial", "--quiet", "--posterior", folder,

@@ -269,6 +269,11 @@ def parse_variant(variant: Overrides) -> dict[str, Any]:
         raise InputError("A variant needs at least one override, e.g. --variant "
                          "foreign_forces.backing=0.9 or --variant "
                          "\"foreign_forces.backing=0.9,government.resolve=0.8\".")
+    if "seed" in parsed:
+        raise InputError("A variant cannot change the seed: every column runs with one master "
+                         "seed (--seed, default the first scenario's), so that columns differ "
+                         "only by what they change, and a variant's seed would change nothing. "
+                         "Give --seed to the whole comparison instead.")
     return parsed
 
 

@@ -140,14 +140,24 @@ class _QuietPipe:
         return getattr(self.stream, name)
 
 
+def _escape_what_it_cannot_encode(stream: Any) -> None:
+    """Make ``stream`` write a character its encoding lacks (``·`` or ``—`` under
+    ``LANG=C`` with ``PYTHONUTF8=0``, ``PYTHONIOENCODING=ascii``) as an escape such as
+    ``\\xb7`` instead of raising UnicodeEncodeError after the work is done."""
+    with contextlib.suppress(AttributeError, ValueError, io.UnsupportedOperation):
+        stream.reconfigure(errors="backslashreplace")
+
+
 @contextlib.contextmanager
 def _process_guards(active: bool) -> Iterator[None]:
-    """For the command-line process: a closed stdout pipe is not an error, and SIGTERM stops
-    like Ctrl-C does (cleanup runs: a sweep is marked interrupted, temporary folders go)."""
+    """For the command-line process: a closed stdout pipe is not an error, a character the
+    terminal's encoding lacks is written as an escape, and SIGTERM stops like Ctrl-C does (cleanup runs: a sweep is marked interrupted, temporary folders go)."""
     if not active:
         yield
         return
     streams = sys.stdout, sys.stderr
+    for stream in streams:
+        _escape_what_it_cannot_encode(stream)
     sys.stdout, sys.stderr = _QuietPipe(sys.stdout), _QuietPipe(sys.stderr)
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))

@@ -154,6 +154,13 @@ def foreign_files(folder: Path) -> list[str]:
     return foreign
 
 
+def symbolic_links(folder: Path) -> list[str]:
+    """Entries (relative paths) in ``folder`` that are symbolic links: what is written through
+    one lands where it points, outside the folder."""
+    return [p.relative_to(folder).as_posix() for p in sorted(folder.rglob("*"))
+            if p.is_symlink()]
+
+
 def _refuse_nested(target: Path) -> None:
     """Refuse ``target`` inside a folder leverage-sim wrote, unless that folder's record
     lists files below it (explore's ``sweep/``): another verb's files there would be foreign
@@ -495,6 +502,14 @@ class OutputFolder:
                        "(leverage-sim did not write it)")
                     + f", so it cannot be resumed. --resume continues {a} {self.kind} in "
                     "the folder it wrote; give that folder's path.")
+            linked = symbolic_links(t)
+            if linked:
+                raise OutputError(
+                    f"--resume will not write into '{t}': {', '.join(linked[:5])} "
+                    f"{'is a symbolic link' if len(linked) == 1 else 'are symbolic links'}, so "
+                    "what it writes there would land where the link points, outside the "
+                    f"folder. Put the {self.kind}'s own files back in place of the link, or "
+                    "start anew in another --out.")
             return
         if not t.is_dir() or not any(t.iterdir()):
             return

@@ -5,6 +5,7 @@ distribution (uniform, loguniform, normal, triangular), mapped from unit coordin
 
 from __future__ import annotations
 
+import math
 from typing import Any, Literal
 
 import numpy as np
@@ -13,6 +14,14 @@ from pydantic import Field, model_validator
 from leverage_sim.scenario.schema_base import FrozenStrict
 
 DISTRIBUTIONS = ("uniform", "loguniform", "normal", "triangular")
+USES = {"values": ("values",), "range": ("range", "steps"),
+        "uniform": ("distribution", "low", "high", "integer"),
+        "loguniform": ("distribution", "low", "high", "integer"),
+        "normal": ("distribution", "mean", "sd", "low", "high", "integer"),
+        "triangular": ("distribution", "low", "mode", "high", "integer")}
+"""The fields each kind of parameter reads (``integer`` rounds continuous draws only)."""
+MIN_NORMAL_MASS = 1e-6
+"""Least share of a truncated normal's untruncated mass that must lie between low and high."""
 
 
 class Parameter(FrozenStrict):
@@ -64,7 +73,42 @@ class Parameter(FrozenStrict):
             raise ValueError("loguniform needs low > 0")
         if dist == "triangular" and not self.low <= self.mode <= self.high:
             raise ValueError("triangular needs low <= mode <= high")
+        unused = self._unused(dist or kinds[0])
+        if unused:
+            raise ValueError(unused)
+        if dist == "normal" and self._normal_mass() < MIN_NORMAL_MASS:
+            raise ValueError(
+                f"normal: mean {self.mean} with sd {self.sd} puts less than one draw in a "
+                f"million within its bounds ({self._bounds()}), so every value would sit at "
+                "one end of them; put the mean inside the bounds or widen sd")
         return self
+
+    def _unused(self, kind: str) -> str | None:
+        """Why a field given is not read by this kind of parameter, or None (a ``mode``
+        without ``distribution: triangular`` would be ignored, not used)."""
+        given = [n for n in ("values", "range", "steps", "low", "high", "distribution", "mean",
+                             "sd", "mode", "integer")
+                 if getattr(self, n) is not None and getattr(self, n) is not False]
+        unused = [n for n in given if n not in USES[kind]]
+        if not unused:
+            return None
+        uses = [n for n in USES[kind] if n != "distribution"]
+        return (f"{', '.join(unused)} {'is' if len(unused) == 1 else 'are'} not read by "
+                f"{kind} (it reads {', '.join(uses)}), so the sweep or prior would not be "
+                "what the file says: remove it, or name the distribution that reads it "
+                "(e.g. distribution: triangular for mode)")
+
+    def _bounds(self) -> str:
+        """The bounds given, as ``low 0, high 1``."""
+        return ", ".join(f"{n} {getattr(self, n)}" for n in ("low", "high")
+                         if getattr(self, n) is not None)
+
+    def _normal_mass(self) -> float:
+        """The untruncated normal's probability between low and high (1 without bounds)."""
+        def below(x: float | None, missing: float) -> float:
+            return missing if x is None else 0.5 * math.erfc((self.mean - x) / (self.sd
+                                                                                * math.sqrt(2)))
+        return below(self.high, 1.0) - below(self.low, 0.0)
 
     def repeats(self) -> str | None:
         """Why this parameter would give one point twice (a value listed twice, 1 and 1.0

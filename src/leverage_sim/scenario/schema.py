@@ -29,6 +29,9 @@ from leverage_sim.scenario.schema_base import (  # noqa: F401 (RETIRED_FIELDS, r
 PARLIAMENT_SEATS = 329  # Council of Representatives of Iraq, 2018 election: the default of
 # government.parliament_seats and the bound of any parliament's size in a scenario.
 MAX_PARLIAMENT_SEATS = 1000
+TABLE_DATES = (dt.date(1677, 9, 22), dt.date(2262, 4, 11))
+"""The first and last dates a run's tables can hold: whole days within pandas' nanosecond
+timestamps (``pd.Timestamp.min`` and ``.max``), the type of their ``date`` column."""
 
 
 class Government(Strict):
@@ -983,13 +986,26 @@ class Scenario(Strict):
             raise ValueError(f"events: {', '.join(map(repr, twice))} names more than one "
                              "event; an override (events[NAME]) or an extending file reaches "
                              "only one of them, so give each event its own name")
-        if dt.date.max - self.start_date < dt.timedelta(days=self.horizon_days):
-            raise ValueError(f"start_date {self.start_date} plus horizon_days {self.horizon_days} "
-                             f"runs past {dt.date.max}: choose an earlier start_date or fewer days")
+        dates = self.dates_problem()
+        if dates:
+            raise ValueError(dates)
         problems = self.combination_problems() + event_schema.check_events(self)
         if problems:
             raise Problems(problems)
         return self
+
+    def dates_problem(self) -> str | None:
+        """Why the run's days do not fit within :data:`TABLE_DATES`, or None."""
+        first, last = TABLE_DATES
+        if self.start_date < first:
+            return (f"start_date {self.start_date} is before {first}, the first date a run's "
+                    "tables can hold (pandas timestamps): choose a later start_date (a "
+                    "scenario's dates need not be historical to run)")
+        if (last - self.start_date).days < self.horizon_days:
+            return (f"start_date {self.start_date} plus horizon_days {self.horizon_days} runs "
+                    f"past {last}, the last date a run's tables can hold (pandas timestamps): "
+                    "choose an earlier start_date or fewer days")
+        return None
 
     def combination_problems(self) -> list[str]:
         """Rules across fields of the actors: checked for the file, and after each scripted

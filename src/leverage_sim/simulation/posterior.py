@@ -321,6 +321,7 @@ def load_posterior(path: str | os.PathLike[str], allow_stale: bool | None = None
         raise InputError(f"{table_file} has no parameter column besides 'weight', so it would "
                          f"change nothing in a run; {DAMAGED}.")
     integer = tuple(_numeric_field(p, table_file) for p in paths)
+    _check_every_prior_has_a_column(manifest, paths, table_file)
     lacking = [p for p in paths if p not in base_values(manifest)]
     if lacking:
         raise InputError(f"{manifest_file}: base_values has no value for {', '.join(lacking)} "
@@ -340,7 +341,9 @@ def load_posterior(path: str | os.PathLike[str], allow_stale: bool | None = None
         raise InputError(f"{table_file}: the weights sum to {weights.sum():.6g}, not 1. The "
                          "file was edited or damaged; run the calibration again.")
     for p, column, whole in zip(paths, values.T, integer, strict=True):
-        _check_range(p, np.rint(column) if whole else column, table_file)
+        if whole:
+            _check_whole(p, column, table_file)
+        _check_range(p, column, table_file)
     digest = hashlib.sha256(table_file.read_bytes()).hexdigest()
     return Posterior(folder, paths, values, weights / weights.sum(), integer, manifest, digest)
 
@@ -414,6 +417,31 @@ def _numeric_field(path: str, where: Path) -> bool:
     return info.annotation is int
 
 
+def _check_every_prior_has_a_column(manifest: dict[str, Any], paths: tuple[str, ...],
+                                    where: Path) -> None:
+    """InputError if the manifest's priors name a parameter (not a retired one) that has no
+    column: every run would use the scenario's own value of it, not the calibrated one."""
+    raw = _prior_specs(manifest)
+    if not isinstance(raw, dict):
+        return  # priors() names a manifest whose priors cannot be read
+    missing = [p for p in raw if isinstance(p, str) and p not in paths and retired(p) is None]
+    if missing:
+        raise InputError(
+            f"{where} has no column for {', '.join(missing)}, which the calibration fitted "
+            "(manifest.json 'parameters'): runs would use the scenario's own value of "
+            f"{'it' if len(missing) == 1 else 'them'} and still say they drew from this "
+            f"posterior; {DAMAGED}.")
+
+
+def _check_whole(path: str, column: np.ndarray, where: Path) -> None:
+    """InputError if a column of a field of whole numbers holds a fraction (a calibration
+    writes them as integers; a fraction would be rounded away unseen)."""
+    fractional = column[column != np.rint(column)]
+    if fractional.size:
+        raise InputError(f"{where}: column '{path}' is a field of whole numbers but holds "
+                         f"{fractional[0]:g}, which a run would round; {DAMAGED}.")
+
+
 def _check_range(path: str, column: np.ndarray, where: Path) -> None:
     """InputError if a posterior column leaves its field's range: every draw of it would make
     an invalid scenario, so every run would fail."""
@@ -433,6 +461,15 @@ def _check_range(path: str, column: np.ndarray, where: Path) -> None:
                 "with other ranges: run the calibration again, or use another posterior.")
 
 
+def _prior_specs(manifest: dict[str, Any]) -> Any:
+    """The manifest's ``parameters`` as {path: prior}, however written (a list with a
+    ``path`` each, or a mapping); what is neither is returned as it is."""
+    raw = manifest["parameters"]
+    if isinstance(raw, list):
+        raw = {entry.get("path"): entry for entry in raw if isinstance(entry, dict)}
+    return raw
+
+
 def priors(posterior: Posterior) -> dict[str, Any]:
     """The calibration's priors as {path: :class:`leverage_sim.scenario.distributions.Parameter`}.
 
@@ -440,9 +477,7 @@ def priors(posterior: Posterior) -> dict[str, Any]:
     (``{distribution: uniform, low: 0, high: 1}``), or lists them with a ``path`` each (as
     ``leverage-sim calibrate`` writes); ``family`` is accepted for ``distribution`` and
     ``bounds: [lo, hi]`` for ``low``/``high``."""
-    raw = posterior.manifest["parameters"]
-    if isinstance(raw, list):
-        raw = {entry.get("path"): entry for entry in raw if isinstance(entry, dict)}
+    raw = _prior_specs(posterior.manifest)
     where = f"{posterior.path / 'manifest.json'}: 'parameters'"
     if not isinstance(raw, dict):
         raise InputError(f"{where} must list the priors; run the calibration again.")

@@ -21,13 +21,18 @@ ROWS = [  # day, date, actor, action, target, value
 ]
 
 
-@pytest.fixture
-def tables() -> RunTables:
-    ev = pd.DataFrame(ROWS, columns=["day", "date", "actor", "action", "target", "value"])
+def event_tables(rows: list[tuple], summary: dict | None = None) -> RunTables:
+    """A run's tables holding only the events ``rows`` (day, date, actor, action, target,
+    value) and the ``summary``."""
+    ev = pd.DataFrame(rows, columns=["day", "date", "actor", "action", "target", "value"])
     ev["date"] = pd.to_datetime(ev["date"])
     ev.insert(5, "detail", "")
-    return RunTables(pd.DataFrame(), pd.DataFrame(), ev,
-                     {"us_withdrawn": False, "withdrawal_day": -1, "attacks": 4})
+    return RunTables(pd.DataFrame(), pd.DataFrame(), ev, summary or {})
+
+
+@pytest.fixture
+def tables() -> RunTables:
+    return event_tables(ROWS, {"us_withdrawn": False, "withdrawal_day": -1, "attacks": 4})
 
 
 def test_count_filters(tables: RunTables) -> None:

@@ -113,23 +113,31 @@ def test_cli_bad_posterior_is_a_clear_error_and_writes_nothing(tmp_path, capsys)
     assert not (tmp_path / "o").exists()
 
 
+TOLERANCE = "foreign_forces.casualty_tolerance"
+
+
+def _tolerance_posterior(folder, fitted_scenarios: dict):
+    """The small posterior with the casualty tolerance added (20 in every particle; 6 in the
+    base scenario), fitted on the scenarios ``fitted_scenarios`` names with their values."""
+    from tests.posterior_fixture import BASE_VALUES, PRIORS
+
+    table = particles()
+    table[TOLERANCE] = 20.0
+    return load_posterior(write_posterior(
+        folder / "p", table, base_values={**BASE_VALUES, TOLERANCE: 6.0},
+        parameters={**PRIORS, TOLERANCE: {"distribution": "uniform", "low": 2, "high": 30}},
+        fitted_scenarios=fitted_scenarios))
+
+
 def test_a_parameter_fitted_on_an_episode_is_drawn_on_its_scenario(tmp_path):
     """oct2019_dec2020 sets casualty_tolerance 12 (the base scenario has 6); the calibration
     fitted it on that scenario, so there it is drawn, while a counterfactual change of it on
     the base scenario is kept and named in the inputs line."""
     from leverage_sim.scenario.loader import load_scenario
-    from leverage_sim.simulation.posterior import load_posterior
     from leverage_sim.simulation.provenance import posterior_text
-    from tests.posterior_fixture import BASE_VALUES, PRIORS, particles, write_posterior
 
-    path = "foreign_forces.casualty_tolerance"
-    table = particles()
-    table[path] = 20.0
-    folder = write_posterior(
-        tmp_path / "p", table, base_values={**BASE_VALUES, path: 6.0},
-        parameters={**PRIORS, path: {"distribution": "uniform", "low": 2, "high": 30}},
-        fitted_scenarios={"oct2019_dec2020": {path: 12.0}})
-    post = load_posterior(folder)
+    path = TOLERANCE
+    post = _tolerance_posterior(tmp_path, {"oct2019_dec2020": {path: 12.0}})
     assert path in post.use(load_scenario("oct2019_dec2020")).drawn
     changed = load_scenario("june_2020_replay", {path: 12})
     use = post.use(changed)
@@ -144,15 +152,8 @@ def test_a_value_inherited_from_a_fitted_scenario_is_drawn(tmp_path, monkeypatch
     keeps it (the counterfactual). Cut the ``extends`` chain out of the comparison and the
     inherited value counts as a change against the base scenario, kept: the test fails."""
     from leverage_sim.scenario.loader import lineage, load_scenario
-    from tests.posterior_fixture import BASE_VALUES, PRIORS
 
-    path = "foreign_forces.casualty_tolerance"
-    table = particles()
-    table[path] = 20.0
-    folder = write_posterior(
-        tmp_path / "p", table, base_values={**BASE_VALUES, path: 6.0},
-        parameters={**PRIORS, path: {"distribution": "uniform", "low": 2, "high": 30}},
-        fitted_scenarios={"basra_2008": {path: 500.0}})
+    path = TOLERANCE
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "basra_cf.yaml").write_text(
@@ -161,7 +162,7 @@ def test_a_value_inherited_from_a_fitted_scenario_is_drawn(tmp_path, monkeypatch
         "extends: sadr_city_2008\nquestion: the same as Sadr City\n", encoding="utf-8")
     monkeypatch.setenv("LEVERAGE_SIM_SCENARIO_PATH", str(mine))
     assert lineage("basra_same") == ("basra_same", "sadr_city_2008", "basra_2008")
-    post = load_posterior(folder)
+    post = _tolerance_posterior(tmp_path, {"basra_2008": {path: 500.0}})
     for inherits in ("sadr_city_2008", "basra_same"):
         assert path in post.use(load_scenario(inherits)).drawn, inherits
     assert path in post.use(load_scenario("basra_cf")).kept

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import math
 
-import pandas as pd
 import pytest
 
 from leverage_sim.calibration import statistics as st
@@ -41,6 +40,7 @@ from leverage_sim.simulation.mechanisms import standoff as mech
 from leverage_sim.simulation.model import LeverageModel
 from leverage_sim.simulation.runner import RunTables
 
+from .test_calibration_statistics import event_tables
 from .test_wiring_fifth_audit import CERTAIN_TO_HOLD, NO_ATTACKS, _events, _scenario
 from .test_wiring_fourth_audit import NO_BROKER
 
@@ -166,10 +166,7 @@ ROWS = [  # day, date, actor, action, target, value
 
 @pytest.fixture
 def tables() -> RunTables:
-    ev = pd.DataFrame(ROWS, columns=["day", "date", "actor", "action", "target", "value"])
-    ev["date"] = pd.to_datetime(ev["date"])
-    ev.insert(5, "detail", "")
-    return RunTables(pd.DataFrame(), pd.DataFrame(), ev, {})
+    return event_tables(ROWS)
 
 
 def test_largest_filters_by_target(tables):

@@ -166,3 +166,13 @@ def test_a_variant_that_changes_the_seed_is_refused(variant):
         columns("generic_proxy_state", variants=[variant])
     assert len(columns("generic_proxy_state", overrides=["seed=5"],
                        variants=["foreign_forces.backing=0.1"])) == 2
+
+
+@pytest.mark.parametrize("args", [("run", "", "-n", 1),
+                                  ("run", "june_2020_replay", "-n", 1, "--posterior", "")])
+def test_an_empty_name_or_path_is_refused_as_empty(args, cli):
+    """`--posterior ""` said "'.' is not a posterior folder" (the empty text read as the current
+    folder): an empty name or path is now refused as empty, naming what it was meant to be."""
+    code, out, err = cli(*args)
+    assert code == 2 and not out
+    assert "is empty: give one" in err and "Traceback" not in err

@@ -303,6 +303,9 @@ def require_path(value: Any, what: str) -> str | os.PathLike[str]:
     if not isinstance(value, str | os.PathLike):
         raise InputError(f"{what} must be text or a pathlib.Path, got {type(value).__name__} "
                          f"{value!r}.")
+    if not os.fspath(value):
+        raise InputError(f"{what} is empty: give one (an empty text would be read as the "
+                         "current folder).")
     return value
 
 

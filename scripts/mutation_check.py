@@ -900,11 +900,10 @@ MUTATIONS: tuple[Mutation, ...] = (
     # scripted events
     M("scripted_backing_for_every_standoff", "a scripted backing aimed at one militia's standoff "
       "steps into every open standoff (the target is not checked)",
-      (PKG + "scripted_events.py", "if not s.us_stepped_in and (ev.target in (None, s.militia)):",
-       "if not s.us_stepped_in:"),
-      (DAY, ("if is_open(so, k) and so[k, S_STEPPED_IN] == 0 and (i == -1\n"
-             "                                                                 or so[k, S_MILITIA] == i):"),
-       "if is_open(so, k) and so[k, S_STEPPED_IN] == 0:")),
+      (PKG + "scripted_events.py",
+       "confronted = [s for s in model.open_standoffs() if ev.target in (None, s.militia)]",
+       "confronted = list(model.open_standoffs())"),
+      (DAY, "if is_open(so, k) and (i == -1 or so[k, S_MILITIA] == i):", "if is_open(so, k):")),
     M("truce_raises_hostility", "a scripted truce raises each militia's own hostility to the "
       "truce's level instead of capping it there (max for min)",
       (PKG + "scripted_events.py", "m.hostility = min(m.hostility, level)",

@@ -161,7 +161,9 @@ def test_a_value_inherited_from_a_fitted_scenario_is_drawn(tmp_path, monkeypatch
     (mine / "basra_same.yaml").write_text(
         "extends: sadr_city_2008\nquestion: the same as Sadr City\n", encoding="utf-8")
     monkeypatch.setenv("LEVERAGE_SIM_SCENARIO_PATH", str(mine))
+    (mine / "via_path.yaml").write_text("extends: basra_cf.yaml\n", encoding="utf-8")
     assert lineage("basra_same") == ("basra_same", "sadr_city_2008", "basra_2008")
+    assert lineage("via_path") == ("via_path", "basra_cf", "basra_2008")  # as the loader reads it
     post = _tolerance_posterior(tmp_path, {"basra_2008": {path: 500.0}})
     for inherits in ("sadr_city_2008", "basra_same"):
         assert path in post.use(load_scenario(inherits)).drawn, inherits

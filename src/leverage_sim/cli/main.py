@@ -151,7 +151,8 @@ def _escape_what_it_cannot_encode(stream: Any) -> None:
 @contextlib.contextmanager
 def _process_guards(active: bool) -> Iterator[None]:
     """For the command-line process: a closed stdout pipe is not an error, a character the
-    terminal's encoding lacks is written as an escape, and SIGTERM stops like Ctrl-C does (cleanup runs: a sweep is marked interrupted, temporary folders go)."""
+    terminal's encoding lacks is written as an escape, and SIGTERM stops like Ctrl-C does
+    (cleanup runs: a sweep is marked interrupted, temporary folders go)."""
     if not active:
         yield
         return

@@ -86,8 +86,7 @@ class Parameter(FrozenStrict):
     def _unused(self, kind: str) -> str | None:
         """Why a field given is not read by this kind of parameter, or None (a ``mode``
         without ``distribution: triangular`` would be ignored, not used)."""
-        given = [n for n in ("values", "range", "steps", "low", "high", "distribution", "mean",
-                             "sd", "mode", "integer")
+        given = [n for n in type(self).model_fields
                  if getattr(self, n) is not None and getattr(self, n) is not False]
         unused = [n for n in given if n not in USES[kind]]
         if not unused:

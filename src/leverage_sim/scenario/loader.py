@@ -244,12 +244,7 @@ def resolve_raw(name_or_path: str | Path, extra_dirs: Iterable[str | Path] = (),
     parent = data.pop("extends", None)
     if parent is None:
         return data
-    if not isinstance(parent, str) or not (is_scenario_path(parent) or _NAME.fullmatch(parent)):
-        raise InputError(f"{path}: 'extends' must be one scenario name (e.g. june_2020_replay) "
-                         f"or a path to a .yaml/.yml scenario file, got {short_repr(parent)}.")
-    target = parent
-    if is_scenario_path(parent) and not Path(parent).is_absolute():
-        target = str(path.parent / parent)
+    target = _extends_target(path, parent)
     try:
         base = resolve_raw(target, [path.parent, *extra_dirs], (*_chain, path.resolve()))
         base.pop("name", None)
@@ -259,23 +254,39 @@ def resolve_raw(name_or_path: str | Path, extra_dirs: Iterable[str | Path] = (),
         raise InputError(f"{path}, in 'extends: {parent}': {e}") from None
 
 
+def _extends_target(path: Path, parent: Any) -> str:
+    """The scenario that ``extends: parent`` in the file ``path`` names, as
+    :func:`find_scenario` takes it: a name, or a path made relative to the file's folder;
+    :class:`InputError` when it is neither."""
+    if not isinstance(parent, str) or not (is_scenario_path(parent) or _NAME.fullmatch(parent)):
+        raise InputError(f"{path}: 'extends' must be one scenario name (e.g. june_2020_replay) "
+                         f"or a path to a .yaml/.yml scenario file, got {short_repr(parent)}.")
+    if is_scenario_path(parent) and not Path(parent).is_absolute():
+        return str(path.parent / parent)
+    return parent
+
+
 def lineage(name: str, extra_dirs: Iterable[str | Path] = ()) -> tuple[str, ...]:
-    """``name`` and the scenarios it extends, nearest first, as far as the chain runs through
-    scenarios found by name (:func:`available_scenarios`): ``("sadr_city_2008",
-    "basra_2008")``. A name no folder has, or a file that cannot be read, ends the chain (its
-    errors are the loader's to report, when the scenario is loaded)."""
-    found, chain = available_scenarios(extra_dirs), [name]
-    while len(chain) <= MAX_EXTENDS and chain[-1] in found:
-        try:
-            parent = read_scenario_file(found[chain[-1]]).get("extends")
-        except InputError:
-            break
-        if not isinstance(parent, str):
-            break
-        parent = Path(parent).stem if is_scenario_path(parent) else parent
-        if parent in chain:
-            break
-        chain.append(parent)
+    """``name`` and the scenarios it extends, nearest first, each by its name (its ``name:``,
+    else its file's stem): ``("sadr_city_2008", "basra_2008")``. The chain is followed as
+    :func:`resolve_raw` follows it, from the file :func:`find_scenario` finds for ``name``; a
+    name no folder has, or a file that cannot be read, ends it (its errors are the loader's
+    to report, when the scenario is loaded)."""
+    extra_dirs, chain = as_folders(extra_dirs), [name]
+    try:
+        path = find_scenario(name, extra_dirs)
+        data = read_scenario_file(path)
+        while "extends" in data and len(chain) <= MAX_EXTENDS:
+            path = find_scenario(_extends_target(path, data["extends"]),
+                                 [path.parent, *extra_dirs])
+            data = read_scenario_file(path)
+            parent = data.get("name")
+            parent = parent if isinstance(parent, str) else path.stem
+            if parent in chain:
+                break
+            chain.append(parent)
+    except InputError:
+        pass
     return tuple(chain)
 
 

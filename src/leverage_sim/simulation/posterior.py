@@ -20,8 +20,9 @@ counterfactual change), or when the caller names it as fixed (``--set`` paths, s
 parameters). A scenario that one of the fitted episodes runs on, or that extends one, is
 compared with that scenario's values as fitted (``fitted_scenarios``: {scenario: {path:
 value}}; the nearest in the ``extends`` chain), so every parameter fitted on it is drawn
-there, and on a scenario that inherits the fitted value unchanged. Kept parameters are named in every output's inputs line. Scripted events are never touched. Parameters of list entries the scenario does
-not have (e.g. a militia it leaves out) are skipped and reported as absent.
+there, and on a scenario that inherits the fitted value unchanged. Kept parameters are named
+in every output's inputs line. Scripted events are never touched. Parameters of list entries
+the scenario does not have (e.g. a militia it leaves out) are skipped and reported as absent.
 """
 
 from __future__ import annotations

@@ -1228,6 +1228,35 @@ MUTATIONS: tuple[Mutation, ...] = (
       "believed contest ratio, not the real one",
       (PKG + "standoffs.py", "        won = actual > 0.5\n", "        won = believed > 0.5\n"),
       (DAY, "        if actual > 0.5:\n", "        if believed > 0.5:\n")),
+    M("stand_down_on_governments_belief", "the militia judges an operation with the "
+      "government's belief in US backing instead of its own",
+      (A + "militia.py", "gov.authority, self.backing_belief.mean,",
+       "gov.authority, gov.backing_belief.mean,"),
+      (DAY, "w[AUTHORITY], m[i, MB_MEAN], standoff_strength(w)),",
+       "w[AUTHORITY], w[GB_MEAN], standoff_strength(w)),")),
+    M("stand_down_ignores_resolve", "the militia stands down whatever it believes of the "
+      "government's resolve (the resolve factor dropped)",
+      (MECH + "operation.py", "    return expected_resolve * withdraw_probability(",
+       "    return withdraw_probability(")),
+    M("stand_down_without_us", "the contest the militia believes it faces leaves the US out "
+      "(its belief in backing weighted by 0)",
+      (A + "militia.py", "gov.authority, self.backing_belief.mean,", "gov.authority, 0.0,"),
+      (DAY, "w[AUTHORITY], m[i, MB_MEAN], standoff_strength(w)),",
+       "w[AUTHORITY], 0.0, standoff_strength(w)),")),
+    M("stand_down_teaches_resistance", "a militia standing down is recorded in the "
+      "government's belief as resistance (the observation reversed)",
+      (PKG + "model.py", "        self.government.resistance_belief.observe(resists)\n",
+       "        self.government.resistance_belief.observe(not resists)\n"),
+      (DAY, "    observe_world(w, GR_ALPHA, resists)\n    if not resists:\n        record(ev, day, "
+       "militia_name(i), A_COMPLY, STR_GOVERNMENT, believed",
+       "    observe_world(w, GR_ALPHA, not resists)\n    if not resists:\n        record(ev, day, "
+       "militia_name(i), A_COMPLY, STR_GOVERNMENT, believed")),
+    M("stand_down_still_fights", "a militia that stands down is logged as standing down but "
+      "the operation is not closed: the fight goes on",
+      (PKG + "model.py", "            standoffs.close(self, s, \"held_firm\", event_text.stood_down(militia.name))\n",
+       ""),
+      (DAY, "        close(day, w, m, so, ev, k, HELD_FIRM, 0, K_WON_STANDS_DOWN, militia_name(i), 0.0, 0.0)\n",
+       "")),
     M("withdrawal_ignores_hold_ground", "a militia fighting in its own districts leaves the "
       "streets as readily as anywhere: its hold_ground is not passed to the withdrawal chance",
       (PKG + "standoffs.py", "militia.hold_ground, gov.decision_sharpness):",

@@ -18,6 +18,7 @@ from leverage_sim.outputs.report import outcome_shares
 from leverage_sim.simulation import fastpath, standoffs
 from leverage_sim.simulation.mechanisms import operation as op
 from leverage_sim.simulation.mechanisms import standoff
+from leverage_sim.simulation.mechanisms.beliefs import BetaBelief
 from leverage_sim.simulation.model import LeverageModel
 
 OPERATION = {"name": "op", "day": 5, "actor": "government", "action": "operation",
@@ -394,6 +395,97 @@ def test_a_standoffs_clash_lasts_and_the_us_can_step_into_it(replay):
         long_fights += len(fights) >= 2
         stepped_into_clash += any(r[2] == "backing" and r[0] > clash_days[0] for r in rows)
     assert long_fights >= 3 and stepped_into_clash >= 1
+
+
+# ---- the militia resists or stands down at an operation's opening (step 0) -----------------
+def test_the_militia_stands_down_when_it_believes_it_loses_and_that_the_government_presses_on():
+    base = op.stand_down_probability(0.7, 0.8, 0.5, 0.1, 10.0)
+    assert op.stand_down_probability(0.9, 0.8, 0.5, 0.1, 10.0) > base  # a worse contest
+    assert op.stand_down_probability(0.7, 0.3, 0.5, 0.1, 10.0) < base  # expects a halt
+    assert op.stand_down_probability(0.7, 0.8, 0.9, 0.1, 10.0) < base  # the patron pushes
+    assert op.stand_down_probability(0.7, 0.8, 0.5, 0.3, 10.0) < base  # holds its ground
+    assert op.stand_down_probability(0.99, 0.0, 0.0, 0.0, 100.0) == 0.0
+    assert base == pytest.approx(0.8 * op.withdraw_probability(0.7, 0.5, 0.0, 0.1, 10.0))
+
+
+def test_the_militia_judges_an_operation_with_its_own_belief_in_us_backing():
+    """The contest the militia believes it faces weighs the US's strength by *its* belief in US
+    backing (not the government's), against all of its fighters: exactly
+    (T × (½ + ½ authority) + E_m[backing] × U) / (… + fighters × cohesion)."""
+    model = LeverageModel(mini(), 1)
+    kh, gov, u = model.militia("KH"), model.government, model.foreign_force.standoff_strength
+    assert u > 0
+    seen = {}
+    for mean in (0.1, 0.9):
+        kh.backing_belief = BetaBelief.from_mean(mean, 4.0)
+        gov.backing_belief = BetaBelief.from_mean(1.0 - mean, 4.0)
+        seen[mean] = kh.believed_operation_contest(6000)
+        s_gov = 6000 * (0.5 + 0.5 * gov.authority) + mean * u
+        assert seen[mean] == pytest.approx(s_gov / (s_gov + kh.fighters * kh.cohesion))
+    assert seen[0.9] > seen[0.1]
+
+
+def _sure_to_stand_down(seed: int, stands_down: bool) -> LeverageModel:
+    """The mini scenario with 60,000 troops against KH, which is sure the government presses
+    on (``stands_down``) or sure it halts; stepped through the opening day."""
+    return _operation_day(seed, **{
+        "events": [{**OPERATION, "figures": {"troops": 60_000, "days": 10}}],
+        "militias[KH].hold_ground": 0.0, "government.decision_sharpness": 100,
+        "militias[KH].prior_strength": 1000.0,
+        "militias[KH].prior_government_resolve": 1.0 if stands_down else 0.0,
+        "government.prior_strength": 4.0, "foreign_forces.backing": 1.0,
+        "foreign_forces.backing_sensitivity": 0.0})
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_militia_that_stands_down_ends_the_operation_the_day_it_opens(seed):
+    """Standing down: the operation closes on its opening day as the government's win, with no
+    fighting, no US step-in, the militia's comply logged, and the government's belief that
+    militias resist lowered by one observation; resisting raises it by one and the fight
+    goes on."""
+    prior = LeverageModel(mini(**{"government.prior_strength": 4.0}), seed).government
+    alpha0, beta0 = prior.resistance_belief.alpha, prior.resistance_belief.beta
+    model = _sure_to_stand_down(seed, True)
+    (s,) = _ops(model)
+    rows = model.log.rows
+    assert s.outcome == "held_firm" and s.opened_day == 5
+    assert [r[1:3] for r in rows if r[0] == 5][-2:] == [("KH", "comply"),
+                                                       ("government", "hold_firm")]
+    assert next(r for r in rows if r[2] == "comply")[4].startswith("stands down")
+    assert next(r for r in rows if r[2] == "hold_firm")[4] == (
+        "enforcement holds: KH stands down without a fight")
+    for _ in range(10):
+        model.step()
+    actions = [r[2] for r in model.log.rows]
+    assert "fighting" not in actions and "backing" not in actions
+    belief = model.government.resistance_belief
+    assert (belief.alpha, belief.beta) == pytest.approx((alpha0, beta0 + 1.0), rel=0.02)
+    model = _sure_to_stand_down(seed, False)
+    (s,) = _ops(model)
+    assert s.outcome is None and s.fighting and "comply" not in [r[2] for r in model.log.rows]
+    belief = model.government.resistance_belief
+    assert (belief.alpha, belief.beta) == pytest.approx((alpha0 + 1.0, beta0), rel=0.02)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_militia_that_believes_in_us_backing_or_faces_more_of_it_stands_down_more(seed):
+    """Over many runs (hold_ground 0.05): the share of operations met without a fight rises
+    with the militia's prior belief in US backing (0.05 → 0.9; measured +0.15 on each seed)
+    and with what the US would add (air support 0 → 8,000; measured +0.06 to +0.10), and
+    falls when it expects the government to halt (resolve belief 0.1; measured 0.03-0.06
+    against 0.26-0.31). The US's real choice (backing) is not seen at the opening."""
+    def stood_down(**overrides):
+        sc = mini(**{"militias[KH].hold_ground": 0.05, **overrides})
+        run = fastpath.Runner(sc)
+        return np.mean([any(r[2] == "comply" for r in run(s).log.rows)
+                        for s in range(seed * 10_000, seed * 10_000 + RUNS)])
+    base = stood_down()
+    assert (stood_down(**{"militias[KH].prior_backing": 0.9})
+            > stood_down(**{"militias[KH].prior_backing": 0.05}) + 0.08)
+    assert (stood_down(**{"foreign_forces.air_support": 8000})
+            > stood_down(**{"foreign_forces.air_support": 0}) + 0.04)
+    assert stood_down(**{"militias[KH].prior_government_resolve": 0.1}) < base - 0.15
+    assert stood_down(**{"foreign_forces.backing": 1.0}) == pytest.approx(base, abs=0.06)
 
 
 # ---- what it does over many runs (fast path), on three seeds -------------------------------

@@ -266,9 +266,14 @@ def test_hold_ground_keeps_a_militia_in_the_streets_against_a_stronger_force(rep
     """A three-day operation of 40,000 troops against KH (real contest ≈ 0.86, no losses,
     the government presses on). With hold_ground 1 KH never leaves the streets: each run
     fights all three days and ends by the last day's rule (the government controls the area);
-    with hold_ground 0 it leaves on the first day (σ(100 × (0.86 − 0.5 − (push − ½)/2)) ≈ 1)."""
-    for runs in _endings(_fight(replay, 40000, 3, **{"militias[KH].hold_ground": 1.0})):
+    with hold_ground 0 it leaves on the first day (σ(100 × (0.86 − 0.5 − (push − ½)/2)) ≈ 1).
+    KH believes the government never presses on (prior_government_resolve 0), so it never
+    stands down at the opening (step 0): the fight's own withdrawal is what is tested."""
+    never_stands_down = {"militias[KH].prior_government_resolve": 0.0}
+    for runs in _endings(_fight(replay, 40000, 3, **{"militias[KH].hold_ground": 1.0},
+                                **never_stands_down)):
         assert runs == [(3, "hold_firm", ("enforcement holds: the fighting ends: the "
                                           "government controls the area"))] * 3
-    for runs in _endings(_fight(replay, 40000, 3, **{"militias[KH].hold_ground": 0.0})):
+    for runs in _endings(_fight(replay, 40000, 3, **{"militias[KH].hold_ground": 0.0},
+                                **never_stands_down)):
         assert runs == [(1, "hold_firm", "enforcement holds: KH withdraws from the streets")] * 3

@@ -372,13 +372,17 @@ class Militia(Strict):
     prior_backing: float = param(
         0.35, unit="probability 0-1", ge=0, le=1,
         description="Initial belief (mean) that US forces step in to back the government in a "
-        "standoff; updated by what the militia sees (standoffs, silent days, drawdowns).",
+        "standoff or an operation; updated by what the militia sees (standoffs, silent days, "
+        "drawdowns); weighs the US's strength in the contest the militia believes an operation "
+        "brings, when it decides to resist or stand down (mechanisms/operation.py, step 0).",
         source="Reasoning: the same public signals as the government's (government.prior_backing).",
     )
     prior_government_resolve: float = param(
         0.6, unit="probability 0-1", ge=0, le=1,
         description="Initial belief (mean) that the government wins a standoff; updated by every "
-        "standoff's outcome.",
+        "standoff's outcome. Lowers the militia's muster after a raid; at an operation's "
+        "opening it stands down only as far as it expects the government to press on "
+        "(mechanisms/operation.py, step 0).",
         source="Reasoning: a new PM who vowed to bring the PMF under state command (seed brief).",
     )
     prior_strength: float = param(
@@ -453,8 +457,9 @@ class Militia(Strict):
     hold_ground: float = param(
         0.25, unit="contest ratio 0-1", ge=0, le=1,
         description="Extra margin of the government's contest ratio the militia needs, in a "
-        "fight in its own districts, before it leaves the streets (against a muster's "
-        "dispersal; mechanisms/operation.py, step 6): higher, it holds on longer against a "
+        "fight in its own districts, before it stands down at an operation's opening or leaves "
+        "the streets (against a muster's dispersal; mechanisms/operation.py, steps 0 and 6): "
+        "higher, it resists more often and holds on longer against a "
         "stronger force and leaves on a brokered ceasefire rather than in defeat.",
         source="Reasoning: JAM held Basra's districts for five days against a force twice its "
         "size, US air power from day 3, and left on its leader's order of 30 March, not in "

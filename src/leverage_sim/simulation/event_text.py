@@ -143,6 +143,21 @@ def won_withdraws(militia: str) -> str:
     return standoff_won(withdraws(militia))
 
 
+def stands_down(win_chance: float) -> str:
+    """The militia's answer to an operation at its opening: no resistance."""
+    return ("stands down: does not resist the operation (the government's chance as the "
+            f"militia sees it {win_chance:.2f})")
+
+
+def stood_down(militia: str) -> str:
+    return f"{militia} stands down without a fight"
+
+
+def won_stands_down(militia: str) -> str:
+    """The government's win when the militia stands down at an operation's opening."""
+    return standoff_won(stood_down(militia))
+
+
 def leaves_streets(militia: str) -> str:
     return f"{militia} leaves the streets under the ceasefire"
 
@@ -224,7 +239,7 @@ KINDS: tuple[tuple[Callable[..., str], str], ...] = (
     (expulsion_vote, "f"),
     (truce_ordered, "f"), (redeploy, "ffi"),
     (all_troops_lost, ""), (not_possible, "si"), (talks, "sfi"), (concedes, "s"),
-    (nothing_to_back, ""),
+    (nothing_to_back, ""), (stands_down, "f"), (won_stands_down, "s"),
 )
 """Kind number (the position) → (function, argument types): ``s`` a string (its number in the
 run's string table), ``i`` an integer, ``f`` a float, ``b`` a yes/no; how the fast path's

@@ -175,13 +175,21 @@ class LeverageModel(mesa.Model):
     def operation(self, militia: Militia, *, troops: int, days: int, note: str = "") -> None:
         """An operation of ``troops`` against ``militia`` for up to ``days`` days of fighting
         (:mod:`leverage_sim.simulation.mechanisms.operation`): the share ``committed_share`` of the troops
-        fights; the US decides, as for a standoff, whether and when it will step in."""
+        fights; the US decides, as for a standoff, whether and when it will step in; the militia
+        resists, or stands down and the government holds at once (step 0)."""
         fighting = operation.committed_forces(troops, self.government.committed_share)
         self.record("government", "operation", militia.name,
                     note or event_text.operation_opened(fighting, days), fighting)
         self.patron.react_to_raid()
         s = self.open_standoff(militia, 0, 0, operation=True)
         standoffs.start_fight(s, fighting, militia.fighters, self.day + days)
+        believed = militia.believed_operation_contest(fighting)
+        resists = not militia.stands_down(believed)
+        self.government.resistance_belief.observe(resists)
+        if not resists:
+            self.record(militia.name, "comply", "government", event_text.stands_down(believed),
+                        believed)
+            standoffs.close(self, s, "held_firm", event_text.stood_down(militia.name))
 
     def open_standoff(self, militia: Militia, arrests: int, muster: int, *,
                       operation: bool = False) -> standoff.Standoff:

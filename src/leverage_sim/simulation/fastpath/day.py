@@ -163,6 +163,7 @@ from leverage_sim.simulation.fastpath.layout import (
     K_REDEPLOY,
     K_RELEASED,
     K_STANDOFF_OPENED,
+    K_STANDS_DOWN,
     K_STRIKE,
     K_TALKS,
     K_TEXT,
@@ -171,6 +172,7 @@ from leverage_sim.simulation.fastpath.layout import (
     K_WON_CEASEFIRE,
     K_WON_DISPERSES,
     K_WON_FIGHT_OVER,
+    K_WON_STANDS_DOWN,
     K_WON_WITHDRAWS,
     LAST_DRAWDOWN,
     LETHALITY,
@@ -886,6 +888,17 @@ def operation_opens(rng, day, w, m, so, ev, i, troops, days, note):
     k = open_standoff(rng, day, w, so, i, 0, 0)
     so[k, S_OPERATION] = TRUE
     start_fight(so, k, fighting, fighters(m, i), day + days)
+    believed = standoff.contest_ratio(
+        standoff.government_strength(fighting, w[AUTHORITY], m[i, MB_MEAN], standoff_strength(w)),
+        standoff.militia_strength(fighters(m, i), m[i, M_COHESION], 1, 1, 0))
+    p = operation.stand_down_probability(believed, m[i, MR_MEAN], push(w, m, i),
+                                         m[i, HOLD_GROUND], w[SHARPNESS])
+    resists = not rng.random() < p
+    observe_world(w, GR_ALPHA, resists)
+    if not resists:
+        record(ev, day, militia_name(i), A_COMPLY, STR_GOVERNMENT, believed, K_STANDS_DOWN,
+               believed)
+        close(day, w, m, so, ev, k, HELD_FIRM, 0, K_WON_STANDS_DOWN, militia_name(i), 0.0, 0.0)
 
 
 # ---- government (Government.step, release_transferred; LeverageModel.release) -------------------

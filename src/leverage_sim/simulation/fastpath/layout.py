@@ -265,7 +265,8 @@ STR_FIRST_MILITIA = 6
  K_COST_DRAWDOWN, K_INTERCEPTION_NOW, K_CLASH_BEGINS, K_OPERATION_OPENED, K_FIGHTING,
  K_DESERTED, K_CEASEFIRE, K_WON_WITHDRAWS, K_WON_CEASEFIRE, K_WON_FIGHT_OVER, K_FIGHT_OVER,
  K_HALTS, K_EXPULSION_VOTE, K_TRUCE_ORDERED, K_REDEPLOY, K_ALL_TROOPS_LOST,
- K_NOT_POSSIBLE, K_TALKS, K_CONCEDES, K_NOTHING_TO_BACK) = range(38)
+ K_NOT_POSSIBLE, K_TALKS, K_CONCEDES, K_NOTHING_TO_BACK, K_STANDS_DOWN,
+ K_WON_STANDS_DOWN) = range(40)
 KIND_NAMES = ("text", "members_arrested", "mustered", "standoff_opened", "public_threat",
               "joins_muster", "released", "transferred", "holds_for_now", "clash", "won_disperses",
               "won_after_clash", "after_clash", "attack", "attack_by", "strike", "political_cost",
@@ -273,7 +274,7 @@ KIND_NAMES = ("text", "members_arrested", "mustered", "standoff_opened", "public
               "fighting", "deserted", "ceasefire", "won_withdraws", "won_ceasefire",
               "won_fight_over", "fight_over", "halts", "expulsion_vote", "truce_ordered",
               "redeploy", "all_troops_lost", "not_possible", "talks", "concedes",
-              "nothing_to_back")
+              "nothing_to_back", "stands_down", "won_stands_down")
 """The function names in :data:`leverage_sim.simulation.event_text.KINDS`, in the order of ``K_*``."""
 
 # scripted events: one row each (day, action, figures, strings)

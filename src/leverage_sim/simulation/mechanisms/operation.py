@@ -1,11 +1,32 @@
 """Mechanism 8 — operations and lasting clashes: enforcement at scale, fighting that wears both
-sides down, desertion, the militia leaving the streets, and the patron brokering a ceasefire.
+sides down, desertion, the militia standing down or leaving the streets, and the patron
+brokering a ceasefire.
 
 A **confrontation** is a standoff (:mod:`.standoff`) or an **operation** (a scripted
 ``operation``: thousands of troops sent into a militia's area for up to ``days`` days). An
-operation is a *fight* from its opening; a standoff becomes one when its muster turns into an
-armed clash (then it lasts at most :data:`MAX_CLASH_DAYS`). Each day of a fight (from the day
-after it opens; played by :func:`leverage_sim.simulation.standoffs.play_day`):
+operation is a *fight* from its opening unless the militia stands down; a standoff becomes one when its muster
+turns into an armed clash (then it lasts at most :data:`MAX_CLASH_DAYS`).
+
+0. **Resist or stand down** (an operation's opening; ``LeverageModel.operation``): the militia
+   does not resist with probability
+
+       resolve_belief × σ(k × (p_m − ½ − (push − ½)/2 − hold_ground))
+
+   — its withdrawal of step 6 on the contest *it believes* it faces,
+   ``p_m = S_g(E_m[backing]) / (S_g(E_m[backing]) + S_m)`` (the operation's committed troops,
+   the US's strength weighted by the militia's own belief that the US steps in), with no losses
+   yet, times its belief that the government presses on (a militia expecting a halt holds its
+   ground; the belief a raid's muster decision uses). Standing down ends the operation the day
+   it opens: no fight, the government holds (the militia ``comply`` event, then ``hold_firm``),
+   and the government's belief that militias resist learns from it as from a raid's answer.
+   Reasoning and record: a militia that has just seen the foreign force step in, facing a force
+   it cannot match, avoids a fight it expects to lose — Amarah, June 2008, where Jaysh al-Mahdi
+   let thousands of Iraqi troops with US advisers enter without a fight weeks after US forces
+   had fought beside Iraqi units in Basra and Sadr City; Basra in March, when it had not yet
+   seen that, it resisted.
+
+Each day of a fight (from the day after it opens; played by
+:func:`leverage_sim.simulation.standoffs.play_day`):
 
 1. The foreign force's hidden choice shows as in a standoff (same decision,
    :func:`.backing.step_in_probability`, drawn when the confrontation opens); once it steps in
@@ -150,6 +171,18 @@ def withdraw_probability(win_chance: float, push: float, loss_share: float,
     ``hold_ground`` the margin (0–1 of the contest ratio) it needs in its own districts."""
     return logistic(sharpness * (win_chance - 0.5 - (push - 0.5) / 2 - hold_ground
                                  + LOSS_WEIGHT * loss_share))
+
+
+@jitable
+def stand_down_probability(believed_win_chance: float, expected_resolve: float, push: float,
+                           hold_ground: float, sharpness: float) -> float:
+    """Chance (0–1) the militia does not resist an operation at its opening (the module's step
+    0): :func:`withdraw_probability` on the contest it believes it faces
+    (``believed_win_chance``, the government's chance with the US weighted by the militia's
+    belief in its backing), with no losses yet, times ``expected_resolve`` (0–1), its belief
+    that the government presses on."""
+    return expected_resolve * withdraw_probability(believed_win_chance, push, 0.0, hold_ground,
+                                                   sharpness)
 
 
 @jitable

@@ -1247,10 +1247,8 @@ MUTATIONS: tuple[Mutation, ...] = (
       "government's belief as resistance (the observation reversed)",
       (PKG + "model.py", "        self.government.resistance_belief.observe(resists)\n",
        "        self.government.resistance_belief.observe(not resists)\n"),
-      (DAY, "    observe_world(w, GR_ALPHA, resists)\n    if not resists:\n        record(ev, day, "
-       "militia_name(i), A_COMPLY, STR_GOVERNMENT, believed",
-       "    observe_world(w, GR_ALPHA, not resists)\n    if not resists:\n        record(ev, day, "
-       "militia_name(i), A_COMPLY, STR_GOVERNMENT, believed")),
+      (DAY, "    resists = not rng.random() < p\n    observe_world(w, GR_ALPHA, resists)\n",
+       "    resists = not rng.random() < p\n    observe_world(w, GR_ALPHA, not resists)\n")),
     M("stand_down_still_fights", "a militia that stands down is logged as standing down but "
       "the operation is not closed: the fight goes on",
       (PKG + "model.py", "            standoffs.close(self, s, \"held_firm\", event_text.stood_down(militia.name))\n",

@@ -487,3 +487,15 @@ def test_an_effects_interval_does_not_depend_on_the_other_measures(monkeypatch):
     monkeypatch.setattr(report, "OUTCOMES", {"extra": ("raids", "a raid"), **report.OUTCOMES})
     after = cmp.effects().set_index("measure")
     pd.testing.assert_frame_equal(before, after.drop(index="extra"))
+
+
+def test_resume_rewrites_a_missing_design_from_the_stored_sweep(tmp_path, capsys):
+    """A sweep folder that lost design.parquet (which sensitivity analysis reads) gets it back
+    on --resume, byte for byte, with a line saying so; its runs are kept, none is rerun."""
+    out = run_sweep(small_spec(), tmp_path / "s", executor="serial")
+    design, runs = (out / "design.parquet").read_bytes(), load_sweep(out)
+    (out / "design.parquet").unlink()
+    assert run_sweep(None, out, resume=True, executor="serial") == out
+    assert "Rewrote" in capsys.readouterr().err
+    assert (out / "design.parquet").read_bytes() == design
+    pd.testing.assert_frame_equal(load_sweep(out), runs)

@@ -76,6 +76,14 @@ class BudgetSpec(Strict):
     replications: int = Field(1, ge=1, le=100,
                               description="runs per episode and particle, facts averaged")
 
+    @model_validator(mode="after")
+    def _one_generation_fits(self) -> BudgetSpec:
+        if self.max_simulations < self.population_size:
+            raise ValueError(f"max_simulations ({self.max_simulations}) must be at least "
+                             f"population_size ({self.population_size}): the first generation "
+                             "alone simulates one particle each")
+        return self
+
     def budget(self) -> Budget:
         return Budget(self.population_size, self.max_generations, self.min_epsilon,
                       self.max_simulations, self.min_acceptance_rate)

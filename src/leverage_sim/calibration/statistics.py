@@ -156,8 +156,9 @@ def check_values(name: str, arguments: dict[str, Any], militias: list[str],
                 dates[key] = date
     for key in _DAY_ARGS:
         value = arguments.get(key)
-        if value is not None and not (is_finite_number(value) and value >= 0):
-            problems.append(f"{key} {value} must be a number of days, 0 or more")
+        if value is not None and not (is_finite_number(value) and value >= 0
+                                      and float(value).is_integer()):
+            problems.append(f"{key} {value} must be a whole number of days, 0 or more")
     for key in _NUMBER_ARGS:
         value = arguments.get(key)
         if value is not None and not is_finite_number(value):

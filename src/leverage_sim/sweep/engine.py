@@ -365,6 +365,8 @@ def run_sweep(spec: SweepSpec | str | Path | Mapping[str, Any] | None, out: str 
         try:
             if resume:
                 folder.begin()  # adds the record to a sweep folder written before records
+                if not (store.out / "design.parquet").exists():
+                    _restore_design(store, plan, scenario_dirs)
             else:
                 _start_folder(folder, store, plan, tables)
             manifest["progress"].update(session_runs=0, session_seconds=0.0)
@@ -405,6 +407,23 @@ def _start_folder(folder: OutputFolder, store: SweepStore, plan: Plan,
     store.write_table("runs", plan.runs_table())
     store.write_manifest(tables["manifest"])
     folder.keep()
+
+
+def _restore_design(store: SweepStore, plan: Plan, scenario_dirs: tuple[str | Path, ...]
+                    ) -> None:
+    """Rewrite a resumed sweep's missing ``design.parquet`` (the unit-cube design that
+    sensitivity analysis reads): the design is a function of the stored sweep and its seed, so
+    it is planned again and written if its points are the stored ones."""
+    _, tables = plan_sweep(plan.spec, scenario_dirs)
+    stored = store.read_table("points").to_pandas()
+    if not tables["points"].reset_index(drop=True).equals(stored):
+        raise InputError(f"{store.out / 'design.parquet'} is missing, and planning the stored "
+                         "sweep again gives other design points (its base scenario changed "
+                         "since), so it cannot be rewritten. The runs already stored are kept; "
+                         "start the sweep again into a new --out folder to have a design.")
+    path = store.write_table("design", pa.Table.from_pandas(tables["design"],
+                                                            preserve_index=False))
+    print(f"Rewrote {path}, which was missing, from the stored sweep.", file=sys.stderr)
 
 
 def _check_same(given: SweepSpec, stored: SweepSpec, out: Path) -> None:

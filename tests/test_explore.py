@@ -171,7 +171,10 @@ def test_quick_keeps_three_values_per_lever_and_few_runs():
 
 QUICK = ("explore", "june_2020_replay", "--lever", "foreign_forces.backing=0:1:5",
          "--lever", "foreign_forces.presence=0,5200", "--max", "attacks=40", "--quick",
-         "-n", "4", "--seed", "7", "-q")
+         "-n", "4", "--seed", "7", "-q", "--set", "government.resolve=1")
+"""Quick settings with a PM fully committed to the raid (resolve 1), so that some runs meet the
+goal and PRIM and the tree have something to describe (with the calibrated parameters and the
+replay's resolve, holding is rare enough that 24 runs can have none)."""
 
 
 @pytest.mark.slow
@@ -181,6 +184,7 @@ def test_cli_end_to_end_on_quick_settings(cli, tmp_path):
     assert code == 0, err
     assert {"report.html", "settings.csv", "explore.json", "explore.png", "prim_box.csv",
             "sweep"} <= {p.name for p in out.iterdir()}
+    assert "tables: settings.csv, prim_box.csv, tree_leaves.csv;" in text
     figures = json.loads((out / "explore.json").read_text())
     assert figures["run"]["replications"] == 4 and figures["settings"] == 6
     assert figures["run"]["posterior"].endswith("calibration/default")
@@ -274,3 +278,17 @@ def test_the_worked_example_runs_still_give_the_stored_figures():
     got = [{"run_id": r["run_id"], **{c: r[c] for c in ex.PROBE_COLUMNS}} for r in rows]
     assert got == doc["probe_runs"], ("the model no longer gives the worked example's runs: "
                                       "run python scripts/explore_example.py")
+
+
+@pytest.mark.slow
+def test_the_report_line_names_only_the_tables_written(cli, tmp_path):
+    """A goal no run meets (a PM with no resolve never holds) leaves PRIM and the tree nothing
+    to describe: their tables are not written, and the closing line does not name them."""
+    out = tmp_path / "none_meet"
+    code, text, err = cli(*QUICK[:-2], "--set", "government.resolve=0", "--executor", "serial",
+                          "--out", out)
+    assert code == 0, err
+    assert json.loads((out / "explore.json").read_text())["answer"]["overall"]["goal"][
+        "share"] == 0
+    assert not (out / "prim_box.csv").exists()
+    assert "tables: settings.csv; figures: explore.json" in text

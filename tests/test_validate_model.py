@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+import math
 import sys
 import types
 
@@ -209,8 +211,13 @@ def test_headline_in_report_and_table(result):
 def test_held_out_headline_sign_is_stable_across_seeds():
     """The committed calibration on every held-out episode: three seeds agree on the headline
     against each baseline (issue 17) — no two seeds decide opposite signs (each 90% bootstrap
-    interval excluding 0 on its side), and every two seeds' intervals overlap (the estimates
-    agree within their Monte Carlo noise). A skill of about zero has no sign to keep: asking
+    interval excluding 0 on its side), and every two seeds' estimates agree within their Monte
+    Carlo noise: their difference is within 4 standard errors of a difference (each seed's
+    standard error read from its 90% interval's width), a false alarm about once in 16,000
+    per pair. The first form of that check asked every two 90% intervals to overlap, a test at
+    about 2.3 standard errors that one of the 30 pairs failed by chance about one run in two:
+    amarah_2008 against the hand-tuned defaults at the refit of 4 Dec 2026, -3.61 [-4.14,
+    -3.15] with seed 1 and -2.70 [-3.12, ...] with seed 3, both decided negative. A skill of about zero has no sign to keep: asking
     that no seed decide one when another's estimate has the other sign failed by chance (three
     90% intervals: about one time in four one of them excludes 0 for a true skill of 0), as
     najaf_2004 against the prior did at its first check (-0.006 [-0.012, ...] and +0.002
@@ -227,6 +234,7 @@ def test_held_out_headline_sign_is_stable_across_seeds():
         rows = [h.iloc[k] for h in runs]
         decided = {float(np.sign(r["skill"])) for r in rows if r["low90"] > 0 or r["high90"] < 0}
         assert len(decided) <= 1, [r.to_dict() for r in rows]
-        for a in rows:
-            for b in rows:
-                assert a["low90"] <= b["high90"], [r.to_dict() for r in rows]
+        for a, b in itertools.combinations(rows, 2):
+            se_a, se_b = ((r["high90"] - r["low90"]) / (2 * 1.645) for r in (a, b))
+            assert abs(a["skill"] - b["skill"]) <= 4 * math.hypot(se_a, se_b), [
+                r.to_dict() for r in rows]

@@ -106,6 +106,8 @@ def main(args: argparse.Namespace) -> int:
         emit({**exp.figures(), "out": exp.out})
     else:
         print(exp.text())
-        print(f"\nReport: {exp.out / 'report.html'} (tables: settings.csv, prim_box.csv, "
-              f"tree_leaves.csv; figures: explore.json; the runs: {exp.out / 'sweep'})")
+        tables = ", ".join(name for name in ("settings.csv", "prim_box.csv", "tree_leaves.csv")
+                           if (exp.out / name).exists())  # PRIM and the tree need goal runs
+        print(f"\nReport: {exp.out / 'report.html'} (tables: {tables}; figures: explore.json; "
+              f"the runs: {exp.out / 'sweep'})")
     return 0

@@ -1234,6 +1234,11 @@ MUTATIONS: tuple[Mutation, ...] = (
        "gov.authority, gov.backing_belief.mean,"),
       (DAY, "w[AUTHORITY], m[i, MB_MEAN], standoff_strength(w)),",
        "w[AUTHORITY], w[GB_MEAN], standoff_strength(w)),")),
+    M("stand_down_fast_path_only", "the fast path alone judges an operation with the "
+      "government's belief in US backing (the agent path right): the equality tests must "
+      "catch it",
+      (DAY, "w[AUTHORITY], m[i, MB_MEAN], standoff_strength(w)),",
+       "w[AUTHORITY], w[GB_MEAN], standoff_strength(w)),")),
     M("stand_down_ignores_resolve", "the militia stands down whatever it believes of the "
       "government's resolve (the resolve factor dropped)",
       (MECH + "operation.py", "    return expected_resolve * withdraw_probability(",

@@ -449,8 +449,9 @@ def test_a_militia_that_stands_down_ends_the_operation_the_day_it_opens(seed):
     (s,) = _ops(model)
     rows = model.log.rows
     assert s.outcome == "held_firm" and s.opened_day == 5
-    assert [r[1:3] for r in rows if r[0] == 5][-2:] == [("KH", "comply"),
-                                                       ("government", "hold_firm")]
+    k = next(k for k, r in enumerate(rows) if r[2] == "comply")
+    assert rows[k][:3] == (5, "KH", "comply") and rows[k + 1][:3] == (5, "government",
+                                                                        "hold_firm")
     assert next(r for r in rows if r[2] == "comply")[4].startswith("stands down")
     assert next(r for r in rows if r[2] == "hold_firm")[4] == (
         "enforcement holds: KH stands down without a fight")
@@ -485,7 +486,7 @@ def test_a_militia_that_believes_in_us_backing_or_faces_more_of_it_stands_down_m
     assert (stood_down(**{"foreign_forces.air_support": 8000})
             > stood_down(**{"foreign_forces.air_support": 0}) + 0.04)
     assert stood_down(**{"militias[KH].prior_government_resolve": 0.1}) < base - 0.15
-    assert stood_down(**{"foreign_forces.backing": 1.0}) == pytest.approx(base, abs=0.06)
+    assert stood_down(**{"foreign_forces.backing": 1.0}) == base  # the same draws, unseen
 
 
 # ---- what it does over many runs (fast path), on three seeds -------------------------------

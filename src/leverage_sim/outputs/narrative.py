@@ -25,7 +25,7 @@ from leverage_sim.simulation.runner import Results
 
 ACTION_LABELS = {
     "raid": "enforcement raid on {target}",
-    "comply": "complies with the arrests",
+    "comply": "does not resist",
     "muster": "musters fighters",
     "public_threat": "public threat",
     "standoff": "standoff with {target}",

@@ -115,7 +115,8 @@ class Government(Strict):
         0.5, unit="probability 0-1", ge=0, le=1,
         description="Government's initial belief (mean) that a militia resists its enforcement "
         "(a raided militia musters rather than complies; a militia fights back in an "
-        "operation); updated by every raid's answer, public threats and each day of fighting; "
+        "operation); updated by every raid's answer, every operation's opening (resist or "
+        "stand down), public threats and each day of fighting; "
         "in a fight it weighs the militia's strength in the government's believed contest.",
         source="Reasoning: no raid on a PMF faction under this PM before June 2020; even odds.",
     )

@@ -53,7 +53,7 @@ from leverage_sim.simulation.worker import (
     run_tables,
     summary_row,
 )
-from leverage_sim.sweep.design import build_design, count_points
+from leverage_sim.sweep.design import Design, build_design, count_points
 from leverage_sim.sweep.spec import SweepSpec, check_points
 from leverage_sim.sweep.storage import FILES, FORMAT, SweepStore, check_plan, error_rows, plan_hash
 
@@ -202,7 +202,7 @@ def plan_sweep(spec: SweepSpec, scenario_dirs: tuple[str | Path, ...] = ()
         run_seeds(seed, 1, SEED_SAMPLE)
         print(plan_note(spec.name, n_runs, len(spec.paths),
                         (time.perf_counter() - began) / SEED_SAMPLE), file=sys.stderr)
-    design = build_design(spec, np.random.SeedSequence(seed).spawn(2)[0])
+    design, unit = _design(spec, seed)
     columns = {p: design.points[p].to_numpy() for p in spec.paths}
     seeds = run_seeds(seed, design.n_points, spec.replications)
     plan = Plan(spec, base, source, columns, seeds, {}, posterior)
@@ -235,10 +235,17 @@ def plan_sweep(spec: SweepSpec, scenario_dirs: tuple[str | Path, ...] = ()
         "progress": {"done": 0, "errors": 0, "status": "planned"},
     }
     manifest["plan_sha256"] = plan_hash(manifest)
-    unit = pd.DataFrame(design.unit, columns=spec.paths)
-    unit.insert(0, "point_id", design.points["point_id"])
     return plan, {"manifest": manifest, "points": design.points, "design": unit,
                   "seconds_per_run": seconds_per_run}
+
+
+def _design(spec: SweepSpec, seed: int) -> tuple[Design, pd.DataFrame]:
+    """The design of ``spec`` from the master ``seed``, and its unit-cube table (point_id and
+    one column per parameter, as design.parquet stores it)."""
+    design = build_design(spec, np.random.SeedSequence(seed).spawn(2)[0])
+    unit = pd.DataFrame(design.unit, columns=spec.paths)
+    unit.insert(0, "point_id", design.points["point_id"])
+    return design, unit
 
 
 def _check_extremes(spec: SweepSpec, base: dict[str, Any], source: str,
@@ -366,7 +373,7 @@ def run_sweep(spec: SweepSpec | str | Path | Mapping[str, Any] | None, out: str 
             if resume:
                 folder.begin()  # adds the record to a sweep folder written before records
                 if not (store.out / "design.parquet").exists():
-                    _restore_design(store, plan, scenario_dirs)
+                    _restore_design(store, plan)
             else:
                 _start_folder(folder, store, plan, tables)
             manifest["progress"].update(session_runs=0, session_seconds=0.0)
@@ -409,20 +416,18 @@ def _start_folder(folder: OutputFolder, store: SweepStore, plan: Plan,
     folder.keep()
 
 
-def _restore_design(store: SweepStore, plan: Plan, scenario_dirs: tuple[str | Path, ...]
-                    ) -> None:
+def _restore_design(store: SweepStore, plan: Plan) -> None:
     """Rewrite a resumed sweep's missing ``design.parquet`` (the unit-cube design that
     sensitivity analysis reads): the design is a function of the stored sweep and its seed, so
-    it is planned again and written if its points are the stored ones."""
-    _, tables = plan_sweep(plan.spec, scenario_dirs)
-    stored = store.read_table("points").to_pandas()
-    if not tables["points"].reset_index(drop=True).equals(stored):
-        raise InputError(f"{store.out / 'design.parquet'} is missing, and planning the stored "
-                         "sweep again gives other design points (its base scenario changed "
-                         "since), so it cannot be rewritten. The runs already stored are kept; "
-                         "start the sweep again into a new --out folder to have a design.")
-    path = store.write_table("design", pa.Table.from_pandas(tables["design"],
-                                                            preserve_index=False))
+    it is built again and written if its points are the stored ones."""
+    design, unit = _design(plan.spec, plan.spec.seed)
+    if not design.points.equals(store.read_table("points").to_pandas()):
+        raise InputError(f"{store.out / 'design.parquet'} is missing, and building the stored "
+                         "sweep's design again gives other points than points.parquet holds "
+                         "(the file was edited, or the design code changed since), so it cannot "
+                         "be rewritten. The runs already stored are kept; start the sweep again "
+                         "into a new --out folder to have a design.")
+    path = store.write_table("design", pa.Table.from_pandas(unit, preserve_index=False))
     print(f"Rewrote {path}, which was missing, from the stored sweep.", file=sys.stderr)
 
 

@@ -1230,24 +1230,24 @@ MUTATIONS: tuple[Mutation, ...] = (
       (DAY, "        if actual > 0.5:\n", "        if believed > 0.5:\n")),
     M("stand_down_on_governments_belief", "the militia judges an operation with the "
       "government's belief in US backing instead of its own",
-      (A + "militia.py", "gov.authority, self.backing_belief.mean,",
-       "gov.authority, gov.backing_belief.mean,"),
-      (DAY, "w[AUTHORITY], m[i, MB_MEAN], standoff_strength(w)),",
-       "w[AUTHORITY], w[GB_MEAN], standoff_strength(w)),")),
+      (PKG + "model.py", "fight_strengths(self, s, militia.backing_belief.mean)",
+       "fight_strengths(self, s, self.government.backing_belief.mean)"),
+      (DAY, "fight_strengths(w, m, so, k, m[i, MB_MEAN])",
+       "fight_strengths(w, m, so, k, w[GB_MEAN])")),
     M("stand_down_fast_path_only", "the fast path alone judges an operation with the "
       "government's belief in US backing (the agent path right): the equality tests must "
       "catch it",
-      (DAY, "w[AUTHORITY], m[i, MB_MEAN], standoff_strength(w)),",
-       "w[AUTHORITY], w[GB_MEAN], standoff_strength(w)),")),
+      (DAY, "fight_strengths(w, m, so, k, m[i, MB_MEAN])",
+       "fight_strengths(w, m, so, k, w[GB_MEAN])")),
     M("stand_down_ignores_resolve", "the militia stands down whatever it believes of the "
       "government's resolve (the resolve factor dropped)",
       (MECH + "operation.py", "    return expected_resolve * withdraw_probability(",
        "    return withdraw_probability(")),
     M("stand_down_without_us", "the contest the militia believes it faces leaves the US out "
       "(its belief in backing weighted by 0)",
-      (A + "militia.py", "gov.authority, self.backing_belief.mean,", "gov.authority, 0.0,"),
-      (DAY, "w[AUTHORITY], m[i, MB_MEAN], standoff_strength(w)),",
-       "w[AUTHORITY], 0.0, standoff_strength(w)),")),
+      (PKG + "model.py", "fight_strengths(self, s, militia.backing_belief.mean)",
+       "fight_strengths(self, s, 0.0)"),
+      (DAY, "fight_strengths(w, m, so, k, m[i, MB_MEAN])", "fight_strengths(w, m, so, k, 0.0)")),
     M("stand_down_teaches_resistance", "a militia standing down is recorded in the "
       "government's belief as resistance (the observation reversed)",
       (PKG + "model.py", "        self.government.resistance_belief.observe(resists)\n",

@@ -409,8 +409,9 @@ def test_the_militia_stands_down_when_it_believes_it_loses_and_that_the_governme
 
 
 def test_the_militia_judges_an_operation_with_its_own_belief_in_us_backing():
-    """The contest the militia believes it faces weighs the US's strength by *its* belief in US
-    backing (not the government's), against all of its fighters: exactly
+    """The contest the militia believes it faces when an operation of 6,000 opens (what
+    ``LeverageModel.operation`` asks it to stand down on) weighs the US's strength by *its*
+    belief in US backing (not the government's), against all of its fighters: exactly
     (T × (½ + ½ authority) + E_m[backing] × U) / (… + fighters × cohesion)."""
     model = LeverageModel(mini(), 1)
     kh, gov, u = model.militia("KH"), model.government, model.foreign_force.standoff_strength
@@ -419,7 +420,10 @@ def test_the_militia_judges_an_operation_with_its_own_belief_in_us_backing():
     for mean in (0.1, 0.9):
         kh.backing_belief = BetaBelief.from_mean(mean, 4.0)
         gov.backing_belief = BetaBelief.from_mean(1.0 - mean, 4.0)
-        seen[mean] = kh.believed_operation_contest(6000)
+        asked: list[float] = []
+        kh.stands_down = asked.append  # records the contest; None: the militia resists
+        model.operation(kh, troops=6000, days=10)
+        (seen[mean],) = asked
         s_gov = 6000 * (0.5 + 0.5 * gov.authority) + mean * u
         assert seen[mean] == pytest.approx(s_gov / (s_gov + kh.fighters * kh.cohesion))
     assert seen[0.9] > seen[0.1]

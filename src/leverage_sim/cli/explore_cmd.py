@@ -106,8 +106,9 @@ def main(args: argparse.Namespace) -> int:
         emit({**exp.figures(), "out": exp.out})
     else:
         print(exp.text())
-        tables = ", ".join(name for name in ("settings.csv", "prim_box.csv", "tree_leaves.csv")
-                           if (exp.out / name).exists())  # PRIM and the tree need goal runs
+        written = {"settings.csv": True, "prim_box.csv": exp.prim is not None,
+                   "tree_leaves.csv": exp.tree is not None}  # PRIM, the tree: goal runs only
+        tables = ", ".join(name for name, made in written.items() if made)
         print(f"\nReport: {exp.out / 'report.html'} (tables: {tables}; figures: explore.json; "
               f"the runs: {exp.out / 'sweep'})")
     return 0

@@ -183,7 +183,8 @@ class LeverageModel(mesa.Model):
         self.patron.react_to_raid()
         s = self.open_standoff(militia, 0, 0, operation=True)
         standoffs.start_fight(s, fighting, militia.fighters, self.day + days)
-        believed = militia.believed_operation_contest(fighting)
+        believed = standoff.contest_ratio(  # the fight's strengths, as the militia sees them
+            *standoffs.fight_strengths(self, s, militia.backing_belief.mean))
         resists = not militia.stands_down(believed)
         self.government.resistance_belief.observe(resists)
         if not resists:

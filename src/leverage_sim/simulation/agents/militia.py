@@ -5,7 +5,7 @@ from __future__ import annotations
 import mesa
 
 from leverage_sim.scenario import schema
-from leverage_sim.simulation.mechanisms import attacks, intimidation, operation, standoff
+from leverage_sim.simulation.mechanisms import attacks, intimidation, operation
 from leverage_sim.simulation.mechanisms.beliefs import BetaBelief, clamp, fade, relax
 
 
@@ -115,19 +115,10 @@ class Militia(mesa.Agent):
             intimidation.stake_term(self.stake, self.stake_sensitivity))
         return bool(self.model.rng.random() < p)
 
-    def believed_operation_contest(self, troops: int) -> float:
-        """The government's chance (0–1) against all of it in an operation of ``troops``, as
-        the militia sees it: the US's strength weighted by its own belief in US backing."""
-        gov = self.model.government
-        s_gov = standoff.government_strength(troops, gov.authority, self.backing_belief.mean,
-                                             self.model.foreign_force.standoff_strength)
-        return standoff.contest_ratio(
-            s_gov, standoff.militia_strength(self.fighters, self.cohesion, 1, 1, 0))
-
     def stands_down(self, believed_win_chance: float) -> bool:
         """Answer to an operation's opening (mechanisms/operation.py, step 0): True = no
-        resistance, False = fight; ``believed_win_chance`` from
-        :meth:`believed_operation_contest`."""
+        resistance, False = fight; ``believed_win_chance`` (0–1) the government's chance in the
+        fight as the militia sees it (the US's strength weighted by its own belief in backing)."""
         p = operation.stand_down_probability(believed_win_chance, self.resolve_belief.mean,
                                              self.push, self.hold_ground,
                                              self.model.government.decision_sharpness)

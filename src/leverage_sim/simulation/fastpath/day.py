@@ -888,9 +888,8 @@ def operation_opens(rng, day, w, m, so, ev, i, troops, days, note):
     k = open_standoff(rng, day, w, so, i, 0, 0)
     so[k, S_OPERATION] = TRUE
     start_fight(so, k, fighting, fighters(m, i), day + days)
-    believed = standoff.contest_ratio(
-        standoff.government_strength(fighting, w[AUTHORITY], m[i, MB_MEAN], standoff_strength(w)),
-        standoff.militia_strength(fighters(m, i), m[i, M_COHESION], 1, 1, 0))
+    s_gov, s_mil = fight_strengths(w, m, so, k, m[i, MB_MEAN])
+    believed = standoff.contest_ratio(s_gov, s_mil)
     p = operation.stand_down_probability(believed, m[i, MR_MEAN], push(w, m, i),
                                          m[i, HOLD_GROUND], w[SHARPNESS])
     resists = not rng.random() < p

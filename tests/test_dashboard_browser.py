@@ -275,10 +275,23 @@ def download(page, button_text: str, tmp_path: Path) -> Path:
     return path
 
 
-def set_number(page, label: str, value: int) -> None:
+def set_number(page, label: str, value: int, shown_by) -> None:
+    """Type ``value`` into the number field ``label`` and press Enter until the server has taken
+    it, i.e. until the locator ``shown_by`` (which the server renders from the new value) is
+    visible. The field sends its text to the server and, separately, the Enter that commits it;
+    on a loaded machine the Enter can be handled before the text has arrived (or before a field
+    just drawn listens for it), and the commit reads the old value. Pressing Enter again once
+    the text is there commits the new one; nothing else is ever re-sent."""
     field = page.get_by_label(label, exact=True)
     field.fill(str(value))
-    field.press("Enter")
+    for _ in range(5):
+        field.press("Enter")
+        try:
+            expect(shown_by).to_be_visible(timeout=20_000)
+            return
+        except AssertionError:
+            expect(field).to_have_value(str(value))  # the text itself was never lost
+    expect(shown_by).to_be_visible()
 
 
 def test_reset_and_step_after_switching_scenario(dashboard_url, what_if, page):
@@ -414,8 +427,9 @@ def test_dashboard_in_chromium(dashboard_url, page, tmp_path):
 
     # ensemble of the sliders' settings, then replication 3 of it as the one run
     page.get_by_role("button", name="Ensemble").click()
-    set_number(page, "Replications", 20)
-    page.get_by_role("button", name="Run 20 replications").click()
+    run20 = page.get_by_role("button", name="Run 20 replications")
+    set_number(page, "Replications", 20, run20)
+    run20.click()
     expect(page.locator(".ls-ensemble-status")).to_contain_text("20 replications of")
     expect(page.locator(".ls-parameters").first).to_contain_text(
         "calibrated ones drawn from the posterior of the committed calibration")
@@ -428,8 +442,9 @@ def test_dashboard_in_chromium(dashboard_url, page, tmp_path):
     shots["dashboard_ensemble.png"] = tmp_path / "dashboard_ensemble.png"
     page.screenshot(path=str(shots["dashboard_ensemble.png"]))
     assert len(pd.read_csv(download(page, "ensemble_runs.csv", tmp_path))) == 20
-    set_number(page, "Replication", 3)
-    page.get_by_role("button", name="Show replication 3 in One run").click()  # once it is 3
+    show3 = page.get_by_role("button", name="Show replication 3 in One run")
+    set_number(page, "Replication", 3, show3)
+    show3.click()
     wait_status(page, "seed 3.")
     wait_status(page, ": 90 of 90 days")
     expect(page.locator(".ls-event")).to_have_text(expected_log(page_model(REPLAY, seed=3),
@@ -453,8 +468,9 @@ def test_dashboard_in_chromium(dashboard_url, page, tmp_path):
     page.locator(".ls-save-preset").click()
     expect(page.locator(".ls-saved")).to_contain_text("Preset 'backed' saved")
     move_slider(page, "US backing", "0.6")
-    set_number(page, "Replications", 10)
-    page.get_by_role("button", name="Run 10 replications each").click()
+    run10 = page.get_by_role("button", name="Run 10 replications each")
+    set_number(page, "Replications", 10, run10)
+    run10.click()
     expect(page.locator(".ls-compare-status")).to_contain_text(
         f"{REPLAY} as filed vs sliders vs backed: 10 replications each, same seeds")
     reference = settings_scenario(REPLAY, (), {})

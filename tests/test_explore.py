@@ -202,6 +202,7 @@ def test_cli_end_to_end_on_quick_settings(cli, tmp_path):
     assert resumed == 0, err
     assert json.loads((out / "explore.json").read_text())["answer"] == figures["answer"]
     stored = sorted((out / "sweep" / "summary").glob("part-*.parquet"))
+    assert (out / "prim_box.csv").exists()
     # a finished exploration re-answered with another question, without new runs
     assert cli("explore", "--resume", "--out", out, "--max", "attacks=0", "--executor",
                "serial", "-q")[0] == 0
@@ -209,6 +210,17 @@ def test_cli_end_to_end_on_quick_settings(cli, tmp_path):
     assert other["question"]["limits"] == {"attacks": 0.0}
     assert other["answer"]["overall"]["goal"]["share"] <= figures["answer"]["overall"]["goal"][
         "share"]
+    assert sorted((out / "sweep" / "summary").glob("part-*.parquet")) == stored
+    # ... and with a question no run meets: the last answer's PRIM and tree tables go, so that
+    # the folder never shows a box beside figures that say no box exists
+    code, text, err = cli("explore", "--resume", "--out", out, "--holds", "held_firm>1000",
+                          "--executor", "serial")
+    assert code == 0, err
+    assert json.loads((out / "explore.json").read_text())["answer"]["overall"]["goal"][
+        "share"] == 0
+    assert not {"prim_box.csv", "prim_trajectory.csv", "tree_leaves.csv"} & {
+        p.name for p in out.iterdir()}
+    assert "tables: settings.csv; figures: explore.json" in text
     assert sorted((out / "sweep" / "summary").glob("part-*.parquet")) == stored
 
 

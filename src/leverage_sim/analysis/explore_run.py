@@ -105,12 +105,20 @@ def explore(target: str | None, levers: Iterable[str] = (), *, holds: str = DEFA
     return exp
 
 
+PRIM_TABLES = ("prim_trajectory.csv", "prim_box.csv")
+TREE_TABLES = ("tree_leaves.csv",)
+
+
 def write(exp: Exploration, out: Path) -> None:
     """The tables, ``explore.json``, ``explore.png`` and ``report.html`` of ``exp`` in
     ``out``."""
     import matplotlib.pyplot as plt
 
     exp.settings.to_csv(out / "settings.csv", index=False)
+    # a table this answer has no content for is removed, so that a resumed exploration with a
+    # new question never leaves the last question's box or leaves beside this one's figures
+    for name in PRIM_TABLES + TREE_TABLES:
+        (out / name).unlink(missing_ok=True)
     if exp.prim is not None:
         exp.prim.trajectory.to_csv(out / "prim_trajectory.csv", index_label="box")
         exp.prim.box(exp.box).to_csv(out / "prim_box.csv")

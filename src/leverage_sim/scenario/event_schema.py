@@ -183,7 +183,8 @@ def check_events(scenario: Strict) -> list[str]:
             problems += _set_problems(where, ev, scenario)
         else:
             problems += _figure_problems(where, ev, rule.figures)
-    return problems or _after_withdrawal(scenario) or _after_sets(scenario)
+    return (problems or _after_withdrawal(scenario) or _after_sets(scenario)
+            or _overlapping_confrontations(scenario))
 
 
 NEEDS_FOREIGN_FORCE = frozenset({"strike", "backing", "drawdown", "withdrawal", "attack",
@@ -212,6 +213,37 @@ def _after_withdrawal(scenario: Strict) -> list[str]:
             gone = (i, ev)
         elif ev.action == "set" and ev.figures.get("foreign_forces.presence", 0) > 0:
             gone = None
+    return []
+
+
+CONFRONTATIONS = frozenset({"raid", "operation"})
+"""Scripted actions that open a confrontation (a standoff or an operation) with their target."""
+
+
+def _overlapping_confrontations(scenario: Strict) -> list[str]:
+    """Scripted raids and operations on one militia that would be open at once: a second one
+    the same day as a raid, or during a scripted operation's days (its day to day + ``days``,
+    the most it lasts). The model plays each confrontation on its own, so the two would run
+    side by side on the same fighters and detainees (the militia standing down to one while
+    the government relents in the other); the scenario is refused rather than run that way."""
+    order = sorted((scenario.event_day(ev), i) for i, ev in enumerate(scenario.events)
+                   if ev.action in CONFRONTATIONS)
+    for a, (day_a, i) in enumerate(order):
+        first = scenario.events[i]
+        last = day_a + (first.typed_figures().days if first.action == "operation" else 0)
+        for day_b, j in order[a + 1:]:
+            second = scenario.events[j]
+            if second.target != first.target or day_b > last:
+                continue
+            span = (f"the day {label(i, first.name)} raids {first.target}" if day_b == day_a
+                    and first.action == "raid" else
+                    f"within {label(i, first.name)}'s operation on {first.target} (days "
+                    f"{day_a}-{last}, the most it lasts)")
+            return [f"{label(j, second.name)}: a scripted {second.action} on {second.target} on "
+                    f"day {day_b}, {span}: the model plays each confrontation on its own and "
+                    "would run the two side by side against the same fighters. Move one of them to a later "
+                    "day (after the operation's last day), shorten the operation's days, or "
+                    "remove one (in an extending file {name: X, remove: true})"]
     return []
 
 

@@ -191,6 +191,38 @@ def test_headline_sums_scores_so_tiny_ratios_do_not_swing_it():
     assert skill == pytest.approx(1 - s_post / s_base)
 
 
+def test_flags_name_unreached_facts_and_ratios_of_near_zero_scores():
+    """A fact no predictive reaches is flagged unreached (a miss of the model, not of the
+    fit); a fact all three get right with near-zero scores is flagged (its per-fact skill is a
+    ratio of tiny numbers); an ordinary fact carries no flag; only the posterior's row has
+    them."""
+    unreached = Fact("u", summary_stat("attacks"), 14, 12, 14)
+    tiny = Fact("t", summary_stat("relents"), 0, 0, 0, kind="event")
+    plain = Fact("p", summary_stat("arrests"), 50, 50, 50)
+    ep = validation.Episode("toy", None, (unreached, tiny, plain))
+    n = 1000
+    post = [{"u": 2.0 + i % 3, "t": float(i == 0), "p": 50 + (i % 5 - 2)} for i in range(n)]
+    base = [{"u": 20.0 + i % 3, "t": 0.0, "p": 30 + (i % 5 - 2)} for i in range(n)]
+    table = validation.scores(ep, _frame(posterior=post, prior=base, defaults=base))
+    flags = table[table["source"] == "posterior"].set_index("fact")["flags"]
+    assert flags["u"] == validation.UNREACHED
+    assert flags["t"] == validation.TINY
+    assert flags["p"] == ""
+    assert (table.loc[table["source"] != "posterior", "flags"] == "").all()
+    # one run of one source in range is enough to reach it; a tiny score of one source is not
+    # enough to flag the ratio
+    reached = [{**r, "u": 13.0} if i == 0 else r for i, r in enumerate(base)]
+    loud = [{**r, "t": float(i % 2)} for i, r in enumerate(base)]
+    table = validation.scores(ep, _frame(posterior=post, prior=reached, defaults=loud))
+    flags = table[table["source"] == "posterior"].set_index("fact")["flags"]
+    assert flags["u"] == "" and flags["t"] == ""
+
+
+def test_flags_are_in_the_report(result):
+    assert "| skill vs defaults | flags |" in result.markdown()
+    assert "flags" in result.scores.columns
+
+
 def test_point_masses_are_named():
     capped = Fact("d", summary_stat("attacks"), 14, 12, 14, cap=40)
     values = np.array([2.0] * 70 + [40.0] * 18 + [13.0] * 12)

@@ -162,12 +162,14 @@ def validation_table(folder: Path, posterior_folder: Path) -> str:
         post = rows[rows["source"] == "posterior"]
         lines += [f"**{episode}** (held out)", "",
                   ("| fact | observed | posterior predictive | point masses | quantile | "
-                  "skill vs prior | skill vs hand-tuned |"), "|---|---|---|---|---|---|---|"]
+                  "skill vs prior | skill vs hand-tuned | flags |"),
+                  "|---|---|---|---|---|---|---|---|"]
         for _, r in post.iterrows():
-            masses = r["point_masses"] if isinstance(r["point_masses"], str) else ""
+            masses, flags = (r[c] if isinstance(r[c], str) else "" for c in ("point_masses",
+                                                                              "flags"))
             lines.append(f"| {r['fact']} | {observed_text(r)} | {predictive_text(r)} | "
                          f"{masses or '—'} | {r['quantile']:.2f} | {signed(r['skill_vs_prior'])} | "
-                         f"{signed(r['skill_vs_defaults'])} |")
+                         f"{signed(r['skill_vs_defaults'])} | {flags or '—'} |")
         lines += ["", "Headline (summed scores, 90% paired-bootstrap interval): "
                   + headline_text(headline[headline["episode"] == episode]) + ".", ""]
     return "\n".join(lines).rstrip()

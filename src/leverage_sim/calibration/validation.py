@@ -34,6 +34,12 @@ resampled for all three at once), and so do the per-fact score intervals.
 
 **Point masses** are shown, not hidden in a quantile: the share of runs at a fact's cap (an
 event that never happened within the horizon, e.g. ``days_until`` with ``cap``) and at 0.
+
+**Flags** (the ``flags`` column, on the posterior's row) say when a per-fact figure should not
+be read at face value: *unreached* when no source (posterior, prior, defaults) puts a single run
+in the observed range, so no calibration could help and the model's structure is what misses;
+*near-zero scores* when the posterior's and both baselines' scaled scores are all under
+:data:`NEAR_ZERO`, so the per-fact skill is a ratio of two tiny numbers.
 """
 
 from __future__ import annotations
@@ -78,6 +84,15 @@ BOOTSTRAP_KEY = 0x626F6F74
 """Spawn key of the bootstrap's random stream (a child of the validation's seed)."""
 POINT_MASS = 0.05
 """Share of runs at one value (a cap, or 0) from which the report names it."""
+NEAR_ZERO = 0.01
+"""Scaled score (a Brier score; a CRPS in units of the fact's pooled predictive spread) under
+which a fact's per-fact skill is flagged as a ratio of near-zero scores: 1e-4 against 1e-5 is
+a skill of −9 that says nothing (both predictives all but certain of the observed outcome)."""
+UNREACHED = "unreached"
+"""Flag of a fact that no source reaches: the model as specified does not produce the record
+there, whatever its parameters within the priors (a miss of the model, not of the fit)."""
+TINY = "near-zero scores"
+"""Flag of a per-fact skill whose scores are all under :data:`NEAR_ZERO`."""
 
 
 @dataclass(frozen=True)
@@ -180,7 +195,8 @@ def scores(episode: Episode, values: pd.DataFrame, seed: int = 0) -> pd.DataFram
     low90, high90 (quantities) or probability (events), quantile, in_range, point_masses,
     score, score_low90 and score_high90 (paired bootstrap), score_name, scale (the unit of
     :func:`fact_scale`), and skill (``1 - score / score of this source``, on the posterior's
-    row of each baseline: ``skill_vs_prior``, ``skill_vs_defaults``)."""
+    row of each baseline: ``skill_vs_prior``, ``skill_vs_defaults``) and ``flags``
+    (:func:`fact_flags`, on the posterior's row)."""
     a = (1 - LEVEL) / 2
     rows = []
     boot = bootstrap_indices(values, seed)
@@ -207,8 +223,21 @@ def scores(episode: Episode, values: pd.DataFrame, seed: int = 0) -> pd.DataFram
             for base in ("prior", "defaults"):
                 row[f"skill_vs_{base}"] = (_skill(fact_scores["posterior"], fact_scores[base])
                                            if source == "posterior" else np.nan)
+            row["flags"] = fact_flags(fact, by_source, fact_scores, scale) \
+                if source == "posterior" else ""
             rows.append(row)
     return pd.DataFrame(rows)
+
+
+def fact_flags(fact: Fact, by_source: dict[str, np.ndarray], fact_scores: dict[str, float],
+               scale: float) -> str:
+    """The fact's flags (:data:`UNREACHED`, :data:`TINY`), ``"; "``-joined; empty when none."""
+    flags = []
+    if not any(np.any((v >= fact.low) & (v <= fact.high)) for v in by_source.values()):
+        flags.append(UNREACHED)
+    if all(score / scale < NEAR_ZERO for score in fact_scores.values()):
+        flags.append(TINY)
+    return "; ".join(flags)
 
 
 def bootstrap_indices(values: pd.DataFrame, seed: int, n: int = BOOTSTRAP) -> list[np.ndarray]:
@@ -281,7 +310,10 @@ class Validation:
             "episode's headline skill sums each predictive's scores over the facts (quantities' "
             "CRPS in units of their predictive spread) before the ratio, with a 90% interval "
             "from a paired bootstrap over replications; per-fact skills are shown but not "
-            "averaged."),
+            "averaged. Flags: *unreached*, no predictive puts a run in the observed range (the "
+            "model's structure misses, not the fit); *near-zero scores*, all three scores are "
+            f"under {NEAR_ZERO:g} (scaled), so the per-fact skill is a ratio of tiny numbers: "
+            "read the headline."),
         ]
         lines = list(head)
         for name, ep in self.episodes.items():
@@ -290,7 +322,8 @@ class Validation:
             lines += ["", f"## {name} ({role})", "",
                       ("| fact | observed | posterior predictive | point masses | quantile | "
                       "P(in range) | score posterior [90%] | prior | defaults | skill vs prior "
-                      "| skill vs defaults |"), "|---|---|---|---|---|---|---|---|---|---|---|"]
+                      "| skill vs defaults | flags |"),
+                      "|---|---|---|---|---|---|---|---|---|---|---|---|"]
             for fact in ep.facts:
                 p, pr, d = (t.loc[(fact.name, s)] for s in SOURCES)
                 lines.append(
@@ -299,7 +332,7 @@ class Validation:
                     f"{p['quantile']:.2f} | {p['in_range']:.2f} | {p['score']:.3g} "
                     f"[{p['score_low90']:.3g}, {p['score_high90']:.3g}] ({p['score_name']}) | "
                     f"{pr['score']:.3g} | {d['score']:.3g} | {signed(p['skill_vs_prior'])} | "
-                    f"{signed(p['skill_vs_defaults'])} |")
+                    f"{signed(p['skill_vs_defaults'])} | {p['flags'] or '—'} |")
             lines += ["", "**Headline** (summed scores): skill "
                       + headline_text(self.headline[self.headline["episode"] == name]) + "."]
         return "\n".join(lines) + "\n"

@@ -597,6 +597,29 @@ def test_summary_counts_the_days_of_fighting_of_an_operation() -> None:
     assert outcome_shares(res.summary)["fighting"] == 1.0
 
 
+@pytest.mark.parametrize("engine", ["agent", "fast"])
+def test_summary_counts_an_operations_dead_deserters_and_ceasefires(engine: str) -> None:
+    """The summary's ``fight_deaths`` is the combatants killed (the fighting rows' values: the
+    government's dead plus the militia's), ``deserters`` the government's deserters (the
+    defection rows'), ``ceasefires`` the ceasefires brokered, per run, on both engines; in
+    basra_2008 at its own values all three happen in some runs."""
+    sc = ls.load_scenario("basra_2008")
+    res = ls.run(sc, replications=40, seed=5, posterior="none", engine=engine)
+    ev = res.events
+    for column, action, how in (("fight_deaths", "fighting", "sum"),
+                                ("deserters", "defection", "sum"),
+                                ("ceasefires", "ceasefire", "count")):
+        rows = ev[ev["action"] == action].groupby("replication")["value"]
+        expected = (rows.sum() if how == "sum" else rows.size()).reindex(range(40),
+                                                                         fill_value=0)
+        assert (res.summary[column].to_numpy() == expected.to_numpy()).all(), column
+        assert (res.summary[column] > 0).any(), column
+    # the fighting rows' value is both sides' dead, as the detail text says
+    fought = ev[ev["action"] == "fighting"]
+    killed = fought["detail"].str.extract(r"(\d+) government troops and (\d+) militia")
+    assert (killed.astype(int).sum(axis=1).to_numpy() == fought["value"].to_numpy()).all()
+
+
 def test_a_ceasefire_on_the_militias_terms_is_not_told_as_the_militia_leaving() -> None:
     """The ceasefire's text leaves its terms to the next event, which says who gave way: in
     runs where the government suspends its measures under a ceasefire, no event says the

@@ -70,10 +70,12 @@ KINDS: dict[str, int] = {
     "held_firm": MAXIMIZE, "final_authority": MAXIMIZE,
     "relents": MINIMIZE, "attacks": MINIMIZE, "us_casualties": MINIMIZE,
     "us_withdrawn": MINIMIZE, "clashes": MINIMIZE, "fight_days": MINIMIZE,
+    "fight_deaths": MINIMIZE, "deserters": MINIMIZE,
     "public_threats": MINIMIZE, "max_muster_size": MINIMIZE, "final_mean_autonomy": MINIMIZE,
 }
 """Outcome → what the government (and its US backer) want of it: more enforcement that holds
-and more authority; fewer relents, attacks, casualties, clashes, days of fighting, threats,
+and more authority; fewer relents, attacks, casualties, clashes, days of fighting, deaths in fighting,
+deserters, threats,
 smaller musters, less militia autonomy, no US withdrawal. The other outcomes (raids, arrests,
 standoffs, ...) are INFO: reported, not optimised."""
 DAILY = "daily_"

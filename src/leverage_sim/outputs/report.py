@@ -12,6 +12,7 @@ OUTCOMES = {
     "held_firm": ("held_firm", "the government held firm in a standoff"),
     "clash": ("clashes", "a standoff turned into an armed clash"),
     "fighting": ("fight_days", "there was fighting (a clash or an operation)"),
+    "ceasefire": ("ceasefires", "the patron brokered a ceasefire"),
     "us_casualties": ("us_casualties", "the US took casualties"),
     "us_strikes": ("us_strikes", "the US struck a militia"),
     "us_withdrawn": ("us_withdrawn", "US forces withdrew completely"),
@@ -24,8 +25,8 @@ SEVERAL_ROWS = ("A run can count in several rows: it can hold several standoffs,
 """Said under every table of outcome shares."""
 
 FIGURES = (
-    "arrests", "max_muster_size", "public_threats", "detainees_released", "fight_days", "attacks",
-    "attacks_intercepted", "us_casualties", "us_strikes", "final_authority",
+    "arrests", "max_muster_size", "public_threats", "detainees_released", "fight_days",
+    "fight_deaths", "deserters", "attacks", "attacks_intercepted", "us_casualties", "us_strikes", "final_authority",
     "final_mean_autonomy",
 )
 

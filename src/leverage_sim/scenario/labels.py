@@ -42,6 +42,12 @@ COLUMNS = {
     "clashes": Column("armed clashes", "count", "a standoff turned into an armed clash"),
     "fight_days": Column("days of fighting", "days", "there was fighting (a clash or an "
                          "operation)"),
+    "fight_deaths": Column("combatants killed in fighting", "killed", "combatants were "
+                           "killed in fighting"),
+    "deserters": Column("government troops who deserted in fighting", "troops",
+                        "government troops deserted"),
+    "ceasefires": Column("ceasefires brokered by the patron", "count", "the patron brokered "
+                         "a ceasefire"),
     "detainees_released": Column("detainees released", "persons",
                                  "detainees were released"),
     "attacks": Column("attacks on US-linked sites", "count", "militias attacked US-linked "

@@ -40,6 +40,9 @@ OUTCOMES: dict[str, Callable[[World], Any]] = {
     "relents": lambda m: _standoffs_ending(m, RELENTED),
     "clashes": lambda m: m.log.counts["clash"],
     "fight_days": lambda m: m.log.counts["fighting"],
+    "fight_deaths": lambda m: int(m.log.totals["fighting"]),
+    "deserters": lambda m: int(m.log.totals["defection"]),
+    "ceasefires": lambda m: m.log.counts["ceasefire"],
     "detainees_released": lambda m: int(m.log.totals["release"]),
     "attacks": lambda m: m.log.counts["attack"],
     "attacks_intercepted": lambda m: m.log.counts["interception"],
@@ -52,7 +55,10 @@ OUTCOMES: dict[str, Callable[[World], Any]] = {
 }
 """Summary column → its value for a model (standoffs: opened so far; held_firm/relents: ended
 so far with that outcome; clashes: standoffs whose muster turned into fighting; fight_days:
-days of fighting, summed over clashes and operations; max_muster_size: fighters of a
+days of fighting, summed over clashes and operations; fight_deaths: combatants killed in them,
+the government's troops and the militias' fighters (the model has no civilians); deserters:
+the government's troops who deserted or refused in them; ceasefires: ceasefires the patron
+brokered in them; max_muster_size: fighters of a
 standoff's muster, own plus allied — an operation has no muster, though allies may join its
 fight; withdrawal_day: -1 if US forces have not withdrawn)."""
 

@@ -59,6 +59,7 @@ MODEL_TESTS = (  # agent-path and fast tests first: with -x the first failure en
     "tests/test_wiring_seventh_audit.py", "tests/test_wiring_eighth_audit.py",
     "tests/test_wiring_ninth_audit.py", "tests/test_wiring_tenth_audit.py",
     "tests/test_wiring_eleventh_audit.py", "tests/test_wiring_twelfth_audit.py",
+    "tests/test_wiring_thirteenth_audit.py",
     "tests/test_calibration_statistics.py",  # the episode statistics (eighth audit on): seconds
     "tests/test_model_timing.py", "tests/test_long_run.py",
     "tests/test_clash_path.py", "tests/test_statics_seeds.py", "tests/test_comparative_statics.py",
@@ -1303,6 +1304,91 @@ MUTATIONS: tuple[Mutation, ...] = (
       "read as its letters, so it is not excluded",
       (STATS, ("    if isinstance(exclude_targets, str):  # one target written alone, not its "
                "letters\n        exclude_targets = (exclude_targets,)\n"), "")),
+    # --- thirteenth audit (Dec 2026) ----------------------------------------------------------
+    # (before its tests: the model tests killed thirteen of its fifteen bugs, first failures in
+    # tests/test_operations.py (five), the fifth audit's tests (three), the fourth audit's (three),
+    # the twelfth's (one) and the second's (one); its four fast-path-only bugs were killed by
+    # model tests run on the fast engine, not by tests/test_fast_path.py, which is not in them;
+    # tests/test_wiring_thirteenth_audit.py, added to them, kills all fifteen on its own,
+    # including the two survivors: the stand-down without the patron's push, and a fight
+    # counting the US's hidden choice before it shows)
+    # the stand-down at an operation's opening (step 0)
+    M("stand_down_ignores_push", "the militia weighs an operation's opening without the "
+      "patron's push (push taken as 1/2, the neutral value)",
+      (A + "militia.py", "                                             self.push, self.hold_ground,",
+       "                                             0.5, self.hold_ground,"),
+      (DAY, "stand_down_probability(believed, m[i, MR_MEAN], push(w, m, i),",
+       "stand_down_probability(believed, m[i, MR_MEAN], 0.5,")),
+    M("stand_down_ignores_hold_ground", "the militia's resolve to hold its own districts is "
+      "left out of the stand-down at an operation's opening (it weighs only in the fight)",
+      (MECH + "operation.py", "withdraw_probability(believed_win_chance, push, 0.0, hold_ground,",
+       "withdraw_probability(believed_win_chance, push, 0.0, 0.0,")),
+    M("stand_down_on_the_militias_chance", "the militia stands down on its own believed chance "
+      "in the fight, not the government's: it avoids the fights it expects to win",
+      (PKG + "model.py", "resists = not militia.stands_down(believed)",
+       "resists = not militia.stands_down(1.0 - believed)"),
+      (DAY, "stand_down_probability(believed, m[i, MR_MEAN],",
+       "stand_down_probability(1.0 - believed, m[i, MR_MEAN],")),
+    M("stand_down_reads_backing_as_resolve", "the stand-down's resolve factor reads the "
+      "militia's belief in US backing, not its belief that the government presses on",
+      (A + "militia.py", "stand_down_probability(believed_win_chance, self.resolve_belief.mean,",
+       "stand_down_probability(believed_win_chance, self.backing_belief.mean,"),
+      (DAY, "stand_down_probability(believed, m[i, MR_MEAN],",
+       "stand_down_probability(believed, m[i, MB_MEAN],")),
+    M("stand_down_fast_path_ignores_hold_ground", "the fast path alone leaves hold_ground out "
+      "of the stand-down at an operation's opening (the agent path right): the equality tests "
+      "must catch it",
+      (DAY, "m[i, HOLD_GROUND], w[SHARPNESS])\n    resists = not rng.random() < p\n",
+       "0.0, w[SHARPNESS])\n    resists = not rng.random() < p\n")),
+    # ceasefire talks, brokering
+    M("ceasefire_a_day_early", "a ceasefire takes hold a day before the talks have run their "
+      "talks_days (talks of one day end the day they open)",
+      (MECH + "operation.py", "    return talks_opened_day + talks_days\n",
+       "    return talks_opened_day + talks_days - 1\n")),
+    M("broker_sign_flipped", "the patron's brokering out of its client's losing has its sign "
+      "flipped: it opens talks when its client is winning the fight",
+      (MECH + "operation.py", "logistic(BROKER_SHARPNESS * (threshold - position))",
+       "logistic(BROKER_SHARPNESS * (position - threshold))")),
+    M("broker_fast_path_ignores_stability", "the fast path alone brokers out of war risk in "
+      "full whatever the patron's stability_priority (the agent path right)",
+      (DAY, "w[BROKER_THRESHOLD], weight, w[STABILITY])",
+       "w[BROKER_THRESHOLD], weight, 1.0)")),
+    # desertion and losses in a fight
+    M("desertion_cohesion_inverted", "desertion rises with the force's cohesion (its "
+      "complement dropped): a cohesive force melts away, a brittle one holds",
+      (MECH + "operation.py", "desertion_rate * (1.0 - force_cohesion)",
+       "desertion_rate * force_cohesion")),
+    M("militia_dead_stay_in_the_fight", "the militia's dead in a fight are counted and logged "
+      "but not taken from its fighters: it never weakens",
+      (PKG + "standoffs.py", "    militia.fighters -= militia_killed\n", ""),
+      (DAY, "    set_fighters(m, i, fighters(m, i) - militia_killed)\n", "")),
+    M("government_dead_uncounted_fast_path", "the fast path alone does not add the day's "
+      "government dead to the fight's tally (desertion never feels the losses): the equality "
+      "tests must catch it",
+      (DAY, "    so[s, S_GOV_KILLED] += government_killed\n", "")),
+    # custody: the release day
+    M("release_a_day_early_fast_path", "the fast path alone releases a case the day before its "
+      "drawn release day (the agent path right)",
+      (DAY, "if day >= m[i, RELEASE_DAY]:", "if day + 1 >= m[i, RELEASE_DAY]:")),
+    # what the government learns in a fight; what the US brings to it
+    M("fighting_day_weighs_half", "a day of fighting weighs half an observation in the "
+      "government's belief that the militia resists (as a public threat), not a full one",
+      (PKG + "standoffs.py",
+       "    gov.resistance_belief.observe(True)  # the militia fought back today\n",
+       "    gov.resistance_belief.observe(True, 0.5)  # the militia fought back today\n"),
+      (DAY, "    observe_world(w, GR_ALPHA, True)\n    s_gov, s_mil = fight_strengths(",
+       "    observe_world(w, GR_ALPHA, True, 0.5)\n    s_gov, s_mil = fight_strengths(")),
+    M("fight_on_the_hidden_step_in", "a fight counts the US's strength from its opening when "
+      "the US has chosen (hidden) to step in later, before it shows",
+      (PKG + "standoffs.py", "    us = 1.0 if s.us_stepped_in else 0.0\n",
+       "    us = 1.0 if s.us_will_step_in else 0.0\n"),
+      (DAY, "    us = 1.0 if so[s, S_STEPPED_IN] != 0 else 0.0\n",
+       "    us = 1.0 if so[s, S_WILL] != 0 else 0.0\n")),
+    # troops returning
+    M("redeploy_calm_ignores_calm_share", "a day counts as calm whenever the political cost is "
+      "below the casualty tolerance itself (redeploy_calm_share dropped)",
+      (MECH + "redeploy.py", "    return days + 1 if cost < calm_share * tolerance else 0",
+       "    return days + 1 if cost < tolerance else 0")),
 )
 
 

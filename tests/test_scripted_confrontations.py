@@ -66,7 +66,7 @@ def test_the_cli_says_which_events_and_how_to_fix_it(cli, tmp_path):
     path.write_text("name: same_day\nextends: june_2020_replay\nevents:\n"
                     "  - {name: big_op, date: 2020-06-25, actor: government, action: operation,"
                     " target: KH, figures: {troops: 3000, days: 5}}\n")
-    code, out, err = cli("run", path, "--posterior", "none", "--out", tmp_path / "out")
+    code, _out, err = cli("run", path, "--posterior", "none", "--out", tmp_path / "out")
     assert code == 2 and "Traceback" not in err
     assert str(path) in err and "big_op" in err and "ct_raid" in err
     assert "{name: X, remove: true}" in err

@@ -239,11 +239,11 @@ def _overlapping_confrontations(scenario: Strict) -> list[str]:
                     and first.action == "raid" else
                     f"within {label(i, first.name)}'s operation on {first.target} (days "
                     f"{day_a}-{last}, the most it lasts)")
-            return [f"{label(j, second.name)}: a scripted {second.action} on {second.target} on "
+            return [(f"{label(j, second.name)}: a scripted {second.action} on {second.target} on "
                     f"day {day_b}, {span}: the model plays each confrontation on its own and "
                     "would run the two side by side against the same fighters. Move one of them to a later "
                     "day (after the operation's last day), shorten the operation's days, or "
-                    "remove one (in an extending file {name: X, remove: true})"]
+                    "remove one (in an extending file {name: X, remove: true})")]
     return []
 
 

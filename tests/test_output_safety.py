@@ -361,6 +361,10 @@ def test_stale_temporary_folders_of_a_killed_run_are_cleared(tmp_path):
     stale = tmp_path / ".run.partial-abc"
     stale.mkdir()
     (stale / "militias.parquet").write_bytes(b"half")
+    # a staged folder holds its record from the moment it is made (a user's folder so named
+    # is refused instead: tests/test_hostile_inputs_seventh_audit.py)
+    (stale / ".leverage-sim.json").write_text(
+        '{"written_by": "leverage-sim", "kind": "run", "files": []}')
     assert cli(*RUN, "--out", tmp_path / "run") == 0
     assert leftovers(tmp_path) == []  # the claim removed it while holding the lock
 

@@ -92,6 +92,13 @@ class Fact(Strict):
         if not low <= self.observed <= high:
             raise ValueError(f"fact '{self.name}': observed {self.observed} is outside its "
                              f"range [{low}, {high}]")
+        if self.statistic in statistics.WHOLE and math.ceil(low) > math.floor(high):
+            given = (f"range [{low:g}, {high:g}] holds" if self.range
+                     else f"observed {high:g} (no range) is")
+            raise ValueError(f"fact '{self.name}': {given} no whole number, but statistic "
+                             f"{self.statistic} gives only whole numbers, so the fit could never "
+                             f"match it: write a whole number, or a range around the value "
+                             f"(e.g. range: [{math.floor(low):g}, {math.ceil(high):g}])")
         return self
 
     @property
@@ -120,6 +127,32 @@ class Episode(Strict):
         dupes = repeated(names)
         if dupes:
             raise ValueError(f"fact names must be unique, repeated: {', '.join(dupes)}")
+        return self
+
+    @model_validator(mode="after")
+    def _overrides_the_runs_read(self) -> Episode:
+        """Refuse what the runs would silently ignore: a seed (calibrate and validate-model
+        seed every run), a horizon set twice, events removed as in an extending file (an
+        episode's events are added) or given beside an override of the whole list."""
+        first = {str(path).strip().split(".")[0].split("[")[0]: path for path in self.overrides}
+        if "seed" in first:
+            raise ValueError(f"overrides sets '{first['seed']}', which no run reads: calibrate "
+                             "and validate-model give every run its own seed (from their "
+                             "--seed); remove it")
+        if "horizon_days" in first and self.horizon_days is not None:
+            raise ValueError(f"horizon_days ({self.horizon_days}) and overrides "
+                             f"'{first['horizon_days']}' both set the run's days, and the "
+                             "override would win unseen; keep horizon_days only")
+        if "events" in (str(path).strip() for path in self.overrides) and self.events:
+            raise ValueError("overrides 'events' replaces the whole list of events after the "
+                             "episode's own events are added, so they would be dropped unseen; "
+                             "keep one of the two")
+        removed = [e.get("name") for e in self.events if isinstance(e, dict) and "remove" in e]
+        if removed:
+            raise ValueError(f"events: '{removed[0]}' has remove, but an episode's events are "
+                             "added to its scenario's (only an extending scenario file removes "
+                             "one): write a scenario that extends this one with {name: "
+                             f"{removed[0]}, remove: true}} and name it in 'scenario'")
         return self
 
 

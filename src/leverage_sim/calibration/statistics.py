@@ -85,6 +85,8 @@ _NUMBER_ARGS = ("min_value",)
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 SHARES = frozenset({"share_in_window", "followed_by"})
 """Statistics whose value is a share, 0 to 1."""
+WHOLE = frozenset({"count", "occurred", "days_until"})
+"""Statistics whose value is a whole number (``days_until``'s cap is one)."""
 
 
 def value_limits(name: str, arguments: dict[str, Any]) -> tuple[float, float]:

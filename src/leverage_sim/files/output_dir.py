@@ -382,12 +382,31 @@ class _Swap:
         elif winner == "old":
             self.undo()
             done = "restored"
-        for stale in (self.new, self.old, *self.target.parent.glob(
-                f".{glob.escape(self.target.name)}.partial-*"),
-                *self.target.parent.glob(f".{glob.escape(self.target.name)}.old-*")):
-            shutil.rmtree(stale, ignore_errors=True)
+        stale = [p for p in (self.new, self.old, *self.target.parent.glob(
+                 f".{glob.escape(self.target.name)}.partial-*"),
+                 *self.target.parent.glob(f".{glob.escape(self.target.name)}.old-*"))
+                 if p.exists() or p.is_symlink()]
+        for path in stale:  # all checked before any is removed
+            _refuse_if_not_ours(path, self.target)
+        for path in stale:
+            shutil.rmtree(path, ignore_errors=True)
         self.journal.with_name(self.journal.name + ".tmp").unlink(missing_ok=True)
         return done
+
+
+def _refuse_if_not_ours(path: Path, target: Path) -> None:
+    """An :class:`OutputError` unless ``path``, a name beside ``target`` that leverage-sim
+    uses for its temporary folders (``.NAME.partial``, ``.NAME.old``), is a folder it left
+    (it holds a record or a manifest) or an empty one: a user's folder so named is never
+    deleted as a leftover."""
+    ours = path.is_dir() and not path.is_symlink() and (
+        folder_kind(path) is not None or not any(path.iterdir()))
+    if not ours:
+        what = "folder" if path.is_dir() and not path.is_symlink() else \
+            "symbolic link" if path.is_symlink() else "file"
+        raise OutputError(f"'{path}' is a {what} leverage-sim did not write, under a name it "
+                          f"uses beside --out '{target}' for its temporary folders; it is left "
+                          "untouched. Rename or move it, or choose another --out.")
 
 
 def _sync_folder(folder: Path) -> None:
@@ -480,6 +499,7 @@ class OutputFolder:
         if self.staged:
             self.path = self._swap.new
             self.path.mkdir()
+            self._write_record(self.path, [])  # marks it as ours until commit lists the files
 
     def _make_parents(self, parent: Path) -> None:
         missing = [p for p in (parent, *parent.parents) if not p.exists()]
@@ -583,7 +603,7 @@ class OutputFolder:
                 self.keep()
             return
         written = sorted(p.relative_to(self.path).as_posix() for p in self.path.rglob("*")
-                         if not p.is_dir())
+                         if not p.is_dir() and p != self.path / RECORD)
         self._write_record(self.path, written)
         if self._replace:
             self._swap.set_aside("new")

@@ -34,7 +34,14 @@ from leverage_sim.errors import InputError
 from leverage_sim.files.safe_yaml import load_text, require_file, require_path
 from leverage_sim.scenario import overrides as ov
 from leverage_sim.scenario.distributions import DISTRIBUTIONS, Parameter  # noqa: F401 (the sweep API)
-from leverage_sim.scenario.loader import is_scenario_path, read_yaml, validate
+from leverage_sim.scenario.loader import (
+    FILE_KINDS,
+    field_of,
+    is_scenario_path,
+    read_yaml,
+    refuse_other_kind,
+    validate,
+)
 from leverage_sim.scenario.schema_base import FrozenStrict, Name
 
 DESIGNS = ("grid", "lhs", "sobol", "saltelli", "morris", "random")
@@ -118,6 +125,7 @@ class SweepSpec(FrozenStrict):
         """Read and validate a sweep YAML file (``name`` defaults to the file's stem)."""
         path = find_sweep(path)
         data = read_yaml(path)
+        refuse_other_kind(data, path, "sweep file", own=cls.model_fields)
         data.setdefault("name", path.stem)
         base = data.get("base")
         if isinstance(base, str) and not Path(base).is_absolute() and (path.parent / base).is_file():
@@ -151,7 +159,7 @@ class SweepSpec(FrozenStrict):
         try:
             spec = cls.model_validate(dict(data))
             problems = [f"'parameters['{path}']': {why}" for path, p in spec.parameters.items()
-                        if (why := p.repeats())]
+                        if (why := p.repeats() or _fractions_of_a_whole_number(path, p))]
         except ValidationError as e:
             problems = [_describe(err) for err in e.errors()]
         if problems:
@@ -180,6 +188,36 @@ class SweepSpec(FrozenStrict):
     def paths(self) -> list[str]:
         """Swept parameter paths, in order."""
         return list(self.parameters)
+
+
+def _fractions_of_a_whole_number(path: str, p: Parameter) -> str | None:
+    """Why parameter ``p`` would give field ``path``, which holds whole numbers (seats,
+    fighters, capacity), a fraction, or None: a continuous draw without ``integer: true``, a
+    range whose steps fall between whole numbers, a value with a fraction. Each such point
+    would fail as a scenario whose fix ("the file or the --set override") is not where the
+    mistake is."""
+    try:
+        info = field_of(path)
+    except InputError:
+        return None  # a retired field: validating the scenario names what replaced it
+    if info is None or info.annotation is not int:
+        return None
+    values = p.discrete
+    if values is None:
+        return None if p.integer else (
+            f"{path} holds whole numbers but a continuous {p.distribution or 'uniform'} draw "
+            "gives fractions: add integer: true (draws rounded), or give whole-number values "
+            "(values: [...], or range: [lo, hi] with steps whose values are whole; on the "
+            "command line lo:hi:n or a comma list)")
+    fraction = next((v for v in values if isinstance(v, float) and not v.is_integer()), None)
+    if fraction is None:
+        return None
+    if p.range is None:
+        return f"{path} holds whole numbers, not {fraction:g}: list whole numbers in values"
+    lo, hi = p.range
+    return (f"{path} holds whole numbers, but range [{lo:g}, {hi:g}] in {p.steps} steps gives "
+            f"{fraction:g}: choose steps so that (hi - lo) / (steps - 1) is whole, or list "
+            "whole numbers in values")
 
 
 def parse_params(params: Iterable[str], option: str = "--param") -> dict[str, dict[str, Any]]:
@@ -251,6 +289,8 @@ def is_sweep_file(name_or_path: str) -> bool:
             raise
         return False
     data = read_yaml(path)
+    if not any(key in data for key in FILE_KINDS["scenario"].keys):  # a scenario is swept
+        refuse_other_kind(data, path, "sweep file", own=SweepSpec.model_fields)
     return "parameters" in data or "base" in data
 
 

@@ -26,8 +26,8 @@ SEVERAL_ROWS = ("A run can count in several rows: it can hold several standoffs,
 
 FIGURES = (
     "arrests", "max_muster_size", "public_threats", "detainees_released", "fight_days",
-    "fight_deaths", "deserters", "attacks", "attacks_intercepted", "us_casualties", "us_strikes", "final_authority",
-    "final_mean_autonomy",
+    "fight_deaths", "deserters", "attacks", "attacks_intercepted", "us_casualties", "us_strikes",
+    "final_authority", "final_mean_autonomy",
 )
 
 

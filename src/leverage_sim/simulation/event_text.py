@@ -150,6 +150,7 @@ def stands_down(win_chance: float) -> str:
 
 
 def stood_down(militia: str) -> str:
+    """Why an operation ended the day it opened: the militia did not resist."""
     return f"{militia} stands down without a fight"
 
 

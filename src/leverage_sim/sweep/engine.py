@@ -202,7 +202,7 @@ def plan_sweep(spec: SweepSpec, scenario_dirs: tuple[str | Path, ...] = ()
         run_seeds(seed, 1, SEED_SAMPLE)
         print(plan_note(spec.name, n_runs, len(spec.paths),
                         (time.perf_counter() - began) / SEED_SAMPLE), file=sys.stderr)
-    design, unit = _design(spec, seed)
+    design, unit = _design(spec)
     columns = {p: design.points[p].to_numpy() for p in spec.paths}
     seeds = run_seeds(seed, design.n_points, spec.replications)
     plan = Plan(spec, base, source, columns, seeds, {}, posterior)
@@ -239,10 +239,10 @@ def plan_sweep(spec: SweepSpec, scenario_dirs: tuple[str | Path, ...] = ()
                   "seconds_per_run": seconds_per_run}
 
 
-def _design(spec: SweepSpec, seed: int) -> tuple[Design, pd.DataFrame]:
-    """The design of ``spec`` from the master ``seed``, and its unit-cube table (point_id and
-    one column per parameter, as design.parquet stores it)."""
-    design = build_design(spec, np.random.SeedSequence(seed).spawn(2)[0])
+def _design(spec: SweepSpec) -> tuple[Design, pd.DataFrame]:
+    """The design of ``spec`` from its master seed (set: the plan's, resolved), and its
+    unit-cube table (point_id and one column per parameter, as design.parquet stores it)."""
+    design = build_design(spec, np.random.SeedSequence(spec.seed).spawn(2)[0])
     unit = pd.DataFrame(design.unit, columns=spec.paths)
     unit.insert(0, "point_id", design.points["point_id"])
     return design, unit
@@ -420,7 +420,7 @@ def _restore_design(store: SweepStore, plan: Plan) -> None:
     """Rewrite a resumed sweep's missing ``design.parquet`` (the unit-cube design that
     sensitivity analysis reads): the design is a function of the stored sweep and its seed, so
     it is built again and written if its points are the stored ones."""
-    design, unit = _design(plan.spec, plan.spec.seed)
+    design, unit = _design(plan.spec)
     if not design.points.equals(store.read_table("points").to_pandas()):
         raise InputError(f"{store.out / 'design.parquet'} is missing, and building the stored "
                          "sweep's design again gives other points than points.parquet holds "

@@ -4,8 +4,8 @@ brokering a ceasefire.
 
 A **confrontation** is a standoff (:mod:`.standoff`) or an **operation** (a scripted
 ``operation``: thousands of troops sent into a militia's area for up to ``days`` days). An
-operation is a *fight* from its opening unless the militia stands down; a standoff becomes one when its muster
-turns into an armed clash (then it lasts at most :data:`MAX_CLASH_DAYS`).
+operation is a *fight* from its opening unless the militia stands down; a standoff becomes one
+when its muster turns into an armed clash (then it lasts at most :data:`MAX_CLASH_DAYS`).
 
 0. **Resist or stand down** (an operation's opening; ``LeverageModel.operation``): the militia
    does not resist with probability

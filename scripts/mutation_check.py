@@ -1315,31 +1315,51 @@ MUTATIONS: tuple[Mutation, ...] = (
     # the stand-down at an operation's opening (step 0)
     M("stand_down_ignores_push", "the militia weighs an operation's opening without the "
       "patron's push (push taken as 1/2, the neutral value)",
-      (A + "militia.py", "                                             self.push, self.hold_ground,",
-       "                                             0.5, self.hold_ground,"),
-      (DAY, "stand_down_probability(believed, m[i, MR_MEAN], push(w, m, i),",
-       "stand_down_probability(believed, m[i, MR_MEAN], 0.5,")),
+      (A + "militia.py", "                                             self.resolve_belief.mean, self.push,",
+       "                                             self.resolve_belief.mean, 0.5,"),
+      (DAY, "stand_down_probability(believed, expected, m[i, MR_MEAN], push(w, m, i),",
+       "stand_down_probability(believed, expected, m[i, MR_MEAN], 0.5,")),
     M("stand_down_ignores_hold_ground", "the militia's resolve to hold its own districts is "
       "left out of the stand-down at an operation's opening (it weighs only in the fight)",
-      (MECH + "operation.py", "withdraw_probability(believed_win_chance, push, 0.0, hold_ground,",
-       "withdraw_probability(believed_win_chance, push, 0.0, 0.0,")),
+      (MECH + "operation.py", "                                   hold_ground, sharpness)",
+       "                                   0.0, sharpness)")),
     M("stand_down_on_the_militias_chance", "the militia stands down on its own believed chance "
       "in the fight, not the government's: it avoids the fights it expects to win",
-      (PKG + "model.py", "resists = not militia.stands_down(believed)",
-       "resists = not militia.stands_down(1.0 - believed)"),
-      (DAY, "stand_down_probability(believed, m[i, MR_MEAN],",
-       "stand_down_probability(1.0 - believed, m[i, MR_MEAN],")),
+      (PKG + "model.py", "resists = not militia.stands_down(believed,",
+       "resists = not militia.stands_down(1.0 - believed,"),
+      (DAY, "stand_down_probability(believed, expected,",
+       "stand_down_probability(1.0 - believed, expected,")),
     M("stand_down_reads_backing_as_resolve", "the stand-down's resolve factor reads the "
       "militia's belief in US backing, not its belief that the government presses on",
-      (A + "militia.py", "stand_down_probability(believed_win_chance, self.resolve_belief.mean,",
-       "stand_down_probability(believed_win_chance, self.backing_belief.mean,"),
-      (DAY, "stand_down_probability(believed, m[i, MR_MEAN],",
-       "stand_down_probability(believed, m[i, MB_MEAN],")),
+      (A + "militia.py", "                                             self.resolve_belief.mean, self.push,",
+       "                                             self.backing_belief.mean, self.push,"),
+      (DAY, "stand_down_probability(believed, expected, m[i, MR_MEAN],",
+       "stand_down_probability(believed, expected, m[i, MB_MEAN],")),
     M("stand_down_fast_path_ignores_hold_ground", "the fast path alone leaves hold_ground out "
       "of the stand-down at an operation's opening (the agent path right): the equality tests "
       "must catch it",
       (DAY, "m[i, HOLD_GROUND], w[SHARPNESS])\n    resists = not rng.random() < p\n",
        "0.0, w[SHARPNESS])\n    resists = not rng.random() < p\n")),
+    # the first day's expected losses in the stand-down (backward induction, Dec 2026)
+    M("stand_down_ignores_expected_losses", "the militia weighs an operation's opening at no "
+      "losses again: what it expects to lose on the first day is left out",
+      (MECH + "operation.py", "withdraw_probability(believed_win_chance, push, expected_losses,",
+       "withdraw_probability(believed_win_chance, push, 0.0,")),
+    M("stand_down_expected_losses_reversed", "the losses the militia expects on the first day "
+      "keep it in the streets instead of pressing it to stand down",
+      (MECH + "operation.py", "withdraw_probability(believed_win_chance, push, expected_losses,",
+       "withdraw_probability(believed_win_chance, push, -expected_losses,")),
+    M("stand_down_losses_from_own_strength", "the militia expects the first day's losses from "
+      "its own strength, not the government's (with the US weighted by its belief)",
+      (PKG + "model.py", "self.government.combat_lethality, s_gov, militia.fighters))",
+       "self.government.combat_lethality, s_mil, militia.fighters))"),
+      (DAY, "operation.expected_loss_share(w[G_LETHALITY], s_gov, fighters(m, i))",
+       "operation.expected_loss_share(w[G_LETHALITY], s_mil, fighters(m, i))")),
+    M("stand_down_fast_path_losses_at_militia_lethality", "the fast path alone expects the "
+      "first day's losses at the militia's own lethality, not the government's (the agent path "
+      "right): the equality tests must catch it",
+      (DAY, "operation.expected_loss_share(w[G_LETHALITY], s_gov, fighters(m, i))",
+       "operation.expected_loss_share(m[i, M_LETHALITY], s_gov, fighters(m, i))")),
     # ceasefire talks, brokering
     M("ceasefire_a_day_early", "a ceasefire takes hold a day before the talks have run their "
       "talks_days (talks of one day end the day they open)",

@@ -399,13 +399,24 @@ def test_a_standoffs_clash_lasts_and_the_us_can_step_into_it(replay):
 
 # ---- the militia resists or stands down at an operation's opening (step 0) -----------------
 def test_the_militia_stands_down_when_it_believes_it_loses_and_that_the_government_presses_on():
-    base = op.stand_down_probability(0.7, 0.8, 0.5, 0.1, 10.0)
-    assert op.stand_down_probability(0.9, 0.8, 0.5, 0.1, 10.0) > base  # a worse contest
-    assert op.stand_down_probability(0.7, 0.3, 0.5, 0.1, 10.0) < base  # expects a halt
-    assert op.stand_down_probability(0.7, 0.8, 0.9, 0.1, 10.0) < base  # the patron pushes
-    assert op.stand_down_probability(0.7, 0.8, 0.5, 0.3, 10.0) < base  # holds its ground
-    assert op.stand_down_probability(0.99, 0.0, 0.0, 0.0, 100.0) == 0.0
+    base = op.stand_down_probability(0.7, 0.0, 0.8, 0.5, 0.1, 10.0)
+    assert op.stand_down_probability(0.9, 0.0, 0.8, 0.5, 0.1, 10.0) > base  # a worse contest
+    assert op.stand_down_probability(0.7, 0.0, 0.3, 0.5, 0.1, 10.0) < base  # expects a halt
+    assert op.stand_down_probability(0.7, 0.0, 0.8, 0.9, 0.1, 10.0) < base  # the patron pushes
+    assert op.stand_down_probability(0.7, 0.0, 0.8, 0.5, 0.3, 10.0) < base  # holds its ground
+    assert op.stand_down_probability(0.99, 0.0, 0.0, 0.0, 0.0, 100.0) == 0.0
     assert base == pytest.approx(0.8 * op.withdraw_probability(0.7, 0.5, 0.0, 0.1, 10.0))
+    # the losses it expects on the first day press it to stand down, as losses press it to
+    # leave in a fight: backward induction over its own withdrawal rule
+    assert op.stand_down_probability(0.7, 0.05, 0.8, 0.5, 0.1, 10.0) > base
+    assert op.stand_down_probability(0.7, 0.05, 0.8, 0.5, 0.1, 10.0) == pytest.approx(
+        0.8 * op.withdraw_probability(0.7, 0.5, 0.05, 0.1, 10.0))
+
+
+def test_the_losses_a_side_expects_are_the_days_mean_over_its_force():
+    assert op.expected_loss_share(0.001, 20_000.0, 1_000) == pytest.approx(0.02)
+    assert op.expected_loss_share(0.01, 20_000.0, 100) == 1.0  # capped at the whole force
+    assert op.expected_loss_share(0.001, 20_000.0, 0) == 1.0  # nothing to resist with
 
 
 def test_the_militia_judges_an_operation_with_its_own_belief_in_us_backing():
@@ -420,12 +431,14 @@ def test_the_militia_judges_an_operation_with_its_own_belief_in_us_backing():
     for mean in (0.1, 0.9):
         kh.backing_belief = BetaBelief.from_mean(mean, 4.0)
         gov.backing_belief = BetaBelief.from_mean(1.0 - mean, 4.0)
-        asked: list[float] = []
-        kh.stands_down = asked.append  # records the contest; None: the militia resists
+        asked: list[tuple[float, float]] = []
+        kh.stands_down = lambda *contest, asked=asked: asked.append(contest)  # None: resists
         model.operation(kh, troops=6000, days=10)
-        (seen[mean],) = asked
+        ((seen[mean], losses),) = asked
         s_gov = 6000 * (0.5 + 0.5 * gov.authority) + mean * u
         assert seen[mean] == pytest.approx(s_gov / (s_gov + kh.fighters * kh.cohesion))
+        # the first day's losses it expects: the government's lethality on that strength
+        assert losses == pytest.approx(gov.combat_lethality * s_gov / kh.fighters)
     assert seen[0.9] > seen[0.1]
 
 
@@ -491,6 +504,24 @@ def test_a_militia_that_believes_in_us_backing_or_faces_more_of_it_stands_down_m
             > stood_down(**{"foreign_forces.air_support": 0}) + 0.04)
     assert stood_down(**{"militias[KH].prior_government_resolve": 0.1}) < base - 0.15
     assert stood_down(**{"foreign_forces.backing": 1.0}) == base  # the same draws, unseen
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_militia_that_expects_heavy_losses_stands_down_even_with_resolve_to_hold(seed):
+    """KH (7,000 fighters, hold_ground 0.6: at no losses it leaves only at a contest ratio
+    above ~1.1, never) meets an operation of 60,000 with a belief of 0.9 that the government
+    presses on. It stands down far more often when the government's fire would kill a
+    noticeable share of its fighters on the first day (combat lethality 0.005: ~3% of them)
+    than when that fire is light (0.0002: ~0.1%). Measured 0.55-0.62 against 0.16-0.22 on the
+    three seeds; the same share both ways if the expected losses are left out."""
+    def stood_down(lethality: float) -> float:
+        sc = mini(**{"militias[KH].hold_ground": 0.6, "government.combat_lethality": lethality,
+                     "militias[KH].prior_government_resolve": 0.9,
+                     "events": [{**OPERATION, "figures": {"troops": 60_000, "days": 10}}]})
+        run = fastpath.Runner(sc)
+        return np.mean([any(r[2] == "comply" for r in run(s).log.rows)
+                        for s in range(seed * 10_000, seed * 10_000 + RUNS)])
+    assert stood_down(0.005) > stood_down(0.0002) + 0.25
 
 
 # ---- what it does over many runs (fast path), on three seeds -------------------------------

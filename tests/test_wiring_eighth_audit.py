@@ -107,14 +107,17 @@ def test_a_fight_weighs_the_government_by_the_troops_still_in_it(replay):
     troops desert in droves (cohesion 0, desertion rate 1: d = 1 − p ≈ 0.85 on day 1) kills
     fewer than 40% as many of KH's fighters on day 2 as on day 1 (about 15%; at most 27% in 30
     seeds tried, with 126 or more dead on day 1 and 844 or more deserters), in each of three
-    runs, on both paths; weighing the troops it started with would kill as many."""
+    runs, on both paths; weighing the troops it started with would kill as many. KH expects
+    the government to halt (resolve belief 0), so it never stands down at the opening, however
+    deadly the first day it expects."""
     op = {"day": 0, "actor": "government", "action": "operation", "target": "KH",
           "figures": {"troops": 1000, "days": 3}}
     sc = _scenario(replay, **{**NO_ATTACKS, **NO_THREATS, **CERTAIN_TO_HOLD, **NO_BROKER,
                               "horizon_days": 3, "events": [op], "foreign_forces.backing": 0.0,
                               "government.combat_lethality": 0.2,
                               "government.force_cohesion": 0.0, "government.desertion_rate": 1.0,
-                              "militias[KH].combat_lethality": 0.0})
+                              "militias[KH].combat_lethality": 0.0,
+                              "militias[KH].prior_government_resolve": 0.0})
     for ev in _events(sc, range(1, 4)):
         for _, run in ev.groupby("replication"):
             dead = run[run["action"] == "fighting"].set_index("day")["value"]

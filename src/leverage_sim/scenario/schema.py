@@ -225,7 +225,8 @@ class Government(Strict):
         0.001, unit="killed/day per personnel-equivalent", ge=0, le=1,
         description="Militia fighters the government's side kills per day of fighting per "
         "personnel-equivalent of its strength S_g (Lanchester square law; "
-        "mechanisms/operation.py).",
+        "mechanisms/operation.py); a militia facing an operation expects the first day's "
+        "losses from it when it decides to resist or stand down (step 0).",
         source="Basra, 25-31 Mar 2008: 210 (210-415) killed in Basra in six days with ~15,000 "
         "government troops and ~16,000 militia fighters engaged (Iraqi Interior Ministry, "
         "Reuters 2008-03-31 and Aswat al-Iraq 2008-04-14): 35-70 a day ≈ 0.001 × (11,000 + "

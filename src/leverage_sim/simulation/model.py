@@ -183,9 +183,11 @@ class LeverageModel(mesa.Model):
         self.patron.react_to_raid()
         s = self.open_standoff(militia, 0, 0, operation=True)
         standoffs.start_fight(s, fighting, militia.fighters, self.day + days)
-        believed = standoff.contest_ratio(  # the fight's strengths, as the militia sees them
-            *standoffs.fight_strengths(self, s, militia.backing_belief.mean))
-        resists = not militia.stands_down(believed)
+        # the fight's strengths and its first day's losses, as the militia sees them
+        s_gov, s_mil = standoffs.fight_strengths(self, s, militia.backing_belief.mean)
+        believed = standoff.contest_ratio(s_gov, s_mil)
+        resists = not militia.stands_down(believed, operation.expected_loss_share(
+            self.government.combat_lethality, s_gov, militia.fighters))
         self.government.resistance_belief.observe(resists)
         if not resists:
             self.record(militia.name, "comply", "government", event_text.stands_down(believed),

@@ -115,12 +115,14 @@ class Militia(mesa.Agent):
             intimidation.stake_term(self.stake, self.stake_sensitivity))
         return bool(self.model.rng.random() < p)
 
-    def stands_down(self, believed_win_chance: float) -> bool:
+    def stands_down(self, believed_win_chance: float, expected_losses: float) -> bool:
         """Answer to an operation's opening (mechanisms/operation.py, step 0): True = no
         resistance, False = fight; ``believed_win_chance`` (0–1) the government's chance in the
-        fight as the militia sees it (the US's strength weighted by its own belief in backing)."""
-        p = operation.stand_down_probability(believed_win_chance, self.resolve_belief.mean,
-                                             self.push, self.hold_ground,
+        fight as the militia sees it (the US's strength weighted by its own belief in backing),
+        ``expected_losses`` (0–1) the share of its fighters it expects to lose the first day."""
+        p = operation.stand_down_probability(believed_win_chance, expected_losses,
+                                             self.resolve_belief.mean, self.push,
+                                             self.hold_ground,
                                              self.model.government.decision_sharpness)
         return bool(self.model.rng.random() < p)
 

@@ -890,7 +890,8 @@ def operation_opens(rng, day, w, m, so, ev, i, troops, days, note):
     start_fight(so, k, fighting, fighters(m, i), day + days)
     s_gov, s_mil = fight_strengths(w, m, so, k, m[i, MB_MEAN])
     believed = standoff.contest_ratio(s_gov, s_mil)
-    p = operation.stand_down_probability(believed, m[i, MR_MEAN], push(w, m, i),
+    expected = operation.expected_loss_share(w[G_LETHALITY], s_gov, fighters(m, i))
+    p = operation.stand_down_probability(believed, expected, m[i, MR_MEAN], push(w, m, i),
                                          m[i, HOLD_GROUND], w[SHARPNESS])
     resists = not rng.random() < p
     observe_world(w, GR_ALPHA, resists)

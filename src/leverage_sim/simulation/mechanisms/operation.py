@@ -10,20 +10,28 @@ when its muster turns into an armed clash (then it lasts at most :data:`MAX_CLAS
 0. **Resist or stand down** (an operation's opening; ``LeverageModel.operation``): the militia
    does not resist with probability
 
-       resolve_belief × σ(k × (p_m − ½ − (push − ½)/2 − hold_ground))
+       resolve_belief × σ(k × (p_m − ½ − (push − ½)/2 − hold_ground + LOSS_WEIGHT × ℓ_m))
 
-   — its withdrawal of step 6 on the contest *it believes* it faces,
+   — its withdrawal of step 6 as it expects to face it at the end of the first day of
+   fighting: on the contest *it believes* it faces,
    ``p_m = S_g(E_m[backing]) / (S_g(E_m[backing]) + S_m)`` (the operation's committed troops,
-   the US's strength weighted by the militia's own belief that the US steps in), with no losses
-   yet, times its belief that the government presses on (a militia expecting a halt holds its
-   ground; the belief a raid's muster decision uses). Standing down ends the operation the day
-   it opens: no fight, the government holds (the militia ``comply`` event, then ``hold_firm``),
-   and the government's belief that militias resist learns from it as from a raid's answer.
-   Reasoning and record: a militia that has just seen the foreign force step in, facing a force
-   it cannot match, avoids a fight it expects to lose — Amarah, June 2008, where Jaysh al-Mahdi
-   let thousands of Iraqi troops with US advisers enter without a fight weeks after US forces
-   had fought beside Iraqi units in Basra and Sadr City; Basra in March, when it had not yet
-   seen that, it resisted.
+   the US's strength weighted by the militia's own belief that the US steps in), and with the
+   losses it expects that day, ``ℓ_m = min(1, λ_g × S_g(E_m[backing]) / F_m)`` (step 2's mean
+   on that believed strength, as a share of its fighters), times its belief that the
+   government presses on (a militia expecting a halt holds its ground; the belief a raid's
+   muster decision uses). A militia that expects to leave the streets after a day of losses
+   spares itself the day (backward induction over the rule it would then follow): a small
+   militia facing a large force it believes backed expects to lose a large share of its
+   fighters at once, a large one facing a force of its size little. Standing down ends the
+   operation the day it opens: no fight, the government holds (the militia ``comply`` event,
+   then ``hold_firm``), and the government's belief that militias resist learns from it as
+   from a raid's answer. Reasoning and record: a militia that has just seen the foreign force
+   step in, facing a force it cannot match, avoids a fight it expects to lose — Amarah, June
+   2008, where Jaysh al-Mahdi let thousands of Iraqi troops with US advisers enter without a
+   fight weeks after US forces had fought beside Iraqi units in Basra and Sadr City; Basra in
+   March, when it had not yet seen that, it resisted. (Until December 2026 the rule was
+   taken at no losses, so a militia whose ``hold_ground`` exceeds ½ never stood down at any
+   odds.)
 
 Each day of a fight (from the day after it opens; played by
 :func:`leverage_sim.simulation.standoffs.play_day`):
@@ -174,15 +182,26 @@ def withdraw_probability(win_chance: float, push: float, loss_share: float,
 
 
 @jitable
-def stand_down_probability(believed_win_chance: float, expected_resolve: float, push: float,
-                           hold_ground: float, sharpness: float) -> float:
+def expected_loss_share(lethality: float, enemy_strength: float, force: float) -> float:
+    """Share (0–1) of ``force`` (persons) a side expects to lose in one day of fighting: step
+    2's mean ``lethality × enemy_strength`` over its force (1 without a force)."""
+    if force <= 0:
+        return 1.0
+    return min(1.0, lethality * enemy_strength / force)
+
+
+@jitable
+def stand_down_probability(believed_win_chance: float, expected_losses: float,
+                           expected_resolve: float, push: float, hold_ground: float,
+                           sharpness: float) -> float:
     """Chance (0–1) the militia does not resist an operation at its opening (the module's step
     0): :func:`withdraw_probability` on the contest it believes it faces
     (``believed_win_chance``, the government's chance with the US weighted by the militia's
-    belief in its backing), with no losses yet, times ``expected_resolve`` (0–1), its belief
-    that the government presses on."""
-    return expected_resolve * withdraw_probability(believed_win_chance, push, 0.0, hold_ground,
-                                                   sharpness)
+    belief in its backing) and the share of its fighters it expects to lose on the first day
+    (``expected_losses``, 0–1: :func:`expected_loss_share`), times ``expected_resolve`` (0–1),
+    its belief that the government presses on."""
+    return expected_resolve * withdraw_probability(believed_win_chance, push, expected_losses,
+                                                   hold_ground, sharpness)
 
 
 @jitable

@@ -24,6 +24,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
 from leverage_sim.scenario.event_schema import RULES
+from leverage_sim.scenario.renamed import old_names
 from leverage_sim.scenario.schema import Scenario
 from leverage_sim.scenario.schema_base import Strict, allowed_range
 
@@ -81,20 +82,31 @@ def _default(info: FieldInfo) -> str:
     return repr(value) if isinstance(value, str) else str(value)
 
 
-def reference_rows(model: type[Strict] = Scenario, prefix: str = "") -> Iterator[ParamRow]:
-    """Every parameter of ``model`` (default: the whole scenario), sections flattened."""
+def reference_rows(model: type[Strict] = Scenario, prefix: str = "",
+                   list_name: str = "") -> Iterator[ParamRow]:
+    """Every parameter of ``model`` (default: the whole scenario), sections flattened;
+    ``list_name`` is the list ``model``'s entries are in (``militias``), if any."""
     for name, info in model.model_fields.items():
         section, is_list = _nested(info.annotation)
         if section is not None:
             key = ("[NAME]" if section.model_fields["name"].is_required() else "[i]") \
                 if is_list else ""
-            yield from reference_rows(section, f"{prefix}{name}{key}.")
+            yield from reference_rows(section, f"{prefix}{name}{key}.", name if is_list else "")
             continue
         extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
         yield ParamRow(f"{prefix}{name}", str(extra.get("unit", "")), _default(info),
-                       _range(info), info.description or "", str(extra.get("source", "")))
+                       _range(info), _meaning(info, list_name, name),
+                       str(extra.get("source", "")))
     if model is Scenario:
         yield from figure_rows()
+
+
+def _meaning(info: FieldInfo, list_name: str, name: str) -> str:
+    """The field's description, and the old names it is still read by (if any)."""
+    old = ", ".join(f"`{o}`" for o in old_names(list_name, name))
+    renamed = (f" Formerly {old}: the old name is still read (files, --set, scripted set, "
+               "sweep and calibration paths); giving both is refused.") if old else ""
+    return (info.description or "") + renamed
 
 
 def figure_rows() -> Iterator[ParamRow]:

@@ -14,7 +14,7 @@ import pytest
 from leverage_sim import load_sweep
 from leverage_sim.errors import InputError
 from leverage_sim.scenario.loader import field_of, load_scenario
-from leverage_sim.scenario.param_reference import reference_rows
+from leverage_sim.scenario.param_reference import markdown_table, reference_rows
 from leverage_sim.scenario.schema import Militia, Scenario
 from leverage_sim.simulation.replication import simulate, summarise_run
 from tests.calibration_fixture import tiny_config
@@ -188,5 +188,7 @@ def test_the_reference_names_the_old_name_once_as_still_read():
     assert "militias[NAME].capital_fighters" not in rows
     meaning = rows["militias[NAME].local_fighters"].meaning
     assert "where the government confronts the militia" in meaning
-    assert "Formerly `capital_fighters`" in meaning and "giving both is refused" in meaning
-    assert sum("capital_fighters" in r.meaning for r in rows.values()) == 1
+    assert [(r.path, r.formerly) for r in rows.values() if r.formerly] == [
+        ("militias[NAME].local_fighters", OLD)]
+    assert "`militias[NAME].local_fighters` (formerly `capital_fighters`, still read)" \
+        in markdown_table(list(rows.values()))

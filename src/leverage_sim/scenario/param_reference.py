@@ -42,6 +42,8 @@ class ParamRow:
     range: str
     meaning: str
     source: str
+    formerly: str = ""
+    """Old names of the field that are still read (``capital_fighters``), comma-separated."""
 
 
 def _nested(annotation: Any) -> tuple[type[Strict] | None, bool]:
@@ -95,18 +97,10 @@ def reference_rows(model: type[Strict] = Scenario, prefix: str = "",
             continue
         extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
         yield ParamRow(f"{prefix}{name}", str(extra.get("unit", "")), _default(info),
-                       _range(info), _meaning(info, list_name, name),
-                       str(extra.get("source", "")))
+                       _range(info), info.description or "", str(extra.get("source", "")),
+                       ", ".join(old_names(list_name, name)))
     if model is Scenario:
         yield from figure_rows()
-
-
-def _meaning(info: FieldInfo, list_name: str, name: str) -> str:
-    """The field's description, and the old names it is still read by (if any)."""
-    old = ", ".join(f"`{o}`" for o in old_names(list_name, name))
-    renamed = (f" Formerly {old}: the old name is still read (files, --set, scripted set, "
-               "sweep and calibration paths); giving both is refused.") if old else ""
-    return (info.description or "") + renamed
 
 
 def figure_rows() -> Iterator[ParamRow]:
@@ -126,8 +120,13 @@ def markdown_table(rows: list[ParamRow]) -> str:
     lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
     for r in rows:
         lines.append("| " + " | ".join(cell(v) for v in (
-            f"`{r.path}`", r.unit, f"`{r.default}`", r.range, r.meaning, r.source)) + " |")
+            f"`{r.path}`{_formerly(r, '`')}", r.unit, f"`{r.default}`", r.range, r.meaning, r.source)) + " |")
     return "\n".join(lines)
+
+
+def _formerly(row: ParamRow, quote: str = "") -> str:
+    """`` (formerly capital_fighters, still read)`` for a renamed field, else ''."""
+    return f" (formerly {quote}{row.formerly}{quote}, still read)" if row.formerly else ""
 
 
 def text_listing(rows: list[ParamRow], width: int = 100) -> str:
@@ -137,7 +136,7 @@ def text_listing(rows: list[ParamRow], width: int = 100) -> str:
     for r in rows:
         head = f"{r.path}  {r.range}".rstrip()
         tail = ", ".join(x for x in (r.unit, f"default {r.default}") if x)
-        out.append(f"{head}  ({tail})")
+        out.append(f"{head}  ({tail}){_formerly(r)}")
         for label, text in (("", r.meaning), ("Source: ", r.source)):
             if text:
                 out.append(textwrap.fill(label + text, width, initial_indent="    ",

@@ -536,13 +536,13 @@ MUTATIONS: tuple[Mutation, ...] = (
       (DAY, "1.0 - actual, K_CEASEFIRE, militia_name(i), 1.0 - actual)",
        "actual, K_CEASEFIRE, militia_name(i), actual)")),
     # scripted operations
-    M("operation_losses_against_capital_fighters", "an operation weighs the militia's dead "
-      "against its fighters in the capital, not its whole force (it leaves the streets after a "
+    M("operation_losses_against_local_fighters", "an operation weighs the militia's dead "
+      "against its local fighters, not its whole force (it leaves the streets after a "
       "few dozen dead)",
       (PKG + "model.py", "standoffs.start_fight(s, fighting, militia.fighters, self.day + days)",
-       "standoffs.start_fight(s, fighting, militia.capital_fighters, self.day + days)"),
+       "standoffs.start_fight(s, fighting, militia.local_fighters, self.day + days)"),
       (DAY, "start_fight(so, k, fighting, fighters(m, i), day + days)",
-       "start_fight(so, k, fighting, int(m[i, CAPITAL]), day + days)")),
+       "start_fight(so, k, fighting, int(m[i, LOCAL_FIGHTERS]), day + days)")),
     # custody
     M("release_delay_arguments_swapped", "a case's delay is drawn with its median and spread "
       "swapped (median 0.8 days, log-sigma 2 at the defaults)",
@@ -785,13 +785,13 @@ MUTATIONS: tuple[Mutation, ...] = (
        "pressure = intimidation.threat_pressure(self.militia(target).seats,"),
       (DAY, "pressure = intimidation.threat_pressure(int(m[i, SEATS]),",
        "pressure = intimidation.threat_pressure(int(m[target, SEATS]),")),
-    M("arrests_disrupt_capital_fighters", "a raid's disruption divides the arrests by the "
-      "militia's capital fighters, not its attack cells (the wrong field)",
+    M("arrests_disrupt_local_fighters", "a raid's disruption divides the arrests by the "
+      "militia's local fighters, not its attack cells (the wrong field)",
       (PKG + "model.py",
        "militia.disrupt(attacks.disruption_from_arrests(arrests, militia.attack_cells))",
-       "militia.disrupt(attacks.disruption_from_arrests(arrests, militia.capital_fighters))"),
+       "militia.disrupt(attacks.disruption_from_arrests(arrests, militia.local_fighters))"),
       (DAY, "disrupt(m, i, attacks.disruption_from_arrests(arrests, int(m[i, ATTACK_CELLS])))",
-       "disrupt(m, i, attacks.disruption_from_arrests(arrests, int(m[i, CAPITAL])))")),
+       "disrupt(m, i, attacks.disruption_from_arrests(arrests, int(m[i, LOCAL_FIGHTERS])))")),
     # attacks: the state's restraint, the site drawn
     M("command_restraint_reads_resolve", "the state's command restrains militias' attacks by the "
       "government's resolve, not its authority (the wrong field)",
@@ -1145,7 +1145,7 @@ MUTATIONS: tuple[Mutation, ...] = (
     # (before its tests: the model tests killed four of its six model bugs, first failures in
     # tests/test_long_run.py, the third and sixth audits' tests and tests/test_statics_seeds.py
     # (one each); tests/test_wiring_eleventh_audit.py, added to them, kills the other two: the
-    # stake over the fighters now, and arrests resisted by the capital fighters only)
+    # stake over the fighters now, and arrests resisted by the local fighters only)
     # a militia's recovery: the right baseline, the right time constant
     M("autonomy_recovers_toward_cohesion", "a militia's autonomy recovers toward its baseline "
       "cohesion instead of its own baseline",
@@ -1161,10 +1161,10 @@ MUTATIONS: tuple[Mutation, ...] = (
        "beliefs.fade(m[i, MORALE], m[i, DISRUPTION_RECOVERY])")),
     # a militia's muster: who turns out, what is at stake, which belief is which
     M("muster_from_all_fighters", "a muster draws from all of the militia's fighters, not "
-      "only those in the capital (capital_fighters)",
-      (A + "militia.py", "self.capital_fighters, self.mobilisation,",
+      "only its local fighters (local_fighters)",
+      (A + "militia.py", "self.local_fighters, self.mobilisation,",
        "self.fighters, self.mobilisation,"),
-      (DAY, "int(m[i, CAPITAL]), m[i, MOBILISATION], push(w, m, i),",
+      (DAY, "int(m[i, LOCAL_FIGHTERS]), m[i, MOBILISATION], push(w, m, i),",
        "fighters(m, i), m[i, MOBILISATION], push(w, m, i),")),
     M("stake_over_starting_fighters", "the stake is the detained as a share of the militia's "
       "starting fighters, not of its fighters now (losses do not raise it)",
@@ -1178,10 +1178,10 @@ MUTATIONS: tuple[Mutation, ...] = (
       (DAY, "m[i, MR_MEAN], m[i, MB_MEAN],", "m[i, MR_MEAN], m[i, MT_MEAN],")),
     # a raid's arrests
     M("arrests_against_all_fighters", "a raid's arrests are resisted by all of the militia's "
-      "fighters, not only those in the capital (capital_fighters)",
-      (A + "government.py", "enforcement.local_defenders(militia.capital_fighters,",
+      "fighters, not only its local fighters (local_fighters)",
+      (A + "government.py", "enforcement.local_defenders(militia.local_fighters,",
        "enforcement.local_defenders(militia.fighters,"),
-      (DAY, "enforcement.local_defenders(int(m[i, CAPITAL]),",
+      (DAY, "enforcement.local_defenders(int(m[i, LOCAL_FIGHTERS]),",
        "enforcement.local_defenders(fighters(m, i),")),
     # --- twelfth audit (Dec 2026) -------------------------------------------------------------
     # (before its tests: the model tests killed eleven of its nineteen bugs, first failures in

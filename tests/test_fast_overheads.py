@@ -189,7 +189,7 @@ def test_checked_numbers_leave_to_full_validation_what_they_cannot_vouch_for(rep
     assert with_checked_numbers(replay, {"militias[0].autonomy": 0.6}) == \
         ls.load_scenario(replay, {"militias[0].autonomy": 0.6})
     kh = next(m for m in replay.militias if m.name == "KH")
-    for values in ({"militias[KH].capital_fighters": kh.fighters + 1},  # a rule across fields
+    for values in ({"militias[KH].local_fighters": kh.fighters + 1},  # a rule across fields
                    {"horizon_days": 30},  # a top-level field
                    {"government.nope": 1.0}, {"militias[XX].autonomy": 0.5},
                    {"militias[KH].fighters": 1.5},  # not its field's type

@@ -121,7 +121,7 @@ def test_every_field_written_equals_a_full_build(name):
     seen = set()
     for path, value, section, field in one_field_changes(base):
         pair = written(base, runner, {path: value})
-        if pair is None:  # a rule across fields (capital fighters > fighters...)
+        if pair is None:  # a rule across fields (local fighters > fighters...)
             continue
         assert differences(*pair) == [], path
         seen.add((section, field))

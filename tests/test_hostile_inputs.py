@@ -197,7 +197,7 @@ def test_sweep_posterior_outside_range_exits_2_before_any_run(cli, tmp_path):
 
 
 def test_sweep_in_which_every_run_fails_exits_2_and_says_why(cli, tmp_path):
-    # In range, but every draw gives KH fewer fighters than it has in the capital: each run
+    # In range, but every draw gives KH fewer fighters than its local fighters: each run
     # fails the scenario's cross-field rule.
     table = pd.DataFrame({"militias[KH].fighters": [10.0, 20.0], "weight": [0.5, 0.5]})
     folder = write_posterior(tmp_path / "post", table,
@@ -208,7 +208,7 @@ def test_sweep_in_which_every_run_fails_exits_2_and_says_why(cli, tmp_path):
                          "-n", "2", "--executor", "serial", "--quiet", "--posterior", folder,
                          "--out", tmp_path / "sweep")
     assert code == 2
-    assert "Every one of the 4 runs" in err and "capital_fighters" in err
+    assert "Every one of the 4 runs" in err and "local_fighters" in err
     assert len(list((tmp_path / "sweep" / "summary").glob("part-*.parquet"))) >= 1  # kept
 
 

@@ -167,7 +167,7 @@ def test_a_file_that_is_not_utf8_says_which_byte_and_how_to_fix_it(tmp_path):
 def _with_militia(tmp_path, name: str):
     path = tmp_path / "m.yaml"
     path.write_text("extends: june_2020_replay\nmilitias:\n  - {name: '" + name + "', "
-                    "fighters: 100, capital_fighters: 10, patron_support_share: 0.0}\n",
+                    "fighters: 100, local_fighters: 10, patron_support_share: 0.0}\n",
                     encoding="utf-8")
     return path
 

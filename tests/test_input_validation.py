@@ -142,7 +142,7 @@ def test_set_accepts_every_numeric_field_and_checks_its_range(model, root):
     ({"militias[KH].patron_support_share": 0.9},
      "after this set, militias[*].patron_support_share sum to 1.45"),
     ({"militias[KH].fighters": 100},
-     "after this set, militias[KH].capital_fighters (400) exceeds its fighters (100)"),
+     "after this set, militias[KH].local_fighters (400) exceeds its fighters (100)"),
 ])
 def test_rules_across_fields_hold_after_each_set(figures, expected):
     with pytest.raises(InputError) as err:
@@ -316,7 +316,7 @@ def test_list_merge_is_by_name_and_keeps_order_for_many_entries():
     ("extends: june_2020_replay\nforeign_forces: {backing: .nan}\n",
      ["'foreign_forces.backing'", "finite number"]),
     ("extends: june_2020_replay\nmilitias: [{name: KH, fighters: 0}]\n",
-     ["militias[KH].capital_fighters (400) exceeds its fighters (0)"]),
+     ["militias[KH].local_fighters (400) exceeds its fighters (0)"]),
     ("extends: june_2020_replay\nmilitias: [{name: KX, remove: true}]\n",
      ["removes nothing", "'KX'"]),
 ])

@@ -33,7 +33,7 @@ scenario_overrides = st.fixed_dictionaries({
     "militias[KH].stake_sensitivity": st.floats(0, 2),
     "government.command_reach": unit,
     "militias[KH].fighters": st.integers(0, 20000),
-    "militias[KH].capital_fighters": st.integers(0, 2000),
+    "militias[KH].local_fighters": st.integers(0, 2000),
     "militias[AAH].solidarity": unit,
     "militias[AAH].clash_propensity": unit,
     "militias[KH].attack_rate": st.floats(0, 3),
@@ -49,7 +49,7 @@ scenario_overrides = st.fixed_dictionaries({
 def test_invariants_hold(replay, overrides, seed):
     overrides = dict(overrides)
     overrides["events[0].date"] = overrides["events[1].date"] = None  # days within the horizon
-    overrides["militias[KH].capital_fighters"] = min(overrides["militias[KH].capital_fighters"],
+    overrides["militias[KH].local_fighters"] = min(overrides["militias[KH].local_fighters"],
                                                      overrides["militias[KH].fighters"])
     scenario = ls.load_scenario(replay, overrides)
     res = ls.run(scenario, replications=1, seed=seed)

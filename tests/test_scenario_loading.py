@@ -26,7 +26,7 @@ def test_extends_merges_deeply_and_by_name(tmp_path):
         foreign_forces: {backing: 0.7}
         militias:
           - {name: KH, autonomy: 0.3}
-          - {name: NEW, fighters: 100, capital_fighters: 50, patron_support_share: 0.0}
+          - {name: NEW, fighters: 100, local_fighters: 50, patron_support_share: 0.0}
           - {name: KSS, remove: true}
         events:
           - {name: ct_raid, figures: {arrests: 5}}

@@ -233,9 +233,9 @@ def test_raid_target_follows_expected_payoff(model):
         gov.see_attack("Nujaba")
     picks = [gov.choose_target(model.militias).name for _ in range(400)]
     assert picks.count("Nujaba") > max(picks.count(n) for n in ("KH", "AAH", "KSS"))
-    strong = LeverageModel(ls.load_scenario(model.spec, {"militias[KSS].capital_fighters": 3000,
+    strong = LeverageModel(ls.load_scenario(model.spec, {"militias[KSS].local_fighters": 3000,
                                                          "militias[KSS].cohesion": 1.0}), 1)
-    weak = LeverageModel(ls.load_scenario(model.spec, {"militias[KSS].capital_fighters": 20}), 1)
+    weak = LeverageModel(ls.load_scenario(model.spec, {"militias[KSS].local_fighters": 20}), 1)
     share = {}
     for name, m in (("strong", strong), ("weak", weak)):
         picks = [m.government.choose_target(m.militias).name for _ in range(400)]

@@ -43,7 +43,7 @@ def _share_raided(replay, name: str, resistance: float, draws: int = 2000) -> li
     seen), on the agent path and on the fast path."""
     sc = _scenario(replay, **{"government.prior_resistance": resistance,
                               "government.prior_backing": 0.05,
-                              "militias[KSS].capital_fighters": 3000,
+                              "militias[KSS].local_fighters": 3000,
                               "militias[KSS].cohesion": 1.0})
     model = LeverageModel(sc, 1, collect_data=False)
     agent = [model.government.choose_target(model.militias).name for _ in range(draws)]
@@ -56,7 +56,7 @@ def _share_raided(replay, name: str, resistance: float, draws: int = 2000) -> li
 
 def test_the_risk_of_raiding_a_strong_militia_is_weighed_by_the_belief_it_resists(replay):
     """A target's payoff is ``(floor + attack share) × p_arrest × (1 − E[resistance] × risk)``
-    with ``risk`` the chance its muster beats the government: KSS made strong (3,000 capital
+    with ``risk`` the chance its muster beats the government: KSS made strong (3,000 local
     fighters, cohesion 1: risk ≈ 0.83) is raided less than half as often by a government that
     expects resistance (0.95) as by one that does not (0.05) — the payoffs give it shares 0.044
     and 0.129 — with the belief in backing the same (0.05) in both, on both paths (2,000 draws
@@ -86,18 +86,18 @@ def test_a_militia_whose_cohesion_fell_attacks_in_proportion_to_it(replay):
 
 
 def test_a_raided_militias_own_muster_is_scaled_by_its_stake(replay):
-    """A raided militia's own turnout is ``Binomial(capital fighters, min(1, mobilisation ×
+    """A raided militia's own turnout is ``Binomial(local fighters, min(1, mobilisation ×
     (0.5 + 0.5 push) × r^stake_sensitivity))``: with a stake far above its reference (r ≈ 10^5)
-    every one of KH's 400 capital fighters turns out, in each of three runs, on both paths
+    every one of KH's 400 local fighters turns out, in each of three runs, on both paths
     (unscaled, an ally's turnout, about 0.45 × 0.75 of them would)."""
     sc = _scenario(replay, **{**NO_ATTACKS, **NO_THREATS, "horizon_days": 1,
                               "events": [_raid("KH")], "militias[KH].stake_reference": 1e-6})
-    capital = sc.militias[0].capital_fighters
-    assert capital == 400
+    local = sc.militias[0].local_fighters
+    assert local == 400
     for ev in _events(sc, range(1, 4)):
         musters = ev[ev["action"] == "muster"]
         assert musters["actor"].tolist() == ["KH"] * 3
-        assert (musters["value"] == capital).all()
+        assert (musters["value"] == local).all()
 
 
 # ---- fights: the government's strength as its troops fall -------------------------------------

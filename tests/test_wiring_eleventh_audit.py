@@ -1,10 +1,10 @@
 """Wiring, eleventh audit (scripts/mutation_check.py, the mutations under "eleventh audit").
 Each test sets the state a link reads and checks that the militia reacts by the documented
 amount, or past a stated margin: a militia's autonomy recovers toward its own baseline and its
-morale fades over its own morale_memory_days; a raided militia's muster draws from its capital
+morale fades over its own morale_memory_days; a raided militia's muster draws from its local
 fighters, scaled by its stake as a share of its fighters now (not at the start); its choice to
 muster weighs its belief in US backing (not its belief in US retaliation); a raid's arrests
-are resisted by the militia's capital fighters (not all its fighters).
+are resisted by the militia's local fighters (not all its fighters).
 
 Every test runs on both engines through the fifth audit's helpers (:func:`_events`: the event
 logs of a few seeds; :func:`_finals`: the final state of a short quiet run; :func:`_scenario`:
@@ -70,10 +70,10 @@ def test_morale_fades_over_the_militias_morale_memory(replay):
 
 
 # ---- a muster: who turns out, what is at stake, which belief it weighs -------------------------
-def test_a_muster_draws_the_capital_fighters_scaled_by_the_stake_of_fighters_now(replay):
-    """A muster draws Binomial(capital_fighters, min(1, mobilisation × (0.5 + 0.5 push) ×
+def test_a_muster_draws_the_local_fighters_scaled_by_the_stake_of_fighters_now(replay):
+    """A muster draws Binomial(local_fighters, min(1, mobilisation × (0.5 + 0.5 push) ×
     stake^sensitivity)), the stake being the detained as a share of the fighters *now* over
-    stake_reference. KH (400 capital fighters), cut from 7,000 to 700 fighters on day 0 and
+    stake_reference. KH (400 local fighters), cut from 7,000 to 700 fighters on day 0 and
     raided (14 arrests) on day 1, pushed in full, with mobilisation 1 and sensitivity 1, has a
     stake of 14 / ~700 / 0.019 ≥ 1: the whole 400 turn out, every time it musters (at least
     once in three seeds), on both paths. (Over its starting 7,000 the stake is 0.1: some 40
@@ -85,7 +85,7 @@ def test_a_muster_draws_the_capital_fighters_scaled_by_the_stake_of_fighters_now
                               "militias[KH].stake_sensitivity": 1.0,
                               "militias[KH].stake_reference": 0.019,
                               "militias[KH].recovery_days": 3650.0})
-    assert sc.militias[0].capital_fighters == 400
+    assert sc.militias[0].local_fighters == 400
     for ev in _events(sc, range(1, 4)):
         musters = ev[(ev["action"] == "muster") & (ev["actor"] == "KH")]
         assert len(musters) >= 1 and (musters["value"] == 400.0).all()
@@ -108,10 +108,10 @@ def test_the_muster_weighs_the_belief_in_backing_not_in_retaliation(replay):
         assert len(raids) == 100 and len(musters) <= 5
 
 
-# ---- a raid's arrests: resisted by the capital fighters ----------------------------------------
-def test_a_raids_arrests_are_resisted_by_the_capital_fighters(replay):
-    """Each targeted member is caught with chance C / (C + D), D = capital_fighters × cohesion ×
-    DEFENDER_SHARE: KH's 400 capital fighters at cohesion 0.7 give D = 70, and against a
+# ---- a raid's arrests: resisted by the local fighters ----------------------------------------
+def test_a_raids_arrests_are_resisted_by_the_local_fighters(replay):
+    """Each targeted member is caught with chance C / (C + D), D = local_fighters × cohesion ×
+    DEFENDER_SHARE: KH's 400 local fighters at cohesion 0.7 give D = 70, and against a
     capacity of 70 a raid targeting 500 arrests Binomial(500, 0.5): between 200 and 300 (4.5
     standard deviations) in each of three seeds, on both paths (resisted by all 7,000 of its
     fighters, some 27 would be caught)."""
@@ -120,7 +120,7 @@ def test_a_raids_arrests_are_resisted_by_the_capital_fighters(replay):
     sc = _scenario(replay, **{**NO_ATTACKS, "horizon_days": 1, "events": [raid],
                               "government.enforcement_capacity": 70})
     assert enforcement.local_defenders(400, 0.7) == pytest.approx(70.0)
-    assert (sc.militias[0].capital_fighters, sc.militias[0].cohesion) == (400, 0.7)
+    assert (sc.militias[0].local_fighters, sc.militias[0].cohesion) == (400, 0.7)
     for ev in _events(sc, range(1, 4)):
         arrests = ev.loc[ev["action"] == "raid", "value"]
         assert len(arrests) == 3 and arrests.between(200, 300).all()

@@ -1,7 +1,7 @@
 """Wiring, fourth audit: links that hand-made bugs cut or reverse without the model tests failing
 (scripts/mutation_check.py, the mutations under "fourth audit"; 12 of its 15 survived the earlier
 tests, and the other three — the halt weighing the US's actual stance, an operation's losses
-against capital fighters, a case's median and spread swapped — are pinned here directly as
+against local fighters, a case's median and spread swapped — are pinned here directly as
 well). Each test moves one input of a link, or sets the state it reads, and checks that the
 actor that should react does, by the documented amount where it is exact: fights (the allies of
 a muster fight in its clash; deserters are drawn from the troops still fighting at the share the
@@ -182,13 +182,13 @@ def test_the_ceasefire_is_booked_with_the_clients_chance_in_the_fight(monkeypatc
 # ---- an operation's start --------------------------------------------------------------------
 def test_an_operation_weighs_the_militias_losses_against_its_whole_force(replay):
     """An operation meets the whole militia: its strength at the start (what its losses are a
-    share of, operation step 6) is its fighters (KH: 7,000), not its fighters in the capital
+    share of, operation step 6) is its fighters (KH: 7,000), not its local fighters
     (400); a day losing 1% of them does not make it leave the streets."""
     model = _quiet(replay)
     kh = model.militia("KH")
     model.operation(kh, troops=6000, days=10)
     (s,) = _ops(model)
-    assert s.militia_start == kh.fighters == 7000 and kh.capital_fighters == 400
+    assert s.militia_start == kh.fighters == 7000 and kh.local_fighters == 400
     assert op.loss_share(70, s.militia_start) == pytest.approx(0.01)
 
 

@@ -73,7 +73,7 @@ def test_a_relent_records_the_detainees_it_hands_over(replay):
 
 # ---- the muster: allies who join, threats over another raid -----------------------------
 def _allies_join(replay, horizon: int) -> ls.Scenario:
-    """KH musters (most of its 400 capital fighters) against a raid on day 0, before a government
+    """KH musters (most of its 400 local fighters) against a raid on day 0, before a government
     certain to hold and a militia that neither disperses nor clashes; the three others, pushed
     hard (instigation 1) and in full solidarity, may send fighters each day it stays open."""
     return _scenario(replay, **{**NO_ATTACKS, **CERTAIN_TO_HOLD, **NO_THREATS,

@@ -292,9 +292,9 @@ def test_a_negotiated_transfer_keeps_rank_and_file_before_commanders(replay):
 
 # ---- public reactions: allies' fighters, threats ------------------------------------------------
 def test_an_ally_that_joins_a_muster_sends_its_fighters_out_of_solidarity(replay):
-    """An ally joining a muster sends ``Binomial(capital_fighters, mobilisation × (0.5 + 0.5 ×
+    """An ally joining a muster sends ``Binomial(local_fighters, mobilisation × (0.5 + 0.5 ×
     push))`` fighters, not scaled by a stake of its own (it has no one detained): AAH's 500
-    capital fighters at mobilisation 0.3 send about 100, which count in the standoff's militia
+    local fighters at mobilisation 0.3 send about 100, which count in the standoff's militia
     strength."""
     sent = []
     for seed in range(5):
@@ -306,7 +306,7 @@ def test_an_ally_that_joins_a_muster_sends_its_fighters_out_of_solidarity(replay
             m.joins_muster = (lambda: True) if m is aah else (lambda: False)
         model.public_reactions()
         assert s.joined == {"AAH"}
-        expected = aah.capital_fighters * aah.mobilisation * (0.5 + 0.5 * aah.push)
+        expected = aah.local_fighters * aah.mobilisation * (0.5 + 0.5 * aah.push)
         assert s.allied_fighters > 0.6 * expected, (s.allied_fighters, expected)
         sent.append(s.allied_fighters / expected)
     assert np.mean(sent) == pytest.approx(1.0, abs=0.15)

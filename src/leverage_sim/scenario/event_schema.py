@@ -22,6 +22,7 @@ from typing import Any
 from pydantic import ValidationError, model_validator
 from pydantic.fields import FieldInfo
 
+from leverage_sim.scenario.renamed import current_name
 from leverage_sim.scenario.schema_base import Strict, field_summary, numeric_type, param, retired
 
 MAX_RAID_PERSONS = 500  # the schema's bound on government.raid_targets
@@ -366,6 +367,7 @@ def _live_node(path: str, scenario: Strict) -> tuple[Strict, str]:
                          "militias[KH].cohesion or foreign_forces.sites[embassy].interception")
     root, militia, site, attr = m.groups()
     if militia is not None:
+        attr = current_name("militias", attr)
         node = next((x for x in scenario.militias if x.name == militia), None)
         if node is None:
             raise ValueError(f"'{path}': no militia '{militia}' (have "

@@ -36,6 +36,7 @@ from leverage_sim.files.safe_yaml import (
 from leverage_sim.scenario import overrides as ov
 from leverage_sim.scenario.event_schema import check_events, label, short_repr
 from leverage_sim.scenario.limits import as_list, repeated
+from leverage_sim.scenario.renamed import RENAMED_FIELDS, current_fields, current_name
 from leverage_sim.scenario.schema import Scenario, retired
 from leverage_sim.scenario.schema_base import Problems, Strict, field_summary, plain_type
 
@@ -240,6 +241,7 @@ def resolve_raw(name_or_path: str | Path, extra_dirs: Iterable[str | Path] = (),
     if "militias" not in data and "extends" not in data:
         refuse_other_kind(data, path)
     _check_unique_names(data, path)
+    _current_names(data, path)
     data.setdefault("name", path.stem)
     parent = data.pop("extends", None)
     if parent is None:
@@ -358,6 +360,21 @@ def _check_unique_names(node: Any, path: Path, where: str = "") -> None:
                 _check_unique_names(entry, path, f"{where}[{entry.get('name', '?')}]")
 
 
+def _current_names(data: dict[str, Any], path: Path) -> None:
+    """Write the old field names in the entries of the file's lists (``capital_fighters`` in
+    ``militias``) as the current ones, in place, before an ``extends`` merge or an override
+    meets them (:mod:`leverage_sim.scenario.renamed`); InputError if an entry gives both."""
+    for section in RENAMED_FIELDS:
+        entries = data.get(section)
+        if not isinstance(entries, list):
+            continue
+        try:
+            data[section] = [current_fields(section, e, f"{section}[{e.get('name', i)}]")
+                             if isinstance(e, dict) else e for i, e in enumerate(entries)]
+        except ValueError as e:
+            raise InputError(f"{path}: {e}.") from None
+
+
 def deep_merge(base: Any, override: Any) -> Any:
     """Merge ``override`` into ``base``: mappings recursively, named list entries by name."""
     if isinstance(base, dict) and isinstance(override, dict):
@@ -456,10 +473,11 @@ def _walk(loc: tuple[Any, ...]) -> tuple[type[Strict] | None, Any]:
     """For a location like ('militias', 0, 'autonomy'): the schema model that owns the last
     field (or None if the path leaves the schema) and that field's FieldInfo (or None)."""
     model: type[Strict] | None = Scenario
-    info = None
+    info, section = None, ""
     for part in loc:
         if isinstance(part, int):
             continue
+        part, section = current_name(section, part), part
         if model is None or part not in model.model_fields:
             return None, None
         info = model.model_fields[part]

@@ -3,7 +3,8 @@
 Paths address the raw (YAML-shaped) mapping before validation: ``a.b`` walks mappings,
 ``[NAME]`` picks the list entry whose ``name`` is NAME, and a whole number ``[3]`` (or ``[-1]``,
 counting from the end) always picks by position: names of list entries are never whole numbers
-(the schema refuses them), so ``militias[0]`` is the first militia. Used by
+(the schema refuses them), so ``militias[0]`` is the first militia. A renamed field's old name
+reads as its current one (:mod:`leverage_sim.scenario.renamed`). Used by
 ``load_scenario`` and by sweeps, so both read paths the same way.
 """
 
@@ -16,6 +17,7 @@ from typing import Any
 
 from leverage_sim.errors import InputError
 from leverage_sim.files.safe_yaml import YAMLSyntaxError, load_text
+from leverage_sim.scenario.renamed import current_name
 
 _TOKEN = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)|\[([^\]]+)\]|(\.)")
 
@@ -62,7 +64,16 @@ def parse_path(path: str) -> list[str]:
         pos = m.end()
     if not parts or expect_name:
         raise InputError(f"Override path '{path}' is empty or ends with a dot.")
-    return parts
+    return _current_names(parts)
+
+
+def _current_names(parts: list[str]) -> list[str]:
+    """``parts`` with an old name of a list entry's field as its current one
+    (``militias[KH].capital_fighters`` → ``militias[KH].local_fighters``; see
+    :mod:`leverage_sim.scenario.renamed`)."""
+    return [current_name(parts[i - 2], p)
+            if i >= 2 and isinstance(parts[i - 1], Key) and not isinstance(p, Key) else p
+            for i, p in enumerate(parts)]
 
 
 def is_run_setting(path: str) -> bool:

@@ -24,6 +24,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
 from leverage_sim.scenario.event_schema import RULES
+from leverage_sim.scenario.renamed import old_names
 from leverage_sim.scenario.schema import Scenario
 from leverage_sim.scenario.schema_base import Strict, allowed_range
 
@@ -41,6 +42,8 @@ class ParamRow:
     range: str
     meaning: str
     source: str
+    formerly: str = ""
+    """Old names of the field that are still read (``capital_fighters``), comma-separated."""
 
 
 def _nested(annotation: Any) -> tuple[type[Strict] | None, bool]:
@@ -81,18 +84,21 @@ def _default(info: FieldInfo) -> str:
     return repr(value) if isinstance(value, str) else str(value)
 
 
-def reference_rows(model: type[Strict] = Scenario, prefix: str = "") -> Iterator[ParamRow]:
-    """Every parameter of ``model`` (default: the whole scenario), sections flattened."""
+def reference_rows(model: type[Strict] = Scenario, prefix: str = "",
+                   list_name: str = "") -> Iterator[ParamRow]:
+    """Every parameter of ``model`` (default: the whole scenario), sections flattened;
+    ``list_name`` is the list ``model``'s entries are in (``militias``), if any."""
     for name, info in model.model_fields.items():
         section, is_list = _nested(info.annotation)
         if section is not None:
             key = ("[NAME]" if section.model_fields["name"].is_required() else "[i]") \
                 if is_list else ""
-            yield from reference_rows(section, f"{prefix}{name}{key}.")
+            yield from reference_rows(section, f"{prefix}{name}{key}.", name if is_list else "")
             continue
         extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
         yield ParamRow(f"{prefix}{name}", str(extra.get("unit", "")), _default(info),
-                       _range(info), info.description or "", str(extra.get("source", "")))
+                       _range(info), info.description or "", str(extra.get("source", "")),
+                       ", ".join(old_names(list_name, name)))
     if model is Scenario:
         yield from figure_rows()
 
@@ -114,8 +120,13 @@ def markdown_table(rows: list[ParamRow]) -> str:
     lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
     for r in rows:
         lines.append("| " + " | ".join(cell(v) for v in (
-            f"`{r.path}`", r.unit, f"`{r.default}`", r.range, r.meaning, r.source)) + " |")
+            f"`{r.path}`{_formerly(r, '`')}", r.unit, f"`{r.default}`", r.range, r.meaning, r.source)) + " |")
     return "\n".join(lines)
+
+
+def _formerly(row: ParamRow, quote: str = "") -> str:
+    """`` (formerly capital_fighters, still read)`` for a renamed field, else ''."""
+    return f" (formerly {quote}{row.formerly}{quote}, still read)" if row.formerly else ""
 
 
 def text_listing(rows: list[ParamRow], width: int = 100) -> str:
@@ -125,7 +136,7 @@ def text_listing(rows: list[ParamRow], width: int = 100) -> str:
     for r in rows:
         head = f"{r.path}  {r.range}".rstrip()
         tail = ", ".join(x for x in (r.unit, f"default {r.default}") if x)
-        out.append(f"{head}  ({tail})")
+        out.append(f"{head}  ({tail}){_formerly(r)}")
         for label, text in (("", r.meaning), ("Source: ", r.source)):
             if text:
                 out.append(textwrap.fill(label + text, width, initial_indent="    ",

@@ -15,6 +15,7 @@ from pydantic import Field, model_validator
 
 from leverage_sim.files.safe_text import name_key
 from leverage_sim.scenario import event_schema
+from leverage_sim.scenario.renamed import current_fields
 from leverage_sim.scenario.schema_base import (  # noqa: F401 (RETIRED_FIELDS, retired: the schema API)
     RETIRED_FIELDS,
     EntryName,
@@ -60,7 +61,7 @@ class Government(Strict):
     enforcement_capacity: int = param(
         500, unit="personnel", ge=0, le=100_000,
         description="Loyal forces (Counter-Terrorism Service and PM's protection units) available "
-        "for one operation or standoff in the capital.",
+        "for one operation or standoff where the confrontation is.",
         source="Order of magnitude of CTS units committed in Baghdad operations (a few battalions); "
         "calibrated so that a 150-strong muster is a real threat without US backing.",
     )
@@ -273,10 +274,10 @@ class Militia(Strict):
         description="Total fighters.",
         source="Public estimates for 2020 (e.g. KH ~ 5,000-10,000, AAH ~ 10,000); per scenario.",
     )
-    capital_fighters: int = param(
+    local_fighters: int = param(
         300, unit="fighters", ge=0, le=100_000,
-        description="Fighters who can be mobilised in the capital within a day (pool for musters "
-        "and local defence).",
+        description="Fighters who can be mobilised within a day where the government confronts "
+        "the militia (Baghdad in 2020, Basra in 2008): the pool for musters and local defence.",
         source="Reasoning: a small share of total strength is in Baghdad at any time.",
     )
     patron_support_share: float = param(
@@ -312,7 +313,7 @@ class Militia(Strict):
     )
     mobilisation: float = param(
         0.4, unit="share 0-1", ge=0, le=1,
-        description="Share of capital fighters that turn out when the militia musters.",
+        description="Share of local fighters that turn out when the militia musters.",
         source="Calibrated: KH mustered ~150 fighters on 25-26 Jun 2020 (seed brief).",
     )
     threat_propensity: float = param(
@@ -426,12 +427,12 @@ class Militia(Strict):
         description="How strongly what a raid puts at stake moves the militia's answer: the "
         "stake r = (members detained / fighters) / stake_reference (a detained commander "
         "counting as commander_stake members) adds "
-        "stake_sensitivity × ln r to its muster index and scales the share of capital fighters "
+        "stake_sensitivity × ln r to its muster index and scales the share of local fighters "
         "who turn out by r^stake_sensitivity (0: stakes ignored).",
         source="Reasoning: a militia defends members (and above all leaders) in custody because "
         "they can be tried or talk; arresting twice as many adds a fixed step to its will to "
         "resist (a log stake), so 1 arrest brings a small, unlikely muster and 200 most of its "
-        "fighters in the capital. Kept moderate: no case beyond June 2020 informs it yet.",
+        "local fighters. Kept moderate: no case beyond June 2020 informs it yet.",
     )
     stake_reference: float = param(
         0.002, unit="share 0-1", gt=0, le=1,
@@ -483,6 +484,14 @@ class Militia(Strict):
         source="As government.combat_lethality: Basra 2008, ~45 killed a day among both sides "
         "(Al Jazeera 2008-03-30); the sources do not split the dead by side, so both are equal.",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _current_names(cls, data: Any) -> Any:
+        """Old field names (``capital_fighters``) read as the current ones; both refused."""
+        if not isinstance(data, dict):
+            return data
+        return current_fields("militias", data, f"militias[{data.get('name', '?')}]")
 
 
 class Patron(Strict):
@@ -675,8 +684,8 @@ class ForeignForces(Strict):
     )
     standoff_share: float = param(
         0.2, unit="share 0-1", ge=0, le=1,
-        description="Share of the troops in country that can back a standoff in the capital "
-        "within a day (quick-reaction forces and the Baghdad garrison).",
+        description="Share of the troops in country that can back a standoff within a day where "
+        "the confrontation is (quick-reaction forces and the Baghdad garrison).",
         source="Reasoning: of ~5,200 US troops in 2020 about a fifth were at Baghdad sites "
         "(embassy, Union III, the airport); the rest at al-Asad, Erbil and smaller bases.",
     )
@@ -911,7 +920,7 @@ class Escalation(Strict):
         0.1, unit="index", ge=0, le=1,
         description="Rise per visible intervention of the foreign force (a backing event).",
         source="Reasoning: between a muster (0.05) and an armed clash (0.15): foreign troops "
-        "confront a militia in the capital without a round of strikes.",
+        "confront a militia in its city without a round of strikes.",
     )
     per_muster: float = param(
         0.05, unit="index", ge=0, le=1, description="Rise per militia muster.", source="Reasoning.",
@@ -1017,9 +1026,9 @@ class Scenario(Strict):
     def combination_problems(self) -> list[str]:
         """Rules across fields of the actors: checked for the file, and after each scripted
         ``set``."""
-        problems = [f"militias[{m.name}].capital_fighters ({m.capital_fighters}) exceeds its "
-                    f"fighters ({m.fighters}); the fighters in the capital are part of all its "
-                    "fighters" for m in self.militias if m.capital_fighters > m.fighters]
+        problems = [f"militias[{m.name}].local_fighters ({m.local_fighters}) exceeds its "
+                    f"fighters ({m.fighters}); its local fighters are part of all its fighters"
+                    for m in self.militias if m.local_fighters > m.fighters]
         seats = self.government.parliament_seats
         problems += [f"militias[{m.name}].seats ({m.seats}) exceeds government.parliament_seats "
                      f"({seats}); a bloc's seats are part of the parliament's"

@@ -29,7 +29,7 @@ def play_day(model: World, s: Standoff) -> None:
         return fight_day(model, s)
     # 2. The government's view of a confrontation, on its own belief about backing.
     s_mil = mech.militia_strength(militia.fighters, militia.cohesion, s.muster,
-                                  militia.capital_fighters, s.allied_fighters)
+                                  militia.local_fighters, s.allied_fighters)
     backing_term = 1.0 if s.us_stepped_in else gov.backing_belief.mean
     believed = mech.contest_ratio(gov.strength(backing_term), s_mil)
     # 3. Hold firm, or relent through a (possibly partial) negotiated transfer.
@@ -70,7 +70,7 @@ def fight_strengths(model: World, s: Standoff, backing_term: float
     gov, militia = model.government, model.militia(s.militia)
     s_gov = mech.government_strength(s.troops, gov.authority, backing_term,
                                      model.foreign_force.standoff_strength)
-    muster, pool = (1, 1) if s.operation else (s.muster, militia.capital_fighters)
+    muster, pool = (1, 1) if s.operation else (s.muster, militia.local_fighters)
     s_mil = mech.militia_strength(militia.fighters, militia.cohesion, muster, pool,
                                   s.allied_fighters)
     return s_gov, s_mil

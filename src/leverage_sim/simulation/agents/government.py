@@ -110,7 +110,7 @@ class Government(mesa.Agent):
         """The militia to raid, drawn by expected payoff (:func:`enforcement.target_payoffs`)."""
         payoffs = enforcement.target_payoffs(
             np.array([self.attacks_seen(m.name) for m in militias]),
-            np.array([m.capital_fighters for m in militias], dtype=float),
+            np.array([m.local_fighters for m in militias], dtype=float),
             np.array([m.cohesion for m in militias]), self.enforcement_capacity,
             self.strength(self.backing_belief.mean), self.resistance_belief.mean)
         i = enforcement.choose_target(self.model.rng, payoffs)
@@ -118,7 +118,7 @@ class Government(mesa.Agent):
 
     def arrests_in_raid(self, targets: int, militia: Militia) -> int:
         """Members caught when ``targets`` members of ``militia`` are targeted."""
-        defenders = enforcement.local_defenders(militia.capital_fighters, militia.cohesion)
+        defenders = enforcement.local_defenders(militia.local_fighters, militia.cohesion)
         return enforcement.draw_arrests(self.model.rng, targets, self.enforcement_capacity,
                                         defenders)
 

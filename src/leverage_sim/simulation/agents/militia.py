@@ -130,7 +130,7 @@ class Militia(mesa.Agent):
         """Fighters turned out for its own muster (``own``: scaled by what is at stake) or for an
         ally's (solidarity: not scaled)."""
         factor = intimidation.stake_factor(self.stake, self.stake_sensitivity) if own else 1.0
-        return intimidation.draw_muster(self.model.rng, self.capital_fighters, self.mobilisation,
+        return intimidation.draw_muster(self.model.rng, self.local_fighters, self.mobilisation,
                                         self.push, factor)
 
     def threatens(self) -> bool:

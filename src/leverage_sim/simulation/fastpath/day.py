@@ -72,7 +72,6 @@ from leverage_sim.simulation.fastpath.layout import (
     CAMPAIGN_DAYS,
     CAMPAIGN_PLAN,
     CAPACITY,
-    CAPITAL,
     CASUALTIES,
     CLASH_PROPENSITY,
     COALITION,
@@ -177,6 +176,7 @@ from leverage_sim.simulation.fastpath.layout import (
     LAST_DRAWDOWN,
     LETHALITY,
     LEVERAGE,
+    LOCAL_FIGHTERS,
     LOSSES,
     M_ATTACK_RATE,
     M_AUTONOMY,
@@ -567,8 +567,8 @@ def stake(m, i):
 def muster_size(rng, w, m, i, own):
     """``Militia.muster_size``."""
     factor = intimidation.stake_factor(stake(m, i), m[i, STAKE_SENSITIVITY]) if own else 1.0
-    return intimidation.draw_muster(rng, int(m[i, CAPITAL]), m[i, MOBILISATION], push(w, m, i),
-                                    factor)
+    return intimidation.draw_muster(rng, int(m[i, LOCAL_FIGHTERS]), m[i, MOBILISATION],
+                                    push(w, m, i), factor)
 
 
 @jitable
@@ -580,7 +580,7 @@ def raid(rng, day, w, m, so, tw, ev, i, arrests, targets, commanders, note):
         n = targets if targets != 0 else int(w[RAID_TARGETS])
         arrests = enforcement.draw_arrests(
             rng, n, int(w[CAPACITY]),
-            enforcement.local_defenders(int(m[i, CAPITAL]), m[i, M_COHESION]))
+            enforcement.local_defenders(int(m[i, LOCAL_FIGHTERS]), m[i, M_COHESION]))
     if note >= 0:
         record(ev, day, STR_GOVERNMENT, A_RAID, militia_name(i), arrests, K_TEXT, note)
     else:
@@ -747,7 +747,7 @@ def play_day(rng, day, w, m, so, ev, s):
         fight_day(rng, day, w, m, so, ev, s)
         return
     s_mil = standoff.militia_strength(fighters(m, i), m[i, M_COHESION], int(so[s, S_MUSTER]),
-                                      int(m[i, CAPITAL]), int(so[s, S_ALLIED]))
+                                      int(m[i, LOCAL_FIGHTERS]), int(so[s, S_ALLIED]))
     backing_term = 1.0 if stepped_in else w[GB_MEAN]
     believed = standoff.contest_ratio(government_strength(w, backing_term), s_mil)
     p = standoff.hold_probability(believed, w[RESOLVE], so[s, S_PRESSURE], w[COALITION],
@@ -789,7 +789,7 @@ def fight_strengths(w, m, so, s, backing_term):
     if so[s, S_OPERATION] != 0:
         muster, pool = 1, 1
     else:
-        muster, pool = int(so[s, S_MUSTER]), int(m[i, CAPITAL])
+        muster, pool = int(so[s, S_MUSTER]), int(m[i, LOCAL_FIGHTERS])
     s_mil = standoff.militia_strength(fighters(m, i), m[i, M_COHESION], muster, pool,
                                       int(so[s, S_ALLIED]))
     return s_gov, s_mil
@@ -909,9 +909,9 @@ def choose_target(rng, day, w, m):
     seen = np.empty(n)
     for i in range(n):
         seen[i] = attacks_seen(m, i, day)
-    payoffs = enforcement.target_payoffs(seen, m[:, CAPITAL].copy(), m[:, M_COHESION].copy(),
-                                         int(w[CAPACITY]), government_strength(w, w[GB_MEAN]),
-                                         w[GR_MEAN])
+    payoffs = enforcement.target_payoffs(seen, m[:, LOCAL_FIGHTERS].copy(),
+                                         m[:, M_COHESION].copy(), int(w[CAPACITY]),
+                                         government_strength(w, w[GB_MEAN]), w[GR_MEAN])
     return enforcement.choose_target(rng, payoffs)
 
 

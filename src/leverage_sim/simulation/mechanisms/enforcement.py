@@ -14,7 +14,7 @@ where ``risk = S_m / (S_g + S_m)`` is the chance a muster of that militia would 
 government's believed strength.
 
 Arrests ~ Binomial(targets, p), with p = C / (C + D): the government's enforcement capacity C
-(personnel) against the target's local defenders D = capital_fighters × cohesion × DEFENDER_SHARE.
+(personnel) against the target's local defenders D = local_fighters × cohesion × DEFENDER_SHARE.
 """
 
 from __future__ import annotations
@@ -25,14 +25,14 @@ from leverage_sim.simulation.mechanisms.jitable import exact_sum, jitable
 from leverage_sim.simulation.mechanisms.standoff import contest_ratio
 
 DEFENDER_SHARE = 0.25
-"""Share of a militia's capital fighters on hand to resist a raid (reasoning: a surprise night
+"""Share of a militia's local fighters on hand to resist a raid (reasoning: a surprise night
 raid meets the guards present, not a mobilised force)."""
 
 
 @jitable
-def local_defenders(capital_fighters: int, cohesion: float) -> float:
-    """Fighters resisting a raid: ``capital_fighters × cohesion × DEFENDER_SHARE`` (fighters)."""
-    return capital_fighters * cohesion * DEFENDER_SHARE
+def local_defenders(local_fighters: int, cohesion: float) -> float:
+    """Fighters resisting a raid: ``local_fighters × cohesion × DEFENDER_SHARE`` (fighters)."""
+    return local_fighters * cohesion * DEFENDER_SHARE
 
 
 @jitable
@@ -64,11 +64,11 @@ def raid_hazard(raid_rate: float, resolve: float, expected_resistance: float,
 
 
 @jitable
-def target_payoffs(attacks_seen: np.ndarray, capital_fighters: np.ndarray,
+def target_payoffs(attacks_seen: np.ndarray, local_fighters: np.ndarray,
                    cohesion: np.ndarray, capacity: float, believed_strength: float,
                    expected_resistance: float) -> np.ndarray:
     """Expected payoff (≥ 0) of raiding each militia: the module's payoff formula, from the
-    attacks the government remembers of each (its attack share), each militia's capital
+    attacks the government remembers of each (its attack share), each militia's local
     fighters and cohesion (arrest chance, and the risk ``S_m / (S_g + S_m)`` that its muster
     beats ``believed_strength`` = S_g on the government's belief in backing). Float arrays,
     one entry per militia."""
@@ -77,8 +77,8 @@ def target_payoffs(attacks_seen: np.ndarray, capital_fighters: np.ndarray,
     for i in range(len(attacks_seen)):
         share = attacks_seen[i] / total if total > 0 else 0.0
         arrest = arrest_probability(capacity,
-                                    local_defenders(capital_fighters[i], cohesion[i]))
-        risk = contest_ratio(capital_fighters[i] * cohesion[i], believed_strength)
+                                    local_defenders(local_fighters[i], cohesion[i]))
+        risk = contest_ratio(local_fighters[i] * cohesion[i], believed_strength)
         payoffs[i] = (ATTRIBUTION_FLOOR + share) * arrest * (1.0 - expected_resistance * risk)
     return payoffs
 

@@ -7,7 +7,7 @@ commanders) / fighters / stake_reference``, where a detained senior commander (a
 documented ``commanders``, among its arrests) counts as ``commander_stake`` members
 (:func:`member_equivalents`). A raided militia musters with probability
 ``σ(k·(push + autonomy − E[resolve] − E[backing] + stake_sensitivity·ln r))`` (else it
-complies); the muster size is ``Binomial(capital_fighters, min(1, mobilisation × (0.5 + 0.5·push)
+complies); the muster size is ``Binomial(local_fighters, min(1, mobilisation × (0.5 + 0.5·push)
 × r^stake_sensitivity))``. Allies join with probability
 ``solidarity × push`` per day; their leaders threaten publicly with ``threat_propensity ×
 (0.5 + 0.5·push)`` per day within the threat window after the raid.
@@ -68,7 +68,7 @@ def stake_term(ratio: float, sensitivity: float) -> float:
 
 @jitable
 def stake_factor(ratio: float, sensitivity: float) -> float:
-    """How the stake scales the share of capital fighters who turn out: ``ratio^sensitivity``
+    """How the stake scales the share of local fighters who turn out: ``ratio^sensitivity``
     (1 at the reference stake)."""
     return ratio ** sensitivity if ratio > 0 else 0.0
 
@@ -83,11 +83,11 @@ def muster_probability(push: float, autonomy: float, expected_resolve: float,
 
 
 @jitable
-def draw_muster(rng: np.random.Generator, capital_fighters: int, mobilisation: float,
+def draw_muster(rng: np.random.Generator, local_fighters: int, mobilisation: float,
                 push: float, stake: float = 1.0) -> int:
     """Fighters who turn out (fighters); ``stake``: :func:`stake_factor` (1 for an ally that
     joins in solidarity)."""
-    return int(rng.binomial(capital_fighters,
+    return int(rng.binomial(local_fighters,
                             min(1.0, mobilisation * (0.5 + 0.5 * push) * stake)))
 
 

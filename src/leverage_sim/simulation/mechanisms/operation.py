@@ -129,7 +129,7 @@ is a deliberate decision taken once the client clearly loses; talks take a day o
 
 MAX_CLASH_DAYS = 14
 """Most days a clash that starts from a muster lasts (reasoning: urban fighting between a
-muster and the capital's forces either ends in days or becomes an operation; two weeks)."""
+muster and the government's forces either ends in days or becomes an operation; two weeks)."""
 
 
 @jitable

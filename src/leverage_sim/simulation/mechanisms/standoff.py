@@ -13,7 +13,7 @@ Each following day, in order (played by :func:`leverage_sim.simulation.standoffs
 2. The government's win chance in a confrontation is the contest ratio
    ``p = S_g / (S_g + S_m)`` with ``S_g = capacity·(0.5 + 0.5·authority) + b·U`` (``U`` what US
    intervention adds, scaled by the troops in country; ``b`` = 1 if the US stepped in, else the
-   belief ``E[b]``) and ``S_m = militia fighters × cohesion × muster / capital_fighters + allied
+   belief ``E[b]``) and ``S_m = militia fighters × cohesion × muster / local_fighters + allied
    fighters`` (the whole militia stands behind a muster in proportion to how much of it turned
    out).
 3. The government holds firm with probability ``σ(k·(p − (1 − resolve) − pressure +
@@ -89,10 +89,10 @@ def government_strength(capacity: float, authority: float, backing_term: float,
 
 
 @jitable
-def militia_strength(fighters: int, cohesion: float, muster: int, capital_fighters: int,
+def militia_strength(fighters: int, cohesion: float, muster: int, local_fighters: int,
                      allied_fighters: int) -> float:
     """S_m (fighters): the share of the militia committed by its muster, plus allies' fighters."""
-    committed = min(1.0, muster / capital_fighters) if capital_fighters > 0 else 0.0
+    committed = min(1.0, muster / local_fighters) if local_fighters > 0 else 0.0
     return fighters * cohesion * committed + allied_fighters
 
 

@@ -118,3 +118,13 @@ def test_fast_path_texts_follow_the_label_of_each_run():
                      posterior="none", overrides={**FRENCH, "foreign_forces.short_name": name})
         details = set(res.events["detail"])
         assert f"{name} forces step in beside the government" in details, name
+
+
+def test_sweep_and_explore_texts_name_the_base_scenarios_force():
+    """A sweep's report and an exploration of it name the force of the sweep's base scenario
+    (its resolved mapping in the manifest)."""
+    from leverage_sim.sweep.results import base_label
+
+    assert base_label({}) == "US"
+    assert base_label({"foreign_forces": {"name": "Foreign force F"}}) == "foreign"
+    assert base_label({"foreign_forces": {"name": "MNF-I", "short_name": "MNF-I"}}) == "MNF-I"

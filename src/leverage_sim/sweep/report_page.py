@@ -15,9 +15,9 @@ from leverage_sim.outputs import plots
 from leverage_sim.outputs.report_pages import LEVEL, REPORT, inputs_markdown
 from leverage_sim.outputs.summaries import summarise
 from leverage_sim.scenario import labels
-from leverage_sim.scenario.schema import GENERIC_FORCE, ForeignForces
+from leverage_sim.scenario.schema import GENERIC_FORCE
 from leverage_sim.simulation.provenance import inputs_text, override_texts
-from leverage_sim.sweep.results import load_sweep
+from leverage_sim.sweep.results import base_label, load_sweep
 
 SWEEP_OUTCOMES = (("held_firm>0", "relents>0"), ("attacks",), ("final_authority",))
 """Panels of a sweep report's response curves (outcomes drawn together)."""
@@ -50,11 +50,6 @@ def sweep_charts(runs: pd.DataFrame, design: str, force: str = GENERIC_FORCE) ->
             plots.response_curve(ax, data, p, list(outcomes), level=LEVEL, force=force)
         figs.append(fig)
     return figs
-
-
-def base_label(base: dict) -> str:
-    """The foreign force's label of a sweep's base scenario (its resolved raw mapping)."""
-    return ForeignForces.model_validate(base.get("foreign_forces") or {}).label
 
 
 def sweep_report(out: str | Path) -> Path:

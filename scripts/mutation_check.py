@@ -391,8 +391,8 @@ MUTATIONS: tuple[Mutation, ...] = (
       "force has left",
       (A + "foreign_force.py",
        ("            if not self.withdrawn:\n"
-        "                self.strike(target, event_text.RETALIATION)"),
-       "            self.strike(target, event_text.RETALIATION)"),
+        "                self.strike(target, event_text.retaliation(self.label))"),
+       "            self.strike(target, event_text.retaliation(self.label))"),
       (DAY, ("            if w[PRESENCE] != 0:\n"
              "                strike(day, w, m, ev, int(item[1]), K_STRIKE, STR_RETALIATION)"),
        "            strike(day, w, m, ev, int(item[1]), K_STRIKE, STR_RETALIATION)")),

@@ -23,7 +23,7 @@ from leverage_sim.analysis.robust import (
 )
 from leverage_sim.cli.main import build_parser
 from leverage_sim.errors import InputError
-from leverage_sim.scenario.loader import find_scenario
+from leverage_sim.scenario.loader import find_scenario, load_scenario
 from leverage_sim.simulation.posterior import resolve
 from leverage_sim.simulation.worker import run_chunk
 from leverage_sim.sweep.engine import plan_sweep
@@ -138,15 +138,15 @@ def fake_runs(effect: float, seed: int = 3, reps: int = 60) -> pd.DataFrame:
 
 def test_the_answer_follows_the_lever_and_turns_when_its_effect_is_reversed():
     q = Question(hold_at_least=0.8, limits={"attacks": 80})
-    up = analyse(fake_runs(+0.9), LEVERS, q)
-    down = analyse(fake_runs(-0.9), LEVERS, q)
+    up = analyse(fake_runs(+0.9), LEVERS, q, force="US")
+    down = analyse(fake_runs(-0.9), LEVERS, q)  # no scenario's force: named generically
     box_up, box_down = up.answer["box"], down.answer["box"]
     assert list(box_up) == list(box_down) == ["foreign_forces.backing"]  # presence: no effect
     assert box_up["foreign_forces.backing"]["low"] >= 0.75
     assert box_up["foreign_forces.backing"]["high"] == 1.0
     assert box_down["foreign_forces.backing"]["high"] <= 0.25
     assert box_down["foreign_forces.backing"]["low"] == 0.0
-    assert "US backing ≥ 0.75" in up.sentence() and "US backing ≤ 0.25" in down.sentence()
+    assert "US backing ≥ 0.75" in up.sentence() and "foreign backing ≤ 0.25" in down.sentence()
     assert up.answer["reaches"] and up.answer["holds"]["share"] >= 0.8
     assert up.settings.iloc[0]["foreign_forces.backing"] == 1.0
     assert down.settings.iloc[0]["foreign_forces.backing"] == 0.0
@@ -273,8 +273,9 @@ def test_docs_quote_the_current_figures_of_the_worked_example():
     assert doc["scenario_sha256"] == ex.sha256(find_scenario("june_2020_replay")), stale
     args = build_parser().parse_args(["explore", *ex.ARGS])
     question = Question(args.holds, args.hold_at_least, args.limits, args.percentile)
-    assert sentence(doc["answer"], question, "across the calibrated parameter uncertainty") \
-        == doc["sentence"], f"the wording changed: {stale}"
+    force = load_scenario("june_2020_replay").foreign_forces.label  # "US"
+    assert sentence(doc["answer"], question, "across the calibrated parameter uncertainty",
+                    force) == doc["sentence"], f"the wording changed: {stale}"
 
 
 @pytest.mark.slow

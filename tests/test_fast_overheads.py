@@ -146,7 +146,7 @@ def test_event_columns_give_one_code_per_text():
     strings = ["government", "foreign_forces", "a", "b", "c", "KH", "bases", "KH"]
     rows = np.array([[1, 5, 10, 6, 1.0, 0, 0, 0, 0], [2, 7, 10, 3, 2.0, 0, 0, 0, 0],
                      [3, 0, 12, 7, 0.0, 0, 0, 0, 0]], dtype=float)
-    cols = FastLog(dt.date(2020, 1, 1), rows, strings).columns()
+    cols = FastLog(dt.date(2020, 1, 1), rows, strings, "US").columns()
     tables = RunTables(pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), {})
     tables.event_columns = cols
     assert st.count(tables, "attack", actor="KH") == 2

@@ -9,11 +9,26 @@ from leverage_sim.simulation.runner import SUMMARY_COLUMNS
 
 def test_examples_from_the_brief():
     assert labels.label("held_firm>0") == "share of runs where the government held firm"
-    assert labels.label("foreign_forces.backing") == "US backing (probability 0-1)"
-    assert labels.label("attacks>=10") == "share of runs with attacks on US-linked sites ≥ 10"
+    assert labels.label("foreign_forces.backing", force="US") == "US backing (probability 0-1)"
+    assert (labels.label("attacks>=10", force="US")
+            == "share of runs with attacks on US-linked sites ≥ 10")
     assert labels.label("militias[KH].cohesion") == "KH cohesion (index 0-1)"
     assert labels.label("militias[0].cohesion") == "militia 0 cohesion (index 0-1)"
-    assert labels.label("foreign_forces.response_delay_days") == "US response delay (days)"
+    assert (labels.label("foreign_forces.response_delay_days", force="US")
+            == "US response delay (days)")
+
+
+def test_labels_name_the_foreign_force_given_and_generically_by_default():
+    """A scenario's labels name its force; labels of no one scenario say *foreign*."""
+    assert labels.label("us_casualties") == "foreign casualties (killed)"
+    assert labels.label("us_casualties", force="MNF-I") == "MNF-I casualties (killed)"
+    assert labels.label("us_withdrawn", force="French") == (
+        "share of runs where French forces withdrew completely")
+    assert labels.label("us_strikes>0", force="British") == (
+        "share of runs where British forces struck a militia")
+    assert labels.label("foreign_forces.backing") == "foreign backing (probability 0-1)"
+    assert labels.heading("attacks", "MNF-I") == "Attacks on MNF-I-linked sites"
+    assert not any("US" in labels.label(c, force="F") for c in labels.COLUMNS)
 
 
 def test_every_numeric_parameter_is_labelled_with_its_schema_unit():
@@ -33,7 +48,7 @@ def test_label_follows_the_schema(monkeypatch):
 
     info = ForeignForces.model_fields["backing"]
     monkeypatch.setattr(info, "json_schema_extra", {"unit": "chance"})
-    assert labels.label("foreign_forces.backing") == "US backing (chance)"
+    assert labels.label("foreign_forces.backing", force="US") == "US backing (chance)"
 
 
 @pytest.mark.parametrize("column", [c for c in SUMMARY_COLUMNS if c not in ("replication",

@@ -219,13 +219,14 @@ def test_response_curve_shares_with_intervals(grid, ax):
     np.testing.assert_allclose(lines[0].get_xdata(), [0, 0.5, 1])
     expected = (grid["held_firm"] > 0).groupby(grid["foreign_forces.backing"]).mean()
     np.testing.assert_allclose(lines[0].get_ydata(), expected)
-    assert ax.get_xlabel() == "US backing (probability 0-1)"
+    assert ax.get_xlabel() == "foreign backing (probability 0-1)"  # no scenario's force given
     assert ax.get_ylabel() == "share of runs" and ax.get_ylim() == (0, 1)
     assert "6 runs per point" in ax.get_title()
 
 
 def test_response_curve_one_line_per_value_of_a_second_parameter(grid, ax):
-    plots.response_curve(ax, grid, "foreign_forces.backing", "attacks", by="patron.instigation")
+    plots.response_curve(ax, grid, "foreign_forces.backing", "attacks", by="patron.instigation",
+                         force="US")
     assert [line.get_label() for line in ax.get_lines()] == [
         "patron instigation = 0.2", "patron instigation = 0.8"]
     means = grid.groupby(["patron.instigation", "foreign_forces.backing"])["attacks"].mean()
@@ -239,7 +240,8 @@ def test_response_curve_one_line_per_value_of_a_second_parameter(grid, ax):
 
 
 def test_heatmap_cells_are_point_shares(grid, ax):
-    plots.heatmap(ax, grid, "foreign_forces.backing", "patron.instigation", "held_firm>0")
+    plots.heatmap(ax, grid, "foreign_forces.backing", "patron.instigation", "held_firm>0",
+                  force="US")
     image = ax.get_images()[0].get_array()
     assert image.shape == (2, 3)
     share = (grid["held_firm"] > 0).groupby(
@@ -253,9 +255,10 @@ def test_heatmap_cells_are_point_shares(grid, ax):
 
 
 def test_heatmap_colour_scale_of_counts_starts_at_zero(grid, ax):
-    plots.heatmap(ax, grid, "foreign_forces.backing", "patron.instigation", "attacks")
+    plots.heatmap(ax, grid, "foreign_forces.backing", "patron.instigation", "attacks",
+                  force="MNF-I")
     assert ax.get_images()[0].get_clim()[0] == 0
-    assert ax.figure.axes[1].get_ylabel() == "attacks on US-linked sites (count): mean per run"
+    assert ax.figure.axes[1].get_ylabel() == "attacks on MNF-I-linked sites (count): mean per run"
 
 
 def test_prim_trajectory(ax):
@@ -283,14 +286,14 @@ def test_calibration_charts_name_parameters_and_facts_in_words():
     fig = charts.marginals(post, priors, {"government.prior_backing": 0.35})
     shown = fig.axes[:2]
     assert [ax.get_title().replace("\n", " ") for ax in shown] == [
-        "US ground multiplier", "government prior backing"]
+        "foreign ground multiplier", "government prior backing"]  # episodes of several forces
     assert [ax.get_xlabel() for ax in shown] == ["personnel-equivalent per soldier",
                                                   "probability 0-1"]
     assert all(ax.get_ylabel() == "density" for ax in shown)
     pairs = charts.pairs(post, priors)
     texts = {t.replace("\n", " ") for ax in pairs.axes for t in (ax.get_xlabel(),
                                                                   ax.get_ylabel()) if t}
-    assert texts == {"US ground multiplier", "government prior backing"}
+    assert texts == {"foreign ground multiplier", "government prior backing"}
     target = Target("june_2020_raid.kh_muster", 150, 100, 200)
     pred = charts.predictive(pd.DataFrame({target.name: rng.uniform(50, 250, 50)}),
                              np.full(50, 1 / 50), [target])

@@ -41,6 +41,7 @@ from leverage_sim.errors import InputError
 from leverage_sim.files.safe_text import chart_text
 from leverage_sim.outputs import report
 from leverage_sim.outputs.summaries import bootstrap_means, summarise
+from leverage_sim.scenario import labels
 from leverage_sim.scenario import overrides as ov
 from leverage_sim.scenario.limits import as_list, run_memory_limit
 from leverage_sim.scenario.loader import Overrides, load_scenario
@@ -217,7 +218,7 @@ class Comparison:
         ax.set_ylim(-0.5, len(att) - 0.5)
         plots.value_axis(ax, "attacks", axis="x", top=float(att["high"].max()) * 1.1)
         ax.set_xlabel(f"attacks per run (median, {LEVEL:.0%} of runs)")
-        ax.set_title("Attacks on US-linked sites")
+        ax.set_title(labels.heading("attacks"))
         plots.scenario_panels(bottom.subplots(1, k, sharey=True, squeeze=False)[0],
                               self.results, "authority", levels=(0.5, LEVEL))
         bottom.suptitle("Government authority by standoff outcome: median, 50% (shaded) and "

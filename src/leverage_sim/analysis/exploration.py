@@ -45,7 +45,9 @@ from leverage_sim.errors import InputError
 from leverage_sim.files.output_dir import RECORD
 from leverage_sim.scenario import labels
 from leverage_sim.scenario.limits import as_list
+from leverage_sim.scenario.schema import GENERIC_FORCE
 from leverage_sim.sweep import SweepSpec, load_sweep, summarise
+from leverage_sim.sweep.results import base_label
 from leverage_sim.sweep.spec import is_sweep_file, parse_params
 from leverage_sim.sweep.storage import FILES as SWEEP_FILES
 from leverage_sim.sweep.storage import MANIFEST
@@ -84,9 +86,9 @@ class Question:
         object.__setattr__(self, "limits", parse_limits(self.limits))
         check_question(self.holds, self.limits, self.hold_at_least, self.percentile)
 
-    def describe(self) -> str:
-        """The goal in words."""
-        within = " and ".join(f"{labels.label(c, unit=False)} ≤ {v:g}"
+    def describe(self, force: str = GENERIC_FORCE) -> str:
+        """The goal in words (``force``: the foreign force's label)."""
+        within = " and ".join(f"{labels.label(c, unit=False, force=force)} ≤ {v:g}"
                               for c, v in self.limits.items())
         return "enforcement holds" + (f" with {within} per run" if within else "")
 
@@ -165,6 +167,8 @@ class Exploration:
     answer: dict[str, Any]
     about: dict[str, Any] = field(default_factory=dict)
     out: Path | None = None
+    force: str = GENERIC_FORCE
+    """The foreign force's label in the texts (the base scenario's)."""
 
     def subject(self) -> str:
         """The scenario explored, with the fixed changes (``--set``) made to it."""
@@ -173,7 +177,8 @@ class Exploration:
 
     def sentence(self) -> str:
         """The answer in words (every number computed; see :func:`sentence`)."""
-        return sentence(self.answer, self.question, self.about.get("uncertainty", ""))
+        return sentence(self.answer, self.question, self.about.get("uncertainty", ""),
+                        self.force)
 
     def text(self) -> str:
         """What the CLI prints: what was run, the answer, the robust settings."""
@@ -185,7 +190,8 @@ class Exploration:
                f"{len(self.runs)} runs ({a.get('errors', 0)} failed), master seed "
                f"{a.get('seed', '?')}, parameters {a.get('uncertainty', '?')}"
                + (f" (posterior {a['posterior']})" if a.get("posterior") else "") + ".")
-        goal = f"Goal: {q.describe()} ({q.holds}) in at least {q.hold_at_least:.0%} of runs."
+        goal = (f"Goal: {q.describe(self.force)} ({q.holds}) in at least "
+                f"{q.hold_at_least:.0%} of runs.")
         table = (f"Lever settings, robust ones first (goal share [{LEVEL:.0%} interval]; costs "
                  f"at the {q.percentile:g}th percentile of runs):")
         lines = [run, goal, "", self.sentence(), "", table]
@@ -206,9 +212,10 @@ class Exploration:
 
 
 def analyse(runs: pd.DataFrame, levers: Sequence[str], question: Question,
-            seed: int = 0) -> Exploration:
+            seed: int = 0, force: str = GENERIC_FORCE) -> Exploration:
     """Robustness metrics, PRIM, tree and the headline for a sweep table (one row per run;
-    failed runs, those with an ``error``, are left out)."""
+    failed runs, those with an ``error``, are left out; ``force``: the foreign force's
+    label)."""
     if "error" in runs:
         runs = runs[runs["error"].isna()]
     if runs.empty:
@@ -225,15 +232,16 @@ def analyse(runs: pd.DataFrame, levers: Sequence[str], question: Question,
         box = result.select(min_density=question.hold_at_least)
         tree = tree_leaves(x, goal, max_depth=TREE_DEPTH, seed=seed)
     return Exploration(question, levers, runs, settings, result, box, tree,
-                       answer(runs, levers, question, result, box))
+                       answer(runs, levers, question, result, box, force), force=force)
 
 
 def answer(runs: pd.DataFrame, levers: Sequence[str], question: Question,
-           result: PrimResult | None, box: int | None) -> dict[str, Any]:
-    """The headline's figures: the box's conditions, coverage, density and mass; in the box
-    the shares of runs holding and meeting the goal (exact intervals), the lowest share at one
-    setting, and each cost's median and central spread; ``reaches``: whether the box's goal
-    share reaches ``hold_at_least``."""
+           result: PrimResult | None, box: int | None,
+           force: str = GENERIC_FORCE) -> dict[str, Any]:
+    """The headline's figures: the box's conditions (in words naming the foreign force
+    ``force``), coverage, density and mass; in the box the shares of runs holding and meeting
+    the goal (exact intervals), the lowest share at one setting, and each cost's median and
+    central spread; ``reaches``: whether the box's goal share reaches ``hold_at_least``."""
     inside = (result.inside(runs, box) if result is not None
               else np.zeros(len(runs), dtype=bool))
     total = {k: _share(runs[k]) for k in ("holds", "goal")}
@@ -245,7 +253,7 @@ def answer(runs: pd.DataFrame, levers: Sequence[str], question: Question,
     part = runs[inside]
     per_setting = part.groupby(list(levers))[["holds", "goal"]].mean()
     out.update(
-        conditions=[condition(p, row) for p, row in limits.iterrows()],
+        conditions=[condition(p, row, force) for p, row in limits.iterrows()],
         box={p: {"low": float(r["low"]), "high": float(r["high"])} for p, r in limits.iterrows()},
         coverage=float(stats["coverage"]), density=float(stats["density"]),
         mass=float(stats["mass"]), runs_in_box=int(inside.sum()),
@@ -278,8 +286,8 @@ def number(v: float) -> str:
     return f"{v:,.4g}" if abs(v) < 1e4 else f"{v:,.0f}"
 
 
-def condition(path: str, row: pd.Series) -> str:
-    name = labels.label(path, unit=False)
+def condition(path: str, row: pd.Series, force: str = GENERIC_FORCE) -> str:
+    name = labels.label(path, unit=False, force=force)
     low, high = row["low"] > row["min"], row["high"] < row["max"]
     if row["low"] == row["high"]:
         return f"{name} = {number(row['low'])}"
@@ -296,20 +304,23 @@ def _interval(s: Mapping[str, float]) -> str:
     return f"{_pct(s['share'])} [{LEVEL:.0%} interval {_pct(s['low'])}–{_pct(s['high'])}]"
 
 
-def sentence(ans: Mapping[str, Any], question: Question, uncertainty: str = "") -> str:
+def sentence(ans: Mapping[str, Any], question: Question, uncertainty: str = "",
+             force: str = GENERIC_FORCE) -> str:
     """The answer in words, from :func:`answer`'s figures (``uncertainty``: how the runs'
-    parameters were set, e.g. "across the calibrated parameter uncertainty")."""
+    parameters were set, e.g. "across the calibrated parameter uncertainty"; ``force``: the
+    foreign force's label)."""
     across = f" {uncertainty}" if uncertainty else ""
     if not ans["found"]:
-        return (f"In none of the {ans['runs']} runs{across} does {question.describe()}: no "
+        return (f"In none of the {ans['runs']} runs{across} does {question.describe(force)}: no "
                 f"lever setting in the ranges explored meets the goal (enforcement holds in "
                 f"{_interval(ans['overall']['holds'])} of all runs).")
     conds = ans["conditions"]
     where = (", ".join(conds[:-1]) + " and " + conds[-1] if len(conds) > 1 else
              conds[0] if conds else "any setting of the levers in the ranges explored")
-    limits = " and ".join(f"{labels.label(c, unit=False)} ≤ {v:g}"
+    limits = " and ".join(f"{labels.label(c, unit=False, force=force)} ≤ {v:g}"
                           for c, v in question.limits.items())
-    costs = "; ".join(f"{labels.label(c, unit=False)}: median {number(s['median'])} per run "
+    costs = "; ".join(f"{labels.label(c, unit=False, force=force)}: median "
+                      f"{number(s['median'])} per run "
                       f"({LEVEL:.0%} of runs {number(s['low'])}–{number(s['high'])})"
                       for c, s in ans["costs"].items())
     head = "" if ans["reaches"] else (
@@ -372,7 +383,8 @@ def from_sweep(out: str | Path, question: Question, levers: Sequence[str] | None
     runs = load_sweep(out)
     manifest = json.loads((Path(out) / MANIFEST).read_text(encoding="utf-8"))
     spec = manifest["spec"]
-    exp = analyse(runs, levers or runs.attrs["parameters"], question, seed=0)
+    exp = analyse(runs, levers or runs.attrs["parameters"], question, seed=0,
+                  force=base_label(manifest["base_scenario"]))
     exp.about = {"base": spec["base"], "sweep": spec["name"], "design": spec["design"],
                  "replications": spec["replications"], "seed": spec["seed"],
                  "posterior": (manifest.get("posterior") or {}).get("path"),

@@ -73,7 +73,7 @@ def explore_chart(exp: Exploration) -> Figure:
         if p in limits.index:
             ax.axvspan(limits.loc[p, "low"], limits.loc[p, "high"], color="tab:green",
                        alpha=0.1, label="PRIM box")
-        ax.set_xlabel(labels.label(p))
+        ax.set_xlabel(labels.label(p, force=exp.force))
         ax.set_ylabel("share of runs")
         ax.set_ylim(0, 1)
         ax.legend(fontsize=8)
@@ -86,8 +86,8 @@ def explore_chart(exp: Exploration) -> Figure:
         im = ax.imshow(values, origin="lower", aspect="auto", cmap="viridis", vmin=0, vmax=1)
         ax.set_xticks(range(grid.shape[1]), [number(v) for v in grid.columns])
         ax.set_yticks(range(grid.shape[0]), [number(v) for v in grid.index])
-        ax.set_xlabel(labels.label(x))
-        ax.set_ylabel(labels.label(y))
+        ax.set_xlabel(labels.label(x, force=exp.force))
+        ax.set_ylabel(labels.label(y, force=exp.force))
         fig.colorbar(im, ax=ax, label="share of runs meeting the goal")
         for (i, j), v in np.ndenumerate(values):
             if np.isfinite(v):
@@ -106,11 +106,13 @@ def explore_chart(exp: Exploration) -> Figure:
     from leverage_sim.analysis.exploration import condition
 
     pooled = "".join(
-        [f"; {condition(p, limits.loc[p])}" for p in sliced]
-        + [f"; pooled over {labels.label(p, unit=False)}" for p in others if p not in sliced])
-    ax.set_title(f"Share of runs where {q.describe()}\n(bold: ≥ {q.hold_at_least:.0%}; "
+        [f"; {condition(p, limits.loc[p], exp.force)}" for p in sliced]
+        + [f"; pooled over {labels.label(p, unit=False, force=exp.force)}" for p in others
+           if p not in sliced])
+    goal = q.describe(exp.force)
+    ax.set_title(f"Share of runs where {goal}\n(bold: ≥ {q.hold_at_least:.0%}; "
                  f"{n} runs per cell{pooled})" if len(levers) == 2 else
-                 f"Share of runs where {q.describe()}\n({LEVEL:.0%} exact intervals, {n} runs "
+                 f"Share of runs where {goal}\n({LEVEL:.0%} exact intervals, {n} runs "
                  f"per point{pooled})", fontsize=9)
     return fig
 
@@ -136,24 +138,24 @@ def explore_report(exp: Exploration, out: Path, chart: Figure) -> Path:
     (PRIM, tree) and what was run."""
     from leverage_sim.analysis.exploration import LEVEL, PRIM_ALPHA, TREE_DEPTH, settings_text
 
-    q, a = exp.question, exp.about
-    about = (f"Goal: {q.describe()} (`{q.holds}`) in at least {q.hold_at_least:.0%} of runs."
+    q, a, goal = exp.question, exp.about, exp.question.describe(exp.force)
+    about = (f"Goal: {goal} (`{q.holds}`) in at least {q.hold_at_least:.0%} of runs."
              f"\n\nLever settings of {exp.subject()} explored: "
-             + "; ".join(f"{labels.label(p)} (`{p}`)" for p in exp.levers)
+             + "; ".join(f"{labels.label(p, force=exp.force)} (`{p}`)" for p in exp.levers)
              + f". {len(exp.settings)} settings ({a.get('design')} design) × "
              f"{a.get('replications')} runs each = {len(exp.runs)} successful runs "
              f"({a.get('errors', 0)} failed), master seed {a.get('seed')}; each run's "
              f"parameters {a.get('uncertainty')}"
              + (f" (posterior `{a['posterior']}`)" if a.get("posterior") else "") + ".")
     robust = (f"One row per lever setting, the robust ones first, then by goal share. *goal met*: share of the setting's runs "
-              f"(posterior draws) in which {q.describe()}, with its exact {LEVEL:.0%} "
+              f"(posterior draws) in which {goal}, with its exact {LEVEL:.0%} "
               f"interval; *holds*: share in which enforcement holds; costs at the "
               f"{q.percentile:g}th percentile of the setting's runs; *meets*: goal met in at "
               f"least {q.hold_at_least:.0%}; *robust*: no other setting is as good or better on "
               "the goal share and every cost percentile (the Pareto front). Full table: "
               "`settings.csv`.")
     shown = settings_text(exp.settings, exp.levers, q, rows=len(exp.settings)).rename(
-        columns={p: labels.label(p) for p in exp.levers})
+        columns={p: labels.label(p, force=exp.force) for p in exp.levers})
     if exp.prim is not None:
         method = (f"PRIM (peeling {PRIM_ALPHA:.0%} at a time, then pasting) on the "
                   f"{len(exp.runs)} runs with the goal indicator; the box chosen has the highest "
@@ -163,7 +165,8 @@ def explore_report(exp: Exploration, out: Path, chart: Figure) -> Path:
                   "the box.")
         tree = (f"Decision tree (depth ≤ {TREE_DEPTH}) on the same indicator; each leaf is a "
                 "box (`tree_leaves.csv`).")
-        discovery = [method, exp.prim.box(exp.box).rename(index=labels.label),
+        discovery = [method, exp.prim.box(exp.box).rename(
+                         index=lambda p: labels.label(p, force=exp.force)),
                      exp.prim.trajectory.round(3), tree,
                      exp.tree.drop(columns="limits").round(3)]
     else:

@@ -66,12 +66,13 @@ def run_document(res: Results) -> dict[str, Any]:
 
     sc = res.scenario
     shares = report.outcome_shares(res.summary)
+    said = report.meanings(sc.foreign_forces.label)
     return {
         "scenario": sc.name, "question": sc.question, "replications": len(res.summary),
         "seed": res.seed, "seeds": res.seeds, "start_date": sc.start_date,
         "horizon_days": sc.horizon_days, "seconds": res.seconds,
-        "outcome_shares": {name: {"column": col, "meaning": meaning, "share": shares[name]}
-                           for name, (col, meaning) in report.OUTCOMES.items()},
+        "outcome_shares": {name: {"column": col, "meaning": said[name], "share": shares[name]}
+                           for name, (col, _) in report.OUTCOMES.items()},
         "figures": report.intervals(res.summary).to_dict(orient="index"),
         "interval_level": 0.9,
     }

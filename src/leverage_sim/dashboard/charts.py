@@ -19,7 +19,8 @@ import pandas as pd
 from leverage_sim.dashboard import assets, ensemble
 from leverage_sim.dashboard.ensemble import DISTRIBUTIONS, SERIES, detainees_from_log
 from leverage_sim.dashboard.snapshot import RunSnapshot
-from leverage_sim.outputs.report import OUTCOMES
+from leverage_sim.outputs.report import OUTCOMES, meanings
+from leverage_sim.scenario import labels
 from leverage_sim.scenario.schema import Scenario
 
 WIDTH, HEIGHT = 500, 150  # px of a one-run chart's plotting area
@@ -91,8 +92,9 @@ def attack_rows(run: RunSnapshot) -> pd.DataFrame:
 
 
 def attacks(spec_: Scenario, rows: pd.DataFrame) -> alt.Chart:
-    """Cumulative attacks on US-linked sites and how many were intercepted."""
-    return _lines(rows, spec_, "Attacks on US-linked sites (cumulative)",
+    """Cumulative attacks on the foreign force's sites and how many were intercepted."""
+    return _lines(rows, spec_, f"{labels.heading('attacks', spec_.foreign_forces.label)} "
+                  "(cumulative)",
                   _count_axis("attacks since start", rows["value"].max() + 1 if len(rows) else 0),
                   {"attacks": "#d62728", "intercepted": "#1f77b4"}, "step-after")
 
@@ -164,7 +166,8 @@ def band_chart(bands: pd.DataFrame, series: str, spec_: Scenario) -> alt.LayerCh
     y = alt.Y("low90:Q", title=("index (0-1)" if index else "count") + ": median, 50%, 90%",
               scale=alt.Scale(domain=[0, 1]) if index else alt.Scale(zero=True),
               axis=alt.Axis() if index else alt.Axis(tickMinStep=1, format="d"))
-    base = alt.Chart(bands[bands["series"] == series], title=SERIES[series]).encode(
+    title = labels.naming(SERIES[series], spec_.foreign_forces.label)
+    base = alt.Chart(bands[bands["series"] == series], title=title).encode(
         _dates(spec_), color=alt.Color("scenario:N", title=None,
                                        legend=alt.Legend(orient="top-left")))
     outer = base.mark_area(opacity=0.15).encode(y, alt.Y2("high90:Q"))
@@ -177,7 +180,7 @@ def shares_chart(table: pd.DataFrame) -> alt.LayerChart:
     """Share of runs with each outcome and its exact 90% interval, per scenario (``table``:
     :meth:`Comparison.table`)."""
     data = table[table["kind"] == "share"].assign(
-        outcome=lambda t: t["measure"].map({k: v[1] for k, v in OUTCOMES.items()}))
+        outcome=lambda t: t["measure"].map(meanings()))
     base = alt.Chart(data, title="Outcomes: share of runs (exact 90% interval)").encode(
         y=alt.Y("outcome:N", title=None, sort=None), yOffset="scenario:N",
         color=alt.Color("scenario:N", title=None, legend=alt.Legend(orient="bottom")))

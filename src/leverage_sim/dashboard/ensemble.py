@@ -21,10 +21,11 @@ from leverage_sim.simulation.runner import Results, run
 SERIES = {
     "authority": "Government authority (index 0-1)",
     "mean_autonomy": "Mean militia autonomy (index 0-1)",
-    "total_attacks": "Attacks on US-linked sites since start",
+    "total_attacks": "Attacks on {force}-linked sites since start",
     "detainees_held": "Detainees held at day's end (persons)",
 }
-"""Series shown as median with 50% and 90% bands: column -> title."""
+"""Series shown as median with 50% and 90% bands: column -> title (``{force}``: the foreign
+force's label, :func:`leverage_sim.scenario.labels.naming`)."""
 DISTRIBUTIONS = {"max_muster_size": "Largest muster (fighters)", "attacks": "Attacks per run"}
 """Per-run figures shown as distributions: summary column -> axis title."""
 DEFAULT_REPLICATIONS = 100

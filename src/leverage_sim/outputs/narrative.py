@@ -53,7 +53,10 @@ ACTION_LABELS = {
 }
 """Event-log action -> what the timeline says ({target} is the target's display name). Actions
 of the foreign force are nouns: its display name may be plural ("US forces") or singular."""
-_ONE = re.compile(r"(?<![\d.])1 (US )?(detainees|members|fighters|casualties|arrests|attacks)\b")
+_ONE = re.compile(r"(?<![\d.])1 ((?:[^\W\d][\w-]* ){0,3}?)"
+                  r"(detainees|members|fighters|casualties|arrests|attacks)\b")
+"""A count of one and its noun, with up to three words between (the foreign force's label:
+*1 MNF-I casualties*)."""
 _SINGULAR = {"detainees": "detainee", "members": "member", "fighters": "fighter",
              "casualties": "casualty", "arrests": "arrest", "attacks": "attack"}
 
@@ -66,7 +69,7 @@ def display_names(scenario: Scenario) -> dict[str, str]:
 
 def singular_counts(text: str) -> str:
     """``text`` with counts of one in the singular (*1 detainee released*, *1 US casualty*)."""
-    return _ONE.sub(lambda m: f"1 {m.group(1) or ''}{_SINGULAR[m.group(2)]}", text)
+    return _ONE.sub(lambda m: f"1 {m.group(1)}{_SINGULAR[m.group(2)]}", text)
 
 
 def scripted_notes(scenario: Scenario) -> set[tuple[int, str]]:

@@ -19,8 +19,9 @@ from matplotlib.ticker import MaxNLocator
 
 from leverage_sim.errors import InputError
 from leverage_sim.files.safe_text import chart_text
-from leverage_sim.outputs.report import OUTCOMES
+from leverage_sim.outputs.report import OUTCOMES, meanings
 from leverage_sim.scenario import labels
+from leverage_sim.scenario.schema import GENERIC_FORCE
 from leverage_sim.simulation.runner import Results
 
 STYLES = (("-", "o"), ("--", "s"), ("-.", "^"), (":", "D"), ((0, (5, 1, 1, 1)), "v"))
@@ -157,12 +158,12 @@ def split_band_plot(ax: Axes, res: Results, column: str,
 
 
 def weekly_attacks(ax: Axes, timeseries: pd.DataFrame, horizon_days: int | None = None,
-                   level: float = 0.9) -> Axes:
+                   level: float = 0.9, force: str = GENERIC_FORCE) -> Axes:
     """Attacks and interceptions per week (mean over replications), in whole weeks counted
     from the run's start date, with the central ``level`` interval of the attacks across runs
     as error bars. A last, partial week is drawn as narrower hatched bars at its rate scaled to
     7 days, and labelled as such. The date axis ends at the horizon (``horizon_days``, default:
-    the last day in the table + 1)."""
+    the last day in the table + 1); ``force`` names the foreign force in the title."""
     _daily(timeseries, "attacks", "attacks_intercepted")
     start = timeseries["date"].min()
     days = horizon_days or int(timeseries["day"].max()) + 1
@@ -202,14 +203,15 @@ def weekly_attacks(ax: Axes, timeseries: pd.DataFrame, horizon_days: int | None 
                 color="gray")
     ax.set_ylabel(f"attacks per week (mean over runs, {level:.0%} interval)")
     ax.set_xlabel(f"weeks from the start date ({start:%a %d %b %Y}), horizon {days} days")
-    ax.set_title("Attacks on US-linked sites")
+    ax.set_title(labels.heading("attacks", force))
     return ax
 
 
-def outcome_bars(ax: Axes, summary: pd.DataFrame, level: float = 0.9) -> Axes:
+def outcome_bars(ax: Axes, summary: pd.DataFrame, level: float = 0.9,
+                 force: str = GENERIC_FORCE) -> Axes:
     """Horizontal bars: share of runs in which each outcome happened, with its exact
-    (Clopper-Pearson) ``level`` interval."""
-    outcome_shares_by_scenario(ax, {"all runs": summary}, level)
+    (Clopper-Pearson) ``level`` interval (``force`` names the foreign force)."""
+    outcome_shares_by_scenario(ax, {"all runs": summary}, level, force)
     ax.get_legend().remove()
     ax.set_title(f"Outcomes (n={len(summary)} runs)")
     return ax
@@ -220,9 +222,10 @@ def run_overview(res: Results) -> Figure:
     detainees held by standoff outcome, outcome shares with exact 90% intervals."""
     fig, axes = plt.subplots(2, 2, figsize=(12, 8), constrained_layout=True)
     split_band_plot(axes[0, 0], res, "authority")
-    weekly_attacks(axes[0, 1], res.timeseries, res.scenario.horizon_days)
+    weekly_attacks(axes[0, 1], res.timeseries, res.scenario.horizon_days,
+                   force=res.scenario.foreign_forces.label)
     split_band_plot(axes[1, 0], res, "detainees_held")
-    outcome_bars(axes[1, 1], res.summary)
+    outcome_bars(axes[1, 1], res.summary, force=res.scenario.foreign_forces.label)
     fig.suptitle(f"{chart_text(res.inputs)}\n{len(res.summary)} replications, seed {res.seed}")
     return fig
 
@@ -273,9 +276,10 @@ def scenario_panels(axes: Sequence[Axes], results: Mapping[str, Results], column
 
 
 def outcome_shares_by_scenario(ax: Axes, summaries: Mapping[str, pd.DataFrame],
-                               level: float = 0.9) -> Axes:
+                               level: float = 0.9, force: str = GENERIC_FORCE) -> Axes:
     """Grouped horizontal bars: share of runs with each outcome of ``report.OUTCOMES``, one bar
-    per scenario, with exact (Clopper-Pearson) ``level`` intervals.
+    per scenario, with exact (Clopper-Pearson) ``level`` intervals (``force`` names the
+    foreign force: by default generically).
 
     ``summaries`` maps a label to a ``summary`` table (one row per replication).
     """
@@ -283,7 +287,8 @@ def outcome_shares_by_scenario(ax: Axes, summaries: Mapping[str, pd.DataFrame],
 
     if not summaries:
         raise InputError("outcome_shares_by_scenario needs at least one summary table.")
-    shares = {meaning: f"{col}>0" for col, meaning in OUTCOMES.values()}
+    said = meanings(force)
+    shares = {said[name]: f"{col}>0" for name, (col, _) in OUTCOMES.items()}
     for label, summary in summaries.items():
         require(summary, f"the summary table '{label}'", *(col for col, _ in OUTCOMES.values()))
     runs = pd.concat([s.assign(scenario=label) for label, s in summaries.items()])
@@ -352,20 +357,22 @@ TIMELINE_ROWS = {
     "clash": ("clash", "black", "x"),
     "attack": ("attack (hit)", "tab:red", "."),
     "intercepted": ("attack (intercepted)", "tab:blue", "."),
-    "casualties": ("US casualties", "darkred", "s"),
-    "strike": ("US strike", "navy", "P"),
-    "drawdown": ("US drawdown", "tab:olive", "<"),
-    "withdrawal": ("US withdrawal", "tab:olive", "<"),
-    "redeploy": ("US redeployment", "tab:olive", ">"),
+    "casualties": ("{force} casualties", "darkred", "s"),
+    "strike": ("{force} strike", "navy", "P"),
+    "drawdown": ("{force} drawdown", "tab:olive", "<"),
+    "withdrawal": ("{force} withdrawal", "tab:olive", "<"),
+    "redeploy": ("{force} redeployment", "tab:olive", ">"),
 }
-"""Timeline rows in plotting order (top to bottom): key -> (label, colour, marker)."""
+"""Timeline rows in plotting order (top to bottom): key -> (label, colour, marker); ``{force}``
+is the foreign force's label."""
 
 
-def event_timeline(ax: Axes, events: pd.DataFrame, replication: int = 0) -> Axes:
+def event_timeline(ax: Axes, events: pd.DataFrame, replication: int = 0,
+                   force: str = GENERIC_FORCE) -> Axes:
     """What happened in one replication, on a date axis: one row per kind of action (raid,
     muster, threats, standoff days, hold firm/relent, releases, attacks hit or intercepted,
-    attacks with US casualties, strikes, drawdown). Marker labels give the figures (arrests,
-    fighters, detainees, casualties)."""
+    attacks with casualties, strikes, drawdown; ``force`` names the foreign force). Marker
+    labels give the figures (arrests, fighters, detainees, casualties)."""
     require(events, "the events table", "replication", "date", "action", "detail", "value")
     ev = events[events["replication"] == replication].copy()
     if ev.empty:
@@ -385,7 +392,8 @@ def event_timeline(ax: Axes, events: pd.DataFrame, replication: int = 0) -> Axes
             for date, values in sel.groupby("date")["value"]:
                 ax.annotate("+".join(f"{v:.0f}" for v in values), (date, -pos),
                             textcoords="offset points", xytext=(0, 6), ha="center", fontsize=7)
-    ax.set_yticks([-p for p in range(len(rows))], [TIMELINE_ROWS[r][0] for r in rows])
+    ax.set_yticks([-p for p in range(len(rows))],
+                  [labels.naming(TIMELINE_ROWS[r][0], force) for r in rows])
     ax.set_ylim(-len(rows) + 0.5, 0.7)
     ax.grid(axis="x", alpha=0.3)
     ax.set_xlabel("date")
@@ -410,7 +418,7 @@ def _point_stats(runs: pd.DataFrame, outcomes: Sequence[str], by: list[str], lev
 
 def response_curve(ax: Axes, runs: pd.DataFrame, parameter: str, outcomes: str | Sequence[str],
                    by: str | None = None, level: float = 0.9,
-                   interval: str = "bootstrap") -> Axes:
+                   interval: str = "bootstrap", force: str = GENERIC_FORCE) -> Axes:
     """Outcome(s) against one swept parameter: the share of runs (for comparisons such as
     ``held_firm>0``) or the mean per run (for counts such as ``attacks``) at each value, with a
     shaded ``level`` interval (exact binomial for shares; bootstrap of the mean, or with
@@ -421,6 +429,7 @@ def response_curve(ax: Axes, runs: pd.DataFrame, parameter: str, outcomes: str |
         parameter: the swept parameter on the x axis (dotted path).
         outcomes: one or more outcomes (see :func:`leverage_sim.sweep.summarise`).
         by: optional second swept parameter: one curve per value.
+        force: the foreign force's label in the labels (the base scenario's).
     """
     outcomes = [outcomes] if isinstance(outcomes, str) else list(outcomes)
     table, centre = _point_stats(runs, outcomes, [parameter] + ([by] if by else []), level,
@@ -430,8 +439,8 @@ def response_curve(ax: Axes, runs: pd.DataFrame, parameter: str, outcomes: str |
     for key, part in groups:
         key = key[0] if isinstance(key, tuple) else key
         for o in outcomes:
-            name = labels.label(o, unit=False)
-            value = "" if by is None else (f"{labels.label(by, unit=False)} = "
+            name = labels.label(o, unit=False, force=force)
+            value = "" if by is None else (f"{labels.label(by, unit=False, force=force)} = "
                                            f"{f'{key:.3g}' if isinstance(key, float) else key}")
             label = name if by is None else (value if len(outcomes) == 1 else f"{name}, {value}")
             line, = ax.plot(part[parameter], part[centre[o]], label=label,
@@ -441,11 +450,13 @@ def response_curve(ax: Axes, runs: pd.DataFrame, parameter: str, outcomes: str |
             i += 1
     shares = all(c.endswith("_share") for c in centre.values())
     what = "share of runs" if shares else "mean per run"
-    ax.set_xlabel(labels.label(parameter))
-    ax.set_ylabel(what if len(outcomes) > 1 else textwrap.fill(labels.label(outcomes[0]), 45))
+    ax.set_xlabel(labels.label(parameter, force=force))
+    ax.set_ylabel(what if len(outcomes) > 1
+                  else textwrap.fill(labels.label(outcomes[0], force=force), 45))
     value_axis(ax, outcomes[0])
     n = int(table["n"].median())
-    ax.set_title(f"Response to {labels.label(parameter, unit=False)}\n({what}, {level:.0%} "
+    ax.set_title(f"Response to {labels.label(parameter, unit=False, force=force)}\n({what}, "
+                 f"{level:.0%} "
                  f"interval, {n} runs per point)")
     if i > 1:
         ax.legend(fontsize=8)
@@ -453,7 +464,7 @@ def response_curve(ax: Axes, runs: pd.DataFrame, parameter: str, outcomes: str |
 
 
 def heatmap(ax: Axes, runs: pd.DataFrame, x: str, y: str, outcome: str, level: float = 0.9,
-            annotate: bool = True, cmap: str = "viridis") -> Axes:
+            annotate: bool = True, cmap: str = "viridis", force: str = GENERIC_FORCE) -> Axes:
     """An outcome over two swept parameters: share of runs (comparisons) or mean per run
     (counts) for each pair of values, as coloured cells with a colour bar.
 
@@ -462,6 +473,7 @@ def heatmap(ax: Axes, runs: pd.DataFrame, x: str, y: str, outcome: str, level: f
         x, y: swept parameters (dotted paths) for the horizontal and vertical axes.
         outcome: the outcome (see :func:`leverage_sim.sweep.summarise`).
         annotate: write the value in each cell (when the grid is at most 12 × 12).
+        force: the foreign force's label in the labels (the base scenario's).
     """
     if x == y:
         raise InputError(f"heatmap needs two different parameters, got '{x}' for both x and y; "
@@ -473,10 +485,11 @@ def heatmap(ax: Axes, runs: pd.DataFrame, x: str, y: str, outcome: str, level: f
     ax.set_xticks(range(grid.shape[1]), [f"{v:.3g}" for v in grid.columns],
                   rotation=45 if grid.shape[1] > 8 else 0)
     ax.set_yticks(range(grid.shape[0]), [f"{v:.3g}" for v in grid.index])
-    ax.set_xlabel(labels.label(x))
-    ax.set_ylabel(labels.label(y))
+    ax.set_xlabel(labels.label(x, force=force))
+    ax.set_ylabel(labels.label(y, force=force))
     what = "share of runs" if centre[outcome].endswith("_share") else "mean per run"
-    name = labels.label(outcome) if what == "share of runs" else f"{labels.label(outcome)}: {what}"
+    said = labels.label(outcome, force=force)
+    name = said if what == "share of runs" else f"{said}: {what}"
     ax.figure.colorbar(im, ax=ax, label=name)
     if annotate and max(grid.shape) <= 12:
         values = grid.to_numpy(dtype=float)
@@ -484,8 +497,8 @@ def heatmap(ax: Axes, runs: pd.DataFrame, x: str, y: str, outcome: str, level: f
         for (i, j), v in np.ndenumerate(values):
             ax.text(j, i, f"{v:.2f}" if abs(v) < 10 else f"{v:.0f}", ha="center",
                     va="center", fontsize=7, color="white" if v < mid else "black")
-    ax.set_title(f"{labels.label(outcome, unit=False)}\n({int(table['n'].median())} runs per "
-                 "cell)")
+    ax.set_title(f"{labels.label(outcome, unit=False, force=force)}\n"
+                 f"({int(table['n'].median())} runs per cell)")
     return ax
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from leverage_sim.files.safe_text import visible
+from leverage_sim.scenario.labels import naming
+from leverage_sim.scenario.schema import GENERIC_FORCE
 from leverage_sim.simulation.runner import Results
 
 OUTCOMES = {
@@ -13,12 +15,19 @@ OUTCOMES = {
     "clash": ("clashes", "a standoff turned into an armed clash"),
     "fighting": ("fight_days", "there was fighting (a clash or an operation)"),
     "ceasefire": ("ceasefires", "the patron brokered a ceasefire"),
-    "us_casualties": ("us_casualties", "the US took casualties"),
-    "us_strikes": ("us_strikes", "the US struck a militia"),
-    "us_withdrawn": ("us_withdrawn", "US forces withdrew completely"),
+    "us_casualties": ("us_casualties", "{force} forces took casualties"),
+    "us_strikes": ("us_strikes", "{force} forces struck a militia"),
+    "us_withdrawn": ("us_withdrawn", "{force} forces withdrew completely"),
 }
 """Outcome share name -> (summary column, meaning); the share is of runs where the column > 0.
-One name per outcome: the meaning is the words every output uses for it."""
+One name per outcome: the meaning is the words every output uses for it, ``{force}`` the
+foreign force's label (:func:`meanings`)."""
+
+
+def meanings(force: str = GENERIC_FORCE) -> dict[str, str]:
+    """Outcome share name -> its meaning, the foreign force named ``force`` (a scenario's
+    ``foreign_forces.label``; by default *foreign*, for texts about several scenarios)."""
+    return {name: naming(meaning, force) for name, (_, meaning) in OUTCOMES.items()}
 
 SEVERAL_ROWS = ("A run can count in several rows: it can hold several standoffs, some held "
                 "firm and others relented, so the shares need not sum to 100%.")
@@ -67,8 +76,9 @@ def summary_text(res: Results) -> str:
     lines.append("\nOutcome shares (share of runs):")
     lines.append(f"  {SEVERAL_ROWS}")
     shares = outcome_shares(res.summary)
-    width = max(len(meaning) for _, meaning in OUTCOMES.values())
-    for name, (_, meaning) in OUTCOMES.items():
+    said = meanings(sc.foreign_forces.label)
+    width = max(map(len, said.values()))
+    for name, meaning in said.items():
         lines.append(f"  {meaning:<{width}} {shares[name]:6.1%}")
     lines.append("\nPer run: median [90% interval]")
     for col, row in intervals(res.summary).iterrows():

@@ -231,7 +231,7 @@ def _outcome_chart(res: Results) -> Figure:
     from leverage_sim.outputs import plots
 
     fig, ax = plt.subplots(figsize=(7, 3), constrained_layout=True)
-    plots.outcome_bars(ax, res.summary)
+    plots.outcome_bars(ax, res.summary, force=res.scenario.foreign_forces.label)
     return fig
 
 
@@ -258,7 +258,7 @@ def compare_brief(cmp: ComparedRuns, out: Path) -> Path:
     from leverage_sim.outputs.report_pages import effects_chart
 
     base = next(iter(cmp.results))
-    meaning = report.OUTCOMES[HEADLINE][1]
+    meaning = report.meanings()[HEADLINE]
     effects = cmp.effects().set_index(["scenario", "measure"])
     levels = cmp.table().set_index(["scenario", "measure"])
     b = levels.loc[(base, HEADLINE)]
@@ -287,12 +287,14 @@ def compare_brief(cmp: ComparedRuns, out: Path) -> Path:
 def run_brief(res: Results, out: Path) -> Path:
     """``out/brief.html`` of a run: its headline is the share of runs with each standoff
     outcome (from :func:`leverage_sim.outputs.report_pages.outcome_table`)."""
-    table = outcome_table(res.summary).set_index("outcome")
+    force = res.scenario.foreign_forces.label
+    said = report.meanings(force)
+    table = outcome_table(res.summary, force=force).set_index("outcome")
     low, high = f"low % ({LEVEL:.0%})", f"high % ({LEVEL:.0%})"
     lines = [f'<p class="headline">{html.escape(meaning[0].upper() + meaning[1:])}: '
              f"{table.loc[meaning, 'share %']:.0f}% of runs [{table.loc[meaning, low]:.0f}, "
              f"{table.loc[meaning, high]:.0f}]</p>"
-             for name, (_, meaning) in report.OUTCOMES.items()
+             for name, meaning in said.items()
              if name in (HEADLINE, "relented")]
     note = (f"Share of {len(res.summary)} runs, exact {LEVEL:.0%} interval. "
             f"{report.SEVERAL_ROWS}")

@@ -20,6 +20,7 @@ from leverage_sim.files.version import installed_version
 from leverage_sim.outputs import plots, report
 from leverage_sim.scenario import labels
 from leverage_sim.scenario.canonical import scenario_hash
+from leverage_sim.scenario.schema import GENERIC_FORCE
 from leverage_sim.simulation.provenance import posterior_text
 from leverage_sim.simulation.runner import Results
 
@@ -72,15 +73,17 @@ def manifest(res: Results) -> dict[str, Any]:
     }
 
 
-def outcome_table(summary: pd.DataFrame, level: float = LEVEL) -> pd.DataFrame:
+def outcome_table(summary: pd.DataFrame, level: float = LEVEL,
+                  force: str = GENERIC_FORCE) -> pd.DataFrame:
     """One row per outcome of :data:`report.OUTCOMES`: runs with it, share and its exact
-    (Clopper-Pearson) ``level`` interval, in percent."""
+    (Clopper-Pearson) ``level`` interval, in percent (``force``: the foreign force's label in
+    the outcomes' words, :func:`report.meanings`)."""
     from leverage_sim.outputs.summaries import summarise
 
     cols = [col for col, _ in report.OUTCOMES.values()]
     row = summarise(summary, outcomes=[f"{c}>0" for c in cols], by=[], level=level).iloc[0]
     return pd.DataFrame({
-        "outcome": [meaning for _, meaning in report.OUTCOMES.values()],
+        "outcome": list(report.meanings(force).values()),
         "runs": [int((summary[c].astype(float) > 0).sum()) for c in cols],
         "share %": [100 * row[f"{c}>0_share"] for c in cols],
         f"low % ({level:.0%})": [100 * row[f"{c}>0_low"] for c in cols],
@@ -88,13 +91,15 @@ def outcome_table(summary: pd.DataFrame, level: float = LEVEL) -> pd.DataFrame:
     }).round(1)
 
 
-def figures_table(summary: pd.DataFrame, level: float = LEVEL) -> pd.DataFrame:
-    """Per-run figures: mean, median and the central ``level`` interval of the runs."""
+def figures_table(summary: pd.DataFrame, level: float = LEVEL,
+                  force: str = GENERIC_FORCE) -> pd.DataFrame:
+    """Per-run figures: mean, median and the central ``level`` interval of the runs (``force``
+    names the foreign force in their labels)."""
     table = report.intervals(summary, level=level)
     table.insert(0, "mean", summary[list(report.FIGURES)].astype(float).mean())
     cells = pd.DataFrame({col: [_number(v, name, col != "mean") for name, v in values.items()]
                           for col, values in table.items()}, index=table.index)
-    cells.index = [labels.label(c) for c in table.index]
+    cells.index = [labels.label(c, force=force) for c in table.index]
     return cells.rename(columns={"low": f"low ({level:.0%} of runs)",
                                  "high": f"high ({level:.0%} of runs)"})
 
@@ -131,10 +136,10 @@ def _run_sections(res: Results, charts: Sequence[Path | Figure], manifest: dict
         Section("Summary", [about, (f"Share of runs with each outcome, exact "
                                    f"(Clopper-Pearson) {LEVEL:.0%} interval. "
                                    f"{report.SEVERAL_ROWS}"),
-                            outcome_table(res.summary),
+                            outcome_table(res.summary, force=sc.foreign_forces.label),
                             "Runs by standoff outcome (charts of authority are split this way):",
                             standoff_table(res)]),
-        Section("Per-run figures", [figures_table(res.summary)]),
+        Section("Per-run figures", [figures_table(res.summary, force=sc.foreign_forces.label)]),
         Section("Charts", list(charts)),
         Section(f"Narrative of a typical run (replication "
                 f"{typical_replication(res.summary)})", [narrative(res)]),
@@ -166,7 +171,7 @@ def effects_table(cmp: ComparedRuns) -> pd.DataFrame:
     measure, e.g. ``share of runs where the government held firm in a standoff | +29 points |
     [+24, +34]``."""
     meanings = {name: f"share of runs where {meaning.removeprefix('the ')}"
-                for name, (_, meaning) in report.OUTCOMES.items()}
+                for name, meaning in report.meanings().items()}
     rows = []
     for r in cmp.effects().itertuples():
         effect, low, high = effect_cells(r.kind, r.measure, r.effect, r.low, r.high)
@@ -194,7 +199,7 @@ def compare_report(cmp: ComparedRuns, out: Path, charts: Sequence[Path | Figure]
     title = f"{cmp.inputs} — {len(first.summary)} replications each, seed {cmp.seed}"
     side = cmp.side_by_side()
     readable = {f"share of runs: {name}": f"share of runs where {meaning.removeprefix('the ')}"
-                for name, (_, meaning) in report.OUTCOMES.items()}
+                for name, meaning in report.meanings().items()}
     readable |= {f"median: {f}": f"median: {labels.label(f)}" for f in report.FIGURES}
     side.index = [readable.get(row, row) for row in side.index]
     head = (f"Every column ran with master seed {cmp.seed}, so replication *i* has the same "

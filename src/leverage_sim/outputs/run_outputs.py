@@ -53,9 +53,10 @@ def charts(res: Results) -> dict[str, Figure]:
             lambda ax, ts: plots.weekly_attacks(ax, ts, res.scenario.horizon_days),
             res.timeseries,
             f"{res.inputs}\nattacks and interceptions per week (mean over {n} runs)"),
-        "outcomes.png": _single(plots.outcome_bars, res.summary,
-                                f"{res.inputs}\nshare of {n} runs with each outcome "
-                                "(90% exact interval)"),
+        "outcomes.png": _single(
+            lambda ax, s: plots.outcome_bars(ax, s, force=res.scenario.foreign_forces.label),
+            res.summary,
+            f"{res.inputs}\nshare of {n} runs with each outcome (90% exact interval)"),
         "overview.png": plots.run_overview(res),
     }
 

@@ -122,14 +122,14 @@ RULES: dict[str, ActionRule] = {
     "operation": ActionRule(frozenset({"government"}), "militia", OperationFigures,
                             "enforcement at scale: an operation of figures.troops against the "
                             "target militia for up to figures.days days of fighting (attrition, "
-                            "desertion, the US stepping in, a brokered ceasefire; "
+                            "desertion, the foreign force stepping in, a brokered ceasefire; "
                             "mechanisms/operation.py)"),
     "strike": ActionRule(FF, "militia", NoFigures,
                          "one round of strikes on the target militia (as a retaliation)"),
     "backing": ActionRule(FF, "militia?", NoFigures,
-                          "US forces step in to the open standoff(s) or operation(s) with the "
-                          "target militia (every open one without a target); with none open "
-                          "that day, logged as skipped"),
+                          "the foreign force steps in to the open standoff(s) or operation(s) "
+                          "with the target militia (every open one without a target); with "
+                          "none open that day, logged as skipped"),
     "attack": ActionRule(frozenset({"militia"}), "site", NoFigures,
                          "the acting militia attacks the target site"),
     "deploy_defence": ActionRule(FF, "site", DeployDefenceFigures,

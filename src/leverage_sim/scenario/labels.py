@@ -4,7 +4,9 @@ or a parameter path (``foreign_forces.backing``) means, with its unit.
 Parameters are labelled from the scenario schema (each field's name, ``unit`` and
 ``description``), so a new parameter is labelled without touching this module; summary and
 time-series columns from the small table :data:`COLUMNS`. Unknown names fall back to the name
-with spaces for underscores, so a chart never fails for want of a label.
+with spaces for underscores, so a chart never fails for want of a label. Labels that name
+the foreign force take ``force``, its label (a scenario's ``foreign_forces.label``; by default
+*foreign*, for charts and tables of no one scenario).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from leverage_sim.scenario.loader import _walk
+from leverage_sim.scenario.schema import GENERIC_FORCE
 
 
 @dataclass(frozen=True)
@@ -50,15 +53,16 @@ COLUMNS = {
                          "a ceasefire"),
     "detainees_released": Column("detainees released", "persons",
                                  "detainees were released"),
-    "attacks": Column("attacks on US-linked sites", "count", "militias attacked US-linked "
-                      "sites"),
+    "attacks": Column("attacks on {force}-linked sites", "count", "militias attacked "
+                      "{force}-linked sites"),
     "attacks_intercepted": Column("attacks intercepted", "count", "an attack was "
                                   "intercepted"),
-    "us_casualties": Column("US casualties", "killed", "the US took casualties"),
-    "us_strikes": Column("US strikes on militias", "count", "the US struck a militia"),
-    "us_withdrawn": Column("US forces withdrew completely", "yes/no",
-                           "US forces withdrew completely"),
-    "withdrawal_day": Column("day of the US withdrawal", "day, -1 = none"),
+    "us_casualties": Column("{force} casualties", "killed", "{force} forces took casualties"),
+    "us_strikes": Column("{force} strikes on militias", "count",
+                         "{force} forces struck a militia"),
+    "us_withdrawn": Column("{force} forces withdrew completely", "yes/no",
+                           "{force} forces withdrew completely"),
+    "withdrawal_day": Column("day of the {force} withdrawal", "day, -1 = none"),
     "final_authority": Column("government authority at the end", "index 0-1", count=False),
     "final_mean_autonomy": Column("mean militia autonomy at the end", "index 0-1",
                                   count=False),
@@ -68,12 +72,13 @@ COLUMNS = {
     "patron_instigation": Column("patron instigation", "index 0-1", count=False),
     "mean_autonomy": Column("mean militia autonomy", "index 0-1", count=False),
     "detainees_held": Column("detainees held", "persons"),
-    "us_presence": Column("US troops in country", "troops"),
+    "us_presence": Column("{force} troops in country", "troops"),
     "escalation": Column("escalation", "index 0-1", count=False),
 }
-"""Summary and time-series column -> what it means (see :class:`Column`)."""
+"""Summary and time-series column -> what it means (see :class:`Column`; ``{force}``: the
+foreign force's label)."""
 
-SECTIONS = {"government": "government", "patron": "patron", "foreign_forces": "US",
+SECTIONS = {"government": "government", "patron": "patron", "foreign_forces": "{force}",
             "escalation": "escalation"}
 """Parameter section -> the actor named in its labels (militias and sites: their own name)."""
 
@@ -122,13 +127,20 @@ def is_index(name: str) -> bool:
     return unit.endswith("0-1")
 
 
-def label(name: str, unit: bool = True) -> str:
+def naming(text: str, force: str) -> str:
+    """``text`` (a label of :data:`COLUMNS` or :data:`SECTIONS`) naming the foreign force
+    ``force``."""
+    return text.replace("{force}", force)
+
+
+def label(name: str, unit: bool = True, force: str = GENERIC_FORCE) -> str:
     """A readable label for a summary/time-series column, an outcome comparison or a
-    parameter path, with its unit in brackets (unless ``unit=False``).
+    parameter path, with its unit in brackets (unless ``unit=False``); ``force`` names the
+    foreign force.
 
     >>> label("held_firm>0")
     'share of runs where the government held firm'
-    >>> label("foreign_forces.backing")
+    >>> label("foreign_forces.backing", force="US")
     'US backing (probability 0-1)'
     """
     m = _COMPARISON.match(name)
@@ -136,13 +148,15 @@ def label(name: str, unit: bool = True) -> str:
         column, op, value = m.groups()
         known = COLUMNS.get(column)
         if known and known.event and op == ">" and value == "0":
-            return f"share of runs where {known.event}"
-        return f"share of runs with {label(column, unit=False)} {_SYMBOLS[op]} {value}"
+            return f"share of runs where {naming(known.event, force)}"
+        return (f"share of runs with {label(column, unit=False, force=force)} "
+                f"{_SYMBOLS[op]} {value}")
     if name in COLUMNS:
         column = COLUMNS[name]
         if name == "us_withdrawn":
-            return f"share of runs where {column.event}"
-        return f"{column.what} ({column.unit})" if unit else column.what
+            return f"share of runs where {naming(str(column.event), force)}"
+        what = naming(column.what, force)
+        return f"{what} ({column.unit})" if unit else what
     pairs, info = _field(name)
     if info is None:
         return _humanise(name)
@@ -150,13 +164,20 @@ def label(name: str, unit: bool = True) -> str:
     if key is not None and key.isdigit():  # militias[0] -> "militia 0"
         key = f"{head.removesuffix('s')} {key}"
     actor = key if key is not None and len(pairs) == 2 else (
-        f"{pairs[1][1]} site" if len(pairs) == 3 else SECTIONS.get(head, ""))
+        f"{pairs[1][1]} site" if len(pairs) == 3 else naming(SECTIONS.get(head, ""), force))
     words = _humanise(field)
     u = _unit(info)
     if u and words.endswith(" " + u):  # "response delay days (days)" -> "... delay (days)"
         words = words[: -len(u) - 1]
     text = f"{actor} {words}".strip() if len(pairs) > 1 else words
     return f"{text} ({u})" if unit and u and u != "text" else text
+
+
+def heading(name: str, force: str = GENERIC_FORCE) -> str:
+    """:func:`label` without its unit, capitalised as a chart title (*Attacks on US-linked
+    sites*)."""
+    text = label(name, unit=False, force=force)
+    return text[:1].upper() + text[1:]
 
 
 def unit(name: str) -> str:
@@ -166,10 +187,10 @@ def unit(name: str) -> str:
     return _unit(_field(name)[1])
 
 
-def description(name: str) -> str:
+def description(name: str, force: str = GENERIC_FORCE) -> str:
     """The long explanation of a parameter path (the schema's description) or of a column;
-    ``""`` if unknown."""
+    ``""`` if unknown; ``force`` names the foreign force."""
     if name in COLUMNS or _COMPARISON.match(name):
-        return label(name)
+        return label(name, force=force)
     info = _field(name)[1]
     return getattr(info, "description", None) or ""

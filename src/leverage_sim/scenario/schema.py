@@ -665,10 +665,25 @@ class Site(Strict):
     )
 
 
+DEFAULT_FORCE = "US forces"
+"""The foreign force's default name (the schema's defaults describe US forces in Iraq, 2020)."""
+GENERIC_FORCE = "foreign"
+"""The foreign force's label in texts about no one scenario's force (*foreign forces*), and
+in a scenario's texts when it names its force otherwise and gives no ``short_name``."""
+
+
 class ForeignForces(Strict):
     """The foreign forces (US forces in Iraq)."""
 
-    name: Name = param("US forces", unit="text", description="Display name.", source="Label only.")
+    name: Name = param(DEFAULT_FORCE, unit="text", description="Display name.",
+                       source="Label only.")
+    short_name: Label = param(
+        "", unit="text",
+        description="How the texts of a run name the force, as a modifier: '<short_name> "
+        "casualties', '<short_name> forces', 'E[<short_name> backing]' (e.g. US, British, "
+        "MNF-I). Empty: 'US' if name is 'US forces' (the default), otherwise 'foreign'.",
+        source="Label only.",
+    )
     presence: int = param(
         5200, unit="troops", ge=0, le=1_000_000,
         description="Troops in country at the start (0 = no presence at all).",
@@ -885,6 +900,12 @@ class ForeignForces(Strict):
     def _unique_sites(self) -> ForeignForces:
         _require_unique([s.name for s in self.sites], "foreign_forces.sites")
         return self
+
+    @property
+    def label(self) -> str:
+        """How the texts of a run name the force, as a modifier (``short_name``, or derived as
+        its description says): *US* in *US casualties*, *foreign* in *foreign forces*."""
+        return self.short_name or ("US" if self.name == DEFAULT_FORCE else GENERIC_FORCE)
 
 
 Action = Literal[tuple(event_schema.RULES)]  # type: ignore[valid-type]

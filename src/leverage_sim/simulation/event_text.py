@@ -1,5 +1,8 @@
 """The event log's ``detail`` texts, one function per kind of text.
 
+Texts that name the foreign force take ``force``, its label in the run's texts
+(:attr:`leverage_sim.scenario.schema.ForeignForces.label`: *US* in *3 US casualties*).
+
 The agent path calls these when it records an action; the fast path
 (:mod:`leverage_sim.simulation.fastpath`) records a kind number and up to three figures instead, and turns
 them into the same texts with the same functions after the run (:data:`KINDS`).
@@ -40,13 +43,13 @@ def released(n: int) -> str:
     return f"{n} detainees released"
 
 
-def transferred(militia: str, kept: int, backing: float) -> str:
+def transferred(militia: str, kept: int, backing: float, force: str) -> str:
     return (f"detainees transferred to a unit controlled by {militia}, {kept} kept in custody "
-            f"(E[US backing] = {backing:.2f})")
+            f"(E[{force} backing] = {backing:.2f})")
 
 
-def holds_for_now(days: int, backing: float, win_chance: float) -> str:
-    return (f"day {days}: the government holds for now (E[US backing] = {backing:.2f}, "
+def holds_for_now(days: int, backing: float, win_chance: float, force: str) -> str:
+    return (f"day {days}: the government holds for now (E[{force} backing] = {backing:.2f}, "
             f"believed win chance {win_chance:.2f})")
 
 
@@ -78,8 +81,8 @@ def won_after_clash() -> str:
     return standoff_won(after_clash(True))
 
 
-def attack(casualties: int, intercepted: bool) -> str:
-    return "intercepted" if intercepted else f"hit, {casualties} US casualties"
+def attack(casualties: int, intercepted: bool, force: str) -> str:
+    return "intercepted" if intercepted else f"hit, {casualties} {force} casualties"
 
 
 def attack_by(militia: str) -> str:
@@ -184,9 +187,9 @@ def won_fight_over() -> str:
     return standoff_won(fight_over(True))
 
 
-def halts(backing: float, win_chance: float) -> str:
-    return (f"the government halts the fighting (E[US backing] = {backing:.2f}, believed win "
-            f"chance {win_chance:.2f})")
+def halts(backing: float, win_chance: float, force: str) -> str:
+    return (f"the government halts the fighting (E[{force} backing] = {backing:.2f}, believed "
+            f"win chance {win_chance:.2f})")
 
 
 def expulsion_vote(pressure: float) -> str:
@@ -200,7 +203,7 @@ def truce_ordered(risk: float) -> str:
 
 
 def redeploy(cost: float, tolerance: float, present: int) -> str:
-    """US troops return toward their authorised level."""
+    """The foreign force's troops return toward their authorised level."""
     return (f"political cost {cost:.1f} well below tolerance {tolerance:.1f} for long; "
             f"{present} troops present")
 
@@ -220,9 +223,23 @@ def nothing_to_back() -> str:
             "names one) that day")
 
 
-RETALIATION = "retaliation for US casualties"
+def retaliation(force: str) -> str:
+    """Why the foreign force strikes after a deadly attack."""
+    return f"retaliation for {force} casualties"
+
+
+def backs(force: str) -> str:
+    """The foreign force stepping in to a standoff or operation."""
+    return f"{force} forces step in beside the government"
+
+
+def backs_scripted(force: str) -> str:
+    """A scripted backing's detail when the scenario gives no note."""
+    return f"{force} forces step in (scripted)"
+
+
 NO_RESISTANCE = "no resistance to the arrests"
-US_BACKS = "US forces step in beside the government"
+
 
 def all_troops_lost() -> str:
     return "no troops left: the last were killed in an attack"
@@ -230,30 +247,37 @@ def all_troops_lost() -> str:
 
 KINDS: tuple[tuple[Callable[..., str], str], ...] = (
     (text, "s"), (members_arrested, "i"), (mustered, "i"), (standoff_opened, "ii"),
-    (public_threat, "s"), (joins_muster, "is"), (released, "i"), (transferred, "sif"),
-    (holds_for_now, "iff"), (clash, "b"), (won_disperses, "s"), (won_after_clash, ""),
-    (after_clash, "b"), (attack, "ib"), (attack_by, "s"), (strike, "si"),
+    (public_threat, "s"), (joins_muster, "is"), (released, "i"), (transferred, "sifF"),
+    (holds_for_now, "iffF"), (clash, "b"), (won_disperses, "s"), (won_after_clash, ""),
+    (after_clash, "b"), (attack, "ibF"), (attack_by, "s"), (strike, "si"),
     (political_cost, "ff"), (drawdown, "si"), (cost_drawdown, "ffi"), (interception_now, "f"),
     (clash_begins, ""), (operation_opened, "ii"), (fighting, "ii"), (deserted, "i"),
     (ceasefire, "sf"), (won_withdraws, "s"), (won_ceasefire, "s"), (won_fight_over, ""),
-    (fight_over, "b"), (halts, "ff"),
+    (fight_over, "b"), (halts, "ffF"),
     (expulsion_vote, "f"),
     (truce_ordered, "f"), (redeploy, "ffi"),
     (all_troops_lost, ""), (not_possible, "si"), (talks, "sfi"), (concedes, "s"),
     (nothing_to_back, ""), (stands_down, "f"), (won_stands_down, "s"),
 )
 """Kind number (the position) → (function, argument types): ``s`` a string (its number in the
-run's string table), ``i`` an integer, ``f`` a float, ``b`` a yes/no; how the fast path's
-figures become a ``detail`` (:func:`render`)."""
+run's string table), ``i`` an integer, ``f`` a float, ``b`` a yes/no, each from the next figure;
+``F`` the foreign force's label (no figure); how the fast path's figures become a ``detail``
+(:func:`render`)."""
 
 KIND = {fn.__name__: i for i, (fn, _) in enumerate(KINDS)}
 """Kind number of each function, by name."""
 
 
-def render(kind: int, figures: tuple[float, float, float], strings: list[str]) -> str:
+def _argument(kind: str, x: float, strings: list[str]) -> str | int | bool | float:
+    """One figure as the argument type ``kind`` (see :data:`KINDS`)."""
+    return (strings[int(x)] if kind == "s" else int(x) if kind == "i" else bool(x)
+            if kind == "b" else float(x))
+
+
+def render(kind: int, figures: tuple[float, float, float], strings: list[str],
+           force: str) -> str:
     """The detail text of kind number ``kind`` from its (up to three) ``figures``; string
-    arguments are looked up in ``strings``."""
+    arguments are looked up in ``strings``, ``force`` is the foreign force's label."""
     fn, types = KINDS[kind]
-    args = [strings[int(x)] if t == "s" else int(x) if t == "i" else bool(x) if t == "b"
-            else float(x) for t, x in zip(types, figures, strict=False)]
-    return fn(*args)
+    values = iter(figures)
+    return fn(*(force if t == "F" else _argument(t, next(values), strings) for t in types))

@@ -42,7 +42,8 @@ def _backing(model: World, ev: ScriptedEvent) -> None:
         model.record(ev.actor, "skipped", ev.target, event_text.nothing_to_back())
     for s in confronted:
         if not s.us_stepped_in:
-            standoffs.step_in(model, s, ev.note or "US forces step in (scripted)")
+            note = ev.note or event_text.backs_scripted(model.foreign_force.label)
+            standoffs.step_in(model, s, note)
 
 
 def _attack(model: World, ev: ScriptedEvent) -> None:

@@ -20,7 +20,7 @@ def play_day(model: World, s: Standoff) -> None:
     gov, militia = model.government, model.militia(s.militia)
     # 1. The foreign force's real choice shows, or another silent day lowers beliefs.
     if s.us_will_step_in and not s.us_stepped_in and model.day >= s.us_step_in_day:
-        step_in(model, s, event_text.US_BACKS)
+        step_in(model, s, event_text.backs(model.foreign_force.label))
     if model.day == s.opened_day:
         return  # the muster is gathering; the government faces it from tomorrow
     if not s.us_stepped_in:
@@ -36,9 +36,11 @@ def play_day(model: World, s: Standoff) -> None:
     if not gov.holds_firm(believed, s.pressure):
         kept = gov.negotiate_kept(s.militia, believed)
         return close(model, s, "relented",
-                     event_text.transferred(s.militia, kept, backing_term), kept)
+                     event_text.transferred(s.militia, kept, backing_term,
+                                            model.foreign_force.label), kept)
     model.record("government", "standoff", s.militia,
-                 event_text.holds_for_now(model.day - s.opened_day, backing_term, believed),
+                 event_text.holds_for_now(model.day - s.opened_day, backing_term, believed,
+                                          model.foreign_force.label),
                  believed)
     # 4. The militia sees the real US stance and may back down.
     actual = mech.contest_ratio(gov.strength(1.0 if s.us_stepped_in else 0.0), s_mil)
@@ -127,7 +129,8 @@ def fight_day(model: World, s: Standoff) -> None:
     believed = mech.contest_ratio(fight_strengths(model, s, backing_term)[0],
                                   op.believed_militia_strength(s_mil, gov.resistance_belief.mean))
     if not gov.holds_firm(believed, s.pressure):
-        return close(model, s, "clash_lost", event_text.halts(backing_term, believed))
+        return close(model, s, "clash_lost",
+                     event_text.halts(backing_term, believed, model.foreign_force.label))
     # 6. The militia may leave the streets.
     if rng.random() < op.withdraw_probability(
             actual, militia.push, op.loss_share(s.militia_killed, s.militia_start),

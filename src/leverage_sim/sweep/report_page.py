@@ -15,8 +15,9 @@ from leverage_sim.outputs import plots
 from leverage_sim.outputs.report_pages import LEVEL, REPORT, inputs_markdown
 from leverage_sim.outputs.summaries import summarise
 from leverage_sim.scenario import labels
+from leverage_sim.scenario.schema import GENERIC_FORCE
 from leverage_sim.simulation.provenance import inputs_text, override_texts
-from leverage_sim.sweep.results import load_sweep
+from leverage_sim.sweep.results import base_label, load_sweep
 
 SWEEP_OUTCOMES = (("held_firm>0", "relents>0"), ("attacks",), ("final_authority",))
 """Panels of a sweep report's response curves (outcomes drawn together)."""
@@ -33,10 +34,10 @@ def _interval_cells(table: pd.DataFrame, outcome: str) -> list[str]:
             zip(table[centre], table[f"{outcome}_low"], table[f"{outcome}_high"])]
 
 
-def sweep_charts(runs: pd.DataFrame, design: str) -> list[Figure]:
+def sweep_charts(runs: pd.DataFrame, design: str, force: str = GENERIC_FORCE) -> list[Figure]:
     """Response curves of :data:`SWEEP_OUTCOMES` against each swept parameter (up to
     :data:`MAX_CURVES`; other parameters pooled; designs other than ``grid`` binned into
-    deciles of the parameter); none if no run succeeded."""
+    deciles of the parameter; ``force`` names the foreign force); none if no run succeeded."""
     figs = []
     for p in runs.attrs["parameters"][:MAX_CURVES] if len(runs) else []:
         data = runs.copy()
@@ -46,7 +47,7 @@ def sweep_charts(runs: pd.DataFrame, design: str) -> list[Figure]:
         fig, axes = plt.subplots(1, len(SWEEP_OUTCOMES), figsize=(15, 4.2),
                                  constrained_layout=True)
         for ax, outcomes in zip(axes, SWEEP_OUTCOMES):
-            plots.response_curve(ax, data, p, list(outcomes), level=LEVEL)
+            plots.response_curve(ax, data, p, list(outcomes), level=LEVEL, force=force)
         figs.append(fig)
     return figs
 
@@ -60,23 +61,24 @@ def sweep_report(out: str | Path) -> Path:
     spec, params = manifest["spec"], runs.attrs["parameters"]
     n_points = manifest["design"]["n_points"]
     outcomes = [o for group in SWEEP_OUTCOMES for o in group]
+    force = base_label(manifest["base_scenario"])
     by = params if n_points <= MAX_POINTS else []
     table = summarise(runs, outcomes=outcomes, by=by, level=LEVEL)
-    shown = table[by].rename(columns=lambda c: labels.label(c)).copy()
+    shown = table[by].rename(columns=lambda c: labels.label(c, force=force)).copy()
     shown["runs"] = table["n"].astype(int)
     for o in outcomes:
-        shown[labels.label(o)] = _interval_cells(table, o)
+        shown[labels.label(o, force=force)] = _interval_cells(table, o)
     inputs = inputs_markdown(spec["base"], override_texts(spec["overrides"]),
                              manifest.get("posterior"))
     about = (f"**Inputs.** {inputs}\n\n"
              f"Sweep **{spec['name']}** of `{spec['base']}`: {spec['design']} design, "
              f"{n_points} points × {spec['replications']} replications = {len(runs)} runs "
              f"(master seed {spec['seed']}), {int(runs['error'].notna().sum())} with errors.\n\n"
-             "Swept: " + "; ".join(f"{labels.label(p)} (`{p}`)" for p in params))
+             "Swept: " + "; ".join(f"{labels.label(p, force=force)} (`{p}`)" for p in params))
     note = (f"Cells: share of runs [exact {LEVEL:.0%} Clopper-Pearson interval] or mean per run "
             f"[{LEVEL:.0%} bootstrap interval of the mean]"
             + ("" if by else ", all points together") + ".")
-    figs = sweep_charts(runs[runs["error"].isna()], spec["design"])
+    figs = sweep_charts(runs[runs["error"].isna()], spec["design"], force)
     title = (f"Sweep {spec['name']} of "
              f"{inputs_text(spec['base'], override_texts(spec['overrides']), manifest.get('posterior'))}"
              f" — {len(runs)} runs")

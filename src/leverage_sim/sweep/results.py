@@ -32,6 +32,7 @@ from leverage_sim.outputs.summaries import (  # noqa: F401 (the sweep API)
     outcome_values,
     summarise,
 )
+from leverage_sim.scenario.schema import ForeignForces
 from leverage_sim.simulation.worker import RUN_COLUMNS, summary_schema
 from leverage_sim.sweep.storage import SweepStore
 
@@ -64,6 +65,12 @@ def load_sweep(out: str | Path, lazy: bool = False) -> pd.DataFrame | ds.Dataset
     df.attrs["parameters"] = paths
     df.attrs["sweep"] = manifest["spec"]["name"]
     return df
+
+
+def base_label(base: dict[str, Any]) -> str:
+    """The foreign force's label of a sweep's base scenario (the manifest's resolved
+    ``base_scenario``), for the texts about the sweep."""
+    return ForeignForces.model_validate(base.get("foreign_forces") or {}).label
 
 
 def _schema(manifest: dict[str, Any]) -> pa.Schema:

@@ -12,7 +12,8 @@ from leverage_sim.simulation.mechanisms.beliefs import REDEPLOY_EVIDENCE, BetaBe
 
 
 class ForeignForce(mesa.Agent):
-    """US forces. Field meanings and units: :class:`schema.ForeignForces`.
+    """The foreign force (US forces by default). Field meanings and units:
+    :class:`schema.ForeignForces`; ``label`` names it in the event texts.
 
     State beyond the parameters: casualties (total, and remembered: fading), strikes due, its
     belief that the government holds firm (learnt from standoffs), the last drawdown.
@@ -25,6 +26,7 @@ class ForeignForce(mesa.Agent):
         for key, value in params.model_dump(exclude={"sites"}).items():
             setattr(self, key, value)
         self.sites = [SiteState(**s.model_dump()) for s in params.sites]
+        self.label = params.label
         self.casualties = 0
         self.remembered_casualties = 0.0
         self.partner_belief = BetaBelief.from_mean(params.prior_partner_resolve,
@@ -71,8 +73,8 @@ class ForeignForce(mesa.Agent):
         intercepted, casualties = resolve_attack(m.rng, site.interception, site.lethality,
                                                  self.presence, self.exposure_half)
         m.count_attack(militia.name, intercepted, casualties)
-        m.record(militia.name, "attack", site.name, event_text.attack(casualties, intercepted),
-                 casualties)
+        m.record(militia.name, "attack", site.name,
+                 event_text.attack(casualties, intercepted, self.label), casualties)
         if intercepted:
             m.record(self.name_id, "interception", site.name, event_text.attack_by(militia.name),
                      1)
@@ -126,7 +128,7 @@ class ForeignForce(mesa.Agent):
             self.pending_strikes = [s for s in self.pending_strikes if s[0] > self.model.day]
         for _, target in due:
             if not self.withdrawn:
-                self.strike(target, event_text.RETALIATION)
+                self.strike(target, event_text.retaliation(self.label))
         self.consider_expulsion_vote()
         self.expulsion_pressure = withdrawal.decay_expulsion(
             self.expulsion_pressure, self.expulsion_voted, self.expulsion_vote_floor)

@@ -148,9 +148,9 @@ def initial_sites(sc: Scenario) -> np.ndarray:
 class _Strings:
     """The run's string table: a name or note → its number."""
 
-    def __init__(self, militias: list[str], sites: list[str]) -> None:
-        self.items = [*L.FIXED_STRINGS, event_text.NO_RESISTANCE, event_text.US_BACKS,
-                      event_text.RETALIATION, *militias, *sites]
+    def __init__(self, militias: list[str], sites: list[str], force: str) -> None:
+        self.items = [*L.FIXED_STRINGS, event_text.NO_RESISTANCE, event_text.backs(force),
+                      event_text.retaliation(force), *militias, *sites]
         self.index = {s: i for i, s in enumerate(self.items)}
         self.militias = {name: i for i, name in enumerate(militias)}
         self.sites = {name: i for i, name in enumerate(sites)}
@@ -197,10 +197,16 @@ def _schema_value(sc: Scenario, where: list[str], attr: str) -> object:
     return getattr(node, attr)
 
 
-DEFAULT_NOTES = {"strike": "scripted strike", "backing": "US forces step in (scripted)",
-                 "truce": "truce declared", "drawdown": "scripted drawdown",
-                 "withdrawal": "scripted withdrawal"}
-"""A scripted event's detail when the scenario gives no note (``scripted_events``)."""
+DEFAULT_NOTES = {"strike": "scripted strike", "truce": "truce declared",
+                 "drawdown": "scripted drawdown", "withdrawal": "scripted withdrawal"}
+"""A scripted event's detail when the scenario gives no note (``scripted_events``); a
+backing's names the foreign force (:func:`default_note`)."""
+
+
+def default_note(action: str, force: str) -> str | None:
+    """A scripted ``action``'s detail when the scenario gives no note (``force``: the foreign
+    force's label)."""
+    return event_text.backs_scripted(force) if action == "backing" else DEFAULT_NOTES.get(action)
 
 
 def scripted_rows(sc: Scenario, strings: _Strings) -> tuple[np.ndarray, np.ndarray]:
@@ -214,7 +220,7 @@ def scripted_rows(sc: Scenario, strings: _Strings) -> tuple[np.ndarray, np.ndarr
         militia = ev.actor if ev.action == "attack" else ev.target
         row[L.E_MILITIA] = strings.militias.get(militia, -1 if militia is None else -2)
         row[L.E_SITE] = strings.sites.get(ev.target, -1)
-        note = ev.note or DEFAULT_NOTES.get(ev.action)
+        note = ev.note or default_note(ev.action, sc.foreign_forces.label)
         if ev.action == "raid":
             fig = ev.typed_figures()
             row[L.E_FIGURE] = -1 if fig.arrests is None else fig.arrests
@@ -252,7 +258,7 @@ SCRIPT_CACHE = 64
 def _script_key(sc: Scenario, militias: list[str], sites: list[str]) -> tuple | None:
     """What a scenario's scripted rows and string table depend on (None: not hashable)."""
     try:
-        key = (sc.start_date, tuple(militias), tuple(sites),
+        key = (sc.start_date, sc.foreign_forces.label, tuple(militias), tuple(sites),
                tuple((ev.day, ev.date, ev.action, ev.actor, ev.target, ev.note,
                       tuple(ev.figures.items())) for ev in sc.events))
         hash(key)
@@ -267,7 +273,7 @@ def build(sc: Scenario) -> World:
     key = _script_key(sc, militias, sites)
     cached = _SCRIPTS.get(key) if key is not None else None
     if cached is None:
-        strings = _Strings(militias, sites)
+        strings = _Strings(militias, sites, sc.foreign_forces.label)
         cached = (*scripted_rows(sc, strings), strings.items)
         if key is not None:
             if len(_SCRIPTS) >= SCRIPT_CACHE:

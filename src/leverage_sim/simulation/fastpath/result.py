@@ -26,8 +26,10 @@ class FastLog:
     """The event log of a fast run: ``counts`` and ``totals`` (as :class:`EventLog`'s) at once;
     the rows and their detail texts (:func:`leverage_sim.simulation.event_text.render`) when asked."""
 
-    def __init__(self, start_date: dt.date, rows: np.ndarray, strings: list[str]) -> None:
+    def __init__(self, start_date: dt.date, rows: np.ndarray, strings: list[str],
+                 force: str) -> None:
         self.start_date = start_date
+        self.force = force
         self._rows = rows
         self._strings = strings
         actions = rows[:, 2].astype(np.int64)
@@ -46,7 +48,7 @@ class FastLog:
         for day, actor, action, target, value, kind, a, b, c in self._rows.tolist():
             log.add(int(day), names[int(actor)], L.ACTIONS[int(action)],
                     None if target < 0 else names[int(target)],
-                    event_text.render(int(kind), (a, b, c), names), value)
+                    event_text.render(int(kind), (a, b, c), names, self.force), value)
         return log
 
     def columns(self) -> EventColumns:
@@ -76,7 +78,7 @@ class FastLog:
         if not len(rows):
             return self.event_log.frame()
         codes = rows[:, :4].astype(np.int64)
-        detail = [event_text.render(int(kind), (a, b, c), self._strings)
+        detail = [event_text.render(int(kind), (a, b, c), self._strings, self.force)
                   for kind, a, b, c in rows[:, 5:].tolist()]
         df = pd.DataFrame({"day": codes[:, 0], "actor": names[codes[:, 1]],
                            "action": np.array(L.ACTIONS, dtype=object)[codes[:, 2]],
@@ -105,7 +107,7 @@ class FastRun:
                  standoffs: np.ndarray, strings: list[str]) -> None:
         self.spec = spec
         self.day = spec.horizon_days
-        self.log = FastLog(spec.start_date, events, strings)
+        self.log = FastLog(spec.start_date, events, strings, spec.foreign_forces.label)
         self.standoffs = [FastStandoff(int(s[L.S_MUSTER]), int(s[L.S_ALLIED]),
                                        None if s[L.S_OUTCOME] < 0
                                        else L.OUTCOME_NAMES[int(s[L.S_OUTCOME])],

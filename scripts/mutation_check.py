@@ -59,7 +59,7 @@ MODEL_TESTS = (  # agent-path and fast tests first: with -x the first failure en
     "tests/test_wiring_seventh_audit.py", "tests/test_wiring_eighth_audit.py",
     "tests/test_wiring_ninth_audit.py", "tests/test_wiring_tenth_audit.py",
     "tests/test_wiring_eleventh_audit.py", "tests/test_wiring_twelfth_audit.py",
-    "tests/test_wiring_thirteenth_audit.py",
+    "tests/test_wiring_thirteenth_audit.py", "tests/test_wiring_fourteenth_audit.py",
     "tests/test_calibration_statistics.py",  # the episode statistics (eighth audit on): seconds
     "tests/test_model_timing.py", "tests/test_long_run.py",
     "tests/test_clash_path.py", "tests/test_statics_seeds.py", "tests/test_comparative_statics.py",
@@ -1409,6 +1409,102 @@ MUTATIONS: tuple[Mutation, ...] = (
       "below the casualty tolerance itself (redeploy_calm_share dropped)",
       (MECH + "redeploy.py", "    return days + 1 if cost < calm_share * tolerance else 0",
        "    return days + 1 if cost < tolerance else 0")),
+    # --- fourteenth audit (Dec 2026) ----------------------------------------------------------
+    # (before its tests: the model tests killed fourteen of its fifteen bugs, first failures (for
+    # eleven, in a run with tests/test_operations.py moved ahead of the slow statistical tests) in
+    # tests/test_operations.py (five: the stand-down's two and the three summary columns), the
+    # second audit's tests (three), the third, fourth, eighth, twelfth and thirteenth audits'
+    # (one each) and tests/test_statics_seeds.py (one, at one seed: the coalition's step-in cost
+    # read as the expulsion step); its two fast-path-only bugs were killed by model tests run on
+    # the fast engine (the eighth and thirteenth audits'), not by tests/test_fast_path.py;
+    # tests/test_wiring_fourteenth_audit.py, added to them, kills all fifteen on its own,
+    # including the survivor: a fight's halt weighing the US by the government's belief after
+    # it has stepped in)
+    # the stand-down at an operation's opening: what the militia sees of the US and its losses
+    M("stand_down_on_the_hidden_us_choice", "the militia weighs an operation's opening on the "
+      "US's hidden choice (full strength if it will step in, none if not), not on its own "
+      "belief in US backing",
+      (PKG + "model.py", "s_gov, s_mil = standoffs.fight_strengths(self, s, militia.backing_belief.mean)",
+       "s_gov, s_mil = standoffs.fight_strengths(self, s, 1.0 if s.us_will_step_in else 0.0)"),
+      (DAY, "s_gov, s_mil = fight_strengths(w, m, so, k, m[i, MB_MEAN])",
+       "s_gov, s_mil = fight_strengths(w, m, so, k, 1.0 if so[k, S_WILL] != 0 else 0.0)")),
+    M("stand_down_losses_against_capital_fighters", "the first day's expected losses are a "
+      "share of the militia's fighters in the capital, not of all its fighters (whom an "
+      "operation fights)",
+      (PKG + "model.py", "self.government.combat_lethality, s_gov, militia.fighters))",
+       "self.government.combat_lethality, s_gov, militia.capital_fighters))"),
+      (DAY, "operation.expected_loss_share(w[G_LETHALITY], s_gov, fighters(m, i))",
+       "operation.expected_loss_share(w[G_LETHALITY], s_gov, m[i, CAPITAL])")),
+    # the government's believed contest in a fight; desertion
+    M("government_believes_full_resistance", "in a fight the government counts the militia's "
+      "whole strength whatever its belief that the militia resists (the belief dropped)",
+      (MECH + "operation.py", "    return resistance * strength\n", "    return strength\n")),
+    M("fight_halt_forgets_the_step_in", "once the US has stepped into a fight the government "
+      "still weighs its strength by its belief in backing, not in full",
+      (PKG + "standoffs.py",
+       ("    backing_term = 1.0 if s.us_stepped_in else gov.backing_belief.mean\n"
+        "    believed = mech.contest_ratio(fight_strengths("),
+       ("    backing_term = gov.backing_belief.mean\n"
+        "    believed = mech.contest_ratio(fight_strengths(")),
+      (DAY, "    backing_term = 1.0 if so[s, S_STEPPED_IN] != 0 else w[GB_MEAN]\n",
+       "    backing_term = w[GB_MEAN]\n")),
+    M("desertion_losses_over_remaining_troops", "desertion weighs the government's dead "
+      "against the troops still in the fight, not against those it opened with",
+      (PKG + "standoffs.py", "op.loss_share(s.government_killed, s.troops_start))",
+       "op.loss_share(s.government_killed, s.troops))"),
+      (DAY, "so[s, S_TROOPS_START]))", "so[s, S_TROOPS]))")),
+    # the run's summary columns of a fight (outcomes.py, read by both engines)
+    M("fight_deaths_counts_fighting_days", "the run summary's fight_deaths counts the days of "
+      "fighting, not the combatants killed in them",
+      (PKG + "outcomes.py", '"fight_deaths": lambda m: int(m.log.totals["fighting"]),',
+       '"fight_deaths": lambda m: int(m.log.counts["fighting"]),')),
+    M("deserters_count_desertion_days", "the run summary's deserters counts the days with "
+      "desertion, not the troops who deserted",
+      (PKG + "outcomes.py", '"deserters": lambda m: int(m.log.totals["defection"]),',
+       '"deserters": lambda m: int(m.log.counts["defection"]),')),
+    M("ceasefires_count_the_talks", "the run summary's ceasefires counts the talks the patron "
+      "opened, not the ceasefires that took hold",
+      (PKG + "outcomes.py", '"ceasefires": lambda m: m.log.counts["ceasefire"],',
+       '"ceasefires": lambda m: m.log.counts["talks"],')),
+    # the US's step-in costs
+    M("step_in_backlash_replaces_the_stock", "a visible intervention sets the patron's "
+      "backlash stock to the step's backlash instead of adding it",
+      (MECH + "backing.py", "            backlash + step_in_backlash,\n",
+       "            step_in_backlash,\n")),
+    M("step_in_coalition_cost_is_the_expulsion_step", "a visible intervention costs the "
+      "government's coalition the step in expulsion pressure, not step_in_coalition_cost",
+      (A + "foreign_force.py", "gov.coalition_support, gov.step_in_coalition_cost)",
+       "gov.coalition_support, self.step_in_expulsion_pressure)"),
+      (DAY, "w[COALITION],\n        w[STEP_IN_COALITION])",
+       "w[COALITION],\n        w[STEP_IN_EXPULSION])")),
+    # custody; belief forgetting; drawdown
+    M("release_delay_ignores_spread", "a case's release delay draws exp(Z) around the median: "
+      "release_delay_spread is left out",
+      (MECH + "custody.py", "    delay = median_days * math.exp(spread * z)\n",
+       "    delay = median_days * math.exp(z)\n")),
+    M("forgetting_stops_when_one_count_is_back", "a belief stops forgetting once either of its "
+      "counts is back at the prior's (and for or): one that saw only one kind of news never "
+      "forgets",
+      (MECH + "beliefs.py", "if self.alpha != self.alpha0 or self.beta != self.beta0:",
+       "if self.alpha != self.alpha0 and self.beta != self.beta0:"),
+      (DAY, "if table[row, column] != table[row, prior] or table[row, column + 1]",
+       "if table[row, column] != table[row, prior] and table[row, column + 1]"),
+      (DAY, "if w[column] != w[prior] or w[column + 1] != w[prior + 1]:",
+       "if w[column] != w[prior] and w[column + 1] != w[prior + 1]:")),
+    M("at_the_floor_never_withdraws", "a force exactly at its floor is treated as above it: it "
+      "draws down nobody and stays under review, never withdrawing in full",
+      (MECH + "withdrawal.py", "    if presence <= floor:\n", "    if presence < floor:\n")),
+    # slips in the fast path alone
+    M("fight_deaths_fast_path_logs_militia_dead_only", "the fast path alone logs a day of "
+      "fighting with the militia's dead only (the government's left out of fight_deaths; the "
+      "agent path right): the equality tests must catch it",
+      (DAY, "government_killed + militia_killed, K_FIGHTING,",
+       "militia_killed, K_FIGHTING,")),
+    M("desertion_fast_path_on_militia_cohesion", "the fast path alone weighs desertion with "
+      "the militia's cohesion, not the government force's (the agent path right): the "
+      "equality tests must catch it",
+      (DAY, "w[DESERTION_RATE], w[FORCE_COHESION], actual",
+       "w[DESERTION_RATE], m[i, M_COHESION], actual")),
 )
 
 

@@ -1428,13 +1428,13 @@ MUTATIONS: tuple[Mutation, ...] = (
        "s_gov, s_mil = standoffs.fight_strengths(self, s, 1.0 if s.us_will_step_in else 0.0)"),
       (DAY, "s_gov, s_mil = fight_strengths(w, m, so, k, m[i, MB_MEAN])",
        "s_gov, s_mil = fight_strengths(w, m, so, k, 1.0 if so[k, S_WILL] != 0 else 0.0)")),
-    M("stand_down_losses_against_capital_fighters", "the first day's expected losses are a "
-      "share of the militia's fighters in the capital, not of all its fighters (whom an "
+    M("stand_down_losses_against_local_fighters", "the first day's expected losses are a "
+      "share of the militia's local fighters (its muster pool), not of all its fighters (whom an "
       "operation fights)",
       (PKG + "model.py", "self.government.combat_lethality, s_gov, militia.fighters))",
-       "self.government.combat_lethality, s_gov, militia.capital_fighters))"),
+       "self.government.combat_lethality, s_gov, militia.local_fighters))"),
       (DAY, "operation.expected_loss_share(w[G_LETHALITY], s_gov, fighters(m, i))",
-       "operation.expected_loss_share(w[G_LETHALITY], s_gov, m[i, CAPITAL])")),
+       "operation.expected_loss_share(w[G_LETHALITY], s_gov, m[i, LOCAL_FIGHTERS])")),
     # the government's believed contest in a fight; desertion
     M("government_believes_full_resistance", "in a fight the government counts the militia's "
       "whole strength whatever its belief that the militia resists (the belief dropped)",

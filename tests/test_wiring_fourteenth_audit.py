@@ -120,7 +120,7 @@ OPENING = {**NO_ATTACKS, **NO_THREATS, **NO_BROKER, **CERTAIN_TO_HOLD, "horizon_
 """An operation of 3,000 troops against KH on day 0 (for two days); the US will step in (backing
 1: its hidden choice) but KH believes it seldom does (0.05) and that the government presses on
 (≈ 1); the patron's push is low (0.1); the government's lethality 0.005 (the first day's losses
-KH expects: a small share of its 7,000 fighters, a large one of its 400 in the capital)."""
+KH expects: a small share of its 7,000 fighters, a large one of its 400 local fighters)."""
 
 
 def test_the_militia_weighs_its_beliefs_and_all_its_fighters_at_an_operations_opening(replay):
@@ -128,7 +128,7 @@ def test_the_militia_weighs_its_beliefs_and_all_its_fighters_at_an_operations_op
     government's chance with the US weighted by KH's belief (0.05) and losses its first day's
     expected share of all its fighters: the stand-down's argument is −0.1, σ(100 × −0.1) ≈ 5e-5,
     so KH fights in every run on both engines. Counting the US's hidden choice (in full) or the
-    losses as a share of its fighters in the capital would each raise the argument past +0.1
+    losses as a share of its local fighters would each raise the argument past +0.1
     (checked here): KH would stand down."""
     sc = _scenario(replay, **OPENING)
     model = LeverageModel(sc, 1, collect_data=False)
@@ -148,7 +148,7 @@ def test_the_militia_weighs_its_beliefs_and_all_its_fighters_at_an_operations_op
     hold_ground = believed + 0.1
     assert 0.0 <= hold_ground <= 1.0
     assert argument(1.0, kh.fighters) - hold_ground > 0.1  # the hidden choice in full
-    assert argument(kh.backing_belief.mean, kh.capital_fighters) - hold_ground > 0.1
+    assert argument(kh.backing_belief.mean, kh.local_fighters) - hold_ground > 0.1
     sc = _scenario(replay, **OPENING, **{"militias[KH].hold_ground": hold_ground})
     for e in _runs(sc, range(1, 4)):
         assert (e["action"] == "comply").sum() == 0

@@ -44,6 +44,7 @@ from leverage_sim.simulation.runner import release, simulate, summarise_run
 from .test_fast_path import differences
 from .test_wiring_fifth_audit import CERTAIN_TO_HOLD, NO_ATTACKS, NO_THREATS, _scenario
 from .test_wiring_fourth_audit import NO_BROKER
+from .test_wiring_thirteenth_audit import costly_brokered_fight
 
 ENGINES = ("agent", "fast")
 """The agent path first: a bug made in both paths fails there, before the fast path compiles."""
@@ -235,21 +236,12 @@ def test_desertion_weighs_the_dead_against_the_troops_the_fight_opened_with(repl
 
 # ---- a run's summary of its fights --------------------------------------------------------------
 def test_the_summary_counts_the_dead_the_deserters_and_the_ceasefires(replay):
-    """A costly fight with desertion, brokered by the patron with talks of eight days (some outlast the fight): on both
+    """:func:`costly_brokered_fight` with talks of eight days (some outlast the fight): on both
     engines, each run's fight_deaths is the sum of the fighting days' dead (not the days),
     deserters the sum of the deserters (not the days with desertion), ceasefires the ceasefires
     that took hold (not the talks); over the seeds, there are more dead than fighting days,
     more deserters than days with desertion, and talks that ended in no ceasefire."""
-    sc = _scenario(replay, **{**NO_ATTACKS, **CERTAIN_TO_HOLD, "horizon_days": 14,
-                              "events": [_operation(20000, 10)], "foreign_forces.backing": 0.0,
-                              "militias[KH].prior_government_resolve": 0.0,
-                              "militias[KH].hold_ground": 1.0,
-                              "militias[KH].combat_lethality": 0.01,
-                              "government.desertion_rate": 0.5,
-                              "government.force_cohesion": 0.3,
-                              "escalation.initial": 0.2, "patron.escalation_threshold": 0.0,
-                              "patron.stability_priority": 0.3, "patron.broker_threshold": 0.0,
-                              "patron.talks_days": 8})
+    sc = costly_brokered_fight(replay, 8)
     totals = {"fighting_days": 0, "dead": 0, "desertion_days": 0, "deserters": 0, "talks": 0,
               "ceasefires": 0}
     for engine in ENGINES:  # the agent path's runs first

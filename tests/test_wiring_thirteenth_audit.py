@@ -220,22 +220,30 @@ def test_the_us_strength_is_not_in_a_fight_before_it_steps_in(replay):
 
 
 # ---- the engines agree (slips in the fast path alone) -------------------------------------------
-def test_the_engines_agree_on_a_costly_brokered_fight(replay):
-    """A fight with heavy losses on both sides, a brittle force deserting, and the patron
-    brokering out of war risk (escalation 0.2 over a threshold of 0, stability_priority 0.3):
-    the two engines log the same events, seeds 1-6."""
+def costly_brokered_fight(replay, talks_days: int):
+    """The replay with an operation of 20,000 against KH for 10 days (of a 14-day run): heavy
+    losses on both sides, a brittle force deserting, KH never standing down or leaving, and the
+    patron brokering out of war risk (escalation 0.2 over a threshold of 0, stability_priority
+    0.3) with talks of ``talks_days`` days."""
     op_event = {"day": 0, "actor": "government", "action": "operation", "target": "KH",
                 "figures": {"troops": 20000, "days": 10}}
-    sc = _scenario(replay, **{**NO_ATTACKS, **CERTAIN_TO_HOLD, "horizon_days": 14,
-                              "events": [op_event], "foreign_forces.backing": 0.0,
-                              "militias[KH].prior_government_resolve": 0.0,
-                              "militias[KH].hold_ground": 1.0,
-                              "militias[KH].combat_lethality": 0.01,
-                              "government.desertion_rate": 0.5,
-                              "government.force_cohesion": 0.3,
-                              "escalation.initial": 0.2, "patron.escalation_threshold": 0.0,
-                              "patron.stability_priority": 0.3, "patron.broker_threshold": 0.0,
-                              "patron.talks_days": 3})
+    return _scenario(replay, **{**NO_ATTACKS, **CERTAIN_TO_HOLD, "horizon_days": 14,
+                                "events": [op_event], "foreign_forces.backing": 0.0,
+                                "militias[KH].prior_government_resolve": 0.0,
+                                "militias[KH].hold_ground": 1.0,
+                                "militias[KH].combat_lethality": 0.01,
+                                "government.desertion_rate": 0.5,
+                                "government.force_cohesion": 0.3,
+                                "escalation.initial": 0.2, "patron.escalation_threshold": 0.0,
+                                "patron.stability_priority": 0.3,
+                                "patron.broker_threshold": 0.0,
+                                "patron.talks_days": talks_days})
+
+
+def test_the_engines_agree_on_a_costly_brokered_fight(replay):
+    """:func:`costly_brokered_fight` with talks of three days: the two engines log the same
+    events, seeds 1-6."""
+    sc = costly_brokered_fight(replay, 3)
     found, actions = differences(sc, range(1, 7))
     assert not found, found[:3]
     assert actions["defection"] > 0 and actions["talks"] > 0

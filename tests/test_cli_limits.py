@@ -150,6 +150,17 @@ def test_dask_scheduler_without_workers_times_out_resumably(tmp_path):
 
 
 # ---- item 16: Ctrl-C is acted on between chunks ----------------------------------------------------
+@pytest.fixture
+def ctrl_c_raises():
+    """SIGINT raising KeyboardInterrupt, as at a terminal, for the test's duration: a process
+    started in the background by a non-interactive shell (a CI job, ``make test &``) inherits
+    SIGINT ignored, and so do pytest's workers; the sweep then, rightly, leaves Ctrl-C alone."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+@pytest.mark.usefixtures("ctrl_c_raises")
 def test_ctrl_c_while_a_chunk_is_being_saved_keeps_the_count_exact(tmp_path, monkeypatch):
     real = SweepStore.write_chunk
     saved = []

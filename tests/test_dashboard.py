@@ -343,6 +343,17 @@ def test_wording_agrees_in_number_and_labels_scenario_notes(replay):
     assert not re.search(r"\b1 detainees", text) and "strikes " not in text
 
 
+def test_the_backing_lever_names_the_scenarios_foreign_force():
+    """The slider and the run status name the scenario's foreign force (its short_name):
+    the 2020 replay's read as before, another force's by its own name."""
+    backing = next(lv for lv in LEVERS if lv.name == "backing")
+    assert backing.label("US") == "US backing (P that US forces step in)"
+    assert backing.label("French") == "French backing (P that French forces step in)"
+    model = DashboardModel(REPLAY, ("foreign_forces.short_name=French",), backing=0.4)
+    text = run_status(model)
+    assert "French backing 0.40" in text and "US" not in text
+
+
 def test_run_status_names_day_date_levers_and_seed(replay):
     model = DashboardModel(REPLAY, seed=7)
     assert run_status(model).startswith("june_2020_replay: not started")

@@ -84,15 +84,15 @@ def Slider(label: str, value: float, on_value: Callable[[float], None], maximum:
 
 
 @solara.component
-def Sliders(values: solara.Reactive[dict[str, Any]]) -> None:
+def Sliders(values: solara.Reactive[dict[str, Any]], force: str) -> None:
     """One slider per lever the scenario has, then the seed; moving one changes ``values``
-    only (Reset runs with them)."""
+    only (Reset runs with them); ``force`` names the scenario's foreign force."""
     def setter(key: str):
         return lambda v: values.set({**values.value, key: v})
 
     for lv in LEVERS:
         if lv.name in values.value:
-            Slider(lv.label, values.value[lv.name], setter(lv.name))
+            Slider(lv.label(force), values.value[lv.name], setter(lv.name))
     Slider("Seed (replication no. of `leverage-sim run`)", values.value["seed"],
            setter("seed"), SEED_SLIDER_MAX, 1)
     solara.Checkbox(label="Calibrated parameters (drawn from the committed posterior, one "
@@ -208,8 +208,8 @@ def Page() -> None:
     with solara.Sidebar(), solara.Column(gap="8px", classes=["ls-sidebar"]):
         with solara.Card("Scenario"):
             solara.Select("Scenario", values=choices, value=name.value, on_value=pick)
-            if values.value:
-                Sliders(values)
+            if values.value and model.value is not None:
+                Sliders(values, model.value.spec.foreign_forces.label)
         with solara.Card("Run"):
             Controls(model.value, lambda: reset(), step, days_per_step)
     if error.value:

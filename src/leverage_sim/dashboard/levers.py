@@ -27,8 +27,10 @@ SEED_SLIDER_MAX = 199
 @dataclass(frozen=True)
 class Lever:
     """One slider: keyword of :class:`~leverage_sim.dashboard.model.DashboardModel`, short
-    name, what the value means, dotted override path, how to read the scenario's value
-    (``None`` if it has none) and the running model's current value."""
+    name and what the value means (``{force}`` standing for the scenario's foreign force,
+    :attr:`~leverage_sim.scenario.schema.ForeignForces.label`), dotted override path, how to
+    read the scenario's value (``None`` if it has none) and the running model's current
+    value."""
 
     name: str
     short: str
@@ -37,10 +39,13 @@ class Lever:
     read: Callable[[Scenario], float | None]
     live: Callable[[LeverageModel], float]
 
-    @property
-    def label(self) -> str:
+    def named(self, force: str) -> str:
+        """The short name, the scenario's foreign force named ``force``: *US backing*."""
+        return self.short.format(force=force)
+
+    def label(self, force: str) -> str:
         """The slider's label, e.g. *US backing (P that US forces step in)*."""
-        return f"{self.short} ({self.meaning})"
+        return f"{self.named(force)} ({self.meaning.format(force=force)})"
 
 
 def _embassy_interception(sc: Scenario) -> float | None:
@@ -48,7 +53,7 @@ def _embassy_interception(sc: Scenario) -> float | None:
 
 
 LEVERS: tuple[Lever, ...] = (
-    Lever("backing", "US backing", "P that US forces step in", "foreign_forces.backing",
+    Lever("backing", "{force} backing", "P that {force} forces step in", "foreign_forces.backing",
           lambda sc: sc.foreign_forces.backing, lambda m: m.foreign_force.backing),
     Lever("instigation", "Patron instigation", "0-1", "patron.instigation",
           lambda sc: sc.patron.instigation, lambda m: m.patron.instigation),

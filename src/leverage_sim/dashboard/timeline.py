@@ -49,7 +49,7 @@ def run_status(model: LeverageModel) -> str:
     spec = model.spec
     now, set_ = live_values(model), scenario_values(spec)
     levers = ", ".join(
-        f"{lv.short} {now[lv.name]:.2f}"
+        f"{lv.named(spec.foreign_forces.label)} {now[lv.name]:.2f}"
         + (f" (set {set_[lv.name]:.2f})" if round(now[lv.name], 2) != round(set_[lv.name], 2)
            else "")
         for lv in LEVERS if lv.name in now)

@@ -45,7 +45,7 @@ in the observed range, so no calibration could help and the model's structure is
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -412,8 +412,12 @@ def validate(episodes: Sequence[Episode], posterior: Posterior, replications: in
              engine: str = "fast") -> Validation:
     """Simulate and score every episode (``progress(name)`` may return a loop wrapper) on
     ``engine`` (:data:`leverage_sim.simulation.runner.ENGINES`: same values either way).
-    A ``replications`` whose runs would not fit in memory is refused before any runs."""
+    A ``replications`` whose runs would not fit in memory is refused before any runs. An
+    episode the posterior was fitted to is scored as an in-sample check whatever its file's
+    ``role`` says (a copy of a fitted episode marked ``held_out`` is not out of sample)."""
     check_validation_size(replications, len(episodes), len(SOURCES))
+    fitted = posterior.fitted_episodes()
+    episodes = [replace(ep, role="fit") if ep.name in fitted else ep for ep in episodes]
     values = {ep.name: predictive(ep, posterior, replications, seed,
                                   progress(ep.name) if progress else None, engine)
               for ep in episodes}

@@ -268,28 +268,46 @@ def _extends_target(path: Path, parent: Any) -> str:
     return parent
 
 
-def lineage(name: str, extra_dirs: Iterable[str | Path] = ()) -> tuple[str, ...]:
+def lineage(name: str | Path, extra_dirs: Iterable[str | Path] = ()) -> tuple[str, ...]:
     """``name`` and the scenarios it extends, nearest first, each by its name (its ``name:``,
-    else its file's stem): ``("sadr_city_2008", "basra_2008")``. The chain is followed as
+    else its file's stem): ``("sadr_city_2008", "basra_2008")``. ``name`` may be the path of
+    a scenario file (then the chain starts with that file's name). The chain is followed as
     :func:`resolve_raw` follows it, from the file :func:`find_scenario` finds for ``name``; a
     name no folder has, or a file that cannot be read, ends it (its errors are the loader's
     to report, when the scenario is loaded)."""
-    extra_dirs, chain = as_folders(extra_dirs), [name]
+    extra_dirs = as_folders(extra_dirs)
+    chain = [] if is_scenario_path(name) else [str(name)]
     try:
         path = find_scenario(name, extra_dirs)
         data = read_scenario_file(path)
+        chain = chain or [_own_name(path, data)]
         while "extends" in data and len(chain) <= MAX_EXTENDS:
             path = find_scenario(_extends_target(path, data["extends"]),
                                  [path.parent, *extra_dirs])
             data = read_scenario_file(path)
-            parent = data.get("name")
-            parent = parent if isinstance(parent, str) else path.stem
+            parent = _own_name(path, data)
             if parent in chain:
                 break
             chain.append(parent)
     except InputError:
         pass
-    return tuple(chain)
+    return tuple(chain) or (Path(name).stem,)
+
+
+def scenario_lineage(scenario: Scenario) -> tuple[str, ...]:
+    """:func:`lineage` of a loaded scenario: followed from the file it was read from (its
+    :attr:`~leverage_sim.scenario.schema.Scenario.origin`: a file given by its path, or found
+    in a --scenario-dir, is found by no name), else from its name."""
+    if not scenario.origin:
+        return lineage(scenario.name)
+    source, *dirs = scenario.origin
+    return (scenario.name, *lineage(source, dirs)[1:])
+
+
+def _own_name(path: Path, data: dict[str, Any]) -> str:
+    """A scenario file's name: its ``name:``, else its stem (as :func:`resolve_raw` sets it)."""
+    name = data.get("name")
+    return name if isinstance(name, str) else path.stem
 
 
 class FileKind(NamedTuple):
@@ -431,21 +449,24 @@ def load_scenario(name_or_path: str | Path | Scenario, overrides: Overrides = No
     """
     if isinstance(name_or_path, Scenario):
         raw, source = name_or_path.model_dump(mode="json"), f"scenario '{name_or_path.name}'"
-    else:
-        source = str(find_scenario(name_or_path, scenario_dirs))
-        raw = resolve_raw(source, scenario_dirs)
-    return validate(raw, source, overrides)
+        return validate(raw, source, overrides).read_from(name_or_path.origin)
+    source = str(find_scenario(name_or_path, scenario_dirs))
+    raw = resolve_raw(source, scenario_dirs)
+    return validate(raw, source, overrides, scenario_dirs)
 
 
-def validate(raw: dict[str, Any], source: str, overrides: Overrides = None) -> Scenario:
-    """Apply overrides to raw data and validate it; errors are :class:`InputError` paragraphs."""
+def validate(raw: dict[str, Any], source: str, overrides: Overrides = None,
+             scenario_dirs: Iterable[str | Path] = ()) -> Scenario:
+    """Apply overrides to raw data and validate it; errors are :class:`InputError` paragraphs.
+    A ``source`` that is a scenario file (with the ``scenario_dirs`` its ``extends`` names
+    were looked up in) is noted as the scenario's origin."""
     overrides = ov.normalise(overrides)
     try:
         ov.apply_all(raw, overrides)
     except InputError as e:  # say which scenario lacks the entry (compare runs several)
         raise InputError(f"{source}: {e}") from None
     try:
-        return Scenario.model_validate(raw)
+        scenario = Scenario.model_validate(raw)
     except ValidationError as e:
         problems: list[str] = []
         total = 0
@@ -467,6 +488,8 @@ def validate(raw: dict[str, Any], source: str, overrides: Overrides = None) -> S
             + ". Fix these fields in the file (or the --set override); `leverage-sim params` "
             "lists every field with its unit and range."
         ) from None
+    origin = (source, *map(str, scenario_dirs)) if is_scenario_path(source) else ()
+    return scenario.read_from(origin)
 
 
 def _walk(loc: tuple[Any, ...]) -> tuple[type[Strict] | None, Any]:

@@ -11,7 +11,7 @@ import datetime as dt
 from collections import Counter
 from typing import Any, Literal, get_args
 
-from pydantic import Field, model_validator
+from pydantic import Field, PrivateAttr, model_validator
 
 from leverage_sim.files.safe_text import name_key
 from leverage_sim.scenario import event_schema
@@ -21,6 +21,7 @@ from leverage_sim.scenario.schema_base import (  # noqa: F401 (RETIRED_FIELDS, r
     EntryName,
     Label,
     Name,
+    OptionalName,
     Problems,
     Strict,
     param,
@@ -677,11 +678,12 @@ class ForeignForces(Strict):
 
     name: Name = param(DEFAULT_FORCE, unit="text", description="Display name.",
                        source="Label only.")
-    short_name: Label = param(
+    short_name: OptionalName = param(
         "", unit="text",
         description="How the texts of a run name the force, as a modifier: '<short_name> "
         "casualties', '<short_name> forces', 'E[<short_name> backing]' (e.g. US, British, "
-        "MNF-I). Empty: 'US' if name is 'US forces' (the default), otherwise 'foreign'.",
+        "MNF-I): a name, at most 100 characters. Empty: 'US' if name is 'US forces' (the "
+        "default), otherwise 'foreign'.",
         source="Label only.",
     )
     presence: int = param(
@@ -1007,6 +1009,30 @@ class Scenario(Strict):
     foreign_forces: ForeignForces = Field(default_factory=ForeignForces)
     escalation: Escalation = Field(default_factory=Escalation)
     events: list[ScriptedEvent] = Field(default_factory=list)
+
+    _origin: tuple[str, ...] = PrivateAttr(default=())
+    """The file the scenario was read from, then the extra folders its ``extends`` names were
+    looked up in (:meth:`read_from`); empty for one built in Python."""
+
+    def __eq__(self, other: object) -> bool:
+        """Equal settings: where each was read from (:attr:`origin`) does not count."""
+        if not isinstance(other, Scenario):
+            return NotImplemented
+        return type(self) is type(other) and self.__dict__ == other.__dict__
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as pydantic's own models
+
+    @property
+    def origin(self) -> tuple[str, ...]:
+        """The file the scenario was read from, then the extra folders its ``extends`` names
+        were looked up in; ``()`` if it was built in Python. Where its ``extends`` chain is
+        followed from (:func:`leverage_sim.scenario.loader.scenario_lineage`)."""
+        return self._origin
+
+    def read_from(self, origin: tuple[str, ...]) -> Scenario:
+        """This scenario, noting its :attr:`origin` (returned for chaining)."""
+        self._origin = tuple(origin)
+        return self
 
     @model_validator(mode="after")
     def _consistent(self) -> Scenario:

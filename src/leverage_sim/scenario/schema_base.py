@@ -116,6 +116,17 @@ Label = Annotated[str, AfterValidator(_check_label)]
 characters."""
 
 
+def _check_optional_name(value: str) -> str:
+    return value and _check_name(value)
+
+
+OptionalName = Annotated[str, AfterValidator(_check_optional_name)]
+"""An optional name that texts put in their sentences, tables and chart labels (the foreign
+force's ``short_name``): empty, or a :data:`Name` (no more than 100 characters: a longer one
+collapsed every chart of a run; no surrounding spaces: one of spaces only named the force
+with nothing)."""
+
+
 class Problems(ValueError):
     """Several independent problems found by one validator; the loader lists each one."""
 

@@ -45,7 +45,7 @@ from leverage_sim.files.safe_yaml import folder_problem, require_path
 from leverage_sim.scenario import overrides as ov
 from leverage_sim.scenario.distributions import Parameter
 from leverage_sim.scenario.limits import is_finite_number
-from leverage_sim.scenario.loader import _walk, field_of, lineage, validate
+from leverage_sim.scenario.loader import _walk, field_of, lineage, scenario_lineage, validate
 from leverage_sim.scenario.schema import Scenario, retired
 from leverage_sim.scenario.schema_base import field_summary
 from leverage_sim.simulation.stale import stale_allowed
@@ -91,26 +91,42 @@ class Posterior:
     integer: tuple[bool, ...] = field(repr=False)
     manifest: dict[str, Any] = field(repr=False)
     sha256: str = ""
-    _bases: dict[str, dict[str, float]] = field(default_factory=dict, repr=False)
-    """:meth:`base_for` per scenario name, read once (it reads the ``extends`` chain's files)."""
+    _bases: dict[Any, dict[str, float]] = field(default_factory=dict, repr=False)
+    """:meth:`base_for` per scenario (name and origin), read once (it reads the ``extends``
+    chain's files)."""
 
     @property
     def base_values(self) -> dict[str, float]:
         """Value of each calibrated parameter in the scenario it was fitted on."""
         return base_values(self.manifest)
 
-    def base_for(self, scenario: str) -> dict[str, float]:
+    def base_for(self, scenario: str | Scenario) -> dict[str, float]:
         """The values a scenario's calibrated parameters are compared with to tell its own
         changes: those of the nearest fitted episode's scenario in its ``extends`` chain
         (:func:`~leverage_sim.scenario.loader.lineage`; ``fitted_scenarios`` in the manifest: a
         parameter fitted on an episode is drawn on its scenario, e.g. ``oct2019_dec2020``'s own
         casualty tolerance, and on a scenario that inherits that value unchanged, e.g.
-        ``sadr_city_2008`` from ``basra_2008``), else the base scenario's."""
-        if scenario not in self._bases:
+        ``sadr_city_2008`` from ``basra_2008``), else the base scenario's. A loaded
+        :class:`Scenario` is followed from the file it was read from (a file given by its path
+        or found in a --scenario-dir is found by no name), a name from its file."""
+        key = scenario if isinstance(scenario, str) else (scenario.name, scenario.origin)
+        if key not in self._bases:
+            chain = (lineage(scenario) if isinstance(scenario, str)
+                     else scenario_lineage(scenario))
             fitted = self.manifest.get("fitted_scenarios") or {}
-            nearest = next((n for n in lineage(scenario) if n in fitted), None)
-            self._bases[scenario] = {**self.base_values, **fitted.get(nearest, {})}
-        return self._bases[scenario]
+            nearest = next((n for n in chain if n in fitted), None)
+            self._bases[key] = {**self.base_values, **fitted.get(nearest, {})}
+        return self._bases[key]
+
+    def fitted_episodes(self) -> frozenset[str]:
+        """Names of the episodes the calibration was fitted to: its manifest's ``episodes``
+        with ``role: fit``, each by its ``name`` (else its ``file``'s stem); none if the
+        manifest lists none."""
+        listed = self.manifest.get("episodes")
+        fitted = [e for e in (listed if isinstance(listed, list) else [])
+                  if isinstance(e, dict) and e.get("role") == "fit"]
+        return frozenset(str(e.get("name") or Path(str(e.get("file") or "")).stem)
+                         for e in fitted) - {""}
 
     @property
     def particles(self) -> int:
@@ -140,7 +156,7 @@ class Posterior:
         """Which calibrated paths of ``scenario`` take the draw (see the module docstring).
         With ``keep_changes=False`` every calibrated path the scenario has takes it (as in
         the calibration itself and in out-of-sample validation)."""
-        fixed, base = set(fixed), self.base_for(scenario.name)
+        fixed, base = set(fixed), self.base_for(scenario)
         drawn, kept, absent = [], [], []
         for p in self.paths:
             try:
@@ -199,7 +215,7 @@ def with_values(scenario: Scenario, values: dict[str, Any], what: str) -> Scenar
     if not values:
         return scenario
     return validate(scenario.model_dump(mode="json"), f"scenario '{scenario.name}' with {what}",
-                    values)
+                    values).read_from(scenario.origin)
 
 
 def base_values(manifest: dict[str, Any]) -> dict[str, float]:

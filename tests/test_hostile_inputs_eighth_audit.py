@@ -15,6 +15,11 @@ the foreign force's short name):
   (``validate-model mine/basra_2008.yaml``): scored and reported as "held out", an in-sample
   check passed off as out-of-sample. The posterior's manifest lists the episodes it fitted;
   those are now reported as "fitted: an in-sample check" whatever the file says;
+- ``ls.compare({"amarah_2008", "basra_2008"})`` (or ``variants=`` a set): run, with the
+  columns in the set's order, which changes from one Python session to the next
+  (``PYTHONHASHSEED``); the first column is the one every effect is measured against and gives
+  the comparison its master seed, so the same call gave other effects, and other numbers, in
+  another session. An unordered collection is now refused, asking for a list or a tuple;
 - ``foreign_forces.short_name`` (put in the texts, tables and chart labels of a run) of
   20,000 characters (every chart of the run collapsed, with a matplotlib warning on stderr),
   of spaces only (the force named by nothing: "    forces took casualties") or padded with
@@ -163,3 +168,21 @@ def test_a_short_name_that_is_a_name_or_empty_is_accepted(short):
     force = ls.load_scenario("june_2020_replay",
                              {"foreign_forces.short_name": short}).foreign_forces
     assert force.label == (short or "US")
+
+
+# ---- compare given its scenarios or variants as a set ---------------------------------------
+@pytest.mark.parametrize("given", [
+    {"scenarios": {"amarah_2008", "basra_2008"}},
+    {"scenarios": frozenset({"amarah_2008", "basra_2008"})},
+    {"scenarios": "amarah_2008", "variants": {"foreign_forces.backing=0.1",
+                                              "foreign_forces.backing=0.2"}},
+])
+def test_compare_refuses_columns_without_an_order(given):
+    """A set's order (so the reference column and the master seed) changed with the session."""
+    with pytest.raises(ls.InputError, match="in an order \\(a list or a tuple\\), not a set"):
+        ls.compare(**given, replications=2, posterior="none")
+
+
+def test_compare_keeps_the_order_it_is_given():
+    for order in (["amarah_2008", "basra_2008"], ("basra_2008", "amarah_2008")):
+        assert list(ls.compare(order, 2, posterior="none").results) == list(order)

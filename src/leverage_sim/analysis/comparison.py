@@ -43,7 +43,7 @@ from leverage_sim.outputs import report
 from leverage_sim.outputs.summaries import bootstrap_means, summarise
 from leverage_sim.scenario import labels
 from leverage_sim.scenario import overrides as ov
-from leverage_sim.scenario.limits import as_list, run_memory_limit
+from leverage_sim.scenario.limits import as_ordered_list, run_memory_limit
 from leverage_sim.scenario.loader import Overrides, load_scenario
 from leverage_sim.scenario.schema import Scenario
 from leverage_sim.simulation import posterior as post
@@ -289,9 +289,11 @@ def columns(scenarios: Sequence[Scenario | str | Path] | Scenario | str | Path,
     Raises:
         InputError: fewer than two columns, or a bad override or variant (naming it).
     """
-    scenarios = as_list(scenarios, (Scenario, str, os.PathLike))  # load_scenario names the rest
-    if isinstance(variants, str | Mapping):  # one variant, not a list of them
-        variants = [variants]
+    scenarios = as_ordered_list(  # load_scenario names what is no scenario
+        scenarios, "compare's scenarios", "the first is the one every effect is measured "
+        "against, and its seed is the comparison's", (Scenario, str, os.PathLike))
+    variants = as_ordered_list(variants, "compare's variants", "they are the columns after "
+                               "the scenarios, in their order", (str, Mapping))
     for variant in variants:
         if not isinstance(variant, str | Mapping | list | tuple):
             raise InputError(f"Variant {variant!r}: give each variant as 'path=value' text, a "

@@ -27,6 +27,7 @@ import os
 import resource
 from collections import Counter
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +87,17 @@ def as_list(value: Any, single: tuple[type, ...] = (str, os.PathLike)) -> list[A
     if isinstance(value, single) or not isinstance(value, Iterable):
         return [value]
     return list(value)
+
+
+def as_ordered_list(value: Any, what: str, why: str,
+                    single: tuple[type, ...] = (str, os.PathLike)) -> list[Any]:
+    """:func:`as_list` for an argument whose order means something (``why``: a clause); a set
+    is refused, naming ``what``: its order changes from one Python session to the next."""
+    if isinstance(value, AbstractSet):
+        raise InputError(f"{what} must be given in an order (a list or a tuple), not a set: "
+                         f"{why}, and a set's order changes from one Python session to the "
+                         "next.")
+    return as_list(value, single)
 
 
 def repeated(names: Iterable[Any]) -> list[Any]:

@@ -20,6 +20,10 @@ the foreign force's short name):
   (``PYTHONHASHSEED``); the first column is the one every effect is measured against and gives
   the comparison its master seed, so the same call gave other effects, and other numbers, in
   another session. An unordered collection is now refused, asking for a list or a tuple;
+- the dashboard's "save as scenario file" beside a file of the user's named
+  ``.NAME.yaml.partial`` (its temporary name): that file was overwritten, then moved onto the
+  scenario file (or deleted if writing failed). The temporary file is now a new one, named
+  ``.NAME.yaml.<random>.partial``, created where none was;
 - ``foreign_forces.short_name`` (put in the texts, tables and chart labels of a run) of
   20,000 characters (every chart of the run collapsed, with a matplotlib warning on stderr),
   of spaces only (the force named by nothing: "    forces took casualties") or padded with
@@ -186,3 +190,15 @@ def test_compare_refuses_columns_without_an_order(given):
 def test_compare_keeps_the_order_it_is_given():
     for order in (["amarah_2008", "basra_2008"], ("basra_2008", "amarah_2008")):
         assert list(ls.compare(order, 2, posterior="none").results) == list(order)
+
+
+# ---- the dashboard's scenario file beside a user's file of its temporary name ----------------
+def test_saving_a_scenario_file_leaves_the_users_files_alone(tmp_path):
+    from leverage_sim.dashboard.scenario_file import save_scenario
+
+    notes = tmp_path / ".mine.yaml.partial"
+    notes.write_text("my notes\n", encoding="utf-8")
+    saved = save_scenario(ls.load_scenario("amarah_2008"), tmp_path / "mine.yaml")
+    assert notes.read_text(encoding="utf-8") == "my notes\n"
+    assert ls.load_scenario(saved).name == "mine"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".mine.yaml.partial", "mine.yaml"]

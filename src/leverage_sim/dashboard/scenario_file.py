@@ -9,6 +9,7 @@ leverage-sim never overwrites a file it did not write.
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 from leverage_sim.errors import InputError
@@ -46,15 +47,26 @@ def save_scenario(scenario: Scenario, path: str | os.PathLike[str], origin: str 
                          f"line is not '{MARK}'). Choose another file name.")
     text = (f"{MARK}{': ' + origin if origin else ''}\n"
             + scenario_yaml(scenario.model_copy(update={"name": target.stem})))
-    tmp = target.with_name(f".{target.name}.partial")
+    tmp: Path | None = None
     try:
+        tmp = _new_file(target)
         tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, target)
     except OSError as e:
-        tmp.unlink(missing_ok=True)
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
         raise InputError(f"Cannot write {target} ({e.strerror}). Choose another path or free "
                          "some space.") from None
     return target
+
+
+def _new_file(target: Path) -> Path:
+    """A new, empty file beside ``target`` (``.NAME.*.partial``) to write it into: created
+    here, never one already there (a user's ``.NAME.partial`` would have been overwritten,
+    then moved onto ``target`` or deleted)."""
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+    os.close(fd)
+    return Path(name)
 
 
 def _ours(path: Path) -> bool:

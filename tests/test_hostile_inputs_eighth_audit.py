@@ -10,7 +10,8 @@ the foreign force's short name):
   file on ``$LEVERAGE_SIM_SCENARIO_PATH`` (or in scenarios/) had them drawn: the posterior
   followed the ``extends`` chain from the scenario's *name*, which no folder it searched
   holds. A loaded scenario now notes the file it was read from (``Scenario.origin``) and the
-  chain is followed from there;
+  chain is followed from there; a sweep stores its base file's absolute path, so that a
+  resumed or rerun point finds that file from any working folder;
 - an episode the calibration was fitted to, copied or edited with ``role: held_out``
   (``validate-model mine/basra_2008.yaml``): scored and reported as "held out", an in-sample
   check passed off as out-of-sample. The posterior's manifest lists the episodes it fitted;
@@ -51,6 +52,7 @@ saved runs kept for --resume), and a second verb on a folder in use.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -104,6 +106,27 @@ def test_a_scenario_file_given_by_path_draws_what_it_inherits(tmp_path, mine):
         drawn = with_values(loaded, {"government.decision_sharpness": 5.0}, "a test")
         assert TOLERANCE in post.use(drawn).drawn
     assert TOLERANCE in post.use(ls.load_scenario(mine / "my_cf.yaml")).kept
+
+
+def test_a_sweep_of_a_scenario_file_draws_what_it_inherits_from_any_folder(
+        tmp_path, mine, monkeypatch):
+    """The sweep's points are read from its base file, stored with its absolute path, so they
+    draw the inherited tolerance, also when the sweep is resumed or rerun from another
+    working folder (a relative path found no file there: the tolerance was kept)."""
+    from leverage_sim.simulation.worker import point_scenario
+    from leverage_sim.sweep import SweepSpec, run_sweep
+
+    post = _basra_posterior(tmp_path)
+    monkeypatch.chdir(mine)
+    spec = SweepSpec.from_cli("my_basra.yaml", ["foreign_forces.backing=0.2,0.8"],
+                              replications=1, seed=3, posterior=str(post.path.resolve()))
+    out = run_sweep(spec, tmp_path / "s", executor="serial")
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert TOLERANCE in manifest["posterior"]["drawn"]
+    monkeypatch.chdir(tmp_path)
+    point = point_scenario(manifest["base_scenario"], manifest["base_source"],
+                           {"foreign_forces.backing": 0.8})
+    assert TOLERANCE in post.use(point).drawn
 
 
 def test_where_a_scenario_was_read_from_is_not_part_of_it(mine):

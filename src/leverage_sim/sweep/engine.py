@@ -182,7 +182,9 @@ def plan_sweep(spec: SweepSpec, scenario_dirs: tuple[str | Path, ...] = ()
     :class:`InputError` on bad input, and on sweeps of more than
     :data:`leverage_sim.scenario.limits.MAX_SWEEP_RUNS` runs before planning them.
     """
-    source = str(find_scenario(spec.base, scenario_dirs))
+    # absolute: a resumed or rerun point follows its extends chain from this file (the
+    # posterior's fitted values it inherits), whatever the folder it is resumed from
+    source = str(find_scenario(spec.base, scenario_dirs).resolve())
     base = resolve_raw(spec.base, scenario_dirs)
     try:
         scenario = validate(copy.deepcopy(base), source, spec.overrides)

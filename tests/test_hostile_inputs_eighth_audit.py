@@ -12,6 +12,13 @@ the foreign force's short name):
   holds. A loaded scenario now notes the file it was read from (``Scenario.origin``) and the
   chain is followed from there; a sweep stores its base file's absolute path, so that a
   resumed or rerun point finds that file from any working folder;
+- ``--set 'militias[0].attack_rate=0.26'`` (a list entry by its position, or by its name
+  written with spaces, ``militias[ KH ]``) on a calibrated parameter, at the scenario's own
+  value: the posterior's draw replaced the value the user set (a --set keeps its value only if
+  its path was spelt as the posterior spells it); likewise a compare variant, and a sweep's
+  parameter (``--param 'militias[0].attack_rate=0.1,0.26'``: at 0.26 each run drew the rate,
+  and the manifest called the swept parameter drawn). A path is now matched with the
+  posterior's as the entry it picks in the scenario;
 - an episode the calibration was fitted to, copied or edited with ``role: held_out``
   (``validate-model mine/basra_2008.yaml``): scored and reported as "held out", an in-sample
   check passed off as out-of-sample. The posterior's manifest lists the episodes it fitted;
@@ -61,7 +68,13 @@ import yaml
 import leverage_sim as ls
 from leverage_sim.calibration import validation
 from leverage_sim.simulation.posterior import load_posterior, with_values
-from tests.posterior_fixture import BASE_VALUES, PRIORS, particles, write_posterior
+from tests.posterior_fixture import (
+    BASE_VALUES,
+    FOLDER,
+    PRIORS,
+    particles,
+    write_posterior,
+)
 from tests.validation_fixture import toy_episode
 
 TOLERANCE = "foreign_forces.casualty_tolerance"
@@ -225,3 +238,35 @@ def test_saving_a_scenario_file_leaves_the_users_files_alone(tmp_path):
     assert notes.read_text(encoding="utf-8") == "my notes\n"
     assert ls.load_scenario(saved).name == "mine"
     assert sorted(p.name for p in tmp_path.iterdir()) == [".mine.yaml.partial", "mine.yaml"]
+
+
+# ---- a --set, variant or swept path that picks a list entry by position or with spaces -------
+@pytest.mark.parametrize(("path", "named"), [
+    ("militias[0].mobilisation", "militias[KH].mobilisation"),
+    ("militias[-4].mobilisation", "militias[KH].mobilisation"),
+    ("militias[ KH ].mobilisation", "militias[KH].mobilisation"),
+    ("foreign_forces.sites[0].interception", "foreign_forces.sites[bases].interception"),
+])
+def test_a_value_set_by_position_is_not_replaced_by_the_draw(path, named):
+    """Set at the scenario's own value (so only the --set says it is the user's), it is kept."""
+    value = BASE_VALUES[named]
+    post = load_posterior(FOLDER)
+    scenario = ls.load_scenario("june_2020_replay", {path: value})
+    assert named in post.use(scenario, [path]).kept
+    res = ls.run("june_2020_replay", 2, overrides={path: value}, posterior=FOLDER)
+    assert named in res.posterior["kept"] and named not in res.posterior["drawn"]
+
+
+def test_a_sweep_by_position_runs_its_values(tmp_path):
+    from leverage_sim.sweep import SweepSpec, load_sweep, run_sweep
+
+    rows = {}
+    for path in ("militias[KH].mobilisation", "militias[0].mobilisation"):
+        spec = SweepSpec.from_cli("june_2020_replay", [f"{path}=0.2,0.45"], replications=2,
+                                  seed=4, posterior=str(FOLDER))
+        out = run_sweep(spec, tmp_path / path.replace("[", "_").replace("]", "_"),
+                        executor="serial")
+        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        assert "militias[KH].mobilisation" in manifest["posterior"]["kept"]
+        rows[path] = load_sweep(out)[["attacks", "final_authority"]].to_numpy().tolist()
+    assert rows["militias[0].mobilisation"] == rows["militias[KH].mobilisation"]

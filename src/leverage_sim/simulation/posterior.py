@@ -156,7 +156,8 @@ class Posterior:
         """Which calibrated paths of ``scenario`` take the draw (see the module docstring).
         With ``keep_changes=False`` every calibrated path the scenario has takes it (as in
         the calibration itself and in out-of-sample validation)."""
-        fixed, base = set(fixed), self.base_for(scenario)
+        fixed = {named_path(scenario, p) for p in fixed}  # by position or spaced: the same
+        base = self.base_for(scenario)
         drawn, kept, absent = [], [], []
         for p in self.paths:
             try:
@@ -231,21 +232,42 @@ def value_at(scenario: Scenario, path: str) -> Any:
     """The value at a ``--set`` path of a validated scenario (``[NAME]`` by name, ``[0]`` by
     position, as :mod:`leverage_sim.scenario.overrides` reads them); LookupError if a list entry it
     names is not there."""
+    return _follow(scenario, path)[0]
+
+
+def named_path(scenario: Scenario, path: str) -> str:
+    """``path`` as a posterior names its parameters: each list entry by its name in
+    ``scenario``, without spaces, fields by their current names (``militias[0].attack_rate``,
+    ``militias[ KH ].attack_rate`` → ``militias[KH].attack_rate``); ``path`` itself if the
+    scenario has no such entry or field."""
+    try:
+        return ov.render_path(_follow(scenario, path)[1])
+    except (LookupError, AttributeError, TypeError):
+        return path
+
+
+def _follow(scenario: Scenario, path: str) -> tuple[Any, list[str]]:
+    """(the value at ``path`` in ``scenario``, the steps to it with list entries by name)."""
     node: Any = scenario
+    steps: list[str] = []
     for part in ov.parse_path(path):
         at = ov.position(part) if isinstance(part, ov.Key) else None
         if at is not None:
             if not -len(node) <= at < len(node):
                 raise LookupError(path)
             node = node[at]
+            name = getattr(node, "name", None)
+            steps.append(ov.Key(name) if isinstance(name, str) else part)
         elif isinstance(part, ov.Key):
             match = [e for e in node if str(getattr(e, "name", None)) == part]
             if not match:
                 raise LookupError(path)
             node = match[0]
+            steps.append(part)
         else:
             node = getattr(node, part)
-    return node
+            steps.append(part)
+    return node, steps
 
 
 def resolve(posterior: PosteriorLike) -> Posterior | None:

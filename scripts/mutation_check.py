@@ -60,6 +60,7 @@ MODEL_TESTS = (  # agent-path and fast tests first: with -x the first failure en
     "tests/test_wiring_ninth_audit.py", "tests/test_wiring_tenth_audit.py",
     "tests/test_wiring_eleventh_audit.py", "tests/test_wiring_twelfth_audit.py",
     "tests/test_wiring_thirteenth_audit.py", "tests/test_wiring_fourteenth_audit.py",
+    "tests/test_wiring_fifteenth_audit.py",
     "tests/test_calibration_statistics.py",  # the episode statistics (eighth audit on): seconds
     "tests/test_model_timing.py", "tests/test_long_run.py",
     "tests/test_clash_path.py", "tests/test_statics_seeds.py", "tests/test_comparative_statics.py",
@@ -1505,6 +1506,144 @@ MUTATIONS: tuple[Mutation, ...] = (
       "equality tests must catch it",
       (DAY, "w[DESERTION_RATE], w[FORCE_COHESION], actual",
        "w[DESERTION_RATE], m[i, M_COHESION], actual")),
+    # --- fifteenth audit (Dec 2026) -----------------------------------------------------------
+    # a fight's days: escalation, the tallies of the dead, desertion, the patron's talks and a
+    # ceasefire on the militia's terms
+    M("fight_escalation_at_the_muster_weight", "each day of fighting raises escalation by the "
+      "per-muster weight, not the per-clash weight (the wrong field)",
+      (PKG + "standoffs.py",
+       '    model.raise_escalation("per_clash")\n    model.record("government", "fighting"',
+       '    model.raise_escalation("per_muster")\n    model.record("government", "fighting"'),
+      (DAY, "    raise_escalation(w, ESC_PER_CLASH)\n    record(ev, day, STR_GOVERNMENT, A_FIGHTING",
+       "    raise_escalation(w, ESC_PER_MUSTER)\n    record(ev, day, STR_GOVERNMENT, A_FIGHTING")),
+    M("fight_tallies_swapped", "a day's dead are added to the wrong side's tally: the "
+      "government's dead to the militia's, the militia's to the government's (desertion and the "
+      "militia's leaving the streets weigh the other side's losses)",
+      (PKG + "standoffs.py",
+       ("    s.militia_killed += militia_killed\n    s.troops -= government_killed\n"
+        "    s.government_killed += government_killed\n"),
+       ("    s.militia_killed += government_killed\n    s.troops -= government_killed\n"
+        "    s.government_killed += militia_killed\n")),
+      (DAY, ("    so[s, S_MIL_KILLED] += militia_killed\n    so[s, S_TROOPS] -= government_killed\n"
+             "    so[s, S_GOV_KILLED] += government_killed\n"),
+       ("    so[s, S_MIL_KILLED] += government_killed\n    so[s, S_TROOPS] -= government_killed\n"
+        "    so[s, S_GOV_KILLED] += militia_killed\n"))),
+    M("desertion_on_the_mornings_contest", "desertion reads the contest before the day's "
+      "losses (the strengths the attrition was drawn with), not after them",
+      (PKG + "standoffs.py", "    actual = mech.contest_ratio(*fight_strengths(model, s, us))\n",
+       "    actual = mech.contest_ratio(s_gov, s_mil)\n"),
+      (DAY, ("    s_gov, s_mil = fight_strengths(w, m, so, s, us)\n"
+             "    actual = standoff.contest_ratio(s_gov, s_mil)\n"
+             "    share = operation.desertion_share("),
+       ("    actual = standoff.contest_ratio(s_gov, s_mil)\n"
+        "    share = operation.desertion_share("))),
+    M("talks_take_the_truce_days", "a ceasefire takes hold truce_days after the talks open, not "
+      "talks_days (the wrong field)",
+      (PKG + "standoffs.py", "op.ceasefire_day(model.day, patron.talks_days)",
+       "op.ceasefire_day(model.day, patron.truce_days)"),
+      (DAY, "operation.ceasefire_day(day, int(w[TALKS_DAYS]))",
+       "operation.ceasefire_day(day, int(w[TRUCE_DAYS]))")),
+    M("ceasefire_concession_costs_like_a_relent", "a ceasefire on the militia's terms is closed "
+      "as a plain relent, not a lost clash: it costs the government 1 x relent_authority_cost, "
+      "not 1.5 x",
+      (PKG + "standoffs.py", '        return close(model, s, "clash_lost", event_text.concedes(',
+       '        return close(model, s, "relented", event_text.concedes('),
+      (DAY, "close(day, w, m, so, ev, s, CLASH_LOST, 0, K_CONCEDES,",
+       "close(day, w, m, so, ev, s, RELENTED, 0, K_CONCEDES,")),
+    M("lost_clash_hands_over_nobody", "a clash the government loses hands over no detainees "
+      "(the check for an operation reads 'fighting'): a standoff's detainees stay in custody "
+      "once its muster has turned into a fight",
+      (PKG + "standoffs.py", "transferred = 0 if s.operation else gov.transfer(",
+       "transferred = 0 if s.fighting else gov.transfer("),
+      (DAY, "handed = 0 if so[s, S_OPERATION] != 0 else transfer(",
+       "handed = 0 if so[s, S_FIGHTING] != 0 else transfer(")),
+    # what a confrontation's end teaches and costs (shared mechanisms)
+    M("resolve_shift_ignores_the_authority_step", "resolve moves by RESOLVE_SHIFT whatever the "
+      "authority step (the step dropped): a comply's half win, a win and a lost clash move it "
+      "alike",
+      (MECH + "beliefs.py", "sign * authority_step * RESOLVE_SHIFT,",
+       "sign * RESOLVE_SHIFT,")),
+    M("seen_us_deterrence_on_losses", "the seen-US factor scales the morale shifts of a "
+      "government loss too (the 'government won' condition dropped): a lost fight the US had "
+      "stepped into emboldens militias twice as much",
+      (MECH + "beliefs.py", "deter = SEEN_US_DETERRENCE if government_won and us_seen else 1.0",
+       "deter = SEEN_US_DETERRENCE if us_seen else 1.0")),
+    # the foreign force: retaliation, drawdown, expulsion pressure after the vote
+    M("retaliation_extra_deaths_from_zero", "retaliation's chance rises with every casualty "
+      "counted from zero, not with those beyond the threshold ((c - threshold)/2 read as c/2)",
+      (MECH + "retaliation.py", "(1.0 + (casualties - threshold) / 2)",
+       "(1.0 + casualties / 2)")),
+    M("drawdown_rounded_down", "a drawdown's troops are the share of presence rounded down, not "
+      "to the nearest (1,872 x 0.4 = 748.8: 748 leave, not 749)",
+      (MECH + "withdrawal.py", "    leaving = round(presence * share)\n",
+       "    leaving = int(presence * share)\n")),
+    M("post_vote_decay_clipped_not_relaxed", "after the vote expulsion pressure decays toward "
+      "0 and is clipped at the floor, instead of its excess over the floor decaying",
+      (MECH + "withdrawal.py",
+       "    return floor + max(0.0, expulsion_pressure - floor) * (1.0 - EXPULSION_PRESSURE_DECAY)",
+       "    return max(floor, expulsion_pressure * (1.0 - EXPULSION_PRESSURE_DECAY))")),
+    # slips in the fast path alone
+    M("withdrawal_fast_path_losses_over_government_troops", "the fast path alone weighs the "
+      "militia's dead against the troops the government opened the fight with, not the "
+      "militia's fighters at the start (the agent path right): the equality tests must catch it",
+      (DAY, "operation.loss_share(so[s, S_MIL_KILLED], so[s, S_MIL_START])",
+       "operation.loss_share(so[s, S_MIL_KILLED], so[s, S_TROOPS_START])")),
+    M("fight_last_day_a_day_late_fast_path", "the fast path alone decides a fight by the real "
+      "contest the day after its last day (> for >=; the agent path right): the equality tests "
+      "must catch it",
+      (DAY, "    if day >= so[s, S_END_DAY]:\n", "    if day > so[s, S_END_DAY]:\n")),
+    M("broker_fast_path_on_governments_chance", "the fast path alone gives the patron's "
+      "brokering decision the government's chance, not its client's (its talks event still logs "
+      "the client's; the agent path right): the equality tests must catch it",
+      (DAY, "patron_brokers(rng, w, m, i, 1.0 - actual)", "patron_brokers(rng, w, m, i, actual)")),
+    M("stand_down_fast_path_reads_governments_belief", "the fast path alone weighs the "
+      "stand-down at an operation's opening by the government's belief that militias resist, "
+      "not the militia's belief that the government presses on (the agent path right)",
+      (DAY, "m[i, MR_MEAN], push(w, m, i),\n                                         m[i, HOLD_GROUND]",
+       "w[GR_MEAN], push(w, m, i),\n                                         m[i, HOLD_GROUND]")),
+    M("retaliation_lesson_from_harmless_attacks", "every attack that gets through teaches the "
+      "militias whether the US strikes back (>= for >), one that killed nobody (chance 0) "
+      "too: their belief in retaliation sinks under harmless attacks",
+      (A + "foreign_force.py",
+       "        if chance > 0:\n            strikes = retaliation.decide_retaliation(m.rng, chance)",
+       "        if chance >= 0:\n            strikes = retaliation.decide_retaliation(m.rng, chance)"),
+      (DAY, "    if chance > 0:\n        strikes = retaliation.decide_retaliation(rng, chance)",
+       "    if chance >= 0:\n        strikes = retaliation.decide_retaliation(rng, chance)")),
+    M("fight_days_are_not_silent", "a day of fighting the US stays out of is not a silent day: "
+      "beliefs in backing fall only on a standoff's days (the check moved after the fight's)",
+      (PKG + "standoffs.py",
+       ("    if not s.us_stepped_in:\n        model.observe_backing(False, silent_day=True)\n"
+        "    if s.fighting:\n        return fight_day(model, s)\n"),
+       ("    if s.fighting:\n        return fight_day(model, s)\n"
+        "    if not s.us_stepped_in:\n        model.observe_backing(False, silent_day=True)\n")),
+      (DAY, ("    if not stepped_in:\n        observe_backing(w, m, False, True)\n"
+             "    if so[s, S_FIGHTING] != 0:\n        fight_day(rng, day, w, m, so, ev, s)\n"
+             "        return\n"),
+       ("    if so[s, S_FIGHTING] != 0:\n        fight_day(rng, day, w, m, so, ev, s)\n"
+        "        return\n    if not stepped_in:\n        observe_backing(w, m, False, True)\n"))),
+    M("kept_detainees_leave_custody", "a negotiated transfer's kept detainees are not put back "
+      "in custody: they are neither handed over at the next relent nor ever released (the "
+      "militia still counts them detained)",
+      (A + "government.py", "        if kept:\n            self.custody[militia] = kept\n", ""),
+      (DAY, "    if kept:\n        m[i, CUSTODY] = kept\n", "")),
+    M("retaliation_belief_forgets_toward_resolve_prior_fast_path", "the fast path alone lets "
+      "a militia's belief in US retaliation forget toward its prior of the government's resolve "
+      "(the wrong prior columns; the agent path right): the equality tests must catch it",
+      (DAY, "forget(m, i, MT_ALPHA, MT_ALPHA0, memory)", "forget(m, i, MT_ALPHA, MR_ALPHA0, memory)")),
+    M("expulsion_vote_after_the_days_decay", "parliament's vote is checked after the day's "
+      "decay of expulsion pressure, not before it (the two steps swapped): pressure just past "
+      "the threshold fades below it unvoted",
+      (A + "foreign_force.py",
+       ("        self.consider_expulsion_vote()\n"
+        "        self.expulsion_pressure = withdrawal.decay_expulsion(\n"
+        "            self.expulsion_pressure, self.expulsion_voted, self.expulsion_vote_floor)\n"),
+       ("        self.expulsion_pressure = withdrawal.decay_expulsion(\n"
+        "            self.expulsion_pressure, self.expulsion_voted, self.expulsion_vote_floor)\n"
+        "        self.consider_expulsion_vote()\n")),
+      (DAY, ("    consider_expulsion_vote(day, w, ev)\n"
+             "    w[EXPULSION] = withdrawal.decay_expulsion(w[EXPULSION], w[VOTED] != 0, w[VOTE_FLOOR])\n"),
+       ("    w[EXPULSION] = withdrawal.decay_expulsion(w[EXPULSION], w[VOTED] != 0, w[VOTE_FLOOR])\n"
+        "    consider_expulsion_vote(day, w, ev)\n"))),
 )
 
 

@@ -56,20 +56,32 @@ def _scenario(replay, **overrides) -> ls.Scenario:
     return sc
 
 
+def agent_run(sc: ls.Scenario, seed: int) -> LeverageModel:
+    """The agent path's model after a run of ``sc`` to its horizon with ``seed``."""
+    model = LeverageModel(sc, seed, collect_data=False)
+    while model.running and model.day < sc.horizon_days:
+        model.step()
+    return model
+
+
+def fast_run(sc: ls.Scenario, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The fast path's world row, militia rows and confrontations' rows after a run of ``sc``
+    to its horizon with ``seed``."""
+    wd = build(sc)
+    w, m = wd.w.copy(), wd.m.copy()
+    rows = 10_000 + 50 * sc.horizon_days
+    table, so = compiled()(seeded_generator(seed), w, m, wd.s.copy(), wd.scripted, wd.sets,
+                           sc.horizon_days, wd.capacity, rows)
+    assert table[0, 0] < rows
+    return w, m, so
+
+
 def _finals(sc: ls.Scenario, agent: Callable[[LeverageModel], object],
             fast: Callable[[np.ndarray, np.ndarray], object], seed: int = 1) -> list:
     """What ``agent`` reads of the agent path's model and ``fast`` of the fast path's world and
     militia arrays, each after a run of ``sc`` to its horizon with ``seed``."""
-    model = LeverageModel(sc, seed, collect_data=False)
-    while model.running and model.day < sc.horizon_days:
-        model.step()
-    wd = build(sc)
-    w, m = wd.w.copy(), wd.m.copy()
-    rows = 10_000 + 50 * sc.horizon_days
-    table, _ = compiled()(seeded_generator(seed), w, m, wd.s.copy(), wd.scripted, wd.sets,
-                          sc.horizon_days, wd.capacity, rows)
-    assert table[0, 0] < rows
-    return [agent(model), fast(w, m)]
+    w, m, _ = fast_run(sc, seed)
+    return [agent(agent_run(sc, seed)), fast(w, m)]
 
 
 def _events(sc: ls.Scenario, seeds: range) -> list[pd.DataFrame]:

@@ -50,8 +50,9 @@ ENGINES = ("agent", "fast")
 """The agent path first: a bug made in both paths fails there, before the fast path compiles."""
 
 
-def _operation(troops: int, days: int) -> dict:
-    return {"day": 0, "actor": "government", "action": "operation", "target": "KH",
+def _operation(troops: int, days: int, day: int = 0) -> dict:
+    """A scripted operation of ``troops`` against KH for ``days`` days from ``day``."""
+    return {"day": day, "actor": "government", "action": "operation", "target": "KH",
             "figures": {"troops": troops, "days": days}}
 
 

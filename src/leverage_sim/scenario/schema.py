@@ -589,7 +589,7 @@ class Patron(Strict):
         "in against a client: the patron answers as to a raid or strike on it (fades with "
         "backlash).",
         source="Reasoning: between a raid on a client (raid_backlash 0.05) and a strike on it "
-        "(strike_backlash 0.15) - US forces confront the client without a round of strikes; the "
+        "(strike_backlash 0.3) - US forces confront the client without a round of strikes; the "
         "militias vowed revenge after each visible US action of Dec 2019 - Jan 2020.",
     )
     us_threat: float = param(

@@ -60,7 +60,7 @@ MODEL_TESTS = (  # agent-path and fast tests first: with -x the first failure en
     "tests/test_wiring_ninth_audit.py", "tests/test_wiring_tenth_audit.py",
     "tests/test_wiring_eleventh_audit.py", "tests/test_wiring_twelfth_audit.py",
     "tests/test_wiring_thirteenth_audit.py", "tests/test_wiring_fourteenth_audit.py",
-    "tests/test_wiring_fifteenth_audit.py",
+    "tests/test_wiring_fifteenth_audit.py", "tests/test_wiring_sixteenth_audit.py",
     "tests/test_calibration_statistics.py",  # the episode statistics (eighth audit on): seconds
     "tests/test_model_timing.py", "tests/test_long_run.py",
     "tests/test_clash_path.py", "tests/test_statics_seeds.py", "tests/test_comparative_statics.py",
@@ -1644,6 +1644,144 @@ MUTATIONS: tuple[Mutation, ...] = (
              "    w[EXPULSION] = withdrawal.decay_expulsion(w[EXPULSION], w[VOTED] != 0, w[VOTE_FLOOR])\n"),
        ("    w[EXPULSION] = withdrawal.decay_expulsion(w[EXPULSION], w[VOTED] != 0, w[VOTE_FLOOR])\n"
         "    consider_expulsion_vote(day, w, ev)\n"))),
+    # --- sixteenth audit (Dec 2026) -----------------------------------------------------------
+    # (before its tests: the model tests killed twelve of its eighteen bugs, first failures in
+    # tests/test_invariants.py (three: the two summary columns and the step-in after
+    # withdrawal), tests/test_wiring.py (two), the third audit's tests (two), tests/test_mechanisms.py,
+    # tests/test_long_run.py and the second, eighth and fifteenth audits' (one each); six
+    # survived: a threat's evidence weight, the raided militia joining its own muster, a raid's
+    # commanders not capped at its arrests, the fast path's raid defenders at baseline cohesion,
+    # a strike's cohesion damage uncapped, a scripted backing without a target backing nothing;
+    # tests/test_wiring_sixteenth_audit.py, added to them, kills all eighteen on its own)
+    # public reactions: threats and allies
+    M("threat_costs_the_whole_pressure", "a public threat costs the government's coalition the "
+      "threat's whole pressure, not a quarter of it (the / 4 dropped)",
+      (PKG + "model.py", "self.government.shift(coalition_support=-pressure / 4)",
+       "self.government.shift(coalition_support=-pressure)"),
+      (DAY, "government_shift(w, 0.0, 0.0, -pressure / 4)",
+       "government_shift(w, 0.0, 0.0, -pressure)")),
+    M("threat_teaches_a_full_observation", "a public threat teaches the government that "
+      "militias resist with a full observation's weight, not THREAT_EVIDENCE (the weight "
+      "dropped)",
+      (PKG + "model.py", "self.government.resistance_belief.observe(True, beliefs.THREAT_EVIDENCE)",
+       "self.government.resistance_belief.observe(True)"),
+      (DAY, "observe_world(w, GR_ALPHA, True, beliefs.THREAT_EVIDENCE)",
+       "observe_world(w, GR_ALPHA, True)")),
+    M("threats_from_militias_without_seats", "a militia without seats in parliament threatens "
+      "the government publicly too (the seats check dropped): threats of no pressure that still "
+      "teach the government that militias resist",
+      (A + "militia.py", "return self.seats > 0 and bool(self.model.rng.random() < p)",
+       "return bool(self.model.rng.random() < p)"),
+      (DAY, "if not (m[i, SEATS] > 0 and rng.random() < p):", "if not rng.random() < p:")),
+    M("militia_joins_its_own_muster", "the raided militia may 'join' its own muster as an ally "
+      "(the check that the ally is another militia dropped): its fighters counted twice",
+      (PKG + "model.py", "if m.name != s.militia and m.name not in s.joined and m.joins_muster():",
+       "if m.name not in s.joined and m.joins_muster():"),
+      (DAY, "if i != so[s, S_MILITIA] and joined[s, i] == 0 and rng.random() < \\",
+       "if joined[s, i] == 0 and rng.random() < \\")),
+    # raids: commanders, the target's risk
+    M("commanders_not_capped_by_arrests", "a raid's documented commanders are not capped at "
+      "the arrests drawn: a raid of 3 targets with 10 commanders detains 10 commanders",
+      (PKG + "model.py", "        commanders = min(commanders, arrests)\n", ""),
+      (DAY, "    commanders = min(commanders, arrests)\n", "")),
+    M("raid_target_risk_is_the_governments_chance", "the choice of whom to raid weighs each "
+      "militia by the government's chance against its muster, not the muster's chance (the "
+      "contest's arguments swapped): the strongest militias look the safest to raid",
+      (MECH + "enforcement.py",
+       "risk = contest_ratio(local_fighters[i] * cohesion[i], believed_strength)",
+       "risk = contest_ratio(believed_strength, local_fighters[i] * cohesion[i])")),
+    M("raid_fast_path_defenders_at_baseline_cohesion", "the fast path alone counts a raided "
+      "militia's defenders at its baseline cohesion, not its cohesion now (the agent path "
+      "right): the equality tests must catch it",
+      (DAY, "enforcement.local_defenders(int(m[i, LOCAL_FIGHTERS]), m[i, M_COHESION]))",
+       "enforcement.local_defenders(int(m[i, LOCAL_FIGHTERS]), m[i, BASE_COHESION]))")),
+    # the government's memory and private signals
+    M("attack_memory_over_belief_memory", "the government's memory of attacks (attacks per "
+      "month) fades over its belief memory (365 days), not ATTACK_MEMORY_DAYS (30)",
+      (A + "government.py",
+       "self.attacks_per_month = fade(self.attacks_per_month, ATTACK_MEMORY_DAYS)",
+       "self.attacks_per_month = fade(self.attacks_per_month, self.belief_memory_days)"),
+      (DAY, "w[ATTACKS_PER_MONTH] = beliefs.fade(w[ATTACKS_PER_MONTH], ATTACK_MEMORY_DAYS)",
+       "w[ATTACKS_PER_MONTH] = beliefs.fade(w[ATTACKS_PER_MONTH], w[G_BELIEF_MEMORY])")),
+    M("liaison_teaches_a_full_observation", "a private signal weighs as a full observation in "
+      "the government's belief in US backing, not LIAISON_EVIDENCE (the weight dropped)",
+      (A + "government.py", "self.backing_belief.observe(signal == 1, LIAISON_EVIDENCE)",
+       "self.backing_belief.observe(signal == 1)"),
+      (DAY, "observe_world(w, GB_ALPHA, signal == 1, beliefs.LIAISON_EVIDENCE)",
+       "observe_world(w, GB_ALPHA, signal == 1)")),
+    # the foreign force after withdrawal; a strike's damage
+    M("us_steps_in_after_withdrawal", "a force with no troops left may still step in to a "
+      "standoff (the 'withdrawn: 0' guard of its step-in chance dropped)",
+      (A + "foreign_force.py",
+       "        if self.withdrawn:\n            return 0.0\n        return backing.step_in_probability(",
+       "        return backing.step_in_probability("),
+      (DAY, "    if w[PRESENCE] == 0:\n        return 0.0\n    return backing.step_in_probability(",
+       "    return backing.step_in_probability(")),
+    M("strike_cohesion_uncapped", "a strike takes its whole cohesion damage from a militia "
+      "with less cohesion left (the cap dropped): cohesion goes below 0",
+      (MECH + "retaliation.py", "return min(fighters, lethality), min(cohesion, cohesion_damage)",
+       "return min(fighters, lethality), cohesion_damage")),
+    # the patron: backlash, a truce's length, the campaign's supply
+    M("backlash_fades_before_the_target", "the patron's backlash fades before today's target "
+      "is set, not after (the two steps swapped): a raid's backlash moves instigation (1 - "
+      "adjustment_rate) times as much",
+      (A + "patron.py",
+       ("        target = patronage.target_instigation(self.base_instigation, self.backlash, weight,\n"
+        "                                              self.stability_priority, self.model.escalation)\n"
+        "        target = patronage.truce_target(target, self.truce_until, day, self.truce_instigation)\n"
+        "        self.instigation += self.adjustment_rate * (target - self.instigation)\n"
+        "        self.backlash *= 1.0 - self.adjustment_rate\n"),
+       ("        self.backlash *= 1.0 - self.adjustment_rate\n"
+        "        target = patronage.target_instigation(self.base_instigation, self.backlash, weight,\n"
+        "                                              self.stability_priority, self.model.escalation)\n"
+        "        target = patronage.truce_target(target, self.truce_until, day, self.truce_instigation)\n"
+        "        self.instigation += self.adjustment_rate * (target - self.instigation)\n")),
+      (DAY, ("    target = patronage.target_instigation(w[BASE_INSTIGATION], w[BACKLASH], weight,\n"
+             "                                          w[STABILITY], w[ESC])\n"
+             "    target = patronage.truce_target(target, w[TRUCE_UNTIL], day, w[TRUCE_INSTIGATION])\n"
+             "    w[INSTIGATION] += w[ADJUSTMENT] * (target - w[INSTIGATION])\n"
+             "    w[BACKLASH] *= 1.0 - w[ADJUSTMENT]\n"),
+       ("    w[BACKLASH] *= 1.0 - w[ADJUSTMENT]\n"
+        "    target = patronage.target_instigation(w[BASE_INSTIGATION], w[BACKLASH], weight,\n"
+        "                                          w[STABILITY], w[ESC])\n"
+        "    target = patronage.truce_target(target, w[TRUCE_UNTIL], day, w[TRUCE_INSTIGATION])\n"
+        "    w[INSTIGATION] += w[ADJUSTMENT] * (target - w[INSTIGATION])\n"))),
+    M("patron_truce_a_day_long", "the patron's truce lasts truce_days + 1 days (its last day "
+      "set truce_days after the order, not truce_days - 1)",
+      (A + "patron.py", "self.truce_until = day + self.truce_days - 1",
+       "self.truce_until = day + self.truce_days"),
+      (DAY, "w[TRUCE_UNTIL] = day + int(w[TRUCE_DAYS]) - 1",
+       "w[TRUCE_UNTIL] = day + int(w[TRUCE_DAYS])")),
+    M("supply_from_the_campaign_plan", "the patron's supply multiplies its resources by 1 + the "
+      "campaign planned, not the campaign delivered (the wrong field): a win's support arrives "
+      "at once, with no build-up",
+      (A + "patron.py", "return patronage.supply(self.resources, self.campaign)",
+       "return patronage.supply(self.resources, self.campaign_plan)"),
+      (DAY, "patronage.supply(w[RESOURCES], w[CAMPAIGN]),",
+       "patronage.supply(w[RESOURCES], w[CAMPAIGN_PLAN]),")),
+    # scripted events
+    M("untargeted_backing_backs_nothing", "a scripted backing with no target steps into no "
+      "standoff (logged skipped) instead of every open one (None read as a militia's name)",
+      (PKG + "scripted_events.py",
+       "confronted = [s for s in model.open_standoffs() if ev.target in (None, s.militia)]",
+       "confronted = [s for s in model.open_standoffs() if ev.target == s.militia]"),
+      (DAY, "if is_open(so, k) and (i == -1 or so[k, S_MILITIA] == i):",
+       "if is_open(so, k) and so[k, S_MILITIA] == i:")),
+    # the run's summary columns (outcomes.py, read by both engines)
+    M("arrests_count_the_raids", "the run summary's arrests counts the raids, not the members "
+      "arrested in them",
+      (PKG + "outcomes.py", '"arrests": lambda m: int(m.log.totals["raid"]),',
+       '"arrests": lambda m: m.log.counts["raid"],')),
+    M("released_count_the_release_days", "the run summary's detainees_released counts the "
+      "releases (cases freed), not the detainees freed in them",
+      (PKG + "outcomes.py", '"detainees_released": lambda m: int(m.log.totals["release"]),',
+       '"detainees_released": lambda m: m.log.counts["release"],')),
+    # a slip in the fast path alone
+    M("attacks_fast_path_fear_backing_not_retaliation", "the fast path alone weighs a "
+      "militia's attacks by its belief in US backing, not in US retaliation (the wrong belief "
+      "column; the agent path right): the equality tests must catch it",
+      (DAY, "m[i, MORALE], m[i, EMBOLDENING], m[i, MT_MEAN], m[i, RET_AVERSION]",
+       "m[i, MORALE], m[i, EMBOLDENING], m[i, MB_MEAN], m[i, RET_AVERSION]")),
 )
 
 

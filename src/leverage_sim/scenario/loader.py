@@ -449,10 +449,11 @@ def load_scenario(name_or_path: str | Path | Scenario, overrides: Overrides = No
     """
     if isinstance(name_or_path, Scenario):
         raw, source = name_or_path.model_dump(mode="json"), f"scenario '{name_or_path.name}'"
-        return validate(raw, source, overrides).read_from(name_or_path.origin)
+        return validate(raw, source, overrides).read_from(name_or_path.origin).made_with(
+            {**name_or_path.overrides, **ov.normalise(overrides)})
     source = str(find_scenario(name_or_path, scenario_dirs))
     raw = resolve_raw(source, scenario_dirs)
-    return validate(raw, source, overrides, scenario_dirs)
+    return validate(raw, source, overrides, scenario_dirs).made_with(ov.normalise(overrides))
 
 
 def validate(raw: dict[str, Any], source: str, overrides: Overrides = None,

@@ -1014,8 +1014,13 @@ class Scenario(Strict):
     """The file the scenario was read from, then the extra folders its ``extends`` names were
     looked up in (:meth:`read_from`); empty for one built in Python."""
 
+    _overrides: dict[str, Any] = PrivateAttr(default_factory=dict)
+    """The overrides :func:`~leverage_sim.scenario.loader.load_scenario` applied to make this
+    scenario ({path: value}, in order; :meth:`made_with`)."""
+
     def __eq__(self, other: object) -> bool:
-        """Equal settings: where each was read from (:attr:`origin`) does not count."""
+        """Equal settings: where each was read from (:attr:`origin`) and the overrides that
+        made it (:attr:`overrides`) do not count."""
         if not isinstance(other, Scenario):
             return NotImplemented
         return type(self) is type(other) and self.__dict__ == other.__dict__
@@ -1032,6 +1037,19 @@ class Scenario(Strict):
     def read_from(self, origin: tuple[str, ...]) -> Scenario:
         """This scenario, noting its :attr:`origin` (returned for chaining)."""
         self._origin = tuple(origin)
+        return self
+
+    @property
+    def overrides(self) -> dict[str, Any]:
+        """The overrides ({path: value}) applied when it was loaded, after those of the
+        scenario it was loaded from; ``{}`` for one loaded without any or built in Python."""
+        return dict(self._overrides)
+
+    def made_with(self, overrides: dict[str, Any]) -> Scenario:
+        """This scenario, noting the :attr:`overrides` that made it (returned for chaining):
+        applying them again is then not needed, and would fail for one that renames a list
+        entry (``militias[KH].name=KX``: no entry named KH is left)."""
+        self._overrides = dict(overrides)
         return self
 
     @model_validator(mode="after")

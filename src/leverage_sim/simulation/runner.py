@@ -154,8 +154,9 @@ def run(scenario: Scenario | str | Path, replications: int = 1, seed: int | None
             summary and events only, ``timeseries`` and ``militias`` empty; same values).
     """
     overrides = ov.reusable(overrides)  # applied, then recorded: read twice
-    if not isinstance(scenario, Scenario) or overrides:
-        scenario = load_scenario(scenario, overrides)
+    if not isinstance(scenario, Scenario) \
+            or (overrides and scenario.overrides != ov.normalise(overrides)):
+        scenario = load_scenario(scenario, overrides)  # not twice: a renamed entry is gone
     replications = check_count(replications, "replications")
     master = check_seed(scenario.seed if seed is None else seed)
     limit = run_memory_limit() if memory_limit is None else check_count(memory_limit,

@@ -47,6 +47,7 @@ from __future__ import annotations
 import pytest
 
 import leverage_sim as ls
+from leverage_sim.dashboard.scenario_file import save_scenario
 
 SHORT = ("-n", 2, "-q", "--posterior", "none", "--set", "horizon_days=10", "--set", "events=[]")
 
@@ -79,3 +80,20 @@ def test_a_scenario_notes_its_overrides_and_run_applies_others():
                                                                        "horizon_days": 12}
     res = ls.run(made, 1, 1, {"horizon_days": 12}, posterior=None)  # other overrides: applied
     assert res.summary["replication"].tolist() == [0] and len(res.timeseries) == 12
+
+
+# ---- the dashboard's scenario file under a name no scenario can have ------------------------
+@pytest.mark.parametrize(("name", "said"), [
+    ("\u202eevil.yaml", "must not contain control characters"),
+    ("x\ny.yaml", "must not contain control characters"),
+    ("a" * 101 + ".yaml", "at most 100 characters"),
+    (" padded.yaml", "must not start or end with spaces"),
+])
+def test_saving_a_scenario_file_under_no_scenario_name_is_refused(name, said, tmp_path):
+    with pytest.raises(ls.InputError, match="Cannot save the scenario as .*its file name "
+                       "without .yaml is the scenario's name") as e:
+        save_scenario(ls.load_scenario("amarah_2008"), tmp_path / name)
+    assert said in str(e.value) and "Choose another file name" in str(e.value)
+    assert list(tmp_path.iterdir()) == []
+    saved = save_scenario(ls.load_scenario("amarah_2008"), tmp_path / "my basra.yaml")
+    assert ls.load_scenario(saved).name == "my basra"  # a space inside a name is fine

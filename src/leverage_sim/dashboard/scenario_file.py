@@ -14,6 +14,7 @@ from pathlib import Path
 
 from leverage_sim.errors import InputError
 from leverage_sim.files.output_dir import describe_os_error
+from leverage_sim.files.safe_text import name_problem
 from leverage_sim.scenario.canonical import scenario_yaml
 from leverage_sim.scenario.schema import Scenario
 
@@ -27,13 +28,19 @@ def save_scenario(scenario: Scenario, path: str | os.PathLike[str], origin: str 
     in the first line.
 
     Raises:
-        InputError: a path without a YAML suffix or in a missing folder, a file that
+        InputError: a path without a YAML suffix, whose name is no scenario name (the
+            file's name is the scenario's), in a missing folder, a file that
             leverage-sim did not write, or a file that cannot be written.
     """
     target = Path(path).expanduser().resolve()
     if target.suffix not in (".yaml", ".yml"):
         raise InputError(f"Cannot save the scenario as {target}: give a file name ending in "
                          ".yaml (e.g. my_scenario.yaml).")
+    problem = name_problem(target.stem)
+    if problem:  # the file would be written, then refused by every verb that reads it
+        raise InputError(f"Cannot save the scenario as {str(target)!r}: its file name "
+                         f"without .yaml is the scenario's name, and a name {problem}. Choose "
+                         "another file name (e.g. my_scenario.yaml).")
     if not target.parent.is_dir():
         raise InputError(f"Cannot save the scenario as {target}: the folder {target.parent} "
                          "does not exist. Create it or choose another path.")

@@ -97,3 +97,12 @@ def test_saving_a_scenario_file_under_no_scenario_name_is_refused(name, said, tm
     assert list(tmp_path.iterdir()) == []
     saved = save_scenario(ls.load_scenario("amarah_2008"), tmp_path / "my basra.yaml")
     assert ls.load_scenario(saved).name == "my basra"  # a space inside a name is fine
+
+
+# ---- run_one's replication --------------------------------------------------------------------
+@pytest.mark.parametrize("replication", ["a", None, 1.5, -5, True])
+def test_run_one_refuses_a_replication_that_is_no_whole_number(replication):
+    scenario = ls.load_scenario("june_2020_replay", {"horizon_days": 5, "events": []})
+    with pytest.raises(ls.InputError, match="^replication must be a whole number from 0"):
+        ls.run_one(scenario, 3, replication=replication)
+    assert ls.run_one(scenario, 3, replication=7).summary["replication"] == 7

@@ -180,10 +180,11 @@ def release(model: mesa.Model) -> None:
 def run_one(scenario: Scenario | str | Path, seed: int, replication: int = 0) -> RunTables:
     """Simulate one replication of ``scenario`` (a :class:`Scenario`, a name or a YAML path)
     with integer ``seed`` (0 to 2**63-1, as :func:`~leverage_sim.scenario.limits.check_seed`
-    checks); all its tables."""
+    checks); all its tables, whose ``replication`` column holds ``replication`` (a whole
+    number from 0, checked as a seed: text or a fraction would be written into the tables)."""
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
-    seed = check_seed(seed)
+    seed, replication = check_seed(seed), check_seed(replication, "replication")
     model = simulate(scenario, seed)
     try:
         return collect(model, seed, replication)

@@ -44,6 +44,11 @@ engine, ``memory_limit=0``, a text to ``summarise``.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 import leverage_sim as ls
@@ -106,3 +111,32 @@ def test_run_one_refuses_a_replication_that_is_no_whole_number(replication):
     with pytest.raises(ls.InputError, match="^replication must be a whole number from 0"):
         ls.run_one(scenario, 3, replication=replication)
     assert ls.run_one(scenario, 3, replication=7).summary["replication"] == 7
+
+
+# ---- a named pipe in a sweep's folder --------------------------------------------------------
+SWEEP = ("sweep", "generic_proxy_state", "--param", "foreign_forces.backing=0:1:2", "-n", 1,
+         "--set", "horizon_days=40", "--posterior", "none", "-q", "--executor", "serial")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are a POSIX feature")
+@pytest.mark.parametrize(("name", "verb"), [
+    ("manifest.json", ("sweep", "--resume", "--out")),
+    ("runs.parquet", ("rerun", "--run-id", "0")),
+    ("summary/part-000000001-000000001.parquet", ("sweep", "--resume", "--out")),
+    ("summary/part-000000001-000000001.parquet", ("rerun", "--run-id", "0")),
+])
+def test_a_named_pipe_in_a_sweep_folder_is_refused_not_waited_on(name, verb, cli, tmp_path):
+    out = tmp_path / "o"
+    assert cli(*SWEEP, "--out", out)[0] == 0
+    (out / name).unlink()
+    os.mkfifo(out / name)
+    command = [*verb, str(out)] if verb[0] == "sweep" else [verb[0], str(out), *verb[1:]]
+    try:  # the old code waited for ever on the pipe: a timeout is the failure
+        done = subprocess.run([sys.executable, "-m", "leverage_sim.cli", *command],
+                              check=False, capture_output=True, text=True, timeout=90)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"{' '.join(command)} waited on the named pipe {name}")
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr and done.stderr.count("\n") == 1
+    assert f"{Path(name).name} was not written by the sweep: it is not a regular file" \
+        in done.stderr and "Remove it" in done.stderr

@@ -74,6 +74,7 @@ class SweepStore:
         if self.out.exists() and not self.out.is_dir():
             raise InputError(f"'{self.out}' is a file, not a sweep folder: give the --out "
                              "folder of `leverage-sim sweep`.")
+        _require_regular(self.manifest_path)
         try:
             manifest = json.loads(self.manifest_path.read_text(encoding="utf-8"))
         except FileNotFoundError:
@@ -126,6 +127,7 @@ class SweepStore:
         """``OUT/<name>.parquet`` (only ``columns``, when given); an :class:`InputError` if it
         is missing, damaged or lacks one of ``columns``."""
         path = self.out / f"{name}.parquet"
+        _require_regular(path)
         try:
             names = pq.read_schema(path).names if columns else []
             missing = [c for c in columns or () if c not in names]
@@ -171,13 +173,15 @@ class SweepStore:
 
     def summary_parts(self) -> list[Path]:
         """Finished summary parts, in run order; an :class:`InputError` naming a file there
-        whose name is not UTF-8 text (no sweep writes one)."""
+        whose name is not UTF-8 text, or that is no regular file (a named pipe would block
+        every reader: no sweep writes either)."""
         parts = sorted(self.summary_dir.glob("part-*.parquet"))
         for part in parts:
             if not is_utf8(part.name):
                 raise InputError(f"{visible(str(part))} was not written by the sweep: its name "
                                  "is not UTF-8 text. Remove it (or move it out of the sweep "
                                  "folder).")
+            _require_regular(part)
         return parts
 
     def stored_runs(self) -> tuple[np.ndarray, int]:
@@ -224,6 +228,16 @@ def check_plan(manifest: dict[str, Any], out: Path) -> None:
 def error_rows(summary: pa.Table) -> int:
     """Rows of a summary table that recorded an error."""
     return summary.num_rows - summary.column("error").null_count
+
+
+def _require_regular(path: Path) -> None:
+    """An :class:`InputError` if ``path`` is there but is no regular file (a named pipe would
+    block its reader for ever; no sweep writes one): a missing one is left to its reader."""
+    if (path.is_symlink() or path.exists()) and not path.is_file():
+        raise InputError(f"{visible(str(path))} was not written by the sweep: it is not a "
+                         "regular file (a named pipe, a device, a folder or a broken link), "
+                         "so reading it could wait for ever. Remove it (or move it out of the "
+                         "sweep folder).")
 
 
 def _damaged(path: Path, e: BaseException, fix: str) -> str:

@@ -18,11 +18,7 @@ from leverage_sim.simulation.fastpath import layout as L
 from leverage_sim.simulation.mechanisms import beliefs, enforcement
 
 from .test_wiring_fifth_audit import NAMES, NO_ATTACKS, _events, _finals, _scenario
-
-
-def _raid(target: str, day: int = 0, arrests: int = 14) -> dict:
-    return {"day": day, "actor": "government", "action": "raid", "target": target,
-            "figures": {"arrests": arrests}}
+from .test_wiring_seventh_audit import _raid
 
 
 # ---- a militia's recovery: its own baseline, its own time constant ------------------------------

@@ -57,6 +57,7 @@ from .test_wiring_fifth_audit import (
 )
 from .test_wiring_fourteenth_audit import ENGINES, _operation
 from .test_wiring_fourth_audit import NO_BROKER
+from .test_wiring_seventh_audit import _raid
 
 
 def _logs(sc: ls.Scenario, seeds: range):
@@ -286,10 +287,8 @@ def test_a_lost_clash_hands_the_detainees_over(replay):
     commits a sliver of its capacity (committed_share 0.01); KH kills every soldier on the
     first day of fighting (lethality 1): the government loses the clash and relents, handing
     the 14 detainees over (the relent's value), on both engines, seeds 1-3."""
-    raid = {"day": 0, "actor": "government", "action": "raid", "target": "KH",
-            "figures": {"arrests": 14}}
     sc = _scenario(replay, **{**NO_ATTACKS, **NO_THREATS, **NO_BROKER, **CERTAIN_TO_HOLD,
-                              "horizon_days": 8, "events": [raid],
+                              "horizon_days": 8, "events": [_raid()],
                               "foreign_forces.backing": 0.0,
                               "government.committed_share": 0.01,
                               "patron.instigation": 1.0,
@@ -344,9 +343,7 @@ def test_detainees_kept_in_a_negotiated_transfer_stay_in_custody(replay):
     it keeps some); the transferred case is not released within the run (median delay 200
     days, no spread). KH's detained are the kept ones still in custody plus the transferred
     ones, on both engines, seeds 1-3; over them some were kept."""
-    raid = {"day": 0, "actor": "government", "action": "raid", "target": "KH",
-            "figures": {"arrests": 14}}
-    sc = _scenario(replay, **{**NO_ATTACKS, **FULL_RELENT, "horizon_days": 6, "events": [raid],
+    sc = _scenario(replay, **{**NO_ATTACKS, **FULL_RELENT, "horizon_days": 6, "events": [_raid()],
                               "government.negotiation_leverage": 1.0,
                               "government.release_delay_days": 200.0,
                               "government.release_delay_spread": 0.0})

@@ -34,9 +34,10 @@ from .test_wiring_fifth_audit import (
 )
 
 
-def _raid(target: str, day: int = 0, arrests: int = 14) -> dict:
+def _raid(target: str = "KH", day: int = 0, **figures) -> dict:
+    """A scripted raid on ``target`` on ``day`` with ``figures`` (default: 14 arrests)."""
     return {"day": day, "actor": "government", "action": "raid", "target": target,
-            "figures": {"arrests": arrests}}
+            "figures": figures or {"arrests": 14}}
 
 
 def _standoffs(sc: ls.Scenario, seed: int = 1) -> list[list[tuple[str, float]]]:

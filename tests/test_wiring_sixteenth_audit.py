@@ -53,12 +53,7 @@ from .test_wiring_fifth_audit import (
     _finals,
     _scenario,
 )
-
-
-def _raid(day: int = 0, **figures) -> dict:
-    """A scripted raid on KH on ``day`` (default 14 arrests)."""
-    return {"day": day, "actor": "government", "action": "raid", "target": "KH",
-            "figures": figures or {"arrests": 14}}
+from .test_wiring_seventh_audit import _raid
 
 
 # ---- mechanisms ---------------------------------------------------------------------------------
@@ -232,7 +227,7 @@ def test_a_force_with_no_troops_left_never_steps_in(replay):
     engines, seeds 1-3."""
     withdraw = {"day": 0, "actor": "foreign_forces", "action": "withdrawal"}
     sc = _scenario(replay, **{**NO_ATTACKS, **NO_THREATS, **CERTAIN_TO_HOLD, "horizon_days": 8,
-                              "events": [withdraw, _raid(1)], "foreign_forces.backing": 1.0,
+                              "events": [withdraw, _raid(day=1)], "foreign_forces.backing": 1.0,
                               "militias[KH].stake_reference": 0.0001})
     for _, run, rows in _logs(sc, range(1, 4)):
         assert [r[2] for r in rows if r[1] == "foreign_forces"] == ["withdrawal"], rows
@@ -297,7 +292,7 @@ def test_the_summary_counts_arrests_and_released_detainees_in_persons(replay):
     2 raids) and its detainees_released the persons freed (19 when both cases are out, not the
     count of releases) — on both engines, seeds 1-3."""
     sc = _scenario(replay, **{**NO_ATTACKS, **NO_THREATS, **FULL_RELENT, "horizon_days": 14,
-                              "events": [_raid(), _raid(6, arrests=5)],
+                              "events": [_raid(), _raid(day=6, arrests=5)],
                               "government.release_delay_days": 2.0,
                               "government.release_delay_spread": 0.0})
     released = 0
@@ -318,7 +313,7 @@ def test_the_engines_agree_on_raids_of_a_militia_below_its_cohesion(replay):
     cut = {"day": 0, "actor": "government", "action": "set",
            "figures": {"militias[KH].cohesion": 0.1}}
     sc = _scenario(replay, **{**NO_ATTACKS, **NO_THREATS, **CERTAIN_TO_HOLD, "horizon_days": 6,
-                              "events": [cut, *(_raid(d, targets=40) for d in (0, 2, 4))],
+                              "events": [cut, *(_raid(day=d, targets=40) for d in (0, 2, 4))],
                               "foreign_forces.backing": 0.0,
                               "government.enforcement_capacity": 150})
     assert replay.militias[0].cohesion > 0.5

@@ -8,6 +8,7 @@ import json
 import re
 import socket
 
+import ipyvuetify as v
 import jsonschema
 import numpy as np
 import pandas as pd
@@ -29,7 +30,7 @@ from leverage_sim.dashboard.levers import (
 from leverage_sim.dashboard.model import DEFAULT_POSTERIOR, DashboardModel
 from leverage_sim.dashboard.scenario_file import MARK, save_scenario
 from leverage_sim.dashboard.timeline import parameters_note, run_status, timeline_html
-from leverage_sim.dashboard.views import RunView
+from leverage_sim.dashboard.views import EnsembleView, Presets, RunView
 from leverage_sim.errors import InputError
 from leverage_sim.outputs.narrative import describe_event, narrative
 from leverage_sim.scenario.canonical import scenario_yaml
@@ -147,6 +148,58 @@ def _html_texts(widget) -> list[str]:
         if hasattr(child, "keys"):  # a widget, not a text child
             found += _html_texts(child)
     return found
+
+
+def _fields(widget, found: dict | None = None) -> dict[str, v.TextField]:
+    """The text fields of a rendered widget tree, by label."""
+    found = {} if found is None else found
+    if isinstance(widget, v.TextField):
+        found[widget.label] = widget
+    for child in getattr(widget, "children", None) or []:
+        if hasattr(child, "keys"):
+            _fields(child, found)
+    return found
+
+
+def _buttons(widget) -> list[str]:
+    """The labels of the buttons of a rendered widget tree."""
+    found = ["".join(map(str, widget.children))] if isinstance(widget, v.Btn) else []
+    for child in getattr(widget, "children", None) or []:
+        if hasattr(child, "keys"):
+            found += _buttons(child)
+    return found
+
+
+def test_text_typed_into_a_field_survives_a_redraw_before_enter(replay, tmp_path, monkeypatch):
+    """What a user types into a number or name field is the server's value at once: a redraw of
+    the view before Enter or a click elsewhere (an ensemble finishing, a chart arriving, the
+    sidebar changing) keeps it, and the buttons that use it say so. Before, the server kept the
+    old value until Enter and wrote it back over the typed text on any redraw (CI lost a typed
+    replication number this way)."""
+    monkeypatch.chdir(tmp_path)
+    values = {**scenario_values(replay), "seed": 0, "posterior": None}
+    result = solara.reactive((values | {"name": REPLAY},
+                              ensemble.run_ensemble(replay, 4)))
+    presets = solara.reactive({})
+    redraws = solara.reactive(0)
+
+    @solara.component
+    def Host():
+        solara.Text(f"redrawn {redraws.value} times")
+        EnsembleView(REPLAY, values, (), result, lambda replication: None)
+        Presets(REPLAY, values, (), presets, lambda name: None)
+
+    box, rc = solara.render(Host(), handle_error=False)
+    typed = {"Replications": "7", "Replication": "2", "Preset name": "mine",
+             "Scenario file": "mine.yaml"}
+    fields = _fields(box)
+    assert set(typed) <= set(fields)
+    for label, text in typed.items():
+        fields[label].v_model = text  # what the browser sends as the user types
+    redraws.set(1)
+    assert {label: _fields(box)[label].v_model for label in typed} == typed
+    assert {"Run 7 replications", "Show replication 2 in One run"} <= set(_buttons(box))
+    rc.close()
 
 
 def test_page_redrawn_in_the_middle_of_a_step_shows_the_last_whole_day():

@@ -276,22 +276,14 @@ def download(page, button_text: str, tmp_path: Path) -> Path:
 
 
 def set_number(page, label: str, value: int, shown_by) -> None:
-    """Type ``value`` into the number field ``label`` and press Enter until the server has taken
-    it, i.e. until the locator ``shown_by`` (which the server renders from the new value) is
-    visible. The field sends its text to the server and, separately, the Enter that commits it;
-    on a loaded machine the Enter can be handled before the text has arrived (or before a field
-    just drawn listens for it), and the commit reads the old value. Pressing Enter again once
-    the text is there commits the new one; nothing else is ever re-sent."""
+    """Type ``value`` into the number field ``label`` and wait until the server has taken it,
+    i.e. until the locator ``shown_by`` (which the server renders from the new value) is
+    visible. The field sends every keystroke to the server (no Enter needed), so the text
+    stays put however late a redraw of the view comes; nothing is ever re-typed here."""
     field = page.get_by_label(label, exact=True)
     field.fill(str(value))
-    for _ in range(5):
-        field.press("Enter")
-        try:
-            expect(shown_by).to_be_visible(timeout=20_000)
-            return
-        except AssertionError:
-            expect(field).to_have_value(str(value))  # the text itself was never lost
     expect(shown_by).to_be_visible()
+    expect(field).to_have_value(str(value))
 
 
 def test_reset_and_step_after_switching_scenario(dashboard_url, what_if, page):

@@ -118,7 +118,7 @@ def ComparisonView(comparison: Comparison, prefix: str) -> None:
 @solara.component
 def Replications(count: solara.Reactive[int]) -> None:
     """The number of replications to run (1 to :data:`MAX_REPLICATIONS`)."""
-    solara.InputInt("Replications", value=count, style="max-width:140px",
+    solara.InputInt("Replications", value=count, style="max-width:140px", continuous_update=True,
                     on_value=lambda n: count.set(min(max(int(n), 1), MAX_REPLICATIONS)))
 
 
@@ -161,7 +161,8 @@ def EnsembleView(name: str, values: dict[str, Any], overrides: Sequence[str],
         + _settings_text(ran)))
     Parameters(comparison.posterior)
     with solara.Row(style="align-items:center"):
-        solara.InputInt("Replication", value=pick, style="max-width:120px")
+        solara.InputInt("Replication", value=pick, style="max-width:120px",
+                        continuous_update=True)
         shown = min(max(pick.value, 0), runs - 1)
         solara.Button(f"Show replication {shown} in One run", outlined=True,
                       classes=["ls-drill-down"], on_click=lambda: drill_down(shown))
@@ -210,10 +211,12 @@ def Presets(name: str, values: dict[str, Any], overrides: Sequence[str],
         said.set(f"Saved {done}: `leverage-sim run {done}` runs it.")
 
     with solara.Row(style="align-items:center"):
-        solara.InputText("Preset name", value=label, style="max-width:160px")
+        solara.InputText("Preset name", value=label, style="max-width:160px",
+                         continuous_update=True)
         solara.Button("Save the sliders as a preset", outlined=True, on_click=save_preset,
                       classes=["ls-save-preset"])
-        solara.InputText("Scenario file", value=path, style="min-width:260px")
+        solara.InputText("Scenario file", value=path, style="min-width:260px",
+                         continuous_update=True)
         solara.Button("Save as scenario file", outlined=True, on_click=save_file,
                       classes=["ls-save-file"])
     if said.value:

@@ -444,3 +444,22 @@ def test_actions_of_the_foreign_force_after_its_scripted_withdrawal_are_refused(
           - {name: us_leave, day: 85, actor: foreign_forces, action: withdrawal}
         """)
     assert ls.load_scenario(late).events  # nothing that needs them comes after
+
+
+def test_params_finds_a_parameter_named_as_set_names_it(cli):
+    """A filter naming a list entry as ``--set`` does (``militias[KH].autonomy``, by position,
+    with spaces, any case) finds the schema's ``militias[NAME].autonomy``; a bare entry name
+    (``KH``, which the help used to give as an example and which matched nothing) says how to
+    name it."""
+    for name in ("militias[KH].autonomy", "militias[0].autonomy", "Militias[ KH ].AUTONOMY"):
+        code, out, err = cli("params", name)
+        assert code == 0, err
+        assert out.startswith("militias[NAME].autonomy  [0, 1]")
+        assert "militias[NAME].fighters" not in out
+    code, out, _ = cli("params", "sites[embassy]")
+    assert code == 0 and "foreign_forces.sites[NAME].interception" in out
+    assert "militias[" not in out
+    code, _, err = cli("params", "KH")
+    assert code == 2 and "leverage-sim params 'militias[KH]'" in err
+    code, _, err = cli("params", "instigaton")
+    assert code == 2 and "militias[NAME]" not in err  # a near-miss gets the spelling hint only

@@ -21,20 +21,36 @@ def register(sub: argparse._SubParsersAction) -> None:
         "default.",
         epilog="example: leverage-sim params backing")
     p.add_argument("filter", nargs="?", default="",
-                   help="only parameters whose path contains this text (e.g. backing, KH, sites)")
+                   help="only parameters whose path contains this text (e.g. backing, sites, "
+                   "militias[KH].autonomy: a list entry's name or position in brackets "
+                   "matches any entry)")
     p.add_argument("--markdown", action="store_true", help="print a Markdown table")
     add_json_arg(p)
     p.set_defaults(func=main)
 
 
+_ENTRY = re.compile(r"\[[^\]]*\]")
+"""A list entry's name or position in a path: ``[KH]``, ``[0]``, ``[NAME]``, ``[i]``."""
+
+
+def _key(path: str) -> str:
+    """``path`` as the filter compares it: lower case, every list entry written ``[]``, so that
+    ``militias[KH].autonomy`` (as ``--set`` names it) finds ``militias[NAME].autonomy``."""
+    return _ENTRY.sub("[]", path.strip().lower())
+
+
 def main(args: argparse.Namespace) -> int:
     """Run the verb."""
     every = list(reference_rows())
-    rows = [r for r in every if args.filter.lower() in r.path.lower()]
+    rows = [r for r in every if _key(args.filter) in _key(r.path)]
     if not rows:
         words = sorted({w for r in every for w in re.split(r"[.\[\]]+", r.path) if w})
         close = difflib.get_close_matches(args.filter, words, n=3, cutoff=0.6)
         hint = f" Did you mean {', '.join(close)}?" if close else ""
+        if not close and not re.search(r"[.\[\]]", args.filter):
+            hint = (f" If '{args.filter}' names a militia, site or event: their parameters are "
+                    "listed under militias[NAME], foreign_forces.sites[NAME] and events[i]; "
+                    f"name it as --set does, e.g. `leverage-sim params 'militias[{args.filter}]'`.")
         raise InputError(f"No parameter path contains '{args.filter}'.{hint} Run "
                          "`leverage-sim params` without a filter for the full list.")
     if args.json:

@@ -19,7 +19,7 @@ import pandas as pd
 from leverage_sim.errors import InputError
 from leverage_sim.files.safe_yaml import load_text
 from leverage_sim.outputs import report
-from leverage_sim.scenario.limits import check_count, check_seed, is_real
+from leverage_sim.scenario.limits import check_count, check_seed, is_finite_number, is_real
 from leverage_sim.simulation.worker import RUN_COLUMNS
 
 DEFAULT_SHARES = tuple(f"{col}>0" for col, _ in report.OUTCOMES.values())
@@ -66,16 +66,26 @@ def outcome_values(df: pd.DataFrame, outcome: str) -> tuple[pd.Series, bool]:
     if m:
         try:
             threshold = load_text(m.group(3), f"Outcome '{outcome}'")
+            if _numeric(values) and not (isinstance(threshold, bool)
+                                         or is_finite_number(threshold)):
+                raise TypeError  # text, a date, a list or inf: no run would ever meet it
             return _OPS[m.group(2)](values, threshold).astype(float), True
-        except TypeError:
+        except (TypeError, ValueError):
             raise InputError(f"Outcome '{outcome}': cannot compare '{column}' with "
-                             f"'{m.group(3)}'. Write e.g. attacks>=10.") from None
+                             f"'{m.group(3)}'; compare it with a finite number or true/false. "
+                             "Write e.g. attacks>=10.") from None
     if pd.api.types.is_bool_dtype(values):
         return values.astype(float), True
     if not pd.api.types.is_numeric_dtype(values):
         raise InputError(f"Outcome '{outcome}' is not numeric; compare it instead "
                          f"(e.g. {column}==VALUE).")
     return values.astype(float), False
+
+
+def _numeric(values: pd.Series) -> bool:
+    """Whether a summary column holds numbers or true/false (text columns, such as a swept
+    name, may be compared with text)."""
+    return pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values)
 
 
 def summarise(df: pd.DataFrame, outcomes: Sequence[str] | None = None,

@@ -73,6 +73,19 @@ def explore(target: str | None, levers: Iterable[str] = (), *, holds: str = DEFA
     elif not resume:
         raise InputError("Give a scenario (with levers) or a sweep file to explore, or "
                          "resume=True (--resume) with the folder of an interrupted one.")
+    else:
+        given = {"levers": levers, "replications": replications, "seed": seed,
+                 "design": design, "samples": samples, "posterior": posterior,
+                 "overrides": overrides, "quick": quick, "scenario_dirs": scenario_dirs}
+        ignored = [f"{name} ({RUN_OPTIONS[name]})" for name, value in given.items()
+                   if value is not None and value is not False and not _is_empty(value)]
+        if ignored:
+            raise InputError(
+                f"--resume without a scenario or sweep file continues the stored exploration "
+                f"as it is, so {', '.join(ignored)} would be ignored. Drop them (--holds, "
+                "--hold-at-least, --max and --percentile do apply: they re-ask the question), "
+                "or give the scenario or sweep file too, with the same options, to check them "
+                "against the stored sweep, or start a new exploration in another --out.")
     if out is None:
         if spec is None:
             raise InputError("--resume needs --out DIR, the folder of the exploration.")
@@ -103,6 +116,18 @@ def explore(target: str | None, levers: Iterable[str] = (), *, holds: str = DEFA
                   f"leverage-sim explore --resume --out {folder.target}", file=sys.stderr)
             raise
     return exp
+
+
+RUN_OPTIONS = {"levers": "--lever", "replications": "-n", "seed": "--seed",
+               "design": "--design", "samples": "--samples", "posterior": "--posterior",
+               "overrides": "--set", "quick": "--quick", "scenario_dirs": "--scenario-dir"}
+"""What defines an exploration's runs (the keyword and the option): a resume without a target
+would ignore them, so it refuses them."""
+
+
+def _is_empty(value: Any) -> bool:
+    """Whether ``value`` is an empty text, list, tuple or mapping (an option not given)."""
+    return isinstance(value, str | list | tuple | Mapping) and len(value) == 0
 
 
 PRIM_TABLES = ("prim_trajectory.csv", "prim_box.csv")

@@ -243,6 +243,7 @@ class _Lock:
 
     def acquire(self) -> None:
         """Take the lock, or raise :class:`OutputError` naming the process that holds it."""
+        _refuse_if_not_our_file(self.path, self.target, "lock", "pid")
         while True:
             try:
                 fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
@@ -373,6 +374,8 @@ class _Swap:
     def recover(self) -> str | None:
         """Finish or undo a swap a killed process left; remove stale temporary folders.
         Returns what was done ("finished", "restored") or None."""
+        for journal in (self.journal, self.journal.with_name(self.journal.name + ".tmp")):
+            _refuse_if_not_our_file(journal, self.target, "journal", "winner")
         winner, done = self.winner(), None
         if winner == "new":
             if not self.target.exists() and self.new.is_dir():
@@ -407,6 +410,35 @@ def _refuse_if_not_ours(path: Path, target: Path) -> None:
         raise OutputError(f"'{path}' is a {what} leverage-sim did not write, under a name it "
                           f"uses beside --out '{target}' for its temporary folders; it is left "
                           "untouched. Rename or move it, or choose another --out.")
+
+
+_OWN_FILE_MAX = 1 << 20
+"""Largest lock or journal file read to tell whether leverage-sim wrote it (its own are tiny)."""
+
+
+def _refuse_if_not_our_file(path: Path, target: Path, what: str, key: str) -> None:
+    """An :class:`OutputError` unless ``path``, the name beside ``target`` of a claim's
+    ``what`` (its lock ``.NAME.lock``, or its journal ``.NAME.swap`` and ``.NAME.swap.tmp``), is
+    absent or a regular file leverage-sim wrote there: empty (made by a process killed before it
+    wrote anything) or a JSON mapping holding ``key``. A user's file (or a link, a named pipe)
+    so named is never written through, truncated or deleted."""
+    if not (path.exists() or path.is_symlink()):
+        return
+    ours = path.is_file() and not path.is_symlink()
+    if ours:
+        try:
+            with open(path, "rb") as f:
+                raw = f.read(_OWN_FILE_MAX + 1)
+            data = json.loads(raw) if raw.strip() else {key: None}
+        except (OSError, ValueError):
+            data = None
+        ours = len(raw) <= _OWN_FILE_MAX and isinstance(data, dict) and key in data
+    if not ours:
+        kind = ("symbolic link" if path.is_symlink() else "folder" if path.is_dir() else
+                "file" if path.is_file() else "special file (a named pipe or a device)")
+        raise OutputError(f"'{path}' is a {kind} leverage-sim did not write, under the name it "
+                          f"uses beside --out '{target}' for its {what}; it is left untouched. "
+                          "Rename or move it, or choose another --out.")
 
 
 def _sync_folder(folder: Path) -> None:

@@ -99,6 +99,7 @@ def build_spec(args: argparse.Namespace) -> SweepSpec | None:
                          "foreign_forces.backing=0:1:11`; or --resume --out DIR.")
     if is_sweep_file(args.target):
         spec = SweepSpec.from_file(args.target)
+        _check_every(args, spec.outputs.timeseries)
         overrides = dict(spec.overrides)
         if args.overrides:
             from leverage_sim.scenario.overrides import normalise
@@ -114,10 +115,18 @@ def build_spec(args: argparse.Namespace) -> SweepSpec | None:
                          "PATH=SPEC (e.g. --param foreign_forces.backing=0:1:11 --param "
                          "patron.instigation=0.2,0.5,0.8), or give a sweep file from "
                          "scenarios/sweeps/.")
+    _check_every(args, False)
     return SweepSpec.from_cli(args.target, args.param, design=args.design or "grid",
                               samples=args.samples, replications=args.replications or 1,
                               seed=args.seed, overrides=args.overrides,
                               posterior=args.posterior, **outputs)
+
+
+def _check_every(args: argparse.Namespace, file_keeps_timeseries: bool) -> None:
+    """--every without a time series to thin (neither --timeseries nor the sweep file's)."""
+    if args.every is not None and not (args.timeseries or file_keeps_timeseries):
+        raise InputError("--every thins the daily time series, which this sweep does not keep; "
+                         "add --timeseries, or drop --every.")
 
 
 def main(args: argparse.Namespace) -> int:
@@ -128,9 +137,6 @@ def main(args: argparse.Namespace) -> int:
     spec = build_spec(args)
     if args.out is None and (spec is None or args.resume):
         raise InputError("--resume needs --out DIR, the folder of the sweep to continue.")
-    if spec is not None and args.every is not None and not spec.outputs.timeseries:
-        raise InputError("--every thins the daily time series, which this sweep does not keep; "
-                         "add --timeseries, or drop --every.")
     out = Path(args.out) if args.out is not None else Path("results") / "sweeps" / spec.name
     executor = "dask" if args.scheduler else args.executor
     out = run_sweep(spec, out, executor=executor, workers=args.workers,

@@ -34,6 +34,7 @@ from leverage_sim.errors import InputError
 from leverage_sim.files.safe_yaml import load_text, require_file, require_path
 from leverage_sim.scenario import overrides as ov
 from leverage_sim.scenario.distributions import DISTRIBUTIONS, Parameter  # noqa: F401 (the sweep API)
+from leverage_sim.scenario.limits import as_list
 from leverage_sim.scenario.loader import (
     FILE_KINDS,
     field_of,
@@ -160,6 +161,7 @@ class SweepSpec(FrozenStrict):
             spec = cls.model_validate(dict(data))
             problems = [f"'parameters['{path}']': {why}" for path, p in spec.parameters.items()
                         if (why := p.repeats() or _fractions_of_a_whole_number(path, p))]
+            problems += _unread_fields(spec)
         except ValidationError as e:
             problems = [_describe(err) for err in e.errors()]
         if problems:
@@ -188,6 +190,26 @@ class SweepSpec(FrozenStrict):
     def paths(self) -> list[str]:
         """Swept parameter paths, in order."""
         return list(self.parameters)
+
+
+def _unread_fields(spec: SweepSpec) -> list[str]:
+    """Fields given a value that the sweep's design (or its outputs) never reads, so the value
+    would be ignored: ``levels`` (morris), ``second_order`` (sobol, saltelli), ``outputs.every``
+    without ``outputs.timeseries``. Checked when a sweep is given, not when a stored one is
+    read."""
+    default = SweepSpec.model_fields
+    problems = []
+    if spec.design != "morris" and spec.levels != default["levels"].default:
+        problems.append(f"levels is only for the morris design (its grid levels); design "
+                        f"{spec.design} ignores it: drop levels, or choose design: morris")
+    if spec.design not in ("sobol", "saltelli") and spec.second_order:
+        problems.append(f"second_order is only for the sobol and saltelli designs; design "
+                        f"{spec.design} ignores it: drop second_order, or choose design: sobol")
+    if not spec.outputs.timeseries and spec.outputs.every != Outputs.model_fields[
+            "every"].default:
+        problems.append("outputs.every thins the daily time series, which this sweep does not "
+                        "keep (outputs.timeseries is false): add timeseries: true, or drop every")
+    return problems
 
 
 def _fractions_of_a_whole_number(path: str, p: Parameter) -> str | None:
@@ -224,7 +246,11 @@ def parse_params(params: Iterable[str], option: str = "--param") -> dict[str, di
     """``["a.b=0:1:11", "c=0.2,0.5"]`` -> raw parameter specs (see :meth:`SweepSpec.from_cli`);
     errors name ``option``, the one they were given with (explore's ``--lever``)."""
     out: dict[str, dict[str, Any]] = {}
-    for text in params:
+    for text in as_list(params if params is not None else (), (str,)):  # one text: one param
+        if not isinstance(text, str):
+            raise InputError(f"{option} must be PATH=SPEC text, e.g. "
+                             f"foreign_forces.backing=0:1:11, got {type(text).__name__} "
+                             f"{text!r}.")
         parts = ov.split_assignment(text)
         if parts is None:
             raise InputError(f"{option} '{text}' has no '='. Write PATH=SPEC, e.g. "

@@ -1,5 +1,6 @@
 """Careless or hostile input found by the tenth audit (explore's question and its resume, the
-names a claim of an output folder uses beside it):
+names a claim of an output folder uses beside it, sweep fields a design never reads, the
+Python API's explore and sweep arguments):
 
 - ``explore --holds 'relents==O'`` (a letter O for a zero), ``relents==null``,
   ``relents==2020-01-01`` or ``held_firm>1e400`` (an infinite threshold), and
@@ -18,7 +19,15 @@ names a claim of an output folder uses beside it):
   written through to where it points; a user's ``.NAME.swap.tmp`` (the replacement's journal)
   was deleted. Such a file is now refused and left untouched, as a folder of the user's named
   ``.NAME.partial`` already was; a lock or journal leverage-sim left (empty, or its JSON) is
-  still taken over.
+  still taken over;
+- a sweep (file, mapping or ``SweepSpec.from_cli``) with ``levels`` on a design other than
+  morris, ``second_order: true`` on one other than sobol/saltelli, or ``outputs: {every: N}``
+  without ``timeseries: true``: run as if the field were not there (``samples`` on a grid, and
+  ``--every`` without ``--timeseries``, were already refused). Now refused naming the field;
+- ``ls.explore(scenario, 5)``, ``levers=[0.5]``, ``holds=5``, ``limits=5`` and
+  ``SweepSpec.from_cli(base, 5)``: a TypeError or AttributeError; ``limits="attacks=80"`` was
+  read letter by letter. Now a one-paragraph error naming the argument, and one text is one
+  limit.
 
 Tried and already refused or handled, so not repeated here: ``extends`` cycles, chains over 20
 files, to ``/etc/passwd``, a list, a number, an empty text, an absolute path or ``..``;
@@ -171,3 +180,64 @@ def test_a_journal_left_by_a_killed_replacement_is_still_read(cli, tmp_path):
     assert code == 0, err
     assert not (tmp_path / ".out.swap.tmp").exists() and (out / "summary.parquet").is_file()
     assert sorted(os.listdir(tmp_path)) == ["out"]
+
+
+# ---- sweep files: a field the design never reads -------------------------------------------------
+
+@pytest.mark.parametrize("fields, said", [
+    ({"design": "grid", "levels": 7}, "levels is only for the morris design"),
+    ({"design": "lhs", "samples": 2, "second_order": True},
+     "second_order is only for the sobol and saltelli designs"),
+    ({"outputs": {"every": 7}}, "outputs.every thins the daily time series"),
+])
+def test_a_sweep_field_its_design_never_reads_is_refused(fields, said, tmp_path):
+    """``levels: 7`` on a grid, ``second_order: true`` on lhs, ``outputs: {every: 7}`` without
+    the time series: the sweep ran as if they were not there (``samples`` on a grid was
+    already refused)."""
+    backing = ({"values": [0, 1]} if fields.get("design", "grid") == "grid"
+               else {"low": 0, "high": 1})
+    with pytest.raises(InputError, match=said):
+        ls.run_sweep({"base": "june_2020_replay", "parameters": {"foreign_forces.backing":
+                                                                 backing}, **fields},
+                     tmp_path / "s", executor="serial", quiet=True)
+    assert not (tmp_path / "s").exists()
+
+
+def test_sweep_fields_each_design_reads_are_still_accepted():
+    from leverage_sim.sweep import SweepSpec
+
+    two = {"foreign_forces.backing": {"low": 0, "high": 1},
+           "patron.instigation": {"low": 0, "high": 1}}
+    for fields in ({"design": "morris", "samples": 2, "levels": 6},
+                   {"design": "sobol", "samples": 2, "second_order": True},
+                   {"design": "grid", "outputs": {"timeseries": True, "every": 7},
+                    "parameters": {"foreign_forces.backing": {"values": [0, 1]}}}):
+        SweepSpec.parse({"base": "june_2020_replay", "parameters": two, **fields}, "test")
+
+
+def test_sweep_every_without_timeseries_still_names_the_options(cli, tmp_path):
+    for target in (("june_2020_replay", "--param", "foreign_forces.backing=0,1"),
+                   ("backing_sweep",)):
+        code, _, err = cli("sweep", *target, "--every", 7, "--out", tmp_path / "s", "-q")
+        assert code == 2 and "add --timeseries, or drop --every" in err
+        assert not (tmp_path / "s").exists()
+
+
+# ---- the Python API: levers, params, holds and limits of the wrong type ------------------------
+
+@pytest.mark.parametrize("call, said", [
+    (lambda: ls.explore("june_2020_replay", 5), "--lever must be PATH=SPEC text.*got int 5"),
+    (lambda: ls.explore("june_2020_replay", [0.5]), "--lever must be PATH=SPEC text"),
+    (lambda: ls.explore("june_2020_replay", "foreign_forces.backing=0,1", holds=5),
+     r"--holds \(holds\) must be a text"),
+    (lambda: ls.explore("june_2020_replay", "foreign_forces.backing=0,1", limits=5),
+     r"--max \(limits\) must be COST=LIMIT texts"),
+    (lambda: ls.explore("june_2020_replay", "foreign_forces.backing=0,1", limits="attacks=-1"),
+     "--max attacks=-1: attacks is never below 0"),  # one text is one limit, not its letters
+    (lambda: __import__("leverage_sim.sweep", fromlist=["SweepSpec"]).SweepSpec.from_cli(
+        "june_2020_replay", 5), "--param must be PATH=SPEC text.*got int 5"),
+])
+def test_explore_and_sweep_arguments_of_the_wrong_type_are_named(call, said):
+    """A TypeError ('int' object is not iterable) or AttributeError before."""
+    with pytest.raises(InputError, match=said):
+        call()

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from leverage_sim.errors import InputError
-from leverage_sim.scenario.limits import is_real
+from leverage_sim.scenario.limits import as_list, is_real
 from leverage_sim.simulation.outcomes import OUTCOMES
 from leverage_sim.sweep.results import outcome_values, summarise
 
@@ -45,7 +45,11 @@ def parse_limits(items: Iterable[str] | Mapping[str, float]) -> dict[str, float]
     if isinstance(items, Mapping):
         pairs = list(items.items())
     else:
-        for text in items:
+        for text in as_list(items, (str,)):  # one text is one limit, not its letters
+            if not isinstance(text, str):
+                raise InputError(f"--max (limits) must be COST=LIMIT texts or a {{cost: limit}} "
+                                 f"mapping, e.g. attacks=80, got {type(text).__name__} "
+                                 f"{text!r}.")
             if "=" not in text:
                 raise InputError(f"--max '{text}' has no '='. Write NAME=LIMIT, e.g. --max "
                                  "attacks=80 --max us_casualties=2.")
@@ -75,6 +79,9 @@ def parse_limits(items: Iterable[str] | Mapping[str, float]) -> dict[str, float]
 
 def split_conditions(holds: str) -> list[str]:
     """``"held_firm>0,relents==0"`` -> its conditions (all must hold)."""
+    if not isinstance(holds, str):
+        raise InputError(f"--holds (holds) must be a text of comma-separated conditions, e.g. "
+                         f"{DEFAULT_HOLDS}, got {type(holds).__name__} {holds!r}.")
     parts = [p.strip() for p in holds.split(",")]
     if not holds.strip() or not all(parts):
         raise InputError(f"--holds '{holds}': write one or more comma-separated conditions on "

@@ -120,13 +120,15 @@ class Episode:
     role: str = "held_out"
 
 
-def prior_draw(posterior: Posterior, seed: int) -> dict[str, float | int]:
-    """One parameter set from the calibration's priors, from a child seed of ``seed``."""
+def prior_draw(posterior: Posterior, seed: int, specs: dict[str, Any] | None = None
+               ) -> dict[str, float | int]:
+    """One parameter set from the calibration's priors (``specs``: :func:`priors` of
+    ``posterior``, read again when not given), from a child seed of ``seed``."""
     rng = np.random.default_rng(np.random.SeedSequence(int(seed), spawn_key=(PRIOR_KEY,)))
     u = rng.random(len(posterior.paths))
     out: dict[str, float | int] = {}
-    for (path, prior), ui, integer in zip(priors(posterior).items(), u, posterior.integer,
-                                          strict=True):
+    specs = priors(posterior) if specs is None else specs
+    for (path, prior), ui, integer in zip(specs.items(), u, posterior.integer, strict=True):
         value = prior.ppf(np.array([ui]))[0]
         out[path] = round(value) if integer else float(value)
     return out
@@ -140,8 +142,9 @@ def predictive(episode: Episode, posterior: Posterior, replications: int, seed: 
 
     Columns: source, replication, seed, then one per fact."""
     use = posterior.use(episode.scenario, keep_changes=False)
+    specs = priors(posterior)
     draws: dict[str, Callable[[int], dict[str, float | int]]] = {
-        "posterior": posterior.draw, "prior": lambda s: prior_draw(posterior, s),
+        "posterior": posterior.draw, "prior": lambda s: prior_draw(posterior, s, specs),
         "defaults": lambda s: {}}
     seeds = replication_seeds(seed, replications)
     jobs = [(source, i) for source in SOURCES for i in range(replications)]
@@ -167,8 +170,9 @@ def fact_score(fact: Fact, values: np.ndarray) -> float:
     if fact.kind == "event":
         return float(sr.brier_score(float(fact.observed >= 0.5), float(np.mean(values >= 0.5))))
     observed = np.linspace(fact.low, fact.high, RANGE_POINTS if fact.high > fact.low else 1)
-    ensemble = np.broadcast_to(np.asarray(values, dtype=float), (len(observed), len(values)))
-    return float(np.mean(sr.crps_ensemble(observed, ensemble)))
+    ensemble = np.broadcast_to(np.sort(np.asarray(values, dtype=float)),  # sorted once, not
+                               (len(observed), len(values)))  # once per observed point
+    return float(np.mean(sr.crps_ensemble(observed, ensemble, sorted_ensemble=True)))
 
 
 def fact_scale(fact: Fact, by_source: dict[str, np.ndarray]) -> float:

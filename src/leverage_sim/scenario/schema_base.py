@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import types
+from functools import cache
 from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
@@ -157,6 +158,15 @@ def _item_number_type(kind: Any) -> type | None:
     return next(iter(items)) if len(items) == 1 and items <= {int, float} else None
 
 
+@cache
+def _field_kinds(node: type[BaseModel], name: str) -> tuple[Any, type | None]:
+    """(the type of field ``name`` of schema node ``node`` without ``| None``, the number type
+    of its entries if it is a list or tuple of numbers): read once per field, as every value
+    validated (hundreds per scenario) asks for it."""
+    kind = plain_type(node.model_fields[name].annotation)
+    return kind, _item_number_type(kind)
+
+
 class Strict(BaseModel):
     """Base for every schema node: unknown keys are errors, assignments are validated, numbers
     must be numbers (no booleans, strings, NaN or infinity) and dates must be dates (no
@@ -167,13 +177,12 @@ class Strict(BaseModel):
     @field_validator("*", mode="before")
     @classmethod
     def _no_coercion(cls, value: Any, info: ValidationInfo) -> Any:
-        kind = plain_type(cls.model_fields[info.field_name].annotation)
+        kind, items = _field_kinds(cls, info.field_name)
         if isinstance(value, bytes | bytearray):  # YAML's !!binary: read as text or a number
             raise ValueError(  # noqa: TRY004 (pydantic reports ValueError, not TypeError)
                 "must not be binary data (a YAML !!binary value); write it as plain text or "
                 "a number")
         problem = _not_a_number(kind, value)
-        items = _item_number_type(kind)
         if problem is None and items is not None and isinstance(value, list | tuple):
             problem = next((f"entry {i} {p}" for i, v in enumerate(value)
                             if (p := _not_a_number(items, v)) is not None), None)

@@ -322,3 +322,45 @@ def test_a_plan_too_large_for_memory_is_refused_before_the_design(tmp_path, monk
     message = one_paragraph(capsys.readouterr().err)
     assert "5,000,000 runs" in message and "more than the 100.0 MB available" in message
     assert not (tmp_path / "s").exists()
+
+
+class _Clock:
+    """A stand-in for ``time`` in the runner: ``perf_counter`` reads a clock that only the
+    replications move (:func:`_timed_replications`)."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def perf_counter(self) -> float:
+        return self.now
+
+
+def _timed_replications(monkeypatch, seconds: list[float]) -> _Clock:
+    """Make replication ``i`` of a run take ``seconds[i]`` on a fake clock (the last entry for
+    the rest)."""
+    from leverage_sim.simulation import runner
+
+    clock, real = _Clock(), runner.run_one
+
+    def run_one(scenario, seed, replication):
+        clock.now += seconds[min(replication, len(seconds) - 1)]
+        return real(scenario, seed, replication)
+
+    monkeypatch.setattr(runner, "time", clock)
+    monkeypatch.setattr(runner, "run_one", run_one)
+    return clock
+
+
+def test_a_runs_time_is_estimated_without_its_one_time_costs(monkeypatch, capsys):
+    """The long-run note times a replication after the first, which pays one-time costs (the
+    fast path's compilation, reading the posterior): a run whose first replication took 100 s
+    and the others 0.01 s says nothing (it announced '20 min' for 12 replications of 0.01 s),
+    one whose replications take 20 s each says it will take 4 minutes."""
+    from leverage_sim.simulation import runner
+
+    _timed_replications(monkeypatch, [100.0, 0.01])
+    runner.run("june_2020_replay", 12, posterior=None)
+    assert "will take" not in capsys.readouterr().err
+    _timed_replications(monkeypatch, [20.0])
+    runner.run("june_2020_replay", 12, posterior=None)
+    assert "note: 12 replications will take about 4.0 min" in capsys.readouterr().err

@@ -291,22 +291,29 @@ def human_seconds(s: float) -> str:
 
 
 def check_run_size(scenario: str, replications: int, bytes_per_run: float,
-                   seconds_per_run: float, limit: int, horizon_days: int) -> str | None:
+                   seconds_per_run: float, limit: int, horizon_days: int) -> None:
     """Refuse a ``run`` whose tables would not fit in ``limit`` bytes (exit 2 naming the sweep
-    that does it); return a note (estimated time and memory) when it will take long, else None.
-    """
+    that does it)."""
     need = bytes_per_run * replications
-    took = seconds_per_run * replications
     if need > limit:
         raise InputError(
             f"{replications:,} replications of '{scenario}' would hold about {human_bytes(need)} "
             f"of tables in memory ({human_bytes(bytes_per_run)} per replication, measured on "
-            f"the first) and take about {human_seconds(took)} on one core; `run` and `compare` "
-            f"may use at most {human_bytes(limit)} (half the memory available). Use fewer "
-            f"replications{sweep_advice(scenario, replications, horizon_days)}.")
+            f"the first) and take about {human_seconds(seconds_per_run * replications)} on one "
+            f"core; `run` and `compare` may use at most {human_bytes(limit)} (half the memory "
+            f"available). Use fewer replications"
+            f"{sweep_advice(scenario, replications, horizon_days)}.")
+
+
+def long_run_note(replications: int, bytes_per_run: float, seconds_per_run: float
+                  ) -> str | None:
+    """A note of a ``run``'s estimated time and memory when it will take longer than
+    :data:`NOTE_SECONDS`, else None (``seconds_per_run``: one replication's time, once the
+    run's one-time costs are paid)."""
+    took = seconds_per_run * replications
     if took > NOTE_SECONDS:
         return (f"note: {replications:,} replications will take about {human_seconds(took)} and "
-                f"hold about {human_bytes(need)} of tables.")
+                f"hold about {human_bytes(bytes_per_run * replications)} of tables.")
     return None
 
 

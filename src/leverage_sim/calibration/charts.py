@@ -64,15 +64,13 @@ def pairs(posterior: pd.DataFrame, priors: Sequence[Prior]) -> Figure:
     """Lower triangle: pairwise scatter of the posterior particles (size ~ weight) over the
     prior box; diagonal: weighted histograms."""
     n = len(priors)
-    fig, axes = plt.subplots(n, n, figsize=(1.3 * n + 1, 1.3 * n + 1), squeeze=False)
-    fig.subplots_adjust(left=0.12, bottom=0.12, right=0.98, top=0.95, wspace=0.08, hspace=0.08)
+    fig = plt.figure(figsize=(1.3 * n + 1, 1.3 * n + 1))
+    grid = fig.add_gridspec(n, n, left=0.12, bottom=0.12, right=0.98, top=0.95, wspace=0.08,
+                            hspace=0.08)
     size = 30 * posterior["weight"] / posterior["weight"].max()
     for i, yi in enumerate(priors):
-        for j, xj in enumerate(priors):
-            ax = axes[i, j]
-            if j > i:
-                ax.set_visible(False)
-                continue
+        for j, xj in enumerate(priors[: i + 1]):  # the lower triangle only: half the axes
+            ax = fig.add_subplot(grid[i, j])
             if i == j:
                 ax.hist(posterior[xj.name], bins=15, range=(xj.low, xj.high),
                         weights=posterior["weight"], color="tab:blue", alpha=0.6)

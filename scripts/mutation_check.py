@@ -61,6 +61,7 @@ MODEL_TESTS = (  # agent-path and fast tests first: with -x the first failure en
     "tests/test_wiring_eleventh_audit.py", "tests/test_wiring_twelfth_audit.py",
     "tests/test_wiring_thirteenth_audit.py", "tests/test_wiring_fourteenth_audit.py",
     "tests/test_wiring_fifteenth_audit.py", "tests/test_wiring_sixteenth_audit.py",
+    "tests/test_wiring_seventeenth_audit.py",
     "tests/test_calibration_statistics.py",  # the episode statistics (eighth audit on): seconds
     "tests/test_model_timing.py", "tests/test_long_run.py",
     "tests/test_clash_path.py", "tests/test_statics_seeds.py", "tests/test_comparative_statics.py",
@@ -1782,6 +1783,143 @@ MUTATIONS: tuple[Mutation, ...] = (
       "column; the agent path right): the equality tests must catch it",
       (DAY, "m[i, MORALE], m[i, EMBOLDENING], m[i, MT_MEAN], m[i, RET_AVERSION]",
        "m[i, MORALE], m[i, EMBOLDENING], m[i, MB_MEAN], m[i, RET_AVERSION]")),
+    # --- seventeenth audit (Dec 2026) ---------------------------------------------------------
+    # (before its tests: the model tests killed seventeen of its twenty-four bugs, first failures
+    # in tests/test_wiring.py (ten), tests/test_mechanisms.py (two), the third, sixth, tenth and
+    # sixteenth audits' tests (one each) and, for the strike's escalation, statistical tests only
+    # (one seed of tests/test_statics_seeds.py, tests/test_comparative_statics.py's heavy
+    # strikes); seven survived: disruption not capped at 1, allies joining whatever the push, the
+    # US's loss pressure not capped at 1, a scripted backing stepping in twice, a raid of no
+    # arrests going on, a standoff's allies left out of its contest, a clash whatever the push;
+    # tests/test_wiring_seventeenth_audit.py, added to them, kills all twenty-four on its own)
+    # the patron's war risk and restraint
+    M("strikes_not_remembered_by_patron", "a US strike on a client raises the patron's "
+      "backlash but is not counted among its recent strikes: strikes never add to its war risk "
+      "(no restraint, no truce out of strikes)",
+      (A + "patron.py", "        self.recent_strikes += 1.0\n", ""),
+      (DAY, "    w[RECENT_STRIKES] += 1.0\n", "")),
+    M("truce_moves_todays_instigation", "a scripted truce sets the patron's instigation today, "
+      "not the base it drifts toward (the wrong field): instigation climbs back within weeks",
+      (PKG + "scripted_events.py", "    model.patron.base_instigation = level\n",
+       "    model.patron.instigation = level\n"),
+      (DAY, "        w[BASE_INSTIGATION] = level\n", "        w[INSTIGATION] = level\n")),
+    # escalation from strikes and musters
+    M("strikes_raise_no_escalation", "a US strike does not raise escalation (the per_strike "
+      "step dropped): retaliation no longer brings the patron's restraint nearer",
+      (A + "foreign_force.py", '        m.raise_escalation("per_strike")\n', ""),
+      (DAY, "    raise_escalation(w, ESC_PER_STRIKE)\n", "")),
+    M("muster_escalation_at_the_clash_weight", "a muster raises escalation by the per-clash "
+      "weight (0.15), not the per-muster weight (0.05) (the wrong field)",
+      (PKG + "model.py", 'self.raise_escalation("per_muster")',
+       'self.raise_escalation("per_clash")'),
+      (DAY, "    raise_escalation(w, ESC_PER_MUSTER)\n", "    raise_escalation(w, ESC_PER_CLASH)\n")),
+    # attacks: intent, the state's command, after withdrawal; disruption
+    M("slack_below_push_cuts_intent", "agency slack is not floored at 0 (max dropped): a "
+      "militia less hostile than the patron's push attacks less than it is pushed to, the more "
+      "autonomous the less",
+      (MECH + "attacks.py", "return push + autonomy * max(0.0, hostility - push)",
+       "return push + autonomy * (hostility - push)")),
+    M("command_restrains_the_autonomous", "the state's command restrains militias in "
+      "proportion to their autonomy, not to their subordination (the complement dropped)",
+      (MECH + "attacks.py", "return max(0.0, 1.0 - command_reach * authority * (1.0 - autonomy))",
+       "return max(0.0, 1.0 - command_reach * authority * autonomy)")),
+    M("attacks_after_withdrawal", "militias keep attacking the foreign force's sites after it "
+      "has left (the presence guard of the attack rate dropped)",
+      (MECH + "attacks.py", "    if presence <= 0:\n        return 0.0\n    game = ",
+       "    game = ")),
+    M("disruption_not_capped", "a militia's disruption is not capped at 1 (clamped below "
+      "only): raids and strikes pile it past 1, so a release no longer restores its cells",
+      (A + "militia.py", "self.disruption = clamp(self.disruption + amount)",
+       "self.disruption = max(0.0, self.disruption + amount)"),
+      (DAY, "m[i, DISRUPTION] = beliefs.clamp(m[i, DISRUPTION] + amount)",
+       "m[i, DISRUPTION] = max(0.0, m[i, DISRUPTION] + amount)")),
+    # public reactions
+    M("allies_join_without_push", "an ally sends fighters to a muster with its solidarity "
+      "alone, whatever the patron's push (the push dropped from the join chance)",
+      (MECH + "intimidation.py", "return solidarity * push", "return solidarity")),
+    M("threat_push_reversed", "a bloc's leader threatens less the harder the patron pushes "
+      "(the push term's sign flipped: 0.5 - 0.5 push)",
+      (MECH + "intimidation.py", "return threat_propensity * (0.5 + 0.5 * push)",
+       "return threat_propensity * (0.5 - 0.5 * push)")),
+    # the government: raids, standoffs, relents
+    M("raid_hazard_ignores_resolve", "the government's raid hazard ignores its resolve (the "
+      "factor dropped): a chastened government raids as often as a resolved one",
+      (MECH + "enforcement.py",
+       "confidence = resolve * (1.0 - expected_resistance * (1.0 - expected_backing))",
+       "confidence = 1.0 - expected_resistance * (1.0 - expected_backing)")),
+    M("raid_answer_always_resistance", "the government's belief that militias resist counts "
+      "every raid's answer as resistance, a militia that complies too (the answer not read)",
+      (PKG + "model.py", "        resists = militia.musters()\n        gov.resistance_belief.observe(resists)",
+       "        resists = militia.musters()\n        gov.resistance_belief.observe(True)"),
+      (DAY, "    resists = rng.random() < p\n    observe_world(w, GR_ALPHA, resists)",
+       "    resists = rng.random() < p\n    observe_world(w, GR_ALPHA, True)")),
+    M("coalition_weakens_hold", "coalition support makes the government likelier to relent "
+      "(its sign flipped in the hold decision)",
+      (MECH + "standoff.py", "- pressure + coalition_support / 2 - 0.25",
+       "- pressure - coalition_support / 2 - 0.25")),
+    M("won_standoff_costs_coalition", "a standoff the government wins costs it coalition "
+      "support and one it loses raises it (the coalition shift's sign flipped)",
+      (MECH + "beliefs.py", "            sign * COALITION_SHIFT,",
+       "            -sign * COALITION_SHIFT,")),
+    M("kept_on_the_militias_chance", "a negotiated transfer keeps detainees in proportion to "
+      "the militia's chance, not the government's (1 - p): a weak government keeps the most",
+      (MECH + "standoff.py", "min(1.0, leverage * win_chance)",
+       "min(1.0, leverage * (1.0 - win_chance))")),
+    # the foreign force: stepping in, retaliation, expulsion pressure
+    M("step_in_ignores_partner_trust", "the US's step-in chance ignores its belief that its "
+      "partner holds firm (the term dropped): standoffs lost or won do not change its backing",
+      (MECH + "backing.py",
+       "z = (authority - 0.5) + (partner_belief - 0.5) - expulsion_pressure + us_pressure",
+       "z = (authority - 0.5) - expulsion_pressure + us_pressure")),
+    M("us_pressure_uncapped", "the pressure of the US's remembered losses is not capped at 1: "
+      "after a deadly month it counts several times over in raids and the step-in",
+      (MECH + "backing.py", "return min(1.0, remembered_casualties / tolerance) if tolerance > 0",
+       "return remembered_casualties / tolerance if tolerance > 0")),
+    M("scripted_backing_pays_twice", "a scripted backing steps again into a standoff the US "
+      "has already stepped into (the check dropped): a second backing, its costs paid twice",
+      (PKG + "scripted_events.py",
+       ("        if not s.us_stepped_in:\n            note = ev.note or event_text.backs_scripted("
+        "model.foreign_force.label)\n            standoffs.step_in(model, s, note)"),
+       ("        note = ev.note or event_text.backs_scripted(model.foreign_force.label)\n"
+        "        standoffs.step_in(model, s, note)")),
+      (DAY, ("                if so[k, S_STEPPED_IN] == 0:\n"
+             "                    step_in(day, w, m, so, ev, k, note)\n"),
+       "                step_in(day, w, m, so, ev, k, note)\n")),
+    M("retaliation_ignores_expulsion_pressure", "parliament's pressure to expel the force no "
+      "longer restrains US retaliation (the term dropped from its cost)",
+      (MECH + "retaliation.py",
+       "cost = 1.0 - restraint * (escalation + expulsion_pressure) / 2",
+       "cost = 1.0 - restraint * escalation / 2")),
+    M("expulsion_pressure_never_fades", "expulsion pressure never fades before parliament's "
+      "vote (the daily decay dropped): every strike and intervention adds to it for good",
+      (MECH + "withdrawal.py", "return expulsion_pressure * (1.0 - EXPULSION_PRESSURE_DECAY)",
+       "return expulsion_pressure")),
+    # more of the seventeenth audit: an empty raid, a standoff's allies, clashes, escalation's cap
+    M("empty_raid_counts_as_a_win", "a raid that arrests no one goes on as if it had (the "
+      "zero-arrests return dropped): the militia 'complies', the government gains half a win's "
+      "authority and the patron its backlash",
+      (PKG + "model.py", "        if arrests == 0:\n            return\n        gov.custody[",
+       "        gov.custody["),
+      (DAY, "    if arrests == 0:\n        return\n    commanders = min(",
+       "    commanders = min(")),
+    M("standoff_without_the_allies", "allies who joined a muster do not count in the "
+      "standoff's militia strength (the government weighs holding and the militia dispersing "
+      "without them; only a clash's fight counts them)",
+      (PKG + "standoffs.py",
+       "s.muster,\n                                  militia.local_fighters, s.allied_fighters)",
+       "s.muster,\n                                  militia.local_fighters, 0)"),
+      (DAY, "int(m[i, LOCAL_FIGHTERS]), int(so[s, S_ALLIED]))",
+       "int(m[i, LOCAL_FIGHTERS]), 0)")),
+    M("clash_ignores_push", "a muster facing a firm government turns into a clash with its "
+      "clash_propensity alone, whatever the patron's push (the push dropped)",
+      (MECH + "standoff.py", "return clash_propensity * push", "return clash_propensity")),
+    M("escalation_uncapped", "escalation is not capped at 1 (the clamp dropped from its rise): "
+      "violent days push the index past its scale",
+      (PKG + "model.py",
+       "self.escalation = clamp(self.escalation + times * getattr(self.escalation_weights, kind))",
+       "self.escalation = self.escalation + times * getattr(self.escalation_weights, kind)"),
+      (DAY, "w[ESC] = beliefs.clamp(w[ESC] + times * w[weight_column])",
+       "w[ESC] = w[ESC] + times * w[weight_column]")),
 )
 
 

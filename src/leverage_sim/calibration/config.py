@@ -224,6 +224,7 @@ def load_calibration(path: str | Path) -> Calibration:
         raise InputError(f"{path}, 'base_scenario: {spec.base_scenario}': {e}") from None
     parameters = [_parameter(path, p, base, episodes) for p in spec.parameters]
     _refuse_repeats(path, "parameters", [p.path for p in parameters])
+    _refuse_one_field_twice(path, [p.path for p in parameters])
     return Calibration(path, hashlib.sha256(path.read_bytes()).hexdigest(), spec, episodes,
                        _facts(path, spec, episodes), parameters)
 
@@ -245,6 +246,21 @@ def _refuse_repeats(path: Path, field: str, names: list[str]) -> None:
     dupes = repeated(names)
     if dupes:
         raise InputError(f"{path}: {field} listed twice: {', '.join(dupes)}. List each once.")
+
+
+def _refuse_one_field_twice(path: Path, paths: list[str]) -> None:
+    """InputError if two parameter paths, spelt differently, name one field
+    (``militias[KH].autonomy`` and ``militias[ KH ].autonomy``, or a field by its old name):
+    each would be fitted, but every run sets the field once, so the posterior could not be
+    used (a draw would set one field twice)."""
+    seen: dict[str, str] = {}
+    for p in paths:
+        field = ov.render_path(ov.parse_path(p))
+        if field in seen:
+            raise InputError(f"{path}: parameters '{seen[field]}' and '{p}' are one field "
+                             f"({field}), so it would be fitted twice and the posterior could "
+                             "not be used by any run. List it once.")
+        seen[field] = p
 
 
 def _facts(path: Path, spec: CalibrationSpec, episodes: list[LoadedEpisode]

@@ -17,6 +17,11 @@ from leverage_sim.errors import InputError
 
 HISTORY = "history.db"
 """The pyabc history of an ABC-SMC calibration, in its folder."""
+REFERENCE = "reference.parquet"
+"""The reference table of a table-method calibration, in its folder (its checkpoint:
+``table_run.CHECKPOINT``); absent if it was stopped before the first rows were stored."""
+STATUSES = ("running", "interrupted", "complete")
+"""The ``status`` values a calibration manifest is written with."""
 
 
 def read_manifest(out: Path) -> dict | None:
@@ -45,6 +50,9 @@ def check_resumable(out: Path, cal: Calibration, seed: int, quick: bool) -> dict
         raise InputError(f"--resume: '{out}' holds no calibration to continue (it needs "
                          f"{' and '.join(('manifest.json', *needs))}). Run without --resume "
                          "to start one.")
+    if record.get("status") not in STATUSES:
+        raise _damaged(manifest, f"its 'status' is {record.get('status')!r}, not one of "
+                       f"{', '.join(STATUSES)}")
     config = record.get("config")
     same = (isinstance(config, dict) and config.get("sha256") == cal.sha256
             and record.get("seed") == seed and record.get("quick") == quick)
@@ -56,7 +64,19 @@ def check_resumable(out: Path, cal: Calibration, seed: int, quick: bool) -> dict
         _read(out / HISTORY, _last_generation)
         if state_file(out / HISTORY).is_file():
             _read(state_file(out / HISTORY), read_scale_weights)
+    if cal.spec.method == "table" and record["status"] != "complete" \
+            and (out / REFERENCE).is_file():
+        _read(out / REFERENCE, _reference_table)
     return record
+
+
+def _reference_table(path: Path) -> int:
+    """The rows of the reference table stored at ``path`` (from its footer: the table may be
+    large); an exception if it is no Parquet file, e.g. one cut short."""
+    import pyarrow.parquet as pq
+
+    with pq.ParquetFile(path) as table:
+        return table.metadata.num_rows
 
 
 def _last_generation(db: Path) -> int | None:

@@ -111,7 +111,8 @@ def _table_message(args: argparse.Namespace, out: Path, result) -> int:
         how = "Interrupted" if result.exit_code == 130 else "Terminated"
         print(f"\n{how}: the simulations done are kept in {out / CHECKPOINT}. Continue "
               f"with:\n  leverage-sim calibrate {args.config} --out {out} --resume"
-              + (" --quick" if args.quick else ""), file=sys.stderr)
+              + (" --quick" if args.quick else "")
+              + (f" --seed {args.seed}" if args.seed is not None else ""), file=sys.stderr)
         return result.exit_code
     fit = result.fit
     cover = fit.coverage.table["cover_90"]

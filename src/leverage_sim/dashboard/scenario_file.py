@@ -14,7 +14,8 @@ from pathlib import Path
 
 from leverage_sim.errors import InputError
 from leverage_sim.files.output_dir import describe_os_error
-from leverage_sim.files.safe_text import name_problem
+from leverage_sim.files.safe_text import name_problem, visible
+from leverage_sim.files.safe_yaml import require_path
 from leverage_sim.scenario.canonical import scenario_yaml
 from leverage_sim.scenario.schema import Scenario
 
@@ -32,6 +33,11 @@ def save_scenario(scenario: Scenario, path: str | os.PathLike[str], origin: str 
             file's name is the scenario's), in a missing folder, a file that
             leverage-sim did not write, or a file that cannot be written.
     """
+    path = require_path(path, "The scenario file's path")
+    if "\x00" in os.fspath(path):
+        raise InputError(f"Cannot save the scenario as {visible(os.fspath(path))!r}: a file name "
+                         "cannot hold a NUL character. Choose another file name (e.g. "
+                         "my_scenario.yaml).")
     target = Path(path).expanduser().resolve()
     if target.suffix not in (".yaml", ".yml"):
         raise InputError(f"Cannot save the scenario as {target}: give a file name ending in "
@@ -52,7 +58,7 @@ def save_scenario(scenario: Scenario, path: str | os.PathLike[str], origin: str 
     if exists and not _ours(target):
         raise InputError(f"Not overwriting {target}: leverage-sim did not write it (its first "
                          f"line is not '{MARK}'). Choose another file name.")
-    text = (f"{MARK}{': ' + origin if origin else ''}\n"
+    text = (f"{MARK}{': ' + _one_line(origin) if origin else ''}\n"
             + scenario_yaml(scenario.model_copy(update={"name": target.stem})))
     tmp: Path | None = None
     try:
@@ -65,6 +71,12 @@ def save_scenario(scenario: Scenario, path: str | os.PathLike[str], origin: str 
         raise InputError(f"Cannot write {target} ({e.strerror}). Choose another path or free "
                          "some space.") from None
     return target
+
+
+def _one_line(origin: object) -> str:
+    """``origin`` as one line of a YAML comment: control characters escaped, line breaks
+    made spaces (a newline in it began a line of YAML in the saved file)."""
+    return " ".join(visible(str(origin)).split("\n"))
 
 
 def _new_file(target: Path) -> Path:

@@ -47,7 +47,7 @@ from leverage_sim.scenario.distributions import Parameter
 from leverage_sim.scenario.limits import is_finite_number
 from leverage_sim.scenario.loader import _walk, field_of, lineage, scenario_lineage, validate
 from leverage_sim.scenario.schema import Scenario, retired
-from leverage_sim.scenario.schema_base import field_summary
+from leverage_sim.scenario.schema_base import allowed_range, field_summary
 from leverage_sim.simulation.stale import stale_allowed
 
 DEFAULT_POSTERIOR = "default"
@@ -360,6 +360,7 @@ def load_posterior(path: str | os.PathLike[str], allow_stale: bool | None = None
         raise InputError(f"{table_file} has no parameter column besides 'weight', so it would "
                          f"change nothing in a run; {DAMAGED}.")
     integer = tuple(_numeric_field(p, table_file) for p in paths)
+    _check_one_column_per_field(paths, table_file)
     _check_every_prior_has_a_column(manifest, paths, table_file)
     lacking = [p for p in paths if p not in base_values(manifest)]
     if lacking:
@@ -456,6 +457,19 @@ def _numeric_field(path: str, where: Path) -> bool:
     return info.annotation is int
 
 
+def _check_one_column_per_field(paths: tuple[str, ...], where: Path) -> None:
+    """InputError if two columns, spelt differently, name one field (``militias[KH].autonomy``
+    and ``militias[ KH ].autonomy``): every draw would set it twice, so every run would fail."""
+    seen: dict[str, str] = {}
+    for path in paths:
+        field_path = ov.render_path(ov.parse_path(path))
+        if field_path in seen:
+            raise InputError(f"{where}: columns '{seen[field_path]}' and '{path}' are one field "
+                             f"({field_path}), so every draw would set it twice and every run "
+                             f"would fail; {DAMAGED}.")
+        seen[field_path] = path
+
+
 def _check_every_prior_has_a_column(manifest: dict[str, Any], paths: tuple[str, ...],
                                     where: Path) -> None:
     """InputError if the manifest's priors name a parameter (not a retired one) that has no
@@ -509,6 +523,21 @@ def _prior_specs(manifest: dict[str, Any]) -> Any:
     return raw
 
 
+def _check_prior_range(path: str, prior: Parameter, where: str) -> None:
+    """InputError if ``prior`` reaches outside the schema's range of the field at ``path`` (a
+    calibration refuses such a prior): a draw from it would make an invalid scenario, found
+    only when validate-model's prior runs start, after its posterior runs."""
+    ends = prior.ppf(np.array([0.0, 1.0]))
+    lo, hi = allowed_range(field_of(path))
+    if all(map(is_finite_number, ends)) and (lo is None or min(ends) >= lo) \
+            and (hi is None or max(ends) <= hi):
+        return
+    shown = ", ".join(f"{v:g}" if is_finite_number(v) else repr(v) for v in ends)
+    raise InputError(f"{where}: the prior of '{path}' reaches [{shown}], outside what the "
+                     f"scenario schema allows ({field_summary(field_of(path))}), so a draw from "
+                     f"it would be no valid scenario; {DAMAGED}.")
+
+
 def priors(posterior: Posterior) -> dict[str, Any]:
     """The calibration's priors as {path: :class:`leverage_sim.scenario.distributions.Parameter`}.
 
@@ -537,6 +566,7 @@ def priors(posterior: Posterior) -> dict[str, Any]:
             why = "; ".join(err["msg"].removeprefix("Value error, ") for err in e.errors())
             raise InputError(f"{where}: the prior of '{path}' is not readable ({why}). Write "
                              "it as {distribution: uniform, low: .., high: ..}.") from None
+        _check_prior_range(path, out[path], where)
     if missing:
         raise InputError(
             f"{where} has no prior for {', '.join(missing)}, "

@@ -671,6 +671,13 @@ def rerun(out: str | Path, run_id: int) -> tuple[dict[str, Any], dict[str, Any]]
                          "incomplete); finish it with `leverage-sim sweep --resume --out "
                          f"{store.out}`.")
     run = plan.run(run_id)
+    stored_seed = stored.column("seed")[0].as_py() if "seed" in stored.column_names else None
+    if stored_seed != run.seed:
+        raise InputError(f"{store.out / 'runs.parquet'} gives run {run_id} the seed {run.seed}, "
+                         f"but its stored row in {store.out / 'summary'} was run with seed "
+                         f"{stored_seed}: one of them was edited or damaged, so running it "
+                         "again would test nothing. Restore the folder as the sweep wrote it, "
+                         "or start the sweep again with --force.")
     try:
         chunk = plan.chunk([run_id])
         point = point_scenario(plan.base, plan.source, chunk.point_overrides[run.point_id])

@@ -16,10 +16,12 @@ manifests, a sweep folder edited by hand, the dashboard's scenario file):
   manifest was rewritten. Both are now refused before the folder is touched, naming the file;
 - the table method's "Interrupted ... Continue with" line left out ``--seed``, so the command
   it gave after ``calibrate --seed 7`` was refused ("calibrated with another ... seed");
-- ``rerun`` of a sweep whose runs.parquet gives a run another seed than its stored row was run
-  with (edited by hand): the run was done with the edited seed and reported "not reproduced"
-  (exit 3, as if the model or platform had changed; a negative seed as an error row). Now
-  refused as an edited or damaged folder (exit 2), naming both files;
+- a sweep folder whose runs.parquet gives a run a seed edited by hand: ``sweep --resume`` ran
+  the missing runs with the edited seeds, silently (a seed in, other results out); ``rerun``
+  ran it and reported "not reproduced" (exit 3, as if the model or platform had changed; a
+  negative seed as an error row). Both now refuse it (exit 2) as an edited or damaged folder,
+  checking the seeds of the runs about to run against the manifest's master seed (which its
+  plan_sha256 vouches for); ``rerun`` also refuses a stored row whose seed was edited;
 - the dashboard's ``save_scenario`` given an ``origin`` with a newline (the Python API): the
   text after it became a line of YAML in the saved file (``extends: ...``, silently changing
   the scenario); given a path that is None, bytes or holds a NUL character: a TypeError or
@@ -29,6 +31,7 @@ manifests, a sweep folder edited by hand, the dashboard's scenario file):
 from __future__ import annotations
 
 import json
+import shutil
 import types
 from pathlib import Path
 
@@ -171,19 +174,55 @@ def test_the_table_methods_resume_hint_keeps_the_seed(tmp_path, capsys):
     assert "--seed" not in capsys.readouterr().err
 
 
-def test_rerun_refuses_a_runs_table_whose_seed_is_not_the_stored_rows(tmp_path, capsys):
-    out = tmp_path / "sweep"
+@pytest.fixture(scope="module")
+def sweep_folder(tmp_path_factory):
+    out = tmp_path_factory.mktemp("eleventh") / "sweep"
     assert cli(["sweep", "june_2020_replay", "--param", "foreign_forces.backing=0.2,0.8",
                 "-n", "2", "--set", "horizon_days=5", "--set", "events=[]", "--posterior",
                 "none", "--out", str(out), "-q"]) == 0
-    assert cli(["rerun", str(out), "--run-id", "1"]) == 0  # untouched: reproduced
-    runs = pd.read_parquet(out / "runs.parquet")
-    runs.loc[runs.run_id == 1, "seed"] = -runs.loc[runs.run_id == 1, "seed"]
-    runs.to_parquet(out / "runs.parquet", index=False)
+    return out
+
+
+def _copy(folder: Path, to: Path) -> Path:
+    shutil.copytree(folder, to)
+    return to
+
+
+def _edit_seed(out: Path, run_id: int, table: str = "runs.parquet") -> int:
+    path = (out / table) if table == "runs.parquet" else next(
+        p for p in sorted((out / "summary").glob("*.parquet"))
+        if run_id in set(pd.read_parquet(p)["run_id"]))
+    rows = pd.read_parquet(path)
+    rows.loc[rows.run_id == run_id, "seed"] = 12345
+    rows.to_parquet(path, index=False)
+    return 12345
+
+
+def test_rerun_refuses_a_run_whose_seed_was_edited(sweep_folder, tmp_path, capsys):
+    assert cli(["rerun", str(sweep_folder), "--run-id", "1"]) == 0  # untouched: reproduced
+    for i, table in enumerate(["runs.parquet", "summary"]):
+        out = _copy(sweep_folder, tmp_path / f"s{i}")
+        _edit_seed(out, 1, table)
+        capsys.readouterr()
+        assert cli(["rerun", str(out), "--run-id", "1"]) == 2  # was 3, "not reproduced"
+        err = capsys.readouterr().err
+        assert "runs.parquet" in err and "12345" in err and "edited or damaged" in err
+
+
+def test_resume_refuses_a_run_whose_seed_was_edited_before_running_it(sweep_folder, tmp_path,
+                                                                      capsys):
+    out = _copy(sweep_folder, tmp_path / "s")
+    last = max((out / "summary").glob("*.parquet"))
+    missing = int(pd.read_parquet(last)["run_id"].iloc[0])
+    last.unlink()  # as if the sweep had been stopped before that run
+    _edit_seed(out, missing)
     capsys.readouterr()
-    assert cli(["rerun", str(out), "--run-id", "1"]) == 2
-    err = capsys.readouterr().err
-    assert "runs.parquet" in err and "summary" in err and "edited or damaged" in err
+    assert cli(["sweep", "--resume", "--out", str(out), "-q"]) == 2  # ran it with seed 12345
+    assert "runs.parquet" in capsys.readouterr().err
+    assert len(list((out / "summary").glob("*.parquet"))) == 3
+    fresh = _copy(sweep_folder, tmp_path / "t")
+    max((fresh / "summary").glob("*.parquet")).unlink()
+    assert cli(["sweep", "--resume", "--out", str(fresh), "-q"]) == 0  # untouched: resumes
 
 
 def test_a_saved_scenarios_origin_stays_on_its_comment_line(tmp_path):

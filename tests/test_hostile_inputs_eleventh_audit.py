@@ -21,7 +21,10 @@ manifests, a sweep folder edited by hand, the dashboard's scenario file):
   ran it and reported "not reproduced" (exit 3, as if the model or platform had changed; a
   negative seed as an error row). Both now refuse it (exit 2) as an edited or damaged folder,
   checking the seeds of the runs about to run against the manifest's master seed (which its
-  plan_sha256 vouches for); ``rerun`` also refuses a stored row whose seed was edited;
+  plan_sha256 vouches for); ``rerun`` also refuses a stored row whose seed was edited. Likewise
+  points.parquet edited (another value of a parameter): resumed and rerun runs used the edited
+  values. A sweep's manifest now records the SHA-256 of points.parquet and runs.parquet
+  (``tables_sha256``), which ``--resume`` and ``rerun`` check;
 - the dashboard's ``save_scenario`` given an ``origin`` with a newline (the Python API): the
   text after it became a line of YAML in the saved file (``extends: ...``, silently changing
   the scenario); given a path that is None, bytes or holds a NUL character: a TypeError or
@@ -198,20 +201,33 @@ def _edit_seed(out: Path, run_id: int, table: str = "runs.parquet") -> int:
     return 12345
 
 
-def test_rerun_refuses_a_run_whose_seed_was_edited(sweep_folder, tmp_path, capsys):
+def _without_table_hashes(out: Path) -> None:
+    """The folder as a sweep written before manifests recorded ``tables_sha256``."""
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    manifest.pop("tables_sha256", None)
+    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+
+@pytest.mark.parametrize("hashes", [True, False])
+def test_rerun_refuses_a_run_whose_seed_was_edited(sweep_folder, tmp_path, capsys, hashes):
     assert cli(["rerun", str(sweep_folder), "--run-id", "1"]) == 0  # untouched: reproduced
     for i, table in enumerate(["runs.parquet", "summary"]):
         out = _copy(sweep_folder, tmp_path / f"s{i}")
+        if not hashes:
+            _without_table_hashes(out)
         _edit_seed(out, 1, table)
         capsys.readouterr()
         assert cli(["rerun", str(out), "--run-id", "1"]) == 2  # was 3, "not reproduced"
         err = capsys.readouterr().err
-        assert "runs.parquet" in err and "12345" in err and "edited or damaged" in err
+        assert "runs.parquet" in err and "edited or damaged" in err
 
 
+@pytest.mark.parametrize("hashes", [True, False])
 def test_resume_refuses_a_run_whose_seed_was_edited_before_running_it(sweep_folder, tmp_path,
-                                                                      capsys):
+                                                                      capsys, hashes):
     out = _copy(sweep_folder, tmp_path / "s")
+    if not hashes:
+        _without_table_hashes(out)
     last = max((out / "summary").glob("*.parquet"))
     missing = int(pd.read_parquet(last)["run_id"].iloc[0])
     last.unlink()  # as if the sweep had been stopped before that run
@@ -221,8 +237,24 @@ def test_resume_refuses_a_run_whose_seed_was_edited_before_running_it(sweep_fold
     assert "runs.parquet" in capsys.readouterr().err
     assert len(list((out / "summary").glob("*.parquet"))) == 3
     fresh = _copy(sweep_folder, tmp_path / "t")
+    if not hashes:
+        _without_table_hashes(fresh)
     max((fresh / "summary").glob("*.parquet")).unlink()
     assert cli(["sweep", "--resume", "--out", str(fresh), "-q"]) == 0  # untouched: resumes
+
+
+def test_resume_and_rerun_refuse_parameter_values_edited_in_points(sweep_folder, tmp_path,
+                                                                  capsys):
+    out = _copy(sweep_folder, tmp_path / "s")
+    max((out / "summary").glob("*.parquet")).unlink()
+    points = pd.read_parquet(out / "points.parquet")
+    points["foreign_forces.backing"] = 0.5
+    points.to_parquet(out / "points.parquet", index=False)
+    capsys.readouterr()
+    assert cli(["sweep", "--resume", "--out", str(out), "-q"]) == 2  # ran 0.5, not 0.8
+    assert "points.parquet" in capsys.readouterr().err
+    assert cli(["rerun", str(out), "--run-id", "0"]) == 2  # "reproduced" at 0.5
+    assert "points.parquet" in capsys.readouterr().err
 
 
 def test_a_saved_scenarios_origin_stays_on_its_comment_line(tmp_path):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import datetime as dt
+import hashlib
 import math
 import signal
 import sys
@@ -270,6 +271,7 @@ def load_plan(store: SweepStore) -> tuple[Plan, dict[str, Any]]:
     """The plan of an existing sweep folder, from its stored manifest, points and runs."""
     manifest = store.read_manifest()
     check_plan(manifest, store.out)
+    _check_tables(store, manifest)
     try:
         spec = SweepSpec.model_validate(manifest["spec"])
     except ValidationError as e:  # written by a version with other rules, or edited by hand
@@ -435,8 +437,33 @@ def _start_folder(folder: OutputFolder, store: SweepStore, plan: Plan,
     for name in ("points", "design"):
         store.write_table(name, pa.Table.from_pandas(tables[name], preserve_index=False))
     store.write_table("runs", plan.runs_table())
+    tables["manifest"]["tables_sha256"] = {name: _sha256(store.out / f"{name}.parquet")
+                                           for name in HASHED_TABLES}
     store.write_manifest(tables["manifest"])
     folder.keep()
+
+
+HASHED_TABLES = ("points", "runs")
+"""The tables that say what each run runs (its parameter values and seed), whose SHA-256 the
+manifest records (``tables_sha256``): ``--resume`` and ``rerun`` refuse them edited."""
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _check_tables(store: SweepStore, manifest: dict[str, Any]) -> None:
+    """InputError if points.parquet or runs.parquet is not the file the sweep wrote (its
+    ``tables_sha256``; sweeps written before it was recorded are not checked): runs resumed or
+    rerun from an edited table would not be the sweep's runs."""
+    recorded = manifest.get("tables_sha256")
+    for name in HASHED_TABLES:
+        path = store.out / f"{name}.parquet"
+        if isinstance(recorded, dict) and path.is_file() and recorded.get(name) != _sha256(path):
+            raise InputError(f"{path} is not the file the sweep wrote (its SHA-256 differs "
+                             f"from the tables_sha256 in {store.manifest_path.name}): it was "
+                             "edited or damaged, so runs resumed or rerun from it would not be "
+                             "the sweep's. Restore it, or start the sweep again with --force.")
 
 
 def _restore_design(store: SweepStore, plan: Plan) -> None:

@@ -12,7 +12,8 @@ Layout of ``OUT/``::
 The manifest records ``plan_sha256``, the SHA-256 of the entries that define the runs
 (:data:`PLAN_KEYS`: spec, base scenario, design, seeds...). Resuming or rerunning checks it
 (:func:`check_plan`), so a hand-edited manifest (say, another base scenario) is refused rather
-than mixing two sweeps' runs in one folder.
+than mixing two sweeps' runs in one folder; and ``tables_sha256``, the SHA-256 of
+points.parquet and runs.parquet (:func:`leverage_sim.sweep.engine.load_plan` checks them).
 
 A chunk counts as done once its summary part exists: parts are written to a temporary name and
 renamed (atomic), time series before summary, so a crash never leaves half a chunk counted.

@@ -12,7 +12,6 @@ tests). :func:`load_calibration` checks all of it before anything runs.
 from __future__ import annotations
 
 import difflib
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -23,6 +22,7 @@ from leverage_sim.calibration.episodes import LoadedEpisode, fact_id, find_episo
 from leverage_sim.calibration.files import load_model
 from leverage_sim.calibration.smc import SCALES, Budget, Prior, Target
 from leverage_sim.errors import InputError
+from leverage_sim.files.inputs_hash import file_sha256
 from leverage_sim.files.safe_yaml import require_file, require_path
 from leverage_sim.scenario import overrides as ov
 from leverage_sim.scenario.limits import repeated
@@ -225,7 +225,7 @@ def load_calibration(path: str | Path) -> Calibration:
     parameters = [_parameter(path, p, base, episodes) for p in spec.parameters]
     _refuse_repeats(path, "parameters", [p.path for p in parameters])
     _refuse_one_field_twice(path, [p.path for p in parameters])
-    return Calibration(path, hashlib.sha256(path.read_bytes()).hexdigest(), spec, episodes,
+    return Calibration(path, file_sha256(path), spec, episodes,
                        _facts(path, spec, episodes), parameters)
 
 

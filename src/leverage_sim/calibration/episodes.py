@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import hashlib
 import math
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,6 +20,7 @@ from pydantic import Field, field_validator, model_validator
 from leverage_sim.calibration import statistics
 from leverage_sim.calibration.files import load_model
 from leverage_sim.errors import InputError
+from leverage_sim.files.inputs_hash import file_sha256
 from leverage_sim.scenario.limits import repeated
 from leverage_sim.scenario.loader import (
     find_named_file,
@@ -161,7 +161,7 @@ class LoadedEpisode:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+        self.sha256 = file_sha256(path)
         self.spec = load_model(path, Episode, "episode file")
         if self.spec.name != path.stem:
             raise InputError(f"{path}: 'name' is '{self.spec.name}' but the file is "

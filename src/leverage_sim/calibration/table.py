@@ -7,7 +7,6 @@ calibration/default); ``make calibrate`` runs it after refitting.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sys
 from pathlib import Path
@@ -16,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from leverage_sim.errors import InputError
+from leverage_sim.files.inputs_hash import file_sha256
 from leverage_sim.simulation.provenance import repository_path
 
 ALL_FACTS = "(all facts)"
@@ -149,7 +149,7 @@ def validation_table(folder: Path, posterior_folder: Path) -> str:
     )
 
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    current = hashlib.sha256((posterior_folder / "posterior.parquet").read_bytes()).hexdigest()
+    current = file_sha256(posterior_folder / "posterior.parquet")
     if manifest["posterior"]["sha256"] != current:
         raise InputError(f"{folder} scored another posterior than {posterior_folder}'s: rerun "
                          "`make calibrate` (it validates the new posterior).")

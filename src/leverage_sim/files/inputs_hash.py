@@ -1,11 +1,20 @@
-"""One hash over the files a generated document was computed from, so a test can tell when
-the document is stale (docs figures, rendered notebook pages)."""
+"""Hashes of files: one file's SHA-256 (a posterior, an episode, a sweep's tables: what a
+record vouches for), and one hash over the files a generated document was computed from, so a
+test can tell when the document is stale (docs figures, rendered notebook pages)."""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
 from pathlib import Path
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of the file at ``path`` (hex), read in blocks (a sweep's tables can be
+    large)."""
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
 
 SOURCE_SUFFIXES = (".py", ".yaml")
 """The files of a named folder that count: code and scenario/episode/calibration files."""

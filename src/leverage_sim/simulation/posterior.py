@@ -27,7 +27,6 @@ the scenario does not have (e.g. a militia it leaves out) are skipped and report
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import os
@@ -41,6 +40,7 @@ import pandas as pd
 from pydantic import ValidationError
 
 from leverage_sim.errors import InputError
+from leverage_sim.files.inputs_hash import file_sha256
 from leverage_sim.files.safe_yaml import folder_problem, require_path
 from leverage_sim.scenario import overrides as ov
 from leverage_sim.scenario.distributions import Parameter
@@ -384,7 +384,7 @@ def load_posterior(path: str | os.PathLike[str], allow_stale: bool | None = None
         if whole:
             _check_whole(p, column, table_file)
         _check_range(p, column, table_file)
-    digest = hashlib.sha256(table_file.read_bytes()).hexdigest()
+    digest = file_sha256(table_file)
     return Posterior(folder, paths, values, weights / weights.sum(), integer, manifest, digest)
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import copy
 import datetime as dt
-import hashlib
 import math
 import signal
 import sys
@@ -30,6 +29,7 @@ from pydantic import ValidationError
 
 from leverage_sim.errors import InputError
 from leverage_sim.files.environment import env_flag
+from leverage_sim.files.inputs_hash import file_sha256
 from leverage_sim.files.output_dir import (
     OutputError,
     OutputFolder,
@@ -387,8 +387,8 @@ def run_sweep(spec: SweepSpec | str | Path | Mapping[str, Any] | None, out: str 
         plan.engine = engine
         manifest["engine"] = plan.run_engine
         todo = np.setdiff1d(np.arange(plan.n_runs, dtype=np.int64), done_ids)
-        if resume:
-            check_seeds(plan, manifest, todo, store.out)
+        if resume and "tables_sha256" not in manifest:  # else load_plan checked runs.parquet
+            check_seeds(plan, manifest, todo, store.out)  # whole (10 us a run: 10M runs, 100 s)
         pool = make_executor(executor, workers, scheduler) if len(todo) else None
         if pool is not None and not resume:
             note = sweep_time_note(len(todo), tables["seconds_per_run"], pool.workers)
@@ -437,7 +437,7 @@ def _start_folder(folder: OutputFolder, store: SweepStore, plan: Plan,
     for name in ("points", "design"):
         store.write_table(name, pa.Table.from_pandas(tables[name], preserve_index=False))
     store.write_table("runs", plan.runs_table())
-    tables["manifest"]["tables_sha256"] = {name: _sha256(store.out / f"{name}.parquet")
+    tables["manifest"]["tables_sha256"] = {name: file_sha256(store.out / f"{name}.parquet")
                                            for name in HASHED_TABLES}
     store.write_manifest(tables["manifest"])
     folder.keep()
@@ -448,10 +448,6 @@ HASHED_TABLES = ("points", "runs")
 manifest records (``tables_sha256``): ``--resume`` and ``rerun`` refuse them edited."""
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def _check_tables(store: SweepStore, manifest: dict[str, Any]) -> None:
     """InputError if points.parquet or runs.parquet is not the file the sweep wrote (its
     ``tables_sha256``; sweeps written before it was recorded are not checked): runs resumed or
@@ -459,7 +455,8 @@ def _check_tables(store: SweepStore, manifest: dict[str, Any]) -> None:
     recorded = manifest.get("tables_sha256")
     for name in HASHED_TABLES:
         path = store.out / f"{name}.parquet"
-        if isinstance(recorded, dict) and path.is_file() and recorded.get(name) != _sha256(path):
+        if isinstance(recorded, dict) and path.is_file() \
+                and recorded.get(name) != file_sha256(path):
             raise InputError(f"{path} is not the file the sweep wrote (its SHA-256 differs "
                              f"from the tables_sha256 in {store.manifest_path.name}): it was "
                              "edited or damaged, so runs resumed or rerun from it would not be "

@@ -61,7 +61,7 @@ MODEL_TESTS = (  # agent-path and fast tests first: with -x the first failure en
     "tests/test_wiring_eleventh_audit.py", "tests/test_wiring_twelfth_audit.py",
     "tests/test_wiring_thirteenth_audit.py", "tests/test_wiring_fourteenth_audit.py",
     "tests/test_wiring_fifteenth_audit.py", "tests/test_wiring_sixteenth_audit.py",
-    "tests/test_wiring_seventeenth_audit.py",
+    "tests/test_wiring_seventeenth_audit.py", "tests/test_wiring_eighteenth_audit.py",
     "tests/test_calibration_statistics.py",  # the episode statistics (eighth audit on): seconds
     "tests/test_model_timing.py", "tests/test_long_run.py",
     "tests/test_clash_path.py", "tests/test_statics_seeds.py", "tests/test_comparative_statics.py",
@@ -1920,6 +1920,110 @@ MUTATIONS: tuple[Mutation, ...] = (
        "self.escalation = self.escalation + times * getattr(self.escalation_weights, kind)"),
       (DAY, "w[ESC] = beliefs.clamp(w[ESC] + times * w[weight_column])",
        "w[ESC] = w[ESC] + times * w[weight_column]")),
+    # --- eighteenth audit (Dec 2026) ----------------------------------------------------------
+    # (before its tests: the model tests killed fifteen of its eighteen bugs, first failures in
+    # tests/test_calibration_statistics.py (four), the second audit's tests (three),
+    # tests/test_operations.py (two), the fifteenth audit's (two), tests/test_mechanisms.py and
+    # the fourth, seventh and thirteenth audits' (one each); three survived: a second transfer
+    # restarting a pending case's clock, followed_by missing an answer on the trigger's own day,
+    # total ignoring exclude_targets (the statistics bugs run against the model tests that read
+    # the statistics: tests/test_calibration_statistics.py and the twelfth audit's);
+    # tests/test_wiring_eighteenth_audit.py, added to them, kills all eighteen on its own)
+    # staying power: review at the floor, the cost of expulsion pressure, the vote's floor
+    M("review_forgotten_during_cooldown", "a force under review at the floor forgets the review "
+      "while the cooldown runs (the review returned as False): it never leaves, however long "
+      "the cost stays above tolerance",
+      (MECH + "withdrawal.py", "    if not cooled:\n        return 0, False, reviewing\n",
+       "    if not cooled:\n        return 0, False, False\n")),
+    M("floor_leaves_without_review", "a force at the floor whose cost passes tolerance leaves "
+      "at once (the review step dropped): one bad season takes it out",
+      (MECH + "withdrawal.py",
+       "        if reviewing:\n            return presence, True, False\n        return 0, True, True\n",
+       "        return presence, True, False\n")),
+    M("expulsion_cost_unweighted", "expulsion pressure weighs like one casualty in the US's "
+      "political cost, not ten (EXPULSION_COST_WEIGHT dropped)",
+      (MECH + "withdrawal.py",
+       "return remembered_casualties + EXPULSION_COST_WEIGHT * expulsion_pressure",
+       "return remembered_casualties + expulsion_pressure")),
+    M("post_vote_pressure_sinks_below_floor", "after parliament's vote expulsion pressure decays "
+      "as a whole, floored only before the day's decay: it sinks below the vote's floor",
+      (MECH + "withdrawal.py",
+       "return floor + max(0.0, expulsion_pressure - floor) * (1.0 - EXPULSION_PRESSURE_DECAY)",
+       "return max(floor, expulsion_pressure) * (1.0 - EXPULSION_PRESSURE_DECAY)")),
+    M("redeploy_share_of_presence", "troops returning are a share of the troops in country, "
+      "not of the gap to the authorised level (the wrong variable; still capped at the gap)",
+      (MECH + "redeploy.py", "max(1, min(gap, math.ceil(share * gap)))",
+       "max(1, min(gap, math.ceil(share * presence)))")),
+    # fights: the militia's withdrawal, a side gone, the ceasefire's day, the army that stays out
+    M("withdraw_push_sign", "the patron's push makes a militia in a fight likelier to leave "
+      "the streets (the push term's sign flipped in its withdrawal)",
+      (MECH + "operation.py", "logistic(sharpness * (win_chance - 0.5 - (push - 0.5) / 2",
+       "logistic(sharpness * (win_chance - 0.5 + (push - 0.5) / 2")),
+    M("troops_gone_counts_as_a_win", "a fight whose government troops are all gone (killed or "
+      "deserted) ends as the government's win",
+      (PKG + "standoffs.py",
+       'if s.troops <= 0:\n        return close(model, s, "clash_lost"',
+       'if s.troops <= 0:\n        return close(model, s, "clash_won"'),
+      (DAY, "    if so[s, S_TROOPS] <= 0:\n        close(day, w, m, so, ev, s, CLASH_LOST,",
+       "    if so[s, S_TROOPS] <= 0:\n        close(day, w, m, so, ev, s, CLASH_WON,")),
+    M("militia_gone_counts_as_a_loss", "a fight whose militia side has no strength left ends "
+      "as the government's loss (a relent)",
+      (PKG + "standoffs.py", 'if s_mil <= 0:\n        return close(model, s, "clash_won"',
+       'if s_mil <= 0:\n        return close(model, s, "clash_lost"'),
+      (DAY, "    if s_mil <= 0:\n        close(day, w, m, so, ev, s, CLASH_WON,",
+       "    if s_mil <= 0:\n        close(day, w, m, so, ev, s, CLASH_LOST,")),
+    M("ceasefire_a_day_late", "a brokered ceasefire takes hold the day after its talks have "
+      "run their days (> for >=)",
+      (PKG + "standoffs.py", "if s.ceasefire_day and model.day >= s.ceasefire_day:",
+       "if s.ceasefire_day and model.day > s.ceasefire_day:"),
+      (DAY, "if so[s, S_CEASEFIRE_DAY] != 0 and day >= so[s, S_CEASEFIRE_DAY]:",
+       "if so[s, S_CEASEFIRE_DAY] != 0 and day > so[s, S_CEASEFIRE_DAY]:")),
+    M("standoff_strength_ignores_committed_share", "the government weighs a standoff (hold or "
+      "relent, the militia's dispersal) with its whole enforcement capacity, not the share "
+      "that fights: an army that stays out still counts",
+      (A + "government.py",
+       "operation.committed_forces(self.enforcement_capacity, self.committed_share),",
+       "self.enforcement_capacity,"),
+      (DAY, ("standoff.government_strength(operation.committed_forces(w[CAPACITY],\n"
+             "                                                                   w[COMMITTED_SHARE]),"),
+       "standoff.government_strength(w[CAPACITY],")),
+    # custody and beliefs
+    M("new_transfer_restarts_the_case", "detainees transferred while a militia's case is "
+      "pending restart its clock (a new delay drawn): a second relent postpones the first "
+      "detainees' release",
+      (A + "government.py",
+       "        if n - kept:\n            self.transferred[militia] =",
+       ("        if n - kept:\n            self.release_day.pop(militia, None)\n"
+        "            self.transferred[militia] =")),
+      (DAY, "    if n - kept:\n        if m[i, TRANSFERRED] == 0:",
+       "    if n - kept:\n        m[i, RELEASE_DAY] = -1\n        if m[i, TRANSFERRED] == 0:")),
+    M("government_backing_belief_never_forgets", "the government's belief that the US steps in "
+      "never forgets (its daily forgetting dropped): old interventions and silences weigh for "
+      "good",
+      (A + "government.py", "        self.backing_belief.forget(self.belief_memory_days)\n", ""),
+      (DAY, "    forget_world(w, GB_ALPHA, GB_ALPHA0, w[G_BELIEF_MEMORY])\n", "")),
+    # the episode statistics
+    M("followed_by_ignores_same_day_answers", "followed_by does not count an answer on the "
+      "trigger's own day (> for >=): a strike the day of a fatal attack leaves it unanswered",
+      (STATS, "answered = [((answers >= d) & (answers <= d + within_days))",
+       "answered = [((answers > d) & (answers <= d + within_days))")),
+    M("min_value_exclusive", "min_value excludes events of exactly that value (> for >=)",
+      (STATS, "mask &= ev.value >= min_value", "mask &= ev.value > min_value")),
+    M("select_start_exclusive", "a window's start day is excluded (> for >=): events on its "
+      "first day do not count",
+      (STATS, "mask &= ev.dates >= _instant(start)", "mask &= ev.dates > _instant(start)")),
+    M("days_until_ignores_end", "days_until counts an event after its end (the end dropped): "
+      "a later, unrelated event gives a number instead of the cap",
+      (STATS, "dates = ev.dates[select(ev, action, actor, target, (), after, end)]",
+       "dates = ev.dates[select(ev, action, actor, target, (), after)]")),
+    M("share_whole_counts_excluded_targets", "share_in_window's whole (its denominator) counts "
+      "the excluded targets' events (the exclusion passed to the window only)",
+      (STATS, "whole = count(tables, action, exclude_targets=exclude_targets, start=start, end=end)",
+       "whole = count(tables, action, start=start, end=end)")),
+    M("total_ignores_exclusions", "total sums the values of excluded targets' events too "
+      "(exclude_targets not passed on)",
+      (STATS, "return float(ev.value[select(ev, action, actor, target, exclude_targets, start, end)].sum(",
+       "return float(ev.value[select(ev, action, actor, target, (), start, end)].sum(")),
 )
 
 

@@ -253,14 +253,12 @@ def _refuse_one_field_twice(path: Path, paths: list[str]) -> None:
     (``militias[KH].autonomy`` and ``militias[ KH ].autonomy``, or a field by its old name):
     each would be fitted, but every run sets the field once, so the posterior could not be
     used (a draw would set one field twice)."""
-    seen: dict[str, str] = {}
-    for p in paths:
-        field = ov.render_path(ov.parse_path(p))
-        if field in seen:
-            raise InputError(f"{path}: parameters '{seen[field]}' and '{p}' are one field "
-                             f"({field}), so it would be fitted twice and the posterior could "
-                             "not be used by any run. List it once.")
-        seen[field] = p
+    twice = ov.one_field_twice(paths)
+    if twice is not None:
+        first, second, field = twice
+        raise InputError(f"{path}: parameters '{first}' and '{second}' are one field ({field}), "
+                         "so it would be fitted twice and the posterior could not be used by "
+                         "any run. List it once.")
 
 
 def _facts(path: Path, spec: CalibrationSpec, episodes: list[LoadedEpisode]

@@ -168,6 +168,19 @@ def normalise(overrides: Mapping[str, Any] | Iterable[str] | None) -> dict[str, 
     return out
 
 
+def one_field_twice(paths: Iterable[str]) -> tuple[str, str, str] | None:
+    """The first two of ``paths`` that name one field, spelt differently or not
+    (``militias[KH].autonomy`` and ``militias[ KH ].autonomy``, or a field by its old name), as
+    ``(first, second, the field's path)``; None if every path names its own field."""
+    seen: dict[str, str] = {}
+    for path in paths:
+        field = render_path(parse_path(path))
+        if field in seen:
+            return seen[field], path, field
+        seen[field] = path
+    return None
+
+
 def apply_all(data: dict[str, Any], overrides: Mapping[str, Any]) -> None:
     """Apply every override (in order) to raw scenario data; two that set the same field are
     an :class:`InputError`, since only the last would hold: two paths to it

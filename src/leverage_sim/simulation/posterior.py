@@ -460,14 +460,12 @@ def _numeric_field(path: str, where: Path) -> bool:
 def _check_one_column_per_field(paths: tuple[str, ...], where: Path) -> None:
     """InputError if two columns, spelt differently, name one field (``militias[KH].autonomy``
     and ``militias[ KH ].autonomy``): every draw would set it twice, so every run would fail."""
-    seen: dict[str, str] = {}
-    for path in paths:
-        field_path = ov.render_path(ov.parse_path(path))
-        if field_path in seen:
-            raise InputError(f"{where}: columns '{seen[field_path]}' and '{path}' are one field "
-                             f"({field_path}), so every draw would set it twice and every run "
-                             f"would fail; {DAMAGED}.")
-        seen[field_path] = path
+    twice = ov.one_field_twice(paths)
+    if twice is not None:
+        first, second, field = twice
+        raise InputError(f"{where}: columns '{first}' and '{second}' are one field ({field}), "
+                         f"so every draw would set it twice and every run would fail; "
+                         f"{DAMAGED}.")
 
 
 def _check_every_prior_has_a_column(manifest: dict[str, Any], paths: tuple[str, ...],

@@ -271,7 +271,6 @@ def load_plan(store: SweepStore) -> tuple[Plan, dict[str, Any]]:
     """The plan of an existing sweep folder, from its stored manifest, points and runs."""
     manifest = store.read_manifest()
     check_plan(manifest, store.out)
-    _check_tables(store, manifest)
     try:
         spec = SweepSpec.model_validate(manifest["spec"])
     except ValidationError as e:  # written by a version with other rules, or edited by hand
@@ -287,6 +286,7 @@ def load_plan(store: SweepStore) -> tuple[Plan, dict[str, Any]]:
         raise InputError(f"{store.out / 'runs.parquet'} is damaged: it lists {seeds.size} runs "
                          f"where the sweep has {len(points) * spec.replications}. Start the "
                          "sweep again with --force.")
+    _check_tables(store, manifest)  # after the reads, whose messages say what is missing
     return Plan(spec, manifest["base_scenario"], manifest["base_source"], columns,
                 seeds.reshape(len(points), spec.replications), manifest["summary_types"],
                 _stored_posterior(manifest, store.out)), manifest

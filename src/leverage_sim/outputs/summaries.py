@@ -66,8 +66,10 @@ def outcome_values(df: pd.DataFrame, outcome: str) -> tuple[pd.Series, bool]:
     if m:
         try:
             threshold = load_text(m.group(3), f"Outcome '{outcome}'")
-            if _numeric(values) and not (isinstance(threshold, bool)
-                                         or is_finite_number(threshold)):
+            # a column of numbers or true/false (a text column, e.g. a swept name, may be
+            # compared with text)
+            if pd.api.types.is_numeric_dtype(values) and not (isinstance(threshold, bool)
+                                                             or is_finite_number(threshold)):
                 raise TypeError  # text, a date, a list or inf: no run would ever meet it
             return _OPS[m.group(2)](values, threshold).astype(float), True
         except (TypeError, ValueError):
@@ -80,12 +82,6 @@ def outcome_values(df: pd.DataFrame, outcome: str) -> tuple[pd.Series, bool]:
         raise InputError(f"Outcome '{outcome}' is not numeric; compare it instead "
                          f"(e.g. {column}==VALUE).")
     return values.astype(float), False
-
-
-def _numeric(values: pd.Series) -> bool:
-    """Whether a summary column holds numbers or true/false (text columns, such as a swept
-    name, may be compared with text)."""
-    return pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values)
 
 
 def summarise(df: pd.DataFrame, outcomes: Sequence[str] | None = None,

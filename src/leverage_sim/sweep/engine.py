@@ -153,10 +153,16 @@ CHECKED_POINTS = 2000
 larger ones add each parameter's extremes): a few seconds at most."""
 
 
+def run_seed(master: int, point: int, replication: int) -> int:
+    """The seed of replication ``replication`` of design point ``point``, from the seed tree
+    described above."""
+    return child_seed(master, (1, point, replication))
+
+
 def run_seeds(master: int, n_points: int, replications: int) -> np.ndarray:
     """Integer seeds, shape (points, replications), from the seed tree described above (one
     child at a time: memory grows by 8 bytes per run)."""
-    seeds = np.fromiter((child_seed(master, (1, p, r)) for p in range(n_points)
+    seeds = np.fromiter((run_seed(master, p, r) for p in range(n_points)
                          for r in range(replications)), dtype=np.int64,
                         count=n_points * replications)
     return seeds.reshape(n_points, replications)
@@ -303,7 +309,7 @@ def check_seeds(plan: Plan, manifest: dict[str, Any], run_ids: Iterable[int], ou
         return  # format 1: no hash vouches for the master seed
     for run_id in run_ids:
         run = plan.run(int(run_id))
-        if run.seed != child_seed(master, (1, run.point_id, run.replication)):
+        if run.seed != run_seed(master, run.point_id, run.replication):
             raise InputError(f"{out / 'runs.parquet'} gives run {run.run_id} the seed "
                              f"{run.seed}, not the one the sweep's master seed {master} gives "
                              "it: the file was edited or damaged, so the run would not be the "

@@ -55,3 +55,16 @@ def test_a_verb_module_is_imported_only_for_its_verb():
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                          check=True).stdout
     assert out.splitlines()[-1] == "['leverage_sim.cli.list_cmd']"
+
+
+def test_help_compiles_nothing():
+    """``leverage-sim --help`` imports every verb's module (for their options), but not the
+    packages that compile kernels when imported (scoringrules, numba: seconds each); the
+    scoring of validate-model imports them when it scores."""
+    code = ("from leverage_sim.cli.main import main\ntry:\n    main(['--help'])\n"
+            "except SystemExit:\n    pass")
+    probe = f"{code}\nimport sys\nprint(sorted(m for m in ('numba', 'scoringrules') " \
+            "if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.splitlines()[-1] == "[]"

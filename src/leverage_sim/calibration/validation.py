@@ -52,7 +52,6 @@ from typing import TYPE_CHECKING, Any, Literal
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import scoringrules as sr
 from matplotlib.figure import Figure
 
 from leverage_sim.errors import InputError
@@ -167,6 +166,9 @@ def mid_quantile(values: np.ndarray, observed: float) -> float:
 
 def fact_score(fact: Fact, values: np.ndarray) -> float:
     """CRPS (averaged over the range) for a quantity, Brier score for an event."""
+    import scoringrules as sr  # here, not at the top: its import compiles kernels (~2.5 s),
+    # which every verb's --help (it imports each verb's module) would pay
+
     if fact.kind == "event":
         return float(sr.brier_score(float(fact.observed >= 0.5), float(np.mean(values >= 0.5))))
     observed = np.linspace(fact.low, fact.high, RANGE_POINTS if fact.high > fact.low else 1)

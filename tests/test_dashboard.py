@@ -108,6 +108,15 @@ def test_run_stops_at_the_horizon_with_steps_equal_to_days(replay):
     assert model.advance(5) == 0 and model.steps == replay.horizon_days
 
 
+@pytest.mark.parametrize("days", [1.5, "3", 0, -2, True])
+def test_advance_takes_whole_days_only(days):
+    """``advance(1.5)`` stepped two days and ``advance("3")`` raised a TypeError."""
+    model = DashboardModel(REPLAY)
+    with pytest.raises(InputError, match="days must be a whole number of at least 1"):
+        model.advance(days)
+    assert model.steps == 0
+
+
 def test_live_lever_values_follow_scripted_events():
     model = DashboardModel(REPLAY)
     model.advance(DEFENCE_DAY)

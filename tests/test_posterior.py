@@ -10,7 +10,7 @@ import pytest
 
 import leverage_sim as ls
 from leverage_sim.simulation.posterior import Posterior, load_posterior, priors, resolve, value_at
-from tests.posterior_fixture import BASE_VALUES, FOLDER, particles, write_posterior
+from tests.posterior_fixture import BASE_VALUES, FOLDER, PRIORS, particles, write_posterior
 
 
 @pytest.fixture(scope="module")
@@ -138,8 +138,9 @@ def test_priors_read_from_the_manifest(posterior, tmp_path):
     p = priors(posterior)
     assert p["government.decision_sharpness"].ppf(np.array([0.5])) == [7.0]
     folder = write_posterior(tmp_path / "p", parameters=[
-        {"path": path, "family": "uniform", "bounds": [0, 1]} for path in BASE_VALUES])
-    assert priors(load_posterior(folder))["militias[KH].mobilisation"].high == 1
+        {"path": path, "family": "uniform", "bounds": [PRIORS[path]["low"], PRIORS[path]["high"]]}
+        for path in BASE_VALUES])
+    assert priors(load_posterior(folder))["militias[KH].mobilisation"].high == 0.8
     bad = write_posterior(tmp_path / "q", parameters={"government.decision_sharpness": {
         "family": "uniform", "low": 3, "high": 1}})
     with pytest.raises(ls.InputError, match="prior of 'government.decision_sharpness'"):

@@ -71,7 +71,9 @@ class BudgetSpec(Strict):
     population_size: int = Field(..., ge=10, le=100_000)
     max_generations: int = Field(..., ge=1, le=100)
     min_epsilon: float = Field(0.0, ge=0)
-    max_simulations: int = Field(..., ge=10)
+    max_simulations: int = Field(..., ge=10, le=10_000_000,
+                                 description="simulations after which no further generation "
+                                 "starts (the table method's cap)")
     min_acceptance_rate: float = Field(0.0, ge=0, le=1)
     replications: int = Field(1, ge=1, le=100,
                               description="runs per episode and particle, facts averaged")

@@ -8,7 +8,7 @@ from typing import Any
 
 from leverage_sim.dashboard.levers import settings_scenario
 from leverage_sim.dashboard.snapshot import RunSnapshot, take
-from leverage_sim.scenario.limits import check_seed
+from leverage_sim.scenario.limits import check_count, check_seed
 from leverage_sim.simulation import posterior as post
 from leverage_sim.simulation.model import LeverageModel
 from leverage_sim.simulation.runner import child_seed
@@ -72,8 +72,9 @@ class DashboardModel(LeverageModel):
             self.running = False
 
     def advance(self, days: int) -> int:
-        """Step up to ``days`` days while the model is running, then take :attr:`snapshot`;
-        returns the days stepped."""
+        """Step up to ``days`` days (a whole number, at least 1) while the model is running, then
+        take :attr:`snapshot`; returns the days stepped."""
+        days = check_count(days, "days")  # 1.5 would step 2 days, "3" raise a TypeError
         with self.stepping:
             done = 0
             while done < days and self.running:

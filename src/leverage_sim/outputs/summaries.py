@@ -68,13 +68,16 @@ def outcome_values(df: pd.DataFrame, outcome: str) -> tuple[pd.Series, bool]:
             threshold = load_text(m.group(3), f"Outcome '{outcome}'")
             # a column of numbers or true/false (a text column, e.g. a swept name, may be
             # compared with text)
-            if pd.api.types.is_numeric_dtype(values) and not (isinstance(threshold, bool)
-                                                             or is_finite_number(threshold)):
-                raise TypeError  # text, a date, a list or inf: no run would ever meet it
+            yes_no = pd.api.types.is_bool_dtype(values)
+            if pd.api.types.is_numeric_dtype(values) and not (
+                    (isinstance(threshold, bool) and yes_no) or is_finite_number(threshold)):
+                raise TypeError  # text, a date, a list, inf, or true/false for a count (which
+                # Python reads as 1/0, so held_firm>true would mean held_firm>1)
             return _OPS[m.group(2)](values, threshold).astype(float), True
         except (TypeError, ValueError):
             raise InputError(f"Outcome '{outcome}': cannot compare '{column}' with "
-                             f"'{m.group(3)}'; compare it with a finite number or true/false. "
+                             f"'{m.group(3)}'; compare it with a finite number or true/false "
+                             "(true/false only a yes/no column such as us_withdrawn). "
                              "Write e.g. attacks>=10.") from None
     if pd.api.types.is_bool_dtype(values):
         return values.astype(float), True

@@ -384,6 +384,7 @@ def load_posterior(path: str | os.PathLike[str], allow_stale: bool | None = None
         if whole:
             _check_whole(p, column, table_file)
         _check_range(p, column, table_file)
+    _check_inside_priors(manifest, paths, values, table_file)
     digest = file_sha256(table_file)
     return Posterior(folder, paths, values, weights / weights.sum(), integer, manifest, digest)
 
@@ -521,6 +522,63 @@ def _prior_specs(manifest: dict[str, Any]) -> Any:
     return raw
 
 
+def _read_prior(path: str, raw: dict[str, Any], where: str) -> Parameter:
+    """The prior of ``path`` from its manifest entry ``raw`` (``family`` for ``distribution``,
+    ``bounds: [lo, hi]`` for ``low``/``high``); InputError naming ``where`` if it cannot be
+    read or reaches outside the schema's range."""
+    spec = dict(raw)
+    spec.pop("path", None)
+    spec.setdefault("distribution", spec.pop("family", None) or "uniform")
+    if "bounds" in spec:
+        spec["low"], spec["high"] = spec.pop("bounds")
+    known = {k: v for k, v in spec.items() if k in Parameter.model_fields}
+    try:
+        prior = Parameter.model_validate(known)
+    except (ValidationError, TypeError, ValueError) as e:
+        why = ("; ".join(err["msg"].removeprefix("Value error, ") for err in e.errors())
+               if isinstance(e, ValidationError) else str(e))
+        raise InputError(f"{where}: the prior of '{path}' is not readable ({why}). Write "
+                         "it as {distribution: uniform, low: .., high: ..}.") from None
+    _check_prior_range(path, prior, where)
+    return prior
+
+
+def _check_inside_priors(manifest: dict[str, Any], paths: tuple[str, ...],
+                         values: np.ndarray, where: Path) -> None:
+    """InputError if a posterior column holds a value outside its prior's support (manifest.json
+    'parameters'): both methods draw every particle from the priors, so such a value was edited
+    in, or the table and the manifest come from different calibrations."""
+    raw = _prior_specs(manifest)
+    if not isinstance(raw, dict):
+        return  # priors() names a manifest whose priors cannot be read
+    listed = f"{where.parent / 'manifest.json'}: 'parameters'"
+    for path, column in zip(paths, values.T, strict=True):
+        if not isinstance(raw.get(path), dict):
+            continue  # retired, or named by priors() when it is read
+        low, high = _support(_read_prior(path, raw[path], listed))
+        slack = 1e-9 * (high - low) if np.isfinite(high - low) else 0.0
+        if column.min() >= low - slack and column.max() <= high + slack:
+            continue
+        raise InputError(
+            f"{where}: column '{path}' holds values from {column.min():g} to {column.max():g}, "
+            f"outside its prior ({low:g} to {high:g}, {listed}), from which the calibration "
+            f"drew every particle; {DAMAGED}.")
+
+
+def _support(prior: Parameter) -> tuple[float, float]:
+    """The lowest and highest value a draw from ``prior`` can take (±inf where unbounded)."""
+    if prior.discrete is not None:
+        numbers = [float(v) for v in prior.discrete if is_finite_number(v)]
+        return (min(numbers), max(numbers)) if numbers else (-np.inf, np.inf)
+    if prior.distribution == "normal":  # the quantile function stops short of ±inf
+        ends = (-np.inf if prior.low is None else prior.low,
+                np.inf if prior.high is None else prior.high)
+        return tuple(float(round(e)) if prior.integer and np.isfinite(e) else float(e)
+                     for e in ends)
+    low, high = prior.ppf(np.array([0.0, 1.0]))
+    return float(low), float(high)
+
+
 def _check_prior_range(path: str, prior: Parameter, where: str) -> None:
     """InputError if ``prior`` reaches outside the schema's range of the field at ``path`` (a
     calibration refuses such a prior): a draw from it would make an invalid scenario, found
@@ -547,24 +605,9 @@ def priors(posterior: Posterior) -> dict[str, Any]:
     where = f"{posterior.path / 'manifest.json'}: 'parameters'"
     if not isinstance(raw, dict):
         raise InputError(f"{where} must list the priors; run the calibration again.")
-    out, missing = {}, []
-    for path in posterior.paths:
-        if not isinstance(raw.get(path), dict):
-            missing.append(path)
-            continue
-        spec = dict(raw[path])
-        spec.pop("path", None)
-        spec.setdefault("distribution", spec.pop("family", None) or "uniform")
-        if "bounds" in spec:
-            spec["low"], spec["high"] = spec.pop("bounds")
-        known = {k: v for k, v in spec.items() if k in Parameter.model_fields}
-        try:
-            out[path] = Parameter.model_validate(known)
-        except ValidationError as e:
-            why = "; ".join(err["msg"].removeprefix("Value error, ") for err in e.errors())
-            raise InputError(f"{where}: the prior of '{path}' is not readable ({why}). Write "
-                             "it as {distribution: uniform, low: .., high: ..}.") from None
-        _check_prior_range(path, out[path], where)
+    out = {path: _read_prior(path, raw[path], where) for path in posterior.paths
+           if isinstance(raw.get(path), dict)}
+    missing = [path for path in posterior.paths if path not in out]
     if missing:
         raise InputError(
             f"{where} has no prior for {', '.join(missing)}, "

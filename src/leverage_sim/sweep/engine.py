@@ -292,7 +292,7 @@ def load_plan(store: SweepStore) -> tuple[Plan, dict[str, Any]]:
         raise InputError(f"{store.out / 'runs.parquet'} is damaged: it lists {seeds.size} runs "
                          f"where the sweep has {len(points) * spec.replications}. Start the "
                          "sweep again with --force.")
-    _check_tables(store, manifest)  # after the reads, whose messages say what is missing
+    store.check_tables(manifest)  # after the reads, whose messages say what is missing
     return Plan(spec, manifest["base_scenario"], manifest["base_source"], columns,
                 seeds.reshape(len(points), spec.replications), manifest["summary_types"],
                 _stored_posterior(manifest, store.out)), manifest
@@ -404,7 +404,7 @@ def run_sweep(spec: SweepSpec | str | Path | Mapping[str, Any] | None, out: str 
             if resume:
                 folder.begin()  # adds the record to a sweep folder written before records
                 if not (store.out / "design.parquet").exists():
-                    _restore_design(store, plan)
+                    _restore_design(store, plan, manifest)
             else:
                 _start_folder(folder, store, plan, tables)
             manifest["progress"].update(session_runs=0, session_seconds=0.0)
@@ -443,36 +443,16 @@ def _start_folder(folder: OutputFolder, store: SweepStore, plan: Plan,
     for name in ("points", "design"):
         store.write_table(name, pa.Table.from_pandas(tables[name], preserve_index=False))
     store.write_table("runs", plan.runs_table())
-    tables["manifest"]["tables_sha256"] = {name: file_sha256(store.out / f"{name}.parquet")
-                                           for name in HASHED_TABLES}
+    store.record_tables(tables["manifest"])
     store.write_manifest(tables["manifest"])
     folder.keep()
 
 
-HASHED_TABLES = ("points", "runs")
-"""The tables that say what each run runs (its parameter values and seed), whose SHA-256 the
-manifest records (``tables_sha256``): ``--resume`` and ``rerun`` refuse them edited."""
-
-
-def _check_tables(store: SweepStore, manifest: dict[str, Any]) -> None:
-    """InputError if points.parquet or runs.parquet is not the file the sweep wrote (its
-    ``tables_sha256``; sweeps written before it was recorded are not checked): runs resumed or
-    rerun from an edited table would not be the sweep's runs."""
-    recorded = manifest.get("tables_sha256")
-    for name in HASHED_TABLES:
-        path = store.out / f"{name}.parquet"
-        if isinstance(recorded, dict) and path.is_file() \
-                and recorded.get(name) != file_sha256(path):
-            raise InputError(f"{path} is not the file the sweep wrote (its SHA-256 differs "
-                             f"from the tables_sha256 in {store.manifest_path.name}): it was "
-                             "edited or damaged, so runs resumed or rerun from it would not be "
-                             "the sweep's. Restore it, or start the sweep again with --force.")
-
-
-def _restore_design(store: SweepStore, plan: Plan) -> None:
+def _restore_design(store: SweepStore, plan: Plan, manifest: dict[str, Any]) -> None:
     """Rewrite a resumed sweep's missing ``design.parquet`` (the unit-cube design that
     sensitivity analysis reads): the design is a function of the stored sweep and its seed, so
-    it is built again and written if its points are the stored ones."""
+    it is built again and written if its points are the stored ones (its SHA-256 recorded in
+    ``manifest``, which the resume saves)."""
     design, unit = _design(plan.spec)
     if not design.points.equals(store.read_table("points").to_pandas()):
         raise InputError(f"{store.out / 'design.parquet'} is missing, and building the stored "
@@ -481,6 +461,8 @@ def _restore_design(store: SweepStore, plan: Plan) -> None:
                          "be rewritten. The runs already stored are kept; start the sweep again "
                          "into a new --out folder to have a design.")
     path = store.write_table("design", pa.Table.from_pandas(unit, preserve_index=False))
+    if isinstance(manifest.get("tables_sha256"), dict):
+        manifest["tables_sha256"]["design"] = file_sha256(path)
     print(f"Rewrote {path}, which was missing, from the stored sweep.", file=sys.stderr)
 
 

@@ -118,8 +118,10 @@ def design_problem(out: str | Path, outcomes: Sequence[str] | None = None
         Si = sobol.analyze(problem, Y["attacks"].to_numpy(), calc_second_order=False)
     """
     store = SweepStore(out)
-    problem = store.read_manifest()["design"]["problem"]
+    manifest = store.read_manifest()
+    problem = manifest["design"]["problem"]
     design = store.read_table("design", ["point_id", *problem["names"]]).to_pandas()
+    store.check_tables(manifest)
     design = design.sort_values("point_id")
     X = design[problem["names"]].to_numpy(dtype=float)
     df = load_sweep(out)

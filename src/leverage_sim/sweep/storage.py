@@ -13,7 +13,9 @@ The manifest records ``plan_sha256``, the SHA-256 of the entries that define the
 (:data:`PLAN_KEYS`: spec, base scenario, design, seeds...). Resuming or rerunning checks it
 (:func:`check_plan`), so a hand-edited manifest (say, another base scenario) is refused rather
 than mixing two sweeps' runs in one folder; and ``tables_sha256``, the SHA-256 of
-points.parquet and runs.parquet (:func:`leverage_sim.sweep.engine.load_plan` checks them).
+points.parquet, runs.parquet and design.parquet (:meth:`SweepStore.check_tables`; resuming,
+rerunning and the sensitivity analysis's :func:`~leverage_sim.sweep.results.design_problem`
+check them).
 
 A chunk counts as done once its summary part exists: parts are written to a temporary name and
 renamed (atomic), time series before summary, so a crash never leaves half a chunk counted.
@@ -37,6 +39,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from leverage_sim.errors import InputError
+from leverage_sim.files.inputs_hash import file_sha256
 from leverage_sim.files.output_dir import folder_kind
 from leverage_sim.files.safe_text import is_utf8, visible
 from leverage_sim.files.safe_yaml import require_path
@@ -54,6 +57,10 @@ sweep (``load_sweep``, ``rerun``, ``--resume``) needs before it trusts the folde
 FILES = (MANIFEST, "points.parquet", "design.parquet", "runs.parquet", "summary/part-*.parquet",
          "timeseries/part-*.parquet", "report.html")
 """What a sweep writes (glob patterns relative to its folder)."""
+HASHED_TABLES = ("points", "runs", "design")
+"""The tables that say what each run runs (its parameter values and seed) and where in the
+design it sits, whose SHA-256 the manifest records (``tables_sha256``; a manifest written
+before design.parquet's was recorded lacks that entry and is checked on the others)."""
 
 
 class SweepStore:
@@ -116,6 +123,28 @@ class SweepStore:
         manifest["progress"] = {**manifest.get("progress", {}), **progress,
                                 "updated": dt.datetime.now(dt.UTC).isoformat()}
         self.write_manifest(manifest)
+
+    def record_tables(self, manifest: dict[str, Any]) -> None:
+        """Put the SHA-256 of each of :data:`HASHED_TABLES` into ``manifest`` (not saved)."""
+        manifest["tables_sha256"] = {name: file_sha256(self.out / f"{name}.parquet")
+                                     for name in HASHED_TABLES}
+
+    def check_tables(self, manifest: dict[str, Any]) -> None:
+        """InputError if points.parquet, runs.parquet or design.parquet is not the file the
+        sweep wrote (its ``tables_sha256``; tables a manifest has no hash for are not checked):
+        runs resumed or rerun, or sensitivity indices computed, from an edited table would not
+        be the sweep's."""
+        recorded = manifest.get("tables_sha256")
+        if not isinstance(recorded, dict):
+            return
+        for name in HASHED_TABLES:
+            path = self.out / f"{name}.parquet"
+            if name in recorded and path.is_file() and recorded[name] != file_sha256(path):
+                raise InputError(f"{path} is not the file the sweep wrote (its SHA-256 differs "
+                                 f"from the tables_sha256 in {self.manifest_path.name}): it was "
+                                 "edited or damaged, so runs resumed or rerun, or an analysis "
+                                 "made, from it would not be the sweep's. Restore it, or start "
+                                 "the sweep again with --force.")
 
     # ---- tables --------------------------------------------------------------------------------
     def write_table(self, name: str, table: pa.Table) -> Path:

@@ -447,13 +447,14 @@ def load_scenario(name_or_path: str | Path | Scenario, overrides: Overrides = No
     Raises:
         InputError: a readable paragraph naming the file, the field path and the allowed range.
     """
+    overrides = ov.normalise(overrides)  # once: texts are parsed, an iterator read, here only
     if isinstance(name_or_path, Scenario):
         raw, source = name_or_path.model_dump(mode="json"), f"scenario '{name_or_path.name}'"
         return validate(raw, source, overrides).read_from(name_or_path.origin).made_with(
-            {**name_or_path.overrides, **ov.normalise(overrides)})
+            {**name_or_path.overrides, **overrides})
     source = str(find_scenario(name_or_path, scenario_dirs))
     raw = resolve_raw(source, scenario_dirs)
-    return validate(raw, source, overrides, scenario_dirs).made_with(ov.normalise(overrides))
+    return validate(raw, source, overrides, scenario_dirs).made_with(overrides)
 
 
 def validate(raw: dict[str, Any], source: str, overrides: Overrides = None,

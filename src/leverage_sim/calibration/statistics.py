@@ -124,6 +124,7 @@ def check_values(name: str, arguments: dict[str, Any], militias: list[str],
     model never logs, unknown actors or targets, dates that are not dates, windows that end
     before they start or lie outside the run, negative numbers of days, summary columns that
     do not exist. Empty if all fit."""
+    from leverage_sim.simulation.outcomes import OUTCOMES
     from leverage_sim.simulation.runner import SUMMARY_COLUMNS
 
     actors = [*STATE_ACTORS, *militias]
@@ -166,7 +167,13 @@ def check_values(name: str, arguments: dict[str, Any], militias: list[str],
         if value is not None and not is_finite_number(value):
             problems.append(f"{key} {value!r} must be a number")
     if name == "summary_value":
-        check("column", arguments.get("column"), SUMMARY_COLUMNS)
+        column = arguments.get("column")
+        if column in SUMMARY_COLUMNS and column not in OUTCOMES:  # the run's own id and seed
+            problems.append(f"column '{column}' is the run's {column}, not an outcome of the "
+                            "model: no parameter can move it toward the record. Give an "
+                            f"outcome column ({', '.join(OUTCOMES)})")
+        else:
+            check("column", column, tuple(OUTCOMES))
     return problems + _window_problems(dates, days)
 
 

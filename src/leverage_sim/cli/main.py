@@ -151,11 +151,15 @@ def _escape_what_it_cannot_encode(stream: Any) -> None:
 @contextlib.contextmanager
 def _process_guards(active: bool) -> Iterator[None]:
     """For the command-line process: a closed stdout pipe is not an error, a character the
-    terminal's encoding lacks is written as an escape, and SIGTERM stops like Ctrl-C does
-    (cleanup runs: a sweep is marked interrupted, temporary folders go)."""
+    terminal's encoding lacks is written as an escape, SIGTERM stops like Ctrl-C does
+    (cleanup runs: a sweep is marked interrupted, temporary folders go), and charts are drawn
+    with matplotlib's file backend (the command line opens no window: a ``MPLBACKEND`` that
+    names no backend made every verb that draws end in a traceback or, after the runs, an
+    internal error)."""
     if not active:
         yield
         return
+    os.environ["MPLBACKEND"] = "agg"
     streams = sys.stdout, sys.stderr
     for stream in streams:
         _escape_what_it_cannot_encode(stream)

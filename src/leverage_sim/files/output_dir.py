@@ -162,18 +162,27 @@ def symbolic_links(folder: Path) -> list[str]:
 
 
 def _refuse_nested(target: Path) -> None:
-    """Refuse ``target`` inside a folder leverage-sim wrote, unless that folder's record
-    lists files below it (explore's ``sweep/``): another verb's files there would be foreign
-    to it, and its own --force would then refuse to replace it."""
+    """Refuse ``target`` inside a folder leverage-sim wrote: another verb's files there would
+    be foreign to it, and its own --force would then refuse to replace it. A part of that
+    folder its record lists files below (explore's ``sweep/``) is written only by the verb
+    that claimed the folder in this process: another command (``sweep --force`` there) would
+    replace or change the runs its answer was computed from."""
     for parent in target.parents:
         record = read_record(parent)
         if record is None:
             continue
         rel = target.relative_to(parent).as_posix()
+        kind = record.get("kind")
         if not any(str(f).startswith(f"{rel}/") for f in record.get("files", [])):
             raise OutputError(f"--out '{target}' lies inside '{parent}', a folder leverage-sim "
-                              f"wrote ({record.get('kind')}); results written there would mix "
+                              f"wrote ({kind}); results written there would mix "
                               "with it. Give a folder outside it.")
+        if parent not in _CLAIMED:
+            raise OutputError(f"--out '{target}' is part of '{parent}', a folder leverage-sim "
+                              f"wrote ({kind}), and only `leverage-sim {kind}` writes it there "
+                              f"(its answer was computed from it): continue it with "
+                              f"`leverage-sim {kind} --resume --out {parent}`, or give a "
+                              "folder outside it.")
         return
 
 

@@ -420,6 +420,7 @@ def _merge_named_lists(base: list[Any], override: list[Any]) -> list[Any]:
         name = entry.get("name") if isinstance(entry, dict) else None
         i = index.get(name) if isinstance(name, str) else None
         if isinstance(entry, dict) and entry.get("remove") is True:
+            _check_removal(entry)
             if i is None:
                 raise InputError(f"{{name: {name}, remove: true}} removes nothing: no inherited "
                                  f"entry is named {name!r}. Check the name.")
@@ -432,6 +433,22 @@ def _merge_named_lists(base: list[Any], override: list[Any]) -> list[Any]:
         else:
             merged[i] = deep_merge(merged[i], entry)
     return [e for e in merged if e is not _REMOVED]
+
+
+def _check_removal(entry: dict[str, Any]) -> None:
+    """InputError unless ``entry`` is ``{name: X, remove: true}`` and nothing else: without a
+    name it removes nothing, and a field beside ``remove`` (a new date, a value) would be
+    dropped with the entry, unseen."""
+    name = entry.get("name")
+    if not isinstance(name, str):
+        raise InputError(f"{{remove: true}} without a name removes nothing (got {entry}). "
+                         "Write {name: X, remove: true} with the name of the inherited entry "
+                         "to remove.")
+    others = [str(k) for k in entry if k not in ("name", "remove")]
+    if others:
+        raise InputError(f"{{name: {name}, remove: true}} also gives {', '.join(others)}, "
+                         f"which removing '{name}' would drop unseen. To change the entry, "
+                         f"delete 'remove: true'; to remove it, delete {', '.join(others)}.")
 
 
 def load_scenario(name_or_path: str | Path | Scenario, overrides: Overrides = None,

@@ -142,10 +142,10 @@ def _not_a_number(kind: Any, value: Any) -> str | None:
     a switch is true or false, not 1 or "yes"; None if not."""
     if kind is bool and not is_switch(value):
         return f"must be true or false, not {value!r}"
-    if kind not in (int, float) or not isinstance(value, bool | str):
+    if kind not in (int, float) or not (is_switch(value) or isinstance(value, str)):
         return None
     what = "a whole number" if kind is int else "a number"
-    given = "true/false" if isinstance(value, bool) else "text"
+    given = "true/false" if is_switch(value) else "text"
     return f"must be {what}, not {given}"
 
 
@@ -188,9 +188,21 @@ class Strict(BaseModel):
                             if (p := _not_a_number(items, v)) is not None), None)
         if problem is not None:
             raise ValueError(problem)
-        if kind is dt.date and isinstance(value, bool | int | float):
+        if kind is dt.date and (isinstance(value, bool | int | float) or _number_text(value)):
             raise ValueError("must be a date written YYYY-MM-DD, not a number")
         return value
+
+
+def _number_text(value: Any) -> bool:
+    """Whether ``value`` is a number written as text (``"1588809600"``), which pydantic would
+    read as a date that many seconds (or milliseconds) after 1 January 1970."""
+    if not isinstance(value, str):
+        return False
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return True
 
 
 class FrozenStrict(Strict):

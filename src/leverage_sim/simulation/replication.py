@@ -80,9 +80,19 @@ the event log only) and ``agent`` (the Mesa agents, the reference; all tables)."
 
 
 def check_engine(engine: str) -> str:
-    """``engine`` if it is one of :data:`ENGINES`; else an :class:`InputError`."""
+    """``engine`` if it is one of :data:`ENGINES` and can run here; else an
+    :class:`InputError` (the fast path with numba's compiler turned off by
+    ``NUMBA_DISABLE_JIT``, under which every run failed)."""
     if engine not in ENGINES:
         raise InputError(f"Unknown engine '{engine}': use one of {', '.join(ENGINES)}.")
+    if engine == "fast":
+        from numba.core import config
+
+        if config.DISABLE_JIT:
+            raise InputError("The fast engine runs the model compiled by numba, but the "
+                             "environment sets NUMBA_DISABLE_JIT, which turns numba's compiler "
+                             "off. Unset it (`unset NUMBA_DISABLE_JIT`), or run the Mesa "
+                             "agents with --engine agent (engine='agent').")
     return engine
 
 

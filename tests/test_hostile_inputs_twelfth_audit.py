@@ -66,8 +66,8 @@ values, a one-number or scalar range, a mapping of facts, null or list arguments
 statistic or observed value, sources as text, an unknown summary column, ``within_days`` -1,
 a fractional ``cap``, a role of null, overrides as text or null or out of range, an event
 on a militia the scenario lacks or named as one of the scenario's; ``validate-model`` with
-``--posterior none``, a validate-model folder as posterior, an episode twice under a name
-and a path, a scenario name; ``rerun`` of a run or calibrate folder or of an explore folder;
+``--posterior none``, a validate-model folder as posterior, ``-n 1``, a missing episode
+file, a scenario name; ``rerun`` of a run or calibrate folder or of an explore folder;
 ``sweep``/``calibrate``/``explore --resume`` of another verb's folder; ``explore --force``
 over a run folder; the Python API given NumPy seeds and counts, a float NumPy seed, text
 seeds, ``Decimal`` and ``Fraction`` values, a ``pandas.Timestamp``, ``np.datetime64``, a

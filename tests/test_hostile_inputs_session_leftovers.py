@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import leverage_sim as ls
 from leverage_sim.analysis.robust import check_question
 from leverage_sim.cli.main import main as cli
 from leverage_sim.errors import InputError
@@ -123,3 +124,14 @@ def test_a_sweep_whose_manifest_has_no_design_hash_is_still_read(sweep_folder, t
     (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     assert design_problem(out)[1].shape == (4, 2)
     assert cli(["rerun", str(out), "--run-id", "1"]) == 0
+
+
+@pytest.mark.parametrize("quick", [True, False])
+def test_runs_drawing_from_a_quick_calibration_say_so(tmp_path, quick):
+    """A ``calibrate --quick`` folder given to --posterior was labelled "calibrated posterior
+    ... (N particles)" like a real fit, though its figures mean nothing (docs/calibration.md)."""
+    folder = write_posterior(tmp_path / "p", quick=quick)
+    res = ls.run("june_2020_replay", 1, seed=1, posterior=folder,
+                 overrides={"horizon_days": 3, "events": []})
+    assert ("QUICK: a `calibrate --quick` fit" in res.inputs) is quick
+    assert "calibrated posterior" in res.inputs

@@ -190,8 +190,8 @@ class Posterior:
 
     def record(self, use: Use | None = None) -> dict[str, Any]:
         """What a results manifest stores: folder (absolute), SHA-256 of
-        ``posterior.parquet``, base scenario, particles and (with ``use``) how it met the
-        scenario."""
+        ``posterior.parquet``, base scenario, particles, ``quick`` (only for a ``calibrate
+        --quick`` folder) and (with ``use``) how it met the scenario."""
         base = self.manifest.get("base_scenario")
         from leverage_sim.simulation import model_fingerprint
 
@@ -201,6 +201,8 @@ class Posterior:
                                "base_scenario": base.get("name") if isinstance(base, dict)
                                else base,
                                "particles": self.particles, "parameters": list(self.paths)}
+        if self.manifest.get("quick") is True:
+            out["quick"] = True
         if use is not None:
             out.update(drawn=list(use.drawn), kept=list(use.kept), absent=list(use.absent))
         return out

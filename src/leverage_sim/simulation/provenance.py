@@ -62,6 +62,9 @@ def posterior_text(record: Mapping[str, Any] | None) -> str:
     if not record:
         return "the scenario's own values (no posterior)"
     text = f"calibrated posterior {short_path(record['path'])} ({record['particles']} particles)"
+    if record.get("quick"):
+        text += (" QUICK: a `calibrate --quick` fit, which only shows that calibrating runs; "
+                 "its draws are no calibration")
     if record.get("fitted_to_this_model") is False:
         text += " STALE: fitted to another version of the model (--allow-stale)"
     kept = record.get("kept") or []

@@ -135,3 +135,20 @@ def test_runs_drawing_from_a_quick_calibration_say_so(tmp_path, quick):
                  overrides={"horizon_days": 3, "events": []})
     assert ("QUICK: a `calibrate --quick` fit" in res.inputs) is quick
     assert "calibrated posterior" in res.inputs
+
+
+def test_list_leaves_out_files_of_other_kinds_and_joins_a_listed_question(tmp_path, capsys):
+    """``list --scenario-dir`` showed sweep and episode files as scenarios ("(no question
+    given)"), and a question written as a YAML list as "['a', 'b']"."""
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    shutil.copy(Path("scenarios/sweeps/backing_sweep.yaml"), folder)
+    shutil.copy(Path("episodes/lebanon_2008.yaml"), folder / "my_episode.yaml")
+    (folder / "lines.yaml").write_text("extends: june_2020_replay\nquestion: [Does it, hold?]\n",
+                                       encoding="utf-8")
+    assert cli(["list", "--scenario-dir", str(folder)]) == 0
+    out, err = capsys.readouterr()
+    assert "backing_sweep" not in out and "my_episode" not in out
+    assert "backing_sweep.yaml is left out: it is a sweep file" in err
+    assert "my_episode.yaml is left out: it is an episode file" in err
+    assert "Does it hold?" in out and "june_2020_replay" in out

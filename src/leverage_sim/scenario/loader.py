@@ -351,14 +351,26 @@ def refuse_other_kind(data: dict[str, Any], path: Path, wanted: str = "scenario"
     """An :class:`InputError` if ``data``, a file given as the ``wanted`` kind of
     :data:`FILE_KINDS`, has keys of another kind that are not among the ``own`` fields of
     the wanted kind: saying what it is and what to do beats a list of the fields it lacks."""
-    want = FILE_KINDS[wanted]
+    want, other = FILE_KINDS[wanted], other_kind(data, wanted, own)
+    if other is not None:
+        kind, found = other
+        raise InputError(
+            f"{path} is not {article(wanted)} {wanted} but {article(kind.name)} {kind.name} "
+            f"(it has {found}){kind.about}: {kind.fix.format(path=path)}. "
+            f"{article(wanted).capitalize()} {wanted} has {want.needs}; see {want.doc}.")
+
+
+def other_kind(data: dict[str, Any], wanted: str = "scenario", own: Iterable[str] = ()
+               ) -> tuple[FileKind, str] | None:
+    """The kind of :data:`FILE_KINDS` other than ``wanted`` whose keys ``data`` has (outside
+    the ``own`` fields of the wanted kind), with those keys as a message shows them; None if
+    it has none."""
+    own = set(own)
     for kind in FILE_KINDS.values():
         found = [f"`{k}:`" for k in kind.keys if k in data and k not in own]
-        if kind is not want and found:
-            raise InputError(
-                f"{path} is not {article(wanted)} {wanted} but {article(kind.name)} {kind.name} "
-                f"(it has {' and '.join(found)}){kind.about}: {kind.fix.format(path=path)}. "
-                f"{article(wanted).capitalize()} {wanted} has {want.needs}; see {want.doc}.")
+        if kind.name != wanted and found:
+            return kind, " and ".join(found)
+    return None
 
 
 def _check_unique_names(node: Any, path: Path, where: str = "") -> None:

@@ -28,3 +28,22 @@ def test_ema_exports_the_outcome_directions_the_docs_name() -> None:
     assert "KINDS" in ema.__all__
     assert ema.KINDS["held_firm"] == ema_workbench.ScalarOutcome.MAXIMIZE
     assert ema.KINDS["attacks"] == ema_workbench.ScalarOutcome.MINIMIZE
+
+
+def test_the_briefs_headline_is_a_paragraph_not_html_shown_as_text(tmp_path) -> None:
+    # docs/reports.md (the one-page brief): the headline is the shares held firm and relented
+    # (run) or each column's effect on held firm (compare). The lines were raw HTML handed to
+    # the Markdown renderer, which shows raw HTML as text: the page read
+    # `<p class="headline">The government held firm ...</p>` literally.
+    run_out, cmp_out = tmp_path / "run", tmp_path / "cmp"
+    assert main(["run", "june_2020_replay", "-n", "3", "-q", "--posterior", "none",
+                 "--out", str(run_out), "--brief"]) == 0
+    assert main(["compare", "june_2020_replay", "--variant", "foreign_forces.backing=0.9",
+                 "-n", "3", "-q", "--posterior", "none", "--out", str(cmp_out),
+                 "--brief"]) == 0
+    for page, said in (((run_out / "brief.html").read_text(encoding="utf-8"),
+                        "The government held firm in a standoff: "),
+                       ((cmp_out / "brief.html").read_text(encoding="utf-8"),
+                        "foreign_forces.backing=0.9: held firm ")):
+        assert "&lt;p" not in page and "&lt;/p&gt;" not in page
+        assert f'<p class="headline">{said}' in page

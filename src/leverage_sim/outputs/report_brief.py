@@ -24,6 +24,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from leverage_sim.files.report_html import _part
+from leverage_sim.files.safe_text import visible
 from leverage_sim.files.version import installed_version
 from leverage_sim.outputs import report
 from leverage_sim.outputs.report_pages import (
@@ -197,11 +198,22 @@ def documented_caveats(doc: str) -> list[str]:
 
 
 # ---- the page --------------------------------------------------------------------------------
+class Headline(str):
+    """A headline line of the brief, plain text (not Markdown), drawn as
+    ``<p class="headline">``: the Markdown of other parts shows raw HTML as text."""
+
+
+def _brief_part(part: Any) -> str:
+    if isinstance(part, Headline):
+        return f'<p class="headline">{html.escape(visible(part))}</p>'
+    return _part(part)
+
+
 def render_brief(title: str, sections: Sequence[tuple[str, Sequence[Any]]]) -> str:
     """The brief as one HTML document: ``sections`` are (heading, parts) with parts as in
     :mod:`leverage_sim.files.report_html` (Markdown text, tables, figures)."""
     body = "\n".join(f"<section><h2>{html.escape(head)}</h2>\n"
-                     + "\n".join(_part(p) for p in parts) + "</section>"
+                     + "\n".join(_brief_part(p) for p in parts) + "</section>"
                      for head, parts in sections)
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             f"<title>{html.escape(title)}</title><style>{PRINT_STYLE}</style></head><body>"
@@ -267,8 +279,7 @@ def compare_brief(cmp: ComparedRuns, out: Path) -> Path:
     for label in list(cmp.results)[1:]:
         e = effects.loc[(label, HEADLINE)]
         effect, low, high = effect_cells("points", HEADLINE, e["effect"], e["low"], e["high"])
-        lines.append(f'<p class="headline">{html.escape(label)}: held firm {effect} '
-                     f"[{low}, {high}]</p>")
+        lines.append(Headline(f"{label}: held firm {effect} [{low}, {high}]"))
     note = (f"Effect: mean paired difference against {base} on the same seeds"
             + (" and parameter draws" if cmp.posterior else "")
             + f", in percentage points of runs, with its {LEVEL:.0%} paired-bootstrap "
@@ -291,9 +302,9 @@ def run_brief(res: Results, out: Path) -> Path:
     said = report.meanings(force)
     table = outcome_table(res.summary, force=force).set_index("outcome")
     low, high = f"low % ({LEVEL:.0%})", f"high % ({LEVEL:.0%})"
-    lines = [f'<p class="headline">{html.escape(meaning[0].upper() + meaning[1:])}: '
-             f"{table.loc[meaning, 'share %']:.0f}% of runs [{table.loc[meaning, low]:.0f}, "
-             f"{table.loc[meaning, high]:.0f}]</p>"
+    lines = [Headline(f"{meaning[0].upper() + meaning[1:]}: "
+                      f"{table.loc[meaning, 'share %']:.0f}% of runs "
+                      f"[{table.loc[meaning, low]:.0f}, {table.loc[meaning, high]:.0f}]")
              for name, meaning in said.items()
              if name in (HEADLINE, "relented")]
     note = (f"Share of {len(res.summary)} runs, exact {LEVEL:.0%} interval. "

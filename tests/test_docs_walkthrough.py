@@ -47,3 +47,16 @@ def test_the_briefs_headline_is_a_paragraph_not_html_shown_as_text(tmp_path) -> 
                         "foreign_forces.backing=0.9: held firm ")):
         assert "&lt;p" not in page and "&lt;/p&gt;" not in page
         assert f'<p class="headline">{said}' in page
+
+
+def test_run_json_says_which_parameters_it_used(capsys) -> None:
+    # README: "every output says which it used" (the posterior or the scenario's own values);
+    # docs/cli.md: compare --json has `inputs`. run --json named neither the overrides nor the
+    # parameters, so a JSON result of a counterfactual read like one of the plain scenario.
+    import json
+
+    assert main(["run", "june_2020_replay", "-n", "2", "-q", "--posterior", "none",
+                 "--set", "foreign_forces.backing=0.9", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["inputs"] == ("june_2020_replay with foreign_forces.backing=0.9 · parameters: "
+                             "the scenario's own values (no posterior)")

@@ -60,8 +60,9 @@ def files_written(out: Path | None, paths: list[Path]) -> dict[str, Any]:
 
 
 def run_document(res: Results) -> dict[str, Any]:
-    """What ``run`` prints: the run's settings, outcome shares (share of runs, 0-1) and each
-    figure's median with the central 90% interval across runs."""
+    """What ``run`` prints: the run's settings, what it was computed from in words
+    (``inputs``: scenario, overrides, parameters), outcome shares (share of runs, 0-1) and
+    each figure's median with the central 90% interval across runs."""
     from leverage_sim.outputs import report  # here: the verbs without runs need no model (start-up)
 
     sc = res.scenario
@@ -70,7 +71,7 @@ def run_document(res: Results) -> dict[str, Any]:
     return {
         "scenario": sc.name, "question": sc.question, "replications": len(res.summary),
         "seed": res.seed, "seeds": res.seeds, "start_date": sc.start_date,
-        "horizon_days": sc.horizon_days, "seconds": res.seconds,
+        "horizon_days": sc.horizon_days, "seconds": res.seconds, "inputs": res.inputs,
         "outcome_shares": {name: {"column": col, "meaning": said[name], "share": shares[name]}
                            for name, (col, _) in report.OUTCOMES.items()},
         "figures": report.intervals(res.summary).to_dict(orient="index"),

@@ -25,6 +25,7 @@ import leverage_sim as ls
 from leverage_sim.analysis.comparison import compare
 from leverage_sim.calibration import outputs as calibration_outputs
 from leverage_sim.files.report_html import Section, markdown_html, render, safe_url
+from leverage_sim.outputs.report_brief import run_brief
 from leverage_sim.outputs.report_pages import compare_report
 from leverage_sim.outputs.run_outputs import write_run
 from leverage_sim.scenario.loader import resolve_raw
@@ -144,6 +145,22 @@ def test_narrative_and_run_summary_show_control_characters_as_escapes(hostile_re
     for text in (narrative, ls.outputs.report.summary_text(res)):
         assert "\x1b" not in text and "\u202e" not in text and "\x07" not in text
         assert "\\x1b[31m\\u202eevil\\x07" in text
+
+
+def test_the_brief_of_a_hostile_scenario_escapes_html_and_controls(tmp_path):
+    # brief.html (run/compare --brief) is built by its own renderer, which wrote the question's
+    # control characters raw (an escape sequence, a bidirectional override), where
+    # report.html shows them as visible escapes.
+    res = ls.run(ls.Scenario.model_validate(hostile_raw()), replications=2, seed=1,
+                 posterior=None)
+    page = run_brief(res, tmp_path).read_text(encoding="utf-8")
+    assert "alert(" in page  # the hostile text is shown...
+    assert "<script" not in page  # ...and the brief runs no script at all
+    for tag in ("<img src=x", "<svg onload", "<iframe", "<b onclick", "href=\"javascript"):
+        assert tag not in page, tag
+    for raw in ("\x1b", "\x07", "\u202e"):
+        assert raw not in page, raw
+    assert "\\x1b[31m\\u202eevil\\x07" in page
 
 
 @pytest.mark.slow

@@ -205,22 +205,24 @@ class Headline(str):
 
 def _brief_part(part: Any) -> str:
     if isinstance(part, Headline):
-        return f'<p class="headline">{html.escape(visible(part))}</p>'
+        return f'<p class="headline">{html.escape(part)}</p>'
     return _part(part)
 
 
 def render_brief(title: str, sections: Sequence[tuple[str, Sequence[Any]]]) -> str:
     """The brief as one HTML document: ``sections`` are (heading, parts) with parts as in
-    :mod:`leverage_sim.files.report_html` (Markdown text, tables, figures)."""
+    :mod:`leverage_sim.files.report_html` (Markdown text, tables, figures) or a
+    :class:`Headline`; control characters written as visible escapes, as in ``report.html``."""
     body = "\n".join(f"<section><h2>{html.escape(head)}</h2>\n"
                      + "\n".join(_brief_part(p) for p in parts) + "</section>"
                      for head, parts in sections)
-    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-            f"<title>{html.escape(title)}</title><style>{PRINT_STYLE}</style></head><body>"
-            f"<h1>{html.escape(title)}</h1>\n{body}\n"
-            f'<p class="small">leverage-sim {installed_version()}, '
-            f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC. Self-contained: prints on one "
-            "page.</p></body></html>\n")
+    return visible(
+        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>{html.escape(title)}</title><style>{PRINT_STYLE}</style></head><body>"
+        f"<h1>{html.escape(title)}</h1>\n{body}\n"
+        f'<p class="small">leverage-sim {installed_version()}, '
+        f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC. Self-contained: prints on one "
+        "page.</p></body></html>\n")
 
 
 def _write(out: Path, title: str, sections: list[tuple[str, list[Any]]],

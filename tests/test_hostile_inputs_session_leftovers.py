@@ -152,3 +152,22 @@ def test_list_leaves_out_files_of_other_kinds_and_joins_a_listed_question(tmp_pa
     assert "backing_sweep.yaml is left out: it is a sweep file" in err
     assert "my_episode.yaml is left out: it is an episode file" in err
     assert "Does it hold?" in out and "june_2020_replay" in out
+
+
+@pytest.mark.parametrize(("field", "value"), [("method", {"x": 1}), ("informed", "KH"),
+                                              ("informed", [1, 2]), ("simulations", "many"),
+                                              ("simulations", -5), ("ess", None),
+                                              ("converged", "yes"), ("quick", 1)])
+def test_a_manifest_field_reports_show_is_refused_with_the_wrong_type(tmp_path, field, value):
+    """Fields only reports show (the brief's "rests on N simulated histories ... effective
+    sample size"): a wrong type there failed `run --brief` with an internal error after every
+    run, and the results were lost with the folder."""
+    folder = write_posterior(tmp_path / "p", **{field: value})
+    with pytest.raises(InputError, match=rf"manifest\.json: '{field}' must be"):
+        load_posterior(folder)
+
+
+def test_manifest_fields_of_the_right_type_are_read(tmp_path):
+    folder = write_posterior(tmp_path / "p", method="table", informed=list(PRIORS),
+                             simulations=1000, ess=250.5, converged=True, quick=False)
+    assert load_posterior(folder).particles == len(particles())

@@ -228,6 +228,25 @@ def test_compare_brief_is_self_contained_and_quotes_the_tables(variant_compare):
     assert ls.load_scenario(REPLAY).question in page
 
 
+def test_the_briefs_held_out_caveat_is_the_committed_validation_of_this_posterior():
+    """The brief quoted the last paragraph of docs/calibration.md's validation section (which
+    had become one episode's reading); it now states every held-out episode's skill with its
+    interval and the facts outside the 90% predictive, from calibration/default_validation/,
+    only for the posterior that folder scored."""
+    from leverage_sim.files.inputs_hash import file_sha256
+    from leverage_sim.outputs.report_brief import VALIDATION_DIR, held_out_caveat
+
+    (text,) = held_out_caveat(VALIDATION_DIR, file_sha256(DEFAULT_DIR / "posterior.parquet"))
+    headline = pd.read_csv(VALIDATION_DIR / "headline.csv")
+    for r in headline[headline["baseline"] == "prior"].itertuples():
+        assert f"{r.episode} {r.skill:+.2f} [{r.low90:+.2f}, {r.high90:+.2f}]" in text
+    scores = pd.read_csv(VALIDATION_DIR / "scores.csv")
+    scores = scores[scores["source"] == "posterior"]
+    outside = scores[(scores["quantile"] < 0.05) | (scores["quantile"] > 0.95)]
+    assert f"{len(outside)} of the {len(scores)} observed facts lie outside" in text
+    assert held_out_caveat(VALIDATION_DIR, "0" * 64) == []  # scored another posterior
+
+
 def test_run_brief_quotes_the_outcome_table(backed_run):
     _, out = backed_run
     page = (out / "brief.html").read_text()
@@ -252,3 +271,19 @@ def test_brief_caveats_name_what_the_committed_calibration_does_not_inform(varia
     assert f"rests on {manifest['simulations']:,} simulated histories" in page
     lacking = [p["path"] for p in manifest["parameters"] if p["path"] not in manifest["informed"]]
     assert lacking and all(p in page for p in lacking)
+
+
+def test_effects_in_words_show_no_negative_zero_and_no_doubled_mean():
+    """The compare report read "-0 points", "[-0.0, +0.0]" and "mean mean militia autonomy at
+    the end" (the label already starts with "mean")."""
+    from leverage_sim.outputs.report_pages import effect_cells, effects_table
+
+    assert effect_cells("points", "held_firm", -0.3, -2.4, 0.2) == ("+0 points", "-2", "+0")
+    assert effect_cells("mean", "attacks", -0.04, -0.2, 0.3) == ("+0.0", "-0.2", "+0.3")
+    assert effect_cells("points", "held_firm", 29.4, 24, 34) == ("+29 points", "+24", "+34")
+    cmp = ls.compare(REPLAY, replications=2, seed=1, posterior=None,
+                     variants=["foreign_forces.backing=0.9"],
+                     overrides={"horizon_days": 5, "events": []})
+    measures = set(effects_table(cmp)["measure"])
+    assert any(m.startswith("mean militia autonomy at the end") for m in measures)
+    assert not any(m.startswith("mean mean") for m in measures)

@@ -260,7 +260,7 @@ def write(out: Path, cal: Calibration, fit: table_fit.TableFit, posterior: pd.Da
               "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
     manifest = _write_manifest(out, record)
     written = [out / "posterior.parquet", *(out / n for n in tables), *(out / n for n in figures),
-               manifest]
+               out / CHECKPOINT, manifest]  # the reference table: saved as it grew
     return [*written, report(out, cal, record, steps, check, [out / n for n in figures])]
 
 

@@ -52,7 +52,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", default=None, help="output folder for the report and chart")
     add_force_arg(p)
     add_engine_arg(p)
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.add_argument("-q", "--quiet", action="store_true",
+                   help="no progress bar, no engine line")
     p.set_defaults(func=main)
 
 
@@ -69,7 +70,8 @@ def main(args: argparse.Namespace) -> int:
         result = validation.validate(episodes, posterior, args.replications, args.seed,
                                      progress=lambda name: progress_wrapper(args.quiet, name),
                                      engine=args.engine)
-        print(engine_line(args.engine), file=sys.stderr)
+        if not args.quiet:  # as calibrate: -q leaves the results alone on the terminal
+            print(engine_line(args.engine), file=sys.stderr)
         report = result.markdown()
         print(report)
         if out is not None:

@@ -48,8 +48,12 @@ MAX_FACTS = 6
 """Panels of the historical-record chart (the first facts of the matching episodes)."""
 PANELS_PER_ROW = 3
 DOCS_CALIBRATION = DEFAULT_DIR.parents[1] / "docs" / "calibration.md"
-"""Where the validation caveats of a calibration are written (``validate-model``'s scores and
-the limits of the fit)."""
+"""Where the limits of the committed calibration's fit are written."""
+VALIDATION_DIR = DEFAULT_DIR.parent / "default_validation"
+"""``validate-model`` of the committed calibration (``make calibrate`` writes it)."""
+OUTSIDE = (0.05, 0.95)
+"""An observed fact whose mid-quantile under the posterior predictive lies outside these
+bounds is outside its central 90% interval."""
 
 PRINT_STYLE = """
 @page{margin:12mm}
@@ -173,22 +177,44 @@ def calibration_caveats(posterior: Mapping[str, Any] | None) -> list[str]:
         last = pd.read_csv(diagnostics).iloc[-1]
         notes.append(f"The posterior is a weighted sample: effective sample size "
                      f"{last['effective_sample_size']:.0f} of {last['particles']:.0f} particles.")
-    if folder.resolve() == DEFAULT_DIR.resolve() and DOCS_CALIBRATION.is_file():
-        notes += documented_caveats(DOCS_CALIBRATION.read_text(encoding="utf-8"))
+    if folder.resolve() == DEFAULT_DIR.resolve():
+        notes += held_out_caveat(VALIDATION_DIR, posterior.get("sha256"))
+        if DOCS_CALIBRATION.is_file():
+            notes += documented_caveats(DOCS_CALIBRATION.read_text(encoding="utf-8"))
     return notes
 
 
+def held_out_caveat(folder: Path, sha256: str | None) -> list[str]:
+    """The held-out validation of the posterior whose ``posterior.parquet`` has ``sha256``, from
+    ``folder`` (a ``validate-model --out`` folder): each episode's skill against the prior
+    predictive with its interval, and the observed facts outside the 90% posterior predictive;
+    nothing when ``folder`` scored another posterior (or none)."""
+    try:
+        scored = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        headline = pd.read_csv(folder / "headline.csv")
+        scores = pd.read_csv(folder / "scores.csv")
+    except (OSError, ValueError):
+        return []
+    if not sha256 or scored.get("posterior", {}).get("sha256") != sha256:
+        return []
+    skill = headline[headline["baseline"] == "prior"]
+    posterior = scores[scores["source"] == "posterior"]
+    outside = posterior[(posterior["quantile"] < OUTSIDE[0]) | (posterior["quantile"] > OUTSIDE[1])]
+    episodes = "; ".join(f"{r.episode} {r.skill:+.2f} [{r.low90:+.2f}, {r.high90:+.2f}]"
+                         for r in skill.itertuples())
+    named = ", ".join(f"{r.episode}.{r.fact}" for r in outside.itertuples())
+    return [(f"Held-out validation (`validate-model` on {len(skill)} episodes the fit did not "
+             "see; docs/calibration.md, \"Validation scores\"): skill of the posterior "
+             "predictive against the prior predictive on summed proper scores (above 0: the "
+             f"record's fit helps), with its 90% interval: {episodes}. {len(outside)} of the "
+             f"{len(posterior)} observed facts lie outside the 90% posterior predictive "
+             f"interval" + (f" ({named}); the page gives the reasons." if named else "."))]
+
+
 def documented_caveats(doc: str) -> list[str]:
-    """From the calibration page: the paragraph after the held-out validation table
-    (``## Validation scores``) and the bold lead of each bullet under ``## Limits``."""
+    """From the calibration page: the bold lead of each bullet under ``## Limits``."""
     sections = {s.split("\n", 1)[0].strip(): s.split("\n", 1)[1] for s in doc.split("\n## ")[1:]}
     out = []
-    scores = next((body for head, body in sections.items()
-                   if head.startswith("Validation scores")), "")
-    paragraphs = [p for p in scores.split("\n\n") if p.strip() and not p.lstrip().startswith("|")]
-    if paragraphs:
-        out.append("Held-out validation (`validate-model`): " + " ".join(
-            paragraphs[-1].split()))
     limits = sections.get("Limits", "")
     leads = [line.split("**")[1].rstrip(".") for line in limits.splitlines()
              if line.startswith("- **")]

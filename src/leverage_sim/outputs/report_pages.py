@@ -175,8 +175,10 @@ def effects_table(cmp: ComparedRuns) -> pd.DataFrame:
     rows = []
     for r in cmp.effects().itertuples():
         effect, low, high = effect_cells(r.kind, r.measure, r.effect, r.low, r.high)
+        label = labels.label(r.measure)
         rows.append({"column": r.scenario, "measure": meanings[r.measure] if r.kind == "points"
-                     else f"mean {labels.label(r.measure)}", "effect": effect,
+                     else label if label.startswith("mean ") else f"mean {label}",
+                     "effect": effect,
                      f"{LEVEL:.0%} interval": f"[{low}, {high}]"})
     return pd.DataFrame(rows)
 
@@ -185,10 +187,16 @@ def effect_cells(kind: str, measure: str, effect: float, low: float, high: float
                  ) -> tuple[str, str, str]:
     """An effect and its interval bounds as text: ``+29 points``, ``+24``, ``+34`` (shares, in
     percentage points) or ``+2.2``/``+0.10`` (means: counts with one decimal, indices two)."""
-    if kind == "points":
-        return f"{effect:+.0f} points", f"{low:+.0f}", f"{high:+.0f}"
-    f = "{:+.1f}" if labels.is_count(measure) else "{:+.2f}"
-    return f.format(effect), f.format(low), f.format(high)
+    f = "{:+.0f}" if kind == "points" else "{:+.1f}" if labels.is_count(measure) else "{:+.2f}"
+    shown = [_signed(f, x) for x in (effect, low, high)]
+    return (f"{shown[0]} points" if kind == "points" else shown[0]), shown[1], shown[2]
+
+
+def _signed(form: str, x: float) -> str:
+    """``x`` in ``form`` (a signed format), with a value that rounds to zero shown as ``+0``
+    (``-0.3`` points is ``+0``, not ``-0``)."""
+    text = form.format(x)
+    return form.format(0.0) if text.startswith("-") and float(text) == 0 else text
 
 
 def compare_report(cmp: ComparedRuns, out: Path, charts: Sequence[Path | Figure]) -> Path:

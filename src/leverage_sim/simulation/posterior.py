@@ -396,6 +396,7 @@ def _check_shape(manifest_file: Path, manifest: dict[str, Any]) -> None:
     wrong shape (absent or empty fields are told apart by the caller)."""
     base = manifest.get("base_scenario")
     fitted = manifest.get("fitted_scenarios") or {}
+    informed = manifest.get("informed", [])
     wrong = [(name, what) for name, ok, what in (
         ("base_scenario", base is None or isinstance(base, str | dict),
          "a scenario name or {name, values}"),
@@ -408,6 +409,15 @@ def _check_shape(manifest_file: Path, manifest: dict[str, Any]) -> None:
          "the priors: a list of {path, family, low, high} or a mapping by path"),
         ("model_fingerprint", isinstance(manifest.get("model_fingerprint") or {}, dict),
          "a mapping {code, behaviour}"),
+        # shown in reports and briefs (a wrong type failed them after the runs, losing them)
+        ("method", manifest.get("method", "smc") in ("table", "smc"), "'table' or 'smc'"),
+        ("informed", isinstance(informed, list) and all(isinstance(p, str) for p in informed),
+         "a list of parameter paths"),
+        ("simulations", is_finite_number(manifest.get("simulations", 0))
+         and manifest.get("simulations", 0) >= 0, "a count of simulations"),
+        ("ess", is_finite_number(manifest.get("ess", 0.0)), "a number (effective sample size)"),
+        ("converged", isinstance(manifest.get("converged", False), bool), "true or false"),
+        ("quick", isinstance(manifest.get("quick", False), bool), "true or false"),
     ) if not ok]
     if wrong:
         name, what = wrong[0]

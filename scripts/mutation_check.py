@@ -62,6 +62,7 @@ MODEL_TESTS = (  # agent-path and fast tests first: with -x the first failure en
     "tests/test_wiring_thirteenth_audit.py", "tests/test_wiring_fourteenth_audit.py",
     "tests/test_wiring_fifteenth_audit.py", "tests/test_wiring_sixteenth_audit.py",
     "tests/test_wiring_seventeenth_audit.py", "tests/test_wiring_eighteenth_audit.py",
+    "tests/test_wiring_nineteenth_audit.py",
     "tests/test_calibration_statistics.py",  # the episode statistics (eighth audit on): seconds
     "tests/test_model_timing.py", "tests/test_long_run.py",
     "tests/test_clash_path.py", "tests/test_statics_seeds.py", "tests/test_comparative_statics.py",
@@ -2024,6 +2025,141 @@ MUTATIONS: tuple[Mutation, ...] = (
       "(exclude_targets not passed on)",
       (STATS, "return float(ev.value[select(ev, action, actor, target, exclude_targets, start, end)].sum(",
        "return float(ev.value[select(ev, action, actor, target, (), start, end)].sum(")),
+    # --- nineteenth audit (Dec 2026) ----------------------------------------------------------
+    # (before its tests: the model tests killed nineteen of its twenty-four bugs, first failures
+    # in tests/test_mechanisms.py (five), tests/test_wiring.py (three), the third audit's tests
+    # (two), the second, seventh, eighth and sixteenth audits', tests/test_operations.py,
+    # tests/test_invariants.py, tests/test_clash_path.py (one each) and the eighteenth audit's
+    # (two, the statistics); five survived: morale unclamped, the step-in chance reading
+    # resolve for authority, a strike's expulsion pressure unclamped, a scripted drawdown past
+    # the troops in country, a force whose last troops are killed never marked withdrawn;
+    # tests/test_wiring_nineteenth_audit.py, added to them, kills all twenty-four on its own)
+    # beliefs and reputation: recovery's rest test, autonomy after a standoff, morale's bounds
+    M("relax_snaps_values_above_baseline", "recovery sets every value above its baseline back "
+      "to it at once (the rest test one-sided: gap < REST): a win's authority and a belief's "
+      "new evidence vanish the next day",
+      (MECH + "beliefs.py", "return baseline if -REST < gap < REST else",
+       "return baseline if gap < REST else")),
+    M("autonomy_shift_sign", "a government win loosens the state's hold on the militias and a "
+      "relent tightens it (the autonomy shifts' sign flipped)",
+      (MECH + "beliefs.py", "-sign * AUTONOMY_SHIFT_TARGET, -sign * AUTONOMY_SHIFT_OTHERS",
+       "sign * AUTONOMY_SHIFT_TARGET, sign * AUTONOMY_SHIFT_OTHERS")),
+    M("morale_unclamped", "morale is not kept within [-1, 1]: a run of government wins deters "
+      "a militia past -1 (and past a full stop of its attacks)",
+      (A + "militia.py", "self.morale = clamp(self.morale + delta, -1.0, 1.0)",
+       "self.morale = self.morale + delta"),
+      (DAY, ("m[i, MORALE] = beliefs.clamp(\n"
+             "            m[i, MORALE] + (morale_target if i == central else morale_others), "
+             "-1.0, 1.0)"),
+       ("m[i, MORALE] = (\n"
+        "            m[i, MORALE] + (morale_target if i == central else morale_others))"))),
+    M("cohesion_recovers_over_morale_memory", "a militia's cohesion recovers over its "
+      "morale_memory_days (weeks), not its recovery_days (a year): strikes' damage heals at once",
+      (A + "militia.py",
+       'self.cohesion = relax(self.cohesion, base["cohesion"], self.recovery_days)',
+       'self.cohesion = relax(self.cohesion, base["cohesion"], self.morale_memory_days)'),
+      (DAY, "m[i, M_COHESION] = beliefs.relax(m[i, M_COHESION], m[i, BASE_COHESION], tau)",
+       ("m[i, M_COHESION] = beliefs.relax(m[i, M_COHESION], m[i, BASE_COHESION], "
+       "m[i, MORALE_MEMORY])"))),
+    # the US's step-in: its calculus and what it tells the government
+    M("step_in_authority_sign", "the US is readier to step in behind a PM without standing "
+      "(the authority term's sign flipped)",
+      (MECH + "backing.py", "z = (authority - 0.5) + (partner_belief - 0.5)",
+       "z = (0.5 - authority) + (partner_belief - 0.5)")),
+    M("step_in_us_pressure_sign", "the US's own losses make it less ready to step in, not more "
+      "(the us_pressure term's sign flipped)",
+      (MECH + "backing.py", "- expulsion_pressure + us_pressure\n    return",
+       "- expulsion_pressure - us_pressure\n    return")),
+    M("step_in_reads_resolve", "the US's step-in chance reads the government's resolve where "
+      "its authority belongs (the wrong field)",
+      (A + "foreign_force.py", "self.backing, self.model.government.authority,",
+       "self.backing, self.model.government.resolve,"),
+      (DAY, "backing.step_in_probability(w[BACKING], w[AUTHORITY], w[FP_MEAN]",
+       "backing.step_in_probability(w[BACKING], w[RESOLVE], w[FP_MEAN]")),
+    M("liaison_reports_the_lever", "a private signal says 'they will step in' with the backing "
+      "lever's chance, not the US's real chance today (a force that has left still 'backs')",
+      (A + "government.py", "self.model.foreign_force.step_in_probability())",
+       "self.model.foreign_force.backing)"),
+      (DAY, "                                        step_in_probability(w))",
+       "                                        w[BACKING])")),
+    # enforcement and the militia's answer
+    M("defenders_whole_local_force", "a raid meets all of the militia's local fighters (at its "
+      "cohesion), not the share on hand (DEFENDER_SHARE dropped)",
+      (MECH + "enforcement.py", "return local_fighters * cohesion * DEFENDER_SHARE",
+       "return local_fighters * cohesion")),
+    M("unattributed_militias_never_raided", "a militia to which no recent attack is attributed "
+      "has no payoff as a target (ATTRIBUTION_FLOOR dropped): with no attacks seen, no raid",
+      (MECH + "enforcement.py", "payoffs[i] = (ATTRIBUTION_FLOOR + share) * arrest",
+       "payoffs[i] = share * arrest")),
+    M("stake_deters_muster", "more at stake makes a raided militia likelier to comply (the "
+      "stake term's sign flipped)",
+      (MECH + "intimidation.py", "return sensitivity * math.log(ratio) if ratio > 0",
+       "return -sensitivity * math.log(ratio) if ratio > 0")),
+    M("muster_size_ignores_push", "the share of local fighters who turn out ignores the "
+      "patron's push (0.5 + 0.5 push dropped)",
+      (MECH + "intimidation.py", "min(1.0, mobilisation * (0.5 + 0.5 * push) * stake)",
+       "min(1.0, mobilisation * stake)")),
+    M("threats_repeat_within_a_window", "a leader's threat is not recorded as made: each bloc "
+      "may threaten again every day of a raid's window",
+      (PKG + "model.py", "                threatened.add(m.name)\n", ""),
+      (DAY, "            tw[k, 2 + i] = TRUE\n", "")),
+    # the standoff's contest and hold decision
+    M("hold_resolve_sign", "a resolved government relents sooner (the resolve term reads "
+      "resolve where 1 - resolve belongs)",
+      (MECH + "standoff.py", "margin = win_chance - (1 - resolve) - pressure",
+       "margin = win_chance - resolve - pressure")),
+    M("strength_ignores_authority", "the government's loyal forces count in full whatever its "
+      "authority (0.5 + 0.5 authority dropped from S_g)",
+      (MECH + "standoff.py", "return capacity * (0.5 + 0.5 * authority) + backing_term",
+       "return capacity + backing_term")),
+    # the patron
+    M("instigation_target_below_zero", "the patron's instigation target is not floored at 0 "
+      "(max dropped from the clip): under restraint its push turns negative",
+      (MECH + "patronage.py", ("return min(1.0, max(0.0, base + (1.0 - weight) * backlash - "
+       "restraint))"),
+       "return min(1.0, base + (1.0 - weight) * backlash - restraint)")),
+    M("top_share_from_the_first_militia", "the top share the push divides by is the first "
+      "militia's (KH's), not the largest: a better-supported militia is pushed past the full "
+      "instigation",
+      (A + "patron.py", "self.top_share = max(shares)", "self.top_share = shares[0]"),
+      (DAY, ("        top = shares[0]\n        for i in range(n):\n            top = max(top, "
+       "shares[i])\n"),
+       "        top = shares[0]\n")),
+    # the foreign force: strikes, losses, drawdowns
+    M("strike_kills_more_than_the_militia_has", "a strike kills strike_lethality fighters "
+      "whatever the militia has left (the cap dropped): fighters go negative",
+      (MECH + "retaliation.py", "return min(fighters, lethality), min(cohesion",
+       "return lethality, min(cohesion")),
+    M("strike_expulsion_unclamped", "a strike's expulsion pressure is not capped at 1: repeated "
+      "strikes push the index past its scale",
+      (A + "foreign_force.py",
+       "self.expulsion_pressure = clamp(self.expulsion_pressure + self.strike_expulsion_pressure)",
+       "self.expulsion_pressure = self.expulsion_pressure + self.strike_expulsion_pressure"),
+      (DAY, "w[EXPULSION] = beliefs.clamp(w[EXPULSION] + w[STRIKE_EXPULSION])",
+       "w[EXPULSION] = w[EXPULSION] + w[STRIKE_EXPULSION]")),
+    M("scripted_drawdown_past_presence", "a scripted drawdown larger than the troops in country "
+      "withdraws what it names (the cap dropped): presence goes negative and the force never "
+      "counts as withdrawn",
+      (A + "foreign_force.py", "        troops = min(troops, self.presence)\n", ""),
+      (DAY, "    troops = min(troops, presence)\n", "")),
+    M("troops_lost_not_a_withdrawal", "a force whose last troops are killed is logged as gone "
+      "but its withdrawal day is not set: the summary says it never withdrew",
+      (A + "foreign_force.py", ("if self.presence == 0 and self.withdrawal_day is None:\n"
+                                "            self.withdrawal_day = self.model.day\n"),
+       "if self.presence == 0 and self.withdrawal_day is None:\n"),
+      (DAY, "if presence == 0 and w[WITHDRAWAL_DAY] < 0:\n        w[WITHDRAWAL_DAY] = day\n",
+       "if presence == 0 and w[WITHDRAWAL_DAY] < 0:\n")),
+    # the run summary and the episode statistics
+    M("relents_omit_lost_clashes", "the run summary's relents counts plain relents only, not "
+      "the clashes the government lost",
+      (PKG + "outcomes.py", 'RELENTED = ("relented", "clash_lost")', 'RELENTED = ("relented",)')),
+    M("count_ignores_min_value", "count drops its min_value (not passed on to the selection): "
+      "fatal attacks are counted as all attacks",
+      (STATS, "start, end,\n                        min_value).sum())", "start, end).sum())")),
+    M("followed_by_triggers_outside_window", "followed_by takes its triggers from the whole run, "
+      "not its start to end (the window not passed on)",
+      (STATS, "triggers = ev.day[select(ev, action, start=start, end=end, min_value=min_value)]",
+       "triggers = ev.day[select(ev, action, min_value=min_value)]")),
 )
 
 

@@ -523,8 +523,8 @@ MUTATIONS: tuple[Mutation, ...] = (
       (PKG + "standoffs.py", "    gov.resistance_belief.observe(True)  # the militia fought back today\n",
        ""),
       (PKG + "standoffs.py",
-       "        return close(model, s, \"clash_lost\", event_text.halts(backing_term, believed))\n",
-       ("        return close(model, s, \"clash_lost\", event_text.halts(backing_term, believed))\n"
+       ("                     event_text.halts(backing_term, believed, model.foreign_force.label))\n"),
+       ("                     event_text.halts(backing_term, believed, model.foreign_force.label))\n"
         "    gov.resistance_belief.observe(True)\n")),
       (DAY, "    observe_world(w, GR_ALPHA, True)\n", ""),
       (DAY, ("        close(day, w, m, so, ev, s, CLASH_LOST, 0, K_HALTS, backing_term, believed, 0.0)\n"
@@ -941,10 +941,8 @@ MUTATIONS: tuple[Mutation, ...] = (
       "wrong belief)",
       (A + "government.py", "self.strength(self.backing_belief.mean), self.resistance_belief.mean)",
        "self.strength(self.backing_belief.mean), self.backing_belief.mean)"),
-      (DAY, ("government_strength(w, w[GB_MEAN]),\n"
-             "                                         w[GR_MEAN])"),
-       ("government_strength(w, w[GB_MEAN]),\n"
-        "                                         w[GB_MEAN])"))),
+      (DAY, "government_strength(w, w[GB_MEAN]), w[GR_MEAN])",
+       "government_strength(w, w[GB_MEAN]), w[GB_MEAN])")),
     # militias: readiness, what they learn and from whom, their own muster
     M("readiness_on_baseline_cohesion", "readiness reads the militia's baseline cohesion, not "
       "its cohesion now: strikes' cohesion damage no longer lowers its attacks",
@@ -1167,8 +1165,8 @@ MUTATIONS: tuple[Mutation, ...] = (
       "only its local fighters (local_fighters)",
       (A + "militia.py", "self.local_fighters, self.mobilisation,",
        "self.fighters, self.mobilisation,"),
-      (DAY, "int(m[i, LOCAL_FIGHTERS]), m[i, MOBILISATION], push(w, m, i),",
-       "fighters(m, i), m[i, MOBILISATION], push(w, m, i),")),
+      (DAY, "draw_muster(rng, int(m[i, LOCAL_FIGHTERS]), m[i, MOBILISATION],",
+       "draw_muster(rng, fighters(m, i), m[i, MOBILISATION],")),
     M("stake_over_starting_fighters", "the stake is the detained as a share of the militia's "
       "starting fighters, not of its fighters now (losses do not raise it)",
       (A + "militia.py", "self.fighters, self.stake_reference)",

@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from leverage_sim.errors import InputError
-from leverage_sim.files.safe_text import chart_text
+from leverage_sim.files.safe_text import MAX_NAME_LENGTH
 from leverage_sim.outputs import report
 from leverage_sim.outputs.summaries import bootstrap_means, summarise
 from leverage_sim.scenario import labels
@@ -214,7 +214,7 @@ class Comparison:
             ax.errorbar([r["value"]], [yi],
                         xerr=[[r["value"] - r["low"]], [r["high"] - r["value"]]],
                         fmt=plots.STYLES[i % len(plots.STYLES)][1], capsize=4, color="tab:red")
-        ax.set_yticks(y, [chart_text(label) for label in att.index])
+        ax.set_yticks(y, [plots.wrapped(label, 30) for label in att.index])
         ax.set_ylim(-0.5, len(att) - 0.5)
         plots.value_axis(ax, "attacks", axis="x", top=float(att["high"].max()) * 1.1)
         ax.set_xlabel(f"attacks per run (median, {LEVEL:.0%} of runs)")
@@ -223,7 +223,8 @@ class Comparison:
                               self.results, "authority", levels=(0.5, LEVEL))
         bottom.suptitle("Government authority by standoff outcome: median, 50% (shaded) and "
                         f"{LEVEL:.0%} (thin lines) of runs")
-        fig.suptitle(f"{chart_text(self.inputs)}\nsame seeds through {k} columns (master seed "
+        fig.suptitle(f"{plots.wrapped(self.inputs, int(fig.get_figwidth() * 9))}\nsame seeds "
+                     f"through {k} columns (master seed "
                      f"{self.seed}, n={n} runs each)")
         return fig
 
@@ -242,6 +243,16 @@ def unique_labels(names: Iterable[str]) -> list[str]:
         taken.add(label)
         out.append(label)
     return out
+
+
+def variant_label(changes: Mapping[str, Any]) -> str:
+    """A variant's column label: its overrides as ``path=value`` texts, cut to
+    :data:`~leverage_sim.files.safe_text.MAX_NAME_LENGTH` characters (as long as a scenario's
+    name may be) when longer (a long text or list as a value), so that the charts and tables it
+    labels keep their shape; the whole overrides are in the column's line of what ran
+    (:meth:`Comparison.columns_text`) and in its manifest."""
+    text = ", ".join(override_texts(changes))
+    return text if len(text) <= MAX_NAME_LENGTH else f"{text[:MAX_NAME_LENGTH - 1]}…"
 
 
 @dataclass(frozen=True)
@@ -310,8 +321,8 @@ def columns(scenarios: Sequence[Scenario | str | Path] | Scenario | str | Path,
         what = variant if isinstance(variant, str) else ", ".join(override_texts(variant))
         try:
             changes = parse_variant(variant)
-            cols.append((", ".join(override_texts(changes)),
-                         load_scenario(loaded[0], changes), {**common, **changes}))
+            cols.append((variant_label(changes), load_scenario(loaded[0], changes),
+                         {**common, **changes}))
         except InputError as e:
             raise InputError(f"Variant '{what}': {e}") from None
     labels = unique_labels(label for label, _, _ in cols)

@@ -92,6 +92,13 @@ def explore(target: str | None, levers: Iterable[str] = (), *, holds: str = DEFA
         out = Path("results") / "explore" / spec.name
     with claim_output(out, "explore", force=force, resume=resume, staged=False,
                       files=FILES) as folder:
+        stored = folder.target / SWEEP / MANIFEST
+        if resume and spec is None and not stored.is_file():
+            raise InputError(
+                f"{stored} is missing, so '{folder.target}' holds no exploration's runs to "
+                "continue (its sweep/ folder, or that file, was deleted or moved). Put it back, "
+                "or run the exploration again: give the scenario (or sweep file) and its "
+                "levers with --force to replace the folder.")
         target_dir = folder.begin()
         sweep_dir = target_dir / SWEEP
         again = resume and (sweep_dir / MANIFEST).is_file()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
 import math
 from collections.abc import Sequence
 from pathlib import Path
@@ -127,6 +128,16 @@ class Episode(Strict):
         dupes = repeated(names)
         if dupes:
             raise ValueError(f"fact names must be unique, repeated: {', '.join(dupes)}")
+        seen: dict[str, str] = {}
+        for fact in self.facts:
+            key = json.dumps([fact.statistic, fact.arguments], sort_keys=True, default=str)
+            if key in seen:
+                raise ValueError(
+                    f"facts '{seen[key]}' and '{fact.name}' measure the same thing (statistic "
+                    f"{fact.statistic} with the same arguments), so it would count twice in "
+                    "the fit's distance and in validate-model's summed scores: keep one, with "
+                    "a range that covers both values if the sources differ")
+            seen[key] = fact.name
         return self
 
     @model_validator(mode="after")

@@ -46,6 +46,7 @@ import numpy as np
 
 from leverage_sim.errors import InputError
 from leverage_sim.scenario.levers import LEVERS, lever_path
+from leverage_sim.scenario.limits import as_list, check_count
 from leverage_sim.scenario.loader import Overrides, field_of, load_scenario
 from leverage_sim.scenario.schema import Scenario
 from leverage_sim.scenario.schema_base import allowed_range
@@ -216,8 +217,12 @@ def model(scenario: str | Path | Scenario = "june_2020_replay", replications: in
             parameter both a lever and an uncertainty.
     """
     base = load_scenario(scenario, overrides)
-    if replications < 1:
-        raise InputError(f"replications must be at least 1, got {replications}.")
+    check_count(replications, "replications (runs per experiment)")
+    if name and not (isinstance(name, str) and re.fullmatch(r"[A-Za-z0-9]+", name)):
+        raise InputError(f"name {name!r}: the EMA Workbench takes a model name of letters and "
+                         "digits only (e.g. 'june2020replay'); give one, or leave name out for "
+                         "the scenario's name without its other characters.")
+    timeseries = as_list(timeseries)  # one text is one series, not its letters
     if levers is None and uncertainties is None:
         levers, uncertainties = DEFAULT_LEVERS, DEFAULT_UNCERTAINTIES
     chosen = _outcome_kinds(outcomes)
@@ -247,6 +252,7 @@ def _parameters(ranges: Ranges | None) -> list[Any]:
     """EMA parameters for ``ranges`` (paths, or path → bounds); refuses clashing names."""
     if ranges is None:
         return []
+    ranges = ranges if isinstance(ranges, Mapping) else as_list(ranges)  # one text: one path
     bounds = dict(ranges) if isinstance(ranges, Mapping) else dict.fromkeys(ranges)
     params = [parameter(p, b) for p, b in bounds.items()]
     names = [p.name for p in params]
@@ -262,8 +268,8 @@ def _outcome_kinds(outcomes: Sequence[str] | Mapping[str, str] | None) -> dict[s
         if bad:
             raise InputError(f"Outcome kind(s) {bad}: write maximize, minimize or info.")
         chosen = {o: _KIND_WORDS[str(k).lower()] for o, k in outcomes.items()}
-    else:
-        chosen = {o: KINDS.get(o, INFO) for o in (outcomes or OUTCOMES)}
+    else:  # one text is one outcome, not its letters
+        chosen = {o: KINDS.get(o, INFO) for o in (as_list(outcomes) if outcomes else OUTCOMES)}
     unknown = [o for o in chosen if o not in OUTCOMES]
     if unknown:
         raise InputError(f"Unknown outcome(s) {unknown}; choose among {list(OUTCOMES)}.")
@@ -298,7 +304,7 @@ def sweep_experiments(out: str | Path, outcomes: Sequence[str] | None = None
     runs = load_sweep(out)
     runs = runs[runs["error"].isna()]
     paths = list(runs.attrs["parameters"])
-    chosen = list(outcomes or OUTCOMES)
+    chosen = as_list(outcomes) if outcomes else list(OUTCOMES)  # one text: one outcome
     values = {o: outcome_values(runs, o)[0] for o in chosen}
     means = runs[["point_id"]].assign(**values).groupby("point_id").mean()
     points = runs.groupby("point_id")[paths].first().loc[means.index]

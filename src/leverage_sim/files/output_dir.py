@@ -139,15 +139,21 @@ def foreign_files(folder: Path) -> list[str]:
     """Files (relative paths) in ``folder`` that its record does not list: everything, if it
     has no record. The record lists exact names; a pattern is honoured only below a sub-folder
     (a sweep's ``summary/part-*.parquet``), never at the top, where a user's files sit. An
-    interrupted atomic write ``NAME.tmp`` belongs to the folder when ``NAME`` does."""
+    interrupted atomic write ``NAME.tmp`` belongs to the folder when ``NAME`` does. A
+    sub-folder belongs to it when the record lists files below it (``summary/``); any other,
+    even empty, is the user's (listed as ``NAME/``)."""
     record = read_record(folder) or {}
     names = {RECORD, *record.get("files", [])}
     patterns = [p for p in names if _is_pattern(p) and "/" in p]
+    folders = {str(name).rsplit("/", k)[0] for name in names
+               for k in range(1, str(name).count("/") + 1)}
     foreign = []
     for path in sorted(folder.rglob("*")):
-        if path.is_dir() and not path.is_symlink():
-            continue
         rel = path.relative_to(folder).as_posix()
+        if path.is_dir() and not path.is_symlink():
+            if rel not in folders:
+                foreign.append(f"{rel}/")
+            continue
         name = rel.removesuffix(".tmp")
         if name not in names and not any(fnmatch.fnmatchcase(name, p) for p in patterns):
             foreign.append(rel)
@@ -159,6 +165,20 @@ def symbolic_links(folder: Path) -> list[str]:
     one lands where it points, outside the folder."""
     return [p.relative_to(folder).as_posix() for p in sorted(folder.rglob("*"))
             if p.is_symlink()]
+
+
+def enclosing_folder(target: str | Path) -> tuple[Path, str] | None:
+    """The folder leverage-sim wrote that ``target`` is a listed part of (explore's ``sweep/``)
+    and that folder's kind, or None: only the verb that wrote it continues such a part, so
+    its advice (``explore --resume``) is the one to give."""
+    target = Path(target).absolute()
+    for parent in target.parents:
+        record = read_record(parent)
+        if record is not None:
+            rel = target.relative_to(parent).as_posix()
+            listed = any(str(f).startswith(f"{rel}/") for f in record.get("files", []))
+            return (parent, str(record.get("kind"))) if listed else None
+    return None
 
 
 def _refuse_nested(target: Path) -> None:
@@ -593,9 +613,9 @@ class OutputFolder:
             why = (f" (its record, from an older leverage-sim, lists patterns such as "
                    f"'{old[0]}' rather than file names, so its files cannot be told from yours)"
                    if old else "")
-            raise OutputError(f"--force will not replace '{t}': it holds files leverage-sim "
-                              f"did not write ({shown}){why}. Choose another --out, or move "
-                              "those files away first.")
+            raise OutputError(f"--force will not replace '{t}': it holds files (or folders) "
+                              f"leverage-sim did not write ({shown}){why}. Choose another "
+                              "--out, or move those files away first.")
         self._replace = True
 
     # ---- in place ----------------------------------------------------------------------------------

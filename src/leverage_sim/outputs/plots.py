@@ -24,6 +24,18 @@ from leverage_sim.scenario import labels
 from leverage_sim.scenario.schema import GENERIC_FORCE
 from leverage_sim.simulation.runner import Results
 
+LABEL_WIDTH = 40
+"""Characters per line of a scenario's label in a chart (a name may hold 100: on one line it
+squeezes the axes beside it to nothing)."""
+
+
+def wrapped(text: str, width: int = LABEL_WIDTH) -> str:
+    """``text`` for a chart label (:func:`~leverage_sim.files.safe_text.chart_text`, shown as
+    written) in lines of at most ``width`` characters; a word longer than that is broken."""
+    lines = textwrap.wrap(text, width, break_long_words=True, break_on_hyphens=False)
+    return "\n".join(chart_text(line) for line in lines) or chart_text(text)
+
+
 STYLES = (("-", "o"), ("--", "s"), ("-.", "^"), (":", "D"), ((0, (5, 1, 1, 1)), "v"))
 """Line style and marker per series, so that coinciding lines stay distinguishable."""
 GROUP_COLOURS = {"relented": "tab:red", "held firm": "tab:green", "no standoff decided":
@@ -244,7 +256,7 @@ def scenario_bands(ax: Axes, results: Mapping[str, Results], column: str,
         raise InputError("scenario_bands needs at least one Results to plot.")
     for i, (label, res) in enumerate(results.items()):
         band_plot(ax, res.timeseries, column,
-                  label=f"{chart_text(label)} (n={len(res.summary)})",
+                  label=wrapped(f"{label} (n={len(res.summary)})"),
                   levels=levels, linestyle=STYLES[i % len(STYLES)][0])
     bands = " and ".join(f"{level:.0%}" for level in sorted(levels))
     ax.set_title(f"{labels.label(column, unit=False)}: median, {bands} of runs")
@@ -266,7 +278,7 @@ def scenario_panels(axes: Sequence[Axes], results: Mapping[str, Results], column
                          f"{len(axes)}.")
     for ax, (label, res) in zip(axes, results.items()):
         split_band_plot(ax, res, column, levels)
-        ax.set_title(f"{chart_text(label)} (n={len(res.summary)})", fontsize=10)
+        ax.set_title(wrapped(f"{label} (n={len(res.summary)})"), fontsize=10)
     top = max(ax.get_ylim()[1] for ax in axes)
     for i, ax in enumerate(axes):
         ax.set_ylim(0, top)
@@ -301,7 +313,7 @@ def outcome_shares_by_scenario(ax: Axes, summaries: Mapping[str, pd.DataFrame],
         err = [mid - [row[f"{o}_low"] for o in shares.values()],
                [row[f"{o}_high"] for o in shares.values()] - mid]
         ax.barh(y + 0.4 - height * (i + 0.5), mid, height=height,
-                label=f"{chart_text(label)} (n={int(row['n'])})", xerr=err, capsize=2,
+                label=wrapped(f"{label} (n={int(row['n'])})"), xerr=err, capsize=2,
                 error_kw={"linewidth": 0.8}, hatch=[None, "//", "..", "xx", "\\\\"][i % 5])
     ax.set_yticks(y, list(shares))
     ax.set_xlim(0, 1)

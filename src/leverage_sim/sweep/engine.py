@@ -35,6 +35,7 @@ from leverage_sim.files.output_dir import (
     OutputFolder,
     claim_output,
     describe_os_error,
+    enclosing_folder,
     is_file_system_error,
 )
 from leverage_sim.files.safe_yaml import require_path, require_switch
@@ -213,6 +214,7 @@ def plan_sweep(spec: SweepSpec, scenario_dirs: tuple[str | Path, ...] = ()
                         (time.perf_counter() - began) / SEED_SAMPLE), file=sys.stderr)
     design, unit = _design(spec)
     columns = {p: design.points[p].to_numpy() for p in spec.paths}
+    _check_every(spec, scenario.horizon_days, columns.get("horizon_days"))
     seeds = run_seeds(seed, design.n_points, spec.replications)
     plan = Plan(spec, base, source, columns, seeds, {}, posterior)
     checked = min(design.n_points, CHECKED_POINTS)
@@ -246,6 +248,21 @@ def plan_sweep(spec: SweepSpec, scenario_dirs: tuple[str | Path, ...] = ()
     manifest["plan_sha256"] = plan_hash(manifest)
     return plan, {"manifest": manifest, "points": design.points, "design": unit,
                   "seconds_per_run": seconds_per_run}
+
+
+def _check_every(spec: SweepSpec, horizon: int, swept: np.ndarray | None) -> None:
+    """An :class:`InputError` if ``outputs.every`` (``--every``) is as long as the longest run:
+    a run keeps the days 0 to horizon_days - 1 whose number ``every`` divides, so its time
+    series would hold day 0 (the starting state) only."""
+    if not spec.outputs.timeseries:
+        return
+    longest = int(np.max(swept)) if swept is not None and len(swept) else horizon
+    if spec.outputs.every >= longest:
+        raise InputError(f"Sweep '{spec.name}': outputs.every (--every) {spec.outputs.every} "
+                         f"keeps one day in {spec.outputs.every}, but its runs last "
+                         f"{longest} days (horizon_days), so each run's time series would hold "
+                         f"day 0, the starting state, only. Give an --every below {longest} "
+                         "(7 keeps one day a week), or drop --timeseries.")
 
 
 def _design(spec: SweepSpec) -> tuple[Design, pd.DataFrame]:
@@ -667,9 +684,16 @@ def _stopped(store: SweepStore, manifest: dict[str, Any], total: int, e: BaseExc
     reason = "Ctrl-C" if isinstance(e, KeyboardInterrupt) else f"{type(e).__name__}: {e}"
     with contextlib.suppress(OSError):
         store.update_progress(manifest, status="interrupted", reason=reason)
-    hint = (f"{done} of {total} runs are saved in {store.out}. Resume with `leverage-sim sweep "
-            f"--resume --out {store.out}` (Python: run_sweep(None, {str(store.out)!r}, "
-            f"resume=True)); only the missing {total - done} runs will run.")
+    owner = enclosing_folder(store.out)
+    if owner is not None:  # explore's sweep/: only `explore --resume` continues it
+        hint = (f"{done} of {total} runs are saved in {store.out}. Resume with `leverage-sim "
+                f"{owner[1]} --resume --out {owner[0]}`; only the missing {total - done} runs "
+                "will run.")
+    else:
+        hint = (f"{done} of {total} runs are saved in {store.out}. Resume with `leverage-sim "
+                f"sweep --resume --out {store.out}` (Python: run_sweep(None, "
+                f"{str(store.out)!r}, resume=True)); only the missing {total - done} runs will "
+                "run.")
     if is_file_system_error(e):
         return OutputError(f"{describe_os_error(e, store.out)} {hint}")
     if isinstance(e, InputError):

@@ -58,6 +58,7 @@ def load_sweep(out: str | Path, lazy: bool = False) -> pd.DataFrame | ds.Dataset
     table = store.read_parts()
     runs = (table if table is not None else _schema(manifest).empty_table()).to_pandas()
     runs = _unique_runs(runs, store.out)
+    _warn_if_runs_lost(manifest, len(runs), store.out)
     points = store.read_table("points", ["point_id", *paths]).to_pandas()
     df = runs.merge(points, on="point_id", how="left").sort_values("run_id")
     figures = [c for c in runs.columns if c not in (*RUN_COLUMNS, "error")]
@@ -71,6 +72,20 @@ def base_label(base: dict[str, Any]) -> str:
     """The foreign force's label of a sweep's base scenario (the manifest's resolved
     ``base_scenario``), for the texts about the sweep."""
     return ForeignForces.model_validate(base.get("foreign_forces") or {}).label
+
+
+def _warn_if_runs_lost(manifest: dict[str, Any], stored: int, out: Path) -> None:
+    """Warn when a sweep its manifest calls complete holds fewer runs than it planned (a part
+    of ``summary/`` was deleted or moved): its tables would be read as the whole sweep."""
+    progress, runs = manifest.get("progress"), manifest.get("runs")
+    total = runs.get("total") if isinstance(runs, dict) else None
+    if (isinstance(progress, dict) and progress.get("status") == "complete"
+            and isinstance(total, int) and stored < total):
+        warnings.warn(f"The sweep in '{out}' finished all its {total} runs, but only {stored} "
+                      f"are stored in {out / 'summary'}: {total - stored} were deleted or "
+                      "moved (a part file), so this table is not the whole sweep. Put the "
+                      f"parts back, or compute the missing runs again with `leverage-sim sweep "
+                      f"--resume --out {out}`.", stacklevel=3)
 
 
 def _schema(manifest: dict[str, Any]) -> pa.Schema:

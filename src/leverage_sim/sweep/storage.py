@@ -205,6 +205,7 @@ class SweepStore:
         """Finished summary parts, in run order; an :class:`InputError` naming a file there
         whose name is not UTF-8 text, or that is no regular file (a named pipe would block
         every reader: no sweep writes either)."""
+        _require_folder(self.summary_dir, self.out)
         parts = sorted(self.summary_dir.glob("part-*.parquet"))
         for part in parts:
             if not is_utf8(part.name):
@@ -219,6 +220,7 @@ class SweepStore:
         also removes
         leftovers of an interrupted write (temporary files, time-series parts whose summary
         part is missing)."""
+        _require_folder(self.timeseries_dir, self.out)
         for d in (self.summary_dir, self.timeseries_dir):
             for tmp in d.glob("*.tmp"):
                 tmp.unlink()
@@ -268,6 +270,18 @@ def _require_regular(path: Path) -> None:
                          "regular file (a named pipe, a device, a folder or a broken link), "
                          "so reading it could wait for ever. Remove it (or move it out of the "
                          "sweep folder).")
+
+
+def _require_folder(path: Path, out: Path) -> None:
+    """An :class:`InputError` if ``path`` (``summary/``, ``timeseries/``: where the sweep keeps
+    its runs) is there but is no folder: reading would find no run, and writing one fails."""
+    if (path.is_symlink() or path.exists()) and not path.is_dir():
+        raise InputError(f"{visible(str(path))} is where the sweep keeps its runs' parts, a "
+                         "folder, but it is a file (or a broken link) the sweep did not write, "
+                         f"so its runs can be neither read nor stored. Move that file out of "
+                         f"'{visible(str(out))}' (if it is the folder you renamed or moved, put "
+                         "it back), then run the command again; runs missing from it are "
+                         f"computed again by `leverage-sim sweep --resume --out {out}`.")
 
 
 def _damaged(path: Path, e: BaseException, fix: str) -> str:

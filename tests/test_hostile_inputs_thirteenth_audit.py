@@ -42,6 +42,19 @@ names in a comparison's charts, an episode's facts):
   label is now wrapped in the comparison's charts (40 characters a line; the title as wide as
   the figure), and a variant's label is cut to 100 characters with ``…`` (what it ran is still
   printed and stored whole);
+- a ``$`` pair in a name a chart draws: a scenario named ``a $\\frac{$ b`` (or ``--set
+  'question=a $\\frac{$ b'``, in the inputs line of every title), a militia so named in a swept
+  or explored parameter's path, a foreign force's ``short_name`` so written, a compare variant
+  so written (the brief's chart against the record): ``run --out``, ``compare --out``,
+  ``sweep`` and ``explore`` ran every run, then ended in "internal error: ValueError: \\frac{
+  ... ParseSyntaxException" (matplotlib read the text as notation), and ``run`` and
+  ``compare`` wrote nothing (the sweep's runs were kept). The earlier audit's check of ``$``
+  covered two charts of the seven; every label drawn from a user's text is now drawn as
+  written (``plots.chart_label``, ``plots.wrapped``);
+- the dashboard's histogram helpers (``leverage_sim.dashboard.ensemble``): ``bin_width(0, 10,
+  max_bins=0)`` never returned (no width fits in no bins: the search went on for ever, taking a
+  core); ``bin_width`` of NaN, and ``histogram`` of an empty table or one without the column:
+  a ValueError or KeyError. Now an :class:`InputError` naming the argument;
 - an episode listing one fact twice under two names (the same statistic with the same
   arguments; the names differ, so the check on repeated names passed): ``validate`` said OK,
   and ``calibrate`` and ``validate-model`` would count it twice, in the fit's distance and in
@@ -80,6 +93,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 import warnings
 from pathlib import Path
 
@@ -337,3 +352,69 @@ def test_two_facts_on_one_statistic_with_other_arguments_are_still_read(tmp_path
     later.pop("sources", None)
     assert len(load_episode(episode_with(tmp_path, add_fact(**later))).spec.facts) == \
         len(EPISODE["facts"]) + 1
+
+
+def test_the_dashboards_histogram_helpers_refuse_what_they_cannot_bin():
+    from leverage_sim.dashboard import ensemble
+
+    code = ("from leverage_sim.dashboard import ensemble\n"
+            "try:\n    ensemble.bin_width(0, 10, max_bins=0)\n"
+            "except Exception as e:\n    print(type(e).__name__, e)\n")
+    try:  # in a process of its own: it used to search for ever
+        said = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              timeout=60, check=False).stdout
+    except subprocess.TimeoutExpired:
+        pytest.fail("bin_width(0, 10, max_bins=0) did not return within a minute")
+    assert said.startswith("InputError max_bins (bins of a histogram) must be a whole")
+    with pytest.raises(InputError, match="must be finite numbers"):
+        ensemble.bin_width(float("nan"), 1)
+    with pytest.raises(InputError, match="lacks 'attacks'"):
+        ensemble.histogram(pd.DataFrame({"scenario": ["a"], "x": [1]}), "attacks")
+    with pytest.raises(InputError, match="has 0 rows"):
+        ensemble.histogram(pd.DataFrame({"scenario": [], "attacks": []}), "attacks")
+    bins = ensemble.histogram(pd.DataFrame({"scenario": ["a", "a"], "attacks": [3, 41]}),
+                              "attacks")
+    assert bins["runs"].sum() == 2 and ensemble.bin_width(3, 41) == 2  # still binned
+
+
+DOLLAR = "a $\\frac{$ b"
+TINY_RUN = ("--posterior", "none", "-n", 1, "--set", "horizon_days=5", "--set", "events=[]",
+            "-q")
+
+
+def _dollar_scenarios(tmp_path: Path) -> dict[str, Path]:
+    body = {"name": f"name: '{DOLLAR}'\n",
+            "force": "foreign_forces:\n  short_name: 'U$\\frac{$S'\n",
+            "militia": "militias:\n  - {name: KSS, remove: true}\n"
+                       "  - {name: 'Z$\\frac{$', fighters: 500, patron_support_share: 0.0}\n"}
+    paths = {}
+    for key, text in body.items():
+        paths[key] = tmp_path / f"{key}.yaml"
+        paths[key].write_text(f"extends: {REPLAY}\n{text}", encoding="utf-8")
+    return paths
+
+
+def test_a_dollar_pair_in_a_drawn_name_does_not_break_run_or_compare(cli, tmp_path):
+    for key, path in _dollar_scenarios(tmp_path).items():
+        code, _, err = cli("run", path, *TINY_RUN, "--out", tmp_path / f"r_{key}", "--brief")
+        assert code == 0 and "internal error" not in err, (key, err)
+        assert (tmp_path / f"r_{key}" / "overview.png").is_file()
+        code, _, err = cli("compare", REPLAY, path, *TINY_RUN, "--out", tmp_path / f"c_{key}",
+                           "--brief")
+        assert code == 0 and "internal error" not in err, (key, err)
+    code, _, err = cli("run", REPLAY, *TINY_RUN, "--set", f"question={DOLLAR}",
+                       "--out", tmp_path / "q")
+    assert code == 0, err
+    code, _, err = cli("compare", REPLAY, "--variant", f"question={DOLLAR}", *TINY_RUN,
+                       "--out", tmp_path / "v", "--brief")
+    assert code == 0 and (tmp_path / "v" / "brief.html").is_file(), err
+
+
+def test_a_dollar_pair_in_a_swept_militias_name_does_not_break_sweep_or_explore(cli,
+                                                                                  tmp_path):
+    path = _dollar_scenarios(tmp_path)["militia"]
+    lever = "militias[Z$\\frac{$].autonomy=0.2,0.8"
+    code, _, err = cli("sweep", path, "--param", lever, *TINY, "--out", tmp_path / "s")
+    assert code == 0 and (tmp_path / "s" / "report.html").is_file(), err
+    code, _, err = cli("explore", path, "--lever", lever, *TINY, "--out", tmp_path / "e")
+    assert code == 0 and (tmp_path / "e" / "explore.png").is_file(), err

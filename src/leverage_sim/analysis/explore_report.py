@@ -73,7 +73,7 @@ def explore_chart(exp: Exploration) -> Figure:
         if p in limits.index:
             ax.axvspan(limits.loc[p, "low"], limits.loc[p, "high"], color="tab:green",
                        alpha=0.1, label="PRIM box")
-        ax.set_xlabel(labels.label(p, force=exp.force))
+        ax.set_xlabel(plots.chart_label(p, force=exp.force))
         ax.set_ylabel("share of runs")
         ax.set_ylim(0, 1)
         ax.legend(fontsize=8)
@@ -86,8 +86,8 @@ def explore_chart(exp: Exploration) -> Figure:
         im = ax.imshow(values, origin="lower", aspect="auto", cmap="viridis", vmin=0, vmax=1)
         ax.set_xticks(range(grid.shape[1]), [number(v) for v in grid.columns])
         ax.set_yticks(range(grid.shape[0]), [number(v) for v in grid.index])
-        ax.set_xlabel(labels.label(x, force=exp.force))
-        ax.set_ylabel(labels.label(y, force=exp.force))
+        ax.set_xlabel(plots.chart_label(x, force=exp.force))
+        ax.set_ylabel(plots.chart_label(y, force=exp.force))
         fig.colorbar(im, ax=ax, label="share of runs meeting the goal")
         for (i, j), v in np.ndenumerate(values):
             if np.isfinite(v):
@@ -107,7 +107,7 @@ def explore_chart(exp: Exploration) -> Figure:
 
     pooled = "".join(
         [f"; {condition(p, limits.loc[p], exp.force)}" for p in sliced]
-        + [f"; pooled over {labels.label(p, unit=False, force=exp.force)}" for p in others
+        + [f"; pooled over {plots.chart_label(p, unit=False, force=exp.force)}" for p in others
            if p not in sliced])
     goal = q.describe(exp.force)
     ax.set_title(f"Share of runs where {goal}\n(bold: ≥ {q.hold_at_least:.0%}; "

@@ -13,12 +13,13 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from leverage_sim.calibration.smc import Prior, Target
+from leverage_sim.files.safe_text import chart_text
 from leverage_sim.scenario import labels
 
 
 def _words(name: str, width: int = 30) -> str:
     """A parameter path in words, wrapped to ``width`` characters."""
-    return textwrap.fill(labels.label(name, unit=False), width)
+    return chart_text(textwrap.fill(labels.label(name, unit=False), width))
 
 
 def fact_words(name: str, width: int = 34) -> str:

@@ -15,6 +15,8 @@ import numpy as np
 import pandas as pd
 
 from leverage_sim.analysis.comparison import Comparison
+from leverage_sim.errors import InputError
+from leverage_sim.scenario.limits import check_count, is_finite_number
 from leverage_sim.scenario.schema import Scenario
 from leverage_sim.simulation.runner import Results, run
 
@@ -75,7 +77,13 @@ def bands(results: Mapping[str, Results], columns: Iterable[str] = tuple(SERIES)
 
 def bin_width(low: float, high: float, max_bins: int = MAX_BINS, whole: bool = True) -> float:
     """The narrowest width of 1, 2 or 5 × 10^k (at least 1 for ``whole`` numbers) whose bins,
-    aligned on multiples of the width, cover ``low``..``high`` in at most ``max_bins`` bins."""
+    aligned on multiples of the width, cover ``low``..``high`` in at most ``max_bins`` bins.
+    An :class:`InputError` for ``max_bins`` below 1 (no width would do: the search never
+    ended) or ends that are not finite numbers."""
+    check_count(max_bins, "max_bins (bins of a histogram)")
+    if not (is_finite_number(low) and is_finite_number(high)):
+        raise InputError(f"A histogram's values must be finite numbers, got {low!r} to "
+                         f"{high!r}: leave out the runs without a value.")
     span = high - low
     base = 1.0 if whole or span <= 0 else 10.0 ** math.floor(math.log10(span / max_bins))
     while True:
@@ -92,6 +100,12 @@ def histogram(summary: pd.DataFrame, column: str, max_bins: int = MAX_BINS) -> p
     chart all use these rows. Columns ``scenario``, ``low``, ``high`` (the bin is
     ``low <= value < high``, width from :func:`bin_width`), ``bin`` (its label, e.g.
     ``140–159`` for whole numbers) and ``runs``; bins without runs are left out."""
+    missing = [c for c in ("scenario", column) if c not in summary.columns]
+    if missing or summary.empty:
+        raise InputError(f"A histogram needs a summary table with runs and the columns "
+                         f"'scenario' and {column!r}; this one has {len(summary)} rows and "
+                         f"lacks {', '.join(map(repr, missing)) or 'nothing'} (pass "
+                         "Comparison.summary()).")
     values = summary[column].to_numpy(float)
     whole = bool(np.all(values == np.round(values)))
     width = bin_width(float(values.min()), float(values.max()), max_bins, whole)

@@ -36,6 +36,18 @@ def wrapped(text: str, width: int = LABEL_WIDTH) -> str:
     return "\n".join(chart_text(line) for line in lines) or chart_text(text)
 
 
+def chart_label(name: str, unit: bool = True, force: str = GENERIC_FORCE) -> str:
+    """:func:`leverage_sim.scenario.labels.label` drawn as written (:func:`chart_text`): a
+    parameter path names militias and sites, and a label the foreign force, by names from the
+    user's files, where a ``$`` would be read as notation (``$\\frac{$`` broke the drawing)."""
+    return chart_text(labels.label(name, unit=unit, force=force))
+
+
+def chart_heading(name: str, force: str = GENERIC_FORCE) -> str:
+    """:func:`leverage_sim.scenario.labels.heading` drawn as written (see :func:`chart_label`)."""
+    return chart_text(labels.heading(name, force))
+
+
 STYLES = (("-", "o"), ("--", "s"), ("-.", "^"), (":", "D"), ((0, (5, 1, 1, 1)), "v"))
 """Line style and marker per series, so that coinciding lines stay distinguishable."""
 GROUP_COLOURS = {"relented": "tab:red", "held firm": "tab:green", "no standoff decided":
@@ -129,7 +141,7 @@ def band_plot(ax: Axes, timeseries: pd.DataFrame, column: str, label: str | None
     _daily(timeseries, column)
     g = timeseries.groupby("date")[column]
     med = g.median()
-    line, = ax.plot(med.index, med.to_numpy(), label=label or labels.label(column),
+    line, = ax.plot(med.index, med.to_numpy(), label=label or chart_label(column),
                     color=color, linestyle=linestyle)
     for i, level in enumerate(sorted(levels)):
         lo, hi = g.quantile((1 - level) / 2), g.quantile(1 - (1 - level) / 2)
@@ -161,9 +173,9 @@ def split_band_plot(ax: Axes, res: Results, column: str,
                       f"{name} (n={len(reps)})", colour, levels, STYLES[i][0])
     value_axis(ax, column)
     date_axis(ax, res.scenario.start_date, res.scenario.horizon_days)
-    ax.set_ylabel(labels.label(column))
+    ax.set_ylabel(chart_label(column))
     bands = " and ".join(f"{level:.0%}" for level in sorted(levels))
-    ax.set_title(f"{labels.label(column, unit=False)}, by standoff outcome\n(median; "
+    ax.set_title(f"{chart_label(column, unit=False)}, by standoff outcome\n(median; "
                  f"{bands} of runs: shaded, thin lines)")
     ax.legend(loc="best", fontsize=8)
     return ax
@@ -215,7 +227,7 @@ def weekly_attacks(ax: Axes, timeseries: pd.DataFrame, horizon_days: int | None 
                 color="gray")
     ax.set_ylabel(f"attacks per week (mean over runs, {level:.0%} interval)")
     ax.set_xlabel(f"weeks from the start date ({start:%a %d %b %Y}), horizon {days} days")
-    ax.set_title(labels.heading("attacks", force))
+    ax.set_title(chart_heading("attacks", force))
     return ax
 
 
@@ -238,7 +250,8 @@ def run_overview(res: Results) -> Figure:
                    force=res.scenario.foreign_forces.label)
     split_band_plot(axes[1, 0], res, "detainees_held")
     outcome_bars(axes[1, 1], res.summary, force=res.scenario.foreign_forces.label)
-    fig.suptitle(f"{chart_text(res.inputs)}\n{len(res.summary)} replications, seed {res.seed}")
+    fig.suptitle(f"{wrapped(res.inputs, int(fig.get_figwidth() * 9))}\n{len(res.summary)} "
+                 f"replications, seed {res.seed}")
     return fig
 
 
@@ -259,9 +272,9 @@ def scenario_bands(ax: Axes, results: Mapping[str, Results], column: str,
                   label=wrapped(f"{label} (n={len(res.summary)})"),
                   levels=levels, linestyle=STYLES[i % len(STYLES)][0])
     bands = " and ".join(f"{level:.0%}" for level in sorted(levels))
-    ax.set_title(f"{labels.label(column, unit=False)}: median, {bands} of runs")
+    ax.set_title(f"{chart_label(column, unit=False)}: median, {bands} of runs")
     ax.set_xlabel("date")
-    ax.set_ylabel(ylabel or labels.label(column))
+    ax.set_ylabel(ylabel or chart_label(column))
     value_axis(ax, column)
     first = next(iter(results.values())).scenario
     date_axis(ax, first.start_date, max(r.scenario.horizon_days for r in results.values()))
@@ -315,7 +328,7 @@ def outcome_shares_by_scenario(ax: Axes, summaries: Mapping[str, pd.DataFrame],
         ax.barh(y + 0.4 - height * (i + 0.5), mid, height=height,
                 label=wrapped(f"{label} (n={int(row['n'])})"), xerr=err, capsize=2,
                 error_kw={"linewidth": 0.8}, hatch=[None, "//", "..", "xx", "\\\\"][i % 5])
-    ax.set_yticks(y, list(shares))
+    ax.set_yticks(y, [chart_text(said_as) for said_as in shares])
     ax.set_xlim(0, 1)
     ax.set_xlabel(f"share of runs ({level:.0%} exact Clopper-Pearson interval; a run can "
                   "count in several bars)")
@@ -405,7 +418,7 @@ def event_timeline(ax: Axes, events: pd.DataFrame, replication: int = 0,
                 ax.annotate("+".join(f"{v:.0f}" for v in values), (date, -pos),
                             textcoords="offset points", xytext=(0, 6), ha="center", fontsize=7)
     ax.set_yticks([-p for p in range(len(rows))],
-                  [labels.naming(TIMELINE_ROWS[r][0], force) for r in rows])
+                  [chart_text(labels.naming(TIMELINE_ROWS[r][0], force)) for r in rows])
     ax.set_ylim(-len(rows) + 0.5, 0.7)
     ax.grid(axis="x", alpha=0.3)
     ax.set_xlabel("date")
@@ -451,8 +464,8 @@ def response_curve(ax: Axes, runs: pd.DataFrame, parameter: str, outcomes: str |
     for key, part in groups:
         key = key[0] if isinstance(key, tuple) else key
         for o in outcomes:
-            name = labels.label(o, unit=False, force=force)
-            value = "" if by is None else (f"{labels.label(by, unit=False, force=force)} = "
+            name = chart_label(o, unit=False, force=force)
+            value = "" if by is None else (f"{chart_label(by, unit=False, force=force)} = "
                                            f"{f'{key:.3g}' if isinstance(key, float) else key}")
             label = name if by is None else (value if len(outcomes) == 1 else f"{name}, {value}")
             line, = ax.plot(part[parameter], part[centre[o]], label=label,
@@ -462,12 +475,12 @@ def response_curve(ax: Axes, runs: pd.DataFrame, parameter: str, outcomes: str |
             i += 1
     shares = all(c.endswith("_share") for c in centre.values())
     what = "share of runs" if shares else "mean per run"
-    ax.set_xlabel(labels.label(parameter, force=force))
+    ax.set_xlabel(chart_label(parameter, force=force))
     ax.set_ylabel(what if len(outcomes) > 1
-                  else textwrap.fill(labels.label(outcomes[0], force=force), 45))
+                  else wrapped(labels.label(outcomes[0], force=force), 45))
     value_axis(ax, outcomes[0])
     n = int(table["n"].median())
-    ax.set_title(f"Response to {labels.label(parameter, unit=False, force=force)}\n({what}, "
+    ax.set_title(f"Response to {chart_label(parameter, unit=False, force=force)}\n({what}, "
                  f"{level:.0%} "
                  f"interval, {n} runs per point)")
     if i > 1:
@@ -497,10 +510,10 @@ def heatmap(ax: Axes, runs: pd.DataFrame, x: str, y: str, outcome: str, level: f
     ax.set_xticks(range(grid.shape[1]), [f"{v:.3g}" for v in grid.columns],
                   rotation=45 if grid.shape[1] > 8 else 0)
     ax.set_yticks(range(grid.shape[0]), [f"{v:.3g}" for v in grid.index])
-    ax.set_xlabel(labels.label(x, force=force))
-    ax.set_ylabel(labels.label(y, force=force))
+    ax.set_xlabel(chart_label(x, force=force))
+    ax.set_ylabel(chart_label(y, force=force))
     what = "share of runs" if centre[outcome].endswith("_share") else "mean per run"
-    said = labels.label(outcome, force=force)
+    said = chart_label(outcome, force=force)
     name = said if what == "share of runs" else f"{said}: {what}"
     ax.figure.colorbar(im, ax=ax, label=name)
     if annotate and max(grid.shape) <= 12:
@@ -509,7 +522,7 @@ def heatmap(ax: Axes, runs: pd.DataFrame, x: str, y: str, outcome: str, level: f
         for (i, j), v in np.ndenumerate(values):
             ax.text(j, i, f"{v:.2f}" if abs(v) < 10 else f"{v:.0f}", ha="center",
                     va="center", fontsize=7, color="white" if v < mid else "black")
-    ax.set_title(f"{labels.label(outcome, unit=False, force=force)}\n"
+    ax.set_title(f"{chart_label(outcome, unit=False, force=force)}\n"
                  f"({int(table['n'].median())} runs per cell)")
     return ax
 
@@ -557,7 +570,7 @@ def sensitivity_bars(ax: Axes, indices: pd.DataFrame, title: str | None = None) 
         conf = indices.get(f"{col}_conf")
         ax.bar(x + width * (i - (len(bars) - 1) / 2), indices[col], width, label=names[col],
                yerr=None if conf is None else conf.to_numpy(), capsize=3)
-    ax.set_xticks(x, [labels.label(str(p), unit=False) for p in indices.index], rotation=20,
+    ax.set_xticks(x, [chart_label(str(p), unit=False) for p in indices.index], rotation=20,
                   ha="right")
     ax.axhline(0, color="black", linewidth=0.6)
     ends = [indices[c] + sign * indices.get(f"{c}_conf", 0) for c in bars for sign in (-1, 1)]
@@ -565,7 +578,7 @@ def sensitivity_bars(ax: Axes, indices: pd.DataFrame, title: str | None = None) 
     # from 0 (Sobol: to 1, the whole variance), wider where estimates stray outside
     ax.set_ylim(min(0.0, 1.05 * low), max(1.0 if sobol else 0.0, 1.05 * high))
     ax.set_ylabel("share of output variance" if sobol else "output units per unit range")
-    ax.set_title(labels.label(title, unit=False) if title else
+    ax.set_title(chart_label(title, unit=False) if title else
                  ("Sobol indices" if sobol else "Morris screening"))
     ax.legend(fontsize=8)
     return ax

@@ -24,7 +24,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from leverage_sim.files.report_html import _part
-from leverage_sim.files.safe_text import visible
+from leverage_sim.files.safe_text import chart_text, visible
 from leverage_sim.files.version import installed_version
 from leverage_sim.outputs import report
 from leverage_sim.outputs.report_pages import (
@@ -131,7 +131,8 @@ def record_chart(results: Mapping[str, Results], facts: Sequence[tuple[str, Fact
         ax.axvline(1.0 if yes_no else fact.observed, color="tab:red", linewidth=1.5)
         ax.set_title(fact.name.replace("_", " ")
                      + (" (share of runs)" if yes_no else ""), fontsize=9)
-        ax.set_yticks(y, [textwrap.fill(label, 24) if i % cols == 0 else "" for label in results],
+        ax.set_yticks(y, [chart_text(textwrap.fill(label, 24)) if i % cols == 0 else ""
+                          for label in results],
                       fontsize=7)
         ax.set_ylim(-0.6, len(results) - 0.4)
         ax.set_xlim(0, max(1.0, ax.get_xlim()[1]))

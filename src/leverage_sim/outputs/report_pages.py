@@ -244,6 +244,6 @@ def effects_chart(cmp: ComparedRuns) -> Figure:
     shares = effects[effects["kind"] == "points"]
     fig, ax = plt.subplots(figsize=(10, 1.2 + 0.45 * len(shares)), constrained_layout=True)
     plots.effect_dots(ax, shares, LEVEL)
-    ax.set_title(f"{cmp.inputs}\neffect against {next(iter(cmp.results))} on the same seeds",
-                 fontsize=10)
+    ax.set_title(f"{plots.wrapped(cmp.inputs, int(fig.get_figwidth() * 10))}\neffect against "
+                 f"{plots.wrapped(next(iter(cmp.results)), 100)} on the same seeds", fontsize=10)
     return fig

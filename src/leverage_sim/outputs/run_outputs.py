@@ -33,7 +33,8 @@ def authority_autonomy_chart(res: Results) -> Figure:
     fig, axes = plt.subplots(1, 2, figsize=(12, 4.5), constrained_layout=True, sharey=True)
     plots.split_band_plot(axes[0], res, "authority")
     plots.split_band_plot(axes[1], res, "mean_autonomy")
-    fig.suptitle(f"{res.inputs}\nauthority and autonomy over {len(res.summary)} runs")
+    fig.suptitle(f"{plots.wrapped(res.inputs, int(fig.get_figwidth() * 9))}\nauthority and "
+                 f"autonomy over {len(res.summary)} runs")
     return fig
 
 
@@ -47,16 +48,17 @@ def _single(draw: Callable[..., Any], data: Any, title: str) -> Figure:
 def charts(res: Results) -> dict[str, Figure]:
     """File name -> figure, for every chart of a run."""
     n = len(res.summary)
+    inputs = plots.wrapped(res.inputs, 80)  # drawn as written ($ is no notation), wrapped
     return {
         "authority_autonomy.png": authority_autonomy_chart(res),
         "attacks_per_week.png": _single(
             lambda ax, ts: plots.weekly_attacks(ax, ts, res.scenario.horizon_days),
             res.timeseries,
-            f"{res.inputs}\nattacks and interceptions per week (mean over {n} runs)"),
+            f"{inputs}\nattacks and interceptions per week (mean over {n} runs)"),
         "outcomes.png": _single(
             lambda ax, s: plots.outcome_bars(ax, s, force=res.scenario.foreign_forces.label),
             res.summary,
-            f"{res.inputs}\nshare of {n} runs with each outcome (90% exact interval)"),
+            f"{inputs}\nshare of {n} runs with each outcome (90% exact interval)"),
         "overview.png": plots.run_overview(res),
     }
 

@@ -62,7 +62,7 @@ MODEL_TESTS = (  # agent-path and fast tests first: with -x the first failure en
     "tests/test_wiring_thirteenth_audit.py", "tests/test_wiring_fourteenth_audit.py",
     "tests/test_wiring_fifteenth_audit.py", "tests/test_wiring_sixteenth_audit.py",
     "tests/test_wiring_seventeenth_audit.py", "tests/test_wiring_eighteenth_audit.py",
-    "tests/test_wiring_nineteenth_audit.py",
+    "tests/test_wiring_nineteenth_audit.py", "tests/test_wiring_twentieth_audit.py",
     "tests/test_calibration_statistics.py",  # the episode statistics (eighth audit on): seconds
     "tests/test_model_timing.py", "tests/test_long_run.py",
     "tests/test_clash_path.py", "tests/test_statics_seeds.py", "tests/test_comparative_statics.py",
@@ -2158,6 +2158,180 @@ MUTATIONS: tuple[Mutation, ...] = (
       "not its start to end (the window not passed on)",
       (STATS, "triggers = ev.day[select(ev, action, start=start, end=end, min_value=min_value)]",
        "triggers = ev.day[select(ev, action, min_value=min_value)]")),
+    # --- twentieth audit (Dec 2026) -----------------------------------------------------------
+    # (before its tests: the model tests killed sixteen of its twenty-three bugs, first failures
+    # in tests/test_wiring.py (three), the second audit's tests (three), tests/test_mechanisms.py
+    # (two), the third audit's (two), the fourth, eighth, eleventh and seventeenth audits',
+    # tests/test_clash_path.py and tests/test_operations.py (one each); seven survived:
+    # escalation decaying before the foreign force's step, a drawdown weighing as a silent day,
+    # a truce only past the patron's threshold, a campaign following the faded plan, and three
+    # statistics (days_until's target, largest's window, followed_by counting earlier answers);
+    # tests/test_wiring_twentieth_audit.py, added to them, kills all twenty-three on its own)
+    # the day's phases: scripted events before the patron, strikes before escalation's decay,
+    # a standoff's opening day
+    M("patron_steps_before_scripted_events", "the patron steps before the day's scripted events "
+      "fire, not after (the two phases swapped): a scripted strike's memory, a truce or a set "
+      "reaches the patron a day late",
+      (PKG + "model.py", ("        for event in self.scripted.get(self.day, ()):\n"
+                          "            fire_scripted_event(self, event)\n"
+                          "        self.patron.step()\n"),
+       ("        self.patron.step()\n"
+        "        for event in self.scripted.get(self.day, ()):\n"
+        "            fire_scripted_event(self, event)\n")),
+      (DAY, ("        # (the Generator is passed only to steps that draw today: passing it costs "
+             "time)\n        patron_step(day, w, m, ev)\n"), ""),
+      (DAY, "        while e < scripted.shape[0] and scripted[e, E_DAY] < day:\n",
+       ("        patron_step(day, w, m, ev)\n"
+        "        while e < scripted.shape[0] and scripted[e, E_DAY] < day:\n"))),
+    M("escalation_decays_before_the_foreign_force", "escalation decays before the foreign "
+      "force's step, not after it (the two phases swapped): a retaliation strike's escalation "
+      "escapes that day's decay",
+      (PKG + "model.py", ("        self.foreign_force.step()\n"
+                          "        self.escalation = beliefs.decay_escalation(self.escalation,\n"
+                          "                                                   "
+                          "self.escalation_weights.decay)\n"),
+       ("        self.escalation = beliefs.decay_escalation(self.escalation,\n"
+        "                                                   self.escalation_weights.decay)\n"
+        "        self.foreign_force.step()\n")),
+      (DAY, ("        foreign_force_step(day, w, m, ev, ps)\n"
+             "        w[ESC] = beliefs.decay_escalation(w[ESC], w[ESC_DECAY])\n"),
+       ("        w[ESC] = beliefs.decay_escalation(w[ESC], w[ESC_DECAY])\n"
+        "        foreign_force_step(day, w, m, ev, ps)\n"))),
+    M("opening_day_counts_as_silent", "a standoff's opening day (the muster gathering) counts "
+      "as a silent day against US backing (the silent-day check moved before the opening day's "
+      "return)",
+      (PKG + "standoffs.py", ("    if model.day == s.opened_day:\n"
+                              "        return  # the muster is gathering; the government faces "
+                              "it from tomorrow\n"
+                              "    if not s.us_stepped_in:\n"
+                              "        model.observe_backing(False, silent_day=True)\n"),
+       ("    if not s.us_stepped_in:\n"
+        "        model.observe_backing(False, silent_day=True)\n"
+        "    if model.day == s.opened_day:\n"
+        "        return  # the muster is gathering; the government faces it from tomorrow\n")),
+      (DAY, ("    if day == so[s, S_OPENED]:\n        return\n"
+             "    stepped_in = so[s, S_STEPPED_IN] != 0\n"
+             "    if not stepped_in:\n        observe_backing(w, m, False, True)\n"),
+       ("    stepped_in = so[s, S_STEPPED_IN] != 0\n"
+        "    if not stepped_in:\n        observe_backing(w, m, False, True)\n"
+        "    if day == so[s, S_OPENED]:\n        return\n"))),
+    # beliefs: priors and evidence weights
+    M("militia_resolve_prior_from_backing_prior", "a militia's belief in the government's "
+      "resolve starts from its prior of US backing (copy-paste: the wrong prior field)",
+      (A + "militia.py", "self.resolve_belief = BetaBelief.from_mean(params.prior_government_resolve,",
+       "self.resolve_belief = BetaBelief.from_mean(params.prior_backing,"),
+      (PKG + "fastpath/build.py", '(L.MR_ALPHA, L.MR_ALPHA0, "prior_government_resolve")',
+       '(L.MR_ALPHA, L.MR_ALPHA0, "prior_backing")')),
+    M("drawdown_weighs_like_a_silent_day", "a drawdown weighs half an observation against "
+      "backing (a silent day's), not DRAWDOWN_EVIDENCE's full one (silent_day=True)",
+      (A + "foreign_force.py", "self.model.observe_backing(False, silent_day=False)",
+       "self.model.observe_backing(False, silent_day=True)"),
+      (DAY, "    observe_backing(w, m, False, False)\n", "    observe_backing(w, m, False, True)\n")),
+    # the patron: instigation, war risk, truce, strike memory, campaign
+    M("instigation_jumps_to_its_target", "the patron's instigation jumps to its target each "
+      "day (the adjustment rate dropped), instead of moving adjustment_rate of the way",
+      (A + "patron.py", "self.instigation += self.adjustment_rate * (target - self.instigation)",
+       "self.instigation = target"),
+      (DAY, "w[INSTIGATION] += w[ADJUSTMENT] * (target - w[INSTIGATION])",
+       "w[INSTIGATION] = target")),
+    M("war_risk_counts_strikes_whole", "each remembered US strike adds a whole unit to the "
+      "patron's war risk (strike_risk dropped): one strike takes it to its cap",
+      (MECH + "patronage.py", "return min(1.0, escalation + strike_risk * recent_strikes + us_threat)",
+       "return min(1.0, escalation + recent_strikes + us_threat)")),
+    M("truce_only_past_the_threshold", "the patron orders a truce only once its restraint weight "
+      "passes 1/2, not when it reaches it (> for >=)",
+      (MECH + "patronage.py", "return weight >= TRUCE_WEIGHT and day > truce_until",
+       "return weight > TRUCE_WEIGHT and day > truce_until")),
+    M("recent_strikes_fade_over_campaign_days", "the patron's memory of US strikes fades over "
+      "its campaign_days, not its strike_memory_days (the wrong field)",
+      (A + "patron.py", "self.recent_strikes = fade(self.recent_strikes, self.strike_memory_days)",
+       "self.recent_strikes = fade(self.recent_strikes, self.campaign_days)"),
+      (DAY, "w[RECENT_STRIKES] = beliefs.fade(w[RECENT_STRIKES], w[STRIKE_MEMORY])",
+       "w[RECENT_STRIKES] = beliefs.fade(w[RECENT_STRIKES], w[CAMPAIGN_DAYS])")),
+    M("campaign_follows_the_faded_plan", "a campaign's support moves toward the plan after the "
+      "day's fading, not before (the two steps swapped): the hump is lower and later",
+      (MECH + "patronage.py", "    campaign = campaign + (plan - campaign) / build_days\n",
+       "    plan = fade(plan, plan_days)\n    campaign = campaign + (plan - campaign) / build_days\n"),
+      (MECH + "patronage.py", "    return fade(plan, plan_days), campaign\n",
+       "    return plan, campaign\n")),
+    # the foreign force: retaliation, casualties, their memory
+    M("retaliation_delay_from_response_delay", "strikes are due after the US's response delay "
+      "(its step-in delay), not its retaliation delay (the wrong field)",
+      (A + "foreign_force.py", "self.pending_strikes.append((m.day + self.retaliation_delay_days,",
+       "self.pending_strikes.append((m.day + self.response_delay_days,"),
+      (DAY, "ps.append((float(day + int(w[RET_DELAY])), float(i)))",
+       "ps.append((float(day + int(w[RESPONSE_DELAY])), float(i)))")),
+    M("retaliation_needs_more_than_the_threshold", "an attack that kills exactly "
+      "retaliation_threshold US personnel brings no strikes (<= for <): one more death is "
+      "needed",
+      (MECH + "retaliation.py", "    if casualties < threshold:\n",
+       "    if casualties <= threshold:\n")),
+    M("attack_casualties_uncapped", "an attack's casualties are not capped at the troops in "
+      "country (the min dropped): a few troops can lose dozens, and casualties pass presence",
+      (MECH + "attacks.py",
+       "return False, min(presence, int(rng.poisson(lethality * exposure(presence, exposure_half))))",
+       "return False, int(rng.poisson(lethality * exposure(presence, exposure_half)))")),
+    M("remembered_casualties_fade_over_belief_memory", "the US's remembered casualties fade "
+      "over its belief_memory_days, not CASUALTY_MEMORY_DAYS (180) (the wrong constant)",
+      (A + "foreign_force.py", ("self.remembered_casualties = fade(self.remembered_casualties,\n"
+                                "                                          "
+                                "withdrawal.CASUALTY_MEMORY_DAYS)"),
+       ("self.remembered_casualties = fade(self.remembered_casualties,\n"
+        "                                          self.belief_memory_days)")),
+      (DAY, "w[REMEMBERED] = beliefs.fade(w[REMEMBERED], withdrawal.CASUALTY_MEMORY_DAYS)",
+       "w[REMEMBERED] = beliefs.fade(w[REMEMBERED], w[F_BELIEF_MEMORY])")),
+    M("attacks_per_month_never_raised", "an attack the government sees is remembered against "
+      "its attacker but not counted in its attacks per month (the raid hazard's motive)",
+      (A + "government.py", "        self.attacks_per_month += 1.0\n", ""),
+      (DAY, "    w[ATTACKS_PER_MONTH] += 1.0\n", "")),
+    # custody and recovery
+    M("release_restores_over_local_fighters", "released detainees restore their militia's "
+      "cells by their share of its local fighters, not of its attack cells (the wrong field): "
+      "a release barely lifts the disruption",
+      (PKG + "model.py", "m.disrupt(-attacks.disruption_from_arrests(n, m.attack_cells))",
+       "m.disrupt(-attacks.disruption_from_arrests(n, m.local_fighters))"),
+      (DAY, "disrupt(m, i, -attacks.disruption_from_arrests(freed, int(m[i, ATTACK_CELLS])))",
+       "disrupt(m, i, -attacks.disruption_from_arrests(freed, int(m[i, LOCAL_FIGHTERS])))")),
+    M("autonomy_recovers_over_disruption_days", "a militia's autonomy recovers over its "
+      "disruption_recovery_days (weeks), not its recovery_days (a year): a standoff's lesson "
+      "for the state's hold fades at once",
+      (A + "militia.py",
+       'self.autonomy = relax(self.autonomy, base["autonomy"], self.recovery_days)',
+       'self.autonomy = relax(self.autonomy, base["autonomy"], self.disruption_recovery_days)'),
+      (DAY, "m[i, M_AUTONOMY] = beliefs.relax(m[i, M_AUTONOMY], m[i, BASE_AUTONOMY], tau)",
+       ("m[i, M_AUTONOMY] = beliefs.relax(m[i, M_AUTONOMY], m[i, BASE_AUTONOMY],\n"
+        "                                          m[i, DISRUPTION_RECOVERY])"))),
+    # the run summary and the episode statistics
+    M("threat_window_never_closes", "a raid's threat window is never dropped once past its "
+      "last day (the expiry filter lost): blocs may threaten over an old raid at any later date",
+      (PKG + "model.py",
+       "        self.threat_windows = [w for w in self.threat_windows if w[0] >= self.day]\n", ""),
+      (DAY, ("        if tw[k, 0] < day:\n"
+             "            continue  # expired (the agent path drops it)\n"), ""),
+      (DAY, ("    for k in range(int(w[N_WINDOWS])):\n        if tw[k, 0] >= day:\n"
+             "            return True\n"),
+       "    for k in range(int(w[N_WINDOWS])):\n        return True\n")),
+    M("held_firm_omits_won_clashes", "the run summary's held_firm counts plain holds only, not "
+      "the clashes the government won",
+      (PKG + "outcomes.py", 'HELD_FIRM = ("held_firm", "clash_won")', 'HELD_FIRM = ("held_firm",)')),
+    M("max_muster_size_counts_operations", "the summary's max_muster_size counts an operation's "
+      "allied fighters as a muster (the operation filter dropped)",
+      (PKG + "outcomes.py", ("for s in m.standoffs\n"
+                             "                                      if not s.operation), "
+                             "default=0)"),
+       "for s in m.standoffs), default=0)")),
+    M("days_until_ignores_its_target", "days_until counts the first action on any target, not "
+      "the one named (its target not passed on)",
+      (STATS, "dates = ev.dates[select(ev, action, actor, target, (), after, end)]",
+       "dates = ev.dates[select(ev, action, actor, None, (), after, end)]")),
+    M("largest_ignores_its_window", "largest takes the largest value over the whole run, not "
+      "its start to end (the window not passed on)",
+      (STATS, "values = ev.value[select(ev, action, actor, target, (), start, end)]",
+       "values = ev.value[select(ev, action, actor, target)]")),
+    M("followed_by_counts_earlier_answers", "followed_by counts a response within within_days "
+      "before the trigger as answering it (the distance taken both ways: |answer - trigger|)",
+      (STATS, "answered = [((answers >= d) & (answers <= d + within_days)).any() for d in triggers]",
+       "answered = [(np.abs(answers - d) <= within_days).any() for d in triggers]")),
 )
 
 

@@ -116,9 +116,8 @@ def _sweep(cli, out: Path, *extra: object) -> None:
     assert code == 0, err
 
 
-def test_an_interrupted_exploration_gives_only_the_command_that_continues_it(cli, tmp_path,
-                                                                             monkeypatch):
-    out = tmp_path / "ex"
+def _stop_after_the_first_chunk(monkeypatch) -> None:
+    """A sweep that stores its first chunk, then is stopped (Ctrl-C)."""
     stored = SweepStore.write_chunk
 
     def write_one_then_stop(self, summary, timeseries):
@@ -126,6 +125,12 @@ def test_an_interrupted_exploration_gives_only_the_command_that_continues_it(cli
         raise KeyboardInterrupt
 
     monkeypatch.setattr(SweepStore, "write_chunk", write_one_then_stop)
+
+
+def test_an_interrupted_exploration_gives_only_the_command_that_continues_it(cli, tmp_path,
+                                                                             monkeypatch):
+    out = tmp_path / "ex"
+    _stop_after_the_first_chunk(monkeypatch)
     code, _, err = cli("explore", REPLAY, "--lever", "government.resolve=0.2,0.8", *TINY,
                        "--out", out)
     assert code == 130
@@ -138,13 +143,7 @@ def test_an_interrupted_exploration_gives_only_the_command_that_continues_it(cli
 
 def test_a_stopped_sweep_of_its_own_still_says_sweep_resume(cli, tmp_path, monkeypatch):
     out = tmp_path / "s"
-    stored = SweepStore.write_chunk
-
-    def write_one_then_stop(self, summary, timeseries):
-        stored(self, summary, timeseries)
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(SweepStore, "write_chunk", write_one_then_stop)
+    _stop_after_the_first_chunk(monkeypatch)
     code, _, err = cli("sweep", REPLAY, "--param", "government.resolve=0.2,0.8", *TINY,
                        "--out", out)
     assert code == 130 and f"Resume with `leverage-sim sweep --resume --out {out}`" in err

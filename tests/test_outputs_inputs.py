@@ -79,7 +79,8 @@ def test_run_outputs_name_the_override_and_the_posterior(backed_run):
 def test_run_chart_captions_name_the_override_and_the_posterior():
     res = ls.run(REPLAY, 3, seed=1, overrides=[BACKED])
     for name, fig in charts(res).items():
-        titles = [fig.get_suptitle(), *(ax.get_title() for ax in fig.axes)]
+        titles = [" ".join(t.split())  # long inputs lines are wrapped to the chart's width
+                  for t in (fig.get_suptitle(), *(ax.get_title() for ax in fig.axes))]
         assert any(BACKED in t and CALIBRATED in t for t in titles), name
 
 

@@ -167,18 +167,25 @@ def symbolic_links(folder: Path) -> list[str]:
             if p.is_symlink()]
 
 
-def enclosing_folder(target: str | Path) -> tuple[Path, str] | None:
-    """The folder leverage-sim wrote that ``target`` is a listed part of (explore's ``sweep/``)
-    and that folder's kind, or None: only the verb that wrote it continues such a part, so
-    its advice (``explore --resume``) is the one to give."""
-    target = Path(target).absolute()
+def _nearest_record(target: Path) -> tuple[Path, dict[str, Any], bool] | None:
+    """The nearest folder above ``target`` (absolute) that leverage-sim wrote, its record, and
+    whether that record lists files below ``target`` (``target`` is a part of it, such as
+    explore's ``sweep/``); None if no folder above it was written by leverage-sim."""
     for parent in target.parents:
         record = read_record(parent)
         if record is not None:
             rel = target.relative_to(parent).as_posix()
-            listed = any(str(f).startswith(f"{rel}/") for f in record.get("files", []))
-            return (parent, str(record.get("kind"))) if listed else None
+            return parent, record, any(str(f).startswith(f"{rel}/")
+                                       for f in record.get("files", []))
     return None
+
+
+def enclosing_folder(target: str | Path) -> tuple[Path, str] | None:
+    """The folder leverage-sim wrote that ``target`` is a listed part of (explore's ``sweep/``)
+    and that folder's kind, or None: only the verb that wrote it continues such a part, so
+    its advice (``explore --resume``) is the one to give."""
+    found = _nearest_record(Path(target).absolute())
+    return (found[0], str(found[1].get("kind"))) if found is not None and found[2] else None
 
 
 def _refuse_nested(target: Path) -> None:
@@ -187,23 +194,21 @@ def _refuse_nested(target: Path) -> None:
     folder its record lists files below (explore's ``sweep/``) is written only by the verb
     that claimed the folder in this process: another command (``sweep --force`` there) would
     replace or change the runs its answer was computed from."""
-    for parent in target.parents:
-        record = read_record(parent)
-        if record is None:
-            continue
-        rel = target.relative_to(parent).as_posix()
-        kind = record.get("kind")
-        if not any(str(f).startswith(f"{rel}/") for f in record.get("files", [])):
-            raise OutputError(f"--out '{target}' lies inside '{parent}', a folder leverage-sim "
-                              f"wrote ({kind}); results written there would mix "
-                              "with it. Give a folder outside it.")
-        if parent not in _CLAIMED:
-            raise OutputError(f"--out '{target}' is part of '{parent}', a folder leverage-sim "
-                              f"wrote ({kind}), and only `leverage-sim {kind}` writes it there "
-                              f"(its answer was computed from it): continue it with "
-                              f"`leverage-sim {kind} --resume --out {parent}`, or give a "
-                              "folder outside it.")
+    found = _nearest_record(target)
+    if found is None:
         return
+    parent, record, listed = found
+    kind = record.get("kind")
+    if not listed:
+        raise OutputError(f"--out '{target}' lies inside '{parent}', a folder leverage-sim "
+                          f"wrote ({kind}); results written there would mix "
+                          "with it. Give a folder outside it.")
+    if parent not in _CLAIMED:
+        raise OutputError(f"--out '{target}' is part of '{parent}', a folder leverage-sim "
+                          f"wrote ({kind}), and only `leverage-sim {kind}` writes it there "
+                          f"(its answer was computed from it): continue it with "
+                          f"`leverage-sim {kind} --resume --out {parent}`, or give a "
+                          "folder outside it.")
 
 
 def _is_pattern(name: str) -> bool:

@@ -34,7 +34,7 @@ from leverage_sim.outputs.report_pages import (
     outcome_table,
     scenario_markdown,
 )
-from leverage_sim.simulation.posterior import DEFAULT_DIR
+from leverage_sim.simulation.posterior import DEFAULT_DIR, VALIDATION_DIR
 from leverage_sim.simulation.provenance import posterior_text
 from leverage_sim.simulation.runner import Results, RunTables
 
@@ -49,8 +49,6 @@ MAX_FACTS = 6
 PANELS_PER_ROW = 3
 DOCS_CALIBRATION = DEFAULT_DIR.parents[1] / "docs" / "calibration.md"
 """Where the limits of the committed calibration's fit are written."""
-VALIDATION_DIR = DEFAULT_DIR.parent / "default_validation"
-"""``validate-model`` of the committed calibration (``make calibrate`` writes it)."""
 OUTSIDE = (0.05, 0.95)
 """An observed fact whose mid-quantile under the posterior predictive lies outside these
 bounds is outside its central 90% interval."""

@@ -57,6 +57,8 @@ from here: the committed calibration in :data:`DEFAULT_DIR`. ``--posterior none`
 ``posterior=None`` or ``"none"``) switches it off and runs the scenario's own values."""
 DEFAULT_DIR = Path(__file__).resolve().parents[3] / "calibration" / "default"
 """The committed default calibration (``--posterior default``)."""
+VALIDATION_DIR = DEFAULT_DIR.parent / "default_validation"
+"""``validate-model`` of the committed calibration (``make calibrate`` writes it)."""
 KIND = "leverage-sim calibration"
 COMPLETE = "complete"
 """``manifest.json`` ``status`` of a calibration that ran to its end."""

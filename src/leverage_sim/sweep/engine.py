@@ -684,16 +684,12 @@ def _stopped(store: SweepStore, manifest: dict[str, Any], total: int, e: BaseExc
     reason = "Ctrl-C" if isinstance(e, KeyboardInterrupt) else f"{type(e).__name__}: {e}"
     with contextlib.suppress(OSError):
         store.update_progress(manifest, status="interrupted", reason=reason)
-    owner = enclosing_folder(store.out)
-    if owner is not None:  # explore's sweep/: only `explore --resume` continues it
-        hint = (f"{done} of {total} runs are saved in {store.out}. Resume with `leverage-sim "
-                f"{owner[1]} --resume --out {owner[0]}`; only the missing {total - done} runs "
-                "will run.")
-    else:
-        hint = (f"{done} of {total} runs are saved in {store.out}. Resume with `leverage-sim "
-                f"sweep --resume --out {store.out}` (Python: run_sweep(None, "
-                f"{str(store.out)!r}, resume=True)); only the missing {total - done} runs will "
-                "run.")
+    owner = enclosing_folder(store.out)  # explore's sweep/: only `explore --resume` continues it
+    command = (f"{owner[1]} --resume --out {owner[0]}`" if owner is not None else
+               f"sweep --resume --out {store.out}` (Python: run_sweep(None, "
+               f"{str(store.out)!r}, resume=True))")
+    hint = (f"{done} of {total} runs are saved in {store.out}. Resume with `leverage-sim "
+            f"{command}; only the missing {total - done} runs will run.")
     if is_file_system_error(e):
         return OutputError(f"{describe_os_error(e, store.out)} {hint}")
     if isinstance(e, InputError):

@@ -217,7 +217,8 @@ def _run(argv: list[str] | None) -> int:
             return 2
         if env_flag(DEBUG_ENV):
             traceback.print_exc()
+        notes = "".join(f" {note}" for note in getattr(e, "__notes__", ()))
         print(f"leverage-sim: internal error: {type(e).__name__}: {e}. This is a bug; please "
-              "report it with the command you ran (set LEVERAGE_SIM_DEBUG=1 for a traceback).",
-              file=sys.stderr)
+              "report it with the command you ran (set LEVERAGE_SIM_DEBUG=1 for a traceback)."
+              f"{visible(notes)}", file=sys.stderr)
         return 1

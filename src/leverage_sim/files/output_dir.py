@@ -45,7 +45,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from leverage_sim.errors import InputError
+from leverage_sim.errors import InputError, is_interrupt
 from leverage_sim.files.safe_text import article
 from leverage_sim.files.safe_yaml import require_path, require_switch
 
@@ -108,6 +108,13 @@ def is_file_system_error(e: BaseException) -> bool:
     """An OSError about files (not a closed pipe, a network connection or a timeout)."""
     return isinstance(e, OSError) and not isinstance(
         e, BrokenPipeError | ConnectionError | TimeoutError)
+
+
+def _is_internal(e: BaseException | None) -> bool:
+    """Whether ``e`` is an internal error (a bug): not bad input, not a file-system error, not
+    an interruption (Ctrl-C, SIGTERM's exit)."""
+    return isinstance(e, Exception) and not isinstance(e, InputError) \
+        and not is_file_system_error(e) and not is_interrupt(e)
 
 
 def read_record(folder: Path) -> dict[str, Any] | None:
@@ -698,13 +705,44 @@ class OutputFolder:
             raise
         shutil.rmtree(self.path, ignore_errors=True)
 
-    def abandon(self) -> None:
+    def abandon(self, error: BaseException | None = None) -> None:
         """After an error: remove the temporary folder (staged), or the new folder if nothing
-        in it was kept (in place), putting an old folder back."""
+        in it was kept (in place), putting an old folder back. A staged folder that already
+        holds files when an internal error (a bug, not bad input, a file-system error or an
+        interruption) stops the verb is kept beside the target instead (:meth:`_keep_incomplete`),
+        and the error says where: the runs' tables are written first and would otherwise go
+        with it."""
         if self.staged and self.path != self.target:
-            shutil.rmtree(self.path, ignore_errors=True)
+            kept = self._keep_incomplete() if _is_internal(error) else None
+            if kept is not None and error is not None:
+                error.add_note(f"The files written before the error are kept in '{kept}' "
+                               "(incomplete: the rest of the output is missing); --out "
+                               f"'{self.shown}' was left as it was.")
+            else:
+                shutil.rmtree(self.path, ignore_errors=True)
         elif not self.staged and not self._kept:
             self.undo_begin()
+
+    def _keep_incomplete(self) -> Path | None:
+        """Rename the temporary folder, if it holds files, to the first free name
+        ``NAME.incomplete``, ``NAME.incomplete-2``, ... beside the target, recorded as written
+        by leverage-sim (so ``--force`` may replace it); its path, or None."""
+        written = sorted(p.relative_to(self.path).as_posix() for p in self.path.rglob("*")
+                         if not p.is_dir() and p != self.path / RECORD)
+        if not written:
+            return None
+        for n in range(1, 100):
+            kept = self.target.parent / (f"{self.target.name}.incomplete"
+                                         + (f"-{n}" if n > 1 else ""))
+            if kept.exists() or kept.is_symlink():
+                continue
+            try:
+                self._write_record(self.path, written)
+                os.rename(self.path, kept)
+            except OSError:
+                return None
+            return kept
+        return None
 
     def release(self) -> None:
         """Release the lock; remove the parents this claim created if they are still empty
@@ -757,7 +795,7 @@ def claim_output(out: str | Path, kind: str, *, force: bool = False, resume: boo
             yield folder
             folder.commit()
         except BaseException as e:
-            folder.abandon()
+            folder.abandon(e)
             if is_file_system_error(e):
                 if e.filename is not None:
                     e.filename = folder.display(e.filename)

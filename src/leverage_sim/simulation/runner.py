@@ -3,6 +3,7 @@ posterior, and the result tables (:class:`Results`). One replication: :mod:`.rep
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -95,12 +96,22 @@ class Results:
 
     def write_tables(self, folder: Path, fmt: str = "parquet") -> list[Path]:
         """Write the four tables (and ``draws`` with a posterior) into the existing (claimed)
-        ``folder``; returns their paths."""
+        ``folder``; returns their paths. Never over a file already there (an
+        :class:`InputError` naming it, before anything is written): :meth:`save` is the way to
+        replace a result."""
         check_format(fmt)
+        names = [f"{name}.{fmt}" for name in (*self.TABLES, *(("draws",) if self.posterior
+                                                               else ()))]
+        there = [name for name in names if os.path.lexists(Path(folder) / name)]
+        if there:
+            raise InputError(f"'{folder}' already holds {', '.join(there)}: write_tables "
+                             "writes only new files and never replaces one. Give a new "
+                             "folder, or use Results.save(out, force=True) to replace a "
+                             "result leverage-sim wrote.")
         paths = []
-        for name in (*self.TABLES, *(("draws",) if self.posterior else ())):
-            df: pd.DataFrame = getattr(self, name)
-            path = folder / f"{name}.{fmt}"
+        for file_name in names:
+            df: pd.DataFrame = getattr(self, file_name.rsplit(".", 1)[0])
+            path = Path(folder) / file_name
             df.to_parquet(path, index=False) if fmt == "parquet" else df.to_csv(path, index=False)
             paths.append(path)
         return paths

@@ -301,3 +301,18 @@ def test_calibration_charts_name_parameters_and_facts_in_words():
     assert ax.get_title() == "June 2020 raid: kh muster"
     assert ax.get_xlabel() and ax.get_ylabel()
     plt.close("all")
+
+
+def test_a_wide_comparison_wraps_its_panels_to_rows_of_six(runs):
+    """Fifteen columns: the figure stays a page wide (six panels a row, three rows), every
+    scenario keeps its panel, and each row's first panel carries the axis label."""
+    from leverage_sim.analysis.comparison import PANELS_PER_ROW, Comparison
+
+    many = {f"s{i}": runs["replay"] for i in range(15)}
+    fig = Comparison(many, seed=5).chart()
+    panels = [a for a in fig.axes if a.get_title().endswith("(n=4)")]
+    assert [a.get_title() for a in panels] == [f"s{i} (n=4)" for i in range(15)]
+    assert fig.get_figwidth() <= 4 * PANELS_PER_ROW
+    labelled = [a for a in panels if a.get_ylabel().startswith("government authority")]
+    assert labelled == [panels[0], panels[6], panels[12]]
+    plt.close(fig)

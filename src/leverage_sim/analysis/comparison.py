@@ -202,8 +202,12 @@ class Comparison:
         from leverage_sim.outputs import plots
 
         k, n = len(self.results), len(next(iter(self.results.values())).summary)
-        fig = plt.figure(figsize=(max(13, 4 * k), 10), constrained_layout=True)
-        top, bottom = fig.subfigures(2, 1)
+        cols = min(k, PANELS_PER_ROW)
+        rows = -(-k // cols)
+        top_height = max(5.0, 0.25 * k)  # the bars and the attacks' rows grow with k
+        fig = plt.figure(figsize=(max(13, 4 * cols), top_height + 5 * rows),
+                         constrained_layout=True)
+        top, bottom = fig.subfigures(2, 1, height_ratios=[top_height, 5 * rows])
         ax_out, ax = top.subplots(1, 2, width_ratios=[3, 2])
         plots.outcome_shares_by_scenario(ax_out, {label: r.summary for label, r in
                                                   self.results.items()}, LEVEL)
@@ -219,14 +223,24 @@ class Comparison:
         plots.value_axis(ax, "attacks", axis="x", top=float(att["high"].max()) * 1.1)
         ax.set_xlabel(f"attacks per run (median, {LEVEL:.0%} of runs)")
         ax.set_title(labels.heading("attacks"))
-        plots.scenario_panels(bottom.subplots(1, k, sharey=True, squeeze=False)[0],
-                              self.results, "authority", levels=(0.5, LEVEL))
+        grid = bottom.subplots(rows, cols, sharey=True, squeeze=False).ravel()
+        for spare in grid[k:]:
+            spare.remove()
+        panels = plots.scenario_panels(grid[:k], self.results, "authority",
+                                       levels=(0.5, LEVEL))
+        for first in panels[cols::cols]:  # each row's first panel keeps the axis label
+            first.set_ylabel(panels[0].get_ylabel())
         bottom.suptitle("Government authority by standoff outcome: median, 50% (shaded) and "
                         f"{LEVEL:.0%} (thin lines) of runs")
         fig.suptitle(f"{plots.wrapped(self.inputs, int(fig.get_figwidth() * 9))}\nsame seeds "
                      f"through {k} columns (master seed "
                      f"{self.seed}, n={n} runs each)")
         return fig
+
+
+PANELS_PER_ROW = 6
+"""Most per-scenario panels in one row of :meth:`Comparison.chart` (more scenarios wrap to
+further rows, so that a wide comparison stays a readable page, not one strip)."""
 
 
 def unique_labels(names: Iterable[str]) -> list[str]:

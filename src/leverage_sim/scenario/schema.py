@@ -325,8 +325,11 @@ class Militia(Strict):
     )
     threat_window_days: int = param(
         4, unit="days", ge=0, le=365,
-        description="Days after a raid on an ally during which its leaders may threaten publicly.",
-        source="Khazali's warning came the day after the raid (seed brief).",
+        description="Days after a raid on this militia during which the leaders of every "
+        "militia (its allies and its own) may threaten the government publicly, each at most "
+        "once per raid (each by its own threat_propensity); the raided militia's value sets "
+        "the window.",
+        source="Khazali's (AAH) warning came the day after the raid on KH (seed brief).",
     )
     solidarity: float = param(
         0.1, unit="probability/day", ge=0, le=1,

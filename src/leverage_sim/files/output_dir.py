@@ -18,7 +18,10 @@
 - ``staged`` (run, compare): everything is written to a temporary folder beside the target and
   renamed into place when the block ends without error, so the target is either complete or
   absent; on any error the temporary folder is removed and an old folder (``force``) is left as
-  it was. Not staged (sweeps, calibrations stream in place): :meth:`OutputFolder.begin` sets
+  it was, except that the files an internal error (a bug) interrupted are kept beside it as
+  ``NAME.incomplete`` and results for a target something else filled meanwhile as
+  ``NAME.kept`` (the first free name); a target inside a folder another process holds the lock
+  of is refused. Not staged (sweeps, calibrations stream in place): :meth:`OutputFolder.begin` sets
   the old folder aside and writes the record just before the first file;
   :meth:`OutputFolder.keep` (or the end of the block) marks the new folder as worth keeping;
   an error before that removes the new folder and puts the old one back;
@@ -201,6 +204,7 @@ def _refuse_nested(target: Path) -> None:
     folder its record lists files below (explore's ``sweep/``) is written only by the verb
     that claimed the folder in this process: another command (``sweep --force`` there) would
     replace or change the runs its answer was computed from."""
+    _refuse_inside_a_claim(target)
     found = _nearest_record(target)
     if found is None:
         return
@@ -216,6 +220,48 @@ def _refuse_nested(target: Path) -> None:
                           f"(its answer was computed from it): continue it with "
                           f"`leverage-sim {kind} --resume --out {parent}`, or give a "
                           "folder outside it.")
+
+
+def _refuse_inside_a_claim(target: Path) -> None:
+    """Refuse ``target`` inside a folder another process is writing right now (its lock held):
+    a folder being staged (``run``, ``compare``) does not exist yet, so no record marks it, and
+    its results, renamed into place at the end, would find it no longer empty and be lost."""
+    for parent in target.parents:
+        if parent in _CLAIMED:  # this process's own claim (explore's sweep/): see _refuse_nested
+            continue
+        holder = _lock_holder(parent.parent / f".{parent.name}.lock")
+        if holder is not None:
+            raise OutputError(
+                f"--out '{target}' lies inside '{parent}', which another leverage-sim process "
+                f"is writing (pid {holder.get('pid', '?')}: {holder.get('command', '?')}); "
+                "its results would mix with yours, or find the folder taken and be lost. Give "
+                "a folder outside it, or wait for that process to finish.")
+
+
+def _lock_holder(lock: Path) -> dict[str, Any] | None:
+    """The owner written in the lock file ``lock`` if another process holds its lock now, else
+    None (no such file, or a lock its dead owner left). Tested with a shared lock, taken and
+    given back at once if free; POSIX only (elsewhere None)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        return None
+    if not lock.is_file() or lock.is_symlink():
+        return None
+    try:
+        fd = os.open(lock, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError as e:
+        held = e.errno in (errno.EACCES, errno.EAGAIN)
+        return _read_fd(fd) if held else None
+    else:
+        fcntl.lockf(fd, fcntl.LOCK_UN)
+        return None
+    finally:
+        os.close(fd)
 
 
 def _is_pattern(name: str) -> bool:
@@ -675,21 +721,36 @@ class OutputFolder:
             if self._begun:
                 self.keep()
             return
-        written = sorted(p.relative_to(self.path).as_posix() for p in self.path.rglob("*")
-                         if not p.is_dir() and p != self.path / RECORD)
-        self._write_record(self.path, written)
+        self._write_record(self.path, self._written())
         if self._replace:
             self._swap.set_aside("new")
             _test_kill_point("commit-aside")
         try:
             os.replace(self.path, self.target)  # also replaces an empty folder
         except OSError as e:
+            if e.errno in (errno.ENOTEMPTY, errno.EEXIST) and not self._replace:
+                self._keep_beside()
             if e.errno not in (errno.EBUSY, errno.EXDEV):
                 raise
             self._copy_into_target()  # the target is a mount point
         _test_kill_point("commit-in")
         self._swap.finish()
         self.path = self.target
+
+    def _keep_beside(self) -> None:
+        """The target, empty or absent when claimed, was filled by someone else while the
+        results were staged: keep them, complete, as ``NAME.kept`` beside it (the next claim of
+        the target would remove ``.NAME.partial`` as a leftover) and raise
+        :class:`OutputError` saying where they are."""
+        kept = self._move_beside("kept")
+        found = sorted(p.name for p in self.target.iterdir())
+        where = (f"they are complete in '{kept}'. Move that folder where you want it"
+                 if kept is not None else "no free name was left beside it to keep them. Free "
+                 "some names")
+        raise OutputError(
+            f"'{self.target}' was empty or absent when the {self.kind} began, but something "
+            f"else wrote into it meanwhile ({', '.join(found[:5]) or 'a file'}), so the results "
+            f"were not put there: {where}, or look at what else wrote into the --out folder.")
 
     def _copy_into_target(self) -> None:
         names = [p.name for p in self.path.iterdir() if p.name != RECORD] + [RECORD]
@@ -709,31 +770,35 @@ class OutputFolder:
         """After an error: remove the temporary folder (staged), or the new folder if nothing
         in it was kept (in place), putting an old folder back. A staged folder that already
         holds files when an internal error (a bug, not bad input, a file-system error or an
-        interruption) stops the verb is kept beside the target instead (:meth:`_keep_incomplete`),
-        and the error says where: the runs' tables are written first and would otherwise go
-        with it."""
-        if self.staged and self.path != self.target:
-            kept = self._keep_incomplete() if _is_internal(error) else None
+        interruption) stops the verb is kept beside the target instead, as ``NAME.incomplete``
+        (:meth:`_move_beside`), and the error says where: the runs' tables are written first
+        and would otherwise go with it."""
+        if self.staged and self.path != self.target and not self._kept:
+            kept = self._move_beside("incomplete") if _is_internal(error) and \
+                self._written() else None
             if kept is not None and error is not None:
                 error.add_note(f"The files written before the error are kept in '{kept}' "
                                "(incomplete: the rest of the output is missing); --out "
                                f"'{self.shown}' was left as it was.")
-            else:
+            elif kept is None:
                 shutil.rmtree(self.path, ignore_errors=True)
         elif not self.staged and not self._kept:
             self.undo_begin()
 
-    def _keep_incomplete(self) -> Path | None:
-        """Rename the temporary folder, if it holds files, to the first free name
-        ``NAME.incomplete``, ``NAME.incomplete-2``, ... beside the target, recorded as written
-        by leverage-sim (so ``--force`` may replace it); its path, or None."""
-        written = sorted(p.relative_to(self.path).as_posix() for p in self.path.rglob("*")
-                         if not p.is_dir() and p != self.path / RECORD)
-        if not written:
-            return None
+    def _written(self) -> list[str]:
+        """Staged: the files written so far in the temporary folder (relative, sorted; its
+        record left out)."""
+        return sorted(p.relative_to(self.path).as_posix() for p in self.path.rglob("*")
+                      if not p.is_dir() and p != self.path / RECORD)
+
+    def _move_beside(self, label: str) -> Path | None:
+        """Staged: rename the temporary folder to the first free name ``NAME.LABEL``,
+        ``NAME.LABEL-2``, ... beside the target, with a record listing its files (so ``--force``
+        may replace it), and mark it kept; its path, or None if no name is free or the rename
+        fails (then nothing moved)."""
+        written = self._written()
         for n in range(1, 100):
-            kept = self.target.parent / (f"{self.target.name}.incomplete"
-                                         + (f"-{n}" if n > 1 else ""))
+            kept = self.target.parent / f"{self.target.name}.{label}{f'-{n}' if n > 1 else ''}"
             if kept.exists() or kept.is_symlink():
                 continue
             try:
@@ -741,6 +806,7 @@ class OutputFolder:
                 os.rename(self.path, kept)
             except OSError:
                 return None
+            self.path, self._kept = kept, True
             return kept
         return None
 

@@ -34,7 +34,7 @@ from leverage_sim.outputs.report_pages import (
     outcome_table,
     scenario_markdown,
 )
-from leverage_sim.simulation.posterior import DEFAULT_DIR, VALIDATION_DIR
+from leverage_sim.simulation.posterior import DEFAULT_DIR, VALIDATION_DIR, smc_sample_size
 from leverage_sim.simulation.provenance import posterior_text
 from leverage_sim.simulation.runner import Results, RunTables
 
@@ -171,11 +171,10 @@ def calibration_caveats(posterior: Mapping[str, Any] | None) -> list[str]:
             + (f"; the record does not inform {len(lacking)} of its "
                f"{len(manifest.get('parameters', []))} parameters ({', '.join(lacking)}): for "
                "those the answer is the prior's" if lacking else "") + ".")
-    diagnostics = folder / "diagnostics.csv"
-    if manifest.get("method", "smc") == "smc" and diagnostics.is_file():
-        last = pd.read_csv(diagnostics).iloc[-1]
+    sizes = smc_sample_size(folder) if manifest.get("method", "smc") == "smc" else None
+    if sizes is not None:
         notes.append(f"The posterior is a weighted sample: effective sample size "
-                     f"{last['effective_sample_size']:.0f} of {last['particles']:.0f} particles.")
+                     f"{sizes[0]:.0f} of {sizes[1]:.0f} particles.")
     if folder.resolve() == DEFAULT_DIR.resolve():
         notes += held_out_caveat(VALIDATION_DIR, posterior.get("sha256"))
         if DOCS_CALIBRATION.is_file():
@@ -187,21 +186,24 @@ def held_out_caveat(folder: Path, sha256: str | None) -> list[str]:
     """The held-out validation of the posterior whose ``posterior.parquet`` has ``sha256``, from
     ``folder`` (a ``validate-model --out`` folder): each episode's skill against the prior
     predictive with its interval, and the observed facts outside the 90% posterior predictive;
-    nothing when ``folder`` scored another posterior (or none)."""
+    nothing when ``folder`` scored another posterior (or none), or when its files cannot be
+    read as ``validate-model`` writes them (edited or damaged: the brief is written after the
+    runs, which an error there would lose)."""
     try:
         scored = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        if not sha256 or scored.get("posterior", {}).get("sha256") != sha256:
+            return []
         headline = pd.read_csv(folder / "headline.csv")
         scores = pd.read_csv(folder / "scores.csv")
-    except (OSError, ValueError):
+        skill = headline[headline["baseline"] == "prior"]
+        posterior = scores[scores["source"] == "posterior"]
+        outside = posterior[(posterior["quantile"] < OUTSIDE[0])
+                            | (posterior["quantile"] > OUTSIDE[1])]
+        episodes = "; ".join(f"{r.episode} {r.skill:+.2f} [{r.low90:+.2f}, {r.high90:+.2f}]"
+                             for r in skill.itertuples())
+        named = ", ".join(f"{r.episode}.{r.fact}" for r in outside.itertuples())
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return []
-    if not sha256 or scored.get("posterior", {}).get("sha256") != sha256:
-        return []
-    skill = headline[headline["baseline"] == "prior"]
-    posterior = scores[scores["source"] == "posterior"]
-    outside = posterior[(posterior["quantile"] < OUTSIDE[0]) | (posterior["quantile"] > OUTSIDE[1])]
-    episodes = "; ".join(f"{r.episode} {r.skill:+.2f} [{r.low90:+.2f}, {r.high90:+.2f}]"
-                         for r in skill.itertuples())
-    named = ", ".join(f"{r.episode}.{r.fact}" for r in outside.itertuples())
     return [(f"Held-out validation (`validate-model` on {len(skill)} episodes the fit did not "
              "see; docs/calibration.md, \"Validation scores\"): skill of the posterior "
              "predictive against the prior predictive on summed proper scores (above 0: the "

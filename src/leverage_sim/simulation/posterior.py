@@ -351,6 +351,8 @@ def load_posterior(path: str | os.PathLike[str], allow_stale: bool | None = None
             "uncertainty. Finish it (run the same `leverage-sim calibrate` command again), or "
             "use another posterior.")
     check_model(folder, manifest, allow_stale)
+    if manifest.get("method", "smc") == "smc":
+        smc_sample_size(folder)  # shown in briefs: damaged, it failed them after the runs
     try:
         table = pd.read_parquet(table_file)
     except Exception as e:  # noqa: BLE001 - any reader failure means a damaged file
@@ -424,6 +426,29 @@ def _check_shape(manifest_file: Path, manifest: dict[str, Any]) -> None:
     if wrong:
         name, what = wrong[0]
         raise InputError(f"{manifest_file}: '{name}' must be {what}; {DAMAGED}.")
+
+
+def smc_sample_size(folder: Path) -> tuple[float, float] | None:
+    """(effective sample size, particles) of an ABC-SMC posterior's last generation, from the
+    last row of its ``diagnostics.csv``; None if it has no such file. An :class:`InputError`
+    naming the file if it is there but holds no such row (emptied, edited or damaged)."""
+    path = folder / "diagnostics.csv"
+    if not path.is_file():
+        return None
+    try:
+        last = pd.read_csv(path).iloc[-1]
+        sizes = float(last["effective_sample_size"]), float(last["particles"])
+    except (OSError, ValueError, TypeError, KeyError, IndexError) as e:
+        why = f"no column {e}" if isinstance(e, KeyError) else \
+            "no row" if isinstance(e, IndexError) else f"{type(e).__name__}: {e}"
+        raise InputError(f"{path} cannot be read as the calibration's diagnostics ({why}): "
+                         "its last row must give effective_sample_size and particles; "
+                         f"{DAMAGED}.") from None
+    if not all(math.isfinite(v) and v >= 0 for v in sizes):
+        raise InputError(f"{path}: the last row's effective_sample_size and particles must be "
+                         f"finite numbers of at least 0, got {sizes[0]} and {sizes[1]}; "
+                         f"{DAMAGED}.")
+    return sizes
 
 
 def _numbers(value: Any) -> bool:

@@ -1,5 +1,5 @@
 """Careless or hostile input found by the fourteenth audit (a calibration folder's report files
-edited by hand, two commands on nested output folders):
+edited by hand, two commands on nested output folders, keys YAML reads as no text):
 
 - ``run --posterior DIR --brief --out OUT`` (and ``compare``) with ``DIR`` an ABC-SMC
   calibration whose ``diagnostics.csv`` was emptied to its header, lost a column, or is no CSV
@@ -17,12 +17,17 @@ edited by hand, two commands on nested output folders):
   then ran every replication and ended with "Cannot write A: Directory not empty", its results
   deleted. A folder below one that another process holds the lock of is now refused, naming
   that process; and results staged for a folder something else filled meanwhile (``mkdir
-  A/notes``) are kept complete beside it (``A.kept``), and the message says where.
+  A/notes``) are kept complete beside it (``A.kept``), and the message says where;
+- a scenario key YAML reads as something other than text (``true: 3``, ``null:``, ``1.5:``, a
+  date): ``true:`` at the top was named ``'[1]'`` (a list's second entry: pydantic spells the
+  key true as 1), the others as ``'None'``, ``'government.1.5'`` or by a date's Python
+  repr, each with "Keys should be strings". Each is now named as written, with where it is
+  and what YAML read it as.
 
 Tried and already refused or handled, so not repeated here: scenario files with a BOM, CRLF
 line ends, tabs after a colon, ``.inf``/``.NaN``/``1e400``/``"nan"`` values, seeds of -1 and
-2**64, keys that YAML reads as ``null``, dates, numbers or bytes (in the scenario and in an
-event's figures), an empty ``events`` list, ``militias=[]``; ``--set`` with an empty path, a
+2**64, keys YAML reads as no text in an event's ``figures`` (named there), an empty
+``events`` list, ``militias=[]``; ``--set`` with an empty path, a
 position past the end or negative (the last, as documented), a section set to a number or
 null, ``&a``/``*a``/``!!float`` in the value; ``rerun --run-id`` of -1, past the end, 10**23,
 ``1e3``, ``0x1``, ``''`` or full-width digits; ``NUMBA_NUM_THREADS``, ``NUMBA_CACHE_DIR`` (a
@@ -139,3 +144,19 @@ def test_results_staged_for_a_folder_something_else_filled_are_kept_beside_it(tm
     assert (kept / ".leverage-sim.json").is_file()  # a folder leverage-sim wrote, whole
     assert (out / "notes.txt").read_text(encoding="utf-8") == "mine"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["A", "A.kept"]
+
+
+@pytest.mark.parametrize(("section", "key", "named"), [
+    ("", "true", "key 'true' is read by YAML as true/false"),
+    ("", "null", "key 'null' is read by YAML as null"),
+    ("government", "1.5", "key '1.5' in government is read by YAML as a number"),
+    ("militias[M1]", "2020-01-01", "key '2020-01-01' in militias[M1] is read by YAML as a date"),
+])
+def test_a_key_yaml_reads_as_no_text_is_named_as_written(section, key, named, cli, tmp_path):
+    line = {"": f"{key}: 3", "government": f"government: {{{key}: 3}}",
+            "militias[M1]": f"militias:\n  - {{name: M1, {key}: 3}}"}[section]
+    path = tmp_path / "keyed.yaml"
+    path.write_text(f"extends: generic_proxy_state\nname: keyed\n{line}\n", encoding="utf-8")
+    code, _, err = cli("run", path, "-n", 1, "--posterior", "none")
+    assert code == 2 and named in err, err
+    assert "'[1]'" not in err  # a key true was named as a list's second entry

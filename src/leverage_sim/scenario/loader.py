@@ -568,6 +568,8 @@ def _describe(err: dict[str, Any], raw: dict[str, Any]) -> list[str]:
         close = difflib.get_close_matches(str(loc[-1]), names, n=1)
         hint = f" — did you mean '{close[0]}'?" if close else ""
         return [f"unknown field '{path}'{hint} (allowed here: {', '.join(names)})"]
+    if err["type"] == "invalid_key":  # pydantic's loc spells a key true as 1
+        return [_key_problem(err.get("input"), _readable_loc(loc[:-1], raw))]
     msg = err["msg"].removeprefix("Value error, ")
     info = _walk(loc)[1]
     summary = field_summary(info) if info is not None else ""
@@ -577,6 +579,17 @@ def _describe(err: dict[str, Any], raw: dict[str, Any]) -> list[str]:
     detail = "; ".join(x for x in (summary, got) if x)
     msg += f" ({detail})" if detail else ""
     return [f"'{path}': {msg}" if path else msg]
+
+
+def _key_problem(key: Any, where: str) -> str:
+    """A key that YAML read as something other than text (``true:``, ``null:``, ``1.5:``, a
+    date), written as in the file."""
+    kind, written = ("true/false", str(key).lower()) if isinstance(key, bool) else \
+        ("null (nothing)", "null") if key is None else \
+        ("a number", str(key)) if isinstance(key, int | float) else \
+        ("binary data", short_repr(key)) if isinstance(key, bytes) else ("a date", str(key))
+    return (f"key '{written}'{f' in {where}' if where else ''} is read by YAML as {kind}, not "
+            "as a field name: write a field's name there (`leverage-sim params` lists them)")
 
 
 def _readable_loc(loc: tuple[Any, ...], raw: Any) -> str:

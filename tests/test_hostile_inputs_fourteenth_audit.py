@@ -160,3 +160,13 @@ def test_a_key_yaml_reads_as_no_text_is_named_as_written(section, key, named, cl
     code, _, err = cli("run", path, "-n", 1, "--posterior", "none")
     assert code == 2 and named in err, err
     assert "'[1]'" not in err  # a key true was named as a list's second entry
+
+
+def test_worker_timeout_with_the_serial_executor_is_refused_as_workers_is(cli, tmp_path):
+    """The audit's open point: ``--worker-timeout`` with ``--executor serial`` was accepted and
+    ignored, while ``--workers`` there is refused."""
+    code, _, err = cli("sweep", "june_2020_replay", "--param", "foreign_forces.backing=0,1",
+                       "-n", 1, "--executor", "serial", "--worker-timeout", 5,
+                       "--out", tmp_path / "s", "-q")
+    assert code == 2 and "--worker-timeout 5 would be ignored" in err, err
+    assert not (tmp_path / "s").exists()

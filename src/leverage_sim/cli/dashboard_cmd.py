@@ -43,7 +43,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--port", type=port_arg, default=8765,
                    help="TCP port (default 8765; 0 = any free port)")
     p.add_argument("--host", default="127.0.0.1",
-                   help="address to listen on (default 127.0.0.1: this machine only)")
+                   help="address to listen on (default 127.0.0.1: this machine only; 0.0.0.0, "
+                   "or 0, which the system reads as 0.0.0.0: every network interface)")
     add_scenario_args(p)
     p.set_defaults(func=main)
 

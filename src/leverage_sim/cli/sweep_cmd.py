@@ -57,7 +57,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="runs per design point, >= 1 (default 1, or the sweep file's)")
     p.add_argument("--seed", type=seed_arg, default=None, help="master seed, 0 to 2**63-1")
     add_executor_args(p)
-    p.add_argument("--worker-timeout", type=seconds_arg, default=WORKER_TIMEOUT,
+    p.add_argument("--worker-timeout", type=seconds_arg, default=None,
                    metavar="SECONDS", help="stop (resumable) when the executor has had no worker "
                    f"this long (default {WORKER_TIMEOUT:.0f})")
     p.add_argument("--chunk-size", type=count_arg, default=None,
@@ -139,10 +139,14 @@ def main(args: argparse.Namespace) -> int:
         raise InputError("--resume needs --out DIR, the folder of the sweep to continue.")
     out = Path(args.out) if args.out is not None else Path("results") / "sweeps" / spec.name
     executor = "dask" if args.scheduler else args.executor
+    if args.worker_timeout is not None and executor == "serial":
+        raise InputError(f"--worker-timeout {args.worker_timeout:g} would be ignored: the serial "
+                         "executor runs in this process and has no workers to wait for; drop "
+                         "--worker-timeout (it is for the local and Dask executors).")
     out = run_sweep(spec, out, executor=executor, workers=args.workers,
                     scheduler=args.scheduler, resume=args.resume, chunk_size=args.chunk_size,
                     quiet=args.quiet, force=args.force, scenario_dirs=tuple(args.scenario_dir),
-                    worker_timeout=args.worker_timeout, engine=args.engine)
+                    worker_timeout=args.worker_timeout or WORKER_TIMEOUT, engine=args.engine)
     if args.json:
         emit(sweep_summary(out))
     else:

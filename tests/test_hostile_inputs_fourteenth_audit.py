@@ -170,3 +170,12 @@ def test_worker_timeout_with_the_serial_executor_is_refused_as_workers_is(cli, t
                        "--out", tmp_path / "s", "-q")
     assert code == 2 and "--worker-timeout 5 would be ignored" in err, err
     assert not (tmp_path / "s").exists()
+
+
+@pytest.mark.parametrize("text", ["0005", "+5", "1__0", " 5", "\u0665"])
+def test_a_command_line_number_is_read_as_files_read_it(text, cli):
+    """The audit's open point: ``--seed 0005`` ran with seed 5 (so did ``+5``, `` 5``, an
+    Arabic-Indic five), while a file or ``--set`` refuses a leading zero (``1_000`` is taken by
+    both)."""
+    code, _, err = cli("run", "june_2020_replay", "-n", 1, "--seed", text, "--posterior", "none")
+    assert code == 2 and "without a leading zero" in err, err

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import re
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -13,16 +14,22 @@ from leverage_sim.files.output_dir import claim_output
 from leverage_sim.scenario.limits import WORKERS_PER_CPU, check_count, check_seed
 from leverage_sim.scenario.loader import ENV_SCENARIO_PATH
 
+WHOLE_NUMBER = re.compile(r"-?(0|[1-9](_?[0-9])*)")
+"""A whole number on the command line as files take it: ASCII digits (``_`` between them, as in
+1_000), no leading zero (the minus sign is read so that a negative value gets its range's
+message)."""
+
 
 def _arg_type(check: Callable[[int], object], name: str, kind: str = "whole number"
               ) -> Callable[[str], int]:
     """An argparse ``type=`` from a :mod:`leverage_sim.scenario.limits` check: bad values are usage
     errors (exit 2) with the rule."""
     def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"'{text}' is not a {kind}") from None
+        if not WHOLE_NUMBER.fullmatch(text):  # int() also takes 0005, +5, ' 5', '٥'
+            raise argparse.ArgumentTypeError(
+                f"'{text}' is not a {kind} written in digits 0-9 without a leading zero, sign "
+                "or space (e.g. 5, 1000 or 1_000)")
+        value = int(text)
         try:
             check(value)
         except InputError as e:

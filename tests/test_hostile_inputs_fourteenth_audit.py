@@ -179,3 +179,21 @@ def test_a_command_line_number_is_read_as_files_read_it(text, cli):
     both)."""
     code, _, err = cli("run", "june_2020_replay", "-n", 1, "--seed", text, "--posterior", "none")
     assert code == 2 and "without a leading zero" in err, err
+
+
+def test_a_manifest_with_parameters_as_a_mapping_keeps_the_briefs_informed_sentence(cli,
+                                                                                   tmp_path):
+    """The audit's open point: a manifest whose ``parameters`` are a mapping (a form the loader
+    takes) lost the brief's "the record does not inform N of its parameters" without a word."""
+    folder = tmp_path / "cal"
+    shutil.copytree(DEFAULT_DIR, folder)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    n = len(manifest["parameters"])
+    manifest["parameters"] = {entry.pop("path"): entry for entry in manifest["parameters"]}
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    code, _, err = cli("run", "june_2020_replay", "-n", 2, "--posterior", folder, "--brief",
+                       "--out", tmp_path / "r", "-q")
+    assert code == 0, err
+    lacking = n - len(manifest["informed"])
+    assert f"does not inform {lacking} of its {n} parameters" in \
+        (tmp_path / "r" / "brief.html").read_text()

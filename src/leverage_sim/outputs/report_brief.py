@@ -34,7 +34,12 @@ from leverage_sim.outputs.report_pages import (
     outcome_table,
     scenario_markdown,
 )
-from leverage_sim.simulation.posterior import DEFAULT_DIR, VALIDATION_DIR, smc_sample_size
+from leverage_sim.simulation.posterior import (
+    DEFAULT_DIR,
+    VALIDATION_DIR,
+    parameter_paths,
+    smc_sample_size,
+)
 from leverage_sim.simulation.provenance import posterior_text
 from leverage_sim.simulation.runner import Results, RunTables
 
@@ -162,14 +167,14 @@ def calibration_caveats(posterior: Mapping[str, Any] | None) -> list[str]:
              "drawn per replication.")]
     if manifest.get("method") == "table":
         informed = set(manifest.get("informed") or [])
-        lacking = [p["path"] for p in manifest.get("parameters", [])
-                   if isinstance(p, dict) and p.get("path") not in informed]
+        paths = parameter_paths(manifest)
+        lacking = [path for path in paths if path not in informed]
         notes.append(
             f"The posterior rests on {manifest.get('simulations', 0):,} simulated histories "
             f"({'converged' if manifest.get('converged') else 'capped, not converged'}; "
             f"effective sample size {manifest.get('ess', float('nan')):.0f})"
             + (f"; the record does not inform {len(lacking)} of its "
-               f"{len(manifest.get('parameters', []))} parameters ({', '.join(lacking)}): for "
+               f"{len(paths)} parameters ({', '.join(lacking)}): for "
                "those the answer is the prior's" if lacking else "") + ".")
     sizes = smc_sample_size(folder) if manifest.get("method", "smc") == "smc" else None
     if sizes is not None:

@@ -561,6 +561,13 @@ def _prior_specs(manifest: dict[str, Any]) -> Any:
     return raw
 
 
+def parameter_paths(manifest: dict[str, Any]) -> list[str]:
+    """The calibrated parameters' paths a posterior manifest lists, in its order, however its
+    ``parameters`` are written (a list with a ``path`` each, or a mapping)."""
+    specs = _prior_specs(manifest) if "parameters" in manifest else {}
+    return [path for path in specs if isinstance(path, str)] if isinstance(specs, dict) else []
+
+
 def _read_prior(path: str, raw: dict[str, Any], where: str) -> Parameter:
     """The prior of ``path`` from its manifest entry ``raw`` (``family`` for ``distribution``,
     ``bounds: [lo, hi]`` for ``low``/``high``); InputError naming ``where`` if it cannot be

@@ -63,6 +63,7 @@ MODEL_TESTS = (  # agent-path and fast tests first: with -x the first failure en
     "tests/test_wiring_fifteenth_audit.py", "tests/test_wiring_sixteenth_audit.py",
     "tests/test_wiring_seventeenth_audit.py", "tests/test_wiring_eighteenth_audit.py",
     "tests/test_wiring_nineteenth_audit.py", "tests/test_wiring_twentieth_audit.py",
+    "tests/test_wiring_twentyfirst_audit.py",
     "tests/test_calibration_statistics.py",  # the episode statistics (eighth audit on): seconds
     "tests/test_model_timing.py", "tests/test_long_run.py",
     "tests/test_clash_path.py", "tests/test_statics_seeds.py", "tests/test_comparative_statics.py",
@@ -2332,6 +2333,158 @@ MUTATIONS: tuple[Mutation, ...] = (
       "before the trigger as answering it (the distance taken both ways: |answer - trigger|)",
       (STATS, "answered = [((answers >= d) & (answers <= d + within_days)).any() for d in triggers]",
        "answered = [(np.abs(answers - d) <= within_days).any() for d in triggers]")),
+    # --- twenty-first audit (Dec 2026) --------------------------------------------------------
+    # beliefs read for real values and real values for beliefs
+    M("liaison_echoes_its_own_belief", "a private signal says 'they will step in' with the "
+      "government's own belief in backing, not the US's real chance today: the liaison "
+      "echoes what the PM already believes",
+      (A + "government.py", "self.model.foreign_force.step_in_probability())",
+       "self.backing_belief.mean)"),
+      (DAY, "                                        step_in_probability(w))",
+       "                                        w[GB_MEAN])")),
+    M("raid_choice_counts_on_the_us", "the choice of whom to raid weighs a muster's risk "
+      "against the government's strength with the US certain to step in (backing term 1), not "
+      "its belief in backing",
+      (A + "government.py", "self.strength(self.backing_belief.mean), self.resistance_belief.mean)",
+       "self.strength(1.0), self.resistance_belief.mean)"),
+      (DAY, "government_strength(w, w[GB_MEAN]), w[GR_MEAN])",
+       "government_strength(w, 1.0), w[GR_MEAN])")),
+    M("muster_on_the_governments_backing_belief", "a raided militia weighs the government's "
+      "belief in US backing, not its own, when choosing to muster (the wrong actor's belief)",
+      (A + "militia.py",
+       "self.push, self.autonomy, self.resolve_belief.mean, self.backing_belief.mean,",
+       ("self.push, self.autonomy, self.resolve_belief.mean,\n"
+        "            self.model.government.backing_belief.mean,")),
+      (DAY, "push(w, m, i), m[i, M_AUTONOMY], m[i, MR_MEAN], m[i, MB_MEAN],",
+       "push(w, m, i), m[i, M_AUTONOMY], m[i, MR_MEAN], w[GB_MEAN],")),
+    M("us_pressure_from_total_casualties", "the US's pressure to act (raid hazard, step-in "
+      "chance) reads all its casualties ever, not the remembered, fading ones: one bad month "
+      "presses it for good",
+      (A + "foreign_force.py",
+       "return backing.us_pressure(self.remembered_casualties, self.casualty_tolerance)",
+       "return backing.us_pressure(self.casualties, self.casualty_tolerance)"),
+      (DAY, "return backing.us_pressure(w[REMEMBERED], w[TOLERANCE])",
+       "return backing.us_pressure(w[CASUALTIES], w[TOLERANCE])")),
+    M("attacks_seen_never_fade", "the government's memory of the attacks attributed to each "
+      "militia never fades (the remembered() decay dropped): whom it raids follows every attack "
+      "since the start",
+      (A + "government.py", "return remembered(value, self.model.day - day, ATTACK_MEMORY_DAYS)",
+       "return value"),
+      (DAY, ("return beliefs.remembered(m[i, SEEN], day - int(m[i, SEEN_DAY]), "
+             "ATTACK_MEMORY_DAYS)"), "return m[i, SEEN]")),
+    M("militia_retaliation_belief_never_forgets", "a militia's belief that deadly attacks bring "
+      "US strikes never forgets toward its prior (left out of the beliefs it forgets)",
+      (A + "militia.py",
+       "for belief in (self.backing_belief, self.resolve_belief, self.retaliation_belief):",
+       "for belief in (self.backing_belief, self.resolve_belief):"),
+      (DAY, "    forget(m, i, MT_ALPHA, MT_ALPHA0, memory)\n", "")),
+    M("government_reads_strikes_as_backing", "the government reads a US strike as evidence that "
+      "the US would step in (as an ally of the struck militia does), though its liaison tells it "
+      "strikes are force protection",
+      (PKG + "model.py",
+       "        for m in self.militias:\n            m.backing_belief.observe(True, beliefs.STRIKE",
+       ("        self.government.backing_belief.observe(True, beliefs.STRIKE_EVIDENCE_OTHERS)\n"
+        "        for m in self.militias:\n"
+        "            m.backing_belief.observe(True, beliefs.STRIKE")),
+      (DAY, "    observe_strike(m, i)\n",
+       ("    observe_strike(m, i)\n"
+        "    observe_world(w, GB_ALPHA, True, beliefs.STRIKE_EVIDENCE_OTHERS)\n"))),
+    # the muster decision and what is at stake
+    M("muster_ignores_autonomy", "a raided militia's chance to muster ignores its autonomy "
+      "from the state (the term dropped from the muster index)",
+      (MECH + "intimidation.py",
+       "return logistic(MUSTER_SHARPNESS * (push + autonomy - expected_resolve",
+       "return logistic(MUSTER_SHARPNESS * (push - expected_resolve")),
+    M("commanders_weigh_as_members", "a detained senior commander weighs as one member in what "
+      "is at stake (the commander_stake term dropped)",
+      (MECH + "intimidation.py", "    return detained + (commander_stake - 1.0) * commanders",
+       "    return detained")),
+    # attacks and raids
+    M("readiness_ignores_cohesion", "a militia's readiness to attack counts its fighters only, "
+      "not its cohesion (strikes' cohesion damage no longer slows attacks)",
+      (MECH + "attacks.py",
+       "    return cohesion * (fighters / initial_fighters if initial_fighters > 0 else 0.0)",
+       "    return fighters / initial_fighters if initial_fighters > 0 else 0.0")),
+    M("raid_hazard_ignores_us_pressure", "the raid hazard ignores the US's pressure to act (the "
+      "pressure_response term dropped from the motive)",
+      (MECH + "enforcement.py",
+       "motive = 1.0 + attack_response * attacks_per_month + pressure_response * us_pressure",
+       "motive = 1.0 + attack_response * attacks_per_month")),
+    M("us_strength_ignores_ground_multiplier", "what stepping in adds counts each committed US "
+      "soldier as one loyal-force equivalent (ground_multiplier dropped)",
+      (MECH + "backing.py", "    return (presence * standoff_share * ground_multiplier\n",
+       "    return (presence * standoff_share\n")),
+    # strikes
+    M("strikes_cost_no_cohesion", "a US strike kills fighters but costs the struck militia no "
+      "cohesion (the line applying it dropped)",
+      (A + "foreign_force.py", "        militia.cohesion -= cohesion_lost\n", ""),
+      (DAY, "    m[i, M_COHESION] -= cohesion_lost\n", "")),
+    M("sovereignty_cost_from_coalition", "a US strike's sovereignty cost comes off the "
+      "government's coalition support, not its authority (the wrong field)",
+      (A + "foreign_force.py", "m.government.shift(authority=-retaliation.SOVEREIGNTY_COST)",
+       "m.government.shift(coalition_support=-retaliation.SOVEREIGNTY_COST)"),
+      (DAY, "government_shift(w, -retaliation.SOVEREIGNTY_COST, 0.0, 0.0)",
+       "government_shift(w, 0.0, 0.0, -retaliation.SOVEREIGNTY_COST)")),
+    M("authority_unclamped", "the government's authority is not kept within [0, 1] when "
+      "shifted (the clamp dropped): wins push it past 1, strikes and losses below 0",
+      (A + "government.py", "self.authority = clamp(self.authority + authority)",
+       "self.authority = self.authority + authority"),
+      (DAY, "w[AUTHORITY] = beliefs.clamp(w[AUTHORITY] + authority)",
+       "w[AUTHORITY] = w[AUTHORITY] + authority")),
+    # the patron
+    M("truce_replaces_a_lower_target", "under a truce the patron's target is set to the truce "
+      "level, not capped at it: a patron already restraining itself below the level is pushed "
+      "up to it",
+      (MECH + "patronage.py",
+       "return min(target, truce_instigation) if day <= truce_until else target",
+       "return truce_instigation if day <= truce_until else target")),
+    M("backlash_not_held_back_by_restraint", "the patron's backlash enters its target in full "
+      "whatever its restraint weight (the (1 - w) factor dropped)",
+      (MECH + "patronage.py", "base + (1.0 - weight) * backlash - restraint",
+       "base + backlash - restraint")),
+    M("war_risk_ignores_us_threat", "the patron's war risk leaves out an announced US threat "
+      "(the us_threat term dropped)",
+      (MECH + "patronage.py",
+       "return min(1.0, escalation + strike_risk * recent_strikes + us_threat)",
+       "return min(1.0, escalation + strike_risk * recent_strikes)")),
+    M("instigation_target_above_one", "the patron's instigation target is not capped at 1 (the "
+      "min dropped): a large backlash takes instigation past its index's range",
+      (MECH + "patronage.py",
+       "return min(1.0, max(0.0, base + (1.0 - weight) * backlash - restraint))",
+       "return max(0.0, base + (1.0 - weight) * backlash - restraint)")),
+    M("campaign_ignored_by_fast_path", "the fast path alone leaves a campaign's support out of "
+      "the militias' resources (one engine changed, not the other)",
+      (DAY, "        patronage.supply(w[RESOURCES], w[CAMPAIGN]),\n",
+       "        w[RESOURCES],\n")),
+    # the day's order
+    M("government_steps_before_the_patron", "the government steps (and may raid) before the "
+      "patron sets today's instigation (the two phases swapped): a raided militia musters on "
+      "yesterday's push",
+      (PKG + "model.py", "        self.patron.step()\n        self.government.step()\n",
+       "        self.government.step()\n        self.patron.step()\n"),
+      (DAY, "        patron_step(day, w, m, ev)\n        hazard = government_recover(rng, w, so)\n",
+       "        hazard = government_recover(rng, w, so)\n"),
+      (DAY, "int(w[RAID_TARGETS]), 0, -1)\n",
+       "int(w[RAID_TARGETS]), 0, -1)\n        patron_step(day, w, m, ev)\n")),
+    M("releases_before_standoffs", "custody cases are handled before the day's standoffs play, "
+      "not after (the two phases swapped): a relent's case gets its release day drawn a day "
+      "later",
+      (PKG + "model.py", ("        for s in self.open_standoffs():\n"
+                          "            standoffs.play_day(self, s)\n"
+                          "        self.government.release_transferred()\n"),
+       ("        self.government.release_transferred()\n"
+        "        for s in self.open_standoffs():\n"
+        "            standoffs.play_day(self, s)\n")),
+      (DAY, ("        for k in range(int(w[N_STANDOFFS])):\n"
+             "            if is_open(so, k):\n"
+             "                play_day(rng, day, w, m, so, ev, k)\n"
+             "        if np.any(m[:, TRANSFERRED]):\n"
+             "            release_transferred(rng, day, w, m, ev)\n"),
+       ("        if np.any(m[:, TRANSFERRED]):\n"
+        "            release_transferred(rng, day, w, m, ev)\n"
+        "        for k in range(int(w[N_STANDOFFS])):\n"
+        "            if is_open(so, k):\n"
+        "                play_day(rng, day, w, m, so, ev, k)\n"))),
 )
 
 

@@ -2334,6 +2334,14 @@ MUTATIONS: tuple[Mutation, ...] = (
       (STATS, "answered = [((answers >= d) & (answers <= d + within_days)).any() for d in triggers]",
        "answered = [(np.abs(answers - d) <= within_days).any() for d in triggers]")),
     # --- twenty-first audit (Dec 2026) --------------------------------------------------------
+    # (before its tests: the model tests killed eighteen of its twenty-two bugs, first failures
+    # in tests/test_mechanisms.py (three), tests/test_wiring.py (three), the fifth, eighth,
+    # twelfth and nineteenth audits' tests (two each), the eleventh and sixteenth audits',
+    # tests/test_invariants.py and tests/test_model_timing.py (one each); four survived: the US's
+    # pressure to act read from all its casualties ever, a militia's belief in retaliation never
+    # forgetting, the government reading a strike as backing, and the government stepping before
+    # the patron; tests/test_wiring_twentyfirst_audit.py, added to them, kills all twenty-two on
+    # its own)
     # beliefs read for real values and real values for beliefs
     M("liaison_echoes_its_own_belief", "a private signal says 'they will step in' with the "
       "government's own belief in backing, not the US's real chance today: the liaison "

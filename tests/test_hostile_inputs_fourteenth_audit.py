@@ -197,3 +197,17 @@ def test_a_manifest_with_parameters_as_a_mapping_keeps_the_briefs_informed_sente
     lacking = n - len(manifest["informed"])
     assert f"does not inform {lacking} of its {n} parameters" in \
         (tmp_path / "r" / "brief.html").read_text()
+
+
+@pytest.mark.parametrize(("key", "kind"), [("null", "null"), ("2020-01-01", "a date"),
+                                           ("true", "true/false")])
+def test_a_figures_key_yaml_reads_as_no_text_is_named_as_written(key, kind, cli, tmp_path):
+    """The audit's open point: such a key in an event's ``figures`` was named
+    ``'events[0] (ct_raid).figures.None.[key]'``."""
+    path = tmp_path / "figkey.yaml"
+    path.write_text("extends: june_2020_replay\nname: figkey\nevents:\n  - name: ct_raid\n"
+                    f"    figures: {{{key}: 3, arrests: 14}}\n", encoding="utf-8")
+    code, _, err = cli("run", path, "-n", 1, "--posterior", "none")
+    assert code == 2 and f"key '{key}' in events[0] (ct_raid).figures is read by YAML as " \
+        f"{kind}" in err, err
+    assert "[key]" not in err

@@ -570,6 +570,8 @@ def _describe(err: dict[str, Any], raw: dict[str, Any]) -> list[str]:
         return [f"unknown field '{path}'{hint} (allowed here: {', '.join(names)})"]
     if err["type"] == "invalid_key":  # pydantic's loc spells a key true as 1
         return [_key_problem(err.get("input"), _readable_loc(loc[:-1], raw))]
+    if loc and loc[-1] == "[key]":  # a key of a mapping field (an event's figures)
+        return [_key_problem(err.get("input"), _readable_loc(loc[:-2], raw))]
     msg = err["msg"].removeprefix("Value error, ")
     info = _walk(loc)[1]
     summary = field_summary(info) if info is not None else ""

@@ -43,7 +43,7 @@ from leverage_sim.outputs import report
 from leverage_sim.outputs.summaries import bootstrap_means, summarise
 from leverage_sim.scenario import labels
 from leverage_sim.scenario import overrides as ov
-from leverage_sim.scenario.limits import as_ordered_list, run_memory_limit
+from leverage_sim.scenario.limits import as_ordered_list, check_seed, run_memory_limit
 from leverage_sim.scenario.loader import Overrides, load_scenario
 from leverage_sim.scenario.schema import Scenario
 from leverage_sim.simulation import posterior as post
@@ -74,6 +74,38 @@ class Comparison:
     seed: int
     overrides: list[str] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        """An :class:`InputError` unless ``results`` maps at least one label to a Results."""
+        if not isinstance(self.results, Mapping) or not self.results or not all(
+                isinstance(res, Results) for res in self.results.values()):
+            raise InputError(f"Comparison's results must map each column's label to its Results "
+                             f"(at least one), got {type(self.results).__name__} "
+                             f"{self.results!r:.80}; leverage_sim.compare builds them.")
+        self.seed = check_seed(self.seed, "Comparison's seed")
+
+    def paired_summaries(self) -> list[pd.DataFrame]:
+        """Each column's summary, checked to be paired with the first column's: the same
+        replication seeds in the same order and the same posterior (so the same parameter
+        draws). Effects are paired differences; columns run on other seeds or draws would give
+        an unpaired difference presented as a paired one, so they are an :class:`InputError`."""
+        def seeds(res: Results) -> np.ndarray | None:
+            column = res.summary.get("seed") if isinstance(res.summary, pd.DataFrame) else None
+            return None if column is None else column.to_numpy()
+
+        first, base = next(iter(self.results.items()))
+        for label, res in self.results.items():
+            mine, theirs = seeds(res), seeds(base)
+            if mine is None or theirs is None or not len(mine) \
+                    or not np.array_equal(mine, theirs) \
+                    or (res.posterior or {}).get("sha256") != (base.posterior or {}).get("sha256"):
+                raise InputError(
+                    f"Column '{label}' of the comparison is not paired with '{first}': effects "
+                    "are paired differences, so every column needs a summary with the same "
+                    "replication seeds (a 'seed' column), in the same order, and the same "
+                    "posterior. Run the columns with leverage_sim.compare, or with run() and "
+                    "one replications, seed and posterior.")
+        return [res.summary for res in self.results.values()]
+
     @property
     def inputs(self) -> str:
         """What was compared, in words: the columns, the overrides common to all and the
@@ -102,12 +134,11 @@ class Comparison:
         percentage points; ``mean``: difference of means), effect, low, high
         (:data:`LEVEL` paired-bootstrap interval)."""
         labels = list(self.results)
-        base = self.results[labels[0]].summary
+        base, *others = self.paired_summaries()
         seed = np.random.SeedSequence(self.seed, spawn_key=(BOOTSTRAP_KEY,))
         a = (1 - LEVEL) / 2
         rows = []
-        for label in labels[1:]:
-            other = self.results[label].summary
+        for label, other in zip(labels[1:], others):
             measures = [(name, "points", 100 * (np.greater(other[col].to_numpy(float), 0)
                                                  .astype(float)
                                                  - np.greater(base[col].to_numpy(float), 0)))

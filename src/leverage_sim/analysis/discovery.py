@@ -20,13 +20,16 @@ the box (all 0-1).
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
+from typing import NoReturn
 
 import numpy as np
 import pandas as pd
 from sklearn.tree import DecisionTreeClassifier
 
 from leverage_sim.errors import InputError
+from leverage_sim.scenario.limits import check_count, check_seed, is_real
 
 
 def _inputs(x: pd.DataFrame, y: object) -> tuple[np.ndarray, np.ndarray]:
@@ -38,7 +41,12 @@ def _inputs(x: pd.DataFrame, y: object) -> tuple[np.ndarray, np.ndarray]:
     if bad:
         raise InputError(f"Parameter columns {bad} have missing or non-numeric values; drop "
                          "failed runs (rows with an error) before scenario discovery.")
-    outcome = np.asarray(y, dtype=float).ravel()
+    try:
+        outcome = np.asarray(y, dtype=float).ravel()
+    except (TypeError, ValueError):
+        raise InputError(f"The outcome must be one 0/1 (or boolean) value per row of the "
+                         f"parameters ({len(values)} rows), e.g. runs['held_firm'] > 0; got "
+                         f"{type(y).__name__} {y!r:.60}.") from None
     if len(outcome) != len(values) or not np.isin(outcome, (0.0, 1.0)).all():
         raise InputError(f"The outcome must be one 0/1 (or boolean) value per row of the "
                          f"parameters ({len(values)} rows); got {len(outcome)} values.")
@@ -72,16 +80,31 @@ class PrimResult:
 
     def select(self, min_density: float = 0.8) -> int:
         """Index of the box with the highest coverage among those with at least
-        ``min_density`` (0-1); the densest box if none reaches it."""
+        ``min_density`` (a share, 0-1: 80 for 80% is refused, not read as unreachable); the
+        densest box if none reaches it."""
+        if not is_real(min_density) or not 0 <= min_density <= 1:
+            raise InputError(f"min_density must be a share between 0 and 1 (e.g. 0.8), got "
+                             f"{min_density!r}.")
         t = self.trajectory
         ok = t[t["density"] >= min_density]
         return int(ok["coverage"].idxmax()) if len(ok) else int(t["density"].idxmax())
 
+    def box_index(self, i: int | None) -> int:
+        """Box ``i``'s position (a row of :attr:`trajectory`), :meth:`select` for None; an
+        :class:`InputError` for anything else."""
+        if i is None:
+            return self.select()
+        if isinstance(i, bool) or not isinstance(i, numbers.Integral) \
+                or not 0 <= i < len(self.boxes):
+            raise InputError(f"Box {i!r} is none of the {len(self.boxes)} boxes PRIM found: give "
+                             f"a row of the trajectory (0 to {len(self.boxes) - 1}), or None "
+                             "for select().")
+        return int(i)
+
     def box(self, i: int | None = None) -> pd.DataFrame:
         """Limits of box ``i`` (default: :meth:`select`), one row per restricted parameter:
         ``low, high`` (inclusive) and the data's ``min, max`` for comparison."""
-        i = self.select() if i is None else i
-        limits = self.boxes[i]
+        limits = self.boxes[self.box_index(i)]
         restricted = (limits != self.data_range).any(axis=1)
         return pd.DataFrame({"low": limits[restricted, 0], "high": limits[restricted, 1],
                              "min": self.data_range[restricted, 0],
@@ -91,9 +114,20 @@ class PrimResult:
 
     def inside(self, x: pd.DataFrame, i: int | None = None) -> np.ndarray:
         """Boolean mask of the rows of ``x`` that fall in box ``i`` (default: :meth:`select`)."""
-        limits = self.boxes[self.select() if i is None else i]
+        limits = self.boxes[self.box_index(i)]
+        if not isinstance(x, pd.DataFrame) or not set(self.parameters) <= set(x.columns):
+            _missing(x, self.parameters)
         values = x[self.parameters].to_numpy(dtype=float)
+
         return ((values >= limits[:, 0]) & (values <= limits[:, 1])).all(axis=1)
+
+
+def _missing(x: object, parameters: list[str]) -> NoReturn:
+    """An :class:`InputError`: ``x`` is no table with every one of ``parameters``."""
+    have = list(x.columns) if isinstance(x, pd.DataFrame) else []
+    raise InputError(f"PrimResult.inside needs a DataFrame with the parameters PRIM used "
+                     f"({', '.join(parameters)}); got {type(x).__name__} lacking "
+                     f"{', '.join(p for p in parameters if p not in have)}.")
 
 
 def _peel_candidates(values: np.ndarray, inside: np.ndarray, limits: np.ndarray,
@@ -155,7 +189,8 @@ def prim(x: pd.DataFrame, y: object, alpha: float = 0.05, mass_min: float = 0.05
     Returns:
         A :class:`PrimResult` with the whole peeling (and pasting) trajectory.
     """
-    if not 0 < alpha < 0.5 or not 0 < mass_min < 1:
+    if not is_real(alpha) or not is_real(mass_min) or not 0 < alpha < 0.5 \
+            or not 0 < mass_min < 1:
         raise InputError(f"PRIM needs 0 < alpha < 0.5 and 0 < mass_min < 1; got alpha={alpha}, "
                          f"mass_min={mass_min}.")
     values, outcome = _inputs(x, y)
@@ -208,6 +243,10 @@ def tree_leaves(x: pd.DataFrame, y: object, max_depth: int = 3, min_leaf: float 
         ``n`` (rows), and ``limits`` ({parameter: (low, high)}, open ends as ±inf; low is
         exclusive, high inclusive, as in the tree's splits).
     """
+    max_depth, seed = check_count(max_depth, "max_depth"), check_seed(seed)
+    if not is_real(min_leaf) or not 0 <= min_leaf <= 0.5:
+        raise InputError(f"min_leaf must be a share of the rows between 0 and 0.5 (e.g. 0.05), "
+                         f"got {min_leaf!r}.")
     values, outcome = _inputs(x, y)
     tree = DecisionTreeClassifier(max_depth=max_depth, random_state=seed,
                                   min_samples_leaf=max(1, int(min_leaf * len(values))))

@@ -11,7 +11,8 @@ from __future__ import annotations
 import pandas as pd
 
 from leverage_sim.errors import InputError
-from leverage_sim.simulation.runner import Results
+from leverage_sim.scenario.limits import check_level
+from leverage_sim.simulation.runner import Results, require_results
 
 RECORD = {
     "arrests": 14,                # CTS raid of 25 June 2020
@@ -33,6 +34,7 @@ def episode_figures(res: Results) -> pd.DataFrame:
     ``released_4d`` (detainees released within 4 days of the raid), ``attacks_after`` (attacks
     on US-linked sites more than 4 days after the raid).
     """
+    require_results(res, "episode_figures' res")
     raid = next((e for e in res.scenario.events if e.action == "raid"), None)
     if raid is None:
         raise InputError(f"Scenario {res.scenario.name} has no scripted raid, so there is no "
@@ -66,6 +68,13 @@ def compare_with_record(figures: pd.DataFrame, level: float = 0.9) -> pd.DataFra
     """The model's figures next to the record: median and central ``level`` interval for
     counts (``released_4d`` over the runs that relented, as in 2020), share of runs for yes/no
     measures."""
+    level = check_level(level)
+    missing = ([name for name in RECORD if name not in figures]
+               if isinstance(figures, pd.DataFrame) else list(RECORD))
+    if missing or figures.empty:
+        raise InputError(f"compare_with_record takes the table of episode_figures(res) (one row "
+                         f"per run, with {', '.join(RECORD)}); got {type(figures).__name__} "
+                         f"{'without ' + ', '.join(missing) if missing else 'with no rows'}.")
     lo, hi = (1 - level) / 2, 1 - (1 - level) / 2
     rows = []
     for name, actual in RECORD.items():

@@ -8,7 +8,8 @@ returns one table of indices per outcome; ``sweep_indices`` does the analysis pa
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import numbers
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,8 @@ from SALib.analyze import sobol as sobol_analyze
 
 from leverage_sim.analysis.sweeps import ensure_sweep
 from leverage_sim.errors import InputError
+from leverage_sim.outputs.summaries import MAX_BOOT
+from leverage_sim.scenario.limits import check_count, check_level, check_seed
 from leverage_sim.sweep import SweepSpec, design_problem, outcome_values
 from leverage_sim.sweep.engine import as_spec
 from leverage_sim.sweep.storage import SweepStore
@@ -27,9 +30,37 @@ Problem = dict[str, Any]
 SA_DESIGNS = ("sobol", "saltelli", "morris")
 
 
+def _numbers(values: Any, what: str) -> np.ndarray:
+    """``values`` as a float array; an :class:`InputError` naming ``what`` if they are not
+    numbers."""
+    try:
+        return np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise InputError(f"The {what} must be numbers, got {type(values).__name__} "
+                         f"{values!r:.60}.") from None
+
+
+def _check_analysis(problem: Problem, level: float, resamples: int, seed: int) -> int:
+    """An :class:`InputError` unless ``problem`` is a SALib problem (``num_vars`` and as many
+    ``names``), ``level`` a share, ``resamples`` a count up to ``MAX_BOOT`` and ``seed`` a
+    seed; returns ``num_vars``."""
+    names = problem.get("names") if isinstance(problem, Mapping) else None
+    k = problem.get("num_vars") if isinstance(problem, Mapping) else None
+    if not isinstance(names, Sequence) or isinstance(names, str) or isinstance(k, bool) \
+            or not isinstance(k, numbers.Integral) or k < 1 or len(names) != k:
+        raise InputError(f"problem must be a SALib problem: a dict with num_vars (a whole "
+                         f"number of parameters) and as many names (and bounds), e.g. "
+                         f"{{'num_vars': 2, 'names': ['a', 'b'], 'bounds': [[0, 1], [0, 1]]}}; "
+                         f"got {problem!r:.80}.")
+    check_level(level)
+    check_count(resamples, "resamples", MAX_BOOT)
+    check_seed(seed)
+    return int(k)
+
+
 def _outputs(problem: Problem, y: Any, n_rows: int | None = None) -> np.ndarray:
     """Model outputs as a finite 1-D float array, checked against the design."""
-    y = np.asarray(y, dtype=float).ravel()
+    y = _numbers(y, "model outputs").ravel()
     if n_rows is not None and len(y) != n_rows:
         raise InputError(f"{len(y)} model outputs for a design of {n_rows} points; pass one "
                          "output per design point, in design order.")
@@ -68,7 +99,7 @@ def sobol_indices(problem: Problem, y: Any, second_order: bool = False, level: f
         the half-width of the ``level`` bootstrap interval. Indices are shares of output variance
         (0-1; estimates can stray slightly outside when the sample is small).
     """
-    k = problem["num_vars"]
+    k = _check_analysis(problem, level, resamples, seed)
     y = _outputs(problem, y)
     if np.ptp(y) == 0:
         raise InputError(f"The output is the same ({y[0]:g}) at every design point, so there is "
@@ -104,7 +135,14 @@ def morris_indices(problem: Problem, x: Any, y: Any, levels: int = 4, level: flo
         importance measure; output units per unit of the parameter's range), ``mu_star_conf``
         (half-width of its ``level`` interval) and ``sigma`` (spread: interactions/non-linearity).
     """
-    x = np.asarray(x, dtype=float)
+    k = _check_analysis(problem, level, resamples, seed)
+    if check_count(levels, "levels") < 2:
+        raise InputError(f"levels (the Morris design's grid levels, num_levels) must be at least "
+                         f"2, got {levels!r}.")
+    x = _numbers(x, "Morris design matrix x")
+    if x.ndim != 2 or x.shape[1] != k:
+        raise InputError(f"The Morris design matrix x must have one column per parameter ({k}), "
+                         f"got shape {x.shape}.")
     y = _outputs(problem, y, len(x))
     res = morris_analyze.analyze(problem, x, y, num_resamples=resamples, conf_level=level,
                                  num_levels=levels, seed=_bootstrap_seed(seed))

@@ -99,4 +99,4 @@ def settings_scenario(name: str, overrides: Iterable[str], values: Mapping[str, 
     Raises:
         InputError: unknown scenario, or an override the scenario rejects.
     """
-    return load_scenario(name, {**normalise(tuple(overrides)), **lever_overrides(values)})
+    return load_scenario(name, {**normalise(overrides), **lever_overrides(values)})

@@ -21,8 +21,9 @@ from leverage_sim.errors import InputError
 from leverage_sim.files.safe_text import chart_text
 from leverage_sim.outputs.report import OUTCOMES, meanings
 from leverage_sim.scenario import labels
+from leverage_sim.scenario.limits import check_level, check_seed, is_real
 from leverage_sim.scenario.schema import GENERIC_FORCE
-from leverage_sim.simulation.runner import Results
+from leverage_sim.simulation.runner import Results, require_results
 
 LABEL_WIDTH = 40
 """Characters per line of a scenario's label in a chart (a name may hold 100: on one line it
@@ -113,6 +114,39 @@ def require(table: object, what: str, *columns: str) -> pd.DataFrame:
     return table
 
 
+def require_mapping(value: object, what: str, of: str) -> Mapping[str, object]:
+    """``value`` if it is a mapping (label -> ``of``); else an :class:`InputError` naming
+    ``what``: a list has no labels for the legend."""
+    if not isinstance(value, Mapping):
+        raise InputError(f"{what} must map each label to its {of} (a dict such as "
+                         f"{{'replay': ...}}: the labels name them in the legend), got "
+                         f"{type(value).__name__}.")
+    return value
+
+
+def require_name(value: object, what: str) -> str:
+    """``value`` if it is text (a column name); else an :class:`InputError` naming ``what``."""
+    if not isinstance(value, str):
+        raise InputError(f"{what} must be one column name (text), got {type(value).__name__} "
+                         f"{value!r}.")
+    return value
+
+
+def check_levels(levels: object) -> list[float]:
+    """``levels`` (the shares of runs that bands hold), sorted, if it is a non-empty list of
+    numbers between 0 and 1; else an :class:`InputError`."""
+    if isinstance(levels, str) or not isinstance(levels, Sequence) or not levels:
+        raise InputError(f"levels must be a non-empty list of shares of runs between 0 and 1, "
+                         f"e.g. (0.5, 0.9), got {levels!r}.")
+    return sorted(check_level(level, "each of levels") for level in levels)
+
+
+def tick_text(value: object) -> str:
+    """A swept value as a tick label: numbers to 3 significant digits, anything else (a
+    name, true/false) as written."""
+    return f"{value:.3g}" if is_real(value) else str(value)
+
+
 def standoff_groups(summary: pd.DataFrame) -> pd.Series:
     """Per replication (index), which way its standoffs went: ``relented`` (at least once),
     ``held firm`` (won at least one, never relented) or ``no standoff decided``."""
@@ -138,12 +172,13 @@ def band_plot(ax: Axes, timeseries: pd.DataFrame, column: str, label: str | None
     """Median of ``column`` over replications by date; the narrowest of ``levels`` as a shaded
     central interval, wider ones as thin lines of the same colour (so that bands of several
     series stay readable when they overlap)."""
+    levels = check_levels(levels)
     _daily(timeseries, column)
     g = timeseries.groupby("date")[column]
     med = g.median()
     line, = ax.plot(med.index, med.to_numpy(), label=label or chart_label(column),
                     color=color, linestyle=linestyle)
-    for i, level in enumerate(sorted(levels)):
+    for i, level in enumerate(levels):
         lo, hi = g.quantile((1 - level) / 2), g.quantile(1 - (1 - level) / 2)
         if i == 0:
             ax.fill_between(med.index, lo.to_numpy(), hi.to_numpy(), color=line.get_color(),
@@ -163,7 +198,8 @@ def split_band_plot(ax: Axes, res: Results, column: str,
     For series that split into runs that relented and runs that held firm (authority,
     autonomy, detainees held): one band across both clusters would show a median that hardly
     any run follows."""
-    _daily(res.timeseries, column)
+    levels = check_levels(levels)
+    _daily(require_results(res, "split_band_plot's res").timeseries, column)
     groups = standoff_groups(res.summary)
     ts = res.timeseries
     for i, (name, colour) in enumerate(GROUP_COLOURS.items()):
@@ -244,6 +280,7 @@ def outcome_bars(ax: Axes, summary: pd.DataFrame, level: float = 0.9,
 def run_overview(res: Results) -> Figure:
     """Four panels: authority by standoff outcome (median, 50/90% bands), attacks per week,
     detainees held by standoff outcome, outcome shares with exact 90% intervals."""
+    require_results(res, "run_overview's res")
     fig, axes = plt.subplots(2, 2, figsize=(12, 8), constrained_layout=True)
     split_band_plot(axes[0, 0], res, "authority")
     weekly_attacks(axes[0, 1], res.timeseries, res.scenario.horizon_days,
@@ -265,8 +302,11 @@ def scenario_bands(ax: Axes, results: Mapping[str, Results], column: str,
 
     ``results`` maps a label (e.g. the scenario name) to its :class:`Results`.
     """
-    if not results:
+    levels = check_levels(levels)
+    if not require_mapping(results, "scenario_bands' results", "Results"):
         raise InputError("scenario_bands needs at least one Results to plot.")
+    for label, res in results.items():
+        require_results(res, f"scenario_bands' results['{label}']")
     for i, (label, res) in enumerate(results.items()):
         band_plot(ax, res.timeseries, column,
                   label=wrapped(f"{label} (n={len(res.summary)})"),
@@ -286,6 +326,7 @@ def scenario_panels(axes: Sequence[Axes], results: Mapping[str, Results], column
                     levels: tuple[float, ...] = (0.5, 0.9)) -> Sequence[Axes]:
     """Small multiples: one panel per scenario (``axes`` in the order of ``results``), each
     with ``column`` split by standoff outcome (:func:`split_band_plot`), on the same axis."""
+    require_mapping(results, "scenario_panels' results", "Results")
     if len(axes) != len(results):
         raise InputError(f"scenario_panels needs one Axes per scenario ({len(results)}), got "
                          f"{len(axes)}.")
@@ -310,7 +351,8 @@ def outcome_shares_by_scenario(ax: Axes, summaries: Mapping[str, pd.DataFrame],
     """
     from leverage_sim.outputs.summaries import summarise
 
-    if not summaries:
+    if not require_mapping(summaries, "outcome_shares_by_scenario's summaries",
+                           "summary table"):
         raise InputError("outcome_shares_by_scenario needs at least one summary table.")
     said = meanings(force)
     shares = {said[name]: f"{col}>0" for name, (col, _) in OUTCOMES.items()}
@@ -399,6 +441,7 @@ def event_timeline(ax: Axes, events: pd.DataFrame, replication: int = 0,
     attacks with casualties, strikes, drawdown; ``force`` names the foreign force). Marker
     labels give the figures (arrests, fighters, detainees, casualties)."""
     require(events, "the events table", "replication", "date", "action", "detail", "value")
+    replication = check_seed(replication, "event_timeline's replication")
     ev = events[events["replication"] == replication].copy()
     if ev.empty:
         raise InputError(f"No events for replication {replication}; replications present: "
@@ -456,7 +499,12 @@ def response_curve(ax: Axes, runs: pd.DataFrame, parameter: str, outcomes: str |
         by: optional second swept parameter: one curve per value.
         force: the foreign force's label in the labels (the base scenario's).
     """
+    parameter = require_name(parameter, "response_curve's parameter")
+    by = None if by is None else require_name(by, "response_curve's by")
     outcomes = [outcomes] if isinstance(outcomes, str) else list(outcomes)
+    if not outcomes:
+        raise InputError("response_curve needs at least one outcome, e.g. 'held_firm>0' or "
+                         "['held_firm>0', 'attacks'].")
     table, centre = _point_stats(runs, outcomes, [parameter] + ([by] if by else []), level,
                                  interval)
     groups = table.groupby(by, sort=True) if by else [(None, table)]
@@ -500,6 +548,11 @@ def heatmap(ax: Axes, runs: pd.DataFrame, x: str, y: str, outcome: str, level: f
         annotate: write the value in each cell (when the grid is at most 12 × 12).
         force: the foreign force's label in the labels (the base scenario's).
     """
+    x, y = require_name(x, "heatmap's x"), require_name(y, "heatmap's y")
+    outcome = require_name(outcome, "heatmap's outcome")
+    if isinstance(cmap, str) and cmap not in plt.colormaps():
+        raise InputError(f"heatmap's cmap '{cmap}' is no matplotlib colour map: give one of "
+                         "matplotlib.pyplot.colormaps(), e.g. 'viridis' or 'magma'.")
     if x == y:
         raise InputError(f"heatmap needs two different parameters, got '{x}' for both x and y; "
                          "for one parameter draw response_curve.")
@@ -507,9 +560,9 @@ def heatmap(ax: Axes, runs: pd.DataFrame, x: str, y: str, outcome: str, level: f
     grid = table.pivot(index=y, columns=x, values=centre[outcome])
     im = ax.imshow(grid.to_numpy(dtype=float), origin="lower", aspect="auto", cmap=cmap,
                    vmin=0, vmax=1 if labels.is_index(outcome) else None)
-    ax.set_xticks(range(grid.shape[1]), [f"{v:.3g}" for v in grid.columns],
+    ax.set_xticks(range(grid.shape[1]), [tick_text(v) for v in grid.columns],
                   rotation=45 if grid.shape[1] > 8 else 0)
-    ax.set_yticks(range(grid.shape[0]), [f"{v:.3g}" for v in grid.index])
+    ax.set_yticks(range(grid.shape[0]), [tick_text(v) for v in grid.index])
     ax.set_xlabel(chart_label(x, force=force))
     ax.set_ylabel(chart_label(y, force=force))
     what = "share of runs" if centre[outcome].endswith("_share") else "mean per run"
@@ -538,6 +591,10 @@ def prim_trajectory(ax: Axes, trajectory: pd.DataFrame, selected: int | None = N
                         c=trajectory["restricted"], cmap="viridis", s=14)
     ax.figure.colorbar(points, ax=ax, label="parameters restricted")
     if selected is not None:
+        if selected not in trajectory.index:
+            raise InputError(f"selected must be a row of the PRIM trajectory (0 to "
+                             f"{len(trajectory) - 1}, e.g. PrimResult.select()), got "
+                             f"{selected!r}.")
         row = trajectory.loc[selected]
         ax.scatter([row["coverage"]], [row["density"]], s=140, facecolors="none",
                    edgecolors="red", label=f"selected box ({row['coverage']:.2f} coverage, "

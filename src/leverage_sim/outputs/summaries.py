@@ -19,7 +19,12 @@ import pandas as pd
 from leverage_sim.errors import InputError
 from leverage_sim.files.safe_yaml import load_text
 from leverage_sim.outputs import report
-from leverage_sim.scenario.limits import check_count, check_seed, is_finite_number, is_real
+from leverage_sim.scenario.limits import (
+    check_count,
+    check_level,
+    check_seed,
+    is_finite_number,
+)
 from leverage_sim.simulation.worker import RUN_COLUMNS
 
 DEFAULT_SHARES = tuple(f"{col}>0" for col, _ in report.OUTCOMES.values())
@@ -109,8 +114,7 @@ def summarise(df: pd.DataFrame, outcomes: Sequence[str] | None = None,
         hint = (" (for a run's Results give its .summary)" if hasattr(df, "summary") else "")
         raise InputError(f"summarise takes a table of runs (a pandas DataFrame: load_sweep(...) "
                          f"or Results.summary){hint}, got {type(df).__name__}.")
-    if not is_real(level) or not 0 < level < 1:
-        raise InputError(f"level must be a number between 0 and 1 (e.g. 0.9), got {level!r}.")
+    check_level(level)
     if interval not in ("bootstrap", "quantile"):
         raise InputError(f"interval must be 'bootstrap' or 'quantile', got '{interval}'.")
     n_boot, seed = check_count(n_boot, "n_boot", MAX_BOOT), check_seed(seed)

@@ -116,6 +116,14 @@ def is_finite_number(x: object) -> bool:
     return is_real(x) and math.isfinite(x)  # type: ignore[arg-type]
 
 
+def check_level(level: float, what: str = "level") -> float:
+    """``level`` (as a ``float``) if it is a real number strictly between 0 and 1 (a
+    confidence level or the share of runs an interval holds); else an :class:`InputError`."""
+    if not is_real(level) or not 0 < level < 1:
+        raise InputError(f"{what} must be a number between 0 and 1 (e.g. 0.9), got {level!r}.")
+    return float(level)
+
+
 def check_seed(seed: int, what: str = "seed") -> int:
     """``seed`` (as an ``int``) if it is a whole number from 0 to ``SEED_MAX``; else an
     :class:`InputError`."""

@@ -133,7 +133,7 @@ def reusable(overrides: Mapping[str, Any] | Iterable[str] | None
     """``overrides`` in a form that can be read more than once: a generator or other one-pass
     iterable of texts becomes a tuple (a function that applies the overrides and then records
     them would otherwise record none); mappings, texts and None are returned as they are."""
-    if overrides is None or isinstance(overrides, Mapping | str) \
+    if overrides is None or isinstance(overrides, Mapping | str | bytes | bytearray) \
             or not isinstance(overrides, Iterable):
         return overrides
     return tuple(overrides)
@@ -151,7 +151,7 @@ def normalise(overrides: Mapping[str, Any] | Iterable[str] | None) -> dict[str, 
         return dict(overrides)
     if isinstance(overrides, str):
         overrides = [overrides]
-    if not isinstance(overrides, Iterable):
+    if isinstance(overrides, bytes | bytearray) or not isinstance(overrides, Iterable):
         raise InputError(f"Overrides {overrides!r}: give a {{path: value}} mapping or "
                          "'path=value' texts, e.g. ['foreign_forces.backing=0.8'].")
     out: dict[str, Any] = {}

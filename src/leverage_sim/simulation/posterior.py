@@ -41,10 +41,10 @@ from pydantic import ValidationError
 
 from leverage_sim.errors import InputError
 from leverage_sim.files.inputs_hash import file_sha256
-from leverage_sim.files.safe_yaml import folder_problem, require_path
+from leverage_sim.files.safe_yaml import folder_problem, require_path, require_switch
 from leverage_sim.scenario import overrides as ov
 from leverage_sim.scenario.distributions import Parameter
-from leverage_sim.scenario.limits import is_finite_number
+from leverage_sim.scenario.limits import as_list, check_seed, is_finite_number
 from leverage_sim.scenario.loader import _walk, field_of, lineage, scenario_lineage, validate
 from leverage_sim.scenario.schema import Scenario, retired
 from leverage_sim.scenario.schema_base import allowed_range, field_summary
@@ -143,7 +143,8 @@ class Posterior:
 
     def draw_index(self, seed: int) -> int:
         """The particle drawn for integer ``seed`` (weighted, reproducible)."""
-        rng = np.random.default_rng(np.random.SeedSequence(int(seed), spawn_key=(DRAW_KEY,)))
+        seed = check_seed(seed, "The seed a posterior draw is taken for (a replication's seed)")
+        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(DRAW_KEY,)))
         return int(rng.choice(self.particles, p=self.weights))
 
     def draw(self, seed: int) -> dict[str, float | int]:
@@ -158,7 +159,11 @@ class Posterior:
         """Which calibrated paths of ``scenario`` take the draw (see the module docstring).
         With ``keep_changes=False`` every calibrated path the scenario has takes it (as in
         the calibration itself and in out-of-sample validation)."""
-        fixed = {named_path(scenario, p) for p in fixed}  # by position or spaced: the same
+        if not isinstance(scenario, Scenario):
+            raise InputError(f"Posterior.use and .apply take a Scenario (leverage_sim."
+                             f"load_scenario(name) gives one), got {type(scenario).__name__} "
+                             f"{scenario!r:.60}.")
+        fixed = {named_path(scenario, p) for p in as_list(fixed)}  # by position or spaced
         base = self.base_for(scenario)
         drawn, kept, absent = [], [], []
         for p in self.paths:
@@ -297,7 +302,7 @@ def check_model(folder: Path, manifest: dict[str, Any], allow_stale: bool | None
     :func:`leverage_sim.simulation.stale.stale_allowed`, set by ``--allow-stale``)."""
     from leverage_sim.simulation import model_fingerprint
 
-    allow = stale_allowed() if allow_stale is None else allow_stale
+    allow = stale_allowed() if allow_stale is None else require_switch(allow_stale, "allow_stale")
     if allow or model_fingerprint.matches(manifest.get("model_fingerprint")):
         return
     recorded = manifest.get("model_fingerprint")
@@ -321,7 +326,7 @@ def load_posterior(path: str | os.PathLike[str], allow_stale: bool | None = None
             negative or do not sum to 1, the calibration did not finish (``status`` is not
             ``complete``), or it was fitted to another model (:func:`check_model`).
     """
-    folder = Path(path)
+    folder = Path(require_path(path, "A posterior folder"))
     manifest_file, table_file = folder / "manifest.json", folder / "posterior.parquet"
     how = ("Give the --out folder of `leverage-sim calibrate`, `default` for the committed "
            "calibration, or `none`.")

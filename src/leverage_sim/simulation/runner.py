@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from leverage_sim.errors import InputError
+from leverage_sim.files.safe_yaml import require_path
 from leverage_sim.scenario import overrides as ov
 from leverage_sim.scenario.limits import (
     check_count,
@@ -100,8 +101,17 @@ class Results:
         :class:`InputError` naming it, before anything is written): :meth:`save` is the way to
         replace a result."""
         check_format(fmt)
-        names = [f"{name}.{fmt}" for name in (*self.TABLES, *(("draws",) if self.posterior
-                                                               else ()))]
+        folder = Path(require_path(folder, "write_tables' folder"))
+        if not folder.is_dir():
+            raise InputError(f"write_tables' folder '{folder}' is not an existing folder: "
+                             "create it first, or use Results.save(out), which creates it.")
+        tables = (*self.TABLES, *(("draws",) if self.posterior else ()))
+        for name in tables:
+            if not isinstance(getattr(self, name), pd.DataFrame):
+                raise InputError(f"Results.{name} must be a pandas DataFrame to be written, "
+                                 f"got {type(getattr(self, name)).__name__}: put back the "
+                                 "table the run returned (or a DataFrame in its place).")
+        names = [f"{name}.{fmt}" for name in tables]
         there = [name for name in names if os.path.lexists(Path(folder) / name)]
         if there:
             raise InputError(f"'{folder}' already holds {', '.join(there)}: write_tables "
@@ -115,6 +125,17 @@ class Results:
             df.to_parquet(path, index=False) if fmt == "parquet" else df.to_csv(path, index=False)
             paths.append(path)
         return paths
+
+
+def require_results(res: object, what: str) -> Results:
+    """``res`` if it is a :class:`Results` (what :func:`leverage_sim.run` returns); else an
+    :class:`InputError` naming ``what`` and what it got (a table is not its run)."""
+    if not isinstance(res, Results):
+        hint = (" (a table: give the Results it came from)" if isinstance(res, pd.DataFrame)
+                else "")
+        raise InputError(f"{what} must be the Results of leverage_sim.run, got "
+                         f"{type(res).__name__}{hint}.")
+    return res
 
 
 def _loop(progress: Callable[[Iterable[int]], Iterable[int]] | None, n: int) -> Iterable[int]:

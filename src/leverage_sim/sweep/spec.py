@@ -143,6 +143,7 @@ class SweepSpec(FrozenStrict):
         (n evenly spaced values, ends included), ``patron.instigation=0.2,0.5,0.8`` (values) or
         ``x=0.1:0.9`` (continuous uniform, for non-grid designs), given with ``option``
         (named in errors)."""
+        base = require_path(base, "The sweep's base scenario (its name or YAML path)")
         data = {"name": name or f"{Path(base).stem}_sweep", "base": base,
                 "overrides": ov.normalise(overrides), "parameters": parse_params(params, option),
                 "design": design, "samples": samples, "replications": replications,

@@ -33,7 +33,9 @@
   (silently seed 1) or 2**64 (a seed no run has), ``use``/``apply`` with a scenario name,
   ``use(fixed="a.b")`` read as characters, ``load_posterior(5)`` and ``load_posterior(path,
   allow_stale="no")``, which allowed a stale posterior;
-- ``SweepSpec.from_cli(None, ...)`` (a ``TypeError`` from pathlib).
+- ``SweepSpec.from_cli(None, ...)`` (a ``TypeError`` from pathlib);
+- ``sweep_indices``/``sensitivity`` with one outcome as text (``"attacks"``) read it as its
+  characters ("Outcome 'a': no column 'a'"), and with none returned an empty answer.
 
 Tried and already refused or handled, so not repeated here: ``run`` with seeds -1, 2**63, 1.0,
 ``True``, ``"1"``, replications 0 or ``pd.NA``, bytes or a list for the scenario, an unknown or
@@ -63,7 +65,7 @@ import pytest
 import leverage_sim as ls
 from leverage_sim.analysis import episode, prim, tree_leaves
 from leverage_sim.analysis.comparison import Comparison
-from leverage_sim.analysis.sensitivity import morris_indices, sobol_indices
+from leverage_sim.analysis.sensitivity import morris_indices, sobol_indices, sweep_indices
 from leverage_sim.dashboard.model import DashboardModel
 from leverage_sim.errors import InputError
 from leverage_sim.outputs import plots
@@ -249,3 +251,13 @@ def test_posterior_draws_take_only_seeds_and_scenarios(res, tmp_path):
 def test_a_sweep_from_python_pieces_names_a_missing_base():
     with pytest.raises(InputError, match="The sweep's base scenario"):
         SweepSpec.from_cli(None, ["foreign_forces.backing=0:1:3"])
+
+
+def test_sensitivity_takes_one_outcome_as_text_and_refuses_none(tmp_path):
+    spec = SweepSpec.from_cli("june_2020_replay", ["foreign_forces.backing=0:1",
+                                                   "government.resolve=0.2:0.8"],
+                              design="morris", samples=2, replications=1, seed=1)
+    ls.run_sweep(spec, tmp_path / "sa", workers=1)
+    assert list(sweep_indices(tmp_path / "sa", "attacks")) == ["attacks"]  # not 'a', 't', ...
+    with pytest.raises(InputError, match="outcomes must be one or more outcomes"):
+        sweep_indices(tmp_path / "sa", [])

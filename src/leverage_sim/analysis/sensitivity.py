@@ -21,7 +21,7 @@ from SALib.analyze import sobol as sobol_analyze
 from leverage_sim.analysis.sweeps import ensure_sweep
 from leverage_sim.errors import InputError
 from leverage_sim.outputs.summaries import MAX_BOOT
-from leverage_sim.scenario.limits import check_count, check_level, check_seed
+from leverage_sim.scenario.limits import as_list, check_count, check_level, check_seed
 from leverage_sim.sweep import SweepSpec, design_problem, outcome_values
 from leverage_sim.sweep.engine import as_spec
 from leverage_sim.sweep.storage import SweepStore
@@ -56,6 +56,16 @@ def _check_analysis(problem: Problem, level: float, resamples: int, seed: int) -
     check_count(resamples, "resamples", MAX_BOOT)
     check_seed(seed)
     return int(k)
+
+
+def _outcomes(outcomes: str | Sequence[str]) -> list[str]:
+    """``outcomes`` as a list of outcome texts (one text is one outcome, not its characters);
+    an :class:`InputError` for none or one that is no text."""
+    names = as_list(outcomes)
+    if not names or not all(isinstance(o, str) for o in names):
+        raise InputError(f"outcomes must be one or more outcomes (texts such as 'attacks' or "
+                         f"'held_firm>0'), got {outcomes!r:.80}.")
+    return names
 
 
 def _outputs(problem: Problem, y: Any, n_rows: int | None = None) -> np.ndarray:
@@ -151,12 +161,13 @@ def morris_indices(problem: Problem, x: Any, y: Any, levels: int = 4, level: flo
                         index=pd.Index(problem["names"], name="parameter"))
 
 
-def sweep_indices(out: str | Path, outcomes: Sequence[str], level: float = 0.95,
+def sweep_indices(out: str | Path, outcomes: str | Sequence[str], level: float = 0.95,
                   seed: int = 0) -> dict[str, pd.DataFrame]:
     """Indices of each outcome from a finished ``sobol``/``saltelli`` or ``morris`` sweep in
     ``out``: :func:`sobol_indices` or :func:`morris_indices` on the per-point mean of the
     outcome over replications (shares as 0-1). Parameters are named by their dotted paths and
     measured over their swept range/distribution (the design's unit cube)."""
+    outcomes = _outcomes(outcomes)
     spec = SweepStore(out).read_manifest()["spec"]
     if spec["design"] not in SA_DESIGNS:
         raise InputError(f"The sweep in '{out}' has design {spec['design']}; sensitivity "
@@ -168,7 +179,7 @@ def sweep_indices(out: str | Path, outcomes: Sequence[str], level: float = 0.95,
             for o in outcomes}
 
 
-def sensitivity(spec: SweepSpec | str | Path, out: str | Path, outcomes: Sequence[str],
+def sensitivity(spec: SweepSpec | str | Path, out: str | Path, outcomes: str | Sequence[str],
                 level: float = 0.95, executor: str = "local", workers: int | None = None,
                 quiet: bool = True, seed: int = 0, rerun_stale: bool = False
                 ) -> dict[str, pd.DataFrame]:
@@ -176,7 +187,7 @@ def sensitivity(spec: SweepSpec | str | Path, out: str | Path, outcomes: Sequenc
     parallel on ``executor``, seeded by the spec, resumable in ``out`` — and return the
     indices of each outcome (see :func:`sweep_indices`; ``seed`` seeds the bootstrap;
     ``rerun_stale`` as :func:`~leverage_sim.analysis.ensure_sweep`'s)."""
-    spec = as_spec(spec)
+    spec, outcomes = as_spec(spec), _outcomes(outcomes)  # before the sweep runs
     if spec.design not in SA_DESIGNS:
         raise InputError(f"Sweep '{spec.name}' has design {spec.design}; sensitivity analysis "
                          f"needs design: {' or '.join(SA_DESIGNS)} (with samples: N).")

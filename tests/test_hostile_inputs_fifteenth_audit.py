@@ -261,3 +261,11 @@ def test_sensitivity_takes_one_outcome_as_text_and_refuses_none(tmp_path):
     assert list(sweep_indices(tmp_path / "sa", "attacks")) == ["attacks"]  # not 'a', 't', ...
     with pytest.raises(InputError, match="outcomes must be one or more outcomes"):
         sweep_indices(tmp_path / "sa", [])
+
+
+@pytest.mark.parametrize("outcomes", [5, {"attacks": 1}, ["attacks", 5]])
+def test_response_curve_names_outcomes_of_the_wrong_kind(outcomes, ax):
+    """The audit's open point: ``outcomes=5`` raised a TypeError and a mapping silently drew
+    its keys."""
+    with pytest.raises(InputError, match="response_curve's outcomes"):
+        plots.response_curve(ax, _runs(), "foreign_forces.backing", outcomes)

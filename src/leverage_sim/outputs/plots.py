@@ -21,7 +21,7 @@ from leverage_sim.errors import InputError
 from leverage_sim.files.safe_text import chart_text
 from leverage_sim.outputs.report import OUTCOMES, meanings
 from leverage_sim.scenario import labels
-from leverage_sim.scenario.limits import check_level, check_seed, is_real
+from leverage_sim.scenario.limits import as_list, check_level, check_seed, is_real
 from leverage_sim.scenario.schema import GENERIC_FORCE
 from leverage_sim.simulation.runner import Results, require_results
 
@@ -501,7 +501,12 @@ def response_curve(ax: Axes, runs: pd.DataFrame, parameter: str, outcomes: str |
     """
     parameter = require_name(parameter, "response_curve's parameter")
     by = None if by is None else require_name(by, "response_curve's by")
-    outcomes = [outcomes] if isinstance(outcomes, str) else list(outcomes)
+    if isinstance(outcomes, Mapping):
+        raise InputError("response_curve's outcomes must be one outcome or a list of them, "
+                         f"not a mapping (got {type(outcomes).__name__}), e.g. 'held_firm>0' or "
+                         "['held_firm>0', 'attacks'].")
+    outcomes = [require_name(o, "each of response_curve's outcomes")
+                for o in as_list(outcomes, (str,))]
     if not outcomes:
         raise InputError("response_curve needs at least one outcome, e.g. 'held_firm>0' or "
                          "['held_firm>0', 'attacks'].")

@@ -2493,6 +2493,150 @@ MUTATIONS: tuple[Mutation, ...] = (
         "        for k in range(int(w[N_STANDOFFS])):\n"
         "            if is_open(so, k):\n"
         "                play_day(rng, day, w, m, so, ev, k)\n"))),
+    # --- twenty-second audit (Dec 2026): fights --------------------------------------------------
+    # (operations and clashes: mechanisms/operation.py, standoffs.fight_day / fight_strengths /
+    # close, LeverageModel.operation, and their fast-path mirror)
+    M("fight_day_raises_no_escalation", "a day of fighting does not raise escalation (its "
+      "per_clash step dropped): only a clash's start does, so a long fight adds no war risk",
+      (PKG + "standoffs.py",
+       '    s.government_killed += government_killed\n    model.raise_escalation("per_clash")\n',
+       "    s.government_killed += government_killed\n"),
+      (DAY, "    so[s, S_GOV_KILLED] += government_killed\n    raise_escalation(w, ESC_PER_CLASH)\n",
+       "    so[s, S_GOV_KILLED] += government_killed\n")),
+    M("withdraw_on_believed_contest", "the militia decides to leave the streets on the "
+      "government's believed contest (its beliefs in backing and resistance), not the real one",
+      (PKG + "standoffs.py", "op.withdraw_probability(\n            actual, militia.push",
+       "op.withdraw_probability(\n            believed, militia.push"),
+      (DAY, "operation.withdraw_probability(\n            actual, push(w, m, i)",
+       "operation.withdraw_probability(\n            believed, push(w, m, i)")),
+    M("withdrawal_reads_first_militias_hold_ground", "a militia in a fight leaves the streets "
+      "with the first militia's (KH's) hold_ground, not its own (wrong militia index)",
+      (PKG + "standoffs.py", "militia.hold_ground, gov.decision_sharpness):",
+       "model.militias[0].hold_ground, gov.decision_sharpness):"),
+      (DAY, "m[i, HOLD_GROUND], w[SHARPNESS]):", "m[0, HOLD_GROUND], w[SHARPNESS]):")),
+    M("fight_strength_scaled_by_resolve", "a fight's government strength scales its troops by "
+      "the government's resolve, not its authority (the wrong field)",
+      (PKG + "standoffs.py", "s_gov = mech.government_strength(s.troops, gov.authority,",
+       "s_gov = mech.government_strength(s.troops, gov.resolve,"),
+      (DAY, "standoff.government_strength(int(so[s, S_TROOPS]), w[AUTHORITY],",
+       "standoff.government_strength(int(so[s, S_TROOPS]), w[RESOLVE],")),
+    M("fight_ignores_militia_cohesion", "a fight weighs the militia's fighters at full "
+      "cohesion, whatever strikes have taken from it (cohesion dropped from S_m)",
+      (PKG + "standoffs.py",
+       "s_mil = mech.militia_strength(militia.fighters, militia.cohesion, muster, pool,",
+       "s_mil = mech.militia_strength(militia.fighters, 1.0, muster, pool,"),
+      (DAY, "standoff.militia_strength(fighters(m, i), m[i, M_COHESION], muster, pool,",
+       "standoff.militia_strength(fighters(m, i), 1.0, muster, pool,")),
+    M("government_losses_from_own_strength", "the government's dead in a fight are drawn on its "
+      "own strength, not the militia's (the wrong side's strength)",
+      (PKG + "standoffs.py", "op.draw_losses(rng, s.troops, militia.combat_lethality, s_mil)",
+       "op.draw_losses(rng, s.troops, militia.combat_lethality, s_gov)"),
+      (DAY, ("operation.draw_losses(rng, int(so[s, S_TROOPS]), m[i, M_LETHALITY],\n"
+             "                                              s_mil)"),
+       ("operation.draw_losses(rng, int(so[s, S_TROOPS]), m[i, M_LETHALITY],\n"
+        "                                              s_gov)"))),
+    M("fight_halt_on_militias_backing_belief", "the government presses on or halts a fight "
+      "weighing the US by the militia's belief in backing, not its own (the wrong actor)",
+      (PKG + "standoffs.py",
+       "    backing_term = 1.0 if s.us_stepped_in else gov.backing_belief.mean\n"
+       "    believed = mech.contest_ratio(fight_strengths",
+       "    backing_term = 1.0 if s.us_stepped_in else militia.backing_belief.mean\n"
+       "    believed = mech.contest_ratio(fight_strengths"),
+      (DAY, "    backing_term = 1.0 if so[s, S_STEPPED_IN] != 0 else w[GB_MEAN]\n",
+       "    backing_term = 1.0 if so[s, S_STEPPED_IN] != 0 else m[i, MB_MEAN]\n")),
+    M("fight_halt_on_militias_resolve_belief", "the government weighs the militia's strength "
+      "by the militia's belief in the government's resolve, not its own belief that the "
+      "militia resists (the wrong actor's belief)",
+      (PKG + "standoffs.py", "op.believed_militia_strength(s_mil, gov.resistance_belief.mean)",
+       "op.believed_militia_strength(s_mil, militia.resolve_belief.mean)"),
+      (DAY, "operation.believed_militia_strength(s_mil, w[GR_MEAN])",
+       "operation.believed_militia_strength(s_mil, m[i, MR_MEAN])")),
+    M("ceasefire_counted_from_the_opening", "a ceasefire takes hold talks_days after the fight "
+      "opened, not after the talks opened (the wrong day)",
+      (PKG + "standoffs.py", "op.ceasefire_day(model.day, patron.talks_days)",
+       "op.ceasefire_day(s.opened_day, patron.talks_days)"),
+      (DAY, "operation.ceasefire_day(day, int(w[TALKS_DAYS]))",
+       "operation.ceasefire_day(int(so[s, S_OPENED]), int(w[TALKS_DAYS]))")),
+    M("defection_logged_without_deserters", "a day of fighting logs a defection event even "
+      "when no one deserts (the 'if deserters' guard dropped)",
+      (PKG + "standoffs.py", "    if deserters:\n        s.troops -= deserters",
+       "    if True:\n        s.troops -= deserters"),
+      (DAY, "    if deserters:\n        so[s, S_TROOPS] -= deserters",
+       "    if True:\n        so[s, S_TROOPS] -= deserters")),
+    M("fight_halt_counts_as_a_win", "a government that halts a fight is booked as winning it "
+      "(clash_won for clash_lost)",
+      (PKG + "standoffs.py",
+       '    if not gov.holds_firm(believed, s.pressure):\n        return close(model, s, "clash_lost",',
+       '    if not gov.holds_firm(believed, s.pressure):\n        return close(model, s, "clash_won",'),
+      (DAY, "        close(day, w, m, so, ev, s, CLASH_LOST, 0, K_HALTS,",
+       "        close(day, w, m, so, ev, s, CLASH_WON, 0, K_HALTS,")),
+    M("fight_goes_on_without_troops", "a fight whose government troops are all gone goes on "
+      "(<= for < : the check never fires), with the US alone or a halt by belief",
+      (PKG + "standoffs.py", "    if s.troops <= 0:\n        return close(",
+       "    if s.troops < 0:\n        return close("),
+      (DAY, "    if so[s, S_TROOPS] <= 0:\n        close(",
+       "    if so[s, S_TROOPS] < 0:\n        close(")),
+    M("operation_opening_teaches_nothing", "the government's belief that militias resist "
+      "learns nothing from an operation's opening (resisting or standing down)",
+      (PKG + "model.py",
+       "        self.government.resistance_belief.observe(resists)\n        if not resists:\n"
+       '            self.record(militia.name, "comply"',
+       '        if not resists:\n            self.record(militia.name, "comply"'),
+      (DAY, "    resists = not rng.random() < p\n    observe_world(w, GR_ALPHA, resists)\n",
+       "    resists = not rng.random() < p\n")),
+    M("operation_troops_from_capacity", "an operation fights with the government's enforcement "
+      "capacity, not the troops the script sends (the wrong figure)",
+      (PKG + "model.py", "fighting = operation.committed_forces(troops, self.government.committed_share)",
+       "fighting = operation.committed_forces(self.government.enforcement_capacity,\n"
+       "                                              self.government.committed_share)"),
+      (DAY, "fighting = operation.committed_forces(troops, w[COMMITTED_SHARE])",
+       "fighting = operation.committed_forces(w[CAPACITY], w[COMMITTED_SHARE])")),
+    M("withdrawal_losses_over_remaining_fighters", "the militia weighs its dead against the "
+      "fighters it has left, not those it started the fight with (current for starting force)",
+      (PKG + "standoffs.py", "op.loss_share(s.militia_killed, s.militia_start)",
+       "op.loss_share(s.militia_killed, militia.fighters)"),
+      (DAY, "operation.loss_share(so[s, S_MIL_KILLED], so[s, S_MIL_START])",
+       "operation.loss_share(so[s, S_MIL_KILLED], fighters(m, i))")),
+    M("stand_down_with_the_us_in_full", "the militia judges an operation's opening with the US "
+      "in full, as if it had stepped in, not weighted by its belief in backing",
+      (PKG + "model.py", "standoffs.fight_strengths(self, s, militia.backing_belief.mean)",
+       "standoffs.fight_strengths(self, s, 1.0)"),
+      (DAY, "fight_strengths(w, m, so, k, m[i, MB_MEAN])", "fight_strengths(w, m, so, k, 1.0)")),
+    M("talks_booked_under_the_government", "the patron's talks are logged with the government "
+      "as their actor (the wrong actor)",
+      (PKG + "standoffs.py", 'model.record("patron", "talks", s.militia,',
+       'model.record("government", "talks", s.militia,'),
+      (DAY, "record(ev, day, STR_PATRON, A_TALKS,", "record(ev, day, STR_GOVERNMENT, A_TALKS,")),
+    M("fighting_booked_under_the_militia", "a day of fighting is logged with the militia as "
+      "actor and the government as target (actor and target swapped)",
+      (PKG + "standoffs.py", 'model.record("government", "fighting", s.militia,',
+       'model.record(s.militia, "fighting", "government",'),
+      (DAY, "record(ev, day, STR_GOVERNMENT, A_FIGHTING, militia_name(i),",
+       "record(ev, day, militia_name(i), A_FIGHTING, STR_GOVERNMENT,")),
+    M("clash_fights_the_whole_militia", "a muster's clash meets the whole militia, as an "
+      "operation does, not the share its muster committed",
+      (PKG + "standoffs.py",
+       "muster, pool = (1, 1) if s.operation else (s.muster, militia.local_fighters)",
+       "muster, pool = (1, 1)"),
+      (DAY, "    if so[s, S_OPERATION] != 0:\n        muster, pool = 1, 1",
+       "    if True:\n        muster, pool = 1, 1")),
+    M("clash_share_fast_path_over_all_fighters", "the fast path alone commits to a clash the "
+      "muster's share of all the militia's fighters, not of its local fighters (the agent path "
+      "right)",
+      (DAY, "muster, pool = int(so[s, S_MUSTER]), int(m[i, LOCAL_FIGHTERS])",
+       "muster, pool = int(so[s, S_MUSTER]), fighters(m, i)")),
+    M("desertion_ignores_cohesion", "desertion is drawn as if the force had no cohesion at all "
+      "(force_cohesion not passed: 0)",
+      (PKG + "standoffs.py", "op.desertion_share(gov.desertion_rate, gov.force_cohesion, actual,",
+       "op.desertion_share(gov.desertion_rate, 0.0, actual,"),
+      (DAY, "operation.desertion_share(w[DESERTION_RATE], w[FORCE_COHESION], actual,",
+       "operation.desertion_share(w[DESERTION_RATE], 0.0, actual,")),
+    M("clash_losses_over_the_muster", "a clash weighs the militia's dead against its muster, "
+      "not its whole force at the clash's start (the militia_start recorded wrong)",
+      (PKG + "standoffs.py", "                    militia.fighters, model.day + op.MAX_CLASH_DAYS)",
+       "                    s.muster, model.day + op.MAX_CLASH_DAYS)"),
+      (DAY, "fighters(m, i), day + operation.MAX_CLASH_DAYS)",
+       "int(so[s, S_MUSTER]), day + operation.MAX_CLASH_DAYS)")),
 )
 
 

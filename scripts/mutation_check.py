@@ -63,7 +63,7 @@ MODEL_TESTS = (  # agent-path and fast tests first: with -x the first failure en
     "tests/test_wiring_fifteenth_audit.py", "tests/test_wiring_sixteenth_audit.py",
     "tests/test_wiring_seventeenth_audit.py", "tests/test_wiring_eighteenth_audit.py",
     "tests/test_wiring_nineteenth_audit.py", "tests/test_wiring_twentieth_audit.py",
-    "tests/test_wiring_twentyfirst_audit.py",
+    "tests/test_wiring_twentyfirst_audit.py", "tests/test_wiring_twentysecond_audit.py",
     "tests/test_calibration_statistics.py",  # the episode statistics (eighth audit on): seconds
     "tests/test_model_timing.py", "tests/test_long_run.py",
     "tests/test_clash_path.py", "tests/test_statics_seeds.py", "tests/test_comparative_statics.py",
@@ -2538,10 +2538,10 @@ MUTATIONS: tuple[Mutation, ...] = (
     M("fight_halt_on_militias_backing_belief", "the government presses on or halts a fight "
       "weighing the US by the militia's belief in backing, not its own (the wrong actor)",
       (PKG + "standoffs.py",
-       "    backing_term = 1.0 if s.us_stepped_in else gov.backing_belief.mean\n"
-       "    believed = mech.contest_ratio(fight_strengths",
-       "    backing_term = 1.0 if s.us_stepped_in else militia.backing_belief.mean\n"
-       "    believed = mech.contest_ratio(fight_strengths"),
+       ("    backing_term = 1.0 if s.us_stepped_in else gov.backing_belief.mean\n"
+        "    believed = mech.contest_ratio(fight_strengths"),
+       ("    backing_term = 1.0 if s.us_stepped_in else militia.backing_belief.mean\n"
+        "    believed = mech.contest_ratio(fight_strengths")),
       (DAY, "    backing_term = 1.0 if so[s, S_STEPPED_IN] != 0 else w[GB_MEAN]\n",
        "    backing_term = 1.0 if so[s, S_STEPPED_IN] != 0 else m[i, MB_MEAN]\n")),
     M("fight_halt_on_militias_resolve_belief", "the government weighs the militia's strength "
@@ -2579,16 +2579,16 @@ MUTATIONS: tuple[Mutation, ...] = (
     M("operation_opening_teaches_nothing", "the government's belief that militias resist "
       "learns nothing from an operation's opening (resisting or standing down)",
       (PKG + "model.py",
-       "        self.government.resistance_belief.observe(resists)\n        if not resists:\n"
-       '            self.record(militia.name, "comply"',
+       ("        self.government.resistance_belief.observe(resists)\n        if not resists:\n"
+        '            self.record(militia.name, "comply"'),
        '        if not resists:\n            self.record(militia.name, "comply"'),
       (DAY, "    resists = not rng.random() < p\n    observe_world(w, GR_ALPHA, resists)\n",
        "    resists = not rng.random() < p\n")),
     M("operation_troops_from_capacity", "an operation fights with the government's enforcement "
       "capacity, not the troops the script sends (the wrong figure)",
       (PKG + "model.py", "fighting = operation.committed_forces(troops, self.government.committed_share)",
-       "fighting = operation.committed_forces(self.government.enforcement_capacity,\n"
-       "                                              self.government.committed_share)"),
+       ("fighting = operation.committed_forces(self.government.enforcement_capacity,\n"
+        "                                              self.government.committed_share)")),
       (DAY, "fighting = operation.committed_forces(troops, w[COMMITTED_SHARE])",
        "fighting = operation.committed_forces(w[CAPACITY], w[COMMITTED_SHARE])")),
     M("withdrawal_losses_over_remaining_fighters", "the militia weighs its dead against the "

@@ -54,19 +54,6 @@ def _ends(sc, seeds=range(1, 3)) -> list[list[tuple[int, str]]]:
 
 
 # ---- each day of fighting -----------------------------------------------------------------------
-def test_each_day_of_fighting_raises_escalation_by_the_clash_weight(replay):
-    """Escalation starting at 0 and not decaying: an operation opened on day 0 (KH fights, no
-    one dies, the US stays out, no attack) has two days of fighting by the end of day 2, so
-    escalation is exactly 2 × per_clash (0 without the daily step), on both engines."""
-    sc = _scenario(replay, **{**FIGHT, **NO_LOSSES, "escalation.initial": 0.0,
-                              "escalation.decay": 0.0, "events": [_operation(2000, 5)]})
-    per_clash = sc.escalation.per_clash
-    assert per_clash > 0
-    for seed in (1, 2):
-        for esc in _finals(sc, lambda model: model.escalation, lambda w, m: w[L.ESC], seed):
-            assert esc == pytest.approx(2 * per_clash)
-
-
 def test_a_fights_strengths_count_authority_cohesion_the_muster_share_and_allies(replay):
     """fight_strengths on both paths, the government's authority (0.3) unlike its resolve (0.9)
     and KH's cohesion 0.5: 2,000 troops give S_g = 2,000 × (0.5 + 0.5 × 0.3) + b × U; an

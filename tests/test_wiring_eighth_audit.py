@@ -37,14 +37,16 @@ from .test_wiring_seventh_audit import _raid
 
 
 # ---- whom the government raids ----------------------------------------------------------------
-def _share_raided(replay, name: str, resistance: float, draws: int = 2000) -> list[float]:
+def _share_raided(replay, name: str, resistance: float, draws: int = 2000,
+                  more: dict | None = None) -> list[float]:
     """The share of ``draws`` target choices that fall on ``name`` for a government whose
-    belief that militias resist has mean ``resistance`` (belief in US backing 0.05, no attacks
-    seen), on the agent path and on the fast path."""
+    belief that militias resist has mean ``resistance`` (belief in US backing 0.05 unless
+    ``more`` overrides it, no attacks seen), KSS made strong (3,000 local fighters, cohesion
+    1), on the agent path and on the fast path."""
     sc = _scenario(replay, **{"government.prior_resistance": resistance,
                               "government.prior_backing": 0.05,
                               "militias[KSS].local_fighters": 3000,
-                              "militias[KSS].cohesion": 1.0})
+                              "militias[KSS].cohesion": 1.0, **(more or {})})
     model = LeverageModel(sc, 1, collect_data=False)
     agent = [model.government.choose_target(model.militias).name for _ in range(draws)]
     wd, rng = build(sc), seeded_generator(1)

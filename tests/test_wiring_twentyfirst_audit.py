@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import pytest
 
-from leverage_sim.simulation.fastpath import build, seeded_generator
 from leverage_sim.simulation.fastpath import day as fastday
 from leverage_sim.simulation.fastpath import layout as L
 from leverage_sim.simulation.mechanisms import (
@@ -30,13 +29,12 @@ from leverage_sim.simulation.mechanisms import (
     patronage,
     retaliation,
 )
-from leverage_sim.simulation.model import LeverageModel
 
+from .test_wiring_eighth_audit import _share_raided as eighth_audit_share_raided
 from .test_wiring_fifteenth_audit import _logs
 from .test_wiring_fifth_audit import (
     FULL_RELENT,
     HARMLESS,
-    NAMES,
     NO_ATTACKS,
     NO_THREATS,
     _events,
@@ -135,20 +133,11 @@ def test_the_liaison_reports_the_uss_real_chance_not_the_governments_belief(repl
 def _share_raided(replay, name: str, prior_backing: float, draws: int = 2000) -> list[float]:
     """The share of ``draws`` target choices falling on ``name`` for a government expecting
     resistance (0.95) whose belief in US backing is ``prior_backing`` (worth 1,000), KSS made
-    strong (3,000 local fighters, cohesion 1), no attacks seen: on the agent path and on the
-    fast path (the eighth audit's draws)."""
-    sc = _scenario(replay, **{"government.prior_resistance": 0.95,
-                              "government.prior_backing": prior_backing,
-                              "government.prior_strength": 1000,
-                              "militias[KSS].local_fighters": 3000,
-                              "militias[KSS].cohesion": 1.0})
-    model = LeverageModel(sc, 1, collect_data=False)
-    agent = [model.government.choose_target(model.militias).name for _ in range(draws)]
-    wd, rng = build(sc), seeded_generator(1)
-    w, m = wd.w.copy(), wd.m.copy()
-    fastday.allocate(w, m, True)
-    fast = [NAMES[fastday.choose_target(rng, 0, w, m)] for _ in range(draws)]
-    return [picks.count(name) / draws for picks in (agent, fast)]
+    strong, no attacks seen: on the agent path and on the fast path (the eighth audit's
+    draws)."""
+    return eighth_audit_share_raided(replay, name, 0.95, draws,
+                                     {"government.prior_backing": prior_backing,
+                                      "government.prior_strength": 1000})
 
 
 def test_whom_to_raid_weighs_the_risk_on_the_governments_belief_in_backing(replay):

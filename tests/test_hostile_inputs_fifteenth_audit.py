@@ -269,3 +269,10 @@ def test_response_curve_names_outcomes_of_the_wrong_kind(outcomes, ax):
     its keys."""
     with pytest.raises(InputError, match="response_curve's outcomes"):
         plots.response_curve(ax, _runs(), "foreign_forces.backing", outcomes)
+
+
+def test_compare_refuses_a_mapping_of_scenarios_instead_of_reading_its_keys():
+    """The audit's open point: ``compare({"a": ..., "b": ...})`` looked up scenarios named 'a'
+    and 'b' (a mapping's keys), and said "No scenario named 'a'"."""
+    with pytest.raises(InputError, match="not a mapping .* keys 'a', 'b'"):
+        ls.compare({"a": "june_2020_replay", "b": "june_2020_us_withdrawn"}, 2)

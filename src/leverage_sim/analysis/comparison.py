@@ -345,6 +345,12 @@ def columns(scenarios: Sequence[Scenario | str | Path] | Scenario | str | Path,
     Raises:
         InputError: fewer than two columns, or a bad override or variant (naming it).
     """
+    if isinstance(scenarios, Mapping):  # its keys would be read as scenario names
+        raise InputError("compare's scenarios must be a list of scenarios (names, files or "
+                         f"Scenario objects), not a mapping (got {type(scenarios).__name__} "
+                         f"with keys {', '.join(map(repr, list(scenarios)[:3]))}): columns are "
+                         "labelled by the scenarios' names; for a column changed by overrides "
+                         "use variants=[{path: value}].")
     scenarios = as_ordered_list(  # load_scenario names what is no scenario
         scenarios, "compare's scenarios", "the first is the one every effect is measured "
         "against, and its seed is the comparison's", (Scenario, str, os.PathLike))

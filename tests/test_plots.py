@@ -315,4 +315,10 @@ def test_a_wide_comparison_wraps_its_panels_to_rows_of_six(runs):
     assert fig.get_figwidth() <= 4 * PANELS_PER_ROW
     labelled = [a for a in panels if a.get_ylabel().startswith("government authority")]
     assert labelled == [panels[0], panels[6], panels[12]]
+    bars = next(a for a in fig.axes if a.get_title() == "Outcomes by scenario")
+    fig.canvas.draw()
+    legend, frame = bars.get_legend().get_window_extent(), bars.get_window_extent()
+    assert legend.x0 >= frame.x1  # fifteen entries beside the bars, not over them
+    per_bar = frame.height / fig.dpi / (8 * 15)
+    assert per_bar >= 0.03  # inches a bar: eight outcomes, fifteen bars each
     plt.close(fig)

@@ -235,7 +235,7 @@ class Comparison:
         k, n = len(self.results), len(next(iter(self.results.values())).summary)
         cols = min(k, PANELS_PER_ROW)
         rows = -(-k // cols)
-        top_height = max(5.0, 0.25 * k)  # the bars and the attacks' rows grow with k
+        top_height = max(5.0, 0.36 * k + 1)  # eight outcomes' bars, k each: ~0.045 in a bar
         fig = plt.figure(figsize=(max(13, 4 * cols), top_height + 5 * rows),
                          constrained_layout=True)
         top, bottom = fig.subfigures(2, 1, height_ratios=[top_height, 5 * rows])

@@ -341,6 +341,11 @@ def scenario_panels(axes: Sequence[Axes], results: Mapping[str, Results], column
     return axes
 
 
+LEGEND_INSIDE_MOST = 6
+"""Most scenarios whose legend :func:`outcome_shares_by_scenario` draws inside the axes (more go
+beside it, where they hide no bar)."""
+
+
 def outcome_shares_by_scenario(ax: Axes, summaries: Mapping[str, pd.DataFrame],
                                level: float = 0.9, force: str = GENERIC_FORCE) -> Axes:
     """Grouped horizontal bars: share of runs with each outcome of ``report.OUTCOMES``, one bar
@@ -375,7 +380,10 @@ def outcome_shares_by_scenario(ax: Axes, summaries: Mapping[str, pd.DataFrame],
     ax.set_xlabel(f"share of runs ({level:.0%} exact Clopper-Pearson interval; a run can "
                   "count in several bars)")
     ax.set_title("Outcomes by scenario")
-    ax.legend(loc="lower right", fontsize=8)
+    if len(summaries) > LEGEND_INSIDE_MOST:  # a long legend would hide the bars: beside them
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7)
+    else:
+        ax.legend(loc="lower right", fontsize=8)
     return ax
 
 

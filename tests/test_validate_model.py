@@ -125,14 +125,15 @@ def test_manifest_names_the_posterior_relative_to_the_project(tmp_path, monkeypa
 
 def test_glue_reads_episode_files_through_the_calibration_modules(monkeypatch, tmp_path):
     """The adapter against the interface of leverage_sim.calibration.episodes/.statistics:
-    LoadedEpisode(name, spec.role, spec.facts[statistic, arguments, observed, bounds],
-    scenario()) and statistics.compute(name, tables, arguments)."""
+    LoadedEpisode(name, path, sha256, spec.role, spec.facts[statistic, arguments, observed,
+    bounds], scenario()) and statistics.compute(name, tables, arguments)."""
     def fact(name, statistic, arguments, observed, bounds):
         return types.SimpleNamespace(name=name, statistic=statistic, arguments=arguments,
                                      observed=observed, bounds=bounds)
 
     scenario = ls.load_scenario("june_2020_replay")
-    held = types.SimpleNamespace(name="held", scenario=lambda: scenario, spec=types.SimpleNamespace(
+    held = types.SimpleNamespace(name="held", path=tmp_path / "a.yaml", sha256="0" * 64,
+                                 scenario=lambda: scenario, spec=types.SimpleNamespace(
         role="held_out", facts=[fact("att", "summary_value", {"column": "attacks"}, 5, (3, 8)),
                                 fact("ok", "occurred", {"action": "raid"}, 1, (1, 1))]))
     fit = types.SimpleNamespace(name="fit", spec=types.SimpleNamespace(role="fit"))
@@ -151,6 +152,7 @@ def test_glue_reads_episode_files_through_the_calibration_modules(monkeypatch, t
     (tmp_path / "b.yaml").write_text("")
     [ep] = validation.from_episode_files()
     assert ep.name == "held" and ep.scenario is scenario and ep.role == "held_out"
+    assert ep.file.endswith("a.yaml") and ep.sha256 == "0" * 64
     att, ok = ep.facts
     assert (att.kind, att.observed, att.low, att.high) == ("count", 5, 3, 8)
     assert ok.kind == "event"
@@ -270,3 +272,33 @@ def test_held_out_headline_sign_is_stable_across_seeds():
             se_a, se_b = ((r["high90"] - r["low90"]) / (2 * 1.645) for r in (a, b))
             assert abs(a["skill"] - b["skill"]) <= 4 * math.hypot(se_a, se_b), [
                 r.to_dict() for r in rows]
+
+
+def test_manifest_records_each_episode_file_and_its_hashes(tmp_path, capsys):
+    """An analyst's own held-out episode, outside the project: the manifest of validate-model
+    records the file it read, that file's sha256 and the resolved scenario's hash, as run's
+    manifest records its scenario's (it recorded only the episode's name, which does not
+    say which file, or which version of it, was scored)."""
+    from leverage_sim.files.inputs_hash import file_sha256
+    from leverage_sim.scenario.canonical import scenario_hash
+
+    (tmp_path / "mine.yaml").write_text(
+        "extends: june_2020_replay\nstart_date: 2020-06-20\nhorizon_days: 12\n")
+    episode = tmp_path / "my_case.yaml"
+    episode.write_text(
+        "name: my_case\nrole: held_out\ndescription: an analyst's case\nscenario: mine.yaml\n"
+        "facts:\n  - name: raid\n    statistic: occurred\n"
+        "    arguments: {action: raid, start: 2020-06-25, end: 2020-06-26}\n"
+        "    observed: 1\n"
+        "    sources: [{publisher: P, title: T, date: 2020-06-26}]\n")
+    assert main(["validate-model", str(episode), "--posterior", str(FOLDER), "-n", "2", "-q",
+                 "--out", str(tmp_path / "v")]) == 0
+    capsys.readouterr()
+    manifest = json.loads((tmp_path / "v" / "manifest.json").read_text())
+    assert manifest["episodes"] == ["my_case"]
+    [entry] = manifest["episode_files"]
+    assert entry["name"] == "my_case" and entry["role"] == "held_out"
+    assert entry["file"].endswith("my_case.yaml")
+    assert entry["sha256"] == file_sha256(episode)
+    [loaded] = validation.from_episode_files([str(episode)])
+    assert entry["scenario_sha256"] == scenario_hash(loaded.scenario)

@@ -117,6 +117,19 @@ class Episode:
     scenario: Scenario
     facts: tuple[Fact, ...]
     role: str = "held_out"
+    file: str | None = None  # the episode file as shown to readers (None: built in Python)
+    sha256: str | None = None  # of that file
+
+    def record(self) -> dict[str, Any]:
+        """What a manifest records of this episode: its name, role, file and the file's
+        hash, and the hash of the scenario it ran (resolved: ``extends`` and overrides in), so
+        that a score can be traced to the exact inputs, also for a file outside the
+        project."""
+        from leverage_sim.scenario.canonical import scenario_hash
+
+        return {"name": self.name, "role": self.role, "file": self.file,
+                "sha256": self.sha256, "scenario": self.scenario.name,
+                "scenario_sha256": scenario_hash(self.scenario)}
 
 
 def prior_draw(posterior: Posterior, seed: int, specs: dict[str, Any] | None = None
@@ -463,7 +476,7 @@ def from_episode_files(names: Sequence[str] = ()) -> list[Episode]:
             raise InputError(f"No held-out episode (role: held_out) in {files.EPISODE_DIR}; "
                              "name the episodes to score.")
     return [Episode(e.name, e.scenario(), tuple(episode_fact(f) for f in e.spec.facts),
-                    e.spec.role) for e in loaded]
+                    e.spec.role, short_path(e.path), e.sha256) for e in loaded]
 
 
 def episode_fact(fact: episode_files.Fact, name: str | None = None) -> Fact:

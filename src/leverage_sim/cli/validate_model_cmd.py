@@ -87,6 +87,7 @@ def main(args: argparse.Namespace) -> int:
                 {"posterior": {**posterior.record(), "path": short_path(posterior.path)},
                  "replications": args.replications,
                  "seed": args.seed, "episodes": [e.name for e in episodes],
+                 "episode_files": [e.record() for e in episodes],
                  "engine": args.engine}, indent=2) + "\n",
                 encoding="utf-8")
     if args.out is not None:

@@ -151,6 +151,20 @@ def test_an_episode_naming_no_scenario_names_its_file_and_field(scenario, said, 
     assert "Fix the 'scenario' field of this episode file" in err
 
 
+def test_a_bare_scenario_name_with_its_file_beside_the_episode_says_to_write_the_file(
+        tmp_path, cli):
+    """An analyst's episode and scenario in one folder, the episode naming the scenario
+    without `.yaml`: the error points at the file beside it and the field to write (it listed
+    only the shipped scenarios, suggesting unrelated ones)."""
+    path = episode_on(tmp_path, "my_case")
+    (path.parent / "my_case.yaml").write_text("extends: muslih_2021\n")
+    code, _, err = cli("validate", path)
+    assert code == 2 and "Traceback" not in err
+    assert "A file 'my_case.yaml' is beside the episode file: write `scenario: my_case.yaml`" \
+        in err
+    assert "Fix the 'scenario' field of this episode file" in err
+
+
 def test_an_episode_whose_scenario_is_broken_names_the_episode(tmp_path):
     (tmp_path / "broken.yaml").write_text("extends: nope_nope\n")
     path = episode_on(tmp_path, "../broken.yaml")

@@ -196,9 +196,14 @@ class LoadedEpisode:
             found = beside if name.endswith((".yaml", ".yml")) and beside.is_file() \
                 else find_scenario(name, dirs)
         except InputError as e:
-            raise InputError(f"{self.path}, field 'scenario': {e} Fix the 'scenario' field of "
-                             "this episode file (a .yaml path is looked up beside the episode "
-                             "file, then from the working folder).") from None
+            hint = next((f" A file '{name}{ext}' is beside the episode file: write `scenario: "
+                         f"{name}{ext}` (a name without .yaml is looked up only among the "
+                         "scenarios that run by name)."
+                         for ext in (".yaml", ".yml") if (self.path.parent / f"{name}{ext}")
+                         .is_file() and not name.endswith((".yaml", ".yml"))), "")
+            raise InputError(f"{self.path}, field 'scenario': {e}{hint} Fix the 'scenario' "
+                             "field of this episode file (a .yaml path is looked up beside the "
+                             "episode file, then from the working folder).") from None
         try:
             return resolve_raw(found, dirs)
         except InputError as e:

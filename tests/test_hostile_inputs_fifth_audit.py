@@ -103,7 +103,7 @@ SHARE = {"name": "share", "statistic": "share_in_window", "observed": 0.5,
      ("statistic days_until can give (0 to 40 days, its cap), so the fit could never match it: "
      "write a value it can give (or raise its cap)")),
     (set_fact("days_to_release", range=["12", "14"]),
-     "'facts.3.range': entry 0 must be a number, not text"),
+     "'facts[days_to_release].range': entry 0 must be a number, not text"),
 ])
 def test_a_fact_that_could_not_be_scored_as_written_is_refused(change, said, tmp_path):
     path = episode_with(tmp_path, change)

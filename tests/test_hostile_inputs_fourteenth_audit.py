@@ -211,3 +211,16 @@ def test_a_figures_key_yaml_reads_as_no_text_is_named_as_written(key, kind, cli,
     assert code == 2 and f"key '{key}' in events[0] (ct_raid).figures is read by YAML as " \
         f"{kind}" in err, err
     assert "[key]" not in err
+
+
+def test_an_episode_files_schema_errors_name_a_fact_as_its_argument_errors_do(cli, tmp_path):
+    """helper-73's walkthrough: a schema error named a fact by position ('facts.2.observed')
+    where an argument error names it (``facts[days_to_relent]``)."""
+    text = (Path(__file__).parents[1] / "episodes" / "muslih_2021.yaml").read_text()
+    bad = text.replace("name: muslih_2021", "name: bad_ep", 1)
+    head, _, rest = bad.partition("  - name: relented\n")
+    rest = rest.replace("    observed: 1\n", "    observed: [1, 2]\n", 1)
+    (tmp_path / "bad_ep.yaml").write_text(head + "  - name: relented\n" + rest)
+    code, out, err = cli("validate", tmp_path / "bad_ep.yaml")
+    said = out + err
+    assert code == 2 and "'facts[relented].observed'" in said and "facts.2" not in said, said

@@ -13,6 +13,7 @@ from leverage_sim.scenario.loader import (
     FILE_KINDS,
     is_scenario_path,
     read_yaml,
+    readable_loc,
     refuse_other_kind,
 )
 
@@ -51,7 +52,7 @@ def load_model(path: Path, model: type[M], what: str) -> M:
     except ValidationError as e:
         problems = []
         for err in e.errors():
-            where = ".".join(str(p) for p in err["loc"])
+            where = readable_loc(err["loc"], raw)  # facts[muster].observed, not facts.2
             # a message that is a sentence of its own ends without its full stop: the
             # problems are joined into one sentence ("...; ...; .... Fix these fields")
             msg = err["msg"].removeprefix("Value error, ").rstrip(".")

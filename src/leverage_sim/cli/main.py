@@ -222,3 +222,6 @@ def _run(argv: list[str] | None) -> int:
               "report it with the command you ran (set LEVERAGE_SIM_DEBUG=1 for a traceback)."
               f"{visible(notes)}", file=sys.stderr)
         return 1
+
+if __name__ == "__main__":  # python -m leverage_sim.cli.main, as python -m leverage_sim.cli
+    main()

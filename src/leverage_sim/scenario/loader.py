@@ -556,7 +556,7 @@ def field_of(path: str) -> Any:
 def _describe(err: dict[str, Any], raw: dict[str, Any]) -> list[str]:
     """One pydantic error as readable problems (a validator may report several at once)."""
     loc = err["loc"]
-    path = _readable_loc(loc, raw)
+    path = readable_loc(loc, raw)
     found = err.get("ctx", {}).get("error")
     if isinstance(found, Problems):
         return [f"{path}: {p}" if path else p for p in found.items]
@@ -569,9 +569,9 @@ def _describe(err: dict[str, Any], raw: dict[str, Any]) -> list[str]:
         hint = f" — did you mean '{close[0]}'?" if close else ""
         return [f"unknown field '{path}'{hint} (allowed here: {', '.join(names)})"]
     if err["type"] == "invalid_key":  # pydantic's loc spells a key true as 1
-        return [_key_problem(err.get("input"), _readable_loc(loc[:-1], raw))]
+        return [_key_problem(err.get("input"), readable_loc(loc[:-1], raw))]
     if loc and loc[-1] == "[key]":  # a key of a mapping field (an event's figures)
-        return [_key_problem(err.get("input"), _readable_loc(loc[:-2], raw))]
+        return [_key_problem(err.get("input"), readable_loc(loc[:-2], raw))]
     msg = err["msg"].removeprefix("Value error, ")
     info = _walk(loc)[1]
     summary = field_summary(info) if info is not None else ""
@@ -594,7 +594,7 @@ def _key_problem(key: Any, where: str) -> str:
             "as a field name: write a field's name there (`leverage-sim params` lists them)")
 
 
-def _readable_loc(loc: tuple[Any, ...], raw: Any) -> str:
+def readable_loc(loc: tuple[Any, ...], raw: Any) -> str:
     """('militias', 0, 'autonomy') -> 'militias[KH].autonomy' using names from the raw data;
     events keep their index: ('events', 2, 'date') -> 'events[2] (ct_raid).date'."""
     out, node = "", raw

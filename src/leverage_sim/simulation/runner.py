@@ -111,20 +111,17 @@ class Results:
                 raise InputError(f"Results.{name} must be a pandas DataFrame to be written, "
                                  f"got {type(getattr(self, name)).__name__}: put back the "
                                  "table the run returned (or a DataFrame in its place).")
-        names = [f"{name}.{fmt}" for name in tables]
-        there = [name for name in names if os.path.lexists(Path(folder) / name)]
+        paths = {name: folder / f"{name}.{fmt}" for name in tables}
+        there = [path.name for path in paths.values() if os.path.lexists(path)]
         if there:
             raise InputError(f"'{folder}' already holds {', '.join(there)}: write_tables "
                              "writes only new files and never replaces one. Give a new "
                              "folder, or use Results.save(out, force=True) to replace a "
                              "result leverage-sim wrote.")
-        paths = []
-        for file_name in names:
-            df: pd.DataFrame = getattr(self, file_name.rsplit(".", 1)[0])
-            path = Path(folder) / file_name
+        for name, path in paths.items():
+            df: pd.DataFrame = getattr(self, name)
             df.to_parquet(path, index=False) if fmt == "parquet" else df.to_csv(path, index=False)
-            paths.append(path)
-        return paths
+        return list(paths.values())
 
 
 def require_results(res: object, what: str) -> Results:

@@ -122,3 +122,18 @@ def test_a_name_longer_than_a_label_is_refused_with_its_length(tmp_path, capsys)
     assert "Traceback" not in capsys.readouterr().err
     path.write_text(f"extends: june_2020_replay\nname: {long_name[1:]}\n")
     assert ls.load_scenario(path, TINY).name == long_name[1:]  # the longest allowed
+
+
+def test_a_column_parquet_cannot_hold_is_refused_before_any_file_is_written(results, tmp_path):
+    """A Python object put into a table by hand used to stop Results.save with pyarrow's
+    ArrowInvalid after the tables before it were written."""
+    import copy
+
+    edited = copy.copy(results)
+    edited.summary = results.summary.assign(note=[object() for _ in range(len(results.summary))])
+    out = tmp_path / "res"
+    with pytest.raises(InputError, match=r"Results\.summary cannot be written as Parquet .*"
+                                         r"column note.*fmt='csv'"):
+        edited.save(out)
+    assert not out.exists()
+    assert {p.name for p in edited.save(tmp_path / "csv", fmt="csv")} >= {"summary.csv"}

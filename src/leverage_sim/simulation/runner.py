@@ -118,10 +118,26 @@ class Results:
                              "writes only new files and never replaces one. Give a new "
                              "folder, or use Results.save(out, force=True) to replace a "
                              "result leverage-sim wrote.")
+        if fmt == "parquet":  # every table converts before any is written
+            for name in tables:
+                _check_parquet(getattr(self, name), name)
         for name, path in paths.items():
             df: pd.DataFrame = getattr(self, name)
             df.to_parquet(path, index=False) if fmt == "parquet" else df.to_csv(path, index=False)
         return list(paths.values())
+
+
+def _check_parquet(df: pd.DataFrame, name: str) -> None:
+    """An :class:`InputError` naming the table and the fix if ``df`` has a column Parquet
+    cannot hold (Python objects put in by hand)."""
+    import pyarrow as pa
+
+    try:
+        pa.Table.from_pandas(df, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError) as err:
+        raise InputError(f"Results.{name} cannot be written as Parquet ({'; '.join(map(str, err.args))}). Convert that "
+                         "column to numbers or text (or drop it), or write CSV "
+                         "(fmt='csv').") from None
 
 
 def require_results(res: object, what: str) -> Results:

@@ -48,27 +48,67 @@ def get(name: str) -> Statistic:
     close = difflib.get_close_matches(name, STATISTICS, n=1)
     hint = f" Did you mean '{close[0]}'?" if close else ""
     raise InputError(f"Unknown statistic '{name}'.{hint} Known statistics: "
-                     f"{', '.join(sorted(STATISTICS))} (src/leverage_sim/calibration/"
-                     "statistics.py).")
+                     f"{', '.join(sorted(STATISTICS))} (`leverage-sim statistics` lists their "
+                     "arguments and the actions they count).")
 
 
 def check_arguments(name: str, arguments: dict[str, Any]) -> None:
     """Raise :class:`InputError` if ``arguments`` do not fit statistic ``name``'s signature."""
-    sig = inspect.signature(get(name))
-    allowed = [p for p in sig.parameters if p != "tables"]
     try:
-        sig.bind(None, **arguments)
+        inspect.signature(get(name)).bind(None, **arguments)
     except TypeError as e:
-        raise InputError(f"Statistic '{name}': {e}. It takes: {', '.join(allowed)}.") from None
+        raise InputError(f"Statistic '{name}': {e}. It takes: "
+                         f"{', '.join(arguments_of(name))}.") from None
 
 
-LOGGED_ACTIONS = (
-    "attack", "backing", "ceasefire", "clash", "comply", "defection", "deploy_defence",
-    "drawdown", "expulsion_vote", "fighting", "hold_firm", "interception", "muster", "operation",
-    "public_threat", "raid", "redeploy", "release", "relent", "set", "skipped", "standoff",
-    "strike", "talks", "truce", "withdrawal")
-"""Every action the model writes to the event log (a test reads the model's source for
-them)."""
+ACTIONS = {
+    "attack": "a militia attacks a site of the foreign force; value: the foreign force's dead",
+    "backing": "the foreign force steps in to a standoff or fight (target: the militia); "
+               "value 1",
+    "ceasefire": "the patron's ceasefire takes hold in its client's fight; value: the client's "
+                 "chance in the fight",
+    "clash": "a standoff's muster turns into an armed clash (actor: the militia); value: the "
+             "government's chance in it",
+    "comply": "a militia yields to a raid, or stands down at an operation's opening (no "
+              "fight); value: its believed chance against the government (stand-down) or 0",
+    "defection": "the government's troops desert or refuse in a day of fighting; value: the "
+                 "deserters",
+    "deploy_defence": "a site's interception chance changes (scripted); value: the new chance",
+    "drawdown": "the foreign force withdraws some troops; value: the troops withdrawn",
+    "expulsion_vote": "parliament votes to expel the foreign force; value: the pressure that "
+                      "brought it",
+    "fighting": "a day of a fight (operation or clash; target: the militia); value: the dead "
+                "on both sides that day",
+    "hold_firm": "the government wins a standoff or fight (the militia disperses, stands "
+                 "down or leaves the streets; target: the militia); value 1",
+    "interception": "an attack on a site is intercepted (actor: the foreign force); value 1",
+    "muster": "a militia musters fighters against a raid, or joins another's muster or fight; "
+              "value: the fighters",
+    "operation": "the government opens an operation (scripted; target: the militia); value: "
+                 "the troops that fight",
+    "public_threat": "a militia threatens the government publicly; value: the pressure",
+    "raid": "the government raids a militia; value: the members arrested",
+    "redeploy": "the foreign force moves troops out of reach of attacks; value: the troops",
+    "release": "detainees are released (actor: their militia); value: the number released",
+    "relent": "the government gives way in a standoff or halts a fight (target: the "
+              "militia); value: the detainees handed over (0 in an operation)",
+    "set": "a scripted change of parameters; value 0",
+    "skipped": "a scripted action that could not be carried out (the foreign force had no "
+               "troops in the country); value 0",
+    "standoff": "a day on which the government holds a standoff for now; value: the muster "
+                "(on its opening day) or its believed chance",
+    "strike": "the foreign force strikes a militia (target: the militia); value: the "
+              "militia's dead",
+    "talks": "the patron opens ceasefire talks in its client's fight; value: the client's "
+             "chance",
+    "truce": "a truce (scripted, or ordered by the patron); value: the instigation it sets",
+    "withdrawal": "the foreign force leaves the country; value: the troops withdrawn",
+}
+"""Every action the model writes to the event log (a test reads the model's source for them),
+with what one event of it is and what its ``value`` holds: what ``leverage-sim statistics``
+lists for writing an episode's facts."""
+LOGGED_ACTIONS = tuple(ACTIONS)
+"""The actions' names (the values an ``action`` or ``response`` argument may take)."""
 STATE_ACTORS = ("government", "patron", "foreign_forces")
 """Actors in the event log besides the militias (named as in the scenario)."""
 YES_NO = frozenset({"occurred"})
@@ -99,6 +139,20 @@ def value_limits(name: str, arguments: dict[str, Any]) -> tuple[float, float]:
         cap = arguments.get("cap", inspect.signature(days_until).parameters["cap"].default)
         return 0.0, float(cap) if is_finite_number(cap) and cap >= 0 else math.inf
     return (0.0, math.inf) if name == "count" else (-math.inf, math.inf)
+
+
+def arguments_of(name: str) -> dict[str, Any]:
+    """Statistic ``name``'s arguments, each with its default (``inspect.Parameter.empty`` for
+    one an episode must give), in the order of its signature."""
+    return {p.name: p.default for p in inspect.signature(get(name)).parameters.values()
+            if p.name != "tables"}
+
+
+def value_kind(name: str) -> str:
+    """What statistic ``name`` gives: ``yes/no``, ``share`` (0 to 1), ``whole number`` or
+    ``number``."""
+    return ("yes/no (1 or 0)" if name in YES_NO else "share (0 to 1)" if name in SHARES
+            else "whole number" if name in WHOLE else "number")
 
 
 def as_date(value: Any) -> dt.date | None:
@@ -277,7 +331,7 @@ def select(events: EventColumns | pd.DataFrame, action: str, actor: str | None =
 def count(tables: RunTables, action: str, actor: str | None = None, target: str | None = None,
           exclude_targets: list[str] = (), start: dt.date | None = None,
           end: dt.date | None = None, min_value: float | None = None) -> float:
-    """Number of ``action`` events (filtered as in :func:`select`)."""
+    """Number of ``action`` events (of those the filters given keep)."""
     return float(select(columns(tables), action, actor, target, exclude_targets, start, end,
                         min_value).sum())
 
@@ -305,7 +359,7 @@ def largest(tables: RunTables, action: str, actor: str | None = None,
 def occurred(tables: RunTables, action: str, actor: str | None = None,
              target: str | None = None, start: dt.date | None = None,
              end: dt.date | None = None) -> float:
-    """1 if at least one ``action`` event happened (filtered as in :func:`select`), else 0."""
+    """1 if at least one ``action`` event happened (of those the filters given keep), else 0."""
     return float(count(tables, action, actor, target, (), start, end) > 0)
 
 
@@ -313,8 +367,9 @@ def occurred(tables: RunTables, action: str, actor: str | None = None,
 def share_in_window(tables: RunTables, action: str, start: dt.date, end: dt.date,
                     window_start: dt.date, window_end: dt.date,
                     exclude_targets: list[str] = ()) -> float:
-    """Share of the ``action`` events of ``start``-``end`` that fall in ``window_start``-
-    ``window_end`` (0-1; 0 when there are none), e.g. the Aug-Sep share of a year's attacks."""
+    """Share of the ``action`` events from ``start`` to ``end`` that fall from
+    ``window_start`` to ``window_end`` (0-1; 0 when there are none), e.g. the Aug-Sep share of
+    a year's attacks."""
     whole = count(tables, action, exclude_targets=exclude_targets, start=start, end=end)
     part = count(tables, action, exclude_targets=exclude_targets, start=window_start,
                  end=window_end)
@@ -352,7 +407,8 @@ def days_until(tables: RunTables, action: str, after: dt.date, actor: str | None
 
 @register
 def summary_value(tables: RunTables, column: str) -> float:
-    """A column of the run's summary row (``runner.SUMMARY_COLUMNS``), e.g. ``us_withdrawn``."""
+    """A column of the run's summary row (an outcome, ``simulation.outcomes.OUTCOMES``), e.g.
+    ``us_withdrawn``."""
     if column not in tables.summary:
         raise InputError(f"Statistic 'summary_value': the run summary has no column "
                          f"'{column}' (it has {', '.join(tables.summary)}).")

@@ -172,6 +172,16 @@ def test_params_filter_and_markdown(cli):
     assert code == 2 and "No parameter path contains 'no_such_thing'" in err
 
 
+def test_params_says_an_operation_meets_all_of_a_militias_fighters(cli):
+    """An analyst's held-out case (December 2026) set a militia's `fighters` to the whole
+    movement's strength, read as "Total fighters", where its operation was one city's fight: the
+    operation met all of them and the government relented in 93% of runs instead of 44%."""
+    code, out, _ = cli("params", "militias[SaS].fighters")
+    text = " ".join(out.split())
+    assert code == 0 and "operation" in text and "meets all of them" in text
+    assert "local_fighters" in text
+
+
 # ---- bad input, every verb --------------------------------------------------------------------
 MALFORMED = "militias:\n  - name: KH\n   autonomy: [0.5\n"
 UNKNOWN = "extends: june_2020_replay\nforeign_forces:\n  backng: 0.5\n"

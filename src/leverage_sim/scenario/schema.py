@@ -272,7 +272,9 @@ class Militia(Strict):
     full_name: Label = param("", unit="text", description="Full name.", source="Label only.")
     fighters: int = param(
         5000, unit="fighters", ge=0, le=1_000_000,
-        description="Total fighters.",
+        description="Total fighters. An operation on the militia (a scripted `operation`) "
+        "meets all of them, not its local_fighters: for a fight in one city, give the fighters "
+        "there (as basra_2008 and najaf_2004 do).",
         source="Public estimates for 2020 (e.g. KH ~ 5,000-10,000, AAH ~ 10,000); per scenario.",
     )
     local_fighters: int = param(

@@ -150,6 +150,13 @@ def test_validate_reads_a_scenario_with_a_stray_episode_key_as_a_scenario(cli, t
     assert code == 2 and "unknown field 'facts'" in err
 
 
+def test_validate_counts_one_militia_in_the_singular(cli):
+    code, out, _ = cli("validate", "najaf_2004", "june_2020_replay")
+    assert code == 0
+    assert "(scenario najaf_2004: 1 militia, 1 scripted event," in out
+    assert "(scenario june_2020_replay: 4 militias," in out
+
+
 # ---- params -------------------------------------------------------------------------------------
 def test_params_lists_every_schema_parameter(cli):
     code, out, _ = cli("params")

@@ -77,9 +77,9 @@ def print_check(r: dict[str, Any]) -> None:
         print(visible(f"OK   {r['file']} (episode {r['episode']}, {r['role']}: {n} "
                       f"fact{'s' * (n != 1)} on scenario {r['scenario']}, {days})"))
         return
-    n = r["events"]
-    print(f"OK   {r['file']} (scenario {r['scenario']}: {r['militias']} militias, {n} scripted "
-          f"event{'s' * (n != 1)}, {days})")
+    n, m = r["events"], r["militias"]
+    print(f"OK   {r['file']} (scenario {r['scenario']}: {m} militia{'s' * (m != 1)}, {n} "
+          f"scripted event{'s' * (n != 1)}, {days})")
 
 
 def main(args: argparse.Namespace) -> int:

@@ -10,11 +10,14 @@ arguments only in the source.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from leverage_sim.calibration import statistics as st
 from leverage_sim.errors import InputError
+
+EPISODES = Path(__file__).resolve().parents[1] / "episodes"
 
 
 def test_statistics_lists_every_statistic_its_arguments_and_every_action(cli):
@@ -46,3 +49,12 @@ def test_statistics_json_matches_the_registry(cli):
 def test_an_unknown_statistic_points_to_the_listing():
     with pytest.raises(InputError, match="`leverage-sim statistics` lists"):
         st.get("totl")
+
+
+def test_a_fact_with_an_unknown_action_points_to_the_listing(cli, tmp_path):
+    text = (EPISODES / "najaf_2004.yaml").read_text(encoding="utf-8")
+    bad = tmp_path / "najaf_2004.yaml"
+    bad.write_text(text.replace("action: backing", "action: bakcing", 1), encoding="utf-8")
+    code, _, err = cli("validate", bad)
+    assert code == 2 and "action 'bakcing' is not one of" in err
+    assert "`leverage-sim statistics` lists" in " ".join(err.split())

@@ -265,8 +265,9 @@ class LoadedEpisode:
                     for problem in statistics.check_values(f.statistic, f.arguments, militias,
                                                            sites, days)]
         if problems:
-            raise InputError(f"{self.path}: {'; '.join(problems)}. Fix these arguments (the "
-                             "statistics and their arguments are in docs/calibration.md).")
+            raise InputError(f"{self.path}: {'; '.join(problems)}. Fix these arguments "
+                             "(`leverage-sim statistics` lists the statistics, their arguments "
+                             "and the actions of the event log).")
 
 
 def find_episode(name_or_path: str | Path, extra_dirs: Sequence[Path] = ()) -> Path:

@@ -220,6 +220,35 @@ def test_flags_name_unreached_facts_and_ratios_of_near_zero_scores():
     assert flags["u"] == "" and flags["t"] == ""
 
 
+def test_the_chart_says_which_colour_is_which_predictive_whatever_the_first_fact(posterior):
+    """An analyst's episode (December 2026) began with a yes/no fact: the legend, drawn on the
+    first panel only, named only the observed line, and no panel said which histogram was the
+    posterior, the prior or the hand-tuned defaults."""
+    event = Fact("e", summary_stat("relents"), 1, 1, 1, kind="event")
+    count = Fact("x", summary_stat("attacks"), 5, 5, 5)
+    ep = validation.Episode("toy", None, (event, count))
+    rows = [{"e": float(i % 2), "x": float(i % 7)} for i in range(20)]
+    values = _frame(posterior=rows, prior=rows, defaults=rows)
+    result = validation.Validation({"toy": values}, validation.scores(ep, values), {"toy": ep},
+                                   posterior, 20, 1, pd.DataFrame())
+    fig = result.chart()
+    labels = [t.get_text() for legend in fig.legends for t in legend.get_texts()]
+    assert {"posterior", "prior", "defaults", "observed", "sources' range"} <= set(labels)
+
+
+def test_whole_number_facts_get_one_bar_per_value():
+    """The same analyst's day the fight ended: a stand-down on day 0 and a fight ended on day 1
+    (the record) shared one bar from 0 to 1.5, and 0 or 1 relents were bars 0.2 wide of
+    'density' 3.5."""
+    edges = validation.bin_edges(np.array([0.0, 1, 1, 3, 14]))
+    assert list(edges) == [x - 0.5 for x in range(16)]
+    assert list(validation.bin_edges(np.array([0.0, 1.0]))) == [-0.5, 0.5, 1.5]
+    wide = validation.bin_edges(np.array([0.0, 2.5, 7.25, 30.0]))
+    assert len(wide) >= 6 and wide[0] == 0 and wide[-1] == 30  # not whole: equal bins
+    many = validation.bin_edges(np.array([0.0, 500.0]))
+    assert len(many) <= 31  # whole numbers spanning hundreds: equal bins too
+
+
 def test_flags_are_in_the_report(result):
     assert "| skill vs defaults | flags |" in result.markdown()
     assert "flags" in result.scores.columns

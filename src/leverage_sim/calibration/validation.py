@@ -368,7 +368,7 @@ class Validation:
             ax.set_title(f"{name}: {fact.name}", fontsize=9)
         for ax in axes.flat[len(facts):]:
             ax.set_visible(False)
-        axes.flat[0].legend(fontsize=7)
+        fig.legend(handles=legend_handles(), loc="outside lower center", ncols=5, fontsize=8)
         fig.suptitle(f"Predictive distributions against the record ({self.replications} runs "
                      "each)")
         return fig
@@ -404,6 +404,18 @@ def headline_text(headline: pd.DataFrame) -> str:
                                       ("defaults", "hand-tuned defaults")))
 
 
+def legend_handles() -> list[Any]:
+    """The chart's key, once for every panel: each predictive's colour, the observed value and
+    the sources' range (a legend on the first panel named only what that panel drew: when it
+    was an event's bars, no panel said which colour is which predictive)."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    return [*(Patch(color=COLOURS[s], label=s) for s in SOURCES),
+            Line2D([], [], color="black", lw=1.5, label="observed"),
+            Patch(color="black", alpha=0.1, label="sources' range")]
+
+
 def draw_fact(ax: plt.Axes, fact: Fact, values: pd.DataFrame) -> None:
     """Histogram (quantities) or probability bars (events) per source, with the observed
     value (line) and the sources' range (band)."""
@@ -417,13 +429,33 @@ def draw_fact(ax: plt.Axes, fact: Fact, values: pd.DataFrame) -> None:
         ax.set_ylabel("probability of the event")
         return
     allv = np.concatenate([*by_source.values(), [fact.low, fact.high]])
-    bins = np.histogram_bin_edges(allv, bins=min(30, max(5, len(np.unique(allv)))))
+    bins = bin_edges(allv)
     for s, v in by_source.items():
         ax.hist(v, bins=bins, histtype="step", lw=1.6, color=COLOURS[s], label=s, density=True)
     if fact.high > fact.low:
         ax.axvspan(fact.low, fact.high, color="black", alpha=0.1, label="sources' range")
     ax.axvline(fact.observed, color="black", lw=1.5, label="observed")
-    ax.set_ylabel("density")
+    if np.all(np.diff(bins) == 1):  # whole numbers: a bar per value, ticks on them
+        from matplotlib.ticker import MaxNLocator
+
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_ylabel("share of runs")
+    else:
+        ax.set_ylabel("density")
+
+
+WHOLE_BINS = 40
+"""Whole-number values spanning at most this many get one bin each (a count, a day)."""
+
+
+def bin_edges(values: np.ndarray) -> np.ndarray:
+    """A fact's histogram bins: one per whole number, centred on it, when every value is whole
+    and they span at most :data:`WHOLE_BINS` (so that day 0 and day 1, or 0 and 1 relents, are
+    never one bar, and a bar's height is its share of runs); else up to 30 equal bins."""
+    low, high = float(values.min()), float(values.max())
+    if np.all(values == np.round(values)) and high - low <= WHOLE_BINS:
+        return np.arange(low - 0.5, high + 1.5)
+    return np.histogram_bin_edges(values, bins=min(30, max(5, len(np.unique(values)))))
 
 
 def validate(episodes: Sequence[Episode], posterior: Posterior, replications: int, seed: int,

@@ -249,6 +249,25 @@ def test_whole_number_facts_get_one_bar_per_value():
     assert len(many) <= 31  # whole numbers spanning hundreds: equal bins too
 
 
+def test_the_report_names_the_facts_outside_the_90_percent_predictive(result):
+    """The analyst's question after every validation (December 2026): which facts lie inside
+    the 90% posterior predictive? The quantile column held the answer, not in words; the brief
+    of a run already named them (one rule, validation.outside, serves both)."""
+    far = Fact("far", summary_stat("attacks"), 30, 23, 30)
+    near = Fact("near", summary_stat("arrests"), 2, 2, 2)
+    ep = validation.Episode("toy", None, (far, near))
+    rows = [{"far": float(i % 10), "near": float(i % 5)} for i in range(50)]
+    table = validation.scores(ep, _frame(posterior=rows, prior=rows, defaults=rows))
+    assert list(validation.outside(table)["fact"]) == ["far"]
+    assert validation.outside_text(table) == (
+        "Outside the 90% posterior predictive interval (quantile below 0.05 or above 0.95): "
+        "far.")
+    inside = table[table["fact"] == "near"]
+    assert "Every observed value lies inside" in validation.outside_text(inside)
+    md = result.markdown()
+    assert "90% posterior predictive interval" in md.split("**Headline**", 1)[1]
+
+
 def test_flags_are_in_the_report(result):
     assert "| skill vs defaults | flags |" in result.markdown()
     assert "flags" in result.scores.columns

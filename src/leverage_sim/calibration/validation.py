@@ -73,6 +73,9 @@ SOURCES = ("posterior", "prior", "defaults")
 """The predictive distributions compared: the posterior and its two baselines."""
 COLOURS = {"posterior": "tab:blue", "prior": "tab:grey", "defaults": "tab:orange"}
 LEVEL = 0.9
+OUTSIDE = (0.05, 0.95)
+"""An observed fact whose mid-quantile under the posterior predictive lies outside these
+bounds is outside its central 90% interval."""
 PRIOR_KEY = 0x7072696F
 """Spawn key of a prior draw's child seed."""
 RANGE_POINTS = 21
@@ -353,7 +356,8 @@ class Validation:
                     f"{pr['score']:.3g} | {d['score']:.3g} | {signed(p['skill_vs_prior'])} | "
                     f"{signed(p['skill_vs_defaults'])} | {p['flags'] or '—'} |")
             lines += ["", "**Headline** (summed scores): skill "
-                      + headline_text(self.headline[self.headline["episode"] == name]) + "."]
+                      + headline_text(self.headline[self.headline["episode"] == name]) + ".",
+                      "", outside_text(self.scores[self.scores["episode"] == name])]
         return "\n".join(lines) + "\n"
 
     def chart(self) -> Figure:
@@ -372,6 +376,22 @@ class Validation:
         fig.suptitle(f"Predictive distributions against the record ({self.replications} runs "
                      "each)")
         return fig
+
+
+def outside(scores: pd.DataFrame) -> pd.DataFrame:
+    """The posterior's rows of ``scores`` whose observed value lies outside the central 90%
+    posterior predictive (its mid-quantile below or above :data:`OUTSIDE`)."""
+    posterior = scores[scores["source"] == "posterior"]
+    return posterior[(posterior["quantile"] < OUTSIDE[0]) | (posterior["quantile"] > OUTSIDE[1])]
+
+
+def outside_text(scores: pd.DataFrame) -> str:
+    """One episode's facts outside the 90% posterior predictive, in words (a scores table)."""
+    out = outside(scores)
+    if out.empty:
+        return "Every observed value lies inside the 90% posterior predictive interval."
+    return (f"Outside the 90% posterior predictive interval (quantile below {OUTSIDE[0]:g} or "
+            f"above {OUTSIDE[1]:g}): {', '.join(out['fact'])}.")
 
 
 def signed(x: float) -> str:

@@ -54,9 +54,6 @@ MAX_FACTS = 6
 PANELS_PER_ROW = 3
 DOCS_CALIBRATION = DEFAULT_DIR.parents[1] / "docs" / "calibration.md"
 """Where the limits of the committed calibration's fit are written."""
-OUTSIDE = (0.05, 0.95)
-"""An observed fact whose mid-quantile under the posterior predictive lies outside these
-bounds is outside its central 90% interval."""
 
 PRINT_STYLE = """
 @page{margin:12mm}
@@ -194,6 +191,8 @@ def held_out_caveat(folder: Path, sha256: str | None) -> list[str]:
     nothing when ``folder`` scored another posterior (or none), or when its files cannot be
     read as ``validate-model`` writes them (edited or damaged: the brief is written after the
     runs, which an error there would lose)."""
+    from leverage_sim.calibration import validation
+
     try:
         scored = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
         if not sha256 or scored.get("posterior", {}).get("sha256") != sha256:
@@ -202,8 +201,7 @@ def held_out_caveat(folder: Path, sha256: str | None) -> list[str]:
         scores = pd.read_csv(folder / "scores.csv")
         skill = headline[headline["baseline"] == "prior"]
         posterior = scores[scores["source"] == "posterior"]
-        outside = posterior[(posterior["quantile"] < OUTSIDE[0])
-                            | (posterior["quantile"] > OUTSIDE[1])]
+        outside = validation.outside(scores)
         episodes = "; ".join(f"{r.episode} {r.skill:+.2f} [{r.low90:+.2f}, {r.high90:+.2f}]"
                              for r in skill.itertuples())
         named = ", ".join(f"{r.episode}.{r.fact}" for r in outside.itertuples())

@@ -355,6 +355,20 @@ def test_a_python_tag_is_an_unsupported_tag(tmp_path, cli):
     assert "indentation" not in err
 
 
+def test_a_colon_inside_unquoted_text_is_named_with_the_fix(tmp_path, cli):
+    """An analyst's episode note ended '... were not met: Kurdistan 24.)' on a continuation
+    line: YAML's 'mapping values are not allowed here' said neither why nor what to do."""
+    path = tmp_path / "noted.yaml"
+    path.write_text("extends: june_2020_replay\nevents:\n  - name: ct_raid\n    note: the "
+                    "raid of 25 June,\n      as reported: Reuters\n")
+    code, _, err = cli("validate", path)
+    assert code == 2 and "malformed YAML at line 5" in err
+    assert "inside unquoted text" in err and "double quotes" in err
+    path.write_text("militias:\n  - name: KH\n   autonomy: [0.5\n")  # another syntax error
+    code, _, err = cli("validate", path)
+    assert code == 2 and "malformed YAML" in err and "inside unquoted text" not in err
+
+
 def test_a_missing_file_given_to_sweep_is_a_file(tmp_path, cli):
     code, _, err = cli("sweep", tmp_path / "nosuch.yaml", "--out", tmp_path / "o")
     assert code == 2 and f"File '{tmp_path / 'nosuch.yaml'}' does not exist" in err

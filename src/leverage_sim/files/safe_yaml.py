@@ -167,9 +167,12 @@ def load_text(text: str, source: str) -> Any:
             "files hold plain data only (mappings, lists, text, numbers, true/false, dates); "
             "remove the tag.") from None
     except yaml.MarkedYAMLError as e:
-        raise YAMLSyntaxError(f"{source}: malformed YAML{_at(e.problem_mark)}: {e.problem}. Fix the "
-                         "syntax there (indentation, a missing ':' or an unclosed quote or "
-                         "bracket).") from None
+        hint = (" A ': ' (a colon and a space) inside unquoted text, such as a note or a "
+                "source's title, starts a new key there: put that text in double quotes."
+                if "mapping values are not allowed" in (e.problem or "") else "")
+        raise YAMLSyntaxError(f"{source}: malformed YAML{_at(e.problem_mark)}: {e.problem}."
+                              f"{hint} Fix the syntax there (indentation, a missing ':' or an "
+                              "unclosed quote or bracket).") from None
     except yaml.YAMLError as e:
         raise InputError(f"{source}: cannot be read as YAML ({e}).") from None
     finally:

@@ -14,7 +14,13 @@ shows what they say, so one can tell a record that does not inform a parameter f
 that cannot find the histories that do.
 
     .venv/bin/python benchmarks/joint_match.py basra_2008 -n 600000 \\
-        --subset deaths_first_two_days,deaths_first_week --subset all
+        --subset deaths_first_two_days,deaths_first_week --subset all --pairs
+
+``--pairs`` also prints, for every pair of facts, the share of histories matching both and its
+*lift* (that share over the product of the two facts' shares: 1 when the model makes them
+independent, near 0 for two facts it can hardly reach together, the pair that keeps the
+episode's facts from being matched at once), and for each fact how many histories match all
+the others.
 
 Each history is one run of the episode at parameters drawn from the calibration's priors
 (the reference table's rows, ``calibration/reference.py``, seeded by ``--seed``): 600,000
@@ -24,6 +30,7 @@ Basra histories take about 6 minutes on 2 cores. Prints its figures; never gates
 from __future__ import annotations
 
 import argparse
+import itertools
 import time
 
 import numpy as np
@@ -56,6 +63,18 @@ def widths(table: pd.DataFrame, rows: np.ndarray, parameters: list[str]) -> pd.D
     return pd.DataFrame(out).T
 
 
+def pairs(table: pd.DataFrame, bounds: dict[str, tuple[float, float]]) -> pd.DataFrame:
+    """Per pair of facts (ids → bounds): the share of rows matching each, both, and the lift
+    (both over the product of each; NaN when either is never matched)."""
+    hit = {fact: matching(table, {fact: b}) for fact, b in bounds.items()}
+    rows = []
+    for a, b in itertools.combinations(hit, 2):
+        both, each = (hit[a] & hit[b]).mean(), hit[a].mean() * hit[b].mean()
+        rows.append({"fact": a.split(".", 1)[1], "with": b.split(".", 1)[1],
+                     "both": both, "lift": both / each if each > 0 else np.nan})
+    return pd.DataFrame(rows).sort_values("lift")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("episode", help="a fit episode of the calibration (e.g. basra_2008)")
@@ -65,6 +84,8 @@ def main() -> None:
     ap.add_argument("--subset", action="append", metavar="FACT,FACT",
                     help="facts matched together (names in the episode file, or 'all'); "
                          "repeat for several sets (default: all)")
+    ap.add_argument("--pairs", action="store_true",
+                    help="also each pair's joint share and lift, and all-but-one counts")
     args = ap.parse_args()
 
     cal = load_calibration(args.config)
@@ -95,6 +116,15 @@ def main() -> None:
                 print(widths(table, rows, parameters).round(4).to_string())
         else:
             print("  (fewer than 20: too few for a 90% interval)")
+    if args.pairs:
+        ids = {fact_id(args.episode, name): b for name, b in facts.items()}
+        with pd.option_context("display.width", 200):
+            print("\npairs of facts, least often matched together first:")
+            print(pairs(table, ids).round(4).to_string(index=False))
+        print("\nhistories matching every fact but one:")
+        for left_out in ids:
+            rest = {fact: b for fact, b in ids.items() if fact != left_out}
+            print(f"  all but {left_out.split('.', 1)[1]}: {matching(table, rest).sum()}")
 
 
 if __name__ == "__main__":

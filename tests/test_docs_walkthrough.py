@@ -42,7 +42,7 @@ def test_the_briefs_headline_is_a_paragraph_not_html_shown_as_text(tmp_path) -> 
                  "-n", "3", "-q", "--posterior", "none", "--out", str(cmp_out),
                  "--brief"]) == 0
     for page, said in (((run_out / "brief.html").read_text(encoding="utf-8"),
-                        "The government held firm in a standoff: "),
+                        "The government held firm in a standoff or operation: "),
                        ((cmp_out / "brief.html").read_text(encoding="utf-8"),
                         "foreign_forces.backing=0.9: held firm ")):
         assert "&lt;p" not in page and "&lt;/p&gt;" not in page

@@ -4,6 +4,7 @@ printed, never gated: only that every row and column is there, and that counts n
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -31,12 +32,14 @@ def test_joint_match_counts_the_histories_matching_a_set_of_facts_and_their_widt
     script = [sys.executable, str(ROOT / "benchmarks" / "joint_match.py"), "basra_2008",
               "-n", "400", "--config", str(ROOT / "calibration" / "default.yaml")]
     out = subprocess.run([*script, "--subset", "government_holds", "--subset",
-                          "government_holds,deaths_first_week", "--subset", "all"],
+                          "government_holds,deaths_first_week", "--subset", "all", "--pairs"],
                          capture_output=True, text=True, cwd=tmp_path, check=True).stdout
     counts = [int(line.split(": ")[1].split(" of ")[0]) for line in out.splitlines()
               if line.startswith("matching ")]
     assert len(counts) == 3 and counts[0] >= counts[1] >= counts[2], out
     assert counts[0] >= 20 and "foreign_forces.ground_multiplier" in out, out
+    assert re.search(r"deaths_first_week\s+deaths_first_two_days\s", out), out  # a pair
+    assert out.count("  all but ") == 8, out  # one line per fitted fact of Basra
     wrong = subprocess.run([*script, "--subset", "no_such_fact"], check=False,
                            capture_output=True,
                            text=True, cwd=tmp_path)

@@ -152,7 +152,7 @@ def test_one_name_per_outcome_and_the_several_rows_note(backed_run):
     page = (out / "report.html").read_text()
     for text in (stdout, page):
         assert "won a standoff" not in text and "the government won" not in text
-        assert "held firm in a standoff" in text
+        assert "held firm in a standoff or operation" in text
         assert "need not sum to 100%" in text
     assert labels.label("held_firm") == "standoffs in which the government held firm (count)"
 
@@ -253,7 +253,7 @@ def test_run_brief_quotes_the_outcome_table(backed_run):
     page = (out / "brief.html").read_text()
     summary = pd.read_parquet(out / "summary.parquet")
     share = (summary["held_firm"] > 0).mean()
-    assert f"held firm in a standoff: {100 * share:.0f}% of runs" in page
+    assert f"held firm in a standoff or operation: {100 * share:.0f}% of runs" in page
     self_contained(page)
     assert BACKED in page
 

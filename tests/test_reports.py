@@ -68,7 +68,7 @@ def test_run_report_has_narrative_tables_charts_and_manifest(runs, tmp_path):
     assert manifest["scenario_sha256"] in page
     k = typical_replication(runs["replay"].summary)
     assert f"what happened in replication {k}" in page  # the narrative of a typical run
-    assert "the government relented in a standoff" in page and "low % (90%)" in page
+    assert "the government relented in a standoff or operation" in page and "low % (90%)" in page
     assert "median final authority" in page  # runs split by standoff outcome
     assert page.count("data:image/png;base64,") == 3  # the charts but the overview
     assert len(page) < 600_000

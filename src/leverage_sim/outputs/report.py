@@ -10,8 +10,8 @@ from leverage_sim.scenario.schema import GENERIC_FORCE
 from leverage_sim.simulation.runner import Results
 
 OUTCOMES = {
-    "relented": ("relents", "the government relented in a standoff"),
-    "held_firm": ("held_firm", "the government held firm in a standoff"),
+    "relented": ("relents", "the government relented in a standoff or operation"),
+    "held_firm": ("held_firm", "the government held firm in a standoff or operation"),
     "clash": ("clashes", "a standoff turned into an armed clash"),
     "fighting": ("fight_days", "there was fighting (a clash or an operation)"),
     "ceasefire": ("ceasefires", "the patron brokered a ceasefire"),
@@ -29,8 +29,8 @@ def meanings(force: str = GENERIC_FORCE) -> dict[str, str]:
     ``foreign_forces.label``; by default *foreign*, for texts about several scenarios)."""
     return {name: naming(meaning, force) for name, (_, meaning) in OUTCOMES.items()}
 
-SEVERAL_ROWS = ("A run can count in several rows: it can hold several standoffs, some held "
-                "firm and others relented, so the shares need not sum to 100%.")
+SEVERAL_ROWS = ("A run can count in several rows: it can hold several standoffs or operations, "
+                "some held firm and others relented, so the shares need not sum to 100%.")
 """Said under every table of outcome shares."""
 
 FIGURES = (

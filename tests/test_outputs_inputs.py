@@ -288,3 +288,35 @@ def test_effects_in_words_show_no_negative_zero_and_no_doubled_mean():
     measures = set(effects_table(cmp)["measure"])
     assert any(m.startswith("mean militia autonomy at the end") for m in measures)
     assert not any(m.startswith("mean mean") for m in measures)
+
+
+def _own_case(root, monkeypatch):
+    """An analyst's case laid out as docs/calibration.md says: CASE/scenarios/my_case.yaml
+    and CASE/episodes/my_case.yaml (Amarah's, renamed), run from another folder."""
+    from leverage_sim.calibration.episodes import EPISODE_DIR
+    from leverage_sim.scenario.loader import find_scenario
+
+    for kind, source in (("scenarios", find_scenario("amarah_2008")),
+                         ("episodes", EPISODE_DIR / "amarah_2008.yaml")):
+        (root / kind).mkdir(parents=True)
+        text = source.read_text(encoding="utf-8").replace("amarah_2008", "my_case")
+        (root / kind / "my_case.yaml").write_text(text, encoding="utf-8")
+    (root / "episodes" / "broken.yaml").write_text("name: [\n", encoding="utf-8")
+    monkeypatch.chdir(root.parent)
+    return root / "scenarios" / "my_case.yaml"
+
+
+def test_the_brief_charts_an_analysts_own_episode_beside_its_scenario(tmp_path, monkeypatch):
+    """The brief's historical-record chart looked only in the shipped episodes/, so an
+    analyst's own case (episodes/ beside scenarios/ in a folder of theirs) got the outcome
+    bars instead; an episode file there that does not load (for another case) is skipped."""
+    from leverage_sim.outputs.report_brief import record_facts
+
+    path = _own_case(tmp_path / "case", monkeypatch)
+    facts = record_facts(ls.load_scenario(str(path)))
+    assert facts and {name for name, _ in facts} == {"my_case"}
+    assert {name for name, _ in record_facts(ls.load_scenario("amarah_2008"))} == {"amarah_2008"}
+    out = tmp_path / "run"
+    assert main(["run", str(path), "-n", "3", "-q", "--posterior", "none", "--out", str(out),
+                 "--brief"]) == 0
+    assert "historical record" in (out / "brief.html").read_text(encoding="utf-8")

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from leverage_sim.errors import InputError
 from leverage_sim.files.report_html import _part
 from leverage_sim.files.safe_text import chart_text, visible
 from leverage_sim.files.version import installed_version
@@ -45,6 +46,7 @@ from leverage_sim.simulation.runner import Results, RunTables
 
 if TYPE_CHECKING:
     from leverage_sim.calibration.episodes import Fact
+    from leverage_sim.scenario.schema import Scenario
 
 BRIEF = "brief.html"
 HEADLINE = "held_firm"
@@ -73,16 +75,31 @@ a{color:inherit;text-decoration:none}section{break-inside:avoid}}
 
 
 # ---- the historical record -------------------------------------------------------------------
-def record_facts(scenario_name: str) -> list[tuple[str, Fact]]:
-    """(episode name, fact) of every shipped episode set up on ``scenario_name`` (at most
-    :data:`MAX_FACTS`); none if no episode records this case."""
+def record_facts(scenario: Scenario) -> list[tuple[str, Fact]]:
+    """(episode name, fact) of every episode set up on ``scenario`` (at most
+    :data:`MAX_FACTS`); none if no episode records this case. Episodes are looked for where
+    an analyst keeps a case of their own — the ``episodes/`` folder beside the folder the
+    scenario's file was read from (``CASE/episodes`` for ``CASE/scenarios/NAME.yaml``) — then
+    in ``./episodes`` and the shipped ``episodes/``, an episode name found twice counting
+    once (the first, as :func:`~leverage_sim.calibration.episodes.find_episode` finds it).
+    An episode file that does not load is skipped: it may be for another case."""
     from leverage_sim.calibration.episodes import EPISODE_DIR, load_episode
 
+    folders = [Path(scenario.origin[0]).resolve().parent.parent / "episodes"
+               ] if scenario.origin else []
+    seen: set[str] = set()
     facts = []
-    for path in sorted(EPISODE_DIR.glob("*.yaml")):
-        episode = load_episode(path)
-        if episode.spec.scenario == scenario_name:
-            facts += [(episode.name, f) for f in episode.spec.facts]
+    for folder in dict.fromkeys([*folders, Path.cwd() / "episodes", EPISODE_DIR]):
+        for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else ():
+            if path.stem in seen:
+                continue
+            seen.add(path.stem)
+            try:
+                episode = load_episode(path)
+            except InputError:
+                continue
+            if episode.spec.scenario == scenario.name:
+                facts += [(episode.name, f) for f in episode.spec.facts]
     return facts[:MAX_FACTS]
 
 
@@ -267,7 +284,7 @@ def _write(out: Path, title: str, sections: list[tuple[str, list[Any]]],
 def _chart(results: Mapping[str, Results], otherwise: Callable[[], Figure]) -> Figure:
     """The historical-record chart if an episode records the first column's scenario, else
     ``otherwise()``."""
-    facts = record_facts(next(iter(results.values())).scenario.name)
+    facts = record_facts(next(iter(results.values())).scenario)
     return record_chart(results, facts) if facts else otherwise()
 
 

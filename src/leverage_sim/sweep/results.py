@@ -56,6 +56,8 @@ def load_sweep(out: str | Path, lazy: bool = False) -> pd.DataFrame | ds.Dataset
                           schema=_schema(manifest))
     paths = list(manifest["spec"]["parameters"])
     table = store.read_parts()
+    if table is not None:
+        store.check_stored(table)
     runs = (table if table is not None else _schema(manifest).empty_table()).to_pandas()
     runs = _unique_runs(runs, store.out)
     _warn_if_runs_lost(manifest, len(runs), store.out)

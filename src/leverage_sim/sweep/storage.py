@@ -43,6 +43,7 @@ from leverage_sim.files.inputs_hash import file_sha256
 from leverage_sim.files.output_dir import folder_kind
 from leverage_sim.files.safe_text import is_utf8, visible
 from leverage_sim.files.safe_yaml import require_path
+from leverage_sim.simulation.worker import RUN_COLUMNS
 
 MANIFEST = "manifest.json"
 FORMAT = 2
@@ -191,6 +192,28 @@ class SweepStore:
                                               "runs again")) from None
             raise InputError(_damaged(self.summary_dir, e, "check its files")) from None
 
+    def check_stored(self, stored: pa.Table) -> None:
+        """An :class:`InputError` naming the part of ``summary/`` holding a row that is no run
+        of this sweep: a run_id runs.parquet does not list, or another point, replication or
+        seed than runs.parquet gives that run (a part copied from another sweep, or edited).
+        Its results would otherwise be read, summarised and resumed as this sweep's."""
+        runs = self.read_table("runs", list(RUN_COLUMNS))
+        if _foreign_row(stored, runs) is None:
+            return
+        for part in self.summary_parts():
+            try:
+                row = _foreign_row(pq.read_table(part, columns=list(RUN_COLUMNS)), runs)
+            except (OSError, pa.ArrowException) as e:
+                raise InputError(_damaged(part, e, "delete it, then run `leverage-sim sweep "
+                                          f"--resume --out {self.out}` to compute its runs "
+                                          "again")) from None
+            if row is not None:
+                raise InputError(
+                    f"{visible(str(part))} holds a run that is not one of this sweep's: {row}. "
+                    "The part was copied from another sweep or edited, so its results would be "
+                    "read as this sweep's. Move it out of the folder; `leverage-sim sweep "
+                    f"--resume --out {self.out}` then computes the sweep's own runs again.")
+
     def write_chunk(self, summary: pa.Table, timeseries: pa.Table | None) -> None:
         """Store one finished chunk (time series first; the summary part marks it done)."""
         ids = summary.column("run_id").to_numpy()
@@ -228,12 +251,34 @@ class SweepStore:
         for orphan in self.timeseries_dir.glob("part-*.parquet"):
             if orphan.name not in done:
                 orphan.unlink()
-        table = self.read_parts(columns=["run_id", "error"])
+        table = self.read_parts(columns=[*RUN_COLUMNS, "error"])
         if table is None:
             return np.empty(0, dtype=np.int64), 0
+        self.check_stored(table)
         ids, first = np.unique(table.column("run_id").to_numpy(), return_index=True)
         failed = table.column("error").is_valid().to_numpy(zero_copy_only=False)
         return ids, int(failed[first].sum())
+
+
+def _foreign_row(stored: pa.Table, runs: pa.Table) -> str | None:
+    """The first row of ``stored`` (summary rows) that is no run listed in ``runs``
+    (runs.parquet, in run_id order), described; None if every row is one."""
+    listed = {c: runs.column(c).to_numpy() for c in RUN_COLUMNS}
+    rows = {c: stored.column(c).fill_null(-1).to_numpy() for c in RUN_COLUMNS}
+    ids, n = rows["run_id"], len(listed["run_id"])
+    at = np.clip(ids, 0, max(n - 1, 0))
+    ok = (ids >= 0) & (ids < n)
+    for c in RUN_COLUMNS:
+        ok &= listed[c][at] == rows[c] if n else False
+    if ok.all():
+        return None
+    i = int(np.flatnonzero(~ok)[0])
+    run = ", ".join(f"{c} {rows[c][i]}" for c in RUN_COLUMNS)
+    if not 0 <= ids[i] < n:
+        return f"{run}, where the sweep's run ids go from 0 to {n - 1}"
+    j = int(at[i])
+    return (f"{run}, where runs.parquet gives run {ids[i]} "
+            + ", ".join(f"{c} {listed[c][j]}" for c in RUN_COLUMNS[1:]))
 
 
 def plan_hash(manifest: dict[str, Any]) -> str:

@@ -9,7 +9,13 @@ mixed by hand, ...):
   end was joined to no parameter point, a row of NaN values in every summary ("2 points × 2
   replications = 5 runs"), and ``sweep --resume`` marked such a folder complete. Each stored
   row's run id, point, replication and seed are now checked against runs.parquet, and a part
-  holding another row is refused, naming it and the fix.
+  holding another row is refused, naming it and the fix;
+- ``calibrate CONFIG --out DIR --resume`` after one of the fitted episode files was edited (a
+  fact's window moved) or the scenario it runs on was (another value of a parameter): resumed,
+  so the reference table (or ABC-SMC history) mixed simulations of the old and the new
+  episode, silently; only the calibration file's own SHA-256 was checked. The manifest now
+  records each episode's resolved scenario's hash beside its file's, and ``--resume`` refuses
+  either change, naming the file.
 
 Tried and already refused or handled, so not repeated here: scenario files with an
 ``enforcement_capacity`` of 1e308, a horizon of 36,500 days, a militia named ``"KH "`` or in
@@ -18,14 +24,19 @@ Arabic script (checked as any other), events after a shortened horizon (each nam
 
 from __future__ import annotations
 
+import json
 import shutil
 import warnings
 from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
 import leverage_sim as ls
+from leverage_sim.calibration.config import load_calibration
+from leverage_sim.calibration.outputs import manifest_fields
+from leverage_sim.calibration.resume import check_resumable
 from leverage_sim.cli.main import main as cli
 from leverage_sim.errors import InputError
 
@@ -87,3 +98,50 @@ def test_a_part_edited_to_a_run_past_the_sweeps_last_is_named(two_sweeps, tmp_pa
     capsys.readouterr()
     assert cli(["sweep", "--resume", "--out", str(out), "-q"]) == 2  # was: 5 runs, complete
     assert "part-000000009-000000009.parquet" in capsys.readouterr().err
+
+
+DEFAULT = Path(__file__).resolve().parents[1] / "calibration" / "default.yaml"
+EPISODES = Path(__file__).resolve().parents[1] / "episodes"
+
+
+def _own_calibration(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A calibration file (cal/mine.yaml) fitting one episode of the user's (episodes/
+    mine_raid.yaml, a copy of june_2020_raid on the user's scenario mine_replay.yaml, beside
+    it); returns the three files."""
+    data = yaml.safe_load(DEFAULT.read_text(encoding="utf-8"))
+    data.update(episodes=["mine_raid"], name="mine",
+                parameters=[p for p in data["parameters"] if p["path"].startswith("foreign")])
+    data.pop("facts")
+    (tmp_path / "cal").mkdir()
+    (tmp_path / "episodes").mkdir()
+    config = tmp_path / "cal" / "mine.yaml"
+    config.write_text(yaml.safe_dump(data), encoding="utf-8")
+    scenario = tmp_path / "episodes" / "mine_replay.yaml"
+    scenario.write_text("extends: june_2020_replay\nname: mine_replay\n", encoding="utf-8")
+    text = (EPISODES / "june_2020_raid.yaml").read_text(encoding="utf-8")
+    episode = tmp_path / "episodes" / "mine_raid.yaml"
+    episode.write_text(text.replace("name: june_2020_raid", "name: mine_raid").replace(
+        "scenario: june_2020_replay", "scenario: mine_replay.yaml"), encoding="utf-8")
+    return config, episode, scenario
+
+
+@pytest.mark.parametrize("edit", ["episode", "scenario"])
+def test_calibrate_resume_refuses_an_episode_edited_since_it_started(tmp_path, edit):
+    config, episode, scenario = _own_calibration(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    record = {**manifest_fields(load_calibration(config), 1, True), "status": "interrupted"}
+    (out / "manifest.json").write_text(json.dumps(record), encoding="utf-8")
+    assert check_resumable(out, load_calibration(config), 1, True)["status"] == "interrupted"
+    if edit == "episode":  # a fact's window moved: its stored simulated values are another's
+        episode.write_text(episode.read_text(encoding="utf-8").replace(
+            "start: 2020-06-25, end: 2020-06-27}", "start: 2020-06-25, end: 2020-07-10}"),
+            encoding="utf-8")
+    else:  # the scenario it runs on: every stored simulation ran on the old one
+        scenario.write_text(scenario.read_text(encoding="utf-8")
+                            + "government: {resolve: 0.9}\n", encoding="utf-8")
+    with pytest.raises(InputError) as e:  # was: resumed, mixing old and new simulations
+        check_resumable(out, load_calibration(config), 1, True)
+    text = str(e.value)
+    assert ("mine_raid.yaml" if edit == "episode" else "'mine_replay.yaml'") in text
+    assert "Restore the file" in text and "--force" in text

@@ -14,6 +14,7 @@ from leverage_sim.calibration.config import Calibration
 from leverage_sim.calibration.outputs import MANIFEST_KIND
 from leverage_sim.calibration.smc import read_scale_weights, state_file
 from leverage_sim.errors import InputError
+from leverage_sim.scenario.canonical import scenario_hash
 
 HISTORY = "history.db"
 """The pyabc history of an ABC-SMC calibration, in its folder."""
@@ -60,6 +61,12 @@ def check_resumable(out: Path, cal: Calibration, seed: int, quick: bool) -> dict
         raise InputError(f"--resume: '{out}' was calibrated with another config file, seed or "
                          "budget (see its manifest.json). Resume with the same ones, or start "
                          "afresh in a new --out folder.")
+    changed = _changed_episode(record, cal) if record.get("status") != "complete" else None
+    if changed:
+        raise InputError(f"--resume: {changed} since '{out}' was started, so the simulations "
+                         "stored there were run on other episodes than the ones it would go "
+                         "on with, and the fit would mix them. Restore the file as it was, or "
+                         "start afresh in a new --out folder (or --force this one).")
     if HISTORY in needs and record.get("status") != "complete":
         _read(out / HISTORY, _last_generation)
         if state_file(out / HISTORY).is_file():
@@ -68,6 +75,24 @@ def check_resumable(out: Path, cal: Calibration, seed: int, quick: bool) -> dict
             and (out / REFERENCE).is_file():
         _read(out / REFERENCE, _reference_table)
     return record
+
+
+def _changed_episode(record: dict[str, Any], cal: Calibration) -> str | None:
+    """What changed in a fitted episode of ``cal`` since the calibration whose manifest is
+    ``record`` started (its file's SHA-256, or the resolved scenario it runs on, as recorded
+    in the manifest's ``episodes``), or None."""
+    entries = record.get("episodes")
+    stored = {e.get("name"): e for e in entries if isinstance(e, dict)} \
+        if isinstance(entries, list) else {}
+    for ep in cal.episodes:
+        was = stored.get(ep.name, {})
+        if was.get("sha256", ep.sha256) != ep.sha256:
+            return f"the episode file {ep.path} has been edited (its SHA-256 differs from the " \
+                   "one in manifest.json)"
+        if was.get("scenario_sha256", None) not in (None, scenario_hash(ep.validated())):
+            return (f"the scenario episode {ep.name} runs on ('{ep.spec.scenario}', as its "
+                    "file and overrides resolve it) has changed")
+    return None
 
 
 def _reference_table(path: Path) -> int:

@@ -9,7 +9,8 @@ mixed by hand, ...):
   end was joined to no parameter point, a row of NaN values in every summary ("2 points × 2
   replications = 5 runs"), and ``sweep --resume`` marked such a folder complete. Each stored
   row's run id, point, replication and seed are now checked against runs.parquet, and a part
-  holding another row is refused, naming it and the fix;
+  holding another row is refused, naming it and the fix (``rerun`` of a row edited to another
+  point said "not reproduced", exit 3, as if the model had changed);
 - ``calibrate CONFIG --out DIR --resume`` after one of the fitted episode files was edited (a
   fact's window moved) or the scenario it runs on was (another value of a parameter): resumed,
   so the reference table (or ABC-SMC history) mixed simulations of the old and the new
@@ -98,6 +99,20 @@ def test_a_part_edited_to_a_run_past_the_sweeps_last_is_named(two_sweeps, tmp_pa
     capsys.readouterr()
     assert cli(["sweep", "--resume", "--out", str(out), "-q"]) == 2  # was: 5 runs, complete
     assert "part-000000009-000000009.parquet" in capsys.readouterr().err
+
+
+def test_rerun_of_a_stored_row_moved_to_another_point_is_refused_not_unreproduced(
+        two_sweeps, tmp_path, capsys):
+    a, _ = two_sweeps
+    out = tmp_path / "moved"
+    shutil.copytree(a, out)
+    first = _parts(out)[0]
+    rows = pd.read_parquet(first)
+    rows["point_id"] = 1  # run 0 is point 0's: its row now says it ran at backing 0.8
+    rows.to_parquet(first, index=False)
+    capsys.readouterr()
+    assert cli(["rerun", str(out), "--run-id", "0"]) == 2  # was 3: "not reproduced"
+    assert first.name in capsys.readouterr().err
 
 
 DEFAULT = Path(__file__).resolve().parents[1] / "calibration" / "default.yaml"

@@ -732,6 +732,7 @@ def rerun(out: str | Path, run_id: int) -> tuple[dict[str, Any], dict[str, Any]]
                          f"{stored_seed}: one of them was edited or damaged, so running it "
                          "again would test nothing. Restore the folder as the sweep wrote it, "
                          "or start the sweep again with --force.")
+    store.check_stored(stored)  # its point and replication too
     try:
         chunk = plan.chunk([run_id])
         point = point_scenario(plan.base, plan.source, chunk.point_overrides[run.point_id])

@@ -10,7 +10,10 @@ mixed by hand, ...):
   replications = 5 runs"), and ``sweep --resume`` marked such a folder complete. Each stored
   row's run id, point, replication and seed are now checked against runs.parquet, and a part
   holding another row is refused, naming it and the fix (``rerun`` of a row edited to another
-  point said "not reproduced", exit 3, as if the model had changed);
+  point said "not reproduced", exit 3, as if the model had changed). Likewise a part without
+  one of the sweep's columns, or with another type in one (written by another version, or
+  edited: ``us_strikes`` dropped): ``load_sweep`` read that run's value as missing (NaN) and
+  ``rerun`` said "DIFFERS from the stored row in us_strikes" (exit 3);
 - ``calibrate CONFIG --out DIR --resume`` after one of the fitted episode files was edited (a
   fact's window moved) or the scenario it runs on was (another value of a parameter): resumed,
   so the reference table (or ABC-SMC history) mixed simulations of the old and the new
@@ -113,6 +116,21 @@ def test_rerun_of_a_stored_row_moved_to_another_point_is_refused_not_unreproduce
     capsys.readouterr()
     assert cli(["rerun", str(out), "--run-id", "0"]) == 2  # was 3: "not reproduced"
     assert first.name in capsys.readouterr().err
+
+
+def test_a_part_without_one_of_the_sweeps_columns_is_named_not_read_as_missing_values(
+        two_sweeps, tmp_path, capsys):
+    a, _ = two_sweeps
+    out = tmp_path / "older"
+    shutil.copytree(a, out)
+    last = _parts(out)[-1]
+    pd.read_parquet(last).drop(columns=["us_strikes"]).to_parquet(last, index=False)
+    with pytest.raises(InputError) as e:  # was: us_strikes NaN for that run, silently
+        ls.load_sweep(out)
+    assert last.name in str(e.value) and "missing: us_strikes" in str(e.value)
+    capsys.readouterr()
+    assert cli(["rerun", str(out), "--run-id", "3"]) == 2  # was 3: "DIFFERS ... us_strikes"
+    assert "missing: us_strikes" in capsys.readouterr().err
 
 
 DEFAULT = Path(__file__).resolve().parents[1] / "calibration" / "default.yaml"

@@ -20,7 +20,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 import pyarrow.dataset as ds
 
 from leverage_sim.errors import InputError
@@ -33,7 +32,7 @@ from leverage_sim.outputs.summaries import (  # noqa: F401 (the sweep API)
     summarise,
 )
 from leverage_sim.scenario.schema import ForeignForces
-from leverage_sim.simulation.worker import RUN_COLUMNS, summary_schema
+from leverage_sim.simulation.worker import RUN_COLUMNS
 from leverage_sim.sweep.storage import SweepStore
 
 
@@ -53,12 +52,12 @@ def load_sweep(out: str | Path, lazy: bool = False) -> pd.DataFrame | ds.Dataset
     manifest = store.read_manifest()
     if require_switch(lazy, "lazy"):
         return ds.dataset(store.summary_parts(), format="parquet",
-                          schema=_schema(manifest))
+                          schema=store.summary_schema())
     paths = list(manifest["spec"]["parameters"])
     table = store.read_parts()
     if table is not None:
         store.check_stored(table)
-    runs = (table if table is not None else _schema(manifest).empty_table()).to_pandas()
+    runs = (table if table is not None else store.summary_schema().empty_table()).to_pandas()
     runs = _unique_runs(runs, store.out)
     _warn_if_runs_lost(manifest, len(runs), store.out)
     points = store.read_table("points", ["point_id", *paths]).to_pandas()
@@ -88,10 +87,6 @@ def _warn_if_runs_lost(manifest: dict[str, Any], stored: int, out: Path) -> None
                       "moved (a part file), so this table is not the whole sweep. Put the "
                       f"parts back, or compute the missing runs again with `leverage-sim sweep "
                       f"--resume --out {out}`.", stacklevel=3)
-
-
-def _schema(manifest: dict[str, Any]) -> pa.Schema:
-    return summary_schema(manifest["summary_types"])
 
 
 def _unique_runs(runs: pd.DataFrame, out: Path) -> pd.DataFrame:

@@ -43,7 +43,7 @@ from leverage_sim.files.inputs_hash import file_sha256
 from leverage_sim.files.output_dir import folder_kind
 from leverage_sim.files.safe_text import is_utf8, visible
 from leverage_sim.files.safe_yaml import require_path
-from leverage_sim.simulation.worker import RUN_COLUMNS
+from leverage_sim.simulation.worker import RUN_COLUMNS, summary_schema
 
 MANIFEST = "manifest.json"
 FORMAT = 2
@@ -193,26 +193,47 @@ class SweepStore:
             raise InputError(_damaged(self.summary_dir, e, "check its files")) from None
 
     def check_stored(self, stored: pa.Table) -> None:
-        """An :class:`InputError` naming the part of ``summary/`` holding a row that is no run
-        of this sweep: a run_id runs.parquet does not list, or another point, replication or
-        seed than runs.parquet gives that run (a part copied from another sweep, or edited).
-        Its results would otherwise be read, summarised and resumed as this sweep's."""
+        """An :class:`InputError` naming the part of ``summary/`` whose columns are not those
+        the sweep writes (the manifest's ``summary_types``: a part of another version, or
+        edited; a column it lacks would be read as missing values), or that holds a row that
+        is no run of this sweep: a run_id runs.parquet does not list, or another point,
+        replication or seed than runs.parquet gives that run (a part copied from another
+        sweep, or edited). Its results would otherwise be read, summarised and resumed as this
+        sweep's."""
+        expected = self.summary_schema()
         runs = self.read_table("runs", list(RUN_COLUMNS))
-        if _foreign_row(stored, runs) is None:
-            return
+        rows_ok = _foreign_row(stored, runs) is None
+        fix = (f"Move it out of the folder; `leverage-sim sweep --resume --out {self.out}` "
+               "then computes the sweep's own runs again.")
         for part in self.summary_parts():
             try:
-                row = _foreign_row(pq.read_table(part, columns=list(RUN_COLUMNS)), runs)
+                columns = _other_columns(pq.read_schema(part), expected)
+                row = None if rows_ok or columns else _foreign_row(
+                    pq.read_table(part, columns=list(RUN_COLUMNS)), runs)
             except (OSError, pa.ArrowException) as e:
                 raise InputError(_damaged(part, e, "delete it, then run `leverage-sim sweep "
                                           f"--resume --out {self.out}` to compute its runs "
                                           "again")) from None
+            if columns:
+                raise InputError(f"{visible(str(part))} does not hold the columns this sweep "
+                                 f"writes ({columns}): it was written by another version or "
+                                 f"edited, so its runs cannot be read with the others. {fix}")
             if row is not None:
                 raise InputError(
                     f"{visible(str(part))} holds a run that is not one of this sweep's: {row}. "
                     "The part was copied from another sweep or edited, so its results would be "
-                    "read as this sweep's. Move it out of the folder; `leverage-sim sweep "
-                    f"--resume --out {self.out}` then computes the sweep's own runs again.")
+                    f"read as this sweep's. {fix}")
+
+    def summary_schema(self) -> pa.Schema:
+        """The schema of the summary parts, from the manifest's ``summary_types``."""
+        types = self.read_manifest()["summary_types"]
+        try:
+            return summary_schema(types)
+        except (ValueError, TypeError, KeyError) as e:
+            raise InputError(f"{self.manifest_path} is damaged or was written by another tool "
+                             f"('summary_types' holds no column types: {e}), so the sweep "
+                             "cannot be read; start the sweep again into a new --out "
+                             "folder.") from None
 
     def write_chunk(self, summary: pa.Table, timeseries: pa.Table | None) -> None:
         """Store one finished chunk (time series first; the summary part marks it done)."""
@@ -279,6 +300,23 @@ def _foreign_row(stored: pa.Table, runs: pa.Table) -> str | None:
     j = int(at[i])
     return (f"{run}, where runs.parquet gives run {ids[i]} "
             + ", ".join(f"{c} {listed[c][j]}" for c in RUN_COLUMNS[1:]))
+
+
+def _other_columns(schema: pa.Schema, expected: pa.Schema) -> str:
+    """How ``schema`` (a part's) differs from ``expected`` in its columns and their types, or
+    '' if it does not."""
+    def same(a: pa.DataType, b: pa.DataType) -> bool:  # pandas writes text as large_string
+        return a == b or {a, b} == {pa.string(), pa.large_string()}
+
+    names = set(schema.names)
+    missing = [n for n in expected.names if n not in names]
+    extra = [n for n in schema.names if n not in expected.names]
+    retyped = [f"{n} ({schema.field(n).type}, not {expected.field(n).type})"
+               for n in expected.names if n in names and not same(schema.field(n).type,
+                                                                  expected.field(n).type)]
+    return "; ".join(f"{what}: {', '.join(cols[:5])}" for what, cols in
+                     (("missing", missing), ("not the sweep's", extra),
+                      ("other types", retyped)) if cols)
 
 
 def plan_hash(manifest: dict[str, Any]) -> str:

@@ -20,6 +20,11 @@ mixed by hand, ...):
   episode, silently; only the calibration file's own SHA-256 was checked. The manifest now
   records each episode's resolved scenario's hash beside its file's, and ``--resume`` refuses
   either change, naming the file.
+- ``--posterior default`` (or ``none``; ``run``, ``compare``, ``sweep``, ``explore``,
+  ``validate-model``) in a working folder holding the user's own calibration folder named
+  ``default`` (``calibrate mine.yaml --out default``): the word named the committed
+  calibration, so the user's was passed over, with only the inputs line's path to tell.
+  Refused now, with ``--posterior ./default`` for that folder.
 
 Tried and already refused or handled, so not repeated here: scenario files with an
 ``enforcement_capacity`` of 1e308, a horizon of 36,500 days, a militia named ``"KH "`` or in
@@ -43,6 +48,7 @@ from leverage_sim.calibration.outputs import manifest_fields
 from leverage_sim.calibration.resume import check_resumable
 from leverage_sim.cli.main import main as cli
 from leverage_sim.errors import InputError
+from tests.posterior_fixture import write_posterior
 
 TINY = ["-n", "2", "--set", "horizon_days=5", "--set", "events=[]", "--posterior", "none",
         "--executor", "serial", "-q"]
@@ -178,3 +184,24 @@ def test_calibrate_resume_refuses_an_episode_edited_since_it_started(tmp_path, e
     text = str(e.value)
     assert ("mine_raid.yaml" if edit == "episode" else "'mine_replay.yaml'") in text
     assert "Restore the file" in text and "--force" in text
+
+
+@pytest.mark.parametrize("word", ["default", "none"])
+@pytest.mark.parametrize("verb", [["run", "june_2020_replay", "-n", "2"],
+                                  ["compare", "june_2020_replay", "basra_2008", "-n", "2"],
+                                  ["validate-model", "-n", "2"],
+                                  ["sweep", "june_2020_replay", "--param",
+                                   "foreign_forces.backing=0.2", "-n", "2", "--out", "o"],
+                                  ["explore", "june_2020_replay", "--lever",
+                                   "foreign_forces.backing=0:1:2", "-n", "2"]])
+def test_posterior_default_beside_a_calibration_folder_so_named_is_refused(
+        tmp_path, monkeypatch, capsys, word, verb):
+    monkeypatch.chdir(tmp_path)
+    write_posterior(tmp_path / word)  # `leverage-sim calibrate mine.yaml --out default`
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as e:  # a usage error; was: run on the committed one
+        cli([*verb, "--posterior", word, "-q"])
+    assert e.value.code == 2
+    err = capsys.readouterr().err
+    assert f"--posterior ./{word}" in err and "working folder" in err
+

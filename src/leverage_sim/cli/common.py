@@ -8,6 +8,7 @@ import re
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from leverage_sim.errors import InputError
 from leverage_sim.files.output_dir import claim_output
@@ -134,6 +135,27 @@ def add_executor_args(p: argparse.ArgumentParser) -> None:
 _PACKAGE_DEFAULT = object()
 
 
+class PosteriorAction(argparse.Action):
+    """Stores ``--posterior``; refuses ``default`` or ``none`` given while the working folder
+    holds a calibration folder of that name (not the committed one): the word names the
+    committed calibration (or none), so that folder would be passed over, unseen."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        from leverage_sim.simulation.posterior import DEFAULT_DIR
+
+        folder = Path(values)
+        if values in ("default", "none") and (folder / "posterior.parquet").is_file() \
+                and folder.resolve() != DEFAULT_DIR.resolve():
+            meaning = (f"the committed calibration in {DEFAULT_DIR}" if values == "default"
+                       else "no posterior (the scenario's own values)")
+            raise argparse.ArgumentError(
+                self, f"'{values}' means {meaning}, but the working folder holds a calibration "
+                f"folder named '{values}' too, which it would pass over. Write --posterior "
+                f"./{values} for that folder, or rename it")
+        setattr(namespace, self.dest, values)
+
+
 def add_posterior_arg(p: argparse.ArgumentParser,
                       default: str | None | object = _PACKAGE_DEFAULT, unset: str = "") -> None:
     """``--posterior DIR|default|none`` (``args.posterior``; ``default`` for this verb, else
@@ -146,6 +168,7 @@ def add_posterior_arg(p: argparse.ArgumentParser,
     if default is _PACKAGE_DEFAULT:
         default = DEFAULT_POSTERIOR
     p.add_argument("--posterior", default=default, metavar="DIR|default|none",
+                   action=PosteriorAction,
                    help="draw each replication's parameters from a calibration's posterior: "
                    "the --out folder of `leverage-sim calibrate`, 'default' (the committed "
                    "calibration) or 'none' (the scenario's own values); default: "

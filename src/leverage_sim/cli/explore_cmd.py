@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 
 from leverage_sim.cli.common import (
+    PosteriorAction,
     add_allow_stale_arg,
     add_executor_args,
     add_force_arg,
@@ -66,6 +67,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--samples", type=count_arg, default=None,
                    help="lever settings for --design lhs/random")
     p.add_argument("--posterior", default=None, metavar="DIR|default|none",
+                   action=PosteriorAction,
                    help="where each run's calibrated parameters come from: 'default' (the "
                    "committed calibration; the default here), 'none' (the scenario's own "
                    "values) or a `leverage-sim calibrate` folder")

@@ -11,6 +11,7 @@ import pandas as pd
 
 from leverage_sim.calibration import validation
 from leverage_sim.cli.common import (
+    PosteriorAction,
     add_allow_stale_arg,
     add_engine_arg,
     add_force_arg,
@@ -44,6 +45,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("episodes", nargs="*", metavar="EPISODE",
                    help="episode names or files (default: every held-out episode)")
     p.add_argument("--posterior", default="default", metavar="DIR|default",
+                   action=PosteriorAction,
                    help="the calibration to score (default: the committed one)")
     add_allow_stale_arg(p)
     p.add_argument("-n", "--replications", type=count_arg, default=200,

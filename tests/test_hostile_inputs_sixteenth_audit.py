@@ -25,6 +25,12 @@ mixed by hand, ...):
   ``default`` (``calibrate mine.yaml --out default``): the word named the committed
   calibration, so the user's was passed over, with only the inputs line's path to tell.
   Refused now, with ``--posterior ./default`` for that folder.
+- a calibration file kept among the user's scenarios (``mine/mycal.yaml`` beside
+  ``mine/basra_2008.yaml``; episodes are looked up beside the calibration file first, and the
+  episodes share their scenarios' names): ``calibrate`` refused it with "mine/basra_2008.yaml
+  is not an episode file but a scenario", a file the user never named. A file of another kind
+  (scenario, calibration or sweep file) now hides no episode of its name found further on;
+  with none, it is still named as what it is.
 
 Tried and already refused or handled, so not repeated here: scenario files with an
 ``enforcement_capacity`` of 1e308, a horizon of 36,500 days, a militia named ``"KH "`` or in
@@ -44,6 +50,7 @@ import yaml
 
 import leverage_sim as ls
 from leverage_sim.calibration.config import load_calibration
+from leverage_sim.calibration.episodes import load_episode
 from leverage_sim.calibration.outputs import manifest_fields
 from leverage_sim.calibration.resume import check_resumable
 from leverage_sim.cli.main import main as cli
@@ -204,4 +211,18 @@ def test_posterior_default_beside_a_calibration_folder_so_named_is_refused(
     assert e.value.code == 2
     err = capsys.readouterr().err
     assert f"--posterior ./{word}" in err and "working folder" in err
+
+
+
+def test_a_scenario_beside_a_calibration_file_hides_no_episode_of_its_name(tmp_path):
+    folder = tmp_path / "mine"  # the user's scenarios, with their calibration file among them
+    folder.mkdir()
+    for name in ("basra_2008", "dec2019_jan2020", "june_2020_replay"):
+        shutil.copy(DEFAULT.parents[1] / "scenarios" / f"{name}.yaml", folder)
+    shutil.copy(DEFAULT, folder / "mycal.yaml")
+    cal = load_calibration(folder / "mycal.yaml")  # was: "mine/basra_2008.yaml is not an
+    found = {ep.name: ep.path for ep in cal.episodes}  # episode file but a scenario"
+    assert found["basra_2008"] == EPISODES / "basra_2008.yaml"
+    with pytest.raises(InputError, match="is not an episode file but a scenario"):
+        load_episode("june_2020_replay", [folder])  # no episode so named: still said
 

@@ -26,6 +26,8 @@ from leverage_sim.scenario.limits import repeated
 from leverage_sim.scenario.loader import (
     find_named_file,
     find_scenario,
+    other_kind,
+    read_yaml,
     resolve_raw,
     validate,
     with_checked_numbers,
@@ -276,12 +278,25 @@ def find_episode(name_or_path: str | Path, extra_dirs: Sequence[Path] = ()) -> P
 
     def known() -> dict[str, Path]:
         names: dict[str, Path] = {}
+        others: dict[str, Path] = {}  # files of another kind hide no episode so named
         for d in (*extra_dirs, Path.cwd() / "episodes", EPISODE_DIR):
             for f in sorted(Path(d).glob("*.yaml")) if Path(d).is_dir() else ():
-                names.setdefault(f.stem, f)
-        return names
+                if f.stem not in names:
+                    (others if _other_kind(f) else names).setdefault(f.stem, f)
+        return {**others, **names}
 
     return find_named_file(name_or_path, known, "episode", "from episodes/")
+
+
+def _other_kind(path: Path) -> bool:
+    """Whether ``path`` is recognisably a file of another kind than an episode (a scenario, a
+    calibration or a sweep file, which may share an episode's name: scenarios/basra_2008.yaml
+    beside a calibration file); False for one that cannot be read (its reader says why)."""
+    try:
+        data = read_yaml(path)
+    except InputError:
+        return False
+    return other_kind(data, "episode file", Episode.model_fields) is not None
 
 
 def load_episode(name_or_path: str | Path, extra_dirs: Sequence[Path] = ()) -> LoadedEpisode:

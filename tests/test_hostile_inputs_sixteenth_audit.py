@@ -19,7 +19,9 @@ mixed by hand, ...):
   so the reference table (or ABC-SMC history) mixed simulations of the old and the new
   episode, silently; only the calibration file's own SHA-256 was checked. The manifest now
   records each episode's resolved scenario's hash beside its file's, and ``--resume`` refuses
-  either change, naming the file.
+  either change, naming the file. The ABC-SMC method's ``--resume`` did not check the model
+  fingerprint either (the table method did): its history's generations were continued by
+  another version of the model. Both methods now check it, in one place;
 - ``--posterior default`` (or ``none``; ``run``, ``compare``, ``sweep``, ``explore``,
   ``validate-model``) in a working folder holding the user's own calibration folder named
   ``default`` (``calibrate mine.yaml --out default``): the word named the committed
@@ -150,12 +152,12 @@ DEFAULT = Path(__file__).resolve().parents[1] / "calibration" / "default.yaml"
 EPISODES = Path(__file__).resolve().parents[1] / "episodes"
 
 
-def _own_calibration(tmp_path: Path) -> tuple[Path, Path, Path]:
+def _own_calibration(tmp_path: Path, method: str = "table") -> tuple[Path, Path, Path]:
     """A calibration file (cal/mine.yaml) fitting one episode of the user's (episodes/
     mine_raid.yaml, a copy of june_2020_raid on the user's scenario mine_replay.yaml, beside
     it); returns the three files."""
     data = yaml.safe_load(DEFAULT.read_text(encoding="utf-8"))
-    data.update(episodes=["mine_raid"], name="mine",
+    data.update(episodes=["mine_raid"], name="mine", method=method,
                 parameters=[p for p in data["parameters"] if p["path"].startswith("foreign")])
     data.pop("facts")
     (tmp_path / "cal").mkdir()
@@ -212,6 +214,19 @@ def test_posterior_default_beside_a_calibration_folder_so_named_is_refused(
     err = capsys.readouterr().err
     assert f"--posterior ./{word}" in err and "working folder" in err
 
+
+
+def test_an_smc_calibrate_resume_on_another_model_is_refused(tmp_path):
+    config, _, _ = _own_calibration(tmp_path, method="smc")
+    cal = load_calibration(config)
+    out = tmp_path / "out"
+    out.mkdir()
+    record = {**manifest_fields(cal, 1, True), "status": "interrupted",
+              "model_fingerprint": {"code": "0" * 64, "behaviour": "0" * 64}}
+    (out / "manifest.json").write_text(json.dumps(record), encoding="utf-8")
+    (out / "history.db").write_bytes(b"generations of the other model")  # never read
+    with pytest.raises(InputError, match="another version of the model"):
+        check_resumable(out, cal, 1, True)  # was: resumed (only the table method checked)
 
 
 def test_a_scenario_beside_a_calibration_file_hides_no_episode_of_its_name(tmp_path):

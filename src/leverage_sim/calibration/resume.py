@@ -15,6 +15,7 @@ from leverage_sim.calibration.outputs import MANIFEST_KIND
 from leverage_sim.calibration.smc import read_scale_weights, state_file
 from leverage_sim.errors import InputError
 from leverage_sim.scenario.canonical import scenario_hash
+from leverage_sim.simulation import model_fingerprint
 
 HISTORY = "history.db"
 """The pyabc history of an ABC-SMC calibration, in its folder."""
@@ -61,6 +62,13 @@ def check_resumable(out: Path, cal: Calibration, seed: int, quick: bool) -> dict
         raise InputError(f"--resume: '{out}' was calibrated with another config file, seed or "
                          "budget (see its manifest.json). Resume with the same ones, or start "
                          "afresh in a new --out folder.")
+    if record.get("status") != "complete" and not model_fingerprint.matches(
+            record.get("model_fingerprint")):
+        stored = (out / REFERENCE) if cal.spec.method == "table" else (out / HISTORY)
+        raise InputError(f"--resume: the simulations in '{stored}' come from another version "
+                         "of the model (its manifest.json's model_fingerprint differs from the "
+                         "running model's), so they cannot be continued. Start afresh in a new "
+                         "--out folder (or --force this one).")
     changed = _changed_episode(record, cal) if record.get("status") != "complete" else None
     if changed:
         raise InputError(f"--resume: {changed} since '{out}' was started, so the simulations "

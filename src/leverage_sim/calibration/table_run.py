@@ -41,9 +41,8 @@ from leverage_sim.calibration.outputs import as_parameter_values, manifest_field
 from leverage_sim.calibration.reference import simulate_values
 from leverage_sim.calibration.simulator import EpisodeSimulator
 from leverage_sim.calibration.table import ALL_FACTS
-from leverage_sim.errors import InputError, is_interrupt
+from leverage_sim.errors import is_interrupt
 from leverage_sim.files.version import installed_version
-from leverage_sim.simulation import model_fingerprint
 from leverage_sim.simulation.executors import make_executor
 
 CHECKPOINT = "reference.parquet"
@@ -77,15 +76,8 @@ def calibrate_table(cal: Calibration, out: Path, *, quick: bool, seed: int, exec
     :func:`~leverage_sim.calibration.resume.check_resumable`, or None to start)."""
     t0 = time.perf_counter()
     spec = cal.spec.table_quick if quick else cal.spec.table
-    if resumed is not None:
-        if resumed["status"] == "complete":
-            return TableCalibrated(cal, "complete", None, seed, [], 0.0, already_done=True)
-        if not model_fingerprint.matches(resumed.get("model_fingerprint")):
-            raise InputError(f"--resume: the simulations in '{out / CHECKPOINT}' come from "
-                             "another version of the model (its manifest.json's "
-                             "model_fingerprint differs from the running model's), so they "
-                             "cannot be continued. Start afresh in a new --out folder (or "
-                             "--force this one).")
+    if resumed is not None and resumed["status"] == "complete":
+        return TableCalibrated(cal, "complete", None, seed, [], 0.0, already_done=True)
     fields = {**manifest_fields(cal, seed, quick), "budget": spec.model_dump(),
               "versions": _versions(), "checkpoint": CHECKPOINT}
     _write_manifest(out, {**fields, "status": "interrupted"})  # until it ends

@@ -216,7 +216,10 @@ def test_posterior_default_beside_a_calibration_folder_so_named_is_refused(
 
 
 
-def test_an_smc_calibrate_resume_on_another_model_is_refused(tmp_path):
+def test_an_smc_calibrate_resume_on_another_model_is_refused(tmp_path, monkeypatch):
+    from leverage_sim.calibration import resume
+    from leverage_sim.calibration.run import calibrate
+
     config, _, _ = _own_calibration(tmp_path, method="smc")
     cal = load_calibration(config)
     out = tmp_path / "out"
@@ -224,9 +227,10 @@ def test_an_smc_calibrate_resume_on_another_model_is_refused(tmp_path):
     record = {**manifest_fields(cal, 1, True), "status": "interrupted",
               "model_fingerprint": {"code": "0" * 64, "behaviour": "0" * 64}}
     (out / "manifest.json").write_text(json.dumps(record), encoding="utf-8")
-    (out / "history.db").write_bytes(b"generations of the other model")  # never read
+    (out / "history.db").write_bytes(b"generations of the other model")
+    monkeypatch.setattr(resume, "_last_generation", lambda db: 3)  # as if intact
     with pytest.raises(InputError, match="another version of the model"):
-        check_resumable(out, cal, 1, True)  # was: resumed (only the table method checked)
+        calibrate(cal, out, quick=True, seed=1, executor="serial", resume=True)  # was: resumed
 
 
 def test_a_scenario_beside_a_calibration_file_hides_no_episode_of_its_name(tmp_path):

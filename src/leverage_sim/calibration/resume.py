@@ -62,13 +62,6 @@ def check_resumable(out: Path, cal: Calibration, seed: int, quick: bool) -> dict
         raise InputError(f"--resume: '{out}' was calibrated with another config file, seed or "
                          "budget (see its manifest.json). Resume with the same ones, or start "
                          "afresh in a new --out folder.")
-    if record.get("status") != "complete" and not model_fingerprint.matches(
-            record.get("model_fingerprint")):
-        stored = (out / REFERENCE) if cal.spec.method == "table" else (out / HISTORY)
-        raise InputError(f"--resume: the simulations in '{stored}' come from another version "
-                         "of the model (its manifest.json's model_fingerprint differs from the "
-                         "running model's), so they cannot be continued. Start afresh in a new "
-                         "--out folder (or --force this one).")
     changed = _changed_episode(record, cal) if record.get("status") != "complete" else None
     if changed:
         raise InputError(f"--resume: {changed} since '{out}' was started, so the simulations "
@@ -83,6 +76,18 @@ def check_resumable(out: Path, cal: Calibration, seed: int, quick: bool) -> dict
             and (out / REFERENCE).is_file():
         _read(out / REFERENCE, _reference_table)
     return record
+
+
+def check_same_model(record: dict[str, Any], stored: Path) -> None:
+    """An :class:`InputError` unless the simulations of the unfinished calibration whose
+    manifest is ``record``, stored in ``stored`` (its reference table or history), came from
+    the running model (its ``model_fingerprint``): a table or history never mixes two
+    models."""
+    if not model_fingerprint.matches(record.get("model_fingerprint")):
+        raise InputError(f"--resume: the simulations in '{stored}' come from another version "
+                         "of the model (its manifest.json's model_fingerprint differs from the "
+                         "running model's), so they cannot be continued. Start afresh in a new "
+                         "--out folder (or --force this one).")
 
 
 def _changed_episode(record: dict[str, Any], cal: Calibration) -> str | None:

@@ -11,7 +11,12 @@ import pandas as pd
 
 from leverage_sim.calibration.config import Calibration
 from leverage_sim.calibration.outputs import manifest, write, write_manifest
-from leverage_sim.calibration.resume import HISTORY, check_resumable, read_manifest  # noqa: F401 (API)
+from leverage_sim.calibration.resume import (  # noqa: F401 (API)
+    HISTORY,
+    check_resumable,
+    check_same_model,
+    read_manifest,
+)
 from leverage_sim.calibration.simulator import EpisodeSimulator
 from leverage_sim.calibration.smc import Outcome, run_abc
 from leverage_sim.simulation.executors import make_executor
@@ -73,6 +78,8 @@ def calibrate(cal: Calibration, out: Path, *, quick: bool = False, seed: int | N
                                workers=workers, scheduler=scheduler, resumed=resumed,
                                quiet=quiet, engine=engine)
     spec = cal.spec.quick if quick else cal.spec.budget
+    if resumed is not None and resumed["status"] != "complete":
+        check_same_model(resumed, out / HISTORY)
     if not resume:  # a resumable folder from the first moment
         write_manifest(out, manifest(cal, seed, quick, pd.DataFrame(), "running", 0.0))
     simulator = EpisodeSimulator(cal, spec.replications, engine)

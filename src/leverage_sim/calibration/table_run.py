@@ -39,6 +39,7 @@ from leverage_sim.calibration.config import Calibration
 from leverage_sim.calibration.episodes import fact_id
 from leverage_sim.calibration.outputs import as_parameter_values, manifest_fields
 from leverage_sim.calibration.reference import simulate_values
+from leverage_sim.calibration.resume import check_same_model
 from leverage_sim.calibration.simulator import EpisodeSimulator
 from leverage_sim.calibration.table import ALL_FACTS
 from leverage_sim.errors import is_interrupt
@@ -76,8 +77,10 @@ def calibrate_table(cal: Calibration, out: Path, *, quick: bool, seed: int, exec
     :func:`~leverage_sim.calibration.resume.check_resumable`, or None to start)."""
     t0 = time.perf_counter()
     spec = cal.spec.table_quick if quick else cal.spec.table
-    if resumed is not None and resumed["status"] == "complete":
-        return TableCalibrated(cal, "complete", None, seed, [], 0.0, already_done=True)
+    if resumed is not None:
+        if resumed["status"] == "complete":
+            return TableCalibrated(cal, "complete", None, seed, [], 0.0, already_done=True)
+        check_same_model(resumed, out / CHECKPOINT)
     fields = {**manifest_fields(cal, seed, quick), "budget": spec.model_dump(),
               "versions": _versions(), "checkpoint": CHECKPOINT}
     _write_manifest(out, {**fields, "status": "interrupted"})  # until it ends

@@ -201,15 +201,20 @@ class SweepStore:
         sweep, or edited). Its results would otherwise be read, summarised and resumed as this
         sweep's."""
         expected = self.summary_schema()
-        runs = self.read_table("runs", list(RUN_COLUMNS))
-        rows_ok = _foreign_row(stored, runs) is None
+        seeds = self.read_table("runs", ["seed"]).column("seed").to_numpy()
+        reps = self.read_manifest()["spec"].get("replications")
+        if not isinstance(reps, int) or reps < 1:
+            raise InputError(f"{self.manifest_path} is damaged or was written by another tool "
+                             f"(its sweep's 'replications' is {reps!r}), so the sweep cannot "
+                             "be read; start the sweep again into a new --out folder.")
+        rows_ok = _foreign_row(stored, seeds, reps) is None
         fix = (f"Move it out of the folder; `leverage-sim sweep --resume --out {self.out}` "
                "then computes the sweep's own runs again.")
         for part in self.summary_parts():
             try:
                 columns = _other_columns(pq.read_schema(part), expected)
                 row = None if rows_ok or columns else _foreign_row(
-                    pq.read_table(part, columns=list(RUN_COLUMNS)), runs)
+                    pq.read_table(part, columns=list(RUN_COLUMNS)), seeds, reps)
             except (OSError, pa.ArrowException) as e:
                 raise InputError(_damaged(part, e, "delete it, then run `leverage-sim sweep "
                                           f"--resume --out {self.out}` to compute its runs "
@@ -281,25 +286,26 @@ class SweepStore:
         return ids, int(failed[first].sum())
 
 
-def _foreign_row(stored: pa.Table, runs: pa.Table) -> str | None:
-    """The first row of ``stored`` (summary rows) that is no run listed in ``runs``
-    (runs.parquet, in run_id order), described; None if every row is one."""
-    listed = {c: runs.column(c).to_numpy() for c in RUN_COLUMNS}
+def _foreign_row(stored: pa.Table, seeds: np.ndarray, replications: int) -> str | None:
+    """The first row of ``stored`` (summary rows) that is no run of the sweep whose runs.parquet
+    lists ``seeds`` in run_id order (run K is replication K % ``replications`` of point
+    K // ``replications``, as the sweep runs it), described; None if every row is one."""
     rows = {c: stored.column(c).fill_null(-1).to_numpy() for c in RUN_COLUMNS}
-    ids, n = rows["run_id"], len(listed["run_id"])
+    ids, n = rows["run_id"], len(seeds)
     at = np.clip(ids, 0, max(n - 1, 0))
+    planned = {"run_id": at, "point_id": at // replications, "replication": at % replications,
+               "seed": seeds[at] if n else at}
     ok = (ids >= 0) & (ids < n)
     for c in RUN_COLUMNS:
-        ok &= listed[c][at] == rows[c] if n else False
+        ok &= planned[c] == rows[c]
     if ok.all():
         return None
     i = int(np.flatnonzero(~ok)[0])
     run = ", ".join(f"{c} {rows[c][i]}" for c in RUN_COLUMNS)
     if not 0 <= ids[i] < n:
         return f"{run}, where the sweep's run ids go from 0 to {n - 1}"
-    j = int(at[i])
     return (f"{run}, where runs.parquet gives run {ids[i]} "
-            + ", ".join(f"{c} {listed[c][j]}" for c in RUN_COLUMNS[1:]))
+            + ", ".join(f"{c} {planned[c][i]}" for c in RUN_COLUMNS[1:]))
 
 
 def _other_columns(schema: pa.Schema, expected: pa.Schema) -> str:

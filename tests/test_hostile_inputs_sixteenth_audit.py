@@ -33,6 +33,11 @@ mixed by hand, ...):
   is not an episode file but a scenario", a file the user never named. A file of another kind
   (scenario, calibration or sweep file) now hides no episode of its name found further on;
   with none, it is still named as what it is.
+- an episode whose ``overrides`` set a parameter the calibration fits or the posterior draws
+  (``overrides: {government.prior_backing: 0.9}``, the case's government expecting US
+  backing): ``calibrate`` fitted it there and ``validate-model`` drew it over the episode's
+  0.9, silently, where a ``--set`` path keeps its value in a run. The episode's own override
+  now keeps its value in that episode (neither fitted nor drawn there), in both verbs.
 
 Tried and already refused or handled, so not repeated here: scenario files with an
 ``enforcement_capacity`` of 1e308, a horizon of 36,500 days, a militia named ``"KH "`` or in
@@ -205,6 +210,8 @@ def test_calibrate_resume_refuses_an_episode_edited_since_it_started(tmp_path, e
                                    "foreign_forces.backing=0:1:2", "-n", "2"]])
 def test_posterior_default_beside_a_calibration_folder_so_named_is_refused(
         tmp_path, monkeypatch, capsys, word, verb):
+    if verb[0] == "validate-model" and word == "none":
+        pytest.skip("validate-model refuses --posterior none anyway")
     monkeypatch.chdir(tmp_path)
     write_posterior(tmp_path / word)  # `leverage-sim calibrate mine.yaml --out default`
     capsys.readouterr()
@@ -231,6 +238,32 @@ def test_an_smc_calibrate_resume_on_another_model_is_refused(tmp_path, monkeypat
     monkeypatch.setattr(resume, "_last_generation", lambda db: 3)  # as if intact
     with pytest.raises(InputError, match="another version of the model"):
         calibrate(cal, out, quick=True, seed=1, executor="serial", resume=True)  # was: resumed
+
+
+def test_an_episodes_own_override_of_a_calibrated_parameter_is_kept_not_drawn(tmp_path,
+                                                                            monkeypatch):
+    from leverage_sim.calibration import validation
+    from leverage_sim.simulation.posterior import DEFAULT_DIR, load_posterior
+
+    _, episode, _ = _own_calibration(tmp_path)
+    episode.write_text(episode.read_text(encoding="utf-8").replace(
+        "horizon_days: 76", "horizon_days: 76\noverrides: {government.prior_backing: 0.9}"),
+        encoding="utf-8")
+    drawn = {"government.prior_backing": 0.1, "foreign_forces.ground_multiplier": 2.0}
+    assert load_episode(str(episode)).applicable(drawn) == {  # calibrate: was both
+        "foreign_forces.ground_multiplier": 2.0}
+    (ep,) = validation.from_episode_files([str(episode)])
+    seen = []
+
+    def first_draw(scenario, values, what):
+        seen.append(values)
+        raise KeyboardInterrupt  # the first run's draw is all this test needs
+
+    monkeypatch.setattr(validation, "with_values", first_draw)
+    with pytest.raises(KeyboardInterrupt):
+        validation.predictive(ep, load_posterior(DEFAULT_DIR), 2, 1)
+    assert "foreign_forces.ground_multiplier" in seen[0]
+    assert "government.prior_backing" not in seen[0]  # validate-model: was drawn over 0.9
 
 
 def test_a_scenario_beside_a_calibration_file_hides_no_episode_of_its_name(tmp_path):

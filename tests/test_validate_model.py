@@ -126,14 +126,15 @@ def test_manifest_names_the_posterior_relative_to_the_project(tmp_path, monkeypa
 def test_glue_reads_episode_files_through_the_calibration_modules(monkeypatch, tmp_path):
     """The adapter against the interface of leverage_sim.calibration.episodes/.statistics:
     LoadedEpisode(name, path, sha256, spec.role, spec.facts[statistic, arguments, observed,
-    bounds], scenario()) and statistics.compute(name, tables, arguments)."""
+    bounds], scenario(), fixed()) and statistics.compute(name, tables, arguments)."""
     def fact(name, statistic, arguments, observed, bounds):
         return types.SimpleNamespace(name=name, statistic=statistic, arguments=arguments,
                                      observed=observed, bounds=bounds)
 
     scenario = ls.load_scenario("june_2020_replay")
     held = types.SimpleNamespace(name="held", path=tmp_path / "a.yaml", sha256="0" * 64,
-                                 scenario=lambda: scenario, spec=types.SimpleNamespace(
+                                 scenario=lambda: scenario, fixed=frozenset,
+                                 spec=types.SimpleNamespace(
         role="held_out", facts=[fact("att", "summary_value", {"column": "attacks"}, 5, (3, 8)),
                                 fact("ok", "occurred", {"action": "raid"}, 1, (1, 1))]))
     fit = types.SimpleNamespace(name="fit", spec=types.SimpleNamespace(role="fit"))

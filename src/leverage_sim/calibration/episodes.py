@@ -235,8 +235,22 @@ class LoadedEpisode:
         return self._has[path]
 
     def applicable(self, overrides: dict[str, Any]) -> dict[str, Any]:
-        """The ``overrides`` whose paths this episode's scenario has (:meth:`has_path`)."""
-        return {p: v for p, v in overrides.items() if self.has_path(p)}
+        """The ``overrides`` whose paths this episode's scenario has (:meth:`has_path`), but
+        those the episode's own ``overrides`` set (:meth:`fixed`): they keep its value."""
+        fixed = self.fixed()
+        return {p: v for p, v in overrides.items() if self.has_path(p) and p not in fixed}
+
+    def fixed(self) -> frozenset[str]:
+        """The paths the episode's own ``overrides`` set, spelt as a posterior names its
+        parameters: set explicitly, they keep the episode's value, neither fitted nor drawn
+        there (as a --set path keeps its value in a run)."""
+        found = self.__dict__.get("_fixed")
+        if found is None:
+            from leverage_sim.simulation.posterior import named_path
+
+            found = self.__dict__["_fixed"] = frozenset(
+                named_path(self.validated(), str(p)) for p in self.spec.overrides)
+        return found
 
     def scenario_with(self, values: dict[str, int | float]) -> Scenario:
         """``scenario(values)`` for numbers already checked against their fields' ranges

@@ -122,6 +122,7 @@ class Episode:
     role: str = "held_out"
     file: str | None = None  # the episode file as shown to readers (None: built in Python)
     sha256: str | None = None  # of that file
+    fixed: tuple[str, ...] = ()  # paths the episode file's overrides set: never drawn
 
     def record(self) -> dict[str, Any]:
         """What a manifest records of this episode: its name, role, file and the file's
@@ -156,7 +157,7 @@ def predictive(episode: Episode, posterior: Posterior, replications: int, seed: 
     on ``engine`` (summary-only runs: the facts read the events and the summary).
 
     Columns: source, replication, seed, then one per fact."""
-    use = posterior.use(episode.scenario, keep_changes=False)
+    use = posterior.use(episode.scenario, fixed=episode.fixed, keep_changes=False)
     specs = priors(posterior)
     draws: dict[str, Callable[[int], dict[str, float | int]]] = {
         "posterior": posterior.draw, "prior": lambda s: prior_draw(posterior, s, specs),
@@ -528,7 +529,8 @@ def from_episode_files(names: Sequence[str] = ()) -> list[Episode]:
             raise InputError(f"No held-out episode (role: held_out) in {files.EPISODE_DIR}; "
                              "name the episodes to score.")
     return [Episode(e.name, e.scenario(), tuple(episode_fact(f) for f in e.spec.facts),
-                    e.spec.role, short_path(e.path), e.sha256) for e in loaded]
+                    e.spec.role, short_path(e.path), e.sha256, tuple(sorted(e.fixed())))
+            for e in loaded]
 
 
 def episode_fact(fact: episode_files.Fact, name: str | None = None) -> Fact:

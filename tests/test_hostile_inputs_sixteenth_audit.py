@@ -36,8 +36,11 @@ mixed by hand, ...):
 - an episode whose ``overrides`` set a parameter the calibration fits or the posterior draws
   (``overrides: {government.prior_backing: 0.9}``, the case's government expecting US
   backing): ``calibrate`` fitted it there and ``validate-model`` drew it over the episode's
-  0.9, silently, where a ``--set`` path keeps its value in a run. The episode's own override
-  now keeps its value in that episode (neither fitted nor drawn there), in both verbs.
+  0.9, silently, where a ``--set`` path keeps its value in a run; and the calibration's
+  manifest recorded 0.9 as that scenario's own value (``fitted_scenarios``), so every later
+  run of the scenario with the posterior took its real value for a change of the user's and
+  kept it, undrawn. The episode's own override now keeps its value in that episode (neither
+  fitted nor drawn there), in both verbs, and is not recorded as its scenario's value.
 
 Tried and already refused or handled, so not repeated here: scenario files with an
 ``enforcement_capacity`` of 1e308, a horizon of 36,500 days, a militia named ``"KH "`` or in
@@ -163,7 +166,8 @@ def _own_calibration(tmp_path: Path, method: str = "table") -> tuple[Path, Path,
     it); returns the three files."""
     data = yaml.safe_load(DEFAULT.read_text(encoding="utf-8"))
     data.update(episodes=["mine_raid"], name="mine", method=method,
-                parameters=[p for p in data["parameters"] if p["path"].startswith("foreign")])
+                parameters=[p for p in data["parameters"] if p["path"].startswith("foreign")
+                            or p["path"] == "government.prior_backing"])
     data.pop("facts")
     (tmp_path / "cal").mkdir()
     (tmp_path / "episodes").mkdir()
@@ -245,10 +249,13 @@ def test_an_episodes_own_override_of_a_calibrated_parameter_is_kept_not_drawn(tm
     from leverage_sim.calibration import validation
     from leverage_sim.simulation.posterior import DEFAULT_DIR, load_posterior
 
-    _, episode, _ = _own_calibration(tmp_path)
+    config, episode, _ = _own_calibration(tmp_path)
     episode.write_text(episode.read_text(encoding="utf-8").replace(
         "horizon_days: 76", "horizon_days: 76\noverrides: {government.prior_backing: 0.9}"),
         encoding="utf-8")
+    fitted = manifest_fields(load_calibration(config), 1, True)["fitted_scenarios"]
+    assert "government.prior_backing" not in fitted["mine_replay"]  # was 0.9: later runs of
+    # mine_replay with this posterior took its own 0.35 for a change and kept it, undrawn
     drawn = {"government.prior_backing": 0.1, "foreign_forces.ground_multiplier": 2.0}
     assert load_episode(str(episode)).applicable(drawn) == {  # calibrate: was both
         "foreign_forces.ground_multiplier": 2.0}

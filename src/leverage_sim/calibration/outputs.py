@@ -91,11 +91,12 @@ def fitted_scenarios(cal: Calibration) -> dict[str, dict[str, float | int]]:
     out: dict[str, dict[str, float | int]] = {}
     for ep in cal.episodes:
         scenario = ep.scenario()
-        values = {}
+        values = out.setdefault(scenario.name, {})
         for p in cal.parameters:
+            if p.path in ep.fixed():  # the episode's own value, not its scenario's
+                continue
             with contextlib.suppress(LookupError):
                 values[p.path] = p.cast(float(value_at(scenario, p.path)))
-        out[scenario.name] = values
     return out
 
 

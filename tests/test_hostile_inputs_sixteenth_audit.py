@@ -41,6 +41,12 @@ mixed by hand, ...):
   run of the scenario with the posterior took its real value for a change of the user's and
   kept it, undrawn. The episode's own override now keeps its value in that episode (neither
   fitted nor drawn there), in both verbs, and is not recorded as its scenario's value.
+- the advice in the messages about an exploration's ``sweep/`` (``rerun`` of a run not stored
+  yet, ``load_sweep``'s warning about runs deleted, a damaged part, a file in place of
+  ``summary/``): ``leverage-sim sweep --resume --out EXPLORE/sweep``, a command refused there
+  (only ``explore`` writes its sweep); the interrupt message was fixed by the thirteenth
+  audit. Each now gives ``leverage-sim explore --resume --out EXPLORE``
+  (``storage.resume_command``).
 
 Tried and already refused or handled, so not repeated here: scenario files with an
 ``enforcement_capacity`` of 1e308, a horizon of 36,500 days, a militia named ``"KH "`` or in
@@ -154,6 +160,22 @@ def test_a_part_without_one_of_the_sweeps_columns_is_named_not_read_as_missing_v
     capsys.readouterr()
     assert cli(["rerun", str(out), "--run-id", "3"]) == 2  # was 3: "DIFFERS ... us_strikes"
     assert "missing: us_strikes" in capsys.readouterr().err
+
+
+def test_the_fix_for_an_explorations_sweep_is_explore_resume_not_a_refused_command(tmp_path,
+                                                                                  capsys):
+    out = tmp_path / "explored"
+    assert cli(["explore", "june_2020_replay", "--lever", "foreign_forces.backing=0:1:2",
+                *TINY, "--out", str(out)]) == 0
+    sweep = out / "sweep"
+    _parts(sweep)[0].unlink()
+    capsys.readouterr()
+    assert cli(["rerun", str(sweep), "--run-id", "0"]) == 2
+    err = capsys.readouterr().err  # was: `leverage-sim sweep --resume --out .../sweep`, which
+    assert f"leverage-sim explore --resume --out {out}" in err  # is refused there
+    assert "sweep --resume" not in err
+    with pytest.warns(UserWarning, match="leverage-sim explore --resume"):
+        ls.load_sweep(sweep)
 
 
 DEFAULT = Path(__file__).resolve().parents[1] / "calibration" / "default.yaml"

@@ -57,7 +57,15 @@ from leverage_sim.simulation.worker import (
 )
 from leverage_sim.sweep.design import Design, build_design, count_points
 from leverage_sim.sweep.spec import SweepSpec, check_points
-from leverage_sim.sweep.storage import FILES, FORMAT, SweepStore, check_plan, error_rows, plan_hash
+from leverage_sim.sweep.storage import (
+    FILES,
+    FORMAT,
+    SweepStore,
+    check_plan,
+    error_rows,
+    plan_hash,
+    resume_command,
+)
 
 SEED_SCHEME = (
     "SeedSequence(seed).spawn(2) gives a design child (drives the lhs/sobol/morris/random draws) "
@@ -684,12 +692,11 @@ def _stopped(store: SweepStore, manifest: dict[str, Any], total: int, e: BaseExc
     reason = "Ctrl-C" if isinstance(e, KeyboardInterrupt) else f"{type(e).__name__}: {e}"
     with contextlib.suppress(OSError):
         store.update_progress(manifest, status="interrupted", reason=reason)
-    owner = enclosing_folder(store.out)  # explore's sweep/: only `explore --resume` continues it
-    command = (f"{owner[1]} --resume --out {owner[0]}`" if owner is not None else
-               f"sweep --resume --out {store.out}` (Python: run_sweep(None, "
-               f"{str(store.out)!r}, resume=True))")
-    hint = (f"{done} of {total} runs are saved in {store.out}. Resume with `leverage-sim "
-            f"{command}; only the missing {total - done} runs will run.")
+    python = ("" if enclosing_folder(store.out) is not None else  # explore's sweep/
+              f" (Python: run_sweep(None, {str(store.out)!r}, resume=True))")
+    hint = (f"{done} of {total} runs are saved in {store.out}. Resume with "
+            f"`{resume_command(store.out)}`{python}; only the missing {total - done} runs "
+            "will run.")
     if is_file_system_error(e):
         return OutputError(f"{describe_os_error(e, store.out)} {hint}")
     if isinstance(e, InputError):
@@ -721,8 +728,7 @@ def rerun(out: str | Path, run_id: int) -> tuple[dict[str, Any], dict[str, Any]]
     stored = store.read_parts(filter=pc.field("run_id") == run_id)
     if stored is None or stored.num_rows == 0:
         raise InputError(f"Run {run_id} has not been run yet (the sweep in '{store.out}' is "
-                         "incomplete); finish it with `leverage-sim sweep --resume --out "
-                         f"{store.out}`.")
+                         f"incomplete); finish it with `{resume_command(store.out)}`.")
     check_seeds(plan, manifest, [run_id], store.out)
     run = plan.run(run_id)
     stored_seed = stored.column("seed")[0].as_py() if "seed" in stored.column_names else None

@@ -33,7 +33,7 @@ from leverage_sim.outputs.summaries import (  # noqa: F401 (the sweep API)
 )
 from leverage_sim.scenario.schema import ForeignForces
 from leverage_sim.simulation.worker import RUN_COLUMNS
-from leverage_sim.sweep.storage import SweepStore
+from leverage_sim.sweep.storage import SweepStore, resume_command
 
 
 def load_sweep(out: str | Path, lazy: bool = False) -> pd.DataFrame | ds.Dataset:
@@ -85,8 +85,8 @@ def _warn_if_runs_lost(manifest: dict[str, Any], stored: int, out: Path) -> None
         warnings.warn(f"The sweep in '{out}' finished all its {total} runs, but only {stored} "
                       f"are stored in {out / 'summary'}: {total - stored} were deleted or "
                       "moved (a part file), so this table is not the whole sweep. Put the "
-                      f"parts back, or compute the missing runs again with `leverage-sim sweep "
-                      f"--resume --out {out}`.", stacklevel=3)
+                      f"parts back, or compute the missing runs again with "
+                      f"`{resume_command(out)}`.", stacklevel=3)
 
 
 def _unique_runs(runs: pd.DataFrame, out: Path) -> pd.DataFrame:

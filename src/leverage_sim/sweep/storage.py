@@ -40,7 +40,7 @@ import pyarrow.parquet as pq
 
 from leverage_sim.errors import InputError
 from leverage_sim.files.inputs_hash import file_sha256
-from leverage_sim.files.output_dir import folder_kind
+from leverage_sim.files.output_dir import enclosing_folder, folder_kind
 from leverage_sim.files.safe_text import is_utf8, visible
 from leverage_sim.files.safe_yaml import require_path
 from leverage_sim.simulation.worker import RUN_COLUMNS, summary_schema
@@ -187,8 +187,8 @@ class SweepStore:
                 try:
                     pq.ParquetFile(part).read(columns=["run_id"])
                 except (OSError, pa.ArrowException) as err:
-                    raise InputError(_damaged(part, err, "delete it, then run `leverage-sim "
-                                              f"sweep --resume --out {self.out}` to compute its "
+                    raise InputError(_damaged(part, err, "delete it, then run "
+                                              f"`{resume_command(self.out)}` to compute its "
                                               "runs again")) from None
             raise InputError(_damaged(self.summary_dir, e, "check its files")) from None
 
@@ -208,16 +208,16 @@ class SweepStore:
                              f"(its sweep's 'replications' is {reps!r}), so the sweep cannot "
                              "be read; start the sweep again into a new --out folder.")
         rows_ok = _foreign_row(stored, seeds, reps) is None
-        fix = (f"Move it out of the folder; `leverage-sim sweep --resume --out {self.out}` "
-               "then computes the sweep's own runs again.")
+        fix = (f"Move it out of the folder; `{resume_command(self.out)}` then computes the "
+               "sweep's own runs again.")
         for part in self.summary_parts():
             try:
                 columns = _other_columns(pq.read_schema(part), expected)
                 row = None if rows_ok or columns else _foreign_row(
                     pq.read_table(part, columns=list(RUN_COLUMNS)), seeds, reps)
             except (OSError, pa.ArrowException) as e:
-                raise InputError(_damaged(part, e, "delete it, then run `leverage-sim sweep "
-                                          f"--resume --out {self.out}` to compute its runs "
+                raise InputError(_damaged(part, e, "delete it, then run "
+                                          f"`{resume_command(self.out)}` to compute its runs "
                                           "again")) from None
             if columns:
                 raise InputError(f"{visible(str(part))} does not hold the columns this sweep "
@@ -351,6 +351,15 @@ def error_rows(summary: pa.Table) -> int:
     return summary.num_rows - summary.column("error").null_count
 
 
+def resume_command(out: Path) -> str:
+    """The command that continues the sweep in ``out``: ``leverage-sim sweep --resume --out
+    OUT``, or for a part of another verb's folder (explore's ``sweep/``, which only that verb
+    writes) that verb's ``--resume`` on its folder."""
+    owner = enclosing_folder(out)
+    return (f"leverage-sim {owner[1]} --resume --out {owner[0]}" if owner is not None else
+            f"leverage-sim sweep --resume --out {out}")
+
+
 def _require_regular(path: Path) -> None:
     """An :class:`InputError` if ``path`` is there but is no regular file (a named pipe would
     block its reader for ever; no sweep writes one): a missing one is left to its reader."""
@@ -370,7 +379,7 @@ def _require_folder(path: Path, out: Path) -> None:
                          f"so its runs can be neither read nor stored. Move that file out of "
                          f"'{visible(str(out))}' (if it is the folder you renamed or moved, put "
                          "it back), then run the command again; runs missing from it are "
-                         f"computed again by `leverage-sim sweep --resume --out {out}`.")
+                         f"computed again by `{resume_command(out)}`.")
 
 
 def _damaged(path: Path, e: BaseException, fix: str) -> str:

@@ -322,3 +322,16 @@ def test_a_scenario_beside_a_calibration_file_hides_no_episode_of_its_name(tmp_p
     with pytest.raises(InputError, match="is not an episode file but a scenario"):
         load_episode("june_2020_replay", [folder])  # no episode so named: still said
 
+
+
+def test_a_quoted_home_folder_in_scenario_dir_is_the_home_folder(tmp_path, monkeypatch, capsys):
+    """--scenario-dir '~/x' (quoted, so the shell leaves the ~) was refused as "not a folder
+    (it does not exist)" while --out '~/x' is the home folder's x (open point of the audit)."""
+    from leverage_sim.scenario.loader import find_scenario
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    (tmp_path / "mine").mkdir()
+    text = find_scenario("june_2020_replay").read_text(encoding="utf-8")
+    (tmp_path / "mine" / "my_replay.yaml").write_text(
+        text.replace("name: june_2020_replay", "name: my_replay"), encoding="utf-8")
+    assert cli(["validate", "my_replay", "--scenario-dir", "~/mine"]) == 0, capsys.readouterr()

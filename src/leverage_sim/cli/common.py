@@ -60,7 +60,9 @@ def seconds_arg(text: str) -> float:
 
 def folder_arg(text: str) -> str:
     """``type=`` for a folder that must exist (``--scenario-dir``): a mistyped one is an error,
-    not a folder silently searched in vain."""
+    not a folder silently searched in vain. A leading ``~`` is the home folder, as in ``--out``
+    (a quoted ``'~/x'`` reaches the program unexpanded)."""
+    text = str(Path(text).expanduser())
     try:
         if not Path(text).is_dir():
             raise argparse.ArgumentTypeError(f"'{text}' is not a folder" + (

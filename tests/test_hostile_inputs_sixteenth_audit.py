@@ -335,3 +335,19 @@ def test_a_quoted_home_folder_in_scenario_dir_is_the_home_folder(tmp_path, monke
     (tmp_path / "mine" / "my_replay.yaml").write_text(
         text.replace("name: june_2020_replay", "name: my_replay"), encoding="utf-8")
     assert cli(["validate", "my_replay", "--scenario-dir", "~/mine"]) == 0, capsys.readouterr()
+
+
+def test_a_scenario_file_named_only_yaml_runs_by_its_path_as_list_says(tmp_path, monkeypatch,
+                                                                        capsys):
+    """`list` says a file named '.yaml' "runs only by its path", but that path was refused as
+    "neither a scenario name nor a path to a .yaml/.yml scenario file" (pathlib reads '.yaml'
+    as a stem without a suffix; an open point of the audit)."""
+    from leverage_sim.scenario.loader import find_scenario
+
+    (tmp_path / "scenarios").mkdir()
+    (tmp_path / "scenarios" / ".yaml").write_text(
+        find_scenario("june_2020_replay").read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert cli(["list"]) == 0
+    assert "runs only by its path" in capsys.readouterr().err
+    assert cli(["validate", "scenarios/.yaml"]) == 0, capsys.readouterr()

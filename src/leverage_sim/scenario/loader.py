@@ -142,8 +142,10 @@ _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 
 
 def is_scenario_path(name_or_path: str | Path) -> bool:
-    """Whether ``name_or_path`` is meant as a file (it ends in .yaml/.yml) rather than a name."""
-    return Path(name_or_path).suffix.lower() in (".yaml", ".yml")
+    """Whether ``name_or_path`` is meant as a file (it ends in .yaml/.yml) rather than a name;
+    a file named only ``.yaml`` is one too (pathlib reads it as a stem without a suffix)."""
+    last = Path(name_or_path).name.lower()
+    return Path(last).suffix in (".yaml", ".yml") or last in (".yaml", ".yml")
 
 
 def find_scenario(name_or_path: str | Path, extra_dirs: Iterable[str | Path] = ()) -> Path:

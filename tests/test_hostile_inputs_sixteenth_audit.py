@@ -351,3 +351,31 @@ def test_a_scenario_file_named_only_yaml_runs_by_its_path_as_list_says(tmp_path,
     assert cli(["list"]) == 0
     assert "runs only by its path" in capsys.readouterr().err
     assert cli(["validate", "scenarios/.yaml"]) == 0, capsys.readouterr()
+
+
+def test_relative_paths_in_a_calibration_or_sweep_file_are_read_beside_it(tmp_path,
+                                                                          monkeypatch):
+    """A calibration file's `base_scenario: mine.yaml` was read from the working folder, and a
+    sweep file's `posterior: mine_fit` too, while the sweep's `base:` was read beside the file:
+    one file meant different things from different folders (an open point of the audit)."""
+    from leverage_sim.calibration.config import load_calibration
+    from leverage_sim.scenario.loader import find_scenario
+    from leverage_sim.sweep import SweepSpec
+
+    work = tmp_path / "work"
+    (work / "mine_fit").mkdir(parents=True)
+    shutil.copy(find_scenario("june_2020_replay"), work / "mine.yaml")
+    root = Path(__file__).resolve().parents[1]
+    cal = yaml.safe_load((root / "calibration" / "default.yaml").read_text(encoding="utf-8"))
+    (work / "cal.yaml").write_text(yaml.safe_dump({**cal, "base_scenario": "mine.yaml"}),
+                                   encoding="utf-8")
+    sweep = yaml.safe_load((root / "scenarios" / "sweeps" / "backing_sweep.yaml").read_text(
+        encoding="utf-8"))
+    (work / "s.yaml").write_text(yaml.safe_dump({**sweep, "base": "mine.yaml",
+                                                 "posterior": "mine_fit"}), encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    assert load_calibration(work / "cal.yaml").spec.base_scenario == "mine.yaml"
+    spec = SweepSpec.from_file(work / "s.yaml")
+    assert Path(spec.base) == work / "mine.yaml" and Path(spec.posterior) == work / "mine_fit"

@@ -23,7 +23,7 @@ from leverage_sim.calibration.files import load_model
 from leverage_sim.calibration.smc import SCALES, Budget, Prior, Target
 from leverage_sim.errors import InputError
 from leverage_sim.files.inputs_hash import file_sha256
-from leverage_sim.files.safe_yaml import require_file, require_path
+from leverage_sim.files.safe_yaml import beside_file, require_file, require_path
 from leverage_sim.scenario import overrides as ov
 from leverage_sim.scenario.limits import repeated
 from leverage_sim.scenario.loader import field_of, load_scenario
@@ -221,7 +221,7 @@ def load_calibration(path: str | Path) -> Calibration:
                              "episode, so that it can test the posterior out of sample. Remove "
                              "it from 'episodes' (validate-model scores it).")
     try:
-        base = load_scenario(spec.base_scenario)
+        base = load_scenario(beside_file(path, spec.base_scenario))
     except InputError as e:
         raise InputError(f"{path}, 'base_scenario: {spec.base_scenario}': {e}") from None
     parameters = [_parameter(path, p, base, episodes) for p in spec.parameters]

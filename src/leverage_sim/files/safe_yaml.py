@@ -312,6 +312,18 @@ def require_path(value: Any, what: str) -> str | os.PathLike[str]:
     return value
 
 
+def beside_file(file: Path, value: Any, folder: bool = False) -> Any:
+    """A relative path written in ``file`` (a sweep or calibration file), read beside it when
+    a file (a ``folder`` if set) of that name is there (``mine.yaml`` in ``work/cal.yaml`` is
+    ``work/mine.yaml``), so a file means the same from any working folder; else ``value``
+    unchanged (a name, an absolute path, or a path from the working folder)."""
+    if isinstance(value, str) and value and not Path(value).is_absolute():
+        there = file.parent / value
+        if there.is_dir() if folder else there.is_file():
+            return str(there)
+    return value
+
+
 def is_switch(value: Any) -> bool:
     """True for ``True`` or ``False`` (or a NumPy bool), not for 1, 0 or a text such as
     "yes", which a lax reader would take as a switch."""

@@ -31,7 +31,7 @@ from typing import Any, Literal
 from pydantic import Field, ValidationError, model_validator
 
 from leverage_sim.errors import InputError
-from leverage_sim.files.safe_yaml import load_text, require_file, require_path
+from leverage_sim.files.safe_yaml import beside_file, load_text, require_file, require_path
 from leverage_sim.scenario import overrides as ov
 from leverage_sim.scenario.distributions import DISTRIBUTIONS, Parameter  # noqa: F401 (the sweep API)
 from leverage_sim.scenario.limits import as_list
@@ -128,9 +128,10 @@ class SweepSpec(FrozenStrict):
         data = read_yaml(path)
         refuse_other_kind(data, path, "sweep file", own=cls.model_fields)
         data.setdefault("name", path.stem)
-        base = data.get("base")
-        if isinstance(base, str) and not Path(base).is_absolute() and (path.parent / base).is_file():
-            data["base"] = str(path.parent / base)
+        if "base" in data:
+            data["base"] = beside_file(path, data["base"])
+        if data.get("posterior") not in (None, "default", "none"):
+            data["posterior"] = beside_file(path, data["posterior"], folder=True)
         return cls.parse(data, str(path))
 
     @classmethod

@@ -24,7 +24,8 @@ the others.
 
 Each history is one run of the episode at parameters drawn from the calibration's priors
 (the reference table's rows, ``calibration/reference.py``, seeded by ``--seed``): 600,000
-Basra histories take about 6 minutes on 2 cores. Prints its figures; never gates CI.
+Basra histories take about 6 minutes (run here, on one core). Prints its figures; never
+gates CI.
 """
 
 from __future__ import annotations

@@ -2637,6 +2637,149 @@ MUTATIONS: tuple[Mutation, ...] = (
        "                    s.muster, model.day + op.MAX_CLASH_DAYS)"),
       (DAY, "fighters(m, i), day + operation.MAX_CLASH_DAYS)",
        "int(so[s, S_MUSTER]), day + operation.MAX_CLASH_DAYS)")),
+    # --- twenty-third audit (Dec 2026): custody, redeploy, retaliation, enforcement, ----------
+    # intimidation, outcomes, scripted events, statistics
+    # custody
+    M("a23_commanders_kept_below_zero", "a negotiated transfer that keeps fewer detainees than "
+      "the rank and file 'keeps' a negative number of commanders (the max(0, ...) dropped): more "
+      "commanders are handed over than were held",
+      (MECH + "custody.py", "return min(commanders, max(0, kept - (detainees - commanders)))",
+       "return min(commanders, kept - (detainees - commanders))")),
+    M("a23_new_transfer_overwrites_the_open_case", "detainees transferred while a militia's "
+      "case is pending replace those already in the case instead of joining it (= for +=): "
+      "the earlier ones are never released",
+      (A + "government.py", "self.transferred[militia] = self.transferred.get(militia, 0) + n - kept",
+       "self.transferred[militia] = n - kept"),
+      (DAY, "        m[i, TRANSFERRED] += n - kept", "        m[i, TRANSFERRED] = n - kept")),
+    M("a23_detainees_held_omits_the_transferred", "the daily detainees_held counts only those in "
+      "the government's custody, not those handed to a militia unit and not yet free (the "
+      "agent path's time series; the fast path has none)",
+      (A + "government.py",
+       "return sum(self.custody.values()) + sum(self.transferred.values())",
+       "return sum(self.custody.values())")),
+    # redeploy
+    M("a23_redeploy_logs_the_new_presence", "a redeployment is logged with the presence after "
+      "it as its value, not the troops that returned",
+      (A + "foreign_force.py",
+       "event_text.redeploy(cost, self.casualty_tolerance, self.presence),\n"
+       "                              troops)",
+       "event_text.redeploy(cost, self.casualty_tolerance, self.presence),\n"
+       "                              self.presence)"),
+      (DAY, "A_REDEPLOY, -1, troops, K_REDEPLOY,", "A_REDEPLOY, -1, presence + troops, K_REDEPLOY,")),
+    M("a23_redeploy_seen_by_government_only", "militias never see a redeployment (only the "
+      "government's belief in US backing rises)",
+      (A + "foreign_force.py", "self.model.observe_backing(True, weight=REDEPLOY_EVIDENCE)",
+       "self.model.government.backing_belief.observe(True, REDEPLOY_EVIDENCE)"),
+      (DAY, "observe_backing(w, m, True, False, beliefs.REDEPLOY_EVIDENCE)",
+       "observe_world(w, GB_ALPHA, True, beliefs.REDEPLOY_EVIDENCE)")),
+    M("a23_redeploy_a_day_late", "troops return one calm day after redeploy_after_days "
+      "(> for >=)",
+      (A + "foreign_force.py", "if self.calm_days >= self.redeploy_after_days:",
+       "if self.calm_days > self.redeploy_after_days:"),
+      (DAY, "if w[CALM_DAYS] >= w[REDEPLOY_AFTER]:", "if w[CALM_DAYS] > w[REDEPLOY_AFTER]:")),
+    M("a23_redeploy_calm_ignores_expulsion_pressure", "a day counts as calm for a "
+      "redeployment on the remembered casualties alone (the expulsion pressure left out of the "
+      "political cost)",
+      (A + "foreign_force.py",
+       "self.expulsion_pressure)\n        self.calm_days = redeploy.calm_days(",
+       "0.0)\n        self.calm_days = redeploy.calm_days("),
+      (DAY, "w[EXPULSION])\n    w[CALM_DAYS] = redeploy.calm_days(",
+       "0.0)\n    w[CALM_DAYS] = redeploy.calm_days(")),
+    # retaliation
+    M("a23_restraint_not_halved", "the restraint on retaliation weighs escalation + expulsion "
+      "pressure in full, not their mean (the / 2 dropped)",
+      (MECH + "retaliation.py", "cost = 1.0 - restraint * (escalation + expulsion_pressure) / 2",
+       "cost = 1.0 - restraint * (escalation + expulsion_pressure)")),
+    M("a23_strike_logs_the_lethality", "a strike is logged with strike_lethality as its value "
+      "(the fighters it would kill), not the fighters it killed (fewer if the militia has fewer)",
+      (A + "foreign_force.py", "event_text.strike(reason, killed), killed)",
+       "event_text.strike(reason, killed), self.strike_lethality)"),
+      (DAY, "militia_name(i), killed, reason_kind, reason,",
+       "militia_name(i), w[STRIKE_LETHALITY], reason_kind, reason,")),
+    # enforcement
+    M("a23_raid_defenders_at_full_cohesion", "a raid's arrests are drawn against the target's "
+      "local fighters as if fully cohesive (cohesion 1 for the militia's)",
+      (A + "government.py",
+       "defenders = enforcement.local_defenders(militia.local_fighters, militia.cohesion)",
+       "defenders = enforcement.local_defenders(militia.local_fighters, 1.0)"),
+      (DAY, "enforcement.local_defenders(int(m[i, LOCAL_FIGHTERS]), m[i, M_COHESION]))",
+       "enforcement.local_defenders(int(m[i, LOCAL_FIGHTERS]), 1.0))")),
+    M("a23_raid_confidence_misparenthesised", "the raid hazard's confidence is resolve × (1 − "
+      "E[res]) × (1 − E[backing]) (a misplaced parenthesis): belief in backing lowers it",
+      (MECH + "enforcement.py",
+       "confidence = resolve * (1.0 - expected_resistance * (1.0 - expected_backing))",
+       "confidence = resolve * (1.0 - expected_resistance) * (1.0 - expected_backing)")),
+    # intimidation
+    M("a23_push_not_normalised_by_the_top_share", "the patron's push on a militia is "
+      "instigation × share (the division by the top share dropped)",
+      (MECH + "intimidation.py",
+       "return instigation * share / max_share if max_share > 0 else 0.0",
+       "return instigation * share if max_share > 0 else 0.0")),
+    M("a23_threat_teaches_no_resistance", "a public threat is read by the government as "
+      "evidence that militias do not resist (True for False)",
+      (PKG + "model.py", "self.government.resistance_belief.observe(True, beliefs.THREAT_EVIDENCE)",
+       "self.government.resistance_belief.observe(False, beliefs.THREAT_EVIDENCE)"),
+      (DAY, "observe_world(w, GR_ALPHA, True, beliefs.THREAT_EVIDENCE)",
+       "observe_world(w, GR_ALPHA, False, beliefs.THREAT_EVIDENCE)")),
+    M("a23_threat_pressure_replaced", "each public threat replaces the standoff's pressure "
+      "instead of adding to it (= for +=)",
+      (PKG + "model.py", "                        s.pressure += pressure",
+       "                        s.pressure = pressure"),
+      (DAY, "so[s, S_PRESSURE] += pressure", "so[s, S_PRESSURE] = pressure")),
+    M("a23_allied_fighters_replaced", "each ally that joins a muster replaces the allied "
+      "fighters already there instead of adding to them (= for +=)",
+      (PKG + "model.py", "s.allied_fighters += fighters", "s.allied_fighters = fighters"),
+      (DAY, "so[s, S_ALLIED] += allies", "so[s, S_ALLIED] = allies")),
+    # outcomes
+    M("a23_us_strikes_sum_the_killed", "the run summary's us_strikes sums the fighters strikes "
+      "killed, not the strikes",
+      (PKG + "outcomes.py", '"us_strikes": lambda m: m.log.counts["strike"],',
+       '"us_strikes": lambda m: int(m.log.totals["strike"]),')),
+    M("a23_standoffs_count_standoff_events", "the run summary's standoffs counts the standoff "
+      "events (the opening and each day held), not the confrontations",
+      (PKG + "outcomes.py", '"standoffs": lambda m: len(m.standoffs),',
+       '"standoffs": lambda m: m.log.counts["standoff"],')),
+    M("a23_withdrawal_on_day_0_not_withdrawn", "the run summary's us_withdrawn reads the "
+      "withdrawal day's truth value: a withdrawal on day 0 counts as none",
+      (PKG + "outcomes.py", '"us_withdrawn": lambda m: m.foreign_force.withdrawal_day is not None,',
+       '"us_withdrawn": lambda m: bool(m.foreign_force.withdrawal_day),')),
+    # scripted events
+    M("a23_scripted_raid_targets_ignored", "a scripted raid's targets figure is ignored: "
+      "arrests are drawn from the government's raid_targets",
+      (PKG + "scripted_events.py", "targets=figures.targets,", "targets=None,"),
+      (DAY, "int(e[E_FIGURE]), int(e[E_FIGURE2]),", "int(e[E_FIGURE]), 0,")),
+    M("a23_scripted_raid_commanders_ignored", "a scripted raid's commanders figure is ignored: "
+      "no commander is ever detained",
+      (PKG + "scripted_events.py", "               commanders=figures.commanders, note=ev.note)",
+       "               note=ev.note)"),
+      (DAY, "             int(e[E_FIGURE3]), note)", "             0, note)")),
+    M("a23_scripted_drawdown_to_the_figure", "a scripted drawdown's troops figure is read as "
+      "the troops left, not the troops withdrawn",
+      (PKG + "scripted_events.py", "ff.draw_down(ev.typed_figures().troops,",
+       "ff.draw_down(ff.presence - ev.typed_figures().troops,"),
+      (DAY, "troops = int(e[E_FIGURE]) if action == X_DRAWDOWN",
+       "troops = int(w[PRESENCE]) - int(e[E_FIGURE]) if action == X_DRAWDOWN")),
+    # statistics
+    M("a23_total_ignores_its_actor", "total sums the values of every actor's events, not only "
+      "its actor's",
+      (STATS, "ev.value[select(ev, action, actor, target, exclude_targets, start, end)]",
+       "ev.value[select(ev, action, None, target, exclude_targets, start, end)]")),
+    M("a23_occurred_ignores_its_window", "occurred counts an event on any day, not only from "
+      "start to end",
+      (STATS, "return float(count(tables, action, actor, target, (), start, end) > 0)",
+       "return float(count(tables, action, actor, target) > 0)")),
+    M("a23_share_window_from_the_whole_start", "share_in_window counts the window's part from "
+      "start (the whole's start), not from window_start",
+      (STATS, "part = count(tables, action, exclude_targets=exclude_targets, start=window_start,",
+       "part = count(tables, action, exclude_targets=exclude_targets, start=start,")),
+    M("a23_days_until_ignores_its_actor", "days_until waits for the first event by any actor, "
+      "not its actor's",
+      (STATS, "dates = ev.dates[select(ev, action, actor, target, (), after, end)]",
+       "dates = ev.dates[select(ev, action, None, target, (), after, end)]")),
+    M("a23_followed_by_answered_by_the_trigger", "followed_by looks for the answers among the "
+      "trigger action's events (action for response): every trigger answers itself",
+      (STATS, "answers = ev.day[ev.action == ev.action_code(response)]",
+       "answers = ev.day[ev.action == ev.action_code(action)]")),
 )
 
 

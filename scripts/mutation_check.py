@@ -2661,10 +2661,10 @@ MUTATIONS: tuple[Mutation, ...] = (
     M("a23_redeploy_logs_the_new_presence", "a redeployment is logged with the presence after "
       "it as its value, not the troops that returned",
       (A + "foreign_force.py",
-       "event_text.redeploy(cost, self.casualty_tolerance, self.presence),\n"
-       "                              troops)",
-       "event_text.redeploy(cost, self.casualty_tolerance, self.presence),\n"
-       "                              self.presence)"),
+       ("event_text.redeploy(cost, self.casualty_tolerance, self.presence),\n"
+        "                              troops)"),
+       ("event_text.redeploy(cost, self.casualty_tolerance, self.presence),\n"
+        "                              self.presence)")),
       (DAY, "A_REDEPLOY, -1, troops, K_REDEPLOY,", "A_REDEPLOY, -1, presence + troops, K_REDEPLOY,")),
     M("a23_redeploy_seen_by_government_only", "militias never see a redeployment (only the "
       "government's belief in US backing rises)",
@@ -2780,6 +2780,52 @@ MUTATIONS: tuple[Mutation, ...] = (
       "trigger action's events (action for response): every trigger answers itself",
       (STATS, "answers = ev.day[ev.action == ev.action_code(response)]",
        "answers = ev.day[ev.action == ev.action_code(action)]")),
+    # second round (after the first 26: what the first round's survivors suggested)
+    M("a23_release_logged_by_the_government", "a release is logged with the government as its "
+      "actor and the militia as target (actor and target swapped)",
+      (PKG + "model.py", 'self.record(militia, "release", "government", event_text.released(n), n)',
+       'self.record("government", "release", militia, event_text.released(n), n)'),
+      (DAY, "record(ev, day, militia_name(i), A_RELEASE, STR_GOVERNMENT, freed, K_RELEASED,",
+       "record(ev, day, STR_GOVERNMENT, A_RELEASE, militia_name(i), freed, K_RELEASED,")),
+    M("a23_kept_commanders_forgotten", "commanders a negotiated transfer keeps are no longer "
+      "counted in custody: a later transfer hands them over as rank and file, and their case "
+      "never frees them from the militia's count",
+      (A + "government.py", "        if stay:\n            self.custody_commanders[militia] = stay\n",
+       ""),
+      (DAY, "    m[i, CUSTODY_COMMANDERS] = stay\n", "    m[i, CUSTODY_COMMANDERS] = 0.0\n")),
+    M("a23_unanswered_attacks_teach_nothing", "militias learn about retaliation only from "
+      "strikes: a deadly attack left unanswered teaches nothing (the lesson moved under 'if "
+      "strikes')",
+      (A + "foreign_force.py",
+       "            m.observe_retaliation(strikes)\n            if strikes:\n",
+       "            if strikes:\n                m.observe_retaliation(strikes)\n"),
+      (DAY, ("        for j in range(m.shape[0]):\n            observe(m, j, MT_ALPHA, strikes)\n"
+             "        if strikes:\n"),
+       ("        if strikes:\n            for j in range(m.shape[0]):\n"
+        "                observe(m, j, MT_ALPHA, strikes)\n"))),
+    M("a23_raid_choice_ignores_expected_resistance", "the payoff of raiding a militia discounts "
+      "the risk its muster wins in full, not weighted by the belief that it resists",
+      (MECH + "enforcement.py", "* arrest * (1.0 - expected_resistance * risk)",
+       "* arrest * (1.0 - risk)")),
+    M("a23_clashes_count_fighting_days", "the run summary's clashes counts the days of fighting "
+      "(of clashes and operations), not the clashes",
+      (PKG + "outcomes.py", '"clashes": lambda m: m.log.counts["clash"],',
+       '"clashes": lambda m: m.log.counts["fighting"],')),
+    M("a23_public_threats_sum_the_pressure", "the run summary's public_threats sums the threats' "
+      "pressure, not the threats",
+      (PKG + "outcomes.py", '"public_threats": lambda m: m.log.counts["public_threat"],',
+       '"public_threats": lambda m: m.log.totals["public_threat"],')),
+    M("a23_final_autonomy_of_the_first_militia", "the run summary's final_mean_autonomy is the "
+      "first militia's autonomy, not the mean",
+      (PKG + "outcomes.py", '"final_mean_autonomy": lambda m: float(m.mean_autonomy),',
+       '"final_mean_autonomy": lambda m: float(m.militias[0].autonomy),')),
+    M("a23_site_set_on_the_first_site", "a scripted set of foreign_forces.sites[NAME].X changes "
+      "the first site, whatever its name",
+      (PKG + "scripted_events.py", "node = model.foreign_force.site(where[2])",
+       "node = model.foreign_force.sites[0]"),
+      ("src/leverage_sim/simulation/fastpath/build.py",
+       "table, row, section = L.SET_SITE, strings.sites[where[2]], \"sites\"",
+       "table, row, section = L.SET_SITE, 0, \"sites\"")),
 )
 
 

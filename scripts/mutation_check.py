@@ -64,6 +64,7 @@ MODEL_TESTS = (  # agent-path and fast tests first: with -x the first failure en
     "tests/test_wiring_seventeenth_audit.py", "tests/test_wiring_eighteenth_audit.py",
     "tests/test_wiring_nineteenth_audit.py", "tests/test_wiring_twentieth_audit.py",
     "tests/test_wiring_twentyfirst_audit.py", "tests/test_wiring_twentysecond_audit.py",
+    "tests/test_wiring_twentythird_audit.py",
     "tests/test_calibration_statistics.py",  # the episode statistics (eighth audit on): seconds
     "tests/test_model_timing.py", "tests/test_long_run.py",
     "tests/test_clash_path.py", "tests/test_statics_seeds.py", "tests/test_comparative_statics.py",
@@ -2826,6 +2827,16 @@ MUTATIONS: tuple[Mutation, ...] = (
       ("src/leverage_sim/simulation/fastpath/build.py",
        "table, row, section = L.SET_SITE, strings.sites[where[2]], \"sites\"",
        "table, row, section = L.SET_SITE, 0, \"sites\"")),
+    M("a23_new_raid_replaces_the_kept_detainees", "a raid's arrests replace the detainees of "
+      "that militia still in the government's custody (kept in an earlier negotiated transfer) "
+      "instead of joining them (= for +=)",
+      (PKG + "model.py", "gov.custody[militia.name] = gov.custody.get(militia.name, 0) + arrests",
+       "gov.custody[militia.name] = arrests"),
+      (DAY, "    m[i, CUSTODY] += arrests", "    m[i, CUSTODY] = arrests")),
+    M("a23_share_whole_to_the_run_end", "share_in_window's whole counts the events from start "
+      "to the run's end, not to end",
+      (STATS, "whole = count(tables, action, exclude_targets=exclude_targets, start=start, end=end)",
+       "whole = count(tables, action, exclude_targets=exclude_targets, start=start)")),
 )
 
 

@@ -40,6 +40,13 @@ STANDING_MUSTER = {**NO_ATTACKS, **NO_THREATS, **CERTAIN_TO_HOLD,
                    "government.threat_sensitivity": 0.0, "events": [_raid()]}
 """KH musters against a raid of 14 on day 0 and the government holds it for days (no threat
 weighs on it, KH never clashes)."""
+TWO_THREATS = {**STANDING_MUSTER, "horizon_days": 5, "patron.instigation": 1.0,
+               "government.threat_sensitivity": 0.1, "militias[AAH].threat_propensity": 1.0,
+               "militias[Nujaba].threat_propensity": 1.0, "militias[Nujaba].seats": 20}
+""":data:`STANDING_MUSTER` for five days, two blocs threatening within the raid's window (AAH,
+15 seats, and Nujaba, given 20, each with a daily chance of at least 0.75 at the patron's
+instigation 1), each threat a small pressure (threat_sensitivity 0.1) that the government
+bears."""
 
 
 # ---- the calibration statistics -----------------------------------------------------------------
@@ -124,16 +131,10 @@ def test_a_release_is_logged_by_the_militia_whose_members_go_free(replay):
 
 # ---- intimidation: public threats add up --------------------------------------------------------
 def test_public_threats_add_up_in_the_standoffs_pressure(replay):
-    """Two blocs (AAH, 15 seats; Nujaba, given 20; each threatening with a daily chance of at
-    least 0.75 at the patron's instigation 1) threaten within the window of a raid on KH whose
-    muster the government holds for days: the standoff's pressure is the sum of both
-    threats' pressures (0.0046 + 0.0061 at a threat_sensitivity of 0.1), not the last one alone,
-    seeds 1-3 on both engines."""
-    sc = _scenario(replay, **{**STANDING_MUSTER, "horizon_days": 5, "patron.instigation": 1.0,
-                              "government.threat_sensitivity": 0.1,
-                              "militias[AAH].threat_propensity": 1.0,
-                              "militias[Nujaba].threat_propensity": 1.0,
-                              "militias[Nujaba].seats": 20})
+    """:data:`TWO_THREATS`: two blocs threaten within the window of a raid on KH whose muster
+    the government holds for days: the standoff's pressure is the sum of both threats'
+    pressures (0.0046 + 0.0061), not the last one alone, seeds 1-3 on both engines."""
+    sc = _scenario(replay, **TWO_THREATS)
     for seed in (1, 2, 3):
         runs = [rows for _, _, rows in _logs(sc, range(seed, seed + 1))]
         for rows, standoffs in zip(runs, _standoffs(sc, seed), strict=True):
@@ -198,14 +199,9 @@ def test_the_summary_counts_strikes_not_the_fighters_they_killed(replay):
 
 
 def test_the_summary_counts_public_threats_not_their_pressure(replay):
-    """Two public threats (AAH's and Nujaba's, as in
-    :func:`test_public_threats_add_up_in_the_standoffs_pressure`): the summary's public_threats
-    is 2, not their summed pressure (~0.01), seeds 1-2 on both engines."""
-    sc = _scenario(replay, **{**STANDING_MUSTER, "horizon_days": 5, "patron.instigation": 1.0,
-                              "government.threat_sensitivity": 0.1,
-                              "militias[AAH].threat_propensity": 1.0,
-                              "militias[Nujaba].threat_propensity": 1.0,
-                              "militias[Nujaba].seats": 20})
+    """:data:`TWO_THREATS` (AAH's and Nujaba's): the summary's public_threats is 2, not their
+    summed pressure (~0.01), seeds 1-2 on both engines."""
+    sc = _scenario(replay, **TWO_THREATS)
     for _, run, rows in _logs(sc, range(1, 3)):
         assert sum(r[2] == "public_threat" for r in rows) == 2
         assert OUTCOMES["public_threats"](run) == 2

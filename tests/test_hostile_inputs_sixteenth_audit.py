@@ -241,18 +241,20 @@ def test_calibrate_resume_refuses_an_episode_edited_since_it_started(tmp_path, e
     assert "Restore the file" in text and "--force" in text
 
 
-@pytest.mark.parametrize("word", ["default", "none"])
-@pytest.mark.parametrize("verb", [["run", "june_2020_replay", "-n", "2"],
-                                  ["compare", "june_2020_replay", "basra_2008", "-n", "2"],
-                                  ["validate-model", "-n", "2"],
-                                  ["sweep", "june_2020_replay", "--param",
-                                   "foreign_forces.backing=0.2", "-n", "2", "--out", "o"],
-                                  ["explore", "june_2020_replay", "--lever",
-                                   "foreign_forces.backing=0:1:2", "-n", "2"]])
+VERBS = [["run", "june_2020_replay", "-n", "2"],
+         ["compare", "june_2020_replay", "basra_2008", "-n", "2"],
+         ["validate-model", "-n", "2"],
+         ["sweep", "june_2020_replay", "--param", "foreign_forces.backing=0.2", "-n", "2",
+          "--out", "o"],
+         ["explore", "june_2020_replay", "--lever", "foreign_forces.backing=0:1:2", "-n", "2"]]
+
+
+@pytest.mark.parametrize(("word", "verb"), [  # validate-model refuses --posterior none anyway
+    (word, verb) for word in ("default", "none") for verb in VERBS
+    if not (word == "none" and verb[0] == "validate-model")],
+    ids=lambda x: x if isinstance(x, str) else x[0])
 def test_posterior_default_beside_a_calibration_folder_so_named_is_refused(
         tmp_path, monkeypatch, capsys, word, verb):
-    if verb[0] == "validate-model" and word == "none":
-        pytest.skip("validate-model refuses --posterior none anyway")
     monkeypatch.chdir(tmp_path)
     write_posterior(tmp_path / word)  # `leverage-sim calibrate mine.yaml --out default`
     capsys.readouterr()

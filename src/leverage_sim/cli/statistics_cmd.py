@@ -31,12 +31,18 @@ FILTERS = ("Filters: `actor` (government, patron, foreign_forces or a militia's 
            "validate EPISODE.yaml` checks a fact's arguments against its scenario.")
 
 
+def _default(default: object) -> object:
+    """An argument's default as the listing shows it: None when it has none (required), a
+    list for a tuple."""
+    if default is inspect.Parameter.empty:
+        return None
+    return list(default) if isinstance(default, tuple) else default
+
+
 def _argument(name: str, default: object) -> str:
     if default is inspect.Parameter.empty:
         return name
-    shown = "none" if default is None else list(default) if isinstance(default, tuple) \
-        else default
-    return f"{name}={shown}"
+    return f"{name}={'none' if default is None else _default(default)}"
 
 
 def _fill(text: str, first: str, rest: str) -> str:
@@ -57,9 +63,7 @@ def main(args: argparse.Namespace) -> int:
         if name == "summary_value":
             meaning += f" Columns: {', '.join(OUTCOMES)}."
         rows.append({"statistic": name,
-                     "arguments": {a: None if d is inspect.Parameter.empty
-                                   else list(d) if isinstance(d, tuple) else d
-                                   for a, d in arguments.items()},
+                     "arguments": {a: _default(d) for a, d in arguments.items()},
                      "required": [a for a, d in arguments.items()
                                   if d is inspect.Parameter.empty],
                      "signature": f"{name}({', '.join(_argument(*a) for a in arguments.items())})",

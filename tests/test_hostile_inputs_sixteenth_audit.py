@@ -381,3 +381,18 @@ def test_relative_paths_in_a_calibration_or_sweep_file_are_read_beside_it(tmp_pa
     assert load_calibration(work / "cal.yaml").spec.base_scenario == "mine.yaml"
     spec = SweepSpec.from_file(work / "s.yaml")
     assert Path(spec.base) == work / "mine.yaml" and Path(spec.posterior) == work / "mine_fit"
+
+
+def test_a_relative_path_too_long_for_the_system_is_named_as_its_field(tmp_path, monkeypatch,
+                                                                        capsys):
+    """Reading a calibration's `base_scenario` beside its file must not stop on a name the
+    system refuses (OSError: File name too long): the loader names the field and the value."""
+    root = Path(__file__).resolve().parents[1]
+    cal = yaml.safe_load((root / "calibration" / "default.yaml").read_text(encoding="utf-8"))
+    (tmp_path / "c.yaml").write_text(
+        yaml.safe_dump({**cal, "base_scenario": "x" * 5000 + ".yaml"}), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert cli(["calibrate", "c.yaml", "--out", "o", "--quick"]) == 2
+    err = capsys.readouterr().err
+    assert "c.yaml, 'base_scenario: xxx" in err and "too long" in err
+    assert not (tmp_path / "o").exists()

@@ -319,8 +319,11 @@ def beside_file(file: Path, value: Any, folder: bool = False) -> Any:
     unchanged (a name, an absolute path, or a path from the working folder)."""
     if isinstance(value, str) and value and not Path(value).is_absolute():
         there = file.parent / value
-        if there.is_dir() if folder else there.is_file():
-            return str(there)
+        try:
+            if there.is_dir() if folder else there.is_file():
+                return str(there)
+        except (OSError, ValueError):  # a name the system refuses (too long): not there; the
+            pass  # loader names the problem with the value as written
     return value
 
 

@@ -261,6 +261,13 @@ class LoadedEpisode:
         found = with_checked_numbers(self.validated(), values)
         return found if found is not None else self.scenario(values)
 
+    def scenario_sha256(self) -> str:
+        """The hash of the episode's own resolved scenario (:meth:`validated`), as a
+        calibration's manifest records it and ``--resume`` compares it."""
+        from leverage_sim.scenario.canonical import scenario_hash
+
+        return scenario_hash(self.validated())
+
     def validated(self) -> Scenario:
         """The episode's own scenario (:meth:`scenario` without overrides), validated once."""
         base = self.__dict__.get("_base")
@@ -289,17 +296,22 @@ class LoadedEpisode:
 def find_episode(name_or_path: str | Path, extra_dirs: Sequence[Path] = ()) -> Path:
     """The file of an episode name (searched in ``extra_dirs``, ./episodes and the shipped
     episodes/) or path; an :class:`InputError` listing the known episodes if none."""
+    return find_named_file(name_or_path, lambda: known_episodes(extra_dirs), "episode",
+                           "from episodes/")
 
-    def known() -> dict[str, Path]:
-        names: dict[str, Path] = {}
-        others: dict[str, Path] = {}  # files of another kind hide no episode so named
-        for d in (*extra_dirs, Path.cwd() / "episodes", EPISODE_DIR):
-            for f in sorted(Path(d).glob("*.yaml")) if Path(d).is_dir() else ():
-                if f.stem not in names:
-                    (others if _other_kind(f) else names).setdefault(f.stem, f)
-        return {**others, **names}
 
-    return find_named_file(name_or_path, known, "episode", "from episodes/")
+def known_episodes(extra_dirs: Sequence[Path] = ()) -> dict[str, Path]:
+    """Episode name → file, as names are looked up: in ``extra_dirs``, ./episodes, then the
+    shipped episodes/, the first file of a name winning; a file of another kind (a scenario
+    or calibration file) hides no episode so named, and is listed only under a name no
+    episode has (so that a message can name it as what it is)."""
+    names: dict[str, Path] = {}
+    others: dict[str, Path] = {}
+    for d in (*extra_dirs, Path.cwd() / "episodes", EPISODE_DIR):
+        for f in sorted(Path(d).glob("*.yaml")) if Path(d).is_dir() else ():
+            if f.stem not in names:
+                (others if _other_kind(f) else names).setdefault(f.stem, f)
+    return {**others, **names}
 
 
 def _other_kind(path: Path) -> bool:

@@ -35,7 +35,6 @@ from leverage_sim.calibration.smc import (
     posterior_frame,
 )
 from leverage_sim.files.version import installed_version
-from leverage_sim.scenario.canonical import scenario_hash
 from leverage_sim.simulation import model_fingerprint
 from leverage_sim.simulation.posterior import value_at
 from leverage_sim.simulation.provenance import repository_path
@@ -82,7 +81,7 @@ def predictive_values(history: pyabc.History, targets: list[Target]
 
 def _episode_entry(ep: LoadedEpisode) -> dict[str, Any]:
     return {"name": ep.name, "file": repository_path(ep.path), "sha256": ep.sha256,
-            "role": ep.spec.role, "scenario_sha256": scenario_hash(ep.validated())}
+            "role": ep.spec.role, "scenario_sha256": ep.scenario_sha256()}
 
 
 def fitted_scenarios(cal: Calibration) -> dict[str, dict[str, float | int]]:

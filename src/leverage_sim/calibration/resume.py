@@ -14,7 +14,6 @@ from leverage_sim.calibration.config import Calibration
 from leverage_sim.calibration.outputs import MANIFEST_KIND
 from leverage_sim.calibration.smc import read_scale_weights, state_file
 from leverage_sim.errors import InputError
-from leverage_sim.scenario.canonical import scenario_hash
 from leverage_sim.simulation import model_fingerprint
 
 HISTORY = "history.db"
@@ -102,7 +101,7 @@ def _changed_episode(record: dict[str, Any], cal: Calibration) -> str | None:
         if was.get("sha256", ep.sha256) != ep.sha256:
             return f"the episode file {ep.path} has been edited (its SHA-256 differs from the " \
                    "one in manifest.json)"
-        if was.get("scenario_sha256", None) not in (None, scenario_hash(ep.validated())):
+        if was.get("scenario_sha256", None) not in (None, ep.scenario_sha256()):
             return (f"the scenario episode {ep.name} runs on ('{ep.spec.scenario}', as its "
                     "file and overrides resolve it) has changed")
     return None

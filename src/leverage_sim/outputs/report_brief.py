@@ -77,29 +77,24 @@ a{color:inherit;text-decoration:none}section{break-inside:avoid}}
 # ---- the historical record -------------------------------------------------------------------
 def record_facts(scenario: Scenario) -> list[tuple[str, Fact]]:
     """(episode name, fact) of every episode set up on ``scenario`` (at most
-    :data:`MAX_FACTS`); none if no episode records this case. Episodes are looked for where
-    an analyst keeps a case of their own — the ``episodes/`` folder beside the folder the
-    scenario's file was read from (``CASE/episodes`` for ``CASE/scenarios/NAME.yaml``) — then
-    in ``./episodes`` and the shipped ``episodes/``, an episode name found twice counting
-    once (the first, as :func:`~leverage_sim.calibration.episodes.find_episode` finds it).
-    An episode file that does not load is skipped: it may be for another case."""
-    from leverage_sim.calibration.episodes import EPISODE_DIR, load_episode
+    :data:`MAX_FACTS`); none if no episode records this case. Episodes are those names find
+    (:func:`~leverage_sim.calibration.episodes.known_episodes`), first where an analyst keeps
+    a case of their own: the ``episodes/`` folder beside the folder the scenario's file was
+    read from (``CASE/episodes`` for ``CASE/scenarios/NAME.yaml``), then ``./episodes`` and
+    the shipped ``episodes/``. An episode file that does not load is skipped: it may be for
+    another case."""
+    from leverage_sim.calibration.episodes import known_episodes, load_episode
 
-    folders = [Path(scenario.origin[0]).resolve().parent.parent / "episodes"
-               ] if scenario.origin else []
-    seen: set[str] = set()
+    case = [Path(scenario.origin[0]).resolve().parent.parent / "episodes"
+            ] if scenario.origin else []
     facts = []
-    for folder in dict.fromkeys([*folders, Path.cwd() / "episodes", EPISODE_DIR]):
-        for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else ():
-            if path.stem in seen:
-                continue
-            seen.add(path.stem)
-            try:
-                episode = load_episode(path)
-            except InputError:
-                continue
-            if episode.spec.scenario == scenario.name:
-                facts += [(episode.name, f) for f in episode.spec.facts]
+    for path in known_episodes(case).values():
+        try:
+            episode = load_episode(path)
+        except InputError:
+            continue
+        if episode.spec.scenario == scenario.name:
+            facts += [(episode.name, f) for f in episode.spec.facts]
     return facts[:MAX_FACTS]
 
 

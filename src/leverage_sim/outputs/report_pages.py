@@ -168,8 +168,8 @@ def inputs_markdown(name: str, overrides: Sequence[str], posterior: dict | None)
 
 def effects_table(cmp: ComparedRuns) -> pd.DataFrame:
     """The paired effects of :meth:`Comparison.effects` in words: one row per column and
-    measure, e.g. ``share of runs where the government held firm in a standoff or operation | +29 points |
-    [+24, +34]``."""
+    measure, e.g. ``share of runs where the government held firm in a standoff or operation |
+    +29 points | [+24, +34]``."""
     meanings = {name: f"share of runs where {meaning.removeprefix('the ')}"
                 for name, meaning in report.meanings().items()}
     rows = []

@@ -135,7 +135,8 @@ def _check_parquet(df: pd.DataFrame, name: str) -> None:
     try:
         pa.Table.from_pandas(df, preserve_index=False)
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError) as err:
-        raise InputError(f"Results.{name} cannot be written as Parquet ({'; '.join(map(str, err.args))}). Convert that "
+        why = "; ".join(map(str, err.args))
+        raise InputError(f"Results.{name} cannot be written as Parquet ({why}). Convert that "
                          "column to numbers or text (or drop it), or write CSV "
                          "(fmt='csv').") from None
 

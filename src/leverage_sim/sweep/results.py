@@ -44,7 +44,8 @@ def load_sweep(out: str | Path, lazy: bool = False) -> pd.DataFrame | ds.Dataset
     for sweeps too large for memory; it reads the parts as they are, without the eager
     frame's checks of each stored row against ``runs.parquet`` (``check_stored``) and of
     duplicated runs, which need every row in memory. The eager frame's
-    ``attrs["parameters"]`` lists the parameter columns. An unfinished sweep gives the runs stored so far.
+    ``attrs["parameters"]`` lists the parameter columns. An unfinished sweep gives the runs
+    stored so far.
 
     A run stored twice (two processes writing one folder without the lock, e.g. by an older
     version) is kept once, with a warning, when both rows are identical (runs are

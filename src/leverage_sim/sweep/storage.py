@@ -187,10 +187,13 @@ class SweepStore:
                 try:
                     pq.ParquetFile(part).read(columns=["run_id"])
                 except (OSError, pa.ArrowException) as err:
-                    raise InputError(_damaged(part, err, "delete it, then run "
-                                              f"`{resume_command(self.out)}` to compute its "
-                                              "runs again")) from None
+                    raise InputError(self._damaged_part(part, err)) from None
             raise InputError(_damaged(self.summary_dir, e, "check its files")) from None
+
+    def _damaged_part(self, part: Path, e: BaseException) -> str:
+        """Why a summary part cannot be read, and the fix: delete it and resume."""
+        return _damaged(part, e, f"delete it, then run `{resume_command(self.out)}` to compute "
+                        "its runs again")
 
     def check_stored(self, stored: pa.Table) -> None:
         """An :class:`InputError` naming the part of ``summary/`` whose columns are not those
@@ -200,9 +203,10 @@ class SweepStore:
         replication or seed than runs.parquet gives that run (a part copied from another
         sweep, or edited). Its results would otherwise be read, summarised and resumed as this
         sweep's."""
-        expected = self.summary_schema()
+        manifest = self.read_manifest()
+        expected = self._schema(manifest)
         seeds = self.read_table("runs", ["seed"]).column("seed").to_numpy()
-        reps = self.read_manifest()["spec"].get("replications")
+        reps = manifest["spec"].get("replications")
         if not isinstance(reps, int) or reps < 1:
             raise InputError(f"{self.manifest_path} is damaged or was written by another tool "
                              f"(its sweep's 'replications' is {reps!r}), so the sweep cannot "
@@ -216,9 +220,7 @@ class SweepStore:
                 row = None if rows_ok or columns else _foreign_row(
                     pq.read_table(part, columns=list(RUN_COLUMNS)), seeds, reps)
             except (OSError, pa.ArrowException) as e:
-                raise InputError(_damaged(part, e, "delete it, then run "
-                                          f"`{resume_command(self.out)}` to compute its runs "
-                                          "again")) from None
+                raise InputError(self._damaged_part(part, e)) from None
             if columns:
                 raise InputError(f"{visible(str(part))} does not hold the columns this sweep "
                                  f"writes ({columns}): it was written by another version or "
@@ -231,7 +233,11 @@ class SweepStore:
 
     def summary_schema(self) -> pa.Schema:
         """The schema of the summary parts, from the manifest's ``summary_types``."""
-        types = self.read_manifest()["summary_types"]
+        return self._schema(self.read_manifest())
+
+    def _schema(self, manifest: dict[str, Any]) -> pa.Schema:
+        """:meth:`summary_schema` from a manifest already read."""
+        types = manifest["summary_types"]
         try:
             return summary_schema(types)
         except (ValueError, TypeError, KeyError) as e:

@@ -126,7 +126,7 @@ def test_an_operation_opens_a_fight_and_the_us_steps_in_with_the_militia_as_targ
     assert next(r for r in rows if r[2] == "backing")[1:4] == ("foreign_forces", "backing", "KH")
     assert s.us_stepped_in
     # what it adds: U joins the government's side in the fight
-    with_us, without = (standoffs.fight_strengths(model, s, b)[0] for b in (1.0, 0.0))
+    with_us, without = (standoffs.fight_strengths(model, s, b, s.troops)[0] for b in (1.0, 0.0))
     assert model.foreign_force.standoff_strength > 0
     assert with_us - without == pytest.approx(model.foreign_force.standoff_strength)
 
@@ -155,9 +155,11 @@ def test_a_day_of_fighting_kills_on_both_sides_deserts_and_raises_escalation():
 def test_each_side_loses_in_proportion_to_the_other_sides_strength():
     """Lanchester's square law: with the government's strength S_g = 150,000 and λ_g = 0.05 the
     expected militia dead (7,500) exceed its 7,000 fighters: all fall; a militia with no
-    lethality kills none (swapping the strengths fails both)."""
+    lethality kills none (swapping the strengths fails both). The government is sure the
+    militia resists (prior 1), so all its troops engage."""
     model = _operation_day(**{"events": [{**OPERATION, "figures": {"troops": 200_000,
                                                                    "days": 10}}],
+                              "government.prior_resistance": 1.0,
                               "government.combat_lethality": 0.05,
                               "militias[KH].combat_lethality": 0.0})
     (s,) = _ops(model)
@@ -179,8 +181,10 @@ def test_a_ceasefire_with_the_militia_ahead_is_the_governments_relent(troops, go
     """The same brokered ceasefire (the patron opens talks whatever the fight, talks 0 days):
     with the government ahead the militia leaves the streets and the government holds; with the
     militia ahead the government suspends its measures, a relent (booking every ceasefire as a
-    hold, or the terms reversed, fails one of the two)."""
+    hold, or the terms reversed, fails one of the two). The government is sure the militia
+    resists (prior 1), so all its troops engage."""
     model = _operation_day(**{"patron.broker_threshold": 1.0, "patron.talks_days": 0,
+                              "government.prior_resistance": 1.0,
                               "events": [{**OPERATION, "figures": {"troops": troops,
                                                                    "days": 10}}]})
     (s,) = _ops(model)
@@ -188,8 +192,8 @@ def test_a_ceasefire_with_the_militia_ahead_is_the_governments_relent(troops, go
     standoffs.play_day(model, s)
     actions = [r[1:3] for r in model.log.rows]
     assert ("patron", "ceasefire") in actions
-    p = standoff.contest_ratio(*standoffs.fight_strengths(model, s, 1.0 if s.us_stepped_in
-                                                          else 0.0))
+    p = standoff.contest_ratio(*standoffs.fight_strengths(
+        model, s, 1.0 if s.us_stepped_in else 0.0, standoffs.engaged(model, s)))
     assert (p > 0.5) == government_ahead
     if government_ahead:
         assert s.outcome == "clash_won" and ("government", "hold_firm") in actions

@@ -203,12 +203,14 @@ def _desertion_contests(sc: ls.Scenario, seed: int, monkeypatch) -> list[tuple[f
     model = LeverageModel(sc, seed, collect_data=False)
 
     def morning(model_, s):
-        mornings.append(mech.contest_ratio(*standoffs.fight_strengths(model_, s, 0.0)))
+        mornings.append(mech.contest_ratio(*standoffs.fight_strengths(
+            model_, s, 0.0, standoffs.engaged(model_, s))))
         return fight_day(model_, s)
 
     def record(rate, cohesion, win_chance, loss_share):
         (s,) = model.standoffs
-        now = mech.contest_ratio(*standoffs.fight_strengths(model, s, 0.0))
+        now = mech.contest_ratio(*standoffs.fight_strengths(
+            model, s, 0.0, standoffs.engaged(model, s)))
         seen.append((win_chance, now, mornings[-1]))
         return share(rate, cohesion, win_chance, loss_share)
 

@@ -44,9 +44,9 @@ def test_the_allies_of_a_muster_fight_in_its_clash(replay):
     model = _quiet(replay, **{"foreign_forces.backing": 0.0})
     s = _standoff_with_kh(model)
     standoffs.start_fight(s, 600, model.militia("KH").fighters, model.day + op.MAX_CLASH_DAYS)
-    alone = standoffs.fight_strengths(model, s, 0.0)[1]
+    alone = standoffs.fight_strengths(model, s, 0.0, s.troops)[1]
     s.allied_fighters = 500
-    assert standoffs.fight_strengths(model, s, 0.0)[1] == pytest.approx(alone + 500)
+    assert standoffs.fight_strengths(model, s, 0.0, s.troops)[1] == pytest.approx(alone + 500)
     assert alone > 0
 
 
@@ -69,7 +69,8 @@ def _desertion_seen(monkeypatch, troops: int, seed: int = 1) -> list[tuple]:
     seen = []
 
     def draw(rng, n, share):
-        p = mech.contest_ratio(*standoffs.fight_strengths(model, s, 0.0))
+        p = mech.contest_ratio(*standoffs.fight_strengths(model, s, 0.0,
+                                                            standoffs.engaged(model, s)))
         seen.append((n, share, s.troops, op.desertion_share(
             gov.desertion_rate, gov.force_cohesion, p,
             op.loss_share(s.government_killed, s.troops_start)), p))
@@ -108,14 +109,14 @@ def _hold_decision_seen(seed: int = 1, pressure: float = 0.0, **overrides) -> di
     seen = {}
 
     def holds_firm(win_chance, p):
-        s_gov = standoffs.fight_strengths(model, s, gov.backing_belief.mean)[0]
-        s_mil = standoffs.fight_strengths(model, s, 0.0)[1]
+        s_gov = standoffs.fight_strengths(model, s, gov.backing_belief.mean, s.troops)[0]
+        s_mil = standoffs.fight_strengths(model, s, 0.0, s.troops)[1]
         seen.update(win_chance=win_chance, pressure=p, backing=gov.backing_belief.mean,
                     resistance=(gov.resistance_belief.alpha, gov.resistance_belief.beta),
                     believed=mech.contest_ratio(s_gov, op.believed_militia_strength(
                         s_mil, gov.resistance_belief.mean)),
                     without_us=mech.contest_ratio(
-                        standoffs.fight_strengths(model, s, 0.0)[0],
+                        standoffs.fight_strengths(model, s, 0.0, s.troops)[0],
                         op.believed_militia_strength(s_mil, gov.resistance_belief.mean)))
         return True
 

@@ -249,7 +249,7 @@ def test_a_fights_last_day_is_decided_by_the_real_contest(replay):
 
     def spy(win_chance, pressure):
         (s,) = [x for x in model.standoffs if x.operation]
-        s_gov, s_mil = standoffs.fight_strengths(model, s, 0.0)
+        s_gov, s_mil = standoffs.fight_strengths(model, s, 0.0, standoffs.engaged(model, s))
         seen.append((win_chance, mech.contest_ratio(s_gov, s_mil)))
         return holds_firm(win_chance, pressure)
 

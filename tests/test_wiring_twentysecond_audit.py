@@ -78,8 +78,8 @@ def test_a_fights_strengths_count_authority_cohesion_the_muster_share_and_allies
         so[0, L.S_ALLIED] = 50
         for b in (0.0, 1.0):
             expected = (2000 * 0.65 + b * us, s_mil)
-            assert standoffs.fight_strengths(model, s, b) == pytest.approx(expected)
-            assert fastday.fight_strengths(w, m, so, 0, b) == pytest.approx(expected)
+            assert standoffs.fight_strengths(model, s, b, 2000) == pytest.approx(expected)
+            assert fastday.fight_strengths(w, m, so, 0, b, 2000) == pytest.approx(expected)
 
 
 def test_the_governments_dead_are_drawn_on_the_militias_strength(replay):

@@ -183,8 +183,10 @@ class LeverageModel(mesa.Model):
         self.patron.react_to_raid()
         s = self.open_standoff(militia, 0, 0, operation=True)
         standoffs.start_fight(s, fighting, militia.fighters, self.day + days)
-        # the fight's strengths and its first day's losses, as the militia sees them
-        s_gov, s_mil = standoffs.fight_strengths(self, s, militia.backing_belief.mean)
+        # the fight's strengths and its first day's losses, as the militia sees them (all the
+        # troops arrayed against it)
+        s_gov, s_mil = standoffs.fight_strengths(self, s, militia.backing_belief.mean,
+                                                   s.troops)
         believed = standoff.contest_ratio(s_gov, s_mil)
         resists = not militia.stands_down(believed, operation.expected_loss_share(
             self.government.combat_lethality, s_gov, militia.fighters))

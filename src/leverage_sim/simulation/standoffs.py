@@ -64,13 +64,19 @@ def start_fight(s: Standoff, troops: int, militia_fighters: int, end_day: int) -
     s.end_day = end_day
 
 
-def fight_strengths(model: World, s: Standoff, backing_term: float
+def engaged(model: World, s: Standoff) -> int:
+    """Troops of fight ``s`` that engage today (persons): :func:`.operation.engaged_troops` on
+    the government's belief that the militia fights back."""
+    return op.engaged_troops(s.troops, model.government.resistance_belief.mean)
+
+
+def fight_strengths(model: World, s: Standoff, backing_term: float, troops: int
                     ) -> tuple[float, float]:
-    """(S_g, S_m) of fight ``s``: the troops still in it (with the US's strength weighted by
-    ``backing_term``) against the militia (all of it in an operation, the share its muster
-    committed in a clash)."""
+    """(S_g, S_m) of fight ``s``: ``troops`` of the government's (those engaged, or all still in
+    the fight), with the US's strength weighted by ``backing_term``, against the militia (all
+    of it in an operation, the share its muster committed in a clash)."""
     gov, militia = model.government, model.militia(s.militia)
-    s_gov = mech.government_strength(s.troops, gov.authority, backing_term,
+    s_gov = mech.government_strength(troops, gov.authority, backing_term,
                                      model.foreign_force.standoff_strength)
     muster, pool = (1, 1) if s.operation else (s.muster, militia.local_fighters)
     s_mil = mech.militia_strength(militia.fighters, militia.cohesion, muster, pool,
@@ -82,10 +88,12 @@ def fight_day(model: World, s: Standoff) -> None:
     """One day of fight ``s`` (steps 2–7 of :mod:`leverage_sim.simulation.mechanisms.operation`)."""
     gov, militia, rng = model.government, model.militia(s.militia), model.rng
     us = 1.0 if s.us_stepped_in else 0.0
-    # 2. Attrition, each side in proportion to the other's strength.
-    s_gov, s_mil = fight_strengths(model, s, us)
+    # 2. Attrition between the militia and the troops the government engages today (the
+    #    share it believes the fight needs), each side in proportion to the other's strength.
+    troops = engaged(model, s)
+    s_gov, s_mil = fight_strengths(model, s, us, troops)
     militia_killed = op.draw_losses(rng, militia.fighters, gov.combat_lethality, s_gov)
-    government_killed = op.draw_losses(rng, s.troops, militia.combat_lethality, s_mil)
+    government_killed = op.draw_losses(rng, troops, militia.combat_lethality, s_mil)
     militia.fighters -= militia_killed
     s.militia_killed += militia_killed
     s.troops -= government_killed
@@ -96,7 +104,7 @@ def fight_day(model: World, s: Standoff) -> None:
                  government_killed + militia_killed)
     gov.resistance_belief.observe(True)  # the militia fought back today
     # 3. Desertion: rises with losses and a contest going badly, falls with cohesion.
-    actual = mech.contest_ratio(*fight_strengths(model, s, us))
+    actual = mech.contest_ratio(*fight_strengths(model, s, us, engaged(model, s)))
     share = op.desertion_share(gov.desertion_rate, gov.force_cohesion, actual,
                                op.loss_share(s.government_killed, s.troops_start))
     deserters = op.draw_deserters(rng, s.troops, share)
@@ -104,7 +112,7 @@ def fight_day(model: World, s: Standoff) -> None:
         s.troops -= deserters
         model.record("government", "defection", s.militia, event_text.deserted(deserters),
                      deserters)
-    s_gov, s_mil = fight_strengths(model, s, us)
+    s_gov, s_mil = fight_strengths(model, s, us, engaged(model, s))
     if s.troops <= 0:
         return close(model, s, "clash_lost", event_text.fight_over(False))
     if s_mil <= 0:
@@ -124,9 +132,10 @@ def fight_day(model: World, s: Standoff) -> None:
             return close(model, s, "clash_won", event_text.leaves_streets(s.militia))
         return close(model, s, "clash_lost", event_text.concedes(s.militia))
     # 5. The government presses on or halts, on its own beliefs about backing and about the
-    #    militia's will to fight (each day of fighting raised the latter).
+    #    militia's will to fight (each day of fighting raised the latter), judging what all
+    #    its troops there could do.
     backing_term = 1.0 if s.us_stepped_in else gov.backing_belief.mean
-    believed = mech.contest_ratio(fight_strengths(model, s, backing_term)[0],
+    believed = mech.contest_ratio(fight_strengths(model, s, backing_term, s.troops)[0],
                                   op.believed_militia_strength(s_mil, gov.resistance_belief.mean))
     if not gov.holds_firm(believed, s.pressure):
         return close(model, s, "clash_lost",

@@ -781,10 +781,16 @@ def start_fight(so, s, troops, militia_fighters, end_day):
 
 
 @jitable
-def fight_strengths(w, m, so, s, backing_term):
+def engaged(w, so, s):
+    """``standoffs.engaged``."""
+    return operation.engaged_troops(int(so[s, S_TROOPS]), w[GR_MEAN])
+
+
+@jitable
+def fight_strengths(w, m, so, s, backing_term, troops):
     """``standoffs.fight_strengths``: (S_g, S_m)."""
     i = int(so[s, S_MILITIA])
-    s_gov = standoff.government_strength(int(so[s, S_TROOPS]), w[AUTHORITY], backing_term,
+    s_gov = standoff.government_strength(troops, w[AUTHORITY], backing_term,
                                          standoff_strength(w))
     if so[s, S_OPERATION] != 0:
         muster, pool = 1, 1
@@ -812,10 +818,10 @@ def fight_day(rng, day, w, m, so, ev, s):
     """``standoffs.fight_day``."""
     i = int(so[s, S_MILITIA])
     us = 1.0 if so[s, S_STEPPED_IN] != 0 else 0.0
-    s_gov, s_mil = fight_strengths(w, m, so, s, us)
+    troops = engaged(w, so, s)
+    s_gov, s_mil = fight_strengths(w, m, so, s, us, troops)
     militia_killed = operation.draw_losses(rng, fighters(m, i), w[G_LETHALITY], s_gov)
-    government_killed = operation.draw_losses(rng, int(so[s, S_TROOPS]), m[i, M_LETHALITY],
-                                              s_mil)
+    government_killed = operation.draw_losses(rng, troops, m[i, M_LETHALITY], s_mil)
     set_fighters(m, i, fighters(m, i) - militia_killed)
     so[s, S_MIL_KILLED] += militia_killed
     so[s, S_TROOPS] -= government_killed
@@ -824,7 +830,7 @@ def fight_day(rng, day, w, m, so, ev, s):
     record(ev, day, STR_GOVERNMENT, A_FIGHTING, militia_name(i),
            government_killed + militia_killed, K_FIGHTING, government_killed, militia_killed)
     observe_world(w, GR_ALPHA, True)
-    s_gov, s_mil = fight_strengths(w, m, so, s, us)
+    s_gov, s_mil = fight_strengths(w, m, so, s, us, engaged(w, so, s))
     actual = standoff.contest_ratio(s_gov, s_mil)
     share = operation.desertion_share(w[DESERTION_RATE], w[FORCE_COHESION], actual,
                                       operation.loss_share(so[s, S_GOV_KILLED],
@@ -834,7 +840,7 @@ def fight_day(rng, day, w, m, so, ev, s):
         so[s, S_TROOPS] -= deserters
         record(ev, day, STR_GOVERNMENT, A_DEFECTION, militia_name(i), deserters, K_DESERTED,
                deserters)
-    s_gov, s_mil = fight_strengths(w, m, so, s, us)
+    s_gov, s_mil = fight_strengths(w, m, so, s, us, engaged(w, so, s))
     if so[s, S_TROOPS] <= 0:
         close(day, w, m, so, ev, s, CLASH_LOST, 0, K_FIGHT_OVER, FALSE, 0.0, 0.0)
         return
@@ -856,7 +862,8 @@ def fight_day(rng, day, w, m, so, ev, s):
             close(day, w, m, so, ev, s, CLASH_LOST, 0, K_CONCEDES, militia_name(i), 0.0, 0.0)
         return
     backing_term = 1.0 if so[s, S_STEPPED_IN] != 0 else w[GB_MEAN]
-    believed = standoff.contest_ratio(fight_strengths(w, m, so, s, backing_term)[0],
+    believed = standoff.contest_ratio(fight_strengths(w, m, so, s, backing_term,
+                                                      int(so[s, S_TROOPS]))[0],
                                       operation.believed_militia_strength(s_mil, w[GR_MEAN]))
     p = standoff.hold_probability(believed, w[RESOLVE], so[s, S_PRESSURE], w[COALITION],
                                   w[SHARPNESS])
@@ -888,7 +895,7 @@ def operation_opens(rng, day, w, m, so, ev, i, troops, days, note):
     k = open_standoff(rng, day, w, so, i, 0, 0)
     so[k, S_OPERATION] = TRUE
     start_fight(so, k, fighting, fighters(m, i), day + days)
-    s_gov, s_mil = fight_strengths(w, m, so, k, m[i, MB_MEAN])
+    s_gov, s_mil = fight_strengths(w, m, so, k, m[i, MB_MEAN], int(so[k, S_TROOPS]))
     believed = standoff.contest_ratio(s_gov, s_mil)
     expected = operation.expected_loss_share(w[G_LETHALITY], s_gov, fighters(m, i))
     p = operation.stand_down_probability(believed, expected, m[i, MR_MEAN], push(w, m, i),

@@ -14,7 +14,8 @@ when its muster turns into an armed clash (then it lasts at most :data:`MAX_CLAS
 
    — its withdrawal of step 6 as it expects to face it at the end of the first day of
    fighting: on the contest *it believes* it faces,
-   ``p_m = S_g(E_m[backing]) / (S_g(E_m[backing]) + S_m)`` (the operation's committed troops,
+   ``p_m = S_g(E_m[backing]) / (S_g(E_m[backing]) + S_m)`` (all the operation's committed
+   troops, the force arrayed against it: it cannot know how many the government will engage;
    the US's strength weighted by the militia's own belief that the US steps in), and with the
    losses it expects that day, ``ℓ_m = min(1, λ_g × S_g(E_m[backing]) / F_m)`` (step 2's mean
    on that believed strength, as a share of its fighters), times its belief that the
@@ -45,19 +46,32 @@ Each day of a fight (from the day after it opens; played by
        militia killed     ~ Binomial(F_m, min(1, λ_g × S_g / F_m))      (mean λ_g × S_g)
        government killed  ~ Binomial(T,   min(1, λ_m × S_m / T))        (mean λ_m × S_m)
 
-   with ``S_g = T × (0.5 + 0.5 × authority) + b × U`` (``T`` the government troops still in the
-   fight, ``b`` 1 once the US stepped in), ``S_m = F_m × cohesion × committed + allied
+   with ``S_g = T_e × (0.5 + 0.5 × authority) + b × U`` (``b`` 1 once the US stepped in) and
+   ``T_e`` the troops that **engage** that day: the share of the troops ``T`` still in the
+   fight that the government believes the fight needs, its belief ``r`` that the militia
+   fights back (:func:`engaged_troops`, ``T_e = ⌈r × T⌉``). A government that went in
+   expecting little resistance commits little at first and more with each day of fighting it
+   observes, so the fight grows as it learns (Basra 2008: not "the start of major combat
+   operations ... but a show of force", a senior Western official to the New York Times, via
+   IPS 2008-03-31; then Basra Operational Command "rushed in forces ... to stabilize the
+   fighting", Long War Journal 2008-04-05, and the army was "reinforced by 5 battalions" by
+   27–28 March, Bill Roggio via American Thinker; Lebanon 2008: "a fatal underestimation of
+   how far ... Hezbollah would go", Asia Times 2008-05-14). Until December 2026 all ``T``
+   fought from the first day, which made a low early toll and a high weekly one (Basra's two
+   death counts) nearly exclusive: ``benchmarks/joint_match.py``, docs/calibration.md; ``S_m = F_m × cohesion × committed + allied
    fighters`` (an operation meets the whole militia: committed = 1; a standoff's clash the
    share its muster committed), ``F_m`` the militia's fighters, ``λ_g`` =
    ``government.combat_lethality`` and ``λ_m`` = ``militias[].combat_lethality`` (killed per day
    per personnel-equivalent of the enemy). The militia's dead are lost fighters (recovering
-   over its ``recovery_days``); the government's leave ``T``.
+   over its ``recovery_days``); the government's dead (drawn among the ``T_e`` engaged) leave
+   ``T``.
 3. **Desertion**: ``Binomial(T, d)`` of the government's troops desert or refuse to fight,
 
        d = desertion_rate × (1 − force_cohesion) × (1 − p + LOSS_WEIGHT × government losses / T₀)
 
-   ``p`` the real contest ratio ``S_g / (S_g + S_m)`` (troops see whether help came and how
-   the fight goes), ``T₀`` the troops at the start: it rises as the contest goes badly and as
+   ``p`` the real contest ratio ``S_g / (S_g + S_m)`` on the engaged troops (troops see
+   whether help came and how the fight goes), ``T₀`` the troops at the start; every one of the
+   ``T`` troops may desert, engaged or not: it rises as the contest goes badly and as
    losses mount, and falls with the force's cohesion (Basra 2008: a newly formed brigade broke
    in the first days; ~1,000–1,300 deserted or refused, LA Times and Washington Post
    2008-04-14).
@@ -85,8 +99,9 @@ Each day of a fight (from the day after it opens; played by
        p_believed = S_g(E[backing]) / (S_g(E[backing]) + r × S_m)
 
    (``E[backing]`` until the US shows its hand; ``r`` its belief that the militia resists, the
-   same belief a raid's answer updates, :func:`believed_militia_strength`): halting is a
-   relent. Each day of fighting is one more observed act of resistance, so a government that
+   same belief a raid's answer updates, :func:`believed_militia_strength`; ``S_g`` on all
+   ``T`` troops still in the fight, not only those engaged: a government halts when it judges
+   it cannot win even by committing everything it has there): halting is a relent. Each day of fighting is one more observed act of resistance, so a government that
    went in expecting little resistance learns from the fight itself and halts later than one
    that expected it (Basra 2008: "Maliki miscalculated ... a show of force", a senior Western
    official to the New York Times, via IPS 2008-03-31; Lebanon 2008: "a fatal underestimation
@@ -146,6 +161,14 @@ def draw_losses(rng: np.random.Generator, force: int, lethality: float,
     if force <= 0:
         return 0
     return int(rng.binomial(force, min(1.0, lethality * enemy_strength / force)))
+
+
+@jitable
+def engaged_troops(troops: int, resistance: float) -> int:
+    """Troops (persons) of a fight's ``troops`` that engage today: the share the government
+    believes the fight needs, its belief ``resistance`` (0–1) that the militia fights back,
+    rounded up (the module's step 2, ``T_e = ⌈r × T⌉``)."""
+    return int(np.ceil(troops * resistance))
 
 
 @jitable

@@ -24,8 +24,16 @@ the others.
 
 Each history is one run of the episode at parameters drawn from the calibration's priors
 (the reference table's rows, ``calibration/reference.py``, seeded by ``--seed``): 600,000
-Basra histories take about 6 minutes (run here, on one core). Prints its figures; never
-gates CI.
+Basra histories take about 6 minutes (run here, on one core). ``--table`` reads a fitted
+calibration's own reference table instead (``calibration/default/reference.parquet``, written
+by ``make calibrate``, git-ignored): what the shipped fit had to choose from, each row one
+history of every fit episode at the same parameters, so ``--with EPISODE`` also counts the
+rows that match the set and all of another fit episode's facts at once::
+
+    .venv/bin/python benchmarks/joint_match.py basra_2008 \
+        --table calibration/default/reference.parquet --with june_2020_raid --with all
+
+Prints its figures; never gates CI.
 """
 
 from __future__ import annotations
@@ -33,6 +41,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -76,6 +85,19 @@ def pairs(table: pd.DataFrame, bounds: dict[str, tuple[float, float]]) -> pd.Dat
     return pd.DataFrame(rows).sort_values("lift")
 
 
+def read_table(path: Path, columns: list[str]) -> pd.DataFrame:
+    """A calibration's reference table (``reference.parquet``), checked to hold ``columns``."""
+    if not path.is_file():
+        raise SystemExit(f"{path}: no such reference table; `make calibrate` writes "
+                         "calibration/default/reference.parquet (method: table)")
+    table = pd.read_parquet(path)
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise SystemExit(f"{path} has no column {missing[0]}: it was not written by this "
+                         "calibration file (pass its --config)")
+    return table
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("episode", help="a fit episode of the calibration (e.g. basra_2008)")
@@ -87,7 +109,16 @@ def main() -> None:
                          "repeat for several sets (default: all)")
     ap.add_argument("--pairs", action="store_true",
                     help="also each pair's joint share and lift, and all-but-one counts")
+    ap.add_argument("--table", type=Path,
+                    help="read the histories from a calibration's reference table "
+                         "(reference.parquet) instead of drawing -n new ones")
+    ap.add_argument("--with", dest="others", action="append", default=[], metavar="EPISODE",
+                    help="with --table: also count the rows matching each set and every "
+                         "fitted fact of EPISODE, another fit episode ('all': all of them)")
     args = ap.parse_args()
+    if args.others and args.table is None:
+        raise SystemExit("--with needs --table: only a calibration's reference table holds "
+                         "every fit episode's facts for the same parameters")
 
     cal = load_calibration(args.config)
     simulator = EpisodeSimulator(cal, replications=1)
@@ -97,13 +128,24 @@ def main() -> None:
                          f"episodes: {', '.join(ep.name for ep in cal.episodes)}")
     facts = {f.name: f.bounds for f in simulator.facts[args.episode]}
     parameters = [p.path for p in cal.parameters]
+    others = {ep.name: {fact_id(ep.name, f.name): f.bounds for f in simulator.facts[ep.name]}
+              for ep in cal.episodes if ep.name != args.episode}
+    unknown = [o for o in args.others if o != "all" and o not in others]
+    if unknown:
+        raise SystemExit(f"--with {', '.join(unknown)}: not another fit episode of "
+                         f"{args.config}; they are: {', '.join(others)}")
 
-    t0 = time.perf_counter()
-    table = build_table(simulator, [p.prior for p in cal.parameters],
-                        [fact_id(args.episode, name) for name in facts], args.simulations,
-                        args.seed).frame()
-    print(f"{args.simulations} histories of {args.episode} from the priors of {args.config} "
-          f"({time.perf_counter() - t0:.0f} s), seed {args.seed}")
+    if args.table is not None:
+        table = read_table(args.table, [*(f"fact:{fact_id(args.episode, n)}" for n in facts),
+                                        *(f"fact:{f}" for b in others.values() for f in b)])
+        print(f"{len(table)} histories of the reference table {args.table}")
+    else:
+        t0 = time.perf_counter()
+        table = build_table(simulator, [p.prior for p in cal.parameters],
+                            [fact_id(args.episode, name) for name in facts], args.simulations,
+                            args.seed).frame()
+        print(f"{args.simulations} histories of {args.episode} from the priors of "
+              f"{args.config} ({time.perf_counter() - t0:.0f} s), seed {args.seed}")
     for subset in args.subset or ["all"]:
         names = list(facts) if subset == "all" else subset.split(",")
         unknown = [n for n in names if n not in facts]
@@ -117,6 +159,13 @@ def main() -> None:
                 print(widths(table, rows, parameters).round(4).to_string())
         else:
             print("  (fewer than 20: too few for a 90% interval)")
+        for other in (list(others) if "all" in args.others else args.others):
+            both = rows & matching(table, others[other])
+            print(f"  and all of {other}: {both.sum()} (all of {other} alone: "
+                  f"{matching(table, others[other]).sum()})")
+        if "all" in args.others:
+            every = {f: b for bounds in others.values() for f, b in bounds.items()}
+            print(f"  and every other fit episode's facts: {(rows & matching(table, every)).sum()}")
     if args.pairs:
         ids = {fact_id(args.episode, name): b for name, b in facts.items()}
         with pd.option_context("display.width", 200):

@@ -64,7 +64,7 @@ MODEL_TESTS = (  # agent-path and fast tests first: with -x the first failure en
     "tests/test_wiring_seventeenth_audit.py", "tests/test_wiring_eighteenth_audit.py",
     "tests/test_wiring_nineteenth_audit.py", "tests/test_wiring_twentieth_audit.py",
     "tests/test_wiring_twentyfirst_audit.py", "tests/test_wiring_twentysecond_audit.py",
-    "tests/test_wiring_twentythird_audit.py",
+    "tests/test_wiring_twentythird_audit.py", "tests/test_fight_engagement.py",
     "tests/test_calibration_statistics.py",  # the episode statistics (eighth audit on): seconds
     "tests/test_model_timing.py", "tests/test_long_run.py",
     "tests/test_clash_path.py", "tests/test_statics_seeds.py", "tests/test_comparative_statics.py",
@@ -2837,6 +2837,63 @@ MUTATIONS: tuple[Mutation, ...] = (
       "to the run's end, not to end",
       (STATS, "whole = count(tables, action, exclude_targets=exclude_targets, start=start, end=end)",
        "whole = count(tables, action, exclude_targets=exclude_targets, start=start)")),
+    # --- twenty-fourth audit: a fight engages what the government believes it needs --------------
+    M("a24_engaged_all_troops", "every troop of a fight engages from the first day, whatever the "
+      "government believes (the engagement cut)",
+      (MECH + "operation.py", "return int(np.ceil(troops * resistance))", "return troops")),
+    M("a24_engaged_complement", "the engaged share is the belief that the militia does not resist "
+      "(1 − r: the engagement reversed)",
+      (MECH + "operation.py", "return int(np.ceil(troops * resistance))",
+       "return int(np.ceil(troops * (1.0 - resistance)))")),
+    M("a24_engaged_on_the_prior", "the engaged share stays at the government's prior (it does "
+      "not learn from the fight which troops to commit)",
+      (PKG + "standoffs.py",
+       "return op.engaged_troops(s.troops, model.government.resistance_belief.mean)",
+       ("b = model.government.resistance_belief\n"
+        "    return op.engaged_troops(s.troops, b.alpha0 / (b.alpha0 + b.beta0))")),
+      (DAY, "return operation.engaged_troops(int(so[s, S_TROOPS]), w[GR_MEAN])",
+       ("return operation.engaged_troops(int(so[s, S_TROOPS]), "
+        "w[GR_ALPHA0] / (w[GR_ALPHA0] + w[GR_BETA0]))"))),
+    M("a24_losses_among_all_troops", "the government's dead are drawn among all its troops in "
+      "the fight, not those engaged",
+      (PKG + "standoffs.py", "op.draw_losses(rng, troops, militia.combat_lethality, s_mil)",
+       "op.draw_losses(rng, s.troops, militia.combat_lethality, s_mil)"),
+      (DAY, "operation.draw_losses(rng, troops, m[i, M_LETHALITY], s_mil)",
+       "operation.draw_losses(rng, int(so[s, S_TROOPS]), m[i, M_LETHALITY], s_mil)")),
+    M("a24_halt_judged_on_the_engaged", "the government judges whether to press on with the "
+      "troops engaged today, not all it has in the fight",
+      (PKG + "standoffs.py", "fight_strengths(model, s, backing_term, s.troops)[0]",
+       "fight_strengths(model, s, backing_term, engaged(model, s))[0]"),
+      (DAY, ("fight_strengths(w, m, so, s, backing_term,\n"
+             "                                                      int(so[s, S_TROOPS]))[0]"),
+       ("fight_strengths(w, m, so, s, backing_term,\n"
+        "                                                      engaged(w, so, s))[0]"))),
+    M("a24_opening_weighed_on_the_engaged", "at an operation's opening the militia weighs the "
+      "troops the government will engage (which it cannot know), not the force arrayed",
+      (PKG + "model.py",
+       "militia.backing_belief.mean,\n                                                   s.troops)",
+       ("militia.backing_belief.mean,\n                                                   "
+        "standoffs.engaged(self, s))")),
+      (DAY, "m[i, MB_MEAN], int(so[k, S_TROOPS]))", "m[i, MB_MEAN], engaged(w, so, k))")),
+    M("a24_desertion_on_all_troops", "desertion reads the contest of all the troops in the "
+      "fight, not of those engaged",
+      (PKG + "standoffs.py",
+       "actual = mech.contest_ratio(*fight_strengths(model, s, us, engaged(model, s)))",
+       "actual = mech.contest_ratio(*fight_strengths(model, s, us, s.troops))"),
+      (DAY, ("observe_world(w, GR_ALPHA, True)\n    s_gov, s_mil = fight_strengths(w, m, so, s, us, "
+             "engaged(w, so, s))"),
+       ("observe_world(w, GR_ALPHA, True)\n    s_gov, s_mil = fight_strengths(w, m, so, s, us, "
+        "int(so[s, S_TROOPS]))"))),
+    M("a24_real_contest_on_all_troops", "the day's real contest (the patron's brokering, the "
+      "ceasefire's terms, the militia's withdrawal, the last day) counts all the troops in the "
+      "fight, not those engaged",
+      (PKG + "standoffs.py",
+       "s_gov, s_mil = fight_strengths(model, s, us, engaged(model, s))\n    if s.troops <= 0:",
+       "s_gov, s_mil = fight_strengths(model, s, us, s.troops)\n    if s.troops <= 0:"),
+      (DAY, ("s_gov, s_mil = fight_strengths(w, m, so, s, us, engaged(w, so, s))\n"
+             "    if so[s, S_TROOPS] <= 0:"),
+       ("s_gov, s_mil = fight_strengths(w, m, so, s, us, int(so[s, S_TROOPS]))\n"
+        "    if so[s, S_TROOPS] <= 0:"))),
 )
 
 

@@ -44,3 +44,57 @@ def test_joint_match_counts_the_histories_matching_a_set_of_facts_and_their_widt
                            capture_output=True,
                            text=True, cwd=tmp_path)
     assert wrong.returncode != 0 and "no_such_fact: not a fitted fact of basra_2008" in wrong.stderr
+
+
+def _made_table(path: Path) -> None:
+    """A reference table of 100 made rows with every column of calibration/default.yaml: rows
+    0-29 match every fitted fact, rows 30-59 all but one of june_2020_raid's, rows 60-99 all
+    but one of Basra's (each fact at its range's low end, or one outside its range)."""
+    import numpy as np
+    import pandas as pd
+
+    from leverage_sim.calibration.config import load_calibration
+    from leverage_sim.calibration.episodes import fact_id
+    from leverage_sim.calibration.simulator import EpisodeSimulator
+
+    cal = load_calibration(ROOT / "calibration" / "default.yaml")
+    simulator = EpisodeSimulator(cal, replications=1)
+    rng = np.random.default_rng(1)
+    frame = {}
+    for p in cal.parameters:
+        frame[f"u:{p.path}"] = frame[p.path] = rng.random(100)
+    for ep, facts in simulator.facts.items():
+        for f in facts:
+            low, high = f.bounds
+            inside = low if np.isfinite(low) else high
+            frame[f"fact:{fact_id(ep, f.name)}"] = np.full(100, float(inside))
+    first = {ep: f"fact:{fact_id(ep, facts[0].name)}" for ep, facts in simulator.facts.items()}
+    for ep, rows in (("june_2020_raid", slice(30, 60)), ("basra_2008", slice(60, 100))):
+        low, high = simulator.facts[ep][0].bounds
+        frame[first[ep]][rows] = low - 1 if np.isfinite(low) else high + 1
+    pd.DataFrame(frame).to_parquet(path)
+
+
+def test_joint_match_reads_a_calibrations_reference_table_and_counts_across_episodes(tmp_path):
+    """``--table`` counts a fitted table's rows instead of drawing histories, and ``--with``
+    the rows that also match every fact of another fit episode (counts that nest); --with
+    without --table, or naming no fit episode, is refused with the reason."""
+    _made_table(tmp_path / "reference.parquet")
+    script = [sys.executable, str(ROOT / "benchmarks" / "joint_match.py"), "basra_2008",
+              "--config", str(ROOT / "calibration" / "default.yaml")]
+    out = subprocess.run([*script, "--table", str(tmp_path / "reference.parquet"), "--with",
+                          "all"], capture_output=True, text=True, cwd=tmp_path,
+                         check=True).stdout
+    assert "100 histories of the reference table" in out, out
+    assert "matching all: 60 of 100 histories" in out, out
+    assert "and all of june_2020_raid: 30 (all of june_2020_raid alone: 70)" in out, out
+    assert "and all of attacks_2020: 60 (all of attacks_2020 alone: 100)" in out, out
+    assert "and every other fit episode's facts: 30" in out, out
+    for args, reason in ((["--with", "june_2020_raid"], "--with needs --table"),
+                         (["--table", str(tmp_path / "reference.parquet"), "--with",
+                           "lebanon_2008"], "--with lebanon_2008: not another fit episode"),
+                         (["--table", str(tmp_path / "none.parquet")],
+                          "no such reference table")):
+        wrong = subprocess.run([*script, *args], check=False, capture_output=True, text=True,
+                               cwd=tmp_path)
+        assert wrong.returncode != 0 and reason in wrong.stderr, wrong.stderr

@@ -119,7 +119,9 @@ class Government(Strict):
         "(a raided militia musters rather than complies; a militia fights back in an "
         "operation); updated by every raid's answer, every operation's opening (resist or "
         "stand down), public threats and each day of fighting; "
-        "in a fight it weighs the militia's strength in the government's believed contest.",
+        "in a fight it weighs the militia's strength in the government's believed contest, "
+        "and it is the share of the fight's troops the government engages each day "
+        "(mechanisms/operation.py, step 2).",
         source="Reasoning: no raid on a PMF faction under this PM before June 2020; even odds.",
     )
     liaison_rate: float = param(

@@ -752,12 +752,12 @@ MUTATIONS: tuple[Mutation, ...] = (
        "militia_killed = op.draw_losses(rng, militia.fighters, gov.combat_lethality, s_gov)",
        "militia_killed = op.draw_losses(rng, militia.fighters, militia.combat_lethality, s_gov)"),
       (PKG + "standoffs.py",
-       "government_killed = op.draw_losses(rng, s.troops, militia.combat_lethality, s_mil)",
-       "government_killed = op.draw_losses(rng, s.troops, gov.combat_lethality, s_mil)"),
+       "government_killed = op.draw_losses(rng, troops, militia.combat_lethality, s_mil)",
+       "government_killed = op.draw_losses(rng, troops, gov.combat_lethality, s_mil)"),
       (DAY, "operation.draw_losses(rng, fighters(m, i), w[G_LETHALITY], s_gov)",
        "operation.draw_losses(rng, fighters(m, i), m[i, M_LETHALITY], s_gov)"),
-      (DAY, "operation.draw_losses(rng, int(so[s, S_TROOPS]), m[i, M_LETHALITY],",
-       "operation.draw_losses(rng, int(so[s, S_TROOPS]), w[G_LETHALITY],")),
+      (DAY, "operation.draw_losses(rng, troops, m[i, M_LETHALITY], s_mil)",
+       "operation.draw_losses(rng, troops, w[G_LETHALITY], s_mil)")),
     M("broker_on_governments_chance", "the patron decides to broker on the government's chance "
       "in the fight, not its client's: it opens talks when its client is winning",
       (PKG + "standoffs.py", "patron.brokers(s.militia, 1.0 - actual)",
@@ -973,10 +973,11 @@ MUTATIONS: tuple[Mutation, ...] = (
     # fights: the government's strength as its troops fall
     M("fight_strength_from_starting_troops", "a fight weighs the government's strength by the "
       "troops it started with, not those still in it: its dead and deserters keep fighting",
-      (PKG + "standoffs.py", "s_gov = mech.government_strength(s.troops, gov.authority, backing_term,",
-       "s_gov = mech.government_strength(s.troops_start, gov.authority, backing_term,"),
-      (DAY, "s_gov = standoff.government_strength(int(so[s, S_TROOPS]), w[AUTHORITY], backing_term,",
-       "s_gov = standoff.government_strength(int(so[s, S_TROOPS_START]), w[AUTHORITY], backing_term,")),
+      (PKG + "standoffs.py",
+       "return op.engaged_troops(s.troops, model.government.resistance_belief.mean)",
+       "return op.engaged_troops(s.troops_start, model.government.resistance_belief.mean)"),
+      (DAY, "return operation.engaged_troops(int(so[s, S_TROOPS]), w[GR_MEAN])",
+       "return operation.engaged_troops(int(so[s, S_TROOPS_START]), w[GR_MEAN])")),
     # the patron: a truce's renewal
     M("truce_renewed_on_its_last_day", "a truce can be ordered again on the last day of the one "
       "in force (>= for >): under lasting war risk truces come every truce_days - 1 days",
@@ -1234,24 +1235,24 @@ MUTATIONS: tuple[Mutation, ...] = (
       (DAY, "        if actual > 0.5:\n", "        if believed > 0.5:\n")),
     M("stand_down_on_governments_belief", "the militia judges an operation with the "
       "government's belief in US backing instead of its own",
-      (PKG + "model.py", "fight_strengths(self, s, militia.backing_belief.mean)",
-       "fight_strengths(self, s, self.government.backing_belief.mean)"),
-      (DAY, "fight_strengths(w, m, so, k, m[i, MB_MEAN])",
-       "fight_strengths(w, m, so, k, w[GB_MEAN])")),
+      (PKG + "model.py", "fight_strengths(self, s, militia.backing_belief.mean,",
+       "fight_strengths(self, s, self.government.backing_belief.mean,"),
+      (DAY, "fight_strengths(w, m, so, k, m[i, MB_MEAN],",
+       "fight_strengths(w, m, so, k, w[GB_MEAN],")),
     M("stand_down_fast_path_only", "the fast path alone judges an operation with the "
       "government's belief in US backing (the agent path right): the equality tests must "
       "catch it",
-      (DAY, "fight_strengths(w, m, so, k, m[i, MB_MEAN])",
-       "fight_strengths(w, m, so, k, w[GB_MEAN])")),
+      (DAY, "fight_strengths(w, m, so, k, m[i, MB_MEAN],",
+       "fight_strengths(w, m, so, k, w[GB_MEAN],")),
     M("stand_down_ignores_resolve", "the militia stands down whatever it believes of the "
       "government's resolve (the resolve factor dropped)",
       (MECH + "operation.py", "    return expected_resolve * withdraw_probability(",
        "    return withdraw_probability(")),
     M("stand_down_without_us", "the contest the militia believes it faces leaves the US out "
       "(its belief in backing weighted by 0)",
-      (PKG + "model.py", "fight_strengths(self, s, militia.backing_belief.mean)",
-       "fight_strengths(self, s, 0.0)"),
-      (DAY, "fight_strengths(w, m, so, k, m[i, MB_MEAN])", "fight_strengths(w, m, so, k, 0.0)")),
+      (PKG + "model.py", "fight_strengths(self, s, militia.backing_belief.mean,",
+       "fight_strengths(self, s, 0.0,"),
+      (DAY, "fight_strengths(w, m, so, k, m[i, MB_MEAN],", "fight_strengths(w, m, so, k, 0.0,")),
     M("stand_down_teaches_resistance", "a militia standing down is recorded in the "
       "government's belief as resistance (the observation reversed)",
       (PKG + "model.py", "        self.government.resistance_belief.observe(resists)\n",
@@ -1427,10 +1428,11 @@ MUTATIONS: tuple[Mutation, ...] = (
     M("stand_down_on_the_hidden_us_choice", "the militia weighs an operation's opening on the "
       "US's hidden choice (full strength if it will step in, none if not), not on its own "
       "belief in US backing",
-      (PKG + "model.py", "s_gov, s_mil = standoffs.fight_strengths(self, s, militia.backing_belief.mean)",
-       "s_gov, s_mil = standoffs.fight_strengths(self, s, 1.0 if s.us_will_step_in else 0.0)"),
-      (DAY, "s_gov, s_mil = fight_strengths(w, m, so, k, m[i, MB_MEAN])",
-       "s_gov, s_mil = fight_strengths(w, m, so, k, 1.0 if so[k, S_WILL] != 0 else 0.0)")),
+      (PKG + "model.py",
+       "s_gov, s_mil = standoffs.fight_strengths(self, s, militia.backing_belief.mean,",
+       "s_gov, s_mil = standoffs.fight_strengths(self, s, 1.0 if s.us_will_step_in else 0.0,"),
+      (DAY, "s_gov, s_mil = fight_strengths(w, m, so, k, m[i, MB_MEAN],",
+       "s_gov, s_mil = fight_strengths(w, m, so, k, 1.0 if so[k, S_WILL] != 0 else 0.0,")),
     M("stand_down_losses_against_local_fighters", "the first day's expected losses are a "
       "share of the militia's local fighters (its muster pool), not of all its fighters (whom an "
       "operation fights)",
@@ -1532,9 +1534,10 @@ MUTATIONS: tuple[Mutation, ...] = (
         "    so[s, S_GOV_KILLED] += militia_killed\n"))),
     M("desertion_on_the_mornings_contest", "desertion reads the contest before the day's "
       "losses (the strengths the attrition was drawn with), not after them",
-      (PKG + "standoffs.py", "    actual = mech.contest_ratio(*fight_strengths(model, s, us))\n",
+      (PKG + "standoffs.py",
+       "    actual = mech.contest_ratio(*fight_strengths(model, s, us, engaged(model, s)))\n",
        "    actual = mech.contest_ratio(s_gov, s_mil)\n"),
-      (DAY, ("    s_gov, s_mil = fight_strengths(w, m, so, s, us)\n"
+      (DAY, ("    s_gov, s_mil = fight_strengths(w, m, so, s, us, engaged(w, so, s))\n"
              "    actual = standoff.contest_ratio(s_gov, s_mil)\n"
              "    share = operation.desertion_share("),
        ("    actual = standoff.contest_ratio(s_gov, s_mil)\n"
@@ -2517,10 +2520,10 @@ MUTATIONS: tuple[Mutation, ...] = (
       (DAY, "m[i, HOLD_GROUND], w[SHARPNESS]):", "m[0, HOLD_GROUND], w[SHARPNESS]):")),
     M("fight_strength_scaled_by_resolve", "a fight's government strength scales its troops by "
       "the government's resolve, not its authority (the wrong field)",
-      (PKG + "standoffs.py", "s_gov = mech.government_strength(s.troops, gov.authority,",
-       "s_gov = mech.government_strength(s.troops, gov.resolve,"),
-      (DAY, "standoff.government_strength(int(so[s, S_TROOPS]), w[AUTHORITY],",
-       "standoff.government_strength(int(so[s, S_TROOPS]), w[RESOLVE],")),
+      (PKG + "standoffs.py", "s_gov = mech.government_strength(troops, gov.authority,",
+       "s_gov = mech.government_strength(troops, gov.resolve,"),
+      (DAY, "standoff.government_strength(troops, w[AUTHORITY],",
+       "standoff.government_strength(troops, w[RESOLVE],")),
     M("fight_ignores_militia_cohesion", "a fight weighs the militia's fighters at full "
       "cohesion, whatever strikes have taken from it (cohesion dropped from S_m)",
       (PKG + "standoffs.py",
@@ -2530,12 +2533,10 @@ MUTATIONS: tuple[Mutation, ...] = (
        "standoff.militia_strength(fighters(m, i), 1.0, muster, pool,")),
     M("government_losses_from_own_strength", "the government's dead in a fight are drawn on its "
       "own strength, not the militia's (the wrong side's strength)",
-      (PKG + "standoffs.py", "op.draw_losses(rng, s.troops, militia.combat_lethality, s_mil)",
-       "op.draw_losses(rng, s.troops, militia.combat_lethality, s_gov)"),
-      (DAY, ("operation.draw_losses(rng, int(so[s, S_TROOPS]), m[i, M_LETHALITY],\n"
-             "                                              s_mil)"),
-       ("operation.draw_losses(rng, int(so[s, S_TROOPS]), m[i, M_LETHALITY],\n"
-        "                                              s_gov)"))),
+      (PKG + "standoffs.py", "op.draw_losses(rng, troops, militia.combat_lethality, s_mil)",
+       "op.draw_losses(rng, troops, militia.combat_lethality, s_gov)"),
+      (DAY, "operation.draw_losses(rng, troops, m[i, M_LETHALITY], s_mil)",
+       "operation.draw_losses(rng, troops, m[i, M_LETHALITY], s_gov)")),
     M("fight_halt_on_militias_backing_belief", "the government presses on or halts a fight "
       "weighing the US by the militia's belief in backing, not its own (the wrong actor)",
       (PKG + "standoffs.py",
@@ -2600,9 +2601,9 @@ MUTATIONS: tuple[Mutation, ...] = (
        "operation.loss_share(so[s, S_MIL_KILLED], fighters(m, i))")),
     M("stand_down_with_the_us_in_full", "the militia judges an operation's opening with the US "
       "in full, as if it had stepped in, not weighted by its belief in backing",
-      (PKG + "model.py", "standoffs.fight_strengths(self, s, militia.backing_belief.mean)",
-       "standoffs.fight_strengths(self, s, 1.0)"),
-      (DAY, "fight_strengths(w, m, so, k, m[i, MB_MEAN])", "fight_strengths(w, m, so, k, 1.0)")),
+      (PKG + "model.py", "standoffs.fight_strengths(self, s, militia.backing_belief.mean,",
+       "standoffs.fight_strengths(self, s, 1.0,"),
+      (DAY, "fight_strengths(w, m, so, k, m[i, MB_MEAN],", "fight_strengths(w, m, so, k, 1.0,")),
     M("talks_booked_under_the_government", "the patron's talks are logged with the government "
       "as their actor (the wrong actor)",
       (PKG + "standoffs.py", 'model.record("patron", "talks", s.militia,',

@@ -103,9 +103,11 @@ def test_the_patrons_push_keeps_a_militia_in_the_streets():
 # ---- fights: a side whose force is gone ---------------------------------------------------------
 FIGHT = {**NO_ATTACKS, **NO_THREATS, **NO_BROKER, **CERTAIN_TO_HOLD, "horizon_days": 3,
          "foreign_forces.backing": 0.0, "militias[KH].prior_government_resolve": 0.0,
-         "militias[KH].hold_ground": 1.0, "government.desertion_rate": 0.0}
+         "militias[KH].hold_ground": 1.0, "government.desertion_rate": 0.0,
+         "government.prior_resistance": 1.0}
 """A fight KH never avoids (it believes the government halts) nor leaves (hold_ground 1), the
-government never halts, the US stays out and no one deserts."""
+government never halts and engages all its troops (it is sure KH resists), the US stays out
+and no one deserts."""
 
 
 def _fight_outcomes(replay, troops: int, **lethality) -> list[list[tuple[int, str]]]:

@@ -111,7 +111,8 @@ def test_a_fight_weighs_the_government_by_the_troops_still_in_it(replay):
     seeds tried, with 126 or more dead on day 1 and 844 or more deserters), in each of three
     runs, on both paths; weighing the troops it started with would kill as many. KH expects
     the government to halt (resolve belief 0), so it never stands down at the opening, however
-    deadly the first day it expects."""
+    deadly the first day it expects; the government is sure KH resists, so all its troops
+    engage."""
     op = {"day": 0, "actor": "government", "action": "operation", "target": "KH",
           "figures": {"troops": 1000, "days": 3}}
     sc = _scenario(replay, **{**NO_ATTACKS, **NO_THREATS, **CERTAIN_TO_HOLD, **NO_BROKER,
@@ -119,7 +120,8 @@ def test_a_fight_weighs_the_government_by_the_troops_still_in_it(replay):
                               "government.combat_lethality": 0.2,
                               "government.force_cohesion": 0.0, "government.desertion_rate": 1.0,
                               "militias[KH].combat_lethality": 0.0,
-                              "militias[KH].prior_government_resolve": 0.0})
+                              "militias[KH].prior_government_resolve": 0.0,
+                              "government.prior_resistance": 1.0})
     for ev in _events(sc, range(1, 4)):
         for _, run in ev.groupby("replication"):
             dead = run[run["action"] == "fighting"].set_index("day")["value"]

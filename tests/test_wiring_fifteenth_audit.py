@@ -133,8 +133,9 @@ def test_after_the_vote_the_excess_over_the_floor_decays():
 FIGHT = {**NO_ATTACKS, **NO_THREATS, **NO_BROKER, **CERTAIN_TO_HOLD, "horizon_days": 6,
          "foreign_forces.backing": 0.0,
          "militias[KH].prior_government_resolve": 0.0, "militias[KH].hold_ground": 1.0,
-         "government.desertion_rate": 0.0}
-"""A fight against KH that runs to its last day: the government presses on whatever it believes,
+         "government.desertion_rate": 0.0, "government.prior_resistance": 1.0}
+"""A fight against KH that runs to its last day: the government presses on whatever it believes
+and engages all its troops (it is sure KH resists),
 KH never stands down (it expects a halt) nor leaves (hold_ground 1), the US never steps in, the
 patron brings no ceasefire within it."""
 
@@ -370,13 +371,14 @@ def test_the_engines_agree_when_the_militias_losses_decide_its_leaving(replay):
     20,000) and KH's hold_ground is set from the model's state so that its losses share over
     its fighters at the start decides whether it leaves (a coin flip after a day of losses at
     sharpness 6, on the first day and after): the two engines log the same events, seeds 1-6,
-    with the militia leaving on the first day in some runs and later in others."""
+    with the militia leaving on the first day in some runs and later in others. The government
+    is sure KH resists, so all its troops engage."""
     base = {**NO_ATTACKS, **NO_THREATS, **NO_BROKER, "horizon_days": 8,
             "events": [_operation(20000, 5)], "foreign_forces.backing": 0.0,
             "government.resolve": 1.0, "government.coalition_support": 1.0,
             "militias[KH].prior_government_resolve": 0.0,
             "government.combat_lethality": 0.02, "militias[KH].combat_lethality": 0.0,
-            "government.desertion_rate": 0.0}
+            "government.desertion_rate": 0.0, "government.prior_resistance": 1.0}
     sc = _scenario(replay, **base)
     model = LeverageModel(sc, 1, collect_data=False)
     kh, gov, ff = model.militia("KH"), model.government, model.foreign_force

@@ -163,8 +163,10 @@ def test_the_days_fighting_counts_in_the_choice_to_press_on_that_day():
 def test_the_ceasefire_is_booked_with_the_clients_chance_in_the_fight(monkeypatch, troops):
     """The ``ceasefire`` event (actor the patron) carries its client's chance in the fight,
     ``1 − p`` (p the government's real chance, the one its terms follow), as value and in its
-    text: below ½ when the government is ahead, above when the militia is."""
+    text: below ½ when the government is ahead, above when the militia is. The government is
+    sure the militia resists, so all its troops engage."""
     model = _operation_day(**{"patron.broker_threshold": 1.0, "patron.talks_days": 0,
+                              "government.prior_resistance": 1.0,
                               "events": [{**OPERATION, "figures": {"troops": troops,
                                                                    "days": 10}}]})
     (s,) = _ops(model)

@@ -7,7 +7,9 @@ replay with one operation against KH (:func:`tests.test_wiring_twelfth_audit._fi
 militia's dead each day follow the engaged troops (not all of them, nor the complement of the
 belief), the engaged share grows day by day as the belief does, the government's dead are drawn
 among the engaged troops only, and the militia weighs the whole force arrayed against it at the
-opening (not what the government will engage, which it cannot know)."""
+opening (not what the government will engage, which it cannot know), and the day's real contest
+(the last day's rule, as the ceasefire's terms and the militia's leaving) counts the engaged
+troops."""
 
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ from leverage_sim.simulation.mechanisms import operation as op
 from leverage_sim.simulation.mechanisms import standoff as mech
 
 from .test_wiring_fifth_audit import _events
-from .test_wiring_twelfth_audit import _fight
+from .test_wiring_twelfth_audit import _endings, _fight
 
 TROOPS = 3000
 OPENING_DAY = 2  # the operation of _fight opens on day 2; its first day of fighting is day 3
@@ -126,3 +128,17 @@ def test_the_militia_weighs_the_whole_force_arrayed_at_the_opening(replay):
                 [mech.contest_ratio(s_gov, s_mil)] * len(comply))
     assert stood_down[0.05] == stood_down[0.95]
     assert any(stood_down[0.05][0]) and len(stood_down[0.05][0]) < 6, stood_down
+
+
+@pytest.mark.parametrize(("prior", "ending"), [(0.2, "relent"), (1.0, "hold_firm")])
+def test_the_last_days_real_contest_counts_the_engaged_troops(replay, prior, ending):
+    """A one-day operation of 10,000 troops against KH (S_m 4,900; nobody falls, KH never
+    leaves): with all of them the real contest is 7,500 / 12,400 ≈ 0.6, with the 3,600 a
+    government believing at 0.36 that KH resists engages it is ≈ 0.36. The last day's rule
+    reads the contest of the troops that fight: the government holds when it engages all
+    (prior 1) and halts when it engages 36% (prior 0.2), in every run of both engines.
+    Counting all the troops in the day's real contest makes both hold."""
+    sc = _fight(replay, 10_000, 1, **{**REMEMBERS, "government.prior_resistance": prior,
+                                      "militias[KH].hold_ground": 1.0})
+    for runs in _endings(sc):
+        assert [(days, action) for days, action, _ in runs] == [(1, ending)] * 3, runs

@@ -234,7 +234,10 @@ class Government(Strict):
         source="Basra, 25-31 Mar 2008: 210 (210-415) killed in Basra in six days with ~15,000 "
         "government troops and ~16,000 militia fighters engaged (Iraqi Interior Ministry, "
         "Reuters 2008-03-31 and Aswat al-Iraq 2008-04-14): 35-70 a day ≈ 0.001 × (11,000 + "
-        "9,600 and the US's share) for both sides' lethality; fitted in calibration/default.",
+        "9,600 and the US's share) for both sides' lethality, on the whole force; the model "
+        "engages a share of it that grows as the government learns (0.36-0.7 of it in Basra's "
+        "first week at prior_resistance 0.2), so the fitted value (calibration/default) is "
+        "higher.",
     )
     parliament_seats: int = param(
         PARLIAMENT_SEATS, unit="seats", ge=1, le=MAX_PARLIAMENT_SEATS,

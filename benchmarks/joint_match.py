@@ -160,9 +160,9 @@ def main() -> None:
         else:
             print("  (fewer than 20: too few for a 90% interval)")
         for other in (list(others) if "all" in args.others else args.others):
-            both = rows & matching(table, others[other])
-            print(f"  and all of {other}: {both.sum()} (all of {other} alone: "
-                  f"{matching(table, others[other]).sum()})")
+            alone = matching(table, others[other])
+            print(f"  and all of {other}: {(rows & alone).sum()} (all of {other} alone: "
+                  f"{alone.sum()})")
         if "all" in args.others:
             every = {f: b for bounds in others.values() for f, b in bounds.items()}
             print(f"  and every other fit episode's facts: {(rows & matching(table, every)).sum()}")

@@ -114,20 +114,20 @@ def test_the_militia_weighs_the_whole_force_arrayed_at_the_opening(replay):
     stood_down = {}
     for prior in (0.05, 0.95):
         sc = _fight(replay, troops, 3, **{"government.prior_resistance": prior})
+        model = ls.LeverageModel(sc, 1, collect_data=False)
+        kh, gov = model.militia("KH"), model.government
+        s_gov = mech.government_strength(
+            op.committed_forces(troops, gov.committed_share), gov.authority,
+            kh.backing_belief.mean, model.foreign_force.standoff_strength)
+        contest = mech.contest_ratio(s_gov, mech.militia_strength(kh.fighters, kh.cohesion,
+                                                                  1, 1, 0))
         stood_down[prior] = []
         for ev in _events(sc, range(1, 7)):
             comply = ev[ev["action"] == "comply"]
             stood_down[prior].append(sorted(comply["replication"]))
-            model = ls.LeverageModel(sc, 1, collect_data=False)
-            kh, gov = model.militia("KH"), model.government
-            s_gov = mech.government_strength(
-                op.committed_forces(troops, gov.committed_share), gov.authority,
-                kh.backing_belief.mean, model.foreign_force.standoff_strength)
-            s_mil = mech.militia_strength(kh.fighters, kh.cohesion, 1, 1, 0)
-            assert list(comply["value"]) == pytest.approx(
-                [mech.contest_ratio(s_gov, s_mil)] * len(comply))
+            assert list(comply["value"]) == pytest.approx([contest] * len(comply))
     assert stood_down[0.05] == stood_down[0.95]
-    assert any(stood_down[0.05][0]) and len(stood_down[0.05][0]) < 6, stood_down
+    assert 0 < len(stood_down[0.05][0]) < 6, stood_down
 
 
 @pytest.mark.parametrize(("prior", "ending"), [(0.2, "relent"), (1.0, "hold_firm")])

@@ -58,8 +58,9 @@ Each day of a fight (from the day after it opens; played by
    27–28 March, Bill Roggio via American Thinker; Lebanon 2008: "a fatal underestimation of
    how far ... Hezbollah would go", Asia Times 2008-05-14). Until December 2026 all ``T``
    fought from the first day, which made a low early toll and a high weekly one (Basra's two
-   death counts) nearly exclusive: ``benchmarks/joint_match.py``, docs/calibration.md; ``S_m = F_m × cohesion × committed + allied
-   fighters`` (an operation meets the whole militia: committed = 1; a standoff's clash the
+   death counts) nearly exclusive: ``benchmarks/joint_match.py``, docs/calibration.md;
+   ``S_m = F_m × cohesion × committed + allied fighters`` (an operation meets the whole
+   militia: committed = 1; a standoff's clash the
    share its muster committed), ``F_m`` the militia's fighters, ``λ_g`` =
    ``government.combat_lethality`` and ``λ_m`` = ``militias[].combat_lethality`` (killed per day
    per personnel-equivalent of the enemy). The militia's dead are lost fighters (recovering
@@ -101,8 +102,9 @@ Each day of a fight (from the day after it opens; played by
    (``E[backing]`` until the US shows its hand; ``r`` its belief that the militia resists, the
    same belief a raid's answer updates, :func:`believed_militia_strength`; ``S_g`` on all
    ``T`` troops still in the fight, not only those engaged: a government halts when it judges
-   it cannot win even by committing everything it has there): halting is a relent. Each day of fighting is one more observed act of resistance, so a government that
-   went in expecting little resistance learns from the fight itself and halts later than one
+   it cannot win even by committing everything it has there): halting is a relent. Each day
+   of fighting is one more observed act of resistance, so a government that went in
+   expecting little resistance learns from the fight itself and halts later than one
    that expected it (Basra 2008: "Maliki miscalculated ... a show of force", a senior Western
    official to the New York Times, via IPS 2008-03-31; Lebanon 2008: "a fatal underestimation
    of how far ... Hezbollah would go", Asia Times 2008-05-14).

@@ -65,6 +65,7 @@ MODEL_TESTS = (  # agent-path and fast tests first: with -x the first failure en
     "tests/test_wiring_nineteenth_audit.py", "tests/test_wiring_twentieth_audit.py",
     "tests/test_wiring_twentyfirst_audit.py", "tests/test_wiring_twentysecond_audit.py",
     "tests/test_wiring_twentythird_audit.py", "tests/test_fight_engagement.py",
+    "tests/test_militia_loss_sensitivity.py",
     "tests/test_calibration_statistics.py",  # the episode statistics (eighth audit on): seconds
     "tests/test_model_timing.py", "tests/test_long_run.py",
     "tests/test_clash_path.py", "tests/test_statics_seeds.py", "tests/test_comparative_statics.py",
@@ -1219,8 +1220,8 @@ MUTATIONS: tuple[Mutation, ...] = (
       (MECH + "operation.py", "* (1.0 - win_chance + LOSS_WEIGHT * loss_share)))",
        "* (1.0 - win_chance + loss_share)))")),
     M("withdrawal_losses_unweighted", "the militia's losses weigh on its leaving the streets as "
-      "their bare share (LOSS_WEIGHT dropped)",
-      (MECH + "operation.py", "                                 + LOSS_WEIGHT * loss_share))",
+      "their bare share (its loss_sensitivity dropped)",
+      (MECH + "operation.py", "                                 + loss_sensitivity * loss_share))",
        "                                 + loss_share))")),
     M("broker_ignores_stability_priority", "the patron brokers out of war risk in full whatever "
       "its stability_priority (the restraint weight not scaled by it)",
@@ -1267,9 +1268,10 @@ MUTATIONS: tuple[Mutation, ...] = (
        "")),
     M("withdrawal_ignores_hold_ground", "a militia fighting in its own districts leaves the "
       "streets as readily as anywhere: its hold_ground is not passed to the withdrawal chance",
-      (PKG + "standoffs.py", "militia.hold_ground, gov.decision_sharpness):",
-       "0.0, gov.decision_sharpness):"),
-      (DAY, "m[i, HOLD_GROUND], w[SHARPNESS]):", "0.0, w[SHARPNESS]):")),
+      (PKG + "standoffs.py", "militia.hold_ground, militia.loss_sensitivity,",
+       "0.0, militia.loss_sensitivity,"),
+      (DAY, "m[i, HOLD_GROUND], m[i, LOSS_SENSITIVITY], w[SHARPNESS]):",
+       "0.0, m[i, LOSS_SENSITIVITY], w[SHARPNESS]):")),
     # troops returning, the patron's war risk, memories
     M("redeploy_rounded_down", "troops returning are the share of the gap rounded down, not "
       "up (a small gap closes more slowly)",
@@ -1325,8 +1327,8 @@ MUTATIONS: tuple[Mutation, ...] = (
        "stand_down_probability(believed, expected, m[i, MR_MEAN], 0.5,")),
     M("stand_down_ignores_hold_ground", "the militia's resolve to hold its own districts is "
       "left out of the stand-down at an operation's opening (it weighs only in the fight)",
-      (MECH + "operation.py", "                                   hold_ground, sharpness)",
-       "                                   0.0, sharpness)")),
+      (MECH + "operation.py", "                                   hold_ground, loss_sensitivity,",
+       "                                   0.0, loss_sensitivity,")),
     M("stand_down_on_the_militias_chance", "the militia stands down on its own believed chance "
       "in the fight, not the government's: it avoids the fights it expects to win",
       (PKG + "model.py", "resists = not militia.stands_down(believed,",
@@ -1342,8 +1344,8 @@ MUTATIONS: tuple[Mutation, ...] = (
     M("stand_down_fast_path_ignores_hold_ground", "the fast path alone leaves hold_ground out "
       "of the stand-down at an operation's opening (the agent path right): the equality tests "
       "must catch it",
-      (DAY, "m[i, HOLD_GROUND], w[SHARPNESS])\n    resists = not rng.random() < p\n",
-       "0.0, w[SHARPNESS])\n    resists = not rng.random() < p\n")),
+      (DAY, "m[i, HOLD_GROUND], m[i, LOSS_SENSITIVITY],\n",
+       "0.0, m[i, LOSS_SENSITIVITY],\n")),
     # the first day's expected losses in the stand-down (backward induction, Dec 2026)
     M("stand_down_ignores_expected_losses", "the militia weighs an operation's opening at no "
       "losses again: what it expects to lose on the first day is left out",
@@ -2515,9 +2517,10 @@ MUTATIONS: tuple[Mutation, ...] = (
        "operation.withdraw_probability(\n            believed, push(w, m, i)")),
     M("withdrawal_reads_first_militias_hold_ground", "a militia in a fight leaves the streets "
       "with the first militia's (KH's) hold_ground, not its own (wrong militia index)",
-      (PKG + "standoffs.py", "militia.hold_ground, gov.decision_sharpness):",
-       "model.militias[0].hold_ground, gov.decision_sharpness):"),
-      (DAY, "m[i, HOLD_GROUND], w[SHARPNESS]):", "m[0, HOLD_GROUND], w[SHARPNESS]):")),
+      (PKG + "standoffs.py", "militia.hold_ground, militia.loss_sensitivity,",
+       "model.militias[0].hold_ground, militia.loss_sensitivity,"),
+      (DAY, "m[i, HOLD_GROUND], m[i, LOSS_SENSITIVITY], w[SHARPNESS]):",
+       "m[0, HOLD_GROUND], m[i, LOSS_SENSITIVITY], w[SHARPNESS]):")),
     M("fight_strength_scaled_by_resolve", "a fight's government strength scales its troops by "
       "the government's resolve, not its authority (the wrong field)",
       (PKG + "standoffs.py", "s_gov = mech.government_strength(troops, gov.authority,",
@@ -2895,6 +2898,35 @@ MUTATIONS: tuple[Mutation, ...] = (
              "    if so[s, S_TROOPS] <= 0:"),
        ("s_gov, s_mil = fight_strengths(w, m, so, s, us, int(so[s, S_TROOPS]))\n"
         "    if so[s, S_TROOPS] <= 0:"))),
+    # the militia's own weight of its losses (loss_sensitivity), steps 0 and 6
+    M("a25_loss_weight_fixed", "the militia's losses weigh the old fixed 10 whatever its "
+      "loss_sensitivity (in leaving the streets and, through it, in standing down)",
+      (MECH + "operation.py", "                                 + loss_sensitivity * loss_share))",
+       "                                 + 10.0 * loss_share))")),
+    M("a25_loss_weight_reversed", "the militia's losses keep it in the streets (the sign of "
+      "loss_sensitivity × losses reversed)",
+      (MECH + "operation.py", "                                 + loss_sensitivity * loss_share))",
+       "                                 - loss_sensitivity * loss_share))")),
+    M("a25_stand_down_fixed_weight", "the stand-down at an operation's opening weighs the losses "
+      "expected with the fixed 10, not the militia's loss_sensitivity",
+      (MECH + "operation.py", "hold_ground, loss_sensitivity, sharpness)",
+       "hold_ground, 10.0, sharpness)")),
+    M("a25_agent_withdraw_fixed_weight", "the agent path's fight day passes the fixed 10 for "
+      "the militia's loss_sensitivity",
+      (PKG + "standoffs.py", "militia.hold_ground, militia.loss_sensitivity,",
+       "militia.hold_ground, 10.0,")),
+    M("a25_agent_stand_down_fixed_weight", "the agent path's opening passes the fixed 10 for "
+      "the militia's loss_sensitivity",
+      (PKG + "agents/militia.py", "self.hold_ground, self.loss_sensitivity,",
+       "self.hold_ground, 10.0,")),
+    M("a25_fast_withdraw_fixed_weight", "the fast path's fight day passes the fixed 10 for the "
+      "militia's loss_sensitivity",
+      (DAY, "m[i, HOLD_GROUND], m[i, LOSS_SENSITIVITY], w[SHARPNESS]):",
+       "m[i, HOLD_GROUND], 10.0, w[SHARPNESS]):")),
+    M("a25_fast_stand_down_fixed_weight", "the fast path's opening passes the fixed 10 for the "
+      "militia's loss_sensitivity",
+      (DAY, "m[i, HOLD_GROUND], m[i, LOSS_SENSITIVITY],\n",
+       "m[i, HOLD_GROUND], 10.0,\n")),
 )
 
 

@@ -87,11 +87,11 @@ def test_the_patron_brokers_when_its_client_loses_or_escalation_threatens():
 
 
 def test_the_militia_leaves_the_streets_when_losing_and_bleeding_not_when_pushed():
-    base = op.withdraw_probability(0.6, 0.6, 0.0, 0.25, 6)
-    assert op.withdraw_probability(0.8, 0.6, 0.0, 0.25, 6) > base
-    assert op.withdraw_probability(0.6, 0.6, 0.05, 0.25, 6) > base
-    assert op.withdraw_probability(0.6, 1.0, 0.0, 0.25, 6) < base
-    assert op.withdraw_probability(0.6, 0.6, 0.0, 0.5, 6) < base  # holds its ground longer
+    base = op.withdraw_probability(0.6, 0.6, 0.0, 0.25, 10.0, 6)
+    assert op.withdraw_probability(0.8, 0.6, 0.0, 0.25, 10.0, 6) > base
+    assert op.withdraw_probability(0.6, 0.6, 0.05, 0.25, 10.0, 6) > base
+    assert op.withdraw_probability(0.6, 1.0, 0.0, 0.25, 10.0, 6) < base
+    assert op.withdraw_probability(0.6, 0.6, 0.0, 0.5, 10.0, 6) < base  # holds its ground longer
     assert base < standoff.disperse_probability(0.6, 0.6, 6)  # holds its ground more than a muster
 
 
@@ -403,18 +403,18 @@ def test_a_standoffs_clash_lasts_and_the_us_can_step_into_it(replay):
 
 # ---- the militia resists or stands down at an operation's opening (step 0) -----------------
 def test_the_militia_stands_down_when_it_believes_it_loses_and_that_the_government_presses_on():
-    base = op.stand_down_probability(0.7, 0.0, 0.8, 0.5, 0.1, 10.0)
-    assert op.stand_down_probability(0.9, 0.0, 0.8, 0.5, 0.1, 10.0) > base  # a worse contest
-    assert op.stand_down_probability(0.7, 0.0, 0.3, 0.5, 0.1, 10.0) < base  # expects a halt
-    assert op.stand_down_probability(0.7, 0.0, 0.8, 0.9, 0.1, 10.0) < base  # the patron pushes
-    assert op.stand_down_probability(0.7, 0.0, 0.8, 0.5, 0.3, 10.0) < base  # holds its ground
-    assert op.stand_down_probability(0.99, 0.0, 0.0, 0.0, 0.0, 100.0) == 0.0
-    assert base == pytest.approx(0.8 * op.withdraw_probability(0.7, 0.5, 0.0, 0.1, 10.0))
+    base = op.stand_down_probability(0.7, 0.0, 0.8, 0.5, 0.1, 10.0, 10.0)
+    assert op.stand_down_probability(0.9, 0.0, 0.8, 0.5, 0.1, 10.0, 10.0) > base  # a worse contest
+    assert op.stand_down_probability(0.7, 0.0, 0.3, 0.5, 0.1, 10.0, 10.0) < base  # expects a halt
+    assert op.stand_down_probability(0.7, 0.0, 0.8, 0.9, 0.1, 10.0, 10.0) < base  # the patron pushes
+    assert op.stand_down_probability(0.7, 0.0, 0.8, 0.5, 0.3, 10.0, 10.0) < base  # holds its ground
+    assert op.stand_down_probability(0.99, 0.0, 0.0, 0.0, 0.0, 10.0, 100.0) == 0.0
+    assert base == pytest.approx(0.8 * op.withdraw_probability(0.7, 0.5, 0.0, 0.1, 10.0, 10.0))
     # the losses it expects on the first day press it to stand down, as losses press it to
     # leave in a fight: backward induction over its own withdrawal rule
-    assert op.stand_down_probability(0.7, 0.05, 0.8, 0.5, 0.1, 10.0) > base
-    assert op.stand_down_probability(0.7, 0.05, 0.8, 0.5, 0.1, 10.0) == pytest.approx(
-        0.8 * op.withdraw_probability(0.7, 0.5, 0.05, 0.1, 10.0))
+    assert op.stand_down_probability(0.7, 0.05, 0.8, 0.5, 0.1, 10.0, 10.0) > base
+    assert op.stand_down_probability(0.7, 0.05, 0.8, 0.5, 0.1, 10.0, 10.0) == pytest.approx(
+        0.8 * op.withdraw_probability(0.7, 0.5, 0.05, 0.1, 10.0, 10.0))
 
 
 def test_the_losses_a_side_expects_are_the_days_mean_over_its_force():

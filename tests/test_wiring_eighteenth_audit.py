@@ -91,11 +91,11 @@ def test_troops_return_as_a_share_of_the_gap_to_the_authorised_level():
 
 # ---- mechanisms: a fight ------------------------------------------------------------------------
 def test_the_patrons_push_keeps_a_militia_in_the_streets():
-    """σ(k × (p − ½ − (push − ½)/2 − hold_ground + LOSS_WEIGHT × ℓ)): at an even contest, no
+    """σ(k × (p − ½ − (push − ½)/2 − hold_ground + loss_sensitivity × ℓ)): at an even contest, no
     losses and no hold_ground, a full push (1) gives σ(−k/4), no push σ(+k/4)."""
     k = 10.0
-    pushed = op.withdraw_probability(0.5, 1.0, 0.0, 0.0, k)
-    unpushed = op.withdraw_probability(0.5, 0.0, 0.0, 0.0, k)
+    pushed = op.withdraw_probability(0.5, 1.0, 0.0, 0.0, 10.0, k)
+    unpushed = op.withdraw_probability(0.5, 0.0, 0.0, 0.0, 10.0, k)
     assert pushed == pytest.approx(1.0 / (1.0 + math.exp(k / 4)))
     assert pushed < 0.1 and unpushed > 0.9
 

@@ -387,8 +387,8 @@ def test_the_engines_agree_when_the_militias_losses_decide_its_leaving(replay):
     dead = gov.combat_lethality * s_gov  # the first day's mean
     s_mil = mech.militia_strength(kh.fighters - dead, kh.cohesion, 1, 1, 0)
     hold_ground = (mech.contest_ratio(s_gov, s_mil) - 0.5 - (kh.push - 0.5) / 2
-                   + op.LOSS_WEIGHT * dead / kh.fighters)
-    assert 0.0 < hold_ground < 1.0 and op.LOSS_WEIGHT * dead * (1 / kh.fighters - 1 / troops) > 0.2
+                   + kh.loss_sensitivity * dead / kh.fighters)
+    assert 0.0 < hold_ground < 1.0 and kh.loss_sensitivity * dead * (1 / kh.fighters - 1 / troops) > 0.2
     sc = _scenario(replay, **base, **{"militias[KH].hold_ground": hold_ground})
     found, actions = differences(sc, range(1, 7))
     assert not found, found[:3]

@@ -126,7 +126,7 @@ KH expects: a small share of its 7,000 fighters, a large one of its 400 local fi
 
 
 def test_the_militia_weighs_its_beliefs_and_all_its_fighters_at_an_operations_opening(replay):
-    """hold_ground = p_m − ½ − (push − ½)/2 + LOSS_WEIGHT × losses + 0.1, with p_m the
+    """hold_ground = p_m − ½ − (push − ½)/2 + loss_sensitivity × losses + 0.1, with p_m the
     government's chance with the US weighted by KH's belief (0.05) and losses its first day's
     expected share of all its fighters: the stand-down's argument is −0.1, σ(100 × −0.1) ≈ 5e-5,
     so KH fights in every run on both engines. Counting the US's hidden choice (in full) or the
@@ -144,7 +144,7 @@ def test_the_militia_weighs_its_beliefs_and_all_its_fighters_at_an_operations_op
                                          ff.standoff_strength)
         losses = op.expected_loss_share(gov.combat_lethality, s_gov, force)
         return (mech.contest_ratio(s_gov, s_mil) - 0.5 - (kh.push - 0.5) / 2
-                + op.LOSS_WEIGHT * losses)
+                + kh.loss_sensitivity * losses)
 
     believed = argument(kh.backing_belief.mean, kh.fighters)
     hold_ground = believed + 0.1

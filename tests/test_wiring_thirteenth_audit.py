@@ -55,9 +55,9 @@ def _sigma(x: float) -> float:
 def test_the_stand_down_weighs_the_militias_hold_ground():
     """resolve × σ(k (p_m − ½ − (push − ½)/2 − hold_ground)): p_m 0.8, push ½, k 10, resolve 1:
     σ(0) = ½ with hold_ground 0.3, σ(3) with none; half as likely at resolve ½."""
-    assert op.stand_down_probability(0.8, 0.0, 1.0, 0.5, 0.3, 10.0) == pytest.approx(0.5)
-    assert op.stand_down_probability(0.8, 0.0, 1.0, 0.5, 0.0, 10.0) == pytest.approx(_sigma(3.0))
-    assert op.stand_down_probability(0.8, 0.0, 0.5, 0.5, 0.3, 10.0) == pytest.approx(0.25)
+    assert op.stand_down_probability(0.8, 0.0, 1.0, 0.5, 0.3, 10.0, 10.0) == pytest.approx(0.5)
+    assert op.stand_down_probability(0.8, 0.0, 1.0, 0.5, 0.0, 10.0, 10.0) == pytest.approx(_sigma(3.0))
+    assert op.stand_down_probability(0.8, 0.0, 0.5, 0.5, 0.3, 10.0, 10.0) == pytest.approx(0.25)
 
 
 def test_a_ceasefire_holds_talks_days_after_the_talks_open():

@@ -5,8 +5,8 @@ Pure mechanisms, checked against their documented formulas at points where a rea
 shows: a custody case's log-normal delay is shorter than the median for a negative draw; a
 detained commander counts as ``commander_stake`` members in all (not one more); US strength in a
 standoff counts only the committable share of its troops; a step-in's expulsion pressure stays
-on its 0-1 scale; losses weigh ``LOSS_WEIGHT`` times their share in desertion and in the
-militia's withdrawal; the patron's brokering out of war risk is scaled by its
+on its 0-1 scale; losses weigh ``LOSS_WEIGHT`` times their share in desertion and (at its
+default ``loss_sensitivity``) in the militia's withdrawal; the patron's brokering out of war risk is scaled by its
 stability_priority; a ceasefire in an even fight goes the militia's way (as the last day's
 rule); troops returning round up; the patron's war risk is capped at 1; fading leaves a
 negative value fading (not zeroed); a remembered value fades once per day since.
@@ -91,12 +91,13 @@ def test_losses_weigh_loss_weight_times_their_share_in_desertion():
     assert op.desertion_share(0.1, 0.5, 0.5, 0.0) == pytest.approx(0.025)
 
 
-def test_losses_weigh_loss_weight_times_their_share_in_the_militias_withdrawal():
-    """σ(k × (p − ½ − (push − ½)/2 − hold_ground + LOSS_WEIGHT × losses/F₀)): an even fight,
-    push ½, no hold_ground, 5% lost, k = 10: σ(10 × 0.5) = σ(5) (σ(0.5) with the bare share)."""
-    assert op.withdraw_probability(0.5, 0.5, 0.05, 0.0, 10.0) == pytest.approx(
+def test_losses_weigh_loss_sensitivity_times_their_share_in_the_militias_withdrawal():
+    """σ(k × (p − ½ − (push − ½)/2 − hold_ground + loss_sensitivity × losses/F₀)): an even
+    fight, push ½, no hold_ground, 5% lost, loss_sensitivity 10, k = 10: σ(10 × 0.5) = σ(5)
+    (σ(0.5) with the bare share)."""
+    assert op.withdraw_probability(0.5, 0.5, 0.05, 0.0, 10.0, 10.0) == pytest.approx(
         1 / (1 + math.exp(-5.0)))
-    assert op.withdraw_probability(0.5, 0.5, 0.0, 0.0, 10.0) == pytest.approx(0.5)
+    assert op.withdraw_probability(0.5, 0.5, 0.0, 0.0, 10.0, 10.0) == pytest.approx(0.5)
 
 
 def test_brokering_out_of_war_risk_is_scaled_by_the_stability_priority():

@@ -150,9 +150,9 @@ def test_the_militia_weighs_its_dead_against_the_force_it_started_with(replay, m
     seen = []
     real = op.withdraw_probability
 
-    def spy(win_chance, push, loss_share, hold_ground, sharpness):
+    def spy(win_chance, push, loss_share, hold_ground, loss_sensitivity, sharpness):
         seen.append(loss_share)
-        return real(win_chance, push, loss_share, hold_ground, sharpness)
+        return real(win_chance, push, loss_share, hold_ground, loss_sensitivity, sharpness)
 
     monkeypatch.setattr(op, "withdraw_probability", spy)
     sc = _scenario(replay, **{**FIGHT, "horizon_days": 5, "government.combat_lethality": 0.005,

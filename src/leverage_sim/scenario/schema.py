@@ -481,6 +481,22 @@ class Militia(Strict):
         "default 0.25 is a quarter of the ratio's range; calibration/default fits JAM's value "
         "on Basra's fight (its end and ceasefire days).",
     )
+    loss_sensitivity: float = param(
+        10.0, unit="per share of fighters lost", ge=0, le=100,
+        description="Weight of the militia's losses in a fight (killed as a share of its "
+        "fighters at the start) in its choice to leave the streets, and of the losses it "
+        "expects on the first day in its choice to stand down at an operation's opening "
+        "(mechanisms/operation.py, steps 0 and 6): at 10, losing a tenth of its fighters "
+        "weighs like a contest ratio lost outright; at 0, it weighs the contest alone.",
+        source="Reasoning for the default: units that lose a tenth of their strength in days "
+        "are badly shaken, and a militia's fighters see their dead (the model's fixed weight "
+        "until December 2026). The record shows militias holding on through heavier losses: "
+        "in Najaf (August 2004) JAM lost 76-364 of ~2,000 fighters in four days by the "
+        "hospitals' and the US military's counts and held the old city for three weeks "
+        "(Reuters via The Age 2004-08-10; IRIN 2004-08-11); in Sadr City (March-May 2008) it "
+        "fought on for seven weeks with 539 fighters confirmed killed by 8 May (The Long War "
+        "Journal 2008-05-08). calibration/default fits JAM's value on Basra's fight.",
+    )
     recovery_days: float = param(
         365.0, unit="days", ge=1, le=36500,
         description="Time constant over which fighters, cohesion and autonomy recover toward "

@@ -143,7 +143,7 @@ def fight_day(model: World, s: Standoff) -> None:
     # 6. The militia may leave the streets.
     if rng.random() < op.withdraw_probability(
             actual, militia.push, op.loss_share(s.militia_killed, s.militia_start),
-            militia.hold_ground, gov.decision_sharpness):
+            militia.hold_ground, militia.loss_sensitivity, gov.decision_sharpness):
         return close(model, s, "clash_won", event_text.withdraws(s.militia))
     # 7. The last day: the real contest decides.
     if model.day >= s.end_day:

@@ -122,7 +122,7 @@ class Militia(mesa.Agent):
         ``expected_losses`` (0–1) the share of its fighters it expects to lose the first day."""
         p = operation.stand_down_probability(believed_win_chance, expected_losses,
                                              self.resolve_belief.mean, self.push,
-                                             self.hold_ground,
+                                             self.hold_ground, self.loss_sensitivity,
                                              self.model.government.decision_sharpness)
         return bool(self.model.rng.random() < p)
 

@@ -177,6 +177,7 @@ from leverage_sim.simulation.fastpath.layout import (
     LETHALITY,
     LEVERAGE,
     LOCAL_FIGHTERS,
+    LOSS_SENSITIVITY,
     LOSSES,
     M_ATTACK_RATE,
     M_AUTONOMY,
@@ -872,7 +873,7 @@ def fight_day(rng, day, w, m, so, ev, s):
         return
     if rng.random() < operation.withdraw_probability(
             actual, push(w, m, i), operation.loss_share(so[s, S_MIL_KILLED], so[s, S_MIL_START]),
-            m[i, HOLD_GROUND], w[SHARPNESS]):
+            m[i, HOLD_GROUND], m[i, LOSS_SENSITIVITY], w[SHARPNESS]):
         close(day, w, m, so, ev, s, CLASH_WON, 0, K_WON_WITHDRAWS, militia_name(i), 0.0, 0.0)
         return
     if day >= so[s, S_END_DAY]:
@@ -899,7 +900,8 @@ def operation_opens(rng, day, w, m, so, ev, i, troops, days, note):
     believed = standoff.contest_ratio(s_gov, s_mil)
     expected = operation.expected_loss_share(w[G_LETHALITY], s_gov, fighters(m, i))
     p = operation.stand_down_probability(believed, expected, m[i, MR_MEAN], push(w, m, i),
-                                         m[i, HOLD_GROUND], w[SHARPNESS])
+                                         m[i, HOLD_GROUND], m[i, LOSS_SENSITIVITY],
+                                         w[SHARPNESS])
     resists = not rng.random() < p
     observe_world(w, GR_ALPHA, resists)
     if not resists:

@@ -10,7 +10,7 @@ when its muster turns into an armed clash (then it lasts at most :data:`MAX_CLAS
 0. **Resist or stand down** (an operation's opening; ``LeverageModel.operation``): the militia
    does not resist with probability
 
-       resolve_belief × σ(k × (p_m − ½ − (push − ½)/2 − hold_ground + LOSS_WEIGHT × ℓ_m))
+       resolve_belief × σ(k × (p_m − ½ − (push − ½)/2 − hold_ground + loss_sensitivity × ℓ_m))
 
    — its withdrawal of step 6 as it expects to face it at the end of the first day of
    fighting: on the contest *it believes* it faces,
@@ -110,11 +110,16 @@ Each day of a fight (from the day after it opens; played by
    of how far ... Hezbollah would go", Asia Times 2008-05-14).
 6. The militia **withdraws from the streets** with probability
 
-       σ(k × (p − ½ − (push − ½)/2 − hold_ground + LOSS_WEIGHT × militia losses / F₀))
+       σ(k × (p − ½ − (push − ½)/2 − hold_ground + loss_sensitivity × militia losses / F₀))
 
    (the standoff's dispersal, with the extra resolve ``militias[].hold_ground`` a militia
-   defending its own districts shows, and its losses pressing it to go): the government holds
-   (it controls the area).
+   defending its own districts shows, and its losses pressing it to go, weighted by its
+   ``militias[].loss_sensitivity``): the government holds (it controls the area). How much
+   losses weigh is the militia's own: at the default 10 (the fixed weight until December
+   2026) losing a tenth of its fighters weighs like a contest lost outright, so no militia
+   held a losing fight for more than days; JAM held Najaf's old city for three weeks in
+   August 2004 after losing 76–364 of ~2,000 fighters in four days (Reuters via The Age
+   2004-08-10; IRIN 2004-08-11), and fought in Sadr City for seven weeks in 2008.
 7. At the last day (``days`` of an operation, :data:`MAX_CLASH_DAYS` of a clash) the fight
    ends by the real contest: the government holds if ``p > ½``, else it halts; a side whose
    force is gone loses at once.
@@ -135,10 +140,10 @@ from leverage_sim.simulation.mechanisms.intimidation import logistic
 from leverage_sim.simulation.mechanisms.jitable import jitable
 
 LOSS_WEIGHT = 10.0
-"""Weight of losses (killed as a share of the force at the start) in desertion and in the
-militia's withdrawal: losing a tenth of the force weighs like a hopeless contest (reasoning:
-units that have lost a tenth of their strength in days are badly shaken; the militia's
-fighters see their dead)."""
+"""Weight of the government's losses (killed as a share of its troops at the start) in
+desertion: losing a tenth of the force weighs like a hopeless contest (reasoning: units that
+have lost a tenth of their strength in days are badly shaken). The militia's own weight is its
+``loss_sensitivity`` (steps 0 and 6)."""
 
 BROKER_SHARPNESS = 15.0
 """Logistic slope of the patron's brokering around ``broker_threshold`` (reasoning: brokering
@@ -199,11 +204,13 @@ def draw_deserters(rng: np.random.Generator, troops: int, share: float) -> int:
 
 @jitable
 def withdraw_probability(win_chance: float, push: float, loss_share: float,
-                         hold_ground: float, sharpness: float) -> float:
+                         hold_ground: float, loss_sensitivity: float, sharpness: float) -> float:
     """Daily chance (0–1) the militia leaves the streets in a fight (the module's step 6);
-    ``hold_ground`` the margin (0–1 of the contest ratio) it needs in its own districts."""
+    ``hold_ground`` the margin (0–1 of the contest ratio) it needs in its own districts,
+    ``loss_sensitivity`` (≥ 0) the weight of its ``loss_share`` (0–1 of its fighters at the
+    start) on that decision."""
     return logistic(sharpness * (win_chance - 0.5 - (push - 0.5) / 2 - hold_ground
-                                 + LOSS_WEIGHT * loss_share))
+                                 + loss_sensitivity * loss_share))
 
 
 @jitable
@@ -218,7 +225,7 @@ def expected_loss_share(lethality: float, enemy_strength: float, force: float) -
 @jitable
 def stand_down_probability(believed_win_chance: float, expected_losses: float,
                            expected_resolve: float, push: float, hold_ground: float,
-                           sharpness: float) -> float:
+                           loss_sensitivity: float, sharpness: float) -> float:
     """Chance (0–1) the militia does not resist an operation at its opening (the module's step
     0): :func:`withdraw_probability` on the contest it believes it faces
     (``believed_win_chance``, the government's chance with the US weighted by the militia's
@@ -226,7 +233,7 @@ def stand_down_probability(believed_win_chance: float, expected_losses: float,
     (``expected_losses``, 0–1: :func:`expected_loss_share`), times ``expected_resolve`` (0–1),
     its belief that the government presses on."""
     return expected_resolve * withdraw_probability(believed_win_chance, push, expected_losses,
-                                                   hold_ground, sharpness)
+                                                   hold_ground, loss_sensitivity, sharpness)
 
 
 @jitable

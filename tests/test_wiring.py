@@ -214,16 +214,17 @@ def test_government_remembers_attacks_and_us_losses(model):
 
 
 def test_more_attacks_bring_more_unscripted_raids(replay):
+    """On the scenario's own values (the link, not the posterior's draws of attack rates)."""
     quiet = {"events": [], "horizon_days": 365}
-    low = ls.run(ls.load_scenario(replay, quiet), 60, seed=5).summary
+    low = ls.run(ls.load_scenario(replay, quiet), 60, seed=5, posterior=None).summary
     hot = ls.load_scenario(replay, {**quiet, **{f"militias[{m.name}].attack_rate": 1.0
                                                 for m in replay.militias}})
-    high = ls.run(hot, 60, seed=5).summary
-    # attack rates ×4-6 give ~4× the attacks in the first month but ~2.6× over the year
-    # (seed 5: 207.6 vs 80.7; seeds 7, 81: 2.4×): attacks scale with the US's exposure, which
-    # the expulsion votes and drawdowns they bring cut, and the state's restraint damps them
+    high = ls.run(hot, 60, seed=5, posterior=None).summary
+    # attack rates ×4-6 give several times the attacks in the first month but ~3.5× over the
+    # year (seed 5): attacks scale with the US's exposure, which the expulsion votes and
+    # drawdowns they bring cut, and the state's restraint damps them
     assert high["attacks"].mean() > 2 * low["attacks"].mean()
-    # the raids follow (seed 5: 1.9×); with government.attack_response = 0 they do not (1.06×)
+    # the raids follow (seed 5: 1.8×); with government.attack_response = 0 they do not (0.9×)
     assert high["raids"].mean() > 1.5 * low["raids"].mean()
 
 

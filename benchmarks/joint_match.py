@@ -33,6 +33,10 @@ rows that match the set and all of another fit episode's facts at once::
     .venv/bin/python benchmarks/joint_match.py basra_2008 \
         --table calibration/default/reference.parquet --with june_2020_raid --with all
 
+Without ``--table``, ``--with EPISODE`` runs each drawn history of EPISODE too, at the same
+parameters, so two episodes can be matched together before either is fitted (a copy of the
+calibration file listing both, with the facts to match).
+
 Prints its figures; never gates CI.
 """
 
@@ -113,17 +117,14 @@ def main() -> None:
                     help="read the histories from a calibration's reference table "
                          "(reference.parquet) instead of drawing -n new ones")
     ap.add_argument("--with", dest="others", action="append", default=[], metavar="EPISODE",
-                    help="with --table: also count the rows matching each set and every "
-                         "fitted fact of EPISODE, another fit episode ('all': all of them)")
+                    help="also count the histories matching each set and every fitted "
+                         "fact of EPISODE, another fit episode ('all': all of them): read "
+                         "from --table, or drawn at the same parameters")
     args = ap.parse_args()
-    if args.others and args.table is None:
-        raise SystemExit("--with needs --table: only a calibration's reference table holds "
-                         "every fit episode's facts for the same parameters")
 
     cal = load_calibration(args.config)
     simulator = EpisodeSimulator(cal, replications=1)
-    simulator.episodes = [ep for ep in cal.episodes if ep.name == args.episode]
-    if not simulator.episodes:
+    if args.episode not in {ep.name for ep in cal.episodes}:
         raise SystemExit(f"{args.episode} is not a fit episode of {args.config}; its fit "
                          f"episodes: {', '.join(ep.name for ep in cal.episodes)}")
     facts = {f.name: f.bounds for f in simulator.facts[args.episode]}
@@ -134,6 +135,10 @@ def main() -> None:
     if unknown:
         raise SystemExit(f"--with {', '.join(unknown)}: not another fit episode of "
                          f"{args.config}; they are: {', '.join(others)}")
+    wanted = set(others) if "all" in args.others else set(args.others)
+    # each history runs the episode and every --with episode at the same parameters
+    simulator.episodes = [ep for ep in cal.episodes if ep.name == args.episode or
+                          (args.table is None and ep.name in wanted)]
 
     if args.table is not None:
         table = read_table(args.table, [*(f"fact:{fact_id(args.episode, n)}" for n in facts),
@@ -141,10 +146,12 @@ def main() -> None:
         print(f"{len(table)} histories of the reference table {args.table}")
     else:
         t0 = time.perf_counter()
-        table = build_table(simulator, [p.prior for p in cal.parameters],
-                            [fact_id(args.episode, name) for name in facts], args.simulations,
-                            args.seed).frame()
-        print(f"{args.simulations} histories of {args.episode} from the priors of "
+        ids = [fact_id(args.episode, name) for name in facts]
+        ids += [f for name in sorted(wanted) for f in others[name]]
+        table = build_table(simulator, [p.prior for p in cal.parameters], ids,
+                            args.simulations, args.seed).frame()
+        print(f"{args.simulations} histories of {args.episode}"
+              f"{''.join(f' and {name}' for name in sorted(wanted))} from the priors of "
               f"{args.config} ({time.perf_counter() - t0:.0f} s), seed {args.seed}")
     for subset in args.subset or ["all"]:
         names = list(facts) if subset == "all" else subset.split(",")

@@ -32,11 +32,22 @@ def test_joint_match_counts_the_histories_matching_a_set_of_facts_and_their_widt
     script = [sys.executable, str(ROOT / "benchmarks" / "joint_match.py"), "basra_2008",
               "-n", "400", "--config", str(ROOT / "calibration" / "default.yaml")]
     out = subprocess.run([*script, "--subset", "government_holds", "--subset",
-                          "government_holds,deaths_first_week", "--subset", "all", "--pairs"],
+                          "government_holds,deaths_first_week", "--subset", "all", "--pairs",
+                          "--with", "dec2019_jan2020"],
                          capture_output=True, text=True, cwd=tmp_path, check=True).stdout
     counts = [int(line.split(": ")[1].split(" of ")[0]) for line in out.splitlines()
               if line.startswith("matching ")]
     assert len(counts) == 3 and counts[0] >= counts[1] >= counts[2], out
+    # --with without --table draws each history of dec2019_jan2020 at the same parameters
+    assert "400 histories of basra_2008 and dec2019_jan2020 from the priors" in out, out
+    both = [re.fullmatch(r"  and all of dec2019_jan2020: (\d+) \(all of dec2019_jan2020 "
+                         r"alone: (\d+)\)", line) for line in out.splitlines()
+            if line.startswith("  and all of dec2019_jan2020")]
+    assert len(both) == 3 and all(m is not None for m in both), out
+    alone = {int(m.group(2)) for m in both}
+    assert len(alone) == 1 and 0 < alone.pop() <= 400, out
+    assert all(int(m.group(1)) <= min(count, int(m.group(2)))
+               for m, count in zip(both, counts, strict=True)), out
     assert counts[0] >= 20 and "foreign_forces.ground_multiplier" in out, out
     assert re.search(r"deaths_first_week\s+deaths_first_two_days\s", out), out  # a pair
     assert out.count("  all but ") == 8, out  # one line per fitted fact of Basra
@@ -90,7 +101,7 @@ def test_joint_match_reads_a_calibrations_reference_table_and_counts_across_epis
     assert "and all of june_2020_raid: 30 (all of june_2020_raid alone: 70)" in out, out
     assert "and all of attacks_2020: 60 (all of attacks_2020 alone: 100)" in out, out
     assert "and every other fit episode's facts: 30" in out, out
-    for args, reason in ((["--with", "june_2020_raid"], "--with needs --table"),
+    for args, reason in ((["--with", "lebanon_2008"], "--with lebanon_2008: not another fit"),
                          (["--table", str(tmp_path / "reference.parquet"), "--with",
                            "lebanon_2008"], "--with lebanon_2008: not another fit episode"),
                          (["--table", str(tmp_path / "none.parquet")],

@@ -135,7 +135,7 @@ def main() -> None:
     if unknown:
         raise SystemExit(f"--with {', '.join(unknown)}: not another fit episode of "
                          f"{args.config}; they are: {', '.join(others)}")
-    wanted = set(others) if "all" in args.others else set(args.others)
+    wanted = list(others) if "all" in args.others else list(dict.fromkeys(args.others))
     # each history runs the episode and every --with episode at the same parameters
     simulator.episodes = [ep for ep in cal.episodes if ep.name == args.episode or
                           (args.table is None and ep.name in wanted)]
@@ -147,11 +147,11 @@ def main() -> None:
     else:
         t0 = time.perf_counter()
         ids = [fact_id(args.episode, name) for name in facts]
-        ids += [f for name in sorted(wanted) for f in others[name]]
+        ids += [f for name in wanted for f in others[name]]
         table = build_table(simulator, [p.prior for p in cal.parameters], ids,
                             args.simulations, args.seed).frame()
         print(f"{args.simulations} histories of {args.episode}"
-              f"{''.join(f' and {name}' for name in sorted(wanted))} from the priors of "
+              f"{''.join(f' and {name}' for name in wanted)} from the priors of "
               f"{args.config} ({time.perf_counter() - t0:.0f} s), seed {args.seed}")
     for subset in args.subset or ["all"]:
         names = list(facts) if subset == "all" else subset.split(",")
@@ -166,7 +166,7 @@ def main() -> None:
                 print(widths(table, rows, parameters).round(4).to_string())
         else:
             print("  (fewer than 20: too few for a 90% interval)")
-        for other in (list(others) if "all" in args.others else args.others):
+        for other in wanted:
             alone = matching(table, others[other])
             print(f"  and all of {other}: {(rows & alone).sum()} (all of {other} alone: "
                   f"{alone.sum()})")

@@ -6,8 +6,9 @@ operation's opening.
 Each link on both engines (the agent path and the compiled fast path), seeds 1-3, in a quiet
 replay with one operation against KH (:func:`tests.test_wiring_twelfth_audit._fight`), where
 KH's ``hold_ground`` (1) keeps it in the fight on the contest alone: at a sensitivity of 100
-its losses drive it out, at 0 they never do, and the old fixed weight (10) would not. A weight
-that ignores the militia's value, or whose sign is reversed, fails one of the two."""
+its losses drive it out on the first days (or keep it from fighting at all), at 0 they never
+do, and the old fixed weight (10) drives it out only after days of losses. A weight that
+ignores the militia's value, or whose sign is reversed, fails one of these."""
 
 from __future__ import annotations
 

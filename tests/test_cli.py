@@ -124,7 +124,7 @@ def test_validate_checks_an_episode_file_as_an_episode(cli, tmp_path):
     code, out, err = cli("validate", EPISODES / "najaf_2004.yaml",
                          copied_episode(tmp_path / "mine"))
     assert code == 0 and not err
-    assert out.count("(episode najaf_2004, held_out: 7 facts on scenario najaf_2004, 58 days "
+    assert out.count("(episode najaf_2004, fit: 7 facts on scenario najaf_2004, 58 days "
                      "from 2004-08-04)") == 2
 
 

@@ -81,7 +81,7 @@ def test_validate_json_covers_episode_files(tmp_path, capsys):
     doc = run_json(capsys, "validate", str(episode), str(bad), code=2)
     good, failed = doc["files"]
     assert good == {"file": str(episode), "kind": "episode", "ok": True, "episode": "najaf_2004",
-                    "role": "held_out", "facts": 7, "scenario": "najaf_2004",
+                    "role": "fit", "facts": 7, "scenario": "najaf_2004",
                     "horizon_days": 58, "start_date": "2004-08-04"}
     assert failed["kind"] == "episode" and not failed["ok"] and doc["failed"] == 1
     assert failed["error"].startswith(f"{bad}, field 'scenario': No scenario named 'najaf_2005'")

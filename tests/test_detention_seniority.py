@@ -76,6 +76,23 @@ def test_the_scenario_states_commanders_among_the_arrests():
     assert june.typed_figures().commanders == 0  # 14 'militants', no commander documented
 
 
+def test_a_drawn_raid_names_no_more_commanders_than_it_targets():
+    """A raid whose arrests are drawn (no fixed count) cannot catch more commanders than the
+    members it targets: refused, naming the field that bounds it (it was capped silently at
+    the arrests drawn); as many as the targets is accepted."""
+    drawn = {"arrests": None, "targets": 3, "commanders": 4}
+    with pytest.raises(InputError, match=r"commanders \(4\) are among the arrests, which are "
+                       r"drawn from 3 targets \(events\[\d+\] \(ct_raid\)\.figures\.targets\)"):
+        ls.load_scenario("june_2020_replay", {"events[ct_raid].figures": drawn})
+    default = {"arrests": None, "commanders": 15}
+    with pytest.raises(InputError, match=r"drawn from 14 targets \(government\.raid_targets\)"):
+        ls.load_scenario("june_2020_replay", {"events[ct_raid].figures": default})
+    ok = ls.load_scenario("june_2020_replay", {"events[ct_raid].figures": default,
+                                               "government.raid_targets": 15})
+    raid = next(e for e in ok.events if e.name == "ct_raid").typed_figures()
+    assert (raid.arrests, raid.commanders) == (None, 15)
+
+
 # ---- agent wiring: the raid's commanders reach the militia's stake, and custody -----------
 def test_a_raids_commanders_are_detained_and_weigh_in_the_militias_stake(replay):
     model = LeverageModel(_one_arrest(1), 3, collect_data=False)

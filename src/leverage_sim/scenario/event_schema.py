@@ -47,8 +47,9 @@ class RaidFigures(Strict):
         0, unit="persons", ge=0, le=MAX_RAID_PERSONS,
         description="Senior commanders among the arrested, as the record documents them (0: "
         "none documented): each counts as the militia's commander_stake members in what the "
-        "raid puts at stake (mechanisms/intimidation.py). At most arrests; with targets, at "
-        "most the arrests drawn.")
+        "raid puts at stake (mechanisms/intimidation.py). At most arrests; with drawn arrests, "
+        "at most the targets (government.raid_targets without them), and capped at the "
+        "arrests drawn.")
 
     @model_validator(mode="after")
     def _one_count(self) -> RaidFigures:
@@ -183,7 +184,8 @@ def check_events(scenario: Strict) -> list[str]:
         if rule.figures is None:
             problems += _set_problems(where, ev, scenario)
         else:
-            problems += _figure_problems(where, ev, rule.figures)
+            problems += (_figure_problems(where, ev, rule.figures)
+                         or _commander_problems(where, ev, scenario))
     return (problems or _after_withdrawal(scenario) or _after_sets(scenario)
             or _overlapping_confrontations(scenario))
 
@@ -299,6 +301,25 @@ def _target_problems(where: str, ev: Strict, rule: ActionRule, militias: list[st
                  f"and the scenario has no {kind}s: add one, or remove the event")]
     return [(f"{where}.target '{ev.target}' must be a {kind} — one of {', '.join(allowed)} — "
              f"for action '{ev.action}'")]
+
+
+def _commander_problems(where: str, ev: Strict, scenario: Strict) -> list[str]:
+    """A raid drawing its arrests (no fixed ``arrests``) that names more commanders than it
+    could arrest: its ``targets``, or ``government.raid_targets`` without them. (Fewer arrests
+    drawn than commanders named still caps the commanders at the arrests, as the figure's
+    description says: the draw caught fewer members.)"""
+    if ev.action != "raid":
+        return []
+    figures = ev.typed_figures()
+    if figures.arrests is not None:
+        return []  # RaidFigures checks commanders against a fixed count
+    targets, field = ((figures.targets, f"{where}.figures.targets") if figures.targets
+                      else (scenario.government.raid_targets, "government.raid_targets"))
+    if figures.commanders <= targets:
+        return []
+    return [(f"{where}.figures.commanders ({figures.commanders}) are among the arrests, which "
+             f"are drawn from {targets} targets ({field}): name at most {targets} commanders, "
+             "or raise the targets")]
 
 
 def _figure_problems(where: str, ev: Strict, model: type[Strict]) -> list[str]:

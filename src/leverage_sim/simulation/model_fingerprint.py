@@ -41,13 +41,15 @@ DIGEST_RUNS: tuple[tuple[str, tuple[int, ...]], ...] = (
     ("basra_2008", tuple(range(1, 21))),
     ("lebanon_2008", tuple(range(1, 41))),
     ("dec2019_jan2020", (1, 2, 3)),
+    ("najaf_2004", tuple(range(1, 21))),
 )
 """(scenario, seeds) of the runs whose summaries make the behaviour digest, each over its own
 horizon: the flagship replay (standoffs, relents, releases), the attack campaign (attacks,
 strikes, drawdowns, scripted events), unscripted play (raids the government decides), and the
 other scenarios of the shipped calibration's fit and held-out episodes that exercise what those
 three rarely reach: operations (fighting, desertion, the US stepping into a fight, brokered
-ceasefires; an army that stays out) and a retaliation crisis with parliament's expulsion vote.
+ceasefires; an army that stays out; a fight with US troops in it from its first day, Najaf's,
+fitted since December 2026) and a retaliation crisis with parliament's expulsion vote.
 Until December 2026 the digest had no operation, and a changed decision inside fights (the
 government's believed contest) kept it, so a stale posterior and stale sweeps would have
 matched the changed model; with five seeds each, so did a change to a brokered ceasefire's

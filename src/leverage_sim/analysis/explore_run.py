@@ -26,6 +26,7 @@ from leverage_sim.analysis.robust import (
 )
 from leverage_sim.errors import InputError
 from leverage_sim.files.output_dir import claim_output
+from leverage_sim.files.safe_text import shell_word
 from leverage_sim.sweep import run_sweep
 from leverage_sim.sweep.engine import plan_sweep
 from leverage_sim.sweep.storage import MANIFEST
@@ -111,7 +112,8 @@ def explore(target: str | None, levers: Iterable[str] = (), *, holds: str = DEFA
             elif (sweep_dir / MANIFEST).is_file():
                 folder.keep()  # the runs done are kept, whatever stopped the sweep
                 print(f"To finish the exploration (the missing runs, then the answer): "
-                      f"leverage-sim explore --resume --out {folder.target}", file=sys.stderr)
+                      f"leverage-sim explore --resume --out {shell_word(folder.target)}",
+                      file=sys.stderr)
             raise
         folder.keep()  # the sweep is done: a failure writing the answer must not lose it
         try:
@@ -120,7 +122,8 @@ def explore(target: str | None, levers: Iterable[str] = (), *, holds: str = DEFA
             write(exp, target_dir)
         except BaseException:
             print(f"The sweep's runs are kept in {sweep_dir}; to write the answer from them: "
-                  f"leverage-sim explore --resume --out {folder.target}", file=sys.stderr)
+                  f"leverage-sim explore --resume --out {shell_word(folder.target)}",
+                  file=sys.stderr)
             raise
     return exp
 

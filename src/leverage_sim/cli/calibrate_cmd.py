@@ -8,7 +8,7 @@ from pathlib import Path
 
 from leverage_sim.cli.common import add_executor_args, add_force_arg, engine_line, seed_arg
 from leverage_sim.files.output_dir import claim_output
-from leverage_sim.files.safe_text import visible
+from leverage_sim.files.safe_text import shell_word, visible
 
 FILES = ("history.db", "history.db-journal", "history.adaptive.json", "reference.parquet",
          "reference.parquet.part", "posterior.parquet", "diagnostics.csv", "coverage.csv",
@@ -92,15 +92,20 @@ def main(args: argparse.Namespace) -> int:
                 f"and {out / 'posterior.parquet'} holds generation {done - 1}" if done else
                 "no generation had finished yet")
         print(f"\nInterrupted ({result.outcome.reason}): {kept}. Continue with:\n  "
-              f"leverage-sim calibrate {args.config} --out {out} --resume"
-              + (" --quick" if args.quick else "")
-              + (f" --seed {args.seed}" if args.seed is not None else ""), file=sys.stderr)
+              f"{_resume(args, out)}", file=sys.stderr)
         return code
     print(f"\nCalibrated {len(result.calibration.parameters)} parameters to "
           f"{len(result.calibration.targets())} facts in {done} generations "
           f"({result.outcome.seconds:.0f} s). Wrote {', '.join(p.name for p in result.written)} "
           f"to {visible(str(out))}/ (history: {HISTORY}).")
     return 0
+
+
+def _resume(args: argparse.Namespace, out: Path) -> str:
+    """The command that continues this calibration (paths quoted for the shell)."""
+    return (f"leverage-sim calibrate {shell_word(args.config)} --out {shell_word(out)} --resume"
+            + (" --quick" if args.quick else "")
+            + (f" --seed {args.seed}" if args.seed is not None else ""))
 
 
 def _table_message(args: argparse.Namespace, out: Path, result) -> int:
@@ -110,9 +115,7 @@ def _table_message(args: argparse.Namespace, out: Path, result) -> int:
     if result.status == "interrupted":
         how = "Interrupted" if result.exit_code == 130 else "Terminated"
         print(f"\n{how}: the simulations done are kept in {out / CHECKPOINT}. Continue "
-              f"with:\n  leverage-sim calibrate {args.config} --out {out} --resume"
-              + (" --quick" if args.quick else "")
-              + (f" --seed {args.seed}" if args.seed is not None else ""), file=sys.stderr)
+              f"with:\n  {_resume(args, out)}", file=sys.stderr)
         return result.exit_code
     fit = result.fit
     cover = fit.coverage.table["cover_90"]

@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import importlib
 import io
 import os
 import pkgutil
+import re
 import signal
 import sys
 import threading
@@ -35,6 +37,9 @@ from leverage_sim.files.output_dir import describe_os_error, is_file_system_erro
 from leverage_sim.files.safe_text import is_utf8, visible
 from leverage_sim.scenario.loader import ENV_SCENARIO_PATH
 from leverage_sim.simulation.stale import allowing_stale
+
+_FULL = (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
+"""Error codes of a full disk (or quota)."""
 
 DEBUG_ENV = "LEVERAGE_SIM_DEBUG"
 """Set to 1 (or true, yes, on) to print the traceback of an internal error."""
@@ -54,24 +59,50 @@ class _Parser(argparse.ArgumentParser):
     only up to its first option and calls the rest unrecognized)."""
 
     _intermixing = False
+    _words: tuple[str, ...] = ()
 
     def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
         """A verb's parser parses intermixed (which calls this again: then plainly); the
-        top-level parser, which holds the verbs, cannot and parses plainly."""
+        top-level parser, which holds the verbs, cannot and parses plainly. The words after
+        ``--`` are the verb's words even if they start with ``-`` (a file ``-x.yaml``):
+        intermixed parsing (Python 3.11) dropped the ``--`` and read them as options ("the
+        following arguments are required: scenario"), so those are parsed as stand-ins."""
         if self._subparsers is not None or self._intermixing:
             return super().parse_known_args(args, namespace)
+        args = list(sys.argv[1:] if args is None else args)
+        if "--" in args:
+            cut = args.index("--")
+            self._words = tuple(args[cut + 1:])
+            args = args[:cut] + [f"{_WORD}{i}" if word.startswith("-") else word
+                                 for i, word in enumerate(self._words)]
         self._intermixing = True
         try:
             namespace, extras = self.parse_known_intermixed_args(args, namespace)
         finally:
             self._intermixing = False
+        for key, value in vars(namespace).items():
+            setattr(namespace, key, [self._word(v) for v in value] if isinstance(value, list)
+                    else self._word(value))
         if extras:  # named here, with this verb's usage, not the top-level one
-            self.error(f"unrecognized arguments: {' '.join(extras)}")
+            self.error(f"unrecognized arguments: {' '.join(map(self._word, extras))}")
         return namespace, extras
 
+    def _word(self, value: Any) -> Any:
+        """``value``, or the word after ``--`` it stands in for."""
+        if isinstance(value, str) and value.startswith(_WORD):
+            return self._words[int(value.removeprefix(_WORD))]
+        return value
+
     def error(self, message: str) -> None:
+        message = re.sub(r"(?:\x00|\\x00)" + _WORD[1:] + "([0-9]+)",  # raw, or in a repr
+                         lambda m: self._words[int(m.group(1))], message)
         self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog}: error: {message}. See `{self.prog} --help`.\n")
+
+
+_WORD = "\0word-after-dashes:"
+"""Stand-in for a word after ``--`` while a verb's arguments are parsed (no argument can hold
+a NUL character, so none is taken for one)."""
 
 
 def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
@@ -112,10 +143,14 @@ class _Version(argparse.Action):
 class _QuietPipe:
     """An output stream that, once its reader has gone (``| head``), sends the rest to the
     null device instead of raising BrokenPipeError: the verb completes (and writes its
-    files)."""
+    files). Likewise when the stream cannot be written at all (redirected to a file on a full
+    disk, a terminal that has gone: ENOSPC, EIO): the error is kept in :attr:`failed`, for
+    :func:`main` to report once the verb is done, rather than raised in the middle of it,
+    where it ended ``run --out`` with its results deleted and "Disk full at None"."""
 
     def __init__(self, stream: Any) -> None:
         self.stream = stream
+        self.failed: OSError | None = None
 
     def write(self, text: str) -> int:
         try:
@@ -123,12 +158,21 @@ class _QuietPipe:
         except BrokenPipeError:
             self._divert()
             return len(text)
+        except OSError as e:
+            self._fail(e)
+            return len(text)
 
     def flush(self) -> None:
         try:
             self.stream.flush()
         except BrokenPipeError:
             self._divert()
+        except OSError as e:
+            self._fail(e)
+
+    def _fail(self, error: OSError) -> None:
+        self.failed = self.failed or error
+        self._divert()
 
     def _divert(self) -> None:
         with contextlib.suppress(OSError, ValueError, AttributeError, io.UnsupportedOperation):
@@ -178,9 +222,34 @@ def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns (and exits with) the exit code."""
     with _process_guards(argv is None):
         code = _run(argv)
+        code = _output_lost(code)
     if argv is None:
         sys.exit(code)
     return code
+
+
+def _output_lost(code: int) -> int:
+    """``code``, or 2 when what the verb printed could not be written (see :class:`_QuietPipe`;
+    said on stderr if stdout failed and stderr still works). The verb ran to its end, so its
+    files are complete."""
+    sys.stdout.flush()
+    failed = {name: getattr(stream, "failed", None)
+              for name, stream in (("standard output", sys.stdout), ("standard error", sys.stderr))}
+    lost = {name: e for name, e in failed.items() if e is not None}
+    if not lost:
+        return code
+    if "standard error" not in lost:
+        e = lost["standard output"]
+        reason = (os.strerror(e.errno) if e.errno else str(e)) + (
+            ": the disk it is redirected to is full" if e.errno in _FULL else "")
+        print(f"leverage-sim: error: {'the command ran to its end, but ' if code == 0 else ''}"
+              f"what it printed could not be written to its standard output ({reason}), so "
+              "that output is lost or "
+              "incomplete; the files it wrote (--out), if any, are complete. Redirect the "
+              "output to a disk with room (or to a terminal) and run the command again to see "
+              "it.", file=sys.stderr)
+        sys.stderr.flush()
+    return code or 2
 
 
 def _not_utf8(argv: list[str]) -> str | None:

@@ -20,7 +20,7 @@ from leverage_sim.cli.common import (
 )
 from leverage_sim.cli.json_output import add_json_arg, emit
 from leverage_sim.errors import InputError
-from leverage_sim.files.safe_text import visible
+from leverage_sim.files.safe_text import shell_word, visible
 from leverage_sim.scenario.loader import find_scenario
 from leverage_sim.simulation.posterior import DEFAULT_POSTERIOR
 from leverage_sim.simulation.provenance import inputs_text, override_texts
@@ -200,5 +200,5 @@ def report_text(out: Path) -> str:
                         zip(table[f"{o}_mean"], table[f"{o}_low"], table[f"{o}_high"])]
     lines.append(shown.to_string(index=False))
     lines.append(f"\nResults in {visible(str(out))}/ — in Python: leverage_sim.load_sweep({str(out)!r}); "
-                 f"rerun one run: leverage-sim rerun {out} --run-id K")
+                 f"rerun one run: leverage-sim rerun {shell_word(out)} --run-id K")
     return "\n".join(lines)

@@ -49,7 +49,7 @@ from pathlib import Path
 from typing import Any
 
 from leverage_sim.errors import InputError, is_interrupt
-from leverage_sim.files.safe_text import article
+from leverage_sim.files.safe_text import article, shell_word
 from leverage_sim.files.safe_yaml import require_path, require_switch
 
 RECORD = ".leverage-sim.json"
@@ -218,7 +218,7 @@ def _refuse_nested(target: Path) -> None:
         raise OutputError(f"--out '{target}' is part of '{parent}', a folder leverage-sim "
                           f"wrote ({kind}), and only `leverage-sim {kind}` writes it there "
                           f"(its answer was computed from it): continue it with "
-                          f"`leverage-sim {kind} --resume --out {parent}`, or give a "
+                          f"`leverage-sim {kind} --resume --out {shell_word(parent)}`, or give a "
                           "folder outside it.")
 
 
@@ -693,8 +693,9 @@ class OutputFolder:
 
     @property
     def kept(self) -> bool:
-        """Written in place, and what is there was marked worth keeping (:meth:`keep`)."""
-        return not self.staged and self._kept
+        """Written in place, and what is there was marked worth keeping (:meth:`keep`), or
+        resumed: what was there before stays whatever happens."""
+        return not self.staged and (self._kept or self.resume)
 
     def keep(self) -> None:
         """Not staged: what is in the folder is worth keeping (a first result); an old folder

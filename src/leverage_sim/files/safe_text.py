@@ -11,6 +11,7 @@ from a file can move the cursor, ring the bell, clear the screen or reverse the 
 from __future__ import annotations
 
 import re
+import shlex
 import unicodedata
 
 BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
@@ -34,6 +35,13 @@ def visible(text: str) -> str:
     written as a visible escape, e.g. ``\\x1b`` or ``\\u202e``; a byte of a file name that is
     not UTF-8 is shown as the byte (``\\xff``)."""
     return _CONTROL.sub(_escape, text)
+
+
+def shell_word(text: object) -> str:
+    """``text`` (a path, a name) as one word of a command a message tells the user to run:
+    quoted when it holds a space or a character the shell reads (``'my results'``, not ``my
+    results``, which would be two words), and with control characters as visible escapes."""
+    return shlex.quote(visible(str(text)))
 
 
 def json_visible(text: str) -> str:

@@ -47,6 +47,10 @@ MAX_DIGITS = 4000
 """Most digits of a whole number (Python refuses to convert more than 4,300 by default; every
 field's range is far below this)."""
 
+YES_NO_HINT = ("YAML reads an unquoted yes, no, on, off, true or false as true/false, so write "
+               "text in quotes (e.g. \"No\")")
+"""What to say where text is expected and YAML read true/false (``full_name: No``)."""
+
 _BASE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _MERGE = "tag:yaml.org,2002:merge"
 
@@ -127,9 +131,20 @@ class _Loader(_BASE):  # type: ignore[misc, valid-type]
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
 _Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
 _Loader.add_constructor("tag:yaml.org,2002:float", _Loader.construct_yaml_float)
+EXPONENT = re.compile(r"^[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+$")
+"""A number in exponent notation without a dot (``5e-1``, ``1e4``), which YAML 1.1 reads as
+text and :func:`load_text` as a number; :class:`Dumper` quotes text of this form."""
 _Loader.add_implicit_resolver(  # 5e-1, 1e4: numbers (YAML 1.1 wants a dot: 5.0e-1)
-    "tag:yaml.org,2002:float", re.compile(r"^[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
-    list("-+0123456789"))
+    "tag:yaml.org,2002:float", EXPONENT, list("-+0123456789"))
+
+
+class Dumper(yaml.SafeDumper):
+    """Safe dumping whose text :func:`load_text` reads back as written: text that it would read
+    as a number (``5e-1``, ``1e4``: plain YAML 1.1 leaves them text, so ``yaml.safe_dump``
+    writes them unquoted) is quoted."""
+
+
+Dumper.add_implicit_resolver("tag:yaml.org,2002:float", EXPONENT, list("-+0123456789"))
 
 
 def load_text(text: str, source: str) -> Any:

@@ -11,13 +11,14 @@ import hashlib
 
 import yaml
 
+from leverage_sim.files.safe_yaml import Dumper
 from leverage_sim.scenario.schema import Scenario
 
 
 def scenario_yaml(scenario: Scenario) -> str:
     """Every parameter of ``scenario`` as YAML, in schema order (nothing excluded)."""
-    return yaml.safe_dump(scenario.model_dump(mode="json"), sort_keys=False,
-                          allow_unicode=True, width=100)
+    return yaml.dump(scenario.model_dump(mode="json"), Dumper=Dumper, sort_keys=False,
+                     allow_unicode=True, width=100)
 
 
 def scenario_hash(scenario: Scenario) -> str:

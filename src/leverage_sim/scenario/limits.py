@@ -34,6 +34,7 @@ from typing import Any
 import psutil
 
 from leverage_sim.errors import InputError
+from leverage_sim.files.safe_text import shell_word
 
 SEED_MAX = 2**63 - 1
 """Largest seed (seeds are 0 to 2**63 - 1, stored as signed 64-bit integers)."""
@@ -334,7 +335,7 @@ def sweep_advice(scenario: str, replications: int, horizon_days: int) -> str:
     if parts > MAX_SPLIT:
         return (f": even as sweeps, which stream to disk, they would need {parts:,} sweeps of "
                 f"{MAX_SWEEP_RUNS:,} runs (the most one sweep plans)")
-    command = (f"leverage-sim sweep {scenario} --param horizon_days={horizon_days} "
+    command = (f"leverage-sim sweep {shell_word(scenario)} --param horizon_days={horizon_days} "
                f"--replications {each}")
     stream = "which stream{} each run's summary to disk and use{} every core"
     if parts == 1:

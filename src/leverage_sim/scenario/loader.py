@@ -27,6 +27,8 @@ from pydantic import ValidationError
 from leverage_sim.errors import InputError
 from leverage_sim.files.safe_text import article, is_utf8
 from leverage_sim.files.safe_yaml import (
+    YES_NO_HINT,
+    folder_problem,
     load_text,
     read_file,
     read_text,
@@ -79,8 +81,9 @@ def _searched(extra: Iterable[str | Path]) -> str:
     """Where a name was looked up, for a not-found message: the folders searched, and the
     entries of ``$LEVERAGE_SIM_SCENARIO_PATH`` that are no folder (skipped, as a shell skips
     a missing ``PATH`` entry, but named here: often the reason a scenario is not found)."""
-    missing = [p for p in _env_entries() if not Path(p).is_dir()]
-    folders = ", ".join(str(d) for d in scenario_dirs(extra))
+    folders = ", ".join(str(d) for d in scenario_dirs(extra))  # first: an entry that cannot
+    # be read (a name too long) is an error naming it, not an OSError from is_dir below
+    missing = [p for p in _env_entries() if folder_problem(Path(p)) is not None]
     return (f"searched {folders or 'no folder'}"
             + (f"; ${ENV_SCENARIO_PATH} entries that are no folder, skipped: "
                f"{', '.join(repr(p) for p in missing)}" if missing else "")
@@ -582,6 +585,8 @@ def _describe(err: dict[str, Any], raw: dict[str, Any]) -> list[str]:
         f"got {short_repr(value)}"
     detail = "; ".join(x for x in (summary, got) if x)
     msg += f" ({detail})" if detail else ""
+    if err["type"] == "string_type" and isinstance(value, bool):  # full_name: No
+        msg += f": {YES_NO_HINT}"
     return [f"'{path}': {msg}" if path else msg]
 
 

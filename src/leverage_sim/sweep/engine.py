@@ -38,6 +38,7 @@ from leverage_sim.files.output_dir import (
     enclosing_folder,
     is_file_system_error,
 )
+from leverage_sim.files.safe_text import shell_word
 from leverage_sim.files.safe_yaml import require_path, require_switch
 from leverage_sim.scenario.limits import check_count, check_sweep_size, plan_note, sweep_time_note
 from leverage_sim.scenario.loader import find_scenario, resolve_raw, validate
@@ -455,7 +456,7 @@ def _all_failed(store: SweepStore, plan: Plan) -> str:
     error = first["error"].rstrip(".")
     return (f"Every one of the {plan.n_runs} runs of sweep '{plan.spec.name}' failed, so it "
             f"has no result. Run {first['run_id']} failed with: {error}. The errors are stored "
-            f"in {store.out}/summary/ (`leverage-sim rerun {store.out} --run-id "
+            f"in {store.out}/summary/ (`leverage-sim rerun {shell_word(store.out)} --run-id "
             f"{first['run_id']}` repeats one run). Fix the cause, then run the sweep again with "
             "--force.")
 
@@ -697,8 +698,9 @@ def _stopped(store: SweepStore, manifest: dict[str, Any], total: int, e: BaseExc
     hint = (f"{done} of {total} runs are saved in {store.out}. Resume with "
             f"`{resume_command(store.out)}`{python}; only the missing {total - done} runs "
             "will run.")
-    if is_file_system_error(e):
-        return OutputError(f"{describe_os_error(e, store.out)} {hint}")
+    if is_file_system_error(e):  # the plan is stored and the folder kept: never "nothing was
+        # left there ... try again", which --force would take to delete the saved runs
+        return OutputError(f"{describe_os_error(e, store.out, kept=True)} {hint}")
     if isinstance(e, InputError):
         return type(e)(f"{e} {hint}")
     print(f"\nSweep {'interrupted' if isinstance(e, KeyboardInterrupt) else 'stopped'}: "

@@ -23,6 +23,7 @@ import pandas as pd
 import pyarrow.dataset as ds
 
 from leverage_sim.errors import InputError
+from leverage_sim.files.safe_text import shell_word
 from leverage_sim.files.safe_yaml import require_switch
 from leverage_sim.outputs.summaries import (  # noqa: F401 (the sweep API)
     DEFAULT_NUMERIC,
@@ -108,7 +109,7 @@ def _unique_runs(runs: pd.DataFrame, out: Path) -> pd.DataFrame:
     raise InputError(f"The sweep in '{out}' holds different results for the same run "
                      f"(run_id {', '.join(map(str, bad[:5]))}{' ...' if len(bad) > 5 else ''}), "
                      "so it cannot be read reliably: two sweeps wrote into it. Rerun those runs "
-                     f"(`leverage-sim rerun {out} --run-id K` shows the right row), or start the "
+                     f"(`leverage-sim rerun {shell_word(out)} --run-id K` shows the right row), or start the "
                      "sweep again with --force.")
 
 

@@ -26,12 +26,18 @@ import copy
 import difflib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, ValidationError, model_validator
+from pydantic import AfterValidator, Field, ValidationError, model_validator
 
 from leverage_sim.errors import InputError
-from leverage_sim.files.safe_yaml import beside_file, load_text, require_file, require_path
+from leverage_sim.files.safe_yaml import (
+    YES_NO_HINT,
+    beside_file,
+    load_text,
+    require_file,
+    require_path,
+)
 from leverage_sim.scenario import overrides as ov
 from leverage_sim.scenario.distributions import DISTRIBUTIONS, Parameter  # noqa: F401 (the sweep API)
 from leverage_sim.scenario.limits import as_list
@@ -46,6 +52,22 @@ from leverage_sim.scenario.loader import (
 from leverage_sim.scenario.schema_base import FrozenStrict, Name
 
 DESIGNS = ("grid", "lhs", "sobol", "saltelli", "morris", "random")
+
+
+def _one_folder_name(value: str) -> str:
+    """A sweep's name is its default output folder's (``results/sweeps/NAME``, explore's
+    ``results/explore/NAME``): a name holding ``/`` (``../x``, ``/tmp/x``) or being ``.`` or
+    ``..`` would put the results outside those folders."""
+    if "/" in value or "\\" in value or value in (".", ".."):
+        raise ValueError(f"a sweep's name ({value!r}) names its default output folder "
+                         "(results/sweeps/NAME), so it must be one folder name: no '/' or "
+                         "'\\', not '.' or '..'. Give another (name:, which defaults to the "
+                         "file's name; --out DIR chooses where the results go)")
+    return value
+
+
+SweepName = Annotated[Name, AfterValidator(_one_folder_name)]
+"""A sweep's :data:`Name`, also one folder name (:func:`_one_folder_name`)."""
 SWEEP_DIR = Path(__file__).resolve().parents[3] / "scenarios" / "sweeps"
 
 
@@ -59,7 +81,8 @@ class Outputs(FrozenStrict):
 class SweepSpec(FrozenStrict):
     """A sweep: base scenario, fixed overrides, swept parameters, design, replications, seed."""
 
-    name: Name = Field("sweep", description="Sweep name (defaults to the file name).")
+    name: SweepName = Field("sweep", description="Sweep name (defaults to the file name; also "
+                            "the default output folder's: no '/').")
     description: str = Field("", description="What the sweep asks, in a line or two.")
     base: str = Field(..., description="Base scenario: a name or a YAML path.")
     overrides: dict[str, Any] = Field(default_factory=dict,
@@ -359,4 +382,6 @@ def _describe(err: Mapping[str, Any]) -> str:
         close = difflib.get_close_matches(str(loc[-1]), list(owner.model_fields), n=1)
         msg = (f"unknown field{' — did you mean ' + repr(close[0]) + '?' if close else ''} "
                f"(allowed: {', '.join(owner.model_fields)})")
+    elif err["type"] == "string_type" and isinstance(err.get("input"), bool):  # name: no
+        msg += f" (got {str(err['input']).lower()}): {YES_NO_HINT}"
     return f"'{where}': {msg}" if where else msg

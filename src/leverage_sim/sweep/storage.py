@@ -41,7 +41,7 @@ import pyarrow.parquet as pq
 from leverage_sim.errors import InputError
 from leverage_sim.files.inputs_hash import file_sha256
 from leverage_sim.files.output_dir import enclosing_folder, folder_kind
-from leverage_sim.files.safe_text import is_utf8, visible
+from leverage_sim.files.safe_text import is_utf8, shell_word, visible
 from leverage_sim.files.safe_yaml import require_path
 from leverage_sim.simulation.worker import RUN_COLUMNS, summary_schema
 
@@ -362,8 +362,8 @@ def resume_command(out: Path) -> str:
     OUT``, or for a part of another verb's folder (explore's ``sweep/``, which only that verb
     writes) that verb's ``--resume`` on its folder."""
     owner = enclosing_folder(out)
-    return (f"leverage-sim {owner[1]} --resume --out {owner[0]}" if owner is not None else
-            f"leverage-sim sweep --resume --out {out}")
+    return (f"leverage-sim {owner[1]} --resume --out {shell_word(owner[0])}" if owner is not None
+            else f"leverage-sim sweep --resume --out {shell_word(out)}")
 
 
 def _require_regular(path: Path) -> None:

@@ -64,7 +64,8 @@ MODEL_TESTS = (  # agent-path and fast tests first: with -x the first failure en
     "tests/test_wiring_seventeenth_audit.py", "tests/test_wiring_eighteenth_audit.py",
     "tests/test_wiring_nineteenth_audit.py", "tests/test_wiring_twentieth_audit.py",
     "tests/test_wiring_twentyfirst_audit.py", "tests/test_wiring_twentysecond_audit.py",
-    "tests/test_wiring_twentythird_audit.py", "tests/test_fight_engagement.py",
+    "tests/test_wiring_twentythird_audit.py", "tests/test_wiring_twentyfourth_audit.py",
+    "tests/test_fight_engagement.py",
     "tests/test_militia_loss_sensitivity.py",
     "tests/test_calibration_statistics.py",  # the episode statistics (eighth audit on): seconds
     "tests/test_model_timing.py", "tests/test_long_run.py",
@@ -2927,6 +2928,113 @@ MUTATIONS: tuple[Mutation, ...] = (
       "militia's loss_sensitivity",
       (DAY, "m[i, HOLD_GROUND], m[i, LOSS_SENSITIVITY],\n",
        "m[i, HOLD_GROUND], 10.0,\n")),
+    # --- twenty-fourth audit, second part (t24_*): links between actors -----------------------
+    # (whose belief a decision reads, who learns from what, whose lesson a confrontation teaches,
+    # what a memory, a cap or a custody count is applied to; the model tests killed 7 of the 14,
+    # three of them indirectly (a ceasefire's cost, a clash's shifts, the invariants' sweep);
+    # tests/test_wiring_twentyfourth_audit.py, added to them, kills the seven survivors and those
+    # three directly)
+    M("t24_standoff_hold_on_the_militias_backing_belief", "the government weighs holding a "
+      "standoff with the raided militia's belief in US backing, not its own (the wrong actor's "
+      "belief; a fight's halt is right)",
+      (PKG + "standoffs.py",
+       ("    backing_term = 1.0 if s.us_stepped_in else gov.backing_belief.mean\n"
+        "    believed = mech.contest_ratio(gov.strength(backing_term), s_mil)"),
+       ("    backing_term = 1.0 if s.us_stepped_in else militia.backing_belief.mean\n"
+        "    believed = mech.contest_ratio(gov.strength(backing_term), s_mil)")),
+      (DAY, "    backing_term = 1.0 if stepped_in else w[GB_MEAN]",
+       "    backing_term = 1.0 if stepped_in else m[i, MB_MEAN]")),
+    M("t24_allies_join_on_the_instigation", "an ally sends fighters to a muster with the "
+      "patron's whole instigation, not its own push (instigation × its share of the top share)",
+      (A + "militia.py",
+       ("intimidation.join_probability(self.solidarity,\n" + " " * 76 + "self.push))"),
+       ("intimidation.join_probability(self.solidarity,\n" + " " * 76
+        + "self.model.patron.instigation))")),
+      (DAY, "intimidation.join_probability(m[i, SOLIDARITY], push(w, m, i)):",
+       "intimidation.join_probability(m[i, SOLIDARITY], w[INSTIGATION]):")),
+    M("t24_militia_resolve_belief_never_forgets", "a militia's belief in the government's "
+      "resolve never forgets toward its prior (left out of the beliefs it forgets): one relent "
+      "emboldens its musters for good",
+      (A + "militia.py",
+       "for belief in (self.backing_belief, self.resolve_belief, self.retaliation_belief):",
+       "for belief in (self.backing_belief, self.retaliation_belief):"),
+      (DAY, "    forget(m, i, MR_ALPHA, MR_ALPHA0, memory)\n", "")),
+    M("t24_relent_costs_the_win_gain", "a relent costs the government win_authority_gain "
+      "(0.08), not relent_authority_cost (0.12) (the wrong field; a lost clash 1.5 × it)",
+      (PKG + "standoffs.py", "step = gov.relent_authority_cost * (1.5",
+       "step = gov.win_authority_gain * (1.5"),
+      (DAY, "step = w[RELENT_COST] * (1.5", "step = w[WIN_GAIN] * (1.5")),
+    M("t24_partner_never_learns", "the US never learns from a confrontation's end whether its "
+      "partner holds (its belief in the partner is never updated: only its prior weighs on "
+      "the step-in)",
+      (PKG + "model.py", "        self.foreign_force.observe_standoff(government_won)\n", ""),
+      (DAY, "    observe_world(w, FP_ALPHA, government_won)\n", "")),
+    M("t24_lessons_centred_on_the_first_militia", "a confrontation's end gives the central "
+      "militia's lesson (autonomy, morale) to the first militia (KH), whichever militia it was "
+      "with (wrong militia index; a raid's comply is right)",
+      (PKG + "standoffs.py", "model.end_standoff_shifts(militia, government_won=won",
+       "model.end_standoff_shifts(model.militias[0], government_won=won"),
+      (DAY, "end_standoff_shifts(w, m, i, won, step, so[s, S_STEPPED_IN] != 0)",
+       "end_standoff_shifts(w, m, 0, won, step, so[s, S_STEPPED_IN] != 0)")),
+    M("t24_us_choice_on_the_lever_alone", "the US's hidden choice at a confrontation's opening "
+      "is drawn with the backing lever alone, not its step-in chance (authority, trust in its "
+      "partner, expulsion pressure and its losses ignored; the liaison still reports the "
+      "real chance)",
+      (PKG + "model.py", "will, when = standoff.draw_us_choice(self.rng, ff.step_in_probability(),",
+       "will, when = standoff.draw_us_choice(self.rng, 0.0 if ff.withdrawn else ff.backing,"),
+      (DAY, "will, when = standoff.draw_us_choice(rng, step_in_probability(w),",
+       "will, when = standoff.draw_us_choice(rng, 0.0 if w[PRESENCE] == 0 else w[BACKING],")),
+    M("t24_silence_seen_by_government_only", "a silent standoff day lowers only the "
+      "government's belief in US backing: the militias do not read the silence",
+      (PKG + "standoffs.py", "from leverage_sim.simulation.mechanisms import operation as op\n",
+       ("from leverage_sim.simulation.mechanisms import beliefs\n"
+        "from leverage_sim.simulation.mechanisms import operation as op\n")),
+      (PKG + "standoffs.py", "        model.observe_backing(False, silent_day=True)",
+       "        model.government.backing_belief.observe(False, beliefs.SILENT_DAY_EVIDENCE)"),
+      (DAY, "        observe_backing(w, m, False, True)\n",
+       "        observe_world(w, GB_ALPHA, False, beliefs.SILENT_DAY_EVIDENCE)\n")),
+    M("t24_raid_choice_ignores_arrest_chance", "the choice of whom to raid ignores the chance "
+      "to arrest the targets (the arrest factor dropped from the payoff): a militia with many "
+      "defenders is raided as readily",
+      (MECH + "enforcement.py",
+       "payoffs[i] = (ATTRIBUTION_FLOOR + share) * arrest * (1.0 - expected_resistance * risk)",
+       "payoffs[i] = (ATTRIBUTION_FLOOR + share) * (1.0 - expected_resistance * risk)")),
+    M("t24_attack_memory_refreshed_unfaded", "a new attack is added to the militia's stored "
+      "count of attacks, not to what remains of it (the fading since the last attack lost): "
+      "the memory of a militia that keeps attacking never fades",
+      (A + "government.py",
+       "self._seen[militia] = (self.attacks_seen(militia) + 1.0, self.model.day)",
+       "self._seen[militia] = (self._seen.get(militia, (0.0, 0))[0] + 1.0, self.model.day)"),
+      (DAY, "m[i, SEEN] = attacks_seen(m, i, day) + 1.0", "m[i, SEEN] = m[i, SEEN] + 1.0")),
+    M("t24_resolve_unclamped", "the government's resolve is not kept within [0, 1] when "
+      "shifted (the clamp dropped): wins push a resolute government past 1, relents a "
+      "faltering one below 0",
+      (A + "government.py", "self.resolve = clamp(self.resolve + resolve)",
+       "self.resolve = self.resolve + resolve"),
+      (DAY, "w[RESOLVE] = beliefs.clamp(w[RESOLVE] + resolve)", "w[RESOLVE] = w[RESOLVE] + resolve")),
+    M("t24_top_share_from_the_base_shares", "the top share the push divides by is the largest "
+      "base share, not the largest re-allocated one: a pressed client is pushed past the "
+      "patron's full instigation",
+      (A + "patron.py", "            self.top_share = max(shares)",
+       "            self.top_share = max(m.patron_support_share for m in militias)"),
+      (DAY, ("        top = shares[0]\n        for i in range(n):\n"
+             "            top = max(top, shares[i])"),
+       ("        top = m[0, SUPPORT_SHARE]\n        for i in range(n):\n"
+        "            top = max(top, m[i, SUPPORT_SHARE])"))),
+    M("t24_push_from_the_base_instigation", "a militia's push reads the patron's base "
+      "instigation, not today's (backlash, restraint and truces never reach the militias)",
+      (A + "militia.py", "return intimidation.patron_push(patron.instigation,",
+       "return intimidation.patron_push(patron.base_instigation,"),
+      (DAY, "return intimidation.patron_push(w[INSTIGATION], m[i, SHARE], w[TOP_SHARE])",
+       "return intimidation.patron_push(w[BASE_INSTIGATION], m[i, SHARE], w[TOP_SHARE])")),
+    M("t24_kept_drawn_over_all_detained", "a negotiated transfer draws the detainees kept from "
+      "all the militia's detained (its case pending with a militia unit too), not those in "
+      "the government's custody: with a case pending it keeps nearly all the new arrests",
+      (A + "government.py",
+       "return standoff.kept_in_negotiation(self.model.rng, self.custody.get(militia, 0),",
+       "return standoff.kept_in_negotiation(self.model.rng, self.model.militia(militia).detained,"),
+      (DAY, "kept = standoff.kept_in_negotiation(rng, int(m[i, CUSTODY]), believed, w[LEVERAGE])",
+       "kept = standoff.kept_in_negotiation(rng, int(m[i, DETAINED]), believed, w[LEVERAGE])")),
 )
 
 

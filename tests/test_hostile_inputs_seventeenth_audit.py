@@ -74,7 +74,6 @@ a second ``sweep``, ``sweep --resume`` and ``run --out DIR/sub`` while a sweep w
 from __future__ import annotations
 
 import argparse
-import errno
 import os
 import shlex
 import subprocess
@@ -88,6 +87,8 @@ from leverage_sim.scenario.limits import sweep_advice
 from leverage_sim.scenario.loader import ENV_SCENARIO_PATH
 from leverage_sim.sweep import SweepSpec
 from leverage_sim.sweep.storage import SweepStore, resume_command
+
+from .test_output_safety import fill_disk_after_chunks, no_space
 
 REPLAY = "june_2020_replay"
 TINY = ("--posterior", "none", "-n", 1, "--set", "horizon_days=5", "--set", "events=[]",
@@ -248,26 +249,15 @@ def test_text_that_looks_like_a_number_in_exponent_notation_is_shown_quoted(cli,
     assert cli("run", tmp_path / "run" / "scenario.yaml", *TINY[:-2])[0] == 0
 
 
-def _no_space(*args, **kwargs):
-    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-
-
 def test_a_sweep_stopped_by_a_full_disk_says_its_runs_are_kept(cli, tmp_path, monkeypatch):
     out = tmp_path / "full"
-    stored = SweepStore.write_chunk
-    calls = []
-
-    def fill_up(self, summary, timeseries):
-        calls.append(1)
-        return stored(self, summary, timeseries) if len(calls) < 2 else _no_space()
-
-    monkeypatch.setattr(SweepStore, "write_chunk", fill_up)
+    fill_disk_after_chunks(monkeypatch, 1)
     code, _, err = cli("sweep", REPLAY, "--param", "government.resolve=0.2,0.5,0.8", *TINY,
                        "--chunk-size", 1, "--out", out)
     assert code == 2 and "Disk full at" in err and "1 of 3 runs are saved" in err, err
     assert "nothing was left there" not in err and "try again" not in err
     assert "kept in" in err
-    monkeypatch.setattr(SweepStore, "update_progress", _no_space)  # still full when resumed
+    monkeypatch.setattr(SweepStore, "update_progress", no_space)  # still full when resumed
     code, _, err = cli("sweep", "--resume", "--out", out, "-q")
     assert code == 2 and "Disk full at" in err and "nothing was left there" not in err, err
     assert len(list((out / "summary").glob("part-*.parquet"))) == 1  # what was saved stays

@@ -186,6 +186,18 @@ def no_space(*args, **kwargs):
     raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
 
+def fill_disk_after_chunks(monkeypatch, saved: int) -> None:
+    """A sweep's disk is full once ``saved`` chunks of its summary are written."""
+    real = SweepStore.write_chunk
+    calls = []
+
+    def fill_up(self, summary, ts):
+        calls.append(1)
+        return real(self, summary, ts) if len(calls) <= saved else no_space()
+
+    monkeypatch.setattr(SweepStore, "write_chunk", fill_up)
+
+
 def test_run_on_a_full_disk_leaves_nothing_and_says_so(tmp_path, monkeypatch, capsys):
     calls = []
     real = pd.DataFrame.to_parquet
@@ -241,14 +253,7 @@ def test_run_on_a_really_full_disk(tmp_path, capsys):
 
 def test_sweep_on_a_full_disk_is_marked_interrupted_and_resumes(sweep_dir, tmp_path,
                                                                monkeypatch):
-    real = SweepStore.write_chunk
-    calls = []
-
-    def fill_up(self, summary, ts):
-        calls.append(1)
-        return real(self, summary, ts) if len(calls) < 3 else no_space()
-
-    monkeypatch.setattr(SweepStore, "write_chunk", fill_up)
+    fill_disk_after_chunks(monkeypatch, 2)
     out = tmp_path / "full"
     with pytest.raises(InputError) as e:
         run_sweep(load_spec(sweep_dir), out, executor="serial", chunk_size=1)

@@ -29,6 +29,7 @@ from leverage_sim.files.output_dir import claim_output
 from leverage_sim.files.safe_text import shell_word
 from leverage_sim.sweep import run_sweep
 from leverage_sim.sweep.engine import plan_sweep
+from leverage_sim.sweep.spec import default_folder
 from leverage_sim.sweep.storage import MANIFEST
 
 
@@ -90,7 +91,7 @@ def explore(target: str | None, levers: Iterable[str] = (), *, holds: str = DEFA
     if out is None:
         if spec is None:
             raise InputError("--resume needs --out DIR, the folder of the exploration.")
-        out = Path("results") / "explore" / spec.name
+        out = default_folder(Path("results") / "explore", spec.name)
     with claim_output(out, "explore", force=force, resume=resume, staged=False,
                       files=FILES) as folder:
         stored = folder.target / SWEEP / MANIFEST

@@ -22,7 +22,6 @@ import importlib
 import io
 import os
 import pkgutil
-import re
 import signal
 import sys
 import threading
@@ -94,8 +93,9 @@ class _Parser(argparse.ArgumentParser):
         return value
 
     def error(self, message: str) -> None:
-        message = re.sub(r"(?:\x00|\\x00)" + _WORD[1:] + "([0-9]+)",  # raw, or in a repr
-                         lambda m: self._words[int(m.group(1))], message)
+        for i, word in enumerate(self._words):  # this parse's stand-ins, raw or in a repr
+            stand_in = f"{_WORD}{i}"
+            message = message.replace(repr(stand_in), repr(word)).replace(stand_in, word)
         self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog}: error: {message}. See `{self.prog} --help`.\n")
 
@@ -221,7 +221,15 @@ def _process_guards(active: bool) -> Iterator[None]:
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns (and exits with) the exit code."""
     with _process_guards(argv is None):
-        code = _run(argv)
+        try:
+            code = _run(argv)
+        except SystemExit as e:  # argparse's --help, --version and usage errors: checked for
+            # lost output too, then they leave as they came (main(argv) raises SystemExit)
+            if e.code is not None and not isinstance(e.code, int):
+                raise
+            if _output_lost(e.code or 0) != (e.code or 0):
+                raise SystemExit(2) from None
+            raise
         code = _output_lost(code)
     if argv is None:
         sys.exit(code)
@@ -244,8 +252,9 @@ def _output_lost(code: int) -> int:
             ": the disk it is redirected to is full" if e.errno in _FULL else "")
         print(f"leverage-sim: error: {'the command ran to its end, but ' if code == 0 else ''}"
               f"what it printed could not be written to its standard output ({reason}), so "
-              "that output is lost or "
-              "incomplete; the files it wrote (--out), if any, are complete. Redirect the "
+              "that output is lost or incomplete"
+              + ("; the files it wrote (--out), if any, are complete" if code == 0 else "")
+              + ". Redirect the "
               "output to a disk with room (or to a terminal) and run the command again to see "
               "it.", file=sys.stderr)
         sys.stderr.flush()

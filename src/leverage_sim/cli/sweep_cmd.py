@@ -27,7 +27,7 @@ from leverage_sim.simulation.provenance import inputs_text, override_texts
 from leverage_sim.sweep import DESIGNS, SweepSpec, load_sweep, run_sweep, summarise
 from leverage_sim.sweep.engine import WORKER_TIMEOUT
 from leverage_sim.sweep.report_page import sweep_report
-from leverage_sim.sweep.spec import is_sweep_file, parse_params
+from leverage_sim.sweep.spec import default_folder, is_sweep_file, parse_params
 
 SHOWN = ("held_firm>0", "relents>0", "attacks", "us_casualties")
 """Outcomes in the printed summary (all are in the stored tables)."""
@@ -137,7 +137,8 @@ def main(args: argparse.Namespace) -> int:
     spec = build_spec(args)
     if args.out is None and (spec is None or args.resume):
         raise InputError("--resume needs --out DIR, the folder of the sweep to continue.")
-    out = Path(args.out) if args.out is not None else Path("results") / "sweeps" / spec.name
+    out = (Path(args.out) if args.out is not None
+           else default_folder(Path("results") / "sweeps", spec.name))
     executor = "dask" if args.scheduler else args.executor
     if args.worker_timeout is not None and executor == "serial":
         raise InputError(f"--worker-timeout {args.worker_timeout:g} would be ignored: the serial "

@@ -26,9 +26,9 @@ import copy
 import difflib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import AfterValidator, Field, ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 
 from leverage_sim.errors import InputError
 from leverage_sim.files.safe_yaml import (
@@ -54,20 +54,17 @@ from leverage_sim.scenario.schema_base import FrozenStrict, Name
 DESIGNS = ("grid", "lhs", "sobol", "saltelli", "morris", "random")
 
 
-def _one_folder_name(value: str) -> str:
-    """A sweep's name is its default output folder's (``results/sweeps/NAME``, explore's
-    ``results/explore/NAME``): a name holding ``/`` (``../x``, ``/tmp/x``) or being ``.`` or
-    ``..`` would put the results outside those folders."""
-    if "/" in value or "\\" in value or value in (".", ".."):
-        raise ValueError(f"a sweep's name ({value!r}) names its default output folder "
-                         "(results/sweeps/NAME), so it must be one folder name: no '/' or "
-                         "'\\', not '.' or '..'. Give another (name:, which defaults to the "
-                         "file's name; --out DIR chooses where the results go)")
-    return value
-
-
-SweepName = Annotated[Name, AfterValidator(_one_folder_name)]
-"""A sweep's :data:`Name`, also one folder name (:func:`_one_folder_name`)."""
+def default_folder(parent: Path, name: str) -> Path:
+    """The folder a sweep named ``name`` writes when no ``--out`` is given: ``parent / name``
+    (``results/sweeps/NAME``, explore's ``results/explore/NAME``). A name holding ``/`` or
+    ``\\`` (``../x``, ``/tmp/x``) or being ``.`` or ``..`` would put the results outside
+    ``parent``: refused then (with ``--out`` any name is fine: it names no folder)."""
+    if "/" in name or "\\" in name or name in (".", ".."):
+        raise InputError(f"The sweep's name ({name!r}; name:, which defaults to the file's "
+                         f"name) would be its output folder, {parent}/NAME, without --out, "
+                         "and it is not one folder name: no '/' or '\\', not '.' or '..'. "
+                         "Give it another name, or choose the folder with --out DIR.")
+    return parent / name
 SWEEP_DIR = Path(__file__).resolve().parents[3] / "scenarios" / "sweeps"
 
 
@@ -81,8 +78,8 @@ class Outputs(FrozenStrict):
 class SweepSpec(FrozenStrict):
     """A sweep: base scenario, fixed overrides, swept parameters, design, replications, seed."""
 
-    name: SweepName = Field("sweep", description="Sweep name (defaults to the file name; also "
-                            "the default output folder's: no '/').")
+    name: Name = Field("sweep", description="Sweep name (defaults to the file name; also the "
+                       "output folder's without --out, where it must be one folder name).")
     description: str = Field("", description="What the sweep asks, in a line or two.")
     base: str = Field(..., description="Base scenario: a name or a YAML path.")
     overrides: dict[str, Any] = Field(default_factory=dict,

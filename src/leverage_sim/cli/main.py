@@ -241,9 +241,9 @@ def _output_lost(code: int) -> int:
     said on stderr if stdout failed and stderr still works). The verb ran to its end, so its
     files are complete."""
     sys.stdout.flush()
-    failed = {name: getattr(stream, "failed", None)
-              for name, stream in (("standard output", sys.stdout), ("standard error", sys.stderr))}
-    lost = {name: e for name, e in failed.items() if e is not None}
+    lost = {name: stream.failed for name, stream in (("standard output", sys.stdout),
+                                                     ("standard error", sys.stderr))
+            if getattr(stream, "failed", None) is not None}
     if not lost:
         return code
     if "standard error" not in lost:

@@ -47,9 +47,13 @@ MAX_DIGITS = 4000
 """Most digits of a whole number (Python refuses to convert more than 4,300 by default; every
 field's range is far below this)."""
 
-YES_NO_HINT = ("YAML reads an unquoted yes, no, on, off, true or false as true/false, so write "
-               "text in quotes (e.g. \"No\")")
-"""What to say where text is expected and YAML read true/false (``full_name: No``)."""
+def yes_no_hint(error_type: str, value: Any) -> str:
+    """What to say where a validation error of ``error_type`` wanted text and YAML read
+    ``value`` as true/false (``full_name: No``); empty for any other error."""
+    if error_type != "string_type" or not isinstance(value, bool):
+        return ""
+    return ("YAML reads an unquoted yes, no, on, off, true or false as true/false, so write "
+            "text in quotes (e.g. \"No\")")
 
 _BASE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _MERGE = "tag:yaml.org,2002:merge"

@@ -27,13 +27,13 @@ from pydantic import ValidationError
 from leverage_sim.errors import InputError
 from leverage_sim.files.safe_text import article, is_utf8
 from leverage_sim.files.safe_yaml import (
-    YES_NO_HINT,
     folder_problem,
     load_text,
     read_file,
     read_text,
     require_file,
     require_path,
+    yes_no_hint,
 )
 from leverage_sim.scenario import overrides as ov
 from leverage_sim.scenario.event_schema import check_events, label, short_repr
@@ -585,8 +585,8 @@ def _describe(err: dict[str, Any], raw: dict[str, Any]) -> list[str]:
         f"got {short_repr(value)}"
     detail = "; ".join(x for x in (summary, got) if x)
     msg += f" ({detail})" if detail else ""
-    if err["type"] == "string_type" and isinstance(value, bool):  # full_name: No
-        msg += f": {YES_NO_HINT}"
+    if hint := yes_no_hint(err["type"], value):  # full_name: No
+        msg += f": {hint}"
     return [f"'{path}': {msg}" if path else msg]
 
 

@@ -32,11 +32,11 @@ from pydantic import Field, ValidationError, model_validator
 
 from leverage_sim.errors import InputError
 from leverage_sim.files.safe_yaml import (
-    YES_NO_HINT,
     beside_file,
     load_text,
     require_file,
     require_path,
+    yes_no_hint,
 )
 from leverage_sim.scenario import overrides as ov
 from leverage_sim.scenario.distributions import DISTRIBUTIONS, Parameter  # noqa: F401 (the sweep API)
@@ -65,6 +65,8 @@ def default_folder(parent: Path, name: str) -> Path:
                          "and it is not one folder name: no '/' or '\\', not '.' or '..'. "
                          "Give it another name, or choose the folder with --out DIR.")
     return parent / name
+
+
 SWEEP_DIR = Path(__file__).resolve().parents[3] / "scenarios" / "sweeps"
 
 
@@ -379,6 +381,6 @@ def _describe(err: Mapping[str, Any]) -> str:
         close = difflib.get_close_matches(str(loc[-1]), list(owner.model_fields), n=1)
         msg = (f"unknown field{' — did you mean ' + repr(close[0]) + '?' if close else ''} "
                f"(allowed: {', '.join(owner.model_fields)})")
-    elif err["type"] == "string_type" and isinstance(err.get("input"), bool):  # name: no
-        msg += f" (got {str(err['input']).lower()}): {YES_NO_HINT}"
+    elif hint := yes_no_hint(err["type"], err.get("input")):  # name: no
+        msg += f" (got {str(err['input']).lower()}): {hint}"
     return f"'{where}': {msg}" if where else msg

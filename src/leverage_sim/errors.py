@@ -1,5 +1,21 @@
 """The one exception type for bad user input: its message is a complete, readable paragraph;
-and how to recognise a Ctrl-C that compiled code reported as another error."""
+how to recognise a Ctrl-C that compiled code reported as another error; and the signals that
+stop a verb the way Ctrl-C does."""
+
+import signal
+
+STOP_SIGNALS: dict[str, int] = {name: 128 + getattr(signal, name)
+                                for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)}
+"""Signals that stop a verb as Ctrl-C does (``kill``; the terminal closed), by name, with the
+exit code each gives (128 + its number, as a shell reports it: 143, 129); SIGHUP only where
+the platform has it."""
+
+
+def stop_signals() -> list[signal.Signals]:
+    """The signals of :data:`STOP_SIGNALS` this process acts on: all but one it was started
+    with ignored (``nohup`` ignores SIGHUP, and what it starts must outlive the terminal)."""
+    return [sig for sig in map(signal.Signals.__getitem__, STOP_SIGNALS)
+            if signal.getsignal(sig) is not signal.SIG_IGN]
 
 
 class InputError(Exception):

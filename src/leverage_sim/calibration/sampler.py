@@ -7,7 +7,7 @@ pyabc's calibration sample is t = -1), candidates are evaluated in rounds, and a
 keeps the candidates in index order up to its n-th acceptance — the same particles on one core,
 all local cores or a Dask cluster.
 
-Ctrl-C and SIGTERM are honoured only between candidates (``stop``): a generation is stored
+Ctrl-C, SIGTERM and SIGHUP are honoured only between candidates (``stop``): a generation is stored
 whole or not at all, and the sample of every generation is handed to ``on_sample`` before
 pyabc stores it (the calibration keeps what the next generation's distance needs, so that a
 resumed run redraws that generation exactly).
@@ -57,7 +57,7 @@ class SeededSampler(Sampler):
         on_sample: optional callback ``(t, sample)`` with generation ``t``'s finished sample,
             before pyabc stores it.
         stop: optional test, polled between candidates: True raises KeyboardInterrupt there
-            (a Ctrl-C or SIGTERM noted by the caller).
+            (a Ctrl-C, SIGTERM or SIGHUP noted by the caller).
     """
 
     def __init__(self, seed: int, executor: Executor | None = None, workers: int = 1,

@@ -12,8 +12,8 @@ Resuming is exact: candidate ``i`` of generation ``t`` is seeded from ``(seed, t
 generation, and the distance's scale weights of every generation — fitted to *all* the
 previous generation's candidates, rejected ones too, which the history does not keep — are
 saved (``history.adaptive.json`` beside ``history.db``) before that generation is stored,
-and read back on resume. Ctrl-C and SIGTERM stop between candidates, so a generation is
-stored whole or not at all.
+and read back on resume. Ctrl-C, SIGTERM and SIGHUP stop between candidates, so a generation
+is stored whole or not at all.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ import pyabc
 import scipy.stats
 
 from leverage_sim.calibration.sampler import SeededSampler
+from leverage_sim.errors import stop_signals
 
 Simulator = Callable[[Mapping[str, float], int], Mapping[str, float]]
 MISS = "miss:"
@@ -116,7 +117,7 @@ class Outcome:
     history: pyabc.History
     status: str  # "complete" or "interrupted"
     seconds: float
-    reason: str | None = None  # what interrupted it: "Ctrl-C" or "SIGTERM"
+    reason: str | None = None  # what interrupted it: "Ctrl-C", "SIGTERM" or "SIGHUP"
 
 
 class DefensiveTransition(pyabc.MultivariateNormalTransition):
@@ -250,9 +251,9 @@ def run_abc(simulator: Simulator, priors: Sequence[Prior], targets: Sequence[Tar
     scale weights into :func:`state_file`).
 
     Same ``seed`` and inputs give the same particles, whatever ``executor`` runs them, and a
-    resumed run gives the particles the uninterrupted run would have. Ctrl-C or SIGTERM ends
-    the run after the generations already stored (``status`` "interrupted"). A full disk
-    raises ``OSError`` (ENOSPC) naming ``db``; the generations stored are kept.
+    resumed run gives the particles the uninterrupted run would have. Ctrl-C, SIGTERM or
+    SIGHUP ends the run after the generations already stored (``status`` "interrupted"). A full
+    disk raises ``OSError`` (ENOSPC) naming ``db``; the generations stored are kept.
     """
     t0 = time.perf_counter()
     progress = None if quiet else _Progress(t0)
@@ -290,9 +291,9 @@ def state_file(db: Path) -> Path:
 
 
 class _StopOnSignals:
-    """While active (main thread only): Ctrl-C (SIGINT) or SIGTERM is noted, and the sampler
-    stops at its next candidate (calling the object tells whether one came); a second signal
-    stops at once."""
+    """While active (main thread only): Ctrl-C (SIGINT) or a signal of
+    :func:`~leverage_sim.errors.stop_signals` (SIGTERM, SIGHUP) is noted, and the sampler stops at its next candidate (calling the object
+    tells whether one came); a second signal stops at once."""
 
     def __init__(self) -> None:
         self.reason: str | None = None
@@ -304,11 +305,11 @@ class _StopOnSignals:
     def _note(self, signum: int, frame: object) -> None:
         if self.reason is not None:
             raise KeyboardInterrupt
-        self.reason = "SIGTERM" if signum == signal.SIGTERM else "Ctrl-C"
+        self.reason = "Ctrl-C" if signum == signal.SIGINT else signal.Signals(signum).name
 
     def __enter__(self) -> Self:
         if threading.current_thread() is threading.main_thread():
-            for sig in (signal.SIGINT, signal.SIGTERM):
+            for sig in (signal.SIGINT, *stop_signals()):
                 self.saved[sig] = signal.signal(sig, self._note)
         return self
 

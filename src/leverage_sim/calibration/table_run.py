@@ -54,7 +54,7 @@ FIT_CHECK_KEY = 0x66697463
 @dataclass
 class TableCalibrated:
     """A table calibration as it ended: ``status`` ``complete`` or ``interrupted`` (by Ctrl-C or
-    SIGTERM: the checkpoint and an "interrupted" manifest stay); ``fit`` is None when
+    SIGTERM or SIGHUP: the checkpoint and an "interrupted" manifest stay); ``fit`` is None when
     interrupted or when ``already_done`` (a finished folder resumed: nothing ran)."""
 
     calibration: Calibration
@@ -65,7 +65,7 @@ class TableCalibrated:
     seconds: float
     already_done: bool = False
     exit_code: int = 0
-    """The CLI's exit status: 130 after Ctrl-C, 143 after SIGTERM."""
+    """The CLI's exit status: 130 after Ctrl-C, 143 after SIGTERM, 129 after SIGHUP."""
 
 
 def calibrate_table(cal: Calibration, out: Path, *, quick: bool, seed: int, executor: str,
@@ -96,7 +96,7 @@ def calibrate_table(cal: Calibration, out: Path, *, quick: bool, seed: int, exec
         alone = {e: as_parameter_values(p, cal.parameters) for e, p in (fit.alone or {}).items()}
         check, runs = fit_check(cal, posterior, spec.predictive_runs, seed, pool, pool.workers,
                                 engine, alone)
-    except (KeyboardInterrupt, SystemExit, SystemError) as stop:  # Ctrl-C; SIGTERM (the CLI's)
+    except (KeyboardInterrupt, SystemExit, SystemError) as stop:  # Ctrl-C; the CLI's SIGTERM, SIGHUP
         if isinstance(stop, SystemError) and not is_interrupt(stop):
             raise
         code = stop.code if isinstance(stop, SystemExit) else 130

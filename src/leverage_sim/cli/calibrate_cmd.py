@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from leverage_sim.cli.common import add_executor_args, add_force_arg, engine_line, seed_arg
+from leverage_sim.errors import STOP_SIGNALS
 from leverage_sim.files.output_dir import claim_output
 from leverage_sim.files.safe_text import shell_word, visible
 
@@ -86,7 +87,7 @@ def main(args: argparse.Namespace) -> int:
     if cal.spec.method == "table":
         return _table_message(args, out, result)
     done = result.outcome.history.max_t + 1
-    code = 143 if result.outcome.reason == "SIGTERM" else 130
+    code = STOP_SIGNALS.get(result.outcome.reason, 130)
     if result.outcome.status == "interrupted":
         kept = (f"the {done} generation{'s' * (done != 1)} done are kept in {out / HISTORY} "
                 f"and {out / 'posterior.parquet'} holds generation {done - 1}" if done else

@@ -2,8 +2,9 @@
 
 Exit codes (also in ``leverage-sim --help`` and docs/cli.md): 0 ok; 1 internal error (a bug);
 2 bad input, arguments or output folder (including a full disk, a locked folder, no Dask
-worker); 3 ``rerun``: not reproduced; 130 interrupted (Ctrl-C), 143 terminated (SIGTERM). A
-closed output pipe (``| head``) is not an error: output stops quietly, the work completes.
+worker); 3 ``rerun``: not reproduced; 130 interrupted (Ctrl-C), 143 terminated (SIGTERM), 129
+hung up (SIGHUP: the terminal closed). A closed output pipe (``| head``) is not an error: output
+stops quietly, the work completes.
 
 Each verb lives in its own module ``cli/<verb>_cmd.py`` exposing ``register(subparsers)``,
 which adds its parser and sets ``func`` (``args -> int``). Verbs are discovered from the module
@@ -30,7 +31,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import leverage_sim.cli as _cli_pkg
-from leverage_sim.errors import InputError, is_interrupt
+from leverage_sim.errors import STOP_SIGNALS, InputError, is_interrupt, stop_signals
 from leverage_sim.files.environment import env_flag
 from leverage_sim.files.output_dir import describe_os_error, is_file_system_error
 from leverage_sim.files.safe_text import is_utf8, visible
@@ -45,7 +46,8 @@ DEBUG_ENV = "LEVERAGE_SIM_DEBUG"
 
 EXIT_CODES = ("exit codes: 0 ok; 1 internal error (a bug: please report it); 2 bad input, "
               "arguments or output folder (also: disk full, folder locked by another run, no "
-              "Dask worker); 3 rerun: not reproduced; 130 interrupted (Ctrl-C); 143 terminated. "
+              "Dask worker); 3 rerun: not reproduced; 130 interrupted (Ctrl-C); 143 terminated; "
+              "129 hung up (the terminal closed). "
               "See docs/cli.md.")
 
 VERBS = tuple(sorted(m.name[: -len("_cmd")].replace("_", "-")
@@ -195,8 +197,10 @@ def _escape_what_it_cannot_encode(stream: Any) -> None:
 @contextlib.contextmanager
 def _process_guards(active: bool) -> Iterator[None]:
     """For the command-line process: a closed stdout pipe is not an error, a character the
-    terminal's encoding lacks is written as an escape, SIGTERM stops like Ctrl-C does
-    (cleanup runs: a sweep is marked interrupted, temporary folders go), and charts are drawn
+    terminal's encoding lacks is written as an escape, SIGTERM and SIGHUP (the terminal
+    closed; unless started ignored, as by ``nohup``) stop like Ctrl-C does (cleanup runs: a
+    sweep is marked interrupted and says how to resume, temporary folders go; exit 143 or 129:
+    :data:`~leverage_sim.errors.STOP_SIGNALS`), and charts are drawn
     with matplotlib's file backend (the command line opens no window: a ``MPLBACKEND`` that
     names no backend made every verb that draws end in a traceback or, after the runs, an
     internal error)."""
@@ -209,7 +213,8 @@ def _process_guards(active: bool) -> Iterator[None]:
         _escape_what_it_cannot_encode(stream)
     sys.stdout, sys.stderr = _QuietPipe(sys.stdout), _QuietPipe(sys.stderr)
     if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+        for sig in stop_signals():
+            signal.signal(sig, lambda *_, code=STOP_SIGNALS[sig.name]: sys.exit(code))
     try:
         yield
     finally:

@@ -15,7 +15,7 @@ import urllib.request
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
-from leverage_sim.errors import InputError
+from leverage_sim.errors import InputError, stop_signals
 from leverage_sim.scenario.loader import ENV_SCENARIO_PATH
 
 APP = "leverage_sim.dashboard.app"
@@ -86,8 +86,8 @@ seconds on an idle machine and minutes on a loaded one."""
 
 def serve(host: str, port: int, env: Mapping[str, str], ready: Callable[[str], None],
           ready_timeout_s: float = READY_TIMEOUT_S) -> int:
-    """Run the server until it exits, Ctrl-C or SIGTERM (which also stop the child); returns
-    the exit code (0 when stopped on request). Calls ``ready(url)`` once a GET of
+    """Run the server until it exits, Ctrl-C, SIGTERM or SIGHUP (which also stop the child);
+    returns the exit code (0 when stopped on request). Calls ``ready(url)`` once a GET of
     ``http://host:port/`` from this process answers 200; raises :class:`InputError` (after
     stopping the child) if the server exits or does not answer within ``ready_timeout_s``
     seconds."""
@@ -97,7 +97,7 @@ def serve(host: str, port: int, env: Mapping[str, str], ready: Callable[[str], N
     def stop(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGTERM, stop)
+    previous = {sig: signal.signal(sig, stop) for sig in stop_signals()}
     try:
         try:
             wait_ready(url, proc, ready_timeout_s)
@@ -112,7 +112,8 @@ def serve(host: str, port: int, env: Mapping[str, str], ready: Callable[[str], N
         _stop(proc)
         return 0
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _stop(proc: subprocess.Popen) -> None:

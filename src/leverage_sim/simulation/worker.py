@@ -22,6 +22,7 @@ import pandas as pd
 import psutil
 import pyarrow as pa
 
+from leverage_sim.errors import stop_signals
 from leverage_sim.scenario.loader import validate
 from leverage_sim.scenario.schema import Scenario
 from leverage_sim.simulation.posterior import Posterior, Use
@@ -169,9 +170,10 @@ def failed_chunk(runs: Iterable[Run], error: str, types: Mapping[str, str]) -> p
 
 def init_worker(parent_pid: int) -> None:
     """Pool initializer. Ctrl-C is left to the parent (which saves finished chunks); SIGTERM
-    (the parent ending a worker whose task nobody will read) stops the worker at once: a
-    forked worker would otherwise inherit the command line's handler, which raises SystemExit
-    wherever the worker is, and inside a compile of the fast path that prints a traceback. The
+    (the parent ending a worker whose task nobody will read) and SIGHUP (the terminal closed:
+    the parent stops too), unless ignored, stop the worker at once: a forked worker would
+    otherwise inherit the command line's handler, which raises SystemExit wherever the worker
+    is, and inside a compile of the fast path that prints a traceback. The
     worker exits when the parent is gone: a killed sweep must not leave idle workers behind
     (a pool worker whose parent died would otherwise wait for work forever).
 
@@ -181,7 +183,8 @@ def init_worker(parent_pid: int) -> None:
     """
     gc.freeze()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    for sig in stop_signals():
+        signal.signal(sig, signal.SIG_DFL)
     parent = psutil.Process(parent_pid)
 
     def watch() -> None:

@@ -1,0 +1,112 @@
+"""Careless or hostile input found by the eighteenth audit (a closed terminal, dates in
+messages, text YAML reads as true/false given with ``--set``):
+
+- the terminal closed (SIGHUP) during ``leverage-sim sweep``, ``calibrate`` or ``run``: the
+  process died at once, without the cleanup SIGTERM gets (a sweep's manifest said "running",
+  no resume command was printed, a staged ``run --out`` folder was left behind). SIGHUP now
+  stops like SIGTERM does (the runs kept, the sweep marked interrupted, the resume command
+  printed), exit 129; a process started with SIGHUP ignored (``nohup``) still ignores it.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from leverage_sim.sweep import load_sweep
+
+needs_sighup = pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="no SIGHUP here")
+
+
+def _sweep_process(out: Path, sighup: str, *argv: str) -> subprocess.Popen:
+    """``leverage-sim sweep ... --out out`` as the command line runs it, started with SIGHUP
+    ``sighup`` (``SIG_DFL``, or ``SIG_IGN`` as under nohup; not what the test runner has)."""
+    code = (f"import signal, sys; signal.signal(signal.SIGHUP, signal.{sighup}); "
+            "from leverage_sim.cli.main import main; main()")
+    args = ["sweep", "june_2020_replay", "--param", "foreign_forces.backing=0,1", "--set",
+            "horizon_days=55", "--posterior", "none", "--chunk-size", "2", *argv, "--out",
+            str(out)]
+    return subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def _until_a_part_is_stored(proc: subprocess.Popen, out: Path) -> None:
+    """Wait until the sweep runs and has stored a part (or fail if it ended first)."""
+    manifest = out / "manifest.json"
+    while not (manifest.exists() and json.loads(manifest.read_text())["progress"].get(
+            "status") == "running" and list((out / "summary").glob("part-*"))):
+        assert proc.poll() is None, proc.stderr.read()
+        time.sleep(0.05)
+
+
+@needs_sighup
+def test_a_closed_terminal_stops_a_sweep_as_sigterm_does(tmp_path):
+    out = tmp_path / "s"
+    proc = _sweep_process(out, "SIG_DFL", "-n", "1000", "--workers", "2")
+    _until_a_part_is_stored(proc, out)
+    proc.send_signal(signal.SIGHUP)
+    err = proc.communicate(timeout=120)[1]
+    assert proc.returncode == 129 and "Traceback" not in err, err
+    progress = json.loads((out / "manifest.json").read_text())["progress"]
+    assert progress["status"] == "interrupted"
+    assert f"Resume with `leverage-sim sweep --resume --out {out}`" in err
+    assert 0 < len(load_sweep(out)) == progress["done"] < 2000  # the runs done are kept
+
+
+@needs_sighup
+def test_a_sweep_started_with_nohup_outlives_its_terminal(tmp_path):
+    out = tmp_path / "s"
+    proc = _sweep_process(out, "SIG_IGN", "-n", "200", "-q", "--executor", "serial")
+    _until_a_part_is_stored(proc, out)
+    proc.send_signal(signal.SIGHUP)
+    err = proc.communicate(timeout=300)[1]
+    assert proc.returncode == 0, err
+    assert json.loads((out / "manifest.json").read_text())["progress"]["status"] == "complete"
+    assert len(load_sweep(out)) == 400
+
+
+@needs_sighup
+def test_a_calibration_notes_sighup_and_stops_between_candidates():
+    from leverage_sim.calibration.smc import _StopOnSignals
+
+    def cli_handler(*_: object) -> None:  # as the command line installs it
+        sys.exit(129)
+
+    previous = signal.signal(signal.SIGHUP, cli_handler)
+    try:
+        with _StopOnSignals() as stop:
+            signal.raise_signal(signal.SIGHUP)  # noted, not raised: the generation is kept
+            assert stop() and stop.reason == "SIGHUP"
+        assert signal.getsignal(signal.SIGHUP) is cli_handler  # restored
+    finally:
+        signal.signal(signal.SIGHUP, previous)
+
+
+WORKER_SIGHUP = """
+import signal, sys
+from leverage_sim.simulation.executors import LocalExecutor
+def handler():
+    return {signal.SIG_DFL: "default", signal.SIG_IGN: "ignored"}.get(
+        signal.getsignal(signal.SIGHUP), "inherited")
+if sys.argv[1] == "cli":
+    signal.signal(signal.SIGHUP, lambda *_: sys.exit(129))  # as the command line installs it
+else:
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)  # as nohup leaves it
+pool = LocalExecutor(1)
+print(pool.submit(handler).result())
+pool.shutdown()
+"""
+
+
+@needs_sighup
+@pytest.mark.parametrize(("parent", "worker"), [("cli", "default"), ("nohup", "ignored")])
+def test_a_worker_does_not_inherit_the_command_lines_sighup_handler(parent, worker):
+    done = subprocess.run([sys.executable, "-c", WORKER_SIGHUP, parent], capture_output=True,
+                          text=True, timeout=300, check=True)
+    assert done.stdout.split() == [worker], done.stderr

@@ -5,7 +5,13 @@ messages, text YAML reads as true/false given with ``--set``):
   process died at once, without the cleanup SIGTERM gets (a sweep's manifest said "running",
   no resume command was printed, a staged ``run --out`` folder was left behind). SIGHUP now
   stops like SIGTERM does (the runs kept, the sweep marked interrupted, the resume command
-  printed), exit 129; a process started with SIGHUP ignored (``nohup``) still ignores it.
+  printed), exit 129; a process started with SIGHUP ignored (``nohup``) still ignores it;
+- a date (or other value) in a sweep point, an override or a field the schema refuses was
+  shown as Python writes it: "design point 0 (government.resolve=datetime.date(2020, 6, 25))
+  ... got datetime.date(2020, 6, 25)", "values lists datetime.date(...) more than once", an
+  override given twice as ``'x'``. Values in these messages are now written as in YAML, as the
+  user wrote them (``2020-06-25``, ``abc``, ``false``; text that YAML would read as something
+  else in quotes, ``'no'``).
 """
 
 from __future__ import annotations
@@ -19,8 +25,10 @@ from pathlib import Path
 
 import pytest
 
+from leverage_sim.files.safe_yaml import as_written
 from leverage_sim.sweep import load_sweep
 
+REPLAY = "june_2020_replay"
 needs_sighup = pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="no SIGHUP here")
 
 
@@ -110,3 +118,36 @@ def test_a_worker_does_not_inherit_the_command_lines_sighup_handler(parent, work
     done = subprocess.run([sys.executable, "-c", WORKER_SIGHUP, parent], capture_output=True,
                           text=True, timeout=300, check=True)
     assert done.stdout.split() == [worker], done.stderr
+
+
+def test_values_in_messages_are_written_as_in_yaml(cli, tmp_path):
+    sweep = tmp_path / "s.yaml"
+    sweep.write_text(f"name: d\nbase: {REPLAY}\nparameters:\n  government.resolve: {{values: "
+                     "[2020-06-25, 0.8]}\nreplications: 1\nposterior: none\noverrides: "
+                     "{horizon_days: 5, events: []}\n", encoding="utf-8")
+    code, _, err = cli("sweep", sweep, "--out", tmp_path / "o", "--executor", "serial")
+    assert code == 2, err
+    assert "design point 0 (government.resolve=2020-06-25)" in err
+    assert "got 2020-06-25)" in err and "datetime" not in err
+    sweep.write_text(f"name: d\nbase: {REPLAY}\nparameters:\n  government.resolve: {{values: "
+                     "[2020-06-25, 2020-06-25]}\n", encoding="utf-8")
+    code, _, err = cli("sweep", sweep, "--out", tmp_path / "o")
+    assert code == 2 and "values lists 2020-06-25 more than once" in err, err
+    code, _, err = cli("run", REPLAY, "--set", "government.name=2020-06-25", "--posterior",
+                       "none", "-n", 1)
+    assert code == 2 and "government.name=2020-06-25" in err and "got 2020-06-25)" in err, err
+    code, _, err = cli("run", REPLAY, "--set", "government.name=abc", "--set",
+                       "government.name=x", "-n", 1)
+    assert code == 2 and "(government.name=abc and x)" in err, err
+    assert "datetime" not in err
+
+
+def test_as_written_writes_one_line_of_yaml():
+    import datetime as dt
+
+    cases = {dt.date(2020, 6, 25): "2020-06-25", "abc": "abc", "no": "'no'", "0.5": "'0.5'",
+             False: "false", None: "null", 0.8: "0.8", "a\nb": '"a\\nb"',
+             Path("/x y"): "/x y"}  # a value YAML cannot write: as str() shows it
+    assert {value: as_written(value) for value in cases} == cases
+    assert as_written([0.2, dt.date(2020, 1, 1)]) == "[0.2, 2020-01-01]"
+    assert as_written("a" * 100, 60) == "a" * 57 + "..."

@@ -23,6 +23,7 @@ The C (libyaml) parser is used where PyYAML has it.
 from __future__ import annotations
 
 import errno
+import math
 import os
 import re
 import stat
@@ -149,6 +150,29 @@ class Dumper(yaml.SafeDumper):
 
 
 Dumper.add_implicit_resolver("tag:yaml.org,2002:float", EXPONENT, list("-+0123456789"))
+
+
+class _OneLine(Dumper):
+    """:class:`Dumper` writing text that spans lines (or holds a control character) in double
+    quotes, with escapes (``"a\\nb"``), so that it stays on one line."""
+
+
+_OneLine.add_representer(str, lambda dumper, text: dumper.represent_scalar(
+    "tag:yaml.org,2002:str", text, style=None if text.isprintable() else '"'))
+
+
+def as_written(value: Any, limit: int | None = None) -> str:
+    """``value`` on one line as it is written in YAML, for a message: ``2020-06-25``, not
+    ``datetime.date(2020, 6, 25)``; ``abc``, ``false``, ``[0.2, 0.8]``; text that would be read
+    as something else in quotes (``'no'``, ``'0.5'``). Cut to ``limit`` characters. A value YAML
+    cannot write (an object given through the Python API) is shown as ``str`` shows it."""
+    try:
+        text = yaml.dump(value, Dumper=_OneLine, default_flow_style=True, width=math.inf,
+                         allow_unicode=True, sort_keys=False)
+    except yaml.YAMLError:
+        text = str(value)
+    text = text.removesuffix("\n").removesuffix("\n...")  # a lone value's end of document
+    return text if limit is None or len(text) <= limit else text[: limit - 3] + "..."
 
 
 def load_text(text: str, source: str) -> Any:

@@ -11,6 +11,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import Field, model_validator
 
+from leverage_sim.files.safe_yaml import as_written
 from leverage_sim.scenario.schema_base import FrozenStrict
 
 DISTRIBUTIONS = ("uniform", "loguniform", "normal", "triangular")
@@ -117,9 +118,9 @@ class Parameter(FrozenStrict):
         for v in self.values or ():
             try:
                 if v in seen:
-                    return (f"values lists {v!r} more than once, so a grid would run that point "
-                            "twice (a sampled design would pick it twice as often); give each "
-                            "value once")
+                    return (f"values lists {as_written(v)} more than once, so a grid would run "
+                            "that point twice (a sampled design would pick it twice as often); "
+                            "give each value once")
                 seen.add(v)
             except TypeError:  # a list or mapping: the sweep refuses it on its own
                 continue

@@ -22,6 +22,7 @@ from typing import Any
 from pydantic import ValidationError, model_validator
 from pydantic.fields import FieldInfo
 
+from leverage_sim.files.safe_yaml import as_written
 from leverage_sim.scenario.renamed import current_name
 from leverage_sim.scenario.schema_base import Strict, field_summary, numeric_type, param, retired
 
@@ -346,7 +347,7 @@ def _describe(where: str, err: Any, model: type[Strict], action: str) -> str:
 def _field_problem(path: str, err: Any, info: FieldInfo | None) -> str:
     msg = err["msg"].removeprefix("Value error, ")
     summary = field_summary(info) if info is not None else ""
-    got = "" if err["type"] == "missing" else f"got {short_repr(err['input'])}"
+    got = "" if err["type"] == "missing" else f"got {as_written(err['input'], 60)}"
     detail = "; ".join(x for x in (summary, got) if x)
     return f"{path}: {msg}" + (f" ({detail})" if detail else "")
 

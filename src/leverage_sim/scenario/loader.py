@@ -27,6 +27,7 @@ from pydantic import ValidationError
 from leverage_sim.errors import InputError
 from leverage_sim.files.safe_text import article, is_utf8
 from leverage_sim.files.safe_yaml import (
+    as_written,
     folder_problem,
     load_text,
     read_file,
@@ -267,7 +268,7 @@ def _extends_target(path: Path, parent: Any) -> str:
     :class:`InputError` when it is neither."""
     if not isinstance(parent, str) or not (is_scenario_path(parent) or _NAME.fullmatch(parent)):
         raise InputError(f"{path}: 'extends' must be one scenario name (e.g. june_2020_replay) "
-                         f"or a path to a .yaml/.yml scenario file, got {short_repr(parent)}.")
+                         f"or a path to a .yaml/.yml scenario file, got {as_written(parent, 60)}.")
     if is_scenario_path(parent) and not Path(parent).is_absolute():
         return str(path.parent / parent)
     return parent
@@ -514,8 +515,8 @@ def validate(raw: dict[str, Any], source: str, overrides: Overrides = None,
             else:
                 items = err.get("ctx", {}).get("error")
                 total += len(items.items) if isinstance(items, Problems) else 1
-        via = (f" (after overrides {', '.join(f'{k}={v}' for k, v in overrides.items())})"
-               if overrides else "")
+        given = ", ".join(f"{k}={as_written(v)}" for k, v in overrides.items())
+        via = f" (after overrides {given})" if overrides else ""
         more = total - MAX_PROBLEMS_SHOWN
         shown = problems[:MAX_PROBLEMS_SHOWN] + ([f"and {more} more"] if more > 0 else [])
         raise InputError(
@@ -582,7 +583,7 @@ def _describe(err: dict[str, Any], raw: dict[str, Any]) -> list[str]:
     summary = field_summary(info) if info is not None else ""
     value = err.get("input")
     got = "" if err["type"] == "missing" or isinstance(value, dict | list) else \
-        f"got {short_repr(value)}"
+        f"got {as_written(value, 60)}"
     detail = "; ".join(x for x in (summary, got) if x)
     msg += f" ({detail})" if detail else ""
     if hint := yes_no_hint(err["type"], value):  # full_name: No

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from leverage_sim.errors import InputError
-from leverage_sim.files.safe_yaml import YAMLSyntaxError, load_text
+from leverage_sim.files.safe_yaml import YAMLSyntaxError, as_written, load_text
 from leverage_sim.scenario.renamed import current_name
 
 _TOKEN = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)|\[([^\]]+)\]|(\.)")
@@ -162,8 +162,9 @@ def normalise(overrides: Mapping[str, Any] | Iterable[str] | None) -> dict[str, 
         path, value = parse_assignment(item)
         if path in out:
             raw = (split_assignment(item) or ("", ""))[1].strip()
-            raise InputError(f"Override '{path}' is given twice ({path}={out[path]!r} and "
-                             f"{raw}); only one value can hold: give it once.")
+            raise InputError(f"Override '{path}' is given twice "
+                             f"({path}={as_written(out[path])} and {raw}); only one value can "
+                             "hold: give it once.")
         out[path] = value
     return out
 

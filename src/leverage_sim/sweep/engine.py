@@ -39,7 +39,7 @@ from leverage_sim.files.output_dir import (
     is_file_system_error,
 )
 from leverage_sim.files.safe_text import shell_word
-from leverage_sim.files.safe_yaml import require_path, require_switch
+from leverage_sim.files.safe_yaml import as_written, require_path, require_switch
 from leverage_sim.scenario.limits import check_count, check_sweep_size, plan_note, sweep_time_note
 from leverage_sim.scenario.loader import find_scenario, resolve_raw, validate
 from leverage_sim.simulation import model_fingerprint
@@ -295,8 +295,9 @@ def _check_extremes(spec: SweepSpec, base: dict[str, Any], source: str,
             try:
                 point_scenario(base, source, {**spec.overrides, **first, path: v})
             except InputError as e:
-                raise InputError(f"Sweep '{spec.name}': parameter '{path}' takes the value {v!r}, "
-                                 f"which the base scenario does not accept: {e}") from None
+                raise InputError(f"Sweep '{spec.name}': parameter '{path}' takes the value "
+                                 f"{as_written(v)}, which the base scenario does not accept: "
+                                 f"{e}") from None
 
 
 def load_plan(store: SweepStore) -> tuple[Plan, dict[str, Any]]:

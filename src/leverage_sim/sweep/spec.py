@@ -32,6 +32,7 @@ from pydantic import Field, ValidationError, model_validator
 
 from leverage_sim.errors import InputError
 from leverage_sim.files.safe_yaml import (
+    as_written,
     beside_file,
     load_text,
     require_file,
@@ -115,9 +116,9 @@ class SweepSpec(FrozenStrict):
             whole = [v for v in spec.values or () if isinstance(v, list | dict)]
             if whole:
                 raise ValueError(f"parameters['{path}']: each value must be one number, text, "
-                                 f"true/false or date, not a list or mapping ({whole[0]!r}); "
-                                 "sweep the fields inside it instead (e.g. "
-                                 "militias[KH].autonomy, not militias)")
+                                 "true/false or date, not a list or mapping "
+                                 f"({as_written(whole[0])}); sweep the fields inside it instead "
+                                 "(e.g. militias[KH].autonomy, not militias)")
         both = set(self.parameters) & set(self.overrides)
         if both:
             raise ValueError(f"{', '.join(sorted(both))} is both swept (parameters) and fixed "
@@ -358,7 +359,7 @@ def check_points(spec: SweepSpec, base: Mapping[str, Any], source: str,
         try:
             validate(copy.deepcopy(dict(base)), source, {**spec.overrides, **values})
         except InputError as e:
-            shown = ", ".join(f"{k}={v!r}" for k, v in values.items())
+            shown = ", ".join(f"{k}={as_written(v)}" for k, v in values.items())
             raise InputError(f"Sweep '{spec.name}': design point {i} ({shown}) is not a valid "
                              f"scenario, so no run was started: {e}") from None
 
@@ -382,5 +383,5 @@ def _describe(err: Mapping[str, Any]) -> str:
         msg = (f"unknown field{' — did you mean ' + repr(close[0]) + '?' if close else ''} "
                f"(allowed: {', '.join(owner.model_fields)})")
     elif hint := yes_no_hint(err["type"], err.get("input")):  # name: no
-        msg += f" (got {str(err['input']).lower()}): {hint}"
+        msg += f" (got {as_written(err['input'])}): {hint}"
     return f"'{where}': {msg}" if where else msg

@@ -11,12 +11,20 @@ messages, text YAML reads as true/false given with ``--set``):
   ... got datetime.date(2020, 6, 25)", "values lists datetime.date(...) more than once", an
   override given twice as ``'x'``. Values in these messages are now written as in YAML, as the
   user wrote them (``2020-06-25``, ``abc``, ``false``; text that YAML would read as something
-  else in quotes, ``'no'``).
+  else in quotes, ``'no'``);
+- text that YAML reads as true/false given with ``--set`` (``run june_2020_replay --set
+  government.name=no``): refused as a scenario file's ``name: no`` is, but the message echoed
+  ``government.name=False`` and its fix, "write text in quotes (e.g. "No")", does not work on
+  the command line: ``--set government.name="No"`` reaches leverage-sim as
+  ``government.name=No``, as the shell takes the quotes away. The hint now gives the command
+  line's form, quotes inside the shell's: ``--set 'government.name="No"'``.
 """
 
 from __future__ import annotations
 
 import json
+import re
+import shlex
 import signal
 import subprocess
 import sys
@@ -29,6 +37,7 @@ from leverage_sim.files.safe_yaml import as_written
 from leverage_sim.sweep import load_sweep
 
 REPLAY = "june_2020_replay"
+TINY = ("--posterior", "none", "-n", 1, "--set", "horizon_days=5", "--set", "events=[]")
 needs_sighup = pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="no SIGHUP here")
 
 
@@ -151,3 +160,24 @@ def test_as_written_writes_one_line_of_yaml():
     assert {value: as_written(value) for value in cases} == cases
     assert as_written([0.2, dt.date(2020, 1, 1)]) == "[0.2, 2020-01-01]"
     assert as_written("a" * 100, 60) == "a" * 57 + "..."
+
+
+@pytest.mark.parametrize(("path", "value", "read"), [("government.name", "no", "false"),
+                                                     ("militias[KH].full_name", "Off", "false"),
+                                                     ("question", "true", "true")])
+def test_text_set_to_yes_or_no_says_how_to_quote_it_on_the_command_line(path, value, read, cli):
+    code, _, err = cli("run", REPLAY, "--set", f"{path}={value}", *TINY)
+    assert code == 2 and f"'{path}': Input should be a valid string" in err, err
+    assert f"after overrides {path}={read}," in err and "Traceback" not in err
+    fix = re.search(r"as in (--set '[^']*')\)", err)
+    assert fix is not None, err
+    code, out, err = cli("run", REPLAY, *shlex.split(fix.group(1)), *TINY)  # pasted, it works
+    assert code == 0 and f'{path}="No"' in out, err
+
+
+def test_text_yaml_reads_as_true_or_false_in_a_file_gets_no_command_line_hint(cli, tmp_path):
+    scenario = tmp_path / "mine.yaml"
+    scenario.write_text(f"extends: {REPLAY}\nname: mine\ngovernment:\n  name: no\n",
+                        encoding="utf-8")
+    code, _, err = cli("run", scenario, *TINY)
+    assert code == 2 and "write text in quotes (e.g. \"No\")" in err and "as in --set" not in err

@@ -35,7 +35,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from leverage_sim.errors import InputError
-from leverage_sim.files.safe_text import visible
+from leverage_sim.files.safe_text import shell_word, visible
 
 MAX_BYTES = 16 * 2**20
 """Largest YAML file read (16 MiB; the shipped scenarios are under 20 kB)."""
@@ -48,13 +48,18 @@ MAX_DIGITS = 4000
 """Most digits of a whole number (Python refuses to convert more than 4,300 by default; every
 field's range is far below this)."""
 
-def yes_no_hint(error_type: str, value: Any) -> str:
+def yes_no_hint(error_type: str, value: Any, override: str | None = None) -> str:
     """What to say where a validation error of ``error_type`` wanted text and YAML read
-    ``value`` as true/false (``full_name: No``); empty for any other error."""
+    ``value`` as true/false (``full_name: No``); empty for any other error. ``override``: the
+    path of the override (``--set``, a swept value) that gave it: the shell removes quotes."""
     if error_type != "string_type" or not isinstance(value, bool):
         return ""
-    return ("YAML reads an unquoted yes, no, on, off, true or false as true/false, so write "
-            "text in quotes (e.g. \"No\")")
+    hint = ("YAML reads an unquoted yes, no, on, off, true or false as true/false, so write "
+            "text in quotes (e.g. \"No\"")
+    if override:  # --set government.name="No": the shell takes the quotes away
+        word = shell_word(override + '="No"')
+        hint += f"; on the command line, inside the shell's quotes, as in --set {word}"
+    return hint + ")"
 
 _BASE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _MERGE = "tag:yaml.org,2002:merge"

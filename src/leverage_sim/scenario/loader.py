@@ -509,7 +509,7 @@ def validate(raw: dict[str, Any], source: str, overrides: Overrides = None,
         total = 0
         for err in e.errors():  # only the problems shown are described (a file may hold
             if len(problems) < MAX_PROBLEMS_SHOWN:  # 100,000 unknown fields): the rest counted
-                found = _describe(err, raw)
+                found = _describe(err, raw, overrides)
                 problems += found
                 total += len(found)
             else:
@@ -559,8 +559,10 @@ def field_of(path: str) -> Any:
     return _walk(tuple(0 if isinstance(p, ov.Key) else p for p in ov.parse_path(path)))[1]
 
 
-def _describe(err: dict[str, Any], raw: dict[str, Any]) -> list[str]:
-    """One pydantic error as readable problems (a validator may report several at once)."""
+def _describe(err: dict[str, Any], raw: dict[str, Any], overrides: Mapping[str, Any]
+              ) -> list[str]:
+    """One pydantic error as readable problems (a validator may report several at once);
+    ``overrides``: those applied to ``raw``, named in the hint for a true/false one."""
     loc = err["loc"]
     path = readable_loc(loc, raw)
     found = err.get("ctx", {}).get("error")
@@ -586,9 +588,17 @@ def _describe(err: dict[str, Any], raw: dict[str, Any]) -> list[str]:
         f"got {as_written(value, 60)}"
     detail = "; ".join(x for x in (summary, got) if x)
     msg += f" ({detail})" if detail else ""
-    if hint := yes_no_hint(err["type"], value):  # full_name: No
+    if hint := yes_no_hint(err["type"], value, _override_of(loc, value, overrides)):  # No
         msg += f": {hint}"
     return [f"'{path}': {msg}" if path else msg]
+
+
+def _override_of(loc: tuple[Any, ...], value: Any, overrides: Mapping[str, Any]) -> str | None:
+    """The path of the override that set the field at ``loc`` to the true/false ``value``
+    (``--set government.name=no``), as it was given; None if none did."""
+    fields = [part for part in loc if isinstance(part, str)]
+    return next((path for path, given in overrides.items() if given is value and fields == [
+        part for part in ov.parse_path(path) if not isinstance(part, ov.Key)]), None)
 
 
 def _key_problem(key: Any, where: str) -> str:

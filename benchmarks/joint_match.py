@@ -33,6 +33,9 @@ rows that match the set and all of another fit episode's facts at once::
     .venv/bin/python benchmarks/joint_match.py basra_2008 \
         --table calibration/default/reference.parquet --with june_2020_raid --with all
 
+``--joint-widths`` also prints the parameters' widths among the rows matching the set and each
+``--with`` episode at once: what two episodes matched exactly together would pin.
+
 Without ``--table``, ``--with EPISODE`` runs each drawn history of EPISODE too, at the same
 parameters, so two episodes can be matched together before either is fitted (a copy of the
 calibration file listing both, with the facts to match).
@@ -111,6 +114,9 @@ def main() -> None:
     ap.add_argument("--subset", action="append", metavar="FACT,FACT",
                     help="facts matched together (names in the episode file, or 'all'); "
                          "repeat for several sets (default: all)")
+    ap.add_argument("--joint-widths", action="store_true",
+                    help="with --with: also the widths among the histories that match the set "
+                         "and each other episode's facts (when at least 20 do)")
     ap.add_argument("--pairs", action="store_true",
                     help="also each pair's joint share and lift, and all-but-one counts")
     ap.add_argument("--table", type=Path,
@@ -170,6 +176,9 @@ def main() -> None:
             alone = matching(table, others[other])
             print(f"  and all of {other}: {(rows & alone).sum()} (all of {other} alone: "
                   f"{alone.sum()})")
+            if args.joint_widths and (rows & alone).sum() >= 20:
+                with pd.option_context("display.width", 200):
+                    print(widths(table, rows & alone, parameters).round(4).to_string())
         if "all" in args.others:
             every = {f: b for bounds in others.values() for f, b in bounds.items()}
             print(f"  and every other fit episode's facts: {(rows & matching(table, every)).sum()}")

@@ -17,7 +17,9 @@ messages, text YAML reads as true/false given with ``--set``):
   ``government.name=False`` and its fix, "write text in quotes (e.g. "No")", does not work on
   the command line: ``--set government.name="No"`` reaches leverage-sim as
   ``government.name=No``, as the shell takes the quotes away. The hint now gives the command
-  line's form, quotes inside the shell's: ``--set 'government.name="No"'``.
+  line's form, quotes inside the shell's: ``--set 'government.name="No"'``;
+- a militia's own name set so (``--set militias[KH].name=no``) named it ``militias[False]`` in
+  the message: an entry whose name is not text is now named by its place (``militias[0]``).
 """
 
 from __future__ import annotations
@@ -181,3 +183,10 @@ def test_text_yaml_reads_as_true_or_false_in_a_file_gets_no_command_line_hint(cl
                         encoding="utf-8")
     code, _, err = cli("run", scenario, *TINY)
     assert code == 2 and "write text in quotes (e.g. \"No\")" in err and "as in --set" not in err
+
+
+def test_a_militia_whose_name_is_set_to_yes_or_no_is_named_by_its_place(cli):
+    # its name, read as false, no longer names it: 'militias[0].name', not 'militias[False]'
+    code, _, err = cli("run", REPLAY, "--set", "militias[KH].name=no", *TINY)
+    assert code == 2 and "'militias[0].name': Input should be a valid string" in err, err
+    assert "militias[False]" not in err and "as in --set 'militias[KH].name=\"No\"'" in err

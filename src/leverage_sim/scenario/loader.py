@@ -613,8 +613,9 @@ def _key_problem(key: Any, where: str) -> str:
 
 
 def readable_loc(loc: tuple[Any, ...], raw: Any) -> str:
-    """('militias', 0, 'autonomy') -> 'militias[KH].autonomy' using names from the raw data;
-    events keep their index: ('events', 2, 'date') -> 'events[2] (ct_raid).date'."""
+    """('militias', 0, 'autonomy') -> 'militias[KH].autonomy' using names from the raw data
+    (an entry whose name is not text, ``name: no``, by its index: 'militias[0].name'); events
+    keep their index: ('events', 2, 'date') -> 'events[2] (ct_raid).date'."""
     out, node = "", raw
     for part in loc:
         if isinstance(part, int):
@@ -622,8 +623,8 @@ def readable_loc(loc: tuple[Any, ...], raw: Any) -> str:
             name = entry.get("name") if isinstance(entry, dict) else None
             if out == "events":
                 out = label(part, name)
-            else:
-                out += f"[{name if name is not None else part}]"
+            else:  # by its name, by its place when it has no name as text (name: no)
+                out += f"[{name if isinstance(name, str) else part}]"
             node = entry
         else:
             out += f".{part}" if out else str(part)

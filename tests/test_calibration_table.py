@@ -238,18 +238,19 @@ def test_docs_table_of_a_table_calibration(runs: dict[str, Path], tmp_path: Path
     assert "coverage of 90% intervals on 10 held-out truths" in text
 
 
-def test_sigterm_keeps_the_checkpoint_and_exits_143(
+@pytest.mark.parametrize(("code", "name"), [(143, "SIGTERM"), (129, "SIGHUP")])
+def test_a_stop_signal_keeps_the_checkpoint_and_exits_with_its_code(
         tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture) -> None:
+        capsys: pytest.CaptureFixture, code: int, name: str) -> None:
     from leverage_sim.calibration import table_fit
 
     def terminated(*args, **kwargs):
-        raise SystemExit(143)  # what the CLI's SIGTERM handler raises
+        raise SystemExit(code)  # what the CLI's SIGTERM or SIGHUP handler raises
 
     monkeypatch.setattr(table_fit, "fit", terminated)
     out = tmp_path / "cal"
-    assert calibrate(tiny, "--out", out, "--quick", "--executor", "serial") == 143
-    assert "Terminated" in capsys.readouterr().err
+    assert calibrate(tiny, "--out", out, "--quick", "--executor", "serial") == code
+    assert f"Stopped by {name}: the simulations done are kept" in capsys.readouterr().err
     assert json.loads((out / "manifest.json").read_text())["status"] == "interrupted"
 
 

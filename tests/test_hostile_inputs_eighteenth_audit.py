@@ -73,7 +73,8 @@ def test_a_closed_terminal_stops_a_sweep_as_sigterm_does(tmp_path):
     err = proc.communicate(timeout=120)[1]
     assert proc.returncode == 129 and "Traceback" not in err, err
     progress = json.loads((out / "manifest.json").read_text())["progress"]
-    assert progress["status"] == "interrupted"
+    assert progress["status"] == "interrupted" and progress["reason"] == "SIGHUP", progress
+    assert "Sweep stopped by SIGHUP:" in err
     assert f"Resume with `leverage-sim sweep --resume --out {out}`" in err
     assert 0 < len(load_sweep(out)) == progress["done"] < 2000  # the runs done are kept
 

@@ -11,6 +11,18 @@ exit code each gives (128 + its number, as a shell reports it: 143, 129); SIGHUP
 the platform has it."""
 
 
+STOPPED_BY: dict[int, str] = {130: "Ctrl-C"} | {code: name for name, code in STOP_SIGNALS.items()}
+"""What stopped a verb, by the exit code it gives: Ctrl-C or a signal of :data:`STOP_SIGNALS`."""
+
+
+def stop_reason(stop: BaseException) -> str | None:
+    """``Ctrl-C``, ``SIGTERM`` or ``SIGHUP`` when ``stop`` is how that ended a verb (a
+    KeyboardInterrupt; the command line's ``SystemExit`` with 130, 143 or 129); else None."""
+    if isinstance(stop, KeyboardInterrupt):
+        return "Ctrl-C"
+    return STOPPED_BY.get(stop.code) if isinstance(stop, SystemExit) else None
+
+
 def stop_signals() -> list[signal.Signals]:
     """The signals of :data:`STOP_SIGNALS` this process acts on: all but one it was started
     with ignored (``nohup`` ignores SIGHUP, and what it starts must outlive the terminal)."""

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from leverage_sim.cli.common import add_executor_args, add_force_arg, engine_line, seed_arg
-from leverage_sim.errors import STOP_SIGNALS
+from leverage_sim.errors import STOP_SIGNALS, STOPPED_BY
 from leverage_sim.files.output_dir import claim_output
 from leverage_sim.files.safe_text import shell_word, visible
 
@@ -114,7 +114,8 @@ def _table_message(args: argparse.Namespace, out: Path, result) -> int:
     from leverage_sim.calibration.table_run import CHECKPOINT
 
     if result.status == "interrupted":
-        how = "Interrupted" if result.exit_code == 130 else "Terminated"
+        how = ("Interrupted" if result.exit_code == 130 else
+               f"Stopped by {STOPPED_BY.get(result.exit_code, 'a signal')}")
         print(f"\n{how}: the simulations done are kept in {out / CHECKPOINT}. Continue "
               f"with:\n  {_resume(args, out)}", file=sys.stderr)
         return result.exit_code

@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import ValidationError
 
-from leverage_sim.errors import InputError
+from leverage_sim.errors import InputError, stop_reason
 from leverage_sim.files.environment import env_flag
 from leverage_sim.files.inputs_hash import file_sha256
 from leverage_sim.files.output_dir import (
@@ -691,7 +691,8 @@ def _stopped(store: SweepStore, manifest: dict[str, Any], total: int, e: BaseExc
         ids, errors = store.stored_runs()
         done = len(ids)
         manifest["progress"].update(done=done, errors=errors)
-    reason = "Ctrl-C" if isinstance(e, KeyboardInterrupt) else f"{type(e).__name__}: {e}"
+    signalled = stop_reason(e)  # Ctrl-C, SIGTERM, SIGHUP
+    reason = signalled or f"{type(e).__name__}: {e}"
     with contextlib.suppress(OSError):
         store.update_progress(manifest, status="interrupted", reason=reason)
     python = ("" if enclosing_folder(store.out) is not None else  # explore's sweep/
@@ -704,8 +705,9 @@ def _stopped(store: SweepStore, manifest: dict[str, Any], total: int, e: BaseExc
         return OutputError(f"{describe_os_error(e, store.out, kept=True)} {hint}")
     if isinstance(e, InputError):
         return type(e)(f"{e} {hint}")
-    print(f"\nSweep {'interrupted' if isinstance(e, KeyboardInterrupt) else 'stopped'}: "
-          f"{hint}", file=sys.stderr)
+    how = ("interrupted" if signalled == "Ctrl-C" else f"stopped by {signalled}" if signalled
+           else "stopped")
+    print(f"\nSweep {how}: {hint}", file=sys.stderr)
     return e
 
 

@@ -80,6 +80,19 @@ def widths(table: pd.DataFrame, rows: np.ndarray, parameters: list[str]) -> pd.D
     return pd.DataFrame(out).T
 
 
+FEWEST_ROWS = 20
+"""Fewest matching rows for which a 90% interval is printed."""
+
+
+def print_widths(table: pd.DataFrame, rows: np.ndarray, parameters: list[str]) -> None:
+    """Print :func:`widths` among ``rows``, or say that too few match."""
+    if rows.sum() >= FEWEST_ROWS:
+        with pd.option_context("display.width", 200):
+            print(widths(table, rows, parameters).round(4).to_string())
+    else:
+        print(f"  (fewer than {FEWEST_ROWS}: too few for a 90% interval)")
+
+
 def pairs(table: pd.DataFrame, bounds: dict[str, tuple[float, float]]) -> pd.DataFrame:
     """Per pair of facts (ids → bounds): the share of rows matching each, both, and the lift
     (both over the product of each; NaN when either is never matched)."""
@@ -142,6 +155,9 @@ def main() -> None:
         raise SystemExit(f"--with {', '.join(unknown)}: not another fit episode of "
                          f"{args.config}; they are: {', '.join(others)}")
     wanted = list(others) if "all" in args.others else list(dict.fromkeys(args.others))
+    if args.joint_widths and not wanted:
+        raise SystemExit("--joint-widths needs --with EPISODE: the widths it prints are among "
+                         "the histories matching the set and that episode's facts")
     # each history runs the episode and every --with episode at the same parameters
     simulator.episodes = [ep for ep in cal.episodes if ep.name == args.episode or
                           (args.table is None and ep.name in wanted)]
@@ -167,18 +183,13 @@ def main() -> None:
                              f"fitted facts: {', '.join(facts)}")
         rows = matching(table, {fact_id(args.episode, n): facts[n] for n in names})
         print(f"\nmatching {subset}: {rows.sum()} of {len(table)} histories")
-        if rows.sum() >= 20:
-            with pd.option_context("display.width", 200):
-                print(widths(table, rows, parameters).round(4).to_string())
-        else:
-            print("  (fewer than 20: too few for a 90% interval)")
+        print_widths(table, rows, parameters)
         for other in wanted:
             alone = matching(table, others[other])
             print(f"  and all of {other}: {(rows & alone).sum()} (all of {other} alone: "
                   f"{alone.sum()})")
-            if args.joint_widths and (rows & alone).sum() >= 20:
-                with pd.option_context("display.width", 200):
-                    print(widths(table, rows & alone, parameters).round(4).to_string())
+            if args.joint_widths:
+                print_widths(table, rows & alone, parameters)
         if "all" in args.others:
             every = {f: b for bounds in others.values() for f, b in bounds.items()}
             print(f"  and every other fit episode's facts: {(rows & matching(table, every)).sum()}")

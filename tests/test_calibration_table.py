@@ -14,6 +14,7 @@ import pytest
 
 from leverage_sim.calibration.table_fit import load_checkpoint, save_checkpoint
 from leverage_sim.cli.main import main
+from leverage_sim.errors import STOP_SIGNALS
 from tests.calibration_fixture import default_config
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -238,10 +239,10 @@ def test_docs_table_of_a_table_calibration(runs: dict[str, Path], tmp_path: Path
     assert "coverage of 90% intervals on 10 held-out truths" in text
 
 
-@pytest.mark.parametrize(("code", "name"), [(143, "SIGTERM"), (129, "SIGHUP")])
+@pytest.mark.parametrize(("name", "code"), STOP_SIGNALS.items())  # SIGHUP where there is one
 def test_a_stop_signal_keeps_the_checkpoint_and_exits_with_its_code(
         tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture, code: int, name: str) -> None:
+        capsys: pytest.CaptureFixture, name: str, code: int) -> None:
     from leverage_sim.calibration import table_fit
 
     def terminated(*args, **kwargs):

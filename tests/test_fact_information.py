@@ -33,7 +33,7 @@ def test_joint_match_counts_the_histories_matching_a_set_of_facts_and_their_widt
               "-n", "400", "--config", str(ROOT / "calibration" / "default.yaml")]
     out = subprocess.run([*script, "--subset", "government_holds", "--subset",
                           "government_holds,deaths_first_week", "--subset", "all", "--pairs",
-                          "--with", "dec2019_jan2020"],
+                          "--with", "dec2019_jan2020", "--joint-widths"],
                          capture_output=True, text=True, cwd=tmp_path, check=True).stdout
     counts = [int(line.split(": ")[1].split(" of ")[0]) for line in out.splitlines()
               if line.startswith("matching ")]
@@ -49,6 +49,11 @@ def test_joint_match_counts_the_histories_matching_a_set_of_facts_and_their_widt
     assert all(int(m.group(1)) <= min(count, int(m.group(2)))
                for m, count in zip(both, counts, strict=True)), out
     assert counts[0] >= 20 and "foreign_forces.ground_multiplier" in out, out
+    # --joint-widths: a width table, or the note that too few match, after each count
+    printed = [int(m.group(1)) for m in both] + counts
+    tables = re.findall(r"^\s+width\s+5%\s+50%\s+95%$", out, flags=re.MULTILINE)
+    assert len(tables) == sum(n >= 20 for n in printed), out
+    assert out.count("(fewer than 20: too few") == sum(n < 20 for n in printed), out
     assert re.search(r"deaths_first_week\s+deaths_first_two_days\s", out), out  # a pair
     assert out.count("  all but ") == 8, out  # one line per fitted fact of Basra
     wrong = subprocess.run([*script, "--subset", "no_such_fact"], check=False,

@@ -108,16 +108,17 @@ def test_a_calibration_notes_sighup_and_stops_between_candidates():
         signal.signal(signal.SIGHUP, previous)
 
 
-WORKER_SIGHUP = """
+WORKER_HANDLER = """
 import signal, sys
 from leverage_sim.simulation.executors import LocalExecutor
+sig = signal.Signals[sys.argv[1]]
 def handler():
     return {signal.SIG_DFL: "default", signal.SIG_IGN: "ignored"}.get(
-        signal.getsignal(signal.SIGHUP), "inherited")
-if sys.argv[1] == "cli":
-    signal.signal(signal.SIGHUP, lambda *_: sys.exit(129))  # as the command line installs it
+        signal.getsignal(sig), "inherited")
+if sys.argv[2] == "cli":
+    signal.signal(sig, lambda *_: sys.exit(128 + sig))  # as the command line installs it
 else:
-    signal.signal(signal.SIGHUP, signal.SIG_IGN)  # as nohup leaves it
+    signal.signal(sig, signal.SIG_IGN)  # as nohup leaves SIGHUP
 pool = LocalExecutor(1)
 print(pool.submit(handler).result())
 pool.shutdown()
@@ -125,10 +126,13 @@ pool.shutdown()
 
 
 @needs_sighup
-@pytest.mark.parametrize(("parent", "worker"), [("cli", "default"), ("nohup", "ignored")])
-def test_a_worker_does_not_inherit_the_command_lines_sighup_handler(parent, worker):
-    done = subprocess.run([sys.executable, "-c", WORKER_SIGHUP, parent], capture_output=True,
-                          text=True, timeout=300, check=True)
+@pytest.mark.parametrize(("sig", "parent", "worker"), [
+    ("SIGHUP", "cli", "default"), ("SIGHUP", "nohup", "ignored"),
+    ("SIGTERM", "cli", "default"),
+    ("SIGTERM", "ignored", "default")])  # a pool stops its workers with SIGTERM: never ignored
+def test_a_worker_does_not_inherit_the_command_lines_stop_handler(sig, parent, worker):
+    done = subprocess.run([sys.executable, "-c", WORKER_HANDLER, sig, parent],
+                          capture_output=True, text=True, timeout=300, check=True)
     assert done.stdout.split() == [worker], done.stderr
 
 
@@ -152,6 +156,8 @@ def test_values_in_messages_are_written_as_in_yaml(cli, tmp_path):
                        "government.name=x", "-n", 1)
     assert code == 2 and "(government.name=abc and x)" in err, err
     assert "datetime" not in err
+    code, _, err = cli("run", REPLAY, "--set", "question=no", "--set", "question=x", "-n", 1)
+    assert code == 2 and "(question=no and x)" in err, err  # both as typed, not 'false'
 
 
 def test_as_written_writes_one_line_of_yaml():
@@ -163,6 +169,11 @@ def test_as_written_writes_one_line_of_yaml():
     assert {value: as_written(value) for value in cases} == cases
     assert as_written([0.2, dt.date(2020, 1, 1)]) == "[0.2, 2020-01-01]"
     assert as_written("a" * 100, 60) == "a" * 57 + "..."
+    shared = [1]
+    assert as_written([shared, shared]) == "[[1], [1]]"  # no &id001 anchors
+    assert as_written(b"abc" * 40, 20) == "b'abcabcabcabcabc..."  # one line, not base64
+    huge = list(range(10**6))  # cut before it is written: a long list costs no more
+    assert as_written(huge, 20) == as_written(huge[:100], 20) == "[0, 1, 2, 3, 4, 5..."
 
 
 @pytest.mark.parametrize(("path", "value", "read"), [("government.name", "no", "false"),
@@ -172,9 +183,9 @@ def test_text_set_to_yes_or_no_says_how_to_quote_it_on_the_command_line(path, va
     code, _, err = cli("run", REPLAY, "--set", f"{path}={value}", *TINY)
     assert code == 2 and f"'{path}': Input should be a valid string" in err, err
     assert f"after overrides {path}={read}," in err and "Traceback" not in err
-    fix = re.search(r"as in (--set '[^']*')\)", err)
+    fix = re.search(r"inside the shell's quotes: ('[^']*')\)", err)
     assert fix is not None, err
-    code, out, err = cli("run", REPLAY, *shlex.split(fix.group(1)), *TINY)  # pasted, it works
+    code, out, err = cli("run", REPLAY, "--set", *shlex.split(fix.group(1)), *TINY)  # works
     assert code == 0 and f'{path}="No"' in out, err
 
 
@@ -183,11 +194,28 @@ def test_text_yaml_reads_as_true_or_false_in_a_file_gets_no_command_line_hint(cl
     scenario.write_text(f"extends: {REPLAY}\nname: mine\ngovernment:\n  name: no\n",
                         encoding="utf-8")
     code, _, err = cli("run", scenario, *TINY)
-    assert code == 2 and "write text in quotes (e.g. \"No\")" in err and "as in --set" not in err
+    assert code == 2 and "write text in quotes (e.g. \"No\")" in err and "shell" not in err
 
 
-def test_a_militia_whose_name_is_set_to_yes_or_no_is_named_by_its_place(cli):
+@pytest.mark.parametrize(("path", "place"), [("militias[KH].name", "militias[0].name"),
+                                           ("events[ct_raid].name", "events[0].name")])
+def test_an_entry_whose_name_is_set_to_yes_or_no_is_named_by_its_place(cli, path, place):
     # its name, read as false, no longer names it: 'militias[0].name', not 'militias[False]'
-    code, _, err = cli("run", REPLAY, "--set", "militias[KH].name=no", *TINY)
-    assert code == 2 and "'militias[0].name': Input should be a valid string" in err, err
-    assert "militias[False]" not in err and "as in --set 'militias[KH].name=\"No\"'" in err
+    code, _, err = cli("run", REPLAY, "--set", f"{path}=no", "-n", 1, "--posterior", "none")
+    assert code == 2 and f"'{place}': Input should be a valid string" in err, err
+    assert "False" not in err and f"quotes: '{path}=\"No\"'" in err
+
+
+def test_the_quoting_hint_names_the_override_that_set_that_field(cli):
+    # two entries' fields set to no: each problem names its own override, not the first's
+    code, _, err = cli("run", REPLAY, "--set", "militias[KH].full_name=no",
+                       "--set", "militias[AAH].full_name=off", *TINY)
+    assert code == 2, err
+    kh, aah = (re.search(rf"'militias\[{m}\]\.full_name': .*?quotes: ('[^']*')\)", err)
+               for m in ("KH", "AAH"))
+    assert kh and aah, err
+    assert (kh.group(1), aah.group(1)) == ("'militias[KH].full_name=\"No\"'",
+                                           "'militias[AAH].full_name=\"No\"'")
+    # a section given whole is no path to paste: no command-line form for it
+    code, _, err = cli("run", REPLAY, "--set", "government={name: no}", *TINY)
+    assert code == 2 and "write text in quotes" in err and "shell" not in err, err

@@ -24,10 +24,11 @@ def stop_reason(stop: BaseException) -> str | None:
 
 
 def stop_signals() -> list[signal.Signals]:
-    """The signals of :data:`STOP_SIGNALS` this process acts on: all but one it was started
-    with ignored (``nohup`` ignores SIGHUP, and what it starts must outlive the terminal)."""
+    """The signals of :data:`STOP_SIGNALS` this process acts on: SIGTERM always (``kill``, and
+    how a pool stops its workers), SIGHUP unless the process was started with it ignored
+    (``nohup``: what it starts must outlive the terminal)."""
     return [sig for sig in map(signal.Signals.__getitem__, STOP_SIGNALS)
-            if signal.getsignal(sig) is not signal.SIG_IGN]
+            if sig.name != "SIGHUP" or signal.getsignal(sig) is not signal.SIG_IGN]
 
 
 class InputError(Exception):

@@ -292,8 +292,9 @@ def state_file(db: Path) -> Path:
 
 class _StopOnSignals:
     """While active (main thread only): Ctrl-C (SIGINT) or a signal of
-    :func:`~leverage_sim.errors.stop_signals` (SIGTERM, SIGHUP) is noted, and the sampler stops at its next candidate (calling the object
-    tells whether one came); a second signal stops at once."""
+    :func:`~leverage_sim.errors.stop_signals` (SIGTERM, SIGHUP) is noted, and the sampler
+    stops at its next candidate (calling the object tells whether one came); a second signal
+    stops at once."""
 
     def __init__(self) -> None:
         self.reason: str | None = None

@@ -96,7 +96,7 @@ def calibrate_table(cal: Calibration, out: Path, *, quick: bool, seed: int, exec
         alone = {e: as_parameter_values(p, cal.parameters) for e, p in (fit.alone or {}).items()}
         check, runs = fit_check(cal, posterior, spec.predictive_runs, seed, pool, pool.workers,
                                 engine, alone)
-    except (KeyboardInterrupt, SystemExit, SystemError) as stop:  # Ctrl-C; the CLI's SIGTERM, SIGHUP
+    except (KeyboardInterrupt, SystemExit, SystemError) as stop:  # Ctrl-C; SIGTERM, SIGHUP
         if isinstance(stop, SystemError) and not is_interrupt(stop):
             raise
         code = stop.code if isinstance(stop, SystemExit) else 130

@@ -51,14 +51,15 @@ field's range is far below this)."""
 def yes_no_hint(error_type: str, value: Any, override: str | None = None) -> str:
     """What to say where a validation error of ``error_type`` wanted text and YAML read
     ``value`` as true/false (``full_name: No``); empty for any other error. ``override``: the
-    path of the override (``--set``, a swept value) that gave it: the shell removes quotes."""
+    path of the override (``--set``, ``--param``, a sweep's value) that gave it: typed in a
+    shell, the quotes must be inside the shell's, which it removes."""
     if error_type != "string_type" or not isinstance(value, bool):
         return ""
     hint = ("YAML reads an unquoted yes, no, on, off, true or false as true/false, so write "
             "text in quotes (e.g. \"No\"")
     if override:  # --set government.name="No": the shell takes the quotes away
         word = shell_word(override + '="No"')
-        hint += f"; on the command line, inside the shell's quotes, as in --set {word}"
+        hint += f"; typed in a shell, as after --set or --param, inside the shell's quotes: {word}"
     return hint + ")"
 
 _BASE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -164,6 +165,19 @@ class _OneLine(Dumper):
 
 _OneLine.add_representer(str, lambda dumper, text: dumper.represent_scalar(
     "tag:yaml.org,2002:str", text, style=None if text.isprintable() else '"'))
+_OneLine.add_representer(bytes, lambda dumper, data: dumper.represent_scalar(
+    "tag:yaml.org,2002:str", repr(data)))  # b'...', not base64 over lines
+_OneLine.ignore_aliases = lambda self, data: True  # a value used twice is written twice
+
+
+def _first(value: Any, n: int) -> Any:
+    """``value`` with every list and mapping in it cut to its first ``n`` entries: enough to
+    write its first ``n`` characters (each entry takes one at least)."""
+    if isinstance(value, list | tuple):
+        return [_first(v, n) for v in value[:n]]
+    if isinstance(value, dict):
+        return {k: _first(v, n) for k, v in list(value.items())[:n]}
+    return value
 
 
 def as_written(value: Any, limit: int | None = None) -> str:
@@ -172,7 +186,8 @@ def as_written(value: Any, limit: int | None = None) -> str:
     as something else in quotes (``'no'``, ``'0.5'``). Cut to ``limit`` characters. A value YAML
     cannot write (an object given through the Python API) is shown as ``str`` shows it."""
     try:
-        text = yaml.dump(value, Dumper=_OneLine, default_flow_style=True, width=math.inf,
+        text = yaml.dump(value if limit is None else _first(value, limit), Dumper=_OneLine,
+                         default_flow_style=True, width=math.inf,
                          allow_unicode=True, sort_keys=False)
     except yaml.YAMLError:
         text = str(value)

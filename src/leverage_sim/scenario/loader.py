@@ -499,7 +499,7 @@ def validate(raw: dict[str, Any], source: str, overrides: Overrides = None,
     were looked up in) is noted as the scenario's origin."""
     overrides = ov.normalise(overrides)
     try:
-        ov.apply_all(raw, overrides)
+        set_by = ov.apply_all(raw, overrides)
     except InputError as e:  # say which scenario lacks the entry (compare runs several)
         raise InputError(f"{source}: {e}") from None
     try:
@@ -509,7 +509,7 @@ def validate(raw: dict[str, Any], source: str, overrides: Overrides = None,
         total = 0
         for err in e.errors():  # only the problems shown are described (a file may hold
             if len(problems) < MAX_PROBLEMS_SHOWN:  # 100,000 unknown fields): the rest counted
-                found = _describe(err, raw, overrides)
+                found = _describe(err, raw, set_by)
                 problems += found
                 total += len(found)
             else:
@@ -559,10 +559,12 @@ def field_of(path: str) -> Any:
     return _walk(tuple(0 if isinstance(p, ov.Key) else p for p in ov.parse_path(path)))[1]
 
 
-def _describe(err: dict[str, Any], raw: dict[str, Any], overrides: Mapping[str, Any]
+def _describe(err: dict[str, Any], raw: dict[str, Any], set_by: Mapping[str, str]
               ) -> list[str]:
     """One pydantic error as readable problems (a validator may report several at once);
-    ``overrides``: those applied to ``raw``, named in the hint for a true/false one."""
+    ``set_by``: the override that set each field of ``raw`` (by position-only path,
+    :func:`~leverage_sim.scenario.overrides.apply_all`), named in the hint for a true/false
+    one."""
     loc = err["loc"]
     path = readable_loc(loc, raw)
     found = err.get("ctx", {}).get("error")
@@ -588,17 +590,18 @@ def _describe(err: dict[str, Any], raw: dict[str, Any], overrides: Mapping[str, 
         f"got {as_written(value, 60)}"
     detail = "; ".join(x for x in (summary, got) if x)
     msg += f" ({detail})" if detail else ""
-    if hint := yes_no_hint(err["type"], value, _override_of(loc, value, overrides)):  # No
+    if hint := yes_no_hint(err["type"], value, _override_of(loc, set_by)):  # No
         msg += f": {hint}"
     return [f"'{path}': {msg}" if path else msg]
 
 
-def _override_of(loc: tuple[Any, ...], value: Any, overrides: Mapping[str, Any]) -> str | None:
-    """The path of the override that set the field at ``loc`` to the true/false ``value``
-    (``--set government.name=no``), as it was given; None if none did."""
+def _override_of(loc: tuple[Any, ...], set_by: Mapping[str, str]) -> str | None:
+    """The override path that set the field at ``loc`` itself (``militias[KH].name``, not a
+    section given as a mapping), as it was given; None if no override did."""
+    by = set_by.get(ov.render_path([ov.Key(str(p)) if isinstance(p, int) else p for p in loc]))
     fields = [part for part in loc if isinstance(part, str)]
-    return next((path for path, given in overrides.items() if given is value and fields == [
-        part for part in ov.parse_path(path) if not isinstance(part, ov.Key)]), None)
+    return by if by is not None and fields == [
+        part for part in ov.parse_path(by) if not isinstance(part, ov.Key)] else None
 
 
 def _key_problem(key: Any, where: str) -> str:
@@ -621,10 +624,11 @@ def readable_loc(loc: tuple[Any, ...], raw: Any) -> str:
         if isinstance(part, int):
             entry = node[part] if isinstance(node, list) and part < len(node) else None
             name = entry.get("name") if isinstance(entry, dict) else None
+            name = name if isinstance(name, str) else None  # name: no names nothing
             if out == "events":
                 out = label(part, name)
-            else:  # by its name, by its place when it has no name as text (name: no)
-                out += f"[{name if isinstance(name, str) else part}]"
+            else:
+                out += f"[{name if name is not None else part}]"
             node = entry
         else:
             out += f".{part}" if out else str(part)

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from leverage_sim.errors import InputError
-from leverage_sim.files.safe_yaml import YAMLSyntaxError, as_written, load_text
+from leverage_sim.files.safe_yaml import YAMLSyntaxError, load_text
 from leverage_sim.scenario.renamed import current_name
 
 _TOKEN = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)|\[([^\]]+)\]|(\.)")
@@ -155,17 +155,17 @@ def normalise(overrides: Mapping[str, Any] | Iterable[str] | None) -> dict[str, 
         raise InputError(f"Overrides {overrides!r}: give a {{path: value}} mapping or "
                          "'path=value' texts, e.g. ['foreign_forces.backing=0.8'].")
     out: dict[str, Any] = {}
+    typed: dict[str, str] = {}  # each path's value as typed, for the message below
     for item in overrides:
         if not isinstance(item, str):
             raise InputError(f"Override {item!r} is not 'path=value' text, e.g. "
                              "'foreign_forces.backing=0.8' (or give a {path: value} mapping).")
         path, value = parse_assignment(item)
+        raw = (split_assignment(item) or ("", ""))[1].strip()
         if path in out:
-            raw = (split_assignment(item) or ("", ""))[1].strip()
-            raise InputError(f"Override '{path}' is given twice "
-                             f"({path}={as_written(out[path])} and {raw}); only one value can "
-                             "hold: give it once.")
-        out[path] = value
+            raise InputError(f"Override '{path}' is given twice ({path}={typed[path]} and "
+                             f"{raw}); only one value can hold: give it once.")
+        out[path], typed[path] = value, raw
     return out
 
 
@@ -182,12 +182,14 @@ def one_field_twice(paths: Iterable[str]) -> tuple[str, str, str] | None:
     return None
 
 
-def apply_all(data: dict[str, Any], overrides: Mapping[str, Any]) -> None:
+def apply_all(data: dict[str, Any], overrides: Mapping[str, Any]) -> dict[str, str]:
     """Apply every override (in order) to raw scenario data; two that set the same field are
     an :class:`InputError`, since only the last would hold: two paths to it
     (``militias[KH].autonomy`` and ``militias[0].autonomy``), or a path and a section given as a
     mapping that names it (``government.resolve=0.5`` and ``government={resolve: 0.3}``), or a
-    path into a section that another override replaces whole (``events=[]``)."""
+    path into a section that another override replaces whole (``events=[]``). Returns which
+    override set each field, by the field's position-only path (``militias[0].name`` →
+    ``militias[KH].name``)."""
     seen: dict[str, str] = {}
     for path, value in overrides.items():
         for where in apply(data, path, value):
@@ -197,6 +199,7 @@ def apply_all(data: dict[str, Any], overrides: Mapping[str, Any]) -> None:
                                  f"({min(clash, where, key=len)}), so only the last would "
                                  "hold: give it once.")
             seen[where] = path
+    return seen
 
 
 def _overlap(a: str, b: str) -> bool:

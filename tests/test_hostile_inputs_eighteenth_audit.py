@@ -20,6 +20,13 @@ messages, text YAML reads as true/false given with ``--set``):
   line's form, quotes inside the shell's: ``--set 'government.name="No"'``;
 - a militia's own name set so (``--set militias[KH].name=no``) named it ``militias[False]`` in
   the message: an entry whose name is not text is now named by its place (``militias[0]``).
+
+Found by the review of these fixes: a process started with SIGTERM ignored gave pool workers
+that ignored it too (their pool stops them with SIGTERM: a 28 s wait), so only SIGHUP is left
+ignored when started so; the hint named the first override of a field's name in any entry, not
+the one that set it (``militias[KH].full_name`` for AAH's), and a section given whole; bytes
+were written over two lines, shared values with YAML anchors, and long values written whole
+before being cut; an override given twice showed its first value as read, not as typed.
 """
 
 from __future__ import annotations

@@ -63,6 +63,8 @@ def test_interrupted_calibration_resumes_to_the_uninterrupted_posterior(
         pytest.skip("the calibration finished before the signal")
     assert cut.returncode == code, cut.stderr
     assert "Traceback" not in cut.stderr and "--resume" in cut.stderr
+    # worded as the table method's stop (test_calibration_table)
+    assert ("Interrupted: " if code == 130 else "Stopped by SIGTERM: ") in cut.stderr
     assert calibrate(config, out, "--resume") == 0
     for name in ("posterior.parquet", "diagnostics.csv"):
         a = pd.read_parquet(out / name) if name.endswith("parquet") else pd.read_csv(out / name)

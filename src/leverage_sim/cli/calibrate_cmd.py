@@ -92,7 +92,7 @@ def main(args: argparse.Namespace) -> int:
         kept = (f"the {done} generation{'s' * (done != 1)} done are kept in {out / HISTORY} "
                 f"and {out / 'posterior.parquet'} holds generation {done - 1}" if done else
                 "no generation had finished yet")
-        print(f"\nInterrupted ({result.outcome.reason}): {kept}. Continue with:\n  "
+        print(f"\n{_stopped(code)}: {kept}. Continue with:\n  "
               f"{_resume(args, out)}", file=sys.stderr)
         return code
     print(f"\nCalibrated {len(result.calibration.parameters)} parameters to "
@@ -109,14 +109,18 @@ def _resume(args: argparse.Namespace, out: Path) -> str:
             + (f" --seed {args.seed}" if args.seed is not None else ""))
 
 
+def _stopped(code: int) -> str:
+    """How a stopped calibration's message begins, by its exit code: ``Interrupted`` (Ctrl-C)
+    or ``Stopped by SIGTERM`` (``SIGHUP``)."""
+    return "Interrupted" if code == 130 else f"Stopped by {STOPPED_BY.get(code, 'a signal')}"
+
+
 def _table_message(args: argparse.Namespace, out: Path, result) -> int:
     """What a table-method calibration says when it ends; the exit code."""
     from leverage_sim.calibration.table_run import CHECKPOINT
 
     if result.status == "interrupted":
-        how = ("Interrupted" if result.exit_code == 130 else
-               f"Stopped by {STOPPED_BY.get(result.exit_code, 'a signal')}")
-        print(f"\n{how}: the simulations done are kept in {out / CHECKPOINT}. Continue "
+        print(f"\n{_stopped(result.exit_code)}: the simulations done are kept in {out / CHECKPOINT}. Continue "
               f"with:\n  {_resume(args, out)}", file=sys.stderr)
         return result.exit_code
     fit = result.fit

@@ -23,9 +23,9 @@ import pytest
 from leverage_sim.simulation.fastpath import day as fastday
 from leverage_sim.simulation.fastpath import layout as L
 
+from . import test_wiring_twentythird_audit as twentythird
 from .test_wiring_fifteenth_audit import _logs
 from .test_wiring_fifth_audit import (
-    CERTAIN_TO_HOLD,
     FULL_RELENT,
     NAMES,
     NO_ATTACKS,
@@ -37,12 +37,9 @@ from .test_wiring_fifth_audit import (
 )
 from .test_wiring_seventh_audit import _raid
 
-STANDING_MUSTER = {**NO_ATTACKS, **NO_THREATS, **CERTAIN_TO_HOLD,
-                   "militias[KH].stake_reference": 0.0001, "militias[KH].clash_propensity": 0.0,
-                   "government.threat_sensitivity": 0.0, "foreign_forces.backing": 0.0,
-                   "events": [_raid()]}
-"""KH musters against a raid of 14 on day 0 and the government holds it for days (no threat
-weighs on it, KH never clashes), the US never stepping in."""
+STANDING_MUSTER = {**twentythird.STANDING_MUSTER, "foreign_forces.backing": 0.0}
+"""The twenty-third audit's standing muster (KH musters against a raid of 14 on day 0 and the
+government holds it for days), the US never stepping in."""
 RELENT = {**NO_ATTACKS, **NO_THREATS, **FULL_RELENT, "events": [_raid()]}
 """KH musters against a raid of 14 on day 0; the government relents on day 1, keeping none."""
 

@@ -23,6 +23,13 @@ def stop_reason(stop: BaseException) -> str | None:
     return STOPPED_BY.get(stop.code) if isinstance(stop, SystemExit) else None
 
 
+def stopped_how(reason: str | None) -> str:
+    """How a message says a verb stopped, from its :func:`stop_reason`: ``interrupted``
+    (Ctrl-C), ``stopped by SIGTERM`` (or another signal), ``stopped`` (no reason)."""
+    return ("interrupted" if reason == "Ctrl-C" else f"stopped by {reason}" if reason
+            else "stopped")
+
+
 def stop_signals() -> list[signal.Signals]:
     """The signals of :data:`STOP_SIGNALS` this process acts on: SIGTERM always (``kill``, and
     how a pool stops its workers), SIGHUP unless the process was started with it ignored

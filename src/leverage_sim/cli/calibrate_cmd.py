@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from leverage_sim.cli.common import add_executor_args, add_force_arg, engine_line, seed_arg
-from leverage_sim.errors import STOP_SIGNALS, STOPPED_BY
+from leverage_sim.errors import STOP_SIGNALS, STOPPED_BY, stopped_how
 from leverage_sim.files.output_dir import claim_output
 from leverage_sim.files.safe_text import shell_word, visible
 
@@ -111,8 +111,10 @@ def _resume(args: argparse.Namespace, out: Path) -> str:
 
 def _stopped(code: int) -> str:
     """How a stopped calibration's message begins, by its exit code: ``Interrupted`` (Ctrl-C)
-    or ``Stopped by SIGTERM`` (``SIGHUP``)."""
-    return "Interrupted" if code == 130 else f"Stopped by {STOPPED_BY.get(code, 'a signal')}"
+    or ``Stopped by SIGTERM`` (``SIGHUP``), worded as a sweep's
+    (:func:`~leverage_sim.errors.stopped_how`)."""
+    how = stopped_how(STOPPED_BY.get(code, "a signal"))
+    return how[:1].upper() + how[1:]
 
 
 def _table_message(args: argparse.Namespace, out: Path, result) -> int:
@@ -120,8 +122,8 @@ def _table_message(args: argparse.Namespace, out: Path, result) -> int:
     from leverage_sim.calibration.table_run import CHECKPOINT
 
     if result.status == "interrupted":
-        print(f"\n{_stopped(result.exit_code)}: the simulations done are kept in {out / CHECKPOINT}. Continue "
-              f"with:\n  {_resume(args, out)}", file=sys.stderr)
+        print(f"\n{_stopped(result.exit_code)}: the simulations done are kept in "
+              f"{out / CHECKPOINT}. Continue with:\n  {_resume(args, out)}", file=sys.stderr)
         return result.exit_code
     fit = result.fit
     cover = fit.coverage.table["cover_90"]

@@ -37,6 +37,11 @@ def visible(text: str) -> str:
     return _CONTROL.sub(_escape, text)
 
 
+def shortened(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters for a message, ending in ``...`` when cut."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def shell_word(text: object) -> str:
     """``text`` (a path, a name) as one word of a command a message tells the user to run:
     quoted when it holds a space or a character the shell reads (``'my results'``, not ``my

@@ -35,7 +35,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from leverage_sim.errors import InputError
-from leverage_sim.files.safe_text import shell_word, visible
+from leverage_sim.files.safe_text import shell_word, shortened, visible
 
 MAX_BYTES = 16 * 2**20
 """Largest YAML file read (16 MiB; the shipped scenarios are under 20 kB)."""
@@ -192,7 +192,7 @@ def as_written(value: Any, limit: int | None = None) -> str:
     except yaml.YAMLError:
         text = str(value)
     text = text.removesuffix("\n").removesuffix("\n...")  # a lone value's end of document
-    return text if limit is None or len(text) <= limit else text[: limit - 3] + "..."
+    return text if limit is None else shortened(text, limit)
 
 
 def load_text(text: str, source: str) -> Any:

@@ -22,6 +22,7 @@ from typing import Any
 from pydantic import ValidationError, model_validator
 from pydantic.fields import FieldInfo
 
+from leverage_sim.files.safe_text import shortened
 from leverage_sim.files.safe_yaml import as_written
 from leverage_sim.scenario.renamed import current_name
 from leverage_sim.scenario.schema_base import Strict, field_summary, numeric_type, param, retired
@@ -354,8 +355,7 @@ def _field_problem(path: str, err: Any, info: FieldInfo | None) -> str:
 
 def short_repr(value: Any, limit: int = 60) -> str:
     """``repr(value)``, cut to ``limit`` characters for messages."""
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    return shortened(repr(value), limit)
 
 
 def _set_problems(where: str, ev: Strict, scenario: Strict) -> list[str]:

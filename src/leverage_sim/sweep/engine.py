@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pydantic import ValidationError
 
-from leverage_sim.errors import InputError, stop_reason
+from leverage_sim.errors import InputError, stop_reason, stopped_how
 from leverage_sim.files.environment import env_flag
 from leverage_sim.files.inputs_hash import file_sha256
 from leverage_sim.files.output_dir import (
@@ -705,9 +705,7 @@ def _stopped(store: SweepStore, manifest: dict[str, Any], total: int, e: BaseExc
         return OutputError(f"{describe_os_error(e, store.out, kept=True)} {hint}")
     if isinstance(e, InputError):
         return type(e)(f"{e} {hint}")
-    how = ("interrupted" if signalled == "Ctrl-C" else f"stopped by {signalled}" if signalled
-           else "stopped")
-    print(f"\nSweep {how}: {hint}", file=sys.stderr)
+    print(f"\nSweep {stopped_how(signalled)}: {hint}", file=sys.stderr)
     return e
 
 

@@ -62,6 +62,10 @@ def check_arguments(name: str, arguments: dict[str, Any]) -> None:
 
 
 ACTIONS = {
+    "air_support": "a day of a fight in which the foreign force's air power fights beside the "
+                   "government (actor: the foreign force; target: the militia); value: the "
+                   "militia's dead of the day its share of the government side's strength "
+                   "accounts for (an expected count, not a whole number)",
     "attack": "a militia attacks a site of the foreign force; value: the foreign force's dead",
     "backing": "the foreign force steps in to a standoff or fight (target: the militia); "
                "value 1",
@@ -113,7 +117,7 @@ STATE_ACTORS = ("government", "patron", "foreign_forces")
 """Actors in the event log besides the militias (named as in the scenario)."""
 YES_NO = frozenset({"occurred"})
 """Statistics whose value is 1 (it happened) or 0 (it did not)."""
-_ACTION_ARGS = ("action", "response")
+_ACTION_ARGS = ("action", "response", "of_action")
 _DATE_ARGS = ("start", "end", "after", "window_start", "window_end")
 _WINDOWS = ((("start", "after"), "end"), (("window_start",), "window_end"))
 """The date arguments that open a window of the run and the one that closes it: ``start`` (or
@@ -123,7 +127,7 @@ _DAY_ARGS = ("cap", "within_days")
 _NUMBER_ARGS = ("min_value",)
 """Arguments that are numbers (compared with an event's value)."""
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
-SHARES = frozenset({"share_in_window", "followed_by"})
+SHARES = frozenset({"share_in_window", "share_of_total", "followed_by"})
 """Statistics whose value is a share, 0 to 1."""
 WHOLE = frozenset({"count", "occurred", "days_until"})
 """Statistics whose value is a whole number (``days_until``'s cap is one)."""
@@ -374,6 +378,18 @@ def share_in_window(tables: RunTables, action: str, start: dt.date, end: dt.date
     part = count(tables, action, exclude_targets=exclude_targets, start=window_start,
                  end=window_end)
     return part / whole if whole else 0.0
+
+
+@register
+def share_of_total(tables: RunTables, action: str, of_action: str, target: str | None = None,
+                   start: dt.date | None = None, end: dt.date | None = None) -> float:
+    """The sum of ``value`` over ``action`` events as a share of the sum over ``of_action``
+    events (each of ``target``, dated ``start`` to ``end``; 0 when the second is 0, at most 1:
+    the first is meant to be a part of the second), e.g. the share of a fight's dead that the foreign
+    force's air power accounts for (``air_support`` of ``fighting``)."""
+    whole = total(tables, of_action, target=target, start=start, end=end)
+    part = total(tables, action, target=target, start=start, end=end)
+    return min(1.0, part / whole) if whole > 0 else 0.0
 
 
 @register

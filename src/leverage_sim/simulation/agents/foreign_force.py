@@ -51,6 +51,11 @@ class ForeignForce(mesa.Agent):
                                             self.ground_multiplier, self.air_support)
 
     @property
+    def air_strength(self) -> float:
+        """The air part of :attr:`standoff_strength` (personnel-equivalent)."""
+        return backing.us_air_strength(self.presence, self.air_support)
+
+    @property
     def us_pressure(self) -> float:
         """How hard recent losses press the US (and, through it, the government) to act, 0–1."""
         return backing.us_pressure(self.remembered_casualties, self.casualty_tolerance)

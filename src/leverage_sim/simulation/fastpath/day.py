@@ -23,6 +23,7 @@ from numba.typed import List
 
 from leverage_sim.simulation.agents.government import ATTACK_MEMORY_DAYS
 from leverage_sim.simulation.fastpath.layout import (
+    A_AIR_SUPPORT,
     A_ATTACK,
     A_BACKING,
     A_CEASEFIRE,
@@ -136,6 +137,7 @@ from leverage_sim.simulation.fastpath.layout import (
     HOSTILITY,
     INSTIGATION,
     INTERCEPTION,
+    K_AIR_SUPPORT,
     K_ALL_TROOPS_LOST,
     K_ATTACK,
     K_ATTACK_BY,
@@ -429,6 +431,12 @@ def push(w, m, i):
 def standoff_strength(w):
     """``ForeignForce.standoff_strength``."""
     return backing.us_standoff_strength(int(w[PRESENCE]), w[STANDOFF_SHARE], w[GROUND], w[AIR])
+
+
+@jitable
+def air_strength(w):
+    """``ForeignForce.air_strength``."""
+    return backing.us_air_strength(int(w[PRESENCE]), w[AIR])
 
 
 @jitable
@@ -830,6 +838,10 @@ def fight_day(rng, day, w, m, so, ev, s):
     raise_escalation(w, ESC_PER_CLASH)
     record(ev, day, STR_GOVERNMENT, A_FIGHTING, militia_name(i),
            government_killed + militia_killed, K_FIGHTING, government_killed, militia_killed)
+    by_air = operation.attributed_losses(militia_killed, us * air_strength(w), s_gov)
+    if by_air > 0:
+        record(ev, day, STR_FOREIGN_FORCES, A_AIR_SUPPORT, militia_name(i), by_air,
+               K_AIR_SUPPORT, by_air)
     observe_world(w, GR_ALPHA, True)
     s_gov, s_mil = fight_strengths(w, m, so, s, us, engaged(w, so, s))
     actual = standoff.contest_ratio(s_gov, s_mil)

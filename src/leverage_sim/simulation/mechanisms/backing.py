@@ -56,14 +56,22 @@ def air_support_share(presence: int) -> float:
 
 
 @jitable
+def us_air_strength(presence: int, air_support: float) -> float:
+    """The air part of ``U`` (personnel-equivalent): the ``air_support`` that ``presence``
+    troops can base and direct; 0 with no troops."""
+    if presence <= 0:
+        return 0.0
+    return air_support * air_support_share(presence)
+
+
+@jitable
 def us_standoff_strength(presence: int, standoff_share: float, ground_multiplier: float,
                          air_support: float) -> float:
     """``U`` (personnel-equivalent): committable troops × their worth, plus the air support
     the troops in country can direct."""
     if presence <= 0:
         return 0.0
-    return (presence * standoff_share * ground_multiplier
-            + air_support * air_support_share(presence))
+    return presence * standoff_share * ground_multiplier + us_air_strength(presence, air_support)
 
 
 @jitable

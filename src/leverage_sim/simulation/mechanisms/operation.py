@@ -65,7 +65,14 @@ Each day of a fight (from the day after it opens; played by
    ``government.combat_lethality`` and ``λ_m`` = ``militias[].combat_lethality`` (killed per day
    per personnel-equivalent of the enemy). The militia's dead are lost fighters (recovering
    over its ``recovery_days``); the government's dead (drawn among the ``T_e`` engaged) leave
-   ``T``.
+   ``T``. Under the square law every personnel-equivalent of a side kills alike, so each part
+   of ``S_g`` accounts for its share of the militia's dead (:func:`attributed_losses`): the
+   foreign force's air power, ``b × air_support × presence / (presence + 500)``
+   (:func:`.backing.us_air_strength`), is logged each day it accounts for any (the
+   ``air_support`` event, an expected count, not a draw) — what a record that splits a
+   fight's dead by weapon can be compared with (Sadr City 2008: Hellfire missiles from
+   helicopters and drones killed "over 251 people" in Baghdad from late March to 22 May, the
+   Washington Post, 2008-05-23).
 3. **Desertion**: ``Binomial(T, d)`` of the government's troops desert or refuse to fight,
 
        d = desertion_rate × (1 − force_cohesion) × (1 − p + LOSS_WEIGHT × government losses / T₀)
@@ -168,6 +175,16 @@ def draw_losses(rng: np.random.Generator, force: int, lethality: float,
     if force <= 0:
         return 0
     return int(rng.binomial(force, min(1.0, lethality * enemy_strength / force)))
+
+
+@jitable
+def attributed_losses(killed: int, part: float, strength: float) -> float:
+    """The share of a day's ``killed`` (persons) that ``part`` of the killing side's
+    ``strength`` (both personnel-equivalents) accounts for: ``killed × part / strength``, an
+    expected count (0 when ``strength`` is 0; the module's step 2)."""
+    if strength <= 0.0:
+        return 0.0
+    return killed * part / strength
 
 
 @jitable

@@ -62,10 +62,6 @@ def check_arguments(name: str, arguments: dict[str, Any]) -> None:
 
 
 ACTIONS = {
-    "air_support": "a day of a fight in which the foreign force's air power fights beside the "
-                   "government (actor: the foreign force; target: the militia); value: the "
-                   "militia's dead of the day its share of the government side's strength "
-                   "accounts for (an expected count, not a whole number)",
     "attack": "a militia attacks a site of the foreign force; value: the foreign force's dead",
     "backing": "the foreign force steps in to a standoff or fight (target: the militia); "
                "value 1",
@@ -86,6 +82,10 @@ ACTIONS = {
     "hold_firm": "the government wins a standoff or fight (the militia disperses, stands "
                  "down or leaves the streets; target: the militia); value 1",
     "interception": "an attack on a site is intercepted (actor: the foreign force); value 1",
+    "killed_by_air": "the militia's dead of a day of fighting that the foreign force's air "
+                     "power accounts for, its share of the government side's strength (actor: "
+                     "the foreign force; target: the militia; logged when above 0); value: "
+                     "those dead (an expected count, not a whole number)",
     "muster": "a militia musters fighters against a raid, or joins another's muster or fight; "
               "value: the fighters",
     "operation": "the government opens an operation (scripted; target: the militia); value: "
@@ -199,6 +199,9 @@ def check_values(name: str, arguments: dict[str, Any], militias: list[str],
     for key in _ACTION_ARGS:
         if key in arguments:
             check(key, arguments[key], LOGGED_ACTIONS)
+    if "of_action" in arguments and arguments.get("action") == arguments["of_action"]:
+        problems.append(f"action and of_action are both '{arguments['action']}', a total over "
+                        "itself (always 1): give the part as action and the whole as of_action")
     if arguments.get("actor") is not None:
         check("actor", arguments["actor"], actors)
     if arguments.get("target") is not None:
@@ -384,12 +387,11 @@ def share_in_window(tables: RunTables, action: str, start: dt.date, end: dt.date
 def share_of_total(tables: RunTables, action: str, of_action: str, target: str | None = None,
                    start: dt.date | None = None, end: dt.date | None = None) -> float:
     """The sum of ``value`` over ``action`` events as a share of the sum over ``of_action``
-    events (each of ``target``, dated ``start`` to ``end``; 0 when the second is 0, at most 1:
-    the first is meant to be a part of the second), e.g. the share of a fight's dead that the foreign
-    force's air power accounts for (``air_support`` of ``fighting``)."""
+    events (each of ``target``, dated ``start`` to ``end``; 0 when the second is 0; 0 to 1
+    when the first action's values are a part of the second's), e.g. the share of a fight's dead that the foreign
+    force's air power accounts for (``killed_by_air`` of ``fighting``)."""
     whole = total(tables, of_action, target=target, start=start, end=end)
-    part = total(tables, action, target=target, start=start, end=end)
-    return min(1.0, part / whole) if whole > 0 else 0.0
+    return total(tables, action, target=target, start=start, end=end) / whole if whole else 0.0
 
 
 @register

@@ -16,8 +16,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "statistics", help="list the statistics and event-log actions an episode's facts use",
         description="What an episode's facts may measure (docs/calibration.md, Files): each "
         "statistic (a fact's `statistic:`) with its arguments and what it gives, then each "
-        "action the model writes to the event log (a fact's `action:` or `response:`) with "
-        "what one event of it is and what its value holds (`total` sums it, `largest` takes "
+        "action the model writes to the event log (a fact's `action:`, `of_action:` or "
+        "`response:`) with what one event of it is and what its value holds (`total` sums it, `largest` takes "
         "its maximum). Actors and targets are the scenario's militias and sites, `government`, "
         "`patron` and `foreign_forces`; dates are YYYY-MM-DD.",
         epilog="example: leverage-sim statistics")
@@ -77,7 +77,7 @@ def main(args: argparse.Namespace) -> int:
         print(f"\n  {r['signature']} -> {r['gives']}")
         print(_fill(r["meaning"], " " * 6, " " * 6))
     print("\n" + _fill(FILTERS, "", ""))
-    print("\nActions of the event log (a fact's `action:` or `response:`):\n")
+    print("\nActions of the event log (a fact's `action:`, `of_action:` or `response:`):\n")
     width = max(map(len, st.ACTIONS))
     for action, meaning in st.ACTIONS.items():
         print(_fill(meaning, f"  {action:<{width}}  ", " " * (width + 4)))

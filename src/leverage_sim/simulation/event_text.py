@@ -123,7 +123,7 @@ def fighting(government_killed: int, militia_killed: int) -> str:
             "militia fighters killed")
 
 
-def air_support(killed: float, force: str) -> str:
+def killed_by_air(killed: float, force: str) -> str:
     return (f"{force} air power fights beside the government: {killed:.1f} of the day's "
             "militia dead are its share")
 
@@ -262,7 +262,7 @@ KINDS: tuple[tuple[Callable[..., str], str], ...] = (
     (expulsion_vote, "f"),
     (truce_ordered, "f"), (redeploy, "ffi"),
     (all_troops_lost, ""), (not_possible, "si"), (talks, "sfi"), (concedes, "s"),
-    (nothing_to_back, ""), (stands_down, "f"), (won_stands_down, "s"), (air_support, "fF"),
+    (nothing_to_back, ""), (stands_down, "f"), (won_stands_down, "s"), (killed_by_air, "fF"),
 )
 """Kind number (the position) → (function, argument types): ``s`` a string (its number in the
 run's string table), ``i`` an integer, ``f`` a float, ``b`` a yes/no, each from the next figure;

@@ -104,7 +104,8 @@ def fight_day(model: World, s: Standoff) -> None:
                  government_killed + militia_killed)
     by_air = op.attributed_losses(militia_killed, us * model.foreign_force.air_strength, s_gov)
     if by_air > 0:
-        model.record("foreign_forces", "air_support", s.militia, event_text.air_support(by_air, model.foreign_force.label),
+        model.record("foreign_forces", "killed_by_air", s.militia,
+                     event_text.killed_by_air(by_air, model.foreign_force.label),
                      by_air)
     gov.resistance_belief.observe(True)  # the militia fought back today
     # 3. Desertion: rises with losses and a contest going badly, falls with cohesion.

@@ -23,7 +23,6 @@ from numba.typed import List
 
 from leverage_sim.simulation.agents.government import ATTACK_MEMORY_DAYS
 from leverage_sim.simulation.fastpath.layout import (
-    A_AIR_SUPPORT,
     A_ATTACK,
     A_BACKING,
     A_CEASEFIRE,
@@ -36,6 +35,7 @@ from leverage_sim.simulation.fastpath.layout import (
     A_FIGHTING,
     A_HOLD_FIRM,
     A_INTERCEPTION,
+    A_KILLED_BY_AIR,
     A_MUSTER,
     A_OPERATION,
     A_PUBLIC_THREAT,
@@ -137,7 +137,6 @@ from leverage_sim.simulation.fastpath.layout import (
     HOSTILITY,
     INSTIGATION,
     INTERCEPTION,
-    K_AIR_SUPPORT,
     K_ALL_TROOPS_LOST,
     K_ATTACK,
     K_ATTACK_BY,
@@ -154,6 +153,7 @@ from leverage_sim.simulation.fastpath.layout import (
     K_HOLDS_FOR_NOW,
     K_INTERCEPTION_NOW,
     K_JOINS_MUSTER,
+    K_KILLED_BY_AIR,
     K_MEMBERS_ARRESTED,
     K_MUSTERED,
     K_NOT_POSSIBLE,
@@ -840,8 +840,8 @@ def fight_day(rng, day, w, m, so, ev, s):
            government_killed + militia_killed, K_FIGHTING, government_killed, militia_killed)
     by_air = operation.attributed_losses(militia_killed, us * air_strength(w), s_gov)
     if by_air > 0:
-        record(ev, day, STR_FOREIGN_FORCES, A_AIR_SUPPORT, militia_name(i), by_air,
-               K_AIR_SUPPORT, by_air)
+        record(ev, day, STR_FOREIGN_FORCES, A_KILLED_BY_AIR, militia_name(i), by_air,
+               K_KILLED_BY_AIR, by_air)
     observe_world(w, GR_ALPHA, True)
     s_gov, s_mil = fight_strengths(w, m, so, s, us, engaged(w, so, s))
     actual = standoff.contest_ratio(s_gov, s_mil)

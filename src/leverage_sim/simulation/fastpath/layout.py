@@ -243,12 +243,12 @@ scripted ``set`` writes (``patron.instigation`` sets :data:`BASE_INSTIGATION`)."
 ACTIONS = ("raid", "comply", "muster", "standoff", "public_threat", "release", "backing",
            "hold_firm", "relent", "clash", "attack", "interception", "strike", "drawdown",
            "withdrawal", "deploy_defence", "truce", "set", "operation", "fighting", "defection",
-           "ceasefire", "expulsion_vote", "redeploy", "skipped", "talks", "air_support")
+           "ceasefire", "expulsion_vote", "redeploy", "skipped", "talks", "killed_by_air")
 """Action names; an event row holds the position."""
 (A_RAID, A_COMPLY, A_MUSTER, A_STANDOFF, A_PUBLIC_THREAT, A_RELEASE, A_BACKING, A_HOLD_FIRM,
  A_RELENT, A_CLASH, A_ATTACK, A_INTERCEPTION, A_STRIKE, A_DRAWDOWN, A_WITHDRAWAL,
  A_DEPLOY_DEFENCE, A_TRUCE, A_SET, A_OPERATION, A_FIGHTING, A_DEFECTION,
- A_CEASEFIRE, A_EXPULSION_VOTE, A_REDEPLOY, A_SKIPPED, A_TALKS, A_AIR_SUPPORT) = range(len(ACTIONS))
+ A_CEASEFIRE, A_EXPULSION_VOTE, A_REDEPLOY, A_SKIPPED, A_TALKS, A_KILLED_BY_AIR) = range(len(ACTIONS))
 
 FIXED_STRINGS = ("government", "foreign_forces", "patron")
 """The first entries of a run's string table (actor and target names, notes, fixed texts); then
@@ -267,7 +267,7 @@ STR_FIRST_MILITIA = 6
  K_DESERTED, K_CEASEFIRE, K_WON_WITHDRAWS, K_WON_CEASEFIRE, K_WON_FIGHT_OVER, K_FIGHT_OVER,
  K_HALTS, K_EXPULSION_VOTE, K_TRUCE_ORDERED, K_REDEPLOY, K_ALL_TROOPS_LOST,
  K_NOT_POSSIBLE, K_TALKS, K_CONCEDES, K_NOTHING_TO_BACK, K_STANDS_DOWN,
- K_WON_STANDS_DOWN, K_AIR_SUPPORT) = range(41)
+ K_WON_STANDS_DOWN, K_KILLED_BY_AIR) = range(41)
 KIND_NAMES = ("text", "members_arrested", "mustered", "standoff_opened", "public_threat",
               "joins_muster", "released", "transferred", "holds_for_now", "clash", "won_disperses",
               "won_after_clash", "after_clash", "attack", "attack_by", "strike", "political_cost",
@@ -275,7 +275,7 @@ KIND_NAMES = ("text", "members_arrested", "mustered", "standoff_opened", "public
               "fighting", "deserted", "ceasefire", "won_withdraws", "won_ceasefire",
               "won_fight_over", "fight_over", "halts", "expulsion_vote", "truce_ordered",
               "redeploy", "all_troops_lost", "not_possible", "talks", "concedes",
-              "nothing_to_back", "stands_down", "won_stands_down", "air_support")
+              "nothing_to_back", "stands_down", "won_stands_down", "killed_by_air")
 """The function names in :data:`leverage_sim.simulation.event_text.KINDS`, in the order of ``K_*``."""
 
 # scripted events: one row each (day, action, figures, strings)

@@ -69,7 +69,7 @@ Each day of a fight (from the day after it opens; played by
    of ``S_g`` accounts for its share of the militia's dead (:func:`attributed_losses`): the
    foreign force's air power, ``b × air_support × presence / (presence + 500)``
    (:func:`.backing.us_air_strength`), is logged each day it accounts for any (the
-   ``air_support`` event, an expected count, not a draw) — what a record that splits a
+   ``killed_by_air`` event, an expected count, not a draw) — what a record that splits a
    fight's dead by weapon can be compared with (Sadr City 2008: Hellfire missiles from
    helicopters and drones killed "over 251 people" in Baghdad from late March to 22 May, the
    Washington Post, 2008-05-23).

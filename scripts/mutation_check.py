@@ -65,7 +65,7 @@ MODEL_TESTS = (  # agent-path and fast tests first: with -x the first failure en
     "tests/test_wiring_nineteenth_audit.py", "tests/test_wiring_twentieth_audit.py",
     "tests/test_wiring_twentyfirst_audit.py", "tests/test_wiring_twentysecond_audit.py",
     "tests/test_wiring_twentythird_audit.py", "tests/test_wiring_twentyfourth_audit.py",
-    "tests/test_fight_engagement.py",
+    "tests/test_fight_engagement.py", "tests/test_air_attribution.py",
     "tests/test_militia_loss_sensitivity.py",
     "tests/test_calibration_statistics.py",  # the episode statistics (eighth audit on): seconds
     "tests/test_model_timing.py", "tests/test_long_run.py",
@@ -263,8 +263,8 @@ MUTATIONS: tuple[Mutation, ...] = (
        "- expected_resolve + expected_backing")),
     M("us_strength_ignores_presence", "what stepping in adds ignores the troops in country "
       "(a stale 5,200)",
-      (MECH + "backing.py", "return (presence * standoff_share * ground_multiplier",
-       "return (5200 * standoff_share * ground_multiplier")),
+      (MECH + "backing.py", "return presence * standoff_share * ground_multiplier",
+       "return 5200 * standoff_share * ground_multiplier")),
     M("step_in_expulsion_sign", "expulsion pressure makes the US likelier to step in",
       (MECH + "backing.py", "- expulsion_pressure + us_pressure",
        "+ expulsion_pressure + us_pressure")),
@@ -1050,8 +1050,8 @@ MUTATIONS: tuple[Mutation, ...] = (
        "S_STEP_IN_DAY] and so[s, S_FIGHTING] == 0:"))),
     M("air_support_unscaled_by_presence", "air support counts in full whatever the troops in "
       "country (its share by presence dropped): a token presence steps in with all its air power",
-      (MECH + "backing.py", "            + air_support * air_support_share(presence))",
-       "            + air_support)")),
+      (MECH + "backing.py", "    return air_support * air_support_share(presence)",
+       "    return air_support")),
     # fights: desertion; an operation's cost to the patron's temper
     M("deserters_stay_in_the_fight", "deserters are logged but not taken out of the troops "
       "still fighting: the force never melts away",
@@ -1209,8 +1209,8 @@ MUTATIONS: tuple[Mutation, ...] = (
     # what stepping in brings and costs
     M("standoff_strength_all_troops", "every US soldier in country counts in a standoff (the "
       "standoff_share of committable troops dropped from U)",
-      (MECH + "backing.py", "    return (presence * standoff_share * ground_multiplier",
-       "    return (presence * ground_multiplier")),
+      (MECH + "backing.py", "    return presence * standoff_share * ground_multiplier",
+       "    return presence * ground_multiplier")),
     M("step_in_expulsion_unclamped", "a step-in's expulsion pressure is not capped at 1: "
       "repeated interventions push the index past its scale",
       (MECH + "backing.py", "    return (clamp(expulsion_pressure + step_in_expulsion_pressure),",
@@ -2427,8 +2427,8 @@ MUTATIONS: tuple[Mutation, ...] = (
        "motive = 1.0 + attack_response * attacks_per_month")),
     M("us_strength_ignores_ground_multiplier", "what stepping in adds counts each committed US "
       "soldier as one loyal-force equivalent (ground_multiplier dropped)",
-      (MECH + "backing.py", "    return (presence * standoff_share * ground_multiplier\n",
-       "    return (presence * standoff_share\n")),
+      (MECH + "backing.py", "    return presence * standoff_share * ground_multiplier + ",
+       "    return presence * standoff_share + ")),
     # strikes
     M("strikes_cost_no_cohesion", "a US strike kills fighters but costs the struck militia no "
       "cohesion (the line applying it dropped)",
@@ -3035,6 +3035,34 @@ MUTATIONS: tuple[Mutation, ...] = (
        "return standoff.kept_in_negotiation(self.model.rng, self.model.militia(militia).detained,"),
       (DAY, "kept = standoff.kept_in_negotiation(rng, int(m[i, CUSTODY]), believed, w[LEVERAGE])",
        "kept = standoff.kept_in_negotiation(rng, int(m[i, DETAINED]), believed, w[LEVERAGE])")),
+    # who killed a fight's dead (mechanism 8, step 2: the killed_by_air event)
+    M("air_kills_before_the_step_in", "air power is credited with dead on days of fighting "
+      "before the foreign force stepped in (the step-in gate dropped)",
+      (PKG + "standoffs.py", "us * model.foreign_force.air_strength, s_gov)",
+       "model.foreign_force.air_strength, s_gov)"),
+      (DAY, "us * air_strength(w), s_gov)", "air_strength(w), s_gov)")),
+    M("air_kills_of_both_sides", "the air share is taken of both sides' dead, the "
+      "government's own included",
+      (PKG + "standoffs.py", "op.attributed_losses(militia_killed, us",
+       "op.attributed_losses(militia_killed + government_killed, us"),
+      (DAY, "operation.attributed_losses(militia_killed, us",
+       "operation.attributed_losses(militia_killed + government_killed, us")),
+    M("air_kills_of_the_whole_US_strength", "all of what stepping in adds (ground troops too) "
+      "is credited as air power",
+      (PKG + "standoffs.py", "us * model.foreign_force.air_strength, s_gov)",
+       "us * model.foreign_force.standoff_strength, s_gov)"),
+      (DAY, "us * air_strength(w), s_gov)", "us * standoff_strength(w), s_gov)")),
+    M("air_kills_over_both_strengths", "the air share is of both sides' strength, not of the "
+      "government side's that did the killing",
+      (PKG + "standoffs.py", "us * model.foreign_force.air_strength, s_gov)",
+       "us * model.foreign_force.air_strength, s_gov + s_mil)"),
+      (DAY, "us * air_strength(w), s_gov)", "us * air_strength(w), s_gov + s_mil)")),
+    M("air_kills_inverted", "a part's share of the dead is the whole over the part",
+      (MECH + "operation.py", "    return killed * part / strength",
+       "    return killed * strength / part if part > 0.0 else 0.0")),
+    M("share_of_total_inverted", "share_of_total divides the whole by the part",
+      (STATS, "return total(tables, action, target=target, start=start, end=end) / whole if whole else 0.0",
+       "return whole / total(tables, action, target=target, start=start, end=end) if whole else 0.0")),
 )
 
 

@@ -388,8 +388,8 @@ def share_of_total(tables: RunTables, action: str, of_action: str, target: str |
                    start: dt.date | None = None, end: dt.date | None = None) -> float:
     """The sum of ``value`` over ``action`` events as a share of the sum over ``of_action``
     events (each of ``target``, dated ``start`` to ``end``; 0 when the second is 0; 0 to 1
-    when the first action's values are a part of the second's), e.g. the share of a fight's dead that the foreign
-    force's air power accounts for (``killed_by_air`` of ``fighting``)."""
+    when the first action's values are a part of the second's), e.g. the share of a fight's
+    dead that the foreign force's air power accounts for (``killed_by_air`` of ``fighting``)."""
     whole = total(tables, of_action, target=target, start=start, end=end)
     return total(tables, action, target=target, start=start, end=end) / whole if whole else 0.0
 

@@ -65,6 +65,7 @@ MODEL_TESTS = (  # agent-path and fast tests first: with -x the first failure en
     "tests/test_wiring_nineteenth_audit.py", "tests/test_wiring_twentieth_audit.py",
     "tests/test_wiring_twentyfirst_audit.py", "tests/test_wiring_twentysecond_audit.py",
     "tests/test_wiring_twentythird_audit.py", "tests/test_wiring_twentyfourth_audit.py",
+    "tests/test_wiring_twentyfifth_audit.py",
     "tests/test_fight_engagement.py", "tests/test_air_attribution.py",
     "tests/test_militia_loss_sensitivity.py",
     "tests/test_calibration_statistics.py",  # the episode statistics (eighth audit on): seconds
@@ -3063,6 +3064,25 @@ MUTATIONS: tuple[Mutation, ...] = (
     M("share_of_total_inverted", "share_of_total divides the whole by the part",
       (STATS, "return total(tables, action, target=target, start=start, end=end) / whole if whole else 0.0",
        "return whole / total(tables, action, target=target, start=start, end=end) if whole else 0.0")),
+    # Bug audit of 7 December 2026 (20 new hand-made bugs, 18 killed by the model tests as they
+    # were): the two survivors, now killed by tests/test_wiring_twentyfifth_audit.py.
+    M("client_wins_do_not_stack", "a client's win sets the patron's campaign plan to one win's "
+      "worth instead of adding to it (= for +=)",
+      (A + "patron.py", "self.campaign_plan += self.win_campaign",
+       "self.campaign_plan = self.win_campaign"),
+      (DAY, "w[CAMPAIGN_PLAN] += w[WIN_CAMPAIGN]", "w[CAMPAIGN_PLAN] = w[WIN_CAMPAIGN]")),
+    M("vote_before_the_days_strikes", "parliament's expulsion vote is checked before the day's "
+      "strikes are carried out, not after (a strike's pressure is voted on a day late)",
+      (A + "foreign_force.py", "        due = [s for s in self.pending_strikes if s[0] <= self.model.day]\n",
+       ("        self.consider_expulsion_vote()\n"
+       "        due = [s for s in self.pending_strikes if s[0] <= self.model.day]\n")),
+      (A + "foreign_force.py", ("                self.strike(target, event_text.retaliation(self.label))\n"
+       "        self.consider_expulsion_vote()\n"),
+       "                self.strike(target, event_text.retaliation(self.label))\n"),
+      (DAY, "    any_due = False\n", "    consider_expulsion_vote(day, w, ev)\n    any_due = False\n"),
+      (DAY, ("                strike(day, w, m, ev, int(item[1]), K_STRIKE, STR_RETALIATION)\n"
+       "    consider_expulsion_vote(day, w, ev)\n"),
+       "                strike(day, w, m, ev, int(item[1]), K_STRIKE, STR_RETALIATION)\n")),
 )
 
 

@@ -109,14 +109,22 @@ def test_a_scenario_file_named_in_no_utf8_is_left_out_and_named(tmp_path, monkey
     assert cli("completion", "bash")[0] == 0
 
 
-def test_a_sweep_part_named_in_no_utf8_is_named(sweep_dir, cli):
+def test_a_file_beside_the_parts_not_named_as_one_is_left_alone(sweep_dir, cli):
+    """A file in summary/ whose name is not a part's (``part-FIRST-LAST.parquet``, numbers
+    only), even a copy of a part (here named in no UTF-8), is neither read nor removed:
+    the sweep loads as it was, and --force refuses to replace the folder, naming it."""
     part = next((sweep_dir / "summary").glob("part-*.parquet"))
-    shutil.copy(part, sweep_dir / "summary" / os.fsdecode(b"part-\xff.parquet"))
-    with pytest.raises(InputError, match=r"part-\\xff.parquet was not written by the sweep"):
-        load_sweep(sweep_dir)
-    code, _, err = cli("rerun", sweep_dir, "--run-id", "0")
-    assert code == 2 and "Remove it" in err
-
+    runs = len(load_sweep(sweep_dir))
+    odd = sweep_dir / "summary" / os.fsdecode(b"part-\xff.parquet")
+    shutil.copy(part, odd)
+    assert len(load_sweep(sweep_dir)) == runs
+    assert cli("rerun", sweep_dir, "--run-id", "0")[0] == 0
+    code, _, err = cli("sweep", "--resume", "--out", sweep_dir, "-q")
+    assert code == 0 and odd.exists()
+    code, _, err = cli("sweep", "june_2020_replay", "--param", "foreign_forces.backing=0,1",
+                       "--posterior", "none", "--out", sweep_dir, "--force", "-q")
+    assert code == 2 and "did not write" in err and "part-\\xff.parquet" in err
+    assert odd.exists()
 
 
 def test_resuming_the_wrong_kind_of_folder_names_it_in_english(tmp_path):

@@ -45,6 +45,8 @@ seed_arg = _arg_type(check_seed, "seed")
 """``type=`` for a seed: 0 to 2**63-1 (every verb)."""
 count_arg = _arg_type(lambda n: check_count(n, "it"), "count")
 """``type=`` for a count: replications, samples, chunk size, workers, every (>= 1)."""
+sample_count_arg = _arg_type(lambda n: check_count(n, "it", least=2), "count")
+"""``type=`` for the replications of a predictive distribution, which needs a spread (>= 2)."""
 
 
 def seconds_arg(text: str) -> float:

@@ -27,6 +27,7 @@ import signal
 import sys
 import threading
 import traceback
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -194,6 +195,38 @@ def _escape_what_it_cannot_encode(stream: Any) -> None:
         stream.reconfigure(errors="backslashreplace")
 
 
+def _open_closed_streams() -> None:
+    """A standard stream closed when the command started (``leverage-sim run ... >&-``) is
+    opened on the null device, on its own descriptor: what would have been printed there is
+    dropped, the verb runs to its end and writes its files. (Python leaves ``sys.stdout``
+    None then, and the first print ended the verb with a traceback before it wrote --out;
+    and a file opened later would have taken the free descriptor, so that anything written
+    to descriptor 1 landed in it.)"""
+    for fd, name in ((0, "stdin"), (1, "stdout"), (2, "stderr")):
+        if getattr(sys, name) is not None:
+            continue
+        mode = "r" if fd == 0 else "w"
+        try:
+            os.fstat(fd)  # the descriptor was taken meanwhile: leave it to what took it
+            setattr(sys, name, open(os.devnull, mode, encoding="utf-8"))  # noqa: SIM115
+            continue
+        except OSError:
+            pass
+        null = os.open(os.devnull, os.O_RDWR)
+        if null != fd:
+            os.dup2(null, fd)
+            os.close(null)
+        setattr(sys, name, open(fd, mode, encoding="utf-8", closefd=False))  # noqa: SIM115
+
+
+def _warning_line(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                  line: str | None = None) -> str:
+    """A warning as the command line shows it: ``leverage-sim: warning: ...`` (a notice to the
+    user, such as a sweep's duplicated rows that were dropped), not Python's form with the
+    source file and line of the code that raised it."""
+    return f"leverage-sim: warning: {message}\n"
+
+
 @contextlib.contextmanager
 def _process_guards(active: bool) -> Iterator[None]:
     """For the command-line process: a closed stdout pipe is not an error, a character the
@@ -208,7 +241,9 @@ def _process_guards(active: bool) -> Iterator[None]:
         yield
         return
     os.environ["MPLBACKEND"] = "agg"
-    streams = sys.stdout, sys.stderr
+    _open_closed_streams()
+    streams, shown = (sys.stdout, sys.stderr), warnings.formatwarning
+    warnings.formatwarning = _warning_line
     for stream in streams:
         _escape_what_it_cannot_encode(stream)
     sys.stdout, sys.stderr = _QuietPipe(sys.stdout), _QuietPipe(sys.stderr)
@@ -221,6 +256,7 @@ def _process_guards(active: bool) -> Iterator[None]:
         sys.stdout.flush()
         sys.stderr.flush()
         sys.stdout, sys.stderr = streams
+        warnings.formatwarning = shown
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -281,6 +317,13 @@ def _run(argv: list[str] | None) -> int:
               "Rename the file or folder, or retype the value.", file=sys.stderr)
         return 2
     args = build_parser(given).parse_args(argv)
+    try:
+        os.getcwd()
+    except FileNotFoundError:
+        print("leverage-sim: error: the current folder no longer exists (it was deleted or "
+              "moved while this shell was in it), so no relative path can be read or written. "
+              "cd to an existing folder and run the command again.", file=sys.stderr)
+        return 2
     try:
         with allowing_stale(getattr(args, "allow_stale", False)):
             return args.func(args)

@@ -15,10 +15,10 @@ from leverage_sim.cli.common import (
     add_allow_stale_arg,
     add_engine_arg,
     add_force_arg,
-    count_arg,
     engine_line,
     output_folder,
     progress_wrapper,
+    sample_count_arg,
     seed_arg,
 )
 from leverage_sim.errors import InputError
@@ -48,7 +48,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    action=PosteriorAction,
                    help="the calibration to score (default: the committed one)")
     add_allow_stale_arg(p)
-    p.add_argument("-n", "--replications", type=count_arg, default=200,
+    p.add_argument("-n", "--replications", type=sample_count_arg, default=200,
                    help="runs per predictive distribution and episode, >= 2 (default 200)")
     p.add_argument("--seed", type=seed_arg, default=1, help="master seed (default 1)")
     p.add_argument("--out", default=None, help="output folder for the report and chart")
@@ -65,8 +65,6 @@ def main(args: argparse.Namespace) -> int:
     if posterior is None:
         raise InputError("validate-model scores a calibration: give --posterior DIR (the --out "
                          "folder of `leverage-sim calibrate`) or --posterior default.")
-    if args.replications < 2:
-        raise InputError(f"--replications must be at least 2, got {args.replications}.")
     episodes = validation.from_episode_files(args.episodes)
     with output_folder(args, "validate-model") as out:
         result = validation.validate(episodes, posterior, args.replications, args.seed,

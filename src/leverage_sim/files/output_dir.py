@@ -37,7 +37,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
-import fnmatch
 import glob
 import json
 import os
@@ -107,6 +106,18 @@ def describe_os_error(e: OSError, where: str | Path | None = None, kept: bool = 
     return f"Cannot {verb} {path}: {reason or detail}" + (f" ({detail})." if reason else ".")
 
 
+def access_refused(path: str | Path, e: BaseException) -> str | None:
+    """For a read that failed because the file may not be opened (permission), not because
+    of what is in it: a one-paragraph message saying so (the file may be intact: no advice to
+    delete or replace it); None for any other failure."""
+    if not isinstance(e, OSError) or os_error_code(e) not in (errno.EACCES, errno.EPERM):
+        return None
+    return (f"Cannot read {path}: permission denied. The file may well be intact, so do not "
+            "delete or replace it: give your user read access to it (for example `chmod u+r "
+            f"{shell_word(str(path))}`, or run as the user who wrote it), then run the command "
+            "again.")
+
+
 def is_file_system_error(e: BaseException) -> bool:
     """An OSError about files (not a closed pipe, a network connection or a timeout)."""
     return isinstance(e, OSError) and not isinstance(
@@ -148,7 +159,8 @@ def folder_kind(folder: str | Path) -> str | None:
 def foreign_files(folder: Path) -> list[str]:
     """Files (relative paths) in ``folder`` that its record does not list: everything, if it
     has no record. The record lists exact names; a pattern is honoured only below a sub-folder
-    (a sweep's ``summary/part-*.parquet``), never at the top, where a user's files sit. An
+    (a sweep's ``summary/part-*.parquet``), never at the top, where a user's files sit, and its
+    ``*`` stands for a number only (:func:`numbered_match`). An
     interrupted atomic write ``NAME.tmp`` belongs to the folder when ``NAME`` does. A
     sub-folder belongs to it when the record lists files below it (``summary/``); any other,
     even empty, is the user's (listed as ``NAME/``)."""
@@ -165,9 +177,20 @@ def foreign_files(folder: Path) -> list[str]:
                 foreign.append(f"{rel}/")
             continue
         name = rel.removesuffix(".tmp")
-        if name not in names and not any(fnmatch.fnmatchcase(name, p) for p in patterns):
+        if name not in names and not any(numbered_match(name, p) for p in patterns):
             foreign.append(rel)
     return foreign
+
+
+def numbered_match(name: str, pattern: str) -> bool:
+    """Whether ``name`` is one of the files a recorded ``pattern`` stands for: each ``*``
+    (or ``?``) of a pattern stands for a number only (digits and hyphens, as in a sweep's
+    ``summary/part-000000000-000000099.parquet``), so a user's ``summary/part-notes.parquet``
+    beside the numbered parts is never taken for one (and never replaced or removed). Also
+    the rule for records written by older versions, whose ``*`` meant any text."""
+    parts = re.split(r"([*?])", pattern)
+    regex = "".join({"*": "[0-9-]+", "?": "[0-9-]"}.get(part, re.escape(part)) for part in parts)
+    return re.fullmatch(regex, name) is not None
 
 
 def symbolic_links(folder: Path) -> list[str]:
@@ -266,6 +289,15 @@ def _lock_holder(lock: Path) -> dict[str, Any] | None:
 
 def _is_pattern(name: str) -> bool:
     return any(c in name for c in "*?[")
+
+
+def _loops(link: Path) -> bool:
+    """Whether following the symbolic link ``link`` leads round a loop."""
+    try:
+        link.resolve(strict=True)
+    except (OSError, RuntimeError) as e:  # RuntimeError before Python 3.13
+        return isinstance(e, RuntimeError) or os_error_code(e) == errno.ELOOP
+    return False
 
 
 def protected_reason(path: Path) -> str | None:
@@ -566,10 +598,13 @@ class OutputFolder:
                               "which no file name can; give a folder path.")
         given = Path(out).expanduser()
         if given.is_symlink() and not given.exists():
+            looped = _loops(given)
             raise OutputError(f"--out '{out}' is a symbolic link to '{os.readlink(given)}', "
-                              "which does not exist; leverage-sim does not create folders "
-                              "through it. Give a real folder path, or create the link's target "
-                              "first.")
+                              + ("which leads back to itself through symbolic links (a loop); "
+                                 "give a real folder path." if looped else
+                                 "which does not exist; leverage-sim does not create folders "
+                                 "through it. Give a real folder path, or create the link's "
+                                 "target first."))
         try:
             self.target = Path(out).expanduser().resolve()
         except (OSError, RuntimeError) as e:  # a symbolic link loop (RuntimeError < 3.13)

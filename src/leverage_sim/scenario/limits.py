@@ -135,12 +135,12 @@ def check_seed(seed: int, what: str = "seed") -> int:
     return value
 
 
-def check_count(n: int, what: str, most: int | None = None) -> int:
-    """``n`` (as an ``int``) if it is a whole number >= 1 (and at most ``most``, if given);
-    else an :class:`InputError`."""
+def check_count(n: int, what: str, most: int | None = None, least: int = 1) -> int:
+    """``n`` (as an ``int``) if it is a whole number >= ``least`` (and at most ``most``, if
+    given); else an :class:`InputError`."""
     value = _whole(n)
-    if value is None or value < 1:
-        raise InputError(f"{what} must be a whole number of at least 1, got {n!r}.")
+    if value is None or value < least:
+        raise InputError(f"{what} must be a whole number of at least {least}, got {n!r}.")
     if most is not None and value > most:
         raise InputError(f"{what} must be at most {most:,}, got {value:,}.")
     return value
@@ -286,7 +286,7 @@ def human_bytes(n: float) -> str:
     """``1.5 GB``-style size (powers of 1024)."""
     for unit in ("bytes", "KB", "MB", "GB", "TB"):
         if n < 1024 or unit == "TB":
-            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:,.1f} {unit}"
         n /= 1024
     raise AssertionError("unreachable")
 
@@ -295,7 +295,7 @@ def human_seconds(s: float) -> str:
     """``42 s``, ``3.5 min``, ``2.1 h`` or ``4.0 days``."""
     for unit, size in (("days", 86400), ("h", 3600), ("min", 60)):
         if s >= size * (2 if unit == "days" else 1):
-            return f"{s / size:.1f} {unit}"
+            return f"{s / size:,.1f} {unit}"
     return f"{s:.0f} s"
 
 

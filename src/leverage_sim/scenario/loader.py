@@ -244,6 +244,11 @@ def resolve_raw(name_or_path: str | Path, extra_dirs: Iterable[str | Path] = (),
         cycle = " -> ".join(str(p) for p in (*_chain, path.resolve()))
         raise InputError(f"{path}: 'extends' forms a cycle ({cycle}). Remove one of the links.")
     data = read_scenario_file(path) if _chain else read_yaml(path, "Scenario file")
+    if not data:
+        raise InputError(f"{path} holds no fields (it is empty, or only comments). A scenario "
+                         "has `militias:` (or `extends:` naming the scenario it changes); "
+                         "start from `leverage-sim show june_2020_replay`, and see "
+                         "docs/scenarios.md.")
     if "militias" not in data and "extends" not in data:
         refuse_other_kind(data, path)
     _check_unique_names(data, path)

@@ -117,6 +117,10 @@ def parse_assignment(text: str) -> tuple[str, Any]:
     see :mod:`leverage_sim.files.safe_yaml`)."""
     parts = split_assignment(text)
     if parts is None:
+        if "=" in text:  # only inside an unclosed bracket
+            raise InputError(
+                f"Override '{text}': a '[' is not closed by ']', so its '=' reads as part of "
+                "a name in brackets. Close the bracket, e.g. militias[KH].autonomy=0.5.")
         raise InputError(
             f"Override '{text}' has no '='. Write it as path=value, e.g. foreign_forces.backing=0.8."
         )

@@ -163,19 +163,29 @@ def abandon(pool: ProcessPoolExecutor) -> None:
     end with their workers (nobody will read their results), and the pool's manager thread is
     joined, so that no thread of it outlives the call.
 
-    Left running, that thread closes its wake-up pipe while CPython's exit hook may be writing
-    to it: "OSError: [Errno 9] Bad file descriptor" printed after a Ctrl-C'd sweep had exited
-    cleanly (the race is in ``concurrent.futures.process._python_exit``). Reads two private
-    attributes of the pool (present in Python 3.11-3.14); without them it only shuts down.
+    Workers still there after SIGTERM and half of :data:`ABANDON_JOIN_SECONDS` are killed
+    (SIGKILL). Left running, that thread closes its wake-up pipe while CPython's exit hook may
+    be writing to it: "OSError: [Errno 9] Bad file descriptor" printed after a Ctrl-C'd sweep
+    had exited cleanly (the race is in ``concurrent.futures.process._python_exit``). Reads
+    two private attributes of the pool (present in Python 3.11-3.14); without them it only
+    shuts down.
     """
     manager = getattr(pool, "_executor_manager_thread", None)
     workers = list((getattr(pool, "_processes", None) or {}).values())
     pool.shutdown(wait=False, cancel_futures=True)
-    for worker in workers:
-        with contextlib.suppress(OSError, ValueError, AttributeError):  # already gone
-            worker.terminate()
-    if manager is not None and manager is not threading.current_thread():
-        manager.join(ABANDON_JOIN_SECONDS)
+    for stop in ("terminate", "kill"):
+        # the workers seen before the shutdown and any started since; a worker that outlives
+        # SIGTERM (still starting, or stuck where the signal waits) is killed: a manager thread
+        # left waiting for it made CPython's exit hook wait for ever (a sweep that reported
+        # "disk full" and then hung)
+        for worker in {*workers, *(getattr(pool, "_processes", None) or {}).values()}:
+            with contextlib.suppress(OSError, ValueError, AttributeError):  # already gone
+                getattr(worker, stop)()
+        if manager is None or manager is threading.current_thread():
+            return
+        manager.join(ABANDON_JOIN_SECONDS / 2)
+        if not manager.is_alive():
+            return
 
 
 class DaskExecutor(Probed, Executor):

@@ -41,6 +41,7 @@ from pydantic import ValidationError
 
 from leverage_sim.errors import InputError
 from leverage_sim.files.inputs_hash import file_sha256
+from leverage_sim.files.output_dir import access_refused
 from leverage_sim.files.safe_yaml import folder_problem, require_path, require_switch
 from leverage_sim.scenario import overrides as ov
 from leverage_sim.scenario.distributions import Parameter
@@ -317,6 +318,27 @@ def check_model(folder: Path, manifest: dict[str, Any], allow_stale: bool | None
         "--allow-stale to use it anyway (the outputs then record that it is stale).")
 
 
+def _read_manifest(manifest_file: Path, how: str) -> Any:
+    """The JSON in a posterior's ``manifest.json``; an :class:`InputError` if it is not JSON
+    or cannot be read."""
+    try:
+        return json.loads(manifest_file.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise InputError(f"{manifest_file} is damaged ({e}); run the calibration again.") from None
+    except OSError as e:
+        raise InputError(access_refused(manifest_file, e) or
+                         f"{manifest_file} cannot be read ({e}). {how}") from None
+
+
+def _unfinished(folder: Path, status: str) -> str:
+    """Why a calibration that did not finish is no posterior, and how to finish it."""
+    return (f"The calibration in '{folder}' did not finish (status '{status}'): it has no "
+            "posterior yet, and its particles would come from an unfinished generation that "
+            "understates the uncertainty. Finish it with the same `leverage-sim calibrate "
+            "CONFIG --out DIR` command plus --resume (it continues where it stopped), or use "
+            "another posterior.")
+
+
 def load_posterior(path: str | os.PathLike[str], allow_stale: bool | None = None) -> Posterior:
     """Read and check a posterior folder (``allow_stale``: see :func:`check_model`).
 
@@ -328,18 +350,21 @@ def load_posterior(path: str | os.PathLike[str], allow_stale: bool | None = None
     """
     folder = Path(require_path(path, "A posterior folder"))
     manifest_file, table_file = folder / "manifest.json", folder / "posterior.parquet"
-    how = ("Give the --out folder of `leverage-sim calibrate`, `default` for the committed "
-           "calibration, or `none`.")
+    how = ("Give the --out folder of `leverage-sim calibrate` or `default` for the committed "
+           "calibration (`run`, `compare`, `sweep` and `explore` also take `none`: the "
+           "scenario's own values).")
     problem = folder_problem(folder)
     if problem is not None:
         raise InputError(f"Posterior folder '{folder}' {problem}. {how}")
+    manifest = _read_manifest(manifest_file, how) if manifest_file.is_file() else None
+    if isinstance(manifest, dict) and manifest.get("kind") == KIND \
+            and manifest.get("status", COMPLETE) != COMPLETE:
+        raise InputError(_unfinished(folder, manifest["status"]))
     for f in (manifest_file, table_file):
         if not f.is_file():
-            raise InputError(f"'{folder}' is not a posterior folder: {f.name} is missing. {how}")
-    try:
-        manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise InputError(f"{manifest_file} is damaged ({e}); run the calibration again.") from None
+            kind = " (a folder)" if f.is_dir() else ""
+            raise InputError(f"'{folder}' is not a posterior folder: {f.name} is missing"
+                             f"{kind}. {how}")
     if not isinstance(manifest, dict) or manifest.get("kind") != KIND:
         raise InputError(f"{manifest_file} is not a leverage-sim calibration manifest (its "
                          f"'kind' is not '{KIND}'). {how}")
@@ -350,19 +375,16 @@ def load_posterior(path: str | os.PathLike[str], allow_stale: bool | None = None
         raise InputError(f"{manifest_file} lacks {', '.join(missing)}; run the calibration "
                          "again with this version of leverage-sim.")
     if manifest["status"] != COMPLETE:
-        raise InputError(
-            f"The calibration in '{folder}' did not finish (status '{manifest['status']}'): "
-            "its particles come from an unfinished generation and would understate the "
-            "uncertainty. Finish it (run the same `leverage-sim calibrate` command again), or "
-            "use another posterior.")
+        raise InputError(_unfinished(folder, manifest["status"]))
     check_model(folder, manifest, allow_stale)
     if manifest.get("method", "smc") == "smc":
         smc_sample_size(folder)  # shown in briefs: damaged, it failed them after the runs
     try:
         table = pd.read_parquet(table_file)
-    except Exception as e:  # noqa: BLE001 - any reader failure means a damaged file
-        raise InputError(f"{table_file} cannot be read as Parquet ({type(e).__name__}: {e}); "
-                         "run the calibration again.") from None
+    except Exception as e:  # noqa: BLE001 - any reader failure: refused or damaged
+        raise InputError(access_refused(table_file, e) or (
+            f"{table_file} cannot be read as Parquet ({type(e).__name__}: {e}); run the "
+            "calibration again.")) from None
     if "weight" not in table.columns or len(table) == 0:
         raise InputError(f"{table_file} must have a 'weight' column and at least one row.")
     paths = tuple(c for c in table.columns if c != "weight" and not _retired_column(

@@ -201,8 +201,12 @@ def plan_sweep(spec: SweepSpec, scenario_dirs: tuple[str | Path, ...] = ()
     """
     # absolute: a resumed or rerun point follows its extends chain from this file (the
     # posterior's fitted values it inherits), whatever the folder it is resumed from
-    source = str(find_scenario(spec.base, scenario_dirs).resolve())
-    base = resolve_raw(spec.base, scenario_dirs)
+    try:
+        source = str(find_scenario(spec.base, scenario_dirs).resolve())
+        base = resolve_raw(spec.base, scenario_dirs)
+    except InputError as e:
+        raise InputError(f"Sweep '{spec.name}': its base scenario ('base: {spec.base}') cannot "
+                         f"be used; fix the sweep's 'base' field: {e}") from None
     try:
         scenario = validate(copy.deepcopy(base), source, spec.overrides)
     except InputError as e:

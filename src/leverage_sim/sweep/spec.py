@@ -292,7 +292,8 @@ def parse_params(params: Iterable[str], option: str = "--param") -> dict[str, di
 
 def _param_value(path: str, raw: str, option: str) -> dict[str, Any]:
     bad = InputError(f"{option} '{path}={raw}': cannot read '{raw}'. Write lo:hi:n for n evenly "
-                     "spaced values (e.g. 0:1:11), lo:hi for a continuous range (lhs, sobol, "
+                     "spaced values, n a whole number of at least 2 (e.g. 0:1:11; one value "
+                     "is the list 0.5), lo:hi for a continuous range (lhs, sobol, "
                      "morris, random designs), or a comma list of values (e.g. 0.2,0.5,0.8).")
     if ":" in raw:
         parts = raw.split(":")

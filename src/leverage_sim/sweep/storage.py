@@ -40,8 +40,13 @@ import pyarrow.parquet as pq
 
 from leverage_sim.errors import InputError
 from leverage_sim.files.inputs_hash import file_sha256
-from leverage_sim.files.output_dir import enclosing_folder, folder_kind
-from leverage_sim.files.safe_text import is_utf8, shell_word, visible
+from leverage_sim.files.output_dir import (
+    access_refused,
+    enclosing_folder,
+    folder_kind,
+    numbered_match,
+)
+from leverage_sim.files.safe_text import shell_word, visible
 from leverage_sim.files.safe_yaml import require_path
 from leverage_sim.simulation.worker import RUN_COLUMNS, summary_schema
 
@@ -55,9 +60,13 @@ MANIFEST_ENTRIES = {"spec": dict, "base_source": str, "base_scenario": dict, "de
                     "summary_types": dict}
 """Entries every sweep manifest holds (formats 1 and 2), with their JSON types: what reading a
 sweep (``load_sweep``, ``rerun``, ``--resume``) needs before it trusts the folder."""
-FILES = (MANIFEST, "points.parquet", "design.parquet", "runs.parquet", "summary/part-*.parquet",
-         "timeseries/part-*.parquet", "report.html")
-"""What a sweep writes (glob patterns relative to its folder)."""
+PART = "part-*.parquet"
+"""A stored chunk's name, ``part-FIRST-LAST.parquet`` (its first and last run_id, 9 digits
+each); the ``*`` stands for those numbers only (:func:`numbered_match`), so a file of the
+user's beside the parts is neither read nor removed."""
+FILES = (MANIFEST, "points.parquet", "design.parquet", "runs.parquet", f"summary/{PART}",
+         f"timeseries/{PART}", "report.html")
+"""What a sweep writes (patterns relative to its folder, as :data:`PART`)."""
 HASHED_TABLES = ("points", "runs", "design")
 """The tables that say what each run runs (its parameter values and seed) and where in the
 design it sits, whose SHA-256 the manifest records (``tables_sha256``; a manifest written
@@ -96,6 +105,11 @@ class SweepStore:
                              "with --force.") from None
         if not isinstance(manifest, dict) or "spec" not in manifest:
             kind = folder_kind(self.out)
+            if manifest is not None and kind in (None, "sweep"):
+                raise InputError(f"{self.manifest_path} is damaged or was written by another "
+                                 f"tool (it holds a JSON {type(manifest).__name__} without the "
+                                 "sweep's 'spec'), so the sweep cannot be read; start the sweep "
+                                 "again into a new --out folder.")
             what = (f"holds the output of `leverage-sim {kind}`, not a sweep" if kind and
                     kind != "sweep" else f"is not a sweep folder (no sweep {MANIFEST})")
             raise InputError(f"'{self.out}' {what}. --resume, rerun and load_sweep work on the "
@@ -120,8 +134,12 @@ class SweepStore:
                                                  encoding="utf-8"))
 
     def update_progress(self, manifest: dict[str, Any], **progress: Any) -> None:
-        """Merge ``progress`` (done, errors, status, seconds) into the manifest and save it."""
-        manifest["progress"] = {**manifest.get("progress", {}), **progress,
+        """Merge ``progress`` (done, errors, status, seconds; ``reason``, why it was
+        interrupted) into the manifest and save it; a ``reason`` goes with the status it
+        explains (a resumed sweep that completes no longer says why it once stopped)."""
+        kept = {k: v for k, v in manifest.get("progress", {}).items()
+                if not (k == "reason" and "status" in progress)}
+        manifest["progress"] = {**kept, **progress,
                                 "updated": dt.datetime.now(dt.UTC).isoformat()}
         self.write_manifest(manifest)
 
@@ -257,16 +275,12 @@ class SweepStore:
         _atomic_write(self.summary_dir / name, lambda t: pq.write_table(summary, t))
 
     def summary_parts(self) -> list[Path]:
-        """Finished summary parts, in run order; an :class:`InputError` naming a file there
-        whose name is not UTF-8 text, or that is no regular file (a named pipe would block
-        every reader: no sweep writes either)."""
+        """Finished summary parts, in run order (:func:`_parts`); an :class:`InputError`
+        naming one that is no regular file (a named pipe would block every reader: no sweep
+        writes either)."""
         _require_folder(self.summary_dir, self.out)
-        parts = sorted(self.summary_dir.glob("part-*.parquet"))
+        parts = _parts(self.summary_dir)
         for part in parts:
-            if not is_utf8(part.name):
-                raise InputError(f"{visible(str(part))} was not written by the sweep: its name "
-                                 "is not UTF-8 text. Remove it (or move it out of the sweep "
-                                 "folder).")
             _require_regular(part)
         return parts
 
@@ -277,10 +291,11 @@ class SweepStore:
         part is missing)."""
         _require_folder(self.timeseries_dir, self.out)
         for d in (self.summary_dir, self.timeseries_dir):
-            for tmp in d.glob("*.tmp"):
-                tmp.unlink()
+            for tmp in d.glob(f"{PART}.tmp"):
+                if numbered_match(tmp.name, f"{PART}.tmp"):
+                    tmp.unlink()
         done = {p.name for p in self.summary_parts()}
-        for orphan in self.timeseries_dir.glob("part-*.parquet"):
+        for orphan in _parts(self.timeseries_dir):
             if orphan.name not in done:
                 orphan.unlink()
         table = self.read_parts(columns=[*RUN_COLUMNS, "error"])
@@ -388,8 +403,17 @@ def _require_folder(path: Path, out: Path) -> None:
                          f"computed again by `{resume_command(out)}`.")
 
 
+def _parts(folder: Path) -> list[Path]:
+    """The stored chunks in ``folder`` (``summary/`` or ``timeseries/``), in run order: the
+    files named as :data:`PART`, not any other file there."""
+    return sorted(p for p in folder.glob(PART) if numbered_match(p.name, PART))
+
+
 def _damaged(path: Path, e: BaseException, fix: str) -> str:
-    return f"{path} is damaged and cannot be read ({type(e).__name__}: {e}); {fix}."
+    """Why ``path`` cannot be read: refused access (it may be intact), or damaged, with
+    ``fix``."""
+    return access_refused(path, e) or \
+        f"{path} is damaged and cannot be read ({type(e).__name__}: {e}); {fix}."
 
 
 def _atomic_write(path: Path, write: Any) -> None:

@@ -177,7 +177,11 @@ def test_resume_of_another_seed_is_refused(runs: dict[str, Path], tiny: Path, tm
     out = tmp_path / "cal"
     shutil.copytree(runs["serial"], out)
     assert calibrate(tiny, "--out", out, "--quick", "--resume", "--seed", "7") == 2
-    assert "another config file, seed or budget" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "with another seed (it used" in err and "this command 7)" in err
+    assert "config file" not in err and "budget" not in err
+    assert calibrate(tiny, "--out", out, "--resume") == 2  # the same, without --quick
+    assert "another budget (it was started with --quick)" in capsys.readouterr().err
 
 
 @pytest.mark.slow

@@ -62,7 +62,9 @@ def sweep_dir(tmp_path):
 def test_a_pattern_stands_for_numbered_parts_only():
     pattern = "summary/part-*.parquet"
     assert numbered_match("summary/part-000000000-000000099.parquet", pattern)
+    assert numbered_match("summary/part-1000000000-1000000099.parquet", pattern)
     for name in ("summary/part-notes.parquet", "summary/part-000000000-000000099x.parquet",
+                 "summary/part-2024-06-01.parquet", "summary/part-000000001.parquetx",
                  "summary/part-.parquet", "summary/sub/part-1-2.parquet",
                  "summary/part-1-2.parquetx"):
         assert not numbered_match(name, pattern), name
@@ -72,6 +74,7 @@ def test_a_users_file_beside_the_parts_is_never_read_nor_removed(sweep_dir, cli)
     runs = len(load_sweep(sweep_dir))
     mine = [sweep_dir / "summary" / "part-notes.parquet",
             sweep_dir / "timeseries" / "part-mydata.parquet",
+            sweep_dir / "timeseries" / "part-2024-06-01.parquet",
             sweep_dir / "summary" / "part-mydata.parquet.tmp"]
     for path in mine:
         path.write_text("my own data")
@@ -153,8 +156,10 @@ def test_an_abandoned_pool_leaves_no_thread_for_the_exit_hook_to_wait_on(tmp_pat
     monkeypatch.setattr(executors, "ABANDON_JOIN_SECONDS", 2)
     flag = tmp_path / "ready"
     pool = ProcessPoolExecutor(1, mp_context=get_context("spawn"))  # no fork of a threaded test
-    pool.submit(_ignore_sigterm_and_wait, str(flag))
-    while not flag.exists():  # wait for the state: the worker runs, SIGTERM ignored
+    task = pool.submit(_ignore_sigterm_and_wait, str(flag))
+    deadline = time.monotonic() + 300  # wait for the state: the worker runs, SIGTERM ignored
+    while not flag.exists():
+        assert not task.done() and time.monotonic() < deadline, "the worker never started"
         time.sleep(0.05)
     manager = pool._executor_manager_thread
     assert isinstance(manager, threading.Thread) and manager.is_alive()
@@ -190,6 +195,8 @@ def test_an_unclosed_bracket_is_named_not_a_missing_equals_sign(cli):
     assert code == 2 and "'[' is not closed" in err and "has no '='" not in err
     code, _, err = cli("run", "june_2020_replay", "--set", "militias[KH].autonomy")
     assert code == 2 and "has no '='" in err
+    code, _, err = cli("run", "june_2020_replay", "--set", "militias[KH=1]")  # closed
+    assert code == 2 and "not closed" not in err and "no '=' outside brackets" in err
 
 
 def test_validate_model_asks_for_two_replications_from_the_start(cli):
@@ -206,12 +213,21 @@ def test_an_empty_scenario_file_is_called_empty(tmp_path, cli):
         assert code == 2 and "holds no fields" in err and "Field required" not in err
 
 
+def _sweep_file(cli, folder: Path, base: str, path: str = "foreign_forces.backing"
+                ) -> tuple[int, str]:
+    """``leverage-sim sweep s.yaml`` of a sweep file in ``folder`` with this ``base`` and one
+    swept ``path`` (written as YAML double-quoted text); its exit code and stderr."""
+    sweep = folder / "s.yaml"
+    sweep.write_text(f'name: s\nbase: {base}\nparameters:\n  "{path}": {{values: [0, 1]}}\n')
+    code, _, err = cli("sweep", sweep, "--out", folder / "o", "-q")
+    return code, err
+
+
 def test_a_sweeps_base_that_cannot_be_used_is_named_as_its_base(tmp_path, cli):
-    sweep = tmp_path / "s.yaml"
-    sweep.write_text("name: s\nbase: no_such_scenario\nparameters:\n"
-                     "  foreign_forces.backing: {values: [0, 1]}\n")
-    code, _, err = cli("sweep", sweep, "--out", tmp_path / "o", "-q")
-    assert code == 2 and "base: no_such_scenario" in err and "'base' field" in err
+    code, err = _sweep_file(cli, tmp_path, "no_such_scenario")
+    assert code == 2 and "its base scenario 'no_such_scenario'" in err and "not found" in err
+    code, err = _sweep_file(cli, tmp_path, "s.yaml")
+    assert code == 2 and "is a sweep file, not a scenario" in err and "fix that field" in err
 
 
 def test_an_unfinished_calibration_says_how_to_finish_it(tmp_path, cli):
@@ -236,17 +252,26 @@ def test_a_current_folder_deleted_under_the_shell_is_named(tmp_path):
     assert "the current folder no longer exists" in done.stderr and "None" not in done.stderr
 
 
-def test_an_astronomical_replication_count_is_refused_up_front(cli):
-    for verb in (("run", "june_2020_replay"),
-                 ("compare", "june_2020_replay", "june_2020_us_withdrawn")):
-        code, _, err = cli(*verb, "-n", "99999999999999999999999")
-        assert code == 2 and "at most 10,000,000" in err, err
+def test_an_astronomical_replication_count_with_a_progress_bar_gets_advice():
+    """Past a machine integer (10**23), the progress bar could not take the loop's length: an
+    internal error. The bar now goes without a total, and the memory check advises."""
+    from leverage_sim.cli.common import progress_wrapper
+
+    bar = progress_wrapper(False, "runs")
+    assert bar(range(10**23)).total is None and bar(range(5)).total == 5  # no overflow
+    done = subprocess.run([*CLI, "run", "june_2020_replay", "-n", str(10**23)], check=False,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 2 and "internal error" not in done.stderr, done.stderr
+    assert "replications" in done.stderr
 
 
 def test_a_sweep_manifest_that_is_no_sweeps_is_called_damaged(sweep_dir, cli):
     (sweep_dir / "manifest.json").write_text("[1, 2]")
     code, _, err = cli("sweep", "--resume", "--out", sweep_dir, "-q")
-    assert code == 2 and "manifest.json is damaged" in err and "JSON list" in err
+    assert code == 2 and "manifest.json is damaged" in err and "holds an array" in err
+    (sweep_dir / "manifest.json").write_text("null")
+    code, _, err = cli("sweep", "--resume", "--out", sweep_dir, "-q")
+    assert code == 2 and "holds null" in err
 
 
 def test_an_out_link_that_loops_is_called_a_loop(tmp_path, cli):
@@ -257,3 +282,22 @@ def test_an_out_link_that_loops_is_called_a_loop(tmp_path, cli):
     (tmp_path / "c").symlink_to(tmp_path / "nowhere")
     code, _, err = cli("run", "june_2020_replay", "-n", "1", "--out", tmp_path / "c")
     assert code == 2 and "does not exist" in err
+
+
+def test_a_sweep_files_bad_parameter_path_names_the_file_and_shows_its_tab(tmp_path, cli):
+    code, err = _sweep_file(cli, tmp_path, "june_2020_replay", "foreign_forces.backing\\t")
+    assert code == 2 and "s.yaml" in err and "foreign_forces.backing\\t'" in err
+    assert "\t" not in err
+
+
+def test_only_leverage_sims_own_warnings_take_the_command_lines_form():
+    import warnings
+
+    from leverage_sim.cli import main as cli_main
+    from leverage_sim.sweep import results
+
+    line = cli_main._warning_line(warnings.formatwarning)
+    ours = line("2 duplicated rows", UserWarning, results.__file__, 104)
+    assert ours == "leverage-sim: warning: 2 duplicated rows\n"
+    theirs = line("deprecated", FutureWarning, pa.__file__, 7)
+    assert theirs.startswith(pa.__file__) and "FutureWarning: deprecated" in theirs

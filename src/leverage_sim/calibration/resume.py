@@ -55,12 +55,16 @@ def check_resumable(out: Path, cal: Calibration, seed: int, quick: bool) -> dict
         raise _damaged(manifest, f"its 'status' is {record.get('status')!r}, not one of "
                        f"{', '.join(STATUSES)}")
     config = record.get("config")
-    same = (isinstance(config, dict) and config.get("sha256") == cal.sha256
-            and record.get("seed") == seed and record.get("quick") == quick)
-    if not same:
-        raise InputError(f"--resume: '{out}' was calibrated with another config file, seed or "
-                         "budget (see its manifest.json). Resume with the same ones, or start "
-                         "afresh in a new --out folder.")
+    differ = [what for what, same in (
+        ("config file (its contents)", isinstance(config, dict)
+         and config.get("sha256") == cal.sha256),
+        (f"seed (it used {record.get('seed')}, this command {seed})", record.get("seed") == seed),
+        (f"budget (it was {'' if record.get('quick') else 'not '}started with --quick)",
+         record.get("quick") == quick)) if not same]
+    if differ:
+        raise InputError(f"--resume: '{out}' was calibrated with another "
+                         f"{' and another '.join(differ)} (see its manifest.json). Resume with "
+                         "the same ones, or start afresh in a new --out folder.")
     changed = _changed_episode(record, cal) if record.get("status") != "complete" else None
     if changed:
         raise InputError(f"--resume: {changed} since '{out}' was started, so the simulations "

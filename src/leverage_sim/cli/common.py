@@ -240,5 +240,13 @@ def progress_wrapper(quiet: bool, desc: str):
         return None
     from tqdm import tqdm
 
-    return lambda it: tqdm(it, desc=desc, unit="run", file=sys.stderr,
-                           disable=None, leave=False)
+    def bar(it: Any) -> Any:  # any iterable, in a tqdm bar
+        try:
+            len(it)
+        except OverflowError:  # a length past a machine integer (-n 10**23), which tqdm
+            it = iter(it)      # would fail on: a bar without a total (the memory check advises)
+        except TypeError:  # no length: tqdm counts without a total
+            pass
+        return tqdm(it, desc=desc, unit="run", file=sys.stderr, disable=None, leave=False)
+
+    return bar

@@ -28,7 +28,7 @@ import sys
 import threading
 import traceback
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import leverage_sim.cli as _cli_pkg
@@ -219,12 +219,20 @@ def _open_closed_streams() -> None:
         setattr(sys, name, open(fd, mode, encoding="utf-8", closefd=False))  # noqa: SIM115
 
 
-def _warning_line(message: Warning | str, category: type[Warning], filename: str, lineno: int,
-                  line: str | None = None) -> str:
-    """A warning as the command line shows it: ``leverage-sim: warning: ...`` (a notice to the
-    user, such as a sweep's duplicated rows that were dropped), not Python's form with the
-    source file and line of the code that raised it."""
-    return f"leverage-sim: warning: {message}\n"
+def _warning_line(shown: Callable[..., str]) -> Callable[..., str]:
+    """``warnings.formatwarning`` for the command line: leverage-sim's own warnings (raised in
+    its code: a notice to the user, such as a sweep's duplicated rows that were dropped) as
+    ``leverage-sim: warning: ...``, not in Python's form with the source file and line; any
+    other library's warnings as ``shown`` formats them."""
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+    def line(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+             source: str | None = None) -> str:
+        if os.path.abspath(filename).startswith(package + os.sep):
+            return f"leverage-sim: warning: {message}\n"
+        return shown(message, category, filename, lineno, source)
+
+    return line
 
 
 @contextlib.contextmanager
@@ -243,7 +251,7 @@ def _process_guards(active: bool) -> Iterator[None]:
     os.environ["MPLBACKEND"] = "agg"
     _open_closed_streams()
     streams, shown = (sys.stdout, sys.stderr), warnings.formatwarning
-    warnings.formatwarning = _warning_line
+    warnings.formatwarning = _warning_line(shown)
     for stream in streams:
         _escape_what_it_cannot_encode(stream)
     sys.stdout, sys.stderr = _QuietPipe(sys.stdout), _QuietPipe(sys.stderr)

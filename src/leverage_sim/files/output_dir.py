@@ -160,7 +160,7 @@ def foreign_files(folder: Path) -> list[str]:
     """Files (relative paths) in ``folder`` that its record does not list: everything, if it
     has no record. The record lists exact names; a pattern is honoured only below a sub-folder
     (a sweep's ``summary/part-*.parquet``), never at the top, where a user's files sit, and its
-    ``*`` stands for a number only (:func:`numbered_match`). An
+    ``*`` stands for run numbers only (:func:`numbered_match`). An
     interrupted atomic write ``NAME.tmp`` belongs to the folder when ``NAME`` does. A
     sub-folder belongs to it when the record lists files below it (``summary/``); any other,
     even empty, is the user's (listed as ``NAME/``)."""
@@ -183,13 +183,14 @@ def foreign_files(folder: Path) -> list[str]:
 
 
 def numbered_match(name: str, pattern: str) -> bool:
-    """Whether ``name`` is one of the files a recorded ``pattern`` stands for: each ``*``
-    (or ``?``) of a pattern stands for a number only (digits and hyphens, as in a sweep's
-    ``summary/part-000000000-000000099.parquet``), so a user's ``summary/part-notes.parquet``
-    beside the numbered parts is never taken for one (and never replaced or removed). Also
-    the rule for records written by older versions, whose ``*`` meant any text."""
-    parts = re.split(r"([*?])", pattern)
-    regex = "".join({"*": "[0-9-]+", "?": "[0-9-]"}.get(part, re.escape(part)) for part in parts)
+    """Whether ``name`` is one of the files a recorded ``pattern`` stands for: each ``*`` of
+    a pattern stands for run numbers only, each of at least 9 digits, joined by hyphens (a
+    sweep's ``summary/part-000000000-000000099.parquet``), so a user's
+    ``summary/part-notes.parquet`` or ``part-2024-06-01.parquet`` beside the parts is never
+    taken for one (and never read, replaced or removed). Also the rule for records written by
+    older versions, whose ``*`` meant any text; other characters are literal."""
+    regex = "".join(r"\d{9,}(?:-\d{9,})*" if part == "*" else re.escape(part)
+                    for part in re.split(r"(\*)", pattern))
     return re.fullmatch(regex, name) is not None
 
 

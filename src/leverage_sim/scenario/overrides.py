@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from leverage_sim.errors import InputError
+from leverage_sim.files.safe_text import visible
 from leverage_sim.files.safe_yaml import YAMLSyntaxError, load_text
 from leverage_sim.scenario.renamed import current_name
 
@@ -43,6 +44,12 @@ def is_index(key: str) -> bool:
     return position(key) is not None
 
 
+def _shown(path: str) -> str:
+    """``path`` for a message: every control character escaped, tabs and newlines too (no
+    path holds one, so in a path they are what is wrong)."""
+    return visible(path).replace("\t", "\\t").replace("\n", "\\n")
+
+
 def parse_path(path: str) -> list[str]:
     """Split ``militias[KH].autonomy`` into ``["militias", Key("KH"), "autonomy"]``."""
     parts: list[str] = []
@@ -52,7 +59,8 @@ def parse_path(path: str) -> list[str]:
         m = _TOKEN.match(path, pos)
         if not m or (m.group(3) and expect_name):
             raise InputError(
-                f"Override path '{path}' is not valid at character {pos + 1}. Write paths like "
+                f"Override path '{_shown(path)}' is not valid at character {pos + 1}. Write "
+                "paths like "
                 "foreign_forces.backing or militias[KH].autonomy (names in brackets pick a list "
                 "entry by its name)."
             )
@@ -117,10 +125,14 @@ def parse_assignment(text: str) -> tuple[str, Any]:
     see :mod:`leverage_sim.files.safe_yaml`)."""
     parts = split_assignment(text)
     if parts is None:
-        if "=" in text:  # only inside an unclosed bracket
+        if "=" in text and text.count("[") > text.count("]"):
             raise InputError(
                 f"Override '{text}': a '[' is not closed by ']', so its '=' reads as part of "
                 "a name in brackets. Close the bracket, e.g. militias[KH].autonomy=0.5.")
+        if "=" in text:
+            raise InputError(
+                f"Override '{text}' has no '=' outside brackets (a name in brackets may hold "
+                "one). Write it as path=value, e.g. militias[KH].autonomy=0.5.")
         raise InputError(
             f"Override '{text}' has no '='. Write it as path=value, e.g. foreign_forces.backing=0.8."
         )

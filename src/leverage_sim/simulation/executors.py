@@ -171,14 +171,15 @@ def abandon(pool: ProcessPoolExecutor) -> None:
     shuts down.
     """
     manager = getattr(pool, "_executor_manager_thread", None)
-    workers = list((getattr(pool, "_processes", None) or {}).values())
+    processes = getattr(pool, "_processes", None) or {}  # the dict itself: the pool drops it
+    workers = list(processes.values())
     pool.shutdown(wait=False, cancel_futures=True)
     for stop in ("terminate", "kill"):
-        # the workers seen before the shutdown and any started since; a worker that outlives
-        # SIGTERM (still starting, or stuck where the signal waits) is killed: a manager thread
-        # left waiting for it made CPython's exit hook wait for ever (a sweep that reported
-        # "disk full" and then hung)
-        for worker in {*workers, *(getattr(pool, "_processes", None) or {}).values()}:
+        # the workers seen before the shutdown and any the pool started since; a worker that
+        # outlives SIGTERM (still starting, or stuck where the signal waits) is killed: a
+        # manager thread left waiting for it made CPython's exit hook wait for ever (a sweep
+        # that reported "disk full" and then hung)
+        for worker in {*workers, *list(processes.values())}:
             with contextlib.suppress(OSError, ValueError, AttributeError):  # already gone
                 getattr(worker, stop)()
         if manager is None or manager is threading.current_thread():

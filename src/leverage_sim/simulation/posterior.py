@@ -27,6 +27,7 @@ the scenario does not have (e.g. a militia it leaves out) are skipped and report
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -356,15 +357,19 @@ def load_posterior(path: str | os.PathLike[str], allow_stale: bool | None = None
     problem = folder_problem(folder)
     if problem is not None:
         raise InputError(f"Posterior folder '{folder}' {problem}. {how}")
-    manifest = _read_manifest(manifest_file, how) if manifest_file.is_file() else None
-    if isinstance(manifest, dict) and manifest.get("kind") == KIND \
-            and manifest.get("status", COMPLETE) != COMPLETE:
-        raise InputError(_unfinished(folder, manifest["status"]))
+    if manifest_file.is_file() and not table_file.is_file():  # an unfinished calibration?
+        started = None
+        with contextlib.suppress(InputError):  # unreadable: "not a posterior folder" below
+            started = _read_manifest(manifest_file, how)
+        if isinstance(started, dict) and started.get("kind") == KIND \
+                and started.get("status", COMPLETE) != COMPLETE:
+            raise InputError(_unfinished(folder, started["status"]))
     for f in (manifest_file, table_file):
         if not f.is_file():
             kind = " (a folder)" if f.is_dir() else ""
             raise InputError(f"'{folder}' is not a posterior folder: {f.name} is missing"
                              f"{kind}. {how}")
+    manifest = _read_manifest(manifest_file, how)
     if not isinstance(manifest, dict) or manifest.get("kind") != KIND:
         raise InputError(f"{manifest_file} is not a leverage-sim calibration manifest (its "
                          f"'kind' is not '{KIND}'). {how}")

@@ -17,7 +17,6 @@ from leverage_sim.errors import InputError
 from leverage_sim.files.safe_yaml import require_path
 from leverage_sim.scenario import overrides as ov
 from leverage_sim.scenario.limits import (
-    MAX_SWEEP_RUNS,
     check_count,
     check_format,
     check_run_size,
@@ -205,7 +204,7 @@ def run(scenario: Scenario | str | Path, replications: int = 1, seed: int | None
     if not isinstance(scenario, Scenario) \
             or (overrides and scenario.overrides != ov.normalise(overrides)):
         scenario = load_scenario(scenario, overrides)  # not twice: a renamed entry is gone
-    replications = check_count(replications, "replications", most=MAX_SWEEP_RUNS)
+    replications = check_count(replications, "replications")
     master = check_seed(scenario.seed if seed is None else seed)
     limit = run_memory_limit() if memory_limit is None else check_count(memory_limit,
                                                                         "memory_limit (bytes)")

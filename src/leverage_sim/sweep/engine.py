@@ -41,7 +41,13 @@ from leverage_sim.files.output_dir import (
 from leverage_sim.files.safe_text import shell_word
 from leverage_sim.files.safe_yaml import as_written, require_path, require_switch
 from leverage_sim.scenario.limits import check_count, check_sweep_size, plan_note, sweep_time_note
-from leverage_sim.scenario.loader import find_scenario, resolve_raw, validate
+from leverage_sim.scenario.loader import (
+    find_scenario,
+    other_kind,
+    read_yaml,
+    resolve_raw,
+    validate,
+)
 from leverage_sim.simulation import model_fingerprint
 from leverage_sim.simulation import posterior as post
 from leverage_sim.simulation.executors import make_executor
@@ -188,6 +194,23 @@ def as_spec(spec: SweepSpec | str | Path | Mapping[str, Any]) -> SweepSpec:
                                             "file's name or path)"))
 
 
+def _base_file(spec: SweepSpec, scenario_dirs: tuple[str | Path, ...]) -> Path:
+    """The file of ``spec``'s base scenario (absolute); an :class:`InputError` naming the
+    sweep's base when there is no such scenario, or when it names a sweep file."""
+    try:
+        path = find_scenario(spec.base, scenario_dirs).resolve()
+    except InputError as e:
+        raise InputError(f"Sweep '{spec.name}': its base scenario '{spec.base}' (the sweep "
+                         f"file's `base:`, or the scenario named on the command line) is not "
+                         f"found. {e}") from None
+    other = other_kind(read_yaml(path, "Scenario file"))
+    if other is not None and other[0].name == "sweep file":
+        raise InputError(f"Sweep '{spec.name}': its base '{spec.base}' is a sweep file, not a "
+                         "scenario. A sweep's `base:` names the scenario whose parameters it "
+                         "varies (e.g. base: june_2020_replay); fix that field.")
+    return path
+
+
 def plan_sweep(spec: SweepSpec, scenario_dirs: tuple[str | Path, ...] = ()
                ) -> tuple[Plan, dict[str, Any]]:
     """Resolve the base scenario, build the design and seeds, and check the design against the
@@ -201,12 +224,8 @@ def plan_sweep(spec: SweepSpec, scenario_dirs: tuple[str | Path, ...] = ()
     """
     # absolute: a resumed or rerun point follows its extends chain from this file (the
     # posterior's fitted values it inherits), whatever the folder it is resumed from
-    try:
-        source = str(find_scenario(spec.base, scenario_dirs).resolve())
-        base = resolve_raw(spec.base, scenario_dirs)
-    except InputError as e:
-        raise InputError(f"Sweep '{spec.name}': its base scenario ('base: {spec.base}') cannot "
-                         f"be used; fix the sweep's 'base' field: {e}") from None
+    source = str(_base_file(spec, scenario_dirs))
+    base = resolve_raw(spec.base, scenario_dirs)
     try:
         scenario = validate(copy.deepcopy(base), source, spec.overrides)
     except InputError as e:

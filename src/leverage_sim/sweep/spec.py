@@ -189,6 +189,8 @@ class SweepSpec(FrozenStrict):
             problems += _unread_fields(spec)
         except ValidationError as e:
             problems = [_describe(err) for err in e.errors()]
+        except InputError as e:  # a path the validator refused (ov.parse_path)
+            raise InputError(f"Sweep from {source}: {e}") from None
         if problems:
             raise InputError(
                 f"Sweep from {source}: {len(problems)} problem{'s' * (len(problems) > 1)} — "

@@ -96,7 +96,7 @@ class SweepStore:
         try:
             manifest = json.loads(self.manifest_path.read_text(encoding="utf-8"))
         except FileNotFoundError:
-            manifest = None
+            manifest = _ABSENT
         except OSError as e:  # a read problem: the results are intact, never advise --force
             raise InputError(f"{self.manifest_path} cannot be read ({e.strerror or e}); fix "
                              "the folder's permissions and run the command again.") from None
@@ -105,11 +105,11 @@ class SweepStore:
                              "with --force.") from None
         if not isinstance(manifest, dict) or "spec" not in manifest:
             kind = folder_kind(self.out)
-            if manifest is not None and kind in (None, "sweep"):
+            if manifest is not _ABSENT and kind in (None, "sweep"):
                 raise InputError(f"{self.manifest_path} is damaged or was written by another "
-                                 f"tool (it holds a JSON {type(manifest).__name__} without the "
-                                 "sweep's 'spec'), so the sweep cannot be read; start the sweep "
-                                 "again into a new --out folder.")
+                                 f"tool (it holds {_json_kind(manifest)}, not a sweep's "
+                                 "manifest with its 'spec'), so the sweep cannot be read; start "
+                                 "the sweep again into a new --out folder.")
             what = (f"holds the output of `leverage-sim {kind}`, not a sweep" if kind and
                     kind != "sweep" else f"is not a sweep folder (no sweep {MANIFEST})")
             raise InputError(f"'{self.out}' {what}. --resume, rerun and load_sweep work on the "
@@ -401,6 +401,17 @@ def _require_folder(path: Path, out: Path) -> None:
                          f"'{visible(str(out))}' (if it is the folder you renamed or moved, put "
                          "it back), then run the command again; runs missing from it are "
                          f"computed again by `{resume_command(out)}`.")
+
+
+_ABSENT = object()
+"""A manifest that is not there (a JSON ``null`` is one that is)."""
+
+
+def _json_kind(value: Any) -> str:
+    """What a JSON document holds, in JSON's words (an array, an object, null, ...)."""
+    kinds = ((bool, "true or false"), (dict, "an object"), (list, "an array"),
+             (str, "a string"), (int | float, "a number"))
+    return next((name for kind, name in kinds if isinstance(value, kind)), "null")
 
 
 def _parts(folder: Path) -> list[Path]:

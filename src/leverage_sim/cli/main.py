@@ -197,26 +197,15 @@ def _escape_what_it_cannot_encode(stream: Any) -> None:
 
 def _open_closed_streams() -> None:
     """A standard stream closed when the command started (``leverage-sim run ... >&-``) is
-    opened on the null device, on its own descriptor: what would have been printed there is
-    dropped, the verb runs to its end and writes its files. (Python leaves ``sys.stdout``
+    opened on the null device: what would have been printed there is dropped, the verb runs
+    to its end and writes its files. Opened in order (0, 1, 2), each takes the lowest free
+    descriptor, its own, unless something took it meanwhile. (Python leaves ``sys.stdout``
     None then, and the first print ended the verb with a traceback before it wrote --out;
     and a file opened later would have taken the free descriptor, so that anything written
     to descriptor 1 landed in it.)"""
-    for fd, name in ((0, "stdin"), (1, "stdout"), (2, "stderr")):
-        if getattr(sys, name) is not None:
-            continue
-        mode = "r" if fd == 0 else "w"
-        try:
-            os.fstat(fd)  # the descriptor was taken meanwhile: leave it to what took it
+    for name, mode in (("stdin", "r"), ("stdout", "w"), ("stderr", "w")):
+        if getattr(sys, name) is None:
             setattr(sys, name, open(os.devnull, mode, encoding="utf-8"))  # noqa: SIM115
-            continue
-        except OSError:
-            pass
-        null = os.open(os.devnull, os.O_RDWR)
-        if null != fd:
-            os.dup2(null, fd)
-            os.close(null)
-        setattr(sys, name, open(fd, mode, encoding="utf-8", closefd=False))  # noqa: SIM115
 
 
 def _warning_line(shown: Callable[..., str]) -> Callable[..., str]:

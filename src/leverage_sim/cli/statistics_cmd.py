@@ -18,8 +18,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "statistic (a fact's `statistic:`) with its arguments and what it gives, then each "
         "action the model writes to the event log (a fact's `action:`, `of_action:` or "
         "`response:`) with what one event of it is and what its value holds (`total` sums "
-        "it, `largest` takes its maximum). Actors and targets are the scenario's militias and sites, `government`, "
-        "`patron` and `foreign_forces`; dates are YYYY-MM-DD.",
+        "it, `largest` takes its maximum). Actors and targets are the scenario's militias and "
+        "sites, `government`, `patron` and `foreign_forces`; dates are YYYY-MM-DD.",
         epilog="example: leverage-sim statistics")
     add_json_arg(p)
     p.set_defaults(func=main)

@@ -194,21 +194,38 @@ def as_spec(spec: SweepSpec | str | Path | Mapping[str, Any]) -> SweepSpec:
                                             "file's name or path)"))
 
 
-def _base_file(spec: SweepSpec, scenario_dirs: tuple[str | Path, ...]) -> Path:
-    """The file of ``spec``'s base scenario (absolute); an :class:`InputError` naming the
-    sweep's base when there is no such scenario, or when it names a sweep file."""
+def _resolve_base(spec: SweepSpec, scenario_dirs: tuple[str | Path, ...]
+                  ) -> tuple[dict[str, Any], Path]:
+    """The raw data of ``spec``'s base scenario (its ``extends`` chain merged) and its file
+    (absolute). When the base is refused, the error names the sweep's base if there is no
+    such scenario or it names a sweep file (:func:`_refused_base`), else it is the loader's."""
     try:
-        path = find_scenario(spec.base, scenario_dirs).resolve()
+        return (resolve_raw(spec.base, scenario_dirs),
+                find_scenario(spec.base, scenario_dirs).resolve())
     except InputError as e:
-        raise InputError(f"Sweep '{spec.name}': its base scenario '{spec.base}' (the sweep "
-                         f"file's `base:`, or the scenario named on the command line) is not "
-                         f"found. {e}") from None
-    other = other_kind(read_yaml(path, "Scenario file"))
+        raise _refused_base(spec, scenario_dirs, e) from None
+
+
+def _refused_base(spec: SweepSpec, scenario_dirs: tuple[str | Path, ...], error: InputError
+                  ) -> InputError:
+    """What to say when ``spec``'s base scenario was refused with ``error``: that the sweep's
+    base is not found, or is a sweep file (read again only now, when it was refused), or the
+    loader's own ``error``."""
+    try:
+        path = find_scenario(spec.base, scenario_dirs)
+    except InputError as e:
+        return InputError(f"Sweep '{spec.name}': its base scenario '{spec.base}' (the sweep "
+                          f"file's `base:`, or the scenario named on the command line) is not "
+                          f"found. {e}")
+    try:
+        other = other_kind(read_yaml(path, "Scenario file"))
+    except InputError:
+        return error
     if other is not None and other[0].name == "sweep file":
-        raise InputError(f"Sweep '{spec.name}': its base '{spec.base}' is a sweep file, not a "
-                         "scenario. A sweep's `base:` names the scenario whose parameters it "
-                         "varies (e.g. base: june_2020_replay); fix that field.")
-    return path
+        return InputError(f"Sweep '{spec.name}': its base '{spec.base}' is a sweep file, not a "
+                          "scenario. A sweep's `base:` names the scenario whose parameters it "
+                          "varies (e.g. base: june_2020_replay); fix that field.")
+    return error
 
 
 def plan_sweep(spec: SweepSpec, scenario_dirs: tuple[str | Path, ...] = ()
@@ -224,8 +241,8 @@ def plan_sweep(spec: SweepSpec, scenario_dirs: tuple[str | Path, ...] = ()
     """
     # absolute: a resumed or rerun point follows its extends chain from this file (the
     # posterior's fitted values it inherits), whatever the folder it is resumed from
-    source = str(_base_file(spec, scenario_dirs))
-    base = resolve_raw(spec.base, scenario_dirs)
+    base, base_file = _resolve_base(spec, scenario_dirs)
+    source = str(base_file)
     try:
         scenario = validate(copy.deepcopy(base), source, spec.overrides)
     except InputError as e:

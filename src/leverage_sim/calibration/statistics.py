@@ -65,8 +65,8 @@ ACTIONS = {
     "attack": "a militia attacks a site of the foreign force; value: the foreign force's dead",
     "backing": "the foreign force steps in to a standoff or fight (target: the militia); "
                "value 1",
-    "ceasefire": "the patron's ceasefire takes hold in its client's fight; value: the client's "
-                 "chance in the fight",
+    "ceasefire": "a brokered ceasefire takes hold in a militia's fight (actor: the patron, or "
+                 "a scripted mediator); value: the militia's chance in the fight",
     "clash": "a standoff's muster turns into an armed clash (actor: the militia); value: the "
              "government's chance in it",
     "comply": "a militia yields to a raid, or stands down at an operation's opening (no "
@@ -98,13 +98,14 @@ ACTIONS = {
               "militia); value: the detainees handed over (0 in an operation)",
     "set": "a scripted change of parameters; value 0",
     "skipped": "a scripted action that could not be carried out (the foreign force had no "
-               "troops in the country); value 0",
+               "troops in the country; a backing or mediation with nothing open to act in); "
+               "value 0",
     "standoff": "a day on which the government holds a standoff for now; value: the muster "
                 "(on its opening day) or its believed chance",
     "strike": "the foreign force strikes a militia (target: the militia); value: the "
               "militia's dead",
-    "talks": "the patron opens ceasefire talks in its client's fight; value: the client's "
-             "chance",
+    "talks": "the patron, or a scripted mediator, opens ceasefire talks in a militia's fight; "
+             "value: the militia's chance",
     "truce": "a truce (scripted, or ordered by the patron); value: the instigation it sets",
     "withdrawal": "the foreign force leaves the country; value: the troops withdrawn",
 }
@@ -113,7 +114,7 @@ with what one event of it is and what its ``value`` holds: what ``leverage-sim s
 lists for writing an episode's facts."""
 LOGGED_ACTIONS = tuple(ACTIONS)
 """The actions' names (the values an ``action`` or ``response`` argument may take)."""
-STATE_ACTORS = ("government", "patron", "foreign_forces")
+STATE_ACTORS = ("government", "patron", "foreign_forces", "mediator")
 """Actors in the event log besides the militias (named as in the scenario)."""
 YES_NO = frozenset({"occurred"})
 """Statistics whose value is 1 (it happened) or 0 (it did not)."""

@@ -14,7 +14,7 @@ OUTCOMES = {
     "held_firm": ("held_firm", "the government held firm in a standoff or operation"),
     "clash": ("clashes", "a standoff turned into an armed clash"),
     "fighting": ("fight_days", "there was fighting (a clash or an operation)"),
-    "ceasefire": ("ceasefires", "the patron brokered a ceasefire"),
+    "ceasefire": ("ceasefires", "a ceasefire was brokered (by the patron or a mediator)"),
     "us_casualties": ("us_casualties", "{force} forces took casualties"),
     "us_strikes": ("us_strikes", "{force} forces struck a militia"),
     "us_withdrawn": ("us_withdrawn", "{force} forces withdrew completely"),

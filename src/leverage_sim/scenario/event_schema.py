@@ -102,12 +102,22 @@ class OperationFigures(Strict):
         "halts, the militia withdraws, the patron brokers a ceasefire).")
 
 
+class MediationFigures(Strict):
+    """mediation: how long the talks take."""
+
+    days: int = param(
+        ..., unit="days", ge=1, le=60,
+        description="Days of talks before the ceasefire takes hold (the fight goes on "
+        "meanwhile, as during the patron's talks; 1: a ceasefire the next day).")
+
+
 @dataclass(frozen=True)
 class ActionRule:
     """Who may take an action, what it is aimed at, and its figures."""
 
     actors: frozenset[str]
-    """Allowed actor kinds: government, patron, foreign_forces, militia (any militia name)."""
+    """Allowed actor kinds: government, patron, foreign_forces, mediator, militia (any militia
+    name)."""
     target: str | None
     """militia or site (required), 'militia?' (optional), None (no target)."""
     figures: type[Strict] | None
@@ -116,6 +126,10 @@ class ActionRule:
 
 
 ANYONE = frozenset({"government", "patron", "foreign_forces", "militia"})
+"""The actors of the model: who may change parameters (``set``)."""
+ACTOR_KINDS = ANYONE | {"mediator"}
+"""Who may act in a scripted event: the model's actors, and a third party that brokers
+(``mediation``): a cleric, a foreign state, an international body, named in the note."""
 FF = frozenset({"foreign_forces"})
 
 RULES: dict[str, ActionRule] = {
@@ -142,6 +156,13 @@ RULES: dict[str, ActionRule] = {
                         "hostility at most, fall to figures.instigation"),
     "drawdown": ActionRule(FF, None, DrawdownFigures, "foreign forces withdraw some troops"),
     "withdrawal": ActionRule(FF, None, NoFigures, "foreign forces leave the country"),
+    "mediation": ActionRule(frozenset({"mediator"}), "militia?", MediationFigures,
+                            "a third party (actor: mediator; who, in the note) opens ceasefire "
+                            "talks in the open fight(s) with the target militia (every open one "
+                            "without a target) that have none open yet: the ceasefire takes "
+                            "hold figures.days days later on the terms of the fight, as the "
+                            "patron's (mechanisms/operation.py, step 4); with no such fight "
+                            "that day, logged as skipped"),
     "set": ActionRule(ANYONE, None, None,
                       "parameters change: figures are {path: value}, e.g. "
                       "{patron.instigation: 0.8, 'militias[KH].cohesion': 0.7}"),
@@ -275,8 +296,8 @@ def _after_sets(scenario: Strict) -> list[str]:
 def _actor_problems(where: str, ev: Strict, rule: ActionRule,
                     militias: list[str]) -> list[str]:
     kind = "militia" if ev.actor in militias else ev.actor
-    if kind not in ANYONE:
-        known = sorted(["government", "patron", "foreign_forces", *militias])
+    if kind not in ACTOR_KINDS:
+        known = sorted([*ACTOR_KINDS - {"militia"}, *militias])
         return [f"{where}.actor '{ev.actor}' is not one of {known}"]
     if kind in rule.actors:
         return []

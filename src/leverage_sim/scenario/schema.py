@@ -986,8 +986,8 @@ class ScriptedEvent(Strict):
                              "one can override (or remove, with remove: true) the event.")
     day: int | None = Field(None, ge=0, description="Day of the run (0 = start_date).")
     date: dt.date | None = Field(None, description="Calendar date; alternative to day.")
-    actor: str = Field(..., description="Who acts: government, patron, foreign_forces or a "
-                       "militia name.")
+    actor: str = Field(..., description="Who acts: government, patron, foreign_forces, a "
+                       "militia name, or mediator (a third party brokering talks).")
     action: Action = Field(..., description="What happens: " + "; ".join(
         f"{name} ({rule.meaning})" for name, rule in event_schema.RULES.items())
         + ". `leverage-sim params events` and docs/scenarios.md list who may act and the "
@@ -1083,7 +1083,7 @@ class Scenario(Strict):
         names = [m.name for m in self.militias]
         _require_unique(names, "militias")
         reserved = sorted(n for n in names
-                          if name_key(n) in {"government", "patron", "foreign_forces"})
+                          if name_key(n) in event_schema.ACTOR_KINDS - {"militia"})
         if reserved:
             raise ValueError(f"militias: {', '.join(reserved)} names another actor; scripted "
                              "events could not tell them apart, so give the militia another name")

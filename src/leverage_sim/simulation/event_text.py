@@ -137,9 +137,23 @@ def talks(militia: str, position: float, days: int) -> str:
             f"{position:.2f}; a ceasefire in {days} days)")
 
 
-def ceasefire(militia: str, position: float) -> str:
-    """The ceasefire taking hold; its terms (who leaves, who gives way) are the next event's."""
-    return f"the patron brokers a ceasefire for {militia} (its chance in the fight {position:.2f})"
+def ceasefire(militia: str, position: float, broker: str) -> str:
+    """The ceasefire taking hold, brokered by ``broker`` (``patron`` or ``mediator``); its
+    terms (who leaves, who gives way) are the next event's."""
+    return f"the {broker} brokers a ceasefire for {militia} (its chance in the fight {position:.2f})"
+
+
+def mediation_talks(militia: str, days: int) -> str:
+    """A scripted mediation's talks opening, when the scenario gives no note."""
+    return (f"a mediator opens ceasefire talks between the government and {militia} (a "
+            f"ceasefire in {days} days)")
+
+
+def nothing_to_mediate() -> str:
+    """A scripted mediation on a day when no fight (with its target, if it names one) is open
+    without talks already under way: there is nothing to mediate."""
+    return ("scripted mediation skipped: no fight open without ceasefire talks (with its "
+            "target, if it names one) that day")
 
 
 def withdraws(militia: str) -> str:
@@ -257,12 +271,13 @@ KINDS: tuple[tuple[Callable[..., str], str], ...] = (
     (after_clash, "b"), (attack, "ibF"), (attack_by, "s"), (strike, "si"),
     (political_cost, "ff"), (drawdown, "si"), (cost_drawdown, "ffi"), (interception_now, "f"),
     (clash_begins, ""), (operation_opened, "ii"), (fighting, "ii"), (deserted, "i"),
-    (ceasefire, "sf"), (won_withdraws, "s"), (won_ceasefire, "s"), (won_fight_over, ""),
+    (ceasefire, "sfs"), (won_withdraws, "s"), (won_ceasefire, "s"), (won_fight_over, ""),
     (fight_over, "b"), (halts, "ffF"),
     (expulsion_vote, "f"),
     (truce_ordered, "f"), (redeploy, "ffi"),
     (all_troops_lost, ""), (not_possible, "si"), (talks, "sfi"), (concedes, "s"),
     (nothing_to_back, ""), (stands_down, "f"), (won_stands_down, "s"), (killed_by_air, "fF"),
+    (mediation_talks, "si"), (nothing_to_mediate, ""),
 )
 """Kind number (the position) → (function, argument types): ``s`` a string (its number in the
 run's string table), ``i`` an integer, ``f`` a float, ``b`` a yes/no, each from the next figure;

@@ -46,6 +46,23 @@ def _backing(model: World, ev: ScriptedEvent) -> None:
             standoffs.step_in(model, s, note)
 
 
+def _mediation(model: World, ev: ScriptedEvent) -> None:
+    """A third party opens ceasefire talks in every open fight with the target (every open
+    fight without a target) that has no talks under way; with none that day, nothing to
+    mediate: logged as ``skipped``. The ceasefire takes hold ``days`` later, on the terms of
+    the fight, as the patron's; the talks' value is the militia's chance in the fight, as
+    the patron's talks'."""
+    days = ev.typed_figures().days
+    fights = [s for s in model.open_standoffs()
+              if s.fighting and not s.ceasefire_day and ev.target in (None, s.militia)]
+    if not fights:
+        model.record(ev.actor, "skipped", ev.target, event_text.nothing_to_mediate())
+    for s in fights:
+        standoffs.open_talks(model, s, ev.actor, days,
+                             ev.note or event_text.mediation_talks(s.militia, days),
+                             standoffs.militia_chance(model, s))
+
+
 def _attack(model: World, ev: ScriptedEvent) -> None:
     ff = model.foreign_force
     ff.receive_attack(model.militia(ev.actor), ff.site(ev.target))
@@ -89,7 +106,7 @@ def _set(model: World, ev: ScriptedEvent) -> None:
 HANDLERS: dict[str, Callable[[World, ScriptedEvent], None]] = {
     "raid": _raid, "strike": _strike, "backing": _backing, "attack": _attack,
     "deploy_defence": _deploy_defence, "truce": _truce, "drawdown": _drawdown,
-    "withdrawal": _withdrawal, "set": _set, "operation": _operation,
+    "withdrawal": _withdrawal, "set": _set, "operation": _operation, "mediation": _mediation,
 }
 
 

@@ -84,6 +84,13 @@ def fight_strengths(model: World, s: Standoff, backing_term: float, troops: int
     return s_gov, s_mil
 
 
+def militia_chance(model: World, s: Standoff) -> float:
+    """The militia's chance in fight ``s`` as it stands (``1 − p``, the real contest on the
+    troops engaged: the position the patron brokers on, step 4)."""
+    us = 1.0 if s.us_stepped_in else 0.0
+    return 1.0 - mech.contest_ratio(*fight_strengths(model, s, us, engaged(model, s)))
+
+
 def fight_day(model: World, s: Standoff) -> None:
     """One day of fight ``s`` (steps 2–7 of :mod:`leverage_sim.simulation.mechanisms.operation`)."""
     gov, militia, rng = model.government, model.militia(s.militia), model.rng
@@ -124,15 +131,15 @@ def fight_day(model: World, s: Standoff) -> None:
         return close(model, s, "clash_won", event_text.fight_over(True))
     actual = mech.contest_ratio(s_gov, s_mil)
     # 4. The patron brokers a ceasefire: it opens talks when its client is losing or
-    #    escalation threatens; the ceasefire holds once the talks have run their days.
+    #    escalation threatens; the ceasefire holds once the talks have run their days (a
+    #    scripted mediator's talks, open_talks, end the same way).
     patron = model.patron
     if not s.ceasefire_day and patron.brokers(s.militia, 1.0 - actual):
-        s.ceasefire_day = op.ceasefire_day(model.day, patron.talks_days)
-        model.record("patron", "talks", s.militia,
-                     event_text.talks(s.militia, 1.0 - actual, patron.talks_days), 1.0 - actual)
+        open_talks(model, s, "patron", patron.talks_days,
+                   event_text.talks(s.militia, 1.0 - actual, patron.talks_days), 1.0 - actual)
     if s.ceasefire_day and model.day >= s.ceasefire_day:
-        model.record("patron", "ceasefire", s.militia,
-                     event_text.ceasefire(s.militia, 1.0 - actual), 1.0 - actual)
+        model.record(s.broker, "ceasefire", s.militia,
+                     event_text.ceasefire(s.militia, 1.0 - actual, s.broker), 1.0 - actual)
         if op.ceasefire_favours_government(actual):
             return close(model, s, "clash_won", event_text.leaves_streets(s.militia))
         return close(model, s, "clash_lost", event_text.concedes(s.militia))
@@ -154,6 +161,16 @@ def fight_day(model: World, s: Standoff) -> None:
     if model.day >= s.end_day:
         won = actual > 0.5
         close(model, s, "clash_won" if won else "clash_lost", event_text.fight_over(won))
+
+
+def open_talks(model: World, s: Standoff, broker: str, days: int, note: str,
+               value: float) -> None:
+    """``broker`` (the patron, or a scripted mediator) opens ceasefire talks in fight ``s``:
+    the ceasefire takes hold ``days`` days from today (step 4 of
+    :mod:`leverage_sim.simulation.mechanisms.operation`); logged with ``note`` and ``value``."""
+    s.ceasefire_day = op.ceasefire_day(model.day, days)
+    s.broker = broker
+    model.record(broker, "talks", s.militia, note, value)
 
 
 def step_in(model: World, s: Standoff, note: str) -> None:

@@ -154,10 +154,12 @@ from leverage_sim.simulation.fastpath.layout import (
     K_INTERCEPTION_NOW,
     K_JOINS_MUSTER,
     K_KILLED_BY_AIR,
+    K_MEDIATION_TALKS,
     K_MEMBERS_ARRESTED,
     K_MUSTERED,
     K_NOT_POSSIBLE,
     K_NOTHING_TO_BACK,
+    K_NOTHING_TO_MEDIATE,
     K_OPERATION_OPENED,
     K_POLITICAL_COST,
     K_PUBLIC_THREAT,
@@ -232,6 +234,7 @@ from leverage_sim.simulation.fastpath.layout import (
     RET_RESTRAINT,
     RET_THRESHOLD,
     S_ALLIED,
+    S_BROKER,
     S_CEASEFIRE_DAY,
     S_DETAINEES,
     S_END_DAY,
@@ -305,6 +308,7 @@ from leverage_sim.simulation.fastpath.layout import (
     X_BACKING,
     X_DEPLOY_DEFENCE,
     X_DRAWDOWN,
+    X_MEDIATION,
     X_OPERATION,
     X_RAID,
     X_SET,
@@ -823,6 +827,24 @@ def patron_brokers(rng, w, m, i, position):
 
 
 @jitable
+def open_talks(day, so, ev, s, broker, days, value, kind, a, b, c):
+    """``standoffs.open_talks``: ``broker`` (a string number) opens talks in fight ``s``, the
+    ceasefire in ``days`` days; logged with ``value`` and detail ``kind`` (``a``, ``b``,
+    ``c``)."""
+    so[s, S_CEASEFIRE_DAY] = operation.ceasefire_day(day, days)
+    so[s, S_BROKER] = broker
+    record(ev, day, broker, A_TALKS, militia_name(int(so[s, S_MILITIA])), value, kind, a, b, c)
+
+
+@jitable
+def militia_chance(w, m, so, s):
+    """``standoffs.militia_chance``."""
+    us = 1.0 if so[s, S_STEPPED_IN] != 0 else 0.0
+    s_gov, s_mil = fight_strengths(w, m, so, s, us, engaged(w, so, s))
+    return 1.0 - standoff.contest_ratio(s_gov, s_mil)
+
+
+@jitable
 def fight_day(rng, day, w, m, so, ev, s):
     """``standoffs.fight_day``."""
     i = int(so[s, S_MILITIA])
@@ -862,12 +884,12 @@ def fight_day(rng, day, w, m, so, ev, s):
         return
     actual = standoff.contest_ratio(s_gov, s_mil)
     if so[s, S_CEASEFIRE_DAY] == 0 and patron_brokers(rng, w, m, i, 1.0 - actual):
-        so[s, S_CEASEFIRE_DAY] = operation.ceasefire_day(day, int(w[TALKS_DAYS]))
-        record(ev, day, STR_PATRON, A_TALKS, militia_name(i), 1.0 - actual, K_TALKS,
-               militia_name(i), 1.0 - actual, w[TALKS_DAYS])
+        open_talks(day, so, ev, s, STR_PATRON, int(w[TALKS_DAYS]), 1.0 - actual, K_TALKS,
+                   militia_name(i), 1.0 - actual, w[TALKS_DAYS])
     if so[s, S_CEASEFIRE_DAY] != 0 and day >= so[s, S_CEASEFIRE_DAY]:
-        record(ev, day, STR_PATRON, A_CEASEFIRE, militia_name(i),
-               1.0 - actual, K_CEASEFIRE, militia_name(i), 1.0 - actual)
+        broker = int(so[s, S_BROKER])
+        record(ev, day, broker, A_CEASEFIRE, militia_name(i),
+               1.0 - actual, K_CEASEFIRE, militia_name(i), 1.0 - actual, broker)
         if operation.ceasefire_favours_government(actual):
             close(day, w, m, so, ev, s, CLASH_WON, 0, K_WON_CEASEFIRE, militia_name(i), 0.0,
                   0.0)
@@ -1243,6 +1265,23 @@ def fire_scripted(rng, day, w, m, s, so, tw, ev, ps, e, sets):
                     step_in(day, w, m, so, ev, k, note)
         if not confronted:
             record(ev, day, int(e[E_ACTOR]), A_SKIPPED, int(e[E_TARGET]), 0.0, K_NOTHING_TO_BACK)
+    elif action == X_MEDIATION:
+        mediated = False
+        days = int(e[E_FIGURE])
+        for k in range(int(w[N_STANDOFFS])):
+            if (is_open(so, k) and so[k, S_FIGHTING] != 0 and so[k, S_CEASEFIRE_DAY] == 0
+                    and (i == -1 or so[k, S_MILITIA] == i)):
+                mediated = True
+                name = militia_name(int(so[k, S_MILITIA]))
+                if note >= 0:
+                    open_talks(day, so, ev, k, int(e[E_ACTOR]), days,
+                               militia_chance(w, m, so, k), K_TEXT, note, 0.0, 0.0)
+                else:
+                    open_talks(day, so, ev, k, int(e[E_ACTOR]), days,
+                               militia_chance(w, m, so, k), K_MEDIATION_TALKS, name, days, 0.0)
+        if not mediated:
+            record(ev, day, int(e[E_ACTOR]), A_SKIPPED, int(e[E_TARGET]), 0.0,
+                   K_NOTHING_TO_MEDIATE)
     elif action == X_ATTACK:
         receive_attack(rng, day, w, m, s, ev, ps, i, int(e[E_SITE]))
     elif action == X_DEPLOY_DEFENCE:

@@ -223,7 +223,8 @@ S_MIL_START = 15  # the militia's fighters when the fight began
 S_MIL_KILLED = 16
 S_END_DAY = 17  # the fight's last day
 S_CEASEFIRE_DAY = 18  # the day a brokered ceasefire takes hold (0: no talks open)
-STANDOFF_SIZE = 19
+S_BROKER = 19  # who opened the talks: a string number (the patron's, or a mediation's actor)
+STANDOFF_SIZE = 20
 
 OUTCOME_NAMES = ("held_firm", "relented", "clash_won", "clash_lost")
 """Standoff outcomes, as :class:`leverage_sim.simulation.mechanisms.standoff.Standoff` names them."""
@@ -267,7 +268,7 @@ STR_FIRST_MILITIA = 6
  K_DESERTED, K_CEASEFIRE, K_WON_WITHDRAWS, K_WON_CEASEFIRE, K_WON_FIGHT_OVER, K_FIGHT_OVER,
  K_HALTS, K_EXPULSION_VOTE, K_TRUCE_ORDERED, K_REDEPLOY, K_ALL_TROOPS_LOST,
  K_NOT_POSSIBLE, K_TALKS, K_CONCEDES, K_NOTHING_TO_BACK, K_STANDS_DOWN,
- K_WON_STANDS_DOWN, K_KILLED_BY_AIR) = range(41)
+ K_WON_STANDS_DOWN, K_KILLED_BY_AIR, K_MEDIATION_TALKS, K_NOTHING_TO_MEDIATE) = range(43)
 KIND_NAMES = ("text", "members_arrested", "mustered", "standoff_opened", "public_threat",
               "joins_muster", "released", "transferred", "holds_for_now", "clash", "won_disperses",
               "won_after_clash", "after_clash", "attack", "attack_by", "strike", "political_cost",
@@ -275,20 +276,21 @@ KIND_NAMES = ("text", "members_arrested", "mustered", "standoff_opened", "public
               "fighting", "deserted", "ceasefire", "won_withdraws", "won_ceasefire",
               "won_fight_over", "fight_over", "halts", "expulsion_vote", "truce_ordered",
               "redeploy", "all_troops_lost", "not_possible", "talks", "concedes",
-              "nothing_to_back", "stands_down", "won_stands_down", "killed_by_air")
+              "nothing_to_back", "stands_down", "won_stands_down", "killed_by_air",
+              "mediation_talks", "nothing_to_mediate")
 """The function names in :data:`leverage_sim.simulation.event_text.KINDS`, in the order of ``K_*``."""
 
 # scripted events: one row each (day, action, figures, strings)
 SCRIPTED = ("raid", "strike", "backing", "attack", "deploy_defence", "truce", "drawdown",
-            "withdrawal", "set", "operation")
+            "withdrawal", "set", "operation", "mediation")
 (X_RAID, X_STRIKE, X_BACKING, X_ATTACK, X_DEPLOY_DEFENCE, X_TRUCE, X_DRAWDOWN, X_WITHDRAWAL,
- X_SET, X_OPERATION) = range(len(SCRIPTED))
+ X_SET, X_OPERATION, X_MEDIATION) = range(len(SCRIPTED))
 (E_DAY, E_ACTION, E_MILITIA, E_SITE, E_FIGURE, E_FIGURE2, E_NOTE, E_ACTOR, E_TARGET,
  E_FIRST_SET, E_LAST_SET, E_NAME, E_FIGURE3) = range(13)
 EVENT_SIZE = 13
 """Scripted-event columns: day, action (``X_*``), militia and site rows (-1: none), figures
 (raid: arrests or -1, targets or 0; deploy_defence: interception; truce: instigation;
-drawdown: troops; operation: troops, days), note (string number, -1: none), actor and target
+drawdown: troops; operation: troops, days; mediation: days), note (string number, -1: none), actor and target
 strings, and the rows of its parameter changes (``set``) in the set table [first, last), the
 action's name (string number), and a third figure (raid: commanders among the arrests)."""
 SET_WORLD, SET_MILITIA, SET_SITE = range(3)

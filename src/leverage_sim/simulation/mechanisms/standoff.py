@@ -66,6 +66,7 @@ class Standoff:
     militia_killed: int = 0
     end_day: int = 0  # the fight's last day
     ceasefire_day: int = 0  # the day a brokered ceasefire takes hold (0: no talks open)
+    broker: str = "patron"  # who opened the talks: the patron, or a scripted "mediator"
 
     @property
     def is_open(self) -> bool:

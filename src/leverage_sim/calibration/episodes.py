@@ -295,9 +295,14 @@ class LoadedEpisode:
 
 def find_episode(name_or_path: str | Path, extra_dirs: Sequence[Path] = ()) -> Path:
     """The file of an episode name (searched in ``extra_dirs``, ./episodes and the shipped
-    episodes/) or path; an :class:`InputError` listing the known episodes if none."""
-    return find_named_file(name_or_path, lambda: known_episodes(extra_dirs), "episode",
-                           "from episodes/")
+    episodes/) or path; an :class:`InputError` listing the known episodes (not the files of
+    another kind beside them, which no name reaches as an episode) and the folders searched if
+    none."""
+    names, others = _known(extra_dirs)
+    folders = ", ".join(str(d) for d in _episode_dirs(extra_dirs) if Path(d).is_dir())
+    return find_named_file(name_or_path, lambda: {**others, **names}, "episode",
+                           "from episodes/", f" (searched {folders or 'no folder'})",
+                           listed=names)
 
 
 def known_episodes(extra_dirs: Sequence[Path] = ()) -> dict[str, Path]:
@@ -305,13 +310,23 @@ def known_episodes(extra_dirs: Sequence[Path] = ()) -> dict[str, Path]:
     shipped episodes/, the first file of a name winning; a file of another kind (a scenario
     or calibration file) hides no episode so named, and is listed only under a name no
     episode has (so that a message can name it as what it is)."""
+    names, others = _known(extra_dirs)
+    return {**others, **names}
+
+
+def _episode_dirs(extra_dirs: Sequence[Path]) -> tuple[Path, ...]:
+    return (*map(Path, extra_dirs), Path.cwd() / "episodes", EPISODE_DIR)
+
+
+def _known(extra_dirs: Sequence[Path]) -> tuple[dict[str, Path], dict[str, Path]]:
+    """The episodes by name, and the files of another kind under a name no episode has."""
     names: dict[str, Path] = {}
     others: dict[str, Path] = {}
-    for d in (*extra_dirs, Path.cwd() / "episodes", EPISODE_DIR):
+    for d in _episode_dirs(extra_dirs):
         for f in sorted(Path(d).glob("*.yaml")) if Path(d).is_dir() else ():
             if f.stem not in names:
                 (others if _other_kind(f) else names).setdefault(f.stem, f)
-    return {**others, **names}
+    return names, {k: v for k, v in others.items() if k not in names}
 
 
 def _other_kind(path: Path) -> bool:

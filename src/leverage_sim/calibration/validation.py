@@ -59,6 +59,7 @@ from leverage_sim.scenario.limits import as_list, check_validation_size, repeate
 from leverage_sim.scenario.schema import Scenario
 from leverage_sim.simulation.posterior import Posterior, priors, with_values
 from leverage_sim.simulation.provenance import short_path
+from leverage_sim.simulation.replication import check_engine, numba_config
 from leverage_sim.simulation.runner import (
     RunTables,
     replication_seeds,
@@ -488,6 +489,8 @@ def validate(episodes: Sequence[Episode], posterior: Posterior, replications: in
     episode the posterior was fitted to is scored as an in-sample check whatever its file's
     ``role`` says (a copy of a fitted episode marked ``held_out`` is not out of sample)."""
     check_validation_size(replications, len(episodes), len(SOURCES))
+    numba_config()  # the scores' (scoringrules) compiler, on either engine, before any run
+    check_engine(engine)
     fitted = posterior.fitted_episodes()
     episodes = [replace(ep, role="fit") if ep.name in fitted else ep for ep in episodes]
     values = {ep.name: predictive(ep, posterior, replications, seed,

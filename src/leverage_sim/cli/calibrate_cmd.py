@@ -6,7 +6,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from leverage_sim.cli.common import add_executor_args, add_force_arg, engine_line, seed_arg
+from leverage_sim.cli.common import (
+    add_executor_args,
+    add_force_arg,
+    engine_line,
+    executor_of,
+    seed_arg,
+)
 from leverage_sim.errors import STOP_SIGNALS, STOPPED_BY, stopped_how
 from leverage_sim.files.output_dir import claim_output
 from leverage_sim.files.safe_text import shell_word, visible
@@ -65,7 +71,7 @@ def main(args: argparse.Namespace) -> int:
     out = Path(args.out)
     cal = load_calibration(args.config)
     seed = cal.spec.seed if args.seed is None else args.seed
-    executor = "dask" if args.scheduler else args.executor
+    executor = executor_of(args)
     with claim_output(out, "calibrate", force=args.force, resume=args.resume, staged=False,
                       files=FILES) as folder:
         if args.resume and check_resumable(folder.target, cal, seed,

@@ -136,6 +136,17 @@ def add_executor_args(p: argparse.ArgumentParser) -> None:
                    help="join a running Dask scheduler (implies --executor dask)")
 
 
+def executor_of(args: argparse.Namespace) -> str:
+    """The executor ``--executor`` and ``--scheduler`` ask for: ``dask`` with a scheduler
+    (which implies it), refused beside ``--executor serial`` (which was silently replaced by
+    Dask: the runs went to the scheduler's workers, not this process)."""
+    if args.scheduler and args.executor == "serial":
+        raise InputError(f"--scheduler {args.scheduler} sends the runs to a Dask cluster, but "
+                         "--executor serial asks to run them in this process. Drop one: "
+                         "--scheduler alone for the cluster, --executor serial alone here.")
+    return "dask" if args.scheduler else args.executor
+
+
 _PACKAGE_DEFAULT = object()
 
 

@@ -12,6 +12,7 @@ from leverage_sim.cli.common import (
     add_force_arg,
     add_scenario_args,
     count_arg,
+    executor_of,
     seed_arg,
 )
 from leverage_sim.cli.json_output import add_json_arg, emit
@@ -101,7 +102,7 @@ def main(args: argparse.Namespace) -> int:
                   replications=args.replications, seed=args.seed, design=args.design,
                   samples=args.samples, posterior=args.posterior, overrides=args.overrides,
                   quick=args.quick, out=args.out,
-                  executor="dask" if args.scheduler else args.executor, workers=args.workers,
+                  executor=executor_of(args), workers=args.workers,
                   scheduler=args.scheduler, resume=args.resume, force=args.force,
                   quiet=args.quiet, scenario_dirs=tuple(args.scenario_dir))
     if args.json:

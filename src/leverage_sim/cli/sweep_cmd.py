@@ -15,6 +15,7 @@ from leverage_sim.cli.common import (
     add_posterior_arg,
     add_scenario_args,
     count_arg,
+    executor_of,
     seconds_arg,
     seed_arg,
 )
@@ -139,7 +140,7 @@ def main(args: argparse.Namespace) -> int:
         raise InputError("--resume needs --out DIR, the folder of the sweep to continue.")
     out = (Path(args.out) if args.out is not None
            else default_folder(Path("results") / "sweeps", spec.name))
-    executor = "dask" if args.scheduler else args.executor
+    executor = executor_of(args)
     if args.worker_timeout is not None and executor == "serial":
         raise InputError(f"--worker-timeout {args.worker_timeout:g} would be ignored: the serial "
                          "executor runs in this process and has no workers to wait for; drop "

@@ -178,10 +178,12 @@ def find_scenario(name_or_path: str | Path, extra_dirs: Iterable[str | Path] = (
 
 
 def find_named_file(name_or_path: str | Path, known: Callable[[], Mapping[str, Path]],
-                    kind: str, name_hint: str, searched: str = "") -> Path:
+                    kind: str, name_hint: str, searched: str = "",
+                    listed: Mapping[str, Path] | None = None) -> Path:
     """``name_or_path`` itself if it is a path (a ``.yaml`` name or one with a folder) to an
     existing file, else the file ``known()`` maps the name to; an :class:`InputError` naming
-    the ``kind`` of file, close matches and the known names otherwise."""
+    the ``kind`` of file, close matches and the known names (``listed``, default all of
+    ``known()``) otherwise."""
     p = Path(require_path(name_or_path, f"{article(kind).capitalize()} {kind} (its name, or the "
                           "path of its .yaml file)"))
     a = article(kind)
@@ -195,10 +197,11 @@ def find_named_file(name_or_path: str | Path, known: Callable[[], Mapping[str, P
     names = known()
     if str(name_or_path) in names:
         return names[str(name_or_path)]
-    close = difflib.get_close_matches(str(name_or_path), names, n=3)
+    shown = names if listed is None else listed
+    close = difflib.get_close_matches(str(name_or_path), shown, n=3)
     hint = f" Did you mean {', '.join(close)}?" if close else ""
     raise InputError(f"No {kind} named '{name_or_path}'.{hint} Known {kind}s: "
-                     f"{', '.join(names) or 'none'}{searched}.")
+                     f"{', '.join(shown) or 'none'}{searched}.")
 
 
 def read_yaml(path: Path, what: str = "File") -> dict[str, Any]:

@@ -415,8 +415,10 @@ def load_posterior(path: str | os.PathLike[str], allow_stale: bool | None = None
     if not (np.isfinite(weights).all() and np.isfinite(values).all()) or (weights < 0).any():
         raise InputError(f"{table_file}: weights and values must be finite numbers, weights "
                          "not negative.")
-    if abs(weights.sum() - 1) > WEIGHT_TOLERANCE:
-        raise InputError(f"{table_file}: the weights sum to {weights.sum():.6g}, not 1. The "
+    with np.errstate(over="ignore"):  # weights near 1e308 sum to inf: said below, no warning
+        total = weights.sum()
+    if abs(total - 1) > WEIGHT_TOLERANCE:
+        raise InputError(f"{table_file}: the weights sum to {total:.6g}, not 1. The "
                          "file was edited or damaged; run the calibration again.")
     for p, column, whole in zip(paths, values.T, integer, strict=True):
         if whole:

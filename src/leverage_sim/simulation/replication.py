@@ -3,6 +3,7 @@ and summary row. :mod:`leverage_sim.simulation.runner` runs many of them."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -86,14 +87,35 @@ def check_engine(engine: str) -> str:
     if engine not in ENGINES:
         raise InputError(f"Unknown engine '{engine}': use one of {', '.join(ENGINES)}.")
     if engine == "fast":
-        from numba.core import config
-
+        config = numba_config(", or run the Mesa agents with --engine agent (engine='agent')")
         if config.DISABLE_JIT:
             raise InputError("The fast engine runs the model compiled by numba, but the "
                              "environment sets NUMBA_DISABLE_JIT, which turns numba's compiler "
                              "off. Unset it (`unset NUMBA_DISABLE_JIT`), or run the Mesa "
                              "agents with --engine agent (engine='agent').")
     return engine
+
+
+def numba_config(fix: str = "") -> Any:
+    """numba's ``numba.core.config``; an :class:`InputError` naming the ``NUMBA_*`` variables
+    if numba refuses to start (it reads them when imported: ``NUMBA_NUM_THREADS=0`` was an
+    internal error of every verb that needs numba). ``fix`` ends the message's advice."""
+    try:
+        from numba.core import config
+    except ValueError as e:
+        raise InputError(f"numba (which compiles the fast engine and validate-model's scores) "
+                         f"refused to start: {str(e).rstrip('.')}. A NUMBA_ environment "
+                         f"variable says so ({_numba_variables()}): unset it or give it a value "
+                         f"numba takes (NUMBA_NUM_THREADS is a count of 1 or more){fix}."
+                         ) from None
+    return config
+
+
+def _numba_variables() -> str:
+    """The NUMBA_* variables of the environment, as ``NAME='value'`` (for a message)."""
+    found = [f"{k}={v!r}" for k, v in sorted(os.environ.items()) if k.startswith("NUMBA_")
+             and k != "NUMBA_CACHE_DIR"]
+    return ", ".join(found) or "none is set now"
 
 
 def summary_runner(scenario: Scenario, engine: str = "agent"

@@ -1,0 +1,95 @@
+"""Careless or hostile input found by the twentieth audit (about 200 bad inputs across the
+verbs, 7 December 2026):
+
+- ``NUMBA_NUM_THREADS=0`` (or any value numba refuses when it is imported): ``sweep``,
+  ``calibrate`` and ``validate-model`` (even with ``--engine agent``: its scores are compiled
+  by numba too) ended in "internal error: ValueError: Number of threads specified must be >
+  0.." and the advice to report a bug. Refused now, up front, naming the variable;
+- an episode name not found (``calibrate`` of a file listing it, ``validate-model NAME``)
+  listed the calibration and scenario files beside the episodes as "Known episodes", and did
+  not say where it had looked; the message now lists episodes only and the folders searched;
+- ``--executor serial --scheduler ADDRESS``: the runs went to the Dask scheduler (or the
+  command waited 20 s for it), the serial executor asked for silently replaced. Refused now;
+- a posterior whose weights are near 1e308 printed numpy's "overflow encountered in reduce"
+  warning, with a source line, before its one-paragraph refusal.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from leverage_sim.calibration.episodes import find_episode, load_episode
+from leverage_sim.errors import InputError
+from leverage_sim.simulation import posterior as post
+
+CLI = (sys.executable, "-c", "from leverage_sim.cli.main import main; main()")
+TINY = ("--posterior", "none", "-n", "1", "--set", "horizon_days=5", "--set", "events=[]")
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _cli_process(tmp_path: Path, env: dict[str, str], *argv: object
+                 ) -> subprocess.CompletedProcess:
+    return subprocess.run([*CLI, *map(str, argv)], check=False, capture_output=True,
+                          text=True, cwd=tmp_path, timeout=300,
+                          env={**os.environ, "PYTHONPATH": str(REPO / "src"), **env})
+
+
+# ---- numba refusing its environment ------------------------------------------------------------
+@pytest.mark.parametrize("verb", ["sweep", "validate-model"])
+def test_numba_refusing_its_thread_count_is_named_not_an_internal_error(tmp_path, verb):
+    argv = (("sweep", "june_2020_replay", "--param", "government.resolve=0.2,0.8", *TINY,
+             "--out", tmp_path / "s") if verb == "sweep" else
+            ("validate-model", "muslih_2021", "-n", "2", "--engine", "agent", "-q",
+             "--out", tmp_path / "s"))
+    done = _cli_process(tmp_path, {"NUMBA_NUM_THREADS": "0"}, *argv)
+    assert done.returncode == 2, done.stderr
+    assert "NUMBA_NUM_THREADS='0'" in done.stderr and "internal error" not in done.stderr
+    assert ("--engine agent" in done.stderr) == (verb == "sweep")  # no fix for validate-model
+    assert not (tmp_path / "s").exists()
+
+
+# ---- an episode not found ----------------------------------------------------------------------
+def test_an_episode_not_found_lists_episodes_only_and_where_it_looked(tmp_path, monkeypatch):
+    (tmp_path / "episodes").mkdir()
+    shutil.copy(REPO / "calibration" / "default.yaml", tmp_path / "episodes" / "my_fit.yaml")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(InputError) as e:
+        find_episode("no_such_episode")
+    message = str(e.value)
+    assert "najaf_2004" in message and "my_fit" not in message
+    assert f"searched {tmp_path / 'episodes'}" in message
+    with pytest.raises(InputError, match="not an episode file but a calibration file"):
+        load_episode("my_fit")  # named, it is still called what it is
+
+
+# ---- --executor serial beside --scheduler ------------------------------------------------------
+@pytest.mark.parametrize("verb", ["sweep", "calibrate"])
+def test_a_scheduler_beside_the_serial_executor_is_refused(tmp_path, cli, verb):
+    argv = (("june_2020_replay", "--param", "government.resolve=0.2,0.8", *TINY)
+            if verb == "sweep" else (REPO / "calibration" / "default.yaml", "--quick"))
+    code, _, err = cli(verb, *argv, "--executor", "serial", "--scheduler",
+                       "tcp://127.0.0.1:1", "--out", tmp_path / "s")
+    assert code == 2
+    assert "--executor serial" in err and "Cannot reach" not in err
+    assert not (tmp_path / "s").exists()
+
+
+# ---- a posterior's weights overflowing ---------------------------------------------------------
+def test_weights_summing_past_the_largest_float_are_refused_without_a_numpy_warning(tmp_path):
+    folder = tmp_path / "posterior"
+    shutil.copytree(post.DEFAULT_DIR, folder)
+    table = pd.read_parquet(folder / "posterior.parquet")
+    table["weight"] = 1e308
+    table.to_parquet(folder / "posterior.parquet")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(InputError, match="the weights sum to inf, not 1"):
+            post.load_posterior(folder)

@@ -16,6 +16,7 @@ verbs, 7 December 2026):
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -26,9 +27,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from leverage_sim.analysis.sweeps import ensure_sweep
 from leverage_sim.calibration.episodes import find_episode, load_episode
 from leverage_sim.errors import InputError
 from leverage_sim.simulation import posterior as post
+from leverage_sim.sweep import run_sweep
 
 CLI = (sys.executable, "-c", "from leverage_sim.cli.main import main; main()")
 TINY = ("--posterior", "none", "-n", "1", "--set", "horizon_days=5", "--set", "events=[]")
@@ -93,3 +96,49 @@ def test_weights_summing_past_the_largest_float_are_refused_without_a_numpy_warn
         warnings.simplefilter("error")
         with pytest.raises(InputError, match="the weights sum to inf, not 1"):
             post.load_posterior(folder)
+
+
+# ---- a sweep file given to --resume ------------------------------------------------------------
+def _sweep_folder(root: Path) -> Path:
+    """``root/sweeps/my.yaml``, a sweep of ``my_scn.yaml`` beside it drawing from a posterior
+    ``../post`` (relative paths, read beside the file), and ``root/post``."""
+    (root / "sweeps").mkdir()
+    shutil.copytree(post.DEFAULT_DIR, root / "post")
+    (root / "sweeps" / "my_scn.yaml").write_text(
+        "name: my_scn\nextends: june_2020_replay\nhorizon_days: 5\nevents: []\n",
+        encoding="utf-8")
+    (root / "sweeps" / "my.yaml").write_text(
+        "base: my_scn.yaml\ndesign: grid\nparameters:\n  government.resolve: {values: [0.2, "
+        "0.8]}\nreplications: 1\nposterior: ../post\n", encoding="utf-8")
+    return root / "sweeps"
+
+
+def test_the_same_sweep_file_resumed_from_another_folder_is_the_same_sweep(tmp_path, cli,
+                                                                           monkeypatch):
+    sweeps = _sweep_folder(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    code, _, err = cli("sweep", "sweeps/my.yaml", "--executor", "serial", "-q", "--out", "out")
+    assert code == 0, err
+    monkeypatch.chdir(sweeps)
+    code, _, err = cli("sweep", "my.yaml", "--resume", "--executor", "serial", "-q", "--out",
+                       "../out")
+    assert code == 0, err  # was "holds a different sweep (it differs in base, posterior)"
+    (sweeps / "my.yaml").write_text((sweeps / "my.yaml").read_text().replace(
+        "replications: 1", "replications: 2"), encoding="utf-8")
+    code, _, err = cli("sweep", "my.yaml", "--resume", "-q", "--out", "../out")
+    assert code == 2 and "differs in replications" in err  # a different sweep still is
+
+
+def test_resuming_with_the_sweep_given_refuses_its_base_scenario_edited_since(tmp_path):
+    sweeps = _sweep_folder(tmp_path)
+    out = run_sweep(sweeps / "my.yaml", tmp_path / "out", executor="serial")
+    scenario = sweeps / "my_scn.yaml"
+    scenario.write_text(scenario.read_text() + "government: {authority: 0.9}\n",
+                        encoding="utf-8")
+    with pytest.raises(InputError, match="my_scn.yaml.* has changed since") as e:
+        run_sweep(sweeps / "my.yaml", out, executor="serial", resume=True)
+    assert "--resume --out DIR alone" in str(e.value)
+    run_sweep(None, out, executor="serial", resume=True)  # the stored sweep, as it was
+    ensure_sweep(sweeps / "my.yaml", out, executor="serial", rerun_stale=True)  # a cache:
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))  # run anew
+    assert manifest["base_scenario"]["government"]["authority"] == 0.9

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import datetime as dt
+import json
 import math
 import signal
 import sys
@@ -451,7 +452,10 @@ def run_sweep(spec: SweepSpec | str | Path | Mapping[str, Any] | None, out: str 
         if resume:
             plan, manifest = load_plan(store)
             if spec is not None:
-                _check_same(as_spec(spec), plan.spec, store.out)
+                given = as_spec(spec)
+                _check_same(_written_as_stored(given, plan, manifest, scenario_dirs), plan.spec,
+                            store.out)
+                _check_same_base(given, plan, scenario_dirs, store.out)
             check_same_model(manifest, store.out)
             done_ids, errors = store.stored_runs()
         else:
@@ -545,6 +549,49 @@ def _check_same(given: SweepSpec, stored: SweepSpec, out: Path) -> None:
                          "it cannot be resumed with this one. Resume with the same sweep (or no "
                          "sweep: --resume --out DIR alone), or start anew with --force or "
                          "another --out.")
+
+
+def _written_as_stored(given: SweepSpec, plan: Plan, manifest: dict[str, Any],
+                       scenario_dirs: tuple[str | Path, ...]) -> SweepSpec:
+    """``given`` with its base and posterior written as the stored sweep's where they name the
+    same scenario file and posterior folder: a sweep file's relative paths are read beside it
+    and kept relative to the working folder, so the same file given from another folder
+    (``cd sweeps; leverage-sim sweep my.yaml --resume --out ../results/x``) spelled them
+    otherwise and was refused as "a different sweep"."""
+    stored = plan.spec
+    changes: dict[str, Any] = {}
+    if given.base != stored.base and str(_base_file(given, scenario_dirs)) == plan.source:
+        changes["base"] = stored.base
+    held = manifest.get("posterior")
+    folder = held.get("path") if isinstance(held, dict) else None
+    if (folder and given.posterior not in (None, stored.posterior, "default", "none")
+            and Path(given.posterior).expanduser().resolve() == Path(folder)):
+        changes["posterior"] = stored.posterior
+    return given.with_changes(**changes) if changes else given
+
+
+def base_changed(spec: SweepSpec | str | Path | Mapping[str, Any], stored: Any,
+                 scenario_dirs: tuple[str | Path, ...] = ()) -> bool:
+    """Whether ``spec``'s base scenario reads otherwise now than ``stored`` (a sweep
+    manifest's ``base_scenario``, as the sweep read it when it started)."""
+    now = resolve_raw(as_spec(spec).base, scenario_dirs)
+    return json.loads(json.dumps(now, default=str)) != json.loads(json.dumps(stored, default=str))
+
+
+def _check_same_base(given: SweepSpec, plan: Plan, scenario_dirs: tuple[str | Path, ...],
+                     out: Path) -> None:
+    """Refuse a sweep given to check a ``--resume`` whose base scenario's file reads otherwise
+    now than when the sweep started: the stored runs, and the runs the resume adds, are of the
+    scenario as it was then (``manifest.json``'s ``base_scenario``), which an edited file would
+    let pass unseen as the sweep of the file as it is."""
+    if base_changed(given, plan.base, scenario_dirs):
+        raise InputError(f"'{out}' holds a sweep of the base scenario '{given.base}' as it was "
+                         f"when the sweep started ({plan.source}, stored in its manifest.json's "
+                         "base_scenario), and that file (or one it extends) has changed since: "
+                         "its stored runs, and the ones --resume would add, are not of the "
+                         "scenario as it is now. Put the file back as it was, or continue the "
+                         "stored sweep as it was with --resume --out DIR alone, or start a new "
+                         "sweep of the edited scenario with --force or another --out.")
 
 
 def ran_on_this_model(manifest: dict[str, Any]) -> bool:

@@ -142,3 +142,52 @@ def test_resuming_with_the_sweep_given_refuses_its_base_scenario_edited_since(tm
     ensure_sweep(sweeps / "my.yaml", out, executor="serial", rerun_stale=True)  # a cache:
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))  # run anew
     assert manifest["base_scenario"]["government"]["authority"] == 0.9
+
+
+# ---- a variant of a field --set sets for every column ------------------------------------------
+@pytest.mark.parametrize(("variant", "common"), [
+    ("horizon_days=70", "horizon_days=60"),
+    ("government.resolve=0.3", "government={resolve: 0.5}"),
+    ("events[ct_raid].day=3", "events=[]"),
+])
+def test_a_variant_of_a_field_set_for_every_column_is_refused(cli, variant, common):
+    code, out, err = cli("compare", "june_2020_replay", "--variant", variant, "--set", common,
+                         "--set", "patron.instigation=0.5" if "horizon" in common else
+                         "horizon_days=60",
+                         "--posterior", "none", "-n", "1", "-q")
+    assert code == 2, out  # the variant's column ran its own value, "all with" --set's
+    assert f"Variant '{variant}'" in err and "--set" in err
+
+
+def test_a_variant_beside_set_of_other_fields_still_runs(cli):
+    code, out, err = cli("compare", "june_2020_replay", "--variant", "government.resolve=0.3",
+                         "--set", "militias[KH].autonomy=0.5", *TINY, "-q")
+    assert code == 0, err
+    assert "all with" in out
+
+
+# ---- a name that only looks like an entry's ----------------------------------------------------
+def _scenario_with_joined_name(tmp_path: Path) -> Path:
+    """A scenario whose militia M1 is written ``M\\u200d1`` (a zero-width joiner inside)."""
+    text = (REPO / "scenarios" / "generic_proxy_state.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "joined.yaml"
+    path.write_text(text.replace("name: generic_proxy_state", "name: joined", 1)
+                    .replace("name: M1\n", 'name: "M\\u200d1"\n')
+                    .replace("target: M1", 'target: "M\\u200d1"'), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("override", ["militias[M1].autonomy=0.3",
+                                      "events[raid_on_m1].target=M1"])
+def test_a_name_differing_from_an_entrys_by_an_invisible_character_says_so(tmp_path, cli,
+                                                                          override):
+    code, _, err = cli("run", _scenario_with_joined_name(tmp_path), "--set", override,
+                       "--posterior", "none", "-n", "1", "-q")
+    assert code == 2  # was "no entry named 'M1' (names: M1, M2, M3)", the joiner unseen
+    assert "'M\\u200d1' differs from 'M1' only by" in err
+
+
+def test_a_name_like_no_entrys_gets_no_look_alike_sentence(tmp_path, cli):
+    code, _, err = cli("run", _scenario_with_joined_name(tmp_path), "--set",
+                       "militias[M9].autonomy=0.3", "--posterior", "none", "-n", "1", "-q")
+    assert code == 2 and "no entry named 'M9'" in err and "differs from" not in err

@@ -39,6 +39,7 @@ import pandas as pd
 
 from leverage_sim.errors import InputError
 from leverage_sim.files.safe_text import MAX_NAME_LENGTH
+from leverage_sim.files.safe_yaml import as_written
 from leverage_sim.outputs import report
 from leverage_sim.outputs.summaries import bootstrap_means, summarise
 from leverage_sim.scenario import labels
@@ -372,6 +373,14 @@ def columns(scenarios: Sequence[Scenario | str | Path] | Scenario | str | Path,
         what = variant if isinstance(variant, str) else ", ".join(override_texts(variant))
         try:
             changes = parse_variant(variant)
+            clash = ov.first_overlap(common, changes)
+            if clash is not None:
+                raise InputError(f"it sets the field that --set "
+                                 f"{clash[0]}={as_written(common[clash[0]], 60)} "
+                                 f"sets for every column ({clash[1]}), so that column would "
+                                 "not run with it although the comparison says all do. Drop "
+                                 "it from --set (and give each column its value as a "
+                                 "variant), or from the variant.")
             cols.append((variant_label(changes), load_scenario(loaded[0], changes),
                          {**common, **changes}))
         except InputError as e:

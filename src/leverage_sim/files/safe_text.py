@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import shlex
 import unicodedata
+from collections.abc import Iterable
 
 BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 """Unicode bidirectional formatting characters (marks, embeddings, overrides, isolates)."""
@@ -101,6 +102,18 @@ def name_problem(name: str) -> str | None:
 def article(noun: str) -> str:
     """The indefinite article of ``noun`` by its first letter: ``an`` episode, ``a`` scenario."""
     return "an" if noun[:1] in "aeiou" else "a"
+
+
+def look_alike(sought: str, names: Iterable[str]) -> str:
+    """For a message that ``sought`` is none of ``names``: the sentence naming the one of them
+    that differs from it only as :func:`name_key` ignores (``'M\u200d1'`` for ``M1``; listed
+    as written, the two print alike), or ``""``."""
+    for name in names:
+        if name != sought and name_key(name) == name_key(sought):
+            return (f"; {name!r} differs from '{visible(sought)}' only by case, spacing, width "
+                    "or an invisible character, and a name is matched as written: write it as "
+                    "that entry's name (or rename the entry)")
+    return ""
 
 
 def name_key(name: str) -> str:

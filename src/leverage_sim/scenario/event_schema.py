@@ -22,7 +22,7 @@ from typing import Any
 from pydantic import ValidationError, model_validator
 from pydantic.fields import FieldInfo
 
-from leverage_sim.files.safe_text import shortened
+from leverage_sim.files.safe_text import look_alike, shortened
 from leverage_sim.files.safe_yaml import as_written
 from leverage_sim.scenario.renamed import current_name
 from leverage_sim.scenario.schema_base import Strict, field_summary, numeric_type, param, retired
@@ -323,7 +323,7 @@ def _target_problems(where: str, ev: Strict, rule: ActionRule, militias: list[st
         return [(f"{where}.target '{ev.target}' must be a {kind} for action '{ev.action}', "
                  f"and the scenario has no {kind}s: add one, or remove the event")]
     return [(f"{where}.target '{ev.target}' must be a {kind} — one of {', '.join(allowed)} — "
-             f"for action '{ev.action}'")]
+             f"for action '{ev.action}'{look_alike(str(ev.target), allowed)}")]
 
 
 def _commander_problems(where: str, ev: Strict, scenario: Strict) -> list[str]:

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from leverage_sim.errors import InputError
-from leverage_sim.files.safe_text import visible
+from leverage_sim.files.safe_text import look_alike, visible
 from leverage_sim.files.safe_yaml import YAMLSyntaxError, load_text
 from leverage_sim.scenario.renamed import current_name
 
@@ -198,6 +198,19 @@ def one_field_twice(paths: Iterable[str]) -> tuple[str, str, str] | None:
     return None
 
 
+def first_overlap(first: Iterable[str], second: Iterable[str]) -> tuple[str, str] | None:
+    """The first path of ``first`` and of ``second`` that name one field, or a section and a
+    field in it (``government`` and ``government.resolve``), spelt differently or not; None if
+    none do."""
+    fields = [(p, render_path(parse_path(p))) for p in first]
+    for path in second:
+        field = render_path(parse_path(path))
+        for other, known in fields:
+            if _overlap(known, field):
+                return other, path
+    return None
+
+
 def apply_all(data: dict[str, Any], overrides: Mapping[str, Any]) -> dict[str, str]:
     """Apply every override (in order) to raw scenario data; two that set the same field are
     an :class:`InputError`, since only the last would hold: two paths to it
@@ -301,4 +314,5 @@ def _list_position(node: Any, key: Key, where: str, path: str) -> int:
             return i
     names = [str(e.get("name")) for e in node if isinstance(e, dict) and e.get("name")]
     raise InputError(f"Override '{path}': no entry named '{key}' in that list (it has "
-                     f"{len(node)} entries; names: {', '.join(names) or 'none'}).")
+                     f"{len(node)} entries; names: {', '.join(names) or 'none'})"
+                     f"{look_alike(key, names)}.")

@@ -191,3 +191,19 @@ def test_a_name_like_no_entrys_gets_no_look_alike_sentence(tmp_path, cli):
     code, _, err = cli("run", _scenario_with_joined_name(tmp_path), "--set",
                        "militias[M9].autonomy=0.3", "--posterior", "none", "-n", "1", "-q")
     assert code == 2 and "no entry named 'M9'" in err and "differs from" not in err
+
+
+# ---- a home folder in the scenario path --------------------------------------------------------
+def test_a_quoted_home_folder_in_the_scenario_path_is_the_home_folder(tmp_path, monkeypatch,
+                                                                      cli):
+    """``export LEVERAGE_SIM_SCENARIO_PATH="~/mine"`` (quoted: the shell leaves the ``~``) was
+    skipped as "no folder", while ``--scenario-dir '~/mine'`` is the home folder's."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    (tmp_path / "mine").mkdir()
+    text = (REPO / "scenarios" / "generic_proxy_state.yaml").read_text(encoding="utf-8")
+    (tmp_path / "mine" / "my_state.yaml").write_text(
+        text.replace("name: generic_proxy_state", "name: my_state", 1), encoding="utf-8")
+    monkeypatch.setenv("LEVERAGE_SIM_SCENARIO_PATH", "~/mine")
+    code, out, err = cli("validate", "my_state")
+    assert code == 0, err
+    assert out.startswith("OK   my_state")

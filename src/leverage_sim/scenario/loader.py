@@ -74,8 +74,11 @@ def scenario_dirs(extra: Iterable[str | Path] = ()) -> list[Path]:
 
 
 def _env_entries() -> list[str]:
-    """The entries of ``$LEVERAGE_SIM_SCENARIO_PATH`` (empty ones dropped)."""
-    return [p for p in os.environ.get(ENV_SCENARIO_PATH, "").split(os.pathsep) if p]
+    """The entries of ``$LEVERAGE_SIM_SCENARIO_PATH`` (empty ones dropped), a leading ``~``
+    the home folder as in ``--scenario-dir`` (``export LEVERAGE_SIM_SCENARIO_PATH="~/x"``,
+    quoted, reaches the program unexpanded, and was skipped as no folder)."""
+    return [os.path.expanduser(p)
+            for p in os.environ.get(ENV_SCENARIO_PATH, "").split(os.pathsep) if p]
 
 
 def _searched(extra: Iterable[str | Path]) -> str:

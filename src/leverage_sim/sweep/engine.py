@@ -560,7 +560,8 @@ def _written_as_stored(given: SweepSpec, plan: Plan, manifest: dict[str, Any],
     otherwise and was refused as "a different sweep"."""
     stored = plan.spec
     changes: dict[str, Any] = {}
-    if given.base != stored.base and str(_base_file(given, scenario_dirs)) == plan.source:
+    if (given.base != stored.base
+            and str(_resolve_base(given, scenario_dirs)[1]) == plan.source):
         changes["base"] = stored.base
     held = manifest.get("posterior")
     folder = held.get("path") if isinstance(held, dict) else None

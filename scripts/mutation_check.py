@@ -65,7 +65,7 @@ MODEL_TESTS = (  # agent-path and fast tests first: with -x the first failure en
     "tests/test_wiring_nineteenth_audit.py", "tests/test_wiring_twentieth_audit.py",
     "tests/test_wiring_twentyfirst_audit.py", "tests/test_wiring_twentysecond_audit.py",
     "tests/test_wiring_twentythird_audit.py", "tests/test_wiring_twentyfourth_audit.py",
-    "tests/test_wiring_twentyfifth_audit.py",
+    "tests/test_wiring_twentyfifth_audit.py", "tests/test_wiring_twentysixth_audit.py",
     "tests/test_fight_engagement.py", "tests/test_air_attribution.py",
     "tests/test_militia_loss_sensitivity.py",
     "tests/test_calibration_statistics.py",  # the episode statistics (eighth audit on): seconds
@@ -294,9 +294,10 @@ MUTATIONS: tuple[Mutation, ...] = (
     # --- fights: talks and holding ground ------------------------------------------------------
     M("ceasefire_without_talks", "the ceasefire holds the day the patron decides to broker, "
       "whatever the talks' days",
-      (PKG + "standoffs.py", "op.ceasefire_day(model.day, patron.talks_days)",
-       "op.ceasefire_day(model.day, 0)"),
-      (DAY, "operation.ceasefire_day(day, int(w[TALKS_DAYS]))", "operation.ceasefire_day(day, 0)")),
+      (PKG + "standoffs.py", 'open_talks(model, s, "patron", patron.talks_days,',
+       'open_talks(model, s, "patron", 0,'),
+      (DAY, "open_talks(day, so, ev, s, STR_PATRON, int(w[TALKS_DAYS]),",
+       "open_talks(day, so, ev, s, STR_PATRON, 0,")),
     M("talks_reopened_daily", "the patron decides again every day while talks run",
       (PKG + "standoffs.py", "if not s.ceasefire_day and patron.brokers",
        "if patron.brokers"),
@@ -322,10 +323,10 @@ MUTATIONS: tuple[Mutation, ...] = (
        "operation.loss_share(so[s, S_GOV_KILLED], so[s, S_TROOPS_START])")),
     M("fight_on_believed_backing", "a fight's attrition and real contest weigh the US's strength "
       "by the government's belief when the US has not stepped in",
-      (PKG + "standoffs.py", "    us = 1.0 if s.us_stepped_in else 0.0",
-       "    us = 1.0 if s.us_stepped_in else gov.backing_belief.mean"),
-      (DAY, "    us = 1.0 if so[s, S_STEPPED_IN] != 0 else 0.0",
-       "    us = 1.0 if so[s, S_STEPPED_IN] != 0 else w[GB_MEAN]")),
+      (PKG + "standoffs.py", "model.rng\n    us = 1.0 if s.us_stepped_in else 0.0",
+       "model.rng\n    us = 1.0 if s.us_stepped_in else gov.backing_belief.mean"),
+      (DAY, "    i = int(so[s, S_MILITIA])\n    us = 1.0 if so[s, S_STEPPED_IN] != 0 else 0.0",
+       "    i = int(so[s, S_MILITIA])\n    us = 1.0 if so[s, S_STEPPED_IN] != 0 else w[GB_MEAN]")),
     M("clash_ignores_committed_share", "a muster's clash is fought by the whole enforcement "
       "capacity, not the share that fights",
       (PKG + "standoffs.py",
@@ -539,10 +540,10 @@ MUTATIONS: tuple[Mutation, ...] = (
     # ceasefire: what is booked
     M("ceasefire_value_from_the_governments_side", "the ceasefire event's value and text give "
       "the government's chance in the fight, not the patron's client's",
-      (PKG + "standoffs.py", "event_text.ceasefire(s.militia, 1.0 - actual), 1.0 - actual)",
-       "event_text.ceasefire(s.militia, actual), actual)"),
-      (DAY, "1.0 - actual, K_CEASEFIRE, militia_name(i), 1.0 - actual)",
-       "actual, K_CEASEFIRE, militia_name(i), actual)")),
+      (PKG + "standoffs.py", "event_text.ceasefire(s.militia, 1.0 - actual, s.broker), 1.0 - actual)",
+       "event_text.ceasefire(s.militia, actual, s.broker), actual)"),
+      (DAY, "1.0 - actual, K_CEASEFIRE, militia_name(i), 1.0 - actual, broker)",
+       "actual, K_CEASEFIRE, militia_name(i), actual, broker)")),
     # scripted operations
     M("operation_losses_against_local_fighters", "an operation weighs the militia's dead "
       "against its local fighters, not its whole force (it leaves the streets after a "
@@ -1408,10 +1409,10 @@ MUTATIONS: tuple[Mutation, ...] = (
        "    observe_world(w, GR_ALPHA, True, 0.5)\n    s_gov, s_mil = fight_strengths(")),
     M("fight_on_the_hidden_step_in", "a fight counts the US's strength from its opening when "
       "the US has chosen (hidden) to step in later, before it shows",
-      (PKG + "standoffs.py", "    us = 1.0 if s.us_stepped_in else 0.0\n",
-       "    us = 1.0 if s.us_will_step_in else 0.0\n"),
-      (DAY, "    us = 1.0 if so[s, S_STEPPED_IN] != 0 else 0.0\n",
-       "    us = 1.0 if so[s, S_WILL] != 0 else 0.0\n")),
+      (PKG + "standoffs.py", "model.rng\n    us = 1.0 if s.us_stepped_in else 0.0\n",
+       "model.rng\n    us = 1.0 if s.us_will_step_in else 0.0\n"),
+      (DAY, "    i = int(so[s, S_MILITIA])\n    us = 1.0 if so[s, S_STEPPED_IN] != 0 else 0.0\n",
+       "    i = int(so[s, S_MILITIA])\n    us = 1.0 if so[s, S_WILL] != 0 else 0.0\n")),
     # troops returning
     M("redeploy_calm_ignores_calm_share", "a day counts as calm whenever the political cost is "
       "below the casualty tolerance itself (redeploy_calm_share dropped)",
@@ -1548,10 +1549,10 @@ MUTATIONS: tuple[Mutation, ...] = (
         "    share = operation.desertion_share("))),
     M("talks_take_the_truce_days", "a ceasefire takes hold truce_days after the talks open, not "
       "talks_days (the wrong field)",
-      (PKG + "standoffs.py", "op.ceasefire_day(model.day, patron.talks_days)",
-       "op.ceasefire_day(model.day, patron.truce_days)"),
-      (DAY, "operation.ceasefire_day(day, int(w[TALKS_DAYS]))",
-       "operation.ceasefire_day(day, int(w[TRUCE_DAYS]))")),
+      (PKG + "standoffs.py", 'open_talks(model, s, "patron", patron.talks_days,',
+       'open_talks(model, s, "patron", patron.truce_days,'),
+      (DAY, "open_talks(day, so, ev, s, STR_PATRON, int(w[TALKS_DAYS]),",
+       "open_talks(day, so, ev, s, STR_PATRON, int(w[TRUCE_DAYS]),")),
     M("ceasefire_concession_costs_like_a_relent", "a ceasefire on the militia's terms is closed "
       "as a plain relent, not a lost clash: it costs the government 1 x relent_authority_cost, "
       "not 1.5 x",
@@ -2560,10 +2561,10 @@ MUTATIONS: tuple[Mutation, ...] = (
        "operation.believed_militia_strength(s_mil, m[i, MR_MEAN])")),
     M("ceasefire_counted_from_the_opening", "a ceasefire takes hold talks_days after the fight "
       "opened, not after the talks opened (the wrong day)",
-      (PKG + "standoffs.py", "op.ceasefire_day(model.day, patron.talks_days)",
-       "op.ceasefire_day(s.opened_day, patron.talks_days)"),
-      (DAY, "operation.ceasefire_day(day, int(w[TALKS_DAYS]))",
-       "operation.ceasefire_day(int(so[s, S_OPENED]), int(w[TALKS_DAYS]))")),
+      (PKG + "standoffs.py", "op.ceasefire_day(model.day, days)",
+       "op.ceasefire_day(s.opened_day, days)"),
+      (DAY, "operation.ceasefire_day(day, days)",
+       "operation.ceasefire_day(int(so[s, S_OPENED]), days)")),
     M("defection_logged_without_deserters", "a day of fighting logs a defection event even "
       "when no one deserts (the 'if deserters' guard dropped)",
       (PKG + "standoffs.py", "    if deserters:\n        s.troops -= deserters",
@@ -2611,9 +2612,9 @@ MUTATIONS: tuple[Mutation, ...] = (
       (DAY, "fight_strengths(w, m, so, k, m[i, MB_MEAN],", "fight_strengths(w, m, so, k, 1.0,")),
     M("talks_booked_under_the_government", "the patron's talks are logged with the government "
       "as their actor (the wrong actor)",
-      (PKG + "standoffs.py", 'model.record("patron", "talks", s.militia,',
+      (PKG + "standoffs.py", 'model.record(broker, "talks", s.militia,',
        'model.record("government", "talks", s.militia,'),
-      (DAY, "record(ev, day, STR_PATRON, A_TALKS,", "record(ev, day, STR_GOVERNMENT, A_TALKS,")),
+      (DAY, "record(ev, day, broker, A_TALKS,", "record(ev, day, STR_GOVERNMENT, A_TALKS,")),
     M("fighting_booked_under_the_militia", "a day of fighting is logged with the militia as "
       "actor and the government as target (actor and target swapped)",
       (PKG + "standoffs.py", 'model.record("government", "fighting", s.militia,',
@@ -3126,6 +3127,147 @@ MUTATIONS: tuple[Mutation, ...] = (
        '        if op.ceasefire_favours_government(actual) == (s.broker == \'patron\'):\n            return close(model, s, "clash_won"'),
       (DAY, '        if operation.ceasefire_favours_government(actual):\n            close(day',
        '        if operation.ceasefire_favours_government(actual) == (broker == STR_PATRON):\n            close(day')),
+    # Twenty-sixth audit, 7 December 2026 (p26_*: 15 new hand-made bugs, 11 killed by the model
+    # tests as they were): the four survivors (us_strength_from_the_authorised_level,
+    # intercepted_attacks_raise_no_escalation, contest_not_recomputed_after_desertion,
+    # standoff_hold_ignores_threats), now killed by tests/test_wiring_twentysixth_audit.py.
+    M("p26_truce_declared_after_the_days_target", "the patron's truce is declared after the day's "
+      "target is set: its first day's instigation is not held at the truce level",
+      (A + "patron.py",
+       ("        if patronage.declares_truce(weight, self.truce_until, day):\n"
+        "            self.truce_until = day + self.truce_days - 1\n"
+        "            self.model.record(\"patron\", \"truce\", None, event_text.truce_ordered(risk),\n"
+        "                              self.truce_instigation)\n"
+        "        target = patronage.target_instigation(self.base_instigation, self.backlash, weight,\n"
+        "                                              self.stability_priority, self.model.escalation)\n"
+        "        target = patronage.truce_target(target, self.truce_until, day, self.truce_instigation)\n"),
+       ("        target = patronage.target_instigation(self.base_instigation, self.backlash, weight,\n"
+        "                                              self.stability_priority, self.model.escalation)\n"
+        "        target = patronage.truce_target(target, self.truce_until, day, self.truce_instigation)\n"
+        "        if patronage.declares_truce(weight, self.truce_until, day):\n"
+        "            self.truce_until = day + self.truce_days - 1\n"
+        "            self.model.record(\"patron\", \"truce\", None, event_text.truce_ordered(risk),\n"
+        "                              self.truce_instigation)\n")),
+      (DAY,
+       ("    if patronage.declares_truce(weight, w[TRUCE_UNTIL], day):\n"
+        "        w[TRUCE_UNTIL] = day + int(w[TRUCE_DAYS]) - 1\n"
+        "        record(ev, day, STR_PATRON, A_TRUCE, -1, w[TRUCE_INSTIGATION], K_TRUCE_ORDERED, risk)\n"
+        "    target = patronage.target_instigation(w[BASE_INSTIGATION], w[BACKLASH], weight,\n"
+        "                                          w[STABILITY], w[ESC])\n"
+        "    target = patronage.truce_target(target, w[TRUCE_UNTIL], day, w[TRUCE_INSTIGATION])\n"),
+       ("    target = patronage.target_instigation(w[BASE_INSTIGATION], w[BACKLASH], weight,\n"
+        "                                          w[STABILITY], w[ESC])\n"
+        "    target = patronage.truce_target(target, w[TRUCE_UNTIL], day, w[TRUCE_INSTIGATION])\n"
+        "    if patronage.declares_truce(weight, w[TRUCE_UNTIL], day):\n"
+        "        w[TRUCE_UNTIL] = day + int(w[TRUCE_DAYS]) - 1\n"
+        "        record(ev, day, STR_PATRON, A_TRUCE, -1, w[TRUCE_INSTIGATION], K_TRUCE_ORDERED, risk)\n"))),
+    M("p26_us_threat_fades_over_campaign_days", "an announced US threat fades over the patron's "
+      "campaign_days, not its strike memory",
+      (A + "patron.py", "self.us_threat = fade(self.us_threat, self.strike_memory_days)",
+       "self.us_threat = fade(self.us_threat, self.campaign_days)"),
+      (DAY, "w[US_THREAT] = beliefs.fade(w[US_THREAT], w[STRIKE_MEMORY])",
+       "w[US_THREAT] = beliefs.fade(w[US_THREAT], w[CAMPAIGN_DAYS])")),
+    M("p26_empty_raid_brings_backlash", "a raid that arrests no one still brings the patron a "
+      "raid's backlash (the reaction moved above the no-arrests return)",
+      (PKG + "model.py", "        if arrests == 0:\n            return\n        gov.custody[militia.name]",
+       ("        self.patron.react_to_raid()\n        if arrests == 0:\n            return\n"
+        "        gov.custody[militia.name]")),
+      (PKG + "model.py", "        self.patron.react_to_raid()\n        self.threat_windows.append",
+       "        self.threat_windows.append"),
+      (DAY, "    if arrests == 0:\n        return\n    commanders = min(commanders, arrests)",
+       ("    w[BACKLASH] += w[RAID_BACKLASH]\n    if arrests == 0:\n        return\n"
+        "    commanders = min(commanders, arrests)")),
+      (DAY, "ATTACK_CELLS])))\n    w[BACKLASH] += w[RAID_BACKLASH]\n", "ATTACK_CELLS])))\n")),
+    M("p26_standoff_hold_ignores_threats", "public threats no longer weigh on the government's "
+      "choice to hold firm or relent in a standoff (still in a fight)",
+      (PKG + "standoffs.py", "    if not gov.holds_firm(believed, s.pressure):\n        kept",
+       "    if not gov.holds_firm(believed, 0.0):\n        kept"),
+      (DAY, ("    p = standoff.hold_probability(believed, w[RESOLVE], so[s, S_PRESSURE], w[COALITION],\n"
+             "                                  w[SHARPNESS])\n"
+             "    if not rng.random() < p:\n        kept"),
+       ("    p = standoff.hold_probability(believed, w[RESOLVE], 0.0, w[COALITION],\n"
+        "                                  w[SHARPNESS])\n"
+        "    if not rng.random() < p:\n        kept"))),
+    M("p26_silence_counted_after_the_step_in", "every day of a standoff counts as a silent day, "
+      "even after US forces have stepped in (the guard dropped): beliefs in backing sink again",
+      (PKG + "standoffs.py",
+       "    if not s.us_stepped_in:\n        model.observe_backing(False, silent_day=True)\n",
+       "    model.observe_backing(False, silent_day=True)\n"),
+      (DAY, "    if not stepped_in:\n        observe_backing(w, m, False, True)\n",
+       "    observe_backing(w, m, False, True)\n")),
+    M("p26_us_strength_from_the_authorised_level", "what stepping in adds is computed from the "
+      "authorised troop level, not the troops in country (a drawdown does not weaken it)",
+      (A + "foreign_force.py", "return backing.us_standoff_strength(self.presence, self.standoff_share,",
+       "return backing.us_standoff_strength(self.authorised, self.standoff_share,"),
+      (DAY, "return backing.us_standoff_strength(int(w[PRESENCE]), w[STANDOFF_SHARE], w[GROUND], w[AIR])",
+       "return backing.us_standoff_strength(int(w[AUTHORISED]), w[STANDOFF_SHARE], w[GROUND], w[AIR])")),
+    M("p26_attacks_launched_as_chosen", "each militia carries out its attacks as soon as it has "
+      "chosen them: the next ones choose on the state the earlier attacks left (not simultaneously)",
+      (PKG + "model.py",
+       ("        planned = [m.step() for m in self.militias]  # each chooses today's attacks ...\n"
+        "        for m, n in zip(self.militias, planned, strict=True):  # ... then they are carried out\n"
+        "            m.launch_attacks(n)\n"),
+       ("        for m in self.militias:  # each chooses today's attacks and carries them out\n"
+        "            m.launch_attacks(m.step())\n")),
+      (DAY,
+       ("            planned[i] = int(rng.poisson(rate)) if rate > 0 else 0\n"
+        "        for i in range(n):\n"
+        "            if planned[i]:\n"),
+       ("            planned[i] = int(rng.poisson(rate)) if rate > 0 else 0\n"
+        "            if planned[i]:\n"))),
+    M("p26_intercepted_attacks_raise_no_escalation", "an intercepted attack raises no escalation "
+      "(only attacks that get through count)",
+      (PKG + "model.py", "        self.raise_escalation(\"per_attack\")\n",
+       "        if not intercepted:\n            self.raise_escalation(\"per_attack\")\n"),
+      (DAY, "    raise_escalation(w, ESC_PER_ATTACK)\n",
+       "    if not intercepted:\n        raise_escalation(w, ESC_PER_ATTACK)\n")),
+    M("p26_resistance_belief_forgets_over_recovery_days", "the government's belief that a raided "
+      "militia resists forgets over its recovery_days, not its belief memory",
+      (A + "government.py", "self.resistance_belief.forget(self.belief_memory_days)",
+       "self.resistance_belief.forget(self.recovery_days)"),
+      (DAY, "forget_world(w, GR_ALPHA, GR_ALPHA0, w[G_BELIEF_MEMORY])",
+       "forget_world(w, GR_ALPHA, GR_ALPHA0, w[G_RECOVERY_DAYS])")),
+    M("p26_contest_not_recomputed_after_desertion", "a fight's contest after desertion reads the "
+      "strengths from before the deserters left (the refresh dropped)",
+      (PKG + "standoffs.py",
+       "    actual = mech.contest_ratio(*fight_strengths(model, s, us, engaged(model, s)))\n",
+       ("    s_gov, s_mil = fight_strengths(model, s, us, engaged(model, s))\n"
+        "    actual = mech.contest_ratio(s_gov, s_mil)\n")),
+      (PKG + "standoffs.py",
+       "    s_gov, s_mil = fight_strengths(model, s, us, engaged(model, s))\n    if s.troops <= 0:",
+       "    if s.troops <= 0:"),
+      (DAY, ("    s_gov, s_mil = fight_strengths(w, m, so, s, us, engaged(w, so, s))\n"
+             "    if so[s, S_TROOPS] <= 0:"), "    if so[s, S_TROOPS] <= 0:")),
+    M("p26_resolve_and_coalition_shifts_swapped", "after a standoff the government's resolve gets "
+      "the coalition shift and its coalition support the resolve shift",
+      (PKG + "model.py", "self.government.shift(authority, resolve, coalition)",
+       "self.government.shift(authority, coalition, resolve)"),
+      (DAY, "    government_shift(w, authority, resolve, coalition)\n",
+       "    government_shift(w, authority, coalition, resolve)\n")),
+    M("p26_commanders_kept_arguments_swapped", "a negotiated transfer passes the detainees and the "
+      "kept in the wrong order: every commander stays in government custody",
+      (A + "government.py", "stay = commanders_kept(kept, n, commanders)",
+       "stay = commanders_kept(n, kept, commanders)"),
+      (DAY, "stay = custody.commanders_kept(kept, n, commanders)",
+       "stay = custody.commanders_kept(n, kept, commanders)")),
+    M("p26_strike_disruption_from_the_cohesion_damage", "a strike disrupts the struck militia's "
+      "cells by the strike's cohesion damage, not its disruption",
+      (A + "foreign_force.py", "militia.disrupt(self.strike_disruption)",
+       "militia.disrupt(self.strike_cohesion_damage)"),
+      (DAY, "disrupt(m, i, w[STRIKE_DISRUPTION])", "disrupt(m, i, w[STRIKE_COHESION])")),
+    M("p26_cooldown_from_the_redeploy_wait", "the drawdown cooldown waits redeploy_after_days, "
+      "not drawdown_cooldown_days",
+      (A + "foreign_force.py",
+       "self.model.day - self.last_drawdown_day >= self.drawdown_cooldown_days",
+       "self.model.day - self.last_drawdown_day >= self.redeploy_after_days"),
+      (DAY, "day - int(w[LAST_DRAWDOWN]) >= int(w[COOLDOWN])",
+       "day - int(w[LAST_DRAWDOWN]) >= int(w[REDEPLOY_AFTER])")),
+    M("p26_deserters_only_among_the_engaged", "deserters are drawn among the troops engaged "
+      "today, not all the troops in the fight",
+      (PKG + "standoffs.py", "deserters = op.draw_deserters(rng, s.troops, share)",
+       "deserters = op.draw_deserters(rng, engaged(model, s), share)"),
+      (DAY, "deserters = operation.draw_deserters(rng, int(so[s, S_TROOPS]), share)",
+       "deserters = operation.draw_deserters(rng, engaged(w, so, s), share)")),
 )
 
 

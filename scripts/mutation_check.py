@@ -72,7 +72,7 @@ MODEL_TESTS = (  # agent-path and fast tests first: with -x the first failure en
     "tests/test_model_timing.py", "tests/test_long_run.py",
     "tests/test_clash_path.py", "tests/test_statics_seeds.py", "tests/test_comparative_statics.py",
     "tests/test_invariants.py", "tests/test_mesa_model.py", "tests/test_replay_validation.py",
-    "tests/test_operations.py", "tests/test_mediation.py",
+    "tests/test_operations.py", "tests/test_mediation.py", "tests/test_sanctuary.py",
 )
 EQUALITY_TESTS = ("tests/test_fast_path.py::test_identical_under_stress",)
 COMPILED = (PKG + "mechanisms/", DAY, PKG + "fastpath/layout.py",
@@ -753,13 +753,13 @@ MUTATIONS: tuple[Mutation, ...] = (
     M("fight_lethalities_swapped", "in a fight each side is killed at its own combat lethality, "
       "not the enemy's (the government's and the militia's lethality swapped)",
       (PKG + "standoffs.py",
-       "militia_killed = op.draw_losses(rng, militia.fighters, gov.combat_lethality, s_gov)",
-       "militia_killed = op.draw_losses(rng, militia.fighters, militia.combat_lethality, s_gov)"),
+       "militia_killed = op.draw_losses(rng, militia.fighters, gov.combat_lethality,\n",
+       "militia_killed = op.draw_losses(rng, militia.fighters, militia.combat_lethality,\n"),
       (PKG + "standoffs.py",
        "government_killed = op.draw_losses(rng, troops, militia.combat_lethality, s_mil)",
        "government_killed = op.draw_losses(rng, troops, gov.combat_lethality, s_mil)"),
-      (DAY, "operation.draw_losses(rng, fighters(m, i), w[G_LETHALITY], s_gov)",
-       "operation.draw_losses(rng, fighters(m, i), m[i, M_LETHALITY], s_gov)"),
+      (DAY, "operation.draw_losses(rng, fighters(m, i), w[G_LETHALITY],\n",
+       "operation.draw_losses(rng, fighters(m, i), m[i, M_LETHALITY],\n"),
       (DAY, "operation.draw_losses(rng, troops, m[i, M_LETHALITY], s_mil)",
        "operation.draw_losses(rng, troops, w[G_LETHALITY], s_mil)")),
     M("broker_on_governments_chance", "the patron decides to broker on the government's chance "
@@ -1326,24 +1326,24 @@ MUTATIONS: tuple[Mutation, ...] = (
       "patron's push (push taken as 1/2, the neutral value)",
       (A + "militia.py", "                                             self.resolve_belief.mean, self.push,",
        "                                             self.resolve_belief.mean, 0.5,"),
-      (DAY, "stand_down_probability(believed, expected, m[i, MR_MEAN], push(w, m, i),",
-       "stand_down_probability(believed, expected, m[i, MR_MEAN], 0.5,")),
+      (DAY, "expected, m[i, MR_MEAN], push(w, m, i),",
+       "expected, m[i, MR_MEAN], 0.5,")),
     M("stand_down_ignores_hold_ground", "the militia's resolve to hold its own districts is "
       "left out of the stand-down at an operation's opening (it weighs only in the fight)",
       (MECH + "operation.py", "                                   hold_ground, loss_sensitivity,",
        "                                   0.0, loss_sensitivity,")),
     M("stand_down_on_the_militias_chance", "the militia stands down on its own believed chance "
       "in the fight, not the government's: it avoids the fights it expects to win",
-      (PKG + "model.py", "resists = not militia.stands_down(believed,",
-       "resists = not militia.stands_down(1.0 - believed,"),
-      (DAY, "stand_down_probability(believed, expected,",
-       "stand_down_probability(1.0 - believed, expected,")),
+      (PKG + "model.py", "            operation.storming_chance(believed, sanctuary),",
+       "            operation.storming_chance(1.0 - believed, sanctuary),"),
+      (DAY, "stand_down_probability(operation.storming_chance(believed, sanctuary),",
+       "stand_down_probability(operation.storming_chance(1.0 - believed, sanctuary),")),
     M("stand_down_reads_backing_as_resolve", "the stand-down's resolve factor reads the "
       "militia's belief in US backing, not its belief that the government presses on",
       (A + "militia.py", "                                             self.resolve_belief.mean, self.push,",
        "                                             self.backing_belief.mean, self.push,"),
-      (DAY, "stand_down_probability(believed, expected, m[i, MR_MEAN],",
-       "stand_down_probability(believed, expected, m[i, MB_MEAN],")),
+      (DAY, "expected, m[i, MR_MEAN], push(w, m, i),",
+       "expected, m[i, MB_MEAN], push(w, m, i),")),
     M("stand_down_fast_path_ignores_hold_ground", "the fast path alone leaves hold_ground out "
       "of the stand-down at an operation's opening (the agent path right): the equality tests "
       "must catch it",
@@ -1360,15 +1360,15 @@ MUTATIONS: tuple[Mutation, ...] = (
        "withdraw_probability(believed_win_chance, push, -expected_losses,")),
     M("stand_down_losses_from_own_strength", "the militia expects the first day's losses from "
       "its own strength, not the government's (with the US weighted by its belief)",
-      (PKG + "model.py", "self.government.combat_lethality, s_gov, militia.fighters))",
-       "self.government.combat_lethality, s_mil, militia.fighters))"),
-      (DAY, "operation.expected_loss_share(w[G_LETHALITY], s_gov, fighters(m, i))",
-       "operation.expected_loss_share(w[G_LETHALITY], s_mil, fighters(m, i))")),
+      (PKG + "model.py", "operation.exposed_strength(s_gov, sanctuary),\n                                          militia.fighters))",
+       "operation.exposed_strength(s_mil, sanctuary),\n                                          militia.fighters))"),
+      (DAY, "operation.exposed_strength(s_gov, sanctuary),\n                                             fighters(m, i))",
+       "operation.exposed_strength(s_mil, sanctuary),\n                                             fighters(m, i))")),
     M("stand_down_fast_path_losses_at_militia_lethality", "the fast path alone expects the "
       "first day's losses at the militia's own lethality, not the government's (the agent path "
       "right): the equality tests must catch it",
-      (DAY, "operation.expected_loss_share(w[G_LETHALITY], s_gov, fighters(m, i))",
-       "operation.expected_loss_share(m[i, M_LETHALITY], s_gov, fighters(m, i))")),
+      (DAY, "expected = operation.expected_loss_share(w[G_LETHALITY],",
+       "expected = operation.expected_loss_share(m[i, M_LETHALITY],")),
     # ceasefire talks, brokering
     M("ceasefire_a_day_early", "a ceasefire takes hold a day before the talks have run their "
       "talks_days (talks of one day end the day they open)",
@@ -1441,10 +1441,10 @@ MUTATIONS: tuple[Mutation, ...] = (
     M("stand_down_losses_against_local_fighters", "the first day's expected losses are a "
       "share of the militia's local fighters (its muster pool), not of all its fighters (whom an "
       "operation fights)",
-      (PKG + "model.py", "self.government.combat_lethality, s_gov, militia.fighters))",
-       "self.government.combat_lethality, s_gov, militia.local_fighters))"),
-      (DAY, "operation.expected_loss_share(w[G_LETHALITY], s_gov, fighters(m, i))",
-       "operation.expected_loss_share(w[G_LETHALITY], s_gov, m[i, LOCAL_FIGHTERS])")),
+      (PKG + "model.py", "sanctuary),\n                                          militia.fighters))",
+       "sanctuary),\n                                          militia.local_fighters))"),
+      (DAY, "sanctuary),\n                                             fighters(m, i))",
+       "sanctuary),\n                                             m[i, LOCAL_FIGHTERS])")),
     # the government's believed contest in a fight; desertion
     M("government_believes_full_resistance", "in a fight the government counts the militia's "
       "whole strength whatever its belief that the militia resists (the belief dropped)",
@@ -2514,10 +2514,10 @@ MUTATIONS: tuple[Mutation, ...] = (
        "    so[s, S_GOV_KILLED] += government_killed\n")),
     M("withdraw_on_believed_contest", "the militia decides to leave the streets on the "
       "government's believed contest (its beliefs in backing and resistance), not the real one",
-      (PKG + "standoffs.py", "op.withdraw_probability(\n            actual, militia.push",
-       "op.withdraw_probability(\n            believed, militia.push"),
-      (DAY, "operation.withdraw_probability(\n            actual, push(w, m, i)",
-       "operation.withdraw_probability(\n            believed, push(w, m, i)")),
+      (PKG + "standoffs.py", "op.withdraw_probability(\n            op.storming_chance(actual,",
+       "op.withdraw_probability(\n            op.storming_chance(believed,"),
+      (DAY, "operation.withdraw_probability(\n            operation.storming_chance(actual,",
+       "operation.withdraw_probability(\n            operation.storming_chance(believed,")),
     M("withdrawal_reads_first_militias_hold_ground", "a militia in a fight leaves the streets "
       "with the first militia's (KH's) hold_ground, not its own (wrong militia index)",
       (PKG + "standoffs.py", "militia.hold_ground, militia.loss_sensitivity,",
@@ -3268,6 +3268,35 @@ MUTATIONS: tuple[Mutation, ...] = (
        "deserters = op.draw_deserters(rng, engaged(model, s), share)"),
       (DAY, "deserters = operation.draw_deserters(rng, int(so[s, S_TROOPS]), share)",
        "deserters = operation.draw_deserters(rng, engaged(w, so, s), share)")),
+    # an operation's sanctuary (7 December 2026): tests/test_sanctuary.py
+    M("sanctuary_attrition_cut", "an operation's sanctuary no longer shelters the militia from the government's fire",
+      (PKG + "standoffs.py", 'op.exposed_strength(s_gov, s.sanctuary))',
+       's_gov)'),
+      (DAY, 'operation.exposed_strength(s_gov,\n                                                                      so[s, S_SANCTUARY]))',
+       's_gov)')),
+    M("sanctuary_withdrawal_cut", "the militia's decision to leave the streets ignores its sanctuary",
+      (PKG + "standoffs.py", 'op.storming_chance(actual, s.sanctuary), militia.push',
+       'actual, militia.push'),
+      (DAY, 'operation.storming_chance(actual, so[s, S_SANCTUARY]), push(w, m, i)',
+       'actual, push(w, m, i)')),
+    M("sanctuary_stand_down_cut", "the militia's stand-down at an operation's opening ignores its sanctuary",
+      (PKG + "model.py", 'operation.storming_chance(believed, sanctuary),',
+       'believed,'),
+      (DAY, 'operation.stand_down_probability(operation.storming_chance(believed, sanctuary),',
+       'operation.stand_down_probability(believed,')),
+    M("sanctuary_expected_losses_unsheltered", "at an operation's opening the militia expects the losses of its whole force, not of its exposed share",
+      (PKG + "model.py", 'operation.exposed_strength(s_gov, sanctuary),\n',
+       's_gov,\n'),
+      (DAY, 'operation.exposed_strength(s_gov, sanctuary),\n',
+       's_gov,\n')),
+    M("sanctuary_not_stored", "an operation's sanctuary is not kept with the fight (every fight has none)",
+      (PKG + "model.py", '        s.sanctuary = sanctuary\n',
+       ''),
+      (DAY, '    so[k, S_SANCTUARY] = sanctuary\n',
+       '')),
+    M("sanctuary_adds_exposure", "the sanctuary adds to the government's reach instead of taking from it (1 + s for 1 - s)",
+      (PKG + "mechanisms/operation.py", '    return strength * (1.0 - sanctuary)',
+       '    return strength * (1.0 + sanctuary)')),
 )
 
 

@@ -100,6 +100,13 @@ class OperationFigures(Strict):
         ..., unit="days", ge=1, le=365,
         description="The most days the operation lasts (it may end sooner: the government "
         "halts, the militia withdraws, the patron brokers a ceasefire).")
+    sanctuary: float = param(
+        0.0, unit="share 0-1", ge=0, le=1,
+        description="Share of the militia in ground the government's side will not storm (a "
+        "shrine, a district it seals off rather than clears): the government's fire reaches "
+        "only the rest of it, and the militia weighs only the rest as ground it may lose when "
+        "it decides to stand down or leave (mechanisms/operation.py, steps 0, 2 and 6). 0: "
+        "none.")
 
 
 class MediationFigures(Strict):

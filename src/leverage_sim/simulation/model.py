@@ -172,24 +172,30 @@ class LeverageModel(mesa.Model):
         self.record("government", "standoff", militia.name,
                     event_text.standoff_opened(arrests, muster), muster)
 
-    def operation(self, militia: Militia, *, troops: int, days: int, note: str = "") -> None:
+    def operation(self, militia: Militia, *, troops: int, days: int, sanctuary: float = 0.0,
+                  note: str = "") -> None:
         """An operation of ``troops`` against ``militia`` for up to ``days`` days of fighting
         (:mod:`leverage_sim.simulation.mechanisms.operation`): the share ``committed_share`` of the troops
         fights; the US decides, as for a standoff, whether and when it will step in; the militia
-        resists, or stands down and the government holds at once (step 0)."""
+        resists, or stands down and the government holds at once (step 0). ``sanctuary``
+        (0–1): the share of the militia in ground the government's side will not storm."""
         fighting = operation.committed_forces(troops, self.government.committed_share)
         self.record("government", "operation", militia.name,
                     note or event_text.operation_opened(fighting, days), fighting)
         self.patron.react_to_raid()
         s = self.open_standoff(militia, 0, 0, operation=True)
+        s.sanctuary = sanctuary
         standoffs.start_fight(s, fighting, militia.fighters, self.day + days)
         # the fight's strengths and its first day's losses, as the militia sees them (all the
         # troops arrayed against it)
         s_gov, s_mil = standoffs.fight_strengths(self, s, militia.backing_belief.mean,
                                                    s.troops)
         believed = standoff.contest_ratio(s_gov, s_mil)
-        resists = not militia.stands_down(believed, operation.expected_loss_share(
-            self.government.combat_lethality, s_gov, militia.fighters))
+        resists = not militia.stands_down(
+            operation.storming_chance(believed, sanctuary),
+            operation.expected_loss_share(self.government.combat_lethality,
+                                          operation.exposed_strength(s_gov, sanctuary),
+                                          militia.fighters))
         self.government.resistance_belief.observe(resists)
         if not resists:
             self.record(militia.name, "comply", "government", event_text.stands_down(believed),

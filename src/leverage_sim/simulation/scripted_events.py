@@ -27,7 +27,7 @@ def _raid(model: World, ev: ScriptedEvent) -> None:
 def _operation(model: World, ev: ScriptedEvent) -> None:
     figures = ev.typed_figures()
     model.operation(model.militia(ev.target), troops=figures.troops, days=figures.days,
-                    note=ev.note)
+                    sanctuary=figures.sanctuary, note=ev.note)
 
 
 def _strike(model: World, ev: ScriptedEvent) -> None:

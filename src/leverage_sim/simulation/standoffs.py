@@ -99,7 +99,8 @@ def fight_day(model: World, s: Standoff) -> None:
     #    share it believes the fight needs), each side in proportion to the other's strength.
     troops = engaged(model, s)
     s_gov, s_mil = fight_strengths(model, s, us, troops)
-    militia_killed = op.draw_losses(rng, militia.fighters, gov.combat_lethality, s_gov)
+    militia_killed = op.draw_losses(rng, militia.fighters, gov.combat_lethality,
+                                    op.exposed_strength(s_gov, s.sanctuary))
     government_killed = op.draw_losses(rng, troops, militia.combat_lethality, s_mil)
     militia.fighters -= militia_killed
     s.militia_killed += militia_killed
@@ -154,7 +155,8 @@ def fight_day(model: World, s: Standoff) -> None:
                      event_text.halts(backing_term, believed, model.foreign_force.label))
     # 6. The militia may leave the streets.
     if rng.random() < op.withdraw_probability(
-            actual, militia.push, op.loss_share(s.militia_killed, s.militia_start),
+            op.storming_chance(actual, s.sanctuary), militia.push,
+            op.loss_share(s.militia_killed, s.militia_start),
             militia.hold_ground, militia.loss_sensitivity, gov.decision_sharpness):
         return close(model, s, "clash_won", event_text.withdraws(s.militia))
     # 7. The last day: the real contest decides.

@@ -235,6 +235,7 @@ def scripted_rows(sc: Scenario, strings: _Strings) -> tuple[np.ndarray, np.ndarr
         elif ev.action == "operation":
             fig = ev.typed_figures()
             row[L.E_FIGURE], row[L.E_FIGURE2] = fig.troops, fig.days
+            row[L.E_FIGURE3] = fig.sanctuary
         elif ev.action == "mediation":
             row[L.E_FIGURE] = ev.typed_figures().days
         elif ev.action == "set":

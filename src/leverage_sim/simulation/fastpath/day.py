@@ -248,6 +248,7 @@ from leverage_sim.simulation.fastpath.layout import (
     S_OPERATION,
     S_OUTCOME,
     S_PRESSURE,
+    S_SANCTUARY,
     S_STEP_IN_DAY,
     S_STEPPED_IN,
     S_TROOPS,
@@ -851,7 +852,9 @@ def fight_day(rng, day, w, m, so, ev, s):
     us = 1.0 if so[s, S_STEPPED_IN] != 0 else 0.0
     troops = engaged(w, so, s)
     s_gov, s_mil = fight_strengths(w, m, so, s, us, troops)
-    militia_killed = operation.draw_losses(rng, fighters(m, i), w[G_LETHALITY], s_gov)
+    militia_killed = operation.draw_losses(rng, fighters(m, i), w[G_LETHALITY],
+                                           operation.exposed_strength(s_gov,
+                                                                      so[s, S_SANCTUARY]))
     government_killed = operation.draw_losses(rng, troops, m[i, M_LETHALITY], s_mil)
     set_fighters(m, i, fighters(m, i) - militia_killed)
     so[s, S_MIL_KILLED] += militia_killed
@@ -906,7 +909,8 @@ def fight_day(rng, day, w, m, so, ev, s):
         close(day, w, m, so, ev, s, CLASH_LOST, 0, K_HALTS, backing_term, believed, 0.0)
         return
     if rng.random() < operation.withdraw_probability(
-            actual, push(w, m, i), operation.loss_share(so[s, S_MIL_KILLED], so[s, S_MIL_START]),
+            operation.storming_chance(actual, so[s, S_SANCTUARY]), push(w, m, i),
+            operation.loss_share(so[s, S_MIL_KILLED], so[s, S_MIL_START]),
             m[i, HOLD_GROUND], m[i, LOSS_SENSITIVITY], w[SHARPNESS]):
         close(day, w, m, so, ev, s, CLASH_WON, 0, K_WON_WITHDRAWS, militia_name(i), 0.0, 0.0)
         return
@@ -918,7 +922,7 @@ def fight_day(rng, day, w, m, so, ev, s):
 
 
 @jitable
-def operation_opens(rng, day, w, m, so, ev, i, troops, days, note):
+def operation_opens(rng, day, w, m, so, ev, i, troops, days, sanctuary, note):
     """``LeverageModel.operation`` on militia row ``i``; ``note`` a string number or -1."""
     fighting = operation.committed_forces(troops, w[COMMITTED_SHARE])
     if note >= 0:
@@ -929,11 +933,15 @@ def operation_opens(rng, day, w, m, so, ev, i, troops, days, note):
     w[BACKLASH] += w[RAID_BACKLASH]
     k = open_standoff(rng, day, w, so, i, 0, 0)
     so[k, S_OPERATION] = TRUE
+    so[k, S_SANCTUARY] = sanctuary
     start_fight(so, k, fighting, fighters(m, i), day + days)
     s_gov, s_mil = fight_strengths(w, m, so, k, m[i, MB_MEAN], int(so[k, S_TROOPS]))
     believed = standoff.contest_ratio(s_gov, s_mil)
-    expected = operation.expected_loss_share(w[G_LETHALITY], s_gov, fighters(m, i))
-    p = operation.stand_down_probability(believed, expected, m[i, MR_MEAN], push(w, m, i),
+    expected = operation.expected_loss_share(w[G_LETHALITY],
+                                             operation.exposed_strength(s_gov, sanctuary),
+                                             fighters(m, i))
+    p = operation.stand_down_probability(operation.storming_chance(believed, sanctuary),
+                                         expected, m[i, MR_MEAN], push(w, m, i),
                                          m[i, HOLD_GROUND], m[i, LOSS_SENSITIVITY],
                                          w[SHARPNESS])
     resists = not rng.random() < p
@@ -1305,7 +1313,8 @@ def fire_scripted(rng, day, w, m, s, so, tw, ev, ps, e, sets):
         troops = int(e[E_FIGURE]) if action == X_DRAWDOWN else int(w[PRESENCE])
         draw_down(day, w, m, ev, troops, 0.0, 0.0, note)
     elif action == X_OPERATION:
-        operation_opens(rng, day, w, m, so, ev, i, e[E_FIGURE], int(e[E_FIGURE2]), note)
+        operation_opens(rng, day, w, m, so, ev, i, e[E_FIGURE], int(e[E_FIGURE2]), e[E_FIGURE3],
+                        note)
     elif action == X_SET:
         for r in range(int(e[E_FIRST_SET]), int(e[E_LAST_SET])):
             set_parameter(w, m, s, sets[r])

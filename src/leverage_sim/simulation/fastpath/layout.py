@@ -224,7 +224,8 @@ S_MIL_KILLED = 16
 S_END_DAY = 17  # the fight's last day
 S_CEASEFIRE_DAY = 18  # the day a brokered ceasefire takes hold (0: no talks open)
 S_BROKER = 19  # who opened the talks: a string number (the patron's, or a mediation's actor)
-STANDOFF_SIZE = 20
+S_SANCTUARY = 20  # an operation's share of the militia in ground not stormed (0-1)
+STANDOFF_SIZE = 21
 
 OUTCOME_NAMES = ("held_firm", "relented", "clash_won", "clash_lost")
 """Standoff outcomes, as :class:`leverage_sim.simulation.mechanisms.standoff.Standoff` names them."""
@@ -290,7 +291,7 @@ SCRIPTED = ("raid", "strike", "backing", "attack", "deploy_defence", "truce", "d
 EVENT_SIZE = 13
 """Scripted-event columns: day, action (``X_*``), militia and site rows (-1: none), figures
 (raid: arrests or -1, targets or 0; deploy_defence: interception; truce: instigation;
-drawdown: troops; operation: troops, days; mediation: days), note (string number, -1: none), actor and target
+drawdown: troops; operation: troops, days, sanctuary; mediation: days), note (string number, -1: none), actor and target
 strings, and the rows of its parameter changes (``set``) in the set table [first, last), the
 action's name (string number), and a third figure (raid: commanders among the arrests)."""
 SET_WORLD, SET_MILITIA, SET_SITE = range(3)

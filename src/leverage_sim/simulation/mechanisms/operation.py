@@ -131,6 +131,12 @@ Each day of a fight (from the day after it opens; played by
    ends by the real contest: the government holds if ``p > ½``, else it halts; a side whose
    force is gone loses at once.
 
+An operation may have a **sanctuary** (its ``figures.sanctuary``, a share ``s``): the share of
+the militia in ground the government's side will not storm (a shrine; a district sealed off
+rather than cleared). The government's fire reaches only the rest (step 2:
+:func:`exposed_strength`), and the militia weighs only the rest as ground it may lose (steps 0
+and 6: :func:`storming_chance`). 0 (the default) changes nothing.
+
 Escalation rises by ``escalation.per_clash`` on each day of fighting (a day of fighting is
 an armed clash), so a long fight also raises the patron's war risk.
 
@@ -159,6 +165,23 @@ is a deliberate decision taken once the client clearly loses; talks take a day o
 MAX_CLASH_DAYS = 14
 """Most days a clash that starts from a muster lasts (reasoning: urban fighting between a
 muster and the government's forces either ends in days or becomes an operation; two weeks)."""
+
+
+@jitable
+def exposed_strength(strength: float, sanctuary: float) -> float:
+    """The government side's killing strength (personnel-equivalents) that reaches the militia:
+    its ``strength`` on the share ``1 − sanctuary`` of the militia's positions outside a
+    sanctuary (0–1) it holds its fire at (the module's step 2; 0: all of it)."""
+    return strength * (1.0 - sanctuary)
+
+
+@jitable
+def storming_chance(win_chance: float, sanctuary: float) -> float:
+    """The government's chance (0–1) of taking the militia's ground, as the militia weighs it
+    when it decides to stay or go: its chance in the fight ``win_chance`` on the share
+    ``1 − sanctuary`` of the ground outside a sanctuary (0–1) it will not storm, which it
+    cannot take by force (the module's steps 0 and 6)."""
+    return win_chance * (1.0 - sanctuary)
 
 
 @jitable

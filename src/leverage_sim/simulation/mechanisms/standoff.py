@@ -67,6 +67,7 @@ class Standoff:
     end_day: int = 0  # the fight's last day
     ceasefire_day: int = 0  # the day a brokered ceasefire takes hold (0: no talks open)
     broker: str = "patron"  # who opened the talks: the patron, or a scripted "mediator"
+    sanctuary: float = 0.0  # an operation's share of the militia in ground not stormed (0-1)
 
     @property
     def is_open(self) -> bool:

@@ -73,6 +73,7 @@ MODEL_TESTS = (  # agent-path and fast tests first: with -x the first failure en
     "tests/test_clash_path.py", "tests/test_statics_seeds.py", "tests/test_comparative_statics.py",
     "tests/test_invariants.py", "tests/test_mesa_model.py", "tests/test_replay_validation.py",
     "tests/test_operations.py", "tests/test_mediation.py", "tests/test_sanctuary.py",
+    "tests/test_patron_dependence.py",
 )
 EQUALITY_TESTS = ("tests/test_fast_path.py::test_identical_under_stress",)
 COMPILED = (PKG + "mechanisms/", DAY, PKG + "fastpath/layout.py",
@@ -1035,10 +1036,10 @@ MUTATIONS: tuple[Mutation, ...] = (
     M("broker_ignores_war_risk", "the patron brokers only when its client is losing, never out "
       "of war risk: its restraint weight is not passed to the brokering chance (0)",
       (A + "patron.py", ("                                         self.restraint_weight, "
-       "self.stability_priority)"),
-       "                                         0.0, self.stability_priority)"),
-      (DAY, "operation.broker_probability(position, w[BROKER_THRESHOLD], weight, w[STABILITY])",
-       "operation.broker_probability(position, w[BROKER_THRESHOLD], 0.0, w[STABILITY])")),
+       "self.stability_priority,"),
+       "                                         0.0, self.stability_priority,"),
+      (DAY, "operation.broker_probability(position, w[BROKER_THRESHOLD], weight, w[STABILITY],",
+       "operation.broker_probability(position, w[BROKER_THRESHOLD], 0.0, w[STABILITY],")),
     # the foreign force in a fight
     M("us_never_steps_into_a_fight", "the US's drawn step-in shows only while a confrontation "
       "is a standoff: it never steps into an operation or a clash once the fighting has begun",
@@ -1380,8 +1381,8 @@ MUTATIONS: tuple[Mutation, ...] = (
        "logistic(BROKER_SHARPNESS * (position - threshold))")),
     M("broker_fast_path_ignores_stability", "the fast path alone brokers out of war risk in "
       "full whatever the patron's stability_priority (the agent path right)",
-      (DAY, "w[BROKER_THRESHOLD], weight, w[STABILITY])",
-       "w[BROKER_THRESHOLD], weight, 1.0)")),
+      (DAY, "w[BROKER_THRESHOLD], weight, w[STABILITY],",
+       "w[BROKER_THRESHOLD], weight, 1.0,")),
     # desertion and losses in a fight
     M("desertion_cohesion_inverted", "desertion rises with the force's cohesion (its "
       "complement dropped): a cohesive force melts away, a brittle one holds",
@@ -3297,6 +3298,22 @@ MUTATIONS: tuple[Mutation, ...] = (
     M("sanctuary_adds_exposure", "the sanctuary adds to the government's reach instead of taking from it (1 + s for 1 - s)",
       (PKG + "mechanisms/operation.py", '    return strength * (1.0 - sanctuary)',
        '    return strength * (1.0 + sanctuary)')),
+    # a patron brokers only what its client will take (7 December 2026, second session):
+    # tests/test_patron_dependence.py
+    M("dependence_ignored", "the patron brokers as for a client wholly dependent on it, whatever "
+      "the client's patron_dependence",
+      (A + "patron.py", "                                         self.model.militia(militia).patron_dependence)",
+       "                                         1.0)"),
+      (DAY, "                                     m[i, PATRON_DEPENDENCE])",
+       "                                     1.0)")),
+    M("dependence_reversed", "the less the client depends on its patron, the more the patron "
+      "brokers (1 - dependence for dependence)",
+      (MECH + "operation.py", "    return dependence * wants",
+       "    return (1.0 - dependence) * wants")),
+    M("dependence_gates_only_losing", "the client's dependence gates only the patron's brokering "
+      "for a losing client, not its brokering out of war risk",
+      (MECH + "operation.py", "    wants = 1.0 - (1.0 - losing) * (1.0 - restraint_weight * stability_priority)\n    return dependence * wants",
+       "    wants = 1.0 - (1.0 - dependence * losing) * (1.0 - restraint_weight * stability_priority)\n    return wants")),
 )
 
 

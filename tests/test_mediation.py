@@ -37,10 +37,13 @@ def mediation(day: int = MEDIATION_DAY, days: int = 2, target: str | None = "JAM
 
 
 def najaf(*events: dict, patron_brokers: bool = False) -> ls.Scenario:
-    """Najaf 2004 with JAM holding its ground; the patron brokers only if asked (a client it
-    does not support is not its to broker for)."""
-    jam = HOLDS if patron_brokers else {**HOLDS, "militias[JAM].patron_support_share": 0.0}
-    base = ls.load_scenario("najaf_2004").model_dump(mode="json")["events"]
+    """Najaf 2004 with JAM holding its ground, without the scenario's own mediation (Sistani's,
+    on day 20); the patron brokers only if asked, then as for a client that depends on it
+    wholly (a client it does not support is not its to broker for)."""
+    jam = ({**HOLDS, "militias[JAM].patron_dependence": 1.0} if patron_brokers
+           else {**HOLDS, "militias[JAM].patron_support_share": 0.0})
+    base = [e for e in ls.load_scenario("najaf_2004").model_dump(mode="json")["events"]
+            if e["action"] != "mediation"]
     return ls.load_scenario("najaf_2004", {**jam, "events": [*base, *events]})
 
 

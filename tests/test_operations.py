@@ -77,13 +77,13 @@ def test_desertion_rises_with_losses_and_a_bad_contest_and_falls_with_cohesion()
 
 
 def test_the_patron_brokers_when_its_client_loses_or_escalation_threatens():
-    even = op.broker_probability(0.5, 0.25, 0.0, 0.5)
-    losing = op.broker_probability(0.1, 0.25, 0.0, 0.5)
+    even = op.broker_probability(0.5, 0.25, 0.0, 0.5, 1.0)
+    losing = op.broker_probability(0.1, 0.25, 0.0, 0.5, 1.0)
     assert losing > 0.8
     assert even < 0.05
-    assert op.broker_probability(0.25, 0.25, 0.0, 0.5) == pytest.approx(0.5)
-    assert op.broker_probability(0.5, 0.25, 0.9, 0.5) > even + 0.4  # war risk, valued order
-    assert op.broker_probability(0.5, 0.25, 0.9, 0.0) == pytest.approx(even)
+    assert op.broker_probability(0.25, 0.25, 0.0, 0.5, 1.0) == pytest.approx(0.5)
+    assert op.broker_probability(0.5, 0.25, 0.9, 0.5, 1.0) > even + 0.4  # war risk, valued order
+    assert op.broker_probability(0.5, 0.25, 0.9, 0.0, 1.0) == pytest.approx(even)
 
 
 def test_the_militia_leaves_the_streets_when_losing_and_bleeding_not_when_pushed():

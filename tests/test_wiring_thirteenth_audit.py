@@ -71,9 +71,9 @@ def test_a_ceasefire_holds_talks_days_after_the_talks_open():
 def test_the_patron_brokers_when_its_client_is_losing():
     """σ(15 (threshold − position)) without war risk: a client with no chance (position 0,
     threshold 0.25) brings talks with σ(3.75) ≈ 0.98; a client winning in full, σ(−11.25) ≈ 0."""
-    assert op.broker_probability(0.0, 0.25, 0.0, 0.0) == pytest.approx(_sigma(3.75))
-    assert op.broker_probability(1.0, 0.25, 0.0, 0.0) < 1e-4
-    assert op.broker_probability(0.1, 0.25, 0.0, 0.0) > op.broker_probability(0.5, 0.25, 0.0, 0.0)
+    assert op.broker_probability(0.0, 0.25, 0.0, 0.0, 1.0) == pytest.approx(_sigma(3.75))
+    assert op.broker_probability(1.0, 0.25, 0.0, 0.0, 1.0) < 1e-4
+    assert op.broker_probability(0.1, 0.25, 0.0, 0.0, 1.0) > op.broker_probability(0.5, 0.25, 0.0, 0.0, 1.0)
 
 
 def test_desertion_falls_with_the_forces_cohesion():

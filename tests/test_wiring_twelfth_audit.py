@@ -106,9 +106,9 @@ def test_brokering_out_of_war_risk_is_scaled_by_the_stability_priority():
     ≈ 0.8 × stability_priority: 0.4 at priority ½, ≈ 0 at priority 0."""
     losing = 1 / (1 + math.exp(10.5))
     for priority in (0.0, 0.5, 1.0):
-        assert op.broker_probability(1.0, 0.3, 0.8, priority) == pytest.approx(
+        assert op.broker_probability(1.0, 0.3, 0.8, priority, 1.0) == pytest.approx(
             1 - (1 - losing) * (1 - 0.8 * priority))
-    assert op.broker_probability(1.0, 0.3, 0.8, 0.0) < 1e-4
+    assert op.broker_probability(1.0, 0.3, 0.8, 0.0, 1.0) < 1e-4
 
 
 def test_a_ceasefire_in_an_even_fight_goes_the_militias_way():

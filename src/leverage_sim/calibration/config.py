@@ -342,13 +342,10 @@ def _has(scenario: Scenario, path: str) -> bool:
 
 
 def _value_at(scenario: Scenario, path: str, where: str) -> float:
-    node: Any = scenario
-    for part in ov.parse_path(path):
-        if isinstance(part, ov.Key):
-            node = next((e for e in node if getattr(e, "name", None) == part), None)
-        else:
-            node = getattr(node, part, None)
-        if node is None:
-            raise InputError(f"{where}: the base scenario '{scenario.name}' has no entry "
-                             f"'{part}' on that path.")
-    return float(node)
+    from leverage_sim.simulation.posterior import value_at
+
+    try:
+        return float(value_at(scenario, path))
+    except (LookupError, AttributeError):
+        raise InputError(f"{where}: the base scenario '{scenario.name}' has no entry on that "
+                         "path.") from None

@@ -179,6 +179,16 @@ _SET_PATH = re.compile(r"(government|patron|foreign_forces|militias\[([^\]]+)\]"
                        r"|foreign_forces\.sites\[([^\]]+)\])\.([A-Za-z_][A-Za-z0-9_]*)")
 
 
+def figure_field(name: str) -> FieldInfo | None:
+    """The field (pydantic ``FieldInfo``) of a scripted event's figure ``name`` (an
+    operation's ``sanctuary``), as the first action with such a figure defines it (actions
+    that share a figure's name give it one type: ``days``); None if no action has it."""
+    for rule in RULES.values():
+        if rule.figures is not None and name in rule.figures.model_fields:
+            return rule.figures.model_fields[name]
+    return None
+
+
 def parse_figures(action: str, figures: dict[str, Any]) -> Strict:
     """The typed figures of an action other than ``set`` (raises pydantic's ValidationError)."""
     return RULES[action].figures.model_validate(figures)

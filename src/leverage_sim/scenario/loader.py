@@ -37,7 +37,7 @@ from leverage_sim.files.safe_yaml import (
     yes_no_hint,
 )
 from leverage_sim.scenario import overrides as ov
-from leverage_sim.scenario.event_schema import check_events, label, short_repr
+from leverage_sim.scenario.event_schema import check_events, figure_field, label, short_repr
 from leverage_sim.scenario.limits import as_list, repeated
 from leverage_sim.scenario.renamed import RENAMED_FIELDS, current_fields, current_name
 from leverage_sim.scenario.schema import Scenario, retired
@@ -567,7 +567,10 @@ def field_of(path: str) -> Any:
     """
     if retired(path):
         raise InputError(f"{retired(path)}.")
-    return _walk(tuple(0 if isinstance(p, ov.Key) else p for p in ov.parse_path(path)))[1]
+    parts = ov.parse_path(path)
+    if len(parts) == 4 and parts[0] == "events" and parts[2] == "figures":
+        return figure_field(parts[3])  # events[NAME].figures.sanctuary
+    return _walk(tuple(0 if isinstance(p, ov.Key) else p for p in parts))[1]
 
 
 def _describe(err: dict[str, Any], raw: dict[str, Any], set_by: Mapping[str, str]

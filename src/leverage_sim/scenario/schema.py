@@ -481,6 +481,21 @@ class Militia(Strict):
         "default 0.25 is a quarter of the ratio's range; calibration/default fits JAM's value "
         "on Basra's fight (its end and ceasefire days).",
     )
+    patron_dependence: float = param(
+        1.0, unit="share 0-1", ge=0, le=1,
+        description="How far the militia depends on its patron (arms, money, sanctuary, "
+        "direction), as the chance it takes a ceasefire from it: the patron opens ceasefire "
+        "talks in its fight only as far as it can deliver them (its daily chance of brokering "
+        "times this; mechanisms/operation.py, step 4). 1: a creature of its patron, which "
+        "stands down on its word; 0: a client that takes its help on its own terms and no "
+        "ceasefire from it.",
+        source="Reasoning (Berman & Lake, Proxy Wars, 2019: a principal's control of its agent "
+        "rests on the rewards and punishments it can apply; where interests diverge it must act "
+        "itself or admit indirect control is unworkable). The default 1: the 2020 militias were "
+        "raised, armed and directed by the IRGC-QF (seed brief); JAM in 2008 stood down on "
+        "the text agreed in Qom with Soleimani (McClatchy 2008-03-31), its leader living in "
+        "Qom. Lower for a client with means of its own: JAM in 2004 (najaf_2004).",
+    )
     loss_sensitivity: float = param(
         10.0, unit="per share of fighters lost", ge=0, le=100,
         description="Weight of the militia's losses in a fight (killed as a share of its "

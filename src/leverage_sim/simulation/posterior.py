@@ -47,7 +47,7 @@ from leverage_sim.files.safe_yaml import folder_problem, require_path, require_s
 from leverage_sim.scenario import overrides as ov
 from leverage_sim.scenario.distributions import Parameter
 from leverage_sim.scenario.limits import as_list, check_seed, is_finite_number
-from leverage_sim.scenario.loader import _walk, field_of, lineage, scenario_lineage, validate
+from leverage_sim.scenario.loader import field_of, lineage, scenario_lineage, validate
 from leverage_sim.scenario.schema import Scenario, retired
 from leverage_sim.scenario.schema_base import allowed_range, field_summary
 from leverage_sim.simulation.stale import stale_allowed
@@ -274,6 +274,11 @@ def _follow(scenario: Scenario, path: str) -> tuple[Any, list[str]]:
             if not match:
                 raise LookupError(path)
             node = match[0]
+            steps.append(part)
+        elif isinstance(node, dict):  # a scripted event's figures
+            if part not in node:
+                raise LookupError(path)
+            node = node[part]
             steps.append(part)
         else:
             node = getattr(node, part)
@@ -522,8 +527,10 @@ def _numeric_field(path: str, where: Path) -> bool:
                          "which is another militia or site in each scenario (and may name a "
                          "field another column names by its name); a calibration names each "
                          f"entry; {DAMAGED}.")
-    loc = tuple(0 if isinstance(p, ov.Key) else p for p in ov.parse_path(path))
-    info = _walk(loc)[1]
+    try:
+        info = field_of(path)
+    except InputError as e:  # a retired field
+        raise InputError(f"{where}: column '{path}': {str(e).rstrip('.')}; {DAMAGED}.") from None
     if info is None or info.annotation not in (int, float):
         raise InputError(f"{where}: column '{path}' is not a numeric scenario parameter (see "
                          "`leverage-sim params`); a posterior column must be a path as --set "

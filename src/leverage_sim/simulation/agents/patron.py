@@ -102,10 +102,11 @@ class Patron(mesa.Agent):
 
     def brokers(self, militia: str, position: float) -> bool:
         """Whether it brokers a ceasefire today in its client ``militia``'s fight, whose chance
-        in the fight is ``position`` (:func:`operation.broker_probability`); never for a militia
-        it does not support (and then no draw)."""
+        in the fight is ``position`` (:func:`operation.broker_probability`, as far as the
+        client depends on it); never for a militia it does not support (and then no draw)."""
         if self.shares[militia] <= 0:
             return False
         p = operation.broker_probability(position, self.broker_threshold,
-                                         self.restraint_weight, self.stability_priority)
+                                         self.restraint_weight, self.stability_priority,
+                                         self.model.militia(militia).patron_dependence)
         return bool(self.model.rng.random() < p)

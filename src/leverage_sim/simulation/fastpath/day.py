@@ -209,6 +209,7 @@ from leverage_sim.simulation.fastpath.layout import (
     P_VALUE,
     P_WHERE,
     PARLIAMENT,
+    PATRON_DEPENDENCE,
     PRESENCE,
     PRESSURE_RESPONSE,
     RAID_BACKLASH,
@@ -823,7 +824,8 @@ def patron_brokers(rng, w, m, i, position):
     weight = patronage.restraint_weight(
         patronage.war_risk(w[ESC], w[RECENT_STRIKES], w[STRIKE_RISK], w[US_THREAT]),
         w[ESC_THRESHOLD])
-    p = operation.broker_probability(position, w[BROKER_THRESHOLD], weight, w[STABILITY])
+    p = operation.broker_probability(position, w[BROKER_THRESHOLD], weight, w[STABILITY],
+                                     m[i, PATRON_DEPENDENCE])
     return rng.random() < p
 
 

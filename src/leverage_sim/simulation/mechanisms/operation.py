@@ -86,12 +86,19 @@ Each day of a fight (from the day after it opens; played by
 4. The **patron brokers a ceasefire**. Until it has, it decides to open talks with daily
    probability
 
-       1 − (1 − σ(BROKER_SHARPNESS × (broker_threshold − position))) × (1 − w × stability_priority)
+       D × (1 − (1 − σ(BROKER_SHARPNESS × (broker_threshold − position))) × (1 − w × stability_priority))
 
    ``position = 1 − p`` its client's chance in the fight (the patron's advisers see the real
-   contest), ``w`` its restraint weight from the war risk (:mod:`.patronage`): it brokers when
-   its client is losing or when escalation threatens what it values (its stake in a stable
-   order). Talks take ``patron.talks_days``; the fight goes on meanwhile (both sides fight,
+   contest), ``w`` its restraint weight from the war risk (:mod:`.patronage`): it wants a
+   ceasefire when its client is losing or when escalation threatens what it values (its stake
+   in a stable order). ``D`` is the client's ``militias[].patron_dependence`` (0–1): a patron
+   brokers only what its client will take from it, and a client with means of its own takes
+   its help on its own terms (Berman & Lake, Proxy Wars, 2019: a principal's control rests
+   on the rewards and punishments it can apply). Each day is a new decision, so with ``D``
+   below 1 the talks come later (on average ``1/D`` days once the patron wants them), and
+   never at 0: Iran, whose support for Sadr in 2004 was alleged, denied and doubted and who
+   "never really trusted Sadr to do its bidding" (N. Krohley, Hurst, 2015), brokered nothing
+   in Najaf's three weeks; Sistani did (``mediation``). Talks take ``patron.talks_days``; the fight goes on meanwhile (both sides fight,
    the government may still halt, the militia may still leave). On the day the ceasefire
    takes hold (:func:`ceasefire_day`) its terms follow the fight, as the last day's would
    (:func:`ceasefire_favours_government`): with the government ahead (``p > ½``) the militia
@@ -278,12 +285,14 @@ def stand_down_probability(believed_win_chance: float, expected_losses: float,
 
 @jitable
 def broker_probability(position: float, threshold: float, restraint_weight: float,
-                       stability_priority: float) -> float:
-    """Daily chance (0–1) the patron brokers a ceasefire (the module's step 4): its client's
-    ``position`` (its chance in the fight) below ``threshold``, or restraint (war risk)
-    weighted by its ``stability_priority``."""
+                       stability_priority: float, dependence: float) -> float:
+    """Daily chance (0–1) the patron brokers a ceasefire (the module's step 4): it wants one
+    when its client's ``position`` (its chance in the fight) is below ``threshold``, or for
+    restraint (war risk) weighted by its ``stability_priority``; it opens talks only as far as
+    its client would take a ceasefire from it, its ``dependence`` (0–1)."""
     losing = logistic(BROKER_SHARPNESS * (threshold - position))
-    return 1.0 - (1.0 - losing) * (1.0 - restraint_weight * stability_priority)
+    wants = 1.0 - (1.0 - losing) * (1.0 - restraint_weight * stability_priority)
+    return dependence * wants
 
 
 @jitable

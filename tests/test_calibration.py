@@ -16,6 +16,7 @@ from leverage_sim.calibration.sampler import SeededSampler, simulate_candidates
 from leverage_sim.calibration.smc import Budget, Prior, Target, posterior_frame, run_abc
 from leverage_sim.cli.main import main
 from leverage_sim.errors import InputError
+from leverage_sim.scenario.loader import load_scenario
 from leverage_sim.simulation.executors import make_executor
 from tests.calibration_fixture import default_config
 
@@ -181,6 +182,10 @@ def bad_parameter(path: str, low: float = 0.1, high: float = 0.5) -> list[dict]:
     ({"parameters": bad_parameter("government.not_a_field")},
      "parameter 'government.not_a_field' is not a numeric scenario parameter"),
     ({"parameters": bad_parameter("militias[XX].autonomy")}, "no entry named 'XX'"),
+    ({"parameters": bad_parameter("events[najaf_operation].figures.not_a_figure")},
+     "parameter 'events\\[najaf_operation\\].figures.not_a_figure' is not a numeric"),
+    ({"parameters": bad_parameter("events[no_such_event].figures.sanctuary")},
+     "none of the fit episodes' scenarios"),
     ({"parameters": bad_parameter("government.prior_backing", 0.1, 1.5)},
      r"goes beyond the schema's range \[0, 1\]"),
     ({"facts": ["june_2020_raid.kh_musterr"]}, "Did you mean 'june_2020_raid.kh_muster'"),
@@ -268,3 +273,25 @@ def test_a_validation_of_another_posterior_is_refused(tmp_path):
     (other / "posterior.parquet").write_bytes(b"another posterior")
     with pytest.raises(InputError, match="scored another posterior"):
         validation_table(VALIDATION_DIR, other)
+
+
+def test_an_event_figure_is_a_parameter_of_the_scenarios_with_that_event(tmp_path: Path) -> None:
+    """An operation's sanctuary, named by its event (events[najaf_operation].figures.sanctuary):
+    the calibration reads its field from the action's figures and its base value from the one
+    fit episode whose scenario has that event (the schema's default where the file writes
+    none), and sets it there alone."""
+    from leverage_sim.calibration.config import load_calibration
+    from leverage_sim.scenario.loader import field_of
+    from leverage_sim.simulation.posterior import value_at
+
+    path = "events[najaf_operation].figures.sanctuary"
+    assert field_of(path).annotation is float
+    assert field_of("events[najaf_operation].figures.days").annotation is int
+    cal = load_calibration(default_config(tmp_path, parameters=bad_parameter(path, 0.0, 0.9)))
+    (param,) = [p for p in cal.parameters if p.path == path]
+    assert param.base_value == 0.0 and param.schema_range == (0, 1)
+    assert [ep.name for ep in cal.episodes if ep.has_path(path)] == ["najaf_2004"]
+    najaf = next(ep for ep in cal.episodes if ep.name == "najaf_2004")
+    assert value_at(najaf.scenario({path: 0.8}), path) == 0.8
+    with pytest.raises(LookupError):  # a mediation has no sanctuary
+        value_at(load_scenario("najaf_2004_sistani"), "events[sistani_mediation].figures.sanctuary")

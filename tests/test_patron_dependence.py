@@ -5,7 +5,8 @@ support for Sadr was alleged, denied and doubted, brokered nothing in three week
 
 Each link is checked on both engines, which must log the same events: no dependence, no talks
 from the patron; less dependence, fewer and later talks; the default (1) is the rule as it was;
-Najaf's scripted mediation brings the ceasefire on 26 August when the fight lasts."""
+in ``najaf_2004_sistani``, Sistani's scripted mediation brings the ceasefire on 26 August when
+the fight lasts."""
 
 from __future__ import annotations
 
@@ -24,12 +25,14 @@ HOLDS = {"militias[JAM].hold_ground": 0.6, "militias[JAM].loss_sensitivity": 1.0
 
 
 def najaf(dependence: float, mediation: bool = False) -> ls.Scenario:
-    """Najaf 2004 with JAM holding its ground and depending on its patron as given; without
-    Sistani's mediation unless asked."""
-    events = [e for e in ls.load_scenario("najaf_2004").model_dump(mode="json")["events"]
+    """Najaf 2004 with the record's broker and sanctuary (``najaf_2004_sistani``), JAM holding
+    its ground and depending on its patron as given; without Sistani's mediation unless
+    asked."""
+    events = [e for e in ls.load_scenario("najaf_2004_sistani").model_dump(mode="json")["events"]
               if mediation or e["action"] != "mediation"]
-    return ls.load_scenario("najaf_2004", {**HOLDS, "militias[JAM].patron_dependence": dependence,
-                                           "events": events})
+    return ls.load_scenario("najaf_2004_sistani",
+                            {**HOLDS, "militias[JAM].patron_dependence": dependence,
+                             "events": events})
 
 
 def logs(sc: ls.Scenario, seed: int) -> pd.DataFrame:

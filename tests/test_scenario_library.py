@@ -102,7 +102,8 @@ def test_every_scenario_has_a_headline_check() -> None:
     # spoil the hold-out). Read from the episode files, so a new episode needs no edit here.
     episodes = {load_episode(f).spec.scenario for f in EPISODE_DIR.glob("*.yaml")}
     assert {f.stem for f in FILES} <= set(HEADLINES) | {"june_2020_replay", "oct2019_dec2020",
-                                                        "generic_proxy_state"} | episodes
+                                                        "generic_proxy_state",
+                                                        "najaf_2004_sistani"} | episodes
 
 
 def test_counterfactuals_extend_the_replay_with_only_their_differences() -> None:
@@ -179,6 +180,31 @@ def test_headline_against_the_replay(name: str, runs) -> None:
     res, base = runs(name), runs("june_2020_replay")
     assert (res.summary["seed"] == base.summary["seed"]).all()  # common random numbers
     HEADLINES[name](res, base)
+
+
+# ---- a variant of a fitted episode --------------------------------------------------------------
+def test_najaf_with_the_records_broker_against_the_fitted_scenario() -> None:
+    """najaf_2004_sistani against najaf_2004 (N runs each, master seed SEED, the scenarios' own
+    values): the shrine's sanctuary keeps JAM in the fight longer (twice the days of fighting
+    or more), the patron opens talks on at most a third as many of those days (its client
+    hardly depends on it: a tenth, as the talks per day of fighting show), and Sistani's
+    talks open on 25 August and his ceasefire, when the fight lasts, holds on the 26th."""
+    sistani = ls.run("najaf_2004_sistani", replications=N, seed=SEED, posterior=None)
+    base = ls.run("najaf_2004", replications=N, seed=SEED, posterior=None)
+
+    def patron_talks_per_day(res: ls.Results) -> float:
+        ev = res.events
+        talks = ((ev["action"] == "talks") & (ev["actor"] == "patron")).sum()
+        return talks / res.summary["fight_days"].sum()
+
+    assert sistani.summary["fight_days"].mean() >= 2 * base.summary["fight_days"].mean() > 0
+    assert patron_talks_per_day(sistani) <= patron_talks_per_day(base) / 3
+    mediator = sistani.events[sistani.events["actor"] == "mediator"]
+    dates = mediator["date"].dt.strftime("%Y-%m-%d")
+    assert len(mediator) >= N  # one mediation a run: talks, or skipped with no fight to mediate
+    assert set(dates[mediator["action"].isin(["talks", "skipped"])]) == {"2004-08-25"}
+    assert set(dates[mediator["action"] == "ceasefire"]) <= {"2004-08-26"}
+    assert not (base.events["actor"] == "mediator").any()
 
 
 # ---- the long timeline --------------------------------------------------------------------------

@@ -322,7 +322,7 @@ def _parameter(path: Path, p: ParameterSpec, base: Scenario, episodes: list[Load
             raise InputError(f"{where}: none of the fit episodes' scenarios "
                              f"({', '.join(ep.name for ep in episodes)}) has it — {e} Remove "
                              "the parameter, or fit an episode whose scenario has that "
-                             "militia or site.") from None
+                             "militia, site or event.") from None
     for ep in having:  # a militia's parameter checked on the episodes that have the militia
         for value in (p.prior.low, p.prior.high):
             ep.scenario({p.path: round(value) if info.annotation is int else value})
@@ -346,6 +346,6 @@ def _value_at(scenario: Scenario, path: str, where: str) -> float:
 
     try:
         return float(value_at(scenario, path))
-    except (LookupError, AttributeError):
+    except LookupError:
         raise InputError(f"{where}: the base scenario '{scenario.name}' has no entry on that "
                          "path.") from None

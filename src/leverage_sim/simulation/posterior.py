@@ -48,7 +48,7 @@ from leverage_sim.scenario import overrides as ov
 from leverage_sim.scenario.distributions import Parameter
 from leverage_sim.scenario.limits import as_list, check_seed, is_finite_number
 from leverage_sim.scenario.loader import field_of, lineage, scenario_lineage, validate
-from leverage_sim.scenario.schema import Scenario, retired
+from leverage_sim.scenario.schema import Scenario, ScriptedEvent, retired
 from leverage_sim.scenario.schema_base import allowed_range, field_summary
 from leverage_sim.simulation.stale import stale_allowed
 
@@ -275,12 +275,12 @@ def _follow(scenario: Scenario, path: str) -> tuple[Any, list[str]]:
                 raise LookupError(path)
             node = match[0]
             steps.append(part)
-        elif isinstance(node, dict):  # a scripted event's figures
-            if part not in node:
-                raise LookupError(path)
-            node = node[part]
+        elif part == "figures" and isinstance(node, ScriptedEvent) and node.action != "set":
+            node = node.typed_figures()  # its action's figures, defaults included
             steps.append(part)
         else:
+            if not hasattr(node, part):  # a field the entry's kind does not have
+                raise LookupError(path)
             node = getattr(node, part)
             steps.append(part)
     return node, steps

@@ -1282,13 +1282,12 @@ def fire_scripted(rng, day, w, m, s, so, tw, ev, ps, e, sets):
             if (is_open(so, k) and so[k, S_FIGHTING] != 0 and so[k, S_CEASEFIRE_DAY] == 0
                     and (i == -1 or so[k, S_MILITIA] == i)):
                 mediated = True
-                name = militia_name(int(so[k, S_MILITIA]))
-                if note >= 0:
-                    open_talks(day, so, ev, k, int(e[E_ACTOR]), days,
-                               militia_chance(w, m, so, k), K_TEXT, note, 0.0, 0.0)
-                else:
-                    open_talks(day, so, ev, k, int(e[E_ACTOR]), days,
-                               militia_chance(w, m, so, k), K_MEDIATION_TALKS, name, days, 0.0)
+                # the talks' detail: the scenario's note, else the generated text
+                kind, a, b = ((K_TEXT, note, 0.0) if note >= 0 else
+                              (K_MEDIATION_TALKS, militia_name(int(so[k, S_MILITIA])),
+                               float(days)))
+                open_talks(day, so, ev, k, int(e[E_ACTOR]), days, militia_chance(w, m, so, k),
+                           kind, a, b, 0.0)
         if not mediated:
             record(ev, day, int(e[E_ACTOR]), A_SKIPPED, int(e[E_TARGET]), 0.0,
                    K_NOTHING_TO_MEDIATE)

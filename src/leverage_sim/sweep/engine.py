@@ -453,9 +453,10 @@ def run_sweep(spec: SweepSpec | str | Path | Mapping[str, Any] | None, out: str 
             plan, manifest = load_plan(store)
             if spec is not None:
                 given = as_spec(spec)
-                _check_same(_written_as_stored(given, plan, manifest, scenario_dirs), plan.spec,
+                base, base_file = _resolve_base(given, scenario_dirs)  # read once
+                _check_same(_written_as_stored(given, plan, manifest, base_file), plan.spec,
                             store.out)
-                _check_same_base(given, plan, scenario_dirs, store.out)
+                _check_same_base(given, base, plan, store.out)
             check_same_model(manifest, store.out)
             done_ids, errors = store.stored_runs()
         else:
@@ -552,16 +553,16 @@ def _check_same(given: SweepSpec, stored: SweepSpec, out: Path) -> None:
 
 
 def _written_as_stored(given: SweepSpec, plan: Plan, manifest: dict[str, Any],
-                       scenario_dirs: tuple[str | Path, ...]) -> SweepSpec:
+                       base_file: Path) -> SweepSpec:
     """``given`` with its base and posterior written as the stored sweep's where they name the
-    same scenario file and posterior folder: a sweep file's relative paths are read beside it
+    same scenario file (``base_file``, where ``given``'s base was found) and posterior folder:
+    a sweep file's relative paths are read beside it
     and kept relative to the working folder, so the same file given from another folder
     (``cd sweeps; leverage-sim sweep my.yaml --resume --out ../results/x``) spelled them
     otherwise and was refused as "a different sweep"."""
     stored = plan.spec
     changes: dict[str, Any] = {}
-    if (given.base != stored.base
-            and str(_resolve_base(given, scenario_dirs)[1]) == plan.source):
+    if given.base != stored.base and str(base_file) == plan.source:
         changes["base"] = stored.base
     held = manifest.get("posterior")
     folder = held.get("path") if isinstance(held, dict) else None
@@ -575,17 +576,21 @@ def base_changed(spec: SweepSpec | str | Path | Mapping[str, Any], stored: Any,
                  scenario_dirs: tuple[str | Path, ...] = ()) -> bool:
     """Whether ``spec``'s base scenario reads otherwise now than ``stored`` (a sweep
     manifest's ``base_scenario``, as the sweep read it when it started)."""
-    now = resolve_raw(as_spec(spec).base, scenario_dirs)
+    return _reads_otherwise(resolve_raw(as_spec(spec).base, scenario_dirs), stored)
+
+
+def _reads_otherwise(now: dict[str, Any], stored: Any) -> bool:
+    """Whether a base scenario's raw data ``now`` differs from ``stored`` (as a manifest keeps
+    it: JSON, dates as text)."""
     return json.loads(json.dumps(now, default=str)) != json.loads(json.dumps(stored, default=str))
 
 
-def _check_same_base(given: SweepSpec, plan: Plan, scenario_dirs: tuple[str | Path, ...],
-                     out: Path) -> None:
-    """Refuse a sweep given to check a ``--resume`` whose base scenario's file reads otherwise
-    now than when the sweep started: the stored runs, and the runs the resume adds, are of the
-    scenario as it was then (``manifest.json``'s ``base_scenario``), which an edited file would
-    let pass unseen as the sweep of the file as it is."""
-    if base_changed(given, plan.base, scenario_dirs):
+def _check_same_base(given: SweepSpec, base: dict[str, Any], plan: Plan, out: Path) -> None:
+    """Refuse a sweep given to check a ``--resume`` whose base scenario (``base``, its file
+    read now) reads otherwise than when the sweep started: the stored runs, and the runs the
+    resume adds, are of the scenario as it was then (``manifest.json``'s ``base_scenario``),
+    which an edited file would let pass unseen as the sweep of the file as it is."""
+    if _reads_otherwise(base, plan.base):
         raise InputError(f"'{out}' holds a sweep of the base scenario '{given.base}' as it was "
                          f"when the sweep started ({plan.source}, stored in its manifest.json's "
                          "base_scenario), and that file (or one it extends) has changed since: "

@@ -1406,8 +1406,8 @@ MUTATIONS: tuple[Mutation, ...] = (
       (PKG + "standoffs.py",
        "    gov.resistance_belief.observe(True)  # the militia fought back today\n",
        "    gov.resistance_belief.observe(True, 0.5)  # the militia fought back today\n"),
-      (DAY, "    observe_world(w, GR_ALPHA, True)\n    s_gov, s_mil = fight_strengths(",
-       "    observe_world(w, GR_ALPHA, True, 0.5)\n    s_gov, s_mil = fight_strengths(")),
+      (DAY, "    observe_world(w, GR_ALPHA, True)\n    actual = real_contest(",
+       "    observe_world(w, GR_ALPHA, True, 0.5)\n    actual = real_contest(")),
     M("fight_on_the_hidden_step_in", "a fight counts the US's strength from its opening when "
       "the US has chosen (hidden) to step in later, before it shows",
       (PKG + "standoffs.py", "model.rng\n    us = 1.0 if s.us_stepped_in else 0.0\n",
@@ -1540,12 +1540,9 @@ MUTATIONS: tuple[Mutation, ...] = (
         "    so[s, S_GOV_KILLED] += militia_killed\n"))),
     M("desertion_on_the_mornings_contest", "desertion reads the contest before the day's "
       "losses (the strengths the attrition was drawn with), not after them",
-      (PKG + "standoffs.py",
-       "    actual = mech.contest_ratio(*fight_strengths(model, s, us, engaged(model, s)))\n",
+      (PKG + "standoffs.py", "    actual = real_contest(model, s)\n",
        "    actual = mech.contest_ratio(s_gov, s_mil)\n"),
-      (DAY, ("    s_gov, s_mil = fight_strengths(w, m, so, s, us, engaged(w, so, s))\n"
-             "    actual = standoff.contest_ratio(s_gov, s_mil)\n"
-             "    share = operation.desertion_share("),
+      (DAY, "    actual = real_contest(w, m, so, s)\n    share = operation.desertion_share(",
        ("    actual = standoff.contest_ratio(s_gov, s_mil)\n"
         "    share = operation.desertion_share("))),
     M("talks_take_the_truce_days", "a ceasefire takes hold truce_days after the talks open, not "
@@ -2885,13 +2882,11 @@ MUTATIONS: tuple[Mutation, ...] = (
       (DAY, "m[i, MB_MEAN], int(so[k, S_TROOPS]))", "m[i, MB_MEAN], engaged(w, so, k))")),
     M("a24_desertion_on_all_troops", "desertion reads the contest of all the troops in the "
       "fight, not of those engaged",
-      (PKG + "standoffs.py",
-       "actual = mech.contest_ratio(*fight_strengths(model, s, us, engaged(model, s)))",
-       "actual = mech.contest_ratio(*fight_strengths(model, s, us, s.troops))"),
-      (DAY, ("observe_world(w, GR_ALPHA, True)\n    s_gov, s_mil = fight_strengths(w, m, so, s, us, "
-             "engaged(w, so, s))"),
-       ("observe_world(w, GR_ALPHA, True)\n    s_gov, s_mil = fight_strengths(w, m, so, s, us, "
-        "int(so[s, S_TROOPS]))"))),
+      (PKG + "standoffs.py", "    actual = real_contest(model, s)\n",
+       "    actual = mech.contest_ratio(*fight_strengths(model, s, us, s.troops))\n"),
+      (DAY, "    actual = real_contest(w, m, so, s)\n    share",
+       ("    s_gov, s_mil = fight_strengths(w, m, so, s, us, int(so[s, S_TROOPS]))\n"
+        "    actual = standoff.contest_ratio(s_gov, s_mil)\n    share"))),
     M("a24_real_contest_on_all_troops", "the day's real contest (the patron's brokering, the "
       "ceasefire's terms, the militia's withdrawal, the last day) counts all the troops in the "
       "fight, not those engaged",
@@ -3099,8 +3094,8 @@ MUTATIONS: tuple[Mutation, ...] = (
     M("mediation_one_day_talks", "a mediation's talks take one day whatever its figures.days",
       (PKG + "scripted_events.py", '        standoffs.open_talks(model, s, ev.actor, days,',
        '        standoffs.open_talks(model, s, ev.actor, 1,'),
-      (DAY, '                open_talks(day, so, ev, k, int(e[E_ACTOR]), days, militia_chance(',
-       '                open_talks(day, so, ev, k, int(e[E_ACTOR]), 1, militia_chance(')),
+      (DAY, '                open_talks(day, so, ev, k, int(e[E_ACTOR]), days,\n',
+       '                open_talks(day, so, ev, k, int(e[E_ACTOR]), 1,\n')),
     M("mediation_overrides_patron_talks", 'a mediation replaces talks the patron already opened',
       (PKG + "scripted_events.py", 'if s.fighting and not s.ceasefire_day and ev.target',
        'if s.fighting and ev.target'),
@@ -3228,10 +3223,12 @@ MUTATIONS: tuple[Mutation, ...] = (
        "forget_world(w, GR_ALPHA, GR_ALPHA0, w[G_RECOVERY_DAYS])")),
     M("p26_contest_not_recomputed_after_desertion", "a fight's contest after desertion reads the "
       "strengths from before the deserters left (the refresh dropped)",
-      (PKG + "standoffs.py",
-       "    actual = mech.contest_ratio(*fight_strengths(model, s, us, engaged(model, s)))\n",
+      (PKG + "standoffs.py", "    actual = real_contest(model, s)\n",
        ("    s_gov, s_mil = fight_strengths(model, s, us, engaged(model, s))\n"
         "    actual = mech.contest_ratio(s_gov, s_mil)\n")),
+      (DAY, "    actual = real_contest(w, m, so, s)\n    share",
+       ("    s_gov, s_mil = fight_strengths(w, m, so, s, us, engaged(w, so, s))\n"
+        "    actual = standoff.contest_ratio(s_gov, s_mil)\n    share")),
       (PKG + "standoffs.py",
        "    s_gov, s_mil = fight_strengths(model, s, us, engaged(model, s))\n    if s.troops <= 0:",
        "    if s.troops <= 0:"),

@@ -60,7 +60,7 @@ def _mediation(model: World, ev: ScriptedEvent) -> None:
     for s in fights:
         standoffs.open_talks(model, s, ev.actor, days,
                              ev.note or event_text.mediation_talks(s.militia, days),
-                             standoffs.militia_chance(model, s))
+                             1.0 - standoffs.real_contest(model, s))
 
 
 def _attack(model: World, ev: ScriptedEvent) -> None:

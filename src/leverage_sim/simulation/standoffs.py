@@ -84,11 +84,12 @@ def fight_strengths(model: World, s: Standoff, backing_term: float, troops: int
     return s_gov, s_mil
 
 
-def militia_chance(model: World, s: Standoff) -> float:
-    """The militia's chance in fight ``s`` as it stands (``1 − p``, the real contest on the
-    troops engaged: the position the patron brokers on, step 4)."""
+def real_contest(model: World, s: Standoff) -> float:
+    """The government's real contest ratio ``p`` (0–1) in fight ``s`` as it stands: its
+    strength on the troops engaged (the US's if it stepped in) against the militia's; ``1 − p``
+    is the militia's chance, the position a broker's talks record (step 4)."""
     us = 1.0 if s.us_stepped_in else 0.0
-    return 1.0 - mech.contest_ratio(*fight_strengths(model, s, us, engaged(model, s)))
+    return mech.contest_ratio(*fight_strengths(model, s, us, engaged(model, s)))
 
 
 def fight_day(model: World, s: Standoff) -> None:
@@ -117,7 +118,7 @@ def fight_day(model: World, s: Standoff) -> None:
                      by_air)
     gov.resistance_belief.observe(True)  # the militia fought back today
     # 3. Desertion: rises with losses and a contest going badly, falls with cohesion.
-    actual = mech.contest_ratio(*fight_strengths(model, s, us, engaged(model, s)))
+    actual = real_contest(model, s)
     share = op.desertion_share(gov.desertion_rate, gov.force_cohesion, actual,
                                op.loss_share(s.government_killed, s.troops_start))
     deserters = op.draw_deserters(rng, s.troops, share)

@@ -840,11 +840,11 @@ def open_talks(day, so, ev, s, broker, days, value, kind, a, b, c):
 
 
 @jitable
-def militia_chance(w, m, so, s):
-    """``standoffs.militia_chance``."""
+def real_contest(w, m, so, s):
+    """``standoffs.real_contest``."""
     us = 1.0 if so[s, S_STEPPED_IN] != 0 else 0.0
     s_gov, s_mil = fight_strengths(w, m, so, s, us, engaged(w, so, s))
-    return 1.0 - standoff.contest_ratio(s_gov, s_mil)
+    return standoff.contest_ratio(s_gov, s_mil)
 
 
 @jitable
@@ -870,8 +870,7 @@ def fight_day(rng, day, w, m, so, ev, s):
         record(ev, day, STR_FOREIGN_FORCES, A_KILLED_BY_AIR, militia_name(i), by_air,
                K_KILLED_BY_AIR, by_air)
     observe_world(w, GR_ALPHA, True)
-    s_gov, s_mil = fight_strengths(w, m, so, s, us, engaged(w, so, s))
-    actual = standoff.contest_ratio(s_gov, s_mil)
+    actual = real_contest(w, m, so, s)
     share = operation.desertion_share(w[DESERTION_RATE], w[FORCE_COHESION], actual,
                                       operation.loss_share(so[s, S_GOV_KILLED],
                                                            so[s, S_TROOPS_START]))
@@ -1286,8 +1285,8 @@ def fire_scripted(rng, day, w, m, s, so, tw, ev, ps, e, sets):
                 kind, a, b = ((K_TEXT, note, 0.0) if note >= 0 else
                               (K_MEDIATION_TALKS, militia_name(int(so[k, S_MILITIA])),
                                float(days)))
-                open_talks(day, so, ev, k, int(e[E_ACTOR]), days, militia_chance(w, m, so, k),
-                           kind, a, b, 0.0)
+                open_talks(day, so, ev, k, int(e[E_ACTOR]), days,
+                           1.0 - real_contest(w, m, so, k), kind, a, b, 0.0)
         if not mediated:
             record(ev, day, int(e[E_ACTOR]), A_SKIPPED, int(e[E_TARGET]), 0.0,
                    K_NOTHING_TO_MEDIATE)

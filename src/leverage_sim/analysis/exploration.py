@@ -43,7 +43,9 @@ from leverage_sim.analysis.robust import (
 )
 from leverage_sim.errors import InputError
 from leverage_sim.files.output_dir import RECORD
+from leverage_sim.files.safe_yaml import as_written
 from leverage_sim.scenario import labels
+from leverage_sim.scenario import overrides as ov
 from leverage_sim.scenario.limits import as_list
 from leverage_sim.scenario.schema import GENERIC_FORCE
 from leverage_sim.sweep import SweepSpec, load_sweep, summarise
@@ -104,12 +106,10 @@ def build_spec(target: str, levers: Iterable[str] = (), *, replications: int | N
     levers = as_list(levers, (str,))  # one lever, not its letters
     if is_sweep_file(target):
         spec = SweepSpec.from_file(target)
-        fixed = dict(spec.overrides)
-        if overrides:
-            from leverage_sim.scenario.overrides import normalise
-
-            fixed.update(normalise(overrides))
-        spec = spec.with_changes(parameters=parse_params(levers, "--lever") or None, overrides=fixed,
+        held, new = ov.normalise(overrides), parse_params(levers, "--lever")
+        _refuse_held_levers(new, held)
+        _refuse_held_levers(spec.parameters, held, "a parameter of the sweep file")
+        spec = spec.with_changes(parameters=new or None, overrides={**spec.overrides, **held},
                                  design=design, samples=samples, replications=replications,
                                  seed=seed, posterior=posterior or spec.posterior
                                  or EXPLORE_POSTERIOR)
@@ -119,6 +119,8 @@ def build_spec(target: str, levers: Iterable[str] = (), *, replications: int | N
                              "--lever foreign_forces.backing=0:1:5 --lever "
                              "foreign_forces.presence=0:10000:5` (PATH=lo:hi:n, n values), "
                              "or give a sweep file whose parameters are the levers.")
+        overrides = ov.normalise(overrides)
+        _refuse_held_levers(parse_params(levers, "--lever"), overrides)
         spec = SweepSpec.from_cli(target, levers, design=design or "grid", samples=samples,
                                   replications=REPLICATIONS if replications is None
                                   else replications, seed=seed,
@@ -133,6 +135,24 @@ def build_spec(target: str, levers: Iterable[str] = (), *, replications: int | N
                          "look for ranges of them; compare named alternatives with "
                          "`leverage-sim compare` instead.")
     return quicken(spec) if quick else spec
+
+
+def _refuse_held_levers(levers: Iterable[str], held: Mapping[str, Any],
+                        given: str = "--lever") -> None:
+    """An :class:`InputError` in explore's words if ``--set`` (``held``) fixes a lever (one
+    field, however spelt, or a section holding it): the sweep's own check would speak of a
+    parameter "both swept and fixed". A path that is no path is left to the sweep's checks."""
+    try:
+        clash = ov.first_overlap(held, levers)
+    except InputError:
+        return
+    if clash is not None:
+        fixed, lever = clash
+        raise InputError(f"Lever {lever} ({given}) is also set by --set {fixed}="
+                         f"{as_written(held[fixed], 60)}: explore varies a lever over its "
+                         "values, and --set holds a field at one value in every run, so both "
+                         f"cannot hold. Drop --set {fixed} to explore the lever, or drop the "
+                         "lever to hold the field at that value.")
 
 
 def quicken(spec: SweepSpec) -> SweepSpec:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, model_validator
 
@@ -120,10 +120,19 @@ class TableBudgetSpec(Strict):
         "prediction per parameter from the facts, calibration/projected.py)")
 
     @model_validator(mode="after")
-    def _start_within_cap(self) -> TableBudgetSpec:
+    def _within_cap(self) -> TableBudgetSpec:
         if self.start > self.max_simulations:
             raise ValueError(f"start ({self.start}) must not exceed max_simulations "
                              f"({self.max_simulations})")
+        # the table never passes max_simulations rows and at most a tenth of them are kept
+        # (TableBudget.estimator): more is never used (the default, unwritten, is capped)
+        most = self.max_simulations // 10
+        if "accept" in self.model_fields_set and self.accept > most:
+            raise ValueError(f"accept ({self.accept}) asks for more rows than are ever kept: "
+                             "at most a tenth of the table's rows are, and the table never "
+                             f"passes max_simulations ({self.max_simulations}) rows, so accept "
+                             f"can be at most {most}. Lower accept, or raise max_simulations "
+                             f"to {10 * self.accept} or more")
         return self
 
     def budget(self) -> TableBudget:

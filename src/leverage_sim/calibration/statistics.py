@@ -181,8 +181,8 @@ def check_values(name: str, arguments: dict[str, Any], militias: list[str],
     """Problems with the values of statistic ``name``'s ``arguments`` in a scenario with these
     ``militias`` and ``sites`` whose run covers ``days`` (first and last date): actions the
     model never logs, unknown actors or targets, dates that are not dates, windows that end
-    before they start or lie outside the run, negative numbers of days, summary columns that
-    do not exist. Empty if all fit."""
+    before they start or lie outside the run, negative numbers of days, a ``days_until`` cap
+    past the day after the run's last, summary columns that do not exist. Empty if all fit."""
     from leverage_sim.simulation.outcomes import OUTCOMES
     from leverage_sim.simulation.runner import SUMMARY_COLUMNS
 
@@ -228,6 +228,14 @@ def check_values(name: str, arguments: dict[str, Any], militias: list[str],
         value = arguments.get(key)
         if value is not None and not is_finite_number(value):
             problems.append(f"{key} {value!r} must be a number")
+    cap, after = arguments.get("cap"), dates.get("after")
+    if name == "days_until" and days is not None and after is not None \
+            and days[0] <= after <= days[1] and is_finite_number(cap) \
+            and cap > (never := (days[1] - after).days + 1):
+        problems.append(f"cap {cap} is more days than the run has after {after}: its last day, "
+                        f"{days[1]}, is {never - 1} days on, so a cap of {never} already reads "
+                        f"as 'not by the end of the run' (give cap {never} or less: a larger "
+                        "one adds nothing, and puts 'never' out of scale with the run's days)")
     if name == "summary_value":
         column = arguments.get("column")
         if column in SUMMARY_COLUMNS and column not in OUTCOMES:  # the run's own id and seed

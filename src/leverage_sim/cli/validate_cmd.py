@@ -12,7 +12,8 @@ from leverage_sim.cli.common import add_scenario_dir_arg
 from leverage_sim.cli.json_output import add_json_arg, emit
 from leverage_sim.errors import InputError
 from leverage_sim.files.safe_text import visible
-from leverage_sim.scenario.loader import load_scenario
+from leverage_sim.files.safe_yaml import folder_problem
+from leverage_sim.scenario.loader import available_scenarios, is_scenario_path, load_scenario
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -40,12 +41,25 @@ def check(name: str, scenario_dirs: list[str]) -> dict[str, Any]:
     if is_episode_file(name):
         return check_episode(name)
     try:
+        refuse_folder(name, scenario_dirs)
         sc = load_scenario(name, scenario_dirs=scenario_dirs)
     except InputError as e:
         return {"file": name, "kind": "scenario", "ok": False, "error": str(e)}
     return {"file": name, "kind": "scenario", "ok": True, "scenario": sc.name,
             "militias": len(sc.militias), "events": len(sc.events),
             "horizon_days": sc.horizon_days, "start_date": sc.start_date}
+
+
+def refuse_folder(name: str, scenario_dirs: list[str]) -> None:
+    """An :class:`InputError` if ``name`` is a folder and no scenario's name (``validate
+    scenarios/``): it was read as an unknown name or no name at all, never as the folder it is
+    (a folder named ``x.yaml`` is already called a folder, as a scenario file)."""
+    if name and not is_scenario_path(name) and folder_problem(Path(name)) is None \
+            and name not in available_scenarios(scenario_dirs):
+        raise InputError(f"'{name}' is a folder: validate checks files, not folders. Give the "
+                         "scenario or episode files in it (e.g. `leverage-sim validate "
+                         f"{Path(name) / '*.yaml'}`) or scenario names (see `leverage-sim "
+                         "list`).")
 
 
 def check_episode(name: str) -> dict[str, Any]:

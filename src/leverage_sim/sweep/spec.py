@@ -34,6 +34,7 @@ from leverage_sim.errors import InputError
 from leverage_sim.files.safe_yaml import (
     as_written,
     beside_file,
+    folder_problem,
     load_text,
     require_file,
     require_path,
@@ -153,9 +154,19 @@ class SweepSpec(FrozenStrict):
         data.setdefault("name", path.stem)
         if "base" in data:
             data["base"] = beside_file(path, data["base"])
-        if data.get("posterior") not in (None, "default", "none"):
-            data["posterior"] = beside_file(path, data["posterior"], folder=True)
-        return cls.parse(data, str(path))
+        written = data.get("posterior")
+        if written not in (None, "default", "none"):
+            data["posterior"] = beside_file(path, written, folder=True)
+        spec = cls.parse(data, str(path))
+        problem = (None if spec.posterior in (None, "default", "none")
+                   else folder_problem(Path(spec.posterior)))
+        if problem is not None:  # named here, with the field: the runs would find no posterior
+            raise InputError(f"Sweep from {path}: 'posterior': '{written}' {problem} (a "
+                             "relative path is read beside the sweep file, else from the "
+                             "working folder). Give the --out folder of `leverage-sim "
+                             "calibrate`, `default` for the committed calibration or `none` for "
+                             "the scenario's own values.")
+        return spec
 
     @classmethod
     def from_cli(cls, base: str, params: Iterable[str] = (), *, design: str = "grid",

@@ -335,26 +335,18 @@ def _parameter(path: Path, p: ParameterSpec, base: Scenario, episodes: list[Load
     for ep in having:  # a militia's parameter checked on the episodes that have the militia
         for value in (p.prior.low, p.prior.high):
             ep.scenario({p.path: round(value) if info.annotation is int else value})
-    # the hand-tuned value: the base scenario's, or for a militia or site it lacks (Basra's
-    # JAM in a calibration based on the June 2020 replay) the first episode's that has it
-    source = base if _has(base, p.path) else having[0].validated()
     return Parameter(p.path, Prior(p.path, p.prior.family, p.prior.low, p.prior.high),
-                     info.annotation is int, _value_at(source, p.path, where), (lo, hi), p.why)
+                     info.annotation is int, _hand_tuned(base, having[0], p.path), (lo, hi),
+                     p.why)
 
 
-def _has(scenario: Scenario, path: str) -> bool:
-    try:
-        _value_at(scenario, path, "")
-    except InputError:
-        return False
-    return True
-
-
-def _value_at(scenario: Scenario, path: str, where: str) -> float:
+def _hand_tuned(base: Scenario, first: LoadedEpisode, path: str) -> float:
+    """The hand-tuned value at ``path``: the base scenario's, or for a militia, site or event
+    it lacks (Basra's JAM in a calibration based on the June 2020 replay) that of ``first``,
+    the first fit episode whose scenario has it."""
     from leverage_sim.simulation.posterior import value_at
 
     try:
-        return float(value_at(scenario, path))
+        return float(value_at(base, path))
     except LookupError:
-        raise InputError(f"{where}: the base scenario '{scenario.name}' has no entry on that "
-                         "path.") from None
+        return float(value_at(first.validated(), path))

@@ -556,8 +556,8 @@ def _written_as_stored(given: SweepSpec, plan: Plan, manifest: dict[str, Any],
                        base_file: Path) -> SweepSpec:
     """``given`` with its base and posterior written as the stored sweep's where they name the
     same scenario file (``base_file``, where ``given``'s base was found) and posterior folder:
-    a sweep file's relative paths are read beside it
-    and kept relative to the working folder, so the same file given from another folder
+    a sweep file's relative paths are read beside it and kept relative to the working
+    folder, so the same file given from another folder
     (``cd sweeps; leverage-sim sweep my.yaml --resume --out ../results/x``) spelled them
     otherwise and was refused as "a different sweep"."""
     stored = plan.spec

@@ -158,8 +158,8 @@ class SweepSpec(FrozenStrict):
         if written not in (None, "default", "none"):
             data["posterior"] = beside_file(path, written, folder=True)
         spec = cls.parse(data, str(path))
-        problem = (None if spec.posterior in (None, "default", "none")
-                   else folder_problem(Path(spec.posterior)))
+        problem = (folder_problem(Path(spec.posterior))
+                   if written not in (None, "default", "none") else None)
         if problem is not None:  # named here, with the field: the runs would find no posterior
             raise InputError(f"Sweep from {path}: 'posterior': '{written}' {problem} (a "
                              "relative path is read beside the sweep file, else from the "

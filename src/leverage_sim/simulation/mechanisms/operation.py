@@ -98,8 +98,9 @@ Each day of a fight (from the day after it opens; played by
    below 1 the talks come later (on average ``1/D`` days once the patron wants them), and
    never at 0: Iran, whose support for Sadr in 2004 was alleged, denied and doubted and who
    "never really trusted Sadr to do its bidding" (N. Krohley, Hurst, 2015), brokered nothing
-   in Najaf's three weeks; Sistani did (``mediation``). Talks take ``patron.talks_days``; the fight goes on meanwhile (both sides fight,
-   the government may still halt, the militia may still leave). On the day the ceasefire
+   in Najaf's three weeks; Sistani did (``mediation``). Talks take ``patron.talks_days``;
+   the fight goes on meanwhile (both sides fight, the government may still halt, the
+   militia may still leave). On the day the ceasefire
    takes hold (:func:`ceasefire_day`) its terms follow the fight, as the last day's would
    (:func:`ceasefire_favours_government`): with the government ahead (``p > ½``) the militia
    leaves the streets and the government holds (Basra: talks in Qom with Soleimani on 28

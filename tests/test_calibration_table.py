@@ -172,6 +172,31 @@ def test_a_finished_calibration_resumed_is_a_no_op(runs: dict[str, Path], tiny: 
 
 
 @pytest.mark.slow
+def test_a_capped_calibration_resumed_under_a_larger_cap_equals_a_run_to_that_cap(
+        runs: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    """TINY stops at its cap (two sizes, capped); resumed with only max_simulations raised, the
+    table grows from the rows it has to the new cap and the files are those of a calibration
+    run to that cap from the start. Anything else changed is still refused."""
+    for folder in ("cfg", "cfg2"):
+        (tmp_path / folder).mkdir()
+    larger = default_config(tmp_path / "cfg", episodes=["june_2020_raid"], facts=None,
+                            table_quick={**TINY, "max_simulations": 200})
+    out, fresh = tmp_path / "cal", tmp_path / "fresh"
+    shutil.copytree(runs["serial"], out)
+    assert not json.loads((out / "manifest.json").read_text())["converged"]
+    assert calibrate(larger, "--out", out, "--quick", "--executor", "serial", "--resume") == 0
+    assert calibrate(larger, "--out", fresh, "--quick", "--executor", "serial") == 0
+    for name in (*RESULTS, "reference.parquet"):
+        assert (out / name).read_bytes() == (fresh / name).read_bytes(), name
+    assert json.loads((out / "manifest.json").read_text())["simulations"] == 200
+    capsys.readouterr()
+    smaller = default_config(tmp_path / "cfg2", episodes=["june_2020_raid"], facts=None,
+                             table_quick={**TINY, "max_simulations": 400, "accept": 11})
+    assert calibrate(smaller, "--out", out, "--quick", "--resume") == 2
+    assert "another config file (its contents)" in capsys.readouterr().err
+
+
+@pytest.mark.slow
 def test_resume_of_another_seed_is_refused(runs: dict[str, Path], tiny: Path, tmp_path: Path,
                                            capsys: pytest.CaptureFixture) -> None:
     out = tmp_path / "cal"

@@ -1,9 +1,11 @@
 """A calibration folder's manifest, and whether a ``--resume`` may continue the calibration in it
-(same config file, seed and budget, and a checkpoint that can be read)."""
+(same config file, seed and budget, and a checkpoint that can be read; or, for the table
+method, the same calibration with a larger ``max_simulations``, which grows a capped table)."""
 
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
 from collections.abc import Callable
 from contextlib import closing
@@ -11,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from leverage_sim.calibration.config import Calibration
-from leverage_sim.calibration.outputs import MANIFEST_KIND
+from leverage_sim.calibration.outputs import MANIFEST_KIND, manifest_fields
 from leverage_sim.calibration.smc import read_scale_weights, state_file
 from leverage_sim.errors import InputError
 from leverage_sim.simulation import model_fingerprint
@@ -38,7 +40,9 @@ def check_resumable(out: Path, cal: Calibration, seed: int, quick: bool) -> dict
     """The manifest of the calibration in ``out`` (its ``status`` says whether it is already
     complete); :class:`InputError` unless it is one of this same file, seed and budget to
     continue, with the checkpoint its method needs besides its manifest (ABC-SMC: the history),
-    all readable (the history only checked when the calibration is not complete). Both
+    all readable (the history only checked when the calibration is not complete). A table
+    calibration that stopped at its cap, resumed with only ``max_simulations`` raised, is
+    returned as interrupted: its table grows to the new cap. Both
     ``leverage-sim calibrate --resume`` and :func:`leverage_sim.calibration.run.calibrate`
     with ``resume=True`` check through here."""
     needs = (HISTORY,) if cal.spec.method == "smc" else ()
@@ -55,9 +59,10 @@ def check_resumable(out: Path, cal: Calibration, seed: int, quick: bool) -> dict
         raise _damaged(manifest, f"its 'status' is {record.get('status')!r}, not one of "
                        f"{', '.join(STATUSES)}")
     config = record.get("config")
+    raised = _cap_raised(record, cal, seed, quick)
     differ = [what for what, same in (
         ("config file (its contents)", isinstance(config, dict)
-         and config.get("sha256") == cal.sha256),
+         and config.get("sha256") == cal.sha256 or raised),
         (f"seed (it used {record.get('seed')}, this command {seed})", record.get("seed") == seed),
         (f"budget (it was {'' if record.get('quick') else 'not '}started with --quick)",
          record.get("quick") == quick)) if not same]
@@ -75,10 +80,33 @@ def check_resumable(out: Path, cal: Calibration, seed: int, quick: bool) -> dict
         _read(out / HISTORY, _last_generation)
         if state_file(out / HISTORY).is_file():
             _read(state_file(out / HISTORY), read_scale_weights)
+    if raised and record["status"] == "complete" and not record.get("converged"):
+        record = {**record, "status": "interrupted"}  # capped: the larger cap grows its table
     if cal.spec.method == "table" and record["status"] != "complete" \
             and (out / REFERENCE).is_file():
         _read(out / REFERENCE, _reference_table)
     return record
+
+
+CAP_KEEPS = ("name", "base_scenario", "fitted_scenarios", "parameters", "episodes", "facts",
+             "quick", "seed")
+"""What a table calibration continued under a larger cap must share with the stored one (its
+manifest's entries): everything its reference table's rows and its posterior depend on."""
+
+
+def _cap_raised(record: dict[str, Any], cal: Calibration, seed: int, quick: bool) -> bool:
+    """Whether ``cal`` is the table calibration of ``record`` with only its budget's
+    ``max_simulations`` raised: then its rows are the first rows of the larger table (drawn
+    from the same seed), and a capped calibration can go on growing it."""
+    budget = (cal.spec.table_quick if quick else cal.spec.table).model_dump()
+    stored = record.get("budget")
+    if cal.spec.method != "table" or record.get("method") != "table" \
+            or not isinstance(stored, dict) \
+            or {**stored, "max_simulations": budget["max_simulations"]} != budget \
+            or not budget["max_simulations"] > stored.get("max_simulations", math.inf):
+        return False
+    now = json.loads(json.dumps(manifest_fields(cal, seed, quick)))
+    return all(record.get(key) == now[key] for key in CAP_KEEPS)
 
 
 def check_same_model(record: dict[str, Any], stored: Path) -> None:

@@ -48,7 +48,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="master seed (default: the file's)")
     add_executor_args(p)
     p.add_argument("--resume", action="store_true",
-                   help="continue an interrupted calibration in --out")
+                   help="continue an interrupted calibration in --out (or a capped "
+                   "one, after raising only its table's max_simulations)")
     add_force_arg(p)
     p.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     p.set_defaults(func=main)
@@ -135,7 +136,8 @@ def _table_message(args: argparse.Namespace, out: Path, result) -> int:
     cover = fit.coverage.table["cover_90"]
     block = "table_quick" if args.quick else "table"
     how = ("converged" if fit.converged else
-           f"capped (not converged: raise {block}.max_simulations)" if fit.judged else
+           f"capped (not converged: raise {block}.max_simulations and run again with "
+           "--resume, which grows this table)" if fit.judged else
            f"capped (not converged: judging convergence takes three table sizes, so "
            f"{block}.max_simulations must be at least 4 × {block}.start)")
     uninformed = int((~fit.informed).sum())

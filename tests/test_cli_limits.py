@@ -189,7 +189,7 @@ def test_sigterm_marks_a_sweep_interrupted(tmp_path):
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     manifest = out / "manifest.json"
     while not (manifest.exists() and json.loads(manifest.read_text())["progress"].get(
-            "status") == "running" and list((out / "summary").glob("part-*"))):
+            "status") == "running" and list((out / "summary").glob("part-*.parquet"))):
         assert proc.poll() is None, proc.stderr.read()
         time.sleep(0.05)
     proc.terminate()

@@ -63,10 +63,12 @@ def _sweep_process(out: Path, sighup: str, *argv: str) -> subprocess.Popen:
 
 
 def _until_a_part_is_stored(proc: subprocess.Popen, out: Path) -> None:
-    """Wait until the sweep runs and has stored a part (or fail if it ended first)."""
+    """Wait until the sweep runs and has stored a part (or fail if it ended first): a finished
+    part, ``part-*.parquet``, not one still being written (``part-*.parquet.tmp``, which a
+    stop discards)."""
     manifest = out / "manifest.json"
     while not (manifest.exists() and json.loads(manifest.read_text())["progress"].get(
-            "status") == "running" and list((out / "summary").glob("part-*"))):
+            "status") == "running" and list((out / "summary").glob("part-*.parquet"))):
         assert proc.poll() is None, proc.stderr.read()
         time.sleep(0.05)
 

@@ -98,10 +98,11 @@ def _cap_raised(record: dict[str, Any], cal: Calibration, seed: int, quick: bool
     """Whether ``cal`` is the table calibration of ``record`` with only its budget's
     ``max_simulations`` raised: then its rows are the first rows of the larger table (drawn
     from the same seed), and a capped calibration can go on growing it."""
+    if cal.spec.method != "table" or record.get("method") != "table":
+        return False
     budget = (cal.spec.table_quick if quick else cal.spec.table).model_dump()
     stored = record.get("budget")
-    if cal.spec.method != "table" or record.get("method") != "table" \
-            or not isinstance(stored, dict) \
+    if not isinstance(stored, dict) \
             or {**stored, "max_simulations": budget["max_simulations"]} != budget \
             or not budget["max_simulations"] > stored.get("max_simulations", math.inf):
         return False

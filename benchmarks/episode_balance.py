@@ -49,10 +49,7 @@ def main() -> None:
         raise SystemExit(f"{args.folder / CHECKPOINT} is not a reference table of {args.config}")
     accept = min(args.accept or cal.spec.table.accept, len(table) // 10)
     x = table.facts.to_numpy(float)
-    low = np.array([t.low for t in record])
-    high = np.array([t.high for t in record])
-    probe = RejectionPosterior(table, accept, adjust=False)
-    miss = (np.maximum(x - high, 0) - np.maximum(low - x, 0)) / probe._scale
+    miss = RejectionPosterior(table, accept, adjust=False).misses(record)
     episodes = np.array([episode_of(n) for n in names])
     per_episode = {e: (miss[:, episodes == e] ** 2).sum(axis=1) for e in dict.fromkeys(episodes)}
     u_all = table.unit.to_numpy(float)

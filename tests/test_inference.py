@@ -285,3 +285,55 @@ def test_each_episode_alone_is_fitted_to_its_own_facts():
     assert np.sqrt(few["weight"] @ (few["a"] - few["weight"] @ few["a"]) ** 2) > 0.25  # prior
     assert np.sqrt(many["weight"] @ (many["b"] - many["weight"] @ many["b"]) ** 2) > 0.25
     assert episode_alone(table, RECORD, budget) == {}  # one episode: nothing to add
+
+
+@pytest.mark.parametrize("balance", [True, False])
+def test_a_posterior_computed_in_chunks_is_the_one_computed_on_all_rows(monkeypatch, balance):
+    """The rejection posterior computes misses a few rows and one episode at a time (a table of
+    millions of rows); the rows it keeps and their weights are those of the plain formula on
+    the whole table: misses outside the ranges over the facts' scales, the distance over all
+    of them, the nearest rows by a stable sort (ties — rows matching every fact — in table
+    order). The episodes' facts are interleaved, the chunk size divides nothing, and the
+    binomial fact puts many rows at equal distance."""
+    from leverage_sim.calibration import forest
+
+    names = ["few.k", "many.noise0", "many.level0", "few.noise1", "many.level1"]
+    record = [Target("few.k", 12, 11, 13), Target("many.noise0", 0.0, -0.5, 0.5),
+              Target("many.level0", 5.0, 5.0, 5.0), Target("few.noise1", 0.0, 0.0, 0.0),
+              Target("many.level1", 5.0, 4.0, 6.0)]
+
+    def model(values, seed):
+        rng = np.random.default_rng(seed)
+        return {"few.k": float(rng.binomial(TRIALS, values["b"])),
+                "many.noise0": float(rng.normal()), "few.noise1": float(rng.normal()),
+                "many.level0": float(rng.normal(10 * values["a"], 2.0)),
+                "many.level1": float(rng.normal(10 * values["a"], 2.0))}
+
+    table = build_table(model, TWO_PRIORS, names, 5000, seed=7)
+    monkeypatch.setattr(forest, "CHUNK_ROWS", 777)
+    posterior = RejectionPosterior(table, 300, adjust=False, balance=balance)
+    u, w = posterior.sample(record)
+    x = table.facts.to_numpy(dtype=float)
+    low, high = np.array([t.low for t in record]), np.array([t.high for t in record])
+    miss = (np.maximum(x - high, 0) - np.maximum(low - x, 0)) / posterior._scale
+    d = forest.distance(forest.episode_norms(miss, names, balance), balance)
+    keep = np.argsort(d, kind="stable")[:300]
+    np.testing.assert_array_equal(u, table.unit.to_numpy()[keep])
+    np.testing.assert_allclose(w, forest.nearest(d, 300)[1], rtol=0, atol=0)
+    np.testing.assert_allclose(posterior.misses(record), miss, rtol=1e-15, atol=0)
+
+
+def test_nearest_rows_are_the_stable_sort_s_first_with_ties_and_missing_distances():
+    """:func:`nearest` sorts only the rows under the cut: the same rows, in the same order, as
+    sorting all of them — ties kept in table order, NaN distances last."""
+    from leverage_sim.calibration.forest import nearest
+
+    rng = np.random.default_rng(3)
+    d = rng.integers(0, 5, 2000).astype(float)  # ties everywhere
+    d[rng.random(2000) < 0.1] = np.nan
+    for accept in (1, 50, 400, 1799, 2000):
+        keep, _ = nearest(d, accept)
+        np.testing.assert_array_equal(keep, np.argsort(d, kind="stable")[:accept])
+    d[:] = np.nan
+    d[5] = 1.0
+    np.testing.assert_array_equal(nearest(d, 3)[0], np.argsort(d, kind="stable")[:3])

@@ -116,6 +116,21 @@ def test_a_table_accept_no_table_can_give_is_refused(tmp_path):
         "accept"] == 60  # the shipped quick budget sits at the bound
 
 
+def test_truths_no_table_can_hold_out_are_refused(tmp_path):
+    """The coverage check holds out at most a fifth of the final table: a written ``truths``
+    above a fifth of ``max_simulations`` would be cut silently, so it is refused like
+    ``accept``, naming both fields and the bound."""
+    quick = {"start": 300, "max_simulations": 600, "tolerance": 0.03, "accept": 60,
+             "predictive_runs": 20}
+    with pytest.raises(InputError) as e:
+        load_calibration(default_config(tmp_path, table_quick={**quick, "truths": 121}))
+    message = str(e.value)
+    assert "'table_quick': truths (121) asks for more rows than are ever held out" in message
+    assert "max_simulations (600)" in message and "at most 120" in message, message
+    assert "raise max_simulations to 605" in message, message
+    load_calibration(default_config(tmp_path, table_quick={**quick, "truths": 120}))
+
+
 # ---- explore --lever X --set X --------------------------------------------------------------
 @pytest.mark.parametrize("argv, lever, held", [
     (("june_2020_replay", "--lever", "foreign_forces.backing=0:1:3",

@@ -124,15 +124,19 @@ class TableBudgetSpec(Strict):
         if self.start > self.max_simulations:
             raise ValueError(f"start ({self.start}) must not exceed max_simulations "
                              f"({self.max_simulations})")
-        # the table never passes max_simulations rows and at most a tenth of them are kept
-        # (TableBudget.estimator): more is never used (the default, unwritten, is capped)
-        most = self.max_simulations // 10
-        if "accept" in self.model_fields_set and self.accept > most:
-            raise ValueError(f"accept ({self.accept}) asks for more rows than are ever kept: "
-                             "at most a tenth of the table's rows are, and the table never "
-                             f"passes max_simulations ({self.max_simulations}) rows, so accept "
-                             f"can be at most {most}. Lower accept, or raise max_simulations "
-                             f"to {10 * self.accept} or more")
+        # the table never passes max_simulations rows, at most a tenth of them are kept and at
+        # most a fifth held out as truths (TableBudget.estimator, table_fit.fit): more is never
+        # used (the defaults, unwritten, are capped)
+        for field, share, word, what in (("accept", 10, "tenth", "kept"),
+                                         ("truths", 5, "fifth", "held out as truths")):
+            asked, most = getattr(self, field), self.max_simulations // share
+            if field in self.model_fields_set and asked > most:
+                raise ValueError(
+                    f"{field} ({asked}) asks for more rows than are ever {what}: at most a "
+                    f"{word} of the table's rows are, and the table never passes "
+                    f"max_simulations ({self.max_simulations}) rows, so {field} can be at most "
+                    f"{most}. Lower {field}, or raise max_simulations to {share * asked} or "
+                    "more")
         return self
 
     def budget(self) -> TableBudget:

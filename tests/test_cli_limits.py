@@ -5,7 +5,6 @@ import json
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +17,7 @@ from leverage_sim.scenario import limits
 from leverage_sim.simulation import runner
 from leverage_sim.sweep import SweepSpec, load_sweep, run_sweep
 from leverage_sim.sweep.storage import SweepStore
+from tests.sweep_fixture import until_a_part_is_stored
 
 RUN = ["run", "june_2020_replay", "-n", "2", "-q", "--set", "horizon_days=55"]
 COMPARE = ["compare", "june_2020_replay", "kh_decapitated", "-n", "2", "-q", "--set",
@@ -188,10 +188,7 @@ def test_sigterm_marks_a_sweep_interrupted(tmp_path):
            *SWEEP[6:-2], "--chunk-size", "2", "--workers", "2", "--out", str(out)]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     manifest = out / "manifest.json"
-    while not (manifest.exists() and json.loads(manifest.read_text())["progress"].get(
-            "status") == "running" and list((out / "summary").glob("part-*.parquet"))):
-        assert proc.poll() is None, proc.stderr.read()
-        time.sleep(0.05)
+    until_a_part_is_stored(proc, out)
     proc.terminate()
     err = proc.communicate(timeout=60)[1]
     assert proc.returncode == 143 and "Traceback" not in err, err

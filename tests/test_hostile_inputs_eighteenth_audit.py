@@ -37,13 +37,13 @@ import shlex
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from leverage_sim.files.safe_yaml import as_written
 from leverage_sim.sweep import load_sweep
+from tests.sweep_fixture import until_a_part_is_stored
 
 REPLAY = "june_2020_replay"
 TINY = ("--posterior", "none", "-n", 1, "--set", "horizon_days=5", "--set", "events=[]")
@@ -62,22 +62,11 @@ def _sweep_process(out: Path, sighup: str, *argv: str) -> subprocess.Popen:
                             stderr=subprocess.PIPE, text=True)
 
 
-def _until_a_part_is_stored(proc: subprocess.Popen, out: Path) -> None:
-    """Wait until the sweep runs and has stored a part (or fail if it ended first): a finished
-    part, ``part-*.parquet``, not one still being written (``part-*.parquet.tmp``, which a
-    stop discards)."""
-    manifest = out / "manifest.json"
-    while not (manifest.exists() and json.loads(manifest.read_text())["progress"].get(
-            "status") == "running" and list((out / "summary").glob("part-*.parquet"))):
-        assert proc.poll() is None, proc.stderr.read()
-        time.sleep(0.05)
-
-
 @needs_sighup
 def test_a_closed_terminal_stops_a_sweep_as_sigterm_does(tmp_path):
     out = tmp_path / "s"
     proc = _sweep_process(out, "SIG_DFL", "-n", "1000", "--workers", "2")
-    _until_a_part_is_stored(proc, out)
+    until_a_part_is_stored(proc, out)
     proc.send_signal(signal.SIGHUP)
     err = proc.communicate(timeout=120)[1]
     assert proc.returncode == 129 and "Traceback" not in err, err
@@ -92,7 +81,7 @@ def test_a_closed_terminal_stops_a_sweep_as_sigterm_does(tmp_path):
 def test_a_sweep_started_with_nohup_outlives_its_terminal(tmp_path):
     out = tmp_path / "s"
     proc = _sweep_process(out, "SIG_IGN", "-n", "200", "-q", "--executor", "serial")
-    _until_a_part_is_stored(proc, out)
+    until_a_part_is_stored(proc, out)
     proc.send_signal(signal.SIGHUP)
     err = proc.communicate(timeout=300)[1]
     assert proc.returncode == 0, err

@@ -98,18 +98,26 @@ def test_the_shipped_episodes_caps_fit_their_runs():
 
 
 # ---- a table accept no table size can give ------------------------------------------------
-def test_a_table_accept_no_table_can_give_is_refused(tmp_path):
-    quick = {"start": 300, "max_simulations": 600, "tolerance": 0.03, "truths": 50,
-             "predictive_runs": 20}
+QUICK_TABLE = {"start": 300, "max_simulations": 600, "tolerance": 0.03, "accept": 60,
+               "truths": 50, "predictive_runs": 20}
+"""A valid ``table_quick`` budget of 600 rows at most (accept at a tenth, truths under a fifth)."""
+
+
+def _table_quick_refusal(tmp_path, **budget) -> str:
+    """The message refusing a calibration whose ``table_quick`` is :data:`QUICK_TABLE` with
+    ``budget`` written over it."""
     with pytest.raises(InputError) as e:
-        load_calibration(default_config(tmp_path, table_quick={**quick, "accept": 1_000_000}))
-    message = str(e.value)
+        load_calibration(default_config(tmp_path, table_quick={**QUICK_TABLE, **budget}))
+    return str(e.value)
+
+
+def test_a_table_accept_no_table_can_give_is_refused(tmp_path):
+    message = _table_quick_refusal(tmp_path, accept=1_000_000)
     assert "'table_quick': accept (1000000) asks for more rows than are ever kept" in message
     assert "max_simulations (600)" in message and "at most 60" in message, message
     assert re.search(r"cal\.yaml: 1 problem", message), message
-    with pytest.raises(InputError, match=r"'table_quick': accept \(61\)"):
-        load_calibration(default_config(tmp_path, table_quick={**quick, "accept": 61}))
-    load_calibration(default_config(tmp_path, table_quick={**quick, "accept": 60}))
+    assert "'table_quick': accept (61)" in _table_quick_refusal(tmp_path, accept=61)
+    load_calibration(default_config(tmp_path, table_quick=QUICK_TABLE))  # accept 60
     # unwritten, the default (500) is capped at a tenth of the table, as documented
     assert TableBudgetSpec(start=100, max_simulations=200).accept == 500
     assert yaml.safe_load((REPO / "calibration" / "default.yaml").read_text())["table_quick"][
@@ -120,15 +128,11 @@ def test_truths_no_table_can_hold_out_are_refused(tmp_path):
     """The coverage check holds out at most a fifth of the final table: a written ``truths``
     above a fifth of ``max_simulations`` would be cut silently, so it is refused like
     ``accept``, naming both fields and the bound."""
-    quick = {"start": 300, "max_simulations": 600, "tolerance": 0.03, "accept": 60,
-             "predictive_runs": 20}
-    with pytest.raises(InputError) as e:
-        load_calibration(default_config(tmp_path, table_quick={**quick, "truths": 121}))
-    message = str(e.value)
+    message = _table_quick_refusal(tmp_path, truths=121)
     assert "'table_quick': truths (121) asks for more rows than are ever held out" in message
     assert "max_simulations (600)" in message and "at most 120" in message, message
     assert "raise max_simulations to 605" in message, message
-    load_calibration(default_config(tmp_path, table_quick={**quick, "truths": 120}))
+    load_calibration(default_config(tmp_path, table_quick={**QUICK_TABLE, "truths": 120}))
 
 
 # ---- explore --lever X --set X --------------------------------------------------------------

@@ -181,11 +181,8 @@ def nearest(d: np.ndarray, accept: int) -> tuple[np.ndarray, np.ndarray]:
     Epanechnikov kernel weights ``1 − (d / bandwidth)²``, the bandwidth the largest kept
     distance (equal weights when every kept row is at distance 0). Only the rows at or under
     the ``accept``-th smallest distance are sorted: the same rows as sorting all."""
-    rows = np.arange(len(d))
-    if 0 < accept < len(d):
-        cut = np.partition(d, accept - 1)[accept - 1]
-        if not np.isnan(cut):
-            rows = np.flatnonzero(d <= cut)
+    cut = np.partition(d, accept - 1)[accept - 1] if 0 < accept < len(d) else np.nan
+    rows = np.arange(len(d)) if np.isnan(cut) else np.flatnonzero(d <= cut)
     keep = rows[np.argsort(d[rows], kind="stable")[:accept]]
     bandwidth = d[keep].max()
     w = 1.0 - (d[keep] / bandwidth) ** 2 if bandwidth > 0 else np.ones(len(keep))

@@ -190,10 +190,36 @@ def test_a_capped_calibration_resumed_under_a_larger_cap_equals_a_run_to_that_ca
         assert (out / name).read_bytes() == (fresh / name).read_bytes(), name
     assert json.loads((out / "manifest.json").read_text())["simulations"] == 200
     capsys.readouterr()
-    smaller = default_config(tmp_path / "cfg2", episodes=["june_2020_raid"], facts=None,
-                             table_quick={**TINY, "max_simulations": 400, "accept": 11})
-    assert calibrate(smaller, "--out", out, "--quick", "--resume") == 2
+    other_prior = default_config(tmp_path / "cfg2", episodes=["june_2020_raid"], facts=None,
+                                 table_quick={**TINY, "max_simulations": 400})
+    text = other_prior.read_text()
+    other_prior.write_text(text.replace("low: 1\n", "low: 1.5\n", 1))
+    assert other_prior.read_text() != text
+    assert calibrate(other_prior, "--out", out, "--quick", "--resume") == 2
     assert "another config file (its contents)" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_a_calibration_resumed_with_another_estimator_refits_on_its_rows(
+        runs: dict[str, Path], tmp_path: Path) -> None:
+    """A finished table calibration resumed with another estimator (``summaries``, ``tolerance``)
+    and the same cap is fitted again on its stored rows, none simulated again: the files equal
+    a fresh calibration with that budget."""
+    (tmp_path / "cfg").mkdir()
+    other = default_config(tmp_path / "cfg", episodes=["june_2020_raid"], facts=None,
+                           table_quick={**TINY, "tolerance": 0.05, "summaries": "projected"})
+    out, fresh = tmp_path / "cal", tmp_path / "fresh"
+    shutil.copytree(runs["serial"], out)
+    rows = (out / "reference.parquet").stat().st_mtime_ns
+    assert calibrate(other, "--out", out, "--quick", "--executor", "serial", "--resume") == 0
+    assert (out / "reference.parquet").stat().st_mtime_ns == rows  # nothing simulated
+    assert calibrate(other, "--out", fresh, "--quick", "--executor", "serial") == 0
+    for name in RESULTS:
+        assert (out / name).read_bytes() == (fresh / name).read_bytes(), name
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["budget"]["summaries"] == "projected" and manifest["budget"]["tolerance"] == 0.05
+    before = pd.read_parquet(runs["serial"] / "posterior.parquet")
+    assert not pd.read_parquet(out / "posterior.parquet").equals(before)
 
 
 @pytest.mark.slow

@@ -1,6 +1,7 @@
 """A calibration folder's manifest, and whether a ``--resume`` may continue the calibration in it
 (same config file, seed and budget, and a checkpoint that can be read; or, for the table
-method, the same calibration with a larger ``max_simulations``, which grows a capped table)."""
+method, the same calibration with another budget: its stored rows are reused, a larger
+``max_simulations`` grows a capped table, other settings refit on the rows)."""
 
 from __future__ import annotations
 
@@ -41,8 +42,9 @@ def check_resumable(out: Path, cal: Calibration, seed: int, quick: bool) -> dict
     complete); :class:`InputError` unless it is one of this same file, seed and budget to
     continue, with the checkpoint its method needs besides its manifest (ABC-SMC: the history),
     all readable (the history only checked when the calibration is not complete). A table
-    calibration that stopped at its cap, resumed with only ``max_simulations`` raised, is
-    returned as interrupted: its table grows to the new cap. Both
+    calibration resumed with another budget (:func:`_rebudgeted`) is returned as interrupted:
+    its stored rows are kept and the fit runs again on them, growing the table if the new cap
+    is larger — unless only ``max_simulations`` was raised and it had converged. Both
     ``leverage-sim calibrate --resume`` and :func:`leverage_sim.calibration.run.calibrate`
     with ``resume=True`` check through here."""
     needs = (HISTORY,) if cal.spec.method == "smc" else ()
@@ -59,10 +61,10 @@ def check_resumable(out: Path, cal: Calibration, seed: int, quick: bool) -> dict
         raise _damaged(manifest, f"its 'status' is {record.get('status')!r}, not one of "
                        f"{', '.join(STATUSES)}")
     config = record.get("config")
-    raised = _cap_raised(record, cal, seed, quick)
+    rebudgeted = _rebudgeted(record, cal, seed, quick)
     differ = [what for what, same in (
         ("config file (its contents)", isinstance(config, dict)
-         and config.get("sha256") == cal.sha256 or raised),
+         and config.get("sha256") == cal.sha256 or rebudgeted is not None),
         (f"seed (it used {record.get('seed')}, this command {seed})", record.get("seed") == seed),
         (f"budget (it was {'' if record.get('quick') else 'not '}started with --quick)",
          record.get("quick") == quick)) if not same]
@@ -80,8 +82,9 @@ def check_resumable(out: Path, cal: Calibration, seed: int, quick: bool) -> dict
         _read(out / HISTORY, _last_generation)
         if state_file(out / HISTORY).is_file():
             _read(state_file(out / HISTORY), read_scale_weights)
-    if raised and record["status"] == "complete" and not record.get("converged"):
-        record = {**record, "status": "interrupted"}  # capped: the larger cap grows its table
+    if rebudgeted and record["status"] == "complete" \
+            and (rebudgeted == "budget" or not record.get("converged")):
+        record = {**record, "status": "interrupted"}  # refit on the stored rows
     if cal.spec.method == "table" and record["status"] != "complete" \
             and (out / REFERENCE).is_file():
         _read(out / REFERENCE, _reference_table)
@@ -90,24 +93,31 @@ def check_resumable(out: Path, cal: Calibration, seed: int, quick: bool) -> dict
 
 CAP_KEEPS = ("name", "base_scenario", "fitted_scenarios", "parameters", "episodes", "facts",
              "quick", "seed")
-"""What a table calibration continued under a larger cap must share with the stored one (its
-manifest's entries): everything its reference table's rows and its posterior depend on."""
+"""What a table calibration continued under another budget must share with the stored one (its
+manifest's entries): everything its reference table's rows and what they are compared with
+depend on."""
 
 
-def _cap_raised(record: dict[str, Any], cal: Calibration, seed: int, quick: bool) -> bool:
-    """Whether ``cal`` is the table calibration of ``record`` with only its budget's
-    ``max_simulations`` raised: then its rows are the first rows of the larger table (drawn
-    from the same seed), and a capped calibration can go on growing it."""
+def _rebudgeted(record: dict[str, Any], cal: Calibration, seed: int, quick: bool
+                ) -> str | None:
+    """``"cap"`` if ``cal`` is the table calibration of ``record`` with only its budget's
+    ``max_simulations`` raised, ``"budget"`` if with other budget settings (``accept``,
+    ``summaries``, ``tolerance``, ...), None if it is not (another method, other parameters,
+    facts, episodes or seed, or the same budget). Either way its rows are the first rows of
+    the new table (drawn from the same seed): the fit runs again on them, simulating only
+    rows beyond them."""
     if cal.spec.method != "table" or record.get("method") != "table":
-        return False
+        return None
     budget = (cal.spec.table_quick if quick else cal.spec.table).model_dump()
     stored = record.get("budget")
-    if not isinstance(stored, dict) \
-            or {**stored, "max_simulations": budget["max_simulations"]} != budget \
-            or not budget["max_simulations"] > stored.get("max_simulations", math.inf):
-        return False
+    if not isinstance(stored, dict) or stored == budget:
+        return None
     now = json.loads(json.dumps(manifest_fields(cal, seed, quick)))
-    return all(record.get(key) == now[key] for key in CAP_KEEPS)
+    if not all(record.get(key) == now[key] for key in CAP_KEEPS):
+        return None
+    raised = budget["max_simulations"] > stored.get("max_simulations", math.inf)
+    same_but_cap = {**stored, "max_simulations": budget["max_simulations"]} == budget
+    return "cap" if same_but_cap and raised else "budget"
 
 
 def check_same_model(record: dict[str, Any], stored: Path) -> None:

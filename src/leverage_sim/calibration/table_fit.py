@@ -163,8 +163,7 @@ def fit(simulator: Simulator, priors: Sequence[Prior], record: Sequence[Target],
         table = known if len(known) == n else known.rows(slice(0, n))
         u, w = budget.estimator(table).sample(record)
         q, se = quantiles(u, w), quantile_errors(u, w, seed, n)
-        moves = [_move(q, se, *before, budget.tolerance)
-                 for before in earlier[-DOUBLINGS:][::-1]]  # against n/2 first
+        moves = moves_against(q, se, earlier, budget.tolerance)
         moved = moves[0].largest if moves else float("nan")
         steps.append({"simulations": n, "ess": effective_sample_size(w), "moved": moved,
                       "moved_in_errors": max((m.in_errors for m in moves), default=float("nan")),
@@ -219,6 +218,13 @@ class Move(NamedTuple):
     """Index of the parameter with the largest move."""
     stable: bool
     """Every move within ``max(tolerance, NOISE_Z × standard error)``."""
+
+
+def moves_against(q: np.ndarray, se: np.ndarray, earlier: Sequence[tuple[np.ndarray, np.ndarray]],
+                  tolerance: float) -> list[Move]:
+    """How far quantiles ``q`` (standard errors ``se``) moved from the last :data:`DOUBLINGS`
+    of the ``earlier`` sizes' (quantiles, standard errors), the previous size first."""
+    return [_move(q, se, *before, tolerance) for before in list(earlier)[-DOUBLINGS:][::-1]]
 
 
 def _move(q: np.ndarray, se: np.ndarray, q_before: np.ndarray, se_before: np.ndarray,

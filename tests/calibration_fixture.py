@@ -33,16 +33,23 @@ def tiny_config(folder: Path, **changes: object) -> Path:
     return path
 
 
+ONE_EPISODES = (("militias[JAM]", "basra"), ("militias[JAM2004]", "najaf"),
+                ("events[najaf_operation]", "najaf"))
+"""Parameter paths of the shipped file that only one fit episode's scenario has, and it."""
+
+
 def default_config(folder: Path, **changes: object) -> Path:
     """Write ``calibration/default.yaml`` with ``changes`` to its top-level fields to
     ``folder``. With ``episodes`` changed (and ``parameters`` not), the parameters of a militia
-    none of those episodes has are dropped (Basra's JAM without ``basra_2008``): a calibration
+    none of those episodes has are dropped (Basra's JAM without ``basra_2008``, Najaf's JAM2004
+    and operation without ``najaf_2004``): a calibration
     with a parameter no fit episode has is refused."""
     config = yaml.safe_load((ROOT / "calibration" / "default.yaml").read_text())
     if "episodes" in changes and "parameters" not in changes:
         chosen = " ".join(map(str, changes["episodes"]))
         config["parameters"] = [p for p in config["parameters"]
-                                if "militias[JAM]" not in p["path"] or "basra" in chosen]
+                                if all(part not in p["path"] or episode in chosen
+                                       for part, episode in ONE_EPISODES)]
     config.update(changes)
     path = folder / "cal.yaml"
     path.write_text(yaml.safe_dump(config))

@@ -278,8 +278,8 @@ def test_a_validation_of_another_posterior_is_refused(tmp_path):
 def test_an_event_figure_is_a_parameter_of_the_scenarios_with_that_event(tmp_path: Path) -> None:
     """An operation's sanctuary, named by its event (events[najaf_operation].figures.sanctuary):
     the calibration reads its field from the action's figures and its base value from the one
-    fit episode whose scenario has that event (the schema's default where the file writes
-    none), and sets it there alone."""
+    fit episode whose scenario has that event (the value its file writes), and sets it there
+    alone."""
     from leverage_sim.calibration.config import load_calibration
     from leverage_sim.scenario.loader import field_of
     from leverage_sim.simulation.posterior import value_at
@@ -289,9 +289,9 @@ def test_an_event_figure_is_a_parameter_of_the_scenarios_with_that_event(tmp_pat
     assert field_of("events[najaf_operation].figures.days").annotation is int
     cal = load_calibration(default_config(tmp_path, parameters=bad_parameter(path, 0.0, 0.9)))
     (param,) = [p for p in cal.parameters if p.path == path]
-    assert param.base_value == 0.0 and param.schema_range == (0, 1)
+    assert param.base_value == 0.5 and param.schema_range == (0, 1)
     assert [ep.name for ep in cal.episodes if ep.has_path(path)] == ["najaf_2004"]
     najaf = next(ep for ep in cal.episodes if ep.name == "najaf_2004")
     assert value_at(najaf.scenario({path: 0.8}), path) == 0.8
     with pytest.raises(LookupError):  # a mediation has no sanctuary
-        value_at(load_scenario("najaf_2004_sistani"), "events[sistani_mediation].figures.sanctuary")
+        value_at(load_scenario("najaf_2004"), "events[sistani_mediation].figures.sanctuary")

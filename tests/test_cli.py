@@ -151,9 +151,9 @@ def test_validate_reads_a_scenario_with_a_stray_episode_key_as_a_scenario(cli, t
 
 
 def test_validate_counts_one_militia_in_the_singular(cli):
-    code, out, _ = cli("validate", "najaf_2004", "june_2020_replay")
+    code, out, _ = cli("validate", "najaf_2004_no_sistani", "june_2020_replay")
     assert code == 0
-    assert "(scenario najaf_2004: 1 militia, 1 scripted event," in out
+    assert "(scenario najaf_2004_no_sistani: 1 militia, 1 scripted event," in out
     assert "(scenario june_2020_replay: 4 militias," in out
 
 

@@ -25,11 +25,11 @@ SEEDS = range(1, 21)
 MEDIATION_DAY = 4  # 8 August 2004, day 4 of the run (the operation opens on day 1)
 # JAM holds its ground whatever its losses, and no US forces join, so fights last past the
 # mediation day
-HOLDS = {"militias[JAM].hold_ground": 0.8, "militias[JAM].loss_sensitivity": 0.0,
+HOLDS = {"militias[JAM2004].hold_ground": 0.8, "militias[JAM2004].loss_sensitivity": 0.0,
          "foreign_forces.backing": 0.0}
 
 
-def mediation(day: int = MEDIATION_DAY, days: int = 2, target: str | None = "JAM",
+def mediation(day: int = MEDIATION_DAY, days: int = 2, target: str | None = "JAM2004",
               actor: str = "mediator", note: str = "") -> dict:
     event = {"name": "mediation", "day": day, "actor": actor, "action": "mediation",
              "figures": {"days": days}, "note": note}
@@ -40,8 +40,8 @@ def najaf(*events: dict, patron_brokers: bool = False) -> ls.Scenario:
     """Najaf 2004 with JAM holding its ground, without the scenario's own mediation (Sistani's,
     on day 20); the patron brokers only if asked, then as for a client that depends on it
     wholly (a client it does not support is not its to broker for)."""
-    jam = ({**HOLDS, "militias[JAM].patron_dependence": 1.0} if patron_brokers
-           else {**HOLDS, "militias[JAM].patron_support_share": 0.0})
+    jam = ({**HOLDS, "militias[JAM2004].patron_dependence": 1.0} if patron_brokers
+           else {**HOLDS, "militias[JAM2004].patron_support_share": 0.0})
     base = [e for e in ls.load_scenario("najaf_2004").model_dump(mode="json")["events"]
             if e["action"] != "mediation"]
     return ls.load_scenario("najaf_2004", {**jam, "events": [*base, *events]})
@@ -61,7 +61,7 @@ def rows(log: pd.DataFrame, action: str) -> pd.DataFrame:
 
 def fight_end(log: pd.DataFrame) -> int:
     """The day the operation's fight was resolved (a hold or a relent against JAM)."""
-    ends = log[log.action.isin(["hold_firm", "relent"]) & (log.target == "JAM")]
+    ends = log[log.action.isin(["hold_firm", "relent"]) & (log.target == "JAM2004")]
     return int(ends.day.min())
 
 
@@ -85,7 +85,7 @@ def test_the_mediators_ceasefire_holds_its_days_later_on_the_terms_of_the_fight(
         outcome = "hold_firm" if chance < 0.5 else "relent"
         last = log[log.day == MEDIATION_DAY + 2]
         assert outcome in last.action.tolist(), (seed, chance)
-        assert "the mediator brokers a ceasefire for JAM" in ceasefire.detail.iloc[0]
+        assert "the mediator brokers a ceasefire for JAM2004" in ceasefire.detail.iloc[0]
     assert mediated >= 3
 
 
@@ -150,7 +150,7 @@ def test_the_scenarios_note_is_the_talks_detail():
     ({**mediation(), "figures": {}}, "days"),
     ({**mediation(), "figures": {"days": 0}}, "days"),
     ({**mediation(), "target": "embassy"}, "target"),
-    ({"name": "x", "day": 3, "actor": "mediator", "action": "raid", "target": "JAM",
+    ({"name": "x", "day": 3, "actor": "mediator", "action": "raid", "target": "JAM2004",
       "figures": {"arrests": 1}}, "'raid' is done by"),
 ])
 def test_a_mediation_is_checked_when_the_scenario_is_read(event, said):
@@ -208,5 +208,5 @@ def test_a_mediation_with_a_target_mediates_only_that_militias_fight():
 
 def test_a_militia_may_not_be_named_mediator():
     with pytest.raises(InputError) as info:
-        ls.load_scenario("najaf_2004", {"militias[JAM].name": "Mediator"})
+        ls.load_scenario("najaf_2004", {"militias[JAM2004].name": "Mediator"})
     assert "Mediator names another actor" in str(info.value)

@@ -5,7 +5,7 @@ support for Sadr was alleged, denied and doubted, brokered nothing in three week
 
 Each link is checked on both engines, which must log the same events: no dependence, no talks
 from the patron; less dependence, fewer and later talks; the default (1) is the rule as it was;
-in ``najaf_2004_sistani``, Sistani's scripted mediation brings the ceasefire on 26 August when
+in ``najaf_2004``, Sistani's scripted mediation brings the ceasefire on 26 August when
 the fight lasts."""
 
 from __future__ import annotations
@@ -21,17 +21,17 @@ from leverage_sim.simulation.runner import simulate as agent_run
 SEEDS = range(1, 31)
 # JAM holds its ground whatever its losses, so its fights last long enough for the patron to
 # decide, day after day, whether to broker
-HOLDS = {"militias[JAM].hold_ground": 0.6, "militias[JAM].loss_sensitivity": 1.0}
+HOLDS = {"militias[JAM2004].hold_ground": 0.6, "militias[JAM2004].loss_sensitivity": 1.0}
 
 
 def najaf(dependence: float, mediation: bool = False) -> ls.Scenario:
-    """Najaf 2004 with the record's broker and sanctuary (``najaf_2004_sistani``), JAM holding
+    """Najaf 2004 with the record's broker and sanctuary (``najaf_2004``), JAM2004 holding
     its ground and depending on its patron as given; without Sistani's mediation unless
     asked."""
-    events = [e for e in ls.load_scenario("najaf_2004_sistani").model_dump(mode="json")["events"]
+    events = [e for e in ls.load_scenario("najaf_2004").model_dump(mode="json")["events"]
               if mediation or e["action"] != "mediation"]
-    return ls.load_scenario("najaf_2004_sistani",
-                            {**HOLDS, "militias[JAM].patron_dependence": dependence,
+    return ls.load_scenario("najaf_2004",
+                            {**HOLDS, "militias[JAM2004].patron_dependence": dependence,
                              "events": events})
 
 
@@ -106,7 +106,7 @@ def test_najafs_ceasefire_is_the_mediators_on_26_august_when_the_fight_lasts():
             assert talks.empty and cease.empty
             continue
         # the end of the operation's fight (raids may come before or after it)
-        resolved = dates[log.action.isin(["hold_firm", "relent"]) & (log.target == "JAM")]
+        resolved = dates[log.action.isin(["hold_firm", "relent"]) & (log.target == "JAM2004")]
         end = resolved[resolved >= fighting.min()].min()
         if talks.empty:  # the fight was over before Sistani came
             assert end <= "2004-08-25" and cease.empty

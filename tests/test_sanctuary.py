@@ -25,11 +25,14 @@ from leverage_sim.simulation.mechanisms import operation as op
 from leverage_sim.simulation.runner import simulate as agent_run
 
 SEEDS = range(1, 31)
-NO_BROKER = {"militias[JAM].patron_support_share": 0.0}
+NO_BROKER = {"militias[JAM2004].patron_support_share": 0.0}
 
 
 def najaf(sanctuary: float, **overrides: float) -> ls.Scenario:
-    events = ls.load_scenario("najaf_2004").model_dump(mode="json")["events"]
+    """Najaf 2004 with the operation's sanctuary as given, no patron and no mediator (Sistani's
+    scripted deal would end the long fights)."""
+    events = [e for e in ls.load_scenario("najaf_2004").model_dump(mode="json")["events"]
+              if e["action"] != "mediation"]
     events[0]["figures"]["sanctuary"] = sanctuary
     return ls.load_scenario("najaf_2004", {**NO_BROKER, **overrides, "events": events})
 
@@ -42,8 +45,8 @@ def logs(sc: ls.Scenario, seed: int) -> pd.DataFrame:
 
 def operation_rows(log: pd.DataFrame) -> pd.DataFrame:
     """The events of the scripted operation against JAM (until it is resolved)."""
-    end = log[log.action.isin(["hold_firm", "relent"]) & (log.target == "JAM")].day.min()
-    return log[(log.day <= end) & ((log.target == "JAM") | (log.actor == "JAM"))]
+    end = log[log.action.isin(["hold_firm", "relent"]) & (log.target == "JAM2004")].day.min()
+    return log[(log.day <= end) & ((log.target == "JAM2004") | (log.actor == "JAM2004"))]
 
 
 def militia_dead(log: pd.DataFrame) -> list[int]:
@@ -89,7 +92,7 @@ def test_a_militia_wholly_in_a_sanctuary_loses_no_one_never_stands_down_and_stay
 def test_a_partial_sanctuary_cuts_the_first_days_dead_by_its_share():
     """Same seeds, JAM resisting in both (hold_ground 0.8): the first day's dead are drawn
     with mean λ × S_g × (1 − sanctuary), S_g the same on that day."""
-    held = {"militias[JAM].hold_ground": 0.8}
+    held = {"militias[JAM2004].hold_ground": 0.8}
     open_dead, sheltered_dead = [], []
     for seed in range(1, 61):
         plain, sheltered = (militia_dead(logs(najaf(s, **held), seed)) for s in (0.0, 0.75))
@@ -113,7 +116,7 @@ def test_a_militia_wholly_sheltered_expects_no_losses_at_the_opening():
     0.01): without a sanctuary it expects to lose much of its force on the first day and stands
     down in most runs; wholly sheltered it expects to lose no one (step 0's expected losses
     are those of the exposed share) and never stands down."""
-    deadly = {"government.combat_lethality": 0.01, "militias[JAM].loss_sensitivity": 20.0}
+    deadly = {"government.combat_lethality": 0.01, "militias[JAM2004].loss_sensitivity": 20.0}
     stood = {s: sum("comply" in set(operation_rows(logs(najaf(s, **deadly), seed)).action)
                     for seed in SEEDS) for s in (0.0, 1.0)}
     assert stood[1.0] == 0 and stood[0.0] >= 15, stood

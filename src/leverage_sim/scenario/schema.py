@@ -494,7 +494,7 @@ class Militia(Strict):
         "itself or admit indirect control is unworkable). The default 1: the 2020 militias were "
         "raised, armed and directed by the IRGC-QF (seed brief); JAM in 2008 stood down on "
         "the text agreed in Qom with Soleimani (McClatchy 2008-03-31), its leader living in "
-        "Qom. Lower for a client with means of its own: JAM in 2004 (najaf_2004_sistani: 0.1).",
+        "Qom. Lower for a client with means of its own: JAM in 2004 (najaf_2004, JAM2004: 0.1).",
     )
     loss_sensitivity: float = param(
         10.0, unit="per share of fighters lost", ge=0, le=100,

@@ -111,6 +111,8 @@ def test_quick_table_calibration_writes_every_file(runs: dict[str, Path]) -> Non
     assert check[["posterior_in_range", "hand_tuned_in_range"]].stack().between(0, 1).all()
     html = (out / "report.html").read_text()
     assert "out-of-bag R²" in html and "Fit check" in html
+    assert "by rejection ABC on a reference table of single histories, its rows compared with " \
+        "the record on the facts." in html  # the file's estimator: no adjust, no summaries
 
 
 @pytest.mark.slow
@@ -218,6 +220,8 @@ def test_a_calibration_resumed_with_another_estimator_refits_on_its_rows(
         assert (out / name).read_bytes() == (fresh / name).read_bytes(), name
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["budget"]["summaries"] == "projected" and manifest["budget"]["tolerance"] == 0.05
+    assert "compared with the record on one learnt summary per parameter" in (
+        out / "report.html").read_text()
     before = pd.read_parquet(runs["serial"] / "posterior.parquet")
     assert not pd.read_parquet(out / "posterior.parquet").equals(before)
 

@@ -266,11 +266,15 @@ def report(out: Path, cal: Calibration, record: dict[str, Any], steps: pd.DataFr
     from leverage_sim.calibration.table import parameter_table, summary_line
     from leverage_sim.files.report_html import Section, write_report
 
+    budget = record["budget"]
+    compared = ("one learnt summary per parameter (semi-automatic ABC)"
+                if budget["summaries"] == "projected" else "the facts")
     sections = [
         Section("Calibration", [
             (f"**{cal.spec.name}**: {len(cal.parameters)} parameters fitted to "
             f"{len(cal.targets())} facts of {', '.join(cal.spec.episodes)} by "
-            "regression-adjusted rejection ABC on a reference table of single histories."),
+            f"{'regression-adjusted ' if budget['adjust'] else ''}rejection ABC on a reference "
+            f"table of single histories, its rows compared with the record on {compared}."),
             summary_line(record, steps)]),
         Section("Posterior against the prior", [
             parameter_table(out, record),

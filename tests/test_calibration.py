@@ -275,11 +275,11 @@ def test_a_validation_of_another_posterior_is_refused(tmp_path):
         validation_table(VALIDATION_DIR, other)
 
 
-def test_an_event_figure_is_a_parameter_of_the_scenarios_with_that_event(tmp_path: Path) -> None:
-    """An operation's sanctuary, named by its event (events[najaf_operation].figures.sanctuary):
-    the calibration reads its field from the action's figures and its base value from the one
-    fit episode whose scenario has that event (the value its file writes), and sets it there
-    alone."""
+def test_an_event_figure_is_a_parameter_of_the_scenarios_with_that_event() -> None:
+    """An operation's sanctuary, named by its event (events[najaf_operation].figures.sanctuary,
+    fitted in the shipped file): the calibration reads its field from the action's figures and
+    its base value from the one fit episode whose scenario has that event (the value its file
+    writes), and sets it there alone."""
     from leverage_sim.calibration.config import load_calibration
     from leverage_sim.scenario.loader import field_of
     from leverage_sim.simulation.posterior import value_at
@@ -287,7 +287,7 @@ def test_an_event_figure_is_a_parameter_of_the_scenarios_with_that_event(tmp_pat
     path = "events[najaf_operation].figures.sanctuary"
     assert field_of(path).annotation is float
     assert field_of("events[najaf_operation].figures.days").annotation is int
-    cal = load_calibration(default_config(tmp_path, parameters=bad_parameter(path, 0.0, 0.9)))
+    cal = load_calibration(DEFAULT)
     (param,) = [p for p in cal.parameters if p.path == path]
     assert param.base_value == 0.5 and param.schema_range == (0, 1)
     assert [ep.name for ep in cal.episodes if ep.has_path(path)] == ["najaf_2004"]

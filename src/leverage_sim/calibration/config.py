@@ -108,8 +108,10 @@ class TableBudgetSpec(Strict):
     predictive_runs: int = Field(200, ge=10, le=100_000,
                                  description="runs per source of the fit check")
     adjust: bool = Field(False, description="regression-adjust the accepted rows (Beaumont et "
-                         "al. 2002); off by default: on the 2020 record the accepted rows miss "
-                         "it and the linear adjustment extrapolates (docs/calibration.md)")
+                         "al. 2002) on their facts' misses, or with summaries: projected on "
+                         "their summaries' gaps; off by default: on the facts, the 2020 record's "
+                         "accepted rows miss it and the linear adjustment extrapolates "
+                         "(docs/calibration.md)")
     balance: bool = Field(True, description="every episode counts equally in the distance "
                           "(each episode's distance over its median in the table, summed); "
                           "false: one Euclidean norm over all facts, in which episodes with "

@@ -165,7 +165,7 @@ class RejectionPosterior:
         keep, w = nearest(distance(norms, self.balance), self.accept)
         u = self._unit[keep]
         if self.adjust:
-            u = _adjusted(u, self.misses(targets, keep), w)
+            u = adjusted(u, self.misses(targets, keep), w)
         return u, w
 
 
@@ -220,8 +220,11 @@ def distance(norms: np.ndarray, balance: bool = True) -> np.ndarray:
     return total
 
 
-def _adjusted(u: np.ndarray, miss: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """Local-linear regression adjustment of prior coordinates ``u`` on the misses."""
+def adjusted(u: np.ndarray, miss: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Local-linear regression adjustment (Beaumont et al. 2002) of the kept rows' prior
+    coordinates ``u`` on their gaps to the record ``miss`` (rows × gaps: scaled misses of the
+    facts, or of learnt summaries), weighted by ``w``: each parameter's logit less the part the
+    gaps explain, as if every row had matched the record."""
     z = np.log(u) - np.log1p(-u)
     design = np.column_stack([np.ones(len(w)), miss])
     sw = np.sqrt(w)[:, None]

@@ -110,7 +110,7 @@ class TableBudget:
         learnt summaries (:class:`.projected.ProjectedPosterior`)."""
         accept = min(self.accept, len(table) // 10)
         if self.summaries == "projected":
-            return ProjectedPosterior(table, accept)
+            return ProjectedPosterior(table, accept, self.adjust)
         return RejectionPosterior(table, accept, self.adjust, self.balance)
 
 

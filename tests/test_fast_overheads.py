@@ -198,6 +198,27 @@ def test_checked_numbers_leave_to_full_validation_what_they_cannot_vouch_for(rep
     assert replay.militias[0].autonomy != 0.6  # the base is left as it was
 
 
+def test_checked_numbers_set_a_scripted_event_s_figure_as_full_validation_does():
+    """An operation's figure (the fitted sanctuary, its days) is set without validating the
+    scenario again, to the scenario a full validation gives; a figure of the wrong type, one
+    the action does not have, a ``set``'s figures and a figure breaking its event's rules
+    (more commanders than arrests) are left to full validation."""
+    najaf, replay = ls.load_scenario("najaf_2004"), ls.load_scenario("june_2020_replay")
+    for values in ({"events[najaf_operation].figures.sanctuary": 0.8},
+                   {"events[najaf_operation].figures.days": 3,
+                    "government.prior_backing": 0.4}):
+        assert with_checked_numbers(najaf, values) == ls.load_scenario(najaf, values), values
+    assert next(e for e in najaf.events if e.name == "najaf_operation").figures[
+        "sanctuary"] == 0.5  # the base is left as it was
+    for base, values in ((najaf, {"events[najaf_operation].figures.days": 3.5}),
+                         (najaf, {"events[najaf_operation].figures.nope": 1.0}),
+                         (najaf, {"events[sistani_mediation].figures.sanctuary": 0.5}),
+                         (replay, {"events[ct_raid].figures.commanders": 15})):
+        assert with_checked_numbers(base, values) is None, values
+    assert with_checked_numbers(replay, {"events[ct_raid].figures.commanders": 3}) == \
+        ls.load_scenario(replay, {"events[ct_raid].figures.commanders": 3})
+
+
 def test_calibration_checks_particles_in_full_outside_the_priors(monkeypatch):
     from leverage_sim.calibration.episodes import LoadedEpisode
     from leverage_sim.calibration.simulator import EpisodeSimulator

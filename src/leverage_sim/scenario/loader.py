@@ -36,6 +36,7 @@ from leverage_sim.files.safe_yaml import (
     require_path,
     yes_no_hint,
 )
+from leverage_sim.scenario import event_schema
 from leverage_sim.scenario import overrides as ov
 from leverage_sim.scenario.event_schema import check_events, figure_field, label, short_repr
 from leverage_sim.scenario.limits import as_list, repeated
@@ -701,11 +702,28 @@ def _locate(scenario: Scenario, parts: tuple[str, ...], kind: type
             steps.append(part)
             node = getattr(node, part)
     attr = parts[-1]
-    if isinstance(attr, ov.Key) or not isinstance(node, Strict) \
-            or attr not in type(node).model_fields \
-            or plain_type(type(node).model_fields[attr].annotation) is not kind:
+    if isinstance(attr, ov.Key):
+        raise _NotHere
+    if steps and steps[-1] == "figures" and isinstance(node, dict):
+        fields = _figure_fields(scenario, steps)  # a scripted event's typed figures
+    elif isinstance(node, Strict):
+        fields = type(node).model_fields
+    else:
+        raise _NotHere
+    if attr not in fields or plain_type(fields[attr].annotation) is not kind:
         raise _NotHere
     return tuple(steps), attr
+
+
+def _figure_fields(scenario: Scenario, steps: list[str | int]) -> dict[str, Any]:
+    """The typed figures' fields of the scripted event at ``steps`` (``events``, its position,
+    ``figures``); :class:`_NotHere` for another place or a ``set`` (its figures are paths)."""
+    if len(steps) != 3 or steps[0] != "events":
+        raise _NotHere
+    figures = event_schema.RULES[scenario.events[steps[1]].action].figures
+    if figures is None:
+        raise _NotHere
+    return figures.model_fields
 
 
 @dataclass(frozen=True)
@@ -765,7 +783,8 @@ def _plan(scenario: Scenario, paths: tuple[str, ...], kinds: tuple[type, ...]
     read = _RULE_FIELDS is None or bool(touched & _RULE_FIELDS)
     return _Plan(frozen(tree), tuple(i for i, k in enumerate(kinds) if k is float),
                  read or bool(scenario.combination_problems()),
-                 read and any(ev.action == "set" for ev in scenario.events))
+                 read and any(ev.action == "set" for ev in scenario.events)
+                 or "events" in dict(frozen(tree)))  # a figure: the events' checks again
 
 
 _set = object.__setattr__
@@ -797,6 +816,8 @@ def _rebuilt(node: Any, tree: tuple[tuple[Any, Any], ...], values: tuple[Any, ..
         for at, sub in tree:
             entries[at] = _rebuilt(node[at], sub, values)
         return entries
+    if isinstance(node, dict):  # a scripted event's figures
+        return {**node, **{key: values[sub] for key, sub in tree}}
     return _copy(node, {key: values[sub] if isinstance(sub, int)
                         else _rebuilt(getattr(node, key), sub, values) for key, sub in tree})
 

@@ -209,11 +209,29 @@ def default_note(action: str, force: str) -> str | None:
     return event_text.backs_scripted(force) if action == "backing" else DEFAULT_NOTES.get(action)
 
 
+FIGURE_COLUMNS: dict[str, dict[str, int]] = {
+    "raid": {"commanders": L.E_FIGURE3},
+    "deploy_defence": {"interception": L.E_FIGURE},
+    "truce": {"instigation": L.E_FIGURE},
+    "drawdown": {"troops": L.E_FIGURE},
+    "operation": {"troops": L.E_FIGURE, "days": L.E_FIGURE2, "sanctuary": L.E_FIGURE3},
+    "mediation": {"days": L.E_FIGURE},
+}
+"""Per scripted action, the figures its row holds as they are (column by figure); a raid's
+``arrests`` (-1: drawn) and ``targets`` (0: none) are read in :func:`scripted_rows`."""
+
+
+def firing_order(sc: Scenario) -> list[int]:
+    """The scripted events' positions in ``sc.events`` in firing order (by day, then as
+    listed): row ``k`` of the scripted table is event ``firing_order(sc)[k]``."""
+    return sorted(range(len(sc.events)), key=lambda i: sc.event_day(sc.events[i]))
+
+
 def scripted_rows(sc: Scenario, strings: _Strings) -> tuple[np.ndarray, np.ndarray]:
     """The scripted events in firing order (by day, then as listed) and their parameter
     changes."""
     rows, sets = [], []
-    for ev in sorted(sc.events, key=sc.event_day):
+    for ev in (sc.events[i] for i in firing_order(sc)):
         row = np.full(L.EVENT_SIZE, -1.0)
         row[L.E_DAY] = sc.event_day(ev)
         row[L.E_ACTION] = L.SCRIPTED.index(ev.action)
@@ -221,23 +239,13 @@ def scripted_rows(sc: Scenario, strings: _Strings) -> tuple[np.ndarray, np.ndarr
         row[L.E_MILITIA] = strings.militias.get(militia, -1 if militia is None else -2)
         row[L.E_SITE] = strings.sites.get(ev.target, -1)
         note = ev.note or default_note(ev.action, sc.foreign_forces.label)
-        if ev.action == "raid":
+        if ev.action in FIGURE_COLUMNS:
             fig = ev.typed_figures()
+            for name, column in FIGURE_COLUMNS[ev.action].items():
+                row[column] = getattr(fig, name)
+        if ev.action == "raid":
             row[L.E_FIGURE] = -1 if fig.arrests is None else fig.arrests
             row[L.E_FIGURE2] = fig.targets or 0
-            row[L.E_FIGURE3] = fig.commanders
-        elif ev.action == "deploy_defence":
-            row[L.E_FIGURE] = ev.typed_figures().interception
-        elif ev.action == "truce":
-            row[L.E_FIGURE] = ev.typed_figures().instigation
-        elif ev.action == "drawdown":
-            row[L.E_FIGURE] = ev.typed_figures().troops
-        elif ev.action == "operation":
-            fig = ev.typed_figures()
-            row[L.E_FIGURE], row[L.E_FIGURE2] = fig.troops, fig.days
-            row[L.E_FIGURE3] = fig.sanctuary
-        elif ev.action == "mediation":
-            row[L.E_FIGURE] = ev.typed_figures().days
         elif ev.action == "set":
             row[L.E_FIRST_SET] = len(sets)
             sets.extend(_set_rows(sc, ev, strings))
@@ -319,6 +327,8 @@ class _Plan:
     beliefs: tuple[tuple[int, Callable, int, int, str], ...]
     unchanged: Callable[[Scenario], tuple]
     base: tuple
+    figures: tuple[tuple[int, int, int, str], ...] = ()
+    """Scripted events' figures to write: (row, column, event position, figure name)."""
 
 
 def _row(names: list[str], key: str) -> int | None:
@@ -356,6 +366,25 @@ def _where(base: Scenario, path: str) -> tuple[str, int, str, Callable[[Scenario
     return section, row, parts[-1], locate
 
 
+def _figure_cell(base: Scenario, path: str) -> tuple[int, int, int, str] | None:
+    """Where a scripted event's figure (``events[name].figures.troops``) sits in the scripted
+    table: (its row, its column, the event's position, the figure's name); None if the path is
+    not a figure its row holds as it is (:data:`FIGURE_COLUMNS`)."""
+    try:
+        parts = overrides.parse_path(path)
+    except InputError:
+        return None
+    if [isinstance(p, overrides.Key) for p in parts] != [False, True, False, False] \
+            or parts[0] != "events" or parts[2] != "figures":
+        return None
+    at = _row([str(ev.name) if ev.name is not None else "" for ev in base.events], parts[1])
+    column = None if at is None else FIGURE_COLUMNS.get(base.events[at].action, {}).get(
+        parts[3])
+    if column is None:
+        return None
+    return firing_order(base).index(at), column, at, parts[3]
+
+
 class Writer:
     """A particle's arrays from a base scenario's (:func:`build`): a copy of the base's with
     the changed fields written into their columns (:data:`STARTING`) and the beliefs derived
@@ -366,8 +395,10 @@ class Writer:
     :func:`~leverage_sim.scenario.loader.with_checked_numbers` returns: it shares every
     section it does not change with ``base``); None (then build in full) when a path is not
     a field the writer knows (:func:`_where`: top-level fields such as the horizon, events,
-    names, lists change shapes, rows or the scripted rows), or when a section the paths do not
-    reach is not the base's own object (the scenario was not made from ``base``)."""
+    names, lists change shapes, rows or the scripted rows; of the events, only the figures
+    their rows hold as they are, :data:`FIGURE_COLUMNS`, are written), or when a section the
+    paths do not reach is not the base's own object (the scenario was not made from
+    ``base``)."""
 
     PLANS = 64
     """At most this many sets of paths remembered (calibration varies one set)."""
@@ -383,8 +414,14 @@ class Writer:
             return self._plans[key]
         groups: dict[tuple[int, int], tuple[str, Callable, list[str]]] = {}
         changed = set()
+        figures = []
         plan: _Plan | None = None
         for path in key:
+            cell = _figure_cell(self.base, path)
+            if cell is not None:
+                figures.append(cell)
+                changed.add("events")
+                continue
             where = _where(self.base, path)
             if where is None:
                 break
@@ -406,7 +443,7 @@ class Writer:
                                      + [np.zeros(0, dtype=np.intp)]) for t in range(3)),
                 tuple((e.table, e.locate, b, p, mean) for e in entries
                       for b, p, mean in e.beliefs),
-                get, get(self.base))
+                get, get(self.base), tuple(figures))
         if len(self._plans) >= self.PLANS:
             self._plans.pop(next(iter(self._plans)))
         self._plans[key] = plan
@@ -424,13 +461,22 @@ class Writer:
                         if mean in fields or BELIEF_STRENGTH in fields)
         return _Entry(table, locate, _getter(names), flat, beliefs)
 
+    def _same_other_events(self, scenario: Scenario, plan: _Plan) -> bool:
+        """Whether ``scenario`` has the base's events, the base's objects but for those whose
+        figures ``plan`` writes."""
+        written = {event for _, _, event, _ in plan.figures}
+        return len(scenario.events) == len(self.base.events) and all(
+            a is b for i, (a, b) in enumerate(zip(scenario.events, self.base.events,
+                                                  strict=True)) if i not in written)
+
     def __call__(self, scenario: Scenario, paths: Iterable[str]) -> World | None:
         """``build(scenario)`` for ``scenario`` = the base with the fields at ``paths``
         changed; None if the writer cannot vouch for that."""
         plan = self.plan(paths)
         if plan is None or not all(map(operator.is_, plan.unchanged(scenario), plan.base)) \
                 or len(scenario.militias) != len(self.base.militias) \
-                or len(scenario.foreign_forces.sites) != len(self.base.foreign_forces.sites):
+                or len(scenario.foreign_forces.sites) != len(self.base.foreign_forces.sites) \
+                or plan.figures and not self._same_other_events(scenario, plan):
             return None
         base = self.world
         tables = (base.w.copy(), base.m.copy(), base.s.copy())
@@ -444,5 +490,10 @@ class Writer:
             params = locate(scenario)
             _belief(tables[t].reshape(-1), belief, prior, getattr(params, mean),
                     getattr(params, BELIEF_STRENGTH))
-        return World(tables[0], tables[1], tables[2], base.scripted, base.sets, base.strings,
+        scripted = base.scripted
+        if plan.figures:
+            scripted = scripted.copy()
+            for row, column, event, name in plan.figures:
+                scripted[row, column] = getattr(scenario.events[event].typed_figures(), name)
+        return World(tables[0], tables[1], tables[2], scripted, base.sets, base.strings,
                      base.capacity)

@@ -13,12 +13,10 @@ import pandas as pd
 import pytest
 
 from leverage_sim.calibration.table import weighted_quantiles
-from leverage_sim.cli.main import main
 from tests.calibration_fixture import default_config
+from tests.test_calibration_table import TINY, calibrate
 
 ROOT = Path(__file__).resolve().parents[1]
-TINY = {"start": 50, "max_simulations": 100, "accept": 10, "tolerance": 0.03, "truths": 10,
-        "predictive_runs": 10}
 SHOWN = "government.decision_sharpness"
 
 
@@ -29,8 +27,7 @@ def fitted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
                          facts=None, table_quick=TINY,
                          table=TINY)
     out = tmp_path_factory.mktemp("cal") / "cal"
-    assert main(["calibrate", str(cfg), "--out", str(out), "--quick", "--quiet",
-                 "--executor", "serial"]) == 0
+    assert calibrate(cfg, "--out", out, "--quick", "--executor", "serial") == 0
     return cfg, out
 
 

@@ -784,7 +784,7 @@ def _plan(scenario: Scenario, paths: tuple[str, ...], kinds: tuple[type, ...]
     return _Plan(frozen(tree), tuple(i for i, k in enumerate(kinds) if k is float),
                  read or bool(scenario.combination_problems()),
                  read and any(ev.action == "set" for ev in scenario.events)
-                 or "events" in dict(frozen(tree)))  # a figure: the events' checks again
+                 or "events" in tree)  # a scripted event's figure: the events' checks again
 
 
 _set = object.__setattr__

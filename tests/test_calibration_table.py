@@ -227,6 +227,79 @@ def test_a_calibration_resumed_with_another_estimator_refits_on_its_rows(
 
 
 @pytest.mark.slow
+def test_a_calibration_resumed_with_an_episode_appended_simulates_only_that_episode(
+        runs: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A finished table calibration resumed with an episode appended to its file runs only that
+    episode for its stored rows (its other columns kept, each episode on its own seed slot):
+    the table and every result equal a fresh calibration of the new file."""
+    from leverage_sim.calibration.simulator import EpisodeSimulator
+
+    (tmp_path / "cfg").mkdir()
+    added = default_config(tmp_path / "cfg", episodes=["june_2020_raid", "dec2019_jan2020"],
+                           facts=None, table_quick=TINY)
+    out, fresh = tmp_path / "cal", tmp_path / "fresh"
+    shutil.copytree(runs["serial"], out)
+    stored = pd.read_parquet(out / "reference.parquet")
+    ran, call = [], EpisodeSimulator.__call__
+    monkeypatch.setattr(EpisodeSimulator, "__call__", lambda self, values, seed: (
+        ran.append(self.only), call(self, values, seed))[1])
+    assert calibrate(added, "--out", out, "--quick", "--executor", "serial", "--resume") == 0
+    assert ran.count(frozenset({"dec2019_jan2020"})) == len(stored)  # only the new episode
+    monkeypatch.undo()
+    assert calibrate(added, "--out", fresh, "--quick", "--executor", "serial") == 0
+    table = pd.read_parquet(out / "reference.parquet")
+    assert table.equals(pd.read_parquet(fresh / "reference.parquet"))
+    assert any(c.startswith("fact:dec2019_jan2020.") for c in table.columns)
+    assert table[stored.columns].iloc[:len(stored)].equals(stored)  # the stored columns kept
+    for name in RESULTS:
+        assert (out / name).read_bytes() == (fresh / name).read_bytes(), name
+    assert not (out / "reference.parquet.adding").exists()
+
+
+def test_an_interrupted_extension_goes_on_from_the_rows_it_gave_the_new_facts(
+        tmp_path: Path) -> None:
+    """The new facts of the rows an interrupted extension finished (its side file) are kept,
+    not simulated again; the rest are simulated."""
+    from leverage_sim.calibration.config import load_calibration
+    from leverage_sim.calibration.reference import build_table
+    from leverage_sim.calibration.simulator import EpisodeSimulator
+    from leverage_sim.calibration.table_episodes import ADDING, add_missing_facts
+
+    one = load_calibration(default_config(tmp_path, episodes=["june_2020_raid"], facts=None))
+    (tmp_path / "two").mkdir()
+    two = load_calibration(default_config(tmp_path / "two", episodes=[
+        "june_2020_raid", "dec2019_jan2020"], facts=None))
+    priors, seed = [p.prior for p in two.parameters], 5
+    facts = [t.name for t in two.targets()]
+    whole = build_table(EpisodeSimulator(two), priors, facts, 30, seed)
+    path = tmp_path / "reference.parquet"
+    save_checkpoint(build_table(EpisodeSimulator(one), priors,
+                                [t.name for t in one.targets()], 30, seed), path)
+    new = [f for f in facts if f.startswith("dec2019_jan2020.")]
+    marked = whole.facts[new].iloc[:12] + 1000.0  # what the interrupted run had written
+    marked.to_parquet(path.with_name(path.name + ADDING), index=False)
+    assert add_missing_facts(path, two, seed) == 18
+    got = load_checkpoint(path, priors, facts, seed)
+    assert got is not None and got.facts.iloc[:12][new].equals(marked)
+    assert got.facts.iloc[12:].reset_index(drop=True).equals(
+        whole.facts.iloc[12:].reset_index(drop=True))
+    assert not path.with_name(path.name + ADDING).exists()
+
+
+@pytest.mark.slow
+def test_a_calibration_resumed_with_an_episode_put_first_is_refused(
+        runs: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    """An episode put before the stored ones would move their seed slots: refused."""
+    (tmp_path / "cfg").mkdir()
+    first = default_config(tmp_path / "cfg", episodes=["dec2019_jan2020", "june_2020_raid"],
+                           facts=None, table_quick=TINY)
+    out = tmp_path / "cal"
+    shutil.copytree(runs["serial"], out)
+    assert calibrate(first, "--out", out, "--quick", "--resume") == 2
+    assert "another config file (its contents)" in capsys.readouterr().err
+
+
+@pytest.mark.slow
 def test_resume_of_another_seed_is_refused(runs: dict[str, Path], tiny: Path, tmp_path: Path,
                                            capsys: pytest.CaptureFixture) -> None:
     out = tmp_path / "cal"

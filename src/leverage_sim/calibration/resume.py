@@ -1,7 +1,8 @@
 """A calibration folder's manifest, and whether a ``--resume`` may continue the calibration in it
 (same config file, seed and budget, and a checkpoint that can be read; or, for the table
 method, the same calibration with another budget: its stored rows are reused, a larger
-``max_simulations`` grows a capped table, other settings refit on the rows)."""
+``max_simulations`` grows a capped table, other settings refit on the rows; or with facts
+added, episodes appended: the stored rows are given them, :mod:`.table_episodes`)."""
 
 from __future__ import annotations
 
@@ -83,7 +84,7 @@ def check_resumable(out: Path, cal: Calibration, seed: int, quick: bool) -> dict
         if state_file(out / HISTORY).is_file():
             _read(state_file(out / HISTORY), read_scale_weights)
     if rebudgeted and record["status"] == "complete" \
-            and (rebudgeted == "budget" or not record.get("converged")):
+            and (rebudgeted != "cap" or not record.get("converged")):
         record = {**record, "status": "interrupted"}  # refit on the stored rows
     if cal.spec.method == "table" and record["status"] != "complete" \
             and (out / REFERENCE).is_file():
@@ -102,22 +103,54 @@ def _rebudgeted(record: dict[str, Any], cal: Calibration, seed: int, quick: bool
                 ) -> str | None:
     """``"cap"`` if ``cal`` is the table calibration of ``record`` with only its budget's
     ``max_simulations`` raised, ``"budget"`` if with other budget settings (``accept``,
-    ``summaries``, ``tolerance``, ...), None if it is not (another method, other parameters,
-    facts, episodes or seed, or the same budget). Either way its rows are the first rows of
-    the new table (drawn from the same seed): the fit runs again on them, simulating only
-    rows beyond them."""
+    ``summaries``, ``tolerance``, ...), ``"facts"`` if with facts added (:func:`_added_facts`;
+    any budget), None if it is not (another method, other parameters, facts, episodes or
+    seed, or the same budget). Either way its rows are the first rows of the new table (drawn
+    from the same seed): the fit runs again on them, simulating only rows beyond them and
+    the facts they lack."""
     if cal.spec.method != "table" or record.get("method") != "table":
         return None
     budget = (cal.spec.table_quick if quick else cal.spec.table).model_dump()
     stored = record.get("budget")
+    now = json.loads(json.dumps(manifest_fields(cal, seed, quick)))
+    if isinstance(stored, dict) and _added_facts(record, now):
+        return "facts"
     if not isinstance(stored, dict) or stored == budget:
         return None
-    now = json.loads(json.dumps(manifest_fields(cal, seed, quick)))
     if not all(record.get(key) == now[key] for key in CAP_KEEPS):
         return None
     raised = budget["max_simulations"] > stored.get("max_simulations", math.inf)
     same_but_cap = {**stored, "max_simulations": budget["max_simulations"]} == budget
     return "cap" if same_but_cap and raised else "budget"
+
+
+FACTS_KEEP = ("name", "base_scenario", "parameters", "quick", "seed")
+"""What a table calibration given added facts must share with the stored one besides them."""
+
+
+def _fitted(entries: Any) -> list[dict[str, Any]]:
+    """The fitted episodes' entries of a manifest's ``episodes``, without the file's path
+    (where the repository lies is not what its rows depend on)."""
+    return [{k: v for k, v in e.items() if k != "file"} for e in entries
+            if isinstance(e, dict) and e.get("role") == "fit"] \
+        if isinstance(entries, list) else []
+
+
+def _added_facts(record: dict[str, Any], now: dict[str, Any]) -> bool:
+    """True if the manifest ``now`` is the stored ``record``'s calibration with facts added and
+    nothing else changed that its rows depend on: its fitted episodes still first, in order
+    (each row ran episode ``k`` on seed slot ``k``), the stored facts among its own as they
+    were, their scenarios' base values alike."""
+    was, fitted = _fitted(record.get("episodes")), _fitted(now["episodes"])
+    facts = record.get("facts")
+    if not isinstance(facts, list) or not was or fitted[:len(was)] != was \
+            or not all(record.get(key) == now[key] for key in FACTS_KEEP):
+        return False
+    names = {f.get("name") for f in facts if isinstance(f, dict)}
+    kept = [f for f in now["facts"] if f["name"] in names]
+    scenarios = record.get("fitted_scenarios")
+    return kept == facts and len(now["facts"]) > len(facts) and isinstance(scenarios, dict) \
+        and all(now["fitted_scenarios"].get(k) == v for k, v in scenarios.items())
 
 
 def check_same_model(record: dict[str, Any], stored: Path) -> None:
@@ -137,8 +170,7 @@ def _changed_episode(record: dict[str, Any], cal: Calibration) -> str | None:
     ``record`` started (its file's SHA-256, or the resolved scenario it runs on, as recorded
     in the manifest's ``episodes``), or None."""
     entries = record.get("episodes")
-    stored = {e.get("name"): e for e in entries if isinstance(e, dict)} \
-        if isinstance(entries, list) else {}
+    stored = {e.get("name"): e for e in _fitted(entries)}  # the ones its rows ran
     for ep in cal.episodes:
         was = stored.get(ep.name, {})
         if was.get("sha256", ep.sha256) != ep.sha256:

@@ -4,12 +4,15 @@ Each particle runs every fitted episode ``replications`` times as summary-only r
 statistics read the event log and the summary row: the fast path by default, see
 :data:`leverage_sim.simulation.runner.ENGINES`) and averages each fact over the replications. A
 parameter of a militia or site reaches only the episodes whose scenario has it
-(:meth:`LoadedEpisode.applicable`).
+(:meth:`LoadedEpisode.applicable`). Episode ``k`` of the calibration file runs on seed slot ``k``
+(replication ``r`` on ``k × replications + r``), so a simulator of some of the episodes
+(``only``) gives the facts a simulator of all of them gives for those episodes: a reference
+table extended by an episode keeps its other columns (:mod:`.table_episodes`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from leverage_sim.calibration import statistics
@@ -25,12 +28,14 @@ from leverage_sim.simulation.replication import (
 
 class EpisodeSimulator:
     """Callable ``(values by parameter path, seed) -> {episode.fact: value}``; picklable, so
-    it runs in worker processes and on Dask workers."""
+    it runs in worker processes and on Dask workers. ``only``: the episodes to run (default
+    all), each on its own seed slots."""
 
     def __init__(self, calibration: Calibration, replications: int = 1,
-                 engine: str = "fast") -> None:
+                 engine: str = "fast", only: Collection[str] | None = None) -> None:
         self.parameters = calibration.parameters
         self.episodes = calibration.episodes
+        self.only = None if only is None else frozenset(only)
         self.facts = {ep.name: [f for f in ep.spec.facts if f.name in calibration.facts[ep.name]]
                       for ep in self.episodes}
         self.replications = replications
@@ -67,6 +72,10 @@ class EpisodeSimulator:
         checked = self.within_priors(values)
         out: dict[str, float] = {}
         for ep in self.episodes:
+            if self.only is not None and ep.name not in self.only:
+                for _ in range(self.replications):
+                    next(seeds)  # its slots stay its own
+                continue
             applicable = ep.applicable(overrides)
             run = self.variants(ep)(applicable, checked)
             sums = dict.fromkeys((f.name for f in self.facts[ep.name]), 0.0)

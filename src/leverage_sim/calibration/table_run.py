@@ -2,7 +2,9 @@
 
 One history per row (``EpisodeSimulator(cal, replications=1)``), over the chosen executor,
 checkpointed in ``OUT/reference.parquet`` so that an interrupted calibration resumes
-(``--resume``) from the rows done and ends with the same posterior. Then, in ``OUT``:
+(``--resume``) from the rows done and ends with the same posterior; resumed with facts added to
+the file (an episode appended), its stored rows are given them first
+(:mod:`.table_episodes`). Then, in ``OUT``:
 
 - ``posterior.parquet``: one column per parameter path (integer parameters as integers) and
   ``weight`` (summing to 1), as ABC-SMC writes it;
@@ -42,6 +44,7 @@ from leverage_sim.calibration.reference import simulate_values
 from leverage_sim.calibration.resume import check_same_model
 from leverage_sim.calibration.simulator import EpisodeSimulator
 from leverage_sim.calibration.table import ALL_FACTS
+from leverage_sim.calibration.table_episodes import add_missing_facts
 from leverage_sim.errors import is_interrupt
 from leverage_sim.files.version import installed_version
 from leverage_sim.simulation.executors import make_executor
@@ -88,6 +91,8 @@ def calibrate_table(cal: Calibration, out: Path, *, quick: bool, seed: int, exec
     simulator = EpisodeSimulator(cal, replications=1, engine=engine)
     pool = make_executor(executor, workers, scheduler)
     try:
+        if resumed is not None and (out / CHECKPOINT).is_file():
+            add_missing_facts(out / CHECKPOINT, cal, seed, pool, pool.workers, engine, say)
         fit = table_fit.fit(simulator, [p.prior for p in cal.parameters], cal.targets(),
                             spec.budget(), seed, pool, pool.workers, out / CHECKPOINT, say)
         say(f"fit check: {spec.predictive_runs} runs with posterior draws and "

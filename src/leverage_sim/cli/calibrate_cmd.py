@@ -48,8 +48,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="master seed (default: the file's)")
     add_executor_args(p)
     p.add_argument("--resume", action="store_true",
-                   help="continue an interrupted calibration in --out (or a capped "
-                   "one, after raising only its table's max_simulations)")
+                   help="continue an interrupted calibration in --out; a table "
+                   "calibration also after a change to its table budget (refitted on its "
+                   "rows) or facts added to its file (an episode appended: only the new "
+                   "facts are simulated for its rows)")
     add_force_arg(p)
     p.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     p.set_defaults(func=main)

@@ -25,9 +25,9 @@ import pandas as pd
 
 from leverage_sim.calibration.config import load_calibration
 from leverage_sim.calibration.forest import RejectionPosterior, episode_of
-from leverage_sim.calibration.table import weighted_quantiles
 from leverage_sim.calibration.table_fit import load_checkpoint
 from leverage_sim.calibration.table_run import CHECKPOINT
+from leverage_sim.calibration.weighted import weighted_quantiles
 
 
 def main() -> None:

@@ -29,7 +29,7 @@ from leverage_sim.calibration.forest import ForestPosterior, ForestSettings, Rej
 from leverage_sim.calibration.projected import ProjectedPosterior
 from leverage_sim.calibration.reference import build_table
 from leverage_sim.calibration.simulator import EpisodeSimulator
-from leverage_sim.calibration.table import weighted_quantiles
+from leverage_sim.calibration.weighted import weighted_quantiles
 from leverage_sim.simulation.executors import make_executor
 
 METHODS = {

@@ -242,7 +242,7 @@ def test_docs_table_is_generated_from_the_shipped_posterior() -> None:
 
 
 def test_weighted_quantiles() -> None:
-    from leverage_sim.calibration.table import weighted_quantiles
+    from leverage_sim.calibration.weighted import weighted_quantiles
 
     x = np.array([3.0, 1.0, 2.0])
     assert weighted_quantiles(x, np.ones(3), [0.5])[0] == pytest.approx(2.0)

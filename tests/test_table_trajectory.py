@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from leverage_sim.calibration.table import weighted_quantiles
+from leverage_sim.calibration.weighted import weighted_quantiles
 from tests.calibration_fixture import default_config
 from tests.test_calibration_table import TINY, calibrate
 

@@ -25,7 +25,7 @@ import pandas as pd
 
 from leverage_sim.calibration.config import Calibration
 from leverage_sim.calibration.reference import prior_units, values_at
-from leverage_sim.calibration.table_fit import quantiles
+from leverage_sim.calibration.weighted import weighted_quantiles
 from leverage_sim.simulation.mechanisms import backing, operation, standoff
 
 PRIOR_DRAWS = 100_000
@@ -46,8 +46,8 @@ def _quantities(values: pd.DataFrame, troops: float, authority: float, committed
 
 
 def _width(x: np.ndarray, w: np.ndarray) -> float:
-    q = quantiles(x[:, None], w)
-    return float(q[2, 0] - q[0, 0])
+    low, high = weighted_quantiles(x, w, [0.05, 0.95])
+    return float(high - low)
 
 
 def lever_split(cal: Calibration, posterior: pd.DataFrame) -> pd.DataFrame:
@@ -73,16 +73,16 @@ def lever_split(cal: Calibration, posterior: pd.DataFrame) -> pd.DataFrame:
                 ff.presence, ff.standoff_share)
         got = {}
         for name, frame, w in (("prior", prior, w_prior), ("posterior", posterior, w_post)):
-            cols = pd.DataFrame({k: frame[k] if k in frame else v for k, v in fixed.items()})
+            cols = pd.DataFrame({k: frame.get(k, v) for k, v in fixed.items()}, index=frame.index)
             got[name] = (_quantities(cols, *args), w)
         (power, share), w = got["posterior"]
         (p_power, p_share), _ = got["prior"]
         rows.append({
             "episode": ep.name, "troops": int(args[0]),
             "foreign_ground": round(ff.presence * ff.standoff_share),
-            "killing_power_median": float(np.exp(quantiles(power[:, None], w)[1, 0])),
+            "killing_power_median": float(np.exp(weighted_quantiles(power, w, [0.5])[0])),
             "killing_power_width": _width(power, w) / _width(p_power, w_prior),
-            "foreign_share_median": float(quantiles(share[:, None], w)[1, 0]),
+            "foreign_share_median": float(weighted_quantiles(share, w, [0.5])[0]),
             "foreign_share_width": _width(share, w) / _width(p_share, w_prior)})
     return pd.DataFrame(rows)
 
@@ -90,9 +90,10 @@ def lever_split(cal: Calibration, posterior: pd.DataFrame) -> pd.DataFrame:
 def lever_split_table(folder: Path, cal: Calibration) -> str:
     """The markdown table of :func:`lever_split` for the calibration in ``folder``."""
     frame = lever_split(cal, pd.read_parquet(folder / "posterior.parquet"))
-    lines = ["| episode | committed troops | foreign ground troops | killing power (median, "
-             "dead a day) | its 90% interval / prior's | foreign share (median) | its 90% "
-             "interval / prior's |", "|---|---|---|---|---|---|---|"]
+    header = ("| episode | committed troops | foreign ground troops | killing power (median, "
+              "dead a day) | its 90% interval / prior's | foreign share (median) | its 90% "
+              "interval / prior's |")
+    lines = [header, "|---|---|---|---|---|---|---|"]
     lines += [f"| {r.episode} | {r.troops:,} | {r.foreign_ground:,} | "
               f"{r.killing_power_median:.0f} | {r.killing_power_width:.0%} | "
               f"{r.foreign_share_median:.2f} | {r.foreign_share_width:.0%} |"

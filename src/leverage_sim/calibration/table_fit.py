@@ -60,7 +60,7 @@ from leverage_sim.calibration.reference import (
     prior_units,
 )
 from leverage_sim.calibration.smc import Prior, Target
-from leverage_sim.calibration.table import weighted_quantiles
+from leverage_sim.calibration.weighted import weighted_quantiles
 
 INFORMED_R2 = 0.05
 """Out-of-bag R² below which the facts are taken to say nothing about a parameter."""

@@ -124,8 +124,10 @@ def _rebudgeted(record: dict[str, Any], cal: Calibration, seed: int, quick: bool
     return "cap" if same_but_cap and raised else "budget"
 
 
-FACTS_KEEP = ("name", "base_scenario", "parameters", "quick", "seed")
-"""What a table calibration given added facts must share with the stored one besides them."""
+FACTS_KEEP = tuple(k for k in CAP_KEEPS if k not in ("fitted_scenarios", "episodes", "facts"))
+"""What a table calibration given added facts must share with the stored one exactly: all that
+:data:`CAP_KEEPS` asks but what the added facts change (their episodes, their scenarios' base
+values), which :func:`_added_facts` compares on the stored part alone."""
 
 
 def _fitted(entries: Any) -> list[dict[str, Any]]:

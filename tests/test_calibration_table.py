@@ -263,7 +263,12 @@ def test_an_interrupted_extension_goes_on_from_the_rows_it_gave_the_new_facts(
     from leverage_sim.calibration.config import load_calibration
     from leverage_sim.calibration.reference import build_table
     from leverage_sim.calibration.simulator import EpisodeSimulator
-    from leverage_sim.calibration.table_episodes import ADDING, add_missing_facts
+    from leverage_sim.calibration.table_episodes import (
+        ADDING,
+        add_missing_facts,
+        save_partial,
+        signature,
+    )
 
     one = load_calibration(default_config(tmp_path, episodes=["june_2020_raid"], facts=None))
     (tmp_path / "two").mkdir()
@@ -272,18 +277,70 @@ def test_an_interrupted_extension_goes_on_from_the_rows_it_gave_the_new_facts(
     priors, seed = [p.prior for p in two.parameters], 5
     facts = [t.name for t in two.targets()]
     whole = build_table(EpisodeSimulator(two), priors, facts, 30, seed)
-    path = tmp_path / "reference.parquet"
-    save_checkpoint(build_table(EpisodeSimulator(one), priors,
-                                [t.name for t in one.targets()], 30, seed), path)
+    path, side = tmp_path / "reference.parquet", tmp_path / f"reference.parquet{ADDING}"
+    first = build_table(EpisodeSimulator(one), priors, [t.name for t in one.targets()], 30, seed)
     new = [f for f in facts if f.startswith("dec2019_jan2020.")]
     marked = whole.facts[new].iloc[:12] + 1000.0  # what the interrupted run had written
-    marked.to_parquet(path.with_name(path.name + ADDING), index=False)
-    assert add_missing_facts(path, two, seed) == 18
-    got = load_checkpoint(path, priors, facts, seed)
-    assert got is not None and got.facts.iloc[:12][new].equals(marked)
-    assert got.facts.iloc[12:].reset_index(drop=True).equals(
-        whole.facts.iloc[12:].reset_index(drop=True))
-    assert not path.with_name(path.name + ADDING).exists()
+    for made, kept in ((signature(two, new, seed), 12), (signature(two, new, seed + 1), 0),
+                       (signature(one, new, seed), 0)):  # its own; another seed; other episodes
+        save_checkpoint(first, path)
+        save_partial(side, marked, made)
+        assert add_missing_facts(path, two, seed) == 30 - kept
+        got = load_checkpoint(path, priors, facts, seed)
+        assert got is not None and got.facts.iloc[:kept][new].equals(marked.iloc[:kept])
+        assert got.facts.iloc[kept:].reset_index(drop=True).equals(
+            whole.facts.iloc[kept:].reset_index(drop=True))
+        assert not side.exists()
+
+
+def test_an_interrupted_extension_leaves_the_calibration_it_extends_usable(
+        runs: dict[str, Path], tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture) -> None:
+    """Until every stored row has the new facts the folder is the calibration it was: an
+    interruption leaves its manifest, table and posterior as they were (it can be drawn from,
+    and resumed under its own file), and a resume after the added episode's file was edited
+    goes on, simulating again what the side file held for the old file."""
+    from leverage_sim.calibration import table_episodes
+    from leverage_sim.simulation.posterior import load_posterior
+
+    (tmp_path / "cfg").mkdir()
+    added = default_config(tmp_path / "cfg", episodes=["june_2020_raid", "dec2019_jan2020"],
+                           facts=None, table_quick=TINY)
+    out = tmp_path / "cal"
+    shutil.copytree(runs["serial"], out)
+    before = {f.name: f.read_bytes() for f in out.iterdir()}
+    simulate, calls = table_episodes.simulate_values, []
+
+    def interrupted(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return simulate(*args, **kwargs)
+
+    monkeypatch.setattr(table_episodes, "CHECKPOINT_ROWS", 10)
+    monkeypatch.setattr(table_episodes, "simulate_values", interrupted)
+    assert calibrate(added, "--out", out, "--quick", "--executor", "serial", "--resume") == 130
+    assert "the folder keeps the calibration it held" in capsys.readouterr().err
+    monkeypatch.undo()
+    side = out / f"reference.parquet{table_episodes.ADDING}"
+    assert side.is_file()
+    assert all(before[f.name] == f.read_bytes() for f in out.iterdir() if f != side)
+    assert load_posterior(out).particles > 0
+    shutil.copytree(out, tmp_path / "again")  # leverage-sim wrote the side file: --force takes it
+    assert calibrate(added, "--out", tmp_path / "again", "--quick", "--force") == 0
+    assert calibrate(tiny, "--out", out, "--quick", "--resume") == 0  # its own file: done
+    assert "nothing to resume" in capsys.readouterr().err
+    episodes = tmp_path / "episodes"
+    episodes.mkdir()
+    (episodes / "dec2019_jan2020.yaml").write_text(
+        (ROOT / "episodes" / "dec2019_jan2020.yaml").read_text() + "# edited\n")
+    monkeypatch.chdir(tmp_path)  # ./episodes/ comes first
+    ran = []
+    monkeypatch.setattr(table_episodes, "simulate_values", lambda *a, **k: (
+        ran.append(len(a[2]) - a[4]), simulate(*a, **k))[1])
+    assert calibrate(added, "--out", out, "--quick", "--executor", "serial", "--resume") == 0
+    assert sum(ran) == len(pd.read_parquet(out / "reference.parquet"))  # every row again
+    assert not side.exists()
 
 
 @pytest.mark.slow

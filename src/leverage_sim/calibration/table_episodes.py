@@ -11,12 +11,18 @@ calibration by added facts alone (:func:`leverage_sim.calibration.resume.check_r
 
 The rows' new facts are saved beside the table as they come (:data:`ADDING`, every
 :data:`.table_fit.CHECKPOINT_ROWS` or tenth of the rows), so an interrupted extension resumes
-where it stopped; the table file is replaced only once every row has them, and the side file,
-which leverage-sim wrote, is then removed.
+where it stopped; the side file records what its values depend on (the added episodes' files,
+scenarios and seed slots, the seed), and one written for other episodes, or for an added
+episode edited since, is simulated again rather than mixed in. The table file is replaced only
+once every row has them, and the side file, which leverage-sim wrote, is then removed. Until
+then the folder's manifest, table and posterior stay those of the calibration it held
+(:func:`leverage_sim.calibration.table_run.calibrate_table` writes the new manifest after the
+extension), so an interrupted extension leaves that calibration usable.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from concurrent.futures import Executor
 from pathlib import Path
@@ -38,6 +44,9 @@ from leverage_sim.errors import InputError
 ADDING = ".adding"
 """Suffix of the side file (beside ``reference.parquet``) holding the new facts of the rows done
 so far."""
+SIGNATURE = b"leverage_sim.adding"
+"""Key of the side file's Parquet metadata naming what its values depend on
+(:func:`signature`)."""
 
 
 def stored_facts(path: Path) -> list[str]:
@@ -70,7 +79,8 @@ def add_missing_facts(path: Path, cal: Calibration, seed: int, executor: Executo
     episodes = sorted({episode_of(f) for f in missing})
     simulator = EpisodeSimulator(cal, replications=1, engine=engine, only=episodes)
     side = path.with_name(path.name + ADDING)
-    done = _partial(side, missing, len(stored))
+    made = signature(cal, missing, seed)
+    done = _partial(side, made, missing, len(stored))
     names = [p.name for p in priors]
     values = stored.values.to_numpy(dtype=float)
     n, before = len(stored), len(done)
@@ -82,9 +92,7 @@ def add_missing_facts(path: Path, cal: Calibration, seed: int, executor: Executo
                                workers)
         new = pd.DataFrame([[float(r[f]) for f in missing] for r in rows], columns=missing)
         done = pd.concat([done, new], ignore_index=True)
-        tmp = side.with_name(side.name + ".part")
-        done.to_parquet(tmp, index=False)
-        tmp.replace(side)
+        save_partial(side, done, made)
         say(f"{end}/{n} rows given the new facts")
     joined = pd.concat([stored.facts, done], axis=1)[facts]
     save_checkpoint(ReferenceTable(stored.priors, stored.unit, stored.values, joined, seed), path)
@@ -92,14 +100,40 @@ def add_missing_facts(path: Path, cal: Calibration, seed: int, executor: Executo
     return n - before
 
 
-def _partial(side: Path, missing: list[str], rows: int) -> pd.DataFrame:
+def signature(cal: Calibration, missing: list[str], seed: int) -> str:
+    """What the new facts' values depend on besides the stored rows: the facts, the seed, and
+    per added episode its seed slot (its place in the file), file and scenario (SHA-256)."""
+    added = {episode_of(f) for f in missing}
+    return json.dumps({"facts": missing, "seed": seed, "episodes": [
+        [slot, ep.name, ep.sha256, ep.scenario_sha256()]
+        for slot, ep in enumerate(cal.episodes) if ep.name in added]})
+
+
+def save_partial(side: Path, done: pd.DataFrame, made: str) -> None:
+    """Write the new facts of the rows done so far to ``side`` with their :func:`signature`
+    (through a ``.part`` file: an interruption leaves the previous side file whole)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pandas(done, preserve_index=False)
+    tmp = side.with_name(side.name + ".part")
+    pq.write_table(table.replace_schema_metadata({**(table.schema.metadata or {}),
+                                                  SIGNATURE: made.encode()}), tmp)
+    tmp.replace(side)
+
+
+def _partial(side: Path, made: str, missing: list[str], rows: int) -> pd.DataFrame:
     """The new facts of the rows an interrupted extension finished (none if its side file is
-    absent, unreadable, or of other facts or more rows)."""
+    absent, unreadable, of another :func:`signature`, or of more rows)."""
+    import pyarrow.parquet as pq
+
     empty = pd.DataFrame(columns=missing, dtype=float)
     if not side.is_file():
         return empty
     try:
-        done = pd.read_parquet(side)
+        table = pq.read_table(side)
     except (OSError, ValueError):
         return empty
-    return done if list(done.columns) == missing and len(done) <= rows else empty
+    same = (table.schema.metadata or {}).get(SIGNATURE) == made.encode()
+    done = table.to_pandas()
+    return done if same and list(done.columns) == missing and len(done) <= rows else empty

@@ -86,13 +86,17 @@ def calibrate_table(cal: Calibration, out: Path, *, quick: bool, seed: int, exec
         check_same_model(resumed, out / CHECKPOINT)
     fields = {**manifest_fields(cal, seed, quick), "budget": spec.model_dump(),
               "versions": _versions(), "checkpoint": CHECKPOINT}
-    _write_manifest(out, {**fields, "status": "interrupted"})  # until it ends
+    begun = {**fields, "status": "interrupted"}  # until it ends
+    stored = resumed is not None and (out / CHECKPOINT).is_file()
+    if not stored:
+        _write_manifest(out, begun)
     say = _progress(t0, quiet)
     simulator = EpisodeSimulator(cal, replications=1, engine=engine)
     pool = make_executor(executor, workers, scheduler)
     try:
-        if resumed is not None and (out / CHECKPOINT).is_file():
+        if stored:  # the folder keeps the calibration it held until its rows have the new facts
             add_missing_facts(out / CHECKPOINT, cal, seed, pool, pool.workers, engine, say)
+            _write_manifest(out, begun)
         fit = table_fit.fit(simulator, [p.prior for p in cal.parameters], cal.targets(),
                             spec.budget(), seed, pool, pool.workers, out / CHECKPOINT, say)
         say(f"fit check: {spec.predictive_runs} runs with posterior draws and "

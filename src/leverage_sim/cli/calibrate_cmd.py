@@ -18,7 +18,8 @@ from leverage_sim.files.output_dir import claim_output
 from leverage_sim.files.safe_text import shell_word, visible
 
 FILES = ("history.db", "history.db-journal", "history.adaptive.json", "reference.parquet",
-         "reference.parquet.part", "posterior.parquet", "diagnostics.csv", "coverage.csv",
+         "reference.parquet.part", "reference.parquet.adding", "reference.parquet.adding.part",
+         "posterior.parquet", "diagnostics.csv", "coverage.csv",
          "information.csv", "fit_check.csv", "manifest.json", "manifest.json.part",
          "marginals.png", "pairs.png", "predictive.png", "report.html")
 """What a calibration writes into its folder, by either method (exact names; see
@@ -128,11 +129,16 @@ def _stopped(code: int) -> str:
 
 def _table_message(args: argparse.Namespace, out: Path, result) -> int:
     """What a table-method calibration says when it ends; the exit code."""
+    from leverage_sim.calibration.table_episodes import ADDING
     from leverage_sim.calibration.table_run import CHECKPOINT
 
     if result.status == "interrupted":
-        print(f"\n{_stopped(result.exit_code)}: the simulations done are kept in "
-              f"{out / CHECKPOINT}. Continue with:\n  {_resume(args, out)}", file=sys.stderr)
+        side = out / (CHECKPOINT + ADDING)
+        kept = (f"the new facts given so far are kept in {side}, and until every row has them "
+                "the folder keeps the calibration it held (its posterior can still be used)"
+                if side.is_file() else f"the simulations done are kept in {out / CHECKPOINT}")
+        print(f"\n{_stopped(result.exit_code)}: {kept}. Continue with:\n  {_resume(args, out)}",
+              file=sys.stderr)
         return result.exit_code
     fit = result.fit
     cover = fit.coverage.table["cover_90"]

@@ -17,7 +17,7 @@ import pytest
 
 from leverage_sim.cli.main import main
 from leverage_sim.errors import InputError
-from leverage_sim.files.output_dir import RECORD, claim_output
+from leverage_sim.files.output_dir import RECORD, claim_output, foreign_files, read_record
 from leverage_sim.simulation.runner import Results
 from leverage_sim.sweep import load_sweep, run_sweep
 from leverage_sim.sweep.storage import SweepStore
@@ -102,6 +102,25 @@ def test_sweep_force_replaces_a_sweep_but_not_a_foreign_file_inside_it(sweep_dir
     assert "summary/my_analysis.csv" in capsys.readouterr().err
     (copy / "summary" / "my_analysis.csv").unlink()
     assert cli(*SWEEP, "--out", copy, "--force") == 0
+
+
+def test_a_resumed_folder_records_the_files_this_version_writes(tmp_path):
+    """A folder begun by an older leverage-sim lists fewer files (the committed calibration's
+    record has no reference.parquet.adding); resuming it adds the names this version may
+    write, so a file it writes there never counts as the user's and --force still takes the
+    folder. The record keeps its other fields."""
+    out = tmp_path / "cal"
+    with claim_output(out, "calibrate", staged=False, files=["a.csv"]) as folder:
+        folder.begin()
+        (out / "a.csv").write_text("1")
+        folder.keep()
+    before = read_record(out)
+    with claim_output(out, "calibrate", resume=True, staged=False,
+                      files=["a.csv", "a.csv.side"]) as folder:
+        folder.begin()
+        (out / "a.csv.side").write_text("2")
+    assert foreign_files(out) == []
+    assert read_record(out) == {**before, "files": ["a.csv", "a.csv.side"]}
 
 
 # ---- items 2, 3: locks ------------------------------------------------------------------------------

@@ -723,9 +723,24 @@ class OutputFolder:
             self._replace = False
         self._begun = self._begun or not self.resume
         self.target.mkdir(exist_ok=True)
-        if read_record(self.target) is None:
+        record = read_record(self.target)
+        if record is None:
             self._write_record(self.target, self.files)
+        elif self.resume:
+            self._add_to_record(record)
         return self.target
+
+    def _add_to_record(self, record: dict[str, Any]) -> None:
+        """A resumed folder's record gains the names this version may write that it lacks (a
+        folder begun by an older leverage-sim lists fewer: what this one writes there would
+        count as the user's, and ``--force`` would then refuse the folder)."""
+        listed = list(record.get("files", []))
+        added = [f for f in self.files if f not in listed]
+        if added:
+            tmp = self.target / f"{RECORD}.tmp"
+            tmp.write_text(json.dumps({**record, "files": listed + added}, indent=1) + "\n",
+                           encoding="utf-8")
+            tmp.replace(self.target / RECORD)
 
     @property
     def kept(self) -> bool:

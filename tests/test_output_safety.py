@@ -123,6 +123,22 @@ def test_a_resumed_folder_records_the_files_this_version_writes(tmp_path):
     assert read_record(out) == {**before, "files": ["a.csv", "a.csv.side"]}
 
 
+def test_force_on_a_folder_whose_old_record_lists_a_wide_pattern_says_why(tmp_path):
+    """A record from an older leverage-sim (early December 2026) listed ``sweep/*`` below an
+    exploration's sub-folder, where a ``*`` now stands for run numbers only: its files cannot
+    be told from a user's, so --force refuses, and says that this is why."""
+    out = tmp_path / "ex"
+    (out / "sweep").mkdir(parents=True)
+    (out / "sweep" / "manifest.json").write_text("{}")
+    (out / "report.html").write_text("")
+    (out / RECORD).write_text(json.dumps({"written_by": "leverage-sim", "kind": "explore",
+                                          "files": ["sweep/*", "report.html"]}))
+    with pytest.raises(InputError, match=r"lists patterns such as 'sweep/\*' rather than file "
+                       "names"), claim_output(out, "explore", force=True):
+        pass
+    assert (out / "sweep" / "manifest.json").is_file()
+
+
 # ---- items 2, 3: locks ------------------------------------------------------------------------------
 HOLD = ("import sys; from leverage_sim.files.output_dir import claim_output\n"
         "with claim_output(sys.argv[1], sys.argv[2], resume=sys.argv[3] == '1', "

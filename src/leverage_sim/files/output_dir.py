@@ -37,6 +37,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
+import fnmatch
 import glob
 import json
 import os
@@ -703,7 +704,7 @@ class OutputFolder:
             shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if
                                               len(foreign) > 5 else "")
             old = [f for f in (read_record(t) or {}).get("files", []) if _is_pattern(f)
-                   and "/" not in f]
+                   and ("/" not in f or any(fnmatch.fnmatchcase(x, f) for x in foreign))]
             why = (f" (its record, from an older leverage-sim, lists patterns such as "
                    f"'{old[0]}' rather than file names, so its files cannot be told from yours)"
                    if old else "")

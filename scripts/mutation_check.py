@@ -73,7 +73,7 @@ MODEL_TESTS = (  # agent-path and fast tests first: with -x the first failure en
     "tests/test_clash_path.py", "tests/test_statics_seeds.py", "tests/test_comparative_statics.py",
     "tests/test_invariants.py", "tests/test_mesa_model.py", "tests/test_replay_validation.py",
     "tests/test_operations.py", "tests/test_mediation.py", "tests/test_sanctuary.py",
-    "tests/test_patron_dependence.py",
+    "tests/test_patron_dependence.py", "tests/test_wiring_twentyseventh_audit.py",
 )
 EQUALITY_TESTS = ("tests/test_fast_path.py::test_identical_under_stress",)
 COMPILED = (PKG + "mechanisms/", DAY, PKG + "fastpath/layout.py",
@@ -3309,6 +3309,133 @@ MUTATIONS: tuple[Mutation, ...] = (
       "for a losing client, not its brokering out of war risk",
       (MECH + "operation.py", "    wants = 1.0 - (1.0 - losing) * (1.0 - restraint_weight * stability_priority)\n    return dependence * wants",
        "    wants = 1.0 - (1.0 - dependence * losing) * (1.0 - restraint_weight * stability_priority)\n    return wants")),
+    # --- twenty-seventh audit (Dec 2026) ---
+    # (an operation's sanctuary, mediation and talks, the patron's brokering with its client's
+    # patron_dependence, the engagement share, killed_by_air, desertion, hold_ground /
+    # loss_sensitivity, a ceasefire's terms: 19 hand-made bugs, 12 killed by the model tests as
+    # they were; the seven survivors (air_share_over_the_exposed_strength, the ceasefire's terms
+    # and the last day on the storming chance, both talks' values, dependence_of_the_first_militia,
+    # stand_down_on_the_first_militias_hold_ground) are killed by
+    # tests/test_wiring_twentyseventh_audit.py, added to them)
+    M("t27_sanctuary_shelters_the_government", "the sanctuary also blunts the militia's fire: "
+      "the government's dead are drawn on the militia's exposed strength, not its whole "
+      "strength (the shelter applied to the wrong side)",
+      (PKG + "standoffs.py", "op.draw_losses(rng, troops, militia.combat_lethality, s_mil)",
+       ("op.draw_losses(rng, troops, militia.combat_lethality,\n"
+       "                                      op.exposed_strength(s_mil, s.sanctuary))")),
+      (DAY, "operation.draw_losses(rng, troops, m[i, M_LETHALITY], s_mil)",
+       ("operation.draw_losses(rng, troops, m[i, M_LETHALITY],\n"
+       "                                             operation.exposed_strength(s_mil, so[s, S_SANCTUARY]))"))),
+    M("t27_air_share_over_the_exposed_strength", "air power's share of the militia's dead is "
+      "its whole strength over the government side's exposed strength (the sanctuary cut in "
+      "the denominator only): the air's dead are over-counted by 1 / (1 − sanctuary)",
+      (PKG + "standoffs.py", "us * model.foreign_force.air_strength, s_gov)",
+       ("us * model.foreign_force.air_strength,\n"
+       "                                  op.exposed_strength(s_gov, s.sanctuary))")),
+      (DAY, "us * air_strength(w), s_gov)",
+       ("us * air_strength(w),\n"
+       "                                         operation.exposed_strength(s_gov, so[s, S_SANCTUARY]))"))),
+    M("t27_ceasefire_terms_on_the_storming_chance", "a ceasefire's terms follow the government's "
+      "chance of storming the militia's ground (the sanctuary cut), not the balance of force",
+      (PKG + "standoffs.py", "        if op.ceasefire_favours_government(actual):\n",
+       "        if op.ceasefire_favours_government(op.storming_chance(actual, s.sanctuary)):\n"),
+      (DAY, "        if operation.ceasefire_favours_government(actual):\n",
+       ("        if operation.ceasefire_favours_government(\n"
+       "                operation.storming_chance(actual, so[s, S_SANCTUARY])):\n"))),
+    M("t27_last_day_on_the_storming_chance", "an operation's last day is decided on the "
+      "government's chance of storming the militia's ground (the sanctuary cut), not the real "
+      "contest",
+      (PKG + "standoffs.py", "        won = actual > 0.5\n",
+       "        won = op.storming_chance(actual, s.sanctuary) > 0.5\n"),
+      (DAY, "        if actual > 0.5:\n            close(day",
+       "        if operation.storming_chance(actual, so[s, S_SANCTUARY]) > 0.5:\n            close(day")),
+    M("t27_sanctuary_stored_as_the_exposed_share", "the fight keeps the exposed share 1 − s as "
+      "its sanctuary (the opening's stand-down right, the days of fighting the other way round)",
+      (PKG + "model.py", "        s.sanctuary = sanctuary\n", "        s.sanctuary = 1.0 - sanctuary\n"),
+      (DAY, "    so[k, S_SANCTUARY] = sanctuary\n", "    so[k, S_SANCTUARY] = 1.0 - sanctuary\n")),
+    M("t27_mediation_value_is_the_governments_chance", "a mediator's talks are logged with the "
+      "government's chance in the fight, not the militia's (as the patron's are)",
+      (PKG + "scripted_events.py", "                             1.0 - standoffs.real_contest(model, s))",
+       "                             standoffs.real_contest(model, s))"),
+      (DAY, "1.0 - real_contest(w, m, so, k), kind, a, b, 0.0)",
+       "real_contest(w, m, so, k), kind, a, b, 0.0)")),
+    M("t27_mediation_booked_as_the_patrons", "a mediator's talks are opened in the patron's name "
+      "(talks and ceasefire logged as the patron's)",
+      (PKG + "scripted_events.py", "standoffs.open_talks(model, s, ev.actor, days,",
+       "standoffs.open_talks(model, s, \"patron\", days,"),
+      (DAY, "open_talks(day, so, ev, k, int(e[E_ACTOR]), days,",
+       "open_talks(day, so, ev, k, STR_PATRON, days,")),
+    M("t27_patron_talks_value_is_the_governments_chance", "the patron's talks are logged with "
+      "the government's chance in the fight, not its client's",
+      (PKG + "standoffs.py", "patron.talks_days), 1.0 - actual)",
+       "patron.talks_days), actual)"),
+      (DAY, "int(w[TALKS_DAYS]), 1.0 - actual, K_TALKS,",
+       "int(w[TALKS_DAYS]), actual, K_TALKS,")),
+    M("t27_dependence_of_the_first_militia", "the patron brokers as far as the first militia "
+      "(KH) depends on it, whichever client is fighting (wrong militia index)",
+      (A + "patron.py", "                                         self.model.militia(militia).patron_dependence)",
+       "                                         self.model.militias[0].patron_dependence)"),
+      (DAY, "                                     m[i, PATRON_DEPENDENCE])",
+       "                                     m[0, PATRON_DEPENDENCE])")),
+    M("t27_engaged_rounded_down", "the engaged troops are rounded down, not up: a small force "
+      "believed to face little resistance engages no one",
+      (MECH + "operation.py", "return int(np.ceil(troops * resistance))",
+       "return int(troops * resistance)")),
+    M("t27_engaged_after_the_days_lesson", "the government learns that the militia fights back "
+      "before the day's fighting, not after it: each day engages on tomorrow's belief",
+      (PKG + "standoffs.py", "    gov.resistance_belief.observe(True)  # the militia fought back today\n", ""),
+      (PKG + "standoffs.py", "    troops = engaged(model, s)\n",
+       "    gov.resistance_belief.observe(True)\n    troops = engaged(model, s)\n"),
+      (DAY, "    observe_world(w, GR_ALPHA, True)\n    actual = real_contest(w, m, so, s)\n",
+       "    actual = real_contest(w, m, so, s)\n"),
+      (DAY, "    troops = engaged(w, so, s)\n",
+       "    observe_world(w, GR_ALPHA, True)\n    troops = engaged(w, so, s)\n")),
+    M("t27_engaged_on_the_militias_resolve_belief", "the troops engaged are the share of the "
+      "militia's belief in the government's resolve, not the government's belief that the "
+      "militia resists (the wrong actor's belief)",
+      (PKG + "standoffs.py", "return op.engaged_troops(s.troops, model.government.resistance_belief.mean)",
+       "return op.engaged_troops(s.troops, model.militia(s.militia).resolve_belief.mean)"),
+      (DAY, "return operation.engaged_troops(int(so[s, S_TROOPS]), w[GR_MEAN])",
+       "return operation.engaged_troops(int(so[s, S_TROOPS]), m[int(so[s, S_MILITIA]), MR_MEAN])")),
+    M("t27_air_kills_of_the_government_dead", "air power is credited with its share of the "
+      "government's dead, not the militia's (the wrong side's dead)",
+      (PKG + "standoffs.py", "op.attributed_losses(militia_killed, us",
+       "op.attributed_losses(government_killed, us"),
+      (DAY, "operation.attributed_losses(militia_killed, us",
+       "operation.attributed_losses(government_killed, us")),
+    M("t27_air_kills_logged_when_none", "a killed_by_air event is logged every day of fighting, "
+      "with 0 when air power accounts for no one (> 0 for >= 0)",
+      (PKG + "standoffs.py", "    if by_air > 0:\n", "    if by_air >= 0:\n"),
+      (DAY, "    if by_air > 0:\n", "    if by_air >= 0:\n")),
+    M("t27_deserters_counted_among_the_dead", "deserters are added to the government's dead as "
+      "well as taken from its troops (its losses, and the desertion they drive, inflated)",
+      (PKG + "standoffs.py", "    if deserters:\n        s.troops -= deserters\n",
+       "    if deserters:\n        s.troops -= deserters\n        s.government_killed += deserters\n"),
+      (DAY, "    if deserters:\n        so[s, S_TROOPS] -= deserters\n",
+       ("    if deserters:\n        so[s, S_TROOPS] -= deserters\n"
+       "        so[s, S_GOV_KILLED] += deserters\n"))),
+    M("t27_desertion_ignores_the_contest", "desertion rises with losses only: the contest going "
+      "badly (1 − p) dropped from d",
+      (MECH + "operation.py", "* (1.0 - win_chance + LOSS_WEIGHT * loss_share)))",
+       "* (LOSS_WEIGHT * loss_share)))")),
+    M("t27_withdrawal_on_todays_losses", "the militia weighs only today's dead against its "
+      "starting force when it decides to leave the streets, not all its dead in the fight",
+      (PKG + "standoffs.py", "op.loss_share(s.militia_killed, s.militia_start)",
+       "op.loss_share(militia_killed, s.militia_start)"),
+      (DAY, "operation.loss_share(so[s, S_MIL_KILLED], so[s, S_MIL_START])",
+       "operation.loss_share(militia_killed, so[s, S_MIL_START])")),
+    M("t27_stand_down_on_the_first_militias_hold_ground", "at an operation's opening the "
+      "militia weighs the first militia's (KH's) hold_ground, not its own (wrong militia index)",
+      (A + "militia.py", "self.hold_ground, self.loss_sensitivity,",
+       "self.model.militias[0].hold_ground, self.loss_sensitivity,"),
+      (DAY, "m[i, HOLD_GROUND], m[i, LOSS_SENSITIVITY],\n",
+       "m[0, HOLD_GROUND], m[i, LOSS_SENSITIVITY],\n")),
+    M("t27_withdrawal_hold_ground_and_loss_sensitivity_swapped", "a militia in a fight passes "
+      "its loss_sensitivity as its hold_ground and its hold_ground as its loss_sensitivity",
+      (PKG + "standoffs.py", "militia.hold_ground, militia.loss_sensitivity,",
+       "militia.loss_sensitivity, militia.hold_ground,"),
+      (DAY, "m[i, HOLD_GROUND], m[i, LOSS_SENSITIVITY], w[SHARPNESS]):",
+       "m[i, LOSS_SENSITIVITY], m[i, HOLD_GROUND], w[SHARPNESS]):")),
 )
 
 

@@ -104,6 +104,26 @@ def test_sweep_force_replaces_a_sweep_but_not_a_foreign_file_inside_it(sweep_dir
     assert cli(*SWEEP, "--out", copy, "--force") == 0
 
 
+def test_a_sweeps_report_is_written_holding_the_folders_lock(tmp_path, monkeypatch):
+    """`sweep` writes report.html after the runs, still holding the folder (as the runs were
+    written): another command on it then waits its turn instead of racing the write."""
+    from leverage_sim.cli import sweep_cmd
+    from leverage_sim.files.output_dir import OutputError
+
+    held = []
+
+    def report(out):
+        with pytest.raises(OutputError, match="in use by this process"), \
+                claim_output(out, "sweep", resume=True, staged=False):
+            pass
+        held.append(out)
+        return out / "report.html"
+
+    monkeypatch.setattr(sweep_cmd, "sweep_report", report)
+    assert cli(*SWEEP, "--out", tmp_path / "sw") == 0
+    assert held == [tmp_path / "sw"]
+
+
 def test_a_resumed_folder_records_the_files_this_version_writes(tmp_path):
     """A folder begun by an older leverage-sim lists fewer files (the committed calibration's
     record has no reference.parquet.adding); resuming it adds the names this version may

@@ -21,6 +21,7 @@ from leverage_sim.cli.common import (
 )
 from leverage_sim.cli.json_output import add_json_arg, emit
 from leverage_sim.errors import InputError
+from leverage_sim.files.output_dir import claim_output
 from leverage_sim.files.safe_text import shell_word, visible
 from leverage_sim.scenario.loader import find_scenario
 from leverage_sim.simulation.posterior import DEFAULT_POSTERIOR
@@ -29,6 +30,7 @@ from leverage_sim.sweep import DESIGNS, SweepSpec, load_sweep, run_sweep, summar
 from leverage_sim.sweep.engine import WORKER_TIMEOUT
 from leverage_sim.sweep.report_page import sweep_report
 from leverage_sim.sweep.spec import default_folder, is_sweep_file, parse_params
+from leverage_sim.sweep.storage import FILES
 
 SHOWN = ("held_firm>0", "relents>0", "attacks", "us_casualties")
 """Outcomes in the printed summary (all are in the stored tables)."""
@@ -153,8 +155,15 @@ def main(args: argparse.Namespace) -> int:
         emit(sweep_summary(out))
     else:
         print(report_text(out))
-        print(f"Report: {sweep_report(out)}")
+        print(f"Report: {_report(out)}")
     return 0
+
+
+def _report(out: Path) -> Path:
+    """Write the sweep's ``report.html`` holding the folder's lock, as the sweep itself was
+    written: another command on the folder (a ``--force``, a ``--resume``) waits its turn."""
+    with claim_output(out, "sweep", resume=True, staged=False, files=FILES):
+        return sweep_report(out)
 
 
 def sweep_summary(out: Path) -> dict[str, Any]:

@@ -562,6 +562,14 @@ def _refuse_if_not_our_file(path: Path, target: Path, what: str, key: str) -> No
                           "Rename or move it, or choose another --out.")
 
 
+def _save_record(folder: Path, record: dict[str, Any]) -> None:
+    """Write ``record`` as ``folder``'s :data:`RECORD`, whole or not at all (through
+    ``RECORD.tmp``, which :func:`foreign_files` counts as the folder's own)."""
+    tmp = folder / f"{RECORD}.tmp"
+    tmp.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+    tmp.replace(folder / RECORD)
+
+
 def _sync_folder(folder: Path) -> None:
     """Make renames in ``folder`` durable (POSIX; a no-op where folders cannot be opened)."""
     try:
@@ -738,10 +746,7 @@ class OutputFolder:
         listed = list(record.get("files", []))
         added = [f for f in self.files if f not in listed]
         if added:
-            tmp = self.target / f"{RECORD}.tmp"
-            tmp.write_text(json.dumps({**record, "files": listed + added}, indent=1) + "\n",
-                           encoding="utf-8")
-            tmp.replace(self.target / RECORD)
+            _save_record(self.target, {**record, "files": listed + added})
 
     @property
     def kept(self) -> bool:
@@ -879,7 +884,7 @@ class OutputFolder:
         record = {"written_by": "leverage-sim", "version": installed_version(), "kind": self.kind,
                   "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                   "files": files}
-        (folder / RECORD).write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+        _save_record(folder, record)
 
     def display(self, path: str | Path) -> str:
         """``path`` as the user knows it (in the target, not the temporary folder)."""
